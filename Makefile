@@ -1,0 +1,46 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is set up here.
+SHELL := /bin/bash
+PYTHON ?= python3
+# uv gives a lock file and a ~4 s sync; install it for this user when the machine lacks it.
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: run test bench lint uv sync sync-dev check-os-libs wheel bundle clean
+
+uv:
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
+		$(PYTHON) -m pip install --quiet --user uv || $(PYTHON) -m pip install --quiet uv
+
+sync: uv
+	@$(UV) sync --frozen --no-dev --quiet
+
+sync-dev: uv
+	@$(UV) sync --frozen --quiet
+
+# Qt's xcb platform plugin needs libxcb-cursor0 on Linux; say so instead of a cryptic Qt abort.
+check-os-libs:
+	@if [ "$$(uname -s)" = "Linux" ] && [ -z "$$QT_QPA_PLATFORM" ]; then \
+		if ! ldconfig -p 2>/dev/null | grep -q 'libxcb-cursor\.so\.0'; then \
+			echo "KAP Notes needs the system package libxcb-cursor0 for Qt on Linux."; \
+			echo "Install it with:  sudo apt-get install libxcb-cursor0   (Fedora: xcb-util-cursor)"; \
+			exit 1; \
+		fi; \
+	fi
+
+run: sync check-os-libs
+	@$(UV) run --frozen --no-dev kapnotes $(ARGS)
+
+test: sync-dev
+	@QT_QPA_PLATFORM=offscreen $(UV) run --frozen pytest $(PYTEST_ARGS)
+
+lint: sync-dev
+	@$(UV) run --frozen ruff check kapnotes tests
+
+bench: sync-dev
+	@QT_QPA_PLATFORM=offscreen $(UV) run --frozen python -m bench $(ARGS)
+
+wheel: uv
+	@$(UV) build --wheel --out-dir dist
+
+clean:
+	rm -rf .venv dist build .pytest_cache .ruff_cache

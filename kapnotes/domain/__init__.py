@@ -1,0 +1,1 @@
+"""Core domain of KAP Notes: plain data and rules, standard library only."""

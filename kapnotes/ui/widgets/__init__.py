@@ -1,0 +1,1 @@
+"""widgets layer of KAP Notes."""
