@@ -1,0 +1,179 @@
+"""The vault's key file: one random data key, wrapped by the passphrase and by a recovery key.
+
+The SQLCipher vault is keyed with a random 256-bit data key. That key is stored only wrapped
+(AES-256-GCM) under keys derived from the passphrase and from the printable recovery key with
+PBKDF2-HMAC-SHA512 at 256,000 iterations (SQLCipher 4's own defaults). Changing the passphrase
+rewrites this small file atomically, so a crash leaves exactly one passphrase valid, and a
+forgotten passphrase can be replaced with the recovery key without losing a record.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from kapnotes.domain.errors import VaultError, WrongPassphraseError
+from kapnotes.storage.atomic import write_atomically
+
+FORMAT = "kapnotes-keys"
+FORMAT_VERSION = 1
+KDF_NAME = "pbkdf2-hmac-sha512"
+KDF_ITERATIONS = 256_000
+DATA_KEY_BYTES = 32
+SLOT_PASSPHRASE = "passphrase"
+SLOT_RECOVERY = "recovery"
+_RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper
+
+
+def key_file_for(vault_path: Path) -> Path:
+    """The key file that belongs beside a vault (or a backup) file."""
+    return vault_path.with_name(vault_path.name + ".keys")
+
+
+def new_data_key() -> bytes:
+    return secrets.token_bytes(DATA_KEY_BYTES)
+
+
+def new_recovery_key() -> str:
+    """A printable recovery key: 32 characters (160 bits) in groups of four."""
+    chars = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(32))
+    return "-".join(chars[i : i + 4] for i in range(0, 32, 4))
+
+
+def normalise_recovery_key(text: str) -> str:
+    """Accept a recovery key typed with spaces, lower case or without dashes."""
+    chars = "".join(c for c in text.upper() if c.isalnum())
+    return "-".join(chars[i : i + 4] for i in range(0, len(chars), 4))
+
+
+def _derive(secret: str, salt: bytes, iterations: int) -> bytes:
+    return hashlib.pbkdf2_hmac("sha512", secret.encode("utf-8"), salt, iterations, dklen=32)
+
+
+@dataclass(frozen=True)
+class KeySlot:
+    """One wrapping of the data key."""
+
+    salt: bytes
+    nonce: bytes
+    wrapped: bytes
+    iterations: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "salt": base64.b64encode(self.salt).decode(),
+            "nonce": base64.b64encode(self.nonce).decode(),
+            "wrapped": base64.b64encode(self.wrapped).decode(),
+            "iterations": self.iterations,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> KeySlot:
+        return cls(
+            salt=base64.b64decode(str(data["salt"])),
+            nonce=base64.b64decode(str(data["nonce"])),
+            wrapped=base64.b64decode(str(data["wrapped"])),
+            iterations=int(str(data["iterations"])),
+        )
+
+
+def wrap(data_key: bytes, secret: str, slot_name: str) -> KeySlot:
+    salt = secrets.token_bytes(16)
+    nonce = secrets.token_bytes(12)
+    kek = _derive(secret, salt, KDF_ITERATIONS)
+    wrapped = AESGCM(kek).encrypt(nonce, data_key, f"{FORMAT}/{slot_name}".encode())
+    return KeySlot(salt=salt, nonce=nonce, wrapped=wrapped, iterations=KDF_ITERATIONS)
+
+
+def unwrap(slot: KeySlot, secret: str, slot_name: str) -> bytes:
+    kek = _derive(secret, slot.salt, slot.iterations)
+    try:
+        return AESGCM(kek).decrypt(slot.nonce, slot.wrapped, f"{FORMAT}/{slot_name}".encode())
+    except InvalidTag:
+        if slot_name == SLOT_RECOVERY:
+            raise WrongPassphraseError("That recovery key does not unlock this vault.") from None
+        raise WrongPassphraseError("Wrong passphrase: the vault was not opened.") from None
+
+
+@dataclass(frozen=True)
+class KeyFile:
+    """The parsed key file: named slots that each wrap the same data key."""
+
+    slots: dict[str, KeySlot]
+
+    def unlock(self, *, passphrase: str | None = None, recovery_key: str | None = None) -> bytes:
+        if recovery_key is not None:
+            slot = self.slots.get(SLOT_RECOVERY)
+            if slot is None:
+                raise VaultError("This vault has no recovery key.")
+            return unwrap(slot, normalise_recovery_key(recovery_key), SLOT_RECOVERY)
+        if passphrase is None:
+            raise WrongPassphraseError("A passphrase is needed to open the vault.")
+        return unwrap(self.slots[SLOT_PASSPHRASE], passphrase, SLOT_PASSPHRASE)
+
+    def with_slot(self, name: str, slot: KeySlot) -> KeyFile:
+        return KeyFile(slots={**self.slots, name: slot})
+
+    def to_bytes(self) -> bytes:
+        doc = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "kdf": KDF_NAME,
+            "cipher": "aes-256-gcm",
+            "slots": {name: slot.to_json() for name, slot in sorted(self.slots.items())},
+        }
+        return (json.dumps(doc, indent=2) + "\n").encode()
+
+    @classmethod
+    def from_bytes(cls, raw: bytes, source: Path) -> KeyFile:
+        try:
+            doc = json.loads(raw.decode("utf-8"))
+            if doc.get("format") != FORMAT:
+                raise ValueError("not a key file")
+            if int(doc.get("version", 0)) > FORMAT_VERSION:
+                raise VaultError(
+                    f"The key file {source.name} was written by a newer KAP Notes; update the app."
+                )
+            slots = {name: KeySlot.from_json(s) for name, s in doc["slots"].items()}
+            if SLOT_PASSPHRASE not in slots:
+                raise ValueError("no passphrase slot")
+        except VaultError:
+            raise
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError) as exc:
+            raise VaultError(
+                f"The key file {source.name} is damaged or not a KAP Notes key file ({exc})."
+            ) from None
+        return cls(slots=slots)
+
+
+def read_key_file(path: Path) -> KeyFile:
+    if not path.exists():
+        raise VaultError(
+            f"The key file {path.name} is missing beside the vault; it holds the wrapped key "
+            "without which the vault cannot be opened. Restore it from the backups folder."
+        )
+    return KeyFile.from_bytes(path.read_bytes(), path)
+
+
+def write_key_file(path: Path, key_file: KeyFile) -> None:
+    """Replace the key file atomically: a crash leaves either the old or the new one whole."""
+    write_atomically(path, key_file.to_bytes())
+
+
+def create_key_file(passphrase: str, *, with_recovery: bool = True) -> tuple[KeyFile, bytes, str]:
+    """A new data key wrapped by the passphrase (and a new recovery key, returned for printing)."""
+    data_key = new_data_key()
+    slots = {SLOT_PASSPHRASE: wrap(data_key, passphrase, SLOT_PASSPHRASE)}
+    recovery = ""
+    if with_recovery:
+        recovery = new_recovery_key()
+        slots[SLOT_RECOVERY] = wrap(data_key, recovery, SLOT_RECOVERY)
+    return KeyFile(slots=slots), data_key, recovery
+

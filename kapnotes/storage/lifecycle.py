@@ -1,0 +1,236 @@
+"""The life of a vault file: create, unlock (and migrate), change passphrase, check, restore."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from kapnotes.domain.errors import VaultError, WrongPassphraseError
+from kapnotes.storage import audit, keyfile
+from kapnotes.storage.atomic import OWNER_ONLY, fsync_dir
+from kapnotes.storage.backups import backup_dir_for, take_backup
+from kapnotes.storage.migrations import LATEST_VERSION, migrate
+from kapnotes.storage.process_lock import VaultProcessLock
+from kapnotes.storage.sniff import check_vault_file
+from kapnotes.storage.vault import (
+    Vault,
+    connect_keyed,
+    create_empty_vault_file,
+    integrity_problems,
+    open_locked,
+)
+
+
+@dataclass(frozen=True)
+class CreatedVault:
+    vault: Vault
+    recovery_key: str
+
+
+def vault_exists(path: Path) -> bool:
+    return path.exists()
+
+
+def is_network_path(path: Path) -> bool:
+    """True when the vault's folder is on a network filesystem (WAL does not work there)."""
+    if os.name == "nt":
+        return str(path.resolve()).startswith("\\\\")
+    try:
+        real = str(path.resolve().parent)
+        best, fstype = "", ""
+        with open("/proc/mounts", encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.split()
+                if len(parts) >= 3 and real.startswith(parts[1]) and len(parts[1]) > len(best):
+                    best, fstype = parts[1], parts[2]
+    except OSError:
+        return False
+    return fstype in {"nfs", "nfs4", "cifs", "smbfs", "smb3", "9p", "sshfs", "fuse.sshfs", "afs"}
+
+
+def create_vault(path: Path, passphrase: str, *, take_lock: bool = True) -> CreatedVault:
+    """A new empty vault at `path` with its key file, at the latest schema."""
+    key_path = keyfile.key_file_for(path)
+    if path.exists() or key_path.exists():
+        raise VaultError(f"A vault already exists at {path}; not overwriting it.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    kf, data_key, recovery = keyfile.create_key_file(passphrase)
+    lock = VaultProcessLock(path) if take_lock else None
+    if lock is not None:
+        lock.acquire()
+    try:
+        create_empty_vault_file(path, data_key)
+        keyfile.write_key_file(key_path, kf)
+        conn = connect_keyed(path, data_key)
+        migrate(conn)
+        conn.close()
+    except BaseException:
+        for p in (path, key_path, path.with_name(path.name + "-wal"),
+                  path.with_name(path.name + "-shm")):
+            with contextlib.suppress(OSError):
+                p.unlink()
+        if lock is not None:
+            lock.release()
+        raise
+    if lock is not None:
+        lock.release()
+    vault = open_locked(path, data_key, latest_version=LATEST_VERSION, take_lock=take_lock)
+    audit.record(vault, "vault.create", record_type="vault")
+    return CreatedVault(vault=vault, recovery_key=recovery)
+
+
+def data_key_for(path: Path, *, passphrase: str | None = None,
+                 recovery_key: str | None = None) -> bytes:
+    """Unwrap the data key; a wrong passphrase raises before the vault file is touched."""
+    check_vault_file(path)
+    kf = keyfile.read_key_file(keyfile.key_file_for(path))
+    return kf.unlock(passphrase=passphrase, recovery_key=recovery_key)
+
+
+def unlock_vault(
+    path: Path,
+    *,
+    passphrase: str | None = None,
+    recovery_key: str | None = None,
+    take_lock: bool = True,
+    run_migrations: bool = True,
+) -> Vault:
+    """Open an existing vault: unwrap the key, lock, check, and migrate (after a backup)."""
+    data_key = data_key_for(path, passphrase=passphrase, recovery_key=recovery_key)
+    vault = open_locked(path, data_key, latest_version=LATEST_VERSION, take_lock=take_lock)
+    try:
+        if run_migrations and vault.user_version < LATEST_VERSION:
+            take_backup(vault, tag=f"before-migration-v{vault.user_version}")
+            migrate(vault.conn)
+    except BaseException:
+        vault.close()
+        raise
+    return vault
+
+
+def change_passphrase(path: Path, *, old: str, new: str, vault: Vault | None = None) -> None:
+    """Rewrap the data key under `new`. Only the small key file is replaced, atomically."""
+    key_path = keyfile.key_file_for(path)
+    kf = keyfile.read_key_file(key_path)
+    data_key = kf.unlock(passphrase=old)
+    _replace_passphrase_slot(key_path, kf, data_key, new)
+    if vault is not None:
+        audit.record(vault, "vault.passphrase_change", record_type="vault")
+
+
+def reset_passphrase_with_recovery(path: Path, *, recovery_key: str, new: str) -> None:
+    """A forgotten passphrase: the recovery key unwraps the data key, `new` wraps it again."""
+    key_path = keyfile.key_file_for(path)
+    kf = keyfile.read_key_file(key_path)
+    data_key = kf.unlock(recovery_key=recovery_key)
+    _replace_passphrase_slot(key_path, kf, data_key, new)
+
+
+def _replace_passphrase_slot(key_path: Path, kf: keyfile.KeyFile, data_key: bytes,
+                             new: str) -> None:
+    slot = keyfile.wrap(data_key, new, keyfile.SLOT_PASSPHRASE)
+    keyfile.write_key_file(key_path, kf.with_slot(keyfile.SLOT_PASSPHRASE, slot))
+
+
+def new_recovery_key(path: Path, *, passphrase: str) -> str:
+    """Replace the recovery key (the old one stops working)."""
+    key_path = keyfile.key_file_for(path)
+    kf = keyfile.read_key_file(key_path)
+    data_key = kf.unlock(passphrase=passphrase)
+    recovery = keyfile.new_recovery_key()
+    slot = keyfile.wrap(data_key, recovery, keyfile.SLOT_RECOVERY)
+    keyfile.write_key_file(key_path, kf.with_slot(keyfile.SLOT_RECOVERY, slot))
+    return recovery
+
+
+def check_vault(path: Path, *, passphrase: str) -> list[str]:
+    """Full integrity check plus the audit chain; the problems found (empty when sound)."""
+    vault = unlock_vault(path, passphrase=passphrase, run_migrations=False)
+    try:
+        problems = integrity_problems(vault.conn, full=True)
+        broken = audit.first_broken_entry(vault)
+        if broken is not None:
+            problems.append(f"audit log entry {broken} has been altered")
+        return problems
+    finally:
+        vault.close()
+
+
+def _keys_that_open(backup: Path, candidates: list[Path], passphrase: str) -> tuple[Path, bytes]:
+    """The first key file that unlocks `backup` with `passphrase`, and the data key it gives."""
+    last_error: Exception = WrongPassphraseError("Wrong passphrase for this backup.")
+    for key_path in candidates:
+        if not key_path.exists():
+            continue
+        try:
+            data_key = keyfile.read_key_file(key_path).unlock(passphrase=passphrase)
+        except (WrongPassphraseError, VaultError) as exc:
+            last_error = exc
+            continue
+        conn = connect_keyed(backup, data_key)
+        try:
+            if not integrity_problems(conn, full=True):
+                return key_path, data_key
+            last_error = VaultError(f"The backup {backup.name} is damaged.")
+        except Exception as exc:  # an undecryptable page means this key is not its key
+            last_error = VaultError(f"The backup {backup.name} cannot be read ({exc}).")
+        finally:
+            conn.close()
+    raise last_error
+
+
+def restore_backup(backup: Path, vault_path: Path, *, passphrase: str,
+                   now: datetime | None = None) -> Path | None:
+    """Replace the vault by a verified backup; the replaced vault is kept aside, not deleted.
+
+    Returns where the old vault was moved (None when there was none).
+    """
+    check_vault_file(backup)
+    candidates = [keyfile.key_file_for(vault_path), keyfile.key_file_for(backup)]
+    key_src, data_key = _keys_that_open(backup, candidates, passphrase)
+    lock = VaultProcessLock(vault_path)
+    lock.acquire()
+    try:
+        aside = _move_aside(vault_path, now or datetime.now())
+        tmp = vault_path.with_name(f".{vault_path.name}.restoring")
+        shutil.copyfile(backup, tmp)
+        os.chmod(tmp, OWNER_ONLY)
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        key_dst = keyfile.key_file_for(vault_path)
+        if key_src != key_dst:
+            keyfile.write_key_file(key_dst, keyfile.read_key_file(key_src))
+        os.replace(tmp, vault_path)
+        fsync_dir(vault_path.parent)
+    finally:
+        lock.release()
+    vault = open_locked(vault_path, data_key, latest_version=LATEST_VERSION)
+    try:
+        audit.record(vault, "vault.restore", record_type="vault", detail=backup.name)
+    finally:
+        vault.close()
+    return aside
+
+
+def _move_aside(vault_path: Path, when: datetime) -> Path | None:
+    if not vault_path.exists():
+        return None
+    folder = backup_dir_for(vault_path)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stamp = when.strftime("%Y%m%d-%H%M%S")
+    aside = folder / f"{vault_path.stem}-{stamp}-replaced{vault_path.suffix or '.kapnotes'}"
+    # The WAL travels with the file under the matching name, so the copy aside is whole.
+    for suffix in ("-wal", "-shm"):
+        side = vault_path.with_name(vault_path.name + suffix)
+        if side.exists():
+            shutil.move(side, aside.with_name(aside.name + suffix))
+    shutil.move(vault_path, aside)
+    key = keyfile.key_file_for(vault_path)
+    if key.exists():
+        shutil.copyfile(key, keyfile.key_file_for(aside))
+        os.chmod(keyfile.key_file_for(aside), OWNER_ONLY)
+    return aside

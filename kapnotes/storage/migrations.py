@@ -1,0 +1,53 @@
+"""Ordered schema migrations, each in its own transaction with `user_version` bumped inside it.
+
+A vault is copied (still encrypted) into its backups folder before any migration runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kapnotes.storage.schema import m001_core
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[Any], None]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "core: clients, courses, sessions, search, audit", m001_core.migrate),
+)
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def pending(current: int, *, stop_before: int | None = None) -> list[Migration]:
+    return [
+        m
+        for m in MIGRATIONS
+        if m.version > current and (stop_before is None or m.version < stop_before)
+    ]
+
+
+def migrate(conn: Any, *, stop_before: int | None = None,
+            migrations: tuple[Migration, ...] | None = None) -> int:
+    """Apply pending migrations in order; a failing one rolls back and keeps its predecessor."""
+    steps = migrations if migrations is not None else MIGRATIONS
+    current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    for m in steps:
+        if m.version <= current or (stop_before is not None and m.version >= stop_before):
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            m.apply(conn)
+            conn.execute(f"PRAGMA user_version = {int(m.version)}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        current = m.version
+    return current

@@ -1,0 +1,94 @@
+"""One process per vault: an OS lock on `<vault>.lock` that the GUI and the CLI both take.
+
+The OS drops the lock when the process dies, so a crash never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+from pathlib import Path
+
+from kapnotes.domain.errors import VaultLockedByOtherProcess
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows builds
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+
+    def _unlock(fd: int) -> None:
+        with contextlib.suppress(OSError):
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except OSError:
+            return False
+
+    def _unlock(fd: int) -> None:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def lock_path_for(vault_path: Path) -> Path:
+    return vault_path.with_name(vault_path.name + ".lock")
+
+
+class VaultProcessLock:
+    """Held while a process has the vault open; `acquire()` refuses a second holder."""
+
+    def __init__(self, vault_path: Path) -> None:
+        self.path = lock_path_for(vault_path)
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        if not _try_lock(fd):
+            holder = _read_holder(fd)
+            os.close(fd)
+            raise VaultLockedByOtherProcess(
+                "This vault is already open in another KAP Notes window or command"
+                + (f" ({holder})" if holder else "")
+                + ". Close it there first; nothing was changed."
+            )
+        # Who holds it, for the message a second instance shows (no clinical data here).
+        os.ftruncate(fd, 0)
+        os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}".encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        _unlock(self._fd)
+        os.close(self._fd)
+        self._fd = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def __enter__(self) -> VaultProcessLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        return os.read(fd, 200).decode("utf-8", "replace").strip()
+    except OSError:
+        return ""

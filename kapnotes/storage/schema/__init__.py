@@ -1,0 +1,1 @@
+"""Schema migrations, one module each; never edit one that has shipped."""

@@ -1,0 +1,49 @@
+"""Tell a KAP Notes vault from things that are not one, before any key is tried.
+
+Each refusal names what the file looks like, so a therapist who picked the wrong file, or whose
+vault was truncated, gets a specific message instead of "file is not a database".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kapnotes.domain.errors import VaultDamagedError, VaultError
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PAGE_SIZE = 4096
+_KNOWN_TYPES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive or Office document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"{", "a text (JSON) file"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+
+
+def check_vault_file(path: Path) -> None:
+    """Refuse, with a specific message, a file that cannot be an encrypted vault."""
+    if not path.exists():
+        raise VaultError(f"No vault at {path}.")
+    if path.is_dir():
+        raise VaultError(f"{path} is a folder, not a vault file.")
+    size = path.stat().st_size
+    if size == 0:
+        raise VaultDamagedError(
+            f"The vault file {path.name} is empty (0 bytes); restore the newest backup."
+        )
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head.startswith(SQLITE_MAGIC):
+        raise VaultError(
+            f"{path.name} is a plain, unencrypted SQLite database, not a KAP Notes vault."
+        )
+    for magic, kind in _KNOWN_TYPES:
+        if head.startswith(magic):
+            raise VaultError(f"{path.name} is {kind}, not a KAP Notes vault.")
+    if size < PAGE_SIZE or size % PAGE_SIZE:
+        raise VaultDamagedError(
+            f"The vault file {path.name} is truncated ({size} bytes, not a whole number of "
+            "pages); restore the newest backup."
+        )

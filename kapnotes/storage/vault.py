@@ -1,0 +1,282 @@
+"""Open, create and use the encrypted SQLite vault (SQLCipher 4). No Qt here.
+
+One connection per process, `isolation_level=None` with explicit transactions, WAL and
+`synchronous=FULL` so every acknowledged commit survives a crash or power loss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlcipher3 import dbapi2 as sqlcipher
+
+from kapnotes.domain.errors import (
+    StorageWriteError,
+    VaultDamagedError,
+    VaultError,
+    VaultTooNewError,
+)
+from kapnotes.storage import keyfile
+from kapnotes.storage.atomic import OWNER_ONLY
+from kapnotes.storage.process_lock import VaultProcessLock
+from kapnotes.storage.sniff import check_vault_file
+
+BUSY_TIMEOUT_S = 5.0
+Error = sqlcipher.Error
+IntegrityError = sqlcipher.IntegrityError
+
+
+def raw_key_pragma(data_key: bytes) -> str:
+    """`PRAGMA key` takes no bound parameter; a raw hex key has nothing that needs escaping."""
+    return f"PRAGMA key = \"x'{data_key.hex()}'\""
+
+
+def quote_sql_string(text: str) -> str:
+    """Quote a string for the few statements that take no parameters (PRAGMA, VACUUM INTO)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+@dataclass
+class Actor:
+    """Who is at the keyboard, for the audit log: OS user, workstation and clinician name."""
+
+    os_user: str = field(default_factory=getpass.getuser)
+    workstation: str = field(default_factory=socket.gethostname)
+    clinician: str = ""
+
+
+class Vault:
+    """An open, unlocked vault: one SQLCipher connection and the transaction helper."""
+
+    def __init__(self, path: Path, conn: sqlcipher.Connection, lock: VaultProcessLock | None):
+        self.path = path
+        self.conn = conn
+        self._lock = lock
+        self._depth = 0
+        self.actor = Actor()
+
+    # -- queries ---------------------------------------------------------------------------
+    def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
+        with translate_write_errors():
+            return self.conn.execute(sql, params)
+
+    def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[Any]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def query_one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
+        return self.conn.execute(sql, params).fetchone()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Vault]:
+        """BEGIN IMMEDIATE … COMMIT; nested calls become savepoints. Rolls back on any error."""
+        depth = self._depth
+        begin = "BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT sp{depth}"
+        with translate_write_errors():
+            self.conn.execute(begin)
+        self._depth += 1
+        try:
+            yield self
+        except BaseException:
+            self._depth -= 1
+            with contextlib.suppress(sqlcipher.Error):
+                if depth == 0:
+                    self.conn.execute("ROLLBACK")
+                else:
+                    self.conn.execute(f"ROLLBACK TO sp{depth}")
+                    self.conn.execute(f"RELEASE sp{depth}")
+            raise
+        self._depth -= 1
+        with translate_write_errors():
+            try:
+                self.conn.execute("COMMIT" if depth == 0 else f"RELEASE sp{depth}")
+            except sqlcipher.Error:
+                if depth == 0:
+                    with contextlib.suppress(sqlcipher.Error):
+                        self.conn.execute("ROLLBACK")
+                raise
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    @property
+    def user_version(self) -> int:
+        return int(self.query_one("PRAGMA user_version")[0])
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        with contextlib.suppress(sqlcipher.Error):
+            self.conn.execute("PRAGMA optimize")
+        self.conn.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@contextlib.contextmanager
+def translate_write_errors() -> Iterator[None]:
+    """Turn SQLITE_FULL / SQLITE_IOERR / read-only into a plain-words StorageWriteError."""
+    try:
+        yield
+    except sqlcipher.OperationalError as exc:
+        message = _plain_write_error(exc)
+        if message is None:
+            raise
+        raise StorageWriteError(message) from exc
+    except sqlcipher.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorcode", None) == sqlcipher.SQLITE_CORRUPT:
+            raise VaultDamagedError(
+                "The vault is damaged; restore the newest backup (File → Restore backup)."
+            ) from exc
+        raise
+
+
+def _plain_write_error(exc: Exception) -> str | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    if primary == sqlcipher.SQLITE_FULL:
+        return "The disk is full, so the last change was not saved. Free some space; "\
+            "your text is still in the editor and will be saved again."
+    if primary == sqlcipher.SQLITE_IOERR:
+        return "The vault file could not be written (input/output error). Your text is "\
+            "still in the editor; check the disk or folder, then it will be saved again."
+    if primary == sqlcipher.SQLITE_READONLY:
+        return "The vault file is read-only, so the last change was not saved. Your text is "\
+            "still in the editor; make the file writable and it will be saved again."
+    if primary == sqlcipher.SQLITE_CANTOPEN:
+        return "The vault file can no longer be reached (moved or removed?). Your text is "\
+            "still in the editor."
+    if primary == sqlcipher.SQLITE_BUSY:
+        return "The vault is busy in another process; the change was not saved. Try again."
+    return None
+
+
+def connect_keyed(path: Path, data_key: bytes) -> sqlcipher.Connection:
+    """A connection with the key applied and SQLCipher's own logging silenced."""
+    conn = sqlcipher.connect(
+        str(path), isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False
+    )
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(raw_key_pragma(data_key))
+    return conn
+
+
+def _apply_connection_pragmas(conn: sqlcipher.Connection) -> None:
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    conn.execute("PRAGMA secure_delete = ON")  # deleted note text is overwritten, not left
+    # Checked, not assumed: a durability setting that silently failed would lose notes.
+    if conn.execute("PRAGMA synchronous").fetchone()[0] != 2:
+        raise VaultError("The vault could not be set to full durability (synchronous=FULL).")
+    if conn.execute("PRAGMA foreign_keys").fetchone()[0] != 1:
+        raise VaultError("The vault could not enable foreign-key checks.")
+
+
+def _check_readable(conn: sqlcipher.Connection, path: Path) -> None:
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher.DatabaseError as exc:
+        raise VaultDamagedError(
+            f"The vault {path.name} cannot be decrypted: it is damaged, or its key file belongs "
+            "to another vault. Restore the newest backup."
+        ) from exc
+
+
+def integrity_problems(conn: sqlcipher.Connection, *, full: bool = False) -> list[str]:
+    """Problems reported by SQLite's and SQLCipher's own checks (empty when sound)."""
+    try:
+        check = "integrity_check" if full else "quick_check"
+        rows = [r[0] for r in conn.execute(f"PRAGMA {check}").fetchall()]
+        problems = [r for r in rows if r != "ok"]
+        problems += [r[0] for r in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
+    except sqlcipher.DatabaseError as exc:
+        return [str(exc)]
+    return problems
+
+
+def open_connection(
+    path: Path, data_key: bytes, *, latest_version: int
+) -> sqlcipher.Connection:
+    """Key, verify and configure a connection; refuse damaged or newer vaults untouched."""
+    check_vault_file(path)
+    conn = connect_keyed(path, data_key)
+    try:
+        _check_readable(conn, path)
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > latest_version:
+            from kapnotes import __version__
+
+            raise VaultTooNewError(
+                f"This vault has schema version {version}, written by a newer KAP Notes; this "
+                f"app ({__version__}) understands up to version {latest_version}. Update KAP "
+                "Notes; the vault was not changed."
+            )
+        problems = integrity_problems(conn)
+        if problems:
+            raise VaultDamagedError(
+                f"The vault {path.name} failed its integrity check ({problems[0]}). "
+                "Restore the newest good backup."
+            )
+        _apply_connection_pragmas(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def create_empty_vault_file(path: Path, data_key: bytes) -> None:
+    """A new, keyed, empty database file readable by the owner only."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.exists():
+        raise VaultError(f"A file already exists at {path}; not overwriting it.")
+    path.touch(mode=OWNER_ONLY)
+    conn = connect_keyed(path, data_key)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("CREATE TABLE kapnotes_bootstrap (x)")
+        conn.execute("DROP TABLE kapnotes_bootstrap")
+    finally:
+        conn.close()
+
+
+def open_locked(
+    path: Path, data_key: bytes, *, latest_version: int, take_lock: bool = True
+) -> Vault:
+    lock = VaultProcessLock(path) if take_lock else None
+    if lock is not None:
+        lock.acquire()
+    try:
+        conn = open_connection(path, data_key, latest_version=latest_version)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    return Vault(path, conn, lock)
+
+
+__all__ = [
+    "Actor",
+    "Error",
+    "IntegrityError",
+    "Vault",
+    "create_empty_vault_file",
+    "integrity_problems",
+    "keyfile",
+    "open_locked",
+    "quote_sql_string",
+    "translate_write_errors",
+]
