@@ -35,7 +35,8 @@ def estimate_bits(passphrase: str) -> float:
 def strength_hint(passphrase: str) -> tuple[str, str]:
     """(level, advice) where level is 'too short', 'weak', 'fair' or 'strong'."""
     if len(passphrase) < MIN_LENGTH:
-        return "too short", f"Use at least {MIN_LENGTH} characters; a few unrelated words work well."
+        advice = f"Use at least {MIN_LENGTH} characters; a few unrelated words work well."
+        return "too short", advice
     lowered = passphrase.lower()
     if any(word in lowered for word in _COMMON) and len(passphrase) < 16:
         return "weak", "Avoid common words like 'password'; add unrelated words."

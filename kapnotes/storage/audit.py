@@ -82,8 +82,13 @@ def record(
         )
 
 
-def entries(vault: Vault, *, record_type: str | None = None,
-            record_ids: tuple[str, ...] | None = None, limit: int | None = None) -> list[AuditEntry]:
+def entries(
+    vault: Vault,
+    *,
+    record_type: str | None = None,
+    record_ids: tuple[str, ...] | None = None,
+    limit: int | None = None,
+) -> list[AuditEntry]:
     sql = f"SELECT {_COLUMNS} FROM audit_log"
     params: list[object] = []
     where = []
