@@ -43,6 +43,11 @@ def check_vault_file(path: Path) -> None:
         if head.startswith(magic):
             raise VaultError(f"{path.name} is {kind}, not a KAP Notes vault.")
     if size < PAGE_SIZE or size % PAGE_SIZE:
+        if not path.with_name(path.name + ".keys").exists():
+            raise VaultError(
+                f"{path.name} is not a KAP Notes vault (no key file beside it, and its size, "
+                f"{size} bytes, is not a whole number of database pages)."
+            )
         raise VaultDamagedError(
             f"The vault file {path.name} is truncated ({size} bytes, not a whole number of "
             "pages); restore the newest backup."

@@ -1,0 +1,80 @@
+"""`kapnotes`: the GUI by default, subcommands for practices, scripts and tests.
+
+Every failure is one clear line on stderr and a non-zero exit; no traceback reaches a user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from kapnotes import __version__
+from kapnotes.cli import vault_commands
+from kapnotes.domain.errors import (
+    KapNotesError,
+    ValidationError,
+    VaultLockedByOtherProcess,
+    WrongPassphraseError,
+)
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_WRONG_PASSPHRASE = 3
+EXIT_LOCKED = 4
+EXIT_INVALID_INPUT = 5
+EXIT_UNEXPECTED = 70
+
+# Each module adds its subcommands to the parser; later issues add modules here.
+COMMAND_MODULES: list[Callable[[argparse._SubParsersAction], None]] = [
+    vault_commands.register,
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kapnotes",
+        description="KAP Notes: offline clinical notes for ketamine-assisted psychotherapy.",
+    )
+    parser.add_argument("--version", action="version", version=f"KAP Notes {__version__}")
+    parser.add_argument("--vault", help="vault file (default: KAPNOTES_VAULT or per-user vault)")
+    parser.set_defaults(handler=_run_gui)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for register in COMMAND_MODULES:
+        register(sub)
+    return parser
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    from kapnotes.app import run_gui  # Qt is imported only when the GUI is wanted
+
+    return run_gui(vault=args.vault)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except WrongPassphraseError as exc:
+        return _fail(exc.message, EXIT_WRONG_PASSPHRASE)
+    except VaultLockedByOtherProcess as exc:
+        return _fail(exc.message, EXIT_LOCKED)
+    except ValidationError as exc:
+        return _fail(exc.message, EXIT_INVALID_INPUT)
+    except KapNotesError as exc:
+        return _fail(exc.message, EXIT_ERROR)
+    except KeyboardInterrupt:
+        return _fail("interrupted; nothing was left half-written.", 130)
+    except OSError as exc:
+        return _fail(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""),
+                     EXIT_ERROR)
+    except Exception as exc:  # never a traceback: the type alone, no data from the vault
+        return _fail(f"unexpected internal error ({type(exc).__name__}); please report it.",
+                     EXIT_UNEXPECTED)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"kapnotes: error: {message}", file=sys.stderr)
+    return code

@@ -1,0 +1,60 @@
+"""Where the CLI gets a passphrase: a terminal prompt, `--passphrase-file`, or the environment.
+
+`KAPNOTES_PASSPHRASE` is for automation only (test rigs, scheduled backups): environment
+variables can be read by other processes of the same user.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from kapnotes.domain.errors import KapNotesError
+from kapnotes.domain.passphrase import check_new_passphrase
+
+ENV_PASSPHRASE = "KAPNOTES_PASSPHRASE"
+ENV_NEW_PASSPHRASE = "KAPNOTES_NEW_PASSPHRASE"
+
+
+def _from_file(path: str) -> str:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise KapNotesError(f"cannot read passphrase file {path}: {exc.strerror}") from None
+    return text.rstrip("\r\n")
+
+
+def _prompt(label: str) -> str:
+    if not sys.stdin or not sys.stdin.isatty():
+        raise KapNotesError(
+            f"{label} needed: run in a terminal, or use --passphrase-file "
+            f"(or {ENV_PASSPHRASE} for automation)."
+        )
+    return getpass.getpass(f"{label}: ")
+
+
+def existing_passphrase(file: str | None, *, label: str = "Vault passphrase") -> str:
+    if file:
+        return _from_file(file)
+    env = os.environ.get(ENV_PASSPHRASE)
+    if env is not None:
+        return env
+    return _prompt(label)
+
+
+def new_passphrase(file: str | None, *, env_name: str = ENV_NEW_PASSPHRASE) -> str:
+    """A new passphrase, typed twice at a prompt, checked against the rules."""
+    if file:
+        value = _from_file(file)
+        check_new_passphrase(value, value)
+        return value
+    env = os.environ.get(env_name)
+    if env is not None:
+        check_new_passphrase(env, env)
+        return env
+    first = _prompt("New passphrase")
+    second = _prompt("Repeat the new passphrase")
+    check_new_passphrase(first, second)
+    return first

@@ -1,0 +1,146 @@
+"""Vault subcommands: init, check, backup, restore, passwd, recover."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kapnotes.cli.passphrases import ENV_PASSPHRASE, existing_passphrase, new_passphrase
+from kapnotes.domain.errors import KapNotesError, VaultError
+from kapnotes.paths import default_vault_path
+from kapnotes.storage import backups, lifecycle
+
+
+def vault_path(args: argparse.Namespace) -> Path:
+    return Path(args.vault).expanduser() if args.vault else default_vault_path()
+
+
+def open_vault(args: argparse.Namespace, *, migrate: bool = True) -> lifecycle.Vault:
+    """Unlock the vault named by `--vault` for a subcommand (honouring the process lock)."""
+    path = vault_path(args)
+    if not path.exists():
+        raise VaultError(f"No vault at {path}. Create one with: kapnotes init --vault {path}")
+    return lifecycle.unlock_vault(
+        path, passphrase=existing_passphrase(args.passphrase_file), run_migrations=migrate
+    )
+
+
+def add_vault_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--vault", help="vault file (default: KAPNOTES_VAULT or per-user vault)")
+    p.add_argument(
+        "--passphrase-file", metavar="FILE",
+        help=f"read the passphrase from FILE (or set {ENV_PASSPHRASE}, for automation only)",
+    )
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("init", help="create an empty vault")
+    add_vault_options(p)
+    p.add_argument("--recovery-key-out", metavar="FILE",
+                   help="write the recovery key to FILE instead of printing it")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("check", help="integrity check; exit 0 only when sound")
+    add_vault_options(p)
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("backup", help="write a consistent encrypted copy")
+    add_vault_options(p)
+    p.add_argument("--out", required=True, metavar="FILE", help="backup file to write")
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace the vault by a backup (the old one is kept)")
+    p.add_argument("backup", metavar="FILE", help="backup file")
+    add_vault_options(p)
+    p.set_defaults(handler=cmd_restore)
+
+    p = sub.add_parser("passwd", help="change the passphrase")
+    add_vault_options(p)
+    p.add_argument("--new-passphrase-file", metavar="FILE", help="read the new passphrase")
+    p.add_argument("--recovery-key-file", metavar="FILE",
+                   help="forgotten passphrase: use the recovery key in FILE instead")
+    p.set_defaults(handler=cmd_passwd)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    path = vault_path(args)
+    passphrase = new_passphrase(args.passphrase_file, env_name=ENV_PASSPHRASE)
+    created = lifecycle.create_vault(path, passphrase)
+    created.vault.close()
+    if args.recovery_key_out:
+        out = Path(args.recovery_key_out)
+        out.touch(mode=0o600)
+        out.write_text(created.recovery_key + "\n", encoding="utf-8")
+        print(f"Created {path}. Recovery key written to {out}: print it and keep it safe.")
+    else:
+        print(f"Created {path}.")
+        print(f"Recovery key: {created.recovery_key}")
+        print("Write it down or print it and keep it somewhere safe: it can reset a forgotten")
+        print("passphrase. Anyone holding it can open the vault.")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    path = vault_path(args)
+    problems = lifecycle.check_vault(path, passphrase=existing_passphrase(args.passphrase_file))
+    if problems:
+        for problem in problems[:20]:
+            print(f"kapnotes: problem: {problem}", file=sys.stderr)
+        print(f"kapnotes: error: {path} is NOT sound ({len(problems)} problem(s)).",
+              file=sys.stderr)
+        return 1
+    print(f"{path}: OK (integrity, encryption and audit chain sound)")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    out = Path(args.out).expanduser()
+    if out.exists():
+        raise KapNotesError(f"{out} already exists; choose a new file name.")
+    vault = open_vault(args)
+    try:
+        written = backups.write_backup(vault, out)
+    finally:
+        vault.close()
+    print(f"Backup written to {written} (with its key file {written.name}.keys).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    path = vault_path(args)
+    backup = Path(args.backup).expanduser()
+    passphrase = existing_passphrase(args.passphrase_file)
+    aside = lifecycle.restore_backup(backup, path, passphrase=passphrase)
+    print(f"Restored {path} from {backup}.")
+    if aside:
+        print(f"The replaced vault was kept at {aside}.")
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    path = vault_path(args)
+    if not path.exists():
+        raise VaultError(f"No vault at {path}.")
+    if args.recovery_key_file:
+        recovery = Path(args.recovery_key_file).read_text(encoding="utf-8").strip()
+        new = new_passphrase(args.new_passphrase_file)
+        lifecycle.reset_passphrase_with_recovery(path, recovery_key=recovery, new=new)
+        _audit_passphrase_change(path, new, how="recovery key")
+    else:
+        old = existing_passphrase(args.passphrase_file, label="Current passphrase")
+        lifecycle.data_key_for(path, passphrase=old)  # wrong old passphrase: stop before asking
+        new = new_passphrase(args.new_passphrase_file)
+        lifecycle.change_passphrase(path, old=old, new=new)
+        _audit_passphrase_change(path, new, how="passphrase")
+    print("Passphrase changed.")
+    return 0
+
+
+def _audit_passphrase_change(path: Path, new: str, *, how: str) -> None:
+    vault = lifecycle.unlock_vault(path, passphrase=new)
+    try:
+        lifecycle.audit.record(vault, "vault.passphrase_change", record_type="vault",
+                               detail=f"via {how}")
+    finally:
+        vault.close()
