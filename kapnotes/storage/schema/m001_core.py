@@ -12,6 +12,16 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 );
 
+-- Every template version a note was written under, so the note reopens and prints as written
+-- even when the practice's template file has since changed or gone.
+CREATE TABLE template_snapshots (
+    template_id  TEXT NOT NULL,
+    version      INTEGER NOT NULL,
+    kind         TEXT NOT NULL,
+    definition   TEXT NOT NULL,
+    PRIMARY KEY (template_id, version)
+);
+
 CREATE TABLE clients (
     id                     INTEGER PRIMARY KEY,
     code                   TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -65,6 +75,7 @@ CREATE TABLE sessions (
     template_version  INTEGER NOT NULL,
     signed_at         TEXT,
     signed_by         TEXT NOT NULL DEFAULT '',
+    sign_reason       TEXT NOT NULL DEFAULT '',
     created_at        TEXT NOT NULL,
     updated_at        TEXT NOT NULL
 );

@@ -1,0 +1,82 @@
+"""Client use cases: create, edit, list/filter, archive, delete (confirmed by code, audited)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from kapnotes.domain.client_rules import normalise_code, validate_client
+from kapnotes.domain.errors import ValidationError
+from kapnotes.domain.models import Client, ClientSummary
+from kapnotes.domain.screening import MedicineClass, medicine_classes
+from kapnotes.services.clock import Clock, system_clock
+from kapnotes.storage import audit
+from kapnotes.storage import clients as repo
+from kapnotes.storage.vault import Vault
+
+
+class ClientService:
+    """Everything the UI and CLI do with client records."""
+
+    def __init__(self, vault: Vault, *, clock: Clock = system_clock) -> None:
+        self.vault = vault
+        self.clock = clock
+
+    def create(self, client: Client) -> Client:
+        clean = validate_client(client, today=self.clock().date())
+        with self.vault.transaction():
+            new_id = repo.insert(self.vault, clean)
+        return dataclasses.replace(clean, id=new_id)
+
+    def update(self, client: Client) -> Client:
+        clean = validate_client(client, today=self.clock().date())
+        with self.vault.transaction():
+            repo.update(self.vault, clean)
+        return clean
+
+    def get(self, client_id: int) -> Client:
+        return repo.get(self.vault, client_id)
+
+    def by_code(self, code: str) -> Client | None:
+        return repo.get_by_code(self.vault, code.strip())
+
+    def list(self, *, include_archived: bool = False, text: str = "") -> list[ClientSummary]:
+        """Clients sorted by next planned session (none last), filtered by name or code."""
+        rows = repo.summaries(self.vault, today=self.clock().date(),
+                              include_archived=include_archived)
+        needle = text.strip().casefold()
+        if needle:
+            rows = [r for r in rows if needle in r.code.casefold()
+                    or needle in r.full_name.casefold() or needle in r.preferred_name.casefold()]
+        return sorted(rows, key=lambda r: (r.next_planned is None, r.next_planned or 0,
+                                           r.full_name.casefold()))
+
+    def set_archived(self, client_id: int, archived: bool) -> None:
+        with self.vault.transaction():
+            repo.set_archived(self.vault, client_id, archived)
+            audit.record(self.vault, "client.archive" if archived else "client.unarchive",
+                         record_type="client", record_id=client_id)
+
+    def delete(self, client_id: int, *, typed_code: str) -> None:
+        """Delete a client and all their records; the code must be typed to confirm."""
+        client = repo.get(self.vault, client_id)
+        try:
+            typed = normalise_code(typed_code)
+        except ValidationError:
+            typed = ""
+        if typed != client.code:
+            raise ValidationError(
+                "Confirmation", f"type the client's code ({client.code}) exactly to delete."
+            )
+        with self.vault.transaction():
+            repo.delete(self.vault, client_id)
+            audit.record(self.vault, "client.delete", record_type="client", record_id=client_id)
+
+    @staticmethod
+    def concomitant_flags(client: Client) -> dict[str, tuple[MedicineClass, ...]]:
+        """Each current medicine that belongs to a class DOMAIN.md asks to record."""
+        flags = {}
+        for medicine in client.medicines:
+            classes = medicine_classes(medicine)
+            if classes:
+                flags[medicine] = classes
+        return flags

@@ -1,0 +1,40 @@
+"""All services over one open vault, built once at unlock and handed to the UI and CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kapnotes.domain.templates import TemplateLibrary
+from kapnotes.paths import practice_templates_dir, resource_path
+from kapnotes.services.clients import ClientService
+from kapnotes.services.clock import Clock, system_clock
+from kapnotes.services.courses import CourseService
+from kapnotes.services.notes import NoteService
+from kapnotes.storage.vault import Vault
+
+
+def load_templates(practice_dir: Path | None = None) -> TemplateLibrary:
+    """Built-in templates plus the practice folder (broken files listed in `.problems`)."""
+    folder = practice_dir if practice_dir is not None else practice_templates_dir()
+    return TemplateLibrary.load(resource_path("templates"), folder)
+
+
+@dataclass
+class Services:
+    vault: Vault
+    templates: TemplateLibrary
+    clock: Clock = system_clock
+    clients: ClientService = field(init=False)
+    courses: CourseService = field(init=False)
+    notes: NoteService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.clients = ClientService(self.vault, clock=self.clock)
+        self.courses = CourseService(self.vault, clock=self.clock)
+        self.notes = NoteService(self.vault, self.templates, clock=self.clock)
+
+
+def build_services(vault: Vault, *, clock: Clock = system_clock,
+                   practice_templates: Path | None = None) -> Services:
+    return Services(vault=vault, templates=load_templates(practice_templates), clock=clock)

@@ -1,0 +1,151 @@
+"""Course use cases: create with a generated plan, change status, move/skip slots, timeline."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+
+from kapnotes.domain.errors import ValidationError
+from kapnotes.domain.models import Course, CourseStatus, SlotRecord
+from kapnotes.domain.schedule import PlannedSlot, Protocol, SlotKind, generate_plan
+from kapnotes.domain.schedule_status import (
+    Adherence,
+    AdjustmentAction,
+    HeldSession,
+    SlotAdjustment,
+    SlotState,
+    adherence,
+    reconcile_plan,
+)
+from kapnotes.domain.text_rules import clean_text
+from kapnotes.services.clock import Clock, system_clock
+from kapnotes.storage import audit
+from kapnotes.storage import clients as client_repo
+from kapnotes.storage import courses as repo
+from kapnotes.storage import sessions as session_repo
+from kapnotes.storage.vault import Vault
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A planned slot as the timeline shows it: stored record plus computed status."""
+
+    slot: SlotRecord
+    state: SlotState
+
+
+@dataclass(frozen=True)
+class Timeline:
+    course: Course
+    entries: tuple[TimelineEntry, ...]
+    adherence: Adherence
+
+
+def _validate_course(course: Course) -> Course:
+    try:
+        Protocol(course.protocol)
+    except ValueError:
+        raise ValidationError("Protocol", f"'{course.protocol}' is not a known protocol.") from None
+    if course.maintenance_interval_weeks not in (1, 2, 3, 4):
+        raise ValidationError("Maintenance interval", "must be 1 to 4 weeks.")
+    reason = clean_text("Reason", course.status_reason, max_length=2000, multiline=True)
+    if course.status is CourseStatus.DISCONTINUED and not reason.strip():
+        raise ValidationError("Reason", "a discontinued course needs the reason.")
+    return dataclasses.replace(
+        course,
+        title=clean_text("Course title", course.title),
+        prescriber=clean_text("Prescriber", course.prescriber),
+        status_reason=reason,
+    )
+
+
+class CourseService:
+    """Treatment courses and their planned schedules."""
+
+    def __init__(self, vault: Vault, *, clock: Clock = system_clock) -> None:
+        self.vault = vault
+        self.clock = clock
+
+    def create(self, course: Course, *, plan: list[PlannedSlot] | None = None) -> Course:
+        """Store a course and the plan its protocol generates from the start date."""
+        clean = _validate_course(course)
+        client_repo.get(self.vault, clean.client_id)
+        if plan is None:
+            plan = self.generate(clean)
+        with self.vault.transaction():
+            course_id = repo.insert(self.vault, clean)
+            repo.replace_plan(self.vault, course_id, plan)
+        return dataclasses.replace(clean, id=course_id)
+
+    @staticmethod
+    def generate(course: Course) -> list[PlannedSlot]:
+        protocol = Protocol(course.protocol)
+        if protocol in (Protocol.ESKETAMINE, Protocol.IV_KETAMINE):
+            return generate_plan(protocol, course.start_date,
+                                 maintenance_interval_weeks=course.maintenance_interval_weeks)
+        if protocol is Protocol.KAP_SUBLINGUAL_IM:
+            interval = min(course.maintenance_interval_weeks, 2)
+            return generate_plan(protocol, course.start_date, dose_interval_weeks=interval)
+        return generate_plan(protocol, course.start_date)
+
+    def update(self, course: Course) -> Course:
+        clean = _validate_course(course)
+        with self.vault.transaction():
+            repo.update(self.vault, clean)
+        return clean
+
+    def set_status(self, course_id: int, status: CourseStatus, reason: str = "") -> Course:
+        course = dataclasses.replace(self.get(course_id), status=status, status_reason=reason)
+        clean = self.update(course)
+        audit.record(self.vault, "course.status", record_type="course", record_id=course_id,
+                     detail=status.value)
+        return clean
+
+    def get(self, course_id: int) -> Course:
+        return repo.get(self.vault, course_id)
+
+    def for_client(self, client_id: int) -> list[Course]:
+        return repo.for_client(self.vault, client_id)
+
+    def move_slot(self, slot_id: int, new_date: date, reason: str) -> None:
+        slot = repo.get_slot(self.vault, slot_id)
+        text = clean_text("Reason", reason, required=True, max_length=2000)
+        if new_date == slot.planned_date:
+            raise ValidationError("New date", "is the date already planned; choose another day.")
+        with self.vault.transaction():
+            repo.move_slot(self.vault, slot_id, new_date, text)
+
+    def skip_slot(self, slot_id: int, reason: str) -> None:
+        repo.get_slot(self.vault, slot_id)
+        text = clean_text("Reason", reason, required=True, max_length=2000)
+        with self.vault.transaction():
+            repo.skip_slot(self.vault, slot_id, text)
+
+    def timeline(self, course_id: int, *, today: date | None = None) -> Timeline:
+        """Every planned slot with its status (done, missed, overdue, upcoming, skipped…)."""
+        course = repo.get(self.vault, course_id)
+        records = repo.slots(self.vault, course_id)
+        by_seq = {r.seq: r for r in records}
+        plan = [
+            PlannedSlot(index=r.seq, kind=SlotKind(r.kind.value), planned_date=r.original_date,
+                        phase=r.label, dose_number=r.dose_number or 0)
+            for r in records
+        ]
+        adjustments = []
+        for r in records:
+            if r.skipped:
+                adjustments.append(SlotAdjustment(r.seq, AdjustmentAction.SKIP, r.change_reason))
+            elif r.moved:
+                adjustments.append(SlotAdjustment(r.seq, AdjustmentAction.MOVE, r.change_reason,
+                                                  new_date=r.planned_date))
+        linked = {r.session_id: r.seq for r in records if r.session_id is not None}
+        held = [
+            HeldSession(session_id=str(s.id), kind=SlotKind(s.kind.value),
+                        held_on=s.starts_at.date(), slot_index=linked.get(s.id))
+            for s in session_repo.for_course(self.vault, course_id)
+        ]
+        day = today or self.clock().date()
+        states = reconcile_plan(plan, held, day, adjustments=adjustments)
+        entries = tuple(TimelineEntry(slot=by_seq[s.slot.index], state=s) for s in states)
+        return Timeline(course=course, entries=entries, adherence=adherence(states, day))

@@ -1,0 +1,206 @@
+"""Session notes: create from a template, autosave fields, sign and lock, addenda, search."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+
+from kapnotes.domain.errors import ConflictError, NotFoundError, ValidationError
+from kapnotes.domain.models import (
+    Addendum,
+    Modality,
+    Note,
+    SearchHit,
+    Session,
+    SessionKind,
+)
+from kapnotes.domain.templates import (
+    FieldType,
+    Template,
+    TemplateLibrary,
+    display_text,
+    missing_required,
+    parse_template,
+    template_to_data,
+    validate_value,
+)
+from kapnotes.domain.text_rules import MAX_LONG, clean_text
+from kapnotes.services.clock import Clock, system_clock
+from kapnotes.storage import audit, search
+from kapnotes.storage import courses as course_repo
+from kapnotes.storage import sessions as repo
+from kapnotes.storage.vault import Vault
+
+# Extra checks before signing (e.g. the dosing monitoring rules): each returns the reasons a
+# written justification is needed; signing with any of them requires `reason`.
+SignCheck = Callable[[Session, datetime], list[str]]
+
+
+class NoteService:
+    """Everything done with session notes, for the UI and the CLI alike."""
+
+    def __init__(self, vault: Vault, templates: TemplateLibrary, *,
+                 clock: Clock = system_clock) -> None:
+        self.vault = vault
+        self.templates = templates
+        self.clock = clock
+        self.sign_checks: list[SignCheck] = []
+        self._load_snapshots()
+
+    def _load_snapshots(self) -> None:
+        """Templates kept in the vault, so old notes open even if their file is gone."""
+        for template_id, version, definition in repo.template_snapshots(self.vault):
+            if self.templates.find(template_id, version) is None:
+                self.templates.add(parse_template(json.loads(definition), f"vault:{template_id}",
+                                                  source="vault"))
+
+    # -- sessions ------------------------------------------------------------------------
+    def create_session(
+        self,
+        *,
+        course_id: int,
+        kind: SessionKind,
+        starts_at: datetime,
+        duration_min: int = 60,
+        clinician: str = "",
+        modality: Modality = Modality.IN_PERSON,
+        linked_dosing_id: int | None = None,
+        slot_id: int | None = None,
+        template_id: str | None = None,
+    ) -> Session:
+        course_repo.get(self.vault, course_id)
+        template = (self.templates.newest(template_id) if template_id
+                    else self.templates.latest(kind.value))
+        if template.kind != kind.value:
+            raise ValidationError("Template", f"'{template.title}' is not a {kind.value} template.")
+        draft = Session(
+            course_id=course_id, kind=kind, starts_at=starts_at.replace(second=0, microsecond=0),
+            duration_min=duration_min, clinician=clean_text("Clinician", clinician),
+            modality=modality, linked_dosing_id=linked_dosing_id,
+            template_id=template.id, template_version=template.version,
+        )
+        self._check_details(draft)
+        with self.vault.transaction():
+            session_id = repo.insert(self.vault, draft)
+            repo.snapshot_template(self.vault, template.id, template.version, template.kind,
+                                   json.dumps(template_to_data(template), ensure_ascii=False))
+            if slot_id is not None:
+                slot = course_repo.get_slot(self.vault, slot_id)
+                if slot.course_id != course_id or slot.kind != kind:
+                    raise ValidationError("Planned slot", "belongs to another course or kind.")
+                course_repo.link_slot(self.vault, slot_id, session_id)
+        return repo.get(self.vault, session_id)
+
+    def _check_details(self, s: Session) -> None:
+        if not 0 <= s.duration_min <= 1440:
+            raise ValidationError("Duration", "must be 0 to 1,440 minutes.")
+        if s.linked_dosing_id is not None:
+            if s.kind is not SessionKind.INTEGRATION:
+                raise ValidationError("Linked dosing session", "only integration sessions link.")
+            dose = repo.get(self.vault, s.linked_dosing_id)
+            if dose.kind is not SessionKind.DOSING or dose.course_id != s.course_id:
+                raise ValidationError("Linked dosing session",
+                                      "must be a dosing session of the same course.")
+
+    def update_details(self, session: Session) -> Session:
+        self._check_details(session)
+        with self.vault.transaction():
+            repo.update_details(self.vault, session)
+        return repo.get(self.vault, int(session.id or 0))
+
+    def session(self, session_id: int) -> Session:
+        return repo.get(self.vault, session_id)
+
+    def sessions_for_course(self, course_id: int) -> list[Session]:
+        return repo.for_course(self.vault, course_id)
+
+    def client_id_of(self, session_id: int) -> int:
+        return repo.client_id_of(self.vault, session_id)
+
+    def delete_draft(self, session_id: int) -> None:
+        if repo.get(self.vault, session_id).signed:
+            raise ConflictError("A signed note cannot be deleted.")
+        with self.vault.transaction():
+            repo.delete(self.vault, session_id)
+            audit.record(self.vault, "session.delete", record_type="session",
+                         record_id=session_id)
+
+    # -- note content --------------------------------------------------------------------
+    def template_for(self, session: Session) -> Template:
+        return self.templates.get(session.template_id, session.template_version)
+
+    def note(self, session_id: int) -> Note:
+        session = repo.get(self.vault, session_id)
+        return Note(session=session, values=repo.field_values(self.vault, session_id),
+                    addenda=tuple(repo.addenda(self.vault, session_id)))
+
+    def save_fields(self, session_id: int, changes: Mapping[str, object]) -> None:
+        """Validate every change first, then write them in one transaction (all or nothing)."""
+        session = repo.get(self.vault, session_id)
+        if session.signed:
+            raise ConflictError("This note is signed and locked; add an addendum instead.")
+        template = self.template_for(session)
+        clean: list[tuple[str, object, str]] = []
+        for field_id, value in changes.items():
+            field = template.field(field_id)
+            if field is None or field.type is FieldType.HEADING:
+                raise ValidationError(field_id, "is not a field of this note's template.")
+            normalised = validate_value(field, value)
+            clean.append((field_id, normalised, display_text(field, normalised)))
+        if not clean:
+            return
+        with self.vault.transaction():
+            for field_id, value, text in clean:
+                repo.put_field(self.vault, session_id, field_id, value, text)
+
+    def missing_for_signing(self, session_id: int) -> list[str]:
+        session = repo.get(self.vault, session_id)
+        return missing_required(self.template_for(session),
+                                repo.field_values(self.vault, session_id))
+
+    def sign_blockers(self, session_id: int) -> list[str]:
+        """Reasons (beyond missing fields) that signing needs a written justification."""
+        session = repo.get(self.vault, session_id)
+        now = self.clock()
+        return [reason for check in self.sign_checks for reason in check(session, now)]
+
+    def sign(self, session_id: int, *, signer: str, reason: str = "") -> Session:
+        """Check required fields, record signer and time, lock the note."""
+        session = repo.get(self.vault, session_id)
+        if session.signed:
+            raise ConflictError("This note is already signed.")
+        signer = clean_text("Signed by", signer, required=True)
+        missing = self.missing_for_signing(session_id)
+        if missing:
+            raise ValidationError("Sign", "fill in the required fields first: "
+                                  + ", ".join(missing) + ".")
+        blockers = self.sign_blockers(session_id)
+        reason = clean_text("Reason", reason, max_length=4000, multiline=True)
+        if blockers and not reason.strip():
+            raise ValidationError("Reason", "signing now needs a written reason: "
+                                  + "; ".join(blockers) + ".")
+        with self.vault.transaction():
+            repo.mark_signed(self.vault, session_id, signer=signer,
+                             at=datetime.now(UTC), reason=reason)
+            audit.record(self.vault, "session.sign", record_type="session",
+                         record_id=session_id)
+        return repo.get(self.vault, session_id)
+
+    def add_addendum(self, session_id: int, text: str, *, author: str) -> Addendum:
+        session = repo.get(self.vault, session_id)
+        if not session.signed:
+            raise ConflictError("This note is not signed yet; edit it directly.")
+        body = clean_text("Addendum", text, required=True, max_length=MAX_LONG, multiline=True)
+        author = clean_text("Author", author, required=True)
+        with self.vault.transaction():
+            addendum_id = repo.add_addendum(self.vault, session_id, body, author)
+            audit.record(self.vault, "session.addendum", record_type="session",
+                         record_id=session_id, detail=f"addendum {addendum_id}")
+        for a in repo.addenda(self.vault, session_id):
+            if a.id == addendum_id:
+                return a
+        raise NotFoundError("The addendum was not stored.")
+
+    def search(self, text: str, *, limit: int = 200) -> list[SearchHit]:
+        return search.search(self.vault, text, limit=limit)

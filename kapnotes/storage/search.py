@@ -1,0 +1,59 @@
+"""Full-text search (FTS5) across note fields, addenda and client records."""
+
+from __future__ import annotations
+
+import re
+
+from kapnotes.domain.models import SearchHit
+from kapnotes.storage.rows import to_datetime
+from kapnotes.storage.vault import Vault
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str:
+    """Turn what the user typed into a safe FTS5 query: quoted phrases and prefix words.
+
+    FTS5 syntax errors must never reach a user, so operators are not passed through.
+    `"exact phrase"` stays a phrase; other words must all occur, the last as a prefix.
+    """
+    phrases = re.findall(r'"([^"]+)"', text)
+    rest = re.sub(r'"[^"]*"?', " ", text)
+    parts = []
+    for phrase in phrases:
+        words = _WORD.findall(phrase)
+        if words:
+            parts.append('"' + " ".join(words) + '"')
+    words = _WORD.findall(rest)
+    for i, word in enumerate(words):
+        suffix = "*" if i == len(words) - 1 and not phrases else ""
+        parts.append(f'"{word}"{suffix}')
+    return " AND ".join(parts)
+
+
+def search(vault: Vault, text: str, *, limit: int = 200) -> list[SearchHit]:
+    query = fts_query(text)
+    if not query:
+        return []
+    rows = vault.query(
+        """
+        SELECT si.client_id, c.code, c.full_name, si.session_id, s.kind, s.starts_at,
+               si.kind, si.ref,
+               snippet(search_index, 0, '[', ']', '…', 12)
+          FROM search_index si
+          JOIN clients c ON c.id = si.client_id
+          LEFT JOIN sessions s ON s.id = si.session_id
+         WHERE search_index MATCH ?
+         ORDER BY c.code, s.starts_at, rank
+         LIMIT ?
+        """,
+        (query, limit),
+    )
+    return [
+        SearchHit(
+            client_id=r[0], client_code=r[1], client_name=r[2], session_id=r[3],
+            session_kind=r[4], session_starts_at=to_datetime(r[5]), kind=r[6], ref=str(r[7]),
+            snippet=r[8],
+        )
+        for r in rows
+    ]
