@@ -48,3 +48,43 @@ def new_vault(vault_path: Path, passphrase: str) -> Path:
     created = lifecycle.create_vault(vault_path, passphrase)
     created.vault.close()
     return vault_path
+
+
+@pytest.fixture
+def open_vault(vault_path: Path, passphrase: str) -> Iterator[object]:
+    """A real, open vault (created at the latest schema); closed after the test."""
+    from kapnotes.storage import lifecycle
+
+    created = lifecycle.create_vault(vault_path, passphrase)
+    yield created.vault
+    created.vault.close()
+
+
+class FakeClock:
+    """A controllable wall clock for services (local, naive time); tests move it by hand."""
+
+    def __init__(self, now: object = None) -> None:
+        from datetime import datetime
+
+        self.now = now or datetime(2026, 11, 20, 9, 0)
+
+    def __call__(self) -> object:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        from datetime import timedelta
+
+        self.now = self.now + timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def services(open_vault: object, clock: FakeClock, tmp_path: Path) -> object:
+    """All services over a real vault, with the built-in templates and a controllable clock."""
+    from kapnotes.services.container import build_services
+
+    return build_services(open_vault, clock=clock, practice_templates=tmp_path / "templates")
