@@ -98,6 +98,8 @@ class FlagRule:
 
 @dataclass(frozen=True)
 class Subscale:
+    """A named group of items scored together; `max_score` is the sum of their maxima."""
+
     id: str
     name: str
     item_ids: tuple[str, ...]
@@ -180,6 +182,8 @@ class Flag:
 
 @dataclass(frozen=True)
 class SubscaleScore:
+    """One subscale's sum in a scored result."""
+
     id: str
     name: str
     score: int
