@@ -1,0 +1,338 @@
+"""Report data → PDF bytes, with reportlab platypus.
+
+Layout: A4, header (practice, title) and footer (export date, "Page X of Y", app version) on
+every page, DejaVu fonts so Latin, Greek, Cyrillic and Vietnamese names render. Every user
+string is escaped (markup.to_markup) before it reaches a Paragraph.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    HRFlowable,
+    KeepTogether,
+    PageTemplate,
+    Spacer,
+)
+from reportlab.platypus import PageBreak as RLPageBreak
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import Table as RLTable
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from kapnotes.export import fonts
+from kapnotes.export.charts import build_chart
+from kapnotes.export.encrypt import encrypt_pdf
+from kapnotes.export.markup import clean, to_markup
+from kapnotes.export.report import (
+    Banner,
+    Block,
+    DraftMark,
+    Heading,
+    KeyValues,
+    LineChart,
+    PageBreak,
+    Paragraph,
+    Report,
+    SignatureLine,
+    Table,
+)
+from kapnotes.export.tables import build_key_values, build_table
+
+INK = colors.HexColor("#1F2933")
+MUTED = colors.HexColor("#5F6B7A")
+RULE = colors.HexColor("#B8C2CC")
+DRAFT_RED = colors.HexColor("#B42318")
+BANNERS = {  # severity → (label printed in the box, background, border)
+    "info": ("Note", colors.HexColor("#EAF2FB"), colors.HexColor("#0072B2")),
+    "warning": ("Warning", colors.HexColor("#FFF4DD"), colors.HexColor("#B7791F")),
+    "alert": ("Alert", colors.HexColor("#FDE2E1"), colors.HexColor("#B42318")),
+}
+DEIDENTIFIED_NOTICE = "De-identified export: client names and identifying details are left out."
+IDENTIFYING_CAPTION = "⚠ Free text: may contain identifying details"
+
+
+def render_pdf(report: Report, *, password: str | None = None) -> bytes:
+    """The report as PDF bytes; AES-256 encrypted when a password is given."""
+    data = PdfRenderer(report).render()
+    return encrypt_pdf(data, password) if password is not None else data
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("normal", fontName=fonts.REGULAR, fontSize=9.5, leading=13,
+                          textColor=INK, spaceAfter=4)
+
+    def derive(name: str, **kw: Any) -> ParagraphStyle:
+        return ParagraphStyle(name, parent=base, **kw)
+
+    return {
+        "normal": base,
+        "muted": derive("muted", fontSize=8.5, leading=11.5, textColor=MUTED),
+        "warning": derive("warning", fontName=fonts.BOLD, textColor=colors.HexColor("#8A4B00")),
+        "draft": derive("draft", fontName=fonts.ITALIC, textColor=MUTED),
+        "title": derive("title", fontName=fonts.BOLD, fontSize=18, leading=22, spaceAfter=2),
+        "subtitle": derive("subtitle", fontSize=11, leading=14, textColor=MUTED, spaceAfter=8),
+        "h1": derive("h1", fontName=fonts.BOLD, fontSize=14, leading=18, spaceBefore=10,
+                     spaceAfter=5),
+        "h2": derive("h2", fontName=fonts.BOLD, fontSize=11.5, leading=15, spaceBefore=8,
+                     spaceAfter=4),
+        "h3": derive("h3", fontName=fonts.BOLD, fontSize=10, leading=13, spaceBefore=6,
+                     spaceAfter=3),
+        "cell": derive("cell", fontSize=8.5, leading=11, spaceAfter=0),
+        "head": derive("head", fontName=fonts.BOLD, fontSize=8.5, leading=11, spaceAfter=0,
+                       textColor=colors.white),
+        "label": derive("label", fontName=fonts.BOLD, fontSize=8.5, leading=11, spaceAfter=0,
+                        textColor=MUTED),
+        "caption": derive("caption", fontName=fonts.ITALIC, fontSize=7.5, leading=10,
+                          textColor=MUTED, spaceAfter=1),
+        "draftmark": derive("draftmark", fontName=fonts.BOLD, fontSize=12, leading=15,
+                            textColor=DRAFT_RED, alignment=TA_CENTER, spaceAfter=0),
+        "toc1": derive("toc1", fontSize=10.5, leading=16),
+    }
+
+
+class _HeadingPara(RLParagraph):
+    """A heading Paragraph that remembers its plain text for the outline and contents."""
+
+    def __init__(self, block: Heading, style: ParagraphStyle, key: str) -> None:
+        super().__init__(to_markup(block.text), style)
+        self.block = block
+        self.key = key
+
+
+class _DraftFlag(Flowable):
+    """Zero-size marker: the page it lands on gets a DRAFT watermark."""
+
+    def __init__(self, pages: set[int]) -> None:
+        super().__init__()
+        self.pages = pages
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.pages.add(self.canv.getPageNumber())
+
+
+class _DocTemplate(BaseDocTemplate):
+    """Feeds level-1 headings to the contents page and every heading to the PDF outline."""
+
+    def __init__(self, buf: io.BytesIO, renderer: PdfRenderer, **kw: Any) -> None:
+        super().__init__(buf, **kw)
+        self.renderer = renderer
+
+    def beforeDocument(self) -> None:
+        self._outline_level = -1
+        self.renderer.seen_pages = 0
+        self.renderer.seen_drafts.clear()
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if not isinstance(flowable, _HeadingPara):
+            return
+        block = flowable.block
+        if block.level == 1:
+            self.notify("TOCEntry", (0, to_markup(block.text), self.page, flowable.key))
+        if block.bookmark:
+            # Outline levels may not skip (reportlab raises); clamp to one below the last.
+            level = min(block.level - 1, self._outline_level + 1)
+            self._outline_level = level
+            self.canv.bookmarkPage(flowable.key)
+            self.canv.addOutlineEntry(clean(block.text), flowable.key, level=level)
+
+
+class PdfRenderer:
+    """Draws one Report; page size, margins and fonts are attributes so they are easy to change."""
+
+    page_size = A4
+    margin_left = margin_right = 18 * mm
+    margin_top = 24 * mm  # room for the header
+    margin_bottom = 20 * mm  # room for the footer
+
+    def __init__(self, report: Report) -> None:
+        fonts.register_fonts()
+        self.report = report
+        self.styles = _styles()
+        self.width, self.height = self.page_size
+        self.frame_width = self.width - self.margin_left - self.margin_right
+        self._keys = 0
+        self.seen_pages = 0
+        self.seen_drafts: set[int] = set()
+
+    def render(self) -> bytes:
+        # "Page X of Y" and the watermark need facts only a finished layout knows (page count,
+        # pages holding a DraftMark). Pages are drawn as they are laid out (so outline
+        # bookmarks point at the right page), so lay out again until those facts are stable.
+        # The footer lives in the margin, so a second pass never changes the layout.
+        self.known_pages: int | None = None
+        self.known_drafts: frozenset[int] = frozenset()
+        story = self._story()
+        for _ in range(4):
+            data = self._build(story)
+            if (self.seen_pages, self.seen_drafts) == (self.known_pages, self.known_drafts):
+                break
+            self.known_pages, self.known_drafts = self.seen_pages, frozenset(self.seen_drafts)
+        return data
+
+    def _build(self, story: list[Flowable]) -> bytes:
+        buf = io.BytesIO()
+        r = self.report
+        doc = _DocTemplate(
+            buf,
+            self,
+            pagesize=self.page_size,
+            leftMargin=self.margin_left,
+            rightMargin=self.margin_right,
+            topMargin=self.margin_top,
+            bottomMargin=self.margin_bottom,
+            title=clean(r.title),
+            author=clean(r.metadata_author),
+            # De-identified: nothing in metadata beyond the title and author we were given.
+            subject="" if r.deidentified else clean(r.subtitle),
+            creator=f"KAP Notes {clean(r.app_version)}",
+            lang="en",
+        )
+        frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._on_page)])
+        if r.contents:
+            # Passes until the contents page numbers settle.
+            doc.multiBuild(list(story))
+        else:
+            doc.build(list(story))
+        return buf.getvalue()
+
+    # --- page furniture -------------------------------------------------------------------
+
+    def _on_page(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+        page = canv.getPageNumber()
+        self.seen_pages = max(self.seen_pages, page)
+        total = str(self.known_pages) if self.known_pages else "?"
+        self.decorate_page(canv, page, total, draft=page in self.known_drafts)
+
+    def decorate_page(self, canv: Canvas, page: int, total: str, *, draft: bool) -> None:
+        """Header, footer and (under the page's content) the DRAFT watermark."""
+        r = self.report
+        left, right = self.margin_left, self.width - self.margin_right
+        canv.saveState()
+        top = self.height - 13 * mm
+        canv.setFont(fonts.BOLD, 8.5)
+        canv.setFillColor(INK)
+        practice = _fit(clean(r.practice_name), fonts.BOLD, 8.5, self.frame_width * 0.45)
+        canv.drawString(left, top, practice)
+        canv.setFont(fonts.REGULAR, 8.5)
+        canv.setFillColor(MUTED)
+        title = _fit(clean(r.title), fonts.REGULAR, 8.5, self.frame_width * 0.5)
+        canv.drawRightString(right, top, title)
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.5)
+        canv.line(left, top - 2.5 * mm, right, top - 2.5 * mm)
+
+        bottom = 11 * mm
+        canv.line(left, bottom + 4 * mm, right, bottom + 4 * mm)
+        canv.setFont(fonts.REGULAR, 7.5)
+        stamp = f"Exported {r.export_date.isoformat()} · Confidential"
+        if r.deidentified:
+            stamp += " · De-identified"
+        canv.drawString(left, bottom, stamp)
+        canv.drawCentredString(self.width / 2, bottom, f"Page {page} of {total}")
+        canv.drawRightString(right, bottom, f"KAP Notes {clean(r.app_version)}")
+        if draft:
+            canv.setFillColor(DRAFT_RED, alpha=0.12)
+            canv.setFont(fonts.BOLD, 110)
+            canv.translate(self.width / 2, self.height / 2)
+            canv.rotate(45)
+            canv.drawCentredString(0, -40, "DRAFT")
+        canv.restoreState()
+
+    # --- story --------------------------------------------------------------------------
+
+    def _story(self) -> list[Flowable]:
+        r, st = self.report, self.styles
+        self._keys = 0
+        story: list[Flowable] = [RLParagraph(to_markup(r.title), st["title"])]
+        if r.subtitle:
+            story.append(RLParagraph(to_markup(r.subtitle), st["subtitle"]))
+        notices = ([DEIDENTIFIED_NOTICE] if r.deidentified else []) + list(r.notices)
+        for notice in notices:
+            story.append(self._boxed(notice, "info"))
+        if notices:
+            story.append(Spacer(1, 4))
+        if r.contents:
+            toc = TableOfContents(dotsMinLevel=0, levelStyles=[st["toc1"]])
+            story += [RLParagraph("Contents", st["h1"]), toc, RLPageBreak()]
+        for block in r.sections:
+            story.extend(self._block(block))
+        return story
+
+    def _block(self, block: Block) -> list[Flowable]:
+        st = self.styles
+        match block:
+            case Heading():
+                self._keys += 1
+                return [_HeadingPara(block, st[f"h{block.level}"], f"h{self._keys}")]
+            case Paragraph():
+                para = RLParagraph(to_markup(block.text), st[block.style])
+                if block.possibly_identifying and self.report.deidentified:
+                    return [KeepTogether([RLParagraph(IDENTIFYING_CAPTION, st["caption"]),
+                                          para])]
+                return [para]
+            case KeyValues():
+                return [build_key_values(block, self.frame_width, st), Spacer(1, 6)]
+            case Table():
+                return [build_table(block, self.frame_width, st), Spacer(1, 8)]
+            case LineChart():
+                return [KeepTogether([build_chart(block, self.frame_width)]), Spacer(1, 8)]
+            case Banner():
+                return [self._boxed(block.text, block.severity), Spacer(1, 4)]
+            case DraftMark():
+                box = RLTable([[RLParagraph(to_markup(block.text), st["draftmark"])]],
+                              colWidths=[self.frame_width])
+                box.setStyle([("BOX", (0, 0), (-1, -1), 1.5, DRAFT_RED),
+                              ("TOPPADDING", (0, 0), (-1, -1), 5),
+                              ("BOTTOMPADDING", (0, 0), (-1, -1), 6)])
+                return [KeepTogether([_DraftFlag(self.seen_drafts), box]), Spacer(1, 6)]
+            case SignatureLine():
+                return [KeepTogether([
+                    Spacer(1, 30),
+                    HRFlowable(width=80 * mm, thickness=0.8, color=INK, hAlign="LEFT",
+                               spaceAfter=2),
+                    RLParagraph(to_markup(block.text), st["muted"]),
+                ])]
+            case PageBreak():
+                return [RLPageBreak()]
+        raise TypeError(f"not a report block: {block!r}")
+
+    def _boxed(self, text: str, severity: str) -> RLTable:
+        label, background, border = BANNERS[severity]
+        para = RLParagraph(f"<b>{label}:</b> {to_markup(text)}", self.styles["normal"])
+        box = RLTable([[para]], colWidths=[self.frame_width])
+        box.setStyle([
+            ("BACKGROUND", (0, 0), (-1, -1), background),
+            ("LINEBEFORE", (0, 0), (0, -1), 3, border),
+            ("BOX", (0, 0), (-1, -1), 0.5, border),
+            ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("LEFTPADDING", (0, 0), (-1, -1), 8),
+        ])
+        return box
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """Shorten `text` with an ellipsis so a header line never runs into its neighbour."""
+    text = text.replace("\n", " ")
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"

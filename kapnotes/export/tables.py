@@ -1,0 +1,90 @@
+"""Table and KeyValues blocks → reportlab Tables that split across pages cleanly."""
+
+from __future__ import annotations
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import Table as RLTable
+
+from kapnotes.export.markup import to_markup
+from kapnotes.export.report import KeyValues, Table
+
+HEADER_BG = colors.HexColor("#34495E")
+STRIPE = colors.HexColor("#F4F6F8")
+GRID = colors.HexColor("#C9D1D9")
+HIGHLIGHT_ROW = colors.HexColor("#FDE2E1")
+HIGHLIGHT_CELL = colors.HexColor("#F8B4B0")
+
+
+def column_widths(table: Table, total: float) -> list[float]:
+    """Absolute widths from the hint, or from content length (capped so one long note
+    cannot squeeze the other columns to nothing)."""
+    if table.widths is not None:
+        weights = list(table.widths)
+    else:
+        weights = []
+        for c, header in enumerate(table.columns):
+            longest = max([len(header)] + [len(row[c]) for row in table.rows])
+            weights.append(float(min(max(longest, 5), 32)))
+    scale = total / sum(weights)
+    return [w * scale for w in weights]
+
+
+def build_table(table: Table, width: float, styles: dict[str, ParagraphStyle]) -> RLTable:
+    """A striped table; header row repeats on every page, highlighted rows are tinted and bold."""
+    cell, bold, head = styles["cell"], styles["label"], styles["head"]
+    bold_cell = ParagraphStyle("cell-bold", parent=cell, fontName=bold.fontName)
+    data: list[list[object]] = [[RLParagraph(to_markup(c), head) for c in table.columns]]
+    for r, row in enumerate(table.rows):
+        emphasised = r in table.highlight_rows
+        data.append([
+            RLParagraph(to_markup(v), bold_cell if emphasised or (r, c) in table.highlight_cells
+                        else cell)
+            for c, v in enumerate(row)
+        ])
+    commands: list[tuple[object, ...]] = [
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID),
+        ("BOX", (0, 0), (-1, -1), 0.6, GRID),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ]
+    if table.rows:
+        commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, STRIPE]))
+    else:
+        data.append([RLParagraph("No entries", styles["muted"])] + [""] * (len(table.columns) - 1))
+        commands.append(("SPAN", (0, 1), (-1, 1)))
+    for r in sorted(table.highlight_rows):
+        if 0 <= r < len(table.rows):
+            commands.append(("BACKGROUND", (0, r + 1), (-1, r + 1), HIGHLIGHT_ROW))
+    for r, c in sorted(table.highlight_cells):
+        if 0 <= r < len(table.rows) and 0 <= c < len(table.columns):
+            commands.append(("BACKGROUND", (c, r + 1), (c, r + 1), HIGHLIGHT_CELL))
+    # splitInRow: a very long note in one cell may continue on the next page instead of
+    # failing the whole export with a LayoutError.
+    rl = RLTable(data, colWidths=column_widths(table, width), repeatRows=1, splitInRow=1,
+                 hAlign="LEFT")
+    rl.setStyle(commands)
+    return rl
+
+
+def build_key_values(block: KeyValues, width: float,
+                     styles: dict[str, ParagraphStyle]) -> RLTable:
+    """Two columns, label muted and bold, value as normal text."""
+    data = [[RLParagraph(to_markup(k), styles["label"]), RLParagraph(to_markup(v), styles["cell"])]
+            for k, v in block.rows]
+    if not data:
+        data = [[RLParagraph("—", styles["label"]), ""]]
+    rl = RLTable(data, colWidths=[width * 0.3, width * 0.7], splitInRow=1, hAlign="LEFT")
+    rl.setStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, GRID),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ])
+    return rl
