@@ -12,6 +12,7 @@ from kapnotes.domain.errors import VaultDamagedError, VaultError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PAGE_SIZE = 4096
+_TRUSTED_SIGNATURE_LEN = 4  # a random salt matches 4 given bytes once in 2**32
 _KNOWN_TYPES: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "a PDF document"),
     (b"PK\x03\x04", "a ZIP archive or Office document"),
@@ -39,11 +40,16 @@ def check_vault_file(path: Path) -> None:
         raise VaultError(
             f"{path.name} is a plain, unencrypted SQLite database, not a KAP Notes vault."
         )
+    has_key_file = path.with_name(path.name + ".keys").exists()
+    whole_pages = size >= PAGE_SIZE and size % PAGE_SIZE == 0
+    # A vault begins with a random salt, which starts with a short signature by chance ('{' in
+    # one vault of 256): those count only for a file that cannot be a vault or a backup anyway.
+    trust_short = not whole_pages and not has_key_file
     for magic, kind in _KNOWN_TYPES:
-        if head.startswith(magic):
+        if head.startswith(magic) and (len(magic) >= _TRUSTED_SIGNATURE_LEN or trust_short):
             raise VaultError(f"{path.name} is {kind}, not a KAP Notes vault.")
-    if size < PAGE_SIZE or size % PAGE_SIZE:
-        if not path.with_name(path.name + ".keys").exists():
+    if not whole_pages:
+        if not has_key_file:
             raise VaultError(
                 f"{path.name} is not a KAP Notes vault (no key file beside it, and its size, "
                 f"{size} bytes, is not a whole number of database pages)."
