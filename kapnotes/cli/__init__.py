@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from kapnotes import __version__
-from kapnotes.cli import vault_commands
+from kapnotes.cli import record_commands, vault_commands
 from kapnotes.domain.errors import (
     KapNotesError,
     ValidationError,
@@ -29,6 +29,7 @@ EXIT_UNEXPECTED = 70
 # Each module adds its subcommands to the parser; later issues add modules here.
 COMMAND_MODULES: list[Callable[[argparse._SubParsersAction], None]] = [
     vault_commands.register,
+    record_commands.register,
 ]
 
 

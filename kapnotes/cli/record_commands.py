@@ -1,0 +1,81 @@
+"""Record subcommands: list clients, build a demo vault."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from kapnotes.cli.passphrases import ENV_PASSPHRASE, existing_passphrase, new_passphrase
+from kapnotes.cli.vault_commands import add_vault_options, open_vault, vault_path
+from kapnotes.services.container import build_services
+from kapnotes.services.demo import build_demo
+from kapnotes.storage import lifecycle
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("list", help="list clients with their courses and next planned session")
+    add_vault_options(p)
+    p.add_argument("--json", action="store_true", help="print a JSON list of objects")
+    p.add_argument("--archived", action="store_true", help="include archived clients")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("demo", help="create a vault filled with fictional demo clients")
+    add_vault_options(p)
+    p.set_defaults(handler=cmd_demo)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    vault = open_vault(args)
+    try:
+        rows = build_services(vault).clients.list(include_archived=args.archived)
+    finally:
+        vault.close()
+    items = [
+        {
+            "code": r.code,
+            "name": r.full_name,
+            "status": "archived" if r.archived else "active",
+            "courses": r.courses,
+            "sessions": r.sessions,
+            "next_planned": r.next_planned.isoformat() if r.next_planned else None,
+            "next_planned_kind": r.next_planned_kind,
+        }
+        for r in rows
+    ]
+    if args.json:
+        print(json.dumps(items, ensure_ascii=False, indent=2))
+        return 0
+    if not items:
+        print("No clients yet.")
+        return 0
+    print(f"{'CODE':<10} {'NAME':<30} {'STATUS':<9} {'COURSES':>7} {'SESSIONS':>8}  NEXT")
+    for i in items:
+        nxt = f"{i['next_planned']} {i['next_planned_kind']}" if i["next_planned"] else "-"
+        print(f"{i['code']:<10} {i['name'][:30]:<30} {i['status']:<9} {i['courses']:>7} "
+              f"{i['sessions']:>8}  {nxt}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    path = vault_path(args)
+    if Path(path).exists():
+        vault = open_vault(args)
+    else:
+        passphrase = new_passphrase(args.passphrase_file, env_name=ENV_PASSPHRASE)
+        created = lifecycle.create_vault(path, passphrase)
+        vault = created.vault
+        print(f"Created {path}. Recovery key: {created.recovery_key}")
+    try:
+        services = build_services(vault)
+        if services.clients.list(include_archived=True):
+            print(f"{path} already has clients; the demo fills only an empty vault.")
+            return 1
+        ids = build_demo(services)
+    finally:
+        vault.close()
+    print(f"Demo vault ready at {path}: {len(ids)} fictional clients.")
+    return 0
+
+
+__all__ = ["existing_passphrase", "register"]
