@@ -222,3 +222,10 @@ def test_chart_renders_with_dates_reference_lines_and_markers(make_report) -> No
         assert expected in text
     content = read_pdf(data).pages[0].get_contents().get_data()
     assert content.count(b" l") > 10  # lines were drawn (axes, grid, series, markers)
+
+
+def test_unsupported_scripts_do_not_crash_and_latin_around_them_survives(make_report) -> None:
+    # Documented in docs/PDF.md: RTL is not shaped reliably; CJK, Thai, Devanagari draw boxes.
+    mixed = "Arabic مرحبا, Hebrew שלום, Chinese 王芳, Thai สวัสดี, Hindi नमस्ते — end of note"
+    text = page_texts(render_pdf(make_report([Paragraph(mixed)])))[0]
+    assert "end of note" in text and "Arabic" in text and "Hindi" in text
