@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kapnotes.storage.schema import m001_core
+from kapnotes.storage.schema import m001_core, m002_monitoring, m003_course_outcomes
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,8 @@ class Migration:
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core: clients, courses, sessions, search, audit", m001_core.migrate),
+    Migration(2, "dosing monitoring: screening, record, vitals", m002_monitoring.migrate),
+    Migration(3, "course outcomes: intentions, themes, measures", m003_course_outcomes.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
