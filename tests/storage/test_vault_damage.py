@@ -1,0 +1,142 @@
+"""Damaged or foreign files are refused on open with a specific message, silently, untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kapnotes.domain.errors import VaultDamagedError, VaultError
+from kapnotes.storage import keyfile, lifecycle
+from kapnotes.storage.sniff import PAGE_SIZE
+
+PASSPHRASE = "amber meadow 7 drifting"
+
+
+@pytest.fixture(scope="module")
+def sound_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One closed vault with a few pages of rows, copied by each case below."""
+    path = tmp_path_factory.mktemp("sound") / "vault.kapnotes"
+    created = lifecycle.create_vault(path, PASSPHRASE)
+    with created.vault as vault, vault.transaction():
+        for i in range(60):
+            vault.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?)", (f"pref-{i}", "v" * 400)
+            )
+    return path
+
+
+def _copy(sound: Path, dest: Path, *, with_keys: bool = True) -> Path:
+    shutil.copyfile(sound, dest)
+    if with_keys:
+        shutil.copyfile(keyfile.key_file_for(sound), keyfile.key_file_for(dest))
+    return dest
+
+
+def _flip(path: Path, page: int) -> None:
+    raw = bytearray(path.read_bytes())
+    start = page * PAGE_SIZE + 300
+    raw[start : start + 24] = bytes(b ^ 0x5A for b in raw[start : start + 24])
+    path.write_bytes(bytes(raw))
+
+
+def _flip_first_page(path: Path) -> None:
+    _flip(path, 0)
+
+
+def _flip_middle_page(path: Path) -> None:
+    _flip(path, path.stat().st_size // PAGE_SIZE // 2)
+
+
+def _flip_last_page(path: Path) -> None:
+    _flip(path, path.stat().st_size // PAGE_SIZE - 1)
+
+
+def _truncate_mid_page(path: Path) -> None:
+    with path.open("rb+") as fh:
+        fh.truncate(path.stat().st_size - 1000)
+
+
+def _truncate_whole_pages(path: Path) -> None:
+    with path.open("rb+") as fh:
+        fh.truncate(path.stat().st_size // PAGE_SIZE // 2 * PAGE_SIZE)
+
+
+def _empty(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {
+    "first page flipped": (_flip_first_page, "cannot be decrypted"),
+    "middle page flipped": (_flip_middle_page, "failed its integrity check"),
+    "last page flipped": (_flip_last_page, "failed its integrity check"),
+    "truncated mid-page": (_truncate_mid_page, "is truncated"),
+    "truncated to half its pages": (_truncate_whole_pages, "cannot be decrypted"),
+    "zero length": (_empty, "is empty (0 bytes)"),
+}
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("case", list(DAMAGE))
+def test_damaged_copy_is_refused_with_a_specific_message(
+    case: str, sound_vault: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    damage, expected = DAMAGE[case]
+    copy = _copy(sound_vault, tmp_path / "copy.kapnotes")
+    damage(copy)
+    before = _sha(copy)
+
+    with pytest.raises(VaultDamagedError, match=re.escape(expected)) as refused:
+        lifecycle.unlock_vault(copy, passphrase=PASSPHRASE)
+
+    assert "copy.kapnotes" in str(refused.value)
+    assert _sha(copy) == before
+    assert capfd.readouterr().err == ""  # SQLCipher logs nothing
+
+
+def test_foreign_plain_sqlite_file_is_named_as_such(tmp_path: Path) -> None:
+    foreign = tmp_path / "practice-list.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE people (name TEXT)")
+    conn.execute("INSERT INTO people VALUES ('Robin Example')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(VaultError, match="plain, unencrypted SQLite database"):
+        lifecycle.unlock_vault(foreign, passphrase=PASSPHRASE)
+
+
+def test_pdf_given_as_vault_is_named_as_such(tmp_path: Path) -> None:
+    pdf = tmp_path / "session-summary.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    with pytest.raises(VaultError, match="is a PDF document"):
+        lifecycle.unlock_vault(pdf, passphrase=PASSPHRASE)
+
+
+def test_missing_key_file_is_named(sound_vault: Path, tmp_path: Path) -> None:
+    copy = _copy(sound_vault, tmp_path / "lonely.kapnotes", with_keys=False)
+    with pytest.raises(VaultError, match=re.escape("key file lonely.kapnotes.keys is missing")):
+        lifecycle.unlock_vault(copy, passphrase=PASSPHRASE)
+
+
+def test_sound_copy_opens_and_passes_the_full_check(sound_vault: Path, tmp_path: Path) -> None:
+    """The control for the cases above: the undamaged copy is fine."""
+    copy = _copy(sound_vault, tmp_path / "copy.kapnotes")
+    assert lifecycle.check_vault(copy, passphrase=PASSPHRASE) == []
+    with lifecycle.unlock_vault(copy, passphrase=PASSPHRASE) as vault:
+        assert vault.query_one("SELECT count(*) FROM settings")[0] == 60
+
+
+def test_full_check_reports_damage_found_after_open(sound_vault: Path, tmp_path: Path) -> None:
+    """A page damaged while the vault is in use is found by `check_vault`, not hidden."""
+    copy = _copy(sound_vault, tmp_path / "copy.kapnotes")
+    _flip_middle_page(copy)
+    with pytest.raises(VaultDamagedError):
+        lifecycle.check_vault(copy, passphrase=PASSPHRASE)
