@@ -1,0 +1,205 @@
+"""GUI start-up: find the vault, create or unlock it, show the main window, back up, close.
+
+The steps are separate functions taking a `Prompter`, so each refusal (vault in use, too new,
+damaged) is tested without modal dialogs; `run_gui` strings them together.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit
+
+from kapnotes import __version__
+from kapnotes.domain.errors import (
+    KapNotesError,
+    VaultDamagedError,
+    VaultLockedByOtherProcess,
+    VaultTooNewError,
+)
+from kapnotes.paths import APP_AUTHOR, APP_NAME, default_vault_path
+from kapnotes.storage.backups import auto_backup_if_due
+from kapnotes.storage.lifecycle import CreatedVault, is_network_path, unlock_vault
+from kapnotes.storage.process_lock import VaultProcessLock
+from kapnotes.storage.vault import Vault
+from kapnotes.ui.dialogs.create_vault import CreateVaultDialog
+from kapnotes.ui.dialogs.recovery_key import RecoveryKeyDialog
+from kapnotes.ui.dialogs.unlock import UnlockDialog
+from kapnotes.ui.main_window import MainWindow
+from kapnotes.ui.prompter import MessageBoxPrompter, Prompter
+from kapnotes.ui.restore_flow import (
+    describe,
+    restorable_backups,
+    restore_newest_good,
+    restore_open_vault,
+)
+from kapnotes.ui.settings import ui_settings
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+
+
+class StartupAbort(KapNotesError):
+    """Start-up stops here (the user was told why); `exit_code` is the process's exit code."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def application() -> QApplication:
+    """The QApplication, named so QSettings and the OS know it; works offscreen too."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(APP_AUTHOR)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("KAP Notes")
+    app.setApplicationVersion(__version__)
+    return app
+
+
+def resolve_vault_path(vault: str | None) -> Path:
+    return Path(vault).expanduser() if vault else default_vault_path()
+
+
+def ensure_not_in_use(path: Path, prompter: Prompter) -> None:
+    """One process per vault: refuse before asking for a passphrase, and write nothing."""
+    if not path.parent.is_dir():
+        return  # no vault there yet; create_vault takes the lock itself
+    lock = VaultProcessLock(path)
+    try:
+        lock.acquire()
+    except VaultLockedByOtherProcess as exc:
+        prompter.error("Vault already open", exc.message)
+        raise StartupAbort(exc.message) from exc
+    lock.release()
+
+
+def warn_if_network(path: Path, prompter: Prompter) -> None:
+    """A vault on a network share can lose notes (its write-ahead log needs a local disk)."""
+    if not is_network_path(path):
+        return
+    text = (f"The vault {path} is on a network share. KAP Notes needs a local disk to keep "
+            "every saved note safe; on a share, notes can be lost or the vault damaged. Move "
+            "it to a local folder (and back it up to the share instead).")
+    if not prompter.confirm("Vault on a network share", text, yes="Open anyway", no="Quit"):
+        raise StartupAbort("Vault on a network share; not opened.", EXIT_OK)
+
+
+def open_with_passphrase(path: Path, passphrase: str, prompter: Prompter) -> Vault:
+    """Unlock; a damaged vault is offered a restore. Wrong passphrases propagate to the dialog."""
+    try:
+        return unlock_vault(path, passphrase=passphrase)
+    except (VaultLockedByOtherProcess, VaultTooNewError) as exc:
+        title = "Vault already open" if isinstance(exc, VaultLockedByOtherProcess) \
+            else "Vault from a newer KAP Notes"
+        prompter.error(title, exc.message)
+        raise StartupAbort(exc.message) from exc
+    except VaultDamagedError as exc:
+        if restore_newest_good(path, passphrase, prompter, exc.message) is None:
+            raise StartupAbort(exc.message) from exc
+    return unlock_vault(path, passphrase=passphrase)
+
+
+def auto_backup(vault: Vault) -> str:
+    """The daily automatic backup; its failure is reported, never fatal."""
+    try:
+        taken = auto_backup_if_due(vault)
+    except (KapNotesError, OSError) as exc:
+        return f"Automatic backup failed: {exc}"
+    return f"Backup saved: {taken.name}" if taken else ""
+
+
+def create_interactively(path: Path) -> Vault | None:
+    """First run: passphrase twice, then the recovery key, which must be stored."""
+    created: list[CreatedVault] = []
+    dialog = CreateVaultDialog(path)
+    dialog.created.connect(created.append)
+    if dialog.exec() != QDialog.DialogCode.Accepted or not created:
+        return None
+    RecoveryKeyDialog(created[0].recovery_key, path).exec()
+    return created[0].vault
+
+
+def unlock_interactively(path: Path, prompter: Prompter) -> Vault | None:
+    opened: list[Vault] = []
+    aborted: list[StartupAbort] = []
+    dialog = UnlockDialog(path, opener=lambda pw: open_with_passphrase(path, pw, prompter))
+    dialog.unlocked.connect(opened.append)
+
+    def on_failed(exc: object) -> None:
+        if isinstance(exc, StartupAbort):
+            aborted.append(exc)
+            dialog.reject()
+
+    dialog.open_failed.connect(on_failed)
+    dialog.exec()
+    if aborted:
+        raise aborted[0]
+    return opened[0] if opened else None
+
+
+def open_vault_interactively(path: Path, prompter: Prompter) -> Vault | None:
+    ensure_not_in_use(path, prompter)
+    warn_if_network(path, prompter)
+    if path.exists():
+        return unlock_interactively(path, prompter)
+    return create_interactively(path)
+
+
+def restore_from_menu(window: MainWindow, prompter: Prompter) -> None:
+    """File → Restore backup…: pick a backup, confirm with the passphrase, swap the vault."""
+    backups = restorable_backups(window.vault.path)
+    if not backups:
+        prompter.info("Restore backup", "There are no backups of this vault yet.")
+        return
+    labels = [describe(b) for b in backups]
+    choice, ok = QInputDialog.getItem(window, "Restore backup", "Replace the vault by the "
+                                      "backup from:", labels, 0, False)
+    if not ok:
+        return
+    passphrase, ok = QInputDialog.getText(window, "Restore backup", "Your passphrase:",
+                                          QLineEdit.EchoMode.Password)
+    if not ok or not passphrase:
+        return
+    backup = backups[labels.index(choice)]
+    try:
+        vault, error = restore_open_vault(window.vault, backup.path, passphrase)
+    except KapNotesError as exc:
+        prompter.error("Restore backup", exc.message)
+        return
+    window.replace_vault(vault)
+    if error is not None:
+        prompter.error("Restore backup", f"The backup was not restored: {error}")
+    else:
+        window.show_status(f"Restored the backup from {describe(backup)}.")
+
+
+def run_window(app: QApplication, vault: Vault, prompter: Prompter) -> int:
+    window = MainWindow(vault, settings=ui_settings())
+    window.restore_requested.connect(lambda: restore_from_menu(window, prompter))
+    note = auto_backup(vault)  # on open
+    if note:
+        window.show_status(note)
+    window.show()
+    app.setQuitOnLastWindowClosed(True)
+    code = app.exec()
+    auto_backup(window.vault)  # and on close
+    window.vault.close()
+    return code
+
+
+def run_gui(vault: str | None = None) -> int:
+    """The GUI entry point from the CLI; returns the process exit code."""
+    app = application()
+    app.setQuitOnLastWindowClosed(False)  # closing the unlock dialog must not end exec()
+    prompter = MessageBoxPrompter()
+    path = resolve_vault_path(vault)
+    try:
+        opened = open_vault_interactively(path, prompter)
+    except StartupAbort as abort:
+        return abort.exit_code
+    if opened is None:
+        return EXIT_OK
+    return run_window(app, opened, prompter)

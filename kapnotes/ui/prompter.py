@@ -1,0 +1,42 @@
+"""Questions and messages the start-up and restore flows put to the user.
+
+A small seam: the app passes `MessageBoxPrompter`, tests pass a recorder, so the flows can be
+tested without a modal message box blocking the test run.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+class Prompter(Protocol):
+    def error(self, title: str, text: str) -> None: ...
+    def warn(self, title: str, text: str) -> None: ...
+    def info(self, title: str, text: str) -> None: ...
+    def confirm(self, title: str, text: str, *, yes: str, no: str) -> bool: ...
+
+
+class MessageBoxPrompter:
+    """The real thing: modal QMessageBoxes over `parent`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.parent = parent
+
+    def error(self, title: str, text: str) -> None:
+        QMessageBox.critical(self.parent, title, text)
+
+    def warn(self, title: str, text: str) -> None:
+        QMessageBox.warning(self.parent, title, text)
+
+    def info(self, title: str, text: str) -> None:
+        QMessageBox.information(self.parent, title, text)
+
+    def confirm(self, title: str, text: str, *, yes: str, no: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self.parent)
+        yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes_button)
+        box.exec()
+        return box.clickedButton() is yes_button

@@ -1,0 +1,91 @@
+"""Start-up refusals and rescue: second instance, damaged vault → newest good backup."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from kapnotes.app import (
+    StartupAbort,
+    ensure_not_in_use,
+    open_with_passphrase,
+    resolve_vault_path,
+)
+from kapnotes.storage import lifecycle
+from kapnotes.storage.backups import list_backups, take_backup
+from kapnotes.storage.keyfile import key_file_for
+from kapnotes.storage.process_lock import VaultProcessLock
+from tests.ui.conftest import RecordingPrompter, file_digest
+
+
+def damage(path: Path) -> None:
+    """Flip bytes inside the third page: the integrity check fails, the size stays whole."""
+    data = bytearray(path.read_bytes())
+    for i in range(4096 * 2, 4096 * 2 + 2000):
+        data[i] ^= 0x55
+    path.write_bytes(bytes(data))
+
+
+def test_vault_path_from_argument_or_environment(data_dir: Path, tmp_path: Path) -> None:
+    assert resolve_vault_path(None) == data_dir / "vault.kapnotes"
+    assert resolve_vault_path(str(tmp_path / "x.kapnotes")) == tmp_path / "x.kapnotes"
+
+
+def test_second_instance_is_refused_without_writing(new_vault: Path, passphrase: str) -> None:
+    before = (file_digest(new_vault), file_digest(key_file_for(new_vault)))
+    prompter = RecordingPrompter()
+    with VaultProcessLock(new_vault):  # the "first instance"
+        with pytest.raises(StartupAbort) as refused:
+            ensure_not_in_use(new_vault, prompter)
+        assert refused.value.exit_code == 1
+        assert prompter.kinds() == ["error"]
+        assert "already open" in prompter.messages[0][2]
+        # Even if it got past the first check (a race), unlocking refuses the same way.
+        with pytest.raises(StartupAbort):
+            open_with_passphrase(new_vault, passphrase, prompter)
+    assert (file_digest(new_vault), file_digest(key_file_for(new_vault))) == before
+    ensure_not_in_use(new_vault, RecordingPrompter())  # free again once the other one quits
+
+
+def test_damaged_vault_offers_and_restores_newest_good_backup(
+    vault_path: Path, passphrase: str
+) -> None:
+    created = lifecycle.create_vault(vault_path, passphrase)
+    vault = created.vault
+    vault.execute("CREATE TABLE IF NOT EXISTS test_marker (n INTEGER)")  # fictional marker
+    vault.execute("INSERT INTO test_marker VALUES (1)")
+    take_backup(vault, tag="auto", now=datetime(2026, 11, 1, 9, 0))
+    vault.execute("INSERT INTO test_marker VALUES (2)")
+    take_backup(vault, tag="auto", now=datetime(2026, 11, 2, 9, 0))
+    vault.close()
+    newest = list_backups(vault_path)[0]
+    damage(newest.path)  # the newest backup is bad too: the older one must be used
+    damage(vault_path)
+
+    prompter = RecordingPrompter(confirm=True)
+    reopened = open_with_passphrase(vault_path, passphrase, prompter)
+    try:
+        rows = [r[0] for r in reopened.query("SELECT n FROM test_marker")]
+    finally:
+        reopened.close()
+    assert rows == [1]
+    assert prompter.kinds() == ["confirm", "info"]
+    assert "damaged" in prompter.messages[0][2].lower()
+    assert "01 Nov 2026" in prompter.messages[1][2]
+    assert any(b.tag.endswith("replaced") for b in list_backups(vault_path))  # kept aside
+
+
+def test_declining_the_restore_exits_and_leaves_the_file(
+    vault_path: Path, passphrase: str
+) -> None:
+    created = lifecycle.create_vault(vault_path, passphrase)
+    take_backup(created.vault, tag="auto", now=datetime(2026, 11, 1, 9, 0))
+    created.vault.close()
+    damage(vault_path)
+    before = file_digest(vault_path)
+    prompter = RecordingPrompter(confirm=False)
+    with pytest.raises(StartupAbort):
+        open_with_passphrase(vault_path, passphrase, prompter)
+    assert file_digest(vault_path) == before
