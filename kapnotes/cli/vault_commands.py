@@ -122,25 +122,26 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     path = vault_path(args)
     if not path.exists():
         raise VaultError(f"No vault at {path}.")
+    # Unlock first and hold the vault's process lock throughout: the key file is never rewrapped
+    # under a window that has the vault open, and a wrong old secret stops before the new one
+    # is asked for.
+    recovery = old = None
     if args.recovery_key_file:
         recovery = Path(args.recovery_key_file).read_text(encoding="utf-8").strip()
-        new = new_passphrase(args.new_passphrase_file)
-        lifecycle.reset_passphrase_with_recovery(path, recovery_key=recovery, new=new)
-        _audit_passphrase_change(path, new, how="recovery key")
+        vault = lifecycle.unlock_vault(path, recovery_key=recovery)
     else:
         old = existing_passphrase(args.passphrase_file, label="Current passphrase")
-        lifecycle.data_key_for(path, passphrase=old)  # wrong old passphrase: stop before asking
-        new = new_passphrase(args.new_passphrase_file)
-        lifecycle.change_passphrase(path, old=old, new=new)
-        _audit_passphrase_change(path, new, how="passphrase")
-    print("Passphrase changed.")
-    return 0
-
-
-def _audit_passphrase_change(path: Path, new: str, *, how: str) -> None:
-    vault = lifecycle.unlock_vault(path, passphrase=new)
+        vault = lifecycle.unlock_vault(path, passphrase=old)
     try:
+        new = new_passphrase(args.new_passphrase_file)
+        if recovery is not None:
+            lifecycle.reset_passphrase_with_recovery(path, recovery_key=recovery, new=new)
+        else:
+            lifecycle.change_passphrase(path, old=old or "", new=new)
+        how = "recovery key" if recovery is not None else "passphrase"
         lifecycle.audit.record(vault, "vault.passphrase_change", record_type="vault",
                                detail=f"via {how}")
     finally:
         vault.close()
+    print("Passphrase changed.")
+    return 0
