@@ -1,0 +1,51 @@
+"""Run `kapnotes` as a real subprocess against a vault in tmp_path."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+RunCli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path) -> RunCli:
+    """`run_cli("check", "--passphrase-file", f, env={...})`: exit code, stdout and stderr."""
+
+    def run(*args: str | Path, env: dict[str, str] | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        full_env = {**os.environ, **(env or {})}  # KAPNOTES_DATA_DIR is already in tmp_path
+        return subprocess.run(
+            [sys.executable, "-m", "kapnotes", *map(str, args)],
+            capture_output=True, text=True, env=full_env, cwd=tmp_path,
+            stdin=subprocess.DEVNULL, timeout=timeout, check=False,
+        )
+
+    return run
+
+
+@pytest.fixture
+def passphrase_file(tmp_path: Path, passphrase: str) -> Path:
+    path = tmp_path / "passphrase.txt"
+    path.write_text(passphrase + "\n", encoding="utf-8")
+    return path
+
+
+def _one_error_line(result: subprocess.CompletedProcess[str], code: int) -> str:
+    assert result.returncode == code, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("kapnotes: error: ")
+    return lines[0]
+
+
+@pytest.fixture
+def one_error_line() -> Callable[[subprocess.CompletedProcess[str], int], str]:
+    """Check a failure: exit `code`, exactly one `kapnotes: error:` line, no traceback."""
+    return _one_error_line
