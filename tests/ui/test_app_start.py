@@ -89,3 +89,45 @@ def test_declining_the_restore_exits_and_leaves_the_file(
     with pytest.raises(StartupAbort):
         open_with_passphrase(vault_path, passphrase, prompter)
     assert file_digest(vault_path) == before
+
+
+def test_first_run_end_to_end_through_the_real_window(qtbot, data_dir: Path,
+                                                      passphrase: str) -> None:
+    """run_gui(): create dialog → recovery key → main window → Quit, driven by a timer."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from kapnotes.app import run_gui
+    from kapnotes.ui.dialogs.create_vault import CreateVaultDialog
+    from kapnotes.ui.dialogs.recovery_key import RecoveryKeyDialog
+    from kapnotes.ui.main_window import MainWindow
+
+    seen: list[str] = []
+
+    def drive() -> None:
+        modal = QApplication.activeModalWidget()
+        windows = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, MainWindow) and w.isVisible()]
+        if isinstance(modal, CreateVaultDialog):
+            modal.passphrase_edit.setText(passphrase)
+            modal.confirm_edit.setText(passphrase)
+            seen.append("create")
+            modal.create()
+        elif isinstance(modal, RecoveryKeyDialog):
+            seen.append("recovery key")
+            modal.stored_checkbox.setChecked(True)
+            modal.continue_button.click()
+        elif windows:
+            seen.append("main window")
+            windows[0].quit_action.trigger()
+            return
+        if len(seen) < 20:
+            QTimer.singleShot(20, drive)
+
+    QTimer.singleShot(20, drive)
+    assert run_gui(None) == 0
+    assert seen == ["create", "recovery key", "main window"]
+    vault = data_dir / "vault.kapnotes"
+    assert [b.tag for b in list_backups(vault)] == ["auto"]  # on open; close finds it done
+    settings_text = (data_dir / "ui-settings.ini").read_text(encoding="utf-8", errors="replace")
+    assert "geometry" in settings_text and passphrase not in settings_text
