@@ -35,6 +35,10 @@ from kapnotes.storage.vault import Vault
 # Extra checks before signing (e.g. the dosing monitoring rules): each returns the reasons a
 # written justification is needed; signing with any of them requires `reason`.
 SignCheck = Callable[[Session, datetime], list[str]]
+# Keeps rows derived from note fields (course intentions, reviews, theme mentions) in step
+# with the note: called with the normalised changed values inside the save's transaction, so
+# the note and its derived rows are written together or not at all.
+AfterSave = Callable[[Session, Template, Mapping[str, object]], None]
 
 
 class NoteService:
@@ -46,6 +50,7 @@ class NoteService:
         self.templates = templates
         self.clock = clock
         self.sign_checks: list[SignCheck] = []
+        self.after_save: list[AfterSave] = []
         self._load_snapshots()
 
     def _load_snapshots(self) -> None:
@@ -153,6 +158,9 @@ class NoteService:
         with self.vault.transaction():
             for field_id, value, text in clean:
                 repo.put_field(self.vault, session_id, field_id, value, text)
+            saved = {field_id: value for field_id, value, _ in clean}
+            for hook in self.after_save:
+                hook(session, template, saved)
 
     def missing_for_signing(self, session_id: int) -> list[str]:
         session = repo.get(self.vault, session_id)
