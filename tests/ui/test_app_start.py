@@ -131,3 +131,22 @@ def test_first_run_end_to_end_through_the_real_window(qtbot, data_dir: Path,
     assert [b.tag for b in list_backups(vault)] == ["auto"]  # on open; close finds it done
     settings_text = (data_dir / "ui-settings.ini").read_text(encoding="utf-8", errors="replace")
     assert "geometry" in settings_text and passphrase not in settings_text
+
+
+def test_restore_from_the_menu_swaps_the_open_vault(vault_path: Path, passphrase: str) -> None:
+    from kapnotes.domain.errors import WrongPassphraseError
+    from kapnotes.ui.restore_flow import restore_open_vault
+
+    vault = lifecycle.create_vault(vault_path, passphrase).vault
+    vault.execute("CREATE TABLE test_marker (n INTEGER)")
+    backup = take_backup(vault, tag="manual", now=datetime(2026, 11, 1, 9, 0))
+    vault.execute("INSERT INTO test_marker VALUES (1)")
+    with pytest.raises(WrongPassphraseError):  # checked before anything is closed
+        restore_open_vault(vault, backup, "not the passphrase at all")
+    assert vault.query_one("SELECT count(*) FROM test_marker")[0] == 1  # still open
+    restored, error = restore_open_vault(vault, backup, passphrase)
+    try:
+        assert error is None
+        assert restored.query_one("SELECT count(*) FROM test_marker")[0] == 0
+    finally:
+        restored.close()
