@@ -1,0 +1,278 @@
+"""New course (protocol, first dose, prescriber, plan preview) or course details and status."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kapnotes.domain.errors import KapNotesError, ValidationError
+from kapnotes.domain.models import Course, CourseStatus
+from kapnotes.domain.schedule import (
+    PlannedSlot,
+    Protocol,
+    SlotKind,
+    esketamine_start_dose_mg,
+    generate_plan,
+)
+from kapnotes.services.container import Services
+from kapnotes.ui.widgets.form_errors import FieldErrors, error_label
+from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, fmt_date, style_sheet_colour
+
+# What the interval spin box means for each protocol (None: it does not apply).
+_INTERVAL = {
+    Protocol.ESKETAMINE: ("Maintenance from week 9:", 1, 2),
+    Protocol.IV_KETAMINE: None,
+    Protocol.KAP_SUBLINGUAL_IM: ("Dosing sessions:", 1, 2),
+    Protocol.CUSTOM: None,
+}
+
+
+def parse_day_offsets(text: str) -> list[int]:
+    """Custom dose days as offsets from the first dose, e.g. "0, 7, 14, 28"."""
+    parts = [p for p in re.split(r"[\s,;]+", text.strip()) if p]
+    try:
+        return [int(p) for p in parts]
+    except ValueError:
+        raise ValidationError("Dose days", "list whole days after the first dose, e.g. "
+                              "0, 7, 14, 28.") from None
+
+
+def to_qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def from_qdate(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
+
+
+class CourseDialog(QDialog):
+    """New course for `client_id`, or (with `course_id`) its details and status.
+
+    Emits `saved(course_id)`. The plan is generated once, when the course is created, so
+    protocol and first dose cannot be changed afterwards; move or skip slots instead.
+    """
+
+    saved = Signal(int)
+
+    def __init__(self, services: Services, client_id: int, course_id: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.client = services.clients.get(client_id)
+        self.course: Course | None = services.courses.get(course_id) if course_id else None
+        self.setWindowTitle("Course details" if self.course else "New course")
+        self.setMinimumWidth(560)
+        self._build()
+        self._protocol_changed()
+
+    def _build(self) -> None:
+        today = self.services.clock().date()
+        self.protocol_combo = QComboBox(self)
+        self.protocol_combo.setAccessibleName("Protocol")
+        for protocol in Protocol:
+            self.protocol_combo.addItem(protocol.label, protocol.value)
+        self.start_edit = QDateEdit(self)
+        self.start_edit.setCalendarPopup(True)
+        self.start_edit.setDisplayFormat("ddd dd MMM yyyy")
+        self.start_edit.setDate(to_qdate(today))
+        self.start_edit.setAccessibleName("First dose date")
+        self.title_edit = QLineEdit(self)
+        self.title_edit.setPlaceholderText("optional, e.g. Second course 2027")
+        self.title_edit.setAccessibleName("Course title")
+        self.prescriber_edit = QLineEdit(self.client.prescriber, self)
+        self.prescriber_edit.setAccessibleName("Prescriber")
+        self.interval_label = QLabel(self)
+        self.interval_spin = QSpinBox(self)
+        self.interval_spin.setSuffix(" week(s) apart")
+        self.interval_spin.setPrefix("every ")
+        self.interval_spin.setAccessibleName("Interval in weeks")
+        self.offsets_edit = QLineEdit(self)
+        self.offsets_edit.setPlaceholderText("days after the first dose, e.g. 0, 7, 14, 28")
+        self.offsets_edit.setAccessibleName("Dose days")
+        self.offsets_label = QLabel("Dose days:", self)
+        self.preview_label = QLabel(self)
+        self.preview_label.setWordWrap(True)
+        self.preview_label.setAccessibleName("Planned schedule preview")
+        self.status_combo = QComboBox(self)
+        self.status_combo.setAccessibleName("Status")
+        for status in CourseStatus:
+            self.status_combo.addItem(status.label, status.value)
+        self.reason_edit = QPlainTextEdit(self)
+        self.reason_edit.setAccessibleName("Reason for the status")
+        self.reason_edit.setTabChangesFocus(True)
+        self.reason_edit.setFixedHeight(60)
+        self.reason_label = QLabel("Reason:", self)
+
+        form = QFormLayout()
+        form.addRow("&Protocol:", self.protocol_combo)
+        form.addRow("&First dose:", self.start_edit)
+        form.addRow(self.interval_label, self.interval_spin)
+        form.addRow(self.offsets_label, self.offsets_edit)
+        form.addRow("P&rescriber:", self.prescriber_edit)
+        form.addRow("&Title:", self.title_edit)
+        form.addRow("Planned:", self.preview_label)
+        form.addRow("&Status:", self.status_combo)
+        form.addRow(self.reason_label, self.reason_edit)
+
+        self.error_label = error_label(self)
+        self.errors = FieldErrors(self.error_label, {
+            "Protocol": self.protocol_combo, "Maintenance interval": self.interval_spin,
+            "Dose days": self.offsets_edit, "custom_day_offsets": self.offsets_edit,
+            "Prescriber": self.prescriber_edit, "Course title": self.title_edit,
+            "Reason": self.reason_edit,
+        })
+        buttons = QDialogButtonBox(self)
+        self.save_button = QPushButton("Create course" if self.course is None else "Save", self)
+        self.save_button.setDefault(True)
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.rejected.connect(self.reject)
+        self.save_button.clicked.connect(self.save)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+
+        if self.course is not None:
+            c = self.course
+            self.protocol_combo.setCurrentIndex(self.protocol_combo.findData(c.protocol))
+            self.start_edit.setDate(to_qdate(c.start_date))
+            self.title_edit.setText(c.title)
+            self.prescriber_edit.setText(c.prescriber)
+            self.status_combo.setCurrentIndex(self.status_combo.findData(c.status.value))
+            self.reason_edit.setPlainText(c.status_reason)
+            # The stored plan came from these; changing them would silently orphan it.
+            for widget in (self.protocol_combo, self.start_edit, self.interval_spin,
+                           self.offsets_edit):
+                widget.setEnabled(False)
+        else:
+            # A new course is active; status changes come later, with their reasons.
+            self.status_combo.setVisible(False)
+            form.labelForField(self.status_combo).setVisible(False)
+            self.reason_edit.setVisible(False)
+            self.reason_label.setVisible(False)
+        self.protocol_combo.currentIndexChanged.connect(self._protocol_changed)
+        self.start_edit.dateChanged.connect(self._update_preview)
+        self.interval_spin.valueChanged.connect(self._update_preview)
+        self.offsets_edit.textChanged.connect(self._update_preview)
+        self.status_combo.currentIndexChanged.connect(self._update_reason_label)
+        self._update_reason_label()
+
+    # -- helpers -------------------------------------------------------------------------
+    @property
+    def protocol(self) -> Protocol:
+        return Protocol(self.protocol_combo.currentData())
+
+    def _protocol_changed(self) -> None:
+        spec = _INTERVAL[self.protocol]
+        self.interval_label.setVisible(spec is not None)
+        self.interval_spin.setVisible(spec is not None)
+        if spec is not None:
+            text, low, high = spec
+            self.interval_label.setText(text)
+            self.interval_spin.setRange(low, high)
+            if self.course is not None:
+                self.interval_spin.setValue(self.course.maintenance_interval_weeks)
+        custom = self.protocol is Protocol.CUSTOM
+        self.offsets_label.setVisible(custom)
+        self.offsets_edit.setVisible(custom)
+        self._update_preview()
+
+    def _update_reason_label(self) -> None:
+        needed = self.status_combo.currentData() == CourseStatus.DISCONTINUED.value
+        self.reason_label.setText("Reason (required):" if needed else "Reason:")
+
+    def to_course(self) -> Course:
+        interval = self.interval_spin.value() if _INTERVAL[self.protocol] else 2
+        values = dict(
+            protocol=self.protocol.value, start_date=from_qdate(self.start_edit.date()),
+            title=self.title_edit.text(), prescriber=self.prescriber_edit.text(),
+        )
+        if self.course is not None:
+            return dataclasses.replace(self.course, title=values["title"],
+                                       prescriber=values["prescriber"])
+        return Course(client_id=int(self.client.id or 0), maintenance_interval_weeks=interval,
+                      **values)  # type: ignore[arg-type]
+
+    def plan(self) -> list[PlannedSlot]:
+        """The plan the service will store (custom: built from the typed dose days)."""
+        course = self.to_course()
+        if self.protocol is Protocol.CUSTOM:
+            return generate_plan(Protocol.CUSTOM, course.start_date,
+                                 custom_day_offsets=parse_day_offsets(self.offsets_edit.text()))
+        return self.services.courses.generate(course)
+
+    def _update_preview(self) -> None:
+        muted = style_sheet_colour(MUTED_COLOURS)
+        if self.course is not None:
+            self.preview_label.setText("The plan was generated when the course was created; "
+                                       "move or skip slots on the timeline.")
+            self.preview_label.setStyleSheet(f"color: {muted};")
+            return
+        try:
+            self.preview_label.setText(self._describe(self.plan()))
+            self.preview_label.setStyleSheet("")
+        except KapNotesError as exc:
+            self.preview_label.setText(str(exc))
+            self.preview_label.setStyleSheet(f"color: {muted};")
+
+    def _describe(self, plan: list[PlannedSlot]) -> str:
+        doses = [s for s in plan if s.kind is SlotKind.DOSING]
+        if not doses:
+            return "No planned sessions yet: list the dose days above."
+        counts = {k: sum(1 for s in plan if s.kind is k) for k in SlotKind}
+        lines = [
+            f"{len(doses)} doses, first {fmt_date(doses[0].planned_date)}, "
+            f"last {fmt_date(doses[-1].planned_date)}",
+            f"{counts[SlotKind.PREPARATION]} preparation and {counts[SlotKind.INTEGRATION]} "
+            f"integration sessions around them ({len(plan)} planned sessions in all)",
+        ]
+        if self.protocol is Protocol.ESKETAMINE:
+            age = self.client.age_on(from_qdate(self.start_edit.date()))
+            if age is not None:
+                lines.append(f"Esketamine starting dose {esketamine_start_dose_mg(age)} mg "
+                             f"(age {age} at first dose)")
+        return "\n".join(lines)
+
+    def save(self) -> None:
+        self.errors.clear()
+        try:
+            if self.course is None:
+                stored = self.services.courses.create(self.to_course(), plan=self.plan())
+            else:
+                stored = self._save_details()
+        except KapNotesError as exc:
+            self.errors.show(exc)
+            return
+        self.course = stored
+        self.saved.emit(int(stored.id or 0))
+        self.accept()
+
+    def _save_details(self) -> Course:
+        assert self.course is not None
+        status = CourseStatus(self.status_combo.currentData())
+        reason = self.reason_edit.toPlainText()
+        if status is CourseStatus.DISCONTINUED and not reason.strip():
+            raise ValidationError("Reason", "a discontinued course needs the reason.")
+        stored = self.services.courses.update(self.to_course())
+        if status is not self.course.status or reason != self.course.status_reason:
+            stored = self.services.courses.set_status(int(stored.id or 0), status, reason)
+        return stored

@@ -1,0 +1,92 @@
+"""Delete a client and all their records: deliberate, so the client's code must be typed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kapnotes.domain.client_rules import normalise_code
+from kapnotes.domain.errors import KapNotesError, ValidationError
+from kapnotes.services.container import Services
+from kapnotes.ui.widgets.form_errors import FieldErrors, error_label
+
+
+class DeleteClientDialog(QDialog):
+    """Delete is enabled only when the typed code matches; emits `deleted(client_id)`."""
+
+    deleted = Signal(int)
+
+    def __init__(self, services: Services, client_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.client_id = client_id
+        client = services.clients.get(client_id)
+        self.code = client.code
+        summaries = [s for s in services.clients.list(include_archived=True)
+                     if s.id == client_id]
+        courses = summaries[0].courses if summaries else 0
+        sessions = summaries[0].sessions if summaries else 0
+        self.setWindowTitle("Delete client")
+
+        explain = QLabel(
+            f"<p><b>Delete {client.code} and everything recorded for them?</b></p>"
+            f"<p>This removes the client record, {courses} course(s) and {sessions} "
+            "session note(s), including signed notes, from the vault. It cannot be undone "
+            "here (only by restoring a backup) and the deletion is written to the audit log.</p>"
+            "<p>Records are usually kept for at least 7 years after last contact. To hide a "
+            "client from the list instead, use <b>Archive</b>.</p>"
+            f"<p>Type the client's code <b>{client.code}</b> to confirm:</p>",
+            self,
+        )
+        explain.setWordWrap(True)
+        self.code_edit = QLineEdit(self)
+        self.code_edit.setAccessibleName("Type the client's code to confirm")
+        self.code_edit.setPlaceholderText(client.code)
+        self.error_label = error_label(self)
+        self.errors = FieldErrors(self.error_label, {"Confirmation": self.code_edit})
+
+        buttons = QDialogButtonBox(self)
+        self.delete_button = QPushButton("Delete client", self)
+        self.delete_button.setEnabled(False)
+        self.delete_button.setAutoDefault(False)
+        buttons.addButton(self.delete_button, QDialogButtonBox.ButtonRole.DestructiveRole)
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setDefault(True)
+        buttons.rejected.connect(self.reject)
+        self.delete_button.clicked.connect(self.delete)
+        self.code_edit.textChanged.connect(self._update_enabled)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(explain)
+        layout.addWidget(self.code_edit)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(480)
+        self.code_edit.setFocus()
+
+    def _matches(self) -> bool:
+        try:
+            return normalise_code(self.code_edit.text()) == self.code
+        except ValidationError:
+            return False
+
+    def _update_enabled(self) -> None:
+        self.delete_button.setEnabled(self._matches())
+
+    def delete(self) -> None:
+        self.errors.clear()
+        try:
+            self.services.clients.delete(self.client_id, typed_code=self.code_edit.text())
+        except KapNotesError as exc:
+            self.errors.show(exc)
+            return
+        self.deleted.emit(self.client_id)
+        self.accept()

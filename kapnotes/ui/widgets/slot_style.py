@@ -1,0 +1,87 @@
+"""How dates, session kinds and slot statuses look in the client screens: text first, colour
+second, so nothing is conveyed by colour alone (and colours suit a light or dark palette)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+from kapnotes.domain.schedule_status import SlotStatus
+
+# (light palette, dark palette) pairs; muted so a screen full of them stays calm.
+_KIND_COLOURS = {
+    "preparation": ("#1f5f99", "#8ab8e6"),
+    "dosing": ("#7a3e9d", "#c9a3e0"),
+    "integration": ("#2e6b3a", "#93d19f"),
+}
+_KIND_SYMBOLS = {"preparation": "◇", "dosing": "◆", "integration": "○"}
+_STATUS_COLOURS = {
+    SlotStatus.DONE: ("#2e6b3a", "#93d19f"),
+    SlotStatus.MISSED: ("#b3261e", "#f2938c"),
+    SlotStatus.OVERDUE: ("#a05a00", "#f0b45c"),
+    SlotStatus.UPCOMING: ("#3c4650", "#c4ccd4"),
+    SlotStatus.SKIPPED: ("#6b6b6b", "#9a9a9a"),
+    SlotStatus.MOVED: ("#1f5f99", "#8ab8e6"),
+}
+_STATUS_TEXT = {
+    SlotStatus.DONE: "✓ Done",
+    SlotStatus.MISSED: "✗ Missed",
+    SlotStatus.OVERDUE: "! Overdue",
+    SlotStatus.UPCOMING: "Upcoming",
+    SlotStatus.SKIPPED: "– Skipped",
+    SlotStatus.MOVED: "→ Moved",
+}
+WARNING_COLOURS = ("#a05a00", "#f0b45c")
+ERROR_COLOURS = ("#b3261e", "#f2938c")
+MUTED_COLOURS = ("#6b6b6b", "#9a9a9a")
+
+
+def is_dark() -> bool:
+    app = QGuiApplication.instance()
+    if app is None:
+        return False
+    return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def pick(pair: tuple[str, str]) -> QColor:
+    return QColor(pair[1] if is_dark() else pair[0])
+
+
+def kind_colour(kind: str) -> QColor:
+    return pick(_KIND_COLOURS.get(kind, MUTED_COLOURS))
+
+
+def kind_text(kind: str | None) -> str:
+    if not kind:
+        return ""
+    return f"{_KIND_SYMBOLS.get(kind, '·')} {kind.capitalize()}"
+
+
+def status_colour(status: SlotStatus) -> QColor:
+    return pick(_STATUS_COLOURS[status])
+
+
+def status_text(status: SlotStatus) -> str:
+    return _STATUS_TEXT[status]
+
+
+def fmt_date(day: date | None) -> str:
+    """Unambiguous for Australian and other readers alike: "Thu 12 Nov 2026"."""
+    if day is None:
+        return ""
+    return day.strftime("%a %d %b %Y")
+
+
+def fmt_short(day: date | None) -> str:
+    return day.strftime("%d %b") if day is not None else ""
+
+
+def fmt_datetime(when: datetime | None) -> str:
+    if when is None:
+        return ""
+    return when.strftime("%a %d %b %Y %H:%M")
+
+
+def style_sheet_colour(pair: tuple[str, str]) -> str:
+    return pick(pair).name()

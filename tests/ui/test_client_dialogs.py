@@ -1,0 +1,261 @@
+"""Client, delete, course and slot dialogs driven as a therapist would, against a real vault."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+
+from kapnotes.domain.models import Client, Course, CourseStatus
+from kapnotes.domain.schedule import Protocol
+from kapnotes.storage import audit
+from kapnotes.ui.dialogs.client_dialog import ClientDialog, medicine_notes, parse_dob
+from kapnotes.ui.dialogs.course_dialog import CourseDialog
+from kapnotes.ui.dialogs.delete_client import DeleteClientDialog
+from kapnotes.ui.dialogs.slot_dialog import SlotAction, SlotDialog
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+def click(qtbot, button) -> None:
+    qtbot.mouseClick(button, LEFT)
+
+
+def make_client(services, code="KAP-001", **extra) -> Client:
+    return services.clients.create(Client(code=code, full_name="Ada Example", **extra))
+
+
+def open_dialog(qtbot, dialog):
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+# -- client dialog -----------------------------------------------------------------------
+def test_new_client_with_every_field_is_saved(qtbot, services):
+    dlg = open_dialog(qtbot, ClientDialog(services))
+    qtbot.keyClicks(dlg.code_edit, "kap-014")
+    qtbot.keyClicks(dlg.full_name_edit, "Ada Example")
+    qtbot.keyClicks(dlg.preferred_name_edit, "Ada")
+    qtbot.keyClicks(dlg.dob_edit, "07/03/1981")
+    assert dlg.dob_hint.text() == "Age 45"
+    qtbot.keyClicks(dlg.phone_edit, "0400 000 000")
+    qtbot.keyClicks(dlg.email_edit, "ada@example.org")
+    qtbot.keyClicks(dlg.address_edit, "1 Nowhere St")
+    qtbot.keyClicks(dlg.support_person_edit, "Sam Example")
+    qtbot.keyClicks(dlg.support_relationship_edit, "partner")
+    qtbot.keyClicks(dlg.support_phone_edit, "0400 111 111")
+    qtbot.keyClicks(dlg.referring_edit, "Dr Ref Placeholder")
+    qtbot.keyClicks(dlg.prescriber_edit, "Dr Jo Placeholder")
+    qtbot.keyClicks(dlg.diagnosis_edit, "Major depressive disorder, recurrent")
+    dlg.trials_spin.setValue(3)
+    dlg.medicines_edit.setPlainText("Sertraline 100 mg mane\nDiazepam 5 mg\n\n")
+    qtbot.keyClicks(dlg.background_edit, "Fictional background.")
+    with qtbot.waitSignal(dlg.saved, timeout=1000) as sig:
+        click(qtbot, dlg.save_button)
+    c = services.clients.get(sig.args[0])
+    assert (c.code, c.full_name, c.preferred_name) == ("KAP-014", "Ada Example", "Ada")
+    assert c.date_of_birth == date(1981, 3, 7)
+    assert (c.phone, c.email, c.address) == ("0400 000 000", "ada@example.org", "1 Nowhere St")
+    assert (c.support_person, c.support_relationship, c.support_phone) == (
+        "Sam Example", "partner", "0400 111 111")
+    assert (c.referring_clinician, c.prescriber) == ("Dr Ref Placeholder", "Dr Jo Placeholder")
+    assert c.antidepressant_trials == 3
+    assert c.medicines == ("Sertraline 100 mg mane", "Diazepam 5 mg")
+    assert c.background == "Fictional background."
+    assert dlg.result() == dlg.DialogCode.Accepted
+
+
+def test_medicines_note_flags_concomitant_classes_live(qtbot, services):
+    dlg = open_dialog(qtbot, ClientDialog(services))
+    assert "flagged here as you type" in dlg.medicine_note.text()
+    qtbot.keyClicks(dlg.medicines_edit, "Diazepam")
+    assert "Diazepam — benzodiazepine: record, review before dosing" in dlg.medicine_note.text()
+    assert medicine_notes(["Sertraline", "Oxycodone 5 mg"]) == [
+        "Oxycodone 5 mg — opioid: record, review before dosing"]
+
+
+@pytest.mark.parametrize(("field", "text", "named"), [
+    ("code_edit", "A", "Client code"),
+    ("code_edit", "Ada Smith", "Client code"),
+    ("dob_edit", "01/01/2030", "Date of birth"),
+    ("dob_edit", "31/02/1990", "Date of birth"),
+    ("email_edit", "not-an-email", "Email"),
+])
+def test_invalid_input_is_refused_naming_and_focusing_the_field(qtbot, services, field, text,
+                                                                 named):
+    dlg = open_dialog(qtbot, ClientDialog(services))
+    if field != "code_edit":
+        qtbot.keyClicks(dlg.code_edit, "KAP-001")
+    qtbot.keyClicks(dlg.full_name_edit, "Ada Example")
+    qtbot.keyClicks(getattr(dlg, field), text)
+    with qtbot.assertNotEmitted(dlg.saved):
+        click(qtbot, dlg.save_button)
+    assert dlg.error_label.isVisible()
+    assert dlg.error_label.text().startswith(f"{named}:")
+    assert dlg.errors.field == named
+    assert dlg.focusWidget() is getattr(dlg, field)
+    assert services.clients.list(include_archived=True) == []
+    assert dlg.isVisible()
+
+
+def test_missing_name_and_duplicate_code_are_refused(qtbot, services):
+    make_client(services, "KAP-001")
+    dlg = open_dialog(qtbot, ClientDialog(services))
+    qtbot.keyClicks(dlg.code_edit, "KAP-002")
+    click(qtbot, dlg.save_button)
+    assert dlg.errors.field == "Full name"
+    qtbot.keyClicks(dlg.full_name_edit, "Bram Fictional")
+    dlg.code_edit.setText("kap-001")
+    click(qtbot, dlg.save_button)
+    assert dlg.errors.field == "Client code"
+    assert "already exists" in dlg.error_label.text()
+    assert len(services.clients.list()) == 1
+
+
+def test_edit_keeps_the_record_and_saves_changes(qtbot, services):
+    ada = make_client(services, date_of_birth=date(1981, 3, 7), medicines=("Diazepam",))
+    dlg = open_dialog(qtbot, ClientDialog(services, ada.id))
+    assert dlg.windowTitle() == "Edit client"
+    assert dlg.dob_edit.text() == "07/03/1981"
+    assert "benzodiazepine" in dlg.medicine_note.text()
+    dlg.dob_edit.clear()  # back to "not recorded"
+    assert dlg.dob_hint.text() == "Not recorded"
+    qtbot.keyClicks(dlg.preferred_name_edit, "Ada")
+    with qtbot.waitSignal(dlg.saved, timeout=1000):
+        click(qtbot, dlg.save_button)
+    c = services.clients.get(ada.id)
+    assert c.preferred_name == "Ada" and c.date_of_birth is None
+    assert c.medicines == ("Diazepam",)
+
+
+def test_parse_dob_accepts_iso_and_empty():
+    assert parse_dob("") is None
+    assert parse_dob("1981-03-07") == date(1981, 3, 7)
+    assert parse_dob("7.3.1981") == date(1981, 3, 7)
+
+
+# -- delete --------------------------------------------------------------------------------
+def test_delete_needs_the_exact_code_and_is_audited(qtbot, services):
+    ada = make_client(services, "KAP-001")
+    make_client(services, "KAP-002")
+    dlg = open_dialog(qtbot, DeleteClientDialog(services, ada.id))
+    assert not dlg.delete_button.isEnabled()
+    qtbot.keyClicks(dlg.code_edit, "KAP-002")
+    assert not dlg.delete_button.isEnabled()
+    dlg.code_edit.clear()
+    qtbot.keyClicks(dlg.code_edit, "KAP-00")
+    assert not dlg.delete_button.isEnabled()
+    qtbot.keyClicks(dlg.code_edit, "1")
+    assert dlg.delete_button.isEnabled()
+    with qtbot.waitSignal(dlg.deleted, timeout=1000) as sig:
+        click(qtbot, dlg.delete_button)
+    assert sig.args == [ada.id]
+    assert [c.code for c in services.clients.list(include_archived=True)] == ["KAP-002"]
+    entries = [e for e in audit.entries(services.vault) if e.event == "client.delete"]
+    assert len(entries) == 1 and entries[0].record_id == str(ada.id)
+
+
+# -- course --------------------------------------------------------------------------------
+def test_new_course_previews_and_stores_the_plan(qtbot, services):
+    ada = make_client(services, prescriber="Dr Jo Placeholder", date_of_birth=date(1955, 1, 1))
+    dlg = open_dialog(qtbot, CourseDialog(services, ada.id))
+    assert dlg.prescriber_edit.text() == "Dr Jo Placeholder"  # prefilled from the client
+    assert not dlg.status_combo.isVisible()
+    dlg.protocol_combo.setCurrentIndex(dlg.protocol_combo.findData(Protocol.ESKETAMINE.value))
+    dlg.start_edit.setDate(QDate(2026, 11, 23))
+    dlg.interval_spin.setValue(2)
+    preview = dlg.preview_label.text()
+    assert "16 doses, first Mon 23 Nov 2026" in preview
+    assert "28 mg" in preview  # 65 or over at the first dose
+    with qtbot.waitSignal(dlg.saved, timeout=1000) as sig:
+        click(qtbot, dlg.save_button)
+    course = services.courses.get(sig.args[0])
+    assert course.protocol == Protocol.ESKETAMINE and course.start_date == date(2026, 11, 23)
+    assert course.prescriber == "Dr Jo Placeholder" and course.maintenance_interval_weeks == 2
+    assert len(services.courses.timeline(course.id).entries) == 33
+
+
+def test_protocol_labels_and_custom_dose_days(qtbot, services):
+    ada = make_client(services)
+    dlg = open_dialog(qtbot, CourseDialog(services, ada.id))
+    labels = [dlg.protocol_combo.itemText(i) for i in range(dlg.protocol_combo.count())]
+    assert labels == [p.label for p in Protocol]
+    dlg.protocol_combo.setCurrentIndex(dlg.protocol_combo.findData(Protocol.CUSTOM.value))
+    assert dlg.offsets_edit.isVisible() and not dlg.interval_spin.isVisible()
+    qtbot.keyClicks(dlg.offsets_edit, "0, x")
+    assert "Dose days" in dlg.preview_label.text()
+    click(qtbot, dlg.save_button)
+    assert dlg.errors.field == "Dose days" and services.courses.for_client(ada.id) == []
+    dlg.offsets_edit.setText("0, 7, 21")
+    assert dlg.preview_label.text().startswith("3 doses")
+    with qtbot.waitSignal(dlg.saved, timeout=1000) as sig:
+        click(qtbot, dlg.save_button)
+    assert len(services.courses.timeline(sig.args[0]).entries) == 7
+
+
+def test_discontinuing_a_course_needs_a_reason(qtbot, services):
+    ada = make_client(services)
+    course = services.courses.create(Course(client_id=ada.id, protocol=Protocol.IV_KETAMINE,
+                                            start_date=date(2026, 11, 23)))
+    dlg = open_dialog(qtbot, CourseDialog(services, ada.id, course.id))
+    assert not dlg.protocol_combo.isEnabled()  # the plan was generated from it
+    dlg.status_combo.setCurrentIndex(dlg.status_combo.findData(CourseStatus.DISCONTINUED.value))
+    assert dlg.reason_label.text() == "Reason (required):"
+    with qtbot.assertNotEmitted(dlg.saved):
+        click(qtbot, dlg.save_button)
+    assert dlg.errors.field == "Reason" and dlg.focusWidget() is dlg.reason_edit
+    assert services.courses.get(course.id).status is CourseStatus.ACTIVE
+    qtbot.keyClicks(dlg.reason_edit, "Client chose to stop")
+    with qtbot.waitSignal(dlg.saved, timeout=1000):
+        click(qtbot, dlg.save_button)
+    stored = services.courses.get(course.id)
+    assert stored.status is CourseStatus.DISCONTINUED
+    assert stored.status_reason == "Client chose to stop"
+    assert any(e.event == "course.status" for e in audit.entries(services.vault))
+
+
+# -- move / skip -----------------------------------------------------------------------------
+def _first_dose(services):
+    ada = make_client(services)
+    course = services.courses.create(Course(client_id=ada.id, protocol=Protocol.KAP_SUBLINGUAL_IM,
+                                            start_date=date(2026, 11, 27)))
+    entries = services.courses.timeline(course.id).entries
+    return course, next(e for e in entries if e.slot.kind.value == "dosing")
+
+
+def test_move_needs_a_reason_and_a_new_date(qtbot, services):
+    course, entry = _first_dose(services)
+    dlg = open_dialog(qtbot, SlotDialog(services, entry.slot, SlotAction.MOVE))
+    assert not dlg.ok_button.isEnabled()
+    dlg.date_edit.setDate(QDate(2026, 11, 30))
+    assert not dlg.ok_button.isEnabled()  # no reason yet
+    qtbot.keyClicks(dlg.reason_edit, "Client unwell")
+    assert dlg.ok_button.isEnabled()
+    dlg.date_edit.setDate(QDate(2026, 11, 27))  # the date it already has
+    assert not dlg.ok_button.isEnabled()
+    dlg.date_edit.setDate(QDate(2026, 11, 30))
+    with qtbot.waitSignal(dlg.changed, timeout=1000):
+        click(qtbot, dlg.ok_button)
+    moved = next(e for e in services.courses.timeline(course.id).entries
+                 if e.slot.id == entry.slot.id)
+    assert moved.slot.planned_date == date(2026, 11, 30)
+    assert moved.slot.change_reason == "Client unwell"
+
+
+def test_skip_needs_a_reason(qtbot, services):
+    course, entry = _first_dose(services)
+    dlg = open_dialog(qtbot, SlotDialog(services, entry.slot, SlotAction.SKIP))
+    assert not dlg.date_edit.isVisible()
+    qtbot.keyClicks(dlg.reason_edit, "   ")
+    assert not dlg.ok_button.isEnabled()
+    # Even if the button were pressed, the service refuses and names the field.
+    dlg.apply()
+    assert dlg.errors.field == "Reason"
+    qtbot.keyClicks(dlg.reason_edit, "On leave")
+    with qtbot.waitSignal(dlg.changed, timeout=1000):
+        click(qtbot, dlg.ok_button)
+    skipped = next(e for e in services.courses.timeline(course.id).entries
+                   if e.slot.id == entry.slot.id)
+    assert skipped.state.status.value == "skipped"
