@@ -1,0 +1,99 @@
+"""Thin table model over ClientSummary rows for the client list (code, name, next planned)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+
+from kapnotes.domain.models import ClientSummary
+from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, fmt_date, kind_text, pick
+
+Index = QModelIndex | QPersistentModelIndex
+
+CLIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class ClientListModel(QAbstractTableModel):
+    """Client list rows; archived clients are greyed and say so in words."""
+
+    CODE, NAME, NEXT = range(3)
+    HEADERS = ("Code", "Name", "Next planned")
+
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ClientSummary] = []
+        self._today: date | None = None
+
+    def set_rows(self, rows: list[ClientSummary], *, today: date | None = None) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._today = today
+        self.endResetModel()
+
+    def row_at(self, row: int) -> ClientSummary:
+        return self._rows[row]
+
+    def row_of(self, client_id: int) -> int | None:
+        for i, r in enumerate(self._rows):
+            if r.id == client_id:
+                return i
+        return None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(r, col)
+        if role == CLIENT_ID_ROLE:
+            return r.id
+        if role == Qt.ItemDataRole.ForegroundRole and r.archived:
+            return pick(MUTED_COLOURS)
+        if role == Qt.ItemDataRole.FontRole and col == self.NEXT and self._is_today(r):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._describe(r)
+        return None
+
+    def _is_today(self, r: ClientSummary) -> bool:
+        return self._today is not None and r.next_planned == self._today
+
+    def _display(self, r: ClientSummary, col: int) -> str:
+        if col == self.CODE:
+            return r.code
+        if col == self.NAME:
+            name = r.full_name
+            if r.preferred_name and r.preferred_name != r.full_name:
+                name = f"{r.full_name} ({r.preferred_name})"
+            return f"{name} — archived" if r.archived else name
+        if r.next_planned is None:
+            return "—"
+        when = "Today" if self._is_today(r) else fmt_date(r.next_planned)
+        return f"{when} · {kind_text(r.next_planned_kind)}"
+
+    def _describe(self, r: ClientSummary) -> str:
+        parts = [r.code, r.full_name]
+        if r.archived:
+            parts.append("archived")
+        if r.next_planned is not None:
+            parts.append(f"next planned {fmt_date(r.next_planned)}, {r.next_planned_kind}")
+        else:
+            parts.append("nothing planned")
+        return ", ".join(parts)
