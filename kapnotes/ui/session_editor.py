@@ -1,0 +1,323 @@
+"""The session page: breadcrumb, session details, the note form, signature and addenda.
+
+The main window creates one per opened session and must call `flush()` before switching
+session or client, locking and closing; everything typed is otherwise saved by autosave.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kapnotes.domain.errors import KapNotesError
+from kapnotes.domain.models import Addendum, Session
+from kapnotes.domain.schedule import Protocol
+from kapnotes.services.container import Services
+from kapnotes.ui.dialogs.sign_note import AddendumDialog, SignDialog
+from kapnotes.ui.widgets.autosave import NOT_SAVED, AutosaveController
+from kapnotes.ui.widgets.list_editors import IntentionRows, KnownThemes
+from kapnotes.ui.widgets.note_form import NoteForm
+from kapnotes.ui.widgets.session_details import SessionDetails
+
+MAX_TEXT_WIDTH = 900  # a comfortable reading measure, centred on wide screens
+SIGN_SHORTCUT = "Ctrl+Shift+S"
+
+PAGE_STYLE = """
+QLabel#pageTitle { font-size: 20pt; font-weight: 600; }
+QLabel#signature { font-size: 11pt; }
+QLabel#signature[signed="true"] { color: #2e7d32; font-weight: 600; }
+QLabel#detailLabel { color: palette(placeholder-text); }
+QLabel#addendumMeta { font-weight: 600; }
+QFrame#addendum { border-left: 3px solid palette(mid); padding-left: 10px; }
+QFrame#rule { color: palette(mid); }
+"""
+
+
+def _when(moment: datetime) -> str:
+    # Signatures and addenda are stored in UTC; the therapist reads local time.
+    local = moment.astimezone() if moment.tzinfo is not None else moment
+    return f"{local:%Y-%m-%d %H:%M}"
+
+
+class SessionEditor(QWidget):
+    """Edit one session's note; autosaves, signs and adds addenda through `services.notes`."""
+
+    back_requested = Signal(int)  # client id
+    state_changed = Signal(str)  # for the status bar: Saved / Saving… / Unsaved / Not saved: …
+    signed = Signal(int)  # session id
+    details_saved = Signal(int)  # session id (date, clinician… changed: lists may re-sort)
+
+    def __init__(
+        self,
+        services: Services,
+        session_id: int,
+        *,
+        signer_name: str = "",
+        intention_rows: IntentionRows | None = None,
+        known_themes: KnownThemes | None = None,
+        debounce_ms: int = 1000,
+        max_latency_ms: int = 2000,
+        retry_ms: int = 5000,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.notes = services.notes
+        self.session_id = session_id
+        self._signer_name = signer_name
+        self.sign_dialog: SignDialog | None = None
+        self.addendum_dialog: AddendumDialog | None = None
+        note = self.notes.note(session_id)
+        self.session: Session = note.session
+        self.template = self.notes.template_for(self.session)
+        self.client_id = self.notes.client_id_of(session_id)
+        self.setStyleSheet(PAGE_STYLE)
+        self.setAccessibleName(f"{self.session.kind.label} session note")
+
+        self.back_button = QPushButton(f"←  {self._crumb()}", self)
+        self.back_button.setFlat(True)
+        self.back_button.setAccessibleName(f"Back to {self._crumb()}")
+        self.back_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.back_button.clicked.connect(self._go_back)
+        self.sign_button = QPushButton("Sign…", self)
+        self.sign_button.setToolTip(f"Sign and lock this note ({SIGN_SHORTCUT})")
+        self.sign_button.setAccessibleName("Sign note")
+        self.sign_button.clicked.connect(self.request_sign)
+        QShortcut(QKeySequence(SIGN_SHORTCUT), self, self.request_sign,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        top = QHBoxLayout()
+        top.setContentsMargins(16, 8, 16, 8)
+        top.addWidget(self.back_button)
+        top.addStretch(1)
+        top.addWidget(self.sign_button)
+
+        self.title_label = QLabel(self.template.title, self)
+        self.title_label.setObjectName("pageTitle")
+        self.details = SessionDetails(self.notes, self.session, self)
+        self.form = NoteForm(self.template, note.values, read_only=self.session.signed,
+                             intention_rows=intention_rows, known_themes=known_themes,
+                             parent=self)
+        self.signature_label = QLabel(self)
+        self.signature_label.setObjectName("signature")
+        self.signature_label.setWordWrap(True)
+        self.signature_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.signature_label.setAccessibleName("Signature")
+        self.signature_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.addenda_title = QLabel("Addenda", self)
+        self.addenda_title.setObjectName("sectionHeading")
+        self.addenda_title.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.addenda_box = QVBoxLayout()
+        self.addenda_box.setSpacing(12)
+        self.add_addendum_button = QPushButton("Add addendum…", self)
+        self.add_addendum_button.clicked.connect(self.request_addendum)
+
+        column = QVBoxLayout()
+        column.setSpacing(18)
+        column.addWidget(self.title_label)
+        column.addWidget(self.details)
+        column.addWidget(_rule(self))
+        column.addWidget(self.form)
+        column.addWidget(_rule(self))
+        column.addWidget(self.signature_label)
+        column.addWidget(self.addenda_title)
+        column.addLayout(self.addenda_box)
+        column.addWidget(self.add_addendum_button, 0, Qt.AlignmentFlag.AlignLeft)
+        column.addStretch(1)
+        page = QWidget(self)
+        page.setMaximumWidth(MAX_TEXT_WIDTH)
+        page.setLayout(column)
+        centre = QWidget(self)
+        centring = QHBoxLayout(centre)
+        centring.setContentsMargins(24, 16, 24, 40)
+        centring.addStretch(1)
+        centring.addWidget(page, 100)
+        centring.addStretch(1)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(centre)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addLayout(top)
+        outer.addWidget(_rule(self))
+        outer.addWidget(self.scroll, 1)
+
+        self.autosave = AutosaveController(self.notes, session_id, debounce_ms=debounce_ms,
+                                           max_latency_ms=max_latency_ms, retry_ms=retry_ms,
+                                           parent=self)
+        self.form.changed.connect(self._field_changed)
+        self.form.focus_left.connect(lambda _field_id: self.autosave.flush())
+        self.autosave.state_changed.connect(self.state_changed)
+        self.autosave.field_invalid.connect(self.form.set_field_error)
+        self.autosave.field_valid.connect(lambda field_id: self.form.set_field_error(field_id, ""))
+        self.details.problem.connect(self._details_problem)
+        self.details.saved.connect(self._details_saved)
+        QWidget.setTabOrder(self.back_button, self.details.starts_edit)
+        self._show_signature()
+        self._show_addenda(note.addenda)
+
+    # -- public ----------------------------------------------------------------------------
+    def flush(self) -> bool:
+        """Save everything typed (details and note) now; True when nothing is left unsaved."""
+        details_ok = self.details.flush()
+        note_ok = self.autosave.flush()
+        return details_ok and note_ok
+
+    @property
+    def state(self) -> str:
+        return self.autosave.state
+
+    def focus_first_field(self) -> None:
+        target = self.form.first_focus_target()
+        if target is not None:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def request_sign(self) -> None:
+        """Open the sign dialog (non-blocking; the result arrives through its signal)."""
+        if self.session.signed:
+            return
+        self.flush()  # sign what is on screen, not what was last autosaved
+        if self.autosave.has_unsaved():
+            self.state_changed.emit(NOT_SAVED + "save the note before signing.")
+            return
+        self.sign_dialog = SignDialog(
+            signer=self._default_signer(), missing=self.notes.missing_for_signing(self.session_id),
+            blockers=self.notes.sign_blockers(self.session_id), parent=self)
+        self.sign_dialog.sign_requested.connect(self._sign)
+        self.sign_dialog.open()
+
+    def request_addendum(self) -> None:
+        if not self.session.signed:
+            return
+        self.addendum_dialog = AddendumDialog(author=self._default_signer(), parent=self)
+        self.addendum_dialog.submitted.connect(self._add_addendum)
+        self.addendum_dialog.open()
+
+    # -- internals -------------------------------------------------------------------------
+    def _crumb(self) -> str:
+        client = self.services.clients.get(self.client_id)
+        course = self.services.courses.get(self.session.course_id)
+        try:
+            course_name = course.title or Protocol(course.protocol).label
+        except ValueError:
+            course_name = course.protocol
+        return f"{client.display_name} · {course_name}"
+
+    def _default_signer(self) -> str:
+        return (self._signer_name or self.session.clinician
+                or self.services.vault.actor.clinician)
+
+    def _go_back(self) -> None:
+        self.flush()
+        self.back_requested.emit(self.client_id)
+
+    def _field_changed(self, field_id: str) -> None:
+        self.form.set_field_error(field_id, "")  # re-checked when it is saved
+        self.autosave.set_value(field_id, self.form.value(field_id))
+
+    def _details_problem(self, message: str) -> None:
+        if message:
+            self.state_changed.emit(NOT_SAVED + message)
+
+    def _details_saved(self, session: Session) -> None:
+        self.session = session
+        self.details_saved.emit(self.session_id)
+        self.state_changed.emit(self.autosave.state)
+
+    def _sign(self, signer: str, reason: str) -> None:
+        dialog = self.sign_dialog
+        try:
+            self.session = self.notes.sign(self.session_id, signer=signer, reason=reason)
+        except KapNotesError as exc:
+            if dialog is not None:
+                dialog.show_error(exc.message)
+            return
+        if dialog is not None:
+            dialog.accept()
+        self.autosave.lock("This note is signed and locked; add an addendum instead.")
+        self.form.set_read_only(True)
+        self.details.show_session(self.session)
+        self._show_signature()
+        self.state_changed.emit(f"Signed by {self.session.signed_by}")
+        self.signed.emit(self.session_id)
+
+    def _add_addendum(self, text: str, author: str) -> None:
+        dialog = self.addendum_dialog
+        try:
+            self.notes.add_addendum(self.session_id, text, author=author)
+        except KapNotesError as exc:
+            if dialog is not None:
+                dialog.show_error(exc.message)
+            return
+        if dialog is not None:
+            dialog.accept()
+        self._show_addenda(self.notes.note(self.session_id).addenda)
+
+    def _show_signature(self) -> None:
+        s = self.session
+        if s.signed and s.signed_at is not None:
+            text = f"Signed by {s.signed_by} at {_when(s.signed_at)}"
+            if s.sign_reason:
+                text += f"\nReason: {s.sign_reason}"
+        else:
+            text = "Draft — not signed"
+        self.signature_label.setText(text)
+        self.signature_label.setProperty("signed", s.signed)
+        self.signature_label.style().unpolish(self.signature_label)
+        self.signature_label.style().polish(self.signature_label)
+        self.sign_button.setEnabled(not s.signed)
+        self.sign_button.setText("Signed" if s.signed else "Sign…")
+        self.add_addendum_button.setVisible(s.signed)
+        self.addenda_title.setVisible(s.signed)
+
+    def _show_addenda(self, addenda: tuple[Addendum, ...]) -> None:
+        while self.addenda_box.count():
+            item = self.addenda_box.takeAt(0)
+            if item is not None and item.widget() is not None:
+                item.widget().deleteLater()
+        for addendum in addenda:
+            self.addenda_box.addWidget(_addendum_view(addendum, self))
+        self.addenda_title.setVisible(self.session.signed or bool(addenda))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.flush()
+        super().closeEvent(event)
+
+
+def _rule(parent: QWidget) -> QFrame:
+    line = QFrame(parent)
+    line.setObjectName("rule")
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setFrameShadow(QFrame.Shadow.Plain)
+    return line
+
+
+def _addendum_view(addendum: Addendum, parent: QWidget) -> QFrame:
+    frame = QFrame(parent)
+    frame.setObjectName("addendum")
+    column = QVBoxLayout(frame)
+    column.setContentsMargins(12, 4, 0, 4)
+    meta = QLabel(f"Addendum · {_when(addendum.created_at)} · {addendum.author}", frame)
+    meta.setObjectName("addendumMeta")
+    meta.setTextFormat(Qt.TextFormat.PlainText)
+    body = QLabel(addendum.text, frame)
+    body.setWordWrap(True)
+    body.setTextFormat(Qt.TextFormat.PlainText)  # never interpret a note as HTML
+    body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    body.setAccessibleName(f"Addendum by {addendum.author}")
+    column.addWidget(meta)
+    column.addWidget(body)
+    return frame
+
