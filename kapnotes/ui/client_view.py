@@ -1,0 +1,361 @@
+"""The client page: header, courses, the course timeline, sessions, and room for more sections.
+
+Edits happen in dialogs this page opens (non-blocking, `open()`); what belongs to the main
+window (opening a session, starting one) leaves as signals.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kapnotes.domain.errors import KapNotesError
+from kapnotes.domain.models import Course, CourseStatus, SessionKind
+from kapnotes.domain.schedule import Protocol, SlotKind
+from kapnotes.domain.schedule_status import Adherence, adherence
+from kapnotes.services.container import Services
+from kapnotes.services.courses import Timeline, TimelineEntry
+from kapnotes.ui.dialogs.client_dialog import ClientDialog
+from kapnotes.ui.dialogs.course_dialog import CourseDialog
+from kapnotes.ui.dialogs.delete_client import DeleteClientDialog
+from kapnotes.ui.dialogs.slot_dialog import SlotAction, SlotDialog
+from kapnotes.ui.widgets.client_header import ClientHeader
+from kapnotes.ui.widgets.course_sessions import CourseSessionsList
+from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, fmt_date, style_sheet_colour
+from kapnotes.ui.widgets.timeline import TimelineView
+
+
+def adherence_text(doses: Adherence, everything: Adherence) -> str:
+    """"Doses done 5 of 8 planned to date, 1 missed" and the same for all sessions."""
+
+    def line(label: str, a: Adherence) -> str:
+        text = f"{label} done {a.done} of {a.planned_to_date} planned to date"
+        extra = [f"{n} {word}" for n, word in ((a.missed, "missed"), (a.overdue, "overdue"),
+                                                (a.skipped, "skipped")) if n]
+        return ", ".join([text, *extra])
+
+    return f"{line('Doses', doses)}.\n{line('All sessions', everything)}."
+
+
+def course_title(course: Course) -> str:
+    base = course.title or Protocol(course.protocol).label
+    return f"{base} — from {fmt_date(course.start_date)} ({course.status.label.lower()})"
+
+
+class ClientView(QWidget):
+    """One client's page; call `set_client(id)`, then `refresh()` after outside changes."""
+
+    start_session_requested = Signal(int, int, str)  # course_id, slot_id, kind
+    session_requested = Signal(int)  # session_id
+    new_session_requested = Signal(int, str)  # course_id, kind
+    client_changed = Signal(int)  # edited, archived or un-archived: refresh the list
+    client_deleted = Signal(int)
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.client_id: int | None = None
+        self.timeline: Timeline | None = None
+        self.courses: list[Course] = []
+        self.dialog: QWidget | None = None  # the dialog opened last, for tests and focus
+        self._build()
+        self.show_empty()
+
+    # -- layout --------------------------------------------------------------------------
+    def _button(self, text: str, slot: object, name: str | None = None) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setAccessibleName(name or text.rstrip("…"))
+        button.clicked.connect(slot)
+        return button
+
+    def _build(self) -> None:
+        self.stack = QStackedWidget(self)
+        self.empty_label = QLabel(
+            "Choose a client on the left, or create one with New client (Ctrl+Shift+N).", self
+        )
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet(f"color: {style_sheet_colour(MUTED_COLOURS)};")
+        self.stack.addWidget(self.empty_label)
+
+        self.header = ClientHeader(self)
+        self.edit_button = self._button("Edit…", self.edit_client, "Edit client")
+        self.archive_button = self._button("Archive", self.toggle_archived)
+        self.delete_button = self._button("Delete…", self.delete_client, "Delete client")
+        for b in (self.edit_button, self.archive_button, self.delete_button):
+            self.header.actions_layout.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
+
+        self.course_combo = QComboBox(self)
+        self.course_combo.setAccessibleName("Course")
+        self.course_combo.currentIndexChanged.connect(self._course_chosen)
+        self.course_status = QLabel(self)
+        self.course_status.setWordWrap(True)
+        self.course_status.setAccessibleName("Course status")
+        self.course_details_button = self._button("Course details…", self.edit_course)
+        self.new_course_button = self._button("New course…", self.new_course)
+        course_bar = QHBoxLayout()
+        course_bar.addWidget(QLabel("Course:", self))
+        course_bar.addWidget(self.course_combo, 1)
+        course_bar.addWidget(self.course_details_button)
+        course_bar.addWidget(self.new_course_button)
+
+        self.timeline_view = TimelineView(self)
+        self.timeline_view.setMinimumHeight(260)
+        self.timeline_view.entry_activated.connect(self.activate_entry)
+        self.timeline_view.move_requested.connect(self.move_slot)
+        self.timeline_view.skip_requested.connect(self.skip_slot)
+        self.timeline_view.selectionModel().currentChanged.connect(self._update_slot_buttons)
+        self.no_course_label = QLabel("No course yet. Start one with New course….", self)
+        self.no_course_label.setStyleSheet(f"color: {style_sheet_colour(MUTED_COLOURS)};")
+        self.adherence_label = QLabel(self)
+        self.adherence_label.setAccessibleName("Adherence")
+        self.adherence_label.setWordWrap(True)
+        self.start_button = self._button("Start session", self._start_current,
+                                         "Start or open the session of this slot")
+        self.move_button = self._button("Move…", lambda: self.move_slot(), "Move planned slot")
+        self.skip_button = self._button("Skip…", lambda: self.skip_slot(), "Skip planned slot")
+        slot_bar = QHBoxLayout()
+        slot_bar.addStretch(1)
+        for b in (self.start_button, self.move_button, self.skip_button):
+            slot_bar.addWidget(b)
+        timeline_box = QGroupBox("Planned schedule", self)
+        tl = QVBoxLayout(timeline_box)
+        tl.addWidget(self.no_course_label)
+        tl.addWidget(self.adherence_label)
+        tl.addWidget(self.timeline_view, 1)
+        tl.addLayout(slot_bar)
+
+        self.sessions_list = CourseSessionsList(self)
+        self.sessions_list.session_activated.connect(self.session_requested)
+        self.new_session_menu = QMenu(self)
+        for kind in SessionKind:
+            action = self.new_session_menu.addAction(kind.label)
+            action.triggered.connect(lambda _=False, k=kind: self.request_new_session(k))
+        self.new_session_button = QPushButton("New session", self)
+        self.new_session_button.setAccessibleName("New session")
+        self.new_session_button.setToolTip("New session in this course (Ctrl+N)")
+        self.new_session_button.setMenu(self.new_session_menu)
+        sessions_box = QGroupBox("Sessions", self)
+        sl = QVBoxLayout(sessions_box)
+        sl.addWidget(self.sessions_list, 1)
+        sl.addWidget(self.new_session_button, 0, Qt.AlignmentFlag.AlignRight)
+
+        # Ctrl+N lives here, not in the main window, because only this page knows the course;
+        # it is active while the page is visible (Qt ignores actions of hidden widgets).
+        self.new_session_action = QAction("New session…", self)
+        self.new_session_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_session_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.new_session_action.triggered.connect(self.new_session_button.showMenu)
+        self.addAction(self.new_session_action)
+
+        work = QHBoxLayout()
+        work.addWidget(timeline_box, 7)
+        work.addWidget(sessions_box, 3)
+
+        page = QWidget(self)
+        self.sections_layout = QVBoxLayout(page)
+        self.sections_layout.addWidget(self.header)
+        self.sections_layout.addLayout(course_bar)
+        self.sections_layout.addWidget(self.course_status)
+        self.sections_layout.addLayout(work, 1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(page)
+        self.stack.addWidget(scroll)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+    def add_section(self, title: str, widget: QWidget) -> QGroupBox:
+        """Append a titled section below the timeline (intentions, themes, outcomes…)."""
+        box = QGroupBox(title, self)
+        QVBoxLayout(box).addWidget(widget)
+        self.sections_layout.addWidget(box)
+        box.show()  # a child added to a page already on screen is not shown by itself
+        return box
+
+    # -- showing -------------------------------------------------------------------------
+    def show_empty(self) -> None:
+        self.client_id = None
+        self.stack.setCurrentIndex(0)
+        self.new_session_action.setEnabled(False)
+
+    def set_client(self, client_id: int, *, course_id: int | None = None) -> None:
+        self.client_id = client_id
+        self.stack.setCurrentIndex(1)
+        self.refresh(course_id=course_id)
+
+    @property
+    def course_id(self) -> int | None:
+        data = self.course_combo.currentData()
+        return int(data) if data is not None else None
+
+    def refresh(self, *, course_id: int | None = None) -> None:
+        """Reload everything shown from the services (keeps the chosen course if it exists)."""
+        if self.client_id is None:
+            return
+        client = self.services.clients.get(self.client_id)
+        today = self.services.clock().date()
+        self.header.show_client(client, today, self.services.clients.concomitant_flags(client))
+        self.archive_button.setText("Un-archive" if client.archived else "Archive")
+        keep = course_id if course_id is not None else self.course_id
+        self.courses = self.services.courses.for_client(self.client_id)
+        # Active courses first, then newest, since that is where the work is.
+        self.courses.sort(key=lambda c: (c.status is not CourseStatus.ACTIVE,
+                                         -c.start_date.toordinal()))
+        self.course_combo.blockSignals(True)
+        self.course_combo.clear()
+        for c in self.courses:
+            self.course_combo.addItem(course_title(c), c.id)
+        index = self.course_combo.findData(keep) if keep is not None else -1
+        self.course_combo.setCurrentIndex(max(index, 0) if self.courses else -1)
+        self.course_combo.blockSignals(False)
+        self._show_course()
+
+    def _course_chosen(self) -> None:
+        self._show_course()
+
+    def _show_course(self) -> None:
+        course_id = self.course_id
+        has = course_id is not None
+        for w in (self.timeline_view, self.start_button, self.move_button, self.skip_button,
+                  self.course_details_button, self.adherence_label):
+            w.setVisible(has)
+        self.no_course_label.setVisible(not has)
+        self.new_session_button.setEnabled(has)
+        self.new_session_action.setEnabled(has)
+        if course_id is None:
+            self.timeline = None
+            self.timeline_view.set_entries([])
+            self.sessions_list.set_sessions([])
+            self.course_status.setText("")
+            return
+        today = self.services.clock().date()
+        self.timeline = self.services.courses.timeline(course_id, today=today)
+        self.timeline_view.set_entries(self.timeline.entries, today=today)
+        self.timeline_view.scroll_to_today(today)
+        states = [e.state for e in self.timeline.entries]
+        self.adherence_label.setText(adherence_text(
+            adherence(states, today, kind=SlotKind.DOSING), self.timeline.adherence))
+        course = self.timeline.course
+        parts = [f"Status: {course.status.label}"]
+        if course.prescriber:
+            parts.append(f"prescriber {course.prescriber}")
+        text = " · ".join(parts)
+        if course.status_reason:
+            text += f"\n{course.status.label}: {course.status_reason}"
+        self.course_status.setText(text)
+        self.sessions_list.set_sessions(self.services.notes.sessions_for_course(course_id))
+        self._update_slot_buttons()
+
+    def _update_slot_buttons(self) -> None:
+        entry = self.timeline_view.current_entry()
+        done = entry is not None and entry.state.held is not None
+        self.start_button.setEnabled(entry is not None)
+        self.start_button.setText("Open session" if done else "Start session")
+        self.move_button.setEnabled(entry is not None and not done)
+        self.skip_button.setEnabled(entry is not None and not done
+                                    and not entry.slot.skipped)
+
+    # -- slot actions --------------------------------------------------------------------
+    def activate_entry(self, entry: TimelineEntry) -> None:
+        """Done slot → open its session; otherwise start a session from the slot."""
+        if entry.state.held is not None:
+            self.session_requested.emit(int(entry.state.held.session_id))
+        else:
+            self.start_session_requested.emit(entry.slot.course_id, entry.slot.id,
+                                              entry.slot.kind.value)
+
+    def _start_current(self) -> None:
+        entry = self.timeline_view.current_entry()
+        if entry is not None:
+            self.activate_entry(entry)
+
+    def _slot_dialog(self, entry: TimelineEntry | None, action: SlotAction) -> SlotDialog | None:
+        entry = entry or self.timeline_view.current_entry()
+        if entry is None:
+            return None
+        dialog = SlotDialog(self.services, entry.slot, action, self)
+        dialog.changed.connect(lambda _id: self.refresh())
+        return self._open(dialog)
+
+    def move_slot(self, entry: TimelineEntry | None = None) -> SlotDialog | None:
+        return self._slot_dialog(entry, SlotAction.MOVE)
+
+    def skip_slot(self, entry: TimelineEntry | None = None) -> SlotDialog | None:
+        return self._slot_dialog(entry, SlotAction.SKIP)
+
+    def request_new_session(self, kind: SessionKind | str) -> None:
+        if self.course_id is not None:
+            self.new_session_requested.emit(self.course_id, SessionKind(kind).value)
+
+    # -- client and course actions -------------------------------------------------------
+    def _open(self, dialog: QWidget) -> QWidget:
+        self.dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()  # window-modal without a nested event loop
+        return dialog
+
+    def edit_client(self) -> ClientDialog | None:
+        if self.client_id is None:
+            return None
+        dialog = ClientDialog(self.services, self.client_id, self)
+        dialog.saved.connect(self._client_saved)
+        return self._open(dialog)
+
+    def _client_saved(self, client_id: int) -> None:
+        self.refresh()
+        self.client_changed.emit(client_id)
+
+    def toggle_archived(self) -> None:
+        """Archiving hides a client from the list; it never deletes anything."""
+        if self.client_id is None:
+            return
+        client = self.services.clients.get(self.client_id)
+        self.services.clients.set_archived(self.client_id, not client.archived)
+        self._client_saved(self.client_id)
+
+    def delete_client(self) -> DeleteClientDialog | None:
+        if self.client_id is None:
+            return None
+        dialog = DeleteClientDialog(self.services, self.client_id, self)
+        dialog.deleted.connect(self._client_deleted)
+        return self._open(dialog)
+
+    def _client_deleted(self, client_id: int) -> None:
+        self.show_empty()
+        self.client_deleted.emit(client_id)
+
+    def new_course(self) -> CourseDialog | None:
+        if self.client_id is None:
+            return None
+        dialog = CourseDialog(self.services, self.client_id, parent=self)
+        dialog.saved.connect(self._course_saved)
+        return self._open(dialog)
+
+    def edit_course(self) -> CourseDialog | None:
+        if self.client_id is None or self.course_id is None:
+            return None
+        dialog = CourseDialog(self.services, self.client_id, self.course_id, self)
+        dialog.saved.connect(self._course_saved)
+        return self._open(dialog)
+
+    def _course_saved(self, course_id: int) -> None:
+        try:
+            self.refresh(course_id=course_id)
+        except KapNotesError:
+            self.show_empty()
+        if self.client_id is not None:
+            self.client_changed.emit(self.client_id)

@@ -1,0 +1,210 @@
+"""The course timeline: every planned slot as a row with date, kind, phase and status in words
+and colour; Enter/double-click starts (or opens) the session, Move…/Skip… from the menu."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+
+from kapnotes.domain.schedule_status import SlotStatus
+from kapnotes.services.courses import TimelineEntry
+from kapnotes.ui.widgets.slot_style import (
+    fmt_date,
+    fmt_short,
+    is_dark,
+    kind_colour,
+    kind_text,
+    status_colour,
+    status_text,
+)
+
+Index = QModelIndex | QPersistentModelIndex
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class TimelineModel(QAbstractTableModel):
+    """Thin model over a course's TimelineEntry rows (plan order)."""
+
+    DATE, KIND, PHASE, STATUS, DETAIL = range(5)
+    HEADERS = ("Date", "Session", "Phase", "Status", "Details")
+
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(parent)
+        self._rows: list[TimelineEntry] = []
+        self._today: date | None = None
+
+    def set_rows(self, rows: list[TimelineEntry] | tuple[TimelineEntry, ...], *,
+                 today: date | None = None) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._today = today
+        self.endResetModel()
+
+    def entry(self, row: int) -> TimelineEntry:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        e = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(e, col)
+        if role == ENTRY_ROLE:
+            return e
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == self.KIND:
+                return kind_colour(e.slot.kind.value)
+            if col == self.STATUS:
+                return status_colour(e.state.status)
+        if role == Qt.ItemDataRole.FontRole and (col == self.STATUS or self._is_today(e)):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole and self._is_today(e):
+            return QBrush(QColor("#2b3a4a" if is_dark() else "#eaf2fb"))
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.describe(e)
+        return None
+
+    def _is_today(self, e: TimelineEntry) -> bool:
+        return self._today is not None and e.state.effective_date == self._today
+
+    def _display(self, e: TimelineEntry, col: int) -> str:
+        slot, state = e.slot, e.state
+        if col == self.DATE:
+            text = fmt_date(state.effective_date)
+            return f"{text}  (today)" if self._is_today(e) else text
+        if col == self.KIND:
+            return kind_text(slot.kind.value)
+        if col == self.PHASE:
+            phase = slot.label.capitalize()
+            if slot.kind.value == "dosing" and slot.dose_number:
+                return f"Dose {slot.dose_number} · {phase}"
+            return phase
+        if col == self.STATUS:
+            return status_text(state.status)
+        return self.detail(e)
+
+    @staticmethod
+    def detail(e: TimelineEntry) -> str:
+        slot, state = e.slot, e.state
+        parts = []
+        if state.held is not None:
+            parts.append(f"Held {fmt_short(state.held.held_on)}")
+        if slot.skipped and state.status is SlotStatus.SKIPPED:
+            parts.append(slot.change_reason)
+        elif slot.moved:
+            parts.append(f"From {fmt_short(slot.original_date)}: {slot.change_reason}")
+        return " · ".join(parts)
+
+    def describe(self, e: TimelineEntry) -> str:
+        text = (f"{e.slot.kind.label} on {fmt_date(e.state.effective_date)}, "
+                f"{e.state.status.value}")
+        extra = self.detail(e)
+        return f"{text}. {extra}" if extra else text
+
+
+class TimelineView(QTableView):
+    """Table of planned slots; emits what the user asked for, the page decides what to do."""
+
+    entry_activated = Signal(object)  # TimelineEntry: Enter or double-click
+    move_requested = Signal(object)
+    skip_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.timeline_model = TimelineModel(self)
+        self.setModel(self.timeline_model)
+        self.setAccessibleName("Course timeline")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(26)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Details take what is left and elide; the full text is in the tooltip.
+        header.setSectionResizeMode(TimelineModel.DETAIL, QHeaderView.ResizeMode.Stretch)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+        self.activated.connect(self._activated)
+
+    def set_entries(self, entries: tuple[TimelineEntry, ...] | list[TimelineEntry], *,
+                    today: date | None = None) -> None:
+        self.timeline_model.set_rows(entries, today=today)
+
+    def current_entry(self) -> TimelineEntry | None:
+        index = self.currentIndex()
+        if not index.isValid():
+            return None
+        return self.timeline_model.entry(index.row())
+
+    def select_row(self, row: int) -> None:
+        self.setCurrentIndex(self.timeline_model.index(row, 0))
+
+    def scroll_to_today(self, today: date) -> None:
+        """Select and show the first slot still expected (overdue, or today on), so a long
+        plan opens where the work is and Enter starts the session due now."""
+        for row in range(self.timeline_model.rowCount()):
+            state = self.timeline_model.entry(row).state
+            expected = state.status in (SlotStatus.OVERDUE, SlotStatus.UPCOMING,
+                                        SlotStatus.MOVED)
+            if expected and (state.status is SlotStatus.OVERDUE
+                             or state.effective_date >= today):
+                self.select_row(row)
+                self.scrollTo(self.timeline_model.index(row, 0),
+                              QAbstractItemView.ScrollHint.PositionAtCenter)
+                return
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.entry_activated.emit(self.timeline_model.entry(index.row()))
+
+    def context_actions(self, entry: TimelineEntry) -> QMenu:
+        menu = QMenu(self)
+        done = entry.state.held is not None
+        start = menu.addAction("Open session" if done else "Start session from this slot")
+        start.triggered.connect(lambda: self.entry_activated.emit(entry))
+        menu.addSeparator()
+        move = menu.addAction("Move…")
+        move.triggered.connect(lambda: self.move_requested.emit(entry))
+        skip = menu.addAction("Skip…")
+        skip.setEnabled(entry.state.status is not SlotStatus.SKIPPED and not done)
+        skip.triggered.connect(lambda: self.skip_requested.emit(entry))
+        move.setEnabled(not done)
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.indexAt(pos)
+        if not index.isValid():
+            return
+        self.setCurrentIndex(index)
+        menu = self.context_actions(self.timeline_model.entry(index.row()))
+        menu.popup(self.viewport().mapToGlobal(pos))
