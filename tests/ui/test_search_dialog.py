@@ -1,0 +1,88 @@
+"""Search across notes and clients: grouped by client, empty and no-result states, open_hit."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from kapnotes.domain.models import Client, Course, SessionKind
+from kapnotes.domain.schedule import Protocol
+from kapnotes.ui.dialogs.search_dialog import (
+    EMPTY_TEXT,
+    SEARCH_SHORTCUT,
+    SearchDialog,
+    snippet_html,
+)
+
+
+def client_with_note(services, code: str, name: str, text: str) -> tuple[int, int]:
+    client = services.clients.create(Client(code=code, full_name=name))
+    course = services.courses.create(Course(client_id=client.id,
+                                            protocol=Protocol.KAP_SUBLINGUAL_IM,
+                                            start_date=date(2026, 11, 27)))
+    session = services.notes.create_session(course_id=course.id, kind=SessionKind.PREPARATION,
+                                            starts_at=datetime(2026, 11, 20, 10, 0))
+    services.notes.save_fields(session.id, {"reasons": text})
+    return int(client.id), int(session.id)
+
+
+def make_dialog(qtbot, services) -> SearchDialog:
+    dlg = SearchDialog(services)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    return dlg
+
+
+def test_empty_state_and_no_results(qtbot, services):
+    dlg = make_dialog(qtbot, services)
+    assert dlg.status_label.text() == EMPTY_TEXT
+    assert dlg.stack.currentIndex() == 0
+    dlg.set_query("lighthouse")
+    assert dlg.status_label.text() == "No results for “lighthouse”."
+    assert dlg.results.topLevelItemCount() == 0
+    dlg.set_query("   ")
+    assert dlg.status_label.text() == EMPTY_TEXT
+    assert SEARCH_SHORTCUT == "Ctrl+Shift+F"
+
+
+def test_results_grouped_by_client_and_open_hit(qtbot, services):
+    ada, ada_session = client_with_note(services, "KAP-001", "Ada Example",
+                                        "Felt calmer walking near the ocean")
+    bram, _ = client_with_note(services, "KAP-002", "Bram Fictional",
+                               "Ocean swims help; wants fewer panic episodes")
+    client_with_note(services, "KAP-003", "Cleo Testperson", "Nothing relevant here")
+    dlg = make_dialog(qtbot, services)
+    qtbot.keyClicks(dlg.query_edit, "ocea")  # prefix match, typed: searched after a pause
+    qtbot.waitUntil(lambda: dlg.results.topLevelItemCount() == 2, timeout=2000)
+    groups = [dlg.results.topLevelItem(i) for i in range(2)]
+    assert [g.text(0) for g in groups] == ["KAP-001 · Ada Example", "KAP-002 · Bram Fictional"]
+    assert [g.text(1) for g in groups] == ["1 hit", "1 hit"]
+    hit = groups[0].child(0)
+    assert hit.text(0) == "◇ Preparation · Fri 20 Nov 2026 10:00"
+    # The template's label, not the field id, and the matched word kept.
+    assert hit.text(1).startswith("Reasons for treatment: ")
+    assert "ocean" in hit.text(1)
+    assert "2 results for 2 clients" in dlg.status_label.text()
+    with qtbot.waitSignal(dlg.open_hit, timeout=1000) as sig:
+        dlg.results.itemActivated.emit(hit, 0)
+    assert sig.args == [ada, ada_session, "reasons"]
+    # Activating a client row opens the client.
+    with qtbot.waitSignal(dlg.open_hit, timeout=1000) as sig:
+        dlg.results.itemActivated.emit(groups[1], 0)
+    assert sig.args == [bram, None, ""]
+
+
+def test_client_record_hits_carry_no_session(qtbot, services):
+    services.clients.create(Client(code="KAP-009", full_name="Dara Madeup"))
+    dlg = make_dialog(qtbot, services)
+    dlg.set_query("madeup")
+    group = dlg.results.topLevelItem(0)
+    hit = group.child(0)
+    assert hit.text(0) == "Client record"
+    with qtbot.waitSignal(dlg.open_hit, timeout=1000) as sig:
+        dlg.results.itemActivated.emit(hit, 0)
+    assert sig.args[1] is None and sig.args[2] == ""
+
+
+def test_snippet_markup_is_escaped_before_bolding():
+    assert snippet_html("a <b>x</b> [ocean] & co") == (
+        "a &lt;b&gt;x&lt;/b&gt; <b>ocean</b> &amp; co")
