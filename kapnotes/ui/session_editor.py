@@ -39,7 +39,9 @@ QLabel#signature { font-size: 11pt; }
 QLabel#signature[signed="true"] { color: #2e7d32; font-weight: 600; }
 QLabel#detailLabel { color: palette(placeholder-text); }
 QLabel#addendumMeta { font-weight: 600; }
-QFrame#addendum { border-left: 3px solid palette(mid); padding-left: 10px; }
+QLineEdit[readOnly="true"], QAbstractSpinBox[readOnly="true"] { background: palette(window); }
+QLabel#lockLine { color: palette(placeholder-text); }
+QLabel#lockLine[signed="true"] { color: #2e7d32; font-weight: 600; }
 QFrame#rule { color: palette(mid); }
 """
 
@@ -104,6 +106,11 @@ class SessionEditor(QWidget):
 
         self.title_label = QLabel(self.template.title, self)
         self.title_label.setObjectName("pageTitle")
+        # The note's state under the title too, so a locked note is obvious before scrolling.
+        self.lock_line = QLabel(self)
+        self.lock_line.setObjectName("lockLine")
+        self.lock_line.setTextFormat(Qt.TextFormat.PlainText)
+        self.lock_line.setAccessibleName("Note state")
         self.details = SessionDetails(self.notes, self.session, self)
         self.form = NoteForm(self.template, note.values, read_only=self.session.signed,
                              intention_rows=intention_rows, known_themes=known_themes,
@@ -125,6 +132,7 @@ class SessionEditor(QWidget):
         column = QVBoxLayout()
         column.setSpacing(18)
         column.addWidget(self.title_label)
+        column.addWidget(self.lock_line)
         column.addWidget(self.details)
         column.addWidget(_rule(self))
         column.addWidget(self.form)
@@ -249,6 +257,7 @@ class SessionEditor(QWidget):
         self.autosave.lock("This note is signed and locked; add an addendum instead.")
         self.form.set_read_only(True)
         self.details.show_session(self.session)
+        self.setStyleSheet(PAGE_STYLE)  # re-polish for the read-only look
         self._show_signature()
         self.state_changed.emit(f"Signed by {self.session.signed_by}")
         self.signed.emit(self.session_id)
@@ -274,9 +283,13 @@ class SessionEditor(QWidget):
         else:
             text = "Draft — not signed"
         self.signature_label.setText(text)
-        self.signature_label.setProperty("signed", s.signed)
-        self.signature_label.style().unpolish(self.signature_label)
-        self.signature_label.style().polish(self.signature_label)
+        self.lock_line.setText(
+            f"Signed and locked · {s.signed_by} · {_when(s.signed_at)} · changes go in addenda"
+            if s.signed and s.signed_at is not None else "Draft — not signed · autosaved")
+        for label in (self.signature_label, self.lock_line):
+            label.setProperty("signed", s.signed)
+            label.style().unpolish(label)
+            label.style().polish(label)
         self.sign_button.setEnabled(not s.signed)
         self.sign_button.setText("Signed" if s.signed else "Sign…")
         self.add_addendum_button.setVisible(s.signed)
@@ -307,6 +320,8 @@ def _rule(parent: QWidget) -> QFrame:
 def _addendum_view(addendum: Addendum, parent: QWidget) -> QFrame:
     frame = QFrame(parent)
     frame.setObjectName("addendum")
+    # A rule down the left sets the addendum apart from the signed original above it.
+    frame.setStyleSheet("QFrame#addendum { border: 0; border-left: 3px solid #9e9e9e; }")
     column = QVBoxLayout(frame)
     column.setContentsMargins(12, 4, 0, 4)
     meta = QLabel(f"Addendum · {_when(addendum.created_at)} · {addendum.author}", frame)

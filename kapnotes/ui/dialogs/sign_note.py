@@ -96,6 +96,9 @@ class SignDialog(QDialog):
         self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.addButton(self.sign_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.rejected.connect(self.reject)
+        if self.missing:
+            self.cancel_button.setText("Close")  # nothing to cancel: signing is not possible
+            self.sign_button.hide()
         self.sign_button.clicked.connect(self._sign)
         column.addWidget(buttons)
         for widget in (self.signer_edit, self.reason_edit):

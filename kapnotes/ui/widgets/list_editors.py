@@ -117,6 +117,7 @@ class _RowsEditor(FieldEditor):
         for controls, remover in zip(self.rows, self._removers, strict=True):
             for widget in [*controls, remover]:
                 self.grid.removeWidget(widget)
+                widget.hide()  # deleteLater waits for the event loop; never show a ghost row
                 widget.deleteLater()
         self.rows, self._removers = [], []
         self._loading = True

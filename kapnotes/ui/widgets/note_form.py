@@ -53,11 +53,12 @@ PRIVATE_NOTICE = "Private — process note, not exported"
 
 # Palette-neutral where possible so the system light/dark scheme still reads well.
 FORM_STYLE = """
-QLabel#sectionHeading { font-size: 15pt; font-weight: 600; padding-top: 18px; }
+QLabel#sectionHeading { font-size: 15pt; font-weight: 600; margin: 0; padding: 16px 0 0 0; }
 QLabel#fieldLabel { font-weight: 600; }
 QLabel#fieldHelp { color: palette(placeholder-text); }
 QLabel#fieldError { color: #c62828; font-weight: 600; }
 QLabel#privateBadge { color: #6a4c93; font-weight: 600; }
+QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"] { background: palette(window); }
 QFrame#fieldBlock[private="true"] { background: rgba(106, 76, 147, 0.08);
     border: 1px solid rgba(106, 76, 147, 0.35); border-radius: 6px; }
 """
@@ -110,7 +111,7 @@ class NoteForm(QWidget):
         self.undo_stack = QUndoStack(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(14)
+        layout.setSpacing(18)
         for field in template.fields:
             if field.type is FieldType.HEADING:
                 layout.addWidget(self._heading(field))
@@ -131,6 +132,7 @@ class NoteForm(QWidget):
     def _heading(self, field: TemplateField) -> QLabel:
         label = QLabel(field.label, self)
         label.setObjectName("sectionHeading")
+        label.setIndent(0)  # a styled label otherwise indents by half an "x"
         label.setAccessibleName(f"Section: {field.label}")
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.PlainText)
@@ -242,6 +244,7 @@ class NoteForm(QWidget):
             editor.set_read_only(read_only)
         if read_only:
             self.undo_stack.clear()
+        self.setStyleSheet(FORM_STYLE)  # re-polish: the look depends on the readOnly property
         self._chain_tab_order()
 
     def is_read_only(self) -> bool:

@@ -44,7 +44,6 @@ class SessionDetails(QWidget):
         self._loading = True
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(10)
 
         self.kind_label = QLabel(session.kind.label, self)
@@ -81,8 +80,15 @@ class SessionDetails(QWidget):
         self._row(grid, 2, 0, "Clinician", self.clinician_edit, span=3)
         self.linked_title = self._row(grid, 3, 0, "Linked dosing session", self.linked_combo,
                                       span=3)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
+        # Label/value pairs sit side by side at fixed places; spare width goes to the right.
+        grid.setColumnMinimumWidth(0, 90)
+        grid.setColumnMinimumWidth(1, 230)
+        grid.setColumnMinimumWidth(2, 110)
+        grid.setColumnStretch(4, 1)
+        grid.setHorizontalSpacing(12)
+        self.clinician_edit.setMaximumWidth(460)
+        self.linked_combo.setMaximumWidth(460)
+        self.linked_combo.setMinimumWidth(300)
         show_link = session.kind is SessionKind.INTEGRATION
         self.linked_title.setVisible(show_link)
         self.linked_combo.setVisible(show_link)
