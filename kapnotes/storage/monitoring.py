@@ -1,0 +1,218 @@
+"""The monitoring record of a dosing session: details, device times, vitals, sedation and
+dissociation observations, adverse effects. Times are local wall-clock, like session times.
+
+The vault refuses every change here once the session is signed (triggers in m002).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from kapnotes.domain.dosing_record import (
+    CHECK_FIELDS,
+    DeviceTime,
+    DosingDetails,
+    Medication,
+    Route,
+    StoredAdverseEffect,
+    StoredObservation,
+    StoredReading,
+)
+from kapnotes.domain.monitoring import (
+    AdverseEffect,
+    AdverseEffectEntry,
+    Intensity,
+    SedationObservation,
+)
+from kapnotes.domain.vitals import ReadingRole, VitalsReading
+from kapnotes.storage.rows import now_utc_text, to_datetime
+from kapnotes.storage.vault import Vault
+
+_DETAIL_COLS = (
+    "medication", "route", "dose_mg", "weight_kg", "lot_number", "monitoring_clinician",
+    "setting", "fasting_food", "fasting_liquids", "screen_reviewed", "predose_vitals_ok",
+    "respiratory_depression", "interventions", "ended_at", "ready_to_leave_minutes",
+    "discharge_vitals_ok", "escort", "no_driving_advised",
+)
+
+
+def time_text(value: datetime | None) -> str | None:
+    return value.replace(tzinfo=None).isoformat(timespec="seconds") if value else None
+
+
+def _bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+# -- details --------------------------------------------------------------------------------
+def get_details(vault: Vault, session_id: int) -> DosingDetails:
+    """The stored details, or an empty record when nothing has been entered yet."""
+    row = vault.query_one(
+        f"SELECT {', '.join(_DETAIL_COLS)} FROM monitoring_records WHERE session_id = ?",
+        (session_id,),
+    )
+    if row is None:
+        return DosingDetails(session_id=session_id)
+    values = dict(zip(_DETAIL_COLS, row, strict=True))
+    for name in CHECK_FIELDS:
+        values[name] = _bool(values[name])
+    values["medication"] = Medication(values["medication"]) if values["medication"] else None
+    values["route"] = Route(values["route"]) if values["route"] else None
+    values["ended_at"] = to_datetime(values["ended_at"])
+    return DosingDetails(session_id=session_id, **values)
+
+
+def save_details(vault: Vault, d: DosingDetails) -> None:
+    """Upsert the whole row (it is small; the service changes one value at a time)."""
+    values: list[Any] = []
+    for name in _DETAIL_COLS:
+        value = getattr(d, name)
+        if name in CHECK_FIELDS and value is not None:
+            value = int(value)
+        elif name in ("medication", "route") and value is not None:
+            value = value.value
+        elif name == "ended_at":
+            value = time_text(value)
+        values.append(value)
+    cols = ", ".join(_DETAIL_COLS)
+    marks = ", ".join("?" * (len(_DETAIL_COLS) + 2))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in (*_DETAIL_COLS, "updated_at"))
+    vault.execute(
+        f"INSERT INTO monitoring_records (session_id, {cols}, updated_at) VALUES ({marks})"
+        f" ON CONFLICT (session_id) DO UPDATE SET {updates}",
+        (d.session_id, *values, now_utc_text()),
+    )
+
+
+# -- device times ---------------------------------------------------------------------------
+def add_device(vault: Vault, session_id: int, at: datetime) -> int:
+    cur = vault.execute(
+        "INSERT INTO device_times (session_id, given_at) VALUES (?, ?)", (session_id, time_text(at))
+    )
+    return int(cur.lastrowid)
+
+
+def devices(vault: Vault, session_id: int) -> list[DeviceTime]:
+    rows = vault.query(
+        "SELECT id, given_at FROM device_times WHERE session_id = ? ORDER BY given_at, id",
+        (session_id,),
+    )
+    return [DeviceTime(id=r[0], given_at=to_datetime(r[1]) or datetime.min) for r in rows]
+
+
+def delete_device(vault: Vault, device_id: int) -> None:
+    vault.execute("DELETE FROM device_times WHERE id = ?", (device_id,))
+
+
+# -- vitals ---------------------------------------------------------------------------------
+def add_reading(vault: Vault, session_id: int, r: VitalsReading) -> int:
+    cur = vault.execute(
+        "INSERT INTO vitals_readings (session_id, taken_at, role, systolic, diastolic,"
+        " heart_rate, spo2) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (session_id, time_text(r.taken_at), r.role.value, r.systolic, r.diastolic,
+         r.heart_rate, r.spo2),
+    )
+    return int(cur.lastrowid)
+
+
+def _reading(row: Any) -> StoredReading:
+    return StoredReading(id=row[0], reading=VitalsReading(
+        role=ReadingRole(row[2]), taken_at=to_datetime(row[1]), systolic=row[3],
+        diastolic=row[4], heart_rate=row[5], spo2=row[6],
+    ))
+
+
+_READING_COLS = "id, taken_at, role, systolic, diastolic, heart_rate, spo2"
+
+
+def readings(vault: Vault, session_id: int) -> list[StoredReading]:
+    """Readings in the order taken (findings are the service's job)."""
+    rows = vault.query(
+        f"SELECT {_READING_COLS} FROM vitals_readings WHERE session_id = ?"
+        " ORDER BY taken_at, id", (session_id,),
+    )
+    return [_reading(r) for r in rows]
+
+
+def readings_for_sessions(vault: Vault, session_ids: list[int]) -> dict[int, list[StoredReading]]:
+    out: dict[int, list[StoredReading]] = {sid: [] for sid in session_ids}
+    if not session_ids:
+        return out
+    marks = ",".join("?" * len(session_ids))
+    rows = vault.query(
+        f"SELECT session_id, {_READING_COLS} FROM vitals_readings WHERE session_id IN ({marks})"
+        " ORDER BY taken_at, id", tuple(session_ids),
+    )
+    for r in rows:
+        out[r[0]].append(_reading(r[1:]))
+    return out
+
+
+def delete_reading(vault: Vault, reading_id: int) -> None:
+    vault.execute("DELETE FROM vitals_readings WHERE id = ?", (reading_id,))
+
+
+def session_of_reading(vault: Vault, reading_id: int) -> int | None:
+    row = vault.query_one("SELECT session_id FROM vitals_readings WHERE id = ?", (reading_id,))
+    return int(row[0]) if row else None
+
+
+# -- sedation / dissociation ----------------------------------------------------------------
+def add_observation(vault: Vault, session_id: int, o: SedationObservation) -> int:
+    cur = vault.execute(
+        "INSERT INTO sedation_observations (session_id, observed_at, moaas, dissociation,"
+        " cadss_total, note) VALUES (?, ?, ?, ?, ?, ?)",
+        (session_id, time_text(o.observed_at), o.moaas, o.dissociation.value, o.cadss_total,
+         o.note),
+    )
+    return int(cur.lastrowid)
+
+
+def observations(vault: Vault, session_id: int) -> list[StoredObservation]:
+    rows = vault.query(
+        "SELECT id, observed_at, moaas, dissociation, cadss_total, note"
+        " FROM sedation_observations WHERE session_id = ? ORDER BY observed_at, id",
+        (session_id,),
+    )
+    return [
+        StoredObservation(id=r[0], observation=SedationObservation(
+            observed_at=to_datetime(r[1]) or datetime.min, moaas=r[2],
+            dissociation=Intensity(r[3]), cadss_total=r[4], note=r[5]))
+        for r in rows
+    ]
+
+
+def delete_observation(vault: Vault, observation_id: int) -> None:
+    vault.execute("DELETE FROM sedation_observations WHERE id = ?", (observation_id,))
+
+
+# -- adverse effects ------------------------------------------------------------------------
+def put_adverse_effect(vault: Vault, session_id: int, e: AdverseEffectEntry,
+                       at: datetime) -> None:
+    vault.execute(
+        "INSERT INTO adverse_effects (session_id, effect, severity, note, serious, recorded_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, effect) DO UPDATE SET"
+        " severity = excluded.severity, note = excluded.note, serious = excluded.serious",
+        (session_id, e.effect.value, e.severity.value, e.note, int(e.serious), time_text(at)),
+    )
+
+
+def delete_adverse_effect(vault: Vault, session_id: int, effect: AdverseEffect) -> None:
+    vault.execute("DELETE FROM adverse_effects WHERE session_id = ? AND effect = ?",
+                  (session_id, effect.value))
+
+
+def adverse_effects(vault: Vault, session_id: int) -> list[StoredAdverseEffect]:
+    rows = vault.query(
+        "SELECT id, effect, severity, note, serious, recorded_at FROM adverse_effects"
+        " WHERE session_id = ? ORDER BY id", (session_id,),
+    )
+    order = list(AdverseEffect)
+    effects = [
+        StoredAdverseEffect(id=r[0], entry=AdverseEffectEntry(
+            effect=AdverseEffect(r[1]), severity=Intensity(r[2]), note=r[3],
+            serious=bool(r[4])), recorded_at=to_datetime(r[5]))
+        for r in rows
+    ]
+    return sorted(effects, key=lambda e: order.index(e.entry.effect))
