@@ -1,0 +1,358 @@
+"""Dosing-session monitoring for the UI and CLI: screening and its acknowledgement, the
+monitoring record, vitals with range checks and threshold findings, observations, adverse
+effects, the clock, signing blockers, and course-level views. No Qt.
+
+Nothing here logs clinical values; the audit log gets events and counts only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
+
+from kapnotes.domain import dosing
+from kapnotes.domain.dosing_record import (
+    CHECK_FIELDS,
+    TEXT_FIELDS,
+    DeviceTime,
+    DosingDetails,
+    Medication,
+    Route,
+    ScreeningAck,
+    SessionVitals,
+    StoredAdverseEffect,
+    StoredObservation,
+    StoredReading,
+    StoredScreen,
+)
+from kapnotes.domain.errors import ConflictError, ValidationError
+from kapnotes.domain.models import Session, SessionKind
+from kapnotes.domain.monitoring import (
+    AdverseEffect,
+    AdverseEffectEntry,
+    Intensity,
+    MonitoringClock,
+    MonitoringRecord,
+    SedationObservation,
+    signing_blockers,
+)
+from kapnotes.domain.screening import Screen, ScreeningWarning
+from kapnotes.domain.text_rules import MAX_LONG, clean_text
+from kapnotes.domain.vitals import (
+    VITALS_RANGES,
+    ReadingRole,
+    VitalsFinding,
+    VitalsReading,
+    VitalsThresholds,
+)
+from kapnotes.domain.vitals import assess as assess_reading
+from kapnotes.services import monitoring_views as views
+from kapnotes.services.clock import Clock, system_clock
+from kapnotes.services.practice_settings import MonitoringSettings
+from kapnotes.services.screening import ScreeningService
+from kapnotes.storage import monitoring as repo
+from kapnotes.storage import sessions as session_repo
+from kapnotes.storage.vault import Vault
+
+_TEXT_LABELS = {"lot_number": "Lot number", "monitoring_clinician": "Monitoring clinician",
+                "setting": "Setting", "interventions": "Interventions", "escort": "Escort"}
+
+
+def _whole_number(field: str, value: object) -> int | None:
+    """Typed text or a number as an int; empty is None. Refusals name the field."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    label = VITALS_RANGES[field][3] if field in VITALS_RANGES else field
+    if isinstance(value, bool):
+        raise ValidationError(field, f"{label} must be a whole number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    raise ValidationError(field, f"{label} must be a whole number (got '{str(value)[:20]}')")
+
+
+class MonitoringService:
+    """The monitoring record of dosing sessions, over one vault."""
+
+    def __init__(self, vault: Vault, *, clock: Clock = system_clock) -> None:
+        self.vault = vault
+        self.clock = clock
+        self.settings = MonitoringSettings(vault)
+        self.screening = ScreeningService(vault, self.settings, clock=clock)
+
+    # -- screening (see ScreeningService; the names the issue uses) ------------------------
+    def save_screen(self, client_id: int, screen: Screen, *, screened_by: str) -> StoredScreen:
+        return self.screening.save_screen(client_id, screen, screened_by=screened_by)
+
+    def screening_warnings_for(self, session_id: int) -> tuple[ScreeningWarning, ...]:
+        return self.screening.warnings_for_session(session_id)
+
+    def needs_acknowledgement(self, session_id: int) -> bool:
+        return self.screening.needs_acknowledgement(session_id)
+
+    def acknowledge(self, session_id: int, *, by: str) -> ScreeningAck:
+        return self.screening.acknowledge(session_id, by=by)
+
+    def thresholds(self) -> VitalsThresholds:
+        return self.settings.thresholds()
+
+    # -- the record ------------------------------------------------------------------------
+    def _dosing(self, session_id: int) -> Session:
+        session = session_repo.get(self.vault, session_id)
+        if session.kind is not SessionKind.DOSING:
+            raise ValidationError("session", "only dosing sessions have a monitoring record.")
+        return session
+
+    def _writable(self, session_id: int) -> Session:
+        session = self._dosing(session_id)
+        if session.signed:
+            raise ConflictError("This note is signed and locked; add an addendum instead.")
+        return session
+
+    def details(self, session_id: int) -> DosingDetails:
+        self._dosing(session_id)
+        return repo.get_details(self.vault, session_id)
+
+    def update_record(self, session_id: int, changes: Mapping[str, object]) -> DosingDetails:
+        """Validate and store some values of the record (all or nothing); returns the record."""
+        self._writable(session_id)
+        current = repo.get_details(self.vault, session_id)
+        values: dict[str, object] = {}
+        for name, value in changes.items():
+            values[name] = self._clean_value(name, value)
+        updated = replace(current, **values)
+        self._check_dose(updated)
+        with self.vault.transaction():
+            repo.save_details(self.vault, updated)
+        return repo.get_details(self.vault, session_id)
+
+    @staticmethod
+    def _clean_value(name: str, value: object) -> object:
+        if name in TEXT_FIELDS:
+            multiline = name == "interventions"
+            return clean_text(_TEXT_LABELS[name], value, multiline=multiline,
+                              max_length=MAX_LONG if multiline else 200)
+        if name in CHECK_FIELDS:
+            if value is not None and not isinstance(value, bool):
+                raise ValidationError(name, "must be yes, no or not answered")
+            return value
+        if value is None or value == "":
+            return None
+        try:
+            if name == "medication":
+                return Medication(value)
+            if name == "route":
+                return Route(value)
+            if name == "dose_mg":
+                return dosing.check_dose_mg(float(value))  # type: ignore[arg-type]
+            if name == "weight_kg":
+                return dosing.check_weight_kg(float(value))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ValidationError(name, f"'{str(value)[:20]}' is not a valid value") from None
+        if name == "ended_at":
+            if not isinstance(value, datetime):
+                raise ValidationError(name, "must be a date and time")
+            return value.replace(second=0, microsecond=0)
+        if name == "ready_to_leave_minutes":
+            return _whole_number(name, value)
+        raise ValidationError(name, "is not part of the monitoring record")
+
+    @staticmethod
+    def _check_dose(d: DosingDetails) -> None:
+        if d.medication is Medication.ESKETAMINE and d.dose_mg is not None:
+            if not float(d.dose_mg).is_integer():
+                raise ValidationError("dose_mg", "esketamine is given as 28 mg devices: "
+                                                 "28, 56 or 84 mg")
+            dosing.esketamine_device_count(int(d.dose_mg))
+
+    def mg_per_kg(self, session_id: int) -> float | None:
+        d = self.details(session_id)
+        if d.dose_mg is None or d.weight_kg is None:
+            return None
+        return dosing.dose_mg_per_kg(d.dose_mg, d.weight_kg)
+
+    # -- devices ---------------------------------------------------------------------------
+    def devices(self, session_id: int) -> list[DeviceTime]:
+        return repo.devices(self.vault, session_id)
+
+    def first_device_at(self, session_id: int) -> datetime | None:
+        times = repo.devices(self.vault, session_id)
+        return times[0].given_at if times else None
+
+    def add_device(self, session_id: int, *, at: datetime | None = None) -> tuple[str, ...]:
+        """Record a device given (or the start of an IV/IM/sublingual dose) at `at` (now);
+        returns warnings (short gap, devices still to give). Too many devices is refused."""
+        self._writable(session_id)
+        when = (at or self.clock()).replace(microsecond=0)
+        times = [d.given_at for d in repo.devices(self.vault, session_id)] + [when]
+        times.sort()
+        warnings: tuple[str, ...] = ()
+        d = repo.get_details(self.vault, session_id)
+        if d.medication is Medication.ESKETAMINE and d.dose_mg is not None:
+            warnings = dosing.device_time_warnings(int(d.dose_mg), times)
+        with self.vault.transaction():
+            repo.add_device(self.vault, session_id, when)
+        return warnings
+
+    def remove_device(self, session_id: int, device_id: int) -> None:
+        self._writable(session_id)
+        with self.vault.transaction():
+            repo.delete_device(self.vault, device_id)
+
+    # -- vitals ----------------------------------------------------------------------------
+    def add_reading(self, session_id: int, role: ReadingRole | str,
+                    values: Mapping[str, object], *, at: datetime | None = None
+                    ) -> StoredReading:
+        """Store a reading stamped `at` (now) and return it with its threshold findings.
+        Implausible values raise ValidationError naming the field; nothing is stored."""
+        self._writable(session_id)
+        unknown = set(values) - set(VITALS_RANGES)
+        if unknown:
+            raise ValidationError(sorted(unknown)[0], "is not a vital sign")
+        numbers = {f: _whole_number(f, values.get(f)) for f in VITALS_RANGES}
+        reading = VitalsReading(role=ReadingRole(role),
+                                taken_at=(at or self.clock()).replace(microsecond=0), **numbers)
+        with self.vault.transaction():
+            reading_id = repo.add_reading(self.vault, session_id, reading)
+        return StoredReading(reading_id, reading, self.assess(session_id, reading))
+
+    def assess(self, session_id: int, reading: VitalsReading) -> tuple[VitalsFinding, ...]:
+        """Findings for a reading; "before the dose" means before the first device."""
+        first = self.first_device_at(session_id)
+        before = None if first is None or reading.taken_at is None else reading.taken_at < first
+        if reading.role is ReadingRole.PRE_DOSE:
+            before = True
+        return assess_reading(reading, self.settings.thresholds(), before_dose=before)
+
+    def readings(self, session_id: int) -> list[StoredReading]:
+        """Readings in time order, each with its findings under the current thresholds."""
+        return [replace(r, findings=self.assess(session_id, r.reading))
+                for r in repo.readings(self.vault, session_id)]
+
+    def remove_reading(self, session_id: int, reading_id: int) -> None:
+        self._writable(session_id)
+        if repo.session_of_reading(self.vault, reading_id) != session_id:
+            raise ValidationError("reading", "belongs to another session")
+        with self.vault.transaction():
+            repo.delete_reading(self.vault, reading_id)
+
+    def banner(self, session_id: int) -> list[str]:
+        """Threshold findings of the session's readings, alerts first (for the banner)."""
+        return views.banner_lines([(r.reading, r.findings) for r in self.readings(session_id)])
+
+    def suggested_role(self, session_id: int, now: datetime | None = None) -> ReadingRole:
+        readings = [r.reading for r in repo.readings(self.vault, session_id)]
+        return views.suggested_role(self.first_device_at(session_id), now or self.clock(),
+                                    readings)
+
+    # -- observations and adverse effects --------------------------------------------------
+    def add_observation(self, session_id: int, *, moaas: int,
+                        dissociation: Intensity | str = Intensity.NONE,
+                        cadss_total: int | None = None, note: str = "",
+                        at: datetime | None = None) -> StoredObservation:
+        self._writable(session_id)
+        obs = SedationObservation(
+            observed_at=(at or self.clock()).replace(microsecond=0), moaas=moaas,
+            dissociation=Intensity(dissociation), cadss_total=cadss_total,
+            note=clean_text("Observation note", note, max_length=2000),
+        )
+        with self.vault.transaction():
+            obs_id = repo.add_observation(self.vault, session_id, obs)
+        return StoredObservation(obs_id, obs)
+
+    def observations(self, session_id: int) -> list[StoredObservation]:
+        return repo.observations(self.vault, session_id)
+
+    def remove_observation(self, session_id: int, observation_id: int) -> None:
+        self._writable(session_id)
+        with self.vault.transaction():
+            repo.delete_observation(self.vault, observation_id)
+
+    def set_adverse_effect(self, session_id: int, effect: AdverseEffect | str,
+                           severity: Intensity | str | None, *, note: str = "",
+                           serious: bool = False) -> None:
+        """Tick (or, with severity None/"none", untick) one effect of the checklist."""
+        self._writable(session_id)
+        kind = AdverseEffect(effect)
+        with self.vault.transaction():
+            if severity is None or Intensity(severity) is Intensity.NONE:
+                repo.delete_adverse_effect(self.vault, session_id, kind)
+                return
+            entry = AdverseEffectEntry(kind, Intensity(severity),
+                                       clean_text("Adverse effect note", note, max_length=2000),
+                                       serious)
+            repo.put_adverse_effect(self.vault, session_id, entry, self.clock())
+
+    def adverse_effects(self, session_id: int) -> list[StoredAdverseEffect]:
+        return repo.adverse_effects(self.vault, session_id)
+
+    # -- clock and signing -----------------------------------------------------------------
+    def monitoring_record(self, session_id: int) -> MonitoringRecord:
+        d = self.details(session_id)
+        return MonitoringRecord(
+            first_device_at=self.first_device_at(session_id), ended_at=d.ended_at,
+            readings=tuple(r.reading for r in repo.readings(self.vault, session_id)),
+            sedation=tuple(o.observation for o in self.observations(session_id)),
+            adverse_effects=tuple(e.entry for e in self.adverse_effects(session_id)),
+            respiratory_depression=d.respiratory_depression, interventions=d.interventions,
+            ready_to_leave_minutes=d.ready_to_leave_minutes,
+        )
+
+    def prompts(self, session_id: int, now: datetime | None = None) -> tuple[str, ...]:
+        """Prompts due at `now` (the 40-minute BP, the 2-hour minimum), empty before dosing."""
+        record = self.monitoring_record(session_id)
+        if record.first_device_at is None:
+            return ()
+        return MonitoringClock(record.first_device_at).prompts(now or self.clock(),
+                                                               record.readings)
+
+    def clock_status(self, session_id: int, now: datetime | None = None) -> views.ClockStatus:
+        d = self.details(session_id)
+        readings = [r.reading for r in repo.readings(self.vault, session_id)]
+        return views.clock_status(self.first_device_at(session_id), now or self.clock(),
+                                  readings, d.ended_at)
+
+    def signing_blockers(self, session_id: int, now: datetime | None = None) -> list[str]:
+        return [b.message for b in signing_blockers(self.monitoring_record(session_id),
+                                                    now or self.clock())]
+
+    def sign_check(self, session: Session, now: datetime) -> list[str]:
+        """For `NoteService.sign_checks`: dosing sessions only."""
+        if session.kind is not SessionKind.DOSING or session.id is None:
+            return []
+        return self.signing_blockers(session.id, now)
+
+    # -- course views ----------------------------------------------------------------------
+    def _dosing_sessions(self, course_id: int) -> list[Session]:
+        return [s for s in session_repo.for_course(self.vault, course_id)
+                if s.kind is SessionKind.DOSING and s.id is not None]
+
+    def alerts_for_course(self, course_id: int) -> dict[int, list[str]]:
+        """Dosing sessions with alert-level vitals, respiratory depression or adverse effects
+        (session id → plain messages); sessions with none are left out."""
+        out: dict[int, list[str]] = {}
+        for s in self._dosing_sessions(course_id):
+            sid = int(s.id or 0)
+            findings = [f for r in self.readings(sid) for f in r.findings]
+            d = repo.get_details(self.vault, sid)
+            alerts = views.session_alerts(findings, self.adverse_effects(sid),
+                                          d.respiratory_depression)
+            if alerts:
+                out[sid] = alerts
+        return out
+
+    def vitals_series(self, course_id: int) -> list[SessionVitals]:
+        """Each dosing session's readings as minutes from its first device, oldest first."""
+        sessions = self._dosing_sessions(course_id)
+        by_session = repo.readings_for_sessions(self.vault, [int(s.id or 0) for s in sessions])
+        return [
+            views.series(int(s.id or 0), s.starts_at, self.first_device_at(int(s.id or 0)),
+                         [r.reading for r in by_session[int(s.id or 0)]])
+            for s in sessions if by_session[int(s.id or 0)]
+        ]
+

@@ -1,0 +1,145 @@
+"""What the monitoring screen and the course views show, computed from stored data: the clock
+line, the role a new reading most likely has, alerts per session, and chart points.
+
+Plain functions over domain values so the UI never re-derives a clinical rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from kapnotes.domain.dosing_record import SessionVitals, StoredAdverseEffect, VitalsPoint
+from kapnotes.domain.monitoring import (
+    FORTY_MINUTE_WINDOW,
+    MINIMUM_MONITORING_MINUTES,
+    MonitoringClock,
+    ReadingDue,
+)
+from kapnotes.domain.vitals import ReadingRole, Severity, VitalsFinding, VitalsReading
+
+FORTY_MINUTES = 40
+
+
+class ClockLevel:
+    """How urgent the clock line is; the UI maps these to colours."""
+
+    IDLE = "idle"  # no device given yet
+    RUNNING = "running"
+    DUE = "due"  # a reading is due now
+    LATE = "late"  # the 40-minute reading is overdue
+    DONE = "done"  # 2-hour minimum reached and end BP taken, or monitoring ended
+
+
+@dataclass(frozen=True)
+class ClockStatus:
+    minute: int | None
+    text: str
+    level: str
+
+
+def _has_bp(readings: Sequence[VitalsReading], role: ReadingRole) -> bool:
+    return any(r.role is role and r.has_blood_pressure for r in readings)
+
+
+def clock_status(first_device_at: datetime | None, now: datetime,
+                 readings: Sequence[VitalsReading] = (),
+                 ended_at: datetime | None = None) -> ClockStatus:
+    """The line under the monitoring clock, e.g. "Minute 37 since first device — 40-minute BP
+    due in 3 min". Minutes are whole and rounded down, like a wall clock."""
+    if first_device_at is None:
+        return ClockStatus(None, "Not started: record the first device (or start of dose).",
+                           ClockLevel.IDLE)
+    clock = MonitoringClock(first_device_at)
+    at = ended_at or now
+    if at < first_device_at:
+        return ClockStatus(0, "First device time is in the future: check it.", ClockLevel.LATE)
+    minute = clock.minutes_elapsed(at)
+    head = f"Minute {minute} since first device"
+    if ended_at is not None:
+        return ClockStatus(minute, f"Monitoring ended at minute {minute}", ClockLevel.DONE)
+    parts = [head]
+    level = ClockLevel.RUNNING
+    forty = clock.forty_minute_reading(now, readings)
+    if forty is ReadingDue.NOT_YET or (forty is ReadingDue.DUE and minute < FORTY_MINUTES):
+        parts.append(f"40-minute BP due in {FORTY_MINUTES - minute} min")
+        if forty is ReadingDue.DUE:
+            level = ClockLevel.DUE
+    elif forty is ReadingDue.DUE:
+        parts.append("40-minute BP due now")
+        level = ClockLevel.DUE
+    elif forty is ReadingDue.LATE:
+        start, end = FORTY_MINUTE_WINDOW
+        parts.append(f"40-minute BP overdue (due at {start}–{end} min)")
+        level = ClockLevel.LATE
+    if clock.two_hour_minimum_reached(now):
+        if _has_bp(readings, ReadingRole.END_OF_SESSION):
+            parts.append("2-hour minimum reached")
+            level = ClockLevel.DONE if level == ClockLevel.RUNNING else level
+        else:
+            parts.append("2-hour minimum reached — end-of-session BP due")
+            level = ClockLevel.DUE if level == ClockLevel.RUNNING else level
+    elif forty is ReadingDue.DONE:
+        parts.append(f"2-hour minimum in {clock.minutes_to_two_hours(now)} min")
+    return ClockStatus(minute, " — ".join(parts), level)
+
+
+def suggested_role(first_device_at: datetime | None, now: datetime,
+                   readings: Sequence[VitalsReading] = ()) -> ReadingRole:
+    """The role a reading taken `now` most likely has: pre-dose before the first device,
+    ~40 minutes while that reading is due, end of session from the 2-hour minimum."""
+    if first_device_at is None or now < first_device_at:
+        return ReadingRole.PRE_DOSE
+    clock = MonitoringClock(first_device_at)
+    if clock.minutes_elapsed(now) >= MINIMUM_MONITORING_MINUTES:
+        if _has_bp(readings, ReadingRole.END_OF_SESSION):
+            return ReadingRole.EXTRA
+        return ReadingRole.END_OF_SESSION
+    if clock.forty_minute_due(now, readings):
+        return ReadingRole.FORTY_MINUTES
+    return ReadingRole.EXTRA
+
+
+def banner_lines(findings: Sequence[tuple[VitalsReading, Sequence[VitalsFinding]]]) -> list[str]:
+    """Findings for the banner above the vitals log, alerts first, each with its time."""
+    lines: list[tuple[int, str]] = []
+    for reading, found in findings:
+        when = reading.taken_at.strftime("%H:%M") if reading.taken_at else "—"
+        for f in found:
+            rank = 0 if f.severity is Severity.ALERT else 1
+            word = "ALERT" if f.severity is Severity.ALERT else "Caution"
+            lines.append((rank, f"{word} ({when}, {reading.role.label}): {f.message}"))
+    return [text for _, text in sorted(lines, key=lambda x: x[0])]
+
+
+def session_alerts(findings: Sequence[VitalsFinding], effects: Sequence[StoredAdverseEffect],
+                   respiratory_depression: bool | None) -> list[str]:
+    """What marks a dosing session in the session list and timeline: alert-level vitals,
+    respiratory depression, adverse effects. Cautions (consider delaying) are left out; they
+    belong to the morning, not to the course's history."""
+    out: list[str] = []
+    for f in findings:
+        if f.severity is Severity.ALERT and f.message not in out:
+            out.append(f.message)
+    if respiratory_depression:
+        out.append("Respiratory depression.")
+    for e in effects:
+        serious = ", serious" if e.entry.serious else ""
+        out.append(f"Adverse effect: {e.entry.effect.label} ({e.entry.severity.value}{serious}).")
+    return out
+
+
+def series(session_id: int, starts_at: datetime, zero: datetime | None,
+           readings: Sequence[VitalsReading]) -> SessionVitals:
+    """Chart points of one session, minutes from the first device (or the session start
+    when no device time was recorded)."""
+    origin = zero or starts_at
+    points = tuple(
+        VitalsPoint(
+            minute=round((r.taken_at - origin).total_seconds() / 60, 1) if r.taken_at else 0.0,
+            systolic=r.systolic, diastolic=r.diastolic, heart_rate=r.heart_rate, spo2=r.spo2,
+        )
+        for r in readings
+    )
+    return SessionVitals(session_id=session_id, starts_at=starts_at, points=points)
