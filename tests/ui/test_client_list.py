@@ -45,11 +45,13 @@ def test_model_data_shows_code_name_and_next_planned(qtbot):
     assert model.data(model.index(0, model.NEXT), Qt.ItemDataRole.FontRole).bold()
     assert model.data(model.index(0, 0), CLIENT_ID_ROLE) == 7
     # Archived: said in words, and greyed.
-    assert model.data(model.index(1, model.NAME)) == "Bram Fictional — archived"
+    assert model.data(model.index(1, model.NAME)) == "Bram Fictional"
+    assert model.data(model.index(1, model.NEXT)) == "Archived"
     assert isinstance(model.data(model.index(1, 0), Qt.ItemDataRole.ForegroundRole), QColor)
     assert model.data(model.index(0, 0), Qt.ItemDataRole.ForegroundRole) is None
-    assert model.data(model.index(1, model.NEXT)) == "—"
     assert "archived" in model.data(model.index(1, 0), Qt.ItemDataRole.ToolTipRole)
+    model.set_rows([summary()])
+    assert model.data(model.index(0, model.NEXT)) == "—"
     assert model.headerData(2, Qt.Orientation.Horizontal, DISPLAY) == "Next planned"
 
 
@@ -101,7 +103,7 @@ def test_archived_hidden_by_default_and_shown_with_checkbox(qtbot, services):
     pane.archived_check.setChecked(True)
     assert sorted(names(pane)) == ["KAP-001", "KAP-002"]
     row = pane.model.row_of(old.id)
-    assert pane.model.data(pane.model.index(row, 1)).endswith("archived")
+    assert pane.model.data(pane.model.index(row, 2)) == "Archived"
     pane.archived_check.setChecked(False)
     assert names(pane) == ["KAP-001"]
 

@@ -64,10 +64,12 @@ class ClientListModel(QAbstractTableModel):
             return r.id
         if role == Qt.ItemDataRole.ForegroundRole and r.archived:
             return pick(MUTED_COLOURS)
-        if role == Qt.ItemDataRole.FontRole and col == self.NEXT and self._is_today(r):
-            font = QFont()
-            font.setBold(True)
-            return font
+        if role == Qt.ItemDataRole.FontRole and col == self.NEXT:
+            if r.archived or self._is_today(r):
+                font = QFont()
+                font.setItalic(r.archived)
+                font.setBold(not r.archived)
+                return font
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._describe(r)
         return None
@@ -82,7 +84,10 @@ class ClientListModel(QAbstractTableModel):
             name = r.full_name
             if r.preferred_name and r.preferred_name != r.full_name:
                 name = f"{r.full_name} ({r.preferred_name})"
-            return f"{name} — archived" if r.archived else name
+            return name
+        if r.archived:
+            # Said in words where it cannot be elided away; an archived client's plan is moot.
+            return "Archived"
         if r.next_planned is None:
             return "—"
         when = "Today" if self._is_today(r) else fmt_date(r.next_planned)
