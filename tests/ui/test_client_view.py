@@ -100,7 +100,7 @@ def test_timeline_rows_and_statuses_follow_the_clock(qtbot, services, clock):
                                                      "○ Integration"]
     assert column(view, TimelineModel.PHASE)[1] == "Dose 1 · Course week 1"
     assert column(view, TimelineModel.DETAIL)[1] == "Held 06 Nov"
-    assert column(view, TimelineModel.DATE)[5] == "Fri 20 Nov 2026  (today)"
+    assert column(view, TimelineModel.DATE)[5] == "Today 20 Nov 2026"
     assert m.data(m.index(2, TimelineModel.STATUS), Qt.ItemDataRole.ForegroundRole) is not None
     assert "Doses done 1 of 3 planned to date, 1 missed" in view.adherence_label.text()
     # The first slot still expected is selected, so Enter starts today's dose.
@@ -230,3 +230,14 @@ def test_other_issues_can_add_sections(qtbot, services):
     view.set_client(client.id)
     box = view.add_section("Intentions", QLabel("placeholder"))
     assert box.title() == "Intentions" and box.isVisible()
+
+
+def test_course_not_started_yet_says_nothing_is_due(qtbot, services):
+    client = services.clients.create(Client(code="KAP-003", full_name="Cleo Testperson"))
+    services.courses.create(Course(client_id=client.id, protocol=Protocol.IV_KETAMINE,
+                                   start_date=date(2026, 12, 7)))
+    view = make_view(qtbot, services)
+    view.set_client(client.id)
+    assert view.adherence_label.text().startswith("Doses: none due yet.")
+    assert view.sessions_list.session_ids() == []
+    assert view.sessions_list.topLevelItem(0).text(0) == "No sessions yet"

@@ -43,12 +43,21 @@ class CourseSessionsList(QTreeWidget):
             item.setForeground(2, pick(MUTED_COLOURS if s.signed else WARNING_COLOURS))
             item.setToolTip(2, "Signed and locked" if s.signed else "Draft: not signed yet")
             self.addTopLevelItem(item)
+        if not sessions:
+            # A visible "nothing yet" row rather than a blank box; it cannot be selected.
+            item = QTreeWidgetItem(["No sessions yet", "", ""])
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.addTopLevelItem(item)
+            item.setFirstColumnSpanned(True)
         for col in range(3):
             self.resizeColumnToContents(col)
 
     def session_ids(self) -> list[int]:
-        return [int(self.topLevelItem(i).data(0, SESSION_ID_ROLE))
-                for i in range(self.topLevelItemCount())]
+        ids = (self.topLevelItem(i).data(0, SESSION_ID_ROLE)
+               for i in range(self.topLevelItemCount()))
+        return [int(i) for i in ids if i is not None]
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
-        self.session_activated.emit(int(item.data(0, SESSION_ID_ROLE)))
+        session_id = item.data(0, SESSION_ID_ROLE)
+        if session_id is not None:
+            self.session_activated.emit(int(session_id))

@@ -95,8 +95,9 @@ class TimelineModel(QAbstractTableModel):
     def _display(self, e: TimelineEntry, col: int) -> str:
         slot, state = e.slot, e.state
         if col == self.DATE:
-            text = fmt_date(state.effective_date)
-            return f"{text}  (today)" if self._is_today(e) else text
+            if self._is_today(e):  # in words as well as bold and shaded
+                return f"Today {state.effective_date:%d %b %Y}"
+            return fmt_date(state.effective_date)
         if col == self.KIND:
             return kind_text(slot.kind.value)
         if col == self.PHASE:
