@@ -32,6 +32,7 @@ from kapnotes.ui.widgets.session_details import SessionDetails
 
 MAX_TEXT_WIDTH = 900  # a comfortable reading measure, centred on wide screens
 SIGN_SHORTCUT = "Ctrl+Shift+S"
+LOCKED_MESSAGE = "This note is signed and locked; add an addendum instead."
 
 PAGE_STYLE = """
 QLabel#pageTitle { font-size: 20pt; font-weight: 600; }
@@ -170,6 +171,8 @@ class SessionEditor(QWidget):
         self.autosave.state_changed.connect(self.state_changed)
         self.autosave.field_invalid.connect(self.form.set_field_error)
         self.autosave.field_valid.connect(lambda field_id: self.form.set_field_error(field_id, ""))
+        if self.session.signed:
+            self.autosave.lock(LOCKED_MESSAGE)
         self.details.problem.connect(self._details_problem)
         self.details.saved.connect(self._details_saved)
         QWidget.setTabOrder(self.back_button, self.details.starts_edit)
@@ -254,7 +257,7 @@ class SessionEditor(QWidget):
             return
         if dialog is not None:
             dialog.accept()
-        self.autosave.lock("This note is signed and locked; add an addendum instead.")
+        self.autosave.lock(LOCKED_MESSAGE)
         self.form.set_read_only(True)
         self.details.show_session(self.session)
         self.setStyleSheet(PAGE_STYLE)  # re-polish for the read-only look

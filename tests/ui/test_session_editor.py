@@ -173,6 +173,9 @@ def test_addenda_appear_beneath_a_signed_note(qtbot: Any, services: Any, course_
     services.notes.sign(session.id, signer="Dr Ada Fictional")
     editor = open_editor(qtbot, services, session.id)
     assert editor.form.is_read_only()
+    assert "Signed and locked" in editor.lock_line.text()
+    editor.autosave.set_value("goals", "Late")  # a signed note reopened refuses edits
+    assert "signed and locked" in editor.state and not editor.autosave.has_unsaved()
     assert not editor.add_addendum_button.isHidden()
     editor.request_addendum()
     dialog = editor.addendum_dialog
