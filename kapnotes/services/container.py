@@ -9,9 +9,13 @@ from kapnotes.domain.templates import TemplateLibrary
 from kapnotes.paths import practice_templates_dir, resource_path
 from kapnotes.services.clients import ClientService
 from kapnotes.services.clock import Clock, system_clock
+from kapnotes.services.course_items import CourseItemSync
 from kapnotes.services.courses import CourseService
+from kapnotes.services.intentions import IntentionService
+from kapnotes.services.measures import MeasureService, load_practice_scales
 from kapnotes.services.monitoring import MonitoringService
 from kapnotes.services.notes import NoteService
+from kapnotes.services.themes import ThemeService
 from kapnotes.storage.vault import Vault
 
 
@@ -29,12 +33,19 @@ class Services:
     clients: ClientService = field(init=False)
     courses: CourseService = field(init=False)
     notes: NoteService = field(init=False)
+    intentions: IntentionService = field(init=False)
+    themes: ThemeService = field(init=False)
+    measures: MeasureService = field(init=False)
     monitoring: MonitoringService = field(init=False)
 
     def __post_init__(self) -> None:
         self.clients = ClientService(self.vault, clock=self.clock)
         self.courses = CourseService(self.vault, clock=self.clock)
         self.notes = NoteService(self.vault, self.templates, clock=self.clock)
+        self.notes.after_save.append(CourseItemSync(self.vault, clock=self.clock))
+        self.intentions = IntentionService(self.vault, clock=self.clock)
+        self.themes = ThemeService(self.vault, self.notes)
+        self.measures = MeasureService(self.vault, load_practice_scales(), clock=self.clock)
         self.monitoring = MonitoringService(self.vault, clock=self.clock)
         self.notes.sign_checks.append(self.monitoring.sign_check)
 

@@ -1,0 +1,198 @@
+"""Outcome measures: enter a scale for a client, risk flags, course outcomes for the chart.
+
+Totals, bands and flags are computed by `kapnotes.domain.scales.score` when a measure is
+entered and stored with it, never typed. Scales are the built-ins plus the practice's folder.
+
+Risk shown on a client is current risk: for each scale, the newest administration whose flags
+are known (a total entered alone cannot tell PHQ-9 item 9, so it neither raises nor clears the
+flag). Risk shown on a session is historical: a measure linked to it raised a flag then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from pathlib import Path
+
+from kapnotes.domain.course_items import (
+    CourseOutcomes,
+    Measure,
+    OutcomeSeries,
+    RiskFlag,
+)
+from kapnotes.domain.errors import ValidationError
+from kapnotes.domain.models import SessionKind
+from kapnotes.domain.outcomes import ScorePoint, course_outcome
+from kapnotes.domain.scales import Answer, LoadedScales, Scale, ScoreResult, load_scales, score
+from kapnotes.services.clock import Clock, system_clock
+from kapnotes.storage import audit
+from kapnotes.storage import clients as client_repo
+from kapnotes.storage import courses as course_repo
+from kapnotes.storage import measures as repo
+from kapnotes.storage import sessions as session_repo
+from kapnotes.storage.vault import Vault
+
+
+def load_practice_scales(practice_dir: Path | None = None) -> LoadedScales:
+    """Built-in scales plus the practice's folder (broken files listed in `.problems`)."""
+    return load_scales(None if practice_dir is None else (practice_dir,))
+
+
+class MeasureService:
+    """Entering and reading rating-scale measures for clients and courses."""
+
+    def __init__(self, vault: Vault, scales: LoadedScales, *,
+                 clock: Clock = system_clock) -> None:
+        self.vault = vault
+        self.loaded = scales
+        self.clock = clock
+
+    # -- scales ----------------------------------------------------------------------------
+    @property
+    def scales(self) -> tuple[Scale, ...]:
+        return self.loaded.scales
+
+    def scale(self, scale_id: str) -> Scale:
+        found = self.loaded.get(scale_id)
+        if found is None:
+            raise ValidationError("Scale", f"'{scale_id}' is not a known rating scale.")
+        return found
+
+    def scale_name(self, scale_id: str) -> str:
+        found = self.loaded.get(scale_id)
+        return found.short_name if found else scale_id
+
+    def preview(self, scale_id: str, *, answers: Mapping[str, Answer | None] | None = None,
+                total: int | None = None) -> ScoreResult:
+        """Score without storing (the dialog's live total); errors name the item."""
+        return score(self.scale(scale_id), answers, total)
+
+    # -- entering --------------------------------------------------------------------------
+    def enter(self, *, client_id: int, scale_id: str, taken_on: date,
+              session_id: int | None = None,
+              answers: Mapping[str, Answer | None] | None = None,
+              total: int | None = None) -> Measure:
+        """Score and store one administration: item by item, or a total where allowed.
+
+        Refused (ValidationError naming the item or field, nothing stored) when an asked item
+        is unanswered or out of range, or a total is given for a scale that needs its items.
+        """
+        client_repo.get(self.vault, client_id)
+        if not isinstance(taken_on, date):
+            raise ValidationError("Date", "is required.")
+        if taken_on > self.clock().date():
+            raise ValidationError("Date", "cannot be in the future.")
+        if session_id is not None and session_repo.client_id_of(self.vault,
+                                                                 session_id) != client_id:
+            raise ValidationError("Session", "belongs to another client.")
+        result = score(self.scale(scale_id), answers, total)
+        with self.vault.transaction():
+            measure_id = repo.insert(self.vault, client_id=client_id, taken_on=taken_on,
+                                     session_id=session_id, result=result)
+            audit.record(self.vault, "measure.enter", record_type="measure",
+                         record_id=measure_id, detail=scale_id)
+        return repo.get(self.vault, measure_id)
+
+    def delete(self, measure_id: int) -> None:
+        """Remove a measure entered in error (audited)."""
+        repo.get(self.vault, measure_id)
+        with self.vault.transaction():
+            repo.delete(self.vault, measure_id)
+            audit.record(self.vault, "measure.delete", record_type="measure",
+                         record_id=measure_id)
+
+    # -- reading ---------------------------------------------------------------------------
+    def get(self, measure_id: int) -> Measure:
+        return repo.get(self.vault, measure_id)
+
+    def for_client(self, client_id: int, scale_id: str | None = None) -> list[Measure]:
+        """Oldest first."""
+        return repo.for_client(self.vault, client_id, scale_id)
+
+    def risk_flags(self, client_id: int) -> list[RiskFlag]:
+        """Current risk flags for the client header (see the module docstring)."""
+        newest_known: dict[str, Measure] = {}
+        for m in self.for_client(client_id):  # oldest first: later ones replace earlier
+            if not m.total_only:
+                newest_known[m.scale_id] = m
+        return [flag for m in newest_known.values() for flag in self._risk(m)]
+
+    def risk_sessions(self, course_id: int) -> dict[int, list[RiskFlag]]:
+        """Session id → risk flags raised by measures linked to it, for the session list."""
+        marks: dict[int, list[RiskFlag]] = {}
+        for m in repo.for_sessions_of_course(self.vault, course_id):
+            flags = self._risk(m)
+            if flags and m.session_id is not None:
+                marks.setdefault(m.session_id, []).extend(flags)
+        return marks
+
+    def _risk(self, m: Measure) -> list[RiskFlag]:
+        return [
+            RiskFlag(measure_id=m.id, scale_id=m.scale_id, scale_name=self.scale_name(m.scale_id),
+                     code=f.code, label=f.label, taken_on=m.taken_on, session_id=m.session_id)
+            for f in m.flags if f.severity == "risk"
+        ]
+
+    # -- course outcomes -------------------------------------------------------------------
+    def first_dose(self, course_id: int) -> date | None:
+        """The first dosing session held; if none yet, the first dosing date planned."""
+        doses = self.dosing_dates(course_id)
+        if doses:
+            return doses[0]
+        planned = [s.planned_date for s in course_repo.slots(self.vault, course_id)
+                   if s.kind is SessionKind.DOSING and not s.skipped]
+        return min(planned) if planned else None
+
+    def dosing_dates(self, course_id: int) -> tuple[date, ...]:
+        return tuple(sorted({s.starts_at.date() for s in session_repo.for_course(self.vault,
+                                                                                 course_id)
+                             if s.kind is SessionKind.DOSING}))
+
+    def course_window(self, course_id: int) -> tuple[date | None, date | None]:
+        """Dates whose measures belong to this course: after the previous course's last
+        session, before the next course starts (None = open)."""
+        course = course_repo.get(self.vault, course_id)
+        courses = sorted(course_repo.for_client(self.vault, course.client_id),
+                         key=lambda c: (c.start_date, c.id or 0))
+        at = next(i for i, c in enumerate(courses) if c.id == course_id)
+        start = end = None
+        if at > 0:
+            held = session_repo.for_course(self.vault, int(courses[at - 1].id or 0))
+            if held:
+                start = max(s.starts_at.date() for s in held) + timedelta(days=1)
+        if at + 1 < len(courses):
+            end = courses[at + 1].start_date - timedelta(days=1)
+        return start, end
+
+    def course_outcomes(self, course_id: int) -> CourseOutcomes:
+        """Every scale with a score in the course window: points, outcome, reference lines."""
+        course = course_repo.get(self.vault, course_id)
+        start, end = self.course_window(course_id)
+        first = self.first_dose(course_id)
+        by_scale: dict[str, list[Measure]] = {}
+        for m in self.for_client(course.client_id):
+            if (start is None or m.taken_on >= start) and (end is None or m.taken_on <= end):
+                by_scale.setdefault(m.scale_id, []).append(m)
+        series = []
+        for scale in self.scales:  # built-in order: PHQ-9 and the like stay in a fixed place
+            measures = by_scale.get(scale.id)
+            if measures:
+                series.append(self._series(scale, measures, first))
+        return CourseOutcomes(course_id=course_id, first_dose=first,
+                              dosing_dates=self.dosing_dates(course_id), series=tuple(series))
+
+    def course_outcome(self, course_id: int, scale_id: str) -> OutcomeSeries | None:
+        return self.course_outcomes(course_id).for_scale(scale_id)
+
+    @staticmethod
+    def _series(scale: Scale, measures: list[Measure], first: date | None) -> OutcomeSeries:
+        points = tuple(ScorePoint(m.taken_on, m.total) for m in measures if m.total is not None)
+        if not scale.has_total or not points:
+            return OutcomeSeries(scale, points, None, None, None)
+        outcome = course_outcome(scale, points, first)
+        response = None
+        if (scale.direction == "lower_is_better" and outcome.baseline is not None
+                and outcome.baseline.total > 0):
+            response = outcome.baseline.total / 2
+        remission = float(scale.remission.value) if scale.remission is not None else None
+        return OutcomeSeries(scale, points, outcome, response, remission)
