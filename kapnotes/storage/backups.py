@@ -87,7 +87,9 @@ def list_backups(vault_path: Path) -> list[BackupInfo]:
         return found
     prefix = vault_path.stem + "-"
     for p in folder.iterdir():
-        if not p.name.startswith(prefix) or p.name.endswith(".keys") or p.name.startswith("."):
+        if not p.name.startswith(prefix) or p.name.startswith(".") or p.name.endswith(
+            (".keys", "-wal", "-shm", "-journal")
+        ):
             continue
         rest = p.name[len(prefix) :].removesuffix(p.suffix)
         parts = rest.split("-", 2)

@@ -45,8 +45,13 @@ def is_network_path(path: Path) -> bool:
         with open("/proc/mounts", encoding="utf-8") as fh:
             for line in fh:
                 parts = line.split()
-                if len(parts) >= 3 and real.startswith(parts[1]) and len(parts[1]) > len(best):
-                    best, fstype = parts[1], parts[2]
+                if len(parts) < 3:
+                    continue
+                # /proc/mounts escapes spaces as \040; compare whole path components.
+                mount = parts[1].replace("\\040", " ")
+                inside = real == mount or real.startswith(mount.rstrip("/") + "/")
+                if inside and len(mount) > len(best):
+                    best, fstype = mount, parts[2]
     except OSError:
         return False
     return fstype in {"nfs", "nfs4", "cifs", "smbfs", "smb3", "9p", "sshfs", "fuse.sshfs", "afs"}
@@ -194,19 +199,22 @@ def restore_backup(backup: Path, vault_path: Path, *, passphrase: str,
     key_src, data_key = _keys_that_open(backup, candidates, passphrase)
     lock = VaultProcessLock(vault_path)
     lock.acquire()
+    tmp = vault_path.with_name(f".{vault_path.name}.restoring")
     try:
-        aside = _move_aside(vault_path, now or datetime.now())
-        tmp = vault_path.with_name(f".{vault_path.name}.restoring")
+        # Copy first: if the disk is full, the vault in place is left untouched.
         shutil.copyfile(backup, tmp)
         os.chmod(tmp, OWNER_ONLY)
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
+        aside = _move_aside(vault_path, now or datetime.now())
         key_dst = keyfile.key_file_for(vault_path)
         if key_src != key_dst:
             keyfile.write_key_file(key_dst, keyfile.read_key_file(key_src))
         os.replace(tmp, vault_path)
         fsync_dir(vault_path.parent)
     finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
         lock.release()
     vault = open_locked(vault_path, data_key, latest_version=LATEST_VERSION)
     try:
