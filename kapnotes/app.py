@@ -19,6 +19,7 @@ from kapnotes.domain.errors import (
     VaultTooNewError,
 )
 from kapnotes.paths import APP_AUTHOR, APP_NAME, default_vault_path
+from kapnotes.services.container import build_services
 from kapnotes.storage.backups import auto_backup_if_due
 from kapnotes.storage.lifecycle import CreatedVault, is_network_path, unlock_vault
 from kapnotes.storage.process_lock import VaultProcessLock
@@ -35,6 +36,7 @@ from kapnotes.ui.restore_flow import (
     restore_open_vault,
 )
 from kapnotes.ui.settings import ui_settings
+from kapnotes.ui.workspace import Workspace
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -176,8 +178,27 @@ def restore_from_menu(window: MainWindow, prompter: Prompter) -> None:
         window.show_status(f"Restored the backup from {describe(backup)}.")
 
 
+CLINICIAN_KEY = "clinician/name"
+
+
+def start_workspace(window: MainWindow, prompter: Prompter) -> Workspace:
+    """Services over the window's vault and the pages that use them."""
+    services = build_services(window.vault)
+    for problem in services.templates.problems:
+        prompter.warn("Practice template skipped", problem)
+    name = str(window.settings.value(CLINICIAN_KEY, "") or "")
+    return Workspace(window, services, signer_name=name)
+
+
 def run_window(app: QApplication, vault: Vault, prompter: Prompter) -> int:
     window = MainWindow(vault, settings=ui_settings())
+    workspace = [start_workspace(window, prompter)]
+
+    def on_vault_replaced(_vault: Vault) -> None:
+        workspace[0].teardown()
+        workspace[0] = start_workspace(window, prompter)
+
+    window.vault_replaced.connect(on_vault_replaced)
     window.restore_requested.connect(lambda: restore_from_menu(window, prompter))
     note = auto_backup(vault)  # on open
     if note:
@@ -185,6 +206,7 @@ def run_window(app: QApplication, vault: Vault, prompter: Prompter) -> int:
     window.show()
     app.setQuitOnLastWindowClosed(True)
     code = app.exec()
+    workspace[0].flush()
     auto_backup(window.vault)  # and on close
     window.vault.close()
     return code

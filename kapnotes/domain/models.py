@@ -158,6 +158,12 @@ class Addendum:
     id: int | None = None
 
 
+# Marks around each match in a search snippet: control characters, which notes never hold
+# (the text rules refuse them), so a literal bracket in a note is never mistaken for one.
+MATCH_START = "\x02"
+MATCH_END = "\x03"
+
+
 @dataclass(frozen=True)
 class SearchHit:
     """One full-text hit; `session_id` is None for a hit on the client record itself."""

@@ -39,7 +39,7 @@ def search(vault: Vault, text: str, *, limit: int = 200) -> list[SearchHit]:
         """
         SELECT si.client_id, c.code, c.full_name, si.session_id, s.kind, s.starts_at,
                si.kind, si.ref,
-               snippet(search_index, 0, '[', ']', '…', 12)
+               snippet(search_index, 0, char(2), char(3), '…', 12)
           FROM search_index si
           JOIN clients c ON c.id = si.client_id
           LEFT JOIN sessions s ON s.id = si.session_id

@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
     passphrase_changed = Signal()
     backup_taken = Signal(object)  # Path of the new backup
     vault_replaced = Signal(object)  # the newly opened Vault after a restore
+    about_to_close = Signal()  # flush open editors before the window (and vault) go
 
     def __init__(self, vault: Vault, *, settings: QSettings | None = None,
                  parent: QWidget | None = None) -> None:
@@ -284,6 +285,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.about_to_close.emit()
         self.save_window_state()
         super().closeEvent(event)
 

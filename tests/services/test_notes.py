@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kapnotes.domain.errors import ConflictError, ValidationError
-from kapnotes.domain.models import Client, Course, Modality, SessionKind
+from kapnotes.domain.models import MATCH_END, MATCH_START, Client, Course, Modality, SessionKind
 from kapnotes.domain.templates import render_rows
 from kapnotes.services.container import build_services
 from kapnotes.storage import audit, lifecycle
@@ -119,7 +119,7 @@ def test_search_finds_typed_text_words_phrases_and_clients(
     hits = services.notes.search("grief")
     assert [(h.client_code, h.session_id, h.ref) for h in hits] == [("KAP-301", session.id,
                                                                      "insights")]
-    assert "[grief]" in hits[0].snippet
+    assert f"{MATCH_START}grief{MATCH_END}" in hits[0].snippet
     assert services.notes.search('"held by the music"')[0].session_id == session.id
     assert services.notes.search('"music held"') == []
     assert services.notes.search("Noor")[0].session_id is None

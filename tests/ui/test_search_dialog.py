@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from kapnotes.domain.models import Client, Course, SessionKind
+from kapnotes.domain.models import MATCH_END, MATCH_START, Client, Course, SessionKind
 from kapnotes.domain.schedule import Protocol
 from kapnotes.ui.dialogs.search_dialog import (
     EMPTY_TEXT,
@@ -84,5 +84,6 @@ def test_client_record_hits_carry_no_session(qtbot, services):
 
 
 def test_snippet_markup_is_escaped_before_bolding():
-    assert snippet_html("a <b>x</b> [ocean] & co") == (
-        "a &lt;b&gt;x&lt;/b&gt; <b>ocean</b> &amp; co")
+    marked = f"a <b>x</b> [not a hit] {MATCH_START}ocean{MATCH_END} & co"
+    assert snippet_html(marked) == (
+        "a &lt;b&gt;x&lt;/b&gt; [not a hit] <b>ocean</b> &amp; co")

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.errors import KapNotesError
-from kapnotes.domain.models import SearchHit
+from kapnotes.domain.models import MATCH_END, MATCH_START, SearchHit
 from kapnotes.services.container import Services
 from kapnotes.ui.widgets.slot_style import (
     MUTED_COLOURS,
@@ -41,12 +41,13 @@ _DEBOUNCE_MS = 250
 
 
 def snippet_html(snippet: str) -> str:
-    """The service marks matches as [word]; show them bold, everything else escaped."""
-    return html.escape(snippet).replace("[", "<b>").replace("]", "</b>").replace("\n", " ")
+    """The service marks each match; show it bold, everything else escaped."""
+    return (html.escape(snippet).replace(MATCH_START, "<b>").replace(MATCH_END, "</b>")
+            .replace("\n", " "))
 
 
 def snippet_plain(snippet: str) -> str:
-    return snippet.replace("[", "").replace("]", "").replace("\n", " ")
+    return snippet.replace(MATCH_START, "").replace(MATCH_END, "").replace("\n", " ")
 
 
 def field_ref(hit: SearchHit) -> str:

@@ -1,0 +1,198 @@
+"""Wires the main window's parts together: client list, client page, session page, search.
+
+The main window knows nothing of clients or sessions and the pages know nothing of each
+other; this controller connects their signals, and makes sure the open note is flushed
+before anything replaces it (switching, locking, closing).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+
+from kapnotes.domain.errors import KapNotesError
+from kapnotes.domain.models import SessionKind
+from kapnotes.services.container import Services
+from kapnotes.ui.client_list import ClientListPane
+from kapnotes.ui.client_view import ClientView
+from kapnotes.ui.dialogs.search_dialog import SearchDialog
+from kapnotes.ui.main_window import MainWindow
+from kapnotes.ui.session_editor import SessionEditor
+
+SEARCH_SHORTCUT = "Ctrl+Shift+F"
+
+
+class Workspace(QObject):
+    """The open vault's working surface inside one MainWindow."""
+
+    def __init__(self, window: MainWindow, services: Services, *,
+                 signer_name: str = "") -> None:
+        super().__init__(window)
+        services.vault.actor.clinician = signer_name
+        self.window = window
+        self.services = services
+        self.signer_name = signer_name
+        self.editor: SessionEditor | None = None
+        self.search_dialog: SearchDialog | None = None
+
+        self.client_list = ClientListPane(services)
+        window.set_client_pane(self.client_list)
+        self.client_view = ClientView(services)
+        window.centre.addWidget(self.client_view)
+
+        self.client_list.client_activated.connect(self.open_client)
+        self.client_view.session_requested.connect(self.open_session)
+        self.client_view.start_session_requested.connect(self.start_from_slot)
+        self.client_view.new_session_requested.connect(self.new_session)
+        self.client_view.client_changed.connect(self._client_changed)
+        self.client_view.client_deleted.connect(self._client_deleted)
+        window.lock_requested.connect(self.flush)
+        window.about_to_close.connect(self.flush)
+        self._add_actions()
+        self._show_start_page()
+
+    def teardown(self) -> None:
+        """Take this workspace out of the window (after a restore swaps the vault)."""
+        self._close_editor()
+        w = self.window
+        w.lock_requested.disconnect(self.flush)
+        w.about_to_close.disconnect(self.flush)
+        w.file_menu.insertAction(self.client_list.new_client_action, w.new_client_action)
+        for action in (self.client_list.new_client_action, self.client_view.new_session_action):
+            w.file_menu.removeAction(action)
+        for action in (self.client_list.filter_action, self.search_action):
+            w.edit_menu.removeAction(action)
+        w.removeAction(self.search_action)
+        if self.search_dialog is not None:
+            self.search_dialog.close()
+            self.search_dialog.deleteLater()
+        w.centre.removeWidget(self.client_view)
+        self.client_view.deleteLater()
+        self.deleteLater()
+
+    # -- menus -----------------------------------------------------------------------------
+    def _add_actions(self) -> None:
+        """Put the pages' own shortcut actions in the menus (a second copy of a key would be
+        ambiguous to Qt, and neither would fire)."""
+        w = self.window
+        w.file_menu.insertAction(w.new_client_action, self.client_list.new_client_action)
+        w.file_menu.removeAction(w.new_client_action)
+        w.file_menu.insertAction(w.export_action, self.client_view.new_session_action)
+        self.search_action = QAction("&Search all notes…", w)
+        self.search_action.setObjectName("search_all")
+        self.search_action.setShortcut(QKeySequence(SEARCH_SHORTCUT))
+        self.search_action.triggered.connect(self.open_search)
+        w.addAction(self.search_action)
+        w.edit_menu.addSeparator()
+        w.edit_menu.addAction(self.client_list.filter_action)
+        w.edit_menu.addAction(self.search_action)
+
+    # -- navigation ------------------------------------------------------------------------
+    def _show_start_page(self) -> None:
+        if self.services.clients.list(include_archived=True):
+            self.window.show_empty_state(
+                "Choose a client", "Pick a client on the left (Ctrl+F to find one), or search "
+                "all notes with Ctrl+Shift+F.")
+        else:
+            self.window.show_empty_state()
+
+    def flush(self) -> bool:
+        """Save whatever the open note still holds; True when nothing is left unsaved."""
+        return self.editor.flush() if self.editor is not None else True
+
+    def _close_editor(self) -> None:
+        if self.editor is None:
+            return
+        self.editor.flush()
+        self.window.remove_page(self.editor)
+        self.editor.deleteLater()
+        self.editor = None
+        self.window.set_save_state()
+
+    def open_client(self, client_id: int, course_id: int | None = None) -> None:
+        self._close_editor()
+        try:
+            self.client_view.set_client(client_id, course_id=course_id)
+        except KapNotesError as exc:
+            self.window.show_status(exc.message)
+            self.client_list.refresh()
+            return
+        self.client_list.select_client(client_id)
+        self.window.show_page(self.client_view)
+
+    def open_session(self, session_id: int) -> None:
+        self._close_editor()
+        editor = SessionEditor(self.services, session_id, signer_name=self.signer_name)
+        editor.back_requested.connect(self._back_to_client)
+        editor.state_changed.connect(self.window.set_save_state)
+        editor.signed.connect(lambda _id: self.client_list.refresh())
+        editor.details_saved.connect(lambda _id: self.client_list.refresh())
+        self.editor = editor
+        self.window.show_page(editor)
+        self.client_list.select_client(editor.client_id)
+        editor.focus_first_field()
+
+    def _back_to_client(self, client_id: int) -> None:
+        course_id = self.editor.session.course_id if self.editor is not None else None
+        self.open_client(client_id, course_id=course_id)
+
+    # -- creating --------------------------------------------------------------------------
+    def new_session(self, course_id: int, kind: str, *, slot_id: int | None = None,
+                    starts_at: datetime | None = None) -> int | None:
+        """Create a session now (details stay editable) and open it."""
+        session_kind = SessionKind(kind)
+        linked = None
+        if session_kind is SessionKind.INTEGRATION:
+            doses = [s for s in self.services.notes.sessions_for_course(course_id)
+                     if s.kind is SessionKind.DOSING]
+            linked = doses[-1].id if doses else None
+        try:
+            session = self.services.notes.create_session(
+                course_id=course_id, kind=session_kind,
+                starts_at=starts_at or self.services.clock(), clinician=self.signer_name,
+                linked_dosing_id=linked, slot_id=slot_id,
+            )
+        except KapNotesError as exc:
+            self.window.show_status(exc.message, 0)
+            return None
+        self.client_list.refresh()
+        assert session.id is not None
+        self.open_session(session.id)
+        return session.id
+
+    def start_from_slot(self, course_id: int, slot_id: int, kind: str) -> int | None:
+        """Start the planned session: now if it is planned for today, else on its date."""
+        now = self.services.clock()
+        slot = next((e.slot for e in self.services.courses.timeline(course_id).entries
+                     if e.slot.id == slot_id), None)
+        when = now
+        if slot is not None and slot.planned_date != now.date():
+            when = datetime.combine(slot.planned_date, time(now.hour, 0))
+        return self.new_session(course_id, kind, slot_id=slot_id, starts_at=when)
+
+    # -- list upkeep -----------------------------------------------------------------------
+    def _client_changed(self, client_id: int) -> None:
+        self.client_list.refresh()
+        self.client_list.select_client(client_id)
+
+    def _client_deleted(self, _client_id: int) -> None:
+        self.client_list.refresh()
+        self._show_start_page()
+
+    # -- search ----------------------------------------------------------------------------
+    def open_search(self) -> SearchDialog:
+        if self.search_dialog is None:
+            self.search_dialog = SearchDialog(self.services, parent=self.window)
+            self.search_dialog.open_hit.connect(self._open_hit)
+        self.search_dialog.show()
+        self.search_dialog.raise_()
+        self.search_dialog.focus_query()
+        return self.search_dialog
+
+    def _open_hit(self, client_id: int, session_id: object, _ref: str) -> None:
+        if isinstance(session_id, int):
+            self.open_session(session_id)
+        else:
+            self.open_client(client_id)

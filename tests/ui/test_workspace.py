@@ -1,0 +1,92 @@
+"""End to end through the real main window: client → course → session → autosave → search."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+
+from kapnotes.domain.models import SessionKind
+from kapnotes.ui.main_window import MainWindow
+from kapnotes.ui.session_editor import SessionEditor
+from kapnotes.ui.workspace import Workspace
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+def make_workspace(qtbot, services, settings) -> tuple[MainWindow, Workspace]:
+    window = MainWindow(services.vault, settings=settings)
+    qtbot.addWidget(window)
+    workspace = Workspace(window, services, signer_name="Dr Test Clinician")
+    window.show()
+    return window, workspace
+
+
+def test_a_therapist_creates_client_course_and_a_note_that_saves_itself(
+    qtbot, services, settings, clock
+) -> None:
+    clock.now = datetime(2026, 11, 20, 9, 0)
+    window, ws = make_workspace(qtbot, services, settings)
+    assert window.current_page() is window.empty_state
+    assert "No clients yet" in window.empty_state.title_label.text()
+
+    # File → New client (the pane's action sits in the File menu with its shortcut).
+    assert ws.client_list.new_client_action in window.file_menu.actions()
+    ws.client_list.new_client_action.trigger()
+    dialog = ws.client_list.dialog
+    qtbot.keyClicks(dialog.code_edit, "kap-900")
+    qtbot.keyClicks(dialog.full_name_edit, "Wren Example")
+    with qtbot.waitSignal(dialog.saved, timeout=2000):
+        qtbot.mouseClick(dialog.save_button, LEFT)
+    client = services.clients.by_code("KAP-900")
+    assert client is not None
+    qtbot.waitUntil(lambda: window.current_page() is ws.client_view, timeout=2000)
+
+    course_dialog = ws.client_view.new_course()
+    course_dialog.protocol_combo.setCurrentIndex(
+        course_dialog.protocol_combo.findData("kap_sublingual_im"))
+    with qtbot.waitSignal(course_dialog.saved, timeout=2000):
+        qtbot.mouseClick(course_dialog.save_button, LEFT)
+    courses = services.courses.for_client(client.id)
+    assert len(courses) == 1
+    timeline = services.courses.timeline(courses[0].id)
+    first = timeline.entries[0]
+    assert first.slot.kind is SessionKind.PREPARATION
+
+    # Start the planned preparation session from its slot: the editor opens on it.
+    ws.client_view.activate_entry(first)
+    qtbot.waitUntil(lambda: isinstance(window.current_page(), SessionEditor), timeout=2000)
+    editor = window.current_page()
+    assert editor.session.kind is SessionKind.PREPARATION
+    reasons = editor.form.editor("reasons")
+    qtbot.keyClicks(reasons.edit, "Wants to feel less numb")
+    # Going back flushes the note: nothing asks "save?".
+    qtbot.mouseClick(editor.back_button, LEFT)
+    qtbot.waitUntil(lambda: window.current_page() is ws.client_view, timeout=2000)
+    session_id = services.courses.timeline(courses[0].id).entries[0].slot.session_id
+    assert services.notes.note(session_id).values["reasons"] == "Wants to feel less numb"
+
+    # Search all notes (Ctrl+Shift+F) finds it and opens the session at the hit.
+    dlg = ws.open_search()
+    dlg.set_query("numb")
+    dlg.search_now()
+    qtbot.waitUntil(lambda: bool(dlg.hits), timeout=2000)
+    dlg.activate_hit(dlg.hits[0])
+    qtbot.waitUntil(lambda: isinstance(window.current_page(), SessionEditor), timeout=2000)
+    assert window.current_page().session_id == session_id
+
+
+def test_closing_the_window_flushes_the_open_note(qtbot, services, settings) -> None:
+    from kapnotes.domain.models import Client, Course
+
+    client = services.clients.create(Client(code="KAP-901", full_name="Quill Example"))
+    course = services.courses.create(Course(client_id=client.id, protocol="custom",
+                                            start_date=services.clock().date()))
+    window, ws = make_workspace(qtbot, services, settings)
+    session_id = ws.new_session(course.id, "integration")
+    editor = window.current_page()
+    assert editor.session_id == session_id
+    qtbot.keyClicks(editor.form.editor("client_account").edit, "Typed just before closing")
+    window.close()  # no wait for the autosave timer
+    assert services.notes.note(session_id).values["client_account"] == (
+        "Typed just before closing")
