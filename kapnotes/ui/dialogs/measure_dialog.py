@@ -1,0 +1,340 @@
+"""Enter a rating scale for a client: item by item (or a total where the scale allows it).
+
+Each item is a combo box whose entries start with their value ("2 — More than half the
+days"), so typing the digit picks the answer and Tab moves on. Total, band and flags are shown
+live as computed by the domain; nothing numeric is typed except a total-only entry. The risk
+flag appears as a red band the moment item 9 (or a C-SSRS answer) raises it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kapnotes.domain.course_items import RiskFlag
+from kapnotes.domain.errors import KapNotesError, ValidationError
+from kapnotes.domain.scales import Scale, ScaleItem, ScoreResult
+from kapnotes.ui.widgets.risk_badge import RiskBadge
+from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, MUTED_COLOURS, style_sheet_colour
+
+
+class MeasureDialog(QDialog):
+    """Pick scale, date and optional session; answer the items; Save stores and emits saved(id)."""
+
+    saved = Signal(int)
+
+    def __init__(self, services: object, client_id: int, *, scale_id: str | None = None,
+                 session_id: int | None = None,
+                 sessions: Sequence[tuple[int, str]] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.client_id = client_id
+        self.setWindowTitle("Enter a measure")
+        self.setAccessibleName("Enter a measure")
+        self.item_boxes: dict[str, QComboBox | QSpinBox] = {}
+        self.result: ScoreResult | None = None
+
+        self.scale_combo = QComboBox(self)
+        self.scale_combo.setAccessibleName("Scale")
+        for scale in services.measures.scales:
+            self.scale_combo.addItem(f"{scale.short_name} — {scale.name}", scale.id)
+        self.date_edit = QDateEdit(self)
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("ddd dd MMM yyyy")
+        self.date_edit.setAccessibleName("Date taken")
+        today = services.clock().date()
+        self.date_edit.setDate(QDate(today.year, today.month, today.day))
+        self.date_edit.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.session_combo = QComboBox(self)
+        self.session_combo.setAccessibleName("Session")
+        self.session_combo.addItem("Not linked to a session", None)
+        for sid, label in (sessions if sessions is not None else self._client_sessions()):
+            self.session_combo.addItem(label, sid)
+        if session_id is not None:
+            self.session_combo.setCurrentIndex(max(0, self.session_combo.findData(session_id)))
+
+        self.items_radio = QRadioButton("Item by item", self)
+        self.total_radio = QRadioButton("Total only", self)
+        self.items_radio.setChecked(True)
+        self._mode = QButtonGroup(self)
+        for radio in (self.items_radio, self.total_radio):
+            self._mode.addButton(radio)
+            radio.toggled.connect(self._mode_changed)
+        self.total_spin = QSpinBox(self)
+        self.total_spin.setAccessibleName("Total score")
+        self.total_spin.valueChanged.connect(self._update)
+
+        self.instructions = QLabel(self)
+        self.instructions.setWordWrap(True)
+        self.instructions.setObjectName("fieldHelp")
+        self.items_host = QWidget(self)
+        self.items_grid = QGridLayout(self.items_host)
+        self.items_grid.setColumnStretch(1, 1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.items_host)
+        scroll.setMinimumHeight(260)
+
+        self.total_label = QLabel(self)
+        bold = QFont(self.total_label.font())
+        bold.setBold(True)
+        bold.setPointSizeF(bold.pointSizeF() * 1.25)
+        self.total_label.setFont(bold)
+        self.total_label.setAccessibleName("Total")
+        self.band_label = QLabel(self)
+        self.band_label.setFont(bold)
+        self.band_label.setAccessibleName("Band")
+        self.status_label = QLabel(self)
+        self.status_label.setWordWrap(True)
+        self.status_label.setAccessibleName("What is missing")
+        self.risk_badge = RiskBadge(self)
+        self.error_label = QLabel(self)
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(f"color: {style_sheet_colour(ERROR_COLOURS)};")
+        self.error_label.hide()
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.save_button = QPushButton("Save measure", self)
+        self.save_button.setDefault(True)
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.clicked.connect(self.save)
+        buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        form.addRow("&Scale", self.scale_combo)
+        form.addRow("&Date", self.date_edit)
+        form.addRow("S&ession", self.session_combo)
+        mode = QHBoxLayout()
+        mode.addWidget(self.items_radio)
+        mode.addWidget(self.total_radio)
+        mode.addWidget(self.total_spin)
+        mode.addStretch(1)
+        form.addRow("Entry", mode)
+        score_row = QHBoxLayout()
+        score_row.addWidget(self.total_label)
+        score_row.addSpacing(16)
+        score_row.addWidget(self.band_label)
+        score_row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.instructions)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(score_row)
+        layout.addWidget(self.risk_badge)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.resize(720, 640)
+
+        self.scale_combo.currentIndexChanged.connect(self._scale_changed)
+        if scale_id is not None:
+            self.scale_combo.setCurrentIndex(max(0, self.scale_combo.findData(scale_id)))
+        self._scale_changed()
+
+    # -- building --------------------------------------------------------------------------
+    def _client_sessions(self) -> list[tuple[int, str]]:
+        out = []
+        for course in self.services.courses.for_client(self.client_id):
+            for s in self.services.notes.sessions_for_course(int(course.id or 0)):
+                out.append((int(s.id or 0),
+                            f"{s.starts_at.strftime('%d %b %Y')} · {s.kind.label}"))
+        return out
+
+    @property
+    def scale(self) -> Scale:
+        return self.services.measures.scale(self.scale_combo.currentData())
+
+    def _scale_changed(self) -> None:
+        scale = self.scale
+        self.instructions.setText(scale.instructions)
+        self.instructions.setVisible(bool(scale.instructions))
+        self.total_radio.setEnabled(scale.total_only_allowed)
+        self.total_radio.setToolTip("" if scale.total_only_allowed else
+                                    f"{scale.short_name} must be scored item by item.")
+        if not scale.total_only_allowed:
+            self.items_radio.setChecked(True)
+        self.total_spin.setRange(scale.total_min, scale.total_max)
+        self._build_items(scale)
+        self._mode_changed()
+
+    def _build_items(self, scale: Scale) -> None:
+        while self.items_grid.count():
+            widget = self.items_grid.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.item_boxes = {}
+        previous: QWidget = self.session_combo
+        for row, item in enumerate(scale.items):
+            text = QLabel(f"{item.id}. {item.text}", self.items_host)
+            text.setWordWrap(True)
+            box = self._item_box(item)
+            text.setBuddy(box)
+            self.items_grid.addWidget(text, row, 1)
+            self.items_grid.addWidget(box, row, 2)
+            self.item_boxes[item.id] = box
+            QWidget.setTabOrder(previous, box)
+            previous = box
+
+    def _item_box(self, item: ScaleItem) -> QComboBox | QSpinBox:
+        name = f"Item {item.id}: {item.text}"
+        if item.response == "range":
+            spin = QSpinBox(self.items_host)
+            spin.setRange(item.min - 1, item.max)  # one below the range means "not answered"
+            spin.setSpecialValueText("—")
+            spin.setValue(item.min - 1)
+            spin.setAccessibleName(name)
+            spin.setToolTip(f"{item.min} {item.min_label} … {item.max} {item.max_label}".strip())
+            spin.valueChanged.connect(self._update)
+            return spin
+        box = QComboBox(self.items_host)
+        box.setAccessibleName(name)
+        box.addItem("—", None)
+        if item.response == "yesno":
+            box.addItem("No", False)
+            box.addItem("Yes", True)
+        else:
+            for option in sorted(item.options, key=lambda o: o.value):
+                box.addItem(f"{option.value} — {option.label}", option.value)
+        box.setMinimumContentsLength(24)
+        box.currentIndexChanged.connect(self._update)
+        return box
+
+    def _mode_changed(self) -> None:
+        total_only = self.total_radio.isChecked()
+        self.total_spin.setEnabled(total_only)
+        self.items_host.setEnabled(not total_only)
+        self._update()
+
+    # -- live score ------------------------------------------------------------------------
+    def answers(self) -> dict[str, int | bool | None]:
+        out: dict[str, int | bool | None] = {}
+        for item_id, box in self.item_boxes.items():
+            if isinstance(box, QSpinBox):
+                out[item_id] = None if box.value() < box.minimum() + 1 else box.value()
+            else:
+                out[item_id] = box.currentData()
+        return out
+
+    def _asked(self, item: ScaleItem, answers: dict[str, int | bool | None]) -> bool:
+        return all(answers.get(dep) is want for dep, want in item.asked_if)
+
+    def _update(self) -> None:
+        scale = self.scale
+        answers = self.answers()
+        for item in scale.items:  # skip logic: an item not asked is cleared and disabled
+            box = self.item_boxes.get(item.id)
+            if box is None:
+                continue
+            asked = self._asked(item, answers)
+            if not asked and isinstance(box, QComboBox) and box.currentIndex() != 0:
+                box.blockSignals(True)
+                box.setCurrentIndex(0)
+                box.blockSignals(False)
+                answers[item.id] = None
+            box.setEnabled(asked)
+        self.error_label.hide()
+        missing = [i.id for i in scale.items if self._asked(i, answers) and answers[i.id] is None]
+        self.result = None
+        if self.total_radio.isChecked():
+            self.result = self._try(total=self.total_spin.value())
+        elif not missing:
+            self.result = self._try(answers=answers)
+        else:
+            self._show_partial(scale, answers, missing)
+            return
+        self._show_result(scale, self.result)
+
+    def _try(self, **kw: object) -> ScoreResult | None:
+        try:
+            return self.services.measures.preview(self.scale.id, **kw)
+        except ValidationError as exc:
+            self._error(str(exc))
+            return None
+
+    def _show_partial(self, scale: Scale, answers: dict, missing: list[str]) -> None:
+        partial = sum(int(v) for v in answers.values() if isinstance(v, int)
+                      and not isinstance(v, bool))
+        self.total_label.setText(f"Total so far: {partial}" if scale.has_total else "")
+        self.band_label.setText("")
+        muted = style_sheet_colour(MUTED_COLOURS)
+        self.status_label.setStyleSheet(f"color: {muted};")
+        self.status_label.setText(f"{len(missing)} item(s) unanswered: " + ", ".join(missing))
+        self.risk_badge.set_flags(self._flags(self._early_flags(scale, answers)))
+
+    @staticmethod
+    def _early_flags(scale: Scale, answers: dict) -> list[tuple[str, str]]:
+        """Item flags already raised by answers given (item 9 shows before the rest)."""
+        out = []
+        for rule in scale.flag_rules:
+            value = answers.get(rule.item)
+            if rule.severity == "risk" and isinstance(value, int) and rule.test.met(value):
+                out.append((rule.code, rule.label))
+        return out
+
+    def _flags(self, pairs: list[tuple[str, str]]) -> list[RiskFlag]:
+        day = self.date_edit.date().toPython()
+        return [RiskFlag(0, self.scale.id, self.scale.short_name, code, label, day, None)
+                for code, label in pairs]
+
+    def _show_result(self, scale: Scale, result: ScoreResult | None) -> None:
+        if result is None:
+            return
+        total = result.total
+        shown = "" if total is None else (f"{total:.1f}" if isinstance(total, float)
+                                          and not total.is_integer() else f"{int(total)}")
+        self.total_label.setText(f"Total: {shown} / {scale.total_max}" if shown else "")
+        self.band_label.setText(result.band_label or "")
+        risk = [(f.code, f.label) for f in result.flags if f.severity == "risk"]
+        self.risk_badge.set_flags(self._flags(risk))
+        notes = [f.label for f in result.flags if f.severity != "risk"]
+        notes += [f"Not known from a total: {f.label}" for f in result.unknown_flags]
+        notes += [f"{s.name}: {s.score}/{s.max_score}" for s in result.subscales]
+        if result.is_complete_mystical is not None:
+            notes.append("Complete mystical experience" if result.is_complete_mystical
+                         else "Not a complete mystical experience")
+        self.status_label.setStyleSheet("")
+        self.status_label.setText("\n".join(notes) or "All items answered.")
+
+    def _error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+
+    # -- saving ----------------------------------------------------------------------------
+    def save(self) -> None:
+        taken_on: date = self.date_edit.date().toPython()
+        kw: dict[str, object] = ({"total": self.total_spin.value()} if self.total_radio.isChecked()
+                                 else {"answers": self.answers()})
+        try:
+            measure = self.services.measures.enter(
+                client_id=self.client_id, scale_id=self.scale.id, taken_on=taken_on,
+                session_id=self.session_combo.currentData(), **kw)
+        except KapNotesError as exc:
+            self._error(str(exc))
+            item_id = getattr(exc, "field", "").removeprefix("item ")
+            box = self.item_boxes.get(item_id)
+            if box is not None:
+                box.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self.saved.emit(measure.id)
+        self.accept()
