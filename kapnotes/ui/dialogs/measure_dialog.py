@@ -38,6 +38,11 @@ from kapnotes.ui.widgets.risk_badge import RiskBadge
 from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, MUTED_COLOURS, style_sheet_colour
 
 
+def item_number(item: ScaleItem) -> str:
+    """How an item is numbered on screen: "9", "Q1", "Q6 recent"."""
+    return item.id if item.id.isdigit() else item.id.replace("_", " ").capitalize()
+
+
 class MeasureDialog(QDialog):
     """Pick scale, date and optional session; answer the items; Save stores and emits saved(id)."""
 
@@ -88,12 +93,10 @@ class MeasureDialog(QDialog):
         self.instructions = QLabel(self)
         self.instructions.setWordWrap(True)
         self.instructions.setObjectName("fieldHelp")
-        self.items_host = QWidget(self)
+        self.items_host = QWidget()  # replaced per scale by _build_items
         self.items_grid = QGridLayout(self.items_host)
-        self.items_grid.setColumnStretch(1, 1)
-        scroll = QScrollArea(self)
+        scroll = self.scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
-        scroll.setWidget(self.items_host)
         scroll.setMinimumHeight(260)
 
         self.total_label = QLabel(self)
@@ -179,22 +182,24 @@ class MeasureDialog(QDialog):
         self._mode_changed()
 
     def _build_items(self, scale: Scale) -> None:
-        while self.items_grid.count():
-            widget = self.items_grid.takeAt(0).widget()
-            if widget is not None:
-                widget.deleteLater()
+        # A fresh host per scale: a grid keeps the rows of a longer scale shown before.
+        self.items_host = QWidget()
+        self.items_grid = QGridLayout(self.items_host)
+        self.items_grid.setColumnStretch(0, 1)
+        self.scroll.setWidget(self.items_host)  # the old host is deleted by the scroll area
         self.item_boxes = {}
         previous: QWidget = self.session_combo
         for row, item in enumerate(scale.items):
-            text = QLabel(f"{item.id}. {item.text}", self.items_host)
+            text = QLabel(f"{item_number(item)}. {item.text}", self.items_host)
             text.setWordWrap(True)
             box = self._item_box(item)
             text.setBuddy(box)
-            self.items_grid.addWidget(text, row, 1)
-            self.items_grid.addWidget(box, row, 2)
+            self.items_grid.addWidget(text, row, 0)
+            self.items_grid.addWidget(box, row, 1)
             self.item_boxes[item.id] = box
             QWidget.setTabOrder(previous, box)
             previous = box
+        self.items_grid.setRowStretch(len(scale.items), 1)
 
     def _item_box(self, item: ScaleItem) -> QComboBox | QSpinBox:
         name = f"Item {item.id}: {item.text}"
@@ -254,7 +259,8 @@ class MeasureDialog(QDialog):
                 answers[item.id] = None
             box.setEnabled(asked)
         self.error_label.hide()
-        missing = [i.id for i in scale.items if self._asked(i, answers) and answers[i.id] is None]
+        missing = [item_number(i) for i in scale.items
+                   if self._asked(i, answers) and answers[i.id] is None]
         self.result = None
         if self.total_radio.isChecked():
             self.result = self._try(total=self.total_spin.value())
