@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import os
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ class Vault:
         self._lock = lock
         self._depth = 0
         self.actor = Actor()
+        self._identity = _file_identity(path)
 
     # -- queries ---------------------------------------------------------------------------
     def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
@@ -76,6 +78,8 @@ class Vault:
     def transaction(self) -> Iterator[Vault]:
         """BEGIN IMMEDIATE … COMMIT; nested calls become savepoints. Rolls back on any error."""
         depth = self._depth
+        if depth == 0:
+            self._check_file_in_place()
         begin = "BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT sp{depth}"
         with translate_write_errors():
             self.conn.execute(begin)
@@ -101,6 +105,21 @@ class Vault:
                         self.conn.execute("ROLLBACK")
                 raise
 
+    def _check_file_in_place(self) -> None:
+        """Refuse to write when the vault file was moved or deleted while open.
+
+        SQLite would go on writing to the open, unlinked file and "save" every change, and all
+        of it would be gone when the app closes. One stat per transaction catches it first.
+        (Not in `execute`: Backup now, VACUUM INTO a new file, must still rescue the data.)
+        """
+        if _file_identity(self.path) != self._identity:
+            raise StorageWriteError(
+                f"The vault file {self.path.name} was moved or removed while KAP Notes had it "
+                "open, so the last change was not saved. Your text is still in the editor. "
+                f"Put the file back in {self.path.parent}, or use Backup now to keep everything "
+                "in a new file, then open that."
+            )
+
     @property
     def in_transaction(self) -> bool:
         return self._depth > 0
@@ -123,6 +142,14 @@ class Vault:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 @contextlib.contextmanager
