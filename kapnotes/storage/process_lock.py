@@ -6,11 +6,12 @@ The OS drops the lock when the process dies, so a crash never leaves a stale loc
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import socket
 from pathlib import Path
 
-from kapnotes.domain.errors import VaultLockedByOtherProcess
+from kapnotes.domain.errors import VaultError, VaultLockedByOtherProcess
 
 if os.name == "nt":  # pragma: no cover - exercised on Windows builds
     import msvcrt
@@ -53,7 +54,10 @@ class VaultProcessLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise VaultError(_cannot_write_folder(self.path.parent, exc)) from exc
         if not _try_lock(fd):
             holder = _read_holder(fd)
             os.close(fd)
@@ -63,8 +67,9 @@ class VaultProcessLock:
                 + ". Close it there first; nothing was changed."
             )
         # Who holds it, for the message a second instance shows (no clinical data here).
-        os.ftruncate(fd, 0)
-        os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}".encode())
+        with contextlib.suppress(OSError):  # a full disk must not stop the vault opening
+            os.ftruncate(fd, 0)
+            os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}".encode())
         self._fd = fd
 
     def release(self) -> None:
@@ -84,6 +89,18 @@ class VaultProcessLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _cannot_write_folder(folder: Path, exc: OSError) -> str:
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return (f"The folder {folder} is read-only, so the vault in it cannot be opened for "
+                "writing; nothing was changed. Make the folder writable (or copy the vault to a "
+                "folder you can write to) and open it again.")
+    if exc.errno == errno.ENOSPC:
+        return (f"The disk holding {folder} is full, so the vault cannot be opened; nothing was "
+                "changed. Free some space and open it again.")
+    return (f"The vault's folder {folder} cannot be written ({exc.strerror or exc}); nothing "
+            "was changed.")
 
 
 def _read_holder(fd: int) -> str:
