@@ -7,6 +7,8 @@ damaged) is tested without modal dialogs; `run_gui` strings them together.
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit
@@ -17,16 +19,28 @@ from kapnotes.domain.errors import (
     VaultDamagedError,
     VaultLockedByOtherProcess,
     VaultTooNewError,
+    WrongPassphraseError,
 )
 from kapnotes.paths import APP_AUTHOR, APP_NAME, default_vault_path
 from kapnotes.services.container import build_services
+from kapnotes.services.lock_settings import idle_lock_minutes
+from kapnotes.storage import audit
 from kapnotes.storage.backups import auto_backup_if_due
-from kapnotes.storage.lifecycle import CreatedVault, is_network_path, unlock_vault
+from kapnotes.storage.lifecycle import (
+    CreatedVault,
+    data_key_for,
+    is_network_path,
+    reset_passphrase_with_recovery,
+    unlock_vault,
+)
 from kapnotes.storage.process_lock import VaultProcessLock
+from kapnotes.storage.unlock_failures import FailedUnlocks
 from kapnotes.storage.vault import Vault
+from kapnotes.ui.clipboard_guard import HOLD_MS, ClipboardGuard
 from kapnotes.ui.dialogs.create_vault import CreateVaultDialog
 from kapnotes.ui.dialogs.recovery_key import RecoveryKeyDialog
 from kapnotes.ui.dialogs.unlock import UnlockDialog
+from kapnotes.ui.idle_lock import DEFAULT_POLL_MS, IdleWatcher, MonotonicClock
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.prompter import MessageBoxPrompter, Prompter
 from kapnotes.ui.restore_flow import (
@@ -36,6 +50,7 @@ from kapnotes.ui.restore_flow import (
     restore_open_vault,
 )
 from kapnotes.ui.settings import ui_settings
+from kapnotes.ui.window_lock import WindowLock
 from kapnotes.ui.workspace import Workspace
 
 EXIT_OK = 0
@@ -124,10 +139,47 @@ def create_interactively(path: Path) -> Vault | None:
     return created[0].vault
 
 
+def counting_failures(failures: FailedUnlocks, call: Callable[..., Vault | None]
+                      ) -> Callable[..., Vault | None]:
+    """`call`, with every wrong passphrase or recovery key counted for the audit log."""
+
+    def counted(*args: str) -> Vault | None:
+        try:
+            return call(*args)
+        except WrongPassphraseError:
+            failures.note_failure()
+            raise
+
+    return counted
+
+
+def audit_unlock(vault: Vault, failures: FailedUnlocks, *, reset_by_recovery: bool) -> None:
+    """Now that the vault can be written: the failed attempts before this unlock, and a
+    passphrase reset with the recovery key (made while the vault was still closed)."""
+    try:
+        failures.record_and_clear(vault)
+        if reset_by_recovery:
+            audit.record(vault, "vault.passphrase_change", record_type="vault",
+                         detail="via recovery key")
+    except KapNotesError:
+        pass  # a read-only vault still opens; the count stays for the next unlock
+
+
 def unlock_interactively(path: Path, prompter: Prompter) -> Vault | None:
     opened: list[Vault] = []
     aborted: list[StartupAbort] = []
-    dialog = UnlockDialog(path, opener=lambda pw: open_with_passphrase(path, pw, prompter))
+    failures = FailedUnlocks.for_vault(path)
+    reset: list[bool] = []
+
+    def resetter(key: str, new: str) -> None:
+        reset_passphrase_with_recovery(path, recovery_key=key, new=new)
+        reset.append(True)
+
+    dialog = UnlockDialog(
+        path, opener=counting_failures(failures, lambda pw: open_with_passphrase(path, pw,
+                                                                                 prompter)),
+        resetter=counting_failures(failures, resetter))
+    dialog.failures = failures.count  # quitting and restarting does not reset the slow-down
     dialog.unlocked.connect(opened.append)
 
     def on_failed(exc: object) -> None:
@@ -139,7 +191,10 @@ def unlock_interactively(path: Path, prompter: Prompter) -> Vault | None:
     dialog.exec()
     if aborted:
         raise aborted[0]
-    return opened[0] if opened else None
+    if not opened:
+        return None
+    audit_unlock(opened[0], failures, reset_by_recovery=bool(reset))
+    return opened[0]
 
 
 def open_vault_interactively(path: Path, prompter: Prompter) -> Vault | None:
@@ -190,9 +245,43 @@ def start_workspace(window: MainWindow, prompter: Prompter) -> Workspace:
     return Workspace(window, services, signer_name=name)
 
 
+def install_lock(window: MainWindow, flush: Callable[[], bool], *,
+                 clock: MonotonicClock = time.monotonic, poll_ms: int = DEFAULT_POLL_MS,
+                 hold_ms: int = HOLD_MS) -> WindowLock:
+    """Idle lock (the practice's minutes), Ctrl+L, and the clipboard guard for one window."""
+    idle = IdleWatcher(minutes=idle_lock_minutes(window.vault), clock=clock, poll_ms=poll_ms,
+                       parent=window)
+    guard = ClipboardGuard(hold_ms=hold_ms, parent=window)
+    lock = WindowLock(window, flush=flush, idle=idle, clipboard=guard,
+                      failures=FailedUnlocks.for_vault(window.vault.path),
+                      verifier=lambda pw: window_key_check(window, pw))
+    window.vault_replaced.connect(lambda v: idle.set_minutes(idle_lock_minutes(v)))
+    idle.start()
+    return lock
+
+
+def window_key_check(window: MainWindow, passphrase: str) -> object:
+    """The lock screen's check: the key file of the vault the window has open now."""
+    return data_key_for(window.vault.path, passphrase=passphrase)
+
+
+def finish_lock(lock: WindowLock) -> None:
+    """On close: our clipboard text goes, and failures at a locked screen reach the log."""
+    if lock.idle is not None:
+        lock.idle.stop()
+    if lock.clipboard is not None:
+        lock.clipboard.stop()
+    if lock.failures is not None:
+        try:
+            lock.failures.record_and_clear(lock.window.vault)
+        except KapNotesError:
+            pass  # kept in the counter file for the next unlock
+
+
 def run_window(app: QApplication, vault: Vault, prompter: Prompter) -> int:
     window = MainWindow(vault, settings=ui_settings())
     workspace = [start_workspace(window, prompter)]
+    lock = install_lock(window, lambda: workspace[0].flush())
 
     def on_vault_replaced(_vault: Vault) -> None:
         workspace[0].teardown()
@@ -207,6 +296,7 @@ def run_window(app: QApplication, vault: Vault, prompter: Prompter) -> int:
     app.setQuitOnLastWindowClosed(True)
     code = app.exec()
     workspace[0].flush()
+    finish_lock(lock)
     auto_backup(window.vault)  # and on close
     window.vault.close()
     return code

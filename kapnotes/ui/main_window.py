@@ -24,6 +24,7 @@ from kapnotes.domain.errors import KapNotesError
 from kapnotes.storage.backups import take_backup
 from kapnotes.storage.vault import Vault
 from kapnotes.ui.dialogs.about import AboutDialog
+from kapnotes.ui.dialogs.audit_log import AuditLogDialog
 from kapnotes.ui.dialogs.change_passphrase import ChangePassphraseDialog
 
 GEOMETRY_KEY = "main_window/geometry"
@@ -86,6 +87,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"KAP Notes — {vault.path.name}")
         self.setAccessibleName("KAP Notes main window")
         self.setMinimumSize(*MIN_SIZE)
+        # Set by the window lock: while locked the docks are hidden on purpose, and that must
+        # not be saved as the layout to come back to.
+        self.locked = False
 
         self.client_pane: QWidget = _placeholder("Your clients will be listed here.")
         self.client_pane.setObjectName("client_pane")
@@ -156,6 +160,7 @@ class MainWindow(QMainWindow):
         f.addSeparator()
         self.change_passphrase_action = self._action(f, "Change &passphrase…",
                                                      "change_passphrase")
+        self.audit_log_action = self._action(f, "&Audit log…", "audit_log")
         self.lock_action = self._action(f, "&Lock", "lock", "Ctrl+L")
         f.addSeparator()
         self.quit_action = self._action(f, "&Quit", "quit", "Ctrl+Q")
@@ -181,6 +186,7 @@ class MainWindow(QMainWindow):
         self.backup_action.triggered.connect(self.backup_now)
         self.restore_action.triggered.connect(self.restore_requested)
         self.change_passphrase_action.triggered.connect(self.open_change_passphrase)
+        self.audit_log_action.triggered.connect(self.open_audit_log)
         self.lock_action.triggered.connect(self.lock_requested)
         self.quit_action.triggered.connect(self.close)
         self.undo_action.triggered.connect(lambda: _call_on_focus("undo"))
@@ -256,6 +262,12 @@ class MainWindow(QMainWindow):
         self.show_status("Passphrase changed.")
         self.passphrase_changed.emit()
 
+    def open_audit_log(self) -> AuditLogDialog:
+        dialog = AuditLogDialog(self.vault, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def open_about(self) -> QDialog:
         dialog = AboutDialog(self.vault.path, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -281,7 +293,8 @@ class MainWindow(QMainWindow):
 
     def save_window_state(self) -> None:
         self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
-        self.settings.setValue(STATE_KEY, self.saveState())
+        if not self.locked:
+            self.settings.setValue(STATE_KEY, self.saveState())
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -52,7 +52,7 @@ def test_menus_and_shortcuts(qtbot, open_vault: Vault, settings) -> None:
     assert window.redo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Redo)
     file_items = [a.objectName() for a in window.file_menu.actions() if not a.isSeparator()]
     assert file_items == ["new_client", "export", "backup_now", "restore_backup",
-                          "change_passphrase", "lock", "quit"]
+                          "change_passphrase", "audit_log", "lock", "quit"]
     assert not window.new_client_action.isEnabled()  # placeholder until clients land
 
     with qtbot.waitSignal(window.lock_requested, timeout=1000):

@@ -1,0 +1,142 @@
+"""Notices when nobody has touched the app for a while, so the window can lock itself.
+
+An event filter on the QApplication sees every key, click, mouse move, wheel and touch before
+any widget does; each one moves "last input" to now. A QTimer polls (every few seconds, every
+second in the last minute so a countdown can be shown) and emits `idle_timeout` once the
+limit is reached. The clock is injectable: tests move time by hand instead of waiting minutes.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication
+
+MonotonicClock = Callable[[], float]
+DEFAULT_MINUTES = 5
+DEFAULT_POLL_MS = 5000
+COUNTDOWN_SECONDS = 60  # the status bar warns during the last minute
+
+INPUT_EVENTS = frozenset({
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseButtonDblClick,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.TouchUpdate,
+    QEvent.Type.TabletPress,
+})
+
+
+class IdleWatcher(QObject):
+    """Emits `idle_timeout` after `minutes` without input, `countdown(seconds)` near it.
+
+    `countdown` carries the whole seconds left (1…60) during the last minute and -1 when the
+    countdown is over (input came back, or the timeout fired), so a label can clear itself.
+    """
+
+    idle_timeout = Signal()
+    countdown = Signal(int)
+
+    def __init__(self, *, minutes: float = DEFAULT_MINUTES,
+                 clock: MonotonicClock = time.monotonic, poll_ms: int = DEFAULT_POLL_MS,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._clock = clock
+        self._limit = max(1.0, float(minutes) * 60)
+        self._poll_ms = max(1, int(poll_ms))
+        self._last_input = clock()
+        self._fired = False
+        self._counting = False
+        self._paused = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(self._poll_ms)
+        self.timer.timeout.connect(self.check)
+
+    # -- set-up ----------------------------------------------------------------------------
+    def start(self) -> None:
+        """Watch the whole application's input; idempotent."""
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)  # never filter twice
+            app.installEventFilter(self)
+        self.reset()
+        self.timer.start()
+
+    def stop(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self.timer.stop()
+
+    @property
+    def minutes(self) -> float:
+        return self._limit / 60
+
+    def set_minutes(self, minutes: float) -> None:
+        self._limit = max(1.0, float(minutes) * 60)
+        self.check()
+
+    # -- state -----------------------------------------------------------------------------
+    def pause(self) -> None:
+        """While the window is locked there is nothing to time out."""
+        self._paused = True
+        self._end_countdown()
+
+    def resume(self) -> None:
+        self._paused = False
+        self.reset()
+
+    def reset(self) -> None:
+        """Input happened (or the window was just unlocked): the full time starts again."""
+        self._last_input = self._clock()
+        self._fired = False
+        self._end_countdown()
+        if self.timer.interval() != self._poll_ms:
+            self.timer.setInterval(self._poll_ms)
+
+    def idle_seconds(self) -> float:
+        return max(0.0, self._clock() - self._last_input)
+
+    def seconds_left(self) -> float:
+        return max(0.0, self._limit - self.idle_seconds())
+
+    def check(self) -> None:
+        """One poll (the timer calls it; tests may call it directly)."""
+        if self._paused or self._fired:
+            return
+        left = self.seconds_left()
+        if left <= 0:
+            self._fired = True
+            self._end_countdown()
+            self.idle_timeout.emit()
+            return
+        if left <= COUNTDOWN_SECONDS:
+            self._counting = True
+            self.countdown.emit(math.ceil(left))
+            # Poll every second now so the countdown reads smoothly and the lock is on time.
+            self.timer.setInterval(min(self._poll_ms, 1000))
+        else:
+            self._end_countdown()
+            self.timer.setInterval(min(self._poll_ms, max(1, int((left - COUNTDOWN_SECONDS)
+                                                                 * 1000))))
+
+    def _end_countdown(self) -> None:
+        if self._counting:
+            self._counting = False
+            self.countdown.emit(-1)
+
+    # -- the filter ------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in INPUT_EVENTS:
+            # One user action reaches several objects (widget, its window, parents); setting a
+            # float each time is cheaper than telling the copies apart.
+            self._last_input = self._clock()
+            if self._counting and not self._paused:
+                self._end_countdown()
+                self.timer.setInterval(self._poll_ms)
+        return False  # watch only: every event goes on to its widget

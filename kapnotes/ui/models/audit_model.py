@@ -1,0 +1,114 @@
+"""Thin read-only table model over audit log entries, newest first, with events in words."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from kapnotes.storage.audit import AuditEntry
+
+Index = QModelIndex | QPersistentModelIndex
+ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ALTERED_COLOUR = "#c62828"
+
+EVENT_LABELS = {
+    "vault.create": "Vault created",
+    "vault.passphrase_change": "Passphrase changed",
+    "vault.restore": "Backup restored",
+    "vault.unlock_failed": "Failed unlock",
+    "session.sign": "Note signed",
+    "session.addendum": "Addendum added",
+    "session.delete": "Session deleted",
+    "client.delete": "Client deleted",
+    "client.archive": "Client archived",
+    "client.unarchive": "Client taken out of the archive",
+    "course.status": "Course status changed",
+    "export.pdf": "PDF exported",
+    "settings.change": "Practice setting changed",
+    "screen.save": "Screen saved",
+    "screening.acknowledge": "Screening acknowledged",
+    "intention.add": "Intention added",
+    "intention.revise": "Intention revised",
+    "intention.status": "Intention status changed",
+    "theme.add": "Theme added",
+    "theme.rename": "Theme renamed",
+    "theme.merge": "Themes merged",
+    "theme.delete": "Theme deleted",
+    "measure.enter": "Measure entered",
+    "measure.delete": "Measure deleted",
+}
+
+
+def event_label(event: str) -> str:
+    """The event in words; an event this version does not know is shown as recorded."""
+    return EVENT_LABELS.get(event, event)
+
+
+def when_text(at_utc: str) -> str:
+    """'2026-11-20T09:00:12.345678Z' → '2026-11-20 09:00:12 UTC' (the log's own time zone)."""
+    return f"{at_utc[:10]} {at_utc[11:19]} UTC" if len(at_utc) >= 19 else at_utc
+
+
+class AuditLogModel(QAbstractTableModel):
+    """Audit entries as rows; the entry the chain check found altered is shown in red."""
+
+    NUMBER, WHEN, EVENT, RECORD, OUTCOME, CLINICIAN, OS_USER, WORKSTATION, DETAIL = range(9)
+    HEADERS = ("#", "When (UTC)", "Event", "Record", "Outcome", "Clinician", "OS user",
+               "Workstation", "Detail")
+
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(parent)
+        self._rows: list[AuditEntry] = []
+        self.altered_id: int | None = None
+
+    def set_rows(self, rows: list[AuditEntry], *, altered_id: int | None = None) -> None:
+        self.beginResetModel()
+        self._rows = sorted(rows, key=lambda e: e.id, reverse=True)
+        self.altered_id = altered_id
+        self.endResetModel()
+
+    def row_at(self, row: int) -> AuditEntry:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        # Selectable (to read a long detail) but never editable: the log is append-only.
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        e = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(e, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if index.column() == self.EVENT:
+                return e.event
+            if index.column() == self.WHEN:
+                return e.at_utc
+            return self._text(e, index.column()) or None
+        if role == Qt.ItemDataRole.ForegroundRole and e.id == self.altered_id:
+            return QBrush(QColor(ALTERED_COLOUR))
+        if role == ENTRY_ID_ROLE:
+            return e.id
+        return None
+
+    def _text(self, e: AuditEntry, col: int) -> str:
+        record = f"{e.record_type} {e.record_id}".strip() if e.record_id else e.record_type
+        values = (str(e.id), when_text(e.at_utc), event_label(e.event), record, e.outcome,
+                  e.clinician, e.os_user, e.workstation, e.detail)
+        text = values[col]
+        if col == self.NUMBER and e.id == self.altered_id:
+            return f"{text} (altered)"
+        return text
