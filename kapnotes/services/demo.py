@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from kapnotes.domain.models import Client, Course, CourseStatus, Modality, SessionKind
 from kapnotes.services.container import Services
+from kapnotes.services.demo_monitoring import record_demo_monitoring
 
 
 @dataclass(frozen=True)
@@ -158,5 +159,7 @@ def _hold_past_sessions(services: Services, course_id: int, today: date, clinici
         services.notes.save_fields(session.id, _VALUES[slot.kind])
         if slot.kind is SessionKind.DOSING:
             last_dose = session.id
+            record_demo_monitoring(services.monitoring, session.id, session.starts_at,
+                                   clinician=clinician, n=slot.dose_number or 0)
         if slot.planned_date < today - timedelta(days=1):
             services.notes.sign(session.id, signer=clinician)
