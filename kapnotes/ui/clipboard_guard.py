@@ -10,6 +10,8 @@ while this process still owns it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
@@ -20,8 +22,10 @@ HOLD_MS = 30_000
 class ClipboardGuard(QObject):
     """Remembers our last copy and clears it when its time is up, if it is still there."""
 
-    def __init__(self, *, hold_ms: int = HOLD_MS, parent: QObject | None = None) -> None:
+    def __init__(self, *, hold_ms: int = HOLD_MS, copied_here: Callable[[], bool] | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._copied_here = copied_here or _copied_here
         self.clipboard: QClipboard = QGuiApplication.clipboard()
         self._ours: str | None = None
         self.timer = QTimer(self)
@@ -44,7 +48,7 @@ class ClipboardGuard(QObject):
         text = self.clipboard.text(QClipboard.Mode.Clipboard)
         if self._ours is not None and text == self._ours:
             return  # our own copy, seen again (some platforms signal twice)
-        if text and _copied_here():
+        if text and self._copied_here():
             self._ours = text
             self.timer.start()
         else:

@@ -6,6 +6,9 @@ and signals; the window itself knows nothing about clients or sessions.
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -296,11 +299,20 @@ class MainWindow(QMainWindow):
         if not self.locked:
             self.settings.setValue(STATE_KEY, self.saveState())
         self.settings.sync()
+        _owner_only(self.settings.fileName())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.about_to_close.emit()
         self.save_window_state()
         super().closeEvent(event)
+
+
+def _owner_only(path: str) -> None:
+    """QSettings writes with the umask (often 0644); the file names the clinician, so it is
+    kept to its owner like every other file of ours."""
+    if os.name != "nt" and path and os.path.isfile(path):
+        with contextlib.suppress(OSError):
+            os.chmod(path, 0o600)
 
 
 def _placeholder(text: str) -> QWidget:
