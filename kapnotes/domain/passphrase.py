@@ -56,5 +56,7 @@ def check_new_passphrase(passphrase: str, confirmation: str) -> None:
         raise ValidationError("Passphrase", "must not start or end with a space.")
     if any(ord(c) < 32 for c in passphrase):
         raise ValidationError("Passphrase", "must not contain control characters.")
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in passphrase):
+        raise ValidationError("Passphrase", "contains invalid characters (unpaired surrogates).")
     if passphrase != confirmation:
         raise ValidationError("Passphrase", "the two entries do not match.")

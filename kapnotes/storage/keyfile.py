@@ -19,7 +19,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from kapnotes.domain.errors import VaultError, WrongPassphraseError
+from kapnotes.domain.errors import ValidationError, VaultError, WrongPassphraseError
 from kapnotes.storage.atomic import write_atomically
 
 FORMAT = "kapnotes-keys"
@@ -54,7 +54,12 @@ def normalise_recovery_key(text: str) -> str:
 
 
 def _derive(secret: str, salt: bytes, iterations: int) -> bytes:
-    return hashlib.pbkdf2_hmac("sha512", secret.encode("utf-8"), salt, iterations, dklen=32)
+    try:
+        raw = secret.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (broken paste): no slot can hold it
+        raise ValidationError("Passphrase", "contains invalid characters (unpaired "
+                                            "surrogates); type it again.") from None
+    return hashlib.pbkdf2_hmac("sha512", raw, salt, iterations, dklen=32)
 
 
 @dataclass(frozen=True)
@@ -93,10 +98,10 @@ def wrap(data_key: bytes, secret: str, slot_name: str) -> KeySlot:
 
 
 def unwrap(slot: KeySlot, secret: str, slot_name: str) -> bytes:
-    kek = _derive(secret, slot.salt, slot.iterations)
     try:
+        kek = _derive(secret, slot.salt, slot.iterations)
         return AESGCM(kek).decrypt(slot.nonce, slot.wrapped, f"{FORMAT}/{slot_name}".encode())
-    except InvalidTag:
+    except (InvalidTag, ValidationError):
         if slot_name == SLOT_RECOVERY:
             raise WrongPassphraseError("That recovery key does not unlock this vault.") from None
         raise WrongPassphraseError("Wrong passphrase: the vault was not opened.") from None
