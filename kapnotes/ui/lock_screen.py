@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -60,8 +59,9 @@ class LockScreen(QWidget):
         card = QFrame(self)
         card.setObjectName("lock_card")
         card.setFrameShape(QFrame.Shape.StyledPanel)
-        card.setMaximumWidth(460)
-        card.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        # A fixed width lets the wrapped error line claim its height (with only a maximum
+        # width, Qt sized the card before the error showed and clipped it).
+        card.setFixedWidth(480)
         self.title_label = QLabel("KAP Notes is locked", card)
         font = self.title_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
@@ -86,6 +86,9 @@ class LockScreen(QWidget):
         self.unlock_button.setAccessibleName("Unlock")
         self.unlock_button.setDefault(True)
         self.unlock_button.setAutoDefault(True)
+        # Wide enough for the countdown text, so the field does not jump when it appears.
+        metrics = self.unlock_button.fontMetrics()
+        self.unlock_button.setMinimumWidth(metrics.horizontalAdvance("Unlock (300 s)") + 24)
         self.unlock_button.clicked.connect(self.unlock)
         self.passphrase_edit.returnPressed.connect(self.unlock)
 

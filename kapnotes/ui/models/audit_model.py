@@ -10,6 +10,7 @@ from kapnotes.storage.audit import AuditEntry
 Index = QModelIndex | QPersistentModelIndex
 ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ALTERED_COLOUR = "#c62828"
+REFUSED_COLOUR = "#b26a00"
 
 EVENT_LABELS = {
     "vault.create": "Vault created",
@@ -98,8 +99,11 @@ class AuditLogModel(QAbstractTableModel):
             if index.column() == self.WHEN:
                 return e.at_utc
             return self._text(e, index.column()) or None
-        if role == Qt.ItemDataRole.ForegroundRole and e.id == self.altered_id:
-            return QBrush(QColor(ALTERED_COLOUR))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if e.id == self.altered_id:
+                return QBrush(QColor(ALTERED_COLOUR))
+            if index.column() == self.OUTCOME and e.outcome != "ok":
+                return QBrush(QColor(REFUSED_COLOUR))  # a refusal stands out when scanning
         if role == ENTRY_ID_ROLE:
             return e.id
         return None
