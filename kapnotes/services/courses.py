@@ -47,6 +47,10 @@ def _validate_course(course: Course) -> Course:
         Protocol(course.protocol)
     except ValueError:
         raise ValidationError("Protocol", f"'{course.protocol}' is not a known protocol.") from None
+    if not isinstance(course.start_date, date) or not (
+            date(1900, 1, 1) <= course.start_date <= date(2200, 12, 31)):
+        # The plan is computed from it; year 1 or 9999 would overflow the calendar.
+        raise ValidationError("Start date", "must be a date between 1900 and 2200.")
     if course.maintenance_interval_weeks not in (1, 2, 3, 4):
         raise ValidationError("Maintenance interval", "must be 1 to 4 weeks.")
     reason = clean_text("Reason", course.status_reason, max_length=2000, multiline=True)
