@@ -130,16 +130,21 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     print("\nbad input: " + ", ".join(f"{k} {v:,}" for k, v in sorted(TALLY.items())))
 
 
-def _changes(vault: Vault) -> int:
-    return int(vault.conn.total_changes)
+def _counts(vault: Vault) -> dict[str, int]:
+    tables = [r[0] for r in vault.query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE '%VIRTUAL%'"
+        " AND name NOT LIKE 'search_index%'")]
+    return {t: int(vault.query_one(f'SELECT count(*) FROM "{t}"')[0]) for t in tables}
 
 
 def stored_or_refused(suite: str, world: World, action: Callable[[], Any],
                       check_stored: Callable[[Any], None],
-                      fields: set[str] | None = None) -> None:
-    """Run `action`; stored → `check_stored(result)`; refused → a named field, no write."""
+                      fields: set[str] | None = None,
+                      snapshot: Callable[[], Any] | None = None) -> None:
+    """Run `action`; stored → `check_stored(result)`; refused → a named field, and neither the
+    row count of any table nor the `snapshot` of the record changed."""
     TALLY[f"{suite} tried"] += 1
-    before = _changes(world.vault)
+    before = _counts(world.vault), snapshot() if snapshot else None
     try:
         result = action()
     except ValidationError as exc:
@@ -147,8 +152,7 @@ def stored_or_refused(suite: str, world: World, action: Callable[[], Any],
         assert exc.field.strip(), exc
         if fields is not None:
             assert exc.field in fields, exc
-        # Validated before writing: not one row was touched (not even rolled back).
-        assert _changes(world.vault) == before, exc
+        assert (_counts(world.vault), snapshot() if snapshot else None) == before, exc
         return
     check_stored(result)
 
@@ -222,7 +226,8 @@ def test_client_update_stores_exactly_or_changes_nothing(world: World,
         _client_matches(client, world.services.clients.get(world.client_id))
 
     stored_or_refused("client updates", world, lambda: world.services.clients.update(client),
-                      stored, CLIENT_LABELS)
+                      stored, CLIENT_LABELS,
+                      snapshot=lambda: world.services.clients.get(world.client_id))
 
 
 # -- courses and session details -------------------------------------------------------------
@@ -248,6 +253,19 @@ def test_course_create_stores_exactly_or_names_the_field(
             protocol, start, weeks)
 
     stored_or_refused("courses", world, lambda: world.services.courses.create(course), stored)
+
+
+def test_course_start_date_the_calendar_cannot_plan_from_is_refused_by_name(
+    world: World,
+) -> None:
+    """Year 1 or 9999 once crashed plan generation with OverflowError (found by the long run)."""
+    for start in (date(1, 1, 1), date(9999, 12, 31)):
+        before = _counts(world.vault)
+        with pytest.raises(ValidationError) as refused:
+            world.services.courses.create(Course(client_id=world.client_id,
+                                                 protocol="esketamine", start_date=start))
+        assert refused.value.field == "Start date"
+        assert _counts(world.vault) == before
 
 
 @examples(100)
@@ -318,7 +336,8 @@ def test_every_note_field_stores_exactly_or_names_the_field(world: World, data: 
         def save(session_id: int = session_id, f: TemplateField = f, value: Any = value) -> Any:
             return world.services.notes.save_fields(session_id, {f.id: value})
 
-        stored_or_refused(f"note fields ({f.type.value})", world, save, stored, {f.label})
+        stored_or_refused(f"note fields ({f.type.value})", world, save, stored, {f.label},
+                          snapshot=lambda sid=session_id: world.services.notes.note(sid))
 
 
 @examples(10)
@@ -387,7 +406,8 @@ def test_monitoring_record_stores_or_names_the_field(world: World,
         assert result == world.services.monitoring.details(sid)
 
     stored_or_refused("monitoring record", world,
-                      lambda: world.services.monitoring.update_record(sid, changes), stored)
+                      lambda: world.services.monitoring.update_record(sid, changes), stored,
+                      snapshot=lambda: world.services.monitoring.details(sid))
 
 
 @examples(60)
