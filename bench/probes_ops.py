@@ -1,0 +1,205 @@
+"""The in-process measurements, each beside its floor measured in the same process."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.probe import probe
+
+
+def _services(args: argparse.Namespace) -> Any:
+    from kapnotes.services.container import build_services
+    from kapnotes.storage.lifecycle import unlock_vault
+
+    vault = unlock_vault(Path(args.vault), passphrase=args.passphrase)
+    return build_services(vault)
+
+
+def _window(args: argparse.Namespace) -> tuple[Any, Any, Any]:
+    """The app's window and workspace over the vault, shown and idle (as after start-up)."""
+    from bench.qt_util import idle
+    from kapnotes.app import application, start_workspace
+    from kapnotes.storage.lifecycle import unlock_vault
+    from kapnotes.ui.main_window import MainWindow
+    from kapnotes.ui.prompter import MessageBoxPrompter
+    from kapnotes.ui.settings import ui_settings
+
+    app = application()
+    vault = unlock_vault(Path(args.vault), passphrase=args.passphrase)
+    window = MainWindow(vault, settings=ui_settings())
+    workspace = start_workspace(window, MessageBoxPrompter())
+    window.show()
+    idle()
+    return app, window, workspace
+
+
+def _ms(seconds: float) -> float:
+    return seconds * 1000.0
+
+
+# -- open a client -------------------------------------------------------------------------
+def _raw_client_rows(conn: Any, client_id: int, course_id: int) -> int:
+    """The rows the client page shows, fetched with bare SQL: the floor for opening it."""
+    n = 0
+    for sql, params in (
+        ("SELECT * FROM clients WHERE id = ?", (client_id,)),
+        ("SELECT * FROM courses WHERE client_id = ?", (client_id,)),
+        ("SELECT * FROM planned_slots WHERE course_id = ?", (course_id,)),
+        ("SELECT * FROM sessions WHERE course_id = ?", (course_id,)),
+        ("SELECT * FROM intentions WHERE course_id = ?", (course_id,)),
+        ("SELECT r.* FROM intention_reviews r JOIN sessions s ON s.id = r.session_id"
+         " WHERE s.course_id = ?", (course_id,)),
+        ("SELECT m.* FROM theme_mentions m JOIN sessions s ON s.id = m.session_id"
+         " WHERE s.course_id = ?", (course_id,)),
+        ("SELECT * FROM measures WHERE client_id = ?", (client_id,)),
+        ("SELECT v.* FROM vitals_readings v JOIN sessions s ON s.id = v.session_id"
+         " WHERE s.course_id = ?", (course_id,)),
+    ):
+        n += len(conn.execute(sql, params).fetchall())
+    return n
+
+
+@probe("open_client")
+def open_client(args: argparse.Namespace) -> dict[str, Any]:
+    from bench.qt_util import idle
+
+    _app, window, workspace = _window(args)
+    facts = args.facts
+    big, course = int(facts["big_client_id"]), int(facts["big_course_id"])
+    other = int(facts["busiest_clients"][-1])
+    times, floors = [], []
+    for _ in range(args.repeat):
+        workspace.open_client(other)
+        idle()
+        t0 = time.perf_counter()
+        workspace.open_client(big)
+        idle()
+        times.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        rows = _raw_client_rows(window.vault.conn, big, course)
+        floors.append(time.perf_counter() - t0)
+    shown = workspace.client_view.timeline_view.model().rowCount()
+    return {"times_ms": [_ms(t) for t in times], "floors_ms": [_ms(t) for t in floors],
+            "detail": {"timeline_rows": shown, "raw_rows": rows}}
+
+
+@probe("rss")
+def rss(args: argparse.Namespace) -> dict[str, Any]:
+    from bench.qt_util import idle, memory_mb
+
+    _app, _win, workspace = _window(args)
+    before = memory_mb()
+    clients = [int(c) for c in args.facts["busiest_clients"]][:20]
+    for client_id in clients:
+        workspace.open_client(client_id)
+        idle()
+    return {"memory_mb": memory_mb(), "before_mb": before, "clients": len(clients)}
+
+
+# -- search --------------------------------------------------------------------------------
+def _queries(kind: str) -> list[str]:
+    from bench.phrases import SEARCH_PHRASES, SEARCH_WORDS
+
+    return list(SEARCH_WORDS) if kind == "word" else [f'"{p}"' for p in SEARCH_PHRASES]
+
+
+@probe("search")
+def search(args: argparse.Namespace) -> dict[str, Any]:
+    from kapnotes.storage.search import fts_query
+
+    services = _services(args)
+    conn = services.vault.conn
+    out: dict[str, Any] = {}
+    for kind in ("word", "phrase"):
+        times, floors, hits = [], [], []
+        for _ in range(args.repeat):
+            for q in _queries(kind):
+                t0 = time.perf_counter()
+                found = services.notes.search(q)
+                times.append(time.perf_counter() - t0)
+                hits.append(len(found))
+                t0 = time.perf_counter()
+                conn.execute("SELECT rowid FROM search_index WHERE search_index MATCH ?"
+                             " LIMIT 200", (fts_query(q),)).fetchall()
+                floors.append(time.perf_counter() - t0)
+        out[kind] = {"times_ms": [_ms(t) for t in times], "floors_ms": [_ms(t) for t in floors],
+                     "detail": {"queries": len(_queries(kind)),
+                                "median_hits": statistics.median(hits)}}
+    return out
+
+
+# -- autosave ------------------------------------------------------------------------------
+def _commit_floor(folder: Path, repeat: int) -> list[float]:
+    """One-row commits to a bare SQLCipher file beside the vault, same durability settings."""
+    from kapnotes.storage.vault import connect_keyed
+
+    path = folder / f"floor-commit-{os.getpid()}.db"
+    conn = connect_keyed(path, secrets.token_bytes(32))
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+        times = []
+        for i in range(repeat):
+            t0 = time.perf_counter()
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT OR REPLACE INTO t (id, v) VALUES (1, ?)", (f"edit {i}",))
+            conn.execute("COMMIT")
+            times.append(time.perf_counter() - t0)
+        return times
+    finally:
+        conn.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+@probe("autosave")
+def autosave(args: argparse.Namespace) -> dict[str, Any]:
+    from kapnotes.domain.templates import FieldType
+
+    services = _services(args)
+    session_id = int(args.facts["draft_session_id"])
+    session = services.notes.session(session_id)
+    template = services.notes.template_for(session)
+    field = next(f for f in template.fields if f.type is FieldType.LONG_TEXT)
+    base = str(services.notes.note(session_id).values.get(field.id, ""))
+    n = max(args.repeat * 4, 20)
+    times = []
+    for i in range(n):
+        text = f"{base} Edit {i}: settled, breathing slow." if i % 2 else base
+        t0 = time.perf_counter()
+        services.notes.save_fields(session_id, {field.id: text})
+        times.append(time.perf_counter() - t0)
+    services.notes.save_fields(session_id, {field.id: base})
+    floors = _commit_floor(Path(args.vault).parent, n)
+    return {"times_ms": [_ms(t) for t in times], "floors_ms": [_ms(t) for t in floors],
+            "detail": {"session_id": session_id, "field": field.id}}
+
+
+# -- course-summary PDF --------------------------------------------------------------------
+@probe("pdf")
+def pdf(args: argparse.Namespace) -> dict[str, Any]:
+    from bench.pdf_case import course_pdf, floor_pdf, page_count
+
+    services = _services(args)
+    client_id, course_id = int(args.facts["pdf_client_id"]), int(args.facts["pdf_course_id"])
+    out_dir = Path(args.vault).parent
+    times, floors = [], []
+    pages, how = 0, ""
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        data, how = course_pdf(services, client_id, course_id, out_dir)
+        times.append(time.perf_counter() - t0)
+        pages = page_count(data)
+        t0 = time.perf_counter()
+        floor_pdf(pages)
+        floors.append(time.perf_counter() - t0)
+    return {"times_ms": [_ms(t) for t in times], "floors_ms": [_ms(t) for t in floors],
+            "detail": {"pages": pages, "via": how,
+                       "sessions": int(args.facts["pdf_course_sessions"])}}
