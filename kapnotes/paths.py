@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 from importlib import resources
 from pathlib import Path
 
 import platformdirs
+
+from kapnotes.policy import current_policy
 
 APP_NAME = "KAPNotes"
 APP_AUTHOR = "KAPNotes"
@@ -24,11 +27,34 @@ def user_data_dir() -> Path:
 
 
 def default_vault_path() -> Path:
-    """`KAPNOTES_VAULT` if set, else the vault in the per-user data folder."""
+    """The vault opened when none is named on the command line, highest first: the practice
+    policy's fixed `default_vault_folder`, `KAPNOTES_VAULT`, `KAPNOTES_DATA_DIR`, the policy's
+    (not fixed) folder, the per-user data folder. Each OS user always gets a vault of their own.
+    """
+    entry = current_policy().get("default_vault_folder")
+    if entry is not None and entry.fixed:
+        return practice_vault_folder(entry.value) / VAULT_FILENAME
     env = os.environ.get(VAULT_ENV)
     if env:
         return Path(env).expanduser()
+    if entry is not None and not os.environ.get(DATA_DIR_ENV):
+        return practice_vault_folder(entry.value) / VAULT_FILENAME
     return user_data_dir() / VAULT_FILENAME
+
+
+def practice_vault_folder(template: str, user: str | None = None) -> Path:
+    """This OS user's folder under the practice's vault folder. `{user}` in the path is the
+    login name; a path with neither `{user}` nor `~` gets a per-user subfolder, so two people on
+    one workstation never share a vault by accident."""
+    try:
+        name = user or getpass.getuser()
+    except (OSError, KeyError):  # no login name known (some containers): stay per-process-owner
+        name = f"uid-{os.getuid()}" if hasattr(os, "getuid") else "user"
+    if "{user}" in template:
+        return Path(template.replace("{user}", name)).expanduser()
+    if template.startswith("~"):
+        return Path(template).expanduser()
+    return Path(template) / name
 
 
 def practice_templates_dir() -> Path:
