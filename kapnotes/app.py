@@ -6,11 +6,13 @@ damaged) is tested without modal dialogs; `run_gui` strings them together.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit
 
 from kapnotes import __version__
@@ -24,6 +26,7 @@ from kapnotes.domain.errors import (
 from kapnotes.paths import APP_AUTHOR, APP_NAME, default_vault_path
 from kapnotes.services.container import build_services
 from kapnotes.services.lock_settings import idle_lock_minutes
+from kapnotes.services.settings_service import backup_retention
 from kapnotes.storage import audit
 from kapnotes.storage.backups import auto_backup_if_due
 from kapnotes.storage.lifecycle import (
@@ -55,6 +58,7 @@ from kapnotes.ui.workspace import Workspace
 
 EXIT_OK = 0
 EXIT_ERROR = 1
+SMOKE_ENV = "KAPNOTES_SMOKE_EXIT_MS"
 
 
 class StartupAbort(KapNotesError):
@@ -122,7 +126,7 @@ def open_with_passphrase(path: Path, passphrase: str, prompter: Prompter) -> Vau
 def auto_backup(vault: Vault) -> str:
     """The daily automatic backup; its failure is reported, never fatal."""
     try:
-        taken = auto_backup_if_due(vault)
+        taken = auto_backup_if_due(vault, policy=backup_retention(vault))
     except (KapNotesError, OSError) as exc:
         return f"Automatic backup failed: {exc}"
     return f"Backup saved: {taken.name}" if taken else ""
@@ -278,7 +282,8 @@ def finish_lock(lock: WindowLock) -> None:
             pass  # kept in the counter file for the next unlock
 
 
-def run_window(app: QApplication, vault: Vault, prompter: Prompter) -> int:
+def run_window(app: QApplication, vault: Vault, prompter: Prompter, *,
+               quit_after_ms: int | None = None) -> int:
     window = MainWindow(vault, settings=ui_settings())
     workspace = [start_workspace(window, prompter)]
     lock = install_lock(window, lambda: workspace[0].flush())
@@ -293,6 +298,8 @@ def run_window(app: QApplication, vault: Vault, prompter: Prompter) -> int:
     if note:
         window.show_status(note)
     window.show()
+    if quit_after_ms is not None:  # the bundle smoke test only (kapnotes/smoke.py)
+        QTimer.singleShot(quit_after_ms, window.close)
     app.setQuitOnLastWindowClosed(True)
     code = app.exec()
     workspace[0].flush()
@@ -308,6 +315,10 @@ def run_gui(vault: str | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)  # closing the unlock dialog must not end exec()
     prompter = MessageBoxPrompter()
     path = resolve_vault_path(vault)
+    if os.environ.get(SMOKE_ENV):
+        from kapnotes.smoke import run_smoke  # a build check, never a normal start
+
+        return run_smoke(app, path)
     try:
         opened = open_vault_interactively(path, prompter)
     except StartupAbort as abort:
