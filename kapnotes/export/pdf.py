@@ -8,6 +8,7 @@ string is escaped (markup.to_markup) before it reaches a Paragraph.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib import colors
@@ -19,6 +20,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     HRFlowable,
@@ -61,11 +63,20 @@ BANNERS = {  # severity → (label printed in the box, background, border)
 }
 DEIDENTIFIED_NOTICE = "De-identified export: client names and identifying details are left out."
 IDENTIFYING_CAPTION = "⚠ Free text: may contain identifying details"
+HEADING_ROOM = 24 * mm  # a heading needs this much space below it, or it goes to a new page
 
 
-def render_pdf(report: Report, *, password: str | None = None) -> bytes:
-    """The report as PDF bytes; AES-256 encrypted when a password is given."""
-    data = PdfRenderer(report).render()
+Progress = Callable[[float], None]
+
+
+def render_pdf(report: Report, *, password: str | None = None,
+               progress: Progress | None = None) -> bytes:
+    """The report as PDF bytes; AES-256 encrypted when a password is given.
+
+    `progress` gets the fraction laid out (0–1) as rendering goes; an exception it raises
+    (e.g. the user cancelled) stops rendering and propagates.
+    """
+    data = PdfRenderer(report, progress=progress).render()
     return encrypt_pdf(data, password) if password is not None else data
 
 
@@ -159,9 +170,11 @@ class PdfRenderer:
     margin_top = 24 * mm  # room for the header
     margin_bottom = 20 * mm  # room for the footer
 
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: Report, *, progress: Progress | None = None) -> None:
         fonts.register_fonts()
         self.report = report
+        self.progress = progress
+        self._pass = 0
         self.styles = _styles()
         self.width, self.height = self.page_size
         self.frame_width = self.width - self.margin_left - self.margin_right
@@ -176,9 +189,11 @@ class PdfRenderer:
         # The footer lives in the margin, so a second pass never changes the layout.
         self.known_pages: int | None = None
         self.known_drafts: frozenset[int] = frozenset()
-        story = self._story()
-        for _ in range(4):
-            data = self._build(story)
+        for self._pass in range(4):
+            # A fresh story every pass: reportlab marks a flowable it had to move to the next
+            # page (`_postponed`) and never clears the mark, so a reused flowable moved again
+            # in the next pass raises LayoutError ("too large") although it fits.
+            data = self._build(self._story())
             if (self.seen_pages, self.seen_drafts) == (self.known_pages, self.known_drafts):
                 break
             self.known_pages, self.known_drafts = self.seen_pages, frozenset(self.seen_drafts)
@@ -205,12 +220,24 @@ class PdfRenderer:
         frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._on_page)])
+        if self.progress is not None:
+            doc.setProgressCallBack(self._on_progress)
         if r.contents:
             # Passes until the contents page numbers settle.
             doc.multiBuild(list(story))
         else:
             doc.build(list(story))
         return buf.getvalue()
+
+    def _on_progress(self, kind: str, value: int) -> None:
+        # reportlab reports flowables laid out per pass; a normal render takes two passes
+        # (contents pages more), so each pass fills half of what is left: never reaches 1.
+        if kind == "SIZE_EST":
+            self._size = max(1, value)
+        elif kind == "PROGRESS" and self.progress is not None:
+            done = min(1.0, value / getattr(self, "_size", 1))
+            start = 1 - 0.5 ** self._pass
+            self.progress(start + (1 - start) * 0.5 * done)
 
     # --- page furniture -------------------------------------------------------------------
 
@@ -280,7 +307,10 @@ class PdfRenderer:
         match block:
             case Heading():
                 self._keys += 1
-                return [_HeadingPara(block, st[f"h{block.level}"], f"h{self._keys}")]
+                # Start a new page rather than leave a heading alone at the foot of one
+                # (keepWithNext would move a whole long table along with it).
+                return [CondPageBreak(HEADING_ROOM),
+                        _HeadingPara(block, st[f"h{block.level}"], f"h{self._keys}")]
             case Paragraph():
                 para = RLParagraph(to_markup(block.text), st[block.style])
                 if block.possibly_identifying and self.report.deidentified:
@@ -288,9 +318,11 @@ class PdfRenderer:
                                           para])]
                 return [para]
             case KeyValues():
-                return [build_key_values(block, self.frame_width, st), Spacer(1, 6)]
+                return [*self._caption(block.possibly_identifying),
+                        build_key_values(block, self.frame_width, st), Spacer(1, 6)]
             case Table():
-                return [build_table(block, self.frame_width, st), Spacer(1, 8)]
+                return [*self._caption(block.possibly_identifying),
+                        build_table(block, self.frame_width, st), Spacer(1, 8)]
             case LineChart():
                 return [KeepTogether([build_chart(block, self.frame_width)]), Spacer(1, 8)]
             case Banner():
@@ -312,6 +344,14 @@ class PdfRenderer:
             case PageBreak():
                 return [RLPageBreak()]
         raise TypeError(f"not a report block: {block!r}")
+
+    def _caption(self, possibly_identifying: bool) -> list[Flowable]:
+        # Tables and label/value lists of free text carry the same caption as a Paragraph,
+        # never alone at the foot of a page (room for it and a row or two, else a new page).
+        if possibly_identifying and self.report.deidentified:
+            return [CondPageBreak(12 * mm),
+                    RLParagraph(IDENTIFYING_CAPTION, self.styles["caption"])]
+        return []
 
     def _boxed(self, text: str, severity: str) -> RLTable:
         label, background, border = BANNERS[severity]

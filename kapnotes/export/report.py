@@ -57,6 +57,8 @@ class KeyValues:
     """Label/value pairs, e.g. a client's details or a session's vitals."""
 
     rows: tuple[tuple[str, str], ...]
+    # Values hold free text (a note's fields): a de-identified PDF says it may still identify.
+    possibly_identifying: bool = False
 
     def __post_init__(self) -> None:
         _freeze(self, "rows", (tuple(r) for r in self.rows))
@@ -74,6 +76,7 @@ class Table:
     widths: tuple[float, ...] | None = None
     highlight_rows: frozenset[int] = frozenset()  # body row indexes, e.g. alerts
     highlight_cells: frozenset[tuple[int, int]] = frozenset()  # (body row, column)
+    possibly_identifying: bool = False  # cells hold free text (see Paragraph)
 
     def __post_init__(self) -> None:
         _freeze(self, "columns", self.columns)
