@@ -1,0 +1,137 @@
+"""Copies of everything a PDF summary shows, gathered from the services before rendering.
+
+The services fill these on the thread that owns the vault (fast); the summary builders and the
+renderer then work on the copies alone, so a long export can run off the GUI thread and never
+touches storage. Domain values are frozen dataclasses and safe to share; rows that only exist
+in services or storage (timeline entries, audit entries) are copied into the small types here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from kapnotes.domain.course_items import (
+    CourseOutcomes,
+    CourseThemes,
+    Intention,
+    Measure,
+    ProgressMatrix,
+    RiskFlag,
+)
+from kapnotes.domain.dosing_record import (
+    DeviceTime,
+    DosingDetails,
+    ScreeningAck,
+    StoredAdverseEffect,
+    StoredObservation,
+    StoredReading,
+    StoredScreen,
+)
+from kapnotes.domain.models import Addendum, Client, Course, Session, SessionKind
+from kapnotes.domain.schedule_status import Adherence
+from kapnotes.domain.screening import ScreeningWarning
+from kapnotes.domain.templates import Template
+
+DEFAULT_PRACTICE_NAME = "KAP Notes practice"
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What the user chose for one export. De-identified unless asked otherwise (safest)."""
+
+    deidentified: bool = True
+    include_private: bool = False
+    include_audit: bool = False
+    # Never stored, never logged, never in repr (so a traceback cannot print it).
+    password: str | None = field(default=None, repr=False)
+    practice_name: str = DEFAULT_PRACTICE_NAME
+    app_version: str = ""
+    export_date: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass(frozen=True)
+class DosingSnapshot:
+    """The monitoring record of one dosing session."""
+
+    details: DosingDetails
+    devices: tuple[DeviceTime, ...] = ()
+    readings: tuple[StoredReading, ...] = ()  # time order, findings under current thresholds
+    observations: tuple[StoredObservation, ...] = ()
+    adverse_effects: tuple[StoredAdverseEffect, ...] = ()
+    acknowledgements: tuple[ScreeningAck, ...] = ()
+    mg_per_kg: float | None = None
+
+    @property
+    def first_device_at(self) -> dt.datetime | None:
+        return self.devices[0].given_at if self.devices else None
+
+
+@dataclass(frozen=True)
+class SessionSnapshot:
+    """One session note as it will print: template, values, addenda, monitoring."""
+
+    session: Session
+    template: Template
+    values: dict[str, object]
+    number: int = 0  # n-th session of its kind in the course (1-based), 0 when unknown
+    addenda: tuple[Addendum, ...] = ()
+    intention_labels: dict[int, str] = field(default_factory=dict)
+    linked_dose: str = ""  # e.g. "Dosing 2, 2026-11-12" for an integration session
+    dosing: DosingSnapshot | None = None
+    measures: tuple[Measure, ...] = ()  # rating scales entered for this session
+    scale_names: dict[str, str] = field(default_factory=dict)
+    risk_flags: tuple[RiskFlag, ...] = ()
+
+    @property
+    def kind(self) -> SessionKind:
+        return self.session.kind
+
+
+@dataclass(frozen=True)
+class SlotRow:
+    """A planned slot of the course with its status on the export date."""
+
+    seq: int
+    kind: SessionKind
+    planned_date: dt.date
+    label: str
+    status: str  # a schedule_status.SlotStatus value
+    held_on: dt.date | None = None
+    skipped: bool = False
+    moved: bool = False
+    change_reason: str = ""
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One audit entry concerning the course (no names or note text by the log's rule)."""
+
+    at_utc: str
+    event: str
+    record_type: str
+    record_id: str
+    clinician: str
+    outcome: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class CourseSnapshot:
+    """A client's course with everything the course summary shows."""
+
+    client: Client
+    course: Course
+    slots: tuple[SlotRow, ...] = ()
+    adherence: Adherence | None = None
+    screen: StoredScreen | None = None
+    screening_warnings: tuple[ScreeningWarning, ...] = ()
+    risk_flags: tuple[RiskFlag, ...] = ()
+    concomitant: dict[str, tuple[str, ...]] = field(default_factory=dict)  # medicine → classes
+    intentions: tuple[Intention, ...] = ()
+    progress: ProgressMatrix | None = None
+    themes: CourseThemes | None = None
+    outcomes: CourseOutcomes | None = None
+    alerts: dict[int, tuple[str, ...]] = field(default_factory=dict)  # session id → alerts
+    sessions: tuple[SessionSnapshot, ...] = ()
+    audit: tuple[AuditRow, ...] | None = None  # None: not asked for

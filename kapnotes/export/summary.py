@@ -1,0 +1,98 @@
+"""Snapshots → Reports: the three PDF summaries a supervisor reads (ARCHITECTURE.md, PDF).
+
+- `session_report`: one session note.
+- `course_report`: a client's course (summary sections, then every note in order).
+- `packet_report`: several clients' course summaries with a contents page.
+
+Pure functions of the snapshots and options: nothing here reads storage or draws. Who the
+client is (name or code) and what free text may say is decided in `summary_common`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kapnotes.domain.models import Client, Course
+from kapnotes.export.report import Block, Heading, Paragraph, Report, SignatureLine, concat
+from kapnotes.export.snapshot import CourseSnapshot, ExportOptions, SessionSnapshot
+from kapnotes.export.summary_common import (
+    CONTACT_MARK,
+    DATE_MARK,
+    NAME_MARK,
+    Redactor,
+    context_for,
+    fmt_date,
+)
+from kapnotes.export.summary_course import course_blocks, course_label, protocol_label
+from kapnotes.export.summary_session import session_blocks, session_title
+
+PRIVATE_LEFT_OUT = "Private process notes are not included in this export."
+PRIVATE_INCLUDED = ("Private process notes are included in this export (marked “private”): "
+                    "share it only with the supervisor they were written for.")
+REDACTION_NOTICE = (f"The client's own name, date of birth and contact details found in free "
+                    f"text are replaced by {NAME_MARK}, {DATE_MARK} or {CONTACT_MARK}; free "
+                    "text may still identify the client in other ways.")
+SUPERVISOR_SIGNATURE = "Supervisor signature and date"
+
+
+def notices(options: ExportOptions) -> tuple[str, ...]:
+    """What the PDF says at its top about what is in it and what is not."""
+    out = [PRIVATE_INCLUDED if options.include_private else PRIVATE_LEFT_OUT]
+    if options.deidentified:
+        out.append(REDACTION_NOTICE)
+    return tuple(out)
+
+
+def _report(title: str, subtitle: str, options: ExportOptions, sections: Sequence[Block],
+            *, contents: bool = False) -> Report:
+    return Report(
+        title=title, subtitle=subtitle, practice_name=options.practice_name,
+        app_version=options.app_version, export_date=options.export_date,
+        deidentified=options.deidentified, notices=notices(options),
+        sections=tuple(sections), contents=contents,
+    )
+
+
+def session_report(snap: SessionSnapshot, *, client: Client, course: Course,
+                   options: ExportOptions) -> Report:
+    """One session note, with a line for the supervisor to sign."""
+    ctx = context_for(client, options)
+    label = course.title or f"{protocol_label(course.protocol)} from {fmt_date(course.start_date)}"
+    blocks = session_blocks(snap, ctx, level=1, course_label=label)
+    blocks.append(SignatureLine(SUPERVISOR_SIGNATURE))
+    state = "signed" if snap.session.signed else "DRAFT, not signed"
+    return _report(f"Session note — {ctx.who}", f"{session_title(snap)} · {state}", options,
+                   blocks)
+
+
+def course_report(snap: CourseSnapshot, options: ExportOptions) -> Report:
+    """A client's course: summary sections first, then every session note in date order."""
+    ctx = context_for(snap.client, options)
+    subtitle = f"{course_label(snap)} · {snap.course.status.label}"
+    blocks = course_blocks(snap, ctx, level=1)
+    blocks.append(SignatureLine(SUPERVISOR_SIGNATURE))
+    return _report(f"Course summary — {ctx.who}", subtitle, options, blocks)
+
+
+def packet_report(snaps: Sequence[CourseSnapshot], options: ExportOptions, *,
+                  clinician: str = "") -> Report:
+    """Several clients' course summaries in one PDF; the contents page lists the clients."""
+    parts: list[list[Block]] = []
+    for snap in snaps:
+        ctx = context_for(snap.client, options)
+        head: list[Block] = [
+            Heading(f"{ctx.who} — {protocol_label(snap.course.protocol)}", 1),
+            Paragraph(f"{course_label(snap)} · {snap.course.status.label}", "muted"),
+        ]
+        parts.append(head + course_blocks(snap, ctx, level=2)
+                     + [SignatureLine(SUPERVISOR_SIGNATURE)])
+    count = f"{len(snaps)} client" + ("" if len(snaps) == 1 else "s")
+    subtitle = count + (f" · clinician {clinician}" if clinician else "")
+    return _report(f"Supervision packet — {fmt_date(options.export_date)}", subtitle, options,
+                   concat(parts) if parts else (Paragraph("No clients chosen.", "muted"),),
+                   contents=True)
+
+
+def redactor_for(clients: Sequence[Client], options: ExportOptions) -> Redactor:
+    """For callers that must clean other text the same way (e.g. a typed file name)."""
+    return Redactor(clients, enabled=options.deidentified)

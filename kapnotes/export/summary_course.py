@@ -1,0 +1,374 @@
+"""A client's course as report blocks: client, protocol and adherence, screening and risk,
+intentions, themes, outcomes, vitals and adverse events, audit entries, then every note."""
+
+from __future__ import annotations
+
+from kapnotes.domain.course_items import OutcomeSeries
+from kapnotes.domain.models import SessionKind
+from kapnotes.domain.schedule import Protocol
+from kapnotes.domain.screening import Answer, WarningKind
+from kapnotes.domain.vitals import Severity
+from kapnotes.export.report import (
+    Banner,
+    Block,
+    Heading,
+    KeyValues,
+    LineChart,
+    Marker,
+    PageBreak,
+    Paragraph,
+    ReferenceLine,
+    Series,
+    Table,
+)
+from kapnotes.export.snapshot import CourseSnapshot
+from kapnotes.export.summary_common import (
+    NOT_RECORDED,
+    Context,
+    age_on,
+    fmt_date,
+    number,
+)
+from kapnotes.export.summary_session import session_blocks
+
+CHUNK = 6  # grid columns per table: more would not fit across a portrait A4 page
+LATE = {"missed", "overdue"}
+
+
+def protocol_label(protocol: str) -> str:
+    try:
+        return Protocol(protocol).label
+    except ValueError:
+        return protocol
+
+
+def course_label(snap: CourseSnapshot) -> str:
+    c = snap.course
+    return c.title or f"{protocol_label(c.protocol)} from {fmt_date(c.start_date)}"
+
+
+def course_blocks(snap: CourseSnapshot, ctx: Context, *, level: int = 1) -> list[Block]:
+    """The whole course summary; `level` is the level of its section headings."""
+    out: list[Block] = []
+    for part in (client_blocks, schedule_blocks, screening_blocks, intention_blocks,
+                 theme_blocks, outcome_blocks, vitals_blocks, audit_blocks):
+        out += part(snap, ctx, level)
+    out += notes_blocks(snap, ctx, level)
+    return out
+
+
+def client_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
+    c, today = snap.client, ctx.options.export_date
+    age = age_on(c.date_of_birth, today)
+    rows = [("Client code", c.code)]
+    if ctx.deidentified:
+        rows.append(("Age", NOT_RECORDED if age is None else f"{age} years"))
+    else:
+        rows.append(("Name", c.full_name))
+        if c.preferred_name:
+            rows.append(("Preferred name", c.preferred_name))
+        dob = fmt_date(c.date_of_birth)
+        rows.append(("Date of birth", dob if age is None else f"{dob} (age {age})"))
+        for label, value in (("Phone", c.phone), ("Email", c.email), ("Address", c.address)):
+            if value:
+                rows.append((label, value))
+        if c.support_person:
+            support = c.support_person + (f" ({c.support_relationship})"
+                                          if c.support_relationship else "")
+            rows.append(("Support person", support + (f", {c.support_phone}"
+                                                      if c.support_phone else "")))
+    rows += [
+        ("Referring clinician", c.referring_clinician or NOT_RECORDED),
+        ("Prescriber", c.prescriber or NOT_RECORDED),
+        ("Diagnosis", c.diagnosis or NOT_RECORDED),
+        ("Antidepressant trials", NOT_RECORDED if c.antidepressant_trials is None
+         else str(c.antidepressant_trials)),
+    ]
+    medicines = []
+    for m in c.medicines:
+        classes = snap.concomitant.get(m)
+        medicines.append(m + (f" — record: {', '.join(classes)}" if classes else ""))
+    rows.append(("Current medicines", "\n".join(medicines) or "None recorded"))
+    out: list[Block] = [Heading("Client", level), KeyValues(rows)]
+    if ctx.deidentified:
+        out.append(Paragraph("Name, date of birth, contact and support-person details are "
+                             "left out of this de-identified export.", "muted"))
+    if c.background.strip():
+        out += [Paragraph("Background", "muted"), ctx.free(c.background)]
+    return out
+
+
+def schedule_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
+    c = snap.course
+    status = c.status.label + (f" — {ctx.text(c.status_reason)}" if c.status_reason else "")
+    out: list[Block] = [Heading("Protocol and schedule", level), KeyValues([
+        ("Protocol", protocol_label(c.protocol)),
+        ("Course", course_label(snap)),
+        ("Start date", fmt_date(c.start_date)),
+        ("Status", status),
+        ("Prescriber", c.prescriber or NOT_RECORDED),
+    ], possibly_identifying=bool(c.status_reason))]
+    a = snap.adherence
+    if a is not None:
+        out.append(Paragraph(
+            f"On {fmt_date(ctx.options.export_date)}: {a.done} of {a.planned_to_date} planned "
+            f"sessions to date held; {a.missed} missed, {a.overdue} overdue, {a.skipped} "
+            f"skipped, {a.moved} moved, {a.upcoming} still to come."))
+    rows, late = [], set()
+    for kind in SessionKind:
+        slots = [s for s in snap.slots if s.kind is kind]
+        if not slots:
+            continue
+        count = {st: sum(1 for s in slots if s.status == st)
+                 for st in ("done", "missed", "overdue", "skipped")}
+        planned = sum(1 for s in slots if not s.skipped
+                      and s.planned_date <= ctx.options.export_date)
+        if count["missed"] or count["overdue"]:
+            late.add(len(rows))
+        rows.append((kind.label, str(planned), str(count["done"]), str(count["missed"]),
+                     str(count["overdue"]), str(count["skipped"]),
+                     str(sum(1 for s in slots if s.status in ("upcoming", "moved")))))
+    out.append(Table(("Kind", "Planned to date", "Done", "Missed", "Overdue", "Skipped",
+                      "Upcoming"), rows, highlight_rows=late))
+    slot_rows, late_rows = [], set()
+    for i, s in enumerate(snap.slots):
+        note = s.change_reason and ctx.text(s.change_reason)
+        if s.moved and not s.skipped:
+            note = "Moved" + (f": {note}" if note else "")
+        elif s.skipped:
+            note = "Skipped" + (f": {note}" if note else "")
+        slot_rows.append((str(s.seq + 1), fmt_date(s.planned_date), s.kind.label,
+                          s.label[:1].upper() + s.label[1:],
+                          s.status.capitalize(), fmt_date(s.held_on) if s.held_on else "—",
+                          note or "—"))
+        if s.status in LATE:
+            late_rows.add(i)
+    if slot_rows:
+        out.append(Paragraph("Planned sessions (missed and overdue tinted):", "muted"))
+        out.append(Table(("#", "Planned", "Kind", "Phase", "Status", "Held", "Note"),
+                         slot_rows, widths=(0.5, 1.4, 1.3, 2.6, 1.2, 1.4, 1.8),
+                         highlight_rows=late_rows,
+                         possibly_identifying=any(s.change_reason for s in snap.slots)))
+    return out
+
+
+def screening_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
+    out: list[Block] = [Heading("Screening and risk", level)]
+    stored = snap.screen
+    if stored is None:
+        out.append(Paragraph("No contraindication screen recorded.", "warning"))
+    else:
+        scr = stored.screen
+        yes = [a.item.label for a in scr.answers if a.answer is Answer.YES]
+        out.append(KeyValues([
+            ("Latest screen", f"{fmt_date(scr.screened_on)} by {stored.screened_by}"),
+            ("Answered yes", ", ".join(yes) or "None"),
+            ("Medicines listed at screening", ", ".join(scr.medicines) or "None"),
+        ]))
+    warnings = [w for w in snap.screening_warnings if w.kind is not WarningKind.NO_SCREEN]
+    if warnings:
+        rows = [(w.kind.value.replace("_", " ").capitalize(), ctx.text(w.message))
+                for w in warnings]
+        serious = {i for i, w in enumerate(warnings) if w.kind is WarningKind.CONTRAINDICATION}
+        out.append(Table(("Screening warning", "Detail"), rows, widths=(1.2, 4),
+                         highlight_rows=serious, possibly_identifying=True))
+    if snap.risk_flags:
+        for f in snap.risk_flags:
+            out.append(Banner(f"{f.scale_name} on {fmt_date(f.taken_on)}: {f.label}", "alert"))
+    else:
+        out.append(Paragraph("No current risk flags from rating scales.", "muted"))
+    return out
+
+
+def intention_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
+    out: list[Block] = [Heading("Intentions across sessions", level)]
+    m = snap.progress
+    if m is None or not m.rows:
+        return [*out, Paragraph("No intentions recorded for this course.", "muted")]
+    numbers = {row.intention.id: f"I{n}" for n, row in enumerate(m.rows, 1)}
+    out.append(Table(
+        ("#", "Intention", "Set", "Status", "Latest progress"),
+        [(numbers[r.intention.id], ("    ↳ " * min(r.depth, 1)) + ctx.text(r.intention.text),
+          fmt_date(r.intention.set_on), r.intention.status.label,
+          _latest(m.progress_series(r.intention.id)))
+         for r in m.rows],
+        widths=(0.6, 5, 1.5, 1.2, 1.4), possibly_identifying=True))
+    columns = [c for c in m.columns if any(m.cell(r.intention.id, c.session_id)
+                                           for r in m.rows)]
+    if not columns:
+        return [*out, Paragraph("No intention has been reviewed in a session yet.", "muted")]
+    out.append(Paragraph("Progress (0–10) and notes by session:", "muted"))
+    ids = [r.intention.id for r in m.rows]
+    for start in range(0, len(ids), CHUNK):
+        part = ids[start:start + CHUNK]
+        rows = []
+        for c in columns:
+            cells = []
+            for iid in part:
+                review = m.cell(iid, c.session_id)
+                if review is None:
+                    cells.append("")
+                    continue
+                text = "not rated" if review.progress is None else f"{review.progress}/10"
+                cells.append(text + (f": {ctx.text(review.note)}" if review.note.strip()
+                                     else ""))
+            rows.append((fmt_date(c.on), c.kind.capitalize(), *cells))
+        out.append(Table(("Session", "Kind", *(numbers[i] for i in part)), rows,
+                         widths=(1.4, 1.3, *([3] * len(part))), possibly_identifying=True))
+    return out
+
+
+def _latest(series: list) -> str:
+    return f"{series[-1][1]}/10 on {fmt_date(series[-1][0])}" if series else "Not reviewed"
+
+
+def theme_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
+    out: list[Block] = [Heading("Themes", level)]
+    t = snap.themes
+    if t is None or not t.rows:
+        return [*out, Paragraph("No themes recorded for this course.", "muted")]
+    out.append(Table(
+        ("Theme", "First seen", "Sessions", "Mentions", "Latest evidence"),
+        [(ctx.text(r.name), fmt_date(r.first_seen), str(r.sessions), str(r.mentions),
+          ctx.text(r.latest_evidence) or "—") for r in t.rows],
+        widths=(2, 1.4, 1.1, 1.2, 4.1), possibly_identifying=True))
+    ids = [r.theme_id for r in t.rows]
+    names = {r.theme_id: ctx.text(r.name) for r in t.rows}
+    columns = [c for c in t.columns if any((i, c.session_id) in t.cells for i in ids)]
+    out.append(Paragraph("Session × theme (● mentioned, with the count when more than once):",
+                         "muted"))
+    for start in range(0, len(ids), CHUNK):
+        part = ids[start:start + CHUNK]
+        rows = []
+        for c in columns:
+            marks = []
+            for i in part:
+                n = len(t.cells.get((i, c.session_id), ()))
+                marks.append("" if n == 0 else ("●" if n == 1 else f"● ×{n}"))
+            rows.append((fmt_date(c.on), c.kind.capitalize(), *marks))
+        out.append(Table(("Session", "Kind", *(names[i] for i in part)), rows,
+                         widths=(1.4, 1.3, *([1.5] * len(part)))))
+    return out
+
+
+def outcome_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
+    out: list[Block] = [Heading("Outcomes", level)]
+    o = snap.outcomes
+    scored = [s for s in (o.series if o else ()) if s.outcome is not None and s.points]
+    if o is None or not scored:
+        return [*out, Paragraph("No rating-scale totals recorded in this course.", "muted")]
+    doses = [Marker(f"D{n}", day) for n, day in enumerate(o.dosing_dates, 1)]
+    for s in scored:
+        out.append(outcome_chart(s, doses))
+    out.append(Table(("Scale", "Baseline", "Latest", "Change", "Response", "Remission",
+                      "Relapse"), [outcome_row(s) for s in scored],
+                     widths=(1, 1.5, 1.5, 1.3, 1.6, 1.6, 1.5)))
+    for s in scored:
+        for note in s.outcome.notes if s.outcome else ():
+            out.append(Paragraph(f"{s.scale.short_name}: {note}", "muted"))
+    out.append(Paragraph("Response: at least 50 % below baseline. Remission: below the "
+                         "scale's threshold. Relapse: a score that no longer meets response "
+                         "after one that did. D1, D2 …: dosing sessions.", "muted"))
+    return out
+
+
+def outcome_chart(s: OutcomeSeries, doses: list[Marker]) -> LineChart:
+    refs = []
+    if s.response_line is not None:
+        refs.append(ReferenceLine(f"Response ≤ {number(s.response_line)}", s.response_line))
+    if s.remission_line is not None and s.scale.remission is not None:
+        refs.append(ReferenceLine(f"Remission {s.scale.remission}", s.remission_line))
+    return LineChart(
+        title=f"{s.scale.short_name} over the course", x_label="Date", y_label="Total",
+        series=(Series(s.scale.short_name, tuple((p.on, float(p.total)) for p in s.points)),),
+        reference_lines=tuple(refs), markers=tuple(doses),
+        y_min=float(s.scale.total_min), y_max=float(s.scale.total_max))
+
+
+def outcome_row(s: OutcomeSeries) -> tuple[str, ...]:
+    o = s.outcome
+    assert o is not None
+    base = f"{number(o.baseline.total)} ({fmt_date(o.baseline.on)})" if o.baseline else "None"
+    latest = o.latest
+    last = f"{number(latest.total)} ({fmt_date(latest.on)})" if latest else "No follow-up"
+    change = NOT_RECORDED
+    if o.change is not None:
+        change = f"{o.change:+g}".replace("-", "−")
+        if o.percent_change is not None:
+            change += f" ({o.percent_change:+.0f} %)".replace("-", "−")
+
+    def judged(flag: bool | None, first: object) -> str:
+        if flag is None:
+            return "Not known"
+        return f"Yes, from {fmt_date(first)}" if flag else "No"  # type: ignore[arg-type]
+
+    relapse = ("Not known" if o.relapsed is None else
+               ", ".join(fmt_date(d) for d in o.relapse_dates) if o.relapsed else "No")
+    return (s.scale.short_name, base, last, change, judged(o.responded, o.first_response_date),
+            judged(o.remitted, o.first_remission_date), relapse)
+
+
+def vitals_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
+    out: list[Block] = [Heading("Vitals and adverse events", level)]
+    rows, flagged = [], set()
+    for sess in snap.sessions:
+        d = sess.dosing
+        if sess.kind is not SessionKind.DOSING or d is None:
+            continue
+        readings = [r.reading for r in d.readings]
+        bps = [r for r in readings if r.has_blood_pressure]
+        top = max(bps, key=lambda r: (r.systolic or 0, r.diastolic or 0), default=None)
+        spo2 = [r.spo2 for r in readings if r.spo2 is not None]
+        hr = [r.heart_rate for r in readings if r.heart_rate is not None]
+        alert = any(f.severity is Severity.ALERT for r in d.readings for f in r.findings)
+        if alert or sess.session.id in snap.alerts:
+            flagged.add(len(rows))
+        rows.append((f"D{sess.number}" if sess.number else "—",
+                     fmt_date(sess.session.starts_at.date()),
+                     number(d.details.dose_mg, "mg"),
+                     f"{top.systolic}/{top.diastolic}" if top else NOT_RECORDED,
+                     f"{min(spo2)} %" if spo2 else NOT_RECORDED,
+                     str(max(hr)) if hr else NOT_RECORDED, str(len(readings))))
+    out.append(Table(("Dose", "Date", "Dose (mg)", "Highest BP", "Lowest SpO2", "Highest HR",
+                      "Readings"), rows, highlight_rows=flagged))
+    alert_rows = []
+    for sess in snap.sessions:
+        for message in snap.alerts.get(int(sess.session.id or 0), ()):
+            label = f"Dose {sess.number}" if sess.number else "Dosing"
+            alert_rows.append((fmt_date(sess.session.starts_at.date()), label,
+                               ctx.text(message)))
+    if alert_rows:
+        out.append(Paragraph("Every alert, respiratory depression and adverse effect:", "muted"))
+        out.append(Table(("Date", "Session", "Alert or adverse effect"), alert_rows,
+                         widths=(1.4, 1.2, 6), highlight_rows=set(range(len(alert_rows)))))
+    else:
+        out.append(Paragraph("No vitals alerts, respiratory depression or adverse effects "
+                             "recorded in this course.", "muted"))
+    return out
+
+
+def audit_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
+    if snap.audit is None:
+        return []
+    rows = [(a.at_utc[:16].replace("T", " "), a.event, f"{a.record_type} {a.record_id}".strip(),
+             a.clinician or "—", a.outcome, a.detail or "—") for a in snap.audit]
+    return [Heading("Audit log for this course", level),
+            Paragraph("Times in UTC. Entries concern this client, this course and its "
+                      "sessions; they never hold note text.", "muted"),
+            Table(("When (UTC)", "Event", "Record", "Clinician", "Outcome", "Detail"), rows,
+                  widths=(1.9, 2.6, 1.3, 1.5, 1.1, 1.8))]
+
+
+def notes_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
+    out: list[Block] = [PageBreak(), Heading("Session notes", level)]
+    if not snap.sessions:
+        return [*out, Paragraph("No sessions recorded yet.", "muted")]
+    signed = sum(1 for s in snap.sessions if s.session.signed)
+    out.append(Paragraph(f"{len(snap.sessions)} sessions in date order; {signed} signed, "
+                         f"{len(snap.sessions) - signed} draft.", "muted"))
+    label = course_label(snap)
+    for i, sess in enumerate(snap.sessions):
+        if i:
+            out.append(PageBreak())
+        out += session_blocks(sess, ctx, level=min(level + 1, 3), course_label=label)
+    return out

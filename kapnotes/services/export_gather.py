@@ -1,0 +1,140 @@
+"""Copy what a PDF summary shows out of the vault into `kapnotes.export.snapshot` values.
+
+Runs on the thread that owns the vault connection (the GUI thread in the app); it only reads,
+and is fast even for a long course, so the slow part (rendering) can run elsewhere on copies.
+"""
+
+from __future__ import annotations
+
+from kapnotes.domain.models import Course, CourseStatus, Session, SessionKind
+from kapnotes.export.snapshot import (
+    AuditRow,
+    CourseSnapshot,
+    DosingSnapshot,
+    SessionSnapshot,
+    SlotRow,
+)
+from kapnotes.services.clients import ClientService
+from kapnotes.services.container import Services
+from kapnotes.storage import audit
+
+
+def session_numbers(sessions: list[Session]) -> dict[int, int]:
+    """Session id → its place among the course's sessions of the same kind (1-based)."""
+    seen: dict[SessionKind, int] = {}
+    out: dict[int, int] = {}
+    for s in sessions:
+        seen[s.kind] = seen.get(s.kind, 0) + 1
+        out[int(s.id or 0)] = seen[s.kind]
+    return out
+
+
+def session_snapshot(services: Services, session_id: int) -> SessionSnapshot:
+    """One note with everything it prints (numbered within its course)."""
+    session = services.notes.session(session_id)
+    return _sessions(services, session.course_id, only=session_id)[0]
+
+
+def _sessions(services: Services, course_id: int, *, only: int | None = None,
+              client_id: int | None = None) -> list[SessionSnapshot]:
+    course_sessions = services.notes.sessions_for_course(course_id)
+    numbers = session_numbers(course_sessions)
+    by_id = {int(s.id or 0): s for s in course_sessions}
+    labels = services.intentions.labels(course_id)
+    if client_id is None:
+        client_id = services.notes.client_id_of(int(course_sessions[0].id or 0)) \
+            if course_sessions else None
+    measures = services.measures.for_client(client_id) if client_id is not None else []
+    risks = services.measures.risk_sessions(course_id)
+    names = {s.id: s.short_name for s in services.measures.scales}
+    out = []
+    for s in course_sessions:
+        sid = int(s.id or 0)
+        if only is not None and sid != only:
+            continue
+        note = services.notes.note(sid)
+        linked = ""
+        if s.linked_dosing_id is not None and s.linked_dosing_id in by_id:
+            dose = by_id[s.linked_dosing_id]
+            linked = (f"Dosing session {numbers[s.linked_dosing_id]}, "
+                      f"{dose.starts_at:%Y-%m-%d %H:%M}")
+        out.append(SessionSnapshot(
+            session=note.session, template=services.notes.template_for(note.session),
+            values=dict(note.values), number=numbers[sid], addenda=note.addenda,
+            intention_labels=labels, linked_dose=linked,
+            dosing=_dosing(services, sid) if s.kind is SessionKind.DOSING else None,
+            measures=tuple(m for m in measures if m.session_id == sid),
+            scale_names=names, risk_flags=tuple(risks.get(sid, ())),
+        ))
+    return out
+
+
+def _dosing(services: Services, session_id: int) -> DosingSnapshot:
+    m = services.monitoring
+    return DosingSnapshot(
+        details=m.details(session_id), devices=tuple(m.devices(session_id)),
+        readings=tuple(m.readings(session_id)), observations=tuple(m.observations(session_id)),
+        adverse_effects=tuple(m.adverse_effects(session_id)),
+        acknowledgements=tuple(m.screening.acknowledgements(session_id)),
+        mg_per_kg=m.mg_per_kg(session_id),
+    )
+
+
+def current_course(services: Services, client_id: int) -> Course | None:
+    """The course a summary is about by default: the newest active one, else the newest."""
+    courses = sorted(services.courses.for_client(client_id),
+                     key=lambda c: (c.start_date, c.id or 0))
+    active = [c for c in courses if c.status is CourseStatus.ACTIVE]
+    return (active or courses or [None])[-1]
+
+
+def course_snapshot(services: Services, course_id: int, *,
+                    include_audit: bool = False) -> CourseSnapshot:
+    course = services.courses.get(course_id)
+    client = services.clients.get(course.client_id)
+    timeline = services.courses.timeline(course_id, today=services.clock().date())
+    slots = tuple(
+        SlotRow(seq=e.slot.seq, kind=e.slot.kind, planned_date=e.state.effective_date,
+                label=e.slot.label, status=e.state.status.value,
+                held_on=e.state.held.held_on if e.state.held else None,
+                skipped=e.slot.skipped, moved=e.slot.moved, change_reason=e.slot.change_reason)
+        for e in timeline.entries
+    )
+    screening = services.monitoring.screening
+    sessions = _sessions(services, course_id, client_id=client.id)
+    concomitant = {med: tuple(c.label for c in classes)
+                   for med, classes in ClientService.concomitant_flags(client).items()}
+    return CourseSnapshot(
+        client=client, course=course, slots=slots, adherence=timeline.adherence,
+        screen=screening.latest(int(client.id or 0)),
+        screening_warnings=screening.warnings_for_client(int(client.id or 0)),
+        risk_flags=tuple(services.measures.risk_flags(int(client.id or 0))),
+        concomitant=concomitant,
+        intentions=tuple(services.intentions.for_course(course_id)),
+        progress=services.intentions.progress_matrix(course_id),
+        themes=services.themes.course_themes(course_id),
+        outcomes=services.measures.course_outcomes(course_id),
+        alerts={k: tuple(v) for k, v in services.monitoring.alerts_for_course(course_id).items()},
+        sessions=tuple(sessions),
+        audit=_audit(services, client.id, course_id, sessions) if include_audit else None,
+    )
+
+
+def _audit(services: Services, client_id: int | None, course_id: int,
+           sessions: list[SessionSnapshot]) -> tuple[AuditRow, ...]:
+    """Entries about the client record, the course and its sessions, oldest first."""
+    vault = services.vault
+    wanted = (
+        ("client", (str(client_id),)),
+        ("course", (str(course_id),)),
+        ("session", tuple(str(s.session.id) for s in sessions)),
+    )
+    found = {}
+    for record_type, ids in wanted:
+        if ids:
+            for e in audit.entries(vault, record_type=record_type, record_ids=ids):
+                found[e.id] = e
+    return tuple(AuditRow(at_utc=e.at_utc, event=e.event, record_type=e.record_type,
+                          record_id=e.record_id, clinician=e.clinician, outcome=e.outcome,
+                          detail=e.detail)
+                 for _, e in sorted(found.items()))
