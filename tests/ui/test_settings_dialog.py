@@ -1,0 +1,114 @@
+"""Settings dialog: practice-fixed values read-only and marked, user values saved, bad input
+refused with the field named and nothing saved."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from kapnotes import policy
+from kapnotes.policy import Source
+from kapnotes.services.settings_service import SettingsService
+from kapnotes.storage.backups import RetentionPolicy
+from kapnotes.ui.dialogs.settings_dialog import CLINICIAN_KEY, FIXED_NOTE, SettingsDialog
+
+
+@pytest.fixture
+def policy_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "policy.json"
+    monkeypatch.setenv(policy.POLICY_ENV, str(path))
+    return path
+
+
+def write_policy(path: Path, settings: dict[str, object]) -> None:
+    path.write_text(json.dumps({"version": 1, "settings": settings}), encoding="utf-8")
+
+
+@pytest.fixture
+def dialog_for(qtbot, open_vault, settings: QSettings, policy_file: Path):
+    def make() -> SettingsDialog:
+        dlg = SettingsDialog(SettingsService(open_vault), settings)
+        qtbot.addWidget(dlg)
+        return dlg
+
+    return make
+
+
+def test_practice_fixed_values_are_read_only_with_the_note(dialog_for, policy_file: Path,
+                                                          open_vault) -> None:
+    write_policy(policy_file, {
+        "idle_lock_minutes": {"value": 3, "fixed": True},
+        "practice_name": {"value": "Harbour Lane Therapy", "fixed": True},
+        "screen_max_age_days": {"value": 45},
+        "default_vault_folder": {"value": "/srv/kapnotes", "fixed": True},
+    })
+    dlg = dialog_for()
+    assert dlg.idle_spin.value() == 3 and dlg.idle_spin.isReadOnly()
+    assert dlg.practice_name_edit.text() == "Harbour Lane Therapy"
+    assert dlg.practice_name_edit.isReadOnly()
+    assert [n.text() for n in dlg.notes["idle_lock_minutes"]] == [FIXED_NOTE]
+    assert "Set by your practice" in dlg.notes["practice_name"][0].text()
+    assert dlg.screen_age_spin.value() == 45 and not dlg.screen_age_spin.isReadOnly()
+    assert dlg.notes["screen_max_age_days"][0].text() == "Practice default"
+    assert dlg.notes["backup_retention"][0].text() == ""
+    assert str(policy_file) in dlg.policy_label.text()
+    assert "/srv/kapnotes (set by your practice)" in dlg.policy_label.text()
+    # Even if a read-only field were changed, it is not sent to be saved.
+    dlg.idle_spin.setValue(30)
+    assert "idle_lock_minutes" not in dlg.changes()
+    assert dlg.save()
+    assert SettingsService(open_vault).idle_lock_minutes() == 3
+
+
+def test_user_values_are_saved(qtbot, dialog_for, open_vault, settings: QSettings) -> None:
+    dlg = dialog_for()
+    dlg.practice_name_edit.setText("Seaview Clinic")
+    dlg.idle_spin.setValue(12)
+    dlg.threshold_spins["alert_spo2_below"].setValue(94)
+    dlg.screen_age_spin.setValue(60)
+    dlg.daily_spin.setValue(10)
+    qtbot.keyClicks(dlg.clinician_edit, "Dr. Imani Example")
+    with qtbot.waitSignal(dlg.saved, timeout=1000):
+        qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    service = SettingsService(open_vault)
+    assert service.practice_name() == "Seaview Clinic"
+    assert service.idle_lock_minutes() == 12
+    assert service.vitals_thresholds().alert_spo2_below == 94
+    assert service.vitals_thresholds().alert_systolic_above == 180
+    assert service.screen_max_age_days() == 60
+    assert service.backup_retention() == RetentionPolicy(daily=10, weekly=4)
+    assert service.effective("idle_lock_minutes").source is Source.USER
+    assert settings.value(CLINICIAN_KEY) == "Dr. Imani Example"
+
+
+def test_untouched_practice_default_keeps_following_the_policy(dialog_for, policy_file: Path,
+                                                               open_vault) -> None:
+    write_policy(policy_file, {"screen_max_age_days": {"value": 45}})
+    dlg = dialog_for()
+    dlg.practice_name_edit.setText("Seaview Clinic")
+    assert dlg.save()
+    service = SettingsService(open_vault)
+    assert service.effective("screen_max_age_days").source is Source.PRACTICE_DEFAULT
+
+
+@pytest.mark.parametrize(("edit", "named"), [
+    (lambda d: d.logo_edit.setText("/nowhere/logo.png"), "Practice logo"),
+    (lambda d: d.threshold_spins["delay_systolic_above"].setValue(200),
+     "Pre-dose caution: systolic above"),
+    (lambda d: (d.daily_spin.setValue(0), d.weekly_spin.setValue(0)), "Backup retention"),
+])
+def test_invalid_input_is_refused_naming_the_field(dialog_for, open_vault, settings: QSettings,
+                                                   edit, named: str) -> None:
+    dlg = dialog_for()
+    dlg.practice_name_edit.setText("Seaview Clinic")
+    dlg.clinician_edit.setText("Dr. Imani Example")
+    edit(dlg)
+    assert not dlg.save()
+    assert not dlg.error_label.isHidden()
+    assert named in dlg.error_label.text()
+    service = SettingsService(open_vault)
+    assert service.practice_name() == ""  # nothing saved, not even the valid changes
+    assert settings.value(CLINICIAN_KEY) is None
