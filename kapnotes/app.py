@@ -24,6 +24,7 @@ from kapnotes.domain.errors import (
     WrongPassphraseError,
 )
 from kapnotes.paths import APP_AUTHOR, APP_NAME, default_vault_path
+from kapnotes.policy import current_policy
 from kapnotes.services.container import build_services
 from kapnotes.services.lock_settings import idle_lock_minutes
 from kapnotes.services.settings_service import backup_retention
@@ -53,6 +54,7 @@ from kapnotes.ui.restore_flow import (
     restore_open_vault,
 )
 from kapnotes.ui.settings import ui_settings
+from kapnotes.ui.settings_menu import SettingsMenu
 from kapnotes.ui.window_lock import WindowLock
 from kapnotes.ui.workspace import Workspace
 
@@ -282,6 +284,15 @@ def finish_lock(lock: WindowLock) -> None:
             pass  # kept in the counter file for the next unlock
 
 
+def apply_settings(window: MainWindow, workspace: Workspace, lock: WindowLock) -> None:
+    """After Settings… was saved: the idle lock and the signing name take effect at once."""
+    if lock.idle is not None:
+        lock.idle.set_minutes(idle_lock_minutes(window.vault))
+    name = str(window.settings.value(CLINICIAN_KEY, "") or "")
+    workspace.signer_name = name
+    window.vault.actor.clinician = name
+
+
 def run_window(app: QApplication, vault: Vault, prompter: Prompter, *,
                quit_after_ms: int | None = None) -> int:
     window = MainWindow(vault, settings=ui_settings())
@@ -294,6 +305,9 @@ def run_window(app: QApplication, vault: Vault, prompter: Prompter, *,
 
     window.vault_replaced.connect(on_vault_replaced)
     window.restore_requested.connect(lambda: restore_from_menu(window, prompter))
+    SettingsMenu(window).saved.connect(lambda: apply_settings(window, workspace[0], lock))
+    for problem in current_policy().problems:  # the practice must hear of a broken policy
+        prompter.warn("Practice policy entry ignored", problem)
     note = auto_backup(vault)  # on open
     if note:
         window.show_status(note)

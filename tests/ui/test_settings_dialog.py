@@ -112,3 +112,32 @@ def test_invalid_input_is_refused_naming_the_field(dialog_for, open_vault, setti
     service = SettingsService(open_vault)
     assert service.practice_name() == ""  # nothing saved, not even the valid changes
     assert settings.value(CLINICIAN_KEY) is None
+
+
+def test_settings_menu_opens_the_dialog_and_changes_apply_at_once(qtbot, services,
+                                                                  settings: QSettings) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    from kapnotes.app import apply_settings, install_lock, start_workspace
+    from kapnotes.ui.main_window import MainWindow
+    from kapnotes.ui.settings_menu import SettingsMenu
+    from tests.ui.conftest import RecordingPrompter
+
+    window = MainWindow(services.vault, settings=settings)
+    qtbot.addWidget(window)
+    workspace = start_workspace(window, RecordingPrompter())
+    lock = install_lock(window, workspace.flush)
+    menu = SettingsMenu(window)
+    menu.saved.connect(lambda: apply_settings(window, workspace, lock))
+    assert menu.action in window.edit_menu.actions()
+    assert QKeySequence("Ctrl+,") in menu.action.shortcuts()
+    menu.action.trigger()
+    dlg = menu.dialog
+    assert dlg is not None and dlg.isVisible()
+    dlg.idle_spin.setValue(9)
+    dlg.clinician_edit.setText("Dr. Imani Example")
+    assert dlg.save()
+    assert lock.idle is not None and lock.idle.minutes == 9
+    assert workspace.signer_name == "Dr. Imani Example"
+    assert services.vault.actor.clinician == "Dr. Imani Example"
+    lock.idle.stop()

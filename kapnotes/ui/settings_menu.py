@@ -1,0 +1,48 @@
+"""Edit → Settings… (Ctrl+,): one action on the main window that opens the settings dialog
+over whatever vault the window has open now, so a restore that swaps the vault needs no
+rewiring."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+
+from kapnotes.services.settings_service import SettingsService
+from kapnotes.ui.dialogs.settings_dialog import SettingsDialog
+from kapnotes.ui.main_window import MainWindow
+
+# The platform's own key where it has one (Cmd+, on macOS); Ctrl+, elsewhere, where Qt's
+# StandardKey.Preferences is often empty.
+SETTINGS_SHORTCUT = "Ctrl+,"
+
+
+class SettingsMenu(QObject):
+    """The Settings… action of one window; `saved` after the dialog wrote its changes."""
+
+    saved = Signal()
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.dialog: SettingsDialog | None = None
+        self.action = QAction("Se&ttings…", window)
+        self.action.setObjectName("settings")
+        self.action.setStatusTip("Settings")
+        self.action.setMenuRole(QAction.MenuRole.PreferencesRole)  # macOS: the app menu
+        standard = QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
+        self.action.setShortcuts(standard if sys.platform == "darwin" and standard
+                                 else [QKeySequence(SETTINGS_SHORTCUT)])
+        window.edit_menu.addSeparator()
+        window.edit_menu.addAction(self.action)
+        self.action.triggered.connect(self.open)
+
+    def open(self) -> SettingsDialog:
+        w = self.window
+        dialog = SettingsDialog(SettingsService(w.vault), w.settings, parent=w)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self.saved)
+        dialog.open()
+        self.dialog = dialog
+        return dialog
