@@ -1,4 +1,5 @@
-"""The session page: breadcrumb, session details, the note form, signature and addenda.
+"""The session page: breadcrumb, session details, the note form, signature and addenda; a
+dosing session's monitoring record comes first, as a tab before the note.
 
 The main window creates one per opened session and must call `flush()` before switching
 session or client, locking and closing; everything typed is otherwise saved by autosave.
@@ -6,7 +7,10 @@ session or client, locking and closing; everything typed is otherwise saved by a
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -21,11 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.errors import KapNotesError
-from kapnotes.domain.models import Addendum, Session
+from kapnotes.domain.models import Addendum, Session, SessionKind
 from kapnotes.domain.schedule import Protocol
 from kapnotes.services.container import Services
 from kapnotes.ui.dialogs.sign_note import AddendumDialog, SignDialog
 from kapnotes.ui.widgets.autosave import NOT_SAVED, AutosaveController
+from kapnotes.ui.widgets.dosing_tabs import DosingTabs
 from kapnotes.ui.widgets.list_editors import IntentionRows, KnownThemes
 from kapnotes.ui.widgets.note_form import NoteForm
 from kapnotes.ui.widgets.session_details import SessionDetails
@@ -85,6 +90,16 @@ class SessionEditor(QWidget):
         self.session: Session = note.session
         self.template = self.notes.template_for(self.session)
         self.client_id = self.notes.client_id_of(session_id)
+        # The course's intentions and the vault's themes, unless the caller binds others.
+        if intention_rows is None and self.session.signed:
+            # A signed note shows what it reviewed, not intentions set after it was written.
+            intention_rows = functools.partial(_reviewed_rows, services, self.session.course_id,
+                                               note.values)
+        elif intention_rows is None:
+            intention_rows = functools.partial(services.intentions.intention_rows,
+                                               self.session.course_id, session_id)
+        if known_themes is None:
+            known_themes = services.themes.known_themes
         self.setStyleSheet(PAGE_STYLE)
         self.setAccessibleName(f"{self.session.kind.label} session note")
 
@@ -161,7 +176,14 @@ class SessionEditor(QWidget):
         outer.setSpacing(0)
         outer.addLayout(top)
         outer.addWidget(_rule(self))
-        outer.addWidget(self.scroll, 1)
+        self.dosing: DosingTabs | None = None
+        if self.session.kind is SessionKind.DOSING:
+            self.dosing = DosingTabs(services, session_id, self.scroll,
+                                     signer=self._default_signer(), signed=self.session.signed,
+                                     parent=self)
+            outer.addWidget(self.dosing, 1)
+        else:
+            outer.addWidget(self.scroll, 1)
 
         self.autosave = AutosaveController(self.notes, session_id, debounce_ms=debounce_ms,
                                            max_latency_ms=max_latency_ms, retry_ms=retry_ms,
@@ -184,6 +206,8 @@ class SessionEditor(QWidget):
         """Save everything typed (details and note) now; True when nothing is left unsaved."""
         details_ok = self.details.flush()
         note_ok = self.autosave.flush()
+        if self.dosing is not None:
+            self.dosing.flush()  # the monitoring record stores each change itself; text waits
         return details_ok and note_ok
 
     @property
@@ -191,6 +215,9 @@ class SessionEditor(QWidget):
         return self.autosave.state
 
     def focus_first_field(self) -> None:
+        if self.dosing is not None and self.dosing.tabs.currentIndex() == 0:
+            self.dosing.focus_first()
+            return
         target = self.form.first_focus_target()
         if target is not None:
             target.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -259,6 +286,8 @@ class SessionEditor(QWidget):
             dialog.accept()
         self.autosave.lock(LOCKED_MESSAGE)
         self.form.set_read_only(True)
+        if self.dosing is not None:
+            self.dosing.set_signed()
         self.details.show_session(self.session)
         self.setStyleSheet(PAGE_STYLE)  # re-polish for the read-only look
         self._show_signature()
@@ -310,6 +339,15 @@ class SessionEditor(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush()
         super().closeEvent(event)
+
+
+def _reviewed_rows(services: Services, course_id: int,
+                   values: Mapping[str, Any]) -> list[tuple[int, str]]:
+    """(id, words) of the intentions a note's review fields name, in the course's words."""
+    labels = services.intentions.labels(course_id)
+    ids = [int(row["intention_id"]) for value in values.values() if isinstance(value, list)
+           for row in value if isinstance(row, dict) and "intention_id" in row]
+    return [(i, labels[i]) for i in dict.fromkeys(ids) if i in labels]
 
 
 def _rule(parent: QWidget) -> QFrame:

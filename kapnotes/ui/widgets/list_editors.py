@@ -1,8 +1,8 @@
 """Editors for the list-valued field types: repeating lists, intentions revisited, themes.
 
 Intentions and themes come from the course; the form takes two optional provider callbacks
-(`intention_rows()` → [(intention_id, label)], `known_themes()` → [theme]) so the course
-screen can bind them later without these editors knowing anything about storage.
+(`intention_rows()` → [(intention_id, label)], `known_themes()` → [theme]), which the session
+editor binds to its own course, so these editors know nothing about storage.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QCompleter,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -26,9 +25,11 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.template_fields import TemplateField
 from kapnotes.ui.widgets.field_editors import FieldEditor, ScaleSpinBox
+from kapnotes.ui.widgets.theme_completer import attach_theme_completer
 
 IntentionRows = Callable[[], Sequence[tuple[int, str]]]
 KnownThemes = Callable[[], Sequence[str]]
+EMPTY_REVIEW = "The course's intentions appear here once they are recorded."
 
 
 class _RowsEditor(FieldEditor):
@@ -194,10 +195,8 @@ class ThemesEditor(_RowsEditor):
         theme.setAccessibleName(f"{self.field.label}: theme {number}")
         theme.setMinimumWidth(200)
         if self._known_themes is not None:
-            completer = QCompleter(list(self._known_themes()), theme)
-            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-            completer.setFilterMode(Qt.MatchFlag.MatchContains)
-            theme.setCompleter(completer)
+            # Re-read on focus, so a theme named a minute ago in another row is offered too.
+            attach_theme_completer(theme, self._known_themes)
         evidence = QLineEdit(str(data.get("evidence") or ""), self)
         evidence.setPlaceholderText("Evidence: what the client said or did")
         evidence.setAccessibleName(f"{self.field.label}: evidence for theme {number}")
@@ -232,8 +231,7 @@ class IntentionsReviewEditor(_RowsEditor):
         self._labels: dict[int, str] = {}
         super().__init__(field, parent)
         self.add_button.hide()  # the course decides which intentions there are
-        self.empty_label = QLabel("The course's intentions appear here once they are recorded.",
-                                  self)
+        self.empty_label = QLabel(EMPTY_REVIEW, self)
         self.empty_label.setObjectName("fieldHelp")
         self.empty_label.setWordWrap(True)
         self.layout().addWidget(self.empty_label)
@@ -286,6 +284,9 @@ class IntentionsReviewEditor(_RowsEditor):
 
     def _apply_read_only(self, read_only: bool) -> None:
         super()._apply_read_only(read_only)
+        if hasattr(self, "empty_label"):  # a signed note is not waiting for intentions
+            self.empty_label.setText("No intention was revisited in this note." if read_only
+                                     else EMPTY_REVIEW)
         self.add_button.hide()
         for remover in self._removers:
             remover.hide()
