@@ -1,4 +1,6 @@
-"""The client page: header, courses, the course timeline, sessions, and room for more sections.
+"""The client page: header (risk, screening), courses, and the course tabs: Schedule (timeline
+and sessions, marked where monitoring alerts or risk flags were raised), Intentions, Themes,
+Outcomes and Vitals.
 
 Edits happen in dialogs this page opens (non-blocking, `open()`); what belongs to the main
 window (opening a session, starting one) leaves as signals.
@@ -23,37 +25,21 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import Course, CourseStatus, SessionKind
-from kapnotes.domain.schedule import Protocol, SlotKind
-from kapnotes.domain.schedule_status import Adherence, adherence
+from kapnotes.domain.schedule import SlotKind
+from kapnotes.domain.schedule_status import adherence
 from kapnotes.services.container import Services
 from kapnotes.services.courses import Timeline, TimelineEntry
 from kapnotes.ui.dialogs.client_dialog import ClientDialog
 from kapnotes.ui.dialogs.course_dialog import CourseDialog
 from kapnotes.ui.dialogs.delete_client import DeleteClientDialog
+from kapnotes.ui.dialogs.screening_dialog import ScreeningDialog
 from kapnotes.ui.dialogs.slot_dialog import SlotAction, SlotDialog
 from kapnotes.ui.widgets.client_header import ClientHeader
+from kapnotes.ui.widgets.course_sections import CourseSections
 from kapnotes.ui.widgets.course_sessions import CourseSessionsList
-from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, fmt_date, style_sheet_colour
+from kapnotes.ui.widgets.course_text import adherence_text, course_title
+from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, style_sheet_colour
 from kapnotes.ui.widgets.timeline import TimelineView
-
-
-def adherence_text(doses: Adherence, everything: Adherence) -> str:
-    """"Doses done 5 of 8 planned to date, 1 missed" and the same for all sessions."""
-
-    def line(label: str, a: Adherence) -> str:
-        if a.planned_to_date == 0 and not a.skipped:
-            return f"{label}: none due yet"
-        text = f"{label} done {a.done} of {a.planned_to_date} planned to date"
-        extra = [f"{n} {word}" for n, word in ((a.missed, "missed"), (a.overdue, "overdue"),
-                                                (a.skipped, "skipped")) if n]
-        return ", ".join([text, *extra])
-
-    return f"{line('Doses', doses)}.\n{line('All sessions', everything)}."
-
-
-def course_title(course: Course) -> str:
-    base = course.title or Protocol(course.protocol).label
-    return f"{base} — from {fmt_date(course.start_date)} ({course.status.label.lower()})"
 
 
 class ClientView(QWidget):
@@ -92,6 +78,7 @@ class ClientView(QWidget):
         self.stack.addWidget(self.empty_label)
 
         self.header = ClientHeader(self)
+        self.header.screen_requested.connect(self.open_screening)
         self.edit_button = self._button("Edit…", self.edit_client, "Edit client")
         self.archive_button = self._button("Archive", self.toggle_archived)
         self.delete_button = self._button("Delete…", self.delete_client, "Delete client")
@@ -161,16 +148,22 @@ class ClientView(QWidget):
         self.new_session_action.triggered.connect(self.new_session_button.showMenu)
         self.addAction(self.new_session_action)
 
-        work = QHBoxLayout()
-        work.addWidget(timeline_box, 7)
-        work.addWidget(sessions_box, 3)
+        schedule = QWidget(self)
+        work = QHBoxLayout(schedule)
+        work.setContentsMargins(0, 8, 0, 0)
+        work.addWidget(timeline_box, 3)  # the sessions list needs room for its Flags column
+        work.addWidget(sessions_box, 2)
+        self.sections = CourseSections(self.services, self)
+        self.sections.insertTab(0, schedule, "Schedule")
+        self.sections.setCurrentIndex(0)
+        self.sections.changed.connect(lambda: self.refresh())
 
         page = QWidget(self)
         self.sections_layout = QVBoxLayout(page)
         self.sections_layout.addWidget(self.header)
         self.sections_layout.addLayout(course_bar)
         self.sections_layout.addWidget(self.course_status)
-        self.sections_layout.addLayout(work, 1)
+        self.sections_layout.addWidget(self.sections, 1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -210,7 +203,10 @@ class ClientView(QWidget):
             return
         client = self.services.clients.get(self.client_id)
         today = self.services.clock().date()
-        self.header.show_client(client, today, self.services.clients.concomitant_flags(client))
+        self.header.show_client(
+            client, today, self.services.clients.concomitant_flags(client),
+            risk_flags=self.services.measures.risk_flags(self.client_id),
+            screening=self.services.monitoring.screening.warnings_for_client(self.client_id))
         self.archive_button.setText("Un-archive" if client.archived else "Archive")
         keep = course_id if course_id is not None else self.course_id
         self.courses = self.services.courses.for_client(self.client_id)
@@ -242,11 +238,15 @@ class ClientView(QWidget):
             self.timeline = None
             self.timeline_view.set_entries([])
             self.sessions_list.set_sessions([])
+            self.sections.show_course(self.client_id, None)
             self.course_status.setText("")
             return
         today = self.services.clock().date()
         self.timeline = self.services.courses.timeline(course_id, today=today)
-        self.timeline_view.set_entries(self.timeline.entries, today=today)
+        alerts = self.services.monitoring.alerts_for_course(course_id)
+        risks = self.services.measures.risk_sessions(course_id)
+        self.timeline_view.set_entries(self.timeline.entries, today=today, alerts=alerts,
+                                       risks=risks)
         self.timeline_view.scroll_to_today(today)
         states = [e.state for e in self.timeline.entries]
         self.adherence_label.setText(adherence_text(
@@ -259,7 +259,9 @@ class ClientView(QWidget):
         if course.status_reason:
             text += f"\n{course.status.label}: {course.status_reason}"
         self.course_status.setText(text)
-        self.sessions_list.set_sessions(self.services.notes.sessions_for_course(course_id))
+        sessions = self.services.notes.sessions_for_course(course_id)
+        self.sessions_list.set_sessions(sessions, alerts=alerts, risks=risks)
+        self.sections.show_course(self.client_id, course_id, sessions=sessions, alerts=alerts)
         self._update_slot_buttons()
 
     def _update_slot_buttons(self) -> None:
@@ -315,6 +317,18 @@ class ClientView(QWidget):
             return None
         dialog = ClientDialog(self.services, self.client_id, self)
         dialog.saved.connect(self._client_saved)
+        return self._open(dialog)
+
+    def open_screening(self) -> ScreeningDialog | None:
+        """The contraindication screen (Screen… in the header); the header refreshes on save."""
+        if self.client_id is None:
+            return None
+        client = self.services.clients.get(self.client_id)
+        dialog = ScreeningDialog(self.services.monitoring, self.client_id,
+                                 screened_by=self.services.vault.actor.clinician,
+                                 medicines=client.medicines, clock=self.services.clock,
+                                 parent=self)
+        dialog.saved.connect(lambda _id: self.refresh())
         return self._open(dialog)
 
     def _client_saved(self, client_id: int) -> None:

@@ -1,15 +1,19 @@
-"""Top of the client page: who this is (name, code, age), archived badge, medicine flags."""
+"""Top of the client page: who this is (name, code, age), archived badge, risk flags, medicine
+flags and contraindication-screen warnings (with Screen… beside them)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from kapnotes.domain.course_items import RiskFlag
 from kapnotes.domain.models import Client
-from kapnotes.domain.screening import MedicineClass
+from kapnotes.domain.screening import MedicineClass, ScreeningWarning, WarningKind
+from kapnotes.ui.widgets.risk_badge import RiskBadge
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, WARNING_COLOURS, style_sheet_colour
 
 
@@ -34,8 +38,19 @@ def flags_text(flags: dict[str, tuple[MedicineClass, ...]]) -> str:
     return "⚠ Concomitant medicines — review before dosing: " + "; ".join(items)
 
 
+def screening_text(warnings: Sequence[ScreeningWarning],
+                   flags: dict[str, tuple[MedicineClass, ...]]) -> str:
+    """The screen's warnings, one per line; a medicine already flagged above is not repeated."""
+    flagged = {name.strip().casefold() for name in flags}
+    lines = [w.message for w in warnings
+             if not (w.kind is WarningKind.MEDICINE and w.subject.casefold() in flagged)]
+    return "\n".join(f"⚠ {line}" for line in lines)
+
+
 class ClientHeader(QWidget):
-    """Display-only; the page puts the action buttons beside it."""
+    """Display only, but for Screen… (`screen_requested`); the page adds its action buttons."""
+
+    screen_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,9 +74,22 @@ class ClientHeader(QWidget):
         self.flags_label = QLabel(self)
         self.flags_label.setWordWrap(True)
         self.flags_label.setAccessibleName("Concomitant medicine flags")
-        self.flags_label.setStyleSheet(
-            f"color: {style_sheet_colour(WARNING_COLOURS)}; font-weight: 600;"
-        )
+        self._warning_style = (f"color: {style_sheet_colour(WARNING_COLOURS)};"
+                               " font-weight: 600;")
+        self.flags_label.setStyleSheet(self._warning_style)
+        self.risk_badge = RiskBadge(self)
+        self.screening_label = QLabel(self)
+        self.screening_label.setWordWrap(True)
+        self.screening_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.screening_label.setAccessibleName("Contraindication screen warnings")
+        self.screen_button = QPushButton("Screen…", self)
+        self.screen_button.setAccessibleName("Contraindication screen")
+        self.screen_button.setToolTip("Review or record the contraindication screen")
+        self.screen_button.clicked.connect(self.screen_requested)
+        screening = QHBoxLayout()
+        screening.setContentsMargins(0, 0, 0, 0)
+        screening.addWidget(self.screening_label, 1)
+        screening.addWidget(self.screen_button, 0, Qt.AlignmentFlag.AlignTop)
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -74,13 +102,23 @@ class ClientHeader(QWidget):
         layout.setSpacing(2)
         layout.addLayout(top)
         layout.addWidget(self.meta_label)
+        layout.addSpacing(4)
+        layout.addWidget(self.risk_badge)  # first: the one thing that must not be missed
         layout.addWidget(self.flags_label)
+        layout.addLayout(screening)
 
     def show_client(self, client: Client, today: date,
-                    flags: dict[str, tuple[MedicineClass, ...]]) -> None:
+                    flags: dict[str, tuple[MedicineClass, ...]], *,
+                    risk_flags: Sequence[RiskFlag] = (),
+                    screening: Sequence[ScreeningWarning] = ()) -> None:
         self.name_label.setText(client.display_name)
         self.archived_badge.setVisible(client.archived)
         self.meta_label.setText(describe_client(client, today))
         text = flags_text(flags)
         self.flags_label.setText(text)
         self.flags_label.setVisible(bool(text))
+        self.risk_badge.set_flags(risk_flags)
+        warnings = screening_text(screening, flags)
+        self.screening_label.setText(warnings or "Contraindication screen: nothing to review.")
+        self.screening_label.setStyleSheet(
+            self._warning_style if warnings else f"color: {style_sheet_colour(MUTED_COLOURS)};")

@@ -1,12 +1,18 @@
-"""The sessions held in a course (date, kind, signed or draft); activating one opens it."""
+"""The sessions held in a course (date, kind, signed or draft, alerts and risk flags);
+activating one opens it."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
+from kapnotes.domain.course_items import RiskFlag
 from kapnotes.domain.models import Session
+from kapnotes.ui.widgets.risk_badge import risk_mark
 from kapnotes.ui.widgets.slot_style import (
+    ERROR_COLOURS,
     MUTED_COLOURS,
     WARNING_COLOURS,
     kind_colour,
@@ -15,6 +21,15 @@ from kapnotes.ui.widgets.slot_style import (
 )
 
 SESSION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ALERT_MARK = "⚠ alert"
+DATE, KIND, NOTE, FLAGS = range(4)
+
+
+def flag_marks(alerts: Sequence[str], risks: Sequence[RiskFlag]) -> tuple[str, str]:
+    """("⚠ alert · ⚠ risk", tooltip lines) for a session; empty when it raised nothing."""
+    marks = [m for m in (ALERT_MARK if alerts else "", risk_mark(risks)) if m]
+    lines = [*alerts, *(f"{f.scale_name}: {f.label}" for f in risks)]
+    return " · ".join(marks), "\n".join(lines)
 
 
 class CourseSessionsList(QTreeWidget):
@@ -25,31 +40,40 @@ class CourseSessionsList(QTreeWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Sessions in this course")
-        self.setHeaderLabels(["Date", "Session", "Note"])
+        self.setHeaderLabels(["Date", "Session", "Note", "Flags"])
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
         self.setAlternatingRowColors(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.itemActivated.connect(self._activated)
 
-    def set_sessions(self, sessions: list[Session]) -> None:
+    def set_sessions(self, sessions: list[Session], *,
+                     alerts: Mapping[int, Sequence[str]] | None = None,
+                     risks: Mapping[int, Sequence[RiskFlag]] | None = None) -> None:
+        """`alerts`: monitoring alerts by session id; `risks`: risk flags of linked measures."""
         self.clear()
         for s in sorted(sessions, key=lambda s: (s.starts_at, s.id or 0), reverse=True):
             state = "✓ Signed" if s.signed else "✎ Draft"
             when = s.starts_at.strftime("%d %b %Y %H:%M")
-            item = QTreeWidgetItem([when, kind_text(s.kind.value), state])
+            marks, why = flag_marks((alerts or {}).get(s.id or 0, ()),
+                                    (risks or {}).get(s.id or 0, ()))
+            item = QTreeWidgetItem([when, kind_text(s.kind.value), state, marks])
             item.setData(0, SESSION_ID_ROLE, s.id)
-            item.setForeground(1, kind_colour(s.kind.value))
-            item.setForeground(2, pick(MUTED_COLOURS if s.signed else WARNING_COLOURS))
-            item.setToolTip(2, "Signed and locked" if s.signed else "Draft: not signed yet")
+            item.setForeground(KIND, kind_colour(s.kind.value))
+            item.setForeground(NOTE, pick(MUTED_COLOURS if s.signed else WARNING_COLOURS))
+            item.setToolTip(NOTE, "Signed and locked" if s.signed else "Draft: not signed yet")
+            if marks:
+                item.setForeground(FLAGS, pick(ERROR_COLOURS))
+                item.setToolTip(FLAGS, why)
+                item.setData(FLAGS, Qt.ItemDataRole.AccessibleDescriptionRole, why)
             self.addTopLevelItem(item)
         if not sessions:
             # A visible "nothing yet" row rather than a blank box; it cannot be selected.
-            item = QTreeWidgetItem(["No sessions yet", "", ""])
+            item = QTreeWidgetItem(["No sessions yet", "", "", ""])
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.addTopLevelItem(item)
             item.setFirstColumnSpanned(True)
-        for col in range(3):
+        for col in range(self.columnCount()):
             self.resizeColumnToContents(col)
 
     def session_ids(self) -> list[int]:

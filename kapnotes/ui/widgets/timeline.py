@@ -1,8 +1,10 @@
 """The course timeline: every planned slot as a row with date, kind, phase and status in words
-and colour; Enter/double-click starts (or opens) the session, Move…/Skip… from the menu."""
+and colour; Enter/double-click starts (or opens) the session, Move…/Skip… from the menu. A done
+slot whose session raised a monitoring alert or a risk flag says so first in its details."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from PySide6.QtCore import (
@@ -16,14 +18,18 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
+from kapnotes.domain.course_items import RiskFlag
 from kapnotes.domain.schedule_status import SlotStatus
 from kapnotes.services.courses import TimelineEntry
+from kapnotes.ui.widgets.course_sessions import flag_marks
 from kapnotes.ui.widgets.slot_style import (
+    ERROR_COLOURS,
     fmt_date,
     fmt_short,
     is_dark,
     kind_colour,
     kind_text,
+    pick,
     status_colour,
     status_text,
 )
@@ -42,13 +48,27 @@ class TimelineModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[TimelineEntry] = []
         self._today: date | None = None
+        self._alerts: Mapping[int, Sequence[str]] = {}
+        self._risks: Mapping[int, Sequence[RiskFlag]] = {}
 
     def set_rows(self, rows: list[TimelineEntry] | tuple[TimelineEntry, ...], *,
-                 today: date | None = None) -> None:
+                 today: date | None = None,
+                 alerts: Mapping[int, Sequence[str]] | None = None,
+                 risks: Mapping[int, Sequence[RiskFlag]] | None = None) -> None:
+        """`alerts`/`risks` by session id mark the done slots whose session raised them."""
         self.beginResetModel()
         self._rows = list(rows)
         self._today = today
+        self._alerts = alerts or {}
+        self._risks = risks or {}
         self.endResetModel()
+
+    def marks(self, e: TimelineEntry) -> tuple[str, str]:
+        """("⚠ alert · ⚠ risk", the messages) for a done slot; ("", "") otherwise."""
+        if e.state.held is None:
+            return "", ""
+        sid = int(e.state.held.session_id)
+        return flag_marks(self._alerts.get(sid, ()), self._risks.get(sid, ()))
 
     def entry(self, row: int) -> TimelineEntry:
         return self._rows[row]
@@ -79,6 +99,8 @@ class TimelineModel(QAbstractTableModel):
                 return kind_colour(e.slot.kind.value)
             if col == self.STATUS:
                 return status_colour(e.state.status)
+            if col == self.DETAIL and self.marks(e)[0]:
+                return pick(ERROR_COLOURS)
         if role == Qt.ItemDataRole.FontRole and (col == self.STATUS or self._is_today(e)):
             font = QFont()
             font.setBold(True)
@@ -107,7 +129,8 @@ class TimelineModel(QAbstractTableModel):
             return phase
         if col == self.STATUS:
             return status_text(state.status)
-        return self.detail(e)
+        marks = self.marks(e)[0]
+        return " · ".join(p for p in (marks, self.detail(e)) if p)
 
     @staticmethod
     def detail(e: TimelineEntry) -> str:
@@ -125,7 +148,9 @@ class TimelineModel(QAbstractTableModel):
         text = (f"{e.slot.kind.label} on {fmt_date(e.state.effective_date)}, "
                 f"{e.state.status.value}")
         extra = self.detail(e)
-        return f"{text}. {extra}" if extra else text
+        text = f"{text}. {extra}" if extra else text
+        marks, why = self.marks(e)
+        return f"{text}.\n{marks}: {why}" if marks else text
 
 
 class TimelineView(QTableView):
@@ -158,8 +183,10 @@ class TimelineView(QTableView):
         self.activated.connect(self._activated)
 
     def set_entries(self, entries: tuple[TimelineEntry, ...] | list[TimelineEntry], *,
-                    today: date | None = None) -> None:
-        self.timeline_model.set_rows(entries, today=today)
+                    today: date | None = None,
+                    alerts: Mapping[int, Sequence[str]] | None = None,
+                    risks: Mapping[int, Sequence[RiskFlag]] | None = None) -> None:
+        self.timeline_model.set_rows(entries, today=today, alerts=alerts, risks=risks)
 
     def current_entry(self) -> TimelineEntry | None:
         index = self.currentIndex()
