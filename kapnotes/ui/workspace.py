@@ -17,6 +17,7 @@ from kapnotes.domain.models import SessionKind
 from kapnotes.services.container import Services
 from kapnotes.ui.client_list import ClientListPane
 from kapnotes.ui.client_view import ClientView
+from kapnotes.ui.dialogs.practice_themes import PracticeThemesDialog
 from kapnotes.ui.dialogs.search_dialog import SearchDialog
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.session_editor import SessionEditor
@@ -36,6 +37,7 @@ class Workspace(QObject):
         self.signer_name = signer_name
         self.editor: SessionEditor | None = None
         self.search_dialog: SearchDialog | None = None
+        self.themes_dialog: PracticeThemesDialog | None = None
 
         self.client_list = ClientListPane(services)
         window.set_client_pane(self.client_list)
@@ -65,9 +67,11 @@ class Workspace(QObject):
         for action in (self.client_list.filter_action, self.search_action):
             w.edit_menu.removeAction(action)
         w.removeAction(self.search_action)
-        if self.search_dialog is not None:
-            self.search_dialog.close()
-            self.search_dialog.deleteLater()
+        w.view_menu.removeAction(self.themes_action)
+        for dialog in (self.search_dialog, self.themes_dialog):
+            if dialog is not None:
+                dialog.close()
+                dialog.deleteLater()
         w.centre.removeWidget(self.client_view)
         self.client_view.deleteLater()
         self.deleteLater()
@@ -88,6 +92,11 @@ class Workspace(QObject):
         w.edit_menu.addSeparator()
         w.edit_menu.addAction(self.client_list.filter_action)
         w.edit_menu.addAction(self.search_action)
+        self.themes_action = QAction("&Theme frequency across clients…", w)
+        self.themes_action.setObjectName("theme_frequency")
+        self.themes_action.triggered.connect(self.open_theme_frequency)
+        w.view_menu.addSeparator()
+        w.view_menu.addAction(self.themes_action)
 
     # -- navigation ------------------------------------------------------------------------
     def _show_start_page(self) -> None:
@@ -128,6 +137,7 @@ class Workspace(QObject):
         editor.back_requested.connect(self._back_to_client)
         editor.state_changed.connect(self.window.set_save_state)
         editor.signed.connect(lambda _id: self.client_list.refresh())
+        editor.signed.connect(lambda _id: self.client_view.refresh())  # marks and tabs
         editor.details_saved.connect(lambda _id: self.client_list.refresh())
         self.editor = editor
         self.window.show_page(editor)
@@ -190,6 +200,20 @@ class Workspace(QObject):
         self.search_dialog.raise_()
         self.search_dialog.focus_query()
         return self.search_dialog
+
+    def open_theme_frequency(self) -> PracticeThemesDialog:
+        if self.themes_dialog is None:
+            self.themes_dialog = PracticeThemesDialog(self.services, parent=self.window)
+            self.themes_dialog.changed.connect(self._themes_changed)
+        self.themes_dialog.show()
+        self.themes_dialog.raise_()
+        return self.themes_dialog
+
+    def _themes_changed(self) -> None:
+        # A rename rewrote draft notes: reopen the open one so it shows (and saves) new names.
+        if self.editor is not None:
+            self.open_session(self.editor.session_id)
+        self.client_view.refresh()
 
     def _open_hit(self, client_id: int, session_id: object, _ref: str) -> None:
         if isinstance(session_id, int):
