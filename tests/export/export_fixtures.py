@@ -117,7 +117,7 @@ def build_long_course(services: object, *, sessions: int = 60) -> tuple[int, int
     client = services.clients.create(Client(code="LONG-060", full_name="Ilse Marenko Varga",
                                             date_of_birth=date(1970, 2, 2)))
     start = today - timedelta(days=sessions * 2 + 7)
-    course = services.courses.create(Course(client_id=int(client.id or 0), protocol="custom",
+    course = services.courses.create(Course(client_id=int(client.id or 0), protocol="esketamine",
                                             start_date=start))
     kinds = (SessionKind.PREPARATION, SessionKind.DOSING, SessionKind.INTEGRATION)
     for n in range(sessions):

@@ -1,0 +1,239 @@
+"""PDF exports for the UI and the CLI: build a report from the vault, render it, write the
+file safely, and record the export in the audit log.
+
+Threads: `build_*` read the vault, so they run where the vault connection lives; they return
+an `ExportJob` holding only copied data. `render_to_file` may then run on any thread.
+`record_export` writes the audit entry, back on the vault's thread. `export_pdf` does all
+three in one go (CLI, tests).
+
+Files: the PDF is rendered into memory, then written to an owner-only temporary file in the
+target's own folder and renamed over the target, so no plaintext lands anywhere else (no
+system temp folder) and a cancelled or failed export leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from kapnotes import __version__
+from kapnotes.domain.errors import KapNotesError, NotFoundError, ValidationError
+from kapnotes.domain.models import Client
+from kapnotes.export.pdf import render_pdf
+from kapnotes.export.report import Report
+from kapnotes.export.snapshot import DEFAULT_PRACTICE_NAME, ExportOptions
+from kapnotes.export.summary import course_report, packet_report, session_report
+from kapnotes.export.summary_common import Redactor
+from kapnotes.services.container import Services
+from kapnotes.services.export_gather import course_snapshot, current_course, session_snapshot
+from kapnotes.storage import audit, settings
+from kapnotes.storage.atomic import OWNER_ONLY, fsync_dir
+
+PRACTICE_NAME_KEY = "practice_name"
+AUDIT_EVENT = "export.pdf"
+WITHHELD = "(file name withheld: it names a client)"
+
+Progress = Callable[[float], None]
+Cancelled = Callable[[], bool]
+
+
+class ExportCancelled(KapNotesError):
+    """The user cancelled an export; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("Export cancelled; no file was written.")
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    """A report ready to render, with what the audit entry and the file name need."""
+
+    report: Report
+    kind: str  # "session", "course" or "packet"
+    record_id: str  # session id, course id, or the packet's course ids joined by ","
+    codes: tuple[str, ...]
+    suggested_name: str
+    # Finds any client's name in a file name the user typed (for the audit entry).
+    names: Redactor = field(repr=False, compare=False)
+
+    @property
+    def deidentified(self) -> bool:
+        return self.report.deidentified
+
+
+# -- options -------------------------------------------------------------------------------
+def practice_name(services: Services) -> str:
+    value = settings.get_json(services.vault, PRACTICE_NAME_KEY, None)
+    return value.strip() if isinstance(value, str) and value.strip() else DEFAULT_PRACTICE_NAME
+
+
+def options_for(services: Services, *, deidentified: bool = True,
+                include_private: bool = False, include_audit: bool = False) -> ExportOptions:
+    """Options with the practice name, app version and today's date filled in."""
+    return ExportOptions(deidentified=deidentified, include_private=include_private,
+                         include_audit=include_audit, practice_name=practice_name(services),
+                         app_version=__version__, export_date=services.clock().date())
+
+
+def suggested_filename(kind: str, codes: Sequence[str], day: date, detail: str = "") -> str:
+    """A file name from client codes only (never a name: file names show up in recent-file
+    lists, mail attachments and the audit log)."""
+    if kind == "packet":
+        n = len(codes)
+        base = f"Supervision packet {day.isoformat()} ({n} client{'s' if n != 1 else ''})"
+    elif kind == "session":
+        base = f"{codes[0]} {detail or 'session'} note {day.isoformat()}".replace("  ", " ")
+    else:
+        base = f"{codes[0]} course summary {day.isoformat()}"
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "-", base) + ".pdf"
+
+
+# -- building ------------------------------------------------------------------------------
+def build_session_report(services: Services, session_id: int,
+                         options: ExportOptions) -> ExportJob:
+    snap = session_snapshot(services, session_id)
+    course = services.courses.get(snap.session.course_id)
+    client = services.clients.get(course.client_id)
+    report = session_report(snap, client=client, course=course, options=options)
+    detail = f"{snap.kind.value} session {snap.session.starts_at:%Y-%m-%d}"
+    return ExportJob(report, "session", str(session_id), (client.code,),
+                     suggested_filename("session", (client.code,),
+                                        snap.session.starts_at.date(), detail),
+                     Redactor([client]))
+
+
+def build_course_report(services: Services, client_id: int, options: ExportOptions, *,
+                        course_id: int | None = None) -> ExportJob:
+    client = services.clients.get(client_id)
+    if course_id is None:
+        course = current_course(services, client_id)
+        if course is None:
+            raise NotFoundError(f"Client {client.code} has no course to summarise yet.")
+        course_id = int(course.id or 0)
+    elif services.courses.get(course_id).client_id != client_id:
+        raise ValidationError("Course", f"course {course_id} is not a course of {client.code}.")
+    snap = course_snapshot(services, course_id, include_audit=options.include_audit)
+    return ExportJob(course_report(snap, options), "course", str(course_id), (client.code,),
+                     suggested_filename("course", (client.code,), options.export_date),
+                     Redactor([client]))
+
+
+def build_packet_report(services: Services, client_ids: Sequence[int], options: ExportOptions,
+                        *, clinician: str = "", progress: Progress | None = None,
+                        cancelled: Cancelled | None = None) -> ExportJob:
+    """Each client's current course; `progress` gets a fraction per client gathered and
+    `cancelled` is asked between clients."""
+    if not client_ids:
+        raise ValidationError("Clients", "choose at least one client for the packet.")
+    snaps, clients = [], []
+    for n, client_id in enumerate(dict.fromkeys(client_ids)):
+        if cancelled is not None and cancelled():
+            raise ExportCancelled()
+        client = services.clients.get(client_id)
+        course = current_course(services, client_id)
+        if course is None:
+            raise NotFoundError(f"Client {client.code} has no course to summarise yet.")
+        snaps.append(course_snapshot(services, int(course.id or 0),
+                                     include_audit=options.include_audit))
+        clients.append(client)
+        if progress is not None:
+            progress((n + 1) / len(client_ids))
+    codes = tuple(c.code for c in clients)
+    return ExportJob(packet_report(snaps, options, clinician=clinician), "packet",
+                     ",".join(str(s.course.id) for s in snaps), codes,
+                     suggested_filename("packet", codes, options.export_date),
+                     Redactor(clients))
+
+
+# -- writing -------------------------------------------------------------------------------
+def render_to_file(job: ExportJob, path: Path, *, password: str | None = None,
+                   progress: Progress | None = None,
+                   cancelled: Cancelled | None = None) -> Path:
+    """Render and write atomically; safe off the vault's thread (touches only `job`)."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise ValidationError("Output", f"{target} is a folder; give a file name.")
+    if not target.parent.is_dir():
+        raise ValidationError("Output", f"the folder {target.parent} does not exist.")
+    highest = 0.0
+
+    def on_progress(fraction: float) -> None:
+        nonlocal highest
+        if cancelled is not None and cancelled():
+            raise ExportCancelled()
+        if progress is not None and fraction > highest:
+            highest = fraction  # multi-pass layout restarts at 0; never go backwards
+            progress(min(highest, 0.99))
+
+    if cancelled is not None and cancelled():
+        raise ExportCancelled()
+    data = render_pdf(job.report, password=password, progress=on_progress)
+    _write(target, data, cancelled)
+    if progress is not None:
+        progress(1.0)
+    return target
+
+
+def _write(target: Path, data: bytes, cancelled: Cancelled | None) -> None:
+    # Same folder as the target (so the rename is atomic and nothing lands in a shared temp
+    # folder), owner-only from creation, hidden name, removed on any failure or cancel.
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if cancelled is not None and cancelled():
+            raise ExportCancelled()
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    with contextlib.suppress(OSError):
+        fsync_dir(target.parent)
+
+
+def audit_detail(job: ExportJob, path: Path) -> str:
+    """kind, de-identified or not, file name (withheld if it holds a client's name)."""
+    name = Path(path).name
+    if job.names(name) != name:
+        name = WITHHELD
+    return (f"kind={job.kind}; deidentified={'yes' if job.deidentified else 'no'}; "
+            f"file={name}")
+
+
+def record_export(services: Services, job: ExportJob, path: Path) -> None:
+    audit.record(services.vault, AUDIT_EVENT, record_type=job.kind, record_id=job.record_id,
+                 detail=audit_detail(job, path))
+
+
+def export_pdf(services: Services, job: ExportJob, path: Path, *, password: str | None = None,
+               progress: Progress | None = None, cancelled: Cancelled | None = None) -> Path:
+    """Render, write and audit in one call (on the vault's thread)."""
+    written = render_to_file(job, path, password=password, progress=progress,
+                             cancelled=cancelled)
+    record_export(services, job, written)
+    return written
+
+
+def active_clients(services: Services) -> list[tuple[Client, bool]]:
+    """Clients with an active course, each with whether any of its sessions was held by the
+    vault's current clinician (the packet dialog's default choice: "my active clients")."""
+    me = services.vault.actor.clinician.strip().casefold()
+    out = []
+    for row in services.clients.list():
+        course = current_course(services, row.id)
+        if course is None or course.status.value != "active":
+            continue
+        sessions = services.notes.sessions_for_course(int(course.id or 0))
+        mine = not me or any(s.clinician.strip().casefold() == me for s in sessions)
+        out.append((services.clients.get(row.id), mine))
+    return out
