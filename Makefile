@@ -5,7 +5,7 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test bench lint uv sync sync-dev check-os-libs wheel bundle clean
+.PHONY: run test bench lint uv sync sync-dev check-os-libs wheel bundle bundle-smoke clean
 
 uv:
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
@@ -41,6 +41,19 @@ bench: sync-dev
 
 wheel: uv
 	@$(UV) build --wheel --out-dir dist
+
+# One-folder app in dist/bundle/kapnotes (no Python needed on the target; docs/INSTALL.md).
+# Its own environment, so a build never changes the .venv that `make test` uses.
+BUNDLE_ENV := build/bundle-venv
+bundle: uv
+	@UV_PROJECT_ENVIRONMENT=$(BUNDLE_ENV) $(UV) sync --frozen --no-dev --group bundle --quiet
+	@UV_PROJECT_ENVIRONMENT=$(BUNDLE_ENV) $(UV) run --frozen --no-sync pyinstaller \
+		packaging/kapnotes.spec --noconfirm --log-level WARN \
+		--distpath dist/bundle --workpath build/pyinstaller
+
+# Starts the built bundle headless: demo vault, list, GUI opens it and exits 0 (~5 s).
+bundle-smoke:
+	@bash packaging/smoke_bundle.sh
 
 clean:
 	rm -rf .venv dist build .pytest_cache .ruff_cache

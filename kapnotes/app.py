@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit
 
 from kapnotes import __version__
@@ -23,7 +24,7 @@ from kapnotes.domain.errors import (
     VaultTooNewError,
     WrongPassphraseError,
 )
-from kapnotes.paths import APP_AUTHOR, APP_NAME, default_vault_path
+from kapnotes.paths import APP_AUTHOR, APP_NAME, default_vault_path, resource_path
 from kapnotes.policy import current_policy
 from kapnotes.services.container import build_services
 from kapnotes.services.lock_settings import idle_lock_minutes
@@ -79,6 +80,10 @@ def application() -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("KAP Notes")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("kapnotes")  # Wayland matches the window to kapnotes.desktop
+    icon = resource_path("icons", "kapnotes-256.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     return app
 
 
