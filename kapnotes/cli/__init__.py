@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from kapnotes import __version__
-from kapnotes.cli import portable_commands, record_commands, vault_commands
+from kapnotes.cli import pdf_command, portable_commands, record_commands, vault_commands
 from kapnotes.domain.errors import (
     KapNotesError,
     ValidationError,
@@ -31,6 +31,7 @@ COMMAND_MODULES: list[Callable[[argparse._SubParsersAction], None]] = [
     vault_commands.register,
     record_commands.register,
     portable_commands.register,
+    pdf_command.register,
 ]
 
 

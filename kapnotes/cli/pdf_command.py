@@ -1,0 +1,111 @@
+"""`kapnotes pdf`: export a session note, a course summary or a supervision packet.
+
+    kapnotes pdf --vault PATH (--session ID | --client CODE [--course ID]
+                 | --packet --clients CODE,CODE…) --out FILE [--deidentify]
+                 [--password-file F] [--include-private] [--include-audit]
+
+A packet is de-identified unless `--no-deidentify` is given; a session or course export
+only with `--deidentify`. The PDF password is read from a file (never from the command
+line, where other users and the shell history could see it).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kapnotes.cli.vault_commands import add_vault_options, open_vault
+from kapnotes.domain.client_rules import normalise_code
+from kapnotes.domain.errors import ValidationError
+from kapnotes.export.passwords import MIN_LENGTH
+from kapnotes.services import exports
+from kapnotes.services.container import build_services
+
+MAX_PASSWORD_FILE = 4096
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("pdf", help="export a session note, course summary or supervision packet")
+    add_vault_options(p)
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--session", type=int, metavar="ID", help="one session note")
+    what.add_argument("--client", metavar="CODE", help="a client's course summary")
+    what.add_argument("--packet", action="store_true",
+                      help="several clients' course summaries (with --clients)")
+    p.add_argument("--course", type=int, metavar="ID",
+                   help="with --client: this course (default: the current one)")
+    p.add_argument("--clients", metavar="CODE,CODE…", help="with --packet: client codes")
+    p.add_argument("--out", required=True, metavar="FILE", help="PDF file to write")
+    p.add_argument("--deidentify", action=argparse.BooleanOptionalAction, default=None,
+                   help="client code instead of names, age instead of date of birth, no "
+                        "contact details (default: on for --packet, off otherwise)")
+    p.add_argument("--password-file", metavar="F",
+                   help=f"protect the PDF (AES-256) with the password in F ({MIN_LENGTH}+ "
+                        "characters)")
+    p.add_argument("--include-private", action="store_true",
+                   help="include private process notes (left out by default)")
+    p.add_argument("--include-audit", action="store_true",
+                   help="course summaries: include the course's audit log entries")
+    p.set_defaults(handler=cmd_pdf)
+
+
+def read_password(path: str) -> str:
+    file = Path(path).expanduser()
+    if file.stat().st_size > MAX_PASSWORD_FILE:
+        raise ValidationError("--password-file", "the file is too large to hold a password.")
+    text = file.read_text(encoding="utf-8-sig")
+    password = text.splitlines()[0] if text.splitlines() else ""
+    if len(password) < MIN_LENGTH:
+        raise ValidationError("--password-file",
+                              f"the password must have at least {MIN_LENGTH} characters.")
+    return password
+
+
+def _check(args: argparse.Namespace) -> None:
+    if args.course is not None and not args.client:
+        raise ValidationError("--course", "goes with --client.")
+    if args.packet and not args.clients:
+        raise ValidationError("--packet", "name the clients with --clients CODE,CODE….")
+    if args.clients and not args.packet:
+        raise ValidationError("--clients", "goes with --packet.")
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    _check(args)
+    out = Path(args.out).expanduser()
+    password = read_password(args.password_file) if args.password_file else None
+    deidentified = args.packet if args.deidentify is None else args.deidentify
+    vault = open_vault(args)
+    try:
+        services = build_services(vault)
+        options = exports.options_for(services, deidentified=deidentified,
+                                      include_private=args.include_private,
+                                      include_audit=args.include_audit)
+        if args.session is not None:
+            job = exports.build_session_report(services, args.session, options)
+        elif args.client:
+            job = exports.build_course_report(services, _client_id(services, args.client),
+                                              options, course_id=args.course)
+        else:
+            codes = [c for c in (c.strip() for c in args.clients.split(",")) if c]
+            ids = [_client_id(services, code) for code in codes]
+            job = exports.build_packet_report(services, ids, options,
+                                              clinician=vault.actor.clinician)
+        written = exports.export_pdf(services, job, out, password=password)
+    finally:
+        vault.close()
+    pages = "de-identified" if job.deidentified else "identified"
+    protected = ", password-protected" if password else ""
+    print(f"Wrote {written} ({job.kind}, {pages}{protected}).")
+    return 0
+
+
+def _client_id(services: object, code: str) -> int:
+    try:
+        wanted = normalise_code(code)  # codes are stored upper case: kap-001 finds KAP-001
+    except ValidationError:
+        wanted = code.strip()
+    client = services.clients.by_code(wanted)  # type: ignore[attr-defined]
+    if client is None or client.id is None:
+        raise ValidationError("--client", f"no client with the code '{code.strip()}'.")
+    return int(client.id)

@@ -1,0 +1,110 @@
+"""`kapnotes pdf` as a user runs it: real subprocesses against a demo vault."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from kapnotes.services.demo import DEMO_CLIENTS
+
+MIRA = DEMO_CLIENTS[0].client
+
+
+@pytest.fixture(scope="module")
+def demo_vault(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A demo vault built once for the module (through the CLI, like a user would)."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("pdfcli")
+    pf = folder / "passphrase.txt"
+    pf.write_text("lantern orchard 42 quietly\n", encoding="utf-8")
+    vault = folder / "demo.kapnotes"
+    env = {**os.environ, "KAPNOTES_DATA_DIR": str(folder)}
+    result = subprocess.run([sys.executable, "-m", "kapnotes", "demo", "--vault", str(vault),
+                             "--passphrase-file", str(pf)], capture_output=True, text=True,
+                            env=env, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    return vault, pf
+
+
+def text_of(path: Path, password: str | None = None) -> tuple[str, dict[str, str]]:
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    if password:
+        reader.decrypt(password)
+    meta = {k: str(v) for k, v in (reader.metadata or {}).items()}
+    return "\n".join(p.extract_text() for p in reader.pages), meta
+
+
+def test_course_summary_identified_by_default(run_cli, demo_vault, tmp_path: Path) -> None:
+    vault, pf = demo_vault
+    out = tmp_path / "course.pdf"
+    result = run_cli("pdf", "--vault", vault, "--passphrase-file", pf, "--client", "kap-001",
+                     "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "Wrote" in result.stdout and "identified" in result.stdout
+    text, meta = text_of(out)
+    assert MIRA.full_name in text and "Course summary" in text
+    assert meta["/Title"] == f"Course summary — {MIRA.full_name} (KAP-001)"
+
+
+def test_packet_deidentified_and_password_protected(run_cli, demo_vault,
+                                                    tmp_path: Path) -> None:
+    vault, pf = demo_vault
+    password = tmp_path / "pdf-password.txt"
+    password.write_text("correct horse battery\n", encoding="utf-8")
+    out = tmp_path / "packet.pdf"
+    result = run_cli("pdf", "--vault", vault, "--passphrase-file", pf, "--packet",
+                     "--clients", "KAP-001,KAP-002", "--out", out, "--password-file", password)
+    assert result.returncode == 0, result.stderr
+    assert "de-identified, password-protected" in result.stdout
+    assert PdfReader(io.BytesIO(out.read_bytes())).is_encrypted
+    text, meta = text_of(out, "correct horse battery")
+    assert "KAP-001" in text and "KAP-002" in text and "Contents" in text
+    for client in (DEMO_CLIENTS[0].client, DEMO_CLIENTS[1].client):
+        for value in (client.full_name, client.email, client.phone):
+            assert value not in text and value not in str(meta)
+
+
+def test_session_note_with_deidentify(run_cli, demo_vault, tmp_path: Path) -> None:
+    vault, pf = demo_vault
+    out = tmp_path / "note.pdf"
+    result = run_cli("pdf", "--vault", vault, "--passphrase-file", pf, "--session", "2",
+                     "--out", out, "--deidentify", "--include-private")
+    assert result.returncode == 0, result.stderr
+    text, _ = text_of(out)
+    assert "Session note — KAP-001" in text and MIRA.full_name not in text
+    assert "Private process notes are included" in text
+
+
+@pytest.mark.parametrize(("args", "code", "words"), [
+    (["--client", "NOPE-9"], 5, "no client with the code"),
+    (["--session", "9999"], 1, ""),
+    (["--packet"], 5, "--clients"),
+    (["--course", "1", "--session", "1"], 5, "goes with --client"),
+    (["--client", "KAP-001", "--password-file", "short.txt"], 5, "at least 10"),
+])
+def test_errors_are_one_line(run_cli, demo_vault, tmp_path: Path,
+                             one_error_line: Callable[..., str], args: list[str], code: int,
+                             words: str) -> None:
+    vault, pf = demo_vault
+    (tmp_path / "short.txt").write_text("tiny\n", encoding="utf-8")
+    out = tmp_path / "x.pdf"
+    result = run_cli("pdf", "--vault", vault, "--passphrase-file", pf, "--out", out, *args)
+    line = one_error_line(result, code)
+    assert words in line
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_usage_needs_one_of_session_client_packet(run_cli, demo_vault, tmp_path: Path) -> None:
+    vault, pf = demo_vault
+    result = run_cli("pdf", "--vault", vault, "--passphrase-file", pf, "--out",
+                     tmp_path / "x.pdf")
+    assert result.returncode == 2
+    assert "one of the arguments --session --client --packet is required" in result.stderr
