@@ -17,6 +17,7 @@ from kapnotes.domain.models import SessionKind
 from kapnotes.services.container import Services
 from kapnotes.ui.client_list import ClientListPane
 from kapnotes.ui.client_view import ClientView
+from kapnotes.ui.dialogs.import_export_json import PortableDataActions
 from kapnotes.ui.dialogs.practice_themes import PracticeThemesDialog
 from kapnotes.ui.dialogs.search_dialog import SearchDialog
 from kapnotes.ui.main_window import MainWindow
@@ -68,6 +69,9 @@ class Workspace(QObject):
             w.edit_menu.removeAction(action)
         w.removeAction(self.search_action)
         w.view_menu.removeAction(self.themes_action)
+        for action in (self.portable.export_action, self.portable.import_action):
+            w.file_menu.removeAction(action)
+        self.portable.deleteLater()
         for dialog in (self.search_dialog, self.themes_dialog):
             if dialog is not None:
                 dialog.close()
@@ -97,6 +101,10 @@ class Workspace(QObject):
         self.themes_action.triggered.connect(self.open_theme_frequency)
         w.view_menu.addSeparator()
         w.view_menu.addAction(self.themes_action)
+        self.portable = PortableDataActions(self.services, w)
+        w.file_menu.insertActions(w.backup_action, [self.portable.export_action,
+                                                    self.portable.import_action])
+        self.portable.imported.connect(self._after_import)
 
     # -- navigation ------------------------------------------------------------------------
     def _show_start_page(self) -> None:
@@ -186,6 +194,11 @@ class Workspace(QObject):
     def _client_changed(self, client_id: int) -> None:
         self.client_list.refresh()
         self.client_list.select_client(client_id)
+
+    def _after_import(self) -> None:
+        self.client_list.refresh()
+        if self.window.current_page() is self.window.empty_state:
+            self._show_start_page()  # "No clients yet" becomes "Choose a client"
 
     def _client_deleted(self, _client_id: int) -> None:
         self.client_list.refresh()
