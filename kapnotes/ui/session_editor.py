@@ -338,6 +338,8 @@ class SessionEditor(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush()
+        if self.dosing is not None:
+            self.dosing.stop_clocks()
         super().closeEvent(event)
 
 

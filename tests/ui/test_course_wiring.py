@@ -258,6 +258,7 @@ def test_dosing_note_offers_intentions_to_revisit(qtbot, services, course) -> No
                                          starts_at=TODAY)
     editor = SessionEditor(services, dose.id)
     qtbot.addWidget(editor)
+    editor.show()
     review = editor.form.editor("intentions_review")
     assert [row[0].text() for row in review.rows] == ["Rest without guilt"]
 

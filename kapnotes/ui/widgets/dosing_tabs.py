@@ -1,14 +1,15 @@
 """A dosing session's two pages: the monitoring record first (pre-dose checklist on top), the
 note second, as tabs so each has the full height of a 1366×768 screen.
 
-While the note is in front the monitoring clock stays above it and the vitals shortcut still
-works: it brings the monitoring record forward at the reading's entry row.
+The note page repeats the monitoring clock as its first line (where the record has it, so
+nothing moves when switching), and the vitals shortcut still works there: it brings the
+monitoring record forward at the reading's entry row.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from kapnotes.services.container import Services
@@ -34,35 +35,37 @@ class DosingTabs(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.setAccessibleName("Dosing session pages")
+        self.note_page = QWidget(self)
+        note_layout = QVBoxLayout(self.note_page)
+        note_layout.setContentsMargins(0, 0, 0, 0)
+        note_layout.setSpacing(0)
+        note_layout.addWidget(self.note_clock)
+        note_layout.addWidget(note_page, 1)
         self.tabs.addTab(self.panel, MONITORING_TITLE)
-        self.tabs.addTab(note_page, NOTE_TITLE)
+        self.tabs.addTab(self.note_page, NOTE_TITLE)
         self.tabs.setTabToolTip(0, "Pre-dose checklist, dose, vitals, observations, discharge")
         self.tabs.setTabToolTip(1, "The narrative note of this session")
-        self.tabs.currentChanged.connect(self._tab_changed)
         self.panel.alerts_changed.connect(self._show_alerts)
         # On the note page the panel (and its own shortcut) is hidden: this one takes over.
-        self.vitals_shortcut = QShortcut(QKeySequence(ADD_SHORTCUT), note_page)
+        self.vitals_shortcut = QShortcut(QKeySequence(ADD_SHORTCUT), self.note_page)
         self.vitals_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self.vitals_shortcut.activated.connect(self.go_to_vitals)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.note_clock)
         layout.addWidget(self.tabs, 1)
-        self._signed = signed
         if signed:
             self.note_clock.stop()
+            self.note_clock.hide()
         self._show_alerts(monitoring.banner(session_id))
-        self._tab_changed(self.tabs.currentIndex())
 
     def flush(self) -> None:
         self.panel.flush()
 
     def set_signed(self) -> None:
-        self._signed = True
         self.panel.set_signed()
         self.note_clock.stop()
-        self._tab_changed(self.tabs.currentIndex())
+        self.note_clock.hide()
 
     def show_monitoring(self) -> None:
         self.tabs.setCurrentWidget(self.panel)
@@ -85,9 +88,22 @@ class DosingTabs(QWidget):
                 return
             widget = widget.nextInFocusChain()
 
-    def _tab_changed(self, index: int) -> None:
-        # The clock is the panel's first line; repeat it above the note only while unsigned.
-        self.note_clock.setVisible(index == 1 and not self._signed)
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.panel.signed:
+            for clock in (self.panel.clock_label, self.note_clock):
+                clock.refresh()
+                clock.timer.start()
+
+    def stop_clocks(self) -> None:
+        """A page out of sight (another page in front, the window closed or locked) polls no
+        vault: a closed vault must never be queried by a clock left ticking."""
+        for clock in (self.panel.clock_label, self.note_clock):
+            clock.timer.stop()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.stop_clocks()
+        super().hideEvent(event)
 
     def _show_alerts(self, lines: list) -> None:
         title = f"{MONITORING_TITLE} ⚠" if lines else MONITORING_TITLE
