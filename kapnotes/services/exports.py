@@ -88,10 +88,23 @@ def suggested_filename(kind: str, codes: Sequence[str], day: date, detail: str =
         n = len(codes)
         base = f"Supervision packet {day.isoformat()} ({n} client{'s' if n != 1 else ''})"
     elif kind == "session":
-        base = f"{codes[0]} {detail or 'session'} note {day.isoformat()}".replace("  ", " ")
+        base = f"{codes[0]} {detail or 'session ' + day.isoformat()} note"
     else:
         base = f"{codes[0]} course summary {day.isoformat()}"
     return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "-", base) + ".pdf"
+
+
+def suggested_name_for(services: Services, kind: str, *, session_id: int | None = None,
+                       client_ids: Sequence[int] = ()) -> str:
+    """The file name a save dialog offers before anything is built."""
+    day = services.clock().date()
+    if kind == "session" and session_id is not None:
+        session = services.notes.session(session_id)
+        code = services.clients.get(services.notes.client_id_of(session_id)).code
+        detail = f"{session.kind.value} session {session.starts_at:%Y-%m-%d}"
+        return suggested_filename("session", (code,), session.starts_at.date(), detail)
+    codes = tuple(services.clients.get(i).code for i in client_ids)
+    return suggested_filename(kind, codes, day)
 
 
 # -- building ------------------------------------------------------------------------------

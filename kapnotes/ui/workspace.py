@@ -20,6 +20,7 @@ from kapnotes.ui.client_view import ClientView
 from kapnotes.ui.dialogs.import_export_json import PortableDataActions
 from kapnotes.ui.dialogs.practice_themes import PracticeThemesDialog
 from kapnotes.ui.dialogs.search_dialog import SearchDialog
+from kapnotes.ui.export_runner import ExportActions, Target
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.session_editor import SessionEditor
 
@@ -72,6 +73,7 @@ class Workspace(QObject):
         for action in (self.portable.export_action, self.portable.import_action):
             w.file_menu.removeAction(action)
         self.portable.deleteLater()
+        self.exports.remove()
         for dialog in (self.search_dialog, self.themes_dialog):
             if dialog is not None:
                 dialog.close()
@@ -105,6 +107,15 @@ class Workspace(QObject):
         w.file_menu.insertActions(w.backup_action, [self.portable.export_action,
                                                     self.portable.import_action])
         self.portable.imported.connect(self._after_import)
+        self.exports = ExportActions(self.services, w, current=self._export_target)
+
+    def _export_target(self) -> Target | None:
+        """What File → Export… exports: the open note, else the client page's course."""
+        if self.editor is not None:
+            return ("session", self.editor.session_id, None)
+        if self.window.current_page() is self.client_view and self.client_view.client_id:
+            return ("course", self.client_view.client_id, self.client_view.course_id)
+        return None
 
     # -- navigation ------------------------------------------------------------------------
     def _show_start_page(self) -> None:

@@ -88,7 +88,9 @@ def test_session_note_of_a_dosing_session(svc: object, rich: RichCourse, tmp_pat
     assert re.search(r"Page 1 of \d", pages[0])
     assert meta["/Title"] == "Session note — Mira Solenne Hartwell (KAP-001)"
     assert meta["/Author"] == "Harbour Lane Therapy"
-    assert job.suggested_name == "KAP-001 dosing session 2026-11-20 note 2026-11-20.pdf"
+    assert job.suggested_name == "KAP-001 dosing session 2026-11-20 note.pdf"
+    assert exports.suggested_name_for(svc, "session", session_id=rich.draft_dosing) \
+        == job.suggested_name
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 

@@ -1,0 +1,256 @@
+"""PDF exports from the window: ask for options, build the report on the GUI thread (it reads
+the vault, quickly), render it on a worker thread with a cancellable progress dialog, record
+the audit entry back on the GUI thread, then open the file.
+
+The worker only touches the copied report data and the output folder, never the vault, so the
+"one connection per thread" rule holds. Nothing here logs clinical content.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QThread, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from kapnotes.domain.errors import KapNotesError
+from kapnotes.services import exports
+from kapnotes.services.container import Services
+from kapnotes.ui.dialogs.export_dialog import ExportChoice, ExportDialog
+from kapnotes.ui.dialogs.export_packet_dialog import ExportPacketDialog
+from kapnotes.ui.main_window import MainWindow
+
+Opener = Callable[[Path], object]
+STEPS = 1000  # progress bar resolution
+
+
+def open_with_system(path: Path) -> object:
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+class _Worker(QObject):
+    progressed = Signal(float)
+    done = Signal(str)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, job: exports.ExportJob, path: Path, password: str | None,
+                 stop: threading.Event) -> None:
+        super().__init__()
+        self.job, self.path, self.password, self.stop = job, path, password, stop
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            written = exports.render_to_file(self.job, self.path, password=self.password,
+                                             progress=self.progressed.emit,
+                                             cancelled=self.stop.is_set)
+        except exports.ExportCancelled:
+            self.cancelled.emit()
+        except KapNotesError as exc:
+            self.failed.emit(exc.message)
+        except OSError as exc:
+            self.failed.emit(f"The PDF could not be written: {exc.strerror or exc}.")
+        except Exception as exc:  # never a traceback with data in it; the type only
+            self.failed.emit(f"The PDF could not be made ({type(exc).__name__}).")
+        else:
+            self.done.emit(str(written))
+        finally:
+            self.password = None
+
+
+class ExportRunner(QObject):
+    """Renders one job off the GUI thread; emits `finished(path)`, `failed(message)` or
+    `cancelled()` once. `opener` opens the result (tests pass a recorder)."""
+
+    finished = Signal(str)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, services: Services, job: exports.ExportJob, choice: ExportChoice, *,
+                 opener: Opener = open_with_system, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services, self.job, self.opener = services, job, opener
+        self.path = choice.path
+        self.stop = threading.Event()
+        self.progress = QProgressDialog("Making the PDF…", "Cancel", 0, STEPS, parent)
+        self.progress.setWindowTitle("Export PDF")
+        self.progress.setAccessibleName("Export progress")
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(0)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+        self.progress.canceled.connect(self.cancel)
+        self.thread = QThread(self)
+        self.worker = _Worker(job, choice.path, choice.password, self.stop)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.thread.finished.connect(self.worker.deleteLater)
+        self.worker.progressed.connect(self._progressed)
+        self.worker.done.connect(self._done)
+        self.worker.failed.connect(self._failed)
+        self.worker.cancelled.connect(self._cancelled)
+        self.running = False
+
+    def start(self) -> None:
+        self.running = True
+        self.progress.setValue(0)
+        self.progress.show()
+        self.thread.start()
+
+    def cancel(self) -> None:
+        self.stop.set()
+        self.progress.setLabelText("Cancelling…")
+
+    def wait(self, ms: int = 30000) -> bool:
+        return self.thread.wait(ms)
+
+    def _progressed(self, fraction: float) -> None:
+        self.progress.setValue(int(fraction * STEPS))
+
+    def _finish(self) -> None:
+        self.running = False
+        self.progress.close()
+        self.thread.quit()
+        self.thread.wait()
+
+    def _done(self, path: str) -> None:
+        self._finish()
+        try:
+            exports.record_export(self.services, self.job, Path(path))
+        except KapNotesError as exc:  # the file exists, but say the log was not written
+            self.failed.emit(f"The PDF was saved but not recorded in the audit log: "
+                             f"{exc.message}")
+            return
+        self.opener(Path(path))
+        self.finished.emit(path)
+
+    def _failed(self, message: str) -> None:
+        self._finish()
+        self.failed.emit(message)
+
+    def _cancelled(self) -> None:
+        self._finish()
+        self.cancelled.emit()
+
+
+class ExportController(QObject):
+    """The window's export commands: session note, course summary, supervision packet."""
+
+    def __init__(self, services: Services, parent: QWidget, *,
+                 status: Callable[[str], object] = lambda _text: None,
+                 opener: Opener = open_with_system, folder: Path | None = None) -> None:
+        super().__init__(parent)
+        self.services, self.parent_widget, self.status = services, parent, status
+        self.opener, self.folder = opener, folder
+        self.dialog: ExportDialog | ExportPacketDialog | None = None
+        self.runner: ExportRunner | None = None
+
+    def export_session(self, session_id: int) -> ExportDialog:
+        name = exports.suggested_name_for(self.services, "session", session_id=session_id)
+        dialog = ExportDialog(kind="session", suggested_name=name, folder=self.folder,
+                              parent=self.parent_widget)
+        dialog.export_requested.connect(lambda c: self._run(
+            c, lambda o: exports.build_session_report(self.services, session_id, o)))
+        return self._show(dialog)
+
+    def export_course(self, client_id: int, course_id: int | None = None) -> ExportDialog:
+        name = exports.suggested_name_for(self.services, "course", client_ids=[client_id])
+        dialog = ExportDialog(kind="course", suggested_name=name, folder=self.folder,
+                              parent=self.parent_widget)
+        dialog.export_requested.connect(lambda c: self._run(
+            c, lambda o: exports.build_course_report(self.services, client_id, o,
+                                                     course_id=course_id)))
+        return self._show(dialog)
+
+    def export_packet(self) -> ExportPacketDialog:
+        clients = exports.active_clients(self.services)
+        name = exports.suggested_name_for(self.services, "packet",
+                                          client_ids=[int(c.id or 0) for c, mine in clients
+                                                      if mine])
+        dialog = ExportPacketDialog(clients, suggested_name=name, folder=self.folder,
+                                    parent=self.parent_widget)
+        clinician = self.services.vault.actor.clinician
+        dialog.export_requested.connect(lambda ids, c: self._run(
+            c, lambda o: exports.build_packet_report(self.services, ids, o,
+                                                     clinician=clinician)))
+        return self._show(dialog)
+
+    def _show(self, dialog: ExportDialog | ExportPacketDialog) -> ExportDialog:
+        if self.dialog is not None:
+            self.dialog.close()
+        self.dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog  # type: ignore[return-value]
+
+    def _run(self, choice: ExportChoice,
+             build: Callable[[object], exports.ExportJob]) -> ExportRunner | None:
+        if self.runner is not None and self.runner.running:
+            self.status("An export is still running.")
+            return None
+        options = exports.options_for(self.services, deidentified=choice.deidentified,
+                                      include_private=choice.include_private,
+                                      include_audit=choice.include_audit)
+        try:
+            job = build(options)
+        except KapNotesError as exc:
+            self.status(exc.message)
+            return None
+        runner = ExportRunner(self.services, job, choice, opener=self.opener,
+                              parent=self.parent_widget)
+        runner.finished.connect(lambda path: self.status(f"Exported {Path(path).name}."))
+        runner.failed.connect(self.status)
+        runner.cancelled.connect(lambda: self.status("Export cancelled; no file was written."))
+        self.runner = runner
+        runner.start()
+        return runner
+
+
+Target = tuple[str, int, int | None]  # ("session", session id, None) | ("course", client, course)
+
+
+class ExportActions(QObject):
+    """File → Export… (Ctrl+P: the open note, else the client's course) and File → Export
+    supervision packet…, added to a MainWindow and taken out again by `remove()`."""
+
+    def __init__(self, services: Services, window: MainWindow, *,
+                 current: Callable[[], Target | None], opener: Opener = open_with_system,
+                 folder: Path | None = None) -> None:
+        super().__init__(window)
+        self.window, self.current = window, current
+        self.controller = ExportController(services, window, status=window.show_status,
+                                           opener=opener,
+                                           folder=folder)
+        w = window
+        w.export_action.setEnabled(True)
+        w.export_action.setStatusTip("Export the open note or client as PDF")
+        w.export_requested.connect(self.export_current)
+        self.packet_action = QAction("Export supervision &packet…", w)
+        self.packet_action.setObjectName("export_packet")
+        self.packet_action.setStatusTip("Export several clients' course summaries as one PDF")
+        self.packet_action.triggered.connect(self.controller.export_packet)
+        menu = w.file_menu
+        actions = menu.actions()
+        at = actions.index(w.export_action) + 1
+        menu.insertAction(actions[at] if at < len(actions) else None, self.packet_action)
+
+    def export_current(self) -> ExportDialog | None:
+        target = self.current()
+        if target is None:
+            self.controller.status("Open a client or a session note to export it.")
+            return None
+        kind, first, second = target
+        if kind == "session":
+            return self.controller.export_session(first)
+        return self.controller.export_course(first, second)
+
+    def remove(self) -> None:
+        w = self.window
+        w.export_requested.disconnect(self.export_current)
+        w.export_action.setEnabled(False)
+        w.file_menu.removeAction(self.packet_action)
+        self.deleteLater()
