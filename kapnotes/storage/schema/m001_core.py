@@ -135,44 +135,68 @@ CREATE VIRTUAL TABLE search_index USING fts5(
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
+-- Where each document sits in search_index, so the triggers below find it by key. FTS5
+-- cannot index its UNINDEXED columns: a lookup by (kind, session_id, ref) read the whole
+-- index, 0.6 s per autosave in a practice-sized vault (see docs/BENCHMARKS.md).
+-- `key` is "<session_id>:<field_id>" for a note field, the addendum id, or the client id.
+CREATE TABLE search_index_map (
+    kind       TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    fts_rowid  INTEGER NOT NULL,
+    PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+
 CREATE TRIGGER search_fields_ins AFTER INSERT ON session_fields BEGIN
     INSERT INTO search_index (body, kind, client_id, session_id, ref)
     SELECT NEW.search_text, 'field', c.client_id, NEW.session_id, NEW.field_id
     FROM sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = NEW.session_id;
+    INSERT OR REPLACE INTO search_index_map (kind, key, fts_rowid)
+    VALUES ('field', NEW.session_id || ':' || NEW.field_id, last_insert_rowid());
 END;
 CREATE TRIGGER search_fields_upd AFTER UPDATE OF search_text ON session_fields BEGIN
-    DELETE FROM search_index
-     WHERE kind = 'field' AND session_id = OLD.session_id AND ref = OLD.field_id;
-    INSERT INTO search_index (body, kind, client_id, session_id, ref)
-    SELECT NEW.search_text, 'field', c.client_id, NEW.session_id, NEW.field_id
-    FROM sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = NEW.session_id;
+    UPDATE search_index SET body = NEW.search_text
+     WHERE rowid = (SELECT fts_rowid FROM search_index_map
+                     WHERE kind = 'field' AND key = OLD.session_id || ':' || OLD.field_id);
 END;
 CREATE TRIGGER search_fields_del AFTER DELETE ON session_fields BEGIN
     DELETE FROM search_index
-     WHERE kind = 'field' AND session_id = OLD.session_id AND ref = OLD.field_id;
+     WHERE rowid = (SELECT fts_rowid FROM search_index_map
+                     WHERE kind = 'field' AND key = OLD.session_id || ':' || OLD.field_id);
+    DELETE FROM search_index_map
+     WHERE kind = 'field' AND key = OLD.session_id || ':' || OLD.field_id;
 END;
 CREATE TRIGGER search_addenda_ins AFTER INSERT ON addenda BEGIN
     INSERT INTO search_index (body, kind, client_id, session_id, ref)
     SELECT NEW.text, 'addendum', c.client_id, NEW.session_id, NEW.id
     FROM sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = NEW.session_id;
+    INSERT OR REPLACE INTO search_index_map (kind, key, fts_rowid)
+    VALUES ('addendum', NEW.id, last_insert_rowid());
 END;
 CREATE TRIGGER search_addenda_del AFTER DELETE ON addenda BEGIN
-    DELETE FROM search_index WHERE kind = 'addendum' AND ref = OLD.id;
+    DELETE FROM search_index
+     WHERE rowid = (SELECT fts_rowid FROM search_index_map
+                     WHERE kind = 'addendum' AND key = CAST(OLD.id AS TEXT));
+    DELETE FROM search_index_map WHERE kind = 'addendum' AND key = CAST(OLD.id AS TEXT);
 END;
 CREATE TRIGGER search_clients_ins AFTER INSERT ON clients BEGIN
     INSERT INTO search_index (body, kind, client_id, session_id, ref)
     VALUES (NEW.code || ' ' || NEW.full_name || ' ' || NEW.preferred_name,
             'client', NEW.id, NULL, NEW.id);
+    INSERT OR REPLACE INTO search_index_map (kind, key, fts_rowid)
+    VALUES ('client', NEW.id, last_insert_rowid());
 END;
 CREATE TRIGGER search_clients_upd AFTER UPDATE OF code, full_name, preferred_name ON clients
 BEGIN
-    DELETE FROM search_index WHERE kind = 'client' AND ref = OLD.id;
-    INSERT INTO search_index (body, kind, client_id, session_id, ref)
-    VALUES (NEW.code || ' ' || NEW.full_name || ' ' || NEW.preferred_name,
-            'client', NEW.id, NULL, NEW.id);
+    UPDATE search_index SET body = NEW.code || ' ' || NEW.full_name || ' ' || NEW.preferred_name
+     WHERE rowid = (SELECT fts_rowid FROM search_index_map
+                     WHERE kind = 'client' AND key = CAST(OLD.id AS TEXT));
 END;
+-- The client's notes and addenda leave through their own triggers as the delete cascades.
 CREATE TRIGGER search_clients_del AFTER DELETE ON clients BEGIN
-    DELETE FROM search_index WHERE client_id = OLD.id;
+    DELETE FROM search_index
+     WHERE rowid = (SELECT fts_rowid FROM search_index_map
+                     WHERE kind = 'client' AND key = CAST(OLD.id AS TEXT));
+    DELETE FROM search_index_map WHERE kind = 'client' AND key = CAST(OLD.id AS TEXT);
 END;
 
 -- Append-only, hash-chained audit log: who, when, what; never note text, names or secrets.
