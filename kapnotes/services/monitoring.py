@@ -223,16 +223,17 @@ class MonitoringService:
 
     def assess(self, session_id: int, reading: VitalsReading) -> tuple[VitalsFinding, ...]:
         """Findings for a reading; "before the dose" means before the first device."""
-        first = self.first_device_at(session_id)
-        before = None if first is None or reading.taken_at is None else reading.taken_at < first
-        if reading.role is ReadingRole.PRE_DOSE:
-            before = True
-        return assess_reading(reading, self.settings.thresholds(), before_dose=before)
+        return _assess(reading, self.first_device_at(session_id), self.settings.thresholds())
 
     def readings(self, session_id: int) -> list[StoredReading]:
         """Readings in time order, each with its findings under the current thresholds."""
-        return [replace(r, findings=self.assess(session_id, r.reading))
-                for r in repo.readings(self.vault, session_id)]
+        rows = repo.readings(self.vault, session_id)
+        if not rows:
+            return []
+        # Looked up once per session, not per reading: the client page assesses every reading
+        # of a course, and the thresholds lookup probes the policy file each time (bench/).
+        first, thresholds = self.first_device_at(session_id), self.settings.thresholds()
+        return [replace(r, findings=_assess(r.reading, first, thresholds)) for r in rows]
 
     def remove_reading(self, session_id: int, reading_id: int) -> None:
         self._writable(session_id)
@@ -356,3 +357,11 @@ class MonitoringService:
             for s in sessions if by_session[int(s.id or 0)]
         ]
 
+
+def _assess(reading: VitalsReading, first_device: datetime | None,
+            thresholds: VitalsThresholds) -> tuple[VitalsFinding, ...]:
+    before = (None if first_device is None or reading.taken_at is None
+              else reading.taken_at < first_device)
+    if reading.role is ReadingRole.PRE_DOSE:
+        before = True
+    return assess_reading(reading, thresholds, before_dose=before)
