@@ -29,6 +29,7 @@ from kapnotes.storage.process_lock import VaultProcessLock
 from kapnotes.storage.sniff import check_vault_file
 
 BUSY_TIMEOUT_S = 5.0
+CACHE_KIB = 64 * 1024
 Error = sqlcipher.Error
 IntegrityError = sqlcipher.IntegrityError
 
@@ -206,6 +207,10 @@ def _apply_connection_pragmas(conn: sqlcipher.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     conn.execute("PRAGMA secure_delete = ON")  # deleted note text is overwritten, not left
+    # SQLite's default 2 MB page cache makes SQLCipher decrypt the same pages over and over:
+    # search in a practice-sized vault ran 4× slower with it (docs/BENCHMARKS.md). 64 MB at
+    # most, filled only as pages are read.
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     # Checked, not assumed: a durability setting that silently failed would lose notes.
     if conn.execute("PRAGMA synchronous").fetchone()[0] != 2:
         raise VaultError("The vault could not be set to full durability (synchronous=FULL).")
