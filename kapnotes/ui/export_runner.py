@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -25,6 +25,7 @@ from kapnotes.ui.main_window import MainWindow
 
 Opener = Callable[[Path], object]
 STEPS = 1000  # progress bar resolution
+POLL_MS = 100
 
 
 def open_with_system(path: Path) -> object:
@@ -32,7 +33,9 @@ def open_with_system(path: Path) -> object:
 
 
 class _Worker(QObject):
-    progressed = Signal(float)
+    # Progress is a plain attribute the GUI polls, not a signal: PySide6 6.12 on Python 3.11
+    # loses a reference to True on every Python-side `emit()`, and a render reports progress
+    # thousands of times, enough to crash the interpreter. Only the outcome is emitted, once.
     done = Signal(str)
     failed = Signal(str)
     cancelled = Signal()
@@ -41,12 +44,16 @@ class _Worker(QObject):
                  stop: threading.Event) -> None:
         super().__init__()
         self.job, self.path, self.password, self.stop = job, path, password, stop
+        self.fraction = 0.0  # written by the worker thread, read by the GUI's timer
+
+    def _progress(self, fraction: float) -> None:
+        self.fraction = fraction
 
     @Slot()
     def run(self) -> None:
         try:
             written = exports.render_to_file(self.job, self.path, password=self.password,
-                                             progress=self.progressed.emit,
+                                             progress=self._progress,
                                              cancelled=self.stop.is_set)
         except exports.ExportCancelled:
             self.cancelled.emit()
@@ -89,7 +96,10 @@ class ExportRunner(QObject):
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         self.thread.finished.connect(self.worker.deleteLater)
-        self.worker.progressed.connect(self._progressed)
+        self.timer = QTimer(self)
+        self.timer.setInterval(POLL_MS)
+        self.timer.timeout.connect(self._poll)
+        self.highest = 0
         self.worker.done.connect(self._done)
         self.worker.failed.connect(self._failed)
         self.worker.cancelled.connect(self._cancelled)
@@ -99,6 +109,7 @@ class ExportRunner(QObject):
         self.running = True
         self.progress.setValue(0)
         self.progress.show()
+        self.timer.start()
         self.thread.start()
 
     def cancel(self) -> None:
@@ -108,10 +119,15 @@ class ExportRunner(QObject):
     def wait(self, ms: int = 30000) -> bool:
         return self.thread.wait(ms)
 
-    def _progressed(self, fraction: float) -> None:
-        self.progress.setValue(int(fraction * STEPS))
+    def _poll(self) -> None:
+        value = int(self.worker.fraction * STEPS)
+        if value > self.highest:
+            self.highest = value
+            self.progress.setValue(value)
 
     def _finish(self) -> None:
+        self._poll()
+        self.timer.stop()
         self.running = False
         self.progress.close()
         self.thread.quit()

@@ -122,13 +122,11 @@ def test_runner_renders_off_thread_records_and_opens(qtbot, services: object,
     opened: list[Path] = []
     choice = ExportChoice(path=tmp_path / "KAP-101.pdf", password="correct horse 12")
     runner = ExportRunner(services, _job(services, clients[0]), choice, opener=opened.append)
-    values: list[float] = []
-    runner.worker.progressed.connect(values.append)
     with qtbot.waitSignal(runner.finished, timeout=30000) as blocker:
         runner.start()
     assert blocker.args == [str(choice.path)]
     assert opened == [choice.path]
-    assert values and max(values) > 0
+    assert runner.highest == runner.progress.maximum()  # the bar filled as pages were laid out
     reader = PdfReader(io.BytesIO(choice.path.read_bytes()))
     assert reader.is_encrypted and reader.decrypt("correct horse 12")
     assert "KAP-101" in reader.pages[0].extract_text()
@@ -212,14 +210,23 @@ def test_file_menu_export_follows_the_page(qtbot, services: object, clients: lis
     packet.close()
 
 
-def test_cancel_while_rendering(qtbot, services: object, clients: list[int],
-                                tmp_path: Path) -> None:
+def test_cancel_while_rendering(qtbot, services: object, clients: list[int], tmp_path: Path,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "exports"
     out.mkdir()
     runner = ExportRunner(services, _job(services, clients[0]), ExportChoice(path=out / "x.pdf"),
                           opener=lambda p: None)
-    runner.worker.progressed.connect(lambda _f: runner.cancel())  # Cancel once it has begun
+
+    def slow_render(report: object, *, password: object, progress: object) -> bytes:
+        progress(0.3)  # rendering has begun …
+        runner.stop.wait(20)  # … and goes on until the user cancels
+        progress(0.6)  # the next progress report notices the cancel
+        return b"%PDF never written"
+
+    monkeypatch.setattr(exports, "render_pdf", slow_render)
     with qtbot.waitSignal(runner.cancelled, timeout=30000):
         runner.start()
+        qtbot.waitUntil(lambda: runner.progress.value() >= 300, timeout=10000)
+        runner.progress.findChild(QPushButton).click()
     assert list(out.iterdir()) == []
     assert not runner.running and runner.thread.isFinished()
