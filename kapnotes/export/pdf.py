@@ -298,8 +298,21 @@ class PdfRenderer:
         if r.contents:
             toc = TableOfContents(dotsMinLevel=0, levelStyles=[st["toc1"]])
             story += [RLParagraph("Contents", st["h1"]), toc, RLPageBreak()]
+        pending: list[Flowable] = []
         for block in r.sections:
-            story.extend(self._block(block))
+            flowables = self._block(block)
+            if isinstance(block, Heading):
+                pending += flowables
+                continue
+            if isinstance(block, LineChart) and pending:
+                # A chart moves to the next page whole; its heading goes with it.
+                chart = build_chart(block, self.frame_width)
+                flowables = [KeepTogether([*pending, chart]), Spacer(1, 8)]
+            else:
+                flowables = pending + flowables
+            story.extend(flowables)
+            pending = []
+        story.extend(pending)
         return story
 
     def _block(self, block: Block) -> list[Flowable]:
