@@ -23,6 +23,8 @@ TEST_PASSPHRASE = "lantern orchard 42 quietly"
 def _isolated_user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Point KAPNOTES_DATA_DIR into tmp_path and drop vault/passphrase variables."""
     monkeypatch.setenv("KAPNOTES_DATA_DIR", str(tmp_path))
+    # A real practice policy on the machine (a fixed vault folder, say) must not leak in.
+    monkeypatch.setenv("KAPNOTES_POLICY", str(tmp_path / "no-practice-policy.json"))
     for name in ("KAPNOTES_VAULT", "KAPNOTES_PASSPHRASE", "KAPNOTES_NEW_PASSPHRASE"):
         monkeypatch.delenv(name, raising=False)
     yield tmp_path
