@@ -41,8 +41,9 @@ def machine() -> dict[str, Any]:
         mem_gb = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
     except (ValueError, OSError, AttributeError):
         pass
+    load = [round(x, 1) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
     return {"os": platform.platform(), "python": platform.python_version(), "cpu": cpu,
-            "cores": os.cpu_count(), "memory_gb": mem_gb}
+            "cores": os.cpu_count(), "memory_gb": mem_gb, "load_average_at_start": load}
 
 
 def table(rows: list[Row]) -> str:
@@ -79,13 +80,14 @@ def main(argv: list[str] | None = None) -> int:
     meta = cv.meta()
     log(f"vault: {cv.path} ({size.name}: {size.clients:,} clients, {size.courses:,} courses, "
         f"{size.sessions:,} sessions, {size.vitals:,} vitals)")
+    host = machine()  # before measuring: the load average says how busy the machine was
     rows = Runner(cv, args.repeat, log).all(set(args.only) if args.only else None)
     print(table(rows))
     result = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "size": meta["size"],
         "repeat": args.repeat,
-        "machine": machine(),
+        "machine": host,
         "vault": {"file_mb": round(cv.path.stat().st_size / 1e6, 1),
                   "generation_seconds": meta.get("generation_seconds"),
                   "generated_this_run": seconds is not None, "rows": meta.get("rows")},

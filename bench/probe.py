@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -119,7 +120,10 @@ def main(argv: list[str] | None = None) -> int:
     args.facts = json.loads(Path(args.meta).read_text(encoding="utf-8"))
     out = PROBES[args.operation](args)
     print("BENCH " + json.dumps(out), flush=True)
-    return 0
+    sys.stderr.flush()
+    # Skip interpreter teardown: PySide6 can crash while garbage-collecting Qt objects at
+    # exit, after the result is out. Everything the probe wrote is committed already.
+    os._exit(0)
 
 
 if __name__ == "__main__":
