@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from kapnotes.domain.models import SearchHit
 from kapnotes.storage.rows import to_datetime
@@ -32,24 +33,33 @@ def fts_query(text: str) -> str:
 
 
 def search(vault: Vault, text: str, *, limit: int = 200) -> list[SearchHit]:
+    """The `limit` most recently written matches, grouped by client code then session date.
+
+    FTS5 walks its index newest-first (rowid order) and stops at `limit`, so a common word in
+    a vault of years costs the same as a rare one; ranking or sorting all matches in SQL
+    would touch every one of them (tens of thousands) before choosing which to show.
+    """
     query = fts_query(text)
     if not query:
         return []
     rows = vault.query(
         """
-        SELECT si.client_id, c.code, c.full_name, si.session_id, s.kind, s.starts_at,
-               si.kind, si.ref,
-               snippet(search_index, 0, char(2), char(3), '…', 12)
-          FROM search_index si
-          JOIN clients c ON c.id = si.client_id
-          LEFT JOIN sessions s ON s.id = si.session_id
-         WHERE search_index MATCH ?
-         ORDER BY c.code, s.starts_at, rank
-         LIMIT ?
+        WITH hits AS (
+            SELECT client_id, session_id, kind, ref,
+                   snippet(search_index, 0, char(2), char(3), '…', 12) AS snip
+              FROM search_index
+             WHERE search_index MATCH ?
+             ORDER BY rowid DESC
+             LIMIT ?)
+        SELECT h.client_id, c.code, c.full_name, h.session_id, s.kind, s.starts_at,
+               h.kind, h.ref, h.snip
+          FROM hits h
+          JOIN clients c ON c.id = h.client_id
+          LEFT JOIN sessions s ON s.id = h.session_id
         """,
         (query, limit),
     )
-    return [
+    hits = [
         SearchHit(
             client_id=r[0], client_code=r[1], client_name=r[2], session_id=r[3],
             session_kind=r[4], session_starts_at=to_datetime(r[5]), kind=r[6], ref=str(r[7]),
@@ -57,3 +67,6 @@ def search(vault: Vault, text: str, *, limit: int = 200) -> list[SearchHit]:
         )
         for r in rows
     ]
+    # Client record first within a client, then sessions in date order.
+    return sorted(hits, key=lambda h: (h.client_code, h.session_starts_at is not None,
+                                       h.session_starts_at or datetime.min))

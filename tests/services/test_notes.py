@@ -175,3 +175,14 @@ def test_broken_practice_template_is_reported_and_builtins_still_work(
     services = build_services(open_vault, clock=clock, practice_templates=practice)
     assert any("bad.json" in p and "'x'" in p for p in services.templates.problems)
     assert services.templates.latest("dosing").id == "dosing"
+
+
+def test_search_shows_the_most_recently_written_matches_first_within_the_limit(
+    services: object, course_id: int
+) -> None:
+    sessions = [new_session(services, course_id, SessionKind.INTEGRATION) for _ in range(3)]
+    for s in sessions:
+        services.notes.save_fields(s.id, {"insights": "grief again"})
+    services.notes.save_fields(sessions[0].id, {"insights": "grief, rewritten today"})
+    hits = services.notes.search("grief", limit=2)
+    assert {h.session_id for h in hits} == {sessions[0].id, sessions[2].id}
