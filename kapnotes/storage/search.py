@@ -33,9 +33,10 @@ def fts_query(text: str) -> str:
 
 
 def search(vault: Vault, text: str, *, limit: int = 200) -> list[SearchHit]:
-    """The `limit` most recently written matches, grouped by client code then session date.
+    """The matches in the `limit` newest note fields, grouped by client code then date.
 
-    FTS5 walks its index newest-first (rowid order) and stops at `limit`, so a common word in
+    FTS5 walks its index newest-first (rowid order: when a field was first written; an edit
+    updates its row in place) and stops at `limit`, so a common word in
     a vault of years costs the same as a rare one; ranking or sorting all matches in SQL
     would touch every one of them (tens of thousands) before choosing which to show.
     """

@@ -177,12 +177,12 @@ def test_broken_practice_template_is_reported_and_builtins_still_work(
     assert services.templates.latest("dosing").id == "dosing"
 
 
-def test_search_shows_the_most_recently_written_matches_first_within_the_limit(
+def test_search_keeps_the_newest_notes_when_there_are_more_matches_than_the_limit(
     services: object, course_id: int
 ) -> None:
     sessions = [new_session(services, course_id, SessionKind.INTEGRATION) for _ in range(3)]
     for s in sessions:
         services.notes.save_fields(s.id, {"insights": "grief again"})
-    services.notes.save_fields(sessions[0].id, {"insights": "grief, rewritten today"})
+    services.notes.save_fields(sessions[0].id, {"insights": "grief, edited later"})
     hits = services.notes.search("grief", limit=2)
-    assert {h.session_id for h in hits} == {sessions[0].id, sessions[2].id}
+    assert {h.session_id for h in hits} == {sessions[1].id, sessions[2].id}
