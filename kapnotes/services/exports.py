@@ -25,7 +25,6 @@ from pathlib import Path
 from kapnotes import __version__
 from kapnotes.domain.errors import KapNotesError, NotFoundError, ValidationError
 from kapnotes.domain.models import Client
-from kapnotes.export.pdf import render_pdf
 from kapnotes.export.report import Report
 from kapnotes.export.snapshot import DEFAULT_PRACTICE_NAME, ExportOptions
 from kapnotes.export.summary import course_report, packet_report, session_report
@@ -186,7 +185,11 @@ def render_to_file(job: ExportJob, path: Path, *, password: str | None = None,
 
     if cancelled is not None and cancelled():
         raise ExportCancelled()
-    data = render_pdf(job.report, password=password, progress=on_progress)
+    # Imported here: services must not load reportlab/pypdf just to be imported (the layering
+    # test), only when a PDF is actually drawn.
+    from kapnotes.export import pdf
+
+    data = pdf.render_pdf(job.report, password=password, progress=on_progress)
     _write(target, data, cancelled)
     if progress is not None:
         progress(1.0)

@@ -223,7 +223,7 @@ def test_cancel_while_rendering(qtbot, services: object, clients: list[int], tmp
         progress(0.6)  # the next progress report notices the cancel
         return b"%PDF never written"
 
-    monkeypatch.setattr(exports, "render_pdf", slow_render)
+    monkeypatch.setattr("kapnotes.export.pdf.render_pdf", slow_render)
     with qtbot.waitSignal(runner.cancelled, timeout=30000):
         runner.start()
         qtbot.waitUntil(lambda: runner.progress.value() >= 300, timeout=10000)
