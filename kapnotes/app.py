@@ -41,6 +41,7 @@ from kapnotes.storage.lifecycle import (
 from kapnotes.storage.process_lock import VaultProcessLock
 from kapnotes.storage.unlock_failures import FailedUnlocks
 from kapnotes.storage.vault import Vault
+from kapnotes.ui.background_checks import BackgroundChecks, CheckOutcome
 from kapnotes.ui.clipboard_guard import HOLD_MS, ClipboardGuard
 from kapnotes.ui.dialogs.create_vault import CreateVaultDialog
 from kapnotes.ui.dialogs.recovery_key import RecoveryKeyDialog
@@ -115,10 +116,15 @@ def warn_if_network(path: Path, prompter: Prompter) -> None:
         raise StartupAbort("Vault on a network share; not opened.", EXIT_OK)
 
 
-def open_with_passphrase(path: Path, passphrase: str, prompter: Prompter) -> Vault:
-    """Unlock; a damaged vault is offered a restore. Wrong passphrases propagate to the dialog."""
+def open_with_passphrase(path: Path, passphrase: str, prompter: Prompter, *,
+                         deep_check: bool = True) -> Vault:
+    """Unlock; a damaged vault is offered a restore. Wrong passphrases propagate to the dialog.
+
+    `deep_check=False` leaves the whole-file check to `BackgroundChecks` after the window is
+    shown (the GUI's way: seconds saved at every unlock of a large vault).
+    """
     try:
-        return unlock_vault(path, passphrase=passphrase)
+        return unlock_vault(path, passphrase=passphrase, check_integrity=deep_check)
     except (VaultLockedByOtherProcess, VaultTooNewError) as exc:
         title = "Vault already open" if isinstance(exc, VaultLockedByOtherProcess) \
             else "Vault from a newer KAP Notes"
@@ -186,10 +192,11 @@ def unlock_interactively(path: Path, prompter: Prompter) -> Vault | None:
         reset_passphrase_with_recovery(path, recovery_key=key, new=new)
         reset.append(True)
 
-    dialog = UnlockDialog(
-        path, opener=counting_failures(failures, lambda pw: open_with_passphrase(path, pw,
-                                                                                 prompter)),
-        resetter=counting_failures(failures, resetter))
+    def opener(passphrase: str) -> Vault:
+        return open_with_passphrase(path, passphrase, prompter, deep_check=False)
+
+    dialog = UnlockDialog(path, opener=counting_failures(failures, opener),
+                          resetter=counting_failures(failures, resetter))
     dialog.failures = failures.count  # quitting and restarting does not reset the slow-down
     dialog.unlocked.connect(opened.append)
 
@@ -313,19 +320,35 @@ def run_window(app: QApplication, vault: Vault, prompter: Prompter, *,
     SettingsMenu(window).saved.connect(lambda: apply_settings(window, workspace[0], lock))
     for problem in current_policy().problems:  # the practice must hear of a broken policy
         prompter.warn("Practice policy entry ignored", problem)
-    note = auto_backup(vault)  # on open
-    if note:
-        window.show_status(note)
+    checks = BackgroundChecks(window)
+    found: list[CheckOutcome] = []
+    checks.finished.connect(found.append)
+    checks.finished.connect(lambda outcome: report_checks(window, prompter, outcome))
     window.show()
+    # The whole-vault check and the daily backup run behind the open window.
+    checks.start(vault, backup_retention(vault))
     if quit_after_ms is not None:  # the bundle smoke test only (kapnotes/smoke.py)
         QTimer.singleShot(quit_after_ms, window.close)
     app.setQuitOnLastWindowClosed(True)
     code = app.exec()
+    checks.wait()
     workspace[0].flush()
     finish_lock(lock)
-    auto_backup(window.vault)  # and on close
+    if not any(outcome.problems for outcome in found):  # never rotate out a good backup
+        auto_backup(window.vault)  # and on close
     window.vault.close()
     return code
+
+
+def report_checks(window: MainWindow, prompter: Prompter, outcome: CheckOutcome) -> None:
+    """The background check's result: a backup note, or damage with the offer to restore."""
+    if outcome.backup_note:
+        window.show_status(outcome.backup_note)
+    if outcome.problems:
+        text = (f"The vault failed its integrity check ({outcome.problems[0]}). Notes may be "
+                "damaged. Restore the newest good backup now? (The damaged vault is kept.)")
+        if prompter.confirm("Vault damaged", text, yes="Choose a backup…", no="Not now"):
+            restore_from_menu(window, prompter)
 
 
 def run_gui(vault: str | None = None) -> int:

@@ -103,10 +103,16 @@ def unlock_vault(
     recovery_key: str | None = None,
     take_lock: bool = True,
     run_migrations: bool = True,
+    check_integrity: bool = True,
 ) -> Vault:
-    """Open an existing vault: unwrap the key, lock, check, and migrate (after a backup)."""
+    """Open an existing vault: unwrap the key, lock, check, and migrate (after a backup).
+
+    `check_integrity=False` leaves the whole-file checks to the caller (the GUI runs them on a
+    sibling connection after the window is shown, so a large vault opens at once).
+    """
     data_key = data_key_for(path, passphrase=passphrase, recovery_key=recovery_key)
-    vault = open_locked(path, data_key, latest_version=LATEST_VERSION, take_lock=take_lock)
+    vault = open_locked(path, data_key, latest_version=LATEST_VERSION, take_lock=take_lock,
+                        check_integrity=check_integrity)
     try:
         if run_migrations and vault.user_version < LATEST_VERSION:
             take_backup(vault, tag=f"before-migration-v{vault.user_version}")

@@ -56,13 +56,26 @@ class Actor:
 class Vault:
     """An open, unlocked vault: one SQLCipher connection and the transaction helper."""
 
-    def __init__(self, path: Path, conn: sqlcipher.Connection, lock: VaultProcessLock | None):
+    def __init__(self, path: Path, conn: sqlcipher.Connection, lock: VaultProcessLock | None,
+                 *, data_key: bytes | None = None):
         self.path = path
         self.conn = conn
         self._lock = lock
+        # Kept only to open sibling connections for background work (integrity check, backup);
+        # SQLCipher holds the same key in this process's memory anyway.
+        self._data_key = data_key
         self._depth = 0
         self.actor = Actor()
         self._identity = _file_identity(path)
+
+    def sibling(self) -> Vault:
+        """A second connection to the same vault for another thread (no process lock)."""
+        if self._data_key is None:
+            raise VaultError("This vault was opened without a key for background work.")
+        # This vault's own version was checked when it opened; the sibling sees the same file.
+        conn = open_connection(self.path, self._data_key, latest_version=self.user_version,
+                               check_integrity=False)
+        return Vault(self.path, conn, None, data_key=self._data_key)
 
     # -- queries ---------------------------------------------------------------------------
     def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
@@ -241,9 +254,13 @@ def integrity_problems(conn: sqlcipher.Connection, *, full: bool = False) -> lis
 
 
 def open_connection(
-    path: Path, data_key: bytes, *, latest_version: int
+    path: Path, data_key: bytes, *, latest_version: int, check_integrity: bool = True
 ) -> sqlcipher.Connection:
-    """Key, verify and configure a connection; refuse damaged or newer vaults untouched."""
+    """Key, verify and configure a connection; refuse damaged or newer vaults untouched.
+
+    `check_integrity=False` skips the whole-file checks (they read and decrypt every page:
+    seconds on a large vault); the caller must then run them, e.g. in the background.
+    """
     check_vault_file(path)
     conn = connect_keyed(path, data_key)
     try:
@@ -257,7 +274,7 @@ def open_connection(
                 f"app ({__version__}) understands up to version {latest_version}. Update KAP "
                 "Notes; the vault was not changed."
             )
-        problems = integrity_problems(conn)
+        problems = integrity_problems(conn) if check_integrity else []
         if problems:
             raise VaultDamagedError(
                 f"The vault {path.name} failed its integrity check ({problems[0]}). "
@@ -286,18 +303,20 @@ def create_empty_vault_file(path: Path, data_key: bytes) -> None:
 
 
 def open_locked(
-    path: Path, data_key: bytes, *, latest_version: int, take_lock: bool = True
+    path: Path, data_key: bytes, *, latest_version: int, take_lock: bool = True,
+    check_integrity: bool = True,
 ) -> Vault:
     lock = VaultProcessLock(path) if take_lock else None
     if lock is not None:
         lock.acquire()
     try:
-        conn = open_connection(path, data_key, latest_version=latest_version)
+        conn = open_connection(path, data_key, latest_version=latest_version,
+                               check_integrity=check_integrity)
     except BaseException:
         if lock is not None:
             lock.release()
         raise
-    return Vault(path, conn, lock)
+    return Vault(path, conn, lock, data_key=data_key)
 
 
 __all__ = [
