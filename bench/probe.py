@@ -56,7 +56,8 @@ def startup(args: argparse.Namespace) -> dict[str, Any]:
     ensure_not_in_use(path, prompter)
     warn_if_network(path, prompter)
     marks["app"] = time.monotonic()
-    vault = open_with_passphrase(path, args.passphrase, prompter)
+    # As the unlock dialog does: the whole-file check runs behind the window.
+    vault = open_with_passphrase(path, args.passphrase, prompter, deep_check=False)
     audit_unlock(vault, FailedUnlocks.for_vault(path), reset_by_recovery=False)
     marks["unlocked"] = time.monotonic()
     result: dict[str, Any] = {}
