@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from kapnotes.domain.models import Client, Course, CourseStatus, Modality, SessionKind
 from kapnotes.services.container import Services
 from kapnotes.services.demo_monitoring import record_demo_monitoring
+from kapnotes.services.demo_outcomes import record_demo_outcomes
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ def build_demo(services: Services, *, today: date | None = None,
         ))
         assert course.id is not None
         _hold_past_sessions(services, course.id, day, clinician)
+        record_demo_outcomes(services, client.id, client.code, start, clinician=clinician)
         if demo.status is not CourseStatus.ACTIVE:
             services.courses.set_status(course.id, demo.status, demo.status_reason)
     return ids
