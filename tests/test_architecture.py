@@ -77,12 +77,6 @@ def _files(package: str) -> list[Path]:
     return files
 
 
-# Known breaches, to be removed, not added to: scales.py finds its default folders through
-# kapnotes.paths (which loads platformdirs) inside two functions; the folders belong in the
-# caller (services), which already knows the paths.
-KNOWN_DOMAIN_BREACHES = {("kapnotes/domain/scales.py", "kapnotes.paths")}
-
-
 def test_domain_imports_only_stdlib_and_domain() -> None:
     outside = {
         (path.relative_to(PACKAGE_DIR.parent).as_posix(), name)
@@ -91,7 +85,7 @@ def test_domain_imports_only_stdlib_and_domain() -> None:
         if name.split(".")[0] not in sys.stdlib_module_names
         and name != "kapnotes.domain" and not name.startswith("kapnotes.domain.")
     }
-    assert outside - KNOWN_DOMAIN_BREACHES == set()
+    assert outside == set()
 
 
 @pytest.mark.parametrize(

@@ -91,27 +91,19 @@ def _files_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.json") if p.is_file())
 
 
-def load_builtin_scales(folder: Path | None = None) -> tuple[Scale, ...]:
+def load_builtin_scales(folder: Path) -> tuple[Scale, ...]:
     """The scales shipped with the app; a broken one is a release bug, so it raises."""
-    if folder is None:
-        from kapnotes.paths import resource_path  # lazy: keeps this module stdlib-only
-
-        folder = resource_path("scales")
     return tuple(load_scale_file(p) for p in _files_in(folder))
 
 
-def load_scales(
-    extra_dirs: Iterable[Path] | None = None, builtin_dir: Path | None = None
-) -> LoadedScales:
-    """Built-ins plus the practice's own scale files (by default from `practice_scales_dir()`).
+def load_scales(extra_dirs: Iterable[Path], builtin_dir: Path) -> LoadedScales:
+    """Built-ins (from `builtin_dir`) plus the practice's own scale files (from `extra_dirs`).
 
-    A practice file that is broken, or reuses an id already loaded, is left out and reported
-    in `problems`; it never stops the built-ins or the other files loading.
+    The caller finds the folders (`kapnotes.services.measures.load_practice_scales`), so this
+    module stays stdlib-only. A practice file that is broken, or reuses an id already loaded,
+    is left out and reported in `problems`; it never stops the built-ins or the other files
+    loading.
     """
-    if extra_dirs is None:
-        from kapnotes.paths import practice_scales_dir  # lazy: keeps this module stdlib-only
-
-        extra_dirs = (practice_scales_dir(),)
     scales = list(load_builtin_scales(builtin_dir))
     problems: list[LoadProblem] = []
     for folder in extra_dirs:

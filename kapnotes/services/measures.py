@@ -24,6 +24,7 @@ from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.models import SessionKind
 from kapnotes.domain.outcomes import ScorePoint, course_outcome
 from kapnotes.domain.scales import Answer, LoadedScales, Scale, ScoreResult, load_scales, score
+from kapnotes.paths import practice_scales_dir, resource_path
 from kapnotes.services.clock import Clock, system_clock
 from kapnotes.storage import audit
 from kapnotes.storage import clients as client_repo
@@ -34,8 +35,12 @@ from kapnotes.storage.vault import Vault
 
 
 def load_practice_scales(practice_dir: Path | None = None) -> LoadedScales:
-    """Built-in scales plus the practice's folder (broken files listed in `.problems`)."""
-    return load_scales(None if practice_dir is None else (practice_dir,))
+    """Built-in scales plus the practice's folder (broken files listed in `.problems`).
+
+    `practice_dir` defaults to `practice_scales_dir()` under the user data folder.
+    """
+    extra = practice_scales_dir() if practice_dir is None else practice_dir
+    return load_scales((extra,), resource_path("scales"))
 
 
 class MeasureService:

@@ -18,8 +18,10 @@ from kapnotes.domain.outcomes import (
     percent_change,
 )
 from kapnotes.domain.scales import load_builtin_scales
+from kapnotes.paths import resource_path
 
-SCALES = {s.id: s for s in load_builtin_scales()}
+BUILTIN_DIR = resource_path("scales")
+SCALES = {s.id: s for s in load_builtin_scales(BUILTIN_DIR)}
 PHQ9, GAD7, MADRS = SCALES["phq9"], SCALES["gad7"], SCALES["madrs"]
 DOSE = date(2025, 3, 3)
 

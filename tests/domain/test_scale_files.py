@@ -10,8 +10,11 @@ import pytest
 
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.scales import load_builtin_scales, load_scale_file, load_scales, score
+from kapnotes.paths import resource_path
+from kapnotes.services.measures import load_practice_scales
 
-SCALES = {s.id: s for s in load_builtin_scales()}
+BUILTIN_DIR = resource_path("scales")
+SCALES = {s.id: s for s in load_builtin_scales(BUILTIN_DIR)}
 
 # --- definition files ------------------------------------------------------------------------
 
@@ -51,7 +54,7 @@ def broken(**changes: object) -> dict[str, object]:
 
 def test_practice_scale_loads_after_builtins_and_scores(tmp_path):
     write(tmp_path, "wellbeing.json", PRACTICE_SCALE)
-    loaded = load_scales([tmp_path])
+    loaded = load_scales([tmp_path], BUILTIN_DIR)
     assert loaded.problems == ()
     assert [s.id for s in loaded.scales][: len(SCALES)] == sorted(SCALES)
     mine = loaded.get("practice_wellbeing")
@@ -103,7 +106,7 @@ BROKEN_FILES = [
 def test_broken_practice_file_reported_with_file_and_field(tmp_path, content, field, why):
     path = write(tmp_path, "bad.json", content)
     write(tmp_path, "good.json", PRACTICE_SCALE)
-    loaded = load_scales([tmp_path])
+    loaded = load_scales([tmp_path], BUILTIN_DIR)
     assert len(loaded.problems) == 1
     problem = loaded.problems[0]
     assert problem.path == path
@@ -122,13 +125,13 @@ def test_load_scale_file_raises_naming_file_and_field(tmp_path):
 
 def test_practice_scale_may_not_reuse_a_builtin_id(tmp_path):
     write(tmp_path, "phq9_copy.json", broken(id="phq9"))
-    loaded = load_scales([tmp_path])
+    loaded = load_scales([tmp_path], BUILTIN_DIR)
     assert loaded.get("phq9") == SCALES["phq9"]
     assert "phq9_copy.json: id" in loaded.problems[0].message
 
 
 def test_missing_practice_folder_is_not_a_problem(tmp_path):
-    loaded = load_scales([tmp_path / "nowhere"])
+    loaded = load_scales([tmp_path / "nowhere"], BUILTIN_DIR)
     assert loaded.problems == () and len(loaded.scales) == len(SCALES)
 
 
@@ -136,6 +139,6 @@ def test_default_practice_folder_is_under_the_user_data_dir(tmp_path, monkeypatc
     monkeypatch.setenv("KAPNOTES_DATA_DIR", str(tmp_path))
     write(tmp_path / "scales", "wellbeing.json", PRACTICE_SCALE)
     write(tmp_path / "scales", "broken.json", "[]")
-    loaded = load_scales()
+    loaded = load_practice_scales()
     assert loaded.get("practice_wellbeing") is not None
     assert [p.message for p in loaded.problems] == ["broken.json: must be an object"]

@@ -16,8 +16,10 @@ from kapnotes.domain.scales import (
     load_builtin_scales,
     score,
 )
+from kapnotes.paths import resource_path
 
-SCALES = {s.id: s for s in load_builtin_scales()}
+BUILTIN_DIR = resource_path("scales")
+SCALES = {s.id: s for s in load_builtin_scales(BUILTIN_DIR)}
 
 
 def items(scale_id: str, values: list[int]) -> dict[str, int]:
