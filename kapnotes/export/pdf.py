@@ -37,6 +37,7 @@ from kapnotes.export import fonts
 from kapnotes.export.charts import build_chart
 from kapnotes.export.encrypt import encrypt_pdf
 from kapnotes.export.markup import clean, to_markup
+from kapnotes.export.page_canvas import deferred_canvas_maker
 from kapnotes.export.report import (
     Banner,
     Block,
@@ -145,7 +146,7 @@ class _DocTemplate(BaseDocTemplate):
 
     def beforeDocument(self) -> None:
         self._outline_level = -1
-        self.renderer.seen_pages = 0
+        self.renderer._pass += 1
         self.renderer.seen_drafts.clear()
 
     def afterFlowable(self, flowable: Flowable) -> None:
@@ -179,25 +180,12 @@ class PdfRenderer:
         self.width, self.height = self.page_size
         self.frame_width = self.width - self.margin_left - self.margin_right
         self._keys = 0
-        self.seen_pages = 0
         self.seen_drafts: set[int] = set()
 
     def render(self) -> bytes:
-        # "Page X of Y" and the watermark need facts only a finished layout knows (page count,
-        # pages holding a DraftMark). Pages are drawn as they are laid out (so outline
-        # bookmarks point at the right page), so lay out again until those facts are stable.
-        # The footer lives in the margin, so a second pass never changes the layout.
-        self.known_pages: int | None = None
-        self.known_drafts: frozenset[int] = frozenset()
-        for self._pass in range(4):
-            # A fresh story every pass: reportlab marks a flowable it had to move to the next
-            # page (`_postponed`) and never clears the mark, so a reused flowable moved again
-            # in the next pass raises LayoutError ("too large") although it fits.
-            data = self._build(self._story())
-            if (self.seen_pages, self.seen_drafts) == (self.known_pages, self.known_drafts):
-                break
-            self.known_pages, self.known_drafts = self.seen_pages, frozenset(self.seen_drafts)
-        return data
+        # One layout: "Page X of Y" and the watermark are drawn when the layout is finished,
+        # by the deferred canvas (page_canvas.py), not by laying the document out again.
+        return self._build(self._story())
 
     def _build(self, story: list[Flowable]) -> bytes:
         buf = io.BytesIO()
@@ -219,33 +207,34 @@ class PdfRenderer:
         )
         frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._on_page)])
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         if self.progress is not None:
             doc.setProgressCallBack(self._on_progress)
+        maker = deferred_canvas_maker(self._furniture)
         if r.contents:
             # Passes until the contents page numbers settle.
-            doc.multiBuild(list(story))
+            doc.multiBuild(list(story), canvasmaker=maker)
         else:
-            doc.build(list(story))
+            doc.build(list(story), canvasmaker=maker)
         return buf.getvalue()
 
     def _on_progress(self, kind: str, value: int) -> None:
-        # reportlab reports flowables laid out per pass; a normal render takes two passes
-        # (contents pages more), so each pass fills half of what is left: never reaches 1.
+        # reportlab reports flowables laid out per pass. One pass without a contents page; with
+        # one, each pass fills half of what is left. Never reaches 1: writing the file remains.
         if kind == "SIZE_EST":
             self._size = max(1, value)
         elif kind == "PROGRESS" and self.progress is not None:
             done = min(1.0, value / getattr(self, "_size", 1))
-            start = 1 - 0.5 ** self._pass
+            if not self.report.contents:
+                self.progress(0.95 * done)
+                return
+            start = 1 - 0.5 ** max(0, self._pass - 1)
             self.progress(start + (1 - start) * 0.5 * done)
 
     # --- page furniture -------------------------------------------------------------------
 
-    def _on_page(self, canv: Canvas, doc: BaseDocTemplate) -> None:
-        page = canv.getPageNumber()
-        self.seen_pages = max(self.seen_pages, page)
-        total = str(self.known_pages) if self.known_pages else "?"
-        self.decorate_page(canv, page, total, draft=page in self.known_drafts)
+    def _furniture(self, canv: Canvas, page: int, total: int) -> None:
+        self.decorate_page(canv, page, str(total), draft=page in self.seen_drafts)
 
     def decorate_page(self, canv: Canvas, page: int, total: str, *, draft: bool) -> None:
         """Header, footer and (under the page's content) the DRAFT watermark."""
