@@ -90,3 +90,36 @@ def test_closing_the_window_flushes_the_open_note(qtbot, services, settings) -> 
     window.close()  # no wait for the autosave timer
     assert services.notes.note(session_id).values["client_account"] == (
         "Typed just before closing")
+
+
+def test_one_session_of_each_kind_through_the_new_session_menu(
+    qtbot, services, settings
+) -> None:
+    from kapnotes.domain.models import Client, Course
+
+    client = services.clients.create(Client(code="KAP-902", full_name="Juniper Example"))
+    course = services.courses.create(Course(client_id=client.id, protocol="esketamine",
+                                            start_date=services.clock().date()))
+    window, ws = make_workspace(qtbot, services, settings)
+    ws.open_client(client.id)
+    typed = {SessionKind.PREPARATION: ("reasons", "Wants relief from numbness"),
+             SessionKind.DOSING: ("arrival_state", "Calm, fasted, slept well"),
+             SessionKind.INTEGRATION: ("client_account", "Felt held by the music")}
+    for kind, (field, text) in typed.items():
+        action = next(a for a in ws.client_view.new_session_menu.actions()
+                      if a.text().replace("&", "").lower().startswith(kind.value))
+        action.trigger()
+        qtbot.waitUntil(lambda: isinstance(window.current_page(), SessionEditor), timeout=2000)
+        editor = window.current_page()
+        assert editor.session.kind is kind
+        qtbot.keyClicks(editor.form.editor(field).edit, text)
+        qtbot.mouseClick(editor.back_button, LEFT)
+        qtbot.waitUntil(lambda: window.current_page() is ws.client_view, timeout=2000)
+    sessions = services.notes.sessions_for_course(course.id)
+    assert sorted(s.kind.value for s in sessions) == ["dosing", "integration", "preparation"]
+    for s in sessions:
+        field, text = typed[s.kind]
+        assert services.notes.note(s.id).values[field] == text
+    integration = next(s for s in sessions if s.kind is SessionKind.INTEGRATION)
+    dosing = next(s for s in sessions if s.kind is SessionKind.DOSING)
+    assert integration.linked_dosing_id == dosing.id  # linked to the course's latest dose
