@@ -222,6 +222,18 @@ class SessionEditor(QWidget):
         if target is not None:
             target.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def reveal_field(self, field_id: str) -> bool:
+        """Show and focus one field (a search hit); False when the note has no such field."""
+        block = self.form.editors.get(field_id)
+        if block is None:
+            return False
+        if self.dosing is not None:
+            self.dosing.tabs.setCurrentWidget(self.dosing.note_page)
+        self.scroll.ensureWidgetVisible(block, 0, 80)
+        targets = block.focus_targets()
+        (targets[0] if targets else block).setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
     def request_sign(self) -> None:
         """Open the sign dialog (non-blocking; the result arrives through its signal)."""
         if self.session.signed:

@@ -239,8 +239,10 @@ class Workspace(QObject):
             self.open_session(self.editor.session_id)
         self.client_view.refresh()
 
-    def _open_hit(self, client_id: int, session_id: object, _ref: str) -> None:
+    def _open_hit(self, client_id: int, session_id: object, ref: str) -> None:
         if isinstance(session_id, int):
             self.open_session(session_id)
+            if self.editor is not None and ref:
+                self.editor.reveal_field(ref)  # addenda and unknown refs just open the note
         else:
             self.open_client(client_id)

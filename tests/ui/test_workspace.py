@@ -74,6 +74,9 @@ def test_a_therapist_creates_client_course_and_a_note_that_saves_itself(
     dlg.activate_hit(dlg.hits[0])
     qtbot.waitUntil(lambda: isinstance(window.current_page(), SessionEditor), timeout=2000)
     assert window.current_page().session_id == session_id
+    # ... at the hit: the field that matched has the focus.
+    hit_field = window.current_page().form.editor("reasons")
+    assert window.focusWidget() in hit_field.focus_targets()  # (the search window is active)
 
 
 def test_closing_the_window_flushes_the_open_note(qtbot, services, settings) -> None:
