@@ -65,6 +65,7 @@ class SessionEditor(QWidget):
     state_changed = Signal(str)  # for the status bar: Saved / Saving… / Unsaved / Not saved: …
     signed = Signal(int)  # session id
     details_saved = Signal(int)  # session id (date, clinician… changed: lists may re-sort)
+    export_requested = Signal(int)  # session id: File → Export… for this note
 
     def __init__(
         self,
@@ -118,6 +119,11 @@ class SessionEditor(QWidget):
         top.setContentsMargins(16, 8, 16, 8)
         top.addWidget(self.back_button)
         top.addStretch(1)
+        self.export_button = QPushButton("Export PDF…", self)
+        self.export_button.setToolTip("Export this note as a PDF (Ctrl+P)")
+        self.export_button.setAccessibleName("Export note as PDF")
+        self.export_button.clicked.connect(lambda: self.export_requested.emit(self.session_id))
+        top.addWidget(self.export_button)
         top.addWidget(self.sign_button)
 
         self.title_label = QLabel(self.template.title, self)

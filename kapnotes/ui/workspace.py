@@ -155,6 +155,7 @@ class Workspace(QObject):
         editor = SessionEditor(self.services, session_id, signer_name=self.signer_name)
         editor.back_requested.connect(self._back_to_client)
         editor.state_changed.connect(self.window.set_save_state)
+        editor.export_requested.connect(lambda _id: self.window.export_action.trigger())
         editor.signed.connect(lambda _id: self.client_list.refresh())
         editor.signed.connect(lambda _id: self.client_view.refresh())  # marks and tabs
         editor.details_saved.connect(lambda _id: self.client_list.refresh())

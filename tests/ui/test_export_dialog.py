@@ -203,6 +203,9 @@ def test_file_menu_export_follows_the_page(qtbot, services: object, clients: lis
     window.export_action.trigger()
     assert ws.exports.controller.dialog.windowTitle() == "Export session note"
     ws.exports.controller.dialog.close()
+    ws.editor.export_button.click()  # the note's own button does the same
+    assert ws.exports.controller.dialog.windowTitle() == "Export session note"
+    ws.exports.controller.dialog.close()
     window.findChild(type(window.export_action), "export_packet").trigger()
     packet = ws.exports.controller.dialog
     assert packet.windowTitle() == "Export supervision packet"
