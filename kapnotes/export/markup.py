@@ -24,3 +24,9 @@ def to_markup(text: str) -> str:
     # Paragraph collapses runs of spaces; keep indentation people typed on purpose.
     escaped = re.sub(r"  +", lambda m: " " + "&nbsp;" * (len(m.group()) - 1), escaped)
     return escaped.replace("\n", "<br/>")
+
+
+def needs_markup(text: str) -> bool:
+    """Whether `text` needs reportlab's markup parser: line breaks or runs of spaces to keep
+    (`to_markup` turns them into tags). Without them the text is one run of one style."""
+    return "\n" in text or "  " in text or not text.strip()

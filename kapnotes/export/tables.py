@@ -7,7 +7,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
-from kapnotes.export.markup import to_markup
+from kapnotes.export.cells import cell_paragraph
 from kapnotes.export.report import KeyValues, Table
 
 HEADER_BG = colors.HexColor("#34495E")
@@ -35,12 +35,12 @@ def build_table(table: Table, width: float, styles: dict[str, ParagraphStyle]) -
     """A striped table; header row repeats on every page, highlighted rows are tinted and bold."""
     cell, bold, head = styles["cell"], styles["label"], styles["head"]
     bold_cell = ParagraphStyle("cell-bold", parent=cell, fontName=bold.fontName)
-    data: list[list[object]] = [[RLParagraph(to_markup(c), head) for c in table.columns]]
+    data: list[list[object]] = [[cell_paragraph(c, head) for c in table.columns]]
     for r, row in enumerate(table.rows):
         emphasised = r in table.highlight_rows
         data.append([
-            RLParagraph(to_markup(v), bold_cell if emphasised or (r, c) in table.highlight_cells
-                        else cell)
+            cell_paragraph(v, bold_cell if emphasised or (r, c) in table.highlight_cells
+                           else cell)
             for c, v in enumerate(row)
         ])
     commands: list[tuple[object, ...]] = [
@@ -75,7 +75,7 @@ def build_table(table: Table, width: float, styles: dict[str, ParagraphStyle]) -
 def build_key_values(block: KeyValues, width: float,
                      styles: dict[str, ParagraphStyle]) -> RLTable:
     """Two columns, label muted and bold, value as normal text."""
-    data = [[RLParagraph(to_markup(k), styles["label"]), RLParagraph(to_markup(v), styles["cell"])]
+    data = [[cell_paragraph(k, styles["label"]), cell_paragraph(v, styles["cell"])]
             for k, v in block.rows]
     if not data:
         data = [[RLParagraph("—", styles["label"]), ""]]
