@@ -189,9 +189,9 @@ def _audit_entries(vault: Vault, entries: list[dict[str, Any]],
             continue
         kind = e["record_type"]
         record_id = ids.client if kind == "client" else ids.ids[kind][e["key"]]
-        fields = {k: e[k] for k in portable_audit.HASHED if k != "record_id"}
+        fields = {k: e[k] for k in audit.HASHED_FIELDS if k != "record_id"}
         fields["record_id"] = str(record_id)
-        key = tuple(fields[k] for k in portable_audit.HASHED)
+        key = tuple(fields[k] for k in audit.HASHED_FIELDS)
         if key not in have:
             have.add(key)
             out.append(fields)

@@ -34,16 +34,35 @@ _COLUMNS = (
 )
 
 
-def _entry_hash(prev_hash: str, fields: dict[str, str]) -> str:
+# The fields an entry's hash covers (everything but id, prev_hash and hash itself).
+HASHED_FIELDS = ("at_utc", "os_user", "workstation", "clinician", "event", "record_type",
+                 "record_id", "outcome", "detail")
+
+
+def entry_hash(prev_hash: str, fields: dict[str, str]) -> str:
+    """The chain hash of an entry with these hashed fields following `prev_hash`."""
     payload = json.dumps(fields, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
 
 
-def _hashed_fields(e: AuditEntry | dict[str, str]) -> dict[str, str]:
+def hashed_fields(e: AuditEntry | dict[str, str]) -> dict[str, str]:
+    """An entry's (or a mapping's) `HASHED_FIELDS`, as strings."""
     get = (lambda k: getattr(e, k)) if isinstance(e, AuditEntry) else e.__getitem__
-    keys = ("at_utc", "os_user", "workstation", "clinician", "event", "record_type",
-            "record_id", "outcome", "detail")
-    return {k: str(get(k)) for k in keys}
+    return {k: str(get(k)) for k in HASHED_FIELDS}
+
+
+def append(vault: Vault, fields: dict[str, str]) -> None:
+    """Append one entry with exactly these hashed fields, chained to the vault's last entry."""
+    with vault.transaction():
+        row = vault.query_one("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+        prev = row[0] if row else GENESIS
+        vault.execute(
+            "INSERT INTO audit_log (at_utc, os_user, workstation, clinician, event, record_type,"
+            " record_id, outcome, detail, prev_hash, hash)"
+            " VALUES (:at_utc, :os_user, :workstation, :clinician, :event, :record_type,"
+            " :record_id, :outcome, :detail, :prev_hash, :hash)",
+            {**fields, "prev_hash": prev, "hash": entry_hash(prev, fields)},
+        )
 
 
 def record(
@@ -59,7 +78,7 @@ def record(
 ) -> None:
     """Append one entry; `detail` must never hold note text, names or secrets."""
     who = actor or vault.actor
-    fields = {
+    append(vault, {
         "at_utc": (at or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "os_user": who.os_user,
         "workstation": who.workstation,
@@ -69,17 +88,7 @@ def record(
         "record_id": str(record_id),
         "outcome": outcome,
         "detail": detail,
-    }
-    with vault.transaction():
-        row = vault.query_one("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
-        prev = row[0] if row else GENESIS
-        vault.execute(
-            "INSERT INTO audit_log (at_utc, os_user, workstation, clinician, event, record_type,"
-            " record_id, outcome, detail, prev_hash, hash)"
-            " VALUES (:at_utc, :os_user, :workstation, :clinician, :event, :record_type,"
-            " :record_id, :outcome, :detail, :prev_hash, :hash)",
-            {**fields, "prev_hash": prev, "hash": _entry_hash(prev, fields)},
-        )
+    })
 
 
 def entries(
@@ -110,7 +119,7 @@ def first_broken_entry(vault: Vault) -> int | None:
     """The id of the first entry whose hash chain does not hold, or None when intact."""
     prev = GENESIS
     for e in entries(vault):
-        if e.prev_hash != prev or e.hash != _entry_hash(prev, _hashed_fields(e)):
+        if e.prev_hash != prev or e.hash != entry_hash(prev, hashed_fields(e)):
             return e.id
         prev = e.hash
     return None

@@ -13,25 +13,12 @@ from __future__ import annotations
 from kapnotes.storage import audit
 from kapnotes.storage.vault import Vault
 
-HASHED = ("at_utc", "os_user", "workstation", "clinician", "event", "record_type",
-          "record_id", "outcome", "detail")
-
 
 def existing_keys(vault: Vault) -> set[tuple[str, ...]]:
     """Every entry's hashed fields, so a merge never appends the same entry twice."""
-    return {tuple(str(getattr(e, k)) for k in HASHED) for e in audit.entries(vault)}
+    return {tuple(audit.hashed_fields(e).values()) for e in audit.entries(vault)}
 
 
 def append(vault: Vault, fields: dict[str, str]) -> None:
     """Append one entry with the given fields, chained to the vault's last entry."""
-    clean = {k: str(fields[k]) for k in HASHED}
-    with vault.transaction():
-        row = vault.query_one("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
-        prev = row[0] if row else audit.GENESIS
-        vault.execute(
-            "INSERT INTO audit_log (at_utc, os_user, workstation, clinician, event, record_type,"
-            " record_id, outcome, detail, prev_hash, hash)"
-            " VALUES (:at_utc, :os_user, :workstation, :clinician, :event, :record_type,"
-            " :record_id, :outcome, :detail, :prev_hash, :hash)",
-            {**clean, "prev_hash": prev, "hash": audit._entry_hash(prev, clean)},
-        )
+    audit.append(vault, audit.hashed_fields(fields))

@@ -70,7 +70,7 @@ def test_an_altered_entry_with_a_recomputed_hash_breaks_the_next_link(
     found = _add_entries(new_vault, passphrase)
     target = found[1]
     forged = audit.AuditEntry(**{**target.__dict__, "event": "client.view"})
-    forged_hash = audit._entry_hash(target.prev_hash, audit._hashed_fields(forged))
+    forged_hash = audit.entry_hash(target.prev_hash, audit.hashed_fields(forged))
     conn = raw_connect(new_vault, passphrase)
     conn.execute("DROP TRIGGER audit_log_no_update")
     conn.execute(
