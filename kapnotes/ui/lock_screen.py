@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.errors import KapNotesError, WrongPassphraseError
 from kapnotes.storage.lifecycle import data_key_for
-from kapnotes.ui.dialogs.unlock import _busy, default_delay
 from kapnotes.ui.widgets.passphrase_fields import error_label, password_edit, show_error
+from kapnotes.ui.widgets.retry_wait import Countdown, busy, default_delay, wait_label
 
 Verifier = Callable[[str], object]  # raises WrongPassphraseError when wrong
 TITLE = "KAP Notes — locked"
@@ -47,10 +47,7 @@ class LockScreen(QWidget):
         self._verify = verifier or (lambda pw: data_key_for(vault_path, passphrase=pw))
         self._delay_for = delay_for
         self.failures = failures  # carried over from earlier attempts, so restarts don't help
-        self.seconds_left = 0
-        self._timer = QTimer(self)
-        self._timer.setInterval(1000)
-        self._timer.timeout.connect(self.tick)
+        self._countdown = Countdown(self, self._show_wait)
         self.setObjectName("lock_screen")
         self.setAccessibleName("Locked")
         self._build()
@@ -78,10 +75,7 @@ class LockScreen(QWidget):
         self.passphrase_edit = password_edit(card, "Passphrase")
         self.passphrase_edit.setPlaceholderText("Passphrase")
         self.error_label = error_label(card)
-        self.wait_label = QLabel(card)
-        self.wait_label.setWordWrap(True)
-        self.wait_label.setAccessibleName("Wait before trying again")
-        self.wait_label.setVisible(False)
+        self.wait_label = wait_label(card)
         self.unlock_button = QPushButton("Unlock", card)
         self.unlock_button.setAccessibleName("Unlock")
         self.unlock_button.setDefault(True)
@@ -131,7 +125,7 @@ class LockScreen(QWidget):
             show_error(self.error_label, "Type your passphrase.")
             return
         try:
-            with _busy():
+            with busy():
                 self._verify(passphrase)
         except WrongPassphraseError:
             self._wrong()
@@ -153,23 +147,16 @@ class LockScreen(QWidget):
         self.start_wait(self._delay_for(self.failures))
 
     # -- slow-down (same delays as the unlock dialog) --------------------------------------
+    @property
+    def seconds_left(self) -> int:
+        return self._countdown.seconds_left
+
     def start_wait(self, seconds: int) -> None:
-        self.seconds_left = max(0, int(seconds))
-        if self.seconds_left:
-            self._timer.start()
-        self._show_wait()
+        self._countdown.start(seconds)
 
     def tick(self) -> None:
         """One second of the countdown (the timer calls it; tests call it directly)."""
-        self.seconds_left = max(0, self.seconds_left - 1)
-        if not self.seconds_left:
-            self._timer.stop()
-        self._show_wait()
+        self._countdown.tick()
 
     def _show_wait(self) -> None:
-        waiting = self.seconds_left > 0
-        self.unlock_button.setEnabled(not waiting)
-        self.unlock_button.setText(f"Unlock ({self.seconds_left} s)" if waiting else "Unlock")
-        self.wait_label.setVisible(waiting)
-        self.wait_label.setText(
-            f"Too many wrong attempts. Try again in {self.seconds_left} s." if waiting else "")
+        self._countdown.show(self.unlock_button, (self.wait_label,))

@@ -1,7 +1,8 @@
 """Later runs: unlock the vault with the passphrase, or reset it with the recovery key.
 
-Repeated wrong attempts slow down: from the third failure on, the buttons stay disabled for a
-growing number of seconds, shown as a countdown. The delay function is injectable for tests.
+Repeated wrong attempts slow down (`kapnotes.ui.widgets.retry_wait`): from the third failure
+on, the buttons stay disabled for a growing number of seconds, shown as a countdown. The delay
+function is injectable for tests.
 """
 
 from __future__ import annotations
@@ -9,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -31,18 +31,11 @@ from kapnotes.ui.widgets.passphrase_fields import (
     password_edit,
     show_error,
 )
+from kapnotes.ui.widgets.retry_wait import Countdown, busy, default_delay, wait_label
 
 Opener = Callable[[str], Vault]
 Resetter = Callable[[str, str], None]
-FREE_ATTEMPTS = 2
 LINK_STYLE = "QPushButton { color: palette(link); text-decoration: underline; border: none; }"
-
-
-def default_delay(failures: int) -> int:
-    """Seconds to wait after `failures` wrong attempts: 0, 0, then 5, 10, 20 … up to 5 min."""
-    if failures <= FREE_ATTEMPTS:
-        return 0
-    return min(5 * 2 ** (failures - FREE_ATTEMPTS - 1), 300)
 
 
 class UnlockDialog(QDialog):
@@ -68,10 +61,7 @@ class UnlockDialog(QDialog):
             vault_path, recovery_key=key, new=new))
         self._delay_for = delay_for
         self.failures = 0
-        self.seconds_left = 0
-        self._timer = QTimer(self)
-        self._timer.setInterval(1000)
-        self._timer.timeout.connect(self.tick)
+        self._countdown = Countdown(self, self._show_wait)
         self.setWindowTitle("Unlock KAP Notes")
         self.setAccessibleName("Unlock vault")
 
@@ -96,7 +86,7 @@ class UnlockDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Passphrase:", self.passphrase_edit)
         self.error_label = error_label(page)
-        self.wait_label = _wait_label(page)
+        self.wait_label = wait_label(page)
         self.forgot_button = QPushButton("Forgot passphrase? Use the recovery key", page)
         self.forgot_button.setFlat(True)
         self.forgot_button.setStyleSheet(LINK_STYLE)
@@ -145,7 +135,7 @@ class UnlockDialog(QDialog):
         form.addRow("Recovery key:", self.recovery_edit)
         self.new_fields = NewPassphraseFields(page, form)
         self.recovery_error_label = error_label(page)
-        self.recovery_wait_label = _wait_label(page)
+        self.recovery_wait_label = wait_label(page)
         self.back_button = QPushButton("Back", page)
         self.back_button.setAccessibleName("Back to passphrase")
         self.reset_button = QPushButton("Reset and unlock", page)
@@ -200,7 +190,7 @@ class UnlockDialog(QDialog):
             show_error(self.recovery_error_label, exc.message)
             return
         try:
-            with _busy():
+            with busy():
                 self._resetter(key, new)
         except WrongPassphraseError as exc:
             self._wrong(exc, self.recovery_error_label)
@@ -214,7 +204,7 @@ class UnlockDialog(QDialog):
 
     def _try_open(self, passphrase: str, errors: QLabel) -> None:
         try:
-            with _busy():
+            with busy():
                 vault = self._opener(passphrase)
         except WrongPassphraseError as exc:
             self._wrong(exc, errors)
@@ -241,44 +231,17 @@ class UnlockDialog(QDialog):
         self.open_failed.emit(exc)
 
     # -- slow-down -------------------------------------------------------------------------
+    @property
+    def seconds_left(self) -> int:
+        return self._countdown.seconds_left
+
     def start_wait(self, seconds: int) -> None:
-        self.seconds_left = max(0, int(seconds))
-        if self.seconds_left:
-            self._timer.start()
-        self._show_wait()
+        self._countdown.start(seconds)
 
     def tick(self) -> None:
         """One second of the countdown (the timer calls it; tests call it directly)."""
-        self.seconds_left = max(0, self.seconds_left - 1)
-        if not self.seconds_left:
-            self._timer.stop()
-        self._show_wait()
+        self._countdown.tick()
 
     def _show_wait(self) -> None:
-        waiting = self.seconds_left > 0
-        for button in (self.unlock_button, self.reset_button):
-            button.setEnabled(not waiting)
-        self.unlock_button.setText(f"Unlock ({self.seconds_left} s)" if waiting else "Unlock")
-        for label in (self.wait_label, self.recovery_wait_label):
-            label.setVisible(waiting)
-            label.setText(
-                f"Too many wrong attempts. Try again in {self.seconds_left} s." if waiting else ""
-            )
-
-
-def _wait_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.setAccessibleName("Wait before trying again")
-    label.setVisible(False)
-    return label
-
-
-class _busy:
-    """Wait cursor while the key is derived (about a third of a second, on purpose)."""
-
-    def __enter__(self) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-
-    def __exit__(self, *exc: object) -> None:
-        QApplication.restoreOverrideCursor()
+        self._countdown.show(self.unlock_button, (self.wait_label, self.recovery_wait_label),
+                             other_buttons=(self.reset_button,))
