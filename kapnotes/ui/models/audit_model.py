@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from kapnotes.storage.audit import AuditEntry
+from kapnotes.ui.models.rows_model import Index, RowsTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ALTERED_COLOUR = "#c62828"
 REFUSED_COLOUR = "#b26a00"
@@ -50,7 +50,7 @@ def when_text(at_utc: str) -> str:
     return f"{at_utc[:10]} {at_utc[11:19]} UTC" if len(at_utc) >= 19 else at_utc
 
 
-class AuditLogModel(QAbstractTableModel):
+class AuditLogModel(RowsTableModel[AuditEntry]):
     """Audit entries as rows; the entry the chain check found altered is shown in red."""
 
     NUMBER, WHEN, EVENT, RECORD, OUTCOME, CLINICIAN, OS_USER, WORKSTATION, DETAIL = range(9)
@@ -59,7 +59,6 @@ class AuditLogModel(QAbstractTableModel):
 
     def __init__(self, parent: object = None) -> None:
         super().__init__(parent)
-        self._rows: list[AuditEntry] = []
         self.altered_id: int | None = None
 
     def set_rows(self, rows: list[AuditEntry], *, altered_id: int | None = None) -> None:
@@ -71,26 +70,14 @@ class AuditLogModel(QAbstractTableModel):
     def row_at(self, row: int) -> AuditEntry:
         return self._rows[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
     def flags(self, index: Index) -> Qt.ItemFlag:
         # Selectable (to read a long detail) but never editable: the log is append-only.
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        e = self._row_for(index)
+        if e is None:
             return None
-        e = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(e, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:

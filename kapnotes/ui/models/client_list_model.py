@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from kapnotes.domain.models import ClientSummary
+from kapnotes.ui.models.rows_model import Index, RowsTableModel
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, fmt_date, kind_text, pick
-
-Index = QModelIndex | QPersistentModelIndex
 
 CLIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class ClientListModel(QAbstractTableModel):
+class ClientListModel(RowsTableModel[ClientSummary]):
     """Client list rows; archived clients are greyed and say so in words."""
 
     CODE, NAME, NEXT = range(3)
@@ -23,7 +22,6 @@ class ClientListModel(QAbstractTableModel):
 
     def __init__(self, parent: object = None) -> None:
         super().__init__(parent)
-        self._rows: list[ClientSummary] = []
         self._today: date | None = None
 
     def set_rows(self, rows: list[ClientSummary], *, today: date | None = None) -> None:
@@ -41,22 +39,10 @@ class ClientListModel(QAbstractTableModel):
                 return i
         return None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        r = self._row_for(index)
+        if r is None:
             return None
-        r = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(r, col)

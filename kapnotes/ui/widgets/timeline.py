@@ -7,20 +7,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QPoint,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from kapnotes.domain.course_items import RiskFlag
 from kapnotes.domain.schedule_status import SlotStatus
 from kapnotes.services.courses import TimelineEntry
+from kapnotes.ui.models.rows_model import Index, RowsTableModel
 from kapnotes.ui.widgets.course_sessions import flag_marks
 from kapnotes.ui.widgets.slot_style import (
     ERROR_COLOURS,
@@ -34,11 +28,10 @@ from kapnotes.ui.widgets.slot_style import (
     status_text,
 )
 
-Index = QModelIndex | QPersistentModelIndex
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class TimelineModel(QAbstractTableModel):
+class TimelineModel(RowsTableModel[TimelineEntry]):
     """Thin model over a course's TimelineEntry rows (plan order)."""
 
     DATE, KIND, PHASE, STATUS, DETAIL = range(5)
@@ -46,7 +39,6 @@ class TimelineModel(QAbstractTableModel):
 
     def __init__(self, parent: object = None) -> None:
         super().__init__(parent)
-        self._rows: list[TimelineEntry] = []
         self._today: date | None = None
         self._alerts: Mapping[int, Sequence[str]] = {}
         self._risks: Mapping[int, Sequence[RiskFlag]] = {}
@@ -73,22 +65,10 @@ class TimelineModel(QAbstractTableModel):
     def entry(self, row: int) -> TimelineEntry:
         return self._rows[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        e = self._row_for(index)
+        if e is None:
             return None
-        e = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(e, col)
