@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from kapnotes.domain.errors import ValidationError
+from kapnotes.domain.models import SessionKind
 
 
 class Protocol(StrEnum):
@@ -44,12 +45,9 @@ _PROTOCOL_LABELS = {
 }
 
 
-class SlotKind(StrEnum):
-    """The kind of session a planned slot stands for."""
-
-    PREPARATION = "preparation"
-    DOSING = "dosing"
-    INTEGRATION = "integration"
+# The kind of session a planned slot stands for: the session kinds themselves, so a slot read
+# from the vault and the session held for it compare without converting.
+SlotKind = SessionKind
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import date
 
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.models import Course, CourseStatus, SlotRecord
-from kapnotes.domain.schedule import PlannedSlot, Protocol, SlotKind, generate_plan
+from kapnotes.domain.schedule import PlannedSlot, Protocol, generate_plan
 from kapnotes.domain.schedule_status import (
     Adherence,
     AdjustmentAction,
@@ -132,7 +132,7 @@ class CourseService:
         records = repo.slots(self.vault, course_id)
         by_seq = {r.seq: r for r in records}
         plan = [
-            PlannedSlot(index=r.seq, kind=SlotKind(r.kind.value), planned_date=r.original_date,
+            PlannedSlot(index=r.seq, kind=r.kind, planned_date=r.original_date,
                         phase=r.label, dose_number=r.dose_number or 0)
             for r in records
         ]
@@ -145,7 +145,7 @@ class CourseService:
                                                   new_date=r.planned_date))
         linked = {r.session_id: r.seq for r in records if r.session_id is not None}
         held = [
-            HeldSession(session_id=str(s.id), kind=SlotKind(s.kind.value),
+            HeldSession(session_id=str(s.id), kind=s.kind,
                         held_on=s.starts_at.date(), slot_index=linked.get(s.id))
             for s in session_repo.for_course(self.vault, course_id)
         ]
