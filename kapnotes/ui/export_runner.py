@@ -11,17 +11,23 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from kapnotes.domain.errors import KapNotesError
-from kapnotes.services import exports
+from kapnotes.lazy import lazy_module
 from kapnotes.services.container import Services
 from kapnotes.ui.dialogs.export_dialog import ExportChoice, ExportDialog
 from kapnotes.ui.dialogs.export_packet_dialog import ExportPacketDialog
 from kapnotes.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from kapnotes.services import exports
+else:  # the export stack loads when an export is first asked for, not at start-up
+    exports = lazy_module("kapnotes.services.exports")
 
 Opener = Callable[[Path], object]
 STEPS = 1000  # progress bar resolution

@@ -8,6 +8,7 @@ before anything replaces it (switching, locking, closing).
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
@@ -19,10 +20,12 @@ from kapnotes.ui.client_list import ClientListPane
 from kapnotes.ui.client_view import ClientView
 from kapnotes.ui.dialogs.import_export_json import PortableDataActions
 from kapnotes.ui.dialogs.practice_themes import PracticeThemesDialog
-from kapnotes.ui.dialogs.search_dialog import SearchDialog
 from kapnotes.ui.export_runner import ExportActions, Target
 from kapnotes.ui.main_window import MainWindow
-from kapnotes.ui.session_editor import SessionEditor
+
+if TYPE_CHECKING:  # imported where first opened: not needed to show the window
+    from kapnotes.ui.dialogs.search_dialog import SearchDialog
+    from kapnotes.ui.session_editor import SessionEditor
 
 SEARCH_SHORTCUT = "Ctrl+Shift+F"
 
@@ -152,6 +155,8 @@ class Workspace(QObject):
 
     def open_session(self, session_id: int) -> None:
         self._close_editor()
+        from kapnotes.ui.session_editor import SessionEditor
+
         editor = SessionEditor(self.services, session_id, signer_name=self.signer_name)
         editor.back_requested.connect(self._back_to_client)
         editor.state_changed.connect(self.window.set_save_state)
@@ -219,6 +224,8 @@ class Workspace(QObject):
     # -- search ----------------------------------------------------------------------------
     def open_search(self) -> SearchDialog:
         if self.search_dialog is None:
+            from kapnotes.ui.dialogs.search_dialog import SearchDialog
+
             self.search_dialog = SearchDialog(self.services, parent=self.window)
             self.search_dialog.open_hit.connect(self._open_hit)
         self.search_dialog.show()

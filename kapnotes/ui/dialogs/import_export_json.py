@@ -15,16 +15,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from kapnotes.domain.errors import KapNotesError
-from kapnotes.services import portable_export, portable_import
+from kapnotes.lazy import lazy_module
 from kapnotes.services.container import Services
-from kapnotes.services.portable_import import Decision
+
+if TYPE_CHECKING:
+    from kapnotes.services import portable_export, portable_import
+    from kapnotes.services.portable_import import Decision
+else:  # loaded when the therapist first imports or exports JSON, not at start-up
+    portable_export = lazy_module("kapnotes.services.portable_export")
+    portable_import = lazy_module("kapnotes.services.portable_import")
 
 PLAINTEXT_NOTE = ("The file is plaintext health information: it is not encrypted. Keep it on "
                   "encrypted storage only, and delete it when it has served its purpose.")
@@ -49,9 +55,9 @@ def ask_duplicate(parent: QWidget, code: str) -> Decision | None:
     box.exec()
     clicked = box.clickedButton()
     if clicked is merge:
-        return Decision.MERGE
+        return portable_import.Decision.MERGE
     if clicked is skip:
-        return Decision.SKIP
+        return portable_import.Decision.SKIP
     return None
 
 
