@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.course_items import IntentionStatus, ProgressMatrix
 from kapnotes.domain.errors import KapNotesError
+from kapnotes.ui.widgets.fit_rows import fit_rows
 from kapnotes.ui.widgets.slot_style import fmt_short, is_dark, kind_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -142,7 +143,7 @@ class IntentionsView(QWidget):
         header = self.table.horizontalHeader()
         for col in range(1, self.model.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.resizeRowsToContents()
+        fit_rows(self.table)  # hidden tabs fit their rows when shown
         self._enable()
 
     def selected_id(self) -> int | None:

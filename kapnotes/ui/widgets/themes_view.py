@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.course_items import CourseThemes, ThemeFrequency
+from kapnotes.ui.widgets.fit_rows import fit_rows
 from kapnotes.ui.widgets.slot_style import fmt_short, kind_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -153,7 +154,7 @@ class CourseThemesView(QWidget):
             mode = (QHeaderView.ResizeMode.Stretch if col == 4
                     else QHeaderView.ResizeMode.ResizeToContents)
             header.setSectionResizeMode(col, mode)
-        self.table.resizeRowsToContents()
+        fit_rows(self.table)  # hidden tabs fit their rows when shown
 
 
 class ThemeFrequencyView(QWidget):
