@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.errors import KapNotesError, WrongPassphraseError
 from kapnotes.storage.lifecycle import data_key_for
-from kapnotes.ui.widgets.passphrase_fields import error_label, password_edit, show_error
+from kapnotes.ui.widgets.error_line import error_label, show_error
+from kapnotes.ui.widgets.passphrase_fields import password_edit
 from kapnotes.ui.widgets.retry_wait import Countdown, busy, default_delay, wait_label
 
 Verifier = Callable[[str], object]  # raises WrongPassphraseError when wrong

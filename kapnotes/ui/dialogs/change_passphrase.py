@@ -16,12 +16,8 @@ from PySide6.QtWidgets import (
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.storage.lifecycle import change_passphrase
 from kapnotes.storage.vault import Vault
-from kapnotes.ui.widgets.passphrase_fields import (
-    NewPassphraseFields,
-    error_label,
-    password_edit,
-    show_error,
-)
+from kapnotes.ui.widgets.error_line import error_label, show_error
+from kapnotes.ui.widgets.passphrase_fields import NewPassphraseFields, password_edit
 
 
 class ChangePassphraseDialog(QDialog):

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.storage.lifecycle import CreatedVault, create_vault
-from kapnotes.ui.widgets.passphrase_fields import NewPassphraseFields, error_label, show_error
+from kapnotes.ui.widgets.error_line import error_label, show_error
+from kapnotes.ui.widgets.passphrase_fields import NewPassphraseFields
 
 Creator = Callable[[Path, str], CreatedVault]
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.errors import ValidationError
 from kapnotes.export.passwords import check_password_pair, generate_password
+from kapnotes.ui.widgets.error_line import error_label, show_error
 
 KIND_TITLES = {"session": "Export session note", "course": "Export course summary",
                "packet": "Export supervision packet"}
@@ -201,18 +202,6 @@ class ExportDialog(QDialog):
         super().accept()
 
 
-def error_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #c62828; font-weight: 600;")
-    label.setAccessibleName("Error message")
-    label.hide()
-    return label
-
-
-def show_error(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
 
 
 def export_buttons(parent: QWidget) -> QDialogButtonBox:

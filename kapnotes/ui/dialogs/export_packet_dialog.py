@@ -25,12 +25,8 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.models import Client
-from kapnotes.ui.dialogs.export_dialog import (
-    ExportOptionsPanel,
-    error_label,
-    export_buttons,
-    show_error,
-)
+from kapnotes.ui.dialogs.export_dialog import ExportOptionsPanel, export_buttons
+from kapnotes.ui.widgets.error_line import error_label, show_error
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 

@@ -21,19 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-
-def _error_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #c62828; font-weight: 600;")
-    label.setAccessibleName("Error message")
-    label.hide()
-    return label
-
-
-def _show_error(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
+from kapnotes.ui.widgets.error_line import error_label, show_error
 
 
 def _bullets(items: Sequence[str]) -> str:
@@ -87,7 +75,7 @@ class SignDialog(QDialog):
             if widget is not None:
                 widget.setVisible(bool(self.blockers))
         column.addLayout(form)
-        self.error_label = _error_label(self)
+        self.error_label = error_label(self)
         column.addWidget(self.error_label)
 
         buttons = QDialogButtonBox(self)
@@ -122,7 +110,7 @@ class SignDialog(QDialog):
                                      self.reason_edit.toPlainText().strip())
 
     def show_error(self, message: str) -> None:
-        _show_error(self.error_label, message)
+        show_error(self.error_label, message)
 
 
 class AddendumDialog(QDialog):
@@ -150,7 +138,7 @@ class AddendumDialog(QDialog):
         form.addRow("Author:", self.author_edit)
         form.addRow("Addendum:", self.text_edit)
         column.addLayout(form)
-        self.error_label = _error_label(self)
+        self.error_label = error_label(self)
         column.addWidget(self.error_label)
         buttons = QDialogButtonBox(self)
         self.add_button = QPushButton("Add addendum", self)
@@ -173,4 +161,4 @@ class AddendumDialog(QDialog):
             self.submitted.emit(self.text_edit.toPlainText(), self.author_edit.text().strip())
 
     def show_error(self, message: str) -> None:
-        _show_error(self.error_label, message)
+        show_error(self.error_label, message)

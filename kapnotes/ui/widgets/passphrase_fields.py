@@ -6,7 +6,6 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from kapnotes.domain.passphrase import MIN_LENGTH, check_new_passphrase, strength_hint
 
-ERROR_STYLE = "color: #c62828; font-weight: 600;"
 _LEVEL_COLOURS = {"too short": "#c62828", "weak": "#c62828", "fair": "#b26a00",
                   "strong": "#2e7d32"}
 
@@ -18,20 +17,6 @@ def password_edit(parent: QWidget, accessible_name: str) -> QLineEdit:
     edit.setAccessibleName(accessible_name)
     edit.setMinimumWidth(280)
     return edit
-
-
-def error_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.setStyleSheet(ERROR_STYLE)
-    label.setAccessibleName("Error message")
-    label.setVisible(False)
-    return label
-
-
-def show_error(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
 
 
 class NewPassphraseFields:
