@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from kapnotes.cli.passphrases import ENV_PASSPHRASE, existing_passphrase, new_passphrase
+from kapnotes.cli.passphrases import ENV_PASSPHRASE, new_passphrase
 from kapnotes.cli.vault_commands import add_vault_options, open_vault, vault_path
 from kapnotes.services.container import build_services
 from kapnotes.services.demo import build_demo
@@ -76,6 +76,3 @@ def cmd_demo(args: argparse.Namespace) -> int:
         vault.close()
     print(f"Demo vault ready at {path}: {len(ids)} fictional clients.")
     return 0
-
-
-__all__ = ["existing_passphrase", "register"]
