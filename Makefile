@@ -34,7 +34,7 @@ test: sync-dev
 	@QT_QPA_PLATFORM=offscreen $(UV) run --frozen pytest $(PYTEST_ARGS)
 
 lint: sync-dev
-	@$(UV) run --frozen ruff check kapnotes tests
+	@$(UV) run --frozen ruff check kapnotes tests bench
 
 bench: sync-dev
 	@QT_QPA_PLATFORM=offscreen $(UV) run --frozen python -m bench $(ARGS)
