@@ -47,7 +47,6 @@ from kapnotes.domain.vitals import (
     VitalsReading,
     VitalsThresholds,
 )
-from kapnotes.domain.vitals import assess as assess_reading
 from kapnotes.services import monitoring_views as views
 from kapnotes.services.clock import Clock, system_clock
 from kapnotes.services.practice_settings import MonitoringSettings
@@ -333,35 +332,25 @@ class MonitoringService:
         return [s for s in session_repo.for_course(self.vault, course_id)
                 if s.kind is SessionKind.DOSING and s.id is not None]
 
+    def course_monitoring(self, course_id: int) -> views.CourseMonitoring:
+        """The course's dosing sessions read at once (one query per table, the thresholds
+        resolved once): alerts for the timeline and session list, the chart's series."""
+        sessions = [(int(s.id or 0), s.starts_at) for s in self._dosing_sessions(course_id)]
+        ids = [sid for sid, _ in sessions]
+        return views.course_monitoring(
+            sessions, repo.readings_for_sessions(self.vault, ids),
+            repo.first_devices_for_sessions(self.vault, ids),
+            repo.respiratory_depression_for_sessions(self.vault, ids),
+            repo.adverse_effects_for_sessions(self.vault, ids), self.settings.thresholds())
+
     def alerts_for_course(self, course_id: int) -> dict[int, list[str]]:
         """Dosing sessions with alert-level vitals, respiratory depression or adverse effects
         (session id → plain messages); sessions with none are left out."""
-        out: dict[int, list[str]] = {}
-        for s in self._dosing_sessions(course_id):
-            sid = int(s.id or 0)
-            findings = [f for r in self.readings(sid) for f in r.findings]
-            d = repo.get_details(self.vault, sid)
-            alerts = views.session_alerts(findings, self.adverse_effects(sid),
-                                          d.respiratory_depression)
-            if alerts:
-                out[sid] = alerts
-        return out
+        return self.course_monitoring(course_id).alerts
 
     def vitals_series(self, course_id: int) -> list[SessionVitals]:
         """Each dosing session's readings as minutes from its first device, oldest first."""
-        sessions = self._dosing_sessions(course_id)
-        by_session = repo.readings_for_sessions(self.vault, [int(s.id or 0) for s in sessions])
-        return [
-            views.series(int(s.id or 0), s.starts_at, self.first_device_at(int(s.id or 0)),
-                         [r.reading for r in by_session[int(s.id or 0)]])
-            for s in sessions if by_session[int(s.id or 0)]
-        ]
+        return self.course_monitoring(course_id).series()
 
 
-def _assess(reading: VitalsReading, first_device: datetime | None,
-            thresholds: VitalsThresholds) -> tuple[VitalsFinding, ...]:
-    before = (None if first_device is None or reading.taken_at is None
-              else reading.taken_at < first_device)
-    if reading.role is ReadingRole.PRE_DOSE:
-        before = True
-    return assess_reading(reading, thresholds, before_dose=before)
+_assess = views.assess_at

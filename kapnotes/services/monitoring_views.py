@@ -6,18 +6,30 @@ Plain functions over domain values so the UI never re-derives a clinical rule.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from kapnotes.domain.dosing_record import SessionVitals, StoredAdverseEffect, VitalsPoint
+from kapnotes.domain.dosing_record import (
+    SessionVitals,
+    StoredAdverseEffect,
+    StoredReading,
+    VitalsPoint,
+)
 from kapnotes.domain.monitoring import (
     FORTY_MINUTE_WINDOW,
     MINIMUM_MONITORING_MINUTES,
     MonitoringClock,
     ReadingDue,
 )
-from kapnotes.domain.vitals import ReadingRole, Severity, VitalsFinding, VitalsReading
+from kapnotes.domain.vitals import (
+    ReadingRole,
+    Severity,
+    VitalsFinding,
+    VitalsReading,
+    VitalsThresholds,
+)
+from kapnotes.domain.vitals import assess as assess_reading
 
 FORTY_MINUTES = 40
 
@@ -143,3 +155,58 @@ def series(session_id: int, starts_at: datetime, zero: datetime | None,
         for r in readings
     )
     return SessionVitals(session_id=session_id, starts_at=starts_at, points=points)
+
+
+def assess_at(reading: VitalsReading, first_device: datetime | None,
+              thresholds: VitalsThresholds) -> tuple[VitalsFinding, ...]:
+    """Findings for a reading; "before the dose" means before the first device."""
+    before = (None if first_device is None or reading.taken_at is None
+              else reading.taken_at < first_device)
+    if reading.role is ReadingRole.PRE_DOSE:
+        before = True
+    return assess_reading(reading, thresholds, before_dose=before)
+
+
+@dataclass(frozen=True)
+class DosingVitals:
+    """One dosing session's readings (time order) and its first device time."""
+
+    session_id: int
+    starts_at: datetime
+    first_device_at: datetime | None
+    readings: tuple[VitalsReading, ...]
+
+
+@dataclass(frozen=True)
+class CourseMonitoring:
+    """A course's monitoring, read once for the client page: alerts per dosing session (the
+    timeline, the session list, the Vitals tab title) and, when the tab is shown, the chart."""
+
+    alerts: dict[int, list[str]]
+    sessions: tuple[DosingVitals, ...] = ()
+    thresholds: VitalsThresholds = field(default_factory=VitalsThresholds)
+
+    def series(self) -> list[SessionVitals]:
+        """Each dosing session's readings as minutes from its first device, oldest first."""
+        return [series(s.session_id, s.starts_at, s.first_device_at, s.readings)
+                for s in self.sessions if s.readings]
+
+
+def course_monitoring(sessions: Sequence[tuple[int, datetime]],
+                      readings: Mapping[int, Sequence[StoredReading]],
+                      first_devices: Mapping[int, datetime],
+                      respiratory_depression: set[int],
+                      effects: Mapping[int, Sequence[StoredAdverseEffect]],
+                      thresholds: VitalsThresholds) -> CourseMonitoring:
+    """Alerts and chart data from the course's rows, read in one query per table."""
+    alerts: dict[int, list[str]] = {}
+    out = []
+    for sid, starts_at in sessions:
+        first = first_devices.get(sid)
+        rows = tuple(r.reading for r in readings.get(sid, ()))
+        findings = [f for r in rows for f in assess_at(r, first, thresholds)]
+        found = session_alerts(findings, effects.get(sid, ()), sid in respiratory_depression)
+        if found:
+            alerts[sid] = found
+        out.append(DosingVitals(sid, starts_at, first, rows))
+    return CourseMonitoring(alerts=alerts, sessions=tuple(out), thresholds=thresholds)

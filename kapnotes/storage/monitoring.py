@@ -139,13 +139,58 @@ def readings_for_sessions(vault: Vault, session_ids: list[int]) -> dict[int, lis
     out: dict[int, list[StoredReading]] = {sid: [] for sid in session_ids}
     if not session_ids:
         return out
-    marks = ",".join("?" * len(session_ids))
+    marks = _marks(session_ids)
     rows = vault.query(
         f"SELECT session_id, {_READING_COLS} FROM vitals_readings WHERE session_id IN ({marks})"
         " ORDER BY taken_at, id", tuple(session_ids),
     )
     for r in rows:
         out[r[0]].append(_reading(r[1:]))
+    return out
+
+
+def _marks(session_ids: list[int]) -> str:
+    return ",".join("?" * len(session_ids))
+
+
+# -- a course's sessions at once (the client page reads every dosing session of a course) --
+def first_devices_for_sessions(vault: Vault, session_ids: list[int]) -> dict[int, datetime]:
+    """Session id → its first device time, for the sessions that have one."""
+    if not session_ids:
+        return {}
+    rows = vault.query(
+        "SELECT session_id, MIN(given_at) FROM device_times"
+        f" WHERE session_id IN ({_marks(session_ids)}) GROUP BY session_id", tuple(session_ids),
+    )
+    return {r[0]: at for r in rows if (at := to_datetime(r[1])) is not None}
+
+
+def respiratory_depression_for_sessions(vault: Vault, session_ids: list[int]) -> set[int]:
+    """The sessions whose record says respiratory depression occurred."""
+    if not session_ids:
+        return set()
+    rows = vault.query(
+        "SELECT session_id FROM monitoring_records WHERE respiratory_depression = 1"
+        f" AND session_id IN ({_marks(session_ids)})", tuple(session_ids),
+    )
+    return {r[0] for r in rows}
+
+
+def adverse_effects_for_sessions(vault: Vault, session_ids: list[int]
+                                 ) -> dict[int, list[StoredAdverseEffect]]:
+    """Session id → its adverse effects in checklist order (sessions with none left out)."""
+    if not session_ids:
+        return {}
+    rows = vault.query(
+        "SELECT session_id, id, effect, severity, note, serious, recorded_at FROM adverse_effects"
+        f" WHERE session_id IN ({_marks(session_ids)}) ORDER BY id", tuple(session_ids),
+    )
+    out: dict[int, list[StoredAdverseEffect]] = {}
+    for r in rows:
+        out.setdefault(r[0], []).append(_effect(r[1:]))
+    order = list(AdverseEffect)
+    for effects in out.values():
+        effects.sort(key=lambda e: order.index(e.entry.effect))
     return out
 
 
@@ -209,10 +254,10 @@ def adverse_effects(vault: Vault, session_id: int) -> list[StoredAdverseEffect]:
         " WHERE session_id = ? ORDER BY id", (session_id,),
     )
     order = list(AdverseEffect)
-    effects = [
-        StoredAdverseEffect(id=r[0], entry=AdverseEffectEntry(
-            effect=AdverseEffect(r[1]), severity=Intensity(r[2]), note=r[3],
-            serious=bool(r[4])), recorded_at=to_datetime(r[5]))
-        for r in rows
-    ]
-    return sorted(effects, key=lambda e: order.index(e.entry.effect))
+    return sorted((_effect(r) for r in rows), key=lambda e: order.index(e.entry.effect))
+
+
+def _effect(r: Any) -> StoredAdverseEffect:
+    return StoredAdverseEffect(id=r[0], entry=AdverseEffectEntry(
+        effect=AdverseEffect(r[1]), severity=Intensity(r[2]), note=r[3],
+        serious=bool(r[4])), recorded_at=to_datetime(r[5]))
