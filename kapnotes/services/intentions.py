@@ -41,6 +41,10 @@ class IntentionService:
         """Every intention of the course, revised ones included, oldest first."""
         return repo.for_course(self.vault, course_id)
 
+    def count_for_course(self, course_id: int) -> int:
+        """How many rows `progress_matrix` has (every intention, revised ones included)."""
+        return repo.count_for_course(self.vault, course_id)
+
     def active(self, course_id: int) -> list[Intention]:
         return [i for i in self.for_course(course_id) if i.status is IntentionStatus.ACTIVE]
 

@@ -169,6 +169,10 @@ class ThemeService:
         return CourseThemes(columns=columns, rows=table,
                             cells={k: tuple(v) for k, v in cells.items()})
 
+    def count_for_course(self, course_id: int) -> int:
+        """How many rows `course_themes` has (distinct themes mentioned in the course)."""
+        return repo.course_theme_count(self.vault, course_id)
+
     def frequency(self) -> list[ThemeFrequency]:
         """Every theme across the practice: mentions, sessions, clients (counts, no names)."""
         return repo.frequency(self.vault)

@@ -51,6 +51,11 @@ def for_course(vault: Vault, course_id: int) -> list[Intention]:
     return [_intention(r) for r in rows]
 
 
+def count_for_course(vault: Vault, course_id: int) -> int:
+    row = vault.query_one("SELECT count(*) FROM intentions WHERE course_id = ?", (course_id,))
+    return int(row[0]) if row else 0
+
+
 def owned_by_any_status(vault: Vault, session_id: int, field_id: str) -> list[Intention]:
     """Every intention a note's list field set (revised ones too), in list order."""
     rows = vault.query(

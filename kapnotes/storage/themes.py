@@ -118,6 +118,15 @@ def course_mentions(vault: Vault, course_id: int) -> list[tuple[ThemeMention, da
     return [(_mention(r[:8]), to_datetime(r[8]) or datetime.min) for r in rows]
 
 
+def course_theme_count(vault: Vault, course_id: int) -> int:
+    """How many distinct themes the course's notes mention."""
+    row = vault.query_one(
+        "SELECT count(DISTINCT m.theme_id) FROM theme_mentions m"
+        " JOIN sessions s ON s.id = m.session_id WHERE s.course_id = ?", (course_id,),
+    )
+    return int(row[0]) if row else 0
+
+
 def frequency(vault: Vault) -> list[ThemeFrequency]:
     """Each theme across the vault: mentions, sessions, clients, last seen (most used first)."""
     rows = vault.query(

@@ -243,7 +243,8 @@ class ClientView(QWidget):
             return
         today = self.services.clock().date()
         self.timeline = self.services.courses.timeline(course_id, today=today)
-        alerts = self.services.monitoring.alerts_for_course(course_id)
+        monitoring = self.services.monitoring.course_monitoring(course_id)
+        alerts = monitoring.alerts
         risks = self.services.measures.risk_sessions(course_id)
         self.timeline_view.set_entries(self.timeline.entries, today=today, alerts=alerts,
                                        risks=risks)
@@ -261,7 +262,8 @@ class ClientView(QWidget):
         self.course_status.setText(text)
         sessions = self.services.notes.sessions_for_course(course_id)
         self.sessions_list.set_sessions(sessions, alerts=alerts, risks=risks)
-        self.sections.show_course(self.client_id, course_id, sessions=sessions, alerts=alerts)
+        self.sections.show_course(self.client_id, course_id, sessions=sessions, alerts=alerts,
+                                  monitoring=monitoring)
         self._update_slot_buttons()
 
     def _update_slot_buttons(self) -> None:

@@ -102,6 +102,7 @@ def test_dosing_opens_on_the_monitoring_record_and_an_alert_marks_the_course(
     # The Vitals tab says so too, and charts the reading.
     assert view.sections.tabText(view.sections.indexOf(view.sections.vitals_tab)) == "Vitals ⚠"
     assert "185/115" in view.sections.alerts_label.text()
+    view.sections.setCurrentWidget(view.sections.vitals_tab)  # filled when shown
     assert view.sections.vitals.summary() == "1 readings over 1 dosing sessions."
 
 
@@ -214,13 +215,44 @@ def test_course_tabs_show_intentions_themes_and_outcomes(qtbot, services, clock,
     view.show()
     view.set_client(course.client_id)
     s = view.sections
-    assert s.intentions.model.rowCount() == 2
+    # Titles count before a tab is shown; its table fills when it is.
     assert s.tabText(s.indexOf(s.intentions_tab)) == "Intentions (2)"
-    assert s.themes.model.rowCount() == 1
     assert s.tabText(s.indexOf(s.themes_tab)) == "Themes (1)"
+    assert s.intentions.model.rowCount() == 0 and s.themes.model.rowCount() == 0
+    s.setCurrentWidget(s.intentions_tab)
+    assert s.intentions.model.rowCount() == 2
+    s.setCurrentWidget(s.themes_tab)
+    assert s.themes.model.rowCount() == 1
     assert [p.scale.id for p in s.outcomes.panels()] == ["gad7"]
     assert "GAD-7" in s.outcomes.describe()
+    s.setCurrentWidget(s.vitals_tab)
     assert s.vitals.summary() == "No vitals recorded in this course."
+
+
+def test_a_shown_tab_refills_on_reload_and_a_hidden_one_when_next_shown(
+    qtbot, services, clock, course
+) -> None:
+    prep = services.notes.create_session(course_id=course.id, kind=SessionKind.PREPARATION,
+                                         starts_at=datetime(2026, 11, 13, 10, 0))
+    services.notes.save_fields(prep.id, {"intentions": ["Rest without guilt"]})
+    view = ClientView(services)
+    qtbot.addWidget(view)
+    view.show()
+    view.set_client(course.client_id)
+    s = view.sections
+    s.setCurrentWidget(s.intentions_tab)
+    assert s.intentions.model.rowCount() == 1
+    s.setCurrentWidget(s.themes_tab)
+    integ = services.notes.create_session(course_id=course.id, kind=SessionKind.INTEGRATION,
+                                          starts_at=datetime(2026, 11, 19, 10, 0))
+    services.notes.save_fields(integ.id, {"themes": [{"theme": "Rest", "evidence": "x"}]})
+    services.notes.save_fields(prep.id, {"intentions": ["Rest without guilt", "Walk daily"]})
+    view.refresh()
+    assert s.themes.model.rowCount() == 1  # on screen: refilled now
+    assert s.tabText(s.indexOf(s.intentions_tab)) == "Intentions (2)"
+    assert s.intentions.model.rowCount() == 1  # hidden: still the old rows
+    s.setCurrentWidget(s.intentions_tab)
+    assert s.intentions.model.rowCount() == 2
 
 
 def test_integration_revisits_the_preparation_intentions_and_offers_known_themes(

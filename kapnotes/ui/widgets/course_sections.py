@@ -4,6 +4,10 @@ Tabs rather than one long page, so each view gets the height it needs at 1366×7
 schedule (the client page's first tab) never scrolls out of sight. Every change made here
 (an intention's status, a merged theme, a new measure) is announced with `changed()`, and the
 page reloads the header, marks and these tabs from the services.
+
+Only the tab on screen is filled: a reload marks the others stale and each fills when it is
+next shown (filling and sizing the hidden tables cost ~15 ms each per client opened). Their
+titles still carry counts, from cheap counting queries, and Vitals its ⚠ from the alerts.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.models import Session
 from kapnotes.services.container import Services
+from kapnotes.services.monitoring_views import CourseMonitoring
 from kapnotes.ui.dialogs.measure_dialog import MeasureDialog
 from kapnotes.ui.dialogs.theme_merge_dialog import ThemeMergeDialog
 from kapnotes.ui.widgets.intentions_view import IntentionsView
@@ -98,6 +103,9 @@ class CourseSections(QTabWidget):
         for widget, title in ((self.intentions_tab, "Intentions"), (self.themes_tab, "Themes"),
                               (self.outcomes_tab, "Outcomes"), (self.vitals_tab, "Vitals")):
             self.addTab(widget, title)
+        self.monitoring: CourseMonitoring | None = None
+        self.stale: set[QWidget] = set()  # tabs to fill when next shown
+        self.currentChanged.connect(lambda _index: self._fill_current())
 
     def _tab(self, body: QWidget, note: QLabel, button: QPushButton | None = None) -> QWidget:
         tab = QWidget(self)
@@ -114,29 +122,50 @@ class CourseSections(QTabWidget):
     # -- showing ---------------------------------------------------------------------------
     def show_course(self, client_id: int | None, course_id: int | None, *,
                     sessions: Sequence[Session] = (),
-                    alerts: Mapping[int, Sequence[str]] | None = None) -> None:
-        """Reload every tab for this course (None: an empty page, actions disabled)."""
+                    alerts: Mapping[int, Sequence[str]] | None = None,
+                    monitoring: CourseMonitoring | None = None) -> None:
+        """Reload for this course (None: an empty page, actions disabled): the tab on screen
+        now, the others when next shown. `monitoring` (the course's, already read for the
+        alerts) spares the Vitals tab a second read."""
         self.client_id, self.course_id = client_id, course_id
         self.sessions = list(sessions)
-        self.intentions.set_course(course_id)
-        self.themes.set_course(course_id)
-        m = self.services.monitoring
+        self.monitoring = monitoring
         if course_id is None:
             self.outcomes.set_data(None)
-            self.vitals.set_series([])
         else:
             self.outcomes.set_data(self.services.measures.course_outcomes(course_id))
-            self.vitals.set_series(m.vitals_series(course_id), thresholds=m.thresholds())
+        self.stale = {self.intentions_tab, self.themes_tab, self.vitals_tab}
         text = alerts_text(alerts or {}, self.sessions)
         self.alerts_label.setText(text or "No alerts in this course's monitoring records.")
         self.measure_button.setEnabled(client_id is not None)
         self.merge_button.setEnabled(bool(self.services.themes.all()))
         self._titles(bool(text))
+        self._fill_current()
+
+    def _fill_current(self) -> None:
+        tab = self.currentWidget()
+        if tab not in self.stale:
+            return
+        self.stale.discard(tab)
+        course_id = self.course_id
+        if tab is self.intentions_tab:
+            self.intentions.set_course(course_id)
+        elif tab is self.themes_tab:
+            self.themes.set_course(course_id)
+        elif tab is self.vitals_tab:
+            if course_id is None:
+                self.vitals.set_series([])
+                return
+            data = self.monitoring or self.services.monitoring.course_monitoring(course_id)
+            self.vitals.set_series(data.series(), thresholds=data.thresholds)
 
     def _titles(self, alerted: bool) -> None:
         # Counts in the tab titles say where there is something to see before it is opened.
-        intentions = self.intentions.model.rowCount()
-        themes = self.themes.model.rowCount()
+        course_id = self.course_id
+        intentions = (self.services.intentions.count_for_course(course_id)
+                      if course_id is not None else 0)
+        themes = (self.services.themes.count_for_course(course_id)
+                  if course_id is not None else 0)
         outcomes = len(self.outcomes.panels())
         self.setTabText(self.indexOf(self.intentions_tab),
                         f"Intentions ({intentions})" if intentions else "Intentions")
