@@ -39,6 +39,10 @@ class ClientService:
     def by_code(self, code: str) -> Client | None:
         return repo.get_by_code(self.vault, code.strip())
 
+    def any_client(self) -> bool:
+        """Whether the vault holds a client, archived ones included."""
+        return repo.any_client(self.vault)
+
     def list(self, *, include_archived: bool = False, text: str = "") -> list[ClientSummary]:
         """Clients sorted by next planned session (none last), filtered by name or code."""
         rows = repo.summaries(self.vault, today=self.clock().date(),

@@ -83,6 +83,10 @@ def all_clients(vault: Vault) -> list[Client]:
     return [_from_row(r) for r in vault.query(f"{_SELECT} ORDER BY code")]
 
 
+def any_client(vault: Vault) -> bool:
+    return bool(vault.query_one("SELECT EXISTS (SELECT 1 FROM clients)")[0])
+
+
 def set_archived(vault: Vault, client_id: int, archived: bool) -> None:
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if archived else None
     cur = vault.execute(

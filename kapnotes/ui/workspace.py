@@ -122,7 +122,7 @@ class Workspace(QObject):
 
     # -- navigation ------------------------------------------------------------------------
     def _show_start_page(self) -> None:
-        if self.services.clients.list(include_archived=True):
+        if self.services.clients.any_client():
             self.window.show_empty_state(
                 "Choose a client", "Pick a client on the left (Ctrl+F to find one), or search "
                 "all notes with Ctrl+Shift+F.")

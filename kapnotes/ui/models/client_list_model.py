@@ -60,6 +60,9 @@ class ClientListModel(RowsTableModel[ClientSummary]):
             return self._describe(r)
         return None
 
+    def display_text(self, row: int, col: int) -> str:
+        return self._display(self._rows[row], col)
+
     def _is_today(self, r: ClientSummary) -> bool:
         return self._today is not None and r.next_planned == self._today
 
