@@ -6,11 +6,13 @@ damaged) is tested without modal dialogs; `run_gui` strings them together.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -26,9 +28,9 @@ from kapnotes.domain.errors import (
 )
 from kapnotes.paths import APP_AUTHOR, APP_NAME, default_vault_path, resource_path
 from kapnotes.policy import current_policy
-from kapnotes.services.container import build_services
 from kapnotes.services.lock_settings import idle_lock_minutes
 from kapnotes.services.settings_service import backup_retention
+from kapnotes.startup import WINDOW_MODULES, unlock_overlapped
 from kapnotes.storage import audit
 from kapnotes.storage.backups import auto_backup_if_due
 from kapnotes.storage.lifecycle import (
@@ -45,7 +47,6 @@ from kapnotes.ui.background_checks import BackgroundChecks, CheckOutcome
 from kapnotes.ui.clipboard_guard import HOLD_MS, ClipboardGuard
 from kapnotes.ui.dialogs.unlock import UnlockDialog
 from kapnotes.ui.idle_lock import DEFAULT_POLL_MS, IdleWatcher, MonotonicClock
-from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.prompter import MessageBoxPrompter, Prompter
 from kapnotes.ui.restore_flow import (
     describe,
@@ -54,9 +55,17 @@ from kapnotes.ui.restore_flow import (
     restore_open_vault,
 )
 from kapnotes.ui.settings import ui_settings
-from kapnotes.ui.settings_menu import SettingsMenu
 from kapnotes.ui.window_lock import WindowLock
-from kapnotes.ui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kapnotes.ui.main_window import MainWindow
+    from kapnotes.ui.workspace import Workspace
+
+def __getattr__(name: str) -> Any:
+    """`kapnotes.app.MainWindow` and friends still resolve, imported on first use."""
+    if name in WINDOW_MODULES:
+        return getattr(importlib.import_module(WINDOW_MODULES[name]), name)
+    raise AttributeError(name)
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -122,7 +131,7 @@ def open_with_passphrase(path: Path, passphrase: str, prompter: Prompter, *,
     shown (the GUI's way: seconds saved at every unlock of a large vault).
     """
     try:
-        return unlock_vault(path, passphrase=passphrase, check_integrity=deep_check)
+        return unlock_overlapped(path, passphrase, deep_check=deep_check)
     except (VaultLockedByOtherProcess, VaultTooNewError) as exc:
         title = "Vault already open" if isinstance(exc, VaultLockedByOtherProcess) \
             else "Vault from a newer KAP Notes"
@@ -258,6 +267,9 @@ CLINICIAN_KEY = "clinician/name"
 
 def start_workspace(window: MainWindow, prompter: Prompter) -> Workspace:
     """Services over the window's vault and the pages that use them."""
+    from kapnotes.services.container import build_services
+    from kapnotes.ui.workspace import Workspace
+
     services = build_services(window.vault)
     for problem in services.templates.problems:
         prompter.warn("Practice template skipped", problem)
@@ -309,6 +321,9 @@ def apply_settings(window: MainWindow, workspace: Workspace, lock: WindowLock) -
 
 def run_window(app: QApplication, vault: Vault, prompter: Prompter, *,
                quit_after_ms: int | None = None) -> int:
+    from kapnotes.ui.main_window import MainWindow
+    from kapnotes.ui.settings_menu import SettingsMenu
+
     window = MainWindow(vault, settings=ui_settings())
     workspace = [start_workspace(window, prompter)]
     lock = install_lock(window, lambda: workspace[0].flush())

@@ -84,8 +84,8 @@ class ClientSummary:
     full_name: str
     preferred_name: str
     archived: bool
-    courses: int
-    sessions: int
+    courses: int | None  # None when the list was read without counts
+    sessions: int | None
     next_planned: date | None
     next_planned_kind: str | None
 

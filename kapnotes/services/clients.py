@@ -43,10 +43,11 @@ class ClientService:
         """Whether the vault holds a client, archived ones included."""
         return repo.any_client(self.vault)
 
-    def list(self, *, include_archived: bool = False, text: str = "") -> list[ClientSummary]:
+    def list(self, *, include_archived: bool = False, text: str = "",
+             with_counts: bool = True) -> list[ClientSummary]:
         """Clients sorted by next planned session (none last), filtered by name or code."""
         rows = repo.summaries(self.vault, today=self.clock().date(),
-                              include_archived=include_archived)
+                              include_archived=include_archived, with_counts=with_counts)
         needle = text.strip().casefold()
         if needle:
             rows = [r for r in rows if needle in r.code.casefold()

@@ -103,14 +103,23 @@ def delete(vault: Vault, client_id: int) -> None:
         raise NotFoundError(f"Client {client_id} does not exist.")
 
 
-def summaries(vault: Vault, *, today: date, include_archived: bool = False) -> list[ClientSummary]:
-    """Client list rows with counts and the next planned (not skipped, not held) slot."""
-    rows = vault.query(
-        """
-        SELECT c.id, c.code, c.full_name, c.preferred_name, c.archived_at IS NOT NULL,
-               (SELECT count(*) FROM courses co WHERE co.client_id = c.id),
+_COUNTS = """(SELECT count(*) FROM courses co WHERE co.client_id = c.id),
                (SELECT count(*) FROM sessions s JOIN courses co ON co.id = s.course_id
-                 WHERE co.client_id = c.id),
+                 WHERE co.client_id = c.id)"""
+
+
+def summaries(vault: Vault, *, today: date, include_archived: bool = False,
+              with_counts: bool = True) -> list[ClientSummary]:
+    """Client list rows with the next planned (not skipped, not held) slot, and counts.
+
+    `with_counts=False` leaves the counts None: counting every session of a large practice
+    reads its whole sessions index, which the window's client list does not show.
+    """
+    counts = _COUNTS if with_counts else "NULL, NULL"
+    rows = vault.query(
+        f"""
+        SELECT c.id, c.code, c.full_name, c.preferred_name, c.archived_at IS NOT NULL,
+               {counts},
                (SELECT ps.planned_date || '|' || ps.kind FROM planned_slots ps
                   JOIN courses co ON co.id = ps.course_id
                  WHERE co.client_id = c.id AND co.status = 'active' AND ps.skipped = 0

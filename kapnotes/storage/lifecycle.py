@@ -104,13 +104,18 @@ def unlock_vault(
     take_lock: bool = True,
     run_migrations: bool = True,
     check_integrity: bool = True,
+    data_key: bytes | None = None,
 ) -> Vault:
     """Open an existing vault: unwrap the key, lock, check, and migrate (after a backup).
 
     `check_integrity=False` leaves the whole-file checks to the caller (the GUI runs them on a
     sibling connection after the window is shown, so a large vault opens at once).
+    `data_key` is a key the caller already unwrapped with `data_key_for` (e.g. on a thread).
     """
-    data_key = data_key_for(path, passphrase=passphrase, recovery_key=recovery_key)
+    if data_key is None:
+        data_key = data_key_for(path, passphrase=passphrase, recovery_key=recovery_key)
+    else:
+        check_vault_file(path)
     vault = open_locked(path, data_key, latest_version=LATEST_VERSION, take_lock=take_lock,
                         check_integrity=check_integrity)
     try:

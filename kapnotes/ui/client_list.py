@@ -122,7 +122,7 @@ class ClientListPane(QWidget):
         today = self.services.clock().date()
         text = self.filter_edit.text()
         rows = self.services.clients.list(
-            include_archived=self.archived_check.isChecked(), text=text
+            include_archived=self.archived_check.isChecked(), text=text, with_counts=False
         )
         self.model.set_rows(rows, today=today)
         self._fit_columns()
@@ -152,7 +152,7 @@ class ClientListPane(QWidget):
     def _update_today(self, today: object, active: list[ClientSummary] | None = None) -> None:
         # Counted over every active client, not just the filtered rows.
         if active is None:
-            active = self.services.clients.list()
+            active = self.services.clients.list(with_counts=False)
         count = sum(1 for r in active if r.next_planned == today)
         clients = "client" if count == 1 else "clients"
         when = fmt_date(today)  # type: ignore[arg-type]

@@ -114,3 +114,14 @@ def test_delete_needs_the_code_and_is_recorded_without_names(services: object) -
     assert (entry.event, entry.record_type, entry.record_id) == ("client.delete", "client",
                                                                  str(client.id))
     assert "Iris" not in repr(entry)
+
+
+def test_the_window_list_can_skip_the_counts(services: object) -> None:
+    client = services.clients.create(full_client())
+    services.courses.create(Course(client_id=client.id, protocol="custom",
+                                   start_date=date(2026, 11, 2)))
+    counted = services.clients.list()[0]
+    uncounted = services.clients.list(with_counts=False)[0]
+    assert (counted.courses, counted.sessions) == (1, 0)
+    assert (uncounted.courses, uncounted.sessions) == (None, None)
+    assert (uncounted.code, uncounted.next_planned) == (counted.code, counted.next_planned)
