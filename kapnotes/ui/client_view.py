@@ -50,6 +50,7 @@ class ClientView(QWidget):
     new_session_requested = Signal(int, str)  # course_id, kind
     client_changed = Signal(int)  # edited, archived or un-archived: refresh the list
     client_deleted = Signal(int)
+    export_requested = Signal()  # the course summary as PDF (File → Export… on this page)
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,7 +83,11 @@ class ClientView(QWidget):
         self.edit_button = self._button("Edit…", self.edit_client, "Edit client")
         self.archive_button = self._button("Archive", self.toggle_archived)
         self.delete_button = self._button("Delete…", self.delete_client, "Delete client")
-        for b in (self.edit_button, self.archive_button, self.delete_button):
+        self.export_button = self._button("Export PDF…", self.export_requested,
+                                          "Export course summary as PDF")
+        self.export_button.setToolTip("The course summary as a PDF for supervision (Ctrl+P)")
+        for b in (self.export_button, self.edit_button, self.archive_button,
+                  self.delete_button):
             self.header.actions_layout.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
 
         self.course_combo = QComboBox(self)

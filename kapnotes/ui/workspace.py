@@ -55,6 +55,7 @@ class Workspace(QObject):
         self.client_view.new_session_requested.connect(self.new_session)
         self.client_view.client_changed.connect(self._client_changed)
         self.client_view.client_deleted.connect(self._client_deleted)
+        self.client_view.export_requested.connect(self.window.export_action.trigger)
         window.lock_requested.connect(self.flush)
         window.about_to_close.connect(self.flush)
         self._add_actions()

@@ -197,6 +197,9 @@ def test_file_menu_export_follows_the_page(qtbot, services: object, clients: lis
     dlg = ws.exports.export_current()
     assert dlg is not None and dlg.windowTitle() == "Export course summary"
     dlg.close()
+    ws.client_view.export_button.click()  # the client page's own button does the same
+    assert ws.exports.controller.dialog.windowTitle() == "Export course summary"
+    ws.exports.controller.dialog.close()
     session_id = services.notes.sessions_for_course(
         services.courses.for_client(clients[0])[0].id)[0].id
     ws.open_session(session_id)
