@@ -138,16 +138,18 @@ class ClientListPane(QWidget):
             self.stack.setCurrentWidget(self.empty_label)
 
     def _fit_columns(self) -> None:
-        """Code and Next planned: as wide as their widest distinct text (bold, as today's
-        date is drawn) plus the cell padding, and never narrower than their header."""
+        """Code and Next planned: as wide as their widest distinct text (bold where drawn
+        bold) plus the cell padding, and never narrower than their header."""
         bold = QFont(self.view.font())
         bold.setBold(True)
-        metrics = QFontMetrics(bold)
+        plain, strong = QFontMetrics(self.view.font()), QFontMetrics(bold)
         header = self.view.horizontalHeader()
         for col in (ClientListModel.CODE, ClientListModel.NEXT):
             texts = {self.model.display_text(row, col) for row in range(self.model.rowCount())}
-            width = max((metrics.horizontalAdvance(t) for t in texts), default=0) + 20
-            header.resizeSection(col, max(width, header.sectionSizeHint(col)))
+            # Only today's sessions are drawn bold; measuring every row bold starved the names.
+            width = max((strong if t.startswith("Today") else plain).horizontalAdvance(t)
+                        for t in texts) if texts else 0
+            header.resizeSection(col, max(width + 14, header.sectionSizeHint(col)))
 
     def _update_today(self, today: object, active: list[ClientSummary] | None = None) -> None:
         # Counted over every active client, not just the filtered rows.

@@ -162,6 +162,9 @@ class TimelineView(QTableView):
         # `_fit_columns` measures the distinct texts once per reload instead.
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # Details take what is left and elide; the full text is in the tooltip.
+        # Phase and Details share what the fixed columns leave (eliding, full text in the
+        # tooltip) so the timeline never needs a horizontal scroll bar beside the sessions.
+        header.setSectionResizeMode(TimelineModel.PHASE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(TimelineModel.DETAIL, QHeaderView.ResizeMode.Stretch)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -176,18 +179,26 @@ class TimelineView(QTableView):
         self._fit_columns()
 
     def _fit_columns(self) -> None:
-        """Width of the widest distinct text of each fixed column (bold, as status and today
-        are drawn), plus the cell padding; the header's own label counts too."""
+        """Width of the widest distinct text of each fixed column, measured in the font it is
+        drawn in, plus the cell padding; the header's own label counts too."""
         model = self.timeline_model
         bold = QFont(self.font())
         bold.setBold(True)
-        metrics = QFontMetrics(bold)
+        plain, strong = QFontMetrics(self.font()), QFontMetrics(bold)
+        today_rows = {row for row in range(model.rowCount())
+                      if model.display_text(row, model.DATE).startswith("Today")}
         header = self.horizontalHeader()
-        for col in (model.DATE, model.KIND, model.PHASE, model.STATUS):
-            texts = {model.HEADERS[col]}
-            texts.update(model.display_text(row, col) for row in range(model.rowCount()))
-            width = max(metrics.horizontalAdvance(t) for t in texts) + 20
-            header.resizeSection(col, max(width, header.sectionSizeHint(col)))
+        for col in (model.DATE, model.KIND, model.STATUS):
+            width = strong.horizontalAdvance(model.HEADERS[col])
+            seen: set[tuple[str, bool]] = set()
+            for row in range(model.rowCount()):
+                # Status is always bold, other cells only on today's row: measure as drawn,
+                # so the columns leave the Details column its room.
+                is_bold = col == model.STATUS or row in today_rows
+                seen.add((model.display_text(row, col), is_bold))
+            for text, is_bold in seen:
+                width = max(width, (strong if is_bold else plain).horizontalAdvance(text))
+            header.resizeSection(col, max(width + 14, header.sectionSizeHint(col)))
 
     def current_entry(self) -> TimelineEntry | None:
         index = self.currentIndex()
