@@ -22,9 +22,10 @@ REPO = Path(__file__).resolve().parent.parent
 PROBE_TIMEOUT_S = 900
 PYCACHE = REPO / "bench" / "cache" / "pycache"
 # Everything a probe imports, so its bytecode is written before timing starts.
-WARM_MODULES = ("kapnotes.app", "kapnotes.ui.session_editor", "kapnotes.ui.dialogs.search_dialog",
-                "kapnotes.services.exports", "kapnotes.export.pdf", "kapnotes.export.encrypt",
-                "pypdf", "bench.probe", "bench.probes_ops", "bench.pdf_case", "bench.qt_util")
+WARM_MODULES = ("kapnotes.app", "kapnotes.window_run", "kapnotes.ui.session_editor",
+                "kapnotes.ui.dialogs.search_dialog", "kapnotes.services.exports",
+                "kapnotes.export.pdf", "kapnotes.export.encrypt", "pypdf", "bench.probe",
+                "bench.probes_ops", "bench.pdf_case", "bench.qt_util")
 
 
 @dataclass

@@ -41,11 +41,9 @@ def startup(args: argparse.Namespace) -> dict[str, Any]:
         audit_unlock,
         ensure_not_in_use,
         open_with_passphrase,
-        run_window,
         warn_if_network,
     )
     from kapnotes.storage.unlock_failures import FailedUnlocks
-    from kapnotes.ui.main_window import MainWindow
     from kapnotes.ui.prompter import MessageBoxPrompter
     marks["imported"] = time.monotonic()
     from bench.qt_util import idle, memory_mb
@@ -60,6 +58,10 @@ def startup(args: argparse.Namespace) -> dict[str, Any]:
     vault = open_with_passphrase(path, args.passphrase, prompter, deep_check=False)
     audit_unlock(vault, FailedUnlocks.for_vault(path), reset_by_recovery=False)
     marks["unlocked"] = time.monotonic()
+    # Loaded while the key was derived, as in the app (importing it earlier would not be).
+    from kapnotes.ui.main_window import MainWindow
+    from kapnotes.window_run import run_window
+
     result: dict[str, Any] = {}
 
     def ready() -> None:

@@ -24,11 +24,12 @@ def _services(args: argparse.Namespace) -> Any:
 def _window(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     """The app's window and workspace over the vault, shown and idle (as after start-up)."""
     from bench.qt_util import idle
-    from kapnotes.app import application, start_workspace
+    from kapnotes.app import application
     from kapnotes.storage.lifecycle import unlock_vault
     from kapnotes.ui.main_window import MainWindow
     from kapnotes.ui.prompter import MessageBoxPrompter
     from kapnotes.ui.settings import ui_settings
+    from kapnotes.window_run import start_workspace
 
     app = application()
     vault = unlock_vault(Path(args.vault), passphrase=args.passphrase)

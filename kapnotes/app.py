@@ -1,22 +1,21 @@
-"""GUI start-up: find the vault, create or unlock it, show the main window, back up, close.
+"""GUI start-up: find the vault, create or unlock it, then hand it to the window.
 
 The steps are separate functions taking a `Prompter`, so each refusal (vault in use, too new,
-damaged) is tested without modal dialogs; `run_gui` strings them together.
+damaged) is tested without modal dialogs; `run_gui` strings them together. Only what unlocking
+needs is imported here: the window's modules (`kapnotes.window_run`) load while the key is
+derived (`kapnotes.startup`).
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QDialog
 
 from kapnotes import __version__
 from kapnotes.domain.errors import (
@@ -27,15 +26,10 @@ from kapnotes.domain.errors import (
     WrongPassphraseError,
 )
 from kapnotes.paths import APP_AUTHOR, APP_NAME, default_vault_path, resource_path
-from kapnotes.policy import current_policy
-from kapnotes.services.lock_settings import idle_lock_minutes
-from kapnotes.services.settings_service import backup_retention
-from kapnotes.startup import WINDOW_MODULES, unlock_overlapped
+from kapnotes.startup import preload_window_modules, unlock_overlapped
 from kapnotes.storage import audit
-from kapnotes.storage.backups import auto_backup_if_due
 from kapnotes.storage.lifecycle import (
     CreatedVault,
-    data_key_for,
     is_network_path,
     reset_passphrase_with_recovery,
     unlock_vault,
@@ -43,29 +37,7 @@ from kapnotes.storage.lifecycle import (
 from kapnotes.storage.process_lock import VaultProcessLock
 from kapnotes.storage.unlock_failures import FailedUnlocks
 from kapnotes.storage.vault import Vault
-from kapnotes.ui.background_checks import BackgroundChecks, CheckOutcome
-from kapnotes.ui.clipboard_guard import HOLD_MS, ClipboardGuard
-from kapnotes.ui.dialogs.unlock import UnlockDialog
-from kapnotes.ui.idle_lock import DEFAULT_POLL_MS, IdleWatcher, MonotonicClock
 from kapnotes.ui.prompter import MessageBoxPrompter, Prompter
-from kapnotes.ui.restore_flow import (
-    describe,
-    restorable_backups,
-    restore_newest_good,
-    restore_open_vault,
-)
-from kapnotes.ui.settings import ui_settings
-from kapnotes.ui.window_lock import WindowLock
-
-if TYPE_CHECKING:
-    from kapnotes.ui.main_window import MainWindow
-    from kapnotes.ui.workspace import Workspace
-
-def __getattr__(name: str) -> Any:
-    """`kapnotes.app.MainWindow` and friends still resolve, imported on first use."""
-    if name in WINDOW_MODULES:
-        return getattr(importlib.import_module(WINDOW_MODULES[name]), name)
-    raise AttributeError(name)
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -138,18 +110,11 @@ def open_with_passphrase(path: Path, passphrase: str, prompter: Prompter, *,
         prompter.error(title, exc.message)
         raise StartupAbort(exc.message) from exc
     except VaultDamagedError as exc:
+        from kapnotes.ui.restore_flow import restore_newest_good  # only a damaged vault
+
         if restore_newest_good(path, passphrase, prompter, exc.message) is None:
             raise StartupAbort(exc.message) from exc
     return unlock_vault(path, passphrase=passphrase)
-
-
-def auto_backup(vault: Vault) -> str:
-    """The daily automatic backup; its failure is reported, never fatal."""
-    try:
-        taken = auto_backup_if_due(vault, policy=backup_retention(vault))
-    except (KapNotesError, OSError) as exc:
-        return f"Automatic backup failed: {exc}"
-    return f"Backup saved: {taken.name}" if taken else ""
 
 
 def create_interactively(path: Path) -> Vault | None:
@@ -194,6 +159,8 @@ def audit_unlock(vault: Vault, failures: FailedUnlocks, *, reset_by_recovery: bo
 
 
 def unlock_interactively(path: Path, prompter: Prompter) -> Vault | None:
+    from kapnotes.ui.dialogs.unlock import UnlockDialog
+
     opened: list[Vault] = []
     aborted: list[StartupAbort] = []
     failures = FailedUnlocks.for_vault(path)
@@ -217,6 +184,8 @@ def unlock_interactively(path: Path, prompter: Prompter) -> Vault | None:
             dialog.reject()
 
     dialog.open_failed.connect(on_failed)
+    # Load the window's modules while the passphrase is typed, not after Enter.
+    QTimer.singleShot(0, preload_window_modules)
     dialog.exec()
     if aborted:
         raise aborted[0]
@@ -232,140 +201,6 @@ def open_vault_interactively(path: Path, prompter: Prompter) -> Vault | None:
     if path.exists():
         return unlock_interactively(path, prompter)
     return create_interactively(path)
-
-
-def restore_from_menu(window: MainWindow, prompter: Prompter) -> None:
-    """File → Restore backup…: pick a backup, confirm with the passphrase, swap the vault."""
-    backups = restorable_backups(window.vault.path)
-    if not backups:
-        prompter.info("Restore backup", "There are no backups of this vault yet.")
-        return
-    labels = [describe(b) for b in backups]
-    choice, ok = QInputDialog.getItem(window, "Restore backup", "Replace the vault by the "
-                                      "backup from:", labels, 0, False)
-    if not ok:
-        return
-    passphrase, ok = QInputDialog.getText(window, "Restore backup", "Your passphrase:",
-                                          QLineEdit.EchoMode.Password)
-    if not ok or not passphrase:
-        return
-    backup = backups[labels.index(choice)]
-    try:
-        vault, error = restore_open_vault(window.vault, backup.path, passphrase)
-    except KapNotesError as exc:
-        prompter.error("Restore backup", exc.message)
-        return
-    window.replace_vault(vault)
-    if error is not None:
-        prompter.error("Restore backup", f"The backup was not restored: {error}")
-    else:
-        window.show_status(f"Restored the backup from {describe(backup)}.")
-
-
-CLINICIAN_KEY = "clinician/name"
-
-
-def start_workspace(window: MainWindow, prompter: Prompter) -> Workspace:
-    """Services over the window's vault and the pages that use them."""
-    from kapnotes.services.container import build_services
-    from kapnotes.ui.workspace import Workspace
-
-    services = build_services(window.vault)
-    for problem in services.templates.problems:
-        prompter.warn("Practice template skipped", problem)
-    name = str(window.settings.value(CLINICIAN_KEY, "") or "")
-    return Workspace(window, services, signer_name=name)
-
-
-def install_lock(window: MainWindow, flush: Callable[[], bool], *,
-                 clock: MonotonicClock = time.monotonic, poll_ms: int = DEFAULT_POLL_MS,
-                 hold_ms: int = HOLD_MS) -> WindowLock:
-    """Idle lock (the practice's minutes), Ctrl+L, and the clipboard guard for one window."""
-    idle = IdleWatcher(minutes=idle_lock_minutes(window.vault), clock=clock, poll_ms=poll_ms,
-                       parent=window)
-    guard = ClipboardGuard(hold_ms=hold_ms, parent=window)
-    lock = WindowLock(window, flush=flush, idle=idle, clipboard=guard,
-                      failures=FailedUnlocks.for_vault(window.vault.path),
-                      verifier=lambda pw: window_key_check(window, pw))
-    window.vault_replaced.connect(lambda v: idle.set_minutes(idle_lock_minutes(v)))
-    idle.start()
-    return lock
-
-
-def window_key_check(window: MainWindow, passphrase: str) -> object:
-    """The lock screen's check: the key file of the vault the window has open now."""
-    return data_key_for(window.vault.path, passphrase=passphrase)
-
-
-def finish_lock(lock: WindowLock) -> None:
-    """On close: our clipboard text goes, and failures at a locked screen reach the log."""
-    if lock.idle is not None:
-        lock.idle.stop()
-    if lock.clipboard is not None:
-        lock.clipboard.stop()
-    if lock.failures is not None:
-        try:
-            lock.failures.record_and_clear(lock.window.vault)
-        except KapNotesError:
-            pass  # kept in the counter file for the next unlock
-
-
-def apply_settings(window: MainWindow, workspace: Workspace, lock: WindowLock) -> None:
-    """After Settings… was saved: the idle lock and the signing name take effect at once."""
-    if lock.idle is not None:
-        lock.idle.set_minutes(idle_lock_minutes(window.vault))
-    name = str(window.settings.value(CLINICIAN_KEY, "") or "")
-    workspace.signer_name = name
-    window.vault.actor.clinician = name
-
-
-def run_window(app: QApplication, vault: Vault, prompter: Prompter, *,
-               quit_after_ms: int | None = None) -> int:
-    from kapnotes.ui.main_window import MainWindow
-    from kapnotes.ui.settings_menu import SettingsMenu
-
-    window = MainWindow(vault, settings=ui_settings())
-    workspace = [start_workspace(window, prompter)]
-    lock = install_lock(window, lambda: workspace[0].flush())
-
-    def on_vault_replaced(_vault: Vault) -> None:
-        workspace[0].teardown()
-        workspace[0] = start_workspace(window, prompter)
-
-    window.vault_replaced.connect(on_vault_replaced)
-    window.restore_requested.connect(lambda: restore_from_menu(window, prompter))
-    SettingsMenu(window).saved.connect(lambda: apply_settings(window, workspace[0], lock))
-    for problem in current_policy().problems:  # the practice must hear of a broken policy
-        prompter.warn("Practice policy entry ignored", problem)
-    checks = BackgroundChecks(window)
-    found: list[CheckOutcome] = []
-    checks.finished.connect(found.append)
-    checks.finished.connect(lambda outcome: report_checks(window, prompter, outcome))
-    window.show()
-    # The whole-vault check and the daily backup run behind the open window.
-    checks.start(vault, backup_retention(vault))
-    if quit_after_ms is not None:  # the bundle smoke test only (kapnotes/smoke.py)
-        QTimer.singleShot(quit_after_ms, window.close)
-    app.setQuitOnLastWindowClosed(True)
-    code = app.exec()
-    checks.wait()
-    workspace[0].flush()
-    finish_lock(lock)
-    if not any(outcome.problems for outcome in found):  # never rotate out a good backup
-        auto_backup(window.vault)  # and on close
-    window.vault.close()
-    return code
-
-
-def report_checks(window: MainWindow, prompter: Prompter, outcome: CheckOutcome) -> None:
-    """The background check's result: a backup note, or damage with the offer to restore."""
-    if outcome.backup_note:
-        window.show_status(outcome.backup_note)
-    if outcome.problems:
-        text = (f"The vault failed its integrity check ({outcome.problems[0]}). Notes may be "
-                "damaged. Restore the newest good backup now? (The damaged vault is kept.)")
-        if prompter.confirm("Vault damaged", text, yes="Choose a backup…", no="Not now"):
-            restore_from_menu(window, prompter)
 
 
 def run_gui(vault: str | None = None) -> int:
@@ -384,4 +219,6 @@ def run_gui(vault: str | None = None) -> int:
         return abort.exit_code
     if opened is None:
         return EXIT_OK
+    from kapnotes.window_run import run_window  # loaded already, while the key was derived
+
     return run_window(app, opened, prompter)

@@ -14,17 +14,13 @@ from pathlib import Path
 from kapnotes.storage.lifecycle import data_key_for, unlock_vault
 from kapnotes.storage.vault import Vault
 
-# Names `kapnotes.app` re-exports lazily, and the modules that hold them.
-WINDOW_MODULES = {
-    "build_services": "kapnotes.services.container",
-    "MainWindow": "kapnotes.ui.main_window",
-    "SettingsMenu": "kapnotes.ui.settings_menu",
-    "Workspace": "kapnotes.ui.workspace",
-}
+# What runs the window once the vault is open: services, pages, menus, idle lock.
+WINDOW_MODULES = ("kapnotes.window_run",)
 
 
 def preload_window_modules() -> None:
-    for module in WINDOW_MODULES.values():
+    """Import the window's modules (a no-op the second time) and warm Qt's fonts."""
+    for module in WINDOW_MODULES:
         importlib.import_module(module)
     _warm_up_fonts()
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kapnotes.app import report_checks
 from kapnotes.storage import lifecycle
 from kapnotes.storage.backups import RetentionPolicy, list_backups
 from kapnotes.ui.background_checks import BackgroundChecks, CheckOutcome, check_and_back_up
 from kapnotes.ui.main_window import MainWindow
+from kapnotes.window_run import report_checks
 from tests.ui.conftest import RecordingPrompter
 
 

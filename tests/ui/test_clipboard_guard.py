@@ -6,11 +6,11 @@ from __future__ import annotations
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPlainTextEdit
 
-from kapnotes.app import install_lock
 from kapnotes.domain.models import Client, Course
 from kapnotes.ui.clipboard_guard import ClipboardGuard
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.workspace import Workspace
+from kapnotes.window_run import install_lock
 
 NOTE = "Fictional note line about the walk by the river"
 USERS_OWN = "Shopping: oats, lemons"

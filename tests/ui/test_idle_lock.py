@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from kapnotes.app import install_lock
 from kapnotes.domain.models import Client, Course
 from kapnotes.services.lock_settings import idle_lock_minutes, set_idle_lock_minutes
 from kapnotes.storage import audit
@@ -15,6 +14,7 @@ from kapnotes.ui.lock_screen import TITLE
 from kapnotes.ui.main_window import STATE_KEY, MainWindow
 from kapnotes.ui.window_lock import WindowLock
 from kapnotes.ui.workspace import Workspace
+from kapnotes.window_run import install_lock
 
 LEFT = Qt.MouseButton.LeftButton
 TYPED = "Spoke about the fictional garden again"

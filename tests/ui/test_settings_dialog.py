@@ -118,9 +118,9 @@ def test_settings_menu_opens_the_dialog_and_changes_apply_at_once(qtbot, service
                                                                   settings: QSettings) -> None:
     from PySide6.QtGui import QKeySequence
 
-    from kapnotes.app import apply_settings, install_lock, start_workspace
     from kapnotes.ui.main_window import MainWindow
     from kapnotes.ui.settings_menu import SettingsMenu
+    from kapnotes.window_run import apply_settings, install_lock, start_workspace
     from tests.ui.conftest import RecordingPrompter
 
     window = MainWindow(services.vault, settings=settings)
