@@ -8,7 +8,7 @@ window (opening a session, starting one) leaves as signals.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -42,6 +42,15 @@ from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, style_sheet_colour
 from kapnotes.ui.widgets.timeline import TimelineView
 
 
+def make_new_session_action(parent: QObject) -> QAction:
+    """File → New session… (Ctrl+N): disabled until a client page with a course is shown."""
+    action = QAction("New session…", parent)
+    action.setShortcut(QKeySequence.StandardKey.New)
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.setEnabled(False)
+    return action
+
+
 class ClientView(QWidget):
     """One client's page; call `set_client(id)`, then `refresh()` after outside changes."""
 
@@ -52,9 +61,12 @@ class ClientView(QWidget):
     client_deleted = Signal(int)
     export_requested = Signal()  # the course summary as PDF (File → Export… on this page)
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, parent: QWidget | None = None, *,
+                 new_session_action: QAction | None = None) -> None:
         super().__init__(parent)
         self.services = services
+        # The workspace makes the action before this page exists, to put it in the File menu.
+        self.new_session_action = new_session_action or make_new_session_action(self)
         self.client_id: int | None = None
         self.timeline: Timeline | None = None
         self.courses: list[Course] = []
@@ -145,11 +157,8 @@ class ClientView(QWidget):
         sl.addWidget(self.sessions_list, 1)
         sl.addWidget(self.new_session_button, 0, Qt.AlignmentFlag.AlignRight)
 
-        # Ctrl+N lives here, not in the main window, because only this page knows the course;
+        # Ctrl+N acts here, not in the main window, because only this page knows the course;
         # it is active while the page is visible (Qt ignores actions of hidden widgets).
-        self.new_session_action = QAction("New session…", self)
-        self.new_session_action.setShortcut(QKeySequence.StandardKey.New)
-        self.new_session_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.new_session_action.triggered.connect(self.new_session_button.showMenu)
         self.addAction(self.new_session_action)
 

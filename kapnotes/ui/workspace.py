@@ -17,7 +17,7 @@ from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import SessionKind
 from kapnotes.services.container import Services
 from kapnotes.ui.client_list import ClientListPane
-from kapnotes.ui.client_view import ClientView
+from kapnotes.ui.client_view import ClientView, make_new_session_action
 from kapnotes.ui.dialogs.import_export_json import PortableDataActions
 from kapnotes.ui.dialogs.practice_themes import PracticeThemesDialog
 from kapnotes.ui.export_runner import ExportActions, Target
@@ -46,20 +46,33 @@ class Workspace(QObject):
 
         self.client_list = ClientListPane(services)
         window.set_client_pane(self.client_list)
-        self.client_view = ClientView(services)
-        window.centre.addWidget(self.client_view)
-
         self.client_list.client_activated.connect(self.open_client)
-        self.client_view.session_requested.connect(self.open_session)
-        self.client_view.start_session_requested.connect(self.start_from_slot)
-        self.client_view.new_session_requested.connect(self.new_session)
-        self.client_view.client_changed.connect(self._client_changed)
-        self.client_view.client_deleted.connect(self._client_deleted)
-        self.client_view.export_requested.connect(self.window.export_action.trigger)
+        # The client page is built when a client is first opened (not needed to show the
+        # window); its Ctrl+N action is made now so the File menu lists it from the start.
+        self.new_session_action = make_new_session_action(window)
+        self._client_view: ClientView | None = None
         window.lock_requested.connect(self.flush)
         window.about_to_close.connect(self.flush)
         self._add_actions()
         self._show_start_page()
+
+    @property
+    def client_view(self) -> ClientView:
+        if self._client_view is None:
+            view = ClientView(self.services, new_session_action=self.new_session_action)
+            self.window.centre.addWidget(view)
+            view.session_requested.connect(self.open_session)
+            view.start_session_requested.connect(self.start_from_slot)
+            view.new_session_requested.connect(self.new_session)
+            view.client_changed.connect(self._client_changed)
+            view.client_deleted.connect(self._client_deleted)
+            view.export_requested.connect(self.window.export_action.trigger)
+            self._client_view = view
+        return self._client_view
+
+    def _refresh_client_view(self) -> None:
+        if self._client_view is not None:
+            self._client_view.refresh()
 
     def teardown(self) -> None:
         """Take this workspace out of the window (after a restore swaps the vault)."""
@@ -68,7 +81,7 @@ class Workspace(QObject):
         w.lock_requested.disconnect(self.flush)
         w.about_to_close.disconnect(self.flush)
         w.file_menu.insertAction(self.client_list.new_client_action, w.new_client_action)
-        for action in (self.client_list.new_client_action, self.client_view.new_session_action):
+        for action in (self.client_list.new_client_action, self.new_session_action):
             w.file_menu.removeAction(action)
         for action in (self.client_list.filter_action, self.search_action):
             w.edit_menu.removeAction(action)
@@ -82,8 +95,9 @@ class Workspace(QObject):
             if dialog is not None:
                 dialog.close()
                 dialog.deleteLater()
-        w.centre.removeWidget(self.client_view)
-        self.client_view.deleteLater()
+        if self._client_view is not None:
+            w.centre.removeWidget(self._client_view)
+            self._client_view.deleteLater()
         self.deleteLater()
 
     # -- menus -----------------------------------------------------------------------------
@@ -93,7 +107,7 @@ class Workspace(QObject):
         w = self.window
         w.file_menu.insertAction(w.new_client_action, self.client_list.new_client_action)
         w.file_menu.removeAction(w.new_client_action)
-        w.file_menu.insertAction(w.export_action, self.client_view.new_session_action)
+        w.file_menu.insertAction(w.export_action, self.new_session_action)
         self.search_action = QAction("&Search all notes…", w)
         self.search_action.setObjectName("search_all")
         self.search_action.setShortcut(QKeySequence(SEARCH_SHORTCUT))
@@ -117,8 +131,9 @@ class Workspace(QObject):
         """What File → Export… exports: the open note, else the client page's course."""
         if self.editor is not None:
             return ("session", self.editor.session_id, None)
-        if self.window.current_page() is self.client_view and self.client_view.client_id:
-            return ("course", self.client_view.client_id, self.client_view.course_id)
+        view = self._client_view
+        if view is not None and self.window.current_page() is view and view.client_id:
+            return ("course", view.client_id, view.course_id)
         return None
 
     # -- navigation ------------------------------------------------------------------------
@@ -163,7 +178,7 @@ class Workspace(QObject):
         editor.state_changed.connect(self.window.set_save_state)
         editor.export_requested.connect(lambda _id: self.window.export_action.trigger())
         editor.signed.connect(lambda _id: self.client_list.refresh())
-        editor.signed.connect(lambda _id: self.client_view.refresh())  # marks and tabs
+        editor.signed.connect(lambda _id: self._refresh_client_view())  # marks and tabs
         editor.details_saved.connect(lambda _id: self.client_list.refresh())
         self.editor = editor
         self.window.show_page(editor)
@@ -246,7 +261,7 @@ class Workspace(QObject):
         # A rename rewrote draft notes: reopen the open one so it shows (and saves) new names.
         if self.editor is not None:
             self.open_session(self.editor.session_id)
-        self.client_view.refresh()
+        self._refresh_client_view()
 
     def _open_hit(self, client_id: int, session_id: object, ref: str) -> None:
         if isinstance(session_id, int):

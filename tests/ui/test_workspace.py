@@ -126,3 +126,34 @@ def test_one_session_of_each_kind_through_the_new_session_menu(
     integration = next(s for s in sessions if s.kind is SessionKind.INTEGRATION)
     dosing = next(s for s in sessions if s.kind is SessionKind.DOSING)
     assert integration.linked_dosing_id == dosing.id  # linked to the course's latest dose
+
+
+def test_the_client_page_is_built_on_first_open_and_file_new_session_follows_it(
+    qtbot, services, settings
+) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    from kapnotes.domain.models import Client, Course
+
+    client = services.clients.create(Client(code="KAP-903", full_name="Sorrel Example"))
+    services.courses.create(Course(client_id=client.id, protocol="esketamine",
+                                   start_date=services.clock().date()))
+    window, ws = make_workspace(qtbot, services, settings)
+    # Start-up shows the list and the empty state; the client page does not exist yet,
+    # but File → New session… is already listed (greyed out) with its Ctrl+N.
+    assert ws._client_view is None
+    assert window.centre.count() == 1
+    new_session = next(a for a in window.file_menu.actions() if a.text() == "New session…")
+    assert new_session.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
+    assert not new_session.isEnabled()
+    assert ws._export_target() is None  # nothing to export, and no page built to find out
+
+    ws.open_client(client.id)
+    assert window.current_page() is ws.client_view
+    assert ws.client_view.new_session_action is new_session  # one action, in the menu
+    assert new_session.isEnabled()  # the client has an active course
+    menu = ws.client_view.new_session_menu
+    assert not menu.isVisible()
+    new_session.trigger()  # what Ctrl+N does: the menu of session kinds pops up
+    assert menu.isVisible()
+    menu.hide()
