@@ -45,7 +45,7 @@ class Services:
         self.notes.after_save.append(CourseItemSync(self.vault, clock=self.clock))
         self.intentions = IntentionService(self.vault, clock=self.clock)
         self.themes = ThemeService(self.vault, self.notes)
-        self.measures = MeasureService(self.vault, load_practice_scales(), clock=self.clock)
+        self.measures = MeasureService(self.vault, load_practice_scales, clock=self.clock)
         self.monitoring = MonitoringService(self.vault, clock=self.clock)
         self.notes.sign_checks.append(self.monitoring.sign_check)
 

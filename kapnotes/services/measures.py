@@ -10,7 +10,7 @@ flag). Risk shown on a session is historical: a measure linked to it raised a fl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -46,11 +46,19 @@ def load_practice_scales(practice_dir: Path | None = None) -> LoadedScales:
 class MeasureService:
     """Entering and reading rating-scale measures for clients and courses."""
 
-    def __init__(self, vault: Vault, scales: LoadedScales, *,
+    def __init__(self, vault: Vault, scales: LoadedScales | Callable[[], LoadedScales], *,
                  clock: Clock = system_clock) -> None:
+        """`scales` may be a loader: the files are then read when a scale is first needed,
+        not while the window opens (the client list needs none of them)."""
         self.vault = vault
-        self.loaded = scales
+        self._scales = scales
         self.clock = clock
+
+    @property
+    def loaded(self) -> LoadedScales:
+        if callable(self._scales):
+            self._scales = self._scales()
+        return self._scales
 
     # -- scales ----------------------------------------------------------------------------
     @property

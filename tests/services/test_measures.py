@@ -176,3 +176,20 @@ def test_practice_scale_file_is_offered(open_vault: object, clock: object, tmp_p
     (folder / "phq9_practice.json").write_text(json.dumps(phq))
     services = build_services(open_vault, clock=clock, practice_templates=tmp_path / "t")
     assert services.measures.scale("phq9_practice").short_name == "PHQ-9 (practice)"
+
+
+def test_scale_files_are_read_when_first_needed_not_at_unlock(open_vault: object,
+                                                              clock: object) -> None:
+    from kapnotes.services.measures import MeasureService, load_practice_scales
+
+    calls: list[int] = []
+
+    def loader() -> object:
+        calls.append(1)
+        return load_practice_scales()
+
+    measures = MeasureService(open_vault, loader, clock=clock)
+    assert calls == []  # opening the window reads no scale file
+    assert measures.scale("phq9").short_name == "PHQ-9"
+    assert "phq9" in {s.id for s in measures.scales}
+    assert calls == [1]  # read once, then kept
