@@ -88,6 +88,7 @@ def install_lock(window: MainWindow, flush: Callable[[], bool], *,
     """Idle lock (the practice's minutes), Ctrl+L, and the clipboard guard for one window."""
     idle = IdleWatcher(minutes=idle_lock_minutes(window.vault), clock=clock, poll_ms=poll_ms,
                        parent=window)
+    idle.watch(window)
     guard = ClipboardGuard(hold_ms=hold_ms, parent=window)
     lock = WindowLock(window, flush=flush, idle=idle, clipboard=guard,
                       failures=FailedUnlocks.for_vault(window.vault.path),

@@ -142,7 +142,10 @@ def test_input_resets_the_idle_timer_and_the_countdown_shows_near_the_end(
     assert lock.countdown_label.text() == "Locking in 42 s"
     assert not lock.countdown_label.isHidden()
 
-    qtbot.keyClick(ws.client_list, Qt.Key.Key_Down)  # any key counts as input
+    # Any key counts as input. Sent to the window, as the platform delivers keys (the
+    # watcher filters top-level windows, not every widget).
+    ws.client_list.setFocus()
+    qtbot.keyClick(window.windowHandle(), Qt.Key.Key_Down)
     assert lock.idle.idle_seconds() == 0
     assert lock.countdown_label.isHidden()
     mono.advance(4 * 60 + 59)
@@ -155,6 +158,29 @@ def test_input_resets_the_idle_timer_and_the_countdown_shows_near_the_end(
     mono.advance(60)
     qtbot.waitUntil(lambda: lock.locked, timeout=2000)
     assert lock.countdown_label.isHidden()
+
+
+def test_typing_in_another_window_of_the_app_counts_as_input(qtbot, services,
+                                                             settings) -> None:
+    from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
+
+    mono = Monotonic()
+    window, _ws, lock = locked_window(qtbot, services, settings, mono)
+    dialog = QDialog(window)  # e.g. Search all notes, opened after the watcher started
+    edit = QLineEdit(dialog)
+    QVBoxLayout(dialog).addWidget(edit)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWindow() is dialog.windowHandle(), timeout=2000)
+    mono.advance(4 * 60 + 30)
+    qtbot.keyClick(dialog.windowHandle(), Qt.Key.Key_R)
+    assert edit.text() == "r"
+    assert lock.idle.idle_seconds() == 0
+    mono.advance(4 * 60 + 59)
+    lock.idle.check()
+    assert not lock.locked
+    dialog.close()
 
 
 def test_other_windows_are_hidden_while_locked_and_come_back(
