@@ -8,7 +8,7 @@ from pathlib import Path
 
 CACHE_DIR = Path(__file__).resolve().parent / "cache"
 # Bump when the generator changes what it writes: a cached vault of another version is rebuilt.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 
 
 @dataclass(frozen=True)

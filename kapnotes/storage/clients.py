@@ -107,6 +107,26 @@ _COUNTS = """(SELECT count(*) FROM courses co WHERE co.client_id = c.id),
                (SELECT count(*) FROM sessions s JOIN courses co ON co.id = s.course_id
                  WHERE co.client_id = c.id)"""
 
+# The next open slot of the client's active courses. m004's partial indexes courses_active and
+# planned_slots_open serve it only while these terms imply their WHERE clauses: keep them alike.
+_NEXT_PLANNED = """(SELECT ps.planned_date || '|' || ps.kind FROM planned_slots ps
+                  JOIN courses co ON co.id = ps.course_id
+                 WHERE co.client_id = c.id AND co.status = 'active' AND ps.skipped = 0
+                   AND ps.session_id IS NULL AND ps.planned_date >= :today
+                 ORDER BY ps.planned_date, ps.seq LIMIT 1)"""
+
+
+def summaries_sql(*, with_counts: bool = True) -> str:
+    """The query `summaries` runs (parameters :today and :all), for tests of its plan."""
+    counts = _COUNTS if with_counts else "NULL, NULL"
+    return f"""
+        SELECT c.id, c.code, c.full_name, c.preferred_name, c.archived_at IS NOT NULL,
+               {counts},
+               {_NEXT_PLANNED}
+          FROM clients c
+         WHERE :all OR c.archived_at IS NULL
+        """
+
 
 def summaries(vault: Vault, *, today: date, include_archived: bool = False,
               with_counts: bool = True) -> list[ClientSummary]:
@@ -115,19 +135,8 @@ def summaries(vault: Vault, *, today: date, include_archived: bool = False,
     `with_counts=False` leaves the counts None: counting every session of a large practice
     reads its whole sessions index, which the window's client list does not show.
     """
-    counts = _COUNTS if with_counts else "NULL, NULL"
     rows = vault.query(
-        f"""
-        SELECT c.id, c.code, c.full_name, c.preferred_name, c.archived_at IS NOT NULL,
-               {counts},
-               (SELECT ps.planned_date || '|' || ps.kind FROM planned_slots ps
-                  JOIN courses co ON co.id = ps.course_id
-                 WHERE co.client_id = c.id AND co.status = 'active' AND ps.skipped = 0
-                   AND ps.session_id IS NULL AND ps.planned_date >= :today
-                 ORDER BY ps.planned_date, ps.seq LIMIT 1)
-          FROM clients c
-         WHERE :all OR c.archived_at IS NULL
-        """,
+        summaries_sql(with_counts=with_counts),
         {"today": today.isoformat(), "all": 1 if include_archived else 0},
     )
     out = []

@@ -9,7 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kapnotes.storage.schema import m001_core, m002_monitoring, m003_course_outcomes
+from kapnotes.storage.schema import (
+    m001_core,
+    m002_monitoring,
+    m003_course_outcomes,
+    m004_next_planned_indexes,
+)
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core: clients, courses, sessions, search, audit", m001_core.migrate),
     Migration(2, "dosing monitoring: screening, record, vitals", m002_monitoring.migrate),
     Migration(3, "course outcomes: intentions, themes, measures", m003_course_outcomes.migrate),
+    Migration(4, "client list: indexes for the next planned session",
+              m004_next_planned_indexes.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -174,3 +174,62 @@ def test_failed_migration_on_unlock_leaves_the_vault_usable(
         assert vault.user_version == LATEST_VERSION
         assert "half_done" not in {r[0] for r in vault.query("SELECT name FROM sqlite_master")}
     assert lifecycle.check_vault(new_vault, passphrase=passphrase) == []
+
+
+def _fill_v3(vault: Any) -> None:
+    """A client with an active and a completed course, slots of every state, and a session."""
+    with vault.transaction():
+        _insert_client(vault.conn, "C-301")
+        for status in ("active", "completed"):
+            vault.execute(
+                "INSERT INTO courses (client_id, protocol, start_date, status, created_at,"
+                " updated_at) VALUES (1, 'custom', '2026-10-01', ?, ?, ?)", (status, NOW, NOW))
+        vault.execute(
+            "INSERT INTO sessions (course_id, kind, starts_at, template_id, template_version,"
+            " created_at, updated_at) VALUES (1, 'dosing', '2026-10-08T10:00', 'dosing', 1, ?, ?)",
+            (NOW, NOW))
+        for course_id in (1, 2):
+            for seq, (day, skipped, session_id) in enumerate((
+                ("2026-10-08", 0, 1 if course_id == 1 else None),
+                ("2026-10-15", 1, None),
+                ("2026-12-01", 0, None),
+            )):
+                vault.execute(
+                    "INSERT INTO planned_slots (course_id, seq, kind, planned_date, original_date,"
+                    " skipped, session_id) VALUES (?, ?, 'dosing', ?, ?, ?, ?)",
+                    (course_id, seq, day, day, skipped, session_id))
+
+
+def _rows(vault: Any) -> dict[str, list[Any]]:
+    return {table: vault.query(f"SELECT * FROM {table} ORDER BY 1")
+            for table in ("clients", "courses", "sessions", "planned_slots")}
+
+
+def test_m004_indexes_the_next_planned_slots_of_a_version_3_vault(
+    vault_path: Path, passphrase: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patched:
+        _use_future(patched, migrations.MIGRATIONS[:3])
+        created = lifecycle.create_vault(vault_path, passphrase)
+        with created.vault as old:
+            assert old.user_version == 3
+            _fill_v3(old)
+            before = _rows(old)
+
+    with lifecycle.unlock_vault(vault_path, passphrase=passphrase) as vault:
+        assert vault.user_version == 4
+        assert _rows(vault) == before
+        indexes = {name: sql for name, sql in vault.query(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+        assert "WHERE status = 'active'" in indexes["courses_active"]
+        assert "WHERE session_id IS NULL AND skipped = 0" in indexes["planned_slots_open"]
+        # Only the open slots of the client's active courses are in them.
+        assert vault.query("SELECT id FROM courses INDEXED BY courses_active"
+                           " WHERE client_id = 1 AND status = 'active'") == [(1,)]
+        assert vault.query(
+            "SELECT course_id, planned_date FROM planned_slots INDEXED BY planned_slots_open"
+            " WHERE course_id > 0 AND session_id IS NULL AND skipped = 0") == [
+            (1, "2026-12-01"), (2, "2026-10-08"), (2, "2026-12-01")]
+        assert vault.query("PRAGMA integrity_check") == [("ok",)]
+    assert [b.tag for b in backups.list_backups(vault_path)] == ["before-migration-v3"]
+    assert lifecycle.check_vault(vault_path, passphrase=passphrase) == []
