@@ -87,24 +87,28 @@ def replace_mentions(vault: Vault, session_id: int, field_id: str,
                      mentions: list[tuple[int, str, str]]) -> None:
     """Make the field's mentions exactly `mentions` (theme id, evidence, written as), by position.
 
-    Rows are updated in place rather than deleted and re-inserted so an autosave does not drop
-    a theme's last mention for a moment (which would prune it and change its id).
+    An unpinned theme is pruned the moment its last mention goes, so the new rows are written
+    before the old ones are removed: a theme that stays in the field (moved from one position
+    to another, say [A] → [B, A]) never loses its last mention on the way, is never pruned,
+    and keeps its id. Nothing is written when the field's mentions are unchanged.
     """
-    for position, (theme_id, evidence, written_as) in enumerate(mentions):
+    where = "session_id = ? AND field_id = ?"
+    rows = vault.query(f"SELECT position, theme_id, evidence, written_as FROM theme_mentions"
+                       f" WHERE {where} ORDER BY position", (session_id, field_id))
+    if [tuple(r[1:]) for r in rows] == [tuple(m) for m in mentions]:
+        return
+    # Positions past the old rows are free: add the new rows there, drop the old, shift down.
+    offset = rows[-1][0] + 1 if rows else 0
+    for i, (theme_id, evidence, written_as) in enumerate(mentions):
         vault.execute(
             "INSERT INTO theme_mentions (theme_id, session_id, field_id, position, evidence,"
-            " written_as) VALUES (?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (session_id, field_id, position) DO UPDATE SET"
-            " theme_id = excluded.theme_id, evidence = excluded.evidence,"
-            " written_as = excluded.written_as"
-            " WHERE theme_id <> excluded.theme_id OR evidence <> excluded.evidence"
-            " OR written_as <> excluded.written_as",
-            (theme_id, session_id, field_id, position, evidence, written_as),
+            " written_as) VALUES (?, ?, ?, ?, ?, ?)",
+            (theme_id, session_id, field_id, offset + i, evidence, written_as),
         )
-    vault.execute(
-        "DELETE FROM theme_mentions WHERE session_id = ? AND field_id = ? AND position >= ?",
-        (session_id, field_id, len(mentions)),
-    )
+    vault.execute(f"DELETE FROM theme_mentions WHERE {where} AND position < ?",
+                  (session_id, field_id, offset))
+    vault.execute(f"UPDATE theme_mentions SET position = position - ? WHERE {where}",
+                  (offset, session_id, field_id))
 
 
 def course_mentions(vault: Vault, course_id: int) -> list[tuple[ThemeMention, datetime]]:

@@ -59,6 +59,29 @@ def test_names_resolve_case_insensitively_and_half_typed_names_do_not_stay(
     assert services.themes.find("Self-Kindness").id == first_id  # same theme, same id
 
 
+def test_reordering_a_fields_themes_saves_and_keeps_each_theme(services: object,
+                                                                course_id: int) -> None:
+    """[A] → [B, A]: A's only mention moves from position 0 to 1. Rewriting position 0 first
+    pruned A, and writing it at position 1 then failed its foreign key: the autosave failed."""
+    sid = integration(services, course_id, 10, ("Tidal longing", "first words"))
+    longing = services.themes.find("tidal longing")
+    assert longing is not None and not longing.pinned  # pruned when its last mention goes
+    save_themes(services, sid, ("Harbour lights", "new first"), ("Tidal longing", "first words"))
+    assert theme_values(services, sid) == ["Harbour lights", "Tidal longing"]
+    mentions = services.themes.mentions_in(sid)
+    assert [(m.position, m.theme_name, m.evidence) for m in mentions] == [
+        (0, "Harbour lights", "new first"), (1, "Tidal longing", "first words")]
+    assert services.themes.find("tidal longing").id == longing.id  # never pruned on the way
+    # Swapping, shrinking and emptying the field keep the vocabulary exact as well.
+    save_themes(services, sid, ("Tidal longing", "b"), ("Harbour lights", "a"))
+    assert [m.theme_name for m in services.themes.mentions_in(sid)] == [
+        "Tidal longing", "Harbour lights"]
+    save_themes(services, sid, ("Harbour lights", "a"))
+    assert services.themes.find("tidal longing") is None  # its last mention went
+    save_themes(services, sid)
+    assert services.themes.mentions_in(sid) == [] and services.themes.find("harbour lights") is None
+
+
 def test_merge_keeps_every_mention_and_notes_follow(services: object, course_id: int) -> None:
     signed = integration(services, course_id, 10, ("self compassion", "Spoke gently to herself"))
     sign(services, signed)
