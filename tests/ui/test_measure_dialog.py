@@ -98,3 +98,25 @@ def test_cssrs_skip_logic_and_high_risk(qtbot: object, services: object, client_
     assert dlg.risk_badge.isVisibleTo(dlg)
     dlg.save()
     assert services.measures.for_client(client_id)[0].risk_level == "high"
+
+
+def test_a_broken_practice_scale_file_is_named_where_scales_are_picked(
+        qtbot: object, services: object, client_id: int, tmp_path) -> None:
+    folder = tmp_path / "scales"  # the practice's scale folder (KAPNOTES_DATA_DIR is tmp_path)
+    folder.mkdir()
+    (folder / "mood_check.json").write_text("{ not json", encoding="utf-8")
+    dlg = MeasureDialog(services, client_id)  # the scale files are read now, when first needed
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.skipped_label.isVisible()
+    assert dlg.skipped_label.text().startswith(
+        "Practice scale file left out — mood_check.json: is not valid JSON")
+    assert dlg.scale_combo.findData("phq9") >= 0  # the built-in scales are all still offered
+
+
+def test_no_note_about_scale_files_when_all_loaded(qtbot: object, services: object,
+                                                   client_id: int) -> None:
+    dlg = MeasureDialog(services, client_id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert not dlg.skipped_label.isVisible()

@@ -64,6 +64,14 @@ class MeasureDialog(QDialog):
         self.scale_combo.setAccessibleName("Scale")
         for scale in services.measures.scales:
             self.scale_combo.addItem(f"{scale.short_name} — {scale.name}", scale.id)
+        # A practice's broken scale file is left out; say so where the scales are picked.
+        skipped = services.measures.loaded.problems
+        self.skipped_label = QLabel("\n".join(
+            f"Practice scale file left out — {p.message}" for p in skipped), self)
+        self.skipped_label.setWordWrap(True)
+        self.skipped_label.setAccessibleName("Scale files left out")
+        self.skipped_label.setStyleSheet(f"color: {style_sheet_colour(ERROR_COLOURS)};")
+        self.skipped_label.setVisible(bool(skipped))
         self.date_edit = QDateEdit(self)
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("ddd dd MMM yyyy")
@@ -141,6 +149,7 @@ class MeasureDialog(QDialog):
         score_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.skipped_label)
         layout.addWidget(self.instructions)
         layout.addWidget(scroll, 1)
         layout.addLayout(score_row)
