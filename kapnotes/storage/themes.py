@@ -95,20 +95,20 @@ def replace_mentions(vault: Vault, session_id: int, field_id: str,
     where = "session_id = ? AND field_id = ?"
     rows = vault.query(f"SELECT position, theme_id, evidence, written_as FROM theme_mentions"
                        f" WHERE {where} ORDER BY position", (session_id, field_id))
-    if [tuple(r[1:]) for r in rows] == [tuple(m) for m in mentions]:
+    if [tuple(r) for r in rows] == [(i, *m) for i, m in enumerate(mentions)]:
         return
-    # Positions past the old rows are free: add the new rows there, drop the old, shift down.
-    offset = rows[-1][0] + 1 if rows else 0
+    # New rows go to negative positions (free, whatever the old ones are), the old rows go,
+    # then -1 - i becomes i: no step can collide with another row's position.
     for i, (theme_id, evidence, written_as) in enumerate(mentions):
         vault.execute(
             "INSERT INTO theme_mentions (theme_id, session_id, field_id, position, evidence,"
             " written_as) VALUES (?, ?, ?, ?, ?, ?)",
-            (theme_id, session_id, field_id, offset + i, evidence, written_as),
+            (theme_id, session_id, field_id, -1 - i, evidence, written_as),
         )
-    vault.execute(f"DELETE FROM theme_mentions WHERE {where} AND position < ?",
-                  (session_id, field_id, offset))
-    vault.execute(f"UPDATE theme_mentions SET position = position - ? WHERE {where}",
-                  (offset, session_id, field_id))
+    vault.execute(f"DELETE FROM theme_mentions WHERE {where} AND position >= 0",
+                  (session_id, field_id))
+    vault.execute(f"UPDATE theme_mentions SET position = -1 - position WHERE {where}",
+                  (session_id, field_id))
 
 
 def course_mentions(vault: Vault, course_id: int) -> list[tuple[ThemeMention, datetime]]:

@@ -200,3 +200,17 @@ def test_deleting_a_client_takes_its_mentions_and_unpinned_themes(
     assert services.vault.query_one("SELECT count(*) FROM measures")[0] == 0
     assert services.themes.find("a one-off theme") is None
     assert services.themes.find("grief") is not None
+
+
+def test_a_save_closes_gaps_in_mention_positions(services: object, course_id: int) -> None:
+    from kapnotes.storage import themes as theme_repo
+
+    sid = integration(services, course_id, 11, ("grief", "a"), ("meaning", "b"))
+    with services.vault.transaction() as vault:  # as an older import could leave them: 0, 5
+        vault.execute("UPDATE theme_mentions SET position = 5 WHERE session_id = ?"
+                      " AND position = 1", (sid,))
+        grief, meaning = services.themes.find("grief").id, services.themes.find("meaning").id
+        theme_repo.replace_mentions(vault, sid, "themes", [(grief, "a", "grief"),
+                                                            (meaning, "b", "meaning")])
+    assert [(m.position, m.theme_name) for m in services.themes.mentions_in(sid)] == [
+        (0, "grief"), (1, "meaning")]
