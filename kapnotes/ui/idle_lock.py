@@ -3,11 +3,12 @@
 An event filter on each of the app's top-level windows (QWindow, where the platform delivers
 input) sees every key, click, mouse move, wheel and touch before any widget does; each one
 moves "last input" to now. The main window is watched from the start, any other window
-(dialogs) from when it first takes focus. (Not one filter
-on the QApplication: that calls into Python for every event of every object, ~30 µs each, and
-made the window's first paint 25 ms slower.) A QTimer polls (every few seconds, every
-second in the last minute so a countdown can be shown) and emits `idle_timeout` once the
-limit is reached. The clock is injectable: tests move time by hand instead of waiting minutes.
+(dialogs, popups) from when it first takes focus or from the next poll, whichever is first.
+(Not one filter on the QApplication: that calls into Python for every event of every object,
+~30 µs each, and made the window's first paint 25 ms slower.) A QTimer polls (every few
+seconds, every second in the last minute so a countdown can be shown) and emits
+`idle_timeout` once the limit is reached. The clock is injectable: tests move time by hand
+instead of waiting minutes.
 """
 
 from __future__ import annotations
@@ -68,8 +69,7 @@ class IdleWatcher(QObject):
         """Watch the input of every window of the app, now and later; idempotent."""
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
-            for window in app.topLevelWindows():
-                self._watch(window)
+            self._watch_all()
             if not self._following_focus:
                 app.focusWindowChanged.connect(self._watch)
                 self._following_focus = True
@@ -91,6 +91,10 @@ class IdleWatcher(QObject):
         (the platform may not give a new window focus)."""
         widget.winId()  # creates its QWindow if it is not shown yet
         self._watch(widget.windowHandle())
+
+    def _watch_all(self) -> None:
+        for window in QGuiApplication.topLevelWindows():
+            self._watch(window)
 
     def _watch(self, window: QWindow | None) -> None:
         if window is not None:
@@ -131,6 +135,7 @@ class IdleWatcher(QObject):
 
     def check(self) -> None:
         """One poll (the timer calls it; tests may call it directly)."""
+        self._watch_all()  # popups and dialogs that never took focus are watched from now on
         if self._paused or self._fired:
             return
         left = self.seconds_left()
