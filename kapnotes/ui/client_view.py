@@ -157,8 +157,8 @@ class ClientView(QWidget):
         sl.addWidget(self.sessions_list, 1)
         sl.addWidget(self.new_session_button, 0, Qt.AlignmentFlag.AlignRight)
 
-        # Ctrl+N acts here, not in the main window, because only this page knows the course;
-        # it is active while the page is visible (Qt ignores actions of hidden widgets).
+        # Ctrl+N (File → New session…) opens this page's menu of kinds, because only this page
+        # knows the course; on a note's page the workspace first comes back here.
         self.new_session_action.triggered.connect(self.new_session_button.showMenu)
         self.addAction(self.new_session_action)
 

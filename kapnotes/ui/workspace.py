@@ -49,7 +49,9 @@ class Workspace(QObject):
         self.client_list.client_activated.connect(self.open_client)
         # The client page is built when a client is first opened (not needed to show the
         # window); its Ctrl+N action is made now so the File menu lists it from the start.
-        self.new_session_action = make_new_session_action(window)
+        self.new_session_action = make_new_session_action(self)  # goes with the workspace
+        # Connected before the page's own handler, so on a note's page it runs first.
+        self.new_session_action.triggered.connect(self._leave_note_for_new_session)
         self._client_view: ClientView | None = None
         window.lock_requested.connect(self.flush)
         window.about_to_close.connect(self.flush)
@@ -184,6 +186,11 @@ class Workspace(QObject):
         self.window.show_page(editor)
         self.client_list.select_client(editor.client_id)
         editor.focus_first_field()
+
+    def _leave_note_for_new_session(self) -> None:
+        """Ctrl+N on a note's page: back to its client's page, where the kinds menu opens."""
+        if self.editor is not None:
+            self._back_to_client(self.editor.client_id)
 
     def _back_to_client(self, client_id: int) -> None:
         course_id = self.editor.session.course_id if self.editor is not None else None

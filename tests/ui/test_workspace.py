@@ -157,3 +157,34 @@ def test_the_client_page_is_built_on_first_open_and_file_new_session_follows_it(
     new_session.trigger()  # what Ctrl+N does: the menu of session kinds pops up
     assert menu.isVisible()
     menu.hide()
+
+
+def test_ctrl_n_on_a_note_goes_back_to_its_client_and_offers_the_kinds(
+    qtbot, services, settings
+) -> None:
+    from kapnotes.domain.models import Client, Course
+
+    client = services.clients.create(Client(code="KAP-904", full_name="Tamsin Example"))
+    course = services.courses.create(Course(client_id=client.id, protocol="esketamine",
+                                            start_date=services.clock().date()))
+    window, ws = make_workspace(qtbot, services, settings)
+    ws.open_client(client.id)
+    session_id = ws.new_session(course.id, "preparation")
+    editor = window.current_page()
+    assert isinstance(editor, SessionEditor) and editor.session_id == session_id
+    qtbot.keyClicks(editor.form.editor("reasons").edit, "Typed before Ctrl+N")
+    ws.new_session_action.trigger()
+    assert window.current_page() is ws.client_view  # the note was left (and saved) first
+    assert services.notes.note(session_id).values["reasons"] == "Typed before Ctrl+N"
+    menu = ws.client_view.new_session_menu
+    assert menu.isVisible()  # the kinds, over the page they belong to
+    menu.hide()
+
+
+def test_a_restore_leaves_one_new_session_action(qtbot, services, settings) -> None:
+    window, ws = make_workspace(qtbot, services, settings)
+    ws.teardown()
+    Workspace(window, services, signer_name="Dr Test Clinician")
+    qtbot.waitUntil(lambda: len([a for a in window.findChildren(type(ws.new_session_action))
+                                 if a.text() == "New session…"]) == 1, timeout=2000)
+    assert [a.text() for a in window.file_menu.actions()].count("New session…") == 1
