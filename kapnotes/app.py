@@ -42,6 +42,7 @@ from kapnotes.ui.prompter import MessageBoxPrompter, Prompter
 EXIT_OK = 0
 EXIT_ERROR = 1
 SMOKE_ENV = "KAPNOTES_SMOKE_EXIT_MS"
+PRELOAD_DELAY_MS = 300
 
 
 class StartupAbort(KapNotesError):
@@ -184,8 +185,9 @@ def unlock_interactively(path: Path, prompter: Prompter) -> Vault | None:
             dialog.reject()
 
     dialog.open_failed.connect(on_failed)
-    # Load the window's modules while the passphrase is typed, not after Enter.
-    QTimer.singleShot(0, preload_window_modules)
+    # Load the window's modules while the passphrase is typed, not after Enter; after the
+    # dialog's first paint, so it does not appear later for it.
+    QTimer.singleShot(PRELOAD_DELAY_MS, preload_window_modules)
     dialog.exec()
     if aborted:
         raise aborted[0]
