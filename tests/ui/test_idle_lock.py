@@ -183,6 +183,24 @@ def test_typing_in_another_window_of_the_app_counts_as_input(qtbot, services,
     dialog.close()
 
 
+def test_a_window_that_never_takes_focus_is_watched_from_the_next_poll(
+        qtbot, services, settings) -> None:
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QLabel
+
+    mono = Monotonic()
+    window, _ws, lock = locked_window(qtbot, services, settings, mono)
+    popup = QLabel("A window that takes no focus", window, Qt.WindowType.ToolTip)
+    popup.show()
+    qtbot.waitExposed(popup)
+    assert QApplication.focusWindow() is not popup.windowHandle()
+    lock.idle.check()  # a poll: the new window is watched from here on
+    mono.advance(4 * 60)
+    qtbot.mouseMove(popup, QPoint(5, 5))
+    assert lock.idle.idle_seconds() == 0
+    popup.close()
+
+
 def test_other_windows_are_hidden_while_locked_and_come_back(
     qtbot, services, settings, passphrase
 ) -> None:
