@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from kapnotes.domain.course_items import RiskFlag
 from kapnotes.domain.errors import KapNotesError, ValidationError
 from kapnotes.domain.scales import Scale, ScaleItem, ScoreResult
+from kapnotes.ui.widgets.error_line import error_label, show_error
 from kapnotes.ui.widgets.risk_badge import RiskBadge
 from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, MUTED_COLOURS, style_sheet_colour
 
@@ -120,10 +121,7 @@ class MeasureDialog(QDialog):
         self.status_label.setWordWrap(True)
         self.status_label.setAccessibleName("What is missing")
         self.risk_badge = RiskBadge(self)
-        self.error_label = QLabel(self)
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(f"color: {style_sheet_colour(ERROR_COLOURS)};")
-        self.error_label.hide()
+        self.error_label = error_label(self)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.save_button = QPushButton("Save measure", self)
@@ -267,7 +265,7 @@ class MeasureDialog(QDialog):
                 box.blockSignals(False)
                 answers[item.id] = None
             box.setEnabled(asked)
-        self.error_label.hide()
+        show_error(self.error_label, "")
         missing = [item_number(i) for i in scale.items
                    if self._asked(i, answers) and answers[i.id] is None]
         self.result = None
@@ -332,8 +330,7 @@ class MeasureDialog(QDialog):
         self.status_label.setText("\n".join(notes) or "All items answered.")
 
     def _error(self, text: str) -> None:
-        self.error_label.setText(text)
-        self.error_label.show()
+        show_error(self.error_label, text)
 
     # -- saving ----------------------------------------------------------------------------
     def save(self) -> None:

@@ -34,6 +34,7 @@ from kapnotes.domain.vitals import VITALS_RANGES
 from kapnotes.policy import IDLE_LOCK_RANGE, MAX_PRACTICE_NAME, RETENTION_RANGE, SCREEN_AGE_RANGE
 from kapnotes.policy import Source as PolicySource
 from kapnotes.services import settings_service as ss
+from kapnotes.ui.widgets.error_line import error_label, show_error
 
 CLINICIAN_KEY = "clinician/name"  # the same key app.py reads for signatures
 FIXED_NOTE = "Set by your practice"
@@ -139,11 +140,8 @@ class SettingsDialog(QDialog):
         self.policy_label = QLabel(self)
         self.policy_label.setWordWrap(True)
         self.policy_label.setObjectName("policy_label")
-        self.error_label = QLabel(self)
+        self.error_label = error_label(self)
         self.error_label.setObjectName("error_label")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b3261e;")
-        self.error_label.hide()
 
         self.cancel_button = QPushButton("Cancel", self)
         self.save_button = QPushButton("Save", self)
@@ -287,12 +285,12 @@ class SettingsDialog(QDialog):
             self._check_thresholds(changes.get(ss.THRESHOLDS))
             self.service.save(changes)
         except ValidationError as exc:
-            self._show_error(exc.reason)
+            show_error(self.error_label, exc.reason)
             return False
         if clinician is not None:
             self.ui_settings.setValue(CLINICIAN_KEY, clinician)
             self.ui_settings.sync()
-        self.error_label.hide()
+        show_error(self.error_label, "")
         self.saved.emit()
         self.accept()
         return True
@@ -306,8 +304,3 @@ class SettingsDialog(QDialog):
             if value[caution] > value[alert]:
                 raise ValidationError(caution, f"{THRESHOLD_FIELDS[caution][0]} must not be "
                                       f"higher than “{THRESHOLD_FIELDS[alert][0]}”.")
-
-    def _show_error(self, text: str) -> None:
-        self.error_label.setText(text)
-        self.error_label.setAccessibleName(text)
-        self.error_label.show()

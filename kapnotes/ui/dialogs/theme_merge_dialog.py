@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.errors import KapNotesError
-from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, style_sheet_colour
+from kapnotes.ui.widgets.error_line import error_label, show_error
 from kapnotes.ui.widgets.theme_completer import ThemeLineEdit
 
 
@@ -51,9 +51,7 @@ class ThemeMergeDialog(QDialog):
         self.plan_label = QLabel(self)
         self.plan_label.setWordWrap(True)
         self.plan_label.setAccessibleName("What will happen")
-        self.error_label = QLabel(self)
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(f"color: {style_sheet_colour(ERROR_COLOURS)};")
+        self.error_label = error_label(self)
         self.apply_button = QPushButton("Apply", self)
         self.apply_button.setDefault(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -98,7 +96,7 @@ class ThemeMergeDialog(QDialog):
         text = self.plan()
         self.plan_label.setText(text)
         self.apply_button.setEnabled(bool(text))
-        self.error_label.clear()
+        show_error(self.error_label, "")
 
     def apply(self) -> None:
         ids = self.checked_ids()
@@ -116,7 +114,7 @@ class ThemeMergeDialog(QDialog):
             if others:
                 themes.merge(others, target.id)
         except KapNotesError as exc:
-            self.error_label.setText(str(exc))
+            show_error(self.error_label, str(exc))
             return
         self.changed.emit()
         self.accept()

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-ERROR_STYLE = "color: #c62828; font-weight: 600;"
+from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, style_sheet_colour
 
 
 def error_label(parent: QWidget) -> QLabel:
     """Hidden until `show_error` gives it text; word-wrapped, named for screen readers."""
     label = QLabel(parent)
     label.setWordWrap(True)
-    label.setStyleSheet(ERROR_STYLE)
+    # The app's error red, lighter on a dark palette.
+    label.setStyleSheet(f"color: {style_sheet_colour(ERROR_COLOURS)}; font-weight: 600;")
     label.setAccessibleName("Error message")
     label.setVisible(False)
     return label
