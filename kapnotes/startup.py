@@ -15,13 +15,12 @@ from kapnotes.storage.lifecycle import data_key_for, unlock_vault
 from kapnotes.storage.vault import Vault
 
 # What runs the window once the vault is open: services, pages, menus, idle lock.
-WINDOW_MODULES = ("kapnotes.window_run",)
+WINDOW_MODULE = "kapnotes.window_run"
 
 
 def preload_window_modules() -> None:
     """Import the window's modules (a no-op the second time) and warm Qt's fonts."""
-    for module in WINDOW_MODULES:
-        importlib.import_module(module)
+    importlib.import_module(WINDOW_MODULE)
     _warm_up_fonts()
 
 
