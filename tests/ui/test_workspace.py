@@ -6,7 +6,7 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt
 
-from kapnotes.domain.models import SessionKind
+from kapnotes.domain.models import Client, Course, SessionKind
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.session_editor import SessionEditor
 from kapnotes.ui.workspace import Workspace
@@ -20,6 +20,14 @@ def make_workspace(qtbot, services, settings) -> tuple[MainWindow, Workspace]:
     workspace = Workspace(window, services, signer_name="Dr Test Clinician")
     window.show()
     return window, workspace
+
+
+def client_with_course(services, code: str, name: str, protocol: str) -> tuple[Client, Course]:
+    """A fictional client with one course starting today."""
+    client = services.clients.create(Client(code=code, full_name=name))
+    course = services.courses.create(Course(client_id=client.id, protocol=protocol,
+                                            start_date=services.clock().date()))
+    return client, course
 
 
 def test_a_therapist_creates_client_course_and_a_note_that_saves_itself(
@@ -80,11 +88,7 @@ def test_a_therapist_creates_client_course_and_a_note_that_saves_itself(
 
 
 def test_closing_the_window_flushes_the_open_note(qtbot, services, settings) -> None:
-    from kapnotes.domain.models import Client, Course
-
-    client = services.clients.create(Client(code="KAP-901", full_name="Quill Example"))
-    course = services.courses.create(Course(client_id=client.id, protocol="custom",
-                                            start_date=services.clock().date()))
+    _client, course = client_with_course(services, "KAP-901", "Quill Example", "custom")
     window, ws = make_workspace(qtbot, services, settings)
     session_id = ws.new_session(course.id, "integration")
     editor = window.current_page()
@@ -98,11 +102,7 @@ def test_closing_the_window_flushes_the_open_note(qtbot, services, settings) -> 
 def test_one_session_of_each_kind_through_the_new_session_menu(
     qtbot, services, settings
 ) -> None:
-    from kapnotes.domain.models import Client, Course
-
-    client = services.clients.create(Client(code="KAP-902", full_name="Juniper Example"))
-    course = services.courses.create(Course(client_id=client.id, protocol="esketamine",
-                                            start_date=services.clock().date()))
+    client, course = client_with_course(services, "KAP-902", "Juniper Example", "esketamine")
     window, ws = make_workspace(qtbot, services, settings)
     ws.open_client(client.id)
     typed = {SessionKind.PREPARATION: ("reasons", "Wants relief from numbness"),
@@ -133,11 +133,7 @@ def test_the_client_page_is_built_on_first_open_and_file_new_session_follows_it(
 ) -> None:
     from PySide6.QtGui import QKeySequence
 
-    from kapnotes.domain.models import Client, Course
-
-    client = services.clients.create(Client(code="KAP-903", full_name="Sorrel Example"))
-    services.courses.create(Course(client_id=client.id, protocol="esketamine",
-                                   start_date=services.clock().date()))
+    client, _course = client_with_course(services, "KAP-903", "Sorrel Example", "esketamine")
     window, ws = make_workspace(qtbot, services, settings)
     # Start-up shows the list and the empty state; the client page does not exist yet,
     # but File → New session… is already listed (greyed out) with its Ctrl+N.
@@ -162,11 +158,7 @@ def test_the_client_page_is_built_on_first_open_and_file_new_session_follows_it(
 def test_ctrl_n_on_a_note_goes_back_to_its_client_and_offers_the_kinds(
     qtbot, services, settings
 ) -> None:
-    from kapnotes.domain.models import Client, Course
-
-    client = services.clients.create(Client(code="KAP-904", full_name="Tamsin Example"))
-    course = services.courses.create(Course(client_id=client.id, protocol="esketamine",
-                                            start_date=services.clock().date()))
+    client, course = client_with_course(services, "KAP-904", "Tamsin Example", "esketamine")
     window, ws = make_workspace(qtbot, services, settings)
     ws.open_client(client.id)
     session_id = ws.new_session(course.id, "preparation")
