@@ -2,8 +2,10 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 # uv gives a lock file and a ~4 s sync; install it for this user when the machine lacks it.
-UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+UV := $(shell command -v uv 2>/dev/null || echo "$$(command -v $(PYTHON) || echo $(PYTHON)) -m uv")
 export UV_PYTHON_DOWNLOADS := never
+# Tests that build the wheel run the same uv the Makefile found (it may not be on PATH).
+export KAPNOTES_UV := $(UV)
 
 .PHONY: run test bench lint uv sync sync-dev check-os-libs wheel bundle bundle-smoke clean
 

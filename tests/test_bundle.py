@@ -19,17 +19,13 @@ from pathlib import Path
 import pytest
 
 import kapnotes
+from tests.uv_tool import uv_command
 
 SOURCE_ROOT = Path(kapnotes.__file__).resolve().parent.parent
 PASSPHRASE = "harbour wheel test 42 quietly"
 
 needs_source = pytest.mark.skipif(not (SOURCE_ROOT / "pyproject.toml").exists(),
                                   reason="not running from a source checkout")
-
-
-def _uv() -> list[str]:
-    found = shutil.which("uv")
-    return [found] if found else [sys.executable, "-m", "uv"]
 
 
 def _run(cmd: list[str], env: dict[str, str] | None = None, timeout: int = 600,
@@ -43,15 +39,16 @@ def _run(cmd: list[str], env: dict[str, str] | None = None, timeout: int = 600,
 @needs_source
 def test_wheel_installs_into_a_fresh_environment_and_runs(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
-    _run([*_uv(), "build", "--wheel", "--quiet", "--out-dir", str(dist), str(SOURCE_ROOT)])
+    _run([*uv_command(), "build", "--wheel", "--quiet", "--out-dir", str(dist), str(SOURCE_ROOT)])
     wheel = next(dist.glob("kapnotes-*.whl"))
     venv = tmp_path / "venv"
     # pipx = a private venv + pip install + the console script on PATH; uv does the first two
     # from its cache in seconds (plain `python -m venv` + pip downloads ~150 MB of Qt).
-    _run([*_uv(), "venv", "--quiet", "--python", sys.executable, str(venv)])
-    env = {**os.environ, "VIRTUAL_ENV": str(venv)}
-    _run([*_uv(), "pip", "install", "--quiet", str(wheel)], env=env)
+    _run([*uv_command(), "venv", "--quiet", "--python", sys.executable, str(venv)])
     bin_dir = venv / ("Scripts" if os.name == "nt" else "bin")
+    # Name the target interpreter: under `uv run` the environment points at the project's .venv.
+    _run([*uv_command(), "pip", "install", "--quiet", "--python", str(bin_dir / "python"),
+          str(wheel)])
     exe = str(bin_dir / "kapnotes")
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("KAPNOTES_")}

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,14 +10,10 @@ from pathlib import Path
 import pytest
 
 import kapnotes
+from tests.uv_tool import uv_command
 
 SOURCE_ROOT = Path(kapnotes.__file__).resolve().parent.parent
 RESOURCES = SOURCE_ROOT / "resources"
-
-
-def _uv() -> list[str]:
-    found = shutil.which("uv")
-    return [found] if found else [sys.executable, "-m", "uv"]
 
 
 def _shipped_files() -> list[str]:
@@ -44,7 +38,7 @@ def wheel(
         pytest.skip("not running from a source checkout")
     out = tmp_path_factory.mktemp("dist")
     result = subprocess.run(
-        [*_uv(), "build", "--wheel", "--out-dir", str(out), str(SOURCE_ROOT)],
+        [*uv_command(), "build", "--wheel", "--out-dir", str(out), str(SOURCE_ROOT)],
         capture_output=True, text=True, timeout=600, check=False,
     )
     assert result.returncode == 0, result.stderr
