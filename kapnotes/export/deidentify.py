@@ -16,6 +16,7 @@ from typing import Any
 from kapnotes.export.redaction import Redactor, describe
 from kapnotes.export.report import Heading, KeyValues, Report, Table
 
+
 @dataclasses.dataclass
 class _Pass:
     redactor: Redactor
@@ -57,9 +58,11 @@ def scrub_report(report: Report, redactor: Redactor) -> tuple[Report, tuple[str,
             path = [*path[: block.level - 1], text]
             sections.append(dataclasses.replace(block, text=text))
         elif isinstance(block, KeyValues):
-            sections.append(dataclasses.replace(block, rows=tuple(
-                (run.text(label, f"{where} › label"), run.text(value, f"{where} › {label}"))
-                for label, value in block.rows)))
+            rows = []
+            for label, value in block.rows:
+                label = run.text(label, f"{where} › label")
+                rows.append((label, run.text(value, f"{where} › {label}")))
+            sections.append(dataclasses.replace(block, rows=tuple(rows)))
         elif isinstance(block, Table):
             columns = tuple(run.text(c, f"{where} › table heading") for c in block.columns)
             rows = tuple(tuple(run.text(cell, f"{where} › table column “{columns[i]}”")

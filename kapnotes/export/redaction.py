@@ -142,8 +142,10 @@ def _initials_patterns(names: Iterable[str]) -> list[str]:
         letters = [w[0].upper() for w in re.findall(r"[^\W\d_][\w'’-]*", name)
                    if w.casefold().strip(".") not in _HONORIFICS]
         letters = [folded(ch).upper()[:1] or ch for ch in letters]
-        for run in ({tuple(letters)} | ({(letters[0], letters[-1])} if len(letters) > 2
-                                        else set())):
+        runs = {tuple(letters)}
+        if len(letters) >= 2:  # first and last either way round (family name first or last)
+            runs |= {(letters[0], letters[-1]), (letters[-1], letters[0])}
+        for run in runs:
             if len(run) >= 2:
                 out.add(r"\.?\s?".join(re.escape(ch) for ch in run) + r"\.?")
     return [rf"(?<![\w.]){p}(?![\w])" for p in sorted(out, key=len, reverse=True)]
