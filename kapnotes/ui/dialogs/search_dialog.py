@@ -200,7 +200,8 @@ class SearchDialog(QDialog):
             if hit.session_id is None:
                 where = "Client record"
             else:
-                where = f"{kind_text(hit.session_kind)} · {human_datetime(hit.session_starts_at, weekday=True)}"
+                when = human_datetime(hit.session_starts_at, weekday=True)
+                where = f"{kind_text(hit.session_kind)} · {when}"
             label = label_of(hit)
             item = QTreeWidgetItem([where, f"{label}: {snippet_plain(hit.snippet)}"])
             item.setData(0, HIT_ROLE, hit)
