@@ -58,9 +58,11 @@ class _Worker(QObject):
     @Slot()
     def run(self) -> None:
         try:
+            # The export dialog asked before replacing an existing file; the output guard
+            # still refuses the vault, its files and its backups folder.
             written = exports.render_to_file(self.job, self.path, password=self.password,
                                              progress=self._progress,
-                                             cancelled=self.stop.is_set)
+                                             cancelled=self.stop.is_set, replace=True)
         except exports.ExportCancelled:
             self.cancelled.emit()
         except KapNotesError as exc:
@@ -206,8 +208,15 @@ class ExportController(QObject):
             self.dialog.close()
         self.dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # A closed dialog is deleted on the next event-loop turn: forget it then, or the next
+        # export would touch a deleted C++ object and silently do nothing.
+        dialog.destroyed.connect(lambda _obj=None, d=dialog: self._forget(d))
         dialog.open()
         return dialog  # type: ignore[return-value]
+
+    def _forget(self, dialog: QObject) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
 
     def _run(self, choice: ExportChoice,
              build: Callable[[object], exports.ExportJob]) -> ExportRunner | None:
@@ -222,6 +231,9 @@ class ExportController(QObject):
         except KapNotesError as exc:
             self.status(exc.message)
             return None
+        if self.runner is not None:  # finished: its thread and progress dialog can go
+            self.runner.progress.deleteLater()
+            self.runner.deleteLater()
         runner = ExportRunner(self.services, job, choice, opener=self.opener,
                               parent=self.parent_widget)
         runner.finished.connect(lambda path: self.status(f"Exported {Path(path).name}."))
