@@ -11,9 +11,10 @@ from PySide6.QtCore import QSettings, Qt
 
 from kapnotes import policy
 from kapnotes.policy import Source
+from kapnotes.services.clinician import clinician_name
 from kapnotes.services.settings_service import SettingsService
 from kapnotes.storage.backups import RetentionPolicy
-from kapnotes.ui.dialogs.settings_dialog import CLINICIAN_KEY, FIXED_NOTE, SettingsDialog
+from kapnotes.ui.dialogs.settings_dialog import FIXED_NOTE, SettingsDialog
 
 
 @pytest.fixture
@@ -81,7 +82,7 @@ def test_user_values_are_saved(qtbot, dialog_for, open_vault, settings: QSetting
     assert service.screen_max_age_days() == 60
     assert service.backup_retention() == RetentionPolicy(daily=10, weekly=4)
     assert service.effective("idle_lock_minutes").source is Source.USER
-    assert settings.value(CLINICIAN_KEY) == "Dr. Imani Example"
+    assert clinician_name(open_vault) == "Dr. Imani Example"
 
 
 def test_untouched_practice_default_keeps_following_the_policy(dialog_for, policy_file: Path,
@@ -111,7 +112,7 @@ def test_invalid_input_is_refused_naming_the_field(dialog_for, open_vault, setti
     assert named in dlg.error_label.text()
     service = SettingsService(open_vault)
     assert service.practice_name() == ""  # nothing saved, not even the valid changes
-    assert settings.value(CLINICIAN_KEY) is None
+    assert clinician_name(open_vault) == ""  # nor the name
 
 
 def test_settings_menu_opens_the_dialog_and_changes_apply_at_once(qtbot, services,
