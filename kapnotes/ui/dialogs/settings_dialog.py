@@ -32,11 +32,12 @@ from PySide6.QtWidgets import (
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.text_rules import clean_text
 from kapnotes.domain.vitals import VITALS_RANGES
-from kapnotes.policy import IDLE_LOCK_RANGE, MAX_PRACTICE_NAME, RETENTION_RANGE, SCREEN_AGE_RANGE
+from kapnotes.policy import MAX_PRACTICE_NAME, RETENTION_RANGE, SCREEN_AGE_RANGE
 from kapnotes.policy import Source as PolicySource
 from kapnotes.services import settings_service as ss
 from kapnotes.services.clinician import LABEL as CLINICIAN_LABEL
 from kapnotes.services.clinician import MAX_CLINICIAN_NAME, clinician_name, set_clinician_name
+from kapnotes.services.lock_settings import idle_lock_bounds
 from kapnotes.ui.widgets.error_line import error_label, show_error, with_subject
 
 CLINICIAN_KEY = "clinician_name"  # kept in the vault (kapnotes/services/clinician.py)
@@ -106,7 +107,11 @@ class SettingsDialog(QDialog):
         self.logo_button = QPushButton("Choose…", self)
         self.logo_button.setAccessibleName("Choose practice logo file")
         self.logo_button.clicked.connect(self._choose_logo)
-        self.idle_spin = _spin(self, "Idle-lock minutes", *IDLE_LOCK_RANGE, " min")
+        bounds = idle_lock_bounds()
+        self.idle_spin = _spin(self, "Idle-lock minutes", bounds.low, bounds.high, " min")
+        self.idle_limit_label = QLabel(bounds.text, self)  # says why 99 is not offered
+        self.idle_limit_label.setObjectName("idle_limit_label")
+        self.idle_limit_label.setEnabled(False)  # drawn muted, like a hint
         self.threshold_spins = {
             name: _spin(self, label, VITALS_RANGES[vital][0], VITALS_RANGES[vital][1],
                         " " + VITALS_RANGES[vital][2])
@@ -128,7 +133,7 @@ class SettingsDialog(QDialog):
             (ss.PRACTICE_LOGO, "Logo for PDFs:", [self.logo_edit, self.logo_button]),
         ], layouts={ss.PRACTICE_LOGO: logo_row})
         security = self._group("Workstation", [
-            (ss.IDLE_LOCK, "Lock after idle:", [self.idle_spin]),
+            (ss.IDLE_LOCK, "Lock after idle:", [self.idle_spin, self.idle_limit_label]),
             (ss.RETENTION, "Daily backups kept:", [self.daily_spin]),
             (ss.RETENTION, "Weekly backups kept:", [self.weekly_spin]),
         ])
