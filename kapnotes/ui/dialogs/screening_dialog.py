@@ -104,7 +104,14 @@ class ScreeningDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        # A refusal goes as soon as the form is changed, so no error outlives its cause.
+        self.screened_by.textChanged.connect(self._edited)
+        for group in self.groups.values():
+            group.idToggled.connect(self._edited)
         self._flag_medicines()
+
+    def _edited(self, *_: object) -> None:
+        show_message(self.error, "")
 
     def set_answer(self, item: ScreenItem, answer: Answer, note: str = "") -> None:
         for button in self.groups[item].buttons():
