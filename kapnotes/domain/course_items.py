@@ -184,6 +184,8 @@ class RiskFlag:
     label: str
     taken_on: date
     session_id: int | None
+    topic: str = ""  # "suicide" for PHQ-9 item 9, MADRS item 10, C-SSRS levels
+    detail: str = ""  # what raised it, e.g. "item 9 = 1"
 
 
 @dataclass(frozen=True)
