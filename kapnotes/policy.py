@@ -172,12 +172,23 @@ def thresholds_from(value: Any, *, field_prefix: str = "",
         low, high, unit, _label = VITALS_RANGES[vital]
         if isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high:
             raise ValueError(f"{field_prefix}{name} must be a whole number, {low}–{high} {unit}")
-    merged = {**asdict(base or VitalsThresholds()), **dict(value)}
+    from kapnotes import rules  # late: kapnotes.rules reads this module
+
+    loosened = rules.vitals_loosened(dict(value), rules.builtin_rules())
+    if loosened:
+        raise ValueError(f"{field_prefix}{loosened}")
+    merged = {**asdict(base or rules.vitals_defaults(rules.builtin_rules())), **dict(value)}
     try:
         VitalsThresholds(**merged)
     except ValidationError as exc:
         raise ValueError(f"{field_prefix}{exc.field} {exc.reason}") from None
     return merged
+
+
+def _clinical_rules(value: Any, _base: Path) -> dict[str, dict[str, float]]:
+    from kapnotes import rules  # late: kapnotes.rules reads this module
+
+    return rules.check_policy_rules(value)
 
 
 def _screen_age(value: Any, _base: Path) -> int:
@@ -208,6 +219,7 @@ KNOWN_KEYS: dict[str, Checker] = {
     "practice_logo": _image_path,
     "idle_lock_minutes": _idle,
     "vitals_thresholds": _thresholds,
+    "clinical_rules": _clinical_rules,
     "screen_max_age_days": _screen_age,
     "default_vault_folder": _folder,
     "backup_retention": _retention,

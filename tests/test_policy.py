@@ -81,8 +81,8 @@ def test_services_follow_the_policy(open_vault, policy_file: Path) -> None:
     assert lock_settings.idle_lock_minutes(vault) == 3  # fixed beats the stored 15
     monitoring = practice_settings.MonitoringSettings(vault)
     assert monitoring.thresholds() == VitalsThresholds(alert_spo2_below=94)
-    monitoring.set_thresholds(VitalsThresholds(alert_spo2_below=90))
-    assert monitoring.thresholds().alert_spo2_below == 90  # user beats a policy default
+    monitoring.set_thresholds(VitalsThresholds(alert_spo2_below=95))
+    assert monitoring.thresholds().alert_spo2_below == 95  # user beats a policy default
     assert monitoring.screen_max_age_days() == 30
 
 
