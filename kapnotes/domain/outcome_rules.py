@@ -1,7 +1,9 @@
 """The outcome rules a course is judged by: baseline window, reliable worsening, relapse.
 
-The values are data (`resources/rules/outcomes.json`, documented in docs/CLINICAL-RULES.md);
-this module parses them and applies them. Stdlib only.
+The values are data: the "outcomes" rules of the clinical rule set (`resources/rules/
+outcomes.json`, tightened by the practice policy; listed with their sources in
+docs/CLINICAL-RULES.md). `outcome_rules()` reads them out of a `RuleSet`; this module applies
+them. Stdlib only.
 
 - **Baseline window**: only a score taken within `window_days` before the first dose (or on that
   day, before the dose) can be the baseline.
@@ -19,11 +21,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
 
-from kapnotes.domain.errors import ValidationError
+from kapnotes.domain.clinical_rules import RuleSet
 
 
 @dataclass(frozen=True)
@@ -101,61 +102,29 @@ def relapses(points: Sequence[tuple[date, float, bool]], rule: RelapseRule) -> R
     return RelapseFinding(tuple(confirmed), run[0] if run else None)
 
 
-def _text(d: Mapping[str, Any], key: str, where: str) -> str:
-    value = d.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError(f"{where}.{key}", "must be a non-empty string (name the source)")
-    return value.strip()
+def outcome_rules(rules: RuleSet) -> OutcomeRules:
+    """The outcome rules out of the clinical rule set (topic "outcomes", practice-tightened).
 
-
-def _number(d: Mapping[str, Any], key: str, where: str, lo: float, hi: float) -> float:
-    value = d.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
-        raise ValidationError(f"{where}.{key}", f"must be a number from {lo:g} to {hi:g}")
-    return float(value)
-
-
-def _reliable(raw: Any, where: str) -> ReliableChange:
-    if not isinstance(raw, Mapping):
-        raise ValidationError(where, "must be an object")
-    source = _text(raw, "source", where)
-    if "points" in raw:
-        return ReliableChange.from_points(int(_number(raw, "points", where, 1, 100)), source)
-    sd = _number(raw, "sd", where, 0.1, 100)
-    return ReliableChange.jacobson_truax(sd, _number(raw, "reliability", where, 0, 0.999),
-                                         source)
-
-
-def _relapse(raw: Any, where: str) -> RelapseRule:
-    if not isinstance(raw, Mapping):
-        raise ValidationError(where, "must be an object")
-    lo = int(_number(raw, "min_gap_days", where, 0, 365))
-    hi = int(_number(raw, "max_gap_days", where, lo, 365))
-    return RelapseRule(at_least=_number(raw, "at_least", where, 0, 1000),
-                       source=_text(raw, "source", where),
-                       confirmations=int(_number(raw, "confirmations", where, 1, 10)),
-                       min_gap_days=lo, max_gap_days=hi)
-
-
-def parse_outcome_rules(data: Any, name: str = "outcomes.json") -> OutcomeRules:
-    """Build the rules from decoded JSON; errors name the file and the field."""
-    if not isinstance(data, Mapping):
-        raise ValidationError(name, "must be an object")
-    base = data.get("baseline")
-    if not isinstance(base, Mapping):
-        raise ValidationError(f"{name}: baseline", "must be an object")
-    window = int(_number(base, "window_days", f"{name}: baseline", 0, 365))
+    `deterioration_<scale>` and `relapse_<scale>` rules name their scale in `applies_to`.
+    """
     scales: dict[str, ScaleRules] = {}
-    raw_scales = data.get("scales", {})
-    if not isinstance(raw_scales, Mapping):
-        raise ValidationError(f"{name}: scales", "must be an object of scale id → rules")
-    for scale_id, raw in raw_scales.items():
-        where = f"{name}: scales.{scale_id}"
-        if not isinstance(raw, Mapping):
-            raise ValidationError(where, "must be an object")
-        rc = raw.get("reliable_change")
-        rel = raw.get("relapse")
-        scales[scale_id] = ScaleRules(
-            _reliable(rc, f"{where}.reliable_change") if rc is not None else None,
-            _relapse(rel, f"{where}.relapse") if rel is not None else None)
-    return OutcomeRules(window, _text(base, "source", f"{name}: baseline"), scales)
+    window = 28
+    window_source = ""
+    for rule in rules.topic("outcomes"):
+        source = rule.source.label + (f" — {rule.source.detail}" if rule.source.detail else "")
+        if rule.id == "outcome_baseline_window":
+            window, window_source = int(rule.value("days")), source
+            continue
+        for scale_id in rule.applies_to.get("scale", ()):
+            own = scales.get(scale_id, ScaleRules())
+            if rule.id.startswith("deterioration_"):
+                own = replace(own, reliable_change=ReliableChange.from_points(
+                    math.ceil(rule.value("points")), source))
+            elif rule.id.startswith("relapse_"):
+                own = replace(own, relapse=RelapseRule(
+                    at_least=rule.value("at_least"), source=source,
+                    confirmations=int(rule.value("confirmations")),
+                    min_gap_days=int(rule.value("min_gap_days")),
+                    max_gap_days=int(rule.value("max_gap_days"))))
+            scales[scale_id] = own
+    return OutcomeRules(window, window_source, scales)

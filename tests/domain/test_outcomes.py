@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta
-from itertools import pairwise
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kapnotes.domain.clinical_rules import load_rules
 from kapnotes.domain.errors import ValidationError
-from kapnotes.domain.outcome_rules import ReliableChange, parse_outcome_rules
+from kapnotes.domain.outcome_rules import ReliableChange, outcome_rules
 from kapnotes.domain.outcomes import (
     AFTER_DOSE,
     BEFORE_DOSE,
@@ -26,7 +25,7 @@ from kapnotes.paths import resource_path
 
 BUILTIN_DIR = resource_path("scales")
 SCALES = {s.id: s for s in load_builtin_scales(BUILTIN_DIR)}
-RULES = parse_outcome_rules(json.loads((resource_path("rules") / "outcomes.json").read_text()))
+RULES = outcome_rules(load_rules(resource_path("rules")))
 PHQ9, GAD7, MADRS = SCALES["phq9"], SCALES["gad7"], SCALES["madrs"]
 DOSE = date(2025, 3, 3)
 
@@ -124,10 +123,11 @@ def test_madrs_relapse_follows_sustain_1():
     assert never_better.relapse_dates == () and never_better.possible_relapse is None
 
 
-def test_madrs_reliable_change_is_jacobson_truax_from_the_rules_file():
+def test_madrs_reliable_change_is_jacobson_truax_from_the_rule_set():
     rc = RULES.for_scale("madrs").reliable_change
-    assert rc is not None and rc.rc == pytest.approx(1.96 * 5.7 * (2 * 0.09) ** 0.5)
-    assert rc.min_points == 5
+    assert rc is not None and rc.min_points == 5
+    # The shipped 5 points is the Jacobson & Truax index from the SD and r the rule names.
+    assert ReliableChange.jacobson_truax(5.7, 0.91, "x").min_points == 5
     assert ReliableChange.jacobson_truax(10, 0.5, "x").min_points == 20  # 19.6 → 20
 
 
