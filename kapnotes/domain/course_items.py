@@ -171,6 +171,7 @@ class Measure:
     risk_level: str | None
     risk: bool
     entered_at: datetime
+    dose_timing: str | None = None  # "before_dose" / "after_dose" on a dosing day, else None
 
 
 @dataclass(frozen=True)
