@@ -32,7 +32,7 @@ from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.models import SessionKind
 from kapnotes.domain.outcome_rules import OutcomeRules, outcome_rules
 from kapnotes.domain.outcomes import DOSE_TIMINGS, ScorePoint, course_outcome
-from kapnotes.domain.risk import RiskGap, RiskStatus
+from kapnotes.domain.risk import NOT_ASKED, RiskGap, RiskStatus
 from kapnotes.domain.scale_model import SUICIDE, Flag
 from kapnotes.domain.scales import Answer, LoadedScales, Scale, ScoreResult, load_scales, score
 from kapnotes.paths import practice_scales_dir, resource_path
@@ -192,6 +192,21 @@ class MeasureService:
             except ValidationError:
                 pass  # answers of another version of the scale: keep what was scored then
         return tuple(Flag(f.code, f.label, f.severity, scale.topic_of(f.code)) for f in m.flags)
+
+    def measure_note(self, m: Measure) -> str:
+        """What a measure's line adds to its total: subscores, or a suicide item not asked."""
+        scale = self.loaded.get(m.scale_id)
+        if scale is None:
+            return ""
+        if m.total_only:
+            return NOT_ASKED if scale.asks_about(SUICIDE) else ""
+        if m.answers is None or not scale.subscales:
+            return ""
+        try:
+            subs = score(scale, m.answers).subscales
+        except ValidationError:
+            return ""  # answers of another version of the scale
+        return " · ".join(f"{s.name} {s.score}/{s.max_score}" for s in subs)
 
     def _risk(self, m: Measure) -> list[RiskFlag]:
         scale = self.loaded.get(m.scale_id)
