@@ -5,12 +5,13 @@ the baseline, reliable worsening and relapse as the rules define them."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
-from conftest import page_texts
+from pypdf import PdfReader
 
 from kapnotes.domain.models import Client, Course, SessionKind
 from kapnotes.export.pdf import render_pdf
@@ -26,7 +27,8 @@ OPTIONS = ExportOptions(deidentified=False)
 
 def flat(data: bytes) -> str:
     """All page text with line breaks and runs of spaces folded (tables wrap their cells)."""
-    return re.sub(r"\s+", " ", " ".join(page_texts(data)))
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    return re.sub(r"\s+", " ", " ".join(pages))
 
 
 @pytest.fixture

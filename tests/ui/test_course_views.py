@@ -110,7 +110,7 @@ def test_outcome_chart_paints_series_doses_and_lines(qtbot: object, services: ob
     # 21 → … 4 (remission) → 12: one score of 10 or more after remission is a possible
     # relapse (relapse_phq9 needs a second 5-15 days later), shown as such.
     assert "possible relapse 17 Nov" in text and "remission" in text
-    assert "baseline 21 (02 Oct)" in text
+    assert "PHQ-9: baseline 21 (2 Oct)" in text
     image = chart.render_image(QSize(800, 480))
     assert not image.isNull()
     background = image.pixelColor(1, 1)
