@@ -112,6 +112,12 @@ class CourseService:
     def for_client(self, client_id: int) -> list[Course]:
         return repo.for_client(self.vault, client_id)
 
+    def running_courses(self, client_id: int) -> list[Course]:
+        """The client's active or paused courses: starting another one deserves a warning
+        (two running ketamine courses split the sessions and scores between them)."""
+        return [c for c in self.for_client(client_id)
+                if c.status in (CourseStatus.ACTIVE, CourseStatus.PAUSED)]
+
     def move_slot(self, slot_id: int, new_date: date, reason: str) -> None:
         slot = repo.get_slot(self.vault, slot_id)
         text = clean_text("Reason", reason, required=True, max_length=2000)
