@@ -31,7 +31,6 @@ from kapnotes.domain.schedule import (
     Protocol,
     SlotKind,
     esketamine_start_dose_mg,
-    generate_plan,
 )
 from kapnotes.services.container import Services
 from kapnotes.ui.widgets.form_errors import FieldErrors, error_label
@@ -228,10 +227,9 @@ class CourseDialog(QDialog):
     def plan(self) -> list[PlannedSlot]:
         """The plan the service will store (custom: built from the typed dose days)."""
         course = self.to_course()
-        if self.protocol is Protocol.CUSTOM:
-            return generate_plan(Protocol.CUSTOM, course.start_date,
-                                 custom_day_offsets=parse_day_offsets(self.offsets_edit.text()))
-        return self.services.courses.generate(course)
+        offsets = (parse_day_offsets(self.offsets_edit.text())
+                   if self.protocol is Protocol.CUSTOM else None)
+        return self.services.courses.generate(course, custom_day_offsets=offsets)
 
     def _update_preview(self) -> None:
         muted = style_sheet_colour(MUTED_COLOURS)
@@ -258,6 +256,13 @@ class CourseDialog(QDialog):
             f"{counts[SlotKind.PREPARATION]} preparation and {counts[SlotKind.INTEGRATION]} "
             f"integration sessions around them ({len(plan)} planned sessions in all)",
         ]
+        moved = [s for s in plan if s.moved_from is not None]
+        if moved:
+            shown = "; ".join(f"{s.kind.label.lower()} {fmt_date(s.moved_from)} → "
+                              f"{fmt_date(s.planned_date)} ({s.move_reason.lower()})"
+                              for s in moved[:4] if s.moved_from is not None)
+            more = f" and {len(moved) - 4} more" if len(moved) > 4 else ""
+            lines.append(f"Moved to open days: {shown}{more}")
         if self.protocol is Protocol.ESKETAMINE:
             age = self.client.age_on(from_qdate(self.start_edit.date()))
             if age is not None:
