@@ -5,9 +5,11 @@ A stored value that no longer validates prints as stored rather than failing the
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
+from kapnotes.domain.dates import human_date
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.template_fields import FieldType, Template, TemplateField
 from kapnotes.domain.template_values import (
@@ -124,7 +126,7 @@ _FORMATTERS: dict[FieldType, Callable[[TemplateField, Any, Mapping[int, str]], s
     FieldType.SCALE_0_10: lambda f, v, _: f"{v}/10",
     FieldType.NUMBER: _number_text,
     FieldType.TIME: lambda f, v, _: v,
-    FieldType.DATE: lambda f, v, _: v,
+    FieldType.DATE: lambda f, v, _: human_date(dt.date.fromisoformat(v)),
     FieldType.REPEATING_LIST: lambda f, v, _: "\n".join(f"{BULLET} {item}" for item in v),
     FieldType.INTENTIONS_REVIEW: _review_text,
     FieldType.THEMES: _themes_text,

@@ -4,6 +4,7 @@ intentions, themes, outcomes, vitals and adverse events, audit entries, then eve
 from __future__ import annotations
 
 from kapnotes.domain.course_items import OutcomeSeries
+from kapnotes.domain.dates import schedule_date
 from kapnotes.domain.models import SessionKind
 from kapnotes.domain.schedule import Protocol
 from kapnotes.domain.screening import Answer, WarningKind
@@ -138,7 +139,7 @@ def schedule_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Bloc
             note = "Moved" + (f": {note}" if note else "")
         elif s.skipped:
             note = "Skipped" + (f": {note}" if note else "")
-        slot_rows.append((str(s.seq + 1), fmt_date(s.planned_date), s.kind.label,
+        slot_rows.append((str(s.seq + 1), schedule_date(s.planned_date), s.kind.label,
                           s.label[:1].upper() + s.label[1:],
                           s.status.capitalize(), fmt_date(s.held_on) if s.held_on else "—",
                           note or "—"))

@@ -6,6 +6,7 @@ and is fast even for a long course, so the slow part (rendering) can run elsewhe
 
 from __future__ import annotations
 
+from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.models import Course, CourseStatus, Session, SessionKind
 from kapnotes.export.snapshot import (
     AuditRow,
@@ -57,7 +58,7 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
         if s.linked_dosing_id is not None and s.linked_dosing_id in by_id:
             dose = by_id[s.linked_dosing_id]
             linked = (f"Dosing session {numbers[s.linked_dosing_id]}, "
-                      f"{dose.starts_at:%Y-%m-%d %H:%M}")
+                      f"{human_datetime(dose.starts_at)}")
         out.append(SessionSnapshot(
             session=note.session, template=services.notes.template_for(note.session),
             values=dict(note.values), number=numbers[sid], addenda=note.addenda,
