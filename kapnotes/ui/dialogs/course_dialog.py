@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kapnotes.domain.dates import qt_date_format, schedule_date
+from kapnotes.domain.dates import human_date, qt_date_format, schedule_date
 from kapnotes.domain.errors import KapNotesError, ValidationError
 from kapnotes.domain.models import Course, CourseStatus
 from kapnotes.domain.schedule import (
@@ -259,8 +259,8 @@ class CourseDialog(QDialog):
         ]
         moved = [s for s in plan if s.moved_from is not None]
         if moved:
-            shown = "; ".join(f"{s.kind.label.lower()} {fmt_date(s.moved_from)} → "
-                              f"{fmt_date(s.planned_date)} ({s.move_reason.lower()})"
+            shown = "; ".join(f"{s.kind.label.lower()} {schedule_date(s.moved_from)} → "
+                              f"{schedule_date(s.planned_date)} ({s.move_reason.lower()})"
                               for s in moved[:4] if s.moved_from is not None)
             more = f" and {len(moved) - 4} more" if len(moved) > 4 else ""
             lines.append(f"Moved to open days: {shown}{more}")
@@ -313,7 +313,7 @@ def second_course_warning(running: list[Course]) -> str:
     if not running:
         return ""
     names = "; ".join(
-        f"{c.title or Protocol(c.protocol).label} from {fmt_date(c.start_date)} "
+        f"{c.title or Protocol(c.protocol).label} from {human_date(c.start_date)} "
         f"({c.status.label.lower()})" for c in running)
     verb = "has an active course" if len(running) == 1 else "has active courses"
     return (f"⚠ This client already {verb}: {names}. A second active ketamine course splits "
