@@ -94,6 +94,27 @@ def _checklist_text(field: TemplateField, value: Any, _: Mapping[int, str]) -> s
     return "\n".join(f"{CHECKED if o.id in value else UNCHECKED} {o.label}" for o in field.options)
 
 
+def is_review_checklist(field: TemplateField) -> bool:
+    """A checklist of topics *reviewed* (e.g. "Risk reviewed"), not of findings or consents.
+
+    A tick there means "we talked about it", never "it is present": printed as a bare ticked
+    "Suicidal ideation" a reader takes it for a finding.
+    """
+    return field.type is FieldType.CHECKLIST and "review" in field.label.casefold()
+
+
+def review_checklist_text(field: TemplateField, value: Any) -> str:
+    """`Reviewed: Suicidal ideation; Self-harm` / `Not reviewed: Substance use`."""
+    ticked = value if isinstance(value, list) else []
+    done = [o.label for o in field.options if o.id in ticked]
+    left = [o.label for o in field.options if o.id not in ticked]
+    lines = [f"{CHECKED} Reviewed (a topic discussed, not a finding): {'; '.join(done)}"
+             if done else f"{UNCHECKED} Nothing marked as reviewed"]
+    if left:
+        lines.append(f"{UNCHECKED} Not reviewed: {'; '.join(left)}")
+    return "\n".join(lines)
+
+
 def _review_text(field: TemplateField, value: Any, labels: Mapping[int, str]) -> str:
     lines = []
     for entry in value:

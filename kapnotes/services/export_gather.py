@@ -66,6 +66,10 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
             dosing=_dosing(services, sid) if s.kind is SessionKind.DOSING else None,
             measures=tuple(m for m in measures if m.session_id == sid),
             scale_names=names, risk_flags=tuple(risks.get(sid, ())),
+            measure_notes={m.id: services.measures.measure_note(m) for m in measures
+                           if m.session_id == sid},
+            scale_risk=(services.measures.risk_status(client_id, on=s.starts_at.date())
+                        if client_id is not None else None),
         ))
     return out
 
@@ -103,13 +107,15 @@ def course_snapshot(services: Services, course_id: int, *,
     )
     screening = services.monitoring.screening
     sessions = _sessions(services, course_id, client_id=client.id)
+    risk = services.measures.risk_status(int(client.id or 0))
     concomitant = {med: tuple(c.label for c in classes)
                    for med, classes in ClientService.concomitant_flags(client).items()}
     return CourseSnapshot(
         client=client, course=course, slots=slots, adherence=timeline.adherence,
         screen=screening.latest(int(client.id or 0)),
         screening_warnings=screening.warnings_for_client(int(client.id or 0)),
-        risk_flags=tuple(services.measures.risk_flags(int(client.id or 0))),
+        risk_flags=tuple(risk.flags),
+        risk=risk,
         concomitant=concomitant,
         intentions=tuple(services.intentions.for_course(course_id)),
         progress=services.intentions.progress_matrix(course_id),

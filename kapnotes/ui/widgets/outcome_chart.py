@@ -30,7 +30,10 @@ def summary(series: OutcomeSeries) -> str:
         return ""
     parts = []
     if o.baseline is not None:
-        parts.append(f"baseline {_num(o.baseline.total)} ({short_date(o.baseline.on)})")
+        pre = ", pre-dose" if o.baseline.timing == "before_dose" else ""
+        parts.append(f"baseline {_num(o.baseline.total)} ({short_date(o.baseline.on)}{pre})")
+    else:
+        parts.append("no baseline")
     if o.change is not None:
         pct = f", {o.percent_change:+.0f} %" if o.percent_change is not None else ""
         parts.append(f"change {_num(o.change):+}{pct}" if isinstance(o.change, int)
@@ -39,8 +42,12 @@ def summary(series: OutcomeSeries) -> str:
         parts.append(f"response {short_date(o.first_response_date)}")
     if o.first_remission_date:
         parts.append(f"remission {short_date(o.first_remission_date)}")
+    if o.deterioration_dates:
+        parts.append(f"⚠ worse (reliable) {short_date(o.deterioration_dates[0])}")
     for day in o.relapse_dates:
-        parts.append(f"relapse {short_date(day)}")
+        parts.append(f"⚠ relapse {short_date(day)}")
+    if o.possible_relapse is not None:
+        parts.append(f"⚠ possible relapse {short_date(o.possible_relapse)}")
     return " · ".join(parts) or (o.notes[0] if o.notes else "")
 
 
