@@ -119,8 +119,9 @@ def schedule_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Bloc
             continue
         count = {st: sum(1 for s in slots if s.status == st)
                  for st in ("done", "missed", "overdue", "skipped")}
-        planned = sum(1 for s in slots if not s.skipped
-                      and s.planned_date <= ctx.options.export_date)
+        # Held early counts as planned to date, so "done" never exceeds "planned".
+        planned = sum(1 for s in slots if s.status == "done" or (
+            not s.skipped and s.planned_date <= ctx.options.export_date))
         if count["missed"] or count["overdue"]:
             late.add(len(rows))
         rows.append((kind.label, str(planned), str(count["done"]), str(count["missed"]),

@@ -116,12 +116,12 @@ def test_invalid_input_is_refused_naming_the_field(dialog_for, open_vault, setti
 
 def test_settings_menu_opens_the_dialog_and_changes_apply_at_once(qtbot, services,
                                                                   settings: QSettings) -> None:
+    from helpers.recording import RecordingPrompter
     from PySide6.QtGui import QKeySequence
 
     from kapnotes.ui.main_window import MainWindow
     from kapnotes.ui.settings_menu import SettingsMenu
     from kapnotes.window_run import apply_settings, install_lock, start_workspace
-    from tests.ui.conftest import RecordingPrompter
 
     window = MainWindow(services.vault, settings=settings)
     qtbot.addWidget(window)
