@@ -36,7 +36,7 @@ PASSWORD = "7KQM-X4PT-9HRW-C3ND-UE2A"
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, RichCourse]]:
     services, rich = open_world(tmp_path_factory.mktemp("exports"))
-    SettingsService(services.vault).set_practice_name("Harbour Lane Therapy")
+    SettingsService(services.vault).set_practice_name("Harbour Lane Therapy")  # as Settings does
     yield services, rich
     services.vault.close()
 
