@@ -17,7 +17,6 @@ from kapnotes.export.redaction import (
     CLINICIAN_MARK,
     CONTACT_MARK,
     DATE_MARK,
-    MONTHS,
     NAME_MARK,
     Redactor,
 )
