@@ -173,7 +173,7 @@ def test_unreadable_policy_never_raises(policy_file: Path) -> None:
     policy_file.write_bytes(b"\xff\xfe\x00garbage")
     assert load_policy(policy_file).entries == {}
     policy_file.write_text("x" * (policy.MAX_POLICY_BYTES + 1), encoding="utf-8")
-    assert "larger than" in load_policy(policy_file).problems[0]
+    assert "too large" in load_policy(policy_file).problems[0]
 
 
 def test_policy_ranges_match_the_services() -> None:

@@ -40,7 +40,7 @@ def weight_to_kg(value: object, unit: str) -> float:
     try:
         number = float(str(value).strip().replace(",", "."))
     except ValueError:
-        raise ValidationError("weight", f"'{str(value)[:20]}' is not a number") from None
+        raise ValidationError("weight", "must be a number (in kg or lb)") from None
     if number != number:
         raise ValidationError("weight", "must be a number")
     kg = number * KG_PER_LB if unit == "lb" else number

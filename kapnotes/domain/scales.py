@@ -7,11 +7,11 @@ Totals, bands and flags are computed here, never typed by a user. Definitions ar
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from kapnotes.domain.bounded_input import read_json_bounded
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.scale_model import (
     Answer,
@@ -71,20 +71,13 @@ class LoadedScales:
         return next((s for s in self.scales if s.id == scale_id), None)
 
 
+MAX_SCALE_BYTES = 1_000_000  # a scale is a few kilobytes
+
+
 def load_scale_file(path: Path) -> Scale:
     """Read and check one scale file; ValidationError names the file and the bad field."""
     name = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError(name, f"cannot be read ({exc.__class__.__name__})") from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            name, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from exc
-    return parse_scale(data, name)
+    return parse_scale(read_json_bounded(path, limit=MAX_SCALE_BYTES, label=name), name)
 
 
 def _files_in(folder: Path) -> list[Path]:
@@ -161,7 +154,7 @@ def _score_total_only(scale: Scale, total: int) -> ScoreResult:
             f"{scale.total_min}–{scale.total_max}",
         )
     band = scale.band_for(total)
-    unknown = tuple(Flag(r.code, r.label, r.severity) for r in scale.flag_rules)
+    unknown = tuple(Flag(r.code, r.label, r.severity, r.topic) for r in scale.flag_rules)
     return ScoreResult(
         scale_id=scale.id,
         scale_version=scale.version,
@@ -208,10 +201,10 @@ def _check_value(scale: Scale, item: ScaleItem, value: object) -> Answer:
             return value
         if isinstance(value, int) and value in (0, 1):
             return bool(value)
-        raise ValidationError(where, f"must be yes or no, not {value!r}")
+        raise ValidationError(where, f"must be yes or no, not {type(value).__name__}")
     # True would silently count as 1: a yes/no answer reaching a numeric item is a bug upstream.
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(where, f"must be a whole number, not {value!r}")
+        raise ValidationError(where, f"must be a whole number, not {type(value).__name__}")
     if value not in item.values:
         allowed = (
             ", ".join(str(v) for v in item.values)
@@ -227,16 +220,18 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def _score_items(scale: Scale, answers: dict[str, Answer]) -> ScoreResult:
-    values = [int(answers[item.id]) for item in scale.items]
+    # Reverse-scored items count as (lowest + highest − answer); flags test the answer given.
+    points = {item.id: item.scored(int(answers[item.id])) for item in scale.items}
+    values = list(points.values())
     total: int | float = sum(values) / len(values) if scale.kind == "mean" else sum(values)
     band = scale.band_for(total)
     flags = tuple(
-        Flag(r.code, r.label, r.severity)
+        Flag(r.code, r.label, r.severity, r.topic)
         for r in scale.flag_rules
         if r.test.met(int(answers[r.item]))
     )
     subscales = tuple(
-        SubscaleScore(s.id, s.name, sum(int(answers[i]) for i in s.item_ids), s.max_score)
+        SubscaleScore(s.id, s.name, sum(points[i] for i in s.item_ids), s.max_score)
         for s in scale.subscales
     )
     complete: bool | None = None
@@ -265,7 +260,7 @@ def _score_rules(scale: Scale, answers: dict[str, Answer]) -> ScoreResult:
                 scale_version=scale.version,
                 total=None,
                 band_label=rule.label,
-                flags=(Flag(rule.code, rule.label, rule.severity),),
+                flags=(Flag(rule.code, rule.label, rule.severity, rule.topic),),
                 risk_level=rule.level,
                 answers=tuple(answers.items()),
             )

@@ -34,6 +34,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from kapnotes.domain.dates import human_date
 from kapnotes.export import fonts
 from kapnotes.export.charts import build_chart
 from kapnotes.export.encrypt import encrypt_pdf
@@ -262,7 +263,7 @@ class PdfRenderer:
         bottom = 11 * mm
         canv.line(left, bottom + 4 * mm, right, bottom + 4 * mm)
         canv.setFont(fonts.REGULAR, 7.5)
-        stamp = f"Exported {r.export_date.isoformat()} · Confidential"
+        stamp = f"Exported {human_date(r.export_date)} · Confidential"
         if r.deidentified:
             stamp += " · De-identified"
         canv.drawString(left, bottom, stamp)

@@ -149,8 +149,7 @@ class DoseChecks:
         try:
             mg = check_dose_mg(float(str(dose_mg).strip()))
         except ValueError:
-            raise ValidationError("booster", f"'{str(dose_mg)[:20]}' is not a dose in mg"
-                                  ) from None
+            raise ValidationError("booster", "must be a dose in mg") from None
         when = (at or self.clock()).replace(second=0, microsecond=0)
         with self.vault.transaction():
             booster_id = repo.add_booster(self.vault, session_id, when, mg)

@@ -58,9 +58,11 @@ class _Worker(QObject):
     @Slot()
     def run(self) -> None:
         try:
+            # The export dialog asked before replacing an existing file; the output guard
+            # still refuses the vault, its files and its backups folder.
             written = exports.render_to_file(self.job, self.path, password=self.password,
                                              progress=self._progress,
-                                             cancelled=self.stop.is_set)
+                                             cancelled=self.stop.is_set, replace=True)
         except exports.ExportCancelled:
             self.cancelled.emit()
         except KapNotesError as exc:

@@ -236,7 +236,7 @@ def _after_rendering() -> object:
     import inspect
 
     def cancelled() -> bool:
-        return any(f.function == "_write" for f in inspect.stack())
+        return any(f.function == "write_output" for f in inspect.stack())
     return cancelled
 
 

@@ -148,7 +148,8 @@ def test_course_outcome_baseline_response_remission_relapse(services: object, cl
     assert (o.baseline.on, o.baseline.total) == (date(2026, 10, 5), 20)
     assert o.first_response_date == date(2026, 10, 19)  # 9 <= 20 / 2; 12 is not
     assert o.first_remission_date == date(2026, 10, 26)  # PHQ-9 < 5
-    assert o.relapse_dates == (date(2026, 11, 9),)
+    # 14 after remission: one score at or above 10, a possible relapse awaiting confirmation.
+    assert o.relapse_dates == () and o.possible_relapse == date(2026, 11, 9)
     assert o.change == -6
     assert (phq.response_line, phq.remission_line) == (10.0, 5.0)
     cssrs = outcomes.for_scale("cssrs_screen")

@@ -118,7 +118,7 @@ def test_edit_keeps_the_record_and_saves_changes(qtbot, services):
     ada = make_client(services, date_of_birth=date(1981, 3, 7), medicines=("Diazepam",))
     dlg = open_dialog(qtbot, ClientDialog(services, ada.id))
     assert dlg.windowTitle() == "Edit client"
-    assert dlg.dob_edit.text() == "07/03/1981"
+    assert dlg.dob_edit.text() == "7 Mar 1981"
     assert "benzodiazepine" in dlg.medicine_note.text()
     dlg.dob_edit.clear()  # back to "not recorded"
     assert dlg.dob_hint.text() == "Not recorded"

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.dates import qt_date_format, schedule_date
 from kapnotes.domain.errors import KapNotesError, ValidationError
 from kapnotes.domain.models import Course, CourseStatus
 from kapnotes.domain.schedule import (
@@ -33,7 +34,7 @@ from kapnotes.domain.schedule import (
 )
 from kapnotes.services.container import Services
 from kapnotes.ui.widgets.form_errors import FieldErrors, error_label
-from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, fmt_date, style_sheet_colour
+from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, style_sheet_colour
 
 # What the interval spin box means for each protocol (None: it does not apply).
 _INTERVAL = {
@@ -90,7 +91,7 @@ class CourseDialog(QDialog):
             self.protocol_combo.addItem(protocol.label, protocol.value)
         self.start_edit = QDateEdit(self)
         self.start_edit.setCalendarPopup(True)
-        self.start_edit.setDisplayFormat("ddd dd MMM yyyy")
+        self.start_edit.setDisplayFormat(qt_date_format())
         self.start_edit.setDate(to_qdate(today))
         self.start_edit.setAccessibleName("First dose date")
         self.title_edit = QLineEdit(self)
@@ -240,8 +241,8 @@ class CourseDialog(QDialog):
             return "No planned sessions yet: list the dose days above."
         counts = {k: sum(1 for s in plan if s.kind is k) for k in SlotKind}
         lines = [
-            f"{len(doses)} doses, first {fmt_date(doses[0].planned_date)}, "
-            f"last {fmt_date(doses[-1].planned_date)}",
+            f"{len(doses)} doses, first {schedule_date(doses[0].planned_date)}, "
+            f"last {schedule_date(doses[-1].planned_date)}",
             f"{counts[SlotKind.PREPARATION]} preparation and {counts[SlotKind.INTEGRATION]} "
             f"integration sessions around them ({len(plan)} planned sessions in all)",
         ]

@@ -1,4 +1,4 @@
-"""Schema step 005: weight on the client record, the end of an infusion, booster doses, and
+"""Schema step 006: weight on the client record, the end of an infusion, booster doses, and
 the written reasons given to override a clinical rule (docs/CLINICAL-RULES.md).
 
 - `client_weights`: every weight recorded, with the date it was measured and the value and
