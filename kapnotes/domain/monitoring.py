@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from kapnotes.domain.dates import plural
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.vitals import ReadingRole, VitalsReading
 
@@ -233,8 +234,8 @@ def signing_blockers(record: MonitoringRecord, now: datetime,
         if minutes < minimum_minutes:
             blockers.append(SigningBlocker(
                 "monitoring_under_2_hours",
-                f"Monitoring lasted {minutes} minutes, less than the "
-                f"{minimum_minutes:g}-minute minimum.",
+                f"Monitoring lasted {plural(minutes, 'minute')}, less than the "
+                f"{_span(minimum_minutes)} minimum.",
             ))
     for role, code, text in (
         (ReadingRole.PRE_DOSE, "missing_pre_dose_bp", "Pre-dose blood pressure"),
@@ -244,3 +245,8 @@ def signing_blockers(record: MonitoringRecord, now: datetime,
         if not _has_bp(record.readings, role):
             blockers.append(SigningBlocker(code, f"{text} is not recorded."))
     return tuple(blockers)
+
+
+def _span(minutes: float) -> str:
+    """"2-hour" for 120, "150-minute" for 150: the minimum as a clinician says it."""
+    return f"{minutes / 60:g}-hour" if minutes % 60 == 0 else f"{minutes:g}-minute"

@@ -18,7 +18,7 @@ Outcome thresholds (baseline window, reliable change, relapse) come from the cli
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from kapnotes.domain.clinical_rules import RuleSet
@@ -29,7 +29,8 @@ from kapnotes.domain.course_items import (
     RiskFlag,
 )
 from kapnotes.domain.errors import ValidationError
-from kapnotes.domain.models import SessionKind
+from kapnotes.domain.measure_courses import course_for_date, span_of
+from kapnotes.domain.models import CourseStatus, SessionKind
 from kapnotes.domain.outcome_rules import OutcomeRules, outcome_rules
 from kapnotes.domain.outcomes import DOSE_TIMINGS, ScorePoint, course_outcome
 from kapnotes.domain.risk import NOT_ASKED, RiskGap, RiskStatus
@@ -43,6 +44,8 @@ from kapnotes.storage import courses as course_repo
 from kapnotes.storage import measures as repo
 from kapnotes.storage import sessions as session_repo
 from kapnotes.storage.vault import Vault
+
+RUNNING = (CourseStatus.ACTIVE, CourseStatus.PAUSED)
 
 
 def load_practice_scales(practice_dir: Path | None = None) -> LoadedScales:
@@ -240,30 +243,33 @@ class MeasureService:
                                                                                  course_id)
                              if s.kind is SessionKind.DOSING}))
 
-    def course_window(self, course_id: int) -> tuple[date | None, date | None]:
-        """Dates whose measures belong to this course: after the previous course's last
-        session, before the next course starts (None = open)."""
-        course = course_repo.get(self.vault, course_id)
-        courses = sorted(course_repo.for_client(self.vault, course.client_id),
-                         key=lambda c: (c.start_date, c.id or 0))
-        at = next(i for i, c in enumerate(courses) if c.id == course_id)
-        start = end = None
-        if at > 0:
-            held = session_repo.for_course(self.vault, int(courses[at - 1].id or 0))
-            if held:
-                start = max(s.starts_at.date() for s in held) + timedelta(days=1)
-        if at + 1 < len(courses):
-            end = courses[at + 1].start_date - timedelta(days=1)
-        return start, end
+    def course_of_measures(self, client_id: int) -> dict[int, int | None]:
+        """Measure id → the course it belongs to (rules in kapnotes/domain/measure_courses.py):
+        its session's course if linked, else the course whose active span holds its date."""
+        spans, course_of_session = [], {}
+        for course in course_repo.for_client(self.vault, client_id):
+            cid = int(course.id or 0)
+            sessions = session_repo.for_course(self.vault, cid)
+            course_of_session.update({int(s.id or 0): cid for s in sessions})
+            held = [s.starts_at.date() for s in sessions]
+            planned = [d for slot in course_repo.slots(self.vault, cid)
+                       for d in (slot.planned_date, slot.original_date)]
+            spans.append(span_of(cid, start=course.start_date, dates=planned, held=held,
+                                 running=course.status in RUNNING))
+        return {
+            int(m.id or 0): (course_of_session.get(m.session_id) if m.session_id is not None
+                             else course_for_date(m.taken_on, spans))
+            for m in self.for_client(client_id)
+        }
 
     def course_outcomes(self, course_id: int) -> CourseOutcomes:
-        """Every scale with a score in the course window: points, outcome, reference lines."""
+        """Every scale with a score in this course: points, outcome, reference lines."""
         course = course_repo.get(self.vault, course_id)
-        start, end = self.course_window(course_id)
+        belongs = self.course_of_measures(course.client_id)
         first = self.first_dose(course_id)
         by_scale: dict[str, list[Measure]] = {}
         for m in self.for_client(course.client_id):
-            if (start is None or m.taken_on >= start) and (end is None or m.taken_on <= end):
+            if belongs.get(int(m.id or 0)) == course_id:
                 by_scale.setdefault(m.scale_id, []).append(m)
         series = []
         rules = outcome_rules(self.rules())

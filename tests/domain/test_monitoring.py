@@ -382,7 +382,7 @@ def test_without_end_time_now_counts() -> None:
     record = MonitoringRecord(first_device_at=T0, readings=FULL)
     assert blocker_codes(record, at(90)) == ["monitoring_under_2_hours"]
     assert signing_blockers(record, at(90))[0].message == (
-        "Monitoring lasted 90 minutes, less than the 120-minute minimum."
+        "Monitoring lasted 90 minutes, less than the 2-hour minimum."
     )
     assert blocker_codes(record, at(121)) == []
 

@@ -294,10 +294,10 @@ def test_signing_early_or_without_bp_needs_a_reason_that_is_kept(
     m.add_device(dose_id)
     clock.advance(minutes=90)
     blockers = services.notes.sign_blockers(dose_id)
-    assert blockers == ["Monitoring lasted 90 minutes, less than the 120-minute minimum.",
+    assert blockers == ["Monitoring lasted 90 minutes, less than the 2-hour minimum.",
                         "~40-minute blood pressure is not recorded.",
                         "End-of-session blood pressure is not recorded."]
-    with pytest.raises(ValidationError, match="120-minute minimum"):
+    with pytest.raises(ValidationError, match="2-hour minimum"):
         services.notes.sign(dose_id, signer="Dr Kim Sample", reason="   ")
     assert not services.notes.session(dose_id).signed
     reason = "Client left against advice at 90 minutes with escort; BP cuff failed at 40 min."
