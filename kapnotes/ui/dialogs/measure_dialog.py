@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.course_items import RiskFlag
-from kapnotes.domain.dates import qt_date_format, schedule_date
+from kapnotes.domain.dates import plural, qt_date_format, schedule_date
 from kapnotes.domain.errors import KapNotesError, ValidationError
 from kapnotes.domain.outcomes import AFTER_DOSE, BEFORE_DOSE
 from kapnotes.domain.risk import NOT_ASKED
@@ -323,7 +323,8 @@ class MeasureDialog(QDialog):
         self.band_label.setText("")
         muted = style_sheet_colour(MUTED_COLOURS)
         self.status_label.setStyleSheet(f"color: {muted};")
-        self.status_label.setText(f"{len(missing)} item(s) unanswered: " + ", ".join(missing))
+        count = plural(len(missing), "item")
+        self.status_label.setText(f"{count} unanswered: " + ", ".join(missing))
         self.risk_badge.set_flags(self._flags(self._early_flags(scale, answers)))
 
     @staticmethod
