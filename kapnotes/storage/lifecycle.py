@@ -24,7 +24,6 @@ from kapnotes.storage.vault import (
     open_locked,
 )
 
-
 OWNER_ONLY_DIR = 0o700
 
 
