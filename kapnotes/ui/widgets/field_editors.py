@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from kapnotes.domain.dates import date_hint, human_date, parse_date
 from kapnotes.domain.template_fields import TemplateField
 from kapnotes.domain.template_values import format_number
+from kapnotes.ui.widgets.radio_keys import arrows_choose
 
 UNSET = "—"  # shown by scales and choices that have no answer yet
 
@@ -189,6 +190,7 @@ class SingleChoiceEditor(FieldEditor):
                 row.addWidget(radio)
                 self._watch_focus(radio)
             row.addStretch(1)
+            arrows_choose(self.group)
             self.group.idToggled.connect(self._radio_toggled)
             _single(self, box)
         else:
