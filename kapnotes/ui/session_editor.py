@@ -1,9 +1,6 @@
-"""The session page: breadcrumb, session details, the note form, signature and addenda; a
-dosing session's monitoring record comes first, as a tab before the note.
-
-The main window creates one per opened session and must call `flush()` before switching
-session or client, locking and closing; everything typed is otherwise saved by autosave.
-"""
+"""The session page: breadcrumb, details, note form, signature and addenda (a dosing session's
+monitoring record first, as a tab). The window calls `flush()` before switching session or
+client, locking and closing; everything typed is otherwise saved by autosave."""
 
 from __future__ import annotations
 
