@@ -39,6 +39,7 @@ from kapnotes.export.summary_common import (
 # Field types whose values are typed by the therapist (so may name people or places).
 FREE_TEXT = {FieldType.SHORT_TEXT, FieldType.LONG_TEXT, FieldType.REPEATING_LIST,
              FieldType.THEMES, FieldType.INTENTIONS_REVIEW}
+TEXT_FIELDS = {FieldType.SHORT_TEXT, FieldType.LONG_TEXT}
 FIELD_COLUMN = {"blood_pressure": 3, "heart_rate": 4, "spo2": 5}
 
 
@@ -150,9 +151,11 @@ def field_blocks(snap: SessionSnapshot, ctx: Context, level: int) -> list[Block]
         free = free or is_free
         risk_group = risk_group or _is_risk_review(f)
         text = ctx.text(row.text) if is_free else row.text
-        if is_review_checklist(f) and not row.is_heading:
+        if is_review_checklist(f):
             text = review_checklist_text(f, snap.values.get(f.id))
         pending.append((label, text if text.strip() else NOT_RECORDED))
+        if risk_group and f.type in TEXT_FIELDS and "risk" in f.label.casefold():
+            flush()  # the clinician's risk statement: the scales' risk goes right under it
     flush()
     return out
 
