@@ -95,7 +95,7 @@ class MeasureDialog(QDialog):
         # On a dosing day the baseline depends on it: a post-dose score is follow-up.
         self.timing_combo = QComboBox(self)
         self.timing_combo.setAccessibleName("Taken before or after the dose")
-        for label, value in (("Not said (no dose that day)", None),
+        for label, value in (("Not said", None),
                              ("Before the dose", BEFORE_DOSE), ("After the dose", AFTER_DOSE)):
             self.timing_combo.addItem(label, value)
         self.timing_hint = QLabel(self)
