@@ -28,6 +28,7 @@ from kapnotes.storage.atomic import OWNER_ONLY
 from kapnotes.storage.disk_space import refuse_if_no_space
 from kapnotes.storage.process_lock import VaultProcessLock
 from kapnotes.storage.sniff import check_vault_file
+from kapnotes.storage.wal_check import inspect_wal
 
 BUSY_TIMEOUT_S = 5.0
 CACHE_KIB = 64 * 1024
@@ -134,6 +135,15 @@ class Vault:
                 f"Put the file back in {self.path.parent}, or use Backup now to keep everything "
                 "in a new file, then open that."
             )
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the vault file now (PASSIVE: never waits for a reader).
+
+        Called after signing and after a backup: what is in the main file no longer depends
+        on the WAL surviving a crash intact (docs/RELIABILITY.md, "WAL damage")."""
+        if self._depth == 0:
+            with contextlib.suppress(sqlcipher.Error):
+                self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     @property
     def in_transaction(self) -> bool:
@@ -312,6 +322,17 @@ def create_empty_vault_file(path: Path, data_key: bytes) -> None:
         conn.close()
 
 
+def refuse_a_wal_that_ends_early(path: Path) -> None:
+    report = inspect_wal(path.with_name(path.name + "-wal"))
+    if report is not None and report.ends_early:
+        raise VaultDamagedError(
+            f"The journal of the vault {path.name} ({path.name}-wal) is damaged: opening it "
+            f"would silently drop {report.commits_lost} saved changes written after the "
+            "damaged part. The vault was not opened and nothing was changed; keep its files "
+            "as they are (copy the whole folder) and restore the newest backup, or ask for "
+            "help to recover the changes.")
+
+
 def open_locked(
     path: Path, data_key: bytes, *, latest_version: int, take_lock: bool = True,
     check_integrity: bool = True,
@@ -320,6 +341,7 @@ def open_locked(
     if lock is not None:
         lock.acquire()
     try:
+        refuse_a_wal_that_ends_early(path)  # before SQLite replays (and drops) any of it
         conn = open_connection(path, data_key, latest_version=latest_version,
                                check_integrity=check_integrity)
     except BaseException:
