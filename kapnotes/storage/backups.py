@@ -105,6 +105,7 @@ def _copy_vault(vault: Vault, out: Path, *, verified: bool) -> Path:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    vault.checkpoint()  # the state just backed up now lives in the vault file too
     return out
 
 

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kapnotes.domain.errors import VaultDamagedError, VaultError, WrongPassphraseError
+from sqlcipher3 import dbapi2 as sqlcipher
+
+from kapnotes.domain.errors import (
+    StorageWriteError,
+    VaultDamagedError,
+    VaultError,
+    VaultNoSpaceError,
+    WrongPassphraseError,
+)
 from kapnotes.storage import audit, keyfile
 from kapnotes.storage.atomic import OWNER_ONLY, fsync_dir
 from kapnotes.storage.backups import backup_dir_for, take_backup
+from kapnotes.storage.disk_space import free_space, no_space_message, space_needed
 from kapnotes.storage.migrations import LATEST_VERSION, migrate
 from kapnotes.storage.process_lock import VaultProcessLock
 from kapnotes.storage.sniff import check_vault_file
@@ -75,13 +85,17 @@ def create_vault(path: Path, passphrase: str, *, take_lock: bool = True) -> Crea
         conn = connect_keyed(path, data_key)
         migrate(conn)
         conn.close()
-    except BaseException:
+    except BaseException as exc:
         for p in (path, key_path, path.with_name(path.name + "-wal"),
                   path.with_name(path.name + "-shm")):
             with contextlib.suppress(OSError):
                 p.unlink()
         if lock is not None:
             lock.release()
+            with contextlib.suppress(OSError):  # no vault, so no lock file left behind
+                lock.path.unlink()
+        if _is_disk_full(exc, path):
+            raise VaultNoSpaceError(no_space_message(path, creating=True)) from exc
         raise
     if lock is not None:
         lock.release()
@@ -98,6 +112,18 @@ def _make_owner_only_folder(folder: Path) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     folder.mkdir(mode=OWNER_ONLY_DIR, exist_ok=True)
     os.chmod(folder, OWNER_ONLY_DIR)  # mkdir's mode is cut by the umask
+
+
+def _is_disk_full(exc: BaseException, path: Path) -> bool:
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return True
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF == sqlcipher.SQLITE_FULL:
+        return True
+    if isinstance(code, int) and code & 0xFF == sqlcipher.SQLITE_IOERR:  # -shm cannot grow
+        free = free_space(path.parent)
+        return free is not None and free < space_needed(path)
+    return isinstance(exc, StorageWriteError) and "disk is full" in exc.message
 
 
 def data_key_for(path: Path, *, passphrase: str | None = None,

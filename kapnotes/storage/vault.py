@@ -25,8 +25,10 @@ from kapnotes.domain.errors import (
 )
 from kapnotes.storage import keyfile
 from kapnotes.storage.atomic import OWNER_ONLY
+from kapnotes.storage.disk_space import refuse_if_no_space
 from kapnotes.storage.process_lock import VaultProcessLock
 from kapnotes.storage.sniff import check_vault_file
+from kapnotes.storage.wal_check import inspect_wal
 
 BUSY_TIMEOUT_S = 5.0
 CACHE_KIB = 64 * 1024
@@ -135,6 +137,15 @@ class Vault:
                 f"Put the file back in {self.path.parent}, or use Backup now to keep everything "
                 "in a new file, then open that."
             )
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the vault file now (PASSIVE: never waits for a reader).
+
+        Called after signing and after a backup: what is in the main file no longer depends
+        on the WAL surviving a crash intact (docs/RELIABILITY.md, "WAL damage")."""
+        if self._depth == 0:
+            with contextlib.suppress(sqlcipher.Error):
+                self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     @property
     def in_transaction(self) -> bool:
@@ -256,13 +267,15 @@ def _check_readable(conn: sqlcipher.Connection, path: Path) -> None:
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher.DatabaseError as exc:
+        refuse_if_no_space(exc, path)
         raise VaultDamagedError(
             f"The vault {path.name} cannot be decrypted: it is damaged, or its key file belongs "
             "to another vault. Restore the newest backup."
         ) from exc
 
 
-def integrity_problems(conn: sqlcipher.Connection, *, full: bool = False) -> list[str]:
+def integrity_problems(conn: sqlcipher.Connection, *, full: bool = False,
+                       raise_errors: bool = False) -> list[str]:
     """Problems reported by SQLite's and SQLCipher's own checks (empty when sound)."""
     try:
         check = "integrity_check" if full else "quick_check"
@@ -270,8 +283,11 @@ def integrity_problems(conn: sqlcipher.Connection, *, full: bool = False) -> lis
         problems = [r for r in rows if r != "ok"]
         problems += [r[0] for r in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
     except sqlcipher.DatabaseError as exc:
+        if raise_errors:
+            raise
         return [str(exc)]
     return problems
+
 
 
 def open_connection(
@@ -298,7 +314,11 @@ def open_connection(
                 f"app ({__version__}) understands up to version {latest_version}. Update KAP "
                 "Notes; the vault was not changed."
             )
-        problems = integrity_problems(conn) if check_integrity else []
+        try:
+            problems = integrity_problems(conn, raise_errors=True) if check_integrity else []
+        except sqlcipher.DatabaseError as exc:
+            refuse_if_no_space(exc, path)
+            problems = [str(exc)]
         if problems:
             raise VaultDamagedError(
                 f"The vault {path.name} failed its integrity check ({problems[0]}). "
@@ -326,6 +346,17 @@ def create_empty_vault_file(path: Path, data_key: bytes) -> None:
         conn.close()
 
 
+def refuse_a_wal_that_ends_early(path: Path) -> None:
+    report = inspect_wal(path.with_name(path.name + "-wal"))
+    if report is not None and report.ends_early:
+        raise VaultDamagedError(
+            f"The journal of the vault {path.name} ({path.name}-wal) is damaged: opening it "
+            f"would silently drop {report.commits_lost} saved changes written after the "
+            "damaged part. The vault was not opened and nothing was changed; keep its files "
+            "as they are (copy the whole folder) and restore the newest backup, or ask for "
+            "help to recover the changes.")
+
+
 def open_locked(
     path: Path, data_key: bytes, *, latest_version: int, take_lock: bool = True,
     check_integrity: bool = False,
@@ -334,6 +365,7 @@ def open_locked(
     if lock is not None:
         lock.acquire()
     try:
+        refuse_a_wal_that_ends_early(path)  # before SQLite replays (and drops) any of it
         conn = open_connection(path, data_key, latest_version=latest_version,
                                check_integrity=check_integrity)
     except BaseException:

@@ -28,6 +28,7 @@ from kapnotes.domain import dose_rules, dosing
 from kapnotes.domain.clinical_rules import Severity
 from kapnotes.domain.dosing_record import DosingDetails, Medication, Route
 from kapnotes.domain.errors import ConflictError, ValidationError
+from kapnotes.services.clinician import clinician_name
 from kapnotes.services.dose_checks import OverrideNeeded
 from kapnotes.services.monitoring import MonitoringService
 from kapnotes.ui.widgets.dose_extras import (
@@ -104,6 +105,7 @@ class DoseSection(QWidget):
         self.overrides = overrides_label(self)
         self.lot = QLineEdit(self)
         self.clinician = QLineEdit(self)
+        self.clinician.setPlaceholderText(clinician_name(monitoring.vault) or "Who monitors")
         self.setting = QLineEdit(self)
         self.setting.setPlaceholderText("e.g. clinic room 2, reclined chair, eyeshade, music")
         self.text_edits = {"lot_number": self.lot, "monitoring_clinician": self.clinician,
@@ -182,9 +184,12 @@ class DoseSection(QWidget):
             edit.setModified(False)
 
     def _by(self) -> str:
-        return self.clinician.text().strip()
+        # Left empty, the record is the vault's clinician's (kapnotes/services/clinician.py).
+        return self.clinician.text().strip() or clinician_name(self.monitoring.vault)
 
     def save(self, changes: dict[str, object], reason: str = "") -> bool:
+        if not self.clinician.text().strip() and self._by():  # the first entry names them
+            changes = {"monitoring_clinician": self._by(), **changes}
         try:
             details = self.monitoring.update_record(self.session_id, changes, reason=reason,
                                                     by=self._by())
