@@ -156,3 +156,14 @@ def test_the_sign_dialog_refuses_an_iv_dose_with_no_weight(qtbot: Any, services:
     assert not dialog.sign_button.isEnabled()
     qtbot.keyClicks(dialog.reason_edit, "A reason cannot stand in for the weight")
     assert not dialog.sign_button.isEnabled()
+
+
+def test_the_client_header_shows_the_weight_with_its_date(qtbot: Any, services: Any,
+                                                          course_id: int, dose_id: int) -> None:
+    from kapnotes.ui.client_view import ClientView
+
+    services.monitoring.set_weight(dose_id, "154", "lb")
+    view = ClientView(services)
+    qtbot.addWidget(view)
+    view.set_client(services.notes.client_id_of(dose_id))
+    assert "Weight 69.9 kg (154 lb) (20 Nov 2026)" in view.header.meta_label.text()

@@ -49,7 +49,7 @@ from kapnotes.ui.widgets.monitoring_style import (
 _LABELS = {"dose_mg": "Dose", "weight_kg": "Weight", "medication": "Medication",
            "route": "Route", "lot_number": "Lot number", "setting": "Setting",
            "monitoring_clinician": "Monitoring clinician", "device_times": "Device times",
-           "weight": "Weight"}
+           "weight": "Weight", "Weight": "Weight"}
 
 
 def _number(value: float | None) -> str:
