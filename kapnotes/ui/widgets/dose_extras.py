@@ -37,6 +37,7 @@ class OverrideRow(QWidget):
     """"This needs a written reason": the rule's words, a reason box and one button."""
 
     submitted = Signal(str)
+    cancelled = Signal()  # the typed value was not stored: show the stored one again
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,7 +56,8 @@ class OverrideRow(QWidget):
         self.reason.textChanged.connect(lambda t: self.button.setEnabled(bool(t.strip())))
         self.reason.returnPressed.connect(self._submit)
         self.button.clicked.connect(self._submit)
-        self.cancel.clicked.connect(self.close_row)
+        self.cancel.setAccessibleName("Cancel: keep the stored value")
+        self.cancel.clicked.connect(self._cancel)
         row = QHBoxLayout()
         row.addWidget(self.reason, 1)
         row.addWidget(self.button)
@@ -75,6 +77,10 @@ class OverrideRow(QWidget):
     def close_row(self) -> None:
         self.reason.clear()
         self.hide()
+
+    def _cancel(self) -> None:
+        self.close_row()
+        self.cancelled.emit()
 
     def _submit(self) -> None:
         if self.reason.text().strip():
