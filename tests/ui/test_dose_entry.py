@@ -154,6 +154,11 @@ def test_infusion_start_end_and_a_booster(qtbot: Any, services: Any, dose_id: in
     section.extras.end_button.click()
     assert section.extras.infusion.text() == "Started 09:00 · ended 09:40 · over 40 min"
     assert section.extras.boosters.text() == "Boosters: 10 mg at 09:20"
+    type_into(qtbot, section.extras.booster_mg, "100")  # a slip: 100 for 10
+    assert section.extras.boosters.text() == "Boosters: 10 mg at 09:20, 100 mg at 09:40"
+    section.extras.undo_booster.click()
+    assert [b.dose_mg for b in services.monitoring.doses.boosters(dose_id)] == [10]
+    assert section.extras.boosters.text() == "Boosters: 10 mg at 09:20"
 
 
 def test_the_sign_dialog_refuses_an_iv_dose_with_no_weight(qtbot: Any, services: Any,
