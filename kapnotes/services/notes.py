@@ -216,8 +216,13 @@ class NoteService:
         with self.vault.transaction():
             repo.mark_signed(self.vault, session_id, signer=signer,
                              at=datetime.now(UTC), reason=reason)
+            # Signing past rules that need a reason is an override: the audit says so (rule
+            # ids only, never the reason's text, which is in the note).
+            overridden = sorted({f.rule_id for f in findings} if blockers else set())
             audit.record(self.vault, "session.sign", record_type="session",
-                         record_id=session_id)
+                         record_id=session_id,
+                         detail=f"with a written reason for: {', '.join(overridden)}"
+                         if overridden else "")
         self.vault.checkpoint()  # a signed note lives in the vault file, not only the WAL
         return repo.get(self.vault, session_id)
 
