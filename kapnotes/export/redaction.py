@@ -254,9 +254,11 @@ class Redactor:
             last = end
         out.append(text[last:])
         self.counts.update(found)
-        return "".join(out), found
+        # "Dr [clinician] [clinician]" reads as one person: parts of one name become one mark.
+        return _RUNS.sub(r"\1", "".join(out)), found
 
 
+_RUNS = re.compile(r"(\[(?:name|clinician|contact|date)\])(?:[ \t]+\1)+")
 _PLURALS = {"name": "names", "contact detail": "contact details",
             "date of birth": "dates of birth", "clinician name": "clinician names"}
 
