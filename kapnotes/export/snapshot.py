@@ -47,6 +47,8 @@ class ExportOptions:
     password: str | None = field(default=None, repr=False)
     practice_name: str = DEFAULT_PRACTICE_NAME
     practice_logo: bytes | None = field(default=None, repr=False)  # PNG or JPEG bytes
+    # The audit chain's length and newest link when exported: printed in every page footer.
+    audit_head: str = ""
     app_version: str = ""
     export_date: dt.date = field(default_factory=dt.date.today)
 
@@ -83,6 +85,9 @@ class SessionSnapshot:
     measures: tuple[Measure, ...] = ()  # rating scales entered for this session
     scale_names: dict[str, str] = field(default_factory=dict)
     risk_flags: tuple[RiskFlag, ...] = ()
+    # (digest of the note, newest digest with addenda, both match the seals made at
+    # signing) of a signed note, computed from its content at export; None for a draft.
+    seal: tuple[str, str, bool] | None = None
 
     @property
     def kind(self) -> SessionKind:

@@ -65,6 +65,7 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
             dosing=_dosing(services, sid) if s.kind is SessionKind.DOSING else None,
             measures=tuple(m for m in measures if m.session_id == sid),
             scale_names=names, risk_flags=tuple(risks.get(sid, ())),
+            seal=services.notes.seal(sid),
         ))
     return out
 

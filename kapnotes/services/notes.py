@@ -27,7 +27,7 @@ from kapnotes.domain.templates import (
 )
 from kapnotes.domain.text_rules import MAX_LONG, clean_text
 from kapnotes.services.clock import Clock, system_clock
-from kapnotes.storage import audit, search
+from kapnotes.storage import audit, seals, search
 from kapnotes.storage import courses as course_repo
 from kapnotes.storage import sessions as repo
 from kapnotes.storage.vault import Vault
@@ -95,6 +95,8 @@ class NoteService:
                 if slot.course_id != course_id or slot.kind != kind:
                     raise ValidationError("Planned slot", "belongs to another course or kind.")
                 course_repo.link_slot(self.vault, slot_id, session_id)
+            audit.record(self.vault, "session.create", record_type="session",
+                         record_id=session_id, detail=kind.value)
         return repo.get(self.vault, session_id)
 
     def _check_details(self, s: Session) -> None:
@@ -112,6 +114,8 @@ class NoteService:
         self._check_details(session)
         with self.vault.transaction():
             repo.update_details(self.vault, session)
+            audit.record(self.vault, "session.update", record_type="session",
+                         record_id=session.id or "")
         return repo.get(self.vault, int(session.id or 0))
 
     def session(self, session_id: int) -> Session:
@@ -191,8 +195,10 @@ class NoteService:
         with self.vault.transaction():
             repo.mark_signed(self.vault, session_id, signer=signer,
                              at=datetime.now(UTC), reason=reason)
+            # The seal (digest of what was signed, with its MAC) goes in with the signature.
+            digest = seals.seal_session(self.vault, session_id)
             audit.record(self.vault, "session.sign", record_type="session",
-                         record_id=session_id)
+                         record_id=session_id, detail=f"seal {seals.short(digest)}")
         return repo.get(self.vault, session_id)
 
     def add_addendum(self, session_id: int, text: str, *, author: str) -> Addendum:
@@ -203,12 +209,19 @@ class NoteService:
         author = clean_text("Author", author, required=True)
         with self.vault.transaction():
             addendum_id = repo.add_addendum(self.vault, session_id, body, author)
+            digest = seals.seal_session(self.vault, session_id)  # chained to the note's seal
             audit.record(self.vault, "session.addendum", record_type="session",
-                         record_id=session_id, detail=f"addendum {addendum_id}")
+                         record_id=session_id,
+                         detail=f"addendum {addendum_id}; seal {seals.short(digest)}")
         for a in repo.addenda(self.vault, session_id):
             if a.id == addendum_id:
                 return a
         raise NotFoundError("The addendum was not stored.")
+
+    def seal(self, session_id: int) -> tuple[str, str, bool] | None:
+        """(digest of the note, newest digest with addenda, whether they match the seals made
+        at signing) of a signed note, else None."""
+        return seals.current_seal(self.vault, session_id)
 
     def search(self, text: str, *, limit: int = 200) -> list[SearchHit]:
         return search.search(self.vault, text, limit=limit)

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kapnotes.domain.errors import VaultError, WrongPassphraseError
-from kapnotes.storage import audit, keyfile
+from kapnotes.storage import audit, keyfile, tamper_check
 from kapnotes.storage.atomic import OWNER_ONLY, fsync_dir
 from kapnotes.storage.backups import backup_dir_for, take_backup
 from kapnotes.storage.migrations import LATEST_VERSION, migrate
@@ -163,15 +163,18 @@ def new_recovery_key(path: Path, *, passphrase: str) -> str:
     return recovery
 
 
-def check_vault(path: Path, *, passphrase: str) -> list[str]:
-    """Full integrity check plus the audit chain; the problems found (empty when sound)."""
+def check_vault(path: Path, *, passphrase: str,
+                notes: list[str] | None = None) -> list[str]:
+    """Full integrity check, the audit chain, the seals of signed notes and the newest
+    backup's chain head; the problems found (empty when sound). `notes` collects remarks
+    that are not failures (e.g. which backup the log was compared with)."""
     vault = unlock_vault(path, passphrase=passphrase, run_migrations=False)
     try:
         problems = integrity_problems(vault.conn, full=True)
-        broken = audit.first_broken_entry(vault)
-        if broken is not None:
-            problems.append(f"audit log entry {broken} has been altered")
-        return problems
+        records = tamper_check.check_records(vault, passphrase=passphrase)
+        if notes is not None:
+            notes.extend(records.notes)
+        return problems + records.problems
     finally:
         vault.close()
 

@@ -14,6 +14,7 @@ from kapnotes.storage.schema import (
     m002_monitoring,
     m003_course_outcomes,
     m004_next_planned_indexes,
+    m005_integrity,
 )
 
 
@@ -30,6 +31,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "course outcomes: intentions, themes, measures", m003_course_outcomes.migrate),
     Migration(4, "client list: indexes for the next planned session",
               m004_next_planned_indexes.migrate),
+    Migration(5, "integrity: seals of signed notes, keyed audit chain, signature triggers",
+              m005_integrity.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

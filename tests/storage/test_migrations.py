@@ -217,7 +217,7 @@ def test_m004_indexes_the_next_planned_slots_of_a_version_3_vault(
             before = _rows(old)
 
     with lifecycle.unlock_vault(vault_path, passphrase=passphrase) as vault:
-        assert vault.user_version == 4
+        assert vault.user_version == migrations.LATEST_VERSION
         assert _rows(vault) == before
         indexes = {name: sql for name, sql in vault.query(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
@@ -232,4 +232,32 @@ def test_m004_indexes_the_next_planned_slots_of_a_version_3_vault(
             (1, "2026-12-01"), (2, "2026-10-08"), (2, "2026-12-01")]
         assert vault.query("PRAGMA integrity_check") == [("ok",)]
     assert [b.tag for b in backups.list_backups(vault_path)] == ["before-migration-v3"]
+    assert lifecycle.check_vault(vault_path, passphrase=passphrase) == []
+
+
+def test_m005_seals_signed_notes_of_an_older_vault_and_keys_its_audit_log(
+    vault_path: Path, passphrase: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kapnotes.storage import audit, seals
+
+    with monkeypatch.context() as patched:
+        _use_future(patched, migrations.MIGRATIONS[:4])
+        created = lifecycle.create_vault(vault_path, passphrase)
+        with created.vault as old:
+            _fill_v3(old)
+            with old.transaction():
+                old.execute("INSERT INTO session_fields (session_id, field_id, value,"
+                            " updated_at) VALUES (1, 'notes', '\"as written\"', ?)", (NOW,))
+                old.execute("UPDATE sessions SET signed_at = ?, signed_by = 'Dr Old'"
+                            " WHERE id = 1", (NOW,))
+            audit.record(old, "session.sign", record_type="session", record_id=1)
+            legacy = audit.entries(old)
+
+    with lifecycle.unlock_vault(vault_path, passphrase=passphrase) as vault:
+        assert vault.user_version == migrations.LATEST_VERSION
+        # The old entries keep their plain links; the keyed chain starts after them.
+        assert audit.entries(vault)[: len(legacy)] == legacy
+        assert audit.entries(vault)[len(legacy)].event == audit.KEYED_EVENT
+        assert seals.current_seal(vault, 1) is not None
+        assert seals.problems(vault) == [] and audit.chain_problems(vault) == []
     assert lifecycle.check_vault(vault_path, passphrase=passphrase) == []
