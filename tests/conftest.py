@@ -27,6 +27,10 @@ def _isolated_user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
     monkeypatch.setenv("KAPNOTES_POLICY", str(tmp_path / "no-practice-policy.json"))
     for name in ("KAPNOTES_VAULT", "KAPNOTES_PASSPHRASE", "KAPNOTES_NEW_PASSPHRASE"):
         monkeypatch.delenv(name, raising=False)
+    # Dates read day-first ("3 Dec 2026") whatever the developer's locale; a test of the
+    # month-first order sets its own (kapnotes/domain/dates.py reads LC_ALL, LC_TIME, LANG).
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.setenv("LC_TIME", "C.UTF-8")
     yield tmp_path
 
 

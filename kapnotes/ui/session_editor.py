@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import Addendum, Session, SessionKind
 from kapnotes.domain.schedule import Protocol
@@ -54,8 +55,7 @@ QFrame#rule { color: palette(mid); }
 
 def _when(moment: datetime) -> str:
     # Signatures and addenda are stored in UTC; the therapist reads local time.
-    local = moment.astimezone() if moment.tzinfo is not None else moment
-    return f"{local:%Y-%m-%d %H:%M}"
+    return human_datetime(moment)
 
 
 class SessionEditor(QWidget):

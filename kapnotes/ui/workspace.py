@@ -221,12 +221,14 @@ class Workspace(QObject):
         return session.id
 
     def start_from_slot(self, course_id: int, slot_id: int, kind: str) -> int | None:
-        """Start the planned session: now if it is planned for today, else on its date."""
+        """Start the planned session: now if it is planned for today or later (starting it
+        is holding it; a note dated tomorrow would count as held before it happened), on its
+        date if that has passed (writing up a session held then)."""
         now = self.services.clock()
         slot = next((e.slot for e in self.services.courses.timeline(course_id).entries
                      if e.slot.id == slot_id), None)
         when = now
-        if slot is not None and slot.planned_date != now.date():
+        if slot is not None and slot.planned_date < now.date():
             when = datetime.combine(slot.planned_date, time(now.hour, 0))
         return self.new_session(course_id, kind, slot_id=slot_id, starts_at=when)
 

@@ -217,7 +217,7 @@ def test_m004_indexes_the_next_planned_slots_of_a_version_3_vault(
             before = _rows(old)
 
     with lifecycle.unlock_vault(vault_path, passphrase=passphrase) as vault:
-        assert vault.user_version == migrations.LATEST_VERSION
+        assert vault.user_version == LATEST_VERSION
         assert _rows(vault) == before
         indexes = {name: sql for name, sql in vault.query(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
@@ -235,13 +235,35 @@ def test_m004_indexes_the_next_planned_slots_of_a_version_3_vault(
     assert lifecycle.check_vault(vault_path, passphrase=passphrase) == []
 
 
-def test_m005_seals_signed_notes_of_an_older_vault_and_keys_its_audit_log(
+def test_m005_lets_a_measure_say_before_or_after_the_dose_and_keeps_old_rows(
+    vault_path: Path, passphrase: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patched:
+        _use_future(patched, migrations.MIGRATIONS[:4])
+        created = lifecycle.create_vault(vault_path, passphrase)
+        with created.vault as old:
+            assert old.user_version == 4
+            old.execute("INSERT INTO clients (code, full_name, created_at, updated_at)"
+                        " VALUES ('KAP-1', 'Fictional One', '2026-01-01', '2026-01-01')")
+            old.execute(
+                "INSERT INTO measures (client_id, scale_id, scale_version, taken_on, total,"
+                " total_only, flags, unknown_flags, risk, entered_at) VALUES"
+                " (1, 'phq9', 1, '2026-10-01', 12, 1, '[]', '[]', 0, '2026-10-01T09:00:00Z')")
+    with lifecycle.unlock_vault(vault_path, passphrase=passphrase) as vault:
+        assert vault.user_version >= 5
+        assert vault.query("SELECT total, dose_timing FROM measures") == [(12, None)]
+        vault.execute("UPDATE measures SET dose_timing = 'before_dose'")
+        with pytest.raises(Exception, match="CHECK"):
+            vault.execute("UPDATE measures SET dose_timing = 'during'")
+
+
+def test_m006_seals_signed_notes_of_an_older_vault_and_keys_its_audit_log(
     vault_path: Path, passphrase: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from kapnotes.storage import audit, seals
 
     with monkeypatch.context() as patched:
-        _use_future(patched, migrations.MIGRATIONS[:4])
+        _use_future(patched, migrations.MIGRATIONS[:5])
         created = lifecycle.create_vault(vault_path, passphrase)
         with created.vault as old:
             _fill_v3(old)

@@ -73,7 +73,7 @@ def test_damaged_vault_offers_and_restores_newest_good_backup(
     assert rows == [1]
     assert prompter.kinds() == ["confirm", "info"]
     assert "damaged" in prompter.messages[0][2].lower()
-    assert "01 Nov 2026" in prompter.messages[1][2]
+    assert "Sun 1 Nov 2026" in prompter.messages[1][2]
     assert any(b.tag.endswith("replaced") for b in list_backups(vault_path))  # kept aside
 
 

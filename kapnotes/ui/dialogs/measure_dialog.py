@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.course_items import RiskFlag
+from kapnotes.domain.dates import qt_date_format, schedule_date
 from kapnotes.domain.errors import KapNotesError, ValidationError
 from kapnotes.domain.scales import Scale, ScaleItem, ScoreResult
 from kapnotes.ui.widgets.error_line import error_label, show_error
@@ -75,7 +76,7 @@ class MeasureDialog(QDialog):
         self.skipped_label.setVisible(bool(skipped))
         self.date_edit = QDateEdit(self)
         self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("ddd dd MMM yyyy")
+        self.date_edit.setDisplayFormat(qt_date_format())
         self.date_edit.setAccessibleName("Date taken")
         today = services.clock().date()
         self.date_edit.setDate(QDate(today.year, today.month, today.day))
@@ -168,7 +169,7 @@ class MeasureDialog(QDialog):
         for course in self.services.courses.for_client(self.client_id):
             for s in self.services.notes.sessions_for_course(int(course.id or 0)):
                 out.append((int(s.id or 0),
-                            f"{s.starts_at.strftime('%d %b %Y')} · {s.kind.label}"))
+                            f"{schedule_date(s.starts_at.date())} · {s.kind.label}"))
         return out
 
     @property

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.dates import qt_date_format
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem, medicine_classes
 from kapnotes.services.monitoring import MonitoringService
@@ -77,6 +78,7 @@ class ScreeningDialog(QDialog):
         self.screened_on = QDateEdit(self)
         self.screened_on.setAccessibleName("Screened on")
         self.screened_on.setCalendarPopup(True)
+        self.screened_on.setDisplayFormat(qt_date_format())
         today = clock().date()
         self.screened_on.setDate(QDate(today.year, today.month, today.day))
         self.screened_by = QLineEdit(screened_by, self)

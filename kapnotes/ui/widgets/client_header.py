@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kapnotes.domain.course_items import RiskFlag
+from kapnotes.domain.dates import human_date
 from kapnotes.domain.models import Client
 from kapnotes.domain.screening import MedicineClass, ScreeningWarning, WarningKind
 from kapnotes.ui.widgets.risk_badge import RiskBadge
@@ -23,7 +24,7 @@ def describe_client(client: Client, today: date) -> str:
         parts.append(client.full_name)
     age = client.age_on(today)
     if age is not None and client.date_of_birth is not None:
-        parts.append(f"{age} y (born {client.date_of_birth.strftime('%d %b %Y')})")
+        parts.append(f"{age} y (born {human_date(client.date_of_birth)})")
     else:
         parts.append("date of birth not recorded")
     if client.prescriber:

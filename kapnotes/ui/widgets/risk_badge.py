@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QLabel, QWidget
 
 from kapnotes.domain.course_items import RiskFlag
-from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, fmt_short, pick
+from kapnotes.domain.dates import short_date
+from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, pick
 
 RISK_MARK = "⚠ risk"
 
@@ -20,7 +21,7 @@ def risk_text(flags: Sequence[RiskFlag]) -> str:
     """One line: "⚠ RISK — PHQ-9: Self-harm thoughts … (12 Oct); C-SSRS screener: …"."""
     if not flags:
         return ""
-    parts = [f"{f.scale_name}: {f.label} ({fmt_short(f.taken_on)})" for f in flags]
+    parts = [f"{f.scale_name}: {f.label} ({short_date(f.taken_on)})" for f in flags]
     return "⚠ RISK — " + "; ".join(parts)
 
 
