@@ -26,9 +26,17 @@ def open_vault(args: argparse.Namespace, *, migrate: bool = True) -> lifecycle.V
     path = vault_path(args)
     if not path.exists():
         raise VaultError(f"No vault at {path}. Create one with: kapnotes init --vault {path}")
-    return lifecycle.unlock_vault(
+    vault = lifecycle.unlock_vault(
         path, passphrase=existing_passphrase(args.passphrase_file), run_migrations=migrate
     )
+    command = args.handler.__name__.removeprefix("cmd_")
+    try:
+        lifecycle.audit.record(vault, "vault.unlock", record_type="vault",
+                               detail=f"command line: {command}")
+    except BaseException:
+        vault.close()
+        raise
+    return vault
 
 
 def add_vault_options(p: argparse.ArgumentParser) -> None:
