@@ -14,6 +14,10 @@ import pytest
 
 # Qt tests run headless; set before anything imports PySide6.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Test vaults are wrapped at a test-only key-derivation cost, in this process and in every
+# process a test starts (kapnotes/storage/keyfile.py); tests/storage/test_key_cost.py pins the
+# production cost through a `kapnotes init` started without this variable.
+os.environ["KAPNOTES_TEST_ONLY_KDF_ITERATIONS"] = "1000"
 
 # A fictional passphrase that satisfies the passphrase rules (>= 10 characters).
 TEST_PASSPHRASE = "lantern orchard 42 quietly"
@@ -94,3 +98,9 @@ def services(open_vault: object, clock: FakeClock, tmp_path: Path) -> object:
     from kapnotes.services.container import build_services
 
     return build_services(open_vault, clock=clock, practice_templates=tmp_path / "templates")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests first: under `make test` (pytest-xdist) the two-minute fault-injection runs
+    then overlap the rest of the suite instead of being handed out last and running alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

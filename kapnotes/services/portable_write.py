@@ -27,6 +27,7 @@ TemplateKey = tuple[str, int]
 _SESSION_LISTS = (
     ("vitals", "vitals_readings"), ("observations", "sedation_observations"),
     ("adverse_effects", "adverse_effects"), ("acknowledgements", "screening_acks"),
+    ("boosters", "dose_boosters"), ("rule_overrides", "rule_overrides"),
 )
 
 
@@ -60,8 +61,13 @@ class ClientIds:
         "course": {}, "session": {}, "intention": {}, "measure": {}})
 
 
+# Columns added after the first files were written: a file without them imports as "none".
+_OPTIONAL = {("monitoring_records", "infusion_end_at")}
+
+
 def _fields(item: dict[str, Any], table: str) -> dict[str, Any]:
-    return {name: item[name] for name, _ in rows.TABLES[table].cols}
+    return {name: item[name] if (table, name) not in _OPTIONAL else item.get(name)
+            for name, _ in rows.TABLES[table].cols}
 
 
 def _match(existing: list[dict[str, Any]], *cols: str) -> dict[tuple[Any, ...], int]:
@@ -90,6 +96,7 @@ class ClientWriter:
             self.tally.clients_merged += 1
         out = ClientIds(cid)
         self._screens(c["screens"], cid, merge)
+        self._weights(c.get("weights", []), cid, merge)
         old_courses = _match(rows.select(self.vault, "courses", "client_id", cid),
                              "protocol", "start_date") if merge else {}
         new_sessions: list[tuple[int, dict[str, Any]]] = []
@@ -119,6 +126,14 @@ class ClientWriter:
                 seals.seal_session(self.vault, sid)
         self._measures(c["measures"], cid, merge, out)
         return out
+
+    def _weights(self, weights: list[dict[str, Any]], cid: int, merge: bool) -> None:
+        old = _match(rows.select(self.vault, "client_weights", "client_id", cid),
+                     "measured_on", "recorded_at") if merge else {}
+        for w in weights:
+            if (w["measured_on"], w["recorded_at"]) not in old:
+                rows.insert(self.vault, "client_weights", {**_fields(w, "client_weights"),
+                                                           "client_id": cid})
 
     def _screens(self, screens: list[dict[str, Any]], cid: int, merge: bool) -> None:
         old = _match(rows.select(self.vault, "screens", "client_id", cid),
@@ -203,7 +218,7 @@ class ClientWriter:
         for given_at in s["devices"]:
             rows.insert(self.vault, "device_times", {"given_at": given_at, "session_id": sid})
         for key, table in _SESSION_LISTS:
-            for item in s[key]:
+            for item in s.get(key, []):  # boosters and overrides are optional
                 rows.insert(self.vault, table, {**_fields(item, table), "session_id": sid})
         for r in s["intention_reviews"]:
             rows.insert(self.vault, "intention_reviews", {

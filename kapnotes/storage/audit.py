@@ -1,6 +1,6 @@
 """The vault's append-only, hash-chained audit log (who, when, what; never note text).
 
-Each entry's hash covers its fields and the previous entry's hash. Since schema 6 the chain is
+Each entry's hash covers its fields and the previous entry's hash. Since schema 7 the chain is
 keyed: HMAC-SHA256 under a key derived from the vault's integrity key
 (kapnotes.storage.vault_secrets), starting at one `audit.keyed` entry the migration appends.
 Entries before it (older vaults) keep their plain SHA-256 links and are verified as such; an

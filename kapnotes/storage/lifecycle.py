@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kapnotes.domain.errors import VaultError, WrongPassphraseError
+from sqlcipher3 import dbapi2 as sqlcipher
+
+from kapnotes.domain.errors import (
+    StorageWriteError,
+    VaultDamagedError,
+    VaultError,
+    VaultNoSpaceError,
+    WrongPassphraseError,
+)
 from kapnotes.storage import audit, keyfile, tamper_check
 from kapnotes.storage.atomic import OWNER_ONLY, fsync_dir
 from kapnotes.storage.backups import backup_dir_for, take_backup
+from kapnotes.storage.disk_space import free_space, no_space_message, space_needed
 from kapnotes.storage.migrations import LATEST_VERSION, migrate
 from kapnotes.storage.process_lock import VaultProcessLock
 from kapnotes.storage.sniff import check_vault_file
@@ -23,6 +33,8 @@ from kapnotes.storage.vault import (
     integrity_problems,
     open_locked,
 )
+
+OWNER_ONLY_DIR = 0o700
 
 
 @dataclass(frozen=True)
@@ -62,7 +74,7 @@ def create_vault(path: Path, passphrase: str, *, take_lock: bool = True) -> Crea
     key_path = keyfile.key_file_for(path)
     if path.exists() or key_path.exists():
         raise VaultError(f"A vault already exists at {path}; not overwriting it.")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_owner_only_folder(path.parent)
     kf, data_key, recovery = keyfile.create_key_file(passphrase)
     lock = VaultProcessLock(path) if take_lock else None
     if lock is not None:
@@ -73,19 +85,45 @@ def create_vault(path: Path, passphrase: str, *, take_lock: bool = True) -> Crea
         conn = connect_keyed(path, data_key)
         migrate(conn)
         conn.close()
-    except BaseException:
+    except BaseException as exc:
         for p in (path, key_path, path.with_name(path.name + "-wal"),
                   path.with_name(path.name + "-shm")):
             with contextlib.suppress(OSError):
                 p.unlink()
         if lock is not None:
             lock.release()
+            with contextlib.suppress(OSError):  # no vault, so no lock file left behind
+                lock.path.unlink()
+        if _is_disk_full(exc, path):
+            raise VaultNoSpaceError(no_space_message(path, creating=True)) from exc
         raise
     if lock is not None:
         lock.release()
     vault = open_locked(path, data_key, latest_version=LATEST_VERSION, take_lock=take_lock)
     audit.record(vault, "vault.create", record_type="vault")
     return CreatedVault(vault=vault, recovery_key=recovery)
+
+
+def _make_owner_only_folder(folder: Path) -> None:
+    """A new vault folder is created owner-only (0700) whatever the umask; an existing one is
+    left as it is (a folder the user chose, perhaps shared on purpose)."""
+    if folder.is_dir():
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=OWNER_ONLY_DIR, exist_ok=True)
+    os.chmod(folder, OWNER_ONLY_DIR)  # mkdir's mode is cut by the umask
+
+
+def _is_disk_full(exc: BaseException, path: Path) -> bool:
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return True
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF == sqlcipher.SQLITE_FULL:
+        return True
+    if isinstance(code, int) and code & 0xFF == sqlcipher.SQLITE_IOERR:  # -shm cannot grow
+        free = free_space(path.parent)
+        return free is not None and free < space_needed(path)
+    return isinstance(exc, StorageWriteError) and "disk is full" in exc.message
 
 
 def data_key_for(path: Path, *, passphrase: str | None = None,
@@ -103,13 +141,14 @@ def unlock_vault(
     recovery_key: str | None = None,
     take_lock: bool = True,
     run_migrations: bool = True,
-    check_integrity: bool = True,
+    check_integrity: bool = False,
     data_key: bytes | None = None,
 ) -> Vault:
-    """Open an existing vault: unwrap the key, lock, check, and migrate (after a backup).
+    """Open an existing vault: unwrap the key, lock, and migrate (after a backup).
 
-    `check_integrity=False` leaves the whole-file checks to the caller (the GUI runs them on a
-    sibling connection after the window is shown, so a large vault opens at once).
+    Opening is flat in vault size: no whole-file check (every page is verified by its HMAC
+    as it is read). `check`, backups and the GUI's background check run the whole-file
+    checks (docs/RELIABILITY.md); `check_integrity=True` runs them here as well.
     `data_key` is a key the caller already unwrapped with `data_key_for` (e.g. on a thread).
     """
     if data_key is None:
@@ -168,10 +207,16 @@ def check_vault(path: Path, *, passphrase: str,
     """Full integrity check, the audit chain, the seals of signed notes and the newest
     backup's chain head; the problems found (empty when sound). `notes` collects remarks
     that are not failures (e.g. which backup the log was compared with)."""
+    # Each whole-file check once: opening reads only the header and schema.
     vault = unlock_vault(path, passphrase=passphrase, run_migrations=False)
     try:
         problems = integrity_problems(vault.conn, full=True)
-        records = tamper_check.check_records(vault, passphrase=passphrase)
+        try:
+            records = tamper_check.check_records(vault, passphrase=passphrase)
+        except VaultDamagedError:
+            if not problems:
+                raise
+            return problems  # the damage is already named; the records sit on a bad page
         if notes is not None:
             notes.extend(records.notes)
         return problems + records.problems

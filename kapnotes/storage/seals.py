@@ -81,7 +81,7 @@ def _mac(key: bytes, session_id: int, addendum_id: int, digest: str, sealed_at: 
 def _key(db: Any) -> bytes:
     key = derived_key(db, PURPOSE_SEAL)
     if key is None:
-        raise RuntimeError("this vault has no integrity key yet (schema before 6)")
+        raise RuntimeError("this vault has no integrity key yet (schema before 7)")
     return key
 
 

@@ -1,6 +1,6 @@
 """What `kapnotes check` verifies beyond SQLite's own checks: the records themselves.
 
-- The audit chain (keyed HMAC since schema 6) holds from its first entry to its last.
+- The audit chain (keyed HMAC since schema 7) holds from its first entry to its last.
 - Every signed note and addendum matches its seal (kapnotes.storage.seals), and every note
   the keyed log says was signed still has its seal.
 - The log agrees with the newest backup's: a log cut short, emptied or rebuilt after that
@@ -31,7 +31,7 @@ class TamperReport:
 
 def check_records(vault: Vault, *, passphrase: str | None = None) -> TamperReport:
     report = TamperReport()
-    if derived_key(vault, PURPOSE_AUDIT) is None:  # schema before 6
+    if derived_key(vault, PURPOSE_AUDIT) is None:  # schema before 7
         report.notes.append("this vault predates sealed notes and the keyed audit log; open "
                             "it once with this KAP Notes to upgrade it")
         return report

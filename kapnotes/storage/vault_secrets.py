@@ -23,7 +23,7 @@ PURPOSE_SEAL = "note-seal"
 
 
 def derived_key(db: Any, purpose: str) -> bytes | None:
-    """The key for `purpose`, or None in a vault older than the integrity key (schema < 6).
+    """The key for `purpose`, or None in a vault older than the integrity key (schema < 7).
 
     `db` is a Vault or a raw connection (migrations): anything with `execute`.
     """

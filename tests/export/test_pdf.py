@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 import pytest
-from conftest import body, page_texts, read_pdf
+from helpers.pdf_text import body, page_texts, read_pdf
 
 from kapnotes.export.pdf import DEIDENTIFIED_NOTICE, IDENTIFYING_CAPTION, render_pdf
 from kapnotes.export.report import (

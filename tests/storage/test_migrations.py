@@ -257,13 +257,13 @@ def test_m005_lets_a_measure_say_before_or_after_the_dose_and_keeps_old_rows(
             vault.execute("UPDATE measures SET dose_timing = 'during'")
 
 
-def test_m006_seals_signed_notes_of_an_older_vault_and_keys_its_audit_log(
+def test_m007_seals_signed_notes_of_an_older_vault_and_keys_its_audit_log(
     vault_path: Path, passphrase: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from kapnotes.storage import audit, seals
 
     with monkeypatch.context() as patched:
-        _use_future(patched, migrations.MIGRATIONS[:5])
+        _use_future(patched, migrations.MIGRATIONS[:6])
         created = lifecycle.create_vault(vault_path, passphrase)
         with created.vault as old:
             _fill_v3(old)

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from helpers.recording import RecordingPrompter, file_digest
 
 from kapnotes.app import (
     StartupAbort,
@@ -17,7 +18,6 @@ from kapnotes.storage import lifecycle
 from kapnotes.storage.backups import list_backups, take_backup
 from kapnotes.storage.keyfile import key_file_for
 from kapnotes.storage.process_lock import VaultProcessLock
-from tests.ui.conftest import RecordingPrompter, file_digest
 
 
 def damage(path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Schema step 006: the integrity key, seals of signed notes, a keyed audit chain, and
+"""Schema step 007: the integrity key, seals of signed notes, a keyed audit chain, and
 triggers that keep a signature from being changed.
 
 - `vault_secrets` holds the random integrity key (kapnotes.storage.vault_secrets explains it).
