@@ -54,8 +54,6 @@ def unlock_counted(path: Path, **how: Any) -> lifecycle.Vault:
         raise
     try:
         failures.record_and_clear(vault)
-        lifecycle.audit.record(vault, "vault.unlock", record_type="vault",
-                               detail="command line")
     except KapNotesError:
         pass  # a read-only vault still opens; the count stays for the next unlock
     return vault
