@@ -222,8 +222,14 @@ class NoteService:
                              at=datetime.now(UTC), reason=reason)
             # The seal (digest of what was signed, with its MAC) goes in with the signature.
             digest = seals.seal_session(self.vault, session_id)
+            # Signing past rules that need a reason is an override: the audit says so (rule
+            # ids only, never the reason's text, which is in the note).
+            overridden = sorted({f.rule_id for f in findings} if blockers else set())
+            detail = f"seal {seals.short(digest)}"
+            if overridden:
+                detail += f"; with a written reason for: {', '.join(overridden)}"
             audit.record(self.vault, "session.sign", record_type="session",
-                         record_id=session_id, detail=f"seal {seals.short(digest)}")
+                         record_id=session_id, detail=detail)
         self.vault.checkpoint()  # a signed note lives in the vault file, not only the WAL
         return repo.get(self.vault, session_id)
 

@@ -100,6 +100,7 @@ class DoseSection(QWidget):
         self.rule_warning.hide()
         self.override = OverrideRow(self)
         self.override.submitted.connect(self._save_with_reason)
+        self.override.cancelled.connect(self.reload_values)
         self._pending: dict[str, object] = {}
         self.extras = InfusionAndBoosters(monitoring, session_id, clock, self)
         self.overrides = overrides_label(self)
@@ -338,6 +339,7 @@ class DoseSection(QWidget):
         self.arithmetic.setVisible(bool(parts))
 
     def _show_devices(self, warnings: tuple[str, ...]) -> None:
+        self.extras.refresh()  # the first dose time is the infusion's start
         devices = self.monitoring.devices(self.session_id)
         self.device_list.setText("   ".join(
             f"#{n} {d.given_at:%H:%M}" for n, d in enumerate(devices, 1)) or "None yet")
