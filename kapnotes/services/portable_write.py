@@ -15,11 +15,14 @@ its content goes in, and only then is it marked signed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from kapnotes.domain.client_rules import normalise_code
 from kapnotes.domain.templates import FieldType, Template, display_text, validate_value
+from kapnotes.services.portable_rules import check_addendum
 from kapnotes.storage import portable_rows as rows
+from kapnotes.storage import seals
 from kapnotes.storage.vault import Vault
 
 TemplateKey = tuple[str, int]
@@ -77,8 +80,9 @@ class ClientWriter:
     """Writes clients of one document; `themes` maps case-folded names to theme ids."""
 
     def __init__(self, vault: Vault, templates: dict[TemplateKey, Template],
-                 themes: dict[str, int], tally: Tally) -> None:
+                 themes: dict[str, int], tally: Tally, *, today: date | None = None) -> None:
         self.vault = vault
+        self.today = today or date.today()
         self.templates = templates
         self.themes = themes
         self.tally = tally
@@ -121,6 +125,8 @@ class ClientWriter:
                 rows.sign_imported(self.vault, sid, signed_at=s["signed_at"],
                                    signed_by=s["signed_by"], sign_reason=s["sign_reason"],
                                    updated_at=s["updated_at"])
+                # Sealed as imported: this vault vouches for the note from the import on.
+                seals.seal_session(self.vault, sid)
         self._measures(c["measures"], cid, merge, out)
         return out
 
@@ -172,10 +178,15 @@ class ClientWriter:
                 for a in rows.select(self.vault, "addenda", "session_id", sid)}
         if not rows.is_signed(self.vault, sid):
             return  # a draft takes no addenda; the vault's draft is kept as it is
-        for a in s["addenda"]:
+        signed_at = self.vault.query_one("SELECT signed_at FROM sessions WHERE id = ?",
+                                         (sid,))[0]
+        for n, a in enumerate(s["addenda"]):
             if (a["text"], a["author"], a["created_at"]) not in have:
+                # Dated against the vault's own signature, not the file's claim of it.
+                check_addendum(a, signed_at, f"addenda[{n}]", self.today)
                 rows.insert(self.vault, "addenda", {**_fields(a, "addenda"), "session_id": sid})
                 self.tally.addenda += 1
+        seals.seal_session(self.vault, sid)  # addenda added to a signed note are sealed too
 
     def _intentions(self, co: dict[str, Any], course_id: int, is_new: bool,
                     out: ClientIds) -> None:
