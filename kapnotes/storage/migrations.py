@@ -16,6 +16,7 @@ from kapnotes.storage.schema import (
     m004_next_planned_indexes,
     m005_measure_dose_timing,
     m006_dose_rules,
+    m007_integrity,
 )
 
 
@@ -35,6 +36,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "measures: before or after the dose", m005_measure_dose_timing.migrate),
     Migration(6, "dose rules: client weights, infusion end, boosters, rule overrides",
               m006_dose_rules.migrate),
+    Migration(7, "integrity: seals of signed notes, keyed audit chain, signature triggers",
+              m007_integrity.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -255,3 +255,31 @@ def test_m005_lets_a_measure_say_before_or_after_the_dose_and_keeps_old_rows(
         vault.execute("UPDATE measures SET dose_timing = 'before_dose'")
         with pytest.raises(Exception, match="CHECK"):
             vault.execute("UPDATE measures SET dose_timing = 'during'")
+
+
+def test_m007_seals_signed_notes_of_an_older_vault_and_keys_its_audit_log(
+    vault_path: Path, passphrase: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kapnotes.storage import audit, seals
+
+    with monkeypatch.context() as patched:
+        _use_future(patched, migrations.MIGRATIONS[:6])
+        created = lifecycle.create_vault(vault_path, passphrase)
+        with created.vault as old:
+            _fill_v3(old)
+            with old.transaction():
+                old.execute("INSERT INTO session_fields (session_id, field_id, value,"
+                            " updated_at) VALUES (1, 'notes', '\"as written\"', ?)", (NOW,))
+                old.execute("UPDATE sessions SET signed_at = ?, signed_by = 'Dr Old'"
+                            " WHERE id = 1", (NOW,))
+            audit.record(old, "session.sign", record_type="session", record_id=1)
+            legacy = audit.entries(old)
+
+    with lifecycle.unlock_vault(vault_path, passphrase=passphrase) as vault:
+        assert vault.user_version == migrations.LATEST_VERSION
+        # The old entries keep their plain links; the keyed chain starts after them.
+        assert audit.entries(vault)[: len(legacy)] == legacy
+        assert audit.entries(vault)[len(legacy)].event == audit.KEYED_EVENT
+        assert seals.current_seal(vault, 1) is not None
+        assert seals.problems(vault) == [] and audit.chain_problems(vault) == []
+    assert lifecycle.check_vault(vault_path, passphrase=passphrase) == []
