@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from kapnotes.domain.errors import ConflictError
 from kapnotes.storage import backups, keyfile, lifecycle, migrations
 from kapnotes.storage.migrations import LATEST_VERSION, Migration, migrate, pending
 from kapnotes.storage.sniff import SQLITE_MAGIC
@@ -257,8 +258,9 @@ def test_m005_lets_a_measure_say_before_or_after_the_dose_and_keeps_old_rows(
         assert vault.user_version >= 5
         assert vault.query("SELECT total, dose_timing FROM measures") == [(12, None)]
         vault.execute("UPDATE measures SET dose_timing = 'before_dose'")
-        with pytest.raises(Exception, match="CHECK"):
+        with pytest.raises(ConflictError) as refused:
             vault.execute("UPDATE measures SET dose_timing = 'during'")
+        assert "CHECK" in str(refused.value.__cause__)  # the schema's own rule refused it
 
 
 def test_m007_seals_signed_notes_of_an_older_vault_and_keys_its_audit_log(
