@@ -14,6 +14,7 @@ from kapnotes.storage.schema import (
     m002_monitoring,
     m003_course_outcomes,
     m004_next_planned_indexes,
+    m005_vitals_corrections,
 )
 
 
@@ -30,6 +31,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "course outcomes: intentions, themes, measures", m003_course_outcomes.migrate),
     Migration(4, "client list: indexes for the next planned session",
               m004_next_planned_indexes.migrate),
+    Migration(5, "vitals: confirmed extremes, corrections, strikes, entry time",
+              m005_vitals_corrections.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
