@@ -16,7 +16,6 @@ storage-free: paths.py reads the default vault folder from here before any vault
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
@@ -26,6 +25,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from kapnotes.domain.bounded_input import loads_bounded, read_text_bounded
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.vitals import VITALS_RANGES, VitalsThresholds
 
@@ -172,12 +172,23 @@ def thresholds_from(value: Any, *, field_prefix: str = "",
         low, high, unit, _label = VITALS_RANGES[vital]
         if isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high:
             raise ValueError(f"{field_prefix}{name} must be a whole number, {low}–{high} {unit}")
-    merged = {**asdict(base or VitalsThresholds()), **dict(value)}
+    from kapnotes import rules  # late: kapnotes.rules reads this module
+
+    loosened = rules.vitals_loosened(dict(value), rules.builtin_rules())
+    if loosened:
+        raise ValueError(f"{field_prefix}{loosened}")
+    merged = {**asdict(base or rules.vitals_defaults(rules.builtin_rules())), **dict(value)}
     try:
         VitalsThresholds(**merged)
     except ValidationError as exc:
         raise ValueError(f"{field_prefix}{exc.field} {exc.reason}") from None
     return merged
+
+
+def _clinical_rules(value: Any, _base: Path) -> dict[str, dict[str, float]]:
+    from kapnotes import rules  # late: kapnotes.rules reads this module
+
+    return rules.check_policy_rules(value)
 
 
 def _screen_age(value: Any, _base: Path) -> int:
@@ -208,6 +219,7 @@ KNOWN_KEYS: dict[str, Checker] = {
     "practice_logo": _image_path,
     "idle_lock_minutes": _idle,
     "vitals_thresholds": _thresholds,
+    "clinical_rules": _clinical_rules,
     "screen_max_age_days": _screen_age,
     "default_vault_folder": _folder,
     "backup_retention": _retention,
@@ -224,9 +236,9 @@ def parse_policy(text: str, path: Path) -> Policy:
         problems.append(f"Practice policy {path}: {msg}; ignored.")
 
     try:
-        data = json.loads(text)
-    except ValueError as exc:
-        problem(f"not valid JSON ({exc})")
+        data = loads_bounded(text, label="file")
+    except ValidationError as exc:
+        problem(exc.reason)
         return Policy(path, {}, tuple(problems))
     if not isinstance(data, dict) or not isinstance(data.get("settings"), dict):
         problem('expected an object with "version" and "settings"')
@@ -262,12 +274,9 @@ def load_policy(path: Path | None = None) -> Policy:
     if path is None or not path.is_file():
         return Policy()
     try:
-        if path.stat().st_size > MAX_POLICY_BYTES:
-            return Policy(path, {}, (f"Practice policy {path}: larger than "
-                                     f"{MAX_POLICY_BYTES // 1024} KB; ignored.",))
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return Policy(path, {}, (f"Practice policy {path}: cannot be read ({exc}); ignored.",))
+        text = read_text_bounded(path, limit=MAX_POLICY_BYTES, label="file")
+    except ValidationError as exc:
+        return Policy(path, {}, (f"Practice policy {path}: {exc.reason}; ignored.",))
     return parse_policy(text, path)
 
 

@@ -81,8 +81,8 @@ def test_services_follow_the_policy(open_vault, policy_file: Path) -> None:
     assert lock_settings.idle_lock_minutes(vault) == 3  # fixed beats the stored 15
     monitoring = practice_settings.MonitoringSettings(vault)
     assert monitoring.thresholds() == VitalsThresholds(alert_spo2_below=94)
-    monitoring.set_thresholds(VitalsThresholds(alert_spo2_below=90))
-    assert monitoring.thresholds().alert_spo2_below == 90  # user beats a policy default
+    monitoring.set_thresholds(VitalsThresholds(alert_spo2_below=95))
+    assert monitoring.thresholds().alert_spo2_below == 95  # user beats a policy default
     assert monitoring.screen_max_age_days() == 30
 
 
@@ -173,7 +173,7 @@ def test_unreadable_policy_never_raises(policy_file: Path) -> None:
     policy_file.write_bytes(b"\xff\xfe\x00garbage")
     assert load_policy(policy_file).entries == {}
     policy_file.write_text("x" * (policy.MAX_POLICY_BYTES + 1), encoding="utf-8")
-    assert "larger than" in load_policy(policy_file).problems[0]
+    assert "too large" in load_policy(policy_file).problems[0]
 
 
 def test_policy_ranges_match_the_services() -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from kapnotes import __version__
 from kapnotes.cli import pdf_command, portable_commands, record_commands, vault_commands
 from kapnotes.domain.errors import (
+    DamagedFileError,
     KapNotesError,
     ValidationError,
     VaultLockedByOtherProcess,
@@ -64,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(exc.message, EXIT_WRONG_PASSPHRASE)
     except VaultLockedByOtherProcess as exc:
         return _fail(exc.message, EXIT_LOCKED)
-    except ValidationError as exc:
+    except (ValidationError, DamagedFileError) as exc:
         return _fail(exc.message, EXIT_INVALID_INPUT)
     except KapNotesError as exc:
         return _fail(exc.message, EXIT_ERROR)

@@ -11,19 +11,24 @@ import os
 import sys
 from pathlib import Path
 
+from kapnotes.domain.bounded_input import read_text_bounded
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.passphrase import check_new_passphrase
 
 ENV_PASSPHRASE = "KAPNOTES_PASSPHRASE"
 ENV_NEW_PASSPHRASE = "KAPNOTES_NEW_PASSPHRASE"
+MAX_SECRET_FILE_BYTES = 4096  # a passphrase, password or recovery key is a line of text
+
+
+def read_secret_file(path: str, *, option: str = "--passphrase-file") -> str:
+    """The first line of a small regular file (never /dev/zero, a FIFO or a huge file)."""
+    text = read_text_bounded(Path(path).expanduser(), limit=MAX_SECRET_FILE_BYTES, label=option)
+    return text.splitlines()[0] if text.splitlines() else ""
 
 
 def _from_file(path: str) -> str:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise KapNotesError(f"cannot read passphrase file {path}: {exc.strerror}") from None
-    return text.rstrip("\r\n")
+    return read_text_bounded(Path(path).expanduser(), limit=MAX_SECRET_FILE_BYTES,
+                             label="--passphrase-file").rstrip("\r\n")
 
 
 def _prompt(label: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kapnotes.cli.passphrases import read_secret_file
 from kapnotes.cli.vault_commands import add_vault_options, open_vault
 from kapnotes.domain.client_rules import normalise_code
 from kapnotes.domain.errors import ValidationError
@@ -21,18 +22,16 @@ from kapnotes.export.passwords import MIN_LENGTH
 from kapnotes.services import exports
 from kapnotes.services.container import build_services
 
-MAX_PASSWORD_FILE = 4096
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("pdf", help="export a session note, course summary or supervision packet")
     add_vault_options(p)
     what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--session", type=int, metavar="ID", help="one session note")
+    what.add_argument("--session", metavar="ID", help="one session note")
     what.add_argument("--client", metavar="CODE", help="a client's course summary")
     what.add_argument("--packet", action="store_true",
                       help="several clients' course summaries (with --clients)")
-    p.add_argument("--course", type=int, metavar="ID",
+    p.add_argument("--course", metavar="ID",
                    help="with --client: this course (default: the current one)")
     p.add_argument("--clients", metavar="CODE,CODE…", help="with --packet: client codes")
     p.add_argument("--out", required=True, metavar="FILE", help="PDF file to write")
@@ -49,12 +48,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_pdf)
 
 
+def record_id(option: str, text: str | None) -> int | None:
+    """A record id: a whole number SQLite can hold (1 … 2^63 − 1), else exit 5 naming it."""
+    if text is None:
+        return None
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 19 \
+            or not 0 < int(digits) < 1 << 63:
+        raise ValidationError(option, "must be a record id (a whole number from 1).")
+    return int(digits)
+
+
 def read_password(path: str) -> str:
-    file = Path(path).expanduser()
-    if file.stat().st_size > MAX_PASSWORD_FILE:
-        raise ValidationError("--password-file", "the file is too large to hold a password.")
-    text = file.read_text(encoding="utf-8-sig")
-    password = text.splitlines()[0] if text.splitlines() else ""
+    password = read_secret_file(path, option="--password-file")
     if len(password) < MIN_LENGTH:
         raise ValidationError("--password-file",
                               f"the password must have at least {MIN_LENGTH} characters.")
@@ -62,6 +68,8 @@ def read_password(path: str) -> str:
 
 
 def _check(args: argparse.Namespace) -> None:
+    args.session = record_id("--session", args.session)
+    args.course = record_id("--course", args.course)
     if args.course is not None and not args.client:
         raise ValidationError("--course", "goes with --client.")
     if args.packet and not args.clients:

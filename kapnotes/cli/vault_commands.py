@@ -6,7 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from kapnotes.cli.passphrases import ENV_PASSPHRASE, existing_passphrase, new_passphrase
+from kapnotes.cli.passphrases import (
+    ENV_PASSPHRASE,
+    existing_passphrase,
+    new_passphrase,
+    read_secret_file,
+)
 from kapnotes.domain.errors import KapNotesError, VaultError
 from kapnotes.paths import default_vault_path
 from kapnotes.storage import backups, lifecycle
@@ -127,7 +132,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     # is asked for.
     recovery = old = None
     if args.recovery_key_file:
-        recovery = Path(args.recovery_key_file).read_text(encoding="utf-8").strip()
+        recovery = read_secret_file(args.recovery_key_file, option="--recovery-key-file").strip()
         vault = lifecycle.unlock_vault(path, recovery_key=recovery)
     else:
         old = existing_passphrase(args.passphrase_file, label="Current passphrase")

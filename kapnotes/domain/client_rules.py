@@ -40,7 +40,7 @@ def validate_client(client: Client, *, today: date) -> Client:
         raise ValidationError("Adequate antidepressant trials", "must be a whole number 0–50.")
     email = clean_text("Email", client.email, max_length=254)
     if email and not _EMAIL.match(email):
-        raise ValidationError("Email", f"'{email[:60]}' is not an email address.")
+        raise ValidationError("Email", "is not an email address (name@example.org).")
     phones = {}
     for label, attr in (("Phone", "phone"), ("Support person phone", "support_phone")):
         value = clean_text(label, getattr(client, attr), max_length=30)

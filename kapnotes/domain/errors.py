@@ -47,6 +47,10 @@ class VaultTooNewError(VaultError):
     """The vault was written by a newer KAP Notes; it is refused and not touched."""
 
 
+class DamagedFileError(VaultError):
+    """A file beside the vault (its key file) is malformed or hostile; refused before use."""
+
+
 class VaultDamagedError(VaultError):
     """The vault file is damaged; restoring the newest good backup is the way out."""
 

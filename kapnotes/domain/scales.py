@@ -7,11 +7,11 @@ Totals, bands and flags are computed here, never typed by a user. Definitions ar
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from kapnotes.domain.bounded_input import read_json_bounded
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.scale_model import (
     Answer,
@@ -71,20 +71,13 @@ class LoadedScales:
         return next((s for s in self.scales if s.id == scale_id), None)
 
 
+MAX_SCALE_BYTES = 1_000_000  # a scale is a few kilobytes
+
+
 def load_scale_file(path: Path) -> Scale:
     """Read and check one scale file; ValidationError names the file and the bad field."""
     name = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError(name, f"cannot be read ({exc.__class__.__name__})") from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            name, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from exc
-    return parse_scale(data, name)
+    return parse_scale(read_json_bounded(path, limit=MAX_SCALE_BYTES, label=name), name)
 
 
 def _files_in(folder: Path) -> list[Path]:
@@ -208,10 +201,10 @@ def _check_value(scale: Scale, item: ScaleItem, value: object) -> Answer:
             return value
         if isinstance(value, int) and value in (0, 1):
             return bool(value)
-        raise ValidationError(where, f"must be yes or no, not {value!r}")
+        raise ValidationError(where, f"must be yes or no, not {type(value).__name__}")
     # True would silently count as 1: a yes/no answer reaching a numeric item is a bug upstream.
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(where, f"must be a whole number, not {value!r}")
+        raise ValidationError(where, f"must be a whole number, not {type(value).__name__}")
     if value not in item.values:
         allowed = (
             ", ".join(str(v) for v in item.values)

@@ -124,10 +124,10 @@ def parse_template(data: object, source_name: str, source: str | None = None) ->
         )
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        _fail(where, f"'version' must be a positive whole number (1, 2, ...), not {version!r}")
+        _fail(where, f"'version' must be a positive whole number (1, 2, ...), not {_show(version)}")
     kind = data.get("kind")
     if kind not in TEMPLATE_KINDS:
-        _fail(where, f"'kind' must be one of {', '.join(TEMPLATE_KINDS)}, not {kind!r}")
+        _fail(where, f"'kind' must be one of {', '.join(TEMPLATE_KINDS)}, not {_show(kind)}")
     title = _required_str(data, "title", where)
     description = _optional_str(data, "description", where)
     raw_fields = data.get("fields")
@@ -315,7 +315,9 @@ def _optional_bool(data: dict, key: str, where: str) -> bool:
 
 
 def _show(value: object) -> str:
-    return f"'{value}'" if isinstance(value, str) else repr(value)
+    # A template is not patient data, but one arrives inside an import file: keep it short.
+    shown = f"'{value}'" if isinstance(value, str) else repr(value)
+    return shown if len(shown) <= 40 else shown[:39] + "…"
 
 
 def _fail(where: str, message: str) -> NoReturn:

@@ -286,4 +286,10 @@ def _option_ids(field: TemplateField) -> str:
 
 
 def _show(value: object) -> str:
-    return f"'{value}'" if isinstance(value, str) else repr(value)
+    """A refused value named by its kind and size only: text may be note content or a name."""
+    if isinstance(value, str):
+        return f"a text of {len(value):,} character{'s' if len(value) != 1 else ''}"
+    if value is None or isinstance(value, bool | int | float):
+        shown = repr(value)
+        return shown if len(shown) <= 20 else "a very long number"
+    return f"a {type(value).__name__}"

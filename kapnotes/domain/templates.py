@@ -19,6 +19,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+from kapnotes.domain.bounded_input import check_nesting, read_text_bounded
 from kapnotes.domain.errors import ConflictError, NotFoundError, ValidationError
 from kapnotes.domain.template_fields import (
     BUILTIN,
@@ -66,18 +67,11 @@ MAX_TEMPLATE_BYTES = 1_000_000
 def load_template_file(path: Path, source: str | None = None) -> Template:
     """Read and parse one template file; ValidationError names the file (and field)."""
     name = path.name
+    text = read_text_bounded(path, limit=MAX_TEMPLATE_BYTES, label=name)
     try:
-        if path.stat().st_size > MAX_TEMPLATE_BYTES:
-            raise ValidationError(name, "the file is too large to be a template (over 1 MB)")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ValidationError(name, f"the file cannot be read ({exc.strerror or exc})") from None
-    try:
-        text = raw.decode("utf-8-sig")  # Windows editors often add a byte-order mark
-    except UnicodeDecodeError:
-        raise ValidationError(name, "the file is not UTF-8 text") from None
-    try:
-        data = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
+        check_nesting(text, label=name)
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant,
+                          parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         raise ValidationError(
             name, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
@@ -121,6 +115,8 @@ class TemplateLibrary:
                 self._add_practice(load_template_file(path))
             except (ValidationError, ConflictError) as exc:
                 self._problems.append(str(exc))
+            except Exception as exc:
+                self._problems.append(f"{path.name}: cannot be used ({type(exc).__name__})")
 
     def add(self, template: Template) -> None:
         """Register a template (e.g. a snapshot kept in the vault); an identical copy is a no-op.
@@ -230,6 +226,14 @@ def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
             raise _JsonProblem(f"the key '{key}' appears twice in one object")
         result[key] = value
     return result
+
+
+def _bounded_int(text: str) -> int:
+    # 5,000 digits would hit Python's digit limit (ValueError); 2^63 or more cannot be stored.
+    value = int(text) if len(text) <= 20 else 1 << 63
+    if not -(1 << 63) < value < 1 << 63:
+        raise _JsonProblem("a number is too large")
+    return value
 
 
 def _no_constant(name: str) -> object:

@@ -51,4 +51,4 @@ def parse_date(label: str, value: object) -> date | None:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise ValidationError(label, f"'{value[:40]}' is not a date (use YYYY-MM-DD).") from None
+        raise ValidationError(label, "is not a date (use YYYY-MM-DD).") from None

@@ -205,6 +205,8 @@ class Report:
     export_date: dt.date
     subtitle: str = ""
     author: str = ""  # PDF metadata author; defaults to the practice name
+    # The practice logo (PNG or JPEG bytes) drawn at the left of every page header.
+    practice_logo: bytes | None = field(default=None, repr=False)
     deidentified: bool = False
     notices: tuple[str, ...] = ()  # e.g. "Private process notes are not included."
     sections: tuple[Block, ...] = field(default_factory=tuple)

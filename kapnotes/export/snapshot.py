@@ -46,6 +46,7 @@ class ExportOptions:
     # Never stored, never logged, never in repr (so a traceback cannot print it).
     password: str | None = field(default=None, repr=False)
     practice_name: str = DEFAULT_PRACTICE_NAME
+    practice_logo: bytes | None = field(default=None, repr=False)  # PNG or JPEG bytes
     app_version: str = ""
     export_date: dt.date = field(default_factory=dt.date.today)
 

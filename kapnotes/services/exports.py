@@ -31,10 +31,12 @@ from kapnotes.export.summary import course_report, packet_report, session_report
 from kapnotes.export.summary_common import Redactor
 from kapnotes.services.container import Services
 from kapnotes.services.export_gather import course_snapshot, current_course, session_snapshot
-from kapnotes.storage import audit, settings
+from kapnotes.services.settings_service import SettingsService
+from kapnotes.storage import audit
 from kapnotes.storage.atomic import OWNER_ONLY, fsync_dir
 
-PRACTICE_NAME_KEY = "practice_name"
+MAX_LOGO_BYTES = 2 * 1024 * 1024  # a header logo; anything bigger is not one
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG
 AUDIT_EVENT = "export.pdf"
 WITHHELD = "(file name withheld: it names a client)"
 
@@ -68,8 +70,25 @@ class ExportJob:
 
 # -- options -------------------------------------------------------------------------------
 def practice_name(services: Services) -> str:
-    value = settings.get_json(services.vault, PRACTICE_NAME_KEY, None)
-    return value.strip() if isinstance(value, str) and value.strip() else DEFAULT_PRACTICE_NAME
+    """The name in every PDF header: Settings' value under the practice policy (one source,
+    `SettingsService`), or a neutral default when nobody set one."""
+    return SettingsService(services.vault).practice_name() or DEFAULT_PRACTICE_NAME
+
+
+def practice_logo(services: Services) -> bytes | None:
+    """The practice logo's bytes for the PDF header, or None when none is set or the file
+    is missing, too large or not a PNG/JPEG (the export goes on without it)."""
+    path = SettingsService(services.vault).practice_logo()
+    if path is None:
+        return None
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_LOGO_BYTES + 1)
+    except OSError:
+        return None
+    if len(data) > MAX_LOGO_BYTES or not data.startswith(IMAGE_MAGIC):
+        return None
+    return data
 
 
 def options_for(services: Services, *, deidentified: bool = True,
@@ -77,6 +96,7 @@ def options_for(services: Services, *, deidentified: bool = True,
     """Options with the practice name, app version and today's date filled in."""
     return ExportOptions(deidentified=deidentified, include_private=include_private,
                          include_audit=include_audit, practice_name=practice_name(services),
+                         practice_logo=practice_logo(services),
                          app_version=__version__, export_date=services.clock().date())
 
 

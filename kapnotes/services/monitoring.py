@@ -139,7 +139,7 @@ class MonitoringService:
             if name == "weight_kg":
                 return dosing.check_weight_kg(float(value))  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            raise ValidationError(name, f"'{str(value)[:20]}' is not a valid value") from None
+            raise ValidationError(name, "is not a valid value") from None
         if name == "ended_at":
             if not isinstance(value, datetime):
                 raise ValidationError(name, "must be a date and time")

@@ -19,9 +19,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from kapnotes.domain.bounded_input import loads_bounded, read_bounded
 from kapnotes.domain.errors import ConflictError, ValidationError
 from kapnotes.services.container import Services
 from kapnotes.services.portable_export import Counts, count
+from kapnotes.services.portable_schema import show
 from kapnotes.services.portable_validate import validate_document
 from kapnotes.services.portable_write import ClientIds, ClientWriter, Tally
 from kapnotes.storage import audit, portable_audit
@@ -44,14 +46,9 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise ValidationError("(file)", f"the key {json.dumps(key)} appears twice in one "
-                                            "object")
+            raise ValidationError("(file)", f"the key {show(key)} appears twice in one object")
         out[key] = value
     return out
-
-
-def _no_constant(name: str) -> None:
-    raise ValidationError("(file)", f"{name} is not a JSON number")
 
 
 def parse_text(data: bytes) -> Any:
@@ -60,22 +57,12 @@ def parse_text(data: bytes) -> Any:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError("(file)", "is not UTF-8 text") from None
-    try:
-        return json.loads(text, object_pairs_hook=_no_duplicate_keys,
-                          parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise ValidationError("(file)", f"is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                                        f"column {exc.colno}") from None
+    return loads_bounded(text, label="(file)", pairs_hook=_no_duplicate_keys)
 
 
 def read_document(path: Path) -> Any:
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ValidationError("(file)", "is too large to be a KAP Notes export")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ValidationError("(file)", f"cannot be read ({exc.strerror or exc})") from None
-    return parse_text(data)
+    """A bounded read (regular files only, at most MAX_FILE_BYTES), then bounded JSON."""
+    return parse_text(read_bounded(path, limit=MAX_FILE_BYTES, label="(file)"))
 
 
 @dataclass(frozen=True)

@@ -44,10 +44,20 @@ def json_type(value: object) -> str:
     return type(value).__name__
 
 
-def show(value: object, limit: int = 40) -> str:
-    """A short rendering of a bad value for a message (long text is cut, not echoed whole)."""
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+def show(value: object) -> str:
+    """A bad value as a message may name it: numbers and true/false as they are, anything
+    else only by its kind and size. Text is never echoed: it may be note content or a name."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, int | float):
+        text = json.dumps(value)
+        return text if len(text) <= 20 else "a very long number"
+    if isinstance(value, str):
+        return f"a text of {len(value):,} character{'s' if len(value) != 1 else ''}"
+    if isinstance(value, list):
+        return f"a list of {len(value):,} item{'s' if len(value) != 1 else ''}"
+    return f"an {json_type(value)}" if json_type(value) in ("object", "array") \
+        else f"a {json_type(value)}"
 
 
 def join(path: str, key: str | int) -> str:

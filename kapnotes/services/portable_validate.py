@@ -25,7 +25,7 @@ from kapnotes.domain.templates import FieldType, Template, parse_template, valid
 from kapnotes.domain.text_rules import parse_date
 from kapnotes.domain.vitals import ReadingRole, VitalsReading
 from kapnotes.services.portable_export import FORMAT, VERSION
-from kapnotes.services.portable_schema import check_document, join, show
+from kapnotes.services.portable_schema import check_document, join, json_type, show
 
 _CLIENT_LABELS = {
     "Client code": "code", "Full name": "full_name", "Preferred name": "preferred_name",
@@ -52,7 +52,10 @@ def check_header(doc: object) -> None:
         fail("format", f"this is not a KAP Notes export (expected \"{FORMAT}\").")
     assert isinstance(doc, dict)
     version = doc.get("version")
-    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+    if isinstance(version, bool) or not isinstance(version, int):
+        # `true == 1` in Python: without this, "version": true passed as version 1.
+        fail("version", f"must be a whole number ({VERSION}), not {json_type(version)}.")
+    if version > VERSION:
         fail("version", f"{version} is newer than this KAP Notes reads ({VERSION}); "
                         "update KAP Notes to import it.")
     if version != VERSION:

@@ -3,8 +3,9 @@ contraindication screen may be before it must be reviewed."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 
+from kapnotes import rules
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.vitals import VitalsThresholds
 from kapnotes.policy import refuse_if_fixed, resolve
@@ -31,14 +32,25 @@ class MonitoringSettings:
         user = stored if isinstance(stored, dict) and stored else None
         chosen = resolve(POLICY_THRESHOLDS, builtin={}, user=user).value
         known = {f.name for f in fields(VitalsThresholds)}
+        in_force = rules.current_rules()
+        defaults = rules.vitals_defaults(in_force)
+        values = {k: v for k, v in dict(chosen).items() if k in known}
+        # The rule set is the floor: a value looser than the rules in force (stored before the
+        # practice tightened them) gives way to the rule's value, never the other way round.
+        for name in rules.VITALS_FIELDS:
+            if name in values and rules.vitals_loosened({name: values[name]}, in_force):
+                values[name] = getattr(defaults, name)
         try:
-            return VitalsThresholds(**{k: v for k, v in dict(chosen).items() if k in known})
+            return replace(defaults, **values)
         except (ValidationError, TypeError, ValueError):
-            # A damaged setting must not silence alerts: the defaults are the safe choice.
-            return VitalsThresholds()
+            # A damaged setting must not silence alerts: the rules' values are the safe choice.
+            return defaults
 
     def set_thresholds(self, thresholds: VitalsThresholds) -> None:
         refuse_if_fixed(POLICY_THRESHOLDS, "Vitals thresholds")
+        loosened = rules.vitals_loosened(asdict(thresholds))
+        if loosened:
+            raise ValidationError(POLICY_THRESHOLDS, f"Vitals thresholds: {loosened}")
         with self.vault.transaction():
             settings.set_json(self.vault, THRESHOLDS_KEY, asdict(thresholds))
             audit.record(self.vault, "settings.change", record_type="settings",

@@ -19,7 +19,13 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from kapnotes.domain.errors import ValidationError, VaultError, WrongPassphraseError
+from kapnotes.domain.bounded_input import loads_bounded, read_bounded
+from kapnotes.domain.errors import (
+    DamagedFileError,
+    ValidationError,
+    VaultError,
+    WrongPassphraseError,
+)
 from kapnotes.storage.atomic import write_atomically
 
 FORMAT = "kapnotes-keys"
@@ -30,6 +36,11 @@ DATA_KEY_BYTES = 32
 SLOT_PASSPHRASE = "passphrase"
 SLOT_RECOVERY = "recovery"
 _RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper
+MAX_KEY_FILE_BYTES = 64 * 1024  # a key file is under 1 KB
+# A slot's cost is checked before deriving: 0 or −5 is not a key, and 2^70 or 10^9 would
+# hang the unlock for hours. Ten times today's cost leaves room for a future increase.
+MIN_ITERATIONS, MAX_ITERATIONS = 100_000, 10 * KDF_ITERATIONS
+NONCE_BYTES, MIN_SALT_BYTES, WRAPPED_BYTES = 12, 16, DATA_KEY_BYTES + 16
 
 
 def key_file_for(vault_path: Path) -> Path:
@@ -81,12 +92,31 @@ class KeySlot:
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> KeySlot:
-        return cls(
-            salt=base64.b64decode(str(data["salt"])),
-            nonce=base64.b64decode(str(data["nonce"])),
-            wrapped=base64.b64decode(str(data["wrapped"])),
-            iterations=int(str(data["iterations"])),
-        )
+        """A slot checked field by field; ValueError names the field that is wrong."""
+        iterations = data["iterations"]
+        if not isinstance(iterations, int) or isinstance(iterations, bool) \
+                or not MIN_ITERATIONS <= iterations <= MAX_ITERATIONS:
+            raise ValueError(f"iterations must be a whole number from {MIN_ITERATIONS:,} "
+                             f"to {MAX_ITERATIONS:,}")
+        slot = cls(salt=_b64(data, "salt"), nonce=_b64(data, "nonce"),
+                   wrapped=_b64(data, "wrapped"), iterations=iterations)
+        if len(slot.nonce) != NONCE_BYTES:
+            raise ValueError(f"nonce must be {NONCE_BYTES} bytes")
+        if len(slot.salt) < MIN_SALT_BYTES:
+            raise ValueError(f"salt must be at least {MIN_SALT_BYTES} bytes")
+        if len(slot.wrapped) != WRAPPED_BYTES:
+            raise ValueError(f"wrapped key must be {WRAPPED_BYTES} bytes")
+        return slot
+
+
+def _b64(data: dict[str, object], name: str) -> bytes:
+    value = data[name]
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be base64 text")
+    try:
+        return base64.b64decode(value, validate=True)
+    except ValueError:
+        raise ValueError(f"{name} is not valid base64") from None
 
 
 def wrap(data_key: bytes, secret: str, slot_name: str) -> KeySlot:
@@ -139,20 +169,38 @@ class KeyFile:
     @classmethod
     def from_bytes(cls, raw: bytes, source: Path) -> KeyFile:
         try:
-            doc = json.loads(raw.decode("utf-8"))
-            if doc.get("format") != FORMAT:
+            doc = loads_bounded(raw.decode("utf-8"), label=source.name, max_depth=4)
+            if not isinstance(doc, dict) or doc.get("format") != FORMAT:
                 raise ValueError("not a key file")
-            if int(doc.get("version", 0)) > FORMAT_VERSION:
+            version = doc.get("version", 0)
+            if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+                raise ValueError("version must be a whole number")
+            if version > FORMAT_VERSION:
                 raise VaultError(
                     f"The key file {source.name} was written by a newer KAP Notes; update the app."
                 )
-            slots = {name: KeySlot.from_json(s) for name, s in doc["slots"].items()}
+            if not isinstance(doc.get("slots"), dict):
+                raise ValueError("slots missing")
+            slots = {}
+            for name, s in doc["slots"].items():
+                if not isinstance(s, dict):
+                    raise ValueError(f"slot {name[:20]!r} is not an object")
+                try:
+                    slots[name] = KeySlot.from_json(s)
+                except KeyError as exc:
+                    raise ValueError(f"slot {name[:20]!r} lacks {exc}") from None
+                except ValueError as exc:
+                    raise ValueError(f"slot {name[:20]!r}: {exc}") from None
             if SLOT_PASSPHRASE not in slots:
                 raise ValueError("no passphrase slot")
         except VaultError:
             raise
+        except ValidationError as exc:
+            raise DamagedFileError(
+                f"The key file {source.name} is damaged or not a KAP Notes key file "
+                f"({exc.reason}).") from None
         except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError) as exc:
-            raise VaultError(
+            raise DamagedFileError(
                 f"The key file {source.name} is damaged or not a KAP Notes key file ({exc})."
             ) from None
         return cls(slots=slots)
@@ -164,7 +212,12 @@ def read_key_file(path: Path) -> KeyFile:
             f"The key file {path.name} is missing beside the vault; it holds the wrapped key "
             "without which the vault cannot be opened. Restore it from the backups folder."
         )
-    return KeyFile.from_bytes(path.read_bytes(), path)
+    try:
+        raw = read_bounded(path, limit=MAX_KEY_FILE_BYTES, label=path.name)
+    except ValidationError as exc:
+        raise DamagedFileError(f"The key file {path.name} cannot be used: {exc.reason}."
+                               ) from None
+    return KeyFile.from_bytes(raw, path)
 
 
 def write_key_file(path: Path, key_file: KeyFile) -> None:

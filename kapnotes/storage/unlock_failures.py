@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kapnotes.domain.bounded_input import read_json_bounded
+from kapnotes.domain.errors import ValidationError
 from kapnotes.storage import audit
 from kapnotes.storage.atomic import write_atomically
 from kapnotes.storage.vault import Vault
@@ -44,10 +46,10 @@ class FailedUnlocks:
 
     def _load(self) -> None:
         try:
-            doc = json.loads(self.path.read_text(encoding="utf-8"))
+            doc = read_json_bounded(self.path, limit=4096, label=self.path.name)
             count = int(doc.get("count", 0))
             first, last = str(doc.get("first_utc", "")), str(doc.get("last_utc", ""))
-        except (OSError, ValueError, TypeError, AttributeError):
+        except (ValidationError, ValueError, TypeError, AttributeError):
             return  # no file, or a damaged one: nothing trustworthy to add
         self.count = max(0, count)
         self.first_utc, self.last_utc = first[:20], last[:20]

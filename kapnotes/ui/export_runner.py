@@ -206,8 +206,15 @@ class ExportController(QObject):
             self.dialog.close()
         self.dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # A closed dialog is deleted on the next event-loop turn: forget it then, or the next
+        # export would touch a deleted C++ object and silently do nothing.
+        dialog.destroyed.connect(lambda _obj=None, d=dialog: self._forget(d))
         dialog.open()
         return dialog  # type: ignore[return-value]
+
+    def _forget(self, dialog: QObject) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
 
     def _run(self, choice: ExportChoice,
              build: Callable[[object], exports.ExportJob]) -> ExportRunner | None:
@@ -222,6 +229,9 @@ class ExportController(QObject):
         except KapNotesError as exc:
             self.status(exc.message)
             return None
+        if self.runner is not None:  # finished: its thread and progress dialog can go
+            self.runner.progress.deleteLater()
+            self.runner.deleteLater()
         runner = ExportRunner(self.services, job, choice, opener=self.opener,
                               parent=self.parent_widget)
         runner.finished.connect(lambda path: self.status(f"Exported {Path(path).name}."))

@@ -201,7 +201,7 @@ def test_non_utf8_and_bom_files(tmp_path: Path) -> None:
     bom = json.dumps(practice_template()).encode("utf-8-sig")
     (tmp_path / "windows.json").write_bytes(bom)
     library = TemplateLibrary.load(BUILTIN_DIR, tmp_path)
-    assert library.problems == ("latin1.json: the file is not UTF-8 text",)
+    assert library.problems == ("latin1.json: is not UTF-8 text",)
     assert library.get("practice-prep", 1).source == str(tmp_path / "windows.json")
 
 
@@ -337,17 +337,17 @@ BAD: list[tuple[TemplateField, object, str]] = [
     (field(FieldType.SHORT_TEXT), 5, "must be text"),
     (field(FieldType.LONG_TEXT), "bad \ud800 surrogate", "cannot be stored"),
     (field(FieldType.HEADING), "text", "a heading holds no value"),
-    (choices(FieldType.SINGLE_CHOICE), "perhaps", "'perhaps' is not one of the choices"),
+    (choices(FieldType.SINGLE_CHOICE), "perhaps", "7 characters is not one of the choices"),
     (choices(FieldType.SINGLE_CHOICE), ["yes"], "is not one of the choices"),
     (choices(FieldType.MULTI_CHOICE), "yes", "must be a list of choices"),
-    (choices(FieldType.CHECKLIST), ["yes", "never"], "'never' is not one of the choices"),
+    (choices(FieldType.CHECKLIST), ["yes", "never"], "5 characters is not one of the choices"),
     (field(FieldType.SCALE_0_10), 11, "whole number from 0 to 10"),
     (field(FieldType.SCALE_0_10), -1, "whole number from 0 to 10"),
     (field(FieldType.SCALE_0_10), 6.5, "whole number from 0 to 10"),
     (field(FieldType.SCALE_0_10), True, "whole number from 0 to 10"),
     (field(FieldType.NUMBER, unit="mg", min=0, max=84), 85, "must be at most 84 mg"),
     (field(FieldType.NUMBER, unit="mg", min=28, max=84), "14", "must be at least 28 mg"),
-    (field(FieldType.NUMBER), "ten", "'ten' is not a number"),
+    (field(FieldType.NUMBER), "ten", "a text of 3 characters is not a number"),
     (field(FieldType.NUMBER), "1_000", "is not a number"),
     (field(FieldType.NUMBER), float("nan"), "finite"),
     (field(FieldType.NUMBER), False, "is not a number"),

@@ -75,9 +75,9 @@ def test_bad_json_is_refused_with_where_it_breaks(tmp_path: Path, target: Any) -
     (lambda d: first_session(d, "dosing")["vitals"][0].update(diastolic=150, systolic=140),
      r"sessions\[1\]\.vitals\[0\]\.diastolic: Diastolic \(150\) must be lower"),
     (lambda d: d["clients"][3].update(email="not-an-address"),
-     r"^clients\[3\]\.email: 'not-an-address' is not an email address"),
+     r"^clients\[3\]\.email: is not an email address"),
     (lambda d: first_session(d, "preparation").update(modality="video"),
-     r"sessions\[0\]\.modality: \"video\" is not one of in_person, telehealth"),
+     r"sessions\[0\]\.modality: a text of 5 characters is not one of in_person, telehealth"),
     (lambda d: first_session(d, "preparation")["values"].update(supportive_touch="always"),
      r"sessions\[0\]\.values\.supportive_touch: "),
     (lambda d: first_session(d, "preparation")["values"].update(no_such_field="x"),
@@ -87,10 +87,10 @@ def test_bad_json_is_refused_with_where_it_breaks(tmp_path: Path, target: Any) -
     (lambda d: first_session(d, "integration").update(linked_dosing=99),
      r"sessions\[\d+\]\.linked_dosing: 99 is not a session of this client"),
     (lambda d: first_session(d, "integration")["theme_mentions"][0].update(theme="nope"),
-     r"theme_mentions\[0\]\.theme: \"nope\" is not in themes"),
+     r"theme_mentions\[0\]\.theme: a text of 4 characters is not in themes"),
     (lambda d: d["audit"][0].update(key=999), r"^audit\[0\]\.key: 999 is not a"),
     (lambda d: d["clients"][1].update(code=d["clients"][0]["code"].lower()),
-     r"^clients\[1\]\.code: \"kap-001\" appears more than once"),
+     r"^clients\[1\]\.code: a text of 7 characters appears more than once"),
     (lambda d: d["clients"][4]["courses"][0].pop("sessions"),
      r"^clients\[4\]\.courses\[0\]\.sessions: is missing"),
 ])
@@ -106,7 +106,8 @@ def test_a_bad_value_in_the_last_client_imports_none_of_the_earlier_ones(
         target: Any, doc: dict[str, Any]) -> None:
     doc["clients"][-1]["courses"][0]["planned_slots"][0]["kind"] = "maintenance"
     err = refused(target, doc, r"clients\[4\]\.courses\[0\]\.planned_slots\[0\]\.kind")
-    assert "maintenance" in err.message
+    assert "maintenance" not in err.message  # the field is named, the value never echoed
+    assert "is not one of preparation, dosing, integration" in err.message
 
 
 def test_duplicate_client_is_refused_without_merge(target: Any, doc: dict[str, Any]) -> None:

@@ -236,3 +236,43 @@ def test_cancel_while_rendering(qtbot, services: object, clients: list[int], tmp
         runner.progress.findChild(QPushButton).click()
     assert list(out.iterdir()) == []
     assert not runner.running and runner.thread.isFinished()
+
+
+def test_three_exports_in_a_row_in_one_window(qtbot, services: object, clients: list[int],
+                                              tmp_path: Path, settings: object) -> None:
+    """Issue 14: after the first export the dialog was deleted and every later export raised
+    'Internal C++ object (ExportDialog) already deleted'. Button, Ctrl+P, then the packet."""
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QApplication
+
+    from kapnotes.ui.main_window import MainWindow
+    from kapnotes.ui.workspace import Workspace
+
+    window = MainWindow(services.vault, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    ws = Workspace(window, services, signer_name=ME)
+    opened: list[Path] = []
+    ws.exports.controller.folder = tmp_path
+    ws.exports.controller.opener = opened.append
+    ws.open_client(clients[0])
+
+    def finish_export(name: str) -> None:
+        dialog = ws.exports.controller.dialog
+        dialog.options.path_edit.setText(str(tmp_path / name))
+        dialog.accept()
+        qtbot.waitUntil(lambda: len(opened) == int(name[0]), timeout=30000)
+        QApplication.processEvents()  # the closed dialog is really deleted here
+        qtbot.wait(50)
+
+    ws.client_view.export_button.click()
+    finish_export("1-button.pdf")
+    assert window.export_action.shortcut() == QKeySequence("Ctrl+P")
+    window.export_action.trigger()
+    finish_export("2-ctrl-p.pdf")
+    window.findChild(type(window.export_action), "export_packet").trigger()
+    finish_export("3-packet.pdf")
+    assert [p.name for p in opened] == ["1-button.pdf", "2-ctrl-p.pdf", "3-packet.pdf"]
+    for path in opened:
+        reader = PdfReader(str(path))
+        assert len(reader.pages) >= 1 and "KAP-101" in reader.pages[0].extract_text()

@@ -141,3 +141,70 @@ def test_settings_menu_opens_the_dialog_and_changes_apply_at_once(qtbot, service
     assert workspace.signer_name == "Dr. Imani Example"
     assert services.vault.actor.clinician == "Dr. Imani Example"
     lock.idle.stop()
+
+
+def _course_pdf(services, tmp_path: Path) -> Path:
+    """Export a fictional client's course summary the way the window does."""
+    from datetime import date
+
+    from kapnotes.domain.models import Client, Course
+    from kapnotes.services import exports
+
+    client = services.clients.create(Client(code="KAP-314", full_name="Pia Inventa",
+                                            date_of_birth=date(1984, 2, 3)))
+    services.courses.create(Course(client_id=client.id, protocol="esketamine",
+                                   start_date=date(2026, 11, 2)))
+    job = exports.build_course_report(services, client.id, exports.options_for(services))
+    return exports.render_to_file(job, tmp_path / "course.pdf")
+
+
+def _header_line(pdf: Path) -> str:
+    from pypdf import PdfReader
+
+    return PdfReader(str(pdf)).pages[0].extract_text().splitlines()[0]
+
+
+def _page_images(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(pdf)).pages[0].images)
+
+
+def test_practice_name_and_logo_from_settings_reach_the_pdf_header(
+        qtbot, dialog_for, services, tmp_path: Path) -> None:
+    """Issue 14: Settings stored `practice.name`, the export read `practice_name`: every PDF
+    said "KAP Notes practice" and had no logo."""
+    from PySide6.QtGui import QColor, QImage
+
+    logo = tmp_path / "logo.png"
+    image = QImage(120, 40, QImage.Format.Format_RGB32)
+    image.fill(QColor("#2E6B5E"))
+    assert image.save(str(logo))
+    dlg = dialog_for()
+    qtbot.keyClicks(dlg.practice_name_edit, "Seaview Clinic")
+    dlg.logo_edit.setText(str(logo))
+    assert dlg.save()
+    pdf = _course_pdf(services, tmp_path)
+    assert _header_line(pdf).startswith("Seaview Clinic")
+    assert _page_images(pdf) == 1
+
+
+def test_practice_name_fixed_by_policy_wins_in_the_pdf(dialog_for, services, policy_file: Path,
+                                                       tmp_path: Path) -> None:
+    SettingsService(services.vault).set_practice_name("Seaview Clinic")
+    write_policy(policy_file, {"practice_name": {"value": "Harbour Lane Therapy",
+                                                 "fixed": True}})
+    dlg = dialog_for()
+    assert dlg.practice_name_edit.text() == "Harbour Lane Therapy"
+    pdf = _course_pdf(services, tmp_path)
+    assert _header_line(pdf).startswith("Harbour Lane Therapy")
+    assert _page_images(pdf) == 0  # no logo set: none drawn, nothing broken
+
+
+def test_a_logo_file_that_is_not_an_image_is_left_out_not_fatal(services,
+                                                                 tmp_path: Path) -> None:
+    fake = tmp_path / "logo.png"
+    fake.write_bytes(b"\x89PNG\r\n\x1a\n" + b"not really a picture" * 10)
+    SettingsService(services.vault).set_practice_logo(fake)
+    pdf = _course_pdf(services, tmp_path)
+    assert _page_images(pdf) == 0 and _header_line(pdf).startswith("KAP Notes practice")
