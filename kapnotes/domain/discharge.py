@@ -80,9 +80,11 @@ def _outside_limits(vital: str, r: VitalsReading, t: VitalsThresholds) -> str | 
     return None
 
 
-def discharge_problems(record: MonitoringRecord, thresholds: VitalsThresholds,
-                       at: datetime) -> tuple[ReadinessProblem, ...]:
-    """Why the client is not ready to leave at `at` (empty: ready); rules in the docstring."""
+def discharge_problems(record: MonitoringRecord, thresholds: VitalsThresholds, at: datetime,
+                       minimum_minutes: float = MINIMUM_MONITORING_MINUTES
+                       ) -> tuple[ReadinessProblem, ...]:
+    """Why the client is not ready to leave at `at` (empty: ready); rules in the docstring.
+    `minimum_minutes` is the rule in force (monitoring_minimum_time)."""
     problems: list[ReadinessProblem] = []
     if record.first_device_at is None:
         problems.append(ReadinessProblem(
@@ -90,11 +92,11 @@ def discharge_problems(record: MonitoringRecord, thresholds: VitalsThresholds,
     else:
         minutes = MonitoringClock(record.first_device_at).minutes_elapsed(
             max(at, record.first_device_at))
-        if minutes < MINIMUM_MONITORING_MINUTES:
+        if minutes < minimum_minutes:
             problems.append(ReadinessProblem(
                 "monitoring_under_minimum",
                 f"Monitoring lasted {minutes} minutes, less than the "
-                f"{MINIMUM_MONITORING_MINUTES}-minute minimum."))
+                f"{minimum_minutes:g}-minute minimum."))
     problems.extend(vitals_problems(record.readings, thresholds))
     problems.extend(sedation_problems(record))
     return tuple(problems)

@@ -108,8 +108,8 @@ class MonitoringClock:
         return tuple(prompts)
 
 
-def check_role_time(role: ReadingRole, taken_at: datetime,
-                    first_device_at: datetime | None) -> None:
+def check_role_time(role: ReadingRole, taken_at: datetime, first_device_at: datetime | None,
+                    windows: dict[ReadingRole, tuple[int, int | None]] | None = None) -> None:
     """Refuse a reading whose role does not fit its time (ValidationError("role") stating the
     window): pre-dose only before the first device, the others only in `ROLE_WINDOWS`."""
     if role is ReadingRole.PRE_DOSE:
@@ -118,7 +118,7 @@ def check_role_time(role: ReadingRole, taken_at: datetime,
             raise ValidationError("role", f"a pre-dose reading is taken before the first "
                                           f"device; this one is at minute {minute} after it")
         return
-    window = ROLE_WINDOWS.get(role)
+    window = (ROLE_WINDOWS if windows is None else windows).get(role)
     if window is None:
         return
     start, end = window

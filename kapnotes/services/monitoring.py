@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from kapnotes.domain import dosing
+from kapnotes.domain.discharge import ReadinessProblem, discharge_problems
 from kapnotes.domain.dosing_record import (
     CHECK_FIELDS,
     TEXT_FIELDS,
@@ -26,7 +27,6 @@ from kapnotes.domain.dosing_record import (
     StoredReading,
     StoredScreen,
 )
-from kapnotes.domain.discharge import ReadinessProblem, discharge_problems
 from kapnotes.domain.errors import ConflictError, ValidationError
 from kapnotes.domain.models import Session, SessionKind
 from kapnotes.domain.monitoring import (
@@ -46,6 +46,7 @@ from kapnotes.domain.vitals import (
     VitalsReading,
     VitalsThresholds,
 )
+from kapnotes.rules import minimum_monitoring_minutes
 from kapnotes.services import monitoring_views as views
 from kapnotes.services.clock import Clock, aware, system_clock
 from kapnotes.services.practice_settings import MonitoringSettings
@@ -215,8 +216,10 @@ class MonitoringService:
     def _record_override(self, session_id: int, rule_id: str, message: str, reason: str,
                          by: str) -> None:
         """Keep a rule override with the record (shown in the note, the PDF, the audit)."""
-        repo.add_override(self.vault, session_id, rule_id, message, reason, by,
-                          aware(self.clock()))
+        from kapnotes.storage import dose_records  # type: ignore[attr-defined]  # i13a lands it
+
+        dose_records.add_override(self.vault, session_id, rule_id, message, reason, by,
+                                  aware(self.clock()))
         audit.record(self.vault, "rule.override", record_type="session",
                      record_id=session_id, detail=rule_id)
 
@@ -325,7 +328,8 @@ class MonitoringService:
         empty when ready (kapnotes/domain/discharge.py)."""
         record = self.monitoring_record(session_id)
         when = aware(at) if at is not None else (record.ended_at or aware(self.clock()))
-        return discharge_problems(record, self.settings.thresholds(), when)
+        return discharge_problems(record, self.settings.thresholds(), when,
+                                  minimum_monitoring_minutes())
 
     def clock_status(self, session_id: int, now: datetime | None = None) -> views.ClockStatus:
         record = self.monitoring_record(session_id)
@@ -341,7 +345,7 @@ class MonitoringService:
         record = self.monitoring_record(session_id)
         out = [b.message for b in signing_blockers(record, when)]
         for p in discharge_problems(record, self.settings.thresholds(),
-                                    record.ended_at or when):
+                                    record.ended_at or when, minimum_monitoring_minutes()):
             if p.code not in _COVERED_BY_COMPLETENESS:
                 out.append(p.message)
         return out

@@ -19,6 +19,7 @@ from kapnotes.domain.models import Session
 from kapnotes.domain.monitoring import check_role_time
 from kapnotes.domain.text_rules import clean_text
 from kapnotes.domain.vitals import VITALS_RANGES, ReadingRole, VitalsReading
+from kapnotes.rules import role_windows
 from kapnotes.services import monitoring_views as views
 from kapnotes.services.clock import Clock, aware
 from kapnotes.services.practice_settings import MonitoringSettings
@@ -75,7 +76,8 @@ class VitalsLog:
             raise ValidationError("taken_at", f"a reading of the session of "
                                               f"{start:%d %b %Y %H:%M} lies between 12 hours "
                                               "before and 24 hours after its start")
-        check_role_time(role, when, self._first_device_at(int(session.id or 0)))
+        check_role_time(role, when, self._first_device_at(int(session.id or 0)),
+                        role_windows())
         numbers = {f: whole_number(f, values.get(f)) for f in VITALS_RANGES}
         return VitalsReading(role=role, taken_at=when, confirmed_unusual=confirm_unusual,
                              **numbers)

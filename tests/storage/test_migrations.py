@@ -217,7 +217,7 @@ def test_m004_indexes_the_next_planned_slots_of_a_version_3_vault(
             before = _rows(old)
 
     with lifecycle.unlock_vault(vault_path, passphrase=passphrase) as vault:
-        assert vault.user_version == 4
+        assert vault.user_version == migrations.LATEST_VERSION
         assert _rows(vault) == before
         indexes = {name: sql for name, sql in vault.query(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
