@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from kapnotes.domain import dosing
 from kapnotes.domain.discharge import ReadinessProblem, discharge_problems
@@ -100,6 +100,10 @@ class MonitoringService:
         if session.signed:
             raise ConflictError("This note is signed and locked; add an addendum instead.")
         return session
+
+    def session_day(self, session_id: int) -> date:
+        """The day of the session (a time typed for a reading is on that day)."""
+        return self._dosing(session_id).starts_at.date()
 
     def details(self, session_id: int) -> DosingDetails:
         self._dosing(session_id)

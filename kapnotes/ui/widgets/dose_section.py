@@ -104,6 +104,7 @@ class DoseSection(QWidget):
         row.addWidget(self.undo_device)
         row.addWidget(self.device_list, 1)
         self.error = error_label(self, "Dose error")
+        self._build_gate_override()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -111,6 +112,7 @@ class DoseSection(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.device_note)
         layout.addWidget(self.error)
+        layout.addWidget(self.gate_box)
 
         self.medication.activated.connect(self._medication_chosen)
         self.route.activated.connect(lambda _i: self.save({"route": self.route.currentData()}))
@@ -149,13 +151,47 @@ class DoseSection(QWidget):
         self.saved.emit()
         return True
 
+    def _build_gate_override(self) -> None:
+        """Shown when the dose is refused for a missing screen or pre-dose BP: a named
+        clinician may still record it, with the reason (kept with the record)."""
+        self.gate_box = QWidget(self)
+        self.gate_reason = QLineEdit(self.gate_box)
+        self.gate_reason.setAccessibleName("Reason to dose without screen or pre-dose BP")
+        self.gate_reason.setPlaceholderText("Reason for recording the dose without them")
+        self.gate_by = QLineEdit(self.gate_box)
+        self.gate_by.setAccessibleName("Clinician overriding")
+        self.gate_by.setPlaceholderText("Clinician (name)")
+        self.gate_button = QPushButton("Record the dose with this reason", self.gate_box)
+        self.gate_button.setAccessibleName("Record the dose with this reason")
+        self.gate_button.clicked.connect(self.device_with_override)
+        row = QHBoxLayout(self.gate_box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.gate_reason, 3)
+        row.addWidget(self.gate_by, 1)
+        row.addWidget(self.gate_button)
+        self.gate_box.hide()
+
     def device_now(self) -> None:
+        self._add_device()
+
+    def device_with_override(self) -> None:
+        self._add_device(override_reason=self.gate_reason.text(),
+                         override_by=self.gate_by.text())
+
+    def _add_device(self, **override: str) -> None:
         try:
-            warnings = self.monitoring.add_device(self.session_id, at=self.clock())
+            warnings = self.monitoring.add_device(self.session_id, at=self.clock(), **override)
         except (ValidationError, ConflictError) as exc:
             show_message(self.error, getattr(exc, "reason", str(exc)))
+            if getattr(exc, "field", "") == "dose":
+                if not self.gate_by.text():
+                    self.gate_by.setText(self.clinician.text())
+                self.gate_box.show()
+                self.gate_reason.setFocus()
             return
         show_message(self.error, "")
+        self.gate_box.hide()
+        self.gate_reason.clear()
         self._show_devices(warnings)
         self.devices_changed.emit()
 
@@ -218,7 +254,8 @@ class DoseSection(QWidget):
 
     def set_editable(self, editable: bool) -> None:
         for w in (self.medication, self.route, self.dose, self.weight, *self.text_edits.values(),
-                  self.device_button, self.undo_device):
+                  self.device_button, self.undo_device, self.gate_reason, self.gate_by,
+                  self.gate_button):
             w.setEnabled(editable)
 
 
