@@ -60,7 +60,9 @@ class ClientIds:
 
 
 def _fields(item: dict[str, Any], table: str) -> dict[str, Any]:
-    return {name: item[name] for name, _ in rows.TABLES[table].cols}
+    """The file's values of a table's columns; a column an older file lacks (the schema lets
+    it, e.g. a reading's `struck_at`) takes the vault's default."""
+    return {name: item[name] for name, _ in rows.TABLES[table].cols if name in item}
 
 
 def _match(existing: list[dict[str, Any]], *cols: str) -> dict[tuple[Any, ...], int]:

@@ -75,8 +75,10 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         ("escort", "v"), ("no_driving_advised", "b"), ("updated_at", "v"),
     ), "session_id"),
     Table("device_times", "id", ("session_id",), _v("given_at"), "given_at, id"),
-    Table("vitals_readings", "id", ("session_id",), _v(
-        "taken_at", "role", "systolic", "diastolic", "heart_rate", "spo2"), "taken_at, id"),
+    Table("vitals_readings", "id", ("session_id",), (
+        *_v("taken_at", "role", "systolic", "diastolic", "heart_rate", "spo2"),
+        ("confirmed_unusual", "b"), *_v("entered_at", "struck_at", "change_reason"),
+    ), "taken_at, id"),
     Table("sedation_observations", "id", ("session_id",), _v(
         "observed_at", "moaas", "dissociation", "cadss_total", "note"), "observed_at, id"),
     Table("adverse_effects", "id", ("session_id",), (
