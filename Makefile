@@ -32,8 +32,10 @@ check-os-libs:
 run: sync check-os-libs
 	@$(UV) run --frozen --no-dev kapnotes $(ARGS)
 
+# One worker per core (pytest-xdist); the slow fault-injection tests are handed out first
+# (tests/conftest.py) so they run beside the rest. PYTEST_ARGS="-n 0" runs in one process.
 test: sync-dev
-	@QT_QPA_PLATFORM=offscreen $(UV) run --frozen pytest $(PYTEST_ARGS)
+	@QT_QPA_PLATFORM=offscreen $(UV) run --frozen pytest -n auto $(PYTEST_ARGS)
 
 lint: sync-dev
 	@$(UV) run --frozen ruff check kapnotes tests bench

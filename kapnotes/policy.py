@@ -41,6 +41,7 @@ IDLE_LOCK_RANGE = (1, 120)
 SCREEN_AGE_RANGE = (0, 3650)
 RETENTION_RANGE = {"daily": (0, 366), "weekly": (0, 520)}
 MAX_PRACTICE_NAME = 120
+MAX_CLOSED_DAYS = 400
 
 log = logging.getLogger("kapnotes.policy")
 
@@ -213,16 +214,37 @@ def _retention(value: Any, _base: Path) -> dict[str, int]:
     return out
 
 
+def _weekdays(value: Any, _base: Path) -> list[str]:
+    from kapnotes.domain.schedule_days import WEEKDAYS, parse_weekdays  # only when set
+
+    if not isinstance(value, list):
+        raise ValueError('must be a list of weekdays like ["mon", "tue", "wed", "thu", "fri"]')
+    return [WEEKDAYS[d] for d in sorted(parse_weekdays(value))]
+
+
+def _closed_days(value: Any, _base: Path) -> list[str]:
+    from kapnotes.domain.schedule_days import parse_closed  # only when set
+
+    if not isinstance(value, list) or len(value) > MAX_CLOSED_DAYS:
+        raise ValueError(f'must be a list of at most {MAX_CLOSED_DAYS} dates like "12-25" '
+                         '(every year) or "2026-12-24" (that day)')
+    parse_closed(value)
+    return [str(v).strip() for v in value]
+
+
 Checker = Callable[[Any, Path], Any]
 KNOWN_KEYS: dict[str, Checker] = {
     "practice_name": _practice_name,
     "practice_logo": _image_path,
     "idle_lock_minutes": _idle,
+    "idle_lock_max_minutes": _idle,  # the most a user may choose (services/lock_settings.py)
     "vitals_thresholds": _thresholds,
     "clinical_rules": _clinical_rules,
     "screen_max_age_days": _screen_age,
     "default_vault_folder": _folder,
     "backup_retention": _retention,
+    "working_weekdays": _weekdays,
+    "closed_days": _closed_days,
 }
 
 

@@ -14,6 +14,10 @@ import pytest
 
 # Qt tests run headless; set before anything imports PySide6.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Test vaults are wrapped at a test-only key-derivation cost, in this process and in every
+# process a test starts (kapnotes/storage/keyfile.py); tests/storage/test_key_cost.py pins the
+# production cost through a `kapnotes init` started without this variable.
+os.environ["KAPNOTES_TEST_ONLY_KDF_ITERATIONS"] = "1000"
 
 # A fictional passphrase that satisfies the passphrase rules (>= 10 characters).
 TEST_PASSPHRASE = "lantern orchard 42 quietly"
@@ -27,6 +31,10 @@ def _isolated_user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
     monkeypatch.setenv("KAPNOTES_POLICY", str(tmp_path / "no-practice-policy.json"))
     for name in ("KAPNOTES_VAULT", "KAPNOTES_PASSPHRASE", "KAPNOTES_NEW_PASSPHRASE"):
         monkeypatch.delenv(name, raising=False)
+    # Dates read day-first ("3 Dec 2026") whatever the developer's locale; a test of the
+    # month-first order sets its own (kapnotes/domain/dates.py reads LC_ALL, LC_TIME, LANG).
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.setenv("LC_TIME", "C.UTF-8")
     yield tmp_path
 
 
@@ -90,3 +98,9 @@ def services(open_vault: object, clock: FakeClock, tmp_path: Path) -> object:
     from kapnotes.services.container import build_services
 
     return build_services(open_vault, clock=clock, practice_templates=tmp_path / "templates")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests first: under `make test` (pytest-xdist) the two-minute fault-injection runs
+    then overlap the rest of the suite instead of being handed out last and running alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

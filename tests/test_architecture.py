@@ -106,3 +106,18 @@ def test_layers_do_not_import_what_they_must_not(package: str, forbidden: tuple[
         if any(name == f or name.startswith(f + ".") for f in forbidden)
     ]
     assert offending == []
+
+
+def test_no_test_imports_a_conftest_module() -> None:
+    """`conftest` is a different module in every folder (and under pytest-xdist): shared test
+    code lives in tests/helpers/ instead."""
+    tests = Path(__file__).resolve().parent
+    offending = [
+        f"{path.relative_to(tests)}:{node.lineno}"
+        for path in sorted(tests.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if (isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[-1] == "conftest")
+        or (isinstance(node, ast.Import) and any(a.name.split(".")[-1] == "conftest"
+                                                 for a in node.names))
+    ]
+    assert offending == []

@@ -1,7 +1,7 @@
 """`kapnotes pdf`: export a session note, a course summary or a supervision packet.
 
     kapnotes pdf --vault PATH (--session ID | --client CODE [--course ID]
-                 | --packet --clients CODE,CODE…) --out FILE [--deidentify]
+                 | --packet --clients CODE,CODE…) --out FILE [--force] [--deidentify]
                  [--password-file F] [--include-private] [--include-audit]
 
 A packet is de-identified unless `--no-deidentify` is given; a session or course export
@@ -15,12 +15,13 @@ import argparse
 from pathlib import Path
 
 from kapnotes.cli.passphrases import read_secret_file
-from kapnotes.cli.vault_commands import add_vault_options, open_vault
+from kapnotes.cli.vault_commands import add_force_option, add_vault_options, open_vault, vault_path
 from kapnotes.domain.client_rules import normalise_code
 from kapnotes.domain.errors import ValidationError
 from kapnotes.export.passwords import MIN_LENGTH
 from kapnotes.services import exports
 from kapnotes.services.container import build_services
+from kapnotes.storage import output_guard
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,6 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="with --client: this course (default: the current one)")
     p.add_argument("--clients", metavar="CODE,CODE…", help="with --packet: client codes")
     p.add_argument("--out", required=True, metavar="FILE", help="PDF file to write")
+    add_force_option(p)
     p.add_argument("--deidentify", action=argparse.BooleanOptionalAction, default=None,
                    help="client code instead of names, age instead of date of birth, no "
                         "contact details (default: on for --packet, off otherwise)")
@@ -81,6 +83,8 @@ def _check(args: argparse.Namespace) -> None:
 def cmd_pdf(args: argparse.Namespace) -> int:
     _check(args)
     out = Path(args.out).expanduser()
+    # Refused before unlocking: never the vault or its files; an existing file only with --force.
+    output_guard.check_output_path(out, vault_path(args), replace=args.force, label="--out")
     password = read_password(args.password_file) if args.password_file else None
     deidentified = args.packet if args.deidentify is None else args.deidentify
     vault = open_vault(args)
@@ -99,7 +103,8 @@ def cmd_pdf(args: argparse.Namespace) -> int:
             ids = [_client_id(services, code) for code in codes]
             job = exports.build_packet_report(services, ids, options,
                                               clinician=vault.actor.clinician)
-        written = exports.export_pdf(services, job, out, password=password)
+        written = exports.export_pdf(services, job, out, password=password,
+                                     replace=args.force)
     finally:
         vault.close()
     pages = "de-identified" if job.deidentified else "identified"

@@ -5,9 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kapnotes.cli.vault_commands import add_vault_options, open_vault
+from kapnotes.cli.vault_commands import (
+    add_force_option,
+    add_vault_options,
+    open_vault,
+    vault_path,
+)
 from kapnotes.services import portable_export, portable_import
 from kapnotes.services.container import build_services
+from kapnotes.storage import output_guard
 
 PLAINTEXT_WARNING = (
     "This file is plaintext health information: it is NOT encrypted. It was written readable "
@@ -19,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export-json", help="write every record (or one client) as plain JSON")
     add_vault_options(p)
     p.add_argument("--out", required=True, metavar="FILE", help="JSON file to write")
+    add_force_option(p)
     p.add_argument("--client", metavar="CODE", help="export only the client with this code")
     p.set_defaults(handler=cmd_export_json)
 
@@ -33,9 +40,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_export_json(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
+    output_guard.check_output_path(out, vault_path(args), replace=args.force, label="--out")
     vault = open_vault(args)
     try:
-        result = portable_export.export_to_file(vault, out, client_code=args.client)
+        result = portable_export.export_to_file(vault, out, client_code=args.client,
+                                                replace=args.force)
     finally:
         vault.close()
     c = result.counts

@@ -12,9 +12,9 @@ from kapnotes.cli.passphrases import (
     new_passphrase,
     read_secret_file,
 )
-from kapnotes.domain.errors import KapNotesError, VaultError
+from kapnotes.domain.errors import VaultError
 from kapnotes.paths import default_vault_path
-from kapnotes.storage import backups, lifecycle
+from kapnotes.storage import backups, lifecycle, output_guard
 
 
 def vault_path(args: argparse.Namespace) -> Path:
@@ -39,11 +39,18 @@ def add_vault_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_force_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing output file (atomically); never the vault, its "
+                        "key file or anything in its backups folder")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("init", help="create an empty vault")
     add_vault_options(p)
     p.add_argument("--recovery-key-out", metavar="FILE",
                    help="write the recovery key to FILE instead of printing it")
+    add_force_option(p)
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("check", help="integrity check; exit 0 only when sound")
@@ -53,6 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("backup", help="write a consistent encrypted copy")
     add_vault_options(p)
     p.add_argument("--out", required=True, metavar="FILE", help="backup file to write")
+    add_force_option(p)
     p.set_defaults(handler=cmd_backup)
 
     p = sub.add_parser("restore", help="replace the vault by a backup (the old one is kept)")
@@ -70,14 +78,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     path = vault_path(args)
+    key_out = Path(args.recovery_key_out).expanduser() if args.recovery_key_out else None
+    if key_out is not None:  # refused before the vault exists, so no key is ever lost
+        output_guard.check_output_path(key_out, path, replace=args.force,
+                                       label="--recovery-key-out")
     passphrase = new_passphrase(args.passphrase_file, env_name=ENV_PASSPHRASE)
     created = lifecycle.create_vault(path, passphrase)
     created.vault.close()
-    if args.recovery_key_out:
-        out = Path(args.recovery_key_out)
-        out.touch(mode=0o600)
-        out.write_text(created.recovery_key + "\n", encoding="utf-8")
-        print(f"Created {path}. Recovery key written to {out}: print it and keep it safe.")
+    if key_out is not None:
+        written = output_guard.write_output(key_out, (created.recovery_key + "\n").encode(),
+                                            path, replace=args.force,
+                                            label="--recovery-key-out")
+        print(f"Created {path}. Recovery key written to {written}: print it and keep it safe.")
     else:
         print(f"Created {path}.")
         print(f"Recovery key: {created.recovery_key}")
@@ -101,11 +113,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
-    if out.exists():
-        raise KapNotesError(f"{out} already exists; choose a new file name.")
+    output_guard.check_output_path(out, vault_path(args), replace=args.force, label="--out",
+                                   create_parent=True)
     vault = open_vault(args)
     try:
-        written = backups.write_backup(vault, out)
+        written = backups.write_backup(vault, out, replace=args.force)
     finally:
         vault.close()
     print(f"Backup written to {written} (with its key file {written.name}.keys).")

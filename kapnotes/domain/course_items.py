@@ -171,6 +171,7 @@ class Measure:
     risk_level: str | None
     risk: bool
     entered_at: datetime
+    dose_timing: str | None = None  # "before_dose" / "after_dose" on a dosing day, else None
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,8 @@ class RiskFlag:
     label: str
     taken_on: date
     session_id: int | None
+    topic: str = ""  # "suicide" for PHQ-9 item 9, MADRS item 10, C-SSRS levels
+    detail: str = ""  # what raised it, e.g. "item 9 = 1"
 
 
 @dataclass(frozen=True)

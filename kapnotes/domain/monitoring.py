@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from kapnotes.domain.dates import plural
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.vitals import ReadingRole, VitalsReading
 
@@ -262,7 +263,7 @@ def signing_blockers(record: MonitoringRecord, now: datetime) -> tuple[SigningBl
         if minutes < MINIMUM_MONITORING_MINUTES:
             blockers.append(SigningBlocker(
                 "monitoring_under_2_hours",
-                f"Monitoring lasted {minutes} minutes, less than the 2-hour minimum.",
+                f"Monitoring lasted {plural(minutes, 'minute')}, less than the 2-hour minimum.",
             ))
     for role, code, text in (
         (ReadingRole.PRE_DOSE, "missing_pre_dose_bp", "Pre-dose blood pressure"),

@@ -1,25 +1,23 @@
-"""Course outcomes on one scale's totals: baseline, change, response, remission, relapse.
+"""Course outcomes on one scale's totals: baseline, change, response, remission, deterioration
+and relapse. The thresholds are data (`OutcomeRules`, from `resources/rules/outcomes.json`;
+docs/CLINICAL-RULES.md names their sources). Only lower-is-better scales (PHQ-9, GAD-7,
+MADRS) are judged.
 
-Definitions (DOMAIN.md "Rating scales"; only for lower-is-better scales such as PHQ-9, GAD-7,
-MADRS):
-
-- **Baseline**: the last score dated on or before the first dose (a score taken on the day of
-  the first dose counts as baseline: it is taken before dosing). None without one.
-- **Follow-up scores**: those dated after the first dose. Scores before the baseline are history
-  and play no part.
+- **Baseline**: the latest score taken within the rules' window before the first dose: on an
+  earlier day inside the window, or on the first-dose day before the dose. On that day a score
+  marked "after the dose" is follow-up, never baseline; one marked "before the dose" beats an
+  unmarked one; otherwise the later entry wins. A score older than the window is history: with
+  nothing newer there is no baseline (said in the notes), rather than a stale one.
+- **Follow-up scores**: those after the first-dose day, and those marked after the dose on it.
 - **Change**: follow-up total minus baseline (negative = fewer symptoms); percent change is that
-  over the baseline, ×100. With a baseline of 0 the percent change is undefined (None).
-- **Response**: a follow-up score at least 50 % below baseline, i.e. `total <= baseline / 2`.
-  Needs a baseline above 0.
-- **Remission**: a follow-up score meeting the scale's remission rule (PHQ-9 < 5, GAD-7 < 5,
-  MADRS ≤ 10). It needs no baseline.
-- **Relapse** (loss of response): after a score that met response, the first later score that
-  no longer does, i.e. `total > baseline / 2`. If response is regained and lost again, each loss
-  is another relapse date. A single score is enough: ketamine's benefit often fades between
-  doses, and an early sign for the clinician to look at is worth more than waiting for a second
-  confirming score weeks later (the esketamine relapse-prevention trial's stricter definition,
-  e.g. MADRS ≥ 22 twice, was built for a trial, not for a therapist's dashboard). Leaving
-  remission while still responding (PHQ-9 baseline 20, then 3, then 7) is not relapse.
+  over the baseline, ×100; undefined (None) with a baseline of 0.
+- **Response**: a follow-up score at least 50 % below baseline (`total <= baseline / 2`).
+- **Remission**: a follow-up score meeting the scale's remission rule (PHQ-9 < 5, MADRS ≤ 10).
+- **Deterioration**: a follow-up score at least the scale's reliable change above baseline
+  (see `outcome_rules`).
+- **Relapse**: the scale's relapse rule (SUSTAIN-1's structure: after response or remission, a
+  score at or above a threshold confirmed 5–15 days later). A single such score is a *possible*
+  relapse. Dropping below the response line is shown as no longer responding, not as relapse.
 
 Everything here is a pure function of its arguments; results are frozen dataclasses.
 """
@@ -31,17 +29,23 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from kapnotes.domain.errors import ValidationError
+from kapnotes.domain.outcome_rules import OutcomeRules, RelapseRule, ReliableChange, relapses
 from kapnotes.domain.scale_model import Scale
 
 Number = int | float
+BEFORE_DOSE = "before_dose"
+AFTER_DOSE = "after_dose"
+DOSE_TIMINGS = (BEFORE_DOSE, AFTER_DOSE)
+_TIMING_ORDER = {BEFORE_DOSE: 0, None: 1, AFTER_DOSE: 2}
 
 
 @dataclass(frozen=True)
 class ScorePoint:
-    """One scored administration: its date and total."""
+    """One scored administration: its date, total and, on a dosing day, before/after the dose."""
 
     on: date
     total: Number
+    timing: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class PointStatus:
     percent_change: float | None
     meets_response: bool | None
     meets_remission: bool | None
+    deteriorated: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,21 @@ class CourseOutcome:
     first_remission_date: date | None
     relapse_dates: tuple[date, ...]
     notes: tuple[str, ...] = ()
+    possible_relapse: date | None = None
+    relapse_rule: RelapseRule | None = None
+    reliable_change: ReliableChange | None = None
+    baseline_window_days: int | None = None
+
+    @property
+    def deterioration_dates(self) -> tuple[date, ...]:
+        return tuple(p.on for p in self.points if p.deteriorated)
+
+    @property
+    def deteriorated(self) -> bool | None:
+        """None when the scale has no reliable-change rule or there is no baseline."""
+        if self.reliable_change is None or self.baseline is None or not self.points:
+            return None
+        return bool(self.deterioration_dates)
 
     @property
     def latest(self) -> PointStatus | None:
@@ -85,7 +105,10 @@ class CourseOutcome:
 
     @property
     def relapsed(self) -> bool | None:
-        return None if self.responded is None else bool(self.relapse_dates)
+        """None when the scale has no relapse rule or nothing could be judged."""
+        if self.relapse_rule is None or (self.responded is None and self.remitted is None):
+            return None
+        return bool(self.relapse_dates)
 
     @property
     def relapse_date(self) -> date | None:
@@ -115,28 +138,49 @@ def meets_response(baseline: Number, total: Number) -> bool | None:
     return 2 * total <= baseline  # exact: no float rounding at the 50 % line
 
 
-def baseline_of(scores: Iterable[ScorePoint], first_dose: date | None) -> ScorePoint | None:
-    """The last score on or before the first dose (input order breaks same-day ties)."""
+def baseline_of(scores: Iterable[ScorePoint], first_dose: date | None,
+                window_days: int | None = None) -> ScorePoint | None:
+    """The latest score in the window before the first dose (see the module docstring)."""
     if first_dose is None:
         return None
-    before = [p for p in sorted(scores, key=lambda p: p.on) if p.on <= first_dose]
-    return before[-1] if before else None
+    candidates = [p for p in _ordered(scores) if _is_pre_dose(p, first_dose)
+                  and (window_days is None or (first_dose - p.on).days <= window_days)]
+    marked = [p for p in candidates if p.on == first_dose and p.timing == BEFORE_DOSE]
+    return (marked or candidates or [None])[-1]
+
+
+def _is_pre_dose(p: ScorePoint, first_dose: date) -> bool:
+    return p.on < first_dose or (p.on == first_dose and p.timing != AFTER_DOSE)
+
+
+def _ordered(scores: Iterable[ScorePoint]) -> list[ScorePoint]:
+    """Date order; on one day before-dose, then unmarked, then after-dose; else entry order."""
+    return sorted(scores, key=lambda p: (p.on, _TIMING_ORDER.get(p.timing, 1)))
 
 
 def course_outcome(
     scale: Scale,
     scores: Iterable[ScorePoint | tuple[date, Number]],
     first_dose: date | None,
+    rules: OutcomeRules | None = None,
 ) -> CourseOutcome:
-    """Baseline, change, response, remission and relapse for one scale over one course."""
+    """Baseline, change, response, remission, deterioration and relapse for one scale."""
+    rules = rules if rules is not None else OutcomeRules()
+    own = rules.for_scale(scale.id)
+    window = rules.baseline_window_days
     points = _checked(scale, scores)
     notes: list[str] = []
-    baseline = baseline_of(points, first_dose)
-    follow_up = [p for p in points if first_dose is not None and p.on > first_dose]
+    baseline = baseline_of(points, first_dose, window)
+    follow_up = [p for p in points if first_dose is not None and not _is_pre_dose(p, first_dose)]
     if first_dose is None:
         notes.append("No first dose yet, so there is no baseline or follow-up.")
     elif baseline is None:
-        notes.append(f"No {scale.short_name} score on or before the first dose: no baseline.")
+        older = [p for p in points if _is_pre_dose(p, first_dose)]
+        notes.append(
+            f"No {scale.short_name} score in the {window} days before the first dose "
+            f"({_iso(first_dose)}, before the dose on that day): no baseline"
+            + (f"; the score of {_iso(older[-1].on)} is "
+               f"{(first_dose - older[-1].on).days} days earlier." if older else "."))
     if first_dose is not None and not follow_up:
         notes.append(f"No {scale.short_name} score after the first dose yet.")
 
@@ -149,12 +193,17 @@ def course_outcome(
         notes.append("Baseline already meets the remission threshold.")
     response_known = judges_response and baseline is not None and baseline.total > 0
     remission_known = judges_response and scale.remission is not None
+    reliable = own.reliable_change if judges_response else None
 
     statuses = tuple(
-        _status(scale, p, baseline, response_known, remission_known) for p in follow_up
+        _status(scale, p, baseline, response_known, remission_known, reliable)
+        for p in follow_up
     )
     responses = [s for s in statuses if s.meets_response]
     remissions = [s for s in statuses if s.meets_remission]
+    relapse_rule = own.relapse if judges_response else None
+    found = relapses([(s.on, s.total, bool(s.meets_response or s.meets_remission))
+                      for s in statuses], relapse_rule) if relapse_rule else None
     return CourseOutcome(
         scale_id=scale.id,
         first_dose=first_dose,
@@ -164,9 +213,17 @@ def course_outcome(
         first_response_date=responses[0].on if responses else None,
         remitted=bool(remissions) if remission_known and statuses else None,
         first_remission_date=remissions[0].on if remissions else None,
-        relapse_dates=_relapses(statuses),
+        relapse_dates=found.confirmed if found else (),
         notes=tuple(notes),
+        possible_relapse=found.possible if found else None,
+        relapse_rule=relapse_rule,
+        reliable_change=reliable,
+        baseline_window_days=window,
     )
+
+
+def _iso(day: date) -> str:
+    return day.isoformat()
 
 
 def _status(
@@ -175,30 +232,21 @@ def _status(
     baseline: ScorePoint | None,
     response_known: bool,
     remission_known: bool,
+    reliable: ReliableChange | None = None,
 ) -> PointStatus:
+    change = None if baseline is None else p.total - baseline.total
     return PointStatus(
         on=p.on,
         total=p.total,
-        change=None if baseline is None else p.total - baseline.total,
+        change=change,
         percent_change=None if baseline is None else percent_change(baseline.total, p.total),
         meets_response=(
             meets_response(baseline.total, p.total) if response_known and baseline else None
         ),
         meets_remission=scale.meets_remission(p.total) if remission_known else None,
+        deteriorated=(None if reliable is None or change is None
+                      else change >= reliable.min_points),
     )
-
-
-def _relapses(statuses: tuple[PointStatus, ...]) -> tuple[date, ...]:
-    """Each date a score stops meeting response after one that met it."""
-    dates: list[date] = []
-    responding = False
-    for s in statuses:
-        if s.meets_response:
-            responding = True
-        elif responding and s.meets_response is False:
-            dates.append(s.on)
-            responding = False
-    return tuple(dates)
 
 
 def _checked(scale: Scale, scores: Iterable[ScorePoint | tuple[date, Number]]) -> list[ScorePoint]:
@@ -218,5 +266,7 @@ def _checked(scale: Scale, scores: Iterable[ScorePoint | tuple[date, Number]]) -
             raise ValidationError(
                 where, f"{p.total} is outside {scale.total_min}–{scale.total_max}"
             )
+        if p.timing not in (None, *DOSE_TIMINGS):
+            raise ValidationError(where, f"timing {p.timing!r} is not before or after the dose")
         out.append(p)
-    return sorted(out, key=lambda p: p.on)
+    return _ordered(out)

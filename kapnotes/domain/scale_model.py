@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 ScaleKind = Literal["sum", "mean", "cssrs", "subscales"]
@@ -19,6 +19,8 @@ Answer = int | bool
 KINDS: tuple[str, ...] = ("sum", "mean", "cssrs", "subscales")
 DIRECTIONS: tuple[str, ...] = ("lower_is_better", "higher_is_better", "neutral")
 SEVERITIES: tuple[str, ...] = ("risk", "info")
+SUICIDE = "suicide"
+TOPICS: tuple[str, ...] = (SUICIDE,)  # what a flag may be about, across scales
 COMPARISONS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,
     "<=": operator.le,
@@ -50,6 +52,11 @@ class ScaleItem:
     min_label: str = ""
     max_label: str = ""
     asked_if: tuple[tuple[str, bool], ...] = ()
+    reverse: bool = False  # scored as (lowest + highest − answer), e.g. a positively worded item
+
+    def scored(self, answer: int) -> int:
+        """The points an answer adds to totals and subscales (reversed where the item says)."""
+        return self.values[0] + self.values[-1] - answer if self.reverse else answer
 
     @property
     def values(self) -> tuple[int, ...]:
@@ -87,13 +94,18 @@ class Threshold:
 
 @dataclass(frozen=True)
 class FlagRule:
-    """Raise a flag when one item's answer compares true, whatever the total."""
+    """Raise a flag when one item's answer compares true, whatever the total.
+
+    `topic` groups flags across scales: every flag whose topic is "suicide" (PHQ-9 item 9,
+    MADRS item 10, the C-SSRS levels) raises the one suicide-risk banner.
+    """
 
     code: str
     label: str
     severity: Severity
     item: str
     test: Threshold
+    topic: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +127,7 @@ class RiskLevel:
     code: str
     severity: Severity
     when_any: tuple[tuple[tuple[str, bool], ...], ...]
+    topic: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,13 +168,24 @@ class Scale:
 
     @property
     def total_min(self) -> int:
-        lows = [item.values[0] for item in self.items]
+        lows = [item.values[0] for item in self.items]  # reversing keeps each item's range
         return min(lows) if self.kind == "mean" else sum(lows)
 
     @property
     def total_max(self) -> int:
         highs = [item.values[-1] for item in self.items]
         return max(highs) if self.kind == "mean" else sum(highs)
+
+    def topic_of(self, code: str) -> str:
+        """The topic of the flag or risk level with this code ("" when none or unknown)."""
+        for rule in (*self.flag_rules, *self.risk_levels):
+            if rule.code == code:
+                return rule.topic
+        return ""
+
+    def asks_about(self, topic: str) -> bool:
+        """True when some item rule of this scale checks `topic` (e.g. "suicide")."""
+        return any(r.topic == topic for r in (*self.flag_rules, *self.risk_levels))
 
     def band_for(self, total: float) -> Band | None:
         return next((b for b in self.bands if b.contains(total)), None)
@@ -173,11 +197,16 @@ class Scale:
 
 @dataclass(frozen=True)
 class Flag:
-    """Something the clinician must see; `risk` ones go in the client's header."""
+    """Something the clinician must see; `risk` ones go in the client's header.
+
+    `topic` comes from the scale file (never stored with a measure: it is looked up by code),
+    so it plays no part in comparing two flags.
+    """
 
     code: str
     label: str
     severity: Severity
+    topic: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

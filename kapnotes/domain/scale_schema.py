@@ -19,6 +19,7 @@ from kapnotes.domain.scale_model import (
     DIRECTIONS,
     KINDS,
     SEVERITIES,
+    TOPICS,
     Band,
     FlagRule,
     Option,
@@ -37,7 +38,7 @@ _TOP_KEYS = {
     "direction", "total_only_allowed", "response", "items", "bands", "remission", "flags",
     "subscales", "complete_at_percent", "risk_levels", "no_risk_label", "notes", "reference",
 }
-_ITEM_KEYS = {"id", "text", "hint", "response", "asked_if"}
+_ITEM_KEYS = {"id", "text", "hint", "response", "asked_if", "reverse"}
 _RESPONSE_KEYS = {  # allowed keys for each answer type
     "choice": {"type", "options"},
     "range": {"type", "min", "max", "min_label", "max_label"},
@@ -137,11 +138,15 @@ def parse_scale(data: Any, name: str) -> Scale:
     return _parse_rules(f, d, scale)
 
 
-def _flag(f: _File, d: dict[str, Any], key: str) -> bool:
+def _flag(f: _File, d: dict[str, Any], key: str, where: str = "") -> bool:
     value = d.get(key, False)
     if not isinstance(value, bool):
-        raise f.fail(key, "must be true or false")
+        raise f.fail(_join(where, key), "must be true or false")
     return value
+
+
+def _topic(f: _File, r: dict[str, Any], where: str) -> str:
+    return f.choice(r, "topic", where, ("", *TOPICS), "") if "topic" in r else ""
 
 
 def _parse_items(
@@ -170,7 +175,11 @@ def _parse_items(
         asked_if = _parse_asked_if(f, e, where, kind, seen)
         seen[item_id] = answer_format["response"]
         text, hint = f.text(e, "text", where), f.text(e, "hint", where, default="")
-        items.append(ScaleItem(item_id, text, hint=hint, asked_if=asked_if, **answer_format))
+        reverse = _flag(f, e, "reverse", where)
+        if reverse and not numeric:
+            raise f.fail(f"{where}.reverse", "only numeric items can be reverse-scored")
+        items.append(ScaleItem(item_id, text, hint=hint, asked_if=asked_if, reverse=reverse,
+                               **answer_format))
     return tuple(items)
 
 
@@ -241,18 +250,25 @@ def _parse_rules(f: _File, d: dict[str, Any], scale: Scale) -> Scale:
         where = f"flags[{n}]"
         if kind == "cssrs":
             raise f.fail(where, "cssrs scales raise flags through risk_levels")
-        r = f.obj(raw, where, {"code", "label", "severity", "item", "op", "value"})
+        r = f.obj(raw, where, {"code", "label", "severity", "item", "op", "value", "topic"})
         item = f.text(r, "item", where)
         if item not in ids:
             raise f.fail(f"{where}.item", f"no item {item!r} in this scale")
         test = Threshold(f.choice(r, "op", where, COMPARISONS), f.integer(r, "value", where))
+        if not any(test.met(v) for v in scale.item(item).values):
+            raise f.fail(f"{where}.value", f"no answer to item {item!r} can ever raise it")
         severity = f.choice(r, "severity", where, SEVERITIES)
-        flags.append(
-            FlagRule(f.text(r, "code", where), f.text(r, "label", where), severity, item, test)
-        )
-    subscales, complete = _parse_subscales(f, d, scale) if kind == "subscales" else ((), None)
-    if kind != "subscales" and ("subscales" in d or "complete_at_percent" in d):
-        raise f.fail("subscales", 'only "subscales" scales have subscales')
+        flags.append(FlagRule(f.text(r, "code", where), f.text(r, "label", where), severity,
+                              item, test, _topic(f, r, where)))
+    if len({fl.code for fl in flags}) != len(flags):
+        raise f.fail("flags", "two flags share one code")
+    subscales, complete = ((), None)
+    if kind in ("subscales", "sum") and ("subscales" in d or kind == "subscales"):
+        subscales, complete = _parse_subscales(f, d, scale)
+    if kind not in ("subscales", "sum") and "subscales" in d:
+        raise f.fail("subscales", '"sum" and "subscales" scales may have subscales')
+    if kind != "subscales" and "complete_at_percent" in d:
+        raise f.fail("complete_at_percent", 'only "subscales" scales have it')
     risk_levels = _parse_risk_levels(f, d, ids) if kind == "cssrs" else ()
     if kind != "cssrs" and ("risk_levels" in d or "no_risk_label" in d):
         raise f.fail("risk_levels", 'only "cssrs" scales have risk levels')
@@ -309,9 +325,12 @@ def _parse_subscales(
         top = sum(by_id[m].values[-1] for m in members)
         name = f.text(s, "name", where)
         subscales.append(Subscale(f.text(s, "id", where), name, tuple(members), top))
-    if used != set(by_id):
+    if scale.kind == "subscales" and used != set(by_id):
+        # A "subscales" scale is its subscales; a "sum" scale may group only some items.
         missing = next(i.id for i in scale.items if i.id not in used)
         raise f.fail("subscales", f"item {missing!r} is in no subscale")
+    if len({s.id for s in subscales}) != len(subscales):
+        raise f.fail("subscales", "two subscales share one id")
     complete = None
     if "complete_at_percent" in d:
         complete = f.integer(d, "complete_at_percent", "")
@@ -324,7 +343,7 @@ def _parse_risk_levels(f: _File, d: dict[str, Any], ids: set[str]) -> tuple[Risk
     levels: list[RiskLevel] = []
     for n, raw in enumerate(f.array(d, "risk_levels", "", required=True)):
         where = f"risk_levels[{n}]"
-        r = f.obj(raw, where, {"level", "label", "code", "severity", "when_any"})
+        r = f.obj(raw, where, {"level", "label", "code", "severity", "when_any", "topic"})
         conditions = []
         for k, cond in enumerate(f.array(r, "when_any", where, required=True)):
             cwhere = f"{where}.when_any[{k}]"
@@ -341,6 +360,7 @@ def _parse_risk_levels(f: _File, d: dict[str, Any], ids: set[str]) -> tuple[Risk
                 code=f.text(r, "code", where),
                 severity=f.choice(r, "severity", where, SEVERITIES),
                 when_any=tuple(conditions),
+                topic=_topic(f, r, where),
             )
         )
     return tuple(levels)

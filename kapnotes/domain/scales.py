@@ -154,7 +154,7 @@ def _score_total_only(scale: Scale, total: int) -> ScoreResult:
             f"{scale.total_min}–{scale.total_max}",
         )
     band = scale.band_for(total)
-    unknown = tuple(Flag(r.code, r.label, r.severity) for r in scale.flag_rules)
+    unknown = tuple(Flag(r.code, r.label, r.severity, r.topic) for r in scale.flag_rules)
     return ScoreResult(
         scale_id=scale.id,
         scale_version=scale.version,
@@ -220,16 +220,18 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def _score_items(scale: Scale, answers: dict[str, Answer]) -> ScoreResult:
-    values = [int(answers[item.id]) for item in scale.items]
+    # Reverse-scored items count as (lowest + highest − answer); flags test the answer given.
+    points = {item.id: item.scored(int(answers[item.id])) for item in scale.items}
+    values = list(points.values())
     total: int | float = sum(values) / len(values) if scale.kind == "mean" else sum(values)
     band = scale.band_for(total)
     flags = tuple(
-        Flag(r.code, r.label, r.severity)
+        Flag(r.code, r.label, r.severity, r.topic)
         for r in scale.flag_rules
         if r.test.met(int(answers[r.item]))
     )
     subscales = tuple(
-        SubscaleScore(s.id, s.name, sum(int(answers[i]) for i in s.item_ids), s.max_score)
+        SubscaleScore(s.id, s.name, sum(points[i] for i in s.item_ids), s.max_score)
         for s in scale.subscales
     )
     complete: bool | None = None
@@ -258,7 +260,7 @@ def _score_rules(scale: Scale, answers: dict[str, Answer]) -> ScoreResult:
                 scale_version=scale.version,
                 total=None,
                 band_label=rule.label,
-                flags=(Flag(rule.code, rule.label, rule.severity),),
+                flags=(Flag(rule.code, rule.label, rule.severity, rule.topic),),
                 risk_level=rule.level,
                 answers=tuple(answers.items()),
             )

@@ -64,6 +64,10 @@ class PlannedSlot:
     planned_date: date
     phase: str
     dose_number: int
+    # Set when generation moved the slot off the date its rule gave (a closed day, a day
+    # before the course existed): that date and why, shown on the timeline as a move.
+    moved_from: date | None = None
+    move_reason: str = ""
 
 
 # Twice weekly = day 0 and day 3 of each week (e.g. Monday and Thursday).

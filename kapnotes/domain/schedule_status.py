@@ -86,7 +86,8 @@ class SlotState:
 class Adherence:
     """Counts for reports.
 
-    `planned_to_date`: non-skipped slots whose effective date is on or before today.
+    `planned_to_date`: non-skipped slots whose effective date is on or before today, and any
+    slot already done (held early), so `done` never exceeds `planned_to_date`.
     `done`, `missed`, `overdue`, `skipped`: slots with that status. `upcoming`: UPCOMING and
     MOVED slots. `moved`: slots moved to a new date, whatever their status now.
     """
@@ -256,7 +257,8 @@ def adherence(
 
     return Adherence(
         planned_to_date=sum(
-            1 for s in chosen if s.status is not SlotStatus.SKIPPED and s.effective_date <= today
+            1 for s in chosen if s.status is SlotStatus.DONE
+            or (s.status is not SlotStatus.SKIPPED and s.effective_date <= today)
         ),
         done=count(SlotStatus.DONE),
         missed=count(SlotStatus.MISSED),

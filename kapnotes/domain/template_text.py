@@ -5,9 +5,11 @@ A stored value that no longer validates prints as stored rather than failing the
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
+from kapnotes.domain.dates import human_date
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.template_fields import FieldType, Template, TemplateField
 from kapnotes.domain.template_values import (
@@ -92,6 +94,27 @@ def _checklist_text(field: TemplateField, value: Any, _: Mapping[int, str]) -> s
     return "\n".join(f"{CHECKED if o.id in value else UNCHECKED} {o.label}" for o in field.options)
 
 
+def is_review_checklist(field: TemplateField) -> bool:
+    """A checklist of topics *reviewed* (e.g. "Risk reviewed"), not of findings or consents.
+
+    A tick there means "we talked about it", never "it is present": printed as a bare ticked
+    "Suicidal ideation" a reader takes it for a finding.
+    """
+    return field.type is FieldType.CHECKLIST and "review" in field.label.casefold()
+
+
+def review_checklist_text(field: TemplateField, value: Any) -> str:
+    """`Reviewed: Suicidal ideation; Self-harm` / `Not reviewed: Substance use`."""
+    ticked = value if isinstance(value, list) else []
+    done = [o.label for o in field.options if o.id in ticked]
+    left = [o.label for o in field.options if o.id not in ticked]
+    lines = [f"{CHECKED} Reviewed (a topic discussed, not a finding): {'; '.join(done)}"
+             if done else f"{UNCHECKED} Nothing marked as reviewed"]
+    if left:
+        lines.append(f"{UNCHECKED} Not reviewed: {'; '.join(left)}")
+    return "\n".join(lines)
+
+
 def _review_text(field: TemplateField, value: Any, labels: Mapping[int, str]) -> str:
     lines = []
     for entry in value:
@@ -124,7 +147,7 @@ _FORMATTERS: dict[FieldType, Callable[[TemplateField, Any, Mapping[int, str]], s
     FieldType.SCALE_0_10: lambda f, v, _: f"{v}/10",
     FieldType.NUMBER: _number_text,
     FieldType.TIME: lambda f, v, _: v,
-    FieldType.DATE: lambda f, v, _: v,
+    FieldType.DATE: lambda f, v, _: human_date(dt.date.fromisoformat(v)),
     FieldType.REPEATING_LIST: lambda f, v, _: "\n".join(f"{BULLET} {item}" for item in v),
     FieldType.INTENTIONS_REVIEW: _review_text,
     FieldType.THEMES: _themes_text,

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from kapnotes.domain.dates import human_date
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.template_fields import FieldType, Template, TemplateField
 
@@ -194,7 +195,8 @@ def _date(field: TemplateField, value: object) -> str | None:
             return dt.date.fromisoformat(value.strip()).isoformat()
         except ValueError:
             pass
-    raise _Invalid(f"must be a date as YYYY-MM-DD, not {_show(value)}")
+    example = human_date(dt.date(2026, 3, 7))
+    raise _Invalid(f"must be a date like {example} (YYYY-MM-DD in files), not {_show(value)}")
 
 
 def _repeating_list(field: TemplateField, value: object) -> list[str]:

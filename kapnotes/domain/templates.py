@@ -31,7 +31,14 @@ from kapnotes.domain.template_fields import (
     parse_template,
     template_to_data,
 )
-from kapnotes.domain.template_text import RenderRow, display_text, note_plain_text, render_rows
+from kapnotes.domain.template_text import (
+    RenderRow,
+    display_text,
+    is_review_checklist,
+    note_plain_text,
+    render_rows,
+    review_checklist_text,
+)
 from kapnotes.domain.template_values import (
     is_empty,
     missing_required,
@@ -50,11 +57,13 @@ __all__ = [
     "TemplateLibrary",
     "display_text",
     "is_empty",
+    "is_review_checklist",
     "load_template_file",
     "missing_required",
     "note_plain_text",
     "parse_template",
     "render_rows",
+    "review_checklist_text",
     "template_to_data",
     "validate_value",
     "validate_values",

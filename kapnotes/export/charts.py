@@ -14,6 +14,7 @@ from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Pol
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from kapnotes.domain.dates import MONTHS, human_date, short_date
 from kapnotes.export import fonts
 from kapnotes.export.markup import clean
 from kapnotes.export.report import LineChart, XValue
@@ -31,7 +32,6 @@ GRID = colors.HexColor("#DDDDDD")
 AXIS = colors.HexColor("#555555")
 REF = colors.HexColor("#333333")
 MARK = colors.HexColor("#8E6FB5")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 TICK_FONT = 7
 LABEL_FONT = 8
@@ -84,9 +84,8 @@ def date_ticks(lo: dt.date, hi: dt.date, max_ticks: int = 7) -> list[tuple[float
 
 
 def _day_label(d: dt.date, with_year: bool) -> str:
-    # "3 Mar" reads the same in US and European clinics; the year only where it helps.
-    text = f"{d.day} {MONTHS[d.month - 1]}"
-    return f"{text} {d.year}" if with_year else text
+    # The app's one date form (kapnotes/domain/dates.py); the year only where it helps.
+    return human_date(d) if with_year else short_date(d)
 
 
 def _shape(kind: int, x: float, y: float, color: colors.Color) -> Circle | Rect | Polygon:

@@ -16,7 +16,6 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -34,11 +33,13 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from kapnotes.domain.dates import human_date
 from kapnotes.export import fonts
 from kapnotes.export.charts import build_chart
 from kapnotes.export.encrypt import encrypt_pdf
 from kapnotes.export.markup import clean, to_markup
 from kapnotes.export.page_canvas import deferred_canvas_maker
+from kapnotes.export.page_logo import HeaderLogo
 from kapnotes.export.report import (
     Banner,
     Block,
@@ -58,7 +59,6 @@ INK = colors.HexColor("#1F2933")
 MUTED = colors.HexColor("#5F6B7A")
 RULE = colors.HexColor("#B8C2CC")
 DRAFT_RED = colors.HexColor("#B42318")
-LOGO_HEIGHT = 7 * mm
 BANNERS = {  # severity → (label printed in the box, background, border)
     "info": ("Note", colors.HexColor("#EAF2FB"), colors.HexColor("#0072B2")),
     "warning": ("Warning", colors.HexColor("#FFF4DD"), colors.HexColor("#B7791F")),
@@ -183,7 +183,7 @@ class PdfRenderer:
         self.frame_width = self.width - self.margin_left - self.margin_right
         self._keys = 0
         self.seen_drafts: set[int] = set()
-        self._logo = _logo_reader(report.practice_logo)
+        self._logo = HeaderLogo(report.practice_logo)
 
     def render(self) -> bytes:
         # One layout: "Page X of Y" and the watermark are drawn when the layout is finished,
@@ -247,7 +247,7 @@ class PdfRenderer:
         top = self.height - 13 * mm
         canv.setFont(fonts.BOLD, 8.5)
         canv.setFillColor(INK)
-        name_left = left + self._draw_logo(canv, left, top)
+        name_left = left + self._logo.draw(canv, left, top, self.frame_width * 0.2)
         practice = _fit(clean(r.practice_name), fonts.BOLD, 8.5,
                         self.frame_width * 0.45 - (name_left - left))
         canv.drawString(name_left, top, practice)
@@ -262,7 +262,7 @@ class PdfRenderer:
         bottom = 11 * mm
         canv.line(left, bottom + 4 * mm, right, bottom + 4 * mm)
         canv.setFont(fonts.REGULAR, 7.5)
-        stamp = f"Exported {r.export_date.isoformat()} · Confidential"
+        stamp = f"Exported {human_date(r.export_date)} · Confidential"
         if r.deidentified:
             stamp += " · De-identified"
         canv.drawString(left, bottom, stamp)
@@ -275,20 +275,6 @@ class PdfRenderer:
             canv.rotate(45)
             canv.drawCentredString(0, -40, "DRAFT")
         canv.restoreState()
-
-    def _draw_logo(self, canv: Canvas, left: float, baseline: float) -> float:
-        """The practice logo, 7 mm high, sitting on the header line; its width plus a gap
-        (0 when there is none or it cannot be read: a bad logo must not stop an export)."""
-        if self._logo is None:
-            return 0.0
-        width, height = self._logo.getSize()
-        if width <= 0 or height <= 0:
-            return 0.0
-        h = LOGO_HEIGHT
-        w = min(h * width / height, self.frame_width * 0.2)
-        canv.drawImage(self._logo, left, baseline - 1.5 * mm, width=w, height=h,
-                       preserveAspectRatio=True, anchor="sw", mask="auto")
-        return w + 2 * mm
 
     # --- story --------------------------------------------------------------------------
 
@@ -387,17 +373,6 @@ class PdfRenderer:
             ("LEFTPADDING", (0, 0), (-1, -1), 8),
         ])
         return box
-
-
-def _logo_reader(data: bytes | None) -> ImageReader | None:
-    if not data:
-        return None
-    try:
-        reader = ImageReader(io.BytesIO(data))
-        reader.getSize()  # decodes the header: a damaged file is dropped here, not mid-page
-    except Exception:  # any decoder error: the PDF goes out without the logo
-        return None
-    return reader
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:

@@ -29,6 +29,7 @@ from kapnotes.domain.dosing_record import (
     StoredScreen,
 )
 from kapnotes.domain.models import Addendum, Client, Course, Session, SessionKind
+from kapnotes.domain.risk import RiskStatus
 from kapnotes.domain.schedule_status import Adherence
 from kapnotes.domain.screening import ScreeningWarning
 from kapnotes.domain.templates import Template
@@ -83,6 +84,8 @@ class SessionSnapshot:
     measures: tuple[Measure, ...] = ()  # rating scales entered for this session
     scale_names: dict[str, str] = field(default_factory=dict)
     risk_flags: tuple[RiskFlag, ...] = ()
+    measure_notes: dict[int, str] = field(default_factory=dict)  # measure id → subscores, gaps
+    scale_risk: RiskStatus | None = None  # the client's scale risk on the session's date
 
     @property
     def kind(self) -> SessionKind:
@@ -128,6 +131,7 @@ class CourseSnapshot:
     screen: StoredScreen | None = None
     screening_warnings: tuple[ScreeningWarning, ...] = ()
     risk_flags: tuple[RiskFlag, ...] = ()
+    risk: RiskStatus | None = None  # current scale risk, worded by kapnotes.domain.risk
     concomitant: dict[str, tuple[str, ...]] = field(default_factory=dict)  # medicine → classes
     intentions: tuple[Intention, ...] = ()
     progress: ProgressMatrix | None = None

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kapnotes.domain.dates import human_date, human_datetime, human_time
 from kapnotes.domain.models import Client
 from kapnotes.export.report import Paragraph
 from kapnotes.export.snapshot import ExportOptions
@@ -26,26 +27,16 @@ NOT_RECORDED = "—"
 
 
 def fmt_date(day: dt.date | None) -> str:
-    """`12 Nov 2026`: unambiguous for readers used to either day/month order."""
-    if day is None:
-        return NOT_RECORDED
-    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
-
-
-def local(moment: dt.datetime) -> dt.datetime:
-    """Signatures are stored in UTC; session times are local and naive."""
-    return moment.astimezone() if moment.tzinfo is not None else moment
+    """`12 Nov 2026` (the order follows the locale; see kapnotes/domain/dates.py)."""
+    return human_date(day, empty=NOT_RECORDED)
 
 
 def fmt_time(moment: dt.datetime | None) -> str:
-    return NOT_RECORDED if moment is None else local(moment).strftime("%H:%M")
+    return human_time(moment, empty=NOT_RECORDED)
 
 
 def fmt_datetime(moment: dt.datetime | None) -> str:
-    if moment is None:
-        return NOT_RECORDED
-    at = local(moment)
-    return f"{fmt_date(at.date())}, {at.strftime('%H:%M')}"
+    return human_datetime(moment, empty=NOT_RECORDED)
 
 
 def yes_no(value: bool | None) -> str:

@@ -3,8 +3,9 @@ intentions, themes, outcomes, vitals and adverse events, audit entries, then eve
 
 from __future__ import annotations
 
-from kapnotes.domain.course_items import OutcomeSeries
+from kapnotes.domain.dates import plural, schedule_date
 from kapnotes.domain.models import SessionKind
+from kapnotes.domain.risk import RiskStatus, banner_lines, quiet_line
 from kapnotes.domain.schedule import Protocol
 from kapnotes.domain.screening import Answer, WarningKind
 from kapnotes.domain.vitals import Severity
@@ -13,12 +14,8 @@ from kapnotes.export.report import (
     Block,
     Heading,
     KeyValues,
-    LineChart,
-    Marker,
     PageBreak,
     Paragraph,
-    ReferenceLine,
-    Series,
     Table,
 )
 from kapnotes.export.snapshot import CourseSnapshot
@@ -29,6 +26,7 @@ from kapnotes.export.summary_common import (
     fmt_date,
     number,
 )
+from kapnotes.export.summary_outcomes import outcome_blocks
 from kapnotes.export.summary_session import session_blocks
 
 CHUNK = 6  # grid columns per table: more would not fit across a portrait A4 page
@@ -121,8 +119,9 @@ def schedule_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Bloc
             continue
         count = {st: sum(1 for s in slots if s.status == st)
                  for st in ("done", "missed", "overdue", "skipped")}
-        planned = sum(1 for s in slots if not s.skipped
-                      and s.planned_date <= ctx.options.export_date)
+        # Held early counts as planned to date, so "done" never exceeds "planned".
+        planned = sum(1 for s in slots if s.status == "done" or (
+            not s.skipped and s.planned_date <= ctx.options.export_date))
         if count["missed"] or count["overdue"]:
             late.add(len(rows))
         rows.append((kind.label, str(planned), str(count["done"]), str(count["missed"]),
@@ -137,7 +136,7 @@ def schedule_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Bloc
             note = "Moved" + (f": {note}" if note else "")
         elif s.skipped:
             note = "Skipped" + (f": {note}" if note else "")
-        slot_rows.append((str(s.seq + 1), fmt_date(s.planned_date), s.kind.label,
+        slot_rows.append((str(s.seq + 1), schedule_date(s.planned_date), s.kind.label,
                           s.label[:1].upper() + s.label[1:],
                           s.status.capitalize(), fmt_date(s.held_on) if s.held_on else "—",
                           note or "—"))
@@ -172,11 +171,20 @@ def screening_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Blo
         serious = {i for i, w in enumerate(warnings) if w.kind is WarningKind.CONTRAINDICATION}
         out.append(Table(("Screening warning", "Detail"), rows, widths=(1.2, 4),
                          highlight_rows=serious, possibly_identifying=True))
-    if snap.risk_flags:
-        for f in snap.risk_flags:
-            out.append(Banner(f"{f.scale_name} on {fmt_date(f.taken_on)}: {f.label}", "alert"))
-    else:
-        out.append(Paragraph("No current risk flags from rating scales.", "muted"))
+    out += scale_risk_blocks(snap.risk or RiskStatus(snap.risk_flags))
+    return out
+
+
+def scale_risk_blocks(risk: RiskStatus) -> list[Block]:
+    """The rating scales' current risk, worded as in the client header (domain.risk)."""
+    lines = banner_lines(risk, fmt_date)
+    if not lines:
+        return [Paragraph(quiet_line(risk), "muted")]
+    out: list[Block] = [Banner("\n".join(lines), "alert" if risk.flags
+                               else "warning")]
+    quiet = quiet_line(risk)
+    if quiet:
+        out.append(Paragraph(quiet, "muted"))
     return out
 
 
@@ -251,63 +259,6 @@ def theme_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
     return out
 
 
-def outcome_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
-    out: list[Block] = [Heading("Outcomes", level)]
-    o = snap.outcomes
-    scored = [s for s in (o.series if o else ()) if s.outcome is not None and s.points]
-    if o is None or not scored:
-        return [*out, Paragraph("No rating-scale totals recorded in this course.", "muted")]
-    doses = [Marker(f"D{n}", day) for n, day in enumerate(o.dosing_dates, 1)]
-    for s in scored:
-        out.append(outcome_chart(s, doses))
-    out.append(Table(("Scale", "Baseline", "Latest", "Change", "Response", "Remission",
-                      "Relapse"), [outcome_row(s) for s in scored],
-                     widths=(1, 1.5, 1.5, 1.3, 1.6, 1.6, 1.5)))
-    for s in scored:
-        for note in s.outcome.notes if s.outcome else ():
-            out.append(Paragraph(f"{s.scale.short_name}: {note}", "muted"))
-    out.append(Paragraph("Response: at least 50 % below baseline. Remission: below the "
-                         "scale's threshold. Relapse: a score that no longer meets response "
-                         "after one that did. D1, D2 …: dosing sessions.", "muted"))
-    return out
-
-
-def outcome_chart(s: OutcomeSeries, doses: list[Marker]) -> LineChart:
-    refs = []
-    if s.response_line is not None:
-        refs.append(ReferenceLine(f"Response ≤ {number(s.response_line)}", s.response_line))
-    if s.remission_line is not None and s.scale.remission is not None:
-        refs.append(ReferenceLine(f"Remission {s.scale.remission}", s.remission_line))
-    return LineChart(
-        title=f"{s.scale.short_name} over the course", x_label="Date", y_label="Total",
-        series=(Series(s.scale.short_name, tuple((p.on, float(p.total)) for p in s.points)),),
-        reference_lines=tuple(refs), markers=tuple(doses),
-        y_min=float(s.scale.total_min), y_max=float(s.scale.total_max))
-
-
-def outcome_row(s: OutcomeSeries) -> tuple[str, ...]:
-    o = s.outcome
-    assert o is not None
-    base = f"{number(o.baseline.total)} ({fmt_date(o.baseline.on)})" if o.baseline else "None"
-    latest = o.latest
-    last = f"{number(latest.total)} ({fmt_date(latest.on)})" if latest else "No follow-up"
-    change = NOT_RECORDED
-    if o.change is not None:
-        change = f"{o.change:+g}".replace("-", "−")
-        if o.percent_change is not None:
-            change += f" ({o.percent_change:+.0f} %)".replace("-", "−")
-
-    def judged(flag: bool | None, first: object) -> str:
-        if flag is None:
-            return "Not known"
-        return f"Yes, from {fmt_date(first)}" if flag else "No"  # type: ignore[arg-type]
-
-    relapse = ("Not known" if o.relapsed is None else
-               ", ".join(fmt_date(d) for d in o.relapse_dates) if o.relapsed else "No")
-    return (s.scale.short_name, base, last, change, judged(o.responded, o.first_response_date),
-            judged(o.remitted, o.first_remission_date), relapse)
-
-
 def vitals_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
     out: list[Block] = [Heading("Vitals and adverse events", level)]
     rows, flagged = [], set()
@@ -364,7 +315,7 @@ def notes_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
     if not snap.sessions:
         return [*out, Paragraph("No sessions recorded yet.", "muted")]
     signed = sum(1 for s in snap.sessions if s.session.signed)
-    out.append(Paragraph(f"{len(snap.sessions)} sessions in date order; {signed} signed, "
+    out.append(Paragraph(f"{plural(len(snap.sessions), 'session')} in date order; {signed} signed, "
                          f"{len(snap.sessions) - signed} draft.", "muted"))
     label = course_label(snap)
     for i, sess in enumerate(snap.sessions):

@@ -6,7 +6,14 @@ from __future__ import annotations
 from kapnotes.domain.dosing_record import Medication
 from kapnotes.domain.models import SessionKind
 from kapnotes.domain.monitoring import moaas_label
-from kapnotes.domain.templates import FieldType, render_rows
+from kapnotes.domain.risk import banner_lines, quiet_line
+from kapnotes.domain.templates import (
+    FieldType,
+    TemplateField,
+    is_review_checklist,
+    render_rows,
+    review_checklist_text,
+)
 from kapnotes.domain.vitals import Severity
 from kapnotes.export.report import (
     Banner,
@@ -103,6 +110,9 @@ def measure_blocks(snap: SessionSnapshot) -> list[Block]:
             value = m.risk_level or NOT_RECORDED
         if m.total_only:
             value += " — total only, items not entered"
+        note = snap.measure_notes.get(m.id, "")
+        if note:
+            value += f" — {note}"
         rows.append((f"{name}, {fmt_date(m.taken_on)}", value))
     if rows:
         out.append(KeyValues(rows))
@@ -121,12 +131,15 @@ def field_blocks(snap: SessionSnapshot, ctx: Context, level: int) -> list[Block]
     out: list[Block] = []
     pending: list[tuple[str, str]] = []
     free = False
+    risk_group = False  # the group holds the clinician's risk review: show scale risk after it
 
     def flush() -> None:
-        nonlocal pending, free
+        nonlocal pending, free, risk_group
         if pending:
             out.append(KeyValues(pending, possibly_identifying=free))
-        pending, free = [], False
+        if risk_group:
+            out.extend(scale_risk_beside(snap))
+        pending, free, risk_group = [], False, False
 
     for f, row in zip(fields, rows, strict=True):
         label = f"{row.label} (private)" if row.is_private else row.label
@@ -136,9 +149,34 @@ def field_blocks(snap: SessionSnapshot, ctx: Context, level: int) -> list[Block]
             continue
         is_free = f.type in FREE_TEXT
         free = free or is_free
+        risk_group = risk_group or _is_risk_review(f)
         text = ctx.text(row.text) if is_free else row.text
+        if is_review_checklist(f) and not row.is_heading:
+            text = review_checklist_text(f, snap.values.get(f.id))
         pending.append((label, text if text.strip() else NOT_RECORDED))
     flush()
+    return out
+
+
+def _is_risk_review(f: TemplateField) -> bool:
+    return is_review_checklist(f) and any("suicid" in o.label.casefold() for o in f.options)
+
+
+def scale_risk_beside(snap: SessionSnapshot) -> list[Block]:
+    """What the rating scales said on the note's date, beside the clinician's risk statement,
+    so "denies SI" next to a PHQ-9 item 9 of 1 is seen as the two records side by side."""
+    risk = snap.scale_risk
+    if risk is None:
+        return []
+    day = snap.session.starts_at.date()
+    out: list[Block] = [Paragraph(f"Rating scales up to {fmt_date(day)}, for comparison with "
+                                  "the risk review above:", "muted")]
+    lines = banner_lines(risk, fmt_date)
+    if lines:
+        out.append(Banner("\n".join(lines), "alert" if risk.flags else "warning"))
+    quiet = quiet_line(risk)
+    if quiet:
+        out.append(Paragraph(quiet, "muted"))
     return out
 
 

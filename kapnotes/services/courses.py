@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.models import Course, CourseStatus, SlotRecord
 from kapnotes.domain.schedule import PlannedSlot, Protocol, generate_plan
+from kapnotes.domain.schedule_days import fit_plan
 from kapnotes.domain.schedule_status import (
     Adherence,
     AdjustmentAction,
@@ -20,6 +22,7 @@ from kapnotes.domain.schedule_status import (
 )
 from kapnotes.domain.text_rules import clean_text
 from kapnotes.services.clock import Clock, system_clock
+from kapnotes.services.settings_service import SettingsService
 from kapnotes.storage import audit
 from kapnotes.storage import clients as client_repo
 from kapnotes.storage import courses as repo
@@ -82,16 +85,22 @@ class CourseService:
             repo.replace_plan(self.vault, course_id, plan)
         return dataclasses.replace(clean, id=course_id)
 
-    @staticmethod
-    def generate(course: Course) -> list[PlannedSlot]:
+    def generate(self, course: Course, *,
+                 custom_day_offsets: Sequence[int] | None = None) -> list[PlannedSlot]:
+        """The plan of a new course, fitted to the practice's opening days and to today
+        (nothing planned before the course exists): kapnotes/domain/schedule_days.py."""
         protocol = Protocol(course.protocol)
         if protocol in (Protocol.ESKETAMINE, Protocol.IV_KETAMINE):
-            return generate_plan(protocol, course.start_date,
+            plan = generate_plan(protocol, course.start_date,
                                  maintenance_interval_weeks=course.maintenance_interval_weeks)
-        if protocol is Protocol.KAP_SUBLINGUAL_IM:
+        elif protocol is Protocol.KAP_SUBLINGUAL_IM:
             interval = min(course.maintenance_interval_weeks, 2)
-            return generate_plan(protocol, course.start_date, dose_interval_weeks=interval)
-        return generate_plan(protocol, course.start_date)
+            plan = generate_plan(protocol, course.start_date, dose_interval_weeks=interval)
+        else:
+            plan = generate_plan(protocol, course.start_date,
+                                 custom_day_offsets=custom_day_offsets)
+        return fit_plan(plan, SettingsService(self.vault).opening_days(),
+                        not_before=self.clock().date())
 
     def update(self, course: Course) -> Course:
         clean = _validate_course(course)
@@ -111,6 +120,12 @@ class CourseService:
 
     def for_client(self, client_id: int) -> list[Course]:
         return repo.for_client(self.vault, client_id)
+
+    def running_courses(self, client_id: int) -> list[Course]:
+        """The client's active or paused courses: starting another one deserves a warning
+        (two running ketamine courses split the sessions and scores between them)."""
+        return [c for c in self.for_client(client_id)
+                if c.status in (CourseStatus.ACTIVE, CourseStatus.PAUSED)]
 
     def move_slot(self, slot_id: int, new_date: date, reason: str) -> None:
         slot = repo.get_slot(self.vault, slot_id)

@@ -153,7 +153,6 @@ def _hold_past_sessions(services: Services, course_id: int, today: date, clinici
         session = services.notes.create_session(
             course_id=course_id, kind=slot.kind,
             starts_at=datetime.combine(slot.planned_date, time(_HOURS[slot.kind])),
-            duration_min=120 if slot.kind is SessionKind.DOSING else 60,
             clinician=clinician, modality=Modality.IN_PERSON,
             linked_dosing_id=last_dose if slot.kind is SessionKind.INTEGRATION else None,
             slot_id=slot.id,

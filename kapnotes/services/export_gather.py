@@ -6,6 +6,7 @@ and is fast even for a long course, so the slow part (rendering) can run elsewhe
 
 from __future__ import annotations
 
+from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.models import Course, CourseStatus, Session, SessionKind
 from kapnotes.export.snapshot import (
     AuditRow,
@@ -57,7 +58,7 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
         if s.linked_dosing_id is not None and s.linked_dosing_id in by_id:
             dose = by_id[s.linked_dosing_id]
             linked = (f"Dosing session {numbers[s.linked_dosing_id]}, "
-                      f"{dose.starts_at:%Y-%m-%d %H:%M}")
+                      f"{human_datetime(dose.starts_at)}")
         out.append(SessionSnapshot(
             session=note.session, template=services.notes.template_for(note.session),
             values=dict(note.values), number=numbers[sid], addenda=note.addenda,
@@ -65,6 +66,10 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
             dosing=_dosing(services, sid) if s.kind is SessionKind.DOSING else None,
             measures=tuple(m for m in measures if m.session_id == sid),
             scale_names=names, risk_flags=tuple(risks.get(sid, ())),
+            measure_notes={m.id: services.measures.measure_note(m) for m in measures
+                           if m.session_id == sid},
+            scale_risk=(services.measures.risk_status(client_id, on=s.starts_at.date())
+                        if client_id is not None else None),
         ))
     return out
 
@@ -102,13 +107,15 @@ def course_snapshot(services: Services, course_id: int, *,
     )
     screening = services.monitoring.screening
     sessions = _sessions(services, course_id, client_id=client.id)
+    risk = services.measures.risk_status(int(client.id or 0))
     concomitant = {med: tuple(c.label for c in classes)
                    for med, classes in ClientService.concomitant_flags(client).items()}
     return CourseSnapshot(
         client=client, course=course, slots=slots, adherence=timeline.adherence,
         screen=screening.latest(int(client.id or 0)),
         screening_warnings=screening.warnings_for_client(int(client.id or 0)),
-        risk_flags=tuple(services.measures.risk_flags(int(client.id or 0))),
+        risk_flags=tuple(risk.flags),
+        risk=risk,
         concomitant=concomitant,
         intentions=tuple(services.intentions.for_course(course_id)),
         progress=services.intentions.progress_matrix(course_id),

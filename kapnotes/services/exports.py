@@ -8,15 +8,14 @@ three in one go (CLI, tests).
 
 Files: the PDF is rendered into memory, then written to an owner-only temporary file in the
 target's own folder and renamed over the target, so no plaintext lands anywhere else (no
-system temp folder) and a cancelled or failed export leaves nothing behind.
+system temp folder) and a cancelled or failed export leaves nothing behind. The path goes
+through `storage.output_guard` first: never the vault, its files or its backups folder, and an
+existing file only when the caller allows replacing it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,8 +31,7 @@ from kapnotes.export.summary_common import Redactor
 from kapnotes.services.container import Services
 from kapnotes.services.export_gather import course_snapshot, current_course, session_snapshot
 from kapnotes.services.settings_service import SettingsService
-from kapnotes.storage import audit
-from kapnotes.storage.atomic import OWNER_ONLY, fsync_dir
+from kapnotes.storage import audit, output_guard
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024  # a header logo; anything bigger is not one
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG
@@ -62,6 +60,8 @@ class ExportJob:
     suggested_name: str
     # Finds any client's name in a file name the user typed (for the audit entry).
     names: Redactor = field(repr=False, compare=False)
+    # The vault the report came from: the output guard keeps the PDF off it and its files.
+    vault_path: Path | None = None
 
     @property
     def deidentified(self) -> bool:
@@ -137,7 +137,7 @@ def build_session_report(services: Services, session_id: int,
     return ExportJob(report, "session", str(session_id), (client.code,),
                      suggested_filename("session", (client.code,),
                                         snap.session.starts_at.date(), detail),
-                     Redactor([client]))
+                     Redactor([client]), services.vault.path)
 
 
 def build_course_report(services: Services, client_id: int, options: ExportOptions, *,
@@ -153,7 +153,7 @@ def build_course_report(services: Services, client_id: int, options: ExportOptio
     snap = course_snapshot(services, course_id, include_audit=options.include_audit)
     return ExportJob(course_report(snap, options), "course", str(course_id), (client.code,),
                      suggested_filename("course", (client.code,), options.export_date),
-                     Redactor([client]))
+                     Redactor([client]), services.vault.path)
 
 
 def build_packet_report(services: Services, client_ids: Sequence[int], options: ExportOptions,
@@ -180,19 +180,20 @@ def build_packet_report(services: Services, client_ids: Sequence[int], options: 
     return ExportJob(packet_report(snaps, options, clinician=clinician), "packet",
                      ",".join(str(s.course.id) for s in snaps), codes,
                      suggested_filename("packet", codes, options.export_date),
-                     Redactor(clients))
+                     Redactor(clients), services.vault.path)
 
 
 # -- writing -------------------------------------------------------------------------------
 def render_to_file(job: ExportJob, path: Path, *, password: str | None = None,
-                   progress: Progress | None = None,
-                   cancelled: Cancelled | None = None) -> Path:
-    """Render and write atomically; safe off the vault's thread (touches only `job`)."""
+                   progress: Progress | None = None, cancelled: Cancelled | None = None,
+                   replace: bool = False) -> Path:
+    """Render and write atomically; safe off the vault's thread (touches only `job`).
+
+    `replace`: an existing file may be replaced (the CLI's --force; a save dialog that asked).
+    The output guard refuses the vault, its files and its backups folder in every case.
+    """
     target = Path(path).expanduser()
-    if target.is_dir():
-        raise ValidationError("Output", f"{target} is a folder; give a file name.")
-    if not target.parent.is_dir():
-        raise ValidationError("Output", f"the folder {target.parent} does not exist.")
+    output_guard.check_output_path(target, job.vault_path, replace=replace)  # before rendering
     highest = 0.0
 
     def on_progress(fraction: float) -> None:
@@ -203,6 +204,10 @@ def render_to_file(job: ExportJob, path: Path, *, password: str | None = None,
             highest = fraction  # multi-pass layout restarts at 0; never go backwards
             progress(min(highest, 0.99))
 
+    def before_commit() -> None:
+        if cancelled is not None and cancelled():
+            raise ExportCancelled()
+
     if cancelled is not None and cancelled():
         raise ExportCancelled()
     # Imported here: services must not load reportlab/pypdf just to be imported (the layering
@@ -210,31 +215,11 @@ def render_to_file(job: ExportJob, path: Path, *, password: str | None = None,
     from kapnotes.export import pdf
 
     data = pdf.render_pdf(job.report, password=password, progress=on_progress)
-    _write(target, data, cancelled)
+    written = output_guard.write_output(target, data, job.vault_path, replace=replace,
+                                        before_commit=before_commit)
     if progress is not None:
         progress(1.0)
-    return target
-
-
-def _write(target: Path, data: bytes, cancelled: Cancelled | None) -> None:
-    # Same folder as the target (so the rename is atomic and nothing lands in a shared temp
-    # folder), owner-only from creation, hidden name, removed on any failure or cancel.
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if cancelled is not None and cancelled():
-            raise ExportCancelled()
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    with contextlib.suppress(OSError):
-        fsync_dir(target.parent)
+    return written
 
 
 def audit_detail(job: ExportJob, path: Path) -> str:
@@ -252,10 +237,11 @@ def record_export(services: Services, job: ExportJob, path: Path) -> None:
 
 
 def export_pdf(services: Services, job: ExportJob, path: Path, *, password: str | None = None,
-               progress: Progress | None = None, cancelled: Cancelled | None = None) -> Path:
+               progress: Progress | None = None, cancelled: Cancelled | None = None,
+               replace: bool = False) -> Path:
     """Render, write and audit in one call (on the vault's thread)."""
     written = render_to_file(job, path, password=password, progress=progress,
-                             cancelled=cancelled)
+                             cancelled=cancelled, replace=replace)
     record_export(services, job, written)
     return written
 

@@ -3,17 +3,25 @@
 Totals, bands and flags are computed by `kapnotes.domain.scales.score` when a measure is
 entered and stored with it, never typed. Scales are the built-ins plus the practice's folder.
 
-Risk shown on a client is current risk: for each scale, the newest administration whose flags
-are known (a total entered alone cannot tell PHQ-9 item 9, so it neither raises nor clears the
-flag). Risk shown on a session is historical: a measure linked to it raised a flag then.
+Risk shown on a client is current risk (`risk_status`, worded by `kapnotes.domain.risk`): for
+each scale, the newest administration whose flags are known (a total entered alone cannot tell
+PHQ-9 item 9, so it neither raises nor clears the flag); and when a scale's newest
+administration was a total alone, that its suicide item was not asked. Item flags are worked
+out again from the stored answers with the scale file in force, so a rule added later (MADRS
+item 10) is not missed on older entries. Risk shown on a session is historical: a measure linked
+to it raised a flag then.
+
+Outcome thresholds (baseline window, reliable change, relapse) come from the clinical rule set
+(`kapnotes.rules.current_rules`, tightened by the practice policy).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
+from kapnotes.domain.clinical_rules import RuleSet
 from kapnotes.domain.course_items import (
     CourseOutcomes,
     Measure,
@@ -21,8 +29,12 @@ from kapnotes.domain.course_items import (
     RiskFlag,
 )
 from kapnotes.domain.errors import ValidationError
-from kapnotes.domain.models import SessionKind
-from kapnotes.domain.outcomes import ScorePoint, course_outcome
+from kapnotes.domain.measure_courses import course_for_date, span_of
+from kapnotes.domain.models import CourseStatus, SessionKind
+from kapnotes.domain.outcome_rules import OutcomeRules, outcome_rules
+from kapnotes.domain.outcomes import DOSE_TIMINGS, ScorePoint, course_outcome
+from kapnotes.domain.risk import NOT_ASKED, RiskGap, RiskStatus
+from kapnotes.domain.scale_model import SUICIDE, Flag
 from kapnotes.domain.scales import Answer, LoadedScales, Scale, ScoreResult, load_scales, score
 from kapnotes.paths import practice_scales_dir, resource_path
 from kapnotes.services.clock import Clock, system_clock
@@ -32,6 +44,8 @@ from kapnotes.storage import courses as course_repo
 from kapnotes.storage import measures as repo
 from kapnotes.storage import sessions as session_repo
 from kapnotes.storage.vault import Vault
+
+RUNNING = (CourseStatus.ACTIVE, CourseStatus.PAUSED)
 
 
 def load_practice_scales(practice_dir: Path | None = None) -> LoadedScales:
@@ -47,12 +61,21 @@ class MeasureService:
     """Entering and reading rating-scale measures for clients and courses."""
 
     def __init__(self, vault: Vault, scales: LoadedScales | Callable[[], LoadedScales], *,
-                 clock: Clock = system_clock) -> None:
+                 clock: Clock = system_clock,
+                 rules: Callable[[], RuleSet] | None = None) -> None:
         """`scales` may be a loader: the files are then read when a scale is first needed,
-        not while the window opens (the client list needs none of them)."""
+        not while the window opens (the client list needs none of them). `rules` gives the
+        clinical rule set in force (default: the shipped rules with the practice policy)."""
         self.vault = vault
         self._scales = scales
         self.clock = clock
+        self._rules = rules
+
+    def rules(self) -> RuleSet:
+        if self._rules is None:
+            from kapnotes.rules import current_rules  # reads the policy file: only when needed
+            return current_rules()
+        return self._rules()
 
     @property
     def loaded(self) -> LoadedScales:
@@ -84,12 +107,16 @@ class MeasureService:
     def enter(self, *, client_id: int, scale_id: str, taken_on: date,
               session_id: int | None = None,
               answers: Mapping[str, Answer | None] | None = None,
-              total: int | None = None) -> Measure:
+              total: int | None = None, dose_timing: str | None = None) -> Measure:
         """Score and store one administration: item by item, or a total where allowed.
 
+        `dose_timing` ("before_dose" / "after_dose") says, on a dosing day, which side of the
+        dose it was taken: on the first-dose day it decides the baseline.
         Refused (ValidationError naming the item or field, nothing stored) when an asked item
         is unanswered or out of range, or a total is given for a scale that needs its items.
         """
+        if dose_timing not in (None, *DOSE_TIMINGS):
+            raise ValidationError("Taken", "must be before or after the dose, or not said.")
         client_repo.get(self.vault, client_id)
         if not isinstance(taken_on, date):
             raise ValidationError("Date", "is required.")
@@ -101,7 +128,8 @@ class MeasureService:
         result = score(self.scale(scale_id), answers, total)
         with self.vault.transaction():
             measure_id = repo.insert(self.vault, client_id=client_id, taken_on=taken_on,
-                                     session_id=session_id, result=result)
+                                     session_id=session_id, result=result,
+                                     dose_timing=dose_timing)
             audit.record(self.vault, "measure.enter", record_type="measure",
                          record_id=measure_id, detail=scale_id)
         return repo.get(self.vault, measure_id)
@@ -124,11 +152,28 @@ class MeasureService:
 
     def risk_flags(self, client_id: int) -> list[RiskFlag]:
         """Current risk flags for the client header (see the module docstring)."""
+        return list(self.risk_status(client_id).flags)
+
+    def risk_status(self, client_id: int, on: date | None = None) -> RiskStatus:
+        """Current scale risk (as of `on`, for a note written then): flags, items not asked."""
+        newest: dict[str, Measure] = {}
         newest_known: dict[str, Measure] = {}
         for m in self.for_client(client_id):  # oldest first: later ones replace earlier
+            if on is not None and m.taken_on > on:
+                continue
+            newest[m.scale_id] = m
             if not m.total_only:
                 newest_known[m.scale_id] = m
-        return [flag for m in newest_known.values() for flag in self._risk(m)]
+        flags = [flag for m in newest_known.values() for flag in self._risk(m)]
+        gaps = []
+        for m in newest.values():
+            scale = self.loaded.get(m.scale_id)
+            if m.total_only and scale is not None and scale.asks_about(SUICIDE):
+                gaps.append(RiskGap(m.id, m.scale_id, scale.short_name, m.taken_on,
+                                    m.session_id))
+        asked = any((s := self.loaded.get(m.scale_id)) is not None and s.asks_about(SUICIDE)
+                    for m in newest_known.values())
+        return RiskStatus(tuple(flags), tuple(gaps), asked)
 
     def risk_sessions(self, course_id: int) -> dict[int, list[RiskFlag]]:
         """Session id → risk flags raised by measures linked to it, for the session list."""
@@ -139,12 +184,49 @@ class MeasureService:
                 marks.setdefault(m.session_id, []).extend(flags)
         return marks
 
+    def flags_of(self, m: Measure) -> tuple[Flag, ...]:
+        """The measure's flags under the scale file in force (stored flags if it cannot say)."""
+        scale = self.loaded.get(m.scale_id)
+        if scale is None:
+            return m.flags
+        if m.answers is not None:
+            try:
+                return score(scale, m.answers).flags
+            except ValidationError:
+                pass  # answers of another version of the scale: keep what was scored then
+        return tuple(Flag(f.code, f.label, f.severity, scale.topic_of(f.code)) for f in m.flags)
+
+    def measure_note(self, m: Measure) -> str:
+        """What a measure's line adds to its total: subscores, or a suicide item not asked."""
+        scale = self.loaded.get(m.scale_id)
+        if scale is None:
+            return ""
+        if m.total_only:
+            return NOT_ASKED if scale.asks_about(SUICIDE) else ""
+        if m.answers is None or not scale.subscales:
+            return ""
+        try:
+            subs = score(scale, m.answers).subscales
+        except ValidationError:
+            return ""  # answers of another version of the scale
+        return " · ".join(f"{s.name} {s.score}/{s.max_score}" for s in subs)
+
     def _risk(self, m: Measure) -> list[RiskFlag]:
-        return [
-            RiskFlag(measure_id=m.id, scale_id=m.scale_id, scale_name=self.scale_name(m.scale_id),
-                     code=f.code, label=f.label, taken_on=m.taken_on, session_id=m.session_id)
-            for f in m.flags if f.severity == "risk"
-        ]
+        scale = self.loaded.get(m.scale_id)
+        rules = {r.code: r for r in scale.flag_rules} if scale else {}
+        out = []
+        for f in self.flags_of(m):
+            if f.severity != "risk":
+                continue
+            rule = rules.get(f.code)
+            detail = ""
+            if rule is not None and m.answers is not None and rule.item in m.answers:
+                detail = f"item {rule.item} = {m.answers[rule.item]}"
+            out.append(RiskFlag(measure_id=m.id, scale_id=m.scale_id,
+                                scale_name=self.scale_name(m.scale_id), code=f.code,
+                                label=f.label, taken_on=m.taken_on, session_id=m.session_id,
+                                topic=f.topic, detail=detail))
+        return out
 
     # -- course outcomes -------------------------------------------------------------------
     def first_dose(self, course_id: int) -> date | None:
@@ -161,36 +243,40 @@ class MeasureService:
                                                                                  course_id)
                              if s.kind is SessionKind.DOSING}))
 
-    def course_window(self, course_id: int) -> tuple[date | None, date | None]:
-        """Dates whose measures belong to this course: after the previous course's last
-        session, before the next course starts (None = open)."""
-        course = course_repo.get(self.vault, course_id)
-        courses = sorted(course_repo.for_client(self.vault, course.client_id),
-                         key=lambda c: (c.start_date, c.id or 0))
-        at = next(i for i, c in enumerate(courses) if c.id == course_id)
-        start = end = None
-        if at > 0:
-            held = session_repo.for_course(self.vault, int(courses[at - 1].id or 0))
-            if held:
-                start = max(s.starts_at.date() for s in held) + timedelta(days=1)
-        if at + 1 < len(courses):
-            end = courses[at + 1].start_date - timedelta(days=1)
-        return start, end
+    def course_of_measures(self, client_id: int) -> dict[int, int | None]:
+        """Measure id → the course it belongs to (rules in kapnotes/domain/measure_courses.py):
+        its session's course if linked, else the course whose active span holds its date."""
+        spans, course_of_session = [], {}
+        for course in course_repo.for_client(self.vault, client_id):
+            cid = int(course.id or 0)
+            sessions = session_repo.for_course(self.vault, cid)
+            course_of_session.update({int(s.id or 0): cid for s in sessions})
+            held = [s.starts_at.date() for s in sessions]
+            planned = [d for slot in course_repo.slots(self.vault, cid)
+                       for d in (slot.planned_date, slot.original_date)]
+            spans.append(span_of(cid, start=course.start_date, dates=planned, held=held,
+                                 running=course.status in RUNNING))
+        return {
+            int(m.id or 0): (course_of_session.get(m.session_id) if m.session_id is not None
+                             else course_for_date(m.taken_on, spans))
+            for m in self.for_client(client_id)
+        }
 
     def course_outcomes(self, course_id: int) -> CourseOutcomes:
-        """Every scale with a score in the course window: points, outcome, reference lines."""
+        """Every scale with a score in this course: points, outcome, reference lines."""
         course = course_repo.get(self.vault, course_id)
-        start, end = self.course_window(course_id)
+        belongs = self.course_of_measures(course.client_id)
         first = self.first_dose(course_id)
         by_scale: dict[str, list[Measure]] = {}
         for m in self.for_client(course.client_id):
-            if (start is None or m.taken_on >= start) and (end is None or m.taken_on <= end):
+            if belongs.get(int(m.id or 0)) == course_id:
                 by_scale.setdefault(m.scale_id, []).append(m)
         series = []
+        rules = outcome_rules(self.rules())
         for scale in self.scales:  # built-in order: PHQ-9 and the like stay in a fixed place
             measures = by_scale.get(scale.id)
             if measures:
-                series.append(self._series(scale, measures, first))
+                series.append(self._series(scale, measures, first, rules))
         return CourseOutcomes(course_id=course_id, first_dose=first,
                               dosing_dates=self.dosing_dates(course_id), series=tuple(series))
 
@@ -198,11 +284,13 @@ class MeasureService:
         return self.course_outcomes(course_id).for_scale(scale_id)
 
     @staticmethod
-    def _series(scale: Scale, measures: list[Measure], first: date | None) -> OutcomeSeries:
-        points = tuple(ScorePoint(m.taken_on, m.total) for m in measures if m.total is not None)
+    def _series(scale: Scale, measures: list[Measure], first: date | None,
+                rules: OutcomeRules) -> OutcomeSeries:
+        points = tuple(ScorePoint(m.taken_on, m.total, m.dose_timing) for m in measures
+                       if m.total is not None)
         if not scale.has_total or not points:
             return OutcomeSeries(scale, points, None, None, None)
-        outcome = course_outcome(scale, points, first)
+        outcome = course_outcome(scale, points, first, rules)
         response = None
         if (scale.direction == "lower_is_better" and outcome.baseline is not None
                 and outcome.baseline.total > 0):

@@ -15,6 +15,7 @@ from kapnotes.domain.models import (
     Session,
     SessionKind,
 )
+from kapnotes.domain.monitoring import MINIMUM_MONITORING_MINUTES
 from kapnotes.domain.templates import (
     FieldType,
     Template,
@@ -32,6 +33,8 @@ from kapnotes.storage import courses as course_repo
 from kapnotes.storage import sessions as repo
 from kapnotes.storage.vault import Vault
 
+TALK_SESSION_MINUTES = 60  # preparation and integration
+
 # Extra checks before signing (e.g. the dosing monitoring rules): each returns the reasons a
 # written justification is needed; signing with any of them requires `reason`.
 SignCheck = Callable[[Session, datetime], list[str]]
@@ -40,6 +43,12 @@ SignCheck = Callable[[Session, datetime], list[str]]
 # the note and its derived rows are written together or not at all.
 AfterSave = Callable[[Session, Template, Mapping[str, object]], None]
 
+
+
+def default_duration(kind: SessionKind) -> int:
+    """Minutes a new session is booked for: a dosing session lasts at least its monitoring
+    (kapnotes/domain/monitoring.py, 2 hours); talking sessions an hour."""
+    return MINIMUM_MONITORING_MINUTES if kind is SessionKind.DOSING else TALK_SESSION_MINUTES
 
 class NoteService:
     """Everything done with session notes, for the UI and the CLI alike."""
@@ -67,7 +76,7 @@ class NoteService:
         course_id: int,
         kind: SessionKind,
         starts_at: datetime,
-        duration_min: int = 60,
+        duration_min: int | None = None,
         clinician: str = "",
         modality: Modality = Modality.IN_PERSON,
         linked_dosing_id: int | None = None,
@@ -79,6 +88,8 @@ class NoteService:
                     else self.templates.latest(kind.value))
         if template.kind != kind.value:
             raise ValidationError("Template", f"'{template.title}' is not a {kind.value} template.")
+        if duration_min is None:
+            duration_min = default_duration(kind)
         draft = Session(
             course_id=course_id, kind=kind, starts_at=starts_at.replace(second=0, microsecond=0),
             duration_min=duration_min, clinician=clean_text("Clinician", clinician),

@@ -22,9 +22,8 @@ from typing import Any
 from kapnotes import __version__
 from kapnotes.domain.errors import NotFoundError
 from kapnotes.domain.templates import FieldType, parse_template
-from kapnotes.storage import audit
+from kapnotes.storage import audit, output_guard
 from kapnotes.storage import portable_rows as rows
-from kapnotes.storage.atomic import write_atomically
 from kapnotes.storage.vault import Vault
 
 FORMAT = "kapnotes-export"
@@ -250,14 +249,19 @@ class ExportResult:
 
 
 def export_to_file(vault: Vault, path: Path, *, client_code: str | None = None,
-                   now: datetime | None = None, progress: Progress | None = None
-                   ) -> ExportResult:
-    """Write the export atomically and owner-only, then record `export.json` (counts only)."""
+                   now: datetime | None = None, progress: Progress | None = None,
+                   replace: bool = False) -> ExportResult:
+    """Write the export atomically and owner-only, then record `export.json` (counts only).
+
+    The output guard refuses the vault, its files and its backups folder, and an existing
+    file unless `replace` (the CLI's --force; a save dialog that asked).
+    """
+    output_guard.check_output_path(path, vault.path, replace=replace)  # before the work
     doc = build_export(vault, client_code=client_code, exported_at=utc_stamp(now),
                        progress=progress)
     data = dumps(doc).encode("utf-8")
-    write_atomically(path, data)
+    written = output_guard.write_output(path, data, vault.path, replace=replace)
     counts = count(doc)
     audit.record(vault, "export.json", record_type="vault", detail=(
         f"scope={doc['scope']} " + counts.detail()))
-    return ExportResult(path=path, counts=counts, size=len(data))
+    return ExportResult(path=written, counts=counts, size=len(data))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kapnotes.domain.errors import ValidationError
+from kapnotes.domain.schedule_days import OpeningDays, check_opening_days
 from kapnotes.domain.vitals import VitalsThresholds
 from kapnotes.policy import (
     KNOWN_KEYS,
@@ -45,6 +46,8 @@ THRESHOLDS = "vitals_thresholds"
 SCREEN_AGE = "screen_max_age_days"
 RETENTION = "backup_retention"
 DEFAULT_VAULT_FOLDER = "default_vault_folder"
+WORKING_WEEKDAYS = "working_weekdays"
+CLOSED_DAYS = "closed_days"
 
 # policy key → where the vault keeps the user's own value
 VAULT_KEYS = {
@@ -135,6 +138,15 @@ class SettingsService:
 
     def idle_lock_minutes(self) -> int:
         return lock_settings.idle_lock_minutes(self.vault)
+
+    def opening_days(self) -> OpeningDays:
+        """Working weekdays and closed days for generated plans: the practice policy's, else
+        the built-in (every weekday; closed 25 Dec and 1 Jan). Policy-only: the practice's
+        calendar is the same for every user of the workstation."""
+        policy = self.policy()
+        weekdays, closed = policy.get(WORKING_WEEKDAYS), policy.get(CLOSED_DAYS)
+        return check_opening_days(weekdays.value if weekdays else None,
+                                  closed.value if closed else None)
 
     def vitals_thresholds(self) -> VitalsThresholds:
         return self.monitoring.thresholds()

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from kapnotes.domain.errors import VaultError
-from kapnotes.storage.atomic import OWNER_ONLY, fsync_dir
+from kapnotes.storage.atomic import OWNER_ONLY, fsync_dir, write_atomically
 from kapnotes.storage.keyfile import key_file_for
 from kapnotes.storage.vault import Vault, quote_sql_string, translate_write_errors
 
@@ -50,8 +49,20 @@ def _name(vault_path: Path, when: datetime, tag: str) -> str:
     return f"{vault_path.stem}-{when.strftime(_STAMP)}-{tag}{vault_path.suffix or '.kapnotes'}"
 
 
-def write_backup(vault: Vault, out: Path) -> Path:
-    """A consistent, encrypted copy of the open vault at `out`, with its key file beside it."""
+def write_backup(vault: Vault, out: Path, *, replace: bool = False) -> Path:
+    """A consistent, encrypted copy of the open vault at a user-named `out`, with its key
+    file beside it. Both names go through the output guard (never the vault, its files or
+    its backups folder; an existing file only with `replace`)."""
+    from kapnotes.storage import output_guard  # it imports this module (backups folder)
+
+    out = output_guard.check_output_path(out, vault.path, replace=replace, label="Backup",
+                                         create_parent=True)
+    output_guard.check_output_path(key_file_for(out), vault.path, replace=replace,
+                                   label="Backup key file", create_parent=True)
+    return _copy_vault(vault, out)
+
+
+def _copy_vault(vault: Vault, out: Path) -> Path:
     out = out.resolve()
     if out == vault.path.resolve():
         raise VaultError("A backup cannot overwrite the vault itself.")
@@ -66,10 +77,8 @@ def write_backup(vault: Vault, out: Path) -> Path:
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         key_src = key_file_for(vault.path)
-        key_dst = key_file_for(out)
         if key_src.exists():
-            shutil.copyfile(key_src, key_dst)
-            os.chmod(key_dst, OWNER_ONLY)
+            write_atomically(key_file_for(out), key_src.read_bytes())
         os.replace(tmp, out)
         fsync_dir(out.parent)
     except BaseException:
@@ -105,7 +114,7 @@ def list_backups(vault_path: Path) -> list[BackupInfo]:
 
 def take_backup(vault: Vault, *, tag: str, now: datetime | None = None) -> Path:
     when = now or datetime.now()
-    return write_backup(vault, backup_dir_for(vault.path) / _name(vault.path, when, tag))
+    return _copy_vault(vault, backup_dir_for(vault.path) / _name(vault.path, when, tag))
 
 
 def auto_backup_if_due(

@@ -84,12 +84,13 @@ def replace_plan(vault: Vault, course_id: int, plan: Iterable[PlannedSlot]) -> N
     with vault.transaction():
         vault.execute("DELETE FROM planned_slots WHERE course_id = ?", (course_id,))
         for slot in plan:
-            day = date_text(slot.planned_date)
+            # A slot generation moved (off a closed day, say) is stored as moved, with why.
             vault.execute(
                 "INSERT INTO planned_slots (course_id, seq, kind, planned_date, original_date,"
-                " label, dose_number) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (course_id, slot.index, slot.kind.value, day, day, slot.phase,
-                 slot.dose_number),
+                " label, dose_number, change_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (course_id, slot.index, slot.kind.value, date_text(slot.planned_date),
+                 date_text(slot.moved_from or slot.planned_date), slot.phase,
+                 slot.dose_number, slot.move_reason),
             )
 
 

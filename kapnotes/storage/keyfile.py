@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,32 @@ MAX_KEY_FILE_BYTES = 64 * 1024  # a key file is under 1 KB
 # A slot's cost is checked before deriving: 0 or −5 is not a key, and 2^70 or 10^9 would
 # hang the unlock for hours. Ten times today's cost leaves room for a future increase.
 MIN_ITERATIONS, MAX_ITERATIONS = 100_000, 10 * KDF_ITERATIONS
+# The test suite only: its hundreds of throw-away vaults would each spend ~0.5 s (more on a
+# busy machine) deriving keys at the production cost. tests/conftest.py sets this variable for
+# the test process and every process it starts; new slots are then wrapped at that cost and such
+# slots are accepted. Every slot records its own count (docs/DATA-FORMAT.md), so key files of
+# either cost open; tests/storage/test_key_cost.py pins 256,000 through the real `kapnotes init`.
+TEST_COST_ENV = "KAPNOTES_TEST_ONLY_KDF_ITERATIONS"
+TEST_COST_FLOOR = 1_000
+
+
+def _test_cost() -> int | None:
+    raw = os.environ.get(TEST_COST_ENV, "").strip()
+    if not raw.isdigit():
+        return None
+    return min(max(int(raw), TEST_COST_FLOOR), KDF_ITERATIONS)
+
+
+def new_slot_iterations() -> int:
+    """The cost a new slot is wrapped with: 256,000 (lower only under the test suite)."""
+    return _test_cost() or KDF_ITERATIONS
+
+
+def min_slot_iterations() -> int:
+    test_cost = _test_cost()
+    return min(MIN_ITERATIONS, test_cost) if test_cost else MIN_ITERATIONS
+
+
 NONCE_BYTES, MIN_SALT_BYTES, WRAPPED_BYTES = 12, 16, DATA_KEY_BYTES + 16
 
 
@@ -94,9 +121,10 @@ class KeySlot:
     def from_json(cls, data: dict[str, object]) -> KeySlot:
         """A slot checked field by field; ValueError names the field that is wrong."""
         iterations = data["iterations"]
+        lowest = min_slot_iterations()
         if not isinstance(iterations, int) or isinstance(iterations, bool) \
-                or not MIN_ITERATIONS <= iterations <= MAX_ITERATIONS:
-            raise ValueError(f"iterations must be a whole number from {MIN_ITERATIONS:,} "
+                or not lowest <= iterations <= MAX_ITERATIONS:
+            raise ValueError(f"iterations must be a whole number from {lowest:,} "
                              f"to {MAX_ITERATIONS:,}")
         slot = cls(salt=_b64(data, "salt"), nonce=_b64(data, "nonce"),
                    wrapped=_b64(data, "wrapped"), iterations=iterations)
@@ -122,9 +150,10 @@ def _b64(data: dict[str, object], name: str) -> bytes:
 def wrap(data_key: bytes, secret: str, slot_name: str) -> KeySlot:
     salt = secrets.token_bytes(16)
     nonce = secrets.token_bytes(12)
-    kek = _derive(secret, salt, KDF_ITERATIONS)
+    iterations = new_slot_iterations()
+    kek = _derive(secret, salt, iterations)
     wrapped = AESGCM(kek).encrypt(nonce, data_key, f"{FORMAT}/{slot_name}".encode())
-    return KeySlot(salt=salt, nonce=nonce, wrapped=wrapped, iterations=KDF_ITERATIONS)
+    return KeySlot(salt=salt, nonce=nonce, wrapped=wrapped, iterations=iterations)
 
 
 def unwrap(slot: KeySlot, secret: str, slot_name: str) -> bytes:

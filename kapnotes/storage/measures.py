@@ -14,7 +14,7 @@ from kapnotes.storage.vault import Vault
 
 _COLS = (
     "id, client_id, scale_id, scale_version, taken_on, session_id, answers, total, total_only,"
-    " band, flags, unknown_flags, risk_level, risk, entered_at"
+    " band, flags, unknown_flags, risk_level, risk, entered_at, dose_timing"
 )
 
 
@@ -41,20 +41,20 @@ def _measure(row: Any) -> Measure:
         answers=json.loads(row[6]) if row[6] is not None else None, total=_total(row[7]),
         total_only=bool(row[8]), band=row[9], flags=_flags(row[10]),
         unknown_flags=_flags(row[11]), risk_level=row[12], risk=bool(row[13]),
-        entered_at=to_datetime(row[14]) or datetime.min,
+        entered_at=to_datetime(row[14]) or datetime.min, dose_timing=row[15],
     )
 
 
 def insert(vault: Vault, *, client_id: int, taken_on: date, session_id: int | None,
-           result: ScoreResult) -> int:
+           result: ScoreResult, dose_timing: str | None = None) -> int:
     answers = None if result.total_only else json.dumps(dict(result.answers))
     cur = vault.execute(
         f"INSERT INTO measures ({_COLS.split(', ', 1)[1]}) VALUES"
-        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (client_id, result.scale_id, result.scale_version, date_text(taken_on), session_id,
          answers, result.total, int(result.total_only), result.band_label,
          _flags_json(result.flags), _flags_json(result.unknown_flags), result.risk_level,
-         int(result.has_risk_flag), now_utc_text()),
+         int(result.has_risk_flag), now_utc_text(), dose_timing),
     )
     return int(cur.lastrowid)
 

@@ -14,7 +14,8 @@ from kapnotes.storage.schema import (
     m002_monitoring,
     m003_course_outcomes,
     m004_next_planned_indexes,
-    m005_vitals_corrections,
+    m005_measure_dose_timing,
+    m006_vitals_corrections,
 )
 
 
@@ -31,8 +32,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "course outcomes: intentions, themes, measures", m003_course_outcomes.migrate),
     Migration(4, "client list: indexes for the next planned session",
               m004_next_planned_indexes.migrate),
-    Migration(5, "vitals: confirmed extremes, corrections, strikes, entry time",
-              m005_vitals_corrections.migrate),
+    Migration(5, "measures: before or after the dose", m005_measure_dose_timing.migrate),
+    Migration(6, "vitals: confirmed extremes, corrections, strikes, entry time",
+              m006_vitals_corrections.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.dates import schedule_date
 from kapnotes.domain.models import ClientSummary
 from kapnotes.services.container import Services
 from kapnotes.ui.dialogs.client_dialog import ClientDialog
 from kapnotes.ui.models.client_list_model import ClientListModel
-from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, fmt_date, style_sheet_colour
+from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, style_sheet_colour
 
 EMPTY_TEXT = "No clients yet — New client (Ctrl+Shift+N)"
 NO_MATCH_TEXT = "No client matches “{text}”."
@@ -157,7 +158,7 @@ class ClientListPane(QWidget):
             active = self.services.clients.list(with_counts=False)
         count = sum(1 for r in active if r.next_planned == today)
         clients = "client" if count == 1 else "clients"
-        when = fmt_date(today)  # type: ignore[arg-type]
+        when = schedule_date(today)  # type: ignore[arg-type]
         self.today_label.setText(f"<b>Today</b>, {when}: {count} {clients} with a planned "
                                  "session" if count else f"<b>Today</b>, {when}: nothing planned")
 

@@ -219,7 +219,7 @@ class ClientView(QWidget):
         today = self.services.clock().date()
         self.header.show_client(
             client, today, self.services.clients.concomitant_flags(client),
-            risk_flags=self.services.measures.risk_flags(self.client_id),
+            risk=self.services.measures.risk_status(self.client_id),
             screening=self.services.monitoring.screening.warnings_for_client(self.client_id))
         self.archive_button.setText("Un-archive" if client.archived else "Archive")
         keep = course_id if course_id is not None else self.course_id

@@ -58,9 +58,11 @@ class _Worker(QObject):
     @Slot()
     def run(self) -> None:
         try:
+            # The export dialog asked before replacing an existing file; the output guard
+            # still refuses the vault, its files and its backups folder.
             written = exports.render_to_file(self.job, self.path, password=self.password,
                                              progress=self._progress,
-                                             cancelled=self.stop.is_set)
+                                             cancelled=self.stop.is_set, replace=True)
         except exports.ExportCancelled:
             self.cancelled.emit()
         except KapNotesError as exc:
@@ -193,8 +195,10 @@ class ExportController(QObject):
         name = exports.suggested_name_for(self.services, "packet",
                                           client_ids=[int(c.id or 0) for c, mine in clients
                                                       if mine])
-        dialog = ExportPacketDialog(clients, suggested_name=name, folder=self.folder,
-                                    parent=self.parent_widget)
+        dialog = ExportPacketDialog(
+            clients, suggested_name=name, folder=self.folder, parent=self.parent_widget,
+            name_for=lambda ids: exports.suggested_name_for(self.services, "packet",
+                                                            client_ids=ids))
         clinician = self.services.vault.actor.clinician
         dialog.export_requested.connect(lambda ids, c: self._run(
             c, lambda o: exports.build_packet_report(self.services, ids, o,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.errors import KapNotesError, VaultError, WrongPassphraseError
 from kapnotes.storage.backups import BackupInfo, list_backups
 from kapnotes.storage.lifecycle import data_key_for, restore_backup, unlock_vault
@@ -19,7 +20,7 @@ def restorable_backups(vault_path: Path) -> list[BackupInfo]:
 
 
 def describe(backup: BackupInfo) -> str:
-    return f"{backup.taken_at:%d %b %Y %H:%M} ({backup.tag})"
+    return f"{human_datetime(backup.taken_at, weekday=True)} ({backup.tag})"
 
 
 def restore_newest_good(vault_path: Path, passphrase: str, prompter: Prompter,

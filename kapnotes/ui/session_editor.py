@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import Addendum, Session, SessionKind
 from kapnotes.domain.schedule import Protocol
@@ -34,6 +35,7 @@ from kapnotes.ui.widgets.dosing_tabs import DosingTabs
 from kapnotes.ui.widgets.list_editors import IntentionRows, KnownThemes
 from kapnotes.ui.widgets.note_form import NoteForm
 from kapnotes.ui.widgets.session_details import SessionDetails
+from kapnotes.ui.widgets.signer_field import bind_signer
 
 MAX_TEXT_WIDTH = 900  # a comfortable reading measure, centred on wide screens
 SIGN_SHORTCUT = "Ctrl+Shift+S"
@@ -54,8 +56,7 @@ QFrame#rule { color: palette(mid); }
 
 def _when(moment: datetime) -> str:
     # Signatures and addenda are stored in UTC; the therapist reads local time.
-    local = moment.astimezone() if moment.tzinfo is not None else moment
-    return f"{local:%Y-%m-%d %H:%M}"
+    return human_datetime(moment)
 
 
 class SessionEditor(QWidget):
@@ -251,6 +252,7 @@ class SessionEditor(QWidget):
         self.sign_dialog = SignDialog(
             signer=self._default_signer(), missing=self.notes.missing_for_signing(self.session_id),
             blockers=self.notes.sign_blockers(self.session_id), parent=self)
+        bind_signer(self.sign_dialog.signer_edit, self.services.vault, self._default_signer())
         self.sign_dialog.sign_requested.connect(self._sign)
         self.sign_dialog.open()
 
@@ -258,6 +260,7 @@ class SessionEditor(QWidget):
         if not self.session.signed:
             return
         self.addendum_dialog = AddendumDialog(author=self._default_signer(), parent=self)
+        bind_signer(self.addendum_dialog.author_edit, self.services.vault, self._default_signer())
         self.addendum_dialog.submitted.connect(self._add_addendum)
         self.addendum_dialog.open()
 

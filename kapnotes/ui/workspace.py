@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import SessionKind
+from kapnotes.services.clinician import clinician_name
 from kapnotes.services.container import Services
 from kapnotes.ui.client_list import ClientListPane
 from kapnotes.ui.client_view import ClientView, make_new_session_action
@@ -36,6 +37,8 @@ class Workspace(QObject):
     def __init__(self, window: MainWindow, services: Services, *,
                  signer_name: str = "") -> None:
         super().__init__(window)
+        # The one clinician name of this vault (Settings → Your name) unless one is given.
+        signer_name = signer_name or clinician_name(services.vault)
         services.vault.actor.clinician = signer_name
         self.window = window
         self.services = services
@@ -221,12 +224,14 @@ class Workspace(QObject):
         return session.id
 
     def start_from_slot(self, course_id: int, slot_id: int, kind: str) -> int | None:
-        """Start the planned session: now if it is planned for today, else on its date."""
+        """Start the planned session: now if it is planned for today or later (starting it
+        is holding it; a note dated tomorrow would count as held before it happened), on its
+        date if that has passed (writing up a session held then)."""
         now = self.services.clock()
         slot = next((e.slot for e in self.services.courses.timeline(course_id).entries
                      if e.slot.id == slot_id), None)
         when = now
-        if slot is not None and slot.planned_date != now.date():
+        if slot is not None and slot.planned_date < now.date():
             when = datetime.combine(slot.planned_date, time(now.hour, 0))
         return self.new_session(course_id, kind, slot_id=slot_id, starts_at=when)
 

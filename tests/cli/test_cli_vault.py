@@ -141,7 +141,7 @@ def test_backup_then_restore_round_trip(
     assert _settings(aside, passphrase) == ["kept", "written-after-backup"]
 
     again = run_cli("backup", "--out", out, "--passphrase-file", passphrase_file)
-    assert "already exists" in one_error_line(again, 1)
+    assert "already exists" in one_error_line(again, 5)
 
 
 def test_passwd_with_files(

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from itertools import pairwise
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kapnotes.domain.clinical_rules import load_rules
 from kapnotes.domain.errors import ValidationError
+from kapnotes.domain.outcome_rules import ReliableChange, outcome_rules
 from kapnotes.domain.outcomes import (
+    AFTER_DOSE,
+    BEFORE_DOSE,
     ScorePoint,
     baseline_of,
     course_outcome,
@@ -22,6 +25,7 @@ from kapnotes.paths import resource_path
 
 BUILTIN_DIR = resource_path("scales")
 SCALES = {s.id: s for s in load_builtin_scales(BUILTIN_DIR)}
+RULES = outcome_rules(load_rules(resource_path("rules")))
 PHQ9, GAD7, MADRS = SCALES["phq9"], SCALES["gad7"], SCALES["madrs"]
 DOSE = date(2025, 3, 3)
 
@@ -57,28 +61,96 @@ def test_percent_change(baseline, total, expected):
     assert got == (None if expected is None else pytest.approx(expected))
 
 
-def test_full_course_with_response_remission_and_two_relapses():
+def test_full_course_with_response_remission_and_a_possible_relapse():
     scores = [
-        (day(-21), 23),  # history before the course: not the baseline
+        (day(-21), 23),  # inside the window but older than the next: history
         (day(-2), 20),
         (DOSE, 21),  # same day as the first dose, taken before it: the baseline
         (day(7), 14),
         (day(14), 10),  # ≤ 10.5: response
         (day(21), 4),  # < 5: remission
-        (day(28), 12),  # > 10.5: relapse
-        (day(35), 9),  # response again
-        (day(42), 15),  # relapse again
+        (day(28), 12),  # ≥ 10 once: a possible relapse, not yet confirmed
+        (day(35), 9),  # back under 10: that run ends
+        (day(42), 15),  # ≥ 10 again, nothing after it yet
     ]
-    out = course_outcome(PHQ9, scores, DOSE)
+    out = course_outcome(PHQ9, scores, DOSE, RULES)
     assert out.baseline == ScorePoint(DOSE, 21)
     assert [p.on for p in out.points] == [day(n) for n in (7, 14, 21, 28, 35, 42)]
     assert out.responded is True and out.first_response_date == day(14)
     assert out.remitted is True and out.first_remission_date == day(21)
-    assert out.relapse_dates == (day(28), day(42))
-    assert out.relapsed is True and out.relapse_date == day(28)
+    assert out.relapse_dates == () and out.relapsed is False
+    assert out.possible_relapse == day(42)
     assert out.change == -6 and out.percent_change == pytest.approx(-600 / 21)
     assert out.currently_responding is False and out.currently_in_remission is False
+    assert out.deteriorated is False
     assert out.notes == ()
+
+
+def test_twelve_then_twenty_four_is_reliable_deterioration():
+    out = course_outcome(PHQ9, [(DOSE, 12), (day(7), 24)], DOSE, RULES)
+    assert out.reliable_change is not None and out.reliable_change.min_points == 6
+    assert out.deteriorated is True and out.deterioration_dates == (day(7),)
+    assert out.points[0].deteriorated is True
+    # One point short of the reliable change is not deterioration.
+    assert course_outcome(PHQ9, [(DOSE, 12), (day(7), 17)], DOSE, RULES).deteriorated is False
+
+
+def test_six_four_fifteen_is_deterioration_and_a_possible_relapse_until_confirmed():
+    scores = [(DOSE, 6), (day(7), 4), (day(14), 15)]
+    out = course_outcome(PHQ9, scores, DOSE, RULES)
+    assert out.remitted is True and out.responded is False  # 4 is not half of 6
+    assert out.deteriorated is True and out.deterioration_dates == (day(14),)
+    assert out.relapse_dates == () and out.possible_relapse == day(14)
+    confirmed = course_outcome(PHQ9, [*scores, (day(21), 16)], DOSE, RULES)
+    assert confirmed.relapse_dates == (day(21),) and confirmed.relapsed is True
+    assert confirmed.possible_relapse is None
+
+
+def test_madrs_relapse_follows_sustain_1():
+    rule = RULES.for_scale("madrs").relapse
+    assert rule is not None and (rule.at_least, rule.min_gap_days, rule.max_gap_days) == (
+        22, 5, 15)
+    base = [(DOSE, 36), (day(14), 10)]  # remission
+    too_soon = course_outcome(MADRS, [*base, (day(21), 24), (day(24), 25)], DOSE, RULES)
+    assert too_soon.relapse_dates == () and too_soon.possible_relapse == day(21)
+    out = course_outcome(MADRS, [*base, (day(21), 24), (day(24), 25), (day(30), 23)], DOSE,
+                         RULES)
+    assert out.relapse_dates == (day(30),)
+    too_late = course_outcome(MADRS, [*base, (day(21), 24), (day(40), 23)], DOSE, RULES)
+    assert too_late.relapse_dates == () and too_late.possible_relapse == day(40)
+    never_better = course_outcome(MADRS, [(DOSE, 36), (day(7), 30), (day(14), 30)], DOSE,
+                                  RULES)
+    assert never_better.relapse_dates == () and never_better.possible_relapse is None
+
+
+def test_madrs_reliable_change_is_jacobson_truax_from_the_rule_set():
+    rc = RULES.for_scale("madrs").reliable_change
+    assert rc is not None and rc.min_points == 5
+    # The shipped 5 points is the Jacobson & Truax index from the SD and r the rule names.
+    assert ReliableChange.jacobson_truax(5.7, 0.91, "x").min_points == 5
+    assert ReliableChange.jacobson_truax(10, 0.5, "x").min_points == 20  # 19.6 → 20
+
+
+def test_a_score_long_before_the_first_dose_is_not_baseline():
+    out = course_outcome(PHQ9, [(day(-200), 20), (day(7), 8)], DOSE, RULES)
+    assert out.baseline is None and out.responded is None
+    assert any("28 days" in n and "200 days earlier" in n for n in out.notes)
+    at_edge = course_outcome(PHQ9, [(day(-28), 20), (day(7), 8)], DOSE, RULES)
+    assert at_edge.baseline == ScorePoint(day(-28), 20)
+    assert course_outcome(PHQ9, [(day(-29), 20)], DOSE, RULES).baseline is None
+
+
+def test_on_the_first_dose_day_a_post_dose_score_does_not_replace_the_pre_dose_one():
+    scores = [ScorePoint(DOSE, 20, BEFORE_DOSE), ScorePoint(DOSE, 8, AFTER_DOSE)]
+    out = course_outcome(PHQ9, scores, DOSE, RULES)
+    assert out.baseline == ScorePoint(DOSE, 20, BEFORE_DOSE)
+    assert [(p.on, p.total) for p in out.points] == [(DOSE, 8)]  # follow-up, not baseline
+    assert out.responded is True
+    # Entered the other way round, the answer is the same.
+    assert course_outcome(PHQ9, scores[::-1], DOSE, RULES).baseline.total == 20
+    # A pre-dose mark beats an unmarked entry of the same day.
+    marked = [ScorePoint(DOSE, 20, BEFORE_DOSE), ScorePoint(DOSE, 15)]
+    assert baseline_of(marked, DOSE, 28) == ScorePoint(DOSE, 20, BEFORE_DOSE)
 
 
 def test_points_carry_change_and_status():
@@ -91,23 +163,25 @@ def test_points_carry_change_and_status():
 
 
 def test_never_responding_is_not_relapse():
-    out = course_outcome(PHQ9, [(day(-1), 16), (day(7), 12), (day(14), 20)], DOSE)
+    out = course_outcome(PHQ9, [(day(-1), 16), (day(7), 12), (day(14), 20)], DOSE, RULES)
     assert out.responded is False and out.first_response_date is None
     assert out.relapse_dates == () and out.relapsed is False
     assert out.remitted is False
 
 
 def test_leaving_remission_while_still_responding_is_not_relapse():
-    out = course_outcome(PHQ9, [(DOSE, 20), (day(7), 3), (day(14), 7)], DOSE)
+    out = course_outcome(PHQ9, [(DOSE, 20), (day(7), 3), (day(14), 7)], DOSE, RULES)
     assert out.first_remission_date == day(7)
     assert out.currently_in_remission is False and out.currently_responding is True
     assert out.relapsed is False
 
 
 def test_no_baseline():
-    out = course_outcome(PHQ9, [(day(7), 12), (day(14), 3)], DOSE)
+    out = course_outcome(PHQ9, [(day(7), 12), (day(14), 3)], DOSE, RULES)
     assert out.baseline is None
-    assert out.responded is None and out.relapsed is None and out.first_response_date is None
+    assert out.responded is None and out.first_response_date is None
+    assert out.relapsed is False  # remission needs no baseline, so relapse can be judged
+    assert out.deteriorated is None
     assert out.change is None and out.percent_change is None
     # Remission is an absolute threshold: it needs no baseline.
     assert out.remitted is True and out.first_remission_date == day(14)
@@ -196,17 +270,20 @@ series = st.lists(
 
 
 @given(series)
-def test_relapse_only_ever_follows_a_response(raw):
-    out = course_outcome(PHQ9, [(day(n), t) for n, t in raw], DOSE)
-    if out.baseline is None or out.baseline.total == 0 or not out.points:
-        assert out.responded is None and out.relapse_dates == ()
-        return
-    line = out.baseline.total / 2
-    assert out.responded == any(p.total <= line for p in out.points)
+def test_a_confirmed_relapse_follows_response_or_remission_and_two_high_scores(raw):
+    out = course_outcome(PHQ9, [(day(n), t) for n, t in raw], DOSE, RULES)
+    rule = RULES.for_scale("phq9").relapse
+    assert rule is not None
+    if out.baseline is not None and out.baseline.total > 0 and out.points:
+        line = out.baseline.total / 2
+        assert out.responded == any(p.total <= line for p in out.points)
     for when in out.relapse_dates:
-        # Same-day entries are allowed, so a relapse can share its date with a response.
-        assert out.first_response_date is not None and when >= out.first_response_date
-        assert any(p.total > line for p in out.points if p.on == when)
-    statuses = [p.total <= line for p in out.points]
-    losses = sum(1 for a, b in pairwise(statuses) if a and not b)
-    assert len(out.relapse_dates) == losses
+        earlier = [p for p in out.points if p.on < when]
+        assert any(p.meets_response or p.meets_remission for p in earlier)
+        assert any(p.total >= rule.at_least and p.on == when for p in out.points)
+        assert any(p.total >= rule.at_least
+                   and rule.min_gap_days <= (when - p.on).days <= rule.max_gap_days
+                   for p in earlier)
+    for p in out.points:
+        if p.deteriorated:
+            assert p.change is not None and p.change >= 6

@@ -93,7 +93,29 @@ BROKEN_FILES = [
     ("total-only mean", broken(kind="mean", bands=None, remission=None),
      "bad.json: total_only_allowed", "cannot score"),
     ("yes/no in sum", broken(response={"type": "yesno"}), "bad.json: response.type", "numeric"),
-    ("subscales on sum", broken(subscales=[]), "bad.json: subscales", "only"),
+    ("subscales on mean", broken(kind="mean", bands=None, remission=None,
+                                 total_only_allowed=None,
+                                 subscales=[{"id": "s", "name": "S", "items": ["a"]}]),
+     "bad.json: subscales", "may have subscales"),
+    ("empty subscales on sum", broken(subscales=[]), "bad.json: subscales", "non-empty"),
+    ("subscale names no item", broken(subscales=[{"id": "s", "name": "S", "items": ["z"]}]),
+     "bad.json: subscales[0].items", "no item 'z'"),
+    ("item in two subscales", broken(subscales=[{"id": "s", "name": "S", "items": ["a"]},
+                                                {"id": "t", "name": "T", "items": ["a"]}]),
+     "bad.json: subscales[1].items", "already in another"),
+    ("two subscales one id", broken(subscales=[{"id": "s", "name": "S", "items": ["a"]},
+                                               {"id": "s", "name": "T", "items": ["b"]}]),
+     "bad.json: subscales", "share one id"),
+    ("reverse not boolean", broken(items=[{"id": "a", "text": "x", "reverse": "yes"},
+                                          {"id": "b", "text": "y"}]),
+     "bad.json: items[0].reverse", "true or false"),
+    ("unknown flag topic", broken(flags=[{"code": "c", "label": "L", "severity": "risk",
+                                          "item": "a", "op": ">", "value": 0,
+                                          "topic": "suicidal"}]),
+     "bad.json: flags[0].topic", "must be one of"),
+    ("flag that can never fire", broken(flags=[{"code": "c", "label": "L", "severity": "risk",
+                                                "item": "a", "op": ">", "value": 2}]),
+     "bad.json: flags[0].value", "can ever raise it"),
     ("skip logic on sum", broken(items=[{"id": "a", "text": "x"},
                                         {"id": "b", "text": "y", "asked_if": {"a": True}}]),
      "bad.json: items[1].asked_if", "only supported"),
@@ -142,3 +164,51 @@ def test_default_practice_folder_is_under_the_user_data_dir(tmp_path, monkeypatc
     loaded = load_practice_scales()
     assert loaded.get("practice_wellbeing") is not None
     assert [p.message for p in loaded.problems] == ["broken.json: must be an object"]
+
+
+# --- reverse-scored items, subscales on sum scales, flag topics --------------------------------
+
+def test_reverse_scored_item_counts_from_the_other_end(tmp_path):
+    mine = {**PRACTICE_SCALE, "items": [{"id": "a", "text": "Worry"},
+                                        {"id": "b", "text": "Felt calm", "reverse": True}]}
+    scale = load_scale_file(write(tmp_path, "rev.json", mine))
+    assert scale.item("b").reverse is True and scale.item("a").reverse is False
+    assert score(scale, {"a": 0, "b": 2}).total == 0  # calm "much" = 0 points
+    assert score(scale, {"a": 0, "b": 0}).total == 2  # calm "no" = 2 points
+    assert (scale.total_min, scale.total_max) == (0, 4)
+    # The stored answers stay as given: reversing is scoring, not rewriting.
+    assert dict(score(scale, {"a": 1, "b": 2}).answers) == {"a": 1, "b": 2}
+
+
+def test_subscales_on_a_sum_scale_use_reversed_points(tmp_path):
+    mine = {**PRACTICE_SCALE,
+            "items": [{"id": "a", "text": "Worry"}, {"id": "b", "text": "Calm", "reverse": True},
+                      {"id": "c", "text": "Sleep"}],
+            "bands": [{"min": 0, "max": 6, "label": "Any"}], "remission": None,
+            "subscales": [{"id": "mood", "name": "Mood", "items": ["a", "b"]}]}
+    del mine["remission"]
+    scale = load_scale_file(write(tmp_path, "sub.json", mine))
+    result = score(scale, {"a": 1, "b": 0, "c": 2})
+    assert result.total == 5
+    [mood] = result.subscales
+    assert (mood.id, mood.score, mood.max_score) == ("mood", 3, 4)  # c is in no subscale
+
+
+def test_cadss_has_depersonalisation_derealisation_and_amnesia_subscores():
+    cadss = SCALES["cadss"]
+    answers = {str(i): 0 for i in range(1, 24)}
+    answers.update({"3": 4, "20": 2, "1": 1, "14": 3, "23": 1})
+    result = score(cadss, answers)
+    got = {s.id: (s.score, s.max_score) for s in result.subscales}
+    assert got == {"depersonalisation": (6, 28), "derealisation": (1, 48), "amnesia": (4, 16)}
+    assert result.total == 11
+    assert cadss.version == 2
+    # A total alone cannot tell the subscores.
+    assert score(cadss, total=11).subscales == ()
+
+
+def test_every_scale_that_asks_about_suicide_says_so_in_its_file():
+    asking = {s.id for s in SCALES.values() if s.asks_about("suicide")}
+    assert asking == {"phq9", "madrs", "cssrs_screen"}
+    assert SCALES["madrs"].topic_of("suicidal_thoughts") == "suicide"
+    assert SCALES["phq9"].topic_of("self_harm_thoughts") == "suicide"

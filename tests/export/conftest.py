@@ -1,14 +1,12 @@
-"""Shared helpers for export tests: a small report factory and PDF read-back."""
+"""Export-test fixtures: a small report factory (PDF read-back is in tests/helpers/pdf_text.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
 
 from kapnotes.export.report import Report
 
@@ -29,19 +27,3 @@ def make_report() -> Callable[..., Report]:
         return Report(**fields)
 
     return make
-
-
-def read_pdf(data: bytes, password: str | None = None) -> PdfReader:
-    reader = PdfReader(io.BytesIO(data))
-    if password is not None:
-        reader.decrypt(password)
-    return reader
-
-
-def page_texts(data: bytes, password: str | None = None) -> list[str]:
-    return [page.extract_text() for page in read_pdf(data, password).pages]
-
-
-def body(text: str) -> str:
-    """Page text without the header and footer (drawn first, so extracted first)."""
-    return text.split("KAP Notes 9.8.7\n", 1)[1]

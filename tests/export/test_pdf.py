@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 import pytest
-from conftest import body, page_texts, read_pdf
+from helpers.pdf_text import body, page_texts, read_pdf
 
 from kapnotes.export.pdf import DEIDENTIFIED_NOTICE, IDENTIFYING_CAPTION, render_pdf
 from kapnotes.export.report import (
@@ -64,7 +64,7 @@ def test_long_table_repeats_header_and_every_page_is_numbered(make_report) -> No
     for number, text in enumerate(texts, start=1):
         assert text.count("Blood pressure") == 1, f"page {number} lacks its header row"
         assert _footer_pages(text) == [(number, len(texts))]
-        assert "Exported 2024-04-02" in text
+        assert "Exported 2 Apr 2024" in text
         assert "KAP Notes 9.8.7" in text
         assert "Harbour Lane Therapy" in text  # header
     body = "".join(texts)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import read_pdf
+from helpers.pdf_text import read_pdf
 from pypdf import PasswordType
 
 from kapnotes.domain.errors import ValidationError

@@ -3,18 +3,11 @@ alone at a page foot, captions on free-text tables, progress reported and cancel
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from pypdf import PdfReader
+from helpers.pdf_text import page_texts
 
 from kapnotes.export.pdf import IDENTIFYING_CAPTION, render_pdf
 from kapnotes.export.report import Heading, KeyValues, Paragraph, Table
-
-
-def page_texts(data: bytes) -> list[str]:
-    # Not imported from conftest: another folder's conftest may take that module name.
-    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
 
 
 def test_a_line_moved_to_the_next_page_renders_in_every_pass(make_report) -> None:

@@ -110,7 +110,11 @@ def test_course_summary_sections_in_order(services: object, rich: RichCourse) ->
     outcome = next(b for b in report.sections if isinstance(b, Table)
                    and b.columns[:2] == ("Scale", "Baseline"))
     assert outcome.rows[0][0] == "PHQ-9" and outcome.rows[0][1].startswith("20 ")
-    assert outcome.rows[0][4].startswith("Yes, from") and outcome.rows[0][6] != "No"
+    assert outcome.rows[0][4].startswith("Yes, from")
+    # Dipping back above the response line once is not relapse (relapse_phq9 needs two
+    # scores of 10 or more 5-15 days apart) nor reliable worsening.
+    assert outcome.columns[6:] == ("Worse (reliable)", "Relapse")
+    assert outcome.rows[0][6:] == ("No", "No")
     assert "SpO2 90% is below 92%." in text  # every alert listed
     assert "Adverse effect: Nausea (moderate)." in text
     assert "session.sign" in text  # audit entries on request

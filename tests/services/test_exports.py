@@ -27,7 +27,8 @@ from export_fixtures import (
 
 from kapnotes import __version__
 from kapnotes.services import exports
-from kapnotes.storage import audit, settings
+from kapnotes.services.settings_service import SettingsService
+from kapnotes.storage import audit
 
 PASSWORD = "7KQM-X4PT-9HRW-C3ND-UE2A"
 
@@ -35,7 +36,7 @@ PASSWORD = "7KQM-X4PT-9HRW-C3ND-UE2A"
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, RichCourse]]:
     services, rich = open_world(tmp_path_factory.mktemp("exports"))
-    settings.set_json(services.vault, exports.PRACTICE_NAME_KEY, "Harbour Lane Therapy")
+    SettingsService(services.vault).set_practice_name("Harbour Lane Therapy")  # as Settings does
     yield services, rich
     services.vault.close()
 
@@ -236,7 +237,7 @@ def _after_rendering() -> object:
     import inspect
 
     def cancelled() -> bool:
-        return any(f.function == "_write" for f in inspect.stack())
+        return any(f.function == "write_output" for f in inspect.stack())
     return cancelled
 
 

@@ -148,13 +148,15 @@ def test_course_outcome_baseline_response_remission_relapse(services: object, cl
     assert (o.baseline.on, o.baseline.total) == (date(2026, 10, 5), 20)
     assert o.first_response_date == date(2026, 10, 19)  # 9 <= 20 / 2; 12 is not
     assert o.first_remission_date == date(2026, 10, 26)  # PHQ-9 < 5
-    assert o.relapse_dates == (date(2026, 11, 9),)
+    # 14 after remission: one score at or above 10, a possible relapse awaiting confirmation.
+    assert o.relapse_dates == () and o.possible_relapse == date(2026, 11, 9)
     assert o.change == -6
     assert (phq.response_line, phq.remission_line) == (10.0, 5.0)
     cssrs = outcomes.for_scale("cssrs_screen")
     assert cssrs.outcome is None and cssrs.points == ()
-    # The later course sees scores since this course's last session (its possible baseline).
-    assert [p.total for p in services.measures.course_outcome(later, "phq9").points] == [4, 14, 3]
+    # Each score belongs to one course: this one is still active, so its span holds every
+    # date until the later course begins (kapnotes/domain/measure_courses.py).
+    assert [p.total for p in services.measures.course_outcome(later, "phq9").points] == [3]
 
 
 def test_first_dose_falls_back_to_the_plan(services: object, client_id: int) -> None:
@@ -193,3 +195,55 @@ def test_scale_files_are_read_when_first_needed_not_at_unlock(open_vault: object
     assert measures.scale("phq9").short_name == "PHQ-9"
     assert "phq9" in {s.id for s in measures.scales}
     assert calls == [1]  # read once, then kept
+
+
+def test_scores_belong_to_their_course_when_a_second_course_starts_the_same_day(
+        services: object, client_id: int, tmp_path: Path) -> None:
+    """Issue 14: with two courses starting the same day (one discontinued) every course said
+    "No outcome measures" and the PDF "No rating-scale totals" beside the item-9 alert."""
+    from pypdf import PdfReader
+
+    from kapnotes.domain.models import CourseStatus
+    from kapnotes.services import exports
+
+    start = date(2026, 11, 2)
+    mistaken = services.courses.create(Course(client_id=client_id, protocol="esketamine",
+                                              start_date=start)).id
+    services.courses.set_status(mistaken, CourseStatus.DISCONTINUED,
+                                "Entered with the wrong protocol.")
+    course = services.courses.create(Course(client_id=client_id, protocol="esketamine",
+                                            start_date=start)).id
+    baseline = phq9(services, client_id, date(2026, 10, 30), 18)  # unlinked, before dose 1
+    integration = held(services, course, SessionKind.INTEGRATION, date(2026, 11, 3))
+    linked = services.measures.enter(client_id=client_id, scale_id="phq9",
+                                     taken_on=date(2026, 11, 3), session_id=integration,
+                                     answers={**CALM, "1": 2, "2": 2, "9": 1})
+    outcomes = services.measures.course_outcomes(course)
+    assert [p.total for p in outcomes.for_scale("phq9").points] == [18, 5]
+    assert services.measures.course_outcomes(mistaken).series == ()
+    assert services.measures.course_of_measures(client_id) == {baseline.id: course,
+                                                                linked.id: course}
+    job = exports.build_course_report(services, client_id, exports.options_for(services),
+                                      course_id=course)
+    text = "\n".join(page.extract_text() for page in
+                     PdfReader(str(exports.render_to_file(job, tmp_path / "c.pdf"))).pages)
+    assert "No rating-scale totals recorded" not in text
+    assert "PHQ-9" in text and "18" in text
+
+
+def test_unlinked_scores_between_courses_are_the_next_course_baseline(services: object,
+                                                                      client_id: int) -> None:
+    from kapnotes.domain.models import CourseStatus
+
+    first = services.courses.create(Course(client_id=client_id, protocol="custom",
+                                           start_date=date(2026, 6, 1))).id
+    held(services, first, SessionKind.DOSING, date(2026, 6, 1))
+    held(services, first, SessionKind.INTEGRATION, date(2026, 6, 20))
+    services.courses.set_status(first, CourseStatus.COMPLETED)
+    second = services.courses.create(Course(client_id=client_id, protocol="custom",
+                                            start_date=date(2026, 10, 1))).id
+    during = phq9(services, client_id, date(2026, 6, 10), 12)
+    between = phq9(services, client_id, date(2026, 9, 1), 16)
+    now = phq9(services, client_id, date(2026, 11, 1), 9)
+    assert services.measures.course_of_measures(client_id) == {
+        during.id: first, between.id: second, now.id: second}

@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from kapnotes.domain.errors import VaultError, VaultLockedByOtherProcess, WrongPassphraseError
+from kapnotes.domain.errors import (
+    ValidationError,
+    VaultError,
+    VaultLockedByOtherProcess,
+    WrongPassphraseError,
+)
 from kapnotes.storage import backups, keyfile, lifecycle
 from kapnotes.storage.backups import AUTO, BackupInfo, RetentionPolicy
 from kapnotes.storage.sniff import PAGE_SIZE, SQLITE_MAGIC
@@ -83,8 +88,8 @@ def test_backup_files_and_restored_vault_are_owner_only(
 
 def test_backup_cannot_overwrite_the_vault(new_vault: Path, passphrase: str) -> None:
     with lifecycle.unlock_vault(new_vault, passphrase=passphrase) as vault:
-        with pytest.raises(VaultError, match="cannot overwrite the vault"):
-            backups.write_backup(vault, new_vault)
+        with pytest.raises(ValidationError, match="is the vault"):
+            backups.write_backup(vault, new_vault, replace=True)
 
 
 def test_restore_refusals_change_nothing(

@@ -233,3 +233,25 @@ def test_m004_indexes_the_next_planned_slots_of_a_version_3_vault(
         assert vault.query("PRAGMA integrity_check") == [("ok",)]
     assert [b.tag for b in backups.list_backups(vault_path)] == ["before-migration-v3"]
     assert lifecycle.check_vault(vault_path, passphrase=passphrase) == []
+
+
+def test_m005_lets_a_measure_say_before_or_after_the_dose_and_keeps_old_rows(
+    vault_path: Path, passphrase: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patched:
+        _use_future(patched, migrations.MIGRATIONS[:4])
+        created = lifecycle.create_vault(vault_path, passphrase)
+        with created.vault as old:
+            assert old.user_version == 4
+            old.execute("INSERT INTO clients (code, full_name, created_at, updated_at)"
+                        " VALUES ('KAP-1', 'Fictional One', '2026-01-01', '2026-01-01')")
+            old.execute(
+                "INSERT INTO measures (client_id, scale_id, scale_version, taken_on, total,"
+                " total_only, flags, unknown_flags, risk, entered_at) VALUES"
+                " (1, 'phq9', 1, '2026-10-01', 12, 1, '[]', '[]', 0, '2026-10-01T09:00:00Z')")
+    with lifecycle.unlock_vault(vault_path, passphrase=passphrase) as vault:
+        assert vault.user_version >= 5
+        assert vault.query("SELECT total, dose_timing FROM measures") == [(12, None)]
+        vault.execute("UPDATE measures SET dose_timing = 'before_dose'")
+        with pytest.raises(Exception, match="CHECK"):
+            vault.execute("UPDATE measures SET dose_timing = 'during'")

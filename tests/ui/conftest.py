@@ -1,12 +1,13 @@
-"""Qt test setup: headless platform, QSettings redirected into tmp_path, a recording prompter."""
+"""Qt test setup: headless platform, QSettings redirected into tmp_path, a recording prompter
+(tests/helpers/recording.py)."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
 import pytest
+from helpers.recording import RecordingPrompter
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports PySide6
 
@@ -38,34 +39,6 @@ def settings(tmp_path: Path) -> object:
     from PySide6.QtCore import QSettings
 
     return QSettings(str(tmp_path / "ui-test.ini"), QSettings.Format.IniFormat)
-
-
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-class RecordingPrompter:
-    """Answers the app's questions as told and remembers every message it was shown."""
-
-    def __init__(self, *, confirm: bool = True) -> None:
-        self.answer = confirm
-        self.messages: list[tuple[str, str, str]] = []
-
-    def error(self, title: str, text: str) -> None:
-        self.messages.append(("error", title, text))
-
-    def warn(self, title: str, text: str) -> None:
-        self.messages.append(("warn", title, text))
-
-    def info(self, title: str, text: str) -> None:
-        self.messages.append(("info", title, text))
-
-    def confirm(self, title: str, text: str, *, yes: str, no: str) -> bool:
-        self.messages.append(("confirm", title, text))
-        return self.answer
-
-    def kinds(self) -> list[str]:
-        return [kind for kind, _, _ in self.messages]
 
 
 @pytest.fixture

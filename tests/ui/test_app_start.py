@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from helpers.recording import RecordingPrompter, file_digest
 
 from kapnotes.app import (
     StartupAbort,
@@ -17,7 +18,6 @@ from kapnotes.storage import lifecycle
 from kapnotes.storage.backups import list_backups, take_backup
 from kapnotes.storage.keyfile import key_file_for
 from kapnotes.storage.process_lock import VaultProcessLock
-from tests.ui.conftest import RecordingPrompter, file_digest
 
 
 def damage(path: Path) -> None:
@@ -73,7 +73,7 @@ def test_damaged_vault_offers_and_restores_newest_good_backup(
     assert rows == [1]
     assert prompter.kinds() == ["confirm", "info"]
     assert "damaged" in prompter.messages[0][2].lower()
-    assert "01 Nov 2026" in prompter.messages[1][2]
+    assert "Sun 1 Nov 2026" in prompter.messages[1][2]
     assert any(b.tag.endswith("replaced") for b in list_backups(vault_path))  # kept aside
 
 

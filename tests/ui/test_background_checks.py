@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers.recording import RecordingPrompter
+
 from kapnotes.storage import lifecycle
 from kapnotes.storage.backups import RetentionPolicy, list_backups
 from kapnotes.ui.background_checks import BackgroundChecks, CheckOutcome, check_and_back_up
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.window_run import report_checks
-from tests.ui.conftest import RecordingPrompter
 
 
 def flip_third_page(path: Path) -> None:

@@ -118,7 +118,7 @@ def test_edit_keeps_the_record_and_saves_changes(qtbot, services):
     ada = make_client(services, date_of_birth=date(1981, 3, 7), medicines=("Diazepam",))
     dlg = open_dialog(qtbot, ClientDialog(services, ada.id))
     assert dlg.windowTitle() == "Edit client"
-    assert dlg.dob_edit.text() == "07/03/1981"
+    assert dlg.dob_edit.text() == "7 Mar 1981"
     assert "benzodiazepine" in dlg.medicine_note.text()
     dlg.dob_edit.clear()  # back to "not recorded"
     assert dlg.dob_hint.text() == "Not recorded"
@@ -259,3 +259,35 @@ def test_skip_needs_a_reason(qtbot, services):
     skipped = next(e for e in services.courses.timeline(course.id).entries
                    if e.slot.id == entry.slot.id)
     assert skipped.state.status.value == "skipped"
+
+
+def test_a_second_active_course_is_warned_and_needs_confirming(qtbot, services):
+    """Issue 14: a second active course was created without a word; scores then vanished."""
+    ada = make_client(services)
+    services.courses.create(Course(client_id=ada.id, protocol=Protocol.ESKETAMINE,
+                                   start_date=date(2026, 11, 2)))
+    dlg = open_dialog(qtbot, CourseDialog(services, ada.id))
+    assert dlg.second_course_label.isVisible()
+    assert "already has an active course: Esketamine nasal spray (Spravato) from" \
+        in dlg.second_course_label.text()
+    asked: list[bool] = []
+    dlg.confirm_second_course = lambda: asked.append(True) or False  # "Cancel"
+    with qtbot.assertNotEmitted(dlg.saved):
+        click(qtbot, dlg.save_button)
+    assert asked == [True] and len(services.courses.for_client(ada.id)) == 1
+    dlg.confirm_second_course = lambda: True  # "Create second course"
+    with qtbot.waitSignal(dlg.saved, timeout=1000):
+        click(qtbot, dlg.save_button)
+    assert len(services.courses.for_client(ada.id)) == 2
+
+
+def test_no_warning_once_the_other_course_has_ended(qtbot, services):
+    ada = make_client(services)
+    old = services.courses.create(Course(client_id=ada.id, protocol=Protocol.ESKETAMINE,
+                                         start_date=date(2026, 6, 1)))
+    services.courses.set_status(old.id, CourseStatus.COMPLETED)
+    dlg = open_dialog(qtbot, CourseDialog(services, ada.id))
+    assert not dlg.second_course_label.isVisible()
+    dlg.confirm_second_course = lambda: pytest.fail("no second running course to confirm")
+    with qtbot.waitSignal(dlg.saved, timeout=1000):
+        click(qtbot, dlg.save_button)

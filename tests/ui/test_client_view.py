@@ -99,8 +99,8 @@ def test_timeline_rows_and_statuses_follow_the_clock(qtbot, services, clock):
     assert column(view, TimelineModel.KIND)[:3] == ["◇ Preparation", "◆ Dosing",
                                                      "○ Integration"]
     assert column(view, TimelineModel.PHASE)[1] == "Dose 1 · Course week 1"
-    assert column(view, TimelineModel.DETAIL)[1] == "Held 06 Nov"
-    assert column(view, TimelineModel.DATE)[5] == "Today 20 Nov 2026"
+    assert column(view, TimelineModel.DETAIL)[1] == "Held 6 Nov"
+    assert column(view, TimelineModel.DATE)[5] == "Today Fri 20 Nov 2026"
     assert m.data(m.index(2, TimelineModel.STATUS), Qt.ItemDataRole.ForegroundRole) is not None
     assert "Doses done 1 of 3 planned to date, 1 missed" in view.adherence_label.text()
     # The first slot still expected is selected, so Enter starts today's dose.

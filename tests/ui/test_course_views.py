@@ -106,7 +106,11 @@ def test_outcome_chart_paints_series_doses_and_lines(qtbot: object, services: ob
     empty = chart.render_image(QSize(400, 200))
     chart.set_data(services.measures.course_outcomes(course_id))
     assert sorted(s.scale.short_name for s in chart.panels()) == ["GAD-7", "PHQ-9"]
-    assert "relapse" in chart.describe() and "remission" in chart.describe()
+    text = chart.describe()
+    # 21 → … 4 (remission) → 12: one score of 10 or more after remission is a possible
+    # relapse (relapse_phq9 needs a second 5-15 days later), shown as such.
+    assert "possible relapse 17 Nov" in text and "remission" in text
+    assert "PHQ-9: baseline 21 (2 Oct)" in text
     image = chart.render_image(QSize(800, 480))
     assert not image.isNull()
     background = image.pixelColor(1, 1)

@@ -136,6 +136,19 @@ def test_runner_renders_off_thread_records_and_opens(qtbot, services: object,
     assert not runner.progress.isVisible()
 
 
+def test_runner_refuses_the_vault_key_file_even_after_the_replace_question(
+        qtbot, services: object, clients: list[int]) -> None:
+    """The save dialog may have asked "Replace?", but the vault's own files are never it."""
+    key_file = services.vault.path.with_name(services.vault.path.name + ".keys")
+    before = key_file.read_bytes()
+    runner = ExportRunner(services, _job(services, clients[0]), ExportChoice(path=key_file),
+                          opener=lambda p: None)
+    with qtbot.waitSignal(runner.failed, timeout=30000) as blocker:
+        runner.start()
+    assert "vault" in blocker.args[0] and "choose another file" in blocker.args[0]
+    assert key_file.read_bytes() == before
+
+
 def test_cancel_stops_the_runner_and_leaves_no_file(qtbot, services: object,
                                                     clients: list[int], tmp_path: Path) -> None:
     opened: list[Path] = []

@@ -155,3 +155,14 @@ def test_cancel_in_the_progress_dialog_rolls_the_import_back(
     assert ws.portable.import_from(export_file) is None
     assert seen[-1] == ("Import cancelled", "Nothing was imported.")
     assert vault_state(services.vault) == before
+
+
+def test_menu_export_onto_the_vault_itself_is_refused(
+        qtbot: Any, services: Any, settings: Any) -> None:
+    _window, ws = make_workspace(qtbot, services, settings)
+    seen = messages(ws)
+    before = services.vault.path.read_bytes()
+    ws.portable.choose_save_path = lambda: services.vault.path
+    ws.portable.export_action.trigger()
+    assert seen[-1][0] == "Export failed" and "vault" in seen[-1][1]
+    assert services.vault.path.read_bytes() == before

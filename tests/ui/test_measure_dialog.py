@@ -31,7 +31,7 @@ def test_phq9_by_keyboard_shows_total_band_and_risk_then_saves(qtbot: object, se
         box = dlg.item_boxes[item_id]
         box.setFocus()
         qtbot.keyClicks(box, digit)  # a combo jumps to the entry starting with the digit
-    assert "1 item(s) unanswered: 9" in dlg.status_label.text()
+    assert "1 item unanswered: 9" in dlg.status_label.text()
     assert not dlg.risk_badge.isVisible()
     assert dlg.total_label.text() == "Total so far: 7"
 

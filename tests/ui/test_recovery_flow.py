@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers.recording import RecordingPrompter
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -18,7 +19,6 @@ from kapnotes.storage.keyfile import key_file_for
 from kapnotes.storage.unlock_failures import counter_file_for
 from kapnotes.storage.vault import connect_keyed
 from kapnotes.ui.dialogs.unlock import UnlockDialog
-from tests.ui.conftest import RecordingPrompter
 
 NEW_PASSPHRASE = "copper heron 7 meadow drift"
 

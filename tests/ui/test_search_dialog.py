@@ -57,7 +57,7 @@ def test_results_grouped_by_client_and_open_hit(qtbot, services):
     assert [g.text(0) for g in groups] == ["KAP-001 · Ada Example", "KAP-002 · Bram Fictional"]
     assert [g.text(1) for g in groups] == ["1 hit", "1 hit"]
     hit = groups[0].child(0)
-    assert hit.text(0) == "◇ Preparation · Fri 20 Nov 2026 10:00"
+    assert hit.text(0) == "◇ Preparation · Fri 20 Nov 2026, 10:00"
     # The template's label, not the field id, and the matched word kept.
     assert hit.text(1).startswith("Reasons for treatment: ")
     assert "ocean" in hit.text(1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers.recording import file_digest
 from PySide6.QtCore import Qt
 
 from kapnotes.domain.errors import WrongPassphraseError
@@ -15,7 +16,6 @@ from kapnotes.storage.vault import Vault
 from kapnotes.ui.dialogs.create_vault import CreateVaultDialog
 from kapnotes.ui.dialogs.recovery_key import RecoveryKeyDialog, recovery_sheet
 from kapnotes.ui.dialogs.unlock import UnlockDialog, default_delay
-from tests.ui.conftest import file_digest
 
 NEW_PASSPHRASE = "copper heron 7 meadow drift"
 

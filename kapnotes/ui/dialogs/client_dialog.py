@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.dates import date_hint, human_date, parse_date
 from kapnotes.domain.errors import ConflictError, KapNotesError, ValidationError
 from kapnotes.domain.models import Client
 from kapnotes.domain.screening import medicine_classes
@@ -30,24 +30,17 @@ from kapnotes.services.container import Services
 from kapnotes.ui.widgets.form_errors import FieldErrors, error_label
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, WARNING_COLOURS, style_sheet_colour
 
-_DMY = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-
 
 def parse_dob(text: str) -> date | None:
-    """DD/MM/YYYY (as Australian forms write it) or YYYY-MM-DD; empty means not recorded."""
+    """A date as typed ("7 Mar 1981", "07/03/1981" in the locale's order, ISO); empty means
+    not recorded. The one parser and form are kapnotes/domain/dates.py's."""
     if not text.strip():
         return None
-    m = _DMY.match(text)
-    parts = (m.group(3), m.group(2), m.group(1)) if m else None
-    if parts is None and (m := _ISO.match(text)):
-        parts = (m.group(1), m.group(2), m.group(3))
     try:
-        if parts is None:
-            raise ValueError
-        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+        return parse_date(text)
     except ValueError:
-        raise ValidationError("Date of birth", "write it as DD/MM/YYYY, e.g. 07/03/1981.") from None
+        raise ValidationError("Date of birth", f"is not a date; write it like "
+                              f"{human_date(date(1981, 3, 7))}.") from None
 
 
 def medicine_notes(lines: list[str]) -> list[str]:
@@ -100,7 +93,7 @@ class ClientDialog(QDialog):
         self.code_edit.setMaxLength(16)
         self.full_name_edit = self._line("Full name")
         self.preferred_name_edit = self._line("Preferred name", "optional")
-        self.dob_edit = self._line("Date of birth", "DD/MM/YYYY — leave empty if not known")
+        self.dob_edit = self._line("Date of birth", f"{date_hint()} — leave empty if not known")
         self.dob_hint = QLabel(self)
         self.phone_edit = self._line("Phone")
         self.email_edit = self._line("Email")
@@ -207,7 +200,7 @@ class ClientDialog(QDialog):
         self.full_name_edit.setText(c.full_name)
         self.preferred_name_edit.setText(c.preferred_name)
         if c.date_of_birth is not None:
-            self.dob_edit.setText(c.date_of_birth.strftime("%d/%m/%Y"))
+            self.dob_edit.setText(human_date(c.date_of_birth))
         self.phone_edit.setText(c.phone)
         self.email_edit.setText(c.email)
         self.address_edit.setPlainText(c.address)
@@ -277,7 +270,7 @@ class ClientDialog(QDialog):
         try:
             dob = parse_dob(self.dob_edit.text())
         except ValidationError:
-            self.dob_hint.setText("Not a date yet: DD/MM/YYYY")
+            self.dob_hint.setText(f"Not a date yet: {date_hint()}")
             self.dob_hint.setStyleSheet(f"color: {muted};")
             return
         today = self.services.clock().date()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, Signal
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.dates import human_date, plural, qt_date_format, schedule_date
 from kapnotes.domain.errors import KapNotesError, ValidationError
 from kapnotes.domain.models import Course, CourseStatus
 from kapnotes.domain.schedule import (
@@ -29,11 +32,10 @@ from kapnotes.domain.schedule import (
     Protocol,
     SlotKind,
     esketamine_start_dose_mg,
-    generate_plan,
 )
 from kapnotes.services.container import Services
 from kapnotes.ui.widgets.form_errors import FieldErrors, error_label
-from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, fmt_date, style_sheet_colour
+from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, style_sheet_colour
 
 # What the interval spin box means for each protocol (None: it does not apply).
 _INTERVAL = {
@@ -79,6 +81,10 @@ class CourseDialog(QDialog):
         self.course: Course | None = services.courses.get(course_id) if course_id else None
         self.setWindowTitle("Course details" if self.course else "New course")
         self.setMinimumWidth(560)
+        # Active or paused courses already running: a new one is a second course (warned).
+        self.running = [] if self.course else services.courses.running_courses(client_id)
+        # Injectable: asked before a second running course is created (tests answer).
+        self.confirm_second_course: Callable[[], bool] = self._ask_second_course
         self._build()
         self._protocol_changed()
 
@@ -90,7 +96,7 @@ class CourseDialog(QDialog):
             self.protocol_combo.addItem(protocol.label, protocol.value)
         self.start_edit = QDateEdit(self)
         self.start_edit.setCalendarPopup(True)
-        self.start_edit.setDisplayFormat("ddd dd MMM yyyy")
+        self.start_edit.setDisplayFormat(qt_date_format())
         self.start_edit.setDate(to_qdate(today))
         self.start_edit.setAccessibleName("First dose date")
         self.title_edit = QLineEdit(self)
@@ -147,6 +153,13 @@ class CourseDialog(QDialog):
         self.save_button.clicked.connect(self.save)
 
         layout = QVBoxLayout(self)
+        self.second_course_label = QLabel(self)
+        self.second_course_label.setWordWrap(True)
+        self.second_course_label.setAccessibleName("Second active course warning")
+        self.second_course_label.setStyleSheet("font-weight: bold;")
+        self.second_course_label.setText(second_course_warning(self.running))
+        self.second_course_label.setVisible(bool(self.running))
+        layout.addWidget(self.second_course_label)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
@@ -215,10 +228,9 @@ class CourseDialog(QDialog):
     def plan(self) -> list[PlannedSlot]:
         """The plan the service will store (custom: built from the typed dose days)."""
         course = self.to_course()
-        if self.protocol is Protocol.CUSTOM:
-            return generate_plan(Protocol.CUSTOM, course.start_date,
-                                 custom_day_offsets=parse_day_offsets(self.offsets_edit.text()))
-        return self.services.courses.generate(course)
+        offsets = (parse_day_offsets(self.offsets_edit.text())
+                   if self.protocol is Protocol.CUSTOM else None)
+        return self.services.courses.generate(course, custom_day_offsets=offsets)
 
     def _update_preview(self) -> None:
         muted = style_sheet_colour(MUTED_COLOURS)
@@ -240,11 +252,18 @@ class CourseDialog(QDialog):
             return "No planned sessions yet: list the dose days above."
         counts = {k: sum(1 for s in plan if s.kind is k) for k in SlotKind}
         lines = [
-            f"{len(doses)} doses, first {fmt_date(doses[0].planned_date)}, "
-            f"last {fmt_date(doses[-1].planned_date)}",
+            f"{plural(len(doses), 'dose')}, first {schedule_date(doses[0].planned_date)}, "
+            f"last {schedule_date(doses[-1].planned_date)}",
             f"{counts[SlotKind.PREPARATION]} preparation and {counts[SlotKind.INTEGRATION]} "
             f"integration sessions around them ({len(plan)} planned sessions in all)",
         ]
+        moved = [s for s in plan if s.moved_from is not None]
+        if moved:
+            shown = "; ".join(f"{s.kind.label.lower()} {schedule_date(s.moved_from)} → "
+                              f"{schedule_date(s.planned_date)} ({s.move_reason.lower()})"
+                              for s in moved[:4] if s.moved_from is not None)
+            more = f" and {len(moved) - 4} more" if len(moved) > 4 else ""
+            lines.append(f"Moved to open days: {shown}{more}")
         if self.protocol is Protocol.ESKETAMINE:
             age = self.client.age_on(from_qdate(self.start_edit.date()))
             if age is not None:
@@ -256,7 +275,10 @@ class CourseDialog(QDialog):
         self.errors.clear()
         try:
             if self.course is None:
-                stored = self.services.courses.create(self.to_course(), plan=self.plan())
+                course, plan = self.to_course(), self.plan()  # checked before asking
+                if self.running and not self.confirm_second_course():
+                    return
+                stored = self.services.courses.create(course, plan=plan)
             else:
                 stored = self._save_details()
         except KapNotesError as exc:
@@ -276,3 +298,24 @@ class CourseDialog(QDialog):
         if status is not self.course.status or reason != self.course.status_reason:
             stored = self.services.courses.set_status(int(stored.id or 0), status, reason)
         return stored
+
+    def _ask_second_course(self) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Second active course",
+                          second_course_warning(self.running), parent=self)
+        create = box.addButton("Create second course", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
+        box.exec()
+        return box.clickedButton() is create
+
+
+def second_course_warning(running: list[Course]) -> str:
+    """What the dialog says when the client already has a running course ("" if none)."""
+    if not running:
+        return ""
+    names = "; ".join(
+        f"{c.title or Protocol(c.protocol).label} from {human_date(c.start_date)} "
+        f"({c.status.label.lower()})" for c in running)
+    verb = "has an active course" if len(running) == 1 else "has active courses"
+    return (f"⚠ This client already {verb}: {names}. A second active ketamine course splits "
+            "sessions and scores between courses; complete or discontinue the other course "
+            "first unless both are meant to run.")

@@ -89,8 +89,10 @@ class PortableDataActions(QObject):
             return None
         try:
             with self._progress("Exporting every client…"):
+                # The save dialog asked before replacing a file; the output guard still
+                # refuses the vault, its files and its backups folder.
                 result = portable_export.export_to_file(self.services.vault, path,
-                                                        progress=self._step)
+                                                        progress=self._step, replace=True)
         except _Cancelled:
             self.show("Export cancelled", "Nothing was written.")
             return None

@@ -3,7 +3,8 @@
 Each item is a combo box whose entries start with their value ("2 — More than half the
 days"), so typing the digit picks the answer and Tab moves on. Total, band and flags are shown
 live as computed by the domain; nothing numeric is typed except a total-only entry. The risk
-flag appears as a red band the moment item 9 (or a C-SSRS answer) raises it.
+flag appears as a red band the moment a suicide item (PHQ-9 item 9, MADRS item 10, a C-SSRS
+answer) raises it. On a dosing day "Taken" says before or after the dose (the baseline).
 """
 
 from __future__ import annotations
@@ -32,7 +33,11 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.course_items import RiskFlag
+from kapnotes.domain.dates import plural, qt_date_format, schedule_date
 from kapnotes.domain.errors import KapNotesError, ValidationError
+from kapnotes.domain.outcomes import AFTER_DOSE, BEFORE_DOSE
+from kapnotes.domain.risk import NOT_ASKED
+from kapnotes.domain.scale_model import SUICIDE, Flag
 from kapnotes.domain.scales import Scale, ScaleItem, ScoreResult
 from kapnotes.ui.widgets.error_line import error_label, show_error
 from kapnotes.ui.widgets.risk_badge import RiskBadge
@@ -75,7 +80,7 @@ class MeasureDialog(QDialog):
         self.skipped_label.setVisible(bool(skipped))
         self.date_edit = QDateEdit(self)
         self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("ddd dd MMM yyyy")
+        self.date_edit.setDisplayFormat(qt_date_format())
         self.date_edit.setAccessibleName("Date taken")
         today = services.clock().date()
         self.date_edit.setDate(QDate(today.year, today.month, today.day))
@@ -87,6 +92,16 @@ class MeasureDialog(QDialog):
             self.session_combo.addItem(label, sid)
         if session_id is not None:
             self.session_combo.setCurrentIndex(max(0, self.session_combo.findData(session_id)))
+        # On a dosing day the baseline depends on it: a post-dose score is follow-up.
+        self.timing_combo = QComboBox(self)
+        self.timing_combo.setAccessibleName("Taken before or after the dose")
+        for label, value in (("Not said (no dose that day)", None),
+                             ("Before the dose", BEFORE_DOSE), ("After the dose", AFTER_DOSE)):
+            self.timing_combo.addItem(label, value)
+        self.timing_hint = QLabel(self)
+        self.timing_hint.setWordWrap(True)
+        self.timing_hint.setAccessibleName("Dosing day")
+        self.date_edit.dateChanged.connect(self._date_changed)
 
         self.items_radio = QRadioButton("Item by item", self)
         self.total_radio = QRadioButton("Total only", self)
@@ -134,6 +149,8 @@ class MeasureDialog(QDialog):
         form.addRow("&Scale", self.scale_combo)
         form.addRow("&Date", self.date_edit)
         form.addRow("S&ession", self.session_combo)
+        form.addRow("&Taken", self.timing_combo)
+        form.addRow("", self.timing_hint)
         mode = QHBoxLayout()
         mode.addWidget(self.items_radio)
         mode.addWidget(self.total_radio)
@@ -161,6 +178,7 @@ class MeasureDialog(QDialog):
         if scale_id is not None:
             self.scale_combo.setCurrentIndex(max(0, self.scale_combo.findData(scale_id)))
         self._scale_changed()
+        self._date_changed()
 
     # -- building --------------------------------------------------------------------------
     def _client_sessions(self) -> list[tuple[int, str]]:
@@ -168,8 +186,21 @@ class MeasureDialog(QDialog):
         for course in self.services.courses.for_client(self.client_id):
             for s in self.services.notes.sessions_for_course(int(course.id or 0)):
                 out.append((int(s.id or 0),
-                            f"{s.starts_at.strftime('%d %b %Y')} · {s.kind.label}"))
+                            f"{schedule_date(s.starts_at.date())} · {s.kind.label}"))
         return out
+
+    def _dosing_days(self) -> set[date]:
+        days: set[date] = set()
+        for course in self.services.courses.for_client(self.client_id):
+            days.update(self.services.measures.dosing_dates(int(course.id or 0)))
+        return days
+
+    def _date_changed(self) -> None:
+        dosing = self.date_edit.date().toPython() in self._dosing_days()
+        self.timing_hint.setText("A dose was given on this day: say whether this was taken "
+                                 "before or after it (a pre-dose score can be the baseline)."
+                                 if dosing else "")
+        self.timing_hint.setVisible(dosing)
 
     @property
     def scale(self) -> Scale:
@@ -292,23 +323,30 @@ class MeasureDialog(QDialog):
         self.band_label.setText("")
         muted = style_sheet_colour(MUTED_COLOURS)
         self.status_label.setStyleSheet(f"color: {muted};")
-        self.status_label.setText(f"{len(missing)} item(s) unanswered: " + ", ".join(missing))
+        count = plural(len(missing), "item")
+        self.status_label.setText(f"{count} unanswered: " + ", ".join(missing))
         self.risk_badge.set_flags(self._flags(self._early_flags(scale, answers)))
 
     @staticmethod
-    def _early_flags(scale: Scale, answers: dict) -> list[tuple[str, str]]:
+    def _early_flags(scale: Scale, answers: dict) -> list[Flag]:
         """Item flags already raised by answers given (item 9 shows before the rest)."""
         out = []
         for rule in scale.flag_rules:
             value = answers.get(rule.item)
             if rule.severity == "risk" and isinstance(value, int) and rule.test.met(value):
-                out.append((rule.code, rule.label))
+                out.append(Flag(rule.code, rule.label, rule.severity, rule.topic))
         return out
 
-    def _flags(self, pairs: list[tuple[str, str]]) -> list[RiskFlag]:
+    def _flags(self, flags: Sequence[Flag]) -> list[RiskFlag]:
         day = self.date_edit.date().toPython()
-        return [RiskFlag(0, self.scale.id, self.scale.short_name, code, label, day, None)
-                for code, label in pairs]
+        answers = self.answers()
+        items = {r.code: r.item for r in self.scale.flag_rules}
+        return [RiskFlag(0, self.scale.id, self.scale.short_name, f.code, f.label, day, None,
+                         topic=f.topic,
+                         detail=(f"item {items[f.code]} = {answers[items[f.code]]}"
+                                 if f.code in items and answers.get(items[f.code]) is not None
+                                 else ""))
+                for f in flags if f.severity == "risk"]
 
     def _show_result(self, scale: Scale, result: ScoreResult | None) -> None:
         if result is None:
@@ -318,10 +356,11 @@ class MeasureDialog(QDialog):
                                           and not total.is_integer() else f"{int(total)}")
         self.total_label.setText(f"Total: {shown} / {scale.total_max}" if shown else "")
         self.band_label.setText(result.band_label or "")
-        risk = [(f.code, f.label) for f in result.flags if f.severity == "risk"]
-        self.risk_badge.set_flags(self._flags(risk))
+        self.risk_badge.set_flags(self._flags(result.flags))
         notes = [f.label for f in result.flags if f.severity != "risk"]
-        notes += [f"Not known from a total: {f.label}" for f in result.unknown_flags]
+        notes += [f"{NOT_ASKED[:1].upper()}{NOT_ASKED[1:]} (total only): {f.label}"
+                  if f.topic == SUICIDE else f"Not known from a total: {f.label}"
+                  for f in result.unknown_flags]
         notes += [f"{s.name}: {s.score}/{s.max_score}" for s in result.subscales]
         if result.is_complete_mystical is not None:
             notes.append("Complete mystical experience" if result.is_complete_mystical
@@ -340,7 +379,8 @@ class MeasureDialog(QDialog):
         try:
             measure = self.services.measures.enter(
                 client_id=self.client_id, scale_id=self.scale.id, taken_on=taken_on,
-                session_id=self.session_combo.currentData(), **kw)
+                session_id=self.session_combo.currentData(),
+                dose_timing=self.timing_combo.currentData(), **kw)
         except KapNotesError as exc:
             self._error(str(exc))
             item_id = getattr(exc, "field", "").removeprefix("item ")

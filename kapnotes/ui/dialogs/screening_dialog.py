@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.dates import qt_date_format
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem, medicine_classes
 from kapnotes.services.monitoring import MonitoringService
 from kapnotes.ui.widgets.monitoring_style import error_label, muted, show_message
+from kapnotes.ui.widgets.signer_field import bind_signer
 
 _ANSWER_TEXT = {Answer.YES: "Yes", Answer.NO: "No", Answer.UNKNOWN: "Not known"}
 
@@ -77,10 +79,13 @@ class ScreeningDialog(QDialog):
         self.screened_on = QDateEdit(self)
         self.screened_on.setAccessibleName("Screened on")
         self.screened_on.setCalendarPopup(True)
+        self.screened_on.setDisplayFormat(qt_date_format())
         today = clock().date()
         self.screened_on.setDate(QDate(today.year, today.month, today.day))
         self.screened_by = QLineEdit(screened_by, self)
         self.screened_by.setAccessibleName("Screened by")
+        bind_signer(self.screened_by, monitoring.vault,
+                    previous.screened_by if previous is not None else "")
         form = QFormLayout()
         form.addRow("Concomitant medicines", self.medicines)
         form.addRow("", self.medicine_flags)
@@ -99,7 +104,14 @@ class ScreeningDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        # A refusal goes as soon as the form is changed, so no error outlives its cause.
+        self.screened_by.textChanged.connect(self._edited)
+        for group in self.groups.values():
+            group.idToggled.connect(self._edited)
         self._flag_medicines()
+
+    def _edited(self, *_: object) -> None:
+        show_message(self.error, "")
 
     def set_answer(self, item: ScreenItem, answer: Answer, note: str = "") -> None:
         for button in self.groups[item].buttons():

@@ -22,15 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import MATCH_END, MATCH_START, SearchHit
 from kapnotes.services.container import Services
-from kapnotes.ui.widgets.slot_style import (
-    MUTED_COLOURS,
-    fmt_datetime,
-    kind_text,
-    style_sheet_colour,
-)
+from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, kind_text, style_sheet_colour
 
 SEARCH_SHORTCUT = "Ctrl+Shift+F"
 EMPTY_TEXT = ("Search every note, addendum and client record. Words are matched from their "
@@ -204,7 +200,8 @@ class SearchDialog(QDialog):
             if hit.session_id is None:
                 where = "Client record"
             else:
-                where = f"{kind_text(hit.session_kind)} · {fmt_datetime(hit.session_starts_at)}"
+                when = human_datetime(hit.session_starts_at, weekday=True)
+                where = f"{kind_text(hit.session_kind)} · {when}"
             label = label_of(hit)
             item = QTreeWidgetItem([where, f"{label}: {snippet_plain(hit.snippet)}"])
             item.setData(0, HIT_ROLE, hit)

@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.dates import qt_date_format, schedule_date
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import SlotRecord
 from kapnotes.services.container import Services
 from kapnotes.ui.dialogs.course_dialog import from_qdate, to_qdate
 from kapnotes.ui.widgets.form_errors import FieldErrors, error_label
-from kapnotes.ui.widgets.slot_style import fmt_date
 
 
 class SlotAction(StrEnum):
@@ -43,7 +43,7 @@ class SlotDialog(QDialog):
         self.slot = slot
         self.action = SlotAction(action)
         moving = self.action is SlotAction.MOVE
-        what = f"{slot.kind.value} session planned for {fmt_date(slot.planned_date)}"
+        what = f"{slot.kind.value} session planned for {schedule_date(slot.planned_date)}"
         self.setWindowTitle("Move planned session" if moving else "Skip planned session")
         intro = QLabel(("Move the " if moving else "Skip the ") + what
                        + (f" ({slot.label})." if slot.label else "."), self)
@@ -51,7 +51,7 @@ class SlotDialog(QDialog):
 
         self.date_edit = QDateEdit(self)
         self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("ddd dd MMM yyyy")
+        self.date_edit.setDisplayFormat(qt_date_format())
         self.date_edit.setDate(to_qdate(slot.planned_date + timedelta(days=1)))
         self.date_edit.setAccessibleName("New date")
         # One line: the service stores the reason as a single line of text.

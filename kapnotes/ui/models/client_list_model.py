@@ -7,9 +7,10 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
+from kapnotes.domain.dates import schedule_date
 from kapnotes.domain.models import ClientSummary
 from kapnotes.ui.models.rows_model import Index, RowsTableModel
-from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, fmt_date, kind_text, pick
+from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, kind_text, pick
 
 CLIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -86,7 +87,7 @@ class ClientListModel(RowsTableModel[ClientSummary]):
             return "Archived"
         if r.next_planned is None:
             return "—"
-        when = "Today" if self._is_today(r) else fmt_date(r.next_planned)
+        when = "Today" if self._is_today(r) else schedule_date(r.next_planned)
         return f"{when} · {kind_text(r.next_planned_kind)}"
 
     def _describe(self, r: ClientSummary) -> str:
@@ -94,7 +95,7 @@ class ClientListModel(RowsTableModel[ClientSummary]):
         if r.archived:
             parts.append("archived")
         if r.next_planned is not None:
-            parts.append(f"next planned {fmt_date(r.next_planned)}, {r.next_planned_kind}")
+            parts.append(f"next planned {schedule_date(r.next_planned)}, {r.next_planned_kind}")
         else:
             parts.append("nothing planned")
         return ", ".join(parts)

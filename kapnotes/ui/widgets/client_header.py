@@ -11,7 +11,9 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kapnotes.domain.course_items import RiskFlag
+from kapnotes.domain.dates import human_date
 from kapnotes.domain.models import Client
+from kapnotes.domain.risk import RiskStatus
 from kapnotes.domain.screening import MedicineClass, ScreeningWarning, WarningKind
 from kapnotes.ui.widgets.risk_badge import RiskBadge
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, WARNING_COLOURS, style_sheet_colour
@@ -23,7 +25,7 @@ def describe_client(client: Client, today: date) -> str:
         parts.append(client.full_name)
     age = client.age_on(today)
     if age is not None and client.date_of_birth is not None:
-        parts.append(f"{age} y (born {client.date_of_birth.strftime('%d %b %Y')})")
+        parts.append(f"{age} y (born {human_date(client.date_of_birth)})")
     else:
         parts.append("date of birth not recorded")
     if client.prescriber:
@@ -109,7 +111,7 @@ class ClientHeader(QWidget):
 
     def show_client(self, client: Client, today: date,
                     flags: dict[str, tuple[MedicineClass, ...]], *,
-                    risk_flags: Sequence[RiskFlag] = (),
+                    risk_flags: Sequence[RiskFlag] = (), risk: RiskStatus | None = None,
                     screening: Sequence[ScreeningWarning] = ()) -> None:
         self.name_label.setText(client.display_name)
         self.archived_badge.setVisible(client.archived)
@@ -117,7 +119,7 @@ class ClientHeader(QWidget):
         text = flags_text(flags)
         self.flags_label.setText(text)
         self.flags_label.setVisible(bool(text))
-        self.risk_badge.set_flags(risk_flags)
+        self.risk_badge.set_status(risk if risk is not None else RiskStatus(tuple(risk_flags)))
         warnings = screening_text(screening, flags)
         self.screening_label.setText(warnings or "Contraindication screen: nothing to review.")
         self.screening_label.setStyleSheet(

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.dates import schedule_date, short_date
 from kapnotes.domain.models import Session
 from kapnotes.services.container import Services
 from kapnotes.services.monitoring_views import CourseMonitoring
@@ -31,12 +32,7 @@ from kapnotes.ui.dialogs.measure_dialog import MeasureDialog
 from kapnotes.ui.dialogs.theme_merge_dialog import ThemeMergeDialog
 from kapnotes.ui.widgets.intentions_view import IntentionsView
 from kapnotes.ui.widgets.outcome_chart import OutcomeChart
-from kapnotes.ui.widgets.slot_style import (
-    ERROR_COLOURS,
-    MUTED_COLOURS,
-    fmt_short,
-    style_sheet_colour,
-)
+from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, MUTED_COLOURS, style_sheet_colour
 from kapnotes.ui.widgets.themes_view import CourseThemesView
 from kapnotes.ui.widgets.vitals_chart import VitalsChart
 
@@ -51,7 +47,7 @@ def _muted(text: str, parent: QWidget) -> QLabel:
 def alerts_text(alerts: Mapping[int, Sequence[str]], sessions: Sequence[Session]) -> str:
     """"⚠ 13 Nov dose: BP 185/115 …" per dosing session with alerts, oldest first."""
     when = {s.id: s.starts_at for s in sessions}
-    lines = [f"⚠ {fmt_short(when[sid].date())} dose: {'; '.join(msgs)}"
+    lines = [f"⚠ {short_date(when[sid].date())} dose: {'; '.join(msgs)}"
              for sid, msgs in sorted(alerts.items(), key=lambda kv: when.get(kv[0]) or 0)
              if sid in when]
     return "\n".join(lines)
@@ -182,7 +178,7 @@ class CourseSections(QTabWidget):
         if self.client_id is None:
             return None
         # The course's sessions, newest first: the measure is usually linked to one just held.
-        choices = [(int(s.id or 0), f"{s.starts_at:%d %b %Y} · {s.kind.label}")
+        choices = [(int(s.id or 0), f"{schedule_date(s.starts_at.date())} · {s.kind.label}")
                    for s in sorted(self.sessions, key=lambda s: s.starts_at, reverse=True)]
         dialog = MeasureDialog(self.services, self.client_id, sessions=choices, parent=self)
         dialog.saved.connect(lambda _id: self.changed.emit())

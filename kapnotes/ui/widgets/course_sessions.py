@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from kapnotes.domain.course_items import RiskFlag
+from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.models import Session
 from kapnotes.ui.widgets.risk_badge import risk_mark
 from kapnotes.ui.widgets.slot_style import (
@@ -54,7 +55,7 @@ class CourseSessionsList(QTreeWidget):
         self.clear()
         for s in sorted(sessions, key=lambda s: (s.starts_at, s.id or 0), reverse=True):
             state = "✓ Signed" if s.signed else "✎ Draft"
-            when = s.starts_at.strftime("%d %b %Y %H:%M")
+            when = human_datetime(s.starts_at, weekday=True)
             marks, why = flag_marks((alerts or {}).get(s.id or 0, ()),
                                     (risks or {}).get(s.id or 0, ()))
             item = QTreeWidgetItem([when, kind_text(s.kind.value), state, marks])

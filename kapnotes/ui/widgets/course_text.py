@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from kapnotes.domain.dates import schedule_date
 from kapnotes.domain.models import Course
 from kapnotes.domain.schedule import Protocol
 from kapnotes.domain.schedule_status import Adherence
-from kapnotes.ui.widgets.slot_style import fmt_date
 
 
 def adherence_text(doses: Adherence, everything: Adherence) -> str:
@@ -24,4 +24,4 @@ def adherence_text(doses: Adherence, everything: Adherence) -> str:
 
 def course_title(course: Course) -> str:
     base = course.title or Protocol(course.protocol).label
-    return f"{base} — from {fmt_date(course.start_date)} ({course.status.label.lower()})"
+    return f"{base} — from {schedule_date(course.start_date)} ({course.status.label.lower()})"

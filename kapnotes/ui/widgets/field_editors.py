@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.dates import date_hint, human_date, parse_date
 from kapnotes.domain.template_fields import TemplateField
 from kapnotes.domain.template_values import format_number
 
@@ -370,9 +371,27 @@ class TimeEditor(_LineEditor):
 
 
 class DateEditor(_LineEditor):
-    PATTERN = r"\d{0,4}(-\d{0,2}(-\d{0,2})?)?"
-    PLACEHOLDER = "YYYY-MM-DD"
-    WIDTH = 130
+    """Shows and takes the app's one human form ("3 Dec 2026"); stores ISO, as before."""
+
+    PATTERN = r"[\w ,./-]{0,24}"
+    PLACEHOLDER = date_hint()
+    WIDTH = 170
+
+    def get_value(self) -> Any:
+        text = self.edit.text().strip()
+        if not text:
+            return None
+        try:
+            return parse_date(text).isoformat()
+        except ValueError:
+            return text  # the services name the problem
+
+    def _show(self, value: Any) -> None:
+        try:
+            shown = human_date(parse_date(str(value))) if value else ""
+        except ValueError:
+            shown = str(value)
+        self.edit.setText(shown)
 
 
 def _single(owner: QWidget, child: QWidget) -> None:

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.course_items import IntentionStatus, ProgressMatrix
+from kapnotes.domain.dates import short_date
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.ui.widgets.fit_rows import fit_rows
-from kapnotes.ui.widgets.slot_style import fmt_short, is_dark, kind_text
+from kapnotes.ui.widgets.slot_style import is_dark, kind_text
 
 Index = QModelIndex | QPersistentModelIndex
 FIXED = ("Intention", "Status", "Set on")
@@ -58,7 +59,7 @@ class IntentionsModel(QAbstractTableModel):
         if section < len(FIXED):
             return FIXED[section]
         col = self.matrix.columns[section - len(FIXED)]
-        return f"{kind_text(col.kind)}\n{fmt_short(col.on)}"
+        return f"{kind_text(col.kind)}\n{short_date(col.on)}"
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -69,7 +70,7 @@ class IntentionsModel(QAbstractTableModel):
         if col < len(FIXED):
             if role == Qt.ItemDataRole.DisplayRole:
                 indent = "    " * row.depth + ("↳ " if row.depth else "")
-                return (indent + i.text, i.status.label, fmt_short(i.set_on))[col]
+                return (indent + i.text, i.status.label, short_date(i.set_on))[col]
             if role == Qt.ItemDataRole.ToolTipRole and col == 0:
                 return i.text
             if role == Qt.ItemDataRole.ForegroundRole and not i.is_current:

@@ -14,7 +14,8 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPalett
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kapnotes.domain.course_items import CourseOutcomes, OutcomeSeries
-from kapnotes.ui.widgets.slot_style import fmt_short, kind_colour, pick
+from kapnotes.domain.dates import short_date
+from kapnotes.ui.widgets.slot_style import kind_colour, pick
 
 _SERIES = ("#1f5f99", "#8ab8e6")
 _RESPONSE = ("#a05a00", "#f0b45c")
@@ -29,17 +30,24 @@ def summary(series: OutcomeSeries) -> str:
         return ""
     parts = []
     if o.baseline is not None:
-        parts.append(f"baseline {_num(o.baseline.total)} ({fmt_short(o.baseline.on)})")
+        pre = ", pre-dose" if o.baseline.timing == "before_dose" else ""
+        parts.append(f"baseline {_num(o.baseline.total)} ({short_date(o.baseline.on)}{pre})")
+    else:
+        parts.append("no baseline")
     if o.change is not None:
         pct = f", {o.percent_change:+.0f} %" if o.percent_change is not None else ""
         parts.append(f"change {_num(o.change):+}{pct}" if isinstance(o.change, int)
                      else f"change {o.change:+.1f}{pct}")
     if o.first_response_date:
-        parts.append(f"response {fmt_short(o.first_response_date)}")
+        parts.append(f"response {short_date(o.first_response_date)}")
     if o.first_remission_date:
-        parts.append(f"remission {fmt_short(o.first_remission_date)}")
+        parts.append(f"remission {short_date(o.first_remission_date)}")
+    if o.deterioration_dates:
+        parts.append(f"⚠ worse (reliable) {short_date(o.deterioration_dates[0])}")
     for day in o.relapse_dates:
-        parts.append(f"relapse {fmt_short(day)}")
+        parts.append(f"⚠ relapse {short_date(day)}")
+    if o.possible_relapse is not None:
+        parts.append(f"⚠ possible relapse {short_date(o.possible_relapse)}")
     return " · ".join(parts) or (o.notes[0] if o.notes else "")
 
 
@@ -206,7 +214,7 @@ class OutcomeChart(QWidget):
             p.drawLine(QPointF(x, box.top()), QPointF(x, box.top() + 4))
             left = min(max(x - 40, box.left() - _LEFT), box.right() + _RIGHT - 80)
             p.drawText(QRectF(left, box.top() + 4, 80, box.height() - 4),
-                       Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, fmt_short(day))
+                       Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, short_date(day))
 
 
 def _pen(colour: QColor, width: float, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:

@@ -21,12 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.dates import human_datetime, qt_datetime_format
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import Modality, Session, SessionKind
 from kapnotes.services.notes import NoteService
 from kapnotes.storage.vault import Error as DatabaseError
-
-DATETIME_FORMAT = "yyyy-MM-dd  HH:mm"
 
 
 class SessionDetails(QWidget):
@@ -49,7 +48,7 @@ class SessionDetails(QWidget):
         self.kind_label = QLabel(session.kind.label, self)
         self.kind_label.setAccessibleName("Session kind")
         self.starts_edit = QDateTimeEdit(self)
-        self.starts_edit.setDisplayFormat(DATETIME_FORMAT)
+        self.starts_edit.setDisplayFormat(qt_datetime_format())
         self.starts_edit.setCalendarPopup(True)
         self.starts_edit.setAccessibleName("Date and time")
         self.duration_spin = QSpinBox(self)
@@ -140,7 +139,8 @@ class SessionDetails(QWidget):
         doses = [s for s in self.notes.sessions_for_course(session.course_id)
                  if s.kind is SessionKind.DOSING]
         for dose in doses:
-            self.linked_combo.addItem(f"Dosing session, {dose.starts_at:%Y-%m-%d %H:%M}", dose.id)
+            when = human_datetime(dose.starts_at, weekday=True)
+            self.linked_combo.addItem(f"Dosing session, {when}", dose.id)
         ids = [d.id for d in doses]
         if session.linked_dosing_id in ids:
             self.linked_combo.setCurrentIndex(ids.index(session.linked_dosing_id) + 1)

@@ -3,8 +3,6 @@ second, so nothing is conveyed by colour alone (and colours suit a light or dark
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from kapnotes.domain.schedule_status import SlotStatus
@@ -64,23 +62,6 @@ def status_colour(status: SlotStatus) -> QColor:
 
 def status_text(status: SlotStatus) -> str:
     return _STATUS_TEXT[status]
-
-
-def fmt_date(day: date | None) -> str:
-    """Unambiguous for Australian and other readers alike: "Thu 12 Nov 2026"."""
-    if day is None:
-        return ""
-    return day.strftime("%a %d %b %Y")
-
-
-def fmt_short(day: date | None) -> str:
-    return day.strftime("%d %b") if day is not None else ""
-
-
-def fmt_datetime(when: datetime | None) -> str:
-    if when is None:
-        return ""
-    return when.strftime("%a %d %b %Y %H:%M")
 
 
 def style_sheet_colour(pair: tuple[str, str]) -> str:

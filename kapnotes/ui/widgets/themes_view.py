@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.course_items import CourseThemes, ThemeFrequency
+from kapnotes.domain.dates import short_date
 from kapnotes.ui.widgets.fit_rows import fit_rows
-from kapnotes.ui.widgets.slot_style import fmt_short, kind_text
+from kapnotes.ui.widgets.slot_style import kind_text
 
 Index = QModelIndex | QPersistentModelIndex
 COURSE_FIXED = ("Theme", "First seen", "Sessions", "Mentions", "Latest evidence")
@@ -49,7 +50,7 @@ class CourseThemesModel(QAbstractTableModel):
         if section < len(COURSE_FIXED):
             return COURSE_FIXED[section]
         col = self.table.columns[section - len(COURSE_FIXED)]
-        return f"{kind_text(col.kind)}\n{fmt_short(col.on)}"
+        return f"{kind_text(col.kind)}\n{short_date(col.on)}"
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -58,10 +59,10 @@ class CourseThemesModel(QAbstractTableModel):
         col = index.column()
         if col < len(COURSE_FIXED):
             if role == Qt.ItemDataRole.DisplayRole:
-                return (r.name, fmt_short(r.first_seen), r.sessions, r.mentions,
+                return (r.name, short_date(r.first_seen), r.sessions, r.mentions,
                         r.latest_evidence)[col]
             if role == Qt.ItemDataRole.ToolTipRole and col == 4 and r.latest_evidence:
-                return f"{fmt_short(r.latest_on)}: {r.latest_evidence}"
+                return f"{short_date(r.latest_on)}: {r.latest_evidence}"
             if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 3):
                 return int(Qt.AlignmentFlag.AlignCenter)
             return None
@@ -108,7 +109,7 @@ class ThemeFrequencyModel(QAbstractTableModel):
         f = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return (f.name, f.mentions, f.sessions, f.clients,
-                    fmt_short(f.last_seen) if f.last_seen else "—")[index.column()]
+                    short_date(f.last_seen) if f.last_seen else "—")[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (1, 2, 3):
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.UserRole:

@@ -12,14 +12,13 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from kapnotes.domain.course_items import RiskFlag
+from kapnotes.domain.dates import schedule_date, short_date
 from kapnotes.domain.schedule_status import SlotStatus
 from kapnotes.services.courses import TimelineEntry
 from kapnotes.ui.models.rows_model import Index, RowsTableModel
 from kapnotes.ui.widgets.course_sessions import flag_marks
 from kapnotes.ui.widgets.slot_style import (
     ERROR_COLOURS,
-    fmt_date,
-    fmt_short,
     is_dark,
     kind_colour,
     kind_text,
@@ -101,8 +100,8 @@ class TimelineModel(RowsTableModel[TimelineEntry]):
         slot, state = e.slot, e.state
         if col == self.DATE:
             if self._is_today(e):  # in words as well as bold and shaded
-                return f"Today {state.effective_date:%d %b %Y}"
-            return fmt_date(state.effective_date)
+                return f"Today {schedule_date(state.effective_date)}"
+            return schedule_date(state.effective_date)
         if col == self.KIND:
             return kind_text(slot.kind.value)
         if col == self.PHASE:
@@ -120,15 +119,15 @@ class TimelineModel(RowsTableModel[TimelineEntry]):
         slot, state = e.slot, e.state
         parts = []
         if state.held is not None:
-            parts.append(f"Held {fmt_short(state.held.held_on)}")
+            parts.append(f"Held {short_date(state.held.held_on)}")
         if slot.skipped and state.status is SlotStatus.SKIPPED:
             parts.append(slot.change_reason)
         elif slot.moved:
-            parts.append(f"From {fmt_short(slot.original_date)}: {slot.change_reason}")
+            parts.append(f"From {short_date(slot.original_date)}: {slot.change_reason}")
         return " · ".join(parts)
 
     def describe(self, e: TimelineEntry) -> str:
-        text = (f"{e.slot.kind.label} on {fmt_date(e.state.effective_date)}, "
+        text = (f"{e.slot.kind.label} on {schedule_date(e.state.effective_date)}, "
                 f"{e.state.status.value}")
         extra = self.detail(e)
         text = f"{text}. {extra}" if extra else text

@@ -1,0 +1,23 @@
+"""Read a rendered PDF back: the reader, each page's text, a page's body."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+
+def read_pdf(data: bytes, password: str | None = None) -> PdfReader:
+    reader = PdfReader(io.BytesIO(data))
+    if password is not None:
+        reader.decrypt(password)
+    return reader
+
+
+def page_texts(data: bytes, password: str | None = None) -> list[str]:
+    return [page.extract_text() for page in read_pdf(data, password).pages]
+
+
+def body(text: str) -> str:
+    """Page text without the header and footer (drawn first, so extracted first)."""
+    return text.split("KAP Notes 9.8.7\n", 1)[1]

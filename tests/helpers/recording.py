@@ -1,0 +1,34 @@
+"""Test doubles that record: a prompter that answers as told, and a file's digest."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class RecordingPrompter:
+    """Answers the app's questions as told and remembers every message it was shown."""
+
+    def __init__(self, *, confirm: bool = True) -> None:
+        self.answer = confirm
+        self.messages: list[tuple[str, str, str]] = []
+
+    def error(self, title: str, text: str) -> None:
+        self.messages.append(("error", title, text))
+
+    def warn(self, title: str, text: str) -> None:
+        self.messages.append(("warn", title, text))
+
+    def info(self, title: str, text: str) -> None:
+        self.messages.append(("info", title, text))
+
+    def confirm(self, title: str, text: str, *, yes: str, no: str) -> bool:
+        self.messages.append(("confirm", title, text))
+        return self.answer
+
+    def kinds(self) -> list[str]:
+        return [kind for kind, _, _ in self.messages]

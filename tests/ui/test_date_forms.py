@@ -1,0 +1,161 @@
+"""One human date form everywhere: every text the window shows over a demo vault, and every
+PDF's text, is scanned for the stray forms a user met before (DD/MM/YYYY, "3 12 2026",
+"2026-11-26 07:00", "Thu 03 Dec"). ISO belongs in files and JSON only."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, datetime
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from kapnotes.domain import dates
+from kapnotes.services import exports
+from kapnotes.services.demo import build_demo
+from kapnotes.ui.main_window import MainWindow
+from kapnotes.ui.widgets.field_editors import DateEditor
+from kapnotes.ui.workspace import Workspace
+
+STRAY = {
+    "numeric day/month/year": re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b"),
+    "numbers with spaces": re.compile(r"\b\d{1,2} \d{1,2} \d{4}\b"),
+    "ISO date": re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
+    "zero-padded day": re.compile(
+        r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) 0\d\b|\b0\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
+        r"Oct|Nov|Dec)\b"),
+}
+TODAY = datetime(2026, 12, 3, 9, 0)
+
+
+def stray_forms(texts: list[str]) -> list[tuple[str, str]]:
+    found = []
+    for text in texts:
+        for name, pattern in STRAY.items():
+            if pattern.search(text):
+                found.append((name, text))
+    return found
+
+
+def _model_texts(view: QAbstractItemView) -> list[str]:
+    model = view.model()
+    if model is None:
+        return []
+    out: list[str] = []
+    for section in range(model.columnCount()):
+        out.append(str(model.headerData(section, Qt.Orientation.Horizontal) or ""))
+
+    def walk(parent: QModelIndex) -> None:
+        for row in range(model.rowCount(parent)):
+            for col in range(model.columnCount(parent)):
+                index = model.index(row, col, parent)
+                out.append(str(model.data(index) or ""))
+                out.append(str(model.data(index, Qt.ItemDataRole.ToolTipRole) or ""))
+                if col == 0:
+                    walk(index)
+
+    walk(QModelIndex())
+    return out
+
+
+def window_texts(root: QWidget) -> list[str]:
+    """What a person can read in `root` and its children: labels, fields, buttons, lists."""
+    texts: list[str] = []
+    for w in [root, *root.findChildren(QWidget)]:
+        if isinstance(w, QLabel | QAbstractButton):
+            texts.append(w.text())
+        elif isinstance(w, QLineEdit):
+            texts += [w.text(), w.placeholderText()]
+        elif isinstance(w, QAbstractSpinBox):
+            texts.append(w.text())
+        elif isinstance(w, QComboBox):
+            texts += [w.itemText(i) for i in range(w.count())]
+        elif isinstance(w, QAbstractItemView):
+            texts += _model_texts(w)
+        texts.append(w.toolTip())
+    return [t for t in texts if t]
+
+
+@pytest.fixture
+def demo(qtbot, services, settings, clock):
+    clock.now = TODAY
+    ids = build_demo(services, today=TODAY.date())
+    window = MainWindow(services.vault, settings=settings)
+    qtbot.addWidget(window)
+    ws = Workspace(window, services, signer_name="Dr Demo Clinician")
+    window.resize(1366, 768)
+    window.show()
+    return window, ws, ids
+
+
+def test_the_window_shows_no_stray_date_form(qtbot, services, demo) -> None:
+    window, ws, ids = demo
+    texts = window_texts(window)
+    seen_sessions = 0
+    for client_id in ids:
+        ws.open_client(client_id)
+        sections = ws.client_view.sections
+        for tab in range(sections.count()):  # tabs fill when first shown
+            sections.setCurrentIndex(tab)
+            texts += window_texts(window)
+        for course in services.courses.for_client(client_id):
+            for session in services.notes.sessions_for_course(int(course.id or 0)):
+                ws.open_session(int(session.id or 0))
+                texts += window_texts(window)
+                seen_sessions += 1
+        ws.open_client(client_id)
+        texts += window_texts(ws.client_view.sections.open_measure())
+    assert seen_sessions > 10
+    assert any(re.search(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} 2026\b", t)
+               for t in texts), "the schedule shows its weekdays"
+    assert stray_forms(texts) == []
+
+
+def test_every_pdf_shows_no_stray_date_form(services, demo) -> None:
+    _window, _ws, ids = demo
+    options = exports.options_for(services, deidentified=False)
+    jobs = [exports.build_course_report(services, ids[0], options),
+            exports.build_packet_report(services, ids[:3], options)]
+    first = services.courses.for_client(ids[1])[0]
+    jobs += [exports.build_session_report(services, int(s.id or 0), options)
+             for s in services.notes.sessions_for_course(int(first.id or 0))[:4]]
+    from kapnotes.export.pdf import render_pdf
+
+    for job in jobs:
+        reader = PdfReader(io.BytesIO(render_pdf(job.report)))
+        lines = [line for page in reader.pages for line in page.extract_text().splitlines()]
+        assert any("Dec 2026" in line for line in lines)
+        assert stray_forms(lines) == [], job.kind
+
+
+def test_a_note_date_field_reads_and_takes_the_human_form(qtbot) -> None:
+    from kapnotes.domain.template_fields import FieldType, TemplateField
+
+    editor = DateEditor(TemplateField(id="d", type=FieldType.DATE, label="Review date"))
+    qtbot.addWidget(editor)
+    editor.set_value("2026-12-03")
+    assert editor.edit.text() == "3 Dec 2026"
+    editor.edit.setText("")
+    qtbot.keyClicks(editor.edit, "7 Mar 2027")
+    assert editor.get_value() == "2027-03-07"  # stored as ISO, as before
+
+
+def test_the_order_of_day_and_month_follows_the_locale(monkeypatch) -> None:
+    monkeypatch.setenv("LC_TIME", "en_US.UTF-8")
+    assert dates.human_date(date(2026, 12, 3), weekday=True) == "Thu, Dec 3, 2026"
+    assert dates.parse_date("12/03/2026") == date(2026, 12, 3)
+    monkeypatch.setenv("LC_TIME", "en_AU.UTF-8")
+    assert dates.human_date(date(2026, 12, 3), weekday=True) == "Thu 3 Dec 2026"
+    assert dates.parse_date("03/12/2026") == date(2026, 12, 3)
+    assert dates.human_datetime(datetime(2026, 11, 26, 7, 0)) == "26 Nov 2026, 07:00"
