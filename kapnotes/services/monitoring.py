@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime
 
-from kapnotes.domain import dosing
+from kapnotes.domain import dose_rules, dosing
+from kapnotes.domain.clinical_rules import RuleFinding
 from kapnotes.domain.discharge import ReadinessProblem, discharge_problems
 from kapnotes.domain.dosing_record import (
     CHECK_FIELDS,
@@ -36,9 +37,9 @@ from kapnotes.domain.monitoring import (
     MonitoringClock,
     MonitoringRecord,
     SedationObservation,
-    signing_blockers,
 )
 from kapnotes.domain.screening import Screen, ScreeningWarning
+from kapnotes.domain.signing import signing_findings
 from kapnotes.domain.text_rules import MAX_LONG, clean_text
 from kapnotes.domain.vitals import (
     ReadingRole,
@@ -49,10 +50,10 @@ from kapnotes.domain.vitals import (
 from kapnotes.rules import minimum_monitoring_minutes
 from kapnotes.services import monitoring_views as views
 from kapnotes.services.clock import Clock, aware, system_clock
+from kapnotes.services.dose_checks import DOSE_FIELDS, DoseChecks, OverrideNeeded
 from kapnotes.services.practice_settings import MonitoringSettings
 from kapnotes.services.screening import ScreeningService
 from kapnotes.services.vitals_log import VitalsLog, whole_number
-from kapnotes.storage import audit
 from kapnotes.storage import monitoring as repo
 from kapnotes.storage import sessions as session_repo
 from kapnotes.storage.vault import Vault
@@ -71,6 +72,7 @@ class MonitoringService:
         self.screening = ScreeningService(vault, self.settings, clock=clock)
         self.vitals = VitalsLog(vault, self.settings, clock, self._writable,
                                 self.first_device_at)
+        self.doses = DoseChecks(vault, clock=clock)
 
     # -- screening (see ScreeningService; the names the issue uses) ------------------------
     def save_screen(self, client_id: int, screen: Screen, *, screened_by: str) -> StoredScreen:
@@ -109,18 +111,48 @@ class MonitoringService:
         self._dosing(session_id)
         return repo.get_details(self.vault, session_id)
 
-    def update_record(self, session_id: int, changes: Mapping[str, object]) -> DosingDetails:
-        """Validate and store some values of the record (all or nothing); returns the record."""
-        self._writable(session_id)
+    def update_record(self, session_id: int, changes: Mapping[str, object], *,
+                      reason: str = "", by: str = "") -> DosingDetails:
+        """Validate and store some values of the record (all or nothing); returns the record.
+
+        A change to the dose, drug, route or weight is checked against the dosing rules
+        (DoseChecks.enforce): refused when blocked, `OverrideNeeded` when a rule needs a
+        written `reason` that was not given."""
+        session = self._writable(session_id)
         current = repo.get_details(self.vault, session_id)
         values: dict[str, object] = {}
         for name, value in changes.items():
             values[name] = self._clean_value(name, value)
         updated = replace(current, **values)
         self._check_dose(updated)
+        first = self.first_device_at(session_id)
+        if updated.infusion_end_at is not None and (first is None
+                                                     or updated.infusion_end_at < first):
+            raise ValidationError("infusion_end_at", "the infusion ends after it starts: "
+                                                     "record the start (dose given) first")
         with self.vault.transaction():
             repo.save_details(self.vault, updated)
+            if DOSE_FIELDS & set(changes):
+                self.doses.enforce(session, updated, reason=reason, by=by)
         return repo.get_details(self.vault, session_id)
+
+    def set_weight(self, session_id: int, value: object, unit: str, *, reason: str = "",
+                   by: str = "") -> tuple[DosingDetails, str]:
+        """The client's weight, typed in kg or lb, recorded on the client record (dated the
+        session's day) and used for this dose; returns the record and a weight-change warning
+        ("" when none). All or nothing: a refused dose check stores neither."""
+        session = self._writable(session_id)
+        client_id = session_repo.client_id_of(self.vault, session_id)
+        with self.vault.transaction():
+            weight, warning = self.doses.record_weight(client_id, value, unit,
+                                                       session.starts_at.date())
+            details = self.update_record(session_id, {"weight_kg": weight.weight_kg},
+                                         reason=reason, by=by)
+        return details, warning
+
+    def dose_findings(self, session_id: int) -> tuple[RuleFinding, ...]:
+        """What the dosing rules say about the dose as recorded (for the dose section)."""
+        return self.doses.findings(self._dosing(session_id), self.details(session_id))
 
     @staticmethod
     def _clean_value(name: str, value: object) -> object:
@@ -145,7 +177,7 @@ class MonitoringService:
                 return dosing.check_weight_kg(float(value))  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise ValidationError(name, "is not a valid value") from None
-        if name == "ended_at":
+        if name in ("ended_at", "infusion_end_at"):
             if not isinstance(value, datetime):
                 raise ValidationError(name, "must be a date and time")
             return aware(value).replace(second=0, microsecond=0)
@@ -190,42 +222,32 @@ class MonitoringService:
         return missing
 
     def add_device(self, session_id: int, *, at: datetime | None = None,
-                   override_reason: str = "", override_by: str = "") -> tuple[str, ...]:
+                   reason: str = "", by: str = "") -> tuple[str, ...]:
         """Record a device given (or the start of an IV/IM/sublingual dose) at `at` (now);
         returns warnings (short gap, devices still to give). Too many devices is refused.
-        The first is refused while `dose_gate` lists something, unless a named clinician
-        writes an override reason (kept with the record and in the audit log)."""
+        The first raises OverrideNeeded while `dose_gate` lists something (rule
+        dose_needs_screen_and_predose_bp), unless a named clinician (`by`) writes a reason:
+        it is kept with the record, shown in the note and the PDF, and audited."""
         self._writable(session_id)
         when = aware(at or self.clock()).replace(microsecond=0)
         gate = self.dose_gate(session_id)
-        reason = clean_text("Override reason", override_reason, max_length=2000,
-                            multiline=True)
-        if gate and not reason:
-            raise ValidationError("dose", "the dose cannot be recorded as given yet: "
-                                  + " ".join(gate) + " Record them first, or write the reason "
-                                  "for dosing without them.")
-        by = clean_text("Override by", override_by, required=bool(gate))
+        findings: list[RuleFinding] = []
+        if gate:
+            findings.append(self.doses.rules().finding(DOSE_GATE_RULE, missing=" ".join(gate)))
+            if not reason.strip():
+                raise OverrideNeeded("dose", findings)
+            clean_text("Clinician giving the reason", by, required=True)
         times = [d.given_at for d in repo.devices(self.vault, session_id)] + [when]
         times.sort()
         warnings: tuple[str, ...] = ()
         d = repo.get_details(self.vault, session_id)
         if d.medication is Medication.ESKETAMINE and d.dose_mg is not None:
-            warnings = dosing.device_time_warnings(int(d.dose_mg), times)
+            warnings = dose_rules.device_gap_findings(self.doses.rules(), int(d.dose_mg), times)
         with self.vault.transaction():
             repo.add_device(self.vault, session_id, when)
-            if gate:
-                self._record_override(session_id, DOSE_GATE_RULE, " ".join(gate), reason, by)
+            if findings:
+                self.doses.add_overrides(session_id, findings, reason, by)
         return warnings
-
-    def _record_override(self, session_id: int, rule_id: str, message: str, reason: str,
-                         by: str) -> None:
-        """Keep a rule override with the record (shown in the note, the PDF, the audit)."""
-        from kapnotes.storage import dose_records  # type: ignore[attr-defined]  # i13a lands it
-
-        dose_records.add_override(self.vault, session_id, rule_id, message, reason, by,
-                                  aware(self.clock()))
-        audit.record(self.vault, "rule.override", record_type="session",
-                     record_id=session_id, detail=rule_id)
 
     def remove_device(self, session_id: int, device_id: int) -> None:
         self._writable(session_id)
@@ -342,23 +364,23 @@ class MonitoringService:
         return views.clock_status(record.first_device_at, aware(now or self.clock()),
                                   record.readings, record.ended_at, problems)
 
-    def signing_blockers(self, session_id: int, now: datetime | None = None) -> list[str]:
-        """Everything a written reason must answer to sign: the record's completeness, then
-        discharge readiness at the discharge time (or now, if no one was discharged)."""
-        when = aware(now or self.clock())
-        record = self.monitoring_record(session_id)
-        out = [b.message for b in signing_blockers(record, when)]
-        for p in discharge_problems(record, self.settings.thresholds(),
-                                    record.ended_at or when, minimum_monitoring_minutes()):
-            if p.code not in _COVERED_BY_COMPLETENESS:
-                out.append(p.message)
-        return out
+    def signing_findings(self, session_id: int, now: datetime | None = None
+                         ) -> tuple[RuleFinding, ...]:
+        """What stands between this record and a signature (kapnotes/domain/signing.py):
+        the record's completeness, then discharge readiness at the discharge time (or now,
+        if no one was discharged)."""
+        return signing_findings(self.monitoring_record(session_id), self.details(session_id),
+                                self.doses.rules(), aware(now or self.clock()),
+                                self.settings.thresholds())
 
-    def sign_check(self, session: Session, now: datetime) -> list[str]:
+    def signing_blockers(self, session_id: int, now: datetime | None = None) -> list[str]:
+        return [f.message for f in self.signing_findings(session_id, now)]
+
+    def sign_check(self, session: Session, now: datetime) -> tuple[RuleFinding, ...]:
         """For `NoteService.sign_checks`: dosing sessions only."""
         if session.kind is not SessionKind.DOSING or session.id is None:
-            return []
-        return self.signing_blockers(session.id, now)
+            return ()
+        return self.signing_findings(session.id, now)
 
     # -- course views ----------------------------------------------------------------------
     def _dosing_sessions(self, course_id: int) -> list[Session]:
@@ -386,7 +408,4 @@ class MonitoringService:
         return self.course_monitoring(course_id).series()
 
 
-# Discharge problems the completeness blockers (domain/monitoring.py) already name.
-_COVERED_BY_COMPLETENESS = {"no_first_device_time", "monitoring_under_minimum",
-                            "missing_end_bp"}
 DOSE_GATE_RULE = "dose_needs_screen_and_predose_bp"

@@ -15,7 +15,8 @@ from kapnotes.storage.schema import (
     m003_course_outcomes,
     m004_next_planned_indexes,
     m005_measure_dose_timing,
-    m006_vitals_corrections,
+    m006_dose_rules,
+    m007_vitals_corrections,
 )
 
 
@@ -33,8 +34,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "client list: indexes for the next planned session",
               m004_next_planned_indexes.migrate),
     Migration(5, "measures: before or after the dose", m005_measure_dose_timing.migrate),
-    Migration(6, "vitals: confirmed extremes, corrections, strikes, entry time",
-              m006_vitals_corrections.migrate),
+    Migration(6, "dose rules: client weights, infusion end, boosters, rule overrides",
+              m006_dose_rules.migrate),
+    Migration(7, "vitals: confirmed extremes, corrections, strikes, entry time",
+              m007_vitals_corrections.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -251,7 +251,8 @@ class SessionEditor(QWidget):
             return
         self.sign_dialog = SignDialog(
             signer=self._default_signer(), missing=self.notes.missing_for_signing(self.session_id),
-            blockers=self.notes.sign_blockers(self.session_id), parent=self)
+            blockers=self.notes.sign_blockers(self.session_id),
+            refusals=self.notes.sign_refusals(self.session_id), parent=self)
         bind_signer(self.sign_dialog.signer_edit, self.services.vault, self._default_signer())
         self.sign_dialog.sign_requested.connect(self._sign)
         self.sign_dialog.open()

@@ -315,3 +315,19 @@ def test_a_never_screened_client_cannot_be_dosed_with_one_click(services: object
     assert m.dose_gate(dose_id) == []
     m.add_device(dose_id, at=START)
     assert len(m.devices(dose_id)) == 1
+
+
+def test_dosing_without_them_needs_a_named_clinician_and_a_reason_that_is_kept(
+        services: object, dose_id: int) -> None:
+    m = services.monitoring
+    with pytest.raises(ValidationError, match="Clinician giving the reason"):
+        m.add_device(dose_id, at=START, reason="Screened on paper at the GP")
+    assert m.devices(dose_id) == []
+    m.add_device(dose_id, at=START, reason="Screened on paper at the GP", by="Dr Kim Sample")
+    (override,) = m.doses.overrides(dose_id)
+    assert override.rule_id == "dose_needs_screen_and_predose_bp"
+    assert (override.reason, override.given_by) == ("Screened on paper at the GP",
+                                                    "Dr Kim Sample")
+    assert "No contraindication screen" in override.message
+    entry = audit.entries(m.vault, record_type="session")[-1]
+    assert entry.event == "rule.override" and "paper" not in entry.detail

@@ -213,13 +213,24 @@ def test_the_dose_waits_for_a_screen_and_pre_dose_vitals_or_a_written_reason(
     panel = make_panel(qtbot, services, sid, clock)
     assert panel.recording_enabled
     qtbot.mouseClick(panel.dose.device_button, Qt.MouseButton.LeftButton)
-    assert "No contraindication screen" in panel.dose.error.text()
-    assert "No pre-dose blood pressure" in panel.dose.error.text()
-    assert services.monitoring.devices(sid) == [] and panel.dose.gate_box.isVisible()
-    qtbot.mouseClick(panel.dose.gate_button, Qt.MouseButton.LeftButton)  # no reason yet
+    row = panel.dose.override
+    assert row.isVisible() and services.monitoring.devices(sid) == []
+    assert "No contraindication screen" in row.message.text()
+    assert "No pre-dose blood pressure" in row.message.text()
+    assert not row.button.isEnabled()  # no reason, no dose
+    qtbot.keyClicks(row.reason, "Screen done on paper at the GP; cuff broken")
+    qtbot.mouseClick(row.button, Qt.MouseButton.LeftButton)
+    # A named clinician gives the reason: the monitoring clinician field is empty yet.
+    assert "Clinician giving the reason" in panel.dose.error.text()
     assert services.monitoring.devices(sid) == []
-    qtbot.keyClicks(panel.dose.gate_reason, "Screen done on paper at the GP; cuff broken")
-    panel.dose.gate_by.setText("Dr Kim Sample")
-    qtbot.mouseClick(panel.dose.gate_button, Qt.MouseButton.LeftButton)
-    assert len(services.monitoring.devices(sid)) == 1 and not panel.dose.gate_box.isVisible()
+    qtbot.keyClicks(panel.dose.clinician, "Dr Kim Sample")
+    qtbot.keyClick(panel.dose.clinician, Qt.Key.Key_Return)
+    qtbot.mouseClick(panel.dose.device_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(row.reason, "Screen done on paper at the GP; cuff broken")
+    qtbot.mouseClick(row.button, Qt.MouseButton.LeftButton)
+    assert len(services.monitoring.devices(sid)) == 1 and not row.isVisible()
     assert "Minute 0 since first device" in panel.clock_label.text()
+    (override,) = services.monitoring.doses.overrides(sid)
+    assert (override.rule_id, override.given_by) == ("dose_needs_screen_and_predose_bp",
+                                                     "Dr Kim Sample")
+    assert "cuff broken" in panel.dose.overrides.text()

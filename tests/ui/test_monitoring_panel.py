@@ -243,8 +243,8 @@ def test_the_chart_takes_the_course_series(qtbot: object, services: object, dose
                                            clock: object) -> None:
     m = services.monitoring
     m.add_reading(dose_id, "pre_dose", {"systolic": 130, "diastolic": 85}, at=START)
-    m.add_device(dose_id, at=START + timedelta(minutes=10), override_reason="Screened on paper",
-                 override_by="Dr Kim Sample")
+    m.add_device(dose_id, at=START + timedelta(minutes=10), reason="Screened on paper",
+                 by="Dr Kim Sample")
     m.add_reading(dose_id, "forty_minutes", {"systolic": 150, "diastolic": 95, "spo2": 96},
                   at=START + timedelta(minutes=50))
     chart = VitalsChart()

@@ -1,4 +1,4 @@
-"""Schema step 006: vitals readings that can be confirmed, corrected, struck and backdated.
+"""Schema step 007: vitals readings that can be confirmed, corrected, struck and backdated.
 
 - The CHECK ranges widen from the usual range (m002) to the possible range: a true extreme
   reading (systolic above 260, SpO2 below 50) is recorded once the clinician confirms it
