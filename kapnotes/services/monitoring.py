@@ -234,7 +234,7 @@ class MonitoringService:
         findings: list[RuleFinding] = []
         if gate:
             findings.append(self.doses.rules().finding(DOSE_GATE_RULE, missing=" ".join(gate)))
-            if not reason.strip():
+            if not clean_text("Reason", reason, max_length=2000, multiline=True):
                 raise OverrideNeeded("dose", findings)
             clean_text("Clinician giving the reason", by, required=True)
         times = [d.given_at for d in repo.devices(self.vault, session_id)] + [when]

@@ -16,6 +16,7 @@ from kapnotes import policy
 from kapnotes.domain.clinical_rules import Severity
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.models import Client, Course, SessionKind
+from kapnotes.services.clock import aware
 from kapnotes.services.dose_checks import OverrideNeeded
 from kapnotes.storage import audit
 
@@ -37,6 +38,18 @@ def course_id(services: object, client_id: int) -> int:
 def dosing_session(services: object, course_id: int, starts_at: datetime = START) -> int:
     return services.notes.create_session(course_id=course_id, kind=SessionKind.DOSING,
                                          starts_at=starts_at).id
+
+
+def ready_to_dose(services: object, session_id: int, at: datetime) -> None:
+    """A screen on the client's record and a pre-dose BP: what a dose needs first."""
+    from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem
+
+    services.monitoring.save_screen(
+        services.notes.client_id_of(session_id),
+        Screen(at.date(), tuple(ScreenAnswer(i, Answer.NO) for i in ScreenItem)),
+        screened_by="Dr Kim Sample")
+    services.monitoring.add_reading(session_id, "pre_dose", {"systolic": 128, "diastolic": 82},
+                                    at=at - timedelta(minutes=5))
 
 
 @pytest.fixture
@@ -141,16 +154,17 @@ def test_infusion_start_end_and_boosters_are_recorded(services: object, dose_id:
                               "dose_mg": 35})
     with pytest.raises(ValidationError, match="record the start"):
         m.update_record(dose_id, {"infusion_end_at": START + timedelta(minutes=40)})
+    ready_to_dose(services, dose_id, START)
     m.add_device(dose_id, at=START)  # the infusion starts
     m.update_record(dose_id, {"infusion_end_at": START + timedelta(minutes=40)})
-    assert m.details(dose_id).infusion_end_at == START + timedelta(minutes=40)
+    assert m.details(dose_id).infusion_end_at == aware(START + timedelta(minutes=40))
     with pytest.raises(ValidationError, match="ends after it starts"):
         m.update_record(dose_id, {"infusion_end_at": START - timedelta(minutes=5)})
     m.doses.add_booster(dose_id, "10", at=START + timedelta(minutes=25))
     with pytest.raises(ValidationError, match="booster"):
         m.doses.add_booster(dose_id, "lots")
     assert [(b.given_at, b.dose_mg) for b in m.doses.boosters(dose_id)] == [
-        (START + timedelta(minutes=25), 10.0)]
+        (aware(START + timedelta(minutes=25)), 10.0)]
 
 
 # -- one dose a day, minimum interval, route ----------------------------------------------------

@@ -130,7 +130,7 @@ class DoseSection(QWidget):
 
         self.device_button = QPushButton("Device given now", self)
         self.device_button.setAccessibleName("Device given now")
-        self.device_button.clicked.connect(self.device_now)
+        self.device_button.clicked.connect(lambda: self.device_now())
         self.undo_device = QPushButton("Remove last time", self)
         self.undo_device.setAccessibleName("Remove last device time")
         self.undo_device.clicked.connect(self.remove_last_device)
@@ -262,6 +262,7 @@ class DoseSection(QWidget):
         self.override.close_row()
         self._pending = {}
         show_message(self.error, "")
+        show_message(self.overrides, overrides_text(self.monitoring, self.session_id))
         self._show_devices(warnings)
         self.devices_changed.emit()
 
