@@ -51,6 +51,10 @@ class DamagedFileError(VaultError):
     """A file beside the vault (its key file) is malformed or hostile; refused before use."""
 
 
+class VaultNoSpaceError(VaultError):
+    """The disk is (nearly) full: the vault cannot be opened or created. It is not damaged."""
+
+
 class VaultDamagedError(VaultError):
     """The vault file is damaged; restoring the newest good backup is the way out."""
 

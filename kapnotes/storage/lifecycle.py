@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kapnotes.domain.errors import VaultError, WrongPassphraseError
+from sqlcipher3 import dbapi2 as sqlcipher
+
+from kapnotes.domain.errors import (
+    StorageWriteError,
+    VaultError,
+    VaultNoSpaceError,
+    WrongPassphraseError,
+)
 from kapnotes.storage import audit, keyfile
 from kapnotes.storage.atomic import OWNER_ONLY, fsync_dir
 from kapnotes.storage.backups import backup_dir_for, take_backup
+from kapnotes.storage.disk_space import free_space, no_space_message, space_needed
 from kapnotes.storage.migrations import LATEST_VERSION, migrate
 from kapnotes.storage.process_lock import VaultProcessLock
 from kapnotes.storage.sniff import check_vault_file
@@ -23,6 +32,8 @@ from kapnotes.storage.vault import (
     integrity_problems,
     open_locked,
 )
+
+OWNER_ONLY_DIR = 0o700
 
 
 @dataclass(frozen=True)
@@ -62,7 +73,7 @@ def create_vault(path: Path, passphrase: str, *, take_lock: bool = True) -> Crea
     key_path = keyfile.key_file_for(path)
     if path.exists() or key_path.exists():
         raise VaultError(f"A vault already exists at {path}; not overwriting it.")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_owner_only_folder(path.parent)
     kf, data_key, recovery = keyfile.create_key_file(passphrase)
     lock = VaultProcessLock(path) if take_lock else None
     if lock is not None:
@@ -73,19 +84,45 @@ def create_vault(path: Path, passphrase: str, *, take_lock: bool = True) -> Crea
         conn = connect_keyed(path, data_key)
         migrate(conn)
         conn.close()
-    except BaseException:
+    except BaseException as exc:
         for p in (path, key_path, path.with_name(path.name + "-wal"),
                   path.with_name(path.name + "-shm")):
             with contextlib.suppress(OSError):
                 p.unlink()
         if lock is not None:
             lock.release()
+            with contextlib.suppress(OSError):  # no vault, so no lock file left behind
+                lock.path.unlink()
+        if _is_disk_full(exc, path):
+            raise VaultNoSpaceError(no_space_message(path, creating=True)) from exc
         raise
     if lock is not None:
         lock.release()
     vault = open_locked(path, data_key, latest_version=LATEST_VERSION, take_lock=take_lock)
     audit.record(vault, "vault.create", record_type="vault")
     return CreatedVault(vault=vault, recovery_key=recovery)
+
+
+def _make_owner_only_folder(folder: Path) -> None:
+    """A new vault folder is created owner-only (0700) whatever the umask; an existing one is
+    left as it is (a folder the user chose, perhaps shared on purpose)."""
+    if folder.is_dir():
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=OWNER_ONLY_DIR, exist_ok=True)
+    os.chmod(folder, OWNER_ONLY_DIR)  # mkdir's mode is cut by the umask
+
+
+def _is_disk_full(exc: BaseException, path: Path) -> bool:
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return True
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF == sqlcipher.SQLITE_FULL:
+        return True
+    if isinstance(code, int) and code & 0xFF == sqlcipher.SQLITE_IOERR:  # -shm cannot grow
+        free = free_space(path.parent)
+        return free is not None and free < space_needed(path)
+    return isinstance(exc, StorageWriteError) and "disk is full" in exc.message
 
 
 def data_key_for(path: Path, *, passphrase: str | None = None,

@@ -25,6 +25,7 @@ from kapnotes.domain.errors import (
 )
 from kapnotes.storage import keyfile
 from kapnotes.storage.atomic import OWNER_ONLY
+from kapnotes.storage.disk_space import refuse_if_no_space
 from kapnotes.storage.process_lock import VaultProcessLock
 from kapnotes.storage.sniff import check_vault_file
 
@@ -235,13 +236,15 @@ def _check_readable(conn: sqlcipher.Connection, path: Path) -> None:
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher.DatabaseError as exc:
+        refuse_if_no_space(exc, path)
         raise VaultDamagedError(
             f"The vault {path.name} cannot be decrypted: it is damaged, or its key file belongs "
             "to another vault. Restore the newest backup."
         ) from exc
 
 
-def integrity_problems(conn: sqlcipher.Connection, *, full: bool = False) -> list[str]:
+def integrity_problems(conn: sqlcipher.Connection, *, full: bool = False,
+                       raise_errors: bool = False) -> list[str]:
     """Problems reported by SQLite's and SQLCipher's own checks (empty when sound)."""
     try:
         check = "integrity_check" if full else "quick_check"
@@ -249,8 +252,11 @@ def integrity_problems(conn: sqlcipher.Connection, *, full: bool = False) -> lis
         problems = [r for r in rows if r != "ok"]
         problems += [r[0] for r in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
     except sqlcipher.DatabaseError as exc:
+        if raise_errors:
+            raise
         return [str(exc)]
     return problems
+
 
 
 def open_connection(
@@ -274,7 +280,11 @@ def open_connection(
                 f"app ({__version__}) understands up to version {latest_version}. Update KAP "
                 "Notes; the vault was not changed."
             )
-        problems = integrity_problems(conn) if check_integrity else []
+        try:
+            problems = integrity_problems(conn, raise_errors=True) if check_integrity else []
+        except sqlcipher.DatabaseError as exc:
+            refuse_if_no_space(exc, path)
+            problems = [str(exc)]
         if problems:
             raise VaultDamagedError(
                 f"The vault {path.name} failed its integrity check ({problems[0]}). "

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QStackedWidget,
     QVBoxLayout,
+    QWhatsThis,
     QWidget,
 )
 
@@ -29,6 +30,7 @@ from kapnotes.storage.vault import Vault
 from kapnotes.ui.dialogs.about import AboutDialog
 from kapnotes.ui.dialogs.audit_log import AuditLogDialog
 from kapnotes.ui.dialogs.change_passphrase import ChangePassphraseDialog
+from kapnotes.ui.dialogs.guide import GuideDialog
 
 GEOMETRY_KEY = "main_window/geometry"
 STATE_KEY = "main_window/state"
@@ -181,6 +183,13 @@ class MainWindow(QMainWindow):
                                                QKeySequence.StandardKey.FullScreen)
         self.full_screen_action.setCheckable(True)
 
+        self.guide_action = self._action(self.help_menu, "&Guide", "guide",
+                                         QKeySequence.StandardKey.HelpContents)
+        self.whats_this_action = QWhatsThis.createAction(self)
+        self.whats_this_action.setObjectName("whats_this")
+        self.whats_this_action.setShortcut(QKeySequence("Shift+F1"))
+        self.help_menu.addAction(self.whats_this_action)
+        self.help_menu.addSeparator()
         self.about_action = self._action(self.help_menu, "&About KAP Notes", "about")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -196,6 +205,7 @@ class MainWindow(QMainWindow):
         self.redo_action.triggered.connect(lambda: _call_on_focus("redo"))
         self.full_screen_action.toggled.connect(self._set_full_screen)
         self.about_action.triggered.connect(self.open_about)
+        self.guide_action.triggered.connect(self.open_guide)
 
     def _set_full_screen(self, on: bool) -> None:
         self.showFullScreen() if on else self.showNormal()
@@ -267,6 +277,12 @@ class MainWindow(QMainWindow):
 
     def open_audit_log(self) -> AuditLogDialog:
         dialog = AuditLogDialog(self.vault, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_guide(self) -> QDialog:
+        dialog = GuideDialog(self, self.vault.path)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

@@ -35,6 +35,7 @@ from kapnotes.ui.dialogs.screening_ack import ScreeningAckBanner
 from kapnotes.ui.dialogs.screening_dialog import ScreeningDialog
 from kapnotes.ui.widgets.dose_section import DoseSection
 from kapnotes.ui.widgets.monitoring_clock import MonitoringClockLabel
+from kapnotes.ui.widgets.monitoring_help import explain_monitoring
 from kapnotes.ui.widgets.monitoring_style import (
     ALERT,
     ALERT_BG,
@@ -141,6 +142,7 @@ class MonitoringPanel(QWidget):
         self.clock_label.ticked.connect(lambda _s: self.vitals.suggest_role())
         self._show(self.monitoring.details(session_id))
         self._update_state()
+        explain_monitoring(self)  # Help → What's This?
 
     # -- sections ------------------------------------------------------------------------------
     def _build_predose(self) -> QGroupBox:

@@ -45,7 +45,7 @@ def test_phq9_by_keyboard_shows_total_band_and_risk_then_saves(qtbot: object, se
         qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     stored = services.measures.get(sig.args[0])
     assert (stored.total, stored.band, stored.risk, stored.session_id) == (8, "Mild", True, sid)
-    assert stored.taken_on == date(2026, 11, 20)  # the (fake) clock's today
+    assert stored.taken_on == date(2026, 11, 19)  # the linked session's day, not today
     assert [f.scale_name for f in services.measures.risk_flags(client_id)] == ["PHQ-9"]
 
 

@@ -98,7 +98,7 @@ def test_untouched_practice_default_keeps_following_the_policy(dialog_for, polic
 
 @pytest.mark.parametrize(("edit", "named"), [
     (lambda d: d.logo_edit.setText("/nowhere/logo.png"), "Practice logo"),
-    (lambda d: d.threshold_spins["delay_systolic_above"].setValue(200),
+    (lambda d: d.threshold_spins["alert_systolic_above"].setValue(130),
      "Pre-dose caution: systolic above"),
     (lambda d: (d.daily_spin.setValue(0), d.weekly_spin.setValue(0)), "Backup retention"),
 ])
@@ -237,3 +237,36 @@ def test_the_practice_policy_sets_the_idle_lock_limit(qtbot, dialog_for, open_va
     dlg.idle_spin.setValue(10)
     assert dlg.save()
     assert service.idle_lock_minutes() == 10
+
+
+def test_the_rules_in_force_are_shown_with_the_practice_tightening(dialog_for,
+                                                                   policy_file: Path) -> None:
+    write_policy(policy_file, {"clinical_rules": {"value": {
+        "ketamine_iv_dose_override": {"override_above": 0.8}, "spo2_low": {"below": 94}}}})
+    dlg = dialog_for()
+    table = dlg.rules_view.table
+    rows = [[table.item(r, c).text() for c in range(table.columnCount())]
+            for r in range(table.rowCount())]
+    iv = next(r for r in rows if r[0] == "IV ketamine dose needs a written reason")
+    assert iv[1:4] == ["0.8 mg/kg", "Needs a reason", "Your practice (tightened)"]
+    assert "Fava" in iv[4]  # the named source
+    warn = next(r for r in rows if r[0] == "IV ketamine dose above the usual range")
+    assert warn[1:4] == ["0.75 mg/kg", "Warns", "Built in"]
+    assert "2 threshold(s) tightened by your practice" in dlg.rules_view.summary.text()
+    # The vitals thresholds can be made stricter than the rules in force, never looser.
+    spo2 = dlg.threshold_spins["alert_spo2_below"]
+    assert (spo2.value(), spo2.minimum()) == (94, 94)
+    assert dlg.threshold_spins["alert_systolic_above"].maximum() == 180
+
+
+def test_a_loosening_policy_is_named_and_the_shipped_rule_stays(dialog_for,
+                                                                policy_file: Path) -> None:
+    write_policy(policy_file, {"clinical_rules": {"value": {
+        "ketamine_iv_dose_override": {"override_above": 3}}}})
+    dlg = dialog_for()
+    assert "would loosen rule 'ketamine_iv_dose_override'" in dlg.policy_label.text()
+    table = dlg.rules_view.table
+    iv = next(r for r in range(table.rowCount())
+              if table.item(r, 0).text() == "IV ketamine dose needs a written reason")
+    assert table.item(iv, 1).text() == "1 mg/kg" and table.item(iv, 3).text() == "Built in"
+

@@ -28,6 +28,7 @@ from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem, medicine_classes
 from kapnotes.services.monitoring import MonitoringService
 from kapnotes.ui.widgets.monitoring_style import error_label, muted, show_message
+from kapnotes.ui.widgets.radio_keys import arrows_choose
 from kapnotes.ui.widgets.signer_field import bind_signer
 
 _ANSWER_TEXT = {Answer.YES: "Yes", Answer.NO: "No", Answer.UNKNOWN: "Not known"}
@@ -63,7 +64,7 @@ class ScreeningDialog(QDialog):
             note.setAccessibleName(f"{item.label} note")
             note.setPlaceholderText("note")
             grid.addWidget(note, row, 4)
-            self.groups[item], self.notes[item] = group, note
+            self.groups[item], self.notes[item] = arrows_choose(group), note
             if previous is not None:
                 prior = previous.screen.answer_for(item)
                 self.set_answer(item, prior.answer, prior.note)

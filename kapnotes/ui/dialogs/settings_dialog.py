@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes import rules as clinical_rules
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.text_rules import clean_text
 from kapnotes.domain.vitals import VITALS_RANGES
@@ -39,6 +40,7 @@ from kapnotes.services.clinician import LABEL as CLINICIAN_LABEL
 from kapnotes.services.clinician import MAX_CLINICIAN_NAME, clinician_name, set_clinician_name
 from kapnotes.services.lock_settings import idle_lock_bounds
 from kapnotes.ui.widgets.error_line import error_label, show_error, with_subject
+from kapnotes.ui.widgets.rules_view import RulesView
 
 CLINICIAN_KEY = "clinician_name"  # kept in the vault (kapnotes/services/clinician.py)
 FIXED_NOTE = "Set by your practice"
@@ -120,6 +122,18 @@ class SettingsDialog(QDialog):
                         " " + VITALS_RANGES[vital][2])
             for name, (label, vital) in THRESHOLD_FIELDS.items()
         }
+        in_force = clinical_rules.current_rules()
+        for name, spin in self.threshold_spins.items():
+            # The rule set is the limit: a threshold may be made stricter, never looser.
+            rule_id, key = clinical_rules.VITALS_FIELDS[name]
+            limit = int(in_force.value(rule_id, key))
+            stricter = in_force.rule(rule_id).thresholds[key].stricter
+            if stricter == "lower":
+                spin.setMaximum(limit)
+            else:
+                spin.setMinimum(limit)
+            spin.setToolTip(f"Rule '{rule_id}': may be made stricter than {limit}, not looser.")
+        self.rules_view = RulesView(in_force, self)
         self.screen_age_spin = _spin(self, "Screen-age limit", *SCREEN_AGE_RANGE, " days")
         self.clinician_edit = QLineEdit(self)
         self.clinician_edit.setAccessibleName("Your name for signatures")
@@ -169,7 +183,7 @@ class SettingsDialog(QDialog):
 
         body = QWidget(self)
         body_layout = QVBoxLayout(body)
-        for part in (self.policy_label, practice, security, monitoring, you):
+        for part in (self.policy_label, practice, security, monitoring, self.rules_view, you):
             body_layout.addWidget(part)
         scroll = QScrollArea(self)  # fits 1366×768 with the window's own margins
         scroll.setWidgetResizable(True)
