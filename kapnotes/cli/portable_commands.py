@@ -11,9 +11,12 @@ from kapnotes.cli.vault_commands import (
     open_vault,
     vault_path,
 )
-from kapnotes.services import portable_export, portable_import
-from kapnotes.services.container import build_services
-from kapnotes.storage import output_guard
+from kapnotes.lazy import lazy_module
+
+container = lazy_module("kapnotes.services.container")
+output_guard = lazy_module("kapnotes.storage.output_guard")
+portable_export = lazy_module("kapnotes.services.portable_export")
+portable_import = lazy_module("kapnotes.services.portable_import")
 
 PLAINTEXT_WARNING = (
     "This file is plaintext health information: it is NOT encrypted. It was written readable "
@@ -60,7 +63,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     doc = portable_import.read_document(path)  # a broken file is refused before unlocking
     vault = open_vault(args)
     try:
-        tally = portable_import.import_document(build_services(vault), doc, merge=args.merge)
+        services = container.build_services(vault)
+        tally = portable_import.import_document(services, doc, merge=args.merge)
     finally:
         vault.close()
     print(f"Imported {path.name}: {tally.clients_added} client(s) added, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kapnotes.cli.passphrases import (
     ENV_PASSPHRASE,
@@ -14,16 +14,26 @@ from kapnotes.cli.passphrases import (
     read_secret_file,
 )
 from kapnotes.domain.errors import KapNotesError, VaultError, WrongPassphraseError
-from kapnotes.paths import default_vault_path
-from kapnotes.storage import backups, lifecycle, output_guard
-from kapnotes.storage.unlock_failures import FailedUnlocks
+from kapnotes.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from kapnotes.storage.unlock_failures import FailedUnlocks
+    from kapnotes.storage.vault import Vault
+
+# Imported when a command runs, not when the parser is built: `kapnotes --version` and the
+# GUI's way to its unlock dialog load none of them (tests/test_startup_imports.py).
+backups = lazy_module("kapnotes.storage.backups")
+lifecycle = lazy_module("kapnotes.storage.lifecycle")
+output_guard = lazy_module("kapnotes.storage.output_guard")
+paths = lazy_module("kapnotes.paths")
+unlock_failures = lazy_module("kapnotes.storage.unlock_failures")
 
 
 def vault_path(args: argparse.Namespace) -> Path:
-    return Path(args.vault).expanduser() if args.vault else default_vault_path()
+    return Path(args.vault).expanduser() if args.vault else paths.default_vault_path()
 
 
-def open_vault(args: argparse.Namespace, *, migrate: bool = True) -> lifecycle.Vault:
+def open_vault(args: argparse.Namespace, *, migrate: bool = True) -> Vault:
     """Unlock the vault named by `--vault` for a subcommand (honouring the process lock)."""
     path = vault_path(args)
     if not path.exists():
@@ -34,7 +44,7 @@ def open_vault(args: argparse.Namespace, *, migrate: bool = True) -> lifecycle.V
 
 def counted_failures(path: Path) -> FailedUnlocks:
     """The vault's failure counter; refused (nothing tried) while the slow-down lasts."""
-    failures = FailedUnlocks.for_vault(path)
+    failures = unlock_failures.FailedUnlocks.for_vault(path)
     wait = failures.wait_left()
     if wait > 0:
         raise WrongPassphraseError(
@@ -43,7 +53,7 @@ def counted_failures(path: Path) -> FailedUnlocks:
     return failures
 
 
-def unlock_counted(path: Path, **how: Any) -> lifecycle.Vault:
+def unlock_counted(path: Path, **how: Any) -> Vault:
     """Unlock as the window does: the shared failure counter and slow-down, and the failed
     attempts written to the audit log at the next successful unlock."""
     failures = counted_failures(path)

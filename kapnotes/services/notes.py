@@ -218,6 +218,7 @@ class NoteService:
                              at=datetime.now(UTC), reason=reason)
             audit.record(self.vault, "session.sign", record_type="session",
                          record_id=session_id)
+        self.vault.checkpoint()  # a signed note lives in the vault file, not only the WAL
         return repo.get(self.vault, session_id)
 
     def add_addendum(self, session_id: int, text: str, *, author: str) -> Addendum:

@@ -28,6 +28,7 @@ from kapnotes.storage.atomic import OWNER_ONLY
 from kapnotes.storage.disk_space import refuse_if_no_space
 from kapnotes.storage.process_lock import VaultProcessLock
 from kapnotes.storage.sniff import check_vault_file
+from kapnotes.storage.wal_check import inspect_wal
 
 BUSY_TIMEOUT_S = 5.0
 CACHE_KIB = 64 * 1024
@@ -84,10 +85,12 @@ class Vault:
             return self.conn.execute(sql, params)
 
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[Any]:
-        return self.conn.execute(sql, params).fetchall()
+        with translate_read_errors():
+            return self.conn.execute(sql, params).fetchall()
 
     def query_one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
-        return self.conn.execute(sql, params).fetchone()
+        with translate_read_errors():
+            return self.conn.execute(sql, params).fetchone()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Vault]:
@@ -135,6 +138,15 @@ class Vault:
                 "in a new file, then open that."
             )
 
+    def checkpoint(self) -> None:
+        """Copy the WAL into the vault file now (PASSIVE: never waits for a reader).
+
+        Called after signing and after a backup: what is in the main file no longer depends
+        on the WAL surviving a crash intact (docs/RELIABILITY.md, "WAL damage")."""
+        if self._depth == 0:
+            with contextlib.suppress(sqlcipher.Error):
+                self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
     @property
     def in_transaction(self) -> bool:
         return self._depth > 0
@@ -167,6 +179,25 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino)
 
 
+DAMAGED_PAGE = ("The vault is damaged: a page it needed failed its check when read, and "
+                "nothing was changed. Restore the newest backup (File → Restore backup, or "
+                "`kapnotes restore`).")
+
+
+@contextlib.contextmanager
+def translate_read_errors() -> Iterator[None]:
+    """A page that fails SQLCipher's per-page HMAC (or SQLite's structure checks) as it is
+    read: a plain-words VaultDamagedError, so every command refuses it in one line."""
+    try:
+        yield
+    except sqlcipher.DatabaseError as exc:
+        code = getattr(exc, "sqlite_errorcode", None)
+        if isinstance(code, int) and code & 0xFF in (sqlcipher.SQLITE_CORRUPT,
+                                                    sqlcipher.SQLITE_NOTADB):
+            raise VaultDamagedError(DAMAGED_PAGE) from exc
+        raise
+
+
 @contextlib.contextmanager
 def translate_write_errors() -> Iterator[None]:
     """Turn SQLITE_FULL / SQLITE_IOERR / read-only into a plain-words StorageWriteError."""
@@ -178,10 +209,10 @@ def translate_write_errors() -> Iterator[None]:
             raise
         raise StorageWriteError(message) from exc
     except sqlcipher.DatabaseError as exc:
-        if getattr(exc, "sqlite_errorcode", None) == sqlcipher.SQLITE_CORRUPT:
-            raise VaultDamagedError(
-                "The vault is damaged; restore the newest backup (File → Restore backup)."
-            ) from exc
+        code = getattr(exc, "sqlite_errorcode", None)
+        if isinstance(code, int) and code & 0xFF in (sqlcipher.SQLITE_CORRUPT,
+                                                    sqlcipher.SQLITE_NOTADB):
+            raise VaultDamagedError(DAMAGED_PAGE) from exc
         raise
 
 
@@ -260,12 +291,15 @@ def integrity_problems(conn: sqlcipher.Connection, *, full: bool = False,
 
 
 def open_connection(
-    path: Path, data_key: bytes, *, latest_version: int, check_integrity: bool = True
+    path: Path, data_key: bytes, *, latest_version: int, check_integrity: bool = False
 ) -> sqlcipher.Connection:
     """Key, verify and configure a connection; refuse damaged or newer vaults untouched.
 
-    `check_integrity=False` skips the whole-file checks (they read and decrypt every page:
-    seconds on a large vault); the caller must then run them, e.g. in the background.
+    Opening reads the header and schema only, flat in vault size: every page read later is
+    verified by SQLCipher's per-page HMAC, so a damaged page a command touches is refused
+    then (`translate_read_errors`). The whole-file checks read and decrypt every page (seconds
+    on a large vault) and belong to `kapnotes check`, backups and the GUI's background check
+    (docs/RELIABILITY.md); `check_integrity=True` runs them here too.
     """
     check_vault_file(path)
     conn = connect_keyed(path, data_key)
@@ -312,14 +346,26 @@ def create_empty_vault_file(path: Path, data_key: bytes) -> None:
         conn.close()
 
 
+def refuse_a_wal_that_ends_early(path: Path) -> None:
+    report = inspect_wal(path.with_name(path.name + "-wal"))
+    if report is not None and report.ends_early:
+        raise VaultDamagedError(
+            f"The journal of the vault {path.name} ({path.name}-wal) is damaged: opening it "
+            f"would silently drop {report.commits_lost} saved changes written after the "
+            "damaged part. The vault was not opened and nothing was changed; keep its files "
+            "as they are (copy the whole folder) and restore the newest backup, or ask for "
+            "help to recover the changes.")
+
+
 def open_locked(
     path: Path, data_key: bytes, *, latest_version: int, take_lock: bool = True,
-    check_integrity: bool = True,
+    check_integrity: bool = False,
 ) -> Vault:
     lock = VaultProcessLock(path) if take_lock else None
     if lock is not None:
         lock.acquire()
     try:
+        refuse_a_wal_that_ends_early(path)  # before SQLite replays (and drops) any of it
         conn = open_connection(path, data_key, latest_version=latest_version,
                                check_integrity=check_integrity)
     except BaseException:
@@ -339,5 +385,6 @@ __all__ = [
     "keyfile",
     "open_locked",
     "quote_sql_string",
+    "translate_read_errors",
     "translate_write_errors",
 ]

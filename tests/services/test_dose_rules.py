@@ -214,3 +214,32 @@ def test_the_hint_fits_the_drug_and_the_route(services: object, dose_id: int) ->
     assert "no mg/kg" in hint() and "IV" not in hint()
     m.update_record(dose_id, {"medication": "esketamine", "route": "intranasal"})
     assert hint().startswith("Esketamine: 28 mg devices")
+
+
+def test_weights_boosters_overrides_and_infusion_end_survive_a_portable_round_trip(
+        services: object, dose_id: int, client_id: int, tmp_path: Path, passphrase: str,
+        clock: object) -> None:
+    from kapnotes.services import portable_import
+    from kapnotes.services.portable_schema import check_document
+    from tests.services.portable_data import export_text, load, new_services
+
+    m = services.monitoring
+    m.update_record(dose_id, {"medication": "ketamine", "route": "iv"})
+    m.set_weight(dose_id, "154", "lb")
+    m.update_record(dose_id, {"dose_mg": 80}, reason="Prescriber's order", by="Dr Kim Sample")
+    m.add_device(dose_id, at=START)
+    m.doses.add_booster(dose_id, "10", at=START + timedelta(minutes=20))
+    m.update_record(dose_id, {"infusion_end_at": START + timedelta(minutes=40)})
+    first = export_text(services.vault)
+    doc = load(first)
+    check_document(doc)
+    (client,) = doc["clients"]
+    (session,) = client["courses"][0]["sessions"]
+    assert client["weights"][0]["entered_unit"] == "lb"
+    assert session["boosters"] == [{"given_at": "2026-11-20T09:20:00", "dose_mg": 10}]
+    assert session["rule_overrides"][0]["rule_id"] == "ketamine_iv_dose_override"
+    assert session["monitoring"]["infusion_end_at"] == "2026-11-20T09:40:00"
+    other = new_services(tmp_path / "copy.kapnotes", passphrase, clock, tmp_path / "t")
+    portable_import.import_document(other, doc)
+    assert export_text(other.vault) == first
+    other.vault.close()

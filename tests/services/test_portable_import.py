@@ -20,7 +20,6 @@ from kapnotes.storage import audit
 from kapnotes.storage import portable_rows as rows
 from tests.services.portable_data import (
     export_text,
-    fill_rich_demo,
     load,
     new_services,
     vault_state,
@@ -28,9 +27,8 @@ from tests.services.portable_data import (
 
 
 @pytest.fixture
-def source(services: Any) -> Any:
-    fill_rich_demo(services)
-    return services
+def source(rich_services: Any) -> Any:
+    return rich_services
 
 
 @pytest.fixture

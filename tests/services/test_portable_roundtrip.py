@@ -15,13 +15,12 @@ from kapnotes.domain.errors import ConflictError, NotFoundError, ValidationError
 from kapnotes.services import portable_export, portable_import
 from kapnotes.services.portable_schema import check_document, load_schema
 from kapnotes.storage import audit, lifecycle
-from tests.services.portable_data import STAMP, export_text, fill_rich_demo, load, new_services
+from tests.services.portable_data import STAMP, export_text, load, new_services
 
 
 @pytest.fixture
-def rich(services: Any) -> Any:
-    fill_rich_demo(services)
-    return services
+def rich(rich_services: Any) -> Any:
+    return rich_services
 
 
 def schema_errors(doc: dict[str, Any]) -> list[str]:

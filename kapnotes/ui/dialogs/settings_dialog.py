@@ -114,7 +114,9 @@ class SettingsDialog(QDialog):
         self.logo_button.clicked.connect(self._choose_logo)
         bounds = idle_lock_bounds()
         self.idle_spin = _spin(self, "Idle-lock minutes", bounds.low, bounds.high, " min")
-        self.idle_limit_label = QLabel(bounds.text, self)  # says why 99 is not offered
+        self.idle_limit_label = QLabel(bounds.short, self)  # says why 99 is not offered
+        self.idle_limit_label.setToolTip(bounds.text)
+        self.idle_spin.setToolTip(bounds.text)
         self.idle_limit_label.setObjectName("idle_limit_label")
         self.idle_limit_label.setEnabled(False)  # drawn muted, like a hint
         self.threshold_spins = {
@@ -193,7 +195,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addLayout(buttons)
         self.setMinimumWidth(560)
-        self.resize(640, 660)
+        self.resize(800, 680)  # the clinical-rules table fits without sideways scrolling
         self._load()
 
     # -- building --------------------------------------------------------------------------
