@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -227,6 +227,7 @@ def test_weights_boosters_overrides_and_infusion_end_survive_a_portable_round_tr
     m.update_record(dose_id, {"medication": "ketamine", "route": "iv"})
     m.set_weight(dose_id, "154", "lb")
     m.update_record(dose_id, {"dose_mg": 80}, reason="Prescriber's order", by="Dr Kim Sample")
+    ready_to_dose(services, dose_id, START)
     m.add_device(dose_id, at=START)
     m.doses.add_booster(dose_id, "10", at=START + timedelta(minutes=20))
     m.update_record(dose_id, {"infusion_end_at": START + timedelta(minutes=40)})
@@ -236,9 +237,12 @@ def test_weights_boosters_overrides_and_infusion_end_survive_a_portable_round_tr
     (client,) = doc["clients"]
     (session,) = client["courses"][0]["sessions"]
     assert client["weights"][0]["entered_unit"] == "lb"
-    assert session["boosters"] == [{"given_at": "2026-11-20T09:20:00", "dose_mg": 10}]
+    def instant(minutes: int) -> str:  # monitoring times are stored as UTC instants
+        return aware(START + timedelta(minutes=minutes)).astimezone(UTC).isoformat()
+
+    assert session["boosters"] == [{"given_at": instant(20), "dose_mg": 10}]
     assert session["rule_overrides"][0]["rule_id"] == "ketamine_iv_dose_override"
-    assert session["monitoring"]["infusion_end_at"] == "2026-11-20T09:40:00"
+    assert session["monitoring"]["infusion_end_at"] == instant(40)
     other = new_services(tmp_path / "copy.kapnotes", passphrase, clock, tmp_path / "t")
     portable_import.import_document(other, doc)
     assert export_text(other.vault) == first

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -331,3 +332,33 @@ def test_dosing_without_them_needs_a_named_clinician_and_a_reason_that_is_kept(
     assert "No contraindication screen" in override.message
     entry = audit.entries(m.vault, record_type="session")[-1]
     assert entry.event == "rule.override" and "paper" not in entry.detail
+
+
+# -- the session PDF -------------------------------------------------------------------------------
+def test_the_session_pdf_shows_corrections_confirmed_extremes_and_discharge_blockers(
+        services: object, dose_id: int, clock: object, tmp_path: Path) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from kapnotes.services import exports
+
+    m = services.monitoring
+    m.add_device(dose_id, at=START, reason="Screened on the paper chart", by="Dr Kim Sample")
+    typo = m.add_reading(dose_id, "forty_minutes", vitals(218, 88),
+                         at=START + timedelta(minutes=40))
+    m.correct_reading(dose_id, typo.id, vitals(128, 88), reason="typed 218 for 128")
+    m.add_reading(dose_id, "extra", {"spo2": 45}, at=START + timedelta(minutes=50),
+                  confirm_unusual=True)
+    m.update_record(dose_id, {"ended_at": START + timedelta(minutes=60)})
+    clock.now = START + timedelta(minutes=70)
+    job = exports.build_session_report(services, dose_id,
+                                       exports.options_for(services, deidentified=False))
+    path = exports.export_pdf(services, job, tmp_path / "note.pdf")
+    text = " ".join("\n".join(p.extract_text() for p in PdfReader(
+        io.BytesIO(path.read_bytes())).pages).split())
+    assert "Corrects an earlier entry (original kept in the record)." in text
+    assert "Unusual value confirmed by the clinician." in text
+    assert "Written reason: Screened on the paper chart" in text
+    assert "Unresolved alert: SpO2 45%" in text  # a signing blocker, as the dialog says
+    assert "218/88" not in text  # the struck original is not counted as a reading
