@@ -52,7 +52,7 @@ def _report(title: str, subtitle: str, options: ExportOptions, sections: Sequenc
             *, contents: bool = False) -> Report:
     return Report(
         title=title, subtitle=subtitle, practice_name=options.practice_name,
-        practice_logo=options.practice_logo,
+        practice_logo=options.practice_logo, audit_head=options.audit_head,
         app_version=options.app_version, export_date=options.export_date,
         deidentified=options.deidentified, notices=notices(options),
         sections=tuple(sections), contents=contents,

@@ -295,7 +295,26 @@ def vitals_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]
     else:
         out.append(Paragraph("No vitals alerts, respiratory depression or adverse effects "
                              "recorded in this course.", "muted"))
+    out += override_blocks(snap, ctx)
     return out
+
+
+def override_blocks(snap: CourseSnapshot, ctx: Context) -> list[Block]:
+    """Every clinical rule gone past with a written reason (docs/CLINICAL-RULES.md), so a
+    supervisor sees them without opening each note."""
+    rows = []
+    for sess in snap.sessions:
+        if sess.dosing is None:
+            continue
+        label = f"Dose {sess.number}" if sess.number else "Dosing"
+        for o in sess.dosing.overrides:
+            rows.append((fmt_date(sess.session.starts_at.date()), label, o.message,
+                         ctx.text(o.reason)))
+    if not rows:
+        return [Paragraph("No clinical rule was overridden in this course.", "muted")]
+    return [Paragraph("Clinical rules overridden with a written reason:", "muted"),
+            Table(("Date", "Session", "Rule", "Reason"), rows, widths=(1.4, 1.2, 3.4, 3.2),
+                  possibly_identifying=True)]
 
 
 def audit_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:

@@ -22,6 +22,7 @@ from kapnotes.domain.client_rules import normalise_code
 from kapnotes.domain.templates import FieldType, Template, display_text, validate_value
 from kapnotes.services.portable_rules import check_addendum
 from kapnotes.storage import portable_rows as rows
+from kapnotes.storage import seals
 from kapnotes.storage.vault import Vault
 
 TemplateKey = tuple[str, int]
@@ -128,6 +129,8 @@ class ClientWriter:
                 rows.sign_imported(self.vault, sid, signed_at=s["signed_at"],
                                    signed_by=s["signed_by"], sign_reason=s["sign_reason"],
                                    updated_at=s["updated_at"])
+                # Sealed as imported: this vault vouches for the note from the import on.
+                seals.seal_session(self.vault, sid)
         self._measures(c["measures"], cid, merge, out)
         return out
 
@@ -187,6 +190,7 @@ class ClientWriter:
                 check_addendum(a, signed_at, f"addenda[{n}]", self.today)
                 rows.insert(self.vault, "addenda", {**_fields(a, "addenda"), "session_id": sid})
                 self.tally.addenda += 1
+        seals.seal_session(self.vault, sid)  # addenda added to a signed note are sealed too
 
     def _intentions(self, co: dict[str, Any], course_id: int, is_new: bool,
                     out: ClientIds) -> None:

@@ -97,6 +97,13 @@ def set_archived(vault: Vault, client_id: int, archived: bool) -> None:
         raise NotFoundError(f"Client {client_id} does not exist.")
 
 
+def session_ids(vault: Vault, client_id: int) -> list[int]:
+    """Every session of every course of the client (what deleting the client removes)."""
+    return [int(r[0]) for r in vault.query(
+        "SELECT s.id FROM sessions s JOIN courses c ON c.id = s.course_id"
+        " WHERE c.client_id = ? ORDER BY s.id", (client_id,))]
+
+
 def delete(vault: Vault, client_id: int) -> None:
     cur = vault.execute("DELETE FROM clients WHERE id = ?", (client_id,))
     if cur.rowcount == 0:

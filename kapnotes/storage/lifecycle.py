@@ -19,7 +19,7 @@ from kapnotes.domain.errors import (
     VaultNoSpaceError,
     WrongPassphraseError,
 )
-from kapnotes.storage import audit, keyfile
+from kapnotes.storage import audit, keyfile, tamper_check
 from kapnotes.storage.atomic import OWNER_ONLY, fsync_dir
 from kapnotes.storage.backups import backup_dir_for, take_backup
 from kapnotes.storage.disk_space import free_space, no_space_message, space_needed
@@ -202,21 +202,24 @@ def new_recovery_key(path: Path, *, passphrase: str) -> str:
     return recovery
 
 
-def check_vault(path: Path, *, passphrase: str) -> list[str]:
-    """Full integrity check plus the audit chain; the problems found (empty when sound)."""
+def check_vault(path: Path, *, passphrase: str,
+                notes: list[str] | None = None) -> list[str]:
+    """Full integrity check, the audit chain, the seals of signed notes and the newest
+    backup's chain head; the problems found (empty when sound). `notes` collects remarks
+    that are not failures (e.g. which backup the log was compared with)."""
     # Each whole-file check once: opening reads only the header and schema.
     vault = unlock_vault(path, passphrase=passphrase, run_migrations=False)
     try:
         problems = integrity_problems(vault.conn, full=True)
         try:
-            broken = audit.first_broken_entry(vault)
+            records = tamper_check.check_records(vault, passphrase=passphrase)
         except VaultDamagedError:
             if not problems:
                 raise
-            return problems  # the damage is already named; the chain sits on a bad page
-        if broken is not None:
-            problems.append(f"audit log entry {broken} has been altered")
-        return problems
+            return problems  # the damage is already named; the records sit on a bad page
+        if notes is not None:
+            notes.extend(records.notes)
+        return problems + records.problems
     finally:
         vault.close()
 

@@ -16,7 +16,8 @@ from kapnotes.storage.schema import (
     m004_next_planned_indexes,
     m005_measure_dose_timing,
     m006_dose_rules,
-    m007_vitals_corrections,
+    m007_integrity,
+    m008_vitals_corrections,
 )
 
 
@@ -36,8 +37,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "measures: before or after the dose", m005_measure_dose_timing.migrate),
     Migration(6, "dose rules: client weights, infusion end, boosters, rule overrides",
               m006_dose_rules.migrate),
-    Migration(7, "vitals: confirmed extremes, corrections, strikes, entry time",
-              m007_vitals_corrections.migrate),
+    Migration(7, "integrity: seals of signed notes, keyed audit chain, signature triggers",
+              m007_integrity.migrate),
+    Migration(8, "vitals: confirmed extremes, corrections, strikes, entry time",
+              m008_vitals_corrections.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -70,6 +70,11 @@ class Vault:
         self.actor = Actor()
         self._identity = _file_identity(path)
 
+    @property
+    def data_key(self) -> bytes | None:
+        """The key this vault was opened with (to read its own backups in `check`)."""
+        return self._data_key
+
     def sibling(self) -> Vault:
         """A second connection to the same vault for another thread (no process lock)."""
         if self._data_key is None:

@@ -48,7 +48,7 @@ def test_init_creates_the_default_vault_and_prints_the_recovery_key(
     assert match, result.stdout
     assert vault_path.exists()  # KAPNOTES_DATA_DIR is honoured
     with lifecycle.unlock_vault(vault_path, recovery_key=match.group(1)) as vault:
-        assert [e.event for e in audit.entries(vault)] == ["vault.create"]
+        assert [e.event for e in audit.entries(vault)] == ["audit.keyed", "vault.create"]
 
     again = run_cli("init", "--passphrase-file", passphrase_file)
     assert "already exists" in one_error_line(again, 1)

@@ -55,3 +55,12 @@ def test_override_infusion_boosters_and_draft_refusal_are_in_the_pdf(
     assert "Signing will need a written reason" in text  # no vitals yet: same as the dialog
     deidentified = pdf_text(services, sid, tmp_path, deidentified=True)
     assert "Quinn" not in deidentified and "tolerated 80 mg before" in deidentified
+    # The course summary lists every override, so a supervisor need not open each note.
+    job = exports.build_course_report(services, client.id,
+                                      exports.options_for(services, deidentified=True))
+    path = exports.export_pdf(services, job, tmp_path / "course.pdf")
+    course = " ".join("\n".join(p.extract_text() for p in PdfReader(
+        io.BytesIO(path.read_bytes())).pages).split())
+    assert "Clinical rules overridden with a written reason:" in course
+    assert "1.14 mg/kg IV is above 1 mg/kg" in course and "Quinn" not in course
+

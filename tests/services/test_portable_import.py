@@ -89,8 +89,7 @@ def test_bad_json_is_refused_with_where_it_breaks(tmp_path: Path, target: Any) -
      r"sessions\[\d+\]\.linked_dosing: 99 is not a session of this client"),
     (lambda d: first_session(d, "integration")["theme_mentions"][0].update(theme="nope"),
      r"theme_mentions\[0\]\.theme: a text of 4 characters is not in themes"),
-    # The first entry that names a record (the demo's first entries are client screens).
-    (lambda d: next(e for e in d["audit"] if e["key"] is not None).update(key=999),
+    (lambda d: next(a for a in d["audit"] if a["key"] is not None).update(key=999),
      r"^audit\[\d+\]\.key: 999 is not a"),
     (lambda d: d["clients"][1].update(code=d["clients"][0]["code"].lower()),
      r"^clients\[1\]\.code: a text of 7 characters appears more than once"),

@@ -115,11 +115,11 @@ def test_export_file_is_owner_only_atomic_and_audited(rich: Any, tmp_path: Path)
     out = tmp_path / "all.json"
     out.write_text("old", encoding="utf-8")
     out.chmod(0o644)
-    result = portable_export.export_to_file(rich.vault, out)
+    result = portable_export.export_to_file(rich.vault, out, replace=True)
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert json.loads(out.read_text(encoding="utf-8"))["format"] == "kapnotes-export"
     assert result.size == out.stat().st_size and result.counts.clients == 5
-    assert not list(tmp_path.glob(".all.json.tmp-*"))
+    assert not list(tmp_path.glob(".all.json.*"))
     last = audit.entries(rich.vault)[-1]
     assert (last.event, last.record_type) == ("export.json", "vault")
     assert "clients=5" in last.detail and "KAP" not in last.detail

@@ -257,13 +257,41 @@ def test_m005_lets_a_measure_say_before_or_after_the_dose_and_keeps_old_rows(
             vault.execute("UPDATE measures SET dose_timing = 'during'")
 
 
-def test_m007_keeps_readings_of_signed_notes_and_widens_only_for_confirmed_extremes(
+def test_m007_seals_signed_notes_of_an_older_vault_and_keys_its_audit_log(
+    vault_path: Path, passphrase: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kapnotes.storage import audit, seals
+
+    with monkeypatch.context() as patched:
+        _use_future(patched, migrations.MIGRATIONS[:6])
+        created = lifecycle.create_vault(vault_path, passphrase)
+        with created.vault as old:
+            _fill_v3(old)
+            with old.transaction():
+                old.execute("INSERT INTO session_fields (session_id, field_id, value,"
+                            " updated_at) VALUES (1, 'notes', '\"as written\"', ?)", (NOW,))
+                old.execute("UPDATE sessions SET signed_at = ?, signed_by = 'Dr Old'"
+                            " WHERE id = 1", (NOW,))
+            audit.record(old, "session.sign", record_type="session", record_id=1)
+            legacy = audit.entries(old)
+
+    with lifecycle.unlock_vault(vault_path, passphrase=passphrase) as vault:
+        assert vault.user_version == migrations.LATEST_VERSION
+        # The old entries keep their plain links; the keyed chain starts after them.
+        assert audit.entries(vault)[: len(legacy)] == legacy
+        assert audit.entries(vault)[len(legacy)].event == audit.KEYED_EVENT
+        assert seals.current_seal(vault, 1) is not None
+        assert seals.problems(vault) == [] and audit.chain_problems(vault) == []
+    assert lifecycle.check_vault(vault_path, passphrase=passphrase) == []
+
+
+def test_m008_keeps_readings_of_signed_notes_and_widens_only_for_confirmed_extremes(
     vault_path: Path, passphrase: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import sqlcipher3
 
     with monkeypatch.context() as patched:
-        _use_future(patched, migrations.MIGRATIONS[:6])
+        _use_future(patched, migrations.MIGRATIONS[:7])
         created = lifecycle.create_vault(vault_path, passphrase)
         with created.vault as old:
             _fill_v3(old)
@@ -273,6 +301,9 @@ def test_m007_keeps_readings_of_signed_notes_and_widens_only_for_confirmed_extre
                             " 'pre_dose', 132, 84, 72, 98)")
                 old.execute("UPDATE sessions SET signed_at = ?, signed_by = 'Dr Kim' WHERE id = 1",
                             (NOW,))
+                old.execute("INSERT INTO sessions (course_id, kind, starts_at, template_id,"
+                            " template_version, created_at, updated_at) VALUES (1, 'dosing',"
+                            " '2026-10-15T10:00', 'dosing', 1, ?, ?)", (NOW, NOW))
             before = old.query("SELECT * FROM vitals_readings")
 
     with lifecycle.unlock_vault(vault_path, passphrase=passphrase) as vault:
@@ -283,17 +314,15 @@ def test_m007_keeps_readings_of_signed_notes_and_widens_only_for_confirmed_extre
         assert row == (*before[0], 0, None, "")
         with pytest.raises(sqlcipher3.dbapi2.IntegrityError):  # signed: still locked
             vault.execute("UPDATE vitals_readings SET struck_at = 'x'")
-        with vault.transaction():
-            vault.execute("UPDATE sessions SET signed_at = NULL WHERE id = 1")
         with pytest.raises(sqlcipher3.dbapi2.IntegrityError, match="CHECK"):
             vault.execute("INSERT INTO vitals_readings (session_id, taken_at, role, systolic,"
-                          " diastolic) VALUES (1, '2026-10-08T10:30:00', 'extra', 272, 140)")
+                          " diastolic) VALUES (2, '2026-10-15T10:30:00', 'extra', 272, 140)")
         with vault.transaction():
             vault.execute("INSERT INTO vitals_readings (session_id, taken_at, role, systolic,"
-                          " diastolic, confirmed_unusual) VALUES (1, '2026-10-08T10:30:00',"
+                          " diastolic, confirmed_unusual) VALUES (2, '2026-10-15T10:30:00',"
                           " 'extra', 272, 140, 1)")
         with pytest.raises(sqlcipher3.dbapi2.IntegrityError, match="CHECK"):
             vault.execute("INSERT INTO vitals_readings (session_id, taken_at, role, systolic,"
-                          " diastolic, confirmed_unusual) VALUES (1, '2026-10-08T10:30:00',"
+                          " diastolic, confirmed_unusual) VALUES (2, '2026-10-15T10:30:00',"
                           " 'extra', 400, 140, 1)")
         assert vault.query("PRAGMA integrity_check") == [("ok",)]
