@@ -147,8 +147,9 @@ def test_an_iv_dose_with_no_weight_blocks_signing(services: object, dose_id: int
     notes.sign(dose_id, signer="Dr Kim Sample", reason="Session ended early at the client's wish")
     (signed,) = [e for e in audit.entries(services.vault) if e.event == "session.sign"]
     assert signed.detail.startswith("seal ")  # the note's seal, then the overridden rules
-    assert signed.detail.endswith("; with a written reason for: missing_40_minute_bp, "
-                                  "missing_end_bp, missing_pre_dose_bp, no_first_device_time")
+    assert signed.detail.endswith("; with a written reason for: discharge_sedation_resolved, "
+                                  "missing_40_minute_bp, missing_end_bp, missing_pre_dose_bp, "
+                                  "no_first_device_time")
     assert "early" not in signed.detail  # rule ids only, never the reason's words
 
 
