@@ -13,7 +13,12 @@ from kapnotes.cli.passphrases import (
     new_passphrase,
     read_secret_file,
 )
-from kapnotes.domain.errors import KapNotesError, VaultError, WrongPassphraseError
+from kapnotes.domain.errors import (
+    KapNotesError,
+    ValidationError,
+    VaultError,
+    WrongPassphraseError,
+)
 from kapnotes.lazy import lazy_module
 
 if TYPE_CHECKING:
@@ -111,6 +116,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--new-passphrase-file", metavar="FILE", help="read the new passphrase")
     p.add_argument("--recovery-key-file", metavar="FILE",
                    help="forgotten passphrase: use the recovery key in FILE instead")
+    p.add_argument("--rekey", action="store_true",
+                   help="also replace the data key (recommended when the old passphrase may "
+                        "be known to someone else): key files copied before, such as a "
+                        "backup's, no longer open the vault; a new recovery key is made")
+    p.add_argument("--recovery-key-out", metavar="FILE",
+                   help="with --rekey: write the new recovery key to FILE instead of printing")
+    add_force_option(p)
     p.set_defaults(handler=cmd_passwd)
 
 
@@ -186,6 +198,12 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     # Unlock first and hold the vault's process lock throughout: the key file is never rewrapped
     # under a window that has the vault open, and a wrong old secret stops before the new one
     # is asked for.
+    key_out = Path(args.recovery_key_out).expanduser() if args.recovery_key_out else None
+    if key_out is not None:
+        if not args.rekey:
+            raise ValidationError("--recovery-key-out", "goes with --rekey.")
+        output_guard.check_output_path(key_out, path, replace=args.force,
+                                       label="--recovery-key-out")
     recovery = old = None
     if args.recovery_key_file:
         recovery = read_secret_file(args.recovery_key_file, option="--recovery-key-file").strip()
@@ -195,14 +213,36 @@ def cmd_passwd(args: argparse.Namespace) -> int:
         vault = unlock_counted(path, passphrase=old)
     try:
         new = new_passphrase(args.new_passphrase_file)
-        if recovery is not None:
+        if args.rekey:
+            new_recovery = lifecycle.change_passphrase_and_rekey(vault, new=new, old=old,
+                                                                 recovery_key=recovery)
+        elif recovery is not None:
             lifecycle.reset_passphrase_with_recovery(path, recovery_key=recovery, new=new)
         else:
             lifecycle.change_passphrase(path, old=old or "", new=new)
         how = "recovery key" if recovery is not None else "passphrase"
-        lifecycle.audit.record(vault, "vault.passphrase_change", record_type="vault",
-                               detail=f"via {how}")
+        if not args.rekey:
+            lifecycle.audit.record(vault, "vault.passphrase_change", record_type="vault",
+                                   detail=f"via {how}")
     finally:
         vault.close()
-    print("Passphrase changed.")
+    if not args.rekey:
+        print("Passphrase changed. Key files copied before (e.g. in backups) still open the "
+              "vault with the old passphrase; use --rekey if someone else may know it.")
+        return 0
+    print("Passphrase changed and the vault re-keyed: the old passphrase, the old recovery "
+          "key and key files copied before no longer open it. Old backups keep their own key "
+          "and still restore with the passphrase they were made under.")
+    if key_out is not None:
+        try:
+            written = output_guard.write_output(key_out, (new_recovery + "\n").encode(), path,
+                                                replace=args.force, label="--recovery-key-out")
+        except (KapNotesError, OSError):
+            print(f"New recovery key (the file could not be written): {new_recovery}")
+            raise
+        print(f"New recovery key written to {written}: print it and keep it safe.")
+    else:
+        print(f"New recovery key: {new_recovery}")
+        print("Write it down or print it and keep it somewhere safe; the old one no longer "
+              "works.")
     return 0

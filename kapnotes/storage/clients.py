@@ -15,6 +15,7 @@ _FIELDS = (
     "code", "full_name", "preferred_name", "date_of_birth", "phone", "email", "address",
     "support_person", "support_relationship", "support_phone", "referring_clinician",
     "prescriber", "diagnosis", "antidepressant_trials", "medicines", "background",
+    "other_names",
 )
 
 

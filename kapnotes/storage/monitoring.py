@@ -3,7 +3,7 @@ dissociation observations, adverse effects.
 
 Times are instants: written as UTC (`…+00:00`) and read back as aware local times, so the
 minutes between two of them are real minutes across a daylight-saving change. Rows written
-before schema step 008 hold local wall-clock text, read as local time.
+before schema step 009 hold local wall-clock text, read as local time.
 
 The vault refuses every change here once the session is signed (triggers in m002).
 """

@@ -69,6 +69,7 @@ class Vault:
         self._depth = 0
         self.actor = Actor()
         self._identity = _file_identity(path)
+        self._version = 0  # set by release_connection (schema version to reopen at)
 
     @property
     def data_key(self) -> bytes | None:
@@ -83,6 +84,23 @@ class Vault:
         conn = open_connection(self.path, self._data_key, latest_version=self.user_version,
                                check_integrity=False)
         return Vault(self.path, conn, None, data_key=self._data_key)
+
+    def release_connection(self) -> None:
+        """Checkpoint the WAL into the file and close the connection, keeping the process
+        lock (a re-key replaces the file, then `reconnect`s)."""
+        busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        if busy:
+            raise VaultError("The vault is busy in another connection; nothing was changed.")
+        self._version = self.user_version
+        self.conn.close()
+        self.conn = None  # type: ignore[assignment]
+
+    def reconnect(self, data_key: bytes) -> None:
+        """Open the (possibly replaced) vault file again with `data_key`."""
+        self.conn = open_connection(self.path, data_key, latest_version=self._version,
+                                    check_integrity=False)
+        self._data_key = data_key
+        self._identity = _file_identity(self.path)
 
     # -- queries ---------------------------------------------------------------------------
     def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:

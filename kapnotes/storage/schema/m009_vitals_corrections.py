@@ -1,4 +1,4 @@
-"""Schema step 008: vitals readings that can be confirmed, corrected, struck and backdated.
+"""Schema step 009: vitals readings that can be confirmed, corrected, struck and backdated.
 
 - The CHECK ranges of m002 (the usual range) widen to the possible range: a true extreme
   reading (systolic above 260, SpO2 below 50) is recorded once the clinician confirms it
@@ -49,7 +49,7 @@ def _widen_checks(conn: Any) -> None:
                           " AND name = 'vitals_readings'").fetchone()
     for old, new in WIDEN:
         if sql.count(old) != 1:
-            raise RuntimeError(f"m008: vitals_readings does not read as m002 wrote it ({old})")
+            raise RuntimeError(f"m009: vitals_readings does not read as m002 wrote it ({old})")
         sql = sql.replace(old, new)
     version = int(conn.execute("PRAGMA schema_version").fetchone()[0])
     conn.execute("PRAGMA writable_schema = ON")
