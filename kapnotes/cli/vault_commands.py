@@ -152,8 +152,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     path = vault_path(args)
     passphrase = existing_passphrase(args.passphrase_file)
     failures = counted_failures(path)
+    notes: list[str] = []
     try:
-        problems = lifecycle.check_vault(path, passphrase=passphrase)
+        problems = lifecycle.check_vault(path, passphrase=passphrase, notes=notes)
     except WrongPassphraseError:
         failures.note_failure()
         raise
@@ -163,7 +164,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"kapnotes: error: {path} is NOT sound ({len(problems)} problem(s)).",
               file=sys.stderr)
         return 1
-    print(f"{path}: OK (integrity, encryption and audit chain sound)")
+    print(f"{path}: OK (integrity, encryption, audit chain and signed-note seals sound)")
+    for note in notes:
+        print(f"  {note}")
     return 0
 
 
@@ -174,9 +177,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
     vault = open_vault(args)
     try:
         written = backups.write_backup(vault, out, replace=args.force)
+        head = lifecycle.audit.head(vault)
     finally:
         vault.close()
-    print(f"Backup written to {written} (with its key file {written.name}.keys).")
+    print(f"Backup written to {written} (with its key file {written.name}.keys); audit log "
+          f"in it: {head.short()}.")
     return 0
 
 

@@ -184,3 +184,20 @@ def test_a_client_deleted_in_the_app_still_checks_sound(run_cli, signed, passphr
         svc.clients.delete(client.id, typed_code=CODE)
     result = check(run_cli, signed.path, passphrase_file)
     assert result.returncode == 0, result.stderr
+
+
+def test_json_exports_and_backups_record_the_audit_head(run_cli, signed, passphrase_file,
+                                                        passphrase, tmp_path) -> None:
+    out = tmp_path / "all.json"
+    result = run_cli("export-json", "--vault", signed.path, "--passphrase-file",
+                     passphrase_file, "--out", out)
+    assert result.returncode == 0, result.stderr
+    with lifecycle.unlock_vault(signed.path, passphrase=passphrase) as vault:
+        log = audit.entries(vault)
+    assert log[-1].event == "export.json"  # written after the file, so not in its head
+    assert json.loads(out.read_text(encoding="utf-8"))["audit_head"] == {
+        "count": len(log) - 1, "head": log[-2].hash}
+    result = run_cli("backup", "--vault", signed.path, "--passphrase-file", passphrase_file,
+                     "--out", tmp_path / "copy.kapnotes")
+    assert result.returncode == 0, result.stderr
+    assert f"audit log in it: {len(log)} entries, head {log[-1].hash[:12]}" in result.stdout
