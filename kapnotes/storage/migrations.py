@@ -18,6 +18,7 @@ from kapnotes.storage.schema import (
     m006_dose_rules,
     m007_integrity,
     m008_client_other_names,
+    m009_vitals_corrections,
 )
 
 
@@ -41,6 +42,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               m007_integrity.migrate),
     Migration(8, "clients: other names (family, nicknames) for de-identification",
               m008_client_other_names.migrate),
+    Migration(9, "vitals: confirmed extremes, corrections, strikes, entry time",
+              m009_vitals_corrections.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -287,3 +287,46 @@ def test_m007_seals_signed_notes_of_an_older_vault_and_keys_its_audit_log(
         assert seals.current_seal(vault, 1) is not None
         assert seals.problems(vault) == [] and audit.chain_problems(vault) == []
     assert lifecycle.check_vault(vault_path, passphrase=passphrase) == []
+
+
+def test_m009_keeps_readings_of_signed_notes_and_widens_only_for_confirmed_extremes(
+    vault_path: Path, passphrase: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlcipher3
+
+    with monkeypatch.context() as patched:
+        _use_future(patched, migrations.MIGRATIONS[:8])
+        created = lifecycle.create_vault(vault_path, passphrase)
+        with created.vault as old:
+            _fill_v3(old)
+            with old.transaction():
+                old.execute("INSERT INTO vitals_readings (session_id, taken_at, role, systolic,"
+                            " diastolic, heart_rate, spo2) VALUES (1, '2026-10-08T09:55:00',"
+                            " 'pre_dose', 132, 84, 72, 98)")
+                old.execute("UPDATE sessions SET signed_at = ?, signed_by = 'Dr Kim' WHERE id = 1",
+                            (NOW,))
+                old.execute("INSERT INTO sessions (course_id, kind, starts_at, template_id,"
+                            " template_version, created_at, updated_at) VALUES (1, 'dosing',"
+                            " '2026-10-15T10:00', 'dosing', 1, ?, ?)", (NOW, NOW))
+            before = old.query("SELECT * FROM vitals_readings")
+
+    with lifecycle.unlock_vault(vault_path, passphrase=passphrase) as vault:
+        assert vault.user_version == LATEST_VERSION
+        (row,) = vault.query("SELECT id, session_id, taken_at, role, systolic, diastolic,"
+                             " heart_rate, spo2, confirmed_unusual, struck_at, change_reason"
+                             " FROM vitals_readings")
+        assert row == (*before[0], 0, None, "")
+        with pytest.raises(sqlcipher3.dbapi2.IntegrityError):  # signed: still locked
+            vault.execute("UPDATE vitals_readings SET struck_at = 'x'")
+        with pytest.raises(sqlcipher3.dbapi2.IntegrityError, match="CHECK"):
+            vault.execute("INSERT INTO vitals_readings (session_id, taken_at, role, systolic,"
+                          " diastolic) VALUES (2, '2026-10-15T10:30:00', 'extra', 272, 140)")
+        with vault.transaction():
+            vault.execute("INSERT INTO vitals_readings (session_id, taken_at, role, systolic,"
+                          " diastolic, confirmed_unusual) VALUES (2, '2026-10-15T10:30:00',"
+                          " 'extra', 272, 140, 1)")
+        with pytest.raises(sqlcipher3.dbapi2.IntegrityError, match="CHECK"):
+            vault.execute("INSERT INTO vitals_readings (session_id, taken_at, role, systolic,"
+                          " diastolic, confirmed_unusual) VALUES (2, '2026-10-15T10:30:00',"
+                          " 'extra', 400, 140, 1)")
+        assert vault.query("PRAGMA integrity_check") == [("ok",)]
