@@ -42,6 +42,7 @@ from kapnotes.ui.widgets.monitoring_style import (
     CAUTION,
     CAUTION_BG,
     INFO_BG,
+    MUTED,
     OK,
     banner_style,
     error_label,
@@ -347,6 +348,9 @@ class MonitoringPanel(QWidget):
             text = ("Discharged before the discharge criteria were met; signing needs a "
                     f"written reason:\n{items}")
             fg, bg = ALERT, ALERT_BG
+        elif self.monitoring.first_device_at(self.session_id) is None:
+            # Before the dose the list is a reminder of what discharge will need, not a warning.
+            text, fg, bg = f"Before discharge:\n{items}", MUTED, INFO_BG
         else:
             text, fg, bg = f"Not yet ready for discharge:\n{items}", CAUTION, CAUTION_BG
         self.readiness.setText(text)

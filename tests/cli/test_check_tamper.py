@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from signed_note import CODE, SignedVault, build_signed_vault
 
+from kapnotes.domain.errors import ConflictError
 from kapnotes.services.container import build_services
 from kapnotes.storage import audit, keyfile, lifecycle
 from kapnotes.storage.backups import take_backup
@@ -118,7 +119,7 @@ def test_the_database_refuses_a_signature_change(signed, passphrase) -> None:
                     "DELETE FROM sessions WHERE id = ?",
                     "DELETE FROM session_fields WHERE session_id = ?",
                     "DELETE FROM addenda WHERE session_id = ?"):
-            with pytest.raises(Exception, match=r"locked|cannot"):
+            with pytest.raises(ConflictError, match=r"locked|cannot"):
                 vault.execute(sql, (signed.session_id,))
 
 

@@ -83,6 +83,36 @@ def test_a_practice_may_tighten_the_heart_rate_alert_but_not_loosen_it(
                                                    delay_heart_rate_above=100))
 
 
+def test_a_practice_policy_tightens_heart_rate_and_discharge_limits_never_loosens(
+        services: object, dose_id: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        clock: object) -> None:
+    import json
+
+    from kapnotes import policy
+
+    path = tmp_path / "policy.json"
+    monkeypatch.setenv(policy.POLICY_ENV, str(path))
+    path.write_text(json.dumps({"version": 1, "settings": {"clinical_rules": {"value": {
+        "heart_rate_alert": {"at_or_above": 110},
+        "discharge_limits": {"spo2_min": 96}}}}}), encoding="utf-8")
+    m = services.monitoring
+    dosed(services, dose_id)
+    stored = m.add_reading(dose_id, "extra", {"heart_rate": 112},
+                           at=START + timedelta(minutes=15))
+    assert [f.code for f in stored.findings] == ["heart_rate_alert_high"]
+    m.add_reading(dose_id, "forty_minutes", vitals(130, 84), at=START + timedelta(minutes=40))
+    m.add_observation(dose_id, moaas=5, at=START + timedelta(minutes=110))
+    m.add_reading(dose_id, "end_of_session", vitals(130, 84, spo2=95),
+                  at=START + timedelta(minutes=121))
+    clock.now = START + timedelta(minutes=122)
+    assert [p.code for p in m.discharge_problems(dose_id)] == ["outside_discharge_limits_spo2"]
+    path.write_text(json.dumps({"version": 1, "settings": {"clinical_rules": {"value": {
+        "heart_rate_alert": {"at_or_above": 150}}}}}), encoding="utf-8")
+    (problem,) = policy.current_policy().problems
+    assert "would loosen rule 'heart_rate_alert'" in problem
+    assert m.thresholds().alert_heart_rate_above == 120
+
+
 # -- discharge readiness -----------------------------------------------------------------------
 def test_a_note_ending_at_200_over_120_spo2_90_with_respiratory_depression_needs_an_override(
         services: object, dose_id: int, clock: object) -> None:

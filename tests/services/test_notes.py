@@ -79,7 +79,7 @@ def test_signing_names_missing_fields_then_locks(services: object, course_id: in
     with pytest.raises(ConflictError, match="signed"):
         services.notes.save_fields(session.id, {"reasons": "changed"})
     # The vault itself refuses a change that slips past the service.
-    with pytest.raises(Exception, match="locked"):
+    with pytest.raises(ConflictError, match="locked"):
         services.vault.execute(
             "UPDATE session_fields SET value = '\"x\"' WHERE session_id = ?", (session.id,))
     assert services.notes.note(session.id).values["reasons"] == "Low mood for years"
@@ -109,7 +109,7 @@ def test_addenda_only_on_signed_notes_and_the_original_stays(
     note = services.notes.note(session.id)
     assert note.values["reasons"] == "Original text"
     assert [a.text for a in note.addenda] == ["Correction: dose was 56 mg."]
-    with pytest.raises(Exception, match="cannot be changed"):
+    with pytest.raises(ConflictError, match="cannot be changed"):
         services.vault.execute("UPDATE addenda SET text = 'edited'")
 
 
