@@ -75,6 +75,8 @@ def client_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]
                                           if c.support_relationship else "")
             rows.append(("Support person", support + (f", {c.support_phone}"
                                                       if c.support_phone else "")))
+        if c.other_names:
+            rows.append(("Other names", c.other_names))
     rows += [
         ("Referring clinician", c.referring_clinician or NOT_RECORDED),
         ("Prescriber", c.prescriber or NOT_RECORDED),

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from signed_note import CODE, SignedVault, build_signed_vault
 
+from kapnotes.domain.errors import ConflictError
 from kapnotes.services.container import build_services
 from kapnotes.storage import audit, keyfile, lifecycle
 from kapnotes.storage.backups import take_backup
@@ -118,7 +119,7 @@ def test_the_database_refuses_a_signature_change(signed, passphrase) -> None:
                     "DELETE FROM sessions WHERE id = ?",
                     "DELETE FROM session_fields WHERE session_id = ?",
                     "DELETE FROM addenda WHERE session_id = ?"):
-            with pytest.raises(Exception, match=r"locked|cannot"):
+            with pytest.raises(ConflictError, match=r"locked|cannot"):
                 vault.execute(sql, (signed.session_id,))
 
 
@@ -183,3 +184,21 @@ def test_a_client_deleted_in_the_app_still_checks_sound(run_cli, signed, passphr
         svc.clients.delete(client.id, typed_code=CODE)
     result = check(run_cli, signed.path, passphrase_file)
     assert result.returncode == 0, result.stderr
+
+
+def test_json_exports_and_backups_record_the_audit_head(run_cli, signed, passphrase_file,
+                                                        passphrase, tmp_path) -> None:
+    out = tmp_path / "all.json"
+    result = run_cli("export-json", "--vault", signed.path, "--passphrase-file",
+                     passphrase_file, "--out", out)
+    assert result.returncode == 0, result.stderr
+    with lifecycle.unlock_vault(signed.path, passphrase=passphrase) as vault:
+        log = audit.entries(vault)
+    # export.json is written after the file (then the command's unlock), so not in its head.
+    assert [e.event for e in log[-2:]] == ["export.json", "vault.unlock"]
+    assert json.loads(out.read_text(encoding="utf-8"))["audit_head"] == {
+        "count": len(log) - 2, "head": log[-3].hash}
+    result = run_cli("backup", "--vault", signed.path, "--passphrase-file", passphrase_file,
+                     "--out", tmp_path / "copy.kapnotes")
+    assert result.returncode == 0, result.stderr
+    assert f"audit log in it: {len(log)} entries, head {log[-1].hash[:12]}" in result.stdout

@@ -268,6 +268,8 @@ def test_three_exports_in_a_row_in_one_window(qtbot, services: object, clients: 
     opened: list[Path] = []
     ws.exports.controller.folder = tmp_path
     ws.exports.controller.opener = opened.append
+    reviewed: list[tuple[str, ...]] = []  # the de-identification review, answered "Save PDF"
+    ws.exports.controller.review = lambda places: reviewed.append(places) is None
     ws.open_client(clients[0])
 
     def finish_export(name: str) -> None:
@@ -286,6 +288,7 @@ def test_three_exports_in_a_row_in_one_window(qtbot, services: object, clients: 
     window.findChild(type(window.export_action), "export_packet").trigger()
     finish_export("3-packet.pdf")
     assert [p.name for p in opened] == ["1-button.pdf", "2-ctrl-p.pdf", "3-packet.pdf"]
+    assert len(reviewed) == 3  # de-identified by default: each export was offered for review
     for path in opened:
         reader = PdfReader(str(path))
         assert len(reader.pages) >= 1 and "KAP-101" in reader.pages[0].extract_text()
