@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -202,3 +203,18 @@ def test_json_exports_and_backups_record_the_audit_head(run_cli, signed, passphr
                      "--out", tmp_path / "copy.kapnotes")
     assert result.returncode == 0, result.stderr
     assert f"audit log in it: {len(log)} entries, head {log[-1].hash[:12]}" in result.stdout
+
+
+def test_a_restore_from_an_older_backup_still_checks_sound(run_cli, signed, passphrase_file,
+                                                          passphrase) -> None:
+    """The restored log leaves the newer backups' line on purpose; its `vault.restore` entry
+    says where, so `check` does not call it tampering."""
+    with lifecycle.unlock_vault(signed.path, passphrase=passphrase) as vault:
+        older = take_backup(vault, tag="manual")
+        audit.record(vault, "settings.change", record_type="vault")
+    with lifecycle.unlock_vault(signed.path, passphrase=passphrase) as vault:
+        take_backup(vault, tag="manual", now=datetime.now() + timedelta(minutes=1))
+    lifecycle.restore_backup(older, signed.path, passphrase=passphrase,
+                             now=datetime.now() + timedelta(minutes=2))
+    result = check(run_cli, signed.path, passphrase_file)
+    assert result.returncode == 0, result.stderr
