@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +48,23 @@ def open_vault(args: argparse.Namespace, *, migrate: bool = True) -> Vault:
         raise VaultError(f"No vault at {path}. Create one with: kapnotes init --vault {path}")
     return unlock_counted(path, passphrase=existing_passphrase(args.passphrase_file),
                           run_migrations=migrate)
+
+
+@contextlib.contextmanager
+def opened_vault(args: argparse.Namespace) -> Iterator[Vault]:
+    """`open_vault` for one command; when the command succeeds, its unlock goes into the
+    audit log (with the time of unlocking). Nothing is written before the command has read
+    what it needs, so a command refused on a damaged vault leaves the file as it was."""
+    unlocked_at = datetime.now(UTC)
+    vault = open_vault(args)
+    try:
+        yield vault
+        command = args.handler.__name__.removeprefix("cmd_").replace("_", "-")
+        with contextlib.suppress(KapNotesError):  # a read-only vault still did its work
+            lifecycle.audit.record(vault, "vault.unlock", record_type="vault",
+                                   detail=f"command line: {command}", at=unlocked_at)
+    finally:
+        vault.close()
 
 
 def counted_failures(path: Path) -> FailedUnlocks:
@@ -174,12 +194,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     output_guard.check_output_path(out, vault_path(args), replace=args.force, label="--out",
                                    create_parent=True)
-    vault = open_vault(args)
-    try:
+    with opened_vault(args) as vault:
         written = backups.write_backup(vault, out, replace=args.force)
         head = lifecycle.audit.head(vault)
-    finally:
-        vault.close()
     print(f"Backup written to {written} (with its key file {written.name}.keys); audit log "
           f"in it: {head.short()}.")
     return 0

@@ -23,7 +23,6 @@ from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem, 
 from kapnotes.domain.vitals import ReadingRole, VitalsThresholds
 from kapnotes.services.clock import aware
 from kapnotes.storage import audit, settings
-from kapnotes.storage import vault as vault_mod
 
 START = datetime(2026, 11, 20, 9, 0)
 REQUIRED_NOTE = {"arrival_state": "Settled, slept well", "observations": "Calm throughout",
@@ -363,7 +362,7 @@ def test_a_signed_record_is_locked_in_the_service_and_the_vault(
                 "DELETE FROM vitals_readings",
                 "UPDATE monitoring_records SET escort = 'x'",
                 "DELETE FROM device_times"):
-        with pytest.raises(vault_mod.IntegrityError, match="signed note is locked"):
+        with pytest.raises(ConflictError, match="signed note is locked"):
             m.vault.execute(sql)
     assert len(m.readings(dose_id)) == 3
 

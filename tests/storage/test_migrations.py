@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from kapnotes.domain.errors import ConflictError
 from kapnotes.storage import backups, keyfile, lifecycle, migrations
 from kapnotes.storage.migrations import LATEST_VERSION, Migration, migrate, pending
 from kapnotes.storage.sniff import SQLITE_MAGIC
@@ -257,8 +258,9 @@ def test_m005_lets_a_measure_say_before_or_after_the_dose_and_keeps_old_rows(
         assert vault.user_version >= 5
         assert vault.query("SELECT total, dose_timing FROM measures") == [(12, None)]
         vault.execute("UPDATE measures SET dose_timing = 'before_dose'")
-        with pytest.raises(Exception, match="CHECK"):
+        with pytest.raises(ConflictError) as refused:
             vault.execute("UPDATE measures SET dose_timing = 'during'")
+        assert "CHECK" in str(refused.value.__cause__)  # the schema's own rule refused it
 
 
 def test_m007_seals_signed_notes_of_an_older_vault_and_keys_its_audit_log(
@@ -292,8 +294,6 @@ def test_m007_seals_signed_notes_of_an_older_vault_and_keys_its_audit_log(
 def test_m009_keeps_readings_of_signed_notes_and_widens_only_for_confirmed_extremes(
     vault_path: Path, passphrase: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sqlcipher3
-
     with monkeypatch.context() as patched:
         _use_future(patched, migrations.MIGRATIONS[:8])
         created = lifecycle.create_vault(vault_path, passphrase)
@@ -316,17 +316,19 @@ def test_m009_keeps_readings_of_signed_notes_and_widens_only_for_confirmed_extre
                              " heart_rate, spo2, confirmed_unusual, struck_at, change_reason"
                              " FROM vitals_readings")
         assert row == (*before[0], 0, None, "")
-        with pytest.raises(sqlcipher3.dbapi2.IntegrityError):  # signed: still locked
+        with pytest.raises(ConflictError, match="locked"):  # signed: still locked
             vault.execute("UPDATE vitals_readings SET struck_at = 'x'")
-        with pytest.raises(sqlcipher3.dbapi2.IntegrityError, match="CHECK"):
+        with pytest.raises(ConflictError) as unconfirmed:
             vault.execute("INSERT INTO vitals_readings (session_id, taken_at, role, systolic,"
                           " diastolic) VALUES (2, '2026-10-15T10:30:00', 'extra', 272, 140)")
+        assert "CHECK" in str(unconfirmed.value.__cause__)
         with vault.transaction():
             vault.execute("INSERT INTO vitals_readings (session_id, taken_at, role, systolic,"
                           " diastolic, confirmed_unusual) VALUES (2, '2026-10-15T10:30:00',"
                           " 'extra', 272, 140, 1)")
-        with pytest.raises(sqlcipher3.dbapi2.IntegrityError, match="CHECK"):
+        with pytest.raises(ConflictError) as impossible:
             vault.execute("INSERT INTO vitals_readings (session_id, taken_at, role, systolic,"
                           " diastolic, confirmed_unusual) VALUES (2, '2026-10-15T10:30:00',"
                           " 'extra', 400, 140, 1)")
+        assert "CHECK" in str(impossible.value.__cause__)
         assert vault.query("PRAGMA integrity_check") == [("ok",)]
