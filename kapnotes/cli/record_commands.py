@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from kapnotes.cli.passphrases import ENV_PASSPHRASE, new_passphrase
-from kapnotes.cli.vault_commands import add_vault_options, open_vault, vault_path
+from kapnotes.cli.vault_commands import add_vault_options, open_vault, opened_vault, vault_path
 from kapnotes.lazy import lazy_module
 
 container = lazy_module("kapnotes.services.container")
@@ -28,11 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    vault = open_vault(args)
-    try:
+    with opened_vault(args) as vault:
         rows = container.build_services(vault).clients.list(include_archived=args.archived)
-    finally:
-        vault.close()
     items = [
         {
             "code": r.code,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from kapnotes.domain.clinical_rules import RuleFinding
 from kapnotes.domain.errors import ConflictError, NotFoundError, ValidationError
@@ -29,7 +29,7 @@ from kapnotes.domain.templates import (
     validate_value,
 )
 from kapnotes.domain.text_rules import MAX_LONG, clean_text
-from kapnotes.services.clock import Clock, system_clock
+from kapnotes.services.clock import Clock, aware, system_clock
 from kapnotes.storage import audit, seals, search
 from kapnotes.storage import courses as course_repo
 from kapnotes.storage import sessions as repo
@@ -219,7 +219,7 @@ class NoteService:
                                   + "; ".join(blockers) + ".")
         with self.vault.transaction():
             repo.mark_signed(self.vault, session_id, signer=signer,
-                             at=datetime.now(UTC), reason=reason)
+                             at=aware(self.clock()), reason=reason)
             # The seal (digest of what was signed, with its MAC) goes in with the signature.
             digest = seals.seal_session(self.vault, session_id)
             # Signing past rules that need a reason is an override: the audit says so (rule

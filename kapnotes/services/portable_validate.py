@@ -35,11 +35,12 @@ _CLIENT_LABELS = {
     "Current medicines": "medicines", "Address": "address", "Support person": "support_person",
     "Relationship": "support_relationship", "Referring clinician": "referring_clinician",
     "Prescriber": "prescriber", "Diagnosis": "diagnosis", "Background": "background",
+    "Other names": "other_names",
 }
 _CLIENT_FIELDS = (
     "code", "full_name", "preferred_name", "phone", "email", "address", "support_person",
     "support_relationship", "support_phone", "referring_clinician", "prescriber", "diagnosis",
-    "antidepressant_trials", "background",
+    "antidepressant_trials", "background", "other_names",
 )
 TemplateKey = tuple[str, int]
 
@@ -69,6 +70,8 @@ def validate_document(doc: object, *, scales: LoadedScales, today: date
     check_header(doc)
     check_document(doc)
     assert isinstance(doc, dict)
+    for client in doc["clients"]:
+        client.setdefault("other_names", "")  # optional: older files do not have it
     check_values(doc)
     templates = _templates(doc["templates"])
     theme_names = _unique((t["name"].casefold() for t in doc["themes"]), "themes", "name")
@@ -211,7 +214,8 @@ def _session(s: dict[str, Any], path: str, templates: dict[TemplateKey, Template
     for i, v in enumerate(s["vitals"]):
         try:
             VitalsReading(role=ReadingRole(v["role"]), systolic=v["systolic"],
-                          diastolic=v["diastolic"], heart_rate=v["heart_rate"], spo2=v["spo2"])
+                          diastolic=v["diastolic"], heart_rate=v["heart_rate"], spo2=v["spo2"],
+                          confirmed_unusual=bool(v.get("confirmed_unusual", False)))
         except ValidationError as exc:
             fail(join(f"{path}.vitals[{i}]", exc.field), exc.reason)
     effects = {e.value for e in AdverseEffect}

@@ -64,12 +64,16 @@ class ClientIds:
 
 
 # Columns added after the first files were written: a file without them imports as "none".
-_OPTIONAL = {("monitoring_records", "infusion_end_at")}
+_OPTIONAL = {("monitoring_records", "infusion_end_at"),
+             *(("vitals_readings", c) for c in ("confirmed_unusual", "entered_at", "struck_at",
+                                                "change_reason"))}
 
 
 def _fields(item: dict[str, Any], table: str) -> dict[str, Any]:
-    return {name: item[name] if (table, name) not in _OPTIONAL else item.get(name)
-            for name, _ in rows.TABLES[table].cols}
+    """The file's values of a table's columns; an optional column an older file lacks takes
+    the vault's default (NULL, or e.g. '' for a reading's `change_reason`)."""
+    return {name: item[name] for name, _ in rows.TABLES[table].cols
+            if name in item or (table, name) not in _OPTIONAL}
 
 
 def _match(existing: list[dict[str, Any]], *cols: str) -> dict[tuple[Any, ...], int]:

@@ -17,6 +17,8 @@ from kapnotes.storage.schema import (
     m005_measure_dose_timing,
     m006_dose_rules,
     m007_integrity,
+    m008_client_other_names,
+    m009_vitals_corrections,
 )
 
 
@@ -38,6 +40,10 @@ MIGRATIONS: tuple[Migration, ...] = (
               m006_dose_rules.migrate),
     Migration(7, "integrity: seals of signed notes, keyed audit chain, signature triggers",
               m007_integrity.migrate),
+    Migration(8, "clients: other names (family, nicknames) for de-identification",
+              m008_client_other_names.migrate),
+    Migration(9, "vitals: confirmed extremes, corrections, strikes, entry time",
+              m009_vitals_corrections.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -31,6 +31,18 @@ def new_dose(services: Any, course_id: int, starts_at: datetime = START) -> int:
                                          starts_at=starts_at, clinician="Dr Kim Sample").id
 
 
+def ready_to_dose(services: Any, session_id: int, at: datetime) -> None:
+    """A screen on the client's record and a pre-dose BP: what a dose needs first."""
+    from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem
+
+    services.monitoring.save_screen(
+        services.notes.client_id_of(session_id),
+        Screen(at.date(), tuple(ScreenAnswer(i, Answer.NO) for i in ScreenItem)),
+        screened_by="Dr Kim Sample")
+    services.monitoring.add_reading(session_id, "pre_dose", {"systolic": 128, "diastolic": 82},
+                                    at=at - timedelta(minutes=5))
+
+
 @pytest.fixture
 def dose_id(services: Any, course_id: int) -> int:
     return new_dose(services, course_id)
@@ -144,6 +156,7 @@ def test_infusion_start_end_and_a_booster(qtbot: Any, services: Any, dose_id: in
                                           clock: Any) -> None:
     services.monitoring.update_record(dose_id, {"medication": "ketamine", "route": "iv",
                                                 "weight_kg": 70, "dose_mg": 35})
+    ready_to_dose(services, dose_id, START)
     section = make_section(qtbot, services, dose_id, clock)
     assert section.device_button.text() == "Infusion started now"
     section.device_button.click()

@@ -45,7 +45,7 @@ def parse_dob(text: str) -> date | None:
 
 
 def medicine_notes(lines: list[str]) -> list[str]:
-    """One line per medicine that DOMAIN.md asks to record before dosing."""
+    """One line per medicine that docs/DOMAIN.md asks to record before dosing."""
     notes = []
     for line in lines:
         classes = medicine_classes(line)
@@ -102,6 +102,11 @@ class ClientDialog(QDialog):
         self.support_person_edit = self._line("Support person", "emergency contact")
         self.support_relationship_edit = self._line("Relationship", "e.g. partner")
         self.support_phone_edit = self._line("Support person phone")
+        self.other_names_edit = self._line(
+            "Other names", "family members, nicknames — comma-separated")
+        self.other_names_edit.setToolTip(
+            "Names of family members and nicknames the client may mention. They are never "
+            "printed in a de-identified export and are replaced wherever notes mention them.")
         self.referring_edit = self._line("Referring clinician")
         self.prescriber_edit = self._line("Prescriber")
         self.diagnosis_edit = _plain(self, "Diagnosis and treatment history", 64)
@@ -129,7 +134,7 @@ class ClientDialog(QDialog):
         ])
         support = self._group("Support person / emergency contact", [
             ("Name:", self.support_person_edit), ("Relationship:", self.support_relationship_edit),
-            ("Phone:", self.support_phone_edit),
+            ("Phone:", self.support_phone_edit), ("&Other names:", self.other_names_edit),
         ])
         clinicians = self._group("Clinicians", [
             ("Referred by:", self.referring_edit), ("Prescriber:", self.prescriber_edit),
@@ -181,6 +186,7 @@ class ClientDialog(QDialog):
             "Support person": self.support_person_edit,
             "Relationship": self.support_relationship_edit,
             "Support person phone": self.support_phone_edit,
+            "Other names": self.other_names_edit,
             "Referring clinician": self.referring_edit, "Prescriber": self.prescriber_edit,
             "Diagnosis": self.diagnosis_edit, "Adequate antidepressant trials": self.trials_spin,
             "Current medicines": self.medicines_edit, "Background": self.background_edit,
@@ -212,6 +218,7 @@ class ClientDialog(QDialog):
         self.support_person_edit.setText(c.support_person)
         self.support_relationship_edit.setText(c.support_relationship)
         self.support_phone_edit.setText(c.support_phone)
+        self.other_names_edit.setText(c.other_names)
         self.referring_edit.setText(c.referring_clinician)
         self.prescriber_edit.setText(c.prescriber)
         self.diagnosis_edit.setPlainText(c.diagnosis)
@@ -238,6 +245,7 @@ class ClientDialog(QDialog):
             support_person=self.support_person_edit.text(),
             support_relationship=self.support_relationship_edit.text(),
             support_phone=self.support_phone_edit.text(),
+            other_names=self.other_names_edit.text(),
             referring_clinician=self.referring_edit.text(),
             prescriber=self.prescriber_edit.text(),
             diagnosis=self.diagnosis_edit.toPlainText(),

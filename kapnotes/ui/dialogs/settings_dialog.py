@@ -49,9 +49,12 @@ DEFAULT_NOTE = "Practice default"
 THRESHOLD_FIELDS = {
     "delay_systolic_above": ("Pre-dose caution: systolic above", "systolic"),
     "delay_diastolic_above": ("Pre-dose caution: diastolic above", "diastolic"),
-    "alert_systolic_above": ("Alert: systolic above", "systolic"),
-    "alert_diastolic_above": ("Alert: diastolic above", "diastolic"),
+    "alert_systolic_above": ("Alert: systolic at or above", "systolic"),
+    "alert_diastolic_above": ("Alert: diastolic at or above", "diastolic"),
     "alert_spo2_below": ("Alert: SpO2 below", "spo2"),
+    "delay_heart_rate_above": ("Pre-dose caution: heart rate above", "heart_rate"),
+    "alert_heart_rate_above": ("Alert: heart rate at or above", "heart_rate"),
+    "alert_heart_rate_below": ("Alert: heart rate below", "heart_rate"),
 }
 
 
@@ -326,7 +329,7 @@ class SettingsDialog(QDialog):
         """The same rule as VitalsThresholds, said with the labels the user sees."""
         if value is None:
             return
-        for kind in ("systolic", "diastolic"):
+        for kind in ("systolic", "diastolic", "heart_rate"):
             caution, alert = f"delay_{kind}_above", f"alert_{kind}_above"
             if value[caution] > value[alert]:
                 raise ValidationError(caution, f"{THRESHOLD_FIELDS[caution][0]} must not be "

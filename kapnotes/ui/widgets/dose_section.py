@@ -133,7 +133,7 @@ class DoseSection(QWidget):
 
         self.device_button = QPushButton("Device given now", self)
         self.device_button.setAccessibleName("Device given now")
-        self.device_button.clicked.connect(self.device_now)
+        self.device_button.clicked.connect(lambda: self.device_now())
         self.undo_device = QPushButton("Remove last time", self)
         self.undo_device.setAccessibleName("Remove last device time")
         self.undo_device.clicked.connect(self.remove_last_device)
@@ -242,7 +242,9 @@ class DoseSection(QWidget):
 
     def _save_with_reason(self, reason: str) -> None:
         pending = self._pending
-        if "weight" in pending:
+        if "device" in pending:
+            self.device_now(reason)
+        elif "weight" in pending:
             text, unit = pending["weight"]  # type: ignore[misc]
             self.weight.setText(str(text))
             self.weight_unit.setCurrentText(str(unit))
@@ -250,13 +252,23 @@ class DoseSection(QWidget):
         elif pending:
             self.save(pending, reason)
 
-    def device_now(self) -> None:
+    def device_now(self, reason: str = "") -> None:
+        """The dose given now; with no screen or pre-dose BP yet, the reason row opens and
+        the dose is recorded only with a written reason and the monitoring clinician."""
         try:
-            warnings = self.monitoring.add_device(self.session_id, at=self.clock())
-        except (ValidationError, ConflictError) as exc:
-            show_message(self.error, getattr(exc, "reason", str(exc)))
+            warnings = self.monitoring.add_device(self.session_id, at=self.clock(),
+                                                  reason=reason, by=self._by())
+        except OverrideNeeded as exc:
+            self._needs_reason({"device": True}, exc)
             return
+        except (ValidationError, ConflictError) as exc:
+            show_message(self.error, str(exc) if getattr(exc, "field", "") == "Clinician "
+                         "giving the reason" else getattr(exc, "reason", str(exc)))
+            return
+        self.override.close_row()
+        self._pending = {}
         show_message(self.error, "")
+        show_message(self.overrides, overrides_text(self.monitoring, self.session_id))
         self._show_devices(warnings)
         self.devices_changed.emit()
 
