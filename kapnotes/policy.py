@@ -237,6 +237,7 @@ KNOWN_KEYS: dict[str, Checker] = {
     "practice_name": _practice_name,
     "practice_logo": _image_path,
     "idle_lock_minutes": _idle,
+    "idle_lock_max_minutes": _idle,  # the most a user may choose (services/lock_settings.py)
     "vitals_thresholds": _thresholds,
     "clinical_rules": _clinical_rules,
     "screen_max_age_days": _screen_age,

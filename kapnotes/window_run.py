@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.policy import current_policy
+from kapnotes.services.clinician import adopt_legacy_name, clinician_name
 from kapnotes.services.container import build_services
 from kapnotes.services.lock_settings import idle_lock_minutes
 from kapnotes.services.settings_service import backup_retention
@@ -70,7 +71,7 @@ def restore_from_menu(window: MainWindow, prompter: Prompter) -> None:
         window.show_status(f"Restored the backup from {describe(backup)}.")
 
 
-CLINICIAN_KEY = "clinician/name"
+LEGACY_CLINICIAN_KEY = "clinician/name"  # where earlier versions kept the name (per user)
 
 
 def start_workspace(window: MainWindow, prompter: Prompter) -> Workspace:
@@ -78,7 +79,8 @@ def start_workspace(window: MainWindow, prompter: Prompter) -> Workspace:
     services = build_services(window.vault)
     for problem in services.templates.problems:
         prompter.warn("Practice template skipped", problem)
-    name = str(window.settings.value(CLINICIAN_KEY, "") or "")
+    legacy = str(window.settings.value(LEGACY_CLINICIAN_KEY, "") or "")
+    name = adopt_legacy_name(window.vault, legacy)
     return Workspace(window, services, signer_name=name)
 
 
@@ -120,7 +122,7 @@ def apply_settings(window: MainWindow, workspace: Workspace, lock: WindowLock) -
     """After Settings… was saved: the idle lock and the signing name take effect at once."""
     if lock.idle is not None:
         lock.idle.set_minutes(idle_lock_minutes(window.vault))
-    name = str(window.settings.value(CLINICIAN_KEY, "") or "")
+    name = clinician_name(window.vault)
     workspace.signer_name = name
     window.vault.actor.clinician = name
 

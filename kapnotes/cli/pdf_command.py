@@ -110,7 +110,20 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     pages = "de-identified" if job.deidentified else "identified"
     protected = ", password-protected" if password else ""
     print(f"Wrote {written} ({job.kind}, {pages}{protected}).")
+    if job.deidentified:
+        print_redactions(job.report.redactions)
     return 0
+
+
+def print_redactions(places: tuple[str, ...]) -> None:
+    """What de-identification replaced, where (never the values): review it before sharing."""
+    if not places:
+        print("De-identification replaced nothing; read the PDF before sharing it.")
+        return
+    print(f"De-identification replaced identifying details in {len(places)} place(s); "
+          "review them before sharing:")
+    for place in places:
+        print(f"  {place}")
 
 
 def _client_id(services: object, code: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from kapnotes.cli.passphrases import (
     ENV_PASSPHRASE,
@@ -12,9 +13,10 @@ from kapnotes.cli.passphrases import (
     new_passphrase,
     read_secret_file,
 )
-from kapnotes.domain.errors import VaultError
+from kapnotes.domain.errors import KapNotesError, VaultError, WrongPassphraseError
 from kapnotes.paths import default_vault_path
 from kapnotes.storage import backups, lifecycle, output_guard
+from kapnotes.storage.unlock_failures import FailedUnlocks
 
 
 def vault_path(args: argparse.Namespace) -> Path:
@@ -26,9 +28,35 @@ def open_vault(args: argparse.Namespace, *, migrate: bool = True) -> lifecycle.V
     path = vault_path(args)
     if not path.exists():
         raise VaultError(f"No vault at {path}. Create one with: kapnotes init --vault {path}")
-    return lifecycle.unlock_vault(
-        path, passphrase=existing_passphrase(args.passphrase_file), run_migrations=migrate
-    )
+    return unlock_counted(path, passphrase=existing_passphrase(args.passphrase_file),
+                          run_migrations=migrate)
+
+
+def counted_failures(path: Path) -> FailedUnlocks:
+    """The vault's failure counter; refused (nothing tried) while the slow-down lasts."""
+    failures = FailedUnlocks.for_vault(path)
+    wait = failures.wait_left()
+    if wait > 0:
+        raise WrongPassphraseError(
+            f"{failures.count} wrong passphrases or recovery keys in a row; wait {wait} s "
+            "before trying again (nothing was tried).")
+    return failures
+
+
+def unlock_counted(path: Path, **how: Any) -> lifecycle.Vault:
+    """Unlock as the window does: the shared failure counter and slow-down, and the failed
+    attempts written to the audit log at the next successful unlock."""
+    failures = counted_failures(path)
+    try:
+        vault = lifecycle.unlock_vault(path, **how)
+    except WrongPassphraseError:
+        failures.note_failure()
+        raise
+    try:
+        failures.record_and_clear(vault)
+    except KapNotesError:
+        pass  # a read-only vault still opens; the count stays for the next unlock
+    return vault
 
 
 def add_vault_options(p: argparse.ArgumentParser) -> None:
@@ -100,7 +128,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     path = vault_path(args)
-    problems = lifecycle.check_vault(path, passphrase=existing_passphrase(args.passphrase_file))
+    passphrase = existing_passphrase(args.passphrase_file)
+    failures = counted_failures(path)
+    try:
+        problems = lifecycle.check_vault(path, passphrase=passphrase)
+    except WrongPassphraseError:
+        failures.note_failure()
+        raise
     if problems:
         for problem in problems[:20]:
             print(f"kapnotes: problem: {problem}", file=sys.stderr)
@@ -145,10 +179,10 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     recovery = old = None
     if args.recovery_key_file:
         recovery = read_secret_file(args.recovery_key_file, option="--recovery-key-file").strip()
-        vault = lifecycle.unlock_vault(path, recovery_key=recovery)
+        vault = unlock_counted(path, recovery_key=recovery)
     else:
         old = existing_passphrase(args.passphrase_file, label="Current passphrase")
-        vault = lifecycle.unlock_vault(path, passphrase=old)
+        vault = unlock_counted(path, passphrase=old)
     try:
         new = new_passphrase(args.new_passphrase_file)
         if recovery is not None:

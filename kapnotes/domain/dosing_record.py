@@ -9,7 +9,7 @@ Stdlib only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from kapnotes.domain.errors import ValidationError
@@ -81,6 +81,7 @@ class DosingDetails:
     respiratory_depression: bool | None = None
     interventions: str = ""
     ended_at: datetime | None = None
+    infusion_end_at: datetime | None = None
     ready_to_leave_minutes: int | None = None
     discharge_vitals_ok: bool | None = None
     escort: str = ""
@@ -100,6 +101,46 @@ class DeviceTime:
     """When one esketamine device (or an IV/IM/sublingual dose) was given."""
 
     id: int
+    given_at: datetime
+
+
+@dataclass(frozen=True)
+class Booster:
+    """An extra dose during the session (IV/IM top-up), with its time."""
+
+    id: int
+    given_at: datetime
+    dose_mg: float
+
+
+@dataclass(frozen=True)
+class ClientWeight:
+    """A weight on the client record: kilograms, and what was typed (value and unit)."""
+
+    id: int
+    client_id: int
+    measured_on: date
+    weight_kg: float
+    entered_value: float
+    entered_unit: str  # "kg" or "lb"
+
+    def shown(self) -> str:
+        kg = f"{self.weight_kg:.1f}".rstrip("0").rstrip(".")
+        if self.entered_unit == "lb":
+            return f"{kg} kg ({self.entered_value:g} lb)"
+        return f"{kg} kg"
+
+
+@dataclass(frozen=True)
+class RuleOverride:
+    """A written reason given to go past a clinical rule; kept with the session's record."""
+
+    id: int
+    session_id: int
+    rule_id: str
+    message: str
+    reason: str
+    given_by: str
     given_at: datetime
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from kapnotes.domain.dates import plural
 from kapnotes.domain.errors import ValidationError
 
 
@@ -198,7 +199,8 @@ def screening_warnings(
     if age > max_age_days:
         warnings.append(ScreeningWarning(
             WarningKind.OUT_OF_DATE,
-            f"Contraindication screen is {age} days old (limit {max_age_days}): review it.",
+            f"Contraindication screen is {plural(age, 'day')} old (limit {max_age_days}): "
+            "review it.",
         ))
     elif age < 0:
         warnings.append(ScreeningWarning(

@@ -211,9 +211,13 @@ class Report:
     notices: tuple[str, ...] = ()  # e.g. "Private process notes are not included."
     sections: tuple[Block, ...] = field(default_factory=tuple)
     contents: bool = False  # add a contents page listing level-1 headings
+    # De-identified: where something was replaced and what kind ("Title: 1 name"), never
+    # the values; shown to the exporter before saving, not printed in the PDF.
+    redactions: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _freeze(self, "notices", self.notices)
+        _freeze(self, "redactions", self.redactions)
         _freeze(self, "sections", self.sections)
         if not self.title.strip():
             raise ValueError("a report needs a title")

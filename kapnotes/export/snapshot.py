@@ -20,8 +20,10 @@ from kapnotes.domain.course_items import (
     RiskFlag,
 )
 from kapnotes.domain.dosing_record import (
+    Booster,
     DeviceTime,
     DosingDetails,
+    RuleOverride,
     ScreeningAck,
     StoredAdverseEffect,
     StoredObservation,
@@ -63,6 +65,14 @@ class DosingSnapshot:
     adverse_effects: tuple[StoredAdverseEffect, ...] = ()
     acknowledgements: tuple[ScreeningAck, ...] = ()
     mg_per_kg: float | None = None
+    boosters: tuple[Booster, ...] = ()
+    # The clinical rules (docs/CLINICAL-RULES.md) as the app applied them: warnings about the
+    # dose, written reasons given to go past a rule, and what stands before a signature.
+    rule_warnings: tuple[str, ...] = ()
+    overrides: tuple[RuleOverride, ...] = ()
+    sign_refusals: tuple[str, ...] = ()
+    sign_needs_reason: tuple[str, ...] = ()
+    minimum_minutes: int = 120
 
     @property
     def first_device_at(self) -> dt.datetime | None:

@@ -10,12 +10,15 @@ client is (name or code) and what free text may say is decided in `summary_commo
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from kapnotes.domain.models import Client, Course
+from kapnotes.export.deidentify import scrub_report
 from kapnotes.export.report import Block, Heading, Paragraph, Report, SignatureLine, concat
 from kapnotes.export.snapshot import CourseSnapshot, ExportOptions, SessionSnapshot
 from kapnotes.export.summary_common import (
+    CLINICIAN_MARK,
     CONTACT_MARK,
     DATE_MARK,
     NAME_MARK,
@@ -29,9 +32,11 @@ from kapnotes.export.summary_session import session_blocks, session_title
 PRIVATE_LEFT_OUT = "Private process notes are not included in this export."
 PRIVATE_INCLUDED = ("Private process notes are included in this export (marked “private”): "
                     "share it only with the supervisor they were written for.")
-REDACTION_NOTICE = (f"The client's own name, date of birth and contact details found in free "
-                    f"text are replaced by {NAME_MARK}, {DATE_MARK} or {CONTACT_MARK}; free "
-                    "text may still identify the client in other ways.")
+REDACTION_NOTICE = (f"The client's names (and their support person's), date of birth and "
+                    f"contact details found anywhere in this export are replaced by "
+                    f"{NAME_MARK}, {DATE_MARK} or {CONTACT_MARK}, the referring clinician's "
+                    f"and prescribers' names by {CLINICIAN_MARK}; free text may still "
+                    "identify the client in other ways.")
 SUPERVISOR_SIGNATURE = "Supervisor signature and date"
 
 
@@ -62,8 +67,8 @@ def session_report(snap: SessionSnapshot, *, client: Client, course: Course,
     blocks = session_blocks(snap, ctx, level=1, course_label=label)
     blocks.append(SignatureLine(SUPERVISOR_SIGNATURE))
     state = "signed" if snap.session.signed else "DRAFT, not signed"
-    return _report(f"Session note — {ctx.who}", f"{session_title(snap)} · {state}", options,
-                   blocks)
+    return _scrubbed(_report(f"Session note — {ctx.who}", f"{session_title(snap)} · {state}",
+                             options, blocks), [client], [course.prescriber], options)
 
 
 def course_report(snap: CourseSnapshot, options: ExportOptions) -> Report:
@@ -72,7 +77,8 @@ def course_report(snap: CourseSnapshot, options: ExportOptions) -> Report:
     subtitle = f"{course_label(snap)} · {snap.course.status.label}"
     blocks = course_blocks(snap, ctx, level=1)
     blocks.append(SignatureLine(SUPERVISOR_SIGNATURE))
-    return _report(f"Course summary — {ctx.who}", subtitle, options, blocks)
+    return _scrubbed(_report(f"Course summary — {ctx.who}", subtitle, options, blocks),
+                     [snap.client], [snap.course.prescriber], options)
 
 
 def packet_report(snaps: Sequence[CourseSnapshot], options: ExportOptions, *,
@@ -89,9 +95,20 @@ def packet_report(snaps: Sequence[CourseSnapshot], options: ExportOptions, *,
                      + [SignatureLine(SUPERVISOR_SIGNATURE)])
     count = f"{len(snaps)} client" + ("" if len(snaps) == 1 else "s")
     subtitle = count + (f" · clinician {clinician}" if clinician else "")
-    return _report(f"Supervision packet — {fmt_date(options.export_date)}", subtitle, options,
-                   concat(parts) if parts else (Paragraph("No clients chosen.", "muted"),),
-                   contents=True)
+    report = _report(f"Supervision packet — {fmt_date(options.export_date)}", subtitle, options,
+                     concat(parts) if parts else (Paragraph("No clients chosen.", "muted"),),
+                     contents=True)
+    return _scrubbed(report, [s.client for s in snaps], [s.course.prescriber for s in snaps],
+                     options)
+
+
+def _scrubbed(report: Report, clients: Sequence[Client], clinicians: Sequence[str],
+              options: ExportOptions) -> Report:
+    """A de-identified report redacted everywhere, with the list of places for review."""
+    if not options.deidentified:
+        return report
+    scrubbed, places = scrub_report(report, Redactor(clients, clinicians=clinicians))
+    return dataclasses.replace(scrubbed, redactions=places)
 
 
 def redactor_for(clients: Sequence[Client], options: ExportOptions) -> Redactor:

@@ -3,7 +3,7 @@ intentions, themes, outcomes, vitals and adverse events, audit entries, then eve
 
 from __future__ import annotations
 
-from kapnotes.domain.dates import schedule_date
+from kapnotes.domain.dates import plural, schedule_date
 from kapnotes.domain.models import SessionKind
 from kapnotes.domain.risk import RiskStatus, banner_lines, quiet_line
 from kapnotes.domain.schedule import Protocol
@@ -315,7 +315,7 @@ def notes_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
     if not snap.sessions:
         return [*out, Paragraph("No sessions recorded yet.", "muted")]
     signed = sum(1 for s in snap.sessions if s.session.signed)
-    out.append(Paragraph(f"{len(snap.sessions)} sessions in date order; {signed} signed, "
+    out.append(Paragraph(f"{plural(len(snap.sessions), 'session')} in date order; {signed} signed, "
                          f"{len(snap.sessions) - signed} draft.", "muted"))
     label = course_label(snap)
     for i, sess in enumerate(snap.sessions):

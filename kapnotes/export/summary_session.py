@@ -39,8 +39,8 @@ from kapnotes.export.summary_common import (
 # Field types whose values are typed by the therapist (so may name people or places).
 FREE_TEXT = {FieldType.SHORT_TEXT, FieldType.LONG_TEXT, FieldType.REPEATING_LIST,
              FieldType.THEMES, FieldType.INTENTIONS_REVIEW}
+TEXT_FIELDS = {FieldType.SHORT_TEXT, FieldType.LONG_TEXT}
 FIELD_COLUMN = {"blood_pressure": 3, "heart_rate": 4, "spo2": 5}
-MINIMUM_MINUTES = 120
 
 
 def session_title(snap: SessionSnapshot) -> str:
@@ -151,9 +151,11 @@ def field_blocks(snap: SessionSnapshot, ctx: Context, level: int) -> list[Block]
         free = free or is_free
         risk_group = risk_group or _is_risk_review(f)
         text = ctx.text(row.text) if is_free else row.text
-        if is_review_checklist(f) and not row.is_heading:
+        if is_review_checklist(f):
             text = review_checklist_text(f, snap.values.get(f.id))
         pending.append((label, text if text.strip() else NOT_RECORDED))
+        if risk_group and f.type in TEXT_FIELDS and "risk" in f.label.casefold():
+            flush()  # the clinician's risk statement: the scales' risk goes right under it
     flush()
     return out
 
@@ -188,6 +190,7 @@ def dosing_blocks(d: DosingSnapshot, ctx: Context, level: int) -> list[Block]:
             f"Screening warnings ({count}) acknowledged by {ack.acknowledged_by} on "
             f"{fmt_datetime(ack.acknowledged_at)} before dosing.", "muted"))
     out.append(KeyValues(record_rows(d, ctx), possibly_identifying=bool(d.details.interventions)))
+    out += rule_blocks(d, ctx)
     out.append(Heading("Vitals", level, bookmark=False))
     out.append(vitals_table(d))
     out.append(Heading("Sedation and dissociation", level, bookmark=False))
@@ -207,8 +210,8 @@ def record_rows(d: DosingSnapshot, ctx: Context) -> list[tuple[str, str]]:
                         for t in d.devices) or "Not recorded"
     monitored = minutes_between(first, det.ended_at)
     duration = NOT_RECORDED if monitored is None else f"{monitored} min from the first device"
-    if monitored is not None and monitored < MINIMUM_MINUTES:
-        duration += " — under the 2-hour minimum"
+    if monitored is not None and monitored < d.minimum_minutes:
+        duration += f" — under the {d.minimum_minutes}-minute minimum"
     escort = det.escort or NOT_RECORDED
     if ctx.deidentified and det.escort:
         escort = "Recorded (left out: de-identified export)"
@@ -219,6 +222,7 @@ def record_rows(d: DosingSnapshot, ctx: Context) -> list[tuple[str, str]]:
         ("Weight", number(det.weight_kg, "kg")),
         ("Dose per kg", number(round(d.mg_per_kg, 2), "mg/kg") if d.mg_per_kg else NOT_RECORDED),
         ("Devices / start of dose", devices),
+        *infusion_rows(d),
         ("Lot number", det.lot_number or NOT_RECORDED),
         ("Monitoring clinician", det.monitoring_clinician or NOT_RECORDED),
         ("Setting", ctx.text(det.setting) or NOT_RECORDED),
@@ -292,4 +296,39 @@ def addenda_blocks(snap: SessionSnapshot, ctx: Context, level: int) -> list[Bloc
     for a in snap.addenda:
         out.append(Paragraph(f"Addendum by {a.author}, {fmt_datetime(a.created_at)}", "muted"))
         out.append(ctx.free(a.text))
+    return out
+
+
+def infusion_rows(d: DosingSnapshot) -> list[tuple[str, str]]:
+    """Infusion end (so "over 40 minutes" shows) and booster doses, when there are any."""
+    rows = []
+    end, first = d.details.infusion_end_at, d.first_device_at
+    if end is not None:
+        over = minutes_between(first, end)
+        rows.append(("Infusion ended", fmt_time(end) + (f" (over {over} min)"
+                                                        if over is not None else "")))
+    if d.boosters:
+        rows.append(("Booster doses", ", ".join(
+            f"{b.dose_mg:g} mg at {fmt_time(b.given_at)}" for b in d.boosters)))
+    return rows
+
+
+def rule_blocks(d: DosingSnapshot, ctx: Context) -> list[Block]:
+    """The clinical rules as the app applied them: dose warnings, reasons given to go past a
+    rule (docs/CLINICAL-RULES.md), and for a draft what stands before signing."""
+    out: list[Block] = []
+    for text in d.rule_warnings:
+        out.append(Banner(text, "warning"))
+    for o in d.overrides:
+        by = f" by {o.given_by}" if o.given_by else ""
+        out.append(Paragraph(f"Rule overridden{by} at {fmt_datetime(o.given_at)}: {o.message}",
+                             "warning"))
+        out.append(Paragraph("Written reason:", "muted"))
+        out.append(ctx.free(o.reason))
+    if d.sign_refusals:
+        out.append(Banner("Cannot be signed until fixed: " + " ".join(d.sign_refusals),
+                          "alert"))
+    if d.sign_needs_reason:
+        out.append(Paragraph("Signing will need a written reason: "
+                             + " ".join(d.sign_needs_reason), "muted"))
     return out

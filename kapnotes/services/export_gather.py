@@ -6,8 +6,10 @@ and is fast even for a long course, so the slow part (rendering) can run elsewhe
 
 from __future__ import annotations
 
+from kapnotes.domain.clinical_rules import Severity
 from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.models import Course, CourseStatus, Session, SessionKind
+from kapnotes.domain.signing import needing_reason, refusals
 from kapnotes.export.snapshot import (
     AuditRow,
     CourseSnapshot,
@@ -76,12 +78,23 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
 
 def _dosing(services: Services, session_id: int) -> DosingSnapshot:
     m = services.monitoring
+    signed = services.notes.session(session_id).signed
+    findings = () if signed else m.signing_findings(session_id)
     return DosingSnapshot(
         details=m.details(session_id), devices=tuple(m.devices(session_id)),
         readings=tuple(m.readings(session_id)), observations=tuple(m.observations(session_id)),
         adverse_effects=tuple(m.adverse_effects(session_id)),
         acknowledgements=tuple(m.screening.acknowledgements(session_id)),
         mg_per_kg=m.mg_per_kg(session_id),
+        boosters=tuple(m.doses.boosters(session_id)),
+        rule_warnings=tuple(f.message for f in m.dose_findings(session_id)
+                            if f.severity is Severity.WARN),
+        overrides=tuple(m.doses.overrides(session_id)),
+        # The same function signing uses (kapnotes/domain/signing.py), so a draft PDF lists
+        # exactly what the sign dialog would.
+        sign_refusals=tuple(refusals(findings)),
+        sign_needs_reason=tuple(needing_reason(findings)),
+        minimum_minutes=int(m.doses.rules().value("monitoring_minimum_time", "minutes")),
     )
 
 

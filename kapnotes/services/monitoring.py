@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 
-from kapnotes.domain import dosing
+from kapnotes.domain import dose_rules, dosing
+from kapnotes.domain.clinical_rules import RuleFinding
 from kapnotes.domain.dosing_record import (
     CHECK_FIELDS,
     TEXT_FIELDS,
@@ -36,9 +37,9 @@ from kapnotes.domain.monitoring import (
     MonitoringClock,
     MonitoringRecord,
     SedationObservation,
-    signing_blockers,
 )
 from kapnotes.domain.screening import Screen, ScreeningWarning
+from kapnotes.domain.signing import signing_findings
 from kapnotes.domain.text_rules import MAX_LONG, clean_text
 from kapnotes.domain.vitals import (
     VITALS_RANGES,
@@ -49,6 +50,7 @@ from kapnotes.domain.vitals import (
 )
 from kapnotes.services import monitoring_views as views
 from kapnotes.services.clock import Clock, system_clock
+from kapnotes.services.dose_checks import DOSE_FIELDS, DoseChecks
 from kapnotes.services.practice_settings import MonitoringSettings
 from kapnotes.services.screening import ScreeningService
 from kapnotes.storage import monitoring as repo
@@ -83,6 +85,7 @@ class MonitoringService:
         self.clock = clock
         self.settings = MonitoringSettings(vault)
         self.screening = ScreeningService(vault, self.settings, clock=clock)
+        self.doses = DoseChecks(vault, clock=clock)
 
     # -- screening (see ScreeningService; the names the issue uses) ------------------------
     def save_screen(self, client_id: int, screen: Screen, *, screened_by: str) -> StoredScreen:
@@ -117,18 +120,48 @@ class MonitoringService:
         self._dosing(session_id)
         return repo.get_details(self.vault, session_id)
 
-    def update_record(self, session_id: int, changes: Mapping[str, object]) -> DosingDetails:
-        """Validate and store some values of the record (all or nothing); returns the record."""
-        self._writable(session_id)
+    def update_record(self, session_id: int, changes: Mapping[str, object], *,
+                      reason: str = "", by: str = "") -> DosingDetails:
+        """Validate and store some values of the record (all or nothing); returns the record.
+
+        A change to the dose, drug, route or weight is checked against the dosing rules
+        (DoseChecks.enforce): refused when blocked, `OverrideNeeded` when a rule needs a
+        written `reason` that was not given."""
+        session = self._writable(session_id)
         current = repo.get_details(self.vault, session_id)
         values: dict[str, object] = {}
         for name, value in changes.items():
             values[name] = self._clean_value(name, value)
         updated = replace(current, **values)
         self._check_dose(updated)
+        first = self.first_device_at(session_id)
+        if updated.infusion_end_at is not None and (first is None
+                                                     or updated.infusion_end_at < first):
+            raise ValidationError("infusion_end_at", "the infusion ends after it starts: "
+                                                     "record the start (dose given) first")
         with self.vault.transaction():
             repo.save_details(self.vault, updated)
+            if DOSE_FIELDS & set(changes):
+                self.doses.enforce(session, updated, reason=reason, by=by)
         return repo.get_details(self.vault, session_id)
+
+    def set_weight(self, session_id: int, value: object, unit: str, *, reason: str = "",
+                   by: str = "") -> tuple[DosingDetails, str]:
+        """The client's weight, typed in kg or lb, recorded on the client record (dated the
+        session's day) and used for this dose; returns the record and a weight-change warning
+        ("" when none). All or nothing: a refused dose check stores neither."""
+        session = self._writable(session_id)
+        client_id = session_repo.client_id_of(self.vault, session_id)
+        with self.vault.transaction():
+            weight, warning = self.doses.record_weight(client_id, value, unit,
+                                                       session.starts_at.date())
+            details = self.update_record(session_id, {"weight_kg": weight.weight_kg},
+                                         reason=reason, by=by)
+        return details, warning
+
+    def dose_findings(self, session_id: int) -> tuple[RuleFinding, ...]:
+        """What the dosing rules say about the dose as recorded (for the dose section)."""
+        return self.doses.findings(self._dosing(session_id), self.details(session_id))
 
     @staticmethod
     def _clean_value(name: str, value: object) -> object:
@@ -153,7 +186,7 @@ class MonitoringService:
                 return dosing.check_weight_kg(float(value))  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise ValidationError(name, "is not a valid value") from None
-        if name == "ended_at":
+        if name in ("ended_at", "infusion_end_at"):
             if not isinstance(value, datetime):
                 raise ValidationError(name, "must be a date and time")
             return value.replace(second=0, microsecond=0)
@@ -193,7 +226,7 @@ class MonitoringService:
         warnings: tuple[str, ...] = ()
         d = repo.get_details(self.vault, session_id)
         if d.medication is Medication.ESKETAMINE and d.dose_mg is not None:
-            warnings = dosing.device_time_warnings(int(d.dose_mg), times)
+            warnings = dose_rules.device_gap_findings(self.doses.rules(), int(d.dose_mg), times)
         with self.vault.transaction():
             repo.add_device(self.vault, session_id, when)
         return warnings
@@ -317,15 +350,20 @@ class MonitoringService:
         return views.clock_status(self.first_device_at(session_id), now or self.clock(),
                                   readings, d.ended_at)
 
-    def signing_blockers(self, session_id: int, now: datetime | None = None) -> list[str]:
-        return [b.message for b in signing_blockers(self.monitoring_record(session_id),
-                                                    now or self.clock())]
+    def signing_findings(self, session_id: int, now: datetime | None = None
+                         ) -> tuple[RuleFinding, ...]:
+        """What stands between this record and a signature (kapnotes/domain/signing.py)."""
+        return signing_findings(self.monitoring_record(session_id), self.details(session_id),
+                                self.doses.rules(), now or self.clock())
 
-    def sign_check(self, session: Session, now: datetime) -> list[str]:
+    def signing_blockers(self, session_id: int, now: datetime | None = None) -> list[str]:
+        return [f.message for f in self.signing_findings(session_id, now)]
+
+    def sign_check(self, session: Session, now: datetime) -> tuple[RuleFinding, ...]:
         """For `NoteService.sign_checks`: dosing sessions only."""
         if session.kind is not SessionKind.DOSING or session.id is None:
-            return []
-        return self.signing_blockers(session.id, now)
+            return ()
+        return self.signing_findings(session.id, now)
 
     # -- course views ----------------------------------------------------------------------
     def _dosing_sessions(self, course_id: int) -> list[Session]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
+from kapnotes.domain.clinical_rules import RuleFinding
 from kapnotes.domain.errors import ConflictError, NotFoundError, ValidationError
 from kapnotes.domain.models import (
     Addendum,
@@ -16,6 +17,7 @@ from kapnotes.domain.models import (
     SessionKind,
 )
 from kapnotes.domain.monitoring import MINIMUM_MONITORING_MINUTES
+from kapnotes.domain.signing import needing_reason, refusals
 from kapnotes.domain.templates import (
     FieldType,
     Template,
@@ -35,9 +37,9 @@ from kapnotes.storage.vault import Vault
 
 TALK_SESSION_MINUTES = 60  # preparation and integration
 
-# Extra checks before signing (e.g. the dosing monitoring rules): each returns the reasons a
-# written justification is needed; signing with any of them requires `reason`.
-SignCheck = Callable[[Session, datetime], list[str]]
+# Extra checks before signing (the dosing record's rules, kapnotes/domain/signing.py): each
+# returns rule findings; a blocking one refuses signing, any other needs a written `reason`.
+SignCheck = Callable[[Session, datetime], Sequence[RuleFinding]]
 # Keeps rows derived from note fields (course intentions, reviews, theme mentions) in step
 # with the note: called with the normalised changed values inside the save's transaction, so
 # the note and its derived rows are written together or not at all.
@@ -178,11 +180,19 @@ class NoteService:
         return missing_required(self.template_for(session),
                                 repo.field_values(self.vault, session_id))
 
-    def sign_blockers(self, session_id: int) -> list[str]:
-        """Reasons (beyond missing fields) that signing needs a written justification."""
+    def sign_findings(self, session_id: int) -> list[RuleFinding]:
+        """Every rule finding that stands between this note and its signature."""
         session = repo.get(self.vault, session_id)
         now = self.clock()
-        return [reason for check in self.sign_checks for reason in check(session, now)]
+        return [f for check in self.sign_checks for f in check(session, now)]
+
+    def sign_refusals(self, session_id: int) -> list[str]:
+        """What must be fixed before signing; no reason makes it acceptable."""
+        return refusals(self.sign_findings(session_id))
+
+    def sign_blockers(self, session_id: int) -> list[str]:
+        """Reasons (beyond missing fields) that signing needs a written justification."""
+        return needing_reason(self.sign_findings(session_id))
 
     def sign(self, session_id: int, *, signer: str, reason: str = "") -> Session:
         """Check required fields, record signer and time, lock the note."""
@@ -194,7 +204,11 @@ class NoteService:
         if missing:
             raise ValidationError("Sign", "fill in the required fields first: "
                                   + ", ".join(missing) + ".")
-        blockers = self.sign_blockers(session_id)
+        findings = self.sign_findings(session_id)
+        refused = refusals(findings)
+        if refused:
+            raise ValidationError("Sign", "fix the record first: " + " ".join(refused))
+        blockers = needing_reason(findings)
         reason = clean_text("Reason", reason, max_length=4000, multiline=True)
         if blockers and not reason.strip():
             raise ValidationError("Reason", "signing now needs a written reason: "

@@ -24,6 +24,8 @@ from kapnotes.storage.vault import (
     open_locked,
 )
 
+OWNER_ONLY_DIR = 0o700
+
 
 @dataclass(frozen=True)
 class CreatedVault:
@@ -62,7 +64,7 @@ def create_vault(path: Path, passphrase: str, *, take_lock: bool = True) -> Crea
     key_path = keyfile.key_file_for(path)
     if path.exists() or key_path.exists():
         raise VaultError(f"A vault already exists at {path}; not overwriting it.")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_owner_only_folder(path.parent)
     kf, data_key, recovery = keyfile.create_key_file(passphrase)
     lock = VaultProcessLock(path) if take_lock else None
     if lock is not None:
@@ -86,6 +88,16 @@ def create_vault(path: Path, passphrase: str, *, take_lock: bool = True) -> Crea
     vault = open_locked(path, data_key, latest_version=LATEST_VERSION, take_lock=take_lock)
     audit.record(vault, "vault.create", record_type="vault")
     return CreatedVault(vault=vault, recovery_key=recovery)
+
+
+def _make_owner_only_folder(folder: Path) -> None:
+    """A new vault folder is created owner-only (0700) whatever the umask; an existing one is
+    left as it is (a folder the user chose, perhaps shared on purpose)."""
+    if folder.is_dir():
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=OWNER_ONLY_DIR, exist_ok=True)
+    os.chmod(folder, OWNER_ONLY_DIR)  # mkdir's mode is cut by the umask
 
 
 def data_key_for(path: Path, *, passphrase: str | None = None,

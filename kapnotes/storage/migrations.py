@@ -15,7 +15,8 @@ from kapnotes.storage.schema import (
     m003_course_outcomes,
     m004_next_planned_indexes,
     m005_measure_dose_timing,
-    m006_search_what_was_written,
+    m006_dose_rules,
+    m007_search_what_was_written,
 )
 
 
@@ -33,8 +34,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "client list: indexes for the next planned session",
               m004_next_planned_indexes.migrate),
     Migration(5, "measures: before or after the dose", m005_measure_dose_timing.migrate),
-    Migration(6, "search: ticked options only, monitoring records, client medicines",
-              m006_search_what_was_written.migrate),
+    Migration(6, "dose rules: client weights, infusion end, boosters, rule overrides",
+              m006_dose_rules.migrate),
+    Migration(7, "search: ticked options only, monitoring records, client medicines",
+              m007_search_what_was_written.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

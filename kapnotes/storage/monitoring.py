@@ -33,7 +33,7 @@ _DETAIL_COLS = (
     "medication", "route", "dose_mg", "weight_kg", "lot_number", "monitoring_clinician",
     "setting", "fasting_food", "fasting_liquids", "screen_reviewed", "predose_vitals_ok",
     "respiratory_depression", "interventions", "ended_at", "ready_to_leave_minutes",
-    "discharge_vitals_ok", "escort", "no_driving_advised",
+    "discharge_vitals_ok", "escort", "no_driving_advised", "infusion_end_at",
 )
 
 
@@ -60,6 +60,7 @@ def get_details(vault: Vault, session_id: int) -> DosingDetails:
     values["medication"] = Medication(values["medication"]) if values["medication"] else None
     values["route"] = Route(values["route"]) if values["route"] else None
     values["ended_at"] = to_datetime(values["ended_at"])
+    values["infusion_end_at"] = to_datetime(values["infusion_end_at"])
     return DosingDetails(session_id=session_id, **values)
 
 
@@ -72,7 +73,7 @@ def save_details(vault: Vault, d: DosingDetails) -> None:
             value = int(value)
         elif name in ("medication", "route") and value is not None:
             value = value.value
-        elif name == "ended_at":
+        elif name in ("ended_at", "infusion_end_at"):
             value = time_text(value)
         values.append(value)
     cols = ", ".join(_DETAIL_COLS)

@@ -21,8 +21,19 @@ from kapnotes.storage.atomic import write_atomically
 from kapnotes.storage.vault import Vault
 
 EVENT = "vault.unlock_failed"
+FREE_ATTEMPTS = 2
+MAX_DELAY_S = 300
 SUFFIX = ".unlock-failures"
 _STAMP = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def delay_after(failures: int) -> int:
+    """Seconds to wait after `failures` wrong attempts: 0, 0, then 5, 10, 20 … up to 5 min.
+
+    One rule for every way in: the unlock dialog, the lock screen and the CLI."""
+    if failures <= FREE_ATTEMPTS:
+        return 0
+    return min(5 * 2 ** min(failures - FREE_ATTEMPTS - 1, 16), MAX_DELAY_S)
 
 
 def counter_file_for(vault_path: Path) -> Path:
@@ -65,6 +76,21 @@ class FailedUnlocks:
             # A read-only folder must not stop the unlock screen; the memory count still holds.
             write_atomically(self.path, (json.dumps(doc) + "\n").encode())
         return self.count
+
+    def wait_left(self, now: datetime | None = None) -> int:
+        """Seconds until the next attempt is allowed (0: now), from the recorded failures.
+
+        Counted from the last failure's time in the counter file, so starting a new process
+        (a script calling `kapnotes` in a loop) does not reset the slow-down."""
+        delay = delay_after(self.count)
+        if delay <= 0 or not self.last_utc:
+            return 0
+        try:
+            last = datetime.strptime(self.last_utc, _STAMP).replace(tzinfo=UTC)
+        except ValueError:
+            return delay
+        elapsed = ((now or datetime.now(UTC)) - last).total_seconds()
+        return max(0, min(delay, int(delay - elapsed + 0.999)))
 
     def detail(self) -> str:
         times = f", first {self.first_utc}, last {self.last_utc}" if self.first_utc else ""

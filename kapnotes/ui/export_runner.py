@@ -22,6 +22,7 @@ from kapnotes.lazy import lazy_module
 from kapnotes.services.container import Services
 from kapnotes.ui.dialogs.export_dialog import ExportChoice, ExportDialog
 from kapnotes.ui.dialogs.export_packet_dialog import ExportPacketDialog
+from kapnotes.ui.dialogs.redaction_review import ask_to_save
 from kapnotes.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -161,15 +162,22 @@ class ExportRunner(QObject):
         self.cancelled.emit()
 
 
+Review = Callable[[tuple[str, ...]], bool]
+
+
 class ExportController(QObject):
     """The window's export commands: session note, course summary, supervision packet."""
 
     def __init__(self, services: Services, parent: QWidget, *,
                  status: Callable[[str], object] = lambda _text: None,
-                 opener: Opener = open_with_system, folder: Path | None = None) -> None:
+                 opener: Opener = open_with_system, folder: Path | None = None,
+                 review: Review | None = None) -> None:
         super().__init__(parent)
         self.services, self.parent_widget, self.status = services, parent, status
         self.opener, self.folder = opener, folder
+        # Shown the places de-identification replaced before a de-identified PDF is saved;
+        # False cancels. The window passes the message box; None skips the review.
+        self.review = review
         self.dialog: ExportDialog | ExportPacketDialog | None = None
         self.runner: ExportRunner | None = None
 
@@ -195,8 +203,10 @@ class ExportController(QObject):
         name = exports.suggested_name_for(self.services, "packet",
                                           client_ids=[int(c.id or 0) for c, mine in clients
                                                       if mine])
-        dialog = ExportPacketDialog(clients, suggested_name=name, folder=self.folder,
-                                    parent=self.parent_widget)
+        dialog = ExportPacketDialog(
+            clients, suggested_name=name, folder=self.folder, parent=self.parent_widget,
+            name_for=lambda ids: exports.suggested_name_for(self.services, "packet",
+                                                            client_ids=ids))
         clinician = self.services.vault.actor.clinician
         dialog.export_requested.connect(lambda ids, c: self._run(
             c, lambda o: exports.build_packet_report(self.services, ids, o,
@@ -231,6 +241,10 @@ class ExportController(QObject):
         except KapNotesError as exc:
             self.status(exc.message)
             return None
+        if job.deidentified and self.review is not None \
+                and not self.review(job.report.redactions):
+            self.status("Export cancelled; no file was written.")
+            return None
         if self.runner is not None:  # finished: its thread and progress dialog can go
             self.runner.progress.deleteLater()
             self.runner.deleteLater()
@@ -257,8 +271,8 @@ class ExportActions(QObject):
         super().__init__(window)
         self.window, self.current = window, current
         self.controller = ExportController(services, window, status=window.show_status,
-                                           opener=opener,
-                                           folder=folder)
+                                           opener=opener, folder=folder,
+                                           review=lambda places: ask_to_save(window, places))
         w = window
         w.export_action.setEnabled(True)
         w.export_action.setStatusTip("Export the open note or client as PDF")

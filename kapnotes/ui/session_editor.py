@@ -1,15 +1,11 @@
-"""The session page: breadcrumb, session details, the note form, signature and addenda; a
-dosing session's monitoring record comes first, as a tab before the note.
-
-The main window creates one per opened session and must call `flush()` before switching
-session or client, locking and closing; everything typed is otherwise saved by autosave.
-"""
+"""The session page: breadcrumb, details, note form, signature and addenda (a dosing session's
+monitoring record first, as a tab). The window calls `flush()` before switching session or
+client, locking and closing; everything typed is otherwise saved by autosave."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -31,10 +27,12 @@ from kapnotes.domain.schedule import Protocol
 from kapnotes.services.container import Services
 from kapnotes.ui.dialogs.sign_note import AddendumDialog, SignDialog
 from kapnotes.ui.widgets.autosave import NOT_SAVED, AutosaveController
+from kapnotes.ui.widgets.back_keys import install_back_keys
 from kapnotes.ui.widgets.dosing_tabs import DosingTabs
 from kapnotes.ui.widgets.list_editors import IntentionRows, KnownThemes
 from kapnotes.ui.widgets.note_form import NoteForm
 from kapnotes.ui.widgets.session_details import SessionDetails
+from kapnotes.ui.widgets.signer_field import bind_signer
 
 MAX_TEXT_WIDTH = 900  # a comfortable reading measure, centred on wide screens
 SIGN_SHORTCUT = "Ctrl+Shift+S"
@@ -51,11 +49,6 @@ QLabel#lockLine { color: palette(placeholder-text); }
 QLabel#lockLine[signed="true"] { color: #2e7d32; font-weight: 600; }
 QFrame#rule { color: palette(mid); }
 """
-
-
-def _when(moment: datetime) -> str:
-    # Signatures and addenda are stored in UTC; the therapist reads local time.
-    return human_datetime(moment)
 
 
 class SessionEditor(QWidget):
@@ -109,6 +102,7 @@ class SessionEditor(QWidget):
         self.back_button.setAccessibleName(f"Back to {self._crumb()}")
         self.back_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.back_button.clicked.connect(self._go_back)
+        install_back_keys(self, self._go_back, self.back_button)
         self.sign_button = QPushButton("Sign…", self)
         self.sign_button.setToolTip(f"Sign and lock this note ({SIGN_SHORTCUT})")
         self.sign_button.setAccessibleName("Sign note")
@@ -250,7 +244,9 @@ class SessionEditor(QWidget):
             return
         self.sign_dialog = SignDialog(
             signer=self._default_signer(), missing=self.notes.missing_for_signing(self.session_id),
-            blockers=self.notes.sign_blockers(self.session_id), parent=self)
+            blockers=self.notes.sign_blockers(self.session_id),
+            refusals=self.notes.sign_refusals(self.session_id), parent=self)
+        bind_signer(self.sign_dialog.signer_edit, self.services.vault, self._default_signer())
         self.sign_dialog.sign_requested.connect(self._sign)
         self.sign_dialog.open()
 
@@ -258,6 +254,7 @@ class SessionEditor(QWidget):
         if not self.session.signed:
             return
         self.addendum_dialog = AddendumDialog(author=self._default_signer(), parent=self)
+        bind_signer(self.addendum_dialog.author_edit, self.services.vault, self._default_signer())
         self.addendum_dialog.submitted.connect(self._add_addendum)
         self.addendum_dialog.open()
 
@@ -327,14 +324,15 @@ class SessionEditor(QWidget):
     def _show_signature(self) -> None:
         s = self.session
         if s.signed and s.signed_at is not None:
-            text = f"Signed by {s.signed_by} at {_when(s.signed_at)}"
+            text = f"Signed by {s.signed_by} at {human_datetime(s.signed_at)}"
             if s.sign_reason:
                 text += f"\nReason: {s.sign_reason}"
         else:
             text = "Draft — not signed"
         self.signature_label.setText(text)
         self.lock_line.setText(
-            f"Signed and locked · {s.signed_by} · {_when(s.signed_at)} · changes go in addenda"
+            f"Signed and locked · {s.signed_by} · {human_datetime(s.signed_at)} · "
+            "changes go in addenda"
             if s.signed and s.signed_at is not None else "Draft — not signed · autosaved")
         for label in (self.signature_label, self.lock_line):
             label.setProperty("signed", s.signed)
@@ -385,7 +383,7 @@ def _addendum_view(addendum: Addendum, parent: QWidget) -> QFrame:
     frame.setStyleSheet("QFrame#addendum { border: 0; border-left: 3px solid #9e9e9e; }")
     column = QVBoxLayout(frame)
     column.setContentsMargins(12, 4, 0, 4)
-    meta = QLabel(f"Addendum · {_when(addendum.created_at)} · {addendum.author}", frame)
+    meta = QLabel(f"Addendum · {human_datetime(addendum.created_at)} · {addendum.author}", frame)
     meta.setObjectName("addendumMeta")
     meta.setTextFormat(Qt.TextFormat.PlainText)
     body = QLabel(addendum.text, frame)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.dates import plural
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.storage.unlock_failures import FailedUnlocks
 from kapnotes.ui.clipboard_guard import ClipboardGuard
@@ -81,7 +82,7 @@ class WindowLock(QObject):
     # -- locking ---------------------------------------------------------------------------
     def lock_idle(self) -> None:
         minutes = round(self.idle.minutes) if self.idle is not None else 0
-        self.lock(IDLE_REASON.format(minutes=f"{minutes} minute{'s' if minutes != 1 else ''}"))
+        self.lock(IDLE_REASON.format(minutes=plural(minutes, "minute")))
 
     def lock(self, reason: str | None = None) -> None:
         if self.locked:

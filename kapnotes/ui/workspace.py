@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import SessionKind
+from kapnotes.services.clinician import clinician_name
 from kapnotes.services.container import Services
 from kapnotes.ui.client_list import ClientListPane
 from kapnotes.ui.client_view import ClientView, make_new_session_action
@@ -36,6 +37,8 @@ class Workspace(QObject):
     def __init__(self, window: MainWindow, services: Services, *,
                  signer_name: str = "") -> None:
         super().__init__(window)
+        # The one clinician name of this vault (Settings → Your name) unless one is given.
+        signer_name = signer_name or clinician_name(services.vault)
         services.vault.actor.clinician = signer_name
         self.window = window
         self.services = services

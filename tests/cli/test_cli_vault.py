@@ -16,7 +16,8 @@ NEW = "harbour kite 19 evenings"
 
 def _digests(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.iterdir()) if p.is_file() and not p.name.endswith(".lock")}
+            for p in sorted(folder.iterdir())
+            if p.is_file() and not p.name.endswith((".lock", ".unlock-failures"))}
 
 
 def _settings(path: Path, passphrase: str) -> list[str]:
@@ -81,7 +82,8 @@ def test_check_wrong_passphrase_exits_3_and_changes_nothing(
     before = _digests(tmp_path)
     result = run_cli("check", "--passphrase-file", wrong)
     assert "Wrong passphrase" in one_error_line(result, 3)
-    assert _digests(tmp_path) == before
+    assert _digests(tmp_path) == before  # only the failure counter (a count, no text) is new
+    assert (tmp_path / "vault.kapnotes.unlock-failures").exists()
 
 
 def test_check_damaged_vault_exits_1_with_a_specific_message(
@@ -119,7 +121,8 @@ def test_missing_passphrase_file_and_no_terminal_are_one_line_errors(
     run_cli, one_error_line, new_vault: Path, tmp_path: Path
 ) -> None:
     result = run_cli("check", "--passphrase-file", tmp_path / "nowhere.txt")
-    assert "cannot read passphrase file" in one_error_line(result, 1)
+    line = one_error_line(result, 5)  # a bad argument, named (docs: exit codes)
+    assert "--passphrase-file: cannot be read" in line
     result = run_cli("check")  # stdin is not a terminal
     assert "run in a terminal" in one_error_line(result, 1)
 

@@ -69,6 +69,23 @@ def test_packet_deidentified_and_password_protected(run_cli, demo_vault,
     for client in (DEMO_CLIENTS[0].client, DEMO_CLIENTS[1].client):
         for value in (client.full_name, client.email, client.phone):
             assert value not in text and value not in str(meta)
+            assert value not in result.stdout
+
+
+def test_deidentified_export_prints_what_was_replaced_where(run_cli, demo_vault,
+                                                            tmp_path: Path) -> None:
+    vault, pf = demo_vault
+    out = tmp_path / "course.pdf"
+    result = run_cli("pdf", "--vault", vault, "--passphrase-file", pf, "--client", "KAP-001",
+                     "--deidentify", "--out", out)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "review them before sharing" in lines[1]
+    places = [line.strip() for line in lines[2:]]
+    assert places and all(" › " in p or ": " in p for p in places)
+    assert any("clinician name" in p for p in places), places  # referring clinician, prescriber
+    for value in (MIRA.full_name, MIRA.phone, MIRA.email, *MIRA.full_name.split()):
+        assert value not in result.stdout
 
 
 def test_session_note_with_deidentify(run_cli, demo_vault, tmp_path: Path) -> None:

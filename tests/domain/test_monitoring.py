@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kapnotes.domain.dose_rules import device_gap_findings, dose_hint
 from kapnotes.domain.dosing import (
     check_dose_mg,
-    device_time_warnings,
     dose_mg_per_kg,
     esketamine_device_count,
-    usual_iv_dose_mg,
 )
+from kapnotes.domain.dosing_record import Medication, Route
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.monitoring import (
     PROMPT_END_BP,
@@ -29,7 +29,6 @@ from kapnotes.domain.monitoring import (
     MonitoringRecord,
     ReadingDue,
     SedationObservation,
-    check_can_sign,
     moaas_label,
     signing_blockers,
 )
@@ -50,6 +49,7 @@ from kapnotes.domain.vitals import (
     VitalsThresholds,
     assess,
 )
+from kapnotes.rules import builtin_rules
 
 T0 = datetime(2026, 3, 2, 9, 0)  # first device
 
@@ -228,11 +228,11 @@ def test_mg_per_kg_refused(dose: object, weight: object, field: str) -> None:
     assert err.value.field == field
 
 
-def test_usual_iv_dose() -> None:
-    assert usual_iv_dose_mg(70) == pytest.approx(35)
-    assert usual_iv_dose_mg(82.4) == pytest.approx(41.2)
-    with pytest.raises(ValidationError):
-        usual_iv_dose_mg(10)
+def test_usual_iv_dose_comes_from_the_rules() -> None:
+    rules = builtin_rules()
+    assert dose_hint(rules, Medication.KETAMINE, Route.IV, 70).endswith("= 35 mg for 70 kg")
+    assert dose_hint(rules, Medication.KETAMINE, Route.IV, 82.4).endswith(
+        "= 41.2 mg for 82.4 kg")
     assert check_dose_mg(1000) == 1000
 
 
@@ -253,6 +253,10 @@ def test_esketamine_dose_must_be_28_56_84(dose: object) -> None:
     with pytest.raises(ValidationError) as err:
         esketamine_device_count(dose)  # type: ignore[arg-type]
     assert err.value.field == "dose_mg"
+
+
+def device_time_warnings(dose: int, times: list[datetime]) -> tuple[str, ...]:
+    return device_gap_findings(builtin_rules(), dose, times)
 
 
 def test_device_times() -> None:
@@ -366,7 +370,6 @@ def blocker_codes(record: MonitoringRecord, now: datetime) -> list[str]:
 def test_complete_record_has_no_blockers() -> None:
     record = MonitoringRecord(first_device_at=T0, ended_at=at(125), readings=FULL)
     assert signing_blockers(record, at(200)) == ()
-    assert check_can_sign(record, at(200), None) == ()
 
 
 @pytest.mark.parametrize(("end", "blocked"), [(119, True), (119.99, True), (120, False)])
@@ -398,22 +401,6 @@ def test_everything_missing() -> None:
     assert blocker_codes(MonitoringRecord(), at(0)) == [
         "no_first_device_time", "missing_pre_dose_bp", "missing_40_minute_bp", "missing_end_bp",
     ]
-
-
-@pytest.mark.parametrize("reason", [None, "", "  \n "])
-def test_signing_with_blockers_needs_reason(reason: str | None) -> None:
-    record = MonitoringRecord(first_device_at=T0, ended_at=at(100), readings=FULL[:2])
-    with pytest.raises(ValidationError) as err:
-        check_can_sign(record, at(100), reason)
-    assert err.value.field == "reason"
-    assert "End-of-session blood pressure is not recorded." in err.value.reason
-
-
-def test_signing_with_blockers_and_reason() -> None:
-    record = MonitoringRecord(first_device_at=T0, ended_at=at(100), readings=FULL[:2])
-    blockers = check_can_sign(record, at(100), "Client left against advice with escort.")
-    assert [b.code for b in blockers] == ["monitoring_under_2_hours", "missing_end_bp"]
-    assert str(blockers[1]) == "End-of-session blood pressure is not recorded."
 
 
 def test_record_validation() -> None:

@@ -79,7 +79,9 @@ def build_rich_course(services: object) -> RichCourse:
     m = services.monitoring
     m.update_record(did, {"medication": "ketamine", "route": "im", "dose_mg": 35,
                           "weight_kg": 70, "escort": "Tom Hartwell (partner)",
-                          "interventions": "Repositioned; oxygen 2 L for 5 min."})
+                          "interventions": "Repositioned; oxygen 2 L for 5 min."},
+                    # sooner than the KAP protocol's 7 days after the last dose (rule set)
+                    reason="Extra session agreed with the prescriber", by=CLINICIAN)
     start = dosing.starts_at + timedelta(minutes=10)
     m.add_reading(did, "pre_dose", {"systolic": 150, "diastolic": 95, "heart_rate": 80,
                                     "spo2": 98}, at=start - timedelta(minutes=5))

@@ -117,7 +117,7 @@ def test_review_item_reads_as_reviewed_and_scale_risk_sits_beside_denies_si(
     assert "Not reviewed: Substance use" in text
     denies = text.index("Denies SI.")
     beside = text.index("Rating scales up to 12 Jun 2026, for comparison with the risk review")
-    assert denies < beside
+    assert denies < beside < text.index("Next steps")  # right under the risk statement
     assert "Self-harm thoughts (PHQ-9 item 9)" in text[beside:]
     assert "item 9 = 1" in text[beside:]
 

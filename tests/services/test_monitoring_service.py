@@ -115,12 +115,11 @@ def test_only_dosing_sessions_have_a_record(services: object, course_id: int) ->
 ])
 def test_mg_per_kg_arithmetic(services: object, dose_id: int, dose: float, weight: float,
                               mg_per_kg: float, usual: float) -> None:
-    from kapnotes.domain.dosing import usual_iv_dose_mg
-
-    services.monitoring.update_record(dose_id, {"route": "im", "dose_mg": dose,
-                                                "weight_kg": weight})
+    services.monitoring.update_record(dose_id, {"medication": "ketamine", "route": "im",
+                                                "dose_mg": dose, "weight_kg": weight})
     assert services.monitoring.mg_per_kg(dose_id) == pytest.approx(mg_per_kg, abs=1e-4)
-    assert usual_iv_dose_mg(weight) == pytest.approx(usual)
+    hint = services.monitoring.doses.hint(services.monitoring.details(dose_id))
+    assert hint == f"Usual IM ketamine starting dose: 0.5 mg/kg = {usual:g} mg for {weight:g} kg"
 
 
 def test_devices_set_the_clock_and_warn_about_gaps_and_count(services: object,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kapnotes.domain.clinical_rules import RuleFinding, Severity
 from kapnotes.domain.errors import ConflictError, ValidationError
 from kapnotes.domain.models import MATCH_END, MATCH_START, Client, Course, Modality, SessionKind
 from kapnotes.domain.templates import render_rows
@@ -88,7 +89,8 @@ def test_signing_names_missing_fields_then_locks(services: object, course_id: in
 def test_sign_checks_require_a_written_reason(services: object, course_id: int) -> None:
     session = new_session(services, course_id, SessionKind.PREPARATION)
     services.notes.save_fields(session.id, {"reasons": "r", "intentions": ["i"]})
-    services.notes.sign_checks.append(lambda s, now: ["monitoring under 2 hours"])
+    services.notes.sign_checks.append(lambda s, now: [RuleFinding(
+        "demo", Severity.OVERRIDE, "monitoring under 2 hours", "a test")])
     with pytest.raises(ValidationError, match="monitoring under 2 hours"):
         services.notes.sign(session.id, signer="Dr Test")
     signed = services.notes.sign(session.id, signer="Dr Test", reason="Client left AMA")

@@ -257,16 +257,16 @@ def test_m005_lets_a_measure_say_before_or_after_the_dose_and_keeps_old_rows(
             vault.execute("UPDATE measures SET dose_timing = 'during'")
 
 
-def test_m006_search_forgets_unticked_options_and_finds_monitoring_and_medicines(
+def test_m007_search_forgets_unticked_options_and_finds_monitoring_and_medicines(
     vault_path: Path, passphrase: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from kapnotes.storage import search
 
     with monkeypatch.context() as patched:
-        _use_future(patched, migrations.MIGRATIONS[:5])
+        _use_future(patched, migrations.MIGRATIONS[:6])
         created = lifecycle.create_vault(vault_path, passphrase)
         with created.vault as old, old.transaction():
-            assert old.user_version == 5
+            assert old.user_version == 6
             old.execute(
                 "INSERT INTO clients (code, full_name, medicines, created_at, updated_at)"
                 " VALUES ('C-601', 'Sam Fictional', '[\"Lamotrigine 100 mg\",\"Melatonin\"]',"
@@ -288,7 +288,7 @@ def test_m006_search_forgets_unticked_options_and_finds_monitoring_and_medicines
                         " 'Ondansetron 4 mg given', ?)", (NOW,))
             old.execute("INSERT INTO vitals_readings (session_id, taken_at, role, systolic,"
                         " diastolic) VALUES (2, '2026-10-08T10:40', 'forty_minutes', 168, 102)")
-            assert search.search(old, "confidentiality") != []  # the defect, before m006
+            assert search.search(old, "confidentiality") != []  # the defect, before m007
 
     with lifecycle.unlock_vault(vault_path, passphrase=passphrase) as vault:
         assert vault.user_version == LATEST_VERSION

@@ -103,7 +103,7 @@ def test_dosing_opens_on_the_monitoring_record_and_an_alert_marks_the_course(
     assert view.sections.tabText(view.sections.indexOf(view.sections.vitals_tab)) == "Vitals ⚠"
     assert "185/115" in view.sections.alerts_label.text()
     view.sections.setCurrentWidget(view.sections.vitals_tab)  # filled when shown
-    assert view.sections.vitals.summary() == "1 readings over 1 dosing sessions."
+    assert view.sections.vitals.summary() == "1 reading over 1 dosing session."
 
 
 def test_vitals_shortcut_on_the_note_page_brings_the_monitoring_record_forward(

@@ -25,7 +25,7 @@ from kapnotes.domain import dates
 from kapnotes.services import exports
 from kapnotes.services.demo import build_demo
 from kapnotes.ui.main_window import MainWindow
-from kapnotes.ui.widgets.field_editors import DateEditor
+from kapnotes.ui.widgets.date_editor import DateEditor
 from kapnotes.ui.workspace import Workspace
 
 STRAY = {

@@ -31,7 +31,7 @@ def test_phq9_by_keyboard_shows_total_band_and_risk_then_saves(qtbot: object, se
         box = dlg.item_boxes[item_id]
         box.setFocus()
         qtbot.keyClicks(box, digit)  # a combo jumps to the entry starting with the digit
-    assert "1 item(s) unanswered: 9" in dlg.status_label.text()
+    assert "1 item unanswered: 9" in dlg.status_label.text()
     assert not dlg.risk_badge.isVisible()
     assert dlg.total_label.text() == "Total so far: 7"
 
@@ -45,7 +45,7 @@ def test_phq9_by_keyboard_shows_total_band_and_risk_then_saves(qtbot: object, se
         qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     stored = services.measures.get(sig.args[0])
     assert (stored.total, stored.band, stored.risk, stored.session_id) == (8, "Mild", True, sid)
-    assert stored.taken_on == date(2026, 11, 20)  # the (fake) clock's today
+    assert stored.taken_on == date(2026, 11, 19)  # the linked session's day, not today
     assert [f.scale_name for f in services.measures.risk_flags(client_id)] == ["PHQ-9"]
 
 

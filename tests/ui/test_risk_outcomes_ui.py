@@ -102,3 +102,25 @@ def test_client_header_shows_one_suicide_banner_for_madrs_and_phq9(qtbot: object
     qtbot.wait(50)  # let the layout give the banner its lines
     assert badge.height() >= badge.heightForWidth(badge.width())  # every line shows
     view.grab().save(str(tmp_path / "header.png"))
+
+
+def test_twelve_then_twenty_four_is_flagged_in_the_course_view(qtbot: object, services: object,
+                                                               client_id: int) -> None:
+    course = services.courses.create(Course(client_id=client_id, protocol="custom",
+                                            start_date=date(2026, 10, 1))).id
+    services.notes.create_session(course_id=course, kind=SessionKind.DOSING,
+                                  starts_at=datetime.combine(date(2026, 10, 10), time(10, 0)))
+    services.measures.enter(client_id=client_id, scale_id="phq9", taken_on=date(2026, 10, 8),
+                            total=12)
+    services.measures.enter(client_id=client_id, scale_id="phq9", taken_on=date(2026, 10, 24),
+                            total=24)
+    view = ClientView(services)
+    qtbot.addWidget(view)
+    view.show()
+    view.set_client(client_id, course_id=course)
+    tabs = view.sections
+    index = tabs.indexOf(tabs.outcomes_tab)
+    assert tabs.tabText(index) == "Outcomes (1) ⚠"
+    assert tabs.tabToolTip(index) == "Worse or relapse: PHQ-9"
+    assert "⚠ worse (reliable) 24 Oct" in tabs.outcomes.describe()
+    assert "baseline 12 (8 Oct)" in tabs.outcomes.describe()

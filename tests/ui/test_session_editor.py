@@ -9,6 +9,7 @@ from note_ui_helpers import make_course, new_session
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
+from kapnotes.domain.clinical_rules import RuleFinding, Severity
 from kapnotes.domain.errors import ConflictError
 from kapnotes.domain.models import Modality, SessionKind
 from kapnotes.domain.templates import FieldType
@@ -134,7 +135,8 @@ def test_sign_locks_the_note(qtbot: Any, services: Any, course_id: int) -> None:
 
 
 def test_blockers_need_a_written_reason(qtbot: Any, services: Any, course_id: int) -> None:
-    services.notes.sign_checks.append(lambda s, now: ["BP 150/95 at discharge"])
+    services.notes.sign_checks.append(lambda s, now: [RuleFinding(
+        "demo", Severity.OVERRIDE, "BP 150/95 at discharge", "a test")])
     session = new_session(services, course_id, SessionKind.DOSING)
     editor = open_editor(qtbot, services, session.id)
     fill_required(editor)

@@ -10,10 +10,12 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from kapnotes import policy
+from kapnotes.domain.errors import ValidationError
 from kapnotes.policy import Source
+from kapnotes.services.clinician import clinician_name
 from kapnotes.services.settings_service import SettingsService
 from kapnotes.storage.backups import RetentionPolicy
-from kapnotes.ui.dialogs.settings_dialog import CLINICIAN_KEY, FIXED_NOTE, SettingsDialog
+from kapnotes.ui.dialogs.settings_dialog import FIXED_NOTE, SettingsDialog
 
 
 @pytest.fixture
@@ -81,7 +83,7 @@ def test_user_values_are_saved(qtbot, dialog_for, open_vault, settings: QSetting
     assert service.screen_max_age_days() == 60
     assert service.backup_retention() == RetentionPolicy(daily=10, weekly=4)
     assert service.effective("idle_lock_minutes").source is Source.USER
-    assert settings.value(CLINICIAN_KEY) == "Dr. Imani Example"
+    assert clinician_name(open_vault) == "Dr. Imani Example"
 
 
 def test_untouched_practice_default_keeps_following_the_policy(dialog_for, policy_file: Path,
@@ -96,7 +98,7 @@ def test_untouched_practice_default_keeps_following_the_policy(dialog_for, polic
 
 @pytest.mark.parametrize(("edit", "named"), [
     (lambda d: d.logo_edit.setText("/nowhere/logo.png"), "Practice logo"),
-    (lambda d: d.threshold_spins["delay_systolic_above"].setValue(200),
+    (lambda d: d.threshold_spins["alert_systolic_above"].setValue(130),
      "Pre-dose caution: systolic above"),
     (lambda d: (d.daily_spin.setValue(0), d.weekly_spin.setValue(0)), "Backup retention"),
 ])
@@ -111,7 +113,7 @@ def test_invalid_input_is_refused_naming_the_field(dialog_for, open_vault, setti
     assert named in dlg.error_label.text()
     service = SettingsService(open_vault)
     assert service.practice_name() == ""  # nothing saved, not even the valid changes
-    assert settings.value(CLINICIAN_KEY) is None
+    assert clinician_name(open_vault) == ""  # nor the name
 
 
 def test_settings_menu_opens_the_dialog_and_changes_apply_at_once(qtbot, services,
@@ -208,3 +210,63 @@ def test_a_logo_file_that_is_not_an_image_is_left_out_not_fatal(services,
     SettingsService(services.vault).set_practice_logo(fake)
     pdf = _course_pdf(services, tmp_path)
     assert _page_images(pdf) == 0 and _header_line(pdf).startswith("KAP Notes practice")
+
+
+def test_the_idle_lock_stays_within_the_built_in_limit_and_says_so(qtbot, dialog_for,
+                                                                    open_vault) -> None:
+    dlg = dialog_for()
+    dlg.idle_spin.selectAll()
+    qtbot.keyClicks(dlg.idle_spin, "99")
+    assert dlg.idle_spin.value() <= 30  # 99 cannot be typed
+    assert dlg.idle_limit_label.text() == ("1–30 minutes (the built-in limit; a practice "
+                                           "policy can set another)")
+    with pytest.raises(ValidationError, match="1–30 minutes"):
+        SettingsService(open_vault).set_idle_lock_minutes(99)
+    assert SettingsService(open_vault).idle_lock_minutes() == 5
+
+
+def test_the_practice_policy_sets_the_idle_lock_limit(qtbot, dialog_for, open_vault,
+                                                      policy_file: Path) -> None:
+    service = SettingsService(open_vault)
+    service.set_idle_lock_minutes(25)
+    write_policy(policy_file, {"idle_lock_max_minutes": {"value": 15}})
+    assert service.idle_lock_minutes() == 15  # a value above a lowered limit is not used
+    dlg = dialog_for()
+    assert dlg.idle_spin.maximum() == 15 and dlg.idle_spin.value() == 15
+    assert "15 minutes (your practice's limit)" in dlg.idle_limit_label.text()
+    dlg.idle_spin.setValue(10)
+    assert dlg.save()
+    assert service.idle_lock_minutes() == 10
+
+
+def test_the_rules_in_force_are_shown_with_the_practice_tightening(dialog_for,
+                                                                   policy_file: Path) -> None:
+    write_policy(policy_file, {"clinical_rules": {"value": {
+        "ketamine_iv_dose_override": {"override_above": 0.8}, "spo2_low": {"below": 94}}}})
+    dlg = dialog_for()
+    table = dlg.rules_view.table
+    rows = [[table.item(r, c).text() for c in range(table.columnCount())]
+            for r in range(table.rowCount())]
+    iv = next(r for r in rows if r[0] == "IV ketamine dose needs a written reason")
+    assert iv[1:4] == ["0.8 mg/kg", "Needs a reason", "Your practice (tightened)"]
+    assert "Fava" in iv[4]  # the named source
+    warn = next(r for r in rows if r[0] == "IV ketamine dose above the usual range")
+    assert warn[1:4] == ["0.75 mg/kg", "Warns", "Built in"]
+    assert "2 threshold(s) tightened by your practice" in dlg.rules_view.summary.text()
+    # The vitals thresholds can be made stricter than the rules in force, never looser.
+    spo2 = dlg.threshold_spins["alert_spo2_below"]
+    assert (spo2.value(), spo2.minimum()) == (94, 94)
+    assert dlg.threshold_spins["alert_systolic_above"].maximum() == 180
+
+
+def test_a_loosening_policy_is_named_and_the_shipped_rule_stays(dialog_for,
+                                                                policy_file: Path) -> None:
+    write_policy(policy_file, {"clinical_rules": {"value": {
+        "ketamine_iv_dose_override": {"override_above": 3}}}})
+    dlg = dialog_for()
+    assert "would loosen rule 'ketamine_iv_dose_override'" in dlg.policy_label.text()
+    table = dlg.rules_view.table
+    iv = next(r for r in range(table.rowCount())
+              if table.item(r, 0).text() == "IV ketamine dose needs a written reason")
+    assert table.item(iv, 1).text() == "1 mg/kg" and table.item(iv, 3).text() == "Built in"
+

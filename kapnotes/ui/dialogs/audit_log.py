@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.dates import plural
 from kapnotes.storage import audit
 from kapnotes.storage.vault import Vault
 from kapnotes.ui.models.audit_model import ALTERED_COLOUR, AuditLogModel, event_label
@@ -106,8 +107,8 @@ class AuditLogDialog(QDialog):
         self._entries = audit.entries(self.vault)
         self.altered_id = audit.first_broken_entry(self.vault)
         if self.altered_id is None:
-            self.chain_label.setText(f"✓ Chain intact — all {len(self._entries)} entries "
-                                     "verified.")
+            count = plural(len(self._entries), "entry", "entries")
+            self.chain_label.setText(f"✓ Chain intact — all {count} verified.")
             self.chain_label.setStyleSheet(INTACT_STYLE)
         else:
             self.chain_label.setText(

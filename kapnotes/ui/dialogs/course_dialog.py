@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kapnotes.domain.dates import human_date, qt_date_format, schedule_date
+from kapnotes.domain.dates import human_date, plural, qt_date_format, schedule_date
 from kapnotes.domain.errors import KapNotesError, ValidationError
 from kapnotes.domain.models import Course, CourseStatus
 from kapnotes.domain.schedule import (
@@ -252,7 +252,7 @@ class CourseDialog(QDialog):
             return "No planned sessions yet: list the dose days above."
         counts = {k: sum(1 for s in plan if s.kind is k) for k in SlotKind}
         lines = [
-            f"{len(doses)} doses, first {schedule_date(doses[0].planned_date)}, "
+            f"{plural(len(doses), 'dose')}, first {schedule_date(doses[0].planned_date)}, "
             f"last {schedule_date(doses[-1].planned_date)}",
             f"{counts[SlotKind.PREPARATION]} preparation and {counts[SlotKind.INTEGRATION]} "
             f"integration sessions around them ({len(plan)} planned sessions in all)",

@@ -7,7 +7,7 @@ those whose course has a session held by the clinician using the app. Names are 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -37,8 +37,13 @@ class ExportPacketDialog(QDialog):
     export_requested = Signal(list, object)  # client ids, ExportChoice
 
     def __init__(self, clients: Sequence[tuple[Client, bool]], *, suggested_name: str,
-                 folder: Path | None = None, parent: QWidget | None = None) -> None:
+                 folder: Path | None = None, parent: QWidget | None = None,
+                 name_for: Callable[[list[int]], str] | None = None) -> None:
         super().__init__(parent)
+        # The file name says how many clients are in the packet; it follows the ticks until
+        # the user edits it (name_for gives the name for a list of client ids).
+        self.name_for = name_for
+        self._auto_name = suggested_name
         self.setWindowTitle("Export supervision packet")
         self.setMinimumSize(560, 560)
         self.mine = [int(c.id or 0) for c, mine in clients if mine]
@@ -118,8 +123,12 @@ class ExportPacketDialog(QDialog):
                 if item.checkState() == Qt.CheckState.Checked]
 
     def _count(self) -> None:
-        n = len(self.chosen_ids())
-        self.count_label.setText(f"{n} chosen")
+        ids = self.chosen_ids()
+        self.count_label.setText(f"{len(ids)} chosen")
+        current = Path(self.options.path_edit.text().strip())
+        if self.name_for is not None and ids and current.name == self._auto_name:
+            self._auto_name = self.name_for(ids)
+            self.options.path_edit.setText(str(current.with_name(self._auto_name)))
 
     def accept(self) -> None:
         ids = self.chosen_ids()

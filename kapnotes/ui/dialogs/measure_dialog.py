@@ -33,13 +33,15 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.course_items import RiskFlag
-from kapnotes.domain.dates import qt_date_format, schedule_date
+from kapnotes.domain.dates import plural, qt_date_format
 from kapnotes.domain.errors import KapNotesError, ValidationError
 from kapnotes.domain.outcomes import AFTER_DOSE, BEFORE_DOSE
 from kapnotes.domain.risk import NOT_ASKED
 from kapnotes.domain.scale_model import SUICIDE, Flag
 from kapnotes.domain.scales import Scale, ScaleItem, ScoreResult
+from kapnotes.ui.dialogs.measure_session import MeasureSessionMixin
 from kapnotes.ui.widgets.error_line import error_label, show_error
+from kapnotes.ui.widgets.radio_keys import arrows_choose
 from kapnotes.ui.widgets.risk_badge import RiskBadge
 from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, MUTED_COLOURS, style_sheet_colour
 
@@ -49,7 +51,7 @@ def item_number(item: ScaleItem) -> str:
     return item.id if item.id.isdigit() else item.id.replace("_", " ").capitalize()
 
 
-class MeasureDialog(QDialog):
+class MeasureDialog(MeasureSessionMixin, QDialog):
     """Pick scale, date and optional session; answer the items; Save stores and emits saved(id)."""
 
     saved = Signal(int)
@@ -95,7 +97,7 @@ class MeasureDialog(QDialog):
         # On a dosing day the baseline depends on it: a post-dose score is follow-up.
         self.timing_combo = QComboBox(self)
         self.timing_combo.setAccessibleName("Taken before or after the dose")
-        for label, value in (("Not said (no dose that day)", None),
+        for label, value in (("Not said", None),
                              ("Before the dose", BEFORE_DOSE), ("After the dose", AFTER_DOSE)):
             self.timing_combo.addItem(label, value)
         self.timing_hint = QLabel(self)
@@ -109,6 +111,8 @@ class MeasureDialog(QDialog):
         self._mode = QButtonGroup(self)
         for radio in (self.items_radio, self.total_radio):
             self._mode.addButton(radio)
+        arrows_choose(self._mode)
+        for radio in (self.items_radio, self.total_radio):
             radio.toggled.connect(self._mode_changed)
         self.total_spin = QSpinBox(self)
         self.total_spin.setAccessibleName("Total score")
@@ -175,25 +179,17 @@ class MeasureDialog(QDialog):
         self.resize(720, 640)
 
         self.scale_combo.currentIndexChanged.connect(self._scale_changed)
-        if scale_id is not None:
-            self.scale_combo.setCurrentIndex(max(0, self.scale_combo.findData(scale_id)))
+        # The scale follows the session until the user picks one themselves.
+        self._scale_picked = scale_id is not None
+        self.scale_combo.activated.connect(self._scale_picked_by_user)
+        self.session_combo.currentIndexChanged.connect(self._session_changed)
+        start = scale_id or self._expected_scale()
+        if start is not None:
+            self.scale_combo.setCurrentIndex(max(0, self.scale_combo.findData(start)))
         self._scale_changed()
+        if self.session_combo.currentData() is not None:
+            self._session_changed()
         self._date_changed()
-
-    # -- building --------------------------------------------------------------------------
-    def _client_sessions(self) -> list[tuple[int, str]]:
-        out = []
-        for course in self.services.courses.for_client(self.client_id):
-            for s in self.services.notes.sessions_for_course(int(course.id or 0)):
-                out.append((int(s.id or 0),
-                            f"{schedule_date(s.starts_at.date())} · {s.kind.label}"))
-        return out
-
-    def _dosing_days(self) -> set[date]:
-        days: set[date] = set()
-        for course in self.services.courses.for_client(self.client_id):
-            days.update(self.services.measures.dosing_dates(int(course.id or 0)))
-        return days
 
     def _date_changed(self) -> None:
         dosing = self.date_edit.date().toPython() in self._dosing_days()
@@ -323,7 +319,8 @@ class MeasureDialog(QDialog):
         self.band_label.setText("")
         muted = style_sheet_colour(MUTED_COLOURS)
         self.status_label.setStyleSheet(f"color: {muted};")
-        self.status_label.setText(f"{len(missing)} item(s) unanswered: " + ", ".join(missing))
+        count = plural(len(missing), "item")
+        self.status_label.setText(f"{count} unanswered: " + ", ".join(missing))
         self.risk_badge.set_flags(self._flags(self._early_flags(scale, answers)))
 
     @staticmethod

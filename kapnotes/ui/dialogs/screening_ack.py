@@ -28,6 +28,7 @@ from kapnotes.ui.widgets.monitoring_style import (
     hex_,
     show_message,
 )
+from kapnotes.ui.widgets.signer_field import bind_signer
 
 
 class ScreeningAckBanner(QFrame):
@@ -55,7 +56,7 @@ class ScreeningAckBanner(QFrame):
         self.warnings.setAccessibleName("Screening warning list")
         self.by = QLineEdit(by, self)
         self.by.setAccessibleName("Acknowledged by")
-        self.by.setPlaceholderText("Your name")
+        bind_signer(self.by, monitoring.vault)
         self.ack_button = QPushButton("I have reviewed these warnings", self)
         self.ack_button.setAccessibleName("Acknowledge screening warnings")
         self.ack_button.clicked.connect(self.acknowledge)

@@ -28,6 +28,8 @@ from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem, medicine_classes
 from kapnotes.services.monitoring import MonitoringService
 from kapnotes.ui.widgets.monitoring_style import error_label, muted, show_message
+from kapnotes.ui.widgets.radio_keys import arrows_choose
+from kapnotes.ui.widgets.signer_field import bind_signer
 
 _ANSWER_TEXT = {Answer.YES: "Yes", Answer.NO: "No", Answer.UNKNOWN: "Not known"}
 
@@ -62,7 +64,7 @@ class ScreeningDialog(QDialog):
             note.setAccessibleName(f"{item.label} note")
             note.setPlaceholderText("note")
             grid.addWidget(note, row, 4)
-            self.groups[item], self.notes[item] = group, note
+            self.groups[item], self.notes[item] = arrows_choose(group), note
             if previous is not None:
                 prior = previous.screen.answer_for(item)
                 self.set_answer(item, prior.answer, prior.note)
@@ -83,6 +85,8 @@ class ScreeningDialog(QDialog):
         self.screened_on.setDate(QDate(today.year, today.month, today.day))
         self.screened_by = QLineEdit(screened_by, self)
         self.screened_by.setAccessibleName("Screened by")
+        bind_signer(self.screened_by, monitoring.vault,
+                    previous.screened_by if previous is not None else "")
         form = QFormLayout()
         form.addRow("Concomitant medicines", self.medicines)
         form.addRow("", self.medicine_flags)
@@ -101,7 +105,14 @@ class ScreeningDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        # A refusal goes as soon as the form is changed, so no error outlives its cause.
+        self.screened_by.textChanged.connect(self._edited)
+        for group in self.groups.values():
+            group.idToggled.connect(self._edited)
         self._flag_medicines()
+
+    def _edited(self, *_: object) -> None:
+        show_message(self.error, "")
 
     def set_answer(self, item: ScreenItem, answer: Answer, note: str = "") -> None:
         for button in self.groups[item].buttons():

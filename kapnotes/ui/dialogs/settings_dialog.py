@@ -29,14 +29,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes import rules as clinical_rules
 from kapnotes.domain.errors import ValidationError
+from kapnotes.domain.text_rules import clean_text
 from kapnotes.domain.vitals import VITALS_RANGES
-from kapnotes.policy import IDLE_LOCK_RANGE, MAX_PRACTICE_NAME, RETENTION_RANGE, SCREEN_AGE_RANGE
+from kapnotes.policy import MAX_PRACTICE_NAME, RETENTION_RANGE, SCREEN_AGE_RANGE
 from kapnotes.policy import Source as PolicySource
 from kapnotes.services import settings_service as ss
-from kapnotes.ui.widgets.error_line import error_label, show_error
+from kapnotes.services.clinician import LABEL as CLINICIAN_LABEL
+from kapnotes.services.clinician import MAX_CLINICIAN_NAME, clinician_name, set_clinician_name
+from kapnotes.services.lock_settings import idle_lock_bounds
+from kapnotes.ui.widgets.error_line import error_label, show_error, with_subject
+from kapnotes.ui.widgets.rules_view import RulesView
 
-CLINICIAN_KEY = "clinician/name"  # the same key app.py reads for signatures
+CLINICIAN_KEY = "clinician_name"  # kept in the vault (kapnotes/services/clinician.py)
 FIXED_NOTE = "Set by your practice"
 DEFAULT_NOTE = "Practice default"
 # threshold field → (label, which plausible range applies)
@@ -103,16 +109,33 @@ class SettingsDialog(QDialog):
         self.logo_button = QPushButton("Choose…", self)
         self.logo_button.setAccessibleName("Choose practice logo file")
         self.logo_button.clicked.connect(self._choose_logo)
-        self.idle_spin = _spin(self, "Idle-lock minutes", *IDLE_LOCK_RANGE, " min")
+        bounds = idle_lock_bounds()
+        self.idle_spin = _spin(self, "Idle-lock minutes", bounds.low, bounds.high, " min")
+        self.idle_limit_label = QLabel(bounds.text, self)  # says why 99 is not offered
+        self.idle_limit_label.setObjectName("idle_limit_label")
+        self.idle_limit_label.setEnabled(False)  # drawn muted, like a hint
         self.threshold_spins = {
             name: _spin(self, label, VITALS_RANGES[vital][0], VITALS_RANGES[vital][1],
                         " " + VITALS_RANGES[vital][2])
             for name, (label, vital) in THRESHOLD_FIELDS.items()
         }
+        in_force = clinical_rules.current_rules()
+        for name, spin in self.threshold_spins.items():
+            # The rule set is the limit: a threshold may be made stricter, never looser.
+            rule_id, key = clinical_rules.VITALS_FIELDS[name]
+            limit = int(in_force.value(rule_id, key))
+            stricter = in_force.rule(rule_id).thresholds[key].stricter
+            if stricter == "lower":
+                spin.setMaximum(limit)
+            else:
+                spin.setMinimum(limit)
+            spin.setToolTip(f"Rule '{rule_id}': may be made stricter than {limit}, not looser.")
+        self.rules_view = RulesView(in_force, self)
         self.screen_age_spin = _spin(self, "Screen-age limit", *SCREEN_AGE_RANGE, " days")
         self.clinician_edit = QLineEdit(self)
         self.clinician_edit.setAccessibleName("Your name for signatures")
-        self.clinician_edit.setMaxLength(MAX_PRACTICE_NAME)
+        self.clinician_edit.setMaxLength(MAX_CLINICIAN_NAME)
+        self.clinician_edit.setPlaceholderText("Fills in signatures, screens and new sessions")
         self.daily_spin = _spin(self, "Daily backups kept", *RETENTION_RANGE["daily"])
         self.weekly_spin = _spin(self, "Weekly backups kept", *RETENTION_RANGE["weekly"])
 
@@ -124,7 +147,7 @@ class SettingsDialog(QDialog):
             (ss.PRACTICE_LOGO, "Logo for PDFs:", [self.logo_edit, self.logo_button]),
         ], layouts={ss.PRACTICE_LOGO: logo_row})
         security = self._group("Workstation", [
-            (ss.IDLE_LOCK, "Lock after idle:", [self.idle_spin]),
+            (ss.IDLE_LOCK, "Lock after idle:", [self.idle_spin, self.idle_limit_label]),
             (ss.RETENTION, "Daily backups kept:", [self.daily_spin]),
             (ss.RETENTION, "Weekly backups kept:", [self.weekly_spin]),
         ])
@@ -133,7 +156,7 @@ class SettingsDialog(QDialog):
               for name, (label, _v) in THRESHOLD_FIELDS.items()],
             (ss.SCREEN_AGE, "Screen valid for:", [self.screen_age_spin]),
         ])
-        you = QGroupBox("You (this computer account only)", self)
+        you = QGroupBox("You (kept in this vault)", self)
         you_form = QFormLayout(you)
         you_form.addRow("Your name for signatures:", self.clinician_edit)
 
@@ -157,7 +180,7 @@ class SettingsDialog(QDialog):
 
         body = QWidget(self)
         body_layout = QVBoxLayout(body)
-        for part in (self.policy_label, practice, security, monitoring, you):
+        for part in (self.policy_label, practice, security, monitoring, self.rules_view, you):
             body_layout.addWidget(part)
         scroll = QScrollArea(self)  # fits 1366×768 with the window's own margins
         scroll.setWidgetResizable(True)
@@ -214,7 +237,7 @@ class SettingsDialog(QDialog):
         retention = svc.backup_retention()
         self.daily_spin.setValue(retention.daily)
         self.weekly_spin.setValue(retention.weekly)
-        self.clinician_edit.setText(str(self.ui_settings.value(CLINICIAN_KEY, "") or ""))
+        self.clinician_edit.setText(clinician_name(svc.vault))
         for key in ss.VAULT_KEYS:
             self._mark(key, svc.effective(key).source)
         self.initial = self._values()
@@ -282,14 +305,16 @@ class SettingsDialog(QDialog):
         changes = self.changes()
         clinician = changes.pop(CLINICIAN_KEY, None)
         try:
+            if clinician is not None:  # checked before anything is written
+                clean_text(CLINICIAN_LABEL, clinician, max_length=MAX_CLINICIAN_NAME)
             self._check_thresholds(changes.get(ss.THRESHOLDS))
-            self.service.save(changes)
+            with self.service.vault.transaction():  # all or nothing, the name included
+                self.service.save(changes)
+                if clinician is not None:
+                    set_clinician_name(self.service.vault, clinician)
         except ValidationError as exc:
-            show_error(self.error_label, exc.reason)
+            show_error(self.error_label, with_subject(exc, ss.LABELS))
             return False
-        if clinician is not None:
-            self.ui_settings.setValue(CLINICIAN_KEY, clinician)
-            self.ui_settings.sync()
         show_error(self.error_label, "")
         self.saved.emit()
         self.accept()

@@ -34,17 +34,20 @@ class SignDialog(QDialog):
     sign_requested = Signal(str, str)  # signer, reason
 
     def __init__(self, *, signer: str, missing: Sequence[str], blockers: Sequence[str],
-                 parent: QWidget | None = None) -> None:
+                 refusals: Sequence[str] = (), parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sign note")
         self.setMinimumWidth(480)
-        self.missing = list(missing)
+        # Refusals (a clinical rule that blocks, e.g. an IV dose with no weight) stop signing
+        # like empty required fields do: no reason makes them acceptable.
+        self.missing = list(missing) + list(refusals)
         self.blockers = list(blockers)
         column = QVBoxLayout(self)
         column.setSpacing(12)
 
         if self.missing:
-            intro = "Fill in these required fields before signing:"
+            intro = ("Fill in these required fields before signing:" if missing
+                     else "Fix the record before signing:")
         else:
             intro = ("Signing locks this note. Later changes can only be added as dated "
                      "addenda; the original stays as it is.")

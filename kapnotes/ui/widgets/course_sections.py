@@ -167,8 +167,13 @@ class CourseSections(QTabWidget):
                         f"Intentions ({intentions})" if intentions else "Intentions")
         self.setTabText(self.indexOf(self.themes_tab),
                         f"Themes ({themes})" if themes else "Themes")
-        self.setTabText(self.indexOf(self.outcomes_tab),
-                        f"Outcomes ({outcomes})" if outcomes else "Outcomes")
+        worse = [s.scale.short_name for s in self.outcomes.panels() if s.outcome is not None
+                 and (s.outcome.deteriorated or s.outcome.relapse_dates
+                      or s.outcome.possible_relapse is not None)]
+        title = f"Outcomes ({outcomes})" if outcomes else "Outcomes"
+        self.setTabText(self.indexOf(self.outcomes_tab), title + (" ⚠" if worse else ""))
+        self.setTabToolTip(self.indexOf(self.outcomes_tab),
+                           f"Worse or relapse: {', '.join(worse)}" if worse else "")
         self.setTabText(self.indexOf(self.vitals_tab), "Vitals ⚠" if alerted else "Vitals")
         self.setTabToolTip(self.indexOf(self.vitals_tab),
                            "Alerts in this course's monitoring records" if alerted else "")

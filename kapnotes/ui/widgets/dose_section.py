@@ -2,6 +2,9 @@
 
 Every edit is stored as soon as it is finished (focus leaves, Enter, a choice made) through
 `MonitoringService.update_record`; a refusal is shown under the section, naming the field.
+The clinical rules (docs/CLINICAL-RULES.md) speak here: the hint fits the drug and route, a
+dose above the warn level shows a warning (not a grey hint), and one above the override level
+opens a reason row; the change is stored only with the reason.
 """
 
 from __future__ import annotations
@@ -21,15 +24,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kapnotes.domain import dosing
+from kapnotes.domain import dose_rules, dosing
+from kapnotes.domain.clinical_rules import Severity
 from kapnotes.domain.dosing_record import DosingDetails, Medication, Route
 from kapnotes.domain.errors import ConflictError, ValidationError
+from kapnotes.services.dose_checks import OverrideNeeded
 from kapnotes.services.monitoring import MonitoringService
-from kapnotes.ui.widgets.monitoring_style import error_label, muted, show_message
+from kapnotes.ui.widgets.dose_extras import (
+    InfusionAndBoosters,
+    OverrideRow,
+    overrides_label,
+    overrides_text,
+)
+from kapnotes.ui.widgets.monitoring_style import (
+    CAUTION,
+    CAUTION_BG,
+    banner_style,
+    error_label,
+    muted,
+    show_message,
+)
 
 _LABELS = {"dose_mg": "Dose", "weight_kg": "Weight", "medication": "Medication",
            "route": "Route", "lot_number": "Lot number", "setting": "Setting",
-           "monitoring_clinician": "Monitoring clinician", "device_times": "Device times"}
+           "monitoring_clinician": "Monitoring clinician", "device_times": "Device times",
+           "weight": "Weight"}
 
 
 def _number(value: float | None) -> str:
@@ -61,9 +80,28 @@ class DoseSection(QWidget):
         self.dose = QLineEdit(self)
         self.dose.setPlaceholderText("mg")
         self.weight = QLineEdit(self)
-        self.weight.setPlaceholderText("kg (IV/IM)")
+        self.weight.setPlaceholderText("IV/IM")
+        self.weight_unit = QComboBox(self)
+        self.weight_unit.addItems(list(dose_rules.WEIGHT_UNITS))
+        self.weight_unit.setAccessibleName("Weight unit")
+        self.weight_box = QWidget(self)
+        unit_row = QHBoxLayout(self.weight_box)
+        unit_row.setContentsMargins(0, 0, 0, 0)
+        unit_row.addWidget(self.weight, 1)
+        unit_row.addWidget(self.weight_unit)
         self.arithmetic = muted(QLabel(self))
         self.arithmetic.setWordWrap(True)
+        self.arithmetic.setAccessibleName("Dose guidance")
+        self.rule_warning = QLabel(self)
+        self.rule_warning.setWordWrap(True)
+        self.rule_warning.setAccessibleName("Dose warning")
+        self.rule_warning.setStyleSheet(banner_style(CAUTION, CAUTION_BG))
+        self.rule_warning.hide()
+        self.override = OverrideRow(self)
+        self.override.submitted.connect(self._save_with_reason)
+        self._pending: dict[str, object] = {}
+        self.extras = InfusionAndBoosters(monitoring, session_id, clock, self)
+        self.overrides = overrides_label(self)
         self.lot = QLineEdit(self)
         self.clinician = QLineEdit(self)
         self.setting = QLineEdit(self)
@@ -73,10 +111,12 @@ class DoseSection(QWidget):
         # Two label/field pairs per row keep the section short, so the vitals log below
         # stays in view at 1366×768.
         pairs = (("Medication", self.medication), ("Route", self.route),
-                 ("Dose (mg)", self.dose), ("Weight (kg)", self.weight),
+                 ("Dose (mg)", self.dose), ("Weight", self.weight_box),
                  ("Lot number", self.lot), ("Monitoring clinician", self.clinician))
+        self.weight.setAccessibleName("Weight")
         for n, (name, widget) in enumerate(pairs):
-            widget.setAccessibleName(name)
+            if widget is not self.weight_box:
+                widget.setAccessibleName(name)
             row, col = divmod(n, 2)
             row += 1 if row >= 2 else 0  # leave row 2 for the mg/kg line under dose/weight
             form.addWidget(QLabel(name, self), row, col * 2)
@@ -108,14 +148,20 @@ class DoseSection(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
+        layout.addWidget(self.rule_warning)
+        layout.addWidget(self.override)
         layout.addLayout(row)
         layout.addWidget(self.device_note)
+        layout.addWidget(self.extras)
+        layout.addWidget(self.overrides)
         layout.addWidget(self.error)
 
         self.medication.activated.connect(self._medication_chosen)
         self.route.activated.connect(lambda _i: self.save({"route": self.route.currentData()}))
         self.dose.editingFinished.connect(lambda: self.save({"dose_mg": self.dose.text()}))
-        self.weight.editingFinished.connect(lambda: self.save({"weight_kg": self.weight.text()}))
+        self.weight.editingFinished.connect(self._save_weight)
+        self.weight_unit.activated.connect(lambda _i: self._save_weight())
+        self.extras.changed.connect(self.saved.emit)
         self.dose.textEdited.connect(self._show_arithmetic)
         self.weight.textEdited.connect(self._show_arithmetic)
         for name, edit in self.text_edits.items():
@@ -135,19 +181,68 @@ class DoseSection(QWidget):
             self.save({name: edit.text()})
             edit.setModified(False)
 
-    def save(self, changes: dict[str, object]) -> bool:
+    def _by(self) -> str:
+        return self.clinician.text().strip()
+
+    def save(self, changes: dict[str, object], reason: str = "") -> bool:
         try:
-            details = self.monitoring.update_record(self.session_id, changes)
+            details = self.monitoring.update_record(self.session_id, changes, reason=reason,
+                                                    by=self._by())
+        except OverrideNeeded as exc:
+            return self._needs_reason(changes, exc)
         except (ValidationError, ConflictError) as exc:
-            field = getattr(exc, "field", "")
-            label = _LABELS.get(field, field)
-            reason = getattr(exc, "reason", str(exc))
-            show_message(self.error, f"{label}: {reason}" if label else reason)
-            return False
-        show_message(self.error, "")
-        self._show(details)
-        self.saved.emit()
+            return self._refused(exc)
+        self._stored(details)
         return True
+
+    def _save_weight(self, reason: str = "") -> bool:
+        text = self.weight.text().strip()
+        if not text:
+            return True  # an empty box stores nothing; the weight stays on the client record
+        if self._stored_weight_text() == text and not reason:
+            return True  # focus left without a change
+        unit = self.weight_unit.currentText()
+        try:
+            details, warning = self.monitoring.set_weight(self.session_id, text, unit,
+                                                          reason=reason, by=self._by())
+        except OverrideNeeded as exc:
+            return self._needs_reason({"weight": (text, unit)}, exc)
+        except (ValidationError, ConflictError) as exc:
+            return self._refused(exc)
+        self.weight_unit.setCurrentText("kg")  # stored and shown in kg from now on
+        self._stored(details, warning)
+        return True
+
+    def _needs_reason(self, changes: dict[str, object], exc: OverrideNeeded) -> bool:
+        self._pending = dict(changes)
+        show_message(self.error, "")
+        self.override.open_row(exc.reason)
+        return False
+
+    def _refused(self, exc: ValidationError | ConflictError) -> bool:
+        field = getattr(exc, "field", "")
+        label = _LABELS.get(field, field)
+        reason = getattr(exc, "reason", str(exc))
+        show_message(self.error, f"{label}: {reason}" if label else reason)
+        self.reload_values()
+        return False
+
+    def _stored(self, details: DosingDetails, extra_warning: str = "") -> None:
+        show_message(self.error, "")
+        self.override.close_row()
+        self._pending = {}
+        self._show(details, extra_warning)
+        self.saved.emit()
+
+    def _save_with_reason(self, reason: str) -> None:
+        pending = self._pending
+        if "weight" in pending:
+            text, unit = pending["weight"]  # type: ignore[misc]
+            self.weight.setText(str(text))
+            self.weight_unit.setCurrentText(str(unit))
+            self._save_weight(reason)
+        elif pending:
+            self.save(pending, reason)
 
     def device_now(self) -> None:
         try:
@@ -171,34 +266,62 @@ class DoseSection(QWidget):
         self._show(self.monitoring.details(self.session_id))
         self._show_devices(())
 
-    def _show(self, d: DosingDetails) -> None:
+    def reload_values(self) -> None:
+        """Back to what is stored: a refused value must not look saved."""
+        self.override.close_row()
+        self._pending = {}
+        self._show(self.monitoring.details(self.session_id))
+
+    def _stored_weight_text(self) -> str:
+        return _number(self.monitoring.details(self.session_id).weight_kg)
+
+    def _show(self, d: DosingDetails, extra_warning: str = "") -> None:
         self.medication.setCurrentIndex(max(0, self.medication.findData(
             d.medication.value if d.medication else None)))
         self.route.setCurrentIndex(max(0, self.route.findData(d.route.value if d.route else None)))
         self.dose.setText(_number(d.dose_mg))
         self.weight.setText(_number(d.weight_kg))
+        self.weight_unit.setCurrentText("kg")
         for name, edit in self.text_edits.items():
             if not edit.isModified():  # typed, not yet stored: keep what is typed
                 edit.setText(getattr(d, name))
         self._show_arithmetic()
-        self.device_button.setText("Device given now" if d.route in (None, Route.INTRANASAL)
-                                   else "Dose given now")
+        warnings = [f.message for f in self.monitoring.dose_findings(self.session_id)
+                    if f.severity is Severity.WARN]
+        if extra_warning and extra_warning not in warnings:
+            warnings.append(extra_warning)
+        show_message(self.rule_warning, " ".join(warnings))
+        self.device_button.setText({None: "Device given now", Route.INTRANASAL: "Device given now",
+                                    Route.IV: "Infusion started now"}.get(d.route,
+                                                                         "Dose given now"))
+        self.device_button.setAccessibleName(self.device_button.text())
+        self.extras.refresh()
+        show_message(self.overrides, overrides_text(self.monitoring, self.session_id))
 
     def _show_arithmetic(self, *_args: object) -> None:
-        """mg/kg as typed (before it is stored), and the usual IV dose for the weight."""
+        """mg/kg as typed (before it is stored), and the guidance for this drug and route."""
         route = self.route.currentData()
+        medication = self.medication.currentData()
         weight = _parse(self.weight.text())
+        if weight is not None and self.weight_unit.currentText() == "lb":
+            weight = weight * dose_rules.KG_PER_LB
         dose = _parse(self.dose.text())
         parts = []
+        weight_based = route in (Route.IV.value, Route.IM.value)
         try:
-            if weight is not None and dose is not None:
+            if weight_based and weight is not None and dose is not None:
                 parts.append(f"{dosing.dose_mg_per_kg(dose, weight):.2f} mg/kg")
             if weight is not None:
-                usual = dosing.usual_iv_dose_mg(weight)
-                parts.append(f"usual IV dose 0.5 mg/kg = {usual:g} mg")
+                dosing.check_weight_kg(weight)
         except ValidationError:
-            parts = []
-        if self.medication.currentData() == Medication.ESKETAMINE and dose is not None:
+            parts, weight = [], None
+        hint = dose_rules.dose_hint(self.monitoring.doses.rules(),
+                                    Medication(medication) if medication else None,
+                                    Route(route) if route else None,
+                                    round(weight, 1) if weight_based and weight else None)
+        if hint:
+            parts.append(hint)
+        if medication == Medication.ESKETAMINE and dose is not None:
             try:
                 count = dosing.esketamine_device_count(int(dose))
                 parts.append(f"{count} × 28 mg device{'s' if count > 1 else ''}")
@@ -217,9 +340,13 @@ class DoseSection(QWidget):
         show_message(self.device_note, " ".join(warnings))
 
     def set_editable(self, editable: bool) -> None:
-        for w in (self.medication, self.route, self.dose, self.weight, *self.text_edits.values(),
-                  self.device_button, self.undo_device):
+        for w in (self.medication, self.route, self.dose, self.weight, self.weight_unit,
+                  *self.text_edits.values(), self.device_button, self.undo_device):
             w.setEnabled(editable)
+        self.extras.set_editable(editable)
+        self.override.setEnabled(editable)
+        if not editable:
+            self.override.close_row()
 
 
 def _parse(text: str) -> float | None:

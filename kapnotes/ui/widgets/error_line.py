@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtWidgets import QLabel, QWidget
 
+from kapnotes.domain.errors import ValidationError
 from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, style_sheet_colour
 
 
@@ -22,3 +25,13 @@ def show_error(label: QLabel, text: str) -> None:
     """Show `text`, or hide the line when it is empty."""
     label.setText(text)
     label.setVisible(bool(text))
+
+
+def with_subject(exc: ValidationError, labels: Mapping[str, str] | None = None) -> str:
+    """The refusal as one sentence that names what it is about: "Idle-lock minutes: must be
+    1–30", never a bare "is required." (`labels` turns internal keys into the words shown)."""
+    label = (labels or {}).get(exc.field) or exc.field.replace("_", " ").strip().capitalize()
+    reason = exc.reason.strip()
+    if not label or reason.casefold().startswith(label.casefold()):
+        return reason
+    return f"{label}: {reason}"

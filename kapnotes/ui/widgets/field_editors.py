@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kapnotes.domain.dates import date_hint, human_date, parse_date
 from kapnotes.domain.template_fields import TemplateField
 from kapnotes.domain.template_values import format_number
+from kapnotes.ui.widgets.radio_keys import arrows_choose
 
 UNSET = "—"  # shown by scales and choices that have no answer yet
 
@@ -189,6 +189,7 @@ class SingleChoiceEditor(FieldEditor):
                 row.addWidget(radio)
                 self._watch_focus(radio)
             row.addStretch(1)
+            arrows_choose(self.group)
             self.group.idToggled.connect(self._radio_toggled)
             _single(self, box)
         else:
@@ -368,30 +369,6 @@ class TimeEditor(_LineEditor):
     PATTERN = r"\d{0,2}(:\d{0,2})?"
     PLACEHOLDER = "HH:MM"
     WIDTH = 90
-
-
-class DateEditor(_LineEditor):
-    """Shows and takes the app's one human form ("3 Dec 2026"); stores ISO, as before."""
-
-    PATTERN = r"[\w ,./-]{0,24}"
-    PLACEHOLDER = date_hint()
-    WIDTH = 170
-
-    def get_value(self) -> Any:
-        text = self.edit.text().strip()
-        if not text:
-            return None
-        try:
-            return parse_date(text).isoformat()
-        except ValueError:
-            return text  # the services name the problem
-
-    def _show(self, value: Any) -> None:
-        try:
-            shown = human_date(parse_date(str(value))) if value else ""
-        except ValueError:
-            shown = str(value)
-        self.edit.setText(shown)
 
 
 def _single(owner: QWidget, child: QWidget) -> None:

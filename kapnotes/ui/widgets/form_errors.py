@@ -17,6 +17,10 @@ def error_label(parent: QWidget) -> QLabel:
     return label
 
 
+_CHANGE_SIGNALS = ("textChanged", "valueChanged", "dateChanged", "currentIndexChanged",
+                   "toggled")
+
+
 class FieldErrors:
     """Maps the field names the core uses in ValidationError to the widgets that edit them."""
 
@@ -26,6 +30,7 @@ class FieldErrors:
         self.fields: dict[str, QWidget] = dict(fields or {})
         self.fallback = fallback
         self.field: str | None = None
+        self._watched: set[int] = set()
 
     def show(self, error: KapNotesError) -> None:
         """Show the message; for a ValidationError move focus to the field it names."""
@@ -36,6 +41,24 @@ class FieldErrors:
         if widget is not None:
             _reveal(widget)
             widget.setFocus()
+            self._clear_when_edited(widget)
+
+    def _clear_when_edited(self, widget: QWidget) -> None:
+        """A message about a field goes as soon as that field is changed: an error that
+        outlives its cause sends the user looking for a problem that is gone."""
+        if id(widget) in self._watched:
+            return
+        self._watched.add(id(widget))
+        for name in _CHANGE_SIGNALS:
+            signal = getattr(widget, name, None)
+            if signal is not None and hasattr(signal, "connect"):
+                signal.connect(lambda *_: self._edited(widget))
+                return
+
+    def _edited(self, widget: QWidget) -> None:
+        if self.label.isVisibleTo(self.label.parentWidget()) and (
+                self.fields.get(self.field or "", self.fallback) is widget):
+            self.clear()
 
     def show_text(self, text: str) -> None:
         self.label.setText(text)

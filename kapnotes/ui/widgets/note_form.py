@@ -15,9 +15,9 @@ from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from kapnotes.domain.template_fields import FieldType, Template, TemplateField
+from kapnotes.ui.widgets.date_editor import DateEditor
 from kapnotes.ui.widgets.field_editors import (
     ChoicesEditor,
-    DateEditor,
     FieldEditor,
     LongTextEditor,
     NumberEditor,

@@ -201,7 +201,7 @@ class OutcomeChart(QWidget):
         p.setBrush(series)
         baseline = s.outcome.baseline if s.outcome else None
         for pt, point in zip(s.points, points, strict=True):
-            is_base = baseline is not None and pt.on == baseline.on
+            is_base = pt == baseline  # same day, total and before/after-dose mark
             p.drawEllipse(point, 5.5 if is_base else 3.5, 5.5 if is_base else 3.5)
         p.setBrush(Qt.BrushStyle.NoBrush)
 

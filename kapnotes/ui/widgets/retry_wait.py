@@ -12,14 +12,14 @@ from contextlib import contextmanager
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
-FREE_ATTEMPTS = 2
+from kapnotes.storage.unlock_failures import FREE_ATTEMPTS, delay_after
+
+__all__ = ["FREE_ATTEMPTS", "default_delay"]
 
 
 def default_delay(failures: int) -> int:
-    """Seconds to wait after `failures` wrong attempts: 0, 0, then 5, 10, 20 … up to 5 min."""
-    if failures <= FREE_ATTEMPTS:
-        return 0
-    return min(5 * 2 ** (failures - FREE_ATTEMPTS - 1), 300)
+    """Seconds to wait after `failures` wrong attempts (the rule the CLI shares)."""
+    return delay_after(failures)
 
 
 def wait_label(parent: QWidget) -> QLabel:

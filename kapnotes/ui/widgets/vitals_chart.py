@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from kapnotes.domain.dates import human_date
+from kapnotes.domain.dates import human_date, plural
 from kapnotes.domain.dosing_record import SessionVitals, VitalsPoint
 from kapnotes.domain.vitals import VitalsThresholds
 from kapnotes.ui.widgets.monitoring_style import ALERT, CAUTION, MUTED, colour
@@ -58,7 +58,8 @@ class VitalsChart(QWidget):
         if not self.series:
             return "No vitals recorded in this course."
         n = sum(len(s.points) for s in self.series)
-        return f"{n} readings over {len(self.series)} dosing sessions."
+        return (f"{plural(n, 'reading')} over "
+                f"{plural(len(self.series), 'dosing session')}.")
 
     # -- geometry ------------------------------------------------------------------------------
     def _x_range(self) -> tuple[float, float]:

@@ -1,4 +1,4 @@
-"""Schema step 006: search finds what was written and ticked, wherever it was written.
+"""Schema step 007: search finds what was written and ticked, wherever it was written.
 
 - Checklist fields were indexed with every option and its box (☑/☐), so a note matched an
   option nobody ticked. New text comes from `kapnotes.domain.template_text.search_text`
@@ -6,8 +6,9 @@
   lines dropped, the ☑ mark taken off. Only the index is rewritten, never `session_fields`:
   a signed note's rows are locked, and the index is what search reads.
 - The monitoring record of a dosing session (medication, route, dose, lot, interventions,
-  escort, readings, observation notes, adverse effects) becomes one search document per
-  session, kind 'monitoring', kept current by triggers on its four tables, so every writer
+  escort, readings, observation notes, adverse effects, boosters, rule-override reasons)
+  becomes one search document per
+  session, kind 'monitoring', kept current by triggers on its six tables, so every writer
   (the window, the CLI, an import) keeps it right. Its text is the `monitoring_search_text`
   view: one derivation for the triggers and for the backfill below.
 - A client's current medicines become a document of kind 'medicines' (the client record's
@@ -22,7 +23,7 @@ from kapnotes.storage.schema.script import run_script
 
 CHECKED, UNCHECKED = "☑", "☐"
 MONITORING_TABLES = ("monitoring_records", "vitals_readings", "sedation_observations",
-                     "adverse_effects")
+                     "adverse_effects", "dose_boosters", "rule_overrides")
 
 VIEWS = r"""
 CREATE VIEW monitoring_search_text AS
@@ -46,13 +47,19 @@ SELECT s.id AS session_id, c.client_id AS client_id, trim(
                           ELSE replace(a.effect, '_', ' ') END || ' ' || a.severity
                      || CASE a.serious WHEN 1 THEN ' serious' ELSE '' END || ' ' || a.note),
                      char(10))
-                FROM adverse_effects a WHERE a.session_id = s.id), ''),
+                FROM adverse_effects a WHERE a.session_id = s.id), '') || char(10)
+ || COALESCE((SELECT group_concat(printf('booster %g mg', b.dose_mg), char(10))
+                FROM dose_boosters b WHERE b.session_id = s.id), '') || char(10)
+ || COALESCE((SELECT group_concat(r.reason, char(10))
+                FROM rule_overrides r WHERE r.session_id = s.id), ''),
  char(10, 32)) AS body
 FROM sessions s JOIN courses c ON c.id = s.course_id;
 
 CREATE VIEW medicines_search_text AS
-SELECT id AS client_id, trim(replace(replace(replace(replace(medicines, '","', char(10)),
-       '["', ''), '"]', ''), '[]', ''), char(10, 32)) AS body
+SELECT id AS client_id, COALESCE(trim(
+       (SELECT group_concat(value, char(10)) FROM json_each(
+            CASE WHEN json_valid(medicines) THEN medicines ELSE '[]' END)),
+       char(10, 32)), '') AS body
 FROM clients;
 """
 

@@ -1,0 +1,270 @@
+"""De-identification of free text: the client's known details, however they were typed.
+
+What a therapist types rarely matches the record letter for letter: "Nguyen Thi Huong" for
+"Nguyễn Thị Hương", "ΣΟΦΙΑ" or the genitive "Σοφίας" for "Σοφία", "Z.Q." for Zhang Qing,
+23.07.79 or "July 23rd, 1979" for a date of birth, +61 412 345 678 for 0412 345 678. So:
+
+- text and terms are compared after folding (accents removed, case folded, ß → ss, đ → d),
+  and positions are mapped back so the original text is what gets replaced;
+- names match by token (each part of a name alone), a name of five letters or more ending in
+  a vowel also with its last letter changed or up to three letters added (inflections);
+- initials of the client's names match in capitals, with or without dots ("Z.Q.", "ZQ");
+- the date of birth matches day/month/year in any order of the usual forms, 2- or 4-digit
+  year, month as a number or a name, ordinals ("23rd of July"), any of - / . or spaces;
+- the client's and support person's phones match on their last eight digits whatever comes
+  before (+61, (0), spaces); any number in +CC form, any 10-digit 0X… number and any email
+  address are treated as contact details too;
+- the address matches whole and by its distinctive parts (street and suburb names, postcode);
+- the referring clinician's and prescribers' names are replaced by [clinician].
+
+Over-redaction is the safe side: a client called Hope also loses the word "hope".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kapnotes.domain.models import Client
+
+NAME_MARK = "[name]"
+CONTACT_MARK = "[contact]"
+DATE_MARK = "[date]"
+CLINICIAN_MARK = "[clinician]"
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+KIND_OF_MARK = {NAME_MARK: "name", CONTACT_MARK: "contact detail", DATE_MARK: "date of birth",
+                CLINICIAN_MARK: "clinician name"}
+_EXTRA_FOLDS = str.maketrans({"đ": "d", "ð": "d", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe",
+                              "ı": "i", "þ": "th", "ħ": "h"})
+_HONORIFICS = {"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "a/prof", "assoc", "sir", "dame"}
+_ADDRESS_WORDS = {
+    "street", "st", "road", "rd", "avenue", "ave", "av", "drive", "dr", "place", "pl", "court",
+    "ct", "lane", "ln", "crescent", "cres", "terrace", "tce", "highway", "hwy", "parade",
+    "pde", "boulevard", "blvd", "way", "close", "cl", "circuit", "cct", "grove", "gr", "unit",
+    "apt", "apartment", "flat", "level", "floor", "suite", "po", "box", "north", "south",
+    "east", "west", "vic", "nsw", "qld", "tas", "act", "wa", "sa", "nt", "the", "and", "of",
+    "upper", "lower", "new", "old", "saint",
+}
+_STREET_TYPES = (("street", "st"), ("road", "rd"), ("avenue", "ave", "av"), ("drive", "dr"),
+                 ("place", "pl"), ("court", "ct"), ("lane", "ln"), ("crescent", "cres"),
+                 ("terrace", "tce"), ("highway", "hwy"), ("parade", "pde"),
+                 ("boulevard", "blvd"), ("close", "cl"), ("circuit", "cct"), ("grove", "gr"))
+_VOWELS = set("aeiouyαεηιουω")
+_SEP = r"[\s\-.()/]*"
+_WORD = r"[^\W_]"
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """`text` folded for matching, and for each folded character its index in `text`."""
+    if text.isascii():  # the common case, and a 1 MB note must not take seconds
+        return text.lower(), list(range(len(text)))
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        base = unicodedata.normalize("NFKD", ch)
+        folded = "".join(c for c in base if not unicodedata.combining(c)).casefold()
+        folded = folded.translate(_EXTRA_FOLDS)
+        out.append(folded)
+        where.extend([i] * len(folded))
+    return "".join(out), where
+
+
+def folded(text: str) -> str:
+    return fold(text)[0]
+
+
+def name_tokens(text: str) -> list[str]:
+    """The words of a name (folded), without honorifics and single letters."""
+    words = re.findall(rf"{_WORD}[\w'’]*", folded(text))
+    return [w for w in words if len(w) > 1 and w not in _HONORIFICS]
+
+
+def _token_pattern(token: str) -> str:
+    if len(token) >= 5 and token[-1] in _VOWELS:
+        return re.escape(token[:-1]) + r"\w{0,3}"
+    if len(token) >= 4:
+        return re.escape(token) + r"\w{0,2}"
+    return re.escape(token)
+
+
+def _dob_pattern(dob: dt.date) -> str:
+    d = rf"(?:0?{dob.day})(?:st|nd|rd|th)?" if dob.day < 10 else rf"{dob.day}(?:st|nd|rd|th)?"
+    m = rf"0?{dob.month}" if dob.month < 10 else str(dob.month)
+    y = rf"(?:{dob.year}|{dob.year % 100:02d})"
+    full = folded(MONTHS[dob.month - 1])
+    sept = r"|sept\.?" if dob.month == 9 else ""
+    mon = rf"(?:{full}|{full[:3]}\.?{sept})"
+    sep = r"\s*[-/.\s]\s*"
+    gap = r"[\s,.\-/]*"
+    forms = [
+        rf"{d}{sep}{m}{sep}{y}", rf"{m}{sep}{d}{sep}{y}", rf"{dob.year}{sep}{m}{sep}{d}",
+        rf"{d}{gap}(?:of\s+)?{mon}{gap}{y}", rf"{mon}{gap}(?:the\s+)?{d}{gap}{y}",
+        rf"{dob.day:02d}{dob.month:02d}{dob.year}", rf"{dob.year}{dob.month:02d}{dob.day:02d}",
+    ]
+    return rf"(?<![\w]){'(?:' + '|'.join(forms) + ')'}(?!\d)"
+
+
+def _phone_pattern(phone: str) -> str | None:
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) < 6:
+        return None
+    core = digits[-8:]
+    # Whatever was typed before the last eight digits: a country code, a trunk 0, an area.
+    return rf"(?<![\w+])(?:[+(]?(?:\d{_SEP}){{0,5}})?{_SEP.join(core)}(?!\d)"
+
+
+def _address_patterns(address: str) -> list[str]:
+    out: list[str] = []
+    for part in re.split(r"[,\n;]", address):
+        words = re.findall(r"\w+", folded(part))
+        if not words:
+            continue
+        alts = []
+        for w in words:
+            group = next((g for g in _STREET_TYPES if w in g), None)
+            alts.append(rf"(?:{'|'.join(group)})\.?" if group else re.escape(w))
+        out.append(r"(?<!\w)" + r"[\s,.]+".join(alts) + r"(?!\w)")
+        for w in words:  # distinctive parts alone: street and suburb names, postcodes
+            if (w.isdigit() and len(w) >= 4) or (w.isalpha() and len(w) >= 4
+                                                 and w not in _ADDRESS_WORDS):
+                out.append(rf"(?<!\w){re.escape(w)}(?!\w)")
+    return out
+
+
+def _initials_patterns(names: Iterable[str]) -> list[str]:
+    out: set[str] = set()
+    for name in names:
+        letters = [w[0].upper() for w in re.findall(r"[^\W\d_][\w'’-]*", name)
+                   if w.casefold().strip(".") not in _HONORIFICS]
+        letters = [folded(ch).upper()[:1] or ch for ch in letters]
+        runs = {tuple(letters)}
+        if len(letters) >= 2:  # first and last either way round (family name first or last)
+            runs |= {(letters[0], letters[-1]), (letters[-1], letters[0])}
+        for run in runs:
+            if len(run) >= 2:
+                out.add(r"\.?\s?".join(re.escape(ch) for ch in run) + r"\.?")
+    return [rf"(?<![\w.]){p}(?![\w])" for p in sorted(out, key=len, reverse=True)]
+
+
+_GENERIC_CONTACT = (
+    r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+",  # any email address
+    rf"(?<![\w+])\+\s?\d{{1,3}}(?:{_SEP}\d){{6,12}}(?!\d)",  # any +CC phone number
+    rf"(?<![\w.])0\d(?:{_SEP}\d){{8}}(?!\d)",  # any 10-digit 0X… number (AU style)
+)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    pattern: re.Pattern[str]
+    mark: str
+    on_folded: bool = True
+
+
+class Redactor:
+    """Replaces the known identifying details of some clients in free text.
+
+    `clinicians` adds names to replace by [clinician] (e.g. a course's prescriber).
+    `counts` tallies what was replaced, by mark, over every call (never the values).
+    """
+
+    def __init__(self, clients: Iterable[Client] = (), *, enabled: bool = True,
+                 clinicians: Iterable[str] = ()) -> None:
+        self.enabled = enabled
+        self.counts: Counter[str] = Counter()
+        names: set[str] = set()
+        whole_names: set[str] = set()
+        clinician_names: set[str] = {c for c in clinicians if c.strip()}
+        contacts: list[str] = []
+        dates: list[str] = []
+        initials_from: list[str] = []
+        for c in clients:
+            for whole in (c.full_name, c.preferred_name, c.support_person):
+                if whole.strip():
+                    whole_names.add(folded(whole.strip()))
+                    names.update(name_tokens(whole))
+            initials_from += [n for n in (c.full_name, c.support_person) if n.strip()]
+            clinician_names.update(n for n in (c.referring_clinician, c.prescriber) if n.strip())
+            if c.email.strip():
+                contacts.append(re.escape(folded(c.email.strip())))
+            if c.address.strip():
+                contacts.append(re.escape(folded(c.address.strip())))
+                contacts += _address_patterns(c.address)
+            for phone in (c.phone, c.support_phone):
+                pattern = _phone_pattern(phone)
+                if pattern:
+                    contacts.append(pattern)
+            if c.date_of_birth is not None:
+                dates.append(_dob_pattern(c.date_of_birth))
+        clinician_tokens = {t for n in clinician_names for t in name_tokens(n)} - names
+        self._rules: list[_Rule] = []
+        # Contacts first: an email address often holds the name, an address a street name.
+        for body in [*contacts, *_GENERIC_CONTACT]:
+            self._rules.append(_Rule(re.compile(body), CONTACT_MARK))
+        for body in dates:
+            self._rules.append(_Rule(re.compile(body), DATE_MARK))
+        if whole_names or names:
+            terms = [re.escape(n) for n in sorted(whole_names, key=len, reverse=True)]
+            terms += [_token_pattern(t) for t in sorted(names, key=len, reverse=True)]
+            self._rules.append(_Rule(re.compile(rf"(?<!\w)(?:{'|'.join(terms)})(?!\w)"),
+                                     NAME_MARK))
+        for body in _initials_patterns(initials_from):
+            self._rules.append(_Rule(re.compile(body), NAME_MARK, on_folded=False))
+        if clinician_tokens:
+            terms = [_token_pattern(t) for t in sorted(clinician_tokens, key=len, reverse=True)]
+            self._rules.append(_Rule(re.compile(rf"(?<!\w)(?:{'|'.join(terms)})(?!\w)"),
+                                     CLINICIAN_MARK))
+
+    def __call__(self, text: str) -> str:
+        return self.scrub(text)[0]
+
+    def scrub(self, text: str) -> tuple[str, Counter[str]]:
+        """The text with every match replaced, and how many of each mark were put in.
+
+        Every rule is matched on one folding of the text; overlapping matches keep the one
+        that starts first (the longest of those), so an email holding the name is one mark.
+        """
+        found: Counter[str] = Counter()
+        if not self.enabled or not text:
+            return text, found
+        haystack, where = fold(text)
+        spans: list[tuple[int, int, str]] = []
+        for rule in self._rules:
+            source = haystack if rule.on_folded else text
+            for match in rule.pattern.finditer(source):
+                if match.end() > match.start():
+                    if rule.on_folded:
+                        spans.append((where[match.start()], where[match.end() - 1] + 1,
+                                      rule.mark))
+                    else:
+                        spans.append((match.start(), match.end(), rule.mark))
+        if not spans:
+            return text, found
+        spans.sort(key=lambda s: (s[0], -s[1]))
+        out, last = [], 0
+        for start, end, mark in spans:
+            if start < last:
+                continue
+            out += [text[last:start], mark]
+            found[mark] += 1
+            last = end
+        out.append(text[last:])
+        self.counts.update(found)
+        return "".join(out), found
+
+
+_PLURALS = {"name": "names", "contact detail": "contact details",
+            "date of birth": "dates of birth", "clinician name": "clinician names"}
+
+
+def describe(counts: Counter[str]) -> str:
+    """`2 names, 1 date of birth` (what kinds, how many; never the values)."""
+    parts = []
+    for mark, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        kind = KIND_OF_MARK.get(mark, mark)
+        parts.append(f"{n} {kind if n == 1 else _PLURALS.get(kind, kind)}")
+    return ", ".join(parts)
