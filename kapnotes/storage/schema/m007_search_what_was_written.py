@@ -7,10 +7,9 @@
   a signed note's rows are locked, and the index is what search reads.
 - The monitoring record of a dosing session (medication, route, dose, lot, interventions,
   escort, readings, observation notes, adverse effects, boosters, rule-override reasons)
-  becomes one search document per
-  session, kind 'monitoring', kept current by triggers on its six tables, so every writer
-  (the window, the CLI, an import) keeps it right. Its text is the `monitoring_search_text`
-  view: one derivation for the triggers and for the backfill below.
+  becomes one search document per session, kind 'monitoring', kept current by triggers on
+  its six tables, so every writer (the window, the CLI, an import) keeps it right. Its text
+  is the `monitoring_search_text` view: one derivation for the triggers and the backfill.
 - A client's current medicines become a document of kind 'medicines' (the client record's
   name/code document stays as it was).
 """
@@ -61,41 +60,46 @@ SELECT id AS client_id, COALESCE(trim(
             CASE WHEN json_valid(medicines) THEN medicines ELSE '[]' END)),
        char(10, 32)), '') AS body
 FROM clients;
+
+-- Every document this step adds, by (kind, key): what the refresh trigger and backfill read.
+CREATE VIEW search_documents AS
+SELECT 'monitoring' AS kind, session_id AS key, client_id, session_id, body
+  FROM monitoring_search_text
+UNION ALL
+SELECT 'medicines', client_id, client_id, NULL, body FROM medicines_search_text;
+
+-- A row put here asks for one document to be rebuilt; the trigger does it and removes the
+-- row. One refresh body for every table's triggers (they only name what changed).
+CREATE TABLE search_refresh (kind TEXT NOT NULL, key INTEGER NOT NULL);
+CREATE TRIGGER search_refresh_run AFTER INSERT ON search_refresh BEGIN
+    DELETE FROM search_index WHERE rowid = (SELECT fts_rowid FROM search_index_map
+                                             WHERE kind = NEW.kind AND key = CAST(NEW.key AS TEXT));
+    DELETE FROM search_index_map WHERE kind = NEW.kind AND key = CAST(NEW.key AS TEXT);
+    INSERT INTO search_index (body, kind, client_id, session_id, ref)
+    SELECT body, kind, client_id, session_id, kind FROM search_documents
+     WHERE kind = NEW.kind AND key = NEW.key AND body <> '';
+    INSERT OR REPLACE INTO search_index_map (kind, key, fts_rowid)
+    SELECT NEW.kind, CAST(NEW.key AS TEXT), last_insert_rowid()
+     WHERE EXISTS (SELECT 1 FROM search_documents
+                    WHERE kind = NEW.kind AND key = NEW.key AND body <> '');
+    DELETE FROM search_refresh WHERE rowid = NEW.rowid;
+END;
 """
 
 
-def _refresh(kind: str, key: str, source: str, column: str, session: str) -> str:
-    """Statements replacing the document `kind`/`key` with its view row (none when empty)."""
-    found = f"FROM {source} WHERE {column} = {key} AND body <> ''"
-    return f"""
-    DELETE FROM search_index WHERE rowid = (SELECT fts_rowid FROM search_index_map
-                                             WHERE kind = '{kind}' AND key = CAST({key} AS TEXT));
-    DELETE FROM search_index_map WHERE kind = '{kind}' AND key = CAST({key} AS TEXT);
-    INSERT INTO search_index (body, kind, client_id, session_id, ref)
-    SELECT body, '{kind}', client_id, {session}, '{kind}' {found};
-    INSERT OR REPLACE INTO search_index_map (kind, key, fts_rowid)
-    SELECT '{kind}', CAST({key} AS TEXT), last_insert_rowid() WHERE EXISTS (SELECT 1 {found});"""
-
-
 def trigger_sql() -> str:
+    """Small triggers that only say which document changed (search_refresh does the work)."""
     out = []
     for table in MONITORING_TABLES:
         for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
-            name = f"search_{table}_{event.lower()}"
-            body = _refresh("monitoring", f"{row}.session_id", "monitoring_search_text",
-                            "session_id", f"{row}.session_id")
-            out.append(f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN{body}\nEND;")
-    medicines = _refresh("medicines", "NEW.id", "medicines_search_text", "client_id", "NULL")
-    out.append(f"CREATE TRIGGER search_medicines_ins AFTER INSERT ON clients BEGIN{medicines}"
-               "\nEND;")
-    out.append("CREATE TRIGGER search_medicines_upd AFTER UPDATE OF medicines ON clients "
-               f"BEGIN{medicines}\nEND;")
-    out.append("""CREATE TRIGGER search_medicines_del AFTER DELETE ON clients BEGIN
-    DELETE FROM search_index WHERE rowid = (SELECT fts_rowid FROM search_index_map
-                                             WHERE kind = 'medicines'
-                                               AND key = CAST(OLD.id AS TEXT));
-    DELETE FROM search_index_map WHERE kind = 'medicines' AND key = CAST(OLD.id AS TEXT);
-END;""")
+            out.append(f"CREATE TRIGGER search_{table}_{event.lower()} AFTER {event} ON {table}"
+                       f" BEGIN INSERT INTO search_refresh VALUES ('monitoring',"
+                       f" {row}.session_id); END;")
+    for event, when in (("INSERT", "INSERT"), ("UPDATE", "UPDATE OF medicines"),
+                        ("DELETE", "DELETE")):
+        row = "OLD" if event == "DELETE" else "NEW"
+        out.append(f"CREATE TRIGGER search_medicines_{event.lower()} AFTER {when} ON clients"
+                   f" BEGIN INSERT INTO search_refresh VALUES ('medicines', {row}.id); END;")
     return "\n".join(out)
 
 
@@ -120,15 +124,5 @@ def migrate(conn: Any) -> None:
     for rowid, body in rows:
         conn.execute("UPDATE search_index SET body = ? WHERE rowid = ?",
                      (ticked_only(body), rowid))
-    for kind, source, key, session in (
-            ("monitoring", "monitoring_search_text", "session_id", "session_id"),
-            ("medicines", "medicines_search_text", "client_id", "NULL")):
-        docs = conn.execute(
-            f"SELECT {key}, client_id, body, {session} FROM {source} WHERE body <> ''"
-        ).fetchall()
-        for doc_key, client_id, body, session_id in docs:
-            cur = conn.execute(
-                "INSERT INTO search_index (body, kind, client_id, session_id, ref)"
-                " VALUES (?, ?, ?, ?, ?)", (body, kind, client_id, session_id, kind))
-            conn.execute("INSERT OR REPLACE INTO search_index_map (kind, key, fts_rowid)"
-                         " VALUES (?, ?, ?)", (kind, str(doc_key), cur.lastrowid))
+    conn.execute("INSERT INTO search_refresh (kind, key)"
+                 " SELECT kind, key FROM search_documents WHERE body <> ''")
