@@ -92,7 +92,8 @@ def warn_if_network(path: Path, prompter: Prompter) -> None:
     text = (f"The vault {path} is on a network share. KAP Notes needs a local disk to keep "
             "every saved note safe; on a share, notes can be lost or the vault damaged. Move "
             "it to a local folder (and back it up to the share instead).")
-    if not prompter.confirm("Vault on a network share", text, yes="Open anyway", no="Quit"):
+    if not prompter.confirm("Vault on a network share", text, yes="Open anyway", no="Quit",
+                            destructive=True):
         raise StartupAbort("Vault on a network share; not opened.", EXIT_OK)
 
 
@@ -152,6 +153,7 @@ def audit_unlock(vault: Vault, failures: FailedUnlocks, *, reset_by_recovery: bo
     passphrase reset with the recovery key (made while the vault was still closed)."""
     try:
         failures.record_and_clear(vault)
+        audit.record(vault, "vault.unlock", record_type="vault", detail="window")
         if reset_by_recovery:
             audit.record(vault, "vault.passphrase_change", record_type="vault",
                          detail="via recovery key")

@@ -35,7 +35,8 @@ class StderrPrompter:
     def info(self, title: str, text: str) -> None:
         _say(f"{title}: {text}")
 
-    def confirm(self, title: str, text: str, *, yes: str, no: str) -> bool:
+    def confirm(self, title: str, text: str, *, yes: str, no: str,
+                destructive: bool = False) -> bool:
         _say(f"{title}: {text} → {no}")
         return False
 

@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 
 from kapnotes.cli.passphrases import ENV_PASSPHRASE, new_passphrase
-from kapnotes.cli.vault_commands import add_vault_options, open_vault, vault_path
-from kapnotes.services.container import build_services
-from kapnotes.services.demo import build_demo
-from kapnotes.storage import lifecycle
+from kapnotes.cli.vault_commands import add_vault_options, open_vault, opened_vault, vault_path
+from kapnotes.lazy import lazy_module
+
+container = lazy_module("kapnotes.services.container")
+demo = lazy_module("kapnotes.services.demo")
+lifecycle = lazy_module("kapnotes.storage.lifecycle")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,11 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    vault = open_vault(args)
-    try:
-        rows = build_services(vault).clients.list(include_archived=args.archived)
-    finally:
-        vault.close()
+    with opened_vault(args) as vault:
+        rows = container.build_services(vault).clients.list(include_archived=args.archived)
     items = [
         {
             "code": r.code,
@@ -67,11 +66,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         vault = created.vault
         print(f"Created {path}. Recovery key: {created.recovery_key}")
     try:
-        services = build_services(vault)
+        services = container.build_services(vault)
         if services.clients.list(include_archived=True):
             print(f"{path} already has clients; the demo fills only an empty vault.")
             return 1
-        ids = build_demo(services)
+        ids = demo.build_demo(services)
     finally:
         vault.close()
     print(f"Demo vault ready at {path}: {len(ids)} fictional clients.")

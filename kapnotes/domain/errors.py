@@ -51,9 +51,18 @@ class DamagedFileError(VaultError):
     """A file beside the vault (its key file) is malformed or hostile; refused before use."""
 
 
+class VaultNoSpaceError(VaultError):
+    """The disk is (nearly) full: the vault cannot be opened or created. It is not damaged."""
+
+
 class VaultDamagedError(VaultError):
     """The vault file is damaged; restoring the newest good backup is the way out."""
 
 
 class StorageWriteError(KapNotesError):
     """A write failed (disk full, read-only, file removed); nothing half-written was kept."""
+
+
+class VaultUnavailableError(VaultError):
+    """The database refused a read or write for a reason that is not the user's input (the
+    vault is closed, busy or unreadable). Nothing was changed; trying again later may work."""

@@ -26,6 +26,13 @@ from kapnotes.domain.vitals import ReadingRole, VitalsReading
 
 FORTY_MINUTE_WINDOW = (35, 50)
 MINIMUM_MONITORING_MINUTES = 120
+# Minutes after the first device a reading may carry each role (inclusive; None = open end):
+# the ~40-minute reading from minute 30 to 60 (its due window 35–50, with slack either side),
+# the end-of-session reading from minute 60. A pre-dose reading comes before the first device.
+ROLE_WINDOWS: dict[ReadingRole, tuple[int, int | None]] = {
+    ReadingRole.FORTY_MINUTES: (30, 60),
+    ReadingRole.END_OF_SESSION: (60, None),
+}
 
 PROMPT_FORTY_MINUTE_DUE = "40-minute blood pressure due"
 PROMPT_FORTY_MINUTE_LATE = "40-minute blood pressure overdue (due at 35–50 minutes)"
@@ -100,6 +107,31 @@ class MonitoringClock:
             if not _has_bp(readings, ReadingRole.END_OF_SESSION):
                 prompts.append(PROMPT_END_BP)
         return tuple(prompts)
+
+
+def check_role_time(role: ReadingRole, taken_at: datetime, first_device_at: datetime | None,
+                    windows: dict[ReadingRole, tuple[int, int | None]] | None = None) -> None:
+    """Refuse a reading whose role does not fit its time (ValidationError("role") stating the
+    window): pre-dose only before the first device, the others only in `ROLE_WINDOWS`."""
+    if role is ReadingRole.PRE_DOSE:
+        if first_device_at is not None and taken_at > first_device_at:
+            minute = int((taken_at - first_device_at).total_seconds() // 60)
+            raise ValidationError("role", f"a pre-dose reading is taken before the first "
+                                          f"device; this one is at minute {minute} after it")
+        return
+    window = (ROLE_WINDOWS if windows is None else windows).get(role)
+    if window is None:
+        return
+    start, end = window
+    fits = f"minutes {start}–{end}" if end is not None else f"minute {start} or later"
+    if first_device_at is None:
+        raise ValidationError("role", f"a \"{role.label}\" reading is timed from the first "
+                                      f"device ({fits}): record the first device first")
+    minute = (taken_at - first_device_at).total_seconds() / 60
+    if minute < start or (end is not None and minute > end):
+        raise ValidationError("role", f"a \"{role.label}\" reading fits {fits} after the "
+                                      f"first device; this one is at minute {int(minute)}: "
+                                      "choose \"Extra reading\" or check the time")
 
 
 MOAAS_LABELS = {

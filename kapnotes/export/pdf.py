@@ -268,6 +268,10 @@ class PdfRenderer:
         canv.drawString(left, bottom, stamp)
         canv.drawCentredString(self.width / 2, bottom, f"Page {page} of {total}")
         canv.drawRightString(right, bottom, f"KAP Notes {clean(r.app_version)}")
+        if r.audit_head:
+            canv.setFont(fonts.REGULAR, 6.5)
+            canv.drawCentredString(self.width / 2, bottom - 3.5 * mm,
+                                   f"Audit log at export: {clean(r.audit_head)}")
         if draft:
             canv.setFillColor(DRAFT_RED, alpha=0.12)
             canv.setFont(fonts.BOLD, 110)

@@ -17,5 +17,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def aware(moment: datetime) -> datetime:
+    """The instant as an aware local time: a naive time is read as local wall-clock time (the
+    offset in force then, so 01:30 and 03:30 across a daylight-saving start are one hour
+    apart), an aware one is converted. Monitoring arithmetic uses these, never naive times."""
+    return moment.astimezone()
+
+
 def today(clock: Clock) -> date:
     return clock().date()

@@ -72,6 +72,7 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
                            if m.session_id == sid},
             scale_risk=(services.measures.risk_status(client_id, on=s.starts_at.date())
                         if client_id is not None else None),
+            seal=services.notes.seal(sid),
         ))
     return out
 

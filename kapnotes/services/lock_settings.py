@@ -38,6 +38,11 @@ class IdleBounds:
                else "the built-in limit; a practice policy can set another")
         return f"{self.low}–{self.high} minutes ({why})"
 
+    @property
+    def short(self) -> str:
+        """For beside the field: "1–30 min, built-in limit"."""
+        return f"{self.low}–{self.high} min, {'practice' if self.by_practice else 'built-in'} limit"
+
 
 def idle_lock_bounds() -> IdleBounds:
     """The practice policy's limit, else the built-in one (never below a practice default)."""

@@ -30,6 +30,7 @@ from kapnotes.domain.vitals import (
     VitalsThresholds,
 )
 from kapnotes.domain.vitals import assess as assess_reading
+from kapnotes.services.clock import aware
 
 FORTY_MINUTES = 40
 
@@ -57,9 +58,11 @@ def _has_bp(readings: Sequence[VitalsReading], role: ReadingRole) -> bool:
 
 def clock_status(first_device_at: datetime | None, now: datetime,
                  readings: Sequence[VitalsReading] = (),
-                 ended_at: datetime | None = None) -> ClockStatus:
+                 ended_at: datetime | None = None,
+                 discharge_problems: Sequence[object] = ()) -> ClockStatus:
     """The line under the monitoring clock, e.g. "Minute 37 since first device — 40-minute BP
-    due in 3 min". Minutes are whole and rounded down, like a wall clock."""
+    due in 3 min". Minutes are whole and rounded down, like a wall clock. An ended session is
+    "done" (green) only when the client was ready to leave (`discharge_problems` empty)."""
     if first_device_at is None:
         return ClockStatus(None, "Not started: record the first device (or start of dose).",
                            ClockLevel.IDLE)
@@ -70,6 +73,12 @@ def clock_status(first_device_at: datetime | None, now: datetime,
     minute = clock.minutes_elapsed(at)
     head = f"Minute {minute} since first device"
     if ended_at is not None:
+        if discharge_problems:
+            more = len(discharge_problems) - 1
+            extra = f" (+{more} more)" if more else ""
+            return ClockStatus(minute, f"Discharged at minute {minute} before discharge "
+                                       f"criteria were met: {discharge_problems[0]}{extra}",
+                               ClockLevel.LATE)
         return ClockStatus(minute, f"Monitoring ended at minute {minute}", ClockLevel.DONE)
     parts = [head]
     level = ClockLevel.RUNNING
@@ -146,10 +155,11 @@ def series(session_id: int, starts_at: datetime, zero: datetime | None,
            readings: Sequence[VitalsReading]) -> SessionVitals:
     """Chart points of one session, minutes from the first device (or the session start
     when no device time was recorded)."""
-    origin = zero or starts_at
+    origin = aware(zero or starts_at)
     points = tuple(
         VitalsPoint(
-            minute=round((r.taken_at - origin).total_seconds() / 60, 1) if r.taken_at else 0.0,
+            minute=round((aware(r.taken_at) - origin).total_seconds() / 60, 1)
+            if r.taken_at else 0.0,
             systolic=r.systolic, diastolic=r.diastolic, heart_rate=r.heart_rate, spo2=r.spo2,
         )
         for r in readings
@@ -161,7 +171,7 @@ def assess_at(reading: VitalsReading, first_device: datetime | None,
               thresholds: VitalsThresholds) -> tuple[VitalsFinding, ...]:
     """Findings for a reading; "before the dose" means before the first device."""
     before = (None if first_device is None or reading.taken_at is None
-              else reading.taken_at < first_device)
+              else aware(reading.taken_at) < aware(first_device))
     if reading.role is ReadingRole.PRE_DOSE:
         before = True
     return assess_reading(reading, thresholds, before_dose=before)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QStackedWidget,
     QVBoxLayout,
+    QWhatsThis,
     QWidget,
 )
 
@@ -29,6 +30,7 @@ from kapnotes.storage.vault import Vault
 from kapnotes.ui.dialogs.about import AboutDialog
 from kapnotes.ui.dialogs.audit_log import AuditLogDialog
 from kapnotes.ui.dialogs.change_passphrase import ChangePassphraseDialog
+from kapnotes.ui.dialogs.guide import GuideDialog
 
 GEOMETRY_KEY = "main_window/geometry"
 STATE_KEY = "main_window/state"
@@ -181,6 +183,13 @@ class MainWindow(QMainWindow):
                                                QKeySequence.StandardKey.FullScreen)
         self.full_screen_action.setCheckable(True)
 
+        self.guide_action = self._action(self.help_menu, "&Guide", "guide",
+                                         QKeySequence.StandardKey.HelpContents)
+        self.whats_this_action = QWhatsThis.createAction(self)
+        self.whats_this_action.setObjectName("whats_this")
+        self.whats_this_action.setShortcut(QKeySequence("Shift+F1"))
+        self.help_menu.addAction(self.whats_this_action)
+        self.help_menu.addSeparator()
         self.about_action = self._action(self.help_menu, "&About KAP Notes", "about")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -196,6 +205,7 @@ class MainWindow(QMainWindow):
         self.redo_action.triggered.connect(lambda: _call_on_focus("redo"))
         self.full_screen_action.toggled.connect(self._set_full_screen)
         self.about_action.triggered.connect(self.open_about)
+        self.guide_action.triggered.connect(self.open_guide)
 
     def _set_full_screen(self, on: bool) -> None:
         self.showFullScreen() if on else self.showNormal()
@@ -257,9 +267,18 @@ class MainWindow(QMainWindow):
         # A bound method, not a lambda or signal-to-signal link: PySide 6.12 crashed deleting
         # this WA_DeleteOnClose dialog with those connections attached.
         dialog.changed.connect(self._on_passphrase_changed)
+        dialog.rekeyed.connect(self._show_new_recovery_key)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def _show_new_recovery_key(self, recovery_key: str) -> None:
+        """After a re-key the old recovery key no longer works: the new one must be stored."""
+        from kapnotes.ui.dialogs.recovery_key import RecoveryKeyDialog  # only after a re-key
+
+        self.recovery_dialog = RecoveryKeyDialog(recovery_key, self.vault.path, parent=self)
+        self.recovery_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.recovery_dialog.open()
 
     def _on_passphrase_changed(self) -> None:
         self.show_status("Passphrase changed.")
@@ -267,6 +286,12 @@ class MainWindow(QMainWindow):
 
     def open_audit_log(self) -> AuditLogDialog:
         dialog = AuditLogDialog(self.vault, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_guide(self) -> QDialog:
+        dialog = GuideDialog(self, self.vault.path)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

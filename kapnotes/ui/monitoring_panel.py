@@ -35,7 +35,20 @@ from kapnotes.ui.dialogs.screening_ack import ScreeningAckBanner
 from kapnotes.ui.dialogs.screening_dialog import ScreeningDialog
 from kapnotes.ui.widgets.dose_section import DoseSection
 from kapnotes.ui.widgets.monitoring_clock import MonitoringClockLabel
-from kapnotes.ui.widgets.monitoring_style import error_label, muted, show_message
+from kapnotes.ui.widgets.monitoring_help import explain_monitoring
+from kapnotes.ui.widgets.monitoring_style import (
+    ALERT,
+    ALERT_BG,
+    CAUTION,
+    CAUTION_BG,
+    INFO_BG,
+    MUTED,
+    OK,
+    banner_style,
+    error_label,
+    muted,
+    show_message,
+)
 from kapnotes.ui.widgets.observation_section import AdverseEffectsChecklist, ObservationLog
 from kapnotes.ui.widgets.vitals_table import VitalsLog
 
@@ -130,6 +143,7 @@ class MonitoringPanel(QWidget):
         self.clock_label.ticked.connect(lambda _s: self.vitals.suggest_role())
         self._show(self.monitoring.details(session_id))
         self._update_state()
+        explain_monitoring(self)  # Help → What's This?
 
     # -- sections ------------------------------------------------------------------------------
     def _build_predose(self) -> QGroupBox:
@@ -187,6 +201,10 @@ class MonitoringPanel(QWidget):
             row.addWidget(w)
         row.addWidget(self.discharge_label, 1)
         lay.addLayout(row)
+        self.readiness = QLabel(box)
+        self.readiness.setAccessibleName("Discharge readiness")
+        self.readiness.setWordWrap(True)
+        lay.addWidget(self.readiness)
         self.ready = QSpinBox(box)
         self.ready.setAccessibleName("Ready to leave at minute")
         self.ready.setRange(-1, 1440)
@@ -261,6 +279,7 @@ class MonitoringPanel(QWidget):
             self.save({"ready_to_leave_minutes": value})
 
     def _part_changed(self, *_args: object) -> None:
+        self._show_readiness()
         self.clock_label.refresh()
         self.alerts_changed.emit(self.monitoring.banner(self.session_id))
         self.saved.emit()
@@ -314,6 +333,28 @@ class MonitoringPanel(QWidget):
             self.discharge_label.setText(f"Discharged at {d.ended_at:%H:%M}{minute}")
         self.discharge_clear.setVisible(d.ended_at is not None)
         self._loading = False
+        self._show_readiness()
+
+    def _show_readiness(self) -> None:
+        """Whether the client may leave (at the discharge time, or now), and if not, why:
+        never green while a criterion is unmet (kapnotes/domain/discharge.py)."""
+        d = self.monitoring.details(self.session_id)
+        problems = self.monitoring.discharge_problems(
+            self.session_id, None if d.ended_at is not None else self.clock())
+        items = "\n".join(f"• {p.message}" for p in problems)
+        if not problems:
+            text, fg, bg = "Ready for discharge: every discharge criterion is met.", OK, INFO_BG
+        elif d.ended_at is not None:
+            text = ("Discharged before the discharge criteria were met; signing needs a "
+                    f"written reason:\n{items}")
+            fg, bg = ALERT, ALERT_BG
+        elif self.monitoring.first_device_at(self.session_id) is None:
+            # Before the dose the list is a reminder of what discharge will need, not a warning.
+            text, fg, bg = f"Before discharge:\n{items}", MUTED, INFO_BG
+        else:
+            text, fg, bg = f"Not yet ready for discharge:\n{items}", CAUTION, CAUTION_BG
+        self.readiness.setText(text)
+        self.readiness.setStyleSheet(banner_style(fg, bg))
 
     def _update_state(self) -> None:
         pending = not self.signed and self.ack_banner.pending

@@ -15,7 +15,8 @@ class Prompter(Protocol):
     def error(self, title: str, text: str) -> None: ...
     def warn(self, title: str, text: str) -> None: ...
     def info(self, title: str, text: str) -> None: ...
-    def confirm(self, title: str, text: str, *, yes: str, no: str) -> bool: ...
+    def confirm(self, title: str, text: str, *, yes: str, no: str,
+                destructive: bool = False) -> bool: ...
 
 
 class MessageBoxPrompter:
@@ -33,10 +34,21 @@ class MessageBoxPrompter:
     def info(self, title: str, text: str) -> None:
         QMessageBox.information(self.parent, title, text)
 
-    def confirm(self, title: str, text: str, *, yes: str, no: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self.parent)
-        yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(no, QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(yes_button)
+    def confirm(self, title: str, text: str, *, yes: str, no: str,
+                destructive: bool = False) -> bool:
+        box, yes_button = question_box(self.parent, title, text, yes=yes, no=no,
+                                       destructive=destructive)
         box.exec()
         return box.clickedButton() is yes_button
+
+
+def question_box(parent: QWidget | None, title: str, text: str, *, yes: str, no: str,
+                 destructive: bool = False) -> tuple[QMessageBox, object]:
+    """A yes/no question. Enter never picks a destructive answer (replacing the vault by a
+    backup): then "no" is the default and the user must choose "yes" on purpose."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(no_button if destructive else yes_button)
+    box.setEscapeButton(no_button)
+    return box, yes_button

@@ -39,7 +39,8 @@ def restore_newest_good(vault_path: Path, passphrase: str, prompter: Prompter,
     question = (f"{problem}\n\nRestore the newest good backup? The newest is from "
                 f"{describe(newest)}; anything written after it is not in it. The damaged file "
                 "is kept aside in the backups folder, not deleted.")
-    if not prompter.confirm("Vault damaged", question, yes="Restore backup", no="Quit"):
+    if not prompter.confirm("Vault damaged", question, yes="Restore backup", no="Quit",
+                            destructive=True):
         return None
     failures: list[str] = []
     for backup in backups:

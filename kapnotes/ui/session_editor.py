@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.course_label import course_label
 from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import Addendum, Session, SessionKind
-from kapnotes.domain.schedule import Protocol
 from kapnotes.services.container import Services
 from kapnotes.ui.dialogs.sign_note import AddendumDialog, SignDialog
 from kapnotes.ui.widgets.autosave import NOT_SAVED, AutosaveController
@@ -262,11 +262,7 @@ class SessionEditor(QWidget):
     def _crumb(self) -> str:
         client = self.services.clients.get(self.client_id)
         course = self.services.courses.get(self.session.course_id)
-        try:
-            course_name = course.title or Protocol(course.protocol).label
-        except ValueError:
-            course_name = course.protocol
-        return f"{client.display_name} · {course_name}"
+        return f"{client.display_name} · {course_label(course)}"
 
     def _default_signer(self) -> str:
         return (self._signer_name or self.session.clinician

@@ -16,6 +16,7 @@ class RecordingPrompter:
     def __init__(self, *, confirm: bool = True) -> None:
         self.answer = confirm
         self.messages: list[tuple[str, str, str]] = []
+        self.destructive: list[bool] = []  # per confirm: was "no" the default answer?
 
     def error(self, title: str, text: str) -> None:
         self.messages.append(("error", title, text))
@@ -26,8 +27,10 @@ class RecordingPrompter:
     def info(self, title: str, text: str) -> None:
         self.messages.append(("info", title, text))
 
-    def confirm(self, title: str, text: str, *, yes: str, no: str) -> bool:
+    def confirm(self, title: str, text: str, *, yes: str, no: str,
+                destructive: bool = False) -> bool:
         self.messages.append(("confirm", title, text))
+        self.destructive.append(destructive)
         return self.answer
 
     def kinds(self) -> list[str]:

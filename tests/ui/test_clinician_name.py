@@ -79,3 +79,15 @@ def test_settings_keeps_the_name_in_the_vault(qtbot, services, settings: QSettin
     assert dlg.save()
     assert clinician_name(services.vault) == NAME
     assert settings.value("clinician/name") is None  # not in the per-user INI any more
+
+
+def test_the_monitoring_record_names_the_clinician(qtbot, services) -> None:
+    from kapnotes.ui.monitoring_panel import MonitoringPanel
+
+    set_clinician_name(services.vault, NAME)
+    _, session_id = _dose(services)
+    panel = MonitoringPanel(services, session_id)
+    qtbot.addWidget(panel)
+    assert panel.dose.clinician.placeholderText() == NAME
+    panel.dose.save({"lot_number": "LOT-1"})
+    assert services.monitoring.details(session_id).monitoring_clinician == NAME

@@ -31,6 +31,18 @@ def new_dose(services: Any, course_id: int, starts_at: datetime = START) -> int:
                                          starts_at=starts_at, clinician="Dr Kim Sample").id
 
 
+def ready_to_dose(services: Any, session_id: int, at: datetime) -> None:
+    """A screen on the client's record and a pre-dose BP: what a dose needs first."""
+    from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem
+
+    services.monitoring.save_screen(
+        services.notes.client_id_of(session_id),
+        Screen(at.date(), tuple(ScreenAnswer(i, Answer.NO) for i in ScreenItem)),
+        screened_by="Dr Kim Sample")
+    services.monitoring.add_reading(session_id, "pre_dose", {"systolic": 128, "diastolic": 82},
+                                    at=at - timedelta(minutes=5))
+
+
 @pytest.fixture
 def dose_id(services: Any, course_id: int) -> int:
     return new_dose(services, course_id)
@@ -82,6 +94,19 @@ def test_350_mg_iv_for_70_kg_asks_for_a_reason_and_shows_it(qtbot: Any, services
     assert "5 mg/kg IV is above 1 mg/kg" in section.overrides.text()
 
 
+def test_cancelling_the_reason_shows_the_stored_dose_again(qtbot: Any, services: Any,
+                                                          dose_id: int, clock: Any) -> None:
+    services.monitoring.update_record(dose_id, {"medication": "ketamine", "route": "iv",
+                                                "weight_kg": 70, "dose_mg": 35})
+    section = make_section(qtbot, services, dose_id, clock)
+    type_into(qtbot, section.dose, "500")
+    assert section.override.isVisible()
+    section.override.cancel.click()
+    assert not section.override.isVisible()
+    assert section.dose.text() == "35"  # a refused value must not look saved
+    assert services.monitoring.details(dose_id).dose_mg == 35
+
+
 def test_a_dose_above_the_warn_level_shows_a_warning_not_a_grey_hint(
         qtbot: Any, services: Any, dose_id: int, clock: Any) -> None:
     services.monitoring.update_record(dose_id, {"medication": "ketamine", "route": "iv",
@@ -131,14 +156,21 @@ def test_infusion_start_end_and_a_booster(qtbot: Any, services: Any, dose_id: in
                                           clock: Any) -> None:
     services.monitoring.update_record(dose_id, {"medication": "ketamine", "route": "iv",
                                                 "weight_kg": 70, "dose_mg": 35})
+    ready_to_dose(services, dose_id, START)
     section = make_section(qtbot, services, dose_id, clock)
     assert section.device_button.text() == "Infusion started now"
     section.device_button.click()
+    assert section.extras.infusion.text() == "Started 09:00"
     clock.advance(minutes=20)
     type_into(qtbot, section.extras.booster_mg, "10")
     clock.advance(minutes=20)
     section.extras.end_button.click()
     assert section.extras.infusion.text() == "Started 09:00 · ended 09:40 · over 40 min"
+    assert section.extras.boosters.text() == "Boosters: 10 mg at 09:20"
+    type_into(qtbot, section.extras.booster_mg, "100")  # a slip: 100 for 10
+    assert section.extras.boosters.text() == "Boosters: 10 mg at 09:20, 100 mg at 09:40"
+    section.extras.undo_booster.click()
+    assert [b.dose_mg for b in services.monitoring.doses.boosters(dose_id)] == [10]
     assert section.extras.boosters.text() == "Boosters: 10 mg at 09:20"
 
 
@@ -156,3 +188,14 @@ def test_the_sign_dialog_refuses_an_iv_dose_with_no_weight(qtbot: Any, services:
     assert not dialog.sign_button.isEnabled()
     qtbot.keyClicks(dialog.reason_edit, "A reason cannot stand in for the weight")
     assert not dialog.sign_button.isEnabled()
+
+
+def test_the_client_header_shows_the_weight_with_its_date(qtbot: Any, services: Any,
+                                                          course_id: int, dose_id: int) -> None:
+    from kapnotes.ui.client_view import ClientView
+
+    services.monitoring.set_weight(dose_id, "154", "lb")
+    view = ClientView(services)
+    qtbot.addWidget(view)
+    view.set_client(services.notes.client_id_of(dose_id))
+    assert "Weight 69.9 kg (154 lb) (20 Nov 2026)" in view.header.meta_label.text()

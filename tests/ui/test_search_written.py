@@ -31,9 +31,9 @@ def world(services):
     services.monitoring.update_record(dose.id, {
         "medication": "esketamine", "route": "intranasal", "dose_mg": 56,
         "interventions": "Ondansetron 4 mg given for nausea"})
-    services.monitoring.add_reading(dose.id, "forty_minutes",
+    services.monitoring.add_reading(dose.id, "pre_dose",
                                     {"systolic": 168, "diastolic": 102, "heart_rate": 88},
-                                    at=datetime(2026, 11, 12, 9, 40))
+                                    at=datetime(2026, 11, 12, 8, 50))
     services.monitoring.set_adverse_effect(dose.id, "vomiting", "moderate", note="Once")
     return client, prep, dose
 

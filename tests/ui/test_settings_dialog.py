@@ -218,8 +218,9 @@ def test_the_idle_lock_stays_within_the_built_in_limit_and_says_so(qtbot, dialog
     dlg.idle_spin.selectAll()
     qtbot.keyClicks(dlg.idle_spin, "99")
     assert dlg.idle_spin.value() <= 30  # 99 cannot be typed
-    assert dlg.idle_limit_label.text() == ("1–30 minutes (the built-in limit; a practice "
-                                           "policy can set another)")
+    assert dlg.idle_limit_label.text() == "1–30 min, built-in limit"
+    assert dlg.idle_limit_label.toolTip() == ("1–30 minutes (the built-in limit; a practice "
+                                              "policy can set another)")
     with pytest.raises(ValidationError, match="1–30 minutes"):
         SettingsService(open_vault).set_idle_lock_minutes(99)
     assert SettingsService(open_vault).idle_lock_minutes() == 5
@@ -233,7 +234,7 @@ def test_the_practice_policy_sets_the_idle_lock_limit(qtbot, dialog_for, open_va
     assert service.idle_lock_minutes() == 15  # a value above a lowered limit is not used
     dlg = dialog_for()
     assert dlg.idle_spin.maximum() == 15 and dlg.idle_spin.value() == 15
-    assert "15 minutes (your practice's limit)" in dlg.idle_limit_label.text()
+    assert dlg.idle_limit_label.text() == "1–15 min, practice limit"
     dlg.idle_spin.setValue(10)
     assert dlg.save()
     assert service.idle_lock_minutes() == 10

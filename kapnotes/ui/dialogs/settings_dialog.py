@@ -49,9 +49,12 @@ DEFAULT_NOTE = "Practice default"
 THRESHOLD_FIELDS = {
     "delay_systolic_above": ("Pre-dose caution: systolic above", "systolic"),
     "delay_diastolic_above": ("Pre-dose caution: diastolic above", "diastolic"),
-    "alert_systolic_above": ("Alert: systolic above", "systolic"),
-    "alert_diastolic_above": ("Alert: diastolic above", "diastolic"),
+    "alert_systolic_above": ("Alert: systolic at or above", "systolic"),
+    "alert_diastolic_above": ("Alert: diastolic at or above", "diastolic"),
     "alert_spo2_below": ("Alert: SpO2 below", "spo2"),
+    "delay_heart_rate_above": ("Pre-dose caution: heart rate above", "heart_rate"),
+    "alert_heart_rate_above": ("Alert: heart rate at or above", "heart_rate"),
+    "alert_heart_rate_below": ("Alert: heart rate below", "heart_rate"),
 }
 
 
@@ -111,7 +114,9 @@ class SettingsDialog(QDialog):
         self.logo_button.clicked.connect(self._choose_logo)
         bounds = idle_lock_bounds()
         self.idle_spin = _spin(self, "Idle-lock minutes", bounds.low, bounds.high, " min")
-        self.idle_limit_label = QLabel(bounds.text, self)  # says why 99 is not offered
+        self.idle_limit_label = QLabel(bounds.short, self)  # says why 99 is not offered
+        self.idle_limit_label.setToolTip(bounds.text)
+        self.idle_spin.setToolTip(bounds.text)
         self.idle_limit_label.setObjectName("idle_limit_label")
         self.idle_limit_label.setEnabled(False)  # drawn muted, like a hint
         self.threshold_spins = {
@@ -190,7 +195,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addLayout(buttons)
         self.setMinimumWidth(560)
-        self.resize(640, 660)
+        self.resize(800, 680)  # the clinical-rules table fits without sideways scrolling
         self._load()
 
     # -- building --------------------------------------------------------------------------
@@ -324,7 +329,7 @@ class SettingsDialog(QDialog):
         """The same rule as VitalsThresholds, said with the labels the user sees."""
         if value is None:
             return
-        for kind in ("systolic", "diastolic"):
+        for kind in ("systolic", "diastolic", "heart_rate"):
             caution, alert = f"delay_{kind}_above", f"alert_{kind}_above"
             if value[caution] > value[alert]:
                 raise ValidationError(caution, f"{THRESHOLD_FIELDS[caution][0]} must not be "

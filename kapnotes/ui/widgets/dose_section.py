@@ -28,6 +28,7 @@ from kapnotes.domain import dose_rules, dosing
 from kapnotes.domain.clinical_rules import Severity
 from kapnotes.domain.dosing_record import DosingDetails, Medication, Route
 from kapnotes.domain.errors import ConflictError, ValidationError
+from kapnotes.services.clinician import clinician_name
 from kapnotes.services.dose_checks import OverrideNeeded
 from kapnotes.services.monitoring import MonitoringService
 from kapnotes.ui.widgets.dose_extras import (
@@ -48,7 +49,7 @@ from kapnotes.ui.widgets.monitoring_style import (
 _LABELS = {"dose_mg": "Dose", "weight_kg": "Weight", "medication": "Medication",
            "route": "Route", "lot_number": "Lot number", "setting": "Setting",
            "monitoring_clinician": "Monitoring clinician", "device_times": "Device times",
-           "weight": "Weight"}
+           "weight": "Weight", "Weight": "Weight"}
 
 
 def _number(value: float | None) -> str:
@@ -99,11 +100,13 @@ class DoseSection(QWidget):
         self.rule_warning.hide()
         self.override = OverrideRow(self)
         self.override.submitted.connect(self._save_with_reason)
+        self.override.cancelled.connect(self.reload_values)
         self._pending: dict[str, object] = {}
         self.extras = InfusionAndBoosters(monitoring, session_id, clock, self)
         self.overrides = overrides_label(self)
         self.lot = QLineEdit(self)
         self.clinician = QLineEdit(self)
+        self.clinician.setPlaceholderText(clinician_name(monitoring.vault) or "Who monitors")
         self.setting = QLineEdit(self)
         self.setting.setPlaceholderText("e.g. clinic room 2, reclined chair, eyeshade, music")
         self.text_edits = {"lot_number": self.lot, "monitoring_clinician": self.clinician,
@@ -130,7 +133,7 @@ class DoseSection(QWidget):
 
         self.device_button = QPushButton("Device given now", self)
         self.device_button.setAccessibleName("Device given now")
-        self.device_button.clicked.connect(self.device_now)
+        self.device_button.clicked.connect(lambda: self.device_now())
         self.undo_device = QPushButton("Remove last time", self)
         self.undo_device.setAccessibleName("Remove last device time")
         self.undo_device.clicked.connect(self.remove_last_device)
@@ -182,9 +185,12 @@ class DoseSection(QWidget):
             edit.setModified(False)
 
     def _by(self) -> str:
-        return self.clinician.text().strip()
+        # Left empty, the record is the vault's clinician's (kapnotes/services/clinician.py).
+        return self.clinician.text().strip() or clinician_name(self.monitoring.vault)
 
     def save(self, changes: dict[str, object], reason: str = "") -> bool:
+        if not self.clinician.text().strip() and self._by():  # the first entry names them
+            changes = {"monitoring_clinician": self._by(), **changes}
         try:
             details = self.monitoring.update_record(self.session_id, changes, reason=reason,
                                                     by=self._by())
@@ -236,7 +242,9 @@ class DoseSection(QWidget):
 
     def _save_with_reason(self, reason: str) -> None:
         pending = self._pending
-        if "weight" in pending:
+        if "device" in pending:
+            self.device_now(reason)
+        elif "weight" in pending:
             text, unit = pending["weight"]  # type: ignore[misc]
             self.weight.setText(str(text))
             self.weight_unit.setCurrentText(str(unit))
@@ -244,13 +252,23 @@ class DoseSection(QWidget):
         elif pending:
             self.save(pending, reason)
 
-    def device_now(self) -> None:
+    def device_now(self, reason: str = "") -> None:
+        """The dose given now; with no screen or pre-dose BP yet, the reason row opens and
+        the dose is recorded only with a written reason and the monitoring clinician."""
         try:
-            warnings = self.monitoring.add_device(self.session_id, at=self.clock())
-        except (ValidationError, ConflictError) as exc:
-            show_message(self.error, getattr(exc, "reason", str(exc)))
+            warnings = self.monitoring.add_device(self.session_id, at=self.clock(),
+                                                  reason=reason, by=self._by())
+        except OverrideNeeded as exc:
+            self._needs_reason({"device": True}, exc)
             return
+        except (ValidationError, ConflictError) as exc:
+            show_message(self.error, str(exc) if getattr(exc, "field", "") == "Clinician "
+                         "giving the reason" else getattr(exc, "reason", str(exc)))
+            return
+        self.override.close_row()
+        self._pending = {}
         show_message(self.error, "")
+        show_message(self.overrides, overrides_text(self.monitoring, self.session_id))
         self._show_devices(warnings)
         self.devices_changed.emit()
 
@@ -333,6 +351,7 @@ class DoseSection(QWidget):
         self.arithmetic.setVisible(bool(parts))
 
     def _show_devices(self, warnings: tuple[str, ...]) -> None:
+        self.extras.refresh()  # the first dose time is the infusion's start
         devices = self.monitoring.devices(self.session_id)
         self.device_list.setText("   ".join(
             f"#{n} {d.given_at:%H:%M}" for n, d in enumerate(devices, 1)) or "None yet")

@@ -148,7 +148,7 @@ class VitalsChart(QWidget):
                          xr: tuple[float, float]) -> None:
         t = self.thresholds
         lines = ((top, TOP_RANGE, t.alert_systolic_above, ALERT,
-                  f"alert > {t.alert_systolic_above}"),
+                  f"alert ≥ {t.alert_systolic_above}"),
                  (top, TOP_RANGE, t.delay_systolic_above, CAUTION,
                   f"pre-dose > {t.delay_systolic_above}: consider delaying"),
                  (bottom, SPO2_RANGE, t.alert_spo2_below, ALERT,

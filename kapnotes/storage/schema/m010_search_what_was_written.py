@@ -1,4 +1,4 @@
-"""Schema step 007: search finds what was written and ticked, wherever it was written.
+"""Schema step 010: search finds what was written and ticked, wherever it was written.
 
 - Checklist fields were indexed with every option and its box (☑/☐), so a note matched an
   option nobody ticked. New text comes from `kapnotes.domain.template_text.search_text`
@@ -36,7 +36,8 @@ SELECT s.id AS session_id, c.client_id AS client_id, trim(
                      COALESCE('BP ' || v.systolic || '/' || v.diastolic || ' ', '')
                      || COALESCE('HR ' || v.heart_rate || ' ', '')
                      || COALESCE('SpO2 ' || v.spo2 || '%', '')), char(10))
-                FROM vitals_readings v WHERE v.session_id = s.id), '') || char(10)
+                FROM vitals_readings v WHERE v.session_id = s.id AND v.struck_at IS NULL),
+             '') || char(10)
  || COALESCE((SELECT group_concat(trim(
                      CASE o.dissociation WHEN 'none' THEN '' ELSE o.dissociation
                           || ' dissociation ' END || o.note), char(10))
