@@ -101,13 +101,26 @@ def test_discharged_now_at_minute_1_with_open_alerts_is_not_green(
     choose_role(panel, ReadingRole.EXTRA)
     type_reading(qtbot, panel, ("200", "120", "72", "90"))
     qtbot.mouseClick(panel.discharge_button, Qt.MouseButton.LeftButton)
+    # Not ready: the discharge waits for a written reason; nothing is stored yet.
+    row = panel.readiness_box.override
+    assert row.isVisible() and "Unresolved alert: Blood pressure 200/120" in row.message.text()
+    assert services.monitoring.details(dose_id).ended_at is None
+    assert panel.clock_label.status.level != ClockLevel.DONE
+    qtbot.keyClicks(row.reason, "Client insisted on leaving; GP informed")
+    qtbot.mouseClick(row.button, Qt.MouseButton.LeftButton)
+    assert not row.isVisible()
+    assert services.monitoring.details(dose_id).ended_at is not None
     status = panel.clock_label.status
     assert status.level != ClockLevel.DONE and status.level == ClockLevel.LATE
     assert panel.clock_label.text().startswith("Discharged at minute 1 before discharge")
     text = panel.readiness.text()
-    assert text.startswith("Discharged before the discharge criteria were met")
+    assert text.startswith("Discharged before the discharge criteria were met, with a "
+                           "written reason")
     assert "Unresolved alert: Blood pressure 200/120" in text and "SpO2 90%" in text
     assert "#b3261e" in panel.readiness.styleSheet()  # the alert colour, not green
+    kept = services.monitoring.doses.overrides(dose_id)
+    assert {o.given_by for o in kept} == {"Dr Kim Sample"}
+    assert "Client insisted on leaving" in kept[0].reason
 
 
 def test_a_40_minute_reading_at_minute_0_is_refused_with_its_window(

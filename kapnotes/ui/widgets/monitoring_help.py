@@ -38,8 +38,10 @@ HELP: dict[str, str] = {
     "interventions": "<b>Interventions</b><p>What you did in response (grounding, antiemetic, "
                      "position change…).</p>",
     "discharge_button": "<b>Discharge</b><p>Stamps the end of monitoring now. Not before 2 "
-                        "hours from the first device, with vitals acceptable and an escort; "
-                        "no driving until the next day after restful sleep.</p>",
+                        "hours from the first device, with vitals back within the discharge "
+                        "limits, sedation resolved and an escort; before that it asks for your "
+                        "written reason. No driving until the next day after restful "
+                        "sleep.</p>",
     "ready": "<b>Ready to leave without the 2-hour minimum</b><p>When the client would have "
              "been ready if there were no minimum, in minutes from the first device.</p>",
     "escort": "<b>Escort</b><p>Who collected the client.</p>",
