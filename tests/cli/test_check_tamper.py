@@ -26,7 +26,8 @@ from kapnotes.storage.vault import connect_keyed
 LOCKS = ("sessions_signature_locked", "sessions_signed_no_delete",
          "session_fields_locked_update", "session_fields_locked_insert",
          "session_fields_locked_delete", "addenda_no_delete", "addenda_append_only",
-         "note_seals_no_delete", "audit_log_no_update", "audit_log_no_delete")
+         "note_seals_no_delete", "audit_log_no_update", "audit_log_no_delete",
+         "vitals_readings_locked_insert")
 
 
 @pytest.fixture
@@ -91,6 +92,9 @@ TAMPERS: dict[str, Callable[[SignedVault], list[tuple[str, tuple[Any, ...]]]]] =
     "session and its seals deleted": lambda s: [
         ("DELETE FROM sessions WHERE id = ?", (s.session_id,)),
         ("DELETE FROM note_seals WHERE session_id = ?", (s.session_id,))],
+    "vitals reading slipped into the dosing record": lambda s: [
+        ("INSERT INTO vitals_readings (session_id, taken_at, role, systolic, diastolic)"
+         " VALUES (?, '2026-11-02T09:40:00', 'extra', 120, 80)", (s.session_id,))],
     "template version changed": lambda s: [
         ("UPDATE sessions SET template_version = 2 WHERE id = ?", (s.session_id,))],
 }
