@@ -1,5 +1,6 @@
 """Dosing-session monitoring: the clock from the first device, observations, and what must be
-justified in writing before the record is signed (DOMAIN.md, monitoring record).
+justified in writing before the record is signed (docs/DOMAIN.md, "The dosing-session
+monitoring record"; the reasons signing needs: docs/CLINICAL-RULES.md).
 
 Rules:
 - Minutes are counted from the first device (or start of infusion / injection).

@@ -36,7 +36,6 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from kapnotes.domain.dates import human_date
 from kapnotes.export import fonts
 from kapnotes.export.charts import build_chart
-from kapnotes.export.encrypt import encrypt_pdf
 from kapnotes.export.markup import clean, to_markup
 from kapnotes.export.page_canvas import deferred_canvas_maker
 from kapnotes.export.page_logo import HeaderLogo
@@ -80,7 +79,12 @@ def render_pdf(report: Report, *, password: str | None = None,
     (e.g. the user cancelled) stops rendering and propagates.
     """
     data = PdfRenderer(report, progress=progress).render()
-    return encrypt_pdf(data, password) if password is not None else data
+    if password is None:
+        return data
+    # pypdf (~75 ms to import) only for a password-protected export.
+    from kapnotes.export.encrypt import encrypt_pdf
+
+    return encrypt_pdf(data, password)
 
 
 def _styles() -> dict[str, ParagraphStyle]:

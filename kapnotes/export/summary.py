@@ -1,4 +1,4 @@
-"""Snapshots → Reports: the three PDF summaries a supervisor reads (ARCHITECTURE.md, PDF).
+"""Snapshots → Reports: the three PDF summaries a supervisor reads (docs/ARCHITECTURE.md, "PDF").
 
 - `session_report`: one session note.
 - `course_report`: a client's course (summary sections, then every note in order).
