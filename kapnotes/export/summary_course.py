@@ -123,7 +123,8 @@ def schedule_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Bloc
     for i, s in enumerate(snap.slots):
         note = s.change_reason and ctx.text(s.change_reason)
         if s.moved and not s.skipped:
-            note = "Moved" + (f": {note}" if note else "")
+            note = ("Moved" + (f" from {schedule_date(s.moved_from)}" if s.moved_from else "")
+                    + (f": {note}" if note else ""))
         elif s.skipped:
             note = "Skipped" + (f": {note}" if note else "")
         slot_rows.append((str(s.seq + 1), schedule_date(s.planned_date), s.kind.label,

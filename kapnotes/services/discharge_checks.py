@@ -4,7 +4,8 @@ needs, and the findings signing adds for it.
 
 A discharge time recorded while a criterion is unmet raises `OverrideNeeded` until a named
 clinician writes a reason; the reason is kept as a rule override per unmet criterion (shown
-in the note and the PDF, audited), and signing does not ask again for the same wording.
+in the note and the PDF, audited), and signing does not ask again for the same wording
+(the record's completeness blockers, which signing names itself, it still asks for).
 """
 
 from __future__ import annotations

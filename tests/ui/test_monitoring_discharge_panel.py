@@ -247,3 +247,28 @@ def test_the_dose_waits_for_a_screen_and_pre_dose_vitals_or_a_written_reason(
     assert (override.rule_id, override.given_by) == ("dose_needs_screen_and_predose_bp",
                                                      "Dr Kim Sample")
     assert "cuff broken" in panel.dose.overrides.text()
+
+
+def test_settings_show_the_heart_rate_thresholds_and_save_a_tighter_one(
+        qtbot: object, open_vault: object, settings: object, tmp_path: object,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kapnotes import policy
+    from kapnotes.services.settings_service import SettingsService
+    from kapnotes.ui.dialogs.settings_dialog import SettingsDialog
+
+    monkeypatch.setenv(policy.POLICY_ENV, str(tmp_path / "no-policy.json"))
+    dialog = SettingsDialog(SettingsService(open_vault), settings)
+    qtbot.addWidget(dialog)
+    spins = dialog.threshold_spins
+    assert (spins["alert_heart_rate_above"].value(), spins["alert_heart_rate_below"].value(),
+            spins["delay_heart_rate_above"].value()) == (120, 50, 100)
+    assert spins["alert_heart_rate_above"].accessibleName() == "Alert: heart rate at or above"
+    spins["alert_heart_rate_above"].setValue(110)
+    assert dialog.save()
+    assert SettingsService(open_vault).vitals_thresholds().alert_heart_rate_above == 110
+    dialog = SettingsDialog(SettingsService(open_vault), settings)
+    qtbot.addWidget(dialog)
+    assert dialog.threshold_spins["alert_heart_rate_above"].value() == 110
+    # The rule's own level is as loose as the box goes: a looser alert cannot be typed.
+    dialog.threshold_spins["alert_heart_rate_above"].setValue(140)
+    assert dialog.threshold_spins["alert_heart_rate_above"].value() == 120
