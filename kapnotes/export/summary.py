@@ -111,6 +111,3 @@ def _scrubbed(report: Report, clients: Sequence[Client], clinicians: Sequence[st
     return dataclasses.replace(scrubbed, redactions=places)
 
 
-def redactor_for(clients: Sequence[Client], options: ExportOptions) -> Redactor:
-    """For callers that must clean other text the same way (e.g. a typed file name)."""
-    return Redactor(clients, enabled=options.deidentified)

@@ -271,11 +271,6 @@ class MonitoringService(VitalsMethods, DischargeMethods):
     def observations(self, session_id: int) -> list[StoredObservation]:
         return repo.observations(self.vault, session_id)
 
-    def remove_observation(self, session_id: int, observation_id: int) -> None:
-        self._writable(session_id)
-        with self.vault.transaction():
-            repo.delete_observation(self.vault, observation_id)
-
     def set_adverse_effect(self, session_id: int, effect: AdverseEffect | str,
                            severity: Intensity | str | None, *, note: str = "",
                            serious: bool = False) -> None:

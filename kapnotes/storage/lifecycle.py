@@ -43,10 +43,6 @@ class CreatedVault:
     recovery_key: str
 
 
-def vault_exists(path: Path) -> bool:
-    return path.exists()
-
-
 def is_network_path(path: Path) -> bool:
     """True when the vault's folder is on a network filesystem (WAL does not work there)."""
     if os.name == "nt":

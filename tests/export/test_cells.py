@@ -17,7 +17,7 @@ from reportlab.platypus import Table as RLTable
 
 from kapnotes.export import fonts
 from kapnotes.export.cells import CellParagraph, cell_paragraph
-from kapnotes.export.pdf import _styles
+from kapnotes.export.styles import paragraph_styles
 
 TEXTS = [
     "Calm", "Pre-dose", "Calm", "118/76", "Arrived settled, breathing slowly, talked about the "
@@ -54,7 +54,7 @@ def _reportlab_way(text: str, style: ParagraphStyle) -> CellParagraph:
 
 
 def test_plain_cells_write_the_same_bytes_as_reportlab(invariant: None) -> None:
-    st = _styles()
+    st = paragraph_styles()
     for style in (st["cell"], st["label"], st["head"]):
         widths = [40.0, 47.3, 90.0]
         ours = _pdf(lambda t, s=style: cell_paragraph(t, s), widths)
@@ -63,7 +63,7 @@ def test_plain_cells_write_the_same_bytes_as_reportlab(invariant: None) -> None:
 
 
 def test_plain_text_takes_the_plain_path_and_markup_does_not() -> None:
-    style = _styles()["cell"]
+    style = paragraph_styles()["cell"]
     assert cell_paragraph("Calm and settled", style)._lines is not None
     two_lines = cell_paragraph("first\nsecond", style)
     assert isinstance(two_lines, CellParagraph) and two_lines._lines is None

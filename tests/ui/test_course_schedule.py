@@ -105,7 +105,7 @@ def test_generated_plans_move_off_christmas_and_new_year(qtbot, services, clock,
     assert "closed that day" in text
 
 
-def test_practice_policy_sets_working_weekdays_and_closed_days(qtbot, services, clock,
+def test_practice_policy_sets_working_weekdays_and_closed_days(qtbot, services, clock, settings,
                                                                policy_file: Path):
     clock.now = THU_3_DEC
     policy_file.write_text(json.dumps({"version": 1, "settings": {
@@ -114,6 +114,12 @@ def test_practice_policy_sets_working_weekdays_and_closed_days(qtbot, services, 
     }}), encoding="utf-8")
     opening = SettingsService(services.vault).opening_days()
     assert opening.weekdays == frozenset(range(5))
+    from kapnotes.ui.dialogs.settings_dialog import SettingsDialog
+
+    shown = SettingsDialog(SettingsService(services.vault), settings)
+    qtbot.addWidget(shown)
+    assert "New course plans: open Mon, Tue, Wed, Thu, Fri; closed 1 Jan, 24 Dec, 25 Dec" \
+        in shown.policy_label.text()
     client = new_client(services)
     _dlg, course_id = create_in_dialog(qtbot, services, client, Protocol.ESKETAMINE,
                                        clock.now.date())

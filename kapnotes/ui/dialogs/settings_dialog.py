@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from kapnotes import rules as clinical_rules
 from kapnotes.domain.errors import ValidationError
+from kapnotes.domain.schedule_days import opening_days_text
 from kapnotes.domain.text_rules import clean_text
 from kapnotes.domain.vitals import VITALS_RANGES
 from kapnotes.policy import MAX_PRACTICE_NAME, RETENTION_RANGE, SCREEN_AGE_RANGE
@@ -277,6 +278,9 @@ class SettingsDialog(QDialog):
             how = "set by your practice" if folder.fixed else "practice default"
             lines.append(f"Vault folder: {folder.value} ({how}); each computer account has "
                          "its own vault there.")
+        if policy.get(ss.WORKING_WEEKDAYS) or policy.get(ss.CLOSED_DAYS):
+            lines.append(f"New course plans: {opening_days_text(self.service.opening_days())} "
+                         "(set by your practice).")
         lines.extend(policy.problems)
         self.policy_label.setText("\n".join(lines))
         self.policy_label.setVisible(bool(lines))
