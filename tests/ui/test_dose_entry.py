@@ -134,6 +134,33 @@ def test_weight_in_pounds_and_a_big_change_warns(qtbot: Any, services: Any, cour
     assert "differs from the last recorded 69.9 kg" in section.rule_warning.text()
 
 
+def test_a_weight_typed_first_then_marked_lb_is_stored_as_pounds(
+        qtbot: Any, services: Any, dose_id: int, clock: Any) -> None:
+    """Seen on a real X server: 154 typed, Tab (stored as 154 kg), then the unit set to lb by
+    keyboard. The box showed "154 lb" while 154 kg stayed stored, and the hint said "77 mg
+    for 154 kg": the pounds-as-kilograms slip of issue 13, by another order of keys."""
+    section = make_section(qtbot, services, dose_id, clock)
+    with qtbot.waitActive(section, timeout=2000):
+        section.activateWindow()
+    choose(qtbot, section.medication, Medication.KETAMINE.value)
+    choose(qtbot, section.route, Route.IV.value)
+    section.weight.setFocus()
+    qtbot.keyClicks(section.weight, "154")
+    qtbot.keyClick(section.weight, Qt.Key.Key_Tab)
+    assert services.monitoring.details(dose_id).weight_kg == 154
+    unit = section.weight_unit
+    assert unit.hasFocus()
+    unit.showPopup()
+    popup = unit.view()
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert services.monitoring.details(dose_id).weight_kg == pytest.approx(69.9)
+    assert (section.weight.text(), section.weight_unit.currentText()) == ("69.9", "kg")
+    assert "for 69.9 kg" in section.arithmetic.text()
+    # The slip corrected in the same session is not "a change from the last weight".
+    assert "154 kg" not in section.rule_warning.text()
+
+
 def test_the_hint_fits_the_route_and_esketamine_by_iv_is_refused(
         qtbot: Any, services: Any, dose_id: int, clock: Any) -> None:
     section = make_section(qtbot, services, dose_id, clock)
