@@ -226,3 +226,29 @@ def test_the_client_header_shows_the_weight_with_its_date(qtbot: Any, services: 
     qtbot.addWidget(view)
     view.set_client(services.notes.client_id_of(dose_id))
     assert "Weight 69.9 kg (154 lb) (20 Nov 2026)" in view.header.meta_label.text()
+
+
+def test_esc_in_the_reason_box_cancels_the_row_and_stays_in_the_note(
+        qtbot: Any, services: Any, dose_id: int) -> None:
+    """Seen on a real X server: Esc in the open reason row left the note for the client page
+    (the page's "back" key), with the row still open behind it."""
+    ready_to_dose(services, dose_id, START)
+    services.monitoring.acknowledge(dose_id, by="Dr Kim Sample")
+    services.monitoring.update_record(dose_id, {"medication": "ketamine", "route": "iv",
+                                                "weight_kg": 70, "dose_mg": 35})
+    editor = SessionEditor(services, dose_id, signer_name="Dr Kim Sample")
+    qtbot.addWidget(editor)
+    editor.show()
+    with qtbot.waitActive(editor, timeout=2000):
+        editor.activateWindow()
+    section = editor.dosing.panel.dose
+    type_into(qtbot, section.dose, "500")
+    assert section.override.isVisible() and section.override.reason.hasFocus()
+    went_back: list[int] = []
+    editor.back_requested.connect(went_back.append)
+    qtbot.keyClick(section.override.reason, Qt.Key.Key_Escape)
+    assert not section.override.isVisible()
+    assert went_back == []
+    assert section.dose.text() == "35"  # the refused value does not look stored
+    qtbot.keyClick(section.dose, Qt.Key.Key_Escape)  # elsewhere Esc still goes back
+    assert went_back == [services.notes.client_id_of(dose_id)]
