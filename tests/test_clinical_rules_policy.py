@@ -11,7 +11,7 @@ import pytest
 from kapnotes import policy, rules
 from kapnotes.domain.errors import ValidationError
 from kapnotes.services import practice_settings
-from kapnotes.services.settings_service import SettingsService
+from kapnotes.services.settings_service import THRESHOLDS, SettingsService
 from kapnotes.storage import settings
 
 
@@ -56,9 +56,9 @@ def test_vitals_threshold_loosening_is_refused_in_policy_and_by_the_user(
     assert "would loosen rule 'bp_alert'" in problem
     service = SettingsService(open_vault)
     with pytest.raises(ValidationError, match="would loosen rule 'spo2_low'"):
-        service.set_vitals_thresholds({"alert_spo2_below": 85})
+        service.save({THRESHOLDS: {"alert_spo2_below": 85}})  # as Settings saves
     assert service.vitals_thresholds().alert_spo2_below == 92
-    service.set_vitals_thresholds({"alert_spo2_below": 95})  # tighter: accepted
+    service.save({THRESHOLDS: {"alert_spo2_below": 95}})  # tighter: accepted
     assert service.vitals_thresholds().alert_spo2_below == 95
 
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from kapnotes.domain.clinical_rules import RuleFinding, RuleSet
 from kapnotes.domain.monitoring import (
     MINIMUM_MONITORING_MINUTES,
     MonitoringClock,
@@ -144,4 +145,33 @@ def sedation_problems(record: MonitoringRecord) -> list[ReadinessProblem]:
         out.append(ReadinessProblem(
             "respiratory_depression",
             "Respiratory depression was recorded: a clinician must review before discharge."))
+    return out
+
+
+# Problem code prefix → the rule it answers to (resources/rules/monitoring.json).
+_RULES = (
+    ("unresolved_alert_", "discharge_no_open_alert"),
+    ("outside_discharge_limits_", "discharge_limits"),
+    ("missing_end_bp", "discharge_limits"),
+    ("sedation_", "discharge_sedation_resolved"),
+    ("respiratory_depression", "discharge_sedation_resolved"),
+    ("monitoring_under_minimum", "discharge_minimum_time"),
+    ("no_first_device_time", "discharge_minimum_time"),
+)
+# The problems signing already names as record completeness (domain/monitoring.py).
+COMPLETENESS_CODES = frozenset({"no_first_device_time", "monitoring_under_minimum",
+                                "missing_end_bp"})
+
+
+def discharge_findings(problems: Sequence[ReadinessProblem], rules: RuleSet, *,
+                       with_completeness: bool = True) -> list[RuleFinding]:
+    """The problems as rule findings (rule id, severity, wording, source) for overrides and
+    signing; `with_completeness=False` leaves out those signing already names itself."""
+    out = []
+    for problem in problems:
+        if not with_completeness and problem.code in COMPLETENESS_CODES:
+            continue
+        rule_id = next(r for prefix, r in _RULES if problem.code.startswith(prefix))
+        rule = rules.rule(rule_id)
+        out.append(RuleFinding(rule.id, rule.severity, problem.message, rule.source.label))
     return out

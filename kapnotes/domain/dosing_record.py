@@ -39,7 +39,7 @@ class Route(StrEnum):
 
     @property
     def weight_based(self) -> bool:
-        """IV and IM doses are prescribed per kilogram (DOMAIN.md)."""
+        """IV and IM doses are prescribed per kilogram (docs/DOMAIN.md, monitoring record)."""
         return self in (Route.IV, Route.IM)
 
 

@@ -13,23 +13,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from kapnotes.domain.clinical_rules import RuleFinding, RuleSet, Severity
-from kapnotes.domain.discharge import discharge_problems
+from kapnotes.domain.discharge import discharge_findings, discharge_problems
 from kapnotes.domain.dosing_record import DosingDetails
 from kapnotes.domain.monitoring import MonitoringRecord, signing_blockers
 from kapnotes.domain.vitals import VitalsThresholds
 
 # Record-completeness blockers of domain.monitoring that have no threshold of their own.
 _COMPLETENESS_SOURCE = "Monitoring record protocol (docs/CLINICAL-RULES.md, Signing)"
-
-
-# Discharge readiness (kapnotes/domain/discharge.py): problem code prefix → rule id. The
-# first-device, minimum-time and end-BP problems are the completeness blockers above.
-_DISCHARGE_RULES = (
-    ("unresolved_alert_", "discharge_no_open_alert"),
-    ("outside_discharge_limits_", "discharge_limits"),
-    ("sedation_", "discharge_sedation_resolved"),
-    ("respiratory_depression", "discharge_sedation_resolved"),
-)
 
 
 def signing_findings(record: MonitoringRecord, details: DosingDetails, rules: RuleSet,
@@ -50,14 +40,10 @@ def signing_findings(record: MonitoringRecord, details: DosingDetails, rules: Ru
         else:
             found.append(RuleFinding(blocker.code, Severity.OVERRIDE, blocker.message,
                                      _COMPLETENESS_SOURCE))
-    for problem in discharge_problems(record, thresholds or VitalsThresholds(),
-                                      record.ended_at or now, minimum.value("minutes")):
-        rule_id = next((r for prefix, r in _DISCHARGE_RULES
-                        if problem.code.startswith(prefix)), None)
-        if rule_id is not None:
-            rule = rules.rule(rule_id)
-            found.append(RuleFinding(rule.id, rule.severity, problem.message,
-                                     rule.source.label))
+    # Discharge readiness, leaving out what the completeness blockers above already name.
+    found.extend(discharge_findings(
+        discharge_problems(record, thresholds or VitalsThresholds(), record.ended_at or now,
+                           minimum.value("minutes")), rules, with_completeness=False))
     return tuple(found)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 Clock = Callable[[], datetime]
 
@@ -11,10 +11,6 @@ Clock = Callable[[], datetime]
 def system_clock() -> datetime:
     """Local wall-clock time, naive, as a therapist reads it on the wall."""
     return datetime.now()
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def aware(moment: datetime) -> datetime:

@@ -13,7 +13,6 @@ from datetime import date, datetime
 
 from kapnotes.domain import dose_rules, dosing
 from kapnotes.domain.clinical_rules import RuleFinding
-from kapnotes.domain.discharge import ReadinessProblem, discharge_problems
 from kapnotes.domain.dosing_record import (
     CHECK_FIELDS,
     TEXT_FIELDS,
@@ -25,7 +24,6 @@ from kapnotes.domain.dosing_record import (
     SessionVitals,
     StoredAdverseEffect,
     StoredObservation,
-    StoredReading,
     StoredScreen,
 )
 from kapnotes.domain.errors import ConflictError, ValidationError
@@ -39,21 +37,19 @@ from kapnotes.domain.monitoring import (
     SedationObservation,
 )
 from kapnotes.domain.screening import Screen, ScreeningWarning
-from kapnotes.domain.signing import signing_findings
 from kapnotes.domain.text_rules import MAX_LONG, clean_text
 from kapnotes.domain.vitals import (
     ReadingRole,
-    VitalsFinding,
-    VitalsReading,
     VitalsThresholds,
 )
 from kapnotes.rules import minimum_monitoring_minutes
 from kapnotes.services import monitoring_views as views
 from kapnotes.services.clock import Clock, aware, system_clock
+from kapnotes.services.discharge_checks import DischargeMethods
 from kapnotes.services.dose_checks import DOSE_FIELDS, DoseChecks, OverrideNeeded
 from kapnotes.services.practice_settings import MonitoringSettings
 from kapnotes.services.screening import ScreeningService
-from kapnotes.services.vitals_log import VitalsLog, whole_number
+from kapnotes.services.vitals_log import VitalsLog, VitalsMethods, whole_number
 from kapnotes.storage import monitoring as repo
 from kapnotes.storage import sessions as session_repo
 from kapnotes.storage.vault import Vault
@@ -62,8 +58,9 @@ _TEXT_LABELS = {"lot_number": "Lot number", "monitoring_clinician": "Monitoring 
                 "setting": "Setting", "interventions": "Interventions", "escort": "Escort"}
 
 
-class MonitoringService:
-    """The monitoring record of dosing sessions, over one vault."""
+class MonitoringService(VitalsMethods, DischargeMethods):
+    """The monitoring record of dosing sessions, over one vault (the vitals log and discharge
+    readiness in kapnotes/services/vitals_log.py and discharge_checks.py)."""
 
     def __init__(self, vault: Vault, *, clock: Clock = system_clock) -> None:
         self.vault = vault
@@ -117,7 +114,8 @@ class MonitoringService:
 
         A change to the dose, drug, route or weight is checked against the dosing rules
         (DoseChecks.enforce): refused when blocked, `OverrideNeeded` when a rule needs a
-        written `reason` that was not given."""
+        written `reason` that was not given. So is a discharge time before the client is
+        ready (DischargeMethods.check_discharge)."""
         session = self._writable(session_id)
         current = repo.get_details(self.vault, session_id)
         values: dict[str, object] = {}
@@ -134,6 +132,8 @@ class MonitoringService:
             repo.save_details(self.vault, updated)
             if DOSE_FIELDS & set(changes):
                 self.doses.enforce(session, updated, reason=reason, by=by)
+            if "ended_at" in changes and updated.ended_at is not None:
+                self.check_discharge(session_id, reason=reason, by=by)
         return repo.get_details(self.vault, session_id)
 
     def set_weight(self, session_id: int, value: object, unit: str, *, reason: str = "",
@@ -254,39 +254,6 @@ class MonitoringService:
         with self.vault.transaction():
             repo.delete_device(self.vault, device_id)
 
-    # -- vitals (kapnotes/services/vitals_log.py) ------------------------------------------
-    def add_reading(self, session_id: int, role: ReadingRole | str,
-                    values: Mapping[str, object], *, at: datetime | None = None,
-                    confirm_unusual: bool = False) -> StoredReading:
-        return self.vitals.add(session_id, role, values, at=at, confirm_unusual=confirm_unusual)
-
-    def correct_reading(self, session_id: int, reading_id: int, values: Mapping[str, object],
-                        *, reason: str, role: ReadingRole | str | None = None,
-                        at: datetime | None = None, confirm_unusual: bool = False
-                        ) -> StoredReading:
-        return self.vitals.correct(session_id, reading_id, values, reason=reason, role=role,
-                                   at=at, confirm_unusual=confirm_unusual)
-
-    def strike_reading(self, session_id: int, reading_id: int, *, reason: str) -> None:
-        self.vitals.strike(session_id, reading_id, reason=reason)
-
-    def assess(self, session_id: int, reading: VitalsReading) -> tuple[VitalsFinding, ...]:
-        """Findings for a reading; "before the dose" means before the first device."""
-        return self.vitals.assess(session_id, reading)
-
-    def readings(self, session_id: int, *, with_struck: bool = False) -> list[StoredReading]:
-        """Current readings in time order with findings (struck originals when asked)."""
-        return self.vitals.readings(session_id, with_struck=with_struck)
-
-    def banner(self, session_id: int) -> list[str]:
-        """Threshold findings of the session's readings, alerts first (for the banner)."""
-        return views.banner_lines([(r.reading, r.findings) for r in self.readings(session_id)])
-
-    def suggested_role(self, session_id: int, now: datetime | None = None) -> ReadingRole:
-        readings = [r.reading for r in repo.readings(self.vault, session_id)]
-        return views.suggested_role(self.first_device_at(session_id),
-                                    aware(now or self.clock()), readings)
-
     # -- observations and adverse effects --------------------------------------------------
     def add_observation(self, session_id: int, *, moaas: int,
                         dissociation: Intensity | str = Intensity.NONE,
@@ -304,11 +271,6 @@ class MonitoringService:
 
     def observations(self, session_id: int) -> list[StoredObservation]:
         return repo.observations(self.vault, session_id)
-
-    def remove_observation(self, session_id: int, observation_id: int) -> None:
-        self._writable(session_id)
-        with self.vault.transaction():
-            repo.delete_observation(self.vault, observation_id)
 
     def set_adverse_effect(self, session_id: int, effect: AdverseEffect | str,
                            severity: Intensity | str | None, *, note: str = "",
@@ -345,33 +307,17 @@ class MonitoringService:
         record = self.monitoring_record(session_id)
         if record.first_device_at is None:
             return ()
-        return MonitoringClock(record.first_device_at).prompts(aware(now or self.clock()),
-                                                               record.readings)
-
-    def discharge_problems(self, session_id: int, at: datetime | None = None
-                           ) -> tuple[ReadinessProblem, ...]:
-        """Why the client may not leave at `at` (default: the discharge time, else now);
-        empty when ready (kapnotes/domain/discharge.py)."""
-        record = self.monitoring_record(session_id)
-        when = aware(at) if at is not None else (record.ended_at or aware(self.clock()))
-        return discharge_problems(record, self.settings.thresholds(), when,
-                                  minimum_monitoring_minutes())
+        minimum = minimum_monitoring_minutes(self.doses.rules())
+        return MonitoringClock(record.first_device_at, minimum).prompts(
+            aware(now or self.clock()), record.readings)
 
     def clock_status(self, session_id: int, now: datetime | None = None) -> views.ClockStatus:
         record = self.monitoring_record(session_id)
         problems = (self.discharge_problems(session_id) if record.ended_at is not None
                     else ())
         return views.clock_status(record.first_device_at, aware(now or self.clock()),
-                                  record.readings, record.ended_at, problems)
-
-    def signing_findings(self, session_id: int, now: datetime | None = None
-                         ) -> tuple[RuleFinding, ...]:
-        """What stands between this record and a signature (kapnotes/domain/signing.py):
-        the record's completeness, then discharge readiness at the discharge time (or now,
-        if no one was discharged)."""
-        return signing_findings(self.monitoring_record(session_id), self.details(session_id),
-                                self.doses.rules(), aware(now or self.clock()),
-                                self.settings.thresholds())
+                                  record.readings, record.ended_at, problems,
+                                  minimum_monitoring_minutes(self.doses.rules()))
 
     def signing_blockers(self, session_id: int, now: datetime | None = None) -> list[str]:
         return [f.message for f in self.signing_findings(session_id, now)]

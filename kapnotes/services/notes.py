@@ -22,9 +22,9 @@ from kapnotes.domain.templates import (
     FieldType,
     Template,
     TemplateLibrary,
-    display_text,
     missing_required,
     parse_template,
+    search_text,
     template_to_data,
     validate_value,
 )
@@ -169,7 +169,7 @@ class NoteService:
             if field is None or field.type is FieldType.HEADING:
                 raise ValidationError(field_id, "is not a field of this note's template.")
             normalised = validate_value(field, value)
-            clean.append((field_id, normalised, display_text(field, normalised)))
+            clean.append((field_id, normalised, search_text(field, normalised)))
         if not clean:
             return
         with self.vault.transaction():

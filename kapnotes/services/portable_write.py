@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from kapnotes.domain.client_rules import normalise_code
-from kapnotes.domain.templates import FieldType, Template, display_text, validate_value
+from kapnotes.domain.templates import FieldType, Template, search_text, validate_value
 from kapnotes.services.portable_rules import check_addendum
 from kapnotes.storage import portable_rows as rows
 from kapnotes.storage import seals
@@ -220,7 +220,7 @@ class ClientWriter:
                          for e in clean]
             rows.insert(self.vault, "session_fields", {
                 "session_id": sid, "field_id": field_id, "value": clean,
-                "search_text": display_text(f, clean), "updated_at": s["updated_at"]})
+                "search_text": search_text(f, clean), "updated_at": s["updated_at"]})
         for a in s["addenda"]:
             rows.insert(self.vault, "addenda", {**_fields(a, "addenda"), "session_id": sid})
         if s["monitoring"] is not None:

@@ -18,8 +18,8 @@ from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.models import Session
 from kapnotes.domain.monitoring import check_role_time
 from kapnotes.domain.text_rules import clean_text
-from kapnotes.domain.vitals import VITALS_RANGES, ReadingRole, VitalsReading
-from kapnotes.rules import role_windows
+from kapnotes.domain.vitals import VITALS_RANGES, ReadingRole, VitalsFinding, VitalsReading
+from kapnotes.rules import minimum_monitoring_minutes, role_windows
 from kapnotes.services import monitoring_views as views
 from kapnotes.services.clock import Clock, aware
 from kapnotes.services.practice_settings import MonitoringSettings
@@ -139,7 +139,7 @@ class VitalsLog:
             audit.record(self.vault, "vitals.strike", record_type="session",
                          record_id=session_id, detail=f"reading {reading_id}")
 
-    def assess(self, session_id: int, reading: VitalsReading) -> tuple:
+    def assess(self, session_id: int, reading: VitalsReading) -> tuple[VitalsFinding, ...]:
         """Findings for a reading; "before the dose" means before the first device."""
         return views.assess_at(reading, self._first_device_at(session_id),
                                self.settings.thresholds())
@@ -156,3 +156,46 @@ class VitalsLog:
         return [r if r.struck else replace(r, findings=views.assess_at(r.reading, first,
                                                                         thresholds))
                 for r in rows]
+
+
+class VitalsMethods:
+    """The vitals part of MonitoringService's interface (it owns `vitals`, `vault`, `clock`
+    and `first_device_at`)."""
+
+    vitals: VitalsLog
+    vault: Vault
+    clock: Clock
+    first_device_at: Callable[[int], datetime | None]
+
+    def add_reading(self, session_id: int, role: ReadingRole | str,
+                    values: Mapping[str, object], *, at: datetime | None = None,
+                    confirm_unusual: bool = False) -> StoredReading:
+        return self.vitals.add(session_id, role, values, at=at, confirm_unusual=confirm_unusual)
+
+    def correct_reading(self, session_id: int, reading_id: int, values: Mapping[str, object],
+                        *, reason: str, role: ReadingRole | str | None = None,
+                        at: datetime | None = None, confirm_unusual: bool = False
+                        ) -> StoredReading:
+        return self.vitals.correct(session_id, reading_id, values, reason=reason, role=role,
+                                   at=at, confirm_unusual=confirm_unusual)
+
+    def strike_reading(self, session_id: int, reading_id: int, *, reason: str) -> None:
+        self.vitals.strike(session_id, reading_id, reason=reason)
+
+    def assess(self, session_id: int, reading: VitalsReading) -> tuple[VitalsFinding, ...]:
+        """Findings for a reading; "before the dose" means before the first device."""
+        return self.vitals.assess(session_id, reading)
+
+    def readings(self, session_id: int, *, with_struck: bool = False) -> list[StoredReading]:
+        """Current readings in time order with findings (struck originals when asked)."""
+        return self.vitals.readings(session_id, with_struck=with_struck)
+
+    def banner(self, session_id: int) -> list[str]:
+        """Threshold findings of the session's readings, alerts first (for the banner)."""
+        return views.banner_lines([(r.reading, r.findings) for r in self.readings(session_id)])
+
+    def suggested_role(self, session_id: int, now: datetime | None = None) -> ReadingRole:
+        readings = [r.reading for r in repo.readings(self.vault, session_id)]
+        return views.suggested_role(self.first_device_at(session_id),
+                                    aware(now or self.clock()), readings,
+                                    minimum_monitoring_minutes())

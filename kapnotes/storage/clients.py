@@ -80,10 +80,6 @@ def get_by_code(vault: Vault, code: str) -> Client | None:
     return _from_row(row) if row else None
 
 
-def all_clients(vault: Vault) -> list[Client]:
-    return [_from_row(r) for r in vault.query(f"{_SELECT} ORDER BY code")]
-
-
 def any_client(vault: Vault) -> bool:
     return bool(vault.query_one("SELECT EXISTS (SELECT 1 FROM clients)")[0])
 

@@ -19,6 +19,7 @@ from kapnotes.storage.schema import (
     m007_integrity,
     m008_client_other_names,
     m009_vitals_corrections,
+    m010_search_what_was_written,
 )
 
 
@@ -44,6 +45,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               m008_client_other_names.migrate),
     Migration(9, "vitals: confirmed extremes, corrections, strikes, entry time",
               m009_vitals_corrections.migrate),
+    Migration(10, "search: ticked options only, monitoring records, client medicines",
+              m010_search_what_was_written.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

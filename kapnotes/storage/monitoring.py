@@ -229,10 +229,6 @@ def adverse_effects_for_sessions(vault: Vault, session_ids: list[int]
     return out
 
 
-def delete_reading(vault: Vault, reading_id: int) -> None:
-    vault.execute("DELETE FROM vitals_readings WHERE id = ?", (reading_id,))
-
-
 def session_of_reading(vault: Vault, reading_id: int) -> int | None:
     row = vault.query_one("SELECT session_id FROM vitals_readings WHERE id = ?", (reading_id,))
     return int(row[0]) if row else None
@@ -261,10 +257,6 @@ def observations(vault: Vault, session_id: int) -> list[StoredObservation]:
             dissociation=Intensity(r[3]), cadss_total=r[4], note=r[5]))
         for r in rows
     ]
-
-
-def delete_observation(vault: Vault, observation_id: int) -> None:
-    vault.execute("DELETE FROM sedation_observations WHERE id = ?", (observation_id,))
 
 
 # -- adverse effects ------------------------------------------------------------------------

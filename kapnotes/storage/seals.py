@@ -1,11 +1,13 @@
 """Seals of signed notes: a digest of what was signed, and of each addendum after it.
 
 At signing, the note's canonical content (its session row as signed: when, kind, template id
-and version, signer, time and reason; and every field value) is hashed with SHA-256 into a
-digest, and the digest is authenticated with an HMAC under a key derived from the vault's
-integrity key (kapnotes.storage.vault_secrets). Each addendum gets its own seal whose digest
-chains the previous one with the addendum's text, author and time, so an addendum cannot be
-removed, reordered or reworded without breaking the chain. The newest digest of a note is its
+and version, signer, time and reason; every field value; and the dosing record printed with
+it: monitoring record, device times, vitals, observations, adverse effects, acknowledgements,
+boosters and rule overrides) is hashed with SHA-256 into a digest, and the digest is
+authenticated with an HMAC under a key derived from the vault's integrity key
+(kapnotes.storage.vault_secrets). Each addendum gets its own seal whose digest chains the
+previous one with the addendum's text, author and time, so an addendum cannot be removed,
+reordered or reworded without breaking the chain. The newest digest of a note is its
 "seal": PDFs print it short, so a copy already sent can be compared with the vault.
 
 `problems()` is what `kapnotes check` runs: it recomputes every digest from the rows as they
@@ -30,6 +32,24 @@ REMOVED = -1  # addendum_id of the mark a deliberate client deletion leaves
 _SESSION_COLS = ("id", "course_id", "kind", "starts_at", "duration_min", "clinician",
                  "modality", "template_id", "template_version", "signed_at", "signed_by",
                  "sign_reason")
+# The dosing record printed with the note and locked with it (m002, m006). Named columns, not
+# `*`: a later schema step that adds a column must not change the digest of a sealed note.
+_DOSING: dict[str, tuple[str, ...]] = {
+    "monitoring_records": (
+        "medication", "route", "dose_mg", "weight_kg", "lot_number", "monitoring_clinician",
+        "setting", "fasting_food", "fasting_liquids", "screen_reviewed", "predose_vitals_ok",
+        "respiratory_depression", "interventions", "ended_at", "ready_to_leave_minutes",
+        "discharge_vitals_ok", "escort", "no_driving_advised", "infusion_end_at"),
+    "device_times": ("id", "given_at"),
+    "vitals_readings": ("id", "taken_at", "role", "systolic", "diastolic", "heart_rate",
+                        "spo2"),
+    "sedation_observations": ("id", "observed_at", "moaas", "dissociation", "cadss_total",
+                              "note"),
+    "adverse_effects": ("id", "effect", "severity", "note", "serious", "recorded_at"),
+    "screening_acks": ("id", "acknowledged_at", "acknowledged_by", "warnings"),
+    "dose_boosters": ("id", "given_at", "dose_mg"),
+    "rule_overrides": ("id", "rule_id", "message", "reason", "given_by", "given_at"),
+}
 
 
 @dataclass(frozen=True)
@@ -55,8 +75,12 @@ def note_digest(db: Any, session_id: int) -> str | None:
     fields = {fid: json.loads(value) for fid, value in db.execute(
         "SELECT field_id, value FROM session_fields WHERE session_id = ? ORDER BY field_id",
         (session_id,)).fetchall()}
-    doc = {"format": "kapnotes-note-seal/1", "session": dict(zip(_SESSION_COLS, row, strict=True)),
-           "fields": fields}
+    dosing = {table: [dict(zip(cols, r, strict=True)) for r in db.execute(
+        f"SELECT {', '.join(cols)} FROM {table} WHERE session_id = ? ORDER BY 1",
+        (session_id,)).fetchall()] for table, cols in _DOSING.items()}
+    session = dict(zip(_SESSION_COLS, row, strict=True))
+    doc = {"format": "kapnotes-note-seal/1", "session": session, "fields": fields,
+           "dosing": dosing}
     return hashlib.sha256(_canonical(doc)).hexdigest()
 
 

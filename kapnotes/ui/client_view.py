@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.course_label import course_label_with_status
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import Course, CourseStatus, SessionKind
 from kapnotes.domain.schedule import SlotKind
@@ -37,7 +38,7 @@ from kapnotes.ui.dialogs.slot_dialog import SlotAction, SlotDialog
 from kapnotes.ui.widgets.client_header import ClientHeader
 from kapnotes.ui.widgets.course_sections import CourseSections
 from kapnotes.ui.widgets.course_sessions import CourseSessionsList
-from kapnotes.ui.widgets.course_text import adherence_text, course_title
+from kapnotes.ui.widgets.course_text import adherence_text
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, style_sheet_colour
 from kapnotes.ui.widgets.timeline import TimelineView
 
@@ -231,7 +232,7 @@ class ClientView(QWidget):
         self.course_combo.blockSignals(True)
         self.course_combo.clear()
         for c in self.courses:
-            self.course_combo.addItem(course_title(c), c.id)
+            self.course_combo.addItem(course_label_with_status(c), c.id)
         index = self.course_combo.findData(keep) if keep is not None else -1
         self.course_combo.setCurrentIndex(max(index, 0) if self.courses else -1)
         self.course_combo.blockSignals(False)

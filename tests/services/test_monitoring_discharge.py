@@ -17,6 +17,7 @@ from kapnotes.domain.models import Client, Course, SessionKind
 from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem
 from kapnotes.domain.vitals import UnusualValueError, VitalsThresholds
 from kapnotes.services.clock import aware
+from kapnotes.services.dose_checks import OverrideNeeded
 from kapnotes.services.monitoring_views import ClockLevel
 from kapnotes.storage import audit
 
@@ -122,10 +123,10 @@ def test_a_note_ending_at_200_over_120_spo2_90_with_respiratory_depression_needs
     m.add_observation(dose_id, moaas=5, at=START + timedelta(minutes=100))
     m.add_reading(dose_id, "end_of_session", vitals(200, 120, spo2=90),
                   at=START + timedelta(minutes=125))
-    m.update_record(dose_id, {"respiratory_depression": True,
-                              "ended_at": START + timedelta(minutes=130)})
+    m.update_record(dose_id, {"respiratory_depression": True})
     services.notes.save_fields(dose_id, NOTE)
-    clock.now = START + timedelta(minutes=135)
+    clock.now = START + timedelta(minutes=130)
+    # Signing is held: the end readings and the respiratory depression need a reason.
     blockers = services.notes.sign_blockers(dose_id)
     assert any(b.startswith("Unresolved alert: Blood pressure 200/120") for b in blockers)
     assert any(b.startswith("Unresolved alert: SpO2 90%") for b in blockers)
@@ -133,12 +134,24 @@ def test_a_note_ending_at_200_over_120_spo2_90_with_respiratory_depression_needs
         in blockers
     with pytest.raises(ValidationError, match="Unresolved alert"):
         services.notes.sign(dose_id, signer="Dr Kim Sample")
-    assert not services.notes.session(dose_id).signed
+    # So is the discharge itself: refused without a named clinician's written reason.
+    with pytest.raises(OverrideNeeded) as err:
+        m.update_record(dose_id, {"ended_at": clock.now})
+    assert {f.rule_id for f in err.value.findings} == {"discharge_no_open_alert",
+                                                       "discharge_sedation_resolved"}
+    assert m.details(dose_id).ended_at is None
+    with pytest.raises(ValidationError, match="Clinician giving the reason"):
+        m.update_record(dose_id, {"ended_at": clock.now}, reason="Transferred by ambulance")
+    m.update_record(dose_id, {"ended_at": clock.now},
+                    reason="Transferred to emergency care with paramedics", by="Dr Kim Sample")
+    kept = [o for o in m.doses.overrides(dose_id) if o.rule_id.startswith("discharge_")]
+    assert len(kept) == 3 and {o.given_by for o in kept} == {"Dr Kim Sample"}
     status = m.clock_status(dose_id)
     assert status.level == ClockLevel.LATE and "before discharge criteria" in status.text
-    signed = services.notes.sign(dose_id, signer="Dr Kim Sample",
-                                 reason="Transferred to emergency care with paramedics.")
-    assert signed.signed and signed.signed_by == "Dr Kim Sample"
+    assert m.discharge_overridden(dose_id)
+    # The override answers those criteria at signing; it is not asked for twice.
+    assert services.notes.sign_blockers(dose_id) == []
+    assert services.notes.sign(dose_id, signer="Dr Kim Sample").signed
 
 
 def test_discharged_now_at_minute_1_with_open_alerts_is_not_a_green_end(
@@ -147,9 +160,13 @@ def test_discharged_now_at_minute_1_with_open_alerts_is_not_a_green_end(
     dosed(services, dose_id)
     clock.now = START + timedelta(minutes=1)
     m.add_reading(dose_id, "extra", vitals(190, 112))
-    m.update_record(dose_id, {"ended_at": clock.now})
+    with pytest.raises(OverrideNeeded, match="Monitoring lasted 1 minutes"):
+        m.update_record(dose_id, {"ended_at": clock.now})
+    assert m.clock_status(dose_id).level != ClockLevel.DONE
+    m.update_record(dose_id, {"ended_at": clock.now}, reason="Client left against advice",
+                    by="Dr Kim Sample")
     status = m.clock_status(dose_id)
-    assert status.level != ClockLevel.DONE
+    assert status.level != ClockLevel.DONE and status.level == ClockLevel.LATE
     assert status.text.startswith("Discharged at minute 1 before discharge criteria were met")
     codes = [p.code for p in m.discharge_problems(dose_id)]
     assert codes[:2] == ["monitoring_under_minimum", "unresolved_alert_blood_pressure"]
@@ -380,7 +397,8 @@ def test_the_session_pdf_shows_corrections_confirmed_extremes_and_discharge_bloc
     m.correct_reading(dose_id, typo.id, vitals(128, 88), reason="typed 218 for 128")
     m.add_reading(dose_id, "extra", {"spo2": 45}, at=START + timedelta(minutes=50),
                   confirm_unusual=True)
-    m.update_record(dose_id, {"ended_at": START + timedelta(minutes=60)})
+    m.update_record(dose_id, {"ended_at": START + timedelta(minutes=60)},
+                    reason="Left early with an escort", by="Dr Kim Sample")
     clock.now = START + timedelta(minutes=70)
     job = exports.build_session_report(services, dose_id,
                                        exports.options_for(services, deidentified=False))
@@ -390,5 +408,6 @@ def test_the_session_pdf_shows_corrections_confirmed_extremes_and_discharge_bloc
     assert "Corrects an earlier entry (original kept in the record)." in text
     assert "Unusual value confirmed by the clinician." in text
     assert "Written reason: Screened on the paper chart" in text
-    assert "Unresolved alert: SpO2 45%" in text  # a signing blocker, as the dialog says
+    assert "Unresolved alert: SpO2 45%" in text  # overridden at discharge, shown with why
+    assert "Written reason: Left early with an escort" in text
     assert "218/88" not in text  # the struck original is not counted as a reading

@@ -79,7 +79,9 @@ def test_the_record_round_trips(services: object, dose_id: int) -> None:
                               "respiratory_depression": False, "interventions": "Water\nBlanket",
                               "ended_at": START + timedelta(minutes=130, seconds=20),
                               "ready_to_leave_minutes": "95", "discharge_vitals_ok": True,
-                              "escort": "Partner", "no_driving_advised": True})
+                              "escort": "Partner", "no_driving_advised": True},
+                    # nothing monitored: discharging needs a named clinician's reason
+                    reason="Record written up from the paper chart", by="Dr Kim Sample")
     d = m.details(dose_id)
     assert (d.medication, d.route, d.dose_mg, d.weight_kg) == (Medication.KETAMINE, Route.IV,
                                                                35.0, 70.0)

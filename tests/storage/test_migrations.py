@@ -332,3 +332,57 @@ def test_m009_keeps_readings_of_signed_notes_and_widens_only_for_confirmed_extre
                           " 'extra', 400, 140, 1)")
         assert "CHECK" in str(impossible.value.__cause__)
         assert vault.query("PRAGMA integrity_check") == [("ok",)]
+
+
+def test_m010_search_forgets_unticked_options_and_finds_monitoring_and_medicines(
+    vault_path: Path, passphrase: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kapnotes.storage import search
+
+    with monkeypatch.context() as patched:
+        _use_future(patched, migrations.MIGRATIONS[:9])
+        created = lifecycle.create_vault(vault_path, passphrase)
+        with created.vault as old, old.transaction():
+            assert old.user_version == 9
+            old.execute(
+                "INSERT INTO clients (code, full_name, medicines, created_at, updated_at)"
+                " VALUES ('C-601', 'Sam Fictional', '[\"Lamotrigine 100 mg\",\"Melatonin\"]',"
+                " ?, ?)", (NOW, NOW))
+            old.execute("INSERT INTO courses (client_id, protocol, start_date, created_at,"
+                        " updated_at) VALUES (1, 'custom', '2026-10-01', ?, ?)", (NOW, NOW))
+            for kind in ("preparation", "dosing"):
+                old.execute(
+                    "INSERT INTO sessions (course_id, kind, starts_at, template_id,"
+                    " template_version, created_at, updated_at)"
+                    " VALUES (1, ?, '2026-10-08T10:00', ?, 1, ?, ?)", (kind, kind, NOW, NOW))
+            # Indexed the old way: every option with its box.
+            old.execute(
+                "INSERT INTO session_fields (session_id, field_id, value, search_text,"
+                " updated_at) VALUES (1, 'consent', '[\"risks\"]', ?, ?)",
+                ("☑ Risks explained\n☐ Limits of confidentiality explained", NOW))
+            old.execute("INSERT INTO monitoring_records (session_id, medication, dose_mg,"
+                        " interventions, updated_at) VALUES (2, 'esketamine', 56,"
+                        " 'Ondansetron 4 mg given', ?)", (NOW,))
+            old.execute("INSERT INTO vitals_readings (session_id, taken_at, role, systolic,"
+                        " diastolic) VALUES (2, '2026-10-08T10:40', 'forty_minutes', 168, 102)")
+            assert search.search(old, "confidentiality") != []  # the defect, before m010
+
+    with lifecycle.unlock_vault(vault_path, passphrase=passphrase) as vault:
+        assert vault.user_version == LATEST_VERSION
+        assert search.search(vault, "confidentiality") == []
+        [hit] = search.search(vault, "risks explained")
+        assert (hit.kind, hit.session_id, hit.ref) == ("field", 1, "consent")
+        for words in ("ondansetron", "168/102", "esketamine 56 mg"):
+            [hit] = search.search(vault, words)
+            assert (hit.kind, hit.session_id, hit.ref) == ("monitoring", 2, "monitoring")
+        [hit] = search.search(vault, "lamotrigine")
+        assert (hit.kind, hit.session_id, hit.client_id) == ("medicines", None, 1)
+        # Kept current from now on: a later change re-indexes the record.
+        vault.execute("UPDATE monitoring_records SET interventions = 'Oxygen 2 L/min'")
+        assert search.search(vault, "ondansetron") == []
+        assert len(search.search(vault, "oxygen")) == 1
+        vault.execute("DELETE FROM sessions WHERE id = 2")
+        assert search.search(vault, "esketamine") == []
+        assert vault.query("SELECT count(*) FROM search_index_map WHERE kind = 'monitoring'") \
+            == [(0,)]
+        assert vault.query("PRAGMA integrity_check") == [("ok",)]

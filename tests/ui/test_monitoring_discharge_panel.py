@@ -101,13 +101,26 @@ def test_discharged_now_at_minute_1_with_open_alerts_is_not_green(
     choose_role(panel, ReadingRole.EXTRA)
     type_reading(qtbot, panel, ("200", "120", "72", "90"))
     qtbot.mouseClick(panel.discharge_button, Qt.MouseButton.LeftButton)
+    # Not ready: the discharge waits for a written reason; nothing is stored yet.
+    row = panel.readiness_box.override
+    assert row.isVisible() and "Unresolved alert: Blood pressure 200/120" in row.message.text()
+    assert services.monitoring.details(dose_id).ended_at is None
+    assert panel.clock_label.status.level != ClockLevel.DONE
+    qtbot.keyClicks(row.reason, "Client insisted on leaving; GP informed")
+    qtbot.mouseClick(row.button, Qt.MouseButton.LeftButton)
+    assert not row.isVisible()
+    assert services.monitoring.details(dose_id).ended_at is not None
     status = panel.clock_label.status
     assert status.level != ClockLevel.DONE and status.level == ClockLevel.LATE
     assert panel.clock_label.text().startswith("Discharged at minute 1 before discharge")
     text = panel.readiness.text()
-    assert text.startswith("Discharged before the discharge criteria were met")
+    assert text.startswith("Discharged before the discharge criteria were met, with a "
+                           "written reason")
     assert "Unresolved alert: Blood pressure 200/120" in text and "SpO2 90%" in text
     assert "#b3261e" in panel.readiness.styleSheet()  # the alert colour, not green
+    kept = services.monitoring.doses.overrides(dose_id)
+    assert {o.given_by for o in kept} == {"Dr Kim Sample"}
+    assert "Client insisted on leaving" in kept[0].reason
 
 
 def test_a_40_minute_reading_at_minute_0_is_refused_with_its_window(
@@ -234,3 +247,28 @@ def test_the_dose_waits_for_a_screen_and_pre_dose_vitals_or_a_written_reason(
     assert (override.rule_id, override.given_by) == ("dose_needs_screen_and_predose_bp",
                                                      "Dr Kim Sample")
     assert "cuff broken" in panel.dose.overrides.text()
+
+
+def test_settings_show_the_heart_rate_thresholds_and_save_a_tighter_one(
+        qtbot: object, open_vault: object, settings: object, tmp_path: object,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kapnotes import policy
+    from kapnotes.services.settings_service import SettingsService
+    from kapnotes.ui.dialogs.settings_dialog import SettingsDialog
+
+    monkeypatch.setenv(policy.POLICY_ENV, str(tmp_path / "no-policy.json"))
+    dialog = SettingsDialog(SettingsService(open_vault), settings)
+    qtbot.addWidget(dialog)
+    spins = dialog.threshold_spins
+    assert (spins["alert_heart_rate_above"].value(), spins["alert_heart_rate_below"].value(),
+            spins["delay_heart_rate_above"].value()) == (120, 50, 100)
+    assert spins["alert_heart_rate_above"].accessibleName() == "Alert: heart rate at or above"
+    spins["alert_heart_rate_above"].setValue(110)
+    assert dialog.save()
+    assert SettingsService(open_vault).vitals_thresholds().alert_heart_rate_above == 110
+    dialog = SettingsDialog(SettingsService(open_vault), settings)
+    qtbot.addWidget(dialog)
+    assert dialog.threshold_spins["alert_heart_rate_above"].value() == 110
+    # The rule's own level is as loose as the box goes: a looser alert cannot be typed.
+    dialog.threshold_spins["alert_heart_rate_above"].setValue(140)
+    assert dialog.threshold_spins["alert_heart_rate_above"].value() == 120

@@ -45,7 +45,7 @@ def parse_dob(text: str) -> date | None:
 
 
 def medicine_notes(lines: list[str]) -> list[str]:
-    """One line per medicine that DOMAIN.md asks to record before dosing."""
+    """One line per medicine that docs/DOMAIN.md asks to record before dosing."""
     notes = []
     for line in lines:
         classes = medicine_classes(line)

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kapnotes.domain.dates import human_date, plural, qt_date_format, schedule_date
+from kapnotes.domain.course_label import course_label_with_status
+from kapnotes.domain.dates import plural, qt_date_format, schedule_date
 from kapnotes.domain.errors import KapNotesError, ValidationError
 from kapnotes.domain.models import Course, CourseStatus
 from kapnotes.domain.schedule import (
@@ -312,9 +313,7 @@ def second_course_warning(running: list[Course]) -> str:
     """What the dialog says when the client already has a running course ("" if none)."""
     if not running:
         return ""
-    names = "; ".join(
-        f"{c.title or Protocol(c.protocol).label} from {human_date(c.start_date)} "
-        f"({c.status.label.lower()})" for c in running)
+    names = "; ".join(course_label_with_status(c) for c in running)
     verb = "has an active course" if len(running) == 1 else "has active courses"
     return (f"⚠ This client already {verb}: {names}. A second active ketamine course splits "
             "sessions and scores between courses; complete or discontinue the other course "

@@ -1,6 +1,6 @@
 """Autosave for one note: nothing ever asks "save?", and nothing typed is silently lost.
 
-Rules (UX.md, "Observations typed during the session autosave"):
+Rules (docs/UX.md, "A dosing morning": observations typed during the session save themselves):
 - a save runs `debounce_ms` after typing pauses, and at most `max_latency_ms` after the first
   unsaved edit even while typing goes on (a slow typist and a fast one lose the same little);
 - `flush()` saves at once (focus leaving a field, switching session or client, lock, close);
