@@ -47,16 +47,18 @@ def machine() -> dict[str, Any]:
 
 
 def table(rows: list[Row]) -> str:
-    head = ("operation", "time", "floor", "ratio", "target", "result")
+    head = ("operation", "time", "floor", "ratio", "spread (min–max)", "target", "result")
     lines = [head]
     for r in rows:
         result = "—" if r.passed is None else ("pass" if r.passed else "FAIL")
+        spread = (f"{min(r.samples):,.1f}–{max(r.samples):,.1f}" if len(r.samples) > 1
+                  else "—")
         lines.append((r.operation, f"{r.time:,.1f} {r.unit}", f"{r.floor:,.1f} {r.unit}",
-                      f"{r.ratio:,.1f}×", r.target, result))
+                      f"{r.ratio:,.1f}×", spread, r.target, result))
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     out = []
     for n, line in enumerate(lines):
-        out.append("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) if i < 4
+        out.append("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) if i < 5
                              else cell.ljust(w) for i, (cell, w) in
                              enumerate(zip(line, widths, strict=True))).rstrip())
         if n == 0:
@@ -71,9 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write JSON")
     parser.add_argument("--only", nargs="+", choices=OPERATIONS, help="measure only these")
     parser.add_argument("--cache-dir", type=Path, default=CACHE_DIR)
+    parser.add_argument("--sweep", action="store_true",
+                        help="measure at 1×, 4×, 16× and 32× the demo practice (bench/sweep.py)")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.sweep:
+        return _sweep(args)
 
     size = SIZES[args.size]
     cv, seconds = build(size, cache_dir=args.cache_dir)
@@ -97,6 +103,21 @@ def main(argv: list[str] | None = None) -> int:
     args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
                          encoding="utf-8")
     log(f"wrote {args.json}")
+    return 0
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from bench.sweep import run_sweep, sweep_table
+
+    host = machine()
+    results = run_sweep(args.repeat, set(args.only) if args.only else None, log,
+                        cache_dir=args.cache_dir)
+    print(sweep_table(results))
+    out = args.json if args.json != DEFAULT_JSON else DEFAULT_JSON.with_name("sweep.json")
+    results = {"generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+               "repeat": args.repeat, "machine": host, **results}
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    log(f"wrote {out}")
     return 0
 
 

@@ -136,14 +136,24 @@ class Runner:
         for p in folder.glob(f"{self.cv.path.stem}-{stamp}-*-auto*"):
             p.unlink()
 
-    def open_client(self) -> Row:
+    def open_client(self) -> list[Row]:
         out, _ = self.probe("open_client", max(self.repeat, 5))
         t, f = out["times_ms"], out["floors_ms"]
         time_ms = statistics.median(t)
         sessions = self.cv.meta()["big_course_sessions"]
-        return Row("open_client", f"open a client, {sessions}-session course shown",
-                   time_ms, statistics.median(f), "ms", "≤ 50 ms", time_ms <= 50, t, f,
-                   out["detail"])
+        first, first_floor = [], []
+        for _ in range(self.repeat):  # one fresh process per sample, app and floor paired
+            first.append(self.probe("open_client_first", 1)[0]["time_ms"])
+            first_floor.append(self.probe("open_client_first_floor", 1)[0]["time_ms"])
+        first_ms = statistics.median(first)
+        return [
+            Row("open_client_first", f"open a client, first after start-up ({sessions}-session "
+                "course)", first_ms, statistics.median(first_floor), "ms", "≤ 30 ms",
+                first_ms <= 30, first, first_floor, {}),
+            Row("open_client", f"open a client, warm (opened before; {sessions}-session "
+                "course shown)", time_ms, statistics.median(f), "ms", "≤ 50 ms",
+                time_ms <= 50, t, f, out["detail"]),
+        ]
 
     def search(self) -> list[Row]:
         out, _ = self.probe("search")
@@ -154,6 +164,12 @@ class Runner:
                       "floor_p50_ms": round(statistics.median(f), 3)}
             rows.append(Row(f"search_{kind}", f"full-text search, {kind} (p95)", p95(t),
                             p95(f), "ms", "p95 ≤ 20 ms", p95(t) <= 20, t, f, detail))
+        t, f = out["painted"]["times_ms"], out["painted"]["floors_ms"]
+        detail = {**out["painted"]["detail"], "p50_ms": round(statistics.median(t), 3),
+                  "floor_p50_ms": round(statistics.median(f), 3)}
+        rows.append(Row("search_painted", "search dialog, keystroke → results painted (p95; "
+                        "words and 1–3 letter prefixes)", p95(t), p95(f), "ms",
+                        "p95 ≤ 16 ms", p95(t) <= 16, t, f, detail))
         return rows
 
     def autosave(self) -> Row:

@@ -90,6 +90,29 @@ def open_client(args: argparse.Namespace) -> dict[str, Any]:
             "detail": {"timeline_rows": shown, "raw_rows": rows}}
 
 
+@probe("open_client_first")
+def open_client_first(args: argparse.Namespace) -> dict[str, Any]:
+    """The first client opened after start-up (it also builds the client page, and its rows
+    are read from the file for the first time): one sample per process."""
+    from bench.qt_util import idle
+
+    _app, _win, workspace = _window(args)
+    t0 = time.perf_counter()
+    workspace.open_client(int(args.facts["big_client_id"]))
+    idle()
+    return {"time_ms": _ms(time.perf_counter() - t0)}
+
+
+@probe("open_client_first_floor")
+def open_client_first_floor(args: argparse.Namespace) -> dict[str, Any]:
+    """Its floor: the same window started, then the page's rows fetched cold with bare SQL."""
+    _app, window, _workspace = _window(args)
+    t0 = time.perf_counter()
+    _raw_client_rows(window.vault.conn, int(args.facts["big_client_id"]),
+                     int(args.facts["big_course_id"]))
+    return {"time_ms": _ms(time.perf_counter() - t0)}
+
+
 @probe("rss")
 def rss(args: argparse.Namespace) -> dict[str, Any]:
     from bench.qt_util import idle, memory_mb
@@ -132,7 +155,55 @@ def search(args: argparse.Namespace) -> dict[str, Any]:
         out[kind] = {"times_ms": [_ms(t) for t in times], "floors_ms": [_ms(t) for t in floors],
                      "detail": {"queries": len(_queries(kind)),
                                 "median_hits": statistics.median(hits)}}
+    out["painted"] = _search_painted(services, args.repeat)
     return out
+
+
+# What a therapist types on the way to a word: its one-, two- and three-letter starts too.
+_TYPED_PREFIXES = ("a", "s", "th", "ca", "wal", "bre", "gri", "sle")
+
+
+def _search_painted(services: Any, repeat: int) -> dict[str, Any]:
+    """Keystroke → results painted in the real search dialog (the debounce pause aside: the
+    query runs as its timer fires), beside a floor that runs the bare MATCH and paints the
+    same number of plain rows in a bare QTreeWidget of the same size."""
+    from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+
+    from bench.qt_util import idle
+    from kapnotes.app import application
+    from kapnotes.storage.search import fts_query
+    from kapnotes.ui.dialogs.search_dialog import SearchDialog
+
+    application()
+    dialog = SearchDialog(services)
+    dialog.show()
+    bare = QTreeWidget()
+    bare.resize(dialog.results.size())
+    bare.show()
+    idle()
+    queries = [*_queries("word")[:20], *_TYPED_PREFIXES]
+    times, floors, shown = [], [], []
+    for _ in range(repeat):
+        for q in queries:
+            idle()
+            t0 = time.perf_counter()
+            dialog.query_edit.setText(q)  # the keystroke's edit …
+            dialog.search_now()  # … and the debounce timer firing
+            dialog.repaint()  # painted now, not at the next frame
+            times.append(time.perf_counter() - t0)
+            shown.append(dialog.results_shown)
+            t0 = time.perf_counter()
+            rows = services.vault.conn.execute(
+                "SELECT snippet(search_index, 0, '', '', '…', 12) FROM search_index"
+                " WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ?",
+                (fts_query(q), max(dialog.results_shown, 1))).fetchall()
+            bare.clear()
+            bare.addTopLevelItems([QTreeWidgetItem(["", r[0]]) for r in rows])
+            bare.repaint()
+            floors.append(time.perf_counter() - t0)
+    return {"times_ms": [_ms(t) for t in times], "floors_ms": [_ms(t) for t in floors],
+            "detail": {"queries": len(queries), "prefixes": list(_TYPED_PREFIXES),
+                       "median_rows_painted_first": statistics.median(shown)}}
 
 
 # -- autosave ------------------------------------------------------------------------------

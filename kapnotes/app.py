@@ -153,6 +153,7 @@ def audit_unlock(vault: Vault, failures: FailedUnlocks, *, reset_by_recovery: bo
     passphrase reset with the recovery key (made while the vault was still closed)."""
     try:
         failures.record_and_clear(vault)
+        audit.record(vault, "vault.unlock", record_type="vault", detail="window")
         if reset_by_recovery:
             audit.record(vault, "vault.passphrase_change", record_type="vault",
                          detail="via recovery key")

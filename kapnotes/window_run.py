@@ -149,10 +149,12 @@ def run_window(app: QApplication, vault: Vault, prompter: Prompter, *,
     window.show()
     # The whole-vault check and the daily backup run behind the open window.
     checks.start(vault, backup_retention(vault))
+    checks.repeat(lambda: (window.vault, backup_retention(window.vault)))  # and once a day
     if quit_after_ms is not None:  # the bundle smoke test only (kapnotes/smoke.py)
         QTimer.singleShot(quit_after_ms, window.close)
     app.setQuitOnLastWindowClosed(True)
     code = app.exec()
+    checks.stop_repeating()
     checks.wait()
     workspace[0].flush()
     finish_lock(lock)

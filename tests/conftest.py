@@ -104,3 +104,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Slow tests first: under `make test` (pytest-xdist) the two-minute fault-injection runs
     then overlap the rest of the suite instead of being handed out last and running alone."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.fixture(scope="session")
+def rich_demo_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A closed demo vault with every kind of record (tests/services/portable_data.py), built
+    once per test process; tests open copies of it (`copy_rich_demo`), never this file."""
+    from kapnotes.services.container import build_services
+    from kapnotes.storage import lifecycle
+    from tests.services.portable_data import fill_rich_demo
+
+    path = tmp_path_factory.mktemp("rich-demo") / "rich.kapnotes"
+    created = lifecycle.create_vault(path, TEST_PASSPHRASE)
+    fill_rich_demo(build_services(created.vault, clock=FakeClock(),
+                                  practice_templates=path.parent / "templates"))
+    created.vault.close()
+    return path
+
+
+@pytest.fixture
+def rich_services(rich_demo_vault: Path, tmp_path: Path, clock: FakeClock) -> Iterator[object]:
+    """Services over this test's own copy of the rich demo vault; closed after the test."""
+    from tests.services.portable_data import copy_rich_demo
+
+    services = copy_rich_demo(rich_demo_vault, tmp_path / "rich.kapnotes", TEST_PASSPHRASE,
+                              clock, tmp_path / "templates")
+    yield services
+    services.vault.close()  # type: ignore[attr-defined]

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-OPERATIONS = {"startup", "startup_first_of_day", "open_client", "search_word", "search_phrase",
-              "autosave", "pdf", "rss"}
+OPERATIONS = {"startup", "startup_first_of_day", "open_client_first", "open_client",
+              "search_word", "search_phrase", "search_painted", "autosave", "pdf", "rss"}
 
 
 def test_bench_tiny_writes_every_operation(tmp_path: Path) -> None:

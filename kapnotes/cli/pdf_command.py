@@ -15,13 +15,21 @@ import argparse
 from pathlib import Path
 
 from kapnotes.cli.passphrases import read_secret_file
-from kapnotes.cli.vault_commands import add_force_option, add_vault_options, open_vault, vault_path
-from kapnotes.domain.client_rules import normalise_code
+from kapnotes.cli.vault_commands import (
+    add_force_option,
+    add_vault_options,
+    opened_vault,
+    vault_path,
+)
 from kapnotes.domain.errors import ValidationError
-from kapnotes.export.passwords import MIN_LENGTH
-from kapnotes.services import exports
-from kapnotes.services.container import build_services
-from kapnotes.storage import output_guard
+from kapnotes.export.passwords import MIN_LENGTH  # a constant (stdlib only), for the help text
+from kapnotes.lazy import lazy_module
+
+# The export stack (reportlab) and the services load only when `kapnotes pdf` runs.
+client_rules = lazy_module("kapnotes.domain.client_rules")
+container = lazy_module("kapnotes.services.container")
+exports = lazy_module("kapnotes.services.exports")
+output_guard = lazy_module("kapnotes.storage.output_guard")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -87,9 +95,8 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     output_guard.check_output_path(out, vault_path(args), replace=args.force, label="--out")
     password = read_password(args.password_file) if args.password_file else None
     deidentified = args.packet if args.deidentify is None else args.deidentify
-    vault = open_vault(args)
-    try:
-        services = build_services(vault)
+    with opened_vault(args) as vault:
+        services = container.build_services(vault)
         options = exports.options_for(services, deidentified=deidentified,
                                       include_private=args.include_private,
                                       include_audit=args.include_audit)
@@ -105,8 +112,6 @@ def cmd_pdf(args: argparse.Namespace) -> int:
                                               clinician=vault.actor.clinician)
         written = exports.export_pdf(services, job, out, password=password,
                                      replace=args.force)
-    finally:
-        vault.close()
     pages = "de-identified" if job.deidentified else "identified"
     protected = ", password-protected" if password else ""
     print(f"Wrote {written} ({job.kind}, {pages}{protected}).")
@@ -128,7 +133,8 @@ def print_redactions(places: tuple[str, ...]) -> None:
 
 def _client_id(services: object, code: str) -> int:
     try:
-        wanted = normalise_code(code)  # codes are stored upper case: kap-001 finds KAP-001
+        # codes are stored upper case: kap-001 finds KAP-001
+        wanted = client_rules.normalise_code(code)
     except ValidationError:
         wanted = code.strip()
     client = services.clients.by_code(wanted)  # type: ignore[attr-defined]

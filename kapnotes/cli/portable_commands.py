@@ -8,12 +8,15 @@ from pathlib import Path
 from kapnotes.cli.vault_commands import (
     add_force_option,
     add_vault_options,
-    open_vault,
+    opened_vault,
     vault_path,
 )
-from kapnotes.services import portable_export, portable_import
-from kapnotes.services.container import build_services
-from kapnotes.storage import output_guard
+from kapnotes.lazy import lazy_module
+
+container = lazy_module("kapnotes.services.container")
+output_guard = lazy_module("kapnotes.storage.output_guard")
+portable_export = lazy_module("kapnotes.services.portable_export")
+portable_import = lazy_module("kapnotes.services.portable_import")
 
 PLAINTEXT_WARNING = (
     "This file is plaintext health information: it is NOT encrypted. It was written readable "
@@ -41,12 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_export_json(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     output_guard.check_output_path(out, vault_path(args), replace=args.force, label="--out")
-    vault = open_vault(args)
-    try:
+    with opened_vault(args) as vault:
         result = portable_export.export_to_file(vault, out, client_code=args.client,
                                                 replace=args.force)
-    finally:
-        vault.close()
     c = result.counts
     print(f"Exported {c.clients} client(s), {c.courses} course(s), {c.sessions} session(s), "
           f"{c.measures} measure(s) and {c.audit} audit entries to {out} "
@@ -58,11 +58,9 @@ def cmd_export_json(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser()
     doc = portable_import.read_document(path)  # a broken file is refused before unlocking
-    vault = open_vault(args)
-    try:
-        tally = portable_import.import_document(build_services(vault), doc, merge=args.merge)
-    finally:
-        vault.close()
+    with opened_vault(args) as vault:
+        services = container.build_services(vault)
+        tally = portable_import.import_document(services, doc, merge=args.merge)
     print(f"Imported {path.name}: {tally.clients_added} client(s) added, "
           f"{tally.clients_merged} merged; {tally.courses} course(s), {tally.sessions} "
           f"session(s), {tally.addenda} addend(a), {tally.measures} measure(s) and "

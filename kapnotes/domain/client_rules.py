@@ -68,6 +68,8 @@ def validate_client(client: Client, *, today: date) -> Client:
         medicines=medicines,
         background=clean_text("Background", client.background, max_length=MAX_LONG,
                               multiline=True),
+        other_names=clean_text("Other names", client.other_names, max_length=2000,
+                               multiline=True),
         **phones,
     )
 

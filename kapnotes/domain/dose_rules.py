@@ -36,18 +36,18 @@ def _facts(medication: Medication | None, route: Route | None) -> dict[str, str 
 def weight_to_kg(value: object, unit: str) -> float:
     """A typed weight in kg or lb as kilograms; ValidationError("weight") names the problem."""
     if unit not in WEIGHT_UNITS:
-        raise ValidationError("weight", "choose the unit: kg or lb")
+        raise ValidationError("Weight", "choose the unit: kg or lb")
     try:
         number = float(str(value).strip().replace(",", "."))
     except ValueError:
-        raise ValidationError("weight", "must be a number (in kg or lb)") from None
+        raise ValidationError("Weight", "must be a number (in kg or lb)") from None
     if number != number:
-        raise ValidationError("weight", "must be a number")
+        raise ValidationError("Weight", "must be a number")
     kg = number * KG_PER_LB if unit == "lb" else number
     low, high = dosing.MIN_WEIGHT_KG, dosing.MAX_WEIGHT_KG
     if not low <= kg <= high:
         shown = f"{number:g} lb = {kg:.1f} kg" if unit == "lb" else f"{number:g} kg"
-        raise ValidationError("weight", f"must be between {low} and {high} kg "
+        raise ValidationError("Weight", f"must be between {low} and {high} kg "
                                         f"({low / KG_PER_LB:.0f}–{high / KG_PER_LB:.0f} lb); "
                                         f"got {shown}")
     return round(kg, 1)

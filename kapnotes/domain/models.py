@@ -57,6 +57,9 @@ class Client:
     antidepressant_trials: int | None = None
     medicines: tuple[str, ...] = ()
     background: str = ""
+    # Family members' names and nicknames recorded for the client: never printed in a
+    # de-identified export, and replaced wherever free text mentions them.
+    other_names: str = ""
     archived_at: datetime | None = None
     id: int | None = None
 

@@ -81,6 +81,11 @@ def validate_value_or_none(field: TemplateField, value: object) -> Any:
         return None
 
 
+# The longest text one note field holds: about 500 pages of prose, twice the 1 MB notes the
+# kill harness writes; typing, pasting and importing all stop here.
+MAX_NOTE_CHARS = 2_000_000
+
+
 class _Invalid(Exception):
     """Internal: a value problem, re-raised as ValidationError with the field's label."""
 
@@ -103,6 +108,10 @@ def _text(field: TemplateField, value: object) -> str:
         return ""
     if not isinstance(value, str):
         raise _Invalid("must be text")
+    if len(value) > MAX_NOTE_CHARS:
+        # A 50 MB note took 854 MB to save and never finished as a PDF (docs/TEMPLATES.md).
+        raise _Invalid(f"is too long ({len(value):,} characters; the limit is "
+                       f"{MAX_NOTE_CHARS:,})")
     return _storable(value)  # unchanged: what the therapist typed is what is kept
 
 

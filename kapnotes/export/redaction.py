@@ -6,8 +6,11 @@ What a therapist types rarely matches the record letter for letter: "Nguyen Thi 
 
 - text and terms are compared after folding (accents removed, case folded, ß → ss, đ → d),
   and positions are mapped back so the original text is what gets replaced;
-- names match by token (each part of a name alone), a name of five letters or more ending in
-  a vowel also with its last letter changed or up to three letters added (inflections);
+- names (full, preferred, support person's, and the family members' names and nicknames
+  recorded as the client's other names) match by token (each part of a name alone); a part
+  of six letters or more also with its last two letters changed (Γιώργος → Γιώργου), one of
+  five ending in a vowel with its last letter changed (Σοφία → Σοφίας), one of four with up
+  to two letters added (inflections); words in brackets ("(mother)") are not names;
 - initials of the client's names match in capitals, with or without dots ("Z.Q.", "ZQ");
 - the date of birth matches day/month/year in any order of the usual forms, 2- or 4-digit
   year, month as a number or a name, ordinals ("23rd of July"), any of - / . or spaces;
@@ -54,6 +57,9 @@ _STREET_TYPES = (("street", "st"), ("road", "rd"), ("avenue", "ave", "av"), ("dr
                  ("place", "pl"), ("court", "ct"), ("lane", "ln"), ("crescent", "cres"),
                  ("terrace", "tce"), ("highway", "hwy"), ("parade", "pde"),
                  ("boulevard", "blvd"), ("close", "cl"), ("circuit", "cct"), ("grove", "gr"))
+# Two-letter words too common to replace alone (a name "Bé Lan" is still replaced whole).
+_SHORT_WORDS = {"an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it", "me",
+                "my", "no", "of", "oh", "ok", "on", "or", "so", "to", "up", "us", "we"}
 _VOWELS = set("aeiouyαεηιουω")
 _SEP = r"[\s\-.()/]*"
 _WORD = r"[^\W_]"
@@ -80,11 +86,13 @@ def folded(text: str) -> str:
 
 def name_tokens(text: str) -> list[str]:
     """The words of a name (folded), without honorifics and single letters."""
-    words = re.findall(rf"{_WORD}[\w'’]*", folded(text))
-    return [w for w in words if len(w) > 1 and w not in _HONORIFICS]
+    words = re.findall(rf"{_WORD}[\w'’]*", folded(re.sub(r"\([^)]*\)", " ", text)))
+    return [w for w in words if len(w) > 1 and w not in _HONORIFICS | _SHORT_WORDS]
 
 
 def _token_pattern(token: str) -> str:
+    if len(token) >= 6:  # Γιώργος → Γιώργου, Papadopoulos → Papadopoulou
+        return re.escape(token[:-2]) + r"\w{0,4}"
     if len(token) >= 5 and token[-1] in _VOWELS:
         return re.escape(token[:-1]) + r"\w{0,3}"
     if len(token) >= 4:
@@ -183,11 +191,13 @@ class Redactor:
         dates: list[str] = []
         initials_from: list[str] = []
         for c in clients:
-            for whole in (c.full_name, c.preferred_name, c.support_person):
+            others = [n.strip() for n in re.split(r"[,;\n]", re.sub(r"\([^)]*\)", "",
+                                                                  c.other_names)) if n.strip()]
+            for whole in (c.full_name, c.preferred_name, c.support_person, *others):
                 if whole.strip():
                     whole_names.add(folded(whole.strip()))
                     names.update(name_tokens(whole))
-            initials_from += [n for n in (c.full_name, c.support_person) if n.strip()]
+            initials_from += [n for n in (c.full_name, c.support_person, *others) if n.strip()]
             clinician_names.update(n for n in (c.referring_clinician, c.prescriber) if n.strip())
             if c.email.strip():
                 contacts.append(re.escape(folded(c.email.strip())))
@@ -254,9 +264,11 @@ class Redactor:
             last = end
         out.append(text[last:])
         self.counts.update(found)
-        return "".join(out), found
+        # "Dr [clinician] [clinician]" reads as one person: parts of one name become one mark.
+        return _RUNS.sub(r"\1", "".join(out)), found
 
 
+_RUNS = re.compile(r"(\[(?:name|clinician|contact|date)\])(?:[ \t]+\1)+")
 _PLURALS = {"name": "names", "contact detail": "contact details",
             "date of birth": "dates of birth", "clinician name": "clinician names"}
 

@@ -207,6 +207,7 @@ class Report:
     author: str = ""  # PDF metadata author; defaults to the practice name
     # The practice logo (PNG or JPEG bytes) drawn at the left of every page header.
     practice_logo: bytes | None = field(default=None, repr=False)
+    audit_head: str = ""  # e.g. "1,204 entries, head 3f2a9c1b77d0": the footer's second line
     deidentified: bool = False
     notices: tuple[str, ...] = ()  # e.g. "Private process notes are not included."
     sections: tuple[Block, ...] = field(default_factory=tuple)

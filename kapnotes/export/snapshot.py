@@ -50,6 +50,8 @@ class ExportOptions:
     password: str | None = field(default=None, repr=False)
     practice_name: str = DEFAULT_PRACTICE_NAME
     practice_logo: bytes | None = field(default=None, repr=False)  # PNG or JPEG bytes
+    # The audit chain's length and newest link when exported: printed in every page footer.
+    audit_head: str = ""
     app_version: str = ""
     export_date: dt.date = field(default_factory=dt.date.today)
 
@@ -96,6 +98,9 @@ class SessionSnapshot:
     risk_flags: tuple[RiskFlag, ...] = ()
     measure_notes: dict[int, str] = field(default_factory=dict)  # measure id → subscores, gaps
     scale_risk: RiskStatus | None = None  # the client's scale risk on the session's date
+    # (digest of the note, newest digest with addenda, both match the seals made at
+    # signing) of a signed note, computed from its content at export; None for a draft.
+    seal: tuple[str, str, bool] | None = None
 
     @property
     def kind(self) -> SessionKind:
@@ -115,6 +120,7 @@ class SlotRow:
     skipped: bool = False
     moved: bool = False
     change_reason: str = ""
+    moved_from: dt.date | None = None  # the date the plan first gave, when moved
 
 
 @dataclass(frozen=True)

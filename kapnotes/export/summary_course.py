@@ -3,10 +3,10 @@ intentions, themes, outcomes, vitals and adverse events, audit entries, then eve
 
 from __future__ import annotations
 
+from kapnotes.domain.course_label import course_label, protocol_label
 from kapnotes.domain.dates import plural, schedule_date
 from kapnotes.domain.models import SessionKind
 from kapnotes.domain.risk import RiskStatus, banner_lines, quiet_line
-from kapnotes.domain.schedule import Protocol
 from kapnotes.domain.screening import Answer, WarningKind
 from kapnotes.domain.vitals import Severity
 from kapnotes.export.report import (
@@ -31,18 +31,6 @@ from kapnotes.export.summary_session import session_blocks
 
 CHUNK = 6  # grid columns per table: more would not fit across a portrait A4 page
 LATE = {"missed", "overdue"}
-
-
-def protocol_label(protocol: str) -> str:
-    try:
-        return Protocol(protocol).label
-    except ValueError:
-        return protocol
-
-
-def course_label(snap: CourseSnapshot) -> str:
-    c = snap.course
-    return c.title or f"{protocol_label(c.protocol)} from {fmt_date(c.start_date)}"
 
 
 def course_blocks(snap: CourseSnapshot, ctx: Context, *, level: int = 1) -> list[Block]:
@@ -75,6 +63,8 @@ def client_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]
                                           if c.support_relationship else "")
             rows.append(("Support person", support + (f", {c.support_phone}"
                                                       if c.support_phone else "")))
+        if c.other_names:
+            rows.append(("Other names", c.other_names))
     rows += [
         ("Referring clinician", c.referring_clinician or NOT_RECORDED),
         ("Prescriber", c.prescriber or NOT_RECORDED),
@@ -101,7 +91,7 @@ def schedule_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Bloc
     status = c.status.label + (f" — {ctx.text(c.status_reason)}" if c.status_reason else "")
     out: list[Block] = [Heading("Protocol and schedule", level), KeyValues([
         ("Protocol", protocol_label(c.protocol)),
-        ("Course", course_label(snap)),
+        ("Course", course_label(snap.course)),
         ("Start date", fmt_date(c.start_date)),
         ("Status", status),
         ("Prescriber", c.prescriber or NOT_RECORDED),
@@ -133,7 +123,8 @@ def schedule_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Bloc
     for i, s in enumerate(snap.slots):
         note = s.change_reason and ctx.text(s.change_reason)
         if s.moved and not s.skipped:
-            note = "Moved" + (f": {note}" if note else "")
+            note = ("Moved" + (f" from {schedule_date(s.moved_from)}" if s.moved_from else "")
+                    + (f": {note}" if note else ""))
         elif s.skipped:
             note = "Skipped" + (f": {note}" if note else "")
         slot_rows.append((str(s.seq + 1), schedule_date(s.planned_date), s.kind.label,
@@ -295,7 +286,26 @@ def vitals_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]
     else:
         out.append(Paragraph("No vitals alerts, respiratory depression or adverse effects "
                              "recorded in this course.", "muted"))
+    out += override_blocks(snap, ctx)
     return out
+
+
+def override_blocks(snap: CourseSnapshot, ctx: Context) -> list[Block]:
+    """Every clinical rule gone past with a written reason (docs/CLINICAL-RULES.md), so a
+    supervisor sees them without opening each note."""
+    rows = []
+    for sess in snap.sessions:
+        if sess.dosing is None:
+            continue
+        label = f"Dose {sess.number}" if sess.number else "Dosing"
+        for o in sess.dosing.overrides:
+            rows.append((fmt_date(sess.session.starts_at.date()), label, o.message,
+                         ctx.text(o.reason)))
+    if not rows:
+        return [Paragraph("No clinical rule was overridden in this course.", "muted")]
+    return [Paragraph("Clinical rules overridden with a written reason:", "muted"),
+            Table(("Date", "Session", "Rule", "Reason"), rows, widths=(1.4, 1.2, 3.4, 3.2),
+                  possibly_identifying=True)]
 
 
 def audit_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
@@ -317,7 +327,7 @@ def notes_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
     signed = sum(1 for s in snap.sessions if s.session.signed)
     out.append(Paragraph(f"{plural(len(snap.sessions), 'session')} in date order; {signed} signed, "
                          f"{len(snap.sessions) - signed} draft.", "muted"))
-    label = course_label(snap)
+    label = course_label(snap.course)
     for i, sess in enumerate(snap.sessions):
         if i:
             out.append(PageBreak())

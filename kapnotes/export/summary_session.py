@@ -79,11 +79,35 @@ def signature_blocks(snap: SessionSnapshot, ctx: Context) -> list[Block]:
     if not s.signed:
         return [DraftMark("DRAFT — not signed: this note may still change")]
     out: list[Block] = [Paragraph(f"Signed by {s.signed_by} on {fmt_datetime(s.signed_at)}. "
-                                  "Locked: later changes appear below as dated addenda.")]
+                                  "Locked: later changes appear below as dated addenda."),
+                        seal_paragraph(snap.seal)]
     if s.sign_reason.strip():
         out.append(Paragraph("Signed with a written reason:", "muted"))
         out.append(ctx.free(s.sign_reason))
     return out
+
+
+def short_digest(digest: str) -> str:
+    """The first 64 bits of a seal digest in four groups (as `kapnotes check` shows them)."""
+    head = digest[:16].upper()
+    return " ".join(head[i:i + 4] for i in range(0, 16, 4))
+
+
+def seal_paragraph(seal: tuple[str, str, bool] | None) -> Paragraph:
+    """The line under the signature: the digest of the note as printed, so a copy whose seal
+    differs is not the same note; a warning when it no longer matches its signing."""
+    if seal is None:
+        return Paragraph("Seal: none recorded for this note.", "warning")
+    as_signed, newest, intact = seal
+    text = f"Seal {short_digest(as_signed)}"
+    if newest != as_signed:
+        text += f"; with its addenda {short_digest(newest)}"
+    if not intact:
+        return Paragraph(text + ". WARNING: this note no longer matches the seal made when it "
+                         "was signed; it was changed outside KAP Notes (run kapnotes check).",
+                         "warning")
+    return Paragraph(text + " (a copy with another seal is not this note as signed).",
+                     "muted")
 
 
 def details_rows(snap: SessionSnapshot) -> list[tuple[str, str]]:
@@ -249,7 +273,12 @@ def vitals_table(d: DosingSnapshot) -> Table:
         r = stored.reading
         minute = minutes_between(d.first_device_at, r.taken_at)
         bp = f"{r.systolic}/{r.diastolic}" if r.has_blood_pressure else NOT_RECORDED
-        findings = " ".join(f.message for f in stored.findings)
+        notes = [f.message for f in stored.findings]
+        if r.confirmed_unusual:
+            notes.insert(0, "Unusual value confirmed by the clinician.")
+        if stored.corrects_id is not None:
+            notes.insert(0, "Corrects an earlier entry (original kept in the record).")
+        findings = " ".join(notes)
         rows.append((fmt_time(r.taken_at), NOT_RECORDED if minute is None else str(minute),
                      r.role.label, bp, number(r.heart_rate), number(r.spo2, "%"),
                      findings or "—"))

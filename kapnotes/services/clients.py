@@ -9,7 +9,7 @@ from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.models import Client, ClientSummary
 from kapnotes.domain.screening import MedicineClass, medicine_classes
 from kapnotes.services.clock import Clock, system_clock
-from kapnotes.storage import audit
+from kapnotes.storage import audit, seals
 from kapnotes.storage import clients as repo
 from kapnotes.storage.vault import Vault
 
@@ -25,12 +25,15 @@ class ClientService:
         clean = validate_client(client, today=self.clock().date())
         with self.vault.transaction():
             new_id = repo.insert(self.vault, clean)
+            audit.record(self.vault, "client.create", record_type="client", record_id=new_id)
         return dataclasses.replace(clean, id=new_id)
 
     def update(self, client: Client) -> Client:
         clean = validate_client(client, today=self.clock().date())
         with self.vault.transaction():
             repo.update(self.vault, clean)
+            audit.record(self.vault, "client.update", record_type="client",
+                         record_id=clean.id or "")
         return clean
 
     def get(self, client_id: int) -> Client:
@@ -73,12 +76,14 @@ class ClientService:
                 "Confirmation", f"type the client's code ({client.code}) exactly to delete."
             )
         with self.vault.transaction():
+            # Signed notes go on purpose: marked so `check` does not report them as tampered.
+            seals.mark_removed(self.vault, repo.session_ids(self.vault, client_id))
             repo.delete(self.vault, client_id)
             audit.record(self.vault, "client.delete", record_type="client", record_id=client_id)
 
     @staticmethod
     def concomitant_flags(client: Client) -> dict[str, tuple[MedicineClass, ...]]:
-        """Each current medicine that belongs to a class DOMAIN.md asks to record."""
+        """Each current medicine that belongs to a class docs/DOMAIN.md asks to record."""
         flags = {}
         for medicine in client.medicines:
             classes = medicine_classes(medicine)

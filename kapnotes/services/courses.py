@@ -83,6 +83,7 @@ class CourseService:
         with self.vault.transaction():
             course_id = repo.insert(self.vault, clean)
             repo.replace_plan(self.vault, course_id, plan)
+            audit.record(self.vault, "course.create", record_type="course", record_id=course_id)
         return dataclasses.replace(clean, id=course_id)
 
     def generate(self, course: Course, *,
@@ -106,6 +107,8 @@ class CourseService:
         clean = _validate_course(course)
         with self.vault.transaction():
             repo.update(self.vault, clean)
+            audit.record(self.vault, "course.update", record_type="course",
+                         record_id=clean.id or "")
         return clean
 
     def set_status(self, course_id: int, status: CourseStatus, reason: str = "") -> Course:

@@ -97,7 +97,8 @@ def options_for(services: Services, *, deidentified: bool = True,
     return ExportOptions(deidentified=deidentified, include_private=include_private,
                          include_audit=include_audit, practice_name=practice_name(services),
                          practice_logo=practice_logo(services),
-                         app_version=__version__, export_date=services.clock().date())
+                         app_version=__version__, export_date=services.clock().date(),
+                         audit_head=audit.head(services.vault).short())
 
 
 def suggested_filename(kind: str, codes: Sequence[str], day: date, detail: str = "") -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from kapnotes.domain.clinical_rules import RuleFinding
 from kapnotes.domain.errors import ConflictError, NotFoundError, ValidationError
@@ -22,15 +22,15 @@ from kapnotes.domain.templates import (
     FieldType,
     Template,
     TemplateLibrary,
-    display_text,
     missing_required,
     parse_template,
+    search_text,
     template_to_data,
     validate_value,
 )
 from kapnotes.domain.text_rules import MAX_LONG, clean_text
-from kapnotes.services.clock import Clock, system_clock
-from kapnotes.storage import audit, search
+from kapnotes.services.clock import Clock, aware, system_clock
+from kapnotes.storage import audit, seals, search
 from kapnotes.storage import courses as course_repo
 from kapnotes.storage import sessions as repo
 from kapnotes.storage.vault import Vault
@@ -108,6 +108,8 @@ class NoteService:
                 if slot.course_id != course_id or slot.kind != kind:
                     raise ValidationError("Planned slot", "belongs to another course or kind.")
                 course_repo.link_slot(self.vault, slot_id, session_id)
+            audit.record(self.vault, "session.create", record_type="session",
+                         record_id=session_id, detail=kind.value)
         return repo.get(self.vault, session_id)
 
     def _check_details(self, s: Session) -> None:
@@ -125,6 +127,8 @@ class NoteService:
         self._check_details(session)
         with self.vault.transaction():
             repo.update_details(self.vault, session)
+            audit.record(self.vault, "session.update", record_type="session",
+                         record_id=session.id or "")
         return repo.get(self.vault, int(session.id or 0))
 
     def session(self, session_id: int) -> Session:
@@ -165,7 +169,7 @@ class NoteService:
             if field is None or field.type is FieldType.HEADING:
                 raise ValidationError(field_id, "is not a field of this note's template.")
             normalised = validate_value(field, value)
-            clean.append((field_id, normalised, display_text(field, normalised)))
+            clean.append((field_id, normalised, search_text(field, normalised)))
         if not clean:
             return
         with self.vault.transaction():
@@ -215,9 +219,18 @@ class NoteService:
                                   + "; ".join(blockers) + ".")
         with self.vault.transaction():
             repo.mark_signed(self.vault, session_id, signer=signer,
-                             at=datetime.now(UTC), reason=reason)
+                             at=aware(self.clock()), reason=reason)
+            # The seal (digest of what was signed, with its MAC) goes in with the signature.
+            digest = seals.seal_session(self.vault, session_id)
+            # Signing past rules that need a reason is an override: the audit says so (rule
+            # ids only, never the reason's text, which is in the note).
+            overridden = sorted({f.rule_id for f in findings} if blockers else set())
+            detail = f"seal {seals.short(digest)}"
+            if overridden:
+                detail += f"; with a written reason for: {', '.join(overridden)}"
             audit.record(self.vault, "session.sign", record_type="session",
-                         record_id=session_id)
+                         record_id=session_id, detail=detail)
+        self.vault.checkpoint()  # a signed note lives in the vault file, not only the WAL
         return repo.get(self.vault, session_id)
 
     def add_addendum(self, session_id: int, text: str, *, author: str) -> Addendum:
@@ -228,12 +241,19 @@ class NoteService:
         author = clean_text("Author", author, required=True)
         with self.vault.transaction():
             addendum_id = repo.add_addendum(self.vault, session_id, body, author)
+            digest = seals.seal_session(self.vault, session_id)  # chained to the note's seal
             audit.record(self.vault, "session.addendum", record_type="session",
-                         record_id=session_id, detail=f"addendum {addendum_id}")
+                         record_id=session_id,
+                         detail=f"addendum {addendum_id}; seal {seals.short(digest)}")
         for a in repo.addenda(self.vault, session_id):
             if a.id == addendum_id:
                 return a
         raise NotFoundError("The addendum was not stored.")
+
+    def seal(self, session_id: int) -> tuple[str, str, bool] | None:
+        """(digest of the note, newest digest with addenda, whether they match the seals made
+        at signing) of a signed note, else None."""
+        return seals.current_seal(self.vault, session_id)
 
     def search(self, text: str, *, limit: int = 200) -> list[SearchHit]:
         return search.search(self.vault, text, limit=limit)

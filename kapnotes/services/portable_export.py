@@ -176,8 +176,10 @@ def _client(vault: Vault, c: dict[str, Any], refs: Refs, used_templates: set[tup
                 for s in sessions
             ],
         })
+    weights = [_plain(w, "client_weights")
+               for w in rows.select(vault, "client_weights", "client_id", c["id"])]
     return {**_plain(c, "clients"), "screens": screens, "measures": measures,
-            "courses": out_courses}
+            "weights": weights, "courses": out_courses}
 
 
 def _children(vault: Vault, table: str, session_id: int) -> list[dict[str, Any]]:
@@ -209,6 +211,8 @@ def _session(vault: Vault, s: dict[str, Any], session_key: dict[int, int],
         "addenda": _children(vault, "addenda", sid),
         "monitoring": _plain(monitoring[0], "monitoring_records") if monitoring else None,
         "devices": [d["given_at"] for d in _children(vault, "device_times", sid)],
+        "boosters": _children(vault, "dose_boosters", sid),
+        "rule_overrides": _children(vault, "rule_overrides", sid),
         "vitals": _children(vault, "vitals_readings", sid),
         "observations": _children(vault, "sedation_observations", sid),
         "adverse_effects": _children(vault, "adverse_effects", sid),
@@ -259,6 +263,10 @@ def export_to_file(vault: Vault, path: Path, *, client_code: str | None = None,
     output_guard.check_output_path(path, vault.path, replace=replace)  # before the work
     doc = build_export(vault, client_code=client_code, exported_at=utc_stamp(now),
                        progress=progress)
+    # The exporting vault's audit chain as it stood: a later look at the vault can tell
+    # whether its log still holds this point (the file itself proves nothing: it is plain).
+    head = audit.head(vault)
+    doc["audit_head"] = {"count": head.count, "head": head.hash}
     data = dumps(doc).encode("utf-8")
     written = output_guard.write_output(path, data, vault.path, replace=replace)
     counts = count(doc)

@@ -21,6 +21,7 @@ from typing import Any
 
 from kapnotes.domain.bounded_input import loads_bounded, read_bounded
 from kapnotes.domain.errors import ConflictError, ValidationError
+from kapnotes.domain.templates import template_to_data
 from kapnotes.services.container import Services
 from kapnotes.services.portable_export import Counts, count
 from kapnotes.services.portable_schema import show
@@ -99,12 +100,14 @@ def import_document(services: Services, doc: Any, *,
                 "(use --merge to add only what is missing).")
         choice[code] = decided
     _check_templates(vault, doc["templates"])
+    _check_installed(services, templates)
     tally = Tally()
     with vault.transaction():
         for t in doc["templates"]:
             rows.put_template_snapshot(vault, t["template_id"], t["version"], t["kind"],
                                        json.dumps(t["definition"], ensure_ascii=False))
-        writer = ClientWriter(vault, templates, _themes(vault, doc), tally)
+        writer = ClientWriter(vault, templates, _themes(vault, doc), tally,
+                              today=services.clock().date())
         placed: dict[str, ClientIds] = {}
         for done, c in enumerate(doc["clients"], 1):
             if choice.get(c["code"]) is Decision.SKIP:
@@ -140,6 +143,18 @@ def _check_templates(vault: Vault, templates: list[dict[str, Any]]) -> None:
                 f"templates[{i}].definition",
                 f"differs from this vault's {t['template_id']} version {t['version']}; "
                 "nothing was imported")
+
+
+def _check_installed(services: Services, templates: Mapping[tuple[str, int], Any]) -> None:
+    """A file may not redefine a template this install ships or has (e.g. loosen a field's
+    limits under the same id and version): its notes are checked against the real one."""
+    for i, ((template_id, version), template) in enumerate(templates.items()):
+        installed = services.templates.find(template_id, version)
+        if installed is not None and template_to_data(installed) != template_to_data(template):
+            raise ValidationError(
+                f"templates[{i}].definition",
+                f"differs from this install's {template_id} version {version}; nothing was "
+                "imported")
 
 
 def _themes(vault: Vault, doc: dict[str, Any]) -> dict[str, int]:

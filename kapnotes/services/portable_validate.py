@@ -25,6 +25,7 @@ from kapnotes.domain.templates import FieldType, Template, parse_template, valid
 from kapnotes.domain.text_rules import parse_date
 from kapnotes.domain.vitals import ReadingRole, VitalsReading
 from kapnotes.services.portable_export import FORMAT, VERSION
+from kapnotes.services.portable_rules import check_addendum, check_values
 from kapnotes.services.portable_schema import check_document, join, json_type, show
 
 _CLIENT_LABELS = {
@@ -34,11 +35,12 @@ _CLIENT_LABELS = {
     "Current medicines": "medicines", "Address": "address", "Support person": "support_person",
     "Relationship": "support_relationship", "Referring clinician": "referring_clinician",
     "Prescriber": "prescriber", "Diagnosis": "diagnosis", "Background": "background",
+    "Other names": "other_names",
 }
 _CLIENT_FIELDS = (
     "code", "full_name", "preferred_name", "phone", "email", "address", "support_person",
     "support_relationship", "support_phone", "referring_clinician", "prescriber", "diagnosis",
-    "antidepressant_trials", "background",
+    "antidepressant_trials", "background", "other_names",
 )
 TemplateKey = tuple[str, int]
 
@@ -68,6 +70,9 @@ def validate_document(doc: object, *, scales: LoadedScales, today: date
     check_header(doc)
     check_document(doc)
     assert isinstance(doc, dict)
+    for client in doc["clients"]:
+        client.setdefault("other_names", "")  # optional: older files do not have it
+    check_values(doc)
     templates = _templates(doc["templates"])
     theme_names = _unique((t["name"].casefold() for t in doc["themes"]), "themes", "name")
     codes = _unique((c["code"].casefold() for c in doc["clients"]), "clients", "code")
@@ -155,7 +160,7 @@ def _client(c: dict[str, Any], path: str, templates: dict[TemplateKey, Template]
                 fail(ppath, "belongs to another course")
     for spath, s, course in sessions:
         _session(s, spath, templates, theme_names, session_keys, session_course, intentions,
-                 course)
+                 course, today)
     for i, screen in enumerate(c["screens"]):
         _unique((a["item"] for a in screen["answers"]), f"{path}.screens[{i}].answers", "item")
     measure_keys = _unique((m["key"] for m in c["measures"]), f"{path}.measures", "key")
@@ -173,7 +178,8 @@ def _ref(key: int | None, known: dict[int, Any], path: str, what: str) -> None:
 
 def _session(s: dict[str, Any], path: str, templates: dict[TemplateKey, Template],
              theme_names: set[str], sessions: dict[int, dict[str, Any]],
-             session_course: dict[int, int], intentions: dict[int, Any], course: int) -> None:
+             session_course: dict[int, int], intentions: dict[int, Any], course: int,
+             today: date) -> None:
     template = templates.get((s["template_id"], s["template_version"]))
     if template is None:
         fail(join(path, "template_version"), f"{s['template_id']} version "
@@ -203,10 +209,13 @@ def _session(s: dict[str, Any], path: str, templates: dict[TemplateKey, Template
                  "only an integration session links, to a dosing session of its course")
     if s["signed_at"] is not None and not s["signed_by"].strip():
         fail(join(path, "signed_by"), "a signed note names who signed it")
+    for i, addendum in enumerate(s["addenda"]):
+        check_addendum(addendum, s["signed_at"], f"{path}.addenda[{i}]", today)
     for i, v in enumerate(s["vitals"]):
         try:
             VitalsReading(role=ReadingRole(v["role"]), systolic=v["systolic"],
-                          diastolic=v["diastolic"], heart_rate=v["heart_rate"], spo2=v["spo2"])
+                          diastolic=v["diastolic"], heart_rate=v["heart_rate"], spo2=v["spo2"],
+                          confirmed_unusual=bool(v.get("confirmed_unusual", False)))
         except ValidationError as exc:
             fail(join(f"{path}.vitals[{i}]", exc.field), exc.reason)
     effects = {e.value for e in AdverseEffect}

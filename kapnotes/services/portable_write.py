@@ -15,17 +15,21 @@ its content goes in, and only then is it marked signed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from kapnotes.domain.client_rules import normalise_code
-from kapnotes.domain.templates import FieldType, Template, display_text, validate_value
+from kapnotes.domain.templates import FieldType, Template, search_text, validate_value
+from kapnotes.services.portable_rules import check_addendum
 from kapnotes.storage import portable_rows as rows
+from kapnotes.storage import seals
 from kapnotes.storage.vault import Vault
 
 TemplateKey = tuple[str, int]
 _SESSION_LISTS = (
     ("vitals", "vitals_readings"), ("observations", "sedation_observations"),
     ("adverse_effects", "adverse_effects"), ("acknowledgements", "screening_acks"),
+    ("boosters", "dose_boosters"), ("rule_overrides", "rule_overrides"),
 )
 
 
@@ -59,8 +63,17 @@ class ClientIds:
         "course": {}, "session": {}, "intention": {}, "measure": {}})
 
 
+# Columns added after the first files were written: a file without them imports as "none".
+_OPTIONAL = {("monitoring_records", "infusion_end_at"),
+             *(("vitals_readings", c) for c in ("confirmed_unusual", "entered_at", "struck_at",
+                                                "change_reason"))}
+
+
 def _fields(item: dict[str, Any], table: str) -> dict[str, Any]:
-    return {name: item[name] for name, _ in rows.TABLES[table].cols}
+    """The file's values of a table's columns; an optional column an older file lacks takes
+    the vault's default (NULL, or e.g. '' for a reading's `change_reason`)."""
+    return {name: item[name] for name, _ in rows.TABLES[table].cols
+            if name in item or (table, name) not in _OPTIONAL}
 
 
 def _match(existing: list[dict[str, Any]], *cols: str) -> dict[tuple[Any, ...], int]:
@@ -71,8 +84,9 @@ class ClientWriter:
     """Writes clients of one document; `themes` maps case-folded names to theme ids."""
 
     def __init__(self, vault: Vault, templates: dict[TemplateKey, Template],
-                 themes: dict[str, int], tally: Tally) -> None:
+                 themes: dict[str, int], tally: Tally, *, today: date | None = None) -> None:
         self.vault = vault
+        self.today = today or date.today()
         self.templates = templates
         self.themes = themes
         self.tally = tally
@@ -89,6 +103,7 @@ class ClientWriter:
             self.tally.clients_merged += 1
         out = ClientIds(cid)
         self._screens(c["screens"], cid, merge)
+        self._weights(c.get("weights", []), cid, merge)
         old_courses = _match(rows.select(self.vault, "courses", "client_id", cid),
                              "protocol", "start_date") if merge else {}
         new_sessions: list[tuple[int, dict[str, Any]]] = []
@@ -114,8 +129,18 @@ class ClientWriter:
                 rows.sign_imported(self.vault, sid, signed_at=s["signed_at"],
                                    signed_by=s["signed_by"], sign_reason=s["sign_reason"],
                                    updated_at=s["updated_at"])
+                # Sealed as imported: this vault vouches for the note from the import on.
+                seals.seal_session(self.vault, sid)
         self._measures(c["measures"], cid, merge, out)
         return out
+
+    def _weights(self, weights: list[dict[str, Any]], cid: int, merge: bool) -> None:
+        old = _match(rows.select(self.vault, "client_weights", "client_id", cid),
+                     "measured_on", "recorded_at") if merge else {}
+        for w in weights:
+            if (w["measured_on"], w["recorded_at"]) not in old:
+                rows.insert(self.vault, "client_weights", {**_fields(w, "client_weights"),
+                                                           "client_id": cid})
 
     def _screens(self, screens: list[dict[str, Any]], cid: int, merge: bool) -> None:
         old = _match(rows.select(self.vault, "screens", "client_id", cid),
@@ -157,10 +182,15 @@ class ClientWriter:
                 for a in rows.select(self.vault, "addenda", "session_id", sid)}
         if not rows.is_signed(self.vault, sid):
             return  # a draft takes no addenda; the vault's draft is kept as it is
-        for a in s["addenda"]:
+        signed_at = self.vault.query_one("SELECT signed_at FROM sessions WHERE id = ?",
+                                         (sid,))[0]
+        for n, a in enumerate(s["addenda"]):
             if (a["text"], a["author"], a["created_at"]) not in have:
+                # Dated against the vault's own signature, not the file's claim of it.
+                check_addendum(a, signed_at, f"addenda[{n}]", self.today)
                 rows.insert(self.vault, "addenda", {**_fields(a, "addenda"), "session_id": sid})
                 self.tally.addenda += 1
+        seals.seal_session(self.vault, sid)  # addenda added to a signed note are sealed too
 
     def _intentions(self, co: dict[str, Any], course_id: int, is_new: bool,
                     out: ClientIds) -> None:
@@ -190,7 +220,7 @@ class ClientWriter:
                          for e in clean]
             rows.insert(self.vault, "session_fields", {
                 "session_id": sid, "field_id": field_id, "value": clean,
-                "search_text": display_text(f, clean), "updated_at": s["updated_at"]})
+                "search_text": search_text(f, clean), "updated_at": s["updated_at"]})
         for a in s["addenda"]:
             rows.insert(self.vault, "addenda", {**_fields(a, "addenda"), "session_id": sid})
         if s["monitoring"] is not None:
@@ -199,7 +229,7 @@ class ClientWriter:
         for given_at in s["devices"]:
             rows.insert(self.vault, "device_times", {"given_at": given_at, "session_id": sid})
         for key, table in _SESSION_LISTS:
-            for item in s[key]:
+            for item in s.get(key, []):  # boosters and overrides are optional
                 rows.insert(self.vault, table, {**_fields(item, table), "session_id": sid})
         for r in s["intention_reviews"]:
             rows.insert(self.vault, "intention_reviews", {

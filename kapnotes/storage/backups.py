@@ -12,10 +12,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from kapnotes.domain.errors import VaultError
+from kapnotes.domain.errors import VaultDamagedError, VaultError
 from kapnotes.storage.atomic import OWNER_ONLY, fsync_dir, write_atomically
 from kapnotes.storage.keyfile import key_file_for
-from kapnotes.storage.vault import Vault, quote_sql_string, translate_write_errors
+from kapnotes.storage.vault import (
+    Vault,
+    integrity_problems,
+    quote_sql_string,
+    translate_write_errors,
+)
 
 BACKUP_DIRNAME = "backups"
 AUTO = "auto"
@@ -49,7 +54,8 @@ def _name(vault_path: Path, when: datetime, tag: str) -> str:
     return f"{vault_path.stem}-{when.strftime(_STAMP)}-{tag}{vault_path.suffix or '.kapnotes'}"
 
 
-def write_backup(vault: Vault, out: Path, *, replace: bool = False) -> Path:
+def write_backup(vault: Vault, out: Path, *, replace: bool = False,
+                 verified: bool = False) -> Path:
     """A consistent, encrypted copy of the open vault at a user-named `out`, with its key
     file beside it. Both names go through the output guard (never the vault, its files or
     its backups folder; an existing file only with `replace`)."""
@@ -59,10 +65,24 @@ def write_backup(vault: Vault, out: Path, *, replace: bool = False) -> Path:
                                          create_parent=True)
     output_guard.check_output_path(key_file_for(out), vault.path, replace=replace,
                                    label="Backup key file", create_parent=True)
-    return _copy_vault(vault, out)
+    return _copy_vault(vault, out, verified=verified)
 
 
-def _copy_vault(vault: Vault, out: Path) -> Path:
+def refuse_if_damaged(vault: Vault) -> None:
+    """The whole-file check before a backup: a damaged vault is never backed up, so it can
+    never push the last good backup out of the rotation (docs/RELIABILITY.md)."""
+    problems = integrity_problems(vault.conn)
+    if problems:
+        raise VaultDamagedError(
+            f"The vault {vault.path.name} failed its integrity check ({problems[0]}), so no "
+            "backup was written and the earlier backups are kept. Restore the newest good one."
+        )
+
+
+def _copy_vault(vault: Vault, out: Path, *, verified: bool) -> Path:
+    """`verified`: the caller has just run the whole-file check on this vault."""
+    if not verified:
+        refuse_if_damaged(vault)
     out = out.resolve()
     if out == vault.path.resolve():
         raise VaultError("A backup cannot overwrite the vault itself.")
@@ -85,6 +105,7 @@ def _copy_vault(vault: Vault, out: Path) -> Path:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    vault.checkpoint()  # the state just backed up now lives in the vault file too
     return out
 
 
@@ -112,19 +133,22 @@ def list_backups(vault_path: Path) -> list[BackupInfo]:
     return sorted(found, key=lambda b: b.taken_at, reverse=True)
 
 
-def take_backup(vault: Vault, *, tag: str, now: datetime | None = None) -> Path:
+def take_backup(vault: Vault, *, tag: str, now: datetime | None = None,
+                verified: bool = False) -> Path:
     when = now or datetime.now()
-    return _copy_vault(vault, backup_dir_for(vault.path) / _name(vault.path, when, tag))
+    return _copy_vault(vault, backup_dir_for(vault.path) / _name(vault.path, when, tag),
+                       verified=verified)
 
 
 def auto_backup_if_due(
-    vault: Vault, *, now: datetime | None = None, policy: RetentionPolicy | None = None
+    vault: Vault, *, now: datetime | None = None, policy: RetentionPolicy | None = None,
+    verified: bool = False,
 ) -> Path | None:
     """At most one automatic backup a day (taken on open and on close), then rotate."""
     when = now or datetime.now()
     if any(b.tag == AUTO and b.taken_at.date() == when.date() for b in list_backups(vault.path)):
         return None
-    path = take_backup(vault, tag=AUTO, now=when)
+    path = take_backup(vault, tag=AUTO, now=when, verified=verified)
     rotate(vault.path, policy or RetentionPolicy())
     return path
 

@@ -9,12 +9,13 @@ from typing import Any
 from kapnotes.domain.errors import ConflictError, NotFoundError
 from kapnotes.domain.models import Client, ClientSummary
 from kapnotes.storage.rows import date_text, now_utc_text, to_date, to_datetime
-from kapnotes.storage.vault import IntegrityError, Vault
+from kapnotes.storage.vault import Vault
 
 _FIELDS = (
     "code", "full_name", "preferred_name", "date_of_birth", "phone", "email", "address",
     "support_person", "support_relationship", "support_phone", "referring_clinician",
     "prescriber", "diagnosis", "antidepressant_trials", "medicines", "background",
+    "other_names",
 )
 
 
@@ -46,7 +47,7 @@ def insert(vault: Vault, client: Client) -> int:
             f"INSERT INTO clients ({cols}, created_at, updated_at) VALUES ({marks}, :now, :now)",
             params,
         )
-    except IntegrityError:
+    except ConflictError:  # the UNIQUE code, as the storage boundary reports it
         raise ConflictError(f"A client with code {client.code} already exists.") from None
     return int(cur.lastrowid)
 
@@ -61,7 +62,7 @@ def update(vault: Vault, client: Client) -> None:
         cur = vault.execute(
             f"UPDATE clients SET {sets}, updated_at = :now WHERE id = :id", params
         )
-    except IntegrityError:
+    except ConflictError:
         raise ConflictError(f"A client with code {client.code} already exists.") from None
     if cur.rowcount == 0:
         raise NotFoundError(f"Client {client.id} no longer exists.")
@@ -79,10 +80,6 @@ def get_by_code(vault: Vault, code: str) -> Client | None:
     return _from_row(row) if row else None
 
 
-def all_clients(vault: Vault) -> list[Client]:
-    return [_from_row(r) for r in vault.query(f"{_SELECT} ORDER BY code")]
-
-
 def any_client(vault: Vault) -> bool:
     return bool(vault.query_one("SELECT EXISTS (SELECT 1 FROM clients)")[0])
 
@@ -95,6 +92,13 @@ def set_archived(vault: Vault, client_id: int, archived: bool) -> None:
     )
     if cur.rowcount == 0:
         raise NotFoundError(f"Client {client_id} does not exist.")
+
+
+def session_ids(vault: Vault, client_id: int) -> list[int]:
+    """Every session of every course of the client (what deleting the client removes)."""
+    return [int(r[0]) for r in vault.query(
+        "SELECT s.id FROM sessions s JOIN courses c ON c.id = s.course_id"
+        " WHERE c.client_id = ? ORDER BY s.id", (client_id,))]
 
 
 def delete(vault: Vault, client_id: int) -> None:

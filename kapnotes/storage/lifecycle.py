@@ -14,11 +14,13 @@ from sqlcipher3 import dbapi2 as sqlcipher
 
 from kapnotes.domain.errors import (
     StorageWriteError,
+    VaultDamagedError,
     VaultError,
+    VaultLockedByOtherProcess,
     VaultNoSpaceError,
     WrongPassphraseError,
 )
-from kapnotes.storage import audit, keyfile
+from kapnotes.storage import audit, keyfile, rekey, tamper_check
 from kapnotes.storage.atomic import OWNER_ONLY, fsync_dir
 from kapnotes.storage.backups import backup_dir_for, take_backup
 from kapnotes.storage.disk_space import free_space, no_space_message, space_needed
@@ -40,10 +42,6 @@ OWNER_ONLY_DIR = 0o700
 class CreatedVault:
     vault: Vault
     recovery_key: str
-
-
-def vault_exists(path: Path) -> bool:
-    return path.exists()
 
 
 def is_network_path(path: Path) -> bool:
@@ -130,6 +128,20 @@ def data_key_for(path: Path, *, passphrase: str | None = None,
     """Unwrap the data key; a wrong passphrase raises before the vault file is touched."""
     check_vault_file(path)
     kf = keyfile.read_key_file(keyfile.key_file_for(path))
+    if rekey.interrupted(kf):  # a re-key stopped by a crash: finish or undo it, locked
+        lock = VaultProcessLock(path)
+        try:
+            lock.acquire()
+        except VaultLockedByOtherProcess:
+            # Open here or elsewhere after a committed re-key that could not tidy its key
+            # file: the new slots are the ones that open it; the next unlock tidies.
+            return rekey.current_slots(kf).unlock(passphrase=passphrase,
+                                                  recovery_key=recovery_key)
+        try:
+            return rekey.data_key_for_interrupted(path, kf, passphrase=passphrase,
+                                                  recovery_key=recovery_key)
+        finally:
+            lock.release()
     return kf.unlock(passphrase=passphrase, recovery_key=recovery_key)
 
 
@@ -140,13 +152,14 @@ def unlock_vault(
     recovery_key: str | None = None,
     take_lock: bool = True,
     run_migrations: bool = True,
-    check_integrity: bool = True,
+    check_integrity: bool = False,
     data_key: bytes | None = None,
 ) -> Vault:
-    """Open an existing vault: unwrap the key, lock, check, and migrate (after a backup).
+    """Open an existing vault: unwrap the key, lock, and migrate (after a backup).
 
-    `check_integrity=False` leaves the whole-file checks to the caller (the GUI runs them on a
-    sibling connection after the window is shown, so a large vault opens at once).
+    Opening is flat in vault size: no whole-file check (every page is verified by its HMAC
+    as it is read). `check`, backups and the GUI's background check run the whole-file
+    checks (docs/RELIABILITY.md); `check_integrity=True` runs them here as well.
     `data_key` is a key the caller already unwrapped with `data_key_for` (e.g. on a thread).
     """
     if data_key is None:
@@ -175,6 +188,19 @@ def change_passphrase(path: Path, *, old: str, new: str, vault: Vault | None = N
         audit.record(vault, "vault.passphrase_change", record_type="vault")
 
 
+def change_passphrase_and_rekey(vault: Vault, *, new: str, old: str | None = None,
+                                recovery_key: str | None = None) -> str:
+    """Change the passphrase *and* the data key of the open vault, so no earlier key file
+    (a backup's, a copied one) opens it any more with the old passphrase. `old` (or the
+    recovery key) proves the right to. Returns the new recovery key, which the caller must
+    show: the old one stops working too."""
+    recovery = rekey.rekey(vault, new_passphrase=new, passphrase=old,
+                           recovery_key=recovery_key)
+    audit.record(vault, "vault.rekey", record_type="vault",
+                 detail="passphrase changed; new data key and recovery key")
+    return recovery
+
+
 def reset_passphrase_with_recovery(path: Path, *, recovery_key: str, new: str) -> None:
     """A forgotten passphrase: the recovery key unwraps the data key, `new` wraps it again."""
     key_path = keyfile.key_file_for(path)
@@ -200,15 +226,24 @@ def new_recovery_key(path: Path, *, passphrase: str) -> str:
     return recovery
 
 
-def check_vault(path: Path, *, passphrase: str) -> list[str]:
-    """Full integrity check plus the audit chain; the problems found (empty when sound)."""
+def check_vault(path: Path, *, passphrase: str,
+                notes: list[str] | None = None) -> list[str]:
+    """Full integrity check, the audit chain, the seals of signed notes and the newest
+    backup's chain head; the problems found (empty when sound). `notes` collects remarks
+    that are not failures (e.g. which backup the log was compared with)."""
+    # Each whole-file check once: opening reads only the header and schema.
     vault = unlock_vault(path, passphrase=passphrase, run_migrations=False)
     try:
         problems = integrity_problems(vault.conn, full=True)
-        broken = audit.first_broken_entry(vault)
-        if broken is not None:
-            problems.append(f"audit log entry {broken} has been altered")
-        return problems
+        try:
+            records = tamper_check.check_records(vault, passphrase=passphrase)
+        except VaultDamagedError:
+            if not problems:
+                raise
+            return problems  # the damage is already named; the records sit on a bad page
+        if notes is not None:
+            notes.extend(records.notes)
+        return problems + records.problems
     finally:
         vault.close()
 

@@ -16,6 +16,10 @@ from kapnotes.storage.schema import (
     m004_next_planned_indexes,
     m005_measure_dose_timing,
     m006_dose_rules,
+    m007_integrity,
+    m008_client_other_names,
+    m009_vitals_corrections,
+    m010_search_what_was_written,
 )
 
 
@@ -35,6 +39,14 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "measures: before or after the dose", m005_measure_dose_timing.migrate),
     Migration(6, "dose rules: client weights, infusion end, boosters, rule overrides",
               m006_dose_rules.migrate),
+    Migration(7, "integrity: seals of signed notes, keyed audit chain, signature triggers",
+              m007_integrity.migrate),
+    Migration(8, "clients: other names (family, nicknames) for de-identification",
+              m008_client_other_names.migrate),
+    Migration(9, "vitals: confirmed extremes, corrections, strikes, entry time",
+              m009_vitals_corrections.migrate),
+    Migration(10, "search: ticked options only, monitoring records, client medicines",
+              m010_search_what_was_written.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -37,7 +37,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         *_v("code", "full_name", "preferred_name", "date_of_birth", "phone", "email",
             "address", "support_person", "support_relationship", "support_phone",
             "referring_clinician", "prescriber", "diagnosis", "antidepressant_trials"),
-        ("medicines", "j"), *_v("background", "archived_at", "created_at", "updated_at"),
+        ("medicines", "j"), *_v("background", "other_names", "archived_at", "created_at",
+                                "updated_at"),
     ), "code COLLATE NOCASE, id"),
     Table("screens", "id", ("client_id",),
           (*_v("screened_on", "screened_by"), ("medicines", "j"), ("created_at", "v")),
@@ -73,10 +74,20 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         ("predose_vitals_ok", "b"), ("respiratory_depression", "b"), ("interventions", "v"),
         ("ended_at", "v"), ("ready_to_leave_minutes", "v"), ("discharge_vitals_ok", "b"),
         ("escort", "v"), ("no_driving_advised", "b"), ("updated_at", "v"),
+        ("infusion_end_at", "v"),
     ), "session_id"),
     Table("device_times", "id", ("session_id",), _v("given_at"), "given_at, id"),
-    Table("vitals_readings", "id", ("session_id",), _v(
-        "taken_at", "role", "systolic", "diastolic", "heart_rate", "spo2"), "taken_at, id"),
+    Table("dose_boosters", "id", ("session_id",), (("given_at", "v"), ("dose_mg", "n")),
+          "given_at, id"),
+    Table("rule_overrides", "id", ("session_id",), _v(
+        "rule_id", "message", "reason", "given_by", "given_at"), "given_at, id"),
+    Table("client_weights", "id", ("client_id",), (
+        ("measured_on", "v"), ("weight_kg", "n"), ("entered_value", "n"),
+        ("entered_unit", "v"), ("recorded_at", "v")), "measured_on, id"),
+    Table("vitals_readings", "id", ("session_id",), (
+        *_v("taken_at", "role", "systolic", "diastolic", "heart_rate", "spo2"),
+        ("confirmed_unusual", "b"), *_v("entered_at", "struck_at", "change_reason"),
+    ), "taken_at, id"),
     Table("sedation_observations", "id", ("session_id",), _v(
         "observed_at", "moaas", "dissociation", "cadss_total", "note"), "observed_at, id"),
     Table("adverse_effects", "id", ("session_id",), (

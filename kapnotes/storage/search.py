@@ -10,13 +10,19 @@ from kapnotes.storage.rows import to_datetime
 from kapnotes.storage.vault import Vault
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# The last word typed is matched as a prefix only from this length: FTS5 answers a prefix by
+# merging every indexed word that starts with it, and "a" or "th" start tens of thousands in
+# a practice's vault (a one-letter prefix was the slowest query in docs/BENCHMARKS.md). A
+# shorter last word matches whole words only until the next key is typed.
+MIN_PREFIX = 3
 
 
 def fts_query(text: str) -> str:
     """Turn what the user typed into a safe FTS5 query: quoted phrases and prefix words.
 
     FTS5 syntax errors must never reach a user, so operators are not passed through.
-    `"exact phrase"` stays a phrase; other words must all occur, the last as a prefix.
+    `"exact phrase"` stays a phrase; other words must all occur, the last as a prefix
+    (when it has at least MIN_PREFIX characters).
     """
     phrases = re.findall(r'"([^"]+)"', text)
     rest = re.sub(r'"[^"]*"?', " ", text)
@@ -27,7 +33,8 @@ def fts_query(text: str) -> str:
             parts.append('"' + " ".join(words) + '"')
     words = _WORD.findall(rest)
     for i, word in enumerate(words):
-        suffix = "*" if i == len(words) - 1 and not phrases else ""
+        last = i == len(words) - 1 and not phrases
+        suffix = "*" if last and len(word) >= MIN_PREFIX else ""
         parts.append(f'"{word}"{suffix}')
     return " AND ".join(parts)
 

@@ -26,13 +26,15 @@ from kapnotes.domain.errors import (
 from kapnotes.storage import keyfile
 from kapnotes.storage.atomic import OWNER_ONLY
 from kapnotes.storage.disk_space import refuse_if_no_space
+from kapnotes.storage.driver_errors import translate_read_errors, translate_write_errors
 from kapnotes.storage.process_lock import VaultProcessLock
 from kapnotes.storage.sniff import check_vault_file
+from kapnotes.storage.wal_check import inspect_wal
 
 BUSY_TIMEOUT_S = 5.0
 CACHE_KIB = 64 * 1024
+# For storage's own raw connections (backups, re-key); callers of Vault never see it.
 Error = sqlcipher.Error
-IntegrityError = sqlcipher.IntegrityError
 
 
 def raw_key_pragma(data_key: bytes) -> str:
@@ -68,6 +70,12 @@ class Vault:
         self._depth = 0
         self.actor = Actor()
         self._identity = _file_identity(path)
+        self._version = 0  # set by release_connection (schema version to reopen at)
+
+    @property
+    def data_key(self) -> bytes | None:
+        """The key this vault was opened with (to read its own backups in `check`)."""
+        return self._data_key
 
     def sibling(self) -> Vault:
         """A second connection to the same vault for another thread (no process lock)."""
@@ -78,16 +86,36 @@ class Vault:
                                check_integrity=False)
         return Vault(self.path, conn, None, data_key=self._data_key)
 
+    def release_connection(self) -> None:
+        """Checkpoint the WAL into the file and close the connection, keeping the process
+        lock (a re-key replaces the file, then `reconnect`s)."""
+        with translate_write_errors():
+            busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        if busy:
+            raise VaultError("The vault is busy in another connection; nothing was changed.")
+        self._version = self.user_version
+        self.conn.close()
+        self.conn = None  # type: ignore[assignment]
+
+    def reconnect(self, data_key: bytes) -> None:
+        """Open the (possibly replaced) vault file again with `data_key`."""
+        self.conn = open_connection(self.path, data_key, latest_version=self._version,
+                                    check_integrity=False)
+        self._data_key = data_key
+        self._identity = _file_identity(self.path)
+
     # -- queries ---------------------------------------------------------------------------
     def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
         with translate_write_errors():
             return self.conn.execute(sql, params)
 
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[Any]:
-        return self.conn.execute(sql, params).fetchall()
+        with translate_read_errors():
+            return self.conn.execute(sql, params).fetchall()
 
     def query_one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
-        return self.conn.execute(sql, params).fetchone()
+        with translate_read_errors():
+            return self.conn.execute(sql, params).fetchone()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Vault]:
@@ -135,6 +163,15 @@ class Vault:
                 "in a new file, then open that."
             )
 
+    def checkpoint(self) -> None:
+        """Copy the WAL into the vault file now (PASSIVE: never waits for a reader).
+
+        Called after signing and after a backup: what is in the main file no longer depends
+        on the WAL surviving a crash intact (docs/RELIABILITY.md, "WAL damage")."""
+        if self._depth == 0:
+            with contextlib.suppress(sqlcipher.Error):
+                self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
     @property
     def in_transaction(self) -> bool:
         return self._depth > 0
@@ -165,44 +202,6 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return (st.st_dev, st.st_ino)
-
-
-@contextlib.contextmanager
-def translate_write_errors() -> Iterator[None]:
-    """Turn SQLITE_FULL / SQLITE_IOERR / read-only into a plain-words StorageWriteError."""
-    try:
-        yield
-    except sqlcipher.OperationalError as exc:
-        message = _plain_write_error(exc)
-        if message is None:
-            raise
-        raise StorageWriteError(message) from exc
-    except sqlcipher.DatabaseError as exc:
-        if getattr(exc, "sqlite_errorcode", None) == sqlcipher.SQLITE_CORRUPT:
-            raise VaultDamagedError(
-                "The vault is damaged; restore the newest backup (File → Restore backup)."
-            ) from exc
-        raise
-
-
-def _plain_write_error(exc: Exception) -> str | None:
-    code = getattr(exc, "sqlite_errorcode", None)
-    primary = code & 0xFF if isinstance(code, int) else None
-    if primary == sqlcipher.SQLITE_FULL:
-        return "The disk is full, so the last change was not saved. Free some space; "\
-            "your text is still in the editor and will be saved again."
-    if primary == sqlcipher.SQLITE_IOERR:
-        return "The vault file could not be written (input/output error). Your text is "\
-            "still in the editor; check the disk or folder, then it will be saved again."
-    if primary == sqlcipher.SQLITE_READONLY:
-        return "The vault file is read-only, so the last change was not saved. Your text is "\
-            "still in the editor; make the file writable and it will be saved again."
-    if primary == sqlcipher.SQLITE_CANTOPEN:
-        return "The vault file can no longer be reached (moved or removed?). Your text is "\
-            "still in the editor."
-    if primary == sqlcipher.SQLITE_BUSY:
-        return "The vault is busy in another process; the change was not saved. Try again."
-    return None
 
 
 def connect_keyed(path: Path, data_key: bytes) -> sqlcipher.Connection:
@@ -260,12 +259,15 @@ def integrity_problems(conn: sqlcipher.Connection, *, full: bool = False,
 
 
 def open_connection(
-    path: Path, data_key: bytes, *, latest_version: int, check_integrity: bool = True
+    path: Path, data_key: bytes, *, latest_version: int, check_integrity: bool = False
 ) -> sqlcipher.Connection:
     """Key, verify and configure a connection; refuse damaged or newer vaults untouched.
 
-    `check_integrity=False` skips the whole-file checks (they read and decrypt every page:
-    seconds on a large vault); the caller must then run them, e.g. in the background.
+    Opening reads the header and schema only, flat in vault size: every page read later is
+    verified by SQLCipher's per-page HMAC, so a damaged page a command touches is refused
+    then (`translate_read_errors`). The whole-file checks read and decrypt every page (seconds
+    on a large vault) and belong to `kapnotes check`, backups and the GUI's background check
+    (docs/RELIABILITY.md); `check_integrity=True` runs them here too.
     """
     check_vault_file(path)
     conn = connect_keyed(path, data_key)
@@ -312,14 +314,26 @@ def create_empty_vault_file(path: Path, data_key: bytes) -> None:
         conn.close()
 
 
+def refuse_a_wal_that_ends_early(path: Path) -> None:
+    report = inspect_wal(path.with_name(path.name + "-wal"))
+    if report is not None and report.ends_early:
+        raise VaultDamagedError(
+            f"The journal of the vault {path.name} ({path.name}-wal) is damaged: opening it "
+            f"would silently drop {report.commits_lost} saved changes written after the "
+            "damaged part. The vault was not opened and nothing was changed; keep its files "
+            "as they are (copy the whole folder) and restore the newest backup, or ask for "
+            "help to recover the changes.")
+
+
 def open_locked(
     path: Path, data_key: bytes, *, latest_version: int, take_lock: bool = True,
-    check_integrity: bool = True,
+    check_integrity: bool = False,
 ) -> Vault:
     lock = VaultProcessLock(path) if take_lock else None
     if lock is not None:
         lock.acquire()
     try:
+        refuse_a_wal_that_ends_early(path)  # before SQLite replays (and drops) any of it
         conn = open_connection(path, data_key, latest_version=latest_version,
                                check_integrity=check_integrity)
     except BaseException:
@@ -332,12 +346,12 @@ def open_locked(
 __all__ = [
     "Actor",
     "Error",
-    "IntegrityError",
     "Vault",
     "create_empty_vault_file",
     "integrity_problems",
     "keyfile",
     "open_locked",
     "quote_sql_string",
+    "translate_read_errors",
     "translate_write_errors",
 ]

@@ -7,9 +7,14 @@ import re
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from kapnotes import __version__
-from kapnotes.storage import audit, lifecycle
+from kapnotes.domain.models import Client
+from kapnotes.services.container import build_services
+from kapnotes.storage import audit, keyfile, lifecycle
 from kapnotes.storage.sniff import PAGE_SIZE
+from kapnotes.storage.vault import connect_keyed
 
 NEW = "harbour kite 19 evenings"
 
@@ -46,7 +51,7 @@ def test_init_creates_the_default_vault_and_prints_the_recovery_key(
     assert match, result.stdout
     assert vault_path.exists()  # KAPNOTES_DATA_DIR is honoured
     with lifecycle.unlock_vault(vault_path, recovery_key=match.group(1)) as vault:
-        assert [e.event for e in audit.entries(vault)] == ["vault.create"]
+        assert [e.event for e in audit.entries(vault)] == ["audit.keyed", "vault.create"]
 
     again = run_cli("init", "--passphrase-file", passphrase_file)
     assert "already exists" in one_error_line(again, 1)
@@ -86,15 +91,41 @@ def test_check_wrong_passphrase_exits_3_and_changes_nothing(
     assert (tmp_path / "vault.kapnotes.unlock-failures").exists()
 
 
-def test_check_damaged_vault_exits_1_with_a_specific_message(
-    run_cli, one_error_line, new_vault: Path, passphrase_file: Path
+def _flip_root_page(vault: Path, passphrase: str, table: str) -> None:
+    """Damage the one page that holds a small table (its root page), nothing else."""
+    with lifecycle.unlock_vault(vault, passphrase=passphrase) as opened:
+        root = opened.query_one("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,))[0]
+    raw = bytearray(vault.read_bytes())
+    start = (root - 1) * PAGE_SIZE + 128
+    raw[start : start + 32] = bytes(32)
+    vault.write_bytes(bytes(raw))
+
+
+def test_check_damaged_vault_exits_1_naming_the_problems(
+    run_cli, new_vault: Path, passphrase: str, passphrase_file: Path
 ) -> None:
-    raw = bytearray(new_vault.read_bytes())
-    page = len(raw) // PAGE_SIZE // 2
-    raw[page * PAGE_SIZE + 128 : page * PAGE_SIZE + 160] = bytes(32)
-    new_vault.write_bytes(bytes(raw))
+    _flip_root_page(new_vault, passphrase, "settings")
     result = run_cli("check", "--passphrase-file", passphrase_file)
-    assert "failed its integrity check" in one_error_line(result, 1)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("kapnotes: problem: ")
+    assert lines[-1] == f"kapnotes: error: {new_vault} is NOT sound ({len(lines) - 1} problem(s))."
+
+
+def test_a_command_that_reads_a_damaged_page_is_refused_in_one_line(
+    run_cli, one_error_line, new_vault: Path, passphrase: str, passphrase_file: Path
+) -> None:
+    """Opening no longer reads the whole file; SQLCipher's per-page HMAC still refuses a
+    damaged page as soon as a command touches it, and nothing is written."""
+    with lifecycle.unlock_vault(new_vault, passphrase=passphrase) as vault:
+        build_services(vault).clients.create(Client(code="KAP-001", full_name="Robin Example"))
+    _flip_root_page(new_vault, passphrase, "clients")
+    before = _digests(new_vault.parent)
+    result = run_cli("list", "--json", "--passphrase-file", passphrase_file)
+    line = one_error_line(result, 1)
+    assert "vault is damaged" in line and "Robin" not in result.stdout + result.stderr
+    assert _digests(new_vault.parent) == before
 
 
 def test_check_foreign_files_exit_1_naming_what_they_are(
@@ -220,3 +251,29 @@ def test_second_process_is_refused_with_exit_4_without_writing(
     finally:
         holder.close()
     assert _settings(new_vault, passphrase) == []  # the old passphrase still opens it
+
+
+def test_passwd_rekey_revokes_a_copied_key_file(
+    run_cli, new_vault: Path, passphrase: str, passphrase_file: Path, tmp_path: Path
+) -> None:
+    """A key file copied before (a backup's) opens the live vault with the old passphrase
+    after a plain change; after `passwd --rekey` it no longer does."""
+    copied = tmp_path / "copied.keys"
+    copied.write_bytes(keyfile.key_file_for(new_vault).read_bytes())
+    new_file = tmp_path / "new.txt"
+    new_file.write_text("harbour kite 19 evenings\n", encoding="utf-8")
+    key_out = tmp_path / "recovery.txt"
+    result = run_cli("passwd", "--rekey", "--passphrase-file", passphrase_file,
+                     "--new-passphrase-file", new_file, "--recovery-key-out", key_out)
+    assert result.returncode == 0, result.stderr
+    assert "re-keyed" in result.stdout
+    old_key = keyfile.read_key_file(copied).unlock(passphrase=passphrase)
+    conn = connect_keyed(new_vault, old_key)
+    with pytest.raises(Exception, match=r"not a database|encrypted"):
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    conn.close()
+    recovery = key_out.read_text(encoding="utf-8").strip()
+    with lifecycle.unlock_vault(new_vault, recovery_key=recovery) as vault:
+        assert audit.entries(vault)[-1].event == "vault.rekey"
+    check = run_cli("check", "--passphrase-file", new_file)
+    assert check.returncode == 0, check.stderr

@@ -49,6 +49,13 @@ def fill_rich_demo(services: Any) -> None:
             course_id=course.id, kind=SessionKind.DOSING,
             starts_at=datetime.combine(today, datetime.min.time()).replace(hour=9))
     services.monitoring.set_adverse_effect(draft_dose.id, "nausea", "mild", note="Brief.")
+    # A confirmed extreme reading and a corrected one (the original kept, struck).
+    at = draft_dose.starts_at + timedelta(minutes=20)
+    services.monitoring.add_reading(draft_dose.id, "extra", {"spo2": 45}, at=at,
+                                    confirm_unusual=True)
+    typo = services.monitoring.add_reading(draft_dose.id, "extra", {"heart_rate": 180}, at=at)
+    services.monitoring.correct_reading(draft_dose.id, typo.id, {"heart_rate": 80},
+                                        reason="typed 180 for 80")
     review = services.notes.create_session(
         course_id=course.id, kind=SessionKind.INTEGRATION,
         starts_at=datetime.combine(today, datetime.min.time()).replace(hour=15))
@@ -84,3 +91,15 @@ def load(text: str) -> dict[str, Any]:
 
 def a_day(year: int = 2026, month: int = 1, day: int = 1) -> str:
     return date(year, month, day).isoformat()
+
+
+def copy_rich_demo(template: Path, dest: Path, passphrase: str, clock: Any,
+                   templates: Path) -> Any:
+    """Services over a copy of a rich demo vault built once per session (`rich_demo_vault` in
+    tests/conftest.py): filling one takes seconds, copying two closed files milliseconds."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    for source in (template, template.with_name(template.name + ".keys")):
+        target = dest.with_name(dest.name + source.name.removeprefix(template.name))
+        target.write_bytes(source.read_bytes())
+    vault = lifecycle.unlock_vault(dest, passphrase=passphrase)
+    return build_services(vault, clock=clock, practice_templates=templates)

@@ -277,6 +277,7 @@ def test_a_60_session_course(services: object, tmp_path: Path) -> None:
 def _body(page: str) -> str:
     """Page text without the header, footer and DRAFT watermark (all drawn first)."""
     body = page.split(f"KAP Notes {__version__}\n", 1)[1]
+    body = re.sub(r"^Audit log at export: [^\n]*\n", "", body)  # the footer's second line
     return body.removeprefix("DRAFT\n").lstrip()
 
 

@@ -20,7 +20,6 @@ from kapnotes.storage import audit
 from kapnotes.storage import portable_rows as rows
 from tests.services.portable_data import (
     export_text,
-    fill_rich_demo,
     load,
     new_services,
     vault_state,
@@ -28,9 +27,8 @@ from tests.services.portable_data import (
 
 
 @pytest.fixture
-def source(services: Any) -> Any:
-    fill_rich_demo(services)
-    return services
+def source(rich_services: Any) -> Any:
+    return rich_services
 
 
 @pytest.fixture
@@ -70,8 +68,11 @@ def test_bad_json_is_refused_with_where_it_breaks(tmp_path: Path, target: Any) -
 @pytest.mark.parametrize(("mutate", "message"), [
     (lambda d: d.update(format="something-else"), "^format: this is not a KAP Notes export"),
     (lambda d: d.update(version=2), "^version: 2 is newer than this KAP Notes reads"),
+    (lambda d: first_session(d, "dosing")["vitals"][1].update(systolic=400),
+     r"^clients\[0\]\.courses\[0\]\.sessions\[1\]\.vitals\[1\]\.systolic: 400 is outside 20–350"),
     (lambda d: first_session(d, "dosing")["vitals"][1].update(systolic=300),
-     r"^clients\[0\]\.courses\[0\]\.sessions\[1\]\.vitals\[1\]\.systolic: 300 is outside 50–260"),
+     r"^clients\[0\]\.courses\[0\]\.sessions\[1\]\.vitals\[1\]\.systolic: Systolic blood "
+     r"pressure 300 mmHg is outside the usual 50–260 mmHg"),
     (lambda d: first_session(d, "dosing")["vitals"][0].update(diastolic=150, systolic=140),
      r"sessions\[1\]\.vitals\[0\]\.diastolic: Diastolic \(150\) must be lower"),
     (lambda d: d["clients"][3].update(email="not-an-address"),
@@ -88,7 +89,8 @@ def test_bad_json_is_refused_with_where_it_breaks(tmp_path: Path, target: Any) -
      r"sessions\[\d+\]\.linked_dosing: 99 is not a session of this client"),
     (lambda d: first_session(d, "integration")["theme_mentions"][0].update(theme="nope"),
      r"theme_mentions\[0\]\.theme: a text of 4 characters is not in themes"),
-    (lambda d: d["audit"][0].update(key=999), r"^audit\[0\]\.key: 999 is not a"),
+    (lambda d: next(a for a in d["audit"] if a["key"] is not None).update(key=999),
+     r"^audit\[\d+\]\.key: 999 is not a"),
     (lambda d: d["clients"][1].update(code=d["clients"][0]["code"].lower()),
      r"^clients\[1\]\.code: a text of 7 characters appears more than once"),
     (lambda d: d["clients"][4]["courses"][0].pop("sessions"),

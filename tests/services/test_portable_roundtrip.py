@@ -15,13 +15,12 @@ from kapnotes.domain.errors import ConflictError, NotFoundError, ValidationError
 from kapnotes.services import portable_export, portable_import
 from kapnotes.services.portable_schema import check_document, load_schema
 from kapnotes.storage import audit, lifecycle
-from tests.services.portable_data import STAMP, export_text, fill_rich_demo, load, new_services
+from tests.services.portable_data import STAMP, export_text, load, new_services
 
 
 @pytest.fixture
-def rich(services: Any) -> Any:
-    fill_rich_demo(services)
-    return services
+def rich(rich_services: Any) -> Any:
+    return rich_services
 
 
 def schema_errors(doc: dict[str, Any]) -> list[str]:
@@ -47,6 +46,11 @@ def test_round_trip_into_an_empty_vault_is_byte_identical(
                                                              for c in doc["clients"])
     assert any(i["revised_from"] for c in doc["clients"] for co in c["courses"]
                for i in co["intentions"])
+    readings = [v for c in doc["clients"] for co in c["courses"] for s in co["sessions"]
+                for v in s["vitals"]]
+    assert any(v["spo2"] == 45 and v["confirmed_unusual"] for v in readings)
+    assert any(v["struck_at"] and v["change_reason"] == "Corrected: typed 180 for 80"
+               and v["heart_rate"] == 180 for v in readings)
 
     other = new_services(tmp_path / "copy.kapnotes", passphrase, clock, tmp_path / "t")
     tally = portable_import.import_document(other, doc)
@@ -111,11 +115,11 @@ def test_export_file_is_owner_only_atomic_and_audited(rich: Any, tmp_path: Path)
     out = tmp_path / "all.json"
     out.write_text("old", encoding="utf-8")
     out.chmod(0o644)
-    result = portable_export.export_to_file(rich.vault, out)
+    result = portable_export.export_to_file(rich.vault, out, replace=True)
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert json.loads(out.read_text(encoding="utf-8"))["format"] == "kapnotes-export"
     assert result.size == out.stat().st_size and result.counts.clients == 5
-    assert not list(tmp_path.glob(".all.json.tmp-*"))
+    assert not list(tmp_path.glob(".all.json.*"))
     last = audit.entries(rich.vault)[-1]
     assert (last.event, last.record_type) == ("export.json", "vault")
     assert "clients=5" in last.detail and "KAP" not in last.detail
@@ -123,7 +127,7 @@ def test_export_file_is_owner_only_atomic_and_audited(rich: Any, tmp_path: Path)
 
 @pytest.mark.parametrize("mutate", [
     lambda d: d["clients"][0].update(extra=1),
-    lambda d: d["clients"][0]["courses"][0]["sessions"][1]["vitals"][0].update(systolic=300),
+    lambda d: d["clients"][0]["courses"][0]["sessions"][1]["vitals"][0].update(systolic=400),
     lambda d: d["clients"][1].update(date_of_birth="1990-02-30"),
     lambda d: d["clients"][2]["courses"][0].update(status="on hold"),
     lambda d: d["clients"][0]["courses"][0]["sessions"][0].pop("values"),

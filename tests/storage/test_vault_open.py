@@ -122,8 +122,8 @@ def test_sqlcipher_prints_nothing_on_wrong_key_or_damage(
         "from kapnotes.storage import lifecycle\n"
         "for name in sys.argv[2:]:\n"
         "    try:\n"
-        "        lifecycle.unlock_vault(Path(name), passphrase=sys.argv[1]).close()\n"
-        "        print('opened')\n"
+        "        problems = lifecycle.check_vault(Path(name), passphrase=sys.argv[1])\n"
+        "        print('damaged' if problems else 'sound')\n"
         "    except Exception as exc:\n"
         "        print(type(exc).__name__)\n"
     )
@@ -132,7 +132,7 @@ def test_sqlcipher_prints_nothing_on_wrong_key_or_damage(
         capture_output=True, text=True, timeout=120, check=False,
     )
     assert result.returncode == 0
-    assert result.stdout.split() == ["VaultDamagedError", "VaultDamagedError"]
+    assert result.stdout.split() == ["VaultDamagedError", "damaged"]
     assert result.stderr == ""
 
 

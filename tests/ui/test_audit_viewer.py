@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from kapnotes.domain.errors import ConflictError
 from kapnotes.storage import audit, lifecycle
-from kapnotes.storage.vault import IntegrityError, connect_keyed
+from kapnotes.storage.vault import connect_keyed
 from kapnotes.ui.dialogs.audit_log import AuditLogDialog
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.models.audit_model import AuditLogModel
@@ -32,20 +33,20 @@ def test_entries_newest_first_with_a_filter_and_an_intact_chain(qtbot, open_vaul
     qtbot.addWidget(dialog)
     events = texts(dialog, AuditLogModel.EVENT)
     assert events == ["Note signed", "Addendum added", "Note signed", "Client archived",
-                      "Vault created"]
+                      "Vault created", "Audit log keyed (HMAC from here on)"]
     ids = [int(n) for n in texts(dialog, AuditLogModel.NUMBER)]
     assert ids == sorted(ids, reverse=True)
     assert texts(dialog, AuditLogModel.RECORD)[0] == "session 13"
     assert texts(dialog, AuditLogModel.CLINICIAN)[0] == "Dr Fictional"
     assert texts(dialog, AuditLogModel.WHEN)[0].endswith(" UTC")
     assert dialog.chain_label.text().startswith("✓ Chain intact")
-    assert "5 entries" in dialog.chain_label.text()
+    assert "6 entries" in dialog.chain_label.text()
 
     dialog.set_event_filter("session.sign")
     assert texts(dialog, AuditLogModel.RECORD) == ["session 13", "session 12"]
-    assert dialog.count_label.text() == "2 of 5 entries"
+    assert dialog.count_label.text() == "2 of 6 entries"
     dialog.set_event_filter(None)
-    assert len(texts(dialog, AuditLogModel.EVENT)) == 5
+    assert len(texts(dialog, AuditLogModel.EVENT)) == 6
 
     # Read-only: no cell can be edited, and the table never starts an editor.
     index = dialog.table.model().index(0, AuditLogModel.DETAIL)
@@ -55,9 +56,9 @@ def test_entries_newest_first_with_a_filter_and_an_intact_chain(qtbot, open_vaul
 
 def test_the_database_refuses_to_change_an_entry(open_vault) -> None:
     add_entries(open_vault)
-    with pytest.raises(IntegrityError, match="append-only"):
+    with pytest.raises(ConflictError, match="append-only"):
         open_vault.execute("UPDATE audit_log SET detail = 'edited' WHERE id = 2")
-    with pytest.raises(IntegrityError, match="append-only"):
+    with pytest.raises(ConflictError, match="append-only"):
         open_vault.execute("DELETE FROM audit_log WHERE id = 2")
 
 
@@ -89,4 +90,5 @@ def test_the_file_menu_opens_it(qtbot, open_vault, settings) -> None:
     window.audit_log_action.trigger()
     dialogs = window.findChildren(AuditLogDialog)
     assert len(dialogs) == 1 and dialogs[0].isVisible()
-    assert texts(dialogs[0], AuditLogModel.EVENT) == ["Vault created"]
+    assert texts(dialogs[0], AuditLogModel.EVENT) == ["Vault created",
+                                                      "Audit log keyed (HMAC from here on)"]

@@ -35,6 +35,27 @@ def test_sound_vault_is_checked_and_backed_up_in_the_background(qtbot, open_vaul
     assert backup.path.stat().st_size > 0 and backup.key_path.exists()
 
 
+def test_the_check_runs_again_on_schedule_on_the_vault_open_then(qtbot, open_vault) -> None:
+    """The window may stay open for days: the whole-file check repeats (daily in the app; a
+    short interval here) on whatever vault the source names at that time."""
+    checks = BackgroundChecks(every_ms=50)
+    asked: list[int] = []
+
+    def source() -> tuple[object, RetentionPolicy]:
+        asked.append(1)
+        return open_vault, RetentionPolicy()
+
+    outcomes: list[CheckOutcome] = []
+    checks.finished.connect(outcomes.append)
+    checks.start(open_vault, RetentionPolicy(), backup=False)
+    checks.repeat(source)
+    qtbot.waitUntil(lambda: len(outcomes) >= 3, timeout=20_000)
+    checks.stop_repeating()
+    checks.wait()
+    assert asked and all(outcome.problems == () for outcome in outcomes)
+    assert len(list_backups(open_vault.path)) == 1  # the daily backup still once a day
+
+
 def test_damage_found_after_a_fast_open_is_reported_and_no_backup_is_taken(
     vault_path: Path, passphrase: str
 ) -> None:

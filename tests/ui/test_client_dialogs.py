@@ -291,3 +291,36 @@ def test_no_warning_once_the_other_course_has_ended(qtbot, services):
     dlg.confirm_second_course = lambda: pytest.fail("no second running course to confirm")
     with qtbot.waitSignal(dlg.saved, timeout=1000):
         click(qtbot, dlg.save_button)
+
+
+# -- weight on the client record (issue 13) ----------------------------------------------
+def test_weight_is_kept_on_the_client_record_in_kg_or_lb_with_its_date(qtbot, services):
+    dlg = open_dialog(qtbot, ClientDialog(services))
+    qtbot.keyClicks(dlg.code_edit, "KAP-031")
+    qtbot.keyClicks(dlg.full_name_edit, "Ada Example")
+    assert dlg.weight.hint.text() == "No weight on record"
+    dlg.weight.unit.setCurrentText("lb")
+    qtbot.keyClicks(dlg.weight.edit, "154")
+    assert "154 lb = 69.9 kg" in dlg.weight.hint.text()
+    with qtbot.waitSignal(dlg.saved, timeout=1000):
+        click(qtbot, dlg.save_button)
+    (client,) = services.clients.list()
+    (weight,) = services.monitoring.doses.weights(client.id)
+    assert (weight.weight_kg, weight.entered_value, weight.entered_unit) == (69.9, 154, "lb")
+    assert weight.measured_on == services.clock().date()
+
+    again = open_dialog(qtbot, ClientDialog(services, client.id))
+    assert again.weight.hint.text().startswith("On record: 69.9 kg (154 lb), 20 Nov 2026")
+    qtbot.keyClicks(again.weight.edit, "154")  # pounds typed again, with kg chosen
+    assert "differs from the last recorded 69.9 kg" in again.weight.hint.text()
+
+
+def test_an_impossible_weight_saves_nothing(qtbot, services):
+    dlg = open_dialog(qtbot, ClientDialog(services))
+    qtbot.keyClicks(dlg.code_edit, "KAP-032")
+    qtbot.keyClicks(dlg.full_name_edit, "Bram Fictional")
+    qtbot.keyClicks(dlg.weight.edit, "700")
+    with qtbot.assertNotEmitted(dlg.saved):
+        click(qtbot, dlg.save_button)
+    assert dlg.errors.field == "Weight" and "between 20 and 300 kg" in dlg.error_label.text()
+    assert services.clients.list(include_archived=True) == []  # not the client either

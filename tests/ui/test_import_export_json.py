@@ -15,14 +15,14 @@ from kapnotes.services import portable_export
 from kapnotes.services.portable_import import Decision
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.workspace import Workspace
-from tests.services.portable_data import fill_rich_demo, new_services, vault_state
+from tests.services.portable_data import copy_rich_demo, vault_state
 
 
 @pytest.fixture
-def export_file(tmp_path: Path, passphrase: str, clock: Any) -> Path:
+def export_file(tmp_path: Path, passphrase: str, clock: Any, rich_demo_vault: Path) -> Path:
     """A whole-vault export of a separate demo vault (the source practice)."""
-    source = new_services(tmp_path / "source.kapnotes", passphrase, clock, tmp_path / "st")
-    fill_rich_demo(source)
+    source = copy_rich_demo(rich_demo_vault, tmp_path / "source.kapnotes", passphrase, clock,
+                            tmp_path / "st")
     out = tmp_path / "practice.json"
     portable_export.export_to_file(source.vault, out)
     source.vault.close()

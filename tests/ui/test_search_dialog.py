@@ -87,3 +87,56 @@ def test_snippet_markup_is_escaped_before_bolding():
     marked = f"a <b>x</b> [not a hit] {MATCH_START}ocean{MATCH_END} & co"
     assert snippet_html(marked) == (
         "a &lt;b&gt;x&lt;/b&gt; [not a hit] <b>ocean</b> &amp; co")
+
+
+def _many_notes(services, word: str, n: int) -> None:
+    client = services.clients.create(Client(code="KAP-050", full_name="Esme Invented"))
+    course = services.courses.create(Course(client_id=client.id,
+                                            protocol=Protocol.KAP_SUBLINGUAL_IM,
+                                            start_date=date(2026, 11, 27)))
+    for i in range(n):
+        session = services.notes.create_session(
+            course_id=course.id, kind=SessionKind.PREPARATION,
+            starts_at=datetime(2026, 10, 1 + i % 28, 9 + i // 28, 0))
+        services.notes.save_fields(session.id, {"reasons": f"{word} walk number {i}"})
+
+
+def test_many_results_fill_in_batches_between_keystrokes(qtbot, services):
+    from kapnotes.ui.dialogs.search_dialog import FILL_BATCH
+
+    _many_notes(services, "harbour", FILL_BATCH * 2 + 5)
+    dlg = make_dialog(qtbot, services)
+    dlg.set_query("harbour")
+    group = dlg.results.topLevelItem(0)
+    # The first batch is there at once (the visible part of the list); the status already
+    # counts every result.
+    assert group.childCount() == FILL_BATCH and dlg.filling
+    assert dlg.status_label.text().startswith(f"{FILL_BATCH * 2 + 5} results for 1 client")
+    qtbot.waitUntil(lambda: not dlg.filling, timeout=5000)
+    assert group.childCount() == FILL_BATCH * 2 + 5
+    assert group.text(1) == f"{FILL_BATCH * 2 + 5} hits"
+
+
+def test_typing_drops_the_results_still_being_filled(qtbot, services):
+    from kapnotes.ui.dialogs.search_dialog import FILL_BATCH
+
+    _many_notes(services, "harbour", FILL_BATCH * 3)
+    dlg = make_dialog(qtbot, services)
+    dlg.set_query("harbour")
+    assert dlg.results.topLevelItem(0).childCount() == FILL_BATCH
+    qtbot.keyClicks(dlg.query_edit, "x")  # "harbourx": the old rows must not grow any more
+    qtbot.wait(50)
+    assert dlg.results.topLevelItem(0).childCount() == FILL_BATCH
+    qtbot.waitUntil(lambda: dlg.status_label.text() == "No results for “harbourx”.",
+                    timeout=3000)
+
+
+def test_a_short_last_word_matches_whole_words_only(services):
+    """A one- or two-letter prefix would merge every indexed word starting with it."""
+    from kapnotes.storage.search import fts_query
+
+    assert fts_query("oc") == '"oc"'
+    assert fts_query("calm oce") == '"calm" AND "oce"*'
+    client_with_note(services, "KAP-011", "Finn Madeup", "Ocean air")
+    assert services.notes.search("oc") == []
+    assert services.notes.search("oce")

@@ -29,6 +29,7 @@ from kapnotes.domain.screening import medicine_classes
 from kapnotes.services.container import Services
 from kapnotes.ui.widgets.form_errors import FieldErrors, error_label
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, WARNING_COLOURS, style_sheet_colour
+from kapnotes.ui.widgets.weight_entry import WeightEntry
 
 
 def parse_dob(text: str) -> date | None:
@@ -44,7 +45,7 @@ def parse_dob(text: str) -> date | None:
 
 
 def medicine_notes(lines: list[str]) -> list[str]:
-    """One line per medicine that DOMAIN.md asks to record before dosing."""
+    """One line per medicine that docs/DOMAIN.md asks to record before dosing."""
     notes = []
     for line in lines:
         classes = medicine_classes(line)
@@ -89,6 +90,33 @@ class ClientDialog(QDialog):
         return edit
 
     def _build(self) -> None:
+        self._build_fields()
+        scroll = self._build_columns()
+        self.error_label = error_label(self)
+        buttons = self._build_buttons()
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.errors = FieldErrors(self.error_label, {
+            "Client code": self.code_edit, "Full name": self.full_name_edit,
+            "Preferred name": self.preferred_name_edit, "Date of birth": self.dob_edit,
+            "Phone": self.phone_edit, "Email": self.email_edit, "Address": self.address_edit,
+            "Support person": self.support_person_edit,
+            "Relationship": self.support_relationship_edit,
+            "Support person phone": self.support_phone_edit,
+            "Other names": self.other_names_edit,
+            "Referring clinician": self.referring_edit, "Prescriber": self.prescriber_edit,
+            "Diagnosis": self.diagnosis_edit, "Adequate antidepressant trials": self.trials_spin,
+            "Current medicines": self.medicines_edit, "Background": self.background_edit,
+            "Weight": self.weight.edit,
+        })
+        self.dob_edit.textChanged.connect(self._update_dob_hint)
+        self.medicines_edit.textChanged.connect(self._update_medicine_note)
+        self.code_edit.setFocus()
+
+    def _build_fields(self) -> None:
+        """One input per field of the client record."""
         self.code_edit = self._line("Client code", "e.g. KAP-014 (no names or birth dates)")
         self.code_edit.setMaxLength(16)
         self.full_name_edit = self._line("Full name")
@@ -101,6 +129,11 @@ class ClientDialog(QDialog):
         self.support_person_edit = self._line("Support person", "emergency contact")
         self.support_relationship_edit = self._line("Relationship", "e.g. partner")
         self.support_phone_edit = self._line("Support person phone")
+        self.other_names_edit = self._line(
+            "Other names", "family members, nicknames — comma-separated")
+        self.other_names_edit.setToolTip(
+            "Names of family members and nicknames the client may mention. They are never "
+            "printed in a de-identified export and are replaced wherever notes mention them.")
         self.referring_edit = self._line("Referring clinician")
         self.prescriber_edit = self._line("Prescriber")
         self.diagnosis_edit = _plain(self, "Diagnosis and treatment history", 64)
@@ -115,7 +148,10 @@ class ClientDialog(QDialog):
         self.medicine_note.setWordWrap(True)
         self.medicine_note.setAccessibleName("Concomitant medicines")
         self.background_edit = _plain(self, "Background", 96)
+        self.weight = WeightEntry(self._weight_warning, self)
 
+    def _build_columns(self) -> QScrollArea:
+        """Identity, contact and support on the left; clinicians and clinical on the right."""
         identity = self._group("Client", [
             ("Client &code:", self.code_edit), ("&Full name:", self.full_name_edit),
             ("&Preferred name:", self.preferred_name_edit), ("Date of &birth:", self.dob_edit),
@@ -127,7 +163,7 @@ class ClientDialog(QDialog):
         ])
         support = self._group("Support person / emergency contact", [
             ("Name:", self.support_person_edit), ("Relationship:", self.support_relationship_edit),
-            ("Phone:", self.support_phone_edit),
+            ("Phone:", self.support_phone_edit), ("&Other names:", self.other_names_edit),
         ])
         clinicians = self._group("Clinicians", [
             ("Referred by:", self.referring_edit), ("Prescriber:", self.prescriber_edit),
@@ -136,6 +172,7 @@ class ClientDialog(QDialog):
             ("Diagnosis and\ntreatment history:", self.diagnosis_edit),
             ("Adequate anti-\ndepressant trials:", self.trials_spin),
             ("Current &medicines:", self.medicines_edit), ("", self.medicine_note),
+            ("&Weight:", self.weight),
             ("Background:", self.background_edit),
         ])
         left, right = QVBoxLayout(), QVBoxLayout()
@@ -154,8 +191,9 @@ class ClientDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(inner)
+        return scroll
 
-        self.error_label = error_label(self)
+    def _build_buttons(self) -> QDialogButtonBox:
         buttons = QDialogButtonBox(self)
         self.save_button = QPushButton("Save", self)
         self.save_button.setDefault(True)
@@ -165,26 +203,7 @@ class ClientDialog(QDialog):
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.rejected.connect(self.reject)
         self.save_button.clicked.connect(self.save)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
-
-        self.errors = FieldErrors(self.error_label, {
-            "Client code": self.code_edit, "Full name": self.full_name_edit,
-            "Preferred name": self.preferred_name_edit, "Date of birth": self.dob_edit,
-            "Phone": self.phone_edit, "Email": self.email_edit, "Address": self.address_edit,
-            "Support person": self.support_person_edit,
-            "Relationship": self.support_relationship_edit,
-            "Support person phone": self.support_phone_edit,
-            "Referring clinician": self.referring_edit, "Prescriber": self.prescriber_edit,
-            "Diagnosis": self.diagnosis_edit, "Adequate antidepressant trials": self.trials_spin,
-            "Current medicines": self.medicines_edit, "Background": self.background_edit,
-        })
-        self.dob_edit.textChanged.connect(self._update_dob_hint)
-        self.medicines_edit.textChanged.connect(self._update_medicine_note)
-        self.code_edit.setFocus()
+        return buttons
 
     def _group(self, title: str, rows: list[tuple[str, QWidget]]) -> QGroupBox:
         box = QGroupBox(title, self)
@@ -196,6 +215,7 @@ class ClientDialog(QDialog):
 
     # -- data ----------------------------------------------------------------------------
     def _load(self, c: Client) -> None:
+        self.weight.set_last(self.services.monitoring.doses.latest_weight(int(c.id or 0)))
         self.code_edit.setText(c.code)
         self.full_name_edit.setText(c.full_name)
         self.preferred_name_edit.setText(c.preferred_name)
@@ -207,6 +227,7 @@ class ClientDialog(QDialog):
         self.support_person_edit.setText(c.support_person)
         self.support_relationship_edit.setText(c.support_relationship)
         self.support_phone_edit.setText(c.support_phone)
+        self.other_names_edit.setText(c.other_names)
         self.referring_edit.setText(c.referring_clinician)
         self.prescriber_edit.setText(c.prescriber)
         self.diagnosis_edit.setPlainText(c.diagnosis)
@@ -233,6 +254,7 @@ class ClientDialog(QDialog):
             support_person=self.support_person_edit.text(),
             support_relationship=self.support_relationship_edit.text(),
             support_phone=self.support_phone_edit.text(),
+            other_names=self.other_names_edit.text(),
             referring_clinician=self.referring_edit.text(),
             prescriber=self.prescriber_edit.text(),
             diagnosis=self.diagnosis_edit.toPlainText(),
@@ -249,10 +271,15 @@ class ClientDialog(QDialog):
         self.errors.clear()
         try:
             client = self.to_client()
-            if self.client is None:
-                stored = self.services.clients.create(client)
-            else:
-                stored = self.services.clients.update(client)
+            weight = self.weight.entered()
+            with self.services.vault.transaction():  # the client and the weight, or neither
+                if self.client is None:
+                    stored = self.services.clients.create(client)
+                else:
+                    stored = self.services.clients.update(client)
+                if weight is not None:
+                    self.services.monitoring.doses.record_weight(
+                        int(stored.id or 0), *weight, self.services.clock().date())
         except ConflictError as exc:
             # The only conflict a client record can hit is a code already in use.
             self.errors.show(ValidationError("Client code", str(exc)))
@@ -265,6 +292,12 @@ class ClientDialog(QDialog):
         self.accept()
 
     # -- live hints ----------------------------------------------------------------------
+    def _weight_warning(self, kg: float) -> str:
+        if self.client is None or self.client.id is None:
+            return ""
+        return self.services.monitoring.doses.weight_warning(
+            self.client.id, kg, self.services.clock().date())
+
     def _update_dob_hint(self) -> None:
         muted = style_sheet_colour(MUTED_COLOURS)
         try:

@@ -34,6 +34,10 @@ EMPTY_TEXT = ("Search every note, addendum and client record. Words are matched 
 NO_RESULTS_TEXT = "No results for “{query}”."
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 _DEBOUNCE_MS = 250
+# Rows added per turn of the event loop: the first batch fills the visible part of the list
+# at once; the rest follow between keystrokes, and a new query stops them (stale results are
+# dropped, never painted).
+FILL_BATCH = 25
 
 
 def snippet_html(snippet: str) -> str:
@@ -46,10 +50,18 @@ def snippet_plain(snippet: str) -> str:
     return snippet.replace(MATCH_START, "").replace(MATCH_END, "").replace("\n", " ")
 
 
+# Documents that are not a note field: what the result list calls them.
+PLACE_LABELS = {"addendum": "Addendum", "monitoring": "Monitoring record",
+                "medicines": "Current medicines", "client": "Name or code"}
+
+
 def field_ref(hit: SearchHit) -> str:
-    """What `open_hit` carries: the field id, "addendum:<id>", or "" for the client record."""
+    """What `open_hit` carries: the field id, "addendum:<id>", "monitoring" (a dosing
+    session's record), "medicines" (the client's), or "" for the client's name or code."""
     if hit.kind == "addendum":
         return f"addendum:{hit.ref}"
+    if hit.kind in ("monitoring", "medicines"):
+        return hit.kind
     return hit.ref if hit.session_id is not None else ""
 
 
@@ -96,6 +108,10 @@ class SearchDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.hits: list[SearchHit] = []
+        self._generation = 0  # bumped by every edit and search: older fills stop
+        self._groups: dict[int, QTreeWidgetItem] = {}
+        self.results_shown = 0
+        self._labeller = self._field_labeller()
         self.setWindowTitle("Search all notes")
         self.resize(820, 560)
         self.query_edit = QLineEdit(self)
@@ -119,7 +135,7 @@ class SearchDialog(QDialog):
         self._timer.setSingleShot(True)
         self._timer.setInterval(_DEBOUNCE_MS)
         self._timer.timeout.connect(self.search_now)
-        self.query_edit.textChanged.connect(self._timer.start)
+        self.query_edit.textChanged.connect(self._query_edited)
         self.query_edit.returnPressed.connect(self._enter)
 
         # Before a search (and when nothing matched) the status text stands where the
@@ -153,10 +169,23 @@ class SearchDialog(QDialog):
         if first is not None and first.childCount():
             self.results.setCurrentItem(first.child(0))
 
+    def _query_edited(self) -> None:
+        self._generation += 1  # the results still being filled belong to the old text
+        self._timer.start()
+
+    @property
+    def filling(self) -> bool:
+        """True while rows of the current results are still being added."""
+        return self.results_shown < len(self.hits)
+
     def search_now(self) -> None:
         self._timer.stop()
+        self._generation += 1
         query = self.query_edit.text().strip()
         self.results.clear()
+        self._groups = {}
+        self.results_shown = 0
+        self._labeller = self._field_labeller()  # field labels cached per search
         self.hits = []
         if not query:
             self._show_status(EMPTY_TEXT)
@@ -169,22 +198,31 @@ class SearchDialog(QDialog):
         if not self.hits:
             self._show_status(NO_RESULTS_TEXT.format(query=query))
             return
-        self._fill(self.hits)
-        clients = self.results.topLevelItemCount()
+        clients = len({hit.client_id for hit in self.hits})
         more = " (showing the first 200)" if len(self.hits) >= 200 else ""
         self.status_label.setText(
             f"{len(self.hits)} result{'s' if len(self.hits) != 1 else ''} for "
             f"{clients} client{'s' if clients != 1 else ''}{more}. Enter or double-click opens."
         )
+        self._fill_batch(self._generation)
         self.stack.setCurrentWidget(self.results)
+
+    def _fill_batch(self, generation: int) -> None:
+        if generation != self._generation:
+            return  # the query changed: these results are stale
+        start = self.results_shown
+        self._fill(self.hits[start : start + FILL_BATCH])
+        self.results_shown = min(start + FILL_BATCH, len(self.hits))
+        if self.filling:
+            QTimer.singleShot(0, lambda: self._fill_batch(generation))
 
     def _show_status(self, text: str) -> None:
         self.status_label.setText(text)
         self.stack.setCurrentIndex(0)
 
     def _fill(self, hits: list[SearchHit]) -> None:
-        groups: dict[int, QTreeWidgetItem] = {}
-        label_of = self._field_labeller()
+        groups = self._groups
+        label_of = self._labeller
         for hit in hits:
             group = groups.get(hit.client_id)
             if group is None:
@@ -197,6 +235,7 @@ class SearchDialog(QDialog):
                 groups[hit.client_id] = group
                 self.results.addTopLevelItem(group)
                 group.setData(0, Qt.ItemDataRole.UserRole + 3, hit.client_id)
+                group.setExpanded(True)
             if hit.session_id is None:
                 where = "Client record"
             else:
@@ -209,20 +248,19 @@ class SearchDialog(QDialog):
                          f"{html.escape(label)}: {snippet_html(hit.snippet)}")
             item.setToolTip(1, snippet_plain(hit.snippet))
             group.addChild(item)
-        for group in groups.values():
+        for group in {id(g): g for g in (groups[h.client_id] for h in hits)}.values():
             n = group.childCount()
             group.setText(1, f"{n} hit{'s' if n != 1 else ''}")
-            group.setExpanded(True)
 
     def _field_labeller(self) -> Callable[[SearchHit], str]:
         """Field ids are for code; the therapist reads the template's own field label."""
         cache: dict[int, object] = {}
 
         def label(hit: SearchHit) -> str:
+            if hit.kind in PLACE_LABELS:
+                return PLACE_LABELS[hit.kind]
             if hit.session_id is None:
-                return "Name or code"
-            if hit.kind == "addendum":
-                return "Addendum"
+                return PLACE_LABELS["client"]
             if hit.session_id not in cache:
                 try:
                     session = self.services.notes.session(hit.session_id)

@@ -14,6 +14,18 @@ REFUSED_COLOUR = "#b26a00"
 
 EVENT_LABELS = {
     "vault.create": "Vault created",
+    "vault.unlock": "Vault unlocked",
+    "vault.rekey": "Passphrase changed and vault re-keyed",
+    "vault.backup": "Backup copied to a chosen file",
+    "audit.keyed": "Audit log keyed (HMAC from here on)",
+    "client.create": "Client added",
+    "client.update": "Client details changed",
+    "course.create": "Course started",
+    "course.update": "Course changed",
+    "session.create": "Session created",
+    "session.update": "Session details changed",
+    "export.json": "Data exported (JSON)",
+    "import.json": "Data imported (JSON)",
     "vault.passphrase_change": "Passphrase changed",
     "vault.restore": "Backup restored",
     "vault.unlock_failed": "Failed unlock",

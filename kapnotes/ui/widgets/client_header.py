@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from kapnotes.domain.course_items import RiskFlag
 from kapnotes.domain.dates import human_date
+from kapnotes.domain.dosing_record import ClientWeight
 from kapnotes.domain.models import Client
 from kapnotes.domain.risk import RiskStatus
 from kapnotes.domain.screening import MedicineClass, ScreeningWarning, WarningKind
@@ -112,10 +113,14 @@ class ClientHeader(QWidget):
     def show_client(self, client: Client, today: date,
                     flags: dict[str, tuple[MedicineClass, ...]], *,
                     risk_flags: Sequence[RiskFlag] = (), risk: RiskStatus | None = None,
-                    screening: Sequence[ScreeningWarning] = ()) -> None:
+                    screening: Sequence[ScreeningWarning] = (),
+                    weight: ClientWeight | None = None) -> None:
         self.name_label.setText(client.display_name)
         self.archived_badge.setVisible(client.archived)
-        self.meta_label.setText(describe_client(client, today))
+        meta = describe_client(client, today)
+        if weight is not None:  # with its date: a weight months old is not today's weight
+            meta += f" · Weight {weight.shown()} ({human_date(weight.measured_on)})"
+        self.meta_label.setText(meta)
         text = flags_text(flags)
         self.flags_label.setText(text)
         self.flags_label.setVisible(bool(text))

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -37,6 +38,7 @@ class OverrideRow(QWidget):
     """"This needs a written reason": the rule's words, a reason box and one button."""
 
     submitted = Signal(str)
+    cancelled = Signal()  # the typed value was not stored: show the stored one again
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,8 +56,12 @@ class OverrideRow(QWidget):
         self.cancel = QPushButton("Cancel", self)
         self.reason.textChanged.connect(lambda t: self.button.setEnabled(bool(t.strip())))
         self.reason.returnPressed.connect(self._submit)
+        # Esc in the reason box cancels the row; without this the page's Esc ("back to the
+        # client", kapnotes/ui/widgets/back_keys.py) left the note with the row still open.
+        self.reason.installEventFilter(self)
         self.button.clicked.connect(self._submit)
-        self.cancel.clicked.connect(self.close_row)
+        self.cancel.setAccessibleName("Cancel: keep the stored value")
+        self.cancel.clicked.connect(self._cancel)
         row = QHBoxLayout()
         row.addWidget(self.reason, 1)
         row.addWidget(self.button)
@@ -75,6 +81,22 @@ class OverrideRow(QWidget):
     def close_row(self) -> None:
         self.reason.clear()
         self.hide()
+
+    def _cancel(self) -> None:
+        self.close_row()
+        self.cancelled.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        is_esc = (isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape
+                  and event.modifiers() == Qt.KeyboardModifier.NoModifier)
+        if watched is self.reason and is_esc:
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()  # the key comes here as a key press, not as a shortcut
+                return True
+            if event.type() == QEvent.Type.KeyPress:
+                self._cancel()
+                return True
+        return super().eventFilter(watched, event)
 
     def _submit(self) -> None:
         if self.reason.text().strip():
@@ -105,6 +127,9 @@ class InfusionAndBoosters(QWidget):
         self.booster_button.setAccessibleName("Booster given now")
         self.booster_button.clicked.connect(self.booster_now)
         self.booster_mg.returnPressed.connect(self.booster_now)
+        self.undo_booster = QPushButton("Remove last booster", self)
+        self.undo_booster.setAccessibleName("Remove last booster")
+        self.undo_booster.clicked.connect(self.remove_last_booster)
         self.boosters = QLabel(self)
         self.boosters.setAccessibleName("Booster doses")
         self.error = error_label(self, "Infusion error")
@@ -113,6 +138,7 @@ class InfusionAndBoosters(QWidget):
         row.addWidget(self.infusion, 1)
         row.addWidget(self.booster_mg)
         row.addWidget(self.booster_button)
+        row.addWidget(self.undo_booster)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
@@ -141,6 +167,19 @@ class InfusionAndBoosters(QWidget):
         self.refresh()
         self.changed.emit()
 
+    def remove_last_booster(self) -> None:
+        """Undo a mistyped booster while the note is a draft."""
+        boosters = self.monitoring.doses.boosters(self.session_id)
+        if not boosters:
+            return
+        try:
+            self.monitoring.doses.remove_booster(self.session_id, boosters[-1].id)
+        except (ValidationError, ConflictError) as exc:
+            show_message(self.error, getattr(exc, "reason", str(exc)))
+            return
+        self.refresh()
+        self.changed.emit()
+
     def refresh(self) -> None:
         d = self.monitoring.details(self.session_id)
         self.setVisible(d.route in (Route.IV, Route.IM))
@@ -160,9 +199,10 @@ class InfusionAndBoosters(QWidget):
         self.boosters.setText("Boosters: " + ", ".join(
             f"{b.dose_mg:g} mg at {b.given_at:%H:%M}" for b in boosters) if boosters else "")
         self.boosters.setVisible(bool(boosters))
+        self.undo_booster.setVisible(bool(boosters))
 
     def set_editable(self, editable: bool) -> None:
-        for w in (self.end_button, self.booster_mg, self.booster_button):
+        for w in (self.end_button, self.booster_mg, self.booster_button, self.undo_booster):
             w.setEnabled(editable)
 
 

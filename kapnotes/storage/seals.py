@@ -1,0 +1,248 @@
+"""Seals of signed notes: a digest of what was signed, and of each addendum after it.
+
+At signing, the note's canonical content (its session row as signed: when, kind, template id
+and version, signer, time and reason; every field value; and the dosing record printed with
+it: monitoring record, device times, vitals, observations, adverse effects, acknowledgements,
+boosters and rule overrides) is hashed with SHA-256 into a digest, and the digest is
+authenticated with an HMAC under a key derived from the vault's integrity key
+(kapnotes.storage.vault_secrets). Each addendum gets its own seal whose digest chains the
+previous one with the addendum's text, author and time, so an addendum cannot be removed,
+reordered or reworded without breaking the chain. The newest digest of a note is its
+"seal": PDFs print it short, so a copy already sent can be compared with the vault.
+
+`problems()` is what `kapnotes check` runs: it recomputes every digest from the rows as they
+are now and reports any note or addendum changed, added, unsigned or deleted behind the app.
+`db` is a Vault or a raw connection (the migration seals existing notes): anything with
+`execute`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from kapnotes.storage.vault_secrets import PURPOSE_SEAL, derived_key
+
+NOTE = 0  # addendum_id of the note's own seal
+REMOVED = -1  # addendum_id of the mark a deliberate client deletion leaves
+_SESSION_COLS = ("id", "course_id", "kind", "starts_at", "duration_min", "clinician",
+                 "modality", "template_id", "template_version", "signed_at", "signed_by",
+                 "sign_reason")
+# The dosing record printed with the note and locked with it (m002, m006). Named columns, not
+# `*`: a later schema step that adds a column must not change the digest of a sealed note.
+_DOSING: dict[str, tuple[str, ...]] = {
+    "monitoring_records": (
+        "medication", "route", "dose_mg", "weight_kg", "lot_number", "monitoring_clinician",
+        "setting", "fasting_food", "fasting_liquids", "screen_reviewed", "predose_vitals_ok",
+        "respiratory_depression", "interventions", "ended_at", "ready_to_leave_minutes",
+        "discharge_vitals_ok", "escort", "no_driving_advised", "infusion_end_at"),
+    "device_times": ("id", "given_at"),
+    "vitals_readings": ("id", "taken_at", "role", "systolic", "diastolic", "heart_rate",
+                        "spo2"),
+    "sedation_observations": ("id", "observed_at", "moaas", "dissociation", "cadss_total",
+                              "note"),
+    "adverse_effects": ("id", "effect", "severity", "note", "serious", "recorded_at"),
+    "screening_acks": ("id", "acknowledged_at", "acknowledged_by", "warnings"),
+    "dose_boosters": ("id", "given_at", "dose_mg"),
+    "rule_overrides": ("id", "rule_id", "message", "reason", "given_by", "given_at"),
+}
+
+
+@dataclass(frozen=True)
+class Seal:
+    session_id: int
+    addendum_id: int
+    digest: str
+    mac: str
+    sealed_at: str
+
+
+def _canonical(doc: object) -> bytes:
+    return json.dumps(doc, sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def note_digest(db: Any, session_id: int) -> str | None:
+    """SHA-256 of the note's signed content as stored now (None: no such session)."""
+    row = db.execute(f"SELECT {', '.join(_SESSION_COLS)} FROM sessions WHERE id = ?",
+                     (session_id,)).fetchone()
+    if row is None:
+        return None
+    fields = {fid: json.loads(value) for fid, value in db.execute(
+        "SELECT field_id, value FROM session_fields WHERE session_id = ? ORDER BY field_id",
+        (session_id,)).fetchall()}
+    dosing = {table: [dict(zip(cols, r, strict=True)) for r in db.execute(
+        f"SELECT {', '.join(cols)} FROM {table} WHERE session_id = ? ORDER BY 1",
+        (session_id,)).fetchall()] for table, cols in _DOSING.items()}
+    session = dict(zip(_SESSION_COLS, row, strict=True))
+    doc = {"format": "kapnotes-note-seal/1", "session": session, "fields": fields,
+           "dosing": dosing}
+    return hashlib.sha256(_canonical(doc)).hexdigest()
+
+
+def _addenda(db: Any, session_id: int) -> list[tuple[int, str, str, str]]:
+    return [(int(r[0]), r[1], r[2], r[3]) for r in db.execute(
+        "SELECT id, text, author, created_at FROM addenda WHERE session_id = ? ORDER BY id",
+        (session_id,)).fetchall()]
+
+
+def addendum_digest(previous: str, addendum: tuple[int, str, str, str]) -> str:
+    aid, text, author, created_at = addendum
+    doc = {"previous": previous, "id": aid, "text": text, "author": author,
+           "created_at": created_at}
+    return hashlib.sha256(_canonical(doc)).hexdigest()
+
+
+def _mac(key: bytes, session_id: int, addendum_id: int, digest: str, sealed_at: str) -> str:
+    message = f"{session_id}:{addendum_id}:{digest}:{sealed_at}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _key(db: Any) -> bytes:
+    key = derived_key(db, PURPOSE_SEAL)
+    if key is None:
+        raise RuntimeError("this vault has no integrity key yet (schema before 7)")
+    return key
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def seals_of(db: Any, session_id: int | None = None) -> list[Seal]:
+    sql = "SELECT session_id, addendum_id, digest, mac, sealed_at FROM note_seals"
+    params: tuple[object, ...] = ()
+    if session_id is not None:
+        sql += " WHERE session_id = ?"
+        params = (session_id,)
+    return [Seal(int(r[0]), int(r[1]), r[2], r[3], r[4])
+            for r in db.execute(sql + " ORDER BY session_id, addendum_id", params).fetchall()]
+
+
+def _insert(db: Any, key: bytes, session_id: int, addendum_id: int, digest: str) -> None:
+    at = _now()
+    db.execute("INSERT INTO note_seals (session_id, addendum_id, digest, mac, sealed_at)"
+               " VALUES (?, ?, ?, ?, ?)",
+               (session_id, addendum_id, digest, _mac(key, session_id, addendum_id, digest, at),
+                at))
+
+
+def seal_session(db: Any, session_id: int) -> str:
+    """Seal a signed note and any addenda not sealed yet (inside the caller's transaction);
+    returns the note's newest digest."""
+    key = _key(db)
+    have = {s.addendum_id: s for s in seals_of(db, session_id)}
+    if NOTE in have:
+        current = have[NOTE].digest
+    else:
+        digest = note_digest(db, session_id)
+        if digest is None:
+            raise RuntimeError(f"session {session_id} does not exist")
+        _insert(db, key, session_id, NOTE, digest)
+        current = digest
+    for addendum in _addenda(db, session_id):
+        if addendum[0] in have:
+            current = have[addendum[0]].digest
+            continue
+        current = addendum_digest(current, addendum)
+        _insert(db, key, session_id, addendum[0], current)
+    return current
+
+
+def mark_removed(db: Any, session_ids: list[int]) -> None:
+    """Before a deliberate deletion (a client and all their records): mark each sealed note
+    as removed on purpose, so `check` does not report it as deleted behind the app."""
+    key = _key(db)
+    sealed = {s.session_id for s in seals_of(db)}
+    for sid in session_ids:
+        if sid in sealed:
+            _insert(db, key, sid, REMOVED, "removed")
+
+
+def short(digest: str) -> str:
+    """The first 64 bits of a digest in four groups, as printed in PDFs."""
+    head = digest[:16].upper()
+    return " ".join(head[i:i + 4] for i in range(0, 16, 4))
+
+
+def current_seal(db: Any, session_id: int) -> tuple[str, str, bool] | None:
+    """(digest of the note now, newest digest with its addenda now, whether both match the
+    seals made at signing) of a signed note; None for a draft.
+
+    Computed from the rows as they are, not copied from the seal: a PDF of an altered note
+    must print a different digest from a copy made before the change."""
+    row = db.execute("SELECT signed_at FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    if row is None or row[0] is None:
+        return None
+    as_signed = note_digest(db, session_id) or ""
+    newest = as_signed
+    for addendum in _addenda(db, session_id):
+        newest = addendum_digest(newest, addendum)
+    stored = [s for s in seals_of(db, session_id) if s.addendum_id >= 0]
+    key = derived_key(db, PURPOSE_SEAL)
+    intact = (key is not None and bool(stored) and stored[0].addendum_id == NOTE
+              and stored[0].digest == as_signed and stored[-1].digest == newest
+              and len(stored) == 1 + len(_addenda(db, session_id))
+              and all(hmac.compare_digest(s.mac, _mac(key, s.session_id, s.addendum_id,
+                                                       s.digest, s.sealed_at))
+                      for s in stored))
+    return as_signed, newest, intact
+
+
+def problems(db: Any) -> list[str]:
+    """Every signed note and addendum checked against its seal (empty when all hold)."""
+    key = derived_key(db, PURPOSE_SEAL)
+    if key is None:
+        return []  # an old vault: the audit check reports it as not upgraded
+    out: list[str] = []
+    by_session: dict[int, dict[int, Seal]] = {}
+    for s in seals_of(db):
+        if not hmac.compare_digest(s.mac, _mac(key, s.session_id, s.addendum_id, s.digest,
+                                               s.sealed_at)):
+            out.append(f"the seal of note {s.session_id} (entry {s.addendum_id}) was altered")
+        by_session.setdefault(s.session_id, {})[s.addendum_id] = s
+    signed = {int(r[0]): r[1] is not None for r in db.execute(
+        "SELECT id, signed_at FROM sessions").fetchall()}
+    for sid, is_signed in signed.items():
+        if is_signed and sid not in by_session:
+            out.append(f"note {sid} is marked signed but has no seal (signed outside KAP "
+                       "Notes, or its seal was removed)")
+    for sid, seals in sorted(by_session.items()):
+        out.extend(_session_problems(db, sid, seals, signed))
+    return out
+
+
+def _session_problems(db: Any, sid: int, seals: dict[int, Seal],
+                      signed: dict[int, bool]) -> list[str]:
+    if sid not in signed:
+        if REMOVED in seals:
+            return []
+        return [f"signed note {sid} was deleted outside KAP Notes"]
+    if REMOVED in seals:
+        return [f"note {sid} was recorded as removed with its client but is still present"]
+    if not signed[sid]:
+        return [f"note {sid} was signed but its signature was cleared"]
+    if NOTE not in seals:
+        return [f"note {sid} has addendum seals but no seal of its own"]
+    out = []
+    current = seals[NOTE].digest
+    if note_digest(db, sid) != current:
+        out.append(f"signed note {sid} was changed after signing (content, signer or time "
+                   "differ from its seal)")
+    present = set()
+    for addendum in _addenda(db, sid):
+        present.add(addendum[0])
+        current = addendum_digest(current, addendum)
+        seal = seals.get(addendum[0])
+        if seal is None:
+            out.append(f"addendum {addendum[0]} of note {sid} was added outside KAP Notes")
+        elif seal.digest != current:
+            out.append(f"addendum {addendum[0]} of note {sid} was changed")
+            current = seal.digest
+    for aid in sorted(set(seals) - present - {NOTE}):
+        out.append(f"addendum {aid} of note {sid} was deleted")
+    return out

@@ -1,0 +1,54 @@
+"""Start-up imports only what the chosen command needs: `kapnotes --version` loads neither the
+export stack nor the services, and the GUI reaches its unlock dialog without them.
+
+Run as real processes (the console entry `python -m kapnotes`), since an import made once in the
+test process would hide one made again; no timing is asserted (that is bench/'s job).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HELPERS = Path(__file__).resolve().parent / "helpers"
+HEAVY = ("reportlab", "pypdf", "jsonschema", "kapnotes.services", "kapnotes.window_run",
+         "kapnotes.ui.main_window")
+
+
+def _heavy(modules: list[str]) -> list[str]:
+    def heavy(name: str) -> bool:
+        if name.startswith("kapnotes.export.") and name != "kapnotes.export.passwords":
+            return True  # the one export module allowed is a constant for --help
+        return any(name == h or name.startswith(h + ".") for h in HEAVY)
+
+    return sorted(m for m in modules if heavy(m))
+
+
+def test_version_imports_no_export_stack_no_storage_and_no_qt(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "kapnotes", "--version"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False,
+    )
+    assert result.returncode == 0 and result.stdout.startswith("KAP Notes ")
+    imported = [line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines()
+                if line.startswith("import time:") and "|" in line]
+    assert "kapnotes.cli" in imported  # the probe saw the entry's own imports
+    assert _heavy(imported) == []
+    assert [m for m in imported if m.split(".")[0] in ("PySide6", "sqlcipher3", "cryptography")
+            or m.startswith("kapnotes.storage")] == []
+
+
+def test_gui_paints_its_unlock_dialog_before_anything_heavy_is_imported(
+        new_vault: Path, tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [sys.executable, str(HELPERS / "gui_import_probe.py"), str(new_vault)],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "kapnotes.ui.dialogs.unlock" in loaded  # it got as far as the dialog
+    assert _heavy(loaded) == []
