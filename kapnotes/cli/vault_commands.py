@@ -197,6 +197,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     with opened_vault(args) as vault:
         written = backups.write_backup(vault, out, replace=args.force)
         head = lifecycle.audit.head(vault)
+        # A copy of every record left for a place the user named: the log says so (never the
+        # file name, which may name a client), with the chain head the copy holds.
+        lifecycle.audit.record(vault, "vault.backup", record_type="vault",
+                               detail=f"copy to a chosen file; its audit log: {head.short()}")
     print(f"Backup written to {written} (with its key file {written.name}.keys); audit log "
           f"in it: {head.short()}.")
     return 0

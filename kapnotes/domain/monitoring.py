@@ -38,6 +38,13 @@ ROLE_WINDOWS: dict[ReadingRole, tuple[int, int | None]] = {
 PROMPT_FORTY_MINUTE_DUE = "40-minute blood pressure due"
 PROMPT_FORTY_MINUTE_LATE = "40-minute blood pressure overdue (due at 35–50 minutes)"
 PROMPT_TWO_HOURS = "2-hour minimum reached: discharge assessment can begin"
+
+
+def minimum_reached_prompt(minimum_minutes: float) -> str:
+    """PROMPT_TWO_HOURS for the minimum in force ("150-minute minimum reached: …")."""
+    return f"{minimum_span(minimum_minutes)} minimum reached: discharge assessment can begin"
+
+
 PROMPT_END_BP = "End-of-session blood pressure due before the client leaves"
 
 
@@ -54,9 +61,11 @@ def _has_bp(readings: Sequence[VitalsReading], role: ReadingRole) -> bool:
 
 @dataclass(frozen=True)
 class MonitoringClock:
-    """Minutes since the first device, and what comes due when."""
+    """Minutes since the first device, and what comes due when; `minimum_minutes` is the
+    rule in force (monitoring_minimum_time, which a practice may lengthen)."""
 
     first_device_at: datetime
+    minimum_minutes: float = MINIMUM_MONITORING_MINUTES
 
     def elapsed(self, now: datetime) -> timedelta:
         if now < self.first_device_at:
@@ -69,7 +78,7 @@ class MonitoringClock:
 
     @property
     def two_hour_minimum_at(self) -> datetime:
-        return self.first_device_at + timedelta(minutes=MINIMUM_MONITORING_MINUTES)
+        return self.first_device_at + timedelta(minutes=self.minimum_minutes)
 
     def two_hour_minimum_reached(self, now: datetime) -> bool:
         return now >= self.two_hour_minimum_at
@@ -104,7 +113,7 @@ class MonitoringClock:
         elif forty is ReadingDue.LATE:
             prompts.append(PROMPT_FORTY_MINUTE_LATE)
         if self.two_hour_minimum_reached(now):
-            prompts.append(PROMPT_TWO_HOURS)
+            prompts.append(minimum_reached_prompt(self.minimum_minutes))
             if not _has_bp(readings, ReadingRole.END_OF_SESSION):
                 prompts.append(PROMPT_END_BP)
         return tuple(prompts)
@@ -268,7 +277,7 @@ def signing_blockers(record: MonitoringRecord, now: datetime,
             blockers.append(SigningBlocker(
                 "monitoring_under_2_hours",
                 f"Monitoring lasted {plural(minutes, 'minute')}, less than the "
-                f"{_span(minimum_minutes)} minimum.",
+                f"{minimum_span(minimum_minutes)} minimum.",
             ))
     for role, code, text in (
         (ReadingRole.PRE_DOSE, "missing_pre_dose_bp", "Pre-dose blood pressure"),
@@ -280,6 +289,6 @@ def signing_blockers(record: MonitoringRecord, now: datetime,
     return tuple(blockers)
 
 
-def _span(minutes: float) -> str:
+def minimum_span(minutes: float) -> str:
     """"2-hour" for 120, "150-minute" for 150: the minimum as a clinician says it."""
     return f"{minutes / 60:g}-hour" if minutes % 60 == 0 else f"{minutes:g}-minute"

@@ -42,6 +42,7 @@ from kapnotes.domain.vitals import (
     ReadingRole,
     VitalsThresholds,
 )
+from kapnotes.rules import minimum_monitoring_minutes
 from kapnotes.services import monitoring_views as views
 from kapnotes.services.clock import Clock, aware, system_clock
 from kapnotes.services.discharge_checks import DischargeMethods
@@ -306,15 +307,17 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         record = self.monitoring_record(session_id)
         if record.first_device_at is None:
             return ()
-        return MonitoringClock(record.first_device_at).prompts(aware(now or self.clock()),
-                                                               record.readings)
+        minimum = minimum_monitoring_minutes(self.doses.rules())
+        return MonitoringClock(record.first_device_at, minimum).prompts(
+            aware(now or self.clock()), record.readings)
 
     def clock_status(self, session_id: int, now: datetime | None = None) -> views.ClockStatus:
         record = self.monitoring_record(session_id)
         problems = (self.discharge_problems(session_id) if record.ended_at is not None
                     else ())
         return views.clock_status(record.first_device_at, aware(now or self.clock()),
-                                  record.readings, record.ended_at, problems)
+                                  record.readings, record.ended_at, problems,
+                                  minimum_monitoring_minutes(self.doses.rules()))
 
     def signing_blockers(self, session_id: int, now: datetime | None = None) -> list[str]:
         return [f.message for f in self.signing_findings(session_id, now)]

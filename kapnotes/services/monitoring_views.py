@@ -21,6 +21,7 @@ from kapnotes.domain.monitoring import (
     MINIMUM_MONITORING_MINUTES,
     MonitoringClock,
     ReadingDue,
+    minimum_span,
 )
 from kapnotes.domain.vitals import (
     ReadingRole,
@@ -59,14 +60,15 @@ def _has_bp(readings: Sequence[VitalsReading], role: ReadingRole) -> bool:
 def clock_status(first_device_at: datetime | None, now: datetime,
                  readings: Sequence[VitalsReading] = (),
                  ended_at: datetime | None = None,
-                 discharge_problems: Sequence[object] = ()) -> ClockStatus:
+                 discharge_problems: Sequence[object] = (),
+                 minimum_minutes: float = MINIMUM_MONITORING_MINUTES) -> ClockStatus:
     """The line under the monitoring clock, e.g. "Minute 37 since first device — 40-minute BP
     due in 3 min". Minutes are whole and rounded down, like a wall clock. An ended session is
     "done" (green) only when the client was ready to leave (`discharge_problems` empty)."""
     if first_device_at is None:
         return ClockStatus(None, "Not started: record the first device (or start of dose).",
                            ClockLevel.IDLE)
-    clock = MonitoringClock(first_device_at)
+    clock = MonitoringClock(first_device_at, minimum_minutes)
     at = ended_at or now
     if at < first_device_at:
         return ClockStatus(0, "First device time is in the future: check it.", ClockLevel.LATE)
@@ -94,26 +96,28 @@ def clock_status(first_device_at: datetime | None, now: datetime,
         start, end = FORTY_MINUTE_WINDOW
         parts.append(f"40-minute BP overdue (due at {start}–{end} min)")
         level = ClockLevel.LATE
+    span = minimum_span(minimum_minutes)
     if clock.two_hour_minimum_reached(now):
         if _has_bp(readings, ReadingRole.END_OF_SESSION):
-            parts.append("2-hour minimum reached")
+            parts.append(f"{span} minimum reached")
             level = ClockLevel.DONE if level == ClockLevel.RUNNING else level
         else:
-            parts.append("2-hour minimum reached — end-of-session BP due")
+            parts.append(f"{span} minimum reached — end-of-session BP due")
             level = ClockLevel.DUE if level == ClockLevel.RUNNING else level
     elif forty is ReadingDue.DONE:
-        parts.append(f"2-hour minimum in {clock.minutes_to_two_hours(now)} min")
+        parts.append(f"{span} minimum in {clock.minutes_to_two_hours(now)} min")
     return ClockStatus(minute, " — ".join(parts), level)
 
 
 def suggested_role(first_device_at: datetime | None, now: datetime,
-                   readings: Sequence[VitalsReading] = ()) -> ReadingRole:
+                   readings: Sequence[VitalsReading] = (),
+                   minimum_minutes: float = MINIMUM_MONITORING_MINUTES) -> ReadingRole:
     """The role a reading taken `now` most likely has: pre-dose before the first device,
     ~40 minutes while that reading is due, end of session from the 2-hour minimum."""
     if first_device_at is None or now < first_device_at:
         return ReadingRole.PRE_DOSE
-    clock = MonitoringClock(first_device_at)
-    if clock.minutes_elapsed(now) >= MINIMUM_MONITORING_MINUTES:
+    clock = MonitoringClock(first_device_at, minimum_minutes)
+    if clock.two_hour_minimum_reached(now):
         if _has_bp(readings, ReadingRole.END_OF_SESSION):
             return ReadingRole.EXTRA
         return ReadingRole.END_OF_SESSION

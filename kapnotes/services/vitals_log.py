@@ -19,7 +19,7 @@ from kapnotes.domain.models import Session
 from kapnotes.domain.monitoring import check_role_time
 from kapnotes.domain.text_rules import clean_text
 from kapnotes.domain.vitals import VITALS_RANGES, ReadingRole, VitalsFinding, VitalsReading
-from kapnotes.rules import role_windows
+from kapnotes.rules import minimum_monitoring_minutes, role_windows
 from kapnotes.services import monitoring_views as views
 from kapnotes.services.clock import Clock, aware
 from kapnotes.services.practice_settings import MonitoringSettings
@@ -197,4 +197,5 @@ class VitalsMethods:
     def suggested_role(self, session_id: int, now: datetime | None = None) -> ReadingRole:
         readings = [r.reading for r in repo.readings(self.vault, session_id)]
         return views.suggested_role(self.first_device_at(session_id),
-                                    aware(now or self.clock()), readings)
+                                    aware(now or self.clock()), readings,
+                                    minimum_monitoring_minutes())

@@ -16,6 +16,7 @@ from kapnotes.domain.errors import (
     StorageWriteError,
     VaultDamagedError,
     VaultError,
+    VaultLockedByOtherProcess,
     VaultNoSpaceError,
     WrongPassphraseError,
 )
@@ -129,7 +130,13 @@ def data_key_for(path: Path, *, passphrase: str | None = None,
     kf = keyfile.read_key_file(keyfile.key_file_for(path))
     if rekey.interrupted(kf):  # a re-key stopped by a crash: finish or undo it, locked
         lock = VaultProcessLock(path)
-        lock.acquire()
+        try:
+            lock.acquire()
+        except VaultLockedByOtherProcess:
+            # Open here or elsewhere after a committed re-key that could not tidy its key
+            # file: the new slots are the ones that open it; the next unlock tidies.
+            return rekey.current_slots(kf).unlock(passphrase=passphrase,
+                                                  recovery_key=recovery_key)
         try:
             return rekey.data_key_for_interrupted(path, kf, passphrase=passphrase,
                                                   recovery_key=recovery_key)

@@ -66,8 +66,10 @@ def rekey(vault: Vault, *, new_passphrase: str, passphrase: str | None = None,
             keyfile.write_key_file(key_path, old)
             vault.reconnect(vault.data_key or b"")
         raise
-    keyfile.write_key_file(key_path, keyfile.KeyFile(slots=slots))
-    vault.reconnect(new_key)
+    vault.reconnect(new_key)  # committed: the open vault goes on, on the new key
+    # Dropping the old slots is tidying: if it fails (disk full), the next unlock does it.
+    with contextlib.suppress(OSError):
+        keyfile.write_key_file(key_path, keyfile.KeyFile(slots=slots))
     return recovery
 
 
@@ -132,12 +134,17 @@ def interrupted(kf: keyfile.KeyFile) -> bool:
     return any(name.startswith(PREVIOUS) for name in kf.slots)
 
 
+def current_slots(kf: keyfile.KeyFile) -> keyfile.KeyFile:
+    """The key file without the slots kept from before an unfinished re-key."""
+    return keyfile.KeyFile(slots={n: s for n, s in kf.slots.items()
+                                  if not n.startswith(PREVIOUS)})
+
+
 def data_key_for_interrupted(path: Path, kf: keyfile.KeyFile, *, passphrase: str | None,
                              recovery_key: str | None) -> bytes:
     """Unlock a vault whose re-key was interrupted, finishing or undoing it on the way."""
     key_path = keyfile.key_file_for(path)
-    current = keyfile.KeyFile(slots={n: s for n, s in kf.slots.items()
-                                     if not n.startswith(PREVIOUS)})
+    current = current_slots(kf)
     previous = keyfile.KeyFile(slots={n.removeprefix(PREVIOUS): s for n, s in kf.slots.items()
                                       if n.startswith(PREVIOUS)})
     for candidate in (current, previous):

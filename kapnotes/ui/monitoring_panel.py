@@ -51,7 +51,8 @@ PREDOSE_CHECKS = (
     ("fasting_food", "No food in the last 2 hours"),
     ("fasting_liquids", "No liquids in the last 30 minutes"),
     ("screen_reviewed", "Contraindication screen reviewed"),
-    ("predose_vitals_ok", "Pre-dose vitals acceptable (consider delaying if BP > 140/90)"),
+    # {bp}: the pre-dose delay limit in force (rule bp_pre_dose_delay, maybe tightened)
+    ("predose_vitals_ok", "Pre-dose vitals acceptable (consider delaying if BP > {bp})"),
 )
 DISCHARGE_CHECKS = (
     ("discharge_vitals_ok", "Vitals acceptable at the end of the session"),
@@ -137,15 +138,20 @@ class MonitoringPanel(QWidget):
         self.clock_label.ticked.connect(lambda _s: self.vitals.suggest_role())
         self._show(self.monitoring.details(session_id))
         self._update_state()
-        explain_monitoring(self)  # Help → What's This?
+        explain_monitoring(self, self._delay_bp())  # Help → What's This?
 
     # -- sections ------------------------------------------------------------------------------
+    def _delay_bp(self) -> str:
+        """The pre-dose "consider delaying" limit in force, e.g. "140/90"."""
+        t = self.monitoring.settings.thresholds()
+        return f"{t.delay_systolic_above}/{t.delay_diastolic_above}"
+
     def _build_predose(self) -> QGroupBox:
         box, lay = _group("Before dosing", self.form)
         self.checks: dict[str, QCheckBox] = {}
         grid = QGridLayout()
         for n, (name, text) in enumerate(PREDOSE_CHECKS):
-            self.checks[name] = self._check(name, text, box)
+            self.checks[name] = self._check(name, text.format(bp=self._delay_bp()), box)
             grid.addWidget(self.checks[name], n // 2, n % 2)
         lay.addLayout(grid)
         return box

@@ -207,6 +207,9 @@ def test_json_exports_and_backups_record_the_audit_head(run_cli, signed, passphr
                      "--out", tmp_path / "copy.kapnotes")
     assert result.returncode == 0, result.stderr
     assert f"audit log in it: {len(log)} entries, head {log[-1].hash[:12]}" in result.stdout
+    with lifecycle.unlock_vault(signed.path, passphrase=passphrase) as vault:
+        entry = [e for e in audit.entries(vault) if e.event == "vault.backup"][-1]
+    assert f"{len(log)} entries" in entry.detail and "copy.kapnotes" not in entry.detail
 
 
 def test_a_restore_from_an_older_backup_still_checks_sound(run_cli, signed, passphrase_file,

@@ -113,7 +113,7 @@ def test_invalid_file_is_one_line_naming_the_path(empty_vault: Path, demo_vault:
     assert result.returncode == 5
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("kapnotes: error: clients[1].courses[0].sessions[")
-    assert line.endswith(".vitals[0].spo2: 140 is outside 50–100")
+    assert line.endswith(".vitals[0].spo2: 140 is outside 0–100")  # extreme lows are recordable
     assert digest(empty_vault) == before
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")

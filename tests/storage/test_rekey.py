@@ -143,7 +143,7 @@ def test_a_crash_after_the_commit_is_finished_by_the_new_passphrase(
     with pytest.raises(KeyboardInterrupt):
         lifecycle.change_passphrase_and_rekey(vault, old=passphrase, new=NEW)
     monkeypatch.undo()
-    vault._lock.release()  # the process "died" holding it; the OS would drop it
+    vault.close()  # the process "died"; the OS drops its lock
     assert rekey.interrupted(keyfile.read_key_file(keyfile.key_file_for(path)))
     with pytest.raises(WrongPassphraseError):
         lifecycle.unlock_vault(path, passphrase=passphrase)
@@ -162,3 +162,30 @@ def test_a_key_file_of_another_vault_is_refused(vault_with_backup, passphrase,
             keyfile.key_file_for(tmp_path / "other.kapnotes").read_bytes())
         with pytest.raises(VaultError, match="does not belong"):
             lifecycle.change_passphrase_and_rekey(vault, old=passphrase, new=NEW)
+
+
+def test_a_key_file_that_cannot_be_tidied_after_the_commit_still_opens_with_the_new(
+        vault_with_backup, passphrase, monkeypatch) -> None:
+    """Disk full on the last, tidying write: the change stands, the open window's lock
+    screen accepts the new passphrase, and the next unlock tidies the key file."""
+    path, _, _ = vault_with_backup
+    real_write = keyfile.write_key_file
+    calls: list[int] = []
+
+    def full_on_the_last_write(p: Path, kf: keyfile.KeyFile) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_write(p, kf)
+
+    with lifecycle.unlock_vault(path, passphrase=passphrase) as vault:
+        monkeypatch.setattr(rekey.keyfile, "write_key_file", full_on_the_last_write)
+        lifecycle.change_passphrase_and_rekey(vault, old=passphrase, new=NEW)
+        monkeypatch.undo()
+        assert rekey.interrupted(keyfile.read_key_file(keyfile.key_file_for(path)))
+        # The lock screen of the open window checks the passphrase against the key file.
+        assert lifecycle.data_key_for(path, passphrase=NEW) == vault.data_key
+        assert vault.query_one("SELECT value FROM settings WHERE key = 'kept'")[0] == "yes"
+    with lifecycle.unlock_vault(path, passphrase=NEW):
+        pass
+    assert not rekey.interrupted(keyfile.read_key_file(keyfile.key_file_for(path)))

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes import rules as clinical_rules
+from kapnotes.domain.clinical_rules import RuleSet
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.schedule_days import opening_days_text
 from kapnotes.domain.text_rules import clean_text
@@ -41,7 +42,7 @@ from kapnotes.services.clinician import LABEL as CLINICIAN_LABEL
 from kapnotes.services.clinician import MAX_CLINICIAN_NAME, clinician_name, set_clinician_name
 from kapnotes.services.lock_settings import idle_lock_bounds
 from kapnotes.ui.widgets.error_line import error_label, show_error, with_subject
-from kapnotes.ui.widgets.rules_view import RulesView
+from kapnotes.ui.widgets.rules_view import PRACTICE, THIS_VAULT, RulesView, Tightened
 
 CLINICIAN_KEY = "clinician_name"  # kept in the vault (kapnotes/services/clinician.py)
 FIXED_NOTE = "Set by your practice"
@@ -56,7 +57,17 @@ THRESHOLD_FIELDS = {
     "delay_heart_rate_above": ("Pre-dose caution: heart rate above", "heart_rate"),
     "alert_heart_rate_above": ("Alert: heart rate at or above", "heart_rate"),
     "alert_heart_rate_below": ("Alert: heart rate below", "heart_rate"),
+    "delay_heart_rate_below": ("Pre-dose caution: heart rate below", "heart_rate"),
 }
+# The discharge limits (rule discharge_limits): inclusive, the last reading must be within.
+DISCHARGE_FIELDS = {
+    "discharge_systolic_max": ("Discharge: systolic at most", "systolic"),
+    "discharge_diastolic_max": ("Discharge: diastolic at most", "diastolic"),
+    "discharge_spo2_min": ("Discharge: SpO2 at least", "spo2"),
+    "discharge_heart_rate_max": ("Discharge: heart rate at most", "heart_rate"),
+    "discharge_heart_rate_min": ("Discharge: heart rate at least", "heart_rate"),
+}
+ALL_THRESHOLDS = {**THRESHOLD_FIELDS, **DISCHARGE_FIELDS}
 
 
 def _spin(parent: QWidget, name: str, low: int, high: int, suffix: str = "") -> QSpinBox:
@@ -123,7 +134,7 @@ class SettingsDialog(QDialog):
         self.threshold_spins = {
             name: _spin(self, label, VITALS_RANGES[vital][0], VITALS_RANGES[vital][1],
                         " " + VITALS_RANGES[vital][2])
-            for name, (label, vital) in THRESHOLD_FIELDS.items()
+            for name, (label, vital) in ALL_THRESHOLDS.items()
         }
         in_force = clinical_rules.current_rules()
         for name, spin in self.threshold_spins.items():
@@ -136,7 +147,7 @@ class SettingsDialog(QDialog):
             else:
                 spin.setMinimum(limit)
             spin.setToolTip(f"Rule '{rule_id}': may be made stricter than {limit}, not looser.")
-        self.rules_view = RulesView(in_force, self)
+        self.rules_view = RulesView(in_force, self, tightened=self._vitals_tightened(in_force))
         self.screen_age_spin = _spin(self, "Screen-age limit", *SCREEN_AGE_RANGE, " days")
         self.clinician_edit = QLineEdit(self)
         self.clinician_edit.setAccessibleName("Your name for signatures")
@@ -162,6 +173,10 @@ class SettingsDialog(QDialog):
               for name, (label, _v) in THRESHOLD_FIELDS.items()],
             (ss.SCREEN_AGE, "Screen valid for:", [self.screen_age_spin]),
         ])
+        discharge = self._group("Discharge limits", [
+            (ss.THRESHOLDS, f"{label}:", [self.threshold_spins[name]])
+            for name, (label, _v) in DISCHARGE_FIELDS.items()
+        ])
         you = QGroupBox("You (kept in this vault)", self)
         you_form = QFormLayout(you)
         you_form.addRow("Your name for signatures:", self.clinician_edit)
@@ -186,7 +201,8 @@ class SettingsDialog(QDialog):
 
         body = QWidget(self)
         body_layout = QVBoxLayout(body)
-        for part in (self.policy_label, practice, security, monitoring, self.rules_view, you):
+        for part in (self.policy_label, practice, security, monitoring, discharge,
+                     self.rules_view, you):
             body_layout.addWidget(part)
         scroll = QScrollArea(self)  # fits 1366×768 with the window's own margins
         scroll.setWidgetResizable(True)
@@ -248,6 +264,17 @@ class SettingsDialog(QDialog):
             self._mark(key, svc.effective(key).source)
         self.initial = self._values()
         self._describe_policy()
+
+    def _vitals_tightened(self, in_force: RuleSet) -> Tightened:
+        """Vitals thresholds applied stricter than their rule, and who made them so."""
+        effective = self.service.effective(ss.THRESHOLDS)
+        by = THIS_VAULT if effective.source is PolicySource.USER else PRACTICE
+        found: Tightened = {}
+        for name, (rule_id, key) in clinical_rules.VITALS_FIELDS.items():
+            value = getattr(effective.value, name)
+            if value != in_force.value(rule_id, key):
+                found[(rule_id, key)] = (value, by)
+        return found
 
     def _mark(self, key: str, source: PolicySource) -> None:
         text, spoken = {
@@ -338,3 +365,7 @@ class SettingsDialog(QDialog):
             if value[caution] > value[alert]:
                 raise ValidationError(caution, f"{THRESHOLD_FIELDS[caution][0]} must not be "
                                       f"higher than “{THRESHOLD_FIELDS[alert][0]}”.")
+        low, high = "discharge_heart_rate_min", "discharge_heart_rate_max"
+        if value[low] > value[high]:
+            raise ValidationError(low, f"{DISCHARGE_FIELDS[low][0]} must not be higher than "
+                                  f"“{DISCHARGE_FIELDS[high][0]}”.")

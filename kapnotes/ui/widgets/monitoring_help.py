@@ -18,7 +18,7 @@ HELP: dict[str, str] = {
                   "reviewed and acknowledged them for this session.</p>",
     "checks": "<b>Pre-dose checks</b><p>Fasting (no food for 2 hours, no liquids for 30 "
               "minutes), the screen reviewed, and pre-dose vitals acceptable. Consider "
-              "delaying when blood pressure is above 140/90.</p>",
+              "delaying when blood pressure is above {bp}.</p>",
     "dose": "<b>Medication and dose</b><p>The medicine, route, dose and lot number. For "
             "esketamine each 28 mg device is timed; the first starts the monitoring clock.</p>",
     "vitals": "<b>Vitals</b><p>Blood pressure, heart rate and SpO2, each stamped with the time. "
@@ -52,12 +52,13 @@ HELP: dict[str, str] = {
 }
 
 
-def explain_monitoring(panel: QWidget) -> None:
-    """Give the panel and each of its parts a What's This text."""
+def explain_monitoring(panel: QWidget, bp: str) -> None:
+    """Give the panel and each of its parts a What's This text; `bp` is the pre-dose delay
+    limit in force ("140/90"), so the help says what the app applies."""
     panel.setWhatsThis(PANEL)
     for name, text in HELP.items():
         part = getattr(panel, name, None)
         widgets = part.values() if isinstance(part, dict) else [part]
         for widget in widgets:
             if isinstance(widget, QWidget):
-                widget.setWhatsThis(text)
+                widget.setWhatsThis(text.replace("{bp}", bp))
