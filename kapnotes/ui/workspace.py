@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from kapnotes.domain.errors import KapNotesError
@@ -173,6 +173,8 @@ class Workspace(QObject):
             return
         self.client_list.select_client(client_id)
         self.window.show_page(self.client_view)
+        # Keyboard first: the schedule has focus with today's slot chosen, so Enter starts it.
+        self.client_view.timeline_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def open_session(self, session_id: int) -> None:
         self._close_editor()
