@@ -352,6 +352,9 @@ def test_each_rule_source_can_be_read_whole_in_the_table(qtbot, dialog_for) -> N
                if table.item(r, 0).text() == "IV ketamine dose above the usual range")
     source = table.item(own, 4)
     assert source.text().startswith("KAP Notes conservative choice, needs clinical sign-off")
+    limits = next(r for r in range(table.rowCount())
+                  if table.item(r, 0).text().startswith("Vitals back within discharge"))
+    assert "seed protocol's" in table.item(limits, 4).text()  # the detail says whose value
     for column in (0, 4):  # the rule and its source wrap within their cells
         item = table.item(own, column)
         width = table.columnWidth(column) - 8

@@ -51,7 +51,8 @@ def rule_rows(rules: RuleSet, tightened: Tightened | None = None
                 shown,
                 DOES[rule.severity.value],
                 set_by,
-                rule.source.label,
+                # The detail often says which number is the product's own choice.
+                " — ".join(p for p in (rule.source.label, rule.source.detail) if p),
             ))
     return rows
 
