@@ -37,8 +37,16 @@ run: sync check-os-libs
 test: sync-dev
 	@QT_QPA_PLATFORM=offscreen $(UV) run --frozen pytest -n auto $(PYTEST_ARGS)
 
+# ruff, then dead code in the app: vulture reads [tool.vulture] in pyproject.toml; tests and
+# bench count as callers, only kapnotes/ is reported (exit 3 is vulture's "found some").
 lint: sync-dev
 	@$(UV) run --frozen ruff check kapnotes tests bench
+	@out="$$($(UV) run --frozen vulture 2>&1)"; rc=$$?; \
+	if [ $$rc -ne 0 ] && [ $$rc -ne 3 ]; then echo "$$out"; exit $$rc; fi; \
+	dead="$$(echo "$$out" | grep '^kapnotes/' || true)"; \
+	if [ -n "$$dead" ]; then echo "$$dead"; \
+		echo "Unused code in kapnotes/: remove it (a framework hook goes in vulture_whitelist.py)."; \
+		exit 1; fi
 
 bench: sync-dev
 	@QT_QPA_PLATFORM=offscreen $(UV) run --frozen python -m bench $(ARGS)

@@ -13,7 +13,7 @@ from typing import Any
 
 from kapnotes.domain.clinical_rules import RuleSet, load_rules
 from kapnotes.domain.errors import ValidationError
-from kapnotes.domain.vitals import VitalsThresholds
+from kapnotes.domain.vitals import ReadingRole, VitalsThresholds
 from kapnotes.paths import resource_path
 from kapnotes.policy import Policy, current_policy
 
@@ -26,6 +26,15 @@ VITALS_FIELDS: dict[str, tuple[str, str]] = {
     "alert_systolic_above": ("bp_alert", "systolic_above"),
     "alert_diastolic_above": ("bp_alert", "diastolic_above"),
     "alert_spo2_below": ("spo2_low", "below"),
+    "alert_heart_rate_above": ("heart_rate_alert", "at_or_above"),
+    "alert_heart_rate_below": ("heart_rate_alert", "below"),
+    "delay_heart_rate_above": ("heart_rate_pre_dose_delay", "above"),
+    "delay_heart_rate_below": ("heart_rate_pre_dose_delay", "below"),
+    "discharge_systolic_max": ("discharge_limits", "systolic_max"),
+    "discharge_diastolic_max": ("discharge_limits", "diastolic_max"),
+    "discharge_spo2_min": ("discharge_limits", "spo2_min"),
+    "discharge_heart_rate_max": ("discharge_limits", "heart_rate_max"),
+    "discharge_heart_rate_min": ("discharge_limits", "heart_rate_min"),
 }
 
 
@@ -86,3 +95,18 @@ def vitals_loosened(values: dict[str, Any], rules: RuleSet | None = None) -> str
                     f"({rs.rule(rule_id).title}): it may be tightened but not set {way} "
                     f"{threshold.shown()}")
     return None
+
+
+def role_windows(rules: RuleSet | None = None) -> dict[ReadingRole, tuple[int, int | None]]:
+    """Minutes after the first device each timed reading role fits (rule reading_role_time)."""
+    rs = rules or current_rules()
+    return {
+        ReadingRole.FORTY_MINUTES: (int(rs.value("reading_role_time", "forty_from")),
+                                    int(rs.value("reading_role_time", "forty_to"))),
+        ReadingRole.END_OF_SESSION: (int(rs.value("reading_role_time", "end_from")), None),
+    }
+
+
+def minimum_monitoring_minutes(rules: RuleSet | None = None) -> float:
+    """The minimum monitoring time in force (rule monitoring_minimum_time)."""
+    return (rules or current_rules()).value("monitoring_minimum_time", "minutes")

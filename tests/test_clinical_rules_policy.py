@@ -11,7 +11,7 @@ import pytest
 from kapnotes import policy, rules
 from kapnotes.domain.errors import ValidationError
 from kapnotes.services import practice_settings
-from kapnotes.services.settings_service import SettingsService
+from kapnotes.services.settings_service import THRESHOLDS, SettingsService
 from kapnotes.storage import settings
 
 
@@ -56,9 +56,9 @@ def test_vitals_threshold_loosening_is_refused_in_policy_and_by_the_user(
     assert "would loosen rule 'bp_alert'" in problem
     service = SettingsService(open_vault)
     with pytest.raises(ValidationError, match="would loosen rule 'spo2_low'"):
-        service.set_vitals_thresholds({"alert_spo2_below": 85})
+        service.save({THRESHOLDS: {"alert_spo2_below": 85}})  # as Settings saves
     assert service.vitals_thresholds().alert_spo2_below == 92
-    service.set_vitals_thresholds({"alert_spo2_below": 95})  # tighter: accepted
+    service.save({THRESHOLDS: {"alert_spo2_below": 95}})  # tighter: accepted
     assert service.vitals_thresholds().alert_spo2_below == 95
 
 
@@ -68,3 +68,16 @@ def test_a_looser_value_stored_earlier_gives_way_to_the_rules(open_vault,
                       {"alert_systolic_above": 220, "alert_spo2_below": 95})
     got = practice_settings.MonitoringSettings(open_vault).thresholds()
     assert (got.alert_systolic_above, got.alert_spo2_below) == (180, 95)
+
+
+def test_the_code_defaults_are_the_shipped_rules_not_a_second_copy() -> None:
+    """Domain functions take the thresholds in force from their callers; their fallback
+    defaults (VitalsThresholds(), the 120-minute minimum) must equal the shipped rule files,
+    so a caller that forgets to pass them still gets the documented answer."""
+    from kapnotes.domain.monitoring import MINIMUM_MONITORING_MINUTES, ROLE_WINDOWS
+    from kapnotes.domain.vitals import VitalsThresholds
+
+    shipped = rules.builtin_rules()
+    assert rules.vitals_defaults(shipped) == VitalsThresholds()
+    assert rules.minimum_monitoring_minutes(shipped) == MINIMUM_MONITORING_MINUTES
+    assert rules.role_windows(shipped) == ROLE_WINDOWS

@@ -18,6 +18,7 @@ from kapnotes.domain.errors import (
     VaultLockedByOtherProcess,
     WrongPassphraseError,
 )
+from kapnotes.policy import current_policy
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -60,6 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        # A refused practice-policy entry (a loosened clinical rule, say) is said on stderr on
+        # every run, not only by commands that happen to consult the rules.
+        current_policy()
         return int(args.handler(args) or 0)
     except WrongPassphraseError as exc:
         return _fail(exc.message, EXIT_WRONG_PASSPHRASE)

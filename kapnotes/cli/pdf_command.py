@@ -15,7 +15,12 @@ import argparse
 from pathlib import Path
 
 from kapnotes.cli.passphrases import read_secret_file
-from kapnotes.cli.vault_commands import add_force_option, add_vault_options, open_vault, vault_path
+from kapnotes.cli.vault_commands import (
+    add_force_option,
+    add_vault_options,
+    opened_vault,
+    vault_path,
+)
 from kapnotes.domain.errors import ValidationError
 from kapnotes.export.passwords import MIN_LENGTH  # a constant (stdlib only), for the help text
 from kapnotes.lazy import lazy_module
@@ -90,8 +95,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     output_guard.check_output_path(out, vault_path(args), replace=args.force, label="--out")
     password = read_password(args.password_file) if args.password_file else None
     deidentified = args.packet if args.deidentify is None else args.deidentify
-    vault = open_vault(args)
-    try:
+    with opened_vault(args) as vault:
         services = container.build_services(vault)
         options = exports.options_for(services, deidentified=deidentified,
                                       include_private=args.include_private,
@@ -108,8 +112,6 @@ def cmd_pdf(args: argparse.Namespace) -> int:
                                               clinician=vault.actor.clinician)
         written = exports.export_pdf(services, job, out, password=password,
                                      replace=args.force)
-    finally:
-        vault.close()
     pages = "de-identified" if job.deidentified else "identified"
     protected = ", password-protected" if password else ""
     print(f"Wrote {written} ({job.kind}, {pages}{protected}).")

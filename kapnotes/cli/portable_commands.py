@@ -8,7 +8,7 @@ from pathlib import Path
 from kapnotes.cli.vault_commands import (
     add_force_option,
     add_vault_options,
-    open_vault,
+    opened_vault,
     vault_path,
 )
 from kapnotes.lazy import lazy_module
@@ -44,12 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_export_json(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     output_guard.check_output_path(out, vault_path(args), replace=args.force, label="--out")
-    vault = open_vault(args)
-    try:
+    with opened_vault(args) as vault:
         result = portable_export.export_to_file(vault, out, client_code=args.client,
                                                 replace=args.force)
-    finally:
-        vault.close()
     c = result.counts
     print(f"Exported {c.clients} client(s), {c.courses} course(s), {c.sessions} session(s), "
           f"{c.measures} measure(s) and {c.audit} audit entries to {out} "
@@ -61,12 +58,9 @@ def cmd_export_json(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser()
     doc = portable_import.read_document(path)  # a broken file is refused before unlocking
-    vault = open_vault(args)
-    try:
+    with opened_vault(args) as vault:
         services = container.build_services(vault)
         tally = portable_import.import_document(services, doc, merge=args.merge)
-    finally:
-        vault.close()
     print(f"Imported {path.name}: {tally.clients_added} client(s) added, "
           f"{tally.clients_merged} merged; {tally.courses} course(s), {tally.sessions} "
           f"session(s), {tally.addenda} addend(a), {tally.measures} measure(s) and "

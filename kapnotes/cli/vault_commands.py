@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +16,12 @@ from kapnotes.cli.passphrases import (
     new_passphrase,
     read_secret_file,
 )
-from kapnotes.domain.errors import KapNotesError, VaultError, WrongPassphraseError
+from kapnotes.domain.errors import (
+    KapNotesError,
+    ValidationError,
+    VaultError,
+    WrongPassphraseError,
+)
 from kapnotes.lazy import lazy_module
 
 if TYPE_CHECKING:
@@ -40,6 +48,23 @@ def open_vault(args: argparse.Namespace, *, migrate: bool = True) -> Vault:
         raise VaultError(f"No vault at {path}. Create one with: kapnotes init --vault {path}")
     return unlock_counted(path, passphrase=existing_passphrase(args.passphrase_file),
                           run_migrations=migrate)
+
+
+@contextlib.contextmanager
+def opened_vault(args: argparse.Namespace) -> Iterator[Vault]:
+    """`open_vault` for one command; when the command succeeds, its unlock goes into the
+    audit log (with the time of unlocking). Nothing is written before the command has read
+    what it needs, so a command refused on a damaged vault leaves the file as it was."""
+    unlocked_at = datetime.now(UTC)
+    vault = open_vault(args)
+    try:
+        yield vault
+        command = args.handler.__name__.removeprefix("cmd_").replace("_", "-")
+        with contextlib.suppress(KapNotesError):  # a read-only vault still did its work
+            lifecycle.audit.record(vault, "vault.unlock", record_type="vault",
+                                   detail=f"command line: {command}", at=unlocked_at)
+    finally:
+        vault.close()
 
 
 def counted_failures(path: Path) -> FailedUnlocks:
@@ -111,6 +136,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--new-passphrase-file", metavar="FILE", help="read the new passphrase")
     p.add_argument("--recovery-key-file", metavar="FILE",
                    help="forgotten passphrase: use the recovery key in FILE instead")
+    p.add_argument("--rekey", action="store_true",
+                   help="also replace the data key (recommended when the old passphrase may "
+                        "be known to someone else): key files copied before, such as a "
+                        "backup's, no longer open the vault; a new recovery key is made")
+    p.add_argument("--recovery-key-out", metavar="FILE",
+                   help="with --rekey: write the new recovery key to FILE instead of printing")
+    add_force_option(p)
     p.set_defaults(handler=cmd_passwd)
 
 
@@ -140,8 +172,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     path = vault_path(args)
     passphrase = existing_passphrase(args.passphrase_file)
     failures = counted_failures(path)
+    notes: list[str] = []
     try:
-        problems = lifecycle.check_vault(path, passphrase=passphrase)
+        problems = lifecycle.check_vault(path, passphrase=passphrase, notes=notes)
     except WrongPassphraseError:
         failures.note_failure()
         raise
@@ -151,7 +184,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"kapnotes: error: {path} is NOT sound ({len(problems)} problem(s)).",
               file=sys.stderr)
         return 1
-    print(f"{path}: OK (integrity, encryption and audit chain sound)")
+    print(f"{path}: OK (integrity, encryption, audit chain and signed-note seals sound)")
+    for note in notes:
+        print(f"  {note}")
     return 0
 
 
@@ -159,12 +194,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     output_guard.check_output_path(out, vault_path(args), replace=args.force, label="--out",
                                    create_parent=True)
-    vault = open_vault(args)
-    try:
+    with opened_vault(args) as vault:
         written = backups.write_backup(vault, out, replace=args.force)
-    finally:
-        vault.close()
-    print(f"Backup written to {written} (with its key file {written.name}.keys).")
+        head = lifecycle.audit.head(vault)
+        # A copy of every record left for a place the user named: the log says so (never the
+        # file name, which may name a client), with the chain head the copy holds.
+        lifecycle.audit.record(vault, "vault.backup", record_type="vault",
+                               detail=f"copy to a chosen file; its audit log: {head.short()}")
+    print(f"Backup written to {written} (with its key file {written.name}.keys); audit log "
+          f"in it: {head.short()}.")
     return 0
 
 
@@ -186,6 +224,12 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     # Unlock first and hold the vault's process lock throughout: the key file is never rewrapped
     # under a window that has the vault open, and a wrong old secret stops before the new one
     # is asked for.
+    key_out = Path(args.recovery_key_out).expanduser() if args.recovery_key_out else None
+    if key_out is not None:
+        if not args.rekey:
+            raise ValidationError("--recovery-key-out", "goes with --rekey.")
+        output_guard.check_output_path(key_out, path, replace=args.force,
+                                       label="--recovery-key-out")
     recovery = old = None
     if args.recovery_key_file:
         recovery = read_secret_file(args.recovery_key_file, option="--recovery-key-file").strip()
@@ -195,14 +239,36 @@ def cmd_passwd(args: argparse.Namespace) -> int:
         vault = unlock_counted(path, passphrase=old)
     try:
         new = new_passphrase(args.new_passphrase_file)
-        if recovery is not None:
+        if args.rekey:
+            new_recovery = lifecycle.change_passphrase_and_rekey(vault, new=new, old=old,
+                                                                 recovery_key=recovery)
+        elif recovery is not None:
             lifecycle.reset_passphrase_with_recovery(path, recovery_key=recovery, new=new)
         else:
             lifecycle.change_passphrase(path, old=old or "", new=new)
         how = "recovery key" if recovery is not None else "passphrase"
-        lifecycle.audit.record(vault, "vault.passphrase_change", record_type="vault",
-                               detail=f"via {how}")
+        if not args.rekey:
+            lifecycle.audit.record(vault, "vault.passphrase_change", record_type="vault",
+                                   detail=f"via {how}")
     finally:
         vault.close()
-    print("Passphrase changed.")
+    if not args.rekey:
+        print("Passphrase changed. Key files copied before (e.g. in backups) still open the "
+              "vault with the old passphrase; use --rekey if someone else may know it.")
+        return 0
+    print("Passphrase changed and the vault re-keyed: the old passphrase, the old recovery "
+          "key and key files copied before no longer open it. Old backups keep their own key "
+          "and still restore with the passphrase they were made under.")
+    if key_out is not None:
+        try:
+            written = output_guard.write_output(key_out, (new_recovery + "\n").encode(), path,
+                                                replace=args.force, label="--recovery-key-out")
+        except (KapNotesError, OSError):
+            print(f"New recovery key (the file could not be written): {new_recovery}")
+            raise
+        print(f"New recovery key written to {written}: print it and keep it safe.")
+    else:
+        print(f"New recovery key: {new_recovery}")
+        print("Write it down or print it and keep it somewhere safe; the old one no longer "
+              "works.")
     return 0

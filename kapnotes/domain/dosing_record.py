@@ -39,7 +39,7 @@ class Route(StrEnum):
 
     @property
     def weight_based(self) -> bool:
-        """IV and IM doses are prescribed per kilogram (DOMAIN.md)."""
+        """IV and IM doses are prescribed per kilogram (docs/DOMAIN.md, monitoring record)."""
         return self in (Route.IV, Route.IM)
 
 
@@ -146,9 +146,20 @@ class RuleOverride:
 
 @dataclass(frozen=True)
 class StoredReading:
+    """A stored reading; `struck_at`/`change_reason` when struck or replaced by a correction
+    (`corrects_id` on the correction names the original), `entered_at` when it was typed."""
+
     id: int
     reading: VitalsReading
     findings: tuple[VitalsFinding, ...] = ()
+    entered_at: datetime | None = None
+    struck_at: datetime | None = None
+    change_reason: str = ""
+    corrects_id: int | None = None
+
+    @property
+    def struck(self) -> bool:
+        return self.struck_at is not None
 
 
 @dataclass(frozen=True)

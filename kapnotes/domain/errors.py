@@ -61,3 +61,8 @@ class VaultDamagedError(VaultError):
 
 class StorageWriteError(KapNotesError):
     """A write failed (disk full, read-only, file removed); nothing half-written was kept."""
+
+
+class VaultUnavailableError(VaultError):
+    """The database refused a read or write for a reason that is not the user's input (the
+    vault is closed, busy or unreadable). Nothing was changed; trying again later may work."""

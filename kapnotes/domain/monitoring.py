@@ -1,5 +1,6 @@
 """Dosing-session monitoring: the clock from the first device, observations, and what must be
-justified in writing before the record is signed (DOMAIN.md, monitoring record).
+justified in writing before the record is signed (docs/DOMAIN.md, "The dosing-session
+monitoring record"; the reasons signing needs: docs/CLINICAL-RULES.md).
 
 Rules:
 - Minutes are counted from the first device (or start of infusion / injection).
@@ -26,10 +27,24 @@ from kapnotes.domain.vitals import ReadingRole, VitalsReading
 
 FORTY_MINUTE_WINDOW = (35, 50)
 MINIMUM_MONITORING_MINUTES = 120
+# Minutes after the first device a reading may carry each role (inclusive; None = open end):
+# the ~40-minute reading from minute 30 to 60 (its due window 35–50, with slack either side),
+# the end-of-session reading from minute 60. A pre-dose reading comes before the first device.
+ROLE_WINDOWS: dict[ReadingRole, tuple[int, int | None]] = {
+    ReadingRole.FORTY_MINUTES: (30, 60),
+    ReadingRole.END_OF_SESSION: (60, None),
+}
 
 PROMPT_FORTY_MINUTE_DUE = "40-minute blood pressure due"
 PROMPT_FORTY_MINUTE_LATE = "40-minute blood pressure overdue (due at 35–50 minutes)"
 PROMPT_TWO_HOURS = "2-hour minimum reached: discharge assessment can begin"
+
+
+def minimum_reached_prompt(minimum_minutes: float) -> str:
+    """PROMPT_TWO_HOURS for the minimum in force ("150-minute minimum reached: …")."""
+    return f"{minimum_span(minimum_minutes)} minimum reached: discharge assessment can begin"
+
+
 PROMPT_END_BP = "End-of-session blood pressure due before the client leaves"
 
 
@@ -46,9 +61,11 @@ def _has_bp(readings: Sequence[VitalsReading], role: ReadingRole) -> bool:
 
 @dataclass(frozen=True)
 class MonitoringClock:
-    """Minutes since the first device, and what comes due when."""
+    """Minutes since the first device, and what comes due when; `minimum_minutes` is the
+    rule in force (monitoring_minimum_time, which a practice may lengthen)."""
 
     first_device_at: datetime
+    minimum_minutes: float = MINIMUM_MONITORING_MINUTES
 
     def elapsed(self, now: datetime) -> timedelta:
         if now < self.first_device_at:
@@ -61,7 +78,7 @@ class MonitoringClock:
 
     @property
     def two_hour_minimum_at(self) -> datetime:
-        return self.first_device_at + timedelta(minutes=MINIMUM_MONITORING_MINUTES)
+        return self.first_device_at + timedelta(minutes=self.minimum_minutes)
 
     def two_hour_minimum_reached(self, now: datetime) -> bool:
         return now >= self.two_hour_minimum_at
@@ -96,10 +113,35 @@ class MonitoringClock:
         elif forty is ReadingDue.LATE:
             prompts.append(PROMPT_FORTY_MINUTE_LATE)
         if self.two_hour_minimum_reached(now):
-            prompts.append(PROMPT_TWO_HOURS)
+            prompts.append(minimum_reached_prompt(self.minimum_minutes))
             if not _has_bp(readings, ReadingRole.END_OF_SESSION):
                 prompts.append(PROMPT_END_BP)
         return tuple(prompts)
+
+
+def check_role_time(role: ReadingRole, taken_at: datetime, first_device_at: datetime | None,
+                    windows: dict[ReadingRole, tuple[int, int | None]] | None = None) -> None:
+    """Refuse a reading whose role does not fit its time (ValidationError("role") stating the
+    window): pre-dose only before the first device, the others only in `ROLE_WINDOWS`."""
+    if role is ReadingRole.PRE_DOSE:
+        if first_device_at is not None and taken_at > first_device_at:
+            minute = int((taken_at - first_device_at).total_seconds() // 60)
+            raise ValidationError("role", f"a pre-dose reading is taken before the first "
+                                          f"device; this one is at minute {minute} after it")
+        return
+    window = (ROLE_WINDOWS if windows is None else windows).get(role)
+    if window is None:
+        return
+    start, end = window
+    fits = f"minutes {start}–{end}" if end is not None else f"minute {start} or later"
+    if first_device_at is None:
+        raise ValidationError("role", f"a \"{role.label}\" reading is timed from the first "
+                                      f"device ({fits}): record the first device first")
+    minute = (taken_at - first_device_at).total_seconds() / 60
+    if minute < start or (end is not None and minute > end):
+        raise ValidationError("role", f"a \"{role.label}\" reading fits {fits} after the "
+                                      f"first device; this one is at minute {int(minute)}: "
+                                      "choose \"Extra reading\" or check the time")
 
 
 MOAAS_LABELS = {
@@ -235,7 +277,7 @@ def signing_blockers(record: MonitoringRecord, now: datetime,
             blockers.append(SigningBlocker(
                 "monitoring_under_2_hours",
                 f"Monitoring lasted {plural(minutes, 'minute')}, less than the "
-                f"{_span(minimum_minutes)} minimum.",
+                f"{minimum_span(minimum_minutes)} minimum.",
             ))
     for role, code, text in (
         (ReadingRole.PRE_DOSE, "missing_pre_dose_bp", "Pre-dose blood pressure"),
@@ -247,6 +289,6 @@ def signing_blockers(record: MonitoringRecord, now: datetime,
     return tuple(blockers)
 
 
-def _span(minutes: float) -> str:
+def minimum_span(minutes: float) -> str:
     """"2-hour" for 120, "150-minute" for 150: the minimum as a clinician says it."""
     return f"{minutes / 60:g}-hour" if minutes % 60 == 0 else f"{minutes:g}-minute"

@@ -1,7 +1,7 @@
-"""Protocols and the planned schedule each one generates (DOMAIN.md, "Protocols").
+"""Protocols and the planned schedule each one generates (docs/DOMAIN.md, "Protocols").
 
 Every rule below is stated in the docstring of the function that applies it, so a reader can
-check it against DOMAIN.md without reading the code. Day offsets are counted from the start
+check it against docs/DOMAIN.md without reading the code. Day offsets are counted from the start
 date (the first dose is day 0); week N covers days 7·(N-1) … 7·N-1.
 
 Rules common to all protocols (`generate_plan`):
@@ -82,7 +82,7 @@ _KIND_ORDER = {SlotKind.PREPARATION: 0, SlotKind.DOSING: 1, SlotKind.INTEGRATION
 
 
 def esketamine_start_dose_mg(age: int) -> int:
-    """Esketamine starting dose: 56 mg, or 28 mg from age 65 (DOMAIN.md, Protocols)."""
+    """Esketamine starting dose: 56 mg, or 28 mg from age 65 (docs/DOMAIN.md, Protocols)."""
     if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 130:
         raise ValidationError("age", "must be a whole number of years from 0 to 130")
     if age >= ESKETAMINE_OLDER_ADULT_AGE:
@@ -185,7 +185,7 @@ def iv_dose_days(
     """IV ketamine series dose days and phases.
 
     - Series: `infusions` (6–8, default 6) twice weekly on days 0 and 3 of each week, so 6
-      infusions take 3 weeks and 8 take 4 (DOMAIN.md: 6–8 over 2–4 weeks, usually twice
+      infusions take 3 weeks and 8 take 4 (docs/DOMAIN.md: 6–8 over 2–4 weeks, usually twice
       weekly), labelled "series".
     - Optional maintenance: `maintenance_slots` (default 0; 0–52) every
       `maintenance_interval_weeks` (1–4: weekly to about monthly), the first one that many

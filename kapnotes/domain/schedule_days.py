@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from kapnotes.domain.dates import MONTHS, human_date, month_first
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.schedule import PlannedSlot, SlotKind
 
@@ -168,6 +169,16 @@ def _moved(slot: PlannedSlot, day: date, days: OpeningDays,
         reason = BEFORE_COURSE_REASON
     return dataclasses.replace(slot, planned_date=day, moved_from=slot.planned_date,
                                move_reason=reason or ORDER_REASON)
+
+
+def opening_days_text(days: OpeningDays) -> str:
+    """"open Mon, Tue, …; closed 24 Dec, 25 Dec, 2 Apr 2027" for the settings dialog."""
+    open_days = ", ".join(WEEKDAYS[d].capitalize() for d in sorted(days.weekdays))
+    closed = [f"{MONTHS[m - 1]} {d}" if month_first() else f"{d} {MONTHS[m - 1]}"
+              for m, d in sorted(days.annual)]
+    closed += [human_date(d) for d in sorted(days.dates)]
+    text = f"open {open_days}"
+    return text + (f"; closed {', '.join(closed)}" if closed else "")
 
 
 def check_opening_days(weekdays: Sequence[object] | None,

@@ -1,5 +1,5 @@
-"""Contraindication screen before dosing, and concomitant medicines to record (DOMAIN.md,
-"Contraindications and cautions").
+"""Contraindication screen before dosing, and concomitant medicines to record
+(docs/DOMAIN.md, "Screening before the first dose, reviewed before each").
 
 Rules for `screening_warnings`:
 - No screen at all → a warning.

@@ -13,16 +13,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from kapnotes.domain.clinical_rules import RuleFinding, RuleSet, Severity
+from kapnotes.domain.discharge import discharge_findings, discharge_problems
 from kapnotes.domain.dosing_record import DosingDetails
 from kapnotes.domain.monitoring import MonitoringRecord, signing_blockers
+from kapnotes.domain.vitals import VitalsThresholds
 
 # Record-completeness blockers of domain.monitoring that have no threshold of their own.
 _COMPLETENESS_SOURCE = "Monitoring record protocol (docs/CLINICAL-RULES.md, Signing)"
 
 
 def signing_findings(record: MonitoringRecord, details: DosingDetails, rules: RuleSet,
-                     now: datetime) -> tuple[RuleFinding, ...]:
-    """Blocking findings first, then those that need a written reason."""
+                     now: datetime, thresholds: VitalsThresholds | None = None
+                     ) -> tuple[RuleFinding, ...]:
+    """Blocking findings first, then those that need a written reason: the record's
+    completeness, then discharge readiness at the discharge time (or `now`)."""
     found: list[RuleFinding] = []
     weight_rule = rules.rule("weight_required")
     route = details.route.value if details.route else None
@@ -36,6 +40,10 @@ def signing_findings(record: MonitoringRecord, details: DosingDetails, rules: Ru
         else:
             found.append(RuleFinding(blocker.code, Severity.OVERRIDE, blocker.message,
                                      _COMPLETENESS_SOURCE))
+    # Discharge readiness, leaving out what the completeness blockers above already name.
+    found.extend(discharge_findings(
+        discharge_problems(record, thresholds or VitalsThresholds(), record.ended_at or now,
+                           minimum.value("minutes")), rules, with_completeness=False))
     return tuple(found)
 
 

@@ -66,6 +66,18 @@ def render_rows(
     return rows
 
 
+def search_text(
+    field: TemplateField, value: object, intention_labels: Mapping[int, str] | None = None
+) -> str:
+    """What search indexes for one field: what was written and ticked, as `display_text`
+    shows it, except that a checklist gives only its ticked options (no boxes): an unticked
+    option printed for the record must not make every note match its wording."""
+    if field.type is FieldType.CHECKLIST:
+        ticked = validate_value_or_none(field, value) or []
+        return "\n".join(o.label for o in field.options if o.id in ticked)
+    return display_text(field, value, intention_labels)
+
+
 def note_plain_text(
     template: Template,
     values: Mapping[str, object],
@@ -73,17 +85,12 @@ def note_plain_text(
     *,
     intention_labels: Mapping[int, str] | None = None,
 ) -> str:
-    """All filled values in template order, one per line, for full-text search (no labels)."""
+    """All filled values in template order, one per line, as search indexes them (no labels)."""
     parts: list[str] = []
     for f in template.fields:
         if f.type is FieldType.HEADING or (f.private and not include_private):
             continue
-        if f.type is FieldType.CHECKLIST:
-            # Unchecked items would make every note match the checklist's wording.
-            checked = validate_value_or_none(f, values.get(f.id)) or []
-            text = "\n".join(f.option_label(o) for o in checked)
-        else:
-            text = display_text(f, values.get(f.id), intention_labels)
+        text = search_text(f, values.get(f.id), intention_labels)
         if text.strip():
             parts.append(text)
     return "\n".join(parts)

@@ -38,6 +38,7 @@ from kapnotes.domain.template_text import (
     note_plain_text,
     render_rows,
     review_checklist_text,
+    search_text,
 )
 from kapnotes.domain.template_values import (
     is_empty,
@@ -64,6 +65,7 @@ __all__ = [
     "parse_template",
     "render_rows",
     "review_checklist_text",
+    "search_text",
     "template_to_data",
     "validate_value",
     "validate_values",

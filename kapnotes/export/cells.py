@@ -1,20 +1,31 @@
-"""Paragraphs for table cells without reportlab's markup parser.
+"""Paragraphs for table cells without reportlab's markup parser, and line breaking done once
+per distinct cell.
 
 A course summary has ~8,000 cells; parsing each one's markup (`Paragraph(to_markup(text))`,
 an HTML parser per cell) was a third of the render. Text with no line breaks or runs of
 spaces is a single run in a single style, so the parser's result is known: the style's one
 fragment with the text in it. That fragment is parsed once per style and copied per cell.
+
+Most cells repeat (labels, roles, "Yes", times: a 60-session summary has ~7,300 cells and
+~1,300 distinct texts), and a plain cell's lines depend only on its text, its style and the
+width, so reportlab breaks each distinct one once (`_LINES`) and equal cells share the result.
 """
 
 from __future__ import annotations
 
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
+from reportlab.platypus.paragraph import _FUZZ
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
+from kapnotes.export.cell_draw import can_draw_plain, draw_plain
 from kapnotes.export.markup import clean, needs_markup, to_markup
+
+# (text, widths) → (reportlab's broken lines, and what breakLines records beside them)
+LineCache = dict[tuple[str, tuple[float, ...]], tuple[Any, float, int, int]]
 
 
 class CellParagraph(Paragraph):
@@ -22,18 +33,58 @@ class CellParagraph(Paragraph):
     rows, then again to draw it, at the same width (half the line breaking of a render)."""
 
     _wrapped: tuple[float, float, float] | None = None
+    # Set for plain text: equal cells of one style share their line breaking.
+    _lines: LineCache | None = None
+    _text = ""
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         # Only while the broken lines are still there (a split drops them from its pieces).
         wrapped = self._wrapped
         if wrapped is not None and wrapped[0] == availWidth and "blPara" in self.__dict__:
             return wrapped[1], wrapped[2]
-        size = super().wrap(availWidth, availHeight)
+        if self._lines is not None and availWidth >= _FUZZ and _simple_style(self.style):
+            size = self._wrap_plain(availWidth)
+        else:
+            size = super().wrap(availWidth, availHeight)
         self._wrapped = (availWidth, *size)
         return size
 
+    def _wrap_plain(self, width: float) -> tuple[float, float]:
+        # Paragraph.wrap for a style with no indents or special leading: the same attributes.
+        self.width = width
+        self._wrapWidths = [width, width]
+        self.blPara = broken = self.breakLines(self._wrapWidths)
+        self.height = len(broken.lines) * self.style.leading
+        return width, self.height
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        if self._lines is not None and can_draw_plain(self, canvas):
+            draw_plain(self, canvas, self._hAlignAdjust(x, _sW), y)
+        else:
+            super().drawOn(canvas, x, y, _sW)
+
+    def breakLines(self, width: Any) -> Any:
+        cache = self._lines
+        if cache is None:
+            return super().breakLines(width)
+        key = (self._text, tuple(width) if isinstance(width, list | tuple) else (width,))
+        hit = cache.get(key)
+        if hit is None:
+            broken = super().breakLines(width)
+            hit = cache[key] = (broken, self._width_max, self._splitLongWordCount,
+                                self._hyphenations)
+        broken, self._width_max, self._splitLongWordCount, self._hyphenations = hit
+        # A fresh bag per cell (a split reads it); the lines themselves are never changed.
+        return broken.clone(lines=list(broken.lines))
+
+
+def _simple_style(style: ParagraphStyle) -> bool:
+    return (not style.leftIndent and not style.firstLineIndent and not style.rightIndent
+            and style.wordWrap != "CJK" and getattr(style, "autoLeading", "") in ("", None))
+
 
 _TEMPLATES: WeakKeyDictionary[ParagraphStyle, ParaFrag] = WeakKeyDictionary()
+_LINES: WeakKeyDictionary[ParagraphStyle, LineCache] = WeakKeyDictionary()
 
 
 def _template(style: ParagraphStyle) -> ParaFrag:
@@ -50,4 +101,10 @@ def cell_paragraph(text: str, style: ParagraphStyle) -> CellParagraph:
     plain = clean(text)
     if needs_markup(plain):
         return CellParagraph(to_markup(text), style)
-    return CellParagraph(plain, style, frags=[_template(style).clone(text=plain)])
+    cell = CellParagraph(plain, style, frags=[_template(style).clone(text=plain)])
+    lines = _LINES.get(style)
+    if lines is None:
+        lines = _LINES[style] = {}
+    cell._lines = lines
+    cell._text = plain
+    return cell

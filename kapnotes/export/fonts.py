@@ -45,13 +45,6 @@ def register_fonts() -> None:
         _registered = True
 
 
-def has_glyph(char: str, font: str = REGULAR) -> bool:
-    """Whether the bundled font can draw `char` (emoji and RTL shaping are the usual gaps)."""
-    register_fonts()
-    face = pdfmetrics.getFont(font).face
-    return ord(char) in face.charToGlyph
-
-
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     """reportlab's ToUnicode CMap with code points above U+FFFF written as UTF-16 pairs.
 

@@ -8,11 +8,10 @@ string is escaped (markup.to_markup) before it reaches a Paragraph.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -36,7 +35,6 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from kapnotes.domain.dates import human_date
 from kapnotes.export import fonts
 from kapnotes.export.charts import build_chart
-from kapnotes.export.encrypt import encrypt_pdf
 from kapnotes.export.markup import clean, to_markup
 from kapnotes.export.page_canvas import deferred_canvas_maker
 from kapnotes.export.page_logo import HeaderLogo
@@ -53,12 +51,11 @@ from kapnotes.export.report import (
     SignatureLine,
     Table,
 )
+from kapnotes.export.story_stream import StreamedStory
+from kapnotes.export.styles import DRAFT_RED, INK, MUTED, paragraph_styles
 from kapnotes.export.tables import build_key_values, build_table
 
-INK = colors.HexColor("#1F2933")
-MUTED = colors.HexColor("#5F6B7A")
 RULE = colors.HexColor("#B8C2CC")
-DRAFT_RED = colors.HexColor("#B42318")
 BANNERS = {  # severity → (label printed in the box, background, border)
     "info": ("Note", colors.HexColor("#EAF2FB"), colors.HexColor("#0072B2")),
     "warning": ("Warning", colors.HexColor("#FFF4DD"), colors.HexColor("#B7791F")),
@@ -80,40 +77,12 @@ def render_pdf(report: Report, *, password: str | None = None,
     (e.g. the user cancelled) stops rendering and propagates.
     """
     data = PdfRenderer(report, progress=progress).render()
-    return encrypt_pdf(data, password) if password is not None else data
+    if password is None:
+        return data
+    # pypdf (~75 ms to import) only for a password-protected export.
+    from kapnotes.export.encrypt import encrypt_pdf
 
-
-def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("normal", fontName=fonts.REGULAR, fontSize=9.5, leading=13,
-                          textColor=INK, spaceAfter=4)
-
-    def derive(name: str, **kw: Any) -> ParagraphStyle:
-        return ParagraphStyle(name, parent=base, **kw)
-
-    return {
-        "normal": base,
-        "muted": derive("muted", fontSize=8.5, leading=11.5, textColor=MUTED),
-        "warning": derive("warning", fontName=fonts.BOLD, textColor=colors.HexColor("#8A4B00")),
-        "draft": derive("draft", fontName=fonts.ITALIC, textColor=MUTED),
-        "title": derive("title", fontName=fonts.BOLD, fontSize=18, leading=22, spaceAfter=2),
-        "subtitle": derive("subtitle", fontSize=11, leading=14, textColor=MUTED, spaceAfter=8),
-        "h1": derive("h1", fontName=fonts.BOLD, fontSize=14, leading=18, spaceBefore=10,
-                     spaceAfter=5),
-        "h2": derive("h2", fontName=fonts.BOLD, fontSize=11.5, leading=15, spaceBefore=8,
-                     spaceAfter=4),
-        "h3": derive("h3", fontName=fonts.BOLD, fontSize=10, leading=13, spaceBefore=6,
-                     spaceAfter=3),
-        "cell": derive("cell", fontSize=8.5, leading=11, spaceAfter=0),
-        "head": derive("head", fontName=fonts.BOLD, fontSize=8.5, leading=11, spaceAfter=0,
-                       textColor=colors.white),
-        "label": derive("label", fontName=fonts.BOLD, fontSize=8.5, leading=11, spaceAfter=0,
-                        textColor=MUTED),
-        "caption": derive("caption", fontName=fonts.ITALIC, fontSize=7.5, leading=10,
-                          textColor=MUTED, spaceAfter=1),
-        "draftmark": derive("draftmark", fontName=fonts.BOLD, fontSize=12, leading=15,
-                            textColor=DRAFT_RED, alignment=TA_CENTER, spaceAfter=0),
-        "toc1": derive("toc1", fontSize=10.5, leading=16),
-    }
+    return encrypt_pdf(data, password)
 
 
 class _HeadingPara(RLParagraph):
@@ -178,17 +147,21 @@ class PdfRenderer:
         self.report = report
         self.progress = progress
         self._pass = 0
-        self.styles = _styles()
+        self.styles = paragraph_styles()
         self.width, self.height = self.page_size
         self.frame_width = self.width - self.margin_left - self.margin_right
-        self._keys = 0
+        self._keys = self._blocks_done = 0
         self.seen_drafts: set[int] = set()
         self._logo = HeaderLogo(report.practice_logo)
 
     def render(self) -> bytes:
         # One layout: "Page X of Y" and the watermark are drawn when the layout is finished,
         # by the deferred canvas (page_canvas.py), not by laying the document out again.
-        return self._build(self._story())
+        if self.report.contents:
+            # Passes until the contents page numbers settle: multiBuild needs the whole story.
+            return self._build([f for chunk in self._chunks() for f in chunk])
+        # Flowables made as the layout reaches them and dropped once drawn (story_stream.py).
+        return self._build(StreamedStory(self._chunks()))
 
     def _build(self, story: list[Flowable]) -> bytes:
         buf = io.BytesIO()
@@ -215,10 +188,9 @@ class PdfRenderer:
             doc.setProgressCallBack(self._on_progress)
         maker = deferred_canvas_maker(self._furniture)
         if r.contents:
-            # Passes until the contents page numbers settle.
-            doc.multiBuild(list(story), canvasmaker=maker)
+            doc.multiBuild(story, canvasmaker=maker)
         else:
-            doc.build(list(story), canvasmaker=maker)
+            doc.build(story, canvasmaker=maker)
         return buf.getvalue()
 
     def _on_progress(self, kind: str, value: int) -> None:
@@ -227,10 +199,10 @@ class PdfRenderer:
         if kind == "SIZE_EST":
             self._size = max(1, value)
         elif kind == "PROGRESS" and self.progress is not None:
-            done = min(1.0, value / getattr(self, "_size", 1))
-            if not self.report.contents:
-                self.progress(0.95 * done)
+            if not self.report.contents:  # one pass, streamed: by blocks made
+                self.progress(0.95 * self._blocks_done / max(1, len(self.report.sections)))
                 return
+            done = min(1.0, value / getattr(self, "_size", 1))
             start = 1 - 0.5 ** max(0, self._pass - 1)
             self.progress(start + (1 - start) * 0.5 * done)
 
@@ -282,36 +254,38 @@ class PdfRenderer:
 
     # --- story --------------------------------------------------------------------------
 
-    def _story(self) -> list[Flowable]:
+    def _chunks(self) -> Iterator[list[Flowable]]:
+        """The story, one list of flowables per report block (headings go with the block
+        after them); `_blocks_done` counts the blocks made, for progress."""
         r, st = self.report, self.styles
-        self._keys = 0
-        story: list[Flowable] = [RLParagraph(to_markup(r.title), st["title"])]
+        self._keys = self._blocks_done = 0
+        head: list[Flowable] = [RLParagraph(to_markup(r.title), st["title"])]
         if r.subtitle:
-            story.append(RLParagraph(to_markup(r.subtitle), st["subtitle"]))
+            head.append(RLParagraph(to_markup(r.subtitle), st["subtitle"]))
         notices = ([DEIDENTIFIED_NOTICE] if r.deidentified else []) + list(r.notices)
         for notice in notices:
-            story.append(self._boxed(notice, "info"))
+            head.append(self._boxed(notice, "info"))
         if notices:
-            story.append(Spacer(1, 4))
+            head.append(Spacer(1, 4))
         if r.contents:
             toc = TableOfContents(dotsMinLevel=0, levelStyles=[st["toc1"]])
-            story += [RLParagraph("Contents", st["h1"]), toc, RLPageBreak()]
+            head += [RLParagraph("Contents", st["h1"]), toc, RLPageBreak()]
+        yield head
         pending: list[Flowable] = []
         for block in r.sections:
-            flowables = self._block(block)
+            self._blocks_done += 1
             if isinstance(block, Heading):
-                pending += flowables
-                continue
-            if isinstance(block, LineChart) and pending:
+                pending += self._block(block)
+            elif isinstance(block, LineChart) and pending:
                 # A chart moves to the next page whole; its heading goes with it.
                 chart = build_chart(block, self.frame_width)
-                flowables = [KeepTogether([*pending, chart]), Spacer(1, 8)]
+                yield [KeepTogether([*pending, chart]), Spacer(1, 8)]
+                pending = []
             else:
-                flowables = pending + flowables
-            story.extend(flowables)
-            pending = []
-        story.extend(pending)
-        return story
+                yield pending + self._block(block)
+                pending = []
+        if pending:
+            yield pending
 
     def _block(self, block: Block) -> list[Flowable]:
         st = self.styles

@@ -120,6 +120,7 @@ class SlotRow:
     skipped: bool = False
     moved: bool = False
     change_reason: str = ""
+    moved_from: dt.date | None = None  # the date the plan first gave, when moved
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Snapshots → Reports: the three PDF summaries a supervisor reads (ARCHITECTURE.md, PDF).
+"""Snapshots → Reports: the three PDF summaries a supervisor reads (docs/ARCHITECTURE.md, "PDF").
 
 - `session_report`: one session note.
 - `course_report`: a client's course (summary sections, then every note in order).
@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from kapnotes.domain.course_label import course_label, protocol_label
 from kapnotes.domain.models import Client, Course
 from kapnotes.export.deidentify import scrub_report
 from kapnotes.export.report import Block, Heading, Paragraph, Report, SignatureLine, concat
@@ -26,7 +27,7 @@ from kapnotes.export.summary_common import (
     context_for,
     fmt_date,
 )
-from kapnotes.export.summary_course import course_blocks, course_label, protocol_label
+from kapnotes.export.summary_course import course_blocks
 from kapnotes.export.summary_session import session_blocks, session_title
 
 PRIVATE_LEFT_OUT = "Private process notes are not included in this export."
@@ -63,8 +64,7 @@ def session_report(snap: SessionSnapshot, *, client: Client, course: Course,
                    options: ExportOptions) -> Report:
     """One session note, with a line for the supervisor to sign."""
     ctx = context_for(client, options)
-    label = course.title or f"{protocol_label(course.protocol)} from {fmt_date(course.start_date)}"
-    blocks = session_blocks(snap, ctx, level=1, course_label=label)
+    blocks = session_blocks(snap, ctx, level=1, course_label=course_label(course))
     blocks.append(SignatureLine(SUPERVISOR_SIGNATURE))
     state = "signed" if snap.session.signed else "DRAFT, not signed"
     return _scrubbed(_report(f"Session note — {ctx.who}", f"{session_title(snap)} · {state}",
@@ -74,7 +74,7 @@ def session_report(snap: SessionSnapshot, *, client: Client, course: Course,
 def course_report(snap: CourseSnapshot, options: ExportOptions) -> Report:
     """A client's course: summary sections first, then every session note in date order."""
     ctx = context_for(snap.client, options)
-    subtitle = f"{course_label(snap)} · {snap.course.status.label}"
+    subtitle = f"{course_label(snap.course)} · {snap.course.status.label}"
     blocks = course_blocks(snap, ctx, level=1)
     blocks.append(SignatureLine(SUPERVISOR_SIGNATURE))
     return _scrubbed(_report(f"Course summary — {ctx.who}", subtitle, options, blocks),
@@ -89,7 +89,7 @@ def packet_report(snaps: Sequence[CourseSnapshot], options: ExportOptions, *,
         ctx = context_for(snap.client, options)
         head: list[Block] = [
             Heading(f"{ctx.who} — {protocol_label(snap.course.protocol)}", 1),
-            Paragraph(f"{course_label(snap)} · {snap.course.status.label}", "muted"),
+            Paragraph(f"{course_label(snap.course)} · {snap.course.status.label}", "muted"),
         ]
         parts.append(head + course_blocks(snap, ctx, level=2)
                      + [SignatureLine(SUPERVISOR_SIGNATURE)])
@@ -111,6 +111,3 @@ def _scrubbed(report: Report, clients: Sequence[Client], clinicians: Sequence[st
     return dataclasses.replace(scrubbed, redactions=places)
 
 
-def redactor_for(clients: Sequence[Client], options: ExportOptions) -> Redactor:
-    """For callers that must clean other text the same way (e.g. a typed file name)."""
-    return Redactor(clients, enabled=options.deidentified)

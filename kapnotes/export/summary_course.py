@@ -3,10 +3,10 @@ intentions, themes, outcomes, vitals and adverse events, audit entries, then eve
 
 from __future__ import annotations
 
+from kapnotes.domain.course_label import course_label, protocol_label
 from kapnotes.domain.dates import plural, schedule_date
 from kapnotes.domain.models import SessionKind
 from kapnotes.domain.risk import RiskStatus, banner_lines, quiet_line
-from kapnotes.domain.schedule import Protocol
 from kapnotes.domain.screening import Answer, WarningKind
 from kapnotes.domain.vitals import Severity
 from kapnotes.export.report import (
@@ -31,18 +31,6 @@ from kapnotes.export.summary_session import session_blocks
 
 CHUNK = 6  # grid columns per table: more would not fit across a portrait A4 page
 LATE = {"missed", "overdue"}
-
-
-def protocol_label(protocol: str) -> str:
-    try:
-        return Protocol(protocol).label
-    except ValueError:
-        return protocol
-
-
-def course_label(snap: CourseSnapshot) -> str:
-    c = snap.course
-    return c.title or f"{protocol_label(c.protocol)} from {fmt_date(c.start_date)}"
 
 
 def course_blocks(snap: CourseSnapshot, ctx: Context, *, level: int = 1) -> list[Block]:
@@ -103,7 +91,7 @@ def schedule_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Bloc
     status = c.status.label + (f" — {ctx.text(c.status_reason)}" if c.status_reason else "")
     out: list[Block] = [Heading("Protocol and schedule", level), KeyValues([
         ("Protocol", protocol_label(c.protocol)),
-        ("Course", course_label(snap)),
+        ("Course", course_label(snap.course)),
         ("Start date", fmt_date(c.start_date)),
         ("Status", status),
         ("Prescriber", c.prescriber or NOT_RECORDED),
@@ -135,7 +123,8 @@ def schedule_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Bloc
     for i, s in enumerate(snap.slots):
         note = s.change_reason and ctx.text(s.change_reason)
         if s.moved and not s.skipped:
-            note = "Moved" + (f": {note}" if note else "")
+            note = ("Moved" + (f" from {schedule_date(s.moved_from)}" if s.moved_from else "")
+                    + (f": {note}" if note else ""))
         elif s.skipped:
             note = "Skipped" + (f": {note}" if note else "")
         slot_rows.append((str(s.seq + 1), schedule_date(s.planned_date), s.kind.label,
@@ -338,7 +327,7 @@ def notes_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
     signed = sum(1 for s in snap.sessions if s.session.signed)
     out.append(Paragraph(f"{plural(len(snap.sessions), 'session')} in date order; {signed} signed, "
                          f"{len(snap.sessions) - signed} draft.", "muted"))
-    label = course_label(snap)
+    label = course_label(snap.course)
     for i, sess in enumerate(snap.sessions):
         if i:
             out.append(PageBreak())

@@ -273,7 +273,12 @@ def vitals_table(d: DosingSnapshot) -> Table:
         r = stored.reading
         minute = minutes_between(d.first_device_at, r.taken_at)
         bp = f"{r.systolic}/{r.diastolic}" if r.has_blood_pressure else NOT_RECORDED
-        findings = " ".join(f.message for f in stored.findings)
+        notes = [f.message for f in stored.findings]
+        if r.confirmed_unusual:
+            notes.insert(0, "Unusual value confirmed by the clinician.")
+        if stored.corrects_id is not None:
+            notes.insert(0, "Corrects an earlier entry (original kept in the record).")
+        findings = " ".join(notes)
         rows.append((fmt_time(r.taken_at), NOT_RECORDED if minute is None else str(minute),
                      r.role.label, bp, number(r.heart_rate), number(r.spo2, "%"),
                      findings or "—"))

@@ -83,7 +83,7 @@ class ClientService:
 
     @staticmethod
     def concomitant_flags(client: Client) -> dict[str, tuple[MedicineClass, ...]]:
-        """Each current medicine that belongs to a class DOMAIN.md asks to record."""
+        """Each current medicine that belongs to a class docs/DOMAIN.md asks to record."""
         flags = {}
         for medicine in client.medicines:
             classes = medicine_classes(medicine)

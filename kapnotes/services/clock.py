@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 Clock = Callable[[], datetime]
 
@@ -13,8 +13,11 @@ def system_clock() -> datetime:
     return datetime.now()
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+def aware(moment: datetime) -> datetime:
+    """The instant as an aware local time: a naive time is read as local wall-clock time (the
+    offset in force then, so 01:30 and 03:30 across a daylight-saving start are one hour
+    apart), an aware one is converted. Monitoring arithmetic uses these, never naive times."""
+    return moment.astimezone()
 
 
 def today(clock: Clock) -> date:

@@ -130,8 +130,9 @@ def build_demo(services: Services, *, today: date | None = None,
             prescriber=demo.client.prescriber, maintenance_interval_weeks=2,
         ))
         assert course.id is not None
-        _hold_past_sessions(services, course.id, day, clinician)
+        # Outcomes first: they hold the client's screen, which a dose needs before it is given.
         record_demo_outcomes(services, client.id, client.code, start, clinician=clinician)
+        _hold_past_sessions(services, course.id, day, clinician)
         if demo.status is not CourseStatus.ACTIVE:
             services.courses.set_status(course.id, demo.status, demo.status_reason)
     return ids

@@ -32,6 +32,8 @@ def record_demo_monitoring(monitoring: MonitoringService, session_id: int, start
                             "heart_rate": 84, "spo2": 97}, at=first + timedelta(minutes=40))
     monitoring.add_observation(session_id, moaas=4, dissociation="mild",
                                at=first + timedelta(minutes=30))
+    monitoring.add_observation(session_id, moaas=5, dissociation="none",
+                               at=first + timedelta(minutes=115))
     monitoring.add_reading(session_id, "end_of_session", {"systolic": 128, "diastolic": 82,
                                                           "heart_rate": 70, "spo2": 98},
                            at=first + timedelta(minutes=121))

@@ -116,7 +116,8 @@ def course_snapshot(services: Services, course_id: int, *,
         SlotRow(seq=e.slot.seq, kind=e.slot.kind, planned_date=e.state.effective_date,
                 label=e.slot.label, status=e.state.status.value,
                 held_on=e.state.held.held_on if e.state.held else None,
-                skipped=e.slot.skipped, moved=e.slot.moved, change_reason=e.slot.change_reason)
+                skipped=e.slot.skipped, moved=e.slot.moved, change_reason=e.slot.change_reason,
+                moved_from=e.slot.original_date if e.slot.moved else None)
         for e in timeline.entries
     )
     screening = services.monitoring.screening

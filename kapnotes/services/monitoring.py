@@ -7,10 +7,9 @@ Nothing here logs clinical values; the audit log gets events and counts only.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from kapnotes.domain import dose_rules, dosing
 from kapnotes.domain.clinical_rules import RuleFinding
@@ -25,7 +24,6 @@ from kapnotes.domain.dosing_record import (
     SessionVitals,
     StoredAdverseEffect,
     StoredObservation,
-    StoredReading,
     StoredScreen,
 )
 from kapnotes.domain.errors import ConflictError, ValidationError
@@ -39,20 +37,19 @@ from kapnotes.domain.monitoring import (
     SedationObservation,
 )
 from kapnotes.domain.screening import Screen, ScreeningWarning
-from kapnotes.domain.signing import signing_findings
 from kapnotes.domain.text_rules import MAX_LONG, clean_text
 from kapnotes.domain.vitals import (
-    VITALS_RANGES,
     ReadingRole,
-    VitalsFinding,
-    VitalsReading,
     VitalsThresholds,
 )
+from kapnotes.rules import minimum_monitoring_minutes
 from kapnotes.services import monitoring_views as views
-from kapnotes.services.clock import Clock, system_clock
-from kapnotes.services.dose_checks import DOSE_FIELDS, DoseChecks
+from kapnotes.services.clock import Clock, aware, system_clock
+from kapnotes.services.discharge_checks import DischargeMethods
+from kapnotes.services.dose_checks import DOSE_FIELDS, DoseChecks, OverrideNeeded
 from kapnotes.services.practice_settings import MonitoringSettings
 from kapnotes.services.screening import ScreeningService
+from kapnotes.services.vitals_log import VitalsLog, VitalsMethods, whole_number
 from kapnotes.storage import monitoring as repo
 from kapnotes.storage import sessions as session_repo
 from kapnotes.storage.vault import Vault
@@ -61,30 +58,17 @@ _TEXT_LABELS = {"lot_number": "Lot number", "monitoring_clinician": "Monitoring 
                 "setting": "Setting", "interventions": "Interventions", "escort": "Escort"}
 
 
-def _whole_number(field: str, value: object) -> int | None:
-    """Typed text or a number as an int; empty is None. Refusals name the field."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    label = VITALS_RANGES[field][3] if field in VITALS_RANGES else field
-    if isinstance(value, bool):
-        raise ValidationError(field, f"{label} must be a whole number")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        return int(value.strip())
-    raise ValidationError(field, f"{label} must be a whole number (got '{str(value)[:20]}')")
-
-
-class MonitoringService:
-    """The monitoring record of dosing sessions, over one vault."""
+class MonitoringService(VitalsMethods, DischargeMethods):
+    """The monitoring record of dosing sessions, over one vault (the vitals log and discharge
+    readiness in kapnotes/services/vitals_log.py and discharge_checks.py)."""
 
     def __init__(self, vault: Vault, *, clock: Clock = system_clock) -> None:
         self.vault = vault
         self.clock = clock
         self.settings = MonitoringSettings(vault)
         self.screening = ScreeningService(vault, self.settings, clock=clock)
+        self.vitals = VitalsLog(vault, self.settings, clock, self._writable,
+                                self.first_device_at)
         self.doses = DoseChecks(vault, clock=clock)
 
     # -- screening (see ScreeningService; the names the issue uses) ------------------------
@@ -116,6 +100,10 @@ class MonitoringService:
             raise ConflictError("This note is signed and locked; add an addendum instead.")
         return session
 
+    def session_day(self, session_id: int) -> date:
+        """The day of the session (a time typed for a reading is on that day)."""
+        return self._dosing(session_id).starts_at.date()
+
     def details(self, session_id: int) -> DosingDetails:
         self._dosing(session_id)
         return repo.get_details(self.vault, session_id)
@@ -126,7 +114,8 @@ class MonitoringService:
 
         A change to the dose, drug, route or weight is checked against the dosing rules
         (DoseChecks.enforce): refused when blocked, `OverrideNeeded` when a rule needs a
-        written `reason` that was not given."""
+        written `reason` that was not given. So is a discharge time before the client is
+        ready (DischargeMethods.check_discharge)."""
         session = self._writable(session_id)
         current = repo.get_details(self.vault, session_id)
         values: dict[str, object] = {}
@@ -143,6 +132,8 @@ class MonitoringService:
             repo.save_details(self.vault, updated)
             if DOSE_FIELDS & set(changes):
                 self.doses.enforce(session, updated, reason=reason, by=by)
+            if "ended_at" in changes and updated.ended_at is not None:
+                self.check_discharge(session_id, reason=reason, by=by)
         return repo.get_details(self.vault, session_id)
 
     def set_weight(self, session_id: int, value: object, unit: str, *, reason: str = "",
@@ -189,9 +180,9 @@ class MonitoringService:
         if name in ("ended_at", "infusion_end_at"):
             if not isinstance(value, datetime):
                 raise ValidationError(name, "must be a date and time")
-            return value.replace(second=0, microsecond=0)
+            return aware(value).replace(second=0, microsecond=0)
         if name == "ready_to_leave_minutes":
-            return _whole_number(name, value)
+            return whole_number(name, value)
         raise ValidationError(name, "is not part of the monitoring record")
 
     @staticmethod
@@ -216,11 +207,36 @@ class MonitoringService:
         times = repo.devices(self.vault, session_id)
         return times[0].given_at if times else None
 
-    def add_device(self, session_id: int, *, at: datetime | None = None) -> tuple[str, ...]:
+    def dose_gate(self, session_id: int) -> list[str]:
+        """What must exist before a dose is recorded as given: a contraindication screen on
+        the client's record and a pre-dose blood pressure. Empty once both exist or a dose
+        has already been recorded (the gate is at the first device)."""
+        if repo.devices(self.vault, session_id):
+            return []
+        missing = []
+        if self.screening.latest(session_repo.client_id_of(self.vault, session_id)) is None:
+            missing.append("No contraindication screen is on the client's record.")
+        if not any(r.reading.role is ReadingRole.PRE_DOSE and r.reading.has_blood_pressure
+                   for r in repo.readings(self.vault, session_id)):
+            missing.append("No pre-dose blood pressure is recorded.")
+        return missing
+
+    def add_device(self, session_id: int, *, at: datetime | None = None,
+                   reason: str = "", by: str = "") -> tuple[str, ...]:
         """Record a device given (or the start of an IV/IM/sublingual dose) at `at` (now);
-        returns warnings (short gap, devices still to give). Too many devices is refused."""
+        returns warnings (short gap, devices still to give). Too many devices is refused.
+        The first raises OverrideNeeded while `dose_gate` lists something (rule
+        dose_needs_screen_and_predose_bp), unless a named clinician (`by`) writes a reason:
+        it is kept with the record, shown in the note and the PDF, and audited."""
         self._writable(session_id)
-        when = (at or self.clock()).replace(microsecond=0)
+        when = aware(at or self.clock()).replace(microsecond=0)
+        gate = self.dose_gate(session_id)
+        findings: list[RuleFinding] = []
+        if gate:
+            findings.append(self.doses.rules().finding(DOSE_GATE_RULE, missing=" ".join(gate)))
+            if not clean_text("Reason", reason, max_length=2000, multiline=True):
+                raise OverrideNeeded("dose", findings)
+            clean_text("Clinician giving the reason", by, required=True)
         times = [d.given_at for d in repo.devices(self.vault, session_id)] + [when]
         times.sort()
         warnings: tuple[str, ...] = ()
@@ -229,59 +245,14 @@ class MonitoringService:
             warnings = dose_rules.device_gap_findings(self.doses.rules(), int(d.dose_mg), times)
         with self.vault.transaction():
             repo.add_device(self.vault, session_id, when)
+            if findings:
+                self.doses.add_overrides(session_id, findings, reason, by)
         return warnings
 
     def remove_device(self, session_id: int, device_id: int) -> None:
         self._writable(session_id)
         with self.vault.transaction():
             repo.delete_device(self.vault, device_id)
-
-    # -- vitals ----------------------------------------------------------------------------
-    def add_reading(self, session_id: int, role: ReadingRole | str,
-                    values: Mapping[str, object], *, at: datetime | None = None
-                    ) -> StoredReading:
-        """Store a reading stamped `at` (now) and return it with its threshold findings.
-        Implausible values raise ValidationError naming the field; nothing is stored."""
-        self._writable(session_id)
-        unknown = set(values) - set(VITALS_RANGES)
-        if unknown:
-            raise ValidationError(sorted(unknown)[0], "is not a vital sign")
-        numbers = {f: _whole_number(f, values.get(f)) for f in VITALS_RANGES}
-        reading = VitalsReading(role=ReadingRole(role),
-                                taken_at=(at or self.clock()).replace(microsecond=0), **numbers)
-        with self.vault.transaction():
-            reading_id = repo.add_reading(self.vault, session_id, reading)
-        return StoredReading(reading_id, reading, self.assess(session_id, reading))
-
-    def assess(self, session_id: int, reading: VitalsReading) -> tuple[VitalsFinding, ...]:
-        """Findings for a reading; "before the dose" means before the first device."""
-        return _assess(reading, self.first_device_at(session_id), self.settings.thresholds())
-
-    def readings(self, session_id: int) -> list[StoredReading]:
-        """Readings in time order, each with its findings under the current thresholds."""
-        rows = repo.readings(self.vault, session_id)
-        if not rows:
-            return []
-        # Looked up once per session, not per reading: the client page assesses every reading
-        # of a course, and the thresholds lookup probes the policy file each time (bench/).
-        first, thresholds = self.first_device_at(session_id), self.settings.thresholds()
-        return [replace(r, findings=_assess(r.reading, first, thresholds)) for r in rows]
-
-    def remove_reading(self, session_id: int, reading_id: int) -> None:
-        self._writable(session_id)
-        if repo.session_of_reading(self.vault, reading_id) != session_id:
-            raise ValidationError("reading", "belongs to another session")
-        with self.vault.transaction():
-            repo.delete_reading(self.vault, reading_id)
-
-    def banner(self, session_id: int) -> list[str]:
-        """Threshold findings of the session's readings, alerts first (for the banner)."""
-        return views.banner_lines([(r.reading, r.findings) for r in self.readings(session_id)])
-
-    def suggested_role(self, session_id: int, now: datetime | None = None) -> ReadingRole:
-        readings = [r.reading for r in repo.readings(self.vault, session_id)]
-        return views.suggested_role(self.first_device_at(session_id), now or self.clock(),
-                                    readings)
 
     # -- observations and adverse effects --------------------------------------------------
     def add_observation(self, session_id: int, *, moaas: int,
@@ -290,7 +261,7 @@ class MonitoringService:
                         at: datetime | None = None) -> StoredObservation:
         self._writable(session_id)
         obs = SedationObservation(
-            observed_at=(at or self.clock()).replace(microsecond=0), moaas=moaas,
+            observed_at=aware(at or self.clock()).replace(microsecond=0), moaas=moaas,
             dissociation=Intensity(dissociation), cadss_total=cadss_total,
             note=clean_text("Observation note", note, max_length=2000),
         )
@@ -300,11 +271,6 @@ class MonitoringService:
 
     def observations(self, session_id: int) -> list[StoredObservation]:
         return repo.observations(self.vault, session_id)
-
-    def remove_observation(self, session_id: int, observation_id: int) -> None:
-        self._writable(session_id)
-        with self.vault.transaction():
-            repo.delete_observation(self.vault, observation_id)
 
     def set_adverse_effect(self, session_id: int, effect: AdverseEffect | str,
                            severity: Intensity | str | None, *, note: str = "",
@@ -319,7 +285,7 @@ class MonitoringService:
             entry = AdverseEffectEntry(kind, Intensity(severity),
                                        clean_text("Adverse effect note", note, max_length=2000),
                                        serious)
-            repo.put_adverse_effect(self.vault, session_id, entry, self.clock())
+            repo.put_adverse_effect(self.vault, session_id, entry, aware(self.clock()))
 
     def adverse_effects(self, session_id: int) -> list[StoredAdverseEffect]:
         return repo.adverse_effects(self.vault, session_id)
@@ -341,20 +307,17 @@ class MonitoringService:
         record = self.monitoring_record(session_id)
         if record.first_device_at is None:
             return ()
-        return MonitoringClock(record.first_device_at).prompts(now or self.clock(),
-                                                               record.readings)
+        minimum = minimum_monitoring_minutes(self.doses.rules())
+        return MonitoringClock(record.first_device_at, minimum).prompts(
+            aware(now or self.clock()), record.readings)
 
     def clock_status(self, session_id: int, now: datetime | None = None) -> views.ClockStatus:
-        d = self.details(session_id)
-        readings = [r.reading for r in repo.readings(self.vault, session_id)]
-        return views.clock_status(self.first_device_at(session_id), now or self.clock(),
-                                  readings, d.ended_at)
-
-    def signing_findings(self, session_id: int, now: datetime | None = None
-                         ) -> tuple[RuleFinding, ...]:
-        """What stands between this record and a signature (kapnotes/domain/signing.py)."""
-        return signing_findings(self.monitoring_record(session_id), self.details(session_id),
-                                self.doses.rules(), now or self.clock())
+        record = self.monitoring_record(session_id)
+        problems = (self.discharge_problems(session_id) if record.ended_at is not None
+                    else ())
+        return views.clock_status(record.first_device_at, aware(now or self.clock()),
+                                  record.readings, record.ended_at, problems,
+                                  minimum_monitoring_minutes(self.doses.rules()))
 
     def signing_blockers(self, session_id: int, now: datetime | None = None) -> list[str]:
         return [f.message for f in self.signing_findings(session_id, now)]
@@ -391,4 +354,4 @@ class MonitoringService:
         return self.course_monitoring(course_id).series()
 
 
-_assess = views.assess_at
+DOSE_GATE_RULE = "dose_needs_screen_and_predose_bp"

@@ -21,6 +21,7 @@ from kapnotes.domain.monitoring import (
     MINIMUM_MONITORING_MINUTES,
     MonitoringClock,
     ReadingDue,
+    minimum_span,
 )
 from kapnotes.domain.vitals import (
     ReadingRole,
@@ -30,6 +31,7 @@ from kapnotes.domain.vitals import (
     VitalsThresholds,
 )
 from kapnotes.domain.vitals import assess as assess_reading
+from kapnotes.services.clock import aware
 
 FORTY_MINUTES = 40
 
@@ -57,19 +59,28 @@ def _has_bp(readings: Sequence[VitalsReading], role: ReadingRole) -> bool:
 
 def clock_status(first_device_at: datetime | None, now: datetime,
                  readings: Sequence[VitalsReading] = (),
-                 ended_at: datetime | None = None) -> ClockStatus:
+                 ended_at: datetime | None = None,
+                 discharge_problems: Sequence[object] = (),
+                 minimum_minutes: float = MINIMUM_MONITORING_MINUTES) -> ClockStatus:
     """The line under the monitoring clock, e.g. "Minute 37 since first device — 40-minute BP
-    due in 3 min". Minutes are whole and rounded down, like a wall clock."""
+    due in 3 min". Minutes are whole and rounded down, like a wall clock. An ended session is
+    "done" (green) only when the client was ready to leave (`discharge_problems` empty)."""
     if first_device_at is None:
         return ClockStatus(None, "Not started: record the first device (or start of dose).",
                            ClockLevel.IDLE)
-    clock = MonitoringClock(first_device_at)
+    clock = MonitoringClock(first_device_at, minimum_minutes)
     at = ended_at or now
     if at < first_device_at:
         return ClockStatus(0, "First device time is in the future: check it.", ClockLevel.LATE)
     minute = clock.minutes_elapsed(at)
     head = f"Minute {minute} since first device"
     if ended_at is not None:
+        if discharge_problems:
+            more = len(discharge_problems) - 1
+            extra = f" (+{more} more)" if more else ""
+            return ClockStatus(minute, f"Discharged at minute {minute} before discharge "
+                                       f"criteria were met: {discharge_problems[0]}{extra}",
+                               ClockLevel.LATE)
         return ClockStatus(minute, f"Monitoring ended at minute {minute}", ClockLevel.DONE)
     parts = [head]
     level = ClockLevel.RUNNING
@@ -85,26 +96,28 @@ def clock_status(first_device_at: datetime | None, now: datetime,
         start, end = FORTY_MINUTE_WINDOW
         parts.append(f"40-minute BP overdue (due at {start}–{end} min)")
         level = ClockLevel.LATE
+    span = minimum_span(minimum_minutes)
     if clock.two_hour_minimum_reached(now):
         if _has_bp(readings, ReadingRole.END_OF_SESSION):
-            parts.append("2-hour minimum reached")
+            parts.append(f"{span} minimum reached")
             level = ClockLevel.DONE if level == ClockLevel.RUNNING else level
         else:
-            parts.append("2-hour minimum reached — end-of-session BP due")
+            parts.append(f"{span} minimum reached — end-of-session BP due")
             level = ClockLevel.DUE if level == ClockLevel.RUNNING else level
     elif forty is ReadingDue.DONE:
-        parts.append(f"2-hour minimum in {clock.minutes_to_two_hours(now)} min")
+        parts.append(f"{span} minimum in {clock.minutes_to_two_hours(now)} min")
     return ClockStatus(minute, " — ".join(parts), level)
 
 
 def suggested_role(first_device_at: datetime | None, now: datetime,
-                   readings: Sequence[VitalsReading] = ()) -> ReadingRole:
+                   readings: Sequence[VitalsReading] = (),
+                   minimum_minutes: float = MINIMUM_MONITORING_MINUTES) -> ReadingRole:
     """The role a reading taken `now` most likely has: pre-dose before the first device,
     ~40 minutes while that reading is due, end of session from the 2-hour minimum."""
     if first_device_at is None or now < first_device_at:
         return ReadingRole.PRE_DOSE
-    clock = MonitoringClock(first_device_at)
-    if clock.minutes_elapsed(now) >= MINIMUM_MONITORING_MINUTES:
+    clock = MonitoringClock(first_device_at, minimum_minutes)
+    if clock.two_hour_minimum_reached(now):
         if _has_bp(readings, ReadingRole.END_OF_SESSION):
             return ReadingRole.EXTRA
         return ReadingRole.END_OF_SESSION
@@ -146,10 +159,11 @@ def series(session_id: int, starts_at: datetime, zero: datetime | None,
            readings: Sequence[VitalsReading]) -> SessionVitals:
     """Chart points of one session, minutes from the first device (or the session start
     when no device time was recorded)."""
-    origin = zero or starts_at
+    origin = aware(zero or starts_at)
     points = tuple(
         VitalsPoint(
-            minute=round((r.taken_at - origin).total_seconds() / 60, 1) if r.taken_at else 0.0,
+            minute=round((aware(r.taken_at) - origin).total_seconds() / 60, 1)
+            if r.taken_at else 0.0,
             systolic=r.systolic, diastolic=r.diastolic, heart_rate=r.heart_rate, spo2=r.spo2,
         )
         for r in readings
@@ -161,7 +175,7 @@ def assess_at(reading: VitalsReading, first_device: datetime | None,
               thresholds: VitalsThresholds) -> tuple[VitalsFinding, ...]:
     """Findings for a reading; "before the dose" means before the first device."""
     before = (None if first_device is None or reading.taken_at is None
-              else reading.taken_at < first_device)
+              else aware(reading.taken_at) < aware(first_device))
     if reading.role is ReadingRole.PRE_DOSE:
         before = True
     return assess_reading(reading, thresholds, before_dose=before)

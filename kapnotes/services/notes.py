@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from kapnotes.domain.clinical_rules import RuleFinding
 from kapnotes.domain.errors import ConflictError, NotFoundError, ValidationError
@@ -22,14 +22,15 @@ from kapnotes.domain.templates import (
     FieldType,
     Template,
     TemplateLibrary,
-    display_text,
     missing_required,
     parse_template,
+    search_text,
     template_to_data,
     validate_value,
 )
 from kapnotes.domain.text_rules import MAX_LONG, clean_text
-from kapnotes.services.clock import Clock, system_clock
+from kapnotes.services.clock import Clock, aware, system_clock
+from kapnotes.services.edit_audit import EditStretches
 from kapnotes.storage import audit, seals, search
 from kapnotes.storage import courses as course_repo
 from kapnotes.storage import sessions as repo
@@ -62,6 +63,7 @@ class NoteService:
         self.clock = clock
         self.sign_checks: list[SignCheck] = []
         self.after_save: list[AfterSave] = []
+        self.edits = EditStretches()
         self._load_snapshots()
 
     def _load_snapshots(self) -> None:
@@ -169,15 +171,23 @@ class NoteService:
             if field is None or field.type is FieldType.HEADING:
                 raise ValidationError(field_id, "is not a field of this note's template.")
             normalised = validate_value(field, value)
-            clean.append((field_id, normalised, display_text(field, normalised)))
+            clean.append((field_id, normalised, search_text(field, normalised)))
         if not clean:
             return
-        with self.vault.transaction():
-            for field_id, value, text in clean:
-                repo.put_field(self.vault, session_id, field_id, value, text)
-            saved = {field_id: value for field_id, value, _ in clean}
-            for hook in self.after_save:
-                hook(session, template, saved)
+        try:
+            with self.vault.transaction():
+                before = repo.field_values(self.vault, session_id)
+                for field_id, value, text in clean:
+                    repo.put_field(self.vault, session_id, field_id, value, text)
+                saved = {field_id: value for field_id, value, _ in clean}
+                for hook in self.after_save:
+                    hook(session, template, saved)
+                self.edits.record(self.vault, session_id,
+                                  [f for f, v in saved.items() if before.get(f) != v],
+                                  self.clock())
+        except BaseException:
+            self.edits.forget(session_id)  # the entry rolled back with the save
+            raise
 
     def missing_for_signing(self, session_id: int) -> list[str]:
         session = repo.get(self.vault, session_id)
@@ -219,7 +229,7 @@ class NoteService:
                                   + "; ".join(blockers) + ".")
         with self.vault.transaction():
             repo.mark_signed(self.vault, session_id, signer=signer,
-                             at=datetime.now(UTC), reason=reason)
+                             at=aware(self.clock()), reason=reason)
             # The seal (digest of what was signed, with its MAC) goes in with the signature.
             digest = seals.seal_session(self.vault, session_id)
             # Signing past rules that need a reason is an override: the audit says so (rule

@@ -263,6 +263,10 @@ def export_to_file(vault: Vault, path: Path, *, client_code: str | None = None,
     output_guard.check_output_path(path, vault.path, replace=replace)  # before the work
     doc = build_export(vault, client_code=client_code, exported_at=utc_stamp(now),
                        progress=progress)
+    # The exporting vault's audit chain as it stood: a later look at the vault can tell
+    # whether its log still holds this point (the file itself proves nothing: it is plain).
+    head = audit.head(vault)
+    doc["audit_head"] = {"count": head.count, "head": head.hash}
     data = dumps(doc).encode("utf-8")
     written = output_guard.write_output(path, data, vault.path, replace=replace)
     counts = count(doc)

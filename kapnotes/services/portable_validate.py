@@ -214,7 +214,8 @@ def _session(s: dict[str, Any], path: str, templates: dict[TemplateKey, Template
     for i, v in enumerate(s["vitals"]):
         try:
             VitalsReading(role=ReadingRole(v["role"]), systolic=v["systolic"],
-                          diastolic=v["diastolic"], heart_rate=v["heart_rate"], spo2=v["spo2"])
+                          diastolic=v["diastolic"], heart_rate=v["heart_rate"], spo2=v["spo2"],
+                          confirmed_unusual=bool(v.get("confirmed_unusual", False)))
         except ValidationError as exc:
             fail(join(f"{path}.vitals[{i}]", exc.field), exc.reason)
     effects = {e.value for e in AdverseEffect}

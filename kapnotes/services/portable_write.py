@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from kapnotes.domain.client_rules import normalise_code
-from kapnotes.domain.templates import FieldType, Template, display_text, validate_value
+from kapnotes.domain.templates import FieldType, Template, search_text, validate_value
 from kapnotes.services.portable_rules import check_addendum
 from kapnotes.storage import portable_rows as rows
 from kapnotes.storage import seals
@@ -64,12 +64,16 @@ class ClientIds:
 
 
 # Columns added after the first files were written: a file without them imports as "none".
-_OPTIONAL = {("monitoring_records", "infusion_end_at")}
+_OPTIONAL = {("monitoring_records", "infusion_end_at"),
+             *(("vitals_readings", c) for c in ("confirmed_unusual", "entered_at", "struck_at",
+                                                "change_reason"))}
 
 
 def _fields(item: dict[str, Any], table: str) -> dict[str, Any]:
-    return {name: item[name] if (table, name) not in _OPTIONAL else item.get(name)
-            for name, _ in rows.TABLES[table].cols}
+    """The file's values of a table's columns; an optional column an older file lacks takes
+    the vault's default (NULL, or e.g. '' for a reading's `change_reason`)."""
+    return {name: item[name] for name, _ in rows.TABLES[table].cols
+            if name in item or (table, name) not in _OPTIONAL}
 
 
 def _match(existing: list[dict[str, Any]], *cols: str) -> dict[tuple[Any, ...], int]:
@@ -216,7 +220,7 @@ class ClientWriter:
                          for e in clean]
             rows.insert(self.vault, "session_fields", {
                 "session_id": sid, "field_id": field_id, "value": clean,
-                "search_text": display_text(f, clean), "updated_at": s["updated_at"]})
+                "search_text": search_text(f, clean), "updated_at": s["updated_at"]})
         for a in s["addenda"]:
             rows.insert(self.vault, "addenda", {**_fields(a, "addenda"), "session_id": sid})
         if s["monitoring"] is not None:

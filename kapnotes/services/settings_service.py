@@ -195,10 +195,6 @@ class SettingsService:
     def set_idle_lock_minutes(self, minutes: int) -> None:
         self.save({IDLE_LOCK: minutes})
 
-    def set_vitals_thresholds(self, thresholds: VitalsThresholds | Mapping[str, Any]) -> None:
-        value = asdict(thresholds) if isinstance(thresholds, VitalsThresholds) else thresholds
-        self.save({THRESHOLDS: dict(value)})
-
     def set_screen_max_age_days(self, days: int) -> None:
         self.save({SCREEN_AGE: days})
 

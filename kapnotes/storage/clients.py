@@ -9,7 +9,7 @@ from typing import Any
 from kapnotes.domain.errors import ConflictError, NotFoundError
 from kapnotes.domain.models import Client, ClientSummary
 from kapnotes.storage.rows import date_text, now_utc_text, to_date, to_datetime
-from kapnotes.storage.vault import IntegrityError, Vault
+from kapnotes.storage.vault import Vault
 
 _FIELDS = (
     "code", "full_name", "preferred_name", "date_of_birth", "phone", "email", "address",
@@ -47,7 +47,7 @@ def insert(vault: Vault, client: Client) -> int:
             f"INSERT INTO clients ({cols}, created_at, updated_at) VALUES ({marks}, :now, :now)",
             params,
         )
-    except IntegrityError:
+    except ConflictError:  # the UNIQUE code, as the storage boundary reports it
         raise ConflictError(f"A client with code {client.code} already exists.") from None
     return int(cur.lastrowid)
 
@@ -62,7 +62,7 @@ def update(vault: Vault, client: Client) -> None:
         cur = vault.execute(
             f"UPDATE clients SET {sets}, updated_at = :now WHERE id = :id", params
         )
-    except IntegrityError:
+    except ConflictError:
         raise ConflictError(f"A client with code {client.code} already exists.") from None
     if cur.rowcount == 0:
         raise NotFoundError(f"Client {client.id} no longer exists.")
@@ -78,10 +78,6 @@ def get(vault: Vault, client_id: int) -> Client:
 def get_by_code(vault: Vault, code: str) -> Client | None:
     row = vault.query_one(f"{_SELECT} WHERE code = ?", (code,))
     return _from_row(row) if row else None
-
-
-def all_clients(vault: Vault) -> list[Client]:
-    return [_from_row(r) for r in vault.query(f"{_SELECT} ORDER BY code")]
 
 
 def any_client(vault: Vault) -> bool:

@@ -125,8 +125,3 @@ def link_slot(vault: Vault, slot_id: int, session_id: int | None) -> None:
     vault.execute("UPDATE planned_slots SET session_id = ? WHERE id = ?", (session_id, slot_id))
 
 
-def slot_for_session(vault: Vault, session_id: int) -> SlotRecord | None:
-    row = vault.query_one(
-        f"SELECT {_SLOT_COLS} FROM planned_slots WHERE session_id = ?", (session_id,)
-    )
-    return _slot(row) if row else None

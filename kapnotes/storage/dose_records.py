@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from kapnotes.domain.dosing_record import Booster, ClientWeight, RuleOverride
-from kapnotes.storage.monitoring import time_text
+from kapnotes.storage.monitoring import time_text, to_instant
 from kapnotes.storage.rows import date_text, now_utc_text, to_date, to_datetime
 from kapnotes.storage.vault import Vault
 
@@ -41,7 +41,7 @@ def add_booster(vault: Vault, session_id: int, at: datetime, dose_mg: float) -> 
 def boosters(vault: Vault, session_id: int) -> list[Booster]:
     rows = vault.query("SELECT id, given_at, dose_mg FROM dose_boosters WHERE session_id = ?"
                        " ORDER BY given_at, id", (session_id,))
-    return [Booster(r[0], to_datetime(r[1]) or datetime.min, float(r[2])) for r in rows]
+    return [Booster(r[0], to_instant(r[1]) or datetime.min, float(r[2])) for r in rows]
 
 
 def delete_booster(vault: Vault, session_id: int, booster_id: int) -> None:
@@ -63,7 +63,7 @@ def overrides(vault: Vault, session_id: int) -> list[RuleOverride]:
         "SELECT id, rule_id, message, reason, given_by, given_at FROM rule_overrides"
         " WHERE session_id = ? ORDER BY given_at, id", (session_id,))
     return [RuleOverride(r[0], session_id, r[1], r[2], r[3], r[4],
-                         to_datetime(r[5]) or datetime.min) for r in rows]
+                         to_instant(r[5]) or datetime.min) for r in rows]
 
 
 def dosed_sessions_of_client(vault: Vault, client_id: int) -> list[tuple[int, datetime, str, str]]:

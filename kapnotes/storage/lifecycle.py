@@ -16,10 +16,11 @@ from kapnotes.domain.errors import (
     StorageWriteError,
     VaultDamagedError,
     VaultError,
+    VaultLockedByOtherProcess,
     VaultNoSpaceError,
     WrongPassphraseError,
 )
-from kapnotes.storage import audit, keyfile, tamper_check
+from kapnotes.storage import audit, keyfile, rekey, tamper_check
 from kapnotes.storage.atomic import OWNER_ONLY, fsync_dir
 from kapnotes.storage.backups import backup_dir_for, take_backup
 from kapnotes.storage.disk_space import free_space, no_space_message, space_needed
@@ -41,10 +42,6 @@ OWNER_ONLY_DIR = 0o700
 class CreatedVault:
     vault: Vault
     recovery_key: str
-
-
-def vault_exists(path: Path) -> bool:
-    return path.exists()
 
 
 def is_network_path(path: Path) -> bool:
@@ -131,6 +128,20 @@ def data_key_for(path: Path, *, passphrase: str | None = None,
     """Unwrap the data key; a wrong passphrase raises before the vault file is touched."""
     check_vault_file(path)
     kf = keyfile.read_key_file(keyfile.key_file_for(path))
+    if rekey.interrupted(kf):  # a re-key stopped by a crash: finish or undo it, locked
+        lock = VaultProcessLock(path)
+        try:
+            lock.acquire()
+        except VaultLockedByOtherProcess:
+            # Open here or elsewhere after a committed re-key that could not tidy its key
+            # file: the new slots are the ones that open it; the next unlock tidies.
+            return rekey.current_slots(kf).unlock(passphrase=passphrase,
+                                                  recovery_key=recovery_key)
+        try:
+            return rekey.data_key_for_interrupted(path, kf, passphrase=passphrase,
+                                                  recovery_key=recovery_key)
+        finally:
+            lock.release()
     return kf.unlock(passphrase=passphrase, recovery_key=recovery_key)
 
 
@@ -175,6 +186,19 @@ def change_passphrase(path: Path, *, old: str, new: str, vault: Vault | None = N
     _replace_passphrase_slot(key_path, kf, data_key, new)
     if vault is not None:
         audit.record(vault, "vault.passphrase_change", record_type="vault")
+
+
+def change_passphrase_and_rekey(vault: Vault, *, new: str, old: str | None = None,
+                                recovery_key: str | None = None) -> str:
+    """Change the passphrase *and* the data key of the open vault, so no earlier key file
+    (a backup's, a copied one) opens it any more with the old passphrase. `old` (or the
+    recovery key) proves the right to. Returns the new recovery key, which the caller must
+    show: the old one stops working too."""
+    recovery = rekey.rekey(vault, new_passphrase=new, passphrase=old,
+                           recovery_key=recovery_key)
+    audit.record(vault, "vault.rekey", record_type="vault",
+                 detail="passphrase changed; new data key and recovery key")
+    return recovery
 
 
 def reset_passphrase_with_recovery(path: Path, *, recovery_key: str, new: str) -> None:

@@ -18,6 +18,9 @@ from kapnotes.storage.schema import (
     m006_dose_rules,
     m007_integrity,
     m008_client_other_names,
+    m009_vitals_corrections,
+    m010_search_what_was_written,
+    m011_seal_forms,
 )
 
 
@@ -41,6 +44,11 @@ MIGRATIONS: tuple[Migration, ...] = (
               m007_integrity.migrate),
     Migration(8, "clients: other names (family, nicknames) for de-identification",
               m008_client_other_names.migrate),
+    Migration(9, "vitals: confirmed extremes, corrections, strikes, entry time",
+              m009_vitals_corrections.migrate),
+    Migration(10, "search: ticked options only, monitoring records, client medicines",
+              m010_search_what_was_written.migrate),
+    Migration(11, "seals: the canonical form each seal was made in", m011_seal_forms.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -1,12 +1,16 @@
 """The monitoring record of a dosing session: details, device times, vitals, sedation and
-dissociation observations, adverse effects. Times are local wall-clock, like session times.
+dissociation observations, adverse effects.
+
+Times are instants: written as UTC (`…+00:00`) and read back as aware local times, so the
+minutes between two of them are real minutes across a daylight-saving change. Rows written
+before schema step 009 hold local wall-clock text, read as local time.
 
 The vault refuses every change here once the session is signed (triggers in m002).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from kapnotes.domain.dosing_record import (
@@ -37,8 +41,18 @@ _DETAIL_COLS = (
 )
 
 
+def instant(value: datetime) -> datetime:
+    """An aware local time; a naive one is taken as local wall-clock time (Python's rule)."""
+    return value.astimezone()
+
+
 def time_text(value: datetime | None) -> str | None:
-    return value.replace(tzinfo=None).isoformat(timespec="seconds") if value else None
+    return instant(value).astimezone(UTC).isoformat(timespec="seconds") if value else None
+
+
+def to_instant(text: str | None) -> datetime | None:
+    value = to_datetime(text)
+    return None if value is None else instant(value)
 
 
 def _bool(value: Any) -> bool | None:
@@ -59,8 +73,8 @@ def get_details(vault: Vault, session_id: int) -> DosingDetails:
         values[name] = _bool(values[name])
     values["medication"] = Medication(values["medication"]) if values["medication"] else None
     values["route"] = Route(values["route"]) if values["route"] else None
-    values["ended_at"] = to_datetime(values["ended_at"])
-    values["infusion_end_at"] = to_datetime(values["infusion_end_at"])
+    values["ended_at"] = to_instant(values["ended_at"])
+    values["infusion_end_at"] = to_instant(values["infusion_end_at"])
     return DosingDetails(session_id=session_id, **values)
 
 
@@ -99,7 +113,8 @@ def devices(vault: Vault, session_id: int) -> list[DeviceTime]:
         "SELECT id, given_at FROM device_times WHERE session_id = ? ORDER BY given_at, id",
         (session_id,),
     )
-    return [DeviceTime(id=r[0], given_at=to_datetime(r[1]) or datetime.min) for r in rows]
+    return [DeviceTime(id=r[0], given_at=to_instant(r[1]) or instant(datetime.now()))
+            for r in rows]
 
 
 def delete_device(vault: Vault, device_id: int) -> None:
@@ -107,33 +122,52 @@ def delete_device(vault: Vault, device_id: int) -> None:
 
 
 # -- vitals ---------------------------------------------------------------------------------
-def add_reading(vault: Vault, session_id: int, r: VitalsReading) -> int:
+def add_reading(vault: Vault, session_id: int, r: VitalsReading, *,
+                entered_at: datetime | None = None, corrects_id: int | None = None) -> int:
     cur = vault.execute(
         "INSERT INTO vitals_readings (session_id, taken_at, role, systolic, diastolic,"
-        " heart_rate, spo2) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " heart_rate, spo2, confirmed_unusual, entered_at, corrects_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (session_id, time_text(r.taken_at), r.role.value, r.systolic, r.diastolic,
-         r.heart_rate, r.spo2),
+         r.heart_rate, r.spo2, int(r.confirmed_unusual), time_text(entered_at), corrects_id),
     )
     return int(cur.lastrowid)
 
 
+def strike_reading(vault: Vault, reading_id: int, at: datetime, reason: str) -> None:
+    """Mark a reading struck (kept, no longer counted); its reason says why."""
+    vault.execute("UPDATE vitals_readings SET struck_at = ?, change_reason = ? WHERE id = ?",
+                  (time_text(at), reason, reading_id))
+
+
 def _reading(row: Any) -> StoredReading:
     return StoredReading(id=row[0], reading=VitalsReading(
-        role=ReadingRole(row[2]), taken_at=to_datetime(row[1]), systolic=row[3],
-        diastolic=row[4], heart_rate=row[5], spo2=row[6],
-    ))
+        role=ReadingRole(row[2]), taken_at=to_instant(row[1]), systolic=row[3],
+        diastolic=row[4], heart_rate=row[5], spo2=row[6], confirmed_unusual=bool(row[7]),
+    ), entered_at=to_instant(row[8]), struck_at=to_instant(row[9]), change_reason=row[10],
+        corrects_id=row[11])
 
 
-_READING_COLS = "id, taken_at, role, systolic, diastolic, heart_rate, spo2"
+_READING_COLS = ("id, taken_at, role, systolic, diastolic, heart_rate, spo2, confirmed_unusual,"
+                 " entered_at, struck_at, change_reason, corrects_id")
 
 
-def readings(vault: Vault, session_id: int) -> list[StoredReading]:
-    """Readings in the order taken (findings are the service's job)."""
+def readings(vault: Vault, session_id: int, *, with_struck: bool = False
+             ) -> list[StoredReading]:
+    """Readings in the order taken (findings are the service's job); struck ones (the
+    originals of corrections) only when asked for."""
+    current = "" if with_struck else " AND struck_at IS NULL"
     rows = vault.query(
-        f"SELECT {_READING_COLS} FROM vitals_readings WHERE session_id = ?"
+        f"SELECT {_READING_COLS} FROM vitals_readings WHERE session_id = ?{current}"
         " ORDER BY taken_at, id", (session_id,),
     )
     return [_reading(r) for r in rows]
+
+
+def get_reading(vault: Vault, reading_id: int) -> StoredReading | None:
+    row = vault.query_one(f"SELECT {_READING_COLS} FROM vitals_readings WHERE id = ?",
+                          (reading_id,))
+    return None if row is None else _reading(row)
 
 
 def readings_for_sessions(vault: Vault, session_ids: list[int]) -> dict[int, list[StoredReading]]:
@@ -143,7 +177,7 @@ def readings_for_sessions(vault: Vault, session_ids: list[int]) -> dict[int, lis
     marks = _marks(session_ids)
     rows = vault.query(
         f"SELECT session_id, {_READING_COLS} FROM vitals_readings WHERE session_id IN ({marks})"
-        " ORDER BY taken_at, id", tuple(session_ids),
+        " AND struck_at IS NULL ORDER BY taken_at, id", tuple(session_ids),
     )
     for r in rows:
         out[r[0]].append(_reading(r[1:]))
@@ -163,7 +197,7 @@ def first_devices_for_sessions(vault: Vault, session_ids: list[int]) -> dict[int
         "SELECT session_id, MIN(given_at) FROM device_times"
         f" WHERE session_id IN ({_marks(session_ids)}) GROUP BY session_id", tuple(session_ids),
     )
-    return {r[0]: at for r in rows if (at := to_datetime(r[1])) is not None}
+    return {r[0]: at for r in rows if (at := to_instant(r[1])) is not None}
 
 
 def respiratory_depression_for_sessions(vault: Vault, session_ids: list[int]) -> set[int]:
@@ -195,10 +229,6 @@ def adverse_effects_for_sessions(vault: Vault, session_ids: list[int]
     return out
 
 
-def delete_reading(vault: Vault, reading_id: int) -> None:
-    vault.execute("DELETE FROM vitals_readings WHERE id = ?", (reading_id,))
-
-
 def session_of_reading(vault: Vault, reading_id: int) -> int | None:
     row = vault.query_one("SELECT session_id FROM vitals_readings WHERE id = ?", (reading_id,))
     return int(row[0]) if row else None
@@ -223,14 +253,10 @@ def observations(vault: Vault, session_id: int) -> list[StoredObservation]:
     )
     return [
         StoredObservation(id=r[0], observation=SedationObservation(
-            observed_at=to_datetime(r[1]) or datetime.min, moaas=r[2],
+            observed_at=to_instant(r[1]) or instant(datetime.now()), moaas=r[2],
             dissociation=Intensity(r[3]), cadss_total=r[4], note=r[5]))
         for r in rows
     ]
-
-
-def delete_observation(vault: Vault, observation_id: int) -> None:
-    vault.execute("DELETE FROM sedation_observations WHERE id = ?", (observation_id,))
 
 
 # -- adverse effects ------------------------------------------------------------------------
@@ -261,4 +287,4 @@ def adverse_effects(vault: Vault, session_id: int) -> list[StoredAdverseEffect]:
 def _effect(r: Any) -> StoredAdverseEffect:
     return StoredAdverseEffect(id=r[0], entry=AdverseEffectEntry(
         effect=AdverseEffect(r[1]), severity=Intensity(r[2]), note=r[3],
-        serious=bool(r[4])), recorded_at=to_datetime(r[5]))
+        serious=bool(r[4])), recorded_at=to_instant(r[5]))

@@ -84,8 +84,10 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table("client_weights", "id", ("client_id",), (
         ("measured_on", "v"), ("weight_kg", "n"), ("entered_value", "n"),
         ("entered_unit", "v"), ("recorded_at", "v")), "measured_on, id"),
-    Table("vitals_readings", "id", ("session_id",), _v(
-        "taken_at", "role", "systolic", "diastolic", "heart_rate", "spo2"), "taken_at, id"),
+    Table("vitals_readings", "id", ("session_id",), (
+        *_v("taken_at", "role", "systolic", "diastolic", "heart_rate", "spo2"),
+        ("confirmed_unusual", "b"), *_v("entered_at", "struck_at", "change_reason"),
+    ), "taken_at, id"),
     Table("sedation_observations", "id", ("session_id",), _v(
         "observed_at", "moaas", "dissociation", "cadss_total", "note"), "observed_at, id"),
     Table("adverse_effects", "id", ("session_id",), (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from kapnotes.domain.errors import ConflictError, NotFoundError
@@ -106,7 +106,9 @@ def mark_signed(
     cur = vault.execute(
         "UPDATE sessions SET signed_at = ?, signed_by = ?, sign_reason = ?, updated_at = ?"
         " WHERE id = ? AND signed_at IS NULL",
-        (at.strftime("%Y-%m-%dT%H:%M:%SZ"), signer, reason, now_utc_text(), session_id),
+        # Stored in UTC whatever the caller's clock (a naive time is local wall time).
+        (at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), signer, reason, now_utc_text(),
+         session_id),
     )
     if cur.rowcount == 0:
         raise ConflictError("This note is already signed.")

@@ -47,7 +47,11 @@ def check_records(vault: Vault, *, passphrase: str | None = None) -> TamperRepor
 
 def _compare_with_newest_backup(vault: Vault, passphrase: str | None,
                                 report: TamperReport) -> None:
-    for info in list_backups(vault.path):
+    found = list_backups(vault.path)
+    if not found:
+        report.notes.append("no backup in the backups folder yet to compare the audit log with")
+        return
+    for info in found:
         theirs = _backup_log(info.path, vault, passphrase)
         if theirs is None:
             continue
@@ -68,7 +72,8 @@ def _compare_with_newest_backup(vault: Vault, passphrase: str | None,
             report.notes.append(f"audit log agrees with the newest backup {info.path.name} "
                                 f"({count} entries then, {len(ours)} now)")
         return
-    report.notes.append("no readable backup to compare the audit log with")
+    report.notes.append("no backup this passphrase opens, so the audit log was not compared "
+                        "with one")
 
 
 def _backup_log(path: Path, vault: Vault, passphrase: str | None) -> list[tuple[int, str]] | None:

@@ -26,14 +26,15 @@ from kapnotes.domain.errors import (
 from kapnotes.storage import keyfile
 from kapnotes.storage.atomic import OWNER_ONLY
 from kapnotes.storage.disk_space import refuse_if_no_space
+from kapnotes.storage.driver_errors import translate_read_errors, translate_write_errors
 from kapnotes.storage.process_lock import VaultProcessLock
 from kapnotes.storage.sniff import check_vault_file
 from kapnotes.storage.wal_check import inspect_wal
 
 BUSY_TIMEOUT_S = 5.0
 CACHE_KIB = 64 * 1024
+# For storage's own raw connections (backups, re-key); callers of Vault never see it.
 Error = sqlcipher.Error
-IntegrityError = sqlcipher.IntegrityError
 
 
 def raw_key_pragma(data_key: bytes) -> str:
@@ -69,6 +70,7 @@ class Vault:
         self._depth = 0
         self.actor = Actor()
         self._identity = _file_identity(path)
+        self._version = 0  # set by release_connection (schema version to reopen at)
 
     @property
     def data_key(self) -> bytes | None:
@@ -83,6 +85,24 @@ class Vault:
         conn = open_connection(self.path, self._data_key, latest_version=self.user_version,
                                check_integrity=False)
         return Vault(self.path, conn, None, data_key=self._data_key)
+
+    def release_connection(self) -> None:
+        """Checkpoint the WAL into the file and close the connection, keeping the process
+        lock (a re-key replaces the file, then `reconnect`s)."""
+        with translate_write_errors():
+            busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        if busy:
+            raise VaultError("The vault is busy in another connection; nothing was changed.")
+        self._version = self.user_version
+        self.conn.close()
+        self.conn = None  # type: ignore[assignment]
+
+    def reconnect(self, data_key: bytes) -> None:
+        """Open the (possibly replaced) vault file again with `data_key`."""
+        self.conn = open_connection(self.path, data_key, latest_version=self._version,
+                                    check_integrity=False)
+        self._data_key = data_key
+        self._identity = _file_identity(self.path)
 
     # -- queries ---------------------------------------------------------------------------
     def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
@@ -182,63 +202,6 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return (st.st_dev, st.st_ino)
-
-
-DAMAGED_PAGE = ("The vault is damaged: a page it needed failed its check when read, and "
-                "nothing was changed. Restore the newest backup (File → Restore backup, or "
-                "`kapnotes restore`).")
-
-
-@contextlib.contextmanager
-def translate_read_errors() -> Iterator[None]:
-    """A page that fails SQLCipher's per-page HMAC (or SQLite's structure checks) as it is
-    read: a plain-words VaultDamagedError, so every command refuses it in one line."""
-    try:
-        yield
-    except sqlcipher.DatabaseError as exc:
-        code = getattr(exc, "sqlite_errorcode", None)
-        if isinstance(code, int) and code & 0xFF in (sqlcipher.SQLITE_CORRUPT,
-                                                    sqlcipher.SQLITE_NOTADB):
-            raise VaultDamagedError(DAMAGED_PAGE) from exc
-        raise
-
-
-@contextlib.contextmanager
-def translate_write_errors() -> Iterator[None]:
-    """Turn SQLITE_FULL / SQLITE_IOERR / read-only into a plain-words StorageWriteError."""
-    try:
-        yield
-    except sqlcipher.OperationalError as exc:
-        message = _plain_write_error(exc)
-        if message is None:
-            raise
-        raise StorageWriteError(message) from exc
-    except sqlcipher.DatabaseError as exc:
-        code = getattr(exc, "sqlite_errorcode", None)
-        if isinstance(code, int) and code & 0xFF in (sqlcipher.SQLITE_CORRUPT,
-                                                    sqlcipher.SQLITE_NOTADB):
-            raise VaultDamagedError(DAMAGED_PAGE) from exc
-        raise
-
-
-def _plain_write_error(exc: Exception) -> str | None:
-    code = getattr(exc, "sqlite_errorcode", None)
-    primary = code & 0xFF if isinstance(code, int) else None
-    if primary == sqlcipher.SQLITE_FULL:
-        return "The disk is full, so the last change was not saved. Free some space; "\
-            "your text is still in the editor and will be saved again."
-    if primary == sqlcipher.SQLITE_IOERR:
-        return "The vault file could not be written (input/output error). Your text is "\
-            "still in the editor; check the disk or folder, then it will be saved again."
-    if primary == sqlcipher.SQLITE_READONLY:
-        return "The vault file is read-only, so the last change was not saved. Your text is "\
-            "still in the editor; make the file writable and it will be saved again."
-    if primary == sqlcipher.SQLITE_CANTOPEN:
-        return "The vault file can no longer be reached (moved or removed?). Your text is "\
-            "still in the editor."
-    if primary == sqlcipher.SQLITE_BUSY:
-        return "The vault is busy in another process; the change was not saved. Try again."
-    return None
 
 
 def connect_keyed(path: Path, data_key: bytes) -> sqlcipher.Connection:
@@ -383,7 +346,6 @@ def open_locked(
 __all__ = [
     "Actor",
     "Error",
-    "IntegrityError",
     "Vault",
     "create_empty_vault_file",
     "integrity_problems",

@@ -15,7 +15,6 @@ from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlcipher3 import dbapi2 as sqlcipher
 
 INTEGRITY = "integrity"
 PURPOSE_AUDIT = "audit-chain"
@@ -27,11 +26,13 @@ def derived_key(db: Any, purpose: str) -> bytes | None:
 
     `db` is a Vault or a raw connection (migrations): anything with `execute`.
     """
-    try:
-        row = db.execute("SELECT value FROM vault_secrets WHERE name = ?",
-                         (INTEGRITY,)).fetchone()
-    except sqlcipher.OperationalError:  # no such table: not migrated yet
+    # Asked, not caught: a Vault reports a missing table as a project error, a raw connection
+    # as the driver's own, and either error may also mean a closed vault (no key then is wrong).
+    migrated = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                          "AND name = 'vault_secrets'").fetchone()
+    if migrated is None:  # not migrated yet
         return None
+    row = db.execute("SELECT value FROM vault_secrets WHERE name = ?", (INTEGRITY,)).fetchone()
     if row is None:
         return None
     hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,

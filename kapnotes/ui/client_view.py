@@ -8,14 +8,13 @@ window (opening a session, starting one) leaves as signals.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.course_label import course_label_with_status
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import Course, CourseStatus, SessionKind
 from kapnotes.domain.schedule import SlotKind
@@ -37,18 +37,10 @@ from kapnotes.ui.dialogs.slot_dialog import SlotAction, SlotDialog
 from kapnotes.ui.widgets.client_header import ClientHeader
 from kapnotes.ui.widgets.course_sections import CourseSections
 from kapnotes.ui.widgets.course_sessions import CourseSessionsList
-from kapnotes.ui.widgets.course_text import adherence_text, course_title
+from kapnotes.ui.widgets.course_text import adherence_text
+from kapnotes.ui.widgets.new_session_menu import make_new_session_action, new_session_button
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, style_sheet_colour
 from kapnotes.ui.widgets.timeline import TimelineView
-
-
-def make_new_session_action(parent: QObject) -> QAction:
-    """File → New session… (Ctrl+N): disabled until a client page with a course is shown."""
-    action = QAction("New session…", parent)
-    action.setShortcut(QKeySequence.StandardKey.New)
-    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    action.setEnabled(False)
-    return action
 
 
 class ClientView(QWidget):
@@ -90,73 +82,10 @@ class ClientView(QWidget):
         self.empty_label.setStyleSheet(f"color: {style_sheet_colour(MUTED_COLOURS)};")
         self.stack.addWidget(self.empty_label)
 
-        self.header = ClientHeader(self)
-        self.header.screen_requested.connect(self.open_screening)
-        self.edit_button = self._button("Edit…", self.edit_client, "Edit client")
-        self.archive_button = self._button("Archive", self.toggle_archived)
-        self.delete_button = self._button("Delete…", self.delete_client, "Delete client")
-        self.export_button = self._button("Export PDF…", self.export_requested,
-                                          "Export course summary as PDF")
-        self.export_button.setToolTip("The course summary as a PDF for supervision (Ctrl+P)")
-        for b in (self.export_button, self.edit_button, self.archive_button,
-                  self.delete_button):
-            self.header.actions_layout.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
-
-        self.course_combo = QComboBox(self)
-        self.course_combo.setAccessibleName("Course")
-        self.course_combo.currentIndexChanged.connect(self._course_chosen)
-        self.course_status = QLabel(self)
-        self.course_status.setWordWrap(True)
-        self.course_status.setAccessibleName("Course status")
-        self.course_details_button = self._button("Course details…", self.edit_course)
-        self.new_course_button = self._button("New course…", self.new_course)
-        course_bar = QHBoxLayout()
-        course_bar.addWidget(QLabel("Course:", self))
-        course_bar.addWidget(self.course_combo, 1)
-        course_bar.addWidget(self.course_details_button)
-        course_bar.addWidget(self.new_course_button)
-
-        self.timeline_view = TimelineView(self)
-        self.timeline_view.setMinimumHeight(260)
-        self.timeline_view.entry_activated.connect(self.activate_entry)
-        self.timeline_view.move_requested.connect(self.move_slot)
-        self.timeline_view.skip_requested.connect(self.skip_slot)
-        self.timeline_view.selectionModel().currentChanged.connect(self._update_slot_buttons)
-        self.no_course_label = QLabel("No course yet. Start one with New course….", self)
-        self.no_course_label.setStyleSheet(f"color: {style_sheet_colour(MUTED_COLOURS)};")
-        self.adherence_label = QLabel(self)
-        self.adherence_label.setAccessibleName("Adherence")
-        self.adherence_label.setWordWrap(True)
-        self.start_button = self._button("Start session", self._start_current,
-                                         "Start or open the session of this slot")
-        self.move_button = self._button("Move…", lambda: self.move_slot(), "Move planned slot")
-        self.skip_button = self._button("Skip…", lambda: self.skip_slot(), "Skip planned slot")
-        slot_bar = QHBoxLayout()
-        slot_bar.addStretch(1)
-        for b in (self.start_button, self.move_button, self.skip_button):
-            slot_bar.addWidget(b)
-        timeline_box = QGroupBox("Planned schedule", self)
-        tl = QVBoxLayout(timeline_box)
-        tl.addWidget(self.no_course_label)
-        tl.addWidget(self.adherence_label)
-        tl.addWidget(self.timeline_view, 1)
-        tl.addLayout(slot_bar)
-
-        self.sessions_list = CourseSessionsList(self)
-        self.sessions_list.session_activated.connect(self.session_requested)
-        self.new_session_menu = QMenu(self)
-        for kind in SessionKind:
-            action = self.new_session_menu.addAction(kind.label)
-            action.triggered.connect(lambda _=False, k=kind: self.request_new_session(k))
-        self.new_session_button = QPushButton("New session", self)
-        self.new_session_button.setAccessibleName("New session")
-        self.new_session_button.setToolTip("New session in this course (Ctrl+N)")
-        self.new_session_button.setMenu(self.new_session_menu)
-        sessions_box = QGroupBox("Sessions", self)
-        sl = QVBoxLayout(sessions_box)
-        sl.addWidget(self.sessions_list, 1)
-        sl.addWidget(self.new_session_button, 0, Qt.AlignmentFlag.AlignRight)
-
+        self._build_header()
+        course_bar = self._build_course_bar()
+        timeline_box = self._build_timeline_box()
+        sessions_box = self._build_sessions_box()
         # Ctrl+N (File → New session…) opens this page's menu of kinds, because only this page
         # knows the course; on a note's page the workspace first comes back here.
         self.new_session_action.triggered.connect(self.new_session_button.showMenu)
@@ -186,6 +115,78 @@ class ClientView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
+
+    def _build_header(self) -> None:
+        """Name, code, risk and screening, with the client's actions on the right."""
+        self.header = ClientHeader(self)
+        self.header.screen_requested.connect(self.open_screening)
+        self.edit_button = self._button("Edit…", self.edit_client, "Edit client")
+        self.archive_button = self._button("Archive", self.toggle_archived)
+        self.delete_button = self._button("Delete…", self.delete_client, "Delete client")
+        self.export_button = self._button("Export PDF…", self.export_requested,
+                                          "Export course summary as PDF")
+        self.export_button.setToolTip("The course summary as a PDF for supervision (Ctrl+P)")
+        for b in (self.export_button, self.edit_button, self.archive_button,
+                  self.delete_button):
+            self.header.actions_layout.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
+
+    def _build_course_bar(self) -> QHBoxLayout:
+        """Which course, its details and a new one."""
+        self.course_combo = QComboBox(self)
+        self.course_combo.setAccessibleName("Course")
+        self.course_combo.currentIndexChanged.connect(self._course_chosen)
+        self.course_status = QLabel(self)
+        self.course_status.setWordWrap(True)
+        self.course_status.setAccessibleName("Course status")
+        self.course_details_button = self._button("Course details…", self.edit_course)
+        self.new_course_button = self._button("New course…", self.new_course)
+        course_bar = QHBoxLayout()
+        course_bar.addWidget(QLabel("Course:", self))
+        course_bar.addWidget(self.course_combo, 1)
+        course_bar.addWidget(self.course_details_button)
+        course_bar.addWidget(self.new_course_button)
+        return course_bar
+
+    def _build_timeline_box(self) -> QGroupBox:
+        """The planned schedule with adherence, and start / move / skip for a slot."""
+        self.timeline_view = TimelineView(self)
+        self.timeline_view.setMinimumHeight(260)
+        self.timeline_view.entry_activated.connect(self.activate_entry)
+        self.timeline_view.move_requested.connect(self.move_slot)
+        self.timeline_view.skip_requested.connect(self.skip_slot)
+        self.timeline_view.selectionModel().currentChanged.connect(self._update_slot_buttons)
+        self.no_course_label = QLabel("No course yet. Start one with New course….", self)
+        self.no_course_label.setStyleSheet(f"color: {style_sheet_colour(MUTED_COLOURS)};")
+        self.adherence_label = QLabel(self)
+        self.adherence_label.setAccessibleName("Adherence")
+        self.adherence_label.setWordWrap(True)
+        self.start_button = self._button("Start session", self._start_current,
+                                         "Start or open the session of this slot")
+        self.move_button = self._button("Move…", lambda: self.move_slot(), "Move planned slot")
+        self.skip_button = self._button("Skip…", lambda: self.skip_slot(), "Skip planned slot")
+        slot_bar = QHBoxLayout()
+        slot_bar.addStretch(1)
+        for b in (self.start_button, self.move_button, self.skip_button):
+            slot_bar.addWidget(b)
+        timeline_box = QGroupBox("Planned schedule", self)
+        tl = QVBoxLayout(timeline_box)
+        tl.addWidget(self.no_course_label)
+        tl.addWidget(self.adherence_label)
+        tl.addWidget(self.timeline_view, 1)
+        tl.addLayout(slot_bar)
+        return timeline_box
+
+    def _build_sessions_box(self) -> QGroupBox:
+        """The course's sessions and New session (a menu of kinds)."""
+        self.sessions_list = CourseSessionsList(self)
+        self.sessions_list.session_activated.connect(self.session_requested)
+        self.new_session_button, self.new_session_menu = new_session_button(
+            self, self.request_new_session)
+        sessions_box = QGroupBox("Sessions", self)
+        sl = QVBoxLayout(sessions_box)
+        sl.addWidget(self.sessions_list, 1)
+        sl.addWidget(self.new_session_button, 0, Qt.AlignmentFlag.AlignRight)
+        return sessions_box
 
     def add_section(self, title: str, widget: QWidget) -> QGroupBox:
         """Append a titled section below the timeline (intentions, themes, outcomes…)."""
@@ -231,7 +232,7 @@ class ClientView(QWidget):
         self.course_combo.blockSignals(True)
         self.course_combo.clear()
         for c in self.courses:
-            self.course_combo.addItem(course_title(c), c.id)
+            self.course_combo.addItem(course_label_with_status(c), c.id)
         index = self.course_combo.findData(keep) if keep is not None else -1
         self.course_combo.setCurrentIndex(max(index, 0) if self.courses else -1)
         self.course_combo.blockSignals(False)

@@ -214,6 +214,7 @@ class ExportController(QObject):
         return self._show(dialog)
 
     def _show(self, dialog: ExportDialog | ExportPacketDialog) -> ExportDialog:
+        dialog.options.vault_path = self.services.vault.path
         if self.dialog is not None:
             self.dialog.close()
         self.dialog = dialog

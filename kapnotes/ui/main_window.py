@@ -267,9 +267,18 @@ class MainWindow(QMainWindow):
         # A bound method, not a lambda or signal-to-signal link: PySide 6.12 crashed deleting
         # this WA_DeleteOnClose dialog with those connections attached.
         dialog.changed.connect(self._on_passphrase_changed)
+        dialog.rekeyed.connect(self._show_new_recovery_key)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def _show_new_recovery_key(self, recovery_key: str) -> None:
+        """After a re-key the old recovery key no longer works: the new one must be stored."""
+        from kapnotes.ui.dialogs.recovery_key import RecoveryKeyDialog  # only after a re-key
+
+        self.recovery_dialog = RecoveryKeyDialog(recovery_key, self.vault.path, parent=self)
+        self.recovery_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.recovery_dialog.open()
 
     def _on_passphrase_changed(self) -> None:
         self.show_status("Passphrase changed.")

@@ -31,12 +31,18 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.dosing_record import DosingDetails
 from kapnotes.domain.errors import ConflictError, ValidationError
+from kapnotes.services.dose_checks import OverrideNeeded
 from kapnotes.ui.dialogs.screening_ack import ScreeningAckBanner
 from kapnotes.ui.dialogs.screening_dialog import ScreeningDialog
+from kapnotes.ui.widgets.discharge_readiness import DischargeReadiness
 from kapnotes.ui.widgets.dose_section import DoseSection
 from kapnotes.ui.widgets.monitoring_clock import MonitoringClockLabel
 from kapnotes.ui.widgets.monitoring_help import explain_monitoring
-from kapnotes.ui.widgets.monitoring_style import error_label, muted, show_message
+from kapnotes.ui.widgets.monitoring_style import (
+    error_label,
+    muted,
+    show_message,
+)
 from kapnotes.ui.widgets.observation_section import AdverseEffectsChecklist, ObservationLog
 from kapnotes.ui.widgets.vitals_table import VitalsLog
 
@@ -45,7 +51,8 @@ PREDOSE_CHECKS = (
     ("fasting_food", "No food in the last 2 hours"),
     ("fasting_liquids", "No liquids in the last 30 minutes"),
     ("screen_reviewed", "Contraindication screen reviewed"),
-    ("predose_vitals_ok", "Pre-dose vitals acceptable (consider delaying if BP > 140/90)"),
+    # {bp}: the pre-dose delay limit in force (rule bp_pre_dose_delay, maybe tightened)
+    ("predose_vitals_ok", "Pre-dose vitals acceptable (consider delaying if BP > {bp})"),
 )
 DISCHARGE_CHECKS = (
     ("discharge_vitals_ok", "Vitals acceptable at the end of the session"),
@@ -131,15 +138,20 @@ class MonitoringPanel(QWidget):
         self.clock_label.ticked.connect(lambda _s: self.vitals.suggest_role())
         self._show(self.monitoring.details(session_id))
         self._update_state()
-        explain_monitoring(self)  # Help → What's This?
+        explain_monitoring(self, self._delay_bp())  # Help → What's This?
 
     # -- sections ------------------------------------------------------------------------------
+    def _delay_bp(self) -> str:
+        """The pre-dose "consider delaying" limit in force, e.g. "140/90"."""
+        t = self.monitoring.settings.thresholds()
+        return f"{t.delay_systolic_above}/{t.delay_diastolic_above}"
+
     def _build_predose(self) -> QGroupBox:
         box, lay = _group("Before dosing", self.form)
         self.checks: dict[str, QCheckBox] = {}
         grid = QGridLayout()
         for n, (name, text) in enumerate(PREDOSE_CHECKS):
-            self.checks[name] = self._check(name, text, box)
+            self.checks[name] = self._check(name, text.format(bp=self._delay_bp()), box)
             grid.addWidget(self.checks[name], n // 2, n % 2)
         lay.addLayout(grid)
         return box
@@ -189,6 +201,11 @@ class MonitoringPanel(QWidget):
             row.addWidget(w)
         row.addWidget(self.discharge_label, 1)
         lay.addLayout(row)
+        self.readiness_box = DischargeReadiness(self.monitoring, self.session_id, self.clock,
+                                                box)
+        self.readiness = self.readiness_box.label
+        self.readiness_box.reason_given.connect(self._discharge_with_reason)
+        lay.addWidget(self.readiness_box)
         self.ready = QSpinBox(box)
         self.ready.setAccessibleName("Ready to leave at minute")
         self.ready.setRange(-1, 1440)
@@ -220,23 +237,37 @@ class MonitoringPanel(QWidget):
         return check
 
     # -- storing -------------------------------------------------------------------------------
-    def save(self, changes: dict[str, object]) -> bool:
+    def save(self, changes: dict[str, object], reason: str = "") -> bool:
         if self._text_timer.isActive():
             # Typed text still waiting for its pause goes with this change, so redisplaying
             # the stored record cannot overwrite it.
             self._text_timer.stop()
             changes = {"interventions": self.interventions.toPlainText(), **changes}
         try:
-            details = self.monitoring.update_record(self.session_id, changes)
+            details = self.monitoring.update_record(self.session_id, changes, reason=reason,
+                                                    by=self._clinician())
+        except OverrideNeeded as exc:  # a discharge before the client is ready
+            self._pending = changes
+            self.readiness_box.ask_reason(exc.reason)
+            self._show(self.monitoring.details(self.session_id))
+            return False
         except (ValidationError, ConflictError) as exc:
             show_message(self.error, str(exc) if isinstance(exc, ConflictError)
                          else f"{exc.field.replace('_', ' ').capitalize()}: {exc.reason}")
             self._show(self.monitoring.details(self.session_id))
             return False
         show_message(self.error, "")
+        self.readiness_box.override.close_row()
         self._show(details)
         self._part_changed()
         return True
+
+    def _clinician(self) -> str:
+        """Who gives a written reason: the monitoring clinician, else who opened the note."""
+        return self.dose.clinician.text().strip() or self.ack_banner.by.text().strip()
+
+    def _discharge_with_reason(self, reason: str) -> None:
+        self.save(dict(getattr(self, "_pending", {}) or {"ended_at": self.clock()}), reason)
 
     def _text_edited(self) -> None:
         if not self._loading:
@@ -263,6 +294,7 @@ class MonitoringPanel(QWidget):
             self.save({"ready_to_leave_minutes": value})
 
     def _part_changed(self, *_args: object) -> None:
+        self._show_readiness()
         self.clock_label.refresh()
         self.alerts_changed.emit(self.monitoring.banner(self.session_id))
         self.saved.emit()
@@ -316,6 +348,10 @@ class MonitoringPanel(QWidget):
             self.discharge_label.setText(f"Discharged at {d.ended_at:%H:%M}{minute}")
         self.discharge_clear.setVisible(d.ended_at is not None)
         self._loading = False
+        self._show_readiness()
+
+    def _show_readiness(self) -> None:
+        self.readiness_box.refresh()
 
     def _update_state(self) -> None:
         pending = not self.signed and self.ack_banner.pending

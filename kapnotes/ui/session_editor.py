@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -20,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.course_label import course_label
 from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.errors import KapNotesError
-from kapnotes.domain.models import Addendum, Session, SessionKind
-from kapnotes.domain.schedule import Protocol
+from kapnotes.domain.models import Addendum, Note, Session, SessionKind
 from kapnotes.services.container import Services
 from kapnotes.ui.dialogs.sign_note import AddendumDialog, SignDialog
 from kapnotes.ui.widgets.autosave import NOT_SAVED, AutosaveController
@@ -31,24 +30,12 @@ from kapnotes.ui.widgets.back_keys import install_back_keys
 from kapnotes.ui.widgets.dosing_tabs import DosingTabs
 from kapnotes.ui.widgets.list_editors import IntentionRows, KnownThemes
 from kapnotes.ui.widgets.note_form import NoteForm
+from kapnotes.ui.widgets.note_page import PAGE_STYLE, addendum_view, centred_scroll, rule
 from kapnotes.ui.widgets.session_details import SessionDetails
 from kapnotes.ui.widgets.signer_field import bind_signer
 
-MAX_TEXT_WIDTH = 900  # a comfortable reading measure, centred on wide screens
 SIGN_SHORTCUT = "Ctrl+Shift+S"
 LOCKED_MESSAGE = "This note is signed and locked; add an addendum instead."
-
-PAGE_STYLE = """
-QLabel#pageTitle { font-size: 20pt; font-weight: 600; }
-QLabel#signature { font-size: 11pt; }
-QLabel#signature[signed="true"] { color: #2e7d32; font-weight: 600; }
-QLabel#detailLabel { color: palette(placeholder-text); }
-QLabel#addendumMeta { font-weight: 600; }
-QLineEdit[readOnly="true"], QAbstractSpinBox[readOnly="true"] { background: palette(window); }
-QLabel#lockLine { color: palette(placeholder-text); }
-QLabel#lockLine[signed="true"] { color: #2e7d32; font-weight: 600; }
-QFrame#rule { color: palette(mid); }
-"""
 
 
 class SessionEditor(QWidget):
@@ -84,19 +71,34 @@ class SessionEditor(QWidget):
         self.session: Session = note.session
         self.template = self.notes.template_for(self.session)
         self.client_id = self.notes.client_id_of(session_id)
-        # The course's intentions and the vault's themes, unless the caller binds others.
-        if intention_rows is None and self.session.signed:
-            # A signed note shows what it reviewed, not intentions set after it was written.
-            intention_rows = functools.partial(_reviewed_rows, services, self.session.course_id,
-                                               note.values)
-        elif intention_rows is None:
-            intention_rows = functools.partial(services.intentions.intention_rows,
-                                               self.session.course_id, session_id)
-        if known_themes is None:
-            known_themes = services.themes.known_themes
         self.setStyleSheet(PAGE_STYLE)
         self.setAccessibleName(f"{self.session.kind.label} session note")
 
+        top = self._build_top_bar()
+        if intention_rows is None:
+            intention_rows = self._default_intention_rows(note)
+        self.scroll = self._build_page(note, intention_rows,
+                                       known_themes or services.themes.known_themes)
+        self._build_outer(top)
+        self._wire_autosave(debounce_ms, max_latency_ms, retry_ms)
+        self.details.problem.connect(self._details_problem)
+        self.details.saved.connect(self._details_saved)
+        QWidget.setTabOrder(self.back_button, self.details.starts_edit)
+        self._show_signature()
+        self._show_addenda(note.addenda)
+
+    # -- building --------------------------------------------------------------------------
+    def _default_intention_rows(self, note: Note) -> IntentionRows:
+        """The course's intentions; a signed note shows those it reviewed, not ones set after
+        it was written."""
+        if self.session.signed:
+            return functools.partial(_reviewed_rows, self.services, self.session.course_id,
+                                     note.values)
+        return functools.partial(self.services.intentions.intention_rows,
+                                 self.session.course_id, self.session_id)
+
+    def _build_top_bar(self) -> QHBoxLayout:
+        """Breadcrumb back to the client on the left; Export PDF and Sign on the right."""
         self.back_button = QPushButton(f"←  {self._crumb()}", self)
         self.back_button.setFlat(True)
         self.back_button.setAccessibleName(f"Back to {self._crumb()}")
@@ -119,7 +121,11 @@ class SessionEditor(QWidget):
         self.export_button.clicked.connect(lambda: self.export_requested.emit(self.session_id))
         top.addWidget(self.export_button)
         top.addWidget(self.sign_button)
+        return top
 
+    def _build_page(self, note: Note, intention_rows: IntentionRows,
+                    known_themes: KnownThemes) -> QScrollArea:
+        """Title, state, details, the note's fields, signature and addenda, in one column."""
         self.title_label = QLabel(self.template.title, self)
         self.title_label.setObjectName("pageTitle")
         # The note's state under the title too, so a locked note is obvious before scrolling.
@@ -150,42 +156,35 @@ class SessionEditor(QWidget):
         column.addWidget(self.title_label)
         column.addWidget(self.lock_line)
         column.addWidget(self.details)
-        column.addWidget(_rule(self))
+        column.addWidget(rule(self))
         column.addWidget(self.form)
-        column.addWidget(_rule(self))
+        column.addWidget(rule(self))
         column.addWidget(self.signature_label)
         column.addWidget(self.addenda_title)
         column.addLayout(self.addenda_box)
         column.addWidget(self.add_addendum_button, 0, Qt.AlignmentFlag.AlignLeft)
         column.addStretch(1)
-        page = QWidget(self)
-        page.setMaximumWidth(MAX_TEXT_WIDTH)
-        page.setLayout(column)
-        centre = QWidget(self)
-        centring = QHBoxLayout(centre)
-        centring.setContentsMargins(24, 16, 24, 40)
-        centring.addStretch(1)
-        centring.addWidget(page, 100)
-        centring.addStretch(1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(centre)
+        return centred_scroll(column, self)
+
+    def _build_outer(self, top: QHBoxLayout) -> None:
+        """The top bar over the page; a dosing session shows the page as a tab beside its
+        monitoring record."""
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         outer.addLayout(top)
-        outer.addWidget(_rule(self))
+        outer.addWidget(rule(self))
         self.dosing: DosingTabs | None = None
         if self.session.kind is SessionKind.DOSING:
-            self.dosing = DosingTabs(services, session_id, self.scroll,
+            self.dosing = DosingTabs(self.services, self.session_id, self.scroll,
                                      signer=self._default_signer(), signed=self.session.signed,
                                      parent=self)
             outer.addWidget(self.dosing, 1)
         else:
             outer.addWidget(self.scroll, 1)
 
-        self.autosave = AutosaveController(self.notes, session_id, debounce_ms=debounce_ms,
+    def _wire_autosave(self, debounce_ms: int, max_latency_ms: int, retry_ms: int) -> None:
+        self.autosave = AutosaveController(self.notes, self.session_id, debounce_ms=debounce_ms,
                                            max_latency_ms=max_latency_ms, retry_ms=retry_ms,
                                            parent=self)
         self.form.changed.connect(self._field_changed)
@@ -195,11 +194,6 @@ class SessionEditor(QWidget):
         self.autosave.field_valid.connect(lambda field_id: self.form.set_field_error(field_id, ""))
         if self.session.signed:
             self.autosave.lock(LOCKED_MESSAGE)
-        self.details.problem.connect(self._details_problem)
-        self.details.saved.connect(self._details_saved)
-        QWidget.setTabOrder(self.back_button, self.details.starts_edit)
-        self._show_signature()
-        self._show_addenda(note.addenda)
 
     # -- public ----------------------------------------------------------------------------
     def flush(self) -> bool:
@@ -262,11 +256,7 @@ class SessionEditor(QWidget):
     def _crumb(self) -> str:
         client = self.services.clients.get(self.client_id)
         course = self.services.courses.get(self.session.course_id)
-        try:
-            course_name = course.title or Protocol(course.protocol).label
-        except ValueError:
-            course_name = course.protocol
-        return f"{client.display_name} · {course_name}"
+        return f"{client.display_name} · {course_label(course)}"
 
     def _default_signer(self) -> str:
         return (self._signer_name or self.session.clinician
@@ -349,7 +339,7 @@ class SessionEditor(QWidget):
             if item is not None and item.widget() is not None:
                 item.widget().deleteLater()
         for addendum in addenda:
-            self.addenda_box.addWidget(_addendum_view(addendum, self))
+            self.addenda_box.addWidget(addendum_view(addendum, self))
         self.addenda_title.setVisible(self.session.signed or bool(addenda))
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -366,32 +356,4 @@ def _reviewed_rows(services: Services, course_id: int,
     ids = [int(row["intention_id"]) for value in values.values() if isinstance(value, list)
            for row in value if isinstance(row, dict) and "intention_id" in row]
     return [(i, labels[i]) for i in dict.fromkeys(ids) if i in labels]
-
-
-def _rule(parent: QWidget) -> QFrame:
-    line = QFrame(parent)
-    line.setObjectName("rule")
-    line.setFrameShape(QFrame.Shape.HLine)
-    line.setFrameShadow(QFrame.Shadow.Plain)
-    return line
-
-
-def _addendum_view(addendum: Addendum, parent: QWidget) -> QFrame:
-    frame = QFrame(parent)
-    frame.setObjectName("addendum")
-    # A rule down the left sets the addendum apart from the signed original above it.
-    frame.setStyleSheet("QFrame#addendum { border: 0; border-left: 3px solid #9e9e9e; }")
-    column = QVBoxLayout(frame)
-    column.setContentsMargins(12, 4, 0, 4)
-    meta = QLabel(f"Addendum · {human_datetime(addendum.created_at)} · {addendum.author}", frame)
-    meta.setObjectName("addendumMeta")
-    meta.setTextFormat(Qt.TextFormat.PlainText)
-    body = QLabel(addendum.text, frame)
-    body.setWordWrap(True)
-    body.setTextFormat(Qt.TextFormat.PlainText)  # never interpret a note as HTML
-    body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    body.setAccessibleName(f"Addendum by {addendum.author}")
-    column.addWidget(meta)
-    column.addWidget(body)
-    return frame
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from kapnotes.domain.errors import KapNotesError
@@ -173,6 +173,8 @@ class Workspace(QObject):
             return
         self.client_list.select_client(client_id)
         self.window.show_page(self.client_view)
+        # Keyboard first: the schedule has focus with today's slot chosen, so Enter starts it.
+        self.client_view.timeline_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def open_session(self, session_id: int) -> None:
         self._close_editor()
@@ -276,9 +278,18 @@ class Workspace(QObject):
         self._refresh_client_view()
 
     def _open_hit(self, client_id: int, session_id: object, ref: str) -> None:
+        """Open a search hit where it was written: the note field, the dosing session's
+        monitoring record, or the client record's medicines."""
         if isinstance(session_id, int):
             self.open_session(session_id)
-            if self.editor is not None and ref:
+            if self.editor is not None and ref == "monitoring":
+                if self.editor.dosing is not None:
+                    self.editor.dosing.show_monitoring()
+            elif self.editor is not None and ref:
                 self.editor.reveal_field(ref)  # addenda and unknown refs just open the note
         else:
             self.open_client(client_id)
+            if ref == "medicines":
+                dialog = self.client_view.edit_client()
+                if dialog is not None:
+                    dialog.medicines_edit.setFocus()

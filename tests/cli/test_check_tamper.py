@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from signed_note import CODE, SignedVault, build_signed_vault
 
+from kapnotes.domain.errors import ConflictError
 from kapnotes.services.container import build_services
 from kapnotes.storage import audit, keyfile, lifecycle
 from kapnotes.storage.backups import take_backup
@@ -24,7 +26,8 @@ from kapnotes.storage.vault import connect_keyed
 LOCKS = ("sessions_signature_locked", "sessions_signed_no_delete",
          "session_fields_locked_update", "session_fields_locked_insert",
          "session_fields_locked_delete", "addenda_no_delete", "addenda_append_only",
-         "note_seals_no_delete", "audit_log_no_update", "audit_log_no_delete")
+         "note_seals_no_delete", "audit_log_no_update", "audit_log_no_delete",
+         "vitals_readings_locked_insert")
 
 
 @pytest.fixture
@@ -89,6 +92,9 @@ TAMPERS: dict[str, Callable[[SignedVault], list[tuple[str, tuple[Any, ...]]]]] =
     "session and its seals deleted": lambda s: [
         ("DELETE FROM sessions WHERE id = ?", (s.session_id,)),
         ("DELETE FROM note_seals WHERE session_id = ?", (s.session_id,))],
+    "vitals reading slipped into the dosing record": lambda s: [
+        ("INSERT INTO vitals_readings (session_id, taken_at, role, systolic, diastolic)"
+         " VALUES (?, '2026-11-02T09:40:00', 'extra', 120, 80)", (s.session_id,))],
     "template version changed": lambda s: [
         ("UPDATE sessions SET template_version = 2 WHERE id = ?", (s.session_id,))],
 }
@@ -118,7 +124,7 @@ def test_the_database_refuses_a_signature_change(signed, passphrase) -> None:
                     "DELETE FROM sessions WHERE id = ?",
                     "DELETE FROM session_fields WHERE session_id = ?",
                     "DELETE FROM addenda WHERE session_id = ?"):
-            with pytest.raises(Exception, match=r"locked|cannot"):
+            with pytest.raises(ConflictError, match=r"locked|cannot"):
                 vault.execute(sql, (signed.session_id,))
 
 
@@ -181,5 +187,41 @@ def test_a_client_deleted_in_the_app_still_checks_sound(run_cli, signed, passphr
         svc = build_services(vault, practice_templates=signed.path.parent / "templates")
         client = svc.clients.by_code(CODE)
         svc.clients.delete(client.id, typed_code=CODE)
+    result = check(run_cli, signed.path, passphrase_file)
+    assert result.returncode == 0, result.stderr
+
+
+def test_json_exports_and_backups_record_the_audit_head(run_cli, signed, passphrase_file,
+                                                        passphrase, tmp_path) -> None:
+    out = tmp_path / "all.json"
+    result = run_cli("export-json", "--vault", signed.path, "--passphrase-file",
+                     passphrase_file, "--out", out)
+    assert result.returncode == 0, result.stderr
+    with lifecycle.unlock_vault(signed.path, passphrase=passphrase) as vault:
+        log = audit.entries(vault)
+    # export.json is written after the file (then the command's unlock), so not in its head.
+    assert [e.event for e in log[-2:]] == ["export.json", "vault.unlock"]
+    assert json.loads(out.read_text(encoding="utf-8"))["audit_head"] == {
+        "count": len(log) - 2, "head": log[-3].hash}
+    result = run_cli("backup", "--vault", signed.path, "--passphrase-file", passphrase_file,
+                     "--out", tmp_path / "copy.kapnotes")
+    assert result.returncode == 0, result.stderr
+    assert f"audit log in it: {len(log)} entries, head {log[-1].hash[:12]}" in result.stdout
+    with lifecycle.unlock_vault(signed.path, passphrase=passphrase) as vault:
+        entry = [e for e in audit.entries(vault) if e.event == "vault.backup"][-1]
+    assert f"{len(log)} entries" in entry.detail and "copy.kapnotes" not in entry.detail
+
+
+def test_a_restore_from_an_older_backup_still_checks_sound(run_cli, signed, passphrase_file,
+                                                          passphrase) -> None:
+    """The restored log leaves the newer backups' line on purpose; its `vault.restore` entry
+    says where, so `check` does not call it tampering."""
+    with lifecycle.unlock_vault(signed.path, passphrase=passphrase) as vault:
+        older = take_backup(vault, tag="manual")
+        audit.record(vault, "settings.change", record_type="vault")
+    with lifecycle.unlock_vault(signed.path, passphrase=passphrase) as vault:
+        take_backup(vault, tag="manual", now=datetime.now() + timedelta(minutes=1))
+    lifecycle.restore_backup(older, signed.path, passphrase=passphrase,
+                             now=datetime.now() + timedelta(minutes=2))
     result = check(run_cli, signed.path, passphrase_file)
     assert result.returncode == 0, result.stderr

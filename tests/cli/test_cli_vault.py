@@ -7,11 +7,14 @@ import re
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from kapnotes import __version__
 from kapnotes.domain.models import Client
 from kapnotes.services.container import build_services
-from kapnotes.storage import audit, lifecycle
+from kapnotes.storage import audit, keyfile, lifecycle
 from kapnotes.storage.sniff import PAGE_SIZE
+from kapnotes.storage.vault import connect_keyed
 
 NEW = "harbour kite 19 evenings"
 
@@ -248,3 +251,29 @@ def test_second_process_is_refused_with_exit_4_without_writing(
     finally:
         holder.close()
     assert _settings(new_vault, passphrase) == []  # the old passphrase still opens it
+
+
+def test_passwd_rekey_revokes_a_copied_key_file(
+    run_cli, new_vault: Path, passphrase: str, passphrase_file: Path, tmp_path: Path
+) -> None:
+    """A key file copied before (a backup's) opens the live vault with the old passphrase
+    after a plain change; after `passwd --rekey` it no longer does."""
+    copied = tmp_path / "copied.keys"
+    copied.write_bytes(keyfile.key_file_for(new_vault).read_bytes())
+    new_file = tmp_path / "new.txt"
+    new_file.write_text("harbour kite 19 evenings\n", encoding="utf-8")
+    key_out = tmp_path / "recovery.txt"
+    result = run_cli("passwd", "--rekey", "--passphrase-file", passphrase_file,
+                     "--new-passphrase-file", new_file, "--recovery-key-out", key_out)
+    assert result.returncode == 0, result.stderr
+    assert "re-keyed" in result.stdout
+    old_key = keyfile.read_key_file(copied).unlock(passphrase=passphrase)
+    conn = connect_keyed(new_vault, old_key)
+    with pytest.raises(Exception, match=r"not a database|encrypted"):
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    conn.close()
+    recovery = key_out.read_text(encoding="utf-8").strip()
+    with lifecycle.unlock_vault(new_vault, recovery_key=recovery) as vault:
+        assert audit.entries(vault)[-1].event == "vault.rekey"
+    check = run_cli("check", "--passphrase-file", new_file)
+    assert check.returncode == 0, check.stderr

@@ -48,8 +48,11 @@ def test_session_pdf_and_packet_print_the_seal_and_the_audit_head(
     assert SEAL.search(note).group(1) == seals.short(as_signed)
     assert f"with its addenda {seals.short(newest)}" in note
     with lifecycle.unlock_vault(signed.path, passphrase=passphrase) as vault:
-        count = audit.head(vault).count  # the export itself is the newest entry now
-    assert re.search(rf"Audit log at export: {count - 1} entries, head [0-9a-f]{{12}}", note)
+        log = audit.entries(vault)
+    # The head printed is the log as it stood before the export's own entry.
+    before = next(i for i, e in enumerate(log) if e.event == "export.pdf")
+    assert f"Audit log at export: {before} entries, head {log[before - 1].hash[:12]}" in note
+    assert log[-1].event == "vault.unlock" and log[-1].detail == "command line: pdf"
 
     packet = export(run_cli, signed, passphrase_file, tmp_path / "packet.pdf",
                     "--packet", "--clients", CODE)

@@ -43,8 +43,10 @@ from kapnotes.domain.screening import (
     screening_warnings,
 )
 from kapnotes.domain.vitals import (
+    VITALS_LIMITS,
     ReadingRole,
     Severity,
+    UnusualValueError,
     VitalsReading,
     VitalsThresholds,
     assess,
@@ -87,16 +89,33 @@ def test_vitals_range_edges(field: str, value: int, ok: bool) -> None:
         reading = VitalsReading(role=ReadingRole.EXTRA, **values)
         assert getattr(reading, field) == value
     else:
-        with pytest.raises(ValidationError) as err:
+        # Outside the usual range: refused until confirmed (a true extreme is recordable);
+        # beyond the possible range (SpO2 101) refused outright.
+        possible = VITALS_LIMITS[field][0] <= value <= VITALS_LIMITS[field][1]
+        with pytest.raises(UnusualValueError if possible else ValidationError) as err:
             VitalsReading(role=ReadingRole.EXTRA, **values)
         assert err.value.field == field
-        assert "between" in err.value.reason and str(value) in err.value.reason
+        assert ("usual" if possible else "not possible") in err.value.reason
+        assert str(value) in err.value.reason
+        if possible:
+            confirmed = VitalsReading(role=ReadingRole.EXTRA, confirmed_unusual=True, **values)
+            assert confirmed.unusual_fields == (field,)
 
 
 def test_range_message_names_range() -> None:
     with pytest.raises(ValidationError) as err:
-        VitalsReading(role=ReadingRole.EXTRA, spo2=101)
-    assert str(err.value) == "spo2: SpO2 must be between 50 and 100 % (got 101)"
+        VitalsReading(role=ReadingRole.EXTRA, spo2=101, confirmed_unusual=True)
+    assert str(err.value) == "spo2: SpO2 of 101 % is not possible (a reading is 0–100 %): check it"
+
+
+@pytest.mark.parametrize(("field", "value"), [("systolic", 351), ("heart_rate", 9),
+                                              ("diastolic", 251), ("heart_rate", 351)])
+def test_impossible_values_are_refused_even_when_confirmed(field: str, value: int) -> None:
+    values = {field: value, **({"diastolic": 100} if field == "systolic" else {}),
+              **({"systolic": 300} if field == "diastolic" else {})}
+    with pytest.raises(ValidationError, match="not possible") as err:
+        VitalsReading(role=ReadingRole.EXTRA, confirmed_unusual=True, **values)
+    assert err.value.field == field
 
 
 @pytest.mark.parametrize(("sys_", "dia", "ok"), [(120, 119, True), (120, 120, False),
@@ -149,7 +168,8 @@ def codes(reading: VitalsReading, before_dose: bool | None = None,
         (140, 90, []),
         (141, 90, ["bp_consider_delay"]),
         (140, 91, ["bp_consider_delay"]),
-        (180, 110, ["bp_consider_delay"]),
+        (179, 109, ["bp_consider_delay"]),
+        (180, 110, ["bp_alert", "bp_consider_delay"]),
         (181, 100, ["bp_alert", "bp_consider_delay"]),
         (170, 111, ["bp_alert", "bp_consider_delay"]),
     ],
@@ -160,7 +180,8 @@ def test_pre_dose_bp_edges(sys_: int, dia: int, expected: list[str]) -> None:
 
 @pytest.mark.parametrize(
     ("sys_", "dia", "expected"),
-    [(150, 95, []), (180, 110, []), (181, 110, ["bp_alert"]), (180, 111, ["bp_alert"])],
+    [(150, 95, []), (179, 109, []), (180, 100, ["bp_alert"]), (170, 110, ["bp_alert"]),
+     (180, 110, ["bp_alert"]), (181, 110, ["bp_alert"])],
 )
 def test_bp_after_dose_only_alert(sys_: int, dia: int, expected: list[str]) -> None:
     assert codes(bp(ReadingRole.FORTY_MINUTES, sys_, dia)) == expected
@@ -186,18 +207,32 @@ def test_spo2_edge(spo2: int, alert: bool) -> None:
 def test_messages_and_severities() -> None:
     findings = assess(bp(ReadingRole.PRE_DOSE, 185, 95))
     assert [(f.severity, f.message) for f in findings] == [
-        (Severity.ALERT, "Blood pressure 185/95 is above 180/110."),
+        (Severity.ALERT, "Blood pressure 185/95 is at or above 180/110."),
         (Severity.CAUTION,
          "Pre-dose blood pressure 185/95 is above 140/90: consider delaying the dose."),
     ]
 
 
-@pytest.mark.parametrize(("hr", "expected"), [(40, ["heart_rate_low"]), (45, []), (120, []),
-                                              (121, ["heart_rate_high"])])
-def test_heart_rate_thresholds_when_set(hr: int, expected: list[str]) -> None:
+@pytest.mark.parametrize(("hr", "expected"), [
+    (44, ["heart_rate_alert_low"]), (49, ["heart_rate_alert_low"]), (50, []), (119, []),
+    (120, ["heart_rate_alert_high"]), (150, ["heart_rate_alert_high"])])
+def test_heart_rate_alerts_by_default(hr: int, expected: list[str]) -> None:
+    assert codes(VitalsReading(role=ReadingRole.EXTRA, heart_rate=hr)) == expected
+
+
+@pytest.mark.parametrize(("hr", "expected"), [
+    (100, []), (101, ["heart_rate_consider_delay"]), (50, []),
+    (44, ["heart_rate_alert_low", "heart_rate_consider_delay"])])
+def test_pre_dose_heart_rate_check(hr: int, expected: list[str]) -> None:
+    assert codes(VitalsReading(role=ReadingRole.PRE_DOSE, heart_rate=hr)) == expected
+
+
+@pytest.mark.parametrize(("hr", "expected"), [(52, ["heart_rate_low"]), (60, []),
+                                              (106, ["heart_rate_high"])])
+def test_practice_heart_rate_cautions_when_set(hr: int, expected: list[str]) -> None:
     reading = VitalsReading(role=ReadingRole.EXTRA, heart_rate=hr)
-    assert codes(reading) == []  # off by default
-    limits = VitalsThresholds(caution_heart_rate_above=120, caution_heart_rate_below=45)
+    assert codes(reading) == []  # within the alert limits: nothing by default
+    limits = VitalsThresholds(caution_heart_rate_above=105, caution_heart_rate_below=55)
     assert codes(reading, thresholds=limits) == expected
 
 

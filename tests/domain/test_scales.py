@@ -1,4 +1,5 @@
-"""Scale definitions and scoring, checked against DOMAIN.md by hand-computed cases."""
+"""Scale definitions and scoring, checked against docs/DOMAIN.md ("Rating scales")
+and resources/scales/README.md by hand-computed cases."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def answers_for_total(scale: Scale, total: int) -> dict[str, int]:
     return out
 
 
-# --- the shipped definitions match DOMAIN.md ---------------------------------------------
+# --- the shipped definitions match docs/DOMAIN.md ----------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -335,7 +336,8 @@ def test_meq30_complete_needs_every_subscale(levels, complete, total):
 
 
 def expected_cssrs(q1, q2, q3, q4, q5, q6, recent):
-    """DOMAIN.md's rule, written out independently of the JSON."""
+    """The screener's triage (docs/CLINICAL-RULES.md, resources/scales/README.md), written out
+    independently of the JSON."""
     if q4 or q5 or (q6 and recent):
         return "high"
     if q3 or (q6 and not recent):

@@ -122,6 +122,8 @@ def build_long_course(services: object, *, sessions: int = 60) -> tuple[int, int
     course = services.courses.create(Course(client_id=int(client.id or 0), protocol="esketamine",
                                             start_date=start))
     kinds = (SessionKind.PREPARATION, SessionKind.DOSING, SessionKind.INTEGRATION)
+    services.monitoring.save_screen(int(client.id or 0), Screen(start, ()),
+                                    screened_by=CLINICIAN)
     for n in range(sessions):
         kind = kinds[n % 3]
         s = services.notes.create_session(
@@ -131,9 +133,10 @@ def build_long_course(services: object, *, sessions: int = 60) -> tuple[int, int
         sid = int(s.id or 0)
         if kind is SessionKind.DOSING:
             first = s.starts_at + timedelta(minutes=10)
-            services.monitoring.add_device(sid, at=first)
             for minute, role in ((-5, "pre_dose"), (40, "forty_minutes"),
                                  (121, "end_of_session")):
+                if minute == 40:
+                    services.monitoring.add_device(sid, at=first)
                 services.monitoring.add_reading(
                     sid, role, {"systolic": 130 + n % 9, "diastolic": 80, "heart_rate": 70,
                                 "spo2": 97}, at=first + timedelta(minutes=minute))

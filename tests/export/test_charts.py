@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from reportlab.graphics.shapes import Drawing, Group, String
+import pytest
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, String
 
 from kapnotes.export.charts import build_chart, date_ticks, nice_ticks
 from kapnotes.export.report import LineChart, Marker, ReferenceLine, Series
@@ -64,9 +65,33 @@ def test_numeric_x_single_point_and_empty_charts_do_not_crash() -> None:
     assert "No data to chart" in _strings(empty)
 
 
+def _plot_box_y(drawing: Drawing) -> tuple[float, float]:
+    """Bottom and top of the plot area: the y axis, the one vertical line longer than a tick."""
+    axis = next(n for n in drawing.contents
+                if isinstance(n, Line) and n.x1 == n.x2 and abs(n.y2 - n.y1) > 10)
+    return min(axis.y1, axis.y2), max(axis.y1, axis.y2)
+
+
+def _series_ys(drawing: Drawing) -> list[float]:
+    """The y of each data point, in x order, from the series' line."""
+    line = next(n for n in drawing.contents if isinstance(n, PolyLine))
+    return list(line.points[1::2])
+
+
 def test_values_outside_a_fixed_scale_are_clipped_to_it() -> None:
-    chart = LineChart("t", "x", "y", [Series("s", [(0, -5), (1, 40)])], y_min=0, y_max=27)
-    build_chart(chart, 300)  # no exception, drawn within the plot
+    # A PHQ-9 scale runs 0-27: a bad -5 and 40 sit on the plot's edges, not beyond them.
+    chart = LineChart("t", "x", "y", [Series("s", [(0, -5), (1, 13.5), (2, 40)])],
+                      y_min=0, y_max=27)
+    drawing = build_chart(chart, 300)
+    bottom, top = _plot_box_y(drawing)
+    low, middle, high = _series_ys(drawing)
+    assert low == pytest.approx(bottom)
+    assert high == pytest.approx(top)
+    assert middle == pytest.approx((bottom + top) / 2)  # values inside keep their place
+    marks = [n.cy for n in drawing.contents if isinstance(n, Circle) and n.cy >= bottom]
+    assert sorted(marks) == pytest.approx(sorted([low, middle, high]))
+    tick_labels = {t for t in _strings(drawing) if t.lstrip("-").isdigit()}
+    assert tick_labels <= {"0", "10", "20", "1", "2"}  # no tick beyond the fixed 0-27 scale
 
 
 def test_long_legends_wrap_onto_more_rows() -> None:

@@ -49,6 +49,13 @@ def fill_rich_demo(services: Any) -> None:
             course_id=course.id, kind=SessionKind.DOSING,
             starts_at=datetime.combine(today, datetime.min.time()).replace(hour=9))
     services.monitoring.set_adverse_effect(draft_dose.id, "nausea", "mild", note="Brief.")
+    # A confirmed extreme reading and a corrected one (the original kept, struck).
+    at = draft_dose.starts_at + timedelta(minutes=20)
+    services.monitoring.add_reading(draft_dose.id, "extra", {"spo2": 45}, at=at,
+                                    confirm_unusual=True)
+    typo = services.monitoring.add_reading(draft_dose.id, "extra", {"heart_rate": 180}, at=at)
+    services.monitoring.correct_reading(draft_dose.id, typo.id, {"heart_rate": 80},
+                                        reason="typed 180 for 80")
     review = services.notes.create_session(
         course_id=course.id, kind=SessionKind.INTEGRATION,
         starts_at=datetime.combine(today, datetime.min.time()).replace(hour=15))

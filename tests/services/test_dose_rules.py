@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from kapnotes import policy
 from kapnotes.domain.clinical_rules import Severity
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.models import Client, Course, SessionKind
+from kapnotes.services.clock import aware
 from kapnotes.services.dose_checks import OverrideNeeded
 from kapnotes.storage import audit
 
@@ -37,6 +38,18 @@ def course_id(services: object, client_id: int) -> int:
 def dosing_session(services: object, course_id: int, starts_at: datetime = START) -> int:
     return services.notes.create_session(course_id=course_id, kind=SessionKind.DOSING,
                                          starts_at=starts_at).id
+
+
+def ready_to_dose(services: object, session_id: int, at: datetime) -> None:
+    """A screen on the client's record and a pre-dose BP: what a dose needs first."""
+    from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem
+
+    services.monitoring.save_screen(
+        services.notes.client_id_of(session_id),
+        Screen(at.date(), tuple(ScreenAnswer(i, Answer.NO) for i in ScreenItem)),
+        screened_by="Dr Kim Sample")
+    services.monitoring.add_reading(session_id, "pre_dose", {"systolic": 128, "diastolic": 82},
+                                    at=at - timedelta(minutes=5))
 
 
 @pytest.fixture
@@ -134,8 +147,9 @@ def test_an_iv_dose_with_no_weight_blocks_signing(services: object, dose_id: int
     notes.sign(dose_id, signer="Dr Kim Sample", reason="Session ended early at the client's wish")
     (signed,) = [e for e in audit.entries(services.vault) if e.event == "session.sign"]
     assert signed.detail.startswith("seal ")  # the note's seal, then the overridden rules
-    assert signed.detail.endswith("; with a written reason for: missing_40_minute_bp, "
-                                  "missing_end_bp, missing_pre_dose_bp, no_first_device_time")
+    assert signed.detail.endswith("; with a written reason for: discharge_sedation_resolved, "
+                                  "missing_40_minute_bp, missing_end_bp, missing_pre_dose_bp, "
+                                  "no_first_device_time")
     assert "early" not in signed.detail  # rule ids only, never the reason's words
 
 
@@ -147,16 +161,17 @@ def test_infusion_start_end_and_boosters_are_recorded(services: object, dose_id:
                               "dose_mg": 35})
     with pytest.raises(ValidationError, match="record the start"):
         m.update_record(dose_id, {"infusion_end_at": START + timedelta(minutes=40)})
+    ready_to_dose(services, dose_id, START)
     m.add_device(dose_id, at=START)  # the infusion starts
     m.update_record(dose_id, {"infusion_end_at": START + timedelta(minutes=40)})
-    assert m.details(dose_id).infusion_end_at == START + timedelta(minutes=40)
+    assert m.details(dose_id).infusion_end_at == aware(START + timedelta(minutes=40))
     with pytest.raises(ValidationError, match="ends after it starts"):
         m.update_record(dose_id, {"infusion_end_at": START - timedelta(minutes=5)})
     m.doses.add_booster(dose_id, "10", at=START + timedelta(minutes=25))
     with pytest.raises(ValidationError, match="booster"):
         m.doses.add_booster(dose_id, "lots")
     assert [(b.given_at, b.dose_mg) for b in m.doses.boosters(dose_id)] == [
-        (START + timedelta(minutes=25), 10.0)]
+        (aware(START + timedelta(minutes=25)), 10.0)]
 
 
 # -- one dose a day, minimum interval, route ----------------------------------------------------
@@ -219,6 +234,7 @@ def test_weights_boosters_overrides_and_infusion_end_survive_a_portable_round_tr
     m.update_record(dose_id, {"medication": "ketamine", "route": "iv"})
     m.set_weight(dose_id, "154", "lb")
     m.update_record(dose_id, {"dose_mg": 80}, reason="Prescriber's order", by="Dr Kim Sample")
+    ready_to_dose(services, dose_id, START)
     m.add_device(dose_id, at=START)
     m.doses.add_booster(dose_id, "10", at=START + timedelta(minutes=20))
     m.update_record(dose_id, {"infusion_end_at": START + timedelta(minutes=40)})
@@ -228,9 +244,12 @@ def test_weights_boosters_overrides_and_infusion_end_survive_a_portable_round_tr
     (client,) = doc["clients"]
     (session,) = client["courses"][0]["sessions"]
     assert client["weights"][0]["entered_unit"] == "lb"
-    assert session["boosters"] == [{"given_at": "2026-11-20T09:20:00", "dose_mg": 10}]
+    def instant(minutes: int) -> str:  # monitoring times are stored as UTC instants
+        return aware(START + timedelta(minutes=minutes)).astimezone(UTC).isoformat()
+
+    assert session["boosters"] == [{"given_at": instant(20), "dose_mg": 10}]
     assert session["rule_overrides"][0]["rule_id"] == "ketamine_iv_dose_override"
-    assert session["monitoring"]["infusion_end_at"] == "2026-11-20T09:40:00"
+    assert session["monitoring"]["infusion_end_at"] == instant(40)
     other = new_services(tmp_path / "copy.kapnotes", passphrase, clock, tmp_path / "t")
     portable_import.import_document(other, doc)
     assert export_text(other.vault) == first

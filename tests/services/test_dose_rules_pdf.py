@@ -40,13 +40,15 @@ def test_override_infusion_boosters_and_draft_refusal_are_in_the_pdf(
     m.set_weight(sid, "70", "kg")
     m.update_record(sid, {"dose_mg": 80}, reason="Quinn Imaginary tolerated 80 mg before",
                     by="Dr Kim Sample")
-    m.add_device(sid, at=START)
+    m.add_device(sid, at=START, reason="Screen and cuff reading on the paper chart",
+                 by="Dr Kim Sample")  # no screen or pre-dose BP here: a reason, kept and shown
     m.doses.add_booster(sid, "10", at=START + timedelta(minutes=20))
     m.update_record(sid, {"infusion_end_at": START + timedelta(minutes=40)})
     text = pdf_text(services, sid, tmp_path, deidentified=False)
     assert "Rule overridden by Dr Kim Sample at" in text
     assert "1.14 mg/kg IV is above 1 mg/kg" in text
     assert "Written reason: Quinn Imaginary tolerated 80 mg before" in text
+    assert "Written reason: Screen and cuff reading on the paper chart" in text
     assert "Infusion ended 09:40 (over 40 min)" in text
     assert "Booster doses 10 mg at 09:20" in text
     assert "Cannot be signed until fixed" not in text

@@ -9,7 +9,6 @@ import pytest
 from kapnotes.domain.course_items import IntentionStatus
 from kapnotes.domain.errors import ConflictError, ValidationError
 from kapnotes.domain.models import Client, Course, SessionKind
-from kapnotes.storage.vault import IntegrityError
 
 
 @pytest.fixture
@@ -177,5 +176,5 @@ def test_reviews_are_refused_for_another_course_and_locked_once_signed(
     own = services.intentions.add(course_id, "Mine")
     review(services, integ, (own.id, 5, "note"))
     sign_integration(services, integ)
-    with pytest.raises(IntegrityError, match="locked"):
+    with pytest.raises(ConflictError, match="locked"):
         services.vault.execute("UPDATE intention_reviews SET progress = 1")

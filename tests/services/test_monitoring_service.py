@@ -21,8 +21,8 @@ from kapnotes.domain.monitoring import (
 )
 from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem, WarningKind
 from kapnotes.domain.vitals import ReadingRole, VitalsThresholds
+from kapnotes.services.clock import aware
 from kapnotes.storage import audit, settings
-from kapnotes.storage import vault as vault_mod
 
 START = datetime(2026, 11, 20, 9, 0)
 REQUIRED_NOTE = {"arrival_state": "Settled, slept well", "observations": "Calm throughout",
@@ -54,6 +54,19 @@ def clean_screen(day: date) -> Screen:
     return Screen(day, tuple(ScreenAnswer(i, Answer.NO) for i in ScreenItem))
 
 
+def screened(services: object, dose_id: int) -> None:
+    """The client has a contraindication screen on record (needed before the first dose)."""
+    client = services.notes.client_id_of(dose_id)
+    services.monitoring.save_screen(client, clean_screen(START.date()), screened_by="Dr Kim")
+
+
+def ready_to_dose(services: object, dose_id: int, at: datetime = START) -> None:
+    """A screen on record and a pre-dose blood pressure 10 minutes before `at`."""
+    screened(services, dose_id)
+    services.monitoring.add_reading(dose_id, "pre_dose", bp(128, 82),
+                                    at=at - timedelta(minutes=10))
+
+
 # -- record round trips ------------------------------------------------------------------------
 def test_the_record_round_trips(services: object, dose_id: int) -> None:
     m = services.monitoring
@@ -66,13 +79,15 @@ def test_the_record_round_trips(services: object, dose_id: int) -> None:
                               "respiratory_depression": False, "interventions": "Water\nBlanket",
                               "ended_at": START + timedelta(minutes=130, seconds=20),
                               "ready_to_leave_minutes": "95", "discharge_vitals_ok": True,
-                              "escort": "Partner", "no_driving_advised": True})
+                              "escort": "Partner", "no_driving_advised": True},
+                    # nothing monitored: discharging needs a named clinician's reason
+                    reason="Record written up from the paper chart", by="Dr Kim Sample")
     d = m.details(dose_id)
     assert (d.medication, d.route, d.dose_mg, d.weight_kg) == (Medication.KETAMINE, Route.IV,
                                                                35.0, 70.0)
     assert (d.lot_number, d.setting, d.interventions) == ("LOT-77A", "Room 2", "Water\nBlanket")
     assert (d.fasting_food, d.fasting_liquids, d.screen_reviewed) == (True, False, True)
-    assert d.ended_at == START + timedelta(minutes=130)
+    assert d.ended_at == aware(START + timedelta(minutes=130))
     assert (d.ready_to_leave_minutes, d.escort, d.no_driving_advised) == (95, "Partner", True)
     assert d.predose_vitals_ok is True and d.respiratory_depression is False
     assert m.mg_per_kg(dose_id) == pytest.approx(0.5)
@@ -127,14 +142,16 @@ def test_devices_set_the_clock_and_warn_about_gaps_and_count(services: object,
     m = services.monitoring
     m.update_record(dose_id, {"medication": "esketamine", "route": "intranasal", "dose_mg": 56})
     assert m.first_device_at(dose_id) is None
+    ready_to_dose(services, dose_id)
     assert m.add_device(dose_id, at=START) == ("1 of 2 device times recorded.",)
     warnings = m.add_device(dose_id, at=START + timedelta(minutes=3))
     assert warnings and "3 min after device 1" in warnings[0]
     with pytest.raises(ValidationError) as err:
         m.add_device(dose_id, at=START + timedelta(minutes=10))
     assert err.value.field == "device_times"
-    assert [d.given_at for d in m.devices(dose_id)] == [START, START + timedelta(minutes=3)]
-    assert m.first_device_at(dose_id) == START
+    assert [d.given_at for d in m.devices(dose_id)] == [aware(START),
+                                                        aware(START + timedelta(minutes=3))]
+    assert m.first_device_at(dose_id) == aware(START)
 
 
 # -- vitals: ranges and thresholds -------------------------------------------------------------
@@ -177,27 +194,39 @@ def test_range_edges_are_accepted(services: object, dose_id: int, values: dict) 
     (ReadingRole.PRE_DOSE, bp(141, 90), ["bp_consider_delay"]),
     (ReadingRole.PRE_DOSE, bp(140, 91), ["bp_consider_delay"]),
     (ReadingRole.FORTY_MINUTES, bp(170, 100), []),
-    (ReadingRole.FORTY_MINUTES, bp(180, 110), []),
+    (ReadingRole.FORTY_MINUTES, bp(179, 109), []),
+    (ReadingRole.FORTY_MINUTES, bp(180, 110), ["bp_alert"]),
     (ReadingRole.FORTY_MINUTES, bp(181, 100), ["bp_alert"]),
     (ReadingRole.END_OF_SESSION, bp(150, 111), ["bp_alert"]),
     (ReadingRole.PRE_DOSE, bp(185, 115), ["bp_alert", "bp_consider_delay"]),
     (ReadingRole.EXTRA, bp(120, 80, spo2=92), []),
     (ReadingRole.EXTRA, bp(120, 80, spo2=91), ["spo2_low"]),
     (ReadingRole.EXTRA, {"spo2": 85}, ["spo2_low"]),
-    # No heart-rate limit unless the practice sets one.
-    (ReadingRole.EXTRA, {"heart_rate": 200}, []),
+    (ReadingRole.EXTRA, {"heart_rate": 200}, ["heart_rate_alert_high"]),
+    (ReadingRole.EXTRA, {"heart_rate": 44}, ["heart_rate_alert_low"]),
+    (ReadingRole.EXTRA, {"heart_rate": 150}, ["heart_rate_alert_high"]),
+    (ReadingRole.EXTRA, {"heart_rate": 119}, []),
+    (ReadingRole.PRE_DOSE, bp(128, 82, hr=104), ["heart_rate_consider_delay"]),
 ])
 def test_threshold_findings(services: object, dose_id: int, role: ReadingRole, values: dict,
                             codes: list[str]) -> None:
-    stored = services.monitoring.add_reading(dose_id, role, values)
+    ready_to_dose(services, dose_id, at=START - timedelta(minutes=30))
+    services.monitoring.add_device(dose_id, at=START)
+    minute = {ReadingRole.PRE_DOSE: -5, ReadingRole.FORTY_MINUTES: 40,
+              ReadingRole.END_OF_SESSION: 120, ReadingRole.EXTRA: 10}[role]
+    stored = services.monitoring.add_reading(dose_id, role, values,
+                                             at=START + timedelta(minutes=minute))
     assert [f.code for f in stored.findings] == codes
-    assert [f.code for f in services.monitoring.readings(dose_id)[0].findings] == codes
+    again = next(r for r in services.monitoring.readings(dose_id) if r.id == stored.id)
+    assert [f.code for f in again.findings] == codes
 
 
 def test_the_banner_lists_alerts_first_with_time_and_role(services: object,
                                                           dose_id: int) -> None:
     m = services.monitoring
+    screened(services, dose_id)
     m.add_reading(dose_id, "pre_dose", bp(150, 95), at=START)
+    m.add_device(dose_id, at=START + timedelta(minutes=5))
     m.add_reading(dose_id, "forty_minutes", bp(185, 115), at=START + timedelta(minutes=45))
     banner = m.banner(dose_id)
     assert banner[0].startswith("ALERT (09:45, ~40 minutes after dose): Blood pressure 185/115")
@@ -237,6 +266,7 @@ def test_prompts_follow_the_clock(services: object, dose_id: int, clock: object)
     m = services.monitoring
     assert m.prompts(dose_id) == ()
     assert m.suggested_role(dose_id) is ReadingRole.PRE_DOSE
+    screened(services, dose_id)
     m.add_reading(dose_id, "pre_dose", bp(128, 82))
     m.add_device(dose_id)
     clock.advance(minutes=34)
@@ -266,12 +296,14 @@ def test_prompts_follow_the_clock(services: object, dose_id: int, clock: object)
 # -- signing -----------------------------------------------------------------------------------
 def full_monitoring(services: object, dose_id: int, clock: object) -> None:
     m = services.monitoring
+    screened(services, dose_id)
     m.add_reading(dose_id, "pre_dose", bp(128, 82))
     m.add_device(dose_id)
     clock.advance(minutes=40)
     m.add_reading(dose_id, "forty_minutes", bp(138, 88))
     clock.advance(minutes=85)
     m.add_reading(dose_id, "end_of_session", bp(124, 80))
+    m.add_observation(dose_id, moaas=5)
     m.update_record(dose_id, {"ended_at": clock.now})
     services.notes.save_fields(dose_id, REQUIRED_NOTE)
 
@@ -290,13 +322,15 @@ def test_signing_early_or_without_bp_needs_a_reason_that_is_kept(
     m = services.monitoring
     services.notes.save_fields(dose_id, REQUIRED_NOTE)
     assert services.notes.sign_blockers(dose_id)[0].startswith("Time of the first device")
+    screened(services, dose_id)
     m.add_reading(dose_id, "pre_dose", bp(128, 82))
     m.add_device(dose_id)
     clock.advance(minutes=90)
     blockers = services.notes.sign_blockers(dose_id)
     assert blockers == ["Monitoring lasted 90 minutes, less than the 2-hour minimum.",
                         "~40-minute blood pressure is not recorded.",
-                        "End-of-session blood pressure is not recorded."]
+                        "End-of-session blood pressure is not recorded.",
+                        "Sedation is not assessed: no MOAA/S observation."]
     with pytest.raises(ValidationError, match="2-hour minimum"):
         services.notes.sign(dose_id, signer="Dr Kim Sample", reason="   ")
     assert not services.notes.session(dose_id).signed
@@ -328,7 +362,7 @@ def test_a_signed_record_is_locked_in_the_service_and_the_vault(
                 "DELETE FROM vitals_readings",
                 "UPDATE monitoring_records SET escort = 'x'",
                 "DELETE FROM device_times"):
-        with pytest.raises(vault_mod.IntegrityError, match="signed note is locked"):
+        with pytest.raises(ConflictError, match="signed note is locked"):
             m.vault.execute(sql)
     assert len(m.readings(dose_id)) == 3
 
@@ -428,6 +462,7 @@ def test_alerts_for_course_and_vitals_series(services: object, course_id: int,
                                       starts_at=START + timedelta(days=n))
         for n, kind in enumerate((SessionKind.DOSING, SessionKind.DOSING,
                                   SessionKind.PREPARATION)))
+    screened(services, calm.id)
     for sid, bps in ((calm.id, (bp(150, 95), bp(130, 85))),
                      (eventful.id, (bp(130, 85), bp(185, 115, spo2=90)))):
         first = START + timedelta(days=1 if sid == eventful.id else 0)
@@ -438,7 +473,7 @@ def test_alerts_for_course_and_vitals_series(services: object, course_id: int,
     m.update_record(eventful.id, {"respiratory_depression": True})
     alerts = m.alerts_for_course(course_id)
     assert list(alerts) == [eventful.id]  # a pre-dose caution alone does not mark a session
-    assert alerts[eventful.id] == ["Blood pressure 185/115 is above 180/110.",
+    assert alerts[eventful.id] == ["Blood pressure 185/115 is at or above 180/110.",
                                    "SpO2 90% is below 92%.", "Respiratory depression.",
                                    "Adverse effect: Vomiting (moderate)."]
     series = m.vitals_series(course_id)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+import time
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,32 @@ def test_a_bad_value_is_refused_and_nothing_of_the_batch_is_written(
     assert services.notes.note(session.id).values == {}
 
 
+@pytest.mark.parametrize("moment", [datetime(2026, 11, 20, 9, 0),  # naive: local wall time
+                                    datetime(2026, 11, 20, 9, 0, tzinfo=UTC)])
+def test_the_signature_is_stamped_with_the_injected_clock(
+    services: object, course_id: int, clock: object, moment: datetime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock.now = moment  # a fixed clock, far from the real time of the test run
+    session = new_session(services, course_id, SessionKind.PREPARATION)
+    services.notes.save_fields(session.id, {"reasons": "Fictional", "intentions": ["Rest"]})
+    with monkeypatch.context() as local:  # a wall clock 13 hours from UTC
+        local.setenv("TZ", "Pacific/Auckland")
+        time.tzset()
+        try:
+            services.notes.sign(session.id, signer="Dr Test")
+            instant = moment.astimezone()  # a naive clock reads local wall time
+        finally:
+            local.undo()
+            time.tzset()
+    assert services.notes.session(session.id).signed_at == instant
+    stored = services.vault.query_one("SELECT signed_at FROM sessions WHERE id = ?",
+                                      (session.id,))[0]
+    assert stored == instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if moment.tzinfo is None:
+        assert stored == "2026-11-19T20:00:00Z"  # 09:00 in Auckland (NZDT, +13)
+
+
 def test_signing_names_missing_fields_then_locks(services: object, course_id: int) -> None:
     session = new_session(services, course_id, SessionKind.PREPARATION)
     services.notes.save_fields(session.id, {"reasons": "Low mood for years"})
@@ -79,7 +106,7 @@ def test_signing_names_missing_fields_then_locks(services: object, course_id: in
     with pytest.raises(ConflictError, match="signed"):
         services.notes.save_fields(session.id, {"reasons": "changed"})
     # The vault itself refuses a change that slips past the service.
-    with pytest.raises(Exception, match="locked"):
+    with pytest.raises(ConflictError, match="locked"):
         services.vault.execute(
             "UPDATE session_fields SET value = '\"x\"' WHERE session_id = ?", (session.id,))
     assert services.notes.note(session.id).values["reasons"] == "Low mood for years"
@@ -109,7 +136,7 @@ def test_addenda_only_on_signed_notes_and_the_original_stays(
     note = services.notes.note(session.id)
     assert note.values["reasons"] == "Original text"
     assert [a.text for a in note.addenda] == ["Correction: dose was 56 mg."]
-    with pytest.raises(Exception, match="cannot be changed"):
+    with pytest.raises(ConflictError, match="cannot be changed"):
         services.vault.execute("UPDATE addenda SET text = 'edited'")
 
 

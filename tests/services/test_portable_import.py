@@ -68,8 +68,11 @@ def test_bad_json_is_refused_with_where_it_breaks(tmp_path: Path, target: Any) -
 @pytest.mark.parametrize(("mutate", "message"), [
     (lambda d: d.update(format="something-else"), "^format: this is not a KAP Notes export"),
     (lambda d: d.update(version=2), "^version: 2 is newer than this KAP Notes reads"),
+    (lambda d: first_session(d, "dosing")["vitals"][1].update(systolic=400),
+     r"^clients\[0\]\.courses\[0\]\.sessions\[1\]\.vitals\[1\]\.systolic: 400 is outside 20–350"),
     (lambda d: first_session(d, "dosing")["vitals"][1].update(systolic=300),
-     r"^clients\[0\]\.courses\[0\]\.sessions\[1\]\.vitals\[1\]\.systolic: 300 is outside 50–260"),
+     r"^clients\[0\]\.courses\[0\]\.sessions\[1\]\.vitals\[1\]\.systolic: Systolic blood "
+     r"pressure 300 mmHg is outside the usual 50–260 mmHg"),
     (lambda d: first_session(d, "dosing")["vitals"][0].update(diastolic=150, systolic=140),
      r"sessions\[1\]\.vitals\[0\]\.diastolic: Diastolic \(150\) must be lower"),
     (lambda d: d["clients"][3].update(email="not-an-address"),

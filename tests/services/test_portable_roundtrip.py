@@ -46,6 +46,11 @@ def test_round_trip_into_an_empty_vault_is_byte_identical(
                                                              for c in doc["clients"])
     assert any(i["revised_from"] for c in doc["clients"] for co in c["courses"]
                for i in co["intentions"])
+    readings = [v for c in doc["clients"] for co in c["courses"] for s in co["sessions"]
+                for v in s["vitals"]]
+    assert any(v["spo2"] == 45 and v["confirmed_unusual"] for v in readings)
+    assert any(v["struck_at"] and v["change_reason"] == "Corrected: typed 180 for 80"
+               and v["heart_rate"] == 180 for v in readings)
 
     other = new_services(tmp_path / "copy.kapnotes", passphrase, clock, tmp_path / "t")
     tally = portable_import.import_document(other, doc)
@@ -122,7 +127,7 @@ def test_export_file_is_owner_only_atomic_and_audited(rich: Any, tmp_path: Path)
 
 @pytest.mark.parametrize("mutate", [
     lambda d: d["clients"][0].update(extra=1),
-    lambda d: d["clients"][0]["courses"][0]["sessions"][1]["vitals"][0].update(systolic=300),
+    lambda d: d["clients"][0]["courses"][0]["sessions"][1]["vitals"][0].update(systolic=400),
     lambda d: d["clients"][1].update(date_of_birth="1990-02-30"),
     lambda d: d["clients"][2]["courses"][0].update(status="on hold"),
     lambda d: d["clients"][0]["courses"][0]["sessions"][0].pop("values"),

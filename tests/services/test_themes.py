@@ -8,7 +8,6 @@ import pytest
 
 from kapnotes.domain.errors import ConflictError
 from kapnotes.domain.models import Client, Course, SessionKind
-from kapnotes.storage.vault import IntegrityError
 
 
 @pytest.fixture
@@ -141,9 +140,9 @@ def test_vocabulary_add_and_delete(services: object) -> None:
 def test_signed_mentions_are_locked_but_may_change_theme(services: object, course_id: int) -> None:
     sid = integration(services, course_id, 10, ("meaning", "Talked about purpose"))
     sign(services, sid)
-    with pytest.raises(IntegrityError, match="locked"):
+    with pytest.raises(ConflictError, match="locked"):
         services.vault.execute("UPDATE theme_mentions SET evidence = 'changed'")
-    with pytest.raises(IntegrityError, match="locked"):
+    with pytest.raises(ConflictError, match="locked"):
         services.vault.execute(
             "INSERT INTO theme_mentions (theme_id, session_id, field_id, position, written_as)"
             " VALUES (1, ?, 'themes', 5, 'x')", (sid,))

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from kapnotes.domain.errors import ConflictError
 from kapnotes.storage import audit, lifecycle
-from kapnotes.storage.vault import IntegrityError
 
 
 def _add_entries(path: Path, passphrase: str) -> list[audit.AuditEntry]:
@@ -42,9 +42,9 @@ def test_entries_form_a_chain(new_vault: Path, passphrase: str) -> None:
 def test_triggers_refuse_update_and_delete(new_vault: Path, passphrase: str) -> None:
     found = _add_entries(new_vault, passphrase)
     with lifecycle.unlock_vault(new_vault, passphrase=passphrase) as vault:
-        with pytest.raises(IntegrityError, match="append-only"):
+        with pytest.raises(ConflictError, match="append-only"):
             vault.execute("UPDATE audit_log SET detail = 'edited' WHERE id = ?", (found[2].id,))
-        with pytest.raises(IntegrityError, match="append-only"):
+        with pytest.raises(ConflictError, match="append-only"):
             vault.execute("DELETE FROM audit_log WHERE id = ?", (found[2].id,))
         assert audit.entries(vault) == found
 

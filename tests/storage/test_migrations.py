@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from kapnotes.domain.errors import ConflictError
 from kapnotes.storage import backups, keyfile, lifecycle, migrations
 from kapnotes.storage.migrations import LATEST_VERSION, Migration, migrate, pending
 from kapnotes.storage.sniff import SQLITE_MAGIC
@@ -257,8 +258,9 @@ def test_m005_lets_a_measure_say_before_or_after_the_dose_and_keeps_old_rows(
         assert vault.user_version >= 5
         assert vault.query("SELECT total, dose_timing FROM measures") == [(12, None)]
         vault.execute("UPDATE measures SET dose_timing = 'before_dose'")
-        with pytest.raises(Exception, match="CHECK"):
+        with pytest.raises(ConflictError) as refused:
             vault.execute("UPDATE measures SET dose_timing = 'during'")
+        assert "CHECK" in str(refused.value.__cause__)  # the schema's own rule refused it
 
 
 def test_m007_seals_signed_notes_of_an_older_vault_and_keys_its_audit_log(
@@ -287,3 +289,100 @@ def test_m007_seals_signed_notes_of_an_older_vault_and_keys_its_audit_log(
         assert seals.current_seal(vault, 1) is not None
         assert seals.problems(vault) == [] and audit.chain_problems(vault) == []
     assert lifecycle.check_vault(vault_path, passphrase=passphrase) == []
+
+
+def test_m009_keeps_readings_of_signed_notes_and_widens_only_for_confirmed_extremes(
+    vault_path: Path, passphrase: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patched:
+        _use_future(patched, migrations.MIGRATIONS[:8])
+        created = lifecycle.create_vault(vault_path, passphrase)
+        with created.vault as old:
+            _fill_v3(old)
+            with old.transaction():
+                old.execute("INSERT INTO vitals_readings (session_id, taken_at, role, systolic,"
+                            " diastolic, heart_rate, spo2) VALUES (1, '2026-10-08T09:55:00',"
+                            " 'pre_dose', 132, 84, 72, 98)")
+                old.execute("UPDATE sessions SET signed_at = ?, signed_by = 'Dr Kim' WHERE id = 1",
+                            (NOW,))
+                old.execute("INSERT INTO sessions (course_id, kind, starts_at, template_id,"
+                            " template_version, created_at, updated_at) VALUES (1, 'dosing',"
+                            " '2026-10-15T10:00', 'dosing', 1, ?, ?)", (NOW, NOW))
+            before = old.query("SELECT * FROM vitals_readings")
+
+    with lifecycle.unlock_vault(vault_path, passphrase=passphrase) as vault:
+        assert vault.user_version == LATEST_VERSION
+        (row,) = vault.query("SELECT id, session_id, taken_at, role, systolic, diastolic,"
+                             " heart_rate, spo2, confirmed_unusual, struck_at, change_reason"
+                             " FROM vitals_readings")
+        assert row == (*before[0], 0, None, "")
+        with pytest.raises(ConflictError, match="locked"):  # signed: still locked
+            vault.execute("UPDATE vitals_readings SET struck_at = 'x'")
+        with pytest.raises(ConflictError) as unconfirmed:
+            vault.execute("INSERT INTO vitals_readings (session_id, taken_at, role, systolic,"
+                          " diastolic) VALUES (2, '2026-10-15T10:30:00', 'extra', 272, 140)")
+        assert "CHECK" in str(unconfirmed.value.__cause__)
+        with vault.transaction():
+            vault.execute("INSERT INTO vitals_readings (session_id, taken_at, role, systolic,"
+                          " diastolic, confirmed_unusual) VALUES (2, '2026-10-15T10:30:00',"
+                          " 'extra', 272, 140, 1)")
+        with pytest.raises(ConflictError) as impossible:
+            vault.execute("INSERT INTO vitals_readings (session_id, taken_at, role, systolic,"
+                          " diastolic, confirmed_unusual) VALUES (2, '2026-10-15T10:30:00',"
+                          " 'extra', 400, 140, 1)")
+        assert "CHECK" in str(impossible.value.__cause__)
+        assert vault.query("PRAGMA integrity_check") == [("ok",)]
+
+
+def test_m010_search_forgets_unticked_options_and_finds_monitoring_and_medicines(
+    vault_path: Path, passphrase: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kapnotes.storage import search
+
+    with monkeypatch.context() as patched:
+        _use_future(patched, migrations.MIGRATIONS[:9])
+        created = lifecycle.create_vault(vault_path, passphrase)
+        with created.vault as old, old.transaction():
+            assert old.user_version == 9
+            old.execute(
+                "INSERT INTO clients (code, full_name, medicines, created_at, updated_at)"
+                " VALUES ('C-601', 'Sam Fictional', '[\"Lamotrigine 100 mg\",\"Melatonin\"]',"
+                " ?, ?)", (NOW, NOW))
+            old.execute("INSERT INTO courses (client_id, protocol, start_date, created_at,"
+                        " updated_at) VALUES (1, 'custom', '2026-10-01', ?, ?)", (NOW, NOW))
+            for kind in ("preparation", "dosing"):
+                old.execute(
+                    "INSERT INTO sessions (course_id, kind, starts_at, template_id,"
+                    " template_version, created_at, updated_at)"
+                    " VALUES (1, ?, '2026-10-08T10:00', ?, 1, ?, ?)", (kind, kind, NOW, NOW))
+            # Indexed the old way: every option with its box.
+            old.execute(
+                "INSERT INTO session_fields (session_id, field_id, value, search_text,"
+                " updated_at) VALUES (1, 'consent', '[\"risks\"]', ?, ?)",
+                ("☑ Risks explained\n☐ Limits of confidentiality explained", NOW))
+            old.execute("INSERT INTO monitoring_records (session_id, medication, dose_mg,"
+                        " interventions, updated_at) VALUES (2, 'esketamine', 56,"
+                        " 'Ondansetron 4 mg given', ?)", (NOW,))
+            old.execute("INSERT INTO vitals_readings (session_id, taken_at, role, systolic,"
+                        " diastolic) VALUES (2, '2026-10-08T10:40', 'forty_minutes', 168, 102)")
+            assert search.search(old, "confidentiality") != []  # the defect, before m010
+
+    with lifecycle.unlock_vault(vault_path, passphrase=passphrase) as vault:
+        assert vault.user_version == LATEST_VERSION
+        assert search.search(vault, "confidentiality") == []
+        [hit] = search.search(vault, "risks explained")
+        assert (hit.kind, hit.session_id, hit.ref) == ("field", 1, "consent")
+        for words in ("ondansetron", "168/102", "esketamine 56 mg"):
+            [hit] = search.search(vault, words)
+            assert (hit.kind, hit.session_id, hit.ref) == ("monitoring", 2, "monitoring")
+        [hit] = search.search(vault, "lamotrigine")
+        assert (hit.kind, hit.session_id, hit.client_id) == ("medicines", None, 1)
+        # Kept current from now on: a later change re-indexes the record.
+        vault.execute("UPDATE monitoring_records SET interventions = 'Oxygen 2 L/min'")
+        assert search.search(vault, "ondansetron") == []
+        assert len(search.search(vault, "oxygen")) == 1
+        vault.execute("DELETE FROM sessions WHERE id = 2")
+        assert search.search(vault, "esketamine") == []
+        assert vault.query("SELECT count(*) FROM search_index_map WHERE kind = 'monitoring'") \
+            == [(0,)]
+        assert vault.query("PRAGMA integrity_check") == [("ok",)]

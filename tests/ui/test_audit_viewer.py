@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from kapnotes.domain.errors import ConflictError
 from kapnotes.storage import audit, lifecycle
-from kapnotes.storage.vault import IntegrityError, connect_keyed
+from kapnotes.storage.vault import connect_keyed
 from kapnotes.ui.dialogs.audit_log import AuditLogDialog
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.models.audit_model import AuditLogModel
@@ -55,9 +56,9 @@ def test_entries_newest_first_with_a_filter_and_an_intact_chain(qtbot, open_vaul
 
 def test_the_database_refuses_to_change_an_entry(open_vault) -> None:
     add_entries(open_vault)
-    with pytest.raises(IntegrityError, match="append-only"):
+    with pytest.raises(ConflictError, match="append-only"):
         open_vault.execute("UPDATE audit_log SET detail = 'edited' WHERE id = 2")
-    with pytest.raises(IntegrityError, match="append-only"):
+    with pytest.raises(ConflictError, match="append-only"):
         open_vault.execute("DELETE FROM audit_log WHERE id = 2")
 
 

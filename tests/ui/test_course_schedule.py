@@ -79,7 +79,8 @@ def test_a_new_course_starting_today_has_no_missed_preparation(qtbot, services, 
     assert "Before the course was created" in column(view, TimelineModel.DETAIL)[0]
 
 
-def test_generated_plans_move_off_christmas_and_new_year(qtbot, services, clock):
+def test_generated_plans_move_off_christmas_and_new_year(qtbot, services, clock,
+                                                        tmp_path: Path):
     clock.now = THU_3_DEC
     client = new_client(services)
     dlg, course_id = create_in_dialog(qtbot, services, client, Protocol.ESKETAMINE,
@@ -95,9 +96,16 @@ def test_generated_plans_move_off_christmas_and_new_year(qtbot, services, clock)
     doses = [e.state.effective_date for e in services.courses.timeline(course_id).entries
              if e.slot.kind is SessionKind.DOSING]
     assert doses == sorted(set(doses))  # still one dose a day at most, in order
+    # The course PDF says so too, with the date the plan first gave.
+    clock.now = datetime(2027, 1, 5, 9, 0)
+    job = exports.build_course_report(services, client.id, exports.options_for(services))
+    text = " ".join(" ".join(p.extract_text().split()) for p in
+                    PdfReader(str(exports.render_to_file(job, tmp_path / "c.pdf"))).pages)
+    assert text.count("Moved from") == 3  # the preparation and two integrations
+    assert "closed that day" in text
 
 
-def test_practice_policy_sets_working_weekdays_and_closed_days(qtbot, services, clock,
+def test_practice_policy_sets_working_weekdays_and_closed_days(qtbot, services, clock, settings,
                                                                policy_file: Path):
     clock.now = THU_3_DEC
     policy_file.write_text(json.dumps({"version": 1, "settings": {
@@ -106,6 +114,12 @@ def test_practice_policy_sets_working_weekdays_and_closed_days(qtbot, services, 
     }}), encoding="utf-8")
     opening = SettingsService(services.vault).opening_days()
     assert opening.weekdays == frozenset(range(5))
+    from kapnotes.ui.dialogs.settings_dialog import SettingsDialog
+
+    shown = SettingsDialog(SettingsService(services.vault), settings)
+    qtbot.addWidget(shown)
+    assert "New course plans: open Mon, Tue, Wed, Thu, Fri; closed 1 Jan, 24 Dec, 25 Dec" \
+        in shown.policy_label.text()
     client = new_client(services)
     _dlg, course_id = create_in_dialog(qtbot, services, client, Protocol.ESKETAMINE,
                                        clock.now.date())

@@ -134,3 +134,36 @@ def test_risk_badge_and_session_mark(qtbot: object, services: object, course: tu
     marks = services.measures.risk_sessions(course_id)
     assert risk_mark(marks.get(ids["int3"], [])) == "⚠ risk"
     assert risk_mark(marks.get(ids["int1"], [])) == ""
+
+
+def test_outcomes_tab_shows_scores_with_a_second_course_started_the_same_day(
+        qtbot: object, services: object) -> None:
+    """Issue 14: a discontinued course and a new one starting the same day both said "No
+    outcome measures in this course yet"; the scores belong to the new course's tab."""
+    from kapnotes.domain.models import CourseStatus
+    from kapnotes.ui.client_view import ClientView
+
+    client = services.clients.create(Client(code="KAP-707", full_name="Ines Fictive"))
+    start = date(2026, 11, 2)
+    mistaken = services.courses.create(Course(client_id=client.id, protocol="esketamine",
+                                              start_date=start)).id
+    services.courses.set_status(mistaken, CourseStatus.DISCONTINUED, "Wrong protocol.")
+    course = services.courses.create(Course(client_id=client.id, protocol="esketamine",
+                                            start_date=start)).id
+    services.measures.enter(client_id=client.id, scale_id="phq9", taken_on=date(2026, 10, 30),
+                            total=18)
+    integration = services.notes.create_session(
+        course_id=course, kind=SessionKind.INTEGRATION, starts_at=datetime(2026, 11, 3, 10))
+    services.measures.enter(client_id=client.id, scale_id="phq9", taken_on=date(2026, 11, 3),
+                            session_id=integration.id, total=9)
+    view = ClientView(services)
+    qtbot.addWidget(view)
+    view.show()
+    view.set_client(client.id, course_id=course)
+    chart = view.sections.outcomes
+    assert "No outcome measures" not in chart.describe()
+    assert [p.total for p in chart.panels()[0].points] == [18, 9]
+    assert view.sections.tabText(view.sections.indexOf(view.sections.outcomes_tab)) \
+        == "Outcomes (1)"
+    view.set_client(client.id, course_id=mistaken)
+    assert "No outcome measures in this course yet" in view.sections.outcomes.describe()

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from kapnotes.domain.models import Client, Course, Modality, SessionKind
-from kapnotes.domain.screening import Answer, ScreenItem
+from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem
 from kapnotes.ui.dialogs.client_dialog import ClientDialog
 from kapnotes.ui.dialogs.screening_dialog import ScreeningDialog
 from kapnotes.ui.export_runner import ExportController
@@ -78,6 +78,13 @@ def test_counts_agree_with_their_nouns(services, clock) -> None:
     course = services.courses.for_client(client_id)[0]
     dose = services.notes.create_session(course_id=course.id, kind=SessionKind.DOSING,
                                          starts_at=clock.now, clinician=ME)
+    # Screened and a pre-dose reading first: the dose gate refuses a device without them.
+    services.monitoring.save_screen(
+        client_id, Screen(clock.now.date(), tuple(ScreenAnswer(i, Answer.NO) for i in ScreenItem)),
+        screened_by=ME)
+    services.monitoring.add_reading(dose.id, "pre_dose", {"systolic": 126, "diastolic": 80,
+                                                          "heart_rate": 70, "spo2": 98})
+    clock.advance(minutes=1)
     services.monitoring.add_device(dose.id)
     clock.advance(minutes=1)
     blockers = services.notes.sign_blockers(dose.id)

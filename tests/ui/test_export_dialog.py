@@ -88,6 +88,27 @@ def test_existing_file_is_replaced_only_when_confirmed(qtbot, tmp_path: Path) ->
     assert emitted[0].include_audit and emitted[0].path == tmp_path / "a.pdf"
 
 
+def test_the_dialog_refuses_the_backups_folder_and_a_link_to_the_vault(qtbot,
+                                                                      tmp_path: Path) -> None:
+    vault = tmp_path / "vault.kapnotes"
+    vault.write_bytes(b"vault")
+    (tmp_path / "backups").mkdir()
+    link = tmp_path / "note.pdf"
+    link.symlink_to(vault)
+    dlg = ExportDialog(kind="course", suggested_name="a.pdf", folder=tmp_path)
+    qtbot.addWidget(dlg)
+    dlg.options.vault_path = vault
+    dlg.confirm_replace = lambda _path: True  # even when the user says "Replace"
+    emitted: list[ExportChoice] = []
+    dlg.export_requested.connect(emitted.append)
+    for target, words in ((tmp_path / "backups" / "a.pdf", "backups folder"),
+                          (link, "is the vault")):
+        dlg.options.path_edit.setText(str(target))
+        dlg.accept()
+        assert words in dlg.error_label.text() and not emitted
+    assert vault.read_bytes() == b"vault"
+
+
 def test_packet_dialog_defaults_to_my_active_clients(qtbot, services: object,
                                                      clients: list[int], tmp_path: Path) -> None:
     rows = exports.active_clients(services)
@@ -268,6 +289,8 @@ def test_three_exports_in_a_row_in_one_window(qtbot, services: object, clients: 
     opened: list[Path] = []
     ws.exports.controller.folder = tmp_path
     ws.exports.controller.opener = opened.append
+    reviewed: list[tuple[str, ...]] = []  # the de-identification review, answered "Save PDF"
+    ws.exports.controller.review = lambda places: reviewed.append(places) is None
     ws.open_client(clients[0])
 
     def finish_export(name: str) -> None:
@@ -286,6 +309,7 @@ def test_three_exports_in_a_row_in_one_window(qtbot, services: object, clients: 
     window.findChild(type(window.export_action), "export_packet").trigger()
     finish_export("3-packet.pdf")
     assert [p.name for p in opened] == ["1-button.pdf", "2-ctrl-p.pdf", "3-packet.pdf"]
+    assert len(reviewed) == 3  # de-identified by default: each export was offered for review
     for path in opened:
         reader = PdfReader(str(path))
         assert len(reader.pages) >= 1 and "KAP-101" in reader.pages[0].extract_text()

@@ -139,3 +139,30 @@ def test_change_passphrase_rekeys_the_real_vault(
     with qtbot.waitSignal(window.passphrase_changed, timeout=5000):
         qtbot.mouseClick(dlg.change_button, Qt.MouseButton.LeftButton)
     assert lifecycle.data_key_for(open_vault.path, passphrase=NEW_PASSPHRASE)
+
+
+def test_change_passphrase_and_rekey_revokes_a_copied_key_file(
+    qtbot, open_vault: Vault, passphrase: str, settings, tmp_path: Path
+) -> None:
+    from kapnotes.storage import keyfile
+    from kapnotes.ui.dialogs.recovery_key import RecoveryKeyDialog
+
+    copied = keyfile.key_file_for(open_vault.path).read_bytes()  # e.g. inside a backup
+    window = make_window(qtbot, open_vault, settings)
+    dlg = window.open_change_passphrase()
+    qtbot.keyClicks(dlg.current_edit, passphrase)
+    qtbot.keyClicks(dlg.new_edit, NEW_PASSPHRASE)
+    qtbot.keyClicks(dlg.confirm_edit, NEW_PASSPHRASE)
+    dlg.rekey_box.setChecked(True)
+    with qtbot.waitSignal(window.passphrase_changed, timeout=10000):
+        qtbot.mouseClick(dlg.change_button, Qt.MouseButton.LeftButton)
+    shown = window.findChild(RecoveryKeyDialog)
+    assert shown is not None and shown.isVisible()
+    window.grab().save(str(tmp_path / "rekeyed.png"))
+    old_key = keyfile.KeyFile.from_bytes(copied, tmp_path / "copy.keys").unlock(
+        passphrase=passphrase)
+    assert old_key != lifecycle.data_key_for(open_vault.path, passphrase=NEW_PASSPHRASE)
+    assert lifecycle.data_key_for(open_vault.path, recovery_key=shown.recovery_key)
+    # The window's vault goes on working on the new key.
+    with open_vault.transaction():
+        open_vault.execute("INSERT INTO settings (key, value) VALUES ('after', 'rekey')")

@@ -14,6 +14,7 @@ from kapnotes.domain.models import Client, Course, SessionKind
 from kapnotes.domain.monitoring import AdverseEffect, Intensity
 from kapnotes.domain.screening import Answer, ScreenItem
 from kapnotes.domain.vitals import ReadingRole
+from kapnotes.services.clock import aware
 from kapnotes.services.container import build_services
 from kapnotes.storage import lifecycle
 from kapnotes.ui.monitoring_panel import MonitoringPanel
@@ -108,10 +109,12 @@ def test_a_full_dosing_session_is_recorded_and_read_back(
     # Pre-dose BP by the shortcut; a typing slip is refused, naming the field.
     assert panel.vitals.role() is ReadingRole.PRE_DOSE
     type_reading(qtbot, panel, ("300", "80", "72", "98"))
-    assert "Systolic blood pressure must be between 50 and 260" in panel.vitals.error.text()
+    assert "Systolic blood pressure 300 mmHg is outside the usual 50–260 mmHg" in (
+        panel.vitals.error.text())
     assert panel.vitals.error.isVisible() and services.monitoring.readings(dose_id) == []
+    assert panel.vitals.confirm_button.isVisible()
     type_reading(qtbot, panel, ("132", "84", "72", "98"))
-    assert not panel.vitals.error.isVisible()
+    assert not panel.vitals.error.isVisible() and not panel.vitals.confirm_button.isVisible()
 
     # Two devices, five minutes apart; the clock runs from the first.
     clock.advance(minutes=5)
@@ -126,7 +129,8 @@ def test_a_full_dosing_session_is_recorded_and_read_back(
     panel.clock_label.refresh()
     assert panel.vitals.role() is ReadingRole.FORTY_MINUTES
     type_reading(qtbot, panel, ("185", "115", "88", "97"))
-    assert "ALERT" in panel.banner_text() and "185/115 is above 180/110" in panel.banner_text()
+    assert "ALERT" in panel.banner_text() and "185/115 is at or above 180/110" in (
+        panel.banner_text())
 
     # Observation and an adverse effect.
     choose(qtbot, panel.observations.moaas, 4)
@@ -140,8 +144,12 @@ def test_a_full_dosing_session_is_recorded_and_read_back(
     panel.interventions.setFocus()
     qtbot.keyClicks(panel.interventions, "Ondansetron 4 mg at 09:50")
 
-    # The 2-hour minimum, end-of-session BP, discharge.
-    clock.advance(minutes=80)
+    # The 2-hour minimum, sedation resolved, end-of-session BP, discharge.
+    clock.advance(minutes=70)
+    choose(qtbot, panel.observations.moaas, 5)
+    choose(qtbot, panel.observations.dissociation, Intensity.NONE.value)
+    qtbot.mouseClick(panel.observations.add_button, Qt.MouseButton.LeftButton)
+    clock.advance(minutes=10)
     panel.clock_label.refresh()
     assert "2-hour minimum reached" in panel.clock_label.text()
     assert panel.vitals.role() is ReadingRole.END_OF_SESSION
@@ -169,17 +177,17 @@ def test_a_full_dosing_session_is_recorded_and_read_back(
         assert (d.fasting_food, d.fasting_liquids, d.screen_reviewed, d.predose_vitals_ok) == (
             True, True, True, True)
         assert (d.respiratory_depression, d.interventions) == (False, "Ondansetron 4 mg at 09:50")
-        assert d.ended_at == START + timedelta(minutes=125)
+        assert d.ended_at == aware(START + timedelta(minutes=125))
         assert (d.ready_to_leave_minutes, d.escort, d.discharge_vitals_ok,
                 d.no_driving_advised) == (95, "Partner (Sam)", True, True)
         assert [t.given_at for t in m.devices(dose_id)] == [
-            START + timedelta(minutes=5), START + timedelta(minutes=10)]
+            aware(START + timedelta(minutes=5)), aware(START + timedelta(minutes=10))]
         readings = [s.reading for s in m.readings(dose_id)]
         assert [(r.role, r.systolic, r.diastolic, r.taken_at) for r in readings] == [
-            (ReadingRole.PRE_DOSE, 132, 84, START),
-            (ReadingRole.FORTY_MINUTES, 185, 115, START + timedelta(minutes=45)),
-            (ReadingRole.END_OF_SESSION, 128, 82, START + timedelta(minutes=125))]
-        (obs,) = [o.observation for o in m.observations(dose_id)]
+            (ReadingRole.PRE_DOSE, 132, 84, aware(START)),
+            (ReadingRole.FORTY_MINUTES, 185, 115, aware(START + timedelta(minutes=45))),
+            (ReadingRole.END_OF_SESSION, 128, 82, aware(START + timedelta(minutes=125)))]
+        (obs, _resolved) = [o.observation for o in m.observations(dose_id)]
         assert (obs.moaas, obs.dissociation, obs.note) == (
             4, Intensity.MODERATE, "Eyes closed, slow to answer")
         (effect,) = [e.entry for e in m.adverse_effects(dose_id)]
@@ -191,7 +199,7 @@ def test_a_full_dosing_session_is_recorded_and_read_back(
         assert screen.screen.answer_for(ScreenItem.PREGNANCY).answer is Answer.UNKNOWN
         course_id = again.notes.session(dose_id).course_id
         assert m.alerts_for_course(course_id)[dose_id][0] == (
-            "Blood pressure 185/115 is above 180/110.")
+            "Blood pressure 185/115 is at or above 180/110.")
 
         # The reopened record shows the same in the widgets.
         reopened = make_panel(qtbot, again, dose_id, clock)
@@ -211,7 +219,8 @@ def test_the_banner_shows_an_alert_for_185_over_115(qtbot: object, services: obj
     with qtbot.waitSignal(panel.alerts_changed, timeout=1000) as sig:
         type_reading(qtbot, panel, ("185", "115", "90", "97"))
     assert panel.vitals.banner.isVisible()
-    assert "ALERT" in panel.banner_text() and "185/115 is above 180/110" in panel.banner_text()
+    assert "ALERT" in panel.banner_text() and "185/115 is at or above 180/110" in (
+        panel.banner_text())
     assert sig.args[0][0].startswith("ALERT")
     assert "185/115" in panel.vitals.table.item(0, 3).text()
     assert panel.vitals.table.item(0, 6).text().startswith("ALERT")
@@ -234,7 +243,8 @@ def test_the_chart_takes_the_course_series(qtbot: object, services: object, dose
                                            clock: object) -> None:
     m = services.monitoring
     m.add_reading(dose_id, "pre_dose", {"systolic": 130, "diastolic": 85}, at=START)
-    m.add_device(dose_id, at=START + timedelta(minutes=10))
+    m.add_device(dose_id, at=START + timedelta(minutes=10), reason="Screened on paper",
+                 by="Dr Kim Sample")
     m.add_reading(dose_id, "forty_minutes", {"systolic": 150, "diastolic": 95, "spo2": 96},
                   at=START + timedelta(minutes=50))
     chart = VitalsChart()

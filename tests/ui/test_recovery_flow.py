@@ -111,8 +111,9 @@ def test_lost_passphrase_recovered_through_the_unlock_dialog_and_audited(
         events = [(e.event, e.outcome, e.detail) for e in audit.entries(vault)]
     finally:
         vault.close()
-    assert events[-2][:2] == ("vault.unlock_failed", "refused")
-    assert events[-2][2].startswith("1 failed attempt, first ")
+    assert events[-3][:2] == ("vault.unlock_failed", "refused")
+    assert events[-3][2].startswith("1 failed attempt, first ")
+    assert events[-2] == ("vault.unlock", "ok", "window")
     assert events[-1] == ("vault.passphrase_change", "ok", "via recovery key")
     assert not counter_file_for(vault_path).exists()
     assert lifecycle.data_key_for(vault_path, passphrase=NEW_PASSPHRASE)

@@ -85,6 +85,19 @@ def test_details_are_editable_and_saved(qtbot: Any, services: Any, course_id: in
     assert stored.linked_dosing_id == dose.id
 
 
+def test_details_on_a_closed_vault_say_so_and_stay_unsaved(
+    qtbot: Any, services: Any, course_id: int
+) -> None:
+    editor = open_editor(qtbot, services, new_session(services, course_id).id)
+    problems: list[str] = []
+    editor.details.problem.connect(problems.append)
+    editor.details.duration_spin.setValue(75)
+    services.vault.conn.close()  # the driver now refuses every call
+    assert editor.details.flush() is False
+    assert problems[-1].startswith("The vault could not be written (it is closed")
+    assert editor.details.duration_spin.value() == 75  # the edit stays on screen
+
+
 def test_preparation_has_no_dose_link(qtbot: Any, services: Any, course_id: int) -> None:
     editor = open_editor(qtbot, services, new_session(services, course_id).id)
     assert editor.details.linked_combo.isHidden()

@@ -271,3 +271,93 @@ def test_a_loosening_policy_is_named_and_the_shipped_rule_stays(dialog_for,
               if table.item(r, 0).text() == "IV ketamine dose needs a written reason")
     assert table.item(iv, 1).text() == "1 mg/kg" and table.item(iv, 3).text() == "Built in"
 
+
+
+def _rows(dlg: SettingsDialog) -> list[list[str]]:
+    table = dlg.rules_view.table
+    return [[table.item(r, c).text() for c in range(table.columnCount())]
+            for r in range(table.rowCount())]
+
+
+def test_every_rule_of_every_rule_file_is_shown_in_settings(dialog_for) -> None:
+    """Issue 13 "Done when": Settings shows the rules in force, all of them (dosing, vitals,
+    monitoring, outcomes), each threshold on its own row."""
+    from kapnotes.rules import current_rules
+
+    titles = {r[0].split(" (")[0] for r in _rows(dialog_for())}
+    in_force = current_rules()
+    assert {rule.topic for rule in in_force.rules.values()} >= {
+        "dosing", "vitals", "monitoring", "outcomes"}
+    for rule in in_force.rules.values():
+        assert rule.title.split(" (")[0] in titles, rule.id
+    rows = _rows(dialog_for())
+    assert sum(len(rule.thresholds) or 1 for rule in in_force.rules.values()) == len(rows)
+
+
+def test_all_vitals_thresholds_are_settable_tighter_only_and_shown_as_in_force(
+        qtbot, dialog_for, open_vault, policy_file: Path) -> None:
+    """The pre-dose low heart-rate limit and the discharge limits were reachable only through
+    the policy file; now each has its field, bounded by its rule, and the table shows it."""
+    write_policy(policy_file, {"vitals_thresholds": {"value": {"discharge_spo2_min": 96}}})
+    dlg = dialog_for()
+    spins = dlg.threshold_spins
+    assert {"delay_heart_rate_below", "discharge_systolic_max", "discharge_diastolic_max",
+            "discharge_spo2_min", "discharge_heart_rate_max",
+            "discharge_heart_rate_min"} <= set(spins)
+    assert spins["discharge_systolic_max"].maximum() == 160  # cannot be loosened
+    assert spins["discharge_heart_rate_min"].minimum() == 50
+    assert spins["delay_heart_rate_below"].minimum() == 50
+    assert spins["discharge_spo2_min"].value() == 96
+    spo2 = next(r for r in _rows(dlg) if r[0].startswith("Vitals back within discharge")
+                and "spo2" in r[0].lower())
+    assert spo2[1] == "96%" and spo2[3] == "Your practice (tightened)"
+    spins["discharge_systolic_max"].selectAll()
+    qtbot.keyClicks(spins["discharge_systolic_max"], "150")
+    spins["delay_heart_rate_below"].setValue(55)
+    assert dlg.save()
+    saved = SettingsService(open_vault).vitals_thresholds()
+    assert (saved.discharge_systolic_max, saved.delay_heart_rate_below) == (150, 55)
+    again = dialog_for()
+    systolic = next(r for r in _rows(again) if r[0].startswith("Vitals back within discharge")
+                    and "systolic" in r[0].lower())
+    assert systolic[1] == "150 mmHg" and systolic[3] == "These settings (tightened)"
+    assert "tightened in these settings" in again.rules_view.summary.text()
+
+
+def test_a_discharge_heart_rate_range_upside_down_is_refused_naming_it(dialog_for,
+                                                                       open_vault) -> None:
+    dlg = dialog_for()
+    dlg.threshold_spins["discharge_heart_rate_max"].setValue(80)
+    dlg.threshold_spins["discharge_heart_rate_min"].setValue(60)
+    assert dlg.save()
+    dlg = dialog_for()
+    dlg.threshold_spins["discharge_heart_rate_min"].setValue(60)
+    dlg.threshold_spins["discharge_heart_rate_max"].setValue(55)
+    assert dlg.threshold_spins["discharge_heart_rate_max"].value() == 55
+    assert not dlg.save()
+    assert "Discharge: heart rate at least" in dlg.error_label.text()
+    assert SettingsService(open_vault).vitals_thresholds().discharge_heart_rate_max == 80
+
+
+def test_each_rule_source_can_be_read_whole_in_the_table(qtbot, dialog_for) -> None:
+    """Seen on a real X server: the Source column was squeezed to "KAP Notes conservat…", so
+    whether a value is a publication's or the product's own could not be read."""
+    from PySide6.QtCore import QRect
+
+    dlg = dialog_for()
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    table = dlg.rules_view.table
+    own = next(r for r in range(table.rowCount())
+               if table.item(r, 0).text() == "IV ketamine dose above the usual range")
+    source = table.item(own, 4)
+    assert source.text().startswith("KAP Notes conservative choice, needs clinical sign-off")
+    limits = next(r for r in range(table.rowCount())
+                  if table.item(r, 0).text().startswith("Vitals back within discharge"))
+    assert "seed protocol's" in table.item(limits, 4).text()  # the detail says whose value
+    for column in (0, 4):  # the rule and its source wrap within their cells
+        item = table.item(own, column)
+        width = table.columnWidth(column) - 8
+        needed = table.fontMetrics().boundingRect(
+            QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), item.text()).height()
+        assert table.rowHeight(own) >= needed, column

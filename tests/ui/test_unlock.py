@@ -199,3 +199,14 @@ def test_repeated_failures_slow_down_with_a_countdown(qtbot, tmp_path: Path) -> 
 def test_default_delay_grows_and_is_capped() -> None:
     assert [default_delay(n) for n in range(1, 7)] == [0, 0, 5, 10, 20, 40]
     assert default_delay(50) == 300
+
+
+def test_print_to_file_never_targets_the_vault_or_its_files(new_vault: Path,
+                                                            tmp_path: Path) -> None:
+    from kapnotes.ui.dialogs.recovery_key import print_target_refusal
+
+    key_file = new_vault.with_name(new_vault.name + ".keys")
+    for target in (new_vault, key_file, new_vault.parent / "backups" / "key.pdf"):
+        assert "choose another" in print_target_refusal(str(target), new_vault)
+    assert print_target_refusal(str(tmp_path / "recovery-key.pdf"), new_vault) == ""
+    assert print_target_refusal("", new_vault) == ""  # a real printer

@@ -1,9 +1,12 @@
-"""Change the passphrase of the open vault (only the small key file is rewritten)."""
+"""Change the passphrase of the open vault: by default only the small key file is rewritten;
+"Also re-key" replaces the data key too, so key files copied before (a backup's) stop opening
+the vault with the old passphrase (kapnotes.storage.rekey)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -14,16 +17,18 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.errors import KapNotesError
-from kapnotes.storage.lifecycle import change_passphrase
+from kapnotes.storage.lifecycle import change_passphrase, change_passphrase_and_rekey
 from kapnotes.storage.vault import Vault
 from kapnotes.ui.widgets.error_line import error_label, show_error
 from kapnotes.ui.widgets.passphrase_fields import NewPassphraseFields, password_edit
 
 
 class ChangePassphraseDialog(QDialog):
-    """Current passphrase, new one twice; emits `changed()` once the key file is rewritten."""
+    """Current passphrase, new one twice; emits `changed()` once the key file is rewritten,
+    and after a re-key first `rekeyed(new recovery key)` (the window shows it to be stored)."""
 
     changed = Signal()
+    rekeyed = Signal(str)
 
     def __init__(self, vault: Vault, *, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -31,7 +36,8 @@ class ChangePassphraseDialog(QDialog):
         self.setWindowTitle("Change passphrase")
         self.setAccessibleName("Change passphrase")
         intro = QLabel("The notes stay as they are; only the passphrase that unlocks them "
-                       "changes. Your recovery key keeps working.", self)
+                       "changes, and your recovery key keeps working. If someone else may know "
+                       "the current passphrase, also re-key: you get a new recovery key.", self)
         intro.setWordWrap(True)
         intro.setAccessibleName(intro.text())
         self.current_edit = password_edit(self, "Current passphrase")
@@ -41,6 +47,21 @@ class ChangePassphraseDialog(QDialog):
         self.fields = NewPassphraseFields(self, form)
         self.new_edit = self.fields.passphrase_edit
         self.confirm_edit = self.fields.confirm_edit
+        self.rekey_box = QCheckBox("Also re-key the vault", self)
+        self.rekey_box.setAccessibleName("Also re-key the vault")
+        self.rekey_box.setToolTip(
+            "Without re-keying, a key file copied earlier (every backup holds one) still opens "
+            "this vault with the current passphrase. Re-keying gives the vault a new data key "
+            "and a new recovery key, so the current passphrase, recovery key and copied key "
+            "files stop working here. Backups keep their own key and still restore.")
+        self.rekey_box.setWhatsThis(self.rekey_box.toolTip())
+        form.addRow("", self.rekey_box)
+        rekey_note = QLabel("Recommended if someone else may know the current passphrase: "
+                            "key files copied before and the old recovery key stop working, "
+                            "and you get a new recovery key to store.", self)
+        rekey_note.setWordWrap(True)
+        rekey_note.setAccessibleName(rekey_note.text())
+        form.addRow("", rekey_note)
         self.error_label = error_label(self)
 
         self.cancel_button = QPushButton("Cancel", self)
@@ -73,7 +94,10 @@ class ChangePassphraseDialog(QDialog):
             if new == old:
                 show_error(self.error_label, "The new passphrase is the same as the current one.")
                 return
-            change_passphrase(self.vault.path, old=old, new=new, vault=self.vault)
+            if self.rekey_box.isChecked():
+                recovery = change_passphrase_and_rekey(self.vault, old=old, new=new)
+            else:
+                change_passphrase(self.vault.path, old=old, new=new, vault=self.vault)
         except KapNotesError as exc:
             show_error(self.error_label, exc.message)
             self.current_edit.selectAll()
@@ -84,5 +108,7 @@ class ChangePassphraseDialog(QDialog):
             return
         self.current_edit.clear()
         self.fields.clear()
+        if self.rekey_box.isChecked():
+            self.rekeyed.emit(recovery)
         self.changed.emit()
         self.accept()

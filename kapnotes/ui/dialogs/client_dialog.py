@@ -45,7 +45,7 @@ def parse_dob(text: str) -> date | None:
 
 
 def medicine_notes(lines: list[str]) -> list[str]:
-    """One line per medicine that DOMAIN.md asks to record before dosing."""
+    """One line per medicine that docs/DOMAIN.md asks to record before dosing."""
     notes = []
     for line in lines:
         classes = medicine_classes(line)
@@ -90,6 +90,33 @@ class ClientDialog(QDialog):
         return edit
 
     def _build(self) -> None:
+        self._build_fields()
+        scroll = self._build_columns()
+        self.error_label = error_label(self)
+        buttons = self._build_buttons()
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.errors = FieldErrors(self.error_label, {
+            "Client code": self.code_edit, "Full name": self.full_name_edit,
+            "Preferred name": self.preferred_name_edit, "Date of birth": self.dob_edit,
+            "Phone": self.phone_edit, "Email": self.email_edit, "Address": self.address_edit,
+            "Support person": self.support_person_edit,
+            "Relationship": self.support_relationship_edit,
+            "Support person phone": self.support_phone_edit,
+            "Other names": self.other_names_edit,
+            "Referring clinician": self.referring_edit, "Prescriber": self.prescriber_edit,
+            "Diagnosis": self.diagnosis_edit, "Adequate antidepressant trials": self.trials_spin,
+            "Current medicines": self.medicines_edit, "Background": self.background_edit,
+            "Weight": self.weight.edit,
+        })
+        self.dob_edit.textChanged.connect(self._update_dob_hint)
+        self.medicines_edit.textChanged.connect(self._update_medicine_note)
+        self.code_edit.setFocus()
+
+    def _build_fields(self) -> None:
+        """One input per field of the client record."""
         self.code_edit = self._line("Client code", "e.g. KAP-014 (no names or birth dates)")
         self.code_edit.setMaxLength(16)
         self.full_name_edit = self._line("Full name")
@@ -123,6 +150,8 @@ class ClientDialog(QDialog):
         self.background_edit = _plain(self, "Background", 96)
         self.weight = WeightEntry(self._weight_warning, self)
 
+    def _build_columns(self) -> QScrollArea:
+        """Identity, contact and support on the left; clinicians and clinical on the right."""
         identity = self._group("Client", [
             ("Client &code:", self.code_edit), ("&Full name:", self.full_name_edit),
             ("&Preferred name:", self.preferred_name_edit), ("Date of &birth:", self.dob_edit),
@@ -162,8 +191,9 @@ class ClientDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(inner)
+        return scroll
 
-        self.error_label = error_label(self)
+    def _build_buttons(self) -> QDialogButtonBox:
         buttons = QDialogButtonBox(self)
         self.save_button = QPushButton("Save", self)
         self.save_button.setDefault(True)
@@ -173,28 +203,7 @@ class ClientDialog(QDialog):
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.rejected.connect(self.reject)
         self.save_button.clicked.connect(self.save)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
-
-        self.errors = FieldErrors(self.error_label, {
-            "Client code": self.code_edit, "Full name": self.full_name_edit,
-            "Preferred name": self.preferred_name_edit, "Date of birth": self.dob_edit,
-            "Phone": self.phone_edit, "Email": self.email_edit, "Address": self.address_edit,
-            "Support person": self.support_person_edit,
-            "Relationship": self.support_relationship_edit,
-            "Support person phone": self.support_phone_edit,
-            "Other names": self.other_names_edit,
-            "Referring clinician": self.referring_edit, "Prescriber": self.prescriber_edit,
-            "Diagnosis": self.diagnosis_edit, "Adequate antidepressant trials": self.trials_spin,
-            "Current medicines": self.medicines_edit, "Background": self.background_edit,
-            "Weight": self.weight.edit,
-        })
-        self.dob_edit.textChanged.connect(self._update_dob_hint)
-        self.medicines_edit.textChanged.connect(self._update_medicine_note)
-        self.code_edit.setFocus()
+        return buttons
 
     def _group(self, title: str, rows: list[tuple[str, QWidget]]) -> QGroupBox:
         box = QGroupBox(title, self)

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kapnotes.domain.dates import human_date, plural, qt_date_format, schedule_date
+from kapnotes.domain.course_label import course_label_with_status
+from kapnotes.domain.dates import plural, qt_date_format, schedule_date
 from kapnotes.domain.errors import KapNotesError, ValidationError
 from kapnotes.domain.models import Course, CourseStatus
 from kapnotes.domain.schedule import (
@@ -89,6 +90,37 @@ class CourseDialog(QDialog):
         self._protocol_changed()
 
     def _build(self) -> None:
+        self._build_fields()
+        form = self._build_form()
+        self.error_label = error_label(self)
+        self.errors = FieldErrors(self.error_label, {
+            "Protocol": self.protocol_combo, "Maintenance interval": self.interval_spin,
+            "Dose days": self.offsets_edit, "custom_day_offsets": self.offsets_edit,
+            "Prescriber": self.prescriber_edit, "Course title": self.title_edit,
+            "Reason": self.reason_edit,
+        })
+        buttons = self._build_buttons()
+        layout = QVBoxLayout(self)
+        self.second_course_label = QLabel(self)
+        self.second_course_label.setWordWrap(True)
+        self.second_course_label.setAccessibleName("Second active course warning")
+        self.second_course_label.setStyleSheet("font-weight: bold;")
+        self.second_course_label.setText(second_course_warning(self.running))
+        self.second_course_label.setVisible(bool(self.running))
+        layout.addWidget(self.second_course_label)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self._show_course(form)
+        self.protocol_combo.currentIndexChanged.connect(self._protocol_changed)
+        self.start_edit.dateChanged.connect(self._update_preview)
+        self.interval_spin.valueChanged.connect(self._update_preview)
+        self.offsets_edit.textChanged.connect(self._update_preview)
+        self.status_combo.currentIndexChanged.connect(self._update_reason_label)
+        self._update_reason_label()
+
+    def _build_fields(self) -> None:
+        """Protocol, first dose, interval or dose days, prescriber, title, status and reason."""
         today = self.services.clock().date()
         self.protocol_combo = QComboBox(self)
         self.protocol_combo.setAccessibleName("Protocol")
@@ -126,6 +158,7 @@ class CourseDialog(QDialog):
         self.reason_edit.setFixedHeight(60)
         self.reason_label = QLabel("Reason:", self)
 
+    def _build_form(self) -> QFormLayout:
         form = QFormLayout()
         form.addRow("&Protocol:", self.protocol_combo)
         form.addRow("&First dose:", self.start_edit)
@@ -136,14 +169,9 @@ class CourseDialog(QDialog):
         form.addRow("Planned:", self.preview_label)
         form.addRow("&Status:", self.status_combo)
         form.addRow(self.reason_label, self.reason_edit)
+        return form
 
-        self.error_label = error_label(self)
-        self.errors = FieldErrors(self.error_label, {
-            "Protocol": self.protocol_combo, "Maintenance interval": self.interval_spin,
-            "Dose days": self.offsets_edit, "custom_day_offsets": self.offsets_edit,
-            "Prescriber": self.prescriber_edit, "Course title": self.title_edit,
-            "Reason": self.reason_edit,
-        })
+    def _build_buttons(self) -> QDialogButtonBox:
         buttons = QDialogButtonBox(self)
         self.save_button = QPushButton("Create course" if self.course is None else "Save", self)
         self.save_button.setDefault(True)
@@ -151,19 +179,10 @@ class CourseDialog(QDialog):
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.rejected.connect(self.reject)
         self.save_button.clicked.connect(self.save)
+        return buttons
 
-        layout = QVBoxLayout(self)
-        self.second_course_label = QLabel(self)
-        self.second_course_label.setWordWrap(True)
-        self.second_course_label.setAccessibleName("Second active course warning")
-        self.second_course_label.setStyleSheet("font-weight: bold;")
-        self.second_course_label.setText(second_course_warning(self.running))
-        self.second_course_label.setVisible(bool(self.running))
-        layout.addWidget(self.second_course_label)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
-
+    def _show_course(self, form: QFormLayout) -> None:
+        """An existing course's values (its plan's inputs locked), or a new course's fields."""
         if self.course is not None:
             c = self.course
             self.protocol_combo.setCurrentIndex(self.protocol_combo.findData(c.protocol))
@@ -182,12 +201,6 @@ class CourseDialog(QDialog):
             form.labelForField(self.status_combo).setVisible(False)
             self.reason_edit.setVisible(False)
             self.reason_label.setVisible(False)
-        self.protocol_combo.currentIndexChanged.connect(self._protocol_changed)
-        self.start_edit.dateChanged.connect(self._update_preview)
-        self.interval_spin.valueChanged.connect(self._update_preview)
-        self.offsets_edit.textChanged.connect(self._update_preview)
-        self.status_combo.currentIndexChanged.connect(self._update_reason_label)
-        self._update_reason_label()
 
     # -- helpers -------------------------------------------------------------------------
     @property
@@ -312,9 +325,7 @@ def second_course_warning(running: list[Course]) -> str:
     """What the dialog says when the client already has a running course ("" if none)."""
     if not running:
         return ""
-    names = "; ".join(
-        f"{c.title or Protocol(c.protocol).label} from {human_date(c.start_date)} "
-        f"({c.status.label.lower()})" for c in running)
+    names = "; ".join(course_label_with_status(c) for c in running)
     verb = "has an active course" if len(running) == 1 else "has active courses"
     return (f"⚠ This client already {verb}: {names}. A second active ketamine course splits "
             "sessions and scores between courses; complete or discontinue the other course "

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.errors import ValidationError
 from kapnotes.export.passwords import check_password_pair, generate_password
+from kapnotes.storage import output_guard
 from kapnotes.ui.widgets.error_line import error_label, show_error
 
 KIND_TITLES = {"session": "Export session note", "course": "Export course summary",
@@ -63,6 +64,9 @@ class ExportOptionsPanel(QWidget):
         super().__init__(parent)
         self.kind = kind
         self.confirmed: Path | None = None
+        # The open vault: the output guard refuses it, its files and its backups folder here,
+        # before the dialog closes (the export itself checks again).
+        self.vault_path: Path | None = None
         # Injectable so tests never open a native dialog: (parent, title, start) → path or "".
         self.choose_file: Callable[[QWidget, str, str], str] = _save_file_name
         form = QFormLayout(self)
@@ -154,6 +158,8 @@ class ExportOptionsPanel(QWidget):
             path = path.with_name(path.name + ".pdf")
         if not path.parent.is_dir():
             raise ValidationError("Save as", f"the folder {path.parent} does not exist.")
+        # Replacing an ordinary file is asked about by the dialog; never the vault's own.
+        output_guard.check_output_path(path, self.vault_path, replace=True, label="Save as")
         return ExportChoice(path=path, deidentified=self.deidentify_check.isChecked(),
                             include_private=self.private_check.isChecked(),
                             include_audit=self.audit_check.isChecked()

@@ -43,12 +43,8 @@ from kapnotes.ui.dialogs.measure_session import MeasureSessionMixin
 from kapnotes.ui.widgets.error_line import error_label, show_error
 from kapnotes.ui.widgets.radio_keys import arrows_choose
 from kapnotes.ui.widgets.risk_badge import RiskBadge
+from kapnotes.ui.widgets.scale_item_box import item_box, item_number
 from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, MUTED_COLOURS, style_sheet_colour
-
-
-def item_number(item: ScaleItem) -> str:
-    """How an item is numbered on screen: "9", "Q1", "Q6 recent"."""
-    return item.id if item.id.isdigit() else item.id.replace("_", " ").capitalize()
 
 
 class MeasureDialog(MeasureSessionMixin, QDialog):
@@ -68,6 +64,17 @@ class MeasureDialog(MeasureSessionMixin, QDialog):
         self.item_boxes: dict[str, QComboBox | QSpinBox] = {}
         self.result: ScoreResult | None = None
 
+        self._build_pickers(session_id, sessions)
+        self._build_entry_mode()
+        self._build_score_area()
+        self._lay_out(self._build_buttons())
+        self._wire(scale_id)
+
+    # -- building --------------------------------------------------------------------------
+    def _build_pickers(self, session_id: int | None,
+                       sessions: Sequence[tuple[int, str]] | None) -> None:
+        """Scale, date, session and before/after the dose."""
+        services = self.services
         self.scale_combo = QComboBox(self)
         self.scale_combo.setAccessibleName("Scale")
         for scale in services.measures.scales:
@@ -105,6 +112,8 @@ class MeasureDialog(MeasureSessionMixin, QDialog):
         self.timing_hint.setAccessibleName("Dosing day")
         self.date_edit.dateChanged.connect(self._date_changed)
 
+    def _build_entry_mode(self) -> None:
+        """Item by item, or (where the scale allows it) a total only."""
         self.items_radio = QRadioButton("Item by item", self)
         self.total_radio = QRadioButton("Total only", self)
         self.items_radio.setChecked(True)
@@ -118,14 +127,16 @@ class MeasureDialog(MeasureSessionMixin, QDialog):
         self.total_spin.setAccessibleName("Total score")
         self.total_spin.valueChanged.connect(self._update)
 
+    def _build_score_area(self) -> None:
+        """Instructions, the items (scrolling), then total, band, risk and what is missing."""
         self.instructions = QLabel(self)
         self.instructions.setWordWrap(True)
         self.instructions.setObjectName("fieldHelp")
         self.items_host = QWidget()  # replaced per scale by _build_items
         self.items_grid = QGridLayout(self.items_host)
-        scroll = self.scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumHeight(260)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setMinimumHeight(260)
 
         self.total_label = QLabel(self)
         bold = QFont(self.total_label.font())
@@ -142,13 +153,16 @@ class MeasureDialog(MeasureSessionMixin, QDialog):
         self.risk_badge = RiskBadge(self)
         self.error_label = error_label(self)
 
+    def _build_buttons(self) -> QDialogButtonBox:
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.save_button = QPushButton("Save measure", self)
         self.save_button.setDefault(True)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.clicked.connect(self.save)
         buttons.rejected.connect(self.reject)
+        return buttons
 
+    def _lay_out(self, buttons: QDialogButtonBox) -> None:
         form = QFormLayout()
         form.addRow("&Scale", self.scale_combo)
         form.addRow("&Date", self.date_edit)
@@ -170,7 +184,7 @@ class MeasureDialog(MeasureSessionMixin, QDialog):
         layout.addLayout(form)
         layout.addWidget(self.skipped_label)
         layout.addWidget(self.instructions)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.scroll, 1)
         layout.addLayout(score_row)
         layout.addWidget(self.risk_badge)
         layout.addWidget(self.status_label)
@@ -178,6 +192,8 @@ class MeasureDialog(MeasureSessionMixin, QDialog):
         layout.addWidget(buttons)
         self.resize(720, 640)
 
+    def _wire(self, scale_id: str | None) -> None:
+        """Scale and session follow each other; the first scale is the one the course expects."""
         self.scale_combo.currentIndexChanged.connect(self._scale_changed)
         # The scale follows the session until the user picks one themselves.
         self._scale_picked = scale_id is not None
@@ -226,7 +242,7 @@ class MeasureDialog(MeasureSessionMixin, QDialog):
         for row, item in enumerate(scale.items):
             text = QLabel(f"{item_number(item)}. {item.text}", self.items_host)
             text.setWordWrap(True)
-            box = self._item_box(item)
+            box = item_box(item, self.items_host, self._update)
             text.setBuddy(box)
             self.items_grid.addWidget(text, row, 0)
             self.items_grid.addWidget(box, row, 1)
@@ -234,30 +250,6 @@ class MeasureDialog(MeasureSessionMixin, QDialog):
             QWidget.setTabOrder(previous, box)
             previous = box
         self.items_grid.setRowStretch(len(scale.items), 1)
-
-    def _item_box(self, item: ScaleItem) -> QComboBox | QSpinBox:
-        name = f"Item {item.id}: {item.text}"
-        if item.response == "range":
-            spin = QSpinBox(self.items_host)
-            spin.setRange(item.min - 1, item.max)  # one below the range means "not answered"
-            spin.setSpecialValueText("—")
-            spin.setValue(item.min - 1)
-            spin.setAccessibleName(name)
-            spin.setToolTip(f"{item.min} {item.min_label} … {item.max} {item.max_label}".strip())
-            spin.valueChanged.connect(self._update)
-            return spin
-        box = QComboBox(self.items_host)
-        box.setAccessibleName(name)
-        box.addItem("—", None)
-        if item.response == "yesno":
-            box.addItem("No", False)
-            box.addItem("Yes", True)
-        else:
-            for option in sorted(item.options, key=lambda o: o.value):
-                box.addItem(f"{option.value} — {option.label}", option.value)
-        box.setMinimumContentsLength(24)
-        box.currentIndexChanged.connect(self._update)
-        return box
 
     def _mode_changed(self) -> None:
         total_only = self.total_radio.isChecked()

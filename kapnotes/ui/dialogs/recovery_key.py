@@ -13,10 +13,14 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
+
+from kapnotes.domain.errors import ValidationError
+from kapnotes.storage import output_guard
 
 Printer = Callable[[QTextDocument, QWidget], None]
 
@@ -38,15 +42,34 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def print_with_dialog(doc: QTextDocument, parent: QWidget) -> None:
+def print_with_dialog(doc: QTextDocument, parent: QWidget, vault_path: Path | None = None
+                      ) -> None:
     """Ask for a printer (or PDF file) and print; Qt's print support is loaded only here."""
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle("Print recovery key")
-    if dialog.exec() == QDialog.DialogCode.Accepted:
-        doc.print_(printer)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return
+    refused = print_target_refusal(printer.outputFileName(), vault_path)
+    if refused:
+        QMessageBox.warning(parent, "Not printed", refused)
+        return
+    doc.print_(printer)
+
+
+def print_target_refusal(file_name: str, vault_path: Path | None) -> str:
+    """Why "print to file" may not write there (the vault or its files), or "" when it may.
+    The print dialog chose the file, so an ordinary existing file may be replaced."""
+    if not file_name:
+        return ""  # a real printer
+    try:
+        output_guard.check_output_path(Path(file_name), vault_path, replace=True,
+                                       label="Print to file")
+    except ValidationError as exc:
+        return exc.message
+    return ""
 
 
 class RecoveryKeyDialog(QDialog):
@@ -57,7 +80,8 @@ class RecoveryKeyDialog(QDialog):
         super().__init__(parent)
         self.recovery_key = recovery_key
         self.vault_path = vault_path
-        self._printer = printer or print_with_dialog
+        self._printer = printer or (
+            lambda doc, parent: print_with_dialog(doc, parent, vault_path))
         self.setWindowTitle("Your recovery key")
         self.setAccessibleName("Recovery key")
 

@@ -50,10 +50,18 @@ def snippet_plain(snippet: str) -> str:
     return snippet.replace(MATCH_START, "").replace(MATCH_END, "").replace("\n", " ")
 
 
+# Documents that are not a note field: what the result list calls them.
+PLACE_LABELS = {"addendum": "Addendum", "monitoring": "Monitoring record",
+                "medicines": "Current medicines", "client": "Name or code"}
+
+
 def field_ref(hit: SearchHit) -> str:
-    """What `open_hit` carries: the field id, "addendum:<id>", or "" for the client record."""
+    """What `open_hit` carries: the field id, "addendum:<id>", "monitoring" (a dosing
+    session's record), "medicines" (the client's), or "" for the client's name or code."""
     if hit.kind == "addendum":
         return f"addendum:{hit.ref}"
+    if hit.kind in ("monitoring", "medicines"):
+        return hit.kind
     return hit.ref if hit.session_id is not None else ""
 
 
@@ -249,10 +257,10 @@ class SearchDialog(QDialog):
         cache: dict[int, object] = {}
 
         def label(hit: SearchHit) -> str:
+            if hit.kind in PLACE_LABELS:
+                return PLACE_LABELS[hit.kind]
             if hit.session_id is None:
-                return "Name or code"
-            if hit.kind == "addendum":
-                return "Addendum"
+                return PLACE_LABELS["client"]
             if hit.session_id not in cache:
                 try:
                     session = self.services.notes.session(hit.session_id)

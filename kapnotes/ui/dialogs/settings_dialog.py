@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes import rules as clinical_rules
+from kapnotes.domain.clinical_rules import RuleSet
 from kapnotes.domain.errors import ValidationError
+from kapnotes.domain.schedule_days import opening_days_text
 from kapnotes.domain.text_rules import clean_text
 from kapnotes.domain.vitals import VITALS_RANGES
 from kapnotes.policy import MAX_PRACTICE_NAME, RETENTION_RANGE, SCREEN_AGE_RANGE
@@ -40,7 +42,7 @@ from kapnotes.services.clinician import LABEL as CLINICIAN_LABEL
 from kapnotes.services.clinician import MAX_CLINICIAN_NAME, clinician_name, set_clinician_name
 from kapnotes.services.lock_settings import idle_lock_bounds
 from kapnotes.ui.widgets.error_line import error_label, show_error, with_subject
-from kapnotes.ui.widgets.rules_view import RulesView
+from kapnotes.ui.widgets.rules_view import PRACTICE, THIS_VAULT, RulesView, Tightened
 
 CLINICIAN_KEY = "clinician_name"  # kept in the vault (kapnotes/services/clinician.py)
 FIXED_NOTE = "Set by your practice"
@@ -49,10 +51,23 @@ DEFAULT_NOTE = "Practice default"
 THRESHOLD_FIELDS = {
     "delay_systolic_above": ("Pre-dose caution: systolic above", "systolic"),
     "delay_diastolic_above": ("Pre-dose caution: diastolic above", "diastolic"),
-    "alert_systolic_above": ("Alert: systolic above", "systolic"),
-    "alert_diastolic_above": ("Alert: diastolic above", "diastolic"),
+    "alert_systolic_above": ("Alert: systolic at or above", "systolic"),
+    "alert_diastolic_above": ("Alert: diastolic at or above", "diastolic"),
     "alert_spo2_below": ("Alert: SpO2 below", "spo2"),
+    "delay_heart_rate_above": ("Pre-dose caution: heart rate above", "heart_rate"),
+    "delay_heart_rate_below": ("Pre-dose caution: heart rate below", "heart_rate"),
+    "alert_heart_rate_above": ("Alert: heart rate at or above", "heart_rate"),
+    "alert_heart_rate_below": ("Alert: heart rate below", "heart_rate"),
 }
+# The discharge limits (rule discharge_limits): inclusive, the last reading must be within.
+DISCHARGE_FIELDS = {
+    "discharge_systolic_max": ("Discharge: systolic at most", "systolic"),
+    "discharge_diastolic_max": ("Discharge: diastolic at most", "diastolic"),
+    "discharge_spo2_min": ("Discharge: SpO2 at least", "spo2"),
+    "discharge_heart_rate_max": ("Discharge: heart rate at most", "heart_rate"),
+    "discharge_heart_rate_min": ("Discharge: heart rate at least", "heart_rate"),
+}
+ALL_THRESHOLDS = {**THRESHOLD_FIELDS, **DISCHARGE_FIELDS}
 
 
 def _spin(parent: QWidget, name: str, low: int, high: int, suffix: str = "") -> QSpinBox:
@@ -100,6 +115,19 @@ class SettingsDialog(QDialog):
         self._rows: dict[str, list[QWidget]] = {}
         self._locks: dict[str, list[QLabel]] = {}
 
+        self._build_fields()
+        groups = self._build_groups()
+        self.policy_label = QLabel(self)
+        self.policy_label.setWordWrap(True)
+        self.policy_label.setObjectName("policy_label")
+        self.error_label = error_label(self)
+        self.error_label.setObjectName("error_label")
+        self._lay_out(groups, self._build_buttons())
+        self._load()
+
+    # -- building --------------------------------------------------------------------------
+    def _build_fields(self) -> None:
+        """One input per setting; vitals thresholds bounded by the rule set in force."""
         self.practice_name_edit = QLineEdit(self)
         self.practice_name_edit.setAccessibleName("Practice name")
         self.practice_name_edit.setMaxLength(MAX_PRACTICE_NAME)
@@ -116,10 +144,20 @@ class SettingsDialog(QDialog):
         self.idle_spin.setToolTip(bounds.text)
         self.idle_limit_label.setObjectName("idle_limit_label")
         self.idle_limit_label.setEnabled(False)  # drawn muted, like a hint
+        self._build_threshold_spins()
+        self.screen_age_spin = _spin(self, "Screen-age limit", *SCREEN_AGE_RANGE, " days")
+        self.clinician_edit = QLineEdit(self)
+        self.clinician_edit.setAccessibleName("Your name for signatures")
+        self.clinician_edit.setMaxLength(MAX_CLINICIAN_NAME)
+        self.clinician_edit.setPlaceholderText("Fills in signatures, screens and new sessions")
+        self.daily_spin = _spin(self, "Daily backups kept", *RETENTION_RANGE["daily"])
+        self.weekly_spin = _spin(self, "Weekly backups kept", *RETENTION_RANGE["weekly"])
+
+    def _build_threshold_spins(self) -> None:
         self.threshold_spins = {
             name: _spin(self, label, VITALS_RANGES[vital][0], VITALS_RANGES[vital][1],
                         " " + VITALS_RANGES[vital][2])
-            for name, (label, vital) in THRESHOLD_FIELDS.items()
+            for name, (label, vital) in ALL_THRESHOLDS.items()
         }
         in_force = clinical_rules.current_rules()
         for name, spin in self.threshold_spins.items():
@@ -132,15 +170,10 @@ class SettingsDialog(QDialog):
             else:
                 spin.setMinimum(limit)
             spin.setToolTip(f"Rule '{rule_id}': may be made stricter than {limit}, not looser.")
-        self.rules_view = RulesView(in_force, self)
-        self.screen_age_spin = _spin(self, "Screen-age limit", *SCREEN_AGE_RANGE, " days")
-        self.clinician_edit = QLineEdit(self)
-        self.clinician_edit.setAccessibleName("Your name for signatures")
-        self.clinician_edit.setMaxLength(MAX_CLINICIAN_NAME)
-        self.clinician_edit.setPlaceholderText("Fills in signatures, screens and new sessions")
-        self.daily_spin = _spin(self, "Daily backups kept", *RETENTION_RANGE["daily"])
-        self.weekly_spin = _spin(self, "Weekly backups kept", *RETENTION_RANGE["weekly"])
+        self.rules_view = RulesView(in_force, self, tightened=self._vitals_tightened(in_force))
 
+    def _build_groups(self) -> list[QGroupBox]:
+        """Practice, workstation, dosing monitoring, discharge limits and you, in that order."""
         logo_row = QHBoxLayout()
         logo_row.addWidget(self.logo_edit, 1)
         logo_row.addWidget(self.logo_button)
@@ -158,16 +191,16 @@ class SettingsDialog(QDialog):
               for name, (label, _v) in THRESHOLD_FIELDS.items()],
             (ss.SCREEN_AGE, "Screen valid for:", [self.screen_age_spin]),
         ])
+        discharge = self._group("Discharge limits", [
+            (ss.THRESHOLDS, f"{label}:", [self.threshold_spins[name]])
+            for name, (label, _v) in DISCHARGE_FIELDS.items()
+        ])
         you = QGroupBox("You (kept in this vault)", self)
         you_form = QFormLayout(you)
         you_form.addRow("Your name for signatures:", self.clinician_edit)
+        return [practice, security, monitoring, discharge, you]
 
-        self.policy_label = QLabel(self)
-        self.policy_label.setWordWrap(True)
-        self.policy_label.setObjectName("policy_label")
-        self.error_label = error_label(self)
-        self.error_label.setObjectName("error_label")
-
+    def _build_buttons(self) -> QHBoxLayout:
         self.cancel_button = QPushButton("Cancel", self)
         self.save_button = QPushButton("Save", self)
         self.save_button.setDefault(True)
@@ -179,10 +212,15 @@ class SettingsDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
+        return buttons
 
+    def _lay_out(self, groups: list[QGroupBox], buttons: QHBoxLayout) -> None:
+        """The groups and the rules table in a scroll area (it fits 1366×768), then the error
+        line and the buttons."""
         body = QWidget(self)
         body_layout = QVBoxLayout(body)
-        for part in (self.policy_label, practice, security, monitoring, self.rules_view, you):
+        # The clinical-rules table sits under the thresholds it bounds, above "You".
+        for part in (self.policy_label, *groups[:-1], self.rules_view, groups[-1]):
             body_layout.addWidget(part)
         scroll = QScrollArea(self)  # fits 1366×768 with the window's own margins
         scroll.setWidgetResizable(True)
@@ -192,10 +230,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addLayout(buttons)
         self.setMinimumWidth(560)
-        self.resize(800, 680)  # the clinical-rules table fits without sideways scrolling
-        self._load()
+        self.resize(980, 680)  # the rules table's sources readable; fits 1366×768
 
-    # -- building --------------------------------------------------------------------------
     def _group(self, title: str, rows: list[tuple[str, str, list[QWidget]]], *,
                layouts: dict[str, QHBoxLayout] | None = None) -> QGroupBox:
         box = QGroupBox(title, self)
@@ -245,6 +281,17 @@ class SettingsDialog(QDialog):
         self.initial = self._values()
         self._describe_policy()
 
+    def _vitals_tightened(self, in_force: RuleSet) -> Tightened:
+        """Vitals thresholds applied stricter than their rule, and who made them so."""
+        effective = self.service.effective(ss.THRESHOLDS)
+        by = THIS_VAULT if effective.source is PolicySource.USER else PRACTICE
+        found: Tightened = {}
+        for name, (rule_id, key) in clinical_rules.VITALS_FIELDS.items():
+            value = getattr(effective.value, name)
+            if value != in_force.value(rule_id, key):
+                found[(rule_id, key)] = (value, by)
+        return found
+
     def _mark(self, key: str, source: PolicySource) -> None:
         text, spoken = {
             PolicySource.PRACTICE_FIXED: (FIXED_NOTE, "Set by your practice"),
@@ -274,6 +321,9 @@ class SettingsDialog(QDialog):
             how = "set by your practice" if folder.fixed else "practice default"
             lines.append(f"Vault folder: {folder.value} ({how}); each computer account has "
                          "its own vault there.")
+        if policy.get(ss.WORKING_WEEKDAYS) or policy.get(ss.CLOSED_DAYS):
+            lines.append(f"New course plans: {opening_days_text(self.service.opening_days())} "
+                         "(set by your practice).")
         lines.extend(policy.problems)
         self.policy_label.setText("\n".join(lines))
         self.policy_label.setVisible(bool(lines))
@@ -326,8 +376,12 @@ class SettingsDialog(QDialog):
         """The same rule as VitalsThresholds, said with the labels the user sees."""
         if value is None:
             return
-        for kind in ("systolic", "diastolic"):
+        for kind in ("systolic", "diastolic", "heart_rate"):
             caution, alert = f"delay_{kind}_above", f"alert_{kind}_above"
             if value[caution] > value[alert]:
                 raise ValidationError(caution, f"{THRESHOLD_FIELDS[caution][0]} must not be "
                                       f"higher than “{THRESHOLD_FIELDS[alert][0]}”.")
+        low, high = "discharge_heart_rate_min", "discharge_heart_rate_max"
+        if value[low] > value[high]:
+            raise ValidationError(low, f"{DISCHARGE_FIELDS[low][0]} must not be higher than "
+                                  f"“{DISCHARGE_FIELDS[high][0]}”.")

@@ -16,6 +16,7 @@ EVENT_LABELS = {
     "vault.create": "Vault created",
     "vault.unlock": "Vault unlocked",
     "vault.rekey": "Passphrase changed and vault re-keyed",
+    "vault.backup": "Backup copied to a chosen file",
     "audit.keyed": "Audit log keyed (HMAC from here on)",
     "client.create": "Client added",
     "client.update": "Client details changed",

@@ -1,6 +1,6 @@
 """Autosave for one note: nothing ever asks "save?", and nothing typed is silently lost.
 
-Rules (UX.md, "Observations typed during the session autosave"):
+Rules (docs/UX.md, "A dosing morning": observations typed during the session save themselves):
 - a save runs `debounce_ms` after typing pauses, and at most `max_latency_ms` after the first
   unsaved edit even while typing goes on (a slow typist and a fast one lose the same little);
 - `flush()` saves at once (focus leaving a field, switching session or client, lock, close);
@@ -27,14 +27,13 @@ from kapnotes.domain.errors import (
     ValidationError,
     VaultError,
 )
-from kapnotes.storage.vault import Error as DatabaseError
 
 SAVED = "Saved"
 SAVING = "Saving…"
 UNSAVED = "Unsaved changes"
 NOT_SAVED = "Not saved: "
 
-# A closed or otherwise unusable connection raises the driver's own error, not a
+# A closed or otherwise unusable vault (VaultError, e.g. VaultUnavailableError) is not a
 # StorageWriteError; for the person typing it is the same thing: the text is not stored yet.
 UNREACHABLE = ("The vault could not be written (it is closed or unavailable). Your text is "
                "still in the editor and will be saved again.")
@@ -124,7 +123,7 @@ class AutosaveController(QObject):
             return self._write_failed(exc.message)
         except (ConflictError, NotFoundError) as exc:
             return self._lock_out(exc.message)
-        except (DatabaseError, VaultError):
+        except VaultError:
             return self._write_failed(UNREACHABLE)
         else:
             written = list(batch)
@@ -166,7 +165,7 @@ class AutosaveController(QObject):
             except (ConflictError, NotFoundError) as exc:
                 self._lock_out(exc.message)
                 return None
-            except (DatabaseError, VaultError):
+            except VaultError:
                 self._mark_written(written, batch)
                 self._write_failed(UNREACHABLE)
                 return None

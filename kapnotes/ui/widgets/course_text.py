@@ -1,10 +1,7 @@
-"""Course facts in words for the client page: the course's title and its adherence lines."""
+"""Course facts in words for the client page: its adherence lines."""
 
 from __future__ import annotations
 
-from kapnotes.domain.dates import schedule_date
-from kapnotes.domain.models import Course
-from kapnotes.domain.schedule import Protocol
 from kapnotes.domain.schedule_status import Adherence
 
 
@@ -20,8 +17,3 @@ def adherence_text(doses: Adherence, everything: Adherence) -> str:
         return ", ".join([text, *extra])
 
     return f"{line('Doses', doses)}.\n{line('All sessions', everything)}."
-
-
-def course_title(course: Course) -> str:
-    base = course.title or Protocol(course.protocol).label
-    return f"{base} — from {schedule_date(course.start_date)} ({course.status.label.lower()})"

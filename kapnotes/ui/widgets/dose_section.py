@@ -69,7 +69,19 @@ class DoseSection(QWidget):
         self.monitoring = monitoring
         self.session_id = session_id
         self.clock = clock
-        form = QGridLayout()
+        self._pending: dict[str, object] = {}  # a change waiting for its written reason
+        self._build_fields()
+        form = self._build_form()
+        devices = self._build_devices()
+        self.error = error_label(self, "Dose error")
+        self._lay_out(form, devices)
+        self._wire()
+        self.reload()
+
+    # -- building ------------------------------------------------------------------------------
+    def _build_fields(self) -> None:
+        """Medication, route, dose and weight with the guidance under them, lot, clinician,
+        setting, and the infusion/booster extras."""
         self.medication = QComboBox(self)
         self.medication.addItem("—", None)
         for m in Medication:
@@ -101,16 +113,19 @@ class DoseSection(QWidget):
         self.override = OverrideRow(self)
         self.override.submitted.connect(self._save_with_reason)
         self.override.cancelled.connect(self.reload_values)
-        self._pending: dict[str, object] = {}
-        self.extras = InfusionAndBoosters(monitoring, session_id, clock, self)
+        self.extras = InfusionAndBoosters(self.monitoring, self.session_id, self.clock, self)
         self.overrides = overrides_label(self)
         self.lot = QLineEdit(self)
         self.clinician = QLineEdit(self)
-        self.clinician.setPlaceholderText(clinician_name(monitoring.vault) or "Who monitors")
+        self.clinician.setPlaceholderText(clinician_name(self.monitoring.vault)
+                                          or "Who monitors")
         self.setting = QLineEdit(self)
         self.setting.setPlaceholderText("e.g. clinic room 2, reclined chair, eyeshade, music")
         self.text_edits = {"lot_number": self.lot, "monitoring_clinician": self.clinician,
                            "setting": self.setting}
+
+    def _build_form(self) -> QGridLayout:
+        form = QGridLayout()
         # Two label/field pairs per row keep the section short, so the vitals log below
         # stays in view at 1366×768.
         pairs = (("Medication", self.medication), ("Route", self.route),
@@ -130,10 +145,13 @@ class DoseSection(QWidget):
         form.addWidget(self.setting, 4, 1, 1, 3)
         form.setColumnStretch(1, 1)
         form.setColumnStretch(3, 1)
+        return form
 
+    def _build_devices(self) -> QHBoxLayout:
+        """"Device given now", undo, and the times given so far."""
         self.device_button = QPushButton("Device given now", self)
         self.device_button.setAccessibleName("Device given now")
-        self.device_button.clicked.connect(self.device_now)
+        self.device_button.clicked.connect(lambda: self.device_now())
         self.undo_device = QPushButton("Remove last time", self)
         self.undo_device.setAccessibleName("Remove last device time")
         self.undo_device.clicked.connect(self.remove_last_device)
@@ -146,30 +164,32 @@ class DoseSection(QWidget):
         row.addWidget(self.device_button)
         row.addWidget(self.undo_device)
         row.addWidget(self.device_list, 1)
-        self.error = error_label(self, "Dose error")
+        return row
 
+    def _lay_out(self, form: QGridLayout, devices: QHBoxLayout) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
         layout.addWidget(self.rule_warning)
         layout.addWidget(self.override)
-        layout.addLayout(row)
+        layout.addLayout(devices)
         layout.addWidget(self.device_note)
         layout.addWidget(self.extras)
         layout.addWidget(self.overrides)
         layout.addWidget(self.error)
 
+    def _wire(self) -> None:
+        """Each field stores itself when its edit is finished."""
         self.medication.activated.connect(self._medication_chosen)
         self.route.activated.connect(lambda _i: self.save({"route": self.route.currentData()}))
         self.dose.editingFinished.connect(lambda: self.save({"dose_mg": self.dose.text()}))
         self.weight.editingFinished.connect(self._save_weight)
-        self.weight_unit.activated.connect(lambda _i: self._save_weight())
+        self.weight_unit.activated.connect(lambda _i: self._save_weight(unit_chosen=True))
         self.extras.changed.connect(self.saved.emit)
         self.dose.textEdited.connect(self._show_arithmetic)
         self.weight.textEdited.connect(self._show_arithmetic)
         for name, edit in self.text_edits.items():
             edit.editingFinished.connect(lambda n=name, e=edit: self._save_text(n, e))
-        self.reload()
 
     # -- storing -------------------------------------------------------------------------------
     def _medication_chosen(self, _index: int) -> None:
@@ -201,13 +221,16 @@ class DoseSection(QWidget):
         self._stored(details)
         return True
 
-    def _save_weight(self, reason: str = "") -> bool:
+    def _save_weight(self, reason: str = "", *, unit_chosen: bool = False) -> bool:
         text = self.weight.text().strip()
         if not text:
             return True  # an empty box stores nothing; the weight stays on the client record
-        if self._stored_weight_text() == text and not reason:
-            return True  # focus left without a change
         unit = self.weight_unit.currentText()
+        # The stored weight is in kg: the same number with lb chosen afterwards means the
+        # number was pounds (typed, Tab, then "lb"), so it is stored again, converted.
+        relabelled = unit_chosen and unit != "kg"
+        if self._stored_weight_text() == text and not reason and not relabelled:
+            return True  # focus left without a change
         try:
             details, warning = self.monitoring.set_weight(self.session_id, text, unit,
                                                           reason=reason, by=self._by())
@@ -242,7 +265,9 @@ class DoseSection(QWidget):
 
     def _save_with_reason(self, reason: str) -> None:
         pending = self._pending
-        if "weight" in pending:
+        if "device" in pending:
+            self.device_now(reason)
+        elif "weight" in pending:
             text, unit = pending["weight"]  # type: ignore[misc]
             self.weight.setText(str(text))
             self.weight_unit.setCurrentText(str(unit))
@@ -250,13 +275,23 @@ class DoseSection(QWidget):
         elif pending:
             self.save(pending, reason)
 
-    def device_now(self) -> None:
+    def device_now(self, reason: str = "") -> None:
+        """The dose given now; with no screen or pre-dose BP yet, the reason row opens and
+        the dose is recorded only with a written reason and the monitoring clinician."""
         try:
-            warnings = self.monitoring.add_device(self.session_id, at=self.clock())
-        except (ValidationError, ConflictError) as exc:
-            show_message(self.error, getattr(exc, "reason", str(exc)))
+            warnings = self.monitoring.add_device(self.session_id, at=self.clock(),
+                                                  reason=reason, by=self._by())
+        except OverrideNeeded as exc:
+            self._needs_reason({"device": True}, exc)
             return
+        except (ValidationError, ConflictError) as exc:
+            show_message(self.error, str(exc) if getattr(exc, "field", "") == "Clinician "
+                         "giving the reason" else getattr(exc, "reason", str(exc)))
+            return
+        self.override.close_row()
+        self._pending = {}
         show_message(self.error, "")
+        show_message(self.overrides, overrides_text(self.monitoring, self.session_id))
         self._show_devices(warnings)
         self.devices_changed.emit()
 

@@ -25,7 +25,6 @@ from kapnotes.domain.dates import human_datetime, qt_datetime_format
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import Modality, Session, SessionKind
 from kapnotes.services.notes import NoteService
-from kapnotes.storage.vault import Error as DatabaseError
 
 
 class SessionDetails(QWidget):
@@ -182,9 +181,6 @@ class SessionDetails(QWidget):
             stored = self.notes.update_details(self.edited_session())
         except KapNotesError as exc:
             self.problem.emit(exc.message)
-            return False
-        except DatabaseError:
-            self.problem.emit("The session details could not be saved (the vault is closed).")
             return False
         self._dirty = False
         self.session = stored

@@ -1,8 +1,12 @@
-"""The vitals log of a dosing session: an entry row (role, BP, HR, SpO2) whose one shortcut
-adds a reading stamped now, the findings banner, and the table of readings.
+"""The vitals log of a dosing session: an entry row (role, BP, HR, SpO2, time) whose one
+shortcut adds a reading stamped now (or at the time typed, when writing up afterwards), the
+findings banner, and the table of readings with corrections and strikes.
 
 The service does every check: a refused value is shown under the entry row, naming the
 field, and the typed values stay so only the wrong one needs retyping. Nothing is stored.
+A value outside the usual range offers "Record as typed" (a true extreme reading is kept
+after that confirmation). Correcting or striking a reading in a draft keeps the original,
+shown struck through with its reason (kapnotes/ui/widgets/vitals_changes.py).
 """
 
 from __future__ import annotations
@@ -28,18 +32,20 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.dosing_record import StoredReading
 from kapnotes.domain.errors import ConflictError, ValidationError
-from kapnotes.domain.vitals import ReadingRole, Severity
+from kapnotes.domain.vitals import ReadingRole, Severity, UnusualValueError
 from kapnotes.services.monitoring import MonitoringService
 from kapnotes.ui.widgets.monitoring_style import (
     ALERT,
     ALERT_BG,
     CAUTION_BG,
+    MUTED,
     banner_style,
     colour,
     error_label,
     fit_table_height,
     show_message,
 )
+from kapnotes.ui.widgets.vitals_changes import ReadingChanges, reading_time
 
 ADD_SHORTCUT = "Ctrl+Shift+V"
 COLUMNS = ("Time", "Min", "Role", "BP (mmHg)", "HR (/min)", "SpO2 (%)", "Findings")
@@ -86,10 +92,26 @@ class VitalsLog(QWidget):
             entry.addWidget(edit)
             if field == "systolic":
                 entry.addWidget(QLabel("/", self))
+        self.time_edit = QLineEdit(self)
+        self.time_edit.setAccessibleName("Time taken")
+        self.time_edit.setPlaceholderText("now")
+        self.time_edit.setToolTip("Leave empty for now; type HH:MM for a reading written up "
+                                  "afterwards")
+        self.time_edit.setMaxLength(5)
+        self.time_edit.setFixedWidth(self.time_edit.fontMetrics().horizontalAdvance("00:00")
+                                     + 24)
+        self.time_edit.returnPressed.connect(self.add_now)
+        entry.addWidget(QLabel("at", self))
+        entry.addWidget(self.time_edit)
         self.add_button = QPushButton(f"Add reading now ({ADD_SHORTCUT})", self)
         self.add_button.setAccessibleName("Add reading now")
         self.add_button.clicked.connect(self.add_now)
+        self.confirm_button = QPushButton("Record as typed: it is the real reading", self)
+        self.confirm_button.setAccessibleName("Record unusual reading as typed")
+        self.confirm_button.clicked.connect(lambda: self.add_now(confirm_unusual=True))
+        self.confirm_button.hide()
         entry.addWidget(self.add_button)
+        entry.addWidget(self.confirm_button)
         entry.addStretch(1)
         # Window-wide so it works while typing in the note form beside the panel; a hidden
         # panel's shortcut is inactive, so there is no clash with another session.
@@ -116,6 +138,9 @@ class VitalsLog(QWidget):
         layout.addLayout(entry)
         layout.addWidget(self.error)
         layout.addWidget(self.table)
+        self.changes = ReadingChanges(self, self)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        layout.addWidget(self.changes)
         self.reload()
 
     # -- entry ---------------------------------------------------------------------------------
@@ -143,29 +168,41 @@ class VitalsLog(QWidget):
             return
         self.add_now()
 
-    def add_now(self) -> StoredReading | None:
+    def add_now(self, *, confirm_unusual: bool = False) -> StoredReading | None:
+        """Store the typed reading (or, while correcting, the correction)."""
         values = {field: edit.text() for field, edit in self.edits.items()}
         try:
-            stored = self.monitoring.add_reading(self.session_id, self.role(), values,
-                                                 at=self.clock())
+            at = reading_time(self.time_edit.text(), self.clock(),
+                              self.monitoring.session_day(self.session_id))
+            if self.changes.correcting is not None:
+                stored = self.changes.save_correction(values, self.role(), at,
+                                                      confirm_unusual)
+            else:
+                stored = self.monitoring.add_reading(self.session_id, self.role(), values,
+                                                     at=at, confirm_unusual=confirm_unusual)
         except (ValidationError, ConflictError) as exc:
             field = getattr(exc, "field", "")
             show_message(self.error, getattr(exc, "reason", str(exc)))
-            if field in self.edits:
-                self.edits[field].setFocus(Qt.FocusReason.OtherFocusReason)
-                self.edits[field].selectAll()
+            self.confirm_button.setVisible(isinstance(exc, UnusualValueError))
+            target = self.time_edit if field == "taken_at" else self.edits.get(field)
+            if target is not None:
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+                target.selectAll()
             return None
         show_message(self.error, "")
-        for edit in self.edits.values():
+        self.confirm_button.hide()
+        for edit in (*self.edits.values(), self.time_edit):
             edit.clear()
         self._role_chosen_by_hand = False
+        self.changes.finish()
         self.reload()
         self.reading_added.emit(stored.id)
         return stored
 
     # -- display -------------------------------------------------------------------------------
     def reload(self) -> None:
-        self.readings = self.monitoring.readings(self.session_id)
+        """Every reading in time order, struck ones (kept originals) struck through."""
+        self.readings = self.monitoring.readings(self.session_id, with_struck=True)
         first = self.monitoring.first_device_at(self.session_id)
         self.table.setRowCount(len(self.readings))
         for row, stored in enumerate(self.readings):
@@ -178,15 +215,31 @@ class VitalsLog(QWidget):
             words = "; ".join(
                 ("ALERT: " if f.severity is Severity.ALERT else "Caution: ") + f.message
                 for f in findings)
-            cells = (r.taken_at.strftime("%H:%M") if r.taken_at else "", minute, r.role.label,
-                     bp, _text(r.heart_rate), _text(r.spo2), words)
-            worst = _worst(stored)
+            if stored.struck:
+                words = stored.change_reason
+            elif stored.corrects_id is not None:
+                words = "; ".join(w for w in ("Correction", words) if w)
+            if r.confirmed_unusual and not stored.struck:
+                words = "; ".join(w for w in ("Unusual value confirmed", words) if w)
+            time_text = r.taken_at.strftime("%H:%M") if r.taken_at else ""
+            if (stored.entered_at and r.taken_at
+                    and (stored.entered_at - r.taken_at).total_seconds() > 15 * 60):
+                time_text += f" (entered {stored.entered_at:%H:%M})"
+            cells = (time_text, minute, r.role.label, bp, _text(r.heart_rate), _text(r.spo2),
+                     words)
+            worst = None if stored.struck else _worst(stored)
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, stored.id)
                 if col == 6:
                     item.setToolTip(text)
                 if col in (1, 3, 4, 5):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if stored.struck:
+                    font = item.font()
+                    font.setStrikeOut(col != 6)
+                    item.setFont(font)
+                    item.setForeground(colour(MUTED))
                 if worst is not None:
                     item.setBackground(colour(ALERT_BG if worst is Severity.ALERT
                                               else CAUTION_BG))
@@ -206,9 +259,37 @@ class VitalsLog(QWidget):
         return self.banner.text() if self.banner.isVisible() else ""
 
     def set_editable(self, editable: bool) -> None:
-        for w in (*self.edits.values(), self.role_combo, self.add_button):
+        for w in (*self.edits.values(), self.role_combo, self.add_button, self.time_edit,
+                  self.confirm_button):
             w.setEnabled(editable)
+        self.changes.set_editable(editable)
         self.shortcut.setEnabled(editable)
+
+    def selected_reading(self) -> StoredReading | None:
+        """The reading of the selected table row, if it is still counted (not struck)."""
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.readings) or self.readings[row].struck:
+            return None
+        return self.readings[row]
+
+    def load_for_correction(self, stored: StoredReading) -> None:
+        """Fill the entry row with a reading's values (the change section calls this)."""
+        r = stored.reading
+        for field, edit in self.edits.items():
+            value = getattr(r, field)
+            edit.setText("" if value is None else str(value))
+        self.set_role(r.role)
+        self._role_chosen_by_hand = True
+        self.time_edit.setText(f"{r.taken_at:%H:%M}" if r.taken_at else "")
+        self.add_button.setText("Save correction")
+        self.edits["systolic"].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def reset_entry(self) -> None:
+        self.add_button.setText(f"Add reading now ({ADD_SHORTCUT})")
+        for edit in (*self.edits.values(), self.time_edit):
+            edit.clear()
+        self._role_chosen_by_hand = False
+        self.suggest_role()
 
 
 def _text(value: int | None) -> str:

@@ -1,0 +1,111 @@
+"""Drawing a plain table cell: the same PDF operators reportlab's Paragraph writes, without
+its general machinery.
+
+A course summary draws ~7,000 cells. For each, `Flowable.drawOn` and `Paragraph.drawPara`
+save the canvas state twice, build a text object, look the font up per line and restore the
+state twice: ~40 % of a render, for a few short strings of operators. A plain cell (one
+style, left aligned, broken into simple lines: `cells.CellParagraph`) needs none of that
+generality, so `draw_plain` appends exactly the strings reportlab would:
+
+    q / 1 0 0 1 x y cm / q / r g b rg
+    BT 1 0 0 1 0 y Tm /Font+n size Tf leading TL (…) Tj T* … ET / Q / Q
+
+Everything it skips is undone by the two `Q`s in reportlab too (graphics state, colour,
+matrix), so the canvas is left as reportlab leaves it. What lasts beyond the cell is done
+the same way: the font subset each character goes into (`splitString`, cached per document
+and text, as its result never changes once the characters are placed), the font resource
+(`getSubsetInternalName`) and the PDF version transparency needs (`ensureMinPdfVersion`,
+which `setFillColor` asks for). Anything outside that case returns False and the caller
+draws the reportlab way. tests/export/test_pdf_same_text.py compares every page's text with
+the renderer before this, and the bytes were compared while writing it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab import rl_config
+from reportlab.lib.colors import CMYKColor, Color
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase.pdfmetrics import getFont
+
+_RGB: dict[tuple[float, float, float], str] = {}
+
+
+def _colour(colour: Color) -> str:
+    key = (colour.red, colour.green, colour.blue)
+    code = _RGB.get(key)
+    if code is None:
+        code = _RGB[key] = f"{fp_str(key)} rg"
+    return code
+
+
+def _split(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]]:
+    cache: dict[tuple[str, str], list[tuple[int, bytes]]] | None = getattr(
+        doc, "_kapnotes_split", None)
+    if cache is None:
+        cache = doc._kapnotes_split = {}
+    key = (font.fontName, text)
+    parts = cache.get(key)
+    if parts is None:
+        parts = cache[key] = font.splitString(text, doc)
+    return parts
+
+
+def can_draw_plain(para: Any, canvas: Any) -> bool:
+    """Whether `para` (a wrapped plain cell) is the simple case `draw_plain` writes."""
+    style = para.style
+    bl = para.__dict__.get("blPara")
+    if bl is None or bl.kind != 0 or not bl.lines:
+        return False
+    colour = bl.textColor
+    return (style.alignment == TA_LEFT and not para.bulletText and not style.backColor
+            and not (style.borderColor and style.borderWidth) and not para.debug
+            and not style.leftIndent and not style.firstLineIndent
+            and not getattr(para, "_offsets", None) and not getattr(style, "autoLeading", "")
+            and not getattr(para, "autoLeading", "")
+            and not getattr(para, "_showBoundary", False)
+            and not bl.us_lines and not bl.link and canvas.bottomup
+            and not canvas._enforceColorSpace and type(colour) is Color
+            and not isinstance(colour, CMYKColor) and rl_config.paraFontSizeHeightOffset
+            and canvas._extgstate._d.get("ca", 1) == colour.alpha
+            and getFont(bl.fontName)._dynamicFont and not getFont(bl.fontName).shapable)
+
+
+def draw_plain(para: Any, canvas: Any, x: float, y: float) -> None:
+    """Append the cell's operators; `can_draw_plain(para, canvas)` must hold."""
+    bl = para.blPara
+    font = getFont(bl.fontName)
+    doc = canvas._doc
+    escape = canvas._escape
+    leading = para.style.leading
+    code = canvas._code
+    code.append("q")
+    code.append(f"{fp_str(1, 0, 0, 1, x, y)} cm")
+    code.append("q")
+    code.append(_colour(bl.textColor))
+    if bl.textColor.alpha is not None:
+        doc.ensureMinPdfVersion("transparency")
+    text = ["BT", f"1 0 0 1 {fp_str(0, para.height - bl.fontSize)} Tm"]
+    subset_now = -1
+    tf = f"{fp_str(bl.fontSize)} Tf {fp_str(leading)} TL"
+    for extra, words in bl.lines:
+        line = " ".join(words)
+        spaces = len(words) + line.count("\xa0") - 1
+        stretched = extra <= -1e-8 and spaces > 0
+        if stretched:
+            text.append(f"{fp_str(extra / float(spaces))} Tw")
+        out = []
+        for subset, chunk in _split(font, line, doc):
+            if subset != subset_now:
+                out.append(f"{font.getSubsetInternalName(subset, doc)} {tf}")
+                subset_now = subset
+            out.append(f"({escape(chunk)}) Tj")
+        text.append(" ".join(out) + " T*")
+        if stretched:
+            text.append("0 Tw")
+    text.append("ET")
+    code.append(" ".join(text))
+    code.append("Q")
+    code.append("Q")

@@ -1,0 +1,69 @@
+"""Plain table cells (export/cells.py, export/cell_draw.py): their shared line breaking, wrap
+and direct drawing write the very bytes reportlab's own Paragraph code writes for the same
+cell: wrapped lines, lines stretched by space shrinking, a word longer than the cell, several
+scripts, repeated cells."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+
+import pytest
+from reportlab import rl_config
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate
+from reportlab.platypus import Table as RLTable
+
+from kapnotes.export import fonts
+from kapnotes.export.cells import CellParagraph, cell_paragraph
+from kapnotes.export.styles import paragraph_styles
+
+TEXTS = [
+    "Calm", "Pre-dose", "Calm", "118/76", "Arrived settled, breathing slowly, talked about the "
+    "week at work and the drive in", "Supercalifragilisticexpialidociousandthensomemoreletters",
+    "Nguyễn Thị Hương · Σοφία · Анна ≥ ≤ ⚠ ✓ 😀", "Said <b>not bold</b> & \"AT&T\"",
+    "a b c d e f g h i j k l m n o p q r s t u v w x y z a b c d e f g h i j k",
+    "Trailing text that sits just over the width by a hair when spaces shrink a little bit",
+    "Calm",
+]
+
+
+@pytest.fixture
+def invariant() -> Iterator[None]:
+    saved = rl_config.invariant
+    rl_config.invariant = 1  # no timestamps or random ids: equal documents, equal bytes
+    yield
+    rl_config.invariant = saved
+
+
+def _pdf(make: Callable[[str], Paragraph], widths: list[float]) -> bytes:
+    fonts.register_fonts()
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4)
+    story = [RLTable([[make(t) for t in TEXTS]], colWidths=[w] * len(TEXTS))
+             for w in widths] + [RLTable([[make(t)] for t in TEXTS], colWidths=[90])]
+    doc.build(story)
+    return buf.getvalue()
+
+
+def _reportlab_way(text: str, style: ParagraphStyle) -> CellParagraph:
+    cell = cell_paragraph(text, style)
+    cell._lines = None  # Paragraph's own wrap, breakLines and drawOn
+    return cell
+
+
+def test_plain_cells_write_the_same_bytes_as_reportlab(invariant: None) -> None:
+    st = paragraph_styles()
+    for style in (st["cell"], st["label"], st["head"]):
+        widths = [40.0, 47.3, 90.0]
+        ours = _pdf(lambda t, s=style: cell_paragraph(t, s), widths)
+        theirs = _pdf(lambda t, s=style: _reportlab_way(t, s), widths)
+        assert ours == theirs, style.name
+
+
+def test_plain_text_takes_the_plain_path_and_markup_does_not() -> None:
+    style = paragraph_styles()["cell"]
+    assert cell_paragraph("Calm and settled", style)._lines is not None
+    two_lines = cell_paragraph("first\nsecond", style)
+    assert isinstance(two_lines, CellParagraph) and two_lines._lines is None
