@@ -19,7 +19,6 @@ from signed_note import build_signed_vault
 
 from kapnotes.storage import keyfile, lifecycle, migrations, seals
 from kapnotes.storage.vault import connect_keyed
-from tests.conftest import TEST_PASSPHRASE
 
 LOCKED_TABLES = ("vitals_readings", "intention_reviews", "theme_mentions")
 LOCKS = (*(f"{t}_locked_{op}" for t in LOCKED_TABLES for op in ("insert", "update", "delete")),
@@ -93,24 +92,23 @@ def demo_copy(rich_demo_vault: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def demo_pf(tmp_path: Path) -> Path:
-    path = tmp_path / "demo-passphrase.txt"
-    path.write_text(TEST_PASSPHRASE + "\n", encoding="utf-8")
-    return path
+def demo_pf(passphrase_file: Path) -> Path:
+    return passphrase_file  # the rich demo vault is made with the test passphrase
 
 
-def test_an_untouched_demo_vault_checks_sound(run_cli, demo_copy, demo_pf) -> None:
+def test_an_untouched_demo_vault_checks_sound(run_cli, demo_copy, demo_pf,
+                                              passphrase) -> None:
     result = run_cli("check", "--vault", demo_copy, "--passphrase-file", demo_pf)
     assert result.returncode == 0, result.stderr
-    with lifecycle.unlock_vault(demo_copy, passphrase=TEST_PASSPHRASE) as vault:
+    with lifecycle.unlock_vault(demo_copy, passphrase=passphrase) as vault:
         assert {s.form for s in seals.seals_of(vault) if s.addendum_id == seals.NOTE} == {
             seals.LATEST_FORM}
 
 
 @pytest.mark.parametrize("how", list(TAMPERS))
 def test_changing_what_a_signed_note_shows_fails_check(run_cli, demo_copy, demo_pf,
-                                                       how) -> None:
-    conn = _raw(demo_copy, TEST_PASSPHRASE)
+                                                       passphrase, how) -> None:
+    conn = _raw(demo_copy, passphrase)
     try:
         for name in LOCKS:
             conn.execute(f"DROP TRIGGER IF EXISTS {name}")
@@ -149,13 +147,13 @@ def test_a_seal_made_before_form_2_still_matches_after_the_upgrade(
 
 
 def test_what_the_app_changes_after_signing_keeps_seals_sound(
-    rich_demo_vault: Path, tmp_path: Path, clock: Any
+    rich_demo_vault: Path, tmp_path: Path, clock: Any, passphrase: str
 ) -> None:
     """Renaming and merging themes, and giving an intention a status, are course care, not
     note edits: the seals of the notes that mention them still match."""
     from tests.services.portable_data import copy_rich_demo
 
-    svc = copy_rich_demo(rich_demo_vault, tmp_path / "care.kapnotes", TEST_PASSPHRASE, clock,
+    svc = copy_rich_demo(rich_demo_vault, tmp_path / "care.kapnotes", passphrase, clock,
                          tmp_path / "templates")
     try:
         used = [t for t in svc.themes.all() if svc.themes.mentions_of(t.id)]

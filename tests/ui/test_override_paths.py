@@ -81,7 +81,7 @@ def test_an_interval_override_typed_in_the_dose_entry_is_kept_shown_and_audited(
     qtbot.keyClicks(section.dose, "56")
     qtbot.keyClick(section.dose, Qt.Key.Key_Return)
     assert section.override.isVisible()
-    assert "1 day(s) after the dose of 2026-11-20" in section.override.message.text()
+    assert "1 day after the dose of 20 Nov 2026" in section.override.message.text()
     assert services.monitoring.details(sid).dose_mg is None
     qtbot.keyClicks(section.override.reason, "Prescriber moved the dose; letter on file")
     section.override.button.click()
@@ -90,11 +90,11 @@ def test_an_interval_override_typed_in_the_dose_entry_is_kept_shown_and_audited(
     again = DoseSection(services.monitoring, sid, clock)
     qtbot.addWidget(again)
     assert "Prescriber moved the dose" in again.overrides.text()
-    assert "1 day(s) after the dose" in again.overrides.text()
+    assert "1 day after the dose" in again.overrides.text()
     assert overrides_logged(services, sid) == ["rule esketamine_min_interval"]
     text = pdf_text(services, sid, tmp_path)
     assert "Written reason: Prescriber moved the dose; letter on file" in text
-    assert "1 day(s) after the dose of 2026-11-20" in text
+    assert "1 day after the dose of 20 Nov 2026" in text
 
 
 def test_a_discharge_override_is_shown_in_the_note_the_pdf_and_the_audit_log(

@@ -55,9 +55,9 @@ THRESHOLD_FIELDS = {
     "alert_diastolic_above": ("Alert: diastolic at or above", "diastolic"),
     "alert_spo2_below": ("Alert: SpO2 below", "spo2"),
     "delay_heart_rate_above": ("Pre-dose caution: heart rate above", "heart_rate"),
+    "delay_heart_rate_below": ("Pre-dose caution: heart rate below", "heart_rate"),
     "alert_heart_rate_above": ("Alert: heart rate at or above", "heart_rate"),
     "alert_heart_rate_below": ("Alert: heart rate below", "heart_rate"),
-    "delay_heart_rate_below": ("Pre-dose caution: heart rate below", "heart_rate"),
 }
 # The discharge limits (rule discharge_limits): inclusive, the last reading must be within.
 DISCHARGE_FIELDS = {
@@ -230,7 +230,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addLayout(buttons)
         self.setMinimumWidth(560)
-        self.resize(800, 680)  # the clinical-rules table fits without sideways scrolling
+        self.resize(980, 680)  # the rules table's sources readable; fits 1366×768
 
     def _group(self, title: str, rows: list[tuple[str, str, list[QWidget]]], *,
                layouts: dict[str, QHBoxLayout] | None = None) -> QGroupBox:
