@@ -20,7 +20,8 @@ from bench.measure import Row, Runner
 from bench.sizes import CACHE_DIR, SIZES
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results.json"
-OPERATIONS = ("startup", "open_client", "search", "autosave", "pdf", "rss")
+OPERATIONS = ("startup", "open_client", "search", "autosave", "pdf", "rss", "pdf_cli",
+              "pdf_rss", "check_rss")
 
 
 def log(text: str) -> None:

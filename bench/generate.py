@@ -6,7 +6,8 @@ benchmark). They are the rows the services would write: note fields with the sea
 `NoteService.save_fields` stores (the schema's triggers fill the FTS index from them),
 intentions/reviews/theme mentions as `CourseItemSync` derives them, monitoring rows as the
 monitoring service writes them, and notes are signed only after their rows are in, since
-the triggers lock signed notes.
+the triggers lock signed notes, and sealed (kapnotes.storage.seals) as signing in the app seals
+them, so `check` and PDFs see intact notes.
 """
 
 from __future__ import annotations

@@ -25,7 +25,8 @@ PYCACHE = REPO / "bench" / "cache" / "pycache"
 WARM_MODULES = ("kapnotes.app", "kapnotes.window_run", "kapnotes.ui.session_editor",
                 "kapnotes.ui.dialogs.search_dialog", "kapnotes.services.exports",
                 "kapnotes.export.pdf", "kapnotes.export.encrypt", "pypdf", "bench.probe",
-                "bench.probes_ops", "bench.pdf_case", "bench.qt_util")
+                "bench.probes_ops", "bench.probes_pdf", "bench.pdf_case", "bench.qt_util",
+                "kapnotes.cli.pdf_command")
 
 
 @dataclass
@@ -184,9 +185,10 @@ class Runner:
         t, f = out["times_ms"], out["floors_ms"]
         time_ms = statistics.median(t)
         sessions = out["detail"]["sessions"]
-        return Row("pdf", f"course-summary PDF, {sessions} sessions", time_ms,
-                   statistics.median(f), "ms", "≤ 1000 ms", time_ms <= 1000, t, f,
-                   out["detail"])
+        floor = statistics.median(f)
+        return Row("pdf", f"course-summary PDF, {sessions} sessions ({out['detail']['pages']} "
+                   "pages), in the app", time_ms, floor, "ms", "≤ 1.5× floor",
+                   time_ms <= 1.5 * floor, t, f, out["detail"])
 
     def rss(self) -> Row:
         out, _ = self.probe("rss", 1)
@@ -200,10 +202,14 @@ class Runner:
                    {"before_mb": out["before_mb"], "floor_is": "bare window + key derivation"})
 
     def all(self, only: set[str] | None = None) -> list[Row]:
+        from bench import rows_pdf  # it imports this module
+
         steps: list[tuple[str, Callable[[], Row | list[Row]]]] = [
             ("startup", self.startup), ("open_client", self.open_client),
             ("search", self.search), ("autosave", self.autosave), ("pdf", self.pdf),
-            ("rss", self.rss)]
+            ("rss", self.rss), ("pdf_cli", lambda: rows_pdf.pdf_cli(self)),
+            ("pdf_rss", lambda: rows_pdf.pdf_rss(self)),
+            ("check_rss", lambda: rows_pdf.check_rss(self))]
         rows: list[Row] = []
         for name, step in steps:
             if only and name not in only:

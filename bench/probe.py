@@ -110,7 +110,8 @@ def startup_floor(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench import probes_ops  # noqa: F401  (registers the in-process probes)
+    # Registers the in-process probes.
+    from bench import probes_ops, probes_pdf  # noqa: F401
 
     parser = argparse.ArgumentParser(prog="python -m bench.probe")
     parser.add_argument("operation", choices=sorted(PROBES))

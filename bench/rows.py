@@ -24,6 +24,7 @@ from kapnotes.domain.screening import ScreenItem
 from kapnotes.domain.templates import TemplateLibrary, template_to_data
 from kapnotes.paths import resource_path
 from kapnotes.services.measures import MeasureService, load_practice_scales
+from kapnotes.storage import seals
 from kapnotes.storage.measures import _flags_json
 from kapnotes.storage.vault import Vault
 
@@ -114,6 +115,8 @@ class RowWriter:
                 self._flush()
         self._flush()
         self.vault.conn.executemany(SQL["sign"], self.signs)
+        for _at, _by, sid in self.signs:  # sealed as NoteService.sign seals, so check and
+            seals.seal_session(self.vault, sid)  # PDFs see signed notes, not tampering
         return self._facts(clients)
 
     def _flush(self) -> None:

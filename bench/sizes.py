@@ -8,7 +8,7 @@ from pathlib import Path
 
 CACHE_DIR = Path(__file__).resolve().parent / "cache"
 # Bump when the generator changes what it writes: a cached vault of another version is rebuilt.
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6  # 6: signed notes are sealed
 
 
 @dataclass(frozen=True)

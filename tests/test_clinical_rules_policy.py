@@ -68,3 +68,16 @@ def test_a_looser_value_stored_earlier_gives_way_to_the_rules(open_vault,
                       {"alert_systolic_above": 220, "alert_spo2_below": 95})
     got = practice_settings.MonitoringSettings(open_vault).thresholds()
     assert (got.alert_systolic_above, got.alert_spo2_below) == (180, 95)
+
+
+def test_the_code_defaults_are_the_shipped_rules_not_a_second_copy() -> None:
+    """Domain functions take the thresholds in force from their callers; their fallback
+    defaults (VitalsThresholds(), the 120-minute minimum) must equal the shipped rule files,
+    so a caller that forgets to pass them still gets the documented answer."""
+    from kapnotes.domain.monitoring import MINIMUM_MONITORING_MINUTES, ROLE_WINDOWS
+    from kapnotes.domain.vitals import VitalsThresholds
+
+    shipped = rules.builtin_rules()
+    assert rules.vitals_defaults(shipped) == VitalsThresholds()
+    assert rules.minimum_monitoring_minutes(shipped) == MINIMUM_MONITORING_MINUTES
+    assert rules.role_windows(shipped) == ROLE_WINDOWS

@@ -11,6 +11,8 @@ from kapnotes.cli.vault_commands import add_vault_options, open_vault, opened_va
 from kapnotes.lazy import lazy_module
 
 container = lazy_module("kapnotes.services.container")
+course_label = lazy_module("kapnotes.domain.course_label")
+export_gather = lazy_module("kapnotes.services.export_gather")
 demo = lazy_module("kapnotes.services.demo")
 lifecycle = lazy_module("kapnotes.storage.lifecycle")
 
@@ -29,7 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_list(args: argparse.Namespace) -> int:
     with opened_vault(args) as vault:
-        rows = container.build_services(vault).clients.list(include_archived=args.archived)
+        services = container.build_services(vault)
+        rows = services.clients.list(include_archived=args.archived)
+        # The course a summary is about by default, named as the window and the PDFs name it.
+        current = {r.id: export_gather.current_course(services, r.id) for r in rows}
     items = [
         {
             "code": r.code,
@@ -39,6 +44,8 @@ def cmd_list(args: argparse.Namespace) -> int:
             "sessions": r.sessions,
             "next_planned": r.next_planned.isoformat() if r.next_planned else None,
             "next_planned_kind": r.next_planned_kind,
+            "course": course_label.course_label(c) if (c := current[r.id]) else None,
+            "course_status": c.status.value if c else None,
         }
         for r in rows
     ]
@@ -48,11 +55,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not items:
         print("No clients yet.")
         return 0
-    print(f"{'CODE':<10} {'NAME':<30} {'STATUS':<9} {'COURSES':>7} {'SESSIONS':>8}  NEXT")
-    for i in items:
+    print(f"{'CODE':<10} {'NAME':<30} {'STATUS':<9} {'COURSES':>7} {'SESSIONS':>8}  "
+          f"{'NEXT':<24}  COURSE")
+    for r, i in zip(rows, items, strict=True):
         nxt = f"{i['next_planned']} {i['next_planned_kind']}" if i["next_planned"] else "-"
+        c = current[r.id]
+        course = course_label.course_label_with_status(c) if c else "-"
         print(f"{i['code']:<10} {i['name'][:30]:<30} {i['status']:<9} {i['courses']:>7} "
-              f"{i['sessions']:>8}  {nxt}")
+              f"{i['sessions']:>8}  {nxt:<24}  {course}")
     return 0
 
 

@@ -10,7 +10,7 @@ with the rule id and its wording, shown in the note and the PDF, and audited (ru
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from kapnotes.domain import dose_rules
 from kapnotes.domain.clinical_rules import RuleFinding, RuleSet, Severity
@@ -58,9 +58,12 @@ class DoseChecks:
         return found[-1] if found else None
 
     def weight_warning(self, client_id: int, weight_kg: float, measured_on: date) -> str:
-        """The weight-change warning a new weight would raise ("" when none)."""
+        """The weight-change warning a new weight would raise ("" when none): against the
+        last weight from before that day, as `findings` judges the stored dose, so a slip
+        corrected the same day is not compared with itself."""
+        earlier = measured_on - timedelta(days=1)
         found = dose_rules.weight_change_finding(
-            self.rules(), weight_kg, self.latest_weight(client_id, measured_on))
+            self.rules(), weight_kg, self.latest_weight(client_id, earlier))
         return found.message if found else ""
 
     def record_weight(self, client_id: int, value: object, unit: str, measured_on: date

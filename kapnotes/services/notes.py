@@ -30,6 +30,7 @@ from kapnotes.domain.templates import (
 )
 from kapnotes.domain.text_rules import MAX_LONG, clean_text
 from kapnotes.services.clock import Clock, aware, system_clock
+from kapnotes.services.edit_audit import EditStretches
 from kapnotes.storage import audit, seals, search
 from kapnotes.storage import courses as course_repo
 from kapnotes.storage import sessions as repo
@@ -62,6 +63,7 @@ class NoteService:
         self.clock = clock
         self.sign_checks: list[SignCheck] = []
         self.after_save: list[AfterSave] = []
+        self.edits = EditStretches()
         self._load_snapshots()
 
     def _load_snapshots(self) -> None:
@@ -172,12 +174,20 @@ class NoteService:
             clean.append((field_id, normalised, search_text(field, normalised)))
         if not clean:
             return
-        with self.vault.transaction():
-            for field_id, value, text in clean:
-                repo.put_field(self.vault, session_id, field_id, value, text)
-            saved = {field_id: value for field_id, value, _ in clean}
-            for hook in self.after_save:
-                hook(session, template, saved)
+        try:
+            with self.vault.transaction():
+                before = repo.field_values(self.vault, session_id)
+                for field_id, value, text in clean:
+                    repo.put_field(self.vault, session_id, field_id, value, text)
+                saved = {field_id: value for field_id, value, _ in clean}
+                for hook in self.after_save:
+                    hook(session, template, saved)
+                self.edits.record(self.vault, session_id,
+                                  [f for f, v in saved.items() if before.get(f) != v],
+                                  self.clock())
+        except BaseException:
+            self.edits.forget(session_id)  # the entry rolled back with the save
+            raise
 
     def missing_for_signing(self, session_id: int) -> list[str]:
         session = repo.get(self.vault, session_id)

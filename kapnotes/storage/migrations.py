@@ -20,6 +20,7 @@ from kapnotes.storage.schema import (
     m008_client_other_names,
     m009_vitals_corrections,
     m010_search_what_was_written,
+    m011_seal_forms,
 )
 
 
@@ -47,6 +48,7 @@ MIGRATIONS: tuple[Migration, ...] = (
               m009_vitals_corrections.migrate),
     Migration(10, "search: ticked options only, monitoring records, client medicines",
               m010_search_what_was_written.migrate),
+    Migration(11, "seals: the canonical form each seal was made in", m011_seal_forms.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -1,14 +1,21 @@
 """Seals of signed notes: a digest of what was signed, and of each addendum after it.
 
 At signing, the note's canonical content (its session row as signed: when, kind, template id
-and version, signer, time and reason; every field value; and the dosing record printed with
-it: monitoring record, device times, vitals, observations, adverse effects, acknowledgements,
-boosters and rule overrides) is hashed with SHA-256 into a digest, and the digest is
-authenticated with an HMAC under a key derived from the vault's integrity key
-(kapnotes.storage.vault_secrets). Each addendum gets its own seal whose digest chains the
-previous one with the addendum's text, author and time, so an addendum cannot be removed,
-reordered or reworded without breaking the chain. The newest digest of a note is its
-"seal": PDFs print it short, so a copy already sent can be compared with the vault.
+and version, signer, time and reason; every field value; the dosing record printed with it:
+monitoring record, device times, vitals with their confirmation, strike and correction,
+observations, adverse effects, acknowledgements, boosters and rule overrides; and the course
+rows derived from its fields: intentions it set, intention reviews and theme mentions) is
+hashed with SHA-256 into a digest, and the digest is authenticated with an HMAC under a key
+derived from the vault's integrity key (kapnotes.storage.vault_secrets). Each addendum gets its
+own seal whose digest chains the previous one with the addendum's text, author and time, so an
+addendum cannot be removed, reordered or reworded without breaking the chain. The newest
+digest of a note is its "seal": PDFs print it short, so a copy already sent can be compared
+with the vault.
+
+The canonical content is versioned: a seal records the `form` it was made with (m011), and
+the note is always re-hashed in that form, so seals made before a form grew stay valid.
+Form 1 (m007) left out the vitals columns of m009 and the derived course rows; form 2 covers
+them. A note sealed in form 1 keeps form 1 (docs/RELIABILITY.md names that residual risk).
 
 `problems()` is what `kapnotes check` runs: it recomputes every digest from the rows as they
 are now and reports any note or addendum changed, added, unsigned or deleted behind the app.
@@ -52,6 +59,26 @@ _DOSING: dict[str, tuple[str, ...]] = {
 }
 
 
+# Form 2 adds what later schema steps and the course rows show with the note. The derived
+# rows keep out what the app changes after signing on purpose: an intention's status (achieved,
+# let go) and a mention's theme_id (a theme renamed or merged; `written_as` keeps the word).
+_VITALS_FORM2 = ("confirmed_unusual", "entered_at", "struck_at", "change_reason",
+                 "corrects_id")
+_COURSE_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "intentions_set": ("SELECT id, text, source_field_id, set_on FROM intentions"
+                       " WHERE source_session_id = ? ORDER BY id",
+                       ("id", "text", "source_field_id", "set_on")),
+    "intention_reviews": ("SELECT id, intention_id, field_id, progress, note, position"
+                          " FROM intention_reviews WHERE session_id = ? ORDER BY id",
+                          ("id", "intention_id", "field_id", "progress", "note", "position")),
+    "theme_mentions": ("SELECT id, field_id, position, evidence, written_as"
+                       " FROM theme_mentions WHERE session_id = ? ORDER BY id",
+                       ("id", "field_id", "position", "evidence", "written_as")),
+}
+FORMS = (1, 2)
+LATEST_FORM = FORMS[-1]
+
+
 @dataclass(frozen=True)
 class Seal:
     session_id: int
@@ -59,6 +86,7 @@ class Seal:
     digest: str
     mac: str
     sealed_at: str
+    form: int = 1
 
 
 def _canonical(doc: object) -> bytes:
@@ -66,8 +94,15 @@ def _canonical(doc: object) -> bytes:
                       separators=(",", ":")).encode("utf-8")
 
 
-def note_digest(db: Any, session_id: int) -> str | None:
-    """SHA-256 of the note's signed content as stored now (None: no such session)."""
+def _rows(db: Any, sql: str, cols: tuple[str, ...], session_id: int) -> list[dict[str, Any]]:
+    return [dict(zip(cols, r, strict=True)) for r in db.execute(sql, (session_id,)).fetchall()]
+
+
+def note_digest(db: Any, session_id: int, form: int = LATEST_FORM) -> str | None:
+    """SHA-256 of the note's signed content as stored now, in canonical form `form`
+    (None: no such session)."""
+    if form not in FORMS:
+        raise ValueError(f"unknown seal form {form}")
     row = db.execute(f"SELECT {', '.join(_SESSION_COLS)} FROM sessions WHERE id = ?",
                      (session_id,)).fetchone()
     if row is None:
@@ -75,12 +110,18 @@ def note_digest(db: Any, session_id: int) -> str | None:
     fields = {fid: json.loads(value) for fid, value in db.execute(
         "SELECT field_id, value FROM session_fields WHERE session_id = ? ORDER BY field_id",
         (session_id,)).fetchall()}
-    dosing = {table: [dict(zip(cols, r, strict=True)) for r in db.execute(
-        f"SELECT {', '.join(cols)} FROM {table} WHERE session_id = ? ORDER BY 1",
-        (session_id,)).fetchall()] for table, cols in _DOSING.items()}
+    dosing = {}
+    for table, cols in _DOSING.items():
+        if form >= 2 and table == "vitals_readings":
+            cols = cols + _VITALS_FORM2
+        dosing[table] = _rows(db, f"SELECT {', '.join(cols)} FROM {table} WHERE session_id = ?"
+                              " ORDER BY 1", cols, session_id)
     session = dict(zip(_SESSION_COLS, row, strict=True))
-    doc = {"format": "kapnotes-note-seal/1", "session": session, "fields": fields,
-           "dosing": dosing}
+    doc: dict[str, Any] = {"format": f"kapnotes-note-seal/{form}", "session": session,
+                           "fields": fields, "dosing": dosing}
+    if form >= 2:
+        doc["course"] = {name: _rows(db, sql, cols, session_id)
+                         for name, (sql, cols) in _COURSE_ROWS.items()}
     return hashlib.sha256(_canonical(doc)).hexdigest()
 
 
@@ -97,9 +138,23 @@ def addendum_digest(previous: str, addendum: tuple[int, str, str, str]) -> str:
     return hashlib.sha256(_canonical(doc)).hexdigest()
 
 
-def _mac(key: bytes, session_id: int, addendum_id: int, digest: str, sealed_at: str) -> str:
-    message = f"{session_id}:{addendum_id}:{digest}:{sealed_at}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+def _mac(key: bytes, session_id: int, addendum_id: int, digest: str, sealed_at: str,
+         form: int = 1) -> str:
+    # Form 1's message is kept as it was (stored seals must verify); later forms bind the form
+    # too, so a seal cannot be passed off as made in another form.
+    message = f"{session_id}:{addendum_id}:{digest}:{sealed_at}"
+    if form != 1:
+        message += f":form{form}"
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def _seal_mac(key: bytes, s: Seal) -> str:
+    return _mac(key, s.session_id, s.addendum_id, s.digest, s.sealed_at, s.form)
+
+
+def _has_form_column(db: Any) -> bool:
+    """Whether note_seals records the form (m011); during m007 it does not yet."""
+    return any(r[1] == "form" for r in db.execute("PRAGMA table_info(note_seals)").fetchall())
 
 
 def _key(db: Any) -> bytes:
@@ -114,21 +169,27 @@ def _now() -> str:
 
 
 def seals_of(db: Any, session_id: int | None = None) -> list[Seal]:
-    sql = "SELECT session_id, addendum_id, digest, mac, sealed_at FROM note_seals"
+    form = "form" if _has_form_column(db) else "1"
+    sql = f"SELECT session_id, addendum_id, digest, mac, sealed_at, {form} FROM note_seals"
     params: tuple[object, ...] = ()
     if session_id is not None:
         sql += " WHERE session_id = ?"
         params = (session_id,)
-    return [Seal(int(r[0]), int(r[1]), r[2], r[3], r[4])
+    return [Seal(int(r[0]), int(r[1]), r[2], r[3], r[4], int(r[5]))
             for r in db.execute(sql + " ORDER BY session_id, addendum_id", params).fetchall()]
 
 
-def _insert(db: Any, key: bytes, session_id: int, addendum_id: int, digest: str) -> None:
+def _insert(db: Any, key: bytes, session_id: int, addendum_id: int, digest: str,
+            form: int = 1) -> None:
     at = _now()
-    db.execute("INSERT INTO note_seals (session_id, addendum_id, digest, mac, sealed_at)"
-               " VALUES (?, ?, ?, ?, ?)",
-               (session_id, addendum_id, digest, _mac(key, session_id, addendum_id, digest, at),
-                at))
+    mac = _mac(key, session_id, addendum_id, digest, at, form)
+    if form == 1:  # the column's default; m007 seals before the column exists
+        db.execute("INSERT INTO note_seals (session_id, addendum_id, digest, mac, sealed_at)"
+                   " VALUES (?, ?, ?, ?, ?)", (session_id, addendum_id, digest, mac, at))
+    else:
+        db.execute("INSERT INTO note_seals (session_id, addendum_id, digest, mac, sealed_at,"
+                   " form) VALUES (?, ?, ?, ?, ?, ?)",
+                   (session_id, addendum_id, digest, mac, at, form))
 
 
 def seal_session(db: Any, session_id: int) -> str:
@@ -137,19 +198,20 @@ def seal_session(db: Any, session_id: int) -> str:
     key = _key(db)
     have = {s.addendum_id: s for s in seals_of(db, session_id)}
     if NOTE in have:
-        current = have[NOTE].digest
+        current, form = have[NOTE].digest, have[NOTE].form
     else:
-        digest = note_digest(db, session_id)
+        form = LATEST_FORM if _has_form_column(db) else 1
+        digest = note_digest(db, session_id, form)
         if digest is None:
             raise RuntimeError(f"session {session_id} does not exist")
-        _insert(db, key, session_id, NOTE, digest)
+        _insert(db, key, session_id, NOTE, digest, form)
         current = digest
     for addendum in _addenda(db, session_id):
         if addendum[0] in have:
             current = have[addendum[0]].digest
             continue
         current = addendum_digest(current, addendum)
-        _insert(db, key, session_id, addendum[0], current)
+        _insert(db, key, session_id, addendum[0], current, form)
     return current
 
 
@@ -178,18 +240,18 @@ def current_seal(db: Any, session_id: int) -> tuple[str, str, bool] | None:
     row = db.execute("SELECT signed_at FROM sessions WHERE id = ?", (session_id,)).fetchone()
     if row is None or row[0] is None:
         return None
-    as_signed = note_digest(db, session_id) or ""
+    stored = [s for s in seals_of(db, session_id) if s.addendum_id >= 0]
+    # Re-hashed in the form it was sealed in, so the digest matches copies already sent.
+    form = stored[0].form if stored and stored[0].addendum_id == NOTE else LATEST_FORM
+    as_signed = note_digest(db, session_id, form) or ""
     newest = as_signed
     for addendum in _addenda(db, session_id):
         newest = addendum_digest(newest, addendum)
-    stored = [s for s in seals_of(db, session_id) if s.addendum_id >= 0]
     key = derived_key(db, PURPOSE_SEAL)
     intact = (key is not None and bool(stored) and stored[0].addendum_id == NOTE
               and stored[0].digest == as_signed and stored[-1].digest == newest
               and len(stored) == 1 + len(_addenda(db, session_id))
-              and all(hmac.compare_digest(s.mac, _mac(key, s.session_id, s.addendum_id,
-                                                       s.digest, s.sealed_at))
-                      for s in stored))
+              and all(hmac.compare_digest(s.mac, _seal_mac(key, s)) for s in stored))
     return as_signed, newest, intact
 
 
@@ -201,8 +263,7 @@ def problems(db: Any) -> list[str]:
     out: list[str] = []
     by_session: dict[int, dict[int, Seal]] = {}
     for s in seals_of(db):
-        if not hmac.compare_digest(s.mac, _mac(key, s.session_id, s.addendum_id, s.digest,
-                                               s.sealed_at)):
+        if not hmac.compare_digest(s.mac, _seal_mac(key, s)):
             out.append(f"the seal of note {s.session_id} (entry {s.addendum_id}) was altered")
         by_session.setdefault(s.session_id, {})[s.addendum_id] = s
     signed = {int(r[0]): r[1] is not None for r in db.execute(
@@ -230,7 +291,7 @@ def _session_problems(db: Any, sid: int, seals: dict[int, Seal],
         return [f"note {sid} has addendum seals but no seal of its own"]
     out = []
     current = seals[NOTE].digest
-    if note_digest(db, sid) != current:
+    if note_digest(db, sid, seals[NOTE].form) != current:
         out.append(f"signed note {sid} was changed after signing (content, signer or time "
                    "differ from its seal)")
     present = set()

@@ -18,10 +18,12 @@ SQLite's normal recovery, and it opens.)
 
 from __future__ import annotations
 
+import os
 import struct
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 HEADER = 32
 FRAME_HEADER = 24
@@ -64,40 +66,54 @@ def backfilled_frames(shm: Path, wal_salt: bytes) -> int:
 
 
 def inspect_wal(path: Path) -> WalReport | None:
-    """What SQLite will make of the WAL at `path`; None when there is none to replay."""
+    """What SQLite will make of the WAL at `path`; None when there is none to replay.
+
+    Read one frame at a time: a WAL left large (a long transaction, a crash before the
+    checkpoint at close) is never held in memory whole; memory stays flat in its size."""
     try:
-        data = path.read_bytes()
+        fh = path.open("rb")
     except OSError:
         return None
-    if len(data) < HEADER + FRAME_HEADER:
+    with fh:
+        return _inspect(fh, os.fstat(fh.fileno()).st_size, path)
+
+
+def _inspect(fh: BinaryIO, length: int, path: Path) -> WalReport | None:
+    if length < HEADER + FRAME_HEADER:
         return None
-    magic, _version, page_size, _seq, salt1, salt2, c1, c2 = struct.unpack(">8I", data[:HEADER])
+    header = fh.read(HEADER)
+    magic, _version, page_size, _seq, salt1, salt2, c1, c2 = struct.unpack(">8I", header)
     if magic not in MAGIC or page_size < 512 or page_size & (page_size - 1):
         # A damaged header makes SQLite ignore the whole log; judge by the frames alone.
-        page_size = _guess_page_size(data)
-        if page_size is None:
+        guessed = _guess_page_size(fh, length)
+        if guessed is None:
             return None
-        salt1, salt2 = struct.unpack(">2I", data[HEADER + 8:HEADER + 16])
+        page_size = guessed
+        salt1, salt2 = struct.unpack(">2I", _read_at(fh, HEADER + 8, 8))
         big_endian, header_ok = True, False
     else:
         big_endian = bool(magic & 1)
-        header_ok = _checksum(data[:24], big_endian, 0, 0) == (c1, c2)
+        header_ok = _checksum(header[:24], big_endian, 0, 0) == (c1, c2)
     size = FRAME_HEADER + page_size
-    frames = (len(data) - HEADER) // size
+    frames = (length - HEADER) // size
     # Frames a checkpoint already copied into the vault file are not lost if dropped.
     safe = backfilled_frames(path.with_name(path.name[:-len("-wal")] + "-shm"),
-                             data[16:24]) if path.name.endswith("-wal") else 0
+                             header[16:24]) if path.name.endswith("-wal") else 0
     s0, s1 = c1, c2
     valid, first_bad, commits_after = 0, None, 0
+    fh.seek(HEADER)
     for n in range(frames):
-        at = HEADER + n * size
-        head = data[at:at + FRAME_HEADER]
+        frame = fh.read(size)
+        if len(frame) < size:  # the file shrank while being read: judge what was there
+            frames = n
+            break
+        head = frame[:FRAME_HEADER]
         _page, commit, f_salt1, f_salt2, f1, f2 = struct.unpack(">6I", head)
         if (f_salt1, f_salt2) != (salt1, salt2):
             if first_bad is None:
                 break  # a frame of an older generation: the log ends here, as designed
             continue
-        computed = _checksum(head[:8] + data[at + FRAME_HEADER:at + size], big_endian, s0, s1)
+        computed = _checksum(head[:8] + frame[FRAME_HEADER:], big_endian, s0, s1)
         sound = computed == (f1, f2)
         if first_bad is None and sound and header_ok:
             valid += 1
@@ -109,12 +125,16 @@ def inspect_wal(path: Path) -> WalReport | None:
     return WalReport(frames=frames, valid=valid, commits_lost=commits_after)
 
 
-def _guess_page_size(data: bytes) -> int | None:
+def _read_at(fh: BinaryIO, offset: int, count: int) -> bytes:
+    fh.seek(offset)
+    return fh.read(count)
+
+
+def _guess_page_size(fh: BinaryIO, length: int) -> int | None:
     for size in (4096, 1024, 2048, 8192, 16384, 32768, 65536, 512):
-        if len(data) >= HEADER + 2 * (FRAME_HEADER + size):
-            first = data[HEADER + 8:HEADER + 16]
-            at = HEADER + FRAME_HEADER + size
-            second = data[at + 8:at + 16]
+        if length >= HEADER + 2 * (FRAME_HEADER + size):
+            first = _read_at(fh, HEADER + 8, 8)
+            second = _read_at(fh, HEADER + FRAME_HEADER + size + 8, 8)
             if first == second:
                 return size
     return None

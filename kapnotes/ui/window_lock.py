@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.dates import plural
 from kapnotes.domain.errors import KapNotesError
+from kapnotes.storage import audit
 from kapnotes.storage.unlock_failures import FailedUnlocks
 from kapnotes.ui.clipboard_guard import ClipboardGuard
 from kapnotes.ui.idle_lock import IdleWatcher
@@ -177,6 +178,11 @@ class WindowLock(QObject):
                 self.failures.record_and_clear(w.vault)
             except KapNotesError:
                 pass  # the count stays in memory and on disk for the next unlock
+        try:  # a successful unlock is audited wherever it happens (issue 15)
+            audit.record(w.vault, "vault.unlock", record_type="vault",
+                         detail="window lock screen")
+        except KapNotesError:
+            pass  # a read-only vault still unlocks
         self.screen.failures = 0
         self.locked = False
         w.locked = False

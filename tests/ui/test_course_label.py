@@ -53,3 +53,34 @@ def test_every_view_names_the_course_alike(
         exports.build_session_report(services, session.id, options), tmp_path / "note.pdf")
     assert f"Course {label}" in pdf_text(summary)  # the summary's "Course" row
     assert label in pdf_text(note)  # the note's breadcrumb
+
+
+def test_the_command_line_list_names_the_current_course_alike(
+    new_vault: Path, passphrase: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from kapnotes.cli import main
+    from kapnotes.services.container import build_services
+    from kapnotes.storage import lifecycle
+
+    with lifecycle.unlock_vault(new_vault, passphrase=passphrase) as vault:
+        services = build_services(vault)
+        client = services.clients.create(Client(code="KAP-418", full_name="Ren Fictional"))
+        course = services.courses.create(Course(client_id=client.id, protocol="esketamine",
+                                                start_date=date(2026, 11, 2)))
+        services.clients.create(Client(code="KAP-419", full_name="Noa Fictional"))
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(passphrase + "\n", encoding="utf-8")
+    common = ["--vault", str(new_vault), "--passphrase-file", str(secret)]
+
+    assert main(["list", *common, "--json"]) == 0
+    listed = {i["code"]: i for i in json.loads(capsys.readouterr().out)}
+    assert listed["KAP-418"]["course"] == course_label(course)
+    assert listed["KAP-418"]["course"] == "Esketamine nasal spray (Spravato) from 2 Nov 2026"
+    assert listed["KAP-418"]["course_status"] == "active"
+    assert listed["KAP-419"]["course"] is None  # no course yet
+
+    assert main(["list", *common]) == 0
+    table = capsys.readouterr().out
+    assert f"{course_label_with_status(course)}\n" in table

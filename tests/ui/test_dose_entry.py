@@ -92,6 +92,9 @@ def test_350_mg_iv_for_70_kg_asks_for_a_reason_and_shows_it(qtbot: Any, services
     assert not section.override.isVisible()
     assert "Prescriber's written order" in section.overrides.text()
     assert "5 mg/kg IV is above 1 mg/kg" in section.overrides.text()
+    # Worded as the PDF words it, and in the caution colour, not grey.
+    assert section.overrides.text().startswith("Rule overridden at ")
+    assert "background" in section.overrides.styleSheet()
 
 
 def test_cancelling_the_reason_shows_the_stored_dose_again(qtbot: Any, services: Any,
@@ -132,6 +135,33 @@ def test_weight_in_pounds_and_a_big_change_warns(qtbot: Any, services: Any, cour
     type_into(qtbot, section.weight, "154")  # pounds typed with kg still chosen
     assert section.rule_warning.isVisible()
     assert "differs from the last recorded 69.9 kg" in section.rule_warning.text()
+
+
+def test_a_weight_typed_first_then_marked_lb_is_stored_as_pounds(
+        qtbot: Any, services: Any, dose_id: int, clock: Any) -> None:
+    """Seen on a real X server: 154 typed, Tab (stored as 154 kg), then the unit set to lb by
+    keyboard. The box showed "154 lb" while 154 kg stayed stored, and the hint said "77 mg
+    for 154 kg": the pounds-as-kilograms slip of issue 13, by another order of keys."""
+    section = make_section(qtbot, services, dose_id, clock)
+    with qtbot.waitActive(section, timeout=2000):
+        section.activateWindow()
+    choose(qtbot, section.medication, Medication.KETAMINE.value)
+    choose(qtbot, section.route, Route.IV.value)
+    section.weight.setFocus()
+    qtbot.keyClicks(section.weight, "154")
+    qtbot.keyClick(section.weight, Qt.Key.Key_Tab)
+    assert services.monitoring.details(dose_id).weight_kg == 154
+    unit = section.weight_unit
+    assert unit.hasFocus()
+    unit.showPopup()
+    popup = unit.view()
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert services.monitoring.details(dose_id).weight_kg == pytest.approx(69.9)
+    assert (section.weight.text(), section.weight_unit.currentText()) == ("69.9", "kg")
+    assert "for 69.9 kg" in section.arithmetic.text()
+    # The slip corrected in the same session is not "a change from the last weight".
+    assert "154 kg" not in section.rule_warning.text()
 
 
 def test_the_hint_fits_the_route_and_esketamine_by_iv_is_refused(
@@ -199,3 +229,29 @@ def test_the_client_header_shows_the_weight_with_its_date(qtbot: Any, services: 
     qtbot.addWidget(view)
     view.set_client(services.notes.client_id_of(dose_id))
     assert "Weight 69.9 kg (154 lb) (20 Nov 2026)" in view.header.meta_label.text()
+
+
+def test_esc_in_the_reason_box_cancels_the_row_and_stays_in_the_note(
+        qtbot: Any, services: Any, dose_id: int) -> None:
+    """Seen on a real X server: Esc in the open reason row left the note for the client page
+    (the page's "back" key), with the row still open behind it."""
+    ready_to_dose(services, dose_id, START)
+    services.monitoring.acknowledge(dose_id, by="Dr Kim Sample")
+    services.monitoring.update_record(dose_id, {"medication": "ketamine", "route": "iv",
+                                                "weight_kg": 70, "dose_mg": 35})
+    editor = SessionEditor(services, dose_id, signer_name="Dr Kim Sample")
+    qtbot.addWidget(editor)
+    editor.show()
+    with qtbot.waitActive(editor, timeout=2000):
+        editor.activateWindow()
+    section = editor.dosing.panel.dose
+    type_into(qtbot, section.dose, "500")
+    assert section.override.isVisible() and section.override.reason.hasFocus()
+    went_back: list[int] = []
+    editor.back_requested.connect(went_back.append)
+    qtbot.keyClick(section.override.reason, Qt.Key.Key_Escape)
+    assert not section.override.isVisible()
+    assert went_back == []
+    assert section.dose.text() == "35"  # the refused value does not look stored
+    qtbot.keyClick(section.dose, Qt.Key.Key_Escape)  # elsewhere Esc still goes back
+    assert went_back == [services.notes.client_id_of(dose_id)]

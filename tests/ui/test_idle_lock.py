@@ -106,6 +106,8 @@ def test_no_input_for_the_set_minutes_saves_hides_and_unlocks_to_the_same_place(
     failed = [e for e in audit.entries(services.vault) if e.event == "vault.unlock_failed"]
     assert len(failed) == 1 and failed[0].detail.startswith("1 failed attempt,")
     assert failed[0].outcome == "refused"
+    unlocked = [e for e in audit.entries(services.vault) if e.event == "vault.unlock"]
+    assert unlocked[-1].detail == "window lock screen" and unlocked[-1].outcome == "ok"
     assert not counter_file_for(services.vault.path).exists()
 
 

@@ -112,3 +112,23 @@ def test_the_measure_dialog_starts_on_the_scale_the_course_expects(qtbot, servic
     again.session_combo.setCurrentIndex(again.session_combo.findData(integration))
     assert again.scale.id == "gad7"
     assert again.date_edit.date().toPython() == date(2026, 11, 13)
+
+
+def test_from_the_client_filter_to_a_started_session_by_keyboard(qtbot, services, settings,
+                                                                 course, clock) -> None:
+    window = MainWindow(services.vault, settings=settings)
+    qtbot.addWidget(window)
+    ws = Workspace(window, services, signer_name="Dr Example")
+    window.show()
+    with qtbot.waitActive(window, timeout=2000):
+        window.activateWindow()
+    ws.client_list.filter_action.trigger()  # Ctrl+F
+    qtbot.keyClicks(ws.client_list.filter_edit, "Sage")
+    QTest.keyClick(ws.client_list.filter_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current_page() is ws.client_view, timeout=2000)
+    timeline = ws.client_view.timeline_view
+    assert timeline.hasFocus() and timeline.current_entry() is not None
+    chosen = timeline.current_entry()
+    QTest.keyClick(timeline, Qt.Key.Key_Return)  # Enter starts the chosen slot
+    qtbot.waitUntil(lambda: isinstance(window.current_page(), SessionEditor), timeout=2000)
+    assert window.current_page().session.kind is chosen.slot.kind

@@ -124,3 +124,22 @@ def test_twelve_then_twenty_four_is_flagged_in_the_course_view(qtbot: object, se
     assert tabs.tabToolTip(index) == "Worse or relapse: PHQ-9"
     assert "⚠ worse (reliable) 24 Oct" in tabs.outcomes.describe()
     assert "baseline 12 (8 Oct)" in tabs.outcomes.describe()
+
+
+def test_the_header_banner_is_as_tall_as_its_lines_after_a_narrow_start(
+        qtbot: object, services: object, client_id: int) -> None:
+    """Seen on a real X server: the two-line suicide banner took 190 px of a 768-px screen,
+    because a height fitted to a narrow first layout stayed when the page was widened."""
+    services.measures.enter(client_id=client_id, scale_id="phq9", taken_on=TODAY,
+                            answers={**CALM_PHQ, "9": 1})
+    view = ClientView(services)
+    qtbot.addWidget(view)
+    view.set_client(client_id)  # as the window does: the page is filled before it shows
+    view.resize(1200, 700)
+    view.show()
+    qtbot.wait(50)
+    badge = view.header.risk_badge
+    assert badge.isVisible() and badge.text().count("\n") == 1  # two lines
+    line = badge.fontMetrics().lineSpacing()
+    assert badge.height() <= 2 * line + 24  # two lines and the padding, not 190 px
+    assert badge.height() >= 2 * line  # and every line still shows

@@ -253,7 +253,7 @@ def test_the_rules_in_force_are_shown_with_the_practice_tightening(dialog_for,
     assert "Fava" in iv[4]  # the named source
     warn = next(r for r in rows if r[0] == "IV ketamine dose above the usual range")
     assert warn[1:4] == ["0.75 mg/kg", "Warns", "Built in"]
-    assert "2 threshold(s) tightened by your practice" in dlg.rules_view.summary.text()
+    assert "2 thresholds tightened by your practice" in dlg.rules_view.summary.text()
     # The vitals thresholds can be made stricter than the rules in force, never looser.
     spo2 = dlg.threshold_spins["alert_spo2_below"]
     assert (spo2.value(), spo2.minimum()) == (94, 94)
@@ -337,3 +337,27 @@ def test_a_discharge_heart_rate_range_upside_down_is_refused_naming_it(dialog_fo
     assert not dlg.save()
     assert "Discharge: heart rate at least" in dlg.error_label.text()
     assert SettingsService(open_vault).vitals_thresholds().discharge_heart_rate_max == 80
+
+
+def test_each_rule_source_can_be_read_whole_in_the_table(qtbot, dialog_for) -> None:
+    """Seen on a real X server: the Source column was squeezed to "KAP Notes conservat…", so
+    whether a value is a publication's or the product's own could not be read."""
+    from PySide6.QtCore import QRect
+
+    dlg = dialog_for()
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    table = dlg.rules_view.table
+    own = next(r for r in range(table.rowCount())
+               if table.item(r, 0).text() == "IV ketamine dose above the usual range")
+    source = table.item(own, 4)
+    assert source.text().startswith("KAP Notes conservative choice, needs clinical sign-off")
+    limits = next(r for r in range(table.rowCount())
+                  if table.item(r, 0).text().startswith("Vitals back within discharge"))
+    assert "seed protocol's" in table.item(limits, 4).text()  # the detail says whose value
+    for column in (0, 4):  # the rule and its source wrap within their cells
+        item = table.item(own, column)
+        width = table.columnWidth(column) - 8
+        needed = table.fontMetrics().boundingRect(
+            QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), item.text()).height()
+        assert table.rowHeight(own) >= needed, column

@@ -55,9 +55,9 @@ THRESHOLD_FIELDS = {
     "alert_diastolic_above": ("Alert: diastolic at or above", "diastolic"),
     "alert_spo2_below": ("Alert: SpO2 below", "spo2"),
     "delay_heart_rate_above": ("Pre-dose caution: heart rate above", "heart_rate"),
+    "delay_heart_rate_below": ("Pre-dose caution: heart rate below", "heart_rate"),
     "alert_heart_rate_above": ("Alert: heart rate at or above", "heart_rate"),
     "alert_heart_rate_below": ("Alert: heart rate below", "heart_rate"),
-    "delay_heart_rate_below": ("Pre-dose caution: heart rate below", "heart_rate"),
 }
 # The discharge limits (rule discharge_limits): inclusive, the last reading must be within.
 DISCHARGE_FIELDS = {
@@ -115,6 +115,19 @@ class SettingsDialog(QDialog):
         self._rows: dict[str, list[QWidget]] = {}
         self._locks: dict[str, list[QLabel]] = {}
 
+        self._build_fields()
+        groups = self._build_groups()
+        self.policy_label = QLabel(self)
+        self.policy_label.setWordWrap(True)
+        self.policy_label.setObjectName("policy_label")
+        self.error_label = error_label(self)
+        self.error_label.setObjectName("error_label")
+        self._lay_out(groups, self._build_buttons())
+        self._load()
+
+    # -- building --------------------------------------------------------------------------
+    def _build_fields(self) -> None:
+        """One input per setting; vitals thresholds bounded by the rule set in force."""
         self.practice_name_edit = QLineEdit(self)
         self.practice_name_edit.setAccessibleName("Practice name")
         self.practice_name_edit.setMaxLength(MAX_PRACTICE_NAME)
@@ -131,6 +144,16 @@ class SettingsDialog(QDialog):
         self.idle_spin.setToolTip(bounds.text)
         self.idle_limit_label.setObjectName("idle_limit_label")
         self.idle_limit_label.setEnabled(False)  # drawn muted, like a hint
+        self._build_threshold_spins()
+        self.screen_age_spin = _spin(self, "Screen-age limit", *SCREEN_AGE_RANGE, " days")
+        self.clinician_edit = QLineEdit(self)
+        self.clinician_edit.setAccessibleName("Your name for signatures")
+        self.clinician_edit.setMaxLength(MAX_CLINICIAN_NAME)
+        self.clinician_edit.setPlaceholderText("Fills in signatures, screens and new sessions")
+        self.daily_spin = _spin(self, "Daily backups kept", *RETENTION_RANGE["daily"])
+        self.weekly_spin = _spin(self, "Weekly backups kept", *RETENTION_RANGE["weekly"])
+
+    def _build_threshold_spins(self) -> None:
         self.threshold_spins = {
             name: _spin(self, label, VITALS_RANGES[vital][0], VITALS_RANGES[vital][1],
                         " " + VITALS_RANGES[vital][2])
@@ -148,14 +171,9 @@ class SettingsDialog(QDialog):
                 spin.setMinimum(limit)
             spin.setToolTip(f"Rule '{rule_id}': may be made stricter than {limit}, not looser.")
         self.rules_view = RulesView(in_force, self, tightened=self._vitals_tightened(in_force))
-        self.screen_age_spin = _spin(self, "Screen-age limit", *SCREEN_AGE_RANGE, " days")
-        self.clinician_edit = QLineEdit(self)
-        self.clinician_edit.setAccessibleName("Your name for signatures")
-        self.clinician_edit.setMaxLength(MAX_CLINICIAN_NAME)
-        self.clinician_edit.setPlaceholderText("Fills in signatures, screens and new sessions")
-        self.daily_spin = _spin(self, "Daily backups kept", *RETENTION_RANGE["daily"])
-        self.weekly_spin = _spin(self, "Weekly backups kept", *RETENTION_RANGE["weekly"])
 
+    def _build_groups(self) -> list[QGroupBox]:
+        """Practice, workstation, dosing monitoring, discharge limits and you, in that order."""
         logo_row = QHBoxLayout()
         logo_row.addWidget(self.logo_edit, 1)
         logo_row.addWidget(self.logo_button)
@@ -180,13 +198,9 @@ class SettingsDialog(QDialog):
         you = QGroupBox("You (kept in this vault)", self)
         you_form = QFormLayout(you)
         you_form.addRow("Your name for signatures:", self.clinician_edit)
+        return [practice, security, monitoring, discharge, you]
 
-        self.policy_label = QLabel(self)
-        self.policy_label.setWordWrap(True)
-        self.policy_label.setObjectName("policy_label")
-        self.error_label = error_label(self)
-        self.error_label.setObjectName("error_label")
-
+    def _build_buttons(self) -> QHBoxLayout:
         self.cancel_button = QPushButton("Cancel", self)
         self.save_button = QPushButton("Save", self)
         self.save_button.setDefault(True)
@@ -198,11 +212,15 @@ class SettingsDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
+        return buttons
 
+    def _lay_out(self, groups: list[QGroupBox], buttons: QHBoxLayout) -> None:
+        """The groups and the rules table in a scroll area (it fits 1366×768), then the error
+        line and the buttons."""
         body = QWidget(self)
         body_layout = QVBoxLayout(body)
-        for part in (self.policy_label, practice, security, monitoring, discharge,
-                     self.rules_view, you):
+        # The clinical-rules table sits under the thresholds it bounds, above "You".
+        for part in (self.policy_label, *groups[:-1], self.rules_view, groups[-1]):
             body_layout.addWidget(part)
         scroll = QScrollArea(self)  # fits 1366×768 with the window's own margins
         scroll.setWidgetResizable(True)
@@ -212,10 +230,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addLayout(buttons)
         self.setMinimumWidth(560)
-        self.resize(800, 680)  # the clinical-rules table fits without sideways scrolling
-        self._load()
+        self.resize(980, 680)  # the rules table's sources readable; fits 1366×768
 
-    # -- building --------------------------------------------------------------------------
     def _group(self, title: str, rows: list[tuple[str, str, list[QWidget]]], *,
                layouts: dict[str, QHBoxLayout] | None = None) -> QGroupBox:
         box = QGroupBox(title, self)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -28,7 +29,6 @@ from kapnotes.ui.widgets.monitoring_style import (
     CAUTION_BG,
     banner_style,
     error_label,
-    muted,
     show_message,
 )
 
@@ -55,6 +55,9 @@ class OverrideRow(QWidget):
         self.cancel = QPushButton("Cancel", self)
         self.reason.textChanged.connect(lambda t: self.button.setEnabled(bool(t.strip())))
         self.reason.returnPressed.connect(self._submit)
+        # Esc in the reason box cancels the row; without this the page's Esc ("back to the
+        # client", kapnotes/ui/widgets/back_keys.py) left the note with the row still open.
+        self.reason.installEventFilter(self)
         self.button.clicked.connect(self._submit)
         self.cancel.setAccessibleName("Cancel: keep the stored value")
         self.cancel.clicked.connect(self._cancel)
@@ -81,6 +84,18 @@ class OverrideRow(QWidget):
     def _cancel(self) -> None:
         self.close_row()
         self.cancelled.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        is_esc = (isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape
+                  and event.modifiers() == Qt.KeyboardModifier.NoModifier)
+        if watched is self.reason and is_esc:
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()  # the key comes here as a key press, not as a shortcut
+                return True
+            if event.type() == QEvent.Type.KeyPress:
+                self._cancel()
+                return True
+        return super().eventFilter(watched, event)
 
     def _submit(self) -> None:
         if self.reason.text().strip():
@@ -191,14 +206,19 @@ class InfusionAndBoosters(QWidget):
 
 
 def overrides_text(monitoring: MonitoringService, session_id: int) -> str:
-    """The reasons given to go past a rule, as the note shows them."""
+    """The rules gone past and the reasons given, worded as the session PDF words them
+    ("Rule overridden by … at …: … Written reason: …")."""
     return "\n".join(
-        f"Reason given ({o.given_at:%H:%M}{', ' + o.given_by if o.given_by else ''}): "
-        f"{o.reason} — for: {o.message}" for o in monitoring.doses.overrides(session_id))
+        f"Rule overridden{' by ' + o.given_by if o.given_by else ''} at {o.given_at:%H:%M}: "
+        f"{o.message} Written reason: {o.reason}"
+        for o in monitoring.doses.overrides(session_id))
 
 
 def overrides_label(parent: QWidget) -> QLabel:
-    label = muted(QLabel(parent))
+    # In the caution colour, not grey: a dose five times the usual stays in sight after
+    # its reason was written (seen on a real X server).
+    label = QLabel(parent)
+    label.setStyleSheet(banner_style(CAUTION, CAUTION_BG))
     label.setWordWrap(True)
     label.setAccessibleName("Reasons given for rules")
     return label

@@ -184,7 +184,7 @@ class DoseSection(QWidget):
         self.route.activated.connect(lambda _i: self.save({"route": self.route.currentData()}))
         self.dose.editingFinished.connect(lambda: self.save({"dose_mg": self.dose.text()}))
         self.weight.editingFinished.connect(self._save_weight)
-        self.weight_unit.activated.connect(lambda _i: self._save_weight())
+        self.weight_unit.activated.connect(lambda _i: self._save_weight(unit_chosen=True))
         self.extras.changed.connect(self.saved.emit)
         self.dose.textEdited.connect(self._show_arithmetic)
         self.weight.textEdited.connect(self._show_arithmetic)
@@ -221,13 +221,16 @@ class DoseSection(QWidget):
         self._stored(details)
         return True
 
-    def _save_weight(self, reason: str = "") -> bool:
+    def _save_weight(self, reason: str = "", *, unit_chosen: bool = False) -> bool:
         text = self.weight.text().strip()
         if not text:
             return True  # an empty box stores nothing; the weight stays on the client record
-        if self._stored_weight_text() == text and not reason:
-            return True  # focus left without a change
         unit = self.weight_unit.currentText()
+        # The stored weight is in kg: the same number with lb chosen afterwards means the
+        # number was pounds (typed, Tab, then "lb"), so it is stored again, converted.
+        relabelled = unit_chosen and unit != "kg"
+        if self._stored_weight_text() == text and not reason and not relabelled:
+            return True  # focus left without a change
         try:
             details, warning = self.monitoring.set_weight(self.session_id, text, unit,
                                                           reason=reason, by=self._by())

@@ -9,6 +9,7 @@ from datetime import datetime
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
+from kapnotes.domain.errors import VaultError
 from kapnotes.services.monitoring_views import ClockLevel, ClockStatus
 from kapnotes.ui.widgets.monitoring_style import (
     ALERT,
@@ -57,7 +58,10 @@ class MonitoringClockLabel(QLabel):
         self.refresh()
 
     def refresh(self) -> None:
-        status = self._status_for(self._clock())
+        try:
+            status = self._status_for(self._clock())
+        except VaultError:  # closed or busy: skip this tick, keep what is shown, try again
+            return
         self.status = status
         self.setText(status.text)
         fg, bg = _STYLES.get(status.level, (MUTED, INFO_BG))

@@ -71,7 +71,11 @@ class RiskBadge(QLabel):
 
     def _fit(self) -> None:
         # A page in a scroll area squeezes a wrapped label to one line; every line must show.
+        # QLabel's heightForWidth never answers less than the minimum height, so the old
+        # minimum goes first: else a height fitted to a narrow width stayed once widened
+        # (the header's banner grew to 190 px for two lines).
         width = self.width() if self.width() > 50 else 600
+        self.setMinimumHeight(0)
         self.setMinimumHeight(self.heightForWidth(width) if self.text() else 0)
 
     def resizeEvent(self, event: QResizeEvent) -> None:

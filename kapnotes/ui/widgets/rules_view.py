@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.clinical_rules import RuleSet
+from kapnotes.domain.dates import plural
 
 COLUMNS = ("Rule", "In force", "Does", "Set by", "Source")
 PRACTICE = "Your practice (tightened)"
 THIS_VAULT = "These settings (tightened)"
 SHIPPED = "Built in"
+RULE_COLUMN_WIDTH = 240
 # (rule id, threshold name) → (value in force, who set it): a vitals threshold made stricter
 # in Settings or by the policy's `vitals_thresholds` (kapnotes/rules.py VITALS_FIELDS).
 Tightened = dict[tuple[str, str], tuple[float, str]]
@@ -50,7 +52,8 @@ def rule_rows(rules: RuleSet, tightened: Tightened | None = None
                 shown,
                 DOES[rule.severity.value],
                 set_by,
-                rule.source.label,
+                # The detail often says which number is the product's own choice.
+                " — ".join(p for p in (rule.source.label, rule.source.detail) if p),
             ))
     return rows
 
@@ -79,16 +82,23 @@ class RulesView(QGroupBox):
                     font.setBold(True)
                     item.setFont(font)
                 self.table.setItem(r, c, item)
+        # The rule and its source wrap: a squeezed "KAP Notes conservat…" hid the one thing
+        # a reviewer needs, whether a value is a publication's or the product's own.
+        self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(0, RULE_COLUMN_WIDTH)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
-        self.table.setMinimumHeight(220)
+        self.table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setMinimumHeight(320)
         practice = sum(row[3] == PRACTICE for row in rows)
         here = sum(row[3] == THIS_VAULT for row in rows)
         self.summary = QLabel(
-            (f"{practice} threshold(s) tightened by your practice policy. " if practice else
+            (f"{plural(practice, 'threshold')} tightened by your practice policy. " if practice else
              "No threshold is changed by a practice policy. ")
-            + (f"{here} vitals threshold(s) tightened in these settings. " if here else "")
+            + (f"{plural(here, 'vitals threshold')} tightened in these settings. " if here else "")
             + "A practice may tighten these rules but never loosen them.", self)
         self.summary.setWordWrap(True)
         self.summary.setObjectName("rules_summary")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from kapnotes.domain.dates import human_date, plural
 from kapnotes.domain.dosing_record import SessionVitals, VitalsPoint
 from kapnotes.domain.vitals import VitalsThresholds
+from kapnotes.rules import vitals_defaults
 from kapnotes.ui.widgets.monitoring_style import ALERT, CAUTION, MUTED, colour
 
 # (light, dark) colours per line, named in the legend.
@@ -36,7 +37,7 @@ class VitalsChart(QWidget):
         super().__init__(parent)
         self.series: list[SessionVitals] = []
         self.highlight: int | None = None
-        self.thresholds = VitalsThresholds()
+        self.thresholds = vitals_defaults()  # the rules in force until a course is shown
         self.setAccessibleName("Vitals chart")
         self.setMinimumSize(420, 280)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -49,7 +50,7 @@ class VitalsChart(QWidget):
         self.series = list(series)
         self.highlight = highlight if highlight is not None else (
             self.series[-1].session_id if self.series else None)
-        self.thresholds = thresholds or VitalsThresholds()
+        self.thresholds = thresholds or vitals_defaults()
         self.setAccessibleDescription(self.summary())
         self.update()
 

@@ -1,0 +1,165 @@
+"""The seal covers everything a signed note shows, and older seals keep matching.
+
+Form 2 of the canonical content (kapnotes.storage.seals) adds the vitals confirmation,
+strike, correction and entry-time columns (schema step 9) and the course rows derived from
+the note (intentions it set, intention reviews, theme mentions). Each test changes one of
+them in a signed note of a real demo vault with raw SQL, the locking triggers dropped as any
+SQLCipher tool could, and runs the real `kapnotes check`: it must exit non-zero. A note sealed
+in form 1 before schema step 11 still checks sound after the upgrade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from signed_note import build_signed_vault
+
+from kapnotes.storage import keyfile, lifecycle, migrations, seals
+from kapnotes.storage.vault import connect_keyed
+
+LOCKED_TABLES = ("vitals_readings", "intention_reviews", "theme_mentions")
+LOCKS = (*(f"{t}_locked_{op}" for t in LOCKED_TABLES for op in ("insert", "update", "delete")),
+         "intentions_text_locked")
+
+
+def _copy(template: Path, dest: Path) -> Path:
+    for source in (template, template.with_name(template.name + ".keys")):
+        target = dest.with_name(dest.name + source.name.removeprefix(template.name))
+        target.write_bytes(source.read_bytes())
+    return dest
+
+
+def _raw(vault: Path, passphrase: str) -> Any:
+    data_key = keyfile.read_key_file(keyfile.key_file_for(vault)).unlock(passphrase=passphrase)
+    return connect_keyed(vault, data_key)
+
+
+def _one(conn: Any, sql: str) -> int:
+    row = conn.execute(sql).fetchone()
+    assert row is not None, sql
+    return int(row[0])
+
+
+SIGNED_DOSING_READING = ("SELECT v.id FROM vitals_readings v JOIN sessions s"
+                         " ON s.id = v.session_id WHERE s.signed_at IS NOT NULL ORDER BY v.id")
+SIGNED_NOTE = "SELECT id FROM sessions WHERE signed_at IS NOT NULL ORDER BY id"
+SIGNED_MENTION = ("SELECT m.id FROM theme_mentions m JOIN sessions s ON s.id = m.session_id"
+                  " WHERE s.signed_at IS NOT NULL ORDER BY m.id")
+SIGNED_INTENTION = ("SELECT i.id FROM intentions i JOIN sessions s"
+                    " ON s.id = i.source_session_id WHERE s.signed_at IS NOT NULL ORDER BY i.id")
+
+Tamper = Callable[[Any], None]
+TAMPERS: dict[str, Tamper] = {
+    "reading struck": lambda c: c.execute(
+        "UPDATE vitals_readings SET struck_at = '2026-11-02T10:00:00+00:00',"
+        " change_reason = 'typo' WHERE id = ?", (_one(c, SIGNED_DOSING_READING),)),
+    "strike reason reworded": lambda c: c.execute(
+        "UPDATE vitals_readings SET change_reason = 'measured again' WHERE id = ?",
+        (_one(c, SIGNED_DOSING_READING),)),
+    "reading made a correction of another": lambda c: c.execute(
+        "UPDATE vitals_readings SET corrects_id = 1 WHERE id = ?",
+        (_one(c, SIGNED_DOSING_READING),)),
+    "reading marked a confirmed extreme": lambda c: c.execute(
+        "UPDATE vitals_readings SET confirmed_unusual = 1 WHERE id = ?",
+        (_one(c, SIGNED_DOSING_READING),)),
+    "entry time changed": lambda c: c.execute(
+        "UPDATE vitals_readings SET entered_at = '2026-12-01T09:00:00+00:00' WHERE id = ?",
+        (_one(c, SIGNED_DOSING_READING),)),
+    "intention review slipped in": lambda c: c.execute(
+        "INSERT INTO intention_reviews (intention_id, session_id, field_id, progress, note)"
+        " VALUES ((SELECT min(id) FROM intentions), ?, 'intentions_review', 9, 'Backdated.')",
+        (_one(c, SIGNED_NOTE),)),
+    "theme mention evidence changed": lambda c: c.execute(
+        "UPDATE theme_mentions SET evidence = 'Never said.' WHERE id = ?",
+        (_one(c, SIGNED_MENTION),)),
+    "theme mention word changed": lambda c: c.execute(
+        "UPDATE theme_mentions SET written_as = 'anger' WHERE id = ?",
+        (_one(c, SIGNED_MENTION),)),
+    "theme mention deleted": lambda c: c.execute(
+        "DELETE FROM theme_mentions WHERE id = ?", (_one(c, SIGNED_MENTION),)),
+    "intention set by the note reworded": lambda c: c.execute(
+        "UPDATE intentions SET text = 'Something else' WHERE id = ?",
+        (_one(c, SIGNED_INTENTION),)),
+}
+
+
+@pytest.fixture
+def demo_copy(rich_demo_vault: Path, tmp_path: Path) -> Path:
+    return _copy(rich_demo_vault, tmp_path / "demo.kapnotes")
+
+
+@pytest.fixture
+def demo_pf(passphrase_file: Path) -> Path:
+    return passphrase_file  # the rich demo vault is made with the test passphrase
+
+
+def test_an_untouched_demo_vault_checks_sound(run_cli, demo_copy, demo_pf,
+                                              passphrase) -> None:
+    result = run_cli("check", "--vault", demo_copy, "--passphrase-file", demo_pf)
+    assert result.returncode == 0, result.stderr
+    with lifecycle.unlock_vault(demo_copy, passphrase=passphrase) as vault:
+        assert {s.form for s in seals.seals_of(vault) if s.addendum_id == seals.NOTE} == {
+            seals.LATEST_FORM}
+
+
+@pytest.mark.parametrize("how", list(TAMPERS))
+def test_changing_what_a_signed_note_shows_fails_check(run_cli, demo_copy, demo_pf,
+                                                       passphrase, how) -> None:
+    conn = _raw(demo_copy, passphrase)
+    try:
+        for name in LOCKS:
+            conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+        TAMPERS[how](conn)
+        assert conn.total_changes >= 1, how
+    finally:
+        conn.close()
+    result = run_cli("check", "--vault", demo_copy, "--passphrase-file", demo_pf)
+    assert result.returncode != 0, (how, result.stdout)
+    assert "was changed after signing" in result.stderr, (how, result.stderr)
+    assert "Traceback" not in result.stderr
+
+
+def test_a_seal_made_before_form_2_still_matches_after_the_upgrade(
+    run_cli, tmp_path: Path, passphrase: str, passphrase_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A note signed on a vault at schema step 10 keeps its form-1 seal and its short digest;
+    a note signed after the upgrade is sealed in the newest form."""
+    path = tmp_path / "old.kapnotes"
+    with monkeypatch.context() as patched:
+        steps = tuple(m for m in migrations.MIGRATIONS if m.version <= 10)
+        patched.setattr(migrations, "MIGRATIONS", steps)
+        patched.setattr(migrations, "LATEST_VERSION", 10)
+        patched.setattr(lifecycle, "LATEST_VERSION", 10)
+        signed = build_signed_vault(path, passphrase)
+        with lifecycle.unlock_vault(path, passphrase=passphrase) as old:
+            before = seals.current_seal(old, signed.session_id)
+    result = run_cli("check", "--vault", path, "--passphrase-file", passphrase_file)
+    assert result.returncode == 0, result.stderr
+    with lifecycle.unlock_vault(path, passphrase=passphrase) as vault:
+        assert vault.user_version >= 11
+        assert seals.seals_of(vault, signed.session_id)[0].form == 1
+        assert seals.current_seal(vault, signed.session_id) == before
+        assert before is not None and before[2]
+
+
+def test_what_the_app_changes_after_signing_keeps_seals_sound(
+    rich_demo_vault: Path, tmp_path: Path, clock: Any, passphrase: str
+) -> None:
+    """Renaming and merging themes, and giving an intention a status, are course care, not
+    note edits: the seals of the notes that mention them still match."""
+    from tests.services.portable_data import copy_rich_demo
+
+    svc = copy_rich_demo(rich_demo_vault, tmp_path / "care.kapnotes", passphrase, clock,
+                         tmp_path / "templates")
+    try:
+        used = [t for t in svc.themes.all() if svc.themes.mentions_of(t.id)]
+        assert len(used) >= 2
+        svc.themes.rename(used[0].id, "Grief and loss")
+        svc.themes.merge([used[1].id], used[0].id)
+        assert seals.problems(svc.vault) == []
+    finally:
+        svc.vault.close()
