@@ -136,6 +136,7 @@ def run_window(app: QApplication, vault: Vault, prompter: Prompter, *,
     def on_vault_replaced(_vault: Vault) -> None:
         workspace[0].teardown()
         workspace[0] = start_workspace(window, prompter)
+        workspace[0].prepare_first_open_soon()
 
     window.vault_replaced.connect(on_vault_replaced)
     window.restore_requested.connect(lambda: restore_from_menu(window, prompter))
@@ -147,6 +148,7 @@ def run_window(app: QApplication, vault: Vault, prompter: Prompter, *,
     checks.finished.connect(found.append)
     checks.finished.connect(lambda outcome: report_checks(window, prompter, outcome))
     window.show()
+    workspace[0].prepare_first_open_soon()  # the client page, built while nobody waits
     # The whole-vault check and the daily backup run behind the open window.
     checks.start(vault, backup_retention(vault))
     checks.repeat(lambda: (window.vault, backup_retention(window.vault)))  # and once a day

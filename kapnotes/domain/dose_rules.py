@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from kapnotes.domain import dosing
 from kapnotes.domain.clinical_rules import RuleFinding, RuleSet, Severity
+from kapnotes.domain.dates import human_date, plural
 from kapnotes.domain.dosing_record import ClientWeight, DosingDetails, Medication, Route
 from kapnotes.domain.errors import ValidationError
 
@@ -94,7 +95,7 @@ def interval_findings(rules: RuleSet, medication: Medication | None, route: Rout
     """A second dose on a day already dosed (blocked), or sooner than the protocol's minimum
     interval after the nearest other dose (needs a reason)."""
     if any(other == when for other in other_doses):
-        return (rules.finding("one_dose_per_day", date=when.isoformat()),)
+        return (rules.finding("one_dose_per_day", date=human_date(when)),)
     facts = _facts(medication, route)
     for rule_id in _INTERVAL_RULES:
         rule = rules.rule(rule_id)
@@ -104,7 +105,8 @@ def interval_findings(rules: RuleSet, medication: Medication | None, route: Rout
         near = [o for o in other_doses if abs((when - o).days) < minimum]
         if near:
             nearest = min(near, key=lambda o: abs((when - o).days))
-            return (rule.finding(days=abs((when - nearest).days), date=nearest.isoformat()),)
+            return (rule.finding(days=plural(abs((when - nearest).days), "day"),
+                                 date=human_date(nearest)),)
         break
     return ()
 
@@ -118,7 +120,7 @@ def weight_change_finding(rules: RuleSet, new_kg: float,
     change = abs(new_kg - last.weight_kg) / last.weight_kg * 100
     if change <= rule.value("max_change_percent"):
         return None
-    return rule.finding(new=new_kg, last=last.weight_kg, date=last.measured_on.isoformat(),
+    return rule.finding(new=new_kg, last=last.weight_kg, date=human_date(last.measured_on),
                         change=round(change))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 
 from kapnotes.domain.errors import KapNotesError
@@ -23,6 +23,9 @@ from kapnotes.ui.dialogs.import_export_json import PortableDataActions
 from kapnotes.ui.dialogs.practice_themes import PracticeThemesDialog
 from kapnotes.ui.export_runner import ExportActions, Target
 from kapnotes.ui.main_window import MainWindow
+
+# After the window is shown: past its first paint, before a first click (~0.5 s or more).
+PREPARE_DELAY_MS = 250
 
 if TYPE_CHECKING:  # imported where first opened: not needed to show the window
     from kapnotes.ui.dialogs.search_dialog import SearchDialog
@@ -56,6 +59,7 @@ class Workspace(QObject):
         # Connected before the page's own handler, so on a note's page it runs first.
         self.new_session_action.triggered.connect(self._leave_note_for_new_session)
         self._client_view: ClientView | None = None
+        self._torn_down = False
         window.lock_requested.connect(self.flush)
         window.about_to_close.connect(self.flush)
         self._add_actions()
@@ -75,12 +79,29 @@ class Workspace(QObject):
             self._client_view = view
         return self._client_view
 
+    def prepare_first_open_soon(self, delay_ms: int = PREPARE_DELAY_MS) -> None:
+        """Once the window has shown and sat idle a moment, build what the first client open
+        would otherwise build in front of the therapist (the client page, the rating scales):
+        ~20 ms of a first open measured at ~50-75 ms (docs/BENCHMARKS.md). Later than the
+        start-up's first paint, earlier than anyone's first click."""
+        QTimer.singleShot(delay_ms, self, self._prepare_first_open)
+
+    def _prepare_first_open(self) -> None:
+        if self._torn_down or not self.window.isVisible():
+            return  # replaced, closed or never shown: nobody will click
+        try:
+            _ = self.client_view  # built, not shown
+            _ = self.services.measures.loaded  # the scale files, parsed
+        except KapNotesError:
+            pass  # only a head start: the first open does it (and reports) as before
+
     def _refresh_client_view(self) -> None:
         if self._client_view is not None:
             self._client_view.refresh()
 
     def teardown(self) -> None:
         """Take this workspace out of the window (after a restore swaps the vault)."""
+        self._torn_down = True
         self._close_editor()
         w = self.window
         w.lock_requested.disconnect(self.flush)

@@ -127,7 +127,7 @@ def test_weight_in_pounds_is_converted_and_kept_on_the_client_record(
     later = dosing_session(services, course_id, START + timedelta(days=7))
     details, warning = m.set_weight(later, "154", "kg")
     assert details.weight_kg == 154
-    assert "differs from the last recorded 69.9 kg (2026-11-20)" in warning
+    assert "differs from the last recorded 69.9 kg (20 Nov 2026)" in warning
     assert "kg or lb" in warning
     assert [w.weight_kg for w in m.doses.weights(client_id)] == [69.9, 154]
 
@@ -181,7 +181,7 @@ def test_a_second_esketamine_dose_on_the_same_day_is_refused(services: object, c
     m.update_record(dose_id, {"medication": "esketamine", "route": "intranasal", "dose_mg": 84})
     evening = dosing_session(services, course_id, START + timedelta(hours=6))
     m.update_record(evening, {"medication": "esketamine", "route": "intranasal"})
-    with pytest.raises(ValidationError, match="already recorded for this client on 2026-11-20"):
+    with pytest.raises(ValidationError, match="already recorded for this client on 20 Nov 2026"):
         m.update_record(evening, {"dose_mg": 84}, reason="A reason does not make it acceptable")
     assert m.details(evening).dose_mg is None
 
@@ -192,7 +192,7 @@ def test_a_dose_sooner_than_the_minimum_interval_needs_a_reason(
     m.update_record(dose_id, {"medication": "esketamine", "route": "intranasal", "dose_mg": 56})
     next_day = dosing_session(services, course_id, START + timedelta(days=1))
     m.update_record(next_day, {"medication": "esketamine", "route": "intranasal"})
-    with pytest.raises(OverrideNeeded, match=re.escape("1 day(s) after the dose of 2026-11-20")):
+    with pytest.raises(OverrideNeeded, match=re.escape("1 day after the dose of 20 Nov 2026")):
         m.update_record(next_day, {"dose_mg": 56})
     m.update_record(next_day, {"dose_mg": 56}, reason="Rescheduled by the prescriber")
     assert m.details(next_day).dose_mg == 56

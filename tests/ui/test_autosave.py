@@ -9,6 +9,7 @@ import pytest
 from note_ui_helpers import all_types_template, make_course, new_session
 from PySide6.QtCore import Qt
 
+from kapnotes.storage import audit
 from kapnotes.ui.session_editor import SessionEditor
 from kapnotes.ui.widgets.autosave import NOT_SAVED, SAVED, UNSAVED, AutosaveController
 
@@ -78,6 +79,10 @@ def test_max_latency_saves_while_typing_continues(
     assert partial and set(partial) == {"a"}
     assert editor.flush()
     assert stored(services, session_id)["reasons"] == "a" * 16
+    # Several saves while typing, one audit entry: the stretch, naming the field, not the text.
+    assert len(saves) >= 2
+    edits = [e for e in audit.entries(services.vault) if e.event == "session.edit"]
+    assert [(e.record_id, e.detail) for e in edits] == [(str(session_id), "fields: reasons")]
 
 
 def test_flush_on_close(qtbot: Any, services: Any, session_id: int) -> None:

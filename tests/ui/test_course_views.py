@@ -89,7 +89,7 @@ def test_theme_tables_and_merge_dialog(qtbot: object, services: object, course: 
     dialog = ThemeMergeDialog(services, [source])
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.name_edit, "self-compassion")
-    assert dialog.plan().startswith("Merge 1 theme(s) into 'self-compassion'")
+    assert dialog.plan().startswith("Merge 1 theme into 'self-compassion'")
     with qtbot.waitSignal(dialog.changed, timeout=1000):
         qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     view.reload()

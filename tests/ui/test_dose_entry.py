@@ -92,6 +92,9 @@ def test_350_mg_iv_for_70_kg_asks_for_a_reason_and_shows_it(qtbot: Any, services
     assert not section.override.isVisible()
     assert "Prescriber's written order" in section.overrides.text()
     assert "5 mg/kg IV is above 1 mg/kg" in section.overrides.text()
+    # Worded as the PDF words it, and in the caution colour, not grey.
+    assert section.overrides.text().startswith("Rule overridden at ")
+    assert "background" in section.overrides.styleSheet()
 
 
 def test_cancelling_the_reason_shows_the_stored_dose_again(qtbot: Any, services: Any,

@@ -53,7 +53,7 @@ def test_menu_import_fills_an_empty_vault_and_refreshes_the_list(
     ws.portable.choose_open_path = lambda: export_file
     ws.portable.import_action.trigger()
     assert seen[-1][0] == "Import finished"
-    assert "5 client(s) added" in seen[-1][1]
+    assert "5 clients added" in seen[-1][1]
     assert ws.client_list.model.rowCount() == 4  # the archived demo client is not listed
     assert ws.portable.progress is None  # the progress dialog is gone
 

@@ -272,3 +272,19 @@ def test_settings_show_the_heart_rate_thresholds_and_save_a_tighter_one(
     # The rule's own level is as loose as the box goes: a looser alert cannot be typed.
     dialog.threshold_spins["alert_heart_rate_above"].setValue(140)
     assert dialog.threshold_spins["alert_heart_rate_above"].value() == 120
+
+
+def test_the_confirm_button_does_not_widen_the_panel(qtbot: object, services: object,
+                                                     dose_id: int, clock: object) -> None:
+    """Seen on a real X server at 1366×768: "Record as typed: it is the real reading" in the
+    entry row pushed the panel wider than the page; the route and the weight unit were cut
+    off behind a sideways scroll bar."""
+    clock.now = START
+    panel = make_panel(qtbot, services, dose_id, clock)
+    before = panel.vitals.minimumSizeHint().width()
+    type_reading(qtbot, panel, ("272", "140", "96", "97"))
+    assert panel.vitals.confirm_button.isVisible()
+    assert panel.vitals.minimumSizeHint().width() <= before
+    button, message = panel.vitals.confirm_button, panel.vitals.error
+    assert abs(button.geometry().center().y() - message.geometry().center().y()) < (
+        message.height())  # beside the message that asks for it

@@ -253,7 +253,7 @@ def test_the_rules_in_force_are_shown_with_the_practice_tightening(dialog_for,
     assert "Fava" in iv[4]  # the named source
     warn = next(r for r in rows if r[0] == "IV ketamine dose above the usual range")
     assert warn[1:4] == ["0.75 mg/kg", "Warns", "Built in"]
-    assert "2 threshold(s) tightened by your practice" in dlg.rules_view.summary.text()
+    assert "2 thresholds tightened by your practice" in dlg.rules_view.summary.text()
     # The vitals thresholds can be made stricter than the rules in force, never looser.
     spo2 = dlg.threshold_spins["alert_spo2_below"]
     assert (spo2.value(), spo2.minimum()) == (94, 94)

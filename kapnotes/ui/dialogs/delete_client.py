@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.client_rules import normalise_code
+from kapnotes.domain.dates import plural
 from kapnotes.domain.errors import KapNotesError, ValidationError
 from kapnotes.services.container import Services
 from kapnotes.ui.widgets.form_errors import FieldErrors, error_label
@@ -38,8 +39,9 @@ class DeleteClientDialog(QDialog):
 
         explain = QLabel(
             f"<p><b>Delete {client.code} and everything recorded for them?</b></p>"
-            f"<p>This removes the client record, {courses} course(s) and {sessions} "
-            "session note(s), including signed notes, from the vault. It cannot be undone "
+            f"<p>This removes the client record, {plural(courses, 'course')} and "
+            f"{plural(sessions, 'session note')}, including signed notes, from the vault. "
+            "It cannot be undone "
             "here (only by restoring a backup) and the deletion is written to the audit log.</p>"
             "<p>Records are usually kept for at least 7 years after last contact. To hide a "
             "client from the list instead, use <b>Archive</b>.</p>"

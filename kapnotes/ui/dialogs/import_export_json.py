@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
+from kapnotes.domain.dates import plural
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.lazy import lazy_module
 from kapnotes.services.container import Services
@@ -101,8 +102,9 @@ class PortableDataActions(QObject):
             return None
         c = result.counts
         self.show("Export finished", (
-            f"Exported {c.clients} client(s), {c.sessions} session(s), {c.measures} "
-            f"measure(s) and {c.audit} audit entries to {path}.\n\n{PLAINTEXT_NOTE}"))
+            f"Exported {plural(c.clients, 'client')}, {plural(c.sessions, 'session')}, "
+            f"{plural(c.measures, 'measure')} and {plural(c.audit, 'audit entry', 'audit entries')}"
+            f" to {path}.\n\n{PLAINTEXT_NOTE}"))
         return result
 
     # -- import ----------------------------------------------------------------------------
@@ -124,7 +126,7 @@ class PortableDataActions(QObject):
                 return None
             decisions[code] = decision
         try:
-            with self._progress(f"Importing {preview.counts.clients} client(s)…"):
+            with self._progress(f"Importing {plural(preview.counts.clients, 'client')}…"):
                 tally = portable_import.import_document(self.services, doc,
                                                         decisions=decisions, progress=self._step)
         except _Cancelled:
@@ -133,13 +135,15 @@ class PortableDataActions(QObject):
         except (KapNotesError, OSError) as exc:
             self.show("Import failed", f"Nothing was imported: {_reason(exc)}")
             return None
-        lines = [f"{tally.clients_added} client(s) added, {tally.clients_merged} merged, "
+        lines = [f"{plural(tally.clients_added, 'client')} added, {tally.clients_merged} merged, "
                  f"{tally.clients_skipped} skipped.",
-                 f"Added {tally.courses} course(s), {tally.sessions} session(s), "
-                 f"{tally.addenda} addend(a), {tally.measures} measure(s) and {tally.audit} "
-                 "audit entries."]
+                 f"Added {plural(tally.courses, 'course')}, {plural(tally.sessions, 'session')}, "
+                 f"{plural(tally.addenda, 'addendum', 'addenda')}, "
+                 f"{plural(tally.measures, 'measure')} and "
+                 f"{plural(tally.audit, 'audit entry', 'audit entries')}."]
         if tally.sessions_kept:
-            lines.append(f"{tally.sessions_kept} session(s) already here were kept as they are.")
+            lines.append(f"{plural(tally.sessions_kept, 'session')} already here kept as they "
+                         "were.")
         self.show("Import finished", "\n".join(lines))
         self.imported.emit()
         return tally

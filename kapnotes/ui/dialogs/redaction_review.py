@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from kapnotes.domain.dates import plural
+
 SAVE = "Save PDF"
 
 
@@ -15,7 +17,7 @@ def review_box(parent: QWidget | None, places: tuple[str, ...]) -> QMessageBox:
     """The question, not yet shown: the places in its details, Save as the default."""
     box = QMessageBox(QMessageBox.Icon.Information, "Review de-identification", "", parent=parent)
     if places:
-        box.setText(f"Identifying details were replaced in {len(places)} place(s) before "
+        box.setText(f"Identifying details were replaced in {plural(len(places), 'place')} before "
                     "saving. Review the list; the PDF holds [name], [date], [contact] or "
                     "[clinician] there. Free text may still identify the client in other ways.")
         box.setDetailedText("\n".join(places))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.dates import plural
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.ui.widgets.error_line import error_label, show_error
 from kapnotes.ui.widgets.theme_completer import ThemeLineEdit
@@ -87,7 +88,8 @@ class ThemeMergeDialog(QDialog):
         if target is not None and not others:
             return f"Rename to '{name}'." if target.name != name else ""
         if target is not None:
-            return f"Merge {len(others)} theme(s) into '{target.name}'; every mention moves."
+            return (f"Merge {plural(len(others), 'theme')} into '{target.name}'; "
+                    "every mention moves.")
         if len(ids) == 1:
             return f"Rename to '{name}'."
         return f"Rename the first to '{name}' and merge the other {len(ids) - 1} into it."

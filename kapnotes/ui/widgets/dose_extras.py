@@ -29,7 +29,6 @@ from kapnotes.ui.widgets.monitoring_style import (
     CAUTION_BG,
     banner_style,
     error_label,
-    muted,
     show_message,
 )
 
@@ -207,14 +206,19 @@ class InfusionAndBoosters(QWidget):
 
 
 def overrides_text(monitoring: MonitoringService, session_id: int) -> str:
-    """The reasons given to go past a rule, as the note shows them."""
+    """The rules gone past and the reasons given, worded as the session PDF words them
+    ("Rule overridden by … at …: … Written reason: …")."""
     return "\n".join(
-        f"Reason given ({o.given_at:%H:%M}{', ' + o.given_by if o.given_by else ''}): "
-        f"{o.reason} — for: {o.message}" for o in monitoring.doses.overrides(session_id))
+        f"Rule overridden{' by ' + o.given_by if o.given_by else ''} at {o.given_at:%H:%M}: "
+        f"{o.message} Written reason: {o.reason}"
+        for o in monitoring.doses.overrides(session_id))
 
 
 def overrides_label(parent: QWidget) -> QLabel:
-    label = muted(QLabel(parent))
+    # In the caution colour, not grey: a dose five times the usual stays in sight after
+    # its reason was written (seen on a real X server).
+    label = QLabel(parent)
+    label.setStyleSheet(banner_style(CAUTION, CAUTION_BG))
     label.setWordWrap(True)
     label.setAccessibleName("Reasons given for rules")
     return label

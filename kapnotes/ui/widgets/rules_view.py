@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.clinical_rules import RuleSet
+from kapnotes.domain.dates import plural
 
 COLUMNS = ("Rule", "In force", "Does", "Set by", "Source")
 PRACTICE = "Your practice (tightened)"
@@ -95,9 +96,9 @@ class RulesView(QGroupBox):
         practice = sum(row[3] == PRACTICE for row in rows)
         here = sum(row[3] == THIS_VAULT for row in rows)
         self.summary = QLabel(
-            (f"{practice} threshold(s) tightened by your practice policy. " if practice else
+            (f"{plural(practice, 'threshold')} tightened by your practice policy. " if practice else
              "No threshold is changed by a practice policy. ")
-            + (f"{here} vitals threshold(s) tightened in these settings. " if here else "")
+            + (f"{plural(here, 'vitals threshold')} tightened in these settings. " if here else "")
             + "A practice may tighten these rules but never loosen them.", self)
         self.summary.setWordWrap(True)
         self.summary.setObjectName("rules_summary")

@@ -111,7 +111,6 @@ class VitalsLog(QWidget):
         self.confirm_button.clicked.connect(lambda: self.add_now(confirm_unusual=True))
         self.confirm_button.hide()
         entry.addWidget(self.add_button)
-        entry.addWidget(self.confirm_button)
         entry.addStretch(1)
         # Window-wide so it works while typing in the note form beside the panel; a hidden
         # panel's shortcut is inactive, so there is no clash with another session.
@@ -136,7 +135,13 @@ class VitalsLog(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
         layout.addLayout(entry)
-        layout.addWidget(self.error)
+        # The confirm button sits beside the message that asks for it, not in the entry row,
+        # where its width pushed the whole panel past a 1366-px screen (seen on a real X
+        # server: the route and the unit were cut off).
+        asks = QHBoxLayout()
+        asks.addWidget(self.error, 1)
+        asks.addWidget(self.confirm_button)
+        layout.addLayout(asks)
         layout.addWidget(self.table)
         self.changes = ReadingChanges(self, self)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
