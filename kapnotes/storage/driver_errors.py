@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import Any
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
@@ -47,6 +48,30 @@ def translate_write_errors() -> Iterator[None]:
         yield
     except sqlcipher.Error as exc:
         raise _translated(exc, write=True) from exc
+
+
+class TranslatedCursor:
+    """The driver's cursor as `Vault.execute` returns it: rows fetched later (a SELECT run
+    through `execute`) are translated like the statement itself; `lastrowid`, `rowcount` and
+    the rest pass through."""
+
+    def __init__(self, cursor: sqlcipher.Cursor) -> None:
+        self._cursor = cursor
+
+    def fetchone(self) -> Any:
+        with translate_read_errors():
+            return self._cursor.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        with translate_read_errors():
+            return self._cursor.fetchall()
+
+    def __iter__(self) -> Iterator[Any]:
+        with translate_read_errors():
+            yield from self._cursor
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
 
 
 def _translated(exc: sqlcipher.Error, *, write: bool) -> Exception:

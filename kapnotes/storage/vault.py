@@ -26,7 +26,11 @@ from kapnotes.domain.errors import (
 from kapnotes.storage import keyfile
 from kapnotes.storage.atomic import OWNER_ONLY
 from kapnotes.storage.disk_space import refuse_if_no_space
-from kapnotes.storage.driver_errors import translate_read_errors, translate_write_errors
+from kapnotes.storage.driver_errors import (
+    TranslatedCursor,
+    translate_read_errors,
+    translate_write_errors,
+)
 from kapnotes.storage.process_lock import VaultProcessLock
 from kapnotes.storage.sniff import check_vault_file
 from kapnotes.storage.wal_check import inspect_wal
@@ -107,7 +111,7 @@ class Vault:
     # -- queries ---------------------------------------------------------------------------
     def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
         with translate_write_errors():
-            return self.conn.execute(sql, params)
+            return TranslatedCursor(self.conn.execute(sql, params))
 
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[Any]:
         with translate_read_errors():

@@ -6,6 +6,7 @@ unlock writes one `vault.unlock_failed` entry to the audit log."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from kapnotes.storage import audit, lifecycle
@@ -25,16 +26,24 @@ def test_wrong_passphrases_are_counted_slowed_down_and_audited(
     assert "not the passphrase" not in counter and set(json.loads(counter)) == {
         "count", "first_utc", "last_utc"}
 
+    # The wait after the third failure is 5 s, and starting a process under load can take
+    # longer. Moving the last failure ahead of now keeps the whole wait in force however slowly
+    # the next processes start (a clock set back never lengthens it past the delay).
+    doc = json.loads(counter)
+    held = {**doc, "last_utc": (datetime.now(UTC) + timedelta(days=1)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")}
+    counter_file_for(new_vault).write_text(json.dumps(held))
+    assert FailedUnlocks.for_vault(new_vault).wait_left() == delay_after(3)
+
     # the fourth attempt, even with the right passphrase, waits (nothing is tried)
     result = run_cli("list", "--vault", new_vault, "--passphrase-file", passphrase_file)
     line = one_error_line(result, 3)
-    assert "3 wrong passphrases or recovery keys in a row; wait" in line
+    assert f"3 wrong passphrases or recovery keys in a row; wait {delay_after(3)} s" in line
     assert FailedUnlocks.for_vault(new_vault).count == 3
     result = run_cli("passwd", "--vault", new_vault, "--recovery-key-file", wrong)
     assert "wait" in one_error_line(result, 3)
 
     # once the wait is over (the last failure moved back in time), it opens and is audited
-    doc = json.loads(counter)
     doc["last_utc"] = "2020-01-01T00:00:00Z"
     counter_file_for(new_vault).write_text(json.dumps(doc))
     result = run_cli("list", "--vault", new_vault, "--passphrase-file", passphrase_file)

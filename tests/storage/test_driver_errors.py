@@ -80,3 +80,22 @@ def test_nothing_above_storage_names_the_driver_or_its_errors() -> None:
         and driver.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("fetch", ["fetchone", "fetchall", "iterate"])
+def test_rows_fetched_after_execute_are_translated_too(open_vault: Vault, fetch: str) -> None:
+    cursor = open_vault.execute("SELECT id FROM audit_log")
+    open_vault.conn.close()
+    with pytest.raises(VaultUnavailableError) as caught:
+        if fetch == "iterate":
+            list(cursor)
+        else:
+            getattr(cursor, fetch)()
+    _not_a_driver_error(caught.value)
+
+
+def test_the_cursor_still_says_what_a_write_did(open_vault: Vault) -> None:
+    cursor = open_vault.execute("INSERT INTO settings (key, value) VALUES ('probe', '1')")
+    assert cursor.rowcount == 1 and cursor.lastrowid
+    assert [tuple(r) for r in open_vault.execute(
+        "SELECT value FROM settings WHERE key = 'probe'")] == [("1",)]

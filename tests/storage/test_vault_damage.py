@@ -1,6 +1,12 @@
 """Damaged or foreign files are refused with a specific message, silently, untouched: on open
 when the header or schema cannot be read, and otherwise as soon as a damaged page is read
-(opening does not read the whole file; `check_vault` and backups do)."""
+(opening does not read the whole file; `check_vault` and backups do).
+
+Pages are chosen by what they hold, not by their number: a schema step that adds tables or
+triggers moves every page, so `page_map` flips each page of the sound vault once (in a scratch
+copy) and records what that breaks. SQLCipher encrypts every page and this build has neither the
+`dbstat` nor the `sqlite_dbpage` table, so what a flip breaks is the one way to see a page's
+content from outside."""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import re
 import shutil
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -20,14 +27,12 @@ from kapnotes.storage.sniff import PAGE_SIZE
 PASSPHRASE = "amber meadow 7 drifting"
 
 
-ROWS = 900
+ROWS = 300
 
 
 @pytest.fixture(scope="module")
 def sound_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One closed vault with pages of rows, copied by each case below. The rows outweigh the
-    schema (about 80 pages of empty tables, triggers and indexes), so the middle and last
-    pages are row data whatever later schema steps add, not the schema table itself."""
+    """One closed vault with many pages of settings rows, copied by each case below."""
     path = tmp_path_factory.mktemp("sound") / "vault.kapnotes"
     created = lifecycle.create_vault(path, PASSPHRASE)
     with created.vault as vault, vault.transaction():
@@ -38,6 +43,51 @@ def sound_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class PageMap:
+    """Page numbers (0-based, as in the file) by what a flip of that page breaks."""
+
+    schema: tuple[int, ...]  # the open is refused: the header or the schema lives there
+    settings_rows: tuple[int, ...]  # opens, but reading the settings table is refused
+    elsewhere: tuple[int, ...]  # opens and the settings read: other tables, indexes, free
+
+
+def _flipped(raw: bytes, page: int) -> bytes:
+    damaged = bytearray(raw)
+    start = page * PAGE_SIZE + 300
+    damaged[start : start + 24] = bytes(b ^ 0x5A for b in damaged[start : start + 24])
+    return bytes(damaged)
+
+
+def _what_a_flip_breaks(scratch: Path) -> str:
+    try:
+        with lifecycle.unlock_vault(scratch, passphrase=PASSPHRASE, take_lock=False,
+                                    run_migrations=False) as vault:
+            try:
+                vault.query("SELECT key, value FROM settings")
+            except VaultDamagedError:
+                return "settings_rows"
+            return "elsewhere"
+    except VaultDamagedError:
+        return "schema"
+
+
+@pytest.fixture(scope="module")
+def page_map(sound_vault: Path, tmp_path_factory: pytest.TempPathFactory) -> PageMap:
+    sound = sound_vault.read_bytes()
+    scratch = _copy(sound_vault, tmp_path_factory.mktemp("probe") / "probe.kapnotes")
+    found: dict[str, list[int]] = {"schema": [], "settings_rows": [], "elsewhere": []}
+    for page in range(len(sound) // PAGE_SIZE):
+        scratch.write_bytes(_flipped(sound, page))
+        found[_what_a_flip_breaks(scratch)].append(page)
+    pages = PageMap(**{kind: tuple(numbers) for kind, numbers in found.items()})
+    # What the cases below need, whatever the layout: the header page holds the schema's
+    # root, the schema spans more pages than that, and the rows fill many pages.
+    assert pages.schema[0] == 0, pages
+    assert len(pages.schema) > 1 and len(pages.settings_rows) > 2 and pages.elsewhere, pages
+    return pages
+
+
 def _copy(sound: Path, dest: Path, *, with_keys: bool = True) -> Path:
     shutil.copyfile(sound, dest)
     if with_keys:
@@ -46,42 +96,35 @@ def _copy(sound: Path, dest: Path, *, with_keys: bool = True) -> Path:
 
 
 def _flip(path: Path, page: int) -> None:
-    raw = bytearray(path.read_bytes())
-    start = page * PAGE_SIZE + 300
-    raw[start : start + 24] = bytes(b ^ 0x5A for b in raw[start : start + 24])
-    path.write_bytes(bytes(raw))
+    path.write_bytes(_flipped(path.read_bytes(), page))
 
 
-def _flip_first_page(path: Path) -> None:
-    _flip(path, 0)
+def _middle(pages: tuple[int, ...]) -> int:
+    return pages[len(pages) // 2]
 
 
-def _flip_middle_page(path: Path) -> None:
-    _flip(path, path.stat().st_size // PAGE_SIZE // 2)
-
-
-def _flip_last_page(path: Path) -> None:
-    _flip(path, path.stat().st_size // PAGE_SIZE - 1)
-
-
-def _truncate_mid_page(path: Path) -> None:
+def _truncate_mid_page(path: Path, pages: PageMap) -> None:
     with path.open("rb+") as fh:
         fh.truncate(path.stat().st_size - 1000)
 
 
-def _truncate_whole_pages(path: Path) -> None:
+def _truncate_before_last_schema_page(path: Path, pages: PageMap) -> None:
+    """Whole pages lost (the size alone cannot tell), the schema's last page among them."""
     with path.open("rb+") as fh:
-        fh.truncate(path.stat().st_size // PAGE_SIZE // 2 * PAGE_SIZE)
+        fh.truncate(pages.schema[-1] * PAGE_SIZE)
 
 
-def _empty(path: Path) -> None:
+def _empty(path: Path, pages: PageMap) -> None:
     path.write_bytes(b"")
 
 
-DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {
-    "first page flipped": (_flip_first_page, "cannot be decrypted"),
+DAMAGE: dict[str, tuple[Callable[[Path, PageMap], None], str]] = {
+    "first page flipped": (lambda path, pages: _flip(path, 0), "cannot be decrypted"),
+    "a later schema page flipped": (lambda path, pages: _flip(path, _middle(pages.schema[1:])),
+                                    "cannot be decrypted"),
     "truncated mid-page": (_truncate_mid_page, "is truncated"),
-    "truncated to half its pages": (_truncate_whole_pages, "cannot be decrypted"),
+    "truncated to whole pages before the schema ends": (_truncate_before_last_schema_page,
+                                                        "cannot be decrypted"),
     "zero length": (_empty, "is empty (0 bytes)"),
 }
 
@@ -92,11 +135,12 @@ def _sha(path: Path) -> str:
 
 @pytest.mark.parametrize("case", list(DAMAGE))
 def test_damaged_copy_is_refused_with_a_specific_message(
-    case: str, sound_vault: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+    case: str, sound_vault: Path, page_map: PageMap, tmp_path: Path,
+    capfd: pytest.CaptureFixture[str]
 ) -> None:
     damage, expected = DAMAGE[case]
     copy = _copy(sound_vault, tmp_path / "copy.kapnotes")
-    damage(copy)
+    damage(copy, page_map)
     before = _sha(copy)
 
     with pytest.raises(VaultDamagedError, match=re.escape(expected)) as refused:
@@ -139,23 +183,26 @@ def test_sound_copy_opens_and_passes_the_full_check(sound_vault: Path, tmp_path:
         assert vault.query_one("SELECT count(*) FROM settings")[0] == ROWS
 
 
-@pytest.mark.parametrize("damage", [_flip_middle_page, _flip_last_page])
-def test_full_check_reports_a_damaged_page_anywhere(damage: Callable[[Path], None],
-                                                    sound_vault: Path, tmp_path: Path) -> None:
-    """Wherever the page lies, `check` finds it: a schema page already stops the open."""
-    copy = _copy(sound_vault, tmp_path / "copy.kapnotes")
-    damage(copy)
-    try:
-        problems = lifecycle.check_vault(copy, passphrase=PASSPHRASE)
-    except VaultDamagedError as refused:
-        problems = [refused.message]
-    assert problems != []
+PAGES_THAT_OPEN: dict[str, Callable[[PageMap], int]] = {
+    "a middle page of rows": lambda pages: _middle(pages.settings_rows),
+    "the last page of rows": lambda pages: pages.settings_rows[-1],
+    "a page of another table or index": lambda pages: _middle(pages.elsewhere),
+}
 
 
-def test_a_damaged_page_is_refused_when_read_and_never_backed_up(sound_vault: Path,
-                                                                 tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", list(PAGES_THAT_OPEN))
+def test_full_check_reports_a_damaged_page_the_open_does_not_read(
+        where: str, sound_vault: Path, page_map: PageMap, tmp_path: Path) -> None:
+    """The vault still opens (the schema is sound), and `check` finds the damaged page."""
     copy = _copy(sound_vault, tmp_path / "copy.kapnotes")
-    _flip_last_page(copy)  # the settings rows written last
+    _flip(copy, PAGES_THAT_OPEN[where](page_map))
+    assert lifecycle.check_vault(copy, passphrase=PASSPHRASE) != []
+
+
+def test_a_damaged_page_is_refused_when_read_and_never_backed_up(
+        sound_vault: Path, page_map: PageMap, tmp_path: Path) -> None:
+    copy = _copy(sound_vault, tmp_path / "copy.kapnotes")
+    _flip(copy, page_map.settings_rows[-1])
     before = _sha(copy)
     with lifecycle.unlock_vault(copy, passphrase=PASSPHRASE) as vault:
         with pytest.raises(VaultDamagedError, match="a page it needed failed its check"):

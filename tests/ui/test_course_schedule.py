@@ -14,8 +14,9 @@ from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
 
 from kapnotes import policy
+from kapnotes.domain.dates import schedule_date, short_date
 from kapnotes.domain.models import Client, Course, SessionKind
-from kapnotes.domain.schedule import Protocol
+from kapnotes.domain.schedule import Protocol, generate_plan
 from kapnotes.services import exports
 from kapnotes.services.settings_service import SettingsService
 from kapnotes.ui.client_view import ClientView
@@ -200,3 +201,39 @@ def test_a_new_dosing_note_is_booked_for_its_monitoring(qtbot, services, clock, 
     assert ws.editor.details.duration_spin.value() == 120
     talk = ws.new_session(course.id, "integration")
     assert services.notes.session(talk).duration_min == 60
+
+
+def test_a_slot_off_the_working_weekdays_is_moved_and_says_so_in_window_and_pdf(
+        qtbot, services, clock, policy_file: Path, tmp_path: Path):
+    """A practice open Monday to Thursday: the generated Friday slots move, and the preview,
+    the client's timeline and the course PDF each say from which day and why."""
+    clock.now = datetime(2026, 11, 2, 9, 0)  # Mon 2 Nov 2026, far from the holidays
+    policy_file.write_text(json.dumps({"version": 1, "settings": {
+        "working_weekdays": {"value": ["mon", "tue", "wed", "thu"], "fixed": True}}}),
+        encoding="utf-8")
+    client = new_client(services)
+    unfitted = generate_plan(Protocol.ESKETAMINE, date(2026, 11, 2))
+    fridays = [s for s in unfitted if s.planned_date.weekday() == 4]
+    assert fridays  # the protocol's own dates fall on Fridays: something must move
+    dlg, course_id = create_in_dialog(qtbot, services, client, Protocol.ESKETAMINE,
+                                      date(2026, 11, 2))
+    assert "(not a working day of the practice)" in dlg.preview_label.text()
+    assert f"{schedule_date(fridays[0].planned_date)} →" in dlg.preview_label.text()
+
+    entries = services.courses.timeline(course_id).entries
+    assert all(e.state.effective_date.weekday() < 4 for e in entries)
+    moved = [e.slot for e in entries if e.slot.change_reason == "Not a working day of the "
+             "practice"]
+    assert {s.original_date for s in moved} == {s.planned_date for s in fridays}
+
+    view = timeline_view(qtbot, services, client)
+    details = column(view, TimelineModel.DETAIL)
+    assert sum("Not a working day of the practice" in d for d in details) == len(fridays)
+    assert any(f"From {short_date(fridays[0].planned_date)}" in d for d in details)
+
+    job = exports.build_course_report(services, client.id, exports.options_for(services))
+    text = " ".join(" ".join(p.extract_text().split()) for p in
+                    PdfReader(str(exports.render_to_file(job, tmp_path / "c.pdf"))).pages)
+    assert (f"Moved from {schedule_date(fridays[0].planned_date)}: Not a working day of the "
+            "practice") in text
+    assert text.count("Not a working day of the practice") == len(fridays)

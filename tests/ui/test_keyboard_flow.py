@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from kapnotes.domain.models import Client, Course, SessionKind
 from kapnotes.domain.screening import ScreenItem
@@ -132,3 +133,22 @@ def test_from_the_client_filter_to_a_started_session_by_keyboard(qtbot, services
     QTest.keyClick(timeline, Qt.Key.Key_Return)  # Enter starts the chosen slot
     qtbot.waitUntil(lambda: isinstance(window.current_page(), SessionEditor), timeout=2000)
     assert window.current_page().session.kind is chosen.slot.kind
+
+
+@pytest.mark.parametrize("kind", [SessionKind.DOSING, SessionKind.INTEGRATION])
+def test_a_note_just_opened_goes_back_by_keyboard_without_a_click(qtbot, services, settings,
+                                                                  course, kind) -> None:
+    client_id, course_id = course
+    sid = _session(services, course_id, kind, date(2026, 11, 12))
+    window = MainWindow(services.vault, settings=settings)
+    qtbot.addWidget(window)
+    ws = Workspace(window, services, signer_name="Dr Example")
+    window.show()
+    with qtbot.waitActive(window, timeout=2000):
+        window.activateWindow()
+    ws.open_client(client_id)
+    ws.open_session(sid)
+    editor = window.current_page()
+    qtbot.waitUntil(lambda: editor.isAncestorOf(QApplication.focusWidget()), timeout=2000)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.current_page() is ws.client_view, timeout=2000)

@@ -4,6 +4,7 @@ given, a reading, an adverse effect) and in the client's medicines."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 
 import pytest
@@ -108,3 +109,32 @@ def test_client_medicines_hit_opens_the_client_record_at_its_medicines(qtbot, se
     assert opened is not None and opened.isVisible()
     assert "Lamotrigine 100 mg" in opened.medicines_edit.toPlainText()
     qtbot.waitUntil(lambda: opened.medicines_edit.hasFocus(), timeout=2000)
+
+
+def _found(services, words: str) -> set[str]:
+    """The kinds of document the window's search finds for `words` (its one source)."""
+    return {hit.kind for hit in services.notes.search(words)}
+
+
+def test_the_index_follows_what_is_changed_later(services, world):
+    """What was unticked, replaced, corrected or taken off stops being found; its new text is
+    found at once (the triggers keep every writer's changes, not only the first write)."""
+    client, prep, dose = world
+    assert "field" in _found(services, "perceptual changes")
+    services.notes.save_fields(prep.id, {"consent": ["risks"]})
+    assert _found(services, "perceptual changes") == set()
+
+    services.clients.update(dataclasses.replace(services.clients.get(client.id),
+                                                medicines=("Sertraline 50 mg",)))
+    assert _found(services, "lamotrigine") == set()
+    assert _found(services, "sertraline") == {"medicines"}
+
+    services.monitoring.set_adverse_effect(dose.id, "vomiting", None)
+    assert _found(services, "vomiting moderate") == set()
+
+    [reading] = services.monitoring.readings(dose.id)
+    services.monitoring.correct_reading(dose.id, reading.id,
+                                        {"systolic": 148, "diastolic": 92, "heart_rate": 84},
+                                        reason="Cuff too small")
+    assert _found(services, "168/102") == set()  # the struck original is not what was taken
+    assert _found(services, "148/92") == {"monitoring"}
