@@ -179,20 +179,16 @@ class NoteService:
             clean.append((field_id, normalised, search_text(field, normalised)))
         if not clean:
             return
-        try:
-            with self.vault.transaction():
-                before = repo.field_values(self.vault, session_id)
-                for field_id, value, text in clean:
-                    repo.put_field(self.vault, session_id, field_id, value, text)
-                saved = {field_id: value for field_id, value, _ in clean}
-                for hook in self.after_save:
-                    hook(session, template, saved)
-                self.edits.record(self.vault, session_id,
-                                  [f for f, v in saved.items() if before.get(f) != v],
-                                  self.clock())
-        except BaseException:
-            self.edits.forget(session_id)  # the entry rolled back with the save
-            raise
+        with self.vault.transaction():
+            before = repo.field_values(self.vault, session_id)
+            for field_id, value, text in clean:
+                repo.put_field(self.vault, session_id, field_id, value, text)
+            saved = {field_id: value for field_id, value, _ in clean}
+            for hook in self.after_save:
+                hook(session, template, saved)
+            self.edits.record(self.vault, session_id,
+                              [f for f, v in saved.items() if before.get(f) != v],
+                              self.clock())
 
     def missing_for_signing(self, session_id: int) -> list[str]:
         session = repo.get(self.vault, session_id)
