@@ -95,7 +95,10 @@ def unlock_counted(path: Path, **how: Any) -> Vault:
 
 
 def add_vault_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--vault", help="vault file (default: KAPNOTES_VAULT or per-user vault)")
+    # SUPPRESS: absent here, the value given before the command (`kapnotes --vault V list`)
+    # stands; a default of None overwrote it and the per-user vault was opened instead.
+    p.add_argument("--vault", default=argparse.SUPPRESS,
+                   help="vault file (default: KAPNOTES_VAULT or per-user vault)")
     p.add_argument(
         "--passphrase-file", metavar="FILE",
         help=f"read the passphrase from FILE (or set {ENV_PASSPHRASE}, for automation only)",

@@ -55,3 +55,29 @@ def refusals(findings: tuple[RuleFinding, ...] | list[RuleFinding]) -> list[str]
 def needing_reason(findings: tuple[RuleFinding, ...] | list[RuleFinding]) -> list[str]:
     """The messages that a written reason may answer."""
     return [f.message for f in findings if f.severity is not Severity.BLOCK]
+
+
+# The audit entry `session.sign` names what a signing reason answered (rule ids and the
+# record-completeness codes above); these are their words for the note and the PDF.
+SIGN_AUDIT_PREFIX = "; with a written reason for: "
+_COMPLETENESS_WORDS = {
+    "no_first_device_time": "first device time not recorded",
+    "missing_pre_dose_bp": "pre-dose blood pressure not recorded",
+    "missing_40_minute_bp": "~40-minute blood pressure not recorded",
+    "missing_end_bp": "end-of-session blood pressure not recorded",
+}
+
+
+def answered_at_signing(audit_detail: str, rules: RuleSet) -> tuple[str, ...]:
+    """What a signature's written reason answered, from its audit entry's detail, in words
+    ("Minimum monitoring after the dose", "pre-dose blood pressure not recorded")."""
+    if SIGN_AUDIT_PREFIX not in audit_detail:
+        return ()
+    ids = audit_detail.split(SIGN_AUDIT_PREFIX, 1)[1].split(", ")
+    words = []
+    for rule_id in (i.strip() for i in ids if i.strip()):
+        if rule_id in rules.rules:
+            words.append(rules.rule(rule_id).title)
+        else:
+            words.append(_COMPLETENESS_WORDS.get(rule_id, rule_id))
+    return tuple(words)

@@ -101,6 +101,7 @@ class SessionSnapshot:
     # (digest of the note, newest digest with addenda, both match the seals made at
     # signing) of a signed note, computed from its content at export; None for a draft.
     seal: tuple[str, str, bool] | None = None
+    sign_answered: tuple[str, ...] = ()  # what a signing reason answered, in words
 
     @property
     def kind(self) -> SessionKind:

@@ -82,7 +82,9 @@ def signature_blocks(snap: SessionSnapshot, ctx: Context) -> list[Block]:
                                   "Locked: later changes appear below as dated addenda."),
                         seal_paragraph(snap.seal)]
     if s.sign_reason.strip():
-        out.append(Paragraph("Signed with a written reason:", "muted"))
+        answered = "; ".join(snap.sign_answered)
+        out.append(Paragraph(f"Signed with a written reason for: {answered}." if answered
+                             else "Signed with a written reason:", "muted"))
         out.append(ctx.free(s.sign_reason))
     return out
 

@@ -47,6 +47,8 @@ class Services:
         self.themes = ThemeService(self.vault, self.notes)
         self.measures = MeasureService(self.vault, load_practice_scales, clock=self.clock)
         self.monitoring = MonitoringService(self.vault, clock=self.clock)
+        # One editing stretch per note, whether its fields or its dosing record changed.
+        self.monitoring.edits = self.monitoring.vitals.edits = self.notes.edits
         self.notes.sign_checks.append(self.monitoring.sign_check)
 
 

@@ -8,7 +8,9 @@ process: a restart or a new window starts a new stretch). The first save of a st
 an entry only when it changes a field not named yet in the stretch, and names just those. A
 note's log therefore shows when it was worked on and which parts, at most one entry per
 field per stretch. Entries are written in the save's own transaction: there is an entry
-exactly when the edit was stored.
+exactly when the edit was stored. A field counts as named only while its entry is in the log,
+so a save that rolled back (a refusal after the entry was written) leaves nothing that keeps
+the next save from naming it again.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ STRETCH_GAP = timedelta(minutes=30)
 @dataclass
 class _Stretch:
     last_save: datetime
-    named: set[str] = field(default_factory=set)
+    named: dict[str, int] = field(default_factory=dict)  # field id -> audit entry id
 
 
 class EditStretches:
@@ -47,16 +49,25 @@ class EditStretches:
             stretch = _Stretch(now)
             self._open[session_id] = stretch
         stretch.last_save = now
-        new = changed - stretch.named
+        new = changed - _still_logged(vault, stretch.named)
         if not new:
             return
         audit.record(vault, EVENT, record_type="session", record_id=session_id,
                      detail="fields: " + ", ".join(sorted(new)))
-        stretch.named |= new
+        row = vault.query_one("SELECT max(id) FROM audit_log")
+        entry_id = int(row[0]) if row and row[0] is not None else 0
+        stretch.named.update(dict.fromkeys(new, entry_id))
 
-    def forget(self, session_id: int) -> None:
-        """The transaction failed, or the note was signed or deleted: nothing is left open."""
-        self._open.pop(session_id, None)
+
+def _still_logged(vault: Vault, named: dict[str, int]) -> set[str]:
+    """The named fields whose entry is in the log (not rolled back with its save)."""
+    ids = sorted(set(named.values()))
+    if not ids:
+        return set()
+    marks = ", ".join("?" * len(ids))
+    present = {int(r[0]) for r in vault.query(
+        f"SELECT id FROM audit_log WHERE id IN ({marks})", tuple(ids))}
+    return {f for f, entry in named.items() if entry in present}
 
 
 def _gap(earlier: datetime, now: datetime) -> timedelta:

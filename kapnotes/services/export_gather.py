@@ -73,6 +73,7 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
             scale_risk=(services.measures.risk_status(client_id, on=s.starts_at.date())
                         if client_id is not None else None),
             seal=services.notes.seal(sid),
+            sign_answered=services.notes.sign_answered(sid) if s.signed else (),
         ))
     return out
 

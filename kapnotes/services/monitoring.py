@@ -47,6 +47,7 @@ from kapnotes.services import monitoring_views as views
 from kapnotes.services.clock import Clock, aware, system_clock
 from kapnotes.services.discharge_checks import DischargeMethods
 from kapnotes.services.dose_checks import DOSE_FIELDS, DoseChecks, OverrideNeeded
+from kapnotes.services.edit_audit import EditStretches
 from kapnotes.services.practice_settings import MonitoringSettings
 from kapnotes.services.screening import ScreeningService
 from kapnotes.services.vitals_log import VitalsLog, VitalsMethods, whole_number
@@ -70,6 +71,13 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         self.vitals = VitalsLog(vault, self.settings, clock, self._writable,
                                 self.first_device_at)
         self.doses = DoseChecks(vault, clock=clock)
+        # Edits of the record are audited per editing stretch, shared with the note's fields
+        # (Services wires one tracker for both; kapnotes/services/edit_audit.py).
+        self.edits = self.vitals.edits = EditStretches()
+
+    def _edited(self, session_id: int, *parts: str) -> None:
+        """Inside the write's transaction: the record parts changed (never their values)."""
+        self.edits.record(self.vault, session_id, [f"record.{p}" for p in parts], self.clock())
 
     # -- screening (see ScreeningService; the names the issue uses) ------------------------
     def save_screen(self, client_id: int, screen: Screen, *, screened_by: str) -> StoredScreen:
@@ -130,6 +138,8 @@ class MonitoringService(VitalsMethods, DischargeMethods):
                                                      "record the start (dose given) first")
         with self.vault.transaction():
             repo.save_details(self.vault, updated)
+            self._edited(session_id, *(n for n in values
+                                       if getattr(current, n) != getattr(updated, n)))
             if DOSE_FIELDS & set(changes):
                 self.doses.enforce(session, updated, reason=reason, by=by)
             if "ended_at" in changes and updated.ended_at is not None:
@@ -245,6 +255,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
             warnings = dose_rules.device_gap_findings(self.doses.rules(), int(d.dose_mg), times)
         with self.vault.transaction():
             repo.add_device(self.vault, session_id, when)
+            self._edited(session_id, "devices")
             if findings:
                 self.doses.add_overrides(session_id, findings, reason, by)
         return warnings
@@ -253,6 +264,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         self._writable(session_id)
         with self.vault.transaction():
             repo.delete_device(self.vault, device_id)
+            self._edited(session_id, "devices")
 
     # -- observations and adverse effects --------------------------------------------------
     def add_observation(self, session_id: int, *, moaas: int,
@@ -267,6 +279,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         )
         with self.vault.transaction():
             obs_id = repo.add_observation(self.vault, session_id, obs)
+            self._edited(session_id, "observations")
         return StoredObservation(obs_id, obs)
 
     def observations(self, session_id: int) -> list[StoredObservation]:
@@ -279,6 +292,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         self._writable(session_id)
         kind = AdverseEffect(effect)
         with self.vault.transaction():
+            self._edited(session_id, "adverse_effects")
             if severity is None or Intensity(severity) is Intensity.NONE:
                 repo.delete_adverse_effect(self.vault, session_id, kind)
                 return

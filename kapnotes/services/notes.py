@@ -17,7 +17,12 @@ from kapnotes.domain.models import (
     SessionKind,
 )
 from kapnotes.domain.monitoring import MINIMUM_MONITORING_MINUTES
-from kapnotes.domain.signing import needing_reason, refusals
+from kapnotes.domain.signing import (
+    SIGN_AUDIT_PREFIX,
+    answered_at_signing,
+    needing_reason,
+    refusals,
+)
 from kapnotes.domain.templates import (
     FieldType,
     Template,
@@ -174,20 +179,16 @@ class NoteService:
             clean.append((field_id, normalised, search_text(field, normalised)))
         if not clean:
             return
-        try:
-            with self.vault.transaction():
-                before = repo.field_values(self.vault, session_id)
-                for field_id, value, text in clean:
-                    repo.put_field(self.vault, session_id, field_id, value, text)
-                saved = {field_id: value for field_id, value, _ in clean}
-                for hook in self.after_save:
-                    hook(session, template, saved)
-                self.edits.record(self.vault, session_id,
-                                  [f for f, v in saved.items() if before.get(f) != v],
-                                  self.clock())
-        except BaseException:
-            self.edits.forget(session_id)  # the entry rolled back with the save
-            raise
+        with self.vault.transaction():
+            before = repo.field_values(self.vault, session_id)
+            for field_id, value, text in clean:
+                repo.put_field(self.vault, session_id, field_id, value, text)
+            saved = {field_id: value for field_id, value, _ in clean}
+            for hook in self.after_save:
+                hook(session, template, saved)
+            self.edits.record(self.vault, session_id,
+                              [f for f, v in saved.items() if before.get(f) != v],
+                              self.clock())
 
     def missing_for_signing(self, session_id: int) -> list[str]:
         session = repo.get(self.vault, session_id)
@@ -237,11 +238,22 @@ class NoteService:
             overridden = sorted({f.rule_id for f in findings} if blockers else set())
             detail = f"seal {seals.short(digest)}"
             if overridden:
-                detail += f"; with a written reason for: {', '.join(overridden)}"
+                detail += SIGN_AUDIT_PREFIX + ", ".join(overridden)
             audit.record(self.vault, "session.sign", record_type="session",
                          record_id=session_id, detail=detail)
         self.vault.checkpoint()  # a signed note lives in the vault file, not only the WAL
         return repo.get(self.vault, session_id)
+
+    def sign_answered(self, session_id: int) -> tuple[str, ...]:
+        """What the signature's written reason answered, in words, from the ids its audit
+        entry recorded at signing (so a later record or rule change does not rewrite it)."""
+        from kapnotes.rules import current_rules
+
+        for entry in audit.entries(self.vault, record_type="session",
+                                   record_ids=(str(session_id),)):
+            if entry.event == "session.sign" and entry.outcome == "ok":
+                return answered_at_signing(entry.detail or "", current_rules())
+        return ()
 
     def add_addendum(self, session_id: int, text: str, *, author: str) -> Addendum:
         session = repo.get(self.vault, session_id)

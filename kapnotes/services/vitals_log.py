@@ -22,6 +22,7 @@ from kapnotes.domain.vitals import VITALS_RANGES, ReadingRole, VitalsFinding, Vi
 from kapnotes.rules import minimum_monitoring_minutes, role_windows
 from kapnotes.services import monitoring_views as views
 from kapnotes.services.clock import Clock, aware
+from kapnotes.services.edit_audit import EditStretches
 from kapnotes.services.practice_settings import MonitoringSettings
 from kapnotes.storage import audit
 from kapnotes.storage import monitoring as repo
@@ -59,6 +60,7 @@ class VitalsLog:
         self.clock = clock
         self._writable = writable
         self._first_device_at = first_device_at
+        self.edits = EditStretches()  # MonitoringService shares its own (edit_audit.py)
 
     def _reading(self, session: Session, role: ReadingRole | str,
                  values: Mapping[str, object], at: datetime | None,
@@ -93,6 +95,7 @@ class VitalsLog:
         with self.vault.transaction():
             reading_id = repo.add_reading(self.vault, session_id, reading,
                                           entered_at=aware(self.clock()))
+            self.edits.record(self.vault, session_id, ["record.vitals"], self.clock())
             if reading.unusual_fields:
                 audit.record(self.vault, "vitals.confirm_unusual", record_type="session",
                              record_id=session_id, detail=f"reading {reading_id}: "

@@ -316,7 +316,9 @@ class SessionEditor(QWidget):
         if s.signed and s.signed_at is not None:
             text = f"Signed by {s.signed_by} at {human_datetime(s.signed_at)}"
             if s.sign_reason:
-                text += f"\nReason: {s.sign_reason}"
+                answered = "; ".join(self.notes.sign_answered(self.session_id))
+                text += f"\nReason{' (for: ' + answered + ')' if answered else ''}: " \
+                        f"{s.sign_reason}"
         else:
             text = "Draft — not signed"
         self.signature_label.setText(text)

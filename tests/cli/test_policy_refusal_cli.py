@@ -24,3 +24,16 @@ def test_a_loosening_policy_is_named_on_stderr(run_cli, tmp_path: Path, passphra
     assert "92%" in result.stderr and "ignored" in result.stderr
     assert str(policy_path) in result.stderr
     assert "loosen" not in result.stdout
+
+
+def test_the_vault_named_before_the_command_is_the_one_opened(
+        run_cli, tmp_path: Path, passphrase: str, passphrase_file: Path) -> None:
+    """Seen while checking the policy message: `kapnotes --vault V list` said "No vault at
+    <the per-user vault>" because the command's own --vault default overwrote V."""
+    vault = tmp_path / "elsewhere.kapnotes"
+    lifecycle.create_vault(vault, passphrase).vault.close()
+    before = run_cli("--vault", vault, "list", "--passphrase-file", passphrase_file)
+    assert before.returncode == 0, before.stderr
+    assert "No vault at" not in before.stderr
+    after = run_cli("list", "--vault", vault, "--passphrase-file", passphrase_file)
+    assert after.returncode == 0 and after.stdout == before.stdout

@@ -101,3 +101,47 @@ def test_a_save_that_rolls_back_leaves_no_entry_and_the_next_one_is_recorded(
     services.notes.after_save.remove(fail)
     services.notes.save_fields(session.id, {"reasons": "Stored."})
     assert [e.detail for e in _entries(services, EVENT)] == ["fields: reasons"]
+
+
+def test_dosing_record_edits_join_the_notes_stretch(services: Any, clock: Any) -> None:
+    """The monitoring record is part of the note: its edits are named in the same stretch
+    (as record.<part>), values never."""
+    client = services.clients.create(Client(code="KAP-902", full_name="Ida Fictional"))
+    course = services.courses.create(Course(client_id=client.id, protocol="kap_sublingual_im",
+                                            start_date=date(2026, 11, 2)))
+    dose = services.notes.create_session(course_id=course.id, kind=SessionKind.DOSING,
+                                         starts_at=datetime(2026, 11, 20, 9, 0))
+    m = services.monitoring
+    for _ in range(3):
+        m.update_record(dose.id, {"setting": "Quiet room, reclined chair"})
+        m.add_observation(dose.id, moaas=5, dissociation="none",
+                          at=datetime(2026, 11, 20, 9, 10))
+        m.add_reading(dose.id, "pre_dose", {"systolic": 124, "diastolic": 80},
+                      at=datetime(2026, 11, 20, 8, 55))
+        m.set_adverse_effect(dose.id, "nausea", "mild", note="Brief.")
+        clock.advance(seconds=20)
+    edits = [e for e in _entries(services, EVENT) if e.record_id == str(dose.id)]
+    assert [e.detail for e in edits] == ["fields: record.setting", "fields: record.observations",
+                                         "fields: record.vitals",
+                                         "fields: record.adverse_effects"]
+    assert all("Quiet" not in e.detail and "Brief" not in e.detail
+               for e in audit.entries(services.vault))
+
+
+def test_an_entry_rolled_back_after_it_was_written_is_written_again(services: Any,
+                                                                     clock: Any) -> None:
+    """A write refused after its entry was made (a dose rule inside the transaction) rolls the
+    entry back; the next stored save of that field in the stretch is still recorded."""
+    from kapnotes.services.edit_audit import EditStretches
+
+    session = _draft(services)
+    stretches = EditStretches()
+    with pytest.raises(RuntimeError), services.vault.transaction():
+        stretches.record(services.vault, session.id, ["reasons"], clock())
+        raise RuntimeError("refused after the entry")
+    assert _entries(services, EVENT) == []
+    with services.vault.transaction():
+        stretches.record(services.vault, session.id, ["reasons"], clock())
+    with services.vault.transaction():
+        stretches.record(services.vault, session.id, ["reasons"], clock())
+    assert [e.detail for e in _entries(services, EVENT)] == ["fields: reasons"]

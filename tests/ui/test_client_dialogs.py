@@ -309,6 +309,7 @@ def test_weight_is_kept_on_the_client_record_in_kg_or_lb_with_its_date(qtbot, se
     assert (weight.weight_kg, weight.entered_value, weight.entered_unit) == (69.9, 154, "lb")
     assert weight.measured_on == services.clock().date()
 
+    services.clock.advance(days=7)  # a week on (a same-day correction is not a change)
     again = open_dialog(qtbot, ClientDialog(services, client.id))
     assert again.weight.hint.text().startswith("On record: 69.9 kg (154 lb), 20 Nov 2026")
     qtbot.keyClicks(again.weight.edit, "154")  # pounds typed again, with kg chosen

@@ -91,3 +91,13 @@ def test_the_monitoring_record_names_the_clinician(qtbot, services) -> None:
     assert panel.dose.clinician.placeholderText() == NAME
     panel.dose.save({"lot_number": "LOT-1"})
     assert services.monitoring.details(session_id).monitoring_clinician == NAME
+
+
+def test_a_re_screen_starts_from_the_medicines_the_client_takes_now(qtbot, services) -> None:
+    client_id, _ = _dose(services)
+    answers = tuple(ScreenAnswer(item, Answer.NO) for item in ScreenItem)
+    services.monitoring.save_screen(client_id, Screen(date(2026, 11, 1), answers, ()),
+                                    screened_by=NAME)
+    dlg = ScreeningDialog(services.monitoring, client_id, medicines=("Lorazepam 0.5 mg prn",))
+    qtbot.addWidget(dlg)
+    assert dlg.medicines.toPlainText() == "Lorazepam 0.5 mg prn"

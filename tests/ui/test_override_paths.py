@@ -122,3 +122,35 @@ def test_a_discharge_override_is_shown_in_the_note_the_pdf_and_the_audit_log(
     assert not any("emergency" in d for d in logged)
     text = pdf_text(services, sid, tmp_path)
     assert "Written reason: Transferred to the emergency department" in text
+
+
+def test_a_signing_override_says_what_its_reason_answered_in_the_note_and_the_pdf(
+        qtbot: Any, services: Any, clock: Any, tmp_path: Path) -> None:
+    """Signing past findings is an override too: the signed note and its PDF showed the
+    reason but not what it was for (only the audit log named the rules)."""
+    from kapnotes.ui.session_editor import SessionEditor
+
+    sid = session(services, course(services), START)
+    m = services.monitoring
+    m.add_reading(sid, "pre_dose", {"systolic": 128, "diastolic": 82, "heart_rate": 70,
+                                    "spo2": 98}, at=START - timedelta(minutes=5))
+    m.add_device(sid, at=START)
+    m.update_record(sid, {"medication": "esketamine", "route": "intranasal", "dose_mg": 56})
+    services.notes.save_fields(sid, {"arrival_state": "Settled", "observations": "Calm",
+                                     "post_session_state": "Steady"})
+    clock.now = START + timedelta(minutes=50)
+    services.notes.sign(sid, signer="Dr Kim Sample", reason="Client left with a paramedic")
+    (entry,) = [e for e in audit.entries(services.vault, record_type="session")
+                if e.event == "session.sign"]
+    assert "monitoring_minimum_time" in entry.detail and "paramedic" not in entry.detail
+    answered = services.notes.sign_answered(sid)
+    assert "Minimum monitoring after the dose" in answered
+    assert "end-of-session blood pressure not recorded" in answered
+    text = pdf_text(services, sid, tmp_path)
+    assert "Signed with a written reason for: " in text
+    assert "Minimum monitoring after the dose" in text and "Client left with a paramedic" in text
+    editor = SessionEditor(services, sid, signer_name="Dr Kim Sample")
+    qtbot.addWidget(editor)
+    label = editor.signature_label.text()
+    assert "Reason (for: " in label and "Minimum monitoring after the dose" in label
+    assert label.endswith("Client left with a paramedic")

@@ -164,7 +164,9 @@ def test_blockers_need_a_written_reason(qtbot: Any, services: Any, course_id: in
     dialog.sign_button.click()
     stored = services.notes.session(session.id)
     assert stored.sign_reason == "Reviewed by prescriber; escort present"
-    assert "Reason: Reviewed by prescriber; escort present" in editor.signature_label.text()
+    signature = editor.signature_label.text()  # the reason, and what it answered
+    assert signature.endswith("): Reviewed by prescriber; escort present")
+    assert "Reason (for: demo; " in signature
 
 
 def test_sign_shortcut_opens_the_dialog(qtbot: Any, services: Any, course_id: int) -> None:

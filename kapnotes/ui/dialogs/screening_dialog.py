@@ -72,7 +72,8 @@ class ScreeningDialog(QDialog):
         self.medicines.setAccessibleName("Concomitant medicines")
         self.medicines.setPlaceholderText("One medicine per line, e.g. sertraline 100 mg mane")
         self.medicines.setFixedHeight(self.fontMetrics().lineSpacing() * 5 + 12)
-        start = previous.screen.medicines if previous else tuple(medicines)
+        # A re-screen checks what the client takes now: the record's list, else the last screen's.
+        start = tuple(medicines) or (previous.screen.medicines if previous else ())
         self.medicines.setPlainText("\n".join(start))
         self.medicine_flags = muted(QLabel(self))
         self.medicine_flags.setWordWrap(True)

@@ -21,6 +21,7 @@ def bind_signer(edit: QLineEdit, vault: Vault, fallback: str = "") -> str:
         edit.setText(name)
         edit.setReadOnly(True)
         edit.setToolTip(FROM_SETTINGS)
+        edit.setStyleSheet("background: palette(window);")  # reads as shown, not typed
         return name
     if fallback and not edit.text():
         edit.setText(fallback)

@@ -73,6 +73,14 @@ class VitalsLog(QWidget):
         self.banner.setStyleSheet(banner_style(ALERT, ALERT_BG))
         self.banner.hide()
 
+        entry = self._build_entry_row()
+        self._build_table()
+        self._lay_out(entry)
+        self.reload()
+
+    # -- building ------------------------------------------------------------------------------
+    def _build_entry_row(self) -> QHBoxLayout:
+        """Role, the four values, an optional time, Add (Ctrl+Shift+V); the error line."""
         self.role_combo = QComboBox(self)
         self.role_combo.setAccessibleName("Reading role")
         for role in ReadingRole:
@@ -118,7 +126,9 @@ class VitalsLog(QWidget):
         self.shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self.shortcut.activated.connect(self.shortcut_pressed)
         self.error = error_label(self, "Vitals error")
+        return entry
 
+    def _build_table(self) -> None:
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setAccessibleName("Vitals log")
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -131,6 +141,7 @@ class VitalsLog(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
 
+    def _lay_out(self, entry: QHBoxLayout) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
@@ -146,7 +157,6 @@ class VitalsLog(QWidget):
         self.changes = ReadingChanges(self, self)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         layout.addWidget(self.changes)
-        self.reload()
 
     # -- entry ---------------------------------------------------------------------------------
     def _role_touched(self, _index: int) -> None:
