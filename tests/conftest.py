@@ -6,7 +6,10 @@ and the environment variables that name a vault or carry a passphrase are cleare
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +21,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # process a test starts (kapnotes/storage/keyfile.py); tests/storage/test_key_cost.py pins the
 # production cost through a `kapnotes init` started without this variable.
 os.environ["KAPNOTES_TEST_ONLY_KDF_ITERATIONS"] = "1000"
+
+# The same isolation for the whole process, not only inside each test: module- and
+# session-scoped fixtures (a shared demo vault, say) are set up BEFORE the per-test autouse
+# fixture below applies, so without this they would read the machine's practice policy
+# (/etc/kapnotes, XDG), the user's data folder and the developer's locale, and a suite could
+# pass or fail with what happened to be installed when it ran.
+_PROCESS_DATA = tempfile.mkdtemp(prefix="kapnotes-tests-")
+atexit.register(shutil.rmtree, _PROCESS_DATA, ignore_errors=True)
+os.environ["KAPNOTES_DATA_DIR"] = _PROCESS_DATA
+os.environ["KAPNOTES_POLICY"] = os.path.join(_PROCESS_DATA, "no-practice-policy.json")
+for _name in ("KAPNOTES_VAULT", "KAPNOTES_PASSPHRASE", "KAPNOTES_NEW_PASSPHRASE", "LC_ALL"):
+    os.environ.pop(_name, None)
+os.environ["LC_TIME"] = "C.UTF-8"
 
 # A fictional passphrase that satisfies the passphrase rules (>= 10 characters).
 TEST_PASSPHRASE = "lantern orchard 42 quietly"

@@ -98,6 +98,17 @@ def human_datetime(moment: dt.datetime | None, *, weekday: bool = False,
     return f"{human_date(at.date(), weekday=weekday)}, {human_time(at)}"
 
 
+def utc_text(at_utc: str, *, seconds: bool = False) -> str:
+    """An audit time as stored ("2026-11-20T09:00:12.345678Z") in the human form, kept in
+    UTC and saying so: "20 Nov 2026, 09:00 UTC". Text that is not such a time is returned."""
+    try:
+        at = dt.datetime.fromisoformat(at_utc.replace("Z", "+00:00"))
+    except ValueError:
+        return at_utc
+    clock = f"{at:%H:%M:%S}" if seconds else human_time(at.replace(tzinfo=None))
+    return f"{human_date(at.date())}, {clock} UTC"
+
+
 def qt_date_format(*, weekday: bool = True) -> str:
     """The same form as a Qt display format, for date pickers (QDateEdit)."""
     if month_first():

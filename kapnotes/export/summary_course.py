@@ -4,7 +4,7 @@ intentions, themes, outcomes, vitals and adverse events, audit entries, then eve
 from __future__ import annotations
 
 from kapnotes.domain.course_label import course_label, protocol_label
-from kapnotes.domain.dates import plural, schedule_date
+from kapnotes.domain.dates import plural, schedule_date, utc_text
 from kapnotes.domain.models import SessionKind
 from kapnotes.domain.risk import RiskStatus, banner_lines, quiet_line
 from kapnotes.domain.screening import Answer, WarningKind
@@ -311,7 +311,7 @@ def override_blocks(snap: CourseSnapshot, ctx: Context) -> list[Block]:
 def audit_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
     if snap.audit is None:
         return []
-    rows = [(a.at_utc[:16].replace("T", " "), a.event, f"{a.record_type} {a.record_id}".strip(),
+    rows = [(utc_text(a.at_utc), a.event, f"{a.record_type} {a.record_id}".strip(),
              a.clinician or "—", a.outcome, a.detail or "—") for a in snap.audit]
     return [Heading("Audit log for this course", level),
             Paragraph("Times in UTC. Entries concern this client, this course and its "

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from export_fixtures import (
     ADDRESS,
+    NOW,
     PRIVATE_MARKER,
     RichCourse,
     identifying_values,
@@ -54,6 +55,13 @@ def rich(world: tuple[object, RichCourse]) -> RichCourse:
     return world[1]
 
 
+def options(**chosen: object) -> ExportOptions:
+    """Export options dated by the world's clock: ExportOptions() alone takes the real today,
+    so "planned to date" and every status in the report would change with the day the suite
+    runs, while the world is built on a fixed clock."""
+    return ExportOptions(export_date=NOW.date(), **chosen)
+
+
 def texts(report: Report) -> Iterator[str]:
     """Every string the report will print, metadata included."""
     yield from (report.title, report.subtitle, report.author, report.practice_name)
@@ -91,7 +99,7 @@ def headings(report: Report, level: int) -> list[str]:
 
 def test_course_summary_sections_in_order(services: object, rich: RichCourse) -> None:
     snap = course_snapshot(services, rich.course_id, include_audit=True)
-    report = course_report(snap, ExportOptions(deidentified=False, include_audit=True))
+    report = course_report(snap, options(deidentified=False, include_audit=True))
     assert headings(report, 1) == [
         "Client", "Protocol and schedule", "Screening and risk", "Intentions across sessions",
         "Themes", "Outcomes", "Vitals and adverse events", "Audit log for this course",
@@ -123,13 +131,13 @@ def test_course_summary_sections_in_order(services: object, rich: RichCourse) ->
 def test_audit_section_only_on_request(services: object, rich: RichCourse) -> None:
     snap = course_snapshot(services, rich.course_id)
     assert snap.audit is None
-    assert "Audit log for this course" not in headings(course_report(snap, ExportOptions()), 1)
+    assert "Audit log for this course" not in headings(course_report(snap, options()), 1)
 
 
 def test_deidentified_course_holds_no_identifying_value(services: object,
                                                         rich: RichCourse) -> None:
     snap = course_snapshot(services, rich.course_id, include_audit=True)
-    report = course_report(snap, ExportOptions(deidentified=True, include_audit=True))
+    report = course_report(snap, options(deidentified=True, include_audit=True))
     text = joined(report).casefold()
     for value in identifying_values(rich.client):
         assert value.casefold() not in text, value
@@ -143,7 +151,7 @@ def test_deidentified_course_holds_no_identifying_value(services: object,
 
 def test_identified_course_shows_the_client(services: object, rich: RichCourse) -> None:
     report = course_report(course_snapshot(services, rich.course_id),
-                           ExportOptions(deidentified=False))
+                           options(deidentified=False))
     text = joined(report)
     assert rich.client.full_name in text and rich.client.phone in text and ADDRESS in text
     assert "[name]" not in text
@@ -152,11 +160,11 @@ def test_identified_course_shows_the_client(services: object, rich: RichCourse) 
 def test_private_notes_left_out_unless_included(services: object, rich: RichCourse) -> None:
     snap = session_snapshot(services, rich.draft_integration)
     course = services.courses.get(snap.session.course_id)
-    plain = session_report(snap, client=rich.client, course=course, options=ExportOptions())
+    plain = session_report(snap, client=rich.client, course=course, options=options())
     assert PRIVATE_MARKER not in joined(plain)
     assert PRIVATE_LEFT_OUT in plain.notices
     shown = session_report(snap, client=rich.client, course=course,
-                           options=ExportOptions(include_private=True))
+                           options=options(include_private=True))
     assert PRIVATE_MARKER in joined(shown)
     assert PRIVATE_INCLUDED in shown.notices
     assert any(k == "Process notes (private)" for b in shown.sections
@@ -167,7 +175,7 @@ def test_session_note_blocks_in_template_order(services: object, rich: RichCours
     snap = session_snapshot(services, rich.draft_dosing)
     course = services.courses.get(snap.session.course_id)
     report = session_report(snap, client=rich.client, course=course,
-                            options=ExportOptions(deidentified=True))
+                            options=options(deidentified=True))
     kinds = [type(b).__name__ for b in report.sections]
     assert kinds[:3] == ["Heading", "Paragraph", "DraftMark"]  # unsigned: DRAFT at the top
     heads = [b.text for b in report.sections if isinstance(b, Heading)]
@@ -190,7 +198,7 @@ def test_signed_note_says_who_signed_and_shows_addenda(services: object,
     snap = session_snapshot(services, rich.signed_dosing)
     course = services.courses.get(snap.session.course_id)
     report = session_report(snap, client=rich.client, course=course,
-                            options=ExportOptions(deidentified=False))
+                            options=options(deidentified=False))
     assert not any(isinstance(b, DraftMark) for b in report.sections)
     text = joined(report)
     assert "Signed by Dr Demo Clinician on" in text
@@ -204,7 +212,7 @@ def test_packet_lists_each_client_at_level_one(services: object, rich: RichCours
     for cid in rich.other_client_ids[:2]:
         course = services.courses.for_client(cid)[0]
         snaps.append(course_snapshot(services, int(course.id or 0)))
-    report = packet_report(snaps, ExportOptions(), clinician="Dr Demo Clinician")
+    report = packet_report(snaps, options(), clinician="Dr Demo Clinician")
     assert report.contents
     assert [h.split(" — ")[0] for h in report.headings(1)] == [s.client.code for s in snaps]
     text = joined(report).casefold()

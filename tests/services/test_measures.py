@@ -247,3 +247,39 @@ def test_unlinked_scores_between_courses_are_the_next_course_baseline(services: 
     now = phq9(services, client_id, date(2026, 11, 1), 9)
     assert services.measures.course_of_measures(client_id) == {
         during.id: first, between.id: second, now.id: second}
+
+
+def test_scores_reach_the_new_course_when_the_discontinued_one_holds_a_later_session(
+        services: object, client_id: int, tmp_path: Path) -> None:
+    """The issue's own case: a note was started in the course entered by mistake (on 5 Nov)
+    before it was discontinued. The old rule gave the new course only scores after that note
+    and the old course only scores before the new one began, so both said "No outcome
+    measures" and the course PDF printed "No rating-scale totals recorded" under the PHQ-9
+    item-9 alert."""
+    from pypdf import PdfReader
+
+    from kapnotes.domain.models import CourseStatus
+    from kapnotes.services import exports
+
+    start = date(2026, 11, 2)
+    mistaken = services.courses.create(Course(client_id=client_id, protocol="esketamine",
+                                              start_date=start)).id
+    held(services, mistaken, SessionKind.DOSING, date(2026, 11, 5))
+    services.courses.set_status(mistaken, CourseStatus.DISCONTINUED, "Wrong protocol.")
+    course = services.courses.create(Course(client_id=client_id, protocol="esketamine",
+                                            start_date=start)).id
+    phq9(services, client_id, start, 19)  # unlinked, the morning of the first dose
+    integration = held(services, course, SessionKind.INTEGRATION, date(2026, 11, 3))
+    services.measures.enter(client_id=client_id, scale_id="phq9", taken_on=date(2026, 11, 3),
+                            session_id=integration, answers={**CALM, "1": 2, "2": 2, "9": 1})
+
+    assert [p.total for p in services.measures.course_outcomes(course)
+            .for_scale("phq9").points] == [19, 5]
+    assert services.measures.course_outcomes(mistaken).series == ()
+    job = exports.build_course_report(services, client_id, exports.options_for(services),
+                                      course_id=course)
+    text = "\n".join(" ".join(page.extract_text().split()) for page in
+                     PdfReader(str(exports.render_to_file(job, tmp_path / "c.pdf"))).pages)
+    assert "Self-harm thoughts (PHQ-9 item 9)" in text
+    assert "No rating-scale totals recorded" not in text
+    assert "PHQ-9 19 (2 Nov 2026) 5 (3 Nov 2026)" in text, text[:4000]

@@ -116,6 +116,7 @@ def test_the_window_shows_no_stray_date_form(qtbot, services, demo) -> None:
                 seen_sessions += 1
         ws.open_client(client_id)
         texts += window_texts(ws.client_view.sections.open_measure())
+    texts += window_texts(window.open_audit_log())  # audit times too, in UTC
     assert seen_sessions > 10
     assert any(re.search(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} 2026\b", t)
                for t in texts), "the schedule shows its weekdays"
@@ -125,7 +126,8 @@ def test_the_window_shows_no_stray_date_form(qtbot, services, demo) -> None:
 def test_every_pdf_shows_no_stray_date_form(services, demo) -> None:
     _window, _ws, ids = demo
     options = exports.options_for(services, deidentified=False)
-    jobs = [exports.build_course_report(services, ids[0], options),
+    audited = exports.options_for(services, deidentified=False, include_audit=True)
+    jobs = [exports.build_course_report(services, ids[0], audited),
             exports.build_packet_report(services, ids[:3], options)]
     first = services.courses.for_client(ids[1])[0]
     jobs += [exports.build_session_report(services, int(s.id or 0), options)

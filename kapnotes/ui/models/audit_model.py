@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
+from kapnotes.domain.dates import utc_text
 from kapnotes.storage.audit import AuditEntry
 from kapnotes.ui.models.rows_model import Index, RowsTableModel
 
@@ -58,8 +59,8 @@ def event_label(event: str) -> str:
 
 
 def when_text(at_utc: str) -> str:
-    """'2026-11-20T09:00:12.345678Z' → '2026-11-20 09:00:12 UTC' (the log's own time zone)."""
-    return f"{at_utc[:10]} {at_utc[11:19]} UTC" if len(at_utc) >= 19 else at_utc
+    """'2026-11-20T09:00:12.345678Z' → '20 Nov 2026, 09:00:12 UTC' (the log's own time zone)."""
+    return utc_text(at_utc, seconds=True)
 
 
 class AuditLogModel(RowsTableModel[AuditEntry]):
