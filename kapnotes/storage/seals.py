@@ -15,7 +15,9 @@ with the vault.
 The canonical content is versioned: a seal records the `form` it was made with (m011), and
 the note is always re-hashed in that form, so seals made before a form grew stay valid.
 Form 1 (m007) left out the vitals columns of m009 and the derived course rows; form 2 covers
-them. A note sealed in form 1 keeps form 1 (docs/RELIABILITY.md names that residual risk).
+them; form 3 adds a digest of the template version's wording as the vault keeps it
+(`template_snapshots`). A note keeps the form it was sealed in (docs/RELIABILITY.md names
+the residual risk).
 
 `problems()` is what `kapnotes check` runs: it recomputes every digest from the rows as they
 are now and reports any note or addendum changed, added, unsigned or deleted behind the app.
@@ -75,7 +77,7 @@ _COURSE_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
                        " FROM theme_mentions WHERE session_id = ? ORDER BY id",
                        ("id", "field_id", "position", "evidence", "written_as")),
 }
-FORMS = (1, 2)
+FORMS = (1, 2, 3)
 LATEST_FORM = FORMS[-1]
 
 
@@ -122,6 +124,12 @@ def note_digest(db: Any, session_id: int, form: int = LATEST_FORM) -> str | None
     if form >= 2:
         doc["course"] = {name: _rows(db, sql, cols, session_id)
                          for name, (sql, cols) in _COURSE_ROWS.items()}
+    if form >= 3:  # the stored wording of the template version: labels, options, headings
+        snap = db.execute("SELECT definition FROM template_snapshots WHERE template_id = ?"
+                          " AND version = ?", (session["template_id"],
+                                               session["template_version"])).fetchone()
+        doc["template"] = (hashlib.sha256(snap[0].encode("utf-8")).hexdigest()
+                           if snap is not None else None)
     return hashlib.sha256(_canonical(doc)).hexdigest()
 
 

@@ -85,10 +85,10 @@ class ClientListPane(QWidget):
         self.new_button = QPushButton("New client", self)
         self.new_button.setToolTip("New client (Ctrl+Shift+N)")
         self.new_button.clicked.connect(self.new_client)
-        self.new_client_action = QAction("New client…", self)
+        self.new_client_action = QAction("&New client…", self)
         self.new_client_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
         self.new_client_action.triggered.connect(self.new_client)
-        self.filter_action = QAction("Filter clients", self)
+        self.filter_action = QAction("&Filter clients", self)
         self.filter_action.setShortcut(QKeySequence.StandardKey.Find)
         self.filter_action.triggered.connect(self.focus_filter)
         # Window-wide once the pane is in a window; the main window reuses these actions in

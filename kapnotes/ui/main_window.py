@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
         self.backup_action = self._action(f, "&Backup now", "backup_now")
         self.restore_action = self._action(f, "&Restore backup…", "restore_backup")
         f.addSeparator()
-        self.change_passphrase_action = self._action(f, "Change &passphrase…",
+        self.change_passphrase_action = self._action(f, "&Change passphrase…",
                                                      "change_passphrase")
         self.audit_log_action = self._action(f, "&Audit log…", "audit_log")
         self.lock_action = self._action(f, "&Lock", "lock", "Ctrl+L")
@@ -187,6 +187,7 @@ class MainWindow(QMainWindow):
                                          QKeySequence.StandardKey.HelpContents)
         self.whats_this_action = QWhatsThis.createAction(self)
         self.whats_this_action.setObjectName("whats_this")
+        self.whats_this_action.setText("&What's This?")  # Qt's own text has no mnemonic
         self.whats_this_action.setShortcut(QKeySequence("Shift+F1"))
         self.help_menu.addAction(self.whats_this_action)
         self.help_menu.addSeparator()

@@ -2,7 +2,8 @@
 
 Form 2 of the canonical content (kapnotes.storage.seals) adds the vitals confirmation,
 strike, correction and entry-time columns (schema step 9) and the course rows derived from
-the note (intentions it set, intention reviews, theme mentions). Each test changes one of
+the note (intentions it set, intention reviews, theme mentions); form 3 the stored wording of
+the note's template version. Each test changes one of
 them in a signed note of a real demo vault with raw SQL, the locking triggers dropped as any
 SQLCipher tool could, and runs the real `kapnotes check`: it must exit non-zero. A note sealed
 in form 1 before schema step 11 still checks sound after the upgrade.
@@ -83,6 +84,10 @@ TAMPERS: dict[str, Tamper] = {
     "intention set by the note reworded": lambda c: c.execute(
         "UPDATE intentions SET text = 'Something else' WHERE id = ?",
         (_one(c, SIGNED_INTENTION),)),
+    "stored template wording changed": lambda c: c.execute(
+        "UPDATE template_snapshots SET definition = replace(definition, 'Reasons',"
+        " 'Reasons given') WHERE (template_id, version) IN (SELECT template_id,"
+        " template_version FROM sessions WHERE signed_at IS NOT NULL)", ()),
 }
 
 
@@ -122,7 +127,7 @@ def test_changing_what_a_signed_note_shows_fails_check(run_cli, demo_copy, demo_
     assert "Traceback" not in result.stderr
 
 
-def test_a_seal_made_before_form_2_still_matches_after_the_upgrade(
+def test_a_seal_made_before_the_newer_forms_still_matches_after_the_upgrade(
     run_cli, tmp_path: Path, passphrase: str, passphrase_file: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

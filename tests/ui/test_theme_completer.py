@@ -55,3 +55,18 @@ def test_contains_match_and_refresh_on_focus(qtbot: object, services: object) ->
     found = [completer.completionModel().index(r, 0).data()
              for r in range(completer.completionModel().rowCount())]
     assert found == ["Companionship", "self-compassion"]
+
+
+def test_focus_on_a_closed_vault_keeps_the_last_themes(qtbot: object, services: object) -> None:
+    """A focus-in after the vault closed (window locked or closed) must not raise into Qt."""
+    edit = ThemeLineEdit(services.themes.known_themes)
+    qtbot.addWidget(edit)
+    edit.show()
+    model = edit.completer().model()
+    before = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert "grief" in before
+    services.vault.conn.close()
+    edit.activateWindow()
+    edit.setFocus()  # pytest-qt fails the test on an exception in the event filter
+    qtbot.waitUntil(edit.hasFocus, timeout=1000)
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == before

@@ -139,7 +139,7 @@ def test_the_client_page_is_built_on_first_open_and_file_new_session_follows_it(
     # but File → New session… is already listed (greyed out) with its Ctrl+N.
     assert ws._client_view is None
     assert window.centre.count() == 1
-    new_session = next(a for a in window.file_menu.actions() if a.text() == "New session…")
+    new_session = next(a for a in window.file_menu.actions() if a.text() == "New &session…")
     assert new_session.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
     assert not new_session.isEnabled()
     assert ws._export_target() is None  # nothing to export, and no page built to find out
@@ -178,5 +178,5 @@ def test_a_restore_leaves_one_new_session_action(qtbot, services, settings) -> N
     ws.teardown()
     Workspace(window, services, signer_name="Dr Test Clinician")
     qtbot.waitUntil(lambda: len([a for a in window.findChildren(type(ws.new_session_action))
-                                 if a.text() == "New session…"]) == 1, timeout=2000)
-    assert [a.text() for a in window.file_menu.actions()].count("New session…") == 1
+                                 if a.text() == "New &session…"]) == 1, timeout=2000)
+    assert [a.text() for a in window.file_menu.actions()].count("New &session…") == 1

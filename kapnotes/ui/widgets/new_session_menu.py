@@ -13,7 +13,7 @@ from kapnotes.domain.models import SessionKind
 
 def make_new_session_action(parent: QObject) -> QAction:
     """File → New session… (Ctrl+N): disabled until a client page with a course is shown."""
-    action = QAction("New session…", parent)
+    action = QAction("New &session…", parent)
     action.setShortcut(QKeySequence.StandardKey.New)
     action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
     action.setEnabled(False)

@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
+from kapnotes.domain.errors import VaultUnavailableError
+
 KnownThemes = Callable[[], Sequence[str]]
 
 
@@ -32,7 +34,13 @@ class ThemeCompleter(QCompleter):
         self.refresh()
 
     def refresh(self) -> None:
-        names = sorted(dict.fromkeys(self._provider()), key=str.casefold)
+        """Re-read the names; a vault that cannot be read now (closed when the window locked
+        or closed, with a focus event pending) keeps the last list instead of raising into Qt."""
+        try:
+            known = self._provider()
+        except VaultUnavailableError:
+            return
+        names = sorted(dict.fromkeys(known), key=str.casefold)
         if names != self._model.stringList():
             self._model.setStringList(names)
 
