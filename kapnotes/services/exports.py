@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from pathlib import Path
 
 from kapnotes import __version__
@@ -247,9 +248,23 @@ def export_pdf(services: Services, job: ExportJob, path: Path, *, password: str 
     return written
 
 
-def active_clients(services: Services) -> list[tuple[Client, bool]]:
-    """Clients with an active course, each with whether any of its sessions was held by the
-    vault's current clinician (the packet dialog's default choice: "my active clients")."""
+class Holder(Enum):
+    """Whose client this is in the packet dialog; the value is the note shown beside the name."""
+
+    MINE = ""
+    OTHER = "other clinician"  # sessions were held, none by the current clinician
+    NO_SESSIONS = "no sessions yet"  # nobody else's either: nothing held so far
+    UNNAMED = "no clinician named"  # sessions, but none names who held it
+
+    @property
+    def mine(self) -> bool:
+        return self is Holder.MINE
+
+
+def active_clients(services: Services) -> list[tuple[Client, Holder]]:
+    """Clients with an active course, each with whose it is by the sessions held in it (the
+    packet dialog's default choice, "my active clients", is those held by the vault's current
+    clinician; with no clinician set every client counts as theirs)."""
     me = services.vault.actor.clinician.strip().casefold()
     out = []
     for row in services.clients.list():
@@ -257,6 +272,15 @@ def active_clients(services: Services) -> list[tuple[Client, bool]]:
         if course is None or course.status.value != "active":
             continue
         sessions = services.notes.sessions_for_course(int(course.id or 0))
-        mine = not me or any(s.clinician.strip().casefold() == me for s in sessions)
-        out.append((services.clients.get(row.id), mine))
+        out.append((services.clients.get(row.id), holder(me, [s.clinician for s in sessions])))
     return out
+
+
+def holder(me: str, clinicians: Sequence[str]) -> Holder:
+    """`me` casefolded; `clinicians` who held each session of the course ("" unnamed)."""
+    named = {name.strip().casefold() for name in clinicians} - {""}
+    if not me or me in named:
+        return Holder.MINE
+    if named:
+        return Holder.OTHER
+    return Holder.UNNAMED if clinicians else Holder.NO_SESSIONS

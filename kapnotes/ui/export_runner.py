@@ -201,8 +201,8 @@ class ExportController(QObject):
     def export_packet(self) -> ExportPacketDialog:
         clients = exports.active_clients(self.services)
         name = exports.suggested_name_for(self.services, "packet",
-                                          client_ids=[int(c.id or 0) for c, mine in clients
-                                                      if mine])
+                                          client_ids=[int(c.id or 0) for c, who in clients
+                                                      if who.mine])
         dialog = ExportPacketDialog(
             clients, suggested_name=name, folder=self.folder, parent=self.parent_widget,
             name_for=lambda ids: exports.suggested_name_for(self.services, "packet",

@@ -112,7 +112,7 @@ def test_the_dialog_refuses_the_backups_folder_and_a_link_to_the_vault(qtbot,
 def test_packet_dialog_defaults_to_my_active_clients(qtbot, services: object,
                                                      clients: list[int], tmp_path: Path) -> None:
     rows = exports.active_clients(services)
-    assert [(c.code, mine) for c, mine in rows] == [
+    assert [(c.code, who.mine) for c, who in rows] == [
         ("KAP-101", True), ("KAP-102", False), ("KAP-103", True)]
     dlg = ExportPacketDialog(rows, suggested_name="packet.pdf", folder=tmp_path)
     qtbot.addWidget(dlg)
@@ -313,3 +313,23 @@ def test_three_exports_in_a_row_in_one_window(qtbot, services: object, clients: 
     for path in opened:
         reader = PdfReader(str(path))
         assert len(reader.pages) >= 1 and "KAP-101" in reader.pages[0].extract_text()
+
+
+def test_packet_dialog_says_a_client_without_sessions_is_nobody_elses(
+        qtbot, services: object, clients: list[int], tmp_path: Path) -> None:
+    """File → Export supervision packet: a new client whose course has no session yet is not
+    "(other clinician)"; only a client whose sessions were all held by someone else is."""
+    new = services.clients.create(Client(code="KAP-104", full_name="Dara Newcomer"))
+    services.courses.create(Course(client_id=new.id, protocol="esketamine",
+                                   start_date=date(2026, 11, 1)))
+    ctl = ExportController(services, None, status=lambda _m: None, opener=lambda _p: None,
+                           folder=tmp_path)
+    dlg = ctl.export_packet()
+    qtbot.addWidget(dlg)
+    texts = {dlg.client_list.item(i).text().split(" — ")[0]: dlg.client_list.item(i).text()
+             for i in range(dlg.client_list.count())}
+    assert "other clinician" in texts["KAP-102"]
+    assert "other clinician" not in texts["KAP-104"]
+    assert texts["KAP-104"].endswith("(no sessions yet)")
+    assert "(" not in texts["KAP-101"]
+    assert dlg.chosen_ids() == [clients[0], clients[2]]  # still only the sessions I held

@@ -1,7 +1,8 @@
 """Choose the clients of a supervision packet, then the export options, in one dialog.
 
 The list holds every client with an active course; "my active clients" (the default) are
-those whose course has a session held by the clinician using the app. Names are shown here
+those whose course has a session held by the clinician using the app; the others say why
+they are not (another clinician's, or no session yet: nobody's). Names are shown here
 (the therapist's own screen); what reaches the PDF follows the de-identify option.
 """
 
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.models import Client
+from kapnotes.services.exports import Holder
 from kapnotes.ui.dialogs.export_dialog import ExportOptionsPanel, export_buttons
 from kapnotes.ui.widgets.error_line import error_label, show_error
 
@@ -36,7 +38,7 @@ class ExportPacketDialog(QDialog):
 
     export_requested = Signal(list, object)  # client ids, ExportChoice
 
-    def __init__(self, clients: Sequence[tuple[Client, bool]], *, suggested_name: str,
+    def __init__(self, clients: Sequence[tuple[Client, Holder]], *, suggested_name: str,
                  folder: Path | None = None, parent: QWidget | None = None,
                  name_for: Callable[[list[int]], str] | None = None) -> None:
         super().__init__(parent)
@@ -46,7 +48,7 @@ class ExportPacketDialog(QDialog):
         self._auto_name = suggested_name
         self.setWindowTitle("Export supervision packet")
         self.setMinimumSize(560, 560)
-        self.mine = [int(c.id or 0) for c, mine in clients if mine]
+        self.mine = [int(c.id or 0) for c, who in clients if who.mine]
         column = QVBoxLayout(self)
         intro = QLabel("Clients with an active course. Each gets a course summary with every "
                        "session note; the PDF starts with a contents page.", self)
@@ -59,13 +61,13 @@ class ExportPacketDialog(QDialog):
         column.addWidget(self.filter_edit)
         self.client_list = QListWidget(self)
         self.client_list.setAccessibleName("Clients in the packet")
-        for client, mine in clients:
+        for client, who in clients:
             item = QListWidgetItem(f"{client.code} — {client.display_name}"
-                                   + ("" if mine else "  (other clinician)"))
+                                   + (f"  ({who.value})" if who.value else ""))
             item.setData(ID_ROLE, int(client.id or 0))
             item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, client.full_name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if mine else Qt.CheckState.Unchecked)
+            item.setCheckState(Qt.CheckState.Checked if who.mine else Qt.CheckState.Unchecked)
             self.client_list.addItem(item)
         column.addWidget(self.client_list, 1)
 
