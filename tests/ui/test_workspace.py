@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from kapnotes.domain.models import Client, Course, SessionKind
 from kapnotes.ui.main_window import MainWindow
@@ -160,17 +161,29 @@ def test_ctrl_n_on_a_note_goes_back_to_its_client_and_offers_the_kinds(
 ) -> None:
     client, course = client_with_course(services, "KAP-904", "Tamsin Example", "esketamine")
     window, ws = make_workspace(qtbot, services, settings)
+    # Ctrl+N comes from the active window, and the kinds menu is a popup that takes that
+    # window's keyboard: wait for the activation here rather than depend on whichever window
+    # (or none) an earlier test in this worker left active.
+    with qtbot.waitActive(window, timeout=2000):
+        window.activateWindow()
     ws.open_client(client.id)
     session_id = ws.new_session(course.id, "preparation")
     editor = window.current_page()
     assert isinstance(editor, SessionEditor) and editor.session_id == session_id
     qtbot.keyClicks(editor.form.editor("reasons").edit, "Typed before Ctrl+N")
     ws.new_session_action.trigger()
-    assert window.current_page() is ws.client_view  # the note was left (and saved) first
-    assert services.notes.note(session_id).values["reasons"] == "Typed before Ctrl+N"
     menu = ws.client_view.new_session_menu
-    assert menu.isVisible()  # the kinds, over the page they belong to
-    menu.hide()
+    try:
+        assert window.current_page() is ws.client_view  # the note was left (and saved) first
+        assert services.notes.note(session_id).values["reasons"] == "Typed before Ctrl+N"
+        # The kinds, over the page they belong to, holding the keyboard (the popup is shown
+        # through the window system: wait for the state, not for a time).
+        qtbot.waitUntil(lambda: QApplication.activePopupWidget() is menu, timeout=2000)
+        assert menu.isVisible()
+        assert [a.text() for a in menu.actions()] == [kind.label for kind in SessionKind]
+    finally:  # never leave a popup open for the next test in this process
+        menu.hide()
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None, timeout=2000)
 
 
 def test_a_restore_leaves_one_new_session_action(qtbot, services, settings) -> None:
