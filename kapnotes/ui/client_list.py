@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +25,10 @@ from kapnotes.ui.dialogs.client_dialog import ClientDialog
 from kapnotes.ui.models.client_list_model import ClientListModel
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, style_sheet_colour
 
+# The name column is wide enough for a long but ordinary full name before the window is
+# first laid out (the dock then starts that wide; longer names elide, their tooltip whole).
+TYPICAL_NAME = "Marguerite Okonkwo-Lindqvist"
+CELL_PADDING = 14  # the cell's margins either side of the text, as `_fit_columns` allows
 EMPTY_TEXT = "No clients yet — New client (Ctrl+Shift+N)"
 NO_MATCH_TEXT = "No client matches “{text}”."
 
@@ -150,7 +154,20 @@ class ClientListPane(QWidget):
             # Only today's sessions are drawn bold; measuring every row bold starved the names.
             width = max((strong if t.startswith("Today") else plain).horizontalAdvance(t)
                         for t in texts) if texts else 0
-            header.resizeSection(col, max(width + 14, header.sectionSizeHint(col)))
+            header.resizeSection(col, max(width + CELL_PADDING, header.sectionSizeHint(col)))
+
+    def sizeHint(self) -> QSize:
+        """Wide enough for the code, a typical full name and the next session (and a scroll
+        bar): the dock takes this width when the window is first laid out."""
+        hint = super().sizeHint()
+        header = self.view.horizontalHeader()
+        name = QFontMetrics(self.view.font()).horizontalAdvance(TYPICAL_NAME) + CELL_PADDING
+        table = (header.sectionSize(ClientListModel.CODE) + name
+                 + header.sectionSize(ClientListModel.NEXT)
+                 + self.view.verticalScrollBar().sizeHint().width()
+                 + 2 * self.view.frameWidth())
+        margins = self.layout().contentsMargins()
+        return QSize(max(hint.width(), table + margins.left() + margins.right()), hint.height())
 
     def _update_today(self, today: object, active: list[ClientSummary] | None = None) -> None:
         # Counted over every active client, not just the filtered rows.

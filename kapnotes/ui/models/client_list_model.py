@@ -91,7 +91,7 @@ class ClientListModel(RowsTableModel[ClientSummary]):
         return f"{when} · {kind_text(r.next_planned_kind)}"
 
     def _describe(self, r: ClientSummary) -> str:
-        parts = [r.code, r.full_name]
+        parts = [r.code, self._display(r, self.NAME)]  # the whole name, where the cell cuts it
         if r.archived:
             parts.append("archived")
         if r.next_planned is not None:
