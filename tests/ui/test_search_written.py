@@ -138,3 +138,15 @@ def test_the_index_follows_what_is_changed_later(services, world):
                                         reason="Cuff too small")
     assert _found(services, "168/102") == set()  # the struck original is not what was taken
     assert _found(services, "148/92") == {"monitoring"}
+
+
+def test_a_ticked_option_hit_opens_the_note_at_its_checklist(qtbot, services, settings, world):
+    _client, prep, _dose = world
+    ws = workspace(qtbot, services, settings)
+    dialog = ws.open_search()
+    [hit] = results(dialog, "perceptual changes")
+    dialog.results.itemActivated.emit(hit, 0)
+    assert ws.editor is not None and ws.editor.session_id == prep.id
+    checklist = ws.editor.form.editor("consent")
+    # the window's own focus widget: the search window, not this one, is the active window
+    assert ws.editor.window().focusWidget() in checklist.focus_targets()
