@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.basics import TEST_PASSPHRASE, FakeClock
 
 # Qt tests run headless; set before anything imports PySide6.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -34,9 +35,6 @@ os.environ["KAPNOTES_POLICY"] = os.path.join(_PROCESS_DATA, "no-practice-policy.
 for _name in ("KAPNOTES_VAULT", "KAPNOTES_PASSPHRASE", "KAPNOTES_NEW_PASSPHRASE", "LC_ALL"):
     os.environ.pop(_name, None)
 os.environ["LC_TIME"] = "C.UTF-8"
-
-# A fictional passphrase that satisfies the passphrase rules (>= 10 characters).
-TEST_PASSPHRASE = "lantern orchard 42 quietly"
 
 
 @pytest.fixture(autouse=True)
@@ -84,23 +82,6 @@ def open_vault(vault_path: Path, passphrase: str) -> Iterator[object]:
     created = lifecycle.create_vault(vault_path, passphrase)
     yield created.vault
     created.vault.close()
-
-
-class FakeClock:
-    """A controllable wall clock for services (local, naive time); tests move it by hand."""
-
-    def __init__(self, now: object = None) -> None:
-        from datetime import datetime
-
-        self.now = now or datetime(2026, 11, 20, 9, 0)
-
-    def __call__(self) -> object:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        from datetime import timedelta
-
-        self.now = self.now + timedelta(**delta)
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.basics import TEST_PASSPHRASE, FakeClock
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -29,7 +30,6 @@ from kapnotes.domain.errors import ConflictError, ValidationError
 from kapnotes.services import portable_import
 from kapnotes.services.container import Services, build_services
 from kapnotes.storage import lifecycle
-from tests.conftest import TEST_PASSPHRASE, FakeClock
 from tests.services.portable_data import export_text, vault_state
 
 TALLY: Counter[str] = Counter()
