@@ -233,3 +233,32 @@ def test_a_note_signed_elsewhere_is_not_overwritten(
     assert stored(services, session_id)["reasons"] == "Done"
     saver.set_value("reasons", "Another")  # refused at once, no write attempted
     assert saver.state.startswith(NOT_SAVED) and not saver.has_unsaved()
+
+
+def test_a_paste_past_the_note_limit_is_refused_and_the_note_kept(
+    qtbot: Any, services: Any, session_id: int
+) -> None:
+    """Issue 15: note text has a size limit (docs/TEMPLATES.md), enforced when typing too.
+    A paste past it is refused with a message naming the field and the limit, never the
+    text; what was saved before stays saved, and the refusal is not retried in a loop."""
+    from PySide6.QtWidgets import QApplication
+
+    from kapnotes.domain.template_values import MAX_NOTE_CHARS
+
+    editor = editor_for(qtbot, services, session_id)
+    editor.show()
+    box = editor.form.editor("reasons").edit
+    qtbot.keyClicks(box, "Wants to feel less stuck")
+    assert editor.flush()
+    box.moveCursor(box.textCursor().MoveOperation.End)
+    QApplication.clipboard().setText(" Zq" * (MAX_NOTE_CHARS // 3 + 1))
+    box.paste()  # what Ctrl+V does
+    assert editor.flush() is False
+    assert stored(services, session_id)["reasons"] == "Wants to feel less stuck"
+    message = editor.form.field_error("reasons")
+    assert "too long" in message and "2,000,000" in message and "Zq" not in message
+    assert message.startswith(editor.form.editor("reasons").field.label)
+    assert editor.flush() is False  # unchanged, not written again
+    box.undo()  # Ctrl+Z takes the paste back; the note saves again
+    assert editor.flush() is True
+    assert stored(services, session_id)["reasons"] == "Wants to feel less stuck"
