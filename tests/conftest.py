@@ -128,3 +128,15 @@ def rich_services(rich_demo_vault: Path, tmp_path: Path, clock: FakeClock) -> It
                               clock, tmp_path / "templates")
     yield services
     services.vault.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def sydney(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time in Sydney, where daylight saving starts at 02:00 on 4 October 2026."""
+    import time
+
+    monkeypatch.setenv("TZ", "Australia/Sydney")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

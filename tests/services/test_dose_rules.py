@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from helpers import dosing
 
 from kapnotes import policy
 from kapnotes.domain.clinical_rules import Severity
@@ -42,14 +43,7 @@ def dosing_session(services: object, course_id: int, starts_at: datetime = START
 
 def ready_to_dose(services: object, session_id: int, at: datetime) -> None:
     """A screen on the client's record and a pre-dose BP: what a dose needs first."""
-    from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem
-
-    services.monitoring.save_screen(
-        services.notes.client_id_of(session_id),
-        Screen(at.date(), tuple(ScreenAnswer(i, Answer.NO) for i in ScreenItem)),
-        screened_by="Dr Kim Sample")
-    services.monitoring.add_reading(session_id, "pre_dose", {"systolic": 128, "diastolic": 82},
-                                    at=at - timedelta(minutes=5))
+    dosing.ready_to_dose(services, session_id, at, minutes_before=5)
 
 
 @pytest.fixture

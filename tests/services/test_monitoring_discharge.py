@@ -6,7 +6,6 @@ before the dose. All data is fictional."""
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -257,16 +256,6 @@ def test_an_impossible_value_is_refused_even_when_confirmed(services: object,
 
 
 # -- the aware clock ---------------------------------------------------------------------------
-@pytest.fixture
-def sydney(monkeypatch: pytest.MonkeyPatch):
-    """Local time in Sydney, where daylight saving starts at 02:00 on 4 October 2026."""
-    monkeypatch.setenv("TZ", "Australia/Sydney")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
 def test_one_real_hour_across_the_daylight_saving_start_counts_60_minutes(
         services: object, clock: object, sydney: None) -> None:
     client = services.clients.create(Client(code="KAP-514", full_name="Alex Fictional")).id

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from helpers import dosing
 
 from kapnotes.domain.dosing_record import Medication, Route
 from kapnotes.domain.errors import ConflictError, ValidationError
@@ -50,21 +51,9 @@ def bp(sys_: int, dia: int, hr: int = 72, spo2: int = 98) -> dict[str, int]:
     return {"systolic": sys_, "diastolic": dia, "heart_rate": hr, "spo2": spo2}
 
 
-def clean_screen(day: date) -> Screen:
-    return Screen(day, tuple(ScreenAnswer(i, Answer.NO) for i in ScreenItem))
-
-
-def screened(services: object, dose_id: int) -> None:
-    """The client has a contraindication screen on record (needed before the first dose)."""
-    client = services.notes.client_id_of(dose_id)
-    services.monitoring.save_screen(client, clean_screen(START.date()), screened_by="Dr Kim")
-
-
 def ready_to_dose(services: object, dose_id: int, at: datetime = START) -> None:
     """A screen on record and a pre-dose blood pressure 10 minutes before `at`."""
-    screened(services, dose_id)
-    services.monitoring.add_reading(dose_id, "pre_dose", bp(128, 82),
-                                    at=at - timedelta(minutes=10))
+    dosing.ready_to_dose(services, dose_id, at, by="Dr Kim")
 
 
 # -- record round trips ------------------------------------------------------------------------
@@ -224,7 +213,7 @@ def test_threshold_findings(services: object, dose_id: int, role: ReadingRole, v
 def test_the_banner_lists_alerts_first_with_time_and_role(services: object,
                                                           dose_id: int) -> None:
     m = services.monitoring
-    screened(services, dose_id)
+    dosing.screen_client(services, dose_id, START.date(), by="Dr Kim")
     m.add_reading(dose_id, "pre_dose", bp(150, 95), at=START)
     m.add_device(dose_id, at=START + timedelta(minutes=5))
     m.add_reading(dose_id, "forty_minutes", bp(185, 115), at=START + timedelta(minutes=45))
@@ -251,7 +240,7 @@ def test_screen_age_limit_is_a_practice_setting(services: object, client_id: int
                                                 dose_id: int, clock: object) -> None:
     m = services.monitoring
     assert m.settings.screen_max_age_days() == 90
-    m.save_screen(client_id, clean_screen(clock.now.date() - timedelta(days=60)),
+    m.save_screen(client_id, dosing.clean_screen(clock.now.date() - timedelta(days=60)),
                   screened_by="Dr Kim Sample")
     assert m.screening_warnings_for(dose_id) == ()
     m.settings.set_screen_max_age_days(30)
@@ -266,7 +255,7 @@ def test_prompts_follow_the_clock(services: object, dose_id: int, clock: object)
     m = services.monitoring
     assert m.prompts(dose_id) == ()
     assert m.suggested_role(dose_id) is ReadingRole.PRE_DOSE
-    screened(services, dose_id)
+    dosing.screen_client(services, dose_id, START.date(), by="Dr Kim")
     m.add_reading(dose_id, "pre_dose", bp(128, 82))
     m.add_device(dose_id)
     clock.advance(minutes=34)
@@ -296,7 +285,7 @@ def test_prompts_follow_the_clock(services: object, dose_id: int, clock: object)
 # -- signing -----------------------------------------------------------------------------------
 def full_monitoring(services: object, dose_id: int, clock: object) -> None:
     m = services.monitoring
-    screened(services, dose_id)
+    dosing.screen_client(services, dose_id, START.date(), by="Dr Kim")
     m.add_reading(dose_id, "pre_dose", bp(128, 82))
     m.add_device(dose_id)
     clock.advance(minutes=40)
@@ -322,7 +311,7 @@ def test_signing_early_or_without_bp_needs_a_reason_that_is_kept(
     m = services.monitoring
     services.notes.save_fields(dose_id, REQUIRED_NOTE)
     assert services.notes.sign_blockers(dose_id)[0].startswith("Time of the first device")
-    screened(services, dose_id)
+    dosing.screen_client(services, dose_id, START.date(), by="Dr Kim")
     m.add_reading(dose_id, "pre_dose", bp(128, 82))
     m.add_device(dose_id)
     clock.advance(minutes=90)
@@ -416,7 +405,7 @@ def test_screen_round_trip_and_history(services: object, client_id: int, clock: 
         ScreenAnswer(ScreenItem.PREGNANCY, Answer.NO),
         ScreenAnswer(ScreenItem.BIPOLAR_DISORDER, Answer.YES, " Bipolar II, stable on lithium "),
     ), medicines=("Diazepam 5 mg nocte", " ")), screened_by="Dr Kim Sample")
-    second = m.save_screen(client_id, clean_screen(date(2026, 11, 1)), screened_by="Dr Lee")
+    second = m.save_screen(client_id, dosing.clean_screen(date(2026, 11, 1)), screened_by="Dr Lee")
     assert m.screening.latest(client_id) == second
     assert [s.id for s in m.screening.history(client_id)] == [second.id, first.id]
     old = m.screening.history(client_id)[1]
@@ -462,7 +451,7 @@ def test_alerts_for_course_and_vitals_series(services: object, course_id: int,
                                       starts_at=START + timedelta(days=n))
         for n, kind in enumerate((SessionKind.DOSING, SessionKind.DOSING,
                                   SessionKind.PREPARATION)))
-    screened(services, calm.id)
+    dosing.screen_client(services, calm.id, START.date(), by="Dr Kim")
     for sid, bps in ((calm.id, (bp(150, 95), bp(130, 85))),
                      (eventful.id, (bp(130, 85), bp(185, 115, spo2=90)))):
         first = START + timedelta(days=1 if sid == eventful.id else 0)

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from helpers import dosing
 from PySide6.QtCore import Qt
 
 from kapnotes.domain.dosing_record import Medication, Route
@@ -33,14 +34,7 @@ def new_dose(services: Any, course_id: int, starts_at: datetime = START) -> int:
 
 def ready_to_dose(services: Any, session_id: int, at: datetime) -> None:
     """A screen on the client's record and a pre-dose BP: what a dose needs first."""
-    from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem
-
-    services.monitoring.save_screen(
-        services.notes.client_id_of(session_id),
-        Screen(at.date(), tuple(ScreenAnswer(i, Answer.NO) for i in ScreenItem)),
-        screened_by="Dr Kim Sample")
-    services.monitoring.add_reading(session_id, "pre_dose", {"systolic": 128, "diastolic": 82},
-                                    at=at - timedelta(minutes=5))
+    dosing.ready_to_dose(services, session_id, at, minutes_before=5)
 
 
 @pytest.fixture

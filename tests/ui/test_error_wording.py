@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+from helpers import dosing
 from PySide6.QtCore import Qt
 
 from kapnotes.domain.models import Client, Course, Modality, SessionKind
-from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem
+from kapnotes.domain.screening import Answer, ScreenItem
 from kapnotes.ui.dialogs.client_dialog import ClientDialog
 from kapnotes.ui.dialogs.screening_dialog import ScreeningDialog
 from kapnotes.ui.export_runner import ExportController
@@ -79,11 +80,7 @@ def test_counts_agree_with_their_nouns(services, clock) -> None:
     dose = services.notes.create_session(course_id=course.id, kind=SessionKind.DOSING,
                                          starts_at=clock.now, clinician=ME)
     # Screened and a pre-dose reading first: the dose gate refuses a device without them.
-    services.monitoring.save_screen(
-        client_id, Screen(clock.now.date(), tuple(ScreenAnswer(i, Answer.NO) for i in ScreenItem)),
-        screened_by=ME)
-    services.monitoring.add_reading(dose.id, "pre_dose", {"systolic": 126, "diastolic": 80,
-                                                          "heart_rate": 70, "spo2": 98})
+    dosing.ready_to_dose(services, dose.id, clock.now, minutes_before=0)
     clock.advance(minutes=1)
     services.monitoring.add_device(dose.id)
     clock.advance(minutes=1)

@@ -7,7 +7,6 @@ real widgets, a hand-moved clock; all data fictional."""
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -151,15 +150,6 @@ def test_180_over_110_alerts_and_a_true_extreme_is_recorded_after_confirming(
     stored = services.monitoring.readings(dose_id)[-1].reading
     assert (stored.systolic, stored.confirmed_unusual) == (272, True)
     assert "Unusual value confirmed" in panel.vitals.table.item(1, 6).text()
-
-
-@pytest.fixture
-def sydney(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("TZ", "Australia/Sydney")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_the_clock_counts_one_real_hour_across_the_daylight_saving_start(
