@@ -66,6 +66,14 @@ class Changes:
         merged = {f.name: getattr(self, f.name) | getattr(other, f.name) for f in fields(self)}
         return Changes(**merged)
 
+    def touches(self, *kinds: str, client_id: int | None = None, course_id: int | None = None,
+                session_id: int | None = None) -> bool:
+        """Whether any of `kinds` changed for the records named (None: any record)."""
+        return (bool(self.kinds & set(kinds))
+                and (client_id is None or self.touches_client(client_id))
+                and (course_id is None or self.touches_course(course_id))
+                and (session_id is None or self.touches_session(session_id)))
+
     def touches_client(self, client_id: int | None) -> bool:
         """Whether a view of this client may be out of date (unknown ids count as yes)."""
         return not self.client_ids or client_id in self.client_ids
@@ -141,10 +149,12 @@ def mark(vault: Vault, changes: Changes) -> None:
 
 
 @contextlib.contextmanager
-def write(vault: Vault, changes: Changes) -> Iterator[Vault]:
-    """`vault.transaction()` that announces `changes` once the outermost transaction commits."""
+def write(vault: Vault, changes: Changes | Callable[[], Changes]) -> Iterator[Vault]:
+    """`vault.transaction()` that announces `changes` once the outermost transaction commits.
+    A callable is asked inside the transaction (ids it looks up: a closed vault then fails as
+    a write, the error the caller reports)."""
     with vault.transaction():
-        mark(vault, changes)
+        mark(vault, changes() if callable(changes) else changes)
         yield vault
 
 

@@ -139,13 +139,13 @@ class CourseService:
         text = clean_text("Reason", reason, required=True, max_length=2000)
         if new_date == slot.planned_date:
             raise ValidationError("New date", "is the date already planned; choose another day.")
-        with write(self.vault, self._slot_changed(slot.course_id)):
+        with write(self.vault, lambda: self._slot_changed(slot.course_id)):
             repo.move_slot(self.vault, slot_id, new_date, text)
 
     def skip_slot(self, slot_id: int, reason: str) -> None:
         slot = repo.get_slot(self.vault, slot_id)
         text = clean_text("Reason", reason, required=True, max_length=2000)
-        with write(self.vault, self._slot_changed(slot.course_id)):
+        with write(self.vault, lambda: self._slot_changed(slot.course_id)):
             repo.skip_slot(self.vault, slot_id, text)
 
     def _slot_changed(self, course_id: int) -> Changes:

@@ -130,7 +130,7 @@ class DoseChecks:
                           multiline=True)
         who = clean_text("Given by", by, max_length=200)
         at = self.clock().replace(microsecond=0)
-        with write(self.vault, session_changes(self.vault, session_id, monitoring=True)):
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             for f in findings:
                 repo.add_override(self.vault, session_id, f.rule_id, f.message, text, who, at)
                 audit.record(self.vault, "rule.override", record_type="session",
@@ -155,13 +155,13 @@ class DoseChecks:
         except ValueError:
             raise ValidationError("booster", "must be a dose in mg") from None
         when = (at or self.clock()).replace(second=0, microsecond=0)
-        with write(self.vault, session_changes(self.vault, session_id, monitoring=True)):
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             booster_id = repo.add_booster(self.vault, session_id, when, mg)
         return Booster(booster_id, when, mg)
 
     def remove_booster(self, session_id: int, booster_id: int) -> None:
         _writable(session_repo.get(self.vault, session_id))
-        with write(self.vault, session_changes(self.vault, session_id, monitoring=True)):
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             repo.delete_booster(self.vault, session_id, booster_id)
 
 

@@ -69,7 +69,7 @@ class IntentionService:
         """An intention set outside a preparation note (e.g. agreed in an integration)."""
         course = course_repo.get(self.vault, course_id)
         words = self._words(text)
-        with write(self.vault, self._changed(course.client_id, course_id)):
+        with write(self.vault, lambda: self._changed(course.client_id, course_id)):
             new_id = repo.insert(self.vault, course_id=course_id, text=words,
                                  set_on=on or self.clock().date())
             audit.record(self.vault, "intention.add", record_type="intention",
@@ -84,7 +84,7 @@ class IntentionService:
         words = self._words(text)
         if words == old.text:
             raise ValidationError("Intention", "the new words are the same as the old.")
-        with write(self.vault, self._changed(None, old.course_id)):
+        with write(self.vault, lambda: self._changed(None, old.course_id)):
             new_id = repo.insert(self.vault, course_id=old.course_id, text=words,
                                  set_on=on or self.clock().date(), revised_from=old.id)
             repo.set_status(self.vault, old.id, IntentionStatus.REVISED, self.clock())
@@ -101,7 +101,7 @@ class IntentionService:
             raise ConflictError("This intention was revised; change the newer one.")
         if status is old.status:
             return old
-        with write(self.vault, self._changed(None, old.course_id)):
+        with write(self.vault, lambda: self._changed(None, old.course_id)):
             repo.set_status(self.vault, intention_id, status, self.clock())
             audit.record(self.vault, "intention.status", record_type="intention",
                          record_id=intention_id, detail=status.value)

@@ -137,7 +137,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
                                                      or updated.infusion_end_at < first):
             raise ValidationError("infusion_end_at", "the infusion ends after it starts: "
                                                      "record the start (dose given) first")
-        with write(self.vault, session_changes(self.vault, session_id, monitoring=True)):
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             repo.save_details(self.vault, updated)
             self._edited(session_id, *(n for n in values
                                        if getattr(current, n) != getattr(updated, n)))
@@ -154,7 +154,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         ("" when none). All or nothing: a refused dose check stores neither."""
         session = self._writable(session_id)
         client_id = session_repo.client_id_of(self.vault, session_id)
-        with write(self.vault, session_changes(self.vault, session_id, monitoring=True)):
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             weight, warning = self.doses.record_weight(client_id, value, unit,
                                                        session.starts_at.date())
             details = self.update_record(session_id, {"weight_kg": weight.weight_kg},
@@ -254,7 +254,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         d = repo.get_details(self.vault, session_id)
         if d.medication is Medication.ESKETAMINE and d.dose_mg is not None:
             warnings = dose_rules.device_gap_findings(self.doses.rules(), int(d.dose_mg), times)
-        with write(self.vault, session_changes(self.vault, session_id, monitoring=True)):
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             repo.add_device(self.vault, session_id, when)
             self._edited(session_id, "devices")
             if findings:
@@ -263,7 +263,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
 
     def remove_device(self, session_id: int, device_id: int) -> None:
         self._writable(session_id)
-        with write(self.vault, session_changes(self.vault, session_id, monitoring=True)):
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             repo.delete_device(self.vault, device_id)
             self._edited(session_id, "devices")
 
@@ -278,7 +278,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
             dissociation=Intensity(dissociation), cadss_total=cadss_total,
             note=clean_text("Observation note", note, max_length=2000),
         )
-        with write(self.vault, session_changes(self.vault, session_id, monitoring=True)):
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             obs_id = repo.add_observation(self.vault, session_id, obs)
             self._edited(session_id, "observations")
         return StoredObservation(obs_id, obs)
@@ -292,7 +292,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         """Tick (or, with severity None/"none", untick) one effect of the checklist."""
         self._writable(session_id)
         kind = AdverseEffect(effect)
-        with write(self.vault, session_changes(self.vault, session_id, monitoring=True)):
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             self._edited(session_id, "adverse_effects")
             if severity is None or Intensity(severity) is Intensity.NONE:
                 repo.delete_adverse_effect(self.vault, session_id, kind)

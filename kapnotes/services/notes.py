@@ -107,7 +107,7 @@ class NoteService:
             template_id=template.id, template_version=template.version,
         )
         self._check_details(draft)
-        with write(self.vault, self._changed(course_id, sessions=True)) as vault:
+        with write(self.vault, lambda: self._changed(course_id, sessions=True)) as vault:
             session_id = repo.insert(vault, draft)
             mark(vault, Changes(session_ids=ids(session_id)))
             repo.snapshot_template(self.vault, template.id, template.version, template.kind,
@@ -134,7 +134,7 @@ class NoteService:
 
     def update_details(self, session: Session) -> Session:
         self._check_details(session)
-        with write(self.vault, self._changed(session.course_id, session.id, sessions=True)):
+        with write(self.vault, lambda: self._changed(session.course_id, session.id, sessions=True)):
             repo.update_details(self.vault, session)
             audit.record(self.vault, "session.update", record_type="session",
                          record_id=session.id or "")
@@ -160,7 +160,7 @@ class NoteService:
         session = repo.get(self.vault, session_id)
         if session.signed:
             raise ConflictError("A signed note cannot be deleted.")
-        with write(self.vault, self._changed(session.course_id, session_id, sessions=True)):
+        with write(self.vault, lambda: self._changed(session.course_id, session_id, sessions=True)):
             repo.delete(self.vault, session_id)
             audit.record(self.vault, "session.delete", record_type="session",
                          record_id=session_id)
@@ -189,7 +189,7 @@ class NoteService:
             clean.append((field_id, normalised, search_text(field, normalised)))
         if not clean:
             return
-        with write(self.vault, self._changed(session.course_id, session_id, notes=True)):
+        with write(self.vault, lambda: self._changed(session.course_id, session_id, notes=True)):
             before = repo.field_values(self.vault, session_id)
             for field_id, value, text in clean:
                 repo.put_field(self.vault, session_id, field_id, value, text)
@@ -238,7 +238,7 @@ class NoteService:
         if blockers and not reason.strip():
             raise ValidationError("Reason", "signing now needs a written reason: "
                                   + "; ".join(blockers) + ".")
-        with write(self.vault, self._changed(session.course_id, session_id, sessions=True)):
+        with write(self.vault, lambda: self._changed(session.course_id, session_id, sessions=True)):
             repo.mark_signed(self.vault, session_id, signer=signer,
                              at=aware(self.clock()), reason=reason)
             # The seal (digest of what was signed, with its MAC) goes in with the signature.
@@ -271,7 +271,7 @@ class NoteService:
             raise ConflictError("This note is not signed yet; edit it directly.")
         body = clean_text("Addendum", text, required=True, max_length=MAX_LONG, multiline=True)
         author = clean_text("Author", author, required=True)
-        with write(self.vault, self._changed(session.course_id, session_id, notes=True)):
+        with write(self.vault, lambda: self._changed(session.course_id, session_id, notes=True)):
             addendum_id = repo.add_addendum(self.vault, session_id, body, author)
             digest = seals.seal_session(self.vault, session_id)  # chained to the note's seal
             audit.record(self.vault, "session.addendum", record_type="session",

@@ -78,7 +78,7 @@ class ScreeningService:
             raise ConflictError("This note is signed and locked; add an addendum instead.")
         who = clean_text("Acknowledged by", by, required=True)
         warnings = [w.message for w in self.warnings_for_session(session_id)]
-        with write(self.vault, session_changes(self.vault, session_id, screening=True)):
+        with write(self.vault, lambda: session_changes(self.vault, session_id, screening=True)):
             ack_id = repo.insert_ack(self.vault, session_id, at=self.clock(), by=who,
                                      warnings=warnings)
             audit.record(self.vault, "screening.acknowledge", record_type="session",

@@ -355,3 +355,23 @@ def test_ids_name_the_records_touched(world: World) -> None:
     assert change.session_ids == {world.prep}
     assert change.client_ids == {world.client} and change.course_ids == {world.course}
     assert change.touches_client(world.client) and not change.touches_client(world.client + 1)
+
+
+def test_an_unsubscribed_view_hears_nothing_more(world: World) -> None:
+    heard: list[Changes] = []
+    source = hub(world.services.vault)
+    source.subscribe(heard.append)
+    world.services.themes.add("Family")
+    source.unsubscribe(heard.append)
+    world.services.themes.add("Work")
+    assert [c.kinds for c in heard] == [{"themes"}]
+
+
+def test_a_write_outside_any_transaction_announces_at_once(world: World) -> None:
+    """`mark` with no transaction open (nothing to wait for) publishes straight away."""
+    from kapnotes.services.changes import mark
+
+    heard: list[Changes] = []
+    hub(world.services.vault).subscribe(heard.append)
+    mark(world.services.vault, Changes(settings=True))
+    assert [c.kinds for c in heard] == [{"settings"}]
