@@ -47,6 +47,8 @@ _.reload_intentions  # kapnotes/ui/widgets/note_form.py (issue 17: views refresh
 _.NEVER_ALTERED  # kapnotes/domain/jurisdiction_model.py: a rule kind read from pack files by value (the vault triggers enforce it)
 # kapnotes/domain/jurisdiction_model.py: entry kinds named by value in pack files and the vault
 _.ADMINISTRATION
+_.RECEIPT
+_.TRANSFER_IN
 _.WASTAGE
 _.TRANSFER_OUT
 _.CORRECTION
