@@ -82,10 +82,8 @@ def outcome(protocol: str, kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 def plan_for(protocol: str, **kwargs: Any) -> list[PlannedSlot]:
-    """generate_plan for a protocol id."""
-    from kapnotes.domain.schedule import Protocol
-
-    return generate_plan(Protocol(protocol), START, **kwargs)
+    """generate_plan for a protocol id (the set in use: the built-in protocol files)."""
+    return generate_plan(protocol, START, **kwargs)
 
 
 def record() -> dict[str, Any]:
