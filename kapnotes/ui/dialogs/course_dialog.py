@@ -238,7 +238,7 @@ class CourseDialog(QDialog):
         course = Course(client_id=int(self.client.id or 0), protocol=self.protocol.id,
                         start_date=from_qdate(self.start_edit.date()), title=title,
                         prescriber=prescriber)
-        return dataclasses.replace(course, **self.protocol_fields.values())
+        return self.protocol_fields.applied_to(course)
 
     def plan(self) -> list[PlannedSlot]:
         """The plan the service will store (custom: built from the typed dose days)."""

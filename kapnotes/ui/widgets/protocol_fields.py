@@ -4,6 +4,8 @@ about the protocol (its source and monitoring requirements) for the plan preview
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QSpinBox, QWidget
 
@@ -70,16 +72,21 @@ class ProtocolFields(QObject):
             self.labels[name].setText(p.label)
         self.changed.emit()
 
-    def values(self) -> dict[str, int]:
-        """The stored intervals of a new course: the asked ones as set, the others at the
-        protocol's default (or the course's own default where the protocol has none)."""
-        out: dict[str, int] = {}
-        for name in STORED_PARAMETERS:
-            p = self.protocol.parameter(name) if self.protocol is not None else None
-            if p is None:
-                continue
-            out[name] = self.spins[name].value() if p.asked else int(p.default or p.min)
-        return out
+    def value(self, name: str, fallback: int) -> int:
+        """A stored interval of a new course: as set when asked, else the protocol's default
+        (`fallback`, the course's own default, where the protocol has no such interval)."""
+        p = self.protocol.parameter(name) if self.protocol is not None else None
+        if p is None:
+            return fallback
+        return self.spins[name].value() if p.asked else int(p.default or p.min)
+
+    def applied_to(self, course: Course) -> Course:
+        """`course` with the intervals the protocol fields give."""
+        return dataclasses.replace(
+            course,
+            maintenance_interval_weeks=self.value("maintenance_interval_weeks",
+                                                  course.maintenance_interval_weeks),
+            dose_interval_weeks=self.value("dose_interval_weeks", course.dose_interval_weeks))
 
     def info_lines(self) -> list[str]:
         """Where the schedule comes from and what monitoring the protocol asks for."""
