@@ -143,8 +143,9 @@ def protocol_label(protocol_id: str) -> str:
     return found.label if found is not None else protocol_id
 
 
-# Before schema step 012 a KAP course kept its dosing interval in maintenance_interval_weeks,
-# capped at 2 when its plan was made; files and vaults from then are read that way.
+# Before the schema step course_dose_interval a KAP course kept its dosing interval in
+# maintenance_interval_weeks, capped at 2 when its plan was made; files and vaults from then
+# are read that way.
 _LEGACY_DOSE_INTERVAL_PROTOCOL = "kap_sublingual_im"
 
 

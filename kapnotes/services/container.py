@@ -17,6 +17,7 @@ from kapnotes.services.measures import MeasureService, load_practice_scales
 from kapnotes.services.monitoring import MonitoringService
 from kapnotes.services.notes import NoteService
 from kapnotes.services.protocols import load_practice_protocols
+from kapnotes.services.s8_register import S8RegisterService
 from kapnotes.services.themes import ThemeService
 from kapnotes.storage.vault import Vault
 
@@ -41,6 +42,7 @@ class Services:
     themes: ThemeService = field(init=False)
     measures: MeasureService = field(init=False)
     monitoring: MonitoringService = field(init=False)
+    s8: S8RegisterService = field(init=False)
 
     def __post_init__(self) -> None:
         self.clients = ClientService(self.vault, clock=self.clock)
@@ -54,6 +56,8 @@ class Services:
         # One editing stretch per note, whether its fields or its dosing record changed.
         self.monitoring.edits = self.monitoring.vitals.edits = self.notes.edits
         self.notes.sign_checks.append(self.monitoring.sign_check)
+        self.s8 = S8RegisterService(self.vault, clock=self.clock)
+        self.monitoring.register_findings = self.s8.session_findings
 
 
 def build_services(vault: Vault, *, clock: Clock = system_clock,

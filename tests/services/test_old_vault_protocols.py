@@ -15,12 +15,15 @@ from typing import Any
 from kapnotes.domain.errors import ValidationError
 from kapnotes.services.container import build_services
 from kapnotes.storage import keyfile, lifecycle
-from kapnotes.storage.migrations import migrate
+from kapnotes.storage.migrations import MIGRATIONS, migrate
+from kapnotes.storage.schema import m013_course_dose_interval
 from kapnotes.storage.vault import connect_keyed, create_empty_vault_file
 from tests.helpers.basics import TEST_PASSPHRASE, FakeClock
 from tests.services.course_schedule_cases import GOLDEN, TODAY, cases, render
 
-OLD_VERSION = 11
+# The last schema step before the dosing interval had its own field.
+OLD_VERSION = next(m.version for m in MIGRATIONS
+                   if m.apply is m013_course_dose_interval.migrate) - 1
 NOW = "2026-11-20T09:00:00Z"
 
 

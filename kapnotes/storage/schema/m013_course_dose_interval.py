@@ -1,4 +1,4 @@
-"""Schema step 012: a course's dosing interval gets its own column.
+"""Schema step 013: a course's dosing interval gets its own column.
 
 Until now a KAP course kept the weeks between its dosing sessions in
 `maintenance_interval_weeks` (capped at 2 when the plan was generated), a field named for the
