@@ -66,7 +66,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         nxt = f"{i['next_planned']} {i['next_planned_kind']}" if i["next_planned"] else "-"
         c = current[r.id]
         course = course_label.course_label_with_status(c) if c else "-"
-        print(f"{i['code']:<10} {i['name'][:30]:<30} {i['status']:<9} {i['courses']:>7} "
+        print(f"{r.code:<10} {r.full_name[:30]:<30} {i['status']:<9} {i['courses']:>7} "
               f"{i['sessions']:>8}  {nxt:<24}  {course}")
     return 0
 
