@@ -53,6 +53,7 @@ class Changes:
     screening: bool = False     # a client's screen or a session's acknowledgement
     settings: bool = False      # practice settings, thresholds, the clinician's name
     exports: bool = False       # an export was written and recorded in the audit log
+    registers: bool = False     # a Schedule 8 register opened or an entry appended
     client_ids: frozenset[int] = frozenset()
     course_ids: frozenset[int] = frozenset()
     session_ids: frozenset[int] = frozenset()

@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import dosing
+from helpers import dosing, s8
 
 from kapnotes.domain.course_items import IntentionStatus
 from kapnotes.domain.errors import KapNotesError, ValidationError
+from kapnotes.domain.jurisdiction_model import EntryKind
 from kapnotes.domain.models import Client, Course, CourseStatus, SessionKind
 from kapnotes.domain.rule_model import RuleFinding, Severity
+from kapnotes.domain.s8_register import EntryDraft
 from kapnotes.domain.vitals import VitalsThresholds
 from kapnotes.services import (
     clinician,
@@ -292,6 +294,13 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
         {"clients", "courses", "sessions", "notes", "intentions", "themes",
          "measures", "monitoring", "screening"}),
     "exports.record_export": (_record_export, {"exports"}),
+    "s8_register.S8RegisterService.open_register": (
+        lambda w: w.services.s8.open_register(s8.ESKETAMINE), {"registers"}),
+    "s8_register.S8RegisterService._append": (
+        lambda w: w.services.s8.add(w.prepared, EntryDraft(
+            EntryKind.RECEIPT, START, 24, "Dr Test", supplier="Harbour Pharmacy",
+            invoice="INV-1")),
+        {"registers"}),
 }
 
 
@@ -301,6 +310,9 @@ SETUP: dict[str, Callable[[World], object]] = {
     "portable_import.import_document": _export_and_delete,
     "notes.NoteService.sign": _fill_integration,
     "themes.ThemeService.merge": lambda w: w.services.themes.add("Trees").id,
+    "s8_register.S8RegisterService.open_register": lambda w: s8.choose_jurisdiction(Path()),
+    "s8_register.S8RegisterService._append": lambda w: (
+        s8.choose_jurisdiction(Path()), w.services.s8.open_register(s8.ESKETAMINE).id)[1],
 }
 
 
