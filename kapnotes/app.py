@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -134,13 +135,18 @@ def create_interactively(path: Path) -> Vault | None:
     return created[0].vault
 
 
-def counting_failures(failures: FailedUnlocks, call: Callable[..., Vault | None]
-                      ) -> Callable[..., Vault | None]:
-    """`call`, with every wrong passphrase or recovery key counted for the audit log."""
+_Args = ParamSpec("_Args")
+_Result = TypeVar("_Result")
 
-    def counted(*args: str) -> Vault | None:
+
+def counting_failures(failures: FailedUnlocks, call: Callable[_Args, _Result]
+                      ) -> Callable[_Args, _Result]:
+    """`call` (same arguments, same result), with every wrong passphrase or recovery key
+    counted for the audit log."""
+
+    def counted(*args: _Args.args, **kwargs: _Args.kwargs) -> _Result:
         try:
-            return call(*args)
+            return call(*args, **kwargs)
         except WrongPassphraseError:
             failures.note_failure()
             raise

@@ -5,9 +5,8 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
-from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -36,6 +35,7 @@ from kapnotes.domain.schedule import (
 )
 from kapnotes.services.container import Services
 from kapnotes.ui.widgets.form_errors import FieldErrors, error_label
+from kapnotes.ui.widgets.qt_dates import from_qdate, to_qdate
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, style_sheet_colour
 
 # What the interval spin box means for each protocol (None: it does not apply).
@@ -55,14 +55,6 @@ def parse_day_offsets(text: str) -> list[int]:
     except ValueError:
         raise ValidationError("Dose days", "list whole days after the first dose, e.g. "
                               "0, 7, 14, 28.") from None
-
-
-def to_qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def from_qdate(day: QDate) -> date:
-    return date(day.year(), day.month(), day.day())
 
 
 class CourseDialog(QDialog):
@@ -228,15 +220,12 @@ class CourseDialog(QDialog):
 
     def to_course(self) -> Course:
         interval = self.interval_spin.value() if _INTERVAL[self.protocol] else 2
-        values = dict(
-            protocol=self.protocol.value, start_date=from_qdate(self.start_edit.date()),
-            title=self.title_edit.text(), prescriber=self.prescriber_edit.text(),
-        )
+        title, prescriber = self.title_edit.text(), self.prescriber_edit.text()
         if self.course is not None:
-            return dataclasses.replace(self.course, title=values["title"],
-                                       prescriber=values["prescriber"])
-        return Course(client_id=int(self.client.id or 0), maintenance_interval_weeks=interval,
-                      **values)  # type: ignore[arg-type]
+            return dataclasses.replace(self.course, title=title, prescriber=prescriber)
+        return Course(client_id=int(self.client.id or 0), protocol=self.protocol.value,
+                      start_date=from_qdate(self.start_edit.date()), title=title,
+                      prescriber=prescriber, maintenance_interval_weeks=interval)
 
     def plan(self) -> list[PlannedSlot]:
         """The plan the service will store (custom: built from the typed dose days)."""
