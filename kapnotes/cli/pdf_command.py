@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kapnotes.cli.passphrases import read_secret_file
 from kapnotes.cli.vault_commands import (
@@ -26,10 +27,14 @@ from kapnotes.export.passwords import MIN_LENGTH  # a constant (stdlib only), fo
 from kapnotes.lazy import lazy_module
 
 # The export stack (reportlab) and the services load only when `kapnotes pdf` runs.
-client_rules = lazy_module("kapnotes.domain.client_rules")
-container = lazy_module("kapnotes.services.container")
-exports = lazy_module("kapnotes.services.exports")
-output_guard = lazy_module("kapnotes.storage.output_guard")
+if TYPE_CHECKING:
+    from kapnotes.domain import client_rules
+    from kapnotes.services import container, exports, output_files
+else:
+    client_rules = lazy_module("kapnotes.domain.client_rules")
+    container = lazy_module("kapnotes.services.container")
+    exports = lazy_module("kapnotes.services.exports")
+    output_files = lazy_module("kapnotes.services.output_files")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -92,7 +97,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     _check(args)
     out = Path(args.out).expanduser()
     # Refused before unlocking: never the vault or its files; an existing file only with --force.
-    output_guard.check_output_path(out, vault_path(args), replace=args.force, label="--out")
+    output_files.check_output_path(out, vault_path(args), replace=args.force, label="--out")
     password = read_password(args.password_file) if args.password_file else None
     deidentified = args.packet if args.deidentify is None else args.deidentify
     with opened_vault(args) as vault:
