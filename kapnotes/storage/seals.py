@@ -32,7 +32,7 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # the C string scanner
 from typing import Any
 
 from kapnotes.storage.vault_secrets import PURPOSE_SEAL, derived_key
