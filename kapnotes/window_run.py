@@ -73,6 +73,8 @@ def start_workspace(window: MainWindow, prompter: Prompter) -> Workspace:
     services = build_services(window.vault)
     for problem in services.templates.problems:
         prompter.warn("Practice template skipped", problem)
+    for left_out in services.protocols.problems:  # the built-in protocols are all still there
+        prompter.warn("Practice protocol skipped", left_out.message)
     legacy = str(window.settings.value(LEGACY_CLINICIAN_KEY, "") or "")
     name = adopt_legacy_name(window.vault, legacy)
     return Workspace(window, services, signer_name=name)
