@@ -44,3 +44,11 @@ _.set_backup_retention  # kapnotes/services/settings_service.py
 _.invalid_fields  # kapnotes/ui/widgets/autosave.py
 _.show_text  # kapnotes/ui/widgets/form_errors.py
 _.reload_intentions  # kapnotes/ui/widgets/note_form.py (issue 17: views refresh on changes)
+
+# reportlab's Table reads these attributes itself (its cell styles, its drawing and splitting
+# state), which export/plain_table.py sets as reportlab's own Table would.
+_.valign
+_._height
+_._hmax
+_._curcolor
+_._curweight
