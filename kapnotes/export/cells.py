@@ -39,6 +39,10 @@ class CellParagraph(Paragraph):
     # draw_plain writes what reportlab writes for a paragraph inside a table cell; outside
     # one, reportlab's text object writes what the canvas state before it calls for.
     in_cell = True
+    # What reportlab's breakLines records beside the lines (kept with them in the cache).
+    _width_max: float
+    _splitLongWordCount: int
+    _hyphenations: int
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         # Only while the broken lines are still there (a split drops them from its pieces).

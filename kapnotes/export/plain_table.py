@@ -153,7 +153,8 @@ class PlainTable(RLTable):
                 if h is None:
                     H[i] = self._row_height(i, W, canv)
         # The row positions bottom up, with reportlab's compensated sum (Table._calc_height).
-        self._rowpositions = j = []
+        j: list[float] = []
+        self._rowpositions = j
         height = c = 0
         for i in range(len(H) - 1, -1, -1):
             j.append(height)

@@ -109,8 +109,9 @@ def build_key_values(block: KeyValues, width: float, styles: dict[str, Paragraph
         fast._book = book
         fast.setStyle(lines)
         return fast
-    data = [[cell_paragraph(k, styles["label"]), cell_paragraph(v, styles["cell"])]
-            for k, v in block.rows]
+    data: list[list[object]] = [
+        [cell_paragraph(k, styles["label"]), cell_paragraph(v, styles["cell"])]
+        for k, v in block.rows]
     if not data:
         data = [[RLParagraph("—", styles["label"]), ""]]
     rl = RLTable(data, colWidths=widths, splitInRow=1, hAlign="LEFT")

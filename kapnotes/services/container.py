@@ -15,6 +15,7 @@ from kapnotes.services.intentions import IntentionService
 from kapnotes.services.measures import MeasureService, load_practice_scales
 from kapnotes.services.monitoring import MonitoringService
 from kapnotes.services.notes import NoteService
+from kapnotes.services.s8_register import S8RegisterService
 from kapnotes.services.themes import ThemeService
 from kapnotes.storage.vault import Vault
 
@@ -37,6 +38,7 @@ class Services:
     themes: ThemeService = field(init=False)
     measures: MeasureService = field(init=False)
     monitoring: MonitoringService = field(init=False)
+    s8: S8RegisterService = field(init=False)
 
     def __post_init__(self) -> None:
         self.clients = ClientService(self.vault, clock=self.clock)
@@ -50,6 +52,8 @@ class Services:
         # One editing stretch per note, whether its fields or its dosing record changed.
         self.monitoring.edits = self.monitoring.vitals.edits = self.notes.edits
         self.notes.sign_checks.append(self.monitoring.sign_check)
+        self.s8 = S8RegisterService(self.vault, clock=self.clock)
+        self.monitoring.register_findings = self.s8.session_findings
 
 
 def build_services(vault: Vault, *, clock: Clock = system_clock,

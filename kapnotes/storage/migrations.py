@@ -21,6 +21,7 @@ from kapnotes.storage.schema import (
     m009_vitals_corrections,
     m010_search_what_was_written,
     m011_seal_forms,
+    m012_s8_register,
 )
 
 
@@ -49,6 +50,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "search: ticked options only, monitoring records, client medicines",
               m010_search_what_was_written.migrate),
     Migration(11, "seals: the canonical form each seal was made in", m011_seal_forms.migrate),
+    Migration(12, "Schedule 8 register: registers per product, append-only entries",
+              m012_s8_register.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
