@@ -22,6 +22,7 @@ from kapnotes.storage.schema import (
     m010_search_what_was_written,
     m011_seal_forms,
     m012_s8_register,
+    m013_course_dose_interval,
 )
 
 
@@ -52,6 +53,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(11, "seals: the canonical form each seal was made in", m011_seal_forms.migrate),
     Migration(12, "Schedule 8 register: registers per product, append-only entries",
               m012_s8_register.migrate),
+    Migration(13, "courses: the dosing interval in its own field",
+              m013_course_dose_interval.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

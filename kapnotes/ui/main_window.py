@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.errors import KapNotesError
-from kapnotes.storage.backups import take_backup
-from kapnotes.storage.vault import Vault
+from kapnotes.services.vault_access import Vault
+from kapnotes.services.vault_backups import take_manual_backup
 from kapnotes.ui.dialogs.about import AboutDialog
 from kapnotes.ui.dialogs.audit_log import AuditLogDialog
 from kapnotes.ui.dialogs.change_passphrase import ChangePassphraseDialog
@@ -258,7 +258,7 @@ class MainWindow(QMainWindow):
     # -- built-in actions ------------------------------------------------------------------
     def backup_now(self) -> None:
         try:
-            path = take_backup(self.vault, tag="manual")
+            path = take_manual_backup(self.vault)
         except (KapNotesError, OSError) as exc:
             self.show_status(f"Backup failed: {exc}", 0)
             return

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.dates import plural
 from kapnotes.domain.errors import KapNotesError
-from kapnotes.storage import audit
-from kapnotes.storage.unlock_failures import FailedUnlocks
+from kapnotes.services.vault_access import FailedUnlocks, record_unlock
 from kapnotes.ui.clipboard_guard import ClipboardGuard
 from kapnotes.ui.idle_lock import IdleWatcher
 from kapnotes.ui.lock_screen import TITLE, LockScreen, Verifier
@@ -173,16 +172,8 @@ class WindowLock(QObject):
         if not self.locked:
             return
         w = self.window
-        if self.failures is not None:
-            try:
-                self.failures.record_and_clear(w.vault)
-            except KapNotesError:
-                pass  # the count stays in memory and on disk for the next unlock
-        try:  # a successful unlock is audited wherever it happens (issue 15)
-            audit.record(w.vault, "vault.unlock", record_type="vault",
-                         detail="window lock screen")
-        except KapNotesError:
-            pass  # a read-only vault still unlocks
+        # A successful unlock is audited wherever it happens, with the failures before it.
+        record_unlock(w.vault, self.failures, detail="window lock screen")
         self.screen.failures = 0
         self.locked = False
         w.locked = False

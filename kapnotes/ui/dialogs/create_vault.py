@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.errors import KapNotesError
-from kapnotes.storage.lifecycle import CreatedVault, create_vault
+from kapnotes.services.vault_access import CreatedVault, create_vault
 from kapnotes.ui.widgets.error_line import error_label, show_error
 from kapnotes.ui.widgets.passphrase_fields import NewPassphraseFields
 

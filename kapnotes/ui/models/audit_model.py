@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from kapnotes.domain.dates import utc_text
-from kapnotes.storage.audit import AuditEntry
+from kapnotes.services.audit_log import AuditEntry
 from kapnotes.ui.models.rows_model import Index, RowsTableModel
 
 ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
