@@ -149,9 +149,11 @@ class MainWindow(QMainWindow):
         self.file_menu = bar.addMenu("&File")
         self.edit_menu = bar.addMenu("&Edit")
         self.view_menu = bar.addMenu("&View")
+        self.reports_menu = bar.addMenu("&Reports")  # registers and regulator reports
         self.help_menu = bar.addMenu("&Help")
         for menu, name in ((self.file_menu, "File"), (self.edit_menu, "Edit"),
-                           (self.view_menu, "View"), (self.help_menu, "Help")):
+                           (self.view_menu, "View"), (self.reports_menu, "Reports"),
+                           (self.help_menu, "Help")):
             menu.setAccessibleName(f"{name} menu")
             menu.setObjectName(f"{name.lower()}_menu")
 

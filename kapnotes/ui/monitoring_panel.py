@@ -45,6 +45,7 @@ from kapnotes.ui.widgets.monitoring_style import (
     show_message,
 )
 from kapnotes.ui.widgets.observation_section import AdverseEffectsChecklist, ObservationLog
+from kapnotes.ui.widgets.s8_proposal_row import S8ProposalRow
 from kapnotes.ui.widgets.vitals_table import VitalsLog
 
 TEXT_DEBOUNCE_MS = 800
@@ -106,6 +107,8 @@ class MonitoringPanel(QWidget):
         box, lay = _group("Medication and dose", self.form)
         self.dose = DoseSection(self.monitoring, session_id, self.clock, box)
         lay.addWidget(self.dose)
+        self.register_row = S8ProposalRow(services.s8, session_id, box)  # type: ignore[attr-defined]
+        lay.addWidget(self.register_row)
         form_layout.addWidget(box)
         box, lay = _group("Vitals", self.form)
         self.vitals = VitalsLog(self.monitoring, session_id, self.clock, box)
@@ -136,6 +139,9 @@ class MonitoringPanel(QWidget):
                 if hasattr(part, name):
                     getattr(part, name).connect(self._part_changed)
         self.dose.devices_changed.connect(self._devices_changed)
+        for changed in (self.dose.saved, self.dose.devices_changed):
+            changed.connect(self.register_row.reload)
+        self.register_row.recorded.connect(self._part_changed)
         self.clock_label.ticked.connect(lambda _s: self.vitals.suggest_role())
         self._show(self.monitoring.details(session_id))
         self._update_state()
