@@ -107,7 +107,7 @@ class MonitoringPanel(QWidget):
         box, lay = _group("Medication and dose", self.form)
         self.dose = DoseSection(self.monitoring, session_id, self.clock, box)
         lay.addWidget(self.dose)
-        self.register_row = S8ProposalRow(services.s8, session_id, box)  # type: ignore[attr-defined]
+        self.register_row = S8ProposalRow(services.s8, session_id, box)
         lay.addWidget(self.register_row)
         form_layout.addWidget(box)
         box, lay = _group("Vitals", self.form)
