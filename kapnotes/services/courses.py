@@ -95,12 +95,13 @@ class CourseService:
         """A protocol in force, or ValidationError naming the unknown id."""
         return self.protocols.require(protocol_id)
 
-    def create(self, course: Course, *, plan: list[PlannedSlot] | None = None) -> Course:
-        """Store a course and the plan its protocol generates from the start date."""
+    def create(self, course: Course, *,
+               custom_day_offsets: Sequence[int] | None = None) -> Course:
+        """Store a course and the plan its protocol generates from the start date (and, for
+        a protocol that lists them, the dose days: kapnotes/services/course_plans.py)."""
         clean = _validate_course(course, self.protocols)
         client_repo.get(self.vault, clean.client_id)
-        if plan is None:
-            plan = self.generate(clean)
+        plan = self.generate(clean, custom_day_offsets=custom_day_offsets)
         with self.vault.transaction():
             course_id = repo.insert(self.vault, clean)
             repo.replace_plan(self.vault, course_id, plan)
