@@ -172,8 +172,8 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
         lambda w: w.services.clients.delete(w.client, typed_code="KAP-777"),
         {"clients", "courses", "sessions"}),
     "courses.CourseService.create": (
-        lambda w: w.services.courses.create(Course(client_id=w.client, protocol="custom",
-                                                   start_date=date(2026, 12, 1)), plan=[]),
+        lambda w: w.services.courses.create(Course(client_id=w.client, protocol="esketamine",
+                                                   start_date=date(2026, 12, 1))),
         {"courses"}),
     "courses.CourseService.update": (
         lambda w: w.services.courses.update(w.services.courses.get(w.course)), {"courses"}),
