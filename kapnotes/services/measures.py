@@ -282,9 +282,9 @@ class MeasureService:
         series = []
         rules = outcome_rules(self.rules())
         for scale in self.scales:  # built-in order: PHQ-9 and the like stay in a fixed place
-            measures = by_scale.get(scale.id)
-            if measures:
-                series.append(self._series(scale, measures, first, rules))
+            of_scale = by_scale.get(scale.id)
+            if of_scale:
+                series.append(self._series(scale, of_scale, first, rules))
         return CourseOutcomes(course_id=course_id, first_dose=first,
                               dosing_dates=days.dosing_dates(course_id), series=tuple(series))
 
