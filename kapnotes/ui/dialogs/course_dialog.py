@@ -5,9 +5,8 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
-from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -38,6 +37,7 @@ from kapnotes.domain.schedule import (
 from kapnotes.services.container import Services
 from kapnotes.ui.widgets.form_errors import FieldErrors, error_label
 from kapnotes.ui.widgets.protocol_fields import ProtocolFields
+from kapnotes.ui.widgets.qt_dates import from_qdate, to_qdate
 from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, MUTED_COLOURS, style_sheet_colour
 
 
@@ -49,14 +49,6 @@ def parse_day_offsets(text: str) -> list[int]:
     except ValueError:
         raise ValidationError("Dose days", "list whole days after the first dose, e.g. "
                               "0, 7, 14, 28.") from None
-
-
-def to_qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def from_qdate(day: QDate) -> date:
-    return date(day.year(), day.month(), day.day())
 
 
 class CourseDialog(QDialog):
