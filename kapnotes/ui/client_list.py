@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
@@ -177,13 +179,13 @@ class ClientListPane(QWidget):
         margins = self.column.contentsMargins()
         return QSize(max(hint.width(), table + margins.left() + margins.right()), hint.height())
 
-    def _update_today(self, today: object, active: list[ClientSummary] | None = None) -> None:
+    def _update_today(self, today: date, active: list[ClientSummary] | None = None) -> None:
         # Counted over every active client, not just the filtered rows.
         if active is None:
             active = self.services.clients.list(with_counts=False)
         count = sum(1 for r in active if r.next_planned == today)
         clients = "client" if count == 1 else "clients"
-        when = schedule_date(today)  # type: ignore[arg-type]
+        when = schedule_date(today)
         self.today_label.setText(f"<b>Today</b>, {when}: {count} {clients} with a planned "
                                  "session" if count else f"<b>Today</b>, {when}: nothing planned")
 

@@ -224,15 +224,13 @@ class Workspace(QObject):
                     starts_at: datetime | None = None) -> int | None:
         """Create a session now (details stay editable) and open it."""
         session_kind = SessionKind(kind)
-        linked = None
-        if session_kind is SessionKind.INTEGRATION:
-            doses = [s for s in self.services.notes.sessions_for_course(course_id)
-                     if s.kind is SessionKind.DOSING]
-            linked = doses[-1].id if doses else None
+        starts_at = starts_at or self.services.clock()
+        linked = (self.services.notes.dosing_to_link(course_id, starts_at)
+                  if session_kind is SessionKind.INTEGRATION else None)
         try:
             session = self.services.notes.create_session(
                 course_id=course_id, kind=session_kind,
-                starts_at=starts_at or self.services.clock(), clinician=self.signer_name,
+                starts_at=starts_at, clinician=self.signer_name,
                 linked_dosing_id=linked, slot_id=slot_id,
             )
         except KapNotesError as exc:
