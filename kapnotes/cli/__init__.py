@@ -10,7 +10,13 @@ import sys
 from collections.abc import Callable, Sequence
 
 from kapnotes import __version__
-from kapnotes.cli import pdf_command, portable_commands, record_commands, vault_commands
+from kapnotes.cli import (
+    pdf_command,
+    portable_commands,
+    record_commands,
+    review_commands,
+    vault_commands,
+)
 from kapnotes.domain.errors import (
     DamagedFileError,
     KapNotesError,
@@ -34,6 +40,7 @@ COMMAND_MODULES: list[Callable[[argparse._SubParsersAction], None]] = [
     record_commands.register,
     portable_commands.register,
     pdf_command.register,
+    review_commands.register,
 ]
 
 

@@ -15,6 +15,7 @@ from kapnotes.services.intentions import IntentionService
 from kapnotes.services.measures import MeasureService, load_practice_scales
 from kapnotes.services.monitoring import MonitoringService
 from kapnotes.services.notes import NoteService
+from kapnotes.services.reviews import ReviewService
 from kapnotes.services.themes import ThemeService
 from kapnotes.storage.vault import Vault
 
@@ -37,6 +38,7 @@ class Services:
     themes: ThemeService = field(init=False)
     measures: MeasureService = field(init=False)
     monitoring: MonitoringService = field(init=False)
+    reviews: ReviewService = field(init=False)
 
     def __post_init__(self) -> None:
         self.clients = ClientService(self.vault, clock=self.clock)
@@ -50,6 +52,7 @@ class Services:
         # One editing stretch per note, whether its fields or its dosing record changed.
         self.monitoring.edits = self.monitoring.vitals.edits = self.notes.edits
         self.notes.sign_checks.append(self.monitoring.sign_check)
+        self.reviews = ReviewService(self.vault, self.notes, clock=self.clock)
 
 
 def build_services(vault: Vault, *, clock: Clock = system_clock,

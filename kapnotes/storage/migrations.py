@@ -21,6 +21,7 @@ from kapnotes.storage.schema import (
     m009_vitals_corrections,
     m010_search_what_was_written,
     m011_seal_forms,
+    m012_reviews,
 )
 
 
@@ -49,6 +50,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "search: ticked options only, monitoring records, client medicines",
               m010_search_what_was_written.migrate),
     Migration(11, "seals: the canonical form each seal was made in", m011_seal_forms.migrate),
+    Migration(12, "reviews: identity keys, requests, replies, review records, supervision log",
+              m012_reviews.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
