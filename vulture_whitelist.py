@@ -44,3 +44,12 @@ _.set_backup_retention  # kapnotes/services/settings_service.py
 _.invalid_fields  # kapnotes/ui/widgets/autosave.py
 _.show_text  # kapnotes/ui/widgets/form_errors.py
 _.reload_intentions  # kapnotes/ui/widgets/note_form.py (issue 17: views refresh on changes)
+_.NEVER_ALTERED  # kapnotes/domain/jurisdiction_model.py: a rule kind read from pack files by value (the vault triggers enforce it)
+# kapnotes/domain/jurisdiction_model.py: entry kinds named by value in pack files and the vault
+_.ADMINISTRATION
+_.RECEIPT
+_.TRANSFER_IN
+_.WASTAGE
+_.TRANSFER_OUT
+_.CORRECTION
+_.STOCKTAKE

@@ -192,6 +192,12 @@ def _clinical_rules(value: Any, _base: Path) -> dict[str, dict[str, float]]:
     return rules.check_policy_rules(value)
 
 
+def _jurisdiction(value: Any, _base: Path) -> str:
+    from kapnotes import jurisdiction  # late: kapnotes.jurisdiction reads this module
+
+    return jurisdiction.check_policy_jurisdiction(value)
+
+
 def _screen_age(value: Any, _base: Path) -> int:
     return _whole(value, *SCREEN_AGE_RANGE, "days")
 
@@ -245,6 +251,7 @@ KNOWN_KEYS: dict[str, Checker] = {
     "backup_retention": _retention,
     "working_weekdays": _weekdays,
     "closed_days": _closed_days,
+    "jurisdiction": _jurisdiction,
 }
 
 

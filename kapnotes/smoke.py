@@ -15,8 +15,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from kapnotes.app import EXIT_ERROR, SMOKE_ENV
-from kapnotes.cli.passphrases import ENV_PASSPHRASE
 from kapnotes.domain.errors import KapNotesError
+from kapnotes.domain.passphrase import ENV_PASSPHRASE
 from kapnotes.storage.lifecycle import unlock_vault
 from kapnotes.window_run import run_window
 

@@ -14,6 +14,7 @@ from kapnotes.cli import (
     pdf_command,
     portable_commands,
     record_commands,
+    report_commands,
     review_commands,
     vault_commands,
 )
@@ -41,6 +42,7 @@ COMMAND_MODULES: list[Callable[[argparse._SubParsersAction], None]] = [
     portable_commands.register,
     pdf_command.register,
     review_commands.register,
+    report_commands.register,
 ]
 
 

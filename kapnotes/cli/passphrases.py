@@ -13,9 +13,8 @@ from pathlib import Path
 
 from kapnotes.domain.bounded_input import read_text_bounded
 from kapnotes.domain.errors import KapNotesError
-from kapnotes.domain.passphrase import check_new_passphrase
+from kapnotes.domain.passphrase import ENV_PASSPHRASE, check_new_passphrase
 
-ENV_PASSPHRASE = "KAPNOTES_PASSPHRASE"
 ENV_NEW_PASSPHRASE = "KAPNOTES_NEW_PASSPHRASE"
 MAX_SECRET_FILE_BYTES = 4096  # a passphrase, password or recovery key is a line of text
 

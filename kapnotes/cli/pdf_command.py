@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kapnotes.cli.passphrases import read_secret_file
 from kapnotes.cli.vault_commands import (
@@ -26,10 +27,15 @@ from kapnotes.export.passwords import MIN_LENGTH  # a constant (stdlib only), fo
 from kapnotes.lazy import lazy_module
 
 # The export stack (reportlab) and the services load only when `kapnotes pdf` runs.
-client_rules = lazy_module("kapnotes.domain.client_rules")
-container = lazy_module("kapnotes.services.container")
-exports = lazy_module("kapnotes.services.exports")
-output_guard = lazy_module("kapnotes.storage.output_guard")
+if TYPE_CHECKING:
+    from kapnotes.domain import client_rules
+    from kapnotes.services import container, exports
+    from kapnotes.storage import output_guard
+else:
+    client_rules = lazy_module("kapnotes.domain.client_rules")
+    container = lazy_module("kapnotes.services.container")
+    exports = lazy_module("kapnotes.services.exports")
+    output_guard = lazy_module("kapnotes.storage.output_guard")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

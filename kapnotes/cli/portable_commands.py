@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kapnotes.cli.vault_commands import (
     add_force_option,
@@ -13,10 +14,14 @@ from kapnotes.cli.vault_commands import (
 )
 from kapnotes.lazy import lazy_module
 
-container = lazy_module("kapnotes.services.container")
-output_guard = lazy_module("kapnotes.storage.output_guard")
-portable_export = lazy_module("kapnotes.services.portable_export")
-portable_import = lazy_module("kapnotes.services.portable_import")
+if TYPE_CHECKING:
+    from kapnotes.services import container, portable_export, portable_import
+    from kapnotes.storage import output_guard
+else:
+    container = lazy_module("kapnotes.services.container")
+    output_guard = lazy_module("kapnotes.storage.output_guard")
+    portable_export = lazy_module("kapnotes.services.portable_export")
+    portable_import = lazy_module("kapnotes.services.portable_import")
 
 PLAINTEXT_WARNING = (
     "This file is plaintext health information: it is NOT encrypted. It was written readable "

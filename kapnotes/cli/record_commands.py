@@ -5,16 +5,22 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kapnotes.cli.passphrases import ENV_PASSPHRASE, new_passphrase
 from kapnotes.cli.vault_commands import add_vault_options, open_vault, opened_vault, vault_path
 from kapnotes.lazy import lazy_module
 
-container = lazy_module("kapnotes.services.container")
-course_label = lazy_module("kapnotes.domain.course_label")
-export_gather = lazy_module("kapnotes.services.export_gather")
-demo = lazy_module("kapnotes.services.demo")
-lifecycle = lazy_module("kapnotes.storage.lifecycle")
+if TYPE_CHECKING:
+    from kapnotes.domain import course_label
+    from kapnotes.services import container, demo, export_gather
+    from kapnotes.storage import lifecycle
+else:
+    container = lazy_module("kapnotes.services.container")
+    course_label = lazy_module("kapnotes.domain.course_label")
+    export_gather = lazy_module("kapnotes.services.export_gather")
+    demo = lazy_module("kapnotes.services.demo")
+    lifecycle = lazy_module("kapnotes.storage.lifecycle")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -61,7 +67,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         nxt = f"{i['next_planned']} {i['next_planned_kind']}" if i["next_planned"] else "-"
         c = current[r.id]
         course = course_label.course_label_with_status(c) if c else "-"
-        print(f"{i['code']:<10} {i['name'][:30]:<30} {i['status']:<9} {i['courses']:>7} "
+        print(f"{r.code:<10} {r.full_name[:30]:<30} {i['status']:<9} {i['courses']:>7} "
               f"{i['sessions']:>8}  {nxt:<24}  {course}")
     return 0
 

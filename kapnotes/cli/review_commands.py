@@ -25,20 +25,33 @@ from kapnotes.domain.errors import ValidationError
 from kapnotes.lazy import lazy_module
 
 if TYPE_CHECKING:
+    from kapnotes.cli import review_log as review_log_cli
+    from kapnotes.domain import bounded_input, review_model
+    from kapnotes.services import (
+        clinician,
+        container,
+        review_files,
+        review_import,
+        review_keys,
+        review_replies,
+        review_requests,
+    )
     from kapnotes.services.review_keys import ReviewIdentity
     from kapnotes.services.review_replies import OpenedRequest, ReplyResult
-
-bounded_input = lazy_module("kapnotes.domain.bounded_input")
-clinician = lazy_module("kapnotes.services.clinician")
-container = lazy_module("kapnotes.services.container")
-output_guard = lazy_module("kapnotes.storage.output_guard")
-review_files = lazy_module("kapnotes.services.review_files")
-review_import = lazy_module("kapnotes.services.review_import")
-review_keys = lazy_module("kapnotes.services.review_keys")
-review_model = lazy_module("kapnotes.domain.review_model")
-review_replies = lazy_module("kapnotes.services.review_replies")
-review_requests = lazy_module("kapnotes.services.review_requests")
-review_log_cli = lazy_module("kapnotes.cli.review_log")
+    from kapnotes.storage import output_guard
+else:
+    # Loaded when a command runs, not when the parser is built (tests/test_startup_imports.py).
+    bounded_input = lazy_module("kapnotes.domain.bounded_input")
+    clinician = lazy_module("kapnotes.services.clinician")
+    container = lazy_module("kapnotes.services.container")
+    output_guard = lazy_module("kapnotes.storage.output_guard")
+    review_files = lazy_module("kapnotes.services.review_files")
+    review_import = lazy_module("kapnotes.services.review_import")
+    review_keys = lazy_module("kapnotes.services.review_keys")
+    review_model = lazy_module("kapnotes.domain.review_model")
+    review_replies = lazy_module("kapnotes.services.review_replies")
+    review_requests = lazy_module("kapnotes.services.review_requests")
+    review_log_cli = lazy_module("kapnotes.cli.review_log")
 
 ENV_REQUEST_PASSPHRASE = "KAPNOTES_REVIEW_PASSPHRASE"
 MAX_REVIEW_JSON = 4 * 1024 * 1024
@@ -159,7 +172,7 @@ def cmd_key(args: argparse.Namespace) -> int:
 
 def cmd_request(args: argparse.Namespace) -> int:
     course = record_id("--course", args.course)
-    sessions = [record_id("--session", s) for s in args.session or []]
+    sessions = [int(record_id("--session", s) or 0) for s in args.session or []]
     if course is not None and not args.client:
         raise ValidationError("--course", "goes with --client.")
     out = _guard_out(args, _vault_arg(args))

@@ -49,7 +49,7 @@ def run_log(args: argparse.Namespace) -> int:
             entry = _add(services, args)
             print(f"Logged supervision session {entry}.")
         if args.remove:
-            services.reviews.remove_logged(record_id("--remove", args.remove))
+            services.reviews.remove_logged(int(record_id("--remove", args.remove) or 0))
             print(f"Removed supervision session {args.remove.strip()}.")
         rows = services.reviews.log(start=start, end=end)
         totals = services.reviews.totals(by=args.by, start=start, end=end)

@@ -24,17 +24,19 @@ from kapnotes.domain.errors import (
 )
 from kapnotes.lazy import lazy_module
 
-if TYPE_CHECKING:
-    from kapnotes.storage.unlock_failures import FailedUnlocks
-    from kapnotes.storage.vault import Vault
-
 # Imported when a command runs, not when the parser is built: `kapnotes --version` and the
 # GUI's way to its unlock dialog load none of them (tests/test_startup_imports.py).
-backups = lazy_module("kapnotes.storage.backups")
-lifecycle = lazy_module("kapnotes.storage.lifecycle")
-output_guard = lazy_module("kapnotes.storage.output_guard")
-paths = lazy_module("kapnotes.paths")
-unlock_failures = lazy_module("kapnotes.storage.unlock_failures")
+if TYPE_CHECKING:
+    from kapnotes import paths
+    from kapnotes.storage import backups, lifecycle, output_guard, unlock_failures
+    from kapnotes.storage.unlock_failures import FailedUnlocks
+    from kapnotes.storage.vault import Vault
+else:
+    backups = lazy_module("kapnotes.storage.backups")
+    lifecycle = lazy_module("kapnotes.storage.lifecycle")
+    output_guard = lazy_module("kapnotes.storage.output_guard")
+    paths = lazy_module("kapnotes.paths")
+    unlock_failures = lazy_module("kapnotes.storage.unlock_failures")
 
 
 def vault_path(args: argparse.Namespace) -> Path:

@@ -10,6 +10,9 @@ naming the file (never echoing its content), within a second:
 - JSON nesting is counted before `json.loads` (which would hit Python's recursion limit);
 - integers are kept to what SQLite can store (|n| < 2^63) and numbers to 40 characters;
 - NaN/Infinity, which JSON does not have, and duplicate keys in one object are refused.
+
+A file format with its own documented wording (templates) passes a `JsonWording`; the
+checks stay the same everywhere.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import os
 import re
 import stat
 from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -28,6 +32,21 @@ from kapnotes.domain.errors import ValidationError
 MAX_JSON_DEPTH = 64  # our deepest format (an export) nests 9 levels
 MAX_NUMBER_CHARS = 40
 INT_LIMIT = 1 << 63  # SQLite's INTEGER is a signed 64-bit number
+
+
+@dataclass(frozen=True)
+class JsonWording:
+    """How `loads_bounded` words a parse problem after the file's label.
+
+    Fields: `not_json` gets {msg}, {line}, {column}; `duplicate_key` gets {key} (the key,
+    cut to 40 characters) and {key_json} (the same, JSON-quoted); `constant` gets {name}."""
+
+    not_json: str = "is not valid JSON: {msg} at line {line}, column {column}"
+    duplicate_key: str = "has the key {key_json} twice in one object"
+    constant: str = "has {name}, which is not a JSON number"
+
+
+DEFAULT_WORDING = JsonWording()
 
 
 def read_bounded(path: Path, *, limit: int, label: str) -> bytes:
@@ -98,17 +117,22 @@ def _parse_float(text: str) -> float:
     return value
 
 
-def _no_constant(name: str) -> None:
-    raise _Refused(f"has {name}, which is not a JSON number")
+def _no_constant(wording: JsonWording) -> Callable[[str], None]:
+    def refuse(name: str) -> None:
+        raise _Refused(wording.constant.format(name=name))
+    return refuse
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _Refused(f"has the key {json.dumps(key[:40])} twice in one object")
-        out[key] = value
-    return out
+def _no_duplicate_keys(wording: JsonWording) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                raise _Refused(wording.duplicate_key.format(
+                    key=key[:40], key_json=json.dumps(key[:40])))
+            out[key] = value
+        return out
+    return build
 
 
 class _Refused(ValueError):
@@ -116,16 +140,17 @@ class _Refused(ValueError):
 
 
 def loads_bounded(text: str, *, label: str, max_depth: int = MAX_JSON_DEPTH,
-                  pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None) -> Any:
+                  pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None,
+                  wording: JsonWording = DEFAULT_WORDING) -> Any:
     """`json.loads` after the nesting check, with bounded numbers and no duplicate keys."""
     check_nesting(text, label=label, max_depth=max_depth)
     try:
-        return json.loads(text, object_pairs_hook=pairs_hook or _no_duplicate_keys,
+        return json.loads(text, object_pairs_hook=pairs_hook or _no_duplicate_keys(wording),
                           parse_int=_parse_int, parse_float=_parse_float,
-                          parse_constant=_no_constant)
+                          parse_constant=_no_constant(wording))
     except json.JSONDecodeError as exc:
-        raise ValidationError(label, f"is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                                     f"column {exc.colno}") from None
+        raise ValidationError(label, wording.not_json.format(
+            msg=exc.msg, line=exc.lineno, column=exc.colno)) from None
     except _Refused as exc:
         raise ValidationError(label, str(exc)) from None
     except (ValueError, RecursionError):  # e.g. Python's own digit limit, belt and braces

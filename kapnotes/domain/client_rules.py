@@ -41,12 +41,8 @@ def validate_client(client: Client, *, today: date) -> Client:
     email = clean_text("Email", client.email, max_length=254)
     if email and not _EMAIL.match(email):
         raise ValidationError("Email", "is not an email address (name@example.org).")
-    phones = {}
-    for label, attr in (("Phone", "phone"), ("Support person phone", "support_phone")):
-        value = clean_text(label, getattr(client, attr), max_length=30)
-        if value and not _PHONE.match(value):
-            raise ValidationError(label, "use digits, spaces and + ( ) - only.")
-        phones[attr] = value
+    phone = _checked_phone("Phone", client.phone)
+    support_phone = _checked_phone("Support person phone", client.support_phone)
     if len(client.medicines) > MAX_MEDICINES:
         raise ValidationError("Current medicines", f"at most {MAX_MEDICINES} entries.")
     medicines = tuple(
@@ -70,6 +66,14 @@ def validate_client(client: Client, *, today: date) -> Client:
                               multiline=True),
         other_names=clean_text("Other names", client.other_names, max_length=2000,
                                multiline=True),
-        **phones,
+        phone=phone,
+        support_phone=support_phone,
     )
+
+
+def _checked_phone(label: str, raw: str) -> str:
+    value = clean_text(label, raw, max_length=30)
+    if value and not _PHONE.match(value):
+        raise ValidationError(label, "use digits, spaces and + ( ) - only.")
+    return value
 

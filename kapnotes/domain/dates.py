@@ -38,7 +38,7 @@ def month_first() -> bool:
         value = os.environ.get(name, "")
         if value:
             match = re.match(r"[a-zA-Z]{2,3}[_-]([A-Za-z]{2})", value)
-            return bool(match) and match[1].upper() in _MONTH_FIRST_REGIONS
+            return match is not None and match[1].upper() in _MONTH_FIRST_REGIONS
     return False
 
 

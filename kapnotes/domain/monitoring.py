@@ -137,10 +137,10 @@ def check_role_time(role: ReadingRole, taken_at: datetime, first_device_at: date
     if first_device_at is None:
         raise ValidationError("role", f"a \"{role.label}\" reading is timed from the first "
                                       f"device ({fits}): record the first device first")
-    minute = (taken_at - first_device_at).total_seconds() / 60
-    if minute < start or (end is not None and minute > end):
+    elapsed = (taken_at - first_device_at).total_seconds() / 60
+    if elapsed < start or (end is not None and elapsed > end):
         raise ValidationError("role", f"a \"{role.label}\" reading fits {fits} after the "
-                                      f"first device; this one is at minute {int(minute)}: "
+                                      f"first device; this one is at minute {int(elapsed)}: "
                                       "choose \"Extra reading\" or check the time")
 
 

@@ -146,7 +146,8 @@ def baseline_of(scores: Iterable[ScorePoint], first_dose: date | None,
     candidates = [p for p in _ordered(scores) if _is_pre_dose(p, first_dose)
                   and (window_days is None or (first_dose - p.on).days <= window_days)]
     marked = [p for p in candidates if p.on == first_dose and p.timing == BEFORE_DOSE]
-    return (marked or candidates or [None])[-1]
+    chosen = marked or candidates
+    return chosen[-1] if chosen else None
 
 
 def _is_pre_dose(p: ScorePoint, first_dose: date) -> bool:

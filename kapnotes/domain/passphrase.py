@@ -8,6 +8,9 @@ import string
 from kapnotes.domain.errors import ValidationError
 
 MIN_LENGTH = 10
+# The environment variable automation (test rigs, scheduled backups, the bundle smoke check)
+# may pass the passphrase in; the CLI and the smoke check both read it.
+ENV_PASSPHRASE = "KAPNOTES_PASSPHRASE"
 _COMMON = {"password", "passphrase", "qwerty", "letmein", "ketamine", "kapnotes", "123456"}
 
 

@@ -201,11 +201,12 @@ def reply_content_from(data: object, note_ids: Sequence[int], *, label: str = "r
     for i, item in enumerate(_list(f"{label}.comments", doc.get("comments"), MAX_COMMENTS)):
         entry = _object(f"{label}.comments[{i}]", item)
         where = f"{label}.comments[{i}]"
-        sid = entry.get("session_id")
+        anchor = entry.get("session_id")
         comments.append(Comment(
             text=clean_text(f"{where}.text", entry.get("text"), required=True,
                             max_length=MAX_COMMENT, multiline=True),
-            session_id=None if sid is None else _note_id(f"{where}.session_id", sid, notes),
+            session_id=None if anchor is None else _note_id(f"{where}.session_id", anchor,
+                                                            notes),
             section=clean_text(f"{where}.section", entry.get("section"))))
     cosignature = None
     if doc.get("cosignature") is not None:

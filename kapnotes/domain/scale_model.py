@@ -8,7 +8,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 ScaleKind = Literal["sum", "mean", "cssrs", "subscales"]
 Direction = Literal["lower_is_better", "higher_is_better", "neutral"]
@@ -16,9 +16,10 @@ ResponseType = Literal["choice", "range", "yesno"]
 Severity = Literal["risk", "info"]
 Answer = int | bool
 
-KINDS: tuple[str, ...] = ("sum", "mean", "cssrs", "subscales")
-DIRECTIONS: tuple[str, ...] = ("lower_is_better", "higher_is_better", "neutral")
-SEVERITIES: tuple[str, ...] = ("risk", "info")
+# The allowed values come from the Literal types, so the checker and the loader agree.
+KINDS: tuple[ScaleKind, ...] = get_args(ScaleKind)
+DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 SUICIDE = "suicide"
 TOPICS: tuple[str, ...] = (SUICIDE,)  # what a flag may be about, across scales
 COMPARISONS: dict[str, Callable[[float, float], bool]] = {
@@ -178,14 +179,16 @@ class Scale:
 
     def topic_of(self, code: str) -> str:
         """The topic of the flag or risk level with this code ("" when none or unknown)."""
-        for rule in (*self.flag_rules, *self.risk_levels):
+        rules: tuple[FlagRule | RiskLevel, ...] = (*self.flag_rules, *self.risk_levels)
+        for rule in rules:
             if rule.code == code:
                 return rule.topic
         return ""
 
     def asks_about(self, topic: str) -> bool:
         """True when some item rule of this scale checks `topic` (e.g. "suicide")."""
-        return any(r.topic == topic for r in (*self.flag_rules, *self.risk_levels))
+        rules: tuple[FlagRule | RiskLevel, ...] = (*self.flag_rules, *self.risk_levels)
+        return any(r.topic == topic for r in rules)
 
     def band_for(self, total: float) -> Band | None:
         return next((b for b in self.bands if b.contains(total)), None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.scale_model import (
@@ -31,6 +31,7 @@ from kapnotes.domain.scale_model import (
 )
 
 FORMAT_VERSION = 1
+_Choice = TypeVar("_Choice", bound=str)  # choice() returns the allowed values' own type
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 _ITEM_ID = re.compile(r"^[A-Za-z0-9_.-]{1,20}$")
 _TOP_KEYS = {
@@ -85,13 +86,13 @@ class _File:
         d: dict[str, Any],
         key: str,
         field: str,
-        allowed: Iterable[str],
-        default: str | None = None,
-    ) -> str:
+        allowed: Iterable[_Choice],
+        default: _Choice | None = None,
+    ) -> _Choice:
         value = self.present(d, key, field, default)
-        allowed = tuple(allowed)
-        if value not in allowed:
-            raise self.fail(_join(field, key), f"must be one of {', '.join(allowed)}")
+        options = tuple(allowed)
+        if value not in options:
+            raise self.fail(_join(field, key), f"must be one of {', '.join(options)}")
         return value
 
     def array(self, d: dict[str, Any], key: str, field: str, required: bool = False) -> list[Any]:
@@ -262,7 +263,8 @@ def _parse_rules(f: _File, d: dict[str, Any], scale: Scale) -> Scale:
                               item, test, _topic(f, r, where)))
     if len({fl.code for fl in flags}) != len(flags):
         raise f.fail("flags", "two flags share one code")
-    subscales, complete = ((), None)
+    subscales: tuple[Subscale, ...] = ()
+    complete: int | None = None
     if kind in ("subscales", "sum") and ("subscales" in d or kind == "subscales"):
         subscales, complete = _parse_subscales(f, d, scale)
     if kind not in ("subscales", "sum") and "subscales" in d:

@@ -186,9 +186,9 @@ def check_opening_days(weekdays: Sequence[object] | None,
     """OpeningDays from policy values (None: the built-in value); ValidationError if bad."""
     try:
         base = OpeningDays()
+        annual, dates = parse_closed(closed) if closed is not None else (base.annual, base.dates)
         return OpeningDays(
             weekdays=parse_weekdays(weekdays) if weekdays is not None else base.weekdays,
-            **(dict(zip(("annual", "dates"), parse_closed(closed), strict=True))
-               if closed is not None else {"annual": base.annual, "dates": base.dates}))
+            annual=annual, dates=dates)
     except ValueError as exc:
         raise ValidationError("Opening days", str(exc)) from None

@@ -42,6 +42,8 @@ class FieldType(StrEnum):
     THEMES = "themes"
 
 
+# A tuple, not a set: an unhashable JSON value (a list) must be refused, not raise TypeError.
+_FIELD_TYPE_NAMES: tuple[str, ...] = tuple(t.value for t in FieldType)
 CHOICE_TYPES = frozenset({FieldType.SINGLE_CHOICE, FieldType.MULTI_CHOICE, FieldType.CHECKLIST})
 TEXT_TYPES = frozenset({FieldType.SHORT_TEXT, FieldType.LONG_TEXT})
 
@@ -201,10 +203,9 @@ def _parse_field(raw: object, source_name: str, position: int) -> TemplateField:
         )
     _check_keys(raw, _FIELD_KEYS, where)
     type_name = raw.get("type")
-    try:
-        field_type = FieldType(type_name)
-    except (ValueError, TypeError):
+    if type_name not in _FIELD_TYPE_NAMES:
         _fail(where, f"type {_show(type_name)} is not a known field type")
+    field_type = FieldType(type_name)
     label = _required_str(raw, "label", where)
     help_text = _optional_str(raw, "help", where)
     required = _optional_bool(raw, "required", where)

@@ -15,11 +15,10 @@ Rules:
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
-from kapnotes.domain.bounded_input import check_nesting, read_text_bounded
+from kapnotes.domain.bounded_input import JsonWording, loads_bounded, read_text_bounded
 from kapnotes.domain.errors import ConflictError, NotFoundError, ValidationError
 from kapnotes.domain.template_fields import (
     BUILTIN,
@@ -73,22 +72,20 @@ __all__ = [
 
 # A template is a few kilobytes; anything far larger is not one (and must not stall start-up).
 MAX_TEMPLATE_BYTES = 1_000_000
+# Template authors keep the wording they know (tests/domain/test_templates.py); the checks
+# themselves (nesting, numbers, duplicate keys, NaN) are bounded_input's, as for every file.
+TEMPLATE_JSON_WORDING = JsonWording(
+    not_json="not valid JSON (line {line}, column {column}: {msg})",
+    duplicate_key="the key '{key}' appears twice in one object",
+    constant="{name} is not a valid JSON number",
+)
 
 
 def load_template_file(path: Path, source: str | None = None) -> Template:
     """Read and parse one template file; ValidationError names the file (and field)."""
     name = path.name
     text = read_text_bounded(path, limit=MAX_TEMPLATE_BYTES, label=name)
-    try:
-        check_nesting(text, label=name)
-        data = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant,
-                          parse_int=_bounded_int)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            name, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
-    except _JsonProblem as exc:
-        raise ValidationError(name, str(exc)) from None
+    data = loads_bounded(text, label=name, wording=TEMPLATE_JSON_WORDING)
     return parse_template(data, name, source=source if source is not None else str(path))
 
 
@@ -223,29 +220,3 @@ def _source_name(template: Template) -> str:
 def _check_kind(kind: str) -> None:
     if kind not in TEMPLATE_KINDS:
         raise ValueError(f"unknown session kind {kind!r}; expected one of {TEMPLATE_KINDS}")
-
-
-class _JsonProblem(Exception):
-    """Internal: JSON that parses but that a template must not contain."""
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    # json would silently keep the last of two equal keys; a template author wants to know.
-    result: dict[str, object] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _JsonProblem(f"the key '{key}' appears twice in one object")
-        result[key] = value
-    return result
-
-
-def _bounded_int(text: str) -> int:
-    # 5,000 digits would hit Python's digit limit (ValueError); 2^63 or more cannot be stored.
-    value = int(text) if len(text) <= 20 else 1 << 63
-    if not -(1 << 63) < value < 1 << 63:
-        raise _JsonProblem("a number is too large")
-    return value
-
-
-def _no_constant(name: str) -> object:
-    raise _JsonProblem(f"{name} is not a valid JSON number")

@@ -36,6 +36,10 @@ class CellParagraph(Paragraph):
     # Set for plain text: equal cells of one style share their line breaking.
     _lines: LineCache | None = None
     _text = ""
+    # What reportlab's breakLines records beside the lines (kept with them in the cache).
+    _width_max: float
+    _splitLongWordCount: int
+    _hyphenations: int
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         # Only while the broken lines are still there (a split drops them from its pieces).

@@ -14,7 +14,7 @@ from collections import Counter
 from typing import Any
 
 from kapnotes.export.redaction import Redactor, describe
-from kapnotes.export.report import Heading, KeyValues, Report, Table
+from kapnotes.export.report import Block, Heading, KeyValues, Report, Table
 
 
 @dataclasses.dataclass
@@ -50,7 +50,7 @@ def scrub_report(report: Report, redactor: Redactor) -> tuple[Report, tuple[str,
     title = run.text(report.title, "Title")
     subtitle = run.text(report.subtitle, "Subtitle")
     path: list[str] = []
-    sections = []
+    sections: list[Block] = []
     for block in report.sections:
         where = " › ".join(path) or "Start"
         if isinstance(block, Heading):
@@ -58,11 +58,11 @@ def scrub_report(report: Report, redactor: Redactor) -> tuple[Report, tuple[str,
             path = [*path[: block.level - 1], text]
             sections.append(dataclasses.replace(block, text=text))
         elif isinstance(block, KeyValues):
-            rows = []
+            pairs = []
             for label, value in block.rows:
                 label = run.text(label, f"{where} › label")
-                rows.append((label, run.text(value, f"{where} › {label}")))
-            sections.append(dataclasses.replace(block, rows=tuple(rows)))
+                pairs.append((label, run.text(value, f"{where} › {label}")))
+            sections.append(dataclasses.replace(block, rows=tuple(pairs)))
         elif isinstance(block, Table):
             columns = tuple(run.text(c, f"{where} › table heading") for c in block.columns)
             rows = tuple(tuple(run.text(cell, f"{where} › table column “{columns[i]}”")

@@ -10,6 +10,7 @@ import io
 import secrets
 
 from pypdf import PasswordType, PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject
 
 from kapnotes.domain.errors import ValidationError
 
@@ -39,7 +40,8 @@ def _verify(data: bytes, password: str) -> None:
     # Never hand back a "protected" file that opens without the password or not at all.
     reader = PdfReader(io.BytesIO(data))
     encrypt = reader.trailer["/Encrypt"].get_object() if reader.is_encrypted else None
-    if encrypt is None or encrypt.get("/V") != 5 or encrypt.get("/R") != 6:
+    if (not isinstance(encrypt, DictionaryObject)
+            or encrypt.get("/V") != 5 or encrypt.get("/R") != 6):
         raise RuntimeError("PDF encryption failed: the file is not AES-256 protected")
     if reader.decrypt("") != PasswordType.NOT_DECRYPTED:
         raise RuntimeError("PDF encryption failed: the file opens without a password")

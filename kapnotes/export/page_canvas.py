@@ -27,6 +27,8 @@ Furniture = Callable[[Canvas, int, int], None]
 class DeferredPageCanvas(Canvas):
     """Pages are held at `showPage` and emitted at `save`, each with `furniture` under it."""
 
+    _code: list[str]  # reportlab's drawing operators of the page being drawn
+
     def __init__(self, *args: Any, furniture: Furniture, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self._furniture = furniture

@@ -8,7 +8,7 @@ All text is plain user text (never markup): the renderer escapes it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -56,7 +56,8 @@ class Paragraph:
 class KeyValues:
     """Label/value pairs, e.g. a client's details or a session's vitals."""
 
-    rows: tuple[tuple[str, str], ...]
+    # Any sequences in (builders append to lists); __post_init__ stores tuples.
+    rows: Sequence[tuple[str, str]]
     # Values hold free text (a note's fields): a de-identified PDF says it may still identify.
     possibly_identifying: bool = False
 
@@ -70,12 +71,14 @@ class KeyValues:
 class Table:
     """A table whose header row repeats on every page it spans."""
 
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+    # Any sequences and sets in (builders collect into lists and sets); __post_init__ stores
+    # tuples and frozensets, so a block stays immutable and hashable.
+    columns: Sequence[str]
+    rows: Sequence[Sequence[str]]
     # Relative column widths (e.g. (1, 3, 1)); None lets the renderer guess from content.
-    widths: tuple[float, ...] | None = None
-    highlight_rows: frozenset[int] = frozenset()  # body row indexes, e.g. alerts
-    highlight_cells: frozenset[tuple[int, int]] = frozenset()  # (body row, column)
+    widths: Sequence[float] | None = None
+    highlight_rows: Set[int] = frozenset()  # body row indexes, e.g. alerts
+    highlight_cells: Set[tuple[int, int]] = frozenset()  # (body row, column)
     possibly_identifying: bool = False  # cells hold free text (see Paragraph)
 
     def __post_init__(self) -> None:

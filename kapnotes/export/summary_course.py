@@ -102,7 +102,8 @@ def schedule_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Bloc
             f"On {fmt_date(ctx.options.export_date)}: {a.done} of {a.planned_to_date} planned "
             f"sessions to date held; {a.missed} missed, {a.overdue} overdue, {a.skipped} "
             f"skipped, {a.moved} moved, {a.upcoming} still to come."))
-    rows, late = [], set()
+    rows: list[tuple[str, ...]] = []
+    late: set[int] = set()
     for kind in SessionKind:
         slots = [s for s in snap.slots if s.kind is kind]
         if not slots:
@@ -252,7 +253,8 @@ def theme_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
 
 def vitals_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
     out: list[Block] = [Heading("Vitals and adverse events", level)]
-    rows, flagged = [], set()
+    rows: list[tuple[str, ...]] = []
+    flagged: set[int] = set()
     for sess in snap.sessions:
         d = sess.dosing
         if sess.kind is not SessionKind.DOSING or d is None:

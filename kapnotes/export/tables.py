@@ -75,8 +75,9 @@ def build_table(table: Table, width: float, styles: dict[str, ParagraphStyle]) -
 def build_key_values(block: KeyValues, width: float,
                      styles: dict[str, ParagraphStyle]) -> RLTable:
     """Two columns, label muted and bold, value as normal text."""
-    data = [[cell_paragraph(k, styles["label"]), cell_paragraph(v, styles["cell"])]
-            for k, v in block.rows]
+    data: list[list[object]] = [
+        [cell_paragraph(k, styles["label"]), cell_paragraph(v, styles["cell"])]
+        for k, v in block.rows]
     if not data:
         data = [[RLParagraph("—", styles["label"]), ""]]
     rl = RLTable(data, colWidths=[width * 0.3, width * 0.7], splitInRow=1, hAlign="LEFT")

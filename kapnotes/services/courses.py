@@ -164,7 +164,8 @@ class CourseService:
         linked = {r.session_id: r.seq for r in records if r.session_id is not None}
         held = [
             HeldSession(session_id=str(s.id), kind=s.kind,
-                        held_on=s.starts_at.date(), slot_index=linked.get(s.id))
+                        held_on=s.starts_at.date(),
+                        slot_index=linked.get(s.id) if s.id is not None else None)
             for s in session_repo.for_course(self.vault, course_id)
         ]
         day = today or self.clock().date()

@@ -5,6 +5,7 @@ Every name, date and story here is invented. Used for screenshots, manual trials
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -110,8 +111,9 @@ _INTEGRATION = {
     "risk_notes": "No suicidal ideation; no lingering perceptual effects.",
     "next_steps": "Next dose as planned.",
 }
-_VALUES = {SessionKind.PREPARATION: _PREP, SessionKind.DOSING: _DOSE,
-           SessionKind.INTEGRATION: _INTEGRATION}
+_VALUES: dict[SessionKind, Mapping[str, object]] = {
+    SessionKind.PREPARATION: _PREP, SessionKind.DOSING: _DOSE,
+    SessionKind.INTEGRATION: _INTEGRATION}
 _HOURS = {SessionKind.PREPARATION: 10, SessionKind.DOSING: 9, SessionKind.INTEGRATION: 14}
 
 

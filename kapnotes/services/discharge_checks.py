@@ -33,6 +33,9 @@ class DischargeMethods:
     clock: Clock
     monitoring_record: Callable[[int], MonitoringRecord]
     details: Callable[[int], DosingDetails]
+    # The Schedule 8 register's finding (services/s8_register.py), set by Services when a
+    # register is kept; part of the one signing check so the sign dialog and the PDF agree.
+    register_findings: Callable[[int, datetime], tuple[RuleFinding, ...]] | None = None
 
     def discharge_problems(self, session_id: int, at: datetime | None = None
                            ) -> tuple[ReadinessProblem, ...]:
@@ -73,5 +76,7 @@ class DischargeMethods:
                                  self.doses.rules(), aware(now or self.clock()),
                                  self.settings.thresholds())
         given = {(o.rule_id, o.message) for o in self.doses.overrides(session_id)}
+        register = (self.register_findings(session_id, aware(now or self.clock()))
+                    if self.register_findings is not None else ())
         return tuple(f for f in found if not (f.rule_id.startswith("discharge_")
-                                              and (f.rule_id, f.message) in given))
+                                              and (f.rule_id, f.message) in given)) + register

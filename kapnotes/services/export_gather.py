@@ -105,7 +105,8 @@ def current_course(services: Services, client_id: int) -> Course | None:
     courses = sorted(services.courses.for_client(client_id),
                      key=lambda c: (c.start_date, c.id or 0))
     active = [c for c in courses if c.status is CourseStatus.ACTIVE]
-    return (active or courses or [None])[-1]
+    chosen = active or courses
+    return chosen[-1] if chosen else None
 
 
 def course_snapshot(services: Services, course_id: int, *,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 
 from kapnotes.domain import dose_rules, dosing
 from kapnotes.domain.clinical_rules import RuleFinding
@@ -126,7 +127,9 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         ready (DischargeMethods.check_discharge)."""
         session = self._writable(session_id)
         current = repo.get_details(self.vault, session_id)
-        values: dict[str, object] = {}
+        # One checked value per field name, each of its field's own type (replace() refuses
+        # a name that is not a field; _clean_value already did).
+        values: dict[str, Any] = {}
         for name, value in changes.items():
             values[name] = self._clean_value(name, value)
         updated = replace(current, **values)
@@ -178,13 +181,13 @@ class MonitoringService(VitalsMethods, DischargeMethods):
             return None
         try:
             if name == "medication":
-                return Medication(value)
+                return Medication(_text(value))
             if name == "route":
-                return Route(value)
+                return Route(_text(value))
             if name == "dose_mg":
-                return dosing.check_dose_mg(float(value))  # type: ignore[arg-type]
+                return dosing.check_dose_mg(_number(value))
             if name == "weight_kg":
-                return dosing.check_weight_kg(float(value))  # type: ignore[arg-type]
+                return dosing.check_weight_kg(_number(value))
         except (TypeError, ValueError):
             raise ValidationError(name, "is not a valid value") from None
         if name in ("ended_at", "infusion_end_at"):
@@ -369,3 +372,16 @@ class MonitoringService(VitalsMethods, DischargeMethods):
 
 
 DOSE_GATE_RULE = "dose_needs_screen_and_predose_bp"
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(type(value).__name__)
+    return value
+
+
+def _number(value: object) -> float:
+    # What float() accepts from a form or a caller: a number or its text.
+    if not isinstance(value, int | float | str):
+        raise TypeError(type(value).__name__)
+    return float(value)

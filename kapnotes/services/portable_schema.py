@@ -15,7 +15,7 @@ import json
 import re
 from datetime import date, datetime
 from functools import cache
-from typing import Any
+from typing import Any, NoReturn
 
 from kapnotes.domain.errors import ValidationError
 from kapnotes.paths import resource_path
@@ -167,7 +167,7 @@ class _Checker:
                 self.check(item, extra, join(path, key))
 
     @staticmethod
-    def fail(path: str, message: str) -> None:
+    def fail(path: str, message: str) -> NoReturn:
         raise ValidationError(path or "(document)", message)
 
 

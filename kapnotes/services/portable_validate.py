@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 from kapnotes.domain.client_rules import validate_client
 from kapnotes.domain.errors import ValidationError
@@ -45,7 +45,7 @@ _CLIENT_FIELDS = (
 TemplateKey = tuple[str, int]
 
 
-def fail(path: str, message: str) -> None:
+def fail(path: str, message: str) -> NoReturn:
     raise ValidationError(path, message)
 
 

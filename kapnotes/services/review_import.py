@@ -155,11 +155,11 @@ def _store(vault: Vault, p: dict[str, Any], digest: str, supervisor_id: int,
     touched = sorted(set(content.verdicts) | cosigned
                      | {c.session_id for c in content.comments if c.session_id is not None})
     for sid in touched:
-        verdict = content.verdicts.get(sid)
+        given = content.verdicts.get(sid)
         comments = sum(1 for c in content.comments if c.session_id == sid)
         audit.record(vault, AUDIT_EVENT, record_type="session", record_id=sid,
                      detail=f"reply {reply_id[:8]}; verdict="
-                            f"{verdict.value if verdict else 'none'}; comments={comments}; "
+                            f"{given.value if given else 'none'}; comments={comments}; "
                             f"cosigned={'yes' if sid in cosigned else 'no'}")
     audit.record(vault, AUDIT_EVENT, record_type="review", record_id=reply_id,
                  detail=f"request {p['request_id'][:8]}; supervisor {supervisor_id}; "

@@ -151,8 +151,8 @@ class ReviewService:
             supervisor: str | None = None) -> list[LogRow]:
         if start and end and start > end:
             raise ValidationError("Period", "the start is after the end.")
-        rows = supervision_log.entries(self.vault, start=start and start.isoformat(),
-                                       end=end and end.isoformat())
+        rows = supervision_log.entries(self.vault, start=start.isoformat() if start else None,
+                                       end=end.isoformat() if end else None)
         if supervisor:
             wanted = Profile(supervisor).identity()
             rows = [r for r in rows if Profile(r.supervisor).identity() == wanted]

@@ -121,7 +121,8 @@ class ThemeService:
         for (session_id, field_id), positions in by_field.items():
             if session_repo.get(self.vault, session_id).signed:
                 continue
-            value = [dict(e) for e in self.notes.note(session_id).values.get(field_id) or []]
+            stored = self.notes.note(session_id).values.get(field_id)
+            value = [dict(e) for e in (stored if isinstance(stored, list) else [])]
             for pos in positions:
                 if pos < len(value):
                     value[pos]["theme"] = name

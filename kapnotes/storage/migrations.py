@@ -21,7 +21,8 @@ from kapnotes.storage.schema import (
     m009_vitals_corrections,
     m010_search_what_was_written,
     m011_seal_forms,
-    m012_reviews,
+    m012_s8_register,
+    m013_reviews,
 )
 
 
@@ -50,8 +51,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "search: ticked options only, monitoring records, client medicines",
               m010_search_what_was_written.migrate),
     Migration(11, "seals: the canonical form each seal was made in", m011_seal_forms.migrate),
-    Migration(12, "reviews: identity keys, requests, replies, review records, supervision log",
-              m012_reviews.migrate),
+    Migration(12, "Schedule 8 register: registers per product, append-only entries",
+              m012_s8_register.migrate),
+    Migration(13, "reviews: identity keys, requests, replies, review records, supervision log",
+              m013_reviews.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

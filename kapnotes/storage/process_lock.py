@@ -9,11 +9,13 @@ import contextlib
 import errno
 import os
 import socket
+import sys
 from pathlib import Path
 
 from kapnotes.domain.errors import VaultError, VaultLockedByOtherProcess
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows builds
+# sys.platform, not os.name: the type checker follows it and checks one branch per platform.
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows builds
     import msvcrt
 
     def _try_lock(fd: int) -> bool:

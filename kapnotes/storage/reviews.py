@@ -1,4 +1,4 @@
-"""Rows of the supervision loop (schema step 012): the vault's review identity, requests sent,
+"""Rows of the supervision loop (schema step 013): the vault's review identity, requests sent,
 pinned supervisor keys, imported replies and their review records.
 
 Requests, replies and records are insert-only (triggers refuse changes); this module offers
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from kapnotes.storage.schema.m012_reviews import AGE_SECRET, SIGNING_SECRET
+from kapnotes.storage.schema.m013_reviews import AGE_SECRET, SIGNING_SECRET
 from kapnotes.storage.vault import Vault
 
 
@@ -109,9 +110,9 @@ _SUPERVISOR = ("SELECT id, identity, name, role, registration, public_key, finge
                " pinned_at FROM review_supervisors")
 
 
-def _supervisor(row: tuple[object, ...]) -> SupervisorRow:
-    return SupervisorRow(int(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]),  # type: ignore[call-overload]
-                         bytes(row[5]), str(row[6]), str(row[7]))  # type: ignore[arg-type]
+def _supervisor(row: Any) -> SupervisorRow:
+    return SupervisorRow(int(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]),
+                         bytes(row[5]), str(row[6]), str(row[7]))
 
 
 def supervisor_by_identity(vault: Vault, identity: str) -> SupervisorRow | None:
@@ -196,7 +197,7 @@ class NoteRound:
 
 def note_rounds(vault: Vault, session_ids: Sequence[int] | None = None) -> list[NoteRound]:
     """Every round of every note (or of `session_ids`), oldest first per note."""
-    where, params = "", ()
+    where, params = "", ()  # type: tuple[str, tuple[int, ...]]
     if session_ids is not None:
         if not session_ids:
             return []

@@ -99,7 +99,7 @@ class Vault:
             raise VaultError("The vault is busy in another connection; nothing was changed.")
         self._version = self.user_version
         self.conn.close()
-        self.conn = None  # type: ignore[assignment]
+        self.conn = None  # closed until reconnect()
 
     def reconnect(self, data_key: bytes) -> None:
         """Open the (possibly replaced) vault file again with `data_key`."""

@@ -185,6 +185,11 @@ def test_unknown_type_message_names_file_and_field() -> None:
         ('{"id": "x", "version": 1,, }', "not valid JSON (line 1"),
         ('{"id": "a", "id": "b"}', "the key 'id' appears twice"),
         ('{"version": NaN}', "NaN is not a valid JSON number"),
+        # The number and nesting bounds every imported file gets (bounded_input).
+        ('{"version": 9223372036854775808}', "has a whole number too large to store"),
+        ('{"version": 1e999}', "has a number too large to store"),
+        ('{"version": ' + "1" * 41 + "}", "has a number with more than 40 digits"),
+        ('{"fields": ' + "[" * 65 + "]" * 65 + "}", "is nested more than 64 levels deep"),
     ],
 )
 def test_unparseable_practice_file_is_reported(tmp_path: Path, text: str, expected: str) -> None:

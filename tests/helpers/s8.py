@@ -1,0 +1,46 @@
+"""A practice policy choosing a jurisdiction pack, and an esketamine dosing session with its
+devices given: what the Schedule 8 register tests start from. All data is fictional."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from helpers import dosing
+from kapnotes.domain.models import Client, Course, SessionKind
+
+DOSE_AT = datetime(2026, 11, 20, 9, 0)
+ESKETAMINE = "esketamine_28mg_nasal_device"
+AMPOULE = "ketamine_200mg_2ml_ampoule"
+
+
+def choose_jurisdiction(tmp_path: Path, pack_id: str = "AU-NSW") -> Path:
+    """Write the test's practice policy (KAPNOTES_POLICY, set by tests/conftest.py) naming
+    `pack_id`."""
+    path = Path(os.environ["KAPNOTES_POLICY"])
+    path.write_text(json.dumps({"version": 1, "settings": {
+        "jurisdiction": {"value": pack_id}}}), encoding="utf-8")
+    return path
+
+
+def dosing_session(services: Any, code: str = "KAP-801", at: datetime = DOSE_AT) -> int:
+    client = services.clients.by_code(code) or services.clients.create(
+        Client(code=code, full_name="Robin Fictional"))
+    course = services.courses.create(Course(client_id=client.id, protocol="esketamine",
+                                            start_date=date(2026, 11, 2)))
+    return services.notes.create_session(course_id=course.id, kind=SessionKind.DOSING,
+                                         starts_at=at).id
+
+
+def esketamine_given(services: Any, session_id: int, *, devices: int = 2,
+                     at: datetime = DOSE_AT) -> None:
+    """56 mg (two devices) of esketamine, each device's time recorded."""
+    m = services.monitoring
+    m.update_record(session_id, {"medication": "esketamine", "route": "intranasal",
+                                 "dose_mg": 28 * devices})
+    dosing.ready_to_dose(services, session_id, at)
+    for n in range(devices):
+        m.add_device(session_id, at=at + timedelta(minutes=5 * n))
