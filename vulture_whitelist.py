@@ -53,3 +53,11 @@ _.WASTAGE
 _.TRANSFER_OUT
 _.CORRECTION
 _.STOCKTAKE
+
+# reportlab's Table reads these attributes itself (its cell styles, its drawing and splitting
+# state), which export/plain_table.py sets as reportlab's own Table would.
+_.valign
+_._height
+_._hmax
+_._curcolor
+_._curweight

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bench.sizes import Size
-from kapnotes.domain.schedule import PlannedSlot, Protocol, generate_plan
+from kapnotes.domain.schedule import PlannedSlot, generate_plan
 
 _ANCHOR = date(2000, 1, 3)  # plans are generated here, then shifted to their real dates
 
@@ -22,7 +22,7 @@ _ANCHOR = date(2000, 1, 3)  # plans are generated here, then shifted to their re
 class CoursePlan:
     id: int
     client_id: int
-    protocol: Protocol
+    protocol: str
     status: str
     slots: list[PlannedSlot]
     held: list[int]  # slot indexes held, in order
@@ -55,16 +55,16 @@ def split(total: int, parts: int, minimum: int, rng: random.Random) -> list[int]
     return counts
 
 
-def _plan_for(sessions: int, active: bool, rng: random.Random) -> tuple[Protocol,
+def _plan_for(sessions: int, active: bool, rng: random.Random) -> tuple[str,
                                                                        list[PlannedSlot]]:
     if sessions <= 13 and not active and rng.random() < 0.5:
-        protocol = rng.choice((Protocol.IV_KETAMINE, Protocol.KAP_SUBLINGUAL_IM))
+        protocol = rng.choice(("iv_ketamine", "kap_sublingual_im"))
         return protocol, generate_plan(protocol, _ANCHOR)
     # Esketamine: 25 slots with the default 4 maintenance doses, 2 more per extra dose.
     extra = 2 + rng.randrange(3) if active else 0
     maintenance = min(52, max(4, math.ceil((sessions - 21) / 2) + extra))
-    return Protocol.ESKETAMINE, generate_plan(
-        Protocol.ESKETAMINE, _ANCHOR, maintenance_interval_weeks=1,
+    return "esketamine", generate_plan(
+        "esketamine", _ANCHOR, maintenance_interval_weeks=1,
         maintenance_slots=maintenance)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -23,20 +22,20 @@ from kapnotes.domain.errors import (
     VaultDamagedError,
     VaultLockedByOtherProcess,
     VaultTooNewError,
-    WrongPassphraseError,
 )
 from kapnotes.paths import APP_AUTHOR, APP_NAME, default_vault_path, resource_path
-from kapnotes.startup import preload_window_modules, unlock_overlapped
-from kapnotes.storage import audit
-from kapnotes.storage.lifecycle import (
+from kapnotes.services import vault_access
+from kapnotes.services.vault_access import (
     CreatedVault,
+    FailedUnlocks,
+    Vault,
+    counting_failures,
     is_network_path,
+    record_unlock,
     reset_passphrase_with_recovery,
     unlock_vault,
 )
-from kapnotes.storage.process_lock import VaultProcessLock
-from kapnotes.storage.unlock_failures import FailedUnlocks
-from kapnotes.storage.vault import Vault
+from kapnotes.startup import preload_window_modules, unlock_overlapped
 from kapnotes.ui.prompter import MessageBoxPrompter, Prompter
 
 EXIT_OK = 0
@@ -74,15 +73,11 @@ def resolve_vault_path(vault: str | None) -> Path:
 
 def ensure_not_in_use(path: Path, prompter: Prompter) -> None:
     """One process per vault: refuse before asking for a passphrase, and write nothing."""
-    if not path.parent.is_dir():
-        return  # no vault there yet; create_vault takes the lock itself
-    lock = VaultProcessLock(path)
     try:
-        lock.acquire()
+        vault_access.ensure_not_in_use(path)
     except VaultLockedByOtherProcess as exc:
         prompter.error("Vault already open", exc.message)
         raise StartupAbort(exc.message) from exc
-    lock.release()
 
 
 def warn_if_network(path: Path, prompter: Prompter) -> None:
@@ -134,31 +129,10 @@ def create_interactively(path: Path) -> Vault | None:
     return created[0].vault
 
 
-def counting_failures(failures: FailedUnlocks, call: Callable[..., Vault | None]
-                      ) -> Callable[..., Vault | None]:
-    """`call`, with every wrong passphrase or recovery key counted for the audit log."""
-
-    def counted(*args: str) -> Vault | None:
-        try:
-            return call(*args)
-        except WrongPassphraseError:
-            failures.note_failure()
-            raise
-
-    return counted
-
-
 def audit_unlock(vault: Vault, failures: FailedUnlocks, *, reset_by_recovery: bool) -> None:
     """Now that the vault can be written: the failed attempts before this unlock, and a
     passphrase reset with the recovery key (made while the vault was still closed)."""
-    try:
-        failures.record_and_clear(vault)
-        audit.record(vault, "vault.unlock", record_type="vault", detail="window")
-        if reset_by_recovery:
-            audit.record(vault, "vault.passphrase_change", record_type="vault",
-                         detail="via recovery key")
-    except KapNotesError:
-        pass  # a read-only vault still opens; the count stays for the next unlock
+    record_unlock(vault, failures, detail="window", reset_by_recovery=reset_by_recovery)
 
 
 def unlock_interactively(path: Path, prompter: Prompter) -> Vault | None:
@@ -166,7 +140,7 @@ def unlock_interactively(path: Path, prompter: Prompter) -> Vault | None:
 
     opened: list[Vault] = []
     aborted: list[StartupAbort] = []
-    failures = FailedUnlocks.for_vault(path)
+    failures = vault_access.failures_for(path)
     reset: list[bool] = []
 
     def resetter(key: str, new: str) -> None:

@@ -67,6 +67,11 @@ def practice_scales_dir() -> Path:
     return user_data_dir() / "scales"
 
 
+def practice_protocols_dir() -> Path:
+    """Folder where a practice drops its own protocol files (JSON, docs/PROTOCOLS.md)."""
+    return user_data_dir() / "protocols"
+
+
 def resources_dir() -> Path:
     """The shipped `resources/` folder: inside the wheel, or at the top of a source checkout."""
     packaged = Path(str(resources.files("kapnotes"))) / "resources"

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 from kapnotes.app import EXIT_ERROR, SMOKE_ENV
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.passphrase import ENV_PASSPHRASE
-from kapnotes.storage.lifecycle import unlock_vault
+from kapnotes.services.vault_access import unlock_vault
 from kapnotes.window_run import run_window
 
 MAX_SMOKE_MS = 600_000

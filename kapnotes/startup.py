@@ -11,8 +11,7 @@ import importlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from kapnotes.storage.lifecycle import data_key_for, unlock_vault
-from kapnotes.storage.vault import Vault
+from kapnotes.services.vault_access import Vault, data_key_for, unlock_vault
 
 # What runs the window once the vault is open: services, pages, menus, idle lock.
 WINDOW_MODULE = "kapnotes.window_run"

@@ -18,10 +18,8 @@ from kapnotes.services.clinician import adopt_legacy_name, clinician_name
 from kapnotes.services.container import build_services
 from kapnotes.services.lock_settings import idle_lock_minutes
 from kapnotes.services.settings_service import backup_retention
-from kapnotes.storage.backups import auto_backup_if_due
-from kapnotes.storage.lifecycle import data_key_for
-from kapnotes.storage.unlock_failures import FailedUnlocks
-from kapnotes.storage.vault import Vault
+from kapnotes.services.vault_access import Vault, failures_for, verify_passphrase
+from kapnotes.services.vault_backups import auto_backup as backup_if_due
 from kapnotes.ui.background_checks import BackgroundChecks, CheckOutcome
 from kapnotes.ui.clipboard_guard import HOLD_MS, ClipboardGuard
 from kapnotes.ui.idle_lock import DEFAULT_POLL_MS, IdleWatcher, MonotonicClock
@@ -36,11 +34,7 @@ from kapnotes.ui.workspace import Workspace
 
 def auto_backup(vault: Vault) -> str:
     """The daily automatic backup; its failure is reported, never fatal."""
-    try:
-        taken = auto_backup_if_due(vault, policy=backup_retention(vault))
-    except (KapNotesError, OSError) as exc:
-        return f"Automatic backup failed: {exc}"
-    return f"Backup saved: {taken.name}" if taken else ""
+    return backup_if_due(vault, backup_retention(vault))
 
 
 def restore_from_menu(window: MainWindow, prompter: Prompter) -> None:
@@ -79,6 +73,8 @@ def start_workspace(window: MainWindow, prompter: Prompter) -> Workspace:
     services = build_services(window.vault)
     for problem in services.templates.problems:
         prompter.warn("Practice template skipped", problem)
+    for left_out in services.protocols.problems:  # the built-in protocols are all still there
+        prompter.warn("Practice protocol skipped", left_out.message)
     legacy = str(window.settings.value(LEGACY_CLINICIAN_KEY, "") or "")
     name = adopt_legacy_name(window.vault, legacy)
     return Workspace(window, services, signer_name=name)
@@ -93,16 +89,16 @@ def install_lock(window: MainWindow, flush: Callable[[], bool], *,
     idle.watch(window)
     guard = ClipboardGuard(hold_ms=hold_ms, parent=window)
     lock = WindowLock(window, flush=flush, idle=idle, clipboard=guard,
-                      failures=FailedUnlocks.for_vault(window.vault.path),
+                      failures=failures_for(window.vault.path),
                       verifier=lambda pw: window_key_check(window, pw))
     window.vault_replaced.connect(lambda v: idle.set_minutes(idle_lock_minutes(v)))
     idle.start()
     return lock
 
 
-def window_key_check(window: MainWindow, passphrase: str) -> object:
+def window_key_check(window: MainWindow, passphrase: str) -> None:
     """The lock screen's check: the key file of the vault the window has open now."""
-    return data_key_for(window.vault.path, passphrase=passphrase)
+    verify_passphrase(window.vault.path, passphrase)
 
 
 def finish_lock(lock: WindowLock) -> None:

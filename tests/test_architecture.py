@@ -33,6 +33,7 @@ CLI_NOT_UI = "The CLI never imports the window (only the launch of the GUI, kapn
 NO_QT = "Domain, storage, services, export and configuration never import Qt"
 DOMAIN_STDLIB = "Domain imports only the standard library (every runtime dependency listed)"
 EXPORT_HANDED_DATA = "Export never imports storage or services"
+NO_STORAGE_ABOVE = "The window and the CLI never import storage (they call services)"
 
 
 def lint_imports(search_root: Path) -> subprocess.CompletedProcess[str]:
@@ -61,6 +62,16 @@ PLANTED = {
     "export -> services": ("export/tables.py", "from kapnotes.services import clock",
                            {EXPORT_HANDED_DATA, LAYERS}),
     "storage -> export": ("storage/atomic.py", "import kapnotes.export.markup", {LAYERS}),
+    "ui -> storage": ("ui/client_list.py", "from kapnotes.storage import clients",
+                      {NO_STORAGE_ABOVE}),
+    "ui -> storage under TYPE_CHECKING": (
+        "ui/widgets/signer_field.py",
+        "import typing\nif typing.TYPE_CHECKING:\n    from kapnotes.storage.vault import Vault",
+        {NO_STORAGE_ABOVE}),
+    "window launch -> storage": ("window_run.py", "import kapnotes.storage.backups",
+                                 {NO_STORAGE_ABOVE}),
+    "cli -> storage": ("cli/portable_commands.py", "from kapnotes.storage import output_guard",
+                       {NO_STORAGE_ABOVE}),
     "cli -> ui": ("cli/record_commands.py", "from kapnotes.ui import prompter", {CLI_NOT_UI}),
     # Transitive: kapnotes.app is allowed only from the launch in cli/__init__; from any other
     # CLI module the chain cli -> app -> ui is found.

@@ -16,6 +16,9 @@ from pathlib import Path
 HELPERS = Path(__file__).resolve().parent / "helpers"
 HEAVY = ("reportlab", "pypdf", "jsonschema", "kapnotes.services", "kapnotes.window_run",
          "kapnotes.ui.main_window")
+# Unlocking is itself a service (the window imports no storage module): it loads only the
+# storage modules unlocking needs, so it is the one service the unlock dialog may load.
+UNLOCK_SERVICE = ("kapnotes.services", "kapnotes.services.vault_access")
 
 
 def _heavy(modules: list[str]) -> list[str]:
@@ -51,4 +54,4 @@ def test_gui_paints_its_unlock_dialog_before_anything_heavy_is_imported(
     assert result.returncode == 0, result.stderr[-2000:]
     loaded = json.loads(result.stdout.strip().splitlines()[-1])
     assert "kapnotes.ui.dialogs.unlock" in loaded  # it got as far as the dialog
-    assert _heavy(loaded) == []
+    assert [m for m in _heavy(loaded) if m not in UNLOCK_SERVICE] == []

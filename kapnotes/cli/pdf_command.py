@@ -29,13 +29,12 @@ from kapnotes.lazy import lazy_module
 # The export stack (reportlab) and the services load only when `kapnotes pdf` runs.
 if TYPE_CHECKING:
     from kapnotes.domain import client_rules
-    from kapnotes.services import container, exports
-    from kapnotes.storage import output_guard
+    from kapnotes.services import container, exports, output_files
 else:
     client_rules = lazy_module("kapnotes.domain.client_rules")
     container = lazy_module("kapnotes.services.container")
     exports = lazy_module("kapnotes.services.exports")
-    output_guard = lazy_module("kapnotes.storage.output_guard")
+    output_files = lazy_module("kapnotes.services.output_files")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -98,7 +97,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     _check(args)
     out = Path(args.out).expanduser()
     # Refused before unlocking: never the vault or its files; an existing file only with --force.
-    output_guard.check_output_path(out, vault_path(args), replace=args.force, label="--out")
+    output_files.check_output_path(out, vault_path(args), replace=args.force, label="--out")
     password = read_password(args.password_file) if args.password_file else None
     deidentified = args.packet if args.deidentify is None else args.deidentify
     with opened_vault(args) as vault:

@@ -15,11 +15,10 @@ from kapnotes.cli.vault_commands import (
 from kapnotes.lazy import lazy_module
 
 if TYPE_CHECKING:
-    from kapnotes.services import container, portable_export, portable_import
-    from kapnotes.storage import output_guard
+    from kapnotes.services import container, output_files, portable_export, portable_import
 else:
     container = lazy_module("kapnotes.services.container")
-    output_guard = lazy_module("kapnotes.storage.output_guard")
+    output_files = lazy_module("kapnotes.services.output_files")
     portable_export = lazy_module("kapnotes.services.portable_export")
     portable_import = lazy_module("kapnotes.services.portable_import")
 
@@ -48,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_export_json(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
-    output_guard.check_output_path(out, vault_path(args), replace=args.force, label="--out")
+    output_files.check_output_path(out, vault_path(args), replace=args.force, label="--out")
     with opened_vault(args) as vault:
         result = portable_export.export_to_file(vault, out, client_code=args.client,
                                                 replace=args.force)

@@ -13,14 +13,13 @@ from kapnotes.lazy import lazy_module
 
 if TYPE_CHECKING:
     from kapnotes.domain import course_label
-    from kapnotes.services import container, demo, export_gather
-    from kapnotes.storage import lifecycle
+    from kapnotes.services import container, demo, export_gather, vault_access
 else:
     container = lazy_module("kapnotes.services.container")
     course_label = lazy_module("kapnotes.domain.course_label")
     export_gather = lazy_module("kapnotes.services.export_gather")
     demo = lazy_module("kapnotes.services.demo")
-    lifecycle = lazy_module("kapnotes.storage.lifecycle")
+    vault_access = lazy_module("kapnotes.services.vault_access")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -78,7 +77,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         vault = open_vault(args)
     else:
         passphrase = new_passphrase(args.passphrase_file, env_name=ENV_PASSPHRASE)
-        created = lifecycle.create_vault(path, passphrase)
+        created = vault_access.create_vault(path, passphrase)
         vault = created.vault
         print(f"Created {path}. Recovery key: {created.recovery_key}")
     try:

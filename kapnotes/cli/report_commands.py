@@ -24,13 +24,12 @@ from kapnotes.domain.errors import ValidationError
 from kapnotes.lazy import lazy_module
 
 if TYPE_CHECKING:
-    from kapnotes.services import container, exports, s8_exports
-    from kapnotes.storage import output_guard
+    from kapnotes.services import container, exports, output_files, s8_exports
 else:
     container = lazy_module("kapnotes.services.container")
     exports = lazy_module("kapnotes.services.exports")
     s8_exports = lazy_module("kapnotes.services.s8_exports")
-    output_guard = lazy_module("kapnotes.storage.output_guard")
+    output_files = lazy_module("kapnotes.services.output_files")
 
 
 def day(option: str, text: str | None) -> date | None:
@@ -61,7 +60,7 @@ def _s8_register(sub: argparse._SubParsersAction) -> None:
 def cmd_s8_register(args: argparse.Namespace) -> int:
     start, end = day("--from", args.start), day("--to", args.end)
     out = Path(args.out).expanduser()
-    output_guard.check_output_path(out, vault_path(args), replace=args.force, label="--out")
+    output_files.check_output_path(out, vault_path(args), replace=args.force, label="--out")
     with opened_vault(args) as vault:
         services = container.build_services(vault)
         job = s8_exports.build_register_report(services, product_id=args.medicine,

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kapnotes.cli.passphrases import (
     ENV_PASSPHRASE,
@@ -28,15 +28,14 @@ from kapnotes.lazy import lazy_module
 # GUI's way to its unlock dialog load none of them (tests/test_startup_imports.py).
 if TYPE_CHECKING:
     from kapnotes import paths
-    from kapnotes.storage import backups, lifecycle, output_guard, unlock_failures
-    from kapnotes.storage.unlock_failures import FailedUnlocks
-    from kapnotes.storage.vault import Vault
+    from kapnotes.services import output_files, vault_access, vault_admin, vault_backups
+    from kapnotes.services.vault_access import Vault
 else:
-    backups = lazy_module("kapnotes.storage.backups")
-    lifecycle = lazy_module("kapnotes.storage.lifecycle")
-    output_guard = lazy_module("kapnotes.storage.output_guard")
+    output_files = lazy_module("kapnotes.services.output_files")
     paths = lazy_module("kapnotes.paths")
-    unlock_failures = lazy_module("kapnotes.storage.unlock_failures")
+    vault_access = lazy_module("kapnotes.services.vault_access")
+    vault_admin = lazy_module("kapnotes.services.vault_admin")
+    vault_backups = lazy_module("kapnotes.services.vault_backups")
 
 
 def vault_path(args: argparse.Namespace) -> Path:
@@ -48,8 +47,8 @@ def open_vault(args: argparse.Namespace, *, migrate: bool = True) -> Vault:
     path = vault_path(args)
     if not path.exists():
         raise VaultError(f"No vault at {path}. Create one with: kapnotes init --vault {path}")
-    return unlock_counted(path, passphrase=existing_passphrase(args.passphrase_file),
-                          run_migrations=migrate)
+    return vault_access.unlock_counted(path, passphrase=existing_passphrase(args.passphrase_file),
+                                       run_migrations=migrate)
 
 
 @contextlib.contextmanager
@@ -62,38 +61,11 @@ def opened_vault(args: argparse.Namespace) -> Iterator[Vault]:
     try:
         yield vault
         command = args.handler.__name__.removeprefix("cmd_").replace("_", "-")
-        with contextlib.suppress(KapNotesError):  # a read-only vault still did its work
-            lifecycle.audit.record(vault, "vault.unlock", record_type="vault",
-                                   detail=f"command line: {command}", at=unlocked_at)
+        # A read-only vault still did its work; record_unlock says nothing then.
+        vault_access.record_unlock(vault, None, detail=f"command line: {command}",
+                                   at=unlocked_at)
     finally:
         vault.close()
-
-
-def counted_failures(path: Path) -> FailedUnlocks:
-    """The vault's failure counter; refused (nothing tried) while the slow-down lasts."""
-    failures = unlock_failures.FailedUnlocks.for_vault(path)
-    wait = failures.wait_left()
-    if wait > 0:
-        raise WrongPassphraseError(
-            f"{failures.count} wrong passphrases or recovery keys in a row; wait {wait} s "
-            "before trying again (nothing was tried).")
-    return failures
-
-
-def unlock_counted(path: Path, **how: Any) -> Vault:
-    """Unlock as the window does: the shared failure counter and slow-down, and the failed
-    attempts written to the audit log at the next successful unlock."""
-    failures = counted_failures(path)
-    try:
-        vault = lifecycle.unlock_vault(path, **how)
-    except WrongPassphraseError:
-        failures.note_failure()
-        raise
-    try:
-        failures.record_and_clear(vault)
-    except KapNotesError:
-        pass  # a read-only vault still opens; the count stays for the next unlock
-    return vault
 
 
 def add_vault_options(p: argparse.ArgumentParser) -> None:
@@ -155,13 +127,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     path = vault_path(args)
     key_out = Path(args.recovery_key_out).expanduser() if args.recovery_key_out else None
     if key_out is not None:  # refused before the vault exists, so no key is ever lost
-        output_guard.check_output_path(key_out, path, replace=args.force,
+        output_files.check_output_path(key_out, path, replace=args.force,
                                        label="--recovery-key-out")
     passphrase = new_passphrase(args.passphrase_file, env_name=ENV_PASSPHRASE)
-    created = lifecycle.create_vault(path, passphrase)
+    created = vault_access.create_vault(path, passphrase)
     created.vault.close()
     if key_out is not None:
-        written = output_guard.write_output(key_out, (created.recovery_key + "\n").encode(),
+        written = output_files.write_output(key_out, (created.recovery_key + "\n").encode(),
                                             path, replace=args.force,
                                             label="--recovery-key-out")
         print(f"Created {path}. Recovery key written to {written}: print it and keep it safe.")
@@ -176,10 +148,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     path = vault_path(args)
     passphrase = existing_passphrase(args.passphrase_file)
-    failures = counted_failures(path)
+    failures = vault_access.refuse_while_slowed(path)
     notes: list[str] = []
     try:
-        problems = lifecycle.check_vault(path, passphrase=passphrase, notes=notes)
+        problems = vault_backups.check_vault(path, passphrase=passphrase, notes=notes)
     except WrongPassphraseError:
         failures.note_failure()
         raise
@@ -197,17 +169,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
-    output_guard.check_output_path(out, vault_path(args), replace=args.force, label="--out",
+    output_files.check_output_path(out, vault_path(args), replace=args.force, label="--out",
                                    create_parent=True)
     with opened_vault(args) as vault:
-        written = backups.write_backup(vault, out, replace=args.force)
-        head = lifecycle.audit.head(vault)
-        # A copy of every record left for a place the user named: the log says so (never the
-        # file name, which may name a client), with the chain head the copy holds.
-        lifecycle.audit.record(vault, "vault.backup", record_type="vault",
-                               detail=f"copy to a chosen file; its audit log: {head.short()}")
-    print(f"Backup written to {written} (with its key file {written.name}.keys); audit log "
-          f"in it: {head.short()}.")
+        copy = vault_backups.copy_to_file(vault, out, replace=args.force)
+    print(f"Backup written to {copy.path} (with its key file {copy.path.name}.keys); audit "
+          f"log in it: {copy.audit_head}.")
     return 0
 
 
@@ -215,7 +182,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     path = vault_path(args)
     backup = Path(args.backup).expanduser()
     passphrase = existing_passphrase(args.passphrase_file)
-    aside = lifecycle.restore_backup(backup, path, passphrase=passphrase)
+    aside = vault_backups.restore_backup(backup, path, passphrase=passphrase)
     print(f"Restored {path} from {backup}.")
     if aside:
         print(f"The replaced vault was kept at {aside}.")
@@ -233,31 +200,23 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     if key_out is not None:
         if not args.rekey:
             raise ValidationError("--recovery-key-out", "goes with --rekey.")
-        output_guard.check_output_path(key_out, path, replace=args.force,
+        output_files.check_output_path(key_out, path, replace=args.force,
                                        label="--recovery-key-out")
     recovery = old = None
     if args.recovery_key_file:
         recovery = read_secret_file(args.recovery_key_file, option="--recovery-key-file").strip()
-        vault = unlock_counted(path, recovery_key=recovery)
+        vault = vault_access.unlock_counted(path, recovery_key=recovery)
     else:
         old = existing_passphrase(args.passphrase_file, label="Current passphrase")
-        vault = unlock_counted(path, passphrase=old)
+        vault = vault_access.unlock_counted(path, passphrase=old)
     try:
         new = new_passphrase(args.new_passphrase_file)
-        if args.rekey:
-            new_recovery = lifecycle.change_passphrase_and_rekey(vault, new=new, old=old,
-                                                                 recovery_key=recovery)
-        elif recovery is not None:
-            lifecycle.reset_passphrase_with_recovery(path, recovery_key=recovery, new=new)
-        else:
-            lifecycle.change_passphrase(path, old=old or "", new=new)
-        how = "recovery key" if recovery is not None else "passphrase"
-        if not args.rekey:
-            lifecycle.audit.record(vault, "vault.passphrase_change", record_type="vault",
-                                   detail=f"via {how}")
+        changed = vault_admin.change_passphrase(vault, new=new, old=old, recovery_key=recovery,
+                                                rekey=args.rekey)
     finally:
         vault.close()
-    if not args.rekey:
+    new_recovery = changed.new_recovery_key
+    if new_recovery is None:
         print("Passphrase changed. Key files copied before (e.g. in backups) still open the "
               "vault with the old passphrase; use --rekey if someone else may know it.")
         return 0
@@ -266,7 +225,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
           "and still restore with the passphrase they were made under.")
     if key_out is not None:
         try:
-            written = output_guard.write_output(key_out, (new_recovery + "\n").encode(), path,
+            written = output_files.write_output(key_out, (new_recovery + "\n").encode(), path,
                                                 replace=args.force, label="--recovery-key-out")
         except (KapNotesError, OSError):
             print(f"New recovery key (the file could not be written): {new_recovery}")

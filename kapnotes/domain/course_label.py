@@ -8,15 +8,9 @@ from __future__ import annotations
 
 from kapnotes.domain.dates import human_date
 from kapnotes.domain.models import Course
-from kapnotes.domain.schedule import Protocol
+from kapnotes.domain.protocols import protocol_label
 
-
-def protocol_label(protocol: str) -> str:
-    """What the therapist reads for a protocol; an unknown value (a newer file) as it is."""
-    try:
-        return Protocol(protocol).label
-    except ValueError:
-        return protocol
+__all__ = ["course_label", "course_label_with_status", "protocol_label"]
 
 
 def course_label(course: Course) -> str:

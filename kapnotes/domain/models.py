@@ -95,7 +95,12 @@ class ClientSummary:
 
 @dataclass(frozen=True)
 class Course:
-    """A treatment course; `protocol` is a `kapnotes.domain.schedule.Protocol` value."""
+    """A treatment course; `protocol` is a protocol id (`resources/protocols/*.json` or a
+    practice's file, docs/PROTOCOLS.md), stored as it is and never renamed.
+
+    `maintenance_interval_weeks` and `dose_interval_weeks` are the intervals the course was
+    planned with, where its protocol has them (esketamine maintenance, the KAP dosing
+    sessions); the plan itself is stored slot by slot."""
 
     client_id: int
     protocol: str
@@ -105,6 +110,7 @@ class Course:
     status: CourseStatus = CourseStatus.ACTIVE
     status_reason: str = ""
     maintenance_interval_weeks: int = 2
+    dose_interval_weeks: int = 1
     id: int | None = None
 
 

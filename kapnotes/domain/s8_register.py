@@ -221,3 +221,35 @@ def page_of(register: Register, jurisdiction: str, entries: list[RegisterEntry],
     return RegisterPage(register, jurisdiction, start, end,
                         before[-1].balance if before else 0, tuple(inside),
                         {k: tuple(v) for k, v in corrected.items()})
+
+
+def entry_details(entry: RegisterEntry, register: Register,
+                  corrected_by: dict[int, tuple[int, ...]]) -> str:
+    """What the entry says, in words, with the corrections that name it."""
+    kind = entry.kind
+    unit = register.unit
+    if kind is EntryKind.RECEIPT:
+        text = f"From {entry.supplier}, invoice {entry.invoice}"
+    elif kind is EntryKind.ADMINISTRATION:
+        text = f"Client {entry.client_code}, dosing session {entry.session_id}: " \
+               f"{entry.dose_mg or 0:g} mg"
+        per = register.ml_per_unit
+        if per is not None and entry.dose_mg:
+            text += f" ({round(entry.dose_mg * per / register.mg_per_unit, 2):g} mL)"
+        if entry.discarded_mg:
+            text += f"; {entry.discarded_mg:g} mg discarded"
+    elif kind in (EntryKind.TRANSFER_IN, EntryKind.TRANSFER_OUT):
+        text = ("From " if kind is EntryKind.TRANSFER_IN else "To ") + entry.party
+    elif kind is EntryKind.STOCKTAKE:
+        text = f"Counted {entry.quantity} {unit}(s)"
+        if entry.change:
+            text += f"; DISCREPANCY {entry.change:+d}: {entry.explanation}"
+    elif kind is EntryKind.CORRECTION:
+        text = f"Corrects entry {entry.corrects_id}: should be {entry.quantity} {unit}(s). " \
+               f"{entry.explanation}"
+    else:
+        text = entry.explanation
+    later = corrected_by.get(entry.id)
+    if later:
+        text += f" [corrected by entry {', '.join(str(n) for n in later)}]"
+    return text.strip()

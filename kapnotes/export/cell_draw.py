@@ -55,6 +55,11 @@ def _split(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]]:
 
 def can_draw_plain(para: Any, canvas: Any) -> bool:
     """Whether `para` (a wrapped plain cell) is the simple case `draw_plain` writes."""
+    return plain_para(para) and plain_canvas(canvas, para.blPara.textColor)
+
+
+def plain_para(para: Any) -> bool:
+    """The cell's half of `can_draw_plain`: what its style and broken lines allow."""
     style = para.style
     bl = para.__dict__.get("blPara")
     if bl is None or bl.kind != 0 or not bl.lines:
@@ -66,28 +71,47 @@ def can_draw_plain(para: Any, canvas: Any) -> bool:
             and not getattr(para, "_offsets", None) and not getattr(style, "autoLeading", "")
             and not getattr(para, "autoLeading", "")
             and not getattr(para, "_showBoundary", False)
-            and not bl.us_lines and not bl.link and canvas.bottomup
-            and not canvas._enforceColorSpace and type(colour) is Color
-            and not isinstance(colour, CMYKColor) and rl_config.paraFontSizeHeightOffset
-            and canvas._extgstate._d.get("ca", 1) == colour.alpha
+            and not bl.us_lines and not bl.link
+            and type(colour) is Color and not isinstance(colour, CMYKColor)
+            and bool(rl_config.paraFontSizeHeightOffset)
             and getFont(bl.fontName)._dynamicFont and not getFont(bl.fontName).shapable)
+
+
+def plain_canvas(canvas: Any, colour: Color) -> bool:
+    """The canvas's half: drawn upright, no colour-space rule, no fill alpha to change."""
+    return (bool(canvas.bottomup) and not canvas._enforceColorSpace
+            and canvas._extgstate._d.get("ca", 1) == colour.alpha)
 
 
 def draw_plain(para: Any, canvas: Any, x: float, y: float) -> None:
     """Append the cell's operators; `can_draw_plain(para, canvas)` must hold."""
     bl = para.blPara
-    font = getFont(bl.fontName)
-    doc = canvas._doc
-    escape = canvas._escape
-    leading = para.style.leading
     code = canvas._code
     code.append("q")
     code.append(f"{fp_str(1, 0, 0, 1, x, y)} cm")
     code.append("q")
     code.append(_colour(bl.textColor))
     if bl.textColor.alpha is not None:
-        doc.ensureMinPdfVersion("transparency")
-    text = ["BT", f"1 0 0 1 {fp_str(0, para.height - bl.fontSize)} Tm"]
+        canvas._doc.ensureMinPdfVersion("transparency")
+    code.append(text_block(bl, para.style.leading, para.height, canvas))
+    code.append("Q")
+    code.append("Q")
+
+
+def cell_operators(bl: Any, leading: float, height: float, canvas: Any) -> str:
+    """Everything `draw_plain` appends after the `cm`, as one string (reportlab joins a
+    page's operators with newlines): the same bytes, for a cell drawn again and again."""
+    if bl.textColor.alpha is not None:
+        canvas._doc.ensureMinPdfVersion("transparency")
+    return f"q\n{_colour(bl.textColor)}\n{text_block(bl, leading, height, canvas)}\nQ\nQ"
+
+
+def text_block(bl: Any, leading: float, height: float, canvas: Any) -> str:
+    """The cell's `BT … ET`: its lines in their font subsets, relative to the cell's origin."""
+    font = getFont(bl.fontName)
+    doc = canvas._doc
+    escape = canvas._escape
+    text = ["BT", f"1 0 0 1 {fp_str(0, height - bl.fontSize)} Tm"]
     subset_now = -1
     tf = f"{fp_str(bl.fontSize)} Tf {fp_str(leading)} TL"
     for extra, words in bl.lines:
@@ -106,6 +130,4 @@ def draw_plain(para: Any, canvas: Any, x: float, y: float) -> None:
         if stretched:
             text.append("0 Tw")
     text.append("ET")
-    code.append(" ".join(text))
-    code.append("Q")
-    code.append("Q")
+    return " ".join(text)

@@ -36,6 +36,9 @@ class CellParagraph(Paragraph):
     # Set for plain text: equal cells of one style share their line breaking.
     _lines: LineCache | None = None
     _text = ""
+    # draw_plain writes what reportlab writes for a paragraph inside a table cell; outside
+    # one, reportlab's text object writes what the canvas state before it calls for.
+    in_cell = True
     # What reportlab's breakLines records beside the lines (kept with them in the cache).
     _width_max: float
     _splitLongWordCount: int
@@ -62,7 +65,7 @@ class CellParagraph(Paragraph):
         return width, self.height
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
-        if self._lines is not None and can_draw_plain(self, canvas):
+        if self._lines is not None and self.in_cell and can_draw_plain(self, canvas):
             draw_plain(self, canvas, self._hAlignAdjust(x, _sW), y)
         else:
             super().drawOn(canvas, x, y, _sW)
@@ -99,13 +102,38 @@ def _template(style: ParagraphStyle) -> ParaFrag:
     return frag
 
 
-def cell_paragraph(text: str, style: ParagraphStyle) -> CellParagraph:
+class TextParagraph(CellParagraph):
+    """A body paragraph: built and broken into lines like a cell, drawn by reportlab."""
+
+    in_cell = False
+
+
+def plain_frags(text: str, style: ParagraphStyle) -> list[ParaFrag] | None:
+    """What reportlab's parser makes of `to_markup(text)` when that is one run of one style
+    (no line breaks, runs of spaces, `&`, `<` or `>`), else None: parse it."""
+    plain = clean(text)
+    if needs_markup(plain) or "&" in plain or "<" in plain or ">" in plain:
+        return None
+    return [_template(style).clone(text=plain)]
+
+
+def text_paragraph(text: str, style: ParagraphStyle) -> CellParagraph:
+    """`Paragraph(to_markup(text), style)` for a body paragraph, built like a plain cell when
+    that writes the same PDF: not for text with `&`, `<` or `>`, which the parser breaks
+    into one fragment per escaped character (drawn as several runs, not one)."""
+    if "&" in text or "<" in text or ">" in text:
+        return TextParagraph(to_markup(text), style)
+    return cell_paragraph(text, style, TextParagraph)
+
+
+def cell_paragraph(text: str, style: ParagraphStyle,
+                   kind: type[CellParagraph] = CellParagraph) -> CellParagraph:
     """The same Paragraph as `Paragraph(to_markup(text), style)`, built without parsing when
     the text is plain."""
     plain = clean(text)
     if needs_markup(plain):
-        return CellParagraph(to_markup(text), style)
-    cell = CellParagraph(plain, style, frags=[_template(style).clone(text=plain)])
+        return kind(to_markup(text), style)
+    cell = kind(plain, style, frags=[_template(style).clone(text=plain)])
     lines = _LINES.get(style)
     if lines is None:
         lines = _LINES[style] = {}

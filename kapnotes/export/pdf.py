@@ -34,10 +34,12 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from kapnotes.domain.dates import human_date
 from kapnotes.export import fonts
+from kapnotes.export.cells import plain_frags, text_paragraph
 from kapnotes.export.charts import build_chart
 from kapnotes.export.markup import clean, to_markup
 from kapnotes.export.page_canvas import deferred_canvas_maker
 from kapnotes.export.page_logo import HeaderLogo
+from kapnotes.export.plain_table import CellBook
 from kapnotes.export.report import (
     Banner,
     Block,
@@ -89,7 +91,8 @@ class _HeadingPara(RLParagraph):
     """A heading Paragraph that remembers its plain text for the outline and contents."""
 
     def __init__(self, block: Heading, style: ParagraphStyle, key: str) -> None:
-        super().__init__(to_markup(block.text), style)
+        frags = plain_frags(block.text, style)  # the parser's result, known for plain text
+        super().__init__(to_markup(block.text), style, frags=frags)
         self.block = block
         self.key = key
 
@@ -141,6 +144,9 @@ class PdfRenderer:
     margin_left = margin_right = 18 * mm
     margin_top = 24 * mm  # room for the header
     margin_bottom = 20 * mm  # room for the footer
+    # Plain table cells measured and drawn without a Paragraph each (plain_table.py); off,
+    # every table is reportlab's own (the tests compare the two).
+    plain_tables = True
 
     def __init__(self, report: Report, *, progress: Progress | None = None) -> None:
         fonts.register_fonts()
@@ -153,6 +159,7 @@ class PdfRenderer:
         self._keys = self._blocks_done = 0
         self.seen_drafts: set[int] = set()
         self._logo = HeaderLogo(report.practice_logo)
+        self.cell_book = CellBook() if self.plain_tables else None
 
     def render(self) -> bytes:
         # One layout: "Page X of Y" and the watermark are drawn when the layout is finished,
@@ -297,17 +304,19 @@ class PdfRenderer:
                 return [CondPageBreak(HEADING_ROOM),
                         _HeadingPara(block, st[f"h{block.level}"], f"h{self._keys}")]
             case Paragraph():
-                para = RLParagraph(to_markup(block.text), st[block.style])
+                # The same Paragraph as RLParagraph(to_markup(text)), without the markup
+                # parser when the text is plain, its lines broken once (cells.py).
+                para = text_paragraph(block.text, st[block.style])
                 if block.possibly_identifying and self.report.deidentified:
-                    return [KeepTogether([RLParagraph(IDENTIFYING_CAPTION, st["caption"]),
+                    return [KeepTogether([text_paragraph(IDENTIFYING_CAPTION, st["caption"]),
                                           para])]
                 return [para]
             case KeyValues():
                 return [*self._caption(block.possibly_identifying),
-                        build_key_values(block, self.frame_width, st), Spacer(1, 6)]
+                        build_key_values(block, self.frame_width, st, self.cell_book), Spacer(1, 6)]
             case Table():
                 return [*self._caption(block.possibly_identifying),
-                        build_table(block, self.frame_width, st), Spacer(1, 8)]
+                        build_table(block, self.frame_width, st, self.cell_book), Spacer(1, 8)]
             case LineChart():
                 return [KeepTogether([build_chart(block, self.frame_width)]), Spacer(1, 8)]
             case Banner():
@@ -335,7 +344,7 @@ class PdfRenderer:
         # never alone at the foot of a page (room for it and a row or two, else a new page).
         if possibly_identifying and self.report.deidentified:
             return [CondPageBreak(12 * mm),
-                    RLParagraph(IDENTIFYING_CAPTION, self.styles["caption"])]
+                    text_paragraph(IDENTIFYING_CAPTION, self.styles["caption"])]
         return []
 
     def _boxed(self, text: str, severity: str) -> RLTable:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from kapnotes.domain.jurisdiction_model import EntryKind
-from kapnotes.domain.s8_register import RegisterEntry, RegisterPage
+from kapnotes.domain.s8_register import RegisterEntry, RegisterPage, entry_details
 from kapnotes.export.report import (
     Block,
     Heading,
@@ -40,41 +40,11 @@ def _period(page: RegisterPage) -> str:
     return f"From {start} to before {end}" if page.end else f"From {start} to {end}"
 
 
-def details(entry: RegisterEntry, page: RegisterPage) -> str:
-    """What the entry says, in words, with the corrections that name it."""
-    kind = entry.kind
-    unit = page.register.unit
-    if kind is EntryKind.RECEIPT:
-        text = f"From {entry.supplier}, invoice {entry.invoice}"
-    elif kind is EntryKind.ADMINISTRATION:
-        text = f"Client {entry.client_code}, dosing session {entry.session_id}: " \
-               f"{entry.dose_mg or 0:g} mg"
-        per = page.register.ml_per_unit
-        if per is not None and entry.dose_mg:
-            text += f" ({entry.dose_mg * per / page.register.mg_per_unit:.2g} mL)"
-        if entry.discarded_mg:
-            text += f"; {entry.discarded_mg:g} mg discarded"
-    elif kind in (EntryKind.TRANSFER_IN, EntryKind.TRANSFER_OUT):
-        text = ("From " if kind is EntryKind.TRANSFER_IN else "To ") + entry.party
-    elif kind is EntryKind.STOCKTAKE:
-        text = f"Counted {entry.quantity} {unit}(s)"
-        if entry.change:
-            text += f"; DISCREPANCY {entry.change:+d}: {entry.explanation}"
-    elif kind is EntryKind.CORRECTION:
-        text = f"Corrects entry {entry.corrects_id}: should be {entry.quantity} {unit}(s). " \
-               f"{entry.explanation}"
-    else:
-        text = entry.explanation
-    later = page.corrected_by.get(entry.id)
-    if later:
-        text += f" [corrected by entry {', '.join(str(n) for n in later)}]"
-    return text.strip()
-
-
 def _row(entry: RegisterEntry, page: RegisterPage) -> tuple[str, ...]:
     into = str(entry.change) if entry.change > 0 else ""
     out = str(-entry.change) if entry.change < 0 else ""
-    return (_when(entry.occurred_at), f"{entry.id} {entry.kind.label}", details(entry, page),
+    return (_when(entry.occurred_at), f"{entry.id} {entry.kind.label}",
+            entry_details(entry, page.register, page.corrected_by),
             into, out, str(entry.balance), entry.recorded_by, entry.witness, "")
 
 

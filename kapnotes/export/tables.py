@@ -8,6 +8,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
 from kapnotes.export.cells import cell_paragraph
+from kapnotes.export.plain_table import CellBook, PlainTable, plain_value
 from kapnotes.export.report import KeyValues, Table
 
 HEADER_BG = colors.HexColor("#34495E")
@@ -31,11 +32,44 @@ def column_widths(table: Table, total: float) -> list[float]:
     return [w * scale for w in weights]
 
 
-def build_table(table: Table, width: float, styles: dict[str, ParagraphStyle]) -> RLTable:
-    """A striped table; header row repeats on every page, highlighted rows are tinted and bold."""
+def build_table(table: Table, width: float, styles: dict[str, ParagraphStyle],
+                book: CellBook | None = None) -> RLTable:
+    """A striped table; header row repeats on every page, highlighted rows are tinted and bold.
+    With a `book`, plain cells are measured and drawn through it (plain_table.py)."""
     cell, bold, head = styles["cell"], styles["label"], styles["head"]
+    commands: list[tuple[object, ...]] = [
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID),
+        ("BOX", (0, 0), (-1, -1), 0.6, GRID),
+    ]
+    if table.rows:
+        commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, STRIPE]))
+    for r in sorted(table.highlight_rows):
+        if 0 <= r < len(table.rows):
+            commands.append(("BACKGROUND", (0, r + 1), (-1, r + 1), HIGHLIGHT_ROW))
+    for r, c in sorted(table.highlight_cells):
+        if 0 <= r < len(table.rows) and 0 <= c < len(table.columns):
+            commands.append(("BACKGROUND", (c, r + 1), (c, r + 1), HIGHLIGHT_CELL))
+    widths = column_widths(table, width)
+    if book is not None and table.rows:
+        bold_cell = book.derived_style("cell-bold", cell, bold.fontName)
+        head_style = book.cell_style(head, 3, 3, 4, 4)
+        normal, emphasis = book.cell_style(cell, 3, 3, 4, 4), book.cell_style(bold_cell, 3, 3, 4, 4)
+        data: list[list[object]] = [[plain_value(c, head) for c in table.columns]]
+        cell_styles = [[head_style] * len(table.columns)]
+        for r, row in enumerate(table.rows):
+            marked = [r in table.highlight_rows or (r, c) in table.highlight_cells
+                      for c in range(len(row))]
+            data.append([plain_value(v, bold_cell if m else cell)
+                         for v, m in zip(row, marked, strict=True)])
+            cell_styles.append([emphasis if m else normal for m in marked])
+        fast = PlainTable(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT",
+                          normalizedData=1, cellStyles=cell_styles)
+        fast._book = book
+        fast.setStyle(commands)
+        return fast
     bold_cell = ParagraphStyle("cell-bold", parent=cell, fontName=bold.fontName)
-    data: list[list[object]] = [[cell_paragraph(c, head) for c in table.columns]]
+    data = [[cell_paragraph(c, head) for c in table.columns]]
     for r, row in enumerate(table.rows):
         emphasised = r in table.highlight_rows
         data.append([
@@ -43,47 +77,47 @@ def build_table(table: Table, width: float, styles: dict[str, ParagraphStyle]) -
                            else cell)
             for c, v in enumerate(row)
         ])
-    commands: list[tuple[object, ...]] = [
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
+    commands += [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID),
-        ("BOX", (0, 0), (-1, -1), 0.6, GRID),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
     ]
-    if table.rows:
-        commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, STRIPE]))
-    else:
+    if not table.rows:
         data.append([RLParagraph("No entries", styles["muted"])] + [""] * (len(table.columns) - 1))
         commands.append(("SPAN", (0, 1), (-1, 1)))
-    for r in sorted(table.highlight_rows):
-        if 0 <= r < len(table.rows):
-            commands.append(("BACKGROUND", (0, r + 1), (-1, r + 1), HIGHLIGHT_ROW))
-    for r, c in sorted(table.highlight_cells):
-        if 0 <= r < len(table.rows) and 0 <= c < len(table.columns):
-            commands.append(("BACKGROUND", (c, r + 1), (c, r + 1), HIGHLIGHT_CELL))
     # splitInRow: a very long note in one cell may continue on the next page instead of
     # failing the whole export with a LayoutError.
-    rl = RLTable(data, colWidths=column_widths(table, width), repeatRows=1, splitInRow=1,
-                 hAlign="LEFT")
+    rl = RLTable(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
     rl.setStyle(commands)
     return rl
 
 
-def build_key_values(block: KeyValues, width: float,
-                     styles: dict[str, ParagraphStyle]) -> RLTable:
+def build_key_values(block: KeyValues, width: float, styles: dict[str, ParagraphStyle],
+                     book: CellBook | None = None) -> RLTable:
     """Two columns, label muted and bold, value as normal text."""
+    widths = [width * 0.3, width * 0.7]
+    lines = [("LINEBELOW", (0, 0), (-1, -1), 0.3, GRID)]
+    if book is not None and block.rows:
+        label, value = styles["label"], styles["cell"]
+        label_style = book.cell_style(label, 2.5, 2.5, 0, 6)
+        value_style = book.cell_style(value, 2.5, 2.5, 0, 6)
+        fast = PlainTable([[plain_value(k, label), plain_value(v, value)] for k, v in block.rows],
+                          colWidths=widths, splitInRow=1, hAlign="LEFT", normalizedData=1,
+                          cellStyles=[[label_style, value_style] for _ in block.rows])
+        fast._book = book
+        fast.setStyle(lines)
+        return fast
     data: list[list[object]] = [
         [cell_paragraph(k, styles["label"]), cell_paragraph(v, styles["cell"])]
         for k, v in block.rows]
     if not data:
         data = [[RLParagraph("—", styles["label"]), ""]]
-    rl = RLTable(data, colWidths=[width * 0.3, width * 0.7], splitInRow=1, hAlign="LEFT")
+    rl = RLTable(data, colWidths=widths, splitInRow=1, hAlign="LEFT")
     rl.setStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, GRID),
+        *lines,
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),

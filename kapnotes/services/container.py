@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kapnotes.domain.protocols import LoadedProtocols
 from kapnotes.domain.templates import TemplateLibrary
 from kapnotes.paths import practice_templates_dir, resource_path
 from kapnotes.services.clients import ClientService
@@ -15,6 +16,7 @@ from kapnotes.services.intentions import IntentionService
 from kapnotes.services.measures import MeasureService, load_practice_scales
 from kapnotes.services.monitoring import MonitoringService
 from kapnotes.services.notes import NoteService
+from kapnotes.services.protocols import load_practice_protocols
 from kapnotes.services.reviews import ReviewService
 from kapnotes.services.s8_register import S8RegisterService
 from kapnotes.services.themes import ThemeService
@@ -32,6 +34,8 @@ class Services:
     vault: Vault
     templates: TemplateLibrary
     clock: Clock = system_clock
+    # Built-ins plus the practice's protocol files; a broken file is listed in `.problems`.
+    protocols: LoadedProtocols = field(default_factory=load_practice_protocols)
     clients: ClientService = field(init=False)
     courses: CourseService = field(init=False)
     notes: NoteService = field(init=False)
@@ -44,7 +48,7 @@ class Services:
 
     def __post_init__(self) -> None:
         self.clients = ClientService(self.vault, clock=self.clock)
-        self.courses = CourseService(self.vault, clock=self.clock)
+        self.courses = CourseService(self.vault, clock=self.clock, protocols=self.protocols)
         self.notes = NoteService(self.vault, self.templates, clock=self.clock)
         self.notes.after_save.append(CourseItemSync(self.vault, clock=self.clock))
         self.intentions = IntentionService(self.vault, clock=self.clock)
@@ -60,5 +64,7 @@ class Services:
 
 
 def build_services(vault: Vault, *, clock: Clock = system_clock,
-                   practice_templates: Path | None = None) -> Services:
-    return Services(vault=vault, templates=load_templates(practice_templates), clock=clock)
+                   practice_templates: Path | None = None,
+                   practice_protocols: Path | None = None) -> Services:
+    return Services(vault=vault, templates=load_templates(practice_templates), clock=clock,
+                    protocols=load_practice_protocols(practice_protocols))

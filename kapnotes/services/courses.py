@@ -9,7 +9,9 @@ from datetime import date
 
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.models import Course, CourseStatus, SlotRecord
-from kapnotes.domain.schedule import PlannedSlot, Protocol, generate_plan
+from kapnotes.domain.protocol_model import STORED_PARAMETERS, ProtocolDef
+from kapnotes.domain.protocols import LoadedProtocols, protocols_in_use
+from kapnotes.domain.schedule import PlannedSlot, generate_plan
 from kapnotes.domain.schedule_days import fit_plan
 from kapnotes.domain.schedule_status import (
     Adherence,
@@ -45,17 +47,25 @@ class Timeline:
     adherence: Adherence
 
 
-def _validate_course(course: Course) -> Course:
-    try:
-        Protocol(course.protocol)
-    except ValueError:
-        raise ValidationError("Protocol", f"'{course.protocol}' is not a known protocol.") from None
+# The intervals a course stores, whatever protocol it follows (a protocol's file may narrow
+# them; `generate` checks that).
+MAX_INTERVAL_WEEKS = 52
+
+
+def _validate_course(course: Course, protocols: LoadedProtocols | None) -> Course:
+    """`protocols`: the set the protocol must be in (None: an existing course keeping the
+    protocol it was created with, even if that protocol's file has since been removed)."""
+    if protocols is not None:
+        protocols.require(course.protocol)
     if not isinstance(course.start_date, date) or not (
             date(1900, 1, 1) <= course.start_date <= date(2200, 12, 31)):
         # The plan is computed from it; year 1 or 9999 would overflow the calendar.
         raise ValidationError("Start date", "must be a date between 1900 and 2200.")
-    if course.maintenance_interval_weeks not in (1, 2, 3, 4):
-        raise ValidationError("Maintenance interval", "must be 1 to 4 weeks.")
+    for field, value in (("Maintenance interval", course.maintenance_interval_weeks),
+                         ("Dosing interval", course.dose_interval_weeks)):
+        if isinstance(value, bool) or not isinstance(value, int) \
+                or not 1 <= value <= MAX_INTERVAL_WEEKS:
+            raise ValidationError(field, f"must be 1 to {MAX_INTERVAL_WEEKS} weeks.")
     reason = clean_text("Reason", course.status_reason, max_length=2000, multiline=True)
     if course.status is CourseStatus.DISCONTINUED and not reason.strip():
         raise ValidationError("Reason", "a discontinued course needs the reason.")
@@ -70,13 +80,24 @@ def _validate_course(course: Course) -> Course:
 class CourseService:
     """Treatment courses and their planned schedules."""
 
-    def __init__(self, vault: Vault, *, clock: Clock = system_clock) -> None:
+    def __init__(self, vault: Vault, *, clock: Clock = system_clock,
+                 protocols: LoadedProtocols | None = None) -> None:
+        """`protocols`: built-ins plus the practice's files (default: the set in use)."""
         self.vault = vault
         self.clock = clock
+        self._protocols = protocols
+
+    @property
+    def protocols(self) -> LoadedProtocols:
+        return self._protocols if self._protocols is not None else protocols_in_use()
+
+    def protocol(self, protocol_id: str) -> ProtocolDef:
+        """A protocol in force, or ValidationError naming the unknown id."""
+        return self.protocols.require(protocol_id)
 
     def create(self, course: Course, *, plan: list[PlannedSlot] | None = None) -> Course:
         """Store a course and the plan its protocol generates from the start date."""
-        clean = _validate_course(course)
+        clean = _validate_course(course, self.protocols)
         client_repo.get(self.vault, clean.client_id)
         if plan is None:
             plan = self.generate(clean)
@@ -90,21 +111,22 @@ class CourseService:
                  custom_day_offsets: Sequence[int] | None = None) -> list[PlannedSlot]:
         """The plan of a new course, fitted to the practice's opening days and to today
         (nothing planned before the course exists): kapnotes/domain/schedule_days.py."""
-        protocol = Protocol(course.protocol)
-        if protocol in (Protocol.ESKETAMINE, Protocol.IV_KETAMINE):
-            plan = generate_plan(protocol, course.start_date,
-                                 maintenance_interval_weeks=course.maintenance_interval_weeks)
-        elif protocol is Protocol.KAP_SUBLINGUAL_IM:
-            interval = min(course.maintenance_interval_weeks, 2)
-            plan = generate_plan(protocol, course.start_date, dose_interval_weeks=interval)
-        else:
-            plan = generate_plan(protocol, course.start_date,
-                                 custom_day_offsets=custom_day_offsets)
+        protocol = self.protocol(course.protocol)
+        # The intervals the course stores, where its protocol has them; the rest at the
+        # protocol file's defaults.
+        stored = {name: getattr(course, name) for name in STORED_PARAMETERS
+                  if protocol.parameter(name) is not None}
+        if protocol.parameter("custom_day_offsets") is not None:
+            stored["custom_day_offsets"] = custom_day_offsets
+        plan = generate_plan(protocol, course.start_date, **stored)
         return fit_plan(plan, SettingsService(self.vault).opening_days(),
                         not_before=self.clock().date())
 
     def update(self, course: Course) -> Course:
-        clean = _validate_course(course)
+        before = repo.get(self.vault, course.id) if course.id is not None else None
+        # A course keeps the protocol it was planned with, even one whose file is gone.
+        kept = before is not None and before.protocol == course.protocol
+        clean = _validate_course(course, None if kept else self.protocols)
         with self.vault.transaction():
             repo.update(self.vault, clean)
             audit.record(self.vault, "course.update", record_type="course",

@@ -129,7 +129,7 @@ def build_demo(services: Services, *, today: date | None = None,
         start = day - timedelta(weeks=demo.weeks_ago)
         course = services.courses.create(Course(
             client_id=client.id, protocol=demo.protocol, start_date=start,
-            prescriber=demo.client.prescriber, maintenance_interval_weeks=2,
+            prescriber=demo.client.prescriber, maintenance_interval_weeks=2, dose_interval_weeks=2,
         ))
         assert course.id is not None
         # Outcomes first: they hold the client's screen, which a dose needs before it is given.

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache
 from typing import Any, NoReturn
 
 from kapnotes.domain.errors import ValidationError
+from kapnotes.domain.protocols import protocols_in_use
 from kapnotes.paths import resource_path
 
 SCHEMA_FILE = "kapnotes-export-v1.schema.json"
@@ -34,8 +36,18 @@ _TYPES: dict[str, Any] = {
 
 
 @cache
-def load_schema() -> dict[str, Any]:
+def _shipped_schema() -> dict[str, Any]:
     return json.loads(resource_path("schema", SCHEMA_FILE).read_text(encoding="utf-8"))
+
+
+def load_schema(protocol_ids: Sequence[str] | None = None) -> dict[str, Any]:
+    """The shipped schema, with a course's `protocol` limited to the protocols this app has
+    (default: the set in use, built-ins plus the practice's files): the file names the
+    shape of an id, the loaded protocols which ids there are (docs/PROTOCOLS.md)."""
+    shipped = _shipped_schema()
+    ids = list(protocol_ids if protocol_ids is not None else protocols_in_use().ids)
+    defs = {**shipped["$defs"], "protocol": {**shipped["$defs"]["protocol"], "enum": ids}}
+    return {**shipped, "$defs": defs}
 
 
 def json_type(value: object) -> str:

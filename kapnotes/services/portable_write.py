@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from kapnotes.domain.client_rules import normalise_code
+from kapnotes.domain.protocols import legacy_dose_interval
 from kapnotes.domain.templates import FieldType, Template, search_text, validate_value
 from kapnotes.services.portable_rules import check_addendum
 from kapnotes.storage import portable_rows as rows
@@ -64,7 +65,7 @@ class ClientIds:
 
 
 # Columns added after the first files were written: a file without them imports as "none".
-_OPTIONAL = {("monitoring_records", "infusion_end_at"),
+_OPTIONAL = {("monitoring_records", "infusion_end_at"), ("courses", "dose_interval_weeks"),
              *(("vitals_readings", c) for c in ("confirmed_unusual", "entered_at", "struck_at",
                                                 "change_reason"))}
 
@@ -74,6 +75,16 @@ def _fields(item: dict[str, Any], table: str) -> dict[str, Any]:
     the vault's default (NULL, or e.g. '' for a reading's `change_reason`)."""
     return {name: item[name] for name, _ in rows.TABLES[table].cols
             if name in item or (table, name) not in _OPTIONAL}
+
+
+def _course_row(co: dict[str, Any]) -> dict[str, Any]:
+    """A course's columns; a file from before the dosing interval had its own field gives
+    the value its KAP plan was made with (kapnotes/domain/protocols.py)."""
+    row = _fields(co, "courses")
+    if "dose_interval_weeks" not in co:
+        row["dose_interval_weeks"] = legacy_dose_interval(co["protocol"],
+                                                          co["maintenance_interval_weeks"])
+    return row
 
 
 def _match(existing: list[dict[str, Any]], *cols: str) -> dict[tuple[Any, ...], int]:
@@ -111,8 +122,8 @@ class ClientWriter:
             course_id = old_courses.get((co["protocol"], co["start_date"]))
             is_new = course_id is None
             if course_id is None:
-                course_id = rows.insert(self.vault, "courses",
-                                        {**_fields(co, "courses"), "client_id": cid})
+                course_id = rows.insert(self.vault, "courses", {**_course_row(co),
+                                                                "client_id": cid})
                 self.tally.courses += 1
             out.ids["course"][co["key"]] = course_id
             self._sessions(co, course_id, is_new, out, new_sessions)

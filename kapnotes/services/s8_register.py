@@ -206,7 +206,14 @@ class S8RegisterService:
                             f"Schedule 8 register: this dose is not entered in the register "
                             f"({wanted.shown()})", rule.source.label),)
 
-    # -- printed pages -----------------------------------------------------------------------
+    # -- pages (the window's view and the printed register) --------------------------------
+    def page(self, register_id: int) -> RegisterPage:
+        """The whole register: every entry, with the corrections naming each."""
+        chosen = self.pack()
+        return page_of(self.register(register_id),
+                       chosen.title if chosen is not None else "no jurisdiction chosen",
+                       self.entries(register_id), None, None)
+
     def pages(self, *, product_id: str | None = None, start: datetime | None = None,
               end: datetime | None = None) -> list[RegisterPage]:
         """Each register (or the one of `product_id`) over [start, end)."""

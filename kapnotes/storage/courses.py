@@ -14,7 +14,7 @@ from kapnotes.storage.vault import Vault
 
 _COURSE_COLS = (
     "id, client_id, protocol, title, start_date, prescriber, status, status_reason, "
-    "maintenance_interval_weeks"
+    "maintenance_interval_weeks, dose_interval_weeks"
 )
 _SLOT_COLS = (
     "id, course_id, seq, kind, planned_date, original_date, label, dose_number, skipped, "
@@ -27,6 +27,7 @@ def _course(row: Any) -> Course:
         id=row[0], client_id=row[1], protocol=row[2], title=row[3],
         start_date=to_date(row[4]) or date.min, prescriber=row[5],
         status=CourseStatus(row[6]), status_reason=row[7], maintenance_interval_weeks=row[8],
+        dose_interval_weeks=row[9],
     )
 
 
@@ -43,11 +44,11 @@ def insert(vault: Vault, course: Course) -> int:
     now = now_utc_text()
     cur = vault.execute(
         "INSERT INTO courses (client_id, protocol, title, start_date, prescriber, status,"
-        " status_reason, maintenance_interval_weeks, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " status_reason, maintenance_interval_weeks, dose_interval_weeks, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (course.client_id, course.protocol, course.title, date_text(course.start_date),
          course.prescriber, course.status.value, course.status_reason,
-         course.maintenance_interval_weeks, now, now),
+         course.maintenance_interval_weeks, course.dose_interval_weeks, now, now),
     )
     return int(cur.lastrowid)
 
@@ -55,10 +56,11 @@ def insert(vault: Vault, course: Course) -> int:
 def update(vault: Vault, course: Course) -> None:
     cur = vault.execute(
         "UPDATE courses SET protocol = ?, title = ?, start_date = ?, prescriber = ?, status = ?,"
-        " status_reason = ?, maintenance_interval_weeks = ?, updated_at = ? WHERE id = ?",
+        " status_reason = ?, maintenance_interval_weeks = ?, dose_interval_weeks = ?,"
+        " updated_at = ? WHERE id = ?",
         (course.protocol, course.title, date_text(course.start_date), course.prescriber,
          course.status.value, course.status_reason, course.maintenance_interval_weeks,
-         now_utc_text(), course.id),
+         course.dose_interval_weeks, now_utc_text(), course.id),
     )
     if cur.rowcount == 0:
         raise NotFoundError(f"Course {course.id} does not exist.")

@@ -24,6 +24,7 @@ from kapnotes.storage import audit, keyfile, rekey, tamper_check
 from kapnotes.storage.atomic import OWNER_ONLY, fsync_dir
 from kapnotes.storage.backups import backup_dir_for, take_backup
 from kapnotes.storage.disk_space import free_space, no_space_message, space_needed
+from kapnotes.storage.file_checks import WholeFileChecks
 from kapnotes.storage.migrations import LATEST_VERSION, migrate
 from kapnotes.storage.process_lock import VaultProcessLock
 from kapnotes.storage.sniff import check_vault_file
@@ -231,20 +232,25 @@ def check_vault(path: Path, *, passphrase: str,
     """Full integrity check, the audit chain, the seals of signed notes and the newest
     backup's chain head; the problems found (empty when sound). `notes` collects remarks
     that are not failures (e.g. which backup the log was compared with)."""
-    # Each whole-file check once: opening reads only the header and schema.
+    # Each whole-file check once (opening reads only the header and schema), on other
+    # threads while this one checks the records (kapnotes.storage.file_checks).
     vault = unlock_vault(path, passphrase=passphrase, run_migrations=False)
+    whole_file: WholeFileChecks | None = None
     try:
-        problems = integrity_problems(vault.conn, full=True)
+        whole_file = WholeFileChecks(vault)
         try:
             records = tamper_check.check_records(vault, passphrase=passphrase)
         except VaultDamagedError:
+            problems = whole_file.problems()
             if not problems:
                 raise
             return problems  # the damage is already named; the records sit on a bad page
         if notes is not None:
             notes.extend(records.notes)
-        return problems + records.problems
+        return whole_file.problems() + records.problems
     finally:
+        if whole_file is not None:
+            whole_file.problems()  # joined before the vault closes, whatever happened
         vault.close()
 
 

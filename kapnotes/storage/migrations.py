@@ -22,7 +22,8 @@ from kapnotes.storage.schema import (
     m010_search_what_was_written,
     m011_seal_forms,
     m012_s8_register,
-    m013_reviews,
+    m013_course_dose_interval,
+    m014_reviews,
 )
 
 
@@ -53,8 +54,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(11, "seals: the canonical form each seal was made in", m011_seal_forms.migrate),
     Migration(12, "Schedule 8 register: registers per product, append-only entries",
               m012_s8_register.migrate),
-    Migration(13, "reviews: identity keys, requests, replies, review records, supervision log",
-              m013_reviews.migrate),
+    Migration(13, "courses: the dosing interval in its own field",
+              m013_course_dose_interval.migrate),
+    Migration(14, "reviews: identity keys, requests, replies, review records, supervision log",
+              m014_reviews.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -51,7 +51,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     ), "taken_on, id"),
     Table("courses", "id", ("client_id",), _v(
         "protocol", "title", "start_date", "prescriber", "status", "status_reason",
-        "maintenance_interval_weeks", "created_at", "updated_at"), "id"),
+        "maintenance_interval_weeks", "dose_interval_weeks", "created_at", "updated_at"),
+        "id"),
     Table("planned_slots", "id", ("course_id", "session_id"), (
         *_v("seq", "kind", "planned_date", "original_date", "label", "dose_number"),
         ("skipped", "b"), ("change_reason", "v"),

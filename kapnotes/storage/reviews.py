@@ -1,4 +1,4 @@
-"""Rows of the supervision loop (schema step 013): the vault's review identity, requests sent,
+"""Rows of the supervision loop (schema step 014): the vault's review identity, requests sent,
 pinned supervisor keys, imported replies and their review records.
 
 Requests, replies and records are insert-only (triggers refuse changes); this module offers
@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kapnotes.storage.schema.m013_reviews import AGE_SECRET, SIGNING_SECRET
+from kapnotes.storage.schema.m014_reviews import AGE_SECRET, SIGNING_SECRET
 from kapnotes.storage.vault import Vault
 
 

@@ -19,10 +19,10 @@ them; form 3 adds a digest of the template version's wording as the vault keeps 
 (`template_snapshots`). A note keeps the form it was sealed in (docs/RELIABILITY.md names
 the residual risk).
 
-`problems()` is what `kapnotes check` runs: it recomputes every digest from the rows as they
-are now and reports any note or addendum changed, added, unsigned or deleted behind the app.
-`db` is a Vault or a raw connection (the migration seals existing notes): anything with
-`execute`.
+`kapnotes check` recomputes every digest from the rows as they are now and reports any note
+or addendum changed, added, unsigned or deleted behind the app (kapnotes.storage.seal_check,
+all notes at once). `db` is a Vault or a raw connection (the migration seals existing
+notes): anything with `execute`.
 """
 
 from __future__ import annotations
@@ -32,18 +32,19 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from json.decoder import scanstring  # type: ignore[attr-defined]  # the C string scanner
 from typing import Any
 
 from kapnotes.storage.vault_secrets import PURPOSE_SEAL, derived_key
 
 NOTE = 0  # addendum_id of the note's own seal
 REMOVED = -1  # addendum_id of the mark a deliberate client deletion leaves
-_SESSION_COLS = ("id", "course_id", "kind", "starts_at", "duration_min", "clinician",
+SESSION_COLS = ("id", "course_id", "kind", "starts_at", "duration_min", "clinician",
                  "modality", "template_id", "template_version", "signed_at", "signed_by",
                  "sign_reason")
 # The dosing record printed with the note and locked with it (m002, m006). Named columns, not
 # `*`: a later schema step that adds a column must not change the digest of a sealed note.
-_DOSING: dict[str, tuple[str, ...]] = {
+DOSING: dict[str, tuple[str, ...]] = {
     "monitoring_records": (
         "medication", "route", "dose_mg", "weight_kg", "lot_number", "monitoring_clinician",
         "setting", "fasting_food", "fasting_liquids", "screen_reviewed", "predose_vitals_ok",
@@ -66,15 +67,13 @@ _DOSING: dict[str, tuple[str, ...]] = {
 # let go) and a mention's theme_id (a theme renamed or merged; `written_as` keeps the word).
 _VITALS_FORM2 = ("confirmed_unusual", "entered_at", "struck_at", "change_reason",
                  "corrects_id")
-_COURSE_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "intentions_set": ("SELECT id, text, source_field_id, set_on FROM intentions"
-                       " WHERE source_session_id = ? ORDER BY id",
+# name → (table, the column naming the note, columns), each table's rows in id order.
+COURSE_ROWS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "intentions_set": ("intentions", "source_session_id",
                        ("id", "text", "source_field_id", "set_on")),
-    "intention_reviews": ("SELECT id, intention_id, field_id, progress, note, position"
-                          " FROM intention_reviews WHERE session_id = ? ORDER BY id",
+    "intention_reviews": ("intention_reviews", "session_id",
                           ("id", "intention_id", "field_id", "progress", "note", "position")),
-    "theme_mentions": ("SELECT id, field_id, position, evidence, written_as"
-                       " FROM theme_mentions WHERE session_id = ? ORDER BY id",
+    "theme_mentions": ("theme_mentions", "session_id",
                        ("id", "field_id", "position", "evidence", "written_as")),
 }
 FORMS = (1, 2, 3)
@@ -91,46 +90,98 @@ class Seal:
     form: int = 1
 
 
+# One encoder for every digest: `json.dumps` with these options builds a new one per call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def _canonical(doc: object) -> bytes:
-    return json.dumps(doc, sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":")).encode("utf-8")
+    return _CANONICAL.encode(doc).encode("utf-8")
 
 
-def _rows(db: Any, sql: str, cols: tuple[str, ...], session_id: int) -> list[dict[str, Any]]:
-    return [dict(zip(cols, r, strict=True)) for r in db.execute(sql, (session_id,)).fetchall()]
+def _value(text: str) -> Any:
+    """A stored field value decoded, as `json.loads` decodes it. Most values are one JSON
+    string: the C string scanner alone reads those (json.loads' own overhead per call was
+    most of the cost over ~340,000 fields); anything else, or anything more than one string,
+    goes through `json.loads`."""
+    if text[:1] == '"':
+        value, end = scanstring(text, 1, True)
+        if end == len(text):
+            return value
+    return json.loads(text)
+
+
+def _rows(db: Any, sql: str, session_id: int) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in db.execute(sql, (session_id,)).fetchall()]
+
+
+def dosing_columns(table: str, form: int) -> tuple[str, ...]:
+    cols = DOSING[table]
+    return cols + _VITALS_FORM2 if form >= 2 and table == "vitals_readings" else cols
+
+
+@dataclass(frozen=True)
+class NoteRows:
+    """A note's signed content as rows: what its digest is computed from. Each list holds
+    the table's rows for the note in id order (the dosing tables in `dosing_columns` of the
+    form; the course rows in `COURSE_ROWS` columns); `template` is the SHA-256 of the
+    stored template wording (None: no snapshot)."""
+
+    session: tuple[Any, ...]
+    fields: list[tuple[str, str]]
+    dosing: dict[str, list[tuple[Any, ...]]]
+    course: dict[str, list[tuple[Any, ...]]]
+    template: str | None
+
+
+def template_hash(definition: str) -> str:
+    return hashlib.sha256(definition.encode("utf-8")).hexdigest()
+
+
+def digest_of(rows: NoteRows, form: int) -> str:
+    """SHA-256 of the canonical document of `rows` in form `form` (one place for the
+    per-note and the batched paths, so both give the same digest)."""
+    if form not in FORMS:
+        raise ValueError(f"unknown seal form {form}")
+    dosing = {table: [dict(zip(dosing_columns(table, form), r, strict=True))
+                      for r in rows.dosing.get(table, ())] for table in DOSING}
+    session = dict(zip(SESSION_COLS, rows.session, strict=True))
+    doc: dict[str, Any] = {"format": f"kapnotes-note-seal/{form}", "session": session,
+                           "fields": {fid: _value(value) for fid, value in rows.fields},
+                           "dosing": dosing}
+    if form >= 2:
+        doc["course"] = {name: [dict(zip(cols, r, strict=True))
+                                for r in rows.course.get(name, ())]
+                         for name, (_table, _key, cols) in COURSE_ROWS.items()}
+    if form >= 3:  # the stored wording of the template version: labels, options, headings
+        doc["template"] = rows.template
+    return hashlib.sha256(_canonical(doc)).hexdigest()
 
 
 def note_digest(db: Any, session_id: int, form: int = LATEST_FORM) -> str | None:
     """SHA-256 of the note's signed content as stored now, in canonical form `form`
-    (None: no such session)."""
+    (None: no such session). `kapnotes check` computes every note's at once
+    (kapnotes.storage.seal_check); this reads one note."""
     if form not in FORMS:
         raise ValueError(f"unknown seal form {form}")
-    row = db.execute(f"SELECT {', '.join(_SESSION_COLS)} FROM sessions WHERE id = ?",
+    row = db.execute(f"SELECT {', '.join(SESSION_COLS)} FROM sessions WHERE id = ?",
                      (session_id,)).fetchone()
     if row is None:
         return None
-    fields = {fid: json.loads(value) for fid, value in db.execute(
+    fields = [(r[0], r[1]) for r in db.execute(
         "SELECT field_id, value FROM session_fields WHERE session_id = ? ORDER BY field_id",
-        (session_id,)).fetchall()}
-    dosing = {}
-    for table, cols in _DOSING.items():
-        if form >= 2 and table == "vitals_readings":
-            cols = cols + _VITALS_FORM2
-        dosing[table] = _rows(db, f"SELECT {', '.join(cols)} FROM {table} WHERE session_id = ?"
-                              " ORDER BY 1", cols, session_id)
-    session = dict(zip(_SESSION_COLS, row, strict=True))
-    doc: dict[str, Any] = {"format": f"kapnotes-note-seal/{form}", "session": session,
-                           "fields": fields, "dosing": dosing}
-    if form >= 2:
-        doc["course"] = {name: _rows(db, sql, cols, session_id)
-                         for name, (sql, cols) in _COURSE_ROWS.items()}
-    if form >= 3:  # the stored wording of the template version: labels, options, headings
+        (session_id,)).fetchall()]
+    dosing = {table: _rows(db, f"SELECT {', '.join(dosing_columns(table, form))} FROM {table}"
+                           " WHERE session_id = ? ORDER BY 1", session_id)
+              for table in DOSING}
+    course = {name: _rows(db, f"SELECT {', '.join(cols)} FROM {table} WHERE {key} = ?"
+                              " ORDER BY id", session_id)
+              for name, (table, key, cols) in COURSE_ROWS.items()} if form >= 2 else {}
+    snap = None
+    if form >= 3:
         snap = db.execute("SELECT definition FROM template_snapshots WHERE template_id = ?"
-                          " AND version = ?", (session["template_id"],
-                                               session["template_version"])).fetchone()
-        doc["template"] = (hashlib.sha256(snap[0].encode("utf-8")).hexdigest()
-                           if snap is not None else None)
-    return hashlib.sha256(_canonical(doc)).hexdigest()
+                          " AND version = ?", (row[7], row[8])).fetchone()
+    return digest_of(NoteRows(tuple(row), fields, dosing, course,
+                              template_hash(snap[0]) if snap is not None else None), form)
 
 
 def _addenda(db: Any, session_id: int) -> list[tuple[int, str, str, str]]:
@@ -156,7 +207,7 @@ def _mac(key: bytes, session_id: int, addendum_id: int, digest: str, sealed_at: 
     return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
 
-def _seal_mac(key: bytes, s: Seal) -> str:
+def seal_mac(key: bytes, s: Seal) -> str:
     return _mac(key, s.session_id, s.addendum_id, s.digest, s.sealed_at, s.form)
 
 
@@ -259,59 +310,5 @@ def current_seal(db: Any, session_id: int) -> tuple[str, str, bool] | None:
     intact = (key is not None and bool(stored) and stored[0].addendum_id == NOTE
               and stored[0].digest == as_signed and stored[-1].digest == newest
               and len(stored) == 1 + len(_addenda(db, session_id))
-              and all(hmac.compare_digest(s.mac, _seal_mac(key, s)) for s in stored))
+              and all(hmac.compare_digest(s.mac, seal_mac(key, s)) for s in stored))
     return as_signed, newest, intact
-
-
-def problems(db: Any) -> list[str]:
-    """Every signed note and addendum checked against its seal (empty when all hold)."""
-    key = derived_key(db, PURPOSE_SEAL)
-    if key is None:
-        return []  # an old vault: the audit check reports it as not upgraded
-    out: list[str] = []
-    by_session: dict[int, dict[int, Seal]] = {}
-    for s in seals_of(db):
-        if not hmac.compare_digest(s.mac, _seal_mac(key, s)):
-            out.append(f"the seal of note {s.session_id} (entry {s.addendum_id}) was altered")
-        by_session.setdefault(s.session_id, {})[s.addendum_id] = s
-    signed = {int(r[0]): r[1] is not None for r in db.execute(
-        "SELECT id, signed_at FROM sessions").fetchall()}
-    for sid, is_signed in signed.items():
-        if is_signed and sid not in by_session:
-            out.append(f"note {sid} is marked signed but has no seal (signed outside KAP "
-                       "Notes, or its seal was removed)")
-    for sid, seals in sorted(by_session.items()):
-        out.extend(_session_problems(db, sid, seals, signed))
-    return out
-
-
-def _session_problems(db: Any, sid: int, seals: dict[int, Seal],
-                      signed: dict[int, bool]) -> list[str]:
-    if sid not in signed:
-        if REMOVED in seals:
-            return []
-        return [f"signed note {sid} was deleted outside KAP Notes"]
-    if REMOVED in seals:
-        return [f"note {sid} was recorded as removed with its client but is still present"]
-    if not signed[sid]:
-        return [f"note {sid} was signed but its signature was cleared"]
-    if NOTE not in seals:
-        return [f"note {sid} has addendum seals but no seal of its own"]
-    out = []
-    current = seals[NOTE].digest
-    if note_digest(db, sid, seals[NOTE].form) != current:
-        out.append(f"signed note {sid} was changed after signing (content, signer or time "
-                   "differ from its seal)")
-    present = set()
-    for addendum in _addenda(db, sid):
-        present.add(addendum[0])
-        current = addendum_digest(current, addendum)
-        seal = seals.get(addendum[0])
-        if seal is None:
-            out.append(f"addendum {addendum[0]} of note {sid} was added outside KAP Notes")
-        elif seal.digest != current:
-            out.append(f"addendum {addendum[0]} of note {sid} was changed")
-            current = seal.digest
-    for aid in sorted(set(seals) - present - {NOTE}):
-        out.append(f"addendum {aid} of note {sid} was deleted")
-    return out

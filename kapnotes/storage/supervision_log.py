@@ -1,4 +1,4 @@
-"""The supervision log's rows (schema step 013): one per supervision session, from an
+"""The supervision log's rows (schema step 014): one per supervision session, from an
 imported reply (then unchangeable) or entered by hand."""
 
 from __future__ import annotations

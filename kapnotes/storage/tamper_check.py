@@ -1,8 +1,9 @@
 """What `kapnotes check` verifies beyond SQLite's own checks: the records themselves.
 
 - The audit chain (keyed HMAC since schema 7) holds from its first entry to its last.
-- Every signed note and addendum matches its seal (kapnotes.storage.seals), and every note
-  the keyed log says was signed still has its seal.
+- Every signed note and addendum matches its seal (kapnotes.storage.seals; all checked at
+  once by kapnotes.storage.seal_check), and every note the keyed log says was signed still
+  has its seal.
 - The log agrees with the newest backup's: a log cut short, emptied or rebuilt after that
   backup no longer contains the backup's newest entry. A restore from an older backup is the
   one legitimate way the log leaves a backup's line, and its `vault.restore` entry says so.
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kapnotes.domain.errors import KapNotesError
-from kapnotes.storage import audit, keyfile, seals
+from kapnotes.storage import audit, keyfile, seal_check, seals
 from kapnotes.storage.backups import list_backups
 from kapnotes.storage.vault import Error, Vault, connect_keyed
 from kapnotes.storage.vault_secrets import PURPOSE_AUDIT, derived_key
@@ -36,7 +37,7 @@ def check_records(vault: Vault, *, passphrase: str | None = None) -> TamperRepor
                             "it once with this KAP Notes to upgrade it")
         return report
     report.problems += audit.chain_problems(vault)
-    report.problems += seals.problems(vault)
+    report.problems += seal_check.problems(vault)
     sealed = {s.session_id for s in seals.seals_of(vault)}
     for sid in sorted(audit.signed_session_ids(vault) - sealed):
         report.problems.append(f"note {sid} was signed (audit log) but it and its seal are "

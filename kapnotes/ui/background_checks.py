@@ -8,49 +8,20 @@ A vault that fails the check is reported at once, with the offer to restore a ba
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
-from kapnotes.domain.errors import KapNotesError
-from kapnotes.storage.backups import RetentionPolicy, auto_backup_if_due
-from kapnotes.storage.vault import Vault, integrity_problems
+# The work itself is a service (kapnotes/services/vault_backups.py); this module runs it off
+# the GUI thread.
+from kapnotes.services.vault_access import Vault
+from kapnotes.services.vault_backups import CheckOutcome, RetentionPolicy, check_and_back_up
 
-CHECK_CACHE_KIB = 4 * 1024
+__all__ = ["BackgroundChecks", "CheckOutcome", "check_and_back_up"]
+
 # The whole-file check runs at unlock and then once a day while the window stays open
 # (a clinic workstation may never be closed): docs/RELIABILITY.md.
 DAILY_MS = 24 * 60 * 60 * 1000
-
-
-@dataclass(frozen=True)
-class CheckOutcome:
-    """What the background work found: integrity problems (empty when sound), backup note."""
-
-    problems: tuple[str, ...]
-    backup_note: str
-
-
-def check_and_back_up(vault: Vault, retention: RetentionPolicy, *, backup: bool) -> CheckOutcome:
-    """Integrity check, then (only when sound) the daily backup, on a sibling connection."""
-    sibling = vault.sibling()
-    try:
-        # The check reads each page once: a page cache as large as the window's connection
-        # (64 MB) would only hold pages never read again, and add that much to peak memory.
-        sibling.execute(f"PRAGMA cache_size = -{CHECK_CACHE_KIB}")
-        problems = tuple(integrity_problems(sibling.conn))
-        note = ""
-        if backup and not problems:  # a damaged vault must not push out a good backup
-            try:
-                taken = auto_backup_if_due(sibling, policy=retention, verified=True)
-                note = f"Backup saved: {taken.name}" if taken else ""
-            except (KapNotesError, OSError) as exc:
-                note = f"Automatic backup failed: {exc}"
-    finally:
-        with contextlib.suppress(Exception):
-            sibling.close()
-    return CheckOutcome(problems=problems, backup_note=note)
 
 
 class _Worker(QThread):

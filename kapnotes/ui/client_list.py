@@ -105,7 +105,7 @@ class ClientListPane(QWidget):
         bottom.addWidget(self.archived_check)
         bottom.addStretch(1)
         bottom.addWidget(self.new_button)
-        layout = QVBoxLayout(self)
+        self.column = layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.today_label)
         layout.addWidget(self.filter_edit)
@@ -166,7 +166,7 @@ class ClientListPane(QWidget):
                  + header.sectionSize(ClientListModel.NEXT)
                  + self.view.verticalScrollBar().sizeHint().width()
                  + 2 * self.view.frameWidth())
-        margins = self.layout().contentsMargins()
+        margins = self.column.contentsMargins()
         return QSize(max(hint.width(), table + margins.left() + margins.right()), hint.height())
 
     def _update_today(self, today: object, active: list[ClientSummary] | None = None) -> None:

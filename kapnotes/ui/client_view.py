@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -38,6 +39,7 @@ from kapnotes.ui.widgets.client_header import ClientHeader
 from kapnotes.ui.widgets.course_sections import CourseSections
 from kapnotes.ui.widgets.course_sessions import CourseSessionsList
 from kapnotes.ui.widgets.course_text import adherence_text
+from kapnotes.ui.widgets.dialog_open import Dialog, open_window_modal
 from kapnotes.ui.widgets.new_session_menu import make_new_session_action, new_session_button
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, style_sheet_colour
 from kapnotes.ui.widgets.timeline import TimelineView
@@ -62,7 +64,7 @@ class ClientView(QWidget):
         self.client_id: int | None = None
         self.timeline: Timeline | None = None
         self.courses: list[Course] = []
-        self.dialog: QWidget | None = None  # the dialog opened last, for tests and focus
+        self.dialog: QDialog | None = None  # the dialog opened last, for tests and focus
         self._build()
         self.show_empty()
 
@@ -324,11 +326,9 @@ class ClientView(QWidget):
             self.new_session_requested.emit(self.course_id, SessionKind(kind).value)
 
     # -- client and course actions -------------------------------------------------------
-    def _open(self, dialog: QWidget) -> QWidget:
+    def _open(self, dialog: Dialog) -> Dialog:
         self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()  # window-modal without a nested event loop
-        return dialog
+        return open_window_modal(dialog)
 
     def edit_client(self) -> ClientDialog | None:
         if self.client_id is None:

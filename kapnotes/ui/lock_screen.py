@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.errors import KapNotesError, WrongPassphraseError
-from kapnotes.storage.lifecycle import data_key_for
+from kapnotes.services.vault_access import verify_passphrase
 from kapnotes.ui.widgets.error_line import error_label, show_error
 from kapnotes.ui.widgets.passphrase_fields import password_edit
 from kapnotes.ui.widgets.retry_wait import Countdown, busy, default_delay, wait_label
@@ -45,7 +45,7 @@ class LockScreen(QWidget):
                  failures: int = 0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.vault_path = vault_path
-        self._verify = verifier or (lambda pw: data_key_for(vault_path, passphrase=pw))
+        self._verify = verifier or (lambda pw: verify_passphrase(vault_path, pw))
         self._delay_for = delay_for
         self.failures = failures  # carried over from earlier attempts, so restarts don't help
         self._countdown = Countdown(self, self._show_wait)

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.errors import KapNotesError
-from kapnotes.storage.backups import take_backup
-from kapnotes.storage.vault import Vault
+from kapnotes.services.vault_access import Vault
+from kapnotes.services.vault_backups import take_manual_backup
 from kapnotes.ui.dialogs.about import AboutDialog
 from kapnotes.ui.dialogs.audit_log import AuditLogDialog
 from kapnotes.ui.dialogs.change_passphrase import ChangePassphraseDialog
@@ -133,7 +133,8 @@ class MainWindow(QMainWindow):
 
     # -- menus -----------------------------------------------------------------------------
     def _action(self, menu: QMenu, text: str, name: str,
-                shortcut: QKeySequence | str | None = None) -> QAction:
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None
+                ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         if shortcut is not None:
@@ -148,9 +149,11 @@ class MainWindow(QMainWindow):
         self.file_menu = bar.addMenu("&File")
         self.edit_menu = bar.addMenu("&Edit")
         self.view_menu = bar.addMenu("&View")
+        self.reports_menu = bar.addMenu("&Reports")  # registers and regulator reports
         self.help_menu = bar.addMenu("&Help")
         for menu, name in ((self.file_menu, "File"), (self.edit_menu, "Edit"),
-                           (self.view_menu, "View"), (self.help_menu, "Help")):
+                           (self.view_menu, "View"), (self.reports_menu, "Reports"),
+                           (self.help_menu, "Help")):
             menu.setAccessibleName(f"{name} menu")
             menu.setObjectName(f"{name.lower()}_menu")
 
@@ -238,8 +241,8 @@ class MainWindow(QMainWindow):
             self.empty_state.set_text(title or EMPTY_TITLE, body or EMPTY_BODY)
         self.centre.setCurrentWidget(self.empty_state)
 
-    def current_page(self) -> QWidget:
-        return self.centre.currentWidget()
+    def current_page(self) -> QWidget | None:
+        return self.centre.currentWidget()  # None only while the stack is empty
 
     def set_save_state(self, text: str = SAVED) -> None:
         """The status-bar saved-state text, e.g. "Saving…", "All changes saved"."""
@@ -256,7 +259,7 @@ class MainWindow(QMainWindow):
     # -- built-in actions ------------------------------------------------------------------
     def backup_now(self) -> None:
         try:
-            path = take_backup(self.vault, tag="manual")
+            path = take_manual_backup(self.vault)
         except (KapNotesError, OSError) as exc:
             self.show_status(f"Backup failed: {exc}", 0)
             return

@@ -77,7 +77,7 @@ class SessionEditor(QWidget):
         top = self._build_top_bar()
         if intention_rows is None:
             intention_rows = self._default_intention_rows(note)
-        self.scroll = self._build_page(note, intention_rows,
+        self.scroll_area = self._build_page(note, intention_rows,
                                        known_themes or services.themes.known_themes)
         self._build_outer(top)
         self._wire_autosave(debounce_ms, max_latency_ms, retry_ms)
@@ -176,12 +176,12 @@ class SessionEditor(QWidget):
         outer.addWidget(rule(self))
         self.dosing: DosingTabs | None = None
         if self.session.kind is SessionKind.DOSING:
-            self.dosing = DosingTabs(self.services, self.session_id, self.scroll,
+            self.dosing = DosingTabs(self.services, self.session_id, self.scroll_area,
                                      signer=self._default_signer(), signed=self.session.signed,
                                      parent=self)
             outer.addWidget(self.dosing, 1)
         else:
-            outer.addWidget(self.scroll, 1)
+            outer.addWidget(self.scroll_area, 1)
 
     def _wire_autosave(self, debounce_ms: int, max_latency_ms: int, retry_ms: int) -> None:
         self.autosave = AutosaveController(self.notes, self.session_id, debounce_ms=debounce_ms,
@@ -223,7 +223,7 @@ class SessionEditor(QWidget):
             return False
         if self.dosing is not None:
             self.dosing.tabs.setCurrentWidget(self.dosing.note_page)
-        self.scroll.ensureWidgetVisible(block, 0, 80)
+        self.scroll_area.ensureWidgetVisible(block, 0, 80)
         targets = block.focus_targets()
         (targets[0] if targets else block).setFocus(Qt.FocusReason.OtherFocusReason)
         return True
@@ -338,8 +338,9 @@ class SessionEditor(QWidget):
     def _show_addenda(self, addenda: tuple[Addendum, ...]) -> None:
         while self.addenda_box.count():
             item = self.addenda_box.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for addendum in addenda:
             self.addenda_box.addWidget(addendum_view(addendum, self))
         self.addenda_title.setVisible(self.session.signed or bool(addenda))

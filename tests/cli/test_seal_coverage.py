@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from signed_note import build_signed_vault
 
-from kapnotes.storage import keyfile, lifecycle, migrations, seals
+from kapnotes.storage import keyfile, lifecycle, migrations, seal_check, seals
 from kapnotes.storage.vault import connect_keyed
 
 LOCKED_TABLES = ("vitals_readings", "intention_reviews", "theme_mentions")
@@ -165,6 +165,6 @@ def test_what_the_app_changes_after_signing_keeps_seals_sound(
         assert len(used) >= 2
         svc.themes.rename(used[0].id, "Grief and loss")
         svc.themes.merge([used[1].id], used[0].id)
-        assert seals.problems(svc.vault) == []
+        assert seal_check.problems(svc.vault) == []
     finally:
         svc.vault.close()

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kapnotes.domain.errors import ValidationError
+from kapnotes.domain.protocols import builtin_protocols, protocol_label
 from kapnotes.domain.schedule import (
     PlannedSlot,
-    Protocol,
     SlotKind,
     esketamine_start_dose_mg,
     generate_plan,
@@ -47,14 +47,14 @@ def offsets(plan: list[PlannedSlot], kind: SlotKind) -> list[int]:
 # --- plan generation -----------------------------------------------------------------------
 
 def test_protocol_labels() -> None:
-    assert Protocol.ESKETAMINE.label == "Esketamine nasal spray (Spravato)"
-    assert Protocol.IV_KETAMINE.label == "IV ketamine series"
-    assert Protocol.KAP_SUBLINGUAL_IM.label == "KAP (sublingual/IM ketamine)"
-    assert Protocol.CUSTOM.label.startswith("Custom")
+    assert protocol_label("esketamine") == "Esketamine nasal spray (Spravato)"
+    assert protocol_label("iv_ketamine") == "IV ketamine series"
+    assert protocol_label("kap_sublingual_im") == "KAP (sublingual/IM ketamine)"
+    assert protocol_label("custom").startswith("Custom")
 
 
 def test_esketamine_default_plan_dates() -> None:
-    plan = generate_plan(Protocol.ESKETAMINE, START)
+    plan = generate_plan("esketamine", START)
     induction = [0, 3, 7, 10, 14, 17, 21, 24]
     weekly = [28, 35, 42, 49]
     maintenance = [56, 63, 70, 77]
@@ -65,7 +65,7 @@ def test_esketamine_default_plan_dates() -> None:
 
 
 def test_esketamine_phase_labels_and_dose_numbers() -> None:
-    doses = [s for s in generate_plan(Protocol.ESKETAMINE, START) if s.kind is SlotKind.DOSING]
+    doses = [s for s in generate_plan("esketamine", START) if s.kind is SlotKind.DOSING]
     assert [s.dose_number for s in doses] == list(range(1, 17))
     assert doses[0].phase == "induction week 1"
     assert doses[3].phase == "induction week 2"
@@ -77,7 +77,7 @@ def test_esketamine_phase_labels_and_dose_numbers() -> None:
 
 def test_esketamine_maintenance_every_two_weeks() -> None:
     plan = generate_plan(
-        Protocol.ESKETAMINE, START, maintenance_interval_weeks=2, maintenance_slots=3
+        "esketamine", START, maintenance_interval_weeks=2, maintenance_slots=3
     )
     assert offsets(plan, SlotKind.DOSING)[12:] == [56, 70, 84]
     assert [s.phase for s in plan if s.kind is SlotKind.DOSING][12:] == [
@@ -86,14 +86,14 @@ def test_esketamine_maintenance_every_two_weeks() -> None:
 
 
 def test_esketamine_without_maintenance() -> None:
-    plan = generate_plan(Protocol.ESKETAMINE, START, maintenance_slots=0)
+    plan = generate_plan("esketamine", START, maintenance_slots=0)
     assert offsets(plan, SlotKind.DOSING)[-1] == 49
 
 
 @pytest.mark.parametrize("weeks", [0, 3])
 def test_esketamine_maintenance_interval_is_one_or_two(weeks: int) -> None:
     with pytest.raises(ValidationError) as err:
-        generate_plan(Protocol.ESKETAMINE, START, maintenance_interval_weeks=weeks)
+        generate_plan("esketamine", START, maintenance_interval_weeks=weeks)
     assert err.value.field == "maintenance_interval_weeks"
 
 
@@ -106,20 +106,20 @@ def test_esketamine_maintenance_interval_is_one_or_two(weeks: int) -> None:
     ],
 )
 def test_iv_series_twice_weekly(infusions: int, expected: list[int]) -> None:
-    plan = generate_plan(Protocol.IV_KETAMINE, START, doses=infusions)
+    plan = generate_plan("iv_ketamine", START, doses=infusions)
     assert offsets(plan, SlotKind.DOSING) == expected
     assert offsets(plan, SlotKind.INTEGRATION) == [o + 1 for o in expected]
     assert {s.phase.split(" week")[0] for s in plan if s.kind is SlotKind.DOSING} == {"series"}
 
 
 def test_iv_default_is_six_infusions_without_maintenance() -> None:
-    plan = generate_plan(Protocol.IV_KETAMINE, START)
+    plan = generate_plan("iv_ketamine", START)
     assert offsets(plan, SlotKind.DOSING) == [0, 3, 7, 10, 14, 17]
 
 
 def test_iv_maintenance_after_series() -> None:
     plan = generate_plan(
-        Protocol.IV_KETAMINE, START, maintenance_slots=2, maintenance_interval_weeks=4
+        "iv_ketamine", START, maintenance_slots=2, maintenance_interval_weeks=4
     )
     assert offsets(plan, SlotKind.DOSING)[6:] == [17 + 28, 17 + 56]
     assert [s.phase for s in plan if s.kind is SlotKind.DOSING][6] == "maintenance week 7"
@@ -128,12 +128,12 @@ def test_iv_maintenance_after_series() -> None:
 @pytest.mark.parametrize("infusions", [5, 9])
 def test_iv_infusions_between_6_and_8(infusions: int) -> None:
     with pytest.raises(ValidationError) as err:
-        generate_plan(Protocol.IV_KETAMINE, START, doses=infusions)
+        generate_plan("iv_ketamine", START, doses=infusions)
     assert err.value.field == "doses"
 
 
 def test_kap_default_weekly_six_sessions() -> None:
-    plan = generate_plan(Protocol.KAP_SUBLINGUAL_IM, START)
+    plan = generate_plan("kap_sublingual_im", START)
     assert offsets(plan, SlotKind.PREPARATION) == [-7]
     assert offsets(plan, SlotKind.DOSING) == [0, 7, 14, 21, 28, 35]
     assert offsets(plan, SlotKind.INTEGRATION) == [1, 8, 15, 22, 29, 36]
@@ -144,7 +144,7 @@ def test_kap_default_weekly_six_sessions() -> None:
 
 
 def test_kap_eight_sessions_every_two_weeks() -> None:
-    plan = generate_plan(Protocol.KAP_SUBLINGUAL_IM, START, doses=8, dose_interval_weeks=2)
+    plan = generate_plan("kap_sublingual_im", START, doses=8, dose_interval_weeks=2)
     assert offsets(plan, SlotKind.DOSING) == [0, 14, 28, 42, 56, 70, 84, 98]
     assert plan[-1].kind is SlotKind.INTEGRATION
     assert plan[-1].planned_date == d(99)
@@ -152,7 +152,7 @@ def test_kap_eight_sessions_every_two_weeks() -> None:
 
 def test_several_preparation_sessions_a_week_apart() -> None:
     plan = generate_plan(
-        Protocol.KAP_SUBLINGUAL_IM, START, preparation_count=3, preparation_lead_days=5
+        "kap_sublingual_im", START, preparation_count=3, preparation_lead_days=5
     )
     assert offsets(plan, SlotKind.PREPARATION) == [-19, -12, -5]
     assert [s.index for s in plan] == list(range(len(plan)))
@@ -161,19 +161,19 @@ def test_several_preparation_sessions_a_week_apart() -> None:
 
 def test_no_preparation_and_no_integration() -> None:
     plan = generate_plan(
-        Protocol.KAP_SUBLINGUAL_IM, START, preparation_count=0, with_integration=False
+        "kap_sublingual_im", START, preparation_count=0, with_integration=False
     )
     assert [s.kind for s in plan] == [SlotKind.DOSING] * 6
 
 
 def test_integration_never_on_or_after_next_dose() -> None:
     # Twice weekly doses 3 days apart; asking for integration 5 days after keeps it in between.
-    plan = generate_plan(Protocol.IV_KETAMINE, START, integration_offset_days=5)
+    plan = generate_plan("iv_ketamine", START, integration_offset_days=5)
     assert offsets(plan, SlotKind.INTEGRATION) == [2, 6, 9, 13, 16, 22]
 
 
 def test_integration_same_day_when_next_dose_is_next_day() -> None:
-    plan = generate_plan(Protocol.CUSTOM, START, custom_day_offsets=[0, 1])
+    plan = generate_plan("custom", START, custom_day_offsets=[0, 1])
     assert [(s.kind, (s.planned_date - START).days) for s in plan] == [
         (SlotKind.PREPARATION, -7),
         (SlotKind.DOSING, 0),
@@ -184,7 +184,7 @@ def test_integration_same_day_when_next_dose_is_next_day() -> None:
 
 
 def test_custom_plan_from_offsets() -> None:
-    plan = generate_plan(Protocol.CUSTOM, START, custom_day_offsets=[0, 10, 30])
+    plan = generate_plan("custom", START, custom_day_offsets=[0, 10, 30])
     assert offsets(plan, SlotKind.DOSING) == [0, 10, 30]
     assert [s.phase for s in plan if s.kind is SlotKind.DOSING] == [
         "custom week 1", "custom week 2", "custom week 5",
@@ -192,29 +192,29 @@ def test_custom_plan_from_offsets() -> None:
 
 
 def test_custom_plan_empty() -> None:
-    assert generate_plan(Protocol.CUSTOM, START) == []
-    assert generate_plan(Protocol.CUSTOM, START, custom_day_offsets=[]) == []
+    assert generate_plan("custom", START) == []
+    assert generate_plan("custom", START, custom_day_offsets=[]) == []
 
 
 @pytest.mark.parametrize("bad", [[3, 3], [5, 2], [-1], [731]])
 def test_custom_offsets_refused(bad: list[int]) -> None:
     with pytest.raises(ValidationError) as err:
-        generate_plan(Protocol.CUSTOM, START, custom_day_offsets=bad)
+        generate_plan("custom", START, custom_day_offsets=bad)
     assert err.value.field == "custom_day_offsets"
 
 
 @pytest.mark.parametrize(
     ("protocol", "kwargs", "field"),
     [
-        (Protocol.ESKETAMINE, {"doses": 6}, "doses"),
-        (Protocol.ESKETAMINE, {"dose_interval_weeks": 1}, "dose_interval_weeks"),
-        (Protocol.KAP_SUBLINGUAL_IM, {"maintenance_slots": 2}, "maintenance_slots"),
-        (Protocol.IV_KETAMINE, {"custom_day_offsets": [0]}, "custom_day_offsets"),
-        (Protocol.CUSTOM, {"doses": 6}, "doses"),
+        ("esketamine", {"doses": 6}, "doses"),
+        ("esketamine", {"dose_interval_weeks": 1}, "dose_interval_weeks"),
+        ("kap_sublingual_im", {"maintenance_slots": 2}, "maintenance_slots"),
+        ("iv_ketamine", {"custom_day_offsets": [0]}, "custom_day_offsets"),
+        ("custom", {"doses": 6}, "doses"),
     ],
 )
 def test_parameters_that_do_not_apply_are_refused(
-    protocol: Protocol, kwargs: dict, field: str
+    protocol: str, kwargs: dict, field: str
 ) -> None:
     with pytest.raises(ValidationError) as err:
         generate_plan(protocol, START, **kwargs)
@@ -223,13 +223,13 @@ def test_parameters_that_do_not_apply_are_refused(
 
 
 @given(
-    protocol=st.sampled_from(list(Protocol)),
+    protocol=st.sampled_from(builtin_protocols().ids),
     start=st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)),
     prep=st.integers(0, 4),
     offset=st.integers(0, 14),
 )
-def test_plan_invariants(protocol: Protocol, start: date, prep: int, offset: int) -> None:
-    custom = [0, 1, 5, 19] if protocol is Protocol.CUSTOM else None
+def test_plan_invariants(protocol: str, start: date, prep: int, offset: int) -> None:
+    custom = [0, 1, 5, 19] if protocol == "custom" else None
     plan = generate_plan(
         protocol, start, custom_day_offsets=custom, preparation_count=prep,
         integration_offset_days=offset,
@@ -353,7 +353,7 @@ def test_move_to_same_date_refused() -> None:
 # --- whole plan -------------------------------------------------------------------------------
 
 def kap_plan() -> list[PlannedSlot]:
-    return generate_plan(Protocol.KAP_SUBLINGUAL_IM, START)
+    return generate_plan("kap_sublingual_im", START)
 
 
 def test_each_held_session_matched_once() -> None:
@@ -368,7 +368,7 @@ def test_each_held_session_matched_once() -> None:
 
 def test_late_every_time_keeps_order() -> None:
     # Twice weekly, client two days late for each dose: each dose fulfils its own slot.
-    plan = generate_plan(Protocol.IV_KETAMINE, START, preparation_count=0, with_integration=False)
+    plan = generate_plan("iv_ketamine", START, preparation_count=0, with_integration=False)
     sessions = [held(f"s{i}", o + 2) for i, o in enumerate([0, 3, 7, 10, 14, 17])]
     states = reconcile_plan(plan, sessions, d(30))
     assert [s.status for s in states] == [SlotStatus.DONE] * 6

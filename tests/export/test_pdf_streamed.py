@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 
 from helpers.pdf_text import page_texts
+from reportlab.platypus import Table as RLTable
 
 from kapnotes.export.cells import CellParagraph
 from kapnotes.export.pdf import render_pdf
@@ -14,7 +15,10 @@ from kapnotes.export.report import Heading, KeyValues, Table
 
 
 def _live_cells() -> int:
-    return sum(1 for o in gc.get_objects() if isinstance(o, CellParagraph))
+    """Cells still held: Paragraph cells, and the rows of tables (plain cells are text in a
+    table's rows, export/plain_table.py)."""
+    return sum(1 if isinstance(o, CellParagraph) else len(o._cellvalues) * len(o._colWidths)
+               for o in gc.get_objects() if isinstance(o, CellParagraph | RLTable))
 
 
 def test_cells_of_drawn_pages_are_released_while_later_pages_are_laid_out(make_report) -> None:

@@ -266,7 +266,7 @@ def test_m005_lets_a_measure_say_before_or_after_the_dose_and_keeps_old_rows(
 def test_m007_seals_signed_notes_of_an_older_vault_and_keys_its_audit_log(
     vault_path: Path, passphrase: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kapnotes.storage import audit, seals
+    from kapnotes.storage import audit, seal_check, seals
 
     with monkeypatch.context() as patched:
         _use_future(patched, migrations.MIGRATIONS[:6])
@@ -287,7 +287,7 @@ def test_m007_seals_signed_notes_of_an_older_vault_and_keys_its_audit_log(
         assert audit.entries(vault)[: len(legacy)] == legacy
         assert audit.entries(vault)[len(legacy)].event == audit.KEYED_EVENT
         assert seals.current_seal(vault, 1) is not None
-        assert seals.problems(vault) == [] and audit.chain_problems(vault) == []
+        assert seal_check.problems(vault) == [] and audit.chain_problems(vault) == []
     assert lifecycle.check_vault(vault_path, passphrase=passphrase) == []
 
 

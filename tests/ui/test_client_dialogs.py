@@ -8,7 +8,6 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 
 from kapnotes.domain.models import Client, Course, CourseStatus
-from kapnotes.domain.schedule import Protocol
 from kapnotes.storage import audit
 from kapnotes.ui.dialogs.client_dialog import ClientDialog, medicine_notes, parse_dob
 from kapnotes.ui.dialogs.course_dialog import CourseDialog
@@ -163,16 +162,16 @@ def test_new_course_previews_and_stores_the_plan(qtbot, services):
     dlg = open_dialog(qtbot, CourseDialog(services, ada.id))
     assert dlg.prescriber_edit.text() == "Dr Jo Placeholder"  # prefilled from the client
     assert not dlg.status_combo.isVisible()
-    dlg.protocol_combo.setCurrentIndex(dlg.protocol_combo.findData(Protocol.ESKETAMINE.value))
+    dlg.protocol_combo.setCurrentIndex(dlg.protocol_combo.findData("esketamine"))
     dlg.start_edit.setDate(QDate(2026, 11, 23))
-    dlg.interval_spin.setValue(2)
+    dlg.protocol_fields.spins["maintenance_interval_weeks"].setValue(2)
     preview = dlg.preview_label.text()
     assert "16 doses, first Mon 23 Nov 2026" in preview
     assert "28 mg" in preview  # 65 or over at the first dose
     with qtbot.waitSignal(dlg.saved, timeout=1000) as sig:
         click(qtbot, dlg.save_button)
     course = services.courses.get(sig.args[0])
-    assert course.protocol == Protocol.ESKETAMINE and course.start_date == date(2026, 11, 23)
+    assert course.protocol == "esketamine" and course.start_date == date(2026, 11, 23)
     assert course.prescriber == "Dr Jo Placeholder" and course.maintenance_interval_weeks == 2
     assert len(services.courses.timeline(course.id).entries) == 33
 
@@ -181,9 +180,11 @@ def test_protocol_labels_and_custom_dose_days(qtbot, services):
     ada = make_client(services)
     dlg = open_dialog(qtbot, CourseDialog(services, ada.id))
     labels = [dlg.protocol_combo.itemText(i) for i in range(dlg.protocol_combo.count())]
-    assert labels == [p.label for p in Protocol]
-    dlg.protocol_combo.setCurrentIndex(dlg.protocol_combo.findData(Protocol.CUSTOM.value))
-    assert dlg.offsets_edit.isVisible() and not dlg.interval_spin.isVisible()
+    assert labels == ["Esketamine nasal spray (Spravato)", "IV ketamine series",
+                      "KAP (sublingual/IM ketamine)", "Custom (defined by the practice)"]
+    dlg.protocol_combo.setCurrentIndex(dlg.protocol_combo.findData("custom"))
+    assert dlg.offsets_edit.isVisible()
+    assert not any(spin.isVisible() for spin in dlg.protocol_fields.spins.values())
     qtbot.keyClicks(dlg.offsets_edit, "0, x")
     assert "Dose days" in dlg.preview_label.text()
     click(qtbot, dlg.save_button)
@@ -197,7 +198,7 @@ def test_protocol_labels_and_custom_dose_days(qtbot, services):
 
 def test_discontinuing_a_course_needs_a_reason(qtbot, services):
     ada = make_client(services)
-    course = services.courses.create(Course(client_id=ada.id, protocol=Protocol.IV_KETAMINE,
+    course = services.courses.create(Course(client_id=ada.id, protocol="iv_ketamine",
                                             start_date=date(2026, 11, 23)))
     dlg = open_dialog(qtbot, CourseDialog(services, ada.id, course.id))
     assert not dlg.protocol_combo.isEnabled()  # the plan was generated from it
@@ -219,7 +220,7 @@ def test_discontinuing_a_course_needs_a_reason(qtbot, services):
 # -- move / skip -----------------------------------------------------------------------------
 def _first_dose(services):
     ada = make_client(services)
-    course = services.courses.create(Course(client_id=ada.id, protocol=Protocol.KAP_SUBLINGUAL_IM,
+    course = services.courses.create(Course(client_id=ada.id, protocol="kap_sublingual_im",
                                             start_date=date(2026, 11, 27)))
     entries = services.courses.timeline(course.id).entries
     return course, next(e for e in entries if e.slot.kind.value == "dosing")
@@ -264,7 +265,7 @@ def test_skip_needs_a_reason(qtbot, services):
 def test_a_second_active_course_is_warned_and_needs_confirming(qtbot, services):
     """Issue 14: a second active course was created without a word; scores then vanished."""
     ada = make_client(services)
-    services.courses.create(Course(client_id=ada.id, protocol=Protocol.ESKETAMINE,
+    services.courses.create(Course(client_id=ada.id, protocol="esketamine",
                                    start_date=date(2026, 11, 2)))
     dlg = open_dialog(qtbot, CourseDialog(services, ada.id))
     assert dlg.second_course_label.isVisible()
@@ -283,7 +284,7 @@ def test_a_second_active_course_is_warned_and_needs_confirming(qtbot, services):
 
 def test_no_warning_once_the_other_course_has_ended(qtbot, services):
     ada = make_client(services)
-    old = services.courses.create(Course(client_id=ada.id, protocol=Protocol.ESKETAMINE,
+    old = services.courses.create(Course(client_id=ada.id, protocol="esketamine",
                                          start_date=date(2026, 6, 1)))
     services.courses.set_status(old.id, CourseStatus.COMPLETED)
     dlg = open_dialog(qtbot, CourseDialog(services, ada.id))

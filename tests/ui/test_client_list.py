@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence
 
 from kapnotes.domain.models import Client, ClientSummary, Course
-from kapnotes.domain.schedule import Protocol
 from kapnotes.ui.client_list import EMPTY_TEXT, ClientListPane
 from kapnotes.ui.models.client_list_model import CLIENT_ID_ROLE, ClientListModel
 
@@ -113,9 +112,9 @@ def test_sorted_by_next_planned_and_today_counted(qtbot, services):
     soon = add_client(services, "KAP-002", "Bram Fictional")
     add_client(services, "KAP-003", "Cleo Testperson")  # nothing planned: last
     # Today is Fri 20 Nov 2026 (FakeClock): a first dose a week on puts preparation today.
-    services.courses.create(Course(client_id=soon.id, protocol=Protocol.KAP_SUBLINGUAL_IM,
+    services.courses.create(Course(client_id=soon.id, protocol="kap_sublingual_im",
                                    start_date=date(2026, 11, 27)))
-    services.courses.create(Course(client_id=late.id, protocol=Protocol.KAP_SUBLINGUAL_IM,
+    services.courses.create(Course(client_id=late.id, protocol="kap_sublingual_im",
                                    start_date=date(2027, 1, 8)))
     pane = ClientListPane(services)
     qtbot.addWidget(pane)

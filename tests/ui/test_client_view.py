@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from kapnotes.domain.models import Client, Course, CourseStatus, SessionKind
-from kapnotes.domain.schedule import Protocol
 from kapnotes.storage import audit
 from kapnotes.ui.client_view import ClientView
 from kapnotes.ui.widgets.timeline import TimelineModel
@@ -32,7 +31,7 @@ def kap_client(services, **extra):
     client = services.clients.create(Client(code="KAP-001", full_name="Ada Example",
                                             preferred_name="Ada", **extra))
     course = services.courses.create(Course(client_id=client.id,
-                                            protocol=Protocol.KAP_SUBLINGUAL_IM,
+                                            protocol="kap_sublingual_im",
                                             start_date=START, prescriber="Dr Jo Placeholder",
                                             maintenance_interval_weeks=1))
     return client, course
@@ -179,13 +178,13 @@ def test_new_course_through_the_page_and_course_selector(qtbot, services):
     view = make_view(qtbot, services)
     view.set_client(client.id)
     dlg = view.new_course()
-    dlg.protocol_combo.setCurrentIndex(dlg.protocol_combo.findData(Protocol.IV_KETAMINE.value))
+    dlg.protocol_combo.setCurrentIndex(dlg.protocol_combo.findData("iv_ketamine"))
     with qtbot.waitSignal(view.client_changed, timeout=1000):
         qtbot.mouseClick(dlg.save_button, LEFT)
     assert view.course_combo.count() == 2
     new_id = view.course_id
     assert new_id != first.id  # the new, active course is shown
-    assert services.courses.get(new_id).protocol == Protocol.IV_KETAMINE
+    assert services.courses.get(new_id).protocol == "iv_ketamine"
     assert view.timeline_view.timeline_model.rowCount() == 13  # 1 + 6 infusions + 6
     view.course_combo.setCurrentIndex(view.course_combo.findData(first.id))
     assert view.course_status.text().startswith("Status: Completed")
@@ -234,7 +233,7 @@ def test_other_issues_can_add_sections(qtbot, services):
 
 def test_course_not_started_yet_says_nothing_is_due(qtbot, services):
     client = services.clients.create(Client(code="KAP-003", full_name="Cleo Testperson"))
-    services.courses.create(Course(client_id=client.id, protocol=Protocol.IV_KETAMINE,
+    services.courses.create(Course(client_id=client.id, protocol="iv_ketamine",
                                    start_date=date(2026, 12, 7)))
     view = make_view(qtbot, services)
     view.set_client(client.id)

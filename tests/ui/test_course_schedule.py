@@ -16,7 +16,7 @@ from PySide6.QtCore import QDate, Qt
 from kapnotes import policy
 from kapnotes.domain.dates import schedule_date, short_date
 from kapnotes.domain.models import Client, Course, SessionKind
-from kapnotes.domain.schedule import Protocol, generate_plan
+from kapnotes.domain.schedule import generate_plan
 from kapnotes.services import exports
 from kapnotes.services.settings_service import SettingsService
 from kapnotes.ui.client_view import ClientView
@@ -40,12 +40,12 @@ def new_client(services) -> Client:
     return services.clients.create(Client(code="KAP-140", full_name="Noor Fictive"))
 
 
-def create_in_dialog(qtbot, services, client: Client, protocol: Protocol,
+def create_in_dialog(qtbot, services, client: Client, protocol: str,
                      start: date) -> tuple[CourseDialog, int]:
     dlg = CourseDialog(services, client.id)
     qtbot.addWidget(dlg)
     dlg.show()
-    dlg.protocol_combo.setCurrentIndex(dlg.protocol_combo.findData(protocol.value))
+    dlg.protocol_combo.setCurrentIndex(dlg.protocol_combo.findData(protocol))
     dlg.start_edit.setDate(QDate(start.year, start.month, start.day))
     with qtbot.waitSignal(dlg.saved, timeout=2000) as sig:
         qtbot.mouseClick(dlg.save_button, LEFT)
@@ -71,7 +71,7 @@ def test_a_new_course_starting_today_has_no_missed_preparation(qtbot, services, 
     created; it is planned for today instead, and the timeline says why."""
     clock.now = THU_3_DEC
     client = new_client(services)
-    create_in_dialog(qtbot, services, client, Protocol.KAP_SUBLINGUAL_IM, clock.now.date())
+    create_in_dialog(qtbot, services, client, "kap_sublingual_im", clock.now.date())
     view = timeline_view(qtbot, services, client)
     statuses = column(view, TimelineModel.STATUS)
     assert "✗ Missed" not in statuses and "Overdue" not in " ".join(statuses)
@@ -84,7 +84,7 @@ def test_generated_plans_move_off_christmas_and_new_year(qtbot, services, clock,
                                                         tmp_path: Path):
     clock.now = THU_3_DEC
     client = new_client(services)
-    dlg, course_id = create_in_dialog(qtbot, services, client, Protocol.ESKETAMINE,
+    dlg, course_id = create_in_dialog(qtbot, services, client, "esketamine",
                                       clock.now.date())
     preview = dlg.preview_label.text()
     assert "Moved to open days: preparation" in preview  # to today, see the test above
@@ -122,7 +122,7 @@ def test_practice_policy_sets_working_weekdays_and_closed_days(qtbot, services, 
     assert "New course plans: open Mon, Tue, Wed, Thu, Fri; closed 1 Jan, 24 Dec, 25 Dec" \
         in shown.policy_label.text()
     client = new_client(services)
-    _dlg, course_id = create_in_dialog(qtbot, services, client, Protocol.ESKETAMINE,
+    _dlg, course_id = create_in_dialog(qtbot, services, client, "esketamine",
                                        clock.now.date())
     entries = services.courses.timeline(course_id).entries
     closed = {date(2026, 12, 24), date(2026, 12, 25), date(2026, 12, 26), date(2026, 12, 31),
@@ -154,7 +154,7 @@ def _kap_with_sessions_to_today(services, clock) -> tuple[Client, Course]:
     clock.now = datetime(2026, 10, 20, 9, 0)  # the course was entered in October
     client = new_client(services)
     course = services.courses.create(Course(client_id=client.id,
-                                            protocol=Protocol.KAP_SUBLINGUAL_IM,
+                                            protocol="kap_sublingual_im",
                                             start_date=date(2026, 11, 6),
                                             maintenance_interval_weeks=1))
     clock.now = datetime(2026, 11, 20, 9, 0)
@@ -212,10 +212,10 @@ def test_a_slot_off_the_working_weekdays_is_moved_and_says_so_in_window_and_pdf(
         "working_weekdays": {"value": ["mon", "tue", "wed", "thu"], "fixed": True}}}),
         encoding="utf-8")
     client = new_client(services)
-    unfitted = generate_plan(Protocol.ESKETAMINE, date(2026, 11, 2))
+    unfitted = generate_plan("esketamine", date(2026, 11, 2))
     fridays = [s for s in unfitted if s.planned_date.weekday() == 4]
     assert fridays  # the protocol's own dates fall on Fridays: something must move
-    dlg, course_id = create_in_dialog(qtbot, services, client, Protocol.ESKETAMINE,
+    dlg, course_id = create_in_dialog(qtbot, services, client, "esketamine",
                                       date(2026, 11, 2))
     assert "(not a working day of the practice)" in dlg.preview_label.text()
     assert f"{schedule_date(fridays[0].planned_date)} →" in dlg.preview_label.text()

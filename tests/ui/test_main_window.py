@@ -39,7 +39,7 @@ def test_empty_state_says_what_to_do_first(qtbot, open_vault: Vault, settings) -
 def test_menus_and_shortcuts(qtbot, open_vault: Vault, settings) -> None:
     window = make_window(qtbot, open_vault, settings)
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert menus == ["File", "Edit", "View", "Help"]
+    assert menus == ["File", "Edit", "View", "Reports", "Help"]
     shortcuts = {
         window.new_client_action: "Ctrl+Shift+N",
         window.export_action: "Ctrl+P",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from kapnotes.domain.models import MATCH_END, MATCH_START, Client, Course, SessionKind
-from kapnotes.domain.schedule import Protocol
 from kapnotes.ui.dialogs.search_dialog import (
     EMPTY_TEXT,
     SEARCH_SHORTCUT,
@@ -17,7 +16,7 @@ from kapnotes.ui.dialogs.search_dialog import (
 def client_with_note(services, code: str, name: str, text: str) -> tuple[int, int]:
     client = services.clients.create(Client(code=code, full_name=name))
     course = services.courses.create(Course(client_id=client.id,
-                                            protocol=Protocol.KAP_SUBLINGUAL_IM,
+                                            protocol="kap_sublingual_im",
                                             start_date=date(2026, 11, 27)))
     session = services.notes.create_session(course_id=course.id, kind=SessionKind.PREPARATION,
                                             starts_at=datetime(2026, 11, 20, 10, 0))
@@ -92,7 +91,7 @@ def test_snippet_markup_is_escaped_before_bolding():
 def _many_notes(services, word: str, n: int) -> None:
     client = services.clients.create(Client(code="KAP-050", full_name="Esme Invented"))
     course = services.courses.create(Course(client_id=client.id,
-                                            protocol=Protocol.KAP_SUBLINGUAL_IM,
+                                            protocol="kap_sublingual_im",
                                             start_date=date(2026, 11, 27)))
     for i in range(n):
         session = services.notes.create_session(

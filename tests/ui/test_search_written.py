@@ -10,7 +10,6 @@ from datetime import date, datetime
 import pytest
 
 from kapnotes.domain.models import Client, Course, SessionKind
-from kapnotes.domain.schedule import Protocol
 from kapnotes.domain.templates import note_plain_text, render_rows
 from kapnotes.ui.dialogs.client_dialog import ClientDialog
 from kapnotes.ui.main_window import MainWindow
@@ -22,7 +21,7 @@ from kapnotes.ui.workspace import Workspace
 def world(services):
     client = services.clients.create(Client(code="KAP-410", full_name="Rowan Fictive",
                                             medicines=("Lamotrigine 100 mg", "Melatonin 2 mg")))
-    course = services.courses.create(Course(client_id=client.id, protocol=Protocol.ESKETAMINE,
+    course = services.courses.create(Course(client_id=client.id, protocol="esketamine",
                                             start_date=date(2026, 11, 12)))
     prep = services.notes.create_session(course_id=course.id, kind=SessionKind.PREPARATION,
                                          starts_at=datetime(2026, 11, 5, 10, 0))

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes import __version__
-from kapnotes.storage.backups import backup_dir_for
+from kapnotes.services.vault_backups import backup_dir_for
 
 
 class AboutDialog(QDialog):

@@ -1,6 +1,6 @@
 """File → Audit log…: the vault's audit entries, newest first, read-only, with the chain check.
 
-The dialog only reads (through `kapnotes.storage.audit`); there is no way to change or remove
+The dialog only reads (through `kapnotes.services.audit_log`); there is no way to change or remove
 an entry from here — the database refuses that anyway, and the hash chain shows it if someone
 did it behind the app's back.
 """
@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.dates import plural
-from kapnotes.storage import audit
-from kapnotes.storage.vault import Vault
+from kapnotes.services.audit_log import AuditEntry, read_audit_log
+from kapnotes.services.vault_access import Vault
 from kapnotes.ui.models.audit_model import ALTERED_COLOUR, AuditLogModel, event_label
 
 ALL_EVENTS = "All events"
@@ -40,7 +40,7 @@ class AuditLogDialog(QDialog):
         self.setWindowTitle("Audit log")
         self.setAccessibleName("Audit log")
         self.setObjectName("audit_log_dialog")
-        self._entries: list[audit.AuditEntry] = []
+        self._entries: list[AuditEntry] = []
         self.altered_id: int | None = None
 
         intro = QLabel("Who did what, and when, in this vault. Entries cannot be changed or "
@@ -104,8 +104,8 @@ class AuditLogDialog(QDialog):
     # -- data ------------------------------------------------------------------------------
     def reload(self) -> None:
         """Read the entries again and verify the whole chain."""
-        self._entries = audit.entries(self.vault)
-        self.altered_id = audit.first_broken_entry(self.vault)
+        log = read_audit_log(self.vault)
+        self._entries, self.altered_id = log.entries, log.first_broken_id
         if self.altered_id is None:
             count = plural(len(self._entries), "entry", "entries")
             self.chain_label.setText(f"✓ Chain intact — all {count} verified.")

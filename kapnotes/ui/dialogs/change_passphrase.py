@@ -1,6 +1,6 @@
 """Change the passphrase of the open vault: by default only the small key file is rewritten;
 "Also re-key" replaces the data key too, so key files copied before (a backup's) stop opening
-the vault with the old passphrase (kapnotes.storage.rekey)."""
+the vault with the old passphrase (kapnotes.services.vault_admin)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.errors import KapNotesError
-from kapnotes.storage.lifecycle import change_passphrase, change_passphrase_and_rekey
-from kapnotes.storage.vault import Vault
+from kapnotes.services.vault_access import Vault
+from kapnotes.services.vault_admin import change_passphrase
 from kapnotes.ui.widgets.error_line import error_label, show_error
 from kapnotes.ui.widgets.passphrase_fields import NewPassphraseFields, password_edit
 
@@ -91,13 +91,8 @@ class ChangePassphraseDialog(QDialog):
             return
         try:
             new = self.fields.checked_passphrase()
-            if new == old:
-                show_error(self.error_label, "The new passphrase is the same as the current one.")
-                return
-            if self.rekey_box.isChecked():
-                recovery = change_passphrase_and_rekey(self.vault, old=old, new=new)
-            else:
-                change_passphrase(self.vault.path, old=old, new=new, vault=self.vault)
+            done = change_passphrase(self.vault, old=old, new=new,
+                                     rekey=self.rekey_box.isChecked())
         except KapNotesError as exc:
             show_error(self.error_label, exc.message)
             self.current_edit.selectAll()
@@ -108,7 +103,7 @@ class ChangePassphraseDialog(QDialog):
             return
         self.current_edit.clear()
         self.fields.clear()
-        if self.rekey_box.isChecked():
-            self.rekeyed.emit(recovery)
+        if done.new_recovery_key is not None:
+            self.rekeyed.emit(done.new_recovery_key)
         self.changed.emit()
         self.accept()

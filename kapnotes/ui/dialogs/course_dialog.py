@@ -5,9 +5,8 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
-from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -19,32 +18,27 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from kapnotes.domain.course_label import course_label_with_status
+from kapnotes.domain.course_label import course_label_with_status, protocol_label
 from kapnotes.domain.dates import plural, qt_date_format, schedule_date
 from kapnotes.domain.errors import KapNotesError, ValidationError
 from kapnotes.domain.models import Course, CourseStatus
+from kapnotes.domain.protocol_model import ProtocolDef
+from kapnotes.domain.protocols import unknown_protocol
 from kapnotes.domain.schedule import (
+    ESKETAMINE,
     PlannedSlot,
-    Protocol,
     SlotKind,
     esketamine_start_dose_mg,
 )
 from kapnotes.services.container import Services
 from kapnotes.ui.widgets.form_errors import FieldErrors, error_label
-from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, style_sheet_colour
-
-# What the interval spin box means for each protocol (None: it does not apply).
-_INTERVAL = {
-    Protocol.ESKETAMINE: ("Maintenance from week 9:", 1, 2),
-    Protocol.IV_KETAMINE: None,
-    Protocol.KAP_SUBLINGUAL_IM: ("Dosing sessions:", 1, 2),
-    Protocol.CUSTOM: None,
-}
+from kapnotes.ui.widgets.protocol_fields import ProtocolFields
+from kapnotes.ui.widgets.qt_dates import from_qdate, to_qdate
+from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, MUTED_COLOURS, style_sheet_colour
 
 
 def parse_day_offsets(text: str) -> list[int]:
@@ -55,14 +49,6 @@ def parse_day_offsets(text: str) -> list[int]:
     except ValueError:
         raise ValidationError("Dose days", "list whole days after the first dose, e.g. "
                               "0, 7, 14, 28.") from None
-
-
-def to_qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def from_qdate(day: QDate) -> date:
-    return date(day.year(), day.month(), day.day())
 
 
 class CourseDialog(QDialog):
@@ -94,7 +80,7 @@ class CourseDialog(QDialog):
         form = self._build_form()
         self.error_label = error_label(self)
         self.errors = FieldErrors(self.error_label, {
-            "Protocol": self.protocol_combo, "Maintenance interval": self.interval_spin,
+            "Protocol": self.protocol_combo, **self.protocol_fields.error_fields(),
             "Dose days": self.offsets_edit, "custom_day_offsets": self.offsets_edit,
             "Prescriber": self.prescriber_edit, "Course title": self.title_edit,
             "Reason": self.reason_edit,
@@ -108,24 +94,37 @@ class CourseDialog(QDialog):
         self.second_course_label.setText(second_course_warning(self.running))
         self.second_course_label.setVisible(bool(self.running))
         layout.addWidget(self.second_course_label)
+        layout.addWidget(self._skipped_protocols_label())
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         self._show_course(form)
         self.protocol_combo.currentIndexChanged.connect(self._protocol_changed)
         self.start_edit.dateChanged.connect(self._update_preview)
-        self.interval_spin.valueChanged.connect(self._update_preview)
+        self.protocol_fields.changed.connect(self._update_preview)
         self.offsets_edit.textChanged.connect(self._update_preview)
         self.status_combo.currentIndexChanged.connect(self._update_reason_label)
         self._update_reason_label()
+
+    def _skipped_protocols_label(self) -> QLabel:
+        """A practice's broken protocol file is left out; say so where protocols are picked."""
+        skipped = [] if self.course else self.services.courses.protocols.problems
+        label = QLabel("\n".join(f"Practice protocol file left out — {p.message}"
+                                 for p in skipped), self)
+        label.setWordWrap(True)
+        label.setAccessibleName("Protocol files left out")
+        label.setStyleSheet(f"color: {style_sheet_colour(ERROR_COLOURS)};")
+        label.setVisible(bool(skipped))
+        self.skipped_label = label
+        return label
 
     def _build_fields(self) -> None:
         """Protocol, first dose, interval or dose days, prescriber, title, status and reason."""
         today = self.services.clock().date()
         self.protocol_combo = QComboBox(self)
         self.protocol_combo.setAccessibleName("Protocol")
-        for protocol in Protocol:
-            self.protocol_combo.addItem(protocol.label, protocol.value)
+        for protocol in self.services.courses.protocols.protocols:
+            self.protocol_combo.addItem(protocol.label, protocol.id)
         self.start_edit = QDateEdit(self)
         self.start_edit.setCalendarPopup(True)
         self.start_edit.setDisplayFormat(qt_date_format())
@@ -136,11 +135,8 @@ class CourseDialog(QDialog):
         self.title_edit.setAccessibleName("Course title")
         self.prescriber_edit = QLineEdit(self.client.prescriber, self)
         self.prescriber_edit.setAccessibleName("Prescriber")
-        self.interval_label = QLabel(self)
-        self.interval_spin = QSpinBox(self)
-        self.interval_spin.setSuffix(" week(s) apart")
-        self.interval_spin.setPrefix("every ")
-        self.interval_spin.setAccessibleName("Interval in weeks")
+        # The intervals the chosen protocol's file asks for, with its labels and ranges.
+        self.protocol_fields = ProtocolFields(self)
         self.offsets_edit = QLineEdit(self)
         self.offsets_edit.setPlaceholderText("days after the first dose, e.g. 0, 7, 14, 28")
         self.offsets_edit.setAccessibleName("Dose days")
@@ -162,7 +158,7 @@ class CourseDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Protocol:", self.protocol_combo)
         form.addRow("&First dose:", self.start_edit)
-        form.addRow(self.interval_label, self.interval_spin)
+        self.protocol_fields.add_rows(form)
         form.addRow(self.offsets_label, self.offsets_edit)
         form.addRow("P&rescriber:", self.prescriber_edit)
         form.addRow("&Title:", self.title_edit)
@@ -185,6 +181,8 @@ class CourseDialog(QDialog):
         """An existing course's values (its plan's inputs locked), or a new course's fields."""
         if self.course is not None:
             c = self.course
+            if self.protocol_combo.findData(c.protocol) < 0:  # its protocol file is gone
+                self.protocol_combo.addItem(protocol_label(c.protocol), c.protocol)
             self.protocol_combo.setCurrentIndex(self.protocol_combo.findData(c.protocol))
             self.start_edit.setDate(to_qdate(c.start_date))
             self.title_edit.setText(c.title)
@@ -192,9 +190,9 @@ class CourseDialog(QDialog):
             self.status_combo.setCurrentIndex(self.status_combo.findData(c.status.value))
             self.reason_edit.setPlainText(c.status_reason)
             # The stored plan came from these; changing them would silently orphan it.
-            for widget in (self.protocol_combo, self.start_edit, self.interval_spin,
-                           self.offsets_edit):
+            for widget in (self.protocol_combo, self.start_edit, self.offsets_edit):
                 widget.setEnabled(False)
+            self.protocol_fields.set_enabled(False)
         else:
             # A new course is active; status changes come later, with their reasons.
             self.status_combo.setVisible(False)
@@ -204,22 +202,21 @@ class CourseDialog(QDialog):
 
     # -- helpers -------------------------------------------------------------------------
     @property
-    def protocol(self) -> Protocol:
-        return Protocol(self.protocol_combo.currentData())
+    def protocol(self) -> ProtocolDef:
+        protocol_id = str(self.protocol_combo.currentData())
+        found = self.services.courses.protocols.get(protocol_id)
+        if found is None and self.course is not None:
+            return unknown_protocol(protocol_id)  # its file has since been removed
+        return found if found is not None else self.services.courses.protocol(protocol_id)
 
     def _protocol_changed(self) -> None:
-        spec = _INTERVAL[self.protocol]
-        self.interval_label.setVisible(spec is not None)
-        self.interval_spin.setVisible(spec is not None)
-        if spec is not None:
-            text, low, high = spec
-            self.interval_label.setText(text)
-            self.interval_spin.setRange(low, high)
-            if self.course is not None:
-                self.interval_spin.setValue(self.course.maintenance_interval_weeks)
-        custom = self.protocol is Protocol.CUSTOM
-        self.offsets_label.setVisible(custom)
-        self.offsets_edit.setVisible(custom)
+        protocol = self.protocol
+        self.protocol_fields.show_protocol(protocol, self.course)
+        days = protocol.parameter("custom_day_offsets")
+        self.offsets_label.setVisible(days is not None)
+        self.offsets_edit.setVisible(days is not None)
+        if days is not None:
+            self.offsets_label.setText(days.label)
         self._update_preview()
 
     def _update_reason_label(self) -> None:
@@ -227,22 +224,19 @@ class CourseDialog(QDialog):
         self.reason_label.setText("Reason (required):" if needed else "Reason:")
 
     def to_course(self) -> Course:
-        interval = self.interval_spin.value() if _INTERVAL[self.protocol] else 2
-        values = dict(
-            protocol=self.protocol.value, start_date=from_qdate(self.start_edit.date()),
-            title=self.title_edit.text(), prescriber=self.prescriber_edit.text(),
-        )
+        title, prescriber = self.title_edit.text(), self.prescriber_edit.text()
         if self.course is not None:
-            return dataclasses.replace(self.course, title=values["title"],
-                                       prescriber=values["prescriber"])
-        return Course(client_id=int(self.client.id or 0), maintenance_interval_weeks=interval,
-                      **values)  # type: ignore[arg-type]
+            return dataclasses.replace(self.course, title=title, prescriber=prescriber)
+        course = Course(client_id=int(self.client.id or 0), protocol=self.protocol.id,
+                        start_date=from_qdate(self.start_edit.date()), title=title,
+                        prescriber=prescriber)
+        return self.protocol_fields.applied_to(course)
 
     def plan(self) -> list[PlannedSlot]:
         """The plan the service will store (custom: built from the typed dose days)."""
         course = self.to_course()
         offsets = (parse_day_offsets(self.offsets_edit.text())
-                   if self.protocol is Protocol.CUSTOM else None)
+                   if self.protocol.needs_day_list else None)
         return self.services.courses.generate(course, custom_day_offsets=offsets)
 
     def _update_preview(self) -> None:
@@ -277,7 +271,8 @@ class CourseDialog(QDialog):
                               for s in moved[:4] if s.moved_from is not None)
             more = f" and {len(moved) - 4} more" if len(moved) > 4 else ""
             lines.append(f"Moved to open days: {shown}{more}")
-        if self.protocol is Protocol.ESKETAMINE:
+        lines += self.protocol_fields.info_lines()
+        if self.protocol.id == ESKETAMINE:
             age = self.client.age_on(from_qdate(self.start_edit.date()))
             if age is not None:
                 lines.append(f"Esketamine starting dose {esketamine_start_dose_mg(age)} mg "

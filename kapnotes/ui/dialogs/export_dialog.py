@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.errors import ValidationError
 from kapnotes.export.passwords import check_password_pair, generate_password
-from kapnotes.storage import output_guard
+from kapnotes.services import output_files
 from kapnotes.ui.widgets.error_line import error_label, show_error
 
 KIND_TITLES = {"session": "Export session note", "course": "Export course summary",
@@ -159,7 +159,7 @@ class ExportOptionsPanel(QWidget):
         if not path.parent.is_dir():
             raise ValidationError("Save as", f"the folder {path.parent} does not exist.")
         # Replacing an ordinary file is asked about by the dialog; never the vault's own.
-        output_guard.check_output_path(path, self.vault_path, replace=True, label="Save as")
+        output_files.check_output_path(path, self.vault_path, replace=True, label="Save as")
         return ExportChoice(path=path, deidentified=self.deidentify_check.isChecked(),
                             include_private=self.private_check.isChecked(),
                             include_audit=self.audit_check.isChecked()

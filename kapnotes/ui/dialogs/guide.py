@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.paths import user_data_dir
-from kapnotes.storage.backups import backup_dir_for
+from kapnotes.services.vault_backups import backup_dir_for
 from kapnotes.ui.widgets.back_keys import BACK_KEYS
 
 # Keys that belong to a page rather than a menu (each defined where the page is built).

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.errors import ValidationError
-from kapnotes.storage import output_guard
+from kapnotes.services import output_files
 
 Printer = Callable[[QTextDocument, QWidget], None]
 
@@ -65,7 +65,7 @@ def print_target_refusal(file_name: str, vault_path: Path | None) -> str:
     if not file_name:
         return ""  # a real printer
     try:
-        output_guard.check_output_path(Path(file_name), vault_path, replace=True,
+        output_files.check_output_path(Path(file_name), vault_path, replace=True,
                                        label="Print to file")
     except ValidationError as exc:
         return exc.message

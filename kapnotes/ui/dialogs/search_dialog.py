@@ -166,8 +166,9 @@ class SearchDialog(QDialog):
             return
         self.results.setFocus()
         first = self.results.topLevelItem(0)
-        if first is not None and first.childCount():
-            self.results.setCurrentItem(first.child(0))
+        hit = first.child(0) if first is not None else None
+        if hit is not None:
+            self.results.setCurrentItem(hit)
 
     def _query_edited(self) -> None:
         self._generation += 1  # the results still being filled belong to the old text

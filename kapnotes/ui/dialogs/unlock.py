@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.errors import KapNotesError, WrongPassphraseError
-from kapnotes.storage.lifecycle import reset_passphrase_with_recovery, unlock_vault
-from kapnotes.storage.vault import Vault
+from kapnotes.services.vault_access import Vault, reset_passphrase_with_recovery, unlock_vault
 from kapnotes.ui.widgets.error_line import error_label, show_error
 from kapnotes.ui.widgets.passphrase_fields import NewPassphraseFields, password_edit
 from kapnotes.ui.widgets.retry_wait import Countdown, busy, default_delay, wait_label

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from kapnotes.domain.dates import utc_text
-from kapnotes.storage.audit import AuditEntry
+from kapnotes.services.audit_log import AuditEntry
 from kapnotes.ui.models.rows_model import Index, RowsTableModel
 
 ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -70,7 +70,7 @@ class AuditLogModel(RowsTableModel[AuditEntry]):
     HEADERS = ("#", "When (UTC)", "Event", "Record", "Outcome", "Clinician", "OS user",
                "Workstation", "Detail")
 
-    def __init__(self, parent: object = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.altered_id: int | None = None
 

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -30,6 +31,7 @@ from kapnotes.services.container import Services
 from kapnotes.services.monitoring_views import CourseMonitoring
 from kapnotes.ui.dialogs.measure_dialog import MeasureDialog
 from kapnotes.ui.dialogs.theme_merge_dialog import ThemeMergeDialog
+from kapnotes.ui.widgets.dialog_open import Dialog, open_window_modal
 from kapnotes.ui.widgets.intentions_view import IntentionsView
 from kapnotes.ui.widgets.outcome_chart import OutcomeChart
 from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, MUTED_COLOURS, style_sheet_colour
@@ -64,7 +66,7 @@ class CourseSections(QTabWidget):
         self.client_id: int | None = None
         self.course_id: int | None = None
         self.sessions: list[Session] = []
-        self.dialog: QWidget | None = None  # the dialog opened last, for tests and focus
+        self.dialog: QDialog | None = None  # the dialog opened last, for tests and focus
         self.setAccessibleName("Course details")
         self.setDocumentMode(True)
 
@@ -196,8 +198,6 @@ class CourseSections(QTabWidget):
         dialog.changed.connect(self.changed)
         return self._open(dialog)
 
-    def _open(self, dialog: QWidget) -> QWidget:
+    def _open(self, dialog: Dialog) -> Dialog:
         self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
+        return open_window_modal(dialog)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from kapnotes.domain.course_items import IntentionStatus, ProgressMatrix
 from kapnotes.domain.dates import short_date
 from kapnotes.domain.errors import KapNotesError
+from kapnotes.services.container import Services
 from kapnotes.ui.widgets.fit_rows import fit_rows
 from kapnotes.ui.widgets.slot_style import is_dark, kind_text
 
@@ -100,7 +101,7 @@ class IntentionsView(QWidget):
 
     changed = Signal()
 
-    def __init__(self, services: object, course_id: int | None = None,
+    def __init__(self, services: Services, course_id: int | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services

@@ -52,10 +52,10 @@ class _RowsEditor(FieldEditor):
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addStretch(1)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addLayout(self.grid)
-        column.addLayout(buttons)
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.column.addLayout(self.grid)
+        self.column.addLayout(buttons)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Ctrl+Enter in any row adds the next row (a key filter, unlike a QShortcut, works
@@ -234,7 +234,7 @@ class IntentionsReviewEditor(_RowsEditor):
         self.empty_label = QLabel(EMPTY_REVIEW, self)
         self.empty_label.setObjectName("fieldHelp")
         self.empty_label.setWordWrap(True)
-        self.layout().addWidget(self.empty_label)
+        self.column.addWidget(self.empty_label)
         self._show([])
 
     def reload(self) -> None:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
-from kapnotes.storage.unlock_failures import FREE_ATTEMPTS, delay_after
+from kapnotes.services.vault_access import FREE_ATTEMPTS, delay_after
 
 __all__ = ["FREE_ATTEMPTS", "default_delay"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLineEdit
 
 from kapnotes.services.clinician import clinician_name
-from kapnotes.storage.vault import Vault
+from kapnotes.services.vault_access import Vault
 
 FROM_SETTINGS = "Your name from Edit → Settings… (You)"
 NOT_SET = "Your name (set it once in Edit → Settings… to fill it in everywhere)"

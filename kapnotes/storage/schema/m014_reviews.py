@@ -1,4 +1,4 @@
-"""Schema step 013: supervision that comes back (docs/REVIEW-FORMAT.md).
+"""Schema step 014: supervision that comes back (docs/REVIEW-FORMAT.md).
 
 - The vault's review identity: an Ed25519 signing key and an age X25519 identity, generated
   here and kept in `vault_secrets` (insert-only), so every vault can sign and receive review

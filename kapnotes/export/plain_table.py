@@ -1,0 +1,286 @@
+"""Summary tables whose plain cells are measured and drawn without a Paragraph per cell.
+
+A 60-session course summary is ~380 tables and ~7,300 cells. reportlab's Table asks every
+cell flowable for its size to find the row heights (again for each split), then again to
+draw it, and each cell is a Paragraph object made first: after the cells themselves were made
+cheap (cells.py, cell_draw.py) that machinery was most of a render. `PlainTable` is reportlab's
+Table with the same data model (rows, cell styles, line and background commands, header
+rows), so its splitting between rows, its lines and its backgrounds stay reportlab's own
+code; what changes is the cells:
+
+- a plain cell is kept as its text. Its size comes from `CellBook`, which breaks each distinct
+  (text, style, width) into lines once per render, with reportlab's own line breaking;
+- a row's height is the tallest of its cells, worked out as reportlab works it out (padding,
+  space before and after, the same additions in the same order), and the rows' positions with
+  the same compensated sum, so every number written is the same;
+- drawing a plain cell appends the operators reportlab's Paragraph writes for it
+  (cell_draw.py); a cell drawn again (labels, "Yes", dates) reuses them, as its font subsets
+  are settled once its characters have been placed in the document.
+
+Anything else keeps reportlab's path: a cell with line breaks or runs of spaces (markup) is a
+Paragraph in the same table, measured and drawn by reportlab; a table with spans has no
+PlainTable; and a row too tall for what is left of the page (split inside the row) is handed
+to a reportlab Table built from the same state (`as_reportlab`). tests/export/test_plain_table.py
+checks that the bytes are those of the reportlab Table for each of these cases.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab import rl_config
+from reportlab.lib.rl_accel import fp_str
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Table as RLTable
+from reportlab.platypus.tables import CellStyle, _calc_pc
+
+from kapnotes.export.cell_draw import cell_operators, plain_canvas, plain_para
+from kapnotes.export.cells import cell_paragraph
+from kapnotes.export.markup import clean, needs_markup
+
+# What reportlab's Table passes as the height a cell may take when it measures a row.
+_MEASURE_HEIGHT = 72000
+
+
+class _Measured:
+    """One distinct cell: its height, and either its broken lines (drawn directly) or the
+    Paragraph itself (drawn by reportlab)."""
+
+    __slots__ = ("bl", "height", "key", "leading", "para", "space_before", "total")
+
+    def __init__(self, key: tuple[str, ParagraphStyle, float], para: Any, height: float) -> None:
+        self.key = key
+        self.height = height
+        style = para.style
+        self.space_before = sb = para.getSpaceBefore()
+        sa = para.getSpaceAfter()
+        # reportlab's _listCellGeom for a one-flowable cell: (vh + sa + sb) - sb - sa.
+        self.total = (height + sa + sb) - sb - sa
+        self.leading = style.leading
+        if plain_para(para):
+            self.bl, self.para = para.blPara, None
+        else:
+            self.bl, self.para = None, para
+
+
+class CellBook:
+    """One render's plain cells: measured once per distinct (text, style, width), drawn
+    operators kept per PDF document (a contents page lays the document out more than once,
+    each time on a new document)."""
+
+    def __init__(self) -> None:
+        self._measured: dict[tuple[str, ParagraphStyle, float], _Measured] = {}
+        self._drawn: dict[tuple[str, ParagraphStyle, float], str] = {}
+        self._doc: object | None = None
+        self._cell_styles: dict[tuple[ParagraphStyle, tuple[float, ...]], CellStyle] = {}
+        self._derived: dict[tuple[str, ParagraphStyle, str], ParagraphStyle] = {}
+
+    def measure(self, text: str, style: ParagraphStyle, width: float,
+                padding: float) -> _Measured:
+        key = (text, style, width)
+        found = self._measured.get(key)
+        if found is None:
+            para = cell_paragraph(text, style)
+            _w, height = para.wrap(width, _MEASURE_HEIGHT - padding)
+            found = self._measured[key] = _Measured(key, para, height)
+        return found
+
+    def operators(self, cell: _Measured, canvas: Any) -> str:
+        """What follows the cell's `cm`; made at its first drawing in this document."""
+        if canvas._doc is not self._doc:
+            self._doc, self._drawn = canvas._doc, {}
+        ops = self._drawn.get(cell.key)
+        if ops is None:
+            ops = self._drawn[cell.key] = cell_operators(cell.bl, cell.leading, cell.height,
+                                                         canvas)
+        return ops
+
+    def cell_style(self, para_style: ParagraphStyle, top: float, bottom: float, left: float,
+                   right: float) -> CellStyle:
+        """A table cell style (shared by the cells that have it) as reportlab's VALIGN TOP and
+        padding commands leave one, carrying the paragraph style of the cell's text."""
+        key = (para_style, (top, bottom, left, right))
+        found = self._cell_styles.get(key)
+        if found is None:
+            found = self._cell_styles[key] = CellStyle(para_style.name)
+            found.valign = "TOP"
+            found.topPadding, found.bottomPadding = top, bottom
+            found.leftPadding, found.rightPadding = left, right
+            found.kap_style = para_style
+        return found
+
+    def derived_style(self, name: str, parent: ParagraphStyle, font_name: str) -> ParagraphStyle:
+        """One derived paragraph style per render (so its cells share their measurements)."""
+        key = (name, parent, font_name)
+        found = self._derived.get(key)
+        if found is None:
+            found = self._derived[key] = ParagraphStyle(name, parent=parent, fontName=font_name)
+        return found
+
+
+def plain_value(text: str, style: ParagraphStyle) -> str | Any:
+    """A cell's value in a PlainTable: the cleaned text when plain, else its Paragraph."""
+    plain = clean(text)
+    return cell_paragraph(text, style) if needs_markup(plain) else plain
+
+
+class PlainTable(RLTable):
+    """reportlab's Table whose plain (str) cells are measured and drawn through a CellBook;
+    every cell style carries the cell's paragraph style as `kap_style`."""
+
+    _book: CellBook | None = None
+
+    def _fast(self) -> bool:
+        return (self._book is not None and not self._spanCmds and not self._minRowHeights
+                and not getattr(self, "_renderCB", None) and bool(self.splitByRow)
+                and bool(rl_config.allowTableBoundsErrors & 1))
+
+    # --- measuring ------------------------------------------------------------------------
+
+    def _calc_height(self, availHeight: float, availWidth: float, H: Any = None,
+                     W: Any = None) -> None:
+        if not self._fast():
+            super()._calc_height(availHeight, availWidth, H=H, W=W)
+            return
+        H = self._argH
+        if not W:
+            W = _calc_pc(self._argW, availWidth)
+        if None in H:
+            H = H[:]
+            self._rowHeights = H
+            canv = getattr(self, "canv", None)
+            for i, h in enumerate(H):
+                if h is None:
+                    H[i] = self._row_height(i, W, canv)
+        # The row positions bottom up, with reportlab's compensated sum (Table._calc_height).
+        j: list[float] = []
+        self._rowpositions = j
+        height = c = 0
+        for i in range(len(H) - 1, -1, -1):
+            j.append(height)
+            y = H[i] - c
+            t = height + y
+            c = (t - height) - y
+            height = t
+        j.append(height)
+        self._height = height
+        j.reverse()
+        self._hmax = len(H)
+
+    def _row_height(self, i: int, W: list[float], canv: Any) -> float:
+        book = self._book
+        assert book is not None
+        V = self._cellvalues[i]
+        h = 0
+        for j, (v, s, w) in enumerate(zip(V, self._cellStyles[i], W, strict=False)):
+            if type(v) is str:
+                pad = s.topPadding + s.bottomPadding
+                t = book.measure(v, s.kap_style, w - s.leftPadding - s.rightPadding, pad).total
+            else:  # reportlab's way for a Paragraph cell
+                v = V[j] = self._cellListProcess(v, w, None)
+                if canv:
+                    saved = canv._fontname, canv._fontsize, canv._leading
+                    canv._fontname, canv._fontsize, canv._leading = (
+                        s.fontname, s.fontsize, s.leading or 1.2 * s.fontsize)
+                _dw, t = self._listCellGeom(v, w, s)
+                if canv:
+                    canv._fontname, canv._fontsize, canv._leading = saved
+            t += s.bottomPadding + s.topPadding
+            if t > h:
+                h = t
+        return h
+
+    # --- splitting ------------------------------------------------------------------------
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        # Table.split for a table split by row first, then (splitInRow) inside a row.
+        if not self._fast():
+            return super().split(availWidth, availHeight)
+        self._calc(availWidth, availHeight)
+        pieces = self._splitRows(availHeight, doInRowSplit=0)
+        if not pieces and self.splitInRow:
+            # A row taller than the space left: reportlab splits its cells' Paragraphs, so
+            # that row's plain cells become Paragraphs first (as reportlab's Table holds them).
+            n = self._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)
+            if n < len(self._cellvalues):
+                self._paragraph_row(n)
+            pieces = self._splitRows(availHeight, doInRowSplit=1)
+        for piece in pieces:
+            piece._book = self._book
+        return pieces
+
+    def _paragraph_row(self, n: int) -> None:
+        row = self._cellvalues[n]
+        for j, (v, s, w) in enumerate(zip(row, self._cellStyles[n], self._colWidths,
+                                          strict=False)):
+            if type(v) is str:
+                para = cell_paragraph(v, s.kap_style)
+                para.wrap(w - s.leftPadding - s.rightPadding,
+                          _MEASURE_HEIGHT - s.topPadding - s.bottomPadding)
+                row[j] = self._cellListProcess(para, w, None)
+
+    # --- drawing --------------------------------------------------------------------------
+
+    def draw(self) -> None:
+        if not self._fast():
+            super().draw()
+            return
+        c = self.canv
+        c.saveState()
+        self._curweight = self._curcolor = self._curcellstyle = None
+        self._makeShadow()
+        self._makeRoundedCornersClip()
+        self._drawBkgrnd()
+        for row, rowstyle, rowpos, rowheight in zip(self._cellvalues, self._cellStyles,
+                                                    self._rowpositions[1:], self._rowHeights,
+                                                    strict=False):
+            for cellval, cellstyle, colpos, colwidth in zip(row, rowstyle,
+                                                            self._colpositions[:-1],
+                                                            self._colWidths, strict=False):
+                if type(cellval) is str:
+                    self._draw_plain_cell(cellval, cellstyle, colpos, colwidth, rowpos,
+                                          rowheight)
+                else:
+                    self._drawCell(cellval, cellstyle, (colpos, rowpos), (colwidth, rowheight))
+        self._drawLines()
+        c.restoreState()
+        if self._roundingRectDef:
+            self._restoreRoundingObscuredLines()
+
+    def _draw_plain_cell(self, text: str, s: CellStyle, colpos: float, colwidth: float,
+                         rowpos: float, rowheight: float) -> None:
+        # Table._drawCell for a one-Paragraph cell, top-aligned and left-justified.
+        canv = self.canv
+        if self._curcellstyle is not s:
+            cur = self._curcellstyle
+            if cur is None or s.color != cur.color:
+                canv.setFillColor(s.color)
+            if (cur is None or s.leading != cur.leading or s.fontname != cur.fontname
+                    or s.fontsize != cur.fontsize):
+                canv.setFont(s.fontname, s.fontsize, s.leading)
+            self._curcellstyle = s
+        book = self._book
+        assert book is not None
+        cell = book.measure(text, s.kap_style, colwidth - s.leftPadding - s.rightPadding,
+                            s.topPadding + s.bottomPadding)
+        y = rowpos + rowheight - s.topPadding
+        y += cell.space_before
+        x = colpos + s.leftPadding
+        y -= cell.space_before
+        y -= cell.height
+        if cell.bl is not None and plain_canvas(canv, cell.bl.textColor):
+            canv._code.append(f"q\n1 0 0 1 {fp_str(x, y)} cm\n{book.operators(cell, canv)}")
+        else:
+            para = cell.para
+            if para is None:  # plain lines, but a canvas state they cannot be written in
+                para = cell_paragraph(text, s.kap_style)
+                para.wrapOn(canv, colwidth - s.leftPadding - s.rightPadding,
+                            rowheight - s.topPadding - s.bottomPadding)
+            para.drawOn(canv, x, y)
+        if s.href:
+            canv.linkURL(s.href, (colpos, rowpos, colpos + colwidth, rowpos + rowheight),
+                         relative=1)
+        if s.destination:
+            canv.linkRect("", s.destination,
+                          Rect=(colpos, rowpos, colpos + colwidth, rowpos + rowheight),
+                          relative=1)

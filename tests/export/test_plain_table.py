@@ -1,0 +1,126 @@
+"""Plain summary tables (export/plain_table.py) write the very PDF reportlab's own Table
+writes: byte for byte (reportlab's `invariant` mode: no timestamps or random ids), the same
+text on every page and the same page count read back with pypdf. Each way out of the plain
+path is exercised: markup cells (line breaks, runs of spaces, empty), a row split inside
+itself across pages, bold highlighted rows and cells, tables with no rows (a span: reportlab's
+Table), and the frozen reference reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from golden_pdf import load_reports
+from helpers.pdf_text import page_texts
+from reportlab import rl_config
+from reportlab.platypus import Table as RLTable
+
+from kapnotes.export import plain_table
+from kapnotes.export.pdf import PdfRenderer, render_pdf
+from kapnotes.export.plain_table import PlainTable
+from kapnotes.export.report import Heading, KeyValues, Paragraph, Report, Table
+from kapnotes.export.styles import paragraph_styles
+from kapnotes.export.tables import build_key_values, build_table
+
+LONG_NOTE = " ".join(f"Sentence {i} of a long integration note about the week." for i in range(260))
+
+
+@pytest.fixture
+def invariant() -> Iterator[None]:
+    saved = rl_config.invariant
+    rl_config.invariant = 1
+    yield
+    rl_config.invariant = saved
+
+
+def _both(report: Report, monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, bytes]:
+    """(plain tables, reportlab's tables) for the same report."""
+    fast = render_pdf(report)
+    monkeypatch.setattr(PdfRenderer, "plain_tables", False)
+    slow = render_pdf(report)
+    monkeypatch.setattr(PdfRenderer, "plain_tables", True)
+    return fast, slow
+
+
+def _assert_same(report: Report, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    fast, slow = _both(report, monkeypatch)
+    fast_pages, slow_pages = page_texts(fast), page_texts(slow)
+    assert len(fast_pages) == len(slow_pages)
+    for number, (ours, theirs) in enumerate(zip(fast_pages, slow_pages, strict=True), 1):
+        assert ours == theirs, f"page {number} differs"
+    assert fast == slow
+    return fast_pages
+
+
+def _rows(n: int) -> tuple[tuple[str, ...], ...]:
+    return tuple((f"{i + 1}", f"{i % 28 + 1} Nov 2026", "Dosing" if i % 3 else "Integration",
+                  "Arrived settled, talked about the week at work and the drive in" * (i % 4),
+                  "Nguyễn Thị Hương · Σοφία · Анна ≥ ≤ ⚠ ✓" if i % 7 == 0 else "Calm",
+                  "Said <b>not bold</b> & \"AT&T\"" if i % 11 == 0 else "—")
+                 for i in range(n))
+
+
+def test_long_striped_tables_with_highlights_are_byte_identical(
+        invariant: None, make_report: Callable[..., Report],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    table = Table(("#", "Planned", "Kind", "Note", "Who", "Detail"), _rows(140),
+                  widths=(0.5, 1.4, 1.3, 3, 1.5, 1.5),
+                  highlight_rows=frozenset({2, 3, 50}),
+                  highlight_cells=frozenset({(5, 3), (70, 0)}))
+    pages = _assert_same(make_report([Heading("Schedule"), table]), monkeypatch)
+    assert len(pages) >= 4 and all("Planned" in page for page in pages)  # header repeats
+
+
+def test_markup_cells_stay_paragraphs_in_a_plain_table_and_match(
+        invariant: None, make_report: Callable[..., Report],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = (("Current medicines", "Sertraline 100 mg\nLithium 450 mg"),
+            ("Indented", "two  spaces  kept"), ("Empty", ""), ("Plain", "Calm and settled"))
+    block = KeyValues(rows)
+    styles = paragraph_styles()
+    built = build_key_values(block, 480, styles, plain_table.CellBook())
+    assert isinstance(built, PlainTable)
+    kinds = [type(value) is str for row in built._cellvalues for value in row]
+    assert kinds == [True, False, True, False, True, False, True, True]
+    table = Table(("When", "What"), (("09:00", "first\nsecond"), ("09:05", "")))
+    _assert_same(make_report([block, table, block]), monkeypatch)
+
+
+def test_a_row_taller_than_the_page_left_is_split_inside_it_the_reportlab_way(
+        invariant: None, make_report: Callable[..., Report],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    split_rows: list[int] = []
+    real = PlainTable._paragraph_row
+
+    def spy(self: PlainTable, n: int) -> None:
+        split_rows.append(n)
+        real(self, n)
+
+    monkeypatch.setattr(PlainTable, "_paragraph_row", spy)
+    filler = KeyValues(tuple((f"Field {i}", "Short answer") for i in range(40)))
+    notes = KeyValues((("Clinician", "Dr Demo"), ("Integration note", LONG_NOTE),
+                       ("Plan", "Review in two weeks")))
+    grid = Table(("Session", "Note"), (("1 Nov", "Calm"), ("2 Nov", LONG_NOTE), ("3 Nov", "Yes")))
+    pages = _assert_same(make_report([filler, notes, filler, grid]), monkeypatch)
+    assert split_rows, "no row was split inside itself: the fallback went untested"
+    assert sum("Sentence 259" in page for page in pages) == 2
+
+
+def test_tables_without_rows_are_reportlabs_own_and_match(
+        invariant: None, make_report: Callable[..., Report],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    styles, book = paragraph_styles(), plain_table.CellBook()
+    empty = Table(("Date", "Alert"), ())
+    assert type(build_table(empty, 480, styles, book)) is RLTable
+    assert type(build_key_values(KeyValues(()), 480, styles, book)) is RLTable
+    pages = _assert_same(make_report([empty, KeyValues(()), Paragraph("After & <end>")]),
+                         monkeypatch)
+    assert "No entries" in pages[0]
+
+
+@pytest.mark.parametrize("name", ["demo_course", "long_course", "packet"])
+def test_the_reference_reports_are_byte_identical(
+        name: str, invariant: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every kind of block, a DRAFT page, captions of a de-identified packet, a contents page
+    # (laid out more than once, each time on a new document).
+    _assert_same(load_reports()[name], monkeypatch)
