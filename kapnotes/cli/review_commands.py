@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from kapnotes.services import (
         clinician,
         container,
+        output_files,
         review_files,
         review_import,
         review_keys,
@@ -38,13 +39,12 @@ if TYPE_CHECKING:
     )
     from kapnotes.services.review_keys import ReviewIdentity
     from kapnotes.services.review_replies import OpenedRequest, ReplyResult
-    from kapnotes.storage import output_guard
 else:
     # Loaded when a command runs, not when the parser is built (tests/test_startup_imports.py).
     bounded_input = lazy_module("kapnotes.domain.bounded_input")
     clinician = lazy_module("kapnotes.services.clinician")
     container = lazy_module("kapnotes.services.container")
-    output_guard = lazy_module("kapnotes.storage.output_guard")
+    output_files = lazy_module("kapnotes.services.output_files")
     review_files = lazy_module("kapnotes.services.review_files")
     review_import = lazy_module("kapnotes.services.review_import")
     review_keys = lazy_module("kapnotes.services.review_keys")
@@ -136,7 +136,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 def _guard_out(args: argparse.Namespace, vault: Path | None) -> Path:
     out = Path(args.out).expanduser()
-    output_guard.check_output_path(out, vault, replace=args.force, label="--out")
+    output_files.check_output_path(out, vault, replace=args.force, label="--out")
     return out
 
 
