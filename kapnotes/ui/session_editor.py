@@ -5,8 +5,6 @@ client, locking and closing; everything typed is otherwise saved by autosave."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -23,7 +21,9 @@ from kapnotes.domain.course_label import course_label
 from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import Addendum, Note, Session, SessionKind
+from kapnotes.services.changes import Changes
 from kapnotes.services.container import Services
+from kapnotes.ui.change_signals import on_changes
 from kapnotes.ui.dialogs.sign_note import AddendumDialog, SignDialog
 from kapnotes.ui.widgets.autosave import NOT_SAVED, AutosaveController
 from kapnotes.ui.widgets.back_keys import install_back_keys
@@ -86,14 +86,22 @@ class SessionEditor(QWidget):
         QWidget.setTabOrder(self.back_button, self.details.starts_edit)
         self._show_signature()
         self._show_addenda(note.addenda)
+        on_changes(services, self, self._course_changed)
+
+    def _course_changed(self, changes: Changes) -> None:
+        """Intentions added or revised elsewhere (the course view, another note) show in an
+        open note's review rows; this note's own saves are already on screen."""
+        if (changes.touches("intentions", course_id=self.session.course_id)
+                and self.session_id not in changes.session_ids):
+            self.form.reload_intentions()
 
     # -- building --------------------------------------------------------------------------
     def _default_intention_rows(self, note: Note) -> IntentionRows:
         """The course's intentions; a signed note shows those it reviewed, not ones set after
         it was written."""
         if self.session.signed:
-            return functools.partial(_reviewed_rows, self.services, self.session.course_id,
-                                     note.values)
+            return functools.partial(self.services.intentions.reviewed_rows,
+                                     self.session.course_id, note.values)
         return functools.partial(self.services.intentions.intention_rows,
                                  self.session.course_id, self.session_id)
 
@@ -350,13 +358,4 @@ class SessionEditor(QWidget):
         if self.dosing is not None:
             self.dosing.stop_clocks()
         super().closeEvent(event)
-
-
-def _reviewed_rows(services: Services, course_id: int,
-                   values: Mapping[str, Any]) -> list[tuple[int, str]]:
-    """(id, words) of the intentions a note's review fields name, in the course's words."""
-    labels = services.intentions.labels(course_id)
-    ids = [int(row["intention_id"]) for value in values.values() if isinstance(value, list)
-           for row in value if isinstance(row, dict) and "intention_id" in row]
-    return [(i, labels[i]) for i in dict.fromkeys(ids) if i in labels]
 
