@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
 
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import SessionKind
@@ -91,7 +92,11 @@ class Workspace(QObject):
         if self._torn_down or not self.window.isVisible():
             return  # replaced, closed or never shown: nobody will click
         try:
-            _ = self.client_view  # built, not shown
+            view = self.client_view  # built, not shown
+            # Styled as it will be when first shown (polishing ~70 widgets is part of a
+            # first show): the first open then only fills and paints.
+            for widget in view.findChildren(QWidget):
+                widget.ensurePolished()
             _ = self.services.measures.loaded  # the scale files, parsed
         except KapNotesError:
             pass  # only a head start: the first open does it (and reports) as before
