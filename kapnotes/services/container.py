@@ -58,6 +58,7 @@ class Services:
         self.notes.sign_checks.append(self.monitoring.sign_check)
         self.s8 = S8RegisterService(self.vault, clock=self.clock)
         self.monitoring.register_findings = self.s8.session_findings
+        self.notes.before_delete.append(self.s8.refuse_delete_if_entered)
 
 
 def build_services(vault: Vault, *, clock: Clock = system_clock,

@@ -68,6 +68,8 @@ class NoteService:
         self.clock = clock
         self.sign_checks: list[SignCheck] = []
         self.after_save: list[AfterSave] = []
+        # Each may refuse deleting a draft (raise ConflictError): the S8 register does.
+        self.before_delete: list[Callable[[int], None]] = []
         self.edits = EditStretches()
         self._load_snapshots()
 
@@ -150,6 +152,8 @@ class NoteService:
     def delete_draft(self, session_id: int) -> None:
         if repo.get(self.vault, session_id).signed:
             raise ConflictError("A signed note cannot be deleted.")
+        for check in self.before_delete:
+            check(session_id)
         with self.vault.transaction():
             repo.delete(self.vault, session_id)
             audit.record(self.vault, "session.delete", record_type="session",
