@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.text_rules import clean_text
+from kapnotes.services.changes import SETTINGS, write
 from kapnotes.storage import audit, settings
 from kapnotes.storage.vault import Vault
 
@@ -26,7 +27,7 @@ def clinician_name(vault: Vault) -> str:
 def set_clinician_name(vault: Vault, name: str) -> str:
     """Store (or with "" clear) the name; ValidationError naming the field if it is unusable."""
     text = clean_text(LABEL, name, max_length=MAX_CLINICIAN_NAME)
-    with vault.transaction():
+    with write(vault, SETTINGS):
         if text:
             settings.set_json(vault, CLINICIAN_KEY, text)
         else:

@@ -19,6 +19,7 @@ from kapnotes.domain.course_items import (
 from kapnotes.domain.errors import ConflictError, ValidationError
 from kapnotes.domain.models import SessionKind
 from kapnotes.domain.text_rules import clean_text
+from kapnotes.services.changes import Changes, ids, write
 from kapnotes.services.clock import Clock, system_clock
 from kapnotes.storage import audit
 from kapnotes.storage import courses as course_repo
@@ -66,9 +67,9 @@ class IntentionService:
     # -- changes from the course view ------------------------------------------------------
     def add(self, course_id: int, text: str, *, on: date | None = None) -> Intention:
         """An intention set outside a preparation note (e.g. agreed in an integration)."""
-        course_repo.get(self.vault, course_id)
+        course = course_repo.get(self.vault, course_id)
         words = self._words(text)
-        with self.vault.transaction():
+        with write(self.vault, lambda: self._changed(course.client_id, course_id)):
             new_id = repo.insert(self.vault, course_id=course_id, text=words,
                                  set_on=on or self.clock().date())
             audit.record(self.vault, "intention.add", record_type="intention",
@@ -83,7 +84,7 @@ class IntentionService:
         words = self._words(text)
         if words == old.text:
             raise ValidationError("Intention", "the new words are the same as the old.")
-        with self.vault.transaction():
+        with write(self.vault, lambda: self._changed(None, old.course_id)):
             new_id = repo.insert(self.vault, course_id=old.course_id, text=words,
                                  set_on=on or self.clock().date(), revised_from=old.id)
             repo.set_status(self.vault, old.id, IntentionStatus.REVISED, self.clock())
@@ -100,11 +101,16 @@ class IntentionService:
             raise ConflictError("This intention was revised; change the newer one.")
         if status is old.status:
             return old
-        with self.vault.transaction():
+        with write(self.vault, lambda: self._changed(None, old.course_id)):
             repo.set_status(self.vault, intention_id, status, self.clock())
             audit.record(self.vault, "intention.status", record_type="intention",
                          record_id=intention_id, detail=status.value)
         return repo.get(self.vault, intention_id)
+
+    def _changed(self, client_id: int | None, course_id: int) -> Changes:
+        if client_id is None:
+            client_id = course_repo.get(self.vault, course_id).client_id
+        return Changes(intentions=True, client_ids=ids(client_id), course_ids=ids(course_id))
 
     @staticmethod
     def _words(text: str) -> str:

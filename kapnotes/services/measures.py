@@ -37,6 +37,7 @@ from kapnotes.domain.risk import NOT_ASKED, RiskGap, RiskStatus
 from kapnotes.domain.scale_model import SUICIDE, Flag
 from kapnotes.domain.scales import Answer, LoadedScales, Scale, ScoreResult, load_scales, score
 from kapnotes.paths import practice_scales_dir, resource_path
+from kapnotes.services.changes import Changes, ids, write
 from kapnotes.services.clock import Clock, system_clock
 from kapnotes.storage import audit
 from kapnotes.storage import clients as client_repo
@@ -126,7 +127,8 @@ class MeasureService:
                                                                  session_id) != client_id:
             raise ValidationError("Session", "belongs to another client.")
         result = score(self.scale(scale_id), answers, total)
-        with self.vault.transaction():
+        with write(self.vault, Changes(measures=True, client_ids=ids(client_id),
+                                       session_ids=ids(session_id))):
             measure_id = repo.insert(self.vault, client_id=client_id, taken_on=taken_on,
                                      session_id=session_id, result=result,
                                      dose_timing=dose_timing)
@@ -136,8 +138,9 @@ class MeasureService:
 
     def delete(self, measure_id: int) -> None:
         """Remove a measure entered in error (audited)."""
-        repo.get(self.vault, measure_id)
-        with self.vault.transaction():
+        measure = repo.get(self.vault, measure_id)
+        with write(self.vault, Changes(measures=True, client_ids=ids(measure.client_id),
+                                       session_ids=ids(measure.session_id))):
             repo.delete(self.vault, measure_id)
             audit.record(self.vault, "measure.delete", record_type="measure",
                          record_id=measure_id)

@@ -45,6 +45,7 @@ from kapnotes.domain.vitals import (
 )
 from kapnotes.rules import minimum_monitoring_minutes
 from kapnotes.services import monitoring_views as views
+from kapnotes.services.changes import session_changes, write
 from kapnotes.services.clock import Clock, aware, system_clock
 from kapnotes.services.discharge_checks import DischargeMethods
 from kapnotes.services.dose_checks import DOSE_FIELDS, DoseChecks, OverrideNeeded
@@ -139,7 +140,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
                                                      or updated.infusion_end_at < first):
             raise ValidationError("infusion_end_at", "the infusion ends after it starts: "
                                                      "record the start (dose given) first")
-        with self.vault.transaction():
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             repo.save_details(self.vault, updated)
             self._edited(session_id, *(n for n in values
                                        if getattr(current, n) != getattr(updated, n)))
@@ -156,7 +157,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         ("" when none). All or nothing: a refused dose check stores neither."""
         session = self._writable(session_id)
         client_id = session_repo.client_id_of(self.vault, session_id)
-        with self.vault.transaction():
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             weight, warning = self.doses.record_weight(client_id, value, unit,
                                                        session.starts_at.date())
             details = self.update_record(session_id, {"weight_kg": weight.weight_kg},
@@ -256,7 +257,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         d = repo.get_details(self.vault, session_id)
         if d.medication is Medication.ESKETAMINE and d.dose_mg is not None:
             warnings = dose_rules.device_gap_findings(self.doses.rules(), int(d.dose_mg), times)
-        with self.vault.transaction():
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             repo.add_device(self.vault, session_id, when)
             self._edited(session_id, "devices")
             if findings:
@@ -265,7 +266,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
 
     def remove_device(self, session_id: int, device_id: int) -> None:
         self._writable(session_id)
-        with self.vault.transaction():
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             repo.delete_device(self.vault, device_id)
             self._edited(session_id, "devices")
 
@@ -280,7 +281,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
             dissociation=Intensity(dissociation), cadss_total=cadss_total,
             note=clean_text("Observation note", note, max_length=2000),
         )
-        with self.vault.transaction():
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             obs_id = repo.add_observation(self.vault, session_id, obs)
             self._edited(session_id, "observations")
         return StoredObservation(obs_id, obs)
@@ -294,7 +295,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         """Tick (or, with severity None/"none", untick) one effect of the checklist."""
         self._writable(session_id)
         kind = AdverseEffect(effect)
-        with self.vault.transaction():
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             self._edited(session_id, "adverse_effects")
             if severity is None or Intensity(severity) is Intensity.NONE:
                 repo.delete_adverse_effect(self.vault, session_id, kind)

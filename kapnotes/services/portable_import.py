@@ -22,6 +22,7 @@ from typing import Any
 from kapnotes.domain.bounded_input import loads_bounded, read_bounded
 from kapnotes.domain.errors import ConflictError, ValidationError
 from kapnotes.domain.templates import template_to_data
+from kapnotes.services.changes import EVERYTHING, write
 from kapnotes.services.container import Services
 from kapnotes.services.portable_export import Counts, count
 from kapnotes.services.portable_schema import show
@@ -102,7 +103,7 @@ def import_document(services: Services, doc: Any, *,
     _check_templates(vault, doc["templates"])
     _check_installed(services, templates)
     tally = Tally()
-    with vault.transaction():
+    with write(vault, EVERYTHING):
         for t in doc["templates"]:
             rows.put_template_snapshot(vault, t["template_id"], t["version"], t["kind"],
                                        json.dumps(t["definition"], ensure_ascii=False))

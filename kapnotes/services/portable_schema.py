@@ -119,8 +119,8 @@ class _Checker:
                 self.fail(path, f"expected {' or '.join(types)}, found {json_type(value)}")
         if isinstance(value, str):
             self._string(value, schema, path)
-        elif _TYPES["number"](value):
-            self._number(value, schema, path)  # type: ignore[arg-type]
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            self._number(value, schema, path)
         elif isinstance(value, dict):
             self._object(value, schema, path)
         elif isinstance(value, list) and "items" in schema:

@@ -30,6 +30,7 @@ from kapnotes.domain.schedule import SlotKind
 from kapnotes.domain.schedule_status import adherence
 from kapnotes.services.container import Services
 from kapnotes.services.courses import Timeline, TimelineEntry
+from kapnotes.ui.change_signals import PAGE_KINDS, refresh_when
 from kapnotes.ui.dialogs.client_dialog import ClientDialog
 from kapnotes.ui.dialogs.course_dialog import CourseDialog
 from kapnotes.ui.dialogs.delete_client import DeleteClientDialog
@@ -67,6 +68,9 @@ class ClientView(QWidget):
         self.dialog: QDialog | None = None  # the dialog opened last, for tests and focus
         self._build()
         self.show_empty()
+        # Header, schedule, sessions and course tabs follow every change to this client.
+        refresh_when(services, self, lambda c: self.client_id is not None and c.touches(
+            *PAGE_KINDS, client_id=self.client_id), self.refresh)
 
     # -- layout --------------------------------------------------------------------------
     def _button(self, text: str, slot: object, name: str | None = None) -> QPushButton:
@@ -101,7 +105,6 @@ class ClientView(QWidget):
         self.sections = CourseSections(self.services, self)
         self.sections.insertTab(0, schedule, "Schedule")
         self.sections.setCurrentIndex(0)
-        self.sections.changed.connect(lambda: self.refresh())
 
         page = QWidget(self)
         self.sections_layout = QVBoxLayout(page)
@@ -312,7 +315,6 @@ class ClientView(QWidget):
         if entry is None:
             return None
         dialog = SlotDialog(self.services, entry.slot, action, self)
-        dialog.changed.connect(lambda _id: self.refresh())
         return self._open(dialog)
 
     def move_slot(self, entry: TimelineEntry | None = None) -> SlotDialog | None:
@@ -346,11 +348,9 @@ class ClientView(QWidget):
                                  screened_by=self.services.vault.actor.clinician,
                                  medicines=client.medicines, clock=self.services.clock,
                                  parent=self)
-        dialog.saved.connect(lambda _id: self.refresh())
         return self._open(dialog)
 
     def _client_saved(self, client_id: int) -> None:
-        self.refresh()
         self.client_changed.emit(client_id)
 
     def toggle_archived(self) -> None:

@@ -23,7 +23,9 @@ from kapnotes.domain.course_label import course_label
 from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import Addendum, Note, Session, SessionKind
+from kapnotes.services.changes import Changes
 from kapnotes.services.container import Services
+from kapnotes.ui.change_signals import on_changes
 from kapnotes.ui.dialogs.sign_note import AddendumDialog, SignDialog
 from kapnotes.ui.widgets.autosave import NOT_SAVED, AutosaveController
 from kapnotes.ui.widgets.back_keys import install_back_keys
@@ -86,6 +88,14 @@ class SessionEditor(QWidget):
         QWidget.setTabOrder(self.back_button, self.details.starts_edit)
         self._show_signature()
         self._show_addenda(note.addenda)
+        on_changes(services, self, self._course_changed)
+
+    def _course_changed(self, changes: Changes) -> None:
+        """Intentions added or revised elsewhere (the course view, another note) show in an
+        open note's review rows; this note's own saves are already on screen."""
+        if (changes.touches("intentions", course_id=self.session.course_id)
+                and self.session_id not in changes.session_ids):
+            self.form.reload_intentions()
 
     # -- building --------------------------------------------------------------------------
     def _default_intention_rows(self, note: Note) -> IntentionRows:

@@ -96,10 +96,6 @@ class Workspace(QObject):
         except KapNotesError:
             pass  # only a head start: the first open does it (and reports) as before
 
-    def _refresh_client_view(self) -> None:
-        if self._client_view is not None:
-            self._client_view.refresh()
-
     def teardown(self) -> None:
         """Take this workspace out of the window (after a restore swaps the vault)."""
         self._torn_down = True
@@ -207,9 +203,8 @@ class Workspace(QObject):
         editor.back_requested.connect(self._back_to_client)
         editor.state_changed.connect(self.window.set_save_state)
         editor.export_requested.connect(lambda _id: self.window.export_action.trigger())
-        editor.signed.connect(lambda _id: self.client_list.refresh())
-        editor.signed.connect(lambda _id: self._refresh_client_view())  # marks and tabs
-        editor.details_saved.connect(lambda _id: self.client_list.refresh())
+        # The list and the client page follow signing and new details by themselves: they
+        # subscribe to the services' change notifications (ui/change_signals.py).
         self.editor = editor
         self.window.show_page(editor)
         self.client_list.select_client(editor.client_id)
@@ -243,7 +238,6 @@ class Workspace(QObject):
         except KapNotesError as exc:
             self.window.show_status(exc.message, 0)
             return None
-        self.client_list.refresh()
         assert session.id is not None
         self.open_session(session.id)
         return session.id
@@ -262,16 +256,13 @@ class Workspace(QObject):
 
     # -- list upkeep -----------------------------------------------------------------------
     def _client_changed(self, client_id: int) -> None:
-        self.client_list.refresh()
         self.client_list.select_client(client_id)
 
     def _after_import(self) -> None:
-        self.client_list.refresh()
         if self.window.current_page() is self.window.empty_state:
             self._show_start_page()  # "No clients yet" becomes "Choose a client"
 
     def _client_deleted(self, _client_id: int) -> None:
-        self.client_list.refresh()
         self._show_start_page()
 
     # -- search ----------------------------------------------------------------------------
@@ -298,7 +289,6 @@ class Workspace(QObject):
         # A rename rewrote draft notes: reopen the open one so it shows (and saves) new names.
         if self.editor is not None:
             self.open_session(self.editor.session_id)
-        self._refresh_client_view()
 
     def _open_hit(self, client_id: int, session_id: object, ref: str) -> None:
         """Open a search hit where it was written: the note field, the dosing session's

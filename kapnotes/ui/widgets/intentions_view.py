@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -97,9 +97,7 @@ class IntentionsModel(QAbstractTableModel):
 
 
 class IntentionsView(QWidget):
-    """Grid plus actions (achieved, let go, active again, revise, add); emits changed()."""
-
-    changed = Signal()
+    """Grid plus actions (achieved, let go, active again, revise, add)."""
 
     def __init__(self, services: Services, course_id: int | None = None,
                  parent: QWidget | None = None) -> None:
@@ -178,4 +176,3 @@ class IntentionsView(QWidget):
             self.setToolTip(str(exc))
             return
         self.reload()
-        self.changed.emit()
