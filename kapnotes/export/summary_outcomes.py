@@ -97,9 +97,7 @@ def outcome_row(s: OutcomeSeries) -> tuple[str, ...]:
     def judged(flag: bool | None, first: date | None) -> str:
         if flag is None:
             return "Not known"
-        if not flag:
-            return "No"
-        return f"Yes, from {fmt_date(first)}" if first is not None else "Yes"
+        return f"Yes, from {fmt_date(first)}" if flag else "No"
 
     worse = "Not judged" if o.deteriorated is None else "No"
     if o.deteriorated:

@@ -96,12 +96,13 @@ class CourseService:
         """A protocol in force, or ValidationError naming the unknown id."""
         return self.protocols.require(protocol_id)
 
-    def create(self, course: Course, *, plan: list[PlannedSlot] | None = None) -> Course:
-        """Store a course and the plan its protocol generates from the start date."""
+    def create(self, course: Course, *,
+               custom_day_offsets: Sequence[int] | None = None) -> Course:
+        """Store a course and the plan its protocol generates from the start date (and, for
+        a protocol that lists them, the dose days: kapnotes/services/course_plans.py)."""
         clean = _validate_course(course, self.protocols)
         client_repo.get(self.vault, clean.client_id)
-        if plan is None:
-            plan = self.generate(clean)
+        plan = self.generate(clean, custom_day_offsets=custom_day_offsets)
         with write(self.vault, Changes(courses=True, client_ids=ids(clean.client_id))):
             course_id = repo.insert(self.vault, clean)
             mark(self.vault, Changes(course_ids=ids(course_id)))

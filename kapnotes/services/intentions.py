@@ -7,7 +7,9 @@ to the one it replaces, which is kept (status 'revised') with every review it ha
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from kapnotes.domain.course_items import (
     Intention,
@@ -59,6 +61,13 @@ class IntentionService:
         reviewed = set(repo.reviewed_in(self.vault, session_id)) if session_id else set()
         return [(i.id, i.text) for i in self.for_course(course_id)
                 if i.status is IntentionStatus.ACTIVE or i.id in reviewed]
+
+    def reviewed_rows(self, course_id: int,
+                      values: Mapping[str, Any]) -> list[tuple[int, str]]:
+        """(id, words) of the intentions a note's stored values review, in the note's order
+        and the course's words: a signed note shows these, not intentions set after it."""
+        labels = self.labels(course_id)
+        return [(i, labels[i]) for i in intention_ids_in(values) if i in labels]
 
     def labels(self, course_id: int) -> dict[int, str]:
         """Every intention's words by id (for printing a review field)."""
@@ -155,3 +164,12 @@ def _chains(intentions: list[Intention]) -> list[IntentionRow]:
         if i.revised_from not in ids:
             walk(i, 0)
     return rows
+
+
+def intention_ids_in(values: Mapping[str, Any]) -> list[int]:
+    """The intention ids a note's values name (the rows of its review fields), each once, in
+    order; anything that is not a review row is passed over."""
+    ids = [row["intention_id"] for value in values.values() if isinstance(value, list)
+           for row in value if isinstance(row, dict) and "intention_id" in row]
+    return list(dict.fromkeys(int(i) for i in ids if isinstance(i, int | str)
+                              and str(i).lstrip("-").isdigit()))

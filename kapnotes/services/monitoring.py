@@ -7,7 +7,7 @@ Nothing here logs clinical values; the audit log gets events and counts only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -351,13 +351,17 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         return [s for s in session_repo.for_course(self.vault, course_id)
                 if s.kind is SessionKind.DOSING and s.id is not None]
 
-    def course_monitoring(self, course_id: int) -> views.CourseMonitoring:
+    def course_monitoring(self, course_id: int, sessions: Sequence[Session] | None = None
+                          ) -> views.CourseMonitoring:
         """The course's dosing sessions read at once (one query per table, the thresholds
-        resolved once): alerts for the timeline and session list, the chart's series."""
-        sessions = [(int(s.id or 0), s.starts_at) for s in self._dosing_sessions(course_id)]
-        ids = [sid for sid, _ in sessions]
+        resolved once): alerts for the timeline and session list, the chart's series.
+        `sessions`: the course's sessions when the caller has just read them."""
+        held = (self._dosing_sessions(course_id) if sessions is None else
+                [s for s in sessions if s.kind is SessionKind.DOSING and s.id is not None])
+        starts = [(int(s.id or 0), s.starts_at) for s in held]
+        ids = [sid for sid, _ in starts]
         return views.course_monitoring(
-            sessions, repo.readings_for_sessions(self.vault, ids),
+            starts, repo.readings_for_sessions(self.vault, ids),
             repo.first_devices_for_sessions(self.vault, ids),
             repo.respiratory_depression_for_sessions(self.vault, ids),
             repo.adverse_effects_for_sessions(self.vault, ids), self.settings.thresholds())

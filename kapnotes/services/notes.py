@@ -155,6 +155,13 @@ class NoteService:
     def sessions_for_course(self, course_id: int) -> list[Session]:
         return repo.for_course(self.vault, course_id)
 
+    def dosing_to_link(self, course_id: int, starts_at: datetime) -> int | None:
+        """The dosing session a new integration note of the course follows up: the latest
+        one starting at or before it (never a later one), None when there is none yet."""
+        doses = [s.id for s in repo.for_course(self.vault, course_id)
+                 if s.kind is SessionKind.DOSING and s.starts_at <= starts_at]
+        return doses[-1] if doses else None
+
     def client_id_of(self, session_id: int) -> int:
         return repo.client_id_of(self.vault, session_id)
 

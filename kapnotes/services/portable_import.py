@@ -76,7 +76,8 @@ class Preview:
 
 
 def preview(services: Services, doc: Any) -> Preview:
-    validate_document(doc, scales=services.measures.loaded, today=services.clock().date())
+    validate_document(doc, scales=services.measures.loaded, today=services.clock().date(),
+                      protocol_ids=services.protocols.ids)
     return Preview(count(doc), tuple(
         c["code"] for c in doc["clients"]
         if rows.client_id_by_code(services.vault, c["code"]) is not None))
@@ -88,7 +89,8 @@ def import_document(services: Services, doc: Any, *,
     """Validate, then write everything in one transaction; returns what was added."""
     vault = services.vault
     templates = validate_document(doc, scales=services.measures.loaded,
-                                  today=services.clock().date())
+                                  today=services.clock().date(),
+                                  protocol_ids=services.protocols.ids)
     existing = {c["code"]: rows.client_id_by_code(vault, c["code"]) for c in doc["clients"]}
     choice: dict[str, Decision] = {}
     for code, cid in existing.items():

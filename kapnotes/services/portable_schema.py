@@ -34,6 +34,11 @@ _TYPES: dict[str, Any] = {
 }
 
 
+# Said when a file's course follows a protocol this app does not have (a practice's own).
+UNKNOWN_PROTOCOL = ("a protocol this app does not have; add its protocol file to the "
+                    "practice's protocols folder (docs/PROTOCOLS.md) and import again")
+
+
 @cache
 def _shipped_schema() -> dict[str, Any]:
     return json.loads(resource_path("schema", SCHEMA_FILE).read_text(encoding="utf-8"))
@@ -45,7 +50,8 @@ def load_schema(protocol_ids: Sequence[str] | None = None) -> dict[str, Any]:
     shape of an id, the loaded protocols which ids there are (docs/PROTOCOLS.md)."""
     shipped = _shipped_schema()
     ids = list(protocol_ids if protocol_ids is not None else protocols_in_use().ids)
-    defs = {**shipped["$defs"], "protocol": {**shipped["$defs"]["protocol"], "enum": ids}}
+    defs = {**shipped["$defs"], "protocol": {**shipped["$defs"]["protocol"], "enum": ids,
+                                              "x-refused": UNKNOWN_PROTOCOL}}
     return {**shipped, "$defs": defs}
 
 
@@ -112,7 +118,8 @@ class _Checker:
             self.fail(path, f"must be {show(schema['const'])}, not {show(value)}")
         if "enum" in schema and value not in schema["enum"]:
             allowed = ", ".join(str(v) for v in schema["enum"] if v is not None)
-            self.fail(path, f"{show(value)} is not one of {allowed}")
+            why = f" ({schema['x-refused']})" if "x-refused" in schema else ""
+            self.fail(path, f"{show(value)} is not one of {allowed}{why}")
         if "type" in schema:
             types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
             if not any(_TYPES[t](value) for t in types):
@@ -178,7 +185,8 @@ class _Checker:
         raise ValidationError(path or "(document)", message)
 
 
-def check_document(doc: object) -> None:
-    """ValidationError naming the JSON path of the first value the schema refuses."""
-    schema = load_schema()
+def check_document(doc: object, protocol_ids: Sequence[str] | None = None) -> None:
+    """ValidationError naming the JSON path of the first value the schema refuses.
+    `protocol_ids`: the protocols a course may follow (default: the set in use)."""
+    schema = load_schema(protocol_ids)
     _Checker(schema).check(doc, schema, "")

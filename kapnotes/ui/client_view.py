@@ -264,7 +264,9 @@ class ClientView(QWidget):
             return
         today = self.services.clock().date()
         self.timeline = self.services.courses.timeline(course_id, today=today)
-        monitoring = self.services.monitoring.course_monitoring(course_id)
+        # Read once here and handed on: the monitoring read and the session list share them.
+        sessions = self.services.notes.sessions_for_course(course_id)
+        monitoring = self.services.monitoring.course_monitoring(course_id, sessions)
         alerts = monitoring.alerts
         risks = self.services.measures.risk_sessions(course_id)
         self.timeline_view.set_entries(self.timeline.entries, today=today, alerts=alerts,
@@ -281,7 +283,6 @@ class ClientView(QWidget):
         if course.status_reason:
             text += f"\n{course.status.label}: {course.status_reason}"
         self.course_status.setText(text)
-        sessions = self.services.notes.sessions_for_course(course_id)
         self.sessions_list.set_sessions(sessions, alerts=alerts, risks=risks)
         self.sections.show_course(self.client_id, course_id, sessions=sessions, alerts=alerts,
                                   monitoring=monitoring)

@@ -5,8 +5,6 @@ client, locking and closing; everything typed is otherwise saved by autosave."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -102,8 +100,8 @@ class SessionEditor(QWidget):
         """The course's intentions; a signed note shows those it reviewed, not ones set after
         it was written."""
         if self.session.signed:
-            return functools.partial(_reviewed_rows, self.services, self.session.course_id,
-                                     note.values)
+            return functools.partial(self.services.intentions.reviewed_rows,
+                                     self.session.course_id, note.values)
         return functools.partial(self.services.intentions.intention_rows,
                                  self.session.course_id, self.session_id)
 
@@ -360,13 +358,4 @@ class SessionEditor(QWidget):
         if self.dosing is not None:
             self.dosing.stop_clocks()
         super().closeEvent(event)
-
-
-def _reviewed_rows(services: Services, course_id: int,
-                   values: Mapping[str, Any]) -> list[tuple[int, str]]:
-    """(id, words) of the intentions a note's review fields name, in the course's words."""
-    labels = services.intentions.labels(course_id)
-    ids = [int(row["intention_id"]) for value in values.values() if isinstance(value, list)
-           for row in value if isinstance(row, dict) and "intention_id" in row]
-    return [(i, labels[i]) for i in dict.fromkeys(ids) if i in labels]
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
 
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import SessionKind
@@ -91,7 +92,11 @@ class Workspace(QObject):
         if self._torn_down or not self.window.isVisible():
             return  # replaced, closed or never shown: nobody will click
         try:
-            _ = self.client_view  # built, not shown
+            view = self.client_view  # built, not shown
+            # Styled as it will be when first shown (polishing ~70 widgets is part of a
+            # first show): the first open then only fills and paints.
+            for widget in view.findChildren(QWidget):
+                widget.ensurePolished()
             _ = self.services.measures.loaded  # the scale files, parsed
         except KapNotesError:
             pass  # only a head start: the first open does it (and reports) as before
@@ -224,15 +229,13 @@ class Workspace(QObject):
                     starts_at: datetime | None = None) -> int | None:
         """Create a session now (details stay editable) and open it."""
         session_kind = SessionKind(kind)
-        linked = None
-        if session_kind is SessionKind.INTEGRATION:
-            doses = [s for s in self.services.notes.sessions_for_course(course_id)
-                     if s.kind is SessionKind.DOSING]
-            linked = doses[-1].id if doses else None
+        starts_at = starts_at or self.services.clock()
+        linked = (self.services.notes.dosing_to_link(course_id, starts_at)
+                  if session_kind is SessionKind.INTEGRATION else None)
         try:
             session = self.services.notes.create_session(
                 course_id=course_id, kind=session_kind,
-                starts_at=starts_at or self.services.clock(), clinician=self.signer_name,
+                starts_at=starts_at, clinician=self.signer_name,
                 linked_dosing_id=linked, slot_id=slot_id,
             )
         except KapNotesError as exc:
