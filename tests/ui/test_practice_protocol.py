@@ -36,6 +36,7 @@ CLINIC: dict[str, Any] = {
     ],
     "monitoring": ["Blood pressure before the dose and before leaving"],
 }
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
 START = date(2026, 11, 23)  # a Monday, after the fake clock's today
 
 
@@ -67,6 +68,8 @@ def test_practice_protocol_in_the_dialog_plans_the_course_and_its_pdf(
                                         "must be a list of 1 to 20 phases")
 
     dlg.protocol_combo.setCurrentIndex(dlg.protocol_combo.findData("riverside_kap"))
+    assert dlg.protocol_combo.itemData(dlg.protocol_combo.currentIndex(), TOOLTIP) == (
+        "Source: Riverside Clinic KAP protocol v3 (2026).")
     spin = dlg.protocol_fields.spins["dose_interval_weeks"]
     assert spin.isVisible() and (spin.minimum(), spin.maximum(), spin.value()) == (1, 3, 1)
     assert dlg.protocol_fields.labels["dose_interval_weeks"].text() == "Sessions every:"
