@@ -37,12 +37,14 @@ run: sync check-os-libs
 test: sync-dev
 	@QT_QPA_PLATFORM=offscreen $(UV) run --frozen pytest -n auto $(PYTEST_ARGS)
 
-# ruff, the import contracts (layers, .importlinter; docs/ARCHITECTURE.md), then dead code in
-# the app: vulture reads [tool.vulture] in pyproject.toml; tests and bench count as callers,
-# only kapnotes/ is reported (exit 3 is vulture's "found some").
+# ruff, the import contracts (layers, .importlinter; docs/ARCHITECTURE.md), types (mypy reads
+# [tool.mypy] in pyproject.toml; zero errors), then dead code in the app: vulture reads
+# [tool.vulture] in pyproject.toml; tests and bench count as callers, only kapnotes/ is
+# reported (exit 3 is vulture's "found some").
 lint: sync-dev
 	@$(UV) run --frozen ruff check kapnotes tests bench
 	@$(UV) run --frozen lint-imports --no-logo --no-cache
+	@$(UV) run --frozen mypy
 	@out="$$($(UV) run --frozen vulture 2>&1)"; rc=$$?; \
 	if [ $$rc -ne 0 ] && [ $$rc -ne 3 ]; then echo "$$out"; exit $$rc; fi; \
 	dead="$$(echo "$$out" | grep '^kapnotes/' || true)"; \

@@ -136,13 +136,13 @@ def print_redactions(places: tuple[str, ...]) -> None:
         print(f"  {place}")
 
 
-def _client_id(services: object, code: str) -> int:
+def _client_id(services: container.Services, code: str) -> int:
     try:
         # codes are stored upper case: kap-001 finds KAP-001
         wanted = client_rules.normalise_code(code)
     except ValidationError:
         wanted = code.strip()
-    client = services.clients.by_code(wanted)  # type: ignore[attr-defined]
+    client = services.clients.by_code(wanted)
     if client is None or client.id is None:
         raise ValidationError("--client", f"no client with the code '{code.strip()}'.")
     return int(client.id)

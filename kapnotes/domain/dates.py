@@ -15,6 +15,7 @@ Stdlib only: the window (Qt) and the PDF builder (reportlab) both import it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 
@@ -34,8 +35,14 @@ def month_first() -> bool:
     """True when the user's locale writes the month before the day."""
     if _override is not None:
         return _override
-    for name in ("LC_ALL", "LC_TIME", "LANG"):
-        value = os.environ.get(name, "")
+    env = os.environ
+    # Asked for every date shown (hundreds per client page): the answer is kept per locale.
+    return _month_first_for(env.get("LC_ALL", ""), env.get("LC_TIME", ""), env.get("LANG", ""))
+
+
+@functools.lru_cache(maxsize=8)
+def _month_first_for(*values: str) -> bool:
+    for value in values:
         if value:
             match = re.match(r"[a-zA-Z]{2,3}[_-]([A-Za-z]{2})", value)
             return match is not None and match[1].upper() in _MONTH_FIRST_REGIONS

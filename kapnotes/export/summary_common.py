@@ -20,7 +20,7 @@ from kapnotes.export.redaction import (
     NAME_MARK,
     Redactor,
 )
-from kapnotes.export.report import Paragraph
+from kapnotes.export.report import Paragraph, ParagraphStyle
 from kapnotes.export.snapshot import ExportOptions
 
 NOT_RECORDED = "—"
@@ -81,8 +81,8 @@ class Context:
         exporter sees one list of every place something was replaced."""
         return value
 
-    def free(self, value: str, style: str = "normal") -> Paragraph:
-        return Paragraph(self.text(value) or NOT_RECORDED, style,  # type: ignore[arg-type]
+    def free(self, value: str, style: ParagraphStyle = "normal") -> Paragraph:
+        return Paragraph(self.text(value) or NOT_RECORDED, style,
                          possibly_identifying=True)
 
 

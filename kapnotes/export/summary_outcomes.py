@@ -4,6 +4,8 @@ its source (the rules are `kapnotes.domain.outcome_rules`, data in resources/rul
 
 from __future__ import annotations
 
+from datetime import date
+
 from kapnotes.domain.course_items import OutcomeSeries
 from kapnotes.export.report import (
     Block,
@@ -92,10 +94,10 @@ def outcome_row(s: OutcomeSeries) -> tuple[str, ...]:
         if o.percent_change is not None:
             change += f" ({o.percent_change:+.0f} %)".replace("-", "−")
 
-    def judged(flag: bool | None, first: object) -> str:
+    def judged(flag: bool | None, first: date | None) -> str:
         if flag is None:
             return "Not known"
-        return f"Yes, from {fmt_date(first)}" if flag else "No"  # type: ignore[arg-type]
+        return f"Yes, from {fmt_date(first)}" if flag else "No"
 
     worse = "Not judged" if o.deteriorated is None else "No"
     if o.deteriorated:

@@ -8,6 +8,7 @@ from kapnotes.domain.client_rules import normalise_code, validate_client
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.models import Client, ClientSummary
 from kapnotes.domain.screening import MedicineClass, medicine_classes
+from kapnotes.services.changes import Changes, ids, mark, write
 from kapnotes.services.clock import Clock, system_clock
 from kapnotes.storage import audit, seals
 from kapnotes.storage import clients as repo
@@ -23,14 +24,15 @@ class ClientService:
 
     def create(self, client: Client) -> Client:
         clean = validate_client(client, today=self.clock().date())
-        with self.vault.transaction():
+        with write(self.vault, Changes(clients=True)):
             new_id = repo.insert(self.vault, clean)
+            mark(self.vault, Changes(client_ids=ids(new_id)))
             audit.record(self.vault, "client.create", record_type="client", record_id=new_id)
         return dataclasses.replace(clean, id=new_id)
 
     def update(self, client: Client) -> Client:
         clean = validate_client(client, today=self.clock().date())
-        with self.vault.transaction():
+        with write(self.vault, Changes(clients=True, client_ids=ids(clean.id))):
             repo.update(self.vault, clean)
             audit.record(self.vault, "client.update", record_type="client",
                          record_id=clean.id or "")
@@ -59,7 +61,7 @@ class ClientService:
                                            r.full_name.casefold()))
 
     def set_archived(self, client_id: int, archived: bool) -> None:
-        with self.vault.transaction():
+        with write(self.vault, Changes(clients=True, client_ids=ids(client_id))):
             repo.set_archived(self.vault, client_id, archived)
             audit.record(self.vault, "client.archive" if archived else "client.unarchive",
                          record_type="client", record_id=client_id)
@@ -75,7 +77,8 @@ class ClientService:
             raise ValidationError(
                 "Confirmation", f"type the client's code ({client.code}) exactly to delete."
             )
-        with self.vault.transaction():
+        with write(self.vault, Changes(clients=True, courses=True, sessions=True,
+                                       client_ids=ids(client_id))):
             # Signed notes go on purpose: marked so `check` does not report them as tampered.
             seals.mark_removed(self.vault, repo.session_ids(self.vault, client_id))
             repo.delete(self.vault, client_id)

@@ -50,6 +50,7 @@ from kapnotes.domain.course_items import Intention, IntentionStatus
 from kapnotes.domain.errors import NotFoundError, ValidationError
 from kapnotes.domain.models import Session, SessionKind
 from kapnotes.domain.templates import FieldType, Template
+from kapnotes.services.changes import Changes, mark
 from kapnotes.services.clock import Clock, system_clock
 from kapnotes.storage import intentions as intention_repo
 from kapnotes.storage import themes as theme_repo
@@ -83,10 +84,13 @@ class CourseItemSync:
             if (field.type is FieldType.REPEATING_LIST and field_id in INTENTION_LIST_FIELDS
                     and session.kind is SessionKind.PREPARATION):
                 self.sync_intentions(session, field_id, [str(v) for v in value])
+                mark(self.vault, Changes(intentions=True))
             elif field.type is FieldType.INTENTIONS_REVIEW:
                 self.sync_reviews(session, field_id, field.label, value)
+                mark(self.vault, Changes(intentions=True))
             elif field.type is FieldType.THEMES:
                 self.sync_themes(session, field_id, value)
+                mark(self.vault, Changes(themes=True))
 
     # -- preparation intentions ------------------------------------------------------------
     def sync_intentions(self, session: Session, field_id: str, texts: list[str]) -> None:

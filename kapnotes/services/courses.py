@@ -23,6 +23,7 @@ from kapnotes.domain.schedule_status import (
     reconcile_plan,
 )
 from kapnotes.domain.text_rules import clean_text
+from kapnotes.services.changes import Changes, ids, mark, write
 from kapnotes.services.clock import Clock, system_clock
 from kapnotes.services.settings_service import SettingsService
 from kapnotes.storage import audit
@@ -95,14 +96,16 @@ class CourseService:
         """A protocol in force, or ValidationError naming the unknown id."""
         return self.protocols.require(protocol_id)
 
-    def create(self, course: Course, *, plan: list[PlannedSlot] | None = None) -> Course:
-        """Store a course and the plan its protocol generates from the start date."""
+    def create(self, course: Course, *,
+               custom_day_offsets: Sequence[int] | None = None) -> Course:
+        """Store a course and the plan its protocol generates from the start date (and, for
+        a protocol that lists them, the dose days: kapnotes/services/course_plans.py)."""
         clean = _validate_course(course, self.protocols)
         client_repo.get(self.vault, clean.client_id)
-        if plan is None:
-            plan = self.generate(clean)
-        with self.vault.transaction():
+        plan = self.generate(clean, custom_day_offsets=custom_day_offsets)
+        with write(self.vault, Changes(courses=True, client_ids=ids(clean.client_id))):
             course_id = repo.insert(self.vault, clean)
+            mark(self.vault, Changes(course_ids=ids(course_id)))
             repo.replace_plan(self.vault, course_id, plan)
             audit.record(self.vault, "course.create", record_type="course", record_id=course_id)
         return dataclasses.replace(clean, id=course_id)
@@ -127,7 +130,8 @@ class CourseService:
         # A course keeps the protocol it was planned with, even one whose file is gone.
         kept = before is not None and before.protocol == course.protocol
         clean = _validate_course(course, None if kept else self.protocols)
-        with self.vault.transaction():
+        with write(self.vault, Changes(courses=True, client_ids=ids(clean.client_id),
+                                       course_ids=ids(clean.id))):
             repo.update(self.vault, clean)
             audit.record(self.vault, "course.update", record_type="course",
                          record_id=clean.id or "")
@@ -135,9 +139,10 @@ class CourseService:
 
     def set_status(self, course_id: int, status: CourseStatus, reason: str = "") -> Course:
         course = dataclasses.replace(self.get(course_id), status=status, status_reason=reason)
-        clean = self.update(course)
-        audit.record(self.vault, "course.status", record_type="course", record_id=course_id,
-                     detail=status.value)
+        with write(self.vault, Changes(courses=True, course_ids=ids(course_id))):
+            clean = self.update(course)
+            audit.record(self.vault, "course.status", record_type="course",
+                         record_id=course_id, detail=status.value)
         return clean
 
     def get(self, course_id: int) -> Course:
@@ -157,14 +162,18 @@ class CourseService:
         text = clean_text("Reason", reason, required=True, max_length=2000)
         if new_date == slot.planned_date:
             raise ValidationError("New date", "is the date already planned; choose another day.")
-        with self.vault.transaction():
+        with write(self.vault, lambda: self._slot_changed(slot.course_id)):
             repo.move_slot(self.vault, slot_id, new_date, text)
 
     def skip_slot(self, slot_id: int, reason: str) -> None:
-        repo.get_slot(self.vault, slot_id)
+        slot = repo.get_slot(self.vault, slot_id)
         text = clean_text("Reason", reason, required=True, max_length=2000)
-        with self.vault.transaction():
+        with write(self.vault, lambda: self._slot_changed(slot.course_id)):
             repo.skip_slot(self.vault, slot_id, text)
+
+    def _slot_changed(self, course_id: int) -> Changes:
+        client_id = repo.get(self.vault, course_id).client_id
+        return Changes(courses=True, client_ids=ids(client_id), course_ids=ids(course_id))
 
     def timeline(self, course_id: int, *, today: date | None = None) -> Timeline:
         """Every planned slot with its status (done, missed, overdue, upcoming, skipped…)."""

@@ -13,6 +13,7 @@ from kapnotes.domain.models import Client, Course, CourseStatus, Modality, Sessi
 from kapnotes.services.container import Services
 from kapnotes.services.demo_monitoring import record_demo_monitoring
 from kapnotes.services.demo_outcomes import record_demo_outcomes
+from kapnotes.services.demo_register import DemoRegister
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ def build_demo(services: Services, *, today: date | None = None,
     """Fill an empty vault with the demo clients; returns their ids."""
     day = today or services.clock().date()
     ids = []
+    register = DemoRegister(services, clinician)  # Schedule 8 entries when a pack is chosen
     for demo in DEMO_CLIENTS:
         client = services.clients.create(demo.client)
         assert client.id is not None
@@ -134,13 +136,15 @@ def build_demo(services: Services, *, today: date | None = None,
         assert course.id is not None
         # Outcomes first: they hold the client's screen, which a dose needs before it is given.
         record_demo_outcomes(services, client.id, client.code, start, clinician=clinician)
-        _hold_past_sessions(services, course.id, day, clinician)
+        _hold_past_sessions(services, course.id, day, clinician, register)
         if demo.status is not CourseStatus.ACTIVE:
             services.courses.set_status(course.id, demo.status, demo.status_reason)
+    register.stocktake(datetime.combine(day, time(8)).astimezone())
     return ids
 
 
-def _hold_past_sessions(services: Services, course_id: int, today: date, clinician: str) -> None:
+def _hold_past_sessions(services: Services, course_id: int, today: date, clinician: str,
+                        register: DemoRegister) -> None:
     """Hold every planned slot before today (one left missed, for realism); sign most."""
     timeline = services.courses.timeline(course_id, today=today)
     last_dose: int | None = None
@@ -165,5 +169,6 @@ def _hold_past_sessions(services: Services, course_id: int, today: date, clinici
             last_dose = session.id
             record_demo_monitoring(services.monitoring, session.id, session.starts_at,
                                    clinician=clinician, n=slot.dose_number or 0)
+            register.administered(session.id)
         if slot.planned_date < today - timedelta(days=1):
             services.notes.sign(session.id, signer=clinician)

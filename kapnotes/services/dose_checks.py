@@ -20,6 +20,7 @@ from kapnotes.domain.errors import ConflictError, ValidationError
 from kapnotes.domain.models import Session
 from kapnotes.domain.text_rules import clean_text
 from kapnotes.rules import current_rules
+from kapnotes.services.changes import Changes, ids, session_changes, write
 from kapnotes.services.clock import Clock, system_clock
 from kapnotes.storage import audit
 from kapnotes.storage import dose_records as repo
@@ -72,7 +73,7 @@ class DoseChecks:
         kg = dose_rules.weight_to_kg(value, unit)
         warning = self.weight_warning(client_id, kg, measured_on)
         entered = float(str(value).strip().replace(",", "."))
-        with self.vault.transaction():
+        with write(self.vault, Changes(clients=True, client_ids=ids(client_id))):
             weight_id = repo.add_weight(self.vault, client_id, measured_on, kg, entered, unit)
             audit.record(self.vault, "client.weight", record_type="client", record_id=client_id)
         stored = next(w for w in repo.weights(self.vault, client_id) if w.id == weight_id)
@@ -129,7 +130,7 @@ class DoseChecks:
                           multiline=True)
         who = clean_text("Given by", by, max_length=200)
         at = self.clock().replace(microsecond=0)
-        with self.vault.transaction():
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             for f in findings:
                 repo.add_override(self.vault, session_id, f.rule_id, f.message, text, who, at)
                 audit.record(self.vault, "rule.override", record_type="session",
@@ -154,13 +155,13 @@ class DoseChecks:
         except ValueError:
             raise ValidationError("booster", "must be a dose in mg") from None
         when = (at or self.clock()).replace(second=0, microsecond=0)
-        with self.vault.transaction():
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             booster_id = repo.add_booster(self.vault, session_id, when, mg)
         return Booster(booster_id, when, mg)
 
     def remove_booster(self, session_id: int, booster_id: int) -> None:
         _writable(session_repo.get(self.vault, session_id))
-        with self.vault.transaction():
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             repo.delete_booster(self.vault, session_id, booster_id)
 
 

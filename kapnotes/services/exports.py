@@ -29,6 +29,7 @@ from kapnotes.export.report import Report
 from kapnotes.export.snapshot import DEFAULT_PRACTICE_NAME, ExportOptions
 from kapnotes.export.summary import course_report, packet_report, session_report
 from kapnotes.export.summary_common import Redactor
+from kapnotes.services.changes import Changes, write
 from kapnotes.services.container import Services
 from kapnotes.services.export_gather import course_snapshot, current_course, session_snapshot
 from kapnotes.services.settings_service import SettingsService
@@ -234,8 +235,9 @@ def audit_detail(job: ExportJob, path: Path) -> str:
 
 
 def record_export(services: Services, job: ExportJob, path: Path) -> None:
-    audit.record(services.vault, AUDIT_EVENT, record_type=job.kind, record_id=job.record_id,
-                 detail=audit_detail(job, path))
+    with write(services.vault, Changes(exports=True)):
+        audit.record(services.vault, AUDIT_EVENT, record_type=job.kind,
+                     record_id=job.record_id, detail=audit_detail(job, path))
 
 
 def export_pdf(services: Services, job: ExportJob, path: Path, *, password: str | None = None,

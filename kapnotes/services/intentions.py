@@ -7,7 +7,9 @@ to the one it replaces, which is kept (status 'revised') with every review it ha
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from kapnotes.domain.course_items import (
     Intention,
@@ -19,6 +21,7 @@ from kapnotes.domain.course_items import (
 from kapnotes.domain.errors import ConflictError, ValidationError
 from kapnotes.domain.models import SessionKind
 from kapnotes.domain.text_rules import clean_text
+from kapnotes.services.changes import Changes, ids, write
 from kapnotes.services.clock import Clock, system_clock
 from kapnotes.storage import audit
 from kapnotes.storage import courses as course_repo
@@ -59,6 +62,13 @@ class IntentionService:
         return [(i.id, i.text) for i in self.for_course(course_id)
                 if i.status is IntentionStatus.ACTIVE or i.id in reviewed]
 
+    def reviewed_rows(self, course_id: int,
+                      values: Mapping[str, Any]) -> list[tuple[int, str]]:
+        """(id, words) of the intentions a note's stored values review, in the note's order
+        and the course's words: a signed note shows these, not intentions set after it."""
+        labels = self.labels(course_id)
+        return [(i, labels[i]) for i in intention_ids_in(values) if i in labels]
+
     def labels(self, course_id: int) -> dict[int, str]:
         """Every intention's words by id (for printing a review field)."""
         return {i.id: i.text for i in self.for_course(course_id)}
@@ -66,9 +76,9 @@ class IntentionService:
     # -- changes from the course view ------------------------------------------------------
     def add(self, course_id: int, text: str, *, on: date | None = None) -> Intention:
         """An intention set outside a preparation note (e.g. agreed in an integration)."""
-        course_repo.get(self.vault, course_id)
+        course = course_repo.get(self.vault, course_id)
         words = self._words(text)
-        with self.vault.transaction():
+        with write(self.vault, lambda: self._changed(course.client_id, course_id)):
             new_id = repo.insert(self.vault, course_id=course_id, text=words,
                                  set_on=on or self.clock().date())
             audit.record(self.vault, "intention.add", record_type="intention",
@@ -83,7 +93,7 @@ class IntentionService:
         words = self._words(text)
         if words == old.text:
             raise ValidationError("Intention", "the new words are the same as the old.")
-        with self.vault.transaction():
+        with write(self.vault, lambda: self._changed(None, old.course_id)):
             new_id = repo.insert(self.vault, course_id=old.course_id, text=words,
                                  set_on=on or self.clock().date(), revised_from=old.id)
             repo.set_status(self.vault, old.id, IntentionStatus.REVISED, self.clock())
@@ -100,11 +110,16 @@ class IntentionService:
             raise ConflictError("This intention was revised; change the newer one.")
         if status is old.status:
             return old
-        with self.vault.transaction():
+        with write(self.vault, lambda: self._changed(None, old.course_id)):
             repo.set_status(self.vault, intention_id, status, self.clock())
             audit.record(self.vault, "intention.status", record_type="intention",
                          record_id=intention_id, detail=status.value)
         return repo.get(self.vault, intention_id)
+
+    def _changed(self, client_id: int | None, course_id: int) -> Changes:
+        if client_id is None:
+            client_id = course_repo.get(self.vault, course_id).client_id
+        return Changes(intentions=True, client_ids=ids(client_id), course_ids=ids(course_id))
 
     @staticmethod
     def _words(text: str) -> str:
@@ -149,3 +164,12 @@ def _chains(intentions: list[Intention]) -> list[IntentionRow]:
         if i.revised_from not in ids:
             walk(i, 0)
     return rows
+
+
+def intention_ids_in(values: Mapping[str, Any]) -> list[int]:
+    """The intention ids a note's values name (the rows of its review fields), each once, in
+    order; anything that is not a review row is passed over."""
+    ids = [row["intention_id"] for value in values.values() if isinstance(value, list)
+           for row in value if isinstance(row, dict) and "intention_id" in row]
+    return list(dict.fromkeys(int(i) for i in ids if isinstance(i, int | str)
+                              and str(i).lstrip("-").isdigit()))

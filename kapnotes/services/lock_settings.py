@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from kapnotes.domain.errors import ValidationError
 from kapnotes.policy import current_policy, refuse_if_fixed, resolve
+from kapnotes.services.changes import SETTINGS, write
 from kapnotes.storage import audit, settings
 from kapnotes.storage.vault import Vault
 
@@ -81,6 +82,6 @@ def set_idle_lock_minutes(vault: Vault, minutes: int) -> None:
             bounds.low <= minutes <= bounds.high):
         raise ValidationError("idle_lock_minutes",
                               f"must be a whole number of minutes, {bounds.text}")
-    with vault.transaction():
+    with write(vault, SETTINGS):
         settings.set_json(vault, IDLE_LOCK_KEY, minutes)
         audit.record(vault, "settings.change", record_type="settings", record_id=IDLE_LOCK_KEY)

@@ -18,6 +18,7 @@ Outcome thresholds (baseline window, reliable change, relapse) come from the cli
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from kapnotes.domain.risk import NOT_ASKED, RiskGap, RiskStatus
 from kapnotes.domain.scale_model import SUICIDE, Flag
 from kapnotes.domain.scales import Answer, LoadedScales, Scale, ScoreResult, load_scales, score
 from kapnotes.paths import practice_scales_dir, resource_path
+from kapnotes.services.changes import Changes, ids, write
 from kapnotes.services.clock import Clock, system_clock
 from kapnotes.storage import audit
 from kapnotes.storage import clients as client_repo
@@ -126,7 +128,8 @@ class MeasureService:
                                                                  session_id) != client_id:
             raise ValidationError("Session", "belongs to another client.")
         result = score(self.scale(scale_id), answers, total)
-        with self.vault.transaction():
+        with write(self.vault, Changes(measures=True, client_ids=ids(client_id),
+                                       session_ids=ids(session_id))):
             measure_id = repo.insert(self.vault, client_id=client_id, taken_on=taken_on,
                                      session_id=session_id, result=result,
                                      dose_timing=dose_timing)
@@ -136,8 +139,9 @@ class MeasureService:
 
     def delete(self, measure_id: int) -> None:
         """Remove a measure entered in error (audited)."""
-        repo.get(self.vault, measure_id)
-        with self.vault.transaction():
+        measure = repo.get(self.vault, measure_id)
+        with write(self.vault, Changes(measures=True, client_ids=ids(measure.client_id),
+                                       session_ids=ids(measure.session_id))):
             repo.delete(self.vault, measure_id)
             audit.record(self.vault, "measure.delete", record_type="measure",
                          record_id=measure_id)
@@ -231,12 +235,8 @@ class MeasureService:
     # -- course outcomes -------------------------------------------------------------------
     def first_dose(self, course_id: int) -> date | None:
         """The first dosing session held; if none yet, the first dosing date planned."""
-        doses = self.dosing_dates(course_id)
-        if doses:
-            return doses[0]
-        planned = [s.planned_date for s in course_repo.slots(self.vault, course_id)
-                   if s.kind is SessionKind.DOSING and not s.skipped]
-        return min(planned) if planned else None
+        client_id = course_repo.get(self.vault, course_id).client_id
+        return _first_dose(_ClientDays.read(self.vault, client_id), course_id)
 
     def dosing_dates(self, course_id: int) -> tuple[date, ...]:
         return tuple(sorted({s.starts_at.date() for s in session_repo.for_course(self.vault,
@@ -246,39 +246,50 @@ class MeasureService:
     def course_of_measures(self, client_id: int) -> dict[int, int | None]:
         """Measure id → the course it belongs to (rules in kapnotes/domain/measure_courses.py):
         its session's course if linked, else the course whose active span holds its date."""
-        spans, course_of_session = [], {}
-        for course in course_repo.for_client(self.vault, client_id):
-            cid = int(course.id or 0)
-            sessions = session_repo.for_course(self.vault, cid)
-            course_of_session.update({int(s.id or 0): cid for s in sessions})
-            held = [s.starts_at.date() for s in sessions]
-            planned = [d for slot in course_repo.slots(self.vault, cid)
-                       for d in (slot.planned_date, slot.original_date)]
-            spans.append(span_of(cid, start=course.start_date, dates=planned, held=held,
-                                 running=course.status in RUNNING))
+        return self._course_of(client_id, _ClientDays.read(self.vault, client_id),
+                               self.for_client(client_id))
+
+    def _course_of(self, client_id: int, days: _ClientDays, measures: list[Measure]
+                   ) -> dict[int, int | None]:
+        course_of_session = {sid: cid for sid, cid, _kind, _day in days.sessions}
+        held: dict[int, list[date]] = {}
+        for _sid, cid, _kind, day in days.sessions:
+            held.setdefault(cid, []).append(day)
+        planned: dict[int, list[date]] = {}
+        for cid, _kind, day, original, _skipped in days.slots:
+            planned.setdefault(cid, []).extend((day, original))
+        spans = [span_of(int(c.id or 0), start=c.start_date,
+                         dates=planned.get(int(c.id or 0), []),
+                         held=held.get(int(c.id or 0), []), running=c.status in RUNNING)
+                 for c in course_repo.for_client(self.vault, client_id)]
         return {
             int(m.id or 0): (course_of_session.get(m.session_id) if m.session_id is not None
                              else course_for_date(m.taken_on, spans))
-            for m in self.for_client(client_id)
+            for m in measures
         }
 
     def course_outcomes(self, course_id: int) -> CourseOutcomes:
-        """Every scale with a score in this course: points, outcome, reference lines."""
+        """Every scale with a score in this course: points, outcome, reference lines.
+
+        The client's sessions, slots and measures are each read once, as light rows (the
+        client page pays this on every open)."""
         course = course_repo.get(self.vault, course_id)
-        belongs = self.course_of_measures(course.client_id)
-        first = self.first_dose(course_id)
+        days = _ClientDays.read(self.vault, course.client_id)
+        measures = self.for_client(course.client_id)
+        belongs = self._course_of(course.client_id, days, measures)
+        first = _first_dose(days, course_id)
         by_scale: dict[str, list[Measure]] = {}
-        for m in self.for_client(course.client_id):
+        for m in measures:
             if belongs.get(int(m.id or 0)) == course_id:
                 by_scale.setdefault(m.scale_id, []).append(m)
         series = []
         rules = outcome_rules(self.rules())
         for scale in self.scales:  # built-in order: PHQ-9 and the like stay in a fixed place
-            measures = by_scale.get(scale.id)
-            if measures:
-                series.append(self._series(scale, measures, first, rules))
+            of_scale = by_scale.get(scale.id)
+            if of_scale:
+                series.append(self._series(scale, of_scale, first, rules))
         return CourseOutcomes(course_id=course_id, first_dose=first,
-                              dosing_dates=self.dosing_dates(course_id), series=tuple(series))
+                              dosing_dates=days.dosing_dates(course_id), series=tuple(series))
 
     def course_outcome(self, course_id: int, scale_id: str) -> OutcomeSeries | None:
         return self.course_outcomes(course_id).for_scale(scale_id)
@@ -297,3 +308,30 @@ class MeasureService:
             response = outcome.baseline.total / 2
         remission = float(scale.remission.value) if scale.remission is not None else None
         return OutcomeSeries(scale, points, outcome, response, remission)
+
+
+@dataclass(frozen=True)
+class _ClientDays:
+    """The days of a client's sessions and planned slots, read in one query each."""
+
+    sessions: list[tuple[int, int, SessionKind, date]]
+    slots: list[tuple[int, SessionKind, date, date, bool]]
+
+    @classmethod
+    def read(cls, vault: Vault, client_id: int) -> _ClientDays:
+        return cls(session_repo.days_for_client(vault, client_id),
+                   course_repo.slot_days_for_client(vault, client_id))
+
+    def dosing_dates(self, course_id: int) -> tuple[date, ...]:
+        return tuple(sorted({day for _sid, cid, kind, day in self.sessions
+                             if cid == course_id and kind is SessionKind.DOSING}))
+
+
+def _first_dose(days: _ClientDays, course_id: int) -> date | None:
+    """The first dosing session held; if none yet, the first dosing date planned."""
+    doses = days.dosing_dates(course_id)
+    if doses:
+        return doses[0]
+    planned = [day for cid, kind, day, _original, skipped in days.slots
+               if cid == course_id and kind is SessionKind.DOSING and not skipped]
+    return min(planned) if planned else None

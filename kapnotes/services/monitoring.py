@@ -7,7 +7,7 @@ Nothing here logs clinical values; the audit log gets events and counts only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -45,6 +45,7 @@ from kapnotes.domain.vitals import (
 )
 from kapnotes.rules import minimum_monitoring_minutes
 from kapnotes.services import monitoring_views as views
+from kapnotes.services.changes import session_changes, write
 from kapnotes.services.clock import Clock, aware, system_clock
 from kapnotes.services.discharge_checks import DischargeMethods
 from kapnotes.services.dose_checks import DOSE_FIELDS, DoseChecks, OverrideNeeded
@@ -139,7 +140,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
                                                      or updated.infusion_end_at < first):
             raise ValidationError("infusion_end_at", "the infusion ends after it starts: "
                                                      "record the start (dose given) first")
-        with self.vault.transaction():
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             repo.save_details(self.vault, updated)
             self._edited(session_id, *(n for n in values
                                        if getattr(current, n) != getattr(updated, n)))
@@ -156,7 +157,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         ("" when none). All or nothing: a refused dose check stores neither."""
         session = self._writable(session_id)
         client_id = session_repo.client_id_of(self.vault, session_id)
-        with self.vault.transaction():
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             weight, warning = self.doses.record_weight(client_id, value, unit,
                                                        session.starts_at.date())
             details = self.update_record(session_id, {"weight_kg": weight.weight_kg},
@@ -256,7 +257,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         d = repo.get_details(self.vault, session_id)
         if d.medication is Medication.ESKETAMINE and d.dose_mg is not None:
             warnings = dose_rules.device_gap_findings(self.doses.rules(), int(d.dose_mg), times)
-        with self.vault.transaction():
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             repo.add_device(self.vault, session_id, when)
             self._edited(session_id, "devices")
             if findings:
@@ -265,7 +266,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
 
     def remove_device(self, session_id: int, device_id: int) -> None:
         self._writable(session_id)
-        with self.vault.transaction():
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             repo.delete_device(self.vault, device_id)
             self._edited(session_id, "devices")
 
@@ -280,7 +281,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
             dissociation=Intensity(dissociation), cadss_total=cadss_total,
             note=clean_text("Observation note", note, max_length=2000),
         )
-        with self.vault.transaction():
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             obs_id = repo.add_observation(self.vault, session_id, obs)
             self._edited(session_id, "observations")
         return StoredObservation(obs_id, obs)
@@ -294,7 +295,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         """Tick (or, with severity None/"none", untick) one effect of the checklist."""
         self._writable(session_id)
         kind = AdverseEffect(effect)
-        with self.vault.transaction():
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             self._edited(session_id, "adverse_effects")
             if severity is None or Intensity(severity) is Intensity.NONE:
                 repo.delete_adverse_effect(self.vault, session_id, kind)
@@ -350,13 +351,17 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         return [s for s in session_repo.for_course(self.vault, course_id)
                 if s.kind is SessionKind.DOSING and s.id is not None]
 
-    def course_monitoring(self, course_id: int) -> views.CourseMonitoring:
+    def course_monitoring(self, course_id: int, sessions: Sequence[Session] | None = None
+                          ) -> views.CourseMonitoring:
         """The course's dosing sessions read at once (one query per table, the thresholds
-        resolved once): alerts for the timeline and session list, the chart's series."""
-        sessions = [(int(s.id or 0), s.starts_at) for s in self._dosing_sessions(course_id)]
-        ids = [sid for sid, _ in sessions]
+        resolved once): alerts for the timeline and session list, the chart's series.
+        `sessions`: the course's sessions when the caller has just read them."""
+        held = (self._dosing_sessions(course_id) if sessions is None else
+                [s for s in sessions if s.kind is SessionKind.DOSING and s.id is not None])
+        starts = [(int(s.id or 0), s.starts_at) for s in held]
+        ids = [sid for sid, _ in starts]
         return views.course_monitoring(
-            sessions, repo.readings_for_sessions(self.vault, ids),
+            starts, repo.readings_for_sessions(self.vault, ids),
             repo.first_devices_for_sessions(self.vault, ids),
             repo.respiratory_depression_for_sessions(self.vault, ids),
             repo.adverse_effects_for_sessions(self.vault, ids), self.settings.thresholds())

@@ -171,11 +171,17 @@ def series(session_id: int, starts_at: datetime, zero: datetime | None,
     return SessionVitals(session_id=session_id, starts_at=starts_at, points=points)
 
 
+def _instant(moment: datetime) -> datetime:
+    # Aware times compare as instants whatever their zone: only a naive one needs reading as
+    # local time (stored readings are aware already; converting each cost ~600 calls a page).
+    return moment if moment.tzinfo is not None else aware(moment)
+
+
 def assess_at(reading: VitalsReading, first_device: datetime | None,
               thresholds: VitalsThresholds) -> tuple[VitalsFinding, ...]:
     """Findings for a reading; "before the dose" means before the first device."""
     before = (None if first_device is None or reading.taken_at is None
-              else aware(reading.taken_at) < aware(first_device))
+              else _instant(reading.taken_at) < _instant(first_device))
     if reading.role is ReadingRole.PRE_DOSE:
         before = True
     return assess_reading(reading, thresholds, before_dose=before)

@@ -34,6 +34,7 @@ from kapnotes.domain.templates import (
     validate_value,
 )
 from kapnotes.domain.text_rules import MAX_LONG, clean_text
+from kapnotes.services.changes import Changes, ids, mark, write
 from kapnotes.services.clock import Clock, aware, system_clock
 from kapnotes.services.edit_audit import EditStretches
 from kapnotes.storage import audit, seals, search
@@ -106,8 +107,9 @@ class NoteService:
             template_id=template.id, template_version=template.version,
         )
         self._check_details(draft)
-        with self.vault.transaction():
-            session_id = repo.insert(self.vault, draft)
+        with write(self.vault, lambda: self._changed(course_id, sessions=True)) as vault:
+            session_id = repo.insert(vault, draft)
+            mark(vault, Changes(session_ids=ids(session_id)))
             repo.snapshot_template(self.vault, template.id, template.version, template.kind,
                                    json.dumps(template_to_data(template), ensure_ascii=False))
             if slot_id is not None:
@@ -132,11 +134,18 @@ class NoteService:
 
     def update_details(self, session: Session) -> Session:
         self._check_details(session)
-        with self.vault.transaction():
+        with write(self.vault, lambda: self._changed(session.course_id, session.id, sessions=True)):
             repo.update_details(self.vault, session)
             audit.record(self.vault, "session.update", record_type="session",
                          record_id=session.id or "")
         return repo.get(self.vault, int(session.id or 0))
+
+    def _changed(self, course_id: int, session_id: int | None = None, *,
+                 sessions: bool = False, notes: bool = False) -> Changes:
+        """A session or note change, naming its client and course for the views."""
+        client_id = course_repo.get(self.vault, course_id).client_id
+        return Changes(sessions=sessions, notes=notes, client_ids=ids(client_id),
+                       course_ids=ids(course_id), session_ids=ids(session_id))
 
     def session(self, session_id: int) -> Session:
         return repo.get(self.vault, session_id)
@@ -144,13 +153,21 @@ class NoteService:
     def sessions_for_course(self, course_id: int) -> list[Session]:
         return repo.for_course(self.vault, course_id)
 
+    def dosing_to_link(self, course_id: int, starts_at: datetime) -> int | None:
+        """The dosing session a new integration note of the course follows up: the latest
+        one starting at or before it (never a later one), None when there is none yet."""
+        doses = [s.id for s in repo.for_course(self.vault, course_id)
+                 if s.kind is SessionKind.DOSING and s.starts_at <= starts_at]
+        return doses[-1] if doses else None
+
     def client_id_of(self, session_id: int) -> int:
         return repo.client_id_of(self.vault, session_id)
 
     def delete_draft(self, session_id: int) -> None:
-        if repo.get(self.vault, session_id).signed:
+        session = repo.get(self.vault, session_id)
+        if session.signed:
             raise ConflictError("A signed note cannot be deleted.")
-        with self.vault.transaction():
+        with write(self.vault, lambda: self._changed(session.course_id, session_id, sessions=True)):
             repo.delete(self.vault, session_id)
             audit.record(self.vault, "session.delete", record_type="session",
                          record_id=session_id)
@@ -179,7 +196,7 @@ class NoteService:
             clean.append((field_id, normalised, search_text(field, normalised)))
         if not clean:
             return
-        with self.vault.transaction():
+        with write(self.vault, lambda: self._changed(session.course_id, session_id, notes=True)):
             before = repo.field_values(self.vault, session_id)
             for field_id, value, text in clean:
                 repo.put_field(self.vault, session_id, field_id, value, text)
@@ -228,7 +245,7 @@ class NoteService:
         if blockers and not reason.strip():
             raise ValidationError("Reason", "signing now needs a written reason: "
                                   + "; ".join(blockers) + ".")
-        with self.vault.transaction():
+        with write(self.vault, lambda: self._changed(session.course_id, session_id, sessions=True)):
             repo.mark_signed(self.vault, session_id, signer=signer,
                              at=aware(self.clock()), reason=reason)
             # The seal (digest of what was signed, with its MAC) goes in with the signature.
@@ -261,7 +278,7 @@ class NoteService:
             raise ConflictError("This note is not signed yet; edit it directly.")
         body = clean_text("Addendum", text, required=True, max_length=MAX_LONG, multiline=True)
         author = clean_text("Author", author, required=True)
-        with self.vault.transaction():
+        with write(self.vault, lambda: self._changed(session.course_id, session_id, notes=True)):
             addendum_id = repo.add_addendum(self.vault, session_id, body, author)
             digest = seals.seal_session(self.vault, session_id)  # chained to the note's seal
             audit.record(self.vault, "session.addendum", record_type="session",

@@ -22,6 +22,7 @@ from typing import Any
 from kapnotes.domain.bounded_input import loads_bounded, read_bounded
 from kapnotes.domain.errors import ConflictError, ValidationError
 from kapnotes.domain.templates import template_to_data
+from kapnotes.services.changes import EVERYTHING, write
 from kapnotes.services.container import Services
 from kapnotes.services.portable_export import Counts, count
 from kapnotes.services.portable_schema import show
@@ -75,7 +76,8 @@ class Preview:
 
 
 def preview(services: Services, doc: Any) -> Preview:
-    validate_document(doc, scales=services.measures.loaded, today=services.clock().date())
+    validate_document(doc, scales=services.measures.loaded, today=services.clock().date(),
+                      protocol_ids=services.protocols.ids)
     return Preview(count(doc), tuple(
         c["code"] for c in doc["clients"]
         if rows.client_id_by_code(services.vault, c["code"]) is not None))
@@ -87,7 +89,8 @@ def import_document(services: Services, doc: Any, *,
     """Validate, then write everything in one transaction; returns what was added."""
     vault = services.vault
     templates = validate_document(doc, scales=services.measures.loaded,
-                                  today=services.clock().date())
+                                  today=services.clock().date(),
+                                  protocol_ids=services.protocols.ids)
     existing = {c["code"]: rows.client_id_by_code(vault, c["code"]) for c in doc["clients"]}
     choice: dict[str, Decision] = {}
     for code, cid in existing.items():
@@ -102,7 +105,7 @@ def import_document(services: Services, doc: Any, *,
     _check_templates(vault, doc["templates"])
     _check_installed(services, templates)
     tally = Tally()
-    with vault.transaction():
+    with write(vault, EVERYTHING):
         for t in doc["templates"]:
             rows.put_template_snapshot(vault, t["template_id"], t["version"], t["kind"],
                                        json.dumps(t["definition"], ensure_ascii=False))

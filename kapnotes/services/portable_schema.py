@@ -3,7 +3,8 @@
 `jsonschema` is a development dependency only (tests prove the schema and the exporter agree);
 the app checks imports with this small interpreter of the keywords the export schema uses:
 $ref (local), type, enum, const, required, properties, additionalProperties, items, anyOf,
-minimum, maximum, exclusiveMinimum, minLength, pattern and format (date, kapnotes-timestamp).
+minimum, maximum, exclusiveMinimum, minLength, maxLength, maxItems, pattern and format (date,
+kapnotes-timestamp). The review file schema (docs/REVIEW-FORMAT.md) is checked by it too.
 The first bad value is reported with its JSON path, e.g.
 `clients[2].courses[0].sessions[4].vitals[1].systolic: 300 is outside 50–260`.
 """
@@ -34,6 +35,11 @@ _TYPES: dict[str, Any] = {
 }
 
 
+# Said when a file's course follows a protocol this app does not have (a practice's own).
+UNKNOWN_PROTOCOL = ("a protocol this app does not have; add its protocol file to the "
+                    "practice's protocols folder (docs/PROTOCOLS.md) and import again")
+
+
 @cache
 def _shipped_schema() -> dict[str, Any]:
     return json.loads(resource_path("schema", SCHEMA_FILE).read_text(encoding="utf-8"))
@@ -45,7 +51,8 @@ def load_schema(protocol_ids: Sequence[str] | None = None) -> dict[str, Any]:
     shape of an id, the loaded protocols which ids there are (docs/PROTOCOLS.md)."""
     shipped = _shipped_schema()
     ids = list(protocol_ids if protocol_ids is not None else protocols_in_use().ids)
-    defs = {**shipped["$defs"], "protocol": {**shipped["$defs"]["protocol"], "enum": ids}}
+    defs = {**shipped["$defs"], "protocol": {**shipped["$defs"]["protocol"], "enum": ids,
+                                              "x-refused": UNKNOWN_PROTOCOL}}
     return {**shipped, "$defs": defs}
 
 
@@ -112,19 +119,22 @@ class _Checker:
             self.fail(path, f"must be {show(schema['const'])}, not {show(value)}")
         if "enum" in schema and value not in schema["enum"]:
             allowed = ", ".join(str(v) for v in schema["enum"] if v is not None)
-            self.fail(path, f"{show(value)} is not one of {allowed}")
+            why = f" ({schema['x-refused']})" if "x-refused" in schema else ""
+            self.fail(path, f"{show(value)} is not one of {allowed}{why}")
         if "type" in schema:
             types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
             if not any(_TYPES[t](value) for t in types):
                 self.fail(path, f"expected {' or '.join(types)}, found {json_type(value)}")
         if isinstance(value, str):
             self._string(value, schema, path)
-        elif _TYPES["number"](value):
-            self._number(value, schema, path)  # type: ignore[arg-type]
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            self._number(value, schema, path)
         elif isinstance(value, dict):
             self._object(value, schema, path)
-        elif isinstance(value, list) and "items" in schema:
-            for i, item in enumerate(value):
+        elif isinstance(value, list):
+            if len(value) > schema.get("maxItems", len(value)):
+                self.fail(path, f"has more than {schema['maxItems']:,} items")
+            for i, item in enumerate(value if "items" in schema else ()):
                 self.check(item, schema["items"], join(path, i))
 
     def _any_of(self, value: object, options: list[dict[str, Any]], path: str) -> None:
@@ -141,6 +151,8 @@ class _Checker:
     def _string(self, value: str, schema: dict[str, Any], path: str) -> None:
         if len(value) < schema.get("minLength", 0):
             self.fail(path, "must not be empty" if not value else "is too short")
+        if len(value) > schema.get("maxLength", len(value)):
+            self.fail(path, f"is longer than {schema['maxLength']:,} characters")
         pattern = schema.get("pattern")
         fmt = schema.get("format")
         if (pattern and not re.search(pattern, value)) or (fmt and not _format_ok(fmt, value)):
@@ -178,7 +190,13 @@ class _Checker:
         raise ValidationError(path or "(document)", message)
 
 
-def check_document(doc: object) -> None:
-    """ValidationError naming the JSON path of the first value the schema refuses."""
-    schema = load_schema()
+def check_document(doc: object, protocol_ids: Sequence[str] | None = None) -> None:
+    """ValidationError naming the JSON path of the first value the schema refuses.
+    `protocol_ids`: the protocols a course may follow (default: the set in use)."""
+    schema = load_schema(protocol_ids)
     _Checker(schema).check(doc, schema, "")
+
+
+def check_against(doc: object, root: dict[str, Any], definition: str) -> None:
+    """Check `doc` against `root["$defs"][definition]` (local $refs resolve in `root`)."""
+    _Checker(root).check(doc, {"$ref": f"#/$defs/{definition}"}, "")

@@ -12,7 +12,7 @@ Three passes, each stopping at the first bad value with its JSON path:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, NoReturn
 
@@ -64,11 +64,13 @@ def check_header(doc: object) -> None:
         fail("version", f"{show(version)} is not a version of this format ({VERSION}).")
 
 
-def validate_document(doc: object, *, scales: LoadedScales, today: date
+def validate_document(doc: object, *, scales: LoadedScales, today: date,
+                      protocol_ids: Sequence[str] | None = None
                       ) -> dict[TemplateKey, Template]:
-    """Raise ValidationError(path, reason) at the first bad value; the file's templates."""
+    """Raise ValidationError(path, reason) at the first bad value; the file's templates.
+    `protocol_ids`: the protocols a course may follow (default: the set in use)."""
     check_header(doc)
-    check_document(doc)
+    check_document(doc, protocol_ids)
     assert isinstance(doc, dict)
     for client in doc["clients"]:
         client.setdefault("other_names", "")  # optional: older files do not have it

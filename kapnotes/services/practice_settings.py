@@ -9,6 +9,7 @@ from kapnotes import rules
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.vitals import VitalsThresholds
 from kapnotes.policy import refuse_if_fixed, resolve
+from kapnotes.services.changes import SETTINGS, write
 from kapnotes.storage import audit, settings
 from kapnotes.storage.vault import Vault
 
@@ -51,7 +52,7 @@ class MonitoringSettings:
         loosened = rules.vitals_loosened(asdict(thresholds))
         if loosened:
             raise ValidationError(POLICY_THRESHOLDS, f"Vitals thresholds: {loosened}")
-        with self.vault.transaction():
+        with write(self.vault, SETTINGS):
             settings.set_json(self.vault, THRESHOLDS_KEY, asdict(thresholds))
             audit.record(self.vault, "settings.change", record_type="settings",
                          record_id=THRESHOLDS_KEY)
@@ -68,7 +69,7 @@ class MonitoringSettings:
                 0 <= days <= MAX_SCREEN_AGE_DAYS):
             raise ValidationError("screen_max_age_days",
                                   f"must be a whole number of days, 0–{MAX_SCREEN_AGE_DAYS}")
-        with self.vault.transaction():
+        with write(self.vault, SETTINGS):
             settings.set_json(self.vault, SCREEN_AGE_KEY, days)
             audit.record(self.vault, "settings.change", record_type="settings",
                          record_id=SCREEN_AGE_KEY)

@@ -27,6 +27,7 @@ from kapnotes.domain.s8_register import (
 )
 from kapnotes.domain.text_rules import clean_text
 from kapnotes.jurisdiction import current_jurisdiction
+from kapnotes.services.changes import Changes, ids, write
 from kapnotes.services.clock import Clock, aware, system_clock
 from kapnotes.storage import audit, clients
 from kapnotes.storage import monitoring as monitoring_repo
@@ -67,7 +68,7 @@ class S8RegisterService:
     # -- registers and entries ---------------------------------------------------------------
     def open_register(self, product_id: str) -> Register:
         chosen, product = self._product(product_id)
-        with self.vault.transaction():
+        with write(self.vault, Changes(registers=True)):
             before = {r.id for r in repo.registers(self.vault)}
             register = repo.open_register(self.vault, product, chosen.id)
             if register.id not in before:
@@ -117,7 +118,8 @@ class S8RegisterService:
         return self._append(self.register(wrong.register_id), draft, wrong.client_code)
 
     def _append(self, register: Register, draft: EntryDraft, client_code: str) -> RegisterEntry:
-        with self.vault.transaction():  # the balance read and the insert in one transaction
+        # The balance read and the insert in one transaction.
+        with write(self.vault, Changes(registers=True, session_ids=ids(draft.session_id))):
             balance = repo.balance(self.vault, register.id)
             corrected, corrected_quantity = None, None
             if draft.corrects_id is not None:

@@ -10,6 +10,7 @@ from kapnotes.domain.errors import ConflictError, ValidationError
 from kapnotes.domain.models import SessionKind
 from kapnotes.domain.screening import Screen, ScreeningWarning, screening_warnings
 from kapnotes.domain.text_rules import clean_text
+from kapnotes.services.changes import Changes, ids, session_changes, write
 from kapnotes.services.clock import Clock, system_clock
 from kapnotes.services.practice_settings import MonitoringSettings
 from kapnotes.storage import audit
@@ -33,7 +34,7 @@ class ScreeningService:
                         for a in screen.answers)
         medicines = tuple(m for m in (clean_text("Medicine", m) for m in screen.medicines) if m)
         clean = Screen(screened_on=screen.screened_on, answers=answers, medicines=medicines)
-        with self.vault.transaction():
+        with write(self.vault, Changes(screening=True, client_ids=ids(client_id))):
             screen_id = repo.insert_screen(self.vault, client_id, clean, by)
             audit.record(self.vault, "screen.save", record_type="client", record_id=client_id,
                          detail=f"screen {screen_id}")
@@ -77,7 +78,7 @@ class ScreeningService:
             raise ConflictError("This note is signed and locked; add an addendum instead.")
         who = clean_text("Acknowledged by", by, required=True)
         warnings = [w.message for w in self.warnings_for_session(session_id)]
-        with self.vault.transaction():
+        with write(self.vault, lambda: session_changes(self.vault, session_id, screening=True)):
             ack_id = repo.insert_ack(self.vault, session_id, at=self.clock(), by=who,
                                      warnings=warnings)
             audit.record(self.vault, "screening.acknowledge", record_type="session",

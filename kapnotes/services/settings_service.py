@@ -29,6 +29,7 @@ from kapnotes.policy import (
     thresholds_from,
 )
 from kapnotes.services import lock_settings
+from kapnotes.services.changes import SETTINGS, write
 from kapnotes.services.practice_settings import (
     MAX_SCREEN_AGE_DAYS,
     SCREEN_AGE_KEY,
@@ -167,7 +168,7 @@ class SettingsService:
                 raise ValidationError(key, "is not a setting that can be changed here")
             refuse_if_fixed(key, LABELS[key])
             checked[key] = _check(key, value) if value is not None else None
-        with self.vault.transaction():
+        with write(self.vault, SETTINGS):
             for key, value in checked.items():
                 self._write(key, value)
 

@@ -20,6 +20,7 @@ from kapnotes.domain.course_items import (
 from kapnotes.domain.errors import ConflictError, ValidationError
 from kapnotes.domain.models import SessionKind
 from kapnotes.domain.text_rules import MAX_SHORT, clean_text
+from kapnotes.services.changes import Changes, write
 from kapnotes.services.course_items import theme_name
 from kapnotes.services.notes import NoteService
 from kapnotes.storage import audit
@@ -55,7 +56,7 @@ class ThemeService:
         existing = repo.find(self.vault, clean)
         if existing is not None:
             raise ConflictError(f"The theme '{existing.name}' is already in the vocabulary.")
-        with self.vault.transaction():
+        with write(self.vault, Changes(themes=True)):
             theme_id = repo.insert(self.vault, clean, pinned=True)
             audit.record(self.vault, "theme.add", record_type="theme", record_id=theme_id)
         return repo.get(self.vault, theme_id)
@@ -70,7 +71,7 @@ class ThemeService:
                                 "instead of renaming.")
         if clean == theme.name:
             return theme
-        with self.vault.transaction():
+        with write(self.vault, Changes(themes=True)):
             repo.rename(self.vault, theme_id, clean)
             self._rewrite_drafts(theme_id)
             audit.record(self.vault, "theme.rename", record_type="theme", record_id=theme_id)
@@ -83,7 +84,7 @@ class ThemeService:
         if not sources:
             raise ValidationError("Merge", "choose at least one other theme to merge.")
         moved = 0
-        with self.vault.transaction():
+        with write(self.vault, Changes(themes=True)):
             repo.pin(self.vault, target.id)  # merged into on purpose: it stays
             for source in sources:
                 moved += repo.move_mentions(self.vault, source.id, target.id)
@@ -99,7 +100,7 @@ class ThemeService:
         if repo.count_mentions(self.vault, theme_id):
             raise ConflictError("Notes mention this theme; merge it into another theme "
                                 "instead of deleting it.")
-        with self.vault.transaction():
+        with write(self.vault, Changes(themes=True)):
             repo.delete(self.vault, theme_id)
             audit.record(self.vault, "theme.delete", record_type="theme", record_id=theme_id)
 

@@ -21,6 +21,7 @@ from kapnotes.domain.text_rules import clean_text
 from kapnotes.domain.vitals import VITALS_RANGES, ReadingRole, VitalsFinding, VitalsReading
 from kapnotes.rules import minimum_monitoring_minutes, role_windows
 from kapnotes.services import monitoring_views as views
+from kapnotes.services.changes import session_changes, write
 from kapnotes.services.clock import Clock, aware
 from kapnotes.services.edit_audit import EditStretches
 from kapnotes.services.practice_settings import MonitoringSettings
@@ -92,7 +93,7 @@ class VitalsLog:
         session = self._writable(session_id)
         reading = self._reading(session, role, values, at, confirm_unusual)
         reading = replace(reading, confirmed_unusual=bool(reading.unusual_fields))
-        with self.vault.transaction():
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             reading_id = repo.add_reading(self.vault, session_id, reading,
                                           entered_at=aware(self.clock()))
             self.edits.record(self.vault, session_id, ["record.vitals"], self.clock())
@@ -123,7 +124,7 @@ class VitalsLog:
                             at or old.reading.taken_at, confirm_unusual)
         new = replace(new, confirmed_unusual=bool(new.unusual_fields))
         now = aware(self.clock())
-        with self.vault.transaction():
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             repo.strike_reading(self.vault, reading_id, now, f"Corrected: {why}")
             new_id = repo.add_reading(self.vault, session_id, new, entered_at=now,
                                       corrects_id=reading_id)
@@ -137,7 +138,7 @@ class VitalsLog:
         self._writable(session_id)
         why = clean_text("Reason for striking", reason, required=True, max_length=500)
         self._current(session_id, reading_id)
-        with self.vault.transaction():
+        with write(self.vault, lambda: session_changes(self.vault, session_id, monitoring=True)):
             repo.strike_reading(self.vault, reading_id, aware(self.clock()), f"Struck: {why}")
             audit.record(self.vault, "vitals.strike", record_type="session",
                          record_id=session_id, detail=f"reading {reading_id}")

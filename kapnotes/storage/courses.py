@@ -103,6 +103,18 @@ def slots(vault: Vault, course_id: int) -> list[SlotRecord]:
     return [_slot(r) for r in rows]
 
 
+def slot_days_for_client(vault: Vault, client_id: int
+                         ) -> list[tuple[int, SessionKind, date, date, bool]]:
+    """(course id, kind, planned day, original day, skipped) of every planned slot of the
+    client's courses, in plan order."""
+    rows = vault.query(
+        "SELECT p.course_id, p.kind, p.planned_date, p.original_date, p.skipped"
+        " FROM planned_slots p JOIN courses c ON c.id = p.course_id WHERE c.client_id = ?"
+        " ORDER BY p.course_id, p.seq", (client_id,))
+    return [(r[0], SessionKind(r[1]), to_date(r[2]) or date.min, to_date(r[3]) or date.min,
+             bool(r[4])) for r in rows]
+
+
 def get_slot(vault: Vault, slot_id: int) -> SlotRecord:
     row = vault.query_one(f"SELECT {_SLOT_COLS} FROM planned_slots WHERE id = ?", (slot_id,))
     if row is None:

@@ -10,7 +10,7 @@ import contextlib
 import getpass
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,6 +72,7 @@ class Vault:
         # SQLCipher holds the same key in this process's memory anyway.
         self._data_key = data_key
         self._depth = 0
+        self._after_commit: list[Callable[[], None]] = []
         self.actor = Actor()
         self._identity = _file_identity(path)
         self._version = 0  # set by release_connection (schema version to reopen at)
@@ -127,6 +128,7 @@ class Vault:
         depth = self._depth
         if depth == 0:
             self._check_file_in_place()
+            self._after_commit = []
         begin = "BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT sp{depth}"
         with translate_write_errors():
             self.conn.execute(begin)
@@ -137,6 +139,7 @@ class Vault:
             self._depth -= 1
             with contextlib.suppress(sqlcipher.Error):
                 if depth == 0:
+                    self._after_commit = []
                     self.conn.execute("ROLLBACK")
                 else:
                     self.conn.execute(f"ROLLBACK TO sp{depth}")
@@ -148,9 +151,25 @@ class Vault:
                 self.conn.execute("COMMIT" if depth == 0 else f"RELEASE sp{depth}")
             except sqlcipher.Error:
                 if depth == 0:
+                    self._after_commit = []
                     with contextlib.suppress(sqlcipher.Error):
                         self.conn.execute("ROLLBACK")
                 raise
+        if depth == 0:
+            self._run_after_commit()
+
+    def after_commit(self, callback: Callable[[], None]) -> bool:
+        """Run `callback` once the outermost transaction commits (never if it rolls back).
+        Registers a callback once per transaction: True when it was not registered yet."""
+        if callback in self._after_commit:
+            return False
+        self._after_commit.append(callback)
+        return True
+
+    def _run_after_commit(self) -> None:
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
 
     def _check_file_in_place(self) -> None:
         """Refuse to write when the vault file was moved or deleted while open.

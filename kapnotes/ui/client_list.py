@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
@@ -20,7 +22,9 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.dates import schedule_date
 from kapnotes.domain.models import ClientSummary
+from kapnotes.services.changes import Changes
 from kapnotes.services.container import Services
+from kapnotes.ui.change_signals import on_changes
 from kapnotes.ui.dialogs.client_dialog import ClientDialog
 from kapnotes.ui.models.client_list_model import ClientListModel
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, style_sheet_colour
@@ -45,6 +49,12 @@ class ClientListPane(QWidget):
         self.model = ClientListModel(self)
         self._build()
         self.refresh()
+        on_changes(services, self, self._on_changes)
+
+    def _on_changes(self, changes: Changes) -> None:
+        """Names, archive state and next planned sessions come from these records."""
+        if changes.clients or changes.courses or changes.sessions:
+            self.refresh()
 
     def _build(self) -> None:
         self.today_label = QLabel(self)
@@ -105,7 +115,7 @@ class ClientListPane(QWidget):
         bottom.addWidget(self.archived_check)
         bottom.addStretch(1)
         bottom.addWidget(self.new_button)
-        layout = QVBoxLayout(self)
+        self.column = layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.today_label)
         layout.addWidget(self.filter_edit)
@@ -166,16 +176,16 @@ class ClientListPane(QWidget):
                  + header.sectionSize(ClientListModel.NEXT)
                  + self.view.verticalScrollBar().sizeHint().width()
                  + 2 * self.view.frameWidth())
-        margins = self.layout().contentsMargins()
+        margins = self.column.contentsMargins()
         return QSize(max(hint.width(), table + margins.left() + margins.right()), hint.height())
 
-    def _update_today(self, today: object, active: list[ClientSummary] | None = None) -> None:
+    def _update_today(self, today: date, active: list[ClientSummary] | None = None) -> None:
         # Counted over every active client, not just the filtered rows.
         if active is None:
             active = self.services.clients.list(with_counts=False)
         count = sum(1 for r in active if r.next_planned == today)
         clients = "client" if count == 1 else "clients"
-        when = schedule_date(today)  # type: ignore[arg-type]
+        when = schedule_date(today)
         self.today_label.setText(f"<b>Today</b>, {when}: {count} {clients} with a planned "
                                  "session" if count else f"<b>Today</b>, {when}: nothing planned")
 
@@ -216,8 +226,6 @@ class ClientListPane(QWidget):
 
     def _created(self, client_id: int) -> None:
         if self.filter_edit.text():
-            self.filter_edit.clear()  # refreshes; a filter could otherwise hide the new client
-        else:
-            self.refresh()
+            self.filter_edit.clear()  # a filter could otherwise hide the new client
         self.select_client(client_id)
         self.client_activated.emit(client_id)

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -29,6 +30,7 @@ from kapnotes.domain.schedule import SlotKind
 from kapnotes.domain.schedule_status import adherence
 from kapnotes.services.container import Services
 from kapnotes.services.courses import Timeline, TimelineEntry
+from kapnotes.ui.change_signals import PAGE_KINDS, refresh_when
 from kapnotes.ui.dialogs.client_dialog import ClientDialog
 from kapnotes.ui.dialogs.course_dialog import CourseDialog
 from kapnotes.ui.dialogs.delete_client import DeleteClientDialog
@@ -38,6 +40,7 @@ from kapnotes.ui.widgets.client_header import ClientHeader
 from kapnotes.ui.widgets.course_sections import CourseSections
 from kapnotes.ui.widgets.course_sessions import CourseSessionsList
 from kapnotes.ui.widgets.course_text import adherence_text
+from kapnotes.ui.widgets.dialog_open import Dialog, open_window_modal
 from kapnotes.ui.widgets.new_session_menu import make_new_session_action, new_session_button
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, style_sheet_colour
 from kapnotes.ui.widgets.timeline import TimelineView
@@ -62,9 +65,12 @@ class ClientView(QWidget):
         self.client_id: int | None = None
         self.timeline: Timeline | None = None
         self.courses: list[Course] = []
-        self.dialog: QWidget | None = None  # the dialog opened last, for tests and focus
+        self.dialog: QDialog | None = None  # the dialog opened last, for tests and focus
         self._build()
         self.show_empty()
+        # Header, schedule, sessions and course tabs follow every change to this client.
+        refresh_when(services, self, lambda c: self.client_id is not None and c.touches(
+            *PAGE_KINDS, client_id=self.client_id), self.refresh)
 
     # -- layout --------------------------------------------------------------------------
     def _button(self, text: str, slot: object, name: str | None = None) -> QPushButton:
@@ -99,7 +105,6 @@ class ClientView(QWidget):
         self.sections = CourseSections(self.services, self)
         self.sections.insertTab(0, schedule, "Schedule")
         self.sections.setCurrentIndex(0)
-        self.sections.changed.connect(lambda: self.refresh())
 
         page = QWidget(self)
         self.sections_layout = QVBoxLayout(page)
@@ -259,7 +264,9 @@ class ClientView(QWidget):
             return
         today = self.services.clock().date()
         self.timeline = self.services.courses.timeline(course_id, today=today)
-        monitoring = self.services.monitoring.course_monitoring(course_id)
+        # Read once here and handed on: the monitoring read and the session list share them.
+        sessions = self.services.notes.sessions_for_course(course_id)
+        monitoring = self.services.monitoring.course_monitoring(course_id, sessions)
         alerts = monitoring.alerts
         risks = self.services.measures.risk_sessions(course_id)
         self.timeline_view.set_entries(self.timeline.entries, today=today, alerts=alerts,
@@ -276,7 +283,6 @@ class ClientView(QWidget):
         if course.status_reason:
             text += f"\n{course.status.label}: {course.status_reason}"
         self.course_status.setText(text)
-        sessions = self.services.notes.sessions_for_course(course_id)
         self.sessions_list.set_sessions(sessions, alerts=alerts, risks=risks)
         self.sections.show_course(self.client_id, course_id, sessions=sessions, alerts=alerts,
                                   monitoring=monitoring)
@@ -310,7 +316,6 @@ class ClientView(QWidget):
         if entry is None:
             return None
         dialog = SlotDialog(self.services, entry.slot, action, self)
-        dialog.changed.connect(lambda _id: self.refresh())
         return self._open(dialog)
 
     def move_slot(self, entry: TimelineEntry | None = None) -> SlotDialog | None:
@@ -324,11 +329,9 @@ class ClientView(QWidget):
             self.new_session_requested.emit(self.course_id, SessionKind(kind).value)
 
     # -- client and course actions -------------------------------------------------------
-    def _open(self, dialog: QWidget) -> QWidget:
+    def _open(self, dialog: Dialog) -> Dialog:
         self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()  # window-modal without a nested event loop
-        return dialog
+        return open_window_modal(dialog)
 
     def edit_client(self) -> ClientDialog | None:
         if self.client_id is None:
@@ -346,11 +349,9 @@ class ClientView(QWidget):
                                  screened_by=self.services.vault.actor.clinician,
                                  medicines=client.medicines, clock=self.services.clock,
                                  parent=self)
-        dialog.saved.connect(lambda _id: self.refresh())
         return self._open(dialog)
 
     def _client_saved(self, client_id: int) -> None:
-        self.refresh()
         self.client_changed.emit(client_id)
 
     def toggle_archived(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices
@@ -31,6 +31,7 @@ else:  # the export stack loads when an export is first asked for, not at start-
     exports = lazy_module("kapnotes.services.exports")
 
 Opener = Callable[[Path], object]
+_Shown = TypeVar("_Shown", ExportDialog, ExportPacketDialog)
 STEPS = 1000  # progress bar resolution
 POLL_MS = 100
 
@@ -100,11 +101,12 @@ class ExportRunner(QObject):
         self.progress.setAutoClose(False)
         self.progress.setAutoReset(False)
         self.progress.canceled.connect(self.cancel)
-        self.thread = QThread(self)
+        # Not `self.thread`: that would hide QObject.thread() for every caller.
+        self.worker_thread = QThread(self)
         self.worker = _Worker(job, choice.path, choice.password, self.stop)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        self.thread.finished.connect(self.worker.deleteLater)
+        self.worker.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(self.worker.run)
+        self.worker_thread.finished.connect(self.worker.deleteLater)
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self._poll)
@@ -119,14 +121,14 @@ class ExportRunner(QObject):
         self.progress.setValue(0)
         self.progress.show()
         self.timer.start()
-        self.thread.start()
+        self.worker_thread.start()
 
     def cancel(self) -> None:
         self.stop.set()
         self.progress.setLabelText("Cancelling…")
 
     def wait(self, ms: int = 30000) -> bool:
-        return self.thread.wait(ms)
+        return self.worker_thread.wait(ms)
 
     def _poll(self) -> None:
         value = int(self.worker.fraction * STEPS)
@@ -139,8 +141,8 @@ class ExportRunner(QObject):
         self.timer.stop()
         self.running = False
         self.progress.close()
-        self.thread.quit()
-        self.thread.wait()
+        self.worker_thread.quit()
+        self.worker_thread.wait()
 
     def _done(self, path: str) -> None:
         self._finish()
@@ -213,7 +215,7 @@ class ExportController(QObject):
                                                      clinician=clinician)))
         return self._show(dialog)
 
-    def _show(self, dialog: ExportDialog | ExportPacketDialog) -> ExportDialog:
+    def _show(self, dialog: _Shown) -> _Shown:
         dialog.options.vault_path = self.services.vault.path
         if self.dialog is not None:
             self.dialog.close()
@@ -223,14 +225,15 @@ class ExportController(QObject):
         # export would touch a deleted C++ object and silently do nothing.
         dialog.destroyed.connect(lambda _obj=None, d=dialog: self._forget(d))
         dialog.open()
-        return dialog  # type: ignore[return-value]
+        return dialog
 
     def _forget(self, dialog: QObject) -> None:
         if self.dialog is dialog:
             self.dialog = None
 
     def _run(self, choice: ExportChoice,
-             build: Callable[[object], exports.ExportJob]) -> ExportRunner | None:
+             build: Callable[[exports.ExportOptions], exports.ExportJob]
+             ) -> ExportRunner | None:
         if self.runner is not None and self.runner.running:
             self.status("An export is still running.")
             return None
@@ -285,7 +288,10 @@ class ExportActions(QObject):
         menu = w.file_menu
         actions = menu.actions()
         at = actions.index(w.export_action) + 1
-        menu.insertAction(actions[at] if at < len(actions) else None, self.packet_action)
+        if at < len(actions):
+            menu.insertAction(actions[at], self.packet_action)
+        else:
+            menu.addAction(self.packet_action)
 
     def export_current(self) -> ExportDialog | None:
         target = self.current()

@@ -133,7 +133,8 @@ class MainWindow(QMainWindow):
 
     # -- menus -----------------------------------------------------------------------------
     def _action(self, menu: QMenu, text: str, name: str,
-                shortcut: QKeySequence | str | None = None) -> QAction:
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None
+                ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         if shortcut is not None:
@@ -240,8 +241,8 @@ class MainWindow(QMainWindow):
             self.empty_state.set_text(title or EMPTY_TITLE, body or EMPTY_BODY)
         self.centre.setCurrentWidget(self.empty_state)
 
-    def current_page(self) -> QWidget:
-        return self.centre.currentWidget()
+    def current_page(self) -> QWidget | None:
+        return self.centre.currentWidget()  # None only while the stack is empty
 
     def set_save_state(self, text: str = SAVED) -> None:
         """The status-bar saved-state text, e.g. "Saving…", "All changes saved"."""

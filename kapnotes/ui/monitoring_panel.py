@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.dosing_record import DosingDetails
 from kapnotes.domain.errors import ConflictError, ValidationError
+from kapnotes.services.container import Services
 from kapnotes.services.dose_checks import OverrideNeeded
 from kapnotes.ui.dialogs.screening_ack import ScreeningAckBanner
 from kapnotes.ui.dialogs.screening_dialog import ScreeningDialog
@@ -78,16 +79,16 @@ class MonitoringPanel(QWidget):
     alerts_changed = Signal(list)
     screen_saved = Signal(int)
 
-    def __init__(self, services: object, session_id: int, *,
+    def __init__(self, services: Services, session_id: int, *,
                  clock: Callable[[], datetime] | None = None, signer: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
-        self.monitoring = services.monitoring  # type: ignore[attr-defined]
+        self.monitoring = services.monitoring
         self.session_id = session_id
-        self.clock = clock or services.clock  # type: ignore[attr-defined]
-        session = services.notes.session(session_id)  # type: ignore[attr-defined]
-        self.client_id = services.notes.client_id_of(session_id)  # type: ignore[attr-defined]
+        self.clock = clock or services.clock
+        session = services.notes.session(session_id)
+        self.client_id = services.notes.client_id_of(session_id)
         self.signed = session.signed
         who = signer or session.clinician
 
@@ -106,7 +107,7 @@ class MonitoringPanel(QWidget):
         box, lay = _group("Medication and dose", self.form)
         self.dose = DoseSection(self.monitoring, session_id, self.clock, box)
         lay.addWidget(self.dose)
-        self.register_row = S8ProposalRow(services.s8, session_id, box)  # type: ignore[attr-defined]
+        self.register_row = S8ProposalRow(services.s8, session_id, box)
         lay.addWidget(self.register_row)
         form_layout.addWidget(box)
         box, lay = _group("Vitals", self.form)
@@ -117,17 +118,17 @@ class MonitoringPanel(QWidget):
         form_layout.addWidget(self._build_effects())
         form_layout.addWidget(self._build_discharge())
         form_layout.addStretch(1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.form)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self.form)
+        self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.clock_label)
         layout.addWidget(self.ack_banner)
         layout.addWidget(self.state_label)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
 
         self._text_timer = QTimer(self)
         self._text_timer.setSingleShot(True)
@@ -317,7 +318,7 @@ class MonitoringPanel(QWidget):
 
     def open_screening_dialog(self) -> ScreeningDialog:
         """Opens (non-modal) the client's screen; the banner updates when it is saved."""
-        client = self.services.clients.get(self.client_id)  # type: ignore[attr-defined]
+        client = self.services.clients.get(self.client_id)
         dialog = ScreeningDialog(self.monitoring, self.client_id, screened_by=self.ack_banner
                                  .by.text(), medicines=client.medicines, clock=self.clock,
                                  parent=self)

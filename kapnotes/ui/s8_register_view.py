@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.jurisdiction_model import EntryKind
-from kapnotes.domain.s8_register import RegisterEntry, entry_details
+from kapnotes.domain.s8_register import Register, RegisterEntry, entry_details
 from kapnotes.services.container import Services
 from kapnotes.services.s8_register import NO_PACK
 from kapnotes.ui.dialogs.s8_entry_dialog import S8EntryDialog
@@ -122,7 +122,7 @@ class S8RegisterView(QDialog):
         self.choice.blockSignals(False)
         self.refresh()
 
-    def current_register(self, *, open_it: bool = False) -> object | None:
+    def current_register(self, *, open_it: bool = False) -> Register | None:
         product_id = self.choice.currentData()
         if product_id is None:
             return None
@@ -143,10 +143,10 @@ class S8RegisterView(QDialog):
             self.balance_label.setText("")
             self.empty_label.setVisible(usable)
             return
-        page = self.s8.page(register.id)  # type: ignore[attr-defined]
+        page = self.s8.page(register.id)
         self.entries = list(page.entries)
         self.balance_label.setText(f"Balance: {page.closing_balance} "
-                                   f"{register.unit}(s)")  # type: ignore[attr-defined]
+                                   f"{register.unit}(s)")
         self.empty_label.setVisible(not self.entries)
         for entry in self.entries:
             self._add_row(entry, entry_details(entry, page.register, page.corrected_by),
@@ -178,7 +178,10 @@ class S8RegisterView(QDialog):
         except KapNotesError as exc:
             show_message(self.error, exc.message)
             return None
-        dialog = S8EntryDialog(self.s8, register, kind, parent=self)  # type: ignore[arg-type]
+        if register is None:  # no product to choose (no jurisdiction pack)
+            show_message(self.error, "Choose the register first.")
+            return None
+        dialog = S8EntryDialog(self.s8, register, kind, parent=self)
         dialog.accepted.connect(self.refresh)
         dialog.open()
         return dialog
@@ -195,7 +198,7 @@ class S8RegisterView(QDialog):
                                      f"original entry {wrong.corrects_id}.")
             return None
         show_message(self.error, "")
-        dialog = S8EntryDialog(self.s8, register, EntryKind.CORRECTION,  # type: ignore[arg-type]
+        dialog = S8EntryDialog(self.s8, register, EntryKind.CORRECTION,
                                corrects=wrong, parent=self)
         dialog.accepted.connect(self.refresh)
         dialog.open()
@@ -217,7 +220,7 @@ class S8RegisterView(QDialog):
             path = Path(chosen)
         try:
             job = s8_exports.build_register_report(
-                self.services, product_id=register.product_id)  # type: ignore[attr-defined]
+                self.services, product_id=register.product_id)
             written = exports.export_pdf(self.services, job, path, replace=True)
         except KapNotesError as exc:
             show_message(self.error, exc.message)

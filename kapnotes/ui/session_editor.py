@@ -5,8 +5,6 @@ client, locking and closing; everything typed is otherwise saved by autosave."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -23,7 +21,9 @@ from kapnotes.domain.course_label import course_label
 from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import Addendum, Note, Session, SessionKind
+from kapnotes.services.changes import Changes
 from kapnotes.services.container import Services
+from kapnotes.ui.change_signals import on_changes
 from kapnotes.ui.dialogs.sign_note import AddendumDialog, SignDialog
 from kapnotes.ui.widgets.autosave import NOT_SAVED, AutosaveController
 from kapnotes.ui.widgets.back_keys import install_back_keys
@@ -77,7 +77,7 @@ class SessionEditor(QWidget):
         top = self._build_top_bar()
         if intention_rows is None:
             intention_rows = self._default_intention_rows(note)
-        self.scroll = self._build_page(note, intention_rows,
+        self.scroll_area = self._build_page(note, intention_rows,
                                        known_themes or services.themes.known_themes)
         self._build_outer(top)
         self._wire_autosave(debounce_ms, max_latency_ms, retry_ms)
@@ -86,14 +86,22 @@ class SessionEditor(QWidget):
         QWidget.setTabOrder(self.back_button, self.details.starts_edit)
         self._show_signature()
         self._show_addenda(note.addenda)
+        on_changes(services, self, self._course_changed)
+
+    def _course_changed(self, changes: Changes) -> None:
+        """Intentions added or revised elsewhere (the course view, another note) show in an
+        open note's review rows; this note's own saves are already on screen."""
+        if (changes.touches("intentions", course_id=self.session.course_id)
+                and self.session_id not in changes.session_ids):
+            self.form.reload_intentions()
 
     # -- building --------------------------------------------------------------------------
     def _default_intention_rows(self, note: Note) -> IntentionRows:
         """The course's intentions; a signed note shows those it reviewed, not ones set after
         it was written."""
         if self.session.signed:
-            return functools.partial(_reviewed_rows, self.services, self.session.course_id,
-                                     note.values)
+            return functools.partial(self.services.intentions.reviewed_rows,
+                                     self.session.course_id, note.values)
         return functools.partial(self.services.intentions.intention_rows,
                                  self.session.course_id, self.session_id)
 
@@ -176,12 +184,12 @@ class SessionEditor(QWidget):
         outer.addWidget(rule(self))
         self.dosing: DosingTabs | None = None
         if self.session.kind is SessionKind.DOSING:
-            self.dosing = DosingTabs(self.services, self.session_id, self.scroll,
+            self.dosing = DosingTabs(self.services, self.session_id, self.scroll_area,
                                      signer=self._default_signer(), signed=self.session.signed,
                                      parent=self)
             outer.addWidget(self.dosing, 1)
         else:
-            outer.addWidget(self.scroll, 1)
+            outer.addWidget(self.scroll_area, 1)
 
     def _wire_autosave(self, debounce_ms: int, max_latency_ms: int, retry_ms: int) -> None:
         self.autosave = AutosaveController(self.notes, self.session_id, debounce_ms=debounce_ms,
@@ -223,7 +231,7 @@ class SessionEditor(QWidget):
             return False
         if self.dosing is not None:
             self.dosing.tabs.setCurrentWidget(self.dosing.note_page)
-        self.scroll.ensureWidgetVisible(block, 0, 80)
+        self.scroll_area.ensureWidgetVisible(block, 0, 80)
         targets = block.focus_targets()
         (targets[0] if targets else block).setFocus(Qt.FocusReason.OtherFocusReason)
         return True
@@ -338,8 +346,9 @@ class SessionEditor(QWidget):
     def _show_addenda(self, addenda: tuple[Addendum, ...]) -> None:
         while self.addenda_box.count():
             item = self.addenda_box.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for addendum in addenda:
             self.addenda_box.addWidget(addendum_view(addendum, self))
         self.addenda_title.setVisible(self.session.signed or bool(addenda))
@@ -349,13 +358,4 @@ class SessionEditor(QWidget):
         if self.dosing is not None:
             self.dosing.stop_clocks()
         super().closeEvent(event)
-
-
-def _reviewed_rows(services: Services, course_id: int,
-                   values: Mapping[str, Any]) -> list[tuple[int, str]]:
-    """(id, words) of the intentions a note's review fields name, in the course's words."""
-    labels = services.intentions.labels(course_id)
-    ids = [int(row["intention_id"]) for value in values.values() if isinstance(value, list)
-           for row in value if isinstance(row, dict) and "intention_id" in row]
-    return [(i, labels[i]) for i in dict.fromkeys(ids) if i in labels]
 

@@ -31,6 +31,7 @@ from kapnotes.ui.clipboard_guard import ClipboardGuard
 from kapnotes.ui.idle_lock import IdleWatcher
 from kapnotes.ui.lock_screen import TITLE, LockScreen, Verifier
 from kapnotes.ui.main_window import MainWindow
+from kapnotes.ui.widgets.retry_wait import default_delay
 
 IDLE_REASON = "Locked after {minutes} without input. Your notes were saved."
 MANUAL_REASON = "Locked. Your notes were saved."
@@ -54,9 +55,9 @@ class WindowLock(QObject):
         self.idle = idle
         self.clipboard = clipboard
         self.failures = failures
-        extra = {"delay_for": delay_for} if delay_for is not None else {}
         self.screen = LockScreen(window.vault.path, verifier=verifier,
-                                 failures=failures.count if failures else 0, **extra)
+                                 failures=failures.count if failures else 0,
+                                 delay_for=delay_for or default_delay)
         self.screen.unlocked.connect(self.unlock)
         self.screen.failed.connect(self._failed)
         self.locked = False
@@ -184,8 +185,7 @@ class WindowLock(QObject):
         w.menuBar().setEnabled(True)
         w.setWindowTitle(self._title)
         page = self._return_page
-        alive = page is not None and shiboken6.isValid(page) and w.centre.indexOf(page) >= 0
-        if alive:
+        if page is not None and shiboken6.isValid(page) and w.centre.indexOf(page) >= 0:
             w.show_page(page)
         else:
             w.show_empty_state()

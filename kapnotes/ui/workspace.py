@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
 
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import SessionKind
@@ -91,14 +92,14 @@ class Workspace(QObject):
         if self._torn_down or not self.window.isVisible():
             return  # replaced, closed or never shown: nobody will click
         try:
-            _ = self.client_view  # built, not shown
+            view = self.client_view  # built, not shown
+            # Styled as it will be when first shown (polishing ~70 widgets is part of a
+            # first show): the first open then only fills and paints.
+            for widget in view.findChildren(QWidget):
+                widget.ensurePolished()
             _ = self.services.measures.loaded  # the scale files, parsed
         except KapNotesError:
             pass  # only a head start: the first open does it (and reports) as before
-
-    def _refresh_client_view(self) -> None:
-        if self._client_view is not None:
-            self._client_view.refresh()
 
     def teardown(self) -> None:
         """Take this workspace out of the window (after a restore swaps the vault)."""
@@ -207,9 +208,8 @@ class Workspace(QObject):
         editor.back_requested.connect(self._back_to_client)
         editor.state_changed.connect(self.window.set_save_state)
         editor.export_requested.connect(lambda _id: self.window.export_action.trigger())
-        editor.signed.connect(lambda _id: self.client_list.refresh())
-        editor.signed.connect(lambda _id: self._refresh_client_view())  # marks and tabs
-        editor.details_saved.connect(lambda _id: self.client_list.refresh())
+        # The list and the client page follow signing and new details by themselves: they
+        # subscribe to the services' change notifications (ui/change_signals.py).
         self.editor = editor
         self.window.show_page(editor)
         self.client_list.select_client(editor.client_id)
@@ -229,21 +229,18 @@ class Workspace(QObject):
                     starts_at: datetime | None = None) -> int | None:
         """Create a session now (details stay editable) and open it."""
         session_kind = SessionKind(kind)
-        linked = None
-        if session_kind is SessionKind.INTEGRATION:
-            doses = [s for s in self.services.notes.sessions_for_course(course_id)
-                     if s.kind is SessionKind.DOSING]
-            linked = doses[-1].id if doses else None
+        starts_at = starts_at or self.services.clock()
+        linked = (self.services.notes.dosing_to_link(course_id, starts_at)
+                  if session_kind is SessionKind.INTEGRATION else None)
         try:
             session = self.services.notes.create_session(
                 course_id=course_id, kind=session_kind,
-                starts_at=starts_at or self.services.clock(), clinician=self.signer_name,
+                starts_at=starts_at, clinician=self.signer_name,
                 linked_dosing_id=linked, slot_id=slot_id,
             )
         except KapNotesError as exc:
             self.window.show_status(exc.message, 0)
             return None
-        self.client_list.refresh()
         assert session.id is not None
         self.open_session(session.id)
         return session.id
@@ -262,16 +259,13 @@ class Workspace(QObject):
 
     # -- list upkeep -----------------------------------------------------------------------
     def _client_changed(self, client_id: int) -> None:
-        self.client_list.refresh()
         self.client_list.select_client(client_id)
 
     def _after_import(self) -> None:
-        self.client_list.refresh()
         if self.window.current_page() is self.window.empty_state:
             self._show_start_page()  # "No clients yet" becomes "Choose a client"
 
     def _client_deleted(self, _client_id: int) -> None:
-        self.client_list.refresh()
         self._show_start_page()
 
     # -- search ----------------------------------------------------------------------------
@@ -298,7 +292,6 @@ class Workspace(QObject):
         # A rename rewrote draft notes: reopen the open one so it shows (and saves) new names.
         if self.editor is not None:
             self.open_session(self.editor.session_id)
-        self._refresh_client_view()
 
     def _open_hit(self, client_id: int, session_id: object, ref: str) -> None:
         """Open a search hit where it was written: the note field, the dosing session's

@@ -60,9 +60,12 @@ def test_old_vault_courses_plan_as_they_did(tmp_path: Path) -> None:
         services = build_services(vault, clock=FakeClock(TODAY),
                                   practice_templates=tmp_path / "templates")
         found = {}
-        for key, protocol, start, _weeks in cases():
+        for key, protocol, start, weeks in cases():
             course = services.courses.get(ids[key])
             assert course.protocol == protocol  # stored ids never change
+            # The migration copied each KAP course's interval, as its plan used it.
+            assert course.dose_interval_weeks == (
+                min(weeks, 2) if protocol == "kap_sublingual_im" else 1)
             offsets = [0, 7, 14, 28] if protocol == "custom" else None
             try:
                 plan = services.courses.generate(course, custom_day_offsets=offsets)

@@ -112,7 +112,7 @@ def test_first_run_end_to_end_through_the_real_window(qtbot, data_dir: Path,
             modal.passphrase_edit.setText(passphrase)
             modal.confirm_edit.setText(passphrase)
             seen.append("create")
-            modal.create()
+            modal.create_clicked()
         elif isinstance(modal, RecoveryKeyDialog):
             seen.append("recovery key")
             modal.stored_checkbox.setChecked(True)

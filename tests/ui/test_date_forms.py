@@ -161,3 +161,8 @@ def test_the_order_of_day_and_month_follows_the_locale(monkeypatch) -> None:
     assert dates.human_date(date(2026, 12, 3), weekday=True) == "Thu 3 Dec 2026"
     assert dates.parse_date("03/12/2026") == date(2026, 12, 3)
     assert dates.human_datetime(datetime(2026, 11, 26, 7, 0)) == "26 Nov 2026, 07:00"
+    # The answer is kept per locale (asked for every date a page shows), never stale.
+    monkeypatch.setenv("LC_TIME", "en_US.UTF-8")
+    assert dates.human_date(date(2026, 12, 3)) == "Dec 3, 2026"
+    monkeypatch.setenv("LC_ALL", "en_GB.UTF-8")  # LC_ALL wins over LC_TIME
+    assert dates.human_date(date(2026, 12, 3)) == "3 Dec 2026"

@@ -269,7 +269,7 @@ def test_cancel_while_rendering(qtbot, services: object, clients: list[int], tmp
         qtbot.waitUntil(lambda: runner.progress.value() >= 300, timeout=10000)
         runner.progress.findChild(QPushButton).click()
     assert list(out.iterdir()) == []
-    assert not runner.running and runner.thread.isFinished()
+    assert not runner.running and runner.worker_thread.isFinished()
 
 
 def test_three_exports_in_a_row_in_one_window(qtbot, services: object, clients: list[int],

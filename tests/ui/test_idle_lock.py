@@ -62,7 +62,7 @@ def test_no_input_for_the_set_minutes_saves_hides_and_unlocks_to_the_same_place(
     editor = ws.editor
     field = editor.form.editor("client_account").edit
     qtbot.keyClicks(field, TYPED)  # autosave still pending: the lock must save it
-    bar = editor.scroll.verticalScrollBar()
+    bar = editor.scroll_area.verticalScrollBar()
     bar.setValue(bar.maximum() // 2)
     scrolled = bar.value()
     title = window.windowTitle()

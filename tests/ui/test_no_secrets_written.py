@@ -58,7 +58,7 @@ def test_no_secret_or_note_text_in_any_file_and_owner_only_modes(
     def create(dialog: CreateVaultDialog) -> None:
         dialog.passphrase_edit.setText(passphrase)
         dialog.confirm_edit.setText(passphrase)
-        dialog.create()
+        dialog.create_clicked()
 
     def keep_key(dialog: RecoveryKeyDialog) -> None:
         recovery.append(dialog.key_label.text())

@@ -243,7 +243,10 @@ class ClientDialog(QDialog):
     def to_client(self) -> Client:
         """The record as typed (not yet validated by the service, apart from the date)."""
         trials = self.trials_spin.value()
-        values = dict(
+        # An existing record keeps what the form does not show (its id, archiving).
+        base = self.client or Client(code="", full_name="")
+        return dataclasses.replace(
+            base,
             code=self.code_edit.text(),
             full_name=self.full_name_edit.text(),
             preferred_name=self.preferred_name_edit.text(),
@@ -262,9 +265,6 @@ class ClientDialog(QDialog):
             medicines=tuple(self._medicine_lines()),
             background=self.background_edit.toPlainText(),
         )
-        if self.client is not None:
-            return dataclasses.replace(self.client, **values)
-        return Client(**values)
 
     def save(self) -> None:
         """Validate and store; on refusal nothing is saved and the field is named."""

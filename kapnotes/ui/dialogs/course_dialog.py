@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable
-from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -35,28 +33,12 @@ from kapnotes.domain.schedule import (
     SlotKind,
     esketamine_start_dose_mg,
 )
+from kapnotes.services import course_plans
 from kapnotes.services.container import Services
 from kapnotes.ui.widgets.form_errors import FieldErrors, error_label
 from kapnotes.ui.widgets.protocol_fields import ProtocolFields
+from kapnotes.ui.widgets.qt_dates import from_qdate, to_qdate
 from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, MUTED_COLOURS, style_sheet_colour
-
-
-def parse_day_offsets(text: str) -> list[int]:
-    """Custom dose days as offsets from the first dose, e.g. "0, 7, 14, 28"."""
-    parts = [p for p in re.split(r"[\s,;]+", text.strip()) if p]
-    try:
-        return [int(p) for p in parts]
-    except ValueError:
-        raise ValidationError("Dose days", "list whole days after the first dose, e.g. "
-                              "0, 7, 14, 28.") from None
-
-
-def to_qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def from_qdate(day: QDate) -> date:
-    return date(day.year(), day.month(), day.day())
 
 
 class CourseDialog(QDialog):
@@ -133,6 +115,10 @@ class CourseDialog(QDialog):
         self.protocol_combo.setAccessibleName("Protocol")
         for protocol in self.services.courses.protocols.protocols:
             self.protocol_combo.addItem(protocol.label, protocol.id)
+            about = " ".join(filter(None, (protocol.description,
+                                           f"Source: {protocol.source.label}.")))
+            self.protocol_combo.setItemData(self.protocol_combo.count() - 1, about,
+                                            Qt.ItemDataRole.ToolTipRole)
         self.start_edit = QDateEdit(self)
         self.start_edit.setCalendarPopup(True)
         self.start_edit.setDisplayFormat(qt_date_format())
@@ -242,10 +228,8 @@ class CourseDialog(QDialog):
 
     def plan(self) -> list[PlannedSlot]:
         """The plan the service will store (custom: built from the typed dose days)."""
-        course = self.to_course()
-        offsets = (parse_day_offsets(self.offsets_edit.text())
-                   if self.protocol.needs_day_list else None)
-        return self.services.courses.generate(course, custom_day_offsets=offsets)
+        return course_plans.preview_plan(self.services.courses, self.to_course(),
+                                         self.offsets_edit.text())
 
     def _update_preview(self) -> None:
         muted = style_sheet_colour(MUTED_COLOURS)
@@ -291,10 +275,12 @@ class CourseDialog(QDialog):
         self.errors.clear()
         try:
             if self.course is None:
-                course, plan = self.to_course(), self.plan()  # checked before asking
+                course = self.to_course()
+                self.plan()  # every field checked before asking about a second course
                 if self.running and not self.confirm_second_course():
                     return
-                stored = self.services.courses.create(course, plan=plan)
+                stored = course_plans.create_course(self.services.courses, course,
+                                                    self.offsets_edit.text())
             else:
                 stored = self._save_details()
         except KapNotesError as exc:

@@ -66,7 +66,7 @@ class CreateVaultDialog(QDialog):
         self.create_button.setAccessibleName("Create vault")
         self.create_button.setDefault(True)
         self.cancel_button.clicked.connect(self.reject)
-        self.create_button.clicked.connect(self.create)
+        self.create_button.clicked.connect(self.create_clicked)
 
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -83,7 +83,7 @@ class CreateVaultDialog(QDialog):
         layout.addLayout(buttons)
         self.setMinimumWidth(520)
 
-    def create(self) -> None:
+    def create_clicked(self) -> None:
         """Validate, create the vault, emit `created` and close; errors stay in the dialog."""
         try:
             passphrase = self.fields.checked_passphrase()

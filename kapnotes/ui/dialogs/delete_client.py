@@ -33,8 +33,9 @@ class DeleteClientDialog(QDialog):
         self.code = client.code
         summaries = [s for s in services.clients.list(include_archived=True)
                      if s.id == client_id]
-        courses = summaries[0].courses if summaries else 0
-        sessions = summaries[0].sessions if summaries else 0
+        # Listed with counts (the default), so None only if the client vanished meanwhile.
+        courses = (summaries[0].courses or 0) if summaries else 0
+        sessions = (summaries[0].sessions or 0) if summaries else 0
         self.setWindowTitle("Delete client")
 
         explain = QLabel(

@@ -9,10 +9,9 @@ answer) raises it. On a dosing day "Taken" says before or after the dose (the ba
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -38,9 +37,11 @@ from kapnotes.domain.errors import KapNotesError, ValidationError
 from kapnotes.domain.outcomes import AFTER_DOSE, BEFORE_DOSE
 from kapnotes.domain.risk import NOT_ASKED
 from kapnotes.domain.scale_model import SUICIDE, Flag
-from kapnotes.domain.scales import Scale, ScaleItem, ScoreResult
+from kapnotes.domain.scales import Answer, Scale, ScaleItem, ScoreResult
+from kapnotes.services.container import Services
 from kapnotes.ui.dialogs.measure_session import MeasureSessionMixin
 from kapnotes.ui.widgets.error_line import error_label, show_error
+from kapnotes.ui.widgets.qt_dates import from_qdate, to_qdate
 from kapnotes.ui.widgets.radio_keys import arrows_choose
 from kapnotes.ui.widgets.risk_badge import RiskBadge
 from kapnotes.ui.widgets.scale_item_box import item_box, item_number
@@ -52,7 +53,7 @@ class MeasureDialog(MeasureSessionMixin, QDialog):
 
     saved = Signal(int)
 
-    def __init__(self, services: object, client_id: int, *, scale_id: str | None = None,
+    def __init__(self, services: Services, client_id: int, *, scale_id: str | None = None,
                  session_id: int | None = None,
                  sessions: Sequence[tuple[int, str]] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -62,7 +63,7 @@ class MeasureDialog(MeasureSessionMixin, QDialog):
         self.setWindowTitle("Enter a measure")
         self.setAccessibleName("Enter a measure")
         self.item_boxes: dict[str, QComboBox | QSpinBox] = {}
-        self.result: ScoreResult | None = None
+        self.preview_result: ScoreResult | None = None
 
         self._build_pickers(session_id, sessions)
         self._build_entry_mode()
@@ -92,8 +93,8 @@ class MeasureDialog(MeasureSessionMixin, QDialog):
         self.date_edit.setDisplayFormat(qt_date_format())
         self.date_edit.setAccessibleName("Date taken")
         today = services.clock().date()
-        self.date_edit.setDate(QDate(today.year, today.month, today.day))
-        self.date_edit.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.date_edit.setDate(to_qdate(today))
+        self.date_edit.setMaximumDate(to_qdate(today))
         self.session_combo = QComboBox(self)
         self.session_combo.setAccessibleName("Session")
         self.session_combo.addItem("Not linked to a session", None)
@@ -134,9 +135,9 @@ class MeasureDialog(MeasureSessionMixin, QDialog):
         self.instructions.setObjectName("fieldHelp")
         self.items_host = QWidget()  # replaced per scale by _build_items
         self.items_grid = QGridLayout(self.items_host)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setMinimumHeight(260)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setMinimumHeight(260)
 
         self.total_label = QLabel(self)
         bold = QFont(self.total_label.font())
@@ -184,7 +185,7 @@ class MeasureDialog(MeasureSessionMixin, QDialog):
         layout.addLayout(form)
         layout.addWidget(self.skipped_label)
         layout.addWidget(self.instructions)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addLayout(score_row)
         layout.addWidget(self.risk_badge)
         layout.addWidget(self.status_label)
@@ -208,7 +209,7 @@ class MeasureDialog(MeasureSessionMixin, QDialog):
         self._date_changed()
 
     def _date_changed(self) -> None:
-        dosing = self.date_edit.date().toPython() in self._dosing_days()
+        dosing = from_qdate(self.date_edit.date()) in self._dosing_days()
         self.timing_hint.setText("A dose was given on this day: say whether this was taken "
                                  "before or after it (a pre-dose score can be the baseline)."
                                  if dosing else "")
@@ -236,7 +237,7 @@ class MeasureDialog(MeasureSessionMixin, QDialog):
         self.items_host = QWidget()
         self.items_grid = QGridLayout(self.items_host)
         self.items_grid.setColumnStretch(0, 1)
-        self.scroll.setWidget(self.items_host)  # the old host is deleted by the scroll area
+        self.scroll_area.setWidget(self.items_host)  # the old host is deleted by the scroll area
         self.item_boxes = {}
         previous: QWidget = self.session_combo
         for row, item in enumerate(scale.items):
@@ -287,19 +288,20 @@ class MeasureDialog(MeasureSessionMixin, QDialog):
         show_error(self.error_label, "")
         missing = [item_number(i) for i in scale.items
                    if self._asked(i, answers) and answers[i.id] is None]
-        self.result = None
+        self.preview_result = None
         if self.total_radio.isChecked():
-            self.result = self._try(total=self.total_spin.value())
+            self.preview_result = self._try(total=self.total_spin.value())
         elif not missing:
-            self.result = self._try(answers=answers)
+            self.preview_result = self._try(answers=answers)
         else:
             self._show_partial(scale, answers, missing)
             return
-        self._show_result(scale, self.result)
+        self._show_result(scale, self.preview_result)
 
-    def _try(self, **kw: object) -> ScoreResult | None:
+    def _try(self, *, total: int | None = None,
+             answers: Mapping[str, Answer | None] | None = None) -> ScoreResult | None:
         try:
-            return self.services.measures.preview(self.scale.id, **kw)
+            return self.services.measures.preview(self.scale.id, answers=answers, total=total)
         except ValidationError as exc:
             self._error(str(exc))
             return None
@@ -326,7 +328,7 @@ class MeasureDialog(MeasureSessionMixin, QDialog):
         return out
 
     def _flags(self, flags: Sequence[Flag]) -> list[RiskFlag]:
-        day = self.date_edit.date().toPython()
+        day = from_qdate(self.date_edit.date())
         answers = self.answers()
         items = {r.code: r.item for r in self.scale.flag_rules}
         return [RiskFlag(0, self.scale.id, self.scale.short_name, f.code, f.label, day, None,
@@ -361,14 +363,15 @@ class MeasureDialog(MeasureSessionMixin, QDialog):
 
     # -- saving ----------------------------------------------------------------------------
     def save(self) -> None:
-        taken_on: date = self.date_edit.date().toPython()
-        kw: dict[str, object] = ({"total": self.total_spin.value()} if self.total_radio.isChecked()
-                                 else {"answers": self.answers()})
+        total_only = self.total_radio.isChecked()
         try:
             measure = self.services.measures.enter(
-                client_id=self.client_id, scale_id=self.scale.id, taken_on=taken_on,
+                client_id=self.client_id, scale_id=self.scale.id,
+                taken_on=from_qdate(self.date_edit.date()),
                 session_id=self.session_combo.currentData(),
-                dose_timing=self.timing_combo.currentData(), **kw)
+                dose_timing=self.timing_combo.currentData(),
+                total=self.total_spin.value() if total_only else None,
+                answers=None if total_only else self.answers())
         except KapNotesError as exc:
             self._error(str(exc))
             item_id = getattr(exc, "field", "").removeprefix("item ")

@@ -5,19 +5,19 @@ linked session sets the date and the scale the course expects next
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit
 
 from kapnotes.domain.dates import schedule_date
 from kapnotes.domain.measure_plan import expected_scale
+from kapnotes.services.container import Services
+from kapnotes.ui.widgets.qt_dates import from_qdate, to_qdate
 
 
 class MeasureSessionMixin:
     """Mixed into MeasureDialog, which owns these widgets and services."""
 
-    services: Any
+    services: Services
     client_id: int
     scale_combo: QComboBox
     session_combo: QComboBox
@@ -31,7 +31,7 @@ class MeasureSessionMixin:
         """The scale this course expects next for the chosen session (or, unlinked, today)."""
         sid = self.session_combo.currentData()
         kind = self.services.notes.session(sid).kind.value if sid is not None else None
-        day = self.date_edit.date().toPython()
+        day = from_qdate(self.date_edit.date())
         recorded = {m.scale_id for m in self.services.measures.for_client(self.client_id)
                     if (m.session_id == sid if sid is not None else m.taken_on == day)}
         available = [self.scale_combo.itemData(i) for i in range(self.scale_combo.count())]
@@ -42,7 +42,7 @@ class MeasureSessionMixin:
         sid = self.session_combo.currentData()
         if sid is not None:
             day = self.services.notes.session(sid).starts_at.date()
-            self.date_edit.setDate(QDate(day.year, day.month, day.day))
+            self.date_edit.setDate(to_qdate(day))
         if not self._scale_picked:
             expected = self._expected_scale()
             if expected is not None:

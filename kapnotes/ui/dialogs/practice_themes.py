@@ -7,6 +7,7 @@ emits `changed()`, and the open client page reloads its theme table.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from kapnotes.services.container import Services
@@ -37,6 +38,6 @@ class PracticeThemesDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(640, 480)
 
-    def showEvent(self, event: object) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         self.view.reload()  # notes may have named new themes since it was last open
-        super().showEvent(event)  # type: ignore[arg-type]
+        super().showEvent(event)

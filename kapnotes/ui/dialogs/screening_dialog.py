@@ -5,9 +5,9 @@ earlier ones are kept as history. Tests drive it without `exec()`."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
@@ -28,6 +28,7 @@ from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem, medicine_classes
 from kapnotes.services.monitoring import MonitoringService
 from kapnotes.ui.widgets.monitoring_style import error_label, muted, show_message
+from kapnotes.ui.widgets.qt_dates import from_qdate, to_qdate
 from kapnotes.ui.widgets.radio_keys import arrows_choose
 from kapnotes.ui.widgets.signer_field import bind_signer
 
@@ -83,7 +84,7 @@ class ScreeningDialog(QDialog):
         self.screened_on.setCalendarPopup(True)
         self.screened_on.setDisplayFormat(qt_date_format())
         today = clock().date()
-        self.screened_on.setDate(QDate(today.year, today.month, today.day))
+        self.screened_on.setDate(to_qdate(today))
         self.screened_by = QLineEdit(screened_by, self)
         self.screened_by.setAccessibleName("Screened by")
         bind_signer(self.screened_by, monitoring.vault,
@@ -134,17 +135,16 @@ class ScreeningDialog(QDialog):
         self.medicine_flags.setText("To note: " + "; ".join(flags) if flags else "")
         self.medicine_flags.setVisible(bool(flags))
 
-    def screen(self) -> Screen:
-        d = self.screened_on.date()
+    def entered_screen(self) -> Screen:
         answers = tuple(ScreenAnswer(item, self.answer(item), self.notes[item].text())
                         for item in ScreenItem if self.groups[item].checkedButton() is not None)
         medicines = tuple(m.strip() for m in self.medicines.toPlainText().splitlines()
                           if m.strip())
-        return Screen(date(d.year(), d.month(), d.day()), answers, medicines)
+        return Screen(from_qdate(self.screened_on.date()), answers, medicines)
 
     def save(self) -> None:
         try:
-            stored = self.monitoring.save_screen(self.client_id, self.screen(),
+            stored = self.monitoring.save_screen(self.client_id, self.entered_screen(),
                                                  screened_by=self.screened_by.text())
         except ValidationError as exc:
             show_message(self.error, str(exc))

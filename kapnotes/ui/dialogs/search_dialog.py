@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import MATCH_END, MATCH_START, SearchHit
+from kapnotes.domain.templates import Template
 from kapnotes.services.container import Services
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, kind_text, style_sheet_colour
 
@@ -166,8 +167,9 @@ class SearchDialog(QDialog):
             return
         self.results.setFocus()
         first = self.results.topLevelItem(0)
-        if first is not None and first.childCount():
-            self.results.setCurrentItem(first.child(0))
+        hit = first.child(0) if first is not None else None
+        if hit is not None:
+            self.results.setCurrentItem(hit)
 
     def _query_edited(self) -> None:
         self._generation += 1  # the results still being filled belong to the old text
@@ -254,7 +256,7 @@ class SearchDialog(QDialog):
 
     def _field_labeller(self) -> Callable[[SearchHit], str]:
         """Field ids are for code; the therapist reads the template's own field label."""
-        cache: dict[int, object] = {}
+        cache: dict[int, Template | None] = {}
 
         def label(hit: SearchHit) -> str:
             if hit.kind in PLACE_LABELS:
@@ -268,7 +270,7 @@ class SearchDialog(QDialog):
                 except KapNotesError:
                     cache[hit.session_id] = None
             template = cache[hit.session_id]
-            field = template.field(hit.ref) if template is not None else None  # type: ignore[attr-defined]
+            field = template.field(hit.ref) if template is not None else None
             return field.label if field is not None else hit.ref
 
         return label

@@ -8,6 +8,7 @@ untouched practice default keeps following the policy), all at once or not at al
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -232,7 +233,7 @@ class SettingsDialog(QDialog):
         self.setMinimumWidth(560)
         self.resize(980, 680)  # the rules table's sources readable; fits 1366×768
 
-    def _group(self, title: str, rows: list[tuple[str, str, list[QWidget]]], *,
+    def _group(self, title: str, rows: Sequence[tuple[str, str, Sequence[QWidget]]], *,
                layouts: dict[str, QHBoxLayout] | None = None) -> QGroupBox:
         box = QGroupBox(title, self)
         form = QFormLayout(box)

@@ -22,8 +22,8 @@ from kapnotes.domain.dates import qt_date_format, schedule_date
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import SlotRecord
 from kapnotes.services.container import Services
-from kapnotes.ui.dialogs.course_dialog import from_qdate, to_qdate
 from kapnotes.ui.widgets.form_errors import FieldErrors, error_label
+from kapnotes.ui.widgets.qt_dates import from_qdate, to_qdate
 
 
 class SlotAction(StrEnum):

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.dates import plural
 from kapnotes.domain.errors import KapNotesError
+from kapnotes.services.container import Services
 from kapnotes.ui.widgets.error_line import error_label, show_error
 from kapnotes.ui.widgets.theme_completer import ThemeLineEdit
 
@@ -32,7 +33,7 @@ class ThemeMergeDialog(QDialog):
 
     changed = Signal()
 
-    def __init__(self, services: object, selected: Sequence[int] = (),
+    def __init__(self, services: Services, selected: Sequence[int] = (),
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from kapnotes.domain.dates import utc_text
@@ -70,7 +70,7 @@ class AuditLogModel(RowsTableModel[AuditEntry]):
     HEADERS = ("#", "When (UTC)", "Event", "Record", "Outcome", "Clinician", "OS user",
                "Workstation", "Detail")
 
-    def __init__(self, parent: object = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.altered_id: int | None = None
 

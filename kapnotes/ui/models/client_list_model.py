@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
 
 from kapnotes.domain.dates import schedule_date
@@ -26,7 +26,7 @@ class ClientListModel(RowsTableModel[ClientSummary]):
     CODE, NAME, NEXT = range(3)
     HEADERS = ("Code", "Name", "Next planned")
 
-    def __init__(self, parent: object = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._today: date | None = None
 

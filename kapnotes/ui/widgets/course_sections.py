@@ -2,8 +2,8 @@
 
 Tabs rather than one long page, so each view gets the height it needs at 1366×768 and the
 schedule (the client page's first tab) never scrolls out of sight. Every change made here
-(an intention's status, a merged theme, a new measure) is announced with `changed()`, and the
-page reloads the header, marks and these tabs from the services.
+(an intention's status, a merged theme, a new measure) is announced by the service that made
+it, and the page reloads the header, marks and these tabs (kapnotes/ui/change_signals.py).
 
 Only the tab on screen is filled: a reload marks the others stale and each fills when it is
 next shown (filling and sizing the hidden tables cost ~15 ms each per client opened). Their
@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -30,6 +31,7 @@ from kapnotes.services.container import Services
 from kapnotes.services.monitoring_views import CourseMonitoring
 from kapnotes.ui.dialogs.measure_dialog import MeasureDialog
 from kapnotes.ui.dialogs.theme_merge_dialog import ThemeMergeDialog
+from kapnotes.ui.widgets.dialog_open import Dialog, open_window_modal
 from kapnotes.ui.widgets.intentions_view import IntentionsView
 from kapnotes.ui.widgets.outcome_chart import OutcomeChart
 from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, MUTED_COLOURS, style_sheet_colour
@@ -54,9 +56,8 @@ def alerts_text(alerts: Mapping[int, Sequence[str]], sessions: Sequence[Session]
 
 
 class CourseSections(QTabWidget):
-    """Call `show_course(client_id, course_id, sessions=…, alerts=…)`; emits `changed()`."""
-
-    changed = Signal()
+    """Call `show_course(client_id, course_id, sessions=…, alerts=…)`. What its dialogs change
+    reaches the page through the services' change notifications (ui/change_signals.py)."""
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,12 +65,11 @@ class CourseSections(QTabWidget):
         self.client_id: int | None = None
         self.course_id: int | None = None
         self.sessions: list[Session] = []
-        self.dialog: QWidget | None = None  # the dialog opened last, for tests and focus
+        self.dialog: QDialog | None = None  # the dialog opened last, for tests and focus
         self.setAccessibleName("Course details")
         self.setDocumentMode(True)
 
         self.intentions = IntentionsView(services, None, self)
-        self.intentions.changed.connect(self.changed)
         self.intentions_tab = self._tab(self.intentions, _muted(
             "Set in the preparation note; revisited in dosing and integration notes.", self))
 
@@ -186,18 +186,14 @@ class CourseSections(QTabWidget):
         choices = [(int(s.id or 0), f"{schedule_date(s.starts_at.date())} · {s.kind.label}")
                    for s in sorted(self.sessions, key=lambda s: s.starts_at, reverse=True)]
         dialog = MeasureDialog(self.services, self.client_id, sessions=choices, parent=self)
-        dialog.saved.connect(lambda _id: self.changed.emit())
         return self._open(dialog)
 
     def open_theme_merge(self) -> ThemeMergeDialog:
         rows = self.themes.table.selectionModel().selectedRows()
         chosen = [self.themes.model.table.rows[i.row()].theme_id for i in rows]
         dialog = ThemeMergeDialog(self.services, chosen, parent=self)
-        dialog.changed.connect(self.changed)
         return self._open(dialog)
 
-    def _open(self, dialog: QWidget) -> QWidget:
+    def _open(self, dialog: Dialog) -> Dialog:
         self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
+        return open_window_modal(dialog)

@@ -78,8 +78,8 @@ class CourseSessionsList(QTreeWidget):
             self.resizeColumnToContents(col)
 
     def session_ids(self) -> list[int]:
-        ids = (self.topLevelItem(i).data(0, SESSION_ID_ROLE)
-               for i in range(self.topLevelItemCount()))
+        items = (self.topLevelItem(i) for i in range(self.topLevelItemCount()))
+        ids = (item.data(0, SESSION_ID_ROLE) for item in items if item is not None)
         return [int(i) for i in ids if i is not None]
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:

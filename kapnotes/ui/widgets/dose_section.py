@@ -267,8 +267,8 @@ class DoseSection(QWidget):
         pending = self._pending
         if "device" in pending:
             self.device_now(reason)
-        elif "weight" in pending:
-            text, unit = pending["weight"]  # type: ignore[misc]
+        elif isinstance(weight := pending.get("weight"), tuple):  # (typed text, unit)
+            text, unit = weight
             self.weight.setText(str(text))
             self.weight_unit.setCurrentText(str(unit))
             self._save_weight(reason)

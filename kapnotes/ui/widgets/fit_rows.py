@@ -7,7 +7,7 @@ client is opened, and only one tab is on screen: fitting the hidden tables' rows
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QTableView
 
 
@@ -30,8 +30,7 @@ def fit_rows(table: QTableView) -> None:
     if table.isVisible():
         table.resizeRowsToContents()
         return
-    fitter = getattr(table, "_fit_on_show", None)
+    fitter = table.findChild(_FitOnShow, options=Qt.FindChildOption.FindDirectChildrenOnly)
     if fitter is None:
-        fitter = _FitOnShow(table)
-        table._fit_on_show = fitter  # type: ignore[attr-defined]
+        fitter = _FitOnShow(table)  # a child of the table: found again, deleted with it
     fitter.pending = True

@@ -56,8 +56,7 @@ class FieldErrors:
                 return
 
     def _edited(self, widget: QWidget) -> None:
-        if self.label.isVisibleTo(self.label.parentWidget()) and (
-                self.fields.get(self.field or "", self.fallback) is widget):
+        if self._shown() and self.fields.get(self.field or "", self.fallback) is widget:
             self.clear()
 
     def show_text(self, text: str) -> None:
@@ -71,7 +70,12 @@ class FieldErrors:
 
     @property
     def text(self) -> str:
-        return self.label.text() if self.label.isVisibleTo(self.label.parentWidget()) else ""
+        return self.label.text() if self._shown() else ""
+
+    def _shown(self) -> bool:
+        # Shown within its form, whether or not the form's window is on screen yet.
+        parent = self.label.parentWidget()
+        return self.label.isVisibleTo(parent) if parent is not None else self.label.isVisible()
 
 
 def _reveal(widget: QWidget) -> None:

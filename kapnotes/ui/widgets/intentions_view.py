@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from kapnotes.domain.course_items import IntentionStatus, ProgressMatrix
 from kapnotes.domain.dates import short_date
 from kapnotes.domain.errors import KapNotesError
+from kapnotes.services.container import Services
 from kapnotes.ui.widgets.fit_rows import fit_rows
 from kapnotes.ui.widgets.slot_style import is_dark, kind_text
 
@@ -96,11 +97,9 @@ class IntentionsModel(QAbstractTableModel):
 
 
 class IntentionsView(QWidget):
-    """Grid plus actions (achieved, let go, active again, revise, add); emits changed()."""
+    """Grid plus actions (achieved, let go, active again, revise, add)."""
 
-    changed = Signal()
-
-    def __init__(self, services: object, course_id: int | None = None,
+    def __init__(self, services: Services, course_id: int | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
@@ -177,4 +176,3 @@ class IntentionsView(QWidget):
             self.setToolTip(str(exc))
             return
         self.reload()
-        self.changed.emit()

@@ -52,10 +52,10 @@ class _RowsEditor(FieldEditor):
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addStretch(1)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addLayout(self.grid)
-        column.addLayout(buttons)
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.column.addLayout(self.grid)
+        self.column.addLayout(buttons)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Ctrl+Enter in any row adds the next row (a key filter, unlike a QShortcut, works
@@ -234,7 +234,7 @@ class IntentionsReviewEditor(_RowsEditor):
         self.empty_label = QLabel(EMPTY_REVIEW, self)
         self.empty_label.setObjectName("fieldHelp")
         self.empty_label.setWordWrap(True)
-        self.layout().addWidget(self.empty_label)
+        self.column.addWidget(self.empty_label)
         self._show([])
 
     def reload(self) -> None:
@@ -276,9 +276,12 @@ class IntentionsReviewEditor(_RowsEditor):
     def _show(self, value: Any) -> None:
         stored = {int(e["intention_id"]): e for e in (value or []) if "intention_id" in e}
         provided = list(self._provider()) if self._provider is not None else []
-        self._labels = {int(i): text for i, text in provided}
+        shown = getattr(self, "_labels", {})
+        labels = {int(i): text for i, text in provided}
         rows = [stored.get(int(i)) or {"intention_id": int(i)} for i, _ in provided]
-        rows += [e for i, e in stored.items() if i not in self._labels]
+        rows += [e for i, e in stored.items() if i not in labels]
+        # A row typed in before its intention was revised elsewhere keeps the words it showed.
+        self._labels = {**{i: t for i, t in shown.items() if i in stored}, **labels}
         self._rebuild(rows)
         self.empty_label.setVisible(not rows)
 

@@ -177,25 +177,25 @@ class OutcomeChart(QWidget):
             x = self._x(box, day, start, end)
             p.drawLine(QPointF(x, box.top()), QPointF(x, box.bottom()))
         rule = s.scale.remission
-        for value, colour, style, label in (
+        for line_at, colour, style, label in (
             (s.response_line, _RESPONSE, Qt.PenStyle.DashLine,
              f"response ≤ {_num(s.response_line or 0)}"),
             (s.remission_line, _REMISSION, Qt.PenStyle.DotLine,
              f"remission {rule.op} {rule.value}" if rule else ""),
         ):
-            if value is None:
+            if line_at is None:
                 continue
             p.setPen(_pen(pick(colour), 1.5, style))
-            p.drawLine(QPointF(box.left(), y(value)), QPointF(box.right(), y(value)))
+            p.drawLine(QPointF(box.left(), y(line_at)), QPointF(box.right(), y(line_at)))
             # Labelled at the left, just inside the panel: the baseline sits high there, so
             # the label rarely meets the line of scores (the latest scores are at the right).
-            p.drawText(QPointF(box.left() + 4, y(value) - 3), label)
+            p.drawText(QPointF(box.left() + 4, y(line_at) - 3), label)
         series = pick(_SERIES)
         path = QPainterPath()
         points = [QPointF(self._x(box, pt.on, start, end), y(pt.total)) for pt in s.points]
         path.moveTo(points[0])
-        for pt in points[1:]:
-            path.lineTo(pt)
+        for point in points[1:]:
+            path.lineTo(point)
         p.setPen(_pen(series, 2))
         p.drawPath(path)
         p.setBrush(series)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kapnotes.domain.clinical_rules import RuleSet
+from kapnotes.domain.clinical_rules import RuleSet, Threshold
 from kapnotes.domain.dates import plural
 
 COLUMNS = ("Rule", "In force", "Does", "Set by", "Source")
@@ -39,7 +39,7 @@ def rule_rows(rules: RuleSet, tightened: Tightened | None = None
     `tightened` shows the stricter value the app applies and who set it."""
     rows = []
     for rule in rules.rules.values():
-        thresholds = list(rule.thresholds.values()) or [None]
+        thresholds: list[Threshold | None] = [*rule.thresholds.values()] or [None]
         for t in thresholds:
             part = (t.label or t.name.replace("_", " ")) if t and len(thresholds) > 1 else ""
             set_by = PRACTICE if t is not None and t.set_by_practice else SHIPPED

@@ -7,9 +7,8 @@ Saved through `NoteService.update_details` when a control's editing finishes (an
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
 
-from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -25,6 +24,7 @@ from kapnotes.domain.dates import human_datetime, qt_datetime_format
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import Modality, Session, SessionKind
 from kapnotes.services.notes import NoteService
+from kapnotes.ui.widgets.qt_dates import from_qdatetime, to_qdatetime
 
 
 class SessionDetails(QWidget):
@@ -120,7 +120,7 @@ class SessionDetails(QWidget):
         self._loading = True
         try:
             self.session = session
-            self.starts_edit.setDateTime(QDateTime(session.starts_at))
+            self.starts_edit.setDateTime(to_qdatetime(session.starts_at))
             self.duration_spin.setValue(session.duration_min)
             self.clinician_edit.setText(session.clinician)
             self.modality_combo.setCurrentIndex(list(Modality).index(session.modality))
@@ -162,8 +162,7 @@ class SessionDetails(QWidget):
             self.flush()
 
     def edited_session(self) -> Session:
-        starts = self.starts_edit.dateTime().toPython()
-        assert isinstance(starts, datetime)
+        starts = from_qdatetime(self.starts_edit.dateTime())
         return dataclasses.replace(
             self.session,
             starts_at=starts.replace(second=0, microsecond=0),

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.course_items import CourseThemes, ThemeFrequency
 from kapnotes.domain.dates import short_date
+from kapnotes.services.container import Services
 from kapnotes.ui.widgets.fit_rows import fit_rows
 from kapnotes.ui.widgets.slot_style import kind_text
 
@@ -130,7 +131,7 @@ def _table(model: QAbstractTableModel, name: str, parent: QWidget) -> QTableView
 class CourseThemesView(QWidget):
     """The course theme table; `reload()` after notes change."""
 
-    def __init__(self, services: object, course_id: int | None = None,
+    def __init__(self, services: Services, course_id: int | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
@@ -163,7 +164,7 @@ class ThemeFrequencyView(QWidget):
 
     changed = Signal()
 
-    def __init__(self, services: object, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.model = ThemeFrequencyModel(self)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
@@ -36,7 +36,7 @@ class TimelineModel(RowsTableModel[TimelineEntry]):
     DATE, KIND, PHASE, STATUS, DETAIL = range(5)
     HEADERS = ("Date", "Session", "Phase", "Status", "Details")
 
-    def __init__(self, parent: object = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._today: date | None = None
         self._alerts: Mapping[int, Sequence[str]] = {}

@@ -1,0 +1,389 @@
+"""Every state-changing service call announces what it changed, once, after it commits.
+
+The writers are found in the source (every function in kapnotes/services that opens a
+`write(...)` block); each must have a row in WRITERS below, which calls it through the container
+on a real vault and names the kinds it must announce. A new service call that writes without
+notifying, or a writer without a row here, fails. Raw `vault.transaction()` in services is
+refused outright: it would write without telling the views (docs/ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import dosing, s8
+
+from kapnotes.domain.course_items import IntentionStatus
+from kapnotes.domain.errors import KapNotesError, ValidationError
+from kapnotes.domain.jurisdiction_model import EntryKind
+from kapnotes.domain.models import Client, Course, CourseStatus, SessionKind
+from kapnotes.domain.rule_model import RuleFinding, Severity
+from kapnotes.domain.s8_register import EntryDraft
+from kapnotes.domain.vitals import VitalsThresholds
+from kapnotes.services import (
+    clinician,
+    exports,
+    lock_settings,
+    portable_export,
+    portable_import,
+)
+from kapnotes.services.changes import Changes, hub
+from kapnotes.services.settings_service import SettingsService
+
+SERVICES_DIR = Path(__file__).resolve().parents[2] / "kapnotes" / "services"
+START = datetime(2026, 11, 20, 9, 0)
+
+
+# -- finding the writers in the source -------------------------------------------------------
+def _opens_write(node: ast.AST) -> bool:
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.With):
+            for item in inner.items:
+                call = item.context_expr
+                if isinstance(call, ast.Call):
+                    name = getattr(call.func, "id", None) or getattr(call.func, "attr", None)
+                    if name == "write":
+                        return True
+    return False
+
+
+def writers_in_source() -> set[str]:
+    """`module.Class.method` (or `module.function`) of every function opening `write(...)`."""
+    found: set[str] = set()
+    for path in sorted(SERVICES_DIR.glob("*.py")):
+        if path.stem == "changes":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for top in tree.body:
+            if isinstance(top, ast.FunctionDef) and _opens_write(top):
+                found.add(f"{path.stem}.{top.name}")
+            elif isinstance(top, ast.ClassDef):
+                for item in top.body:
+                    if isinstance(item, ast.FunctionDef) and _opens_write(item):
+                        found.add(f"{path.stem}.{top.name}.{item.name}")
+    return found
+
+
+def test_services_never_open_a_bare_transaction() -> None:
+    """A bare transaction would write without announcing it; `write(...)` is the only way."""
+    offenders = []
+    for path in sorted(SERVICES_DIR.glob("*.py")):
+        if path.stem == "changes":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "transaction"):
+                offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == [], ("use `with write(vault, Changes(...)):` from "
+                             f"kapnotes/services/changes.py instead: {offenders}")
+
+
+# -- a vault with one of everything ----------------------------------------------------------
+@dataclass
+class World:
+    services: Any
+    client: int
+    course: int
+    prep: int
+    dose: int
+    integration: int
+    slot: int
+    reading: int
+    device: int
+    booster: int
+    measure: int
+    theme: int
+    intention: int
+    prepared: Any = None
+
+
+@pytest.fixture
+def world(services: Any) -> World:
+    s = services
+    client = s.clients.create(Client(code="KAP-777", full_name="Robin Example")).id
+    course = s.courses.create(Course(client_id=client, protocol="kap_sublingual_im",
+                                     start_date=date(2026, 11, 2))).id
+    prep = s.notes.create_session(course_id=course, kind=SessionKind.PREPARATION,
+                                  starts_at=START - timedelta(days=5)).id
+    dose = s.notes.create_session(course_id=course, kind=SessionKind.DOSING, starts_at=START).id
+    integration = s.notes.create_session(course_id=course, kind=SessionKind.INTEGRATION,
+                                         starts_at=START + timedelta(days=1)).id
+    slot = next(e.slot.id for e in s.courses.timeline(course).entries
+                if e.slot.kind is SessionKind.INTEGRATION)
+    dosing.ready_to_dose(s, dose, START)
+    s.monitoring.update_record(dose, {"medication": "ketamine", "route": "im",
+                                      "weight_kg": 70, "dose_mg": 50})
+    s.monitoring.add_device(dose, at=START)
+    device = s.monitoring.devices(dose)[0].id
+    reading = s.monitoring.add_reading(dose, "extra", {"systolic": 130, "diastolic": 80},
+                                       at=START + timedelta(minutes=20)).id
+    booster = s.monitoring.doses.add_booster(dose, "10", at=START + timedelta(minutes=25)).id
+    measure = s.measures.enter(client_id=client, scale_id="phq9", taken_on=date(2026, 11, 1),
+                               total=12).id
+    theme = s.themes.add("Nature").id
+    intention = s.intentions.add(course, "Walk each morning").id
+    return World(s, client, course, prep, dose, integration, slot, reading, device, booster,
+                 measure, theme, intention)
+
+
+def _fill_integration(w: World) -> None:
+    template = w.services.notes.template_for(w.services.notes.session(w.integration))
+    risk = template.field("risk_review")
+    w.services.notes.save_fields(w.integration, {"client_account": "Fictional account.",
+                                                 "risk_review": [risk.options[0].id]})
+
+
+def _sign_integration(w: World) -> None:
+    _fill_integration(w)
+    w.services.notes.sign(w.integration, signer="Dr Test")
+
+
+def _export_and_delete(w: World) -> dict[str, Any]:
+    doc = portable_export.build_export(w.services.vault, client_code="KAP-777")
+    w.services.clients.delete(w.client, typed_code="KAP-777")
+    return doc
+
+
+def _record_export(w: World) -> None:
+    job = exports.build_session_report(w.services, w.prep, exports.options_for(w.services))
+    exports.record_export(w.services, job, Path("session.pdf"))
+
+
+FINDING = RuleFinding("fictional_rule", Severity.OVERRIDE, "Fictional rule.", "test")
+
+Call = Callable[[World], object]
+# The service function → (how a user's action calls it, the kinds it must announce).
+WRITERS: dict[str, tuple[Call, set[str]]] = {
+    "clients.ClientService.create": (
+        lambda w: w.services.clients.create(Client(code="KAP-778", full_name="Sam Example")),
+        {"clients"}),
+    "clients.ClientService.update": (
+        lambda w: w.services.clients.update(w.services.clients.get(w.client)),
+        {"clients"}),
+    "clients.ClientService.set_archived": (
+        lambda w: w.services.clients.set_archived(w.client, True), {"clients"}),
+    "clients.ClientService.delete": (
+        lambda w: w.services.clients.delete(w.client, typed_code="KAP-777"),
+        {"clients", "courses", "sessions"}),
+    "courses.CourseService.create": (
+        lambda w: w.services.courses.create(Course(client_id=w.client, protocol="custom",
+                                                   start_date=date(2026, 12, 1)), plan=[]),
+        {"courses"}),
+    "courses.CourseService.update": (
+        lambda w: w.services.courses.update(w.services.courses.get(w.course)), {"courses"}),
+    "courses.CourseService.set_status": (
+        lambda w: w.services.courses.set_status(w.course, CourseStatus.PAUSED, "Travel"),
+        {"courses"}),
+    "courses.CourseService.move_slot": (
+        lambda w: w.services.courses.move_slot(w.slot, date(2026, 12, 24), "Holiday"),
+        {"courses"}),
+    "courses.CourseService.skip_slot": (
+        lambda w: w.services.courses.skip_slot(w.slot, "Unwell"), {"courses"}),
+    "notes.NoteService.create_session": (
+        lambda w: w.services.notes.create_session(course_id=w.course,
+                                                  kind=SessionKind.INTEGRATION,
+                                                  starts_at=START + timedelta(days=3)),
+        {"sessions"}),
+    "notes.NoteService.update_details": (
+        lambda w: w.services.notes.update_details(w.services.notes.session(w.prep)),
+        {"sessions"}),
+    "notes.NoteService.delete_draft": (
+        lambda w: w.services.notes.delete_draft(w.integration), {"sessions"}),
+    "notes.NoteService.save_fields": (
+        lambda w: w.services.notes.save_fields(w.prep, {"intentions": ["Rest more"]}),
+        {"notes", "intentions"}),
+    "notes.NoteService.sign": (
+        lambda w: w.services.notes.sign(w.integration, signer="Dr Test"), {"sessions"}),
+    "notes.NoteService.add_addendum": (
+        lambda w: w.services.notes.add_addendum(w.integration, "Fictional later detail.",
+                                                author="Dr Test"),
+        {"notes"}),
+    "intentions.IntentionService.add": (
+        lambda w: w.services.intentions.add(w.course, "Call my sister"), {"intentions"}),
+    "intentions.IntentionService.revise": (
+        lambda w: w.services.intentions.revise(w.intention, "Walk most mornings"),
+        {"intentions"}),
+    "intentions.IntentionService.set_status": (
+        lambda w: w.services.intentions.set_status(w.intention, IntentionStatus.ACHIEVED),
+        {"intentions"}),
+    "themes.ThemeService.add": (lambda w: w.services.themes.add("Family"), {"themes"}),
+    "themes.ThemeService.rename": (
+        lambda w: w.services.themes.rename(w.theme, "Nature walks"), {"themes"}),
+    "themes.ThemeService.merge": (
+        lambda w: w.services.themes.merge([w.prepared], w.theme),
+        {"themes"}),
+    "themes.ThemeService.delete": (lambda w: w.services.themes.delete(w.theme), {"themes"}),
+    "measures.MeasureService.enter": (
+        lambda w: w.services.measures.enter(client_id=w.client, scale_id="phq9",
+                                            taken_on=date(2026, 11, 10), total=8),
+        {"measures"}),
+    "measures.MeasureService.delete": (
+        lambda w: w.services.measures.delete(w.measure), {"measures"}),
+    "monitoring.MonitoringService.update_record": (
+        lambda w: w.services.monitoring.update_record(w.dose, {"dose_mg": 55}),
+        {"monitoring"}),
+    "monitoring.MonitoringService.set_weight": (
+        lambda w: w.services.monitoring.set_weight(w.dose, "71", "kg"),
+        {"monitoring", "clients"}),
+    "monitoring.MonitoringService.add_device": (
+        lambda w: w.services.monitoring.add_device(w.dose, at=START + timedelta(minutes=30)),
+        {"monitoring"}),
+    "monitoring.MonitoringService.remove_device": (
+        lambda w: w.services.monitoring.remove_device(w.dose, w.device), {"monitoring"}),
+    "monitoring.MonitoringService.add_observation": (
+        lambda w: w.services.monitoring.add_observation(
+            w.dose, moaas=4, at=START + timedelta(minutes=15)),
+        {"monitoring"}),
+    "monitoring.MonitoringService.set_adverse_effect": (
+        lambda w: w.services.monitoring.set_adverse_effect(w.dose, "nausea", "mild"),
+        {"monitoring"}),
+    "vitals_log.VitalsLog.add": (
+        lambda w: w.services.monitoring.add_reading(
+            w.dose, "extra", {"systolic": 125, "diastolic": 78},
+            at=START + timedelta(minutes=40)),
+        {"monitoring"}),
+    "vitals_log.VitalsLog.correct": (
+        lambda w: w.services.monitoring.correct_reading(w.dose, w.reading, {"heart_rate": 80},
+                                                        reason="Typo"),
+        {"monitoring"}),
+    "vitals_log.VitalsLog.strike": (
+        lambda w: w.services.monitoring.strike_reading(w.dose, w.reading, reason="Wrong cuff"),
+        {"monitoring"}),
+    "dose_checks.DoseChecks.record_weight": (
+        lambda w: w.services.monitoring.doses.record_weight(w.client, "70", "kg",
+                                                            date(2026, 11, 19)),
+        {"clients"}),
+    "dose_checks.DoseChecks.add_overrides": (
+        lambda w: w.services.monitoring.doses.add_overrides(w.dose, [FINDING], "Checked twice",
+                                                            "Dr Test"),
+        {"monitoring"}),
+    "dose_checks.DoseChecks.add_booster": (
+        lambda w: w.services.monitoring.doses.add_booster(w.dose, "5",
+                                                          at=START + timedelta(minutes=35)),
+        {"monitoring"}),
+    "dose_checks.DoseChecks.remove_booster": (
+        lambda w: w.services.monitoring.doses.remove_booster(w.dose, w.booster),
+        {"monitoring"}),
+    "screening.ScreeningService.save_screen": (
+        lambda w: w.services.monitoring.save_screen(w.client, dosing.clean_screen(START.date()),
+                                                    screened_by="Dr Test"),
+        {"screening"}),
+    "screening.ScreeningService.acknowledge": (
+        lambda w: w.services.monitoring.acknowledge(w.dose, by="Dr Test"), {"screening"}),
+    "practice_settings.MonitoringSettings.set_thresholds": (
+        lambda w: w.services.monitoring.settings.set_thresholds(VitalsThresholds()),
+        {"settings"}),
+    "practice_settings.MonitoringSettings.set_screen_max_age_days": (
+        lambda w: w.services.monitoring.settings.set_screen_max_age_days(60), {"settings"}),
+    "settings_service.SettingsService.save": (
+        lambda w: SettingsService(w.services.vault).set_practice_name("Harbour Clinic"),
+        {"settings"}),
+    "lock_settings.set_idle_lock_minutes": (
+        lambda w: lock_settings.set_idle_lock_minutes(w.services.vault, 10), {"settings"}),
+    "clinician.set_clinician_name": (
+        lambda w: clinician.set_clinician_name(w.services.vault, "Dr Kim Sample"),
+        {"settings"}),
+    "portable_import.import_document": (
+        lambda w: portable_import.import_document(w.services, w.prepared),
+        {"clients", "courses", "sessions", "notes", "intentions", "themes",
+         "measures", "monitoring", "screening"}),
+    "exports.record_export": (_record_export, {"exports"}),
+    "s8_register.S8RegisterService.open_register": (
+        lambda w: w.services.s8.open_register(s8.ESKETAMINE), {"registers"}),
+    "s8_register.S8RegisterService._append": (
+        lambda w: w.services.s8.add(w.prepared, EntryDraft(
+            EntryKind.RECEIPT, START, 24, "Dr Test", supplier="Harbour Pharmacy",
+            invoice="INV-1")),
+        {"registers"}),
+}
+
+
+# What a row needs first (its own announcements are not counted).
+SETUP: dict[str, Callable[[World], object]] = {
+    "notes.NoteService.add_addendum": _sign_integration,
+    "portable_import.import_document": _export_and_delete,
+    "notes.NoteService.sign": _fill_integration,
+    "themes.ThemeService.merge": lambda w: w.services.themes.add("Trees").id,
+    "s8_register.S8RegisterService.open_register": lambda w: s8.choose_jurisdiction(Path()),
+    "s8_register.S8RegisterService._append": lambda w: (
+        s8.choose_jurisdiction(Path()), w.services.s8.open_register(s8.ESKETAMINE).id)[1],
+}
+
+
+def test_every_writer_in_the_source_has_a_row() -> None:
+    """A new writer needs a row (and so a proof that it announces itself)."""
+    in_source = writers_in_source()
+    assert in_source - WRITERS.keys() == set(), "add these writers to WRITERS"
+    assert WRITERS.keys() - in_source == set(), "these rows name no writer any more"
+
+
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_each_writer_announces_once_what_it_changed(world: World, name: str) -> None:
+    call, kinds = WRITERS[name]
+    if name in SETUP:
+        world.prepared = SETUP[name](world)
+    announced: list[Changes] = []
+    hub(world.services.vault).subscribe(announced.append)
+    call(world)
+    assert len(announced) == 1, f"{name} announced {len(announced)} times"
+    assert kinds <= announced[0].kinds, f"{name} announced {sorted(announced[0].kinds)}"
+
+
+def test_a_refused_call_announces_nothing(world: World) -> None:
+    heard: list[Changes] = []
+    hub(world.services.vault).subscribe(heard.append)
+    with pytest.raises(ValidationError):
+        world.services.clients.create(Client(code="", full_name=""))
+    # Refused inside the transaction (the slot is another kind's): rolled back, not announced.
+    with pytest.raises(KapNotesError):
+        world.services.notes.create_session(course_id=world.course, kind=SessionKind.DOSING,
+                                            starts_at=START, slot_id=world.slot)
+    assert heard == []
+
+
+def test_nested_writes_are_one_announcement_naming_both(world: World) -> None:
+    """A theme rename rewrites draft notes through the notes service: one announcement."""
+    s = world.services
+    s.notes.save_fields(world.integration, {"themes": [{"theme": "Nature", "evidence": ""}]})
+    heard: list[Changes] = []
+    hub(s.vault).subscribe(heard.append)
+    s.themes.rename(world.theme, "Outdoors")
+    assert len(heard) == 1
+    assert {"themes", "notes"} <= heard[0].kinds
+    assert world.integration in heard[0].session_ids
+
+
+def test_ids_name_the_records_touched(world: World) -> None:
+    heard: list[Changes] = []
+    hub(world.services.vault).subscribe(heard.append)
+    world.services.notes.save_fields(world.prep, {"intentions": ["Rest more"]})
+    (change,) = heard
+    assert change.session_ids == {world.prep}
+    assert change.client_ids == {world.client} and change.course_ids == {world.course}
+    assert change.touches_client(world.client) and not change.touches_client(world.client + 1)
+
+
+def test_an_unsubscribed_view_hears_nothing_more(world: World) -> None:
+    heard: list[Changes] = []
+    source = hub(world.services.vault)
+    source.subscribe(heard.append)
+    world.services.themes.add("Family")
+    source.unsubscribe(heard.append)
+    world.services.themes.add("Work")
+    assert [c.kinds for c in heard] == [{"themes"}]
+
+
+def test_a_write_outside_any_transaction_announces_at_once(world: World) -> None:
+    """`mark` with no transaction open (nothing to wait for) publishes straight away."""
+    from kapnotes.services.changes import mark
+
+    heard: list[Changes] = []
+    hub(world.services.vault).subscribe(heard.append)
+    mark(world.services.vault, Changes(settings=True))
+    assert [c.kinds for c in heard] == [{"settings"}]

@@ -1,0 +1,121 @@
+"""Views follow the services' change notifications through the real window, with no signal
+wired by hand between them: an open note shows intentions added in the course view, and the
+client list follows signing and a session started from its planned slot."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from PySide6.QtCore import SIGNAL, Qt
+from PySide6.QtWidgets import QInputDialog
+
+from kapnotes.domain.models import Client, Course, SessionKind
+from kapnotes.ui.main_window import MainWindow
+from kapnotes.ui.session_editor import SessionEditor
+from kapnotes.ui.workspace import Workspace
+
+TODAY = datetime(2026, 11, 20, 9, 0)
+
+
+@pytest.fixture
+def window(qtbot: Any, services: Any, settings: Any, clock: Any) -> tuple[MainWindow, Workspace]:
+    clock.now = TODAY
+    main = MainWindow(services.vault, settings=settings)
+    qtbot.addWidget(main)
+    workspace = Workspace(main, services, signer_name="Dr Test Clinician")
+    main.show()
+    return main, workspace
+
+
+def _course(services: Any) -> tuple[int, int]:
+    client = services.clients.create(Client(code="KAP-610", full_name="Wren Example"))
+    course = services.courses.create(Course(client_id=client.id, protocol="kap_sublingual_im",
+                                            start_date=date(2026, 11, 2)))
+    return client.id, course.id
+
+
+def _review_labels(editor: SessionEditor) -> list[str]:
+    review = editor.form.editor("intentions_review")
+    return [controls[0].text() for controls in review.rows]
+
+
+def test_an_open_note_shows_an_intention_added_in_the_course_view(
+        qtbot: Any, services: Any, window: tuple[MainWindow, Workspace],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    main, ws = window
+    client_id, course_id = _course(services)
+    prep = services.notes.create_session(course_id=course_id, kind=SessionKind.PREPARATION,
+                                         starts_at=datetime(2026, 11, 3, 10, 0))
+    services.notes.save_fields(prep.id, {"intentions": ["Walk each morning"]})
+    integration = services.notes.create_session(
+        course_id=course_id, kind=SessionKind.INTEGRATION, starts_at=TODAY)
+    # The course view's Intentions tab is where intentions are added between notes.
+    ws.open_client(client_id, course_id=course_id)
+    sections = ws.client_view.sections
+    sections.setCurrentWidget(sections.intentions_tab)
+    ws.open_session(integration.id)
+    editor = ws.editor
+    assert _review_labels(editor) == ["Walk each morning"]
+
+    monkeypatch.setattr(QInputDialog, "getText",
+                        staticmethod(lambda *a, **k: ("Call my sister weekly", True)))
+    sections.intentions.buttons["add"].click()
+
+    assert ws.editor is editor and main.current_page() is editor  # not reopened
+    assert _review_labels(editor) == ["Walk each morning", "Call my sister weekly"]
+    # A revision elsewhere shows too; what was typed in the open note stays.
+    review = editor.form.editor("intentions_review")
+    qtbot.keyClicks(review.rows[0][2], "Walked most days")
+    walk = services.intentions.active(course_id)[0]
+    services.intentions.revise(walk.id, "Walk most mornings")
+    assert "Walk each morning" in _review_labels(editor)  # reviewed here: its row keeps
+    assert [c[2].text() for c in review.rows if c[0].text() == "Walk each morning"] == [
+        "Walked most days"]
+
+
+def test_signing_refreshes_the_client_list_through_the_notification(
+        qtbot: Any, services: Any, window: tuple[MainWindow, Workspace]) -> None:
+    _main, ws = window
+    client_id, course_id = _course(services)
+    session_id = services.notes.create_session(course_id=course_id,
+                                               kind=SessionKind.INTEGRATION, starts_at=TODAY).id
+    risk = services.notes.template_for(services.notes.session(session_id)).field("risk_review")
+    services.notes.save_fields(session_id, {"client_account": "Fictional account.",
+                                            "risk_review": [risk.options[0].id]})
+    ws.open_client(client_id, course_id=course_id)
+    ws.open_session(session_id)
+    editor = ws.editor
+    # Nothing is wired by hand from the editor to the list any more.
+    assert editor.receivers(SIGNAL("signed(int)")) == 0
+    assert editor.receivers(SIGNAL("details_saved(int)")) == 0
+    editor.request_sign()
+    assert editor.sign_dialog.sign_button.isEnabled(), editor.sign_dialog.missing
+    with qtbot.waitSignal(ws.client_list.model.modelReset, timeout=2000):
+        qtbot.mouseClick(editor.sign_dialog.sign_button, Qt.MouseButton.LeftButton)
+    assert services.notes.session(session_id).signed
+
+
+def test_starting_a_planned_session_moves_next_planned_in_the_list(
+        qtbot: Any, services: Any, window: tuple[MainWindow, Workspace]) -> None:
+    _main, ws = window
+    client = services.clients.create(Client(code="KAP-611", full_name="Ash Example"))
+    ws.open_client(client.id)
+    dialog = ws.client_view.new_course()
+    dialog.protocol_combo.setCurrentIndex(dialog.protocol_combo.findData("kap_sublingual_im"))
+    with qtbot.waitSignal(dialog.saved, timeout=2000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    model = ws.client_list.model
+
+    def next_planned() -> tuple[object, object]:
+        row = model.row_at(model.row_of(client.id))
+        return row.next_planned, row.next_planned_kind
+
+    first = next_planned()
+    assert first[0] is not None  # the new course's first slot, shown without a manual refresh
+    course_id = services.courses.for_client(client.id)[0].id
+    entry = services.courses.timeline(course_id).entries[0]
+    assert (entry.slot.planned_date, entry.slot.kind.value) == first
+    ws.start_from_slot(course_id, entry.slot.id, entry.slot.kind.value)
+    assert next_planned() != first  # that slot is held now: the list shows the one after
