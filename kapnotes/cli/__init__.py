@@ -15,6 +15,7 @@ from kapnotes.cli import (
     portable_commands,
     record_commands,
     report_commands,
+    review_commands,
     vault_commands,
 )
 from kapnotes.domain.errors import (
@@ -40,6 +41,7 @@ COMMAND_MODULES: list[Callable[[argparse._SubParsersAction], None]] = [
     record_commands.register,
     portable_commands.register,
     pdf_command.register,
+    review_commands.register,
     report_commands.register,
 ]
 

@@ -8,6 +8,7 @@ per-user `ui-settings.ini` (`clinician/name`); `adopt_legacy_name` moves it into
 from __future__ import annotations
 
 from kapnotes.domain.errors import KapNotesError
+from kapnotes.domain.review_model import Profile
 from kapnotes.domain.text_rules import clean_text
 from kapnotes.services.changes import SETTINGS, write
 from kapnotes.storage import audit, settings
@@ -45,3 +46,36 @@ def adopt_legacy_name(vault: Vault, legacy: str) -> str:
         return set_clinician_name(vault, legacy)
     except KapNotesError:  # a bad old INI value must never stop the app
         return ""
+
+
+# -- the clinician profile a review file carries (docs/REVIEW-FORMAT.md) ----------------------
+ROLE_KEY = "clinician.role"
+REGISTRATION_KEY = "clinician.registration"
+ROLE_LABEL = "Your role"
+REGISTRATION_LABEL = "Registration number"
+
+
+def clinician_profile(vault: Vault) -> Profile:
+    """Name, role (e.g. "Clinical psychologist") and registration (e.g. an AHPRA number)."""
+    def text(key: str) -> str:
+        value = settings.get_json(vault, key, None)
+        return value.strip() if isinstance(value, str) else ""
+
+    return Profile(clinician_name(vault), text(ROLE_KEY), text(REGISTRATION_KEY))
+
+
+def set_clinician_profile(vault: Vault, name: str, role: str = "",
+                          registration: str = "") -> Profile:
+    """Store all three (each "" clears); ValidationError naming the field, nothing stored."""
+    wanted = Profile(clean_text(LABEL, name, max_length=MAX_CLINICIAN_NAME),
+                     clean_text(ROLE_LABEL, role, max_length=MAX_CLINICIAN_NAME),
+                     clean_text(REGISTRATION_LABEL, registration, max_length=MAX_CLINICIAN_NAME))
+    with vault.transaction():
+        set_clinician_name(vault, wanted.name)
+        for key, value in ((ROLE_KEY, wanted.role), (REGISTRATION_KEY, wanted.registration)):
+            if value:
+                settings.set_json(vault, key, value)
+            else:
+                settings.delete(vault, key)
+            audit.record(vault, "settings.change", record_type="settings", record_id=key)
+    return wanted

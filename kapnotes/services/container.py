@@ -17,6 +17,7 @@ from kapnotes.services.measures import MeasureService, load_practice_scales
 from kapnotes.services.monitoring import MonitoringService
 from kapnotes.services.notes import NoteService
 from kapnotes.services.protocols import load_practice_protocols
+from kapnotes.services.reviews import ReviewService
 from kapnotes.services.s8_register import S8RegisterService
 from kapnotes.services.themes import ThemeService
 from kapnotes.storage.vault import Vault
@@ -42,6 +43,7 @@ class Services:
     themes: ThemeService = field(init=False)
     measures: MeasureService = field(init=False)
     monitoring: MonitoringService = field(init=False)
+    reviews: ReviewService = field(init=False)
     s8: S8RegisterService = field(init=False)
 
     def __post_init__(self) -> None:
@@ -56,6 +58,7 @@ class Services:
         # One editing stretch per note, whether its fields or its dosing record changed.
         self.monitoring.edits = self.monitoring.vitals.edits = self.notes.edits
         self.notes.sign_checks.append(self.monitoring.sign_check)
+        self.reviews = ReviewService(self.vault, self.notes, clock=self.clock)
         self.s8 = S8RegisterService(self.vault, clock=self.clock)
         self.monitoring.register_findings = self.s8.session_findings
 

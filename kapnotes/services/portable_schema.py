@@ -3,7 +3,8 @@
 `jsonschema` is a development dependency only (tests prove the schema and the exporter agree);
 the app checks imports with this small interpreter of the keywords the export schema uses:
 $ref (local), type, enum, const, required, properties, additionalProperties, items, anyOf,
-minimum, maximum, exclusiveMinimum, minLength, pattern and format (date, kapnotes-timestamp).
+minimum, maximum, exclusiveMinimum, minLength, maxLength, maxItems, pattern and format (date,
+kapnotes-timestamp). The review file schema (docs/REVIEW-FORMAT.md) is checked by it too.
 The first bad value is reported with its JSON path, e.g.
 `clients[2].courses[0].sessions[4].vitals[1].systolic: 300 is outside 50–260`.
 """
@@ -130,8 +131,10 @@ class _Checker:
             self._number(value, schema, path)
         elif isinstance(value, dict):
             self._object(value, schema, path)
-        elif isinstance(value, list) and "items" in schema:
-            for i, item in enumerate(value):
+        elif isinstance(value, list):
+            if len(value) > schema.get("maxItems", len(value)):
+                self.fail(path, f"has more than {schema['maxItems']:,} items")
+            for i, item in enumerate(value if "items" in schema else ()):
                 self.check(item, schema["items"], join(path, i))
 
     def _any_of(self, value: object, options: list[dict[str, Any]], path: str) -> None:
@@ -148,6 +151,8 @@ class _Checker:
     def _string(self, value: str, schema: dict[str, Any], path: str) -> None:
         if len(value) < schema.get("minLength", 0):
             self.fail(path, "must not be empty" if not value else "is too short")
+        if len(value) > schema.get("maxLength", len(value)):
+            self.fail(path, f"is longer than {schema['maxLength']:,} characters")
         pattern = schema.get("pattern")
         fmt = schema.get("format")
         if (pattern and not re.search(pattern, value)) or (fmt and not _format_ok(fmt, value)):
@@ -190,3 +195,8 @@ def check_document(doc: object, protocol_ids: Sequence[str] | None = None) -> No
     `protocol_ids`: the protocols a course may follow (default: the set in use)."""
     schema = load_schema(protocol_ids)
     _Checker(schema).check(doc, schema, "")
+
+
+def check_against(doc: object, root: dict[str, Any], definition: str) -> None:
+    """Check `doc` against `root["$defs"][definition]` (local $refs resolve in `root`)."""
+    _Checker(root).check(doc, {"$ref": f"#/$defs/{definition}"}, "")

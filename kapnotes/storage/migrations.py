@@ -23,6 +23,7 @@ from kapnotes.storage.schema import (
     m011_seal_forms,
     m012_s8_register,
     m013_course_dose_interval,
+    m014_reviews,
 )
 
 
@@ -55,6 +56,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               m012_s8_register.migrate),
     Migration(13, "courses: the dosing interval in its own field",
               m013_course_dose_interval.migrate),
+    Migration(14, "reviews: identity keys, requests, replies, review records, supervision log",
+              m014_reviews.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

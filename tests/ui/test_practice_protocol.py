@@ -14,7 +14,8 @@ import pytest
 from helpers.pdf_text import page_texts
 from PySide6.QtCore import Qt
 
-from kapnotes.domain.models import Client, SessionKind
+from kapnotes.domain.errors import ValidationError
+from kapnotes.domain.models import Client, Course, CourseStatus, SessionKind
 from kapnotes.domain.protocols import builtin_protocols, use_protocols
 from kapnotes.services import exports
 from kapnotes.services.container import build_services
@@ -35,6 +36,7 @@ CLINIC: dict[str, Any] = {
     ],
     "monitoring": ["Blood pressure before the dose and before leaving"],
 }
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
 START = date(2026, 11, 23)  # a Monday, after the fake clock's today
 
 
@@ -66,6 +68,8 @@ def test_practice_protocol_in_the_dialog_plans_the_course_and_its_pdf(
                                         "must be a list of 1 to 20 phases")
 
     dlg.protocol_combo.setCurrentIndex(dlg.protocol_combo.findData("riverside_kap"))
+    assert dlg.protocol_combo.itemData(dlg.protocol_combo.currentIndex(), TOOLTIP) == (
+        "Source: Riverside Clinic KAP protocol v3 (2026).")
     spin = dlg.protocol_fields.spins["dose_interval_weeks"]
     assert spin.isVisible() and (spin.minimum(), spin.maximum(), spin.value()) == (1, 3, 1)
     assert dlg.protocol_fields.labels["dose_interval_weeks"].text() == "Sessions every:"
@@ -94,3 +98,51 @@ def test_practice_protocol_in_the_dialog_plans_the_course_and_its_pdf(
     text = " ".join(" ".join(page.split()) for page in page_texts(path.read_bytes()))
     assert "Protocol Riverside KAP (4 sessions, 2 boosters)" in text
     assert "Mon 1 Mar 2027 Dosing Booster week 15" in text  # the planned sessions table
+
+
+def test_a_broken_practice_file_is_one_message_at_start(
+        qtbot: Any, open_vault: Any, settings: Any, prompter: Any, tmp_path: Path) -> None:
+    from kapnotes.ui.main_window import MainWindow
+    from kapnotes.window_run import start_workspace
+
+    folder = tmp_path / "protocols"  # the practice folder of this user data folder
+    folder.mkdir()
+    (folder / "riverside.json").write_text(json.dumps(CLINIC), encoding="utf-8")
+    (folder / "mine.json").write_text(json.dumps({**CLINIC, "id": "esketamine"}),
+                                      encoding="utf-8")
+    window = MainWindow(open_vault, settings=settings)
+    qtbot.addWidget(window)
+    try:
+        workspace = start_workspace(window, prompter)
+        assert prompter.messages == [("warn", "Practice protocol skipped", (
+            "mine.json: id: 'esketamine' is already used by Esketamine nasal spray "
+            "(Spravato) (a built-in protocol); give this protocol its own id"))]
+        assert workspace.services.protocols.ids == (
+            "esketamine", "iv_ketamine", "kap_sublingual_im", "custom", "riverside_kap")
+        assert workspace.services.courses.protocol("esketamine").builtin
+    finally:
+        use_protocols(builtin_protocols())
+
+
+def test_a_course_keeps_its_protocol_when_the_file_is_gone(
+        qtbot: Any, clinic: Any, open_vault: Any, clock: Any, tmp_path: Path) -> None:
+    client = clinic.clients.create(Client(code="KAP-311", full_name="Rae Example"))
+    course = clinic.courses.create(Course(client_id=int(client.id), protocol="riverside_kap",
+                                          start_date=START))
+    without = build_services(open_vault, clock=clock, practice_templates=tmp_path / "t",
+                             practice_protocols=tmp_path / "elsewhere")
+    dlg = CourseDialog(without, int(client.id), int(course.id))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.protocol_combo.currentText() == "riverside_kap"  # its id, the label is gone
+    assert not dlg.protocol_combo.isEnabled()
+    dlg.status_combo.setCurrentIndex(dlg.status_combo.findData(CourseStatus.PAUSED.value))
+    with qtbot.waitSignal(dlg.saved, timeout=2000):
+        qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    kept = without.courses.get(int(course.id))
+    assert (kept.protocol, kept.status) == ("riverside_kap", CourseStatus.PAUSED)
+    assert len(without.courses.timeline(int(course.id)).entries) == 13  # the stored plan
+    # A new course cannot use a protocol whose file is gone.
+    with pytest.raises(ValidationError, match="'riverside_kap' is not a known protocol"):
+        without.courses.create(Course(client_id=int(client.id), protocol="riverside_kap",
+                                      start_date=START))

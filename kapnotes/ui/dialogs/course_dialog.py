@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -115,6 +115,10 @@ class CourseDialog(QDialog):
         self.protocol_combo.setAccessibleName("Protocol")
         for protocol in self.services.courses.protocols.protocols:
             self.protocol_combo.addItem(protocol.label, protocol.id)
+            about = " ".join(filter(None, (protocol.description,
+                                           f"Source: {protocol.source.label}.")))
+            self.protocol_combo.setItemData(self.protocol_combo.count() - 1, about,
+                                            Qt.ItemDataRole.ToolTipRole)
         self.start_edit = QDateEdit(self)
         self.start_edit.setCalendarPopup(True)
         self.start_edit.setDisplayFormat(qt_date_format())

@@ -1,0 +1,153 @@
+"""`kapnotes review …` as a user runs it: real subprocesses through the console entry, two
+real vaults, real age files, and one clear line for each refused file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyrage
+import pytest
+
+from kapnotes.cli.review_commands import PASSPHRASE_LINE
+
+Run = Callable[..., Any]
+
+
+@pytest.fixture
+def vaults(tmp_path: Path, run_cli: Run, passphrase: str) -> dict[str, Path]:
+    env = {"KAPNOTES_PASSPHRASE": passphrase}
+    therapist, supervisor = tmp_path / "therapist.kapnotes", tmp_path / "supervisor.kapnotes"
+    for args in (("demo", "--vault", therapist),
+                 ("review", "profile", "--vault", therapist, "--name", "Dr Demo Clinician",
+                  "--role", "Psychologist", "--registration", "PSY0001234567"),
+                 ("init", "--vault", supervisor),
+                 ("review", "profile", "--vault", supervisor, "--name", "Dr Ada Supervisor",
+                  "--registration", "PSY0009876543")):
+        result = run_cli(*args, env={**env, "KAPNOTES_NEW_PASSPHRASE": passphrase})
+        assert result.returncode == 0, result.stderr
+    return {"therapist": therapist, "supervisor": supervisor}
+
+
+def _review(tmp_path: Path, note_ids: list[int], verdict: str = "approved") -> Path:
+    path = tmp_path / "review.json"
+    path.write_text(json.dumps({
+        "verdicts": [{"session_id": n, "verdict": verdict} for n in note_ids],
+        "comments": [{"session_id": note_ids[0], "section": "", "text": "Well documented."}],
+        "cosignature": {"name": "Dr Ada Supervisor", "role": "", "registration":
+                        "PSY0009876543", "session_ids": note_ids} if verdict == "approved"
+        else None,
+        "supervision": {"date": "2026-11-21", "minutes": 50, "format": "group",
+                        "topics": ["consent"]}}), encoding="utf-8")
+    return path
+
+
+def _note_ids(request: Path, passphrase: str) -> list[int]:
+    envelope = json.loads(pyrage.passphrase.decrypt(request.read_bytes(), passphrase))
+    return [n["session_id"] for n in envelope["payload"]["notes"]]
+
+
+def test_request_reply_import_with_keys(vaults: dict[str, Path], tmp_path: Path, run_cli: Run,
+                                        passphrase: str) -> None:
+    env = {"KAPNOTES_PASSPHRASE": passphrase}
+    key = run_cli("review", "key", "--vault", vaults["supervisor"], "--out",
+                  tmp_path / "ada.kapkey", env=env)
+    assert key.returncode == 0, key.stderr
+    fingerprint = key.stdout.split("Fingerprint: ")[1].strip()
+    req = run_cli("review", "request", "--vault", vaults["therapist"], "--client", "kap-001",
+                  "--out", tmp_path / "req.kapreview", "--to-key", tmp_path / "ada.kapkey",
+                  env=env)
+    assert req.returncode == 0, req.stderr
+    assert PASSPHRASE_LINE not in req.stdout and fingerprint in req.stdout
+    # the supervisor's vault opens it; the ids come from the reply's own read of the file
+    probe = tmp_path / "probe.json"
+    probe.write_text(json.dumps({"verdicts": []}), encoding="utf-8")
+    reply = run_cli("review", "reply", tmp_path / "req.kapreview", "--vault",
+                    vaults["supervisor"], "--review", probe, "--out", tmp_path / "r0.kapreview",
+                    env=env)
+    assert reply.returncode == 0, reply.stderr
+    imported = run_cli("review", "import", tmp_path / "r0.kapreview", "--vault",
+                       vaults["therapist"], env=env)
+    assert imported.returncode == 0, imported.stderr
+    assert "Pinned Dr Ada Supervisor's key " + fingerprint in imported.stdout
+    again = run_cli("review", "import", tmp_path / "r0.kapreview", "--vault",
+                    vaults["therapist"], env=env)
+    assert again.returncode == 0 and "already imported; nothing changed" in again.stdout
+    status = run_cli("review", "status", "--vault", vaults["therapist"], env=env)
+    assert "awaiting review" in status.stdout  # a reply without verdicts leaves them waiting
+
+
+def test_passphrase_request_one_off_reply_and_log(vaults: dict[str, Path], tmp_path: Path,
+                                                  run_cli: Run, passphrase: str,
+                                                  one_error_line: Any) -> None:
+    env = {"KAPNOTES_PASSPHRASE": passphrase}
+    req = run_cli("review", "request", "--vault", vaults["therapist"], "--client", "KAP-001",
+                  "--out", tmp_path / "req.kapreview", env=env)
+    assert req.returncode == 0, req.stderr
+    lines = [x for x in req.stdout.splitlines() if x.startswith(PASSPHRASE_LINE)]
+    assert len(lines) == 1
+    secret = lines[0].removeprefix(PASSPHRASE_LINE)
+    ids = _note_ids(tmp_path / "req.kapreview", secret)
+    (tmp_path / "pp.txt").write_text(secret + "\n", encoding="utf-8")
+
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("not the passphrase\n", encoding="utf-8")
+    line = one_error_line(run_cli("review", "reply", tmp_path / "req.kapreview", "--name",
+                                  "Dr Ada Supervisor", "--review", _review(tmp_path, ids),
+                                  "--out", tmp_path / "reply.kapreview",
+                                  "--request-passphrase-file", wrong), 5)
+    assert "cannot be opened with this passphrase" in line
+    assert not (tmp_path / "reply.kapreview").exists()
+
+    reply = run_cli("review", "reply", tmp_path / "req.kapreview", "--name",
+                    "Dr Ada Supervisor", "--registration", "PSY0009876543", "--review",
+                    _review(tmp_path, ids), "--out", tmp_path / "reply.kapreview",
+                    "--request-passphrase-file", tmp_path / "pp.txt")
+    assert reply.returncode == 0, reply.stderr
+    assert "one-off key" in reply.stdout
+    imported = run_cli("review", "import", tmp_path / "reply.kapreview", "--vault",
+                       vaults["therapist"], env=env)
+    assert imported.returncode == 0, imported.stderr
+    assert f"{len(ids)} verdict(s), 1 comment(s), {len(ids)} co-signed" in imported.stdout
+
+    added = run_cli("review", "log", "--vault", vaults["therapist"], "--add", "--supervisor",
+                    "Dr Ada Supervisor", "--date", "2026-12-02", "--minutes", "30",
+                    "--topic", "boundaries", env=env)
+    assert added.returncode == 0, added.stderr
+    assert "2026-11: 1 session(s), 50 min (individual 0, group 50)" in added.stdout
+    assert "2026-12: 1 session(s), 30 min (individual 30, group 0)" in added.stdout
+
+    # Foreign: the same reply into the supervisor's own vault, which sent no request.
+    line = one_error_line(run_cli("review", "import", tmp_path / "reply.kapreview", "--vault",
+                                  vaults["supervisor"], env=env), 5)
+    assert "not encrypted to this vault's key" in line
+
+
+@pytest.mark.parametrize("content", [b"", b"age-encryption.org/v1\n-> X25519 abc\n",
+                                     b"not an age file at all", b"\x00" * 4096])
+def test_hostile_reply_files_are_one_line(vaults: dict[str, Path], tmp_path: Path,
+                                          run_cli: Run, passphrase: str, one_error_line: Any,
+                                          content: bytes) -> None:
+    bad = tmp_path / "bad.kapreview"
+    bad.write_bytes(content)
+    one_error_line(run_cli("review", "import", bad, "--vault", vaults["therapist"],
+                           env={"KAPNOTES_PASSPHRASE": passphrase}), 5)
+
+
+def test_request_refuses_bad_arguments_before_writing(vaults: dict[str, Path], tmp_path: Path,
+                                                      run_cli: Run, passphrase: str,
+                                                      one_error_line: Any) -> None:
+    env = {"KAPNOTES_PASSPHRASE": passphrase}
+    for args, code, words in (
+            (("--session", "abc"), 5, "--session"),
+            (("--session", "999999"), 5, "no note 999999"),
+            (("--client", "NOPE-1"), 5, "no client"),
+            (("--client", "KAP-001", "--to-key", "/dev/zero"), 5, "--to-key"),
+            (("--client", "KAP-001", "--out", vaults["therapist"]), 5, "is the vault")):
+        out = () if "--out" in args else ("--out", tmp_path / "x.kapreview")
+        line = one_error_line(run_cli("review", "request", "--vault", vaults["therapist"],
+                                      *args, *out, env=env), code)
+        assert words in line
+    assert not (tmp_path / "x.kapreview").exists()
