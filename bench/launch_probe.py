@@ -12,7 +12,6 @@ before it started the process. The only hook in the app's path is an import hook
 
 from __future__ import annotations
 
-import importlib.abc
 import importlib.machinery
 import json
 import os
@@ -45,9 +44,11 @@ def watch(app: Any) -> None:
     app.focusWindowChanged.connect(changed)
 
 
-class _WrapApplication(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+class _WrapApplication:
     """Once `kapnotes.app` has loaded (when the entry point asks for it), wrap its
-    `application()` so the QApplication it makes is watched."""
+    `application()` so the QApplication it makes is watched. A finder and loader by their
+    methods alone: `importlib.abc` would load `importlib.resources` and more, into the app's
+    time."""
 
     def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
         if name != "kapnotes.app":
