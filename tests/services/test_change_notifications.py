@@ -27,11 +27,13 @@ from kapnotes.domain.rule_model import RuleFinding, Severity
 from kapnotes.domain.s8_register import EntryDraft
 from kapnotes.domain.vitals import VitalsThresholds
 from kapnotes.services import (
+    client_intake,
     clinician,
     exports,
     lock_settings,
     portable_export,
     portable_import,
+    settings_save,
 )
 from kapnotes.services.changes import Changes, hub
 from kapnotes.services.settings_service import SettingsService
@@ -173,7 +175,8 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
         {"clients", "courses", "sessions"}),
     "courses.CourseService.create": (
         lambda w: w.services.courses.create(Course(client_id=w.client, protocol="custom",
-                                                   start_date=date(2026, 12, 1)), plan=[]),
+                                                   start_date=date(2026, 12, 1)),
+                                            custom_day_offsets=[0, 7]),
         {"courses"}),
     "courses.CourseService.update": (
         lambda w: w.services.courses.update(w.services.courses.get(w.course)), {"courses"}),
@@ -289,6 +292,13 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
     "clinician.set_clinician_name": (
         lambda w: clinician.set_clinician_name(w.services.vault, "Dr Kim Sample"),
         {"settings"}),
+    "settings_save.save_settings": (
+        lambda w: settings_save.save_settings(SettingsService(w.services.vault), {},
+                                              clinician="Dr Kim Sample"), {"settings"}),
+    "client_intake.save_client": (
+        lambda w: client_intake.save_client(w.services, Client(code="KAP-778",
+                                            full_name="Sky Example"), new=True,
+                                            weight=("71", "kg")), {"clients"}),
     "portable_import.import_document": (
         lambda w: portable_import.import_document(w.services, w.prepared),
         {"clients", "courses", "sessions", "notes", "intentions", "themes",
