@@ -228,3 +228,18 @@ def test_deleting_a_client_leaves_the_register_entries_with_the_client_code(
     services.clients.delete(services.notes.client_id_of(session_id), typed_code="KAP-801")
     entries = s8.entries(register.id)
     assert entries[-1].client_code == "KAP-801" and entries[-1].balance == 4
+
+
+def test_the_draft_session_pdf_lists_the_missing_register_entry_as_signing_would(
+        s8: object, services: object) -> None:
+    from kapnotes.services import exports
+
+    s8.add(s8.open_register(ESKETAMINE).id, receipt(4))
+    session_id = dosing_session(services)
+    esketamine_given(services, session_id)
+    job = exports.build_session_report(services, session_id, exports.options_for(services))
+    assert "Schedule 8 register: this dose is not entered in the register" in repr(
+        job.report.sections)
+    s8.record_proposal(s8.proposal(session_id), recorded_by=BY)
+    job = exports.build_session_report(services, session_id, exports.options_for(services))
+    assert "Schedule 8 register" not in repr(job.report.sections)
