@@ -77,10 +77,10 @@ def test_practice_protocol_in_the_dialog_plans_the_course_and_its_pdf(
     assert not dlg.offsets_edit.isVisible()
     dlg.start_edit.setDate(dlg.start_edit.date().addDays((START - clinic.clock().date()).days))
     spin.setValue(2)
-    preview = dlg.preview_label.text()
-    assert preview.startswith("6 doses")
-    assert "Schedule from: Riverside Clinic KAP protocol v3 (2026)" in preview
-    assert "Monitoring: Blood pressure before the dose and before leaving" in preview
+    assert dlg.preview_label.text().startswith("6 doses")
+    assert dlg.protocol_fields.about_label.text() == (
+        "Schedule from: Riverside Clinic KAP protocol v3 (2026)\n"
+        "Monitoring:\n• Blood pressure before the dose and before leaving")
     with qtbot.waitSignal(dlg.saved, timeout=2000) as sig:
         qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
 
