@@ -12,6 +12,7 @@ from PySide6.QtCore import SIGNAL, Qt
 from PySide6.QtWidgets import QInputDialog
 
 from kapnotes.domain.models import Client, Course, SessionKind
+from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.session_editor import SessionEditor
 from kapnotes.ui.workspace import Workspace
@@ -119,3 +120,40 @@ def test_starting_a_planned_session_moves_next_planned_in_the_list(
     assert (entry.slot.planned_date, entry.slot.kind.value) == first
     ws.start_from_slot(course_id, entry.slot.id, entry.slot.kind.value)
     assert next_planned() != first  # that slot is held now: the list shows the one after
+
+
+def test_the_open_theme_frequency_window_follows_themes_named_in_a_note(
+        qtbot: Any, services: Any, window: tuple[MainWindow, Workspace]) -> None:
+    _main, ws = window
+    _client_id, course_id = _course(services)
+    integration = services.notes.create_session(
+        course_id=course_id, kind=SessionKind.INTEGRATION, starts_at=TODAY)
+    dialog = ws.open_theme_frequency()
+    qtbot.waitUntil(dialog.isVisible, timeout=2000)
+
+    def names() -> list[str]:
+        model = dialog.view.model
+        return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+    assert "Falling leaves" not in names()
+    ws.open_session(integration.id)  # the dialog is non-modal: the note is written beside it
+    themes = ws.editor.form.editor("themes")
+    themes.add_row_and_focus()
+    qtbot.keyClicks(themes.rows[0][0], "Falling leaves")
+    assert ws.editor.flush()
+    assert "Falling leaves" in names()
+
+
+def test_an_open_dosing_record_follows_a_screen_saved_elsewhere(
+        qtbot: Any, services: Any, window: tuple[MainWindow, Workspace]) -> None:
+    _main, ws = window
+    client_id, course_id = _course(services)
+    ws.open_client(client_id, course_id=course_id)
+    ws.new_session(course_id, "dosing")
+    panel = ws.editor.dosing.panel
+    assert "No contraindication screen" in panel.ack_banner.warnings.text()
+    # Screened on the client's page (or by the CLI) while the dosing record is open.
+    screen = Screen(TODAY.date(), tuple(ScreenAnswer(i, Answer.NO) for i in ScreenItem),
+                    medicines=("lithium",))
+    services.monitoring.save_screen(client_id, screen, screened_by="Dr Test")
+    assert "No contraindication screen" not in panel.ack_banner.warnings.text()
