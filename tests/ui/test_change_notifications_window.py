@@ -179,3 +179,34 @@ def test_a_write_on_a_worker_thread_reaches_the_views_on_the_gui_thread(
     assert heard == [({"clients"}, True)]
     assert ws.client_list.model.row_of(services.clients.by_code("KAP-612").id) is not None
     sibling.close()
+
+
+def test_the_client_page_behind_a_note_refreshes_once_when_shown_again(
+        qtbot: Any, services: Any, window: tuple[MainWindow, Workspace],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Changes made while a note is in front mark the client page stale instead of
+    reloading a page nobody sees; coming back reloads it once, not twice."""
+    _main, ws = window
+    client_id, course_id = _course(services)
+    ws.open_client(client_id, course_id=course_id)
+    view = ws.client_view
+    shown: list[int] = []
+    real = view.header.show_client
+    monkeypatch.setattr(view.header, "show_client",
+                        lambda *a, **k: (shown.append(1), real(*a, **k))[1])
+    services.notes.create_session(course_id=course_id, kind=SessionKind.INTEGRATION,
+                                  starts_at=TODAY)
+    assert shown == [1]  # on screen: reloaded at once
+    integration = services.notes.sessions_for_course(course_id)[-1].id
+    ws.open_session(integration)
+    services.measures.enter(client_id=client_id, scale_id="phq9", taken_on=TODAY.date(),
+                            total=9)
+    services.intentions.add(course_id, "Sleep before midnight")
+    assert shown == [1]  # behind the note: only marked stale
+    qtbot.mouseClick(ws.editor.back_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _main.current_page() is view, timeout=2000)
+    qtbot.wait(50)  # a deferred refresh, were one due, would have run by now
+    assert shown == [1, 1]  # back on screen: reloaded once, with what changed meanwhile
+    sections = view.sections
+    assert sections.tabText(sections.indexOf(sections.intentions_tab)) == "Intentions (1)"
+    assert sections.tabText(sections.indexOf(sections.outcomes_tab)).startswith("Outcomes (1)")
