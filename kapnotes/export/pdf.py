@@ -8,7 +8,7 @@ string is escaped (markup.to_markup) before it reaches a Paragraph.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from reportlab.lib import colors
@@ -274,12 +274,18 @@ class PdfRenderer:
             head.append(self._boxed(notice, "info"))
         if notices:
             head.append(Spacer(1, 4))
+        yield head
+        # A packet's cross-client overview comes before its contents page (report.lead).
+        lead = r.lead if r.contents else 0
+        yield from self._section_chunks(r.sections[:lead])
         if r.contents:
             toc = TableOfContents(dotsMinLevel=0, levelStyles=[st["toc1"]])
-            head += [RLParagraph("Contents", st["h1"]), toc, RLPageBreak()]
-        yield head
+            yield [RLParagraph("Contents", st["h1"]), toc, RLPageBreak()]
+        yield from self._section_chunks(r.sections[lead:])
+
+    def _section_chunks(self, blocks: Sequence[Block]) -> Iterator[list[Flowable]]:
         pending: list[Flowable] = []
-        for block in r.sections:
+        for block in blocks:
             self._blocks_done += 1
             if isinstance(block, Heading):
                 pending += self._block(block)
