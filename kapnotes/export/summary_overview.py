@@ -24,15 +24,15 @@ from kapnotes.export.snapshot import CourseSnapshot
 from kapnotes.export.summary_common import NOT_RECORDED, Context, fmt_date, number
 
 HEADING = "Overview"
-MAX_SCALES = 4
-MAX_TREND = 6  # scores shown in a trend, the newest
-MAX_ALERTS = 4
-MAX_INTENTIONS = 6
-MAX_THEMES = 6
-MAX_RISK_LINES = 4
-MAX_TEXT = 90  # characters of an intention or alert in the overview
-DETAILS = ("Details follow: client, screening and risk, intentions, themes, outcomes, vitals "
-           "and adverse events, the planned schedule, then every session note.")
+MAX_SCALES = 3
+MAX_TREND = 4  # scores shown in a trend, the newest
+MAX_ALERTS = 3
+MAX_INTENTIONS = 5
+MAX_THEMES = 4
+MAX_RISK_LINES = 3
+MAX_TEXT = 64  # characters of an intention or alert: one line in the overview
+DETAILS = ("Details follow: client, screening, intentions, themes, outcomes, vitals, "
+           "schedule, then every note.")
 
 
 def more(count: int) -> str:
@@ -49,7 +49,7 @@ def overview_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Bloc
         ("Protocol", f"{protocol_label(snap.course.protocol)} · {snap.course.status.label}"),
         ("Progress", progress_text(snap, ctx)),
         ("Alerts and adverse events", alert_summary(snap)),
-        ("Leading themes", themes_text(snap, ctx)),
+        ("Leading themes (sessions)", themes_text(snap, ctx)),
         ("Supervision review", review_text(snap)),
     ], possibly_identifying=True)]
     out += risk_blocks(snap.risk or RiskStatus(snap.risk_flags))
@@ -119,11 +119,11 @@ def outcome_overview(snap: CourseSnapshot) -> list[Block]:
         rows.append((s.scale.short_name, base, latest, change, trend(s),
                      judged(o.responded), judged(o.remitted)))
     if len(series) > MAX_SCALES:
-        rows.append((more(len(series) - MAX_SCALES), "", "", "", "", "", ""))
+        rows.append(("", "", "", "", more(len(series) - MAX_SCALES) + " scales", "", ""))
     worse = {i for i, s in enumerate(series[:MAX_SCALES]) if s.outcome and (
         s.outcome.deteriorated or s.outcome.relapsed or s.outcome.possible_relapse)}
     return [Table(("Scale", "Baseline", "Latest", "Change", "Trend", "Response", "Remission"),
-                  rows, widths=(0.9, 1, 1.7, 1, 2.6, 1.1, 1.1), highlight_rows=worse)]
+                  rows, widths=(0.9, 1.05, 1.75, 0.95, 2.45, 1.15, 1.25), highlight_rows=worse)]
 
 
 def outcome_cell(snap: CourseSnapshot) -> str:
@@ -131,13 +131,16 @@ def outcome_cell(snap: CourseSnapshot) -> str:
     series = scored(snap)
     if not series:
         return "No scores"
-    s = series[0]
+    # A scale with a response rule (lower is better, baseline above 0) says most.
+    s = next((x for x in series if x.response_line is not None), series[0])
     o = s.outcome
     assert o is not None
-    if o.baseline is None or o.latest is None:
-        latest = f"{number(o.latest.total)}" if o.latest else "no follow-up"
-        return f"{s.scale.short_name} {latest}; no baseline" if o.latest else \
-            f"{s.scale.short_name}: {latest}"
+    name = s.scale.short_name
+    if o.latest is None:
+        return (f"{name} baseline {number(o.baseline.total)}, no follow-up yet" if o.baseline
+                else f"{name}: no follow-up yet")
+    if o.baseline is None:
+        return f"{name} {number(o.latest.total)}, no baseline"
     text = f"{s.scale.short_name} {number(o.baseline.total)} → {number(o.latest.total)}"
     if o.remitted:
         text += ", remission"
@@ -201,8 +204,7 @@ def alert_table(snap: CourseSnapshot, ctx: Context) -> list[Block]:
     if len(alerts) > MAX_ALERTS:
         rows.insert(0, ("", "", more(len(alerts) - MAX_ALERTS) + " earlier"))
     return [Table(("Date", "Session", "Alert or adverse effect (newest)"), rows,
-                  widths=(1.4, 1.1, 6.1), highlight_rows=set(range(len(rows))),
-                  possibly_identifying=True)]
+                  widths=(1.4, 1.1, 6.1), highlight_rows=set(range(len(rows))))]
 
 
 # -- intentions, themes, review ------------------------------------------------------------
@@ -220,7 +222,7 @@ def intention_overview(snap: CourseSnapshot, ctx: Context) -> list[Block]:
     if len(m.rows) > MAX_INTENTIONS:
         rows.append(("", more(len(m.rows) - MAX_INTENTIONS), "", ""))
     return [Table(("#", "Intention", "Status", "Latest progress"), rows,
-                  widths=(0.5, 5.2, 1.2, 1.7), possibly_identifying=True)]
+                  widths=(0.45, 5.75, 1.0, 1.6), possibly_identifying=True)]
 
 
 def themes_text(snap: CourseSnapshot, ctx: Context) -> str:
@@ -228,8 +230,7 @@ def themes_text(snap: CourseSnapshot, ctx: Context) -> str:
     if t is None or not t.rows:
         return "None recorded."
     ranked = sorted(t.rows, key=lambda r: (-r.sessions, -r.mentions, r.first_seen))
-    parts = [f"{clip(ctx.text(r.name), 40)} ({r.sessions} session"
-             + ("" if r.sessions == 1 else "s") + ")" for r in ranked[:MAX_THEMES]]
+    parts = [f"{clip(ctx.text(r.name), 24)} ({r.sessions})" for r in ranked[:MAX_THEMES]]
     if len(ranked) > MAX_THEMES:
         parts.append(more(len(ranked) - MAX_THEMES))
     return ", ".join(parts)
