@@ -30,6 +30,7 @@ from reportlab.platypus import (
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
+from reportlab.platypus.doctemplate import FrameActionFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from kapnotes.domain.dates import human_date
@@ -109,6 +110,22 @@ class _DraftFlag(Flowable):
 
     def draw(self) -> None:
         self.pages.add(self.canv.getPageNumber())
+
+
+class _NewPage(FrameActionFlowable):
+    """A page break that never leaves a blank page: when only the gap after a block that
+    filled the previous page stands at the top of this one, the break does nothing."""
+
+    locChanger = 1
+    GAP = 8.5  # points: more than any Spacer drawn after a block, less than a line of text
+
+    def __init__(self) -> None:  # the base class refuses to be made; nothing to keep
+        pass
+
+    def frameAction(self, frame: Frame) -> None:
+        used = frame._y2 - frame._topPadding - frame._y
+        if not frame._atTop and used > self.GAP:
+            frame.add_generated_content(RLPageBreak())
 
 
 class _DocTemplate(BaseDocTemplate):
@@ -342,7 +359,7 @@ class PdfRenderer:
                     RLParagraph(to_markup(block.text), st["muted"]),
                 ])]
             case PageBreak():
-                return [RLPageBreak()]
+                return [_NewPage()]
         raise TypeError(f"not a report block: {block!r}")
 
     def _caption(self, possibly_identifying: bool) -> list[Flowable]:

@@ -119,6 +119,8 @@ def test_overview_of_a_crowded_60_session_course_still_fits_page_one(world: tupl
     assert "GAD-7" in first and "Open risk" in first
     assert flat(pages[1]).startswith("Harbour Lane Therapy") and "Client Client code" in flat(
         pages[1])
+    # No blank page anywhere (a page break right after a page that filled exactly).
+    assert all(len(page.splitlines()) > 6 for page in pages)
     long_client = services.clients.get(snap.client.id)
     assert long_client.full_name not in pages[0]
 
