@@ -61,3 +61,7 @@ _._height
 _._hmax
 _._curcolor
 _._curweight
+
+# Python calls a module's __getattr__ itself for a name the module does not define
+# (services/vault_access.py loads the vault types on first use, after the unlock dialog).
+_.__getattr__

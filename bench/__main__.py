@@ -21,7 +21,7 @@ from bench.sizes import CACHE_DIR, SIZES
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results.json"
 OPERATIONS = ("startup", "open_client", "search", "autosave", "pdf", "rss", "pdf_cli",
-              "pdf_rss", "check_rss")
+              "pdf_rss", "check_rss", "launch", "check_cli")
 
 
 def log(text: str) -> None:

@@ -168,7 +168,7 @@ class RowWriter:
     def _course(self, c: CoursePlan, prescriber: str) -> None:
         reason = "Moved interstate" if c.status == "discontinued" else ""
         start = c.slot_date(next(s.index for s in c.slots if s.kind.value == "dosing"))
-        self.rows["courses"].append((c.id, c.client_id, c.protocol.value, start.isoformat(),
+        self.rows["courses"].append((c.id, c.client_id, c.protocol, start.isoformat(),
                                      prescriber, c.status, reason, 1, _STAMP, _STAMP))
         c.first_session_id = self.session_id + 1
         clinician = self.w.pick(CLINICIANS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -26,9 +27,7 @@ from kapnotes.domain.errors import (
 from kapnotes.paths import APP_AUTHOR, APP_NAME, default_vault_path, resource_path
 from kapnotes.services import vault_access
 from kapnotes.services.vault_access import (
-    CreatedVault,
     FailedUnlocks,
-    Vault,
     counting_failures,
     is_network_path,
     record_unlock,
@@ -37,6 +36,9 @@ from kapnotes.services.vault_access import (
 )
 from kapnotes.startup import preload_window_modules, unlock_overlapped
 from kapnotes.ui.prompter import MessageBoxPrompter, Prompter
+
+if TYPE_CHECKING:  # loaded after the unlock dialog is painted (kapnotes.services.vault_access)
+    from kapnotes.services.vault_access import CreatedVault, Vault
 
 EXIT_OK = 0
 EXIT_ERROR = 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import os
-from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -74,7 +73,9 @@ def practice_protocols_dir() -> Path:
 
 def resources_dir() -> Path:
     """The shipped `resources/` folder: inside the wheel, or at the top of a source checkout."""
-    packaged = Path(str(resources.files("kapnotes"))) / "resources"
+    # The package's own folder, as `importlib.resources.files("kapnotes")` gives it for a
+    # package on disk, without loading importlib.resources before the unlock dialog shows.
+    packaged = Path(__file__).resolve().parent / "resources"
     if packaged.is_dir():
         return packaged
     source_tree = Path(__file__).resolve().parent.parent / "resources"

@@ -10,8 +10,12 @@ from __future__ import annotations
 import importlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kapnotes.services.vault_access import Vault, data_key_for, unlock_vault
+from kapnotes.services.vault_access import data_key_for, unlock_vault
+
+if TYPE_CHECKING:
+    from kapnotes.services.vault_access import Vault
 
 # What runs the window once the vault is open: services, pages, menus, idle lock.
 WINDOW_MODULE = "kapnotes.window_run"

@@ -21,6 +21,7 @@ from kapnotes.services.settings_service import backup_retention
 from kapnotes.services.vault_access import Vault, failures_for, verify_passphrase
 from kapnotes.services.vault_backups import auto_backup as backup_if_due
 from kapnotes.ui.background_checks import BackgroundChecks, CheckOutcome
+from kapnotes.ui.change_signals import on_changes
 from kapnotes.ui.clipboard_guard import HOLD_MS, ClipboardGuard
 from kapnotes.ui.idle_lock import DEFAULT_POLL_MS, IdleWatcher, MonotonicClock
 from kapnotes.ui.main_window import MainWindow
@@ -114,8 +115,16 @@ def finish_lock(lock: WindowLock) -> None:
             pass  # kept in the counter file for the next unlock
 
 
+def follow_settings(window: MainWindow, workspace: Workspace, lock: WindowLock) -> None:
+    """Whatever saves a setting (Settings…, the sign dialog's name), it takes effect at once:
+    the workspace hears the services' change notification (kapnotes/ui/change_signals.py)."""
+    on_changes(workspace.services, workspace,
+               lambda changes: apply_settings(window, workspace, lock) if changes.settings
+               else None)
+
+
 def apply_settings(window: MainWindow, workspace: Workspace, lock: WindowLock) -> None:
-    """After Settings… was saved: the idle lock and the signing name take effect at once."""
+    """After a setting was saved: the idle lock and the signing name take effect at once."""
     if lock.idle is not None:
         lock.idle.set_minutes(idle_lock_minutes(window.vault))
     name = clinician_name(window.vault)
@@ -132,11 +141,13 @@ def run_window(app: QApplication, vault: Vault, prompter: Prompter, *,
     def on_vault_replaced(_vault: Vault) -> None:
         workspace[0].teardown()
         workspace[0] = start_workspace(window, prompter)
+        follow_settings(window, workspace[0], lock)
         workspace[0].prepare_first_open_soon()
 
     window.vault_replaced.connect(on_vault_replaced)
     window.restore_requested.connect(lambda: restore_from_menu(window, prompter))
-    SettingsMenu(window).saved.connect(lambda: apply_settings(window, workspace[0], lock))
+    SettingsMenu(window)
+    follow_settings(window, workspace[0], lock)
     for problem in current_policy().problems:  # the practice must hear of a broken policy
         prompter.warn("Practice policy entry ignored", problem)
     checks = BackgroundChecks(window)

@@ -141,6 +141,20 @@ def test_every_lazy_module_is_also_imported_for_type_checkers() -> None:
     assert offending == []
 
 
+def test_the_window_never_opens_a_vault_transaction_or_runs_sql() -> None:
+    """A save spanning two service calls is itself a service call (docs/ARCHITECTURE.md);
+    the window passes the open vault to services and never queries through it."""
+    window = [*sorted((PACKAGE_DIR / "ui").rglob("*.py")),
+              *(PACKAGE_DIR / f"{name}.py" for name in ("app", "window_run", "startup", "smoke"))]
+    offending = [
+        f"{path.relative_to(REPO)}:{node.lineno} .{node.func.attr}()"
+        for path in window for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"transaction", "execute", "executemany", "query", "query_one"}
+    ]
+    assert offending == []
+
+
 _IMPORT_ALL = """
 import importlib, json, pkgutil, sys
 for name in sys.argv[1:]:

@@ -12,7 +12,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 OPERATIONS = {"startup", "startup_first_of_day", "open_client_first", "open_client",
               "search_word", "search_phrase", "search_painted", "autosave", "pdf", "rss",
-              "pdf_cli", "pdf_rss", "pdf_rss_2x", "check_rss"}
+              "pdf_cli", "pdf_rss", "pdf_rss_2x", "check_rss", "launch_unlock", "check_cli"}
 
 
 def test_bench_tiny_writes_every_operation(tmp_path: Path) -> None:

@@ -54,7 +54,7 @@ def test_wheel_contains_every_shipped_resource(
     names = set(wheel.namelist())
     assert "kapnotes/resources/fonts/DejaVuSans.ttf" in shipped
     assert [name for name in shipped if name not in names] == []
-    for folder in ("templates", "scales", "fonts", "icons"):
+    for folder in ("templates", "scales", "protocols", "fonts", "icons"):
         if any(n.startswith(f"kapnotes/resources/{folder}/") for n in shipped):
             assert any(n.startswith(f"kapnotes/resources/{folder}/") for n in names), folder
 

@@ -55,3 +55,28 @@ def test_gui_paints_its_unlock_dialog_before_anything_heavy_is_imported(
     loaded = json.loads(result.stdout.strip().splitlines()[-1])
     assert "kapnotes.ui.dialogs.unlock" in loaded  # it got as far as the dialog
     assert [m for m in _heavy(loaded) if m not in UNLOCK_SERVICE] == []
+
+
+# Loaded while the passphrase is typed, not before the dialog paints: SQLCipher, the key
+# file's cryptography, opening and migrating the vault, the audit log, the schedule rules
+# (the error line's colours once pulled them in) and importlib.resources (the icon's path).
+NOT_BEFORE_THE_DIALOG = ("sqlcipher3", "cryptography", "kapnotes.storage.lifecycle",
+                         "kapnotes.storage.vault", "kapnotes.storage.audit",
+                         "kapnotes.storage.keyfile", "kapnotes.storage.migrations",
+                         "kapnotes.domain.schedule", "kapnotes.domain.protocols",
+                         "importlib.resources")
+
+
+def test_the_unlock_dialog_paints_before_sqlcipher_and_the_schema_load(
+        new_vault: Path, tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [sys.executable, str(HELPERS / "gui_import_probe.py"), str(new_vault)],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "kapnotes.ui.dialogs.unlock" in loaded
+    early = [m for m in loaded
+             if any(m == n or m.startswith(n + ".") for n in NOT_BEFORE_THE_DIALOG)]
+    assert early == []

@@ -76,7 +76,9 @@ def load_protocols(extra_dirs: Iterable[Path], builtin_dir: Path) -> LoadedProto
     other files loading. A practice file can never replace a built-in protocol: courses
     store the id, and one id meaning two schedules would blur every course planned with it.
     """
-    protocols = list(load_builtin_protocols(builtin_dir))
+    shipped = builtin_dir == builtin_folder()  # parsed once per process, not per unlock
+    protocols = list(builtin_protocols().protocols if shipped
+                     else load_builtin_protocols(builtin_dir))
     problems: list[LoadProblem] = []
     for folder in extra_dirs:
         if not folder.is_dir():

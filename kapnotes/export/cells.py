@@ -49,7 +49,7 @@ class CellParagraph(Paragraph):
         wrapped = self._wrapped
         if wrapped is not None and wrapped[0] == availWidth and "blPara" in self.__dict__:
             return wrapped[1], wrapped[2]
-        if self._lines is not None and availWidth >= _FUZZ and _simple_style(self.style):
+        if self._lines is not None and availWidth >= _FUZZ and simple_style(self.style):
             size = self._wrap_plain(availWidth)
         else:
             size = super().wrap(availWidth, availHeight)
@@ -85,7 +85,7 @@ class CellParagraph(Paragraph):
         return broken.clone(lines=list(broken.lines))
 
 
-def _simple_style(style: ParagraphStyle) -> bool:
+def simple_style(style: ParagraphStyle) -> bool:
     return (not style.leftIndent and not style.firstLineIndent and not style.rightIndent
             and style.wordWrap != "CJK" and getattr(style, "autoLeading", "") in ("", None))
 

@@ -21,9 +21,18 @@ from kapnotes.export.report import Block, Heading, KeyValues, Report, Table
 class _Pass:
     redactor: Redactor
     places: dict[str, Counter[str]] = dataclasses.field(default_factory=dict)
+    # A report repeats most of its texts (labels, roles, dates, "—"): each distinct one is
+    # scrubbed once; a repeat still counts its replacements, where it is and in the total.
+    seen: dict[str, tuple[str, Counter[str]]] = dataclasses.field(default_factory=dict)
 
     def text(self, value: str, place: str) -> str:
-        out, found = self.redactor.scrub(value)
+        known = self.seen.get(value)
+        if known is None:
+            out, found = known = self.seen[value] = self.redactor.scrub(value)
+        else:
+            out, found = known
+            if found:
+                self.redactor.counts.update(found)
         if found:
             self.places.setdefault(place, Counter()).update(found)
         return out

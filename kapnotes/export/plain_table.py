@@ -35,11 +35,13 @@ from reportlab.platypus import Table as RLTable
 from reportlab.platypus.tables import CellStyle, _calc_pc
 
 from kapnotes.export.cell_draw import cell_operators, plain_canvas, plain_para
-from kapnotes.export.cells import cell_paragraph
+from kapnotes.export.cells import cell_paragraph, simple_style
+from kapnotes.export.line_break import LineBreaker, PlainLines, breaks_like_reportlab
 from kapnotes.export.markup import clean, needs_markup
 
 # What reportlab's Table passes as the height a cell may take when it measures a row.
 _MEASURE_HEIGHT = 72000
+_UNSEEN = ""  # a cell not yet drawn in this document (no drawing is empty: it has a `Q`)
 
 
 class _Measured:
@@ -48,19 +50,26 @@ class _Measured:
 
     __slots__ = ("bl", "height", "key", "leading", "para", "space_before", "total")
 
-    def __init__(self, key: tuple[str, ParagraphStyle, float], para: Any, height: float) -> None:
-        self.key = key
-        self.height = height
-        style = para.style
-        self.space_before = sb = para.getSpaceBefore()
-        sa = para.getSpaceAfter()
+    def __init__(self, key: tuple[str, ParagraphStyle, float], height: float,
+                 space: tuple[float, float], leading: float, bl: Any, para: Any) -> None:
+        self.key, self.height, self.leading = key, height, leading
+        sb, sa = space
+        self.space_before = sb
         # reportlab's _listCellGeom for a one-flowable cell: (vh + sa + sb) - sb - sa.
         self.total = (height + sa + sb) - sb - sa
-        self.leading = style.leading
-        if plain_para(para):
-            self.bl, self.para = para.blPara, None
-        else:
-            self.bl, self.para = None, para
+        self.bl, self.para = bl, para
+
+
+class _StyleFacts:
+    """What every plain cell of one paragraph style shares, read off its first cell."""
+
+    def __init__(self, para: Any) -> None:
+        self.space = (para.getSpaceBefore(), para.getSpaceAfter())
+        self.leading = para.style.leading
+        self.like = para.blPara  # font, size and colour of its lines
+        # Lines broken here only where reportlab's would be drawn directly too.
+        simple = simple_style(para.style) and breaks_like_reportlab(para.style)
+        self.breaker = LineBreaker(para.style) if simple else None
 
 
 class CellBook:
@@ -70,30 +79,77 @@ class CellBook:
 
     def __init__(self) -> None:
         self._measured: dict[tuple[str, ParagraphStyle, float], _Measured] = {}
-        self._drawn: dict[tuple[str, ParagraphStyle, float], str] = {}
+        self._drawn: dict[tuple[str, ParagraphStyle, float], str | None] = {}
         self._doc: object | None = None
         self._cell_styles: dict[tuple[ParagraphStyle, tuple[float, ...]], CellStyle] = {}
         self._derived: dict[tuple[str, ParagraphStyle, str], ParagraphStyle] = {}
+        self._styles: dict[ParagraphStyle, _StyleFacts] = {}
 
     def measure(self, text: str, style: ParagraphStyle, width: float,
                 padding: float) -> _Measured:
         key = (text, style, width)
         found = self._measured.get(key)
         if found is None:
-            para = cell_paragraph(text, style)
-            _w, height = para.wrap(width, _MEASURE_HEIGHT - padding)
-            found = self._measured[key] = _Measured(key, para, height)
+            found = self._measured[key] = self._measure(key, padding)
         return found
 
-    def operators(self, cell: _Measured, canvas: Any) -> str:
-        """What follows the cell's `cm`; made at its first drawing in this document."""
+    def _measure(self, key: tuple[str, ParagraphStyle, float], padding: float) -> _Measured:
+        text, style, width = key
+        facts = self._styles.get(style)
+        if facts is not None and facts.breaker is not None and not needs_markup(text):
+            lines = facts.breaker.lines(text, width)
+            if lines is not None:
+                return _Measured(key, len(lines) * facts.leading, facts.space, facts.leading,
+                                 PlainLines(facts.like, lines), None)
+        para = cell_paragraph(text, style)
+        _w, height = para.wrap(width, _MEASURE_HEIGHT - padding)
+        plain = plain_para(para)
+        if facts is None and plain:
+            self._styles[style] = _StyleFacts(para)
+        return _Measured(key, height, (para.getSpaceBefore(), para.getSpaceAfter()),
+                         style.leading, para.blPara if plain else None,
+                         None if plain else para)
+
+    def _drawn_here(self, canvas: Any) -> dict[tuple[str, ParagraphStyle, float], str | None]:
         if canvas._doc is not self._doc:
             self._doc, self._drawn = canvas._doc, {}
-        ops = self._drawn.get(cell.key)
+        return self._drawn
+
+    def operators(self, cell: _Measured, canvas: Any) -> str:
+        """What follows a plain cell's `cm`; made at its first drawing in this document."""
+        drawn = self._drawn_here(canvas)
+        ops = drawn.get(cell.key)
         if ops is None:
-            ops = self._drawn[cell.key] = cell_operators(cell.bl, cell.leading, cell.height,
-                                                         canvas)
+            ops = drawn[cell.key] = cell_operators(cell.bl, cell.leading, cell.height, canvas)
         return ops
+
+    def draw_paragraph(self, cell: _Measured, canvas: Any, x: float, y: float) -> None:
+        """A cell reportlab draws (markup: line breaks, runs of spaces, empty): drawn by
+        reportlab the first time in this document, and what it wrote (after the `cm`, which
+        places it) repeated for an equal cell. Inside a table every cell starts from the same
+        canvas state (the table sets its font and colour first, each cell restores what it
+        changes), so an equal cell writes the same operators. Once written, the Paragraph
+        is let go (a long note's broken lines are held only until it is drawn)."""
+        drawn = self._drawn_here(canvas)
+        ops = drawn.get(cell.key, _UNSEEN)
+        cm = f"1 0 0 1 {fp_str(x, y)} cm"
+        if ops is not _UNSEEN and ops is not None:
+            canvas._code.append(f"q\n{cm}\n{ops}")
+            return
+        para = cell.para
+        if para is None:  # drawn before in an earlier pass of the layout: made again
+            text, style, width = cell.key
+            para = cell_paragraph(text, style)
+            para.wrap(width, _MEASURE_HEIGHT)
+        code = canvas._code
+        start = len(code)
+        para.drawOn(canvas, x, y)
+        if ops is _UNSEEN:
+            new = code[start:]
+            fits = len(new) >= 3 and new[0] == "q" and new[1] == cm and new[-1] == "Q"
+            drawn[cell.key] = "\n".join(new[2:]) if fits else None
+            # Not the usual shape (None): drawn reportlab's way every time, so kept.
+            cell.para = para if not fits else None
 
     def cell_style(self, para_style: ParagraphStyle, top: float, bottom: float, left: float,
                    right: float) -> CellStyle:
@@ -118,10 +174,10 @@ class CellBook:
         return found
 
 
-def plain_value(text: str, style: ParagraphStyle) -> str | Any:
-    """A cell's value in a PlainTable: the cleaned text when plain, else its Paragraph."""
-    plain = clean(text)
-    return cell_paragraph(text, style) if needs_markup(plain) else plain
+def plain_value(text: str) -> str:
+    """A cell's value in a PlainTable: its text as the PDF prints it (cells.cell_paragraph
+    makes the same Paragraph of it as of the text itself)."""
+    return clean(text)
 
 
 class PlainTable(RLTable):
@@ -268,14 +324,14 @@ class PlainTable(RLTable):
         x = colpos + s.leftPadding
         y -= cell.space_before
         y -= cell.height
-        if cell.bl is not None and plain_canvas(canv, cell.bl.textColor):
+        if cell.bl is None:
+            book.draw_paragraph(cell, canv, x, y)
+        elif plain_canvas(canv, cell.bl.textColor):
             canv._code.append(f"q\n1 0 0 1 {fp_str(x, y)} cm\n{book.operators(cell, canv)}")
-        else:
-            para = cell.para
-            if para is None:  # plain lines, but a canvas state they cannot be written in
-                para = cell_paragraph(text, s.kap_style)
-                para.wrapOn(canv, colwidth - s.leftPadding - s.rightPadding,
-                            rowheight - s.topPadding - s.bottomPadding)
+        else:  # plain lines, but a canvas state they cannot be written in directly
+            para = cell_paragraph(text, s.kap_style)
+            para.wrapOn(canv, colwidth - s.leftPadding - s.rightPadding,
+                        rowheight - s.topPadding - s.bottomPadding)
             para.drawOn(canv, x, y)
         if s.href:
             canv.linkURL(s.href, (colpos, rowpos, colpos + colwidth, rowpos + rowheight),

@@ -29,7 +29,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kapnotes.domain.models import Client
@@ -65,10 +65,10 @@ _SEP = r"[\s\-.()/]*"
 _WORD = r"[^\W_]"
 
 
-def fold(text: str) -> tuple[str, list[int]]:
+def fold(text: str) -> tuple[str, Sequence[int]]:
     """`text` folded for matching, and for each folded character its index in `text`."""
     if text.isascii():  # the common case, and a 1 MB note must not take seconds
-        return text.lower(), list(range(len(text)))
+        return text.lower(), range(len(text))  # one to one: no list of every index
     out: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(text):

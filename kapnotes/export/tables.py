@@ -55,13 +55,12 @@ def build_table(table: Table, width: float, styles: dict[str, ParagraphStyle],
         bold_cell = book.derived_style("cell-bold", cell, bold.fontName)
         head_style = book.cell_style(head, 3, 3, 4, 4)
         normal, emphasis = book.cell_style(cell, 3, 3, 4, 4), book.cell_style(bold_cell, 3, 3, 4, 4)
-        data: list[list[object]] = [[plain_value(c, head) for c in table.columns]]
+        data: list[list[object]] = [[plain_value(c) for c in table.columns]]
         cell_styles = [[head_style] * len(table.columns)]
         for r, row in enumerate(table.rows):
             marked = [r in table.highlight_rows or (r, c) in table.highlight_cells
                       for c in range(len(row))]
-            data.append([plain_value(v, bold_cell if m else cell)
-                         for v, m in zip(row, marked, strict=True)])
+            data.append([plain_value(v) for v in row])
             cell_styles.append([emphasis if m else normal for m in marked])
         fast = PlainTable(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT",
                           normalizedData=1, cellStyles=cell_styles)
@@ -103,7 +102,7 @@ def build_key_values(block: KeyValues, width: float, styles: dict[str, Paragraph
         label, value = styles["label"], styles["cell"]
         label_style = book.cell_style(label, 2.5, 2.5, 0, 6)
         value_style = book.cell_style(value, 2.5, 2.5, 0, 6)
-        fast = PlainTable([[plain_value(k, label), plain_value(v, value)] for k, v in block.rows],
+        fast = PlainTable([[plain_value(k), plain_value(v)] for k, v in block.rows],
                           colWidths=widths, splitInRow=1, hAlign="LEFT", normalizedData=1,
                           cellStyles=[[label_style, value_style] for _ in block.rows])
         fast._book = book

@@ -54,6 +54,7 @@ class Changes:
     settings: bool = False      # practice settings, thresholds, the clinician's name
     exports: bool = False       # an export was written and recorded in the audit log
     registers: bool = False     # a Schedule 8 register opened or an entry appended
+    reviews: bool = False       # a supervision request, reply, answer or log entry
     client_ids: frozenset[int] = frozenset()
     course_ids: frozenset[int] = frozenset()
     session_ids: frozenset[int] = frozenset()

@@ -70,7 +70,7 @@ def set_clinician_profile(vault: Vault, name: str, role: str = "",
     wanted = Profile(clean_text(LABEL, name, max_length=MAX_CLINICIAN_NAME),
                      clean_text(ROLE_LABEL, role, max_length=MAX_CLINICIAN_NAME),
                      clean_text(REGISTRATION_LABEL, registration, max_length=MAX_CLINICIAN_NAME))
-    with vault.transaction():
+    with write(vault, SETTINGS):
         set_clinician_name(vault, wanted.name)
         for key, value in ((ROLE_KEY, wanted.role), (REGISTRATION_KEY, wanted.registration)):
             if value:

@@ -61,6 +61,7 @@ class Services:
         self.reviews = ReviewService(self.vault, self.notes, clock=self.clock)
         self.s8 = S8RegisterService(self.vault, clock=self.clock)
         self.monitoring.register_findings = self.s8.session_findings
+        self.notes.before_delete.append(self.s8.refuse_delete_if_entered)
 
 
 def build_services(vault: Vault, *, clock: Clock = system_clock,

@@ -69,6 +69,8 @@ class NoteService:
         self.clock = clock
         self.sign_checks: list[SignCheck] = []
         self.after_save: list[AfterSave] = []
+        # Each may refuse deleting a draft (raise ConflictError): the S8 register does.
+        self.before_delete: list[Callable[[int], None]] = []
         self.edits = EditStretches()
         self._load_snapshots()
 
@@ -167,6 +169,8 @@ class NoteService:
         session = repo.get(self.vault, session_id)
         if session.signed:
             raise ConflictError("A signed note cannot be deleted.")
+        for check in self.before_delete:
+            check(session_id)
         with write(self.vault, lambda: self._changed(session.course_id, session_id, sessions=True)):
             repo.delete(self.vault, session_id)
             audit.record(self.vault, "session.delete", record_type="session",

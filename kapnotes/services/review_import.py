@@ -26,6 +26,7 @@ from kapnotes.domain.review_model import (
     profile_from,
     reply_content_from,
 )
+from kapnotes.services.changes import Changes, ids, write
 from kapnotes.services.review_files import open_file, refuse
 from kapnotes.services.review_keys import vault_identity
 from kapnotes.storage import audit, reviews, supervision_log
@@ -105,7 +106,7 @@ def import_reply(vault: Vault, data: bytes) -> ImportResult:
         raise refuse(REPLY_LABEL, "this request was already answered by another reply; send "
                                   "the notes again for a new review.")
     pinned = _check_supervisor(vault, profile, opened.signer_key, one_off, request)
-    with vault.transaction():
+    with write(vault, Changes(reviews=True, session_ids=ids(note_ids))):
         supervisor_id = pinned.id if pinned else _pin(vault, profile, opened.signer_key,
                                                       one_off)
         _store(vault, p, opened.digest, supervisor_id, content, profile)

@@ -26,6 +26,7 @@ from kapnotes.export.passwords import generate_password
 from kapnotes.export.report import Report, concat
 from kapnotes.export.report_data import report_data
 from kapnotes.services import exports
+from kapnotes.services.changes import Changes, ids, write
 from kapnotes.services.container import Services
 from kapnotes.services.export_gather import session_numbers
 from kapnotes.services.review_files import digest, seal
@@ -156,7 +157,7 @@ def create_request(services: Services, out: Path, *, session_ids: Sequence[int] 
     data = seal("request", payload, me, passphrase=passphrase,
                 recipients=[to_key.recipient, me.recipient] if to_key else None)
     recipient = f"key {to_key.fingerprint}" if to_key else "passphrase"
-    with vault.transaction():
+    with write(vault, Changes(reviews=True, session_ids=ids(n.session_id for n in notes))):
         reviews.add_request(vault, reviews.RequestRow(
             request_id, payload["created_at"], report.deidentified, recipient,
             digest(payload)), [(n.session_id, n.seal) for n in notes])

@@ -25,6 +25,7 @@ from kapnotes.domain.review_model import (
     supervision_from,
 )
 from kapnotes.domain.text_rules import clean_text
+from kapnotes.services.changes import Changes, ids, write
 from kapnotes.services.clock import Clock, system_clock
 from kapnotes.services.notes import NoteService
 from kapnotes.services.review_keys import vault_identity
@@ -119,9 +120,10 @@ class ReviewService:
         never changes); the note can then be sent again."""
         if self.status(session_id) is not ReviewStatus.CHANGES_REQUESTED:
             raise ConflictError("This note has no changes requested by a supervisor.")
-        addendum = self.notes.add_addendum(session_id, text, author=author)
-        audit.record(self.vault, "review.answer", record_type="session", record_id=session_id,
-                     detail=f"addendum {addendum.id}")
+        with write(self.vault, Changes(reviews=True, session_ids=ids(session_id))):
+            addendum = self.notes.add_addendum(session_id, text, author=author)
+            audit.record(self.vault, "review.answer", record_type="session",
+                         record_id=session_id, detail=f"addendum {addendum.id}")
         return addendum
 
     # -- supervision log -------------------------------------------------------------------
@@ -131,7 +133,7 @@ class ReviewService:
         checked = supervision_from("Supervision", {
             "date": session.held_on.isoformat(), "minutes": session.minutes,
             "format": session.format.value, "topics": list(session.topics)})
-        with self.vault.transaction():
+        with write(self.vault, Changes(reviews=True)):
             entry = supervision_log.add(self.vault, LogRow(
                 0, name, checked.held_on.isoformat(), checked.minutes, checked.format.value,
                 checked.topics, None, _stamp()))
@@ -141,7 +143,7 @@ class ReviewService:
 
     def remove_logged(self, entry_id: int) -> None:
         """Remove an entry typed by hand; entries from replies cannot be removed."""
-        with self.vault.transaction():
+        with write(self.vault, Changes(reviews=True)):
             if not supervision_log.delete_manual(self.vault, entry_id):
                 raise NotFoundError("No supervision session typed by hand has this number.")
             audit.record(self.vault, "supervision.remove", record_type="supervision",

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from kapnotes.domain.clinical_rules import RuleFinding, Severity
-from kapnotes.domain.errors import NotFoundError, ValidationError
+from kapnotes.domain.errors import ConflictError, NotFoundError, ValidationError
 from kapnotes.domain.jurisdiction_model import EntryKind, JurisdictionPack, Product
 from kapnotes.domain.models import SessionKind
 from kapnotes.domain.s8_proposal import Proposal, propose
@@ -192,6 +192,17 @@ class S8RegisterService:
             EntryKind.ADMINISTRATION, proposal.occurred_at, proposal.quantity, recorded_by,
             witness=witness, session_id=proposal.session_id, dose_mg=proposal.dose_mg,
             discarded_mg=proposal.discarded_mg or None))
+
+    def refuse_delete_if_entered(self, session_id: int) -> None:
+        """A draft whose dose stands in the register is not deleted: the register would name
+        a session that no longer exists. The entry is corrected to 0 first if no dose was
+        given (both stay in the register)."""
+        standing = self.administrations(session_id)
+        if standing:
+            raise ConflictError(
+                f"This session's dose is entered in the Schedule 8 register (entry "
+                f"{standing[-1].id}). If it was not given, correct that entry to 0 in the "
+                "register first; the note can then be deleted.")
 
     def session_findings(self, session_id: int, _now: datetime) -> tuple[RuleFinding, ...]:
         """For the signing check (kapnotes/domain/signing.py): the dose's register entry is

@@ -13,21 +13,60 @@ import contextlib
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kapnotes.domain.errors import KapNotesError, WrongPassphraseError
-from kapnotes.storage import audit
-from kapnotes.storage.lifecycle import (
-    CreatedVault,
-    create_vault,
-    data_key_for,
-    is_network_path,
-    reset_passphrase_with_recovery,
-    unlock_vault,
-)
+from kapnotes.storage.network_path import is_network_path
 from kapnotes.storage.process_lock import VaultProcessLock
 from kapnotes.storage.unlock_failures import FREE_ATTEMPTS, FailedUnlocks, delay_after
-from kapnotes.storage.vault import Vault
+
+# The unlock dialog is painted before SQLCipher, the key file's cryptography and the schema
+# are loaded (they load while the passphrase is typed): those storage modules are imported
+# by the calls below that need them, and `Vault`/`CreatedVault` on first use.
+if TYPE_CHECKING:
+    from kapnotes.storage.lifecycle import CreatedVault
+    from kapnotes.storage.vault import Vault
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Vault":
+        from kapnotes.storage.vault import Vault
+        return Vault
+    if name == "CreatedVault":
+        from kapnotes.storage.lifecycle import CreatedVault
+        return CreatedVault
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def unlock_vault(vault_path: Path, *, passphrase: str | None = None,
+                 recovery_key: str | None = None, take_lock: bool = True,
+                 run_migrations: bool = True, check_integrity: bool = False,
+                 data_key: bytes | None = None) -> Vault:
+    """Open with a passphrase, the recovery key or an unwrapped data key
+    (kapnotes.storage.lifecycle.unlock_vault)."""
+    from kapnotes.storage.lifecycle import unlock_vault as unlock
+
+    return unlock(vault_path, passphrase=passphrase, recovery_key=recovery_key,
+                  take_lock=take_lock, run_migrations=run_migrations,
+                  check_integrity=check_integrity, data_key=data_key)
+
+
+def create_vault(path: Path, passphrase: str) -> CreatedVault:
+    from kapnotes.storage.lifecycle import create_vault as create
+
+    return create(path, passphrase)
+
+
+def data_key_for(vault_path: Path, *, passphrase: str) -> bytes:
+    from kapnotes.storage.lifecycle import data_key_for as unwrap
+
+    return unwrap(vault_path, passphrase=passphrase)
+
+
+def reset_passphrase_with_recovery(vault_path: Path, *, recovery_key: str, new: str) -> None:
+    from kapnotes.storage.lifecycle import reset_passphrase_with_recovery as reset
+
+    reset(vault_path, recovery_key=recovery_key, new=new)
 
 __all__ = [
     "FREE_ATTEMPTS", "CreatedVault", "FailedUnlocks", "Vault", "counting_failures",
@@ -93,6 +132,8 @@ def record_unlock(vault: Vault, failures: FailedUnlocks | None, *, detail: str,
     if failures is not None:
         with contextlib.suppress(KapNotesError):
             failures.record_and_clear(vault)
+    from kapnotes.storage import audit
+
     with contextlib.suppress(KapNotesError):
         audit.record(vault, "vault.unlock", record_type="vault", detail=detail, at=at)
         if reset_by_recovery:

@@ -26,6 +26,7 @@ from kapnotes.storage.backups import backup_dir_for, take_backup
 from kapnotes.storage.disk_space import free_space, no_space_message, space_needed
 from kapnotes.storage.file_checks import WholeFileChecks
 from kapnotes.storage.migrations import LATEST_VERSION, migrate
+from kapnotes.storage.network_path import is_network_path as is_network_path
 from kapnotes.storage.process_lock import VaultProcessLock
 from kapnotes.storage.sniff import check_vault_file
 from kapnotes.storage.vault import (
@@ -43,28 +44,6 @@ OWNER_ONLY_DIR = 0o700
 class CreatedVault:
     vault: Vault
     recovery_key: str
-
-
-def is_network_path(path: Path) -> bool:
-    """True when the vault's folder is on a network filesystem (WAL does not work there)."""
-    if os.name == "nt":
-        return str(path.resolve()).startswith("\\\\")
-    try:
-        real = str(path.resolve().parent)
-        best, fstype = "", ""
-        with open("/proc/mounts", encoding="utf-8") as fh:
-            for line in fh:
-                parts = line.split()
-                if len(parts) < 3:
-                    continue
-                # /proc/mounts escapes spaces as \040; compare whole path components.
-                mount = parts[1].replace("\\040", " ")
-                inside = real == mount or real.startswith(mount.rstrip("/") + "/")
-                if inside and len(mount) > len(best):
-                    best, fstype = mount, parts[2]
-    except OSError:
-        return False
-    return fstype in {"nfs", "nfs4", "cifs", "smbfs", "smb3", "9p", "sshfs", "fuse.sshfs", "afs"}
 
 
 def create_vault(path: Path, passphrase: str, *, take_lock: bool = True) -> CreatedVault:

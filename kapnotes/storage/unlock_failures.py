@@ -13,12 +13,14 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kapnotes.domain.bounded_input import read_json_bounded
 from kapnotes.domain.errors import ValidationError
-from kapnotes.storage import audit
 from kapnotes.storage.atomic import write_atomically
-from kapnotes.storage.vault import Vault
+
+if TYPE_CHECKING:  # the counter is read before the unlock dialog shows; SQLCipher is not
+    from kapnotes.storage.vault import Vault
 
 EVENT = "vault.unlock_failed"
 FREE_ATTEMPTS = 2
@@ -98,6 +100,8 @@ class FailedUnlocks:
 
     def record_and_clear(self, vault: Vault) -> bool:
         """After a successful unlock: one audit entry for the failures, then forget them."""
+        from kapnotes.storage import audit  # a vault is open by now
+
         if self.count <= 0:
             self.clear()
             return False

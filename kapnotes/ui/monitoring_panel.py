@@ -107,7 +107,7 @@ class MonitoringPanel(QWidget):
         box, lay = _group("Medication and dose", self.form)
         self.dose = DoseSection(self.monitoring, session_id, self.clock, box)
         lay.addWidget(self.dose)
-        self.register_row = S8ProposalRow(services.s8, session_id, box)
+        self.register_row = S8ProposalRow(services, session_id, box)
         lay.addWidget(self.register_row)
         form_layout.addWidget(box)
         box, lay = _group("Vitals", self.form)
@@ -139,8 +139,6 @@ class MonitoringPanel(QWidget):
                 if hasattr(part, name):
                     getattr(part, name).connect(self._part_changed)
         self.dose.devices_changed.connect(self._devices_changed)
-        for changed in (self.dose.saved, self.dose.devices_changed):
-            changed.connect(self.register_row.reload)
         self.register_row.recorded.connect(self._part_changed)
         self.clock_label.ticked.connect(lambda _s: self.vitals.suggest_role())
         self._show(self.monitoring.details(session_id))

@@ -31,6 +31,7 @@ from kapnotes.domain.jurisdiction_model import EntryKind
 from kapnotes.domain.s8_register import Register, RegisterEntry, entry_details
 from kapnotes.services.container import Services
 from kapnotes.services.s8_register import NO_PACK
+from kapnotes.ui.change_signals import refresh_when
 from kapnotes.ui.dialogs.s8_entry_dialog import S8EntryDialog
 from kapnotes.ui.widgets.monitoring_style import error_label, show_message
 
@@ -103,6 +104,8 @@ class S8RegisterView(QDialog):
         layout.addWidget(self.error)
         layout.addLayout(row)
         self.choice.currentIndexChanged.connect(lambda _i: self.refresh())
+        # Any entry appended (here, or from a dosing session's one click) shows at once.
+        refresh_when(services, self, lambda c: c.touches("registers"), self.refresh)
         self._fill_choice()
 
     # -- which register -----------------------------------------------------------------------
@@ -182,7 +185,6 @@ class S8RegisterView(QDialog):
             show_message(self.error, "Choose the register first.")
             return None
         dialog = S8EntryDialog(self.s8, register, kind, parent=self)
-        dialog.accepted.connect(self.refresh)
         dialog.open()
         return dialog
 
@@ -200,7 +202,6 @@ class S8RegisterView(QDialog):
         show_message(self.error, "")
         dialog = S8EntryDialog(self.s8, register, EntryKind.CORRECTION,
                                corrects=wrong, parent=self)
-        dialog.accepted.connect(self.refresh)
         dialog.open()
         return dialog
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from kapnotes.services.settings_service import SettingsService
@@ -19,9 +19,8 @@ SETTINGS_SHORTCUT = "Ctrl+,"
 
 
 class SettingsMenu(QObject):
-    """The Settings… action of one window; `saved` after the dialog wrote its changes."""
-
-    saved = Signal()
+    """The Settings… action of one window. What the dialog saves is announced by the
+    services (kapnotes/window_run.py `follow_settings` applies it)."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -42,7 +41,6 @@ class SettingsMenu(QObject):
         w = self.window
         dialog = SettingsDialog(SettingsService(w.vault), w.settings, parent=w)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saved.connect(self.saved)
         dialog.open()
         self.dialog = dialog
         return dialog

@@ -71,19 +71,25 @@ def test_long_striped_tables_with_highlights_are_byte_identical(
     assert len(pages) >= 4 and all("Planned" in page for page in pages)  # header repeats
 
 
-def test_markup_cells_stay_paragraphs_in_a_plain_table_and_match(
+def test_markup_cells_are_measured_and_drawn_as_paragraphs_and_match(
         invariant: None, make_report: Callable[..., Report],
         monkeypatch: pytest.MonkeyPatch) -> None:
     rows = (("Current medicines", "Sertraline 100 mg\nLithium 450 mg"),
             ("Indented", "two  spaces  kept"), ("Empty", ""), ("Plain", "Calm and settled"))
     block = KeyValues(rows)
-    styles = paragraph_styles()
-    built = build_key_values(block, 480, styles, plain_table.CellBook())
+    styles, book = paragraph_styles(), plain_table.CellBook()
+    built = build_key_values(block, 480, styles, book)
     assert isinstance(built, PlainTable)
-    kinds = [type(value) is str for row in built._cellvalues for value in row]
-    assert kinds == [True, False, True, False, True, False, True, True]
+    built.wrap(480, 800)
+    measured = [book.measure(v, s.kap_style, w - s.leftPadding - s.rightPadding, 5)
+                for row, cell_styles in zip(built._cellvalues, built._cellStyles, strict=True)
+                for v, s, w in zip(row, cell_styles, built._colWidths, strict=True)]
+    # Labels and the plain value as lines drawn directly; the markup values as Paragraphs.
+    assert [m.bl is not None for m in measured] == [True, False, True, False, True, False,
+                                                     True, True]
     table = Table(("When", "What"), (("09:00", "first\nsecond"), ("09:05", "")))
-    _assert_same(make_report([block, table, block]), monkeypatch)
+    # The same markup cells again: drawn once by reportlab, then its operators repeated.
+    _assert_same(make_report([block, table, block, table]), monkeypatch)
 
 
 def test_a_row_taller_than_the_page_left_is_split_inside_it_the_reportlab_way(

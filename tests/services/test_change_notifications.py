@@ -10,6 +10,7 @@ refused outright: it would write without telling the views (docs/ARCHITECTURE.md
 from __future__ import annotations
 
 import ast
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -18,22 +19,35 @@ from typing import Any
 
 import pytest
 from helpers import dosing, s8
+from review_helpers import REVIEW, THERAPIST, supervisor_services
 
 from kapnotes.domain.course_items import IntentionStatus
 from kapnotes.domain.errors import KapNotesError, ValidationError
 from kapnotes.domain.jurisdiction_model import EntryKind
 from kapnotes.domain.models import Client, Course, CourseStatus, SessionKind
+from kapnotes.domain.review_model import (
+    SupervisionFormat,
+    SupervisionSession,
+    reply_content_from,
+)
 from kapnotes.domain.rule_model import RuleFinding, Severity
 from kapnotes.domain.s8_register import EntryDraft
 from kapnotes.domain.vitals import VitalsThresholds
 from kapnotes.services import (
+    client_intake,
     clinician,
     exports,
     lock_settings,
     portable_export,
     portable_import,
+    settings_save,
 )
 from kapnotes.services.changes import Changes, hub
+from kapnotes.services.clinician import set_clinician_profile
+from kapnotes.services.review_import import import_reply
+from kapnotes.services.review_keys import read_key_file, vault_identity, write_key_file
+from kapnotes.services.review_replies import open_request, write_reply
+from kapnotes.services.review_requests import create_request
 from kapnotes.services.settings_service import SettingsService
 
 SERVICES_DIR = Path(__file__).resolve().parents[2] / "kapnotes" / "services"
@@ -100,11 +114,12 @@ class World:
     measure: int
     theme: int
     intention: int
+    folder: Path
     prepared: Any = None
 
 
 @pytest.fixture
-def world(services: Any) -> World:
+def world(services: Any, tmp_path: Path) -> World:
     s = services
     client = s.clients.create(Client(code="KAP-777", full_name="Robin Example")).id
     course = s.courses.create(Course(client_id=client, protocol="kap_sublingual_im",
@@ -129,7 +144,7 @@ def world(services: Any) -> World:
     theme = s.themes.add("Nature").id
     intention = s.intentions.add(course, "Walk each morning").id
     return World(s, client, course, prep, dose, integration, slot, reading, device, booster,
-                 measure, theme, intention)
+                 measure, theme, intention, tmp_path)
 
 
 def _fill_integration(w: World) -> None:
@@ -155,6 +170,34 @@ def _record_export(w: World) -> None:
     exports.record_export(w.services, job, Path("session.pdf"))
 
 
+def _send_for_review(w: World) -> list[int]:
+    set_clinician_profile(w.services.vault, *THERAPIST)
+    _sign_integration(w)
+    return [w.integration]
+
+
+def _reply(w: World, verdict: str) -> bytes:
+    """A supervisor's reply (a second, real vault) to a request for the signed note."""
+    supervisor = supervisor_services(w.folder / "sup")
+    key = read_key_file(write_key_file(supervisor.vault, w.folder / "sup.kapkey"))
+    sent = create_request(w.services, w.folder / "req.kapreview",
+                          session_ids=_send_for_review(w), to_key=key)
+    identity = vault_identity(supervisor.vault)
+    request = open_request(sent.path.read_bytes(), identity=identity)
+    doc = json.loads(json.dumps(REVIEW))
+    doc["verdicts"] = [{"session_id": i, "verdict": verdict} for i in request.note_ids]
+    reply = write_reply(request, reply_content_from(doc, request.note_ids), identity,
+                        w.folder / "reply.kapreview")
+    supervisor.vault.close()
+    return reply.path.read_bytes()
+
+
+def _changes_requested(w: World) -> None:
+    import_reply(w.services.vault, _reply(w, "changes_requested"))
+
+
+SUPERVISION = SupervisionSession(date(2026, 11, 21), 60, SupervisionFormat.INDIVIDUAL)
+
 FINDING = RuleFinding("fictional_rule", Severity.OVERRIDE, "Fictional rule.", "test")
 
 Call = Callable[[World], object]
@@ -173,7 +216,8 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
         {"clients", "courses", "sessions"}),
     "courses.CourseService.create": (
         lambda w: w.services.courses.create(Course(client_id=w.client, protocol="custom",
-                                                   start_date=date(2026, 12, 1)), plan=[]),
+                                                   start_date=date(2026, 12, 1)),
+                                            custom_day_offsets=[0, 7]),
         {"courses"}),
     "courses.CourseService.update": (
         lambda w: w.services.courses.update(w.services.courses.get(w.course)), {"courses"}),
@@ -289,11 +333,34 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
     "clinician.set_clinician_name": (
         lambda w: clinician.set_clinician_name(w.services.vault, "Dr Kim Sample"),
         {"settings"}),
+    "settings_save.save_settings": (
+        lambda w: settings_save.save_settings(SettingsService(w.services.vault), {},
+                                              clinician="Dr Kim Sample"), {"settings"}),
+    "client_intake.save_client": (
+        lambda w: client_intake.save_client(w.services, Client(code="KAP-778",
+                                            full_name="Sky Example"), new=True,
+                                            weight=("71", "kg")), {"clients"}),
     "portable_import.import_document": (
         lambda w: portable_import.import_document(w.services, w.prepared),
         {"clients", "courses", "sessions", "notes", "intentions", "themes",
          "measures", "monitoring", "screening"}),
     "exports.record_export": (_record_export, {"exports"}),
+    "clinician.set_clinician_profile": (
+        lambda w: set_clinician_profile(w.services.vault, *THERAPIST), {"settings"}),
+    "review_requests.create_request": (
+        lambda w: create_request(w.services, w.folder / "r.kapreview", session_ids=w.prepared),
+        {"reviews"}),
+    "review_import.import_reply": (
+        lambda w: import_reply(w.services.vault, w.prepared), {"reviews"}),
+    "reviews.ReviewService.answer_changes": (
+        lambda w: w.services.reviews.answer_changes(w.integration, "Lot number added.",
+                                                    author="Dr Test"),
+        {"reviews", "notes"}),
+    "reviews.ReviewService.log_session": (
+        lambda w: w.services.reviews.log_session("Dr Ada Supervisor", SUPERVISION),
+        {"reviews"}),
+    "reviews.ReviewService.remove_logged": (
+        lambda w: w.services.reviews.remove_logged(w.prepared), {"reviews"}),
     "s8_register.S8RegisterService.open_register": (
         lambda w: w.services.s8.open_register(s8.ESKETAMINE), {"registers"}),
     "s8_register.S8RegisterService._append": (
@@ -310,6 +377,11 @@ SETUP: dict[str, Callable[[World], object]] = {
     "portable_import.import_document": _export_and_delete,
     "notes.NoteService.sign": _fill_integration,
     "themes.ThemeService.merge": lambda w: w.services.themes.add("Trees").id,
+    "review_requests.create_request": _send_for_review,
+    "review_import.import_reply": lambda w: _reply(w, "approved"),
+    "reviews.ReviewService.answer_changes": _changes_requested,
+    "reviews.ReviewService.remove_logged": lambda w: w.services.reviews.log_session(
+        "Dr Ada Supervisor", SUPERVISION),
     "s8_register.S8RegisterService.open_register": lambda w: s8.choose_jurisdiction(Path()),
     "s8_register.S8RegisterService._append": lambda w: (
         s8.choose_jurisdiction(Path()), w.services.s8.open_register(s8.ESKETAMINE).id)[1],

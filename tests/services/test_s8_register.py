@@ -199,3 +199,47 @@ def test_an_ampoule_dose_draws_whole_ampoules_and_the_rest_is_witnessed(
         s8.record_proposal(proposal, recorded_by=BY)
     entry = s8.record_proposal(proposal, recorded_by=BY, witness="RN Lee Example")
     assert (entry.balance, entry.discarded_mg, entry.witness) == (4, 130, "RN Lee Example")
+
+
+def test_a_draft_whose_dose_is_in_the_register_is_kept_until_the_entry_is_corrected(
+        s8: object, services: object) -> None:
+    register = s8.open_register(ESKETAMINE)
+    s8.add(register.id, receipt(6))
+    session_id = dosing_session(services)
+    esketamine_given(services, session_id)
+    given = s8.record_proposal(s8.proposal(session_id), recorded_by=BY)
+    with pytest.raises(ConflictError, match=rf"in the Schedule 8 register \(entry {given.id}\)"):
+        services.notes.delete_draft(session_id)
+    s8.correct(given.id, 0, "Dose not given: session entered for the wrong client",
+               recorded_by=BY)
+    services.notes.delete_draft(session_id)
+    assert s8.balance(register.id) == 6
+    assert [e.kind for e in s8.entries(register.id)] == [
+        EntryKind.RECEIPT, EntryKind.ADMINISTRATION, EntryKind.CORRECTION]
+
+
+def test_deleting_a_client_leaves_the_register_entries_with_the_client_code(
+        s8: object, services: object) -> None:
+    register = s8.open_register(ESKETAMINE)
+    s8.add(register.id, receipt(6))
+    session_id = dosing_session(services)
+    esketamine_given(services, session_id)
+    s8.record_proposal(s8.proposal(session_id), recorded_by=BY)
+    services.clients.delete(services.notes.client_id_of(session_id), typed_code="KAP-801")
+    entries = s8.entries(register.id)
+    assert entries[-1].client_code == "KAP-801" and entries[-1].balance == 4
+
+
+def test_the_draft_session_pdf_lists_the_missing_register_entry_as_signing_would(
+        s8: object, services: object) -> None:
+    from kapnotes.services import exports
+
+    s8.add(s8.open_register(ESKETAMINE).id, receipt(4))
+    session_id = dosing_session(services)
+    esketamine_given(services, session_id)
+    job = exports.build_session_report(services, session_id, exports.options_for(services))
+    assert "Schedule 8 register: this dose is not entered in the register" in repr(
+        job.report.sections)
+    s8.record_proposal(s8.proposal(session_id), recorded_by=BY)
+    job = exports.build_session_report(services, session_id, exports.options_for(services))
+    assert "Schedule 8 register" not in repr(job.report.sections)

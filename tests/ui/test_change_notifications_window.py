@@ -119,3 +119,25 @@ def test_starting_a_planned_session_moves_next_planned_in_the_list(
     assert (entry.slot.planned_date, entry.slot.kind.value) == first
     ws.start_from_slot(course_id, entry.slot.id, entry.slot.kind.value)
     assert next_planned() != first  # that slot is held now: the list shows the one after
+
+
+def test_the_open_theme_frequency_window_follows_themes_named_in_a_note(
+        qtbot: Any, services: Any, window: tuple[MainWindow, Workspace]) -> None:
+    _main, ws = window
+    _client_id, course_id = _course(services)
+    integration = services.notes.create_session(
+        course_id=course_id, kind=SessionKind.INTEGRATION, starts_at=TODAY)
+    dialog = ws.open_theme_frequency()
+    qtbot.waitUntil(dialog.isVisible, timeout=2000)
+
+    def names() -> list[str]:
+        model = dialog.view.model
+        return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+    assert "Falling leaves" not in names()
+    ws.open_session(integration.id)  # the dialog is non-modal: the note is written beside it
+    themes = ws.editor.form.editor("themes")
+    themes.add_row_and_focus()
+    qtbot.keyClicks(themes.rows[0][0], "Falling leaves")
+    assert ws.editor.flush()
+    assert "Falling leaves" in names()

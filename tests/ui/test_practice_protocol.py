@@ -36,6 +36,7 @@ CLINIC: dict[str, Any] = {
     ],
     "monitoring": ["Blood pressure before the dose and before leaving"],
 }
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
 START = date(2026, 11, 23)  # a Monday, after the fake clock's today
 
 
@@ -67,6 +68,8 @@ def test_practice_protocol_in_the_dialog_plans_the_course_and_its_pdf(
                                         "must be a list of 1 to 20 phases")
 
     dlg.protocol_combo.setCurrentIndex(dlg.protocol_combo.findData("riverside_kap"))
+    assert dlg.protocol_combo.itemData(dlg.protocol_combo.currentIndex(), TOOLTIP) == (
+        "Source: Riverside Clinic KAP protocol v3 (2026).")
     spin = dlg.protocol_fields.spins["dose_interval_weeks"]
     assert spin.isVisible() and (spin.minimum(), spin.maximum(), spin.value()) == (1, 3, 1)
     assert dlg.protocol_fields.labels["dose_interval_weeks"].text() == "Sessions every:"
@@ -74,10 +77,10 @@ def test_practice_protocol_in_the_dialog_plans_the_course_and_its_pdf(
     assert not dlg.offsets_edit.isVisible()
     dlg.start_edit.setDate(dlg.start_edit.date().addDays((START - clinic.clock().date()).days))
     spin.setValue(2)
-    preview = dlg.preview_label.text()
-    assert preview.startswith("6 doses")
-    assert "Schedule from: Riverside Clinic KAP protocol v3 (2026)" in preview
-    assert "Monitoring: Blood pressure before the dose and before leaving" in preview
+    assert dlg.preview_label.text().startswith("6 doses")
+    assert dlg.protocol_fields.about_label.text() == (
+        "Schedule from: Riverside Clinic KAP protocol v3 (2026)\n"
+        "Monitoring:\n• Blood pressure before the dose and before leaving")
     with qtbot.waitSignal(dlg.saved, timeout=2000) as sig:
         qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
 

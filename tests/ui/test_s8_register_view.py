@@ -149,6 +149,9 @@ def test_the_dose_shows_its_register_entry_and_one_click_records_it(
     assert "not entered in the register" in editor.sign_dialog.blockers_label.text()
     editor.sign_dialog.reject()
     row.grab().save(str(tmp_path / "s8-row.png"))
+    services.monitoring.update_record(session_id, {"dose_mg": 84})  # the proposal follows
+    assert row.text.text().startswith("Schedule 8 register: Draw 3 devices")
+    services.monitoring.update_record(session_id, {"dose_mg": 56})
     qtbot.mouseClick(row.record_button, Qt.MouseButton.LeftButton)
     assert row.text.text().startswith("Schedule 8 register: recorded (entry 2, 2 device(s); "
                                       "balance after it 4)")
@@ -157,3 +160,7 @@ def test_the_dose_shows_its_register_entry_and_one_click_records_it(
     assert (entry.client_code, entry.dose_mg) == ("KAP-801", 56)
     editor.request_sign()
     assert "not entered in the register" not in editor.sign_dialog.blockers_label.text()
+    editor.sign_dialog.reject()
+    # Corrected to 0 in the register window: the row offers the entry again, at once.
+    services.s8.correct(entry.id, 0, "Entered against the wrong register", recorded_by="Dr K")
+    assert row.text.text().endswith("Not recorded yet.") and row.record_button.isVisible()

@@ -123,14 +123,14 @@ def test_settings_menu_opens_the_dialog_and_changes_apply_at_once(qtbot, service
 
     from kapnotes.ui.main_window import MainWindow
     from kapnotes.ui.settings_menu import SettingsMenu
-    from kapnotes.window_run import apply_settings, install_lock, start_workspace
+    from kapnotes.window_run import follow_settings, install_lock, start_workspace
 
     window = MainWindow(services.vault, settings=settings)
     qtbot.addWidget(window)
     workspace = start_workspace(window, RecordingPrompter())
     lock = install_lock(window, workspace.flush)
     menu = SettingsMenu(window)
-    menu.saved.connect(lambda: apply_settings(window, workspace, lock))
+    follow_settings(window, workspace, lock)  # through the services' change notification
     assert menu.action in window.edit_menu.actions()
     assert QKeySequence("Ctrl+,") in menu.action.shortcuts()
     menu.action.trigger()

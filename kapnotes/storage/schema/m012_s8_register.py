@@ -5,6 +5,10 @@ the register was opened: the row keeps its own copy, so a later pack cannot rewr
 register). Entries are append-only: triggers refuse every UPDATE and DELETE, so a mistake can
 only be corrected by a new entry naming the wrong one (`corrects_id`). Each entry stores the
 balance after it; the service computes it inside the insert's transaction.
+
+An administration names its dosing session by id and keeps the client's code itself, without
+a foreign key: the register is a legal record kept on its own terms, so deleting a client's
+records (or a draft note) must neither be blocked by it nor take its entries away.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ CREATE TABLE s8_entries (
     supplier      TEXT NOT NULL DEFAULT '',
     invoice       TEXT NOT NULL DEFAULT '',
     party         TEXT NOT NULL DEFAULT '',
-    session_id    INTEGER REFERENCES sessions(id),
+    session_id    INTEGER,  -- no foreign key: the register outlives a deleted record
     client_code   TEXT NOT NULL DEFAULT '',
     dose_mg       REAL CHECK (dose_mg > 0),
     discarded_mg  REAL CHECK (discarded_mg >= 0),

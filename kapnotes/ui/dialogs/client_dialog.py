@@ -26,6 +26,7 @@ from kapnotes.domain.dates import date_hint, human_date, parse_date
 from kapnotes.domain.errors import ConflictError, KapNotesError, ValidationError
 from kapnotes.domain.models import Client
 from kapnotes.domain.screening import medicine_classes
+from kapnotes.services.client_intake import save_client
 from kapnotes.services.container import Services
 from kapnotes.ui.widgets.form_errors import FieldErrors, error_label
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, WARNING_COLOURS, style_sheet_colour
@@ -272,14 +273,8 @@ class ClientDialog(QDialog):
         try:
             client = self.to_client()
             weight = self.weight.entered()
-            with self.services.vault.transaction():  # the client and the weight, or neither
-                if self.client is None:
-                    stored = self.services.clients.create(client)
-                else:
-                    stored = self.services.clients.update(client)
-                if weight is not None:
-                    self.services.monitoring.doses.record_weight(
-                        int(stored.id or 0), *weight, self.services.clock().date())
+            stored = save_client(self.services, client, new=self.client is None,
+                                 weight=weight)  # the client and the weight, or neither
         except ConflictError as exc:
             # The only conflict a client record can hit is a code already in use.
             self.errors.show(ValidationError("Client code", str(exc)))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -115,6 +116,10 @@ class CourseDialog(QDialog):
         self.protocol_combo.setAccessibleName("Protocol")
         for protocol in self.services.courses.protocols.protocols:
             self.protocol_combo.addItem(protocol.label, protocol.id)
+            about = " ".join(filter(None, (protocol.description,
+                                           f"Source: {protocol.source.label}.")))
+            self.protocol_combo.setItemData(self.protocol_combo.count() - 1, about,
+                                            Qt.ItemDataRole.ToolTipRole)
         self.start_edit = QDateEdit(self)
         self.start_edit.setCalendarPopup(True)
         self.start_edit.setDisplayFormat(qt_date_format())
@@ -240,6 +245,21 @@ class CourseDialog(QDialog):
         except KapNotesError as exc:
             self.preview_label.setText(str(exc))
             self.preview_label.setStyleSheet(f"color: {muted};")
+        self._grow_to_fit()
+
+    def _grow_to_fit(self) -> None:
+        """Grow (never shrink) so the wrapped preview and protocol notes are never clipped."""
+        layout = self.layout()
+        if layout is None or not self.isVisible():
+            return
+        needed = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
+                  else layout.totalSizeHint().height())
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._grow_to_fit()
 
     def _describe(self, plan: list[PlannedSlot]) -> str:
         doses = [s for s in plan if s.kind is SlotKind.DOSING]
@@ -259,7 +279,6 @@ class CourseDialog(QDialog):
                               for s in moved[:4] if s.moved_from is not None)
             more = f" and {len(moved) - 4} more" if len(moved) > 4 else ""
             lines.append(f"Moved to open days: {shown}{more}")
-        lines += self.protocol_fields.info_lines()
         if self.protocol.id == ESKETAMINE:
             age = self.client.age_on(from_qdate(self.start_edit.date()))
             if age is not None:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from kapnotes.services.container import Services
+from kapnotes.ui.change_signals import refresh_when
 from kapnotes.ui.widgets.themes_view import ThemeFrequencyView
 
 TITLE = "Theme frequency across clients"
@@ -30,6 +31,8 @@ class PracticeThemesDialog(QDialog):
         note.setWordWrap(True)
         self.view = ThemeFrequencyView(services, self)
         self.view.changed.connect(self.changed)
+        # Themes named in notes (or renamed in a client's page) while this stays open.
+        refresh_when(services, self, lambda c: c.themes, self.view.reload)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -40,8 +40,9 @@ from kapnotes.policy import MAX_PRACTICE_NAME, RETENTION_RANGE, SCREEN_AGE_RANGE
 from kapnotes.policy import Source as PolicySource
 from kapnotes.services import settings_service as ss
 from kapnotes.services.clinician import LABEL as CLINICIAN_LABEL
-from kapnotes.services.clinician import MAX_CLINICIAN_NAME, clinician_name, set_clinician_name
+from kapnotes.services.clinician import MAX_CLINICIAN_NAME, clinician_name
 from kapnotes.services.lock_settings import idle_lock_bounds
+from kapnotes.services.settings_save import save_settings
 from kapnotes.ui.widgets.error_line import error_label, show_error, with_subject
 from kapnotes.ui.widgets.rules_view import PRACTICE, THIS_VAULT, RulesView, Tightened
 
@@ -361,10 +362,7 @@ class SettingsDialog(QDialog):
             if clinician is not None:  # checked before anything is written
                 clean_text(CLINICIAN_LABEL, clinician, max_length=MAX_CLINICIAN_NAME)
             self._check_thresholds(changes.get(ss.THRESHOLDS))
-            with self.service.vault.transaction():  # all or nothing, the name included
-                self.service.save(changes)
-                if clinician is not None:
-                    set_clinician_name(self.service.vault, clinician)
+            save_settings(self.service, changes, clinician=clinician)  # all or nothing
         except ValidationError as exc:
             show_error(self.error_label, with_subject(exc, ss.LABELS))
             return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,12 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.errors import KapNotesError, WrongPassphraseError
-from kapnotes.services.vault_access import Vault, reset_passphrase_with_recovery, unlock_vault
+from kapnotes.services.vault_access import reset_passphrase_with_recovery, unlock_vault
 from kapnotes.ui.widgets.error_line import error_label, show_error
 from kapnotes.ui.widgets.passphrase_fields import NewPassphraseFields, password_edit
 from kapnotes.ui.widgets.retry_wait import Countdown, busy, default_delay, wait_label
 
-Opener = Callable[[str], Vault]
+if TYPE_CHECKING:
+    from kapnotes.services.vault_access import Vault
+
+Opener = Callable[[str], "Vault"]
 Resetter = Callable[[str, str], None]
 LINK_STYLE = "QPushButton { color: palette(link); text-decoration: underline; border: none; }"
 

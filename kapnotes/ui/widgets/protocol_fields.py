@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QSpinBox, QWidget
 
 from kapnotes.domain.models import Course
 from kapnotes.domain.protocol_model import STORED_PARAMETERS, ProtocolDef
+from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, style_sheet_colour
 
 # The name a ValidationError gives each stored interval (kapnotes/services/courses.py), so a
 # refused value puts focus on its spin box.
@@ -37,10 +38,16 @@ class ProtocolFields(QObject):
             spin.valueChanged.connect(self.changed)
             label.setBuddy(spin)
             self.labels[name], self.spins[name] = label, spin
+        # Where the schedule comes from and the monitoring it asks for, from the file.
+        self.about_label = QLabel(parent)
+        self.about_label.setWordWrap(True)
+        self.about_label.setAccessibleName("About the protocol")
+        self.about_label.setStyleSheet(f"color: {style_sheet_colour(MUTED_COLOURS)};")
 
     def add_rows(self, form: QFormLayout) -> None:
         for name in STORED_PARAMETERS:
             form.addRow(self.labels[name], self.spins[name])
+        form.addRow("About:", self.about_label)
 
     def error_fields(self) -> dict[str, QWidget]:
         """Field names of ValidationErrors → the spin box to focus (both spellings)."""
@@ -70,6 +77,7 @@ class ProtocolFields(QObject):
             spin.setValue(value if value is not None else p.min)
             spin.blockSignals(False)
             self.labels[name].setText(p.label)
+        self.about_label.setText("\n".join(self.info_lines()))
         self.changed.emit()
 
     def value(self, name: str, fallback: int) -> int:
@@ -95,5 +103,5 @@ class ProtocolFields(QObject):
             return []
         lines = [f"Schedule from: {p.source.label}"]
         if p.monitoring:
-            lines.append("Monitoring: " + "; ".join(p.monitoring))
+            lines += ["Monitoring:", *(f"• {m}" for m in p.monitoring)]
         return lines

@@ -11,8 +11,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.s8_proposal import Proposal
+from kapnotes.services.changes import Changes
 from kapnotes.services.clinician import clinician_name
-from kapnotes.services.s8_register import S8RegisterService
+from kapnotes.services.container import Services
+from kapnotes.ui.change_signals import on_changes
 from kapnotes.ui.widgets.monitoring_style import error_label, muted, show_message
 
 
@@ -21,10 +23,10 @@ class S8ProposalRow(QWidget):
 
     recorded = Signal()
 
-    def __init__(self, s8: S8RegisterService, session_id: int,
+    def __init__(self, services: Services, session_id: int,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.s8 = s8
+        self.s8 = services.s8
         self.session_id = session_id
         self.proposal: Proposal | None = None
         self.text = QLabel(self)
@@ -47,7 +49,14 @@ class S8ProposalRow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addWidget(self.error)
+        # A new dose, device or boosters changes the proposal; an entry made in the register
+        # window (or a correction) changes whether it is recorded.
+        on_changes(services, self, self._changed)
         self.reload()
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.touches("monitoring", "registers", session_id=self.session_id):
+            self.reload()
 
     def reload(self) -> None:
         self.proposal = self.s8.proposal(self.session_id)

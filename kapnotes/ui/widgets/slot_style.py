@@ -3,9 +3,12 @@ second, so nothing is conveyed by colour alone (and colours suit a light or dark
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-from kapnotes.domain.schedule_status import SlotStatus
+if TYPE_CHECKING:  # keyed by value: error lines in the unlock dialog load no schedule code
+    from kapnotes.domain.schedule_status import SlotStatus
 
 # (light palette, dark palette) pairs; muted so a screen full of them stays calm.
 _KIND_COLOURS = {
@@ -14,21 +17,21 @@ _KIND_COLOURS = {
     "integration": ("#2e6b3a", "#93d19f"),
 }
 _KIND_SYMBOLS = {"preparation": "◇", "dosing": "◆", "integration": "○"}
-_STATUS_COLOURS = {
-    SlotStatus.DONE: ("#2e6b3a", "#93d19f"),
-    SlotStatus.MISSED: ("#b3261e", "#f2938c"),
-    SlotStatus.OVERDUE: ("#a05a00", "#f0b45c"),
-    SlotStatus.UPCOMING: ("#3c4650", "#c4ccd4"),
-    SlotStatus.SKIPPED: ("#6b6b6b", "#9a9a9a"),
-    SlotStatus.MOVED: ("#1f5f99", "#8ab8e6"),
+_STATUS_COLOURS: dict[str, tuple[str, str]] = {
+    "done": ("#2e6b3a", "#93d19f"),
+    "missed": ("#b3261e", "#f2938c"),
+    "overdue": ("#a05a00", "#f0b45c"),
+    "upcoming": ("#3c4650", "#c4ccd4"),
+    "skipped": ("#6b6b6b", "#9a9a9a"),
+    "moved": ("#1f5f99", "#8ab8e6"),
 }
-_STATUS_TEXT = {
-    SlotStatus.DONE: "✓ Done",
-    SlotStatus.MISSED: "✗ Missed",
-    SlotStatus.OVERDUE: "! Overdue",
-    SlotStatus.UPCOMING: "Upcoming",
-    SlotStatus.SKIPPED: "– Skipped",
-    SlotStatus.MOVED: "→ Moved",
+_STATUS_TEXT: dict[str, str] = {
+    "done": "✓ Done",
+    "missed": "✗ Missed",
+    "overdue": "! Overdue",
+    "upcoming": "Upcoming",
+    "skipped": "– Skipped",
+    "moved": "→ Moved",
 }
 WARNING_COLOURS = ("#a05a00", "#f0b45c")
 ERROR_COLOURS = ("#b3261e", "#f2938c")

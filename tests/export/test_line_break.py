@@ -1,0 +1,66 @@
+"""export/line_break.py breaks plain text into the lines reportlab's Paragraph makes of it
+(the same words per line, the same unused width to the last bit), and hands back None where
+reportlab would take a branch it does not follow."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from kapnotes.export import fonts
+from kapnotes.export.cells import cell_paragraph
+from kapnotes.export.line_break import LineBreaker, breaks_like_reportlab
+from kapnotes.export.styles import paragraph_styles
+
+WORDS = ("calm", "settled", "Arrived", "talked", "about", "the", "week", "at", "work", "and",
+         "drive", "in;", "118/76", "—", "Nguyễn", "Thị", "Hương", "Σοφία", "Анна", "≥", "⚠",
+         "a", "I", "mm", "breathing", "slowly,", "(reliable)", "W", "iiii", "MMMM")
+
+
+def _reportlab_lines(text: str, style_name: str, width: float) -> list[tuple[float, list[str]]]:
+    para = cell_paragraph(text, paragraph_styles()[style_name])
+    para._lines = None  # reportlab's own breakLines, no cache
+    para.wrap(width, 10_000)
+    return [(extra, list(words)) for extra, words in para.blPara.lines]
+
+
+@pytest.mark.parametrize("style_name", ["cell", "label", "head", "muted", "normal"])
+def test_lines_equal_reportlabs_for_many_texts_and_widths(style_name: str) -> None:
+    fonts.register_fonts()
+    style = paragraph_styles()[style_name]
+    assert breaks_like_reportlab(style)
+    breaker = LineBreaker(style)
+    rng = random.Random(16)
+    compared = 0
+    for _ in range(400):
+        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 40)))
+        width = rng.choice([30.0, 47.3, 61.2, 90.0, 117.55, 200.0, 351.6])
+        ours = breaker.lines(text, width)
+        if ours is None:  # a word wider than the line: reportlab's to split
+            assert any(breaker.lines(w, width) is None for w in text.split())
+            continue
+        assert ours == _reportlab_lines(text, style_name, width), (text, width)
+        compared += 1
+    assert compared > 300
+
+
+def test_lines_that_fit_only_by_shrinking_spaces_match() -> None:
+    fonts.register_fonts()
+    style = paragraph_styles()["cell"]
+    breaker = LineBreaker(style)
+    text = "Trailing text that sits just over the width by a hair when spaces shrink a little"
+    full = breaker.lines(text, 10_000)
+    assert full is not None
+    natural = 10_000 - full[0][0]
+    for width in (natural - 0.5, natural - 1.5, natural - 3):
+        ours = breaker.lines(text, width)
+        assert ours == _reportlab_lines(text, "cell", width)
+    assert any(extra < 0 for extra, _ in breaker.lines(text, natural - 0.5) or [])
+
+
+@pytest.mark.parametrize("text", ["Supercalifragilisticexpialidociousandthensome", "a\xa0b c",
+                                  "soft\xadhyphen here", "   "])
+def test_what_reportlab_breaks_another_way_is_left_to_it(text: str) -> None:
+    fonts.register_fonts()
+    assert LineBreaker(paragraph_styles()["cell"]).lines(text, 60) is None
