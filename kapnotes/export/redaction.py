@@ -26,6 +26,7 @@ Over-redaction is the safe side: a client called Hope also loses the word "hope"
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -69,15 +70,25 @@ def fold(text: str) -> tuple[str, Sequence[int]]:
     """`text` folded for matching, and for each folded character its index in `text`."""
     if text.isascii():  # the common case, and a 1 MB note must not take seconds
         return text.lower(), range(len(text))  # one to one: no list of every index
+    folds = {ch: _fold_char(ch) for ch in set(text)}
+    if all(len(f) == 1 for f in folds.values()):  # "—", "é" → "e": still one to one
+        return text.translate({ord(ch): f for ch, f in folds.items() if f != ch}), \
+            range(len(text))
     out: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(text):
-        base = unicodedata.normalize("NFKD", ch)
-        folded = "".join(c for c in base if not unicodedata.combining(c)).casefold()
-        folded = folded.translate(_EXTRA_FOLDS)
-        out.append(folded)
-        where.extend([i] * len(folded))
+        f = folds[ch]
+        out.append(f)
+        where.extend([i] * len(f))
     return "".join(out), where
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    """One character folded: accents dropped, case folded, look-alike letters merged."""
+    base = unicodedata.normalize("NFKD", ch)
+    return "".join(c for c in base if not unicodedata.combining(c)).casefold().translate(
+        _EXTRA_FOLDS)
 
 
 def folded(text: str) -> str:

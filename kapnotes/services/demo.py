@@ -139,7 +139,7 @@ def build_demo(services: Services, *, today: date | None = None,
         _hold_past_sessions(services, course.id, day, clinician, register)
         if demo.status is not CourseStatus.ACTIVE:
             services.courses.set_status(course.id, demo.status, demo.status_reason)
-    register.stocktake(datetime.combine(day, time(8)).astimezone())
+    register.finish(datetime.combine(day, time(8)).astimezone())
     return ids
 
 
@@ -169,6 +169,8 @@ def _hold_past_sessions(services: Services, course_id: int, today: date, clinici
             last_dose = session.id
             record_demo_monitoring(services.monitoring, session.id, session.starts_at,
                                    clinician=clinician, n=slot.dose_number or 0)
-            register.administered(session.id)
-        if slot.planned_date < today - timedelta(days=1):
+        sign = slot.planned_date < today - timedelta(days=1)
+        if slot.kind is SessionKind.DOSING and register.holds(session.id, sign=sign):
+            continue  # entered in the register, then signed, in date order at the end
+        if sign:
             services.notes.sign(session.id, signer=clinician)

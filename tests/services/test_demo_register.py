@@ -42,6 +42,10 @@ def test_the_demo_with_a_pack_keeps_an_esketamine_register(services: object,
     assert all(e.quantity == 2 and e.dose_mg == 56 and e.client_code.startswith("KAP-")
                for e in entries if e.kind is EntryKind.ADMINISTRATION)
     assert any(s.signed for s in doses)
+    # Written in date order: receipts before the doses they supply, dates never going back.
+    dated = [e.occurred_at for e in entries]
+    assert dated == sorted(dated)
+    assert entries[0].kind is EntryKind.RECEIPT
 
 
 def test_the_demo_without_a_pack_keeps_no_register(services: object) -> None:
