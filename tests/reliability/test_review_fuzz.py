@@ -168,6 +168,14 @@ def test_a_valid_request_mutated_and_resigned_opens_or_is_refused_cleanly(
     TALLY["request opened"] += 1
 
 
+@pytest.mark.parametrize("pdf", ["JVBERi0x%", "JVBERi0", "JVBERi\u00e9"])
+def test_a_signed_request_whose_pdf_is_not_base64_is_refused(world: World, pdf: str) -> None:
+    payload = {**world.request_payload, "pdf": pdf}
+    data = _encrypt(canonical(_envelope("request", payload, world.me)), world.supervisor)
+    with pytest.raises(KapNotesError, match="pdf"):
+        open_request(data, identity=world.supervisor)
+
+
 def test_zz_the_fuzzing_reached_both_outcomes() -> None:
     """Run after the fuzz tests in this module: the mutations were not all refused early."""
     if TALLY:
