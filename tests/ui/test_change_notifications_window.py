@@ -12,6 +12,7 @@ from PySide6.QtCore import SIGNAL, Qt
 from PySide6.QtWidgets import QInputDialog
 
 from kapnotes.domain.models import Client, Course, SessionKind
+from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.session_editor import SessionEditor
 from kapnotes.ui.workspace import Workspace
@@ -141,3 +142,18 @@ def test_the_open_theme_frequency_window_follows_themes_named_in_a_note(
     qtbot.keyClicks(themes.rows[0][0], "Falling leaves")
     assert ws.editor.flush()
     assert "Falling leaves" in names()
+
+
+def test_an_open_dosing_record_follows_a_screen_saved_elsewhere(
+        qtbot: Any, services: Any, window: tuple[MainWindow, Workspace]) -> None:
+    _main, ws = window
+    client_id, course_id = _course(services)
+    ws.open_client(client_id, course_id=course_id)
+    ws.new_session(course_id, "dosing")
+    panel = ws.editor.dosing.panel
+    assert "No contraindication screen" in panel.ack_banner.warnings.text()
+    # Screened on the client's page (or by the CLI) while the dosing record is open.
+    screen = Screen(TODAY.date(), tuple(ScreenAnswer(i, Answer.NO) for i in ScreenItem),
+                    medicines=("lithium",))
+    services.monitoring.save_screen(client_id, screen, screened_by="Dr Test")
+    assert "No contraindication screen" not in panel.ack_banner.warnings.text()
