@@ -79,7 +79,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = rsub.add_parser("request", help="write a signed, encrypted review request")
     add_vault_options(p)
     what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--client", metavar="CODE", help="a client's course (its signed notes)")
+    what.add_argument("--client", metavar="CODE", nargs="+", action="extend",
+                      help="a client's course (its signed notes); several: each one's "
+                           "current course, as a supervision packet")
     what.add_argument("--session", metavar="ID", nargs="+", action="extend",
                       help="signed notes to send")
     p.add_argument("--course", metavar="ID", help="with --client: this course")
@@ -179,9 +181,9 @@ def cmd_request(args: argparse.Namespace) -> int:
     to_key = review_keys.read_key_file(Path(args.to_key), "--to-key") if args.to_key else None
     with opened_vault(args) as vault:
         services = container.build_services(vault)
-        client_id = _client_id(services, args.client) if args.client else None
+        clients = [_client_id(services, code) for code in args.client or []]
         result = review_requests.create_request(
-            services, out, session_ids=sessions, client_id=client_id, course_id=course,
+            services, out, session_ids=sessions, client_ids=clients, course_id=course,
             to_key=to_key, identified=args.identified, replace=args.force)
     kind = "de-identified" if result.deidentified else "identified"
     print(f"Wrote {result.path} ({len(result.notes)} note(s), {kind}, request "

@@ -17,6 +17,7 @@ import pytest
 from pypdf import PdfReader
 from review_helpers import REVIEW, THERAPIST, sign_note_naming_client, supervisor_services
 
+from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.review_model import reply_content_from
 from kapnotes.services.clinician import set_clinician_profile
 from kapnotes.services.review_files import review_schema
@@ -42,6 +43,14 @@ def _pdf_text(pdf: bytes) -> str:
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
 
 
+def _text_of(payload: dict[str, Any]) -> str:
+    """The payload as text without its base64 and bech32 parts (the PDF, the keys), whose
+    letters may spell any short word by chance; the PDF is read as text instead."""
+    keys = {"signing_key": "", "age_recipient": ""}
+    return json.dumps({**payload, "pdf": "", "therapist": {**payload["therapist"], **keys}},
+                      ensure_ascii=False)
+
+
 def _schema_errors(doc: Any) -> list[str]:
     validator = jsonschema.Draft202012Validator(
         review_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
@@ -65,7 +74,9 @@ def test_deidentified_request_holds_no_identifier(therapist: Any, tmp_path: Path
     payload = envelope["payload"]
     assert sid in [n["session_id"] for n in payload["notes"]]
     pdf = base64.b64decode(payload["pdf"])
-    haystack = (json.dumps(envelope, ensure_ascii=False) + "\n" + _pdf_text(pdf)).casefold()
+    # Base64 (the PDF, the signature, the keys) may spell any short word: text only, then
+    # the PDF's text and its raw bytes.
+    haystack = (_text_of(payload) + "\n" + _pdf_text(pdf)).casefold()
     for value in identifying_values(client):
         assert value.casefold() not in haystack, value
     for value in (client.full_name, client.email, client.phone):
@@ -93,3 +104,21 @@ def test_identified_request_keeps_the_name_and_reply_matches_the_schema(
     assert _schema_errors(json.loads(pyrage.decrypt(reply.path.read_bytes(),
                                                     [me.age_identity]))) == []
     supervisor.vault.close()
+
+
+def test_several_clients_go_as_one_packet_request(therapist: Any, tmp_path: Path) -> None:
+    codes = ("KAP-001", "KAP-002")
+    clients = [therapist.clients.by_code(c) for c in codes]
+    sent = create_request(therapist, tmp_path / "p.kapreview",
+                          client_ids=[c.id for c in clients])
+    payload = _decrypted(sent.path, sent.passphrase)["payload"]
+    assert {n["client_code"] for n in payload["notes"]} == set(codes)
+    pdf = base64.b64decode(payload["pdf"])
+    haystack = (_text_of(payload) + "\n" + _pdf_text(pdf)).casefold()
+    for client in clients:
+        for value in identifying_values(therapist.clients.get(client.id)):
+            at = haystack.find(value.casefold())
+            assert at < 0, haystack[at - 300:at + 60]
+    with pytest.raises(ValidationError, match="goes with one client"):
+        create_request(therapist, tmp_path / "q.kapreview",
+                       client_ids=[c.id for c in clients], course_id=1)
