@@ -30,8 +30,8 @@ from kapnotes.services.review_keys import (
     write_key_file,
 )
 from kapnotes.services.review_replies import open_request, write_reply
-from kapnotes.services.review_trust import trust_key
 from kapnotes.services.review_requests import create_request
+from kapnotes.services.review_trust import trust_key
 from kapnotes.storage import audit, reviews
 
 
