@@ -1,13 +1,15 @@
-"""Launch → unlock dialog painted: `python bench/launch_probe.py app|floor --vault PATH`.
+"""Launch → unlock dialog painted: `python bench/launch_probe.py MODE --vault PATH`.
 
-A script, not `bench.probe`: that module's own imports would count. `app` runs the real
+A script, not `bench.probe`: that module's own imports would count. MODE `app` runs the real
 console entry (`kapnotes.cli.main` with no command: the GUI, as the `kapnotes` command and
-the desktop launcher run it) on an existing vault, so the unlock dialog is what shows; `floor`
-shows a bare `QDialog` in the same kind of fresh process. Both report `time.monotonic()` once
-a dialog window has become the focus window (shown and exposed) and the event loop has gone
-idle twice after that (its first paint done); the parent subtracts its own reading from just
-before it started the process. The only hook in the app's path is an import hook that wraps
-`kapnotes.app.application` to connect one signal: no event filter slows the app.
+the desktop launcher run it) on an existing vault, so the unlock dialog is what shows;
+`floor` shows a bare `QDialog` in the same kind of fresh process; `floor_text` one with a
+label, a password field and a button (text on screen loads Qt's fonts, which a bare dialog
+never does). Each reports `time.monotonic()` once a dialog window has become the focus
+window (shown and exposed) and the event loop has gone idle twice after that (its first
+paint done); the parent subtracts its own reading from just before it started the process.
+The only hook in the app's path is an import hook that wraps `kapnotes.app.application` to
+connect one signal: no event filter slows the app.
 """
 
 from __future__ import annotations
@@ -76,12 +78,21 @@ class _WrapApplication:
 
 def main() -> int:
     mode, vault = sys.argv[1], sys.argv[sys.argv.index("--vault") + 1]
-    if mode == "floor":
+    if mode in ("floor", "floor_text"):
         from PySide6.QtWidgets import QApplication, QDialog
 
         app = QApplication(sys.argv[:1])
         watch(app)
         dialog = QDialog()
+        if mode == "floor_text":  # the least a passphrase dialog shows: text needs fonts
+            from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout
+
+            layout = QVBoxLayout(dialog)
+            layout.addWidget(QLabel("Passphrase", dialog))
+            field = QLineEdit(dialog)
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            layout.addWidget(field)
+            layout.addWidget(QPushButton("Unlock", dialog))
         dialog.show()
         return app.exec()
     sys.meta_path.insert(0, _WrapApplication())

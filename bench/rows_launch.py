@@ -34,18 +34,24 @@ def _launch(runner: Any, mode: str) -> dict[str, Any]:
 def launch_unlock(runner: Any) -> Row:
     """The `kapnotes` command started on an existing vault until its unlock dialog is painted,
     paired sample by sample with a fresh process showing a bare QDialog."""
-    times, floors, shown = [], [], []
+    times, floors, text_floors, shown = [], [], [], []
     for _ in range(runner.repeat):
         floors.append(_launch(runner, "floor")["ms"])
+        text_floors.append(_launch(runner, "floor_text")["ms"])
         got = _launch(runner, "app")
         times.append(got["ms"])
         shown = got["shown"]
     if shown != ["UnlockDialog"]:
         raise RuntimeError(f"the app showed {shown}, not the unlock dialog")
     time_ms, floor = statistics.median(times), statistics.median(floors)
+    text_floor = statistics.median(text_floors)
     return Row("launch_unlock", "launch (`kapnotes` command) → unlock dialog painted", time_ms,
                floor, "ms", "≤ 1.3× floor", time_ms <= 1.3 * floor, times, floors,
-               {"floor_is": "fresh process: QApplication + bare QDialog shown and painted"})
+               {"floor_is": "fresh process: QApplication + bare QDialog shown and painted",
+                "text_floor_ms": round(text_floor, 3),
+                "text_floor_samples": [round(t, 3) for t in text_floors],
+                "ratio_to_text_floor": round(time_ms / text_floor, 2),
+                "text_floor_is": "the same with a label, a password field and a button"})
 
 
 _CHECK_FLOOR = """

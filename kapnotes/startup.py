@@ -8,7 +8,6 @@ alongside it instead of after it.
 from __future__ import annotations
 
 import importlib
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +39,8 @@ def _warm_up_fonts() -> None:
 
 def unlock_overlapped(path: Path, passphrase: str, *, deep_check: bool) -> Vault:
     """Derive the key on a worker thread while the window's modules load, then open."""
+    from concurrent.futures import ThreadPoolExecutor  # after the unlock dialog has painted
+
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kapnotes-kdf") as pool:
         key = pool.submit(data_key_for, path, passphrase=passphrase)
         preload_window_modules()

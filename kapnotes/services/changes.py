@@ -96,9 +96,10 @@ EVERYTHING = Changes(clients=True, courses=True, sessions=True, notes=True, inte
 class ChangeHub:
     """One vault's publisher: collects a transaction's changes, publishes them after COMMIT."""
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Vault, *, twin: ChangeHub | None = None) -> None:
         self._vault = weakref.ref(vault)
-        self._subscribers: list[Subscriber] = []
+        # A second connection to the same file (a worker thread's) reaches the same views.
+        self._subscribers: list[Subscriber] = twin._subscribers if twin is not None else []
         self._pending: Changes | None = None
 
     def subscribe(self, subscriber: Subscriber) -> None:
@@ -141,7 +142,8 @@ def hub(vault: Vault) -> ChangeHub:
     """The publisher of `vault` (one per open vault, shared by every service over it)."""
     found = _hubs.get(vault)
     if found is None:
-        found = _hubs[vault] = ChangeHub(vault)
+        twin = next((h for v, h in list(_hubs.items()) if v.path == vault.path), None)
+        found = _hubs[vault] = ChangeHub(vault, twin=twin)
     return found
 
 

@@ -33,6 +33,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the C string scanner
+from json.encoder import encode_basestring  # its C escaper
 from typing import Any
 
 from kapnotes.storage.vault_secrets import PURPOSE_SEAL, derived_key
@@ -96,6 +97,21 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",
 
 def _canonical(doc: object) -> bytes:
     return _CANONICAL.encode(doc).encode("utf-8")
+
+
+def fields_text(fields: list[tuple[str, str]]) -> str:
+    """A note's fields as the canonical document writes them: `{"id":value,...}`, ids
+    sorted, each stored JSON value decoded and encoded again as `_canonical` would."""
+    return "{" + ",".join(encode_basestring(fid) + ":" + _value_text(text)
+                          for fid, text in sorted(fields)) + "}"
+
+
+def _value_text(text: str) -> str:
+    if text[:1] == '"':  # one JSON string: scanned and escaped again by the C functions
+        value, end = scanstring(text, 1, True)
+        if end == len(text):
+            return str(encode_basestring(value))
+    return _CANONICAL.encode(json.loads(text))
 
 
 def _value(text: str) -> Any:

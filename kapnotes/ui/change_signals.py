@@ -12,7 +12,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from kapnotes.domain.errors import NotFoundError
@@ -75,7 +75,7 @@ class _Refresher(QObject):
                  refresh: Callable[[], None]) -> None:
         super().__init__(view)
         self._view, self._touched, self._refresh = view, touched, refresh
-        self._stale = False
+        self.stale = False
         view.installEventFilter(self)
         change_signals(services).changed.connect(self._heard)
 
@@ -85,15 +85,21 @@ class _Refresher(QObject):
         if self._view.isVisibleTo(self._view.window()):
             self._run()
         else:
-            self._stale = True  # a page behind another: refreshed when it is shown
+            self.stale = True  # a page behind another: refreshed when it is shown
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if self._stale and event.type() == QEvent.Type.Show:
-            self._run()
+        if self.stale and event.type() == QEvent.Type.Show:
+            # Next turn of the event loop: whoever is showing it may refresh it by hand first
+            # (a client page shown for a client), and `mark_fresh` then spares a second one.
+            QTimer.singleShot(0, self, self._run_if_stale)
         return False
 
+    def _run_if_stale(self) -> None:
+        if self.stale:
+            self._run()
+
     def _run(self) -> None:
-        self._stale = False
+        self.stale = False
         try:
             self._refresh()
         except NotFoundError:
@@ -104,3 +110,10 @@ def refresh_when(services: Services, view: QWidget, touched: Callable[[Changes],
                  refresh: Callable[[], None]) -> None:
     """Call `refresh` after each change `touched` says the view shows, until it is destroyed."""
     _Refresher(services, view, touched, refresh)
+
+
+def mark_fresh(view: QWidget) -> None:
+    """The view was just refreshed by hand (shown for another client): no second refresh
+    when it comes on screen."""
+    for refresher in view.findChildren(_Refresher):
+        refresher.stale = False

@@ -30,7 +30,7 @@ from kapnotes.domain.schedule import SlotKind
 from kapnotes.domain.schedule_status import adherence
 from kapnotes.services.container import Services
 from kapnotes.services.courses import Timeline, TimelineEntry
-from kapnotes.ui.change_signals import PAGE_KINDS, refresh_when
+from kapnotes.ui.change_signals import PAGE_KINDS, mark_fresh, refresh_when
 from kapnotes.ui.dialogs.client_dialog import ClientDialog
 from kapnotes.ui.dialogs.course_dialog import CourseDialog
 from kapnotes.ui.dialogs.delete_client import DeleteClientDialog
@@ -211,6 +211,7 @@ class ClientView(QWidget):
         self.client_id = client_id
         self.stack.setCurrentIndex(1)
         self.refresh(course_id=course_id)
+        mark_fresh(self)
 
     @property
     def course_id(self) -> int | None:

@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.dosing_record import DosingDetails
 from kapnotes.domain.errors import ConflictError, ValidationError
+from kapnotes.services.changes import Changes
 from kapnotes.services.container import Services
 from kapnotes.services.dose_checks import OverrideNeeded
+from kapnotes.ui.change_signals import on_changes
 from kapnotes.ui.dialogs.screening_ack import ScreeningAckBanner
 from kapnotes.ui.dialogs.screening_dialog import ScreeningDialog
 from kapnotes.ui.widgets.discharge_readiness import DischargeReadiness
@@ -72,12 +74,12 @@ class MonitoringPanel(QWidget):
     """The dosing session's monitoring record.
 
     Signals: `saved()` after any change is stored; `alerts_changed(list[str])` with the
-    vitals banner lines; `screen_saved(int)` after the screen was reviewed here.
+    vitals banner lines. A screen saved (here or elsewhere) and new vitals thresholds show
+    through the services' change notifications (kapnotes/ui/change_signals.py).
     """
 
     saved = Signal()
     alerts_changed = Signal(list)
-    screen_saved = Signal(int)
 
     def __init__(self, services: Services, session_id: int, *,
                  clock: Callable[[], datetime] | None = None, signer: str = "",
@@ -144,6 +146,7 @@ class MonitoringPanel(QWidget):
         self._show(self.monitoring.details(session_id))
         self._update_state()
         explain_monitoring(self, self._delay_bp())  # Help → What's This?
+        on_changes(services, self, self._changed_elsewhere)
 
     # -- sections ------------------------------------------------------------------------------
     def _delay_bp(self) -> str:
@@ -320,14 +323,17 @@ class MonitoringPanel(QWidget):
         dialog = ScreeningDialog(self.monitoring, self.client_id, screened_by=self.ack_banner
                                  .by.text(), medicines=client.medicines, clock=self.clock,
                                  parent=self)
-        dialog.saved.connect(self._screen_saved)
         dialog.open()
         return dialog
 
-    def _screen_saved(self, screen_id: int) -> None:
-        self.ack_banner.reload()
-        self._update_state()
-        self.screen_saved.emit(screen_id)
+    def _changed_elsewhere(self, changes: Changes) -> None:
+        if self.signed:
+            return
+        if changes.touches("screening", client_id=self.client_id):
+            self.ack_banner.reload()
+            self._update_state()
+        if changes.settings:  # the vitals thresholds may be new
+            self.vitals.reload()
 
     # -- display -------------------------------------------------------------------------------
     _loading = False

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kapnotes.storage import keyfile, lifecycle, seal_check, seals
+from kapnotes.storage import keyfile, lifecycle, seal_check, seal_sql, seals
 from kapnotes.storage.vault import connect_keyed
 
 
@@ -74,3 +74,67 @@ def test_a_note_changed_among_many_is_named_alone(run_cli, demo, passphrase,
     problems = [line for line in result.stderr.splitlines() if "problem:" in line]
     assert problems == [f"kapnotes: problem: signed note {middle} was changed after signing"
                         " (content, signer or time differ from its seal)"], result.stderr
+
+
+def _raw(path: Path, passphrase: str) -> Any:
+    data_key = keyfile.read_key_file(keyfile.key_file_for(path)).unlock(passphrase=passphrase)
+    return connect_keyed(path, data_key)
+
+
+@pytest.mark.parametrize("form", seals.FORMS)
+def test_sqlite_rendered_digests_are_the_python_digests(demo, passphrase, form) -> None:
+    """kapnotes/storage/seal_sql.py renders most of each document in SQLite: the text must
+    hash to what the Python path gives, in every form."""
+    conn = _raw(demo, passphrase)
+    try:
+        conn.execute("DROP TRIGGER IF EXISTS note_seals_no_update")
+        conn.execute("UPDATE note_seals SET form = ? WHERE addendum_id = 0", (form,))
+    finally:
+        conn.close()
+    with lifecycle.unlock_vault(demo, passphrase=passphrase) as vault:
+        signed = _signed(vault)
+        templates = {(r[0], r[1]): seals.template_hash(r[2]) for r in vault.execute(
+            "SELECT template_id, version, definition FROM template_snapshots").fetchall()}
+        fields = {sid: seals.fields_text([(r[0], r[1]) for r in vault.execute(
+            "SELECT field_id, value FROM session_fields WHERE session_id = ?",
+            (sid,)).fetchall()]) for sid in signed}
+        rendered = dict(seal_sql.digests(vault, form, fields.__getitem__, templates))
+        assert rendered == {sid: seals.note_digest(vault, sid, form) for sid in signed}
+
+
+def _dosing_note_without_addenda(vault: Any) -> int:
+    row = vault.execute(
+        "SELECT s.id FROM sessions s JOIN monitoring_records m ON m.session_id = s.id"
+        " WHERE s.signed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM addenda a"
+        " WHERE a.session_id = s.id) ORDER BY s.id").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_a_value_sqlite_writes_differently_is_decided_in_python(
+        run_cli, demo, passphrase, passphrase_file) -> None:
+    """SQLite writes 70.33333333333333 with 17 digits, Python with 16: a note sealed over it
+    still checks sound (its digest is recomputed in Python), and changing it is found."""
+    with lifecycle.unlock_vault(demo, passphrase=passphrase) as vault:
+        sid = _dosing_note_without_addenda(vault)
+    conn = _raw(demo, passphrase)
+    try:
+        for trigger in ("note_seals_no_delete", "monitoring_records_locked_update"):
+            conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        conn.execute("UPDATE monitoring_records SET weight_kg = 70.33333333333333"
+                     " WHERE session_id = ?", (sid,))
+        conn.execute("DELETE FROM note_seals WHERE session_id = ?", (sid,))
+        seals.seal_session(conn, sid)  # sealed over the odd value, as the app seals
+    finally:
+        conn.close()
+    sound = run_cli("check", "--vault", demo, "--passphrase-file", passphrase_file)
+    assert sound.returncode == 0, sound.stderr
+    conn = _raw(demo, passphrase)
+    try:
+        conn.execute("UPDATE monitoring_records SET weight_kg = 70.33333333333334"
+                     " WHERE session_id = ?", (sid,))
+    finally:
+        conn.close()
+    changed = run_cli("check", "--vault", demo, "--passphrase-file", passphrase_file)
+    assert changed.returncode == 1
+    assert f"signed note {sid} was changed after signing" in changed.stderr

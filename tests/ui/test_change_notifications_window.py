@@ -4,6 +4,7 @@ client list follows signing and a session started from its planned slot."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime
 from typing import Any
 
@@ -12,6 +13,9 @@ from PySide6.QtCore import SIGNAL, Qt
 from PySide6.QtWidgets import QInputDialog
 
 from kapnotes.domain.models import Client, Course, SessionKind
+from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem
+from kapnotes.services.clients import ClientService
+from kapnotes.ui.change_signals import on_changes
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.session_editor import SessionEditor
 from kapnotes.ui.workspace import Workspace
@@ -141,3 +145,68 @@ def test_the_open_theme_frequency_window_follows_themes_named_in_a_note(
     qtbot.keyClicks(themes.rows[0][0], "Falling leaves")
     assert ws.editor.flush()
     assert "Falling leaves" in names()
+
+
+def test_an_open_dosing_record_follows_a_screen_saved_elsewhere(
+        qtbot: Any, services: Any, window: tuple[MainWindow, Workspace]) -> None:
+    _main, ws = window
+    client_id, course_id = _course(services)
+    ws.open_client(client_id, course_id=course_id)
+    ws.new_session(course_id, "dosing")
+    panel = ws.editor.dosing.panel
+    assert "No contraindication screen" in panel.ack_banner.warnings.text()
+    # Screened on the client's page (or by the CLI) while the dosing record is open.
+    screen = Screen(TODAY.date(), tuple(ScreenAnswer(i, Answer.NO) for i in ScreenItem),
+                    medicines=("lithium",))
+    services.monitoring.save_screen(client_id, screen, screened_by="Dr Test")
+    assert "No contraindication screen" not in panel.ack_banner.warnings.text()
+
+
+def test_a_write_on_a_worker_thread_reaches_the_views_on_the_gui_thread(
+        qtbot: Any, services: Any, window: tuple[MainWindow, Workspace]) -> None:
+    """A second connection (as background work uses) announces to the same views, and Qt
+    delivers the change on the GUI thread."""
+    _main, ws = window
+    sibling = services.vault.sibling()
+    heard: list[tuple[object, bool]] = []
+    on_changes(services, ws.client_list, lambda c: heard.append(
+        (c.kinds, threading.current_thread() is threading.main_thread())))
+    worker = threading.Thread(target=lambda: ClientService(sibling).create(
+        Client(code="KAP-612", full_name="Kai Example")))
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: bool(heard), timeout=2000)
+    assert heard == [({"clients"}, True)]
+    assert ws.client_list.model.row_of(services.clients.by_code("KAP-612").id) is not None
+    sibling.close()
+
+
+def test_the_client_page_behind_a_note_refreshes_once_when_shown_again(
+        qtbot: Any, services: Any, window: tuple[MainWindow, Workspace],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Changes made while a note is in front mark the client page stale instead of
+    reloading a page nobody sees; coming back reloads it once, not twice."""
+    _main, ws = window
+    client_id, course_id = _course(services)
+    ws.open_client(client_id, course_id=course_id)
+    view = ws.client_view
+    shown: list[int] = []
+    real = view.header.show_client
+    monkeypatch.setattr(view.header, "show_client",
+                        lambda *a, **k: (shown.append(1), real(*a, **k))[1])
+    services.notes.create_session(course_id=course_id, kind=SessionKind.INTEGRATION,
+                                  starts_at=TODAY)
+    assert shown == [1]  # on screen: reloaded at once
+    integration = services.notes.sessions_for_course(course_id)[-1].id
+    ws.open_session(integration)
+    services.measures.enter(client_id=client_id, scale_id="phq9", taken_on=TODAY.date(),
+                            total=9)
+    services.intentions.add(course_id, "Sleep before midnight")
+    assert shown == [1]  # behind the note: only marked stale
+    qtbot.mouseClick(ws.editor.back_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _main.current_page() is view, timeout=2000)
+    qtbot.wait(50)  # a deferred refresh, were one due, would have run by now
+    assert shown == [1, 1]  # back on screen: reloaded once, with what changed meanwhile
+    sections = view.sections
+    assert sections.tabText(sections.indexOf(sections.intentions_tab)) == "Intentions (1)"
+    assert sections.tabText(sections.indexOf(sections.outcomes_tab)).startswith("Outcomes (1)")
