@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from signed_note import build_signed_vault
 
-from kapnotes.storage import keyfile, lifecycle, migrations, seal_check, seals
+from kapnotes.storage import keyfile, lifecycle, seal_check, seals
 from kapnotes.storage.vault import connect_keyed
 
 LOCKED_TABLES = ("vitals_readings", "intention_reviews", "theme_mentions")
@@ -127,28 +126,34 @@ def test_changing_what_a_signed_note_shows_fails_check(run_cli, demo_copy, demo_
     assert "Traceback" not in result.stderr
 
 
+# A vault written by the app at schema step 10 (commit f16ef8d, its tests/cli/signed_note.py
+# with the migrations stopped after step 10): one client, one course, a signed preparation
+# note with an addendum (session 1) and a draft, under the tests' passphrase. Made by that
+# release's own code, so today's services (which write later columns) never have to run on
+# an old schema.
+STEP_10_VAULT = Path(__file__).parents[1] / "fixtures" / "schema10" / "step10.kapnotes"
+
+
 def test_a_seal_made_before_the_newer_forms_still_matches_after_the_upgrade(
     run_cli, tmp_path: Path, passphrase: str, passphrase_file: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A note signed on a vault at schema step 10 keeps its form-1 seal and its short digest;
-    a note signed after the upgrade is sealed in the newest form."""
-    path = tmp_path / "old.kapnotes"
-    with monkeypatch.context() as patched:
-        steps = tuple(m for m in migrations.MIGRATIONS if m.version <= 10)
-        patched.setattr(migrations, "MIGRATIONS", steps)
-        patched.setattr(migrations, "LATEST_VERSION", 10)
-        patched.setattr(lifecycle, "LATEST_VERSION", 10)
-        signed = build_signed_vault(path, passphrase)
-        with lifecycle.unlock_vault(path, passphrase=passphrase) as old:
-            before = seals.current_seal(old, signed.session_id)
+    """A note signed by the app at schema step 10 keeps its form-1 seal after the upgrade:
+    today's code re-hashes it to the very digests that release made."""
+    path = _copy(STEP_10_VAULT, tmp_path / "old.kapnotes")
+    raw = _raw(path, passphrase)
+    try:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == 10
+        made = [row[0] for row in raw.execute(
+            "SELECT digest FROM note_seals WHERE session_id = 1 ORDER BY addendum_id")]
+    finally:
+        raw.close()
+    assert len(made) == 2
     result = run_cli("check", "--vault", path, "--passphrase-file", passphrase_file)
     assert result.returncode == 0, result.stderr
     with lifecycle.unlock_vault(path, passphrase=passphrase) as vault:
         assert vault.user_version >= 11
-        assert seals.seals_of(vault, signed.session_id)[0].form == 1
-        assert seals.current_seal(vault, signed.session_id) == before
-        assert before is not None and before[2]
+        assert seals.seals_of(vault, 1)[0].form == 1
+        assert seals.current_seal(vault, 1) == (made[0], made[-1], True)
 
 
 def test_what_the_app_changes_after_signing_keeps_seals_sound(

@@ -169,6 +169,15 @@ def test_changed_supervisor_key_is_refused_with_both_fingerprints(
         assert identity.fingerprint in exc.value.message
         assert review_state(therapist.vault) == state
         other.vault.close()
+        # A one-off key in the name of a supervisor with a pinned key is refused the same way.
+        from kapnotes.domain.review_model import Profile
+        from kapnotes.services.review_keys import one_off_identity
+
+        one_off = write_reply(request, _content(request), one_off_identity(Profile(*SUPERVISOR)),
+                              tmp_path / "one-off.kapreview")
+        with pytest.raises(ConflictError, match="one-off key"):
+            import_reply(therapist.vault, one_off.path.read_bytes())
+        assert review_state(therapist.vault) == state
 
 
 def test_reply_signed_by_another_key_than_the_request_was_sent_to(
