@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QInputDialog
 from kapnotes.domain.models import Client, Course, SessionKind
 from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem
 from kapnotes.services.clients import ClientService
+from kapnotes.services.settings_service import SettingsService
 from kapnotes.ui.change_signals import on_changes
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.session_editor import SessionEditor
@@ -234,3 +235,24 @@ def test_search_reopened_after_notes_were_written_shows_them(
     services.notes.save_fields(third.id, {"client_account": "Numb feeling gone"})
     ws.open_search()
     qtbot.waitUntil(lambda: len(dialog.hits) == 3, timeout=2000)
+
+
+def test_an_open_dosing_record_takes_new_vitals_thresholds_at_once(
+        qtbot: Any, services: Any, window: tuple[MainWindow, Workspace]) -> None:
+    _main, ws = window
+    client_id, course_id = _course(services)
+    ws.open_client(client_id, course_id=course_id)
+    session_id = ws.new_session(course_id, "dosing")
+    assert session_id is not None
+    services.monitoring.add_reading(session_id, "extra", {"systolic": 170, "diastolic": 85},
+                                    at=TODAY)
+    table = ws.editor.dosing.panel.vitals.table
+
+    def cells() -> str:
+        return " ".join(table.item(r, c).text() for r in range(table.rowCount())
+                        for c in range(table.columnCount()) if table.item(r, c) is not None)
+
+    assert "ALERT" not in cells()
+    # The practice tightens its alert level (Settings…, or a colleague's workstation).
+    SettingsService(services.vault).save({"vitals_thresholds": {"alert_systolic_above": 160}})
+    assert "ALERT: Blood pressure 170/85" in cells()
