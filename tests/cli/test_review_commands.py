@@ -56,6 +56,10 @@ def test_request_reply_import_with_keys(vaults: dict[str, Path], tmp_path: Path,
                   tmp_path / "ada.kapkey", env=env)
     assert key.returncode == 0, key.stderr
     fingerprint = key.stdout.split("Fingerprint: ")[1].strip()
+    for said in ("Pinned Dr Ada Supervisor's key", "was already pinned; nothing changed"):
+        trust = run_cli("review", "trust", tmp_path / "ada.kapkey", "--vault",
+                        vaults["therapist"], env=env)
+        assert trust.returncode == 0 and said in trust.stdout and fingerprint in trust.stdout
     req = run_cli("review", "request", "--vault", vaults["therapist"], "--client", "kap-001",
                   "--out", tmp_path / "req.kapreview", "--to-key", tmp_path / "ada.kapkey",
                   env=env)
@@ -88,7 +92,7 @@ def test_request_reply_import_with_keys(vaults: dict[str, Path], tmp_path: Path,
     imported = run_cli("review", "import", tmp_path / "r0.kapreview", "--vault",
                        vaults["therapist"], env=env)
     assert imported.returncode == 0, imported.stderr
-    assert "Pinned Dr Ada Supervisor's key " + fingerprint in imported.stdout
+    assert "Imported reply" in imported.stdout and "Pinned" not in imported.stdout
     again = run_cli("review", "import", tmp_path / "r0.kapreview", "--vault",
                     vaults["therapist"], env=env)
     assert again.returncode == 0 and "already imported; nothing changed" in again.stdout
