@@ -100,6 +100,10 @@ class Workspace(QObject):
             # first show): the first open then only fills and paints.
             for widget in view.findChildren(QWidget):
                 widget.ensurePolished()
+            # Laid out and painted once off screen (an empty page): the first open's layout,
+            # style and glyph work is then done, and it only fills and repaints.
+            view.resize(self.window.centre.size())
+            view.page_area.grab()
             _ = self.services.measures.loaded  # the scale files, parsed
         except KapNotesError:
             pass  # only a head start: the first open does it (and reports) as before
