@@ -36,25 +36,23 @@ class SupervisionActions:
         view_menu = getattr(window, "view_menu", None)
         edit_menu = getattr(window, "edit_menu", None)
         before = getattr(window, "backup_action", None)
-        self.send_action = self._action(file_menu, "Send for &supervision…", "send_for_review",
-                                        "Ctrl+Shift+R", self.send, before)
-        self.open_action = self._action(file_menu, "Open review re&quest…",
-                                        "open_review_request", "Ctrl+Shift+O",
-                                        self.open_request, before)
-        self.import_action = self._action(file_menu, "Import review rep&ly…",
-                                          "import_review_reply", "Ctrl+Shift+I",
-                                          self.import_reply, before)
+        for name, text, shortcut, slot in (
+                ("send_for_review", "Sen&d for supervision…", "Ctrl+Shift+R", self.send),
+                ("open_review_request", "&Open review request…", "Ctrl+Shift+O",
+                 self.open_request),
+                ("import_review_reply", "Import review repl&y…", "Ctrl+Shift+I",
+                 self.import_reply)):
+            self._action(file_menu, text, name, shortcut, slot, before)
         if file_menu is not None and before is not None:
             file_menu.insertSeparator(before)
-        self.reviews_action = self._action(view_menu, "Re&views…", "reviews", "Ctrl+Alt+R",
-                                           self.show_reviews)
-        self.log_action = self._action(view_menu, "Supervision &log…", "supervision_log",
-                                       "Ctrl+Alt+L", self.show_log)
-        self.profile_action = self._action(edit_menu, "Clinician &profile…",
-                                           "clinician_profile", None, self.show_profile)
+        self._action(view_menu, "Re&views…", "reviews", "Ctrl+Alt+R", self.show_reviews)
+        self._action(view_menu, "Supervision &log…", "supervision_log", "Ctrl+Alt+L",
+                     self.show_log)
+        self._action(edit_menu, "Clinician &profile…", "clinician_profile", None,
+                     self.show_profile)
 
     def _action(self, menu: object, text: str, name: str, shortcut: str | None,
-                slot: Callable[[], object], before: QAction | None = None) -> QAction:
+                slot: Callable[[], object], before: QAction | None = None) -> None:
         action = QAction(text, self.window)
         action.setObjectName(name)
         action.setStatusTip(text.replace("…", "").replace("&", ""))
@@ -67,7 +65,6 @@ class SupervisionActions:
             else:
                 menu.addAction(action)  # type: ignore[attr-defined]
             self.actions.append((menu, action))
-        return action
 
     def remove(self) -> None:
         """Out of the menus (the workspace is being replaced after a restore)."""

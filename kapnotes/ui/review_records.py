@@ -70,7 +70,6 @@ class NoteReviewsPanel(QWidget):
         super().__init__(parent)
         self.services = services
         self.session_id = session_id
-        self.send_dialog: QWidget | None = None
         self.setObjectName("note_reviews")
         title = QLabel("Supervision", self)
         title.setObjectName("sectionHeading")
@@ -145,5 +144,4 @@ class NoteReviewsPanel(QWidget):
             self.session_id), course_id=session.course_id, session_id=self.session_id,
             parent=self.window())
         dialog.open()
-        self.send_dialog = dialog
         return dialog

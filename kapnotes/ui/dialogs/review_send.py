@@ -199,15 +199,13 @@ class SendForReviewDialog(QDialog):
                 if not chosen:
                     return None
                 out = Path(chosen)
-            kwargs: dict[str, object] = {}
-            if scope == COURSE:
-                kwargs = {"client_id": self.client_id, "course_id": self.course_id}
-            elif scope == CLIENTS:
-                kwargs = ({"client_id": clients[0]} if len(clients) == 1
-                          else {"client_ids": clients})
-            self.request_result = create_request(self.services, out, session_ids=notes, to_key=key,
-                                         identified=self.identified.isChecked(),
-                                         replace=True, **kwargs)  # type: ignore[arg-type]
+            one = clients[0] if len(clients) == 1 else None
+            self.request_result = create_request(
+                self.services, out, session_ids=notes,
+                client_id=self.client_id if scope == COURSE else one,
+                course_id=self.course_id if scope == COURSE else None,
+                client_ids=clients if len(clients) > 1 else (), to_key=key,
+                identified=self.identified.isChecked(), replace=True)
         except KapNotesError as exc:
             show_message(self.error, exc.message)
             return None
