@@ -1,4 +1,4 @@
-"""Schema step 015: a supervisor's comments on a section of a request (no note named) go with
+"""Schema step 016: a supervisor's comments on a section of a request (no note named) go with
 the clients the request was about.
 
 Step 014 kept such comments forever, so deleting a client (the one way a record leaves the
