@@ -4,9 +4,12 @@
     review key --vault V --out KEYFILE
     review request --vault V (--client CODE [--course ID] | --session ID …) --out F
                    [--to-key KEYFILE] [--identified]
+    review open REQUEST [--vault V] [--request-passphrase-file P] [--pdf-out F]
+                [--review-template F]
     review reply REQUEST --review JSON --out F (--vault V | --name N …)
                  [--request-passphrase-file P]
     review import F --vault V
+    review trust KEYFILE --vault V
     review status --vault V
     review log --vault V [--from D] [--to D] [--by month|year] [--add …]
 """
@@ -14,11 +17,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kapnotes.cli.passphrases import _prompt, read_secret_file
 from kapnotes.cli.pdf_command import _client_id, print_redactions, record_id
 from kapnotes.cli.vault_commands import add_force_option, add_vault_options, opened_vault
 from kapnotes.domain.errors import ValidationError
@@ -26,7 +27,7 @@ from kapnotes.lazy import lazy_module
 
 if TYPE_CHECKING:
     from kapnotes.cli import review_log as review_log_cli
-    from kapnotes.domain import bounded_input, review_model
+    from kapnotes.cli import review_supervisor
     from kapnotes.services import (
         clinician,
         container,
@@ -34,27 +35,23 @@ if TYPE_CHECKING:
         review_files,
         review_import,
         review_keys,
-        review_replies,
         review_requests,
+        review_trust,
     )
-    from kapnotes.services.review_keys import ReviewIdentity
-    from kapnotes.services.review_replies import OpenedRequest, ReplyResult
 else:
     # Loaded when a command runs, not when the parser is built (tests/test_startup_imports.py).
-    bounded_input = lazy_module("kapnotes.domain.bounded_input")
     clinician = lazy_module("kapnotes.services.clinician")
     container = lazy_module("kapnotes.services.container")
     output_files = lazy_module("kapnotes.services.output_files")
     review_files = lazy_module("kapnotes.services.review_files")
     review_import = lazy_module("kapnotes.services.review_import")
     review_keys = lazy_module("kapnotes.services.review_keys")
-    review_model = lazy_module("kapnotes.domain.review_model")
-    review_replies = lazy_module("kapnotes.services.review_replies")
     review_requests = lazy_module("kapnotes.services.review_requests")
+    review_trust = lazy_module("kapnotes.services.review_trust")
     review_log_cli = lazy_module("kapnotes.cli.review_log")
+    review_supervisor = lazy_module("kapnotes.cli.review_supervisor")
 
-ENV_REQUEST_PASSPHRASE = "KAPNOTES_REVIEW_PASSPHRASE"
-MAX_REVIEW_JSON = 4 * 1024 * 1024
+ENV_REQUEST_PASSPHRASE = "KAPNOTES_REVIEW_PASSPHRASE"  # read in cli/review_supervisor.py
 PASSPHRASE_LINE = "Passphrase for the supervisor: "
 
 
@@ -79,7 +76,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = rsub.add_parser("request", help="write a signed, encrypted review request")
     add_vault_options(p)
     what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--client", metavar="CODE", help="a client's course (its signed notes)")
+    what.add_argument("--client", metavar="CODE", nargs="+", action="extend",
+                      help="a client's course (its signed notes); several: each one's "
+                           "current course, as a supervision packet")
     what.add_argument("--session", metavar="ID", nargs="+", action="extend",
                       help="signed notes to send")
     p.add_argument("--course", metavar="ID", help="with --client: this course")
@@ -90,6 +89,18 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="keep names and contact details (de-identified by default)")
     add_force_option(p)
     p.set_defaults(handler=cmd_request)
+
+    p = rsub.add_parser("open", help="show a review request: notes, sections; save its PDF")
+    p.add_argument("request", metavar="REQUEST", help="the request file")
+    add_vault_options(p)
+    p.add_argument("--request-passphrase-file", metavar="FILE",
+                   help=f"the passphrase the therapist gave you (or {ENV_REQUEST_PASSPHRASE})")
+    p.add_argument("--pdf-out", metavar="FILE", help="also save the request's PDF here")
+    p.add_argument("--review-template", metavar="FILE",
+                   help="write a --review file to fill in (every note; verdicts left "
+                        "empty: approved or changes_requested)")
+    add_force_option(p)
+    p.set_defaults(handler=cmd_open)
 
     p = rsub.add_parser("reply", help="answer a review request (the supervisor's half)")
     p.add_argument("request", metavar="REQUEST", help="the request file")
@@ -109,6 +120,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE", help="the reply file")
     add_vault_options(p)
     p.set_defaults(handler=cmd_import)
+
+    p = rsub.add_parser("trust", help="pin a supervisor's key from their key file (after "
+                        "comparing its fingerprint with them)")
+    p.add_argument("keyfile", metavar="KEYFILE", help="the supervisor's key file")
+    add_vault_options(p)
+    p.set_defaults(handler=cmd_trust)
 
     p = rsub.add_parser("status", help="notes awaiting review or with changes requested")
     add_vault_options(p)
@@ -179,9 +196,9 @@ def cmd_request(args: argparse.Namespace) -> int:
     to_key = review_keys.read_key_file(Path(args.to_key), "--to-key") if args.to_key else None
     with opened_vault(args) as vault:
         services = container.build_services(vault)
-        client_id = _client_id(services, args.client) if args.client else None
+        clients = [_client_id(services, code) for code in args.client or []]
         result = review_requests.create_request(
-            services, out, session_ids=sessions, client_id=client_id, course_id=course,
+            services, out, session_ids=sessions, client_ids=clients, course_id=course,
             to_key=to_key, identified=args.identified, replace=args.force)
     kind = "de-identified" if result.deidentified else "identified"
     print(f"Wrote {result.path} ({len(result.notes)} note(s), {kind}, request "
@@ -196,57 +213,12 @@ def cmd_request(args: argparse.Namespace) -> int:
     return 0
 
 
-def _request_passphrase(args: argparse.Namespace) -> str:
-    if args.request_passphrase_file:
-        return read_secret_file(args.request_passphrase_file,
-                                option="--request-passphrase-file").strip()
-    env = os.environ.get(ENV_REQUEST_PASSPHRASE)
-    if env is not None:
-        return env.strip()
-    return _prompt("Passphrase from the therapist").strip()
-
-
-def _read_review(path: str) -> object:
-    return bounded_input.read_json_bounded(Path(path).expanduser(), limit=MAX_REVIEW_JSON,
-                                           label="--review", max_depth=8)
-
-
 def cmd_reply(args: argparse.Namespace) -> int:
-    vault_path = _vault_arg(args)
-    if vault_path is None and not (args.name or "").strip():
-        raise ValidationError("--vault", "give your own vault (--vault), or your name "
-                                         "(--name) to sign with a one-off key.")
-    out = _guard_out(args, vault_path)
-    data = review_files.read_file(Path(args.request), "request file")
-    review = _read_review(args.review)
-    passphrase = _request_passphrase(args) if review_files.needs_passphrase(
-        data, "request file") else None
-    if vault_path is None:
-        profile = review_model.profile_from("--", {"name": args.name, "role": args.role,
-                                                   "registration": args.registration})
-        identity = review_keys.one_off_identity(profile)
-        result, request = _answer(data, passphrase, identity, review, out, args.force, None)
-    else:
-        with opened_vault(args) as vault:
-            identity = review_keys.vault_identity(vault)
-            result, request = _answer(data, passphrase, identity, review, out, args.force,
-                                      vault.path)
-            review_replies.record_reply(vault, request, result)
-    print(f"Wrote {result.path} (reply {result.reply_id[:8]} to "
-          f"{request.therapist.name}, key {request.therapist_fingerprint}).")
-    if identity.one_off:
-        print(f"Signed with a one-off key {identity.fingerprint} (you have no vault).")
-    return 0
+    return review_supervisor.cmd_reply(args)
 
 
-def _answer(data: bytes, passphrase: str | None, identity: ReviewIdentity, review: object,
-            out: Path, force: bool, vault_path: Path | None
-            ) -> tuple[ReplyResult, OpenedRequest]:
-    request = review_replies.open_request(data, passphrase=passphrase, identity=identity)
-    content = review_model.reply_content_from(review, request.note_ids, label="--review")
-    result = review_replies.write_reply(request, content, identity, out, replace=force,
-                                        vault_path=vault_path)
-    return result, request
+def cmd_open(args: argparse.Namespace) -> int:
+    return review_supervisor.cmd_open(args)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -265,6 +237,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     elif result.newly_pinned:
         print(f"Pinned {result.supervisor.name}'s key {result.fingerprint}: compare it with "
               "them in person or by phone.")
+    return 0
+
+
+def cmd_trust(args: argparse.Namespace) -> int:
+    key = review_keys.read_key_file(Path(args.keyfile), "KEYFILE")  # bounded, before unlocking
+    with opened_vault(args) as vault:
+        result = review_trust.trust_key(vault, key)
+    who = key.profile.name
+    if result.already:
+        print(f"{who}'s key {result.fingerprint} was already pinned; nothing changed.")
+    elif result.replaced:
+        print(f"Replaced {who}'s pinned key {result.replaced} with {result.fingerprint}.")
+    else:
+        print(f"Pinned {who}'s key {result.fingerprint}.")
     return 0
 
 

@@ -211,9 +211,9 @@ def reply_content_from(data: object, note_ids: Sequence[int], *, label: str = "r
     cosignature = None
     if doc.get("cosignature") is not None:
         entry = _object(f"{label}.cosignature", doc["cosignature"])
-        ids = tuple(_note_id(f"{label}.cosignature.session_ids", s, notes) for s in
-                    _list(f"{label}.cosignature.session_ids", entry.get("session_ids"),
-                          len(notes)))
+        ids = tuple(dict.fromkeys(
+            _note_id(f"{label}.cosignature.session_ids", s, notes) for s in
+            _list(f"{label}.cosignature.session_ids", entry.get("session_ids"), len(notes))))
         refused = [s for s in ids if verdicts.get(s) is not Verdict.APPROVED]
         if not ids or refused:
             raise ValidationError(f"{label}.cosignature.session_ids",

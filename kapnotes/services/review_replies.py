@@ -9,7 +9,6 @@ the request, and to the supervisor's own, so they can read what they sent.
 
 from __future__ import annotations
 
-import base64
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -28,7 +27,7 @@ from kapnotes.domain.review_model import (
     reply_content_from,
 )
 from kapnotes.services.review_files import OpenedFile, open_file, seal
-from kapnotes.services.review_keys import ReviewIdentity, b64
+from kapnotes.services.review_keys import ReviewIdentity, b64, unb64
 from kapnotes.services.review_requests import utc_now
 from kapnotes.storage import audit, output_guard
 from kapnotes.storage.vault import Vault
@@ -71,7 +70,7 @@ def _request(opened: OpenedFile) -> OpenedRequest:
         therapist=profile_from("therapist", p["therapist"]), therapist_key=opened.signer_key,
         therapist_recipient=p["therapist"]["age_recipient"], deidentified=p["deidentified"],
         notes=notes, sections=tuple(p["sections"]), report=p["report"],
-        pdf=base64.b64decode(p["pdf"]), digest=opened.digest)
+        pdf=unb64(p["pdf"], f"{REQUEST_LABEL} pdf"), digest=opened.digest)
 
 
 def open_request(data: bytes, *, passphrase: str | None = None,

@@ -96,16 +96,23 @@ def _combined(reports: Sequence[Report]) -> Report:
         redactions=tuple(line for r in reports for line in r.redactions))
 
 
-def _build(services: Services, *, session_ids: Sequence[int], client_id: int | None,
+def _build(services: Services, *, session_ids: Sequence[int], client_ids: Sequence[int],
            course_id: int | None, deidentified: bool
            ) -> tuple[Report, list[Session]]:
     options = exports.options_for(services, deidentified=deidentified)
-    if client_id is not None:
-        job = exports.build_course_report(services, client_id, options, course_id=course_id)
-        course = int(job.record_id)
-        sessions = [s for s in services.notes.sessions_for_course(course) if s.signed]
+    if client_ids:
+        if len(client_ids) == 1:
+            job = exports.build_course_report(services, client_ids[0], options,
+                                              course_id=course_id)
+        elif course_id is not None:
+            raise ValidationError("--course", "goes with one client.")
+        else:  # several clients: the supervision packet, each client's current course
+            job = exports.build_packet_report(services, client_ids, options,
+                                              clinician=services.vault.actor.clinician)
+        sessions = [s for course in job.record_id.split(",")
+                    for s in services.notes.sessions_for_course(int(course)) if s.signed]
         if not sessions:
-            raise ValidationError("--client", "this course has no signed notes to review yet.")
+            raise ValidationError("--client", "there are no signed notes to review yet.")
         return job.report, sessions
     sessions = _signed(services, session_ids)
     jobs = [exports.build_session_report(services, int(s.id or 0), options) for s in sessions]
@@ -115,9 +122,6 @@ def _build(services: Services, *, session_ids: Sequence[int], client_id: int | N
 def request_payload(services: Services, request_id: str, report: Report, pdf: bytes,
                     notes: Sequence[NoteRef], to_key: PublicKeyFile | None) -> dict[str, Any]:
     me = vault_identity(services.vault)
-    if not me.profile.name:
-        raise ValidationError("Your name", "set your name (Settings, or `kapnotes review "
-                                           "profile`) before sending notes for review.")
     return {
         "format": "kapnotes-review-request", "version": 1, "request_id": request_id,
         "created_at": utc_now(), "app_version": __version__,
@@ -137,15 +141,21 @@ def request_payload(services: Services, request_id: str, report: Report, pdf: by
 
 
 def create_request(services: Services, out: Path, *, session_ids: Sequence[int] = (),
-                   client_id: int | None = None, course_id: int | None = None,
-                   to_key: PublicKeyFile | None = None, identified: bool = False,
-                   replace: bool = False) -> RequestResult:
-    """Write a request for these signed notes (or a course's signed notes) to `out`."""
+                   client_id: int | None = None, client_ids: Sequence[int] = (),
+                   course_id: int | None = None, to_key: PublicKeyFile | None = None,
+                   identified: bool = False, replace: bool = False) -> RequestResult:
+    """Write a request to `out` for these signed notes, or the signed notes of a client's
+    course (`client_id`, `course_id`), or of several clients' current courses (`client_ids`:
+    the supervision packet)."""
     target = Path(out).expanduser()
     vault = services.vault
     output_guard.check_output_path(target, vault.path, replace=replace, label="--out")
-    report, sessions = _build(services, session_ids=session_ids, client_id=client_id,
-                                 course_id=course_id, deidentified=not identified)
+    if not vault_identity(vault).profile.name:
+        raise ValidationError("Your name", "set your name (Settings, or `kapnotes review "
+                                           "profile`) before sending notes for review.")
+    clients = [client_id] if client_id is not None else list(dict.fromkeys(client_ids))
+    report, sessions = _build(services, session_ids=session_ids, client_ids=clients,
+                              course_id=course_id, deidentified=not identified)
     from kapnotes.export import pdf  # reportlab only when a request is really written
 
     notes = _refs(services, sessions)

@@ -74,7 +74,7 @@ def document_sql(db: Any, form: int) -> str:
             ("session", _object([(c, cols.expr("sessions", c, "s.")) for c in SESSION_COLS]))]
     return (f"SELECT s.id, {_object(head)}, {_object(tail)}, s.template_id, s.template_version"
             " FROM note_seals n JOIN sessions s ON s.id = n.session_id"
-            f" WHERE n.addendum_id = 0 AND n.form = {int(form)} ORDER BY s.id")
+            f" WHERE n.addendum_id = 0 AND n.form = {int(form)} ORDER BY n.session_id")
 
 
 def digests(db: Any, form: int, fields_of: Callable[[int], str],

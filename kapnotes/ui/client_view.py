@@ -116,6 +116,7 @@ class ClientView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(page)
+        self.page_area = scroll  # the client's page (the stack's other page is the empty state)
         self.stack.addWidget(scroll)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -56,27 +56,49 @@ def test_request_reply_import_with_keys(vaults: dict[str, Path], tmp_path: Path,
                   tmp_path / "ada.kapkey", env=env)
     assert key.returncode == 0, key.stderr
     fingerprint = key.stdout.split("Fingerprint: ")[1].strip()
+    for said in ("Pinned Dr Ada Supervisor's key", "was already pinned; nothing changed"):
+        trust = run_cli("review", "trust", tmp_path / "ada.kapkey", "--vault",
+                        vaults["therapist"], env=env)
+        assert trust.returncode == 0 and said in trust.stdout and fingerprint in trust.stdout
     req = run_cli("review", "request", "--vault", vaults["therapist"], "--client", "kap-001",
                   "--out", tmp_path / "req.kapreview", "--to-key", tmp_path / "ada.kapkey",
                   env=env)
     assert req.returncode == 0, req.stderr
     assert PASSPHRASE_LINE not in req.stdout and fingerprint in req.stdout
-    # the supervisor's vault opens it; the ids come from the reply's own read of the file
-    probe = tmp_path / "probe.json"
-    probe.write_text(json.dumps({"verdicts": []}), encoding="utf-8")
+    # The supervisor opens it with their vault: the notes, the PDF, a review file to fill in.
+    opened = run_cli("review", "open", tmp_path / "req.kapreview", "--vault",
+                     vaults["supervisor"], "--pdf-out", tmp_path / "req.pdf",
+                     "--review-template", tmp_path / "review.json", env=env)
+    assert opened.returncode == 0, opened.stderr
+    assert "Dr Demo Clinician" in opened.stdout and "de-identified" in opened.stdout
+    assert (tmp_path / "req.pdf").read_bytes().startswith(b"%PDF-")
+    template = json.loads((tmp_path / "review.json").read_text(encoding="utf-8"))
+    ids = [v["session_id"] for v in template["verdicts"]]
+    assert ids and all(f"{i:>6}" in opened.stdout for i in ids)
+    unfilled = run_cli("review", "reply", tmp_path / "req.kapreview", "--vault",
+                       vaults["supervisor"], "--review", tmp_path / "review.json", "--out",
+                       tmp_path / "r0.kapreview", env=env)
+    assert unfilled.returncode == 5 and "verdict" in unfilled.stderr  # decide each note
+    assert not (tmp_path / "r0.kapreview").exists()
+    for v in template["verdicts"]:
+        v["verdict"] = "changes_requested"
+    template["comments"][0]["text"] = "Please add the lot number."
+    template["supervision"]["date"] = "2026-11-21"
+    (tmp_path / "review.json").write_text(json.dumps(template), encoding="utf-8")
     reply = run_cli("review", "reply", tmp_path / "req.kapreview", "--vault",
-                    vaults["supervisor"], "--review", probe, "--out", tmp_path / "r0.kapreview",
-                    env=env)
+                    vaults["supervisor"], "--review", tmp_path / "review.json", "--out",
+                    tmp_path / "r0.kapreview", env=env)
     assert reply.returncode == 0, reply.stderr
     imported = run_cli("review", "import", tmp_path / "r0.kapreview", "--vault",
                        vaults["therapist"], env=env)
     assert imported.returncode == 0, imported.stderr
-    assert "Pinned Dr Ada Supervisor's key " + fingerprint in imported.stdout
+    assert "Imported reply" in imported.stdout and "Pinned" not in imported.stdout
     again = run_cli("review", "import", tmp_path / "r0.kapreview", "--vault",
                     vaults["therapist"], env=env)
     assert again.returncode == 0 and "already imported; nothing changed" in again.stdout
     status = run_cli("review", "status", "--vault", vaults["therapist"], env=env)
-    assert "awaiting review" in status.stdout  # a reply without verdicts leaves them waiting
+    assert f"{len(ids)} note(s) pending" in status.stdout
+    assert status.stdout.count("changes requested") == len(ids)
 
 
 def test_passphrase_request_one_off_reply_and_log(vaults: dict[str, Path], tmp_path: Path,
@@ -92,6 +114,8 @@ def test_passphrase_request_one_off_reply_and_log(vaults: dict[str, Path], tmp_p
     ids = _note_ids(tmp_path / "req.kapreview", secret)
     (tmp_path / "pp.txt").write_text(secret + "\n", encoding="utf-8")
 
+    line = one_error_line(run_cli("review", "open", tmp_path / "req.kapreview"), 1)
+    assert "--request-passphrase-file" in line  # no terminal to ask in, and no file given
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("not the passphrase\n", encoding="utf-8")
     line = one_error_line(run_cli("review", "reply", tmp_path / "req.kapreview", "--name",

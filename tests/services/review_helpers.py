@@ -48,9 +48,11 @@ def sign_note_naming_client(services: Any, code: str = "KAP-001") -> int:
     note = services.notes.create_session(
         course_id=course.id, kind=SessionKind.INTEGRATION,
         starts_at=datetime(2026, 11, 19, 10, 0), clinician=THERAPIST[0])
+    risk = services.notes.template_for(note).field("risk_review")
     services.notes.save_fields(note.id, {"client_account": (
         f"{client.full_name} ({client.preferred_name}) rang from {client.phone}, email "
-        f"{client.email}; {client.support_person} came too.")})
+        f"{client.email}; {client.support_person} came too."),
+        "risk_review": [risk.options[0].id]})
     services.notes.sign(note.id, signer=THERAPIST[0], reason="test")
     return int(note.id)
 

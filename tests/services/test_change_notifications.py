@@ -48,6 +48,7 @@ from kapnotes.services.review_import import import_reply
 from kapnotes.services.review_keys import read_key_file, vault_identity, write_key_file
 from kapnotes.services.review_replies import open_request, write_reply
 from kapnotes.services.review_requests import create_request
+from kapnotes.services.review_trust import trust_key
 from kapnotes.services.settings_service import SettingsService
 
 SERVICES_DIR = Path(__file__).resolve().parents[2] / "kapnotes" / "services"
@@ -190,6 +191,13 @@ def _reply(w: World, verdict: str) -> bytes:
                         w.folder / "reply.kapreview")
     supervisor.vault.close()
     return reply.path.read_bytes()
+
+
+def _supervisor_key(w: World) -> object:
+    supervisor = supervisor_services(w.folder / "trusted")
+    key = read_key_file(write_key_file(supervisor.vault, w.folder / "trusted.kapkey"))
+    supervisor.vault.close()
+    return key
 
 
 def _changes_requested(w: World) -> None:
@@ -352,6 +360,7 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
         {"reviews"}),
     "review_import.import_reply": (
         lambda w: import_reply(w.services.vault, w.prepared), {"reviews"}),
+    "review_trust.trust_key": (lambda w: trust_key(w.services.vault, w.prepared), {"reviews"}),
     "reviews.ReviewService.answer_changes": (
         lambda w: w.services.reviews.answer_changes(w.integration, "Lot number added.",
                                                     author="Dr Test"),
@@ -380,6 +389,7 @@ SETUP: dict[str, Callable[[World], object]] = {
     "review_requests.create_request": _send_for_review,
     "review_import.import_reply": lambda w: _reply(w, "approved"),
     "reviews.ReviewService.answer_changes": _changes_requested,
+    "review_trust.trust_key": _supervisor_key,
     "reviews.ReviewService.remove_logged": lambda w: w.services.reviews.log_session(
         "Dr Ada Supervisor", SUPERVISION),
     "s8_register.S8RegisterService.open_register": lambda w: s8.choose_jurisdiction(Path()),
