@@ -49,8 +49,9 @@ def _entry_blocks(e: ReviewEntry, ctx: Context) -> list[Block]:
             verdict = Verdict(e.verdict).label
         except ValueError:
             verdict = e.verdict or "none given"
-        style = "warning" if e.verdict == Verdict.CHANGES_REQUESTED.value else "normal"
-        return [Paragraph(f"Verdict: {verdict}, by {who} (reply imported {when}).", style)]
+        changes = e.verdict == Verdict.CHANGES_REQUESTED.value
+        return [Paragraph(f"Verdict: {verdict}, by {who} (reply imported {when}).",
+                          "warning" if changes else "normal")]
     where = f" on “{e.section}”" if e.section else ""
     return [Paragraph(f"Comment by {who}{where} (reply imported {when}):", "muted"),
             ctx.free(e.text)]
