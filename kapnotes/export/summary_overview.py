@@ -222,7 +222,7 @@ def intention_overview(snap: CourseSnapshot, ctx: Context) -> list[Block]:
     if len(m.rows) > MAX_INTENTIONS:
         rows.append(("", more(len(m.rows) - MAX_INTENTIONS), "", ""))
     return [Table(("#", "Intention", "Status", "Latest progress"), rows,
-                  widths=(0.45, 5.75, 1.0, 1.6), possibly_identifying=True)]
+                  widths=(0.45, 5.45, 1.0, 1.9), possibly_identifying=True)]
 
 
 def themes_text(snap: CourseSnapshot, ctx: Context) -> str:
