@@ -285,7 +285,8 @@ class ClientView(QWidget):
         if course.status_reason:
             text += f"\n{course.status.label}: {course.status_reason}"
         self.course_status.setText(text)
-        self.sessions_list.set_sessions(sessions, alerts=alerts, risks=risks)
+        self.sessions_list.set_sessions(sessions, alerts=alerts, risks=risks,
+                                        reviews=self.services.reviews.statuses())
         self.sections.show_course(self.client_id, course_id, sessions=sessions, alerts=alerts,
                                   monitoring=monitoring)
         self._update_slot_buttons()
