@@ -25,6 +25,7 @@ from kapnotes.storage.schema import (
     m013_course_dose_interval,
     m014_reviews,
     m015_approvals,
+    m016_review_section_comments,
 )
 
 
@@ -61,6 +62,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               m014_reviews.migrate),
     Migration(15, "approvals: permits, authorities, authorisations; PBS eligibility details",
               m015_approvals.migrate),
+    Migration(16, "reviews: section comments leave with the clients their request was about",
+              m016_review_section_comments.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
