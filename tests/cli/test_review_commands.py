@@ -114,6 +114,8 @@ def test_passphrase_request_one_off_reply_and_log(vaults: dict[str, Path], tmp_p
     ids = _note_ids(tmp_path / "req.kapreview", secret)
     (tmp_path / "pp.txt").write_text(secret + "\n", encoding="utf-8")
 
+    line = one_error_line(run_cli("review", "open", tmp_path / "req.kapreview"), 1)
+    assert "--request-passphrase-file" in line  # no terminal to ask in, and no file given
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("not the passphrase\n", encoding="utf-8")
     line = one_error_line(run_cli("review", "reply", tmp_path / "req.kapreview", "--name",

@@ -256,3 +256,28 @@ def test_an_open_dosing_record_takes_new_vitals_thresholds_at_once(
     # The practice tightens its alert level (Settings…, or a colleague's workstation).
     SettingsService(services.vault).save({"vitals_thresholds": {"alert_systolic_above": 160}})
     assert "ALERT: Blood pressure 170/85" in cells()
+
+
+def test_a_theme_renamed_in_the_practice_window_shows_in_the_open_draft(
+        qtbot: Any, services: Any, window: tuple[MainWindow, Workspace]) -> None:
+    _main, ws = window
+    _client_id, course_id = _course(services)
+    draft = services.notes.create_session(course_id=course_id, kind=SessionKind.INTEGRATION,
+                                          starts_at=TODAY)
+    services.notes.save_fields(draft.id, {"themes": [{"theme": "Nature", "evidence": ""}]})
+    ws.open_session(draft.id)
+    first = ws.editor
+    dialog = ws.open_theme_frequency()
+    theme = services.themes.find("Nature")
+    services.themes.rename(theme.id, "Outdoors")  # what its Rename or merge… does
+    qtbot.waitUntil(lambda: ws.editor is not first, timeout=2000)
+    assert ws.editor.session_id == draft.id
+    assert ws.editor.form.value("themes")[0]["theme"] == "Outdoors"
+    assert "Outdoors" in [dialog.view.model.index(r, 0).data()
+                          for r in range(dialog.view.model.rowCount())]
+    # The note's own saves of its themes are not news: no reopening while typing.
+    editor = ws.editor
+    editor.autosave.set_value("themes", [{"theme": "Outdoors", "evidence": "Walks daily"}])
+    assert editor.flush()
+    qtbot.wait(50)
+    assert ws.editor is editor
