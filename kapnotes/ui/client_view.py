@@ -184,7 +184,7 @@ class ClientView(QWidget):
 
     def _build_sessions_box(self) -> QGroupBox:
         """The course's sessions and New session (a menu of kinds)."""
-        self.sessions_list = CourseSessionsList(self)
+        self.sessions_list = CourseSessionsList(self, reviews=self.services.reviews.statuses)
         self.sessions_list.session_activated.connect(self.session_requested)
         self.new_session_button, self.new_session_menu = new_session_button(
             self, self.request_new_session)
@@ -286,8 +286,7 @@ class ClientView(QWidget):
         if course.status_reason:
             text += f"\n{course.status.label}: {course.status_reason}"
         self.course_status.setText(text)
-        self.sessions_list.set_sessions(sessions, alerts=alerts, risks=risks,
-                                        reviews=self.services.reviews.statuses())
+        self.sessions_list.set_sessions(sessions, alerts=alerts, risks=risks)
         self.sections.show_course(self.client_id, course_id, sessions=sessions, alerts=alerts,
                                   monitoring=monitoring)
         self._update_slot_buttons()

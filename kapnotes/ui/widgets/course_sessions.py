@@ -3,7 +3,7 @@ activating one opens it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
@@ -39,8 +39,12 @@ class CourseSessionsList(QTreeWidget):
 
     session_activated = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *,
+                 reviews: Callable[[], Mapping[int, ReviewStatus]] | None = None) -> None:
         super().__init__(parent)
+        # The supervision status of notes sent for review (docs/SUPERVISION.md), asked for
+        # at each fill when no `reviews` mapping is handed to set_sessions.
+        self.review_statuses = reviews
         self.setAccessibleName("Sessions in this course")
         self.setHeaderLabels(["Date", "Session", "Note", "Flags"])
         self.setRootIsDecorated(False)
@@ -56,9 +60,11 @@ class CourseSessionsList(QTreeWidget):
         """`alerts`: monitoring alerts by session id; `risks`: risk flags of linked measures;
         `reviews`: the supervision status of notes sent for review (docs/SUPERVISION.md)."""
         self.clear()
+        statuses = reviews if reviews is not None else (
+            self.review_statuses() if self.review_statuses is not None and sessions else {})
         for s in sorted(sessions, key=lambda s: (s.starts_at, s.id or 0), reverse=True):
             state = "✓ Signed" if s.signed else "✎ Draft"
-            review = (reviews or {}).get(s.id or 0, ReviewStatus.NOT_SENT)
+            review = statuses.get(s.id or 0, ReviewStatus.NOT_SENT)
             if review is not ReviewStatus.NOT_SENT:
                 state += f" · {review.value}"
             when = human_datetime(s.starts_at, weekday=True)
