@@ -229,7 +229,8 @@ class ClientView(QWidget):
             client, today, self.services.clients.concomitant_flags(client),
             risk=self.services.measures.risk_status(self.client_id),
             screening=self.services.monitoring.screening.warnings_for_client(self.client_id),
-            weight=self.services.monitoring.doses.latest_weight(self.client_id))
+            weight=self.services.monitoring.doses.latest_weight(self.client_id),
+            approvals=self.services.approvals.client_warnings(self.client_id))
         self.archive_button.setText("Un-archive" if client.archived else "Archive")
         keep = course_id if course_id is not None else self.course_id
         self.courses = self.services.courses.for_client(self.client_id)
@@ -285,7 +286,8 @@ class ClientView(QWidget):
         if course.status_reason:
             text += f"\n{course.status.label}: {course.status_reason}"
         self.course_status.setText(text)
-        self.sessions_list.set_sessions(sessions, alerts=alerts, risks=risks)
+        self.sessions_list.set_sessions(sessions, alerts=alerts, risks=risks,
+                                        reviews=self.services.reviews.statuses())
         self.sections.show_course(self.client_id, course_id, sessions=sessions, alerts=alerts,
                                   monitoring=monitoring)
         self._update_slot_buttons()

@@ -19,6 +19,7 @@ from kapnotes.domain.models import SessionKind
 from kapnotes.services.changes import Changes
 from kapnotes.services.clinician import clinician_name
 from kapnotes.services.container import Services
+from kapnotes.ui import review_actions
 from kapnotes.ui.change_signals import on_changes
 from kapnotes.ui.client_list import ClientListPane
 from kapnotes.ui.client_view import ClientView, make_new_session_action
@@ -26,6 +27,7 @@ from kapnotes.ui.dialogs.import_export_json import PortableDataActions
 from kapnotes.ui.dialogs.practice_themes import PracticeThemesDialog
 from kapnotes.ui.export_runner import ExportActions, Target
 from kapnotes.ui.main_window import MainWindow
+from kapnotes.ui.report_actions import RegulatorReportActions
 from kapnotes.ui.s8_register_view import S8RegisterActions
 
 # After the window is shown: past its first paint, before a first click (~0.5 s or more).
@@ -126,6 +128,7 @@ class Workspace(QObject):
             w.file_menu.removeAction(action)
         self.portable.deleteLater()
         self.exports.remove()
+        self.supervision.remove()
         for dialog in (self.search_dialog, self.themes_dialog):
             if dialog is not None:
                 dialog.close()
@@ -162,6 +165,8 @@ class Workspace(QObject):
         self.portable.imported.connect(self._after_import)
         self.exports = ExportActions(self.services, w, current=self._export_target)
         self.s8_register = S8RegisterActions(self.services, w)
+        self.regulator_reports = RegulatorReportActions(self.services, w)
+        self.supervision = review_actions.for_workspace(self)
 
     def _export_target(self) -> Target | None:
         """What File → Export… exports: the open note, else the client page's course."""

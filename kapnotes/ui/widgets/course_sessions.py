@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, Q
 from kapnotes.domain.course_items import RiskFlag
 from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.models import Session
+from kapnotes.domain.review_model import ReviewStatus
 from kapnotes.ui.widgets.risk_badge import risk_mark
 from kapnotes.ui.widgets.slot_style import (
     ERROR_COLOURS,
@@ -50,11 +51,16 @@ class CourseSessionsList(QTreeWidget):
 
     def set_sessions(self, sessions: list[Session], *,
                      alerts: Mapping[int, Sequence[str]] | None = None,
-                     risks: Mapping[int, Sequence[RiskFlag]] | None = None) -> None:
-        """`alerts`: monitoring alerts by session id; `risks`: risk flags of linked measures."""
+                     risks: Mapping[int, Sequence[RiskFlag]] | None = None,
+                     reviews: Mapping[int, ReviewStatus] | None = None) -> None:
+        """`alerts`: monitoring alerts by session id; `risks`: risk flags of linked measures;
+        `reviews`: the supervision status of notes sent for review (docs/SUPERVISION.md)."""
         self.clear()
         for s in sorted(sessions, key=lambda s: (s.starts_at, s.id or 0), reverse=True):
             state = "✓ Signed" if s.signed else "✎ Draft"
+            review = (reviews or {}).get(s.id or 0, ReviewStatus.NOT_SENT)
+            if review is not ReviewStatus.NOT_SENT:
+                state += f" · {review.value}"
             when = human_datetime(s.starts_at, weekday=True)
             marks, why = flag_marks((alerts or {}).get(s.id or 0, ()),
                                     (risks or {}).get(s.id or 0, ()))
@@ -63,6 +69,8 @@ class CourseSessionsList(QTreeWidget):
             item.setForeground(KIND, kind_colour(s.kind.value))
             item.setForeground(NOTE, pick(MUTED_COLOURS if s.signed else WARNING_COLOURS))
             item.setToolTip(NOTE, "Signed and locked" if s.signed else "Draft: not signed yet")
+            if review.pending:
+                item.setForeground(NOTE, pick(WARNING_COLOURS))
             if marks:
                 item.setForeground(FLAGS, pick(ERROR_COLOURS))
                 item.setToolTip(FLAGS, why)
