@@ -184,7 +184,7 @@ class ClientView(QWidget):
 
     def _build_sessions_box(self) -> QGroupBox:
         """The course's sessions and New session (a menu of kinds)."""
-        self.sessions_list = CourseSessionsList(self)
+        self.sessions_list = CourseSessionsList(self, reviews=self.services.reviews.statuses)
         self.sessions_list.session_activated.connect(self.session_requested)
         self.new_session_button, self.new_session_menu = new_session_button(
             self, self.request_new_session)
