@@ -158,3 +158,23 @@ def test_reports_saved_from_their_dialogs(qtbot: Any, services: Any, tmp_path: P
     pbs.client.setCurrentIndex(pbs.client.findData("KAP-704"))
     sheet = pbs.save(tmp_path / "pbs.pdf")
     assert sheet is not None and "KAP-704" in PdfReader(sheet).pages[0].extract_text()
+
+
+def test_start_up_names_what_lapses_and_what_is_due(qtbot: Any, services: Any, clock: Any,
+                                                    tmp_path: Path) -> None:
+    choose_jurisdiction(tmp_path, "AU-NSW")
+    client = services.clients.create(Client(code="KAP-705", full_name="Kit Fictional"))
+    services.approvals.add(Approval("nsw_s8_authority", date(2026, 1, 1), date(2026, 12, 1),
+                                    client_id=client.id))
+    services.approvals.add(Approval(
+        "tga_authorised_prescriber", date(2026, 1, 1), date(2027, 6, 30), medicine="ketamine",
+        indication="PTSD", ethics_approval="Bellbird HREC 2025/114"))
+    clock.now = datetime(2026, 11, 25, 9)
+    window, actions = window_with_reports(qtbot, services)
+    qtbot.waitUntil(lambda: "within 30 days" in window.statusBar().currentMessage())
+    assert window.statusBar().currentMessage() == (
+        "⚠ 1 approval lapses within 30 days (Reports → Approvals and permits…)")
+    clock.now = datetime(2027, 1, 10, 9)
+    assert actions.startup_notice() == (
+        "TGA Authorised Prescriber report for 1 July to 31 December 2026 is due 31 Jan 2027 "
+        "(21 days)")
