@@ -142,9 +142,9 @@ class ApprovalService:
 
     # -- warnings ------------------------------------------------------------------------
     def client_warnings(self, client_id: int, *, today: date | None = None,
-                        extra_dose: date | None = None) -> list[ApprovalWarning]:
-        """Warnings for the client's header and schedule; `extra_dose` adds a dose being
-        entered (the dose entry's own day)."""
+                        only_dose: date | None = None) -> list[ApprovalWarning]:
+        """Warnings for the client's header and schedule (every planned dosing day); with
+        `only_dose`, about that one dose only (the dose entry's own day)."""
         rules = self.rules()
         if not rules:
             return []
@@ -158,15 +158,15 @@ class ApprovalService:
                    in course_repo.slot_days_for_client(self.vault, client_id)
                    if course_id in running_ids and kind is SessionKind.DOSING
                    and not skipped and d >= day]
-        if extra_dose is not None:
-            planned.append(extra_dose)
+        if only_dose is not None:
+            planned = [only_dose]
         return client_warnings(rules, repo.for_client(self.vault, client_id), today=day,
                                medicines=medicines, treatment_start=start,
                                planned_doses=sorted(set(planned)))
 
     def session_warnings(self, session_id: int) -> list[ApprovalWarning]:
-        """For the dose entry: the client's warnings with this dose's day among the planned
-        ones, keeping those about this day or lapsing now."""
+        """For the dose entry: the approvals that lapse soon or do not cover this dose's day,
+        for the medicine the record names (all the client's medicines until it names one)."""
         session = session_repo.get(self.vault, session_id)
         if session.kind is not SessionKind.DOSING:
             return []
@@ -174,7 +174,7 @@ class ApprovalService:
             else session.starts_at.date()
         medication = get_details(self.vault, session_id).medication
         found = self.client_warnings(session_repo.client_id_of(self.vault, session_id),
-                                     extra_dose=day)
+                                     only_dose=day)
         if medication is not None:
             rules = self.rules()
             found = [w for w in found if rules[w.rule_id].covers(medication.value)]

@@ -184,7 +184,7 @@ class ClientView(QWidget):
 
     def _build_sessions_box(self) -> QGroupBox:
         """The course's sessions and New session (a menu of kinds)."""
-        self.sessions_list = CourseSessionsList(self)
+        self.sessions_list = CourseSessionsList(self, reviews=self.services.reviews.statuses)
         self.sessions_list.session_activated.connect(self.session_requested)
         self.new_session_button, self.new_session_menu = new_session_button(
             self, self.request_new_session)
@@ -229,7 +229,8 @@ class ClientView(QWidget):
             client, today, self.services.clients.concomitant_flags(client),
             risk=self.services.measures.risk_status(self.client_id),
             screening=self.services.monitoring.screening.warnings_for_client(self.client_id),
-            weight=self.services.monitoring.doses.latest_weight(self.client_id))
+            weight=self.services.monitoring.doses.latest_weight(self.client_id),
+            approvals=self.services.approvals.client_warnings(self.client_id))
         self.archive_button.setText("Un-archive" if client.archived else "Archive")
         keep = course_id if course_id is not None else self.course_id
         self.courses = self.services.courses.for_client(self.client_id)

@@ -119,6 +119,7 @@ class SupervisionLogView(QDialog):
         self.empty.setObjectName("log_empty")
         self.summary = QLabel(self)
         self.error = error_label(self, "Supervision log error")
+        self.saved = QLabel(self)
         add = QPushButton("&Add session…", self)
         add.clicked.connect(lambda: self.add_session())
         self.remove_button = QPushButton("&Remove (typed by hand)", self)
@@ -135,6 +136,7 @@ class SupervisionLogView(QDialog):
         buttons.addWidget(add)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.saved)
         buttons.addWidget(pdf)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -201,5 +203,6 @@ class SupervisionLogView(QDialog):
         except KapNotesError as exc:
             show_message(self.error, exc.message)
             return None
-        show_message(self.error, f"Saved {written.name}.")
+        show_message(self.error, "")
+        self.saved.setText(f"Saved {written.name}.")
         return written

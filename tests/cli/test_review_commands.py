@@ -11,6 +11,7 @@ from typing import Any
 import pyrage
 import pytest
 
+from kapnotes.cli.review_commands import ENV_REQUEST_PASSPHRASE as ENV_REQUEST
 from kapnotes.cli.review_commands import PASSPHRASE_LINE
 
 Run = Callable[..., Any]
@@ -175,3 +176,30 @@ def test_request_refuses_bad_arguments_before_writing(vaults: dict[str, Path], t
                                       *args, *out, env=env), code)
         assert words in line
     assert not (tmp_path / "x.kapreview").exists()
+
+
+def test_hostile_review_files_and_outputs_are_one_line(vaults: dict[str, Path], tmp_path: Path,
+                                                      run_cli: Run, passphrase: str,
+                                                      one_error_line: Any) -> None:
+    env = {"KAPNOTES_PASSPHRASE": passphrase}
+    req = run_cli("review", "request", "--vault", vaults["therapist"], "--session", "2",
+                  "--out", tmp_path / "req.kapreview", env=env)
+    assert req.returncode == 0, req.stderr
+    secret = req.stdout.split(PASSPHRASE_LINE)[1].splitlines()[0]
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 10_000 + "]" * 10_000, encoding="utf-8")
+    foreign = tmp_path / "foreign.json"
+    foreign.write_text(json.dumps({"verdicts": [{"session_id": 999, "verdict": "approved"}]}),
+                       encoding="utf-8")
+    for review, words in (("/dev/zero", "--review"), (deep, "nested"),
+                          (foreign, "not one of the notes")):
+        line = one_error_line(run_cli(
+            "review", "reply", tmp_path / "req.kapreview", "--name", "Dr Ada Supervisor",
+            "--review", review, "--out", tmp_path / "reply.kapreview",
+            env={ENV_REQUEST: secret}), 5)
+        assert words in line
+    line = one_error_line(run_cli("review", "reply", tmp_path / "req.kapreview", "--vault",
+                                  vaults["supervisor"], "--review", foreign, "--out",
+                                  vaults["supervisor"], env={**env, ENV_REQUEST: secret}), 5)
+    assert "is the vault" in line
+    assert not (tmp_path / "reply.kapreview").exists()

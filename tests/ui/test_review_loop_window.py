@@ -24,6 +24,7 @@ from kapnotes.ui.review_records import NoteReviewsPanel
 from kapnotes.ui.review_window import ReviewWindow
 from kapnotes.ui.reviews_view import EMPTY, ReviewsView
 from kapnotes.ui.supervision_log_view import SupervisionLogView
+from kapnotes.ui.widgets.course_sessions import SESSION_ID_ROLE
 from kapnotes.ui.workspace import Workspace
 from tests.services.review_helpers import SUPERVISOR, THERAPIST, supervisor_services
 
@@ -48,6 +49,13 @@ def workspace(qtbot: Any, therapist: Any, settings: Any) -> Workspace:
     space = Workspace(window, therapist, signer_name=THERAPIST[0])
     window.show()
     return space
+
+
+def note_states(workspace: Workspace) -> dict[int, str]:
+    """The client page's sessions list: the Note column of each session."""
+    listed = workspace.client_view.sessions_list
+    items = [listed.topLevelItem(i) for i in range(listed.topLevelItemCount())]
+    return {int(item.data(0, SESSION_ID_ROLE)): item.text(2) for item in items}
 
 
 def send_course(qtbot: Any, workspace: Workspace, out: Path) -> SendForReviewDialog:
@@ -96,6 +104,7 @@ def test_the_whole_loop_through_the_windows(qtbot: Any, workspace: Workspace, su
     assert QGuiApplication.clipboard().text() == request.passphrase
     ids = [n.session_id for n in request.notes]
     assert set(therapist.reviews.statuses(ids).values()) == {ReviewStatus.AWAITING}
+    assert "Awaiting review" in note_states(workspace)[ids[0]]
     reviews = workspace.supervision.show_reviews()
     assert isinstance(reviews, ReviewsView)
     assert reviews.table.rowCount() == len(ids)
@@ -130,6 +139,7 @@ def test_the_whole_loop_through_the_windows(qtbot: Any, workspace: Workspace, su
     assert reviews.pages.currentWidget() is reviews.empty
     assert EMPTY in reviews.empty.findChild(type(dialog.info), "reviews_empty").text()
 
+    qtbot.waitUntil(lambda: "Co-signed" in note_states(workspace)[ids[0]])
     workspace.open_session(ids[0])
     panel = workspace.editor.findChild(NoteReviewsPanel)
     assert panel is not None and not panel.isHidden()
