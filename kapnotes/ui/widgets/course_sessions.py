@@ -25,6 +25,8 @@ from kapnotes.ui.widgets.slot_style import (
 SESSION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ALERT_MARK = "⚠ alert"
 DATE, KIND, NOTE, FLAGS = range(4)
+REVIEW_MARKS = {ReviewStatus.AWAITING: "⧗", ReviewStatus.CHANGES_REQUESTED: "✎",
+                ReviewStatus.APPROVED: "✓", ReviewStatus.COSIGNED: "✓✓"}
 
 
 def flag_marks(alerts: Sequence[str], risks: Sequence[RiskFlag]) -> tuple[str, str]:
@@ -65,8 +67,8 @@ class CourseSessionsList(QTreeWidget):
         for s in sorted(sessions, key=lambda s: (s.starts_at, s.id or 0), reverse=True):
             state = "✓ Signed" if s.signed else "✎ Draft"
             review = statuses.get(s.id or 0, ReviewStatus.NOT_SENT)
-            if review is not ReviewStatus.NOT_SENT:
-                state += f" · {review.value}"
+            if review is not ReviewStatus.NOT_SENT:  # the newer fact, first: lists are narrow
+                state = f"{REVIEW_MARKS[review]} {review.value.capitalize()}"
             when = human_datetime(s.starts_at, weekday=True)
             marks, why = flag_marks((alerts or {}).get(s.id or 0, ()),
                                     (risks or {}).get(s.id or 0, ()))
@@ -77,6 +79,8 @@ class CourseSessionsList(QTreeWidget):
             item.setToolTip(NOTE, "Signed and locked" if s.signed else "Draft: not signed yet")
             if review.pending:
                 item.setForeground(NOTE, pick(WARNING_COLOURS))
+            if review is not ReviewStatus.NOT_SENT:
+                item.setToolTip(NOTE, f"Signed; supervision: {review.value}")
             if marks:
                 item.setForeground(FLAGS, pick(ERROR_COLOURS))
                 item.setToolTip(FLAGS, why)
