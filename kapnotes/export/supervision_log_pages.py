@@ -20,8 +20,8 @@ from kapnotes.export.report import (
 )
 from kapnotes.export.snapshot import ExportOptions
 
-COLUMNS = ("Date", "Supervisor", "Minutes", "Format", "Topics", "Source")
-WIDTHS = (1.1, 2.4, 0.8, 1.0, 3.6, 0.9)
+COLUMNS = ("Date", "Supervisor", "Min", "Format", "Topics", "Source")
+WIDTHS = (1.5, 2.3, 0.7, 1.1, 3.2, 1.0)
 TOTAL_COLUMNS = ("Period", "Sessions", "Minutes", "Hours", "Individual min", "Group min")
 EMPTY = "No supervision sessions in this period."
 
@@ -45,7 +45,7 @@ def _hours(minutes: int) -> str:
 
 def log_blocks(pages: LogPages) -> list[Block]:
     blocks: list[Block] = [
-        Heading("Supervision log"),
+        Heading("Sessions"),
         KeyValues((("Clinician", pages.clinician), ("Period", pages.period),
                    ("Sessions", str(len(pages.rows))),
                    ("Total", f"{sum(r[2] for r in pages.rows)} min "

@@ -21,7 +21,7 @@ SIGNED_PREFIX = b"kapnotes-supervision-log-v1\n"
 def _period(start: date | None, end: date | None) -> str:
     first = f"{start:%d %b %Y}" if start else "the first session"
     last = f"{end:%d %b %Y}" if end else "today"
-    return f"{first} to {last}"
+    return f"From {first} to {last}"
 
 
 def signed_entries(rows: list[dict[str, object]]) -> bytes:

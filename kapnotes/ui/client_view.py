@@ -184,7 +184,7 @@ class ClientView(QWidget):
 
     def _build_sessions_box(self) -> QGroupBox:
         """The course's sessions and New session (a menu of kinds)."""
-        self.sessions_list = CourseSessionsList(self)
+        self.sessions_list = CourseSessionsList(self, reviews=self.services.reviews.statuses)
         self.sessions_list.session_activated.connect(self.session_requested)
         self.new_session_button, self.new_session_menu = new_session_button(
             self, self.request_new_session)
@@ -270,10 +270,10 @@ class ClientView(QWidget):
         # Read once here and handed on: the monitoring read and the session list share them.
         sessions = self.services.notes.sessions_for_course(course_id)
         monitoring = self.services.monitoring.course_monitoring(course_id, sessions)
-        alerts = monitoring.alerts
-        risks = self.services.measures.risk_sessions(course_id)
+        alerts, risks = monitoring.alerts, self.services.measures.risk_sessions(course_id)
         self.timeline_view.set_entries(self.timeline.entries, today=today, alerts=alerts,
-                                       risks=risks)
+                                       risks=risks, approvals=self.services.approvals
+                                       .uncovered_doses(self.client_id))
         self.timeline_view.scroll_to_today(today)
         states = [e.state for e in self.timeline.entries]
         self.adherence_label.setText(adherence_text(
@@ -286,8 +286,7 @@ class ClientView(QWidget):
         if course.status_reason:
             text += f"\n{course.status.label}: {course.status_reason}"
         self.course_status.setText(text)
-        self.sessions_list.set_sessions(sessions, alerts=alerts, risks=risks,
-                                        reviews=self.services.reviews.statuses())
+        self.sessions_list.set_sessions(sessions, alerts=alerts, risks=risks)
         self.sections.show_course(self.client_id, course_id, sessions=sessions, alerts=alerts,
                                   monitoring=monitoring)
         self._update_slot_buttons()

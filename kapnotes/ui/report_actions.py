@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -146,6 +147,30 @@ class RegulatorReportActions:
         if menu is not None:
             menu.addAction(self.approvals_action)
             menu.addActions(list(self.report_actions.values()))
+        # After the window shows (not on its way up): what lapses soon, reports due soon.
+        QTimer.singleShot(0, self.startup_notice)
+
+    def startup_notice(self) -> str:
+        """One status-bar line at start-up naming approvals lapsing within 30 days and
+        regulator reports due soon (Reports → Approvals and permits… lists them)."""
+        from kapnotes.services import regulator_reports
+
+        try:
+            lapsing = self.services.approvals.lapsing(30)
+            due = regulator_reports.reminders(self.services)
+        except KapNotesError:
+            return ""
+        parts = []
+        if lapsing:
+            n = len(lapsing)
+            parts.append(f"{n} approval lapses within 30 days" if n == 1
+                         else f"{n} approvals lapse within 30 days")
+        parts += due
+        text = "; ".join(parts)
+        if text and isinstance(self.window, QMainWindow):
+            self.window.statusBar().showMessage(
+                f"⚠ {text} (Reports → Approvals and permits…)", 30_000)
+        return text
 
     def open_approvals(self) -> ApprovalsDialog:
         if self.approvals_dialog is None:

@@ -70,6 +70,8 @@ class ReviewWindow(QDialog):
 
         self.notes = QListWidget(self)
         self.notes.setAccessibleName("Notes in the request")
+        self.notes.setSpacing(3)
+        self.notes.setAlternatingRowColors(True)
         for n in request.notes:
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, n.session_id)
@@ -166,7 +168,7 @@ class ReviewWindow(QDialog):
         r = self.request
         privacy = "de-identified" if r.deidentified else "IDENTIFIED (names included)"
         return (f"<b>From:</b> {_esc(r.therapist.line())} &nbsp; <b>Key:</b> "
-                f"<tt>{r.therapist_fingerprint}</tt><br><b>Sent:</b> {_esc(r.created_at)} · "
+                f"<tt>{r.therapist_fingerprint}</tt><br><b>Sent:</b> {_sent(r.created_at)} · "
                 f"{len(r.notes)} note{'s' if len(r.notes) != 1 else ''} · {privacy}")
 
     # -- notes and verdicts ----------------------------------------------------------------
@@ -266,6 +268,17 @@ class ReviewWindow(QDialog):
             show_message(self.error, f"PDF: could not write the file ({exc.strerror}).")
             return None
         return path
+
+
+def _sent(stamp: str) -> str:
+    """"2026-12-03T17:02:08Z" as "3 Dec 2026, 17:02 UTC" (the file's own UTC time)."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return _esc(stamp)
+    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
 
 
 def _esc(text: str) -> str:

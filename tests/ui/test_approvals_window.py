@@ -85,6 +85,10 @@ def test_adding_a_permit_in_the_dialog_lists_it_as_lapsing(qtbot: Any, services:
     assert services.approvals.all() == []
 
 
+def model_rows(view: ClientView) -> int:
+    return view.timeline_view.timeline_model.rowCount()
+
+
 def test_the_client_header_warns_before_the_permit_lapses(qtbot: Any, services: Any,
                                                           tmp_path: Path) -> None:
     choose_jurisdiction(tmp_path, "AU-NSW")
@@ -108,6 +112,16 @@ def test_the_client_header_warns_before_the_permit_lapses(qtbot: Any, services: 
     assert "⚠ PBS authority for esketamine ends in 11 days (1 Dec 2026)" in text
     assert "Planned dose on" in text and "falls after the PBS authority for esketamine" in text
     assert "Schedule of Pharmaceutical Benefits" in view.header.approvals.toolTip()
+    # The schedule marks each planned dose after the end, with why in its tooltip.
+    qtbot.waitUntil(lambda: any("⚠ approval" in view.timeline_view.timeline_model
+                                .display_text(r, 4) for r in range(model_rows(view))))
+    model = view.timeline_view.timeline_model
+    marked = [model.entry(r).state.effective_date for r in range(model_rows(view))
+              if "⚠ approval" in model.display_text(r, 4)]
+    assert marked and min(marked) == date(2026, 12, 7)
+    assert all(d > date(2026, 12, 1) for d in marked)
+    first = next(r for r in range(model_rows(view)) if "⚠ approval" in model.display_text(r, 4))
+    assert "falls after the PBS authority" in model.describe(model.entry(first))
     qtbot.wait(50)  # the layout settles
     view.grab().save(str(SHOTS / "i19b-client-header.png"))
 
@@ -158,3 +172,23 @@ def test_reports_saved_from_their_dialogs(qtbot: Any, services: Any, tmp_path: P
     pbs.client.setCurrentIndex(pbs.client.findData("KAP-704"))
     sheet = pbs.save(tmp_path / "pbs.pdf")
     assert sheet is not None and "KAP-704" in PdfReader(sheet).pages[0].extract_text()
+
+
+def test_start_up_names_what_lapses_and_what_is_due(qtbot: Any, services: Any, clock: Any,
+                                                    tmp_path: Path) -> None:
+    choose_jurisdiction(tmp_path, "AU-NSW")
+    client = services.clients.create(Client(code="KAP-705", full_name="Kit Fictional"))
+    services.approvals.add(Approval("nsw_s8_authority", date(2026, 1, 1), date(2026, 12, 1),
+                                    client_id=client.id))
+    services.approvals.add(Approval(
+        "tga_authorised_prescriber", date(2026, 1, 1), date(2027, 6, 30), medicine="ketamine",
+        indication="PTSD", ethics_approval="Bellbird HREC 2025/114"))
+    clock.now = datetime(2026, 11, 25, 9)
+    window, actions = window_with_reports(qtbot, services)
+    qtbot.waitUntil(lambda: "within 30 days" in window.statusBar().currentMessage())
+    assert window.statusBar().currentMessage() == (
+        "⚠ 1 approval lapses within 30 days (Reports → Approvals and permits…)")
+    clock.now = datetime(2027, 1, 10, 9)
+    assert actions.startup_notice() == (
+        "TGA Authorised Prescriber report for 1 July to 31 December 2026 is due 31 Jan 2027 "
+        "(21 days)")

@@ -104,7 +104,7 @@ def test_the_whole_loop_through_the_windows(qtbot: Any, workspace: Workspace, su
     assert QGuiApplication.clipboard().text() == request.passphrase
     ids = [n.session_id for n in request.notes]
     assert set(therapist.reviews.statuses(ids).values()) == {ReviewStatus.AWAITING}
-    assert "awaiting review" in note_states(workspace)[ids[0]]
+    assert "Awaiting review" in note_states(workspace)[ids[0]]
     reviews = workspace.supervision.show_reviews()
     assert isinstance(reviews, ReviewsView)
     assert reviews.table.rowCount() == len(ids)
@@ -139,7 +139,7 @@ def test_the_whole_loop_through_the_windows(qtbot: Any, workspace: Workspace, su
     assert reviews.pages.currentWidget() is reviews.empty
     assert EMPTY in reviews.empty.findChild(type(dialog.info), "reviews_empty").text()
 
-    qtbot.waitUntil(lambda: "co-signed" in note_states(workspace)[ids[0]])
+    qtbot.waitUntil(lambda: "Co-signed" in note_states(workspace)[ids[0]])
     workspace.open_session(ids[0])
     panel = workspace.editor.findChild(NoteReviewsPanel)
     assert panel is not None and not panel.isHidden()

@@ -1,7 +1,7 @@
 """Approval warnings in the caution colour (docs/JURISDICTIONS.md, "Approvals"): an approval
 lapsing within the pack's days, lapsed, a planned dose after its end, or treatment past the
-point one is needed with none recorded. Shown in the client header, above the schedule and
-under the dose; hidden when there is nothing to say. Each line's tooltip names its source."""
+point one is needed with none recorded. Shown in the client header (above the schedule) and
+under the dose; hidden when there is nothing to say. The tooltip names the sources."""
 
 from __future__ import annotations
 
