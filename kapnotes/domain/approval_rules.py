@@ -19,6 +19,7 @@ from kapnotes.domain.approval_model import (
     ReportPeriod,
     needed_from,
 )
+from kapnotes.domain.dates import human_date
 
 LAPSING, LAPSED, DOSE_AFTER_END, NEEDED = "lapsing", "lapsed", "dose_after_end", "needed"
 
@@ -39,7 +40,7 @@ def short_title(rule: ApprovalRule) -> str:
 
 
 def _day(d: date) -> str:
-    return d.strftime("%d %b %Y").lstrip("0")
+    return human_date(d)
 
 
 def applies(rule: ApprovalRule, approval: Approval, medicines: Iterable[str]) -> bool:

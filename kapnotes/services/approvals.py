@@ -12,7 +12,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from kapnotes.domain.approval_model import Approval, ApprovalRule, ApprovalWarning, Holder
-from kapnotes.domain.approval_rules import approval_rules, client_warnings, lapsing
+from kapnotes.domain.approval_rules import (
+    DOSE_AFTER_END,
+    NEEDED,
+    approval_rules,
+    client_warnings,
+    lapsing,
+)
 from kapnotes.domain.errors import NotFoundError, ValidationError
 from kapnotes.domain.jurisdiction_model import JurisdictionPack
 from kapnotes.domain.models import CourseStatus, SessionKind
@@ -141,28 +147,42 @@ class ApprovalService:
         return checked
 
     # -- warnings ------------------------------------------------------------------------
+    def _inputs(self, client_id: int) -> tuple[list[Approval], set[str], date | None]:
+        """The client's approvals (and the prescriber's), their running courses' medicines,
+        and the start of their continuous treatment (the earliest running course)."""
+        running = [c for c in course_repo.for_client(self.vault, client_id)
+                   if c.status is CourseStatus.ACTIVE]
+        return (repo.for_client(self.vault, client_id),
+                {course_medicine(c.protocol) for c in running},
+                min((c.start_date for c in running), default=None))
+
     def client_warnings(self, client_id: int, *, today: date | None = None,
                         only_dose: date | None = None) -> list[ApprovalWarning]:
-        """Warnings for the client's header and schedule (every planned dosing day); with
-        `only_dose`, about that one dose only (the dose entry's own day)."""
+        """Warnings for the client's header (every planned dosing day); with `only_dose`,
+        about that one dose only (the dose entry's own day)."""
         rules = self.rules()
         if not rules:
             return []
         day = today or self.today()
-        running = [c for c in course_repo.for_client(self.vault, client_id)
-                   if c.status is CourseStatus.ACTIVE]
-        medicines = {course_medicine(c.protocol) for c in running}
-        start = min((c.start_date for c in running), default=None)
-        running_ids = {c.id for c in running}
-        planned = [d for course_id, kind, d, _orig, skipped
-                   in course_repo.slot_days_for_client(self.vault, client_id)
-                   if course_id in running_ids and kind is SessionKind.DOSING
-                   and not skipped and d >= day]
-        if only_dose is not None:
-            planned = [only_dose]
-        return client_warnings(rules, repo.for_client(self.vault, client_id), today=day,
-                               medicines=medicines, treatment_start=start,
-                               planned_doses=sorted(set(planned)))
+        approvals, medicines, start = self._inputs(client_id)
+        planned = [only_dose] if only_dose is not None else self._planned(client_id, day)
+        return client_warnings(rules, approvals, today=day, medicines=medicines,
+                               treatment_start=start, planned_doses=planned)
+
+    def uncovered_doses(self, client_id: int | None) -> dict[date, str]:
+        """Planned dosing days no approval covers, each with why (the schedule marks them)."""
+        rules = self.rules()
+        if not rules or client_id is None:
+            return {}
+        today = self.today()
+        approvals, medicines, start = self._inputs(client_id)
+        out: dict[date, str] = {}
+        for day in self._planned(client_id, today):
+            for w in client_warnings(rules, approvals, today=today, medicines=medicines,
+                                     treatment_start=start, planned_doses=[day]):
+                if w.day == day and w.kind in (DOSE_AFTER_END, NEEDED):
+                    out.setdefault(day, w.message)
+        return out
 
     def session_warnings(self, session_id: int) -> list[ApprovalWarning]:
         """For the dose entry: the approvals that lapse soon or do not cover this dose's day,
@@ -179,6 +199,16 @@ class ApprovalService:
             rules = self.rules()
             found = [w for w in found if rules[w.rule_id].covers(medication.value)]
         return found
+
+    def _planned(self, client_id: int, today: date | None = None) -> list[date]:
+        """Dosing days still ahead in the client's running courses."""
+        day = today or self.today()
+        running = {c.id for c in course_repo.for_client(self.vault, client_id)
+                   if c.status is CourseStatus.ACTIVE}
+        return sorted({d for course_id, kind, d, _orig, skipped
+                       in course_repo.slot_days_for_client(self.vault, client_id)
+                       if course_id in running and kind is SessionKind.DOSING
+                       and not skipped and d >= day})
 
     def lapsing(self, within_days: int = 30) -> list[ApprovalRow]:
         """What ends from today to `within_days` ahead (the dashboard, the CLI)."""

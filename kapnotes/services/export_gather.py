@@ -14,6 +14,7 @@ from kapnotes.export.snapshot import (
     AuditRow,
     CourseSnapshot,
     DosingSnapshot,
+    ReviewEntry,
     SessionSnapshot,
     SlotRow,
 )
@@ -50,6 +51,8 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
     measures = services.measures.for_client(client_id) if client_id is not None else []
     risks = services.measures.risk_sessions(course_id)
     names = {s.id: s.short_name for s in services.measures.scales}
+    wanted = [int(s.id or 0) for s in course_sessions if only is None or s.id == only]
+    statuses = services.reviews.statuses(wanted)
     out = []
     for s in course_sessions:
         sid = int(s.id or 0)
@@ -74,8 +77,21 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
                         if client_id is not None else None),
             seal=services.notes.seal(sid),
             sign_answered=services.notes.sign_answered(sid) if s.signed else (),
+            review_status=statuses[sid].value if sid in statuses else "",
+            reviews=_reviews(services, sid) if sid in statuses else (),
         ))
     return out
+
+
+def _reviews(services: Services, session_id: int) -> tuple[ReviewEntry, ...]:
+    """The note's review records as imported from supervisors' replies, oldest first."""
+    out = []
+    for r in services.reviews.records(session_id):
+        signer = ", ".join(p for p in (r.signer_name, r.signer_role, r.signer_registration)
+                           if p)
+        out.append(ReviewEntry(kind=r.kind, created_at=r.created_at, signer=signer,
+                               text=r.text, section=r.section, verdict=r.verdict))
+    return tuple(out)
 
 
 def _dosing(services: Services, session_id: int) -> DosingSnapshot:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kapnotes.domain.approval_model import Holder
 from kapnotes.domain.approval_rules import report_periods
+from kapnotes.domain.dates import human_date
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.monitoring import AdverseEffect
 from kapnotes.domain.regulator_reports import (
@@ -92,7 +93,7 @@ def reminders(services: Services) -> list[str]:
             not _approvals(services).prescriber_approvals():
         return []
     return [f"TGA Authorised Prescriber report for {p.label} {p.first.year} is due "
-            f"{p.due.strftime('%d %b %Y').lstrip('0')} ({left} day{'s' if left != 1 else ''})"
+            f"{human_date(p.due)} ({left} day{'s' if left != 1 else ''})"
             for p, left in due_soon(periods, services.clock().date())]
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.approval_model import Approval, Holder
+from kapnotes.domain.dates import human_date
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.services import regulator_reports
 from kapnotes.services.approvals import ApprovalRow
@@ -193,7 +194,7 @@ class ApprovalsDialog(QDialog):
         self.rows = approvals.rows(approvals.all())
         self.table.setRowCount(len(self.rows))
         for n, r in enumerate(self.rows):
-            cells = (r.approval.ends_on.strftime("%d %b %Y"), str(r.days_left), r.holder,
+            cells = (human_date(r.approval.ends_on), str(r.days_left), r.holder,
                      r.title.split(" (")[0], r.approval.reference, r.approval.medicine)
             for col, text in enumerate(cells):
                 self.table.setItem(n, col, QTableWidgetItem(text))
@@ -202,7 +203,7 @@ class ApprovalsDialog(QDialog):
         soon = approvals.lapsing(LAPSE_DAYS)
         self.lapsing_label.setText(
             "Lapsing in the next 30 days: " + "; ".join(
-                f"{r.holder} {r.title.split(' (')[0]} ({r.approval.ends_on:%d %b %Y})"
+                f"{r.holder} {r.title.split(' (')[0]} ({human_date(r.approval.ends_on)})"
                 for r in soon) if soon else "Nothing lapses in the next 30 days.")
         self.lapsing_label.setStyleSheet(
             f"color: {style_sheet_colour(WARNING_COLOURS)}; font-weight: 600;" if soon else "")
@@ -239,7 +240,7 @@ class ApprovalsDialog(QDialog):
     def delete_selected(self) -> None:
         chosen = self.selected()
         if chosen is not None and chosen.id is not None and self.confirm(
-                f"Delete this approval (ends {chosen.ends_on:%d %b %Y})? The audit log keeps "
+                f"Delete this approval (ends {human_date(chosen.ends_on)})? The audit log keeps "
                 "a record that it was deleted."):
             try:
                 self.services.approvals.delete(chosen.id)

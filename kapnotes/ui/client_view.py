@@ -270,10 +270,10 @@ class ClientView(QWidget):
         # Read once here and handed on: the monitoring read and the session list share them.
         sessions = self.services.notes.sessions_for_course(course_id)
         monitoring = self.services.monitoring.course_monitoring(course_id, sessions)
-        alerts = monitoring.alerts
-        risks = self.services.measures.risk_sessions(course_id)
+        alerts, risks = monitoring.alerts, self.services.measures.risk_sessions(course_id)
         self.timeline_view.set_entries(self.timeline.entries, today=today, alerts=alerts,
-                                       risks=risks)
+                                       risks=risks, approvals=self.services.approvals
+                                       .uncovered_doses(self.client_id))
         self.timeline_view.scroll_to_today(today)
         states = [e.state for e in self.timeline.entries]
         self.adherence_label.setText(adherence_text(

@@ -128,3 +128,24 @@ def test_an_existing_file_is_not_replaced_without_force(
                  "2026-12-31", "--out", keep)
     assert "--out" in one_error_line(result, 5)
     assert keep.read_text() == "mine\n" and records_vault.read_bytes() == before
+
+
+def test_a_report_never_lands_on_the_vaults_files_or_backups(
+        records_vault: Path, passphrase_file: Path, tmp_path: Path,
+        one_error_line: object) -> None:
+    from kapnotes.storage.backups import backup_dir_for
+
+    keys = records_vault.with_name(records_vault.name + ".keys")
+    key_bytes, vault_bytes = keys.read_bytes(), records_vault.read_bytes()
+    link = tmp_path / "elsewhere" / "tga.csv"
+    link.parent.mkdir()
+    link.symlink_to(keys)
+    folder = backup_dir_for(records_vault)
+    folder.mkdir(exist_ok=True)
+    for target in (link, folder / "ae.csv"):
+        result = run(tmp_path, "report", "adverse-events", "--vault", records_vault,
+                     "--passphrase-file", passphrase_file, "--from", "2026-01-01", "--to",
+                     "2026-12-31", "--out", target, "--force")
+        one_error_line(result, 5)
+    assert keys.read_bytes() == key_bytes and records_vault.read_bytes() == vault_bytes
+    assert link.is_symlink() and not (folder / "ae.csv").exists()

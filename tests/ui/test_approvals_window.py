@@ -85,6 +85,10 @@ def test_adding_a_permit_in_the_dialog_lists_it_as_lapsing(qtbot: Any, services:
     assert services.approvals.all() == []
 
 
+def model_rows(view: ClientView) -> int:
+    return view.timeline_view.timeline_model.rowCount()
+
+
 def test_the_client_header_warns_before_the_permit_lapses(qtbot: Any, services: Any,
                                                           tmp_path: Path) -> None:
     choose_jurisdiction(tmp_path, "AU-NSW")
@@ -108,6 +112,16 @@ def test_the_client_header_warns_before_the_permit_lapses(qtbot: Any, services: 
     assert "⚠ PBS authority for esketamine ends in 11 days (1 Dec 2026)" in text
     assert "Planned dose on" in text and "falls after the PBS authority for esketamine" in text
     assert "Schedule of Pharmaceutical Benefits" in view.header.approvals.toolTip()
+    # The schedule marks each planned dose after the end, with why in its tooltip.
+    qtbot.waitUntil(lambda: any("⚠ approval" in view.timeline_view.timeline_model
+                                .display_text(r, 4) for r in range(model_rows(view))))
+    model = view.timeline_view.timeline_model
+    marked = [model.entry(r).state.effective_date for r in range(model_rows(view))
+              if "⚠ approval" in model.display_text(r, 4)]
+    assert marked and min(marked) == date(2026, 12, 7)
+    assert all(d > date(2026, 12, 1) for d in marked)
+    first = next(r for r in range(model_rows(view)) if "⚠ approval" in model.display_text(r, 4))
+    assert "falls after the PBS authority" in model.describe(model.entry(first))
     qtbot.wait(50)  # the layout settles
     view.grab().save(str(SHOTS / "i19b-client-header.png"))
 
