@@ -172,3 +172,5 @@ class CourseSnapshot:
     alerts: dict[int, tuple[str, ...]] = field(default_factory=dict)  # session id → alerts
     sessions: tuple[SessionSnapshot, ...] = ()
     audit: tuple[AuditRow, ...] | None = None  # None: not asked for
+    # Supervisors' comments on a whole request (no note named) in replies about this course.
+    review_comments: tuple[ReviewEntry, ...] = ()
