@@ -83,15 +83,17 @@ class ReviewWindow(QDialog):
         verdict_layout.setContentsMargins(0, 0, 0, 0)
         verdict_layout.addWidget(QLabel("<b>Verdict for this note</b>", self.verdict_box))
         self.verdict_buttons: dict[Verdict | None, QRadioButton] = {}
-        for key, text in ((Verdict.APPROVED, "&Approved"),
+        # Alt+V, Alt+H, Alt+Y: no other mnemonic of the window uses these letters.
+        for key, text in ((Verdict.APPROVED, "Appro&ved"),
                           (Verdict.CHANGES_REQUESTED, "C&hanges requested"),
-                          (None, "No &verdict yet")):
+                          (None, "No verdict &yet")):
             button = QRadioButton(text, self.verdict_box)
             self.verdict_group.addButton(button)
             self.verdict_buttons[key] = button
             verdict_layout.addWidget(button)
             button.toggled.connect(lambda on, k=key: self._set_verdict(k) if on else None)
-        self.comment_note_button = QPushButton("Comment on this &note", self.verdict_box)
+        self.comment_note_button = QPushButton("&Write a comment on this note",
+                                                self.verdict_box)
         self.comment_note_button.clicked.connect(self._comment_on_note)
         verdict_layout.addWidget(self.comment_note_button)
         left = QWidget(self)
@@ -204,8 +206,8 @@ class ReviewWindow(QDialog):
     def _refresh_notes(self) -> None:
         for row, n in enumerate(self.request.notes):
             verdict = VERDICT_LABELS[self.verdicts.get(n.session_id)]
-            self.notes.item(row).setText(f"{n.title}\n{n.client_code} · {n.held_on:%d %b %Y}"
-                                         f" · {verdict}")
+            self.notes.item(row).setText(f"{n.title}\n{n.client_code} · {n.held_on.day} "
+                                         f"{n.held_on:%b %Y} · {verdict}")
 
     def _comment_on_note(self) -> None:
         self.comments.anchor_to_note(self.current_note())
@@ -230,6 +232,8 @@ class ReviewWindow(QDialog):
             content = self.content()
             profile = self.reviewer.profile()
             if not profile.name:
+                self.tabs.setCurrentIndex(self.tabs.count() - 1)  # "You": type it there
+                self.reviewer.name.setFocus()
                 raise KapNotesError("Your name: type your name (the “You” tab) before "
                                     "sending the reply.")
             if path is None:
