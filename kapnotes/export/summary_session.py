@@ -234,9 +234,10 @@ def acknowledgement_blocks(d: DosingSnapshot) -> list[Block]:
         if not ack.warnings:
             out.append(Paragraph(head + ": no warning was showing.", "muted"))
             continue
-        out.append(Paragraph(f"{head} ({len(ack.warnings)}):", "muted"))
-        out.append(Paragraph("\n".join(f"• {w}" for w in ack.warnings),
-                             possibly_identifying=True))
+        # A one-column table: its header (who, when) stays with the warnings and repeats
+        # if they run onto the next page.
+        out.append(Table((f"{head} ({len(ack.warnings)})",), [(w,) for w in ack.warnings],
+                         possibly_identifying=True))
     return out
 
 
