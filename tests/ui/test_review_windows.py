@@ -243,3 +243,39 @@ def test_supervision_log_by_hand_totals_and_a_signed_pdf(qtbot: Any, services: A
     view.table.selectRow(0)
     assert view.remove_selected()
     qtbot.waitUntil(lambda: view.table.rowCount() == 1)
+
+
+def test_settings_shows_the_key_fingerprint_and_opens_the_profile(
+        qtbot: Any, therapist: Any, settings: Any) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from kapnotes.services.settings_service import SettingsService
+    from kapnotes.ui.dialogs.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(SettingsService(therapist.vault), settings)
+    qtbot.addWidget(dialog)
+    shown = dialog.findChild(QLabel, "settings_key_fingerprint")
+    assert shown is not None
+    assert vault_identity(therapist.vault).fingerprint in shown.text()
+    dialog.findChild(QPushButton, "clinician_profile_button").click()
+    profile = dialog.findChild(ClinicianProfileDialog)
+    assert profile is not None and profile.fields.name.text() == THERAPIST[0]
+    profile.fields.name.setText("Dr Demo Clinician-Renamed")
+    assert profile.save()
+    assert dialog.clinician_edit.text() == "Dr Demo Clinician-Renamed"  # Save keeps it
+
+
+def test_several_clients_go_in_one_request(qtbot: Any, therapist: Any, tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    dialog = SendForReviewDialog(therapist)  # from no client page: the packet
+    qtbot.addWidget(dialog)
+    assert dialog.clients_radio.isChecked() and not dialog.course_radio.isEnabled()
+    wanted = {"KAP-001", "KAP-002"}
+    for i in range(dialog.clients_list.count()):
+        item = dialog.clients_list.item(i)
+        item.setCheckState(Qt.CheckState.Checked if item.text() in wanted
+                           else Qt.CheckState.Unchecked)
+    sent = dialog.send(tmp_path / "packet.kapreview")
+    assert sent is not None, dialog.error.text()
+    assert {n.client_code for n in sent.notes} == wanted
