@@ -65,3 +65,7 @@ _._curweight
 # Python calls a module's __getattr__ itself for a name the module does not define
 # (services/vault_access.py loads the vault types on first use, after the unlock dialog).
 _.__getattr__
+
+# reportlab calls a FrameActionFlowable's frameAction and reads locChanger (export/pdf.py _NewPage).
+_.frameAction
+_.locChanger

@@ -66,9 +66,25 @@ def _run_gui(args: argparse.Namespace) -> int:
     return run_gui(vault=args.vault)
 
 
+def gui_only(argv: Sequence[str]) -> argparse.Namespace | None:
+    """`kapnotes` or `kapnotes --vault PATH` (the desktop launcher's forms): the arguments
+    the parser would give, without building every command's parser first (~10 ms of the
+    launch before the unlock dialog shows). Anything else: None, and the parser decides."""
+    if not argv:
+        vault = None
+    elif len(argv) == 2 and argv[0] == "--vault" and not argv[1].startswith("-"):
+        vault = argv[1]
+    elif len(argv) == 1 and argv[0].startswith("--vault="):
+        vault = argv[0].split("=", 1)[1]
+    else:
+        return None
+    return argparse.Namespace(vault=vault, handler=_run_gui)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = gui_only(sys.argv[1:] if argv is None else argv)
+    if args is None:
+        args = build_parser().parse_args(argv)
     try:
         # A refused practice-policy entry (a loosened clinical rule, say) is said on stderr on
         # every run, not only by commands that happen to consult the rules.

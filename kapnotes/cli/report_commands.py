@@ -1,6 +1,7 @@
 """`kapnotes report …`: the records a practice returns to regulators, for scripts.
 
     kapnotes report s8-register --vault V [--medicine PRODUCT] [--from D --to D] --out F.pdf
+    kapnotes report tga-six-monthly | adverse-events | approvals | pbs-sheet …
 
 Each report is a subcommand of `report`; a module adds its own with a function in `REPORTS`
 (docs/JURISDICTIONS.md names the registers and their products).
@@ -14,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kapnotes.cli import regulator_commands
 from kapnotes.cli.vault_commands import (
     add_force_option,
     add_vault_options,
@@ -72,7 +74,8 @@ def cmd_s8_register(args: argparse.Namespace) -> int:
 
 
 # Each adds one report's subcommand to `kapnotes report`.
-REPORTS: list[Callable[[argparse._SubParsersAction], None]] = [_s8_register]
+REPORTS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _s8_register, *regulator_commands.REPORTS]
 
 
 def register(sub: argparse._SubParsersAction) -> None:

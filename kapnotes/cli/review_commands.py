@@ -9,6 +9,7 @@
     review reply REQUEST --review JSON --out F (--vault V | --name N …)
                  [--request-passphrase-file P]
     review import F --vault V
+    review trust KEYFILE --vault V
     review status --vault V
     review log --vault V [--from D] [--to D] [--by month|year] [--add …]
 """
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
         review_import,
         review_keys,
         review_requests,
+        review_trust,
     )
 else:
     # Loaded when a command runs, not when the parser is built (tests/test_startup_imports.py).
@@ -45,6 +47,7 @@ else:
     review_import = lazy_module("kapnotes.services.review_import")
     review_keys = lazy_module("kapnotes.services.review_keys")
     review_requests = lazy_module("kapnotes.services.review_requests")
+    review_trust = lazy_module("kapnotes.services.review_trust")
     review_log_cli = lazy_module("kapnotes.cli.review_log")
     review_supervisor = lazy_module("kapnotes.cli.review_supervisor")
 
@@ -117,6 +120,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE", help="the reply file")
     add_vault_options(p)
     p.set_defaults(handler=cmd_import)
+
+    p = rsub.add_parser("trust", help="pin a supervisor's key from their key file (after "
+                        "comparing its fingerprint with them)")
+    p.add_argument("keyfile", metavar="KEYFILE", help="the supervisor's key file")
+    add_vault_options(p)
+    p.set_defaults(handler=cmd_trust)
 
     p = rsub.add_parser("status", help="notes awaiting review or with changes requested")
     add_vault_options(p)
@@ -228,6 +237,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     elif result.newly_pinned:
         print(f"Pinned {result.supervisor.name}'s key {result.fingerprint}: compare it with "
               "them in person or by phone.")
+    return 0
+
+
+def cmd_trust(args: argparse.Namespace) -> int:
+    key = review_keys.read_key_file(Path(args.keyfile), "KEYFILE")  # bounded, before unlocking
+    with opened_vault(args) as vault:
+        result = review_trust.trust_key(vault, key)
+    who = key.profile.name
+    if result.already:
+        print(f"{who}'s key {result.fingerprint} was already pinned; nothing changed.")
+    elif result.replaced:
+        print(f"Replaced {who}'s pinned key {result.replaced} with {result.fingerprint}.")
+    else:
+        print(f"Pinned {who}'s key {result.fingerprint}.")
     return 0
 
 

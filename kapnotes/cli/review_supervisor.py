@@ -11,13 +11,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from pathlib import Path
 
 from kapnotes.cli.passphrases import _prompt, read_secret_file
 from kapnotes.cli.review_commands import ENV_REQUEST_PASSPHRASE
 from kapnotes.cli.vault_commands import opened_vault
 from kapnotes.domain.bounded_input import read_json_bounded
-from kapnotes.domain.errors import ValidationError
+from kapnotes.domain.errors import KapNotesError, ValidationError
 from kapnotes.domain.review_model import Profile, reply_content_from
 from kapnotes.domain.text_rules import clean_text
 from kapnotes.services import output_files, review_files, review_keys, review_replies
@@ -39,6 +40,9 @@ def _request_passphrase(args: argparse.Namespace) -> str:
     env = os.environ.get(ENV_REQUEST_PASSPHRASE)
     if env is not None:
         return env.strip()
+    if not sys.stdin or not sys.stdin.isatty():
+        raise KapNotesError("the request is protected by a passphrase: run in a terminal, or "
+                            f"use --request-passphrase-file (or {ENV_REQUEST_PASSPHRASE}).")
     return _prompt("Passphrase from the therapist").strip()
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from kapnotes.domain.approval_schema import read_approvals, read_report_periods
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.jurisdiction_model import (
     ENTRY_KINDS,
@@ -54,9 +55,9 @@ class PackFile:
 # (docs/JURISDICTIONS.md, "Slots"). A non-empty slot without a reader is refused.
 SlotReader = Callable[[str, str, Any], Any]
 SLOTS: dict[str, tuple[Any, SlotReader | None]] = {
-    "approvals": ([], None),
+    "approvals": ([], read_approvals),
     "retention": (None, None),
-    "report_periods": ([], None),
+    "report_periods": ([], read_report_periods),
 }
 
 

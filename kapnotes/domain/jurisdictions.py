@@ -2,7 +2,8 @@
 state or territory merged over the national file it `extends`.
 
 A state's register rule with the same id as a national one replaces it; products add up (a
-state may list one the national file does not); a slot a state fills replaces the national
+state may list one the national file does not); approvals and report periods add up by id
+like the rules; any other slot a state fills replaces the national
 value. The shipped packs are part of the release: a broken file raises, naming file and field.
 Stdlib only.
 """
@@ -52,8 +53,15 @@ def _merged(base: PackFile | None, f: PackFile) -> JurisdictionPack:
     rules.update({r.id: r for r in f.register_rules})
     slots = dict(base.slots) if base else {}
     for key, (empty, _reader) in SLOTS.items():
-        if f.slots.get(key, empty) != empty or key not in slots:
-            slots[key] = f.slots.get(key, empty)
+        mine = f.slots.get(key, empty)
+        if isinstance(empty, list) and key in slots:
+            # A list of items with ids (approvals, report periods) adds up like the register
+            # rules: a state's item with a national item's id replaces it.
+            by_id = {item.id: item for item in slots[key]}
+            by_id.update({item.id: item for item in mine})
+            slots[key] = tuple(by_id.values())
+        elif mine != empty or key not in slots:
+            slots[key] = mine
     return JurisdictionPack(f.id, f.title, products, rules, slots)
 
 

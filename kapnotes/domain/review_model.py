@@ -7,6 +7,7 @@ Plain values only; the file format (docs/REVIEW-FORMAT.md) is read and written b
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -186,7 +187,9 @@ def reply_content_from(data: object, note_ids: Sequence[int], *, label: str = "r
     doc = _object(label, data)
     unknown = sorted(set(doc) - KNOWN_REPLY_KEYS)
     if unknown:
-        raise ValidationError(f"{label}.{unknown[0][:40]}", "is not a known key here.")
+        # Escaped and cut short: a key is typed text, and a message is one line.
+        raise ValidationError(label, f"has an unknown key {json.dumps(unknown[0][:40])} (known: "
+                                     f"{', '.join(sorted(KNOWN_REPLY_KEYS))}).")
     notes = frozenset(note_ids)
     verdicts: dict[int, Verdict] = {}
     for i, item in enumerate(_list(f"{label}.verdicts", doc.get("verdicts"), len(notes))):

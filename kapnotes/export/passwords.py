@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from kapnotes.domain.errors import ValidationError
 
 MIN_LENGTH = 10
@@ -14,6 +12,8 @@ GROUPS, GROUP_LENGTH = 5, 4  # 20 symbols from 31 ≈ 99 bits
 
 def generate_password() -> str:
     """A random password like `7KQM-X4PT-9HRW-C3ND-UE2A`, easy to read out and type."""
+    import secrets  # here: every `kapnotes` launch reads MIN_LENGTH for the help text
+
     return "-".join(
         "".join(secrets.choice(ALPHABET) for _ in range(GROUP_LENGTH)) for _ in range(GROUPS)
     )

@@ -8,7 +8,7 @@ string is escaped (markup.to_markup) before it reaches a Paragraph.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from reportlab.lib import colors
@@ -30,6 +30,7 @@ from reportlab.platypus import (
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
+from reportlab.platypus.doctemplate import FrameActionFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from kapnotes.domain.dates import human_date
@@ -109,6 +110,22 @@ class _DraftFlag(Flowable):
 
     def draw(self) -> None:
         self.pages.add(self.canv.getPageNumber())
+
+
+class _NewPage(FrameActionFlowable):
+    """A page break that never leaves a blank page: when only the gap after a block that
+    filled the previous page stands at the top of this one, the break does nothing."""
+
+    locChanger = 1
+    GAP = 8.5  # points: more than any Spacer drawn after a block, less than a line of text
+
+    def __init__(self) -> None:  # the base class refuses to be made; nothing to keep
+        pass
+
+    def frameAction(self, frame: Frame) -> None:
+        used = frame._y2 - frame._topPadding - frame._y
+        if not frame._atTop and used > self.GAP:
+            frame.add_generated_content(RLPageBreak())
 
 
 class _DocTemplate(BaseDocTemplate):
@@ -274,12 +291,18 @@ class PdfRenderer:
             head.append(self._boxed(notice, "info"))
         if notices:
             head.append(Spacer(1, 4))
+        yield head
+        # A packet's cross-client overview comes before its contents page (report.lead).
+        lead = r.lead if r.contents else 0
+        yield from self._section_chunks(r.sections[:lead])
         if r.contents:
             toc = TableOfContents(dotsMinLevel=0, levelStyles=[st["toc1"]])
-            head += [RLParagraph("Contents", st["h1"]), toc, RLPageBreak()]
-        yield head
+            yield [RLParagraph("Contents", st["h1"]), toc, RLPageBreak()]
+        yield from self._section_chunks(r.sections[lead:])
+
+    def _section_chunks(self, blocks: Sequence[Block]) -> Iterator[list[Flowable]]:
         pending: list[Flowable] = []
-        for block in r.sections:
+        for block in blocks:
             self._blocks_done += 1
             if isinstance(block, Heading):
                 pending += self._block(block)
@@ -336,7 +359,7 @@ class PdfRenderer:
                     RLParagraph(to_markup(block.text), st["muted"]),
                 ])]
             case PageBreak():
-                return [RLPageBreak()]
+                return [_NewPage()]
         raise TypeError(f"not a report block: {block!r}")
 
     def _caption(self, possibly_identifying: bool) -> list[Flowable]:

@@ -215,6 +215,7 @@ class Report:
     notices: tuple[str, ...] = ()  # e.g. "Private process notes are not included."
     sections: tuple[Block, ...] = field(default_factory=tuple)
     contents: bool = False  # add a contents page listing level-1 headings
+    lead: int = 0  # with contents: this many first sections come before the contents page
     # De-identified: where something was replaced and what kind ("Title: 1 name"), never
     # the values; shown to the exporter before saving, not printed in the PDF.
     redactions: tuple[str, ...] = ()

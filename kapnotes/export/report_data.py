@@ -5,7 +5,8 @@ Every block becomes an object with a `type` ("heading", "paragraph", "key_values
 "line_chart", "banner", "draft_mark", "signature_line", "page_break") and its fields; dates
 become ISO text, tuples lists. The practice logo and the de-identification review lines
 (what was replaced where) are left out: the first is in the PDF, the second is for the
-sender only.
+sender only; so is `lead` (how many first sections a PDF draws before its contents page: a
+layout hint, the sections themselves are all here).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from kapnotes.export.report import Report
 
-_LEFT_OUT = frozenset({"practice_logo", "redactions", "sections"})
+_LEFT_OUT = frozenset({"practice_logo", "redactions", "sections", "lead"})
 
 
 def _type_name(block: object) -> str:

@@ -82,6 +82,19 @@ class DosingSnapshot:
 
 
 @dataclass(frozen=True)
+class ReviewEntry:
+    """One supervisor's review record of a note (comment, verdict or co-signature), copied
+    read-only from the imported reply; printed after the note, never editing it."""
+
+    kind: str  # "comment", "verdict" or "cosignature"
+    created_at: str  # UTC, when the reply was imported
+    signer: str  # "Name, role, registration" as the supervisor signed
+    text: str = ""
+    section: str = ""  # the part of the note a comment is anchored to, if any
+    verdict: str = ""  # a Verdict value for a verdict record
+
+
+@dataclass(frozen=True)
 class SessionSnapshot:
     """One session note as it will print: template, values, addenda, monitoring."""
 
@@ -102,6 +115,8 @@ class SessionSnapshot:
     # signing) of a signed note, computed from its content at export; None for a draft.
     seal: tuple[str, str, bool] | None = None
     sign_answered: tuple[str, ...] = ()  # what a signing reason answered, in words
+    review_status: str = ""  # a ReviewStatus value: "" when never sent for supervision
+    reviews: tuple[ReviewEntry, ...] = ()  # oldest first
 
     @property
     def kind(self) -> SessionKind:
@@ -157,3 +172,5 @@ class CourseSnapshot:
     alerts: dict[int, tuple[str, ...]] = field(default_factory=dict)  # session id → alerts
     sessions: tuple[SessionSnapshot, ...] = ()
     audit: tuple[AuditRow, ...] | None = None  # None: not asked for
+    # Supervisors' comments on a whole request (no note named) in replies about this course.
+    review_comments: tuple[ReviewEntry, ...] = ()

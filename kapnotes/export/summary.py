@@ -16,7 +16,15 @@ from collections.abc import Sequence
 from kapnotes.domain.course_label import course_label, protocol_label
 from kapnotes.domain.models import Client, Course
 from kapnotes.export.deidentify import scrub_report
-from kapnotes.export.report import Block, Heading, Paragraph, Report, SignatureLine, concat
+from kapnotes.export.report import (
+    Block,
+    Heading,
+    Paragraph,
+    Report,
+    SignatureLine,
+    Table,
+    concat,
+)
 from kapnotes.export.snapshot import CourseSnapshot, ExportOptions, SessionSnapshot
 from kapnotes.export.summary_common import (
     CLINICIAN_MARK,
@@ -28,6 +36,7 @@ from kapnotes.export.summary_common import (
     fmt_date,
 )
 from kapnotes.export.summary_course import course_blocks
+from kapnotes.export.summary_overview import PACKET_COLUMNS, PACKET_WIDTHS, course_row
 from kapnotes.export.summary_session import session_blocks, session_title
 
 PRIVATE_LEFT_OUT = "Private process notes are not included in this export."
@@ -50,13 +59,13 @@ def notices(options: ExportOptions) -> tuple[str, ...]:
 
 
 def _report(title: str, subtitle: str, options: ExportOptions, sections: Sequence[Block],
-            *, contents: bool = False) -> Report:
+            *, contents: bool = False, lead: int = 0) -> Report:
     return Report(
         title=title, subtitle=subtitle, practice_name=options.practice_name,
         practice_logo=options.practice_logo, audit_head=options.audit_head,
         app_version=options.app_version, export_date=options.export_date,
         deidentified=options.deidentified, notices=notices(options),
-        sections=tuple(sections), contents=contents,
+        sections=tuple(sections), contents=contents, lead=lead,
     )
 
 
@@ -95,11 +104,22 @@ def packet_report(snaps: Sequence[CourseSnapshot], options: ExportOptions, *,
                      + [SignatureLine(SUPERVISOR_SIGNATURE)])
     count = f"{len(snaps)} client" + ("" if len(snaps) == 1 else "s")
     subtitle = count + (f" · clinician {clinician}" if clinician else "")
+    lead = packet_overview(snaps, options)
+    body = concat(parts) if parts else (Paragraph("No clients chosen.", "muted"),)
     report = _report(f"Supervision packet — {fmt_date(options.export_date)}", subtitle, options,
-                     concat(parts) if parts else (Paragraph("No clients chosen.", "muted"),),
-                     contents=True)
+                     (*lead, *body), contents=True, lead=len(lead))
     return _scrubbed(report, [s.client for s in snaps], [s.course.prescriber for s in snaps],
                      options)
+
+
+def packet_overview(snaps: Sequence[CourseSnapshot], options: ExportOptions) -> list[Block]:
+    """The cross-client table that opens a packet, before its contents page: one row per
+    client (code when de-identified), de-identified with the rest of the report."""
+    if not snaps:
+        return []
+    rows = [course_row(s, context_for(s.client, options).who) for s in snaps]
+    return [Heading("Clients at a glance", 2, bookmark=False),
+            Table(PACKET_COLUMNS, rows, widths=PACKET_WIDTHS)]
 
 
 def _scrubbed(report: Report, clients: Sequence[Client], clinicians: Sequence[str],

@@ -1,5 +1,6 @@
-"""A client's course as report blocks: client, protocol and adherence, screening and risk,
-intentions, themes, outcomes, vitals and adverse events, audit entries, then every note."""
+"""A client's course as report blocks: the one-page overview (summary_overview.py), then
+client, screening and risk, intentions, themes, outcomes, vitals and adverse events, protocol
+and schedule, audit entries, then every note."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ from kapnotes.export.summary_common import (
     number,
 )
 from kapnotes.export.summary_outcomes import outcome_blocks
+from kapnotes.export.summary_overview import overview_blocks
+from kapnotes.export.summary_reviews import request_comment_blocks
 from kapnotes.export.summary_session import session_blocks
 
 CHUNK = 6  # grid columns per table: more would not fit across a portrait A4 page
@@ -35,9 +38,12 @@ LATE = {"missed", "overdue"}
 
 def course_blocks(snap: CourseSnapshot, ctx: Context, *, level: int = 1) -> list[Block]:
     """The whole course summary; `level` is the level of its section headings."""
-    out: list[Block] = []
-    for part in (client_blocks, schedule_blocks, screening_blocks, intention_blocks,
-                 theme_blocks, outcome_blocks, vitals_blocks, audit_blocks):
+    # The one-page overview first, then the details; the planned schedule (a row per slot)
+    # after what a supervisor reads first.
+    out: list[Block] = [*overview_blocks(snap, ctx, level), PageBreak()]
+    for part in (client_blocks, screening_blocks, intention_blocks, theme_blocks,
+                 outcome_blocks, vitals_blocks, schedule_blocks, request_comment_blocks,
+                 audit_blocks):
         out += part(snap, ctx, level)
     out += notes_blocks(snap, ctx, level)
     return out

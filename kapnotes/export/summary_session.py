@@ -35,6 +35,7 @@ from kapnotes.export.summary_common import (
     number,
     yes_no,
 )
+from kapnotes.export.summary_reviews import review_blocks
 
 # Field types whose values are typed by the therapist (so may name people or places).
 FREE_TEXT = {FieldType.SHORT_TEXT, FieldType.LONG_TEXT, FieldType.REPEATING_LIST,
@@ -71,6 +72,7 @@ def session_blocks(snap: SessionSnapshot, ctx: Context, *, level: int = 1,
         else:
             blocks += dosing_blocks(snap.dosing, ctx, min(sub + 1, 3))
     blocks += addenda_blocks(snap, ctx, sub)
+    blocks += review_blocks(snap, ctx, sub)
     return blocks
 
 
@@ -210,11 +212,7 @@ def scale_risk_beside(snap: SessionSnapshot) -> list[Block]:
 
 def dosing_blocks(d: DosingSnapshot, ctx: Context, level: int) -> list[Block]:
     out: list[Block] = []
-    for ack in d.acknowledgements:
-        count = len(ack.warnings)
-        out.append(Paragraph(
-            f"Screening warnings ({count}) acknowledged by {ack.acknowledged_by} on "
-            f"{fmt_datetime(ack.acknowledged_at)} before dosing.", "muted"))
+    out += acknowledgement_blocks(d)
     out.append(KeyValues(record_rows(d, ctx), possibly_identifying=bool(d.details.interventions)))
     out += rule_blocks(d, ctx)
     out.append(Heading("Vitals", level, bookmark=False))
@@ -223,6 +221,23 @@ def dosing_blocks(d: DosingSnapshot, ctx: Context, level: int) -> list[Block]:
     out.append(observations_table(d, ctx))
     out.append(Heading("Adverse effects", level, bookmark=False))
     out.append(adverse_table(d, ctx))
+    return out
+
+
+def acknowledgement_blocks(d: DosingSnapshot) -> list[Block]:
+    """Which screening warnings were acknowledged before dosing, by whom and when: the text
+    each warning had at that moment (kept with the acknowledgement), not today's."""
+    out: list[Block] = []
+    for ack in d.acknowledgements:
+        head = (f"Screening warnings acknowledged by {ack.acknowledged_by} on "
+                f"{fmt_datetime(ack.acknowledged_at)}, before dosing")
+        if not ack.warnings:
+            out.append(Paragraph(head + ": no warning was showing.", "muted"))
+            continue
+        # A one-column table: its header (who, when) stays with the warnings and repeats
+        # if they run onto the next page.
+        out.append(Table((f"{head} ({len(ack.warnings)})",), [(w,) for w in ack.warnings],
+                         possibly_identifying=True))
     return out
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from kapnotes.domain.protocols import LoadedProtocols
 from kapnotes.domain.templates import TemplateLibrary
 from kapnotes.paths import practice_templates_dir, resource_path
+from kapnotes.services.approvals import ApprovalService
 from kapnotes.services.clients import ClientService
 from kapnotes.services.clock import Clock, system_clock
 from kapnotes.services.course_items import CourseItemSync
@@ -45,6 +46,7 @@ class Services:
     monitoring: MonitoringService = field(init=False)
     reviews: ReviewService = field(init=False)
     s8: S8RegisterService = field(init=False)
+    approvals: ApprovalService = field(init=False)
 
     def __post_init__(self) -> None:
         self.clients = ClientService(self.vault, clock=self.clock)
@@ -62,6 +64,7 @@ class Services:
         self.s8 = S8RegisterService(self.vault, clock=self.clock)
         self.monitoring.register_findings = self.s8.session_findings
         self.notes.before_delete.append(self.s8.refuse_delete_if_entered)
+        self.approvals = ApprovalService(self.vault, clock=self.clock)
 
 
 def build_services(vault: Vault, *, clock: Clock = system_clock,

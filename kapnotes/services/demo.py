@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from kapnotes.domain.models import Client, Course, CourseStatus, Modality, SessionKind
 from kapnotes.services.container import Services
+from kapnotes.services.demo_approvals import record_demo_approvals
 from kapnotes.services.demo_monitoring import record_demo_monitoring
 from kapnotes.services.demo_outcomes import record_demo_outcomes
 from kapnotes.services.demo_register import DemoRegister
@@ -140,6 +141,7 @@ def build_demo(services: Services, *, today: date | None = None,
         if demo.status is not CourseStatus.ACTIVE:
             services.courses.set_status(course.id, demo.status, demo.status_reason)
     register.finish(datetime.combine(day, time(8)).astimezone())
+    record_demo_approvals(services, ids, day)  # when the pack lists approvals
     return ids
 
 

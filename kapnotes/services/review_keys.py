@@ -158,6 +158,7 @@ def parse_key_file(doc: object, label: str = KEY_LABEL) -> PublicKeyFile:
              "age_recipient", "fingerprint", "signature"}
     if set(doc) != known:
         raise ValidationError(label, "does not have exactly the keys of a review key file.")
+    profile = profile_from(label, doc)  # every value is now of its type: canonical() holds
     public = unb64(doc["signing_key"], f"{label} signing_key", size=32)
     age_recipient(doc["age_recipient"], f"{label} age_recipient")
     body = {k: doc[k] for k in known - {"fingerprint", "signature"}}
@@ -166,7 +167,7 @@ def parse_key_file(doc: object, label: str = KEY_LABEL) -> PublicKeyFile:
         raise ValidationError(label, "its signature does not match (the file was changed).")
     if doc["fingerprint"] != fingerprint(public):
         raise ValidationError(label, "its fingerprint does not match its key.")
-    return PublicKeyFile(profile_from(label, doc), public, str(doc["age_recipient"]))
+    return PublicKeyFile(profile, public, str(doc["age_recipient"]))
 
 
 def read_key_file(path: Path, label: str = KEY_LABEL) -> PublicKeyFile:

@@ -30,9 +30,13 @@ from kapnotes.services.clock import Clock, system_clock
 from kapnotes.services.notes import NoteService
 from kapnotes.services.review_keys import vault_identity
 from kapnotes.storage import audit, reviews, supervision_log
-from kapnotes.storage.reviews import NoteRound, RecordRow
+from kapnotes.storage.reviews import NoteRound, RecordRow, RequestRow, SupervisorRow
 from kapnotes.storage.supervision_log import LogRow
 from kapnotes.storage.vault import Vault
+
+# The rows these calls return, for the window to name in type hints (it imports no storage).
+__all__ = ["LogRow", "NoteRound", "PendingNote", "PeriodTotal", "RecordRow", "RequestRow",
+           "ReviewService", "SupervisorRow", "status_of"]
 
 
 def status_of(rounds: Sequence[NoteRound]) -> ReviewStatus:
@@ -109,10 +113,10 @@ class ReviewService:
                 out.append(PendingNote(sid, status, rounds[-1].sent_at, rounds[-1].request_id))
         return sorted(out, key=lambda p: (p.sent_at, p.session_id))
 
-    def supervisors(self) -> list[reviews.SupervisorRow]:
+    def supervisors(self) -> list[SupervisorRow]:
         return reviews.supervisors(self.vault)
 
-    def requests(self) -> list[reviews.RequestRow]:
+    def requests(self) -> list[RequestRow]:
         return reviews.requests(self.vault)
 
     def answer_changes(self, session_id: int, text: str, *, author: str) -> Addendum:

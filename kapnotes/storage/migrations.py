@@ -24,6 +24,8 @@ from kapnotes.storage.schema import (
     m012_s8_register,
     m013_course_dose_interval,
     m014_reviews,
+    m015_approvals,
+    m016_review_section_comments,
 )
 
 
@@ -58,6 +60,10 @@ MIGRATIONS: tuple[Migration, ...] = (
               m013_course_dose_interval.migrate),
     Migration(14, "reviews: identity keys, requests, replies, review records, supervision log",
               m014_reviews.migrate),
+    Migration(15, "approvals: permits, authorities, authorisations; PBS eligibility details",
+              m015_approvals.migrate),
+    Migration(16, "reviews: section comments leave with the clients their request was about",
+              m016_review_section_comments.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -116,8 +116,18 @@ def _supervisor(row: Any) -> SupervisorRow:
 
 
 def supervisor_by_identity(vault: Vault, identity: str) -> SupervisorRow | None:
-    row = vault.query_one(f"{_SUPERVISOR} WHERE identity = ?", (identity,))
+    """The newest pin for `identity`: a key replaced after an in-person check is pinned again
+    as "identity#2", "identity#3" … (pins are never changed, so the history stays)."""
+    row = vault.query_one(f"{_SUPERVISOR} WHERE identity = ? OR (identity >= ? AND identity < ?)"
+                          " ORDER BY id DESC LIMIT 1", (identity, identity + "#", identity + "$"))
     return None if row is None else _supervisor(row)
+
+
+def pin_count(vault: Vault, identity: str) -> int:
+    row = vault.query_one("SELECT count(*) FROM review_supervisors WHERE identity = ?"
+                          " OR (identity >= ? AND identity < ?)",
+                          (identity, identity + "#", identity + "$"))
+    return int(row[0])
 
 
 def supervisor(vault: Vault, supervisor_id: int) -> SupervisorRow:

@@ -21,7 +21,7 @@ from kapnotes.services.container import Services
 
 # What a client's page shows: header, schedule, sessions, intentions, themes, measures, alerts.
 PAGE_KINDS = ("clients", "courses", "sessions", "intentions", "themes", "measures",
-              "monitoring", "screening", "settings")
+              "monitoring", "screening", "settings", "reviews")
 
 
 class ChangeSignals(QObject):

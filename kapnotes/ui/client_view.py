@@ -116,6 +116,7 @@ class ClientView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(page)
+        self.page_area = scroll  # the client's page (the stack's other page is the empty state)
         self.stack.addWidget(scroll)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -183,7 +184,7 @@ class ClientView(QWidget):
 
     def _build_sessions_box(self) -> QGroupBox:
         """The course's sessions and New session (a menu of kinds)."""
-        self.sessions_list = CourseSessionsList(self)
+        self.sessions_list = CourseSessionsList(self, reviews=self.services.reviews.statuses)
         self.sessions_list.session_activated.connect(self.session_requested)
         self.new_session_button, self.new_session_menu = new_session_button(
             self, self.request_new_session)
@@ -228,7 +229,8 @@ class ClientView(QWidget):
             client, today, self.services.clients.concomitant_flags(client),
             risk=self.services.measures.risk_status(self.client_id),
             screening=self.services.monitoring.screening.warnings_for_client(self.client_id),
-            weight=self.services.monitoring.doses.latest_weight(self.client_id))
+            weight=self.services.monitoring.doses.latest_weight(self.client_id),
+            approvals=self.services.approvals.client_warnings(self.client_id))
         self.archive_button.setText("Un-archive" if client.archived else "Archive")
         keep = course_id if course_id is not None else self.course_id
         self.courses = self.services.courses.for_client(self.client_id)
@@ -268,10 +270,10 @@ class ClientView(QWidget):
         # Read once here and handed on: the monitoring read and the session list share them.
         sessions = self.services.notes.sessions_for_course(course_id)
         monitoring = self.services.monitoring.course_monitoring(course_id, sessions)
-        alerts = monitoring.alerts
-        risks = self.services.measures.risk_sessions(course_id)
+        alerts, risks = monitoring.alerts, self.services.measures.risk_sessions(course_id)
         self.timeline_view.set_entries(self.timeline.entries, today=today, alerts=alerts,
-                                       risks=risks)
+                                       risks=risks, approvals=self.services.approvals
+                                       .uncovered_doses(self.client_id))
         self.timeline_view.scroll_to_today(today)
         states = [e.state for e in self.timeline.entries]
         self.adherence_label.setText(adherence_text(

@@ -37,6 +37,7 @@ from kapnotes.services.dose_checks import OverrideNeeded
 from kapnotes.ui.change_signals import on_changes
 from kapnotes.ui.dialogs.screening_ack import ScreeningAckBanner
 from kapnotes.ui.dialogs.screening_dialog import ScreeningDialog
+from kapnotes.ui.widgets.approval_warnings import DoseApprovalWarnings
 from kapnotes.ui.widgets.discharge_readiness import DischargeReadiness
 from kapnotes.ui.widgets.dose_section import DoseSection
 from kapnotes.ui.widgets.monitoring_clock import MonitoringClockLabel
@@ -111,6 +112,7 @@ class MonitoringPanel(QWidget):
         lay.addWidget(self.dose)
         self.register_row = S8ProposalRow(services, session_id, box)
         lay.addWidget(self.register_row)
+        lay.addWidget(DoseApprovalWarnings(services, session_id, box))
         form_layout.addWidget(box)
         box, lay = _group("Vitals", self.form)
         self.vitals = VitalsLog(self.monitoring, session_id, self.clock, box)

@@ -25,6 +25,7 @@ from kapnotes.services.changes import Changes
 from kapnotes.services.container import Services
 from kapnotes.ui.change_signals import on_changes
 from kapnotes.ui.dialogs.sign_note import AddendumDialog, SignDialog
+from kapnotes.ui.review_records import NoteReviewsPanel
 from kapnotes.ui.widgets.autosave import NOT_SAVED, AutosaveController
 from kapnotes.ui.widgets.back_keys import install_back_keys
 from kapnotes.ui.widgets.dosing_tabs import DosingTabs
@@ -171,6 +172,7 @@ class SessionEditor(QWidget):
         column.addWidget(self.addenda_title)
         column.addLayout(self.addenda_box)
         column.addWidget(self.add_addendum_button, 0, Qt.AlignmentFlag.AlignLeft)
+        column.addWidget(NoteReviewsPanel(self.services, self.session_id, self))
         column.addStretch(1)
         return centred_scroll(column, self)
 

@@ -16,14 +16,18 @@ from PySide6.QtWidgets import QWidget
 
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import SessionKind
+from kapnotes.services.changes import Changes
 from kapnotes.services.clinician import clinician_name
 from kapnotes.services.container import Services
+from kapnotes.ui import review_actions
+from kapnotes.ui.change_signals import on_changes
 from kapnotes.ui.client_list import ClientListPane
 from kapnotes.ui.client_view import ClientView, make_new_session_action
 from kapnotes.ui.dialogs.import_export_json import PortableDataActions
 from kapnotes.ui.dialogs.practice_themes import PracticeThemesDialog
 from kapnotes.ui.export_runner import ExportActions, Target
 from kapnotes.ui.main_window import MainWindow
+from kapnotes.ui.report_actions import RegulatorReportActions
 from kapnotes.ui.s8_register_view import S8RegisterActions
 
 # After the window is shown: past its first paint, before a first click (~0.5 s or more).
@@ -65,6 +69,7 @@ class Workspace(QObject):
         window.lock_requested.connect(self.flush)
         window.about_to_close.connect(self.flush)
         self._add_actions()
+        on_changes(services, self, self._note_rewritten)
         self._show_start_page()
 
     @property
@@ -97,6 +102,10 @@ class Workspace(QObject):
             # first show): the first open then only fills and paints.
             for widget in view.findChildren(QWidget):
                 widget.ensurePolished()
+            # Laid out and painted once off screen (an empty page): the first open's layout,
+            # style and glyph work is then done, and it only fills and repaints.
+            view.resize(self.window.centre.size())
+            view.page_area.grab()
             _ = self.services.measures.loaded  # the scale files, parsed
         except KapNotesError:
             pass  # only a head start: the first open does it (and reports) as before
@@ -119,6 +128,7 @@ class Workspace(QObject):
             w.file_menu.removeAction(action)
         self.portable.deleteLater()
         self.exports.remove()
+        self.supervision.remove()
         for dialog in (self.search_dialog, self.themes_dialog):
             if dialog is not None:
                 dialog.close()
@@ -155,6 +165,8 @@ class Workspace(QObject):
         self.portable.imported.connect(self._after_import)
         self.exports = ExportActions(self.services, w, current=self._export_target)
         self.s8_register = S8RegisterActions(self.services, w)
+        self.regulator_reports = RegulatorReportActions(self.services, w)
+        self.supervision = review_actions.for_workspace(self)
 
     def _export_target(self) -> Target | None:
         """What File → Export… exports: the open note, else the client page's course."""
@@ -283,15 +295,24 @@ class Workspace(QObject):
     def open_theme_frequency(self) -> PracticeThemesDialog:
         if self.themes_dialog is None:
             self.themes_dialog = PracticeThemesDialog(self.services, parent=self.window)
-            self.themes_dialog.changed.connect(self._themes_changed)
         self.themes_dialog.show()
         self.themes_dialog.raise_()
         return self.themes_dialog
 
-    def _themes_changed(self) -> None:
-        # A rename rewrote draft notes: reopen the open one so it shows (and saves) new names.
-        if self.editor is not None:
-            self.open_session(self.editor.session_id)
+    def _note_rewritten(self, changes: Changes) -> None:
+        """A theme renamed or merged (from any window) rewrote the open draft: reopen it, once
+        the rename is done, so it shows (and saves) the new names. Its own saves are no news."""
+        from kapnotes.ui.widgets.autosave import SAVING  # loaded with the editor
+
+        editor = self.editor
+        if (editor is not None and changes.themes and changes.notes
+                and editor.session_id in changes.session_ids
+                and editor.autosave.state != SAVING):
+            QTimer.singleShot(0, self, lambda: self._reopen(editor.session_id))
+
+    def _reopen(self, session_id: int) -> None:
+        if self.editor is not None and self.editor.session_id == session_id:
+            self.open_session(session_id)
 
     def _open_hit(self, client_id: int, session_id: object, ref: str) -> None:
         """Open a search hit where it was written: the note field, the dosing session's

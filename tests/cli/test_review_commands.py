@@ -11,6 +11,7 @@ from typing import Any
 import pyrage
 import pytest
 
+from kapnotes.cli.review_commands import ENV_REQUEST_PASSPHRASE as ENV_REQUEST
 from kapnotes.cli.review_commands import PASSPHRASE_LINE
 
 Run = Callable[..., Any]
@@ -56,6 +57,10 @@ def test_request_reply_import_with_keys(vaults: dict[str, Path], tmp_path: Path,
                   tmp_path / "ada.kapkey", env=env)
     assert key.returncode == 0, key.stderr
     fingerprint = key.stdout.split("Fingerprint: ")[1].strip()
+    for said in ("Pinned Dr Ada Supervisor's key", "was already pinned; nothing changed"):
+        trust = run_cli("review", "trust", tmp_path / "ada.kapkey", "--vault",
+                        vaults["therapist"], env=env)
+        assert trust.returncode == 0 and said in trust.stdout and fingerprint in trust.stdout
     req = run_cli("review", "request", "--vault", vaults["therapist"], "--client", "kap-001",
                   "--out", tmp_path / "req.kapreview", "--to-key", tmp_path / "ada.kapkey",
                   env=env)
@@ -88,7 +93,7 @@ def test_request_reply_import_with_keys(vaults: dict[str, Path], tmp_path: Path,
     imported = run_cli("review", "import", tmp_path / "r0.kapreview", "--vault",
                        vaults["therapist"], env=env)
     assert imported.returncode == 0, imported.stderr
-    assert "Pinned Dr Ada Supervisor's key " + fingerprint in imported.stdout
+    assert "Imported reply" in imported.stdout and "Pinned" not in imported.stdout
     again = run_cli("review", "import", tmp_path / "r0.kapreview", "--vault",
                     vaults["therapist"], env=env)
     assert again.returncode == 0 and "already imported; nothing changed" in again.stdout
@@ -110,6 +115,8 @@ def test_passphrase_request_one_off_reply_and_log(vaults: dict[str, Path], tmp_p
     ids = _note_ids(tmp_path / "req.kapreview", secret)
     (tmp_path / "pp.txt").write_text(secret + "\n", encoding="utf-8")
 
+    line = one_error_line(run_cli("review", "open", tmp_path / "req.kapreview"), 1)
+    assert "--request-passphrase-file" in line  # no terminal to ask in, and no file given
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("not the passphrase\n", encoding="utf-8")
     line = one_error_line(run_cli("review", "reply", tmp_path / "req.kapreview", "--name",
@@ -169,3 +176,30 @@ def test_request_refuses_bad_arguments_before_writing(vaults: dict[str, Path], t
                                       *args, *out, env=env), code)
         assert words in line
     assert not (tmp_path / "x.kapreview").exists()
+
+
+def test_hostile_review_files_and_outputs_are_one_line(vaults: dict[str, Path], tmp_path: Path,
+                                                      run_cli: Run, passphrase: str,
+                                                      one_error_line: Any) -> None:
+    env = {"KAPNOTES_PASSPHRASE": passphrase}
+    req = run_cli("review", "request", "--vault", vaults["therapist"], "--session", "2",
+                  "--out", tmp_path / "req.kapreview", env=env)
+    assert req.returncode == 0, req.stderr
+    secret = req.stdout.split(PASSPHRASE_LINE)[1].splitlines()[0]
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 10_000 + "]" * 10_000, encoding="utf-8")
+    foreign = tmp_path / "foreign.json"
+    foreign.write_text(json.dumps({"verdicts": [{"session_id": 999, "verdict": "approved"}]}),
+                       encoding="utf-8")
+    for review, words in (("/dev/zero", "--review"), (deep, "nested"),
+                          (foreign, "not one of the notes")):
+        line = one_error_line(run_cli(
+            "review", "reply", tmp_path / "req.kapreview", "--name", "Dr Ada Supervisor",
+            "--review", review, "--out", tmp_path / "reply.kapreview",
+            env={ENV_REQUEST: secret}), 5)
+        assert words in line
+    line = one_error_line(run_cli("review", "reply", tmp_path / "req.kapreview", "--vault",
+                                  vaults["supervisor"], "--review", foreign, "--out",
+                                  vaults["supervisor"], env={**env, ENV_REQUEST: secret}), 5)
+    assert "is the vault" in line
+    assert not (tmp_path / "reply.kapreview").exists()

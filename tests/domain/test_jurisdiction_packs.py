@@ -34,7 +34,9 @@ def test_every_state_and_territory_loads_over_the_national_pack() -> None:
         witness.source.label
     assert nsw.signing_rule() is not None and nsw.explanation_rule() is not None
     assert packs["AU"].register_rules == {}
-    assert nsw.slots == {"approvals": [], "retention": None, "report_periods": []}
+    assert nsw.slots["retention"] is None
+    assert [a.id for a in nsw.slots["approvals"]] == [  # national ones, then the state's
+        "tga_authorised_prescriber", "pbs_authority_esketamine", "nsw_s8_authority"]
 
 
 def test_every_rule_and_product_is_named_in_the_docs_with_its_source() -> None:
@@ -64,7 +66,7 @@ def _shipped(name: str) -> dict:
     (lambda d: d["register_rules"][1].update(witnes="x"), "au-nsw.json: register_rules[1].witnes"),
     (lambda d: d["register_rules"][0]["source"].update(kind="rumour"),
      "au-nsw.json: register_rules[0].source.kind"),
-    (lambda d: d.update(approvals=[{"kind": "nsw_s8"}]), "au-nsw.json: approvals"),
+    (lambda d: d.update(approvals=[{"kind": "nsw_s8"}]), "au-nsw.json: approvals[0].kind"),
     (lambda d: d.update(format=2), "au-nsw.json: format"),
     (lambda d: d.update(id="nsw"), "au-nsw.json: id"),
 ])

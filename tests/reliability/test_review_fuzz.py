@@ -181,3 +181,43 @@ def test_zz_the_fuzzing_reached_both_outcomes() -> None:
     if TALLY:
         assert TALLY["refused"] > 0 and TALLY["request refused"] > 0
         assert TALLY["request opened"] > 0
+
+
+@examples(150)
+@given(doc=json_value, ids=st.lists(st.integers(1, 5), max_size=3))
+@example(doc={"verdicts": [{"session_id": 1, "verdict": "approved"}] * 3}, ids=[1])
+@example(doc={"cosignature": {"name": "A", "session_ids": [1]}}, ids=[1])
+@example(doc={"supervision": {"date": "2026-02-30", "minutes": True}}, ids=[])
+@example(doc={"\n": None}, ids=[])  # an unknown key is named escaped, on one line
+def test_a_review_file_is_read_or_refused_naming_a_field(doc: Any, ids: list[int]) -> None:
+    """The `kapnotes review reply --review` file (and a reply's content) is checked by
+    `reply_content_from`: any JSON gives content or a ValidationError, nothing else."""
+    from kapnotes.domain.errors import ValidationError
+
+    try:
+        reply_content_from(doc, ids)
+    except ValidationError as exc:
+        assert exc.field and "\n" not in exc.message
+
+
+@examples(100)
+@given(doc=json_value, data=st.data())
+def test_a_key_file_is_read_or_refused_cleanly(world: World, doc: Any, data: Any) -> None:
+    from kapnotes.services.review_keys import key_file_data, parse_key_file
+
+    valid = key_file_data(world.supervisor)
+    path = data.draw(st.sampled_from(list(_paths(valid))), label="path")
+    for candidate in (doc, _mutate(valid, path, "replace", doc)):
+        try:
+            parse_key_file(candidate)
+        except KapNotesError as exc:
+            assert "\n" not in exc.message
+
+
+def test_a_key_file_value_json_cannot_hold_is_refused(world: World) -> None:
+    """Found by the long fuzz run: a non-JSON value reached the signature's canonical form."""
+    from kapnotes.services.review_keys import key_file_data, parse_key_file
+
+    for key in ("name", "role", "registration"):
+        with pytest.raises(KapNotesError):
+            parse_key_file({**key_file_data(world.supervisor), key: [float("inf")]})

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,10 +21,12 @@ import pytest
 from helpers import dosing, s8
 from review_helpers import REVIEW, THERAPIST, supervisor_services
 
+from kapnotes.domain.approval_model import Approval
 from kapnotes.domain.course_items import IntentionStatus
 from kapnotes.domain.errors import KapNotesError, ValidationError
 from kapnotes.domain.jurisdiction_model import EntryKind
 from kapnotes.domain.models import Client, Course, CourseStatus, SessionKind
+from kapnotes.domain.pbs import AntidepressantTrial, PbsDetails
 from kapnotes.domain.review_model import (
     SupervisionFormat,
     SupervisionSession,
@@ -40,14 +42,17 @@ from kapnotes.services import (
     lock_settings,
     portable_export,
     portable_import,
+    regulator_reports,
     settings_save,
 )
 from kapnotes.services.changes import Changes, hub
 from kapnotes.services.clinician import set_clinician_profile
+from kapnotes.services.pbs_sheet import PbsRecords
 from kapnotes.services.review_import import import_reply
 from kapnotes.services.review_keys import read_key_file, vault_identity, write_key_file
-from kapnotes.services.review_replies import open_request, write_reply
+from kapnotes.services.review_replies import open_request, record_reply, write_reply
 from kapnotes.services.review_requests import create_request
+from kapnotes.services.review_trust import trust_key
 from kapnotes.services.settings_service import SettingsService
 
 SERVICES_DIR = Path(__file__).resolve().parents[2] / "kapnotes" / "services"
@@ -178,6 +183,10 @@ def _send_for_review(w: World) -> list[int]:
 
 def _reply(w: World, verdict: str) -> bytes:
     """A supervisor's reply (a second, real vault) to a request for the signed note."""
+    return _reply_parts(w, verdict)[1].path.read_bytes()
+
+
+def _reply_parts(w: World, verdict: str) -> tuple[Any, Any]:
     supervisor = supervisor_services(w.folder / "sup")
     key = read_key_file(write_key_file(supervisor.vault, w.folder / "sup.kapkey"))
     sent = create_request(w.services, w.folder / "req.kapreview",
@@ -189,13 +198,26 @@ def _reply(w: World, verdict: str) -> bytes:
     reply = write_reply(request, reply_content_from(doc, request.note_ids), identity,
                         w.folder / "reply.kapreview")
     supervisor.vault.close()
-    return reply.path.read_bytes()
+    return request, reply
+
+
+def _supervisor_key(w: World) -> object:
+    supervisor = supervisor_services(w.folder / "trusted")
+    key = read_key_file(write_key_file(supervisor.vault, w.folder / "trusted.kapkey"))
+    supervisor.vault.close()
+    return key
 
 
 def _changes_requested(w: World) -> None:
     import_reply(w.services.vault, _reply(w, "changes_requested"))
 
 
+def _approval(w: World) -> Approval:
+    return Approval("nsw_s8_authority", date(2026, 9, 1), date(2026, 12, 10),
+                    client_id=w.client, reference="NSW-A-1")
+
+
+TRIAL = AntidepressantTrial("Sertraline", "100 mg daily", 8, "partial response")
 SUPERVISION = SupervisionSession(date(2026, 11, 21), 60, SupervisionFormat.INDIVIDUAL)
 
 FINDING = RuleFinding("fictional_rule", Severity.OVERRIDE, "Fictional rule.", "test")
@@ -352,6 +374,7 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
         {"reviews"}),
     "review_import.import_reply": (
         lambda w: import_reply(w.services.vault, w.prepared), {"reviews"}),
+    "review_trust.trust_key": (lambda w: trust_key(w.services.vault, w.prepared), {"reviews"}),
     "reviews.ReviewService.answer_changes": (
         lambda w: w.services.reviews.answer_changes(w.integration, "Lot number added.",
                                                     author="Dr Test"),
@@ -361,6 +384,31 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
         {"reviews"}),
     "reviews.ReviewService.remove_logged": (
         lambda w: w.services.reviews.remove_logged(w.prepared), {"reviews"}),
+    "portable_export.export_to_file": (
+        lambda w: portable_export.export_to_file(w.services.vault, w.folder / "all.json"),
+        {"exports"}),
+    "review_replies.record_reply": (
+        lambda w: record_reply(w.services.vault, *w.prepared), {"reviews"}),
+    "approvals.ApprovalService.add": (
+        lambda w: w.services.approvals.add(_approval(w)), {"clients"}),
+    "approvals.ApprovalService.update": (
+        lambda w: w.services.approvals.update(replace(w.prepared, reference="NSW-A-2")),
+        {"clients"}),
+    "approvals.ApprovalService.delete": (
+        lambda w: w.services.approvals.delete(w.prepared.id), {"clients"}),
+    "pbs_sheet.PbsRecords.add_trial": (
+        lambda w: PbsRecords(w.services.vault).add_trial(w.client, TRIAL), {"clients"}),
+    "pbs_sheet.PbsRecords.delete_trial": (
+        lambda w: PbsRecords(w.services.vault).delete_trial(w.prepared), {"clients"}),
+    "pbs_sheet.PbsRecords.set_details": (
+        lambda w: PbsRecords(w.services.vault).set_details(
+            w.client, PbsDetails("Sertraline", date(2026, 10, 1), "Dr Lee Example")),
+        {"clients"}),
+    "regulator_reports._audit": (
+        lambda w: regulator_reports.write_report(
+            w.services, "adverse_events", regulator_reports.adverse_events(
+                w.services, date(2026, 11, 1), date(2026, 11, 30)), w.folder / "ae.csv"),
+        {"exports"}),
     "s8_register.S8RegisterService.open_register": (
         lambda w: w.services.s8.open_register(s8.ESKETAMINE), {"registers"}),
     "s8_register.S8RegisterService._append": (
@@ -378,8 +426,17 @@ SETUP: dict[str, Callable[[World], object]] = {
     "notes.NoteService.sign": _fill_integration,
     "themes.ThemeService.merge": lambda w: w.services.themes.add("Trees").id,
     "review_requests.create_request": _send_for_review,
+    "review_replies.record_reply": lambda w: _reply_parts(w, "approved"),
+    "approvals.ApprovalService.add": lambda w: s8.choose_jurisdiction(Path()),
+    "approvals.ApprovalService.update": lambda w: (
+        s8.choose_jurisdiction(Path()), w.services.approvals.add(_approval(w)))[1],
+    "approvals.ApprovalService.delete": lambda w: (
+        s8.choose_jurisdiction(Path()), w.services.approvals.add(_approval(w)))[1],
+    "pbs_sheet.PbsRecords.delete_trial": lambda w: PbsRecords(w.services.vault).add_trial(
+        w.client, TRIAL).id,
     "review_import.import_reply": lambda w: _reply(w, "approved"),
     "reviews.ReviewService.answer_changes": _changes_requested,
+    "review_trust.trust_key": _supervisor_key,
     "reviews.ReviewService.remove_logged": lambda w: w.services.reviews.log_session(
         "Dr Ada Supervisor", SUPERVISION),
     "s8_register.S8RegisterService.open_register": lambda w: s8.choose_jurisdiction(Path()),

@@ -110,13 +110,16 @@ def test_course_summary_sections_and_notes_in_order(svc: object, rich: RichCours
     job = exports.build_course_report(svc, int(rich.client.id or 0), options)
     pages, _ = read(export(svc, job, tmp_path))
     text = "\n".join(pages)
-    in_order(text, "Course summary", "Client", "Mira Solenne Hartwell", "Protocol and schedule",
-             "Esketamine nasal spray (Spravato)", "Missed", "Screening and risk",
+    # The one-page overview, then the details with the planned schedule after the vitals.
+    in_order(text, "Course summary", "Overview", "Doses given", "Client", "Mira Solenne Hartwell",
+             "Screening and risk",
              "Bipolar affective disorder", "Self-harm thoughts (PHQ-9 item 9)",
              "Intentions across sessions", "Meet my sadness with curiosity", "Themes",
              "self-compassion", "Outcomes", "PHQ-9 over the course", "Response ≤ 10",
              "Remission < 5", "Vitals and adverse events", "SpO2 90% is below 92%",
-             "Adverse effect: Nausea", "Audit log for this course", "session.sign",
+             "Adverse effect: Nausea", "Protocol and schedule",
+             "Esketamine nasal spray (Spravato)", "Missed", "Audit log for this course",
+             "session.sign",
              "Session notes", "Preparation session 1", "Dosing session 1",
              "Integration session 1")
     total = len(pages)
@@ -207,7 +210,10 @@ def test_packet_has_a_contents_page_listing_clients(svc: object, rich: RichCours
         # pypdf extracts each contents line as "… . . page" then the entry's text.
         listed = re.search(rf"(\d+)\s*\n{code} — ", pages[0])
         assert listed, code
-        assert f"Client code\n{code}" in pages[int(listed.group(1)) - 1]
+        # Each client's part opens with its one-page overview; the details follow.
+        start = int(listed.group(1)) - 1
+        assert f"{code} — " in pages[start] and "Overview" in pages[start]
+        assert f"Client code\n{code}" in pages[start + 1]
 
 
 def test_audit_withholds_a_typed_file_name_holding_a_client_name(
@@ -257,7 +263,7 @@ def test_a_60_session_course(services: object, tmp_path: Path) -> None:
     # Tables that span pages repeat their header row on each page they cover.
     spans = {}
     for header, start, end in (
-            ("# Planned Kind Phase", "Planned sessions", "Screening and risk"),
+            ("# Planned Kind Phase", "Planned sessions", "Audit log for this course"),
             ("Dose Date Dose (mg) Highest BP", "Vitals and adverse events", "No vitals alerts"),
             ("When (UTC) Event Record", "Audit log for this course", "Session notes")):
         first = next(i for i, p in enumerate(pages) if start in p)

@@ -31,6 +31,7 @@ from kapnotes.services.review_keys import (
 )
 from kapnotes.services.review_replies import open_request, write_reply
 from kapnotes.services.review_requests import create_request
+from kapnotes.services.review_trust import trust_key
 from kapnotes.storage import audit, reviews
 
 
@@ -168,6 +169,14 @@ def test_changed_supervisor_key_is_refused_with_both_fingerprints(
         assert sup_id.fingerprint in exc.value.message
         assert identity.fingerprint in exc.value.message
         assert review_state(therapist.vault) == state
+        # Confirmed in person: the therapist trusts the new key file; the reply then imports,
+        # and the old pin stays as history.
+        new_key = read_key_file(write_key_file(other.vault, tmp_path / "new.kapkey"))
+        trusted = trust_key(therapist.vault, new_key)
+        assert trusted.replaced == sup_id.fingerprint and not trusted.already
+        assert trust_key(therapist.vault, new_key).already
+        assert [s.fingerprint for s in therapist.reviews.supervisors()] == [
+            sup_id.fingerprint, identity.fingerprint]
         other.vault.close()
         # A one-off key in the name of a supervisor with a pinned key is refused the same way.
         from kapnotes.domain.review_model import Profile
@@ -175,9 +184,12 @@ def test_changed_supervisor_key_is_refused_with_both_fingerprints(
 
         one_off = write_reply(request, _content(request), one_off_identity(Profile(*SUPERVISOR)),
                               tmp_path / "one-off.kapreview")
+        state = review_state(therapist.vault)
         with pytest.raises(ConflictError, match="one-off key"):
             import_reply(therapist.vault, one_off.path.read_bytes())
         assert review_state(therapist.vault) == state
+        assert not import_reply(therapist.vault, reply.path.read_bytes()).newly_pinned
+        assert therapist.reviews.status(ids[0]) is ReviewStatus.COSIGNED
 
 
 def test_reply_signed_by_another_key_than_the_request_was_sent_to(

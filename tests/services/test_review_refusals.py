@@ -158,9 +158,16 @@ def test_deleting_a_client_takes_its_review_records_and_nothing_else_can(
     with pytest.raises(KapNotesError):
         therapist.vault.execute("UPDATE review_records SET text = 'x' WHERE session_id = ?",
                                 (sid,))
+    reply_id = loop["reply"].reply_id
+    section = [r for r in therapist.reviews.reply_records(reply_id) if r.session_id is None]
+    assert section  # the request-wide comment of REVIEW
+    with pytest.raises(KapNotesError):
+        therapist.vault.execute("DELETE FROM review_records WHERE session_id IS NULL")
     client = therapist.clients.get(therapist.notes.client_id_of(sid))
     therapist.clients.delete(client.id, typed_code=client.code)
     assert therapist.reviews.records(sid) == []
+    # The supervisor's words about the request as a whole went with the client too.
+    assert therapist.reviews.reply_records(reply_id) == []
 
 
 def test_wrong_kind_and_newer_version(therapist: Any, loop: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QInputDialog
 from kapnotes.domain.models import Client, Course, SessionKind
 from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem
 from kapnotes.services.clients import ClientService
+from kapnotes.services.settings_service import SettingsService
 from kapnotes.ui.change_signals import on_changes
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.session_editor import SessionEditor
@@ -210,3 +211,73 @@ def test_the_client_page_behind_a_note_refreshes_once_when_shown_again(
     sections = view.sections
     assert sections.tabText(sections.indexOf(sections.intentions_tab)) == "Intentions (1)"
     assert sections.tabText(sections.indexOf(sections.outcomes_tab)).startswith("Outcomes (1)")
+
+
+def test_search_reopened_after_notes_were_written_shows_them(
+        qtbot: Any, services: Any, window: tuple[MainWindow, Workspace]) -> None:
+    """Open, the results stay as read (a note typed beside them does not reshuffle them);
+    closed and opened again, the search is run again over what was written meanwhile."""
+    _main, ws = window
+    _client_id, course_id = _course(services)
+    first = services.notes.create_session(course_id=course_id, kind=SessionKind.PREPARATION,
+                                          starts_at=datetime(2026, 11, 3, 10, 0))
+    services.notes.save_fields(first.id, {"reasons": "Feels numb most days"})
+    dialog = ws.open_search()
+    dialog.set_query("numb")
+    assert len(dialog.hits) == 1
+    second = services.notes.create_session(course_id=course_id, kind=SessionKind.INTEGRATION,
+                                           starts_at=TODAY)
+    services.notes.save_fields(second.id, {"client_account": "Less numb since the dose"})
+    assert len(dialog.hits) == 1  # open: left as the reader sees it
+    dialog.close()
+    third = services.notes.create_session(course_id=course_id, kind=SessionKind.INTEGRATION,
+                                          starts_at=datetime(2026, 11, 21, 9, 0))
+    services.notes.save_fields(third.id, {"client_account": "Numb feeling gone"})
+    ws.open_search()
+    qtbot.waitUntil(lambda: len(dialog.hits) == 3, timeout=2000)
+
+
+def test_an_open_dosing_record_takes_new_vitals_thresholds_at_once(
+        qtbot: Any, services: Any, window: tuple[MainWindow, Workspace]) -> None:
+    _main, ws = window
+    client_id, course_id = _course(services)
+    ws.open_client(client_id, course_id=course_id)
+    session_id = ws.new_session(course_id, "dosing")
+    assert session_id is not None
+    services.monitoring.add_reading(session_id, "extra", {"systolic": 170, "diastolic": 85},
+                                    at=TODAY)
+    table = ws.editor.dosing.panel.vitals.table
+
+    def cells() -> str:
+        return " ".join(table.item(r, c).text() for r in range(table.rowCount())
+                        for c in range(table.columnCount()) if table.item(r, c) is not None)
+
+    assert "ALERT" not in cells()
+    # The practice tightens its alert level (Settings…, or a colleague's workstation).
+    SettingsService(services.vault).save({"vitals_thresholds": {"alert_systolic_above": 160}})
+    assert "ALERT: Blood pressure 170/85" in cells()
+
+
+def test_a_theme_renamed_in_the_practice_window_shows_in_the_open_draft(
+        qtbot: Any, services: Any, window: tuple[MainWindow, Workspace]) -> None:
+    _main, ws = window
+    _client_id, course_id = _course(services)
+    draft = services.notes.create_session(course_id=course_id, kind=SessionKind.INTEGRATION,
+                                          starts_at=TODAY)
+    services.notes.save_fields(draft.id, {"themes": [{"theme": "Nature", "evidence": ""}]})
+    ws.open_session(draft.id)
+    first = ws.editor
+    dialog = ws.open_theme_frequency()
+    theme = services.themes.find("Nature")
+    services.themes.rename(theme.id, "Outdoors")  # what its Rename or merge… does
+    qtbot.waitUntil(lambda: ws.editor is not first, timeout=2000)
+    assert ws.editor.session_id == draft.id
+    assert ws.editor.form.value("themes")[0]["theme"] == "Outdoors"
+    assert "Outdoors" in [dialog.view.model.index(r, 0).data()
+                          for r in range(dialog.view.model.rowCount())]
+    # The note's own saves of its themes are not news: no reopening while typing.
+    editor = ws.editor
+    editor.autosave.set_value("themes", [{"theme": "Outdoors", "evidence": "Walks daily"}])
+    assert editor.flush()
+    qtbot.wait(50)
+    assert ws.editor is editor

@@ -29,6 +29,7 @@ from kapnotes.domain.screening import medicine_classes
 from kapnotes.services.client_intake import save_client
 from kapnotes.services.container import Services
 from kapnotes.ui.widgets.form_errors import FieldErrors, error_label
+from kapnotes.ui.widgets.pbs_section import PbsSection
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, WARNING_COLOURS, style_sheet_colour
 from kapnotes.ui.widgets.weight_entry import WeightEntry
 
@@ -180,7 +181,8 @@ class ClientDialog(QDialog):
         for box in (identity, contact, support):
             left.addWidget(box)
         left.addStretch(1)
-        for box in (clinicians, clinical):
+        self.pbs = PbsSection(self.services, self.client.id if self.client else None, self)
+        for box in (clinicians, clinical, self.pbs):
             right.addWidget(box)
         right.addStretch(1)
         columns = QHBoxLayout()
@@ -283,6 +285,8 @@ class ClientDialog(QDialog):
             self.errors.show(exc)
             return
         self.client = stored
+        if not self.pbs.save_details(only_if_changed=True):  # typed details kept, or named
+            return
         self.saved.emit(int(stored.id or 0))
         self.accept()
 

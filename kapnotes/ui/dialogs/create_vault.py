@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.services.vault_access import CreatedVault, create_vault
+from kapnotes.ui.review_entry import review_request_link
 from kapnotes.ui.widgets.error_line import error_label, show_error
 from kapnotes.ui.widgets.passphrase_fields import NewPassphraseFields
 
@@ -80,6 +81,7 @@ class CreateVaultDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addStretch(1)
+        layout.addWidget(review_request_link(self), 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(buttons)
         self.setMinimumWidth(520)
 

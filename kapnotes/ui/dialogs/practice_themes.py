@@ -1,12 +1,11 @@
 """View → Theme frequency across clients…: every theme in the practice, most used first.
 
-Counts only, no client names, so it can be shown in supervision. Renaming or merging here
-emits `changed()`, and the open client page reloads its theme table.
+Counts only, no client names, so it can be shown in supervision. What renaming or merging
+here changes is announced by the themes service, and the views that show themes follow.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
@@ -18,9 +17,8 @@ TITLE = "Theme frequency across clients"
 
 
 class PracticeThemesDialog(QDialog):
-    """Non-modal; `changed()` after a rename or merge."""
-
-    changed = Signal()
+    """Non-modal. A rename or merge here reaches the open note and the client page through
+    the services' change notifications (kapnotes/ui/change_signals.py)."""
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -30,7 +28,6 @@ class PracticeThemesDialog(QDialog):
                       "themes and choose Rename or merge… to tidy the vocabulary.", self)
         note.setWordWrap(True)
         self.view = ThemeFrequencyView(services, self)
-        self.view.changed.connect(self.changed)
         # Themes named in notes (or renamed in a client's page) while this stays open.
         refresh_when(services, self, lambda c: c.themes, self.view.reload)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)

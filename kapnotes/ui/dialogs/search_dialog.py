@@ -27,6 +27,7 @@ from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import MATCH_END, MATCH_START, SearchHit
 from kapnotes.domain.templates import Template
 from kapnotes.services.container import Services
+from kapnotes.ui.change_signals import refresh_when
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, kind_text, style_sheet_colour
 
 SEARCH_SHORTCUT = "Ctrl+Shift+F"
@@ -151,6 +152,10 @@ class SearchDialog(QDialog):
         layout.addWidget(self.status_label)
         layout.addWidget(self.stack, 1)
         self.query_edit.setFocus()
+        # Written while the window was closed: searched again when it opens (never under the
+        # reader's eyes while it is open beside a note being typed).
+        refresh_when(services, self, lambda c: not self.isVisible() and c.touches(
+            "notes", "clients", "sessions", "monitoring"), self.search_now)
 
     def set_query(self, text: str) -> None:
         self.query_edit.setText(text)

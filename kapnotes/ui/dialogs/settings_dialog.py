@@ -43,6 +43,7 @@ from kapnotes.services.clinician import LABEL as CLINICIAN_LABEL
 from kapnotes.services.clinician import MAX_CLINICIAN_NAME, clinician_name
 from kapnotes.services.lock_settings import idle_lock_bounds
 from kapnotes.services.settings_save import save_settings
+from kapnotes.ui.dialogs.clinician_profile import settings_row
 from kapnotes.ui.widgets.error_line import error_label, show_error, with_subject
 from kapnotes.ui.widgets.rules_view import PRACTICE, THIS_VAULT, RulesView, Tightened
 
@@ -200,6 +201,7 @@ class SettingsDialog(QDialog):
         you = QGroupBox("You (kept in this vault)", self)
         you_form = QFormLayout(you)
         you_form.addRow("Your name for signatures:", self.clinician_edit)
+        you_form.addRow(*settings_row(self, self.service.vault))
         return [practice, security, monitoring, discharge, you]
 
     def _build_buttons(self) -> QHBoxLayout:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.errors import KapNotesError, WrongPassphraseError
 from kapnotes.services.vault_access import reset_passphrase_with_recovery, unlock_vault
+from kapnotes.ui.review_entry import review_request_link
 from kapnotes.ui.widgets.error_line import error_label, show_error
 from kapnotes.ui.widgets.passphrase_fields import NewPassphraseFields, password_edit
 from kapnotes.ui.widgets.retry_wait import Countdown, busy, default_delay, wait_label
@@ -115,6 +116,7 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addStretch(1)
         layout.addWidget(self.wait_label)
+        layout.addWidget(review_request_link(page), 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(buttons)
         return page
 

@@ -10,12 +10,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from kapnotes.domain.approval_model import ApprovalWarning
 from kapnotes.domain.course_items import RiskFlag
 from kapnotes.domain.dates import human_date
 from kapnotes.domain.dosing_record import ClientWeight
 from kapnotes.domain.models import Client
 from kapnotes.domain.risk import RiskStatus
 from kapnotes.domain.screening import MedicineClass, ScreeningWarning, WarningKind
+from kapnotes.ui.widgets.approval_warnings import ApprovalWarnings
 from kapnotes.ui.widgets.risk_badge import RiskBadge
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, WARNING_COLOURS, style_sheet_colour
 
@@ -109,12 +111,16 @@ class ClientHeader(QWidget):
         layout.addWidget(self.risk_badge)  # first: the one thing that must not be missed
         layout.addWidget(self.flags_label)
         layout.addLayout(screening)
+        # Permits and authorisations lapsing, lapsed or needed (docs/JURISDICTIONS.md).
+        self.approvals = ApprovalWarnings(self)
+        layout.addWidget(self.approvals)
 
     def show_client(self, client: Client, today: date,
                     flags: dict[str, tuple[MedicineClass, ...]], *,
                     risk_flags: Sequence[RiskFlag] = (), risk: RiskStatus | None = None,
                     screening: Sequence[ScreeningWarning] = (),
-                    weight: ClientWeight | None = None) -> None:
+                    weight: ClientWeight | None = None,
+                    approvals: Sequence[ApprovalWarning] = ()) -> None:
         self.name_label.setText(client.display_name)
         self.archived_badge.setVisible(client.archived)
         meta = describe_client(client, today)
@@ -125,6 +131,7 @@ class ClientHeader(QWidget):
         self.flags_label.setText(text)
         self.flags_label.setVisible(bool(text))
         self.risk_badge.set_status(risk if risk is not None else RiskStatus(tuple(risk_flags)))
+        self.approvals.show_warnings(approvals)
         warnings = screening_text(screening, flags)
         self.screening_label.setText(warnings or "Contraindication screen: nothing to review.")
         self.screening_label.setStyleSheet(

@@ -3,7 +3,7 @@ activating one opens it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, Q
 from kapnotes.domain.course_items import RiskFlag
 from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.models import Session
+from kapnotes.domain.review_model import ReviewStatus
 from kapnotes.ui.widgets.risk_badge import risk_mark
 from kapnotes.ui.widgets.slot_style import (
     ERROR_COLOURS,
@@ -24,6 +25,8 @@ from kapnotes.ui.widgets.slot_style import (
 SESSION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ALERT_MARK = "⚠ alert"
 DATE, KIND, NOTE, FLAGS = range(4)
+REVIEW_MARKS = {ReviewStatus.AWAITING: "⧗", ReviewStatus.CHANGES_REQUESTED: "✎",
+                ReviewStatus.APPROVED: "✓", ReviewStatus.COSIGNED: "✓✓"}
 
 
 def flag_marks(alerts: Sequence[str], risks: Sequence[RiskFlag]) -> tuple[str, str]:
@@ -38,8 +41,12 @@ class CourseSessionsList(QTreeWidget):
 
     session_activated = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *,
+                 reviews: Callable[[], Mapping[int, ReviewStatus]] | None = None) -> None:
         super().__init__(parent)
+        # The supervision status of notes sent for review (docs/SUPERVISION.md), asked for
+        # at each fill when no `reviews` mapping is handed to set_sessions.
+        self.review_statuses = reviews
         self.setAccessibleName("Sessions in this course")
         self.setHeaderLabels(["Date", "Session", "Note", "Flags"])
         self.setRootIsDecorated(False)
@@ -50,11 +57,18 @@ class CourseSessionsList(QTreeWidget):
 
     def set_sessions(self, sessions: list[Session], *,
                      alerts: Mapping[int, Sequence[str]] | None = None,
-                     risks: Mapping[int, Sequence[RiskFlag]] | None = None) -> None:
-        """`alerts`: monitoring alerts by session id; `risks`: risk flags of linked measures."""
+                     risks: Mapping[int, Sequence[RiskFlag]] | None = None,
+                     reviews: Mapping[int, ReviewStatus] | None = None) -> None:
+        """`alerts`: monitoring alerts by session id; `risks`: risk flags of linked measures;
+        `reviews`: the supervision status of notes sent for review (docs/SUPERVISION.md)."""
         self.clear()
+        statuses = reviews if reviews is not None else (
+            self.review_statuses() if self.review_statuses is not None and sessions else {})
         for s in sorted(sessions, key=lambda s: (s.starts_at, s.id or 0), reverse=True):
             state = "✓ Signed" if s.signed else "✎ Draft"
+            review = statuses.get(s.id or 0, ReviewStatus.NOT_SENT)
+            if review is not ReviewStatus.NOT_SENT:  # the newer fact, first: lists are narrow
+                state = f"{REVIEW_MARKS[review]} {review.value.capitalize()}"
             when = human_datetime(s.starts_at, weekday=True)
             marks, why = flag_marks((alerts or {}).get(s.id or 0, ()),
                                     (risks or {}).get(s.id or 0, ()))
@@ -63,6 +77,10 @@ class CourseSessionsList(QTreeWidget):
             item.setForeground(KIND, kind_colour(s.kind.value))
             item.setForeground(NOTE, pick(MUTED_COLOURS if s.signed else WARNING_COLOURS))
             item.setToolTip(NOTE, "Signed and locked" if s.signed else "Draft: not signed yet")
+            if review.pending:
+                item.setForeground(NOTE, pick(WARNING_COLOURS))
+            if review is not ReviewStatus.NOT_SENT:
+                item.setToolTip(NOTE, f"Signed; supervision: {review.value}")
             if marks:
                 item.setForeground(FLAGS, pick(ERROR_COLOURS))
                 item.setToolTip(FLAGS, why)

@@ -49,10 +49,10 @@ class RiskBadge(QLabel):
         band = pick(ERROR_COLOURS if self.flags or not self.status.not_asked
                     else WARNING_COLOURS)
         text = "#ffffff" if band.lightness() < 140 else "#1a1a1a"
-        self.setStyleSheet(
-            f"QLabel {{ background: {band.name()}; color: {text}; font-weight: 700;"
-            " border-radius: 4px; padding: 4px 8px; }"
-        )
+        sheet = (f"QLabel {{ background: {band.name()}; color: {text}; font-weight: 700;"
+                 " border-radius: 4px; padding: 4px 8px; }")
+        if sheet != self.styleSheet():  # setting one re-polishes the badge (each client open)
+            self.setStyleSheet(sheet)
 
     def set_flags(self, flags: Sequence[RiskFlag]) -> None:
         self.set_status(RiskStatus(tuple(flags)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -162,8 +162,6 @@ class CourseThemesView(QWidget):
 class ThemeFrequencyView(QWidget):
     """Every theme in the practice, most used first; Rename/merge… opens the merge dialog."""
 
-    changed = Signal()
-
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
@@ -198,5 +196,4 @@ class ThemeFrequencyView(QWidget):
 
         dialog = ThemeMergeDialog(self.services, self.selected_ids(), parent=self)
         dialog.changed.connect(self.reload)
-        dialog.changed.connect(self.changed)
         dialog.open()

@@ -41,13 +41,17 @@ class TimelineModel(RowsTableModel[TimelineEntry]):
         self._today: date | None = None
         self._alerts: Mapping[int, Sequence[str]] = {}
         self._risks: Mapping[int, Sequence[RiskFlag]] = {}
+        self._approvals: Mapping[date, str] = {}
 
     def set_rows(self, rows: list[TimelineEntry] | tuple[TimelineEntry, ...], *,
                  today: date | None = None,
                  alerts: Mapping[int, Sequence[str]] | None = None,
-                 risks: Mapping[int, Sequence[RiskFlag]] | None = None) -> None:
-        """`alerts`/`risks` by session id mark the done slots whose session raised them."""
+                 risks: Mapping[int, Sequence[RiskFlag]] | None = None,
+                 approvals: Mapping[date, str] | None = None) -> None:
+        """`alerts`/`risks` by session id mark the done slots whose session raised them;
+        `approvals` by day the planned doses no approval covers (docs/JURISDICTIONS.md)."""
         self.beginResetModel()
+        self._approvals = approvals or {}
         self._rows = list(rows)
         self._today = today
         self._alerts = alerts or {}
@@ -55,9 +59,12 @@ class TimelineModel(RowsTableModel[TimelineEntry]):
         self.endResetModel()
 
     def marks(self, e: TimelineEntry) -> tuple[str, str]:
-        """("⚠ alert · ⚠ risk", the messages) for a done slot; ("", "") otherwise."""
+        """("⚠ alert · ⚠ risk", the messages) for a done slot; for a planned dose no approval
+        covers, ("⚠ approval", why); ("", "") otherwise."""
         if e.state.held is None:
-            return "", ""
+            why = self._approvals.get(e.state.effective_date, "") \
+                if e.slot.kind.value == "dosing" else ""
+            return ("⚠ approval", why) if why else ("", "")
         sid = int(e.state.held.session_id)
         return flag_marks(self._alerts.get(sid, ()), self._risks.get(sid, ()))
 
@@ -173,8 +180,10 @@ class TimelineView(QTableView):
     def set_entries(self, entries: tuple[TimelineEntry, ...] | list[TimelineEntry], *,
                     today: date | None = None,
                     alerts: Mapping[int, Sequence[str]] | None = None,
-                    risks: Mapping[int, Sequence[RiskFlag]] | None = None) -> None:
-        self.timeline_model.set_rows(entries, today=today, alerts=alerts, risks=risks)
+                    risks: Mapping[int, Sequence[RiskFlag]] | None = None,
+                    approvals: Mapping[date, str] | None = None) -> None:
+        self.timeline_model.set_rows(entries, today=today, alerts=alerts, risks=risks,
+                                     approvals=approvals)
         self._fit_columns()
 
     def _fit_columns(self) -> None:
