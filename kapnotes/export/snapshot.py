@@ -117,6 +117,7 @@ class SessionSnapshot:
     sign_answered: tuple[str, ...] = ()  # what a signing reason answered, in words
     review_status: str = ""  # a ReviewStatus value: "" when never sent for supervision
     reviews: tuple[ReviewEntry, ...] = ()  # oldest first
+    events: tuple[tuple[dt.datetime, str, str], ...] = ()  # event log: (time, kind label, text)
 
     @property
     def kind(self) -> SessionKind:
@@ -172,3 +173,5 @@ class CourseSnapshot:
     alerts: dict[int, tuple[str, ...]] = field(default_factory=dict)  # session id → alerts
     sessions: tuple[SessionSnapshot, ...] = ()
     audit: tuple[AuditRow, ...] | None = None  # None: not asked for
+    # Supervisors' comments on a whole request (no note named) in replies about this course.
+    review_comments: tuple[ReviewEntry, ...] = ()

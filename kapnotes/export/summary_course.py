@@ -29,6 +29,7 @@ from kapnotes.export.summary_common import (
 )
 from kapnotes.export.summary_outcomes import outcome_blocks
 from kapnotes.export.summary_overview import overview_blocks
+from kapnotes.export.summary_reviews import request_comment_blocks
 from kapnotes.export.summary_session import session_blocks
 
 CHUNK = 6  # grid columns per table: more would not fit across a portrait A4 page
@@ -41,7 +42,8 @@ def course_blocks(snap: CourseSnapshot, ctx: Context, *, level: int = 1) -> list
     # after what a supervisor reads first.
     out: list[Block] = [*overview_blocks(snap, ctx, level), PageBreak()]
     for part in (client_blocks, screening_blocks, intention_blocks, theme_blocks,
-                 outcome_blocks, vitals_blocks, schedule_blocks, audit_blocks):
+                 outcome_blocks, vitals_blocks, schedule_blocks, request_comment_blocks,
+                 audit_blocks):
         out += part(snap, ctx, level)
     out += notes_blocks(snap, ctx, level)
     return out

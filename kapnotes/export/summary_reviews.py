@@ -8,7 +8,7 @@ from __future__ import annotations
 from kapnotes.domain.dates import utc_text
 from kapnotes.domain.review_model import ReviewStatus, Verdict
 from kapnotes.export.report import Block, Heading, Paragraph
-from kapnotes.export.snapshot import ReviewEntry, SessionSnapshot
+from kapnotes.export.snapshot import CourseSnapshot, ReviewEntry, SessionSnapshot
 from kapnotes.export.summary_common import Context
 
 HEADING = "Supervision review"
@@ -55,3 +55,16 @@ def _entry_blocks(e: ReviewEntry, ctx: Context) -> list[Block]:
     where = f" on “{e.section}”" if e.section else ""
     return [Paragraph(f"Comment by {who}{where} (reply imported {when}):", "muted"),
             ctx.free(e.text)]
+
+
+def request_comment_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
+    """Supervisors' comments on a whole request about this course's notes (none named)."""
+    if not snap.review_comments:
+        return []
+    out: list[Block] = [Heading("Supervision comments", level),
+                        Paragraph("Comments on the whole review request rather than one "
+                                  "note, from the supervisors' signed replies; read-only.",
+                                  "muted")]
+    for entry in snap.review_comments:
+        out += _entry_blocks(entry, ctx)
+    return out

@@ -21,6 +21,7 @@ from kapnotes.export.snapshot import (
 from kapnotes.services.clients import ClientService
 from kapnotes.services.container import Services
 from kapnotes.storage import audit
+from kapnotes.storage.reviews import RecordRow
 
 
 def session_numbers(sessions: list[Session]) -> dict[int, int]:
@@ -79,19 +80,32 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
             sign_answered=services.notes.sign_answered(sid) if s.signed else (),
             review_status=statuses[sid].value if sid in statuses else "",
             reviews=_reviews(services, sid) if sid in statuses else (),
+            events=tuple((e.at, services.events.label(e.kind), e.text)
+                         for e in services.events.events(sid)),
         ))
     return out
 
 
 def _reviews(services: Services, session_id: int) -> tuple[ReviewEntry, ...]:
     """The note's review records as imported from supervisors' replies, oldest first."""
-    out = []
-    for r in services.reviews.records(session_id):
-        signer = ", ".join(p for p in (r.signer_name, r.signer_role, r.signer_registration)
-                           if p)
-        out.append(ReviewEntry(kind=r.kind, created_at=r.created_at, signer=signer,
-                               text=r.text, section=r.section, verdict=r.verdict))
-    return tuple(out)
+    return tuple(_entry(r) for r in services.reviews.records(session_id))
+
+
+def _entry(r: RecordRow) -> ReviewEntry:
+    signer = ", ".join(p for p in (r.signer_name, r.signer_role, r.signer_registration) if p)
+    return ReviewEntry(kind=r.kind, created_at=r.created_at, signer=signer, text=r.text,
+                       section=r.section, verdict=r.verdict)
+
+
+def _request_comments(services: Services,
+                      sessions: list[SessionSnapshot]) -> tuple[ReviewEntry, ...]:
+    """Comments on a whole request (not on one note) from the replies about these notes."""
+    sent = [int(s.session.id or 0) for s in sessions if s.review_status]
+    replies = dict.fromkeys(r.reply_id for sid in sent for r in services.reviews.rounds(sid)
+                            if r.reply_id)
+    return tuple(_entry(r) for reply in replies if reply
+                 for r in services.reviews.reply_records(reply)
+                 if r.session_id is None and r.kind == "comment")
 
 
 def _dosing(services: Services, session_id: int) -> DosingSnapshot:
@@ -157,6 +171,7 @@ def course_snapshot(services: Services, course_id: int, *,
         alerts={k: tuple(v) for k, v in services.monitoring.alerts_for_course(course_id).items()},
         sessions=tuple(sessions),
         audit=_audit(services, client.id, course_id, sessions) if include_audit else None,
+        review_comments=_request_comments(services, sessions),
     )
 
 

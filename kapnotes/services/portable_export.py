@@ -22,6 +22,7 @@ from typing import Any
 from kapnotes import __version__
 from kapnotes.domain.errors import NotFoundError
 from kapnotes.domain.templates import FieldType, parse_template
+from kapnotes.services.changes import Changes, write
 from kapnotes.storage import audit, output_guard
 from kapnotes.storage import portable_rows as rows
 from kapnotes.storage.vault import Vault
@@ -270,6 +271,7 @@ def export_to_file(vault: Vault, path: Path, *, client_code: str | None = None,
     data = dumps(doc).encode("utf-8")
     written = output_guard.write_output(path, data, vault.path, replace=replace)
     counts = count(doc)
-    audit.record(vault, "export.json", record_type="vault", detail=(
-        f"scope={doc['scope']} " + counts.detail()))
+    with write(vault, Changes(exports=True)):
+        audit.record(vault, "export.json", record_type="vault", detail=(
+            f"scope={doc['scope']} " + counts.detail()))
     return ExportResult(path=written, counts=counts, size=len(data))

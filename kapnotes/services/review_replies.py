@@ -26,6 +26,7 @@ from kapnotes.domain.review_model import (
     reply_content_data,
     reply_content_from,
 )
+from kapnotes.services.changes import Changes, write
 from kapnotes.services.review_files import OpenedFile, open_file, seal
 from kapnotes.services.review_keys import ReviewIdentity, b64, unb64
 from kapnotes.services.review_requests import utc_now
@@ -120,6 +121,7 @@ def write_reply(request: OpenedRequest, content: ReplyContent, identity: ReviewI
 
 def record_reply(vault: Vault, request: OpenedRequest, result: ReplyResult) -> None:
     """The supervisor's own vault remembers the reply it sent (ids and key only)."""
-    audit.record(vault, "review.reply", record_type="review", record_id=result.reply_id,
-                 detail=f"request {request.request_id[:8]}; therapist key "
-                        f"{request.therapist_fingerprint}; notes={len(request.notes)}")
+    with write(vault, Changes(reviews=True)):
+        audit.record(vault, "review.reply", record_type="review", record_id=result.reply_id,
+                     detail=f"request {request.request_id[:8]}; therapist key "
+                            f"{request.therapist_fingerprint}; notes={len(request.notes)}")

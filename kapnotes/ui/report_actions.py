@@ -72,6 +72,10 @@ class ReportDialog(QDialog):
         else:
             form.addRow("&Client:", self.client)
         form.addRow("F&ormat:", self.format)
+        for unused in (self.period, self.first, self.last, self.client):
+            if form.indexOf(unused) < 0:  # another report's field: not shown at all
+                unused.hide()
+        self.setMinimumWidth(380)
         self.save_button = QPushButton("&Save…", self)
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(lambda: self.save())

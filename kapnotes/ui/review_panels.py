@@ -59,7 +59,8 @@ class CommentsPanel(QWidget):
         self.note_choice.setAccessibleName("Comment about note")
         self.note_choice.addItem(WHOLE_REQUEST, None)
         for n in notes:
-            self.note_choice.addItem(f"{n.title} · {n.client_code} · {n.held_on:%d %b %Y}",
+            self.note_choice.addItem(f"{n.title} · {n.client_code} · {n.held_on.day} "
+                                     f"{n.held_on:%b %Y}",
                                      n.session_id)
         self.section_choice = QComboBox(self)
         self.section_choice.setAccessibleName("Comment about section")

@@ -35,6 +35,7 @@ from kapnotes.services.clinician import clinician_profile
 from kapnotes.services.review_keys import one_off_identity, vault_identity
 from kapnotes.services.review_replies import OpenedRequest, record_reply, write_reply
 from kapnotes.services.vault_access import Vault
+from kapnotes.ui.prompter import question_box
 from kapnotes.ui.review_panels import CommentsPanel, CosignPanel, ProfileFields, SessionPanel
 from kapnotes.ui.review_report_html import report_html
 from kapnotes.ui.widgets.monitoring_style import error_label, show_message
@@ -57,6 +58,7 @@ class ReviewWindow(QDialog):
         self.request = request
         self.vault = vault
         self.verdicts: dict[int, Verdict] = {}
+        self.sent_to: Path | None = None  # the reply written last, if any
         self.setWindowTitle(f"Review request from {request.therapist.name}")
         self.setObjectName("review_window")
         self.setAccessibleName("Review request")
@@ -83,15 +85,17 @@ class ReviewWindow(QDialog):
         verdict_layout.setContentsMargins(0, 0, 0, 0)
         verdict_layout.addWidget(QLabel("<b>Verdict for this note</b>", self.verdict_box))
         self.verdict_buttons: dict[Verdict | None, QRadioButton] = {}
-        for key, text in ((Verdict.APPROVED, "&Approved"),
+        # Alt+V, Alt+H, Alt+Y: no other mnemonic of the window uses these letters.
+        for key, text in ((Verdict.APPROVED, "Appro&ved"),
                           (Verdict.CHANGES_REQUESTED, "C&hanges requested"),
-                          (None, "No &verdict yet")):
+                          (None, "No verdict &yet")):
             button = QRadioButton(text, self.verdict_box)
             self.verdict_group.addButton(button)
             self.verdict_buttons[key] = button
             verdict_layout.addWidget(button)
             button.toggled.connect(lambda on, k=key: self._set_verdict(k) if on else None)
-        self.comment_note_button = QPushButton("Comment on this &note", self.verdict_box)
+        self.comment_note_button = QPushButton("&Write a comment on this note",
+                                                self.verdict_box)
         self.comment_note_button.clicked.connect(self._comment_on_note)
         verdict_layout.addWidget(self.comment_note_button)
         left = QWidget(self)
@@ -204,8 +208,8 @@ class ReviewWindow(QDialog):
     def _refresh_notes(self) -> None:
         for row, n in enumerate(self.request.notes):
             verdict = VERDICT_LABELS[self.verdicts.get(n.session_id)]
-            self.notes.item(row).setText(f"{n.title}\n{n.client_code} · {n.held_on:%d %b %Y}"
-                                         f" · {verdict}")
+            self.notes.item(row).setText(f"{n.title}\n{n.client_code} · {n.held_on.day} "
+                                         f"{n.held_on:%b %Y} · {verdict}")
 
     def _comment_on_note(self) -> None:
         self.comments.anchor_to_note(self.current_note())
@@ -230,6 +234,8 @@ class ReviewWindow(QDialog):
             content = self.content()
             profile = self.reviewer.profile()
             if not profile.name:
+                self.tabs.setCurrentIndex(self.tabs.count() - 1)  # "You": type it there
+                self.reviewer.name.setFocus()
                 raise KapNotesError("Your name: type your name (the “You” tab) before "
                                     "sending the reply.")
             if path is None:
@@ -249,10 +255,28 @@ class ReviewWindow(QDialog):
             show_message(self.error, exc.message)
             return None
         show_message(self.error, "")
+        self.sent_to = result.path
         self.done_label.setText(f"Reply written to {result.path.name}. Send it to the "
                                 "therapist: it is encrypted to their key.")
         self.sent.emit(result.path)
         return result.path
+
+    def unsent_work(self) -> bool:
+        """Verdicts or comments that exist only in this window (nothing else keeps them)."""
+        return self.sent_to is None and bool(self.verdicts or self.comments.comments
+                                              or self.comments.text.toPlainText().strip())
+
+    def reject(self) -> None:
+        # Never lose a supervisor's words silently: closing before Send back asks first.
+        if self.unsent_work():
+            box, leave = question_box(
+                self, "Close the review", "Your verdicts and comments have not been sent "
+                "back and are kept nowhere else. Close and discard them?",
+                yes="Discard and close", no="Keep reviewing", destructive=True)
+            box.exec()
+            if box.clickedButton() is not leave:
+                return
+        super().reject()
 
     def save_pdf(self, path: Path | None = None) -> Path | None:
         """The PDF the therapist sent, as it came."""

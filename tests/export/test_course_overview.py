@@ -123,6 +123,11 @@ def test_overview_of_a_crowded_60_session_course_still_fits_page_one(world: tupl
     assert all(len(page.splitlines()) > 6 for page in pages)
     long_client = services.clients.get(snap.client.id)
     assert long_client.full_name not in pages[0]
+    # Identified, private notes included, audit on: other notices, a longer title; still one page.
+    named = dataclasses.replace(OPTIONS, deidentified=False, include_private=True,
+                                audit_head="1,204 entries, head 3f2a9c1b77d0")
+    first = flat(page_texts(render_pdf(course_report(snap, named)))[0])
+    assert long_client.full_name in first and flat(DETAILS) in first
 
 
 def test_packet_opens_with_one_row_per_client(world: tuple) -> None:

@@ -50,7 +50,7 @@ from kapnotes.services.clinician import set_clinician_profile
 from kapnotes.services.pbs_sheet import PbsRecords
 from kapnotes.services.review_import import import_reply
 from kapnotes.services.review_keys import read_key_file, vault_identity, write_key_file
-from kapnotes.services.review_replies import open_request, write_reply
+from kapnotes.services.review_replies import open_request, record_reply, write_reply
 from kapnotes.services.review_requests import create_request
 from kapnotes.services.review_trust import trust_key
 from kapnotes.services.settings_service import SettingsService
@@ -183,6 +183,10 @@ def _send_for_review(w: World) -> list[int]:
 
 def _reply(w: World, verdict: str) -> bytes:
     """A supervisor's reply (a second, real vault) to a request for the signed note."""
+    return _reply_parts(w, verdict)[1].path.read_bytes()
+
+
+def _reply_parts(w: World, verdict: str) -> tuple[Any, Any]:
     supervisor = supervisor_services(w.folder / "sup")
     key = read_key_file(write_key_file(supervisor.vault, w.folder / "sup.kapkey"))
     sent = create_request(w.services, w.folder / "req.kapreview",
@@ -194,7 +198,7 @@ def _reply(w: World, verdict: str) -> bytes:
     reply = write_reply(request, reply_content_from(doc, request.note_ids), identity,
                         w.folder / "reply.kapreview")
     supervisor.vault.close()
-    return reply.path.read_bytes()
+    return request, reply
 
 
 def _supervisor_key(w: World) -> object:
@@ -380,6 +384,11 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
         {"reviews"}),
     "reviews.ReviewService.remove_logged": (
         lambda w: w.services.reviews.remove_logged(w.prepared), {"reviews"}),
+    "portable_export.export_to_file": (
+        lambda w: portable_export.export_to_file(w.services.vault, w.folder / "all.json"),
+        {"exports"}),
+    "review_replies.record_reply": (
+        lambda w: record_reply(w.services.vault, *w.prepared), {"reviews"}),
     "approvals.ApprovalService.add": (
         lambda w: w.services.approvals.add(_approval(w)), {"clients"}),
     "approvals.ApprovalService.update": (
@@ -407,16 +416,25 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
             EntryKind.RECEIPT, START, 24, "Dr Test", supplier="Harbour Pharmacy",
             invoice="INV-1")),
         {"registers"}),
+    "session_events.SessionEventLog.add": (
+        lambda w: w.services.events.add(w.dose, "music_change", text="Rain"), {"notes"}),
+    "session_events.SessionEventLog.update": (
+        lambda w: w.services.events.update(w.prepared.id, text="Birdsong"), {"notes"}),
+    "session_events.SessionEventLog.remove": (
+        lambda w: w.services.events.remove(w.prepared.id), {"notes"}),
 }
 
 
 # What a row needs first (its own announcements are not counted).
 SETUP: dict[str, Callable[[World], object]] = {
+    "session_events.SessionEventLog.update": lambda w: w.services.events.add(w.dose, "other"),
+    "session_events.SessionEventLog.remove": lambda w: w.services.events.add(w.dose, "other"),
     "notes.NoteService.add_addendum": _sign_integration,
     "portable_import.import_document": _export_and_delete,
     "notes.NoteService.sign": _fill_integration,
     "themes.ThemeService.merge": lambda w: w.services.themes.add("Trees").id,
     "review_requests.create_request": _send_for_review,
+    "review_replies.record_reply": lambda w: _reply_parts(w, "approved"),
     "approvals.ApprovalService.add": lambda w: s8.choose_jurisdiction(Path()),
     "approvals.ApprovalService.update": lambda w: (
         s8.choose_jurisdiction(Path()), w.services.approvals.add(_approval(w)))[1],

@@ -95,11 +95,17 @@ def test_course_and_packet_pdfs_print_the_review(reviewed: tuple, tmp_path: Path
                                               course_id=course_id),
         tmp_path / "course.pdf").read_bytes())
     assert "1 co-signed" in flat(course_pages[0])  # the overview's review status
-    assert_review_printed(flat("\n".join(course_pages)))
+    course_text = flat("\n".join(course_pages))
+    assert_review_printed(course_text)
+    # The reply's comment on the whole request (no note named) is in the course summary.
+    general = REVIEW["comments"][0]["text"]
+    assert "Supervision comments" in course_text and general in course_text
 
     others = [c.id for c in services.clients.list() if c.id != client_id][:1]
     packet_pages = page_texts(exports.export_pdf(
         services, exports.build_packet_report(services, [client_id, *others], options),
         tmp_path / "packet.pdf").read_bytes())
     assert "1 reviewed" in packet_pages[0].splitlines()  # the cross-client table's cell
-    assert_review_printed(flat("\n".join(packet_pages)))
+    packet_text = flat("\n".join(packet_pages))
+    assert_review_printed(packet_text)
+    assert general in packet_text

@@ -156,6 +156,9 @@ def test_reports_saved_from_their_dialogs(qtbot: Any, services: Any, tmp_path: P
     _window, actions = window_with_reports(qtbot, services)
     tga = actions.open_report(TGA)
     assert tga.period.currentData() == "2026H1"  # the last period that has ended
+    # Only this report's fields show (another report's would sit over the form).
+    assert tga.period.isVisible() and not tga.first.isVisible()
+    assert not tga.client.isVisible()
     tga.format.setCurrentText("CSV")
     out = tga.save(tmp_path / "tga.csv")
     assert out is not None and "Saved tga.csv." == tga.done_label.text()

@@ -243,3 +243,109 @@ def test_supervision_log_by_hand_totals_and_a_signed_pdf(qtbot: Any, services: A
     view.table.selectRow(0)
     assert view.remove_selected()
     qtbot.waitUntil(lambda: view.table.rowCount() == 1)
+
+
+def test_settings_shows_the_key_fingerprint_and_opens_the_profile(
+        qtbot: Any, therapist: Any, settings: Any) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from kapnotes.services.settings_service import SettingsService
+    from kapnotes.ui.dialogs.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(SettingsService(therapist.vault), settings)
+    qtbot.addWidget(dialog)
+    shown = dialog.findChild(QLabel, "settings_key_fingerprint")
+    assert shown is not None
+    assert vault_identity(therapist.vault).fingerprint in shown.text()
+    dialog.findChild(QPushButton, "clinician_profile_button").click()
+    profile = dialog.findChild(ClinicianProfileDialog)
+    assert profile is not None and profile.fields.name.text() == THERAPIST[0]
+    profile.fields.name.setText("Dr Demo Clinician-Renamed")
+    assert profile.save()
+    assert dialog.clinician_edit.text() == "Dr Demo Clinician-Renamed"  # Save keeps it
+
+
+def test_several_clients_go_in_one_request(qtbot: Any, therapist: Any, tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    dialog = SendForReviewDialog(therapist)  # from no client page: the packet
+    qtbot.addWidget(dialog)
+    assert dialog.clients_radio.isChecked() and not dialog.course_radio.isEnabled()
+    wanted = {"KAP-001", "KAP-002"}
+    for i in range(dialog.clients_list.count()):
+        item = dialog.clients_list.item(i)
+        item.setCheckState(Qt.CheckState.Checked if item.text() in wanted
+                           else Qt.CheckState.Unchecked)
+    sent = dialog.send(tmp_path / "packet.kapreview")
+    assert sent is not None, dialog.error.text()
+    assert {n.client_code for n in sent.notes} == wanted
+
+
+def test_closing_the_review_window_with_unsent_comments_asks_first(
+        qtbot: Any, therapist: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kapnotes.ui.review_window as review_window
+
+    request = request_for(therapist, tmp_path, signed_ids(therapist)[:1])
+    window = reply_window(qtbot, request)
+    window.comments.text.setPlainText("Half a thought about the dosing record")
+    answers = ["keep", "discard"]
+    asked: list[str] = []
+
+    class Box:
+        def __init__(self, text: str) -> None:
+            asked.append(text)
+            self.choice = answers.pop(0)
+
+        def exec(self) -> int:
+            return 0
+
+        def clickedButton(self) -> str:
+            return self.choice
+
+    monkeypatch.setattr(review_window, "question_box",
+                        lambda _parent, _title, text, **_k: (Box(text), "discard"))
+    window.reject()
+    assert window.isVisible() and "not been sent back" in asked[0]  # kept reviewing
+    window.reject()
+    assert not window.isVisible()
+
+
+def test_the_passphrase_is_not_closed_away_unseen(qtbot: Any, therapist: Any, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import kapnotes.ui.dialogs.review_send as review_send
+
+    client = therapist.clients.by_code("KAP-001")
+    dialog = SendForReviewDialog(therapist, client_id=client.id)
+    qtbot.addWidget(dialog)
+    assert dialog.send(tmp_path / "r.kapreview") is not None
+    shown = dialog.passphrase_dialog
+    assert shown is not None and shown.isVisible()
+
+    class Keep:
+        def exec(self) -> int:
+            return 0
+
+        def clickedButton(self) -> str:
+            return "keep"
+
+    monkeypatch.setattr(review_send, "question_box", lambda *_a, **_k: (Keep(), "close"))
+    shown.reject()  # Esc: asked, and the answer was "back to the passphrase"
+    assert shown.isVisible()
+    shown.copy()
+    shown.reject()  # copied: closes without asking
+    assert not shown.isVisible()
+
+
+def test_identifying_details_only_when_ticked_and_the_create_dialog_link(
+        qtbot: Any, therapist: Any, tmp_path: Path) -> None:
+    from kapnotes.ui.dialogs.create_vault import CreateVaultDialog
+
+    client = therapist.clients.by_code("KAP-001")
+    dialog = SendForReviewDialog(therapist, client_id=client.id)
+    qtbot.addWidget(dialog)
+    dialog.identified.setChecked(True)
+    sent = dialog.send(tmp_path / "named.kapreview")
+    assert sent is not None and sent.deidentified is False
+    first = CreateVaultDialog(tmp_path / "new.kapnotes")
+    qtbot.addWidget(first)
+    assert first.findChild(QPushButton, "open_review_request_link") is not None

@@ -85,10 +85,14 @@ class ImportReplyDialog(QDialog):
                          "the reply cannot be imported.")
             self.info.setText("<br>".join(lines))
             return
-        if p.key_state is KeyState.NEW:
+        if p.key_state is KeyState.NEW and p.one_off_key:
+            lines.append("<b>First reply with this one-off key.</b> Importing records it as "
+                         "itself, never as the supervisor's own key.")
+        elif p.key_state is KeyState.NEW:
             lines.append("<b>First reply from this supervisor.</b> Compare the fingerprint "
                          "above with the one they read to you (in person or by phone). "
                          "Importing pins this key: later replies must carry the same one.")
+        if p.key_state is KeyState.NEW:
             self.import_button.setText("&Pin key and import")
         else:
             lines.append(f"The key matches the one pinned on {escape(p.pinned_at[:10])}.")
