@@ -35,6 +35,7 @@ from kapnotes.services.clinician import clinician_profile
 from kapnotes.services.review_keys import one_off_identity, vault_identity
 from kapnotes.services.review_replies import OpenedRequest, record_reply, write_reply
 from kapnotes.services.vault_access import Vault
+from kapnotes.ui.prompter import question_box
 from kapnotes.ui.review_panels import CommentsPanel, CosignPanel, ProfileFields, SessionPanel
 from kapnotes.ui.review_report_html import report_html
 from kapnotes.ui.widgets.monitoring_style import error_label, show_message
@@ -57,6 +58,7 @@ class ReviewWindow(QDialog):
         self.request = request
         self.vault = vault
         self.verdicts: dict[int, Verdict] = {}
+        self.sent_to: Path | None = None  # the reply written last, if any
         self.setWindowTitle(f"Review request from {request.therapist.name}")
         self.setObjectName("review_window")
         self.setAccessibleName("Review request")
@@ -253,10 +255,28 @@ class ReviewWindow(QDialog):
             show_message(self.error, exc.message)
             return None
         show_message(self.error, "")
+        self.sent_to = result.path
         self.done_label.setText(f"Reply written to {result.path.name}. Send it to the "
                                 "therapist: it is encrypted to their key.")
         self.sent.emit(result.path)
         return result.path
+
+    def unsent_work(self) -> bool:
+        """Verdicts or comments that exist only in this window (nothing else keeps them)."""
+        return self.sent_to is None and bool(self.verdicts or self.comments.comments
+                                              or self.comments.text.toPlainText().strip())
+
+    def reject(self) -> None:
+        # Never lose a supervisor's words silently: closing before Send back asks first.
+        if self.unsent_work():
+            box, leave = question_box(
+                self, "Close the review", "Your verdicts and comments have not been sent "
+                "back and are kept nowhere else. Close and discard them?",
+                yes="Discard and close", no="Keep reviewing", destructive=True)
+            box.exec()
+            if box.clickedButton() is not leave:
+                return
+        super().reject()
 
     def save_pdf(self, path: Path | None = None) -> Path | None:
         """The PDF the therapist sent, as it came."""

@@ -279,3 +279,73 @@ def test_several_clients_go_in_one_request(qtbot: Any, therapist: Any, tmp_path:
     sent = dialog.send(tmp_path / "packet.kapreview")
     assert sent is not None, dialog.error.text()
     assert {n.client_code for n in sent.notes} == wanted
+
+
+def test_closing_the_review_window_with_unsent_comments_asks_first(
+        qtbot: Any, therapist: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kapnotes.ui.review_window as review_window
+
+    request = request_for(therapist, tmp_path, signed_ids(therapist)[:1])
+    window = reply_window(qtbot, request)
+    window.comments.text.setPlainText("Half a thought about the dosing record")
+    answers = ["keep", "discard"]
+    asked: list[str] = []
+
+    class Box:
+        def __init__(self, text: str) -> None:
+            asked.append(text)
+            self.choice = answers.pop(0)
+
+        def exec(self) -> int:
+            return 0
+
+        def clickedButton(self) -> str:
+            return self.choice
+
+    monkeypatch.setattr(review_window, "question_box",
+                        lambda _parent, _title, text, **_k: (Box(text), "discard"))
+    window.reject()
+    assert window.isVisible() and "not been sent back" in asked[0]  # kept reviewing
+    window.reject()
+    assert not window.isVisible()
+
+
+def test_the_passphrase_is_not_closed_away_unseen(qtbot: Any, therapist: Any, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import kapnotes.ui.dialogs.review_send as review_send
+
+    client = therapist.clients.by_code("KAP-001")
+    dialog = SendForReviewDialog(therapist, client_id=client.id)
+    qtbot.addWidget(dialog)
+    assert dialog.send(tmp_path / "r.kapreview") is not None
+    shown = dialog.passphrase_dialog
+    assert shown is not None and shown.isVisible()
+
+    class Keep:
+        def exec(self) -> int:
+            return 0
+
+        def clickedButton(self) -> str:
+            return "keep"
+
+    monkeypatch.setattr(review_send, "question_box", lambda *_a, **_k: (Keep(), "close"))
+    shown.reject()  # Esc: asked, and the answer was "back to the passphrase"
+    assert shown.isVisible()
+    shown.copy()
+    shown.reject()  # copied: closes without asking
+    assert not shown.isVisible()
+
+
+def test_identifying_details_only_when_ticked_and_the_create_dialog_link(
+        qtbot: Any, therapist: Any, tmp_path: Path) -> None:
+    from kapnotes.ui.dialogs.create_vault import CreateVaultDialog
+
+    client = therapist.clients.by_code("KAP-001")
+    dialog = SendForReviewDialog(therapist, client_id=client.id)
+    qtbot.addWidget(dialog)
+    dialog.identified.setChecked(True)
+    sent = dialog.send(tmp_path / "named.kapreview")
+    assert sent is not None and sent.deidentified is False
+    first = CreateVaultDialog(tmp_path / "new.kapnotes")
+    qtbot.addWidget(first)
+    assert first.findChild(QPushButton, "open_review_request_link") is not None

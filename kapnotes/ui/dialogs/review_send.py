@@ -32,6 +32,7 @@ from kapnotes.domain.errors import KapNotesError
 from kapnotes.services.container import Services
 from kapnotes.services.review_keys import read_key_file
 from kapnotes.services.review_requests import RequestResult, create_request
+from kapnotes.ui.prompter import question_box
 from kapnotes.ui.widgets.monitoring_style import error_label, show_message
 
 NOTES, COURSE, CLIENTS = 0, 1, 2
@@ -225,6 +226,7 @@ class PassphraseDialog(QDialog):
         self.setWindowTitle("Passphrase for the supervisor")
         self.setObjectName("review_passphrase")
         self.passphrase = result.passphrase or ""
+        self.copied = False
         intro = QLabel(
             f"<b>{result.path.name}</b> was written ({len(result.notes)} note(s), "
             f"{'de-identified' if result.deidentified else 'with identifying details'}).<br>"
@@ -259,3 +261,17 @@ class PassphraseDialog(QDialog):
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.passphrase)
         self.copy_button.setText("Copied")
+        self.copied = True
+
+    def reject(self) -> None:
+        # Esc or the close box must not lose the passphrase unseen: the file opens only
+        # with it. "I have noted it" (accept) always closes.
+        if not self.copied:
+            box, close = question_box(
+                self, "Passphrase for the supervisor", "The passphrase is not shown again. "
+                "Without it the supervisor cannot open the file. Close anyway?",
+                yes="Close", no="Back to the passphrase", destructive=True)
+            box.exec()
+            if box.clickedButton() is not close:
+                return
+        super().reject()
