@@ -7,7 +7,9 @@
 #   scripts/practice_server.sh stop    stop it (the data stays for the next start)
 #   scripts/practice_server.sh dsn     print the DSN of the running server
 #
-# KAPNOTES_PRACTICE_DIR picks the folder (default: .practice-server in the repository).
+# KAPNOTES_PRACTICE_DIR picks the folder (default: .practice-server in the repository);
+# KAPNOTES_PG_BINDIR the PostgreSQL bin folder (default: pg_config's, else the newest
+# /usr/lib/postgresql/*/bin).
 # The DSN names a passfile instead of carrying the password, so it can be printed and logged.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -19,8 +21,10 @@ DBNAME=kapnotes_practice
 die() { echo "practice-server: $*" >&2; exit 1; }
 
 find_bin() {
-    local bin=""
-    if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then
+    local bin="${KAPNOTES_PG_BINDIR:-}"
+    if [ -n "$bin" ]; then
+        : # an explicit choice (a PostgreSQL from elsewhere, or a test of the message below)
+    elif command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then
         bin="$(pg_config --bindir)"
     fi
     if [ -z "$bin" ]; then
