@@ -117,6 +117,7 @@ class SessionSnapshot:
     sign_answered: tuple[str, ...] = ()  # what a signing reason answered, in words
     review_status: str = ""  # a ReviewStatus value: "" when never sent for supervision
     reviews: tuple[ReviewEntry, ...] = ()  # oldest first
+    events: tuple[tuple[dt.datetime, str, str], ...] = ()  # event log: (time, kind label, text)
 
     @property
     def kind(self) -> SessionKind:

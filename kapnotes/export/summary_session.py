@@ -35,6 +35,7 @@ from kapnotes.export.summary_common import (
     number,
     yes_no,
 )
+from kapnotes.export.summary_events import event_blocks
 from kapnotes.export.summary_reviews import review_blocks
 
 # Field types whose values are typed by the therapist (so may name people or places).
@@ -71,6 +72,7 @@ def session_blocks(snap: SessionSnapshot, ctx: Context, *, level: int = 1,
             blocks.append(Paragraph("No monitoring record was kept for this session.", "warning"))
         else:
             blocks += dosing_blocks(snap.dosing, ctx, min(sub + 1, 3))
+    blocks += event_blocks(snap, ctx, sub)
     blocks += addenda_blocks(snap, ctx, sub)
     blocks += review_blocks(snap, ctx, sub)
     return blocks

@@ -20,6 +20,7 @@ from kapnotes.services.notes import NoteService
 from kapnotes.services.protocols import load_practice_protocols
 from kapnotes.services.reviews import ReviewService
 from kapnotes.services.s8_register import S8RegisterService
+from kapnotes.services.session_events import SessionEventLog
 from kapnotes.services.themes import ThemeService
 from kapnotes.storage.vault import Vault
 
@@ -47,6 +48,7 @@ class Services:
     reviews: ReviewService = field(init=False)
     s8: S8RegisterService = field(init=False)
     approvals: ApprovalService = field(init=False)
+    events: SessionEventLog = field(init=False)
 
     def __post_init__(self) -> None:
         self.clients = ClientService(self.vault, clock=self.clock)
@@ -65,6 +67,8 @@ class Services:
         self.monitoring.register_findings = self.s8.session_findings
         self.notes.before_delete.append(self.s8.refuse_delete_if_entered)
         self.approvals = ApprovalService(self.vault, clock=self.clock)
+        self.events = SessionEventLog(self.vault, clock=self.clock)
+        self.events.edits = self.notes.edits
 
 
 def build_services(vault: Vault, *, clock: Clock = system_clock,

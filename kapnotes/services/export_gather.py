@@ -80,6 +80,8 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
             sign_answered=services.notes.sign_answered(sid) if s.signed else (),
             review_status=statuses[sid].value if sid in statuses else "",
             reviews=_reviews(services, sid) if sid in statuses else (),
+            events=tuple((e.at, services.events.label(e.kind), e.text)
+                         for e in services.events.events(sid)),
         ))
     return out
 

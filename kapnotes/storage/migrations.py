@@ -26,6 +26,7 @@ from kapnotes.storage.schema import (
     m014_reviews,
     m015_approvals,
     m016_review_section_comments,
+    m017_session_events,
 )
 
 
@@ -64,6 +65,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               m015_approvals.migrate),
     Migration(16, "reviews: section comments leave with the clients their request was about",
               m016_review_section_comments.migrate),
+    Migration(17, "session event log: time-stamped entries, locked with the note",
+              m017_session_events.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

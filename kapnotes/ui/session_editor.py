@@ -29,6 +29,7 @@ from kapnotes.ui.review_records import NoteReviewsPanel
 from kapnotes.ui.widgets.autosave import NOT_SAVED, AutosaveController
 from kapnotes.ui.widgets.back_keys import install_back_keys
 from kapnotes.ui.widgets.dosing_tabs import DosingTabs
+from kapnotes.ui.widgets.event_log import EventLogPanel
 from kapnotes.ui.widgets.list_editors import IntentionRows, KnownThemes
 from kapnotes.ui.widgets.note_form import NoteForm
 from kapnotes.ui.widgets.note_page import PAGE_STYLE, addendum_view, centred_scroll, rule
@@ -167,6 +168,9 @@ class SessionEditor(QWidget):
         column.addWidget(self.details)
         column.addWidget(rule(self))
         column.addWidget(self.form)
+        self.event_log = EventLogPanel(self.services.events, self.session_id,
+                                       signed=self.session.signed, shortcut_host=self)
+        column.addWidget(self.event_log)
         column.addWidget(rule(self))
         column.addWidget(self.signature_label)
         column.addWidget(self.addenda_title)
@@ -301,6 +305,7 @@ class SessionEditor(QWidget):
             dialog.accept()
         self.autosave.lock(LOCKED_MESSAGE)
         self.form.set_read_only(True)
+        self.event_log.set_signed()
         if self.dosing is not None:
             self.dosing.set_signed()
         self.details.show_session(self.session)

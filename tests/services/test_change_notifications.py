@@ -416,11 +416,19 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
             EntryKind.RECEIPT, START, 24, "Dr Test", supplier="Harbour Pharmacy",
             invoice="INV-1")),
         {"registers"}),
+    "session_events.SessionEventLog.add": (
+        lambda w: w.services.events.add(w.dose, "music_change", text="Rain"), {"notes"}),
+    "session_events.SessionEventLog.update": (
+        lambda w: w.services.events.update(w.prepared.id, text="Birdsong"), {"notes"}),
+    "session_events.SessionEventLog.remove": (
+        lambda w: w.services.events.remove(w.prepared.id), {"notes"}),
 }
 
 
 # What a row needs first (its own announcements are not counted).
 SETUP: dict[str, Callable[[World], object]] = {
+    "session_events.SessionEventLog.update": lambda w: w.services.events.add(w.dose, "other"),
+    "session_events.SessionEventLog.remove": lambda w: w.services.events.add(w.dose, "other"),
     "notes.NoteService.add_addendum": _sign_integration,
     "portable_import.import_document": _export_and_delete,
     "notes.NoteService.sign": _fill_integration,

@@ -90,8 +90,7 @@ def test_theme_tables_and_merge_dialog(qtbot: object, services: object, course: 
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.name_edit, "self-compassion")
     assert dialog.plan().startswith("Merge 1 theme into 'self-compassion'")
-    with qtbot.waitSignal(dialog.changed, timeout=1000):
-        qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     view.reload()
     names = [view.model.index(r, 0).data() for r in range(view.model.rowCount())]
     assert names == ["grief", "self-compassion"]
@@ -167,3 +166,23 @@ def test_outcomes_tab_shows_scores_with_a_second_course_started_the_same_day(
         == "Outcomes (1)"
     view.set_client(client.id, course_id=mistaken)
     assert "No outcome measures in this course yet" in view.sections.outcomes.describe()
+
+
+def test_theme_frequency_view_follows_a_merge_by_itself(qtbot: object, services: object,
+                                                        course: tuple) -> None:
+    # The view subscribes to the themes service's change notifications (issue 17): whoever
+    # hosts it, and whichever dialog or call renames or merges, it shows the result.
+    freq = ThemeFrequencyView(services)
+    qtbot.addWidget(freq)
+    freq.show()
+    names = lambda: [freq.model.index(r, 0).data()  # noqa: E731
+                     for r in range(freq.model.rowCount())]
+    assert "Self compassion" in names()
+    dialog = ThemeMergeDialog(services, [services.themes.find("Self compassion").id])
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.name_edit, "self-compassion")
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Self compassion" not in names(), timeout=1000)
+    services.themes.rename(services.themes.find("grief").id, "loss")
+    qtbot.waitUntil(lambda: "loss" in names(), timeout=1000)
+    assert "grief" not in names() and "self-compassion" in names()

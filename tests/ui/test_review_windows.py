@@ -334,3 +334,18 @@ def test_the_passphrase_is_not_closed_away_unseen(qtbot: Any, therapist: Any, tm
     shown.copy()
     shown.reject()  # copied: closes without asking
     assert not shown.isVisible()
+
+
+def test_identifying_details_only_when_ticked_and_the_create_dialog_link(
+        qtbot: Any, therapist: Any, tmp_path: Path) -> None:
+    from kapnotes.ui.dialogs.create_vault import CreateVaultDialog
+
+    client = therapist.clients.by_code("KAP-001")
+    dialog = SendForReviewDialog(therapist, client_id=client.id)
+    qtbot.addWidget(dialog)
+    dialog.identified.setChecked(True)
+    sent = dialog.send(tmp_path / "named.kapreview")
+    assert sent is not None and sent.deidentified is False
+    first = CreateVaultDialog(tmp_path / "new.kapnotes")
+    qtbot.addWidget(first)
+    assert first.findChild(QPushButton, "open_review_request_link") is not None

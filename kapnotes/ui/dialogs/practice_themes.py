@@ -10,7 +10,6 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from kapnotes.services.container import Services
-from kapnotes.ui.change_signals import refresh_when
 from kapnotes.ui.widgets.themes_view import ThemeFrequencyView
 
 TITLE = "Theme frequency across clients"
@@ -27,9 +26,8 @@ class PracticeThemesDialog(QDialog):
         note = QLabel("Every theme named in any note, with how often and how widely. Select "
                       "themes and choose Rename or merge… to tidy the vocabulary.", self)
         note.setWordWrap(True)
+        # Follows themes named in notes (or renamed in a client's page) while open.
         self.view = ThemeFrequencyView(services, self)
-        # Themes named in notes (or renamed in a client's page) while this stays open.
-        refresh_when(services, self, lambda c: c.themes, self.view.reload)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

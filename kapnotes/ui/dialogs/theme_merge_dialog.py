@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,9 +29,8 @@ from kapnotes.ui.widgets.theme_completer import ThemeLineEdit
 
 
 class ThemeMergeDialog(QDialog):
-    """Emits changed() after a rename or merge (reload open notes and theme views then)."""
-
-    changed = Signal()
+    """Renames or merges through the themes service, whose change notification reaches the
+    open notes and every theme view (kapnotes/ui/change_signals.py)."""
 
     def __init__(self, services: Services, selected: Sequence[int] = (),
                  parent: QWidget | None = None) -> None:
@@ -119,5 +118,4 @@ class ThemeMergeDialog(QDialog):
         except KapNotesError as exc:
             show_error(self.error_label, str(exc))
             return
-        self.changed.emit()
         self.accept()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from kapnotes.domain.course_items import CourseThemes, ThemeFrequency
 from kapnotes.domain.dates import short_date
 from kapnotes.services.container import Services
+from kapnotes.ui.change_signals import refresh_when
 from kapnotes.ui.widgets.fit_rows import fit_rows
 from kapnotes.ui.widgets.slot_style import kind_text
 
@@ -160,7 +161,8 @@ class CourseThemesView(QWidget):
 
 
 class ThemeFrequencyView(QWidget):
-    """Every theme in the practice, most used first; Rename/merge… opens the merge dialog."""
+    """Every theme in the practice, most used first; Rename/merge… opens the merge dialog.
+    Follows the themes service's change notifications, whoever renames or merges."""
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -179,6 +181,7 @@ class ThemeFrequencyView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
+        refresh_when(services, self, lambda c: c.themes, self.reload)
         self.reload()
 
     def reload(self) -> None:
@@ -195,5 +198,4 @@ class ThemeFrequencyView(QWidget):
         from kapnotes.ui.dialogs.theme_merge_dialog import ThemeMergeDialog
 
         dialog = ThemeMergeDialog(self.services, self.selected_ids(), parent=self)
-        dialog.changed.connect(self.reload)
         dialog.open()
