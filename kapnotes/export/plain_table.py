@@ -53,20 +53,19 @@ class _Measured:
     """One distinct cell: its height, and either its broken lines (drawn directly) or the
     Paragraph itself (drawn by reportlab)."""
 
-    __slots__ = ("bl", "height", "key", "leading", "para", "space_before", "total")
+    __slots__ = ("bl", "height", "key", "leading", "para", "total")
 
     def __init__(self, key: tuple[str, ParagraphStyle, float], height: float,
                  space: tuple[float, float], leading: float, bl: Any, para: Any) -> None:
         self.key, self.height, self.leading = key, height, leading
         sb, sa = space
-        self.space_before = sb
         # reportlab's _listCellGeom for a one-flowable cell: (vh + sa + sb) - sb - sa.
         self.total = (height + sa + sb) - sb - sa
         self.bl, self.para = bl, para
 
 
 class _StyleFacts:
-    """What every plain cell of one paragraph style shares, read off its first cell."""
+    """What every plain cell of one paragraph style shares, read off one plain word."""
 
     def __init__(self, para: Any) -> None:
         self.space = (para.getSpaceBefore(), para.getSpaceAfter())
