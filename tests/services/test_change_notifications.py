@@ -416,6 +416,12 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
             EntryKind.RECEIPT, START, 24, "Dr Test", supplier="Harbour Pharmacy",
             invoice="INV-1")),
         {"registers"}),
+    "consents.ConsentService.record": (
+        lambda w: w.services.consents.record(w.client, "touch", signed_on=date(2026, 11, 1)),
+        {"clients"}),
+    "consents.ConsentService.withdraw": (
+        lambda w: w.services.consents.withdraw(w.prepared.id, on=date(2026, 11, 2),
+                                               reason="Changed mind"), {"clients"}),
     "session_events.SessionEventLog.add": (
         lambda w: w.services.events.add(w.dose, "music_change", text="Rain"), {"notes"}),
     "session_events.SessionEventLog.update": (
@@ -427,6 +433,8 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
 
 # What a row needs first (its own announcements are not counted).
 SETUP: dict[str, Callable[[World], object]] = {
+    "consents.ConsentService.withdraw": lambda w: w.services.consents.record(
+        w.client, "touch", signed_on=date(2026, 11, 1)),
     "session_events.SessionEventLog.update": lambda w: w.services.events.add(w.dose, "other"),
     "session_events.SessionEventLog.remove": lambda w: w.services.events.add(w.dose, "other"),
     "notes.NoteService.add_addendum": _sign_integration,
