@@ -3,6 +3,7 @@
     practice setup --dsn DSN
     practice add-clinician --dsn DSN --name NAME --role ROLE
     practice assign --dsn DSN --client CODE --clinician NAME
+    practice join --vault V --dsn DSN --code CODE [--name LOGIN]
 
 psycopg is imported only when one of these runs: the solo app never loads it.
 """
@@ -12,11 +13,14 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from kapnotes.cli.vault_commands import add_vault_options, opened_vault
 from kapnotes.lazy import lazy_module
 
 if TYPE_CHECKING:
     from kapnotes.practice import admin, server_schema
+    from kapnotes.services import practice_link
 else:
+    practice_link = lazy_module("kapnotes.services.practice_link")
     admin = lazy_module("kapnotes.practice.admin")
     server_schema = lazy_module("kapnotes.practice.server_schema")
 
@@ -45,6 +49,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     assign.add_argument("--client", required=True, help="the client's code")
     assign.add_argument("--clinician", required=True, help="the clinician's login name")
     assign.set_defaults(handler=_assign)
+
+    join = commands.add_parser("join", help="connect this vault to the practice server")
+    add_vault_options(join)
+    join.add_argument("--dsn", required=True,
+                      help="the server's connection string (no password needed)")
+    join.add_argument("--code", required=True, help="the enrolment code add-clinician printed")
+    join.add_argument("--name", help="your login name (default: user= in --dsn)")
+    join.set_defaults(handler=_join)
 
 
 def _dsn(parser: argparse.ArgumentParser) -> None:
@@ -77,4 +89,12 @@ def _add_clinician(args: argparse.Namespace) -> int:
 def _assign(args: argparse.Namespace) -> int:
     role = admin.assign(args.dsn, args.client, args.clinician)
     print(f"{args.clinician} is on the care team of {args.client} as {role}.")
+    return 0
+
+
+def _join(args: argparse.Namespace) -> int:
+    with opened_vault(args) as vault:
+        login = practice_link.join(vault, args.dsn, args.code, args.name)
+    print(f"This vault joined the practice server as {login}; the enrolment code is used up.")
+    print("Syncing with the server is not built yet (docs/PRACTICE-SERVER.md).")
     return 0
