@@ -98,20 +98,19 @@ def draw_plain(para: Any, canvas: Any, x: float, y: float) -> None:
     code.append("Q")
 
 
-def cell_operators(bl: Any, leading: float, height: float, canvas: Any) -> str:
-    """Everything `draw_plain` appends after the `cm`, as one string (reportlab joins a
-    page's operators with newlines): the same bytes, for a cell drawn again and again."""
-    if bl.textColor.alpha is not None:
-        canvas._doc.ensureMinPdfVersion("transparency")
-    return f"q\n{_colour(bl.textColor)}\n{text_block(bl, leading, height, canvas)}\nQ\nQ"
-
-
 def text_block(bl: Any, leading: float, height: float, canvas: Any) -> str:
     """The cell's `BT … ET`: its lines in their font subsets, relative to the cell's origin."""
+    return (f"BT 1 0 0 1 {fp_str(0, height - bl.fontSize)} Tm "
+            f"{text_lines(bl, leading, canvas)} ET")
+
+
+def text_lines(bl: Any, leading: float, canvas: Any) -> str:
+    """A cell's lines from wherever the text matrix stands: font, leading, each line shown
+    and `T*` after it (and word spacing for a stretched line, set back after it)."""
     font = getFont(bl.fontName)
     doc = canvas._doc
     escape = canvas._escape
-    text = ["BT", f"1 0 0 1 {fp_str(0, height - bl.fontSize)} Tm"]
+    text: list[str] = []
     subset_now = -1
     tf = f"{fp_str(bl.fontSize)} Tf {fp_str(leading)} TL"
     for extra, words in bl.lines:
@@ -129,5 +128,9 @@ def text_block(bl: Any, leading: float, height: float, canvas: Any) -> str:
         text.append(" ".join(out) + " T*")
         if stretched:
             text.append("0 Tw")
-    text.append("ET")
     return " ".join(text)
+
+
+def colour_operator(colour: Color) -> str:
+    """The fill colour operator reportlab writes for a cell's text colour."""
+    return _colour(colour)

@@ -9,7 +9,7 @@ from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.models import Client, ClientSummary
 from kapnotes.domain.screening import MedicineClass, medicine_classes
 from kapnotes.services.changes import Changes, ids, mark, write
-from kapnotes.services.clock import Clock, system_clock
+from kapnotes.services.clock import Clock, aware, system_clock
 from kapnotes.storage import audit, seals
 from kapnotes.storage import clients as repo
 from kapnotes.storage.vault import Vault
@@ -62,7 +62,7 @@ class ClientService:
 
     def set_archived(self, client_id: int, archived: bool) -> None:
         with write(self.vault, Changes(clients=True, client_ids=ids(client_id))):
-            repo.set_archived(self.vault, client_id, archived)
+            repo.set_archived(self.vault, client_id, aware(self.clock()) if archived else None)
             audit.record(self.vault, "client.archive" if archived else "client.unarchive",
                          record_type="client", record_id=client_id)
 
