@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from kapnotes.domain.errors import ConflictError
 from kapnotes.lazy import lazy_module
+from kapnotes.services.changes import SETTINGS, Changes, write
 from kapnotes.storage import audit, settings
 from kapnotes.storage.vault import Vault
 
@@ -30,16 +31,17 @@ def join(vault: Vault, dsn: str, code: str, login: str | None = None) -> str:
         raise ConflictError("this vault has already joined a practice server")
     conninfo, name = enrolment.link_for(dsn, login)
     secret = enrolment.new_secret()
-    with vault.transaction():
+    # Announced once, when joined (kapnotes/services/changes.py); the steps before say nothing.
+    with write(vault, Changes()):
         settings.set_json(vault, LINK_KEY, {"conninfo": conninfo, "login": name,
                                             "secret": secret})
     try:
         enrolment.rotate(conninfo, name, code, secret)
     except BaseException:
-        with vault.transaction():
+        with write(vault, Changes()):
             settings.delete(vault, LINK_KEY)
         raise
-    with vault.transaction():
+    with write(vault, SETTINGS):
         audit.record(vault, "practice.join", record_type="practice", record_id=name,
                      detail="joined the practice server")
     return name
