@@ -124,7 +124,7 @@ class ChangeHub:
 
     def _flush(self) -> None:
         changes, self._pending = self._pending, None
-        if changes is not None and changes.kinds:  # `Changes()`: nothing a view shows
+        if changes is not None:
             self.publish(changes)
 
     def publish(self, changes: Changes) -> None:
