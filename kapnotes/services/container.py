@@ -19,6 +19,7 @@ from kapnotes.services.measures import MeasureService, load_practice_scales
 from kapnotes.services.monitoring import MonitoringService
 from kapnotes.services.notes import NoteService
 from kapnotes.services.protocols import load_practice_protocols
+from kapnotes.services.retention import RetentionService
 from kapnotes.services.reviews import ReviewService
 from kapnotes.services.s8_register import S8RegisterService
 from kapnotes.services.session_events import SessionEventLog
@@ -51,6 +52,7 @@ class Services:
     approvals: ApprovalService = field(init=False)
     events: SessionEventLog = field(init=False)
     consents: ConsentService = field(init=False)
+    retention: RetentionService = field(init=False)
 
     def __post_init__(self) -> None:
         self.clients = ClientService(self.vault, clock=self.clock)
@@ -71,6 +73,7 @@ class Services:
         self.events = SessionEventLog(self.vault, clock=self.clock)
         self.events.edits = self.notes.edits
         self.consents = ConsentService(self.vault, clock=self.clock)
+        self.retention = RetentionService(self.vault, self.clients, clock=self.clock)
         self.events.touch_line = self.consents.touch_consent_line
         # One signing check: the register's finding and the consent finding together.
         register, consent = self.s8.session_findings, self.consents.session_findings

@@ -29,18 +29,28 @@ RunKapnotes = Callable[..., subprocess.CompletedProcess[str]]
 
 
 @pytest.fixture(scope="session")
-def practice_server_dsn() -> str:
+def practice_server_dsn() -> Iterator[str]:
     dsn = os.environ.get("KAPNOTES_TEST_PRACTICE_DSN")
     if dsn:
-        return dsn
+        yield dsn
+        return
     lock_path = ROOT / ".practice-server.lock"
     with lock_path.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        result = subprocess.run(["bash", str(SCRIPT), "start"], capture_output=True, text=True,
-                                timeout=180, check=False)
+        was_running = _script("dsn").returncode == 0
+        result = _script("start")
     if result.returncode != 0:
         pytest.skip(f"no practice server: {result.stderr.strip() or result.stdout.strip()}")
-    return result.stdout.strip().splitlines()[-1]
+    yield result.stdout.strip().splitlines()[-1]
+    # A server this run started is stopped again, unless other xdist workers may still use
+    # it (then `make practice-server-stop` stops it; .ci/run starts and stops its own).
+    if not was_running and "PYTEST_XDIST_WORKER" not in os.environ:
+        _script("stop")
+
+
+def _script(command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", str(SCRIPT), command], capture_output=True, text=True,
+                          timeout=180, check=False)
 
 
 @pytest.fixture
