@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from kapnotes.domain.errors import ConflictError
 from kapnotes.lazy import lazy_module
+from kapnotes.services.changes import Changes, write
 from kapnotes.storage import audit, settings
 from kapnotes.storage.vault import Vault
 
@@ -30,19 +31,31 @@ def join(vault: Vault, dsn: str, code: str, login: str | None = None) -> str:
         raise ConflictError("this vault has already joined a practice server")
     conninfo, name = enrolment.link_for(dsn, login)
     secret = enrolment.new_secret()
-    with vault.transaction():
-        settings.set_json(vault, LINK_KEY, {"conninfo": conninfo, "login": name,
-                                            "secret": secret})
+    _save_link(vault, {"conninfo": conninfo, "login": name, "secret": secret})
     try:
         enrolment.rotate(conninfo, name, code, secret)
     except BaseException:
-        with vault.transaction():
-            settings.delete(vault, LINK_KEY)
+        _forget_link(vault)
         raise
-    with vault.transaction():
-        audit.record(vault, "practice.join", record_type="practice", record_id=name,
-                     detail="joined the practice server")
+    _record_join(vault, name)
     return name
+
+
+# Each vault write announces itself (kapnotes/services/changes.py), as every service's does.
+def _save_link(vault: Vault, link: dict[str, str]) -> None:
+    with write(vault, Changes(settings=True)):
+        settings.set_json(vault, LINK_KEY, link)
+
+
+def _forget_link(vault: Vault) -> None:
+    with write(vault, Changes(settings=True)):
+        settings.delete(vault, LINK_KEY)
+
+
+def _record_join(vault: Vault, login: str) -> None:
+    with write(vault, Changes(settings=True)):
+        audit.record(vault, "practice.join", record_type="practice", record_id=login,
+                     detail="joined the practice server")
 
 
 def linked(vault: Vault) -> PracticeLink | None:

@@ -87,6 +87,19 @@ class ReviewService:
             by_note[r.session_id].append(r)
         return {sid: status_of(rounds) for sid, rounds in by_note.items()}
 
+    def client_counts(self, client_id: int | None = None) -> dict[int, dict[ReviewStatus, int]]:
+        """Per client (or for one), how many of their sent notes stand in each status: the
+        client page's summary line and the client list's marker."""
+        clients = reviews.note_clients(self.vault)
+        out: dict[int, dict[ReviewStatus, int]] = {}
+        for sid, status in self.statuses().items():
+            owner = clients.get(sid)
+            if owner is None or (client_id is not None and owner != client_id):
+                continue
+            counts = out.setdefault(owner, {})
+            counts[status] = counts.get(status, 0) + 1
+        return out
+
     def status(self, session_id: int) -> ReviewStatus:
         return self.statuses([session_id]).get(session_id, ReviewStatus.NOT_SENT)
 

@@ -42,6 +42,7 @@ from kapnotes.services import (
     lock_settings,
     portable_export,
     portable_import,
+    practice_link,
     regulator_reports,
     settings_save,
 )
@@ -375,6 +376,15 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
     "review_import.import_reply": (
         lambda w: import_reply(w.services.vault, w.prepared), {"reviews"}),
     "review_trust.trust_key": (lambda w: trust_key(w.services.vault, w.prepared), {"reviews"}),
+    # `practice_link.join` talks to the server between these (tests/practice); each vault
+    # write of it announces itself.
+    "practice_link._save_link": (lambda w: practice_link._save_link(
+        w.services.vault, {"conninfo": "host=example", "login": "ther_1", "secret": "s"}),
+        {"settings"}),
+    "practice_link._forget_link": (
+        lambda w: practice_link._forget_link(w.services.vault), {"settings"}),
+    "practice_link._record_join": (
+        lambda w: practice_link._record_join(w.services.vault, "ther_1"), {"settings"}),
     "reviews.ReviewService.answer_changes": (
         lambda w: w.services.reviews.answer_changes(w.integration, "Lot number added.",
                                                     author="Dr Test"),

@@ -4,9 +4,9 @@ from a template, withdraw one with a date and reason."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -27,16 +27,9 @@ from kapnotes.domain.dates import human_date
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.services.consents import ConsentService
 from kapnotes.ui.widgets.error_line import error_label, show_error
+from kapnotes.ui.widgets.qt_dates import from_qdate, to_qdate
 
 COLUMNS = ("Consent", "Version", "Signed", "Review by", "State", "Withdrawal")
-
-
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(q: QDate) -> date:
-    return date(q.year(), q.month(), q.day())
 
 
 class ConsentsDialog(QDialog):
@@ -58,13 +51,13 @@ class ConsentsDialog(QDialog):
         self.template_box.setAccessibleName("Consent template")
         for t in consents.templates.values():
             self.template_box.addItem(f"{t.title} (v{t.version})", t.id)
-        self.signed_on = QDateEdit(_qdate(today), self)
+        self.signed_on = QDateEdit(to_qdate(today), self)
         self.signed_on.setCalendarPopup(True)
         self.signed_on.setDisplayFormat("d MMM yyyy")
         self.signed_on.setAccessibleName("Signed on")
         self.record_button = QPushButton("Record signed consent", self)
         self.record_button.clicked.connect(self.record)
-        self.withdraw_on = QDateEdit(_qdate(today), self)
+        self.withdraw_on = QDateEdit(to_qdate(today), self)
         self.withdraw_on.setAccessibleName("Withdrawn on")
         self.withdraw_on.setDisplayFormat("d MMM yyyy")
         self.reason = QLineEdit(self)
@@ -111,7 +104,7 @@ class ConsentsDialog(QDialog):
     def record(self) -> None:
         self._try(lambda: self.consents.record(self.client_id,
                                                str(self.template_box.currentData()),
-                                               signed_on=_pydate(self.signed_on.date())))
+                                               signed_on=from_qdate(self.signed_on.date())))
 
     def withdraw_selected(self) -> None:
         row = self.table.currentRow()
@@ -119,13 +112,14 @@ class ConsentsDialog(QDialog):
             show_error(self.error, "Choose the consent to withdraw in the list first.")
             return
         record_id = self._records[row].id
-        if self._try(lambda: self.consents.withdraw(record_id, on=_pydate(self.withdraw_on.date()),
+        on = from_qdate(self.withdraw_on.date())
+        if self._try(lambda: self.consents.withdraw(record_id, on=on,
                                                     reason=self.reason.text())):
             self.reason.clear()
 
-    def _try(self, action: object) -> bool:
+    def _try(self, action: Callable[[], object]) -> bool:
         try:
-            action()  # type: ignore[operator]
+            action()
         except KapNotesError as exc:
             show_error(self.error, exc.message)
             return False
