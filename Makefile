@@ -7,7 +7,8 @@ export UV_PYTHON_DOWNLOADS := never
 # Tests that build the wheel run the same uv the Makefile found (it may not be on PATH).
 export KAPNOTES_UV := $(UV)
 
-.PHONY: run test bench lint uv sync sync-dev check-os-libs wheel bundle bundle-smoke clean
+.PHONY: run test bench lint uv sync sync-dev check-os-libs wheel bundle bundle-smoke clean \
+	practice-server practice-server-stop
 
 uv:
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
@@ -51,6 +52,15 @@ lint: sync-dev
 	if [ -n "$$dead" ]; then echo "$$dead"; \
 		echo "Unused code in kapnotes/: remove it (a framework hook goes in vulture_whitelist.py)."; \
 		exit 1; fi
+
+# A local PostgreSQL practice server (issue 20; docs/PRACTICE-SERVER.md): TLS on 127.0.0.1,
+# data in .practice-server/; prints the connection string. Tests use it through
+# KAPNOTES_TEST_PRACTICE_DSN (or start it themselves, tests/practice/conftest.py).
+practice-server:
+	@bash scripts/practice_server.sh start
+
+practice-server-stop:
+	@bash scripts/practice_server.sh stop
 
 bench: sync-dev
 	@QT_QPA_PLATFORM=offscreen $(UV) run --frozen python -m bench $(ARGS)

@@ -13,6 +13,7 @@ from kapnotes import __version__
 from kapnotes.cli import (
     pdf_command,
     portable_commands,
+    practice_commands,
     record_commands,
     report_commands,
     review_commands,
@@ -43,6 +44,7 @@ COMMAND_MODULES: list[Callable[[argparse._SubParsersAction], None]] = [
     pdf_command.register,
     review_commands.register,
     report_commands.register,
+    practice_commands.register,
 ]
 
 

@@ -9,7 +9,7 @@ from kapnotes.cli.vault_commands import opened_vault
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.review_model import supervision_from
 from kapnotes.domain.text_rules import parse_date
-from kapnotes.services.container import build_services
+from kapnotes.services.container import Services, build_services
 
 
 def print_status(args: argparse.Namespace) -> int:
@@ -31,13 +31,13 @@ def print_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add(services: object, args: argparse.Namespace) -> int:
+def _add(services: Services, args: argparse.Namespace) -> int:
     if not args.supervisor or not args.date or not args.minutes:
         raise ValidationError("--add", "give --supervisor, --date and --minutes.")
     minutes = record_id("--minutes", args.minutes)
     session = supervision_from("--add", {"date": args.date, "minutes": minutes,
                                          "format": args.format, "topics": args.topic})
-    return int(services.reviews.log_session(args.supervisor, session))  # type: ignore[attr-defined]
+    return int(services.reviews.log_session(args.supervisor, session))
 
 
 def run_log(args: argparse.Namespace) -> int:

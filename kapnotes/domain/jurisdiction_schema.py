@@ -23,6 +23,7 @@ from kapnotes.domain.jurisdiction_model import (
     RegisterRule,
     RegisterRuleKind,
 )
+from kapnotes.domain.retention import read_retention
 from kapnotes.domain.rule_model import SOURCE_KINDS, RuleSource
 
 FORMAT_VERSION = 1
@@ -56,7 +57,7 @@ class PackFile:
 SlotReader = Callable[[str, str, Any], Any]
 SLOTS: dict[str, tuple[Any, SlotReader | None]] = {
     "approvals": ([], read_approvals),
-    "retention": (None, None),
+    "retention": (None, read_retention),
     "report_periods": ([], read_report_periods),
 }
 

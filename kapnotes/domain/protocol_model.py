@@ -18,6 +18,8 @@ PARAMETER_KINDS = {
     "maintenance_slots": "count",
     "custom_day_offsets": "days",
 }
+# The medicines a protocol may give, as dosing records and approvals name them.
+MEDICINES = ("ketamine", "esketamine")
 # The parameters a course stores, so the course dialog can ask for them.
 STORED_PARAMETERS = ("dose_interval_weeks", "maintenance_interval_weeks")
 
@@ -84,6 +86,7 @@ class ProtocolDef:
     phases: tuple[Phase, ...]
     monitoring: tuple[str, ...] = ()
     description: str = ""
+    medicine: str = "ketamine"  # one of MEDICINES: approvals and the dose hints follow it
     file_name: str = ""
     builtin: bool = True
 

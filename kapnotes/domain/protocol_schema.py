@@ -16,6 +16,7 @@ from typing import Any
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.protocol_days import dose_days, settings_at
 from kapnotes.domain.protocol_model import (
+    MEDICINES,
     PARAMETER_KINDS,
     STORED_PARAMETERS,
     Parameter,
@@ -30,8 +31,8 @@ FORMAT_VERSION = 1
 ID_PATTERN = r"^[a-z0-9][a-z0-9_]{0,39}$"
 _ID = re.compile(ID_PATTERN)
 _PHASE_NAME = re.compile(r"^[a-z][a-z0-9 -]{0,29}$")
-_TOP_KEYS = {"format", "id", "label", "description", "source", "parameters", "phases",
-             "monitoring", "notes"}
+_TOP_KEYS = {"format", "id", "label", "description", "medicine", "source", "parameters",
+             "phases", "monitoring", "notes"}
 _SOURCE_KEYS = {"kind", "label", "detail"}
 _PARAMETER_KEYS = {"label", "min", "max", "default", "asked"}
 _PHASE_KEYS = {"name", "count", "week_days", "every_weeks", "start_day", "start_after_weeks",
@@ -100,11 +101,14 @@ def parse_protocol(data: Any, name: str, *, builtin: bool = True) -> ProtocolDef
     if not isinstance(monitoring, list) or len(monitoring) > 20:
         raise f.fail("monitoring", "must be a list of at most 20 requirements")
     wants = tuple(_requirement(f, m, f"monitoring[{i}]") for i, m in enumerate(monitoring))
+    medicine = d.get("medicine", "ketamine")
+    if medicine not in MEDICINES:
+        raise f.fail("medicine", f"must be {' or '.join(MEDICINES)}")
     protocol = ProtocolDef(
         id=protocol_id, label=f.text(d, "label", "", limit=MAX_LABEL),
         source=_source(f, d.get("source")), parameters=parameters, phases=phases,
         monitoring=wants, description=f.text(d, "description", "", required=False),
-        file_name=name, builtin=builtin,
+        medicine=medicine, file_name=name, builtin=builtin,
     )
     _check_order(f, protocol)
     return protocol

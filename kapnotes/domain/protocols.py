@@ -145,6 +145,13 @@ def protocol_label(protocol_id: str) -> str:
     return found.label if found is not None else protocol_id
 
 
+def protocol_medicine(protocol_id: str) -> str:
+    """The medicine a protocol gives, from its file's `medicine`; an unknown id (its file
+    removed since) as the file format's default, ketamine."""
+    found = protocols_in_use().get(protocol_id)
+    return found.medicine if found is not None else ProtocolDef.medicine
+
+
 # Before the schema step course_dose_interval a KAP course kept its dosing interval in
 # maintenance_interval_weeks, capped at 2 when its plan was made; files and vaults from then
 # are read that way.

@@ -51,9 +51,8 @@ class PlannedSlot:
     move_reason: str = ""
 
 
-# The esketamine protocol's id (resources/protocols/1-esketamine.json): its starting dose
-# depends on the client's age.
-ESKETAMINE = "esketamine"
+# Esketamine's starting dose depends on the client's age (a protocol whose file names
+# "medicine": "esketamine", resources/protocols/1-esketamine.json).
 ESKETAMINE_START_DOSE_MG = 56
 ESKETAMINE_OLDER_ADULT_START_DOSE_MG = 28
 ESKETAMINE_OLDER_ADULT_AGE = 65

@@ -78,24 +78,6 @@ def search_text(
     return display_text(field, value, intention_labels)
 
 
-def note_plain_text(
-    template: Template,
-    values: Mapping[str, object],
-    include_private: bool = False,
-    *,
-    intention_labels: Mapping[int, str] | None = None,
-) -> str:
-    """All filled values in template order, one per line, as search indexes them (no labels)."""
-    parts: list[str] = []
-    for f in template.fields:
-        if f.type is FieldType.HEADING or (f.private and not include_private):
-            continue
-        text = search_text(f, values.get(f.id), intention_labels)
-        if text.strip():
-            parts.append(text)
-    return "\n".join(parts)
-
-
 def _checklist_text(field: TemplateField, value: Any, _: Mapping[int, str]) -> str:
     # Every item prints with its box: an unticked consent item is part of the record.
     return "\n".join(f"{CHECKED if o.id in value else UNCHECKED} {o.label}" for o in field.options)

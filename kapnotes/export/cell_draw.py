@@ -49,8 +49,40 @@ def _split(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]]:
     key = (font.fontName, text)
     parts = cache.get(key)
     if parts is None:
-        parts = cache[key] = font.splitString(text, doc)
+        parts = cache[key] = _first_subset(font, text, doc) or font.splitString(text, doc)
     return parts
+
+
+class _Subset0:
+    """The characters already placed in a font's first subset in one document, as a
+    translation table: a line made only of them is that subset's codes, which `splitString`
+    finds one character at a time (a tenth of a render)."""
+
+    __slots__ = ("known", "seen", "table")
+
+    def __init__(self, assignments: dict[int, int]) -> None:
+        self.seen = len(assignments)
+        self.table = {code: n for code, n in assignments.items() if n < 256}
+        if 32 in self.table:
+            self.table[0xA0] = self.table[32]  # reportlab places a no-break space as a space
+        self.known = frozenset(map(chr, self.table))
+
+
+def _first_subset(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]] | None:
+    """`font.splitString(text, doc)` when every character of `text` is placed in subset 0
+    already (the same result, without the per-character loop), else None."""
+    state = font.state.get(doc) if text else None
+    if state is None:
+        return None
+    subsets: dict[str, _Subset0] | None = getattr(doc, "_kapnotes_subset0", None)
+    if subsets is None:
+        subsets = doc._kapnotes_subset0 = {}
+    known = subsets.get(font.fontName)
+    if known is None or known.seen != len(state.assignments):
+        known = subsets[font.fontName] = _Subset0(state.assignments)
+    if not known.known.issuperset(text):
+        return None
+    return [(0, text.translate(known.table).encode("latin-1"))]
 
 
 def can_draw_plain(para: Any, canvas: Any) -> bool:
@@ -98,20 +130,19 @@ def draw_plain(para: Any, canvas: Any, x: float, y: float) -> None:
     code.append("Q")
 
 
-def cell_operators(bl: Any, leading: float, height: float, canvas: Any) -> str:
-    """Everything `draw_plain` appends after the `cm`, as one string (reportlab joins a
-    page's operators with newlines): the same bytes, for a cell drawn again and again."""
-    if bl.textColor.alpha is not None:
-        canvas._doc.ensureMinPdfVersion("transparency")
-    return f"q\n{_colour(bl.textColor)}\n{text_block(bl, leading, height, canvas)}\nQ\nQ"
-
-
 def text_block(bl: Any, leading: float, height: float, canvas: Any) -> str:
     """The cell's `BT … ET`: its lines in their font subsets, relative to the cell's origin."""
+    return (f"BT 1 0 0 1 {fp_str(0, height - bl.fontSize)} Tm "
+            f"{text_lines(bl, leading, canvas)} ET")
+
+
+def text_lines(bl: Any, leading: float, canvas: Any) -> str:
+    """A cell's lines from wherever the text matrix stands: font, leading, each line shown
+    and `T*` after it (and word spacing for a stretched line, set back after it)."""
     font = getFont(bl.fontName)
     doc = canvas._doc
     escape = canvas._escape
-    text = ["BT", f"1 0 0 1 {fp_str(0, height - bl.fontSize)} Tm"]
+    text: list[str] = []
     subset_now = -1
     tf = f"{fp_str(bl.fontSize)} Tf {fp_str(leading)} TL"
     for extra, words in bl.lines:
@@ -129,5 +160,9 @@ def text_block(bl: Any, leading: float, height: float, canvas: Any) -> str:
         text.append(" ".join(out) + " T*")
         if stretched:
             text.append("0 Tw")
-    text.append("ET")
     return " ".join(text)
+
+
+def colour_operator(colour: Color) -> str:
+    """The fill colour operator reportlab writes for a cell's text colour."""
+    return _colour(colour)

@@ -9,19 +9,23 @@ rows), so its splitting between rows, its lines and its backgrounds stay reportl
 code; what changes is the cells:
 
 - a plain cell is kept as its text. Its size comes from `CellBook`, which breaks each distinct
-  (text, style, width) into lines once per render, with reportlab's own line breaking;
+  (text, style, width) into lines once per render, with reportlab's own line breaking (a
+  cell with typed line breaks, each line with words in it, is its lines broken one by one,
+  as reportlab breaks the text between `<br/>`s);
 - a row's height is the tallest of its cells, worked out as reportlab works it out (padding,
   space before and after, the same additions in the same order), and the rows' positions with
-  the same compensated sum, so every number written is the same;
-- drawing a plain cell appends the operators reportlab's Paragraph writes for it
-  (cell_draw.py); a cell drawn again (labels, "Yes", dates) reuses them, as its font subsets
-  are settled once its characters have been placed in the document.
+  the same compensated sum, so the layout (rows, splits, pages) is the same;
+- the plain cells are drawn as runs in one text object each, at absolute positions
+  (table_text.py), not in a saved graphics state per cell; a cell's lines are made once per
+  document and reused for an equal cell (labels, "Yes", dates), as its font subsets are
+  settled once its characters have been placed.
 
-Anything else keeps reportlab's path: a cell with line breaks or runs of spaces (markup) is a
-Paragraph in the same table, measured and drawn by reportlab; a table with spans has no
-PlainTable; and a row too tall for what is left of the page (split inside the row) is handed
-to a reportlab Table built from the same state (`as_reportlab`). tests/export/test_plain_table.py
-checks that the bytes are those of the reportlab Table for each of these cases.
+Anything else keeps reportlab's path: a cell with runs of spaces or a blank line (markup), or
+empty, is a Paragraph in the same table, measured and drawn by reportlab; a table with spans
+has no PlainTable; and a row too tall for what is left of the page (split inside the row) is
+handed to a reportlab Table built from the same state. tests/export/test_plain_table.py
+checks for each of these cases that every page reads (pypdf) and looks (poppler) the same as
+with reportlab's Table; the bytes differ since the cells became one text object.
 """
 
 from __future__ import annotations
@@ -34,10 +38,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus.tables import CellStyle, _calc_pc
 
-from kapnotes.export.cell_draw import cell_operators, plain_canvas, plain_para
+from kapnotes.export.cell_draw import plain_canvas, plain_para
 from kapnotes.export.cells import cell_paragraph, simple_style
-from kapnotes.export.line_break import LineBreaker, PlainLines, breaks_like_reportlab
+from kapnotes.export.line_break import LineBreaker, Lines, PlainLines, breaks_like_reportlab
 from kapnotes.export.markup import clean, needs_markup
+from kapnotes.export.table_text import TextRun
 
 # What reportlab's Table passes as the height a cell may take when it measures a row.
 _MEASURE_HEIGHT = 72000
@@ -48,20 +53,19 @@ class _Measured:
     """One distinct cell: its height, and either its broken lines (drawn directly) or the
     Paragraph itself (drawn by reportlab)."""
 
-    __slots__ = ("bl", "height", "key", "leading", "para", "space_before", "total")
+    __slots__ = ("bl", "height", "key", "leading", "para", "total")
 
     def __init__(self, key: tuple[str, ParagraphStyle, float], height: float,
                  space: tuple[float, float], leading: float, bl: Any, para: Any) -> None:
         self.key, self.height, self.leading = key, height, leading
         sb, sa = space
-        self.space_before = sb
         # reportlab's _listCellGeom for a one-flowable cell: (vh + sa + sb) - sb - sa.
         self.total = (height + sa + sb) - sb - sa
         self.bl, self.para = bl, para
 
 
 class _StyleFacts:
-    """What every plain cell of one paragraph style shares, read off its first cell."""
+    """What every plain cell of one paragraph style shares, read off one plain word."""
 
     def __init__(self, para: Any) -> None:
         self.space = (para.getSpaceBefore(), para.getSpaceAfter())
@@ -70,6 +74,25 @@ class _StyleFacts:
         # Lines broken here only where reportlab's would be drawn directly too.
         simple = simple_style(para.style) and breaks_like_reportlab(para.style)
         self.breaker = LineBreaker(para.style) if simple else None
+
+
+def _plain_lines(breaker: LineBreaker, text: str, width: float) -> Lines | None:
+    """A cell's lines without a Paragraph: plain text, or text whose line breaks each end a
+    run of plain text (every line typed has words; each is broken alone, as reportlab breaks
+    the text between two `<br/>`s). Blank lines and runs of spaces go to reportlab."""
+    if not needs_markup(text):
+        return breaker.lines(text, width)
+    if "  " in text:
+        return None
+    lines: Lines = []
+    for typed in text.split("\n"):
+        if not typed.strip():
+            return None
+        broken = breaker.lines(typed, width)
+        if broken is None:
+            return None
+        lines += broken
+    return lines
 
 
 class CellBook:
@@ -81,9 +104,11 @@ class CellBook:
         self._measured: dict[tuple[str, ParagraphStyle, float], _Measured] = {}
         self._drawn: dict[tuple[str, ParagraphStyle, float], str | None] = {}
         self._doc: object | None = None
+        self._bodies: dict[tuple[str, ParagraphStyle, float], str] = {}
+        self._bodies_doc: object | None = None
         self._cell_styles: dict[tuple[ParagraphStyle, tuple[float, ...]], CellStyle] = {}
         self._derived: dict[tuple[str, ParagraphStyle, str], ParagraphStyle] = {}
-        self._styles: dict[ParagraphStyle, _StyleFacts] = {}
+        self._styles: dict[ParagraphStyle, _StyleFacts | None] = {}
 
     def measure(self, text: str, style: ParagraphStyle, width: float,
                 padding: float) -> _Measured:
@@ -95,33 +120,40 @@ class CellBook:
 
     def _measure(self, key: tuple[str, ParagraphStyle, float], padding: float) -> _Measured:
         text, style, width = key
-        facts = self._styles.get(style)
-        if facts is not None and facts.breaker is not None and not needs_markup(text):
-            lines = facts.breaker.lines(text, width)
+        facts = self._facts(style, width)
+        if facts is not None and facts.breaker is not None:
+            lines = _plain_lines(facts.breaker, text, width)
             if lines is not None:
                 return _Measured(key, len(lines) * facts.leading, facts.space, facts.leading,
                                  PlainLines(facts.like, lines), None)
         para = cell_paragraph(text, style)
         _w, height = para.wrap(width, _MEASURE_HEIGHT - padding)
         plain = plain_para(para)
-        if facts is None and plain:
-            self._styles[style] = _StyleFacts(para)
         return _Measured(key, height, (para.getSpaceBefore(), para.getSpaceAfter()),
                          style.leading, para.blPara if plain else None,
                          None if plain else para)
+
+    def _facts(self, style: ParagraphStyle, width: float) -> _StyleFacts | None:
+        """What the style's plain cells share, read off one plain word in it (None: its
+        cells are not plain lines, so each goes to reportlab)."""
+        if style in self._styles:
+            return self._styles[style]
+        probe = cell_paragraph("x", style)
+        probe.wrap(width, _MEASURE_HEIGHT)
+        facts = self._styles[style] = _StyleFacts(probe) if plain_para(probe) else None
+        return facts
 
     def _drawn_here(self, canvas: Any) -> dict[tuple[str, ParagraphStyle, float], str | None]:
         if canvas._doc is not self._doc:
             self._doc, self._drawn = canvas._doc, {}
         return self._drawn
 
-    def operators(self, cell: _Measured, canvas: Any) -> str:
-        """What follows a plain cell's `cm`; made at its first drawing in this document."""
-        drawn = self._drawn_here(canvas)
-        ops = drawn.get(cell.key)
-        if ops is None:
-            ops = drawn[cell.key] = cell_operators(cell.bl, cell.leading, cell.height, canvas)
-        return ops
+    def bodies(self, canvas: Any) -> dict[tuple[str, ParagraphStyle, float], str]:
+        """The plain cells' line operators written so far in this canvas's document (a cell
+        drawn again, labels, "Yes", dates, reuses them: its font subsets are settled)."""
+        if canvas._doc is not self._bodies_doc:
+            self._bodies_doc, self._bodies = canvas._doc, {}
+        return self._bodies
 
     def draw_paragraph(self, cell: _Measured, canvas: Any, x: float, y: float) -> None:
         """A cell reportlab draws (markup: line breaks, runs of spaces, empty): drawn by
@@ -282,11 +314,14 @@ class PlainTable(RLTable):
             super().draw()
             return
         c = self.canv
+        book = self._book
+        assert book is not None
         c.saveState()
         self._curweight = self._curcolor = self._curcellstyle = None
         self._makeShadow()
         self._makeRoundedCornersClip()
         self._drawBkgrnd()
+        run = TextRun(c, book.bodies(c))
         for row, rowstyle, rowpos, rowheight in zip(self._cellvalues, self._cellStyles,
                                                     self._rowpositions[1:], self._rowHeights,
                                                     strict=False):
@@ -294,18 +329,19 @@ class PlainTable(RLTable):
                                                             self._colpositions[:-1],
                                                             self._colWidths, strict=False):
                 if type(cellval) is str:
-                    self._draw_plain_cell(cellval, cellstyle, colpos, colwidth, rowpos,
+                    self._draw_plain_cell(run, cellval, cellstyle, colpos, colwidth, rowpos,
                                           rowheight)
                 else:
+                    run.flush()
                     self._drawCell(cellval, cellstyle, (colpos, rowpos), (colwidth, rowheight))
+        run.flush()
         self._drawLines()
         c.restoreState()
         if self._roundingRectDef:
             self._restoreRoundingObscuredLines()
 
-    def _draw_plain_cell(self, text: str, s: CellStyle, colpos: float, colwidth: float,
-                         rowpos: float, rowheight: float) -> None:
-        # Table._drawCell for a one-Paragraph cell, top-aligned and left-justified.
+    def _cell_canvas_style(self, s: CellStyle) -> None:
+        # What Table._drawCell sets on the canvas before a cell reportlab draws.
         canv = self.canv
         if self._curcellstyle is not s:
             cur = self._curcellstyle
@@ -315,24 +351,30 @@ class PlainTable(RLTable):
                     or s.fontsize != cur.fontsize):
                 canv.setFont(s.fontname, s.fontsize, s.leading)
             self._curcellstyle = s
+
+    def _draw_plain_cell(self, run: TextRun, text: str, s: CellStyle, colpos: float,
+                         colwidth: float, rowpos: float, rowheight: float) -> None:
+        # Table._drawCell for a one-Paragraph cell, top-aligned and left-justified.
+        canv = self.canv
         book = self._book
         assert book is not None
         cell = book.measure(text, s.kap_style, colwidth - s.leftPadding - s.rightPadding,
                             s.topPadding + s.bottomPadding)
-        y = rowpos + rowheight - s.topPadding
-        y += cell.space_before
+        top = rowpos + rowheight - s.topPadding
         x = colpos + s.leftPadding
-        y -= cell.space_before
-        y -= cell.height
-        if cell.bl is None:
-            book.draw_paragraph(cell, canv, x, y)
-        elif plain_canvas(canv, cell.bl.textColor):
-            canv._code.append(f"q\n1 0 0 1 {fp_str(x, y)} cm\n{book.operators(cell, canv)}")
-        else:  # plain lines, but a canvas state they cannot be written in directly
-            para = cell_paragraph(text, s.kap_style)
-            para.wrapOn(canv, colwidth - s.leftPadding - s.rightPadding,
-                        rowheight - s.topPadding - s.bottomPadding)
-            para.drawOn(canv, x, y)
+        if cell.bl is not None and plain_canvas(canv, cell.bl.textColor):
+            run.add(cell, x, top)
+        else:
+            run.flush()
+            self._cell_canvas_style(s)
+            y = top - cell.height
+            if cell.bl is None:
+                book.draw_paragraph(cell, canv, x, y)
+            else:  # plain lines, but a canvas state they cannot be written in directly
+                para = cell_paragraph(text, s.kap_style)
+                para.wrapOn(canv, colwidth - s.leftPadding - s.rightPadding,
+                            rowheight - s.topPadding - s.bottomPadding)
+                para.drawOn(canv, x, y)
         if s.href:
             canv.linkURL(s.href, (colpos, rowpos, colpos + colwidth, rowpos + rowheight),
                          relative=1)

@@ -22,6 +22,7 @@ from kapnotes.domain.approval_rules import (
 from kapnotes.domain.errors import NotFoundError, ValidationError
 from kapnotes.domain.jurisdiction_model import JurisdictionPack
 from kapnotes.domain.models import CourseStatus, SessionKind
+from kapnotes.domain.protocols import protocol_medicine
 from kapnotes.domain.text_rules import clean_text
 from kapnotes.jurisdiction import current_jurisdiction
 from kapnotes.services.changes import Changes, ids, write
@@ -39,8 +40,8 @@ MAX_YEARS = 10
 
 
 def course_medicine(protocol: str) -> str:
-    """The medicine a course's protocol gives: esketamine courses, else ketamine."""
-    return "esketamine" if "esketamine" in protocol else "ketamine"
+    """The medicine a course's protocol gives, as its protocol file names it."""
+    return protocol_medicine(protocol)
 
 
 @dataclass(frozen=True)

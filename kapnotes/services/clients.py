@@ -9,7 +9,7 @@ from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.models import Client, ClientSummary
 from kapnotes.domain.screening import MedicineClass, medicine_classes
 from kapnotes.services.changes import Changes, ids, mark, write
-from kapnotes.services.clock import Clock, system_clock
+from kapnotes.services.clock import Clock, aware, system_clock
 from kapnotes.storage import audit, seals
 from kapnotes.storage import clients as repo
 from kapnotes.storage.vault import Vault
@@ -62,12 +62,14 @@ class ClientService:
 
     def set_archived(self, client_id: int, archived: bool) -> None:
         with write(self.vault, Changes(clients=True, client_ids=ids(client_id))):
-            repo.set_archived(self.vault, client_id, archived)
+            repo.set_archived(self.vault, client_id, aware(self.clock()) if archived else None)
             audit.record(self.vault, "client.archive" if archived else "client.unarchive",
                          record_type="client", record_id=client_id)
 
-    def delete(self, client_id: int, *, typed_code: str) -> None:
-        """Delete a client and all their records; the code must be typed to confirm."""
+    def delete(self, client_id: int, *, typed_code: str, why: str = "") -> None:
+        """Delete a client and all their records; the code must be typed to confirm. The audit
+        log keeps a tombstone: the code deleted, how many notes went, and `why` (e.g. the
+        retention date passed: kapnotes/services/retention.py)."""
         client = repo.get(self.vault, client_id)
         try:
             typed = normalise_code(typed_code)
@@ -80,9 +82,12 @@ class ClientService:
         with write(self.vault, Changes(clients=True, courses=True, sessions=True,
                                        client_ids=ids(client_id))):
             # Signed notes go on purpose: marked so `check` does not report them as tampered.
-            seals.mark_removed(self.vault, repo.session_ids(self.vault, client_id))
+            gone = repo.session_ids(self.vault, client_id)
+            seals.mark_removed(self.vault, gone)
             repo.delete(self.vault, client_id)
-            audit.record(self.vault, "client.delete", record_type="client", record_id=client_id)
+            tombstone = f"tombstone: {client.code}, {len(gone)} session notes"
+            audit.record(self.vault, "client.delete", record_type="client", record_id=client_id,
+                         detail=f"{tombstone}; {why}" if why else tombstone)
 
     @staticmethod
     def concomitant_flags(client: Client) -> dict[str, tuple[MedicineClass, ...]]:

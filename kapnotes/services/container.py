@@ -11,6 +11,7 @@ from kapnotes.paths import practice_templates_dir, resource_path
 from kapnotes.services.approvals import ApprovalService
 from kapnotes.services.clients import ClientService
 from kapnotes.services.clock import Clock, system_clock
+from kapnotes.services.consents import ConsentService
 from kapnotes.services.course_items import CourseItemSync
 from kapnotes.services.courses import CourseService
 from kapnotes.services.intentions import IntentionService
@@ -18,6 +19,7 @@ from kapnotes.services.measures import MeasureService, load_practice_scales
 from kapnotes.services.monitoring import MonitoringService
 from kapnotes.services.notes import NoteService
 from kapnotes.services.protocols import load_practice_protocols
+from kapnotes.services.retention import RetentionService
 from kapnotes.services.reviews import ReviewService
 from kapnotes.services.s8_register import S8RegisterService
 from kapnotes.services.session_events import SessionEventLog
@@ -49,6 +51,8 @@ class Services:
     s8: S8RegisterService = field(init=False)
     approvals: ApprovalService = field(init=False)
     events: SessionEventLog = field(init=False)
+    consents: ConsentService = field(init=False)
+    retention: RetentionService = field(init=False)
 
     def __post_init__(self) -> None:
         self.clients = ClientService(self.vault, clock=self.clock)
@@ -64,11 +68,16 @@ class Services:
         self.notes.sign_checks.append(self.monitoring.sign_check)
         self.reviews = ReviewService(self.vault, self.notes, clock=self.clock)
         self.s8 = S8RegisterService(self.vault, clock=self.clock)
-        self.monitoring.register_findings = self.s8.session_findings
         self.notes.before_delete.append(self.s8.refuse_delete_if_entered)
         self.approvals = ApprovalService(self.vault, clock=self.clock)
         self.events = SessionEventLog(self.vault, clock=self.clock)
         self.events.edits = self.notes.edits
+        self.consents = ConsentService(self.vault, clock=self.clock)
+        self.retention = RetentionService(self.vault, self.clients, clock=self.clock)
+        self.events.touch_line = self.consents.touch_consent_line
+        # One signing check: the register's finding and the consent finding together.
+        register, consent = self.s8.session_findings, self.consents.session_findings
+        self.monitoring.register_findings = lambda sid, now: register(sid, now) + consent(sid, now)
 
 
 def build_services(vault: Vault, *, clock: Clock = system_clock,

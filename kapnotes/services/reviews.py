@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 
 from kapnotes.domain.errors import ConflictError, NotFoundError, ValidationError
 from kapnotes.domain.models import Addendum
@@ -26,7 +26,7 @@ from kapnotes.domain.review_model import (
 )
 from kapnotes.domain.text_rules import clean_text
 from kapnotes.services.changes import Changes, ids, write
-from kapnotes.services.clock import Clock, system_clock
+from kapnotes.services.clock import Clock, aware, system_clock
 from kapnotes.services.notes import NoteService
 from kapnotes.services.review_keys import vault_identity
 from kapnotes.storage import audit, reviews, supervision_log
@@ -87,6 +87,19 @@ class ReviewService:
             by_note[r.session_id].append(r)
         return {sid: status_of(rounds) for sid, rounds in by_note.items()}
 
+    def client_counts(self, client_id: int | None = None) -> dict[int, dict[ReviewStatus, int]]:
+        """Per client (or for one), how many of their sent notes stand in each status: the
+        client page's summary line and the client list's marker."""
+        clients = reviews.note_clients(self.vault)
+        out: dict[int, dict[ReviewStatus, int]] = {}
+        for sid, status in self.statuses().items():
+            owner = clients.get(sid)
+            if owner is None or (client_id is not None and owner != client_id):
+                continue
+            counts = out.setdefault(owner, {})
+            counts[status] = counts.get(status, 0) + 1
+        return out
+
     def status(self, session_id: int) -> ReviewStatus:
         return self.statuses([session_id]).get(session_id, ReviewStatus.NOT_SENT)
 
@@ -140,10 +153,14 @@ class ReviewService:
         with write(self.vault, Changes(reviews=True)):
             entry = supervision_log.add(self.vault, LogRow(
                 0, name, checked.held_on.isoformat(), checked.minutes, checked.format.value,
-                checked.topics, None, _stamp()))
+                checked.topics, None, self._stamp()))
             audit.record(self.vault, "supervision.log", record_type="supervision",
                          record_id=entry, detail=f"minutes={checked.minutes}")
         return entry
+
+    def _stamp(self) -> str:
+        """Now by the injected clock, in UTC as the log stores it."""
+        return aware(self.clock()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def remove_logged(self, entry_id: int) -> None:
         """Remove an entry typed by hand; entries from replies cannot be removed."""
@@ -179,5 +196,3 @@ class ReviewService:
         return [PeriodTotal(k, *v) for k, v in sorted(sums.items())]
 
 
-def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -8,6 +8,7 @@ audit trail gets the part changed ("events") through the note's editing stretche
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 
 from kapnotes.domain.errors import ConflictError, NotFoundError
@@ -27,6 +28,7 @@ from kapnotes.storage import session_events as repo
 from kapnotes.storage import sessions as session_repo
 from kapnotes.storage.vault import Vault
 
+TOUCH_KIND = "touch"  # the kinds file's id of supportive touch
 LOCKED = "This note is signed and locked; add an addendum instead."
 
 
@@ -44,6 +46,8 @@ class SessionEventLog:
         self.clock = clock
         self.kinds = kinds if kinds is not None else load_event_kinds()
         self.edits = EditStretches()  # the container shares the note's tracker
+        # What a touch entry refers to (the consent in force, or a warning): set by Services.
+        self.touch_line: Callable[[int, datetime | None], str] | None = None
 
     def label(self, kind: str) -> str:
         return next((k.label for k in self.kinds if k.id == kind), kind)
@@ -59,6 +63,13 @@ class SessionEventLog:
         if event is None:
             raise NotFoundError("That event is no longer in the log.")
         return event
+
+    def consent_note(self, event: SessionEvent) -> str:
+        """For a touch entry, the consent it relies on (or a warning that none is in force);
+        empty for other kinds."""
+        if event.kind != TOUCH_KIND or self.touch_line is None:
+            return ""
+        return self.touch_line(event.session_id, event.at)
 
     def events(self, session_id: int) -> list[SessionEvent]:
         """The session's entries in time order."""

@@ -84,8 +84,9 @@ def any_client(vault: Vault) -> bool:
     return bool(vault.query_one("SELECT EXISTS (SELECT 1 FROM clients)")[0])
 
 
-def set_archived(vault: Vault, client_id: int, archived: bool) -> None:
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if archived else None
+def set_archived(vault: Vault, client_id: int, at: datetime | None) -> None:
+    """Archive the client at the aware instant `at` (the services' clock), or unarchive it."""
+    stamp = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if at is not None else None
     cur = vault.execute(
         "UPDATE clients SET archived_at = ?, updated_at = ? WHERE id = ?",
         (stamp, now_utc_text(), client_id),

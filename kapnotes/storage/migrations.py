@@ -27,6 +27,7 @@ from kapnotes.storage.schema import (
     m015_approvals,
     m016_review_section_comments,
     m017_session_events,
+    m018_consents,
 )
 
 
@@ -67,6 +68,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               m016_review_section_comments.migrate),
     Migration(17, "session event log: time-stamped entries, locked with the note",
               m017_session_events.migrate),
+    Migration(18, "consent records from versioned templates, withdrawal final",
+              m018_consents.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

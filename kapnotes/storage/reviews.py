@@ -223,3 +223,11 @@ def note_rounds(vault: Vault, session_ids: Sequence[int] | None = None) -> list[
         " LEFT JOIN review_replies p ON p.request_id = q.id"
         f" {where} ORDER BY n.session_id, q.created_at, q.id", params)
     return [NoteRound(int(r[0]), r[1], r[2], r[3], r[4] or "", bool(r[5])) for r in rows]
+
+
+def note_clients(vault: Vault) -> dict[int, int]:
+    """The client of every note that was ever sent for review (session id → client id)."""
+    rows = vault.query(
+        "SELECT DISTINCT n.session_id, c.client_id FROM review_request_notes n"
+        " JOIN sessions s ON s.id = n.session_id JOIN courses c ON c.id = s.course_id", ())
+    return {int(r[0]): int(r[1]) for r in rows}

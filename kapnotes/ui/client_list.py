@@ -52,8 +52,8 @@ class ClientListPane(QWidget):
         on_changes(services, self, self._on_changes)
 
     def _on_changes(self, changes: Changes) -> None:
-        """Names, archive state and next planned sessions come from these records."""
-        if changes.clients or changes.courses or changes.sessions:
+        """Names, archive state, next planned sessions and review marks come from these."""
+        if changes.clients or changes.courses or changes.sessions or changes.reviews:
             self.refresh()
 
     def _build(self) -> None:
@@ -139,7 +139,7 @@ class ClientListPane(QWidget):
         rows = self.services.clients.list(
             include_archived=self.archived_check.isChecked(), text=text, with_counts=False
         )
-        self.model.set_rows(rows, today=today)
+        self.model.set_rows(rows, today=today, reviews=self.services.reviews.client_counts())
         self._fit_columns()
         if keep is not None:
             self.select_client(keep)

@@ -1,9 +1,7 @@
-"""The client page: header (risk, screening), courses, and the course tabs: Schedule (timeline
-and sessions, marked where monitoring alerts or risk flags were raised), Intentions, Themes,
-Outcomes and Vitals.
-
-Edits happen in dialogs this page opens (non-blocking, `open()`); what belongs to the main
-window (opening a session, starting one) leaves as signals.
+"""The client page: header (risk, screening, supervision), courses, and the course tabs: Schedule
+(timeline and sessions, marked where alerts or risk flags were raised), Intentions, Themes,
+Outcomes and Vitals. Edits happen in dialogs this page opens (non-blocking, `open()`); what
+belongs to the main window (opening a session, starting one) leaves as signals.
 """
 
 from __future__ import annotations
@@ -230,7 +228,8 @@ class ClientView(QWidget):
             risk=self.services.measures.risk_status(self.client_id),
             screening=self.services.monitoring.screening.warnings_for_client(self.client_id),
             weight=self.services.monitoring.doses.latest_weight(self.client_id),
-            approvals=self.services.approvals.client_warnings(self.client_id))
+            approvals=self.services.approvals.client_warnings(self.client_id),
+            reviews=self.services.reviews.client_counts(self.client_id).get(self.client_id))
         self.archive_button.setText("Un-archive" if client.archived else "Archive")
         keep = course_id if course_id is not None else self.course_id
         self.courses = self.services.courses.for_client(self.client_id)

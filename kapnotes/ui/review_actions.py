@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from kapnotes.services.container import Services
 
@@ -31,11 +31,13 @@ class SupervisionActions:
         self.current = current
         self.open_note = open_note
         self.dialogs: dict[str, QWidget] = {}
-        self.actions: list[tuple[object, QAction]] = []
-        file_menu = getattr(window, "file_menu", None)
-        view_menu = getattr(window, "view_menu", None)
-        edit_menu = getattr(window, "edit_menu", None)
+        self.actions: list[tuple[QMenu, QAction]] = []
+        file_menu = _menu(window, "file_menu")
+        view_menu = _menu(window, "view_menu")
+        edit_menu = _menu(window, "edit_menu")
         before = getattr(window, "backup_action", None)
+        if not isinstance(before, QAction):
+            before = None
         for name, text, shortcut, slot in (
                 ("send_for_review", "Sen&d for supervision…", "Ctrl+Shift+R", self.send),
                 ("open_review_request", "&Open review request…", "Ctrl+Shift+O",
@@ -51,7 +53,7 @@ class SupervisionActions:
         self._action(edit_menu, "Clinician &profile…", "clinician_profile", None,
                      self.show_profile)
 
-    def _action(self, menu: object, text: str, name: str, shortcut: str | None,
+    def _action(self, menu: QMenu | None, text: str, name: str, shortcut: str | None,
                 slot: Callable[[], object], before: QAction | None = None) -> None:
         action = QAction(text, self.window)
         action.setObjectName(name)
@@ -61,15 +63,15 @@ class SupervisionActions:
         action.triggered.connect(lambda: slot())
         if menu is not None:
             if before is not None:
-                menu.insertAction(before, action)  # type: ignore[attr-defined]
+                menu.insertAction(before, action)
             else:
-                menu.addAction(action)  # type: ignore[attr-defined]
+                menu.addAction(action)
             self.actions.append((menu, action))
 
     def remove(self) -> None:
         """Out of the menus (the workspace is being replaced after a restore)."""
         for menu, action in self.actions:
-            menu.removeAction(action)  # type: ignore[attr-defined]
+            menu.removeAction(action)
         for dialog in self.dialogs.values():
             dialog.close()
 
@@ -143,3 +145,9 @@ def for_workspace(workspace: Workspace) -> SupervisionActions:
 
     return SupervisionActions(workspace.services, workspace.window, current=current,
                               open_note=workspace.open_session)
+
+
+def _menu(window: QMainWindow, name: str) -> QMenu | None:
+    """The window's menu called `name` (the main window has them; a bare one in tests not)."""
+    menu = getattr(window, name, None)
+    return menu if isinstance(menu, QMenu) else None

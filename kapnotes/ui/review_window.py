@@ -53,8 +53,6 @@ class ReviewWindow(QDialog):
     def __init__(self, request: OpenedRequest, *, vault: Vault | None = None,
                  today: object = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from datetime import date
-
         self.request = request
         self.vault = vault
         self.verdicts: dict[int, Verdict] = {}
@@ -70,11 +68,42 @@ class ReviewWindow(QDialog):
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        left = self._build_notes_side()
+        self.viewer = QTextBrowser(self)
+        self.viewer.setObjectName("review_report")
+        self.viewer.setAccessibleName("The notes, read-only")
+        self.viewer.setOpenLinks(False)  # text from a file is never followed as a link
+        html, self.anchors = report_html(request.report)
+        self.viewer.setHtml(html)
+
+        self._build_tabs(me, today)
+        right = QSplitter(Qt.Orientation.Vertical, self)
+        right.addWidget(self.viewer)
+        right.addWidget(self.tabs)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(1, 3)
+        split.setSizes([300, 800])
+
+        buttons = self._build_buttons()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(split, 1)
+        layout.addLayout(buttons)
+        self._refresh_notes()
+        if request.notes:
+            self.notes.setCurrentRow(0)
+
+    def _build_notes_side(self) -> QWidget:
+        """The notes list and, under it, the chosen note's verdict and comment button."""
         self.notes = QListWidget(self)
         self.notes.setAccessibleName("Notes in the request")
         self.notes.setSpacing(3)
         self.notes.setAlternatingRowColors(True)
-        for n in request.notes:
+        for n in self.request.notes:
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, n.session_id)
             self.notes.addItem(item)
@@ -104,23 +133,21 @@ class ReviewWindow(QDialog):
         left_layout.addWidget(QLabel("<b>Notes to review</b>", left))
         left_layout.addWidget(self.notes, 1)
         left_layout.addWidget(self.verdict_box)
+        return left
 
-        self.viewer = QTextBrowser(self)
-        self.viewer.setObjectName("review_report")
-        self.viewer.setAccessibleName("The notes, read-only")
-        self.viewer.setOpenLinks(False)  # text from a file is never followed as a link
-        html, self.anchors = report_html(request.report)
-        self.viewer.setHtml(html)
+    def _build_tabs(self, me: Profile, today: object) -> None:
+        """Comments, co-signature, the supervision session and who is replying."""
+        from datetime import date
 
-        self.comments = CommentsPanel(request.notes, request.sections, self)
+        self.comments = CommentsPanel(self.request.notes, self.request.sections, self)
         self.cosign = CosignPanel(me, self)
         self.session = SessionPanel(today if isinstance(today, date) else date.today(), self)
-        self.reviewer = ProfileFields("Your", me, read_only=vault is not None, parent=self)
+        self.reviewer = ProfileFields("Your", me, read_only=self.vault is not None, parent=self)
         you = QWidget(self)
         you_layout = QVBoxLayout(you)
         you_layout.addWidget(self.reviewer)
         you_layout.addWidget(QLabel(
-            "Signed with your vault's key." if vault is not None else
+            "Signed with your vault's key." if self.vault is not None else
             "You have no vault open: a one-off key signs this reply. The therapist will see "
             "it was one-off.", you))
         you_layout.addStretch(1)
@@ -130,17 +157,8 @@ class ReviewWindow(QDialog):
         self.tabs.addTab(self.session, "Supervision session")
         self.tabs.addTab(you, "You")
 
-        right = QSplitter(Qt.Orientation.Vertical, self)
-        right.addWidget(self.viewer)
-        right.addWidget(self.tabs)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 2)
-        split = QSplitter(Qt.Orientation.Horizontal, self)
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(1, 3)
-        split.setSizes([300, 800])
-
+    def _build_buttons(self) -> QHBoxLayout:
+        """Error and done lines, then Save PDF, Close and Send back (Ctrl+Shift+S)."""
         self.error = error_label(self, "Review error")
         self.done_label = QLabel("", self)
         self.done_label.setObjectName("reply_written")
@@ -160,13 +178,7 @@ class ReviewWindow(QDialog):
         buttons.addWidget(self.pdf_button)
         buttons.addWidget(self.close_button)
         buttons.addWidget(self.send_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.header)
-        layout.addWidget(split, 1)
-        layout.addLayout(buttons)
-        self._refresh_notes()
-        if request.notes:
-            self.notes.setCurrentRow(0)
+        return buttons
 
     def _header_text(self) -> str:
         r = self.request

@@ -28,6 +28,7 @@ from kapnotes.ui.dialogs.sign_note import AddendumDialog, SignDialog
 from kapnotes.ui.review_records import NoteReviewsPanel
 from kapnotes.ui.widgets.autosave import NOT_SAVED, AutosaveController
 from kapnotes.ui.widgets.back_keys import install_back_keys
+from kapnotes.ui.widgets.consents_line import ConsentsLine
 from kapnotes.ui.widgets.dosing_tabs import DosingTabs
 from kapnotes.ui.widgets.event_log import EventLogPanel
 from kapnotes.ui.widgets.list_editors import IntentionRows, KnownThemes
@@ -166,6 +167,11 @@ class SessionEditor(QWidget):
         column.addWidget(self.title_label)
         column.addWidget(self.lock_line)
         column.addWidget(self.details)
+        if self.session.kind is SessionKind.DOSING:
+            self.consents_line = ConsentsLine(self.services.consents, self.session_id,
+                                             self.services.notes.client_id_of(self.session_id),
+                                             self)
+            column.addWidget(self.consents_line)
         column.addWidget(rule(self))
         column.addWidget(self.form)
         self.event_log = EventLogPanel(self.services.events, self.session_id,

@@ -28,6 +28,7 @@ from kapnotes.ui.dialogs.practice_themes import PracticeThemesDialog
 from kapnotes.ui.export_runner import ExportActions, Target
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.report_actions import RegulatorReportActions
+from kapnotes.ui.retention_view import RetentionActions
 from kapnotes.ui.s8_register_view import S8RegisterActions
 
 # After the window is shown: past its first paint, before a first click (~0.5 s or more).
@@ -166,6 +167,7 @@ class Workspace(QObject):
         self.exports = ExportActions(self.services, w, current=self._export_target)
         self.s8_register = S8RegisterActions(self.services, w)
         self.regulator_reports = RegulatorReportActions(self.services, w)
+        self.retention = RetentionActions(self.services, w)
         self.supervision = review_actions.for_workspace(self)
 
     def _export_target(self) -> Target | None:

@@ -34,7 +34,8 @@ def test_every_state_and_territory_loads_over_the_national_pack() -> None:
         witness.source.label
     assert nsw.signing_rule() is not None and nsw.explanation_rule() is not None
     assert packs["AU"].register_rules == {}
-    assert nsw.slots["retention"] is None
+    assert nsw.slots["retention"].minor_until_age == 25
+    assert packs["AU-QLD"].slots["retention"] is None
     assert [a.id for a in nsw.slots["approvals"]] == [  # national ones, then the state's
         "tga_authorised_prescriber", "pbs_authority_esketamine", "nsw_s8_authority"]
 

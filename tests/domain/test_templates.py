@@ -20,9 +20,9 @@ from kapnotes.domain.templates import (
     TemplateLibrary,
     load_template_file,
     missing_required,
-    note_plain_text,
     parse_template,
     render_rows,
+    search_text,
     template_to_data,
     validate_value,
     validate_values,
@@ -521,16 +521,18 @@ def test_render_never_fails_on_a_value_that_no_longer_validates() -> None:
     assert ("Mood today", "42", False, False) in rows
 
 
-def test_plain_text_for_search() -> None:
+def test_search_text_per_field() -> None:
+    # What the notes service indexes for each field (kapnotes/services/notes.py): written
+    # values only, no labels, a checklist's ticked options only.
     integ = TemplateLibrary.load(BUILTIN_DIR).latest("integration")
-    text = note_plain_text(integ, INTEGRATION_VALUES, intention_labels={7: "Trust others more"})
-    lines = text.splitlines()
-    assert lines[0].startswith("Felt held by the music")
-    assert "Trust others more — progress 6/10: Less guarded at work" in lines
-    assert "Suicidal ideation" in lines and "Self-harm" not in text
+    indexed = {f.id: search_text(f, INTEGRATION_VALUES.get(f.id),
+                                 {7: "Trust others more"}) for f in integ.fields}
+    text = "\n".join(indexed.values())
+    assert text.lstrip().startswith("Felt held by the music")
+    assert "Trust others more — progress 6/10: Less guarded at work" in text.splitlines()
+    assert "Suicidal ideation" in text.splitlines() and "Self-harm" not in text
     assert "Client's account" not in text  # labels would make every note match
-    assert "protective" not in text
-    assert "protective" in note_plain_text(integ, INTEGRATION_VALUES, include_private=True)
+    assert "protective" in text  # private notes are the therapist's own: searchable
 
 
 def test_load_template_file_reports_unreadable_size(tmp_path: Path) -> None:

@@ -67,3 +67,33 @@ def test_plain_text_takes_the_plain_path_and_markup_does_not() -> None:
     assert cell_paragraph("Calm and settled", style)._lines is not None
     two_lines = cell_paragraph("first\nsecond", style)
     assert isinstance(two_lines, CellParagraph) and two_lines._lines is None
+
+
+def test_lines_of_placed_characters_split_into_subsets_as_reportlab_splits_them() -> None:
+    # cell_draw's shortcut for a line whose characters are all in the first font subset
+    # must give splitString's own answer, for every line it takes (and leave the rest).
+    import random
+
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    from kapnotes.export.cell_draw import _first_subset
+
+    fonts.register_fonts()
+    font = getFont(fonts.REGULAR)
+
+    class Doc:
+        pass
+
+    doc = Doc()
+    chars = "abcKLM \xa0()\\ễịươΣοφίαАнна≥≤⚠✓09" + "".join(chr(0x4E00 + i) for i in range(40))
+    rng = random.Random(7)
+    taken = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 10)))
+        fast = _first_subset(font, text, doc)
+        if fast is not None:
+            taken += 1
+            assert fast == font.splitString(text, doc), text
+        else:
+            font.splitString(text, doc)
+    assert taken > 100

@@ -42,6 +42,7 @@ from kapnotes.services import (
     lock_settings,
     portable_export,
     portable_import,
+    practice_link,
     regulator_reports,
     settings_save,
 )
@@ -375,6 +376,15 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
     "review_import.import_reply": (
         lambda w: import_reply(w.services.vault, w.prepared), {"reviews"}),
     "review_trust.trust_key": (lambda w: trust_key(w.services.vault, w.prepared), {"reviews"}),
+    # `practice_link.join` talks to the server between these (tests/practice); each vault
+    # write of it announces itself.
+    "practice_link._save_link": (lambda w: practice_link._save_link(
+        w.services.vault, {"conninfo": "host=example", "login": "ther_1", "secret": "s"}),
+        {"settings"}),
+    "practice_link._forget_link": (
+        lambda w: practice_link._forget_link(w.services.vault), {"settings"}),
+    "practice_link._record_join": (
+        lambda w: practice_link._record_join(w.services.vault, "ther_1"), {"settings"}),
     "reviews.ReviewService.answer_changes": (
         lambda w: w.services.reviews.answer_changes(w.integration, "Lot number added.",
                                                     author="Dr Test"),
@@ -416,6 +426,12 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
             EntryKind.RECEIPT, START, 24, "Dr Test", supplier="Harbour Pharmacy",
             invoice="INV-1")),
         {"registers"}),
+    "consents.ConsentService.record": (
+        lambda w: w.services.consents.record(w.client, "touch", signed_on=date(2026, 11, 1)),
+        {"clients"}),
+    "consents.ConsentService.withdraw": (
+        lambda w: w.services.consents.withdraw(w.prepared.id, on=date(2026, 11, 2),
+                                               reason="Changed mind"), {"clients"}),
     "session_events.SessionEventLog.add": (
         lambda w: w.services.events.add(w.dose, "music_change", text="Rain"), {"notes"}),
     "session_events.SessionEventLog.update": (
@@ -427,6 +443,8 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
 
 # What a row needs first (its own announcements are not counted).
 SETUP: dict[str, Callable[[World], object]] = {
+    "consents.ConsentService.withdraw": lambda w: w.services.consents.record(
+        w.client, "touch", signed_on=date(2026, 11, 1)),
     "session_events.SessionEventLog.update": lambda w: w.services.events.add(w.dose, "other"),
     "session_events.SessionEventLog.remove": lambda w: w.services.events.add(w.dose, "other"),
     "notes.NoteService.add_addendum": _sign_integration,

@@ -166,3 +166,17 @@ def test_menu_export_onto_the_vault_itself_is_refused(
     ws.portable.export_action.trigger()
     assert seen[-1][0] == "Export failed" and "vault" in seen[-1][1]
     assert services.vault.path.read_bytes() == before
+
+
+def test_menu_export_is_dated_by_the_services_clock(
+        qtbot: Any, services: Any, settings: Any, clock: Any, tmp_path: Path) -> None:
+    # One clock (issue 17): the file's exported_at is the services' now, not the wall clock.
+    from datetime import UTC
+
+    _window, ws = make_workspace(qtbot, services, settings)
+    clock.advance(days=400)
+    out = tmp_path / "dated.json"
+    ws.portable.choose_save_path = lambda: out
+    ws.portable.export_action.trigger()
+    stamp = json.loads(out.read_text(encoding="utf-8"))["exported_at"]
+    assert stamp == clock().astimezone().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 
 from kapnotes.domain.models import Client, Course, SessionKind
-from kapnotes.domain.templates import note_plain_text, render_rows
+from kapnotes.domain.templates import render_rows, search_text
 from kapnotes.ui.dialogs.client_dialog import ClientDialog
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.widgets.dosing_tabs import DosingTabs
@@ -72,7 +72,8 @@ def test_search_text_and_display_text_come_from_one_derivation(services, world):
     indexed = services.vault.query(
         "SELECT search_text FROM session_fields WHERE session_id = ? AND field_id = 'consent'",
         (prep.id,))[0][0]
-    assert indexed in note_plain_text(template, values)
+    consent = next(f for f in template.fields if f.id == "consent")
+    assert indexed == search_text(consent, values["consent"])
     shown = next(r.text for r in render_rows(template, values)
                  if r.label == "Informed consent discussed")
     ticked = [line[2:] for line in shown.splitlines() if line.startswith("☑")]

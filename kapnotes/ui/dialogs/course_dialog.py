@@ -29,7 +29,6 @@ from kapnotes.domain.models import Course, CourseStatus
 from kapnotes.domain.protocol_model import ProtocolDef
 from kapnotes.domain.protocols import unknown_protocol
 from kapnotes.domain.schedule import (
-    ESKETAMINE,
     PlannedSlot,
     SlotKind,
     esketamine_start_dose_mg,
@@ -279,7 +278,7 @@ class CourseDialog(QDialog):
                               for s in moved[:4] if s.moved_from is not None)
             more = f" and {len(moved) - 4} more" if len(moved) > 4 else ""
             lines.append(f"Moved to open days: {shown}{more}")
-        if self.protocol.id == ESKETAMINE:
+        if self.protocol.medicine == "esketamine":  # the label's age-based starting dose
             age = self.client.age_on(from_qdate(self.start_edit.date()))
             if age is not None:
                 lines.append(f"Esketamine starting dose {esketamine_start_dose_mg(age)} mg "

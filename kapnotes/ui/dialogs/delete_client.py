@@ -25,10 +25,12 @@ class DeleteClientDialog(QDialog):
 
     deleted = Signal(int)
 
-    def __init__(self, services: Services, client_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, client_id: int, parent: QWidget | None = None,
+                 *, why: str = "") -> None:
         super().__init__(parent)
         self.services = services
         self.client_id = client_id
+        self.why = why  # said in the audit log's tombstone (e.g. the retention date passed)
         client = services.clients.get(client_id)
         self.code = client.code
         summaries = [s for s in services.clients.list(include_archived=True)
@@ -87,7 +89,8 @@ class DeleteClientDialog(QDialog):
     def delete(self) -> None:
         self.errors.clear()
         try:
-            self.services.clients.delete(self.client_id, typed_code=self.code_edit.text())
+            self.services.clients.delete(self.client_id, typed_code=self.code_edit.text(),
+                                         why=self.why)
         except KapNotesError as exc:
             self.errors.show(exc)
             return

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressD
 from kapnotes.domain.dates import plural
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.lazy import lazy_module
+from kapnotes.services.clock import aware
 from kapnotes.services.container import Services
 
 if TYPE_CHECKING:
@@ -92,8 +93,9 @@ class PortableDataActions(QObject):
             with self._progress("Exporting every client…"):
                 # The save dialog asked before replacing a file; the output guard still
                 # refuses the vault, its files and its backups folder.
-                result = portable_export.export_to_file(self.services.vault, path,
-                                                        progress=self._step, replace=True)
+                result = portable_export.export_to_file(
+                    self.services.vault, path, now=aware(self.services.clock()),
+                    progress=self._step, replace=True)
         except _Cancelled:
             self.show("Export cancelled", "Nothing was written.")
             return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from PySide6.QtCore import QObject, Qt
@@ -9,7 +10,9 @@ from PySide6.QtGui import QFont
 
 from kapnotes.domain.dates import schedule_date
 from kapnotes.domain.models import ClientSummary
+from kapnotes.domain.review_model import ReviewStatus
 from kapnotes.ui.models.rows_model import Index, RowsTableModel
+from kapnotes.ui.widgets.review_summary import PENDING_MARK, has_pending, review_summary_text
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, kind_text, pick
 
 CLIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -29,11 +32,16 @@ class ClientListModel(RowsTableModel[ClientSummary]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._today: date | None = None
+        self._reviews: Mapping[int, Mapping[ReviewStatus, int]] = {}
 
-    def set_rows(self, rows: list[ClientSummary], *, today: date | None = None) -> None:
+    def set_rows(self, rows: list[ClientSummary], *, today: date | None = None,
+                 reviews: Mapping[int, Mapping[ReviewStatus, int]] | None = None) -> None:
+        """`reviews`: per client, their sent notes by review status (a pending one marks
+        the code with a bullet and the tooltip says which)."""
         self.beginResetModel()
         self._rows = list(rows)
         self._today = today
+        self._reviews = reviews or {}
         self.endResetModel()
 
     def row_at(self, row: int) -> ClientSummary:
@@ -76,7 +84,8 @@ class ClientListModel(RowsTableModel[ClientSummary]):
 
     def _display(self, r: ClientSummary, col: int) -> str:
         if col == self.CODE:
-            return r.code
+            pending = has_pending(self._reviews.get(r.id, {}))
+            return f"{r.code} {PENDING_MARK}" if pending else r.code
         if col == self.NAME:
             name = r.full_name
             if r.preferred_name and r.preferred_name != r.full_name:
@@ -98,4 +107,7 @@ class ClientListModel(RowsTableModel[ClientSummary]):
             parts.append(f"next planned {schedule_date(r.next_planned)}, {r.next_planned_kind}")
         else:
             parts.append("nothing planned")
+        supervision = review_summary_text(self._reviews.get(r.id, {}))
+        if supervision:
+            parts.append(supervision.lower())
         return ", ".join(parts)

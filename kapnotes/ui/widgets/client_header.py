@@ -3,7 +3,7 @@ flags and contraindication-screen warnings (with Screen… beside them)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -15,9 +15,11 @@ from kapnotes.domain.course_items import RiskFlag
 from kapnotes.domain.dates import human_date
 from kapnotes.domain.dosing_record import ClientWeight
 from kapnotes.domain.models import Client
+from kapnotes.domain.review_model import ReviewStatus
 from kapnotes.domain.risk import RiskStatus
 from kapnotes.domain.screening import MedicineClass, ScreeningWarning, WarningKind
 from kapnotes.ui.widgets.approval_warnings import ApprovalWarnings
+from kapnotes.ui.widgets.review_summary import ReviewSummaryLine
 from kapnotes.ui.widgets.risk_badge import RiskBadge
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, WARNING_COLOURS, style_sheet_colour
 
@@ -114,13 +116,16 @@ class ClientHeader(QWidget):
         # Permits and authorisations lapsing, lapsed or needed (docs/JURISDICTIONS.md).
         self.approvals = ApprovalWarnings(self)
         layout.addWidget(self.approvals)
+        self.reviews = ReviewSummaryLine(self)  # notes sent for supervision, by status
+        layout.addWidget(self.reviews)
 
     def show_client(self, client: Client, today: date,
                     flags: dict[str, tuple[MedicineClass, ...]], *,
                     risk_flags: Sequence[RiskFlag] = (), risk: RiskStatus | None = None,
                     screening: Sequence[ScreeningWarning] = (),
                     weight: ClientWeight | None = None,
-                    approvals: Sequence[ApprovalWarning] = ()) -> None:
+                    approvals: Sequence[ApprovalWarning] = (),
+                    reviews: Mapping[ReviewStatus, int] | None = None) -> None:
         self.name_label.setText(client.display_name)
         self.archived_badge.setVisible(client.archived)
         meta = describe_client(client, today)
@@ -132,6 +137,7 @@ class ClientHeader(QWidget):
         self.flags_label.setVisible(bool(text))
         self.risk_badge.set_status(risk if risk is not None else RiskStatus(tuple(risk_flags)))
         self.approvals.show_warnings(approvals)
+        self.reviews.show_counts(reviews or {})
         warnings = screening_text(screening, flags)
         self.screening_label.setText(warnings or "Contraindication screen: nothing to review.")
         self.screening_label.setStyleSheet(

@@ -77,6 +77,11 @@ class EventLogPanel(QWidget):
         self.remove_button = QPushButton("Remove", self)
         self.remove_button.clicked.connect(self.remove_selected)
         self.error = error_label(self)
+        # After a touch entry: the consent it relies on, or a warning that none is in force.
+        self.consent_label = QLabel(self)
+        self.consent_label.setWordWrap(True)
+        self.consent_label.setAccessibleName("Touch consent")
+        self.consent_label.setVisible(False)
         self.shortcut = QShortcut(QKeySequence(ADD_EVENT_SHORTCUT), shortcut_host or self)
         self.shortcut.activated.connect(self.add_now)
 
@@ -93,6 +98,7 @@ class EventLogPanel(QWidget):
         layout.addWidget(heading)
         layout.addLayout(add_row)
         layout.addWidget(self.error)
+        layout.addWidget(self.consent_label)
         layout.addWidget(self.empty_label)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
@@ -135,6 +141,9 @@ class EventLogPanel(QWidget):
             return
         show_error(self.error, "")
         self.detail.clear()
+        note = self.events.consent_note(event)
+        self.consent_label.setText(note)
+        self.consent_label.setVisible(bool(note))
         self.refresh()
         self.added.emit(event.id)
 

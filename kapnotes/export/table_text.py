@@ -1,0 +1,58 @@
+"""A table's plain cells written as one text object, at absolute positions.
+
+reportlab draws each cell of a Table in its own graphics state: `q`, a `cm` moving the origin
+to the cell, another `q`, the colour, a `BT … ET` of its lines, two `Q`s. For the ~7,000
+cells of a long course summary that was a third of a render, and the PDF reader (and a
+viewer) has to undo it all again. The page looks the same and reads the same if a run of
+consecutive plain cells is one `BT … ET` in one saved state: each cell's first line placed
+by `Tm` where reportlab's `cm` + `Tm` put it, its further lines by `T*` (as before), the fill
+colour written only when it changes. A cell reportlab draws itself (markup) ends the run, so
+the cells are still written in reportlab's order (row by row, left to right) and a reader
+extracts the same text in the same order.
+
+The run is wrapped in `q … Q`, so whatever colour or word spacing it sets is gone after it
+and the canvas's own idea of its state stays true. tests/export/test_plain_table.py compares
+the text of every page with reportlab's Table and the pages as images.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.rl_accel import fp_str
+
+from kapnotes.export.cell_draw import colour_operator, text_lines
+
+
+class TextRun:
+    """Consecutive plain cells of one table drawing, flushed as one text object."""
+
+    __slots__ = ("_bodies", "_canvas", "_colour", "_parts")
+
+    def __init__(self, canvas: Any, bodies: dict[Any, str]) -> None:
+        self._canvas = canvas
+        self._bodies = bodies  # cell key → its lines' operators, per PDF document
+        self._parts: list[str] = []
+        self._colour = ""
+
+    def add(self, cell: Any, x: float, top: float) -> None:
+        """A plain cell (`cell.bl` its lines) whose first line's top is at `top`."""
+        body = self._bodies.get(cell.key)
+        bl = cell.bl
+        if body is None:
+            if bl.textColor.alpha is not None:
+                self._canvas._doc.ensureMinPdfVersion("transparency")
+            body = self._bodies[cell.key] = text_lines(bl, cell.leading, self._canvas)
+        colour = colour_operator(bl.textColor)
+        parts = self._parts
+        if colour != self._colour:
+            parts.append(colour)
+            self._colour = colour
+        parts.append(f"1 0 0 1 {fp_str(x, top - bl.fontSize)} Tm {body}")
+
+    def flush(self) -> None:
+        """Write the run (if any) to the page, and start a new one."""
+        if self._parts:
+            self._canvas._code.append("q\nBT\n" + "\n".join(self._parts) + "\nET\nQ")
+            self._parts = []
+            self._colour = ""

@@ -1,0 +1,67 @@
+"""Joining this vault to the practice server (`kapnotes practice join`; docs/PRACTICE-SERVER.md).
+
+The connection details and the login's secret live inside the encrypted vault (settings key
+`practice.link`), so they travel with it and no file beside it holds a credential.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kapnotes.domain.errors import ConflictError
+from kapnotes.lazy import lazy_module
+from kapnotes.services.changes import Changes, write
+from kapnotes.storage import audit, settings
+from kapnotes.storage.vault import Vault
+
+if TYPE_CHECKING:
+    from kapnotes.practice import enrolment
+    from kapnotes.practice.enrolment import PracticeLink
+else:
+    enrolment = lazy_module("kapnotes.practice.enrolment")  # psycopg only when used
+
+LINK_KEY = "practice.link"
+
+
+def join(vault: Vault, dsn: str, code: str, login: str | None = None) -> str:
+    """Join with the enrolment code; returns the login. The new secret is saved in the vault
+    before the server is told, so a failure between the two never leaves the login with a
+    password nobody holds (the saved link is removed if the server refuses)."""
+    if linked(vault) is not None:
+        raise ConflictError("this vault has already joined a practice server")
+    conninfo, name = enrolment.link_for(dsn, login)
+    secret = enrolment.new_secret()
+    _save_link(vault, {"conninfo": conninfo, "login": name, "secret": secret})
+    try:
+        enrolment.rotate(conninfo, name, code, secret)
+    except BaseException:
+        _forget_link(vault)
+        raise
+    _record_join(vault, name)
+    return name
+
+
+# Each vault write announces itself (kapnotes/services/changes.py), as every service's does.
+def _save_link(vault: Vault, link: dict[str, str]) -> None:
+    with write(vault, Changes(settings=True)):
+        settings.set_json(vault, LINK_KEY, link)
+
+
+def _forget_link(vault: Vault) -> None:
+    with write(vault, Changes(settings=True)):
+        settings.delete(vault, LINK_KEY)
+
+
+def _record_join(vault: Vault, login: str) -> None:
+    with write(vault, Changes(settings=True)):
+        audit.record(vault, "practice.join", record_type="practice", record_id=login,
+                     detail="joined the practice server")
+
+
+def linked(vault: Vault) -> PracticeLink | None:
+    """The vault's link to the practice server, or None for a solo vault."""
+    value = settings.get_json(vault, LINK_KEY)
+    if not isinstance(value, dict) or not all(
+            isinstance(value.get(k), str) for k in ("conninfo", "login", "secret")):
+        return None
+    return enrolment.PracticeLink(value["conninfo"], value["login"], value["secret"])
