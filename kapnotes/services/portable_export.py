@@ -218,6 +218,7 @@ def _session(vault: Vault, s: dict[str, Any], session_key: dict[int, int],
         "observations": _children(vault, "sedation_observations", sid),
         "adverse_effects": _children(vault, "adverse_effects", sid),
         "acknowledgements": _children(vault, "screening_acks", sid),
+        "events": _children(vault, "session_events", sid),
         "intention_reviews": [
             {**_plain(r, "intention_reviews"), "intention": intention_key.get(r["intention_id"])}
             for r in rows.select(vault, "intention_reviews", "session_id", sid)

@@ -31,6 +31,7 @@ _SESSION_LISTS = (
     ("vitals", "vitals_readings"), ("observations", "sedation_observations"),
     ("adverse_effects", "adverse_effects"), ("acknowledgements", "screening_acks"),
     ("boosters", "dose_boosters"), ("rule_overrides", "rule_overrides"),
+    ("events", "session_events"),
 )
 
 

@@ -78,6 +78,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         ("infusion_end_at", "v"),
     ), "session_id"),
     Table("device_times", "id", ("session_id",), _v("given_at"), "given_at, id"),
+    Table("session_events", "id", ("session_id",), _v("kind", "at", "text", "entered_at"),
+          "at, id"),
     Table("dose_boosters", "id", ("session_id",), (("given_at", "v"), ("dose_mg", "n")),
           "given_at, id"),
     Table("rule_overrides", "id", ("session_id",), _v(

@@ -40,8 +40,9 @@ def test_round_trip_into_an_empty_vault_is_byte_identical(
     assert {c["code"] for c in doc["clients"]} == {f"KAP-00{i}" for i in range(1, 6)}
     kinds = {k for c in doc["clients"] for co in c["courses"] for s in co["sessions"]
              for k in ("vitals", "addenda", "adverse_effects", "theme_mentions",
-                       "intention_reviews", "acknowledgements", "observations") if s[k]}
-    assert len(kinds) == 7  # every per-session list is exercised by the data
+                       "intention_reviews", "acknowledgements", "observations", "events")
+             if s[k]}
+    assert len(kinds) == 8  # every per-session list is exercised by the data
     assert any(c["measures"] for c in doc["clients"]) and any(c["screens"]
                                                              for c in doc["clients"])
     assert any(i["revised_from"] for c in doc["clients"] for co in c["courses"]
