@@ -170,7 +170,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     output_files.check_output_path(out, vault_path(args), replace=args.force, label="--out",
-                                   create_parent=True)
+                                   create_parent=True, vault_copy=True)
     with opened_vault(args) as vault:
         copy = vault_backups.copy_to_file(vault, out, replace=args.force)
     print(f"Backup written to {copy.path} (with its key file {copy.path.name}.keys); audit "

@@ -19,6 +19,7 @@ from kapnotes.domain.consents import (
     in_force,
     parse_template,
 )
+from kapnotes.domain.dates import human_date
 from kapnotes.domain.errors import ConflictError, NotFoundError, ValidationError
 from kapnotes.domain.models import SessionKind
 from kapnotes.domain.rule_model import RuleFinding, Severity
@@ -142,4 +143,4 @@ class ConsentService:
         t = self.templates.get(TOUCH)
         limits = f" Limits: {t.limits}" if t is not None and t.limits else ""
         return (f"Under {self.title(TOUCH)} v{r.template_version}, signed "
-                f"{r.signed_on.isoformat()}.{limits}")
+                f"{human_date(r.signed_on)}.{limits}")

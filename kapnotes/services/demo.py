@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from kapnotes.domain.models import Client, Course, CourseStatus, Modality, SessionKind
 from kapnotes.services.container import Services
 from kapnotes.services.demo_approvals import record_demo_approvals
+from kapnotes.services.demo_consents import record_demo_consents, record_demo_events
 from kapnotes.services.demo_monitoring import record_demo_monitoring
 from kapnotes.services.demo_outcomes import record_demo_outcomes
 from kapnotes.services.demo_register import DemoRegister
@@ -135,6 +136,7 @@ def build_demo(services: Services, *, today: date | None = None,
             prescriber=demo.client.prescriber, maintenance_interval_weeks=2, dose_interval_weeks=2,
         ))
         assert course.id is not None
+        record_demo_consents(services, client.id, start, day, first_client=len(ids) == 1)
         # Outcomes first: they hold the client's screen, which a dose needs before it is given.
         record_demo_outcomes(services, client.id, client.code, start, clinician=clinician)
         _hold_past_sessions(services, course.id, day, clinician, register)
@@ -171,6 +173,7 @@ def _hold_past_sessions(services: Services, course_id: int, today: date, clinici
             last_dose = session.id
             record_demo_monitoring(services.monitoring, session.id, session.starts_at,
                                    clinician=clinician, n=slot.dose_number or 0)
+            record_demo_events(services, session.id, session.starts_at)
         sign = slot.planned_date < today - timedelta(days=1)
         if slot.kind is SessionKind.DOSING and register.holds(session.id, sign=sign):
             continue  # entered in the register, then signed, in date order at the end

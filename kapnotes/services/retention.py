@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from kapnotes.domain.dates import human_date
 from kapnotes.domain.jurisdiction_model import JurisdictionPack
 from kapnotes.domain.retention import RetentionRule, keep_until
 from kapnotes.jurisdiction import current_jurisdiction
@@ -73,7 +74,7 @@ class RetentionService:
     def deletion_reason(self, client_id: int) -> str:
         """What the tombstone says of a client listed as past their date ("" if not listed)."""
         row = next((r for r in self.past_date() if r.client_id == client_id), None)
-        return (f"retention: kept until {row.keep_until.isoformat()} ({row.basis})"
+        return (f"retention: kept until {human_date(row.keep_until)} ({row.basis})"
                 if row is not None else "")
 
     def delete_past_date(self, client_id: int, *, typed_code: str) -> None:

@@ -62,9 +62,10 @@ def write_backup(vault: Vault, out: Path, *, replace: bool = False,
     from kapnotes.storage import output_guard  # it imports this module (backups folder)
 
     out = output_guard.check_output_path(out, vault.path, replace=replace, label="Backup",
-                                         create_parent=True)
+                                         create_parent=True, vault_copy=True)
     output_guard.check_output_path(key_file_for(out), vault.path, replace=replace,
-                                   label="Backup key file", create_parent=True)
+                                   label="Backup key file", create_parent=True,
+                                   vault_copy=True)
     return _copy_vault(vault, out, verified=verified)
 
 

@@ -19,13 +19,14 @@ from pathlib import Path
 
 from kapnotes.domain.errors import ValidationError
 from kapnotes.storage.atomic import OWNER_ONLY, fsync_dir
-from kapnotes.storage.backups import backup_dir_for
+from kapnotes.storage.backups import BACKUP_DIRNAME, backup_dir_for
 from kapnotes.storage.keyfile import key_file_for
 from kapnotes.storage.process_lock import lock_path_for
 
 # Called after the bytes are on disk and before the rename; raises to stop (an export's Cancel).
 BeforeCommit = Callable[[], None]
 _VAULT_SIDE_FILES = ("-wal", "-shm", "-journal")
+_OWN_SUFFIXES = (".keys", ".lock", *_VAULT_SIDE_FILES)
 
 
 def protected_paths(vault_path: Path) -> set[Path]:
@@ -38,13 +39,46 @@ def protected_paths(vault_path: Path) -> set[Path]:
     return files
 
 
+def _vault_of(path: Path) -> Path | None:
+    """The vault that `path` is, or is one of the files of, when one is there: a file with
+    its key file beside it, or that key file, lock or journal of such a file."""
+    names = [path] + [path.with_name(path.name[:-len(s)]) for s in _OWN_SUFFIXES
+                      if path.name.endswith(s) and len(path.name) > len(s)]
+    return next((n for n in names if n.is_file() and key_file_for(n).is_file()), None)
+
+
+def _in_some_backups_folder(path: Path) -> bool:
+    """Inside a `backups` folder that sits beside a vault (any vault, not only the open one)."""
+    for folder in path.parents:
+        if folder.name == BACKUP_DIRNAME and folder.parent.is_dir():
+            with contextlib.suppress(OSError):
+                if any(_vault_of(k.with_name(k.name[:-len(".keys")])) is not None
+                       for k in folder.parent.glob("*.keys")):
+                    return True
+    return False
+
+
+def _refuse_any_vault(target: Path, resolved: Path, label: str) -> None:
+    # Not only the open vault: a supervisor's `review open` runs without one, and a link may
+    # point at a colleague's vault on the same workstation (tests/cli/test_new_commands_hostile.py).
+    if _vault_of(resolved) is not None:
+        raise ValidationError(label, f"{target} is a KAP Notes vault or one of its files (key "
+                                     "file, journal, lock); choose another file.")
+    if _in_some_backups_folder(resolved):
+        raise ValidationError(label, f"{target} is inside a vault's backups folder, which "
+                                     "only KAP Notes writes; choose another folder.")
+
+
 def check_output_path(target: Path, vault_path: Path | None, *, replace: bool,
-                      label: str = "Output", create_parent: bool = False) -> Path:
+                      label: str = "Output", create_parent: bool = False,
+                      vault_copy: bool = False) -> Path:
     """The resolved path to write, or ValidationError saying why it may not be written.
 
     `replace`: an existing regular file may be replaced (atomically). Without it an existing
     file is refused, so nothing the user did not mean to lose is lost. `create_parent`: the
-    caller makes a missing folder (a backup onto a fresh USB stick folder).
+    caller makes a missing folder (a backup onto a fresh USB stick folder). `vault_copy`: the
+    file written is itself a vault copy (a backup), which may replace an older copy; every
+    other writer refuses any vault, key file or backups folder, not only `vault_path`'s.
     """
     target = Path(target).expanduser()
     resolved = target.resolve()
@@ -57,11 +91,16 @@ def check_output_path(target: Path, vault_path: Path | None, *, replace: bool,
         if resolved == backups or backups in resolved.parents:
             raise ValidationError(label, f"{target} is inside the vault's backups folder, "
                                          "which only KAP Notes writes; choose another folder.")
+    if not vault_copy:
+        _refuse_any_vault(target, resolved, label)
     if resolved.is_dir():
         raise ValidationError(label, f"{target} is a folder; give a file name.")
     if not create_parent and not resolved.parent.is_dir():
         raise ValidationError(label, f"the folder {target.parent} does not exist.")
-    if os.path.lexists(target) and not target.is_file() and not target.is_symlink():
+    # Checked on what a link points at too: `--force` through a link to a FIFO or /dev/zero
+    # would otherwise rename a file over the device node itself.
+    if os.path.lexists(target) and (resolved.exists() or not target.is_symlink()) \
+            and not resolved.is_file():
         raise ValidationError(label, f"{target} is not a regular file; choose another name.")
     if os.path.lexists(target) and not replace:
         raise ValidationError(label, f"{target} already exists; choose a new file name "

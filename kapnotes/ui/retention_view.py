@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.dates import human_date
 from kapnotes.services.container import Services
 from kapnotes.services.retention import RetentionRow
 from kapnotes.ui.dialogs.delete_client import DeleteClientDialog
@@ -80,8 +81,8 @@ class RetentionDialog(QDialog):
             self._rows = retention.past_date()
         self.table.setRowCount(len(self._rows))
         for row, r in enumerate(self._rows):
-            for col, text in enumerate((r.code, r.last_entry.isoformat(),
-                                        r.keep_until.isoformat(), r.basis)):
+            for col, text in enumerate((r.code, human_date(r.last_entry),
+                                        human_date(r.keep_until), r.basis)):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         self.empty_label.setText("" if self._rows or rule is None

@@ -98,6 +98,6 @@ def test_a_touch_entry_refers_to_the_touch_consent_or_warns(
     assert ev.consent_note(first).startswith("Warning: no consent to supportive touch")
     services.consents.record(client_id, "touch", signed_on=date(2026, 10, 1))
     note = ev.consent_note(ev.add(dose_id, "touch", at=START + timedelta(minutes=40)))
-    assert note.startswith("Under Consent to supportive touch v1, signed 2026-10-01")
+    assert note.startswith("Under Consent to supportive touch v1, signed 1 Oct 2026")
     assert "Limits:" in note
     assert ev.consent_note(ev.add(dose_id, "music_change")) == ""

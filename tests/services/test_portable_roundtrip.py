@@ -40,10 +40,13 @@ def test_round_trip_into_an_empty_vault_is_byte_identical(
     assert {c["code"] for c in doc["clients"]} == {f"KAP-00{i}" for i in range(1, 6)}
     kinds = {k for c in doc["clients"] for co in c["courses"] for s in co["sessions"]
              for k in ("vitals", "addenda", "adverse_effects", "theme_mentions",
-                       "intention_reviews", "acknowledgements", "observations") if s[k]}
-    assert len(kinds) == 7  # every per-session list is exercised by the data
+                       "intention_reviews", "acknowledgements", "observations", "events")
+             if s[k]}
+    assert len(kinds) == 8  # every per-session list is exercised by the data
     assert any(c["measures"] for c in doc["clients"]) and any(c["screens"]
                                                              for c in doc["clients"])
+    consents = [r for c in doc["clients"] for r in c["consents"]]
+    assert any(r["withdrawn_on"] and r["withdrawal_reason"] for r in consents)
     assert any(i["revised_from"] for c in doc["clients"] for co in c["courses"]
                for i in co["intentions"])
     readings = [v for c in doc["clients"] for co in c["courses"] for s in co["sessions"]

@@ -73,5 +73,5 @@ def test_deletion_needs_the_code_and_leaves_a_tombstone(services: object, clock:
     entry = [e for e in audit.entries(services.vault) if e.event == "client.delete"][-1]
     assert entry.record_id == str(adult)
     assert "tombstone: KAP-904, 1 session notes" in entry.detail
-    assert "retention: kept until 2022-01-01 (adult (no date of birth))" in entry.detail
+    assert "retention: kept until 1 Jan 2022 (adult (no date of birth))" in entry.detail
     assert "Fictional" not in repr(entry)

@@ -72,7 +72,7 @@ def test_a_dosing_session_shows_the_consents_in_force(qtbot: Any, services: Any,
     services.consents.record(client_id, "touch", signed_on=datetime(2026, 10, 1).date())
     editor = open_editor(qtbot, services, session.id)
     line = editor.consents_line
-    assert "Consent to supportive touch v1 (signed 2026-10-01" in line.label.text()
+    assert "Consent to supportive touch v1 (signed 1 Oct 2026" in line.label.text()
     assert "No current KAP informed consent" in line.warning.text()
     services.consents.record(client_id, "kap_informed", signed_on=datetime(2026, 11, 1).date())
     line.refresh()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.consents import ConsentRecord
+from kapnotes.domain.dates import human_date
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.services.consents import ConsentService
 from kapnotes.ui.widgets.error_line import error_label, show_error
@@ -52,11 +53,13 @@ class ConsentsDialog(QDialog):
             self.template_box.addItem(f"{t.title} (v{t.version})", t.id)
         self.signed_on = QDateEdit(to_qdate(today), self)
         self.signed_on.setCalendarPopup(True)
+        self.signed_on.setDisplayFormat("d MMM yyyy")
         self.signed_on.setAccessibleName("Signed on")
         self.record_button = QPushButton("Record signed consent", self)
         self.record_button.clicked.connect(self.record)
         self.withdraw_on = QDateEdit(to_qdate(today), self)
         self.withdraw_on.setAccessibleName("Withdrawn on")
+        self.withdraw_on.setDisplayFormat("d MMM yyyy")
         self.reason = QLineEdit(self)
         self.reason.setAccessibleName("Withdrawal reason")
         self.reason.setPlaceholderText("Why the consent was withdrawn (required)")
@@ -89,10 +92,10 @@ class ConsentsDialog(QDialog):
         self._records = self.consents.for_client(self.client_id)
         self.table.setRowCount(len(self._records))
         for row, r in enumerate(self._records):
-            withdrawal = (f"{r.withdrawn_on.isoformat()}: {r.withdrawal_reason}"
+            withdrawal = (f"{human_date(r.withdrawn_on)}: {r.withdrawal_reason}"
                           if r.withdrawn_on is not None else "")
             cells = (self.consents.title(r.template_id), str(r.template_version),
-                     r.signed_on.isoformat(), r.review_on.isoformat(),
+                     human_date(r.signed_on), human_date(r.review_on),
                      r.state(self.today).value, withdrawal)
             for col, text in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(text))

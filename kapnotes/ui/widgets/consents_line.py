@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from kapnotes.domain.dates import human_date
 from kapnotes.services.consents import ConsentService
 from kapnotes.ui.dialogs.consents_dialog import ConsentsDialog
 from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, style_sheet_colour
@@ -44,7 +45,7 @@ class ConsentsLine(QWidget):
     def refresh(self) -> None:
         held = self.consents.for_session(self.session_id)
         parts = [f"{self.consents.title(r.template_id)} v{r.template_version} "
-                 f"(signed {r.signed_on.isoformat()}, review by {r.review_on.isoformat()})"
+                 f"(signed {human_date(r.signed_on)}, review by {human_date(r.review_on)})"
                  for r in held]
         self.label.setText("Consents in force: " + ("; ".join(parts) if parts else "none"))
         missing = self.consents.missing_for_dosing(self.session_id)
