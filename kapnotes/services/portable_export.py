@@ -179,8 +179,10 @@ def _client(vault: Vault, c: dict[str, Any], refs: Refs, used_templates: set[tup
         })
     weights = [_plain(w, "client_weights")
                for w in rows.select(vault, "client_weights", "client_id", c["id"])]
+    consents = [_plain(r, "consent_records")
+                for r in rows.select(vault, "consent_records", "client_id", c["id"])]
     return {**_plain(c, "clients"), "screens": screens, "measures": measures,
-            "weights": weights, "courses": out_courses}
+            "weights": weights, "consents": consents, "courses": out_courses}
 
 
 def _children(vault: Vault, table: str, session_id: int) -> list[dict[str, Any]]:

@@ -116,6 +116,7 @@ class ClientWriter:
         out = ClientIds(cid)
         self._screens(c["screens"], cid, merge)
         self._weights(c.get("weights", []), cid, merge)
+        self._consents(c.get("consents", []), cid, merge)
         old_courses = _match(rows.select(self.vault, "courses", "client_id", cid),
                              "protocol", "start_date") if merge else {}
         new_sessions: list[tuple[int, dict[str, Any]]] = []
@@ -153,6 +154,14 @@ class ClientWriter:
             if (w["measured_on"], w["recorded_at"]) not in old:
                 rows.insert(self.vault, "client_weights", {**_fields(w, "client_weights"),
                                                            "client_id": cid})
+
+    def _consents(self, consents: list[dict[str, Any]], cid: int, merge: bool) -> None:
+        old = _match(rows.select(self.vault, "consent_records", "client_id", cid),
+                     "template_id", "recorded_at") if merge else {}
+        for r in consents:
+            if (r["template_id"], r["recorded_at"]) not in old:
+                rows.insert(self.vault, "consent_records", {**_fields(r, "consent_records"),
+                                                            "client_id": cid})
 
     def _screens(self, screens: list[dict[str, Any]], cid: int, merge: bool) -> None:
         old = _match(rows.select(self.vault, "screens", "client_id", cid),

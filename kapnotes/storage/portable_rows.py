@@ -78,6 +78,9 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         ("infusion_end_at", "v"),
     ), "session_id"),
     Table("device_times", "id", ("session_id",), _v("given_at"), "given_at, id"),
+    Table("consent_records", "id", ("client_id",), (
+        *_v("template_id", "template_version", "signed_on", "review_on", "withdrawn_on",
+            "withdrawal_reason", "recorded_at"),), "signed_on, id"),
     Table("session_events", "id", ("session_id",), _v("kind", "at", "text", "entered_at"),
           "at, id"),
     Table("dose_boosters", "id", ("session_id",), (("given_at", "v"), ("dose_mg", "n")),

@@ -45,6 +45,8 @@ def test_round_trip_into_an_empty_vault_is_byte_identical(
     assert len(kinds) == 8  # every per-session list is exercised by the data
     assert any(c["measures"] for c in doc["clients"]) and any(c["screens"]
                                                              for c in doc["clients"])
+    consents = [r for c in doc["clients"] for r in c["consents"]]
+    assert any(r["withdrawn_on"] and r["withdrawal_reason"] for r in consents)
     assert any(i["revised_from"] for c in doc["clients"] for co in c["courses"]
                for i in co["intentions"])
     readings = [v for c in doc["clients"] for co in c["courses"] for s in co["sessions"]
