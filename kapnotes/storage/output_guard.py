@@ -93,6 +93,10 @@ def check_output_path(target: Path, vault_path: Path | None, *, replace: bool,
                                          "which only KAP Notes writes; choose another folder.")
     if not vault_copy:
         _refuse_any_vault(target, resolved, label)
+    elif _vault_of(resolved) == resolved and lock_path_for(resolved).exists():
+        # A backup may replace an older backup, never a vault someone opens (it has a lock).
+        raise ValidationError(label, f"{target} is a KAP Notes vault in use (it has a lock "
+                                     "file beside it); choose another file.")
     if resolved.is_dir():
         raise ValidationError(label, f"{target} is a folder; give a file name.")
     if not create_parent and not resolved.parent.is_dir():

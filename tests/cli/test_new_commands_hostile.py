@@ -208,3 +208,11 @@ def test_force_through_a_link_to_a_device_is_refused_before_any_write(tmp_path: 
     link.symlink_to("/dev/zero")
     with pytest.raises(ValidationError, match="not a regular file"):
         check_output_path(link, None, replace=True, label="--out")
+
+
+def test_a_backup_may_replace_an_older_backup_but_never_a_vault_in_use(place: Path) -> None:
+    _ok(place, "backup", "--vault", "t.kapnotes", "--out", "copies/b.kapnotes")
+    _ok(place, "backup", "--vault", "t.kapnotes", "--out", "copies/b.kapnotes", "--force")
+    line = _refused(place, ["backup", "--vault", "t.kapnotes", "--out", "link-svault",
+                            "--force"])
+    assert "vault in use" in line
