@@ -233,7 +233,8 @@ def cmd_open(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     data = review_files.read_file(Path(args.file), "reply file")  # bounded, before unlocking
     with opened_vault(args) as vault:
-        result = review_import.import_reply(vault, data)
+        services = container.build_services(vault)  # its clock dates the import, as requests
+        result = review_import.import_reply(vault, data, clock=services.clock)
     if result.already_imported:
         print(f"Reply {result.reply_id[:8]} was already imported; nothing changed.")
         return 0
@@ -252,7 +253,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_trust(args: argparse.Namespace) -> int:
     key = review_keys.read_key_file(Path(args.keyfile), "KEYFILE")  # bounded, before unlocking
     with opened_vault(args) as vault:
-        result = review_trust.trust_key(vault, key)
+        services = container.build_services(vault)
+        result = review_trust.trust_key(vault, key, clock=services.clock)
     who = key.profile.name
     if result.already:
         print(f"{who}'s key {result.fingerprint} was already pinned; nothing changed.")

@@ -21,7 +21,8 @@ from kapnotes.domain.bounded_input import read_json_bounded
 from kapnotes.domain.errors import KapNotesError, ValidationError
 from kapnotes.domain.review_model import Profile, reply_content_from
 from kapnotes.domain.text_rules import clean_text
-from kapnotes.services import output_files, review_files, review_keys, review_replies
+from kapnotes.services import container, output_files, review_files, review_keys, review_replies
+from kapnotes.services.clock import Clock, system_clock
 from kapnotes.services.review_keys import ReviewIdentity
 from kapnotes.services.review_replies import OpenedRequest, ReplyResult
 
@@ -120,12 +121,12 @@ def _one_off(args: argparse.Namespace) -> ReviewIdentity:
 
 
 def _answer(data: bytes, passphrase: str | None, identity: ReviewIdentity, review: object,
-            out: Path, force: bool, vault_path: Path | None
+            out: Path, force: bool, vault_path: Path | None, clock: Clock
             ) -> tuple[ReplyResult, OpenedRequest]:
     request = review_replies.open_request(data, passphrase=passphrase, identity=identity)
     content = reply_content_from(review, request.note_ids, label="--review")
     result = review_replies.write_reply(request, content, identity, out, replace=force,
-                                        vault_path=vault_path)
+                                        vault_path=vault_path, clock=clock)
     return result, request
 
 
@@ -141,12 +142,15 @@ def cmd_reply(args: argparse.Namespace) -> int:
     data, passphrase = _read(args)
     if vault_path is None:
         identity = _one_off(args)
-        result, request = _answer(data, passphrase, identity, review, out, args.force, None)
+        # No vault, so no services: the clock build_services would give them.
+        result, request = _answer(data, passphrase, identity, review, out, args.force, None,
+                                  system_clock)
     else:
         with opened_vault(args) as vault:
             identity = review_keys.vault_identity(vault)
+            clock = container.build_services(vault).clock
             result, request = _answer(data, passphrase, identity, review, out, args.force,
-                                      vault.path)
+                                      vault.path, clock)
             review_replies.record_reply(vault, request, result)
     print(f"Wrote {result.path} (reply {result.reply_id[:8]} to "
           f"{request.therapist.name}, key {request.therapist_fingerprint}).")

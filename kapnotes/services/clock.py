@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 Clock = Callable[[], datetime]
 
@@ -22,3 +22,8 @@ def aware(moment: datetime) -> datetime:
 
 def today(clock: Clock) -> date:
     return clock().date()
+
+
+def utc_stamp(clock: Clock) -> str:
+    """The clock's instant in UTC, as the supervision files and their records store it."""
+    return aware(clock()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

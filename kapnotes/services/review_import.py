@@ -15,7 +15,6 @@ the log, and audit entries per note; the notes themselves are never touched.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from typing import Any
 
 from kapnotes.domain.errors import ConflictError
@@ -27,6 +26,7 @@ from kapnotes.domain.review_model import (
     reply_content_from,
 )
 from kapnotes.services.changes import Changes, ids, write
+from kapnotes.services.clock import Clock, system_clock, utc_stamp
 from kapnotes.services.review_files import open_file, refuse
 from kapnotes.services.review_keys import vault_identity
 from kapnotes.storage import audit, reviews, supervision_log
@@ -46,10 +46,6 @@ class ImportResult:
     newly_pinned: bool
     already_imported: bool
     content: ReplyContent
-
-
-def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _check_supervisor(vault: Vault, profile: Profile, key: bytes, one_off: bool,
@@ -73,8 +69,9 @@ def one_off_identity(key: bytes) -> str:
     return f"one-off key {fingerprint(key)}"
 
 
-def import_reply(vault: Vault, data: bytes) -> ImportResult:
-    """Import the reply in `data`; see the module docstring for what is refused."""
+def import_reply(vault: Vault, data: bytes, *, clock: Clock = system_clock) -> ImportResult:
+    """Import the reply in `data`; see the module docstring for what is refused. `clock`
+    (the services' clock) dates the import, its records, log entry and any pin."""
     opened = open_file(data, "reply", label=REPLY_LABEL, identity=vault_identity(vault))
     p: dict[str, Any] = opened.payload
     request = reviews.request(vault, p["request_id"])
@@ -106,17 +103,18 @@ def import_reply(vault: Vault, data: bytes) -> ImportResult:
         raise refuse(REPLY_LABEL, "this request was already answered by another reply; send "
                                   "the notes again for a new review.")
     pinned = _check_supervisor(vault, profile, opened.signer_key, one_off, request)
+    now = utc_stamp(clock)  # one instant for everything this import writes
     with write(vault, Changes(reviews=True, session_ids=ids(note_ids))):
         supervisor_id = pinned.id if pinned else _pin(vault, profile, opened.signer_key,
-                                                      one_off)
-        _store(vault, p, opened.digest, supervisor_id, content, profile)
+                                                      one_off, now)
+        _store(vault, p, opened.digest, supervisor_id, content, profile, now)
     return replace(result, newly_pinned=pinned is None)
 
 
-def _pin(vault: Vault, profile: Profile, key: bytes, one_off: bool) -> int:
+def _pin(vault: Vault, profile: Profile, key: bytes, one_off: bool, now: str) -> int:
     identity = one_off_identity(key) if one_off else profile.identity()
     row = reviews.SupervisorRow(0, identity, profile.name, profile.role,
-                                profile.registration, key, fingerprint(key), _stamp())
+                                profile.registration, key, fingerprint(key), now)
     supervisor_id = reviews.pin_supervisor(vault, row)
     audit.record(vault, "review.pin", record_type="supervisor", record_id=supervisor_id,
                  detail=f"key {row.fingerprint}")
@@ -124,8 +122,7 @@ def _pin(vault: Vault, profile: Profile, key: bytes, one_off: bool) -> int:
 
 
 def _store(vault: Vault, p: dict[str, Any], digest: str, supervisor_id: int,
-           content: ReplyContent, profile: Profile) -> None:
-    now = _stamp()
+           content: ReplyContent, profile: Profile, now: str) -> None:
     reply_id = p["reply_id"]
     reviews.add_reply(vault, reviews.ReplyRow(reply_id, p["request_id"], supervisor_id,
                                               p["created_at"], now, digest))

@@ -27,9 +27,9 @@ from kapnotes.domain.review_model import (
     reply_content_from,
 )
 from kapnotes.services.changes import Changes, write
+from kapnotes.services.clock import Clock, system_clock, utc_stamp
 from kapnotes.services.review_files import OpenedFile, open_file, seal
 from kapnotes.services.review_keys import ReviewIdentity, b64, unb64
-from kapnotes.services.review_requests import utc_now
 from kapnotes.storage import audit, output_guard
 from kapnotes.storage.vault import Vault
 
@@ -88,12 +88,12 @@ class ReplyResult:
 
 
 def reply_payload(request: OpenedRequest, content: ReplyContent, identity: ReviewIdentity,
-                  reply_id: str) -> dict[str, Any]:
+                  reply_id: str, *, clock: Clock = system_clock) -> dict[str, Any]:
     me = identity.profile
     return {
         "format": "kapnotes-review-reply", "version": 1, "reply_id": reply_id,
         "request_id": request.request_id, "request_digest": request.digest,
-        "created_at": utc_now(), "app_version": __version__,
+        "created_at": utc_stamp(clock), "app_version": __version__,
         "supervisor": {"name": me.name, "role": me.role, "registration": me.registration,
                        "signing_key": b64(identity.public_key),
                        "age_recipient": identity.recipient,
@@ -103,15 +103,16 @@ def reply_payload(request: OpenedRequest, content: ReplyContent, identity: Revie
 
 
 def write_reply(request: OpenedRequest, content: ReplyContent, identity: ReviewIdentity,
-                out: Path, *, replace: bool = False, vault_path: Path | None = None
-                ) -> ReplyResult:
-    """Sign and encrypt the reply to the therapist; `vault_path` keeps it off that vault."""
+                out: Path, *, replace: bool = False, vault_path: Path | None = None,
+                clock: Clock = system_clock) -> ReplyResult:
+    """Sign and encrypt the reply to the therapist; `vault_path` keeps it off that vault.
+    `clock` dates the reply: pass the caller's services clock (the one its requests use)."""
     if not identity.profile.name:
         raise ValidationError("Your name", "a reply must name its supervisor.")
     # The same checks as a reply read from JSON: notes of this request, co-sign only approved.
     content = reply_content_from(reply_content_data(content), request.note_ids)
     reply_id = str(uuid.uuid4())
-    payload = reply_payload(request, content, identity, reply_id)
+    payload = reply_payload(request, content, identity, reply_id, clock=clock)
     data = seal("reply", payload, identity,
                 recipients=[request.therapist_recipient, identity.recipient])
     written = output_guard.write_output(Path(out).expanduser(), data, vault_path,

@@ -14,7 +14,6 @@ import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from kapnotes.export.report import Report, concat
 from kapnotes.export.report_data import report_data
 from kapnotes.services import exports
 from kapnotes.services.changes import Changes, ids, write
+from kapnotes.services.clock import utc_stamp
 from kapnotes.services.container import Services
 from kapnotes.services.export_gather import session_numbers
 from kapnotes.services.review_files import digest, seal
@@ -45,10 +45,6 @@ class RequestResult:
     deidentified: bool
     passphrase: str | None  # shown once to the therapist when no supervisor key was given
     redactions: tuple[str, ...]  # what de-identification replaced, where (never the values)
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _note_ref(services: Services, session: Session, number: int) -> NoteRef:
@@ -124,7 +120,7 @@ def request_payload(services: Services, request_id: str, report: Report, pdf: by
     me = vault_identity(services.vault)
     return {
         "format": "kapnotes-review-request", "version": 1, "request_id": request_id,
-        "created_at": utc_now(), "app_version": __version__,
+        "created_at": utc_stamp(services.clock), "app_version": __version__,
         "deidentified": report.deidentified,
         "therapist": {"name": me.profile.name, "role": me.profile.role,
                       "registration": me.profile.registration,

@@ -11,9 +11,9 @@ audit log records both fingerprints (docs/REVIEW-FORMAT.md, "Pinning").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from kapnotes.services.changes import Changes, write
+from kapnotes.services.clock import Clock, system_clock, utc_stamp
 from kapnotes.services.review_keys import PublicKeyFile
 from kapnotes.storage import audit, reviews
 from kapnotes.storage.vault import Vault
@@ -26,8 +26,10 @@ class TrustResult:
     already: bool  # this key was already the pinned one: nothing changed
 
 
-def trust_key(vault: Vault, key: PublicKeyFile) -> TrustResult:
-    """Pin `key` for the supervisor its file names (checked and signed: read_key_file)."""
+def trust_key(vault: Vault, key: PublicKeyFile, *, clock: Clock = system_clock
+              ) -> TrustResult:
+    """Pin `key` for the supervisor its file names (checked and signed: read_key_file), at
+    the time by `clock` (the services' clock)."""
     identity = key.profile.identity()
     pinned = reviews.supervisor_by_identity(vault, identity)
     if pinned is not None and pinned.public_key == key.public_key:
@@ -36,7 +38,7 @@ def trust_key(vault: Vault, key: PublicKeyFile) -> TrustResult:
     stored = identity if generation == 0 else f"{identity}#{generation + 1}"
     row = reviews.SupervisorRow(0, stored, key.profile.name, key.profile.role,
                                 key.profile.registration, key.public_key, key.fingerprint,
-                                datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+                                utc_stamp(clock))
     with write(vault, Changes(reviews=True)):
         supervisor_id = reviews.pin_supervisor(vault, row)
         detail = f"key {key.fingerprint}" + (f"; replaces {pinned.fingerprint}" if pinned

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import date
 
 from kapnotes.domain.errors import ConflictError, NotFoundError, ValidationError
 from kapnotes.domain.models import Addendum
@@ -26,7 +26,7 @@ from kapnotes.domain.review_model import (
 )
 from kapnotes.domain.text_rules import clean_text
 from kapnotes.services.changes import Changes, ids, write
-from kapnotes.services.clock import Clock, aware, system_clock
+from kapnotes.services.clock import Clock, system_clock, utc_stamp
 from kapnotes.services.notes import NoteService
 from kapnotes.services.review_keys import vault_identity
 from kapnotes.storage import audit, reviews, supervision_log
@@ -160,7 +160,7 @@ class ReviewService:
 
     def _stamp(self) -> str:
         """Now by the injected clock, in UTC as the log stores it."""
-        return aware(self.clock()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return utc_stamp(self.clock)
 
     def remove_logged(self, entry_id: int) -> None:
         """Remove an entry typed by hand; entries from replies cannot be removed."""

@@ -91,7 +91,8 @@ class SupervisionActions:
     def open_request(self, path: Path | None = None) -> QWidget | None:
         from kapnotes.ui.review_open import open_review_request
 
-        window = open_review_request(self.window, vault=self.services.vault, path=path)
+        window = open_review_request(self.window, vault=self.services.vault, path=path,
+                                     clock=self.services.clock)
         return self._keep("review", window) if window is not None else None
 
     def import_reply(self, path: Path | None = None) -> QWidget | None:

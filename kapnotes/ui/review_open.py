@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from kapnotes.domain.errors import KapNotesError
+from kapnotes.services.clock import Clock, system_clock
 from kapnotes.services.review_files import needs_passphrase, read_file
 from kapnotes.services.review_keys import vault_identity
 from kapnotes.services.review_replies import REQUEST_LABEL, OpenedRequest, open_request
@@ -54,8 +55,8 @@ def read_request(path: Path, *, vault: Vault | None, ask: AskPassphrase,
 
 def open_review_request(parent: QWidget | None, *, vault: Vault | None = None,
                         path: Path | None = None, ask: AskPassphrase = ask_passphrase,
-                        show_error: Callable[[str], None] | None = None
-                        ) -> ReviewWindow | None:
+                        show_error: Callable[[str], None] | None = None,
+                        clock: Clock = system_clock) -> ReviewWindow | None:
     """Open a request file in a review window (shown, modeless); None if not opened."""
     if path is None:
         chosen, _ = QFileDialog.getOpenFileName(parent, "Open review request", "",
@@ -73,6 +74,6 @@ def open_review_request(parent: QWidget | None, *, vault: Vault | None = None,
         return None
     if request is None:
         return None
-    window = ReviewWindow(request, vault=vault, parent=parent)
+    window = ReviewWindow(request, vault=vault, parent=parent, clock=clock)
     window.show()
     return window

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.review_model import CoSignature, Profile, ReplyContent, Verdict
 from kapnotes.services.clinician import clinician_profile
+from kapnotes.services.clock import Clock, system_clock
 from kapnotes.services.review_keys import one_off_identity, vault_identity
 from kapnotes.services.review_replies import OpenedRequest, record_reply, write_reply
 from kapnotes.services.vault_access import Vault
@@ -51,10 +52,12 @@ class ReviewWindow(QDialog):
     sent = Signal(object)
 
     def __init__(self, request: OpenedRequest, *, vault: Vault | None = None,
-                 today: object = None, parent: QWidget | None = None) -> None:
+                 today: object = None, parent: QWidget | None = None,
+                 clock: Clock = system_clock) -> None:
         super().__init__(parent)
         self.request = request
         self.vault = vault
+        self.clock = clock  # dates the reply: the opening window's services clock
         self.verdicts: dict[int, Verdict] = {}
         self.sent_to: Path | None = None  # the reply written last, if any
         self.setWindowTitle(f"Review request from {request.therapist.name}")
@@ -260,7 +263,8 @@ class ReviewWindow(QDialog):
             identity = (vault_identity(self.vault) if self.vault is not None
                         else one_off_identity(profile))
             result = write_reply(self.request, content, identity, path, replace=True,
-                                 vault_path=self.vault.path if self.vault else None)
+                                 vault_path=self.vault.path if self.vault else None,
+                                 clock=self.clock)
             if self.vault is not None:
                 record_reply(self.vault, self.request, result)
         except KapNotesError as exc:

@@ -15,7 +15,9 @@ from PySide6.QtGui import QAction, QGuiApplication
 
 from kapnotes.domain.review_model import ReviewStatus, Verdict
 from kapnotes.services.clinician import set_clinician_profile
+from kapnotes.services.clock import utc_stamp
 from kapnotes.services.review_keys import vault_identity
+from kapnotes.storage import reviews as storage_reviews
 from kapnotes.ui.dialogs.review_import import ImportReplyDialog
 from kapnotes.ui.dialogs.review_send import SendForReviewDialog
 from kapnotes.ui.main_window import MainWindow
@@ -116,7 +118,9 @@ def test_the_whole_loop_through_the_windows(qtbot: Any, workspace: Workspace, su
         asked.append(problem)
         return "WRONG-PASS" if len(asked) == 1 else str(request.passphrase)
 
-    window = open_review_request(None, vault=supervisor.vault, path=request.path, ask=ask)
+    supervisor.clock.advance(days=1)  # answered a day later, by the supervisor's own clock
+    window = open_review_request(None, vault=supervisor.vault, path=request.path, ask=ask,
+                                 clock=supervisor.clock)
     assert isinstance(window, ReviewWindow)
     qtbot.addWidget(window)
     assert "passphrase" in asked[1]  # the wrong one was refused, and it asked again
@@ -133,6 +137,11 @@ def test_the_whole_loop_through_the_windows(qtbot: Any, workspace: Workspace, su
     assert dialog.import_button.text() == "&Pin key and import"
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert dialog.import_result is not None and "co-signed" in dialog.info.text()
+    # Both windows date what they write by their services' clock, never the wall clock.
+    stored = storage_reviews.reply(therapist.vault, dialog.import_result.reply_id)
+    assert stored is not None
+    assert (stored.created_at, stored.imported_at) == (utc_stamp(supervisor.clock),
+                                                       utc_stamp(therapist.clock))
 
     assert set(therapist.reviews.statuses(ids).values()) == {ReviewStatus.COSIGNED}
     qtbot.waitUntil(lambda: reviews.table.rowCount() == 0)

@@ -112,7 +112,7 @@ class ImportReplyDialog(QDialog):
         if self.preview is None or self.preview.key_state is KeyState.CHANGED:
             return None
         try:
-            result = import_reply(self.services.vault, self.data)
+            result = import_reply(self.services.vault, self.data, clock=self.services.clock)
         except KapNotesError as exc:
             self._refuse(exc.message)
             return None
