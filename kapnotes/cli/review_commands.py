@@ -11,7 +11,8 @@
     review import F --vault V
     review trust KEYFILE --vault V
     review status --vault V
-    review log --vault V [--from D] [--to D] [--by month|year] [--add …]
+    review log --vault V [--from D] [--to D] [--by month|year] [--add …] [--out F.pdf]
+    review verify-log F.pdf [--key KEYFILE]
 """
 
 from __future__ import annotations
@@ -143,7 +144,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("individual", "group"), default="individual")
     p.add_argument("--topic", action="append", default=[], help="with --add: a topic")
     p.add_argument("--remove", metavar="ENTRY", help="remove an entry typed by hand by mistake")
+    p.add_argument("--out", metavar="FILE", help="also save the signed log as this PDF")
+    add_force_option(p)
     p.set_defaults(handler=cmd_log)
+
+    p = rsub.add_parser("verify-log", help="check a supervision log PDF's signature")
+    p.add_argument("file", metavar="FILE", help="the supervision log PDF")
+    p.add_argument("--key", metavar="KEYFILE", help="the clinician's key file: the log must "
+                                                  "be signed with that key")
+    p.set_defaults(handler=lambda args: review_log_cli.verify_log(args))
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:

@@ -1,8 +1,10 @@
-"""`kapnotes review status` and `kapnotes review log` (the supervision log with totals)."""
+"""`kapnotes review status`, `kapnotes review log` (the supervision log with totals, and its
+signed PDF with --out) and `kapnotes review verify-log` (docs/SUPERVISION.md)."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from kapnotes.cli.pdf_command import record_id
 from kapnotes.cli.vault_commands import opened_vault
@@ -10,6 +12,7 @@ from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.review_model import supervision_from
 from kapnotes.domain.text_rules import parse_date
 from kapnotes.services.container import Services, build_services
+from kapnotes.services.output_files import check_output_path
 
 
 def print_status(args: argparse.Namespace) -> int:
@@ -43,6 +46,10 @@ def _add(services: Services, args: argparse.Namespace) -> int:
 def run_log(args: argparse.Namespace) -> int:
     start = parse_date("--from", args.start)
     end = parse_date("--to", args.end)
+    out = Path(args.out).expanduser() if args.out else None
+    if out is not None:  # refused before the vault is unlocked
+        check_output_path(out, Path(args.vault).expanduser() if args.vault else None,
+                          replace=args.force, label="--out")
     with opened_vault(args) as vault:
         services = build_services(vault)
         if args.add:
@@ -53,6 +60,10 @@ def run_log(args: argparse.Namespace) -> int:
             print(f"Removed supervision session {args.remove.strip()}.")
         rows = services.reviews.log(start=start, end=end)
         totals = services.reviews.totals(by=args.by, start=start, end=end)
+        if out is not None:
+            written = _save_pdf(services, out, args)
+            print(f"Wrote {written} (the supervision log, signed with key "
+                  f"{services.reviews.fingerprint()}).")
     if not rows:
         print("The supervision log is empty for this period.")
         return 0
@@ -65,4 +76,30 @@ def run_log(args: argparse.Namespace) -> int:
     for t in totals:
         print(f"  {t.period}: {t.sessions} session(s), {t.minutes} min (individual "
               f"{t.individual_minutes}, group {t.group_minutes})")
+    return 0
+
+
+def _save_pdf(services: Services, out: Path, args: argparse.Namespace) -> Path:
+    from kapnotes.services import exports  # the export stack, when asked
+    from kapnotes.services.supervision_log_pdf import build_log_report
+
+    job = build_log_report(services, start=parse_date("--from", args.start),
+                           end=parse_date("--to", args.end), by=args.by)
+    return exports.export_pdf(services, job, out, replace=args.force)
+
+
+def verify_log(args: argparse.Namespace) -> int:
+    """One line: whose key signed the log and what it holds, or the reason it is refused."""
+    from kapnotes.services.review_keys import read_key_file
+    from kapnotes.services.supervision_log_verify import verify_log as check
+
+    key = read_key_file(Path(args.key), "--key") if args.key else None
+    log = check(Path(args.file), key)
+    span = f", {log.first} to {log.last}" if log.sessions else ""
+    print(f"Signature valid: {log.sessions} session(s), {log.minutes} min{span}; signed by "
+          f"{log.clinician or '(name not given)'} with key {log.fingerprint}.")
+    if key is None:
+        print("Compare that fingerprint with the clinician's (or pass --key KEYFILE).")
+    else:
+        print(f"The key is {key.profile.name}'s, from {args.key}.")
     return 0

@@ -80,6 +80,9 @@ def render_pdf(report: Report, *, password: str | None = None,
     (e.g. the user cancelled) stops rendering and propagates.
     """
     data = PdfRenderer(report, progress=progress).render()
+    if report.attachments:  # pypdf only for the few reports that embed files
+        from kapnotes.export.attachments import attach_files
+        data = attach_files(data, report.attachments)
     if password is None:
         return data
     # pypdf (~75 ms to import) only for a password-protected export.

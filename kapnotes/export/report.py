@@ -219,10 +219,13 @@ class Report:
     # De-identified: where something was replaced and what kind ("Title: 1 name"), never
     # the values; shown to the exporter before saving, not printed in the PDF.
     redactions: tuple[str, ...] = ()
+    # Files embedded in the PDF, (name, bytes): the supervision log's signed entries.
+    attachments: tuple[tuple[str, bytes], ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         _freeze(self, "notices", self.notices)
         _freeze(self, "redactions", self.redactions)
+        _freeze(self, "attachments", self.attachments)
         _freeze(self, "sections", self.sections)
         if not self.title.strip():
             raise ValueError("a report needs a title")

@@ -18,7 +18,8 @@ from typing import Any
 
 from kapnotes.export.report import Report
 
-_LEFT_OUT = frozenset({"practice_logo", "redactions", "sections", "lead"})
+# Attachments: files embedded after rendering (the signed log), not part of the content.
+_LEFT_OUT = frozenset({"practice_logo", "redactions", "sections", "lead", "attachments"})
 
 
 def _type_name(block: object) -> str:

@@ -6,6 +6,7 @@ and the shared export path renders, writes atomically and audits (kapnotes/servi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from kapnotes.export.redaction import Redactor
@@ -16,6 +17,11 @@ from kapnotes.services.review_keys import b64, canonical, vault_identity
 
 KIND = "supervision_log"
 SIGNED_PREFIX = b"kapnotes-supervision-log-v1\n"
+# The entries, key and signature embedded in the PDF, for `kapnotes review verify-log`
+# (kapnotes/services/supervision_log_verify.py).
+ATTACHMENT = "supervision-log.json"
+LOG_FORMAT = "kapnotes-supervision-log"
+LOG_VERSION = 1
 
 
 def _period(start: date | None, end: date | None) -> str:
@@ -46,9 +52,13 @@ def build_log_report(services: Services, *, start: date | None = None,
                                                                       strict=True)],
         totals=[(t.period, t.sessions, t.minutes, t.individual_minutes, t.group_minutes)
                 for t in totals],
-        by=by, fingerprint=me.fingerprint,
-        signature=b64(me.sign(signed_entries(entries))))
+        by=by, fingerprint=me.fingerprint, signature=b64(me.sign(signed_entries(entries))))
+    signed = {"format": LOG_FORMAT, "version": LOG_VERSION, "clinician": pages.clinician,
+              "public_key": b64(me.public_key), "entries": entries,
+              "signature": pages.signature}
     options = options_for(services, deidentified=False)
-    return ExportJob(log_report(pages, options), KIND, ",".join(str(r.id) for r in rows), (),
+    report = replace(log_report(pages, options),
+                     attachments=((ATTACHMENT, canonical(signed)),))
+    return ExportJob(report, KIND, ",".join(str(r.id) for r in rows), (),
                      f"Supervision log {options.export_date.isoformat()}.pdf", Redactor([]),
                      services.vault.path)
