@@ -133,6 +133,14 @@ class ConsentService:
                                  RULE_SOURCE)
                      for t in self.missing_for_dosing(session_id))
 
+    def dose_gate(self, session_id: int) -> list[str]:
+        """For the first dose's gate (MonitoringService.dose_gate): recording it without
+        current informed consent needs a reason, as signing does (same condition)."""
+        if not repo.any_kept(self.vault):
+            return []
+        return [f"No current {t.title} is on the client's record."
+                for t in self.missing_for_dosing(session_id)]
+
     def touch_consent_line(self, session_id: int, _at: datetime | None = None) -> str:
         """What a touch entry refers to: the touch consent in force with its limits, or a
         warning that none is."""

@@ -73,6 +73,7 @@ class Services:
         self.events = SessionEventLog(self.vault, clock=self.clock)
         self.events.edits = self.notes.edits
         self.consents = ConsentService(self.vault, clock=self.clock)
+        self.monitoring.consent_gate = self.consents.dose_gate
         self.retention = RetentionService(self.vault, self.clients, clock=self.clock)
         self.events.touch_line = self.consents.touch_consent_line
         # One signing check: the register's finding and the consent finding together.

@@ -7,7 +7,7 @@ Nothing here logs clinical values; the audit log gets events and counts only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -76,6 +76,8 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         # Edits of the record are audited per editing stretch, shared with the note's fields
         # (Services wires one tracker for both; kapnotes/services/edit_audit.py).
         self.edits = self.vitals.edits = EditStretches()
+        # What consent the first dose still lacks (services/consents.py), set by Services.
+        self.consent_gate: Callable[[int], list[str]] | None = None
 
     def _edited(self, session_id: int, *parts: str) -> None:
         """Inside the write's transaction: the record parts changed (never their values)."""
@@ -233,6 +235,8 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         if not any(r.reading.role is ReadingRole.PRE_DOSE and r.reading.has_blood_pressure
                    for r in repo.readings(self.vault, session_id)):
             missing.append("No pre-dose blood pressure is recorded.")
+        if self.consent_gate is not None:
+            missing += self.consent_gate(session_id)
         return missing
 
     def add_device(self, session_id: int, *, at: datetime | None = None,

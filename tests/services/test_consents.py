@@ -69,11 +69,11 @@ def test_bad_consent_input_is_refused(services: object, client_id: int) -> None:
 
 def test_signing_a_dose_without_current_informed_consent_needs_a_reason(
         services: object, clock: object, client_id: int, dose_id: int) -> None:
-    c = services.consents
-    # Consent lapsed before the session: the practice keeps consents here, so it counts.
-    c.record(client_id, "kap_informed", signed_on=date(2025, 1, 5),
-             review_on=date(2025, 12, 31))
     full_monitoring(services, dose_id, clock)
+    # Consent lapsed before the session (entered after the dose, so the dose's own gate is
+    # not what is tested here): the practice keeps consents here, so it counts.
+    services.consents.record(client_id, "kap_informed", signed_on=date(2025, 1, 5),
+                             review_on=date(2025, 12, 31))
     assert any("KAP informed consent" in b for b in services.notes.sign_blockers(dose_id))
     with pytest.raises(ValidationError):
         services.notes.sign(dose_id, signer="Dr Kim Sample")
@@ -101,3 +101,23 @@ def test_a_touch_entry_refers_to_the_touch_consent_or_warns(
     assert note.startswith("Under Consent to supportive touch v1, signed 1 Oct 2026")
     assert "Limits:" in note
     assert ev.consent_note(ev.add(dose_id, "music_change")) == ""
+
+
+def test_recording_the_first_dose_without_informed_consent_needs_a_reason(
+        services: object, client_id: int, dose_id: int) -> None:
+    from helpers import dosing
+
+    from kapnotes.services.dose_checks import OverrideNeeded
+
+    services.consents.record(client_id, "touch", signed_on=date(2026, 10, 1))  # kept here
+    dosing.ready_to_dose(services, dose_id, START)
+    gate = services.monitoring.dose_gate(dose_id)
+    assert gate == ["No current KAP informed consent is on the client's record."]
+    with pytest.raises(OverrideNeeded):
+        services.monitoring.add_device(dose_id, at=START)
+    assert services.monitoring.devices(dose_id) == []
+    services.monitoring.add_device(dose_id, at=START, reason="Consent signed on paper today",
+                                   by="Dr Kim Sample")
+    assert len(services.monitoring.devices(dose_id)) == 1
+    assert any("informed consent" in o.message for o in
+               services.monitoring.doses.overrides(dose_id))
