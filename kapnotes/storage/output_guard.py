@@ -100,7 +100,9 @@ def check_output_path(target: Path, vault_path: Path | None, *, replace: bool,
     if resolved.is_dir():
         raise ValidationError(label, f"{target} is a folder; give a file name.")
     if not create_parent and not resolved.parent.is_dir():
-        raise ValidationError(label, f"the folder {target.parent} does not exist.")
+        raise ValidationError(label, f"{target.parent} is a file, not a folder." if
+                              resolved.parent.exists() else
+                              f"the folder {target.parent} does not exist.")
     if len(resolved.name.encode("utf-8", "surrogateescape")) + _TMP_EXTRA > _name_max(resolved):
         raise ValidationError(label, "the file name is too long for its folder; choose a "
                                      "shorter one.")

@@ -156,7 +156,8 @@ OUTPUT_COMMANDS = {
 }
 HOSTILE_OUTPUTS = ["adir", "fifo", "/dev/zero", "t.kapnotes", "link-vault", "link-key",
                    "link-backups/new.pdf", "backups/new.pdf", "exist.txt", "nodir/new.pdf",
-                   "link-svault", "link-fifo", "a" * 250 + ".pdf"]
+                   "link-svault", "link-fifo", "a" * 250 + ".pdf",
+                   "exist.txt/new.pdf"]
 
 
 def _with_suffix(command: str, out: str) -> str:
