@@ -12,6 +12,7 @@
     review trust KEYFILE --vault V
     review status --vault V
     review log --vault V [--from D] [--to D] [--by month|year] [--add …] [--out F.pdf]
+               [--given]
     review verify-log F.pdf [--key KEYFILE]
 """
 
@@ -145,6 +146,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--topic", action="append", default=[], help="with --add: a topic")
     p.add_argument("--remove", metavar="ENTRY", help="remove an entry typed by hand by mistake")
     p.add_argument("--out", metavar="FILE", help="also save the signed log as this PDF")
+    p.add_argument("--given", action="store_true", help="list supervision you gave instead "
+                                                      "(replies sent from this vault)")
     add_force_option(p)
     p.set_defaults(handler=cmd_log)
 

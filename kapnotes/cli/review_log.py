@@ -13,6 +13,7 @@ from kapnotes.domain.review_model import supervision_from
 from kapnotes.domain.text_rules import parse_date
 from kapnotes.services.container import Services, build_services
 from kapnotes.services.output_files import check_output_path
+from kapnotes.services.reviews import LogRow
 
 
 def print_status(args: argparse.Namespace) -> int:
@@ -58,6 +59,8 @@ def run_log(args: argparse.Namespace) -> int:
         if args.remove:
             services.reviews.remove_logged(int(record_id("--remove", args.remove) or 0))
             print(f"Removed supervision session {args.remove.strip()}.")
+        if args.given:
+            return _print_given(services.reviews.given(start=start, end=end))
         rows = services.reviews.log(start=start, end=end)
         totals = services.reviews.totals(by=args.by, start=start, end=end)
         if out is not None:
@@ -102,4 +105,16 @@ def verify_log(args: argparse.Namespace) -> int:
         print("Compare that fingerprint with the clinician's (or pass --key KEYFILE).")
     else:
         print(f"The key is {key.profile.name}'s, from {args.key}.")
+    return 0
+
+
+def _print_given(rows: list[LogRow]) -> int:
+    """Supervision given: sessions recorded in replies sent from this vault."""
+    if not rows:
+        print("No supervision given is recorded for this period.")
+        return 0
+    for r in rows:
+        print(f"  {r.held_on}  {r.minutes:>4} min  {r.format:<10}  {r.supervisee}"
+              f"{'  ' + '; '.join(r.topics) if r.topics else ''}")
+    print(f"{len(rows)} session(s) given, {sum(r.minutes for r in rows)} min.")
     return 0

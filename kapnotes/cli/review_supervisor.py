@@ -151,7 +151,7 @@ def cmd_reply(args: argparse.Namespace) -> int:
             clock = container.build_services(vault).clock
             result, request = _answer(data, passphrase, identity, review, out, args.force,
                                       vault.path, clock)
-            review_replies.record_reply(vault, request, result)
+            review_replies.record_reply(vault, request, result, clock=clock)
     print(f"Wrote {result.path} (reply {result.reply_id[:8]} to "
           f"{request.therapist.name}, key {request.therapist_fingerprint}).")
     if identity.one_off:

@@ -21,6 +21,7 @@ from kapnotes.domain.review_model import (
     NoteRef,
     Profile,
     ReplyContent,
+    SupervisionSession,
     fingerprint,
     profile_from,
     reply_content_data,
@@ -30,7 +31,7 @@ from kapnotes.services.changes import Changes, write
 from kapnotes.services.clock import Clock, system_clock, utc_stamp
 from kapnotes.services.review_files import OpenedFile, open_file, seal
 from kapnotes.services.review_keys import ReviewIdentity, b64, unb64
-from kapnotes.storage import audit, output_guard
+from kapnotes.storage import audit, output_guard, supervision_log
 from kapnotes.storage.vault import Vault
 
 REQUEST_LABEL = "request file"
@@ -85,6 +86,8 @@ def open_request(data: bytes, *, passphrase: str | None = None,
 class ReplyResult:
     path: Path
     reply_id: str
+    supervisor: str = ""  # who signed it
+    supervision: SupervisionSession | None = None  # the session the reply records, if any
 
 
 def reply_payload(request: OpenedRequest, content: ReplyContent, identity: ReviewIdentity,
@@ -117,12 +120,22 @@ def write_reply(request: OpenedRequest, content: ReplyContent, identity: ReviewI
                 recipients=[request.therapist_recipient, identity.recipient])
     written = output_guard.write_output(Path(out).expanduser(), data, vault_path,
                                         replace=replace, label="--out")
-    return ReplyResult(written, reply_id)
+    return ReplyResult(written, reply_id, identity.profile.name, content.supervision)
 
 
-def record_reply(vault: Vault, request: OpenedRequest, result: ReplyResult) -> None:
-    """The supervisor's own vault remembers the reply it sent (ids and key only)."""
+def record_reply(vault: Vault, request: OpenedRequest, result: ReplyResult, *,
+                 clock: Clock = system_clock) -> None:
+    """The supervisor's own vault remembers the reply it sent (ids and key only) and the
+    supervision session it records, as supervision given (schema step 019)."""
     with write(vault, Changes(reviews=True)):
         audit.record(vault, "review.reply", record_type="review", record_id=result.reply_id,
                      detail=f"request {request.request_id[:8]}; therapist key "
                             f"{request.therapist_fingerprint}; notes={len(request.notes)}")
+        s = result.supervision
+        if s is not None:
+            entry = supervision_log.add(vault, supervision_log.LogRow(
+                0, result.supervisor, s.held_on.isoformat(), s.minutes, s.format.value,
+                s.topics, None, utc_stamp(clock), direction="given",
+                supervisee=request.therapist.name, given_reply_id=result.reply_id))
+            audit.record(vault, "supervision.given", record_type="supervision",
+                         record_id=entry, detail=f"minutes={s.minutes}")

@@ -181,6 +181,12 @@ class ReviewService:
             rows = [r for r in rows if Profile(r.supervisor).identity() == wanted]
         return rows
 
+    def given(self, *, start: date | None = None, end: date | None = None) -> list[LogRow]:
+        """Supervision this vault's clinician gave (replies sent from it), oldest first;
+        never in the log's totals or its PDF, which are supervision received."""
+        return supervision_log.entries(self.vault, start=start.isoformat() if start else None,
+                                       end=end.isoformat() if end else None, direction="given")
+
     def totals(self, *, by: str = "month", start: date | None = None,
                end: date | None = None, supervisor: str | None = None) -> list[PeriodTotal]:
         """Sessions and minutes per month or year, oldest first."""

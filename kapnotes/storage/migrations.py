@@ -28,6 +28,7 @@ from kapnotes.storage.schema import (
     m016_review_section_comments,
     m017_session_events,
     m018_consents,
+    m019_supervision_given,
 )
 
 
@@ -70,6 +71,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               m017_session_events.migrate),
     Migration(18, "consent records from versioned templates, withdrawal final",
               m018_consents.migrate),
+    Migration(19, "supervision log: sessions given (a supervisor's sent replies) beside received",
+              m019_supervision_given.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -100,7 +100,12 @@ def check_output_path(target: Path, vault_path: Path | None, *, replace: bool,
     if resolved.is_dir():
         raise ValidationError(label, f"{target} is a folder; give a file name.")
     if not create_parent and not resolved.parent.is_dir():
-        raise ValidationError(label, f"the folder {target.parent} does not exist.")
+        raise ValidationError(label, f"{target.parent} is a file, not a folder." if
+                              resolved.parent.exists() else
+                              f"the folder {target.parent} does not exist.")
+    if len(resolved.name.encode("utf-8", "surrogateescape")) + _TMP_EXTRA > _name_max(resolved):
+        raise ValidationError(label, "the file name is too long for its folder; choose a "
+                                     "shorter one.")
     # Checked on what a link points at too: `--force` through a link to a FIFO or /dev/zero
     # would otherwise rename a file over the device node itself.
     if os.path.lexists(target) and (resolved.exists() or not target.is_symlink()) \
@@ -110,6 +115,17 @@ def check_output_path(target: Path, vault_path: Path | None, *, replace: bool,
         raise ValidationError(label, f"{target} already exists; choose a new file name "
                                      "(or use --force to replace it).")
     return resolved if target.is_symlink() else target.absolute()
+
+
+_TMP_EXTRA = len("..12345678.part")  # write_output's temporary name around the file name
+
+
+def _name_max(path: Path) -> int:
+    """The longest file name the folder's file system takes (255 where it cannot say)."""
+    try:
+        return int(os.pathconf(path.parent, "PC_NAME_MAX"))
+    except (OSError, ValueError, AttributeError):  # no such folder yet, or not POSIX
+        return 255
 
 
 def write_output(target: Path, data: bytes, vault_path: Path | None, *, replace: bool,

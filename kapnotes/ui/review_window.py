@@ -266,7 +266,7 @@ class ReviewWindow(QDialog):
                                  vault_path=self.vault.path if self.vault else None,
                                  clock=self.clock)
             if self.vault is not None:
-                record_reply(self.vault, self.request, result)
+                record_reply(self.vault, self.request, result, clock=self.clock)
         except KapNotesError as exc:
             show_message(self.error, exc.message)
             return None

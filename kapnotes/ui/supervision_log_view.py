@@ -118,6 +118,11 @@ class SupervisionLogView(QDialog):
         self.empty = QLabel(EMPTY, self)
         self.empty.setObjectName("log_empty")
         self.summary = QLabel(self)
+        # Supervision this clinician gave (replies sent from this vault; schema step 019):
+        # apart from the log above, which is supervision received.
+        self.given = QLabel(self)
+        self.given.setObjectName("log_given")
+        self.given.setWordWrap(True)
         self.error = error_label(self, "Supervision log error")
         self.saved = QLabel(self)
         add = QPushButton("&Add session…", self)
@@ -145,6 +150,7 @@ class SupervisionLogView(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(QLabel("<b>Totals</b>", self))
         layout.addWidget(self.totals)
+        layout.addWidget(self.given)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         refresh_when(services, self, lambda c: c.reviews, self.refresh)
@@ -163,6 +169,13 @@ class SupervisionLogView(QDialog):
         self.summary.setText(f"{len(self.rows)} session(s), {minutes} min "
                              f"({minutes / 60:.1f} h) in all")
         self.empty.setVisible(not self.rows)
+        given = reviews.given()
+        whom = sorted({g.supervisee for g in given if g.supervisee})
+        self.given.setText(
+            f"Supervision given (replies sent from this vault, not counted above): "
+            f"{len(given)} session(s), {sum(g.minutes for g in given)} min"
+            + (f", to {', '.join(whom)}" if whom else "") + "." if given else "")
+        self.given.setVisible(bool(given))
 
     def add_session(self) -> AddSessionDialog:
         self.add_dialog = AddSessionDialog(self.services, self.services.clock().date(), self)

@@ -156,7 +156,8 @@ OUTPUT_COMMANDS = {
 }
 HOSTILE_OUTPUTS = ["adir", "fifo", "/dev/zero", "t.kapnotes", "link-vault", "link-key",
                    "link-backups/new.pdf", "backups/new.pdf", "exist.txt", "nodir/new.pdf",
-                   "link-svault", "link-fifo"]
+                   "link-svault", "link-fifo", "a" * 250 + ".pdf",
+                   "exist.txt/new.pdf"]
 
 
 def _with_suffix(command: str, out: str) -> str:
@@ -179,7 +180,7 @@ CASES = [(h, False) for h in HOSTILE_OUTPUTS] + [
 
 
 @pytest.mark.parametrize(("hostile", "force"), CASES,
-                         ids=[f"{h}{'+force' if f else ''}" for h, f in CASES])
+                         ids=[f"{h[:24]}{'+force' if f else ''}" for h, f in CASES])
 @pytest.mark.parametrize("command", list(OUTPUT_COMMANDS))
 def test_a_hostile_output_path_is_refused_and_nothing_changes(
         place: Path, command: str, hostile: str, force: bool) -> None:

@@ -90,6 +90,9 @@ def test_request_reply_import_with_keys(vaults: dict[str, Path], tmp_path: Path,
                     vaults["supervisor"], "--review", tmp_path / "review.json", "--out",
                     tmp_path / "r0.kapreview", env=env)
     assert reply.returncode == 0, reply.stderr
+    given = run_cli("review", "log", "--vault", vaults["supervisor"], "--given", env=env)
+    assert "2026-11-21" in given.stdout and "Dr Demo Clinician" in given.stdout  # schema 019
+    assert "1 session(s) given" in given.stdout
     imported = run_cli("review", "import", tmp_path / "r0.kapreview", "--vault",
                        vaults["therapist"], env=env)
     assert imported.returncode == 0, imported.stderr

@@ -121,3 +121,11 @@ def test_log_out_refuses_an_existing_file_without_force(
     again = run_cli("review", "log", "--vault", logged["vault"], "--out", logged["pdf"],
                     "--force", env=logged["env"])
     assert again.returncode == 0, again.stderr
+
+
+def test_log_given_lists_nothing_in_a_vault_that_sent_no_reply(
+        logged: dict[str, Any], run_cli: Run) -> None:
+    result = run_cli("review", "log", "--vault", logged["vault"], "--given",
+                     env=logged["env"])
+    assert result.returncode == 0, result.stderr
+    assert "No supervision given is recorded for this period." in result.stdout

@@ -15,7 +15,7 @@ from kapnotes.domain.review_model import reply_content_from
 from kapnotes.services.clinician import set_clinician_profile
 from kapnotes.services.review_import import import_reply
 from kapnotes.services.review_keys import read_key_file, vault_identity, write_key_file
-from kapnotes.services.review_replies import open_request, write_reply
+from kapnotes.services.review_replies import open_request, record_reply, write_reply
 from kapnotes.services.review_requests import create_request
 from kapnotes.services.review_trust import trust_key
 from kapnotes.storage import reviews, supervision_log
@@ -57,6 +57,9 @@ def test_request_reply_import_and_pin_are_stamped_by_the_injected_clock(
                             vault_identity(supervisor.vault), tmp_path / "reply.kapreview",
                             clock=clock)
         answered_at = _utc(clock)
+        record_reply(supervisor.vault, request, reply, clock=clock)
+        (given,) = supervisor.reviews.given()  # the supervisor's log: supervision given
+        assert given.created_at == answered_at
 
         clock.advance(days=1)  # and the therapist imports it a day after that
         import_reply(therapist.vault, reply.path.read_bytes(), clock=clock)
