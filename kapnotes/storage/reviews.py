@@ -221,7 +221,9 @@ def note_rounds(vault: Vault, session_ids: Sequence[int] | None = None) -> list[
         "   AND r.session_id = n.session_id AND r.kind = 'cosignature')"
         " FROM review_request_notes n JOIN review_requests q ON q.id = n.request_id"
         " LEFT JOIN review_replies p ON p.request_id = q.id"
-        f" {where} ORDER BY n.session_id, q.created_at, q.id", params)
+        # Two requests in one second (times are to the second, ids random): the one still
+        # unanswered is the newer, so a note resent at once shows as awaiting review.
+        f" {where} ORDER BY n.session_id, q.created_at, p.id IS NULL, q.id", params)
     return [NoteRound(int(r[0]), r[1], r[2], r[3], r[4] or "", bool(r[5])) for r in rows]
 
 

@@ -142,7 +142,6 @@ def test_passphrase_request_changes_requested_then_addendum_and_resend(
     therapist.reviews.answer_changes(sid, "Added the lot number as asked.",
                                      author=THERAPIST[0])
     assert therapist.notes.note(sid).values == note_before  # the note itself never changes
-    therapist.clock.advance(hours=1)  # resent later: the services' clock orders the rounds
     again = create_request(therapist, tmp_path / "req2.kapreview", session_ids=ids)
     assert therapist.reviews.status(sid) is ReviewStatus.AWAITING
     rounds = therapist.reviews.rounds(sid)
