@@ -9,6 +9,7 @@ Nothing here logs consent details beyond the template id; a withdrawal reason is
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 
 from kapnotes.domain.consents import (
@@ -21,9 +22,11 @@ from kapnotes.domain.consents import (
 )
 from kapnotes.domain.dates import human_date
 from kapnotes.domain.errors import ConflictError, NotFoundError, ValidationError
+from kapnotes.domain.jurisdiction_model import JurisdictionPack
 from kapnotes.domain.models import SessionKind
 from kapnotes.domain.rule_model import RuleFinding, Severity
 from kapnotes.domain.text_rules import clean_text
+from kapnotes.jurisdiction import current_jurisdiction
 from kapnotes.paths import resource_path
 from kapnotes.services.changes import Changes, ids, write
 from kapnotes.services.clock import Clock, system_clock
@@ -51,10 +54,18 @@ class ConsentService:
     """One vault's consent records."""
 
     def __init__(self, vault: Vault, *, clock: Clock = system_clock,
-                 templates: dict[str, ConsentTemplate] | None = None) -> None:
+                 templates: dict[str, ConsentTemplate] | None = None,
+                 pack: Callable[[], JurisdictionPack | None] = current_jurisdiction) -> None:
         self.vault = vault
         self.clock = clock
         self.templates = templates if templates is not None else load_consent_templates()
+        self.pack = pack
+
+    def _rule_applies(self) -> bool:
+        """Consent before dosing is asked for once the practice keeps consents in this vault,
+        and always where a jurisdiction pack is chosen (a practice working under one keeps
+        its consent records; docs/CLINICAL-RULES.md)."""
+        return self.pack() is not None or repo.any_kept(self.vault)
 
     def title(self, template_id: str) -> str:
         t = self.templates.get(template_id)
@@ -122,11 +133,12 @@ class ConsentService:
 
     def session_findings(self, session_id: int, _now: datetime) -> tuple[RuleFinding, ...]:
         """For the signing check: a dosing note without current informed consent needs a
-        reason (an override), as the source requires consent before treatment. Only once the
-        practice keeps consents in this vault (any record at all): a vault whose consents are
-        kept on paper is not asked for a reason on every note (docs/CLINICAL-RULES.md)."""
+        reason (an override), as the source requires consent before treatment. Where no
+        jurisdiction is chosen, only once the practice keeps consents in this vault: a vault
+        whose consents are kept on paper is not asked for a reason on every note
+        (docs/CLINICAL-RULES.md)."""
         if self._client_and_day(session_id)[2] is not SessionKind.DOSING \
-                or not repo.any_kept(self.vault):
+                or not self._rule_applies():
             return ()
         return tuple(RuleFinding(RULE_ID, Severity.OVERRIDE,
                                  f"Consent: no current {t.title} on the session's date",
@@ -136,7 +148,7 @@ class ConsentService:
     def dose_gate(self, session_id: int) -> list[str]:
         """For the first dose's gate (MonitoringService.dose_gate): recording it without
         current informed consent needs a reason, as signing does (same condition)."""
-        if not repo.any_kept(self.vault):
+        if not self._rule_applies():
             return []
         return [f"No current {t.title} is on the client's record."
                 for t in self.missing_for_dosing(session_id)]

@@ -29,6 +29,10 @@ def choose_jurisdiction(tmp_path: Path, pack_id: str = "AU-NSW") -> Path:
 def dosing_session(services: Any, code: str = "KAP-801", at: datetime = DOSE_AT) -> int:
     client = services.clients.by_code(code) or services.clients.create(
         Client(code=code, full_name="Robin Fictional"))
+    # Under a jurisdiction, dosing asks for current informed consent (services/consents.py).
+    # Signed on the dose's day or the clock's today, whichever is earlier (never in the future).
+    signed_on = min(at.date(), services.clock().date())
+    services.consents.record(client.id, "kap_informed", signed_on=signed_on)
     course = services.courses.create(Course(client_id=client.id, protocol="esketamine",
                                             start_date=date(2026, 11, 2)))
     return services.notes.create_session(course_id=course.id, kind=SessionKind.DOSING,

@@ -83,6 +83,21 @@ def test_signing_a_dose_without_current_informed_consent_needs_a_reason(
     assert signed.signed
 
 
+def test_under_a_jurisdiction_a_dose_needs_consent_even_before_any_consent_is_kept(
+        services: object, clock: object, dose_id: int, tmp_path: object) -> None:
+    """A practice that chose a jurisdiction is asked for consent from its first dosing note:
+    the rule does not wait for the vault's first consent record."""
+    from helpers.s8 import choose_jurisdiction
+
+    full_monitoring(services, dose_id, clock)
+    assert not any("informed consent" in b for b in services.notes.sign_blockers(dose_id))
+    choose_jurisdiction(tmp_path)
+    assert any("KAP informed consent" in b for b in services.notes.sign_blockers(dose_id))
+    with pytest.raises(ValidationError):
+        services.notes.sign(dose_id, signer="Dr Kim Sample")
+    assert not services.notes.session(dose_id).signed
+
+
 def test_current_informed_consent_signs_without_a_reason(
         services: object, clock: object, client_id: int, dose_id: int) -> None:
     services.consents.record(client_id, "kap_informed", signed_on=date(2026, 11, 1))
