@@ -124,6 +124,8 @@ def build_long_course(services: object, *, sessions: int = 60) -> tuple[int, int
     kinds = (SessionKind.PREPARATION, SessionKind.DOSING, SessionKind.INTEGRATION)
     services.monitoring.save_screen(int(client.id or 0), Screen(start, ()),
                                     screened_by=CLINICIAN)
+    # The rich demo keeps consents in the vault, so dosing asks for current informed consent.
+    services.consents.record(int(client.id or 0), "kap_informed", signed_on=start)
     for n in range(sessions):
         kind = kinds[n % 3]
         s = services.notes.create_session(
