@@ -31,6 +31,7 @@ from kapnotes.ui.dialogs.about import AboutDialog
 from kapnotes.ui.dialogs.audit_log import AuditLogDialog
 from kapnotes.ui.dialogs.change_passphrase import ChangePassphraseDialog
 from kapnotes.ui.dialogs.guide import GuideDialog
+from kapnotes.ui.menu_action import menu_action
 
 GEOMETRY_KEY = "main_window/geometry"
 STATE_KEY = "main_window/state"
@@ -135,14 +136,8 @@ class MainWindow(QMainWindow):
     def _action(self, menu: QMenu, text: str, name: str,
                 shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None
                 ) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
         # Screen readers read the menu text; the status tip explains greyed-out placeholders.
-        action.setStatusTip(text.replace("…", "").replace("&", ""))
-        menu.addAction(action)
-        return action
+        return menu_action(self, menu, text, name, shortcut)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()

@@ -6,10 +6,10 @@ same services. Each report asks what it needs (period, dates or client) and wher
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.services.container import Services
 from kapnotes.ui.approvals_view import ApprovalsDialog
+from kapnotes.ui.menu_action import menu_action
 from kapnotes.ui.widgets.monitoring_style import error_label, show_message
 from kapnotes.ui.widgets.qt_dates import from_qdate, to_qdate
 
@@ -137,20 +138,12 @@ class RegulatorReportActions:
         self.window = window
         self.approvals_dialog: ApprovalsDialog | None = None
         menu = getattr(window, "reports_menu", None)
-        self.approvals_action = QAction("&Approvals and permits…", window)
-        self.approvals_action.setObjectName("approvals")
-        self.approvals_action.triggered.connect(self.open_approvals)
-        self.report_actions: dict[str, QAction] = {}
+        self.approvals_action = menu_action(window, menu, "&Approvals and permits…",
+                                            "approvals", slot=self.open_approvals)
         for kind, text in ((TGA, "&TGA six-monthly report…"),
                            (ADVERSE, "A&dverse-event line list…"),
                            (PBS, "&PBS eligibility sheet…")):
-            action = QAction(text, window)
-            action.setObjectName(kind)
-            action.triggered.connect(lambda _=False, k=kind: self.open_report(k))
-            self.report_actions[kind] = action
-        if menu is not None:
-            menu.addAction(self.approvals_action)
-            menu.addActions(list(self.report_actions.values()))
+            menu_action(window, menu, text, kind, slot=partial(self.open_report, kind))
         # After the window shows (not on its way up): what lapses soon, reports due soon.
         QTimer.singleShot(0, self.startup_notice)
 

@@ -8,7 +8,6 @@ with the retention date as the tombstone's reason.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -26,6 +25,7 @@ from kapnotes.domain.dates import human_date
 from kapnotes.services.container import Services
 from kapnotes.services.retention import RetentionRow
 from kapnotes.ui.dialogs.delete_client import DeleteClientDialog
+from kapnotes.ui.menu_action import menu_action
 
 COLUMNS = ("Client", "Last entry", "Keep until", "Basis")
 
@@ -110,12 +110,9 @@ class RetentionActions:
         self.services = services
         self.window = window
         self.dialog: RetentionDialog | None = None
-        self.action = QAction("Records past their &retention date…", window)
-        self.action.setObjectName("retention")
-        self.action.triggered.connect(self.open_view)
-        menu = getattr(window, "reports_menu", None)
-        if menu is not None:
-            menu.addAction(self.action)
+        self.action = menu_action(window, getattr(window, "reports_menu", None),
+                                  "Records past their &retention date…", "retention",
+                                  slot=self.open_view)
 
     def open_view(self) -> RetentionDialog:
         self.dialog = RetentionDialog(self.services, self.window)

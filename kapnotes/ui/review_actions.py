@@ -11,10 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from kapnotes.services.container import Services
+from kapnotes.ui.menu_action import menu_action
 
 if TYPE_CHECKING:
     from kapnotes.ui.workspace import Workspace
@@ -55,17 +56,8 @@ class SupervisionActions:
 
     def _action(self, menu: QMenu | None, text: str, name: str, shortcut: str | None,
                 slot: Callable[[], object], before: QAction | None = None) -> None:
-        action = QAction(text, self.window)
-        action.setObjectName(name)
-        action.setStatusTip(text.replace("…", "").replace("&", ""))
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda: slot())
+        action = menu_action(self.window, menu, text, name, shortcut, slot, before)
         if menu is not None:
-            if before is not None:
-                menu.insertAction(before, action)
-            else:
-                menu.addAction(action)
             self.actions.append((menu, action))
 
     def remove(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QBrush, QColor
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,6 +33,7 @@ from kapnotes.services.container import Services
 from kapnotes.services.s8_register import NO_PACK
 from kapnotes.ui.change_signals import refresh_when
 from kapnotes.ui.dialogs.s8_entry_dialog import S8EntryDialog
+from kapnotes.ui.menu_action import menu_action
 from kapnotes.ui.widgets.monitoring_style import error_label, show_message
 
 COLUMNS = ("Date", "Entry", "Details", "In", "Out", "Balance", "Entered by", "Witness")
@@ -237,13 +238,8 @@ class S8RegisterActions:
         self.services = services
         self.window = window
         self.view: S8RegisterView | None = None
-        self.action = QAction("Schedule &8 register…", window)
-        self.action.setObjectName("s8_register")
-        self.action.setStatusTip("Schedule 8 register")
-        self.action.triggered.connect(self.open)
-        menu = getattr(window, "reports_menu", None)
-        if menu is not None:
-            menu.addAction(self.action)
+        self.action = menu_action(window, getattr(window, "reports_menu", None),
+                                  "Schedule &8 register…", "s8_register", slot=self.open)
 
     def open(self) -> S8RegisterView:
         if self.view is None:
