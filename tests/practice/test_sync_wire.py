@@ -86,7 +86,7 @@ def test_a_lost_connection_is_unreachable_not_a_refusal(server: str) -> None:
         pid = conn.info.backend_pid
         with psycopg.connect(server, autocommit=True) as admin:
             admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
-        with pytest.raises(sync_wire.PracticeUnreachable, match="connection .* was lost"):
+        with pytest.raises(sync_wire.PracticeUnreachable, match=r"connection .* was lost"):
             sync_wire.push(conn, _op())
     with pytest.raises(sync_wire.PracticeUnreachable, match="could not connect"):
         sync_wire.open_connection("host=127.0.0.1 port=1 dbname=x user=y password=hunter2 "
