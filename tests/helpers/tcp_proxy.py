@@ -6,7 +6,9 @@ like a network drop: libpq sees the socket close mid-stream, the server sees its
 vanish and rolls back whatever transaction was open. No hook in the engine is needed.
 
 `cut_after(n)` arms a cut: once `n` more bytes have passed (either direction, over all
-connections), every open connection is closed at once. `cut_now()` closes them all now.
+connections), every open connection is closed at once. `cut_on_reply()` arms a cut at the
+server's next answer: the request reaches the server, which acts on it, and its reply is lost
+(an acknowledgement lost on the way back). `cut_now()` closes them all now.
 `refuse(True)` makes new connections fail at once (the server "down").
 """
 
@@ -29,6 +31,7 @@ class CuttingProxy:
         self._pairs: list[tuple[socket.socket, socket.socket]] = []
         self._cut_in: int | None = None  # bytes left before the armed cut
         self._refusing = False
+        self._cut_reply = False
         self._closed = False
         self.cuts = 0  # how many times connections were cut
         self.bytes = 0
@@ -41,9 +44,14 @@ class CuttingProxy:
         with self._lock:
             self._cut_in = max(0, n_bytes)
 
+    def cut_on_reply(self) -> None:
+        with self._lock:
+            self._cut_reply = True
+
     def disarm(self) -> None:
         with self._lock:
             self._cut_in = None
+            self._cut_reply = False
 
     def refuse(self, refusing: bool) -> None:
         with self._lock:
@@ -91,12 +99,12 @@ class CuttingProxy:
             pair = (client, upstream)
             with self._lock:
                 self._pairs.append(pair)
-            for src, dst in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(pair, src, dst), daemon=True,
-                                 name="cutting-proxy-pump").start()
+            for src, dst, replies in ((client, upstream, False), (upstream, client, True)):
+                threading.Thread(target=self._pump, args=(pair, src, dst, replies),
+                                 daemon=True, name="cutting-proxy-pump").start()
 
     def _pump(self, pair: tuple[socket.socket, socket.socket], src: socket.socket,
-              dst: socket.socket) -> None:
+              dst: socket.socket, replies: bool) -> None:
         while True:
             try:
                 data = src.recv(_CHUNK)
@@ -108,7 +116,10 @@ class CuttingProxy:
             cut_here = False
             with self._lock:
                 self.bytes += len(data)
-                if self._cut_in is not None:
+                if replies and self._cut_reply:
+                    self._cut_reply = False
+                    data, cut_here = b"", True
+                elif self._cut_in is not None:
                     if len(data) > self._cut_in:
                         data = data[:self._cut_in]  # the stream stops mid-message
                         cut_here = True

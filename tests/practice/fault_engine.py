@@ -14,9 +14,10 @@ Every push's result is recorded (`WireLog`) for the end checks.
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import random
 import threading
-import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -56,23 +57,20 @@ class WireLog:
         return [p for p in self.pushes if p.outcome in ("applied", "duplicate")]
 
 
+# Where a kill can land: every function of the wire and of the vault's sync storage (the
+# engine and these modules call them through their modules, so a patch there is seen).
+ENGINE_MODULES = ("kapnotes.practice.sync_wire", "kapnotes.storage.sync_outbox",
+                  "kapnotes.storage.sync_apply", "kapnotes.storage.sync_state",
+                  "kapnotes.storage.sync_payloads")
+
+
 def _engine_targets() -> list[tuple[Any, str]]:
-    """(owner, attribute) of every function of the wire and the vault's sync storage that
-    the engine calls: patched on their modules and where the engine imported them by name."""
     targets: list[tuple[Any, str]] = []
-    for name, obj in vars(practice_sync).items():
-        if isinstance(obj, types.ModuleType) and _is_sync_module(obj.__name__):
-            targets += [(obj, n) for n, f in vars(obj).items()
-                        if callable(f) and not n.startswith("_")
-                        and getattr(f, "__module__", "") == obj.__name__]
-        elif callable(obj) and _is_sync_module(getattr(obj, "__module__", "") or ""):
-            targets.append((practice_sync, name))
+    for module_name in ENGINE_MODULES:
+        module = importlib.import_module(module_name)
+        targets += [(module, n) for n, f in vars(module).items()
+                    if inspect.isfunction(f) and f.__module__ == module_name]
     return targets
-
-
-def _is_sync_module(name: str) -> bool:
-    return (name == "kapnotes.practice.sync_wire" or name.startswith("kapnotes.storage.sync_")
-            or name == "kapnotes.practice.connection")
 
 
 def _patch_everywhere(mp: pytest.MonkeyPatch, module: Any, name: str,

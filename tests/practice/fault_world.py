@@ -10,6 +10,7 @@ copies or field reviews.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -62,11 +63,9 @@ class Workstation:
 
     def reopen(self) -> None:
         """A fresh process: the vault closed (an open transaction rolled back) and unlocked."""
-        try:
+        with contextlib.suppress(Exception):  # the "dead" worker's connection may be unusable
             if self.vault.in_transaction:
                 self.vault.conn.execute("ROLLBACK")
-        except Exception:  # noqa: BLE001 - the "dead" worker's connection may be unusable
-            pass
         self.vault.close()
         self.open()
 
