@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from helpers.basics import TEST_PASSPHRASE, FakeClock
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
@@ -116,21 +117,24 @@ class Ops:
     rng: random.Random
     admin_dsn: str
     codes: list[str] = field(default_factory=list)
+    waiting: list[tuple[str, str]] = field(default_factory=list)  # (client code, login)
     done: dict[str, int] = field(default_factory=dict)
     refused: dict[str, int] = field(default_factory=dict)
+    why: dict[str, str] = field(default_factory=dict)  # the first refusal of each kind of op
 
     def one(self, ws: Workstation, others: list[Workstation]) -> str:
         what = self.rng.choice(ROLE_OPS[ws.role])
         try:
             ok = getattr(self, f"_{what}")(ws, others)
-        except KapNotesError:
+        except KapNotesError as exc:
+            self.why.setdefault(what, str(exc))
             ok = False
         bucket = self.done if ok else self.refused
         bucket[what] = bucket.get(what, 0) + 1
         return what
 
     # -- helpers -----------------------------------------------------------------------
-    def _clients(self, ws: Workstation) -> list[Client]:
+    def _clients(self, ws: Workstation) -> list[Any]:
         return ws.services.clients.list()
 
     def _sessions(self, ws: Workstation, *, signed: bool | None = None,
@@ -144,22 +148,34 @@ class Ops:
     # -- operations --------------------------------------------------------------------
     def _client(self, ws: Workstation, others: list[Workstation]) -> bool:
         code = f"FH-{len(self.codes) + 1:04d}-{self.rng.randrange(10**6):06d}"
-        ws.services.clients.create(Client(code=code, full_name=f"Fictional Person {code}",
-                                          phone=ws.token()))
+        client = ws.services.clients.create(Client(code=code,
+                                                   full_name=f"Fictional Person {code}",
+                                                   background=f"Fictional {ws.token()}."))
+        remember(ws, "clients", int(client.id or 0), "background",
+                 client.background.split()[1].rstrip("."))
         self.codes.append(code)
-        # The practice administrator puts (most of) the care team on the new client. The
-        # client reaches the server at the creator's next sync; until then assign registers it.
-        for other in others:
-            if self.rng.random() < 0.85:
-                admin.assign(self.admin_dsn, code, other.login)
+        # The practice administrator puts (most of) the care team on the new client once it
+        # has reached the server with its creator (`assign_waiting`, after syncs).
+        self.waiting += [(code, o.login) for o in others if self.rng.random() < 0.85]
         return True
+
+    def assign_waiting(self) -> None:
+        """Assign the care-team members waiting for clients that are now on the server."""
+        if not self.waiting:
+            return
+        with psycopg.connect(self.admin_dsn) as conn:
+            there = {r[0] for r in conn.execute(
+                "SELECT client_code FROM kap.current_rows WHERE kind = 'client'")}
+        for code, login in [w for w in self.waiting if w[0] in there]:
+            admin.assign(self.admin_dsn, code, login)
+            self.waiting.remove((code, login))
 
     def _edit_client(self, ws: Workstation, others: list[Workstation]) -> bool:
         clients = self._clients(ws)
         if not clients:
             return False
-        client = self.rng.choice(clients)
-        column = self.rng.choice(("phone", "address", "background", "diagnosis"))
+        client = ws.services.clients.get(int(self.rng.choice(clients).id or 0))
+        column = self.rng.choice(("address", "background", "diagnosis", "referring_clinician"))
         token = ws.token()
         ws.services.clients.update(replace(client, **{column: token}))
         remember(ws, "clients", int(client.id or 0), column, token)

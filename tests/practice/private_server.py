@@ -31,12 +31,13 @@ class PrivateServer:
     folder: Path
 
     def restart(self) -> None:
+        # The new server logs to its file: with pipes it would hold them open for good.
         command = [str(_bindir() / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast",
-                   "-w", "-t", "60", "restart"]
+                   "-l", str(self.folder / "server.log"), "-w", "-t", "60", "restart"]
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, capture_output=True, check=True, timeout=120,
-                       stdin=subprocess.DEVNULL)
+        subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=True, timeout=120)
 
 
 def _bindir() -> Path:

@@ -47,10 +47,13 @@ class Team:
                                       unique_login("presc"))
         client = self.writer.services.clients.create(Client(code=CODE,
                                                             full_name="Fictional Person"))
-        admin.assign(admin_dsn, CODE, self.reader.login)
         course = self.writer.services.courses.create(Course(
             client_id=int(client.id or 0), protocol="custom", start_date=date(2026, 10, 1)))
         self.course_id = int(course.id or 0)
+        # The client reaches the server (and its creator's care team) first; then the
+        # practice administrator adds the prescriber.
+        assert not self.sync(self.writer).error
+        admin.assign(admin_dsn, CODE, self.reader.login)
         self.notes: list[int] = []
 
     @property
