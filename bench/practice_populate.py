@@ -31,7 +31,7 @@ class PracticeSize:
     clients: int = 2_000
     sessions: int = 100_000
     team: int = 500  # clients on the measured therapist's care team
-    vitals_per_dose: int = 3  # readings of each dosing session (one session in four)
+    vitals_per_dose: int = 2  # readings of each dosing session (one session in three)
     measures_per_client: int = 4
 
 
@@ -63,8 +63,9 @@ def client_code(i: int) -> str:
 
 # The rows, as SQL over generate_series. Client i's rows: its client row, one course, its
 # sessions (i + k * clients for k = 0…), each note in two versions; a dosing note (one in
-# four) has its vitals; the client has measures. `ord` orders them in time: everything of
-# session round k after round k - 1, as a practice's log grows.
+# three) has its vitals, recorded between the draft and the signature (a signed note takes no
+# more readings); the client has measures. `ord` orders them in time: everything of session
+# round k after round k - 1, as a practice's log grows.
 _STAGE = """
 CREATE TEMP TABLE staged (
     ord bigint, client_code text, kind text, row_id uuid, row_version int,
@@ -101,17 +102,17 @@ SELECT %(clients)s + i, code, 'course', ku, 1, therapist,
        (SELECT payload FROM tpl WHERE kind = 'course') || jsonb_build_object('client_uuid', cu)
 FROM ids
 UNION ALL
-SELECT 4 * (%(clients)s + sid) + v, code, 'note', su, v, therapist,
+SELECT 4 * (%(clients)s + sid) + 2 * v - 2, code, 'note', su, v, therapist,
        tp.payload || jsonb_build_object('course_uuid', ku, 'client_uuid', cu)
 FROM notes
 JOIN generate_series(1, 2) v ON true
 JOIN tpl tp ON tp.kind = 'note' AND tp.version = v AND tp.n = sid %% %(templates)s
 UNION ALL
-SELECT 4 * (%(clients)s + sid) + 3, code, 'vitals',
+SELECT 4 * (%(clients)s + sid) + 1, code, 'vitals',
        md5('vitals' || sid || '.' || r)::uuid, 1, nurse,
        (SELECT payload FROM tpl WHERE kind = 'vitals') || jsonb_build_object('session_uuid', su)
 FROM notes JOIN generate_series(1, %(vitals_per_dose)s) r ON true
-WHERE sid %% 4 = 1
+WHERE (sid %% %(templates)s) %% 3 = 1  -- a dosing note (bench/practice_sync.py writes them so)
 UNION ALL
 SELECT 4 * (%(clients)s + i + m * %(clients)s * 12) + 3, code, 'measure',
        md5('measure' || i || '.' || m)::uuid, 1, therapist,

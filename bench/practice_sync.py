@@ -41,7 +41,7 @@ from kapnotes.storage import lifecycle, sync_payloads
 REPO = Path(__file__).resolve().parent.parent
 DB = "kapnotes_bench"
 PREFIX = "bnch_"
-POPULATION_VERSION = 1
+POPULATION_VERSION = 2
 PASSPHRASE = "bench orchard lantern quietly 7"
 RESULTS = Path(__file__).resolve().parent / "practice_results.json"
 NOW = datetime(2026, 11, 20, 17, 0)

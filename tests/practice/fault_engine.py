@@ -5,7 +5,7 @@
 - The worker killed: `KilledWorker` (a BaseException, as abrupt as a kill can be in-process:
   nothing catches it, open vault transactions roll back) raised at the k-th call the engine
   makes into the wire or the vault's sync storage; the workstation then reopens its vault, as
-  a new process would.
+  a new process would. Now and then a real `kapnotes sync` process is SIGKILLed instead.
 - Duplicates: an acknowledged op pushed again by hand on its own connection.
 - Pages re-delivered: a pull that answers from an earlier sequence than asked (older rows
   again, then the engine must go on from where it really was).
@@ -17,6 +17,8 @@ from __future__ import annotations
 import importlib
 import inspect
 import random
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +27,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from helpers.basics import TEST_PASSPHRASE
 
 from kapnotes.practice import sync_wire
 from kapnotes.services import practice_sync
@@ -48,6 +51,7 @@ class WireLog:
     pushes: list[Pushed] = field(default_factory=list)
     redelivered: int = 0
     kills: int = 0
+    sigkills: int = 0
     cuts: int = 0
     terminated: int = 0
     duplicates: int = 0
@@ -149,3 +153,24 @@ def terminate_later(admin_dsn: str, login: str, delay: float, log: WireLog) -> t
     timer = threading.Timer(delay, terminate)
     timer.start()
     return timer
+
+
+def sigkill_cli_sync(ws: Any, delay: float, log: WireLog) -> None:
+    """A real `kapnotes sync` process, killed with SIGKILL after `delay` seconds (or let
+    finish if it is quicker): no cleanup of any kind runs in it."""
+    secret = ws.path.with_name(f"{ws.name}.pass")
+    secret.write_text(TEST_PASSPHRASE + "\n", encoding="utf-8")
+    ws.close()
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kapnotes", "sync", "--vault", str(ws.path),
+             "--passphrase-file", str(secret)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            proc.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            log.sigkills += 1
+        proc.wait(timeout=60)
+    finally:
+        ws.open()

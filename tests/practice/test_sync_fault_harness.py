@@ -28,6 +28,7 @@ from tests.practice.fault_engine import (
     instrumented,
     kill_at,
     push_again,
+    sigkill_cli_sync,
     terminate_later,
 )
 from tests.practice.fault_world import (
@@ -99,7 +100,9 @@ class Harness:
                     ws.vault.execute("UPDATE sync_state SET last_seq = ?",
                                      (self.rng.randrange(0, last + 1),))
                 self.sync(ws)
-            elif roll < 0.75:
+            elif roll < 0.68:
+                sigkill_cli_sync(ws, self.rng.uniform(0.5, 3.0), self.log)
+            elif roll < 0.78:
                 mine = [p for p in self.log.acknowledged() if p.login == ws.login]
                 if mine:
                     push_again(checks.direct_dsn(ws, self.admin_dsn), self.rng.choice(mine))
@@ -166,7 +169,8 @@ def test_faults_over_thousands_of_operations_leave_every_workstation_equal(
         raise
     summary = (f"seed {seed}: {OPS} operations {h.ops.done} (refused by the app's own rules "
                f"{h.ops.refused}), {h.syncs} syncs, {len(h.log.pushes)} pushes, "
-               f"{h.log.cuts} cuts, {h.log.kills} kills, {h.log.terminated} backends "
+               f"{h.log.cuts} cuts, {h.log.kills} kills, {h.log.sigkills} SIGKILLed "
+               f"`kapnotes sync`, {h.log.terminated} backends "
                f"terminated, {h.log.duplicates} re-pushes, {h.log.redelivered} stale pages, "
                f"quiet after {rounds} rounds")
     print(summary)
