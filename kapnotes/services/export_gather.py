@@ -74,7 +74,8 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
             scale_names=names, risk_flags=tuple(risks.get(sid, ())),
             measure_notes={m.id: services.measures.measure_note(m) for m in measures
                            if m.session_id == sid},
-            scale_risk=(services.measures.risk_status(client_id, on=s.starts_at.date())
+            scale_risk=(services.measures.risk_status(client_id, on=s.starts_at.date(),
+                                                      measures=measures)
                         if client_id is not None else None),
             seal=services.notes.seal(sid),
             sign_answered=services.notes.sign_answered(sid) if s.signed else (),
