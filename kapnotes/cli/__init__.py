@@ -17,6 +17,7 @@ from kapnotes.cli import (
     record_commands,
     report_commands,
     review_commands,
+    sync_command,
     vault_commands,
 )
 from kapnotes.domain.errors import (
@@ -45,6 +46,7 @@ COMMAND_MODULES: list[Callable[[argparse._SubParsersAction], None]] = [
     review_commands.register,
     report_commands.register,
     practice_commands.register,
+    sync_command.register,
 ]
 
 
