@@ -12,8 +12,8 @@ to go out again. Per row, by its UUID:
   there is taken, one changed on both goes to `sync_field_reviews` and the server's is taken;
 - a signed note is written unsigned, then its fields, then signed and sealed here, as this
   vault's own triggers and `kapnotes check` require; a note signed here is never overwritten;
-- `"voided": true` removes the row, except a signed note (or a course holding one), which is
-  never deleted;
+- `"voided": true` removes the row, except a signed note (or a course or client holding one),
+  which is never deleted here;
 - a row that cannot be written yet (its parent has not arrived) waits in `sync_inbox` and is
   tried again after every batch; its message names kind and UUID, never content.
 """
@@ -230,16 +230,17 @@ def _void(vault: Vault, table: str, local_id: int | None, row: IncomingRow, busy
     if busy and table in ("sessions", "courses"):
         _conflict_copy(vault, table, local_id, row, now, out)
     drop_ops_for(vault, row.row_uuid)
-    if table == "clients":
-        seals.mark_removed(vault, [int(r[0]) for r in vault.query(
-            "SELECT s.id FROM sessions s JOIN courses c ON c.id = s.course_id"
-            " WHERE c.client_id = ?", (local_id,))])
-    if table not in ("addenda",):  # addenda are never removed from a note
+    if table != "addenda":  # addenda are never removed from a note
         vault.execute(f"DELETE FROM {table} WHERE id = ?", (local_id,))
+    if table == "clients":
+        audit.record(vault, "practice.remove", record_type="client", record_id=row.client_code,
+                     detail="deleted on another workstation")
 
 
-# A removal that would take a signed note with it (a client's removal marks its seals).
+# A removal that would take a signed note with it: refused, the note stays.
 _SIGNED_SQL = {
+    "clients": "SELECT EXISTS (SELECT 1 FROM sessions s JOIN courses c ON c.id = s.course_id"
+               " WHERE c.client_id = ? AND s.signed_at IS NOT NULL)",
     "sessions": "SELECT signed_at IS NOT NULL FROM sessions WHERE id = ?",
     "courses": "SELECT EXISTS (SELECT 1 FROM sessions WHERE course_id = ?"
                " AND signed_at IS NOT NULL)",

@@ -4,8 +4,10 @@
 A payload is the row's columns by name, with local integer ids of other rows replaced by their
 UUIDs (`client_uuid`, `course_uuid`, `session_uuid`, ...); `id` and `created_at` travel as data
 and are never used to find a row. A note (kind `note`) is its session row with its fields, its
-monitoring record, the template wording it was written under, the strikes of its vitals
-readings (readings themselves are insert-only rows of their own) and `"signed"`.
+monitoring record and the other rows of its dosing record (device times, observations, adverse
+effects, acknowledgements, boosters, rule overrides, session events), the template wording it
+was written under, the strikes of its vitals readings (readings themselves are insert-only rows
+of their own) and `"signed"`.
 
 Writing a payload finds the row by UUID (`sync_ids`) and inserts or updates it; a reference to
 a row this vault does not hold is a `MissingRow` naming the kind and UUID, never any content.
@@ -17,7 +19,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kapnotes.storage.schema.m020_sync import SHARED
+from kapnotes.storage.schema.m020_sync import DOSING_ROWS, SHARED
 from kapnotes.storage.vault import Vault
 
 KIND_OF_TABLE = {table: kind for table, (kind, _code) in SHARED.items()}
@@ -108,8 +110,20 @@ def _note_parts(vault: Vault, session_id: int, session: dict[str, Any]) -> dict[
         " WHERE v.session_id = ? AND v.struck_at IS NOT NULL", (session_id,))}
     return {"fields": fields,
             "monitoring": None if row is None else dict(zip(cols, row, strict=True)),
+            "dosing": {table: _child_rows(vault, table, session_id) for table in DOSING_ROWS},
             "template": None if snap is None else {"kind": snap[0], "definition": snap[1]},
             "vitals_struck": struck, "signed": session["signed_at"] is not None}
+
+
+def _child_columns(vault: Vault, table: str) -> list[str]:
+    return [c for c in columns(vault, table) if c not in ("id", "session_id")]
+
+
+def _child_rows(vault: Vault, table: str, session_id: int) -> list[dict[str, Any]]:
+    cols = _child_columns(vault, table)
+    return [dict(zip(cols, r, strict=True)) for r in vault.query(
+        f"SELECT {', '.join(cols)} FROM {table} WHERE session_id = ? ORDER BY id",
+        (session_id,))]
 
 
 # -- payload → row --------------------------------------------------------------------------
@@ -177,6 +191,7 @@ def write_note(vault: Vault, uuid: str, payload: dict[str, Any]) -> int:
             (sid, str(field_id), _json_text(uuid, f.get("value")),
              str(f.get("search_text") or ""), str(f.get("updated_at") or "")))
     _write_monitoring(vault, uuid, sid, payload.get("monitoring"))
+    _write_dosing_rows(vault, uuid, sid, payload.get("dosing"))
     _write_template(vault, values, payload.get("template"))
     _write_strikes(vault, payload.get("vitals_struck"))
     if payload.get("signed") and payload.get("signed_at"):
@@ -208,6 +223,24 @@ def _write_monitoring(vault: Vault, uuid: str, sid: int, record: Any) -> None:
     vault.execute(f"INSERT INTO monitoring_records (session_id, {', '.join(cols)})"
                   f" VALUES (?, {', '.join('?' * len(cols))})"
                   f" ON CONFLICT (session_id) DO UPDATE SET {updates}", (sid, *values))
+
+
+def _write_dosing_rows(vault: Vault, uuid: str, sid: int, dosing: Any) -> None:
+    """The note's dosing rows as sent, replacing this vault's (a payload from before they
+    travelled leaves them as they are)."""
+    if not isinstance(dosing, dict):
+        return
+    for table in DOSING_ROWS:
+        rows = dosing.get(table)
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            continue
+        vault.execute(f"DELETE FROM {table} WHERE session_id = ?", (sid,))
+        known = _child_columns(vault, table)
+        for r in rows:
+            cols = [c for c in known if c in r]
+            vault.execute(f"INSERT INTO {table} (session_id, {', '.join(cols)})"
+                          f" VALUES (?, {', '.join('?' * len(cols))})",
+                          (sid, *(_plain("note", uuid, c, r[c]) for c in cols)))
 
 
 def _write_template(vault: Vault, session: dict[str, Any], template: Any) -> None:
