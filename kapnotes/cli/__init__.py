@@ -39,6 +39,7 @@ COMMAND_MODULES = (
     "kapnotes.cli.review_commands",
     "kapnotes.cli.report_commands",
     "kapnotes.cli.practice_commands",
+    "kapnotes.cli.sync_command",
 )
 
 
