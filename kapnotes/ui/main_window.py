@@ -160,6 +160,8 @@ class MainWindow(QMainWindow):
         f.addSeparator()
         self.backup_action = self._action(f, "&Backup now", "backup_now")
         self.restore_action = self._action(f, "&Restore backup…", "restore_backup")
+        # Filled by kapnotes/ui/practice_menu.py (join, sync, conflicts) once a vault is open.
+        self.practice_menu = f.addMenu("Prac&tice")
         f.addSeparator()
         self.change_passphrase_action = self._action(f, "&Change passphrase…",
                                                      "change_passphrase")
