@@ -24,7 +24,7 @@ from kapnotes.storage.sync_review import ConflictCopy, FieldReview, Refusal
 from kapnotes.storage.vault import Vault
 
 __all__ = ["ConflictCopy", "FieldReview", "Refusal", "ReviewQueue", "choose", "conflict_text",
-           "has_open_conflict", "mark_resolved", "queue", "shown_value"]
+           "dismiss_refusal", "has_open_conflict", "mark_resolved", "queue", "shown_value"]
 
 # What a copy's text leaves out: the row's identity and bookkeeping, not what was written.
 _HIDDEN = {"id", "uuid", "row_uuid", "client_uuid", "course_uuid", "session_uuid", "voided",
@@ -61,8 +61,41 @@ def conflict_text(vault: Vault, conflict_id: int) -> str:
         raise NotFoundError("That conflict copy is no longer there.")
     lines = [f"{KIND_NAMES.get(copy.kind, copy.kind)} of {copy.client_code}, "
              f"as written on this workstation ({copy.created_at[:16].replace('T', ' ')})", ""]
-    _flatten(copy.payload, "", lines)
+    if copy.kind == "note" and isinstance(copy.payload.get("fields"), dict):
+        _note_lines(copy.payload, lines)
+    else:
+        _flatten(copy.payload, "", lines)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _note_lines(payload: dict[str, Any], lines: list[str]) -> None:
+    """A note copy in its template's order and wording: each field's label, then its text
+    (the readable form every saved field keeps for search)."""
+    when = str(payload.get("starts_at") or "")[:16].replace("T", " ")
+    lines += [f"{str(payload.get('kind') or 'Session').capitalize()} session {when}".rstrip(),
+              ""]
+    fields: dict[str, Any] = payload["fields"]
+    order = _template_labels(payload.get("template"))
+    for field_id in [f for f in order if f in fields] + [f for f in fields if f not in order]:
+        entry = fields[field_id]
+        text = str(entry.get("search_text") or "") if isinstance(entry, dict) else str(entry)
+        if text.strip():
+            lines += [f"{order.get(field_id, field_id.replace('_', ' ').capitalize())}:",
+                      text.strip(), ""]
+
+
+def _template_labels(template: object) -> dict[str, str]:
+    """field id → label from the template wording the note carries (in template order)."""
+    if not isinstance(template, dict):
+        return {}
+    definition = template.get("definition")
+    try:
+        parsed = json.loads(definition) if isinstance(definition, str) else definition
+    except ValueError:
+        return {}
+    found = parsed.get("fields", []) if isinstance(parsed, dict) else []
+    return {str(f["id"]): str(f.get("label") or f["id"]) for f in found
+            if isinstance(f, dict) and "id" in f and f.get("type") != "heading"}
 
 
 def mark_resolved(vault: Vault, conflict_id: int, *, clock: Clock = system_clock) -> None:
@@ -72,6 +105,17 @@ def mark_resolved(vault: Vault, conflict_id: int, *, clock: Clock = system_clock
             raise NotFoundError("That conflict copy was already resolved.")
         audit.record(vault, "practice.conflict_resolved", record_type="sync_conflict",
                      record_id=conflict_id, detail="conflict copy marked resolved")
+
+
+def dismiss_refusal(vault: Vault, refusal_id: int) -> None:
+    """The refusal was read (and the administrator asked): it leaves the list and the status
+    line. The change itself stays in this vault; the audit log keeps the server's reason."""
+    with write(vault, Changes()):
+        gone = sync_review.dismiss_refusal(vault, refusal_id)
+        if gone is None:
+            raise NotFoundError("That refusal was already dismissed.")
+        audit.record(vault, "practice.refusal_dismissed", record_type=gone.kind,
+                     record_id=gone.client_code, detail=gone.message[:300])
 
 
 def choose(vault: Vault, review_id: int, *, keep_mine: bool, clock: Clock = system_clock) -> None:

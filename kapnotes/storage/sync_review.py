@@ -97,6 +97,14 @@ def refusals(vault: Vault) -> list[Refusal]:
                     str(r[4] or "")) for r in rows]
 
 
+def dismiss_refusal(vault: Vault, refusal_id: int) -> Refusal | None:
+    """A person has read the refusal: it leaves the list (the caller audits it)."""
+    found = next((r for r in refusals(vault) if r.id == refusal_id), None)
+    if found is not None:
+        vault.conn.execute("DELETE FROM sync_refusals WHERE id = ?", (refusal_id,))
+    return found
+
+
 def _conflict(row: tuple[Any, ...]) -> ConflictCopy:
     try:
         payload = json.loads(row[4]) if row[4] else {}

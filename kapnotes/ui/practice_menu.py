@@ -187,7 +187,7 @@ class PracticeMenu(QObject):
             return
         link = practice_link.linked(self.vault)
         shown = indicator(pending=state.pending, last_sync_at=state.last_sync_at,
-                          offline_since=self.offline_since, refused=len(state.refusals),
+                          offline_since=self.offline_since, refused=state.refusals,
                           conflicts=state.conflicts, field_reviews=state.field_reviews,
                           login=link.login if link is not None else "")
         tooltip = shown.tooltip + (f"\nLast attempt: {self.last_error}" if self.last_error

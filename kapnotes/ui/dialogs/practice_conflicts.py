@@ -129,11 +129,22 @@ class ConflictsDialog(QDialog):
         self.pages.addWidget(page)
 
     def _build_refusal_page(self) -> None:
-        self.refusal_label = QLabel(self)
+        page = QWidget(self)
+        self.refusal_label = QLabel(page)
         self.refusal_label.setWordWrap(True)
         self.refusal_label.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.refusal_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.pages.addWidget(self.refusal_label)
+        self.dismiss_button = QPushButton("&Dismiss", page)
+        self.dismiss_button.setToolTip("Read: take it off this list (the audit log keeps it).")
+        self.dismiss_button.clicked.connect(self.dismiss_refusal)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.dismiss_button)
+        column = QVBoxLayout(page)
+        column.addWidget(self.refusal_label, 1)
+        column.addLayout(buttons)
+        self.refusal_page = page
+        self.pages.addWidget(page)
 
     # -- contents --------------------------------------------------------------------------
     def reload(self) -> None:
@@ -196,8 +207,8 @@ class ConflictsDialog(QDialog):
                 f"The practice server refused this change to {item.client_code} "
                 f"({_when(item.created_at)}):\n\n{item.message}\n\nIt stays in this vault and is "
                 "not sent again. Ask the practice administrator if you should be on this "
-                "client's care team.")
-            self.pages.setCurrentWidget(self.refusal_label)
+                "client's care team, then dismiss it here.")
+            self.pages.setCurrentWidget(self.refusal_page)
         else:
             self.pages.setCurrentWidget(self.empty_page)
 
@@ -212,6 +223,12 @@ class ConflictsDialog(QDialog):
         if not isinstance(item, ConflictCopy):
             return
         self._act(lambda: practice_review.mark_resolved(self.vault, item.id))
+
+    def dismiss_refusal(self) -> None:
+        item = self.selected()
+        if not isinstance(item, Refusal):
+            return
+        self._act(lambda: practice_review.dismiss_refusal(self.vault, item.id))
 
     def choose(self, *, keep_mine: bool) -> None:
         item = self.selected()
