@@ -147,7 +147,7 @@ class JoinPracticeDialog(QDialog):
         super().reject()
 
     def _refuse(self, message: str, field: QLineEdit) -> None:
-        show_error(self.error_label, message)
+        show_error(self.error_label, message[:1].upper() + message[1:])
         field.setFocus()
         field.selectAll()
 
