@@ -159,13 +159,13 @@ class PracticeMenu(QObject):
 
     # -- after a sync ----------------------------------------------------------------------
     def _synced(self, outcome: SyncOutcome) -> None:
-        if outcome.error:
-            if self.offline_since is None:
-                self.offline_since = outcome.finished_at
-            self.last_error = outcome.error
-        else:
+        report = outcome.report
+        offline = report is not None and report.offline
+        if offline and self.offline_since is None:
+            self.offline_since = outcome.finished_at
+        elif not offline:
             self.offline_since = None
-            self.last_error = ""
+        self.last_error = outcome.error
         self.notes.after_sync(outcome)
         if self.conflicts_dialog is not None:
             self.conflicts_dialog.reload()
@@ -189,8 +189,10 @@ class PracticeMenu(QObject):
         shown = indicator(pending=state.pending, last_sync_at=state.last_sync_at,
                           offline_since=self.offline_since, refused=state.refusals,
                           conflicts=state.conflicts, field_reviews=state.field_reviews,
-                          login=link.login if link is not None else "")
-        tooltip = shown.tooltip + (f"\nLast attempt: {self.last_error}" if self.last_error
+                          login=link.login if link is not None else "",
+                          problem="" if self.offline_since is not None else self.last_error)
+        tooltip = shown.tooltip + (f"\nLast attempt: {self.last_error}"
+                                   if self.offline_since is not None and self.last_error
                                    else "")
         label.setText(shown.text)
         label.setToolTip(tooltip)

@@ -23,15 +23,19 @@ class Indicator:
 
 
 def indicator(*, pending: int, last_sync_at: str | None, offline_since: datetime | None,
-              refused: int, conflicts: int, field_reviews: int, login: str = "") -> Indicator:
-    """The line for the vault's sync state, as `services.practice_sync.sync_status` gives it
-    (plus the time this window first failed to reach the server, if it cannot now)."""
+              refused: int, conflicts: int, field_reviews: int, login: str = "",
+              problem: str = "") -> Indicator:
+    """The line for the vault's sync state, as `services.practice_sync.sync_status` gives it,
+    plus the time this window first failed to reach the server (if it cannot now) and why
+    the last sync stopped early when the server answered (`problem`, e.g. an upgrade)."""
     tail = f" · {pending} pending" if pending else ""
     to_review = conflicts + field_reviews
     if refused:
         text = f"{PREFIX}{refused} refused — File → Practice"
     elif offline_since is not None:
         text = f"{PREFIX}offline since {offline_since:%H:%M}{tail}"
+    elif problem:
+        text = f"{PREFIX}sync stopped{tail} — see File → Practice"
     elif last_sync_at:
         text = f"{PREFIX}synced {_clock_time(last_sync_at)}{tail}"
     else:
@@ -42,6 +46,8 @@ def indicator(*, pending: int, last_sync_at: str | None, offline_since: datetime
              "Joined the practice server."]
     if offline_since is not None:
         lines.append("The server cannot be reached; changes wait here and go when it can.")
+    if problem:
+        lines.append(f"The last sync stopped: {problem}")
     if refused:
         lines.append(f"{_plural(refused, 'change')} refused by the server: File → Practice → "
                      "Conflicts and field reviews.")
@@ -50,7 +56,8 @@ def indicator(*, pending: int, last_sync_at: str | None, offline_since: datetime
                      f"{_plural(field_reviews, 'field review')} to look at: File → Practice → "
                      "Conflicts and field reviews.")
     lines.append("Sync now: Ctrl+Shift+Y.")
-    return Indicator(text=text, tooltip="\n".join(lines), attention=bool(refused or to_review))
+    return Indicator(text=text, tooltip="\n".join(lines),
+                     attention=bool(refused or to_review or problem))
 
 
 def _clock_time(stamp: str) -> str:

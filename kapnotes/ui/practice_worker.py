@@ -15,12 +15,16 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.services.changes import Changes, hub
 from kapnotes.services.vault_access import Vault
+
+if TYPE_CHECKING:
+    from kapnotes.services.practice_sync import SyncReport
 
 EVERY_MS = 60_000  # a quiet workstation still hears its colleagues' work within a minute
 AFTER_WRITE_MS = 3_000  # a burst of autosaves makes one sync, soon after the last
@@ -30,7 +34,7 @@ AFTER_WRITE_MS = 3_000  # a burst of autosaves makes one sync, soon after the la
 class SyncOutcome:
     """One run: the service's report (None when it could not run), and what it changed."""
 
-    report: object | None  # services.practice_sync.SyncReport
+    report: SyncReport | None
     error: str
     changes: Changes | None
     finished_at: datetime
@@ -51,7 +55,7 @@ class _SyncThread(QThread):
             if threading.get_ident() == me:  # this sync's own writes, not the window's
                 collected.append(changes)
 
-        report: object | None = None
+        report: SyncReport | None = None
         error = ""
         sibling: Vault | None = None
         try:
@@ -63,7 +67,7 @@ class _SyncThread(QThread):
                 report = practice_sync.sync_once(sibling)
             finally:
                 hub(sibling).unsubscribe(collect)
-            error = str(getattr(report, "error", "") or "")
+            error = report.error
         except KapNotesError as exc:
             error = exc.message
         except Exception as exc:  # reported in the status bar, never raised into Qt's threads
