@@ -35,7 +35,8 @@ def indicator(*, pending: int, last_sync_at: str | None, offline_since: datetime
     elif offline_since is not None:
         text = f"{PREFIX}offline since {offline_since:%H:%M}{tail}"
     elif problem:
-        text = f"{PREFIX}sync stopped{tail} — see File → Practice"
+        short = problem if len(problem) <= 70 else problem[:69].rstrip() + "…"
+        text = f"{PREFIX}not synced ({short}){tail}"
     elif last_sync_at:
         text = f"{PREFIX}synced {_clock_time(last_sync_at)}{tail}"
     else:
