@@ -66,6 +66,12 @@ class PracticeMenu(QObject):
         self.notes = NoteSyncFollower(window, workspace, self.open_conflicts)
         self.runner.started.connect(self.notes.before_sync)
         self.runner.finished.connect(self._synced)
+        # The pending count follows the window's own edits (a burst recounts once).
+        self._recount = QTimer(self)
+        self._recount.setSingleShot(True)
+        self._recount.setInterval(300)
+        self._recount.timeout.connect(self.refresh_status)
+        self.runner.wrote.connect(self._recount.start)
         window.vault_replaced.connect(lambda _vault: self.follow_vault())
         # Installed before the restore flow is connected, so this runs first (window_run).
         window.restore_requested.connect(self._hold_for_restore)

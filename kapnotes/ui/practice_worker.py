@@ -87,6 +87,7 @@ class SyncRunner(QObject):
 
     started = Signal()
     finished = Signal(object)
+    wrote = Signal()  # the window wrote the vault: pending changes may have grown
 
     def __init__(self, source: Callable[[], Vault], parent: QObject | None = None, *,
                  every_ms: int = EVERY_MS, after_write_ms: int = AFTER_WRITE_MS) -> None:
@@ -148,6 +149,7 @@ class SyncRunner(QObject):
         # thread's) ask for a sync; the sync's own writes must not start another.
         if self._active and threading.get_ident() == self._gui_thread:
             self._debounce.start()
+            self.wrote.emit()
 
     # -- running ---------------------------------------------------------------------------
     def sync_now(self) -> bool:
