@@ -76,7 +76,7 @@ def test_sync_now_brings_a_colleagues_client_and_the_windows_edit_goes_out_by_it
         qtbot: Any, server: str, tmp_path: Path) -> None:
     a = open_workstation(tmp_path, server, "thera", "therapist", CLIENT)
     b = open_workstation(tmp_path, server, "therb", "therapist", CLIENT)
-    window = Window(qtbot, a, tmp_path, after_write_ms=200)
+    window = Window(qtbot, a, tmp_path, after_write_ms=1500)
     assert re.fullmatch(r"Practice: synced \d\d:\d\d", window.status)
     b.new_client_with_course(CLIENT)
     b.integration_note(CLIENT)
