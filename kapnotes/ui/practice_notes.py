@@ -98,6 +98,7 @@ class NoteSyncFollower(QObject):
         if isinstance(layout, QVBoxLayout):
             layout.insertWidget(0, notice)
         notice.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing goes on in the note
+        notice.show()
         self.notice = notice
         return notice
 
