@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from kapnotes.domain.errors import NotFoundError, ValidationError
@@ -59,13 +59,24 @@ def conflict_text(vault: Vault, conflict_id: int) -> str:
     copy = sync_review.conflict(vault, conflict_id)
     if copy is None:
         raise NotFoundError("That conflict copy is no longer there.")
-    lines = [f"{KIND_NAMES.get(copy.kind, copy.kind)} of {copy.client_code}, "
-             f"as written on this workstation ({copy.created_at[:16].replace('T', ' ')})", ""]
+    lines = [f"{KIND_NAMES.get(copy.kind, copy.kind)} of {copy.client_code}, as written on "
+             f"this workstation (kept {_local(copy.created_at)})", ""]
     if copy.kind == "note" and isinstance(copy.payload.get("fields"), dict):
         _note_lines(copy.payload, lines)
     else:
         _flatten(copy.payload, "", lines)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _local(stamp: str) -> str:
+    """A stored UTC stamp as local wall-clock time, "2026-12-03 14:02"."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp[:16]
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return f"{moment:%Y-%m-%d %H:%M}"
 
 
 def _note_lines(payload: dict[str, Any], lines: list[str]) -> None:

@@ -38,7 +38,7 @@ def indicator(*, pending: int, last_sync_at: str | None, offline_since: datetime
         short = problem if len(problem) <= 70 else problem[:69].rstrip() + "…"
         text = f"{PREFIX}not synced ({short}){tail}"
     elif last_sync_at:
-        text = f"{PREFIX}synced {_clock_time(last_sync_at)}{tail}"
+        text = f"{PREFIX}synced {clock_time(last_sync_at)}{tail}"
     else:
         text = f"{PREFIX}not synced yet{tail}"
     if to_review and not refused:
@@ -61,7 +61,7 @@ def indicator(*, pending: int, last_sync_at: str | None, offline_since: datetime
                      attention=bool(refused or to_review or problem))
 
 
-def _clock_time(stamp: str) -> str:
+def clock_time(stamp: str) -> str:
     """HH:MM of a stored ISO time in local wall-clock time (a UTC "Z" stamp is converted)."""
     try:
         moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))

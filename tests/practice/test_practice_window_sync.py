@@ -119,6 +119,8 @@ def test_a_refused_change_shows_in_the_status_line_and_can_be_dismissed_once_rea
     assert items and all(t.startswith("Refused · ") and "KAP-2199" in t for t in items)
     assert dialog.pages.currentWidget() is dialog.refusal_page
     assert "KAP-2199" in dialog.refusal_label.text()
+    window.main.grab().save(str(tmp_path / "refused-window.png"))
+    dialog.grab().save(str(tmp_path / "refusal.png"))
     qtbot.mouseClick(dialog.dismiss_button, Qt.MouseButton.LeftButton)
     assert dialog.list.count() == refused - 1
     expected = (f"Practice: {refused - 1} refused — File → Practice" if refused > 1
@@ -163,7 +165,7 @@ def test_an_open_draft_that_lost_a_conflict_reloads_and_points_to_its_copy(
     qtbot.mouseClick(notice.open_button, Qt.MouseButton.LeftButton)
     dialog = window.practice.conflicts_dialog
     assert dialog is not None and dialog.isVisible()
-    assert dialog.list.item(0).text().startswith(f"Conflict copy · Note · {CLIENT}")
+    assert dialog.list.item(0).text().startswith(f"Conflict copy · Note\n{CLIENT} · ")
     assert dialog.conflict_text.isReadOnly()
     text = dialog.conflict_text.toPlainText()
     assert "A's words, fictional" in text and "B's words" not in text
@@ -197,10 +199,11 @@ def test_keep_mine_in_a_field_review_is_saved_as_an_edit_and_synced(
     assert a.client(CLIENT).phone == "0400 000 002"  # theirs, until someone chooses
 
     dialog = window.practice.open_conflicts()
-    assert dialog.list.item(0).text() == f"Field review · {CLIENT} · Phone"
+    assert dialog.list.item(0).text().startswith(f"Field review · Phone\n{CLIENT} · ")
     assert dialog.pages.currentWidget() is dialog.review_page
     assert (dialog.mine_text.toPlainText(), dialog.theirs_text.toPlainText()) == (
         "0400 000 001", "0400 000 002")
+    dialog.grab().save(str(tmp_path / "field-review.png"))
     qtbot.mouseClick(dialog.keep_mine_button, Qt.MouseButton.LeftButton)
     assert dialog.list.count() == 0
     assert a.client(CLIENT).phone == "0400 000 001"

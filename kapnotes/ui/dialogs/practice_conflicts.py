@@ -32,6 +32,7 @@ from kapnotes.domain.errors import KapNotesError
 from kapnotes.services import practice_review
 from kapnotes.services.practice_review import KIND_NAMES, ConflictCopy, FieldReview, Refusal
 from kapnotes.services.vault_access import Vault
+from kapnotes.ui.practice_status import clock_time
 from kapnotes.ui.widgets.error_line import error_label, show_error
 
 EMPTY = "Nothing to review: every sync so far went through without a conflict."
@@ -67,12 +68,14 @@ class ConflictsDialog(QDialog):
         splitter.addWidget(self.list)
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([300, 560])
         self.error_label = error_label(self)
         self.close_button = QPushButton("Close", self)
         self.close_button.clicked.connect(self.close)
         bottom = QHBoxLayout()
         bottom.addWidget(self.error_label, 1)
-        bottom.addWidget(self.close_button)
+        bottom.addStretch(0)
+        bottom.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(splitter, 1)
@@ -158,13 +161,13 @@ class ConflictsDialog(QDialog):
             return
         self.list.clear()
         for copy in found.conflicts:
-            self._add(f"Conflict copy · {KIND_NAMES.get(copy.kind, copy.kind)} · "
+            self._add(f"Conflict copy · {KIND_NAMES.get(copy.kind, copy.kind)}\n"
                       f"{copy.client_code} · {_when(copy.created_at)}", copy)
         for review in found.field_reviews:
-            self._add(f"Field review · {review.client_code} · {_field_name(review.field)}",
-                      review)
+            self._add(f"Field review · {_field_name(review.field)}\n"
+                      f"{review.client_code} · {_when(review.created_at)}", review)
         for refusal in found.refusals:
-            self._add(f"Refused · {KIND_NAMES.get(refusal.kind, refusal.kind)} · "
+            self._add(f"Refused · {KIND_NAMES.get(refusal.kind, refusal.kind)}\n"
                       f"{refusal.client_code} · {_when(refusal.created_at)}", refusal)
         rows = [self.list.item(i).data(Qt.ItemDataRole.UserRole)
                 for i in range(self.list.count())]
@@ -261,4 +264,4 @@ def _field_name(field: str) -> str:
 
 
 def _when(stamp: str) -> str:
-    return stamp[:16].replace("T", " ")
+    return clock_time(stamp) if stamp else ""
