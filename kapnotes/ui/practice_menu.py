@@ -201,6 +201,7 @@ class PracticeMenu(QObject):
                                    if self.offline_since is not None and self.last_error
                                    else "")
         label.setText(shown.text)
+        label.setMinimumWidth(label.sizeHint().width())  # the vault name gives way, not this
         label.setToolTip(tooltip)
         label.setAccessibleName(shown.text)
         label.setStyleSheet(f"color: {style_sheet_colour(ERROR_COLOURS)};" if shown.attention

@@ -74,6 +74,8 @@ class NoteSyncFollower(QObject):
         workspace = self._workspace()
         editor = workspace.editor if workspace is not None else None
         changes = outcome.changes
+        if workspace is not None and changes is not None and changes.clients:
+            workspace.after_records_arrived()  # a first sync fills an empty vault
         if workspace is None or editor is None or changes is None:
             return
         if not (changes.touches("notes", "sessions", "monitoring")

@@ -49,9 +49,9 @@ class ConflictsDialog(QDialog):
         self.vault = vault
         self.setWindowTitle("Conflicts and field reviews")
         self.setAccessibleName("Conflicts and field reviews")
-        intro = QLabel("A sync never merges note text by itself. What it could not settle is "
-                       "listed here: copy what you need into the note, then mark it resolved.",
-                       self)
+        intro = QLabel("A sync never merges note text by itself. What it could not settle "
+                       "waits here for you: conflict copies of notes, client details changed "
+                       "in two places, and changes the practice server refused.", self)
         intro.setWordWrap(True)
         self.list = QListWidget(self)
         self.list.setAccessibleName("Items to review")
@@ -126,7 +126,8 @@ class ConflictsDialog(QDialog):
         buttons.addWidget(self.take_theirs_button)
         column = QVBoxLayout(page)
         column.addWidget(self.review_heading)
-        column.addLayout(form, 1)
+        column.addLayout(form)
+        column.addStretch(1)
         column.addLayout(buttons)
         self.review_page = page
         self.pages.addWidget(page)
@@ -208,7 +209,8 @@ class ConflictsDialog(QDialog):
         elif isinstance(item, Refusal):
             self.refusal_label.setText(
                 f"The practice server refused this change to {item.client_code} "
-                f"({_when(item.created_at)}):\n\n{item.message}\n\nIt stays in this vault and is "
+                f"({_when(item.created_at)}):\n\n{_sentence(item.message)}"
+                "\n\nIt stays in this vault and is "
                 "not sent again. Ask the practice administrator if you should be on this "
                 "client's care team, then dismiss it here.")
             self.pages.setCurrentWidget(self.refusal_page)
@@ -255,8 +257,13 @@ def _read_only(parent: QWidget, name: str) -> QPlainTextEdit:
     edit = QPlainTextEdit(parent)
     edit.setReadOnly(True)
     edit.setAccessibleName(name)
-    edit.setMaximumHeight(110)
+    edit.setMaximumHeight(80)
     return edit
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def _field_name(field: str) -> str:
