@@ -99,14 +99,15 @@ def note_digests(db: Any, forms: Mapping[int, int]) -> Iterator[tuple[int, str |
         yield sid, digest_of(rows, form)
 
 
-def problems(db: Any) -> list[str]:
-    """Every signed note and addendum checked against its seal (empty when all hold)."""
+def problems(db: Any, found: list[Seal] | None = None) -> list[str]:
+    """Every signed note and addendum checked against its seal (empty when all hold);
+    `found` is `seals_of(db)` when the caller has read it already."""
     key = derived_key(db, PURPOSE_SEAL)
     if key is None:
         return []  # an old vault: the audit check reports it as not upgraded
     out: list[str] = []
     by_session: dict[int, dict[int, Seal]] = {}
-    for s in seals_of(db):
+    for s in seals_of(db) if found is None else found:
         if not hmac.compare_digest(s.mac, seal_mac(key, s)):
             out.append(f"the seal of note {s.session_id} (entry {s.addendum_id}) was altered")
         by_session.setdefault(s.session_id, {})[s.addendum_id] = s
