@@ -54,9 +54,12 @@ def pack_outbox(vault: Vault, now: str) -> int:
 
 
 def pending_ops(vault: Vault, limit: int = 500) -> list[OutgoingOp]:
-    """Operations waiting for the server, oldest first."""
+    """Operations waiting for the server, oldest first; only the oldest of each row (a void
+    queued behind an unanswered op gets its base version from that op's answer, so it is
+    handed out once the answer is in: ask again after answering these)."""
     return [OutgoingOp(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in vault.query(
-        "SELECT op_id, kind, client_code, row_uuid, base_version, payload FROM sync_outbox"
+        "SELECT op_id, kind, client_code, row_uuid, base_version, payload FROM sync_outbox o"
+        " WHERE seq = (SELECT min(seq) FROM sync_outbox x WHERE x.row_uuid = o.row_uuid)"
         " ORDER BY seq LIMIT ?", (limit,))]
 
 
@@ -75,6 +78,9 @@ def acknowledge(vault: Vault, op_id: str, row_version: int) -> None:
         "UPDATE sync_ids SET version = ?, base = CASE WHEN tbl = 'clients' THEN ? ELSE base END"
         " WHERE uuid = ? AND (version IS NULL OR version < ?)",
         (row_version, op[5], op[4], row_version))
+    # A void queued behind this op (the row was deleted before the answer came) builds on it.
+    vault.execute("UPDATE sync_outbox SET base_version = ? WHERE row_uuid = ? AND op_id <> ?",
+                  (row_version, op[4], op_id))
     vault.execute("DELETE FROM sync_outbox WHERE op_id = ?", (op_id,))
 
 

@@ -273,6 +273,7 @@ def test_a_row_whose_parent_has_not_arrived_waits_and_names_no_content(
     client_row, rest = relay.log[0], relay.log[1:]
     outcome = sync_apply.apply_incoming(b.vault, rest, NOW)
     assert outcome.applied == 0 and len(outcome.waiting) == 6
+    assert sync_state.status(b.vault).waiting == 6
     assert all(client_row.row_uuid in m or "note" in m or "session" in m
                for m in outcome.waiting[:1])
     assert not any(word in m for m in outcome.waiting
@@ -392,3 +393,38 @@ def _record_signed_note(s: Any, client_id: int) -> None:
                                   starts_at=datetime(2026, 11, 2, 9, 30))
     s.notes.save_fields(note.id, {"reasons": "Fictional", "intentions": ["Rest"]})
     s.notes.sign(note.id, signer="Dr Test")
+
+
+def test_a_struck_reading_is_struck_on_the_other_workstation_too(
+        pair: tuple[Any, Any]) -> None:
+    a, b = pair
+    ids = _record(a)
+    relay = Relay()
+    sync(a.vault, relay, "therapist")
+    sync(b.vault, relay, "prescriber")
+    [reading] = a.monitoring.readings(ids["dose"])
+    a.monitoring.strike_reading(ids["dose"], reading.id, reason="Cuff too small")
+    sync(a.vault, relay, "therapist")
+    sync(b.vault, relay, "prescriber")
+    dose = _sessions(b, _by_code(b).id)[SessionKind.DOSING]
+    assert b.monitoring.readings(dose.id) == []
+    [struck] = b.monitoring.readings(dose.id, with_struck=True)
+    assert struck.change_reason == "Struck: Cuff too small" and struck.struck_at is not None
+
+
+def test_a_draft_discarded_before_its_first_push_was_answered_stays_discarded(
+        pair: tuple[Any, Any]) -> None:
+    a, b = pair
+    relay = Relay()
+    _shared_draft(a, b, relay)
+    course = a.courses.for_client(a.clients.by_code(CODE).id)[0]
+    draft = a.notes.create_session(course_id=course.id, kind=SessionKind.PREPARATION,
+                                   starts_at=datetime(2026, 11, 12, 9, 30))
+    with a.vault.transaction():
+        sync_outbox.pack_outbox(a.vault, NOW)  # packed; the push is on its way
+    a.notes.delete_draft(draft.id)
+    sync(a.vault, relay, "therapist")
+    assert sync_state.status(a.vault).conflicts == 0
+    sync(b.vault, relay, "prescriber")
+    assert SessionKind.PREPARATION not in _sessions(b, _by_code(b).id)
+    assert [x.kind for x in a.notes.sessions_for_course(course.id)] == [SessionKind.INTEGRATION]
