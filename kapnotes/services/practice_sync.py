@@ -14,7 +14,7 @@ data: operations wait, and the report and the status say so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kapnotes.domain.errors import KapNotesError
@@ -78,9 +78,7 @@ class _Tally:
     conflicts: int = 0
     field_reviews: int = 0
     purged: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        self.refusals: list[Refusal] = []
+    refusals: list[Refusal] = field(default_factory=list)
 
     def report(self, error: str = "", offline: bool = False) -> SyncReport:
         return SyncReport(self.pushed, self.pulled, self.conflicts, self.field_reviews,
@@ -108,15 +106,17 @@ def sync_once(vault: Vault, *, clock: Clock = system_clock) -> SyncReport:
     except sync_wire.PracticeUnreachable as exc:
         return _finish(vault, clock, tally.report(f"offline: {exc.message}", offline=True))
     try:
-        with conn:
-            _push_all(vault, conn, clock, tally)
-            known = sync_state.server_client_codes(vault)
-            _pull_all(vault, conn, clock, tally)
-            _follow_care_teams(vault, conn, clock, tally, known)
+        _push_all(vault, conn, clock, tally)
+        before = _Before(sync_state.last_seq(vault), sync_state.server_client_codes(vault),
+                         sync_wire.my_clients(conn))
+        _pull_all(vault, conn, clock, tally)
+        _follow_care_teams(vault, conn, clock, tally, before)
     except sync_wire.PracticeUnreachable as exc:
         return _finish(vault, clock, tally.report(f"offline: {exc.message}", offline=True))
     except KapNotesError as exc:  # a server to upgrade, an answer not understood
         return _finish(vault, clock, tally.report(exc.message))
+    finally:
+        conn.close()  # autocommit: nothing is left to commit or roll back
     return _finish(vault, clock, tally.report())
 
 
@@ -175,24 +175,43 @@ def _apply(vault: Vault, rows: list[IncomingRow], clock: Clock, tally: _Tally) -
     tally.field_reviews += outcome.field_reviews
 
 
-def _follow_care_teams(vault: Vault, conn: psycopg.Connection, clock: Clock, tally: _Tally,
-                       known_before: set[str]) -> None:
-    """Clients new on this login's care teams get their older rows (the pull, by sequence,
-    had passed them); clients no longer on them are purged from this vault.
+@dataclass(frozen=True)
+class _Before:
+    """What held before this sync's pull, to find the rows the pull could not bring."""
 
-    `known_before` is read before the pull: a client assigned while this sync ran and whose
-    row came in with the pull is still back-filled."""
+    last_seq: int
+    known: set[str]   # clients this vault had from the server
+    mine: set[str]    # the login's care teams
+
+
+def _follow_care_teams(vault: Vault, conn: psycopg.Connection, clock: Clock, tally: _Tally,
+                       before: _Before) -> None:
+    """Clients new on this login's care teams get their older rows, which the pull (by
+    sequence number) had passed; clients no longer on them are purged from this vault.
+
+    A client on the team all through the pull got everything after `before.last_seq` from it,
+    so only what lies before that is fetched (nothing for a new workstation); a client put on
+    the team while the pull ran may have had rows skipped by it, so everything up to where the
+    pull ended is."""
     mine = sync_wire.my_clients(conn)
     upto = sync_state.last_seq(vault)
-    for code in sorted(mine - known_before):
-        after = 0
-        while rows := sync_wire.pull_client(conn, code, after, upto, PULL_PAGE):
-            _apply(vault, rows, clock, tally)
-            after = rows[-1].seq
-            if len(rows) < PULL_PAGE:
-                break
+    for code in sorted(mine):
+        if code not in before.mine:
+            _back_fill(vault, conn, clock, tally, code, upto)
+        elif code not in before.known and before.last_seq > 0:
+            _back_fill(vault, conn, clock, tally, code, before.last_seq)
     gone = sorted(sync_state.server_client_codes(vault) - mine)
     for code in gone:
         with write(vault, _RECORDS):
             sync_state.purge_client(vault, code, utc_stamp(clock))
     tally.purged = tuple(gone)
+
+
+def _back_fill(vault: Vault, conn: psycopg.Connection, clock: Clock, tally: _Tally,
+               code: str, upto: int) -> None:
+    after = 0
+    while rows := sync_wire.pull_client(conn, code, after, upto, PULL_PAGE):
+        _apply(vault, rows, clock, tally)
+        after = rows[-1].seq
+        if len(rows) < PULL_PAGE:
+            return

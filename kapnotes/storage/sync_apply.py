@@ -12,8 +12,8 @@ to go out again. Per row, by its UUID:
   there is taken, one changed on both goes to `sync_field_reviews` and the server's is taken;
 - a signed note is written unsigned, then its fields, then signed and sealed here, as this
   vault's own triggers and `kapnotes check` require; a note signed here is never overwritten;
-- `"voided": true` removes the row, except a signed note (or a course holding one), which is
-  never deleted;
+- `"voided": true` removes the row, except a signed note (or a course or client holding one),
+  which is never deleted here;
 - a row that cannot be written yet (its parent has not arrived) waits in `sync_inbox` and is
   tried again after every batch; its message names kind and UUID, never content.
 """
@@ -31,6 +31,7 @@ from kapnotes.storage.sync_outbox import acknowledge, drop_ops_for, payload_text
 from kapnotes.storage.sync_payloads import (
     TABLE_OF_KIND,
     MissingRow,
+    adopt_same_code,
     columns,
     payload_of,
     write_payload,
@@ -105,6 +106,8 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
     known = vault.query_one("SELECT local_id, version, base FROM sync_ids"
                             " WHERE uuid = ? AND tbl = ?", (row.row_uuid, table))
     local_id, version, base = known if known is not None else (None, None, None)
+    if local_id is None and table == "clients" and not row.payload.get("voided"):
+        local_id = adopt_same_code(vault, row.row_uuid, row.payload.get("code"))
     if version is not None and row.row_version <= version:
         out.skipped += 1
         return
@@ -115,8 +118,10 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
             acknowledge(vault, op_id, row.row_version)
             out.skipped += 1
             return
-    busy = bool(ops) or (local_id is not None and vault.query_one(
-        "SELECT 1 FROM sync_dirty WHERE tbl = ? AND local_id = ?", (table, local_id)) is not None)
+    # Local content the server has not agreed to: changed since, or never on the server (an
+    # operation refused, say) and met again here under the same UUID.
+    busy = bool(ops) or (local_id is not None and (version is None or vault.query_one(
+        "SELECT 1 FROM sync_dirty WHERE tbl = ? AND local_id = ?", (table, local_id)) is not None))
     if row.payload.get("voided"):
         _void(vault, table, local_id, row, busy, now, out)
     elif local_id is not None and table == "sessions" and _signed(vault, local_id):
@@ -230,16 +235,17 @@ def _void(vault: Vault, table: str, local_id: int | None, row: IncomingRow, busy
     if busy and table in ("sessions", "courses"):
         _conflict_copy(vault, table, local_id, row, now, out)
     drop_ops_for(vault, row.row_uuid)
-    if table == "clients":
-        seals.mark_removed(vault, [int(r[0]) for r in vault.query(
-            "SELECT s.id FROM sessions s JOIN courses c ON c.id = s.course_id"
-            " WHERE c.client_id = ?", (local_id,))])
-    if table not in ("addenda",):  # addenda are never removed from a note
+    if table != "addenda":  # addenda are never removed from a note
         vault.execute(f"DELETE FROM {table} WHERE id = ?", (local_id,))
+    if table == "clients":
+        audit.record(vault, "practice.remove", record_type="client", record_id=row.client_code,
+                     detail="deleted on another workstation")
 
 
-# A removal that would take a signed note with it (a client's removal marks its seals).
+# A removal that would take a signed note with it: refused, the note stays.
 _SIGNED_SQL = {
+    "clients": "SELECT EXISTS (SELECT 1 FROM sessions s JOIN courses c ON c.id = s.course_id"
+               " WHERE c.client_id = ? AND s.signed_at IS NOT NULL)",
     "sessions": "SELECT signed_at IS NOT NULL FROM sessions WHERE id = ?",
     "courses": "SELECT EXISTS (SELECT 1 FROM sessions WHERE course_id = ?"
                " AND signed_at IS NOT NULL)",

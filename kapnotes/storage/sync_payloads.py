@@ -4,8 +4,10 @@
 A payload is the row's columns by name, with local integer ids of other rows replaced by their
 UUIDs (`client_uuid`, `course_uuid`, `session_uuid`, ...); `id` and `created_at` travel as data
 and are never used to find a row. A note (kind `note`) is its session row with its fields, its
-monitoring record, the template wording it was written under, the strikes of its vitals
-readings (readings themselves are insert-only rows of their own) and `"signed"`.
+monitoring record and the other rows of its dosing record (device times, observations, adverse
+effects, acknowledgements, boosters, rule overrides, session events), the template wording it
+was written under, the strikes of its vitals readings (readings themselves are insert-only rows
+of their own) and `"signed"`.
 
 Writing a payload finds the row by UUID (`sync_ids`) and inserts or updates it; a reference to
 a row this vault does not hold is a `MissingRow` naming the kind and UUID, never any content.
@@ -17,7 +19,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kapnotes.storage.schema.m020_sync import SHARED
+from kapnotes.storage.schema.m020_sync import DOSING_ROWS, SHARED
 from kapnotes.storage.vault import Vault
 
 KIND_OF_TABLE = {table: kind for table, (kind, _code) in SHARED.items()}
@@ -108,8 +110,20 @@ def _note_parts(vault: Vault, session_id: int, session: dict[str, Any]) -> dict[
         " WHERE v.session_id = ? AND v.struck_at IS NOT NULL", (session_id,))}
     return {"fields": fields,
             "monitoring": None if row is None else dict(zip(cols, row, strict=True)),
+            "dosing": {table: _child_rows(vault, table, session_id) for table in DOSING_ROWS},
             "template": None if snap is None else {"kind": snap[0], "definition": snap[1]},
             "vitals_struck": struck, "signed": session["signed_at"] is not None}
+
+
+def _child_columns(vault: Vault, table: str) -> list[str]:
+    return [c for c in columns(vault, table) if c not in ("id", "session_id")]
+
+
+def _child_rows(vault: Vault, table: str, session_id: int) -> list[dict[str, Any]]:
+    cols = _child_columns(vault, table)
+    return [dict(zip(cols, r, strict=True)) for r in vault.query(
+        f"SELECT {', '.join(cols)} FROM {table} WHERE session_id = ? ORDER BY id",
+        (session_id,))]
 
 
 # -- payload → row --------------------------------------------------------------------------
@@ -177,6 +191,7 @@ def write_note(vault: Vault, uuid: str, payload: dict[str, Any]) -> int:
             (sid, str(field_id), _json_text(uuid, f.get("value")),
              str(f.get("search_text") or ""), str(f.get("updated_at") or "")))
     _write_monitoring(vault, uuid, sid, payload.get("monitoring"))
+    _write_dosing_rows(vault, uuid, sid, payload.get("dosing"))
     _write_template(vault, values, payload.get("template"))
     _write_strikes(vault, payload.get("vitals_struck"))
     if payload.get("signed") and payload.get("signed_at"):
@@ -210,6 +225,24 @@ def _write_monitoring(vault: Vault, uuid: str, sid: int, record: Any) -> None:
                   f" ON CONFLICT (session_id) DO UPDATE SET {updates}", (sid, *values))
 
 
+def _write_dosing_rows(vault: Vault, uuid: str, sid: int, dosing: Any) -> None:
+    """The note's dosing rows as sent, replacing this vault's (a payload from before they
+    travelled leaves them as they are)."""
+    if not isinstance(dosing, dict):
+        return
+    for table in DOSING_ROWS:
+        rows = dosing.get(table)
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            continue
+        vault.execute(f"DELETE FROM {table} WHERE session_id = ?", (sid,))
+        known = _child_columns(vault, table)
+        for r in rows:
+            cols = [c for c in known if c in r]
+            vault.execute(f"INSERT INTO {table} (session_id, {', '.join(cols)})"
+                          f" VALUES (?, {', '.join('?' * len(cols))})",
+                          (sid, *(_plain("note", uuid, c, r[c]) for c in cols)))
+
+
 def _write_template(vault: Vault, session: dict[str, Any], template: Any) -> None:
     if isinstance(template, dict) and isinstance(template.get("definition"), str):
         vault.execute("INSERT OR IGNORE INTO template_snapshots (template_id, version, kind,"
@@ -232,21 +265,23 @@ def write_payload(vault: Vault, table: str, uuid: str, payload: dict[str, Any]) 
     """Write one incoming payload (not a void) as its row; returns the local id."""
     if table == "sessions":
         return write_note(vault, uuid, payload)
-    values = row_values(vault, table, uuid, payload)
-    if table == "clients":
-        _adopt_same_code(vault, uuid, values.get("code"))
-    return write_row(vault, table, uuid, values)
+    return write_row(vault, table, uuid, row_values(vault, table, uuid, payload))
 
 
-def _adopt_same_code(vault: Vault, uuid: str, code: Any) -> None:
-    """A client this vault holds under the same code (entered here before the server's copy
-    arrived) becomes that row: it takes the server's UUID, and its own unsent op is dropped."""
-    if local_id_of(vault, "clients", uuid) is not None or not isinstance(code, str):
-        return
+def adopt_same_code(vault: Vault, uuid: str, code: Any) -> int | None:
+    """A client this vault holds under the same code but another UUID (entered here before the
+    server's copy arrived) becomes that row: it takes the server's UUID, its own unsent
+    operation is dropped, and nothing is agreed yet (every differing field is merged).
+    Returns its local id (None: no such client)."""
+    if not isinstance(code, str):
+        return None
     row = vault.query_one("SELECT id FROM clients WHERE code = ?", (code,))
     if row is None:
-        return
+        return None
     old = uuid_of(vault, "clients", int(row[0]))
     vault.execute("DELETE FROM sync_outbox WHERE row_uuid = ?", (old,))
     vault.execute("UPDATE sync_ids SET uuid = ?, version = NULL, base = NULL"
                   " WHERE tbl = 'clients' AND local_id = ?", (uuid, int(row[0])))
+    vault.execute("INSERT OR IGNORE INTO sync_dirty (tbl, local_id) VALUES ('clients', ?)",
+                  (int(row[0]),))
+    return int(row[0])

@@ -44,17 +44,19 @@ def push_all(vault: Any, relay: Relay, author: str, *, answer: bool = True) -> i
     is False (the connection dropped before the answer came back)."""
     with vault.transaction():
         sync_outbox.pack_outbox(vault, NOW)
-    ops = sync_outbox.pending_ops(vault)
-    for op in ops:
-        outcome, version = relay.push(op, author)
-        if not answer:
-            continue
-        with vault.transaction():
-            if outcome == "conflict":
-                sync_outbox.keep_conflict_copy(vault, op.op_id, version, NOW)
-            else:
-                sync_outbox.acknowledge(vault, op.op_id, version)
-    return len(ops)
+    sent: set[str] = set()
+    while ops := [op for op in sync_outbox.pending_ops(vault) if op.op_id not in sent]:
+        for op in ops:
+            sent.add(op.op_id)
+            outcome, version = relay.push(op, author)
+            if not answer:
+                continue
+            with vault.transaction():
+                if outcome == "conflict":
+                    sync_outbox.keep_conflict_copy(vault, op.op_id, version, NOW)
+                else:
+                    sync_outbox.acknowledge(vault, op.op_id, version)
+    return len(sent)
 
 
 def pull_all(vault: Any, relay: Relay) -> sync_apply.ApplyOutcome:

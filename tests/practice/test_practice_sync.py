@@ -164,3 +164,70 @@ def test_a_clinician_newly_put_on_a_care_team_gets_the_clients_older_records(
     assert report.pulled >= 3
     [note] = supervisor.sessions(CLIENT)
     assert note.signed and supervisor.note_text(note.id) == NOTE_TEXT
+
+
+def test_client_details_merge_per_field_and_a_field_edited_twice_goes_to_review(
+        server: str, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    a = open_workstation(tmp_path, server, "thera", "therapist", CLIENT)
+    b = open_workstation(tmp_path, server, "therb", "therapist", CLIENT)
+    a.new_client_with_course(CLIENT)
+    a.sync()
+    b.sync()
+    for ws, phone, email in ((a, "0400 000 001", "a@example.invalid"),
+                             (b, "0400 000 002", "")):
+        client = ws.client(CLIENT)
+        assert client is not None
+        ws.services.clients.update(replace(client, phone=phone, email=email or client.email))
+    assert a.sync().error == ""
+    report = b.sync()
+    assert report.error == "" and report.field_reviews == 1 and report.conflicts == 0
+    assert b.status().field_reviews == 1
+    merged = b.client(CLIENT)
+    assert merged is not None
+    # Only A changed the email: taken. Both changed the phone: A's (the server's) shows until
+    # someone chooses; B's waits in the review queue.
+    assert (merged.email, merged.phone) == ("a@example.invalid", "0400 000 001")
+    field, mine = b.vault.query_one("SELECT field, mine FROM sync_field_reviews")
+    assert (field, json.loads(mine)) == ("phone", "0400 000 002")
+
+
+def test_a_discarded_draft_is_removed_on_the_other_workstation(
+        server: str, tmp_path: Path) -> None:
+    therapist = open_workstation(tmp_path, server, "ther", "therapist", CLIENT)
+    nurse = open_workstation(tmp_path, server, "nurse", "nurse", CLIENT)
+    therapist.new_client_with_course(CLIENT)
+    draft = therapist.integration_note(CLIENT, "written for the wrong client")
+    kept = therapist.integration_note(CLIENT, "kept", sign=True)
+    therapist.sync()
+    nurse.sync()
+    assert len(nurse.sessions(CLIENT)) == 2
+    therapist.services.notes.delete_draft(draft)
+    assert therapist.sync().pushed == 1
+    assert nurse.sync().error == ""
+    assert [nurse.note_text(s.id) for s in nurse.sessions(CLIENT)] == ["kept"]
+    voided = [r for r in server_rows(server) if r[1] == "note" and r[3] == 2]
+    assert len(voided) == 1  # the void is a new version on the server, never a deletion
+    assert therapist.sessions(CLIENT)[0].id == kept
+
+
+def test_an_edit_of_a_draft_signed_meanwhile_elsewhere_is_kept_as_a_conflict_copy(
+        server: str, tmp_path: Path) -> None:
+    a = open_workstation(tmp_path, server, "thera", "therapist", CLIENT)
+    b = open_workstation(tmp_path, server, "therb", "therapist", CLIENT)
+    a.new_client_with_course(CLIENT)
+    note_a = a.integration_note(CLIENT, "first draft")
+    a.sync()
+    b.sync()
+    [note_b] = b.sessions(CLIENT)
+    a.services.notes.save_fields(note_a, {"client_account": "A's signed words"})
+    a.services.notes.sign(note_a, signer="A", reason="test")
+    b.services.notes.save_fields(note_b.id, {"client_account": "B's words"})
+    assert a.sync().error == ""
+    report = b.sync()
+    assert (report.error, report.refused, report.conflicts) == ("", 0, 1)
+    [note_b] = b.sessions(CLIENT)
+    assert note_b.signed and b.note_text(note_b.id) == "A's signed words"
+    assert "B's words" in b.vault.query_one("SELECT payload FROM sync_conflicts")[0]
+    assert b.sync().pushed == 0  # nothing left to send: the vault and the server agree

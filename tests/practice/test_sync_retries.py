@@ -133,3 +133,16 @@ def test_a_connection_dropped_mid_pull_loses_nothing(
     assert second.error == "" and second.pulled == 3
     assert _notes(nurse) == _notes(therapist) and len(_notes(nurse)) == 3
     assert nurse.vault.query_one("SELECT last_seq FROM sync_state")[0] == 5
+
+
+def test_a_server_that_needs_upgrading_stops_the_sync_and_every_change_waits(
+        server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    therapist = open_workstation(tmp_path, server, "ther", "therapist", CLIENT)
+    _work(therapist)
+    monkeypatch.setattr(sync_wire, "OP_SCHEMA_VERSION", 99)  # a newer KAP Notes than the server
+    report = therapist.sync()
+    assert (report.pushed, report.refused, report.offline) == (0, 0, False)
+    assert "upgrade the server" in report.error
+    assert therapist.status().pending == 5 and therapist.status().refusals == 0
+    monkeypatch.setattr(sync_wire, "OP_SCHEMA_VERSION", 1)
+    assert therapist.sync().pushed == 5  # nothing was dropped as refused meanwhile

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from helpers.basics import TEST_PASSPHRASE, FakeClock
+from helpers.dosing import ready_to_dose
 from helpers.sync_relay import NOW, Relay, link, pull_all, push_all, sync
 
 from kapnotes.domain.errors import ConflictError
@@ -60,8 +61,11 @@ def _record(s: Any) -> dict[str, Any]:
     dose = s.notes.create_session(course_id=course.id, kind=SessionKind.DOSING,
                                   starts_at=datetime(2026, 11, 9, 9, 30))
     s.monitoring.update_record(dose.id, {"lot_number": "LOT-7731", "escort": "A friend"})
-    s.monitoring.add_reading(dose.id, "pre_dose", {"systolic": 128, "diastolic": 82},
-                             at=datetime(2026, 11, 9, 9, 20))
+    ready_to_dose(s, dose.id, datetime(2026, 11, 9, 9, 30))  # a screen and a pre-dose BP
+    s.monitoring.add_device(dose.id, at=datetime(2026, 11, 9, 9, 30))
+    s.monitoring.add_observation(dose.id, moaas=4, note="Settled, eyes closed (saffron)",
+                                 at=datetime(2026, 11, 9, 10, 0))
+    s.monitoring.set_adverse_effect(dose.id, "nausea", "mild", note="Brief")
     s.measures.enter(client_id=client.id, scale_id="phq9", taken_on=date(2026, 11, 2),
                      total=12)
     return {"client": client.id, "course": course.id, "prep": prep.id, "dose": dose.id}
@@ -111,8 +115,17 @@ def test_a_record_packed_in_one_vault_arrives_whole_in_another(
     assert b.monitoring.details(dose.id).lot_number == "LOT-7731"
     assert [(r.reading.systolic, r.reading.diastolic) for r in b.monitoring.readings(dose.id)
             ] == [(128, 82)]
+    assert [d.given_at for d in b.monitoring.devices(dose.id)] == [
+        d.given_at for d in a.monitoring.devices(ids["dose"])]
+    assert [o.observation for o in b.monitoring.observations(dose.id)] == [
+        o.observation for o in a.monitoring.observations(ids["dose"])]
+    assert [e.entry for e in b.monitoring.adverse_effects(dose.id)] == [
+        e.entry for e in a.monitoring.adverse_effects(ids["dose"])]
+    assert b.courses.for_client(theirs.id) == [
+        replace(c, id=c2.id, client_id=theirs.id) for c, c2 in zip(
+            a.courses.for_client(ids["client"]), b.courses.for_client(theirs.id), strict=True)]
     assert [m.total for m in b.measures.for_client(theirs.id)] == [12]
-    for words in ("heliotrope", "marmalade", "LOT-7731", "Rowan"):
+    for words in ("heliotrope", "marmalade", "LOT-7731", "Rowan", "saffron"):
         assert {h.client_code for h in b.notes.search(words)} == {CODE}, words
     # Applying sent nothing back out.
     assert sync_state.status(b.vault).pending == 0
@@ -260,6 +273,7 @@ def test_a_row_whose_parent_has_not_arrived_waits_and_names_no_content(
     client_row, rest = relay.log[0], relay.log[1:]
     outcome = sync_apply.apply_incoming(b.vault, rest, NOW)
     assert outcome.applied == 0 and len(outcome.waiting) == 6
+    assert sync_state.status(b.vault).waiting == 6
     assert all(client_row.row_uuid in m or "note" in m or "session" in m
                for m in outcome.waiting[:1])
     assert not any(word in m for m in outcome.waiting
@@ -331,4 +345,122 @@ def test_every_autosave_of_a_linked_note_marks_it_once(pair: tuple[Any, Any]) ->
     for text in ("a", "ab", "abc"):  # keystrokes, each an upsert of the same field
         a.notes.save_fields(ids["dose"], {"observations": text})
         a.monitoring.update_record(ids["dose"], {"escort": text})
+        a.monitoring.add_observation(ids["dose"], moaas=5, note=text)
     assert a.vault.query("SELECT tbl, local_id FROM sync_dirty") == [("sessions", ids["dose"])]
+
+
+def test_a_stale_course_edit_becomes_a_conflict_copy(pair: tuple[Any, Any]) -> None:
+    a, b = pair
+    relay = Relay()
+    _shared_draft(a, b, relay)
+    at_a = a.courses.for_client(a.clients.by_code(CODE).id)[0]
+    at_b = b.courses.for_client(_by_code(b).id)[0]
+    b.courses.update(replace(at_b, title="Named at B"))
+    sync(b.vault, relay, "prescriber")
+    a.courses.update(replace(at_a, title="Named at A"))
+    assert pull_all(a.vault, relay).conflicts == 1
+    assert a.courses.get(at_a.id).title == "Named at B"
+    [(kind, payload)] = a.vault.query("SELECT kind, payload FROM sync_conflicts")
+    assert (kind, json.loads(payload)["title"]) == ("course", "Named at A")
+
+
+def test_a_client_deleted_elsewhere_goes_only_while_it_holds_no_signed_note(
+        pair: tuple[Any, Any]) -> None:
+    a, b = pair
+    relay = Relay()
+    _shared_draft(a, b, relay)
+    signed = a.clients.create(Client(code="KAP-502", full_name="Sol Fictional"))
+    _record_signed_note(a, signed.id)
+    sync(a.vault, relay, "therapist")
+    sync(b.vault, relay, "prescriber")
+    for code in (CODE, "KAP-502"):
+        a.clients.delete(a.clients.by_code(code).id, typed_code=code)
+    sync(a.vault, relay, "therapist")
+    sync(b.vault, relay, "prescriber")
+    assert b.clients.by_code(CODE) is None
+    assert b.clients.by_code("KAP-502") is not None  # its signed note is never lost here
+    entry = audit.entries(b.vault)[-1]
+    assert (entry.event, entry.record_id) == ("practice.remove", CODE)
+    path = b.vault.path
+    b.vault.close()
+    assert lifecycle.check_vault(path, passphrase=TEST_PASSPHRASE) == []
+
+
+def _record_signed_note(s: Any, client_id: int) -> None:
+    course = s.courses.create(Course(client_id=client_id, protocol="kap_sublingual_im",
+                                     start_date=date(2026, 11, 2)))
+    note = s.notes.create_session(course_id=course.id, kind=SessionKind.PREPARATION,
+                                  starts_at=datetime(2026, 11, 2, 9, 30))
+    s.notes.save_fields(note.id, {"reasons": "Fictional", "intentions": ["Rest"]})
+    s.notes.sign(note.id, signer="Dr Test")
+
+
+def test_a_struck_reading_is_struck_on_the_other_workstation_too(
+        pair: tuple[Any, Any]) -> None:
+    a, b = pair
+    ids = _record(a)
+    relay = Relay()
+    sync(a.vault, relay, "therapist")
+    sync(b.vault, relay, "prescriber")
+    [reading] = a.monitoring.readings(ids["dose"])
+    a.monitoring.strike_reading(ids["dose"], reading.id, reason="Cuff too small")
+    sync(a.vault, relay, "therapist")
+    sync(b.vault, relay, "prescriber")
+    dose = _sessions(b, _by_code(b).id)[SessionKind.DOSING]
+    assert b.monitoring.readings(dose.id) == []
+    [struck] = b.monitoring.readings(dose.id, with_struck=True)
+    assert struck.change_reason == "Struck: Cuff too small" and struck.struck_at is not None
+
+
+def test_a_draft_discarded_before_its_first_push_was_answered_stays_discarded(
+        pair: tuple[Any, Any]) -> None:
+    a, b = pair
+    relay = Relay()
+    _shared_draft(a, b, relay)
+    course = a.courses.for_client(a.clients.by_code(CODE).id)[0]
+    draft = a.notes.create_session(course_id=course.id, kind=SessionKind.PREPARATION,
+                                   starts_at=datetime(2026, 11, 12, 9, 30))
+    with a.vault.transaction():
+        sync_outbox.pack_outbox(a.vault, NOW)  # packed; the push is on its way
+    a.notes.delete_draft(draft.id)
+    sync(a.vault, relay, "therapist")
+    assert sync_state.status(a.vault).conflicts == 0
+    sync(b.vault, relay, "prescriber")
+    assert SessionKind.PREPARATION not in _sessions(b, _by_code(b).id)
+    assert [x.kind for x in a.notes.sessions_for_course(course.id)] == [SessionKind.INTEGRATION]
+
+
+def test_one_code_entered_on_two_workstations_becomes_one_client(
+        pair: tuple[Any, Any]) -> None:
+    a, b = pair
+    relay = Relay()
+    a.clients.create(Client(code=CODE, full_name="Rowan Fictional", phone="111"))
+    b.clients.create(Client(code=CODE.lower(), full_name="Rowan Fictional",
+                            email="b@example.org"))
+    sync(a.vault, relay, "therapist")
+    outcome = sync(b.vault, relay, "prescriber")
+    assert len({r.row_uuid for r in relay.log}) == 1  # one client row on the server
+    at_b = _by_code(b)
+    assert (at_b.phone, at_b.email) == ("111", "")  # the server's, and B's email to review
+    reviews = b.vault.query("SELECT field, mine, theirs FROM sync_field_reviews")
+    assert sorted((f, json.loads(m), json.loads(t)) for f, m, t in reviews) == [
+        ("email", "b@example.org", ""), ("phone", "", "111")]
+    assert outcome.field_reviews == 2
+
+
+def test_a_refused_client_met_again_from_the_server_keeps_its_details_for_review(
+        pair: tuple[Any, Any]) -> None:
+    a, b = pair
+    relay = Relay()
+    a.clients.create(Client(code=CODE, full_name="Rowan Fictional", phone="111"))
+    sync(a.vault, relay, "therapist")
+    b.clients.create(Client(code=CODE, full_name="Rowan Fictional", email="b@example.org"))
+    with b.vault.transaction():
+        sync_outbox.pack_outbox(b.vault, NOW)
+    [op] = sync_outbox.pending_ops(b.vault)
+    with b.vault.transaction():  # a nurse may not write client details
+        sync_outbox.record_refusal(b.vault, op.op_id, "may not write client", NOW)
+    pull_all(b.vault, relay)
+    assert _by_code(b).phone == "111"
+    assert ("email", '"b@example.org"') in b.vault.query(
+        "SELECT field, mine FROM sync_field_reviews")

@@ -50,8 +50,12 @@ SHARED: dict[str, tuple[str, str]] = {
 # Kinds the server keeps as written: only a new row goes out (a strike of a vitals reading
 # travels with its note, below).
 INSERT_ONLY = ("addenda", "vitals_readings", "measures")
+# The rows of a dosing record that belong to one session and lock with its signature (m002,
+# m006, m017): they travel inside their note's payload, as lists.
+DOSING_ROWS = ("device_times", "sedation_observations", "adverse_effects", "screening_acks",
+               "dose_boosters", "rule_overrides", "session_events")
 # Tables whose rows are part of their session's note payload.
-NOTE_PARTS = ("session_fields", "monitoring_records")
+NOTE_PARTS = ("session_fields", "monitoring_records", *DOSING_ROWS)
 ACTIVE = "(SELECT linked = 1 AND applying = 0 FROM sync_state)"
 
 TABLES = r"""

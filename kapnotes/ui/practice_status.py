@@ -1,0 +1,78 @@
+"""The status bar's one line about the practice server (docs/PRACTICE-SERVER.md, "In the window").
+
+"Practice: synced 14:02 · 3 pending", "Practice: offline since 14:05 · 3 pending",
+"Practice: 1 refused — File → Practice". A refusal comes first: it will not go away by
+waiting, so someone has to look. A solo vault shows no indicator at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+PREFIX = "Practice: "
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """What the status bar shows: the line, and the longer tooltip behind it."""
+
+    text: str
+    tooltip: str
+    attention: bool  # refused or in conflict: shown in the error colour
+
+
+def indicator(*, pending: int, last_sync_at: str | None, offline_since: datetime | None,
+              refused: int, conflicts: int, field_reviews: int, login: str = "",
+              problem: str = "") -> Indicator:
+    """The line for the vault's sync state, as `services.practice_sync.sync_status` gives it,
+    plus the time this window first failed to reach the server (if it cannot now) and why
+    the last sync stopped early when the server answered (`problem`, e.g. an upgrade)."""
+    tail = f" · {pending} pending" if pending else ""
+    to_review = conflicts + field_reviews
+    if refused:
+        text = f"{PREFIX}{refused} refused — File → Practice"
+    elif offline_since is not None:
+        text = f"{PREFIX}offline since {offline_since:%H:%M}{tail}"
+    elif problem:
+        short = problem if len(problem) <= 70 else problem[:69].rstrip() + "…"
+        text = f"{PREFIX}not synced ({short}){tail}"
+    elif last_sync_at:
+        text = f"{PREFIX}synced {clock_time(last_sync_at)}{tail}"
+    else:
+        text = f"{PREFIX}not synced yet{tail}"
+    if to_review and not refused:
+        text += f" · {to_review} to review"
+    lines = [f"Joined the practice server as {login}." if login else
+             "Joined the practice server."]
+    if offline_since is not None:
+        lines.append("The server cannot be reached; changes wait here and go when it can.")
+    if problem:
+        lines.append(f"The last sync stopped: {problem}")
+    if refused:
+        lines.append(f"{_plural(refused, 'change')} refused by the server: File → Practice → "
+                     "Conflicts and field reviews.")
+    if to_review:
+        lines.append(f"{_plural(conflicts, 'conflict copy', 'conflict copies')} and "
+                     f"{_plural(field_reviews, 'field review')} to look at: File → Practice → "
+                     "Conflicts and field reviews.")
+    lines.append("Sync now: Ctrl+Shift+Y.")
+    return Indicator(text=text, tooltip="\n".join(lines),
+                     attention=bool(refused or to_review or problem))
+
+
+def clock_time(stamp: str) -> str:
+    """HH:MM of a stored ISO time in local wall-clock time (a UTC "Z" stamp is converted)."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp[:16]
+    if moment.tzinfo is not None:
+        moment = moment.astimezone().replace(tzinfo=None)
+    if moment.date() != datetime.now().date():
+        return f"{moment:%d %b %H:%M}"
+    return f"{moment:%H:%M}"
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
