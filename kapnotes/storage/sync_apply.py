@@ -31,6 +31,7 @@ from kapnotes.storage.sync_outbox import acknowledge, drop_ops_for, payload_text
 from kapnotes.storage.sync_payloads import (
     TABLE_OF_KIND,
     MissingRow,
+    adopt_same_code,
     columns,
     payload_of,
     write_payload,
@@ -105,6 +106,8 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
     known = vault.query_one("SELECT local_id, version, base FROM sync_ids"
                             " WHERE uuid = ? AND tbl = ?", (row.row_uuid, table))
     local_id, version, base = known if known is not None else (None, None, None)
+    if local_id is None and table == "clients" and not row.payload.get("voided"):
+        local_id = adopt_same_code(vault, row.row_uuid, row.payload.get("code"))
     if version is not None and row.row_version <= version:
         out.skipped += 1
         return
@@ -115,8 +118,10 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
             acknowledge(vault, op_id, row.row_version)
             out.skipped += 1
             return
-    busy = bool(ops) or (local_id is not None and vault.query_one(
-        "SELECT 1 FROM sync_dirty WHERE tbl = ? AND local_id = ?", (table, local_id)) is not None)
+    # Local content the server has not agreed to: changed since, or never on the server (an
+    # operation refused, say) and met again here under the same UUID.
+    busy = bool(ops) or (local_id is not None and (version is None or vault.query_one(
+        "SELECT 1 FROM sync_dirty WHERE tbl = ? AND local_id = ?", (table, local_id)) is not None))
     if row.payload.get("voided"):
         _void(vault, table, local_id, row, busy, now, out)
     elif local_id is not None and table == "sessions" and _signed(vault, local_id):

@@ -39,6 +39,8 @@ def pack_outbox(vault: Vault, now: str) -> int:
     for table, local_id, row_uuid, version, in_flight in rows:
         if in_flight:
             continue  # stays marked: packed after the server answers the earlier op
+        if table == "clients" and version is None and row_uuid is not None:
+            row_uuid = _client_uuid(vault, local_id, row_uuid)
         payload = payload_of(vault, table, local_id) if row_uuid is not None else None
         code = client_code(vault, table, local_id) if payload is not None else None
         vault.execute("DELETE FROM sync_dirty WHERE tbl = ? AND local_id = ?", (table, local_id))
@@ -51,6 +53,23 @@ def pack_outbox(vault: Vault, now: str) -> int:
              payload_text(payload), now))
         packed += 1
     return packed
+
+
+# Clients are one row per code on the server: a code entered on two workstations before
+# either synced must meet as the same row (a conflict, then a field merge), not as two.
+CLIENT_NAMESPACE = uuid.UUID("6f1c9a52-3d0e-4b7a-9a63-0c2f5e8d4b11")
+
+
+def _client_uuid(vault: Vault, local_id: int, current: str) -> str:
+    """A client never on the server takes the UUID its code gives (the same everywhere)."""
+    code = client_code(vault, "clients", local_id)
+    if code is None:
+        return current
+    wanted = str(uuid.uuid5(CLIENT_NAMESPACE, code.upper()))
+    if wanted != current:
+        vault.execute("UPDATE sync_ids SET uuid = ? WHERE tbl = 'clients' AND local_id = ?",
+                      (wanted, local_id))
+    return wanted
 
 
 def pending_ops(vault: Vault, limit: int = 500) -> list[OutgoingOp]:

@@ -265,21 +265,23 @@ def write_payload(vault: Vault, table: str, uuid: str, payload: dict[str, Any]) 
     """Write one incoming payload (not a void) as its row; returns the local id."""
     if table == "sessions":
         return write_note(vault, uuid, payload)
-    values = row_values(vault, table, uuid, payload)
-    if table == "clients":
-        _adopt_same_code(vault, uuid, values.get("code"))
-    return write_row(vault, table, uuid, values)
+    return write_row(vault, table, uuid, row_values(vault, table, uuid, payload))
 
 
-def _adopt_same_code(vault: Vault, uuid: str, code: Any) -> None:
-    """A client this vault holds under the same code (entered here before the server's copy
-    arrived) becomes that row: it takes the server's UUID, and its own unsent op is dropped."""
-    if local_id_of(vault, "clients", uuid) is not None or not isinstance(code, str):
-        return
+def adopt_same_code(vault: Vault, uuid: str, code: Any) -> int | None:
+    """A client this vault holds under the same code but another UUID (entered here before the
+    server's copy arrived) becomes that row: it takes the server's UUID, its own unsent
+    operation is dropped, and nothing is agreed yet (every differing field is merged).
+    Returns its local id (None: no such client)."""
+    if not isinstance(code, str):
+        return None
     row = vault.query_one("SELECT id FROM clients WHERE code = ?", (code,))
     if row is None:
-        return
+        return None
     old = uuid_of(vault, "clients", int(row[0]))
     vault.execute("DELETE FROM sync_outbox WHERE row_uuid = ?", (old,))
     vault.execute("UPDATE sync_ids SET uuid = ?, version = NULL, base = NULL"
                   " WHERE tbl = 'clients' AND local_id = ?", (uuid, int(row[0])))
+    vault.execute("INSERT OR IGNORE INTO sync_dirty (tbl, local_id) VALUES ('clients', ?)",
+                  (int(row[0]),))
+    return int(row[0])

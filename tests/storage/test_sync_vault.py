@@ -428,3 +428,39 @@ def test_a_draft_discarded_before_its_first_push_was_answered_stays_discarded(
     sync(b.vault, relay, "prescriber")
     assert SessionKind.PREPARATION not in _sessions(b, _by_code(b).id)
     assert [x.kind for x in a.notes.sessions_for_course(course.id)] == [SessionKind.INTEGRATION]
+
+
+def test_one_code_entered_on_two_workstations_becomes_one_client(
+        pair: tuple[Any, Any]) -> None:
+    a, b = pair
+    relay = Relay()
+    a.clients.create(Client(code=CODE, full_name="Rowan Fictional", phone="111"))
+    b.clients.create(Client(code=CODE.lower(), full_name="Rowan Fictional",
+                            email="b@example.org"))
+    sync(a.vault, relay, "therapist")
+    outcome = sync(b.vault, relay, "prescriber")
+    assert len({r.row_uuid for r in relay.log}) == 1  # one client row on the server
+    at_b = _by_code(b)
+    assert (at_b.phone, at_b.email) == ("111", "")  # the server's, and B's email to review
+    reviews = b.vault.query("SELECT field, mine, theirs FROM sync_field_reviews")
+    assert sorted((f, json.loads(m), json.loads(t)) for f, m, t in reviews) == [
+        ("email", "b@example.org", ""), ("phone", "", "111")]
+    assert outcome.field_reviews == 2
+
+
+def test_a_refused_client_met_again_from_the_server_keeps_its_details_for_review(
+        pair: tuple[Any, Any]) -> None:
+    a, b = pair
+    relay = Relay()
+    a.clients.create(Client(code=CODE, full_name="Rowan Fictional", phone="111"))
+    sync(a.vault, relay, "therapist")
+    b.clients.create(Client(code=CODE, full_name="Rowan Fictional", email="b@example.org"))
+    with b.vault.transaction():
+        sync_outbox.pack_outbox(b.vault, NOW)
+    [op] = sync_outbox.pending_ops(b.vault)
+    with b.vault.transaction():  # a nurse may not write client details
+        sync_outbox.record_refusal(b.vault, op.op_id, "may not write client", NOW)
+    pull_all(b.vault, relay)
+    assert _by_code(b).phone == "111"
+    assert ("email", '"b@example.org"') in b.vault.query(
+        "SELECT field, mine FROM sync_field_reviews")
