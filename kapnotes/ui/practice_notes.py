@@ -70,6 +70,7 @@ class NoteSyncFollower(QObject):
     def __init__(self, window: MainWindow, workspace: Callable[[], Workspace | None],
                  open_conflicts: Callable[[], object]) -> None:
         super().__init__(window)
+        self._window = window
         self._workspace = workspace
         self._open_conflicts = open_conflicts
         self.notice: ConflictNotice | None = None
@@ -105,6 +106,9 @@ class NoteSyncFollower(QObject):
             workspace.editor.reveal_field(field_id)  # back where the clinician was typing
         if copied and workspace.editor is not None:
             self.show_notice(workspace.editor)
+        elif not copied:
+            self._window.show_status("The open note was updated from another workstation.",
+                                     10_000)
 
     def show_notice(self, editor: QWidget) -> ConflictNotice:
         notice = ConflictNotice(self._open_conflicts, editor)

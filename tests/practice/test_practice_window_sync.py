@@ -88,6 +88,8 @@ def test_sync_now_brings_a_colleagues_client_and_the_windows_edit_goes_out_by_it
 
     window.sync_now()
     assert _codes(window) == [CLIENT]
+    assert re.fullmatch(r"Synced: sent 0, received [1-9]\d*\.",
+                        window.main.statusBar().currentMessage())
     list_model = window.workspace.client_list.model
     assert any(CLIENT in str(list_model.index(r, 0).data()) for r in range(list_model.rowCount()))
     assert re.fullmatch(r"Practice: synced \d\d:\d\d", window.status)
@@ -166,6 +168,8 @@ def test_an_open_draft_that_lost_a_conflict_reloads_and_points_to_its_copy(
     assert notice is not None and notice.isVisible() and notice.label.text() == NOTICE
     assert re.fullmatch(r"Practice: synced \d\d:\d\d · 1 to review", window.status)
     reopened.grab().save(str(tmp_path / "note-conflict.png"))
+    said = window.main.statusBar().currentMessage()
+    assert said == "Synced: sent 0, received 1, 1 conflict copy."
 
     # The copy: read-only, copied to the clipboard, marked resolved.
     qtbot.mouseClick(notice.open_button, Qt.MouseButton.LeftButton)
@@ -248,6 +252,8 @@ def test_an_unreachable_server_shows_offline_since_and_what_waits(
     window.sync_now()
     assert re.fullmatch(r"Practice: offline since \d\d:\d\d · 2 pending", window.status)
     assert "changes wait here" in window.practice.status_label.toolTip()
+    assert window.main.statusBar().currentMessage() == (
+        "The practice server cannot be reached; your changes wait in this vault.")
     assert a.client(CLIENT) is not None  # the work stays, waiting
     window.close()
 
