@@ -177,10 +177,11 @@ class PracticeMenu(QObject):
         elif not offline:
             self.offline_since = None
         self.last_error = outcome.error
-        self.notes.after_sync(outcome)
-        if self._asked:
-            self._asked = False
-            self.window.show_status(moved(outcome), 10_000)
+        about_note = self.notes.after_sync(outcome)
+        said = " ".join(t for t in (moved(outcome) if self._asked else "", about_note) if t)
+        self._asked = False
+        if said:
+            self.window.show_status(said, 10_000)
         if self.conflicts_dialog is not None:
             self.conflicts_dialog.reload()
         self.refresh_status()
