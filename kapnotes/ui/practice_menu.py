@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from kapnotes.ui.workspace import Workspace
 
 SYNC_SHORTCUT = "Ctrl+Shift+Y"  # free: Ctrl+Shift+S is the dosing page's, Ctrl+Y redo's
+# The first sync waits until the window has painted and the start-up work is done.
+FIRST_SYNC_MS = 2_000
 
 
 class PracticeMenu(QObject):
@@ -38,7 +40,8 @@ class PracticeMenu(QObject):
 
     def __init__(self, window: MainWindow, *,
                  workspace: Callable[[], Workspace | None] = lambda: None,
-                 every_ms: int = EVERY_MS, after_write_ms: int = AFTER_WRITE_MS) -> None:
+                 every_ms: int = EVERY_MS, after_write_ms: int = AFTER_WRITE_MS,
+                 first_sync_ms: int = FIRST_SYNC_MS) -> None:
         super().__init__(window)
         self.window = window
         self.join_dialog: JoinPracticeDialog | None = None
@@ -79,7 +82,7 @@ class PracticeMenu(QObject):
         self._restore_watch.setInterval(1000)
         self._restore_watch.timeout.connect(self._restore_over)
         window.about_to_close.connect(self.stop)
-        self.follow_vault()
+        self.follow_vault(first_sync_ms)
 
     # -- which vault, joined or not --------------------------------------------------------
     @property
@@ -90,7 +93,7 @@ class PracticeMenu(QObject):
     def joined(self) -> bool:
         return practice_link.linked(self.vault) is not None
 
-    def follow_vault(self) -> None:
+    def follow_vault(self, first_sync_ms: int = 0) -> None:
         """Show what fits the open vault: solo → Join only; joined → sync, conflicts, status."""
         joined = self.joined
         self.join_action.setVisible(not joined)
@@ -102,7 +105,7 @@ class PracticeMenu(QObject):
         self.runner.release()
         self._restore_watch.stop()
         if joined:
-            self.runner.activate()
+            self.runner.activate(first_sync_ms)
         else:
             self.runner.deactivate()
         self.refresh_status()

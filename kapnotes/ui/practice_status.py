@@ -19,7 +19,7 @@ class Indicator:
 
     text: str
     tooltip: str
-    attention: bool  # refused or in conflict: shown in the error colour
+    attention: bool  # refused, or a sync stopped: shown in the error colour
 
 
 def indicator(*, pending: int, last_sync_at: str | None, offline_since: datetime | None,
@@ -58,7 +58,7 @@ def indicator(*, pending: int, last_sync_at: str | None, offline_since: datetime
                      "Conflicts and field reviews.")
     lines.append("Sync now: Ctrl+Shift+Y.")
     return Indicator(text=text, tooltip="\n".join(lines),
-                     attention=bool(refused or to_review or problem))
+                     attention=bool(refused or problem))
 
 
 def clock_time(stamp: str) -> str:

@@ -46,7 +46,8 @@ class Window:
         qtbot.addWidget(self.main)
         self.workspace = Workspace(self.main, ws.services, signer_name=ws.name)
         self.practice = PracticeMenu(self.main, workspace=lambda: self.workspace,
-                                     every_ms=QUIET, after_write_ms=after_write_ms)
+                                     every_ms=QUIET, after_write_ms=after_write_ms,
+                                     first_sync_ms=0)
         self.main.show()
         self.idle()  # the first sync starts as the window opens
 
