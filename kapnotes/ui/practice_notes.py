@@ -13,7 +13,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.services import practice_review
@@ -21,6 +29,7 @@ from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.practice_worker import SyncOutcome
 
 if TYPE_CHECKING:
+    from kapnotes.ui.session_editor import SessionEditor
     from kapnotes.ui.workspace import Workspace
 
 NOTICE = ("This note was also changed on another workstation, and it now shows that version. "
@@ -90,7 +99,10 @@ class NoteSyncFollower(QObject):
         workspace.flush()  # typed during the sync: saved, never dropped
         if not copied and not _shows_other_text(workspace, session_id):
             return  # only this note's own edits went out: typing goes on undisturbed
+        field_id = _focused_field(editor)
         workspace.open_session(session_id)
+        if workspace.editor is not None and field_id is not None:
+            workspace.editor.reveal_field(field_id)  # back where the clinician was typing
         if copied and workspace.editor is not None:
             self.show_notice(workspace.editor)
 
@@ -124,3 +136,12 @@ def _shows_other_text(workspace: Workspace, session_id: int) -> bool:
 def _blank(value: object) -> object:
     """An empty field reads the same whether stored as nothing, "" or an empty list."""
     return None if value in (None, "", [], {}) else value
+
+
+def _focused_field(editor: SessionEditor) -> str | None:
+    """The note field that has the keyboard focus, if any."""
+    focused = QApplication.focusWidget()
+    if focused is None:
+        return None
+    return next((field_id for field_id, block in editor.form.editors.items()
+                 if block is focused or block.isAncestorOf(focused)), None)

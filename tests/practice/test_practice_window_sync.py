@@ -14,8 +14,11 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 
 from kapnotes.practice import server_schema
+from kapnotes.services.changes import SETTINGS, write
+from kapnotes.storage import settings as settings_store
 from kapnotes.ui.dialogs.practice_conflicts import ConflictsDialog
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.practice_menu import PracticeMenu
@@ -157,6 +160,8 @@ def test_an_open_draft_that_lost_a_conflict_reloads_and_points_to_its_copy(
     reopened = window.workspace.editor
     assert reopened is not None and reopened.session_id == note.id
     assert reopened.form.value("client_account") == "B's words, fictional"
+    focused = QApplication.focusWidget()  # typing goes on in the same field
+    assert focused is not None and reopened.form.editor("client_account").isAncestorOf(focused)
     notice = window.practice.notes.notice
     assert notice is not None and notice.isVisible() and notice.label.text() == NOTICE
     assert re.fullmatch(r"Practice: synced \d\d:\d\d · 1 to review", window.status)
@@ -226,4 +231,34 @@ def test_sync_now_while_a_sync_runs_runs_one_more_after_never_two_at_once(
     assert not runner.sync_now()  # one is running: this one waits for it
     assert runner.running
     qtbot.waitUntil(lambda: len(finished) == 2 and not runner.running, timeout=SYNC_MS)
+    window.close()
+
+
+def test_an_unreachable_server_shows_offline_since_and_what_waits(
+        qtbot: Any, server: str, tmp_path: Path) -> None:
+    a = open_workstation(tmp_path, server, "thera", "therapist", CLIENT)
+    window = Window(qtbot, a, tmp_path)
+    link = settings_store.get_json(a.vault, "practice.link")
+    with write(a.vault, SETTINGS):  # the server moved away: nothing listens on port 1
+        settings_store.set_json(a.vault, "practice.link",
+                                {**link, "conninfo": link["conninfo"].replace(
+                                    re.search(r"port=\d+", link["conninfo"]).group(0),
+                                    "port=1")})
+    a.new_client_with_course(CLIENT)
+    window.sync_now()
+    assert re.fullmatch(r"Practice: offline since \d\d:\d\d · 2 pending", window.status)
+    assert "changes wait here" in window.practice.status_label.toolTip()
+    assert a.client(CLIENT) is not None  # the work stays, waiting
+    window.close()
+
+
+def test_a_restore_holds_the_sync_until_its_dialogs_are_gone(
+        qtbot: Any, server: str, tmp_path: Path) -> None:
+    a = open_workstation(tmp_path, server, "thera", "therapist", CLIENT)
+    window = Window(qtbot, a, tmp_path)
+    runner = window.practice.runner
+    window.main.restore_requested.emit()  # nothing else connected: as if cancelled at once
+    assert not runner.sync_now() and not runner.running  # held: the file may be replaced
+    qtbot.waitUntil(lambda: runner.sync_now(), timeout=5_000)  # released once no dialog shows
+    window.idle()
     window.close()
