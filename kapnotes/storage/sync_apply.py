@@ -111,9 +111,12 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
     if version is not None and row.row_version <= version:
         out.skipped += 1
         return
-    ops = vault.query("SELECT op_id, payload FROM sync_outbox WHERE row_uuid = ?",
+    ops = vault.query("SELECT op_id, payload, base_version FROM sync_outbox WHERE row_uuid = ?",
                       (row.row_uuid,))
-    for op_id, text in ops:
+    if local_id is None and any(b is not None and row.row_version <= b for _o, _p, b in ops):
+        out.skipped += 1  # a version of a row deleted here, whose void waits to go out
+        return
+    for op_id, text, _base in ops:
         if json.loads(text) == row.payload:  # our own operation; its answer was lost
             acknowledge(vault, op_id, row.row_version)
             out.skipped += 1
