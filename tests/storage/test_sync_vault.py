@@ -4,6 +4,8 @@ vaults, changes packed in one and applied in the other through the server's rule
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -81,7 +83,14 @@ def test_a_record_packed_in_one_vault_arrives_whole_in_another(
     assert sync_state.status(b.vault).pending == 0
     path = b.vault.path
     b.vault.close()
-    assert lifecycle.check_vault(path, passphrase=TEST_PASSPHRASE) == []
+    # `kapnotes check`, the real console entry: the notes received are sealed here.
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(TEST_PASSPHRASE + "\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "kapnotes", "check", "--vault", str(path),
+                          "--passphrase-file", str(secret)], capture_output=True, text=True,
+                         timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    assert "signed-note seals sound" in run.stdout
 
 
 def test_own_rows_coming_back_are_skipped_even_when_the_answer_was_lost(
