@@ -63,6 +63,9 @@ def test_a_record_packed_in_one_vault_arrives_whole_in_another(
     assert b.notes.note(prep.id).values == a.notes.note(ids["prep"]).values
     assert prep.signed and prep.signed_by == "Dr Test"
     assert b.notes.seal(prep.id)[2] is True  # sealed here, and the seal holds
+    [received] = [e for e in audit.entries(b.vault) if e.event == "practice.signed_note"]
+    assert (received.record_id, received.detail) == (
+        str(prep.id), "signed elsewhere; pushed by therapist")
     assert [x.text for x in b.notes.note(prep.id).addenda] == ["Marmalade detail added later."]
     assert b.monitoring.details(dose.id).lot_number == "LOT-7731"
     assert [(r.reading.systolic, r.reading.diastolic) for r in b.monitoring.readings(dose.id)
