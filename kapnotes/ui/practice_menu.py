@@ -22,7 +22,7 @@ from kapnotes.ui.dialogs.practice_join import JoinPracticeDialog
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.menu_action import menu_action
 from kapnotes.ui.practice_notes import NoteSyncFollower
-from kapnotes.ui.practice_status import indicator
+from kapnotes.ui.practice_status import indicator, moved
 from kapnotes.ui.practice_worker import AFTER_WRITE_MS, EVERY_MS, SyncOutcome, SyncRunner
 from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, style_sheet_colour
 
@@ -48,6 +48,7 @@ class PracticeMenu(QObject):
         self.conflicts_dialog: ConflictsDialog | None = None
         self.offline_since: datetime | None = None
         self.last_error = ""
+        self._asked = False
         menu = window.practice_menu
         menu.setObjectName("practice_menu")
         menu.setAccessibleName("Practice menu")
@@ -142,6 +143,7 @@ class PracticeMenu(QObject):
     def sync_now(self) -> None:
         if not self.joined:
             return
+        self._asked = True  # the outcome is then said in the status bar
         if self.runner.sync_now():
             self.status_label.setText(self.status_label.text().split(" · ")[0] + " · syncing…")
             self.status_label.setVisible(True)
@@ -175,7 +177,11 @@ class PracticeMenu(QObject):
         elif not offline:
             self.offline_since = None
         self.last_error = outcome.error
-        self.notes.after_sync(outcome)
+        about_note = self.notes.after_sync(outcome)
+        said = " ".join(t for t in (moved(outcome) if self._asked else "", about_note) if t)
+        self._asked = False
+        if said:
+            self.window.show_status(said, 10_000)
         if self.conflicts_dialog is not None:
             self.conflicts_dialog.reload()
         self.refresh_status()

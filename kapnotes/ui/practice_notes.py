@@ -79,17 +79,18 @@ class NoteSyncFollower(QObject):
         if workspace is not None:
             workspace.flush()
 
-    def after_sync(self, outcome: SyncOutcome) -> None:
+    def after_sync(self, outcome: SyncOutcome) -> str:
+        """Follow the sync in the open note; returns a line for the status bar ("" if none)."""
         workspace = self._workspace()
         editor = workspace.editor if workspace is not None else None
         changes = outcome.changes
         if workspace is not None and changes is not None and changes.clients:
             workspace.after_records_arrived()  # a first sync fills an empty vault
         if workspace is None or editor is None or changes is None:
-            return
+            return ""
         if not (changes.touches("notes", "sessions", "monitoring")
                 and changes.touches_session(editor.session_id)):
-            return
+            return ""
         session_id = editor.session_id
         try:
             copied = practice_review.has_open_conflict(workspace.services.vault, "note",
@@ -98,13 +99,15 @@ class NoteSyncFollower(QObject):
             copied = False
         workspace.flush()  # typed during the sync: saved, never dropped
         if not copied and not _shows_other_text(workspace, session_id):
-            return  # only this note's own edits went out: typing goes on undisturbed
+            return ""  # only this note's own edits went out: typing goes on undisturbed
         field_id = _focused_field(editor)
         workspace.open_session(session_id)
         if workspace.editor is not None and field_id is not None:
             workspace.editor.reveal_field(field_id)  # back where the clinician was typing
         if copied and workspace.editor is not None:
             self.show_notice(workspace.editor)
+            return "The open note's conflict copy is listed under File → Practice."
+        return "The open note was updated from another workstation."
 
     def show_notice(self, editor: QWidget) -> ConflictNotice:
         notice = ConflictNotice(self._open_conflicts, editor)

@@ -88,6 +88,8 @@ def test_sync_now_brings_a_colleagues_client_and_the_windows_edit_goes_out_by_it
 
     window.sync_now()
     assert _codes(window) == [CLIENT]
+    assert re.fullmatch(r"Synced: sent 0, received [1-9]\d*\.",
+                        window.main.statusBar().currentMessage())
     list_model = window.workspace.client_list.model
     assert any(CLIENT in str(list_model.index(r, 0).data()) for r in range(list_model.rowCount()))
     assert re.fullmatch(r"Practice: synced \d\d:\d\d", window.status)
@@ -166,6 +168,9 @@ def test_an_open_draft_that_lost_a_conflict_reloads_and_points_to_its_copy(
     assert notice is not None and notice.isVisible() and notice.label.text() == NOTICE
     assert re.fullmatch(r"Practice: synced \d\d:\d\d · 1 to review", window.status)
     reopened.grab().save(str(tmp_path / "note-conflict.png"))
+    said = window.main.statusBar().currentMessage()
+    assert said == ("Synced: sent 0, received 1, 1 conflict copy. The open note's conflict "
+                    "copy is listed under File → Practice.")
 
     # The copy: read-only, copied to the clipboard, marked resolved.
     qtbot.mouseClick(notice.open_button, Qt.MouseButton.LeftButton)
@@ -248,6 +253,8 @@ def test_an_unreachable_server_shows_offline_since_and_what_waits(
     window.sync_now()
     assert re.fullmatch(r"Practice: offline since \d\d:\d\d · 2 pending", window.status)
     assert "changes wait here" in window.practice.status_label.toolTip()
+    assert window.main.statusBar().currentMessage() == (
+        "The practice server cannot be reached; your changes wait in this vault.")
     assert a.client(CLIENT) is not None  # the work stays, waiting
     window.close()
 
@@ -261,4 +268,43 @@ def test_a_restore_holds_the_sync_until_its_dialogs_are_gone(
     assert not runner.sync_now() and not runner.running  # held: the file may be replaced
     qtbot.waitUntil(lambda: runner.sync_now(), timeout=5_000)  # released once no dialog shows
     window.idle()
+    window.close()
+
+
+def test_an_open_note_a_colleague_changed_shows_their_text_and_says_so(
+        qtbot: Any, server: str, tmp_path: Path) -> None:
+    a = open_workstation(tmp_path, server, "thera", "therapist", CLIENT)
+    b = open_workstation(tmp_path, server, "therb", "therapist", CLIENT)
+    b.new_client_with_course(CLIENT)
+    note_b = b.integration_note(CLIENT, "first draft")
+    b.sync()
+    window = Window(qtbot, a, tmp_path)
+    [note] = a.sessions(CLIENT)
+    window.workspace.open_session(note.id)
+    b.services.notes.save_fields(note_b, {"client_account": "B's second thoughts, fictional"})
+    b.sync()
+    window.sync_now()
+    editor = window.workspace.editor
+    assert editor is not None and editor.session_id == note.id
+    assert editor.form.value("client_account") == "B's second thoughts, fictional"
+    assert window.practice.notes.notice is None  # nothing of A's was set aside
+    assert window.main.statusBar().currentMessage() == (
+        "Synced: sent 0, received 1. The open note was updated from another workstation.")
+    window.close()
+
+
+def test_the_open_note_is_not_reloaded_when_only_its_own_edits_went_out(
+        qtbot: Any, server: str, tmp_path: Path) -> None:
+    a = open_workstation(tmp_path, server, "thera", "therapist", CLIENT)
+    a.new_client_with_course(CLIENT)
+    window = Window(qtbot, a, tmp_path)
+    note_id = a.integration_note(CLIENT, "my draft")
+    window.workspace.open_session(note_id)
+    editor = window.workspace.editor
+    field = editor.form.editor("client_account").focus_targets()[0]
+    field.setFocus()
+    qtbot.keyClicks(field, ", fictional")
+    window.sync_now()
+    assert window.workspace.editor is editor  # the same editor: typing was never interrupted
+    assert a.status().pending == 0
     window.close()
