@@ -131,13 +131,16 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
         _keep_signed(vault, row, busy, now, out)
     elif local_id is not None and busy and table == "clients":
         _merge_client(vault, local_id, base, row, now, out)
-    elif local_id is not None and busy and table in ("sessions", "courses"):
-        _conflict_copy(vault, table, local_id, row, now, out)
-        write_payload(vault, table, row.row_uuid, row.payload)
     elif local_id is None or table not in ("addenda", "vitals_readings", "measures"):
+        if local_id is not None and busy and table in ("sessions", "courses"):
+            _conflict_copy(vault, table, local_id, row, now, out)
         local_id = write_payload(vault, table, row.row_uuid, row.payload)
         if table == "addenda":
             _seal_if_signed(vault, local_id)
+        elif table == "sessions" and _signed(vault, local_id):
+            # Signed on another workstation, sealed here: the log says whose signing it was.
+            audit.record(vault, "practice.signed_note", record_type="session",
+                         record_id=local_id, detail=f"signed elsewhere; pushed by {row.author}")
     _agreed(vault, table, row)
     out.applied += 1
     out.client_codes.add(row.client_code)

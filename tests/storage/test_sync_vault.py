@@ -4,6 +4,8 @@ vaults, changes packed in one and applied in the other through the server's rule
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -61,6 +63,9 @@ def test_a_record_packed_in_one_vault_arrives_whole_in_another(
     assert b.notes.note(prep.id).values == a.notes.note(ids["prep"]).values
     assert prep.signed and prep.signed_by == "Dr Test"
     assert b.notes.seal(prep.id)[2] is True  # sealed here, and the seal holds
+    [received] = [e for e in audit.entries(b.vault) if e.event == "practice.signed_note"]
+    assert (received.record_id, received.detail) == (
+        str(prep.id), "signed elsewhere; pushed by therapist")
     assert [x.text for x in b.notes.note(prep.id).addenda] == ["Marmalade detail added later."]
     assert b.monitoring.details(dose.id).lot_number == "LOT-7731"
     assert [(r.reading.systolic, r.reading.diastolic) for r in b.monitoring.readings(dose.id)
@@ -81,7 +86,14 @@ def test_a_record_packed_in_one_vault_arrives_whole_in_another(
     assert sync_state.status(b.vault).pending == 0
     path = b.vault.path
     b.vault.close()
-    assert lifecycle.check_vault(path, passphrase=TEST_PASSPHRASE) == []
+    # `kapnotes check`, the real console entry: the notes received are sealed here.
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(TEST_PASSPHRASE + "\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "kapnotes", "check", "--vault", str(path),
+                          "--passphrase-file", str(secret)], capture_output=True, text=True,
+                         timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    assert "signed-note seals sound" in run.stdout
 
 
 def test_own_rows_coming_back_are_skipped_even_when_the_answer_was_lost(
