@@ -82,6 +82,7 @@ class ConflictsDialog(QDialog):
         layout.addLayout(bottom)
         self.resize(860, 520)
         self.reload()
+        self.list.setFocus()  # keyboard first: arrows pick, the buttons' letters act
 
     # -- pages -----------------------------------------------------------------------------
     def _build_conflict_page(self) -> None:
