@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from helpers.sync_records import (
     count,
     record,
     sessions_of,
+    shared_draft,
     two_workstations,
 )
 from helpers.sync_relay import NOW, Relay, pull_all, push_all, sync
@@ -234,3 +236,26 @@ def test_a_struck_reading_is_struck_on_the_other_workstation_too(
     assert b.monitoring.readings(dose.id) == []
     [struck] = b.monitoring.readings(dose.id, with_struck=True)
     assert struck.change_reason == "Struck: Cuff too small" and struck.struck_at is not None
+
+
+def test_a_received_review_names_the_intention_by_its_words_not_by_a_foreign_id(
+        pair: tuple[Any, Any]) -> None:
+    a, b = pair
+    relay = Relay()
+    shared_draft(a, b, relay)
+    course_a = a.courses.for_client(a.clients.by_code(CODE).id)[0].id
+    course_b = b.courses.for_client(by_code(b).id)[0].id
+    here = b.intentions.add(course_b, "Sleep before midnight")  # B's own, same row id as A's
+    walk = a.intentions.add(course_a, "Walk by the river daily")
+    assert here.id == walk.id
+    review = a.notes.create_session(course_id=course_a, kind=SessionKind.INTEGRATION,
+                                    starts_at=datetime(2026, 11, 17, 9, 30))
+    a.notes.save_fields(review.id, {"intentions_review": [
+        {"intention_id": walk.id, "progress": 6, "note": "Most days"}]})
+    sync(a.vault, relay, "therapist")
+    sync(b.vault, relay, "supervisor")
+    got = next(x for x in b.notes.sessions_for_course(course_b)
+               if x.starts_at.day == 17)
+    [entry] = b.notes.note(got.id).values["intentions_review"]
+    assert b.intentions.labels(course_b)[entry["intention_id"]] == "Walk by the river daily"
+    assert (entry["progress"], entry["note"]) == (6, "Most days")
