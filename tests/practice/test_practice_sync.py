@@ -210,3 +210,24 @@ def test_a_discarded_draft_is_removed_on_the_other_workstation(
     voided = [r for r in server_rows(server) if r[1] == "note" and r[3] == 2]
     assert len(voided) == 1  # the void is a new version on the server, never a deletion
     assert therapist.sessions(CLIENT)[0].id == kept
+
+
+def test_an_edit_of_a_draft_signed_meanwhile_elsewhere_is_kept_as_a_conflict_copy(
+        server: str, tmp_path: Path) -> None:
+    a = open_workstation(tmp_path, server, "thera", "therapist", CLIENT)
+    b = open_workstation(tmp_path, server, "therb", "therapist", CLIENT)
+    a.new_client_with_course(CLIENT)
+    note_a = a.integration_note(CLIENT, "first draft")
+    a.sync()
+    b.sync()
+    [note_b] = b.sessions(CLIENT)
+    a.services.notes.save_fields(note_a, {"client_account": "A's signed words"})
+    a.services.notes.sign(note_a, signer="A", reason="test")
+    b.services.notes.save_fields(note_b.id, {"client_account": "B's words"})
+    assert a.sync().error == ""
+    report = b.sync()
+    assert (report.error, report.refused, report.conflicts) == ("", 0, 1)
+    [note_b] = b.sessions(CLIENT)
+    assert note_b.signed and b.note_text(note_b.id) == "A's signed words"
+    assert "B's words" in b.vault.query_one("SELECT payload FROM sync_conflicts")[0]
+    assert b.sync().pushed == 0  # nothing left to send: the vault and the server agree
