@@ -111,9 +111,12 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
     if version is not None and row.row_version <= version:
         out.skipped += 1
         return
-    ops = vault.query("SELECT op_id, payload FROM sync_outbox WHERE row_uuid = ?",
+    ops = vault.query("SELECT op_id, payload, base_version FROM sync_outbox WHERE row_uuid = ?",
                       (row.row_uuid,))
-    for op_id, text in ops:
+    if local_id is None and any(b is not None and row.row_version <= b for _o, _p, b in ops):
+        out.skipped += 1  # a version of a row deleted here, whose void waits to go out
+        return
+    for op_id, text, _base in ops:
         if json.loads(text) == row.payload:  # our own operation; its answer was lost
             acknowledge(vault, op_id, row.row_version)
             out.skipped += 1
@@ -128,13 +131,16 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
         _keep_signed(vault, row, busy, now, out)
     elif local_id is not None and busy and table == "clients":
         _merge_client(vault, local_id, base, row, now, out)
-    elif local_id is not None and busy and table in ("sessions", "courses"):
-        _conflict_copy(vault, table, local_id, row, now, out)
-        write_payload(vault, table, row.row_uuid, row.payload)
     elif local_id is None or table not in ("addenda", "vitals_readings", "measures"):
+        if local_id is not None and busy and table in ("sessions", "courses"):
+            _conflict_copy(vault, table, local_id, row, now, out)
         local_id = write_payload(vault, table, row.row_uuid, row.payload)
         if table == "addenda":
             _seal_if_signed(vault, local_id)
+        elif table == "sessions" and _signed(vault, local_id):
+            # Signed on another workstation, sealed here: the log says whose signing it was.
+            audit.record(vault, "practice.signed_note", record_type="session",
+                         record_id=local_id, detail=f"signed elsewhere; pushed by {row.author}")
     _agreed(vault, table, row)
     out.applied += 1
     out.client_codes.add(row.client_code)

@@ -22,7 +22,7 @@ from kapnotes.ui.dialogs.practice_join import JoinPracticeDialog
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.menu_action import menu_action
 from kapnotes.ui.practice_notes import NoteSyncFollower
-from kapnotes.ui.practice_status import indicator
+from kapnotes.ui.practice_status import indicator, moved
 from kapnotes.ui.practice_worker import AFTER_WRITE_MS, EVERY_MS, SyncOutcome, SyncRunner
 from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, style_sheet_colour
 
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from kapnotes.ui.workspace import Workspace
 
 SYNC_SHORTCUT = "Ctrl+Shift+Y"  # free: Ctrl+Shift+S is the dosing page's, Ctrl+Y redo's
+# The first sync waits until the window has painted and the start-up work is done.
+FIRST_SYNC_MS = 2_000
 
 
 class PracticeMenu(QObject):
@@ -38,13 +40,15 @@ class PracticeMenu(QObject):
 
     def __init__(self, window: MainWindow, *,
                  workspace: Callable[[], Workspace | None] = lambda: None,
-                 every_ms: int = EVERY_MS, after_write_ms: int = AFTER_WRITE_MS) -> None:
+                 every_ms: int = EVERY_MS, after_write_ms: int = AFTER_WRITE_MS,
+                 first_sync_ms: int = FIRST_SYNC_MS) -> None:
         super().__init__(window)
         self.window = window
         self.join_dialog: JoinPracticeDialog | None = None
         self.conflicts_dialog: ConflictsDialog | None = None
         self.offline_since: datetime | None = None
         self.last_error = ""
+        self._asked = False
         menu = window.practice_menu
         menu.setObjectName("practice_menu")
         menu.setAccessibleName("Practice menu")
@@ -79,7 +83,7 @@ class PracticeMenu(QObject):
         self._restore_watch.setInterval(1000)
         self._restore_watch.timeout.connect(self._restore_over)
         window.about_to_close.connect(self.stop)
-        self.follow_vault()
+        self.follow_vault(first_sync_ms)
 
     # -- which vault, joined or not --------------------------------------------------------
     @property
@@ -90,7 +94,7 @@ class PracticeMenu(QObject):
     def joined(self) -> bool:
         return practice_link.linked(self.vault) is not None
 
-    def follow_vault(self) -> None:
+    def follow_vault(self, first_sync_ms: int = 0) -> None:
         """Show what fits the open vault: solo → Join only; joined → sync, conflicts, status."""
         joined = self.joined
         self.join_action.setVisible(not joined)
@@ -102,7 +106,7 @@ class PracticeMenu(QObject):
         self.runner.release()
         self._restore_watch.stop()
         if joined:
-            self.runner.activate()
+            self.runner.activate(first_sync_ms)
         else:
             self.runner.deactivate()
         self.refresh_status()
@@ -139,6 +143,7 @@ class PracticeMenu(QObject):
     def sync_now(self) -> None:
         if not self.joined:
             return
+        self._asked = True  # the outcome is then said in the status bar
         if self.runner.sync_now():
             self.status_label.setText(self.status_label.text().split(" · ")[0] + " · syncing…")
             self.status_label.setVisible(True)
@@ -172,7 +177,11 @@ class PracticeMenu(QObject):
         elif not offline:
             self.offline_since = None
         self.last_error = outcome.error
-        self.notes.after_sync(outcome)
+        about_note = self.notes.after_sync(outcome)
+        said = " ".join(t for t in (moved(outcome) if self._asked else "", about_note) if t)
+        self._asked = False
+        if said:
+            self.window.show_status(said, 10_000)
         if self.conflicts_dialog is not None:
             self.conflicts_dialog.reload()
         self.refresh_status()

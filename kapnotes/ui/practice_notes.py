@@ -13,7 +13,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.services import practice_review
@@ -21,6 +29,7 @@ from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.practice_worker import SyncOutcome
 
 if TYPE_CHECKING:
+    from kapnotes.ui.session_editor import SessionEditor
     from kapnotes.ui.workspace import Workspace
 
 NOTICE = ("This note was also changed on another workstation, and it now shows that version. "
@@ -70,17 +79,18 @@ class NoteSyncFollower(QObject):
         if workspace is not None:
             workspace.flush()
 
-    def after_sync(self, outcome: SyncOutcome) -> None:
+    def after_sync(self, outcome: SyncOutcome) -> str:
+        """Follow the sync in the open note; returns a line for the status bar ("" if none)."""
         workspace = self._workspace()
         editor = workspace.editor if workspace is not None else None
         changes = outcome.changes
         if workspace is not None and changes is not None and changes.clients:
             workspace.after_records_arrived()  # a first sync fills an empty vault
         if workspace is None or editor is None or changes is None:
-            return
+            return ""
         if not (changes.touches("notes", "sessions", "monitoring")
                 and changes.touches_session(editor.session_id)):
-            return
+            return ""
         session_id = editor.session_id
         try:
             copied = practice_review.has_open_conflict(workspace.services.vault, "note",
@@ -89,10 +99,15 @@ class NoteSyncFollower(QObject):
             copied = False
         workspace.flush()  # typed during the sync: saved, never dropped
         if not copied and not _shows_other_text(workspace, session_id):
-            return  # only this note's own edits went out: typing goes on undisturbed
+            return ""  # only this note's own edits went out: typing goes on undisturbed
+        field_id = _focused_field(editor)
         workspace.open_session(session_id)
+        if workspace.editor is not None and field_id is not None:
+            workspace.editor.reveal_field(field_id)  # back where the clinician was typing
         if copied and workspace.editor is not None:
             self.show_notice(workspace.editor)
+            return "The open note's conflict copy is listed under File → Practice."
+        return "The open note was updated from another workstation."
 
     def show_notice(self, editor: QWidget) -> ConflictNotice:
         notice = ConflictNotice(self._open_conflicts, editor)
@@ -124,3 +139,12 @@ def _shows_other_text(workspace: Workspace, session_id: int) -> bool:
 def _blank(value: object) -> object:
     """An empty field reads the same whether stored as nothing, "" or an empty list."""
     return None if value in (None, "", [], {}) else value
+
+
+def _focused_field(editor: SessionEditor) -> str | None:
+    """The note field that has the keyboard focus, if any."""
+    focused = QApplication.focusWidget()
+    if focused is None:
+        return None
+    return next((field_id for field_id, block in editor.form.editors.items()
+                 if block is focused or block.isAncestorOf(focused)), None)

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kapnotes.ui.practice_worker import SyncOutcome
 
 PREFIX = "Practice: "
 
@@ -19,7 +23,7 @@ class Indicator:
 
     text: str
     tooltip: str
-    attention: bool  # refused or in conflict: shown in the error colour
+    attention: bool  # refused, or a sync stopped: shown in the error colour
 
 
 def indicator(*, pending: int, last_sync_at: str | None, offline_since: datetime | None,
@@ -58,7 +62,7 @@ def indicator(*, pending: int, last_sync_at: str | None, offline_since: datetime
                      "Conflicts and field reviews.")
     lines.append("Sync now: Ctrl+Shift+Y.")
     return Indicator(text=text, tooltip="\n".join(lines),
-                     attention=bool(refused or to_review or problem))
+                     attention=bool(refused or problem))
 
 
 def clock_time(stamp: str) -> str:
@@ -76,3 +80,23 @@ def clock_time(stamp: str) -> str:
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def moved(outcome: SyncOutcome) -> str:
+    """What a sync someone asked for (Sync now) did, in one line for the status bar."""
+    report = outcome.report
+    if report is None:
+        return f"Sync failed: {outcome.error}"
+    if report.offline:
+        return "The practice server cannot be reached; your changes wait in this vault."
+    parts = [f"sent {report.pushed}", f"received {report.pulled}"]
+    if report.conflicts:
+        parts.append(_plural(report.conflicts, "conflict copy", "conflict copies"))
+    if report.field_reviews:
+        parts.append(_plural(report.field_reviews, "field review"))
+    if report.refused:
+        parts.append(f"{report.refused} refused")
+    if report.purged:
+        parts.append(_plural(report.purged, "client") + " removed (care team left)")
+    text = "Synced: " + ", ".join(parts) + "."
+    return text if not report.error else f"{text[:-1]}; stopped: {report.error}"

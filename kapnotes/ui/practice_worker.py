@@ -108,12 +108,16 @@ class SyncRunner(QObject):
         self._debounce.timeout.connect(self.sync_now)
 
     # -- switching on and off --------------------------------------------------------------
-    def activate(self) -> None:
-        """A joined vault: sync now, every minute, and after the window's writes."""
+    def activate(self, first_ms: int = 0) -> None:
+        """A joined vault: sync in `first_ms`, then every minute and after the window's
+        writes."""
         self._watch(self._source())
         self._active = True
         self._periodic.start()
-        self.sync_now()
+        if first_ms:
+            QTimer.singleShot(first_ms, self, self.sync_now)
+        else:
+            self.sync_now()
 
     def deactivate(self) -> None:
         """A solo vault (or the window closing): no more syncs; one running still finishes."""

@@ -3,6 +3,7 @@ join from the menu, what a solo vault shows, a refused code shown in the dialog.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,9 @@ def test_join_from_the_menu_links_the_vault_and_shows_sync(qtbot, window: MainWi
     assert practice.sync_action.shortcut().toString() == SYNC_SHORTCUT
     assert practice.runner.active
     qtbot.waitUntil(lambda: not practice.runner.running, timeout=30_000)
+    assert practice.status_label.isVisible()
+    assert re.fullmatch(r"Practice: synced \d\d:\d\d", practice.status_label.text())
+    assert login in practice.status_label.toolTip()
     practice.stop()
 
 

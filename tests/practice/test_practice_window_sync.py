@@ -14,8 +14,11 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 
 from kapnotes.practice import server_schema
+from kapnotes.services.changes import SETTINGS, write
+from kapnotes.storage import settings as settings_store
 from kapnotes.ui.dialogs.practice_conflicts import ConflictsDialog
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.practice_menu import PracticeMenu
@@ -46,7 +49,8 @@ class Window:
         qtbot.addWidget(self.main)
         self.workspace = Workspace(self.main, ws.services, signer_name=ws.name)
         self.practice = PracticeMenu(self.main, workspace=lambda: self.workspace,
-                                     every_ms=QUIET, after_write_ms=after_write_ms)
+                                     every_ms=QUIET, after_write_ms=after_write_ms,
+                                     first_sync_ms=0)
         self.main.show()
         self.idle()  # the first sync starts as the window opens
 
@@ -84,6 +88,8 @@ def test_sync_now_brings_a_colleagues_client_and_the_windows_edit_goes_out_by_it
 
     window.sync_now()
     assert _codes(window) == [CLIENT]
+    assert re.fullmatch(r"Synced: sent 0, received [1-9]\d*\.",
+                        window.main.statusBar().currentMessage())
     list_model = window.workspace.client_list.model
     assert any(CLIENT in str(list_model.index(r, 0).data()) for r in range(list_model.rowCount()))
     assert re.fullmatch(r"Practice: synced \d\d:\d\d", window.status)
@@ -156,10 +162,15 @@ def test_an_open_draft_that_lost_a_conflict_reloads_and_points_to_its_copy(
     reopened = window.workspace.editor
     assert reopened is not None and reopened.session_id == note.id
     assert reopened.form.value("client_account") == "B's words, fictional"
+    focused = QApplication.focusWidget()  # typing goes on in the same field
+    assert focused is not None and reopened.form.editor("client_account").isAncestorOf(focused)
     notice = window.practice.notes.notice
     assert notice is not None and notice.isVisible() and notice.label.text() == NOTICE
     assert re.fullmatch(r"Practice: synced \d\d:\d\d · 1 to review", window.status)
     reopened.grab().save(str(tmp_path / "note-conflict.png"))
+    said = window.main.statusBar().currentMessage()
+    assert said == ("Synced: sent 0, received 1, 1 conflict copy. The open note's conflict "
+                    "copy is listed under File → Practice.")
 
     # The copy: read-only, copied to the clipboard, marked resolved.
     qtbot.mouseClick(notice.open_button, Qt.MouseButton.LeftButton)
@@ -225,4 +236,75 @@ def test_sync_now_while_a_sync_runs_runs_one_more_after_never_two_at_once(
     assert not runner.sync_now()  # one is running: this one waits for it
     assert runner.running
     qtbot.waitUntil(lambda: len(finished) == 2 and not runner.running, timeout=SYNC_MS)
+    window.close()
+
+
+def test_an_unreachable_server_shows_offline_since_and_what_waits(
+        qtbot: Any, server: str, tmp_path: Path) -> None:
+    a = open_workstation(tmp_path, server, "thera", "therapist", CLIENT)
+    window = Window(qtbot, a, tmp_path)
+    link = settings_store.get_json(a.vault, "practice.link")
+    with write(a.vault, SETTINGS):  # the server moved away: nothing listens on port 1
+        settings_store.set_json(a.vault, "practice.link",
+                                {**link, "conninfo": link["conninfo"].replace(
+                                    re.search(r"port=\d+", link["conninfo"]).group(0),
+                                    "port=1")})
+    a.new_client_with_course(CLIENT)
+    window.sync_now()
+    assert re.fullmatch(r"Practice: offline since \d\d:\d\d · 2 pending", window.status)
+    assert "changes wait here" in window.practice.status_label.toolTip()
+    assert window.main.statusBar().currentMessage() == (
+        "The practice server cannot be reached; your changes wait in this vault.")
+    assert a.client(CLIENT) is not None  # the work stays, waiting
+    window.close()
+
+
+def test_a_restore_holds_the_sync_until_its_dialogs_are_gone(
+        qtbot: Any, server: str, tmp_path: Path) -> None:
+    a = open_workstation(tmp_path, server, "thera", "therapist", CLIENT)
+    window = Window(qtbot, a, tmp_path)
+    runner = window.practice.runner
+    window.main.restore_requested.emit()  # nothing else connected: as if cancelled at once
+    assert not runner.sync_now() and not runner.running  # held: the file may be replaced
+    qtbot.waitUntil(lambda: runner.sync_now(), timeout=5_000)  # released once no dialog shows
+    window.idle()
+    window.close()
+
+
+def test_an_open_note_a_colleague_changed_shows_their_text_and_says_so(
+        qtbot: Any, server: str, tmp_path: Path) -> None:
+    a = open_workstation(tmp_path, server, "thera", "therapist", CLIENT)
+    b = open_workstation(tmp_path, server, "therb", "therapist", CLIENT)
+    b.new_client_with_course(CLIENT)
+    note_b = b.integration_note(CLIENT, "first draft")
+    b.sync()
+    window = Window(qtbot, a, tmp_path)
+    [note] = a.sessions(CLIENT)
+    window.workspace.open_session(note.id)
+    b.services.notes.save_fields(note_b, {"client_account": "B's second thoughts, fictional"})
+    b.sync()
+    window.sync_now()
+    editor = window.workspace.editor
+    assert editor is not None and editor.session_id == note.id
+    assert editor.form.value("client_account") == "B's second thoughts, fictional"
+    assert window.practice.notes.notice is None  # nothing of A's was set aside
+    assert window.main.statusBar().currentMessage() == (
+        "Synced: sent 0, received 1. The open note was updated from another workstation.")
+    window.close()
+
+
+def test_the_open_note_is_not_reloaded_when_only_its_own_edits_went_out(
+        qtbot: Any, server: str, tmp_path: Path) -> None:
+    a = open_workstation(tmp_path, server, "thera", "therapist", CLIENT)
+    a.new_client_with_course(CLIENT)
+    window = Window(qtbot, a, tmp_path)
+    note_id = a.integration_note(CLIENT, "my draft")
+    window.workspace.open_session(note_id)
+    editor = window.workspace.editor
+    field = editor.form.editor("client_account").focus_targets()[0]
+    field.setFocus()
+    qtbot.keyClicks(field, ", fictional")
+    window.sync_now()
+    assert window.workspace.editor is editor  # the same editor: typing was never interrupted
+    assert a.status().pending == 0
     window.close()

@@ -36,3 +36,4 @@ def test_conflicts_to_review_are_counted_and_a_fresh_vault_says_not_synced() -> 
                       conflicts=1, field_reviews=1)
     assert shown.text == "Practice: not synced yet · 2 to review"
     assert "1 conflict copy and 1 field review" in shown.tooltip
+    assert not shown.attention  # calm: waiting for a person is not an error

@@ -82,6 +82,7 @@ class ConflictsDialog(QDialog):
         layout.addLayout(bottom)
         self.resize(860, 520)
         self.reload()
+        self.list.setFocus()  # keyboard first: arrows pick, the buttons' letters act
 
     # -- pages -----------------------------------------------------------------------------
     def _build_conflict_page(self) -> None:
@@ -187,6 +188,7 @@ class ConflictsDialog(QDialog):
     def _show_current(self) -> None:
         item = self.selected()
         show_error(self.error_label, "")
+        self.copy_button.setText("C&opy text to clipboard")  # "Copied" was about another
         if isinstance(item, ConflictCopy):
             self.conflict_heading.setText(
                 f"Your version of this {KIND_NAMES.get(item.kind, item.kind).lower()} of "
@@ -247,7 +249,6 @@ class ConflictsDialog(QDialog):
         except KapNotesError as exc:
             show_error(self.error_label, exc.message)
             return
-        self.copy_button.setText("C&opy text to clipboard")
         self.reload()
         self.list.setFocus()
         self.changed.emit()
