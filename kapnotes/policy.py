@@ -16,18 +16,19 @@ storage-free: paths.py reads the default vault folder from here before any vault
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kapnotes.domain.bounded_input import loads_bounded, read_text_bounded
 from kapnotes.domain.errors import ValidationError
-from kapnotes.domain.vitals import VITALS_RANGES, VitalsThresholds
+
+if TYPE_CHECKING:  # read when a policy file sets thresholds, not before the unlock dialog
+    from kapnotes.domain.vitals import VitalsThresholds
 
 POLICY_ENV = "KAPNOTES_POLICY"
 POLICY_DIRNAME = "KAPNotes"
@@ -43,7 +44,7 @@ RETENTION_RANGE = {"daily": (0, 366), "weekly": (0, 520)}
 MAX_PRACTICE_NAME = 120
 MAX_CLOSED_DAYS = 400
 
-log = logging.getLogger("kapnotes.policy")
+LOGGER_NAME = "kapnotes.policy"  # logging loads when there is a problem to log
 
 
 class Source(StrEnum):
@@ -159,6 +160,8 @@ def _thresholds(value: Any, _base: Path) -> dict[str, int | None]:
 def thresholds_from(value: Any, *, field_prefix: str = "",
                     base: VitalsThresholds | None = None) -> dict[str, int | None]:
     """A (partial) thresholds mapping merged onto `base`, checked; raises ValueError."""
+    from kapnotes.domain.vitals import VITALS_RANGES, VitalsThresholds
+
     if not isinstance(value, Mapping):
         raise ValueError("must be an object of threshold values")
     known = {f.name for f in fields(VitalsThresholds)}
@@ -327,8 +330,12 @@ def current_policy() -> Policy:
         policy = load_policy(path)
         _cache.clear()
         _cache[stamp] = policy
-        for text in policy.problems:
-            log.warning("%s", text)
+        if policy.problems:
+            import logging
+
+            log = logging.getLogger(LOGGER_NAME)
+            for text in policy.problems:
+                log.warning("%s", text)
     return policy
 
 

@@ -22,6 +22,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # process a test starts (kapnotes/storage/keyfile.py); tests/storage/test_key_cost.py pins the
 # production cost through a `kapnotes init` started without this variable.
 os.environ["KAPNOTES_TEST_ONLY_KDF_ITERATIONS"] = "1000"
+# Likewise passphrase review files are sealed at a test-only scrypt work factor
+# (kapnotes/services/age_passphrase.py); tests/services/test_age_passphrase.py pins 2^18.
+os.environ["KAPNOTES_TEST_ONLY_SCRYPT_LOG_N"] = "10"
 
 # The same isolation for the whole process, not only inside each test: module- and
 # session-scoped fixtures (a shared demo vault, say) are set up BEFORE the per-test autouse

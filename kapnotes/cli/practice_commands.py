@@ -96,5 +96,5 @@ def _join(args: argparse.Namespace) -> int:
     with opened_vault(args) as vault:
         login = practice_link.join(vault, args.dsn, args.code, args.name)
     print(f"This vault joined the practice server as {login}; the enrolment code is used up.")
-    print("Syncing with the server is not built yet (docs/PRACTICE-SERVER.md).")
+    print("Run kapnotes sync --vault V to sync (the window syncs by itself).")
     return 0

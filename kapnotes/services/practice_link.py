@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from kapnotes.domain.errors import ConflictError
 from kapnotes.lazy import lazy_module
 from kapnotes.services.changes import Changes, write
-from kapnotes.storage import audit, settings
+from kapnotes.storage import audit, settings, sync_state
 from kapnotes.storage.vault import Vault
 
 if TYPE_CHECKING:
@@ -53,7 +53,10 @@ def _forget_link(vault: Vault) -> None:
 
 
 def _record_join(vault: Vault, login: str) -> None:
+    # From here on the vault's triggers record changes for the server (and every record it
+    # already holds goes on the first sync).
     with write(vault, Changes(settings=True)):
+        sync_state.set_linked(vault, True)
         audit.record(vault, "practice.join", record_type="practice", record_id=login,
                      detail="joined the practice server")
 

@@ -23,6 +23,7 @@ import pyrage
 from kapnotes.domain.bounded_input import loads_bounded, read_bounded
 from kapnotes.domain.errors import ValidationError
 from kapnotes.paths import resource_path
+from kapnotes.services import age_passphrase
 from kapnotes.services.portable_schema import check_against
 from kapnotes.services.review_keys import ReviewIdentity, b64, canonical, unb64, verify
 
@@ -70,7 +71,7 @@ def seal(kind: str, payload: dict[str, Any], identity: ReviewIdentity, *,
                 "signature": b64(identity.sign(signed_message(kind, payload)))}
     data = canonical(envelope)
     if passphrase is not None:
-        return pyrage.passphrase.encrypt(data, passphrase)
+        return age_passphrase.encrypt(data, passphrase)  # a fixed work factor (its docstring)
     keys = [pyrage.x25519.Recipient.from_str(r) for r in dict.fromkeys(recipients or [])]
     if not keys:
         raise ValueError("a review file needs a recipient or a passphrase")

@@ -66,7 +66,7 @@ def check_and_back_up(vault: Vault, retention: RetentionPolicy, *, backup: bool)
     sibling = vault.sibling()
     try:
         sibling.execute(f"PRAGMA cache_size = -{CHECK_CACHE_KIB}")
-        problems = tuple(integrity_problems(sibling.conn))
+        problems = tuple(integrity_problems(sibling.conn, data_key=sibling.data_key))
         # A damaged vault must not push a good backup out of the rotation.
         note = auto_backup(sibling, retention, verified=True) if backup and not problems else ""
     finally:

@@ -158,11 +158,11 @@ def first_broken_entry(vault: Vault) -> int | None:
     return _walk(vault)[0]
 
 
-def _walk(vault: Vault) -> tuple[int | None, bool]:
+def _walk(vault: Vault, log: list[AuditEntry] | None = None) -> tuple[int | None, bool]:
     """(first broken entry id or None, whether the keyed part of the chain was found)."""
     key = derived_key(vault, PURPOSE_AUDIT)
     prev, keyed = GENESIS, False
-    for e in entries(vault):
+    for e in entries(vault) if log is None else log:
         if key is not None and not keyed and e.event == KEYED_EVENT:
             keyed = True
         expected = entry_hash(prev, hashed_fields(e), key if keyed else None)
@@ -172,9 +172,10 @@ def _walk(vault: Vault) -> tuple[int | None, bool]:
     return None, keyed
 
 
-def chain_problems(vault: Vault) -> list[str]:
-    """What `check` reports about the log itself (empty when the chain holds)."""
-    broken, keyed = _walk(vault)
+def chain_problems(vault: Vault, log: list[AuditEntry] | None = None) -> list[str]:
+    """What `check` reports about the log itself (empty when the chain holds); `log` is
+    `entries(vault)` when the caller has read it already (`check` reads it once)."""
+    broken, keyed = _walk(vault, log)
     if broken is not None:
         return [f"audit log entry {broken} has been altered, inserted or removed"]
     if derived_key(vault, PURPOSE_AUDIT) is not None and not keyed:
@@ -201,10 +202,10 @@ def head(db: Any) -> ChainHead:
     return ChainHead(int(row[0]), int(row[1] or 0), last[0] if last else GENESIS)
 
 
-def signed_session_ids(vault: Vault) -> set[int]:
+def signed_session_ids(vault: Vault, log: list[AuditEntry] | None = None) -> set[int]:
     """Sessions the keyed part of the log says were signed (their seals must exist)."""
     out, keyed = set(), False
-    for e in entries(vault):
+    for e in entries(vault) if log is None else log:
         keyed = keyed or e.event == KEYED_EVENT
         if keyed and e.event == "session.sign" and e.record_id.isdigit():
             out.add(int(e.record_id))

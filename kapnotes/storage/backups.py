@@ -72,7 +72,7 @@ def write_backup(vault: Vault, out: Path, *, replace: bool = False,
 def refuse_if_damaged(vault: Vault) -> None:
     """The whole-file check before a backup: a damaged vault is never backed up, so it can
     never push the last good backup out of the rotation (docs/RELIABILITY.md)."""
-    problems = integrity_problems(vault.conn)
+    problems = integrity_problems(vault.conn, data_key=vault.data_key)
     if problems:
         raise VaultDamagedError(
             f"The vault {vault.path.name} failed its integrity check ({problems[0]}), so no "

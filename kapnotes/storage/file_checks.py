@@ -1,21 +1,24 @@
 """`kapnotes check`'s whole-file checks, each run once, beside the records check.
 
 SQLite's `integrity_check` (every b-tree page, every index entry against its row, the search
-index against its content) and SQLCipher's `cipher_integrity_check` (every page's HMAC,
-pages no b-tree reaches included) run in C with the interpreter's lock released. Each gets
-its own connection and thread, so on a machine with more than one core they proceed while
-the calling thread verifies the audit chain and the seals of signed notes in Python; on the
-bench vault that is ~3.7 s of checks no longer added to ~4 s of seals (docs/BENCHMARKS.md).
-The problems come back in the order `vault.integrity_problems` gives them.
+index against its content) runs in C with the interpreter's lock released, on its own
+connection and thread, so on a machine with more than one core it proceeds while the calling
+thread verifies the audit chain and the seals of signed notes in Python. Every page it reads
+has its HMAC verified by SQLCipher as it is read; the pages it does not read (the free
+list's leaves, anything past the database's end) are verified on a second thread by
+`vault.page_problems` (`storage/page_macs.py`), which falls back to SQLCipher's
+`cipher_integrity_check` (every page's HMAC, ~0.7 s more on the bench vault) where it does
+not apply (docs/BENCHMARKS.md). The problems come back in the order
+`vault.integrity_problems` gives them.
 """
 
 from __future__ import annotations
 
 import threading
 
-from kapnotes.storage.vault import Vault
+from kapnotes.storage.vault import Vault, page_problems
 
-PRAGMAS = ("integrity_check", "cipher_integrity_check")
+CHECKS = ("integrity_check", "unread pages")
 
 
 class WholeFileChecks:
@@ -23,27 +26,30 @@ class WholeFileChecks:
 
     def __init__(self, vault: Vault) -> None:
         self._found: dict[str, list[str]] = {}
-        self._threads = [threading.Thread(target=self._run, args=(vault, pragma),
-                                          name=f"kapnotes-{pragma}", daemon=True)
-                         for pragma in PRAGMAS]
+        self._threads = [threading.Thread(target=self._run, args=(vault, check),
+                                          name=f"kapnotes-{check}", daemon=True)
+                         for check in CHECKS]
         for thread in self._threads:
             thread.start()
 
-    def _run(self, vault: Vault, pragma: str) -> None:
+    def _run(self, vault: Vault, check: str) -> None:
         try:
             sibling = vault.sibling()
         except Exception as exc:
-            self._found[pragma] = [str(exc)]
+            self._found[check] = [str(exc)]
             return
         try:
-            rows = [r[0] for r in sibling.conn.execute(f"PRAGMA {pragma}").fetchall()]
-            self._found[pragma] = [r for r in rows if r != "ok"]
+            if check == "integrity_check":
+                rows = [r[0] for r in sibling.conn.execute("PRAGMA integrity_check")]
+                self._found[check] = [r for r in rows if r != "ok"]
+            else:
+                self._found[check] = page_problems(sibling.conn, vault.data_key)
         except Exception as exc:
-            self._found[pragma] = [str(exc)]
+            self._found[check] = [str(exc)]
         finally:
             sibling.conn.close()
 
     def problems(self) -> list[str]:
         for thread in self._threads:
             thread.join()
-        return [p for pragma in PRAGMAS for p in self._found.get(pragma, [])]
+        return [p for check in CHECKS for p in self._found.get(check, [])]

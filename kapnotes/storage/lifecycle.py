@@ -246,7 +246,7 @@ def _keys_that_open(backup: Path, candidates: list[Path], passphrase: str) -> tu
             continue
         conn = connect_keyed(backup, data_key)
         try:
-            if not integrity_problems(conn, full=True):
+            if not integrity_problems(conn, full=True, data_key=data_key):
                 return key_path, data_key
             last_error = VaultError(f"The backup {backup.name} is damaged.")
         except Exception as exc:  # an undecryptable page means this key is not its key

@@ -29,6 +29,7 @@ from kapnotes.storage.schema import (
     m017_session_events,
     m018_consents,
     m019_supervision_given,
+    m020_sync,
 )
 
 
@@ -73,6 +74,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               m018_consents.migrate),
     Migration(19, "supervision log: sessions given (a supervisor's sent replies) beside received",
               m019_supervision_given.migrate),
+    Migration(20, "practice sync: row UUIDs, changed rows, outbox, conflict copies, reviews",
+              m020_sync.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

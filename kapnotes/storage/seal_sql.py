@@ -57,8 +57,9 @@ class _Columns:
 
 def _rows(cols: _Columns, table: str, key: str, names: tuple[str, ...], order: str) -> str:
     obj = _object([(c, cols.expr(table, c)) for c in names])
-    return (f"json((SELECT json_group_array({obj} ORDER BY {order}) FROM {table}"
-            f" WHERE {key} = s.id))")
+    # JSONB, which json_object takes as JSON as it is: json() would parse the text again.
+    return (f"(SELECT jsonb_group_array({obj} ORDER BY {order}) FROM {table}"
+            f" WHERE {key} = s.id)")
 
 
 def document_sql(db: Any, form: int) -> str:

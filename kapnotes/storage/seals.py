@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the C string scanner
@@ -107,6 +108,10 @@ def fields_text(fields: list[tuple[str, str]]) -> str:
 
 
 def _value_text(text: str) -> str:
+    if text[:1] == '"' and "\\" not in text:
+        # A JSON string without escapes is its own canonical text when it is valid, and a
+        # text no canonical encoding ever is when it is not (a digest that cannot match).
+        return text
     if text[:1] == '"':  # one JSON string: scanned and escaped again by the C functions
         value, end = scanstring(text, 1, True)
         if end == len(text):
@@ -243,13 +248,17 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def seals_of(db: Any, session_id: int | None = None) -> list[Seal]:
+def seals_of(db: Any, session_id: int | None = None, *,
+             session_ids: Iterable[int] | None = None) -> list[Seal]:
+    """The seals of one note, of the notes `session_ids`, or of every note."""
     form = "form" if _has_form_column(db) else "1"
     sql = f"SELECT session_id, addendum_id, digest, mac, sealed_at, {form} FROM note_seals"
     params: tuple[object, ...] = ()
     if session_id is not None:
         sql += " WHERE session_id = ?"
         params = (session_id,)
+    elif session_ids is not None:
+        sql += f" WHERE session_id IN ({','.join(str(int(i)) for i in session_ids)})"
     return [Seal(int(r[0]), int(r[1]), r[2], r[3], r[4], int(r[5]))
             for r in db.execute(sql + " ORDER BY session_id, addendum_id", params).fetchall()]
 

@@ -8,7 +8,9 @@ vault, its key file or its backups folder, an existing file, or in a folder that
 with `--force` too, and also when the command runs without `--vault` (a supervisor who has
 none) or with a vault other than the one the link points at. Each must end with exactly one
 `kapnotes: error:` line, exit 5 (kapnotes/cli/__init__.py: refused input) and change nothing
-in the folder. The subprocess timeout only guards against a hang (a FIFO must not block).
+in the folder. Most cases call the console entry in this process (tests/helpers/console_entry.py);
+the FIFO case of every command runs as a real `python -m kapnotes` subprocess, whose timeout
+only guards against a hang (a FIFO must not block).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.console_entry import run_entry
 
 HANG_GUARD_S = 60
 PASS = "correct horse battery staple"
@@ -32,7 +35,10 @@ def _env(folder: Path) -> dict[str, str]:
             "KAPNOTES_PASSPHRASE": PASS, "KAPNOTES_NEW_PASSPHRASE": PASS}
 
 
-def _run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _run(folder: Path, *args: str, as_subprocess: bool = False
+         ) -> subprocess.CompletedProcess[str]:
+    if not as_subprocess:
+        return run_entry(args, env=_env(folder), cwd=folder)
     return subprocess.run([sys.executable, "-m", "kapnotes", *args], capture_output=True,
                           text=True, env=_env(folder), cwd=folder, stdin=subprocess.DEVNULL,
                           timeout=HANG_GUARD_S, check=False)
@@ -93,9 +99,9 @@ def _state(folder: Path) -> dict[str, str]:
     return out
 
 
-def _refused(place: Path, args: list[str]) -> str:
+def _refused(place: Path, args: list[str], *, as_subprocess: bool = False) -> str:
     before = _state(place)
-    result = _run(place, *args)
+    result = _run(place, *args, as_subprocess=as_subprocess)
     assert result.returncode == 5, (result.returncode, result.stderr)
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
@@ -130,7 +136,7 @@ HOSTILE_INPUTS = ["missing", "adir", "fifo", "/dev/zero", "big.bin", "deep.json"
 def test_a_hostile_input_file_is_refused_in_one_line(place: Path, command: str,
                                                      hostile: str) -> None:
     args = [hostile if a == "IN" else a for a in INPUT_COMMANDS[command]]
-    line = _refused(place, args)
+    line = _refused(place, args, as_subprocess=hostile == "fifo")
     assert "Dr Demo" not in line and "[[[" not in line  # names the file, never its content
 
 
@@ -186,7 +192,8 @@ def test_a_hostile_output_path_is_refused_and_nothing_changes(
         place: Path, command: str, hostile: str, force: bool) -> None:
     out = _with_suffix(command, hostile)
     args = [out if a == "OUT" else a for a in OUTPUT_COMMANDS[command]]
-    line = _refused(place, [*args, "--force"] if force else args)
+    line = _refused(place, [*args, "--force"] if force else args,
+                    as_subprocess=hostile == "fifo" and not force)
     assert ("--out" in line or "--pdf-out" in line or "--review-template" in line), line
 
 

@@ -101,3 +101,29 @@ def test_a_malformed_payload_is_refused_with_a_clear_line(server: str, payload: 
         conn.execute("SELECT * FROM kap.push(%s, %s, 'note', %s, NULL, 1, %s)",
                      (uuid.uuid4(), CLIENT, uuid.uuid4(), json.dumps(payload)))
     assert pull(therapist) == []
+
+
+def test_a_stale_edit_of_a_note_signed_meanwhile_is_a_conflict_and_changes_nothing(
+        server: str) -> None:
+    a = enrol(server, "thera", "therapist", CLIENT)
+    b = enrol(server, "therb", "therapist", CLIENT)
+    note = uuid.uuid4()
+    push(a, CLIENT, "note", note, NOTE)
+    assert push(a, CLIENT, "note", note, {**NOTE, "signed": True}, base_version=1)[2] == 2
+    # B edited the draft it had (version 1): it could not know; it gets the signed version back.
+    assert push(b, CLIENT, "note", note, {**NOTE, "text": "b's edit"},
+                base_version=1) == (None, "conflict", 2)
+    # An edit based on the signed version itself is refused, as before.
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="is signed and cannot be"):
+        push(b, CLIENT, "note", note, {**NOTE, "text": "b's edit"}, base_version=2)
+    assert [r[4].get("text") for r in pull(a)] == ["fictional note text"] * 2
+
+
+def test_an_oversized_payload_is_refused_naming_the_row_not_its_content(server: str) -> None:
+    therapist = enrol(server, "ther", "therapist", CLIENT)
+    row = uuid.uuid4()
+    with pytest.raises(psycopg.errors.ProgramLimitExceeded,
+                       match=f"note {row} of client {CLIENT} is too large") as refused:
+        push(therapist, CLIENT, "note", row, {"text": "fictional " * 220_000})
+    assert "fictional" not in str(refused.value)
+    assert push(therapist, CLIENT, "note", row, {"text": "fictional " * 1000})[1] == "applied"

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -25,17 +25,22 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.errors import KapNotesError, WrongPassphraseError
 from kapnotes.services.vault_access import reset_passphrase_with_recovery, unlock_vault
-from kapnotes.ui.review_entry import review_request_link
+from kapnotes.ui.review_entry import point_at, review_request_link
 from kapnotes.ui.widgets.error_line import error_label, show_error
 from kapnotes.ui.widgets.passphrase_fields import NewPassphraseFields, password_edit
 from kapnotes.ui.widgets.retry_wait import Countdown, busy, default_delay, wait_label
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QShowEvent  # its class builds QEvent's enums: not at import
+
     from kapnotes.services.vault_access import Vault
 
 Opener = Callable[[str], "Vault"]
 Resetter = Callable[[str, str], None]
 LINK_STYLE = "QPushButton { color: palette(link); text-decoration: underline; border: none; }"
+# The links get their hand cursor this long after the dialog is first shown: touching PySide's
+# `Qt` namespace builds all its enums, time the dialog need not take before it is on screen.
+LINK_CURSOR_DELAY_MS = 300
 
 
 class UnlockDialog(QDialog):
@@ -61,6 +66,7 @@ class UnlockDialog(QDialog):
             vault_path, recovery_key=key, new=new))
         self._delay_for = delay_for
         self.failures = 0
+        self._links_pointing = False
         self._countdown = Countdown(self, self._show_wait)
         self.setWindowTitle("Unlock KAP Notes")
         self.setAccessibleName("Unlock vault")
@@ -90,7 +96,6 @@ class UnlockDialog(QDialog):
         self.forgot_button = QPushButton("Forgot passphrase? Use the recovery key", page)
         self.forgot_button.setFlat(True)
         self.forgot_button.setStyleSheet(LINK_STYLE)
-        self.forgot_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.forgot_button.setAccessibleName("Forgot passphrase? Use the recovery key")
         self.quit_button = QPushButton("Quit", page)
         self.quit_button.setAccessibleName("Quit")
@@ -116,7 +121,11 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addStretch(1)
         layout.addWidget(self.wait_label)
-        layout.addWidget(review_request_link(page), 0, Qt.AlignmentFlag.AlignLeft)
+        self.review_link = review_request_link(page, pointing=False)
+        link_row = QHBoxLayout()  # left-aligned at its own width, as the link it is
+        link_row.addWidget(self.review_link)
+        link_row.addStretch(1)
+        layout.addLayout(link_row)
         layout.addLayout(buttons)
         return page
 
@@ -158,6 +167,15 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.recovery_wait_label)
         layout.addLayout(buttons)
         return page
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._links_pointing:
+            self._links_pointing = True
+            QTimer.singleShot(LINK_CURSOR_DELAY_MS, self.point_links)
+
+    def point_links(self) -> None:
+        point_at(self.forgot_button, self.review_link)
 
     def show_recovery(self) -> None:
         self.pages.setCurrentIndex(1)

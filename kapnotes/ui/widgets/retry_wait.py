@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from kapnotes.services.vault_access import FREE_ATTEMPTS, delay_after
@@ -70,6 +70,8 @@ class Countdown:
 @contextmanager
 def busy() -> Iterator[None]:
     """Wait cursor while the key is derived (about a third of a second, on purpose)."""
+    from PySide6.QtCore import Qt  # not before the unlock dialog paints (review_entry.py)
+
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         yield

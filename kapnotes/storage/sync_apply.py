@@ -1,0 +1,260 @@
+"""Rows pulled from the practice server, applied to the vault (docs/PRACTICE-SERVER.md,
+"Sync on the workstation").
+
+One batch is one transaction with `sync_state.applying` set, so nothing it writes is marked
+to go out again. Per row, by its UUID:
+- a version this vault already has (its own push coming back) is skipped; so is the echo of an
+  operation whose answer was lost (same payload as the unanswered operation: it is answered);
+- a note or course changed here and not yet accepted, hit by a newer server version: the local
+  text is kept as a conflict copy for a person (never merged) and the server's version taken;
+- a client changed on both sides: merged per field against the version both last agreed
+  (`sync_ids.base`): a field changed only here stays (and goes out again), one changed only
+  there is taken, one changed on both goes to `sync_field_reviews` and the server's is taken;
+- a signed note is written unsigned, then its fields, then signed and sealed here, as this
+  vault's own triggers and `kapnotes check` require; a note signed here is never overwritten;
+- `"voided": true` removes the row, except a signed note (or a course or client holding one),
+  which is never deleted here;
+- a row that cannot be written yet (its parent has not arrived) waits in `sync_inbox` and is
+  tried again after every batch; its message names kind and UUID, never content.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from kapnotes.domain.errors import ConflictError
+from kapnotes.domain.sync_ops import IncomingRow
+from kapnotes.storage import audit, seals
+from kapnotes.storage.sync_outbox import acknowledge, drop_ops_for, payload_text
+from kapnotes.storage.sync_payloads import (
+    TABLE_OF_KIND,
+    MissingRow,
+    adopt_same_code,
+    columns,
+    payload_of,
+    write_payload,
+)
+from kapnotes.storage.sync_state import advance_seq
+from kapnotes.storage.vault import Vault
+
+# Client columns that are bookkeeping, not details a person edits.
+_NOT_MERGED = ("id", "created_at", "updated_at")
+
+
+@dataclass
+class ApplyOutcome:
+    applied: int = 0
+    skipped: int = 0
+    conflicts: int = 0
+    field_reviews: int = 0
+    client_codes: set[str] = field(default_factory=set)  # clients whose records changed
+    kinds: set[str] = field(default_factory=set)          # kinds of row that changed
+    waiting: list[str] = field(default_factory=list)      # rows not applied yet, and why
+
+
+def apply_incoming(vault: Vault, rows: list[IncomingRow], now: str) -> ApplyOutcome:
+    out = ApplyOutcome()
+    with vault.transaction():
+        vault.execute("UPDATE sync_state SET applying = 1")
+        try:
+            for row in rows:
+                _try(vault, row, now, out)
+            _retry_waiting(vault, now, out)
+            if rows:
+                advance_seq(vault, max(r.seq for r in rows))
+        finally:
+            vault.execute("UPDATE sync_state SET applying = 0")
+    out.waiting = [str(r[0]) for r in vault.query("SELECT message FROM sync_inbox ORDER BY seq")]
+    return out
+
+
+def _try(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> bool:
+    try:
+        with vault.transaction():  # a savepoint: a row that fails leaves nothing behind
+            _apply_one(vault, row, now, out)
+    except (MissingRow, ConflictError) as exc:
+        message = str(exc) if isinstance(exc, MissingRow) else (
+            f"{row.kind} {row.row_uuid}: this vault's rules refused it")
+        vault.execute("INSERT OR REPLACE INTO sync_inbox (seq, author, kind, client_code,"
+                      " row_uuid, row_version, payload, message, created_at)"
+                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      (row.seq, row.author, row.kind, row.client_code, row.row_uuid,
+                       row.row_version, payload_text(row.payload), message, now))
+        return False
+    return True
+
+
+def _retry_waiting(vault: Vault, now: str, out: ApplyOutcome) -> None:
+    progress = True
+    while progress:
+        progress = False
+        for r in vault.query("SELECT seq, author, kind, client_code, row_uuid, row_version,"
+                             " payload FROM sync_inbox ORDER BY seq"):
+            row = IncomingRow(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]))
+            if _try(vault, row, now, out):
+                vault.execute("DELETE FROM sync_inbox WHERE seq = ?", (row.seq,))
+                progress = True
+
+
+def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> None:
+    table = TABLE_OF_KIND.get(row.kind)
+    if table is None or not isinstance(row.payload, dict):
+        out.skipped += 1  # a kind this version does not share
+        return
+    known = vault.query_one("SELECT local_id, version, base FROM sync_ids"
+                            " WHERE uuid = ? AND tbl = ?", (row.row_uuid, table))
+    local_id, version, base = known if known is not None else (None, None, None)
+    if local_id is None and table == "clients" and not row.payload.get("voided"):
+        local_id = adopt_same_code(vault, row.row_uuid, row.payload.get("code"))
+    if version is not None and row.row_version <= version:
+        out.skipped += 1
+        return
+    ops = vault.query("SELECT op_id, payload, base_version FROM sync_outbox WHERE row_uuid = ?",
+                      (row.row_uuid,))
+    if local_id is None and any(b is not None and row.row_version <= b for _o, _p, b in ops):
+        out.skipped += 1  # a version of a row deleted here, whose void waits to go out
+        return
+    for op_id, text, _base in ops:
+        if json.loads(text) == row.payload:  # our own operation; its answer was lost
+            acknowledge(vault, op_id, row.row_version)
+            out.skipped += 1
+            return
+    # Local content the server has not agreed to: changed since, or never on the server (an
+    # operation refused, say) and met again here under the same UUID.
+    busy = bool(ops) or (local_id is not None and (version is None or vault.query_one(
+        "SELECT 1 FROM sync_dirty WHERE tbl = ? AND local_id = ?", (table, local_id)) is not None))
+    if row.payload.get("voided"):
+        _void(vault, table, local_id, row, busy, now, out)
+    elif local_id is not None and table == "sessions" and _signed(vault, local_id):
+        _keep_signed(vault, row, busy, now, out)
+    elif local_id is not None and busy and table == "clients":
+        _merge_client(vault, local_id, base, row, now, out)
+    elif local_id is None or table not in ("addenda", "vitals_readings", "measures"):
+        if local_id is not None and busy and table in ("sessions", "courses"):
+            _conflict_copy(vault, table, local_id, row, now, out)
+        local_id = write_payload(vault, table, row.row_uuid, row.payload)
+        if table == "addenda":
+            _seal_if_signed(vault, local_id)
+        elif table == "sessions" and _signed(vault, local_id):
+            # Signed on another workstation, sealed here: the log says whose signing it was.
+            audit.record(vault, "practice.signed_note", record_type="session",
+                         record_id=local_id, detail=f"signed elsewhere; pushed by {row.author}")
+    _agreed(vault, table, row)
+    out.applied += 1
+    out.client_codes.add(row.client_code)
+    out.kinds.add(row.kind)
+
+
+def _agreed(vault: Vault, table: str, row: IncomingRow) -> None:
+    """The server's version is now this vault's base (for a client, its payload too)."""
+    vault.execute("UPDATE sync_ids SET version = ?, base = ? WHERE uuid = ? AND tbl = ?",
+                  (row.row_version, payload_text(row.payload) if table == "clients" else None,
+                   row.row_uuid, table))
+
+
+def _signed(vault: Vault, session_id: int) -> bool:
+    row = vault.query_one("SELECT signed_at FROM sessions WHERE id = ?", (session_id,))
+    return row is not None and row[0] is not None
+
+
+def _seal_if_signed(vault: Vault, addendum_id: int) -> None:
+    row = vault.query_one("SELECT a.session_id FROM addenda a JOIN sessions s"
+                          " ON s.id = a.session_id WHERE a.id = ? AND s.signed_at IS NOT NULL",
+                          (addendum_id,))
+    if row is not None:
+        seals.seal_session(vault, int(row[0]))  # the addendum chained to the note's seal
+
+
+def _keep_signed(vault: Vault, row: IncomingRow, busy: bool, now: str,
+                 out: ApplyOutcome) -> None:
+    """A note signed here is never overwritten. If its signing has not reached the server,
+    the other version is kept as a conflict copy and the signing goes out on top of it."""
+    if not busy:
+        return
+    _record_conflict(vault, row.kind, row.client_code, row.row_uuid, None,
+                     payload_text(row.payload), row.row_version, now, out)
+    vault.execute("UPDATE sync_outbox SET base_version = ? WHERE row_uuid = ?",
+                  (row.row_version, row.row_uuid))
+
+
+def _conflict_copy(vault: Vault, table: str, local_id: int, row: IncomingRow, now: str,
+                   out: ApplyOutcome) -> None:
+    """The local text of a note or course the server has a newer version of."""
+    mine = payload_of(vault, table, local_id)
+    if mine is not None:
+        _record_conflict(vault, row.kind, row.client_code, row.row_uuid, local_id,
+                         payload_text(mine), row.row_version, now, out)
+    drop_ops_for(vault, row.row_uuid)
+    vault.execute("DELETE FROM sync_dirty WHERE tbl = ? AND local_id = ?", (table, local_id))
+
+
+def _record_conflict(vault: Vault, kind: str, code: str, row_uuid: str, local_id: int | None,
+                     payload: str, server_version: int, now: str, out: ApplyOutcome) -> None:
+    vault.execute("INSERT INTO sync_conflicts (kind, client_code, row_uuid, local_id, payload,"
+                  " server_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  (kind, code, row_uuid, local_id, payload, server_version, now))
+    audit.record(vault, "practice.conflict", record_type=kind, record_id=row_uuid,
+                 detail=f"kept as a conflict copy; server version {int(server_version)}")
+    out.conflicts += 1
+
+
+def _merge_client(vault: Vault, local_id: int, base: str | None, row: IncomingRow, now: str,
+                  out: ApplyOutcome) -> None:
+    mine = payload_of(vault, "clients", local_id) or {}
+    agreed: dict[str, Any] = json.loads(base) if base else {}
+    theirs = dict(row.payload)
+    kept = False
+    for name in columns(vault, "clients"):
+        if name in _NOT_MERGED or name not in theirs:
+            continue
+        m, t, b = mine.get(name), theirs[name], agreed.get(name)
+        if m == t or m == b:
+            continue  # unchanged here: the server's value
+        if t == b:
+            theirs[name] = m  # changed only here: stays, and goes out again
+            kept = True
+            continue
+        vault.execute("INSERT INTO sync_field_reviews (client_code, field, mine, theirs,"
+                      " created_at) VALUES (?, ?, ?, ?, ?)",
+                      (row.client_code, name, json.dumps(m, ensure_ascii=False),
+                       json.dumps(t, ensure_ascii=False), now))
+        out.field_reviews += 1
+    drop_ops_for(vault, row.row_uuid)
+    write_payload(vault, "clients", row.row_uuid, theirs)
+    if kept:
+        vault.execute("INSERT OR IGNORE INTO sync_dirty (tbl, local_id) VALUES ('clients', ?)",
+                      (local_id,))
+    else:
+        vault.execute("DELETE FROM sync_dirty WHERE tbl = 'clients' AND local_id = ?",
+                      (local_id,))
+
+
+def _void(vault: Vault, table: str, local_id: int | None, row: IncomingRow, busy: bool,
+          now: str, out: ApplyOutcome) -> None:
+    if local_id is None:
+        return
+    signed = vault.query_one(_SIGNED_SQL[table], (local_id,)) if table in _SIGNED_SQL else None
+    if signed is not None and signed[0]:
+        return  # a signed note is never removed
+    if busy and table in ("sessions", "courses"):
+        _conflict_copy(vault, table, local_id, row, now, out)
+    drop_ops_for(vault, row.row_uuid)
+    if table != "addenda":  # addenda are never removed from a note
+        vault.execute(f"DELETE FROM {table} WHERE id = ?", (local_id,))
+    if table == "clients":
+        audit.record(vault, "practice.remove", record_type="client", record_id=row.client_code,
+                     detail="deleted on another workstation")
+
+
+# A removal that would take a signed note with it: refused, the note stays.
+_SIGNED_SQL = {
+    "clients": "SELECT EXISTS (SELECT 1 FROM sessions s JOIN courses c ON c.id = s.course_id"
+               " WHERE c.client_id = ? AND s.signed_at IS NOT NULL)",
+    "sessions": "SELECT signed_at IS NOT NULL FROM sessions WHERE id = ?",
+    "courses": "SELECT EXISTS (SELECT 1 FROM sessions WHERE course_id = ?"
+               " AND signed_at IS NOT NULL)",
+    "vitals_readings": "SELECT s.signed_at IS NOT NULL FROM vitals_readings v"
+                       " JOIN sessions s ON s.id = v.session_id WHERE v.id = ?",
+}

@@ -1,0 +1,141 @@
+"""The vault's outbox of changes for the practice server (docs/PRACTICE-SERVER.md,
+"Sync on the workstation").
+
+Triggers (schema step 020) mark changed rows in `sync_dirty`; `pack_outbox` turns each into
+one operation built from the row as it is then (not one per keystroke), with its op_id fixed,
+so a push retried after a dropped connection is the same operation. A row whose earlier
+operation is still unanswered stays marked and is packed after that answer, with the version
+the server gave it as its base. Every function runs inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from kapnotes.domain.sync_ops import OutgoingOp
+from kapnotes.storage import audit
+from kapnotes.storage.schema.m020_sync import INSERT_ONLY, SHARED
+from kapnotes.storage.sync_payloads import KIND_OF_TABLE, client_code, payload_of
+from kapnotes.storage.vault import Vault
+
+# Parents before children, so a receiving vault meets a client before its courses.
+_ORDER = "CASE d.tbl " + " ".join(f"WHEN '{t}' THEN {i}" for i, t in enumerate(SHARED)) + " END"
+
+
+def payload_text(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def pack_outbox(vault: Vault, now: str) -> int:
+    """Turn changed rows into operations; returns how many were packed."""
+    rows = vault.query(
+        "SELECT d.tbl, d.local_id, i.uuid, i.version,"
+        " EXISTS (SELECT 1 FROM sync_outbox o WHERE o.row_uuid = i.uuid)"
+        " FROM sync_dirty d LEFT JOIN sync_ids i ON i.tbl = d.tbl AND i.local_id = d.local_id"
+        f" ORDER BY {_ORDER}, d.local_id")
+    packed = 0
+    for table, local_id, row_uuid, version, in_flight in rows:
+        if in_flight:
+            continue  # stays marked: packed after the server answers the earlier op
+        if table == "clients" and version is None and row_uuid is not None:
+            row_uuid = _client_uuid(vault, local_id, row_uuid)
+        payload = payload_of(vault, table, local_id) if row_uuid is not None else None
+        code = client_code(vault, table, local_id) if payload is not None else None
+        vault.execute("DELETE FROM sync_dirty WHERE tbl = ? AND local_id = ?", (table, local_id))
+        if payload is None or code is None or (table in INSERT_ONLY and version is not None):
+            continue  # gone (its void is already out), or already on the server as written
+        vault.execute(
+            "INSERT INTO sync_outbox (op_id, tbl, local_id, kind, client_code, row_uuid,"
+            " base_version, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (str(uuid.uuid4()), table, local_id, KIND_OF_TABLE[table], code, row_uuid, version,
+             payload_text(payload), now))
+        packed += 1
+    return packed
+
+
+# Clients are one row per code on the server: a code entered on two workstations before
+# either synced must meet as the same row (a conflict, then a field merge), not as two.
+CLIENT_NAMESPACE = uuid.UUID("6f1c9a52-3d0e-4b7a-9a63-0c2f5e8d4b11")
+
+
+def _client_uuid(vault: Vault, local_id: int, current: str) -> str:
+    """A client never on the server takes the UUID its code gives (the same everywhere)."""
+    code = client_code(vault, "clients", local_id)
+    if code is None:
+        return current
+    wanted = str(uuid.uuid5(CLIENT_NAMESPACE, code.upper()))
+    if wanted != current:
+        vault.execute("UPDATE sync_ids SET uuid = ? WHERE tbl = 'clients' AND local_id = ?",
+                      (wanted, local_id))
+    return wanted
+
+
+def pending_ops(vault: Vault, limit: int = 500) -> list[OutgoingOp]:
+    """Operations waiting for the server, oldest first; only the oldest of each row (a void
+    queued behind an unanswered op gets its base version from that op's answer, so it is
+    handed out once the answer is in: ask again after answering these)."""
+    return [OutgoingOp(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in vault.query(
+        "SELECT op_id, kind, client_code, row_uuid, base_version, payload FROM sync_outbox o"
+        " WHERE seq = (SELECT min(seq) FROM sync_outbox x WHERE x.row_uuid = o.row_uuid)"
+        " ORDER BY seq LIMIT ?", (limit,))]
+
+
+def _op(vault: Vault, op_id: str) -> Any:
+    return vault.query_one("SELECT tbl, local_id, kind, client_code, row_uuid, payload"
+                           " FROM sync_outbox WHERE op_id = ?", (op_id,))
+
+
+def acknowledge(vault: Vault, op_id: str, row_version: int) -> None:
+    """The server applied the operation (or had already): remember the row's version (and,
+    for a client, the payload both sides now agree on) and drop the operation."""
+    op = _op(vault, op_id)
+    if op is None:
+        return
+    vault.execute(
+        "UPDATE sync_ids SET version = ?, base = CASE WHEN tbl = 'clients' THEN ? ELSE base END"
+        " WHERE uuid = ? AND (version IS NULL OR version < ?)",
+        (row_version, op[5], op[4], row_version))
+    # A void queued behind this op (the row was deleted before the answer came) builds on it.
+    vault.execute("UPDATE sync_outbox SET base_version = ? WHERE row_uuid = ? AND op_id <> ?",
+                  (row_version, op[4], op_id))
+    vault.execute("DELETE FROM sync_outbox WHERE op_id = ?", (op_id,))
+
+
+def keep_conflict_copy(vault: Vault, op_id: str, server_version: int, now: str) -> None:
+    """The server holds a newer version than the operation's base. A note or course edit
+    becomes a conflict copy for a person (never merged); a client's fields are merged when the
+    newer version is pulled, so the row is only marked changed again."""
+    op = _op(vault, op_id)
+    if op is None:
+        return
+    table, local_id, kind, code, row_uuid, payload = op
+    if table == "clients":
+        vault.execute("INSERT OR IGNORE INTO sync_dirty (tbl, local_id)"
+                      " SELECT tbl, local_id FROM sync_ids WHERE uuid = ?", (row_uuid,))
+    else:
+        vault.execute(
+            "INSERT INTO sync_conflicts (kind, client_code, row_uuid, local_id, payload,"
+            " server_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (kind, code, row_uuid, local_id, payload, server_version, now))
+        audit.record(vault, "practice.conflict", record_type=kind, record_id=row_uuid,
+                     detail=f"kept as a conflict copy; server version {int(server_version)}")
+    vault.execute("DELETE FROM sync_outbox WHERE op_id = ?", (op_id,))
+
+
+def record_refusal(vault: Vault, op_id: str, message: str, now: str) -> None:
+    """The server refused the operation (not on the care team, role may not write): shown to
+    the user, not retried. `message` is the server's one line (it names no content)."""
+    op = _op(vault, op_id)
+    if op is None:
+        return
+    vault.execute("INSERT INTO sync_refusals (op_id, kind, client_code, message, created_at)"
+                  " VALUES (?, ?, ?, ?, ?)", (op_id, op[2], op[3], message[:500], now))
+    vault.execute("DELETE FROM sync_outbox WHERE op_id = ?", (op_id,))
+
+
+def drop_ops_for(vault: Vault, row_uuid: str) -> None:
+    """Forget the unanswered operations of a row an incoming version has replaced."""
+    vault.execute("DELETE FROM sync_outbox WHERE row_uuid = ?", (row_uuid,))
+

@@ -1,0 +1,96 @@
+"""The vault's sync bookkeeping: linked or solo, the last sequence pulled, the last sync, what
+waits, and removing a client this clinician no longer sees (docs/PRACTICE-SERVER.md,
+"Sync on the workstation").
+
+Every function runs inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kapnotes.storage import audit, seals
+from kapnotes.storage.vault import Vault
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    linked: bool
+    pending: int           # rows changed and not yet packed + operations not yet answered
+    last_sync_at: str | None
+    last_error: str
+    conflicts: int         # conflict copies nobody has marked resolved
+    field_reviews: int     # client fields edited on two workstations, not yet chosen
+    refusals: int          # operations the server refused
+    waiting: int = 0       # pulled rows not applied yet (their parent has not arrived)
+
+
+def set_linked(vault: Vault, linked: bool) -> None:
+    """Start (or stop) recording changes for the server. Joining marks every shared row
+    changed, so the vault's existing records go to the server on the first sync."""
+    vault.execute("UPDATE sync_state SET linked = ?", (int(linked),))
+    if linked:
+        vault.execute("INSERT OR IGNORE INTO sync_dirty (tbl, local_id)"
+                      " SELECT tbl, local_id FROM sync_ids WHERE version IS NULL")
+
+
+def last_seq(vault: Vault) -> int:
+    return int(vault.query_one("SELECT last_seq FROM sync_state")[0])
+
+
+def advance_seq(vault: Vault, seq: int) -> None:
+    vault.execute("UPDATE sync_state SET last_seq = max(last_seq, ?)", (seq,))
+
+
+def record_sync(vault: Vault, now: str, error: str) -> None:
+    """A sync ended: with no error it is the last good sync; an error is kept as said
+    (e.g. "offline") and the last good time stays, so the window can say "offline since"."""
+    if error:
+        vault.execute("UPDATE sync_state SET last_error = ?", (error[:500],))
+    else:
+        vault.execute("UPDATE sync_state SET last_sync_at = ?, last_error = ''", (now,))
+
+
+def status(vault: Vault) -> SyncStatus:
+    row = vault.query_one(
+        "SELECT linked, last_sync_at, last_error,"
+        " (SELECT count(*) FROM sync_dirty) + (SELECT count(*) FROM sync_outbox),"
+        " (SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL),"
+        " (SELECT count(*) FROM sync_field_reviews WHERE resolved_at IS NULL),"
+        " (SELECT count(*) FROM sync_refusals), (SELECT count(*) FROM sync_inbox)"
+        " FROM sync_state")
+    return SyncStatus(linked=bool(row[0]), pending=int(row[3]), last_sync_at=row[1],
+                      last_error=row[2], conflicts=int(row[4]), field_reviews=int(row[5]),
+                      refusals=int(row[6]), waiting=int(row[7]))
+
+
+def server_client_codes(vault: Vault) -> set[str]:
+    """Codes of the clients this vault got from the server or had acknowledged by it."""
+    return {str(r[0]) for r in vault.query(
+        "SELECT c.code FROM clients c JOIN sync_ids i ON i.tbl = 'clients' AND i.local_id = c.id"
+        " WHERE i.version IS NOT NULL")}
+
+
+def purge_client(vault: Vault, code: str, now: str) -> None:
+    """This clinician left the client's care team: remove the client's records from this
+    vault (nothing goes to the server) and audit it by code and counts only."""
+    row = vault.query_one("SELECT id FROM clients WHERE code = ?", (code,))
+    vault.execute("UPDATE sync_state SET applying = 1")
+    try:
+        sessions = 0
+        if row is not None:
+            gone = [int(r[0]) for r in vault.query(
+                "SELECT s.id FROM sessions s JOIN courses c ON c.id = s.course_id"
+                " WHERE c.client_id = ?", (int(row[0]),))]
+            seals.mark_removed(vault, gone)  # removed on purpose: `check` says so, not tampered
+            vault.execute("DELETE FROM clients WHERE id = ?", (int(row[0]),))
+            sessions = len(gone)
+        for table in ("sync_outbox", "sync_conflicts", "sync_field_reviews", "sync_refusals",
+                      "sync_inbox"):
+            vault.execute(f"DELETE FROM {table} WHERE client_code = ?", (code,))
+    finally:
+        vault.execute("UPDATE sync_state SET applying = 0")
+    if row is not None:
+        audit.record(vault, "practice.purge", record_type="client", record_id=code,
+                     detail=f"left the care team: {sessions} session notes removed at {now}")
+
