@@ -25,6 +25,7 @@ from kapnotes.ui.change_signals import on_changes
 from kapnotes.ui.clipboard_guard import HOLD_MS, ClipboardGuard
 from kapnotes.ui.idle_lock import DEFAULT_POLL_MS, IdleWatcher, MonotonicClock
 from kapnotes.ui.main_window import MainWindow
+from kapnotes.ui.practice_menu import PracticeMenu
 from kapnotes.ui.prompter import Prompter
 from kapnotes.ui.restore_flow import describe, restorable_backups, restore_open_vault
 from kapnotes.ui.settings import ui_settings
@@ -145,6 +146,7 @@ def run_window(app: QApplication, vault: Vault, prompter: Prompter, *,
         workspace[0].prepare_first_open_soon()
 
     window.vault_replaced.connect(on_vault_replaced)
+    PracticeMenu(window, workspace=lambda: workspace[0])  # before restore: it pauses syncs
     window.restore_requested.connect(lambda: restore_from_menu(window, prompter))
     SettingsMenu(window)
     follow_settings(window, workspace[0], lock)

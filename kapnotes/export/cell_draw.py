@@ -49,40 +49,8 @@ def _split(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]]:
     key = (font.fontName, text)
     parts = cache.get(key)
     if parts is None:
-        parts = cache[key] = _first_subset(font, text, doc) or font.splitString(text, doc)
+        parts = cache[key] = font.splitString(text, doc)  # fonts.SubsetFont's
     return parts
-
-
-class _Subset0:
-    """The characters already placed in a font's first subset in one document, as a
-    translation table: a line made only of them is that subset's codes, which `splitString`
-    finds one character at a time (a tenth of a render)."""
-
-    __slots__ = ("known", "seen", "table")
-
-    def __init__(self, assignments: dict[int, int]) -> None:
-        self.seen = len(assignments)
-        self.table = {code: n for code, n in assignments.items() if n < 256}
-        if 32 in self.table:
-            self.table[0xA0] = self.table[32]  # reportlab places a no-break space as a space
-        self.known = frozenset(map(chr, self.table))
-
-
-def _first_subset(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]] | None:
-    """`font.splitString(text, doc)` when every character of `text` is placed in subset 0
-    already (the same result, without the per-character loop), else None."""
-    state = font.state.get(doc) if text else None
-    if state is None:
-        return None
-    subsets: dict[str, _Subset0] | None = getattr(doc, "_kapnotes_subset0", None)
-    if subsets is None:
-        subsets = doc._kapnotes_subset0 = {}
-    known = subsets.get(font.fontName)
-    if known is None or known.seen != len(state.assignments):
-        known = subsets[font.fontName] = _Subset0(state.assignments)
-    if not known.known.issuperset(text):
-        return None
-    return [(0, text.translate(known.table).encode("latin-1"))]
 
 
 def can_draw_plain(para: Any, canvas: Any) -> bool:

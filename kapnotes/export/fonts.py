@@ -6,8 +6,8 @@ import threading
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics, ttfonts
-from reportlab.pdfbase.ttfonts import TTFont
 
+from kapnotes.export.font_subsets import SubsetFont
 from kapnotes.paths import resource_path
 
 REGULAR = "DejaVuSans"
@@ -36,7 +36,7 @@ def register_fonts() -> None:
             path = resource_path("fonts", filename)
             if not path.is_file():
                 raise FileNotFoundError(f"bundled font missing: {path}")
-            pdfmetrics.registerFont(TTFont(name, str(path)))
+            pdfmetrics.registerFont(SubsetFont(name, str(path)))
         # Paragraph <b>/<i> look the family up by these mappings.
         addMapping(REGULAR, 0, 0, REGULAR)
         addMapping(REGULAR, 1, 0, BOLD)

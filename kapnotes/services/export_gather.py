@@ -54,6 +54,7 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
     names = {s.id: s.short_name for s in services.measures.scales}
     wanted = [int(s.id or 0) for s in course_sessions if only is None or s.id == only]
     statuses = services.reviews.statuses(wanted)
+    note_seals = services.notes.seals(wanted)
     out = []
     for s in course_sessions:
         sid = int(s.id or 0)
@@ -74,9 +75,10 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
             scale_names=names, risk_flags=tuple(risks.get(sid, ())),
             measure_notes={m.id: services.measures.measure_note(m) for m in measures
                            if m.session_id == sid},
-            scale_risk=(services.measures.risk_status(client_id, on=s.starts_at.date())
+            scale_risk=(services.measures.risk_status(client_id, on=s.starts_at.date(),
+                                                      measures=measures)
                         if client_id is not None else None),
-            seal=services.notes.seal(sid),
+            seal=note_seals[sid],
             sign_answered=services.notes.sign_answered(sid) if s.signed else (),
             review_status=statuses[sid].value if sid in statuses else "",
             reviews=_reviews(services, sid) if sid in statuses else (),

@@ -158,11 +158,16 @@ class MeasureService:
         """Current risk flags for the client header (see the module docstring)."""
         return list(self.risk_status(client_id).flags)
 
-    def risk_status(self, client_id: int, on: date | None = None) -> RiskStatus:
-        """Current scale risk (as of `on`, for a note written then): flags, items not asked."""
+    def risk_status(self, client_id: int, on: date | None = None, *,
+                    measures: list[Measure] | None = None) -> RiskStatus:
+        """Current scale risk (as of `on`, for a note written then): flags, items not asked.
+        `measures` is `for_client(client_id)` when the caller has read it already (a course
+        summary asks once per note)."""
         newest: dict[str, Measure] = {}
         newest_known: dict[str, Measure] = {}
-        for m in self.for_client(client_id):  # oldest first: later ones replace earlier
+        if measures is None:
+            measures = self.for_client(client_id)
+        for m in measures:  # oldest first: later ones replace earlier
             if on is not None and m.taken_on > on:
                 continue
             newest[m.scale_id] = m

@@ -298,5 +298,11 @@ class NoteService:
         at signing) of a signed note, else None."""
         return seals.current_seal(self.vault, session_id)
 
+    def seals(self, session_ids: list[int]) -> dict[int, tuple[str, str, bool] | None]:
+        """`seal` of each of these notes, with one read of each table for all of them."""
+        from kapnotes.storage.seal_batch import current_seals
+
+        return current_seals(self.vault, session_ids)
+
     def search(self, text: str, *, limit: int = 200) -> list[SearchHit]:
         return search.search(self.vault, text, limit=limit)

@@ -14,7 +14,7 @@ data: operations wait, and the report and the status say so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kapnotes.domain.errors import KapNotesError
@@ -78,9 +78,7 @@ class _Tally:
     conflicts: int = 0
     field_reviews: int = 0
     purged: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        self.refusals: list[Refusal] = []
+    refusals: list[Refusal] = field(default_factory=list)
 
     def report(self, error: str = "", offline: bool = False) -> SyncReport:
         return SyncReport(self.pushed, self.pulled, self.conflicts, self.field_reviews,

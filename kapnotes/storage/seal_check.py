@@ -63,20 +63,29 @@ class _Grouped:
         return rows
 
 
-def note_digests(db: Any, forms: Mapping[int, int]) -> Iterator[tuple[int, str | None]]:
+def note_digests(db: Any, forms: Mapping[int, int], *, only: bool = False
+                 ) -> Iterator[tuple[int, str | None]]:
     """(session id, digest in its form) for each session of `forms`, in ascending id order;
-    None for a session that does not exist. One query per table, whatever the number."""
+    None for a session that does not exist. One query per table, whatever the number:
+    over the whole table (`check`), or with `only` over the rows of these sessions (a
+    course summary's notes)."""
     if not forms:
         return
     high = max(forms.values(), default=LATEST_FORM)
-    sessions = _Grouped(db, f"SELECT id, {', '.join(SESSION_COLS)} FROM sessions ORDER BY id")
-    fields = _Grouped(db, "SELECT session_id, field_id, value FROM session_fields"
-                          " ORDER BY session_id, field_id")
+
+    def where(column: str) -> str:
+        return f" WHERE {column} IN ({','.join(str(int(i)) for i in forms)})" if only else ""
+
+    sessions = _Grouped(db, f"SELECT id, {', '.join(SESSION_COLS)} FROM sessions"
+                            f"{where('id')} ORDER BY id")
+    fields = _Grouped(db, f"SELECT session_id, field_id, value FROM session_fields"
+                          f"{where('session_id')} ORDER BY session_id, field_id")
     dosing = {table: _Grouped(db, f"SELECT session_id, {', '.join(cols)} FROM {table}"
-                                  f" ORDER BY session_id, {cols[0]}")
+                                  f"{where('session_id')} ORDER BY session_id, {cols[0]}")
               for table, cols in ((t, dosing_columns(t, high)) for t in DOSING)}
     course = {name: _Grouped(db, f"SELECT {key}, {', '.join(cols)} FROM {table}"
-                                 f" WHERE {key} IS NOT NULL ORDER BY {key}, id")
+                                 f"{where(key) or f' WHERE {key} IS NOT NULL'}"
+                                 f" ORDER BY {key}, id")
               for name, (table, key, cols) in COURSE_ROWS.items()} if high >= 2 else {}
     templates = ({(r[0], r[1]): template_hash(r[2]) for r in db.execute(
         "SELECT template_id, version, definition FROM template_snapshots").fetchall()}

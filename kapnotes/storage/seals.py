@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the C string scanner
@@ -247,13 +248,17 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def seals_of(db: Any, session_id: int | None = None) -> list[Seal]:
+def seals_of(db: Any, session_id: int | None = None, *,
+             session_ids: Iterable[int] | None = None) -> list[Seal]:
+    """The seals of one note, of the notes `session_ids`, or of every note."""
     form = "form" if _has_form_column(db) else "1"
     sql = f"SELECT session_id, addendum_id, digest, mac, sealed_at, {form} FROM note_seals"
     params: tuple[object, ...] = ()
     if session_id is not None:
         sql += " WHERE session_id = ?"
         params = (session_id,)
+    elif session_ids is not None:
+        sql += f" WHERE session_id IN ({','.join(str(int(i)) for i in session_ids)})"
     return [Seal(int(r[0]), int(r[1]), r[2], r[3], r[4], int(r[5]))
             for r in db.execute(sql + " ORDER BY session_id, addendum_id", params).fetchall()]
 

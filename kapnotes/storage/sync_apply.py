@@ -31,6 +31,7 @@ from kapnotes.storage.sync_outbox import acknowledge, drop_ops_for, payload_text
 from kapnotes.storage.sync_payloads import (
     TABLE_OF_KIND,
     MissingRow,
+    adopt_same_code,
     columns,
     payload_of,
     write_payload,
@@ -105,31 +106,41 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
     known = vault.query_one("SELECT local_id, version, base FROM sync_ids"
                             " WHERE uuid = ? AND tbl = ?", (row.row_uuid, table))
     local_id, version, base = known if known is not None else (None, None, None)
+    if local_id is None and table == "clients" and not row.payload.get("voided"):
+        local_id = adopt_same_code(vault, row.row_uuid, row.payload.get("code"))
     if version is not None and row.row_version <= version:
         out.skipped += 1
         return
-    ops = vault.query("SELECT op_id, payload FROM sync_outbox WHERE row_uuid = ?",
+    ops = vault.query("SELECT op_id, payload, base_version FROM sync_outbox WHERE row_uuid = ?",
                       (row.row_uuid,))
-    for op_id, text in ops:
+    if local_id is None and any(b is not None and row.row_version <= b for _o, _p, b in ops):
+        out.skipped += 1  # a version of a row deleted here, whose void waits to go out
+        return
+    for op_id, text, _base in ops:
         if json.loads(text) == row.payload:  # our own operation; its answer was lost
             acknowledge(vault, op_id, row.row_version)
             out.skipped += 1
             return
-    busy = bool(ops) or (local_id is not None and vault.query_one(
-        "SELECT 1 FROM sync_dirty WHERE tbl = ? AND local_id = ?", (table, local_id)) is not None)
+    # Local content the server has not agreed to: changed since, or never on the server (an
+    # operation refused, say) and met again here under the same UUID.
+    busy = bool(ops) or (local_id is not None and (version is None or vault.query_one(
+        "SELECT 1 FROM sync_dirty WHERE tbl = ? AND local_id = ?", (table, local_id)) is not None))
     if row.payload.get("voided"):
         _void(vault, table, local_id, row, busy, now, out)
     elif local_id is not None and table == "sessions" and _signed(vault, local_id):
         _keep_signed(vault, row, busy, now, out)
     elif local_id is not None and busy and table == "clients":
         _merge_client(vault, local_id, base, row, now, out)
-    elif local_id is not None and busy and table in ("sessions", "courses"):
-        _conflict_copy(vault, table, local_id, row, now, out)
-        write_payload(vault, table, row.row_uuid, row.payload)
     elif local_id is None or table not in ("addenda", "vitals_readings", "measures"):
+        if local_id is not None and busy and table in ("sessions", "courses"):
+            _conflict_copy(vault, table, local_id, row, now, out)
         local_id = write_payload(vault, table, row.row_uuid, row.payload)
         if table == "addenda":
             _seal_if_signed(vault, local_id)
+        elif table == "sessions" and _signed(vault, local_id):
+            # Signed on another workstation, sealed here: the log says whose signing it was.
+            audit.record(vault, "practice.signed_note", record_type="session",
+                         record_id=local_id, detail=f"signed elsewhere; pushed by {row.author}")
     _agreed(vault, table, row)
     out.applied += 1
     out.client_codes.add(row.client_code)

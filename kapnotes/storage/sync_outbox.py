@@ -39,6 +39,8 @@ def pack_outbox(vault: Vault, now: str) -> int:
     for table, local_id, row_uuid, version, in_flight in rows:
         if in_flight:
             continue  # stays marked: packed after the server answers the earlier op
+        if table == "clients" and version is None and row_uuid is not None:
+            row_uuid = _client_uuid(vault, local_id, row_uuid)
         payload = payload_of(vault, table, local_id) if row_uuid is not None else None
         code = client_code(vault, table, local_id) if payload is not None else None
         vault.execute("DELETE FROM sync_dirty WHERE tbl = ? AND local_id = ?", (table, local_id))
@@ -53,10 +55,30 @@ def pack_outbox(vault: Vault, now: str) -> int:
     return packed
 
 
+# Clients are one row per code on the server: a code entered on two workstations before
+# either synced must meet as the same row (a conflict, then a field merge), not as two.
+CLIENT_NAMESPACE = uuid.UUID("6f1c9a52-3d0e-4b7a-9a63-0c2f5e8d4b11")
+
+
+def _client_uuid(vault: Vault, local_id: int, current: str) -> str:
+    """A client never on the server takes the UUID its code gives (the same everywhere)."""
+    code = client_code(vault, "clients", local_id)
+    if code is None:
+        return current
+    wanted = str(uuid.uuid5(CLIENT_NAMESPACE, code.upper()))
+    if wanted != current:
+        vault.execute("UPDATE sync_ids SET uuid = ? WHERE tbl = 'clients' AND local_id = ?",
+                      (wanted, local_id))
+    return wanted
+
+
 def pending_ops(vault: Vault, limit: int = 500) -> list[OutgoingOp]:
-    """Operations waiting for the server, oldest first."""
+    """Operations waiting for the server, oldest first; only the oldest of each row (a void
+    queued behind an unanswered op gets its base version from that op's answer, so it is
+    handed out once the answer is in: ask again after answering these)."""
     return [OutgoingOp(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in vault.query(
-        "SELECT op_id, kind, client_code, row_uuid, base_version, payload FROM sync_outbox"
+        "SELECT op_id, kind, client_code, row_uuid, base_version, payload FROM sync_outbox o"
+        " WHERE seq = (SELECT min(seq) FROM sync_outbox x WHERE x.row_uuid = o.row_uuid)"
         " ORDER BY seq LIMIT ?", (limit,))]
 
 
@@ -75,6 +97,9 @@ def acknowledge(vault: Vault, op_id: str, row_version: int) -> None:
         "UPDATE sync_ids SET version = ?, base = CASE WHEN tbl = 'clients' THEN ? ELSE base END"
         " WHERE uuid = ? AND (version IS NULL OR version < ?)",
         (row_version, op[5], op[4], row_version))
+    # A void queued behind this op (the row was deleted before the answer came) builds on it.
+    vault.execute("UPDATE sync_outbox SET base_version = ? WHERE row_uuid = ? AND op_id <> ?",
+                  (row_version, op[4], op_id))
     vault.execute("DELETE FROM sync_outbox WHERE op_id = ?", (op_id,))
 
 

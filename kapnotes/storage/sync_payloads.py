@@ -6,8 +6,9 @@ UUIDs (`client_uuid`, `course_uuid`, `session_uuid`, ...); `id` and `created_at`
 and are never used to find a row. A note (kind `note`) is its session row with its fields, its
 monitoring record and the other rows of its dosing record (device times, observations, adverse
 effects, acknowledgements, boosters, rule overrides, session events), the template wording it
-was written under, the strikes of its vitals readings (readings themselves are insert-only rows
-of their own) and `"signed"`.
+was written under, the words of the intentions its reviews name (sync_intentions.py), the
+strikes of its vitals readings (readings themselves are insert-only rows of their own) and
+`"signed"`.
 
 Writing a payload finds the row by UUID (`sync_ids`) and inserts or updates it; a reference to
 a row this vault does not hold is a `MissingRow` naming the kind and UUID, never any content.
@@ -17,9 +18,11 @@ A payload never goes into a log line or an error message.
 from __future__ import annotations
 
 import json
+import weakref
 from typing import Any
 
 from kapnotes.storage.schema.m020_sync import DOSING_ROWS, SHARED
+from kapnotes.storage.sync_intentions import local_value, words_of
 from kapnotes.storage.vault import Vault
 
 KIND_OF_TABLE = {table: kind for table, (kind, _code) in SHARED.items()}
@@ -56,9 +59,18 @@ class MissingRow(Exception):
     """An incoming row that cannot be written (yet); the message names kind and UUID only."""
 
 
+# Per open vault: its schema does not change while it is open (migrations run before), and
+# asking SQLite each time was 40 % of packing a note.
+_COLUMNS: weakref.WeakKeyDictionary[Vault, dict[str, tuple[str, ...]]] = (
+    weakref.WeakKeyDictionary())
+
+
 def columns(vault: Vault, table: str) -> tuple[str, ...]:
     """The table's columns as this vault's schema has them."""
-    return tuple(r[1] for r in vault.query(f"PRAGMA table_info({table})"))
+    known = _COLUMNS.setdefault(vault, {})
+    if table not in known:
+        known[table] = tuple(r[1] for r in vault.query(f"PRAGMA table_info({table})"))
+    return known[table]
 
 
 def uuid_of(vault: Vault, table: str, local_id: int) -> str | None:
@@ -109,6 +121,7 @@ def _note_parts(vault: Vault, session_id: int, session: dict[str, Any]) -> dict[
         " JOIN sync_ids i ON i.tbl = 'vitals_readings' AND i.local_id = v.id"
         " WHERE v.session_id = ? AND v.struck_at IS NOT NULL", (session_id,))}
     return {"fields": fields,
+            "intention_words": words_of(vault, [f["value"] for f in fields.values()]),
             "monitoring": None if row is None else dict(zip(cols, row, strict=True)),
             "dosing": {table: _child_rows(vault, table, session_id) for table in DOSING_ROWS},
             "template": None if snap is None else {"kind": snap[0], "definition": snap[1]},
@@ -180,6 +193,8 @@ def write_note(vault: Vault, uuid: str, payload: dict[str, Any]) -> int:
     fields = payload.get("fields") or {}
     if not isinstance(fields, dict) or not all(isinstance(f, dict) for f in fields.values()):
         raise MissingRow(f"note {uuid}: its fields are not a map of field values")
+    words = payload.get("intention_words")
+    words = words if isinstance(words, dict) else {}
     vault.execute(f"DELETE FROM session_fields WHERE session_id = ? AND field_id NOT IN"
                   f" ({', '.join('?' * len(fields))})", (sid, *fields))
     for field_id, f in fields.items():
@@ -188,7 +203,8 @@ def write_note(vault: Vault, uuid: str, payload: dict[str, Any]) -> int:
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, field_id) DO UPDATE SET"
             " value = excluded.value, search_text = excluded.search_text,"
             " updated_at = excluded.updated_at",
-            (sid, str(field_id), _json_text(uuid, f.get("value")),
+            (sid, str(field_id), local_value(vault, sid, _json_text(uuid, f.get("value")),
+                                             words),
              str(f.get("search_text") or ""), str(f.get("updated_at") or "")))
     _write_monitoring(vault, uuid, sid, payload.get("monitoring"))
     _write_dosing_rows(vault, uuid, sid, payload.get("dosing"))
@@ -265,21 +281,23 @@ def write_payload(vault: Vault, table: str, uuid: str, payload: dict[str, Any]) 
     """Write one incoming payload (not a void) as its row; returns the local id."""
     if table == "sessions":
         return write_note(vault, uuid, payload)
-    values = row_values(vault, table, uuid, payload)
-    if table == "clients":
-        _adopt_same_code(vault, uuid, values.get("code"))
-    return write_row(vault, table, uuid, values)
+    return write_row(vault, table, uuid, row_values(vault, table, uuid, payload))
 
 
-def _adopt_same_code(vault: Vault, uuid: str, code: Any) -> None:
-    """A client this vault holds under the same code (entered here before the server's copy
-    arrived) becomes that row: it takes the server's UUID, and its own unsent op is dropped."""
-    if local_id_of(vault, "clients", uuid) is not None or not isinstance(code, str):
-        return
+def adopt_same_code(vault: Vault, uuid: str, code: Any) -> int | None:
+    """A client this vault holds under the same code but another UUID (entered here before the
+    server's copy arrived) becomes that row: it takes the server's UUID, its own unsent
+    operation is dropped, and nothing is agreed yet (every differing field is merged).
+    Returns its local id (None: no such client)."""
+    if not isinstance(code, str):
+        return None
     row = vault.query_one("SELECT id FROM clients WHERE code = ?", (code,))
     if row is None:
-        return
+        return None
     old = uuid_of(vault, "clients", int(row[0]))
     vault.execute("DELETE FROM sync_outbox WHERE row_uuid = ?", (old,))
     vault.execute("UPDATE sync_ids SET uuid = ?, version = NULL, base = NULL"
                   " WHERE tbl = 'clients' AND local_id = ?", (uuid, int(row[0])))
+    vault.execute("INSERT OR IGNORE INTO sync_dirty (tbl, local_id) VALUES ('clients', ?)",
+                  (int(row[0]),))
+    return int(row[0])

@@ -22,6 +22,7 @@ class SyncStatus:
     conflicts: int         # conflict copies nobody has marked resolved
     field_reviews: int     # client fields edited on two workstations, not yet chosen
     refusals: int          # operations the server refused
+    waiting: int = 0       # pulled rows not applied yet (their parent has not arrived)
 
 
 def set_linked(vault: Vault, linked: bool) -> None:
@@ -56,10 +57,11 @@ def status(vault: Vault) -> SyncStatus:
         " (SELECT count(*) FROM sync_dirty) + (SELECT count(*) FROM sync_outbox),"
         " (SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL),"
         " (SELECT count(*) FROM sync_field_reviews WHERE resolved_at IS NULL),"
-        " (SELECT count(*) FROM sync_refusals) FROM sync_state")
+        " (SELECT count(*) FROM sync_refusals), (SELECT count(*) FROM sync_inbox)"
+        " FROM sync_state")
     return SyncStatus(linked=bool(row[0]), pending=int(row[3]), last_sync_at=row[1],
                       last_error=row[2], conflicts=int(row[4]), field_reviews=int(row[5]),
-                      refusals=int(row[6]))
+                      refusals=int(row[6]), waiting=int(row[7]))
 
 
 def server_client_codes(vault: Vault) -> set[str]:

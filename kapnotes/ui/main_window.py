@@ -161,6 +161,9 @@ class MainWindow(QMainWindow):
         f.addSeparator()
         self.backup_action = self._action(f, "&Backup now", "backup_now")
         self.restore_action = self._action(f, "&Restore backup…", "restore_backup")
+        # Filled by kapnotes/ui/practice_menu.py (join, sync, conflicts) once a vault is open.
+        self.practice_menu = f.addMenu("Prac&tice")
+        self.practice_menu.menuAction().setObjectName("practice")
         f.addSeparator()
         self.change_passphrase_action = self._action(f, "&Change passphrase…",
                                                      "change_passphrase")

@@ -167,7 +167,7 @@ class Workspace(QObject):
         self.portable = PortableDataActions(self.services, w)
         w.file_menu.insertActions(w.backup_action, [self.portable.export_action,
                                                     self.portable.import_action])
-        self.portable.imported.connect(self._after_import)
+        self.portable.imported.connect(self.after_records_arrived)
         self.exports = ExportActions(self.services, w, current=self._export_target)
         self.s8_register = S8RegisterActions(self.services, w)
         self.regulator_reports = RegulatorReportActions(self.services, w)
@@ -279,7 +279,8 @@ class Workspace(QObject):
     def _client_changed(self, client_id: int) -> None:
         self.client_list.select_client(client_id)
 
-    def _after_import(self) -> None:
+    def after_records_arrived(self) -> None:
+        """An import or a sync brought records: "No clients yet" is no longer true."""
         if self.window.current_page() is self.window.empty_state:
             self._show_start_page()  # "No clients yet" becomes "Choose a client"
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers.console_entry import run_entry as run_entry_in_process
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -25,6 +26,19 @@ def run_cli(tmp_path: Path) -> RunCli:
             capture_output=True, text=True, env=full_env, cwd=tmp_path,
             stdin=subprocess.DEVNULL, timeout=timeout, check=False,
         )
+
+    return run
+
+
+@pytest.fixture
+def run_entry(tmp_path: Path) -> RunCli:
+    """As `run_cli`, through the console entry in this process (tests/helpers/console_entry.py):
+    for the many refusal cases; each file keeps some cases as real subprocesses."""
+
+    def run(*args: str | Path, env: dict[str, str] | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        del timeout  # a hang ends under pytest-timeout instead
+        return run_entry_in_process(args, env={**os.environ, **(env or {})}, cwd=tmp_path)
 
     return run
 

@@ -138,3 +138,31 @@ def test_a_value_sqlite_writes_differently_is_decided_in_python(
     changed = run_cli("check", "--vault", demo, "--passphrase-file", passphrase_file)
     assert changed.returncode == 1
     assert f"signed note {sid} was changed after signing" in changed.stderr
+
+
+def test_a_summarys_seals_at_once_are_each_notes_seal(demo, passphrase) -> None:
+    """`seal_batch.current_seals` (a course summary's notes) gives `current_seal` for every
+    note: drafts, signed notes, notes with addenda, and a note changed after signing."""
+    from kapnotes.storage.seal_batch import current_seals
+
+    conn = _raw(demo, passphrase)
+    try:  # one signed note changed behind the app's back
+        changed = int(conn.execute("SELECT min(session_id) FROM session_fields WHERE session_id"
+                                   " IN (SELECT id FROM sessions WHERE signed_at IS NOT NULL)"
+                                   ).fetchone()[0])
+        conn.execute("DROP TRIGGER IF EXISTS session_fields_locked_update")
+        conn.execute("UPDATE session_fields SET value = '\"changed\"' WHERE session_id = ?1"
+                     " AND field_id = (SELECT min(field_id) FROM session_fields"
+                     " WHERE session_id = ?1)", (changed,))
+        assert conn.total_changes == 1
+    finally:
+        conn.close()
+    with lifecycle.unlock_vault(demo, passphrase=passphrase) as vault:
+        signed = _signed(vault)
+        with_addenda = {int(r[0]) for r in vault.execute("SELECT session_id FROM addenda")}
+        every = [int(r[0]) for r in vault.execute("SELECT id FROM sessions").fetchall()]
+        one_by_one = {sid: seals.current_seal(vault, sid) for sid in [*every, 10**6]}
+        assert current_seals(vault, [*every, 10**6]) == one_by_one
+        assert one_by_one[changed] is not None and one_by_one[changed][2] is False
+        assert any(v is None for v in one_by_one.values())  # drafts among them
+        assert with_addenda & set(signed)  # addenda among the signed notes

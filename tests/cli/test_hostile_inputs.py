@@ -4,6 +4,8 @@ Each case once ended in "unexpected internal error" (exit 70) or hung: key files
 nonce or absurd iteration counts, JSON nested 100,000 deep, 5,000-digit integers, ids above
 2^63, `/dev/zero` or a FIFO given as a passphrase, password, import or template file. The
 subprocess timeout is a hang guard only (a refusal takes well under a second), not a speed test.
+The cases run through the console entry in this process (tests/helpers/console_entry.py), the
+FIFO cases as real `python -m kapnotes` subprocesses.
 """
 
 from __future__ import annotations
@@ -28,6 +30,13 @@ def _digests(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.iterdir())
             if p.is_file() and not p.name.endswith((".lock", ".unlock-failures"))}
+
+
+@pytest.fixture
+def run_cli(run_cli: object, run_entry: object, request: pytest.FixtureRequest) -> object:
+    """The FIFO cases as real subprocesses (a FIFO must not block), the rest in-process."""
+    callspec = getattr(request.node, "callspec", None)
+    return run_cli if callspec is not None and "fifo" in callspec.id else run_entry
 
 
 @pytest.fixture

@@ -21,14 +21,19 @@ class Relay:
     log: list[IncomingRow] = field(default_factory=list)
     versions: dict[str, int] = field(default_factory=dict)
     answered: dict[str, int] = field(default_factory=dict)  # op_id → row version
+    signed: set[str] = field(default_factory=set)
 
     def push(self, op: OutgoingOp, author: str) -> tuple[str, int]:
         if op.op_id in self.answered:
             return "duplicate", self.answered[op.op_id]
         current = self.versions.get(op.row_uuid)
+        if op.row_uuid in self.signed:
+            return "refused", current or 0  # a signed note is never edited
         if current is not None and op.base_version != current:
             return "conflict", current
         version = (current or 0) + 1
+        if op.payload.get("signed"):
+            self.signed.add(op.row_uuid)
         self.versions[op.row_uuid] = version
         self.answered[op.op_id] = version
         self.log.append(IncomingRow(len(self.log) + 1, author, op.kind, op.client_code,
@@ -44,17 +49,21 @@ def push_all(vault: Any, relay: Relay, author: str, *, answer: bool = True) -> i
     is False (the connection dropped before the answer came back)."""
     with vault.transaction():
         sync_outbox.pack_outbox(vault, NOW)
-    ops = sync_outbox.pending_ops(vault)
-    for op in ops:
-        outcome, version = relay.push(op, author)
-        if not answer:
-            continue
-        with vault.transaction():
-            if outcome == "conflict":
-                sync_outbox.keep_conflict_copy(vault, op.op_id, version, NOW)
-            else:
-                sync_outbox.acknowledge(vault, op.op_id, version)
-    return len(ops)
+    sent: set[str] = set()
+    while ops := [op for op in sync_outbox.pending_ops(vault) if op.op_id not in sent]:
+        for op in ops:
+            sent.add(op.op_id)
+            outcome, version = relay.push(op, author)
+            if not answer:
+                continue
+            with vault.transaction():
+                if outcome == "refused":
+                    sync_outbox.record_refusal(vault, op.op_id, "signed: add an addendum", NOW)
+                elif outcome == "conflict":
+                    sync_outbox.keep_conflict_copy(vault, op.op_id, version, NOW)
+                else:
+                    sync_outbox.acknowledge(vault, op.op_id, version)
+    return len(sent)
 
 
 def pull_all(vault: Any, relay: Relay) -> sync_apply.ApplyOutcome:

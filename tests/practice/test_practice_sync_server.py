@@ -117,3 +117,13 @@ def test_a_stale_edit_of_a_note_signed_meanwhile_is_a_conflict_and_changes_nothi
     with pytest.raises(psycopg.errors.InsufficientPrivilege, match="is signed and cannot be"):
         push(b, CLIENT, "note", note, {**NOTE, "text": "b's edit"}, base_version=2)
     assert [r[4].get("text") for r in pull(a)] == ["fictional note text"] * 2
+
+
+def test_an_oversized_payload_is_refused_naming_the_row_not_its_content(server: str) -> None:
+    therapist = enrol(server, "ther", "therapist", CLIENT)
+    row = uuid.uuid4()
+    with pytest.raises(psycopg.errors.ProgramLimitExceeded,
+                       match=f"note {row} of client {CLIENT} is too large") as refused:
+        push(therapist, CLIENT, "note", row, {"text": "fictional " * 220_000})
+    assert "fictional" not in str(refused.value)
+    assert push(therapist, CLIENT, "note", row, {"text": "fictional " * 1000})[1] == "applied"

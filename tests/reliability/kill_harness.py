@@ -15,10 +15,12 @@ Text is compared as Python strings, i.e. code point for code point (byte for byt
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import json
 import os
 import random
+import select
 import signal
 import subprocess
 import sys
@@ -229,48 +231,87 @@ def new_vault(folder: Path) -> Path:
     return path
 
 
-class WriterProcess:
-    """A writer started ahead of time: it imports while the previous kill is being checked,
-    then unlocks the vault (the app's own path) when told GO, and prints READY."""
+class ForkServer:
+    """writer.py --fork-server: imports the app once, then forks each writer on request (a
+    fresh interpreter per writer cost more than the writing and the check together)."""
 
-    def __init__(self, path: Path, journal: Path, seed: int) -> None:
-        self.seed = seed
-        self.err_path = journal.with_suffix(".stderr")
-        with self.err_path.open("wb") as err:
-            self.proc = subprocess.Popen(
-                [sys.executable, str(WRITER), "--vault", str(path), "--passphrase-file",
-                 str(path.parent / "passphrase.txt"), "--journal", str(journal),
-                 "--seed", str(seed), "--wait-for-go"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
-            )
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, str(WRITER), "--fork-server"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def start(self, path: Path, journal: Path, seed: int) -> WriterProcess:
+        """A writer forked now: it unlocks the vault (the app's own path) and prints READY."""
+        assert self.proc.stdin is not None
+        err_path = journal.with_suffix(".stderr")
+        args = ["--vault", str(path), "--passphrase-file", str(path.parent / "passphrase.txt"),
+                "--journal", str(journal), "--seed", str(seed)]
+        self.proc.stdin.write(json.dumps({"args": args, "stderr": str(err_path)}).encode()
+                              + b"\n")
+        self.proc.stdin.flush()
+        return WriterProcess(self, seed, err_path)
+
+    def line(self) -> bytes:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            raise AssertionError("the writer fork server ended")
+        return line.strip()
+
+    def stop(self) -> None:
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                pipe.close()
+        self.proc.wait(timeout=60)
+
+
+class WriterProcess:
+    """One forked writer: `write_then_kill` waits for its READY, lets it write, SIGKILLs it
+    and returns once it is gone (its vault lock released)."""
+
+    def __init__(self, server: ForkServer, seed: int, err_path: Path) -> None:
+        self.seed, self.err_path = seed, err_path
+        self.pid, self.ready, self.exited = 0, False, -1
+        for _ in range(2):  # "PID n" from the server and READY/FAILED from the writer, any order
+            line = server.line()
+            if line.startswith(b"PID "):
+                self.pid = int(line.split()[1])
+                with contextlib.suppress(ProcessLookupError, AttributeError):  # gone; no pidfd
+                    self.exited = os.pidfd_open(self.pid)  # readable once the process is gone
+            else:
+                self.ready = line == b"READY"
 
     def _stderr(self) -> str:
         return self.err_path.read_text(errors="replace")[-2000:]
 
+    def _gone(self, timeout: float) -> bool:
+        if self.exited >= 0:
+            return bool(select.select([self.exited], [], [], timeout)[0])
+        deadline = time.monotonic() + timeout  # without pidfd (not Linux): ask for the pid
+        while True:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:  # the fork server's children are reaped at once
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.005)
+
     def write_then_kill(self, delay_s: float) -> None:
-        """GO, wait for READY, let it write for `delay_s`, SIGKILL it."""
-        assert self.proc.stdin is not None and self.proc.stdout is not None
+        """Let it write for `delay_s` after READY, SIGKILL it, wait until it has ended."""
         try:
-            self.proc.stdin.write(b"GO\n")
-            self.proc.stdin.flush()
-            if self.proc.stdout.readline().strip() != b"READY":
-                self.proc.wait()
+            if not self.ready:
+                self._gone(60)
                 raise AssertionError(f"writer (seed {self.seed}) did not start: {self._stderr()}")
             time.sleep(delay_s)
-            if self.proc.poll() is not None:
+            if self._gone(0):
                 raise AssertionError(f"writer (seed {self.seed}) died on its own: "
                                      f"{self._stderr()}")
-            os.kill(self.proc.pid, signal.SIGKILL)
+            os.kill(self.pid, signal.SIGKILL)
+            if not self._gone(60):
+                raise AssertionError(f"writer (seed {self.seed}) outlived SIGKILL")
         finally:
-            self.stop()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait()
-        for pipe in (self.proc.stdin, self.proc.stdout):
-            if pipe is not None:
-                pipe.close()
+            if self.exited >= 0:
+                os.close(self.exited)
 
 
 def run(kills: int, seed: int, workdir: Path, *, kills_per_vault: int = 10,
@@ -279,36 +320,27 @@ def run(kills: int, seed: int, workdir: Path, *, kills_per_vault: int = 10,
     rng = random.Random(seed)
     result = Result()
     state = empty_state()
-
-    def prepare(k: int) -> tuple[Path, WriterProcess]:
-        folder = workdir / f"vault-{k // kills_per_vault + 1:04d}"
-        path = folder / "vault.kapnotes"
-        if k % kills_per_vault == 0:
-            new_vault(folder)
-        return path, WriterProcess(path, folder / f"journal-{k:05d}.jsonl", rng.getrandbits(32))
-
-    path, writer = prepare(0)
+    server = ForkServer()
     try:
         for k in range(kills):
+            folder = workdir / f"vault-{k // kills_per_vault + 1:04d}"
+            path, journal = folder / "vault.kapnotes", folder / f"journal-{k:05d}.jsonl"
             if k % kills_per_vault == 0:
+                new_vault(folder)
                 result.vaults += 1
                 state = empty_state()
-            current, journal = writer, path.parent / f"journal-{k:05d}.jsonl"
-            current_path = path
+            writer = server.start(path, journal, rng.getrandbits(32))
             try:
-                current.write_then_kill(rng.uniform(0, max_delay_s))
+                writer.write_then_kill(rng.uniform(0, max_delay_s))
                 result.kills += 1
-                if k + 1 < kills:  # the next writer imports while this kill is checked
-                    path, writer = prepare(k + 1)
-                state = check_after_kill(current_path, state, journal, result)
+                state = check_after_kill(path, state, journal, result)
             except AssertionError as exc:
-                result.failures.append(
-                    f"kill {k + 1} (writer seed {current.seed}, {current_path}): {exc}")
+                result.failures.append(f"kill {k + 1} (writer seed {writer.seed}, {path}): {exc}")
                 break  # the vault no longer matches what we know; the report says where
             if progress and (k + 1) % 50 == 0:
                 progress(result.summary())
     finally:
-        writer.stop()
+        server.stop()
     return result
 
 

@@ -4,6 +4,12 @@ Run as `python tests/reliability/writer.py --vault PATH --passphrase-file F --jo
 --seed N`. It unlocks the vault as the app does (lifecycle.unlock_vault + build_services),
 prints READY, then writes until it is killed (or until `--ops` operations are done).
 
+`--fork-server` imports all that once and then forks one such writer per JSON line on stdin
+(its arguments): the kill harness starts hundreds of writers, and each one would otherwise spend
+most of its life starting Python and importing the app. Each fork is its own process, killed
+with SIGKILL by the harness like any other; the server prints `PID n` for it, and the writer
+prints READY (or FAILED and its error on its stderr file).
+
 Journal (JSON lines, appended with O_APPEND):
 - before a call: {"op": n, "intent": {...}}: what is about to be written and its expected
   read-back. Written, not fsynced: it only tells the checker which single change may be in
@@ -19,7 +25,9 @@ import argparse
 import json
 import os
 import random
+import signal
 import sys
+import traceback
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -295,5 +303,36 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def serve_forks() -> int:
+    """Fork a writer per request line until stdin closes; the kernel reaps the children."""
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    for line in sys.stdin:
+        request = json.loads(line)
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:
+            os._exit(_forked_writer(request))
+        print(f"PID {pid}", flush=True)
+    return 0
+
+
+def _forked_writer(request: dict[str, Any]) -> int:
+    code = 1
+    try:
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)  # the server's requests are not for this writer
+        err = os.open(request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(err, 2)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        code = main(request["args"])
+    except BaseException:  # reported to the harness; then this process ends
+        traceback.print_exc()
+        print("FAILED", flush=True)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(serve_forks() if sys.argv[1:] == ["--fork-server"] else main())

@@ -51,7 +51,7 @@ def test_menus_and_shortcuts(qtbot, open_vault: Vault, settings) -> None:
     assert window.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
     assert window.redo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Redo)
     file_items = [a.objectName() for a in window.file_menu.actions() if not a.isSeparator()]
-    assert file_items == ["new_client", "export", "backup_now", "restore_backup",
+    assert file_items == ["new_client", "export", "backup_now", "restore_backup", "practice",
                           "change_passphrase", "audit_log", "lock", "quit"]
     assert not window.new_client_action.isEnabled()  # placeholder until clients land
 

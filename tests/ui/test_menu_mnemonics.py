@@ -8,6 +8,7 @@ from collections import defaultdict
 from PySide6.QtWidgets import QMenu
 
 from kapnotes.ui.main_window import MainWindow
+from kapnotes.ui.practice_menu import PracticeMenu
 from kapnotes.ui.settings_menu import SettingsMenu
 from kapnotes.window_run import start_workspace
 
@@ -51,6 +52,7 @@ def test_no_two_entries_of_one_menu_share_a_mnemonic(qtbot, open_vault, settings
     qtbot.addWidget(window)
     workspace = start_workspace(window, prompter)
     SettingsMenu(window)
+    PracticeMenu(window, workspace=lambda: workspace)  # File → Practice, all three entries
     window.show()
     assert workspace.exports.packet_action in window.file_menu.actions()
 

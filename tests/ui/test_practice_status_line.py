@@ -1,0 +1,39 @@
+"""The status bar's practice line, from the vault's sync state (kapnotes/ui/practice_status.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from kapnotes.ui.practice_status import indicator
+
+TODAY_1402 = datetime.now().replace(hour=14, minute=2, second=0, microsecond=0)
+
+
+def test_synced_with_changes_waiting() -> None:
+    shown = indicator(pending=3, last_sync_at=TODAY_1402.isoformat(), offline_since=None,
+                      refused=0, conflicts=0, field_reviews=0, login="ther_ab")
+    assert shown.text == "Practice: synced 14:02 · 3 pending"
+    assert "ther_ab" in shown.tooltip and not shown.attention
+
+
+def test_offline_says_since_when_and_what_waits() -> None:
+    shown = indicator(pending=3, last_sync_at=TODAY_1402.isoformat(),
+                      offline_since=TODAY_1402.replace(minute=5), refused=0, conflicts=0,
+                      field_reviews=0)
+    assert shown.text == "Practice: offline since 14:05 · 3 pending"
+    assert "changes wait here" in shown.tooltip
+
+
+def test_a_refusal_comes_first_and_says_where_to_look() -> None:
+    shown = indicator(pending=0, last_sync_at=TODAY_1402.isoformat(), offline_since=None,
+                      refused=1, conflicts=2, field_reviews=0)
+    assert shown.text == "Practice: 1 refused — File → Practice"
+    assert shown.attention
+
+
+def test_conflicts_to_review_are_counted_and_a_fresh_vault_says_not_synced() -> None:
+    shown = indicator(pending=0, last_sync_at=None, offline_since=None, refused=0,
+                      conflicts=1, field_reviews=1)
+    assert shown.text == "Practice: not synced yet · 2 to review"
+    assert "1 conflict copy and 1 field review" in shown.tooltip
+    assert not shown.attention  # calm: waiting for a person is not an error
