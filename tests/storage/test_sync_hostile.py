@@ -67,3 +67,16 @@ def test_malformed_rows_wait_named_by_kind_and_uuid_and_the_rest_applies(
     assert count(b.vault, "courses") == 1 and by_code(b) is not None
     assert sync_state.last_seq(b.vault) == 105
     assert sync_state.status(b.vault).pending == 0  # nothing of it goes back out
+
+
+def test_a_note_version_that_leaves_out_its_fields_leaves_them_as_they_are(
+        pair: tuple[Any, Any]) -> None:
+    a, b = pair
+    relay = Relay()
+    _a_note, b_note = shared_draft(a, b, relay)
+    note = relay.log[2]
+    bare = {k: v for k, v in note.payload.items() if k not in ("fields", "monitoring")}
+    outcome = sync_apply.apply_incoming(b.vault, [IncomingRow(
+        50, "x", "note", CODE, note.row_uuid, note.row_version + 1, bare)], NOW)
+    assert outcome.applied == 1
+    assert b.notes.note(b_note).values == {"insights": "First words"}
