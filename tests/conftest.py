@@ -120,8 +120,8 @@ def services(open_vault: object, clock: FakeClock, tmp_path: Path) -> object:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Slow tests first: under `make test` (pytest-xdist) the two-minute fault-injection runs
-    then overlap the rest of the suite instead of being handed out last and running alone."""
+    """Slow tests first: under `make test` (pytest-xdist, two tests per hand-out) they start on
+    different workers and overlap the rest of the suite instead of running alone at the end."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
