@@ -70,13 +70,15 @@ def test_plain_text_takes_the_plain_path_and_markup_does_not() -> None:
 
 
 def test_lines_of_placed_characters_split_into_subsets_as_reportlab_splits_them() -> None:
-    # cell_draw's shortcut for a line whose characters are all in the first font subset
-    # must give splitString's own answer, for every line it takes (and leave the rest).
+    # The registered font's shortcut (font_subsets) for a line whose characters are all in
+    # the first font subset must give reportlab's own splitString answer, for every line it
+    # takes (and leave the rest).
     import random
 
     from reportlab.pdfbase.pdfmetrics import getFont
+    from reportlab.pdfbase.ttfonts import TTFont
 
-    from kapnotes.export.cell_draw import _first_subset
+    from kapnotes.export.font_subsets import first_subset
 
     fonts.register_fonts()
     font = getFont(fonts.REGULAR)
@@ -90,10 +92,10 @@ def test_lines_of_placed_characters_split_into_subsets_as_reportlab_splits_them(
     taken = 0
     for _ in range(3000):
         text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 10)))
-        fast = _first_subset(font, text, doc)
+        fast = first_subset(font, text, doc)
         if fast is not None:
             taken += 1
-            assert fast == font.splitString(text, doc), text
+            assert fast == TTFont.splitString(font, text, doc), text
         else:
-            font.splitString(text, doc)
+            TTFont.splitString(font, text, doc)
     assert taken > 100
