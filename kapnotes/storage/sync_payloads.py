@@ -141,9 +141,16 @@ def _child_rows(vault: Vault, table: str, session_id: int) -> list[dict[str, Any
 
 
 # -- payload → row --------------------------------------------------------------------------
+_INT64 = (-(2**63), 2**63 - 1)
+
+
 def _plain(kind: str, uuid: str, column: str, value: Any) -> Any:
     if isinstance(value, bool):
         return int(value)
+    if isinstance(value, int) and not _INT64[0] <= value <= _INT64[1]:
+        # JSON integers are unbounded, SQLite's are 64-bit: a row pushed by hand with a bigger
+        # one waits here (named by kind and UUID) instead of stopping every later row.
+        raise MissingRow(f"{kind} {uuid}: the value of {column} is out of range")
     if value is None or isinstance(value, (str, int, float)):
         return value
     raise MissingRow(f"{kind} {uuid}: the value of {column} is not a plain value")
@@ -277,8 +284,9 @@ def _write_strikes(vault: Vault, struck: Any) -> None:
         if local is not None and isinstance(strike, dict):
             vault.execute("UPDATE vitals_readings SET struck_at = ?, change_reason = ?"
                           " WHERE id = ? AND struck_at IS NULL",
-                          (strike.get("struck_at"), str(strike.get("change_reason") or ""),
-                           local))
+                          (_plain("note", str(reading_uuid), "struck_at",
+                                  strike.get("struck_at")),
+                           str(strike.get("change_reason") or ""), local))
 
 
 def write_payload(vault: Vault, table: str, uuid: str, payload: dict[str, Any]) -> int:
