@@ -128,7 +128,7 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
     if row.payload.get("voided"):
         _void(vault, table, local_id, row, busy, now, out)
     elif local_id is not None and table == "sessions" and _signed(vault, local_id):
-        _keep_signed(vault, row, busy, now, out)
+        _keep_signed(vault, local_id, row, busy, now, out)
     elif local_id is not None and busy and table == "clients":
         _merge_client(vault, local_id, base, row, now, out)
     elif local_id is None or table not in ("addenda", "vitals_readings", "measures"):
@@ -167,13 +167,13 @@ def _seal_if_signed(vault: Vault, addendum_id: int) -> None:
         seals.seal_session(vault, int(row[0]))  # the addendum chained to the note's seal
 
 
-def _keep_signed(vault: Vault, row: IncomingRow, busy: bool, now: str,
+def _keep_signed(vault: Vault, local_id: int, row: IncomingRow, busy: bool, now: str,
                  out: ApplyOutcome) -> None:
     """A note signed here is never overwritten. If its signing has not reached the server,
     the other version is kept as a conflict copy and the signing goes out on top of it."""
     if not busy:
         return
-    _record_conflict(vault, row.kind, row.client_code, row.row_uuid, None,
+    _record_conflict(vault, row.kind, row.client_code, row.row_uuid, local_id,
                      payload_text(row.payload), row.row_version, now, out)
     vault.execute("UPDATE sync_outbox SET base_version = ? WHERE row_uuid = ?",
                   (row.row_version, row.row_uuid))
