@@ -23,14 +23,28 @@ from tests.practice.sync_rows import vault_rows
 LOCAL_KEYS = frozenset({"id"})
 
 
-def server_rows(dsn: str) -> dict[str, tuple[str, dict[str, Any]]]:
-    """uuid → (kind, newest payload) of every row the login may read, voided ones left out,
-    read with the clinician's own login (row-level security decides)."""
+# Payload keys naming the row a row belongs to: when that row is voided, so is this one (a
+# vault removes a discarded draft with its readings, as deleting it there does).
+PARENT_KEYS = ("client_uuid", "course_uuid", "session_uuid")
+
+
+def server_rows(dsn: str) -> dict[str, tuple[str, dict[str, Any], int]]:
+    """uuid → (kind, newest payload, version) of every row the login may read, read with the
+    clinician's own login (row-level security decides); voided rows and the rows under them
+    left out."""
     with psycopg.connect(dsn, connect_timeout=15) as conn:
         rows = conn.execute(
-            "SELECT DISTINCT ON (row_id) row_id::text, kind, payload FROM kap.change_log "
-            "ORDER BY row_id, seq DESC").fetchall()
-    return {r[0]: (r[1], r[2]) for r in rows if not r[2].get("voided")}
+            "SELECT DISTINCT ON (row_id) row_id::text, kind, payload, row_version "
+            "FROM kap.change_log ORDER BY row_id, seq DESC").fetchall()
+    newest = {r[0]: (r[1], r[2], r[3]) for r in rows}
+    gone = {u for u, (_k, p, _v) in newest.items() if p.get("voided")}
+    grew = True
+    while grew:
+        under = {u for u, (_k, p, _v) in newest.items() if u not in gone
+                 and any(p.get(key) in gone for key in PARENT_KEYS)}
+        gone |= under
+        grew = bool(under)
+    return {u: row for u, row in newest.items() if u not in gone}
 
 
 def comparable(payload: dict[str, Any]) -> dict[str, Any]:
@@ -52,8 +66,20 @@ def same_rows(ws: Workstation, server_dsn: str) -> list[str]:
     in_vault = vault_rows(ws.vault)
     problems = []
     for uuid in sorted(on_server.keys() - in_vault.keys()):
+        waiting = ws.vault.query_one("SELECT message FROM sync_inbox WHERE row_uuid = ?",
+                                     (uuid,))
+        ids = ws.vault.query_one("SELECT tbl, local_id, version FROM sync_ids WHERE uuid = ?",
+                                 (uuid,))
+        if ids is not None:
+            problems.append(f"{ws.name}: sync_ids has {tuple(ids)} for {uuid} but no row")
+        parent = on_server[uuid][1].get("session_uuid")
+        note = parent and ws.vault.query_one(
+            "SELECT s.signed_at IS NOT NULL, i.version FROM sync_ids i JOIN sessions s"
+            " ON s.id = i.local_id WHERE i.tbl = 'sessions' AND i.uuid = ?", (parent,))
         problems.append(f"{ws.name}: {on_server[uuid][0]} {uuid} is on the server, "
-                        f"not in the vault")
+                        f"not in the vault" + (f" (waiting: {waiting[0]})" if waiting else "")
+                        + (f" (its note here: signed, version = {tuple(note)})"
+                           if parent else ""))
     for uuid in sorted(in_vault.keys() - on_server.keys()):
         problems.append(f"{ws.name}: {in_vault[uuid][0]} {uuid} is in the vault, "
                         f"not on the server")
@@ -62,7 +88,14 @@ def same_rows(ws: Workstation, server_dsn: str) -> list[str]:
         if theirs != mine:
             keys = sorted(k for k in theirs.keys() | mine.keys()
                           if theirs.get(k) != mine.get(k))
-            problems.append(f"{ws.name}: {on_server[uuid][0]} {uuid} differs in {keys}")
+            known = ws.vault.query_one("SELECT version FROM sync_ids WHERE uuid = ?", (uuid,))
+            copies = ws.vault.query_one("SELECT count(*) FROM sync_conflicts WHERE row_uuid = ?",
+                                        (uuid,))[0]
+            problems.append(
+                f"{ws.name}: {on_server[uuid][0]} {uuid} differs in {keys} (server v"
+                f"{on_server[uuid][2]} signed={theirs.get('signed')}; vault v"
+                f"{known[0] if known else None} signed={mine.get('signed')}; "
+                f"{copies} conflict copies)")
     return problems
 
 
@@ -122,6 +155,8 @@ def nothing_left(ws: Workstation) -> list[str]:
             problems.append(f"{ws.name}: {count} rows left in {table}")
     for (message,) in ws.vault.query("SELECT message FROM sync_refusals LIMIT 5"):
         problems.append(f"{ws.name}: refused: {message}")
+    for (message,) in ws.vault.query("SELECT message FROM sync_inbox LIMIT 5"):
+        problems.append(f"{ws.name}: not applied: {message}")
     return problems
 
 

@@ -34,6 +34,8 @@ from tests.practice.private_server import private_server
 
 CODE = "KAP-DROP-1"
 
+pytestmark = pytest.mark.slow  # a server of its own, sixteen cut syncs each way
+
 
 class Team:
     """A therapist (writes notes) and a prescriber (reads them) on one client."""

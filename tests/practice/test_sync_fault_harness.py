@@ -169,6 +169,7 @@ def test_faults_over_thousands_of_operations_leave_every_workstation_equal(
         raise
     summary = (f"seed {seed}: {OPS} operations {h.ops.done} (refused by the app's own rules "
                f"{h.ops.refused}), {h.syncs} syncs, {len(h.log.pushes)} pushes, "
+               f"{sum(p.outcome == 'conflict' for p in h.log.pushes)} conflicts, "
                f"{h.log.cuts} cuts, {h.log.kills} kills, {h.log.sigkills} SIGKILLed "
                f"`kapnotes sync`, {h.log.terminated} backends "
                f"terminated, {h.log.duplicates} re-pushes, {h.log.redelivered} stale pages, "
