@@ -57,7 +57,12 @@ for _table in ("addenda", "vitals_readings"):
 
 
 class MissingRow(Exception):
-    """An incoming row that cannot be written (yet); the message names kind and UUID only."""
+    """An incoming row that cannot be written (yet); the message names kind and UUID only.
+    `waits_for`: the UUID of the missing row it needs (None: it waits for a person)."""
+
+    def __init__(self, message: str, waits_for: str | None = None) -> None:
+        super().__init__(message)
+        self.waits_for = waits_for
 
 
 # Per open vault: its schema does not change while it is open (migrations run before), and
@@ -167,7 +172,8 @@ def row_values(vault: Vault, table: str, uuid: str, payload: dict[str, Any]
         ref = local_id_of(vault, ref_table, str(ref_uuid)) if ref_uuid else None
         if ref is None and needed:
             raise MissingRow(f"{kind} {uuid}: its {KIND_OF_TABLE[ref_table]} {ref_uuid}"
-                             " is not in this vault")
+                             " is not in this vault",
+                             waits_for=str(ref_uuid) if ref_uuid else None)
         values[col] = ref
     return values
 
