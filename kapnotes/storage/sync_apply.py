@@ -53,13 +53,24 @@ class ApplyOutcome:
     kinds: set[str] = field(default_factory=set)          # kinds of row that changed
     waiting: list[str] = field(default_factory=list)      # rows not applied yet, and why
 
+    def merge(self, other: ApplyOutcome) -> None:
+        self.applied += other.applied
+        self.skipped += other.skipped
+        self.conflicts += other.conflicts
+        self.field_reviews += other.field_reviews
+        self.client_codes |= other.client_codes
+        self.kinds |= other.kinds
+
 
 def apply_incoming(vault: Vault, rows: list[IncomingRow], now: str) -> ApplyOutcome:
     out = ApplyOutcome()
     with vault.transaction():
         vault.execute("UPDATE sync_state SET applying = 1")
         try:
-            arrived = {row.row_uuid for row in rows if _try(vault, row, now, out)}
+            if _all_at_once(vault, rows, now, out):
+                arrived = {row.row_uuid for row in rows}
+            else:
+                arrived = {row.row_uuid for row in rows if _try(vault, row, now, out)}
             _retry_waiting(vault, arrived, now, out)
             if rows:
                 advance_seq(vault, max(r.seq for r in rows))
@@ -67,6 +78,22 @@ def apply_incoming(vault: Vault, rows: list[IncomingRow], now: str) -> ApplyOutc
             vault.execute("UPDATE sync_state SET applying = 0")
     out.waiting = [str(r[0]) for r in vault.query("SELECT message FROM sync_inbox ORDER BY seq")]
     return out
+
+
+def _all_at_once(vault: Vault, rows: list[IncomingRow], now: str, out: ApplyOutcome) -> bool:
+    """The usual page, where every row applies, under one savepoint. FTS5 writes out its
+    pending index at every savepoint, and inside the engine's transaction a savepoint per row
+    made a page of notes about ten times slower (docs/BENCHMARKS.md, issue 20). At the first
+    row that cannot apply the whole page is undone: the caller applies it row by row."""
+    trial = ApplyOutcome()
+    try:
+        with vault.transaction():
+            for row in rows:
+                _apply_one(vault, row, now, trial)
+    except (MissingRow, ConflictError):
+        return False
+    out.merge(trial)
+    return True
 
 
 def _try(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> bool:
