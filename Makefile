@@ -33,10 +33,12 @@ check-os-libs:
 run: sync check-os-libs
 	@$(UV) run --frozen --no-dev kapnotes $(ARGS)
 
-# One worker per core (pytest-xdist); the slow fault-injection tests are handed out first
-# (tests/conftest.py) so they run beside the rest. PYTEST_ARGS="-n 0" runs in one process.
+# One worker per core (pytest-xdist); the slow tests are handed out first (tests/conftest.py)
+# and two at a time (--maxschedchunk 2), so they spread over the workers and run beside the
+# rest (by default the first quarter of the suite goes to one worker in one batch, slow tests
+# and all). PYTEST_ARGS="-n 0" runs in one process.
 test: sync-dev
-	@QT_QPA_PLATFORM=offscreen $(UV) run --frozen pytest -n auto $(PYTEST_ARGS)
+	@QT_QPA_PLATFORM=offscreen $(UV) run --frozen pytest -n auto --maxschedchunk 2 $(PYTEST_ARGS)
 
 # ruff, the import contracts (layers, .importlinter; docs/ARCHITECTURE.md), types (mypy reads
 # [tool.mypy] in pyproject.toml; zero errors), then dead code in the app: vulture reads

@@ -35,6 +35,7 @@ from kapnotes.services.vault_access import (
     unlock_vault,
 )
 from kapnotes.startup import preload_window_modules, unlock_overlapped
+from kapnotes.ui import pyside_import_check
 from kapnotes.ui.prompter import MessageBoxPrompter, Prompter
 
 if TYPE_CHECKING:  # loaded after the unlock dialog is painted (kapnotes.services.vault_access)
@@ -56,6 +57,7 @@ class StartupAbort(KapNotesError):
 
 def application() -> QApplication:
     """The QApplication, named so QSettings and the OS know it; works offscreen too."""
+    pyside_import_check.install()  # before the dialogs' and the window's modules load
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setOrganizationName(APP_AUTHOR)

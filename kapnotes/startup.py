@@ -16,13 +16,15 @@ from kapnotes.services.vault_access import data_key_for, unlock_vault
 if TYPE_CHECKING:
     from kapnotes.services.vault_access import Vault
 
-# What runs the window once the vault is open: services, pages, menus, idle lock.
-WINDOW_MODULE = "kapnotes.window_run"
+# What runs the window once the vault is open: services, pages, menus, idle lock; and what
+# the window needs that the unlock dialog deferred (the UI settings' folder: platformdirs).
+WINDOW_MODULES = ("kapnotes.window_run", "platformdirs")
 
 
 def preload_window_modules() -> None:
     """Import the window's modules (a no-op the second time) and warm Qt's fonts."""
-    importlib.import_module(WINDOW_MODULE)
+    for name in WINDOW_MODULES:
+        importlib.import_module(name)
     _warm_up_fonts()
 
 

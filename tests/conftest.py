@@ -67,24 +67,43 @@ def vault_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "vault.kapnotes"
 
 
-@pytest.fixture
-def new_vault(vault_path: Path, passphrase: str) -> Path:
-    """A real vault created at the latest schema with `passphrase`, then closed."""
-    from kapnotes.storage import lifecycle
+@pytest.fixture(scope="session")
+def _vault_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One new vault per test process, never opened by a test (tests/helpers/vault_template.py)."""
+    from helpers.vault_template import make_template
 
-    created = lifecycle.create_vault(vault_path, passphrase)
-    created.vault.close()
+    return make_template(tmp_path_factory.mktemp("vault-template"), TEST_PASSPHRASE)
+
+
+def _new_vault_at(path: Path, passphrase: str, template: Path) -> None:
+    if passphrase == TEST_PASSPHRASE:
+        from helpers.vault_template import copy_vault
+
+        copy_vault(template, path)
+    else:  # a module with its own passphrase fixture: a vault made for it
+        from kapnotes.storage import lifecycle
+
+        lifecycle.create_vault(path, passphrase).vault.close()
+
+
+@pytest.fixture
+def new_vault(vault_path: Path, passphrase: str, _vault_template: Path) -> Path:
+    """A real vault at the latest schema with `passphrase`, closed: a copy of the process's
+    newly created template vault."""
+    _new_vault_at(vault_path, passphrase, _vault_template)
     return vault_path
 
 
 @pytest.fixture
-def open_vault(vault_path: Path, passphrase: str) -> Iterator[object]:
-    """A real, open vault (created at the latest schema); closed after the test."""
+def open_vault(vault_path: Path, passphrase: str, _vault_template: Path) -> Iterator[object]:
+    """A real, open vault at the latest schema (a copy of the template, unlocked as the app
+    does); closed after the test."""
     from kapnotes.storage import lifecycle
 
-    created = lifecycle.create_vault(vault_path, passphrase)
-    yield created.vault
-    created.vault.close()
+    _new_vault_at(vault_path, passphrase, _vault_template)
+    vault = lifecycle.unlock_vault(vault_path, passphrase=passphrase)
+    yield vault
+    vault.close()
 
 
 @pytest.fixture
@@ -101,8 +120,8 @@ def services(open_vault: object, clock: FakeClock, tmp_path: Path) -> object:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Slow tests first: under `make test` (pytest-xdist) the two-minute fault-injection runs
-    then overlap the rest of the suite instead of being handed out last and running alone."""
+    """Slow tests first: under `make test` (pytest-xdist, two tests per hand-out) they start on
+    different workers and overlap the rest of the suite instead of running alone at the end."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 

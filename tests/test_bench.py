@@ -9,12 +9,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 OPERATIONS = {"startup", "startup_first_of_day", "open_client_first", "open_client",
               "search_word", "search_phrase", "search_painted", "autosave", "pdf", "rss",
               "pdf_cli", "pdf_rss", "pdf_rss_2x", "check_rss", "launch_unlock", "check_cli"}
 
 
+@pytest.mark.slow  # the whole benchmark end to end: under xdist it starts first
 def test_bench_tiny_writes_every_operation(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")

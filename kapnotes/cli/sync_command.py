@@ -49,6 +49,9 @@ def summary(report: SyncReport) -> list[str]:
                      f"workstations: choose which to keep (File → Practice in the window).")
     lines += [f"Removed client {code} from this vault: no longer on your care team."
               for code in report.purged_codes]
+    lines += [f"Kept client {code}: no longer on your care team, but changes made here never "
+              f"reached the server; read them (File → Practice → Conflicts and field reviews), "
+              f"then sync again to remove it." for code in report.held_codes]
     return lines
 
 

@@ -69,6 +69,9 @@ class SyncReport:
     offline: bool = False    # the server could not be reached: data waits for the next sync
     refusals: tuple[Refusal, ...] = ()
     purged_codes: tuple[str, ...] = ()
+    # Clients no longer on the care team but kept: work of theirs exists only here (refused,
+    # unsent, a conflict copy or field review open); removed once a person has dealt with it.
+    held_codes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -78,12 +81,13 @@ class _Tally:
     conflicts: int = 0
     field_reviews: int = 0
     purged: tuple[str, ...] = ()
+    held: tuple[str, ...] = ()
     refusals: list[Refusal] = field(default_factory=list)
 
     def report(self, error: str = "", offline: bool = False) -> SyncReport:
         return SyncReport(self.pushed, self.pulled, self.conflicts, self.field_reviews,
                           len(self.refusals), len(self.purged), error, offline,
-                          tuple(self.refusals), self.purged)
+                          tuple(self.refusals), self.purged, self.held)
 
 
 def sync_status(vault: Vault) -> SyncStatus:
@@ -200,11 +204,15 @@ def _follow_care_teams(vault: Vault, conn: psycopg.Connection, clock: Clock, tal
             _back_fill(vault, conn, clock, tally, code, upto)
         elif code not in before.known and before.last_seq > 0:
             _back_fill(vault, conn, clock, tally, code, before.last_seq)
-    gone = sorted(sync_state.server_client_codes(vault) - mine)
-    for code in gone:
-        with write(vault, _RECORDS):
+    purged, held = [], []
+    for code in sorted(sync_state.server_client_codes(vault) - mine):
+        with write(vault, _RECORDS):  # checked and removed in one transaction: an edit made
+            if sync_state.unsent_work(vault, code):  # meanwhile is either counted or after
+                held.append(code)
+                continue
             sync_state.purge_client(vault, code, utc_stamp(clock))
-    tally.purged = tuple(gone)
+        purged.append(code)
+    tally.purged, tally.held = tuple(purged), tuple(held)
 
 
 def _back_fill(vault: Vault, conn: psycopg.Connection, clock: Clock, tally: _Tally,

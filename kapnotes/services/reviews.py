@@ -28,7 +28,6 @@ from kapnotes.domain.text_rules import clean_text
 from kapnotes.services.changes import Changes, ids, write
 from kapnotes.services.clock import Clock, system_clock, utc_stamp
 from kapnotes.services.notes import NoteService
-from kapnotes.services.review_keys import vault_identity
 from kapnotes.storage import audit, reviews, supervision_log
 from kapnotes.storage.reviews import NoteRound, RecordRow, RequestRow, SupervisorRow
 from kapnotes.storage.supervision_log import LogRow
@@ -77,6 +76,8 @@ class ReviewService:
     # -- identity --------------------------------------------------------------------------
     def fingerprint(self) -> str:
         """This vault's signing key fingerprint, for Settings (to read aloud)."""
+        from kapnotes.services.review_keys import vault_identity  # age (pyrage): on first use
+
         return vault_identity(self.vault).fingerprint
 
     # -- status ----------------------------------------------------------------------------

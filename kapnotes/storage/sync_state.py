@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kapnotes.storage import audit, seals
+from kapnotes.storage.sync_payloads import client_code
 from kapnotes.storage.vault import Vault
 
 
@@ -69,6 +70,22 @@ def server_client_codes(vault: Vault) -> set[str]:
     return {str(r[0]) for r in vault.query(
         "SELECT c.code FROM clients c JOIN sync_ids i ON i.tbl = 'clients' AND i.local_id = c.id"
         " WHERE i.version IS NOT NULL")}
+
+
+def unsent_work(vault: Vault, code: str) -> int:
+    """What of this client exists only here: rows changed and not yet packed or answered,
+    refused operations nobody has dismissed, open conflict copies and field reviews. A purge
+    waits until it is 0, so leaving a care team never silently loses words the server never
+    took (docs/PRACTICE-SERVER.md, "Leaving a care team")."""
+    row = vault.query_one(
+        "SELECT (SELECT count(*) FROM sync_outbox WHERE client_code = ?)"
+        " + (SELECT count(*) FROM sync_refusals WHERE client_code = ?)"
+        " + (SELECT count(*) FROM sync_conflicts WHERE client_code = ? AND resolved_at IS NULL)"
+        " + (SELECT count(*) FROM sync_field_reviews WHERE client_code = ?"
+        "    AND resolved_at IS NULL)", (code, code, code, code))
+    dirty = sum(1 for table, local_id in vault.query("SELECT tbl, local_id FROM sync_dirty")
+                if client_code(vault, str(table), int(local_id)) == code)
+    return int(row[0]) + dirty
 
 
 def purge_client(vault: Vault, code: str, now: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
@@ -25,9 +26,11 @@ from kapnotes.domain.models import ClientSummary
 from kapnotes.services.changes import Changes
 from kapnotes.services.container import Services
 from kapnotes.ui.change_signals import on_changes
-from kapnotes.ui.dialogs.client_dialog import ClientDialog
 from kapnotes.ui.models.client_list_model import ClientListModel
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, style_sheet_colour
+
+if TYPE_CHECKING:  # the new-client form loads when first asked for, not to show the window
+    from kapnotes.ui.dialogs.client_dialog import ClientDialog
 
 # The name column is wide enough for a long but ordinary full name before the window is
 # first laid out (the dock then starts that wide; longer names elide, their tooltip whole).
@@ -218,6 +221,8 @@ class ClientListPane(QWidget):
 
     def new_client(self) -> ClientDialog:
         """Open the client dialog (non-blocking); the new client is selected and activated."""
+        from kapnotes.ui.dialogs.client_dialog import ClientDialog  # when first asked for
+
         self.dialog = ClientDialog(self.services, parent=self)
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.saved.connect(self._created)

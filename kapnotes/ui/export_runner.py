@@ -21,17 +21,17 @@ from kapnotes.domain.errors import KapNotesError
 from kapnotes.lazy import lazy_module
 from kapnotes.services.container import Services
 from kapnotes.ui.dialogs.export_dialog import ExportChoice, ExportDialog
-from kapnotes.ui.dialogs.export_packet_dialog import ExportPacketDialog
 from kapnotes.ui.dialogs.redaction_review import ask_to_save
 from kapnotes.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
     from kapnotes.services import exports
+    from kapnotes.ui.dialogs.export_packet_dialog import ExportPacketDialog
 else:  # the export stack loads when an export is first asked for, not at start-up
     exports = lazy_module("kapnotes.services.exports")
 
 Opener = Callable[[Path], object]
-_Shown = TypeVar("_Shown", ExportDialog, ExportPacketDialog)
+_Shown = TypeVar("_Shown", "ExportDialog", "ExportPacketDialog")
 STEPS = 1000  # progress bar resolution
 POLL_MS = 100
 
@@ -201,6 +201,9 @@ class ExportController(QObject):
         return self._show(dialog)
 
     def export_packet(self) -> ExportPacketDialog:
+        # Its module imports the export stack: loaded when a packet is first asked for.
+        from kapnotes.ui.dialogs.export_packet_dialog import ExportPacketDialog
+
         clients = exports.active_clients(self.services)
         name = exports.suggested_name_for(self.services, "packet",
                                           client_ids=[int(c.id or 0) for c, who in clients

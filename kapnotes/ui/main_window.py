@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -27,11 +28,11 @@ from PySide6.QtWidgets import (
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.services.vault_access import Vault
 from kapnotes.services.vault_backups import take_manual_backup
-from kapnotes.ui.dialogs.about import AboutDialog
-from kapnotes.ui.dialogs.audit_log import AuditLogDialog
-from kapnotes.ui.dialogs.change_passphrase import ChangePassphraseDialog
-from kapnotes.ui.dialogs.guide import GuideDialog
 from kapnotes.ui.menu_action import menu_action
+
+if TYPE_CHECKING:  # each loads when its menu item is first used, not to show the window
+    from kapnotes.ui.dialogs.audit_log import AuditLogDialog
+    from kapnotes.ui.dialogs.change_passphrase import ChangePassphraseDialog
 
 GEOMETRY_KEY = "main_window/geometry"
 STATE_KEY = "main_window/state"
@@ -265,6 +266,8 @@ class MainWindow(QMainWindow):
         self.backup_taken.emit(path)
 
     def open_change_passphrase(self) -> ChangePassphraseDialog:
+        from kapnotes.ui.dialogs.change_passphrase import ChangePassphraseDialog
+
         dialog = ChangePassphraseDialog(self.vault, parent=self)
         # A bound method, not a lambda or signal-to-signal link: PySide 6.12 crashed deleting
         # this WA_DeleteOnClose dialog with those connections attached.
@@ -287,18 +290,24 @@ class MainWindow(QMainWindow):
         self.passphrase_changed.emit()
 
     def open_audit_log(self) -> AuditLogDialog:
+        from kapnotes.ui.dialogs.audit_log import AuditLogDialog
+
         dialog = AuditLogDialog(self.vault, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
     def open_guide(self) -> QDialog:
+        from kapnotes.ui.dialogs.guide import GuideDialog
+
         dialog = GuideDialog(self, self.vault.path)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
     def open_about(self) -> QDialog:
+        from kapnotes.ui.dialogs.about import AboutDialog  # loads `platform`
+
         dialog = AboutDialog(self.vault.path, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

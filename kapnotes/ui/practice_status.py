@@ -98,5 +98,8 @@ def moved(outcome: SyncOutcome) -> str:
         parts.append(f"{report.refused} refused")
     if report.purged:
         parts.append(_plural(report.purged, "client") + " removed (care team left)")
+    if report.held_codes:
+        parts.append(_plural(len(report.held_codes), "client") + " kept until its unsent work"
+                     " is read (File → Practice)")
     text = "Synced: " + ", ".join(parts) + "."
     return text if not report.error else f"{text[:-1]}; stopped: {report.error}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -25,12 +26,15 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.services.container import Services
-from kapnotes.ui.approvals_view import ApprovalsDialog
 from kapnotes.ui.menu_action import menu_action
 from kapnotes.ui.widgets.monitoring_style import error_label, show_message
 from kapnotes.ui.widgets.qt_dates import from_qdate, to_qdate
 
+if TYPE_CHECKING:  # opened from the Reports menu; not needed to show the window
+    from kapnotes.ui.approvals_view import ApprovalsDialog
+
 TGA, ADVERSE, PBS = "tga_six_monthly", "adverse_events", "pbs_sheet"
+STARTUP_NOTICE_MS = 400  # after the window's first paint (and the client page prepared, 250 ms)
 TITLES = {TGA: "TGA Authorised Prescriber six-monthly report",
           ADVERSE: "Adverse-event line list", PBS: "PBS eligibility sheet (esketamine)"}
 
@@ -144,8 +148,9 @@ class RegulatorReportActions:
                            (ADVERSE, "A&dverse-event line list…"),
                            (PBS, "&PBS eligibility sheet…")):
             menu_action(window, menu, text, kind, slot=partial(self.open_report, kind))
-        # After the window shows (not on its way up): what lapses soon, reports due soon.
-        QTimer.singleShot(0, self.startup_notice)
+        # After the window has shown and painted (not on its way up: it reads the approvals
+        # and loads the regulator reports): what lapses soon, reports due soon.
+        QTimer.singleShot(STARTUP_NOTICE_MS, self.startup_notice)
 
     def startup_notice(self) -> str:
         """One status-bar line at start-up naming approvals lapsing within 30 days and
@@ -171,6 +176,8 @@ class RegulatorReportActions:
 
     def open_approvals(self) -> ApprovalsDialog:
         if self.approvals_dialog is None:
+            from kapnotes.ui.approvals_view import ApprovalsDialog  # with the regulator reports
+
             self.approvals_dialog = ApprovalsDialog(self.services, parent=self.window)
         self.approvals_dialog.refresh()
         self.approvals_dialog.show()

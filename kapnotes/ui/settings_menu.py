@@ -5,13 +5,16 @@ rewiring."""
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from kapnotes.services.settings_service import SettingsService
-from kapnotes.ui.dialogs.settings_dialog import SettingsDialog
 from kapnotes.ui.main_window import MainWindow
+
+if TYPE_CHECKING:  # loaded when Settings… is first opened, not to show the window
+    from kapnotes.ui.dialogs.settings_dialog import SettingsDialog
 
 # The platform's own key where it has one (Cmd+, on macOS); Ctrl+, elsewhere, where Qt's
 # StandardKey.Preferences is often empty.
@@ -39,6 +42,8 @@ class SettingsMenu(QObject):
 
     def open(self) -> SettingsDialog:
         w = self.window
+        from kapnotes.ui.dialogs.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(SettingsService(w.vault), w.settings, parent=w)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

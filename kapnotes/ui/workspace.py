@@ -22,7 +22,6 @@ from kapnotes.services.container import Services
 from kapnotes.ui import review_actions
 from kapnotes.ui.change_signals import on_changes
 from kapnotes.ui.client_list import ClientListPane
-from kapnotes.ui.client_view import ClientView, make_new_session_action
 from kapnotes.ui.dialogs.import_export_json import PortableDataActions
 from kapnotes.ui.dialogs.practice_themes import PracticeThemesDialog
 from kapnotes.ui.export_runner import ExportActions, Target
@@ -30,11 +29,13 @@ from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.report_actions import RegulatorReportActions
 from kapnotes.ui.retention_view import RetentionActions
 from kapnotes.ui.s8_register_view import S8RegisterActions
+from kapnotes.ui.widgets.new_session_menu import make_new_session_action
 
 # After the window is shown: past its first paint, before a first click (~0.5 s or more).
 PREPARE_DELAY_MS = 250
 
 if TYPE_CHECKING:  # imported where first opened: not needed to show the window
+    from kapnotes.ui.client_view import ClientView
     from kapnotes.ui.dialogs.search_dialog import SearchDialog
     from kapnotes.ui.session_editor import SessionEditor
 
@@ -76,6 +77,9 @@ class Workspace(QObject):
     @property
     def client_view(self) -> ClientView:
         if self._client_view is None:
+            # Its modules load with it (once the window has shown: prepare_first_open_soon).
+            from kapnotes.ui.client_view import ClientView
+
             view = ClientView(self.services, new_session_action=self.new_session_action)
             self.window.centre.addWidget(view)
             view.session_requested.connect(self.open_session)

@@ -1,4 +1,6 @@
-"""`kapnotes export-json` and `kapnotes import` as a user runs them: real subprocesses."""
+"""`kapnotes export-json` and `kapnotes import` as a user runs them: real subprocesses (the
+vaults they start from are made through the console entry in this process,
+tests/helpers/console_entry.py)."""
 
 from __future__ import annotations
 
@@ -11,13 +13,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.console_entry import run_entry
 
 
-def run(args: list[str], tmp_path: Path, passphrase: str) -> subprocess.CompletedProcess[str]:
+def run(args: list[str], tmp_path: Path, passphrase: str, *, in_process: bool = False
+        ) -> subprocess.CompletedProcess[str]:
     pf = tmp_path / "pass.txt"
     pf.write_text(passphrase + "\n", encoding="utf-8")
     env = {**os.environ, "KAPNOTES_DATA_DIR": str(tmp_path)}
     env.pop("KAPNOTES_PASSPHRASE", None)
+    if in_process:
+        return run_entry([*args, "--passphrase-file", str(pf)], env=env, cwd=tmp_path)
     return subprocess.run(
         [sys.executable, "-m", "kapnotes", *args, "--passphrase-file", str(pf)],
         capture_output=True, text=True, env=env, timeout=120, check=False,
@@ -40,14 +46,16 @@ def without_stamp(path: Path) -> dict[str, object]:
 @pytest.fixture
 def demo_vault(tmp_path: Path, passphrase: str) -> Path:
     vault = tmp_path / "demo.kapnotes"
-    assert run(["demo", "--vault", str(vault)], tmp_path, passphrase).returncode == 0
+    assert run(["demo", "--vault", str(vault)], tmp_path, passphrase,
+               in_process=True).returncode == 0
     return vault
 
 
 @pytest.fixture
 def empty_vault(tmp_path: Path, passphrase: str) -> Path:
     vault = tmp_path / "empty.kapnotes"
-    assert run(["init", "--vault", str(vault)], tmp_path, passphrase).returncode == 0
+    assert run(["init", "--vault", str(vault)], tmp_path, passphrase,
+               in_process=True).returncode == 0
     return vault
 
 

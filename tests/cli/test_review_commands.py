@@ -1,5 +1,7 @@
 """`kapnotes review …` as a user runs it: real subprocesses through the console entry, two
-real vaults, real age files, and one clear line for each refused file."""
+real vaults, real age files, and one clear line for each refused file. The vaults are set up,
+and the refusal cases run, through the console entry in this process (`run_entry`,
+tests/helpers/console_entry.py); the request → reply → import flows run as subprocesses."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ Run = Callable[..., Any]
 
 
 @pytest.fixture
-def vaults(tmp_path: Path, run_cli: Run, passphrase: str) -> dict[str, Path]:
+def vaults(tmp_path: Path, run_entry: Run, passphrase: str) -> dict[str, Path]:
     env = {"KAPNOTES_PASSPHRASE": passphrase}
     therapist, supervisor = tmp_path / "therapist.kapnotes", tmp_path / "supervisor.kapnotes"
     for args in (("demo", "--vault", therapist),
@@ -27,7 +29,7 @@ def vaults(tmp_path: Path, run_cli: Run, passphrase: str) -> dict[str, Path]:
                  ("init", "--vault", supervisor),
                  ("review", "profile", "--vault", supervisor, "--name", "Dr Ada Supervisor",
                   "--registration", "PSY0009876543")):
-        result = run_cli(*args, env={**env, "KAPNOTES_NEW_PASSPHRASE": passphrase})
+        result = run_entry(*args, env={**env, "KAPNOTES_NEW_PASSPHRASE": passphrase})
         assert result.returncode == 0, result.stderr
     return {"therapist": therapist, "supervisor": supervisor}
 
@@ -156,16 +158,16 @@ def test_passphrase_request_one_off_reply_and_log(vaults: dict[str, Path], tmp_p
 @pytest.mark.parametrize("content", [b"", b"age-encryption.org/v1\n-> X25519 abc\n",
                                      b"not an age file at all", b"\x00" * 4096])
 def test_hostile_reply_files_are_one_line(vaults: dict[str, Path], tmp_path: Path,
-                                          run_cli: Run, passphrase: str, one_error_line: Any,
+                                          run_entry: Run, passphrase: str, one_error_line: Any,
                                           content: bytes) -> None:
     bad = tmp_path / "bad.kapreview"
     bad.write_bytes(content)
-    one_error_line(run_cli("review", "import", bad, "--vault", vaults["therapist"],
+    one_error_line(run_entry("review", "import", bad, "--vault", vaults["therapist"],
                            env={"KAPNOTES_PASSPHRASE": passphrase}), 5)
 
 
 def test_request_refuses_bad_arguments_before_writing(vaults: dict[str, Path], tmp_path: Path,
-                                                      run_cli: Run, passphrase: str,
+                                                      run_entry: Run, passphrase: str,
                                                       one_error_line: Any) -> None:
     env = {"KAPNOTES_PASSPHRASE": passphrase}
     for args, code, words in (
@@ -175,17 +177,17 @@ def test_request_refuses_bad_arguments_before_writing(vaults: dict[str, Path], t
             (("--client", "KAP-001", "--to-key", "/dev/zero"), 5, "--to-key"),
             (("--client", "KAP-001", "--out", vaults["therapist"]), 5, "is the vault")):
         out = () if "--out" in args else ("--out", tmp_path / "x.kapreview")
-        line = one_error_line(run_cli("review", "request", "--vault", vaults["therapist"],
+        line = one_error_line(run_entry("review", "request", "--vault", vaults["therapist"],
                                       *args, *out, env=env), code)
         assert words in line
     assert not (tmp_path / "x.kapreview").exists()
 
 
 def test_hostile_review_files_and_outputs_are_one_line(vaults: dict[str, Path], tmp_path: Path,
-                                                      run_cli: Run, passphrase: str,
+                                                      run_entry: Run, passphrase: str,
                                                       one_error_line: Any) -> None:
     env = {"KAPNOTES_PASSPHRASE": passphrase}
-    req = run_cli("review", "request", "--vault", vaults["therapist"], "--session", "2",
+    req = run_entry("review", "request", "--vault", vaults["therapist"], "--session", "2",
                   "--out", tmp_path / "req.kapreview", env=env)
     assert req.returncode == 0, req.stderr
     secret = req.stdout.split(PASSPHRASE_LINE)[1].splitlines()[0]
@@ -196,12 +198,12 @@ def test_hostile_review_files_and_outputs_are_one_line(vaults: dict[str, Path], 
                        encoding="utf-8")
     for review, words in (("/dev/zero", "--review"), (deep, "nested"),
                           (foreign, "not one of the notes")):
-        line = one_error_line(run_cli(
+        line = one_error_line(run_entry(
             "review", "reply", tmp_path / "req.kapreview", "--name", "Dr Ada Supervisor",
             "--review", review, "--out", tmp_path / "reply.kapreview",
             env={ENV_REQUEST: secret}), 5)
         assert words in line
-    line = one_error_line(run_cli("review", "reply", tmp_path / "req.kapreview", "--vault",
+    line = one_error_line(run_entry("review", "reply", tmp_path / "req.kapreview", "--vault",
                                   vaults["supervisor"], "--review", foreign, "--out",
                                   vaults["supervisor"], env={**env, ENV_REQUEST: secret}), 5)
     assert "is the vault" in line

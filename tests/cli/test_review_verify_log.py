@@ -1,7 +1,8 @@
 """`kapnotes review log --out F.pdf` and `kapnotes review verify-log F.pdf [--key KEYFILE]`
 as a user runs them (real subprocesses through the console entry, a real vault): the signed
 log PDF verifies; a changed byte in its embedded entries, a foreign key, another PDF or a
-non-PDF are each refused in one line with exit code 5."""
+non-PDF are each refused in one line with exit code 5. The vaults and the log are set up
+through the console entry in this process (`run_entry`, tests/helpers/console_entry.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ ATTACHMENT = "supervision-log.json"
 
 
 @pytest.fixture
-def logged(tmp_path: Path, run_cli: Run, passphrase: str) -> dict[str, Any]:
+def logged(tmp_path: Path, run_entry: Run, passphrase: str) -> dict[str, Any]:
     """A vault with two supervision sessions logged by hand, its log PDF and key files."""
     env = {"KAPNOTES_PASSPHRASE": passphrase, "KAPNOTES_NEW_PASSPHRASE": passphrase}
     vault, other = tmp_path / "therapist.kapnotes", tmp_path / "other.kapnotes"
@@ -33,13 +34,13 @@ def logged(tmp_path: Path, run_cli: Run, passphrase: str) -> dict[str, Any]:
                   "--date", "2026-11-02", "--minutes", "60", "--topic", "dosing safety"),
                  ("review", "log", "--vault", vault, "--add", "--supervisor", "Dr Ada Sup",
                   "--date", "2026-11-16", "--minutes", "30", "--format", "group")):
-        result = run_cli(*args, env=env)
+        result = run_entry(*args, env=env)
         assert result.returncode == 0, result.stderr
-    profile = run_cli("review", "profile", "--vault", vault, env=env)
+    profile = run_entry("review", "profile", "--vault", vault, env=env)
     fingerprint = re.search(r"Key fingerprint: (.+)", profile.stdout)
     assert fingerprint is not None
     pdf = tmp_path / "log.pdf"
-    saved = run_cli("review", "log", "--vault", vault, "--out", pdf, env=env)
+    saved = run_entry("review", "log", "--vault", vault, "--out", pdf, env=env)
     assert saved.returncode == 0, saved.stderr
     assert f"Wrote {pdf}" in saved.stdout and pdf.is_file()
     return {"pdf": pdf, "fingerprint": fingerprint.group(1).strip(), "env": env,

@@ -231,3 +231,22 @@ def test_an_edit_of_a_draft_signed_meanwhile_elsewhere_is_kept_as_a_conflict_cop
     assert note_b.signed and b.note_text(note_b.id) == "A's signed words"
     assert "B's words" in b.vault.query_one("SELECT payload FROM sync_conflicts")[0]
     assert b.sync().pushed == 0  # nothing left to send: the vault and the server agree
+
+
+def test_a_deleted_measure_is_removed_on_the_other_workstation(
+        server: str, tmp_path: Path) -> None:
+    from datetime import date
+
+    therapist = open_workstation(tmp_path, server, "ther", "therapist", CLIENT)
+    nurse = open_workstation(tmp_path, server, "nurse", "nurse", CLIENT)
+    client_id, _course = therapist.new_client_with_course(CLIENT)
+    measure = therapist.services.measures.enter(client_id=client_id, scale_id="phq9",
+                                                taken_on=date(2026, 11, 1), total=12)
+    therapist.sync()
+    nurse.sync()
+    assert nurse.vault.query_one("SELECT count(*) FROM measures")[0] == 1
+    therapist.services.measures.delete(measure.id)
+    report = therapist.sync()
+    assert (report.refused, report.pushed, report.error) == (0, 1, "")
+    assert nurse.sync().error == ""
+    assert nurse.vault.query_one("SELECT count(*) FROM measures")[0] == 0

@@ -127,3 +127,19 @@ def test_an_oversized_payload_is_refused_naming_the_row_not_its_content(server: 
         push(therapist, CLIENT, "note", row, {"text": "fictional " * 220_000})
     assert "fictional" not in str(refused.value)
     assert push(therapist, CLIENT, "note", row, {"text": "fictional " * 1000})[1] == "applied"
+
+
+def test_a_mis_entered_measure_can_be_voided_once_and_an_addendum_never(server: str) -> None:
+    therapist = enrol(server, "ther", "therapist", CLIENT)
+    measure, addendum = uuid.uuid4(), uuid.uuid4()
+    push(therapist, CLIENT, "measure", measure, {"scale": "phq9", "total": 12})
+    void = {"voided": True, "void_reason": "entered for the wrong client"}
+    assert push(therapist, CLIENT, "measure", measure, void, base_version=1) == (2, "applied", 2)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="insert-only"):
+        push(therapist, CLIENT, "measure", measure, void, base_version=2)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="insert-only"):
+        push(therapist, CLIENT, "measure", measure, {"scale": "phq9", "total": 3},
+             base_version=2)
+    push(therapist, CLIENT, "addendum", addendum, {"text": "fictional addendum"})
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="insert-only"):
+        push(therapist, CLIENT, "addendum", addendum, void, base_version=1)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyrage
 import pytest
+from helpers.console_entry import run_entry
 
 from kapnotes.services import age_passphrase
 
@@ -56,17 +57,16 @@ def test_the_app_seals_a_passphrase_request_at_2_to_the_18(tmp_path: Path) -> No
     env.update(KAPNOTES_DATA_DIR=str(tmp_path), KAPNOTES_PASSPHRASE="harbour lamp 31 evenly",
                KAPNOTES_NEW_PASSPHRASE="harbour lamp 31 evenly")
 
-    def kapnotes(*args: str) -> str:
-        result = subprocess.run([sys.executable, "-m", "kapnotes", *args], capture_output=True,
-                                text=True, env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
-                                timeout=120, check=False)
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-
-    kapnotes("demo", "--vault", "t.kapnotes")
-    kapnotes("review", "profile", "--vault", "t.kapnotes", "--name", "Dr Demo Clinician")
-    said = kapnotes("review", "request", "--vault", "t.kapnotes", "--client", "KAP-001",
-                    "--out", "req.kapreview")
+    for setup in (("demo", "--vault", "t.kapnotes"),  # the vault, through the entry in-process
+                  ("review", "profile", "--vault", "t.kapnotes", "--name", "Dr Demo Clinician")):
+        made = run_entry(setup, env=env, cwd=tmp_path)
+        assert made.returncode == 0, made.stderr
+    result = subprocess.run([sys.executable, "-m", "kapnotes", "review", "request", "--vault",
+                             "t.kapnotes", "--client", "KAP-001", "--out", "req.kapreview"],
+                            capture_output=True, text=True, env=env, cwd=tmp_path,
+                            stdin=subprocess.DEVNULL, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    said = result.stdout
     secret = said.split("Passphrase for the supervisor: ")[1].splitlines()[0]
     sealed = (tmp_path / "req.kapreview").read_bytes()
     assert re.search(rb"^-> scrypt \S+ 18$", sealed, re.MULTILINE)

@@ -240,10 +240,17 @@ def test_cancel_or_failure_leaves_no_file(svc: object, rich: RichCourse, tmp_pat
 
 
 def _after_rendering() -> object:
-    import inspect
+    """Cancelled once asked from inside `write_output` (a walk up the calling frames; not
+    inspect.stack(), which reads every frame's source lines on each of the many asks)."""
+    import sys
 
     def cancelled() -> bool:
-        return any(f.function == "write_output" for f in inspect.stack())
+        frame = sys._getframe(1)
+        while frame is not None:
+            if frame.f_code.co_name == "write_output":
+                return True
+            frame = frame.f_back
+        return False
     return cancelled
 
 

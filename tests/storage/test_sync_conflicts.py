@@ -216,3 +216,25 @@ def test_a_row_deleted_here_is_not_brought_back_by_its_own_older_versions(
     sync(a.vault, relay, "therapist")
     sync(b.vault, relay, "prescriber")
     assert sessions_of(b, by_code(b).id) == {}
+
+
+def test_a_note_signed_here_is_never_overwritten_and_its_signing_goes_out_on_top(
+        pair: tuple[Any, Any]) -> None:
+    a, b = pair
+    relay = Relay()
+    a_note, b_note = shared_draft(a, b, relay)
+    b.notes.save_fields(b_note, {"insights": "Written at B"})
+    sync(b.vault, relay, "prescriber")
+    risk = a.notes.template_for(a.notes.session(a_note)).field("risk_review")
+    a.notes.save_fields(a_note, {"client_account": "Fictional account.",
+                                 "risk_review": [risk.options[0].id]})
+    a.notes.sign(a_note, signer="Dr Test")  # signed before B's edit arrived here
+    assert pull_all(a.vault, relay).conflicts == 1
+    assert a.notes.note(a_note).values["insights"] == "First words"  # the signed text stays
+    [(local_id, payload)] = a.vault.query("SELECT local_id, payload FROM sync_conflicts")
+    assert local_id == a_note
+    assert json.loads(json.loads(payload)["fields"]["insights"]["value"]) == "Written at B"
+    sync(a.vault, relay, "therapist")
+    sync(b.vault, relay, "prescriber")
+    assert b.notes.session(b_note).signed
+    assert b.notes.note(b_note).values == a.notes.note(a_note).values

@@ -99,6 +99,7 @@ def demo(qtbot, services, settings, clock):
     return window, ws, ids
 
 
+@pytest.mark.slow  # every session of the demo opened in the window: under xdist it starts first
 def test_the_window_shows_no_stray_date_form(qtbot, services, demo) -> None:
     window, ws, ids = demo
     texts = window_texts(window)

@@ -140,5 +140,6 @@ class ClientHeader(QWidget):
         self.reviews.show_counts(reviews or {})
         warnings = screening_text(screening, flags)
         self.screening_label.setText(warnings or "Contraindication screen: nothing to review.")
-        self.screening_label.setStyleSheet(
-            self._warning_style if warnings else f"color: {style_sheet_colour(MUTED_COLOURS)};")
+        sheet = self._warning_style if warnings else f"color: {style_sheet_colour(MUTED_COLOURS)};"
+        if sheet != self.screening_label.styleSheet():  # setting one re-polishes (each open)
+            self.screening_label.setStyleSheet(sheet)

@@ -43,5 +43,7 @@ class ReviewSummaryLine(QLabel):
         text = review_summary_text(counts)
         self.setText(text)
         colours = WARNING_COLOURS if has_pending(counts) else MUTED_COLOURS
-        self.setStyleSheet(f"color: {style_sheet_colour(colours)};")
+        sheet = f"color: {style_sheet_colour(colours)};"
+        if sheet != self.styleSheet():  # setting one re-polishes the line (each client open)
+            self.setStyleSheet(sheet)
         self.setVisible(bool(text))
