@@ -106,12 +106,15 @@ def acknowledge(vault: Vault, op_id: str, row_version: int) -> None:
 def keep_conflict_copy(vault: Vault, op_id: str, server_version: int, now: str) -> None:
     """The server holds a newer version than the operation's base. A note or course edit
     becomes a conflict copy for a person (never merged); a client's fields are merged when the
-    newer version is pulled, so the row is only marked changed again."""
+    newer version is pulled, and a note signed here keeps its signing (the pulled draft becomes
+    the copy), so such a row is only marked changed again."""
     op = _op(vault, op_id)
     if op is None:
         return
     table, local_id, kind, code, row_uuid, payload = op
-    if table == "clients":
+    if table == "clients" or _signed_here(vault, table, local_id):
+        # A note signed here stays the note (this vault never unsigns it): the newer draft is
+        # kept as the conflict copy when it is pulled, and the signing goes out on top of it.
         vault.execute("INSERT OR IGNORE INTO sync_dirty (tbl, local_id)"
                       " SELECT tbl, local_id FROM sync_ids WHERE uuid = ?", (row_uuid,))
     else:
@@ -122,6 +125,13 @@ def keep_conflict_copy(vault: Vault, op_id: str, server_version: int, now: str) 
         audit.record(vault, "practice.conflict", record_type=kind, record_id=row_uuid,
                      detail=f"kept as a conflict copy; server version {int(server_version)}")
     vault.execute("DELETE FROM sync_outbox WHERE op_id = ?", (op_id,))
+
+
+def _signed_here(vault: Vault, table: str, local_id: int) -> bool:
+    if table != "sessions":
+        return False
+    row = vault.query_one("SELECT signed_at FROM sessions WHERE id = ?", (local_id,))
+    return row is not None and row[0] is not None
 
 
 def record_refusal(vault: Vault, op_id: str, message: str, now: str) -> None:
