@@ -28,6 +28,7 @@ from typing import Any
 from kapnotes.domain.errors import ConflictError
 from kapnotes.domain.sync_ops import IncomingRow
 from kapnotes.storage import audit, seals
+from kapnotes.storage.sync_late import add_late_reading, signed_session_of
 from kapnotes.storage.sync_outbox import acknowledge, drop_ops_for, payload_text
 from kapnotes.storage.sync_payloads import (
     TABLE_OF_KIND,
@@ -122,6 +123,18 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
     known = vault.query_one("SELECT local_id, version, base FROM sync_ids"
                             " WHERE uuid = ? AND tbl = ?", (row.row_uuid, table))
     local_id, version, base = known if known is not None else (None, None, None)
+    if local_id is None and vault.query_one("SELECT 1 FROM sync_ids WHERE uuid = ?",
+                                            (row.row_uuid,)) is not None:
+        out.skipped += 1  # held here as another kind of row (a late reading's addendum)
+        return
+    if (local_id is None and table == "vitals_readings" and not row.payload.get("voided")
+            and (signed := signed_session_of(vault, row.payload)) is not None):
+        add_late_reading(vault, signed, row.row_uuid, row.row_version, row.payload,
+                         row.author, now)
+        out.applied += 1
+        out.client_codes.add(row.client_code)
+        out.kinds.add("addendum")
+        return
     if local_id is None and table == "clients" and not row.payload.get("voided"):
         local_id = adopt_same_code(vault, row.row_uuid, row.payload.get("code"))
     if version is not None and row.row_version <= version:
