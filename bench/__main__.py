@@ -1,4 +1,5 @@
 """`python -m bench [--size full|tiny] [--repeat N] [--json PATH] [--only OP …]`
+(`--practice`: workstation sync against a practice server, bench/practice_sync.py)
 
 Generates the synthetic vault once (cached in bench/cache/), measures each operation beside
 its floor, prints the table and writes the JSON (bench/results.json by default).
@@ -76,9 +77,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-dir", type=Path, default=CACHE_DIR)
     parser.add_argument("--sweep", action="store_true",
                         help="measure at 1×, 4×, 16× and 32× the demo practice (bench/sweep.py)")
+    parser.add_argument("--practice", action="store_true",
+                        help="workstation sync at practice scale (bench/practice_sync.py)")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.practice:
+        from bench import practice_sync
+
+        result = practice_sync.run(args.repeat)
+        print(practice_sync.report(result))
+        log(f"wrote {practice_sync.RESULTS}")
+        return 0
     if args.sweep:
         return _sweep(args)
 

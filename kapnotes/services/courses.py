@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kapnotes.domain.errors import ValidationError
-from kapnotes.domain.models import Course, CourseStatus, SlotRecord
+from kapnotes.domain.models import Course, CourseStatus, Session, SlotRecord
 from kapnotes.domain.protocol_model import STORED_PARAMETERS, ProtocolDef
 from kapnotes.domain.protocols import LoadedProtocols, protocols_in_use
 from kapnotes.domain.schedule import PlannedSlot, generate_plan
@@ -175,8 +175,11 @@ class CourseService:
         client_id = repo.get(self.vault, course_id).client_id
         return Changes(courses=True, client_ids=ids(client_id), course_ids=ids(course_id))
 
-    def timeline(self, course_id: int, *, today: date | None = None) -> Timeline:
-        """Every planned slot with its status (done, missed, overdue, upcoming, skipped…)."""
+    def timeline(self, course_id: int, *, today: date | None = None,
+                 sessions: Sequence[Session] | None = None) -> Timeline:
+        """Every planned slot with its status (done, missed, overdue, upcoming, skipped…).
+        `sessions`: the course's sessions when the caller has just read them (the client
+        page shares one read between the timeline, the session list and the monitoring)."""
         course = repo.get(self.vault, course_id)
         records = repo.slots(self.vault, course_id)
         by_seq = {r.seq: r for r in records}
@@ -197,7 +200,8 @@ class CourseService:
             HeldSession(session_id=str(s.id), kind=s.kind,
                         held_on=s.starts_at.date(),
                         slot_index=linked.get(s.id) if s.id is not None else None)
-            for s in session_repo.for_course(self.vault, course_id)
+            for s in (session_repo.for_course(self.vault, course_id) if sessions is None
+                      else sessions)
         ]
         day = today or self.clock().date()
         states = reconcile_plan(plan, held, day, adjustments=adjustments)

@@ -30,6 +30,7 @@ from kapnotes.storage.schema import (
     m018_consents,
     m019_supervision_given,
     m020_sync,
+    m021_sync_inbox_waits_for,
 )
 
 
@@ -76,6 +77,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               m019_supervision_given.migrate),
     Migration(20, "practice sync: row UUIDs, changed rows, outbox, conflict copies, reviews",
               m020_sync.migrate),
+    Migration(21, "practice sync: a waiting pulled row names the row it waits for",
+              m021_sync_inbox_waits_for.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

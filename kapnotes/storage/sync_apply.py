@@ -21,6 +21,7 @@ to go out again. Per row, by its UUID:
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,9 +60,8 @@ def apply_incoming(vault: Vault, rows: list[IncomingRow], now: str) -> ApplyOutc
     with vault.transaction():
         vault.execute("UPDATE sync_state SET applying = 1")
         try:
-            for row in rows:
-                _try(vault, row, now, out)
-            _retry_waiting(vault, now, out)
+            arrived = {row.row_uuid for row in rows if _try(vault, row, now, out)}
+            _retry_waiting(vault, arrived, now, out)
             if rows:
                 advance_seq(vault, max(r.seq for r in rows))
         finally:
@@ -75,27 +75,41 @@ def _try(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> bool:
         with vault.transaction():  # a savepoint: a row that fails leaves nothing behind
             _apply_one(vault, row, now, out)
     except (MissingRow, ConflictError) as exc:
+        waits_for = exc.waits_for if isinstance(exc, MissingRow) else None
+        if waits_for is not None and _deleted_here(vault, waits_for):
+            out.skipped += 1  # its parent is gone from this vault and from the server
+            return False
         message = str(exc) if isinstance(exc, MissingRow) else (
             f"{row.kind} {row.row_uuid}: this vault's rules refused it")
         vault.execute("INSERT OR REPLACE INTO sync_inbox (seq, author, kind, client_code,"
-                      " row_uuid, row_version, payload, message, created_at)"
-                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      " row_uuid, row_version, payload, message, created_at, waits_for)"
+                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                       (row.seq, row.author, row.kind, row.client_code, row.row_uuid,
-                       row.row_version, payload_text(row.payload), message, now))
+                       row.row_version, payload_text(row.payload), message, now, waits_for))
         return False
     return True
 
 
-def _retry_waiting(vault: Vault, now: str, out: ApplyOutcome) -> None:
-    progress = True
-    while progress:
-        progress = False
-        for r in vault.query("SELECT seq, author, kind, client_code, row_uuid, row_version,"
-                             " payload FROM sync_inbox ORDER BY seq"):
+def _deleted_here(vault: Vault, row_uuid: str) -> bool:
+    """Whether this vault deleted the row and its void waits to go out."""
+    return vault.query_one("SELECT 1 FROM sync_outbox WHERE row_uuid = ?"
+                           " AND payload LIKE '%\"voided\":true%'", (row_uuid,)) is not None
+
+
+def _retry_waiting(vault: Vault, arrived: set[str], now: str, out: ApplyOutcome) -> None:
+    """Try again the rows that waited for a row that has now arrived (and the rows waiting
+    for those, in turn); rows waiting for a person are left for the person."""
+    while arrived:
+        marks = ", ".join("?" * len(arrived))
+        waiting = vault.query("SELECT seq, author, kind, client_code, row_uuid, row_version,"
+                              f" payload FROM sync_inbox WHERE waits_for IN ({marks})"
+                              " ORDER BY seq", tuple(arrived))
+        arrived = set()
+        for r in waiting:
             row = IncomingRow(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]))
+            vault.execute("DELETE FROM sync_inbox WHERE seq = ?", (row.seq,))
             if _try(vault, row, now, out):
-                vault.execute("DELETE FROM sync_inbox WHERE seq = ?", (row.seq,))
-                progress = True
+                arrived.add(row.row_uuid)
 
 
 def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> None:
@@ -103,6 +117,8 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
     if table is None or not isinstance(row.payload, dict):
         out.skipped += 1  # a kind this version does not share
         return
+    if row.payload.get("voided"):  # rows that waited for it never will: it is gone
+        vault.execute("DELETE FROM sync_inbox WHERE waits_for = ?", (row.row_uuid,))
     known = vault.query_one("SELECT local_id, version, base FROM sync_ids"
                             " WHERE uuid = ? AND tbl = ?", (row.row_uuid, table))
     local_id, version, base = known if known is not None else (None, None, None)
@@ -170,13 +186,35 @@ def _seal_if_signed(vault: Vault, addendum_id: int) -> None:
 def _keep_signed(vault: Vault, local_id: int, row: IncomingRow, busy: bool, now: str,
                  out: ApplyOutcome) -> None:
     """A note signed here is never overwritten. If its signing has not reached the server,
-    the other version is kept as a conflict copy and the signing goes out on top of it."""
+    the other version is kept as a conflict copy and the signing goes out on top of it; if
+    the other version is signed too (two clinicians signed the same draft apart), both stay
+    as two signed notes everywhere."""
     if not busy:
+        return
+    if row.payload.get("signed"):
+        _two_signatures(vault, local_id, row, now, out)
         return
     _record_conflict(vault, row.kind, row.client_code, row.row_uuid, local_id,
                      payload_text(row.payload), row.row_version, now, out)
     vault.execute("UPDATE sync_outbox SET base_version = ? WHERE row_uuid = ?",
                   (row.row_version, row.row_uuid))
+
+
+def _two_signatures(vault: Vault, local_id: int, row: IncomingRow, now: str,
+                    out: ApplyOutcome) -> None:
+    """The server holds another signing of the note signed here. Neither can be undone, so
+    this vault's becomes a note of its own (a new UUID, sent as a new row) and the server's is
+    written beside it; a conflict entry tells a person the two belong together."""
+    vault.execute("UPDATE sync_ids SET uuid = ?, version = NULL, base = NULL"
+                  " WHERE tbl = 'sessions' AND local_id = ?", (str(uuid.uuid4()), local_id))
+    drop_ops_for(vault, row.row_uuid)
+    vault.execute("INSERT OR IGNORE INTO sync_dirty (tbl, local_id) VALUES ('sessions', ?)",
+                  (local_id,))
+    theirs = write_payload(vault, "sessions", row.row_uuid, row.payload)
+    audit.record(vault, "practice.signed_note", record_type="session", record_id=theirs,
+                 detail=f"signed elsewhere; pushed by {row.author}")
+    _record_conflict(vault, row.kind, row.client_code, row.row_uuid, local_id,
+                     payload_text(row.payload), row.row_version, now, out)
 
 
 def _conflict_copy(vault: Vault, table: str, local_id: int, row: IncomingRow, now: str,

@@ -21,6 +21,7 @@ import json
 import weakref
 from typing import Any
 
+from kapnotes.storage import seals
 from kapnotes.storage.schema.m020_sync import DOSING_ROWS, SHARED
 from kapnotes.storage.sync_intentions import local_value, words_of
 from kapnotes.storage.vault import Vault
@@ -56,7 +57,12 @@ for _table in ("addenda", "vitals_readings"):
 
 
 class MissingRow(Exception):
-    """An incoming row that cannot be written (yet); the message names kind and UUID only."""
+    """An incoming row that cannot be written (yet); the message names kind and UUID only.
+    `waits_for`: the UUID of the missing row it needs (None: it waits for a person)."""
+
+    def __init__(self, message: str, waits_for: str | None = None) -> None:
+        super().__init__(message)
+        self.waits_for = waits_for
 
 
 # Per open vault: its schema does not change while it is open (migrations run before), and
@@ -166,7 +172,8 @@ def row_values(vault: Vault, table: str, uuid: str, payload: dict[str, Any]
         ref = local_id_of(vault, ref_table, str(ref_uuid)) if ref_uuid else None
         if ref is None and needed:
             raise MissingRow(f"{kind} {uuid}: its {KIND_OF_TABLE[ref_table]} {ref_uuid}"
-                             " is not in this vault")
+                             " is not in this vault",
+                             waits_for=str(ref_uuid) if ref_uuid else None)
         values[col] = ref
     return values
 
@@ -191,16 +198,30 @@ def write_note(vault: Vault, uuid: str, payload: dict[str, Any]) -> int:
     """A note written as its own author's vault would: unsigned, its fields and monitoring
     record, then its signature and the seal over it (the vault refuses a change to a signed
     note, and `kapnotes check` wants a seal on every signed one)."""
-    from kapnotes.storage import seals
-
     values = row_values(vault, "sessions", uuid, payload)
     for name in SIGNATURE:
         values.pop(name, None)
     sid = write_row(vault, "sessions", uuid, values)
-    fields = payload.get("fields") or {}
+    if "fields" in payload:  # a part a payload leaves out is left as it is here
+        _write_fields(vault, uuid, sid, payload["fields"], payload.get("intention_words"))
+    if "monitoring" in payload:
+        _write_monitoring(vault, uuid, sid, payload["monitoring"])
+    _write_dosing_rows(vault, uuid, sid, payload.get("dosing"))
+    _write_template(vault, values, payload.get("template"))
+    _write_strikes(vault, payload.get("vitals_struck"))
+    if payload.get("signed") and payload.get("signed_at"):
+        vault.execute("UPDATE sessions SET signed_at = ?, signed_by = ?, sign_reason = ?"
+                      " WHERE id = ? AND signed_at IS NULL",
+                      (str(payload["signed_at"]), str(payload.get("signed_by") or ""),
+                       str(payload.get("sign_reason") or ""), sid))
+        seals.seal_session(vault, sid)
+    return sid
+
+
+def _write_fields(vault: Vault, uuid: str, sid: int, fields: Any, words: Any) -> None:
+    """The note's fields as sent, replacing this vault's."""
     if not isinstance(fields, dict) or not all(isinstance(f, dict) for f in fields.values()):
         raise MissingRow(f"note {uuid}: its fields are not a map of field values")
-    words = payload.get("intention_words")
     words = words if isinstance(words, dict) else {}
     vault.execute(f"DELETE FROM session_fields WHERE session_id = ? AND field_id NOT IN"
                   f" ({', '.join('?' * len(fields))})", (sid, *fields))
@@ -213,17 +234,6 @@ def write_note(vault: Vault, uuid: str, payload: dict[str, Any]) -> int:
             (sid, str(field_id), local_value(vault, sid, _json_text(uuid, f.get("value")),
                                              words),
              str(f.get("search_text") or ""), str(f.get("updated_at") or "")))
-    _write_monitoring(vault, uuid, sid, payload.get("monitoring"))
-    _write_dosing_rows(vault, uuid, sid, payload.get("dosing"))
-    _write_template(vault, values, payload.get("template"))
-    _write_strikes(vault, payload.get("vitals_struck"))
-    if payload.get("signed") and payload.get("signed_at"):
-        vault.execute("UPDATE sessions SET signed_at = ?, signed_by = ?, sign_reason = ?"
-                      " WHERE id = ? AND signed_at IS NULL",
-                      (str(payload["signed_at"]), str(payload.get("signed_by") or ""),
-                       str(payload.get("sign_reason") or ""), sid))
-        seals.seal_session(vault, sid)
-    return sid
 
 
 def _json_text(uuid: str, value: Any) -> str:

@@ -265,9 +265,10 @@ class ClientView(QWidget):
             self.course_status.setText("")
             return
         today = self.services.clock().date()
-        self.timeline = self.services.courses.timeline(course_id, today=today)
-        # Read once here and handed on: the monitoring read and the session list share them.
+        # Read once and shared: the timeline, the monitoring read and the session list.
         sessions = self.services.notes.sessions_for_course(course_id)
+        self.timeline = self.services.courses.timeline(course_id, today=today,
+                                                       sessions=sessions)
         monitoring = self.services.monitoring.course_monitoring(course_id, sessions)
         alerts, risks = monitoring.alerts, self.services.measures.risk_sessions(course_id)
         self.timeline_view.set_entries(self.timeline.entries, today=today, alerts=alerts,

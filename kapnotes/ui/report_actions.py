@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # opened from the Reports menu; not needed to show the window
     from kapnotes.ui.approvals_view import ApprovalsDialog
 
 TGA, ADVERSE, PBS = "tga_six_monthly", "adverse_events", "pbs_sheet"
-STARTUP_NOTICE_MS = 800  # after the window's first paint, about when a first click comes
+STARTUP_NOTICE_MS = 400  # after the window's first paint (and the client page prepared, 250 ms)
 TITLES = {TGA: "TGA Authorised Prescriber six-monthly report",
           ADVERSE: "Adverse-event line list", PBS: "PBS eligibility sheet (esketamine)"}
 

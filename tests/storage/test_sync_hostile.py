@@ -67,3 +67,50 @@ def test_malformed_rows_wait_named_by_kind_and_uuid_and_the_rest_applies(
     assert count(b.vault, "courses") == 1 and by_code(b) is not None
     assert sync_state.last_seq(b.vault) == 105
     assert sync_state.status(b.vault).pending == 0  # nothing of it goes back out
+
+
+def test_a_note_version_that_leaves_out_its_fields_leaves_them_as_they_are(
+        pair: tuple[Any, Any]) -> None:
+    a, b = pair
+    relay = Relay()
+    _a_note, b_note = shared_draft(a, b, relay)
+    note = relay.log[2]
+    bare = {k: v for k, v in note.payload.items() if k not in ("fields", "monitoring")}
+    outcome = sync_apply.apply_incoming(b.vault, [IncomingRow(
+        50, "x", "note", CODE, note.row_uuid, note.row_version + 1, bare)], NOW)
+    assert outcome.applied == 1
+    assert b.notes.note(b_note).values == {"insights": "First words"}
+
+
+def _reading_for(session_uuid: str, n: int) -> IncomingRow:
+    return IncomingRow(200 + n, "nurse", "vitals", CODE, _uuid(200 + n), 1, {
+        "session_uuid": session_uuid, "taken_at": "2026-11-20T09:10:00+00:00",
+        "role": "extra", "heart_rate": 80})
+
+
+def test_rows_waiting_for_a_note_that_is_voided_are_dropped_not_kept_forever(
+        pair: tuple[Any, Any]) -> None:
+    a, b = pair
+    relay = Relay()
+    a_note, _b_note = shared_draft(a, b, relay)
+    note_uuid = relay.log[2].row_uuid
+    a.notes.delete_draft(a_note)  # deleted here; its void waits to go out
+    assert sync_apply.apply_incoming(a.vault, [_reading_for(note_uuid, 1)], NOW).waiting == []
+    # B never had the note: the reading waits for it, and goes when the note's void comes.
+    stranger = _uuid(300)
+    assert len(sync_apply.apply_incoming(b.vault, [_reading_for(stranger, 2)], NOW).waiting) == 1
+    void = IncomingRow(400, "x", "note", CODE, stranger, 2, {"voided": True})
+    assert sync_apply.apply_incoming(b.vault, [void], NOW).waiting == []
+
+
+def test_a_row_waiting_for_a_person_is_not_tried_again_on_every_page(
+        pair: tuple[Any, Any]) -> None:
+    _a, b = pair
+    refused = IncomingRow(500, "x", "client", "KAP-9", _uuid(500), 1, {
+        "code": "KAP-9", "full_name": None, "created_at": NOW, "updated_at": NOW})
+    sync_apply.apply_incoming(b.vault, [refused], NOW)
+    later = "2026-11-21T09:00:00Z"
+    other = IncomingRow(501, "x", "client", "KAP-8", _uuid(501), 1, {
+        "code": "KAP-8", "full_name": "Ivy Fictional", "created_at": later, "updated_at": later})
+    assert sync_apply.apply_incoming(b.vault, [other], later).applied == 1
+    assert b.vault.query("SELECT seq, created_at FROM sync_inbox") == [(500, NOW)]
