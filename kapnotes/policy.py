@@ -24,7 +24,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kapnotes.domain.bounded_input import loads_bounded, read_text_bounded
 from kapnotes.domain.errors import ValidationError
 
 if TYPE_CHECKING:  # read when a policy file sets thresholds, not before the unlock dialog
@@ -268,6 +267,8 @@ def parse_policy(text: str, path: Path) -> Policy:
         problems.append(f"Practice policy {path}: {msg}; ignored.")
 
     try:
+        from kapnotes.domain.bounded_input import loads_bounded  # only with a policy file
+
         data = loads_bounded(text, label="file")
     except ValidationError as exc:
         problem(exc.reason)
@@ -305,6 +306,8 @@ def load_policy(path: Path | None = None) -> Policy:
     path = path if path is not None else find_policy_file()
     if path is None or not path.is_file():
         return Policy()
+    from kapnotes.domain.bounded_input import read_text_bounded  # only with a policy file
+
     try:
         text = read_text_bounded(path, limit=MAX_POLICY_BYTES, label="file")
     except ValidationError as exc:

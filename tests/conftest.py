@@ -68,8 +68,9 @@ def vault_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def _vault_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One new vault per test process, never opened by a test (tests/helpers/vault_template.py)."""
+def vault_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One new vault per test process (TEST_PASSPHRASE), never opened by a test: copy it with
+    helpers.vault_template.copy_vault (a test needing many fresh vaults does so itself)."""
     from helpers.vault_template import make_template
 
     return make_template(tmp_path_factory.mktemp("vault-template"), TEST_PASSPHRASE)
@@ -87,20 +88,20 @@ def _new_vault_at(path: Path, passphrase: str, template: Path) -> None:
 
 
 @pytest.fixture
-def new_vault(vault_path: Path, passphrase: str, _vault_template: Path) -> Path:
+def new_vault(vault_path: Path, passphrase: str, vault_template: Path) -> Path:
     """A real vault at the latest schema with `passphrase`, closed: a copy of the process's
     newly created template vault."""
-    _new_vault_at(vault_path, passphrase, _vault_template)
+    _new_vault_at(vault_path, passphrase, vault_template)
     return vault_path
 
 
 @pytest.fixture
-def open_vault(vault_path: Path, passphrase: str, _vault_template: Path) -> Iterator[object]:
+def open_vault(vault_path: Path, passphrase: str, vault_template: Path) -> Iterator[object]:
     """A real, open vault at the latest schema (a copy of the template, unlocked as the app
     does); closed after the test."""
     from kapnotes.storage import lifecycle
 
-    _new_vault_at(vault_path, passphrase, _vault_template)
+    _new_vault_at(vault_path, passphrase, vault_template)
     vault = lifecycle.unlock_vault(vault_path, passphrase=passphrase)
     yield vault
     vault.close()

@@ -24,6 +24,7 @@ from kapnotes.services.reviews import ReviewService
 from kapnotes.services.s8_register import S8RegisterService
 from kapnotes.services.session_events import SessionEventLog
 from kapnotes.services.themes import ThemeService
+from kapnotes.services.typed_aside import TypedAside
 from kapnotes.storage.vault import Vault
 
 
@@ -59,6 +60,7 @@ class Services:
         self.courses = CourseService(self.vault, clock=self.clock, protocols=self.protocols)
         self.notes = NoteService(self.vault, self.templates, clock=self.clock)
         self.notes.after_save.append(CourseItemSync(self.vault, clock=self.clock))
+        self.notes.keep_aside = TypedAside(self.vault, self.clock)  # joined vaults only
         self.intentions = IntentionService(self.vault, clock=self.clock)
         self.themes = ThemeService(self.vault, self.notes)
         self.measures = MeasureService(self.vault, load_practice_scales, clock=self.clock)

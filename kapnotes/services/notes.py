@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from kapnotes.domain.clinical_rules import RuleFinding
@@ -51,7 +52,22 @@ SignCheck = Callable[[Session, datetime], Sequence[RuleFinding]]
 # with the note: called with the normalised changed values inside the save's transaction, so
 # the note and its derived rows are written together or not at all.
 AfterSave = Callable[[Session, Template, Mapping[str, object]], None]
+# Keeps typed fields aside (as a conflict copy) instead of writing them over a version that
+# changed since the editor loaded it; called inside the save's transaction with field id →
+# (normalised value, search text); True when kept (kapnotes/services/typed_aside.py).
+KeepAside = Callable[[int, Mapping[str, tuple[object, str]]], bool]
 
+
+@dataclass(frozen=True)
+class SavedFields:
+    values: dict[str, object]       # what is now stored, normalised, by field id
+    kept_aside: tuple[str, ...] = ()  # fields kept as a conflict copy, not written
+
+
+
+def _blank(value: object) -> object:
+    """An empty field reads the same whether stored as nothing, "" or an empty list."""
+    return None if value in (None, "", [], {}) else value
 
 
 def default_duration(kind: SessionKind) -> int:
@@ -69,6 +85,7 @@ class NoteService:
         self.clock = clock
         self.sign_checks: list[SignCheck] = []
         self.after_save: list[AfterSave] = []
+        self.keep_aside: KeepAside | None = None
         # Each may refuse deleting a draft (raise ConflictError): the S8 register does.
         self.before_delete: list[Callable[[int], None]] = []
         self.edits = EditStretches()
@@ -185,8 +202,13 @@ class NoteService:
         return Note(session=session, values=repo.field_values(self.vault, session_id),
                     addenda=tuple(repo.addenda(self.vault, session_id)))
 
-    def save_fields(self, session_id: int, changes: Mapping[str, object]) -> None:
-        """Validate every change first, then write them in one transaction (all or nothing)."""
+    def save_fields(self, session_id: int, changes: Mapping[str, object], *,
+                    based_on: Mapping[str, object] | None = None) -> SavedFields:
+        """Validate every change first, then write them in one transaction (all or nothing).
+
+        `based_on` (an editor's view of the stored values it edits): a field whose stored
+        value has changed since (a sync brought another workstation's version) is not written
+        over; `keep_aside` keeps it as a conflict copy, as a stale push would be."""
         session = repo.get(self.vault, session_id)
         if session.signed:
             raise ConflictError("This note is signed and locked; add an addendum instead.")
@@ -199,9 +221,11 @@ class NoteService:
             normalised = validate_value(field, value)
             clean.append((field_id, normalised, search_text(field, normalised)))
         if not clean:
-            return
+            return SavedFields({})
         with write(self.vault, lambda: self._changed(session.course_id, session_id, notes=True)):
             before = repo.field_values(self.vault, session_id)
+            aside = self._kept_aside(session_id, clean, before, based_on)
+            clean = [c for c in clean if c[0] not in aside]
             for field_id, value, text in clean:
                 repo.put_field(self.vault, session_id, field_id, value, text)
             saved = {field_id: value for field_id, value, _ in clean}
@@ -210,6 +234,16 @@ class NoteService:
             self.edits.record(self.vault, session_id,
                               [f for f, v in saved.items() if before.get(f) != v],
                               self.clock())
+        return SavedFields(saved, tuple(aside))
+
+    def _kept_aside(self, session_id: int, clean: list[tuple[str, object, str]],
+                    before: Mapping[str, object], based_on: Mapping[str, object] | None
+                    ) -> set[str]:
+        if based_on is None or self.keep_aside is None:
+            return set()
+        stale = {f: (v, t) for f, v, t in clean
+                 if _blank(before.get(f)) != _blank(based_on.get(f))}
+        return set(stale) if stale and self.keep_aside(session_id, stale) else set()
 
     def missing_for_signing(self, session_id: int) -> list[str]:
         session = repo.get(self.vault, session_id)

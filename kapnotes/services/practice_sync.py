@@ -24,6 +24,7 @@ from kapnotes.services import practice_link
 from kapnotes.services.changes import Changes, write
 from kapnotes.services.clock import Clock, system_clock, utc_stamp
 from kapnotes.storage import sync_apply, sync_outbox, sync_state
+from kapnotes.storage.sync_apply import ApplyOutcome
 from kapnotes.storage.sync_state import SyncStatus
 from kapnotes.storage.vault import Vault
 
@@ -102,13 +103,14 @@ def sync_once(vault: Vault, *, clock: Clock = system_clock) -> SyncReport:
     if link is None:
         raise NotJoinedError("this vault has not joined a practice server "
                              "(kapnotes practice join --vault V --dsn DSN --code CODE)")
-    with write(vault, _BOOKKEEPING):
-        sync_outbox.pack_outbox(vault, utc_stamp(clock))
+    _pack(vault, utc_stamp(clock))
     tally = _Tally()
     try:
         conn = sync_wire.open_connection(link.dsn())
     except sync_wire.PracticeUnreachable as exc:
         return _finish(vault, clock, tally.report(f"offline: {exc.message}", offline=True))
+    except sync_wire.PracticeLoginRefused as exc:  # not offline: waiting will not help
+        return _finish(vault, clock, tally.report(exc.message))
     try:
         _push_all(vault, conn, clock, tally)
         before = _Before(sync_state.last_seq(vault), sync_state.server_client_codes(vault),
@@ -125,8 +127,7 @@ def sync_once(vault: Vault, *, clock: Clock = system_clock) -> SyncReport:
 
 
 def _finish(vault: Vault, clock: Clock, report: SyncReport) -> SyncReport:
-    with write(vault, _BOOKKEEPING):
-        sync_state.record_sync(vault, utc_stamp(clock), report.error)
+    _record_sync(vault, utc_stamp(clock), report.error)
     return report
 
 
@@ -146,15 +147,10 @@ def _push_one(vault: Vault, conn: psycopg.Connection, clock: Clock, tally: _Tall
     except sync_wire.PracticeRefused as exc:
         if exc.sqlstate == sync_wire.UPGRADE_NEEDED:
             raise  # every operation would be refused alike: stop, keep them all waiting
-        with write(vault, _BOOKKEEPING):
-            sync_outbox.record_refusal(vault, op.op_id, exc.message, utc_stamp(clock))
+        _record_refusal(vault, op.op_id, exc.message, utc_stamp(clock))
         tally.refusals.append(Refusal(op.client_code, op.kind, exc.message))
         return
-    with write(vault, _BOOKKEEPING):
-        if result.outcome == "conflict":
-            sync_outbox.keep_conflict_copy(vault, op.op_id, result.row_version, utc_stamp(clock))
-        else:
-            sync_outbox.acknowledge(vault, op.op_id, result.row_version)
+    _record_answer(vault, op.op_id, result.outcome, result.row_version, utc_stamp(clock))
     if result.outcome == "conflict":
         tally.conflicts += op.kind != "client"  # a client's fields are merged on the pull
     else:
@@ -171,9 +167,7 @@ def _pull_all(vault: Vault, conn: psycopg.Connection, clock: Clock, tally: _Tall
 
 
 def _apply(vault: Vault, rows: list[IncomingRow], clock: Clock, tally: _Tally) -> None:
-    """One page in one vault transaction, with the last sequence it reaches."""
-    with write(vault, _RECORDS):
-        outcome = sync_apply.apply_incoming(vault, rows, utc_stamp(clock))
+    outcome = _apply_page(vault, rows, utc_stamp(clock))
     tally.pulled += outcome.applied
     tally.conflicts += outcome.conflicts
     tally.field_reviews += outcome.field_reviews
@@ -204,14 +198,10 @@ def _follow_care_teams(vault: Vault, conn: psycopg.Connection, clock: Clock, tal
             _back_fill(vault, conn, clock, tally, code, upto)
         elif code not in before.known and before.last_seq > 0:
             _back_fill(vault, conn, clock, tally, code, before.last_seq)
-    purged, held = [], []
+    purged: list[str] = []
+    held: list[str] = []
     for code in sorted(sync_state.server_client_codes(vault) - mine):
-        with write(vault, _RECORDS):  # checked and removed in one transaction: an edit made
-            if sync_state.unsent_work(vault, code):  # meanwhile is either counted or after
-                held.append(code)
-                continue
-            sync_state.purge_client(vault, code, utc_stamp(clock))
-        purged.append(code)
+        (purged if _purge_unless_held(vault, code, utc_stamp(clock)) else held).append(code)
     tally.purged, tally.held = tuple(purged), tuple(held)
 
 
@@ -223,3 +213,44 @@ def _back_fill(vault: Vault, conn: psycopg.Connection, clock: Clock, tally: _Tal
         after = rows[-1].seq
         if len(rows) < PULL_PAGE:
             return
+
+
+# The vault writes of a sync: each its own small transaction that announces what it changed
+# (tests/services/test_change_notifications.py calls each on a real vault, no server needed).
+def _pack(vault: Vault, now: str) -> None:
+    with write(vault, _BOOKKEEPING):
+        sync_outbox.pack_outbox(vault, now)
+
+
+def _record_answer(vault: Vault, op_id: str, outcome: str, row_version: int, now: str) -> None:
+    with write(vault, _BOOKKEEPING):
+        if outcome == "conflict":
+            sync_outbox.keep_conflict_copy(vault, op_id, row_version, now)
+        else:
+            sync_outbox.acknowledge(vault, op_id, row_version)
+
+
+def _record_refusal(vault: Vault, op_id: str, message: str, now: str) -> None:
+    with write(vault, _BOOKKEEPING):
+        sync_outbox.record_refusal(vault, op_id, message, now)
+
+
+def _apply_page(vault: Vault, rows: list[IncomingRow], now: str) -> ApplyOutcome:
+    """One page in one vault transaction, with the last sequence it reaches."""
+    with write(vault, _RECORDS):
+        return sync_apply.apply_incoming(vault, rows, now)
+
+
+def _purge_unless_held(vault: Vault, code: str, now: str) -> bool:
+    """Purge the client unless it has work that exists only here; checked and removed in one
+    transaction, so an edit made meanwhile is either counted or comes after."""
+    with write(vault, _RECORDS):
+        if sync_state.unsent_work(vault, code):
+            return False
+        sync_state.purge_client(vault, code, now)
+    return True
+
+
+def _record_sync(vault: Vault, now: str, error: str) -> None:
+    with write(vault, _BOOKKEEPING):
+        sync_state.record_sync(vault, now, error)

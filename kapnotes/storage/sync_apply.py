@@ -21,12 +21,14 @@ to go out again. Per row, by its UUID:
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from kapnotes.domain.errors import ConflictError
 from kapnotes.domain.sync_ops import IncomingRow
 from kapnotes.storage import audit, seals
+from kapnotes.storage.sync_late import add_late_reading, signed_session_of
 from kapnotes.storage.sync_outbox import acknowledge, drop_ops_for, payload_text
 from kapnotes.storage.sync_payloads import (
     TABLE_OF_KIND,
@@ -53,13 +55,24 @@ class ApplyOutcome:
     kinds: set[str] = field(default_factory=set)          # kinds of row that changed
     waiting: list[str] = field(default_factory=list)      # rows not applied yet, and why
 
+    def merge(self, other: ApplyOutcome) -> None:
+        self.applied += other.applied
+        self.skipped += other.skipped
+        self.conflicts += other.conflicts
+        self.field_reviews += other.field_reviews
+        self.client_codes |= other.client_codes
+        self.kinds |= other.kinds
+
 
 def apply_incoming(vault: Vault, rows: list[IncomingRow], now: str) -> ApplyOutcome:
     out = ApplyOutcome()
     with vault.transaction():
         vault.execute("UPDATE sync_state SET applying = 1")
         try:
-            arrived = {row.row_uuid for row in rows if _try(vault, row, now, out)}
+            if _all_at_once(vault, rows, now, out):
+                arrived = {row.row_uuid for row in rows}
+            else:
+                arrived = {row.row_uuid for row in rows if _try(vault, row, now, out)}
             _retry_waiting(vault, arrived, now, out)
             if rows:
                 advance_seq(vault, max(r.seq for r in rows))
@@ -67,6 +80,22 @@ def apply_incoming(vault: Vault, rows: list[IncomingRow], now: str) -> ApplyOutc
             vault.execute("UPDATE sync_state SET applying = 0")
     out.waiting = [str(r[0]) for r in vault.query("SELECT message FROM sync_inbox ORDER BY seq")]
     return out
+
+
+def _all_at_once(vault: Vault, rows: list[IncomingRow], now: str, out: ApplyOutcome) -> bool:
+    """The usual page, where every row applies, under one savepoint. FTS5 writes out its
+    pending index at every savepoint, and inside the engine's transaction a savepoint per row
+    made a page of notes about ten times slower (docs/BENCHMARKS.md, issue 20). At the first
+    row that cannot apply the whole page is undone: the caller applies it row by row."""
+    trial = ApplyOutcome()
+    try:
+        with vault.transaction():
+            for row in rows:
+                _apply_one(vault, row, now, trial)
+    except (MissingRow, ConflictError):
+        return False
+    out.merge(trial)
+    return True
 
 
 def _try(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> bool:
@@ -121,6 +150,18 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
     known = vault.query_one("SELECT local_id, version, base FROM sync_ids"
                             " WHERE uuid = ? AND tbl = ?", (row.row_uuid, table))
     local_id, version, base = known if known is not None else (None, None, None)
+    if local_id is None and vault.query_one("SELECT 1 FROM sync_ids WHERE uuid = ?",
+                                            (row.row_uuid,)) is not None:
+        out.skipped += 1  # held here as another kind of row (a late reading's addendum)
+        return
+    if (local_id is None and table == "vitals_readings" and not row.payload.get("voided")
+            and (signed := signed_session_of(vault, row.payload)) is not None):
+        add_late_reading(vault, signed, row.row_uuid, row.row_version, row.payload,
+                         row.author, now)
+        out.applied += 1
+        out.client_codes.add(row.client_code)
+        out.kinds.add("addendum")
+        return
     if local_id is None and table == "clients" and not row.payload.get("voided"):
         local_id = adopt_same_code(vault, row.row_uuid, row.payload.get("code"))
     if version is not None and row.row_version <= version:
@@ -185,13 +226,35 @@ def _seal_if_signed(vault: Vault, addendum_id: int) -> None:
 def _keep_signed(vault: Vault, local_id: int, row: IncomingRow, busy: bool, now: str,
                  out: ApplyOutcome) -> None:
     """A note signed here is never overwritten. If its signing has not reached the server,
-    the other version is kept as a conflict copy and the signing goes out on top of it."""
+    the other version is kept as a conflict copy and the signing goes out on top of it; if
+    the other version is signed too (two clinicians signed the same draft apart), both stay
+    as two signed notes everywhere."""
     if not busy:
+        return
+    if row.payload.get("signed"):
+        _two_signatures(vault, local_id, row, now, out)
         return
     _record_conflict(vault, row.kind, row.client_code, row.row_uuid, local_id,
                      payload_text(row.payload), row.row_version, now, out)
     vault.execute("UPDATE sync_outbox SET base_version = ? WHERE row_uuid = ?",
                   (row.row_version, row.row_uuid))
+
+
+def _two_signatures(vault: Vault, local_id: int, row: IncomingRow, now: str,
+                    out: ApplyOutcome) -> None:
+    """The server holds another signing of the note signed here. Neither can be undone, so
+    this vault's becomes a note of its own (a new UUID, sent as a new row) and the server's is
+    written beside it; a conflict entry tells a person the two belong together."""
+    vault.execute("UPDATE sync_ids SET uuid = ?, version = NULL, base = NULL"
+                  " WHERE tbl = 'sessions' AND local_id = ?", (str(uuid.uuid4()), local_id))
+    drop_ops_for(vault, row.row_uuid)
+    vault.execute("INSERT OR IGNORE INTO sync_dirty (tbl, local_id) VALUES ('sessions', ?)",
+                  (local_id,))
+    theirs = write_payload(vault, "sessions", row.row_uuid, row.payload)
+    audit.record(vault, "practice.signed_note", record_type="session", record_id=theirs,
+                 detail=f"signed elsewhere; pushed by {row.author}")
+    _record_conflict(vault, row.kind, row.client_code, row.row_uuid, local_id,
+                     payload_text(row.payload), row.row_version, now, out)
 
 
 def _conflict_copy(vault: Vault, table: str, local_id: int, row: IncomingRow, now: str,

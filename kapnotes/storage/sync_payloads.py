@@ -230,7 +230,11 @@ def _write_fields(vault: Vault, uuid: str, sid: int, fields: Any, words: Any) ->
             "INSERT INTO session_fields (session_id, field_id, value, search_text, updated_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, field_id) DO UPDATE SET"
             " value = excluded.value, search_text = excluded.search_text,"
-            " updated_at = excluded.updated_at",
+            " updated_at = excluded.updated_at"
+            # An unchanged field is not rewritten: no search-index rewrite for a new version
+            # (a signing, say) that left it as it was.
+            " WHERE value IS NOT excluded.value OR search_text IS NOT excluded.search_text"
+            " OR updated_at IS NOT excluded.updated_at",
             (sid, str(field_id), local_value(vault, sid, _json_text(uuid, f.get("value")),
                                              words),
              str(f.get("search_text") or ""), str(f.get("updated_at") or "")))

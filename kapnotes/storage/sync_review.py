@@ -8,9 +8,12 @@ to show, never logged.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kapnotes.storage import audit
+from kapnotes.storage.sync_payloads import client_code, payload_of
 from kapnotes.storage.vault import Vault
 
 
@@ -42,6 +45,34 @@ class Refusal:
     client_code: str
     message: str
     created_at: str
+
+
+def keep_typed_copy(vault: Vault, session_id: int, typed: Mapping[str, tuple[Any, str]],
+                    now: str) -> bool:
+    """Words typed into an open note over fields a sync rewrote meanwhile (another
+    workstation's newer version arrived while they waited to be saved): kept as a conflict
+    copy of the note with those fields, and the note keeps the newer version, as a stale
+    push would be. `typed` maps field id → (value, its search text). False (nothing kept)
+    for a solo vault, where nothing rewrites a note behind its editor but the app itself."""
+    linked = vault.query_one("SELECT linked FROM sync_state")
+    payload = payload_of(vault, "sessions", session_id)
+    ids = vault.query_one("SELECT uuid, version FROM sync_ids WHERE tbl = 'sessions'"
+                          " AND local_id = ?", (session_id,))
+    if not (linked and linked[0]) or payload is None or ids is None:
+        return False
+    fields = dict(payload.get("fields") or {})
+    for field_id, (value, text) in typed.items():
+        fields[field_id] = {"value": json.dumps(value, ensure_ascii=False),
+                            "search_text": text, "updated_at": now}
+    payload["fields"] = fields
+    vault.execute("INSERT INTO sync_conflicts (kind, client_code, row_uuid, local_id, payload,"
+                  " server_version, created_at) VALUES ('note', ?, ?, ?, ?, ?, ?)",
+                  (client_code(vault, "sessions", session_id), ids[0], session_id,
+                   json.dumps(payload, ensure_ascii=False, sort_keys=True), ids[1], now))
+    audit.record(vault, "practice.conflict", record_type="note", record_id=str(ids[0]),
+                 detail="typed over a newer version from another workstation; kept as a "
+                        "conflict copy")
+    return True
 
 
 _CONFLICT_COLUMNS = "id, kind, client_code, local_id, payload, server_version, created_at"

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kapnotes.domain.bounded_input import read_json_bounded
 from kapnotes.domain.errors import ValidationError
 from kapnotes.storage.atomic import write_atomically
 
@@ -58,6 +57,12 @@ class FailedUnlocks:
         return found
 
     def _load(self) -> None:
+        if not self.path.is_file():
+            return  # the usual case: no failures since the last unlock
+        # The bounded reader (regexes, a dataclass) loads only for a file to read, not before
+        # every unlock dialog.
+        from kapnotes.domain.bounded_input import read_json_bounded
+
         try:
             doc = read_json_bounded(self.path, limit=4096, label=self.path.name)
             count = int(doc.get("count", 0))

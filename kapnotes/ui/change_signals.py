@@ -12,6 +12,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
@@ -76,6 +77,7 @@ class _Refresher(QObject):
         super().__init__(view)
         self._view, self._touched, self._refresh = view, touched, refresh
         self.stale = False
+        _REFRESHERS.add(self)
         view.installEventFilter(self)
         change_signals(services).changed.connect(self._heard)
 
@@ -112,8 +114,25 @@ def refresh_when(services: Services, view: QWidget, touched: Callable[[Changes],
     _Refresher(services, view, touched, refresh)
 
 
+# Every refresher made (a few per window); mark_fresh looks here instead of through all the
+# view's child objects (findChildren wrapped each of a client page's ~hundreds for Python
+# at its first open).
+_REFRESHERS: weakref.WeakSet[_Refresher] = weakref.WeakSet()
+
+
 def mark_fresh(view: QWidget) -> None:
     """The view was just refreshed by hand (shown for another client): no second refresh
-    when it comes on screen."""
-    for refresher in view.findChildren(_Refresher):
-        refresher.stale = False
+    when it comes on screen. Its refreshers and those of anything inside it, as
+    `findChildren` would find them."""
+    for refresher in list(_REFRESHERS):
+        if shiboken6.isValid(refresher) and _inside(refresher, view):
+            refresher.stale = False
+
+
+def _inside(obj: QObject, ancestor: QObject) -> bool:
+    parent = obj.parent()
+    while parent is not None:
+        if parent is ancestor:
+            return True
+        parent = parent.parent()
+    return False

@@ -92,12 +92,13 @@ class NoteSyncFollower(QObject):
                 and changes.touches_session(editor.session_id)):
             return ""
         session_id = editor.session_id
+        # Typed during the sync: saved, or (a field the sync rewrote) kept as a conflict copy.
+        workspace.flush()
         try:
             copied = practice_review.has_open_conflict(workspace.services.vault, "note",
                                                        session_id)
         except KapNotesError:
             copied = False
-        workspace.flush()  # typed during the sync: saved, never dropped
         if not copied and not _shows_other_text(workspace, session_id):
             return ""  # only this note's own edits went out: typing goes on undisturbed
         field_id = _focused_field(editor)

@@ -71,6 +71,7 @@ class SessionEditor(QWidget):
         self.sign_dialog: SignDialog | None = None
         self.addendum_dialog: AddendumDialog | None = None
         note = self.notes.note(session_id)
+        self._loaded_values = dict(note.values)  # what the typing builds on (autosave)
         self.session: Session = note.session
         self.template = self.notes.template_for(self.session)
         self.client_id = self.notes.client_id_of(session_id)
@@ -206,7 +207,7 @@ class SessionEditor(QWidget):
     def _wire_autosave(self, debounce_ms: int, max_latency_ms: int, retry_ms: int) -> None:
         self.autosave = AutosaveController(self.notes, self.session_id, debounce_ms=debounce_ms,
                                            max_latency_ms=max_latency_ms, retry_ms=retry_ms,
-                                           parent=self)
+                                           based_on=self._loaded_values, parent=self)
         self.form.changed.connect(self._field_changed)
         self.form.focus_left.connect(lambda _field_id: self.autosave.flush())
         self.autosave.state_changed.connect(self.state_changed)

@@ -2,7 +2,9 @@
 
 Each test builds a real vault with a signed note and an addendum, then does what someone with
 the passphrase and a SQLite tool could do (drop the triggers, change rows), and runs the real
-CLI: `check` must exit 1 and name the problem. The untouched vault checks sound.
+CLI: `check` must exit 1 and name the problem. The untouched vault checks sound. The untouched
+vault's check runs as a real subprocess; the rest call the console entry in this process
+(tests/helpers/console_entry.py), the same `check` without an interpreter start each time.
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ LOCKS = ("sessions_signature_locked", "sessions_signed_no_delete",
          "session_fields_locked_delete", "addenda_no_delete", "addenda_append_only",
          "note_seals_no_delete", "audit_log_no_update", "audit_log_no_delete",
          "vitals_readings_locked_insert")
+
+
+@pytest.fixture
+def run_cli(run_cli: object, run_entry: object, request: pytest.FixtureRequest) -> object:
+    return run_cli if request.node.name == "test_an_untouched_vault_checks_sound" else run_entry
 
 
 @pytest.fixture

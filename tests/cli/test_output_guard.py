@@ -2,6 +2,8 @@
 
 Each test runs the real `kapnotes` CLI against a real vault and then looks at the files on
 disk: the vault and its key file are byte for byte as before and `kapnotes check` still passes.
+The replace-with-`--force` test runs `python -m kapnotes` subprocesses; the refusals call the
+console entry in this process (tests/helpers/console_entry.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,12 @@ from pypdf import PdfReader
 from signed_note import SignedVault, build_signed_vault
 
 from kapnotes.storage.backups import backup_dir_for
+
+
+@pytest.fixture
+def run_cli(run_cli: object, run_entry: object, request: pytest.FixtureRequest) -> object:
+    return run_cli if request.node.name == "test_an_existing_file_is_replaced_only_with_force" \
+        else run_entry
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from helpers.basics import TEST_PASSPHRASE, FakeClock
 from helpers.s8 import dosing_session
+from helpers.vault_template import copy_vault
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -43,14 +44,15 @@ def draft(kind: str, quantity: int, explained: bool, session_id: int) -> EntryDr
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plan=steps)
-def test_random_register_use_keeps_the_balance_invariants(tmp_path: Path, plan: list) -> None:
-    path = tmp_path / f"v{abs(hash(str(plan)))}.kapnotes"
-    created = lifecycle.create_vault(path, TEST_PASSPHRASE)
+def test_random_register_use_keeps_the_balance_invariants(tmp_path: Path, vault_template: Path,
+                                                         plan: list) -> None:
+    path = copy_vault(vault_template, tmp_path / f"v{abs(hash(str(plan)))}.kapnotes")
+    vault = lifecycle.unlock_vault(path, passphrase=TEST_PASSPHRASE)
     try:
-        services = build_services(created.vault, clock=FakeClock(),
+        services = build_services(vault, clock=FakeClock(),
                                   practice_templates=tmp_path / "templates")
         session_id = dosing_session(services)
-        s8 = S8RegisterService(created.vault, clock=FakeClock(), pack=lambda: pack("AU-VIC"))
+        s8 = S8RegisterService(vault, clock=FakeClock(), pack=lambda: pack("AU-VIC"))
         register = s8.open_register("esketamine_28mg_nasal_device")
         expected = 0
         for kind, quantity, explained in plan:
@@ -76,7 +78,7 @@ def test_random_register_use_keeps_the_balance_invariants(tmp_path: Path, plan: 
         assert running_ok(entries) and all(e.balance >= 0 for e in entries)
         assert s8.balance(register.id) == expected
     finally:
-        created.vault.close()
+        vault.close()
 
 
 def test_the_product_for_a_dose_wastes_least() -> None:

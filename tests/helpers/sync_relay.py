@@ -27,10 +27,10 @@ class Relay:
         if op.op_id in self.answered:
             return "duplicate", self.answered[op.op_id]
         current = self.versions.get(op.row_uuid)
+        if current is not None and op.base_version != current:
+            return "conflict", current  # stale, also when signed meanwhile (server step 0004)
         if op.row_uuid in self.signed:
             return "refused", current or 0  # a signed note is never edited
-        if current is not None and op.base_version != current:
-            return "conflict", current
         version = (current or 0) + 1
         if op.payload.get("signed"):
             self.signed.add(op.row_uuid)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -43,6 +44,8 @@ from kapnotes.services import (
     portable_export,
     portable_import,
     practice_link,
+    practice_review,
+    practice_sync,
     regulator_reports,
     settings_save,
 )
@@ -58,6 +61,7 @@ from kapnotes.services.settings_service import SettingsService
 
 SERVICES_DIR = Path(__file__).resolve().parents[2] / "kapnotes" / "services"
 START = datetime(2026, 11, 20, 9, 0)
+NOW = "2026-11-20T09:00:00Z"  # a sync's UTC stamp
 
 
 # -- finding the writers in the source -------------------------------------------------------
@@ -385,6 +389,28 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
         lambda w: practice_link._forget_link(w.services.vault), {"settings"}),
     "practice_link._record_join": (
         lambda w: practice_link._record_join(w.services.vault, "ther_1"), {"settings"}),
+    # `practice_sync.sync_once` talks to the server between these (tests/practice); each vault
+    # write of a sync is its own small transaction that announces itself.
+    "practice_sync._pack": (lambda w: practice_sync._pack(w.services.vault, NOW), set()),
+    "practice_sync._record_answer": (lambda w: practice_sync._record_answer(
+        w.services.vault, str(uuid.uuid4()), "applied", 1, NOW), set()),
+    "practice_sync._record_refusal": (lambda w: practice_sync._record_refusal(
+        w.services.vault, str(uuid.uuid4()), "not on the care team", NOW), set()),
+    "practice_sync._apply_page": (
+        lambda w: practice_sync._apply_page(w.services.vault, [], NOW),
+        {"clients", "courses", "sessions", "notes", "measures", "monitoring"}),
+    "practice_sync._purge_unless_held": (
+        lambda w: practice_sync._purge_unless_held(w.services.vault, "KAP-777", NOW),
+        {"clients", "courses", "sessions", "notes", "measures", "monitoring"}),
+    "practice_sync._record_sync": (
+        lambda w: practice_sync._record_sync(w.services.vault, NOW, ""), set()),
+    "practice_review.mark_resolved": (
+        lambda w: practice_review.mark_resolved(w.services.vault, w.prepared), set()),
+    "practice_review.dismiss_refusal": (
+        lambda w: practice_review.dismiss_refusal(w.services.vault, w.prepared), set()),
+    "practice_review.choose": (
+        lambda w: practice_review.choose(w.services.vault, w.prepared, keep_mine=True),
+        {"clients"}),
     "reviews.ReviewService.answer_changes": (
         lambda w: w.services.reviews.answer_changes(w.integration, "Lot number added.",
                                                     author="Dr Test"),
@@ -441,8 +467,25 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
 }
 
 
+def _sync_row(w: World, sql: str) -> int:
+    """A row a sync would leave for a person (a conflict copy, a refusal, a field review)."""
+    vault = w.services.vault
+    with vault.transaction():
+        vault.execute(sql, ("KAP-777", NOW))
+        return int(vault.query_one("SELECT last_insert_rowid()")[0])
+
+
 # What a row needs first (its own announcements are not counted).
 SETUP: dict[str, Callable[[World], object]] = {
+    "practice_review.mark_resolved": lambda w: _sync_row(
+        w, "INSERT INTO sync_conflicts (kind, client_code, row_uuid, payload, created_at)"
+           " VALUES ('note', ?, 'a-row', '{}', ?)"),
+    "practice_review.dismiss_refusal": lambda w: _sync_row(
+        w, "INSERT INTO sync_refusals (op_id, kind, client_code, message, created_at)"
+           " VALUES ('an-op', 'note', ?, 'not on the care team', ?)"),
+    "practice_review.choose": lambda w: _sync_row(
+        w, "INSERT INTO sync_field_reviews (client_code, field, mine, theirs, created_at)"
+           " VALUES (?, 'phone', '\"0400 000 001\"', '\"0400 000 002\"', ?)"),
     "consents.ConsentService.withdraw": lambda w: w.services.consents.record(
         w.client, "touch", signed_on=date(2026, 11, 1)),
     "session_events.SessionEventLog.update": lambda w: w.services.events.add(w.dose, "other"),

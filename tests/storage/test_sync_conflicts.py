@@ -238,3 +238,33 @@ def test_a_note_signed_here_is_never_overwritten_and_its_signing_goes_out_on_top
     sync(b.vault, relay, "prescriber")
     assert b.notes.session(b_note).signed
     assert b.notes.note(b_note).values == a.notes.note(a_note).values
+
+
+def _sign_integration(s: Any, note_id: int, words: str) -> None:
+    risk = s.notes.template_for(s.notes.session(note_id)).field("risk_review")
+    s.notes.save_fields(note_id, {"insights": words, "client_account": "Fictional account.",
+                                  "risk_review": [risk.options[0].id]})
+    s.notes.sign(note_id, signer="Dr Test")
+
+
+def test_one_draft_signed_on_two_workstations_apart_becomes_two_signed_notes_everywhere(
+        pair: tuple[Any, Any]) -> None:
+    a, b = pair
+    relay = Relay()
+    a_note, b_note = shared_draft(a, b, relay)
+    _sign_integration(a, a_note, "Signed at A")
+    _sign_integration(b, b_note, "Signed at B")
+    for s in (a, b, a, b, a):
+        sync(s.vault, relay, "login")
+    for s in (a, b):
+        assert sync_state.status(s.vault).pending == 0
+        notes = [s.notes.note(x.id) for x in sessions_of_course(s)]
+        assert sorted(n.values["insights"] for n in notes) == ["Signed at A", "Signed at B"]
+        assert all(n.session.signed and s.notes.seal(n.session.id)[2] for n in notes)
+    assert b.notes.note(b_note).values["insights"] == "Signed at B"  # its own stays its own
+    [(kind, local_id)] = b.vault.query("SELECT kind, local_id FROM sync_conflicts")
+    assert (kind, local_id) == ("note", b_note)
+
+
+def sessions_of_course(s: Any) -> list[Any]:
+    return s.notes.sessions_for_course(s.courses.for_client(by_code(s).id)[0].id)

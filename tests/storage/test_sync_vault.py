@@ -27,7 +27,7 @@ from helpers.sync_relay import NOW, Relay, pull_all, push_all, sync
 
 from kapnotes.domain.errors import ConflictError
 from kapnotes.domain.models import Client, SessionKind
-from kapnotes.domain.sync_ops import SYNC_KINDS
+from kapnotes.domain.sync_ops import SYNC_KINDS, IncomingRow
 from kapnotes.storage import audit, lifecycle, sync_apply, sync_outbox, sync_state
 from kapnotes.storage.sync_payloads import TABLE_OF_KIND
 
@@ -259,3 +259,28 @@ def test_a_received_review_names_the_intention_by_its_words_not_by_a_foreign_id(
     [entry] = b.notes.note(got.id).values["intentions_review"]
     assert b.intentions.labels(course_b)[entry["intention_id"]] == "Walk by the river daily"
     assert (entry["progress"], entry["note"]) == (6, "Most days")
+
+
+def test_a_reading_that_arrives_after_its_note_was_signed_here_becomes_a_sealed_addendum(
+        pair: tuple[Any, Any]) -> None:
+    a, b = pair
+    ids = record(a)
+    relay = Relay()
+    sync(a.vault, relay, "therapist")
+    sync(b.vault, relay, "supervisor")
+    prep_uuid = a.vault.query_one("SELECT uuid FROM sync_ids WHERE tbl = 'sessions'"
+                                  " AND local_id = ?", (ids["prep"],))[0]
+    late = IncomingRow(900, "nurse_kim", "vitals", CODE, "00000000-0000-4000-8000-000000000900",
+                       1, {"session_uuid": prep_uuid, "taken_at": "2026-11-02T09:40:00+00:00",
+                           "role": "extra", "systolic": 131, "diastolic": 84, "heart_rate": 77})
+    for _again in range(2):  # pulled twice (a back-fill), added once
+        assert sync_apply.apply_incoming(b.vault, [late], NOW).waiting == []
+    prep = sessions_of(b, by_code(b).id)[SessionKind.PREPARATION]
+    addenda = {x.author: x.text for x in b.notes.note(prep.id).addenda}
+    assert sorted(addenda) == ["Dr Test", "nurse_kim"]
+    assert "BP 131/84, HR 77" in addenda["nurse_kim"]
+    assert "after this note was signed" in addenda["nurse_kim"]
+    assert b.notes.seal(prep.id)[2] is True
+    entry = audit.entries(b.vault)[-1]
+    assert (entry.event, entry.record_id) == ("practice.late_reading", str(prep.id))
+    assert sync_state.status(b.vault).pending == 0

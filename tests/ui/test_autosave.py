@@ -262,3 +262,16 @@ def test_a_paste_past_the_note_limit_is_refused_and_the_note_kept(
     box.undo()  # Ctrl+Z takes the paste back; the note saves again
     assert editor.flush() is True
     assert stored(services, session_id)["reasons"] == "Wants to feel less stuck"
+
+
+def test_in_a_solo_vault_a_field_rewritten_behind_the_editor_is_still_saved_over(
+        qtbot: Any, services: Any, session_id: int) -> None:
+    """The base an editor saves with only matters in a vault joined to a practice server
+    (kapnotes/services/typed_aside.py): alone, typing is written as it always was."""
+    saver = AutosaveController(services.notes, session_id, debounce_ms=60_000,
+                               max_latency_ms=60_000, based_on=stored(services, session_id))
+    services.notes.save_fields(session_id, {"reasons": "Fictional: written elsewhere"})
+    saver.set_value("reasons", "Fictional: typed in the editor")
+    assert saver.flush()
+    assert stored(services, session_id)["reasons"] == "Fictional: typed in the editor"
+    assert services.vault.query_one("SELECT count(*) FROM sync_conflicts")[0] == 0

@@ -40,7 +40,8 @@ UNREACHABLE = ("The vault could not be written (it is closed or unavailable). Yo
 
 
 class NoteSaver(Protocol):
-    def save_fields(self, session_id: int, changes: Mapping[str, object]) -> None: ...
+    def save_fields(self, session_id: int, changes: Mapping[str, object], *,
+                    based_on: Mapping[str, object] | None = None) -> object: ...
 
 
 class AutosaveController(QObject):
@@ -50,6 +51,7 @@ class AutosaveController(QObject):
     field_invalid = Signal(str, str)  # field id, plain message naming the field
     field_valid = Signal(str)  # field id whose earlier problem is gone (it was saved)
     saved = Signal(list)  # field ids just written
+    kept_aside = Signal(list)  # field ids kept as a conflict copy: a sync rewrote them meanwhile
 
     def __init__(
         self,
@@ -59,11 +61,15 @@ class AutosaveController(QObject):
         debounce_ms: int = 1000,
         max_latency_ms: int = 2000,
         retry_ms: int = 5000,
+        based_on: Mapping[str, Any] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.notes = notes
         self.session_id = session_id
+        # The stored values the typing builds on (the note as loaded, then as saved): a field
+        # stored differently meanwhile was rewritten by a sync and is not written over.
+        self._base: dict[str, Any] | None = dict(based_on) if based_on is not None else None
         self._pending: dict[str, Any] = {}
         self._invalid: dict[str, tuple[Any, str]] = {}  # field id -> (refused value, message)
         self._state = SAVED
@@ -116,7 +122,7 @@ class AutosaveController(QObject):
             return not self._pending
         self._set_state(SAVING)
         try:
-            self.notes.save_fields(self.session_id, batch)
+            self._took(self.notes.save_fields(self.session_id, batch, based_on=self._base))
         except ValidationError:
             written = self._save_one_by_one(batch)
         except StorageWriteError as exc:
@@ -146,6 +152,15 @@ class AutosaveController(QObject):
         self._locked = message
 
     # -- internals -------------------------------------------------------------------------
+    def _took(self, result: object) -> None:
+        """What a save stored becomes the base of further typing; fields kept aside are
+        announced (their words are in a conflict copy, not lost)."""
+        if self._base is not None:
+            self._base.update(getattr(result, "values", None) or {})
+        aside = list(getattr(result, "kept_aside", ()) or ())
+        if aside:
+            self.kept_aside.emit(aside)
+
     def _still_refused(self, field_id: str, value: Any) -> bool:
         refused = self._invalid.get(field_id)
         return refused is not None and refused[0] == value
@@ -154,7 +169,8 @@ class AutosaveController(QObject):
         written: list[str] = []
         for field_id, value in batch.items():
             try:
-                self.notes.save_fields(self.session_id, {field_id: value})
+                self._took(self.notes.save_fields(self.session_id, {field_id: value},
+                                                  based_on=self._base))
             except ValidationError as exc:
                 self._invalid[field_id] = (value, exc.message)
                 self.field_invalid.emit(field_id, exc.message)
