@@ -45,7 +45,7 @@ def vault_path(args: argparse.Namespace) -> Path:
 def open_vault(args: argparse.Namespace, *, migrate: bool = True) -> Vault:
     """Unlock the vault named by `--vault` for a subcommand (honouring the process lock)."""
     path = vault_path(args)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a dangling link is named when opened
         raise VaultError(f"No vault at {path}. Create one with: kapnotes init --vault {path}")
     return vault_access.unlock_counted(path, passphrase=existing_passphrase(args.passphrase_file),
                                        run_migrations=migrate)

@@ -47,6 +47,15 @@ class PracticeUnreachable(PracticeServerError):
     """The server could not be reached, or the connection was lost: try again later."""
 
 
+class PracticeLoginRefused(PracticeServerError):
+    """The server answered but would not let this login in: waiting will not help."""
+
+
+# libpq gives no SQLSTATE for a failed connection, only the server's FATAL line.
+_LOGIN_REFUSED = ("password authentication failed", "does not exist", "no pg_hba.conf entry",
+                  "is not permitted to log in")
+
+
 @dataclass(frozen=True)
 class PushResult:
     seq: int | None  # None for a conflict (nothing was written)
@@ -60,8 +69,14 @@ def open_connection(dsn: str) -> psycopg.Connection:
     try:
         return psycopg.connect(dsn, **_CONNECT_OPTIONS)
     except psycopg.Error as exc:
+        reason = server_message(exc)
+        if "FATAL" in str(exc) and any(m in str(exc) for m in _LOGIN_REFUSED):
+            raise PracticeLoginRefused(
+                f"the practice server refused this workstation's login ({reason}); the changes "
+                "wait in this vault: ask the practice administrator to restore the login"
+            ) from None
         raise PracticeUnreachable(
-            f"could not connect to the practice server: {server_message(exc)}") from None
+            f"could not connect to the practice server: {reason}") from None
 
 
 def push(conn: psycopg.Connection, op: OutgoingOp) -> PushResult:

@@ -109,6 +109,8 @@ def sync_once(vault: Vault, *, clock: Clock = system_clock) -> SyncReport:
         conn = sync_wire.open_connection(link.dsn())
     except sync_wire.PracticeUnreachable as exc:
         return _finish(vault, clock, tally.report(f"offline: {exc.message}", offline=True))
+    except sync_wire.PracticeLoginRefused as exc:  # not offline: waiting will not help
+        return _finish(vault, clock, tally.report(exc.message))
     try:
         _push_all(vault, conn, clock, tally)
         before = _Before(sync_state.last_seq(vault), sync_state.server_client_codes(vault),

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kapnotes.services.clock import Clock, utc_stamp
-from kapnotes.storage import sync_review
 from kapnotes.storage.vault import Vault
 
 
@@ -23,4 +22,8 @@ class TypedAside:
         self.clock = clock
 
     def __call__(self, session_id: int, typed: Mapping[str, tuple[object, str]]) -> bool:
+        # Loaded only when a field did change behind the editor: a solo vault's start-up and
+        # autosave import nothing of sync.
+        from kapnotes.storage import sync_review
+
         return sync_review.keep_typed_copy(self.vault, session_id, typed, utc_stamp(self.clock))

@@ -25,10 +25,16 @@ _KNOWN_TYPES: tuple[tuple[bytes, str], ...] = (
 
 def check_vault_file(path: Path) -> None:
     """Refuse, with a specific message, a file that cannot be an encrypted vault."""
+    if path.is_symlink() and not path.exists():
+        raise VaultError(f"{path} is a symbolic link that leads nowhere (to itself, or to a "
+                         "file that is gone); name the vault file itself.")
     if not path.exists():
         raise VaultError(f"No vault at {path}.")
     if path.is_dir():
         raise VaultError(f"{path} is a folder, not a vault file.")
+    if not path.is_file():
+        raise VaultError(f"{path.name} is not a regular file (a pipe, device or socket), "
+                         "so it cannot be a vault.")
     size = path.stat().st_size
     if size == 0:
         raise VaultDamagedError(

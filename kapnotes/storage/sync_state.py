@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kapnotes.storage import audit, seals
-from kapnotes.storage.sync_payloads import client_code
 from kapnotes.storage.vault import Vault
 
 
@@ -83,6 +82,8 @@ def unsent_work(vault: Vault, code: str) -> int:
         " + (SELECT count(*) FROM sync_conflicts WHERE client_code = ? AND resolved_at IS NULL)"
         " + (SELECT count(*) FROM sync_field_reviews WHERE client_code = ?"
         "    AND resolved_at IS NULL)", (code, code, code, code))
+    from kapnotes.storage.sync_payloads import client_code  # a sync's module, not start-up's
+
     dirty = sum(1 for table, local_id in vault.query("SELECT tbl, local_id FROM sync_dirty")
                 if client_code(vault, str(table), int(local_id)) == code)
     return int(row[0]) + dirty

@@ -74,3 +74,29 @@ def test_an_open_conflict_copy_holds_the_purge_until_resolved(
     practice_review.mark_resolved(second.vault, copy.id)
     assert second.sync().purged_codes == (CLIENT,)
     assert second.client(CLIENT) is None
+
+
+def test_kapnotes_sync_says_which_client_is_kept_and_why(
+        server: str, tmp_path: Path, run_kapnotes) -> None:  # type: ignore[no-untyped-def]
+    from helpers.basics import TEST_PASSPHRASE
+
+    first = open_workstation(tmp_path, server, "ther", "therapist", CLIENT)
+    second = open_workstation(tmp_path, server, "ther2", "therapist", CLIENT)
+    first.new_client_with_course(CLIENT)
+    first.sync()
+    second.sync()
+    second.integration_note(CLIENT, UNSENT)
+    _leave_team(server, second.login)
+    passphrase = tmp_path / "passphrase.txt"
+    passphrase.write_text(TEST_PASSPHRASE + "\n", encoding="utf-8")
+    second.close()  # the command takes the vault's lock, as with the app closed
+
+    result = run_kapnotes("sync", "--vault", str(second.path), "--passphrase-file",
+                          str(passphrase))
+
+    assert result.returncode == 0, result.stderr
+    assert f"Kept client {CLIENT}: no longer on your care team" in result.stdout
+    assert f"Removed client {CLIENT}" not in result.stdout
+    assert UNSENT not in result.stdout + result.stderr
+    second.reopen()
+    assert second.client(CLIENT) is not None

@@ -37,3 +37,14 @@ def test_conflicts_to_review_are_counted_and_a_fresh_vault_says_not_synced() -> 
     assert shown.text == "Practice: not synced yet · 2 to review"
     assert "1 conflict copy and 1 field review" in shown.tooltip
     assert not shown.attention  # calm: waiting for a person is not an error
+
+
+def test_sync_now_says_a_client_off_the_care_team_is_kept_while_work_waits() -> None:
+    from kapnotes.services.practice_sync import SyncReport
+    from kapnotes.ui.practice_status import moved
+    from kapnotes.ui.practice_worker import SyncOutcome
+
+    report = SyncReport(refused=1, held_codes=("KAP-2001",))
+    line = moved(SyncOutcome(report, "", None, datetime.now()))
+    assert line == ("Synced: sent 0, received 0, 1 refused, 1 client kept until its unsent "
+                    "work is read (File → Practice).")
