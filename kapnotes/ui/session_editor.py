@@ -37,6 +37,8 @@ from kapnotes.ui.widgets.note_page import PAGE_STYLE, addendum_view, centred_scr
 from kapnotes.ui.widgets.session_details import SessionDetails
 from kapnotes.ui.widgets.signer_field import bind_signer
 
+CHANGED_ELSEWHERE = ("Changed on another workstation meanwhile: what you typed is kept as a "
+                     "conflict copy (File → Practice → Conflicts and field reviews).")
 SIGN_SHORTCUT = "Ctrl+Shift+S"
 LOCKED_MESSAGE = "This note is signed and locked; add an addendum instead."
 
@@ -72,6 +74,7 @@ class SessionEditor(QWidget):
         self.addendum_dialog: AddendumDialog | None = None
         note = self.notes.note(session_id)
         self._loaded_values = dict(note.values)  # what the typing builds on (autosave)
+        self._changed_elsewhere = False  # a save found the note changed by a sync meanwhile
         self.session: Session = note.session
         self.template = self.notes.template_for(self.session)
         self.client_id = self.notes.client_id_of(session_id)
@@ -211,6 +214,7 @@ class SessionEditor(QWidget):
         self.form.changed.connect(self._field_changed)
         self.form.focus_left.connect(lambda _field_id: self.autosave.flush())
         self.autosave.state_changed.connect(self.state_changed)
+        self.autosave.kept_aside.connect(self._kept_aside)
         self.autosave.field_invalid.connect(self.form.set_field_error)
         self.autosave.field_valid.connect(lambda field_id: self.form.set_field_error(field_id, ""))
         if self.session.signed:
@@ -257,6 +261,9 @@ class SessionEditor(QWidget):
         if self.autosave.has_unsaved():
             self.state_changed.emit(NOT_SAVED + "save the note before signing.")
             return
+        if self._changed_elsewhere:  # what is on screen is no longer the note
+            self.state_changed.emit(CHANGED_ELSEWHERE + " Open the note again before signing.")
+            return
         self.sign_dialog = SignDialog(
             signer=self._default_signer(), missing=self.notes.missing_for_signing(self.session_id),
             blockers=self.notes.sign_blockers(self.session_id),
@@ -264,6 +271,10 @@ class SessionEditor(QWidget):
         bind_signer(self.sign_dialog.signer_edit, self.services.vault, self._default_signer())
         self.sign_dialog.sign_requested.connect(self._sign)
         self.sign_dialog.open()
+
+    def _kept_aside(self, _field_ids: list[str]) -> None:
+        self._changed_elsewhere = True
+        self.state_changed.emit(CHANGED_ELSEWHERE)
 
     def request_addendum(self) -> None:
         if not self.session.signed:

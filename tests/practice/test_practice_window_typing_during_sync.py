@@ -101,3 +101,37 @@ def test_a_save_based_on_an_older_version_keeps_the_typing_as_a_conflict_copy(
     assert "A's own words" in copy and THEIRS not in copy
     assert "A's own words" not in " ".join(
         str(r[0]) for r in a.vault.query("SELECT detail FROM audit_log"))
+
+
+def test_signing_waits_when_the_words_on_screen_were_kept_aside(
+        qtbot: Any, server: str, tmp_path: Path) -> None:
+    """Sign what is on screen: when the save before signing finds the note changed elsewhere
+    (the sync applied it, its end not yet reported), the words go to a conflict copy and the
+    sign dialog does not open over text that is no longer the note's."""
+    a = open_workstation(tmp_path, server, "thera", "therapist", CLIENT)
+    b = open_workstation(tmp_path, server, "therb", "therapist", CLIENT)
+    b.new_client_with_course(CLIENT)
+    note_b = b.integration_note(CLIENT, "first draft")
+    b.sync()
+    window = Window(qtbot, a, tmp_path)
+    [note] = a.sessions(CLIENT)
+    window.workspace.open_session(note.id)
+    editor = window.workspace.editor
+    field = editor.form.editor("client_account").focus_targets()[0]
+    field.setFocus()
+    qtbot.keyClicks(field, " and A's own words")
+    b.services.notes.save_fields(note_b, {"client_account": THEIRS})
+    b.sync()
+    a.sync()  # applied underneath the open editor (as the worker's thread does)
+    states: list[str] = []
+    editor.state_changed.connect(states.append)
+
+    editor.request_sign()
+
+    assert editor.sign_dialog is None
+    assert not a.services.notes.note(note.id).session.signed
+    assert a.note_text(note.id) == THEIRS
+    assert any("another workstation" in s for s in states)
+    [copy] = [str(r[0]) for r in a.vault.query("SELECT payload FROM sync_conflicts")]
+    assert "A's own words" in copy
+    window.close()

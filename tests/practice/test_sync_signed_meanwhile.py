@@ -49,3 +49,30 @@ def test_a_note_signed_here_on_a_stale_draft_still_reaches_the_server_signed(
     assert any("A's later words" in c for c in copies)
     notes = [r for r in server_rows(server) if r[1] == "note"]
     assert len(notes) == 1
+
+
+def test_one_draft_signed_on_two_workstations_ends_as_two_signed_notes_everywhere(
+        server: str, tmp_path: Path) -> None:
+    a = open_workstation(tmp_path, server, "thera", "therapist", CLIENT)
+    b = open_workstation(tmp_path, server, "therb", "therapist", CLIENT)
+    a.new_client_with_course(CLIENT)
+    note_a = a.integration_note(CLIENT, "Fictional shared draft.")
+    a.sync()
+    b.sync()
+    [note_b] = b.sessions(CLIENT)
+    a.services.notes.sign(note_a, signer="thera", reason="test")
+    b.services.notes.save_fields(note_b.id, {"client_account": "Fictional: B's signed words."})
+    b.services.notes.sign(note_b.id, signer="therb", reason="test")
+    a.sync()
+
+    b.sync()
+    b.sync()
+    a.sync()
+
+    for ws in (a, b):
+        notes = ws.sessions(CLIENT)
+        assert len(notes) == 2 and all(n.signed for n in notes)
+        texts = sorted(ws.note_text(n.id) for n in notes)
+        assert texts == ["Fictional shared draft.", "Fictional: B's signed words."]
+        assert ws.status().pending == 0
+    assert len([r for r in server_rows(server) if r[1] == "note"]) == 2
