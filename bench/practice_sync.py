@@ -174,23 +174,27 @@ def measure_once(dsn: str, n: int, folder: Path, rng: random.Random) -> dict[str
     login = f"{PREFIX}th00"
     services = _join(folder, dsn, login, n)
     try:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         first = practice_sync.sync_once(services.vault, clock=lambda: NOW)
         first_s = time.perf_counter() - started
+        first_cpu = time.process_time() - cpu
         assert not first.error, first.error
         clients = services.clients.list()
         course = services.courses.for_client(int(clients[0].id or 0))[0]
         write_day(services, int(course.id or 0), 50, rng, sign=False)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         day = practice_sync.sync_once(services.vault, clock=lambda: NOW)
         day_s = time.perf_counter() - started
+        day_cpu = time.process_time() - cpu
         assert not day.error, day.error
         size_mb = services.vault.path.stat().st_size / 1e6
     finally:
         services.vault.close()
-    log(f"  run {n}: first sync {first_s:.1f} s ({first.pulled} rows, {len(clients)} "
-        f"clients, {size_mb:.0f} MB), day's work {day_s:.2f} s ({day.pushed} pushed)")
-    return {"first_sync_s": first_s, "first_pulled": first.pulled, "clients": len(clients),
+    log(f"  run {n}: first sync {first_s:.1f} s (CPU {first_cpu:.1f} s; {first.pulled} rows, "
+        f"{len(clients)} clients, {size_mb:.0f} MB), day's work {day_s:.2f} s "
+        f"(CPU {day_cpu:.2f} s; {day.pushed} pushed); load {load()}")
+    return {"first_sync_s": first_s, "first_sync_cpu_s": first_cpu, "day_cpu_s": day_cpu,
+            "load_after": load(), "first_pulled": first.pulled, "clients": len(clients),
             "vault_mb": round(size_mb, 1), "day_s": day_s, "day_pushed": day.pushed,
             "day_pulled": day.pulled}
 

@@ -28,6 +28,7 @@ from typing import Any
 from kapnotes.domain.errors import ConflictError
 from kapnotes.domain.sync_ops import IncomingRow
 from kapnotes.storage import audit, seals
+from kapnotes.storage.sync_collapse import newest_only
 from kapnotes.storage.sync_late import add_late_reading, signed_session_of
 from kapnotes.storage.sync_outbox import acknowledge, drop_ops_for, payload_text
 from kapnotes.storage.sync_payloads import (
@@ -69,10 +70,11 @@ def apply_incoming(vault: Vault, rows: list[IncomingRow], now: str) -> ApplyOutc
     with vault.transaction():
         vault.execute("UPDATE sync_state SET applying = 1")
         try:
-            if _all_at_once(vault, rows, now, out):
-                arrived = {row.row_uuid for row in rows}
+            page = newest_only(vault, rows)
+            if _all_at_once(vault, page, now, out):
+                arrived = {row.row_uuid for row in page}
             else:
-                arrived = {row.row_uuid for row in rows if _try(vault, row, now, out)}
+                arrived = {row.row_uuid for row in page if _try(vault, row, now, out)}
             _retry_waiting(vault, arrived, now, out)
             if rows:
                 advance_seq(vault, max(r.seq for r in rows))

@@ -219,25 +219,28 @@ def write_note(vault: Vault, uuid: str, payload: dict[str, Any]) -> int:
 
 
 def _write_fields(vault: Vault, uuid: str, sid: int, fields: Any, words: Any) -> None:
-    """The note's fields as sent, replacing this vault's."""
+    """The note's fields as sent, replacing this vault's. A field already as sent is not
+    written again: a new version of a note (a signing, say) mostly leaves its fields as they
+    were, and every rewrite would rewrite its search-index entry too."""
     if not isinstance(fields, dict) or not all(isinstance(f, dict) for f in fields.values()):
         raise MissingRow(f"note {uuid}: its fields are not a map of field values")
     words = words if isinstance(words, dict) else {}
-    vault.execute(f"DELETE FROM session_fields WHERE session_id = ? AND field_id NOT IN"
-                  f" ({', '.join('?' * len(fields))})", (sid, *fields))
+    have = {str(r[0]): (r[1], r[2], r[3]) for r in vault.query(
+        "SELECT field_id, value, search_text, updated_at FROM session_fields"
+        " WHERE session_id = ?", (sid,))}
+    if have.keys() - {str(f) for f in fields}:
+        vault.execute(f"DELETE FROM session_fields WHERE session_id = ? AND field_id NOT IN"
+                      f" ({', '.join('?' * len(fields))})", (sid, *fields))
     for field_id, f in fields.items():
+        row = (local_value(vault, sid, _json_text(uuid, f.get("value")), words),
+               str(f.get("search_text") or ""), str(f.get("updated_at") or ""))
+        if have.get(str(field_id)) == row:
+            continue
         vault.execute(
             "INSERT INTO session_fields (session_id, field_id, value, search_text, updated_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, field_id) DO UPDATE SET"
             " value = excluded.value, search_text = excluded.search_text,"
-            " updated_at = excluded.updated_at"
-            # An unchanged field is not rewritten: no search-index rewrite for a new version
-            # (a signing, say) that left it as it was.
-            " WHERE value IS NOT excluded.value OR search_text IS NOT excluded.search_text"
-            " OR updated_at IS NOT excluded.updated_at",
-            (sid, str(field_id), local_value(vault, sid, _json_text(uuid, f.get("value")),
-                                             words),
-             str(f.get("search_text") or ""), str(f.get("updated_at") or "")))
+            " updated_at = excluded.updated_at", (sid, str(field_id), *row))
 
 
 def _json_text(uuid: str, value: Any) -> str:
