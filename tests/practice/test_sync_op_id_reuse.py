@@ -51,3 +51,24 @@ def test_an_op_id_reused_for_another_row_or_by_another_login_is_refused(server: 
     finally:
         therapist.close()
         nurse.close()
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE kap.change_log SET payload = '{}'::jsonb",
+    "DELETE FROM kap.change_log",
+    "TRUNCATE kap.change_log",
+])
+def test_the_change_log_is_append_only_even_for_its_owner(server: str, statement: str) -> None:
+    import psycopg
+
+    therapist = sync_wire.open_connection(enrol(server, "ther", "therapist", CLIENT))
+    try:
+        assert sync_wire.push(therapist, _op()).outcome == "applied"
+    finally:
+        therapist.close()
+    with psycopg.connect(server) as conn:  # the administrator, acting as the schema's owner
+        conn.execute("SET ROLE kap_owner")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
+            conn.execute(statement)
+    with psycopg.connect(server) as conn:
+        assert conn.execute("SELECT count(*) FROM kap.change_log").fetchone() == (1,)
