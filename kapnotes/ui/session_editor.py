@@ -251,6 +251,8 @@ class SessionEditor(QWidget):
         self.scroll_area.ensureWidgetVisible(block, 0, 80)
         targets = block.focus_targets()
         (targets[0] if targets else block).setFocus(Qt.FocusReason.OtherFocusReason)
+        # A block wider than the view is centred sideways, cutting off labels and title.
+        self.scroll_area.horizontalScrollBar().setValue(0)
         return True
 
     def request_sign(self) -> None:
