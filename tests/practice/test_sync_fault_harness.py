@@ -105,6 +105,7 @@ class Harness:
             elif roll < 0.78:
                 mine = [p for p in self.log.acknowledged() if p.login == ws.login]
                 if mine:
+                    self.log.current_login = ws.login  # the re-push is recorded as its own
                     push_again(checks.direct_dsn(ws, self.admin_dsn), self.rng.choice(mine))
                     self.log.duplicates += 1
                 self.sync(ws)

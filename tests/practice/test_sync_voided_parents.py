@@ -1,0 +1,48 @@
+"""Rows of a row voided on the practice server never wait forever (issue 20, found by the
+fault harness): a nurse's vitals reading of a dosing draft that the therapist discarded,
+pushed after the discard went out, is dropped by every vault instead of waiting in its
+`sync_inbox` for a note that will never come. Real vaults, real server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kapnotes.practice import server_schema
+from tests.practice.workstations import open_workstation
+
+CLIENT = "KAP-2301"
+
+
+@pytest.fixture
+def server(practice_dsn: str) -> str:
+    server_schema.setup(practice_dsn)
+    return practice_dsn
+
+
+def test_readings_of_a_draft_discarded_and_acknowledged_do_not_wait_forever(
+        server: str, tmp_path: Path) -> None:
+    therapist = open_workstation(tmp_path, server, "ther", "therapist", CLIENT)
+    nurse = open_workstation(tmp_path, server, "nurse", "nurse", CLIENT)
+    therapist.new_client_with_course(CLIENT)
+    dose = therapist.dosing_session(CLIENT)
+    assert therapist.sync().error == ""
+    assert nurse.sync().error == ""
+    nurse_dose = next(s for s in nurse.sessions(CLIENT) if s.kind.value == "dosing")
+    nurse.services.monitoring.add_reading(nurse_dose.id, "extra",
+                                          {"systolic": 128, "diastolic": 82, "heart_rate": 74})
+
+    therapist.services.notes.delete_draft(dose)
+    assert therapist.sync().error == ""      # the void is acknowledged
+    assert therapist.vault.query_one("SELECT count(*) FROM sync_outbox")[0] == 0
+
+    sent = nurse.sync()                      # the reading goes out, then the void comes in
+    assert (sent.error, sent.refused) == ("", 0)
+    assert nurse.sync().error == ""
+    assert therapist.sync().error == ""      # the reading of the discarded note comes in
+
+    for ws in (therapist, nurse):
+        assert ws.vault.query_one("SELECT count(*) FROM sync_inbox")[0] == 0, ws.name
+        assert ws.status().waiting == 0
+        assert ws.sessions(CLIENT) == []
