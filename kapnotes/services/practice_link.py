@@ -21,6 +21,7 @@ else:
     enrolment = lazy_module("kapnotes.practice.enrolment")  # psycopg only when used
 
 LINK_KEY = "practice.link"
+LEFT_KEY = "practice.left"  # the server a vault left (no credentials): is a re-join the same?
 
 
 def join(vault: Vault, dsn: str, code: str, login: str | None = None) -> str:
@@ -37,7 +38,7 @@ def join(vault: Vault, dsn: str, code: str, login: str | None = None) -> str:
     except BaseException:
         _forget_link(vault)
         raise
-    _record_join(vault, name)
+    _record_join(vault, name, conninfo)
     return name
 
 
@@ -52,10 +53,15 @@ def _forget_link(vault: Vault) -> None:
         settings.delete(vault, LINK_KEY)
 
 
-def _record_join(vault: Vault, login: str) -> None:
+def _record_join(vault: Vault, login: str, conninfo: str = "") -> None:
     # From here on the vault's triggers record changes for the server (and every record it
     # already holds goes on the first sync).
+    left = settings.get_json(vault, LEFT_KEY)
     with write(vault, Changes(settings=True)):
+        if isinstance(left, dict) and not enrolment.same_server(
+                str(left.get("conninfo", "")), conninfo):
+            sync_state.forget_versions(vault)
+        settings.delete(vault, LEFT_KEY)
         sync_state.set_linked(vault, True)
         sync_state.mark_known_drafts(vault)  # a re-join: what changed while not joined
         audit.record(vault, "practice.join", record_type="practice", record_id=login,
@@ -92,6 +98,8 @@ def _record_leave(vault: Vault, *, discard_pending: bool, pending: int) -> None:
     link = linked(vault)
     with write(vault, Changes(settings=True)):
         settings.delete(vault, LINK_KEY)
+        if link is not None:
+            settings.set_json(vault, LEFT_KEY, {"conninfo": link.conninfo})
         sync_state.forget_server(vault, discard_pending=discard_pending)
         detail = "left the practice server"
         if discard_pending and pending:

@@ -68,6 +68,12 @@ def mark_known_drafts(vault: Vault) -> None:
         "     WHERE s.id = i.local_id AND s.signed_at IS NULL)))")
 
 
+def forget_versions(vault: Vault) -> None:
+    """Joining a different server: the versions agreed with the old one mean nothing there,
+    so every row is new to it (goes on the first sync) and nothing pulled is an echo."""
+    vault.execute("UPDATE sync_ids SET version = NULL, base = NULL")
+
+
 def last_seq(vault: Vault) -> int:
     return int(vault.query_one("SELECT last_seq FROM sync_state")[0])
 
