@@ -32,6 +32,7 @@ from kapnotes.storage.schema import (
     m020_sync,
     m021_sync_inbox_waits_for,
     m022_sync_voided,
+    m023_sync_refill,
 )
 
 
@@ -82,6 +83,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               m021_sync_inbox_waits_for.migrate),
     Migration(22, "practice sync: the rows known to be voided on the server",
               m022_sync_voided.migrate),
+    Migration(23, "practice sync: clients to pull again after a deletion the server refused",
+              m023_sync_refill.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -141,6 +141,10 @@ def keep_conflict_copy(vault: Vault, op_id: str, server_version: int, now: str) 
             (kind, code, row_uuid, local_id, payload, server_version, now))
         audit.record(vault, "practice.conflict", record_type=kind, record_id=row_uuid,
                      detail=f"kept as a conflict copy; server version {int(server_version)}")
+        if json.loads(payload).get("voided"):
+            # The deletion lost to a newer edit: the row comes back on the pull, and the rows
+            # deleted with it here are pulled again (schema step 023).
+            vault.execute("INSERT OR IGNORE INTO sync_refill (client_code) VALUES (?)", (code,))
     vault.execute("DELETE FROM sync_outbox WHERE op_id = ?", (op_id,))
 
 

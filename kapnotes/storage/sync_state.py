@@ -98,8 +98,14 @@ def record_sync(vault: Vault, now: str, error: str) -> None:
     (e.g. "offline") and the last good time stays, so the window can say "offline since"."""
     if error:
         vault.execute("UPDATE sync_state SET last_error = ?", (error[:500],))
-    else:
+    else:  # a whole sync, which pulled again the clients marked for it
         vault.execute("UPDATE sync_state SET last_sync_at = ?, last_error = ''", (now,))
+        vault.execute("DELETE FROM sync_refill")
+
+
+def refill_codes(vault: Vault) -> list[str]:
+    """Clients to pull again from their first row (schema step 023)."""
+    return [str(r[0]) for r in vault.query("SELECT client_code FROM sync_refill ORDER BY 1")]
 
 
 def status(vault: Vault) -> SyncStatus:
