@@ -63,7 +63,9 @@ def _record_join(vault: Vault, login: str, conninfo: str = "") -> None:
             sync_state.forget_versions(vault)
         settings.delete(vault, LEFT_KEY)
         sync_state.set_linked(vault, True)
-        sync_state.mark_known_drafts(vault)  # a re-join: what changed while not joined
+        signed = left.get("signed") if isinstance(left, dict) else None
+        sync_state.mark_known_drafts(  # a re-join: what changed while not joined
+            vault, [int(i) for i in signed] if isinstance(signed, list) else None)
         audit.record(vault, "practice.join", record_type="practice", record_id=login,
                      detail="joined the practice server")
 
@@ -99,7 +101,8 @@ def _record_leave(vault: Vault, *, discard_pending: bool, pending: int) -> None:
     with write(vault, Changes(settings=True)):
         settings.delete(vault, LINK_KEY)
         if link is not None:
-            settings.set_json(vault, LEFT_KEY, {"conninfo": link.conninfo})
+            settings.set_json(vault, LEFT_KEY, {"conninfo": link.conninfo,
+                                                "signed": sync_state.signed_notes(vault)})
         sync_state.forget_server(vault, discard_pending=discard_pending)
         detail = "left the practice server"
         if discard_pending and pending:

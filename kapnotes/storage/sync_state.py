@@ -7,6 +7,7 @@ Every function runs inside the caller's transaction.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from kapnotes.storage import audit, seals
@@ -55,17 +56,27 @@ def forget_server(vault: Vault, *, discard_pending: bool) -> None:
     vault.execute("UPDATE sync_state SET last_seq = 0, last_sync_at = NULL, last_error = ''")
 
 
-def mark_known_drafts(vault: Vault) -> None:
+def signed_notes(vault: Vault) -> list[int]:
+    """Local ids of the signed notes (kept at leaving: a note signed while not joined goes
+    again at the re-join)."""
+    return [int(r[0]) for r in vault.query(
+        "SELECT id FROM sessions WHERE signed_at IS NOT NULL ORDER BY id")]
+
+
+def mark_known_drafts(vault: Vault, signed_before: list[int] | None = None) -> None:
     """A re-join: edits made while the vault was not joined were not recorded, so every row
-    the server already had that may have changed since (clients, courses, unsigned notes) goes
-    again, based on the version last agreed: unchanged there → a new identical version; changed
-    there meanwhile → a conflict copy or field merge, as for any stale edit. Signed notes and
-    insert-only rows cannot have changed. A never-joined vault has no versions: nothing."""
+    the server already had that may have changed since (clients, courses, notes unsigned when
+    the vault left) goes again, based on the version last agreed: unchanged there → a new
+    identical version; changed there meanwhile → a conflict copy or field merge, as for any
+    stale edit. Notes signed before leaving and insert-only rows cannot have changed. A
+    never-joined vault has no versions: nothing."""
     vault.execute(
         "INSERT OR IGNORE INTO sync_dirty (tbl, local_id) SELECT i.tbl, i.local_id"
         " FROM sync_ids i WHERE i.version IS NOT NULL AND (i.tbl IN ('clients', 'courses')"
         " OR (i.tbl = 'sessions' AND EXISTS (SELECT 1 FROM sessions s"
-        "     WHERE s.id = i.local_id AND s.signed_at IS NULL)))")
+        "     WHERE s.id = i.local_id AND (s.signed_at IS NULL"
+        "     OR s.id NOT IN (SELECT value FROM json_each(?))))))",
+        (json.dumps(signed_before),))
 
 
 def forget_versions(vault: Vault) -> None:

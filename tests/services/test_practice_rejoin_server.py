@@ -18,7 +18,7 @@ def _joined_and_synced(services: Any) -> tuple[int, int]:
     course = services.courses.create(Course(client_id=client.id, protocol="kap_sublingual_im",
                                             start_date=date(2026, 11, 2)))
     notes = services.notes
-    draft = notes.create_session(course_id=course.id, kind=SessionKind.PREPARATION,
+    draft = notes.create_session(course_id=course.id, kind=SessionKind.INTEGRATION,
                                  starts_at=datetime(2026, 11, 19, 10, 0))
     signed = notes.create_session(course_id=course.id, kind=SessionKind.INTEGRATION,
                                   starts_at=datetime(2026, 11, 20, 10, 0))
@@ -43,6 +43,10 @@ def _dirty(services: Any) -> set[tuple[str, int]]:
 
 def _rejoin(services: Any, conninfo: str) -> None:
     practice_link.leave(services.vault)
+    _join(services, conninfo)
+
+
+def _join(services: Any, conninfo: str) -> None:
     practice_link._save_link(services.vault, {"conninfo": conninfo, "login": "ther_2",
                                               "secret": "t"})
     practice_link._record_join(services.vault, "ther_2", conninfo)
@@ -51,10 +55,18 @@ def _rejoin(services: Any, conninfo: str) -> None:
 def test_rejoining_the_same_server_keeps_versions_and_resends_what_may_have_changed(
         services: Any) -> None:
     draft, signed = _joined_and_synced(services)
-    _rejoin(services, "host=OLD.example dbname=kap sslmode=verify-full")
+    practice_link.leave(services.vault)
+    # While not joined: the draft is signed here (nothing records it for a server).
+    notes = services.notes
+    risk = notes.template_for(notes.session(draft)).field("risk_review")
+    notes.save_fields(draft, {"client_account": "Fictional, solo.",
+                              "risk_review": [risk.options[0].id]})
+    notes.sign(draft, signer="Dr Fictional", reason="test")
+    _join(services, "host=OLD.example dbname=kap sslmode=verify-full")
     versions = {int(v[0]) for v in services.vault.query("SELECT version FROM sync_ids")}
     assert versions == {1}
     dirty = _dirty(services)
+    # The note signed while not joined goes again (its signing); the one signed before not.
     assert ("sessions", draft) in dirty and ("sessions", signed) not in dirty
     assert {t for t, _ in dirty} == {"clients", "courses", "sessions"}
 
