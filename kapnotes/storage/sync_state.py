@@ -83,6 +83,8 @@ def forget_versions(vault: Vault) -> None:
     """Joining a different server: the versions agreed with the old one mean nothing there,
     so every row is new to it (goes on the first sync) and nothing pulled is an echo."""
     vault.execute("UPDATE sync_ids SET version = NULL, base = NULL")
+    vault.execute("DELETE FROM sync_voided")  # voids and refills of the old server's rows
+    vault.execute("DELETE FROM sync_refill")
 
 
 def last_seq(vault: Vault) -> int:
