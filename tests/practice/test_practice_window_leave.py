@@ -11,10 +11,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from kapnotes.practice import server_schema
+from kapnotes.practice import admin, server_schema
 from kapnotes.services import practice_link
+from tests.practice.practice_helpers import unique_login
 from tests.practice.test_practice_window_sync import Window
-from tests.practice.workstations import open_workstation
+from tests.practice.workstations import open_workstation, server_rows
 
 CLIENT = "KAP-2401"
 
@@ -69,4 +70,37 @@ def test_leaving_from_the_menu_names_the_unsent_changes_and_keeps_the_records(
     assert a.note_text(note) == "not sent yet, fictional"  # the record stays
     assert "Left the practice server" in window.main.statusBar().currentMessage()
     window.main.grab().save("/tmp/s20g/after_leave.png")
+    window.close()
+
+
+def test_after_leaving_the_window_joins_again_with_a_new_code(
+        qtbot: Any, server: str, tmp_path: Path) -> None:
+    a = open_workstation(tmp_path, server, "thera", "therapist", CLIENT)
+    window = Window(qtbot, a, tmp_path)
+    a.new_client_with_course(CLIENT)
+    a.integration_note(CLIENT, "shared before leaving, fictional")
+    window.sync_now()
+    rows = [r for r in server_rows(server) if r[0] == CLIENT]
+    box = window.practice.ask_to_leave()
+    assert box is not None and str(a.status().pending) == "0"
+    qtbot.mouseClick(_button(box, QMessageBox.ButtonRole.DestructiveRole),
+                     Qt.MouseButton.LeftButton)
+    assert _visible(window) == ["&Join practice server…"]
+
+    login = unique_login("therc")
+    code = admin.add_clinician(server, login, "therapist")
+    admin.assign(server, CLIENT, login)
+    dialog = window.practice.open_join()
+    qtbot.keyClicks(dialog.dsn_edit, server)
+    qtbot.keyClicks(dialog.login_edit, login)
+    qtbot.keyClicks(dialog.code_edit, code)
+    with qtbot.waitSignal(dialog.joined, timeout=30_000):
+        qtbot.keyClick(dialog.code_edit, Qt.Key.Key_Return)
+    assert "&Leave practice server…" in _visible(window)
+    window.idle()
+    window.sync_now()
+    assert window.status.startswith("Practice: synced")
+    assert len(a.sessions(CLIENT)) == 1  # its own note pulled again is not a second note
+    assert len([r for r in server_rows(server) if r[0] == CLIENT]) == len(rows)
+    assert int(a.vault.query_one("SELECT count(*) FROM sync_conflicts")[0]) == 0
     window.close()
