@@ -150,6 +150,12 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
         return
     if row.payload.get("voided"):  # rows that waited for it never will: it is gone
         mark_voided(vault, row.row_uuid)
+    elif vault.query_one("SELECT 1 FROM sync_voided WHERE uuid = ?", (row.row_uuid,)):
+        # Back after a void (a note signed on another workstation meanwhile is never
+        # deleted): the rows dropped or deleted with it here are pulled again.
+        vault.execute("DELETE FROM sync_voided WHERE uuid = ?", (row.row_uuid,))
+        vault.execute("INSERT OR IGNORE INTO sync_refill (client_code) VALUES (?)",
+                      (row.client_code,))
     known = vault.query_one("SELECT local_id, version, base FROM sync_ids"
                             " WHERE uuid = ? AND tbl = ?", (row.row_uuid, table))
     local_id, version, base = known if known is not None else (None, None, None)
@@ -343,6 +349,8 @@ def _void(vault: Vault, table: str, local_id: int | None, row: IncomingRow, busy
         return
     signed = vault.query_one(_SIGNED_SQL[table], (local_id,)) if table in _SIGNED_SQL else None
     if signed is not None and signed[0]:
+        if busy and table == "sessions":  # signed here as it was deleted there: it stays,
+            _keep_signed(vault, local_id, row, busy, now, out)  # and its signing goes out
         return  # a signed note is never removed
     if busy and table in ("sessions", "courses"):
         _conflict_copy(vault, table, local_id, row, now, out)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kapnotes.practice import server_schema
+from tests.practice import fault_checks
 from tests.practice.workstations import open_workstation
 
 CLIENT = "KAP-2301"
@@ -81,3 +82,41 @@ def test_a_draft_deleted_while_edited_elsewhere_comes_back_with_its_readings(
     readings = therapist.services.monitoring.readings(back.id)
     assert [(r.reading.systolic, r.reading.diastolic) for r in readings] == [(128, 82)]
     assert therapist.vault.query_one("SELECT count(*) FROM sync_refill")[0] == 0
+
+
+def test_a_draft_signed_here_while_deleted_elsewhere_stays_and_comes_back_everywhere(
+        server: str, tmp_path: Path) -> None:
+    therapist = open_workstation(tmp_path, server, "ther", "therapist", CLIENT)
+    prescriber = open_workstation(tmp_path, server, "presc", "prescriber", CLIENT)
+    nurse = open_workstation(tmp_path, server, "nurse", "nurse", CLIENT)
+    therapist.new_client_with_course(CLIENT)
+    dose = therapist.dosing_session(CLIENT)
+    draft = therapist.integration_note(CLIENT, "Fictional draft.")
+    for ws in (therapist, nurse, prescriber):
+        assert ws.sync().error == ""
+    nurse_dose = next(s for s in nurse.sessions(CLIENT) if s.kind.value == "dosing")
+    nurse.services.monitoring.add_reading(nurse_dose.id, "extra",
+                                          {"systolic": 128, "diastolic": 82, "heart_rate": 74})
+    assert nurse.sync().error == ""
+    therapist.services.notes.delete_draft(draft)
+    therapist.services.notes.delete_draft(dose)
+    assert therapist.sync().error == ""       # both voids acknowledged
+    assert nurse.sync().error == ""           # the nurse's reading went with the dosing note
+
+    presc_notes = prescriber.services.notes   # signed offline, before those deletions arrived
+    [presc_draft] = [s for s in prescriber.sessions(CLIENT) if s.kind.value == "integration"]
+    presc_notes.sign(presc_draft.id, signer="presc", reason="test")
+    [presc_dose] = [s for s in prescriber.sessions(CLIENT) if s.kind.value == "dosing"]
+    dosing = presc_notes.template_for(presc_dose)
+    field = next(f.id for f in dosing.fields if f.type.value == "long_text")
+    presc_notes.save_fields(presc_dose.id, {field: "Fictional dosing words."})
+    for ws in (prescriber, therapist, nurse, prescriber, therapist, nurse):
+        report = ws.sync()
+        assert (report.error, report.refused) == ("", 0)
+
+    assert prescriber.vault.query_one("SELECT count(*) FROM sync_conflicts")[0] == 2
+    for ws in (therapist, nurse, prescriber):
+        assert fault_checks.same_rows(ws, server) == [], ws.name  # type: ignore[arg-type]
+        assert fault_checks.nothing_left(ws) == [], ws.name  # type: ignore[arg-type]
+    [signed] = therapist.sessions(CLIENT)     # the signed note stays; the dosing edit lost
+    assert signed.signed and signed.kind.value == "integration"
