@@ -4,6 +4,7 @@
     practice add-clinician --dsn DSN --name NAME --role ROLE
     practice assign --dsn DSN --client CODE --clinician NAME
     practice join --vault V --dsn DSN --code CODE [--name LOGIN]
+    practice leave --vault V [--yes] [--discard-pending]
 
 psycopg is imported only when one of these runs: the solo app never loads it.
 """
@@ -11,6 +12,7 @@ psycopg is imported only when one of these runs: the solo app never loads it.
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING
 
 from kapnotes.cli.vault_commands import add_vault_options, opened_vault
@@ -58,6 +60,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     join.add_argument("--name", help="your login name (default: user= in --dsn)")
     join.set_defaults(handler=_join)
 
+    leave = commands.add_parser("leave", help="forget the practice server; records stay here")
+    add_vault_options(leave)
+    leave.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    leave.add_argument("--discard-pending", action="store_true",
+                       help="leave even though changes have not been sent (they are dropped)")
+    leave.set_defaults(handler=_leave)
+
 
 def _dsn(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dsn", required=True,
@@ -98,3 +107,26 @@ def _join(args: argparse.Namespace) -> int:
     print(f"This vault joined the practice server as {login}; the enrolment code is used up.")
     print("Run kapnotes sync --vault V to sync (the window syncs by itself).")
     return 0
+
+
+def _leave(args: argparse.Namespace) -> int:
+    with opened_vault(args) as vault:
+        pending = practice_link.check_can_leave(vault, discard_pending=args.discard_pending)
+        if not args.yes and not _confirmed(pending, args.discard_pending):
+            print("kapnotes: error: not confirmed; nothing changed (--yes leaves without asking)",
+                  file=sys.stderr)
+            return 1
+        discarded = practice_link.leave(vault, discard_pending=args.discard_pending)
+    print("This vault left the practice server; its records stay here as a solo vault.")
+    if discarded:
+        print(f"Discarded {discarded} unsent change{'s' if discarded != 1 else ''}.")
+    print("To sync again, join with a new enrolment code: kapnotes practice join.")
+    return 0
+
+
+def _confirmed(pending: int, discard: bool) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    unsent = f" and discard {pending} unsent changes" if pending and discard else ""
+    answer = input(f"Leave the practice server{unsent}? Records stay in this vault. [y/N] ")
+    return answer.strip().lower() in ("y", "yes")

@@ -45,6 +45,18 @@ def link_for(dsn: str, login: str | None) -> tuple[str, str]:
     return make_conninfo(**params), check_login(name)
 
 
+def same_server(conninfo: str, other: str) -> bool:
+    """Whether two saved links name one server and database (host, port, database)."""
+    def where(text: str) -> tuple[str, str, str]:
+        params = {k: str(v) for k, v in conninfo_to_dict(text).items()}
+        return (params.get("host", "").lower(), params.get("port", "5432"),
+                params.get("dbname", ""))
+    try:
+        return where(conninfo) == where(other)
+    except psycopg.ProgrammingError:  # an unreadable saved link: treat as another server
+        return False
+
+
 def new_secret() -> str:
     return secrets.token_urlsafe(32)
 

@@ -21,6 +21,7 @@ else:
     enrolment = lazy_module("kapnotes.practice.enrolment")  # psycopg only when used
 
 LINK_KEY = "practice.link"
+LEFT_KEY = "practice.left"  # the server a vault left (no credentials): is a re-join the same?
 
 
 def join(vault: Vault, dsn: str, code: str, login: str | None = None) -> str:
@@ -37,7 +38,7 @@ def join(vault: Vault, dsn: str, code: str, login: str | None = None) -> str:
     except BaseException:
         _forget_link(vault)
         raise
-    _record_join(vault, name)
+    _record_join(vault, name, conninfo)
     return name
 
 
@@ -52,13 +53,62 @@ def _forget_link(vault: Vault) -> None:
         settings.delete(vault, LINK_KEY)
 
 
-def _record_join(vault: Vault, login: str) -> None:
+def _record_join(vault: Vault, login: str, conninfo: str = "") -> None:
     # From here on the vault's triggers record changes for the server (and every record it
     # already holds goes on the first sync).
+    left = settings.get_json(vault, LEFT_KEY)
     with write(vault, Changes(settings=True)):
+        if isinstance(left, dict) and not enrolment.same_server(
+                str(left.get("conninfo", "")), conninfo):
+            sync_state.forget_versions(vault)
+        settings.delete(vault, LEFT_KEY)
         sync_state.set_linked(vault, True)
+        signed = left.get("signed") if isinstance(left, dict) else None
+        sync_state.mark_known_drafts(  # a re-join: what changed while not joined
+            vault, [int(i) for i in signed] if isinstance(signed, list) else None)
         audit.record(vault, "practice.join", record_type="practice", record_id=login,
                      detail="joined the practice server")
+
+
+def pending_changes(vault: Vault) -> int:
+    """Changes made here that the server has not taken yet (what leaving would discard)."""
+    return sync_state.pending_count(vault)
+
+
+def leave(vault: Vault, *, discard_pending: bool = False) -> int:
+    """Leave the practice server (a lost login, a move to another server): the vault keeps
+    every record as a solo vault and forgets the link and its secret. Refused while changes
+    wait to go out unless `discard_pending`; returns how many were discarded."""
+    pending = check_can_leave(vault, discard_pending=discard_pending)
+    _record_leave(vault, discard_pending=discard_pending, pending=pending)
+    return pending if discard_pending else 0
+
+
+def check_can_leave(vault: Vault, *, discard_pending: bool = False) -> int:
+    """Raise the one-line refusal `leave` would; else return the pending count."""
+    if linked(vault) is None and not sync_state.status(vault).linked:
+        raise ConflictError("this vault has not joined a practice server")
+    pending = sync_state.pending_count(vault)
+    if pending and not discard_pending:
+        raise ConflictError(
+            f"{pending} change{'s' if pending != 1 else ''} not yet sent to the practice server;"
+            " sync first, or leave with --discard-pending to drop them (records stay here)")
+    return pending
+
+
+def _record_leave(vault: Vault, *, discard_pending: bool, pending: int) -> None:
+    link = linked(vault)
+    with write(vault, Changes(settings=True)):
+        settings.delete(vault, LINK_KEY)
+        if link is not None:
+            settings.set_json(vault, LEFT_KEY, {"conninfo": link.conninfo,
+                                                "signed": sync_state.signed_notes(vault)})
+        sync_state.forget_server(vault, discard_pending=discard_pending)
+        detail = "left the practice server"
+        if discard_pending and pending:
+            detail += f"; {pending} unsent changes discarded"
+        audit.record(vault, "practice.leave", record_type="practice",
+                     record_id=link.login if link is not None else "", detail=detail)
 
 
 def linked(vault: Vault) -> PracticeLink | None:

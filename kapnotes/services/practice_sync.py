@@ -116,6 +116,8 @@ def sync_once(vault: Vault, *, clock: Clock = system_clock) -> SyncReport:
         before = _Before(sync_state.last_seq(vault), sync_state.server_client_codes(vault),
                          sync_wire.my_clients(conn))
         _pull_all(vault, conn, clock, tally)
+        for code in sync_state.refill_codes(vault):  # a deletion here lost to a newer edit
+            _back_fill(vault, conn, clock, tally, code, sync_state.last_seq(vault))
         _follow_care_teams(vault, conn, clock, tally, before)
     except sync_wire.PracticeUnreachable as exc:
         return _finish(vault, clock, tally.report(f"offline: {exc.message}", offline=True))

@@ -31,6 +31,8 @@ from kapnotes.storage.schema import (
     m019_supervision_given,
     m020_sync,
     m021_sync_inbox_waits_for,
+    m022_sync_voided,
+    m023_sync_refill,
 )
 
 
@@ -79,6 +81,10 @@ MIGRATIONS: tuple[Migration, ...] = (
               m020_sync.migrate),
     Migration(21, "practice sync: a waiting pulled row names the row it waits for",
               m021_sync_inbox_waits_for.migrate),
+    Migration(22, "practice sync: the rows known to be voided on the server",
+              m022_sync_voided.migrate),
+    Migration(23, "practice sync: clients to pull again after a deletion the server refused",
+              m023_sync_refill.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

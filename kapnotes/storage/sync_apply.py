@@ -30,7 +30,13 @@ from kapnotes.domain.sync_ops import IncomingRow
 from kapnotes.storage import audit, seals
 from kapnotes.storage.sync_collapse import newest_only
 from kapnotes.storage.sync_late import add_late_reading, signed_session_of
-from kapnotes.storage.sync_outbox import acknowledge, drop_ops_for, payload_text
+from kapnotes.storage.sync_outbox import (
+    acknowledge,
+    drop_ops_for,
+    mark_voided,
+    payload_text,
+    voided_for_good,
+)
 from kapnotes.storage.sync_payloads import (
     TABLE_OF_KIND,
     MissingRow,
@@ -106,8 +112,9 @@ def _try(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> bool:
             _apply_one(vault, row, now, out)
     except (MissingRow, ConflictError) as exc:
         waits_for = exc.waits_for if isinstance(exc, MissingRow) else None
-        if waits_for is not None and _deleted_here(vault, waits_for):
-            out.skipped += 1  # its parent is gone from this vault and from the server
+        if waits_for is not None and voided_for_good(vault, waits_for):
+            out.skipped += 1  # its parent is voided: so is it, and rows waiting for it
+            mark_voided(vault, row.row_uuid)
             return False
         message = str(exc) if isinstance(exc, MissingRow) else (
             f"{row.kind} {row.row_uuid}: this vault's rules refused it")
@@ -118,12 +125,6 @@ def _try(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> bool:
                        row.row_version, payload_text(row.payload), message, now, waits_for))
         return False
     return True
-
-
-def _deleted_here(vault: Vault, row_uuid: str) -> bool:
-    """Whether this vault deleted the row and its void waits to go out."""
-    return vault.query_one("SELECT 1 FROM sync_outbox WHERE row_uuid = ?"
-                           " AND payload LIKE '%\"voided\":true%'", (row_uuid,)) is not None
 
 
 def _retry_waiting(vault: Vault, arrived: set[str], now: str, out: ApplyOutcome) -> None:
@@ -148,7 +149,7 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
         out.skipped += 1  # a kind this version does not share
         return
     if row.payload.get("voided"):  # rows that waited for it never will: it is gone
-        vault.execute("DELETE FROM sync_inbox WHERE waits_for = ?", (row.row_uuid,))
+        mark_voided(vault, row.row_uuid)
     known = vault.query_one("SELECT local_id, version, base FROM sync_ids"
                             " WHERE uuid = ? AND tbl = ?", (row.row_uuid, table))
     local_id, version, base = known if known is not None else (None, None, None)

@@ -101,6 +101,23 @@ def acknowledge(vault: Vault, op_id: str, row_version: int) -> None:
     vault.execute("UPDATE sync_outbox SET base_version = ? WHERE row_uuid = ? AND op_id <> ?",
                   (row_version, op[4], op_id))
     vault.execute("DELETE FROM sync_outbox WHERE op_id = ?", (op_id,))
+    if json.loads(op[5]).get("voided"):
+        mark_voided(vault, op[4])
+
+
+def mark_voided(vault: Vault, row_uuid: str) -> None:
+    """The row is voided on the server for good: remembered by UUID (schema step 022), and
+    pulled rows waiting for it are dropped, since it will never arrive."""
+    vault.execute("INSERT OR IGNORE INTO sync_voided (uuid) VALUES (?)", (row_uuid,))
+    vault.execute("DELETE FROM sync_inbox WHERE waits_for = ?", (row_uuid,))
+
+
+def voided_for_good(vault: Vault, row_uuid: str) -> bool:
+    """Whether the row is gone: voided on the server, or deleted here with its void queued."""
+    return vault.query_one(
+        "SELECT 1 FROM sync_voided WHERE uuid = ? UNION ALL SELECT 1 FROM sync_outbox"
+        " WHERE row_uuid = ? AND payload LIKE '%\"voided\":true%'",
+        (row_uuid, row_uuid)) is not None
 
 
 def keep_conflict_copy(vault: Vault, op_id: str, server_version: int, now: str) -> None:
@@ -124,6 +141,10 @@ def keep_conflict_copy(vault: Vault, op_id: str, server_version: int, now: str) 
             (kind, code, row_uuid, local_id, payload, server_version, now))
         audit.record(vault, "practice.conflict", record_type=kind, record_id=row_uuid,
                      detail=f"kept as a conflict copy; server version {int(server_version)}")
+        if json.loads(payload).get("voided"):
+            # The deletion lost to a newer edit: the row comes back on the pull, and the rows
+            # deleted with it here are pulled again (schema step 023).
+            vault.execute("INSERT OR IGNORE INTO sync_refill (client_code) VALUES (?)", (code,))
     vault.execute("DELETE FROM sync_outbox WHERE op_id = ?", (op_id,))
 
 

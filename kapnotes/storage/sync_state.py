@@ -7,6 +7,7 @@ Every function runs inside the caller's transaction.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from kapnotes.storage import audit, seals
@@ -34,6 +35,58 @@ def set_linked(vault: Vault, linked: bool) -> None:
                       " SELECT tbl, local_id FROM sync_ids WHERE version IS NULL")
 
 
+def pending_count(vault: Vault) -> int:
+    """Rows changed and not yet packed + operations not yet answered by the server."""
+    row = vault.query_one("SELECT (SELECT count(*) FROM sync_dirty)"
+                          " + (SELECT count(*) FROM sync_outbox)")
+    return int(row[0])
+
+
+def forget_server(vault: Vault, *, discard_pending: bool) -> None:
+    """Leaving the practice server: stop recording changes and start the next join from the
+    beginning of its change log. UUIDs and the versions last agreed stay, so a re-join to the
+    same server recognises its rows as echoes (skipped, never duplicated) and pushes only rows
+    it never had. Records are untouched; conflict copies, field reviews and refusals stay for
+    a person. Rows waiting for a parent are dropped: the re-join pulls them again."""
+    set_linked(vault, False)
+    if discard_pending:
+        vault.execute("DELETE FROM sync_outbox")
+        vault.execute("DELETE FROM sync_dirty")
+    vault.execute("DELETE FROM sync_inbox")
+    vault.execute("UPDATE sync_state SET last_seq = 0, last_sync_at = NULL, last_error = ''")
+
+
+def signed_notes(vault: Vault) -> list[int]:
+    """Local ids of the signed notes (kept at leaving: a note signed while not joined goes
+    again at the re-join)."""
+    return [int(r[0]) for r in vault.query(
+        "SELECT id FROM sessions WHERE signed_at IS NOT NULL ORDER BY id")]
+
+
+def mark_known_drafts(vault: Vault, signed_before: list[int] | None = None) -> None:
+    """A re-join: edits made while the vault was not joined were not recorded, so every row
+    the server already had that may have changed since (clients, courses, notes unsigned when
+    the vault left) goes again, based on the version last agreed: unchanged there → a new
+    identical version; changed there meanwhile → a conflict copy or field merge, as for any
+    stale edit. Notes signed before leaving and insert-only rows cannot have changed. A
+    never-joined vault has no versions: nothing."""
+    vault.execute(
+        "INSERT OR IGNORE INTO sync_dirty (tbl, local_id) SELECT i.tbl, i.local_id"
+        " FROM sync_ids i WHERE i.version IS NOT NULL AND (i.tbl IN ('clients', 'courses')"
+        " OR (i.tbl = 'sessions' AND EXISTS (SELECT 1 FROM sessions s"
+        "     WHERE s.id = i.local_id AND (s.signed_at IS NULL"
+        "     OR s.id NOT IN (SELECT value FROM json_each(?))))))",
+        (json.dumps(signed_before),))
+
+
+def forget_versions(vault: Vault) -> None:
+    """Joining a different server: the versions agreed with the old one mean nothing there,
+    so every row is new to it (goes on the first sync) and nothing pulled is an echo."""
+    vault.execute("UPDATE sync_ids SET version = NULL, base = NULL")
+    vault.execute("DELETE FROM sync_voided")  # voids and refills of the old server's rows
+    vault.execute("DELETE FROM sync_refill")
+
+
 def last_seq(vault: Vault) -> int:
     return int(vault.query_one("SELECT last_seq FROM sync_state")[0])
 
@@ -47,8 +100,14 @@ def record_sync(vault: Vault, now: str, error: str) -> None:
     (e.g. "offline") and the last good time stays, so the window can say "offline since"."""
     if error:
         vault.execute("UPDATE sync_state SET last_error = ?", (error[:500],))
-    else:
+    else:  # a whole sync, which pulled again the clients marked for it
         vault.execute("UPDATE sync_state SET last_sync_at = ?, last_error = ''", (now,))
+        vault.execute("DELETE FROM sync_refill")
+
+
+def refill_codes(vault: Vault) -> list[str]:
+    """Clients to pull again from their first row (schema step 023)."""
+    return [str(r[0]) for r in vault.query("SELECT client_code FROM sync_refill ORDER BY 1")]
 
 
 def status(vault: Vault) -> SyncStatus:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.services import practice_link
@@ -21,6 +21,7 @@ from kapnotes.services.vault_access import Vault
 from kapnotes.ui.dialogs.practice_join import JoinPracticeDialog
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.menu_action import menu_action
+from kapnotes.ui.practice_leave import leave_question
 from kapnotes.ui.practice_notes import NoteSyncFollower
 from kapnotes.ui.practice_status import indicator, moved
 from kapnotes.ui.practice_worker import AFTER_WRITE_MS, EVERY_MS, SyncOutcome, SyncRunner
@@ -46,6 +47,7 @@ class PracticeMenu(QObject):
         self.window = window
         self.join_dialog: JoinPracticeDialog | None = None
         self.conflicts_dialog: ConflictsDialog | None = None
+        self.leave_box: QMessageBox | None = None
         self.offline_since: datetime | None = None
         self.last_error = ""
         self._asked = False
@@ -58,6 +60,8 @@ class PracticeMenu(QObject):
                                        SYNC_SHORTCUT, slot=self.sync_now)
         self.conflicts_action = menu_action(self, menu, "&Conflicts and field reviews…",
                                             "practice_conflicts", slot=self.open_conflicts)
+        self.leave_action = menu_action(self, menu, "&Leave practice server…", "practice_leave",
+                                        slot=self.ask_to_leave)
         for action in (self.join_action, self.sync_action, self.conflicts_action):
             window.addAction(action)  # the shortcut works with the menu closed, on any page
         self.status_label = QLabel("", window)
@@ -99,7 +103,7 @@ class PracticeMenu(QObject):
         joined = self.joined
         self.join_action.setVisible(not joined)
         self.join_action.setEnabled(not joined)
-        for action in (self.sync_action, self.conflicts_action):
+        for action in (self.sync_action, self.conflicts_action, self.leave_action):
             action.setVisible(joined)
             action.setEnabled(joined)
         self.offline_since = None
@@ -138,6 +142,32 @@ class PracticeMenu(QObject):
 
     def _joined(self, login: str) -> None:
         self.window.show_status(f"Joined the practice server as {login}; syncing now.")
+        self.follow_vault()
+
+    def ask_to_leave(self) -> QMessageBox | None:
+        if not self.joined:
+            return None
+        pending = practice_link.pending_changes(self.vault)
+        box = leave_question(self.window, pending)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(
+            lambda button: self._leave(pending) if box.buttonRole(button)
+            == QMessageBox.ButtonRole.DestructiveRole else None)
+        box.open()
+        self.leave_box = box
+        return box
+
+    def _leave(self, pending: int) -> None:
+        self.runner.deactivate()
+        self.runner.wait()  # a running sync ends before the link goes
+        try:
+            practice_link.leave(self.vault, discard_pending=pending > 0)  # only what was named
+        except KapNotesError as exc:
+            self.window.show_status(f"Could not leave the practice server: {exc.message}")
+        else:
+            plural = "s" if pending != 1 else ""
+            unsent = f"; {pending} unsent change{plural} not sent" if pending else ""
+            self.window.show_status(f"Left the practice server{unsent}. Records stay here.")
         self.follow_vault()
 
     def sync_now(self) -> None:

@@ -58,7 +58,8 @@ def test_join_from_the_menu_links_the_vault_and_shows_sync(qtbot, window: MainWi
     assert joined.args == [login]
     link = practice_link.linked(window.vault)
     assert link is not None and link.login == login
-    assert _menu_texts(practice) == ["&Sync now", "&Conflicts and field reviews…"]
+    assert _menu_texts(practice) == ["&Sync now", "&Conflicts and field reviews…",
+                                     "&Leave practice server…"]
     assert practice.sync_action.shortcut().toString() == SYNC_SHORTCUT
     assert practice.runner.active
     qtbot.waitUntil(lambda: not practice.runner.running, timeout=30_000)

@@ -389,6 +389,8 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
         lambda w: practice_link._forget_link(w.services.vault), {"settings"}),
     "practice_link._record_join": (
         lambda w: practice_link._record_join(w.services.vault, "ther_1"), {"settings"}),
+    "practice_link._record_leave": (lambda w: practice_link._record_leave(
+        w.services.vault, discard_pending=True, pending=0), {"settings"}),
     # `practice_sync.sync_once` talks to the server between these (tests/practice); each vault
     # write of a sync is its own small transaction that announces itself.
     "practice_sync._pack": (lambda w: practice_sync._pack(w.services.vault, NOW), set()),
