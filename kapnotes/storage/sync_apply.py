@@ -248,6 +248,7 @@ def _two_signatures(vault: Vault, local_id: int, row: IncomingRow, now: str,
     """The server holds another signing of the note signed here. Neither can be undone, so
     this vault's becomes a note of its own (a new UUID, sent as a new row) and the server's is
     written beside it; a conflict entry tells a person the two belong together."""
+    sent = _addenda_sent(vault, local_id)
     vault.execute("UPDATE sync_ids SET uuid = ?, version = NULL, base = NULL"
                   " WHERE tbl = 'sessions' AND local_id = ?", (str(uuid.uuid4()), local_id))
     drop_ops_for(vault, row.row_uuid)
@@ -256,8 +257,32 @@ def _two_signatures(vault: Vault, local_id: int, row: IncomingRow, now: str,
     theirs = write_payload(vault, "sessions", row.row_uuid, row.payload)
     audit.record(vault, "practice.signed_note", record_type="session", record_id=theirs,
                  detail=f"signed elsewhere; pushed by {row.author}")
+    for addendum_uuid, version, payload in sent:  # as the server holds them: on its note
+        _seal_if_signed(vault, write_payload(vault, "addenda", addendum_uuid, payload))
+        vault.execute("UPDATE sync_ids SET version = ? WHERE tbl = 'addenda' AND uuid = ?",
+                      (version, addendum_uuid))
     _record_conflict(vault, row.kind, row.client_code, row.row_uuid, local_id,
                      payload_text(row.payload), row.row_version, now, out)
+
+
+def _addenda_sent(vault: Vault, session_id: int) -> list[tuple[str, int, dict[str, Any]]]:
+    """The addenda of a note signed here that is about to become a note of its own. Each
+    stays on it under a new UUID and goes out again for it; one the server already holds
+    belongs there to the server's note (addenda are insert-only), so it is returned, to be
+    written there too: on every workstation the words are on both signings."""
+    sent = []
+    for local_id, row_uuid, version in vault.query(
+            "SELECT a.id, i.uuid, i.version FROM addenda a JOIN sync_ids i"
+            " ON i.tbl = 'addenda' AND i.local_id = a.id WHERE a.session_id = ?", (session_id,)):
+        payload = payload_of(vault, "addenda", int(local_id))
+        if version is not None and payload is not None:
+            sent.append((str(row_uuid), int(version), payload))
+        drop_ops_for(vault, str(row_uuid))  # unanswered: if it got there, it comes back
+        vault.execute("UPDATE sync_ids SET uuid = ?, version = NULL WHERE tbl = 'addenda'"
+                      " AND local_id = ?", (str(uuid.uuid4()), local_id))
+        vault.execute("INSERT OR IGNORE INTO sync_dirty (tbl, local_id) VALUES ('addenda', ?)",
+                      (local_id,))
+    return sent
 
 
 def _conflict_copy(vault: Vault, table: str, local_id: int, row: IncomingRow, now: str,
