@@ -35,7 +35,8 @@ from kapnotes.storage.sync_outbox import CLIENT_NAMESPACE
 ROLE_OPS: dict[str, tuple[str, ...]] = {
     "therapist": ("client", "edit_client", "course", "session", "edit", "edit", "edit",
                   "sign", "addendum", "measure", "vitals", "delete_draft"),
-    "prescriber": ("course", "session", "edit", "edit", "addendum", "vitals", "measure"),
+    "prescriber": ("course", "session", "edit", "edit", "sign", "addendum", "vitals",
+                   "measure"),
     "nurse": ("vitals", "vitals", "measure"),
 }
 
@@ -209,11 +210,7 @@ class Ops:
         return True
 
     def _edit(self, ws: Workstation, others: list[Workstation]) -> bool:
-        # The prescriber edits dosing drafts, which the therapist edits too (conflicts) and
-        # nobody signs here: a signing that races another's edit of the same draft is an open
-        # gap (docs/PRACTICE-SERVER.md, "Not built yet"), left out until it is fixed.
-        drafts = self._sessions(ws, signed=False, kind=SessionKind.DOSING
-                                if ws.role == "prescriber" else None)
+        drafts = self._sessions(ws, signed=False)
         if not drafts:
             return False
         session = self.rng.choice(drafts)
@@ -276,9 +273,7 @@ class Ops:
         return True
 
     def _delete_draft(self, ws: Workstation, others: list[Workstation]) -> bool:
-        # Not a dosing draft: readings others took on a draft deleted here are an open gap
-        # (they wait in every vault's inbox; docs/PRACTICE-SERVER.md, "Not built yet").
-        drafts = [s for s in self._sessions(ws, signed=False) if s.kind is not SessionKind.DOSING]
+        drafts = self._sessions(ws, signed=False)
         if not drafts or self.rng.random() < 0.7:  # rarer than the rest
             return False
         session = self.rng.choice(drafts)
