@@ -268,3 +268,28 @@ def test_one_draft_signed_on_two_workstations_apart_becomes_two_signed_notes_eve
 
 def sessions_of_course(s: Any) -> list[Any]:
     return s.notes.sessions_for_course(s.courses.for_client(by_code(s).id)[0].id)
+
+
+def test_a_late_readings_addendum_stays_as_it_was_when_its_note_was_signed_twice_apart(
+        pair: tuple[Any, Any]) -> None:
+    a, b = pair
+    relay = Relay()
+    a_note, b_note = shared_draft(a, b, relay)
+    _sign_integration(a, a_note, "Signed at A")
+    _sign_integration(b, b_note, "Signed at B")
+    note_uuid = b.vault.query_one("SELECT uuid FROM sync_ids WHERE tbl = 'sessions'"
+                                  " AND local_id = ?", (b_note,))[0]
+    reading = "00000000-0000-4000-8000-000000000901"
+    late = IncomingRow(1, "nurse_kim", "vitals", CODE, reading, 1,  # seq: keeps last_seq
+                       {"session_uuid": note_uuid, "taken_at": "2026-11-02T09:40:00+00:00",
+                        "role": "extra", "systolic": 131, "diastolic": 84, "heart_rate": 77})
+    assert sync_apply.apply_incoming(b.vault, [late], NOW).waiting == []
+    for s in (a, b, a, b, a):       # A's signing is the server's; B's a note of its own
+        sync(s.vault, relay, "login")
+    [(tbl, local_id, version)] = b.vault.query(
+        "SELECT tbl, local_id, version FROM sync_ids WHERE uuid = ?", (reading,))
+    assert (tbl, version) == ("addenda", 1)
+    assert b.vault.query_one("SELECT session_id FROM addenda WHERE id = ?",
+                             (local_id,))[0] == b_note
+    assert b.vault.query_one("SELECT count(*) FROM sync_outbox WHERE kind = 'addendum'")[0] == 0
+    assert b.notes.seal(b_note)[2] is True
