@@ -279,7 +279,10 @@ def _addenda_sent(vault: Vault, session_id: int) -> list[tuple[str, int, dict[st
     sent = []
     for local_id, row_uuid, version in vault.query(
             "SELECT a.id, i.uuid, i.version FROM addenda a JOIN sync_ids i"
-            " ON i.tbl = 'addenda' AND i.local_id = a.id WHERE a.session_id = ?", (session_id,)):
+            " ON i.tbl = 'addenda' AND i.local_id = a.id WHERE a.session_id = ?"
+            # A late reading's addendum (storage/sync_late.py) stands for a reading: left as is.
+            " AND NOT EXISTS (SELECT 1 FROM audit_log l WHERE l.event = 'practice.late_reading'"
+            " AND l.detail LIKE 'reading ' || i.uuid || ' from %')", (session_id,)):
         payload = payload_of(vault, "addenda", int(local_id))
         if version is not None and payload is not None:
             sent.append((str(row_uuid), int(version), payload))
