@@ -102,7 +102,7 @@ class Harness:
                                      (self.rng.randrange(0, last + 1),))
                 self.sync(ws)
             elif roll < 0.68:
-                sigkill_cli_sync(ws, self.rng.uniform(0.5, 3.0), self.log)
+                sigkill_cli_sync(ws, self.rng.uniform(0.3, 1.5), self.log)
             elif roll < 0.78:
                 mine = [p for p in self.log.acknowledged() if p.login == ws.login]
                 if mine:
