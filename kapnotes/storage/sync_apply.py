@@ -35,6 +35,7 @@ from kapnotes.storage.sync_outbox import (
     drop_ops_for,
     mark_voided,
     payload_text,
+    record_conflict_copy,
     voided_for_good,
 )
 from kapnotes.storage.sync_payloads import (
@@ -307,11 +308,7 @@ def _conflict_copy(vault: Vault, table: str, local_id: int, row: IncomingRow, no
 
 def _record_conflict(vault: Vault, kind: str, code: str, row_uuid: str, local_id: int | None,
                      payload: str, server_version: int, now: str, out: ApplyOutcome) -> None:
-    vault.execute("INSERT INTO sync_conflicts (kind, client_code, row_uuid, local_id, payload,"
-                  " server_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                  (kind, code, row_uuid, local_id, payload, server_version, now))
-    audit.record(vault, "practice.conflict", record_type=kind, record_id=row_uuid,
-                 detail=f"kept as a conflict copy; server version {int(server_version)}")
+    record_conflict_copy(vault, kind, code, row_uuid, local_id, payload, server_version, now)
     out.conflicts += 1
 
 

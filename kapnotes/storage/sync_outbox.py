@@ -135,12 +135,8 @@ def keep_conflict_copy(vault: Vault, op_id: str, server_version: int, now: str) 
         vault.execute("INSERT OR IGNORE INTO sync_dirty (tbl, local_id)"
                       " SELECT tbl, local_id FROM sync_ids WHERE uuid = ?", (row_uuid,))
     else:
-        vault.execute(
-            "INSERT INTO sync_conflicts (kind, client_code, row_uuid, local_id, payload,"
-            " server_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (kind, code, row_uuid, local_id, payload, server_version, now))
-        audit.record(vault, "practice.conflict", record_type=kind, record_id=row_uuid,
-                     detail=f"kept as a conflict copy; server version {int(server_version)}")
+        record_conflict_copy(vault, kind, code, row_uuid, local_id, payload, server_version,
+                             now)
         if json.loads(payload).get("voided"):
             # The deletion lost to a newer edit: the row comes back on the pull, and the rows
             # deleted with it here are pulled again (schema step 023).
@@ -154,6 +150,18 @@ def _signed_here(vault: Vault, table: str, local_id: int) -> bool:
     row = vault.query_one("SELECT signed_at FROM sessions WHERE id = ?", (local_id,))
     return row is not None and row[0] is not None
 
+
+def record_conflict_copy(vault: Vault, kind: str, code: str | None, row_uuid: str,
+                         local_id: int | None, payload: str, server_version: int | None,
+                         now: str, detail: str = "") -> None:
+    """Keep a losing local version as a conflict copy for a person (never merged), audited by
+    kind and row only: the one writer of sync_conflicts (a push answered "conflict", a pulled
+    newer version over local work, words typed over a newer version)."""
+    vault.execute("INSERT INTO sync_conflicts (kind, client_code, row_uuid, local_id, payload,"
+                  " server_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  (kind, code, row_uuid, local_id, payload, server_version, now))
+    audit.record(vault, "practice.conflict", record_type=kind, record_id=row_uuid,
+                 detail=detail or f"kept as a conflict copy; server version {server_version}")
 
 def record_refusal(vault: Vault, op_id: str, message: str, now: str) -> None:
     """The server refused the operation (not on the care team, role may not write): shown to

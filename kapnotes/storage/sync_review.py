@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kapnotes.storage import audit
+from kapnotes.storage.sync_outbox import record_conflict_copy
 from kapnotes.storage.sync_payloads import client_code, payload_of
 from kapnotes.storage.vault import Vault
 
@@ -65,13 +65,10 @@ def keep_typed_copy(vault: Vault, session_id: int, typed: Mapping[str, tuple[Any
         fields[field_id] = {"value": json.dumps(value, ensure_ascii=False),
                             "search_text": text, "updated_at": now}
     payload["fields"] = fields
-    vault.execute("INSERT INTO sync_conflicts (kind, client_code, row_uuid, local_id, payload,"
-                  " server_version, created_at) VALUES ('note', ?, ?, ?, ?, ?, ?)",
-                  (client_code(vault, "sessions", session_id), ids[0], session_id,
-                   json.dumps(payload, ensure_ascii=False, sort_keys=True), ids[1], now))
-    audit.record(vault, "practice.conflict", record_type="note", record_id=str(ids[0]),
-                 detail="typed over a newer version from another workstation; kept as a "
-                        "conflict copy")
+    record_conflict_copy(vault, "note", client_code(vault, "sessions", session_id), str(ids[0]),
+                         session_id, json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                         ids[1], now, detail="typed over a newer version from another "
+                                             "workstation; kept as a conflict copy")
     return True
 
 
