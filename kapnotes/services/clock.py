@@ -20,6 +20,15 @@ def aware(moment: datetime) -> datetime:
     return moment.astimezone()
 
 
+def stored_local(stamp: str) -> datetime | None:
+    """A stored ISO time (a UTC "Z" stamp included) as naive local wall-clock time, as a
+    person reads it; None when the text is not such a time."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo is not None else moment
+
 def today(clock: Clock) -> date:
     return clock().date()
 

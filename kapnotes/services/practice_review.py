@@ -12,13 +12,13 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from kapnotes.domain.errors import NotFoundError, ValidationError
 from kapnotes.services.changes import Changes, write
 from kapnotes.services.clients import ClientService
-from kapnotes.services.clock import Clock, system_clock, utc_stamp
+from kapnotes.services.clock import Clock, stored_local, system_clock, utc_stamp
 from kapnotes.storage import audit, sync_review
 from kapnotes.storage.sync_review import ConflictCopy, FieldReview, Refusal
 from kapnotes.storage.vault import Vault
@@ -70,13 +70,8 @@ def conflict_text(vault: Vault, conflict_id: int) -> str:
 
 def _local(stamp: str) -> str:
     """A stored UTC stamp as local wall-clock time, "2026-12-03 14:02"."""
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return stamp[:16]
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()
-    return f"{moment:%Y-%m-%d %H:%M}"
+    moment = stored_local(stamp)
+    return stamp[:16] if moment is None else f"{moment:%Y-%m-%d %H:%M}"
 
 
 def _note_lines(payload: dict[str, Any], lines: list[str]) -> None:

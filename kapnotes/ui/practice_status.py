@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from kapnotes.services.clock import stored_local
+
 if TYPE_CHECKING:
     from kapnotes.ui.practice_worker import SyncOutcome
 
@@ -67,12 +69,9 @@ def indicator(*, pending: int, last_sync_at: str | None, offline_since: datetime
 
 def clock_time(stamp: str) -> str:
     """HH:MM of a stored ISO time in local wall-clock time (a UTC "Z" stamp is converted)."""
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
+    moment = stored_local(stamp)
+    if moment is None:
         return stamp[:16]
-    if moment.tzinfo is not None:
-        moment = moment.astimezone().replace(tzinfo=None)
     if moment.date() != datetime.now().date():
         return f"{moment:%d %b %H:%M}"
     return f"{moment:%H:%M}"
