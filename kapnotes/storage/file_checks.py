@@ -21,16 +21,17 @@ from kapnotes.storage.vault import CACHE_KIB, Vault, page_problems
 
 CHECKS = ("integrity_check", "unread pages")
 # integrity_check walks every b-tree, then reads every table again row by row to compare it
-# with its indexes: with the usual 64 MB page cache, a vault larger than that is decrypted
-# and verified twice (~0.7 s more CPU on the 277 MB bench vault). Its cache holds the whole
-# file, up to this much memory, for as long as the check runs (docs/BENCHMARKS.md).
-CHECK_CACHE_CAP_KIB = 512 * 1024
+# with its indexes: with the usual 64 MB page cache, most pages of a larger vault are
+# decrypted and verified twice (~0.7 s more CPU on the 277 MB bench vault, its longest
+# thread). Its cache holds the whole file, up to this much memory (~170 MB more peak RSS on
+# the bench vault), for as long as the check runs (docs/BENCHMARKS.md).
+CHECK_CACHE_CAP_KIB = 384 * 1024
 RECORDS_CACHE_KIB = 8 * 1024  # the audit and seal checks beside it (storage/lifecycle.py)
 
 
 def check_cache_kib(path: Path) -> int:
-    """integrity_check's page cache: the file's size (pages plus SQLite's per-page
-    overhead, ~5 %), at least the usual cache and at most `CHECK_CACHE_CAP_KIB`."""
+    """integrity_check's page cache in KiB: the file's size plus SQLite's header per cached
+    page (~6 %), at least the usual cache and at most `CHECK_CACHE_CAP_KIB`."""
     try:
         size_kib = path.stat().st_size // 1024
     except OSError:
