@@ -61,6 +61,8 @@ def conflict_text(vault: Vault, conflict_id: int) -> str:
         raise NotFoundError("That conflict copy is no longer there.")
     lines = [f"{KIND_NAMES.get(copy.kind, copy.kind)} of {copy.client_code}, as written on "
              f"this workstation (kept {_local(copy.created_at)})", ""]
+    if copy.reason:  # a draft a deletion elsewhere took: who deleted it, and why
+        lines[1:1] = [copy.reason]
     if copy.kind == "note" and isinstance(copy.payload.get("fields"), dict):
         _note_lines(copy.payload, lines)
     else:

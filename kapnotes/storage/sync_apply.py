@@ -13,7 +13,8 @@ to go out again. Per row, by its UUID:
 - a signed note is written unsigned, then its fields, then signed and sealed here, as this
   vault's own triggers and `kapnotes check` require; a note signed here is never overwritten;
 - `"voided": true` removes the row, except a signed note (or a course or client holding one),
-  which is never deleted here;
+  which is never deleted here; a draft written here that it takes is kept as a conflict copy
+  naming who deleted it and why (kapnotes/storage/sync_void.py);
 - a row that cannot be written yet (its parent has not arrived) waits in `sync_inbox` and is
   tried again after every batch; its message names kind and UUID, never content.
 """
@@ -46,6 +47,7 @@ from kapnotes.storage.sync_payloads import (
     payload_of,
     write_payload,
 )
+from kapnotes.storage.sync_removals import audit_removal, keep_drafts_written_here
 from kapnotes.storage.sync_state import advance_seq
 from kapnotes.storage.vault import Vault
 
@@ -352,14 +354,14 @@ def _void(vault: Vault, table: str, local_id: int | None, row: IncomingRow, busy
         if busy and table == "sessions":  # signed here as it was deleted there: it stays,
             _keep_signed(vault, local_id, row, busy, now, out)  # and its signing goes out
         return  # a signed note is never removed
-    if busy and table in ("sessions", "courses"):
+    if busy and table == "courses":
         _conflict_copy(vault, table, local_id, row, now, out)
+    # Drafts written here are never removed silently: copies naming who deleted and why.
+    out.conflicts += keep_drafts_written_here(vault, table, local_id, row, busy, now)
     drop_ops_for(vault, row.row_uuid)
     if table != "addenda":  # addenda are never removed from a note
         vault.execute(f"DELETE FROM {table} WHERE id = ?", (local_id,))
-    if table == "clients":
-        audit.record(vault, "practice.remove", record_type="client", record_id=row.client_code,
-                     detail="deleted on another workstation")
+        audit_removal(vault, table, row)
 
 
 # A removal that would take a signed note with it: refused, the note stays.

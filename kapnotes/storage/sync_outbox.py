@@ -153,13 +153,14 @@ def _signed_here(vault: Vault, table: str, local_id: int) -> bool:
 
 def record_conflict_copy(vault: Vault, kind: str, code: str | None, row_uuid: str,
                          local_id: int | None, payload: str, server_version: int | None,
-                         now: str, detail: str = "") -> None:
+                         now: str, detail: str = "", reason: str = "") -> None:
     """Keep a losing local version as a conflict copy for a person (never merged), audited by
     kind and row only: the one writer of sync_conflicts (a push answered "conflict", a pulled
-    newer version over local work, words typed over a newer version)."""
+    newer version over local work, words typed over a newer version, a draft written here
+    that a deletion elsewhere took: `reason` says who and why, shown with the copy)."""
     vault.execute("INSERT INTO sync_conflicts (kind, client_code, row_uuid, local_id, payload,"
-                  " server_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                  (kind, code, row_uuid, local_id, payload, server_version, now))
+                  " server_version, created_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  (kind, code, row_uuid, local_id, payload, server_version, now, reason))
     audit.record(vault, "practice.conflict", record_type=kind, record_id=row_uuid,
                  detail=detail or f"kept as a conflict copy; server version {server_version}")
 
