@@ -33,6 +33,7 @@ from kapnotes.storage.schema import (
     m021_sync_inbox_waits_for,
     m022_sync_voided,
     m023_sync_refill,
+    m024_sync_consents_screens,
 )
 
 
@@ -85,6 +86,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               m022_sync_voided.migrate),
     Migration(23, "practice sync: clients to pull again after a deletion the server refused",
               m023_sync_refill.migrate),
+    Migration(24, "practice sync: consents and contraindication screens shared",
+              m024_sync_consents_screens.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
