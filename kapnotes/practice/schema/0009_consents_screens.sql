@@ -1,4 +1,4 @@
--- Practice server schema, step 8 (docs/PRACTICE-SERVER.md "What is shared"): consents, their
+-- Practice server schema, step 9 (docs/PRACTICE-SERVER.md "What is shared"): consents, their
 -- withdrawals and contraindication screens, so a prescriber sees before dosing the consent and
 -- the screen another clinician recorded on another workstation.
 -- All three are insert-only, as the vault keeps them: what was signed never changes, a
