@@ -30,6 +30,7 @@ from kapnotes.domain.errors import ConflictError
 from kapnotes.domain.sync_ops import IncomingRow
 from kapnotes.storage import audit, seals
 from kapnotes.storage.sync_collapse import newest_only
+from kapnotes.storage.sync_kinds import INSERT_ONLY_TABLES
 from kapnotes.storage.sync_late import add_late_reading, signed_session_of
 from kapnotes.storage.sync_outbox import (
     acknowledge,
@@ -199,10 +200,13 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
         _keep_signed(vault, local_id, row, busy, now, out)
     elif local_id is not None and busy and table == "clients":
         _merge_client(vault, local_id, base, row, now, out)
-    elif local_id is None or table not in ("addenda", "vitals_readings", "measures"):
+    elif local_id is None or table not in ("addenda", "vitals_readings", "measures",
+                                           *INSERT_ONLY_TABLES):
         if local_id is not None and busy and table in ("sessions", "courses"):
             _conflict_copy(vault, table, local_id, row, now, out)
         local_id = write_payload(vault, table, row.row_uuid, row.payload)
+        if table in INSERT_ONLY_TABLES and not _held(vault, table, row.row_uuid):
+            out.conflicts += 1  # its codec kept it aside for a person (sync_kinds.py)
         if table == "addenda":
             _seal_if_signed(vault, local_id)
         elif table == "sessions" and _signed(vault, local_id):
@@ -220,6 +224,11 @@ def _agreed(vault: Vault, table: str, row: IncomingRow) -> None:
     vault.execute("UPDATE sync_ids SET version = ?, base = ? WHERE uuid = ? AND tbl = ?",
                   (row.row_version, payload_text(row.payload) if table == "clients" else None,
                    row.row_uuid, table))
+
+
+def _held(vault: Vault, table: str, row_uuid: str) -> bool:
+    return vault.query_one("SELECT 1 FROM sync_ids WHERE uuid = ? AND tbl = ?",
+                           (row_uuid, table)) is not None
 
 
 def _signed(vault: Vault, session_id: int) -> bool:

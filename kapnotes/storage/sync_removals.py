@@ -1,5 +1,5 @@
 """A void pulled from another workstation (docs/PRACTICE-SERVER.md, "Deleting a shared record";
-schema step 024). It removes an unsigned record here (a signed note is never removed:
+schema step 025). It removes an unsigned record here (a signed note is never removed:
 kapnotes/storage/sync_apply.py). Before it goes, every draft note it takes that holds work of
 this workstation (written here since joining, or with changes not yet on the server) is kept
 as a conflict copy whose reason names who deleted it and why, so the words stay in front of

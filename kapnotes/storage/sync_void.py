@@ -1,5 +1,5 @@
 """Deleting a shared record goes out with the reason a person gave (docs/PRACTICE-SERVER.md,
-"Deleting a shared record"; schema step 024): a service that deletes sets the reason for its
+"Deleting a shared record"; schema step 025): a service that deletes sets the reason for its
 transaction (`reason_for_voids`), and the AFTER DELETE triggers put it in each void's
 `"void_reason"`. Loaded by the services at start-up, so it imports nothing of the sync.
 How a pulled void is applied: kapnotes/storage/sync_removals.py.

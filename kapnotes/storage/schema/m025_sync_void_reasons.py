@@ -1,4 +1,4 @@
-"""Schema step 024: deletions carry the reason a person gave, and a deletion pulled from another
+"""Schema step 025: deletions carry the reason a person gave, and a deletion pulled from another
 workstation never silently takes a draft written here (docs/PRACTICE-SERVER.md, "Deleting a
 shared record").
 
