@@ -33,6 +33,7 @@ from kapnotes.storage.schema import (
     m021_sync_inbox_waits_for,
     m022_sync_voided,
     m023_sync_refill,
+    m024_share_register_and_audit,
 )
 
 
@@ -85,6 +86,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               m022_sync_voided.migrate),
     Migration(23, "practice sync: clients to pull again after a deletion the server refused",
               m023_sync_refill.migrate),
+    Migration(24, "practice sync: register entries and audit entries shared, insert-only",
+              m024_share_register_and_audit.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
