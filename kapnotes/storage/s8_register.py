@@ -86,7 +86,7 @@ def add_entry(vault: Vault, register_id: int, draft: EntryDraft, change: int, ba
 
 def entries(vault: Vault, register_id: int) -> list[RegisterEntry]:
     """Every entry of the register in the order of its running balance: the order the
-    practice server took them (schema step 024), then those not on it yet, as entered here
+    practice server took them (schema step 026), then those not on it yet, as entered here
     (a vault never joined: the order entered). Changes and balances are the ones that order
     gives (kapnotes/domain/s8_register.py `in_register_order`)."""
     return in_register_order([_entry(r) for r in vault.query(

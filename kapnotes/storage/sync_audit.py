@@ -1,5 +1,5 @@
 """Audit entries shared with the practice server, insert-only (docs/PRACTICE-SERVER.md,
-"Audit entries"; schema step 024).
+"Audit entries"; schema step 026).
 
 An entry of this vault's log about a shared record (a client, course, note or measure, or a
 Schedule 8 register) written while the vault is joined goes out once, after the records
@@ -23,7 +23,7 @@ from typing import Any
 
 from kapnotes.domain.sync_ops import IncomingRow, OutgoingOp
 from kapnotes.storage.audit import GENESIS
-from kapnotes.storage.schema.m024_share_register_and_audit import CODE_SQL as _CODE_SQL
+from kapnotes.storage.schema.m026_share_register_and_audit import CODE_SQL as _CODE_SQL
 from kapnotes.storage.sync_payloads import MissingRow, uuid_of
 from kapnotes.storage.vault import Vault
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from kapnotes.domain.sync_ops import IncomingRow
 from kapnotes.storage import sync_audit, sync_register
-from kapnotes.storage.schema.m024_share_register_and_audit import CODE_SQL
+from kapnotes.storage.schema.m026_share_register_and_audit import CODE_SQL
 from kapnotes.storage.vault import Vault
 
 TABLES = ("s8_entries",)

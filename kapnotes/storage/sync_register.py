@@ -1,5 +1,5 @@
 """Schedule 8 register entries as practice-server rows, and back (docs/PRACTICE-SERVER.md,
-"The Schedule 8 register"; schema step 024).
+"The Schedule 8 register"; schema step 026).
 
 An entry goes out once, when written: the server and every vault keep it as written (a
 mistake is a new correction entry). An entry tied to a client (an administration, a
@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from kapnotes.domain.sync_ops import IncomingRow
-from kapnotes.storage.schema.m024_share_register_and_audit import PRACTICE
+from kapnotes.storage.schema.m026_share_register_and_audit import PRACTICE
 from kapnotes.storage.sync_payloads import MissingRow, local_id_of, uuid_of
 from kapnotes.storage.vault import Vault
 

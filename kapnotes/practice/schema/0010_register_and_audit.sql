@@ -1,4 +1,4 @@
--- Practice server schema, step 8 (docs/PRACTICE-SERVER.md "The Schedule 8 register" and
+-- Practice server schema, step 10 (docs/PRACTICE-SERVER.md "The Schedule 8 register" and
 -- "Audit entries"): the controlled-drug register and the audit log are shared, insert-only.
 -- Shipped steps are never edited.
 --
@@ -16,7 +16,8 @@ INSERT INTO kap.practice_wide_kinds VALUES ('s8_stock'), ('audit');
 ALTER TABLE kap.clients DROP CONSTRAINT clients_code_check;
 ALTER TABLE kap.clients ADD CONSTRAINT clients_code_check
     CHECK (code ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$' OR code = '@practice');
-INSERT INTO kap.clients (code) VALUES ('@practice') ON CONFLICT DO NOTHING;
+INSERT INTO kap.clients (code, awaiting_creator) VALUES ('@practice', false)
+    ON CONFLICT DO NOTHING;
 
 -- s8_entry: a register line tied to a client (an administration, or a correction of one):
 -- its care team. s8_stock: a practice-wide line. Both are read by every clinical role;
@@ -50,8 +51,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = kap, pg_temp AS $$
 $$;
 
 -- Register lines are never changed or removed (a mistake is a new correction line), like
--- addenda: kap.push refuses any second version of one, a void included.
-CREATE OR REPLACE FUNCTION kap.insert_only(p_kind text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
-    SELECT p_kind IN ('addendum', 'vitals', 'measure', 'signature', 'review', 'audit',
-                      's8_entry', 's8_stock')
-$$;
+-- addenda: kap.push refuses any second version of one, a void included (kap.kind_rules,
+-- step 9).
+INSERT INTO kap.kind_rules (kind, insert_only) VALUES ('s8_entry', true), ('s8_stock', true)
+    ON CONFLICT (kind) DO UPDATE SET insert_only = true;

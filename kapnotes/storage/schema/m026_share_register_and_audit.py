@@ -1,4 +1,4 @@
-"""Schema step 024: the Schedule 8 register and the audit trail shared with the practice
+"""Schema step 026: the Schedule 8 register and the audit trail shared with the practice
 server, insert-only (docs/PRACTICE-SERVER.md, "The Schedule 8 register" and "Audit entries";
 kapnotes/storage/sync_register.py and sync_audit.py use it).
 
