@@ -46,8 +46,8 @@ def test_an_empty_course_line_gives_the_columns_no_width(qtbot, services):
     assert ours == qt_fitted_widths(sessions)
 
 
-def test_painted_timeline_rows_follow_a_refresh(qtbot, services, clock):
-    client, course = kap_client(services)
+def test_painted_timeline_rows_follow_a_refresh(qtbot, services):
+    client, _course = kap_client(services)
     view = make_view(qtbot, services)
     view.set_client(client.id)
     qtbot.waitExposed(view)
