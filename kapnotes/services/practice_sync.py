@@ -73,6 +73,8 @@ class SyncReport:
     # Clients no longer on the care team but kept: work of theirs exists only here (refused,
     # unsent, a conflict copy or field review open); removed once a person has dealt with it.
     held_codes: tuple[str, ...] = ()
+    # Records removed here because another workstation deleted them: who, what and why.
+    removed: tuple[str, ...] = ()
 
 
 @dataclass
@@ -84,11 +86,12 @@ class _Tally:
     purged: tuple[str, ...] = ()
     held: tuple[str, ...] = ()
     refusals: list[Refusal] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
     def report(self, error: str = "", offline: bool = False) -> SyncReport:
         return SyncReport(self.pushed, self.pulled, self.conflicts, self.field_reviews,
                           len(self.refusals), len(self.purged), error, offline,
-                          tuple(self.refusals), self.purged, self.held)
+                          tuple(self.refusals), self.purged, self.held, tuple(self.removed))
 
 
 def sync_status(vault: Vault) -> SyncStatus:
@@ -174,6 +177,7 @@ def _apply(vault: Vault, rows: list[IncomingRow], clock: Clock, tally: _Tally) -
     tally.pulled += outcome.applied
     tally.conflicts += outcome.conflicts
     tally.field_reviews += outcome.field_reviews
+    tally.removed += outcome.removed
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ class ApplyOutcome:
     client_codes: set[str] = field(default_factory=set)  # clients whose records changed
     kinds: set[str] = field(default_factory=set)          # kinds of row that changed
     waiting: list[str] = field(default_factory=list)      # rows not applied yet, and why
+    removed: list[str] = field(default_factory=list)      # deletions from elsewhere: who, why
 
     def merge(self, other: ApplyOutcome) -> None:
         self.applied += other.applied
@@ -73,6 +74,7 @@ class ApplyOutcome:
         self.field_reviews += other.field_reviews
         self.client_codes |= other.client_codes
         self.kinds |= other.kinds
+        self.removed += other.removed
 
 
 def apply_incoming(vault: Vault, rows: list[IncomingRow], now: str) -> ApplyOutcome:
@@ -376,7 +378,7 @@ def _void(vault: Vault, table: str, local_id: int | None, row: IncomingRow, busy
     drop_ops_for(vault, row.row_uuid)
     if table != "addenda":  # addenda are never removed from a note
         vault.execute(f"DELETE FROM {table} WHERE id = ?", (local_id,))
-        audit_removal(vault, table, row)
+        out.removed.append(audit_removal(vault, table, row))
 
 
 # A removal that would take a signed note with it: refused, the note stays.
