@@ -34,6 +34,7 @@ from kapnotes.storage.schema import (
     m022_sync_voided,
     m023_sync_refill,
     m024_sync_consents_screens,
+    m025_sync_slots,
 )
 
 
@@ -88,6 +89,7 @@ MIGRATIONS: tuple[Migration, ...] = (
               m023_sync_refill.migrate),
     Migration(24, "practice sync: consents and contraindication screens shared",
               m024_sync_consents_screens.migrate),
+    Migration(25, "practice sync: planned session slots shared", m025_sync_slots.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
