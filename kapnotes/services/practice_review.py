@@ -66,6 +66,8 @@ def conflict_text(vault: Vault, conflict_id: int) -> str:
     where = "another" if copy.kind in _RECORDED_ELSEWHERE else "this"
     lines = [f"{KIND_NAMES.get(copy.kind, copy.kind)} of {copy.client_code}, as written on "
              f"{where} workstation (kept {_local(copy.created_at)})", ""]
+    if copy.reason:  # a draft a deletion elsewhere took: who deleted it, and why
+        lines[1:1] = [copy.reason]
     if copy.kind == "note" and isinstance(copy.payload.get("fields"), dict):
         _note_lines(copy.payload, lines)
     else:

@@ -34,7 +34,9 @@ from kapnotes.storage.schema import (
     m022_sync_voided,
     m023_sync_refill,
     m024_sync_consents_screens,
-    m025_sync_slots,
+    m025_sync_void_reasons,
+    m026_share_register_and_audit,
+    m027_sync_slots,
 )
 
 
@@ -89,7 +91,12 @@ MIGRATIONS: tuple[Migration, ...] = (
               m023_sync_refill.migrate),
     Migration(24, "practice sync: consents and contraindication screens shared",
               m024_sync_consents_screens.migrate),
-    Migration(25, "practice sync: planned session slots shared", m025_sync_slots.migrate),
+    Migration(25, "practice sync: deletions carry their reason; drafts written here kept",
+              m025_sync_void_reasons.migrate),
+    Migration(26, "practice sync: register entries and audit entries shared, insert-only",
+              m026_share_register_and_audit.migrate),
+    Migration(27, "practice sync: a course's planned slots shared with it",
+              m027_sync_slots.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

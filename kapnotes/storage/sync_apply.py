@@ -13,7 +13,8 @@ to go out again. Per row, by its UUID:
 - a signed note is written unsigned, then its fields, then signed and sealed here, as this
   vault's own triggers and `kapnotes check` require; a note signed here is never overwritten;
 - `"voided": true` removes the row, except a signed note (or a course or client holding one),
-  which is never deleted here;
+  which is never deleted here; a draft written here that it takes is kept as a conflict copy
+  naming who deleted it and why (kapnotes/storage/sync_void.py);
 - a row that cannot be written yet (its parent has not arrived) waits in `sync_inbox` and is
   tried again after every batch; its message names kind and UUID, never content.
 """
@@ -27,7 +28,7 @@ from typing import Any
 
 from kapnotes.domain.errors import ConflictError
 from kapnotes.domain.sync_ops import IncomingRow
-from kapnotes.storage import audit, seals
+from kapnotes.storage import audit, seals, sync_extra
 from kapnotes.storage.sync_collapse import newest_only
 from kapnotes.storage.sync_kinds import INSERT_ONLY_TABLES
 from kapnotes.storage.sync_late import add_late_reading, signed_session_of
@@ -47,6 +48,7 @@ from kapnotes.storage.sync_payloads import (
     payload_of,
     write_payload,
 )
+from kapnotes.storage.sync_removals import audit_removal, keep_drafts_written_here
 from kapnotes.storage.sync_state import advance_seq
 from kapnotes.storage.vault import Vault
 
@@ -63,6 +65,7 @@ class ApplyOutcome:
     client_codes: set[str] = field(default_factory=set)  # clients whose records changed
     kinds: set[str] = field(default_factory=set)          # kinds of row that changed
     waiting: list[str] = field(default_factory=list)      # rows not applied yet, and why
+    removed: list[str] = field(default_factory=list)      # deletions from elsewhere: who, why
 
     def merge(self, other: ApplyOutcome) -> None:
         self.applied += other.applied
@@ -71,6 +74,7 @@ class ApplyOutcome:
         self.field_reviews += other.field_reviews
         self.client_codes |= other.client_codes
         self.kinds |= other.kinds
+        self.removed += other.removed
 
 
 def apply_incoming(vault: Vault, rows: list[IncomingRow], now: str) -> ApplyOutcome:
@@ -146,6 +150,12 @@ def _retry_waiting(vault: Vault, arrived: set[str], now: str, out: ApplyOutcome)
 
 
 def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> None:
+    if row.kind in sync_extra.KINDS and isinstance(row.payload, dict):  # insert-only, apart
+        written = sync_extra.apply(vault, row, now)
+        out.applied += written and row.kind != "audit"  # records, not their audit trail
+        out.skipped += not written
+        out.kinds.add(row.kind)
+        return
     table = TABLE_OF_KIND.get(row.kind)
     if table is None or not isinstance(row.payload, dict):
         out.skipped += 1  # a kind this version does not share
@@ -361,14 +371,14 @@ def _void(vault: Vault, table: str, local_id: int | None, row: IncomingRow, busy
         if busy and table == "sessions":  # signed here as it was deleted there: it stays,
             _keep_signed(vault, local_id, row, busy, now, out)  # and its signing goes out
         return  # a signed note is never removed
-    if busy and table in ("sessions", "courses"):
+    if busy and table == "courses":
         _conflict_copy(vault, table, local_id, row, now, out)
+    # Drafts written here are never removed silently: copies naming who deleted and why.
+    out.conflicts += keep_drafts_written_here(vault, table, local_id, row, busy, now)
     drop_ops_for(vault, row.row_uuid)
     if table != "addenda":  # addenda are never removed from a note
         vault.execute(f"DELETE FROM {table} WHERE id = ?", (local_id,))
-    if table == "clients":
-        audit.record(vault, "practice.remove", record_type="client", record_id=row.client_code,
-                     detail="deleted on another workstation")
+        out.removed.append(audit_removal(vault, table, row))
 
 
 # A removal that would take a signed note with it: refused, the note stays.

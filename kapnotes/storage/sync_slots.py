@@ -1,5 +1,5 @@
 """A course's planned session slots inside its practice-server payload (`"plan"`), and back
-(schema step 025).
+(schema step 027).
 
 Each slot is its columns by name but its local ids: the session held in it as `session_uuid`
 (or null). Slots are matched by their place in the plan (`seq`, unique within a course): a

@@ -1,4 +1,4 @@
-"""Schema step 025: a course's planned session slots shared with it (docs/PRACTICE-SERVER.md,
+"""Schema step 027: a course's planned session slots shared with it (docs/PRACTICE-SERVER.md,
 "What is shared"; kapnotes/storage/sync_slots.py encodes them).
 
 The plan is part of its course, as a note's dosing rows are part of the note: a slot moved,
