@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.sync_ops import IncomingRow, OutgoingOp
 from kapnotes.lazy import lazy_module
-from kapnotes.services import practice_link
+from kapnotes.services import practice_audit_sync, practice_link
 from kapnotes.services.changes import Changes, write
 from kapnotes.services.clock import Clock, system_clock, utc_stamp
 from kapnotes.storage import sync_apply, sync_outbox, sync_state
@@ -41,7 +41,7 @@ PULL_PAGE = 1000
 PUSH_BATCH = 500
 # What pulled rows and a purge may change: every view of clinical records refreshes.
 _RECORDS = Changes(clients=True, courses=True, sessions=True, notes=True, measures=True,
-                   monitoring=True)
+                   monitoring=True, registers=True)
 _BOOKKEEPING = Changes()  # outbox and status only: no record a view shows changed
 
 
@@ -116,6 +116,7 @@ def sync_once(vault: Vault, *, clock: Clock = system_clock) -> SyncReport:
         return _finish(vault, clock, tally.report(exc.message))
     try:
         _push_all(vault, conn, clock, tally)
+        practice_audit_sync.push_audit(vault, conn)  # after the records it is about
         before = _Before(sync_state.last_seq(vault), sync_state.server_client_codes(vault),
                          sync_wire.my_clients(conn))
         _pull_all(vault, conn, clock, tally)

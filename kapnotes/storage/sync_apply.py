@@ -28,7 +28,7 @@ from typing import Any
 
 from kapnotes.domain.errors import ConflictError
 from kapnotes.domain.sync_ops import IncomingRow
-from kapnotes.storage import audit, seals
+from kapnotes.storage import audit, seals, sync_extra
 from kapnotes.storage.sync_collapse import newest_only
 from kapnotes.storage.sync_kinds import INSERT_ONLY_TABLES
 from kapnotes.storage.sync_late import add_late_reading, signed_session_of
@@ -150,6 +150,12 @@ def _retry_waiting(vault: Vault, arrived: set[str], now: str, out: ApplyOutcome)
 
 
 def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> None:
+    if row.kind in sync_extra.KINDS and isinstance(row.payload, dict):  # insert-only, apart
+        written = sync_extra.apply(vault, row, now)
+        out.applied += written and row.kind != "audit"  # records, not their audit trail
+        out.skipped += not written
+        out.kinds.add(row.kind)
+        return
     table = TABLE_OF_KIND.get(row.kind)
     if table is None or not isinstance(row.payload, dict):
         out.skipped += 1  # a kind this version does not share
