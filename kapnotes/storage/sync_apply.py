@@ -13,7 +13,8 @@ to go out again. Per row, by its UUID:
 - a signed note is written unsigned, then its fields, then signed and sealed here, as this
   vault's own triggers and `kapnotes check` require; a note signed here is never overwritten;
 - `"voided": true` removes the row, except a signed note (or a course or client holding one),
-  which is never deleted here;
+  which is never deleted here; a draft written here that it takes is kept as a conflict copy
+  naming who deleted it and why (kapnotes/storage/sync_void.py);
 - a row that cannot be written yet (its parent has not arrived) waits in `sync_inbox` and is
   tried again after every batch; its message names kind and UUID, never content.
 """
@@ -29,6 +30,7 @@ from kapnotes.domain.errors import ConflictError
 from kapnotes.domain.sync_ops import IncomingRow
 from kapnotes.storage import audit, seals
 from kapnotes.storage.sync_collapse import newest_only
+from kapnotes.storage.sync_kinds import INSERT_ONLY_TABLES
 from kapnotes.storage.sync_late import add_late_reading, signed_session_of
 from kapnotes.storage.sync_outbox import (
     acknowledge,
@@ -46,6 +48,7 @@ from kapnotes.storage.sync_payloads import (
     payload_of,
     write_payload,
 )
+from kapnotes.storage.sync_removals import audit_removal, keep_drafts_written_here
 from kapnotes.storage.sync_state import advance_seq
 from kapnotes.storage.vault import Vault
 
@@ -197,10 +200,13 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
         _keep_signed(vault, local_id, row, busy, now, out)
     elif local_id is not None and busy and table == "clients":
         _merge_client(vault, local_id, base, row, now, out)
-    elif local_id is None or table not in ("addenda", "vitals_readings", "measures"):
+    elif local_id is None or table not in ("addenda", "vitals_readings", "measures",
+                                           *INSERT_ONLY_TABLES):
         if local_id is not None and busy and table in ("sessions", "courses"):
             _conflict_copy(vault, table, local_id, row, now, out)
         local_id = write_payload(vault, table, row.row_uuid, row.payload)
+        if table in INSERT_ONLY_TABLES and not _held(vault, table, row.row_uuid):
+            out.conflicts += 1  # its codec kept it aside for a person (sync_kinds.py)
         if table == "addenda":
             _seal_if_signed(vault, local_id)
         elif table == "sessions" and _signed(vault, local_id):
@@ -218,6 +224,11 @@ def _agreed(vault: Vault, table: str, row: IncomingRow) -> None:
     vault.execute("UPDATE sync_ids SET version = ?, base = ? WHERE uuid = ? AND tbl = ?",
                   (row.row_version, payload_text(row.payload) if table == "clients" else None,
                    row.row_uuid, table))
+
+
+def _held(vault: Vault, table: str, row_uuid: str) -> bool:
+    return vault.query_one("SELECT 1 FROM sync_ids WHERE uuid = ? AND tbl = ?",
+                           (row_uuid, table)) is not None
 
 
 def _signed(vault: Vault, session_id: int) -> bool:
@@ -352,14 +363,14 @@ def _void(vault: Vault, table: str, local_id: int | None, row: IncomingRow, busy
         if busy and table == "sessions":  # signed here as it was deleted there: it stays,
             _keep_signed(vault, local_id, row, busy, now, out)  # and its signing goes out
         return  # a signed note is never removed
-    if busy and table in ("sessions", "courses"):
+    if busy and table == "courses":
         _conflict_copy(vault, table, local_id, row, now, out)
+    # Drafts written here are never removed silently: copies naming who deleted and why.
+    out.conflicts += keep_drafts_written_here(vault, table, local_id, row, busy, now)
     drop_ops_for(vault, row.row_uuid)
     if table != "addenda":  # addenda are never removed from a note
         vault.execute(f"DELETE FROM {table} WHERE id = ?", (local_id,))
-    if table == "clients":
-        audit.record(vault, "practice.remove", record_type="client", record_id=row.client_code,
-                     detail="deleted on another workstation")
+        audit_removal(vault, table, row)
 
 
 # A removal that would take a signed note with it: refused, the note stays.

@@ -205,6 +205,11 @@ class Workspace(QObject):
         self.editor = None
         self.window.set_save_state()
 
+    def close_note(self, title: str, body: str) -> None:
+        """Close the open note (its record left the vault) and say why on the start page."""
+        self._close_editor()
+        self.window.show_empty_state(title, body)
+
     def open_client(self, client_id: int, course_id: int | None = None) -> None:
         self._close_editor()
         try:
