@@ -95,5 +95,6 @@ def test_upgrading_a_server_marks_only_codes_without_rows_as_awaiting_their_crea
                                      " WHERE code <> '@practice'"))  # step 0010's own row
         forced = conn.execute("SELECT relforcerowsecurity FROM pg_class"
                               " WHERE oid = 'kap.change_log'::regclass").fetchone()
-    assert awaiting == {"KAP-EMPTY": True, "KAP-ROWS": False, "KAP-OWN": False}
+    mine = {code: awaiting[code] for code in ("KAP-EMPTY", "KAP-ROWS", "KAP-OWN")}
+    assert mine == {"KAP-EMPTY": True, "KAP-ROWS": False, "KAP-OWN": False}
     assert forced == (True,)  # lifted for the one statement only

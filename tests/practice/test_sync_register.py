@@ -200,15 +200,15 @@ def test_a_register_entry_is_never_changed_or_removed_on_the_server_even_by_hand
 def test_doses_already_on_a_server_become_stock_lines_when_it_is_upgraded(
         practice_dsn: str, monkeypatch: pytest.MonkeyPatch) -> None:
     shipped = server_schema.schema_steps()
-    monkeypatch.setattr(server_schema, "schema_steps", lambda: shipped[:10])
-    server_schema.setup(practice_dsn)  # a server at step 10, in use
+    monkeypatch.setattr(server_schema, "schema_steps", lambda: shipped[:11])
+    server_schema.setup(practice_dsn)  # a server at step 11, in use
     nurse = enrol(practice_dsn, "nurse", "nurse", CLIENT)
     dose = uuid.uuid4()
     named = {"kind": "administration", "quantity": 2, "client_code": CLIENT,
              "register": {"product_id": ESKETAMINE}}
     assert push(nurse, CLIENT, "s8_entry", dose, named)[1] == "applied"
     monkeypatch.setattr(server_schema, "schema_steps", lambda: shipped)
-    assert server_schema.setup(practice_dsn)[0] == "0011_register_stock_lines.sql"
+    assert server_schema.setup(practice_dsn)[0] == "0012_register_stock_lines.sql"
     admin = enrol(practice_dsn, "adm", "administrator")
     [(_, code, kind, row, payload)] = pull(admin)
     assert (code, kind, row, payload.get("client_code")) == ("@practice", "s8_stock", dose, None)

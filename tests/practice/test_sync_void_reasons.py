@@ -6,6 +6,7 @@ conflict copy naming who deleted it and why. Real vaults, the real server."""
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import psycopg
@@ -13,6 +14,7 @@ import pytest
 
 from kapnotes.practice import server_schema
 from kapnotes.services import practice_review
+from tests.practice.practice_helpers import enrol, pull, push
 from tests.practice.workstations import open_workstation
 
 CLIENT = "KAP-3201"
@@ -136,3 +138,20 @@ def test_kapnotes_sync_prints_who_deleted_what_and_why(
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[1:] == [
         f"Removed: Client {CLIENT} deleted on another workstation by {a.login}: {REASON}."]
+
+
+@pytest.mark.parametrize("reason", [None, "", "   ", 42, "x" * 501])
+def test_the_server_applies_a_void_only_with_a_reason_even_pushed_by_hand(
+        server: str, reason: object) -> None:
+    therapist = enrol(server, "ther", "therapist", CLIENT)
+    draft = uuid.uuid4()
+    push(therapist, CLIENT, "note", draft, {"client_account": "fictional"})
+    void: dict[str, object] = {"voided": True}
+    if reason is not None:
+        void["void_reason"] = reason
+    with pytest.raises(psycopg.errors.InvalidParameterValue,
+                       match=f'note {draft} of client {CLIENT}: a void needs a "void_reason"'):
+        push(therapist, CLIENT, "note", draft, void, base_version=1)
+    assert [r[4] for r in pull(therapist)] == [{"client_account": "fictional"}]  # unchanged
+    void["void_reason"] = "Entered for the wrong client"
+    assert push(therapist, CLIENT, "note", draft, void, base_version=1)[1:] == ("applied", 2)

@@ -1,4 +1,4 @@
--- Practice server schema, step 11 (docs/PRACTICE-SERVER.md "The Schedule 8 register"): every
+-- Practice server schema, step 12 (docs/PRACTICE-SERVER.md "The Schedule 8 register"): every
 -- clinician who reads the practice's stock lines gets a stock line for each dose too, without
 -- whose dose it was, so the register's running balance is whole on every workstation that
 -- keeps it, not only on those of the dosed client's care team.
