@@ -35,6 +35,7 @@ from kapnotes.storage.schema import (
     m023_sync_refill,
     m024_sync_consents_screens,
     m025_sync_void_reasons,
+    m026_share_register_and_audit,
 )
 
 
@@ -91,6 +92,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               m024_sync_consents_screens.migrate),
     Migration(25, "practice sync: deletions carry their reason; drafts written here kept",
               m025_sync_void_reasons.migrate),
+    Migration(26, "practice sync: register entries and audit entries shared, insert-only",
+              m026_share_register_and_audit.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

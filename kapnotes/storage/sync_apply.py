@@ -28,7 +28,7 @@ from typing import Any
 
 from kapnotes.domain.errors import ConflictError
 from kapnotes.domain.sync_ops import IncomingRow
-from kapnotes.storage import audit, seals
+from kapnotes.storage import audit, seals, sync_extra
 from kapnotes.storage.sync_collapse import newest_only
 from kapnotes.storage.sync_kinds import INSERT_ONLY_TABLES
 from kapnotes.storage.sync_late import add_late_reading, signed_session_of
@@ -65,6 +65,7 @@ class ApplyOutcome:
     client_codes: set[str] = field(default_factory=set)  # clients whose records changed
     kinds: set[str] = field(default_factory=set)          # kinds of row that changed
     waiting: list[str] = field(default_factory=list)      # rows not applied yet, and why
+    removed: list[str] = field(default_factory=list)      # deletions from elsewhere: who, why
 
     def merge(self, other: ApplyOutcome) -> None:
         self.applied += other.applied
@@ -73,6 +74,7 @@ class ApplyOutcome:
         self.field_reviews += other.field_reviews
         self.client_codes |= other.client_codes
         self.kinds |= other.kinds
+        self.removed += other.removed
 
 
 def apply_incoming(vault: Vault, rows: list[IncomingRow], now: str) -> ApplyOutcome:
@@ -148,6 +150,12 @@ def _retry_waiting(vault: Vault, arrived: set[str], now: str, out: ApplyOutcome)
 
 
 def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> None:
+    if row.kind in sync_extra.KINDS and isinstance(row.payload, dict):  # insert-only, apart
+        written = sync_extra.apply(vault, row, now)
+        out.applied += written and row.kind != "audit"  # records, not their audit trail
+        out.skipped += not written
+        out.kinds.add(row.kind)
+        return
     table = TABLE_OF_KIND.get(row.kind)
     if table is None or not isinstance(row.payload, dict):
         out.skipped += 1  # a kind this version does not share
@@ -370,7 +378,7 @@ def _void(vault: Vault, table: str, local_id: int | None, row: IncomingRow, busy
     drop_ops_for(vault, row.row_uuid)
     if table != "addenda":  # addenda are never removed from a note
         vault.execute(f"DELETE FROM {table} WHERE id = ?", (local_id,))
-        audit_removal(vault, table, row)
+        out.removed.append(audit_removal(vault, table, row))
 
 
 # A removal that would take a signed note with it: refused, the note stays.

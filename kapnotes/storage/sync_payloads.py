@@ -23,6 +23,7 @@ from typing import Any
 
 from kapnotes.storage import seals
 from kapnotes.storage.schema.m020_sync import DOSING_ROWS, SHARED
+from kapnotes.storage.schema.m026_share_register_and_audit import CODE_SQL as S8_CODE_SQL
 from kapnotes.storage.sync_intentions import local_value, words_of
 from kapnotes.storage.sync_kinds import KINDS
 from kapnotes.storage.sync_values import MissingRow, local_id_of, uuid_of
@@ -58,6 +59,7 @@ for _table in ("addenda", "vitals_readings"):
     _CODE_SQL[_table] = (f"SELECT cl.code FROM {_table} x JOIN sessions s ON s.id = x.session_id"
                          " JOIN courses co ON co.id = s.course_id"
                          " JOIN clients cl ON cl.id = co.client_id WHERE x.id = ?")
+_CODE_SQL["s8_entries"] = S8_CODE_SQL["s8_entries"]  # register entries (schema step 026)
 
 
 # Per open vault: its schema does not change while it is open (migrations run before), and

@@ -72,8 +72,11 @@ def keep_drafts_written_here(vault: Vault, table: str, local_id: int, row: Incom
     return kept
 
 
-def audit_removal(vault: Vault, table: str, row: IncomingRow) -> None:
-    """The removal of a pulled void, in this vault's audit log: who deleted what, and why."""
+def audit_removal(vault: Vault, table: str, row: IncomingRow) -> str:
+    """The removal of a pulled void, in this vault's audit log: who deleted what, and why
+    (returned, to be shown after the sync)."""
+    words = removal_words(table, row)
     audit.record(vault, "practice.remove", record_type=row.kind,
                  record_id=row.client_code if table == "clients" else row.row_uuid,
-                 detail=removal_words(table, row))
+                 detail=words)
+    return words

@@ -88,10 +88,10 @@ class NoteSyncFollower(QObject):
         changes = outcome.changes
         if workspace is not None and changes is not None and changes.clients:
             workspace.after_records_arrived()  # a first sync fills an empty vault
-        if workspace is None or editor is None or changes is None:
+        if workspace is None or changes is None:
             return ""
         said, self.removed_notice = follow_removal(workspace, outcome)
-        if said:
+        if said or editor is None:
             return said
         if not (changes.touches("notes", "sessions", "monitoring")
                 and changes.touches_session(editor.session_id)):

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from kapnotes.ui.workspace import Workspace
 
 TITLE = "The note was closed"
+CLIENT_TITLE = "The client's page was closed"
 CONFLICTS = "File → Practice → Conflicts and field reviews"
 
 
@@ -36,9 +37,20 @@ def why_removed(outcome: SyncOutcome) -> tuple[str, str]:
                 f"Client {codes} is no longer on this workstation: you are no longer on their "
                 "care team, so the practice server stopped sharing their records with this "
                 "workstation. The server keeps them.")
+    said = " ".join(f"{words}." for words in (report.removed if report is not None else ()))
     return ("it was deleted on another workstation",
-            "The note, or its client, was deleted on another workstation, and the deletion "
-            f"reached this one. If you had written in it, your text is kept under {CONFLICTS}.")
+            (said or "The note, or its client, was deleted on another workstation.")
+            + f" If you had written in it, your text is kept under {CONFLICTS}.")
+
+
+def removed_line(outcome: SyncOutcome) -> str:
+    """Deletions made on other workstations that this sync applied, for the status bar."""
+    report = outcome.report
+    if report is None or not report.removed:
+        return ""
+    return " ".join(f"{words}." for words in report.removed[:3]) + (
+        f" (and {len(report.removed) - 3} more; see the audit log)"
+        if len(report.removed) > 3 else "")
 
 
 class RemovedNotice(QFrame):
@@ -66,12 +78,29 @@ class RemovedNotice(QFrame):
         self.setAccessibleName(text)
 
 
+def _close_client_page(workspace: Workspace, outcome: SyncOutcome) -> str:
+    """The client page shown is of a client the sync removed: the start page says why."""
+    client_id = getattr(workspace.window.current_page(), "client_id", None)
+    if not isinstance(client_id, int):
+        return ""
+    try:
+        workspace.services.clients.get(client_id)
+        return ""  # still here
+    except KapNotesError:
+        pass
+    short, why = why_removed(outcome)
+    workspace.close_note(CLIENT_TITLE, f"{why}\n\nNothing you wrote here was lost.")
+    return f"{CLIENT_TITLE}: {short}."
+
+
 def follow_removal(workspace: Workspace, outcome: SyncOutcome) -> tuple[str, RemovedNotice | None]:
-    """Close the open note if the sync removed it; returns (a status-bar line, or "" when the
-    note is still in the vault; the band shown when typed words kept it open)."""
+    """Close the open note (or client page) if the sync removed it; returns (a status-bar
+    line, or "" when it is still in the vault; the band shown when typed words kept it open)."""
     editor = workspace.editor
-    if editor is None or outcome.report is None:
+    if outcome.report is None:
         return "", None
+    if editor is None:
+        return _close_client_page(workspace, outcome), None
     kept_open = editor.findChild(RemovedNotice)
     if kept_open is not None:
         return "", kept_open  # already said; the clinician closes it when done copying

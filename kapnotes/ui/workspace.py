@@ -214,7 +214,8 @@ class Workspace(QObject):
         self.window.set_save_state()
 
     def close_note(self, title: str, body: str) -> None:
-        """Close the open note (its record left the vault) and say why on the start page."""
+        """Close the open note or client page (its record left the vault) and say why on the
+        start page."""
         self._close_editor()
         self.window.show_empty_state(title, body)
 

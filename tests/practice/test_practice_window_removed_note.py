@@ -55,6 +55,7 @@ def test_a_note_open_when_its_client_is_purged_is_closed_with_a_calm_word(
     text = f"{shown.title_label.text()} {shown.body_label.text()}"
     assert CLIENT in text and "care team" in text and "Nothing you wrote" in text
     assert "care team" in window.main.statusBar().currentMessage()
+    QApplication.processEvents()
     window.main.grab().save(str(tmp_path / "purged-note-closed.png"))
     window.close()
 
@@ -70,6 +71,10 @@ def test_a_note_deleted_elsewhere_while_open_is_closed_and_says_where_to_look(
     assert b.client(CLIENT) is None and window.workspace.editor is None
     body = window.main.empty_state.body_label.text()
     assert "deleted on another workstation" in body and "Conflicts and field reviews" in body
+    said = f"Client {CLIENT} deleted on another workstation by {a.login}: Created twice at intake."
+    assert said in body and said in window.main.statusBar().currentMessage()
+    QApplication.processEvents()
+    window.main.grab().save(str(tmp_path / "deleted-note-closed.png"))
     window.close()
 
 
@@ -96,5 +101,21 @@ def test_words_not_yet_saved_keep_the_note_open_read_only_with_the_reason(
     qtbot.mouseClick(notice.close_button, Qt.MouseButton.LeftButton)
     QApplication.processEvents()
     assert window.workspace.editor is None
+    assert "care team" in window.main.empty_state.body_label.text()
+    window.close()
+
+
+def test_a_client_page_open_when_its_client_is_purged_gives_way_to_the_start_page(
+        qtbot: Any, server: str, tmp_path: Path) -> None:
+    _a, b, window = _open_colleagues_note(qtbot, server, tmp_path)
+    client = b.client(CLIENT)
+    assert client is not None and client.id is not None
+    window.workspace.open_client(client.id)
+    assert window.main.current_page() is window.workspace.client_view
+    _leave_care_team(server, b.login)
+    window.sync_now()
+    QApplication.processEvents()
+    assert b.client(CLIENT) is None
+    assert window.main.current_page() is window.main.empty_state
     assert "care team" in window.main.empty_state.body_label.text()
     window.close()

@@ -57,6 +57,8 @@ def test_a_deleted_client_keeps_the_drafts_a_colleague_wrote_as_copies_with_the_
     report = b.sync()
     assert report.error == ""
     assert b.client(CLIENT) is None  # the deletion is applied
+    assert report.removed == (f"Client {CLIENT} deleted on another workstation by {a.login}: "
+                              f"{REASON}",)
     copies = practice_review.queue(b.vault).conflicts
     # B's two drafts are kept as copies; A's draft, only read here, is not.
     assert len(copies) == 2 and report.conflicts == 2
@@ -116,3 +118,21 @@ def test_a_reason_of_hostile_length_is_bounded_on_the_way_out_and_in(
     [copy] = practice_review.queue(b.vault).conflicts
     assert copy.local_id == note and len(copy.reason) < 700
     assert json.dumps(copy.reason).count("x") == 500
+
+
+def test_kapnotes_sync_prints_who_deleted_what_and_why(
+        server: str, tmp_path: Path, run_kapnotes, passphrase: str) -> None:
+    a = open_workstation(tmp_path, server, "thera", "therapist", CLIENT)
+    b = open_workstation(tmp_path, server, "therb", "therapist", CLIENT)
+    client_id, _course = a.new_client_with_course(CLIENT)
+    a.sync()
+    b.sync()
+    a.services.clients.delete(client_id, typed_code=CLIENT, why=REASON)
+    a.sync()
+    b.close()  # the command takes the vault's lock, as with the app closed
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(passphrase + "\n", encoding="utf-8")
+    result = run_kapnotes("sync", "--vault", str(b.path), "--passphrase-file", str(secret))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == [
+        f"Removed: Client {CLIENT} deleted on another workstation by {a.login}: {REASON}."]
