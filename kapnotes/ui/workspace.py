@@ -108,16 +108,10 @@ class Workspace(QObject):
             # first show): the first open then only fills and paints.
             for widget in view.findChildren(QWidget):
                 widget.ensurePolished()
-            # Laid out and painted once off screen, at the size it will show (an empty page):
-            # the first open's layout, style and glyph work is then done, and it only fills
-            # and repaints. The page is its stack's current widget only meanwhile (a hidden
-            # stack lays out only that one); the view itself stays off screen throughout.
+            # Laid out and painted once off screen (an empty page): the first open's layout,
+            # style and glyph work is then done, and it only fills and repaints.
             view.resize(self.window.centre.size())
-            view.stack.setCurrentWidget(view.page_area)
-            view.layout().activate()
-            view.stack.layout().setGeometry(view.stack.rect())
             view.page_area.grab()
-            view.stack.setCurrentIndex(0)
             _ = self.services.measures.loaded  # the scale files, parsed
         except KapNotesError:
             pass  # only a head start: the first open does it (and reports) as before
