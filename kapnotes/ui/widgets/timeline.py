@@ -96,6 +96,9 @@ class TimelineModel(PaintedRowsModel[TimelineEntry]):
     def display_text(self, row: int, col: int) -> str:
         return self._display(self._rows[row], col)
 
+    def is_today_row(self, row: int) -> bool:
+        return self._is_today(self._rows[row])
+
     def _is_today(self, e: TimelineEntry) -> bool:
         return self._today is not None and e.state.effective_date == self._today
 
@@ -190,8 +193,7 @@ class TimelineView(QTableView):
         bold = QFont(self.font())
         bold.setBold(True)
         plain, strong = QFontMetrics(self.font()), QFontMetrics(bold)
-        today_rows = {row for row in range(model.rowCount())
-                      if model.display_text(row, model.DATE).startswith("Today")}
+        today_rows = {row for row in range(model.rowCount()) if model.is_today_row(row)}
         header = self.horizontalHeader()
         for col in (model.DATE, model.KIND, model.STATUS):
             width = strong.horizontalAdvance(model.HEADERS[col])
