@@ -116,6 +116,8 @@ def follow_removal(workspace: Workspace, outcome: SyncOutcome) -> tuple[str, Rem
     # Typed after the last save: those words are only on screen. The note stays, no longer
     # saving, so they can be copied where they belong.
     editor.autosave.lock("this note is no longer in the vault")
+    for button in (editor.sign_button, editor.export_button):
+        button.setEnabled(False)  # nothing left to sign or export
     band = RemovedNotice(f"{why}\n\nWhat you typed since the last save is shown here but was "
                          "not saved: copy it where it belongs, then close the note.",
                          lambda: workspace.close_note(TITLE, why), editor)
