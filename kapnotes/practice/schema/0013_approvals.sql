@@ -1,4 +1,4 @@
--- Practice server schema, step 12 (docs/PRACTICE-SERVER.md "What is shared"): a client's
+-- Practice server schema, step 13 (docs/PRACTICE-SERVER.md "What is shared"): a client's
 -- approvals (a permit, an authority or an authorisation with its dates), so a prescriber on
 -- any workstation sees before dosing what covers the client. An approval is edited with the
 -- version it was based on: kind `approval` is not insert-only, so a stale edit answers
