@@ -36,6 +36,7 @@ from kapnotes.storage.schema import (
     m024_sync_consents_screens,
     m025_sync_void_reasons,
     m026_share_register_and_audit,
+    m027_sync_slots,
 )
 
 
@@ -94,6 +95,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               m025_sync_void_reasons.migrate),
     Migration(26, "practice sync: register entries and audit entries shared, insert-only",
               m026_share_register_and_audit.migrate),
+    Migration(27, "practice sync: a course's planned slots shared with it",
+              m027_sync_slots.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from kapnotes.domain.errors import ConflictError
 from kapnotes.domain.sync_ops import IncomingRow
-from kapnotes.storage import audit, seals, sync_extra
+from kapnotes.storage import audit, seals, sync_extra, sync_removals
 from kapnotes.storage.sync_collapse import newest_only
 from kapnotes.storage.sync_kinds import INSERT_ONLY_TABLES
 from kapnotes.storage.sync_late import add_late_reading, signed_session_of
@@ -48,7 +48,6 @@ from kapnotes.storage.sync_payloads import (
     payload_of,
     write_payload,
 )
-from kapnotes.storage.sync_removals import audit_removal, keep_drafts_written_here
 from kapnotes.storage.sync_state import advance_seq
 from kapnotes.storage.vault import Vault
 
@@ -373,12 +372,15 @@ def _void(vault: Vault, table: str, local_id: int | None, row: IncomingRow, busy
         return  # a signed note is never removed
     if busy and table == "courses":
         _conflict_copy(vault, table, local_id, row, now, out)
-    # Drafts written here are never removed silently: copies naming who deleted and why.
-    out.conflicts += keep_drafts_written_here(vault, table, local_id, row, busy, now)
+    # Work of this workstation is never removed silently: unsent rows go out, and drafts
+    # written here are kept as copies naming who deleted them and why.
+    sync_removals.send_unsent_first(vault, table, now)
+    out.conflicts += sync_removals.keep_drafts_written_here(vault, table, local_id, row, busy,
+                                                            now)
     drop_ops_for(vault, row.row_uuid)
     if table != "addenda":  # addenda are never removed from a note
         vault.execute(f"DELETE FROM {table} WHERE id = ?", (local_id,))
-        out.removed.append(audit_removal(vault, table, row))
+        out.removed.append(sync_removals.audit_removal(vault, table, row))
 
 
 # A removal that would take a signed note with it: refused, the note stays.

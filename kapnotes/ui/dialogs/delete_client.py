@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -88,8 +89,13 @@ class DeleteClientDialog(QDialog):
                             "it, and drafts they wrote are kept aside for them):", self)
             shared.setWordWrap(True)
             shared.setBuddy(self.reason_edit)
+            # A wrapped label asks for more height than it uses: its text sits on the field.
+            shared.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+            shared.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
+            layout.addSpacing(8)
             layout.addWidget(shared)
             layout.addWidget(self.reason_edit)
+            layout.addStretch(1)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         self.setMinimumWidth(480)

@@ -1,0 +1,80 @@
+"""Reads run by another thread on its own connection, ahead of the caller.
+
+SQLite steps a statement with the interpreter's lock released, so a query that costs
+seconds of C (seal_sql's document of every signed note, ~0.9 s on the bench vault) can run
+on a second core while the calling thread works through what was already read, and through
+its own reads on its own connection (docs/BENCHMARKS.md). Only while it turns a row into
+Python objects does the reading thread need the interpreter's lock, and each time it waits
+for the calling thread to let go of it: so the reads that pay here return few, large rows
+(seal_sql renders ~500 notes into one text per row). `produce(connection)` runs on the
+reading thread and yields what the caller receives, in order; at most `depth` items wait,
+so memory stays bounded whatever the vault's size, and the second connection's page cache
+is as large as the caller's. An error in the reading thread is raised in the caller, as the
+same reads on the vault's own connection would raise it (a sibling is a `Vault` too).
+Without a key to open a second connection (a raw connection, e.g. during a migration),
+`produce` runs in the caller.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+_DONE = object()
+_WAIT_S = 0.1  # how often a blocked reader looks whether the caller has stopped reading
+
+
+def items(db: Any, produce: Callable[[Any], Iterator[T]], *, depth: int = 4) -> Iterator[T]:
+    """What `produce(connection)` yields, read on another thread and connection."""
+    if getattr(db, "data_key", None) is None or not hasattr(db, "sibling"):
+        yield from produce(db)
+        return
+    reader = _Reader(db, produce, depth)
+    reader.start()
+    try:
+        while (item := reader.items.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        reader.stop.set()
+        reader.join()
+
+
+class _Reader(threading.Thread):
+    def __init__(self, vault: Any, produce: Callable[[Any], Iterator[Any]],
+                 depth: int) -> None:
+        super().__init__(name="kapnotes-read-ahead", daemon=True)
+        self._vault, self._produce = vault, produce
+        self._cache_size = vault.execute("PRAGMA cache_size").fetchone()[0]
+        self.items: queue.Queue[Any] = queue.Queue(maxsize=depth)
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        try:
+            sibling = self._vault.sibling()
+        except BaseException as exc:  # handed to the caller, raised there
+            self._put(exc)
+            return
+        try:
+            sibling.execute(f"PRAGMA cache_size = {int(self._cache_size)}")  # the caller's
+            for item in self._produce(sibling):
+                if self.stop.is_set():
+                    break
+                self._put(item)
+            self._put(_DONE)
+        except BaseException as exc:  # handed to the caller, raised there
+            self._put(exc)
+        finally:
+            sibling.conn.close()
+
+    def _put(self, item: Any) -> None:
+        while not self.stop.is_set():
+            try:
+                self.items.put(item, timeout=_WAIT_S)
+            except queue.Full:
+                continue
+            return
