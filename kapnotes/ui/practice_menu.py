@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.services import practice_link
 from kapnotes.services.vault_access import Vault
-from kapnotes.ui.dialogs.practice_join import JoinPracticeDialog
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.menu_action import menu_action
 from kapnotes.ui.practice_leave import leave_question
@@ -30,6 +29,7 @@ from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, style_sheet_colour
 
 if TYPE_CHECKING:
     from kapnotes.ui.dialogs.practice_conflicts import ConflictsDialog
+    from kapnotes.ui.dialogs.practice_join import JoinPracticeDialog
     from kapnotes.ui.workspace import Workspace
 
 SYNC_SHORTCUT = "Ctrl+Shift+Y"  # free: Ctrl+Shift+S is the dosing page's, Ctrl+Y redo's
@@ -137,6 +137,8 @@ class PracticeMenu(QObject):
 
     # -- actions ---------------------------------------------------------------------------
     def open_join(self) -> JoinPracticeDialog:
+        from kapnotes.ui.dialogs.practice_join import JoinPracticeDialog  # on first use
+
         dialog = JoinPracticeDialog(self.vault, parent=self.window)
         dialog.joined.connect(self._joined)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
