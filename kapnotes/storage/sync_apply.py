@@ -30,7 +30,7 @@ from kapnotes.domain.errors import ConflictError
 from kapnotes.domain.sync_ops import IncomingRow
 from kapnotes.storage import audit, seals, sync_extra, sync_removals
 from kapnotes.storage.sync_collapse import newest_only
-from kapnotes.storage.sync_kinds import INSERT_ONLY_TABLES
+from kapnotes.storage.sync_kinds import EDITED_TABLES, INSERT_ONLY_TABLES
 from kapnotes.storage.sync_late import add_late_reading, signed_session_of
 from kapnotes.storage.sync_outbox import (
     acknowledge,
@@ -209,7 +209,7 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
         _merge_client(vault, local_id, base, row, now, out)
     elif local_id is None or table not in ("addenda", "vitals_readings", "measures",
                                            *INSERT_ONLY_TABLES):
-        if local_id is not None and busy and table in ("sessions", "courses"):
+        if local_id is not None and busy and table in ("sessions", "courses", *EDITED_TABLES):
             _conflict_copy(vault, table, local_id, row, now, out)
         local_id = write_payload(vault, table, row.row_uuid, row.payload)
         if table in INSERT_ONLY_TABLES and not _held(vault, table, row.row_uuid):
@@ -370,7 +370,7 @@ def _void(vault: Vault, table: str, local_id: int | None, row: IncomingRow, busy
         if busy and table == "sessions":  # signed here as it was deleted there: it stays,
             _keep_signed(vault, local_id, row, busy, now, out)  # and its signing goes out
         return  # a signed note is never removed
-    if busy and table == "courses":
+    if busy and (table == "courses" or table in EDITED_TABLES):
         _conflict_copy(vault, table, local_id, row, now, out)
     # Work of this workstation is never removed silently: unsent rows go out, and drafts
     # written here are kept as copies naming who deleted them and why.
