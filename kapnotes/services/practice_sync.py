@@ -238,9 +238,9 @@ def _record_refusal(vault: Vault, op_id: str, message: str, now: str) -> None:
 
 
 def _apply_page(vault: Vault, rows: list[IncomingRow], now: str) -> ApplyOutcome:
-    """One page in one vault transaction, with the last sequence it reaches."""
-    with write(vault, _RECORDS):
-        return sync_apply.apply_incoming(vault, rows, now)
+    """One page in one vault transaction, with the last sequence it reaches (the page opens
+    it: a page with a row that cannot apply yet is rolled back and applied row by row)."""
+    return sync_apply.apply_incoming(vault, rows, now, transaction=lambda: write(vault, _RECORDS))
 
 
 def _purge_unless_held(vault: Vault, code: str, now: str) -> bool:

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,48 +65,61 @@ class ApplyOutcome:
     kinds: set[str] = field(default_factory=set)          # kinds of row that changed
     waiting: list[str] = field(default_factory=list)      # rows not applied yet, and why
 
-    def merge(self, other: ApplyOutcome) -> None:
-        self.applied += other.applied
-        self.skipped += other.skipped
-        self.conflicts += other.conflicts
-        self.field_reviews += other.field_reviews
-        self.client_codes |= other.client_codes
-        self.kinds |= other.kinds
 
+def apply_incoming(vault: Vault, rows: list[IncomingRow], now: str, *,
+                   transaction: Callable[[], AbstractContextManager[Any]] | None = None
+                   ) -> ApplyOutcome:
+    """Apply one pulled page in one transaction, opened by `transaction` (default
+    `vault.transaction`; the engine's also announces what changed).
 
-def apply_incoming(vault: Vault, rows: list[IncomingRow], now: str) -> ApplyOutcome:
-    out = ApplyOutcome()
-    with vault.transaction():
-        vault.execute("UPDATE sync_state SET applying = 1")
+    Called outside a transaction, the usual page, where every row applies, is written with
+    no savepoint at all; at the first row that cannot apply, the transaction is rolled back
+    and the page applied again with a savepoint per row, so that row leaves nothing behind and
+    waits. No savepoint spans the page: while one is open, SQLite copies every database page
+    the batch changes into an in-memory sub-journal, and each statement's own journal is then
+    released by walking that whole list, so a page's cost grew with its square
+    (docs/BENCHMARKS.md, issue 20)."""
+    begin = transaction or vault.transaction
+    out: ApplyOutcome | None = None
+    if not vault.in_transaction:
         try:
-            page = newest_only(vault, rows)
-            if _all_at_once(vault, page, now, out):
-                arrived = {row.row_uuid for row in page}
-            else:
-                arrived = {row.row_uuid for row in page if _try(vault, row, now, out)}
-            _retry_waiting(vault, arrived, now, out)
-            if rows:
-                advance_seq(vault, max(r.seq for r in rows))
-        finally:
-            vault.execute("UPDATE sync_state SET applying = 0")
+            with begin():
+                out = _apply_page(vault, rows, now, whole=True)
+        except _NotWhole:
+            out = None  # rolled back: nothing of the page was kept
+    if out is None:
+        with begin():
+            out = _apply_page(vault, rows, now, whole=False)
     out.waiting = [str(r[0]) for r in vault.query("SELECT message FROM sync_inbox ORDER BY seq")]
     return out
 
 
-def _all_at_once(vault: Vault, rows: list[IncomingRow], now: str, out: ApplyOutcome) -> bool:
-    """The usual page, where every row applies, under one savepoint. FTS5 writes out its
-    pending index at every savepoint, and inside the engine's transaction a savepoint per row
-    made a page of notes about ten times slower (docs/BENCHMARKS.md, issue 20). At the first
-    row that cannot apply the whole page is undone: the caller applies it row by row."""
-    trial = ApplyOutcome()
+class _NotWhole(Exception):
+    """A row of the page cannot be applied as it stands: the page goes row by row."""
+
+
+def _apply_page(vault: Vault, rows: list[IncomingRow], now: str, *, whole: bool
+                ) -> ApplyOutcome:
+    out = ApplyOutcome()
+    vault.execute("UPDATE sync_state SET applying = 1")
     try:
-        with vault.transaction():
-            for row in rows:
-                _apply_one(vault, row, now, trial)
-    except (MissingRow, ConflictError):
-        return False
-    out.merge(trial)
-    return True
+        arrived = set()
+        for row in newest_only(vault, rows):
+            if not whole:
+                if _try(vault, row, now, out):
+                    arrived.add(row.row_uuid)
+                continue
+            try:
+                _apply_one(vault, row, now, out)
+            except (MissingRow, ConflictError):
+                raise _NotWhole from None
+            arrived.add(row.row_uuid)
+        _retry_waiting(vault, arrived, now, out)
+        if rows:
+            advance_seq(vault, max(r.seq for r in rows))
+    finally:
+        vault.execute("UPDATE sync_state SET applying = 0")
+    return out
 
 
 def _try(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> bool:
