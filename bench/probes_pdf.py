@@ -50,14 +50,24 @@ def same_content_pdf(pages: list[list[str]], out: Path) -> int:
 
 @probe("pdf_cli_floor")
 def pdf_cli_floor(args: argparse.Namespace) -> dict[str, Any]:
-    """A fresh process's least for `kapnotes pdf`: unwrap the key file (the same PBKDF2), then
-    the same-content PDF. Its page texts come from `--lines` (a JSON file), read untimed."""
+    """A fresh process's least for `kapnotes pdf`: unwrap the key file (the same PBKDF2), open
+    the vault with that key, read the course's rows and de-identify their texts
+    (bench/pdf_floor_read.py), then the same-content PDF. Its page texts come from
+    `BENCH_PDF_LINES` (a JSON file), read untimed."""
     import json
 
+    from bench.pdf_floor_read import deidentify, read_course
     from kapnotes.storage import keyfile
+    from kapnotes.storage.vault import connect_keyed
 
-    keyfile.read_key_file(keyfile.key_file_for(Path(args.vault))).unlock(
-        passphrase=args.passphrase)
+    path = Path(args.vault)
+    key = keyfile.read_key_file(keyfile.key_file_for(path)).unlock(passphrase=args.passphrase)
+    conn = connect_keyed(path, key)
+    try:
+        deidentify(read_course(conn, int(args.facts["pdf_client_id"]),
+                               int(args.facts["pdf_course_id"])))
+    finally:
+        conn.close()
     pages = json.loads(Path(os.environ["BENCH_PDF_LINES"]).read_text(encoding="utf-8"))
     out = Path(args.vault).parent / f"floor-{os.getpid()}.pdf"
     try:

@@ -28,8 +28,9 @@ def _run(cmd: list[str], env: dict[str, str]) -> float:
 
 def pdf_cli(runner: Any) -> Row:
     """`kapnotes pdf --client … --course …` of the 60-session course, as a user runs it, beside
-    a process that unwraps the key file and writes the same text in the same font on the
-    same number of pages (bench/probes_pdf.py `pdf_cli_floor`); paired runs, medians."""
+    a process that unwraps the key file, reads and de-identifies the course's rows and writes
+    the same text in the same font on the same number of pages (bench/probes_pdf.py
+    `pdf_cli_floor`); paired runs, medians."""
     from bench.probes_pdf import page_lines
 
     cv, facts = runner.cv, runner.cv.meta()
@@ -57,8 +58,10 @@ def pdf_cli(runner: Any) -> Row:
     return Row("pdf_cli", f"kapnotes pdf, {facts['pdf_course_sessions']}-session course "
                f"({pages} pages), launch → exit", t, statistics.median(floors), "ms",
                "≤ 1500 ms", t <= 1500, times, floors,
-               {"floor_is": "fresh process: key-file unwrap + same text, same font, same "
-                            "pages, written and fsynced"})
+               {"floor_is": "fresh process: key-file unwrap, the vault opened with that key, "
+                            "the course's rows read (one plain SELECT per table) and their "
+                            "texts de-identified, then the same text, same font, same pages, "
+                            "written and fsynced"})
 
 
 def pdf_rss(runner: Any) -> list[Row]:

@@ -13,8 +13,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 OPERATIONS = {"startup", "startup_first_of_day", "open_client_first", "open_client",
-              "search_word", "search_phrase", "search_painted", "autosave", "pdf", "rss",
-              "pdf_cli", "pdf_rss", "pdf_rss_2x", "check_rss", "launch_unlock", "check_cli"}
+              "search_word", "search_phrase", "search_painted", "autosave", "pdf", "pdf_render",
+              "rss", "pdf_cli", "pdf_rss", "pdf_rss_2x", "check_rss", "launch_unlock", "check_cli"}
 
 
 @pytest.mark.slow  # the whole benchmark end to end: under xdist it starts first

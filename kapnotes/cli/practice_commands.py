@@ -2,6 +2,7 @@
 
     practice setup --dsn DSN
     practice add-clinician --dsn DSN --name NAME --role ROLE
+    practice new-code --dsn DSN --name NAME
     practice assign --dsn DSN --client CODE --clinician NAME
     practice join --vault V --dsn DSN --code CODE [--name LOGIN]
     practice leave --vault V [--yes] [--discard-pending]
@@ -45,6 +46,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--name", required=True, help="login name (lower-case letters, digits, _)")
     add.add_argument("--role", required=True, choices=ROLE_CHOICES)
     add.set_defaults(handler=_add_clinician)
+
+    renew = commands.add_parser("new-code", help="a new one-time code for an existing login "
+                                "(new workstation, lost code); the old code stops working")
+    _dsn(renew)
+    renew.add_argument("--name", required=True, help="the clinician's login name")
+    renew.set_defaults(handler=_new_code)
 
     assign = commands.add_parser("assign", help="put a clinician on a client's care team")
     _dsn(assign)
@@ -91,6 +98,15 @@ def _add_clinician(args: argparse.Namespace) -> int:
     code = admin.add_clinician(args.dsn, args.name, args.role)
     print(f"Clinician {args.name} added as {args.role}. Give them this code once, in person;")
     print("it is shown only now:")
+    print(f"Enrolment code: {code}")
+    return 0
+
+
+def _new_code(args: argparse.Namespace) -> int:
+    code = admin.new_code(args.dsn, args.name)
+    print(f"New enrolment code for {args.name}; the previous code no longer works, and a")
+    print("workstation that joined with it stops syncing (kapnotes practice leave there, then")
+    print("join again). Give this code once, in person; it is shown only now:")
     print(f"Enrolment code: {code}")
     return 0
 

@@ -47,6 +47,7 @@ def summary(report: SyncReport) -> list[str]:
     if report.field_reviews:
         lines.append(f"{_count(report.field_reviews, 'client field')} edited on two "
                      f"workstations: choose which to keep (File → Practice in the window).")
+    lines += [f"Removed: {words}." for words in report.removed]
     lines += [f"Removed client {code} from this vault: no longer on your care team."
               for code in report.purged_codes]
     lines += [f"Kept client {code}: no longer on your care team, but changes made here never "

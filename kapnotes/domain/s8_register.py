@@ -9,7 +9,7 @@ differs from the running balance is a flagged discrepancy with its explanation. 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from kapnotes.domain.errors import ValidationError
@@ -179,6 +179,37 @@ def dose_units(product: Product | Register, dose_mg: float) -> int:
     return int(whole) + (1 if part else 0)
 
 
+def in_register_order(entries: list[RegisterEntry]) -> list[RegisterEntry]:
+    """The entries, in the order given, with the change each makes and the balance after it
+    in that order. A vault alone gets back what it stored; with a practice server, entries
+    made apart on two workstations meet in the server's order (docs/PRACTICE-SERVER.md,
+    "The Schedule 8 register"): a movement moves the balance by its quantity, a stocktake
+    sets it to the count (its discrepancy is against the balance before it in this order), a
+    correction moves it by the difference from what the entry it corrects stood for. Two
+    workstations that drew the same last units apart show a balance below zero, flagged on
+    the page, until a stocktake records what is there."""
+    out: list[RegisterEntry] = []
+    balance = 0
+    stands: dict[int, tuple[EntryKind, int]] = {}  # entry id → (kind, quantity it stands for)
+    for e in entries:
+        if e.kind is EntryKind.CORRECTION and e.corrects_id in stands:
+            kind, was = stands[e.corrects_id]
+            change = e.quantity - was if kind is EntryKind.STOCKTAKE \
+                else signed(kind, e.quantity) - signed(kind, was)
+            stands[e.corrects_id] = (kind, e.quantity)
+        elif e.kind is EntryKind.CORRECTION:
+            change = e.change  # what it corrects is not in this register here
+        elif e.kind is EntryKind.STOCKTAKE:
+            change = e.quantity - balance
+        else:
+            change = signed(e.kind, e.quantity)
+        stands[e.id] = (e.kind, e.quantity)
+        balance += change
+        out.append(e if (e.change, e.balance) == (change, balance)
+                   else replace(e, change=change, balance=balance))
+    return out
+
+
 def running_ok(entries: list[RegisterEntry]) -> bool:
     """The stored balances follow from the changes and never go below zero."""
     balance = 0
@@ -213,7 +244,10 @@ def page_of(register: Register, jurisdiction: str, entries: list[RegisterEntry],
     running balance), with the balance before the first of them."""
     inside = [e for e in entries if (start is None or e.recorded_at >= start)
               and (end is None or e.recorded_at < end)]
-    before = [e for e in entries if start is not None and e.recorded_at < start]
+    # Entries from two workstations can reach the register's order late: the balance
+    # carried in is the one just before the first entry shown.
+    first = entries.index(inside[0]) if inside else len(entries)
+    before = [e for e in entries[:first] if start is not None and e.recorded_at < start]
     corrected: dict[int, list[int]] = {}
     for e in entries:
         if e.corrects_id is not None:
@@ -231,8 +265,9 @@ def entry_details(entry: RegisterEntry, register: Register,
     if kind is EntryKind.RECEIPT:
         text = f"From {entry.supplier}, invoice {entry.invoice}"
     elif kind is EntryKind.ADMINISTRATION:
-        text = f"Client {entry.client_code}, dosing session {entry.session_id}: " \
-               f"{entry.dose_mg or 0:g} mg"
+        session = f"dosing session {entry.session_id}" if entry.session_id \
+            else "a dosing session not held in this vault"
+        text = f"Client {entry.client_code}, {session}: {entry.dose_mg or 0:g} mg"
         per = register.ml_per_unit
         if per is not None and entry.dose_mg:
             text += f" ({round(entry.dose_mg * per / register.mg_per_unit, 2):g} mL)"
@@ -249,6 +284,9 @@ def entry_details(entry: RegisterEntry, register: Register,
                f"{entry.explanation}"
     else:
         text = entry.explanation
+    if entry.balance < 0:
+        text += " [BALANCE BELOW ZERO: entries made apart on two workstations drew the same " \
+                "stock; count it and record a stocktake]"
     later = corrected_by.get(entry.id)
     if later:
         text += f" [corrected by entry {', '.join(str(n) for n in later)}]"

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # The kinds of row a workstation shares this round (the server's role policy names them).
-SYNC_KINDS = ("client", "course", "note", "addendum", "vitals", "measure")
+SYNC_KINDS = ("client", "course", "note", "addendum", "vitals", "measure", "consent",
+              "consent_withdrawal", "screen")
 
 
 @dataclass(frozen=True)

@@ -36,9 +36,6 @@ class CellParagraph(Paragraph):
     # Set for plain text: equal cells of one style share their line breaking.
     _lines: LineCache | None = None
     _text = ""
-    # draw_plain writes what reportlab writes for a paragraph inside a table cell; outside
-    # one, reportlab's text object writes what the canvas state before it calls for.
-    in_cell = True
     # What reportlab's breakLines records beside the lines (kept with them in the cache).
     _width_max: float
     _splitLongWordCount: int
@@ -65,7 +62,7 @@ class CellParagraph(Paragraph):
         return width, self.height
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
-        if self._lines is not None and self.in_cell and can_draw_plain(self, canvas):
+        if self._lines is not None and can_draw_plain(self, canvas):
             draw_plain(self, canvas, self._hAlignAdjust(x, _sW), y)
         else:
             super().drawOn(canvas, x, y, _sW)
@@ -103,27 +100,20 @@ def _template(style: ParagraphStyle) -> ParaFrag:
 
 
 class TextParagraph(CellParagraph):
-    """A body paragraph: built and broken into lines like a cell, drawn by reportlab."""
-
-    in_cell = False
-
-
-def plain_frags(text: str, style: ParagraphStyle) -> list[ParaFrag] | None:
-    """What reportlab's parser makes of `to_markup(text)` when that is one run of one style
-    (no line breaks, runs of spaces, `&`, `<` or `>`), else None: parse it."""
-    plain = clean(text)
-    if needs_markup(plain) or "&" in plain or "<" in plain or ">" in plain:
-        return None
-    return [_template(style).clone(text=plain)]
+    """A body paragraph or heading: built, broken into lines and drawn like a cell. Its
+    operators (the cell's `q`/`cm` and one text object) differ from reportlab's for a body
+    paragraph, its glyphs and their places do not (tests/export/test_pdf_same_text.py
+    compares the text of every page; the pages were compared as images)."""
 
 
-def text_paragraph(text: str, style: ParagraphStyle) -> CellParagraph:
-    """`Paragraph(to_markup(text), style)` for a body paragraph, built like a plain cell when
-    that writes the same PDF: not for text with `&`, `<` or `>`, which the parser breaks
+def text_paragraph(text: str, style: ParagraphStyle,
+                   kind: type[CellParagraph] = TextParagraph) -> CellParagraph:
+    """`Paragraph(to_markup(text), style)` for a body paragraph or heading, built like a plain
+    cell when that draws the same: not for text with `&`, `<` or `>`, which the parser breaks
     into one fragment per escaped character (drawn as several runs, not one)."""
     if "&" in text or "<" in text or ">" in text:
-        return TextParagraph(to_markup(text), style)
-    return cell_paragraph(text, style, TextParagraph)
+        return kind(to_markup(text), style)
+    return cell_paragraph(text, style, kind)
 
 
 def cell_paragraph(text: str, style: ParagraphStyle,

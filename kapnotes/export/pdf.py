@@ -15,7 +15,6 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -33,13 +32,12 @@ from reportlab.platypus import Table as RLTable
 from reportlab.platypus.doctemplate import FrameActionFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from kapnotes.domain.dates import human_date
 from kapnotes.export import fonts
-from kapnotes.export.cells import plain_frags, text_paragraph
+from kapnotes.export.cells import TextParagraph, text_paragraph
 from kapnotes.export.charts import build_chart
 from kapnotes.export.markup import clean, to_markup
 from kapnotes.export.page_canvas import deferred_canvas_maker
-from kapnotes.export.page_logo import HeaderLogo
+from kapnotes.export.page_furniture import PageFurniture
 from kapnotes.export.plain_table import CellBook
 from kapnotes.export.report import (
     Banner,
@@ -55,10 +53,9 @@ from kapnotes.export.report import (
     Table,
 )
 from kapnotes.export.story_stream import StreamedStory
-from kapnotes.export.styles import DRAFT_RED, INK, MUTED, paragraph_styles
+from kapnotes.export.styles import DRAFT_RED, INK, paragraph_styles
 from kapnotes.export.tables import build_key_values, build_table
 
-RULE = colors.HexColor("#B8C2CC")
 BANNERS = {  # severity → (label printed in the box, background, border)
     "info": ("Note", colors.HexColor("#EAF2FB"), colors.HexColor("#0072B2")),
     "warning": ("Warning", colors.HexColor("#FFF4DD"), colors.HexColor("#B7791F")),
@@ -91,14 +88,18 @@ def render_pdf(report: Report, *, password: str | None = None,
     return encrypt_pdf(data, password)
 
 
-class _HeadingPara(RLParagraph):
-    """A heading Paragraph that remembers its plain text for the outline and contents."""
+class _HeadingPara(TextParagraph):
+    """A heading Paragraph that remembers its block for the outline and contents."""
 
-    def __init__(self, block: Heading, style: ParagraphStyle, key: str) -> None:
-        frags = plain_frags(block.text, style)  # the parser's result, known for plain text
-        super().__init__(to_markup(block.text), style, frags=frags)
-        self.block = block
-        self.key = key
+    block: Heading
+    key: str
+
+
+def _heading(block: Heading, style: ParagraphStyle, key: str) -> _HeadingPara:
+    para = text_paragraph(block.text, style, _HeadingPara)
+    assert isinstance(para, _HeadingPara)
+    para.block, para.key = block, key
+    return para
 
 
 class _DraftFlag(Flowable):
@@ -178,7 +179,8 @@ class PdfRenderer:
         self.frame_width = self.width - self.margin_left - self.margin_right
         self._keys = self._blocks_done = 0
         self.seen_drafts: set[int] = set()
-        self._logo = HeaderLogo(report.practice_logo)
+        self._page_furniture = PageFurniture(report, self.page_size, self.margin_left,
+                                             self.margin_right)
         self.cell_book = CellBook() if self.plain_tables else None
 
     def render(self) -> bytes:
@@ -240,44 +242,7 @@ class PdfRenderer:
 
     def decorate_page(self, canv: Canvas, page: int, total: str, *, draft: bool) -> None:
         """Header, footer and (under the page's content) the DRAFT watermark."""
-        r = self.report
-        left, right = self.margin_left, self.width - self.margin_right
-        canv.saveState()
-        top = self.height - 13 * mm
-        canv.setFont(fonts.BOLD, 8.5)
-        canv.setFillColor(INK)
-        name_left = left + self._logo.draw(canv, left, top, self.frame_width * 0.2)
-        practice = _fit(clean(r.practice_name), fonts.BOLD, 8.5,
-                        self.frame_width * 0.45 - (name_left - left))
-        canv.drawString(name_left, top, practice)
-        canv.setFont(fonts.REGULAR, 8.5)
-        canv.setFillColor(MUTED)
-        title = _fit(clean(r.title), fonts.REGULAR, 8.5, self.frame_width * 0.5)
-        canv.drawRightString(right, top, title)
-        canv.setStrokeColor(RULE)
-        canv.setLineWidth(0.5)
-        canv.line(left, top - 2.5 * mm, right, top - 2.5 * mm)
-
-        bottom = 11 * mm
-        canv.line(left, bottom + 4 * mm, right, bottom + 4 * mm)
-        canv.setFont(fonts.REGULAR, 7.5)
-        stamp = f"Exported {human_date(r.export_date)} · Confidential"
-        if r.deidentified:
-            stamp += " · De-identified"
-        canv.drawString(left, bottom, stamp)
-        canv.drawCentredString(self.width / 2, bottom, f"Page {page} of {total}")
-        canv.drawRightString(right, bottom, f"KAP Notes {clean(r.app_version)}")
-        if r.audit_head:
-            canv.setFont(fonts.REGULAR, 6.5)
-            canv.drawCentredString(self.width / 2, bottom - 3.5 * mm,
-                                   f"Audit log at export: {clean(r.audit_head)}")
-        if draft:
-            canv.setFillColor(DRAFT_RED, alpha=0.12)
-            canv.setFont(fonts.BOLD, 110)
-            canv.translate(self.width / 2, self.height / 2)
-            canv.rotate(45)
-            canv.drawCentredString(0, -40, "DRAFT")
-        canv.restoreState()
+        self._page_furniture.draw(canv, page, total, draft=draft)
 
     # --- story --------------------------------------------------------------------------
 
@@ -328,7 +293,7 @@ class PdfRenderer:
                 # Start a new page rather than leave a heading alone at the foot of one
                 # (keepWithNext would move a whole long table along with it).
                 return [CondPageBreak(HEADING_ROOM),
-                        _HeadingPara(block, st[f"h{block.level}"], f"h{self._keys}")]
+                        _heading(block, st[f"h{block.level}"], f"h{self._keys}")]
             case Paragraph():
                 # The same Paragraph as RLParagraph(to_markup(text)), without the markup
                 # parser when the text is plain, its lines broken once (cells.py).
@@ -387,12 +352,3 @@ class PdfRenderer:
         ])
         return box
 
-
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """Shorten `text` with an ellipsis so a header line never runs into its neighbour."""
-    text = text.replace("\n", " ")
-    if stringWidth(text, font, size) <= width:
-        return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"

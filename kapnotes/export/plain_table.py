@@ -42,6 +42,7 @@ from kapnotes.export.cell_draw import plain_canvas, plain_para
 from kapnotes.export.cells import cell_paragraph, simple_style
 from kapnotes.export.line_break import LineBreaker, Lines, PlainLines, breaks_like_reportlab
 from kapnotes.export.markup import clean, needs_markup
+from kapnotes.export.table_rules import draw_rules
 from kapnotes.export.table_text import TextRun
 
 # What reportlab's Table passes as the height a cell may take when it measures a row.
@@ -335,7 +336,8 @@ class PlainTable(RLTable):
                     run.flush()
                     self._drawCell(cellval, cellstyle, (colpos, rowpos), (colwidth, rowheight))
         run.flush()
-        self._drawLines()
+        if not draw_rules(self):
+            self._drawLines()
         c.restoreState()
         if self._roundingRectDef:
             self._restoreRoundingObscuredLines()

@@ -64,6 +64,34 @@ def add_clinician(dsn: str, name: str, role: str) -> str:
     return code
 
 
+def new_code(dsn: str, name: str) -> str:
+    """A new one-time enrolment code for an existing clinician's login (a new workstation, a
+    code lost before use). It replaces the login's password, so the previous code, used or not,
+    stops working, and so does the secret of the workstation that joined with it: that
+    workstation's open connections are ended and its next sync is refused as a login (its
+    unsent changes wait in its vault). One login syncs from one workstation at a time."""
+    login = check_login(name)
+    code = new_enrolment_code()
+    with connect(dsn) as conn:
+        _require_schema(conn)
+        row = conn.execute("SELECT active FROM kap.clinicians WHERE login = %s",
+                           (login,)).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).fetchone()
+        if row is None or exists is None:
+            raise ValidationError("--name", "no clinician by that name on this server "
+                                            "(kapnotes practice add-clinician)")
+        if not row[0]:
+            raise PracticeServerError(f"{login} is not an active clinician of this practice")
+        verifier = conn.pgconn.encrypt_password(
+            code.encode(), login.encode(), b"scram-sha-256").decode("ascii")
+        conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+            sql.Identifier(login), sql.Literal(verifier)))
+        conn.commit()  # the new password holds before the old sessions are ended
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                     " WHERE usename = %s AND pid <> pg_backend_pid()", (login,))
+    return code
+
+
 def assign(dsn: str, client: str, clinician: str) -> str:
     """Put the clinician on the client's care team in their role; returns that role.
     The client is registered on the server if it is not yet there."""

@@ -10,7 +10,7 @@ from kapnotes.domain.models import Client, ClientSummary
 from kapnotes.domain.screening import MedicineClass, medicine_classes
 from kapnotes.services.changes import Changes, ids, mark, write
 from kapnotes.services.clock import Clock, aware, system_clock
-from kapnotes.storage import audit, seals
+from kapnotes.storage import audit, seals, sync_void
 from kapnotes.storage import clients as repo
 from kapnotes.storage.vault import Vault
 
@@ -69,7 +69,8 @@ class ClientService:
     def delete(self, client_id: int, *, typed_code: str, why: str = "") -> None:
         """Delete a client and all their records; the code must be typed to confirm. The audit
         log keeps a tombstone: the code deleted, how many notes went, and `why` (e.g. the
-        retention date passed: kapnotes/services/retention.py)."""
+        retention date passed: kapnotes/services/retention.py). In a vault joined to a practice
+        server `why` also goes with the deletion to the client's care team."""
         client = repo.get(self.vault, client_id)
         try:
             typed = normalise_code(typed_code)
@@ -84,10 +85,15 @@ class ClientService:
             # Signed notes go on purpose: marked so `check` does not report them as tampered.
             gone = repo.session_ids(self.vault, client_id)
             seals.mark_removed(self.vault, gone)
-            repo.delete(self.vault, client_id)
+            with sync_void.reason_for_voids(self.vault, why):  # the care team reads it too
+                repo.delete(self.vault, client_id)
             tombstone = f"tombstone: {client.code}, {len(gone)} session notes"
             audit.record(self.vault, "client.delete", record_type="client", record_id=client_id,
                          detail=f"{tombstone}; {why}" if why else tombstone)
+
+    def deletions_shared(self) -> bool:
+        """Whether a deletion here goes to the practice server, its reason to the care team."""
+        return sync_void.linked(self.vault)
 
     @staticmethod
     def concomitant_flags(client: Client) -> dict[str, tuple[MedicineClass, ...]]:

@@ -70,7 +70,7 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
             session=note.session, template=services.notes.template_for(note.session),
             values=dict(note.values), number=numbers[sid], addenda=note.addenda,
             intention_labels=labels, linked_dose=linked,
-            dosing=_dosing(services, sid) if s.kind is SessionKind.DOSING else None,
+            dosing=_dosing(services, s) if s.kind is SessionKind.DOSING else None,
             measures=tuple(m for m in measures if m.session_id == sid),
             scale_names=names, risk_flags=tuple(risks.get(sid, ())),
             measure_notes={m.id: services.measures.measure_note(m) for m in measures
@@ -110,18 +110,21 @@ def _request_comments(services: Services,
                  if r.session_id is None and r.kind == "comment")
 
 
-def _dosing(services: Services, session_id: int) -> DosingSnapshot:
+def _dosing(services: Services, session: Session) -> DosingSnapshot:
+    # The session and its record are read once here and passed on (the mg/kg and the dose
+    # rules would each read both again: ~6 queries per dosing session of a course).
     m = services.monitoring
-    signed = services.notes.session(session_id).signed
-    findings = () if signed else m.signing_findings(session_id)
+    session_id = int(session.id or 0)
+    details = m.details(session_id)
+    findings = () if session.signed else m.signing_findings(session_id)
     return DosingSnapshot(
-        details=m.details(session_id), devices=tuple(m.devices(session_id)),
+        details=details, devices=tuple(m.devices(session_id)),
         readings=tuple(m.readings(session_id)), observations=tuple(m.observations(session_id)),
         adverse_effects=tuple(m.adverse_effects(session_id)),
         acknowledgements=tuple(m.screening.acknowledgements(session_id)),
-        mg_per_kg=m.mg_per_kg(session_id),
+        mg_per_kg=m.mg_per_kg(session_id, details),
         boosters=tuple(m.doses.boosters(session_id)),
-        rule_warnings=tuple(f.message for f in m.dose_findings(session_id)
+        rule_warnings=tuple(f.message for f in m.doses.findings(session, details)
                             if f.severity is Severity.WARN),
         overrides=tuple(m.doses.overrides(session_id)),
         # The same function signing uses (kapnotes/domain/signing.py), so a draft PDF lists

@@ -40,7 +40,7 @@ from kapnotes.domain.scales import Answer, LoadedScales, Scale, ScoreResult, loa
 from kapnotes.paths import practice_scales_dir, resource_path
 from kapnotes.services.changes import Changes, ids, write
 from kapnotes.services.clock import Clock, system_clock
-from kapnotes.storage import audit
+from kapnotes.storage import audit, sync_void
 from kapnotes.storage import clients as client_repo
 from kapnotes.storage import courses as course_repo
 from kapnotes.storage import measures as repo
@@ -137,14 +137,15 @@ class MeasureService:
                          record_id=measure_id, detail=scale_id)
         return repo.get(self.vault, measure_id)
 
-    def delete(self, measure_id: int) -> None:
-        """Remove a measure entered in error (audited)."""
+    def delete(self, measure_id: int, *, reason: str = "") -> None:
+        """Remove a measure entered in error (audited; `reason` goes to the care team)."""
         measure = repo.get(self.vault, measure_id)
         with write(self.vault, Changes(measures=True, client_ids=ids(measure.client_id),
                                        session_ids=ids(measure.session_id))):
-            repo.delete(self.vault, measure_id)
+            with sync_void.reason_for_voids(self.vault, reason):
+                repo.delete(self.vault, measure_id)
             audit.record(self.vault, "measure.delete", record_type="measure",
-                         record_id=measure_id)
+                         record_id=measure_id, detail=reason.strip()[:sync_void.MAX_REASON])
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, measure_id: int) -> Measure:

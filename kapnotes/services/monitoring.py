@@ -209,8 +209,8 @@ class MonitoringService(VitalsMethods, DischargeMethods):
                                                  "28, 56 or 84 mg")
             dosing.esketamine_device_count(int(d.dose_mg))
 
-    def mg_per_kg(self, session_id: int) -> float | None:
-        d = self.details(session_id)
+    def mg_per_kg(self, session_id: int, details: DosingDetails | None = None) -> float | None:
+        d = details if details is not None else self.details(session_id)
         if d.dose_mg is None or d.weight_kg is None:
             return None
         return dosing.dose_mg_per_kg(d.dose_mg, d.weight_kg)

@@ -38,7 +38,7 @@ from kapnotes.domain.text_rules import MAX_LONG, clean_text
 from kapnotes.services.changes import Changes, ids, mark, write
 from kapnotes.services.clock import Clock, aware, system_clock
 from kapnotes.services.edit_audit import EditStretches
-from kapnotes.storage import audit, seals, search
+from kapnotes.storage import audit, seals, search, sync_void
 from kapnotes.storage import courses as course_repo
 from kapnotes.storage import sessions as repo
 from kapnotes.storage.vault import Vault
@@ -182,16 +182,18 @@ class NoteService:
     def client_id_of(self, session_id: int) -> int:
         return repo.client_id_of(self.vault, session_id)
 
-    def delete_draft(self, session_id: int) -> None:
+    def delete_draft(self, session_id: int, *, reason: str = "") -> None:
+        """Discard an unsigned note; `reason` goes with the deletion to the care team."""
         session = repo.get(self.vault, session_id)
         if session.signed:
             raise ConflictError("A signed note cannot be deleted.")
         for check in self.before_delete:
             check(session_id)
         with write(self.vault, lambda: self._changed(session.course_id, session_id, sessions=True)):
-            repo.delete(self.vault, session_id)
+            with sync_void.reason_for_voids(self.vault, reason):
+                repo.delete(self.vault, session_id)
             audit.record(self.vault, "session.delete", record_type="session",
-                         record_id=session_id)
+                         record_id=session_id, detail=reason.strip()[:sync_void.MAX_REASON])
 
     # -- note content --------------------------------------------------------------------
     def template_for(self, session: Session) -> Template:

@@ -28,9 +28,13 @@ __all__ = ["ConflictCopy", "FieldReview", "Refusal", "ReviewQueue", "choose", "c
 
 # What a copy's text leaves out: the row's identity and bookkeeping, not what was written.
 _HIDDEN = {"id", "uuid", "row_uuid", "client_uuid", "course_uuid", "session_uuid", "voided",
-           "created_at", "updated_at", "signed", "seal", "sealed_at"}
+           "created_at", "updated_at", "signed", "seal", "sealed_at", "consent_uuid"}
 KIND_NAMES = {"note": "Note", "course": "Course", "client": "Client details",
-              "addendum": "Addendum", "vitals": "Vitals", "measure": "Measure"}
+              "addendum": "Addendum", "vitals": "Vitals", "measure": "Measure",
+              "consent": "Consent", "consent_withdrawal": "Consent withdrawal",
+              "screen": "Contraindication screen"}
+# Copies of an entry another workstation recorded (storage/sync_consents.py), not of ours.
+_RECORDED_ELSEWHERE = {"consent_withdrawal"}
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,11 @@ def conflict_text(vault: Vault, conflict_id: int) -> str:
     copy = sync_review.conflict(vault, conflict_id)
     if copy is None:
         raise NotFoundError("That conflict copy is no longer there.")
+    where = "another" if copy.kind in _RECORDED_ELSEWHERE else "this"
     lines = [f"{KIND_NAMES.get(copy.kind, copy.kind)} of {copy.client_code}, as written on "
-             f"this workstation (kept {_local(copy.created_at)})", ""]
+             f"{where} workstation (kept {_local(copy.created_at)})", ""]
+    if copy.reason:  # a draft a deletion elsewhere took: who deleted it, and why
+        lines[1:1] = [copy.reason]
     if copy.kind == "note" and isinstance(copy.payload.get("fields"), dict):
         _note_lines(copy.payload, lines)
     else:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.sync_ops import IncomingRow, OutgoingOp
 from kapnotes.lazy import lazy_module
-from kapnotes.services import practice_link
+from kapnotes.services import practice_audit_sync, practice_link
 from kapnotes.services.changes import Changes, write
 from kapnotes.services.clock import Clock, system_clock, utc_stamp
 from kapnotes.storage import sync_apply, sync_outbox, sync_state
@@ -43,7 +43,7 @@ PULL_PAGE = 1000
 PUSH_BATCH = 500
 # What pulled rows and a purge may change: every view of clinical records refreshes.
 _RECORDS = Changes(clients=True, courses=True, sessions=True, notes=True, measures=True,
-                   monitoring=True)
+                   monitoring=True, registers=True)
 _BOOKKEEPING = Changes()  # outbox and status only: no record a view shows changed
 
 
@@ -75,6 +75,8 @@ class SyncReport:
     # Clients no longer on the care team but kept: work of theirs exists only here (refused,
     # unsent, a conflict copy or field review open); removed once a person has dealt with it.
     held_codes: tuple[str, ...] = ()
+    # Records removed here because another workstation deleted them: who, what and why.
+    removed: tuple[str, ...] = ()
 
 
 @dataclass
@@ -86,11 +88,12 @@ class _Tally:
     purged: tuple[str, ...] = ()
     held: tuple[str, ...] = ()
     refusals: list[Refusal] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
     def report(self, error: str = "", offline: bool = False) -> SyncReport:
         return SyncReport(self.pushed, self.pulled, self.conflicts, self.field_reviews,
                           len(self.refusals), len(self.purged), error, offline,
-                          tuple(self.refusals), self.purged, self.held)
+                          tuple(self.refusals), self.purged, self.held, tuple(self.removed))
 
 
 def sync_status(vault: Vault) -> SyncStatus:
@@ -115,6 +118,7 @@ def sync_once(vault: Vault, *, clock: Clock = system_clock) -> SyncReport:
         return _finish(vault, clock, tally.report(exc.message))
     try:
         _push_all(vault, conn, clock, tally)
+        practice_audit_sync.push_audit(vault, conn)  # after the records it is about
         before = _Before(sync_state.last_seq(vault), sync_state.server_client_codes(vault),
                          sync_wire.my_clients(conn))
         _pull_all(vault, conn, clock, tally)
@@ -189,6 +193,7 @@ def _apply(vault: Vault, rows: list[IncomingRow], clock: Clock, tally: _Tally) -
     tally.pulled += outcome.applied
     tally.conflicts += outcome.conflicts
     tally.field_reviews += outcome.field_reviews
+    tally.removed += outcome.removed
 
 
 @dataclass(frozen=True)

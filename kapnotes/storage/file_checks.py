@@ -15,10 +15,28 @@ not apply (docs/BENCHMARKS.md). The problems come back in the order
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
-from kapnotes.storage.vault import Vault, page_problems
+from kapnotes.storage.vault import CACHE_KIB, Vault, page_problems
 
 CHECKS = ("integrity_check", "unread pages")
+# integrity_check walks every b-tree, then reads every table again row by row to compare it
+# with its indexes: with the usual 64 MB page cache, most pages of a larger vault are
+# decrypted and verified twice (~0.7 s more CPU on the 277 MB bench vault, its longest
+# thread). Its cache holds the whole file, up to this much memory (~170 MB more peak RSS on
+# the bench vault), for as long as the check runs (docs/BENCHMARKS.md).
+CHECK_CACHE_CAP_KIB = 384 * 1024
+RECORDS_CACHE_KIB = 8 * 1024  # the audit and seal checks beside it (storage/lifecycle.py)
+
+
+def check_cache_kib(path: Path) -> int:
+    """integrity_check's page cache in KiB: the file's size plus SQLite's header per cached
+    page (~6 %), at least the usual cache and at most `CHECK_CACHE_CAP_KIB`."""
+    try:
+        size_kib = path.stat().st_size // 1024
+    except OSError:
+        size_kib = 0
+    return max(CACHE_KIB, min(CHECK_CACHE_CAP_KIB, size_kib + size_kib // 16))
 
 
 class WholeFileChecks:
@@ -40,6 +58,7 @@ class WholeFileChecks:
             return
         try:
             if check == "integrity_check":
+                sibling.conn.execute(f"PRAGMA cache_size = -{check_cache_kib(vault.path)}")
                 rows = [r[0] for r in sibling.conn.execute("PRAGMA integrity_check")]
                 self._found[check] = [r for r in rows if r != "ok"]
             else:

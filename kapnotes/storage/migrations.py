@@ -33,6 +33,9 @@ from kapnotes.storage.schema import (
     m021_sync_inbox_waits_for,
     m022_sync_voided,
     m023_sync_refill,
+    m024_sync_consents_screens,
+    m025_sync_void_reasons,
+    m026_share_register_and_audit,
 )
 
 
@@ -85,6 +88,12 @@ MIGRATIONS: tuple[Migration, ...] = (
               m022_sync_voided.migrate),
     Migration(23, "practice sync: clients to pull again after a deletion the server refused",
               m023_sync_refill.migrate),
+    Migration(24, "practice sync: consents and contraindication screens shared",
+              m024_sync_consents_screens.migrate),
+    Migration(25, "practice sync: deletions carry their reason; drafts written here kept",
+              m025_sync_void_reasons.migrate),
+    Migration(26, "practice sync: register entries and audit entries shared, insert-only",
+              m026_share_register_and_audit.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -7,7 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from kapnotes.domain.jurisdiction_model import EntryKind, Product
-from kapnotes.domain.s8_register import EntryDraft, Register, RegisterEntry
+from kapnotes.domain.s8_register import (
+    EntryDraft,
+    Register,
+    RegisterEntry,
+    in_register_order,
+)
 from kapnotes.storage.monitoring import time_text, to_instant
 from kapnotes.storage.rows import now_utc_text
 from kapnotes.storage.vault import Vault
@@ -61,9 +66,9 @@ def register(vault: Vault, register_id: int) -> Register | None:
 
 
 def balance(vault: Vault, register_id: int) -> int:
-    row = vault.query_one("SELECT balance FROM s8_entries WHERE register_id = ?"
-                          " ORDER BY id DESC LIMIT 1", (register_id,))
-    return 0 if row is None else int(row[0])
+    """The running balance after the register's last entry, in the practice order."""
+    found = entries(vault, register_id)
+    return found[-1].balance if found else 0
 
 
 def add_entry(vault: Vault, register_id: int, draft: EntryDraft, change: int, balance_after: int,
@@ -80,9 +85,13 @@ def add_entry(vault: Vault, register_id: int, draft: EntryDraft, change: int, ba
 
 
 def entries(vault: Vault, register_id: int) -> list[RegisterEntry]:
-    """Every entry of the register in the order entered (the running balance's order)."""
-    return [_entry(r) for r in vault.query(
-        f"SELECT {_ENTRY} FROM s8_entries WHERE register_id = ? ORDER BY id", (register_id,))]
+    """Every entry of the register in the order of its running balance: the order the
+    practice server took them (schema step 026), then those not on it yet, as entered here
+    (a vault never joined: the order entered). Changes and balances are the ones that order
+    gives (kapnotes/domain/s8_register.py `in_register_order`)."""
+    return in_register_order([_entry(r) for r in vault.query(
+        f"SELECT {_ENTRY} FROM s8_entries LEFT JOIN s8_entry_seq ON entry_id = id"
+        " WHERE register_id = ? ORDER BY seq IS NULL, seq, id", (register_id,))])
 
 
 def entry(vault: Vault, entry_id: int) -> RegisterEntry | None:

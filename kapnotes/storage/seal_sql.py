@@ -26,6 +26,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from kapnotes.storage import read_ahead
 from kapnotes.storage.seals import COURSE_ROWS, DOSING, SESSION_COLS, dosing_columns
 
 _REAL_ZERO = "'0.0 (in a column with no type)'"
@@ -81,9 +82,10 @@ def document_sql(db: Any, form: int) -> str:
 def digests(db: Any, form: int, fields_of: Callable[[int], str],
             templates: dict[tuple[str, int], str]) -> Iterator[tuple[int, str]]:
     """(session id, digest) of every note sealed in `form`, in id order; `fields_of(sid)`
-    gives the note's fields as canonical JSON (asked in ascending id order)."""
-    cursor = db.execute(document_sql(db, form))
-    while batch := cursor.fetchmany(500):
+    gives the note's fields as canonical JSON (asked in ascending id order). The documents
+    are rendered on another thread and connection (kapnotes.storage.read_ahead) while this
+    one reads the fields and hashes."""
+    for batch in read_ahead.batches(db, lambda conn: document_sql(conn, form)):
         for sid, head, tail, template_id, version in batch:
             text = "{" + head[1:-1] + ',"fields":' + fields_of(sid) + "," + tail[1:-1]
             if form >= 3:  # "template" sorts last

@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -107,11 +108,24 @@ def fields_text(fields: list[tuple[str, str]]) -> str:
                           for fid, text in sorted(fields)) + "}"
 
 
+# A list of strings as `json.dumps` stores a multiple choice: `["a", "b"]`, no escapes.
+_PLAIN_LIST = re.compile(r'\[(?:"[^"\\]*"(?:, ?"[^"\\]*")*)?\]')
+
+
 def _value_text(text: str) -> str:
-    if text[:1] == '"' and "\\" not in text:
-        # A JSON string without escapes is its own canonical text when it is valid, and a
-        # text no canonical encoding ever is when it is not (a digest that cannot match).
-        return text
+    """One stored field value as the canonical document writes it. The two shapes nearly
+    every value has (one string, a list of strings, neither with escapes) are rewritten by
+    string operations; anything else is decoded and encoded again. A text is taken as it
+    is only when it is exactly one string: `"a","f2":"b"` must not pass for two fields.
+    A raw control character left in a string is never in a canonical text (the encoder
+    escapes it), so such a value gives a digest that cannot match, as invalid JSON must."""
+    if "\\" not in text:
+        if text[:1] == '"' and text[-1:] == '"' and text.count('"') == 2:
+            return text
+        if text[:1] == "[" and _PLAIN_LIST.fullmatch(text):
+            # Matched: every other quote opens a string, so the odd parts are the strings.
+            strings = text.split('"')[1::2]
+            return '["' + '","'.join(strings) + '"]' if strings else "[]"
     if text[:1] == '"':  # one JSON string: scanned and escaped again by the C functions
         value, end = scanstring(text, 1, True)
         if end == len(text):

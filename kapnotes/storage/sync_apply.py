@@ -13,13 +13,15 @@ to go out again. Per row, by its UUID:
 - a signed note is written unsigned, then its fields, then signed and sealed here, as this
   vault's own triggers and `kapnotes check` require; a note signed here is never overwritten;
 - `"voided": true` removes the row, except a signed note (or a course or client holding one),
-  which is never deleted here;
+  which is never deleted here; a draft written here that it takes is kept as a conflict copy
+  naming who deleted it and why (kapnotes/storage/sync_void.py);
 - a row that cannot be written yet (its parent has not arrived) waits in `sync_inbox` and is
-  tried again after every batch; its message names kind and UUID, never content.
+  tried again when what it waits for arrives; its message names kind and UUID, never content.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from collections.abc import Callable
@@ -29,8 +31,9 @@ from typing import Any
 
 from kapnotes.domain.errors import ConflictError
 from kapnotes.domain.sync_ops import IncomingRow
-from kapnotes.storage import audit, seals
+from kapnotes.storage import audit, seals, sync_extra
 from kapnotes.storage.sync_collapse import newest_only
+from kapnotes.storage.sync_kinds import INSERT_ONLY_TABLES
 from kapnotes.storage.sync_late import add_late_reading, signed_session_of
 from kapnotes.storage.sync_outbox import (
     acknowledge,
@@ -48,6 +51,7 @@ from kapnotes.storage.sync_payloads import (
     payload_of,
     write_payload,
 )
+from kapnotes.storage.sync_removals import audit_removal, keep_drafts_written_here
 from kapnotes.storage.sync_state import advance_seq
 from kapnotes.storage.vault import Vault
 
@@ -64,29 +68,22 @@ class ApplyOutcome:
     client_codes: set[str] = field(default_factory=set)  # clients whose records changed
     kinds: set[str] = field(default_factory=set)          # kinds of row that changed
     waiting: list[str] = field(default_factory=list)      # rows not applied yet, and why
+    removed: list[str] = field(default_factory=list)      # deletions from elsewhere: who, why
 
 
 def apply_incoming(vault: Vault, rows: list[IncomingRow], now: str, *,
                    transaction: Callable[[], AbstractContextManager[Any]] | None = None
                    ) -> ApplyOutcome:
-    """Apply one pulled page in one transaction, opened by `transaction` (default
-    `vault.transaction`; the engine's also announces what changed).
-
-    Called outside a transaction, the usual page, where every row applies, is written with
-    no savepoint at all; at the first row that cannot apply, the transaction is rolled back
-    and the page applied again with a savepoint per row, so that row leaves nothing behind and
-    waits. No savepoint spans the page: while one is open, SQLite copies every database page
-    the batch changes into an in-memory sub-journal, and each statement's own journal is then
-    released by walking that whole list, so a page's cost grew with its square
+    """One page in one transaction, opened by `transaction` (default `vault.transaction`).
+    Outside a transaction, the usual page (every row applies) has no savepoint at all; at a
+    row that cannot apply, it is rolled back and redone with a savepoint per row. A savepoint
+    spanning the page made SQLite walk its whole sub-journal at the end of every statement
     (docs/BENCHMARKS.md, issue 20)."""
     begin = transaction or vault.transaction
     out: ApplyOutcome | None = None
     if not vault.in_transaction:
-        try:
-            with begin():
-                out = _apply_page(vault, rows, now, whole=True)
-        except _NotWhole:
-            out = None  # rolled back: nothing of the page was kept
+        with contextlib.suppress(_NotWhole), begin():  # _NotWhole: rolled back whole
+            out = _apply_page(vault, rows, now, whole=True)
     if out is None:
         with begin():
             out = _apply_page(vault, rows, now, whole=False)
@@ -95,7 +92,7 @@ def apply_incoming(vault: Vault, rows: list[IncomingRow], now: str, *,
 
 
 class _NotWhole(Exception):
-    """A row of the page cannot be applied as it stands: the page goes row by row."""
+    """A row of the page cannot apply as it stands: the page goes row by row."""
 
 
 def _apply_page(vault: Vault, rows: list[IncomingRow], now: str, *, whole: bool
@@ -105,14 +102,13 @@ def _apply_page(vault: Vault, rows: list[IncomingRow], now: str, *, whole: bool
     try:
         arrived = set()
         for row in newest_only(vault, rows):
-            if not whole:
-                if _try(vault, row, now, out):
-                    arrived.add(row.row_uuid)
+            if whole:
+                try:
+                    _apply_one(vault, row, now, out)
+                except (MissingRow, ConflictError):
+                    raise _NotWhole from None
+            elif not _try(vault, row, now, out):
                 continue
-            try:
-                _apply_one(vault, row, now, out)
-            except (MissingRow, ConflictError):
-                raise _NotWhole from None
             arrived.add(row.row_uuid)
         _retry_waiting(vault, arrived, now, out)
         if rows:
@@ -160,6 +156,12 @@ def _retry_waiting(vault: Vault, arrived: set[str], now: str, out: ApplyOutcome)
 
 
 def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> None:
+    if row.kind in sync_extra.KINDS and isinstance(row.payload, dict):  # insert-only, apart
+        written = sync_extra.apply(vault, row, now)
+        out.applied += written and row.kind != "audit"  # records, not their audit trail
+        out.skipped += not written
+        out.kinds.add(row.kind)
+        return
     table = TABLE_OF_KIND.get(row.kind)
     if table is None or not isinstance(row.payload, dict):
         out.skipped += 1  # a kind this version does not share
@@ -212,10 +214,13 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
         _keep_signed(vault, local_id, row, busy, now, out)
     elif local_id is not None and busy and table == "clients":
         _merge_client(vault, local_id, base, row, now, out)
-    elif local_id is None or table not in ("addenda", "vitals_readings", "measures"):
+    elif local_id is None or table not in ("addenda", "vitals_readings", "measures",
+                                           *INSERT_ONLY_TABLES):
         if local_id is not None and busy and table in ("sessions", "courses"):
             _conflict_copy(vault, table, local_id, row, now, out)
         local_id = write_payload(vault, table, row.row_uuid, row.payload)
+        if table in INSERT_ONLY_TABLES and not _held(vault, table, row.row_uuid):
+            out.conflicts += 1  # its codec kept it aside for a person (sync_kinds.py)
         if table == "addenda":
             _seal_if_signed(vault, local_id)
         elif table == "sessions" and _signed(vault, local_id):
@@ -233,6 +238,11 @@ def _agreed(vault: Vault, table: str, row: IncomingRow) -> None:
     vault.execute("UPDATE sync_ids SET version = ?, base = ? WHERE uuid = ? AND tbl = ?",
                   (row.row_version, payload_text(row.payload) if table == "clients" else None,
                    row.row_uuid, table))
+
+
+def _held(vault: Vault, table: str, row_uuid: str) -> bool:
+    return vault.query_one("SELECT 1 FROM sync_ids WHERE uuid = ? AND tbl = ?",
+                           (row_uuid, table)) is not None
 
 
 def _signed(vault: Vault, session_id: int) -> bool:
@@ -367,14 +377,14 @@ def _void(vault: Vault, table: str, local_id: int | None, row: IncomingRow, busy
         if busy and table == "sessions":  # signed here as it was deleted there: it stays,
             _keep_signed(vault, local_id, row, busy, now, out)  # and its signing goes out
         return  # a signed note is never removed
-    if busy and table in ("sessions", "courses"):
+    if busy and table == "courses":
         _conflict_copy(vault, table, local_id, row, now, out)
+    # Drafts written here are never removed silently: copies naming who deleted and why.
+    out.conflicts += keep_drafts_written_here(vault, table, local_id, row, busy, now)
     drop_ops_for(vault, row.row_uuid)
     if table != "addenda":  # addenda are never removed from a note
         vault.execute(f"DELETE FROM {table} WHERE id = ?", (local_id,))
-    if table == "clients":
-        audit.record(vault, "practice.remove", record_type="client", record_id=row.client_code,
-                     detail="deleted on another workstation")
+        out.removed.append(audit_removal(vault, table, row))
 
 
 # A removal that would take a signed note with it: refused, the note stays.

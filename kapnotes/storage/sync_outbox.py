@@ -15,13 +15,17 @@ import uuid
 from typing import Any
 
 from kapnotes.domain.sync_ops import OutgoingOp
-from kapnotes.storage import audit
+from kapnotes.storage import audit, sync_extra
 from kapnotes.storage.schema.m020_sync import INSERT_ONLY, SHARED
+from kapnotes.storage.sync_kinds import INSERT_ONLY_TABLES, KINDS
 from kapnotes.storage.sync_payloads import KIND_OF_TABLE, client_code, payload_of
 from kapnotes.storage.vault import Vault
 
+# Kinds the server keeps as written: a row it already has is not sent again.
+_KEPT_AS_WRITTEN = frozenset(INSERT_ONLY) | INSERT_ONLY_TABLES
 # Parents before children, so a receiving vault meets a client before its courses.
-_ORDER = "CASE d.tbl " + " ".join(f"WHEN '{t}' THEN {i}" for i, t in enumerate(SHARED)) + " END"
+_ORDER = "CASE d.tbl " + " ".join(
+    f"WHEN '{t}' THEN {i}" for i, t in enumerate([*SHARED, *KINDS])) + " ELSE 99 END"
 
 
 def payload_text(payload: dict[str, Any]) -> str:
@@ -37,6 +41,9 @@ def pack_outbox(vault: Vault, now: str) -> int:
         f" ORDER BY {_ORDER}, d.local_id")
     packed = 0
     for table, local_id, row_uuid, version, in_flight in rows:
+        if table in sync_extra.TABLES:  # register and audit entries: sent once, as written
+            packed += _pack_apart(vault, table, local_id, row_uuid, now)
+            continue
         if in_flight:
             continue  # stays marked: packed after the server answers the earlier op
         if table == "clients" and version is None and row_uuid is not None:
@@ -44,7 +51,7 @@ def pack_outbox(vault: Vault, now: str) -> int:
         payload = payload_of(vault, table, local_id) if row_uuid is not None else None
         code = client_code(vault, table, local_id) if payload is not None else None
         vault.execute("DELETE FROM sync_dirty WHERE tbl = ? AND local_id = ?", (table, local_id))
-        if payload is None or code is None or (table in INSERT_ONLY and version is not None):
+        if payload is None or code is None or (table in _KEPT_AS_WRITTEN and version is not None):
             continue  # gone (its void is already out), or already on the server as written
         vault.execute(
             "INSERT INTO sync_outbox (op_id, tbl, local_id, kind, client_code, row_uuid,"
@@ -53,6 +60,19 @@ def pack_outbox(vault: Vault, now: str) -> int:
              payload_text(payload), now))
         packed += 1
     return packed
+
+
+def _pack_apart(vault: Vault, table: str, local_id: int, row_uuid: str | None, now: str) -> int:
+    vault.execute("DELETE FROM sync_dirty WHERE tbl = ? AND local_id = ?", (table, local_id))
+    op = sync_extra.op_for(vault, table, local_id, row_uuid)
+    if op is None:
+        return 0
+    kind, code, op_uuid, payload = op
+    vault.execute(
+        "INSERT INTO sync_outbox (op_id, tbl, local_id, kind, client_code, row_uuid,"
+        " base_version, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+        (str(uuid.uuid4()), table, local_id, kind, code, op_uuid, payload_text(payload), now))
+    return 1
 
 
 # Clients are one row per code on the server: a code entered on two workstations before
@@ -153,13 +173,14 @@ def _signed_here(vault: Vault, table: str, local_id: int) -> bool:
 
 def record_conflict_copy(vault: Vault, kind: str, code: str | None, row_uuid: str,
                          local_id: int | None, payload: str, server_version: int | None,
-                         now: str, detail: str = "") -> None:
+                         now: str, detail: str = "", reason: str = "") -> None:
     """Keep a losing local version as a conflict copy for a person (never merged), audited by
     kind and row only: the one writer of sync_conflicts (a push answered "conflict", a pulled
-    newer version over local work, words typed over a newer version)."""
+    newer version over local work, words typed over a newer version, a draft written here
+    that a deletion elsewhere took: `reason` says who and why, shown with the copy)."""
     vault.execute("INSERT INTO sync_conflicts (kind, client_code, row_uuid, local_id, payload,"
-                  " server_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                  (kind, code, row_uuid, local_id, payload, server_version, now))
+                  " server_version, created_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  (kind, code, row_uuid, local_id, payload, server_version, now, reason))
     audit.record(vault, "practice.conflict", record_type=kind, record_id=row_uuid,
                  detail=detail or f"kept as a conflict copy; server version {server_version}")
 

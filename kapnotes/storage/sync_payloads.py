@@ -23,10 +23,15 @@ from typing import Any
 
 from kapnotes.storage import seals
 from kapnotes.storage.schema.m020_sync import DOSING_ROWS, SHARED
+from kapnotes.storage.schema.m026_share_register_and_audit import CODE_SQL as S8_CODE_SQL
 from kapnotes.storage.sync_intentions import local_value, words_of
+from kapnotes.storage.sync_kinds import KINDS
+from kapnotes.storage.sync_values import MissingRow, local_id_of, uuid_of
+from kapnotes.storage.sync_values import plain as _plain
 from kapnotes.storage.vault import Vault
 
 KIND_OF_TABLE = {table: kind for table, (kind, _code) in SHARED.items()}
+KIND_OF_TABLE.update({table: k.kind for table, k in KINDS.items()})  # later steps' kinds
 TABLE_OF_KIND = {kind: table for table, kind in KIND_OF_TABLE.items()}
 # table → {column: (the table it names, payload key, whether the row cannot be without it)}
 REFS: dict[str, dict[str, tuple[str, str, bool]]] = {
@@ -54,15 +59,7 @@ for _table in ("addenda", "vitals_readings"):
     _CODE_SQL[_table] = (f"SELECT cl.code FROM {_table} x JOIN sessions s ON s.id = x.session_id"
                          " JOIN courses co ON co.id = s.course_id"
                          " JOIN clients cl ON cl.id = co.client_id WHERE x.id = ?")
-
-
-class MissingRow(Exception):
-    """An incoming row that cannot be written (yet); the message names kind and UUID only.
-    `waits_for`: the UUID of the missing row it needs (None: it waits for a person)."""
-
-    def __init__(self, message: str, waits_for: str | None = None) -> None:
-        super().__init__(message)
-        self.waits_for = waits_for
+_CODE_SQL["s8_entries"] = S8_CODE_SQL["s8_entries"]  # register entries (schema step 026)
 
 
 # Per open vault: its schema does not change while it is open (migrations run before), and
@@ -79,26 +76,17 @@ def columns(vault: Vault, table: str) -> tuple[str, ...]:
     return known[table]
 
 
-def uuid_of(vault: Vault, table: str, local_id: int) -> str | None:
-    row = vault.query_one("SELECT uuid FROM sync_ids WHERE tbl = ? AND local_id = ?",
-                          (table, local_id))
-    return None if row is None else str(row[0])
-
-
-def local_id_of(vault: Vault, table: str, uuid: str) -> int | None:
-    row = vault.query_one("SELECT local_id FROM sync_ids WHERE uuid = ? AND tbl = ?",
-                          (uuid, table))
-    return None if row is None else int(row[0])
-
-
 def client_code(vault: Vault, table: str, local_id: int) -> str | None:
-    row = vault.query_one(_CODE_SQL[table], (local_id,))
+    sql = KINDS[table].code_sql if table in KINDS else _CODE_SQL[table]
+    row = vault.query_one(sql, (local_id,))
     return None if row is None else str(row[0])
 
 
 # -- row → payload --------------------------------------------------------------------------
 def payload_of(vault: Vault, table: str, local_id: int) -> dict[str, Any] | None:
     """The row as a payload (None: the row is gone)."""
+    if table in KINDS:
+        return KINDS[table].pack(vault, local_id)
     cols = columns(vault, table)
     row = vault.query_one(f"SELECT {', '.join(cols)} FROM {table} WHERE id = ?", (local_id,))
     if row is None:
@@ -146,21 +134,6 @@ def _child_rows(vault: Vault, table: str, session_id: int) -> list[dict[str, Any
 
 
 # -- payload → row --------------------------------------------------------------------------
-_INT64 = (-(2**63), 2**63 - 1)
-
-
-def _plain(kind: str, uuid: str, column: str, value: Any) -> Any:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int) and not _INT64[0] <= value <= _INT64[1]:
-        # JSON integers are unbounded, SQLite's are 64-bit: a row pushed by hand with a bigger
-        # one waits here (named by kind and UUID) instead of stopping every later row.
-        raise MissingRow(f"{kind} {uuid}: the value of {column} is out of range")
-    if value is None or isinstance(value, (str, int, float)):
-        return value
-    raise MissingRow(f"{kind} {uuid}: the value of {column} is not a plain value")
-
-
 def row_values(vault: Vault, table: str, uuid: str, payload: dict[str, Any]
                ) -> dict[str, Any]:
     """The columns to write for `payload`, references translated to local ids."""
@@ -304,6 +277,8 @@ def _write_strikes(vault: Vault, struck: Any) -> None:
 
 def write_payload(vault: Vault, table: str, uuid: str, payload: dict[str, Any]) -> int:
     """Write one incoming payload (not a void) as its row; returns the local id."""
+    if table in KINDS:
+        return KINDS[table].write(vault, uuid, payload)
     if table == "sessions":
         return write_note(vault, uuid, payload)
     return write_row(vault, table, uuid, row_values(vault, table, uuid, payload))

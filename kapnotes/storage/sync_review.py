@@ -26,6 +26,7 @@ class ConflictCopy:
     payload: dict[str, Any]
     server_version: int | None
     created_at: str
+    reason: str = ""  # why it was kept, when not an ordinary conflict (a deletion elsewhere)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ def keep_typed_copy(vault: Vault, session_id: int, typed: Mapping[str, tuple[Any
     return True
 
 
-_CONFLICT_COLUMNS = "id, kind, client_code, local_id, payload, server_version, created_at"
+_CONFLICT_COLUMNS = ("id, kind, client_code, local_id, payload, server_version, created_at,"
+                     " reason")
 
 
 def open_conflicts(vault: Vault) -> list[ConflictCopy]:
@@ -141,7 +143,8 @@ def _conflict(row: tuple[Any, ...]) -> ConflictCopy:
     return ConflictCopy(int(row[0]), str(row[1] or ""), str(row[2] or ""),
                         None if row[3] is None else int(row[3]),
                         payload if isinstance(payload, dict) else {},
-                        None if row[5] is None else int(row[5]), str(row[6] or ""))
+                        None if row[5] is None else int(row[5]), str(row[6] or ""),
+                        str(row[7] or ""))
 
 
 def _text(value: object) -> str:

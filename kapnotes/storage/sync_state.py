@@ -163,7 +163,7 @@ def purge_client(vault: Vault, code: str, now: str) -> None:
             vault.execute("DELETE FROM clients WHERE id = ?", (int(row[0]),))
             sessions = len(gone)
         for table in ("sync_outbox", "sync_conflicts", "sync_field_reviews", "sync_refusals",
-                      "sync_inbox"):
+                      "sync_inbox", "audit_remote"):
             vault.execute(f"DELETE FROM {table} WHERE client_code = ?", (code,))
     finally:
         vault.execute("UPDATE sync_state SET applying = 0")

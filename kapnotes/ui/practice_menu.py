@@ -23,6 +23,7 @@ from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.menu_action import menu_action
 from kapnotes.ui.practice_leave import leave_question
 from kapnotes.ui.practice_notes import NoteSyncFollower
+from kapnotes.ui.practice_removed import removed_line
 from kapnotes.ui.practice_status import indicator, moved
 from kapnotes.ui.practice_worker import AFTER_WRITE_MS, EVERY_MS, SyncOutcome, SyncRunner
 from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, style_sheet_colour
@@ -208,7 +209,8 @@ class PracticeMenu(QObject):
             self.offline_since = None
         self.last_error = outcome.error
         about_note = self.notes.after_sync(outcome)
-        said = " ".join(t for t in (moved(outcome) if self._asked else "", about_note) if t)
+        said = " ".join(t for t in (moved(outcome) if self._asked else "", about_note,
+                                    removed_line(outcome)) if t)
         self._asked = False
         if said:
             self.window.show_status(said, 10_000)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.services import practice_review
 from kapnotes.ui.main_window import MainWindow
+from kapnotes.ui.practice_removed import RemovedNotice, follow_removal
 from kapnotes.ui.practice_worker import SyncOutcome
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ class NoteSyncFollower(QObject):
         self._workspace = workspace
         self._open_conflicts = open_conflicts
         self.notice: ConflictNotice | None = None
+        self.removed_notice: RemovedNotice | None = None  # the open note's record went
 
     def before_sync(self) -> None:
         workspace = self._workspace()
@@ -86,8 +88,11 @@ class NoteSyncFollower(QObject):
         changes = outcome.changes
         if workspace is not None and changes is not None and changes.clients:
             workspace.after_records_arrived()  # a first sync fills an empty vault
-        if workspace is None or editor is None or changes is None:
+        if workspace is None or changes is None:
             return ""
+        said, self.removed_notice = follow_removal(workspace, outcome)
+        if said or editor is None:
+            return said
         if not (changes.touches("notes", "sessions", "monitoring")
                 and changes.touches_session(editor.session_id)):
             return ""

@@ -29,6 +29,7 @@ from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.report_actions import RegulatorReportActions
 from kapnotes.ui.retention_view import RetentionActions
 from kapnotes.ui.s8_register_view import S8RegisterActions
+from kapnotes.ui.startup_heap import settle_startup_heap
 from kapnotes.ui.widgets.new_session_menu import make_new_session_action
 
 # After the window is shown: past its first paint, before a first click (~0.5 s or more).
@@ -114,6 +115,7 @@ class Workspace(QObject):
             _ = self.services.measures.loaded  # the scale files, parsed
         except KapNotesError:
             pass  # only a head start: the first open does it (and reports) as before
+        settle_startup_heap()  # start-up's garbage collected now, not during the first open
 
     def teardown(self) -> None:
         """Take this workspace out of the window (after a restore swaps the vault)."""
@@ -204,6 +206,12 @@ class Workspace(QObject):
         self.editor.deleteLater()
         self.editor = None
         self.window.set_save_state()
+
+    def close_note(self, title: str, body: str) -> None:
+        """Close the open note or client page (its record left the vault) and say why on the
+        start page."""
+        self._close_editor()
+        self.window.show_empty_state(title, body)
 
     def open_client(self, client_id: int, course_id: int | None = None) -> None:
         self._close_editor()

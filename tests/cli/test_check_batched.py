@@ -6,6 +6,7 @@ must still be found and named through the real command, while its neighbours sta
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +167,40 @@ def test_a_summarys_seals_at_once_are_each_notes_seal(demo, passphrase) -> None:
         assert one_by_one[changed] is not None and one_by_one[changed][2] is False
         assert any(v is None for v in one_by_one.values())  # drafts among them
         assert with_addenda & set(signed)  # addenda among the signed notes
+
+
+def _adjacent_string_fields(vault: Any) -> tuple[int, str, str, str, str]:
+    """A signed note and two of its fields next to each other in field-id order, both stored
+    as one JSON string without escapes: (note, first id, its value, second id, its value)."""
+    for sid in _signed(vault):
+        rows = vault.execute("SELECT field_id, value FROM session_fields WHERE session_id = ?"
+                             " ORDER BY field_id", (sid,)).fetchall()
+        for (fid, value), (next_fid, next_value) in pairwise(rows):
+            if all(v.startswith('"') and "\\" not in v for v in (value, next_value)):
+                return sid, fid, value, next_fid, next_value
+    raise AssertionError("the demo vault has no note with two plain text fields")
+
+
+def test_a_field_value_spliced_to_pass_for_two_fields_is_found(
+        run_cli, demo, passphrase, passphrase_file) -> None:
+    """One field's stored value rewritten as `"a","next_field":"b"` and the next field
+    deleted: the text of the fields reads the same as before, but the stored value is not
+    JSON (the app cannot read the note) and a field is gone, so the note has changed."""
+    with lifecycle.unlock_vault(demo, passphrase=passphrase) as vault:
+        sid, fid, value, next_fid, next_value = _adjacent_string_fields(vault)
+    conn = _raw(demo, passphrase)
+    try:
+        for trigger in ("session_fields_locked_update", "session_fields_locked_delete"):
+            conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        deleted = conn.execute("DELETE FROM session_fields WHERE session_id = ?"
+                               " AND field_id = ?", (sid, next_fid)).rowcount
+        updated = conn.execute("UPDATE session_fields SET value = ? WHERE session_id = ?"
+                               " AND field_id = ?",
+                               (f'{value},"{next_fid}":{next_value}', sid, fid)).rowcount
+        assert (deleted, updated) == (1, 1)
+    finally:
+        conn.close()
+    result = run_cli("check", "--vault", demo, "--passphrase-file", passphrase_file)
+    assert result.returncode == 1, result.stdout
+    assert f"signed note {sid} was changed after signing" in result.stderr
+

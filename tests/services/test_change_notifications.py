@@ -43,6 +43,7 @@ from kapnotes.services import (
     lock_settings,
     portable_export,
     portable_import,
+    practice_audit_sync,
     practice_link,
     practice_review,
     practice_sync,
@@ -400,12 +401,16 @@ WRITERS: dict[str, tuple[Call, set[str]]] = {
         w.services.vault, str(uuid.uuid4()), "not on the care team", NOW), set()),
     "practice_sync._apply_page": (
         lambda w: practice_sync._apply_page(w.services.vault, [], NOW),
-        {"clients", "courses", "sessions", "notes", "measures", "monitoring"}),
+        {"clients", "courses", "sessions", "notes", "measures", "monitoring", "registers"}),
     "practice_sync._purge_unless_held": (
         lambda w: practice_sync._purge_unless_held(w.services.vault, "KAP-777", NOW),
         {"clients", "courses", "sessions", "notes", "measures", "monitoring"}),
     "practice_sync._record_sync": (
         lambda w: practice_sync._record_sync(w.services.vault, NOW, ""), set()),
+    "practice_audit_sync._pack_audit": (
+        lambda w: practice_audit_sync._pack_audit(w.services.vault), set()),
+    "practice_audit_sync._settle": (lambda w: practice_audit_sync._settle(
+        w.services.vault, str(uuid.uuid4()), taken=True), set()),
     "practice_review.mark_resolved": (
         lambda w: practice_review.mark_resolved(w.services.vault, w.prepared), set()),
     "practice_review.dismiss_refusal": (

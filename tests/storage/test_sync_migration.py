@@ -11,6 +11,7 @@ from typing import Any
 from helpers.basics import TEST_PASSPHRASE
 
 from kapnotes.storage import keyfile, lifecycle, sync_state
+from kapnotes.storage.schema import m024_sync_consents_screens as m024
 from kapnotes.storage.schema.m020_sync import SHARED
 from kapnotes.storage.vault import connect_keyed
 
@@ -34,7 +35,7 @@ def _raw(path: Path) -> Any:
 
 def _assert_every_row_has_a_uuid(vault: Any) -> int:
     total = 0
-    for table in SHARED:
+    for table in (*SHARED, *m024.TABLES, "s8_entries"):
         rows = int(vault.query_one(f"SELECT count(*) FROM {table}")[0])
         uuids = [r[0] for r in vault.query(
             f"SELECT i.uuid FROM {table} t JOIN sync_ids i ON i.tbl = ? AND i.local_id = t.id",
@@ -42,6 +43,9 @@ def _assert_every_row_has_a_uuid(vault: Any) -> int:
         assert len(uuids) == rows, table
         assert all(UUID4.match(u) for u in uuids), table
         total += rows
+    # A withdrawal is an entry of its own (step 024), kept in its consent's row.
+    total += int(vault.query_one("SELECT count(*) FROM consent_records"
+                                 " WHERE withdrawn_on IS NOT NULL")[0])
     every = [r[0] for r in vault.query("SELECT uuid FROM sync_ids")]
     assert len(set(every)) == len(every) == total
     return total
@@ -67,6 +71,10 @@ def _as_before_step_20(path: Path, *, joined: bool) -> None:
         conn.execute("BEGIN")
         for kind, name in sorted(names, key=lambda n: n[0] == "table"):  # triggers first
             conn.execute(f"DROP {kind.upper()} IF EXISTS {name}")
+        conn.execute("DROP TRIGGER audit_dirty_on_insert")  # step 26's, on the audit log
+        for name in ("s8_entry_seq", "audit_origin", "audit_dirty", "audit_shared",
+                     "audit_remote"):
+            conn.execute(f"DROP TABLE {name}")
         if joined:
             conn.execute("INSERT INTO settings (key, value) VALUES ('practice.link',"
                          " '{\"conninfo\": \"host=x\", \"login\": \"kim\", \"secret\": \"s\"}')")

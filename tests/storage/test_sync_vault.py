@@ -53,10 +53,10 @@ def test_a_record_packed_in_one_vault_arrives_whole_in_another(
     a, b = pair
     ids = record(a)
     relay = Relay()
-    assert push_all(a.vault, relay, "therapist") == 7
+    assert push_all(a.vault, relay, "therapist") == 8  # with the screen taken before dosing
     assert sync_state.status(a.vault).pending == 0
     outcome = pull_all(b.vault, relay)
-    assert outcome.applied == 7 and outcome.waiting == [] and outcome.client_codes == {CODE}
+    assert outcome.applied == 8 and outcome.waiting == [] and outcome.client_codes == {CODE}
 
     mine, theirs = a.clients.get(ids["client"]), by_code(b)
     assert replace(theirs, id=mine.id) == mine
@@ -70,6 +70,8 @@ def test_a_record_packed_in_one_vault_arrives_whole_in_another(
         str(prep.id), "signed elsewhere; pushed by therapist")
     assert [x.text for x in b.notes.note(prep.id).addenda] == ["Marmalade detail added later."]
     assert b.monitoring.details(dose.id).lot_number == "LOT-7731"
+    assert [x.screen for x in b.monitoring.screening.history(theirs.id)] == [
+        x.screen for x in a.monitoring.screening.history(ids["client"])]
     assert [(r.reading.systolic, r.reading.diastolic) for r in b.monitoring.readings(dose.id)
             ] == [(128, 82)]
     assert [d.given_at for d in b.monitoring.devices(dose.id)] == [
@@ -104,14 +106,14 @@ def test_own_rows_coming_back_are_skipped_even_when_the_answer_was_lost(
     record(a)
     relay = Relay()
     push_all(a.vault, relay, "therapist", answer=False)  # the connection dropped
-    assert sync_state.status(a.vault).pending == 7
+    assert sync_state.status(a.vault).pending == 8
     outcome = pull_all(a.vault, relay)
-    assert (outcome.applied, outcome.skipped, outcome.conflicts) == (0, 7, 0)
+    assert (outcome.applied, outcome.skipped, outcome.conflicts) == (0, 8, 0)
     assert sync_state.status(a.vault).pending == 0
     # Now known at the server's version: the same rows pulled again are skipped too.
     with a.vault.transaction():
         a.vault.execute("UPDATE sync_state SET last_seq = 0")
-    assert pull_all(a.vault, relay).skipped == 7
+    assert pull_all(a.vault, relay).skipped == 8
 
 
 def test_a_signed_note_arrives_sealed_and_cannot_be_edited_there(
@@ -144,15 +146,15 @@ def test_a_row_whose_parent_has_not_arrived_waits_and_names_no_content(
     push_all(a.vault, relay, "therapist")
     client_row, rest = relay.log[0], relay.log[1:]
     outcome = sync_apply.apply_incoming(b.vault, rest, NOW)
-    assert outcome.applied == 0 and len(outcome.waiting) == 6
-    assert sync_state.status(b.vault).waiting == 6
+    assert outcome.applied == 0 and len(outcome.waiting) == 7
+    assert sync_state.status(b.vault).waiting == 7
     assert all(client_row.row_uuid in m or "note" in m or "session" in m
                for m in outcome.waiting[:1])
     assert not any(word in m for m in outcome.waiting
                    for word in ("Rowan", "Heliotrope", "LOT-7731", "Marmalade"))
     assert sync_state.last_seq(b.vault) == rest[-1].seq
     outcome = sync_apply.apply_incoming(b.vault, [client_row], NOW)
-    assert outcome.applied == 7 and outcome.waiting == []
+    assert outcome.applied == 8 and outcome.waiting == []
     assert b.notes.search("heliotrope")
 
 

@@ -141,6 +141,7 @@ def test_delete_needs_the_exact_code_and_is_audited(qtbot, services):
     make_client(services, "KAP-002")
     dlg = open_dialog(qtbot, DeleteClientDialog(services, ada.id))
     assert not dlg.delete_button.isEnabled()
+    assert dlg.reason_edit is None  # a solo vault: nobody else to tell why
     qtbot.keyClicks(dlg.code_edit, "KAP-002")
     assert not dlg.delete_button.isEnabled()
     dlg.code_edit.clear()

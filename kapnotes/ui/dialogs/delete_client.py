@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -55,6 +56,16 @@ class DeleteClientDialog(QDialog):
         self.code_edit = QLineEdit(self)
         self.code_edit.setAccessibleName("Type the client's code to confirm")
         self.code_edit.setPlaceholderText(client.code)
+        # In a vault joined to a practice server the deletion reaches the client's care team:
+        # its reason goes with it, shown and audited on their workstations.
+        self.reason_edit: QLineEdit | None = None
+        if services.clients.deletions_shared():
+            self.reason_edit = QLineEdit(self)
+            self.reason_edit.setAccessibleName("Reason for deleting, shown to the care team")
+            self.reason_edit.setPlaceholderText("e.g. duplicate record of another client")
+            self.reason_edit.setMaxLength(500)
+            self.reason_edit.setText(why)
+            self.reason_edit.textChanged.connect(self._update_enabled)
         self.error_label = error_label(self)
         self.errors = FieldErrors(self.error_label, {"Confirmation": self.code_edit})
 
@@ -72,6 +83,19 @@ class DeleteClientDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(explain)
         layout.addWidget(self.code_edit)
+        if self.reason_edit is not None:
+            shared = QLabel("This vault shares records with the practice server: the deletion "
+                            "reaches everyone on the client's care team. Say why (they see "
+                            "it, and drafts they wrote are kept aside for them):", self)
+            shared.setWordWrap(True)
+            shared.setBuddy(self.reason_edit)
+            # A wrapped label asks for more height than it uses: its text sits on the field.
+            shared.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+            shared.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
+            layout.addSpacing(8)
+            layout.addWidget(shared)
+            layout.addWidget(self.reason_edit)
+            layout.addStretch(1)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         self.setMinimumWidth(480)
@@ -83,14 +107,18 @@ class DeleteClientDialog(QDialog):
         except ValidationError:
             return False
 
+    def reason(self) -> str:
+        return self.reason_edit.text().strip() if self.reason_edit is not None else self.why
+
     def _update_enabled(self) -> None:
-        self.delete_button.setEnabled(self._matches())
+        self.delete_button.setEnabled(self._matches() and (
+            self.reason_edit is None or bool(self.reason())))
 
     def delete(self) -> None:
         self.errors.clear()
         try:
             self.services.clients.delete(self.client_id, typed_code=self.code_edit.text(),
-                                         why=self.why)
+                                         why=self.reason())
         except KapNotesError as exc:
             self.errors.show(exc)
             return

@@ -163,7 +163,8 @@ class ConflictsDialog(QDialog):
             return
         self.list.clear()
         for copy in found.conflicts:
-            self._add(f"Conflict copy · {KIND_NAMES.get(copy.kind, copy.kind)}\n"
+            label = "Deleted elsewhere" if copy.reason else "Conflict copy"
+            self._add(f"{label} · {KIND_NAMES.get(copy.kind, copy.kind)}\n"
                       f"{copy.client_code} · {_when(copy.created_at)}", copy)
         for review in found.field_reviews:
             self._add(f"Field review · {_field_name(review.field)}\n"
@@ -190,7 +191,9 @@ class ConflictsDialog(QDialog):
         show_error(self.error_label, "")
         self.copy_button.setText("C&opy text to clipboard")  # "Copied" was about another
         if isinstance(item, ConflictCopy):
-            self.conflict_heading.setText(
+            self.conflict_heading.setText(_sentence(item.reason) + " This workstation's "
+                "draft was kept here as a copy: copy what you need, then mark it resolved."
+                if item.reason else
                 f"Your version of this {KIND_NAMES.get(item.kind, item.kind).lower()} of "
                 f"{item.client_code}: another workstation's edit reached the server first, "
                 "and the note now holds that one.")

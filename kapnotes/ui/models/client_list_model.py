@@ -5,26 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QFont
 
 from kapnotes.domain.dates import schedule_date
 from kapnotes.domain.models import ClientSummary
 from kapnotes.domain.review_model import ReviewStatus
-from kapnotes.ui.models.rows_model import Index, RowsTableModel
+from kapnotes.ui.models.rows_model import KEY_ROLE, Cells, PaintedRowsModel
 from kapnotes.ui.widgets.review_summary import PENDING_MARK, has_pending, review_summary_text
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, kind_text, pick
 
-CLIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+CLIENT_ID_ROLE = KEY_ROLE  # the row's client id
 
 
-_DISPLAY = Qt.ItemDataRole.DisplayRole.value
-_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
-_FONT = Qt.ItemDataRole.FontRole.value
-_DESCRIBE = (Qt.ItemDataRole.ToolTipRole.value, Qt.ItemDataRole.AccessibleTextRole.value)
-
-class ClientListModel(RowsTableModel[ClientSummary]):
-    """Client list rows; archived clients are greyed and say so in words."""
+class ClientListModel(PaintedRowsModel[ClientSummary]):
+    """Client list rows; archived clients are greyed and say so in words. Each row is worked
+    out when first painted (models/rows_model.py): the list repaints at every client open."""
 
     CODE, NAME, NEXT = range(3)
     HEADERS = ("Code", "Name", "Next planned")
@@ -33,15 +29,17 @@ class ClientListModel(RowsTableModel[ClientSummary]):
         super().__init__(parent)
         self._today: date | None = None
         self._reviews: Mapping[int, Mapping[ReviewStatus, int]] = {}
+        self._muted = pick(MUTED_COLOURS)
 
     def set_rows(self, rows: list[ClientSummary], *, today: date | None = None,
                  reviews: Mapping[int, Mapping[ReviewStatus, int]] | None = None) -> None:
         """`reviews`: per client, their sent notes by review status (a pending one marks
         the code with a bullet and the tooltip says which)."""
         self.beginResetModel()
-        self._rows = list(rows)
+        self._reset_rows(list(rows))
         self._today = today
         self._reviews = reviews or {}
+        self._muted = pick(MUTED_COLOURS)  # the palette, asked once per fill
         self.endResetModel()
 
     def row_at(self, row: int) -> ClientSummary:
@@ -53,28 +51,19 @@ class ClientListModel(RowsTableModel[ClientSummary]):
                 return i
         return None
 
-    def data(self, index: Index, role: int = _DISPLAY) -> object:
-        # Roles compared as plain ints: comparing with PySide's enum members goes through
-        # Python's Enum machinery, ~20 ms per paint of the list on a large practice.
-        r = self._row_for(index)
-        if r is None:
-            return None
-        col = index.column()
-        if role == _DISPLAY:
-            return self._display(r, col)
-        if role == CLIENT_ID_ROLE:
-            return r.id
-        if role == _FOREGROUND and r.archived:
-            return pick(MUTED_COLOURS)
-        if role == _FONT and col == self.NEXT:
-            if r.archived or self._is_today(r):
-                font = QFont()
-                font.setItalic(r.archived)
-                font.setBold(not r.archived)
-                return font
-        if role in _DESCRIBE:
-            return self._describe(r)
-        return None
+    def _key(self, row: ClientSummary) -> object:
+        return row.id
+
+    def _cells(self, r: ClientSummary) -> Cells:
+        texts = tuple(self._display(r, col) for col in range(len(self.HEADERS)))
+        colours = (self._muted,) * len(texts) if r.archived else None
+        fonts = None
+        if r.archived or self._is_today(r):
+            font = QFont()
+            font.setItalic(r.archived)
+            font.setBold(not r.archived)
+            fonts = (None, None, font)  # the Next planned column
+        return Cells(texts=texts, colours=colours, fonts=fonts)
 
     def display_text(self, row: int, col: int) -> str:
         return self._display(self._rows[row], col)

@@ -45,12 +45,14 @@ def is_dark() -> bool:
     return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
-def pick(pair: tuple[str, str]) -> QColor:
-    return QColor(pair[1] if is_dark() else pair[0])
+def pick(pair: tuple[str, str], *, dark: bool | None = None) -> QColor:
+    """The pair's colour for this palette; `dark` when the caller has asked the palette
+    already (a table colouring many cells asks once)."""
+    return QColor(pair[1] if (is_dark() if dark is None else dark) else pair[0])
 
 
-def kind_colour(kind: str) -> QColor:
-    return pick(_KIND_COLOURS.get(kind, MUTED_COLOURS))
+def kind_colour(kind: str, *, dark: bool | None = None) -> QColor:
+    return pick(_KIND_COLOURS.get(kind, MUTED_COLOURS), dark=dark)
 
 
 def kind_text(kind: str | None) -> str:
@@ -59,8 +61,8 @@ def kind_text(kind: str | None) -> str:
     return f"{_KIND_SYMBOLS.get(kind, '·')} {kind.capitalize()}"
 
 
-def status_colour(status: SlotStatus) -> QColor:
-    return pick(_STATUS_COLOURS[status])
+def status_colour(status: SlotStatus, *, dark: bool | None = None) -> QColor:
+    return pick(_STATUS_COLOURS[status], dark=dark)
 
 
 def status_text(status: SlotStatus) -> str:

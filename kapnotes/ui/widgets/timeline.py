@@ -15,7 +15,7 @@ from kapnotes.domain.course_items import RiskFlag
 from kapnotes.domain.dates import schedule_date, short_date
 from kapnotes.domain.schedule_status import SlotStatus
 from kapnotes.services.courses import TimelineEntry
-from kapnotes.ui.models.rows_model import Index, RowsTableModel
+from kapnotes.ui.models.rows_model import KEY_ROLE, Cells, PaintedRowsModel
 from kapnotes.ui.widgets.course_sessions import flag_marks
 from kapnotes.ui.widgets.slot_style import (
     ERROR_COLOURS,
@@ -27,11 +27,12 @@ from kapnotes.ui.widgets.slot_style import (
     status_text,
 )
 
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+ENTRY_ROLE = KEY_ROLE  # the row's TimelineEntry
 
 
-class TimelineModel(RowsTableModel[TimelineEntry]):
-    """Thin model over a course's TimelineEntry rows (plan order)."""
+class TimelineModel(PaintedRowsModel[TimelineEntry]):
+    """Thin model over a course's TimelineEntry rows (plan order), each row worked out when
+    first painted (models/rows_model.py)."""
 
     DATE, KIND, PHASE, STATUS, DETAIL = range(5)
     HEADERS = ("Date", "Session", "Phase", "Status", "Details")
@@ -42,6 +43,8 @@ class TimelineModel(RowsTableModel[TimelineEntry]):
         self._alerts: Mapping[int, Sequence[str]] = {}
         self._risks: Mapping[int, Sequence[RiskFlag]] = {}
         self._approvals: Mapping[date, str] = {}
+        self._bold = QFont()
+        self._dark = False
 
     def set_rows(self, rows: list[TimelineEntry] | tuple[TimelineEntry, ...], *,
                  today: date | None = None,
@@ -52,10 +55,13 @@ class TimelineModel(RowsTableModel[TimelineEntry]):
         `approvals` by day the planned doses no approval covers (docs/JURISDICTIONS.md)."""
         self.beginResetModel()
         self._approvals = approvals or {}
-        self._rows = list(rows)
+        self._reset_rows(list(rows))
         self._today = today
         self._alerts = alerts or {}
         self._risks = risks or {}
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._dark = is_dark()  # the palette, asked once per fill rather than per cell
         self.endResetModel()
 
     def marks(self, e: TimelineEntry) -> tuple[str, str]:
@@ -71,31 +77,21 @@ class TimelineModel(RowsTableModel[TimelineEntry]):
     def entry(self, row: int) -> TimelineEntry:
         return self._rows[row]
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        e = self._row_for(index)
-        if e is None:
-            return None
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(e, col)
-        if role == ENTRY_ROLE:
-            return e
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if col == self.KIND:
-                return kind_colour(e.slot.kind.value)
-            if col == self.STATUS:
-                return status_colour(e.state.status)
-            if col == self.DETAIL and self.marks(e)[0]:
-                return pick(ERROR_COLOURS)
-        if role == Qt.ItemDataRole.FontRole and (col == self.STATUS or self._is_today(e)):
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.BackgroundRole and self._is_today(e):
-            return QBrush(QColor("#2b3a4a" if is_dark() else "#eaf2fb"))
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self.describe(e)
-        return None
+    def _describe(self, row: TimelineEntry) -> str:
+        return self.describe(row)
+
+    def _cells(self, e: TimelineEntry) -> Cells:
+        today = self._is_today(e)
+        marked = bool(self.marks(e)[0])
+        dark = self._dark
+        return Cells(
+            texts=tuple(self._display(e, col) for col in range(len(self.HEADERS))),
+            colours=(None, kind_colour(e.slot.kind.value, dark=dark), None,
+                     status_colour(e.state.status, dark=dark),
+                     pick(ERROR_COLOURS, dark=dark) if marked else None),
+            fonts=tuple(self._bold if today or col == self.STATUS else None
+                        for col in range(len(self.HEADERS))),
+            background=QBrush(QColor("#2b3a4a" if dark else "#eaf2fb")) if today else None)
 
     def display_text(self, row: int, col: int) -> str:
         return self._display(self._rows[row], col)

@@ -1,0 +1,115 @@
+"""A PlainTable's rules (reportlab's line commands) written as one path per command.
+
+reportlab's `Table._drawLines` draws each rule as its own path (`n x y m x y l S`) after a
+slice of the row positions, a call per row and a colour and width check per command; for the
+~380 small tables of a course summary that was ~6 % of a render. The same segments stroked
+as the subpaths of one path, with the same cap, join, colour and width, paint the same
+pixels, and no text is involved. Only the plain case is written here (no dashes, no double
+lines, no spans or rounded corners, opaque RGB colours: reportlab's stroke alpha of 1 is
+left out, it paints nothing different); anything else returns False and reportlab draws
+it. tests/export/test_lighter_drawing.py compares the pages as images.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.colors import CMYKColor, Color
+from reportlab.lib.rl_accel import fp_str
+from reportlab.platypus.tables import _SPECIALROWS
+
+_OPS = frozenset({"LINEBELOW", "LINEABOVE", "LINEBEFORE", "LINEAFTER", "BOX", "OUTLINE",
+                  "GRID", "INNERGRID"})
+
+
+def _plain(table: Any) -> bool:
+    if getattr(table, "_roundingRectDef", None) or getattr(table, "_hBlocks", None) or getattr(
+            table, "_vBlocks", None):
+        return False
+    for op, _s, _e, _weight, color, cap, dash, join, count, _space in table._linecmds:
+        if (op not in _OPS or dash or count != 1 or not isinstance(cap, int)
+                or not isinstance(join, int) or not isinstance(color, Color)
+                or isinstance(color, CMYKColor) or color.alpha not in (None, 1)):
+            return False
+    return True
+
+
+class _Rules:
+    """The operators reportlab's `_drawLines` writes, state by state, paths merged."""
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+        self.out: list[str] = ["q"]
+        self.colour: Color | None = None
+        self.weight: float | None = None
+
+    def _prep(self, weight: float, colour: Color) -> None:  # Table._prepLine
+        if colour and colour != self.colour:
+            self.out.append(f"{fp_str((colour.red, colour.green, colour.blue))} RG")
+            self.colour = colour
+        if weight and weight != self.weight:
+            self.out.append(f"{fp_str(weight)} w")
+            self.weight = weight
+
+    def hlines(self, sc: int, sr: int, ec: int, er: int, weight: float, colour: Color) -> None:
+        # Table._drawHLines without blocks: one segment per row position in range.
+        ecp = self.table._colpositions[sc:ec + 2]
+        rows = self.table._rowpositions[sr:er + 1]
+        if len(ecp) <= 1 or len(rows) < 1:
+            return
+        self._prep(weight, colour)
+        x0, x1 = ecp[0], ecp[-1]
+        self.out.append("n " + " ".join(f"{fp_str(x0, y)} m {fp_str(x1, y)} l"
+                                        for y in rows) + " S")
+
+    def vlines(self, sc: int, sr: int, ec: int, er: int, weight: float, colour: Color) -> None:
+        # Table._drawVLines without blocks: from the last row position to the first.
+        erp = self.table._rowpositions[sr:er + 2]
+        cols = self.table._colpositions[sc:ec + 1]
+        if len(erp) <= 1 or len(cols) < 1:
+            return
+        self._prep(weight, colour)
+        y0, y1 = erp[-1], erp[0]
+        self.out.append("n " + " ".join(f"{fp_str(x, y0)} m {fp_str(x, y1)} l"
+                                        for x in cols) + " S")
+
+
+def draw_rules(table: Any) -> bool:
+    """Write `table`'s rules onto its canvas; False (nothing written) when not plain."""
+    if not _plain(table):
+        return False
+    rules = _Rules(table)
+    out = rules.out
+    cap = join = None
+    for op, (sc, sr), (ec, er), weight, colour, c, _d, j, _n, _sp in table._linecmds:
+        if isinstance(sr, str) and sr in _SPECIALROWS:
+            continue
+        if c != cap:
+            out.append(f"{c} J")
+            cap = c
+        if j != join:
+            out.append(f"{j} j")
+            join = j
+        sc, ec, sr, er = table.normCellRange(sc, ec, sr, er)
+        # What Table._drawHLinesB, _drawHLines, _drawVLines, _drawVLinesA, _drawBox and
+        # _drawInnerGrid draw for each command.
+        if op == "LINEBELOW":
+            rules.hlines(sc, sr + 1, ec, er + 1, weight, colour)
+        elif op == "LINEABOVE":
+            rules.hlines(sc, sr, ec, er, weight, colour)
+        elif op == "LINEBEFORE":
+            rules.vlines(sc, sr, ec, er, weight, colour)
+        elif op == "LINEAFTER":
+            rules.vlines(sc + 1, sr, ec + 1, er, weight, colour)
+        if op in ("BOX", "OUTLINE", "GRID"):
+            rules.hlines(sc, sr, ec, sr, weight, colour)
+            rules.hlines(sc, er + 1, ec, er + 1, weight, colour)
+            rules.vlines(sc, sr, sc, er, weight, colour)
+            rules.vlines(ec + 1, sr, ec + 1, er, weight, colour)
+        if op in ("GRID", "INNERGRID"):
+            rules.hlines(sc, sr + 1, ec, er, weight, colour)
+            rules.vlines(sc + 1, sr, ec, er, weight, colour)
+    out.append("Q")
+    table.canv._code.append("\n".join(out))
+    table._curcolor = None
+    return True
