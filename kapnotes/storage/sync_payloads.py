@@ -174,10 +174,11 @@ def _written(vault: Vault, table: str, uuid: str, values: dict[str, Any]) -> tup
     return local, False
 
 
-def write_note(vault: Vault, uuid: str, payload: dict[str, Any]) -> int:
+def write_note(vault: Vault, uuid: str, payload: dict[str, Any], *, seal: bool = True) -> int:
     """A note written as its own author's vault would: unsigned, its fields and monitoring
     record, then its signature and the seal over it (the vault refuses a change to a signed
-    note, and `kapnotes check` wants a seal on every signed one)."""
+    note, and `kapnotes check` wants a seal on every signed one; `seal=False`: the caller
+    seals it before its transaction ends, kapnotes/storage/seal_many.py)."""
     values = row_values(vault, "sessions", uuid, payload)
     for name in SIGNATURE:
         values.pop(name, None)
@@ -196,7 +197,8 @@ def write_note(vault: Vault, uuid: str, payload: dict[str, Any]) -> int:
                       " WHERE id = ? AND signed_at IS NULL",
                       (str(payload["signed_at"]), str(payload.get("signed_by") or ""),
                        str(payload.get("sign_reason") or ""), sid))
-        seals.seal_session(vault, sid)
+        if seal:
+            seals.seal_session(vault, sid)
     return sid
 
 
@@ -288,12 +290,14 @@ def _write_strikes(vault: Vault, struck: Any) -> None:
                            str(strike.get("change_reason") or ""), local))
 
 
-def write_payload(vault: Vault, table: str, uuid: str, payload: dict[str, Any]) -> int:
-    """Write one incoming payload (not a void) as its row; returns the local id."""
+def write_payload(vault: Vault, table: str, uuid: str, payload: dict[str, Any], *,
+                  seal: bool = True) -> int:
+    """Write one incoming payload (not a void) as its row; returns the local id (`seal`: as
+    `write_note`'s)."""
     if table in KINDS:
         return KINDS[table].write(vault, uuid, payload)
     if table == "sessions":
-        return write_note(vault, uuid, payload)
+        return write_note(vault, uuid, payload, seal=seal)
     return write_row(vault, table, uuid, row_values(vault, table, uuid, payload))
 
 

@@ -115,7 +115,7 @@ class Vault:
     def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
         return executed(self.conn, sql, params)
 
-    def executemany(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    def executemany(self, sql: str, rows: Iterable[Any]) -> None:
         executed_many(self.conn, sql, rows)
 
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[Any]:
