@@ -1,13 +1,16 @@
 """Start-up work that can overlap: deriving the vault key while the window's modules load.
 
 PBKDF2-HMAC-SHA512 at 256,000 iterations (~150 ms) releases the GIL, so on a machine with two
-cores the imports of the services, pages and menus (~140 ms) and Qt's font database run
-alongside it instead of after it.
+cores the imports the window needs for its first paint (~100 ms) and Qt's font database run
+alongside it instead of after it. What the window builds on first use (the services beyond
+the client list's: kapnotes/services/container.py) loads after that paint, or, when the
+passphrase is typed, while it is typed, one module per turn of the event loop.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,15 +21,43 @@ if TYPE_CHECKING:
 
 # What runs the window once the vault is open: services, pages, menus, idle lock; and what
 # the window needs that the unlock dialog deferred (the UI settings' folder: platformdirs).
-WINDOW_MODULES = ("kapnotes.window_run", "platformdirs")
+# Listed from the largest parts down, so that a loading step stays short.
+WINDOW_MODULES = ("kapnotes.services.container", "kapnotes.ui.main_window",
+                  "kapnotes.ui.workspace", "kapnotes.ui.practice_menu", "kapnotes.window_run",
+                  "platformdirs")
+# Not needed to paint the window: the services built on first use (Services.__getattr__).
+LATER_MODULES = ("kapnotes.services.notes", "kapnotes.services.courses",
+                 "kapnotes.services.monitoring", "kapnotes.services.measures",
+                 "kapnotes.services.approvals", "kapnotes.services.s8_register",
+                 "kapnotes.services.consents", "kapnotes.services.course_items",
+                 "kapnotes.services.retention", "kapnotes.services.session_events",
+                 "kapnotes.services.intentions", "kapnotes.services.themes")
 
 
-def preload_window_modules() -> None:
-    """Import the window's modules (a no-op the second time) and warm Qt's fonts."""
+def load_window_modules() -> None:
+    """Import what the window's first paint needs (a no-op the second time); warm Qt's fonts."""
     for name in WINDOW_MODULES:
         importlib.import_module(name)
     _warm_up_fonts()
     _warm_up_file_readers()
+
+
+def preload_window_modules() -> None:
+    """While the passphrase is typed: the window's modules, then the later ones, one module
+    per turn of the event loop, so a keystroke waits for one import at most."""
+    from PySide6.QtCore import QTimer
+
+    steps: list[Callable[[], object]] = [
+        *(lambda name=name: importlib.import_module(name) for name in WINDOW_MODULES),
+        _warm_up_fonts, _warm_up_file_readers,
+        *(lambda name=name: importlib.import_module(name) for name in LATER_MODULES)]
+
+    def step() -> None:
+        steps.pop(0)()
+        if steps:
+            QTimer.singleShot(0, step)
+
+    step()
 
 
 def _warm_up_file_readers() -> None:
@@ -60,7 +91,7 @@ def unlock_overlapped(path: Path, passphrase: str, *, deep_check: bool) -> Vault
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kapnotes-kdf") as pool:
         key = pool.submit(data_key_for, path, passphrase=passphrase)
-        preload_window_modules()
+        load_window_modules()
         data_key = key.result()  # a wrong passphrase raises here, before the vault is touched
     return unlock_vault(path, passphrase=passphrase, data_key=data_key,
                         check_integrity=deep_check)

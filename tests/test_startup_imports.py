@@ -80,3 +80,28 @@ def test_the_unlock_dialog_paints_before_sqlcipher_and_the_schema_load(
     early = [m for m in loaded
              if any(m == n or m.startswith(n + ".") for n in NOT_BEFORE_THE_DIALOG)]
     assert early == []
+
+
+# Built on first use (kapnotes/services/container.py), after the window's first paint: the
+# services beyond the client list's, and the views that only a menu item opens.
+NOT_BEFORE_THE_WINDOW = ("kapnotes.services.notes", "kapnotes.services.approvals",
+                         "kapnotes.services.monitoring", "kapnotes.services.s8_register",
+                         "kapnotes.services.consents", "kapnotes.services.course_items",
+                         "kapnotes.domain.s8_register", "kapnotes.domain.dosing_record",
+                         "kapnotes.ui.s8_register_view", "kapnotes.ui.dialogs.practice_themes",
+                         "kapnotes.ui.dialogs.delete_client")
+
+
+def test_the_main_window_paints_before_the_services_built_on_first_use_load(
+        new_vault: Path, passphrase: str, tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "cfg"),
+               XDG_DATA_HOME=str(tmp_path / "data"), XDG_STATE_HOME=str(tmp_path / "state"))
+    result = subprocess.run(
+        [sys.executable, str(HELPERS / "window_import_probe.py"), str(new_vault), passphrase],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "MainWindow" in out["shown"]  # it got as far as the painted window
+    assert "kapnotes.services.clients" in out["modules"]  # the client list's service
+    assert [m for m in NOT_BEFORE_THE_WINDOW if m in out["modules"]] == []

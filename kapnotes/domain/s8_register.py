@@ -267,7 +267,11 @@ def entry_details(entry: RegisterEntry, register: Register,
     elif kind is EntryKind.ADMINISTRATION:
         session = f"dosing session {entry.session_id}" if entry.session_id \
             else "a dosing session not held in this vault"
-        text = f"Client {entry.client_code}, {session}: {entry.dose_mg or 0:g} mg"
+        # A dose shared from a client outside this clinician's care teams comes without
+        # whose it was (docs/PRACTICE-SERVER.md, "The Schedule 8 register").
+        whose = f"Client {entry.client_code}, {session}" if entry.client_code \
+            else "A client not on this workstation's care teams"
+        text = f"{whose}: {entry.dose_mg or 0:g} mg"
         per = register.ml_per_unit
         if per is not None and entry.dose_mg:
             text += f" ({round(entry.dose_mg * per / register.mg_per_unit, 2):g} mL)"

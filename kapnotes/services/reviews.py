@@ -10,9 +10,10 @@ earlier rounds and their records stay (the history).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from kapnotes.domain.errors import ConflictError, NotFoundError, ValidationError
 from kapnotes.domain.models import Addendum
@@ -27,11 +28,13 @@ from kapnotes.domain.review_model import (
 from kapnotes.domain.text_rules import clean_text
 from kapnotes.services.changes import Changes, ids, write
 from kapnotes.services.clock import Clock, system_clock, utc_stamp
-from kapnotes.services.notes import NoteService
 from kapnotes.storage import audit, reviews, supervision_log
 from kapnotes.storage.reviews import NoteRound, RecordRow, RequestRow, SupervisorRow
 from kapnotes.storage.supervision_log import LogRow
 from kapnotes.storage.vault import Vault
+
+if TYPE_CHECKING:  # the container builds it after the window is painted
+    from kapnotes.services.notes import NoteService
 
 # The rows these calls return, for the window to name in type hints (it imports no storage).
 __all__ = ["LogRow", "NoteRound", "PendingNote", "PeriodTotal", "RecordRow", "RequestRow",
@@ -68,10 +71,16 @@ class PeriodTotal:
 
 
 class ReviewService:
-    def __init__(self, vault: Vault, notes: NoteService, *, clock: Clock = system_clock):
+    def __init__(self, vault: Vault, notes: NoteService | Callable[[], NoteService], *,
+                 clock: Clock = system_clock):
         self.vault = vault
-        self.notes = notes
+        self._notes = notes
         self.clock = clock
+
+    @property
+    def notes(self) -> NoteService:
+        """The note service, or (from services/container.py) the one built on first use."""
+        return self._notes() if callable(self._notes) else self._notes
 
     # -- identity --------------------------------------------------------------------------
     def fingerprint(self) -> str:

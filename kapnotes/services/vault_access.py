@@ -58,7 +58,7 @@ def create_vault(path: Path, passphrase: str) -> CreatedVault:
 
 
 def data_key_for(vault_path: Path, *, passphrase: str) -> bytes:
-    from kapnotes.storage.lifecycle import data_key_for as unwrap
+    from kapnotes.storage.unwrap import data_key_for as unwrap  # not all of lifecycle: a thread
 
     return unwrap(vault_path, passphrase=passphrase)
 

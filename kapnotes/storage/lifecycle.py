@@ -16,7 +16,6 @@ from kapnotes.domain.errors import (
     StorageWriteError,
     VaultDamagedError,
     VaultError,
-    VaultLockedByOtherProcess,
     VaultNoSpaceError,
     WrongPassphraseError,
 )
@@ -29,6 +28,7 @@ from kapnotes.storage.migrations import LATEST_VERSION, migrate
 from kapnotes.storage.network_path import is_network_path as is_network_path
 from kapnotes.storage.process_lock import VaultProcessLock
 from kapnotes.storage.sniff import check_vault_file
+from kapnotes.storage.unwrap import data_key_for
 from kapnotes.storage.vault import (
     Vault,
     connect_keyed,
@@ -101,28 +101,6 @@ def _is_disk_full(exc: BaseException, path: Path) -> bool:
         free = free_space(path.parent)
         return free is not None and free < space_needed(path)
     return isinstance(exc, StorageWriteError) and "disk is full" in exc.message
-
-
-def data_key_for(path: Path, *, passphrase: str | None = None,
-                 recovery_key: str | None = None) -> bytes:
-    """Unwrap the data key; a wrong passphrase raises before the vault file is touched."""
-    check_vault_file(path)
-    kf = keyfile.read_key_file(keyfile.key_file_for(path))
-    if rekey.interrupted(kf):  # a re-key stopped by a crash: finish or undo it, locked
-        lock = VaultProcessLock(path)
-        try:
-            lock.acquire()
-        except VaultLockedByOtherProcess:
-            # Open here or elsewhere after a committed re-key that could not tidy its key
-            # file: the new slots are the ones that open it; the next unlock tidies.
-            return rekey.current_slots(kf).unlock(passphrase=passphrase,
-                                                  recovery_key=recovery_key)
-        try:
-            return rekey.data_key_for_interrupted(path, kf, passphrase=passphrase,
-                                                  recovery_key=recovery_key)
-        finally:
-            lock.release()
-    return kf.unlock(passphrase=passphrase, recovery_key=recovery_key)
 
 
 def unlock_vault(

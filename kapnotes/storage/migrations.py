@@ -36,6 +36,8 @@ from kapnotes.storage.schema import (
     m024_sync_consents_screens,
     m025_sync_void_reasons,
     m026_share_register_and_audit,
+    m027_sync_slots,
+    m028_sync_approvals,
 )
 
 
@@ -94,6 +96,9 @@ MIGRATIONS: tuple[Migration, ...] = (
               m025_sync_void_reasons.migrate),
     Migration(26, "practice sync: register entries and audit entries shared, insert-only",
               m026_share_register_and_audit.migrate),
+    Migration(27, "practice sync: a course's planned slots shared with it",
+              m027_sync_slots.migrate),
+    Migration(28, "practice sync: a client's approvals shared", m028_sync_approvals.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

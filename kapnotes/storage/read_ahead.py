@@ -1,15 +1,18 @@
-"""One query's rows read by another thread on its own connection, ahead of the caller.
+"""Reads run by another thread on its own connection, ahead of the caller.
 
 SQLite steps a statement with the interpreter's lock released, so a query that costs
 seconds of C (seal_sql's document of every signed note, ~0.9 s on the bench vault) can run
-on a second core while the calling thread works through the rows already read, and through
-its own reads on its own connection (docs/BENCHMARKS.md). The rows come back in the
-query's order, in batches; at most `depth` batches wait, so memory stays bounded whatever
-the table's size, and the second connection's page cache is as large as the caller's.
-An error in the reading thread is raised in the caller, as the same statement and
-`fetchmany` on the vault's own connection would raise it (a sibling is a `Vault` too).
-Without a key to open a second connection (a raw connection, e.g. during a migration), the
-query runs in the caller.
+on a second core while the calling thread works through what was already read, and through
+its own reads on its own connection (docs/BENCHMARKS.md). Only while it turns a row into
+Python objects does the reading thread need the interpreter's lock, and each time it waits
+for the calling thread to let go of it: so the reads that pay here return few, large rows
+(seal_sql renders ~500 notes into one text per row). `produce(connection)` runs on the
+reading thread and yields what the caller receives, in order; at most `depth` items wait,
+so memory stays bounded whatever the vault's size, and the second connection's page cache
+is as large as the caller's. An error in the reading thread is raised in the caller, as the
+same reads on the vault's own connection would raise it (a sibling is a `Vault` too).
+Without a key to open a second connection (a raw connection, e.g. during a migration),
+`produce` runs in the caller.
 """
 
 from __future__ import annotations
@@ -17,22 +20,19 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
+T = TypeVar("T")
 _DONE = object()
 _WAIT_S = 0.1  # how often a blocked reader looks whether the caller has stopped reading
 
 
-def batches(db: Any, sql_of: Callable[[Any], str], *, size: int = 500,
-            depth: int = 8) -> Iterator[list[tuple[Any, ...]]]:
-    """The rows of `sql_of(connection)` in batches of `size`; the SQL is built on the
-    connection that runs it (it may read the schema)."""
+def items(db: Any, produce: Callable[[Any], Iterator[T]], *, depth: int = 4) -> Iterator[T]:
+    """What `produce(connection)` yields, read on another thread and connection."""
     if getattr(db, "data_key", None) is None or not hasattr(db, "sibling"):
-        cursor = db.execute(sql_of(db))
-        while batch := cursor.fetchmany(size):
-            yield batch
+        yield from produce(db)
         return
-    reader = _Reader(db, sql_of, size, depth)
+    reader = _Reader(db, produce, depth)
     reader.start()
     try:
         while (item := reader.items.get()) is not _DONE:
@@ -45,10 +45,10 @@ def batches(db: Any, sql_of: Callable[[Any], str], *, size: int = 500,
 
 
 class _Reader(threading.Thread):
-    def __init__(self, vault: Any, sql_of: Callable[[Any], str], size: int,
+    def __init__(self, vault: Any, produce: Callable[[Any], Iterator[Any]],
                  depth: int) -> None:
         super().__init__(name="kapnotes-read-ahead", daemon=True)
-        self._vault, self._sql_of, self._size = vault, sql_of, size
+        self._vault, self._produce = vault, produce
         self._cache_size = vault.execute("PRAGMA cache_size").fetchone()[0]
         self.items: queue.Queue[Any] = queue.Queue(maxsize=depth)
         self.stop = threading.Event()
@@ -61,9 +61,10 @@ class _Reader(threading.Thread):
             return
         try:
             sibling.execute(f"PRAGMA cache_size = {int(self._cache_size)}")  # the caller's
-            cursor = sibling.execute(self._sql_of(sibling))
-            while not self.stop.is_set() and (batch := cursor.fetchmany(self._size)):
-                self._put(batch)
+            for item in self._produce(sibling):
+                if self.stop.is_set():
+                    break
+                self._put(item)
             self._put(_DONE)
         except BaseException as exc:  # handed to the caller, raised there
             self._put(exc)

@@ -25,9 +25,9 @@ from pathlib import Path
 from kapnotes.domain.errors import VaultError, WrongPassphraseError
 from kapnotes.storage import keyfile
 from kapnotes.storage.atomic import OWNER_ONLY, fsync_dir
+from kapnotes.storage.unwrap import PREVIOUS
+from kapnotes.storage.unwrap import interrupted as interrupted  # asked of rekey by callers
 from kapnotes.storage.vault import Error, Vault, connect_keyed, quote_sql_string
-
-PREVIOUS = "previous-"
 
 
 def copy_path_for(vault_path: Path) -> Path:
@@ -128,10 +128,6 @@ def _opens(path: Path, key: bytes) -> bool:
         return False
     finally:
         conn.close()
-
-
-def interrupted(kf: keyfile.KeyFile) -> bool:
-    return any(name.startswith(PREVIOUS) for name in kf.slots)
 
 
 def current_slots(kf: keyfile.KeyFile) -> keyfile.KeyFile:

@@ -1,4 +1,4 @@
-"""Most of every signed note's canonical document, rendered by SQLite in one query per form.
+"""Most of every signed note's canonical document, rendered by SQLite, ~500 notes a query.
 
 `seals.digest_of` builds a note's document in Python and encodes it with `json.dumps` (keys
 sorted, no spaces, UTF-8 as is). Over ~40,000 notes that is seconds in the interpreter;
@@ -26,6 +26,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from kapnotes.domain.errors import VaultUnavailableError
 from kapnotes.storage import read_ahead
 from kapnotes.storage.seals import COURSE_ROWS, DOSING, SESSION_COLS, dosing_columns
 
@@ -63,9 +64,8 @@ def _rows(cols: _Columns, table: str, key: str, names: tuple[str, ...], order: s
             f" WHERE {key} = s.id)")
 
 
-def document_sql(db: Any, form: int) -> str:
-    """(session id, the document's keys before "fields", its keys after, template id,
-    template version) of every note sealed in form `form`, in id order."""
+def _document_parts(db: Any, form: int) -> tuple[str, str]:
+    """SQL for a note's document before "fields" and after it (`s` is its session row)."""
     cols = _Columns(db)
     head = [("dosing", _object([(t, _rows(cols, t, "session_id", dosing_columns(t, form),
                                           dosing_columns(t, form)[0])) for t in DOSING]))]
@@ -74,21 +74,60 @@ def document_sql(db: Any, form: int) -> str:
                                         for name, (table, key, names) in COURSE_ROWS.items()])))
     tail = [("format", f"'kapnotes-note-seal/{int(form)}'"),
             ("session", _object([(c, cols.expr("sessions", c, "s.")) for c in SESSION_COLS]))]
-    return (f"SELECT s.id, {_object(head)}, {_object(tail)}, s.template_id, s.template_version"
-            " FROM note_seals n JOIN sessions s ON s.id = n.session_id"
-            f" WHERE n.addendum_id = 0 AND n.form = {int(form)} ORDER BY n.session_id")
+    return _object(head), _object(tail)
+
+
+# A chunk's notes are joined by RS and each note's parts by US. Every part is JSON as SQLite
+# writes it (the id an integer; the template id and version through json_quote), and SQLite
+# escapes control characters in JSON, so neither separator can come from the vault's data.
+NOTE_SEP, PART_SEP = "\x1e", "\x1f"
+CHUNK_IDS = 512  # session ids per chunk: ~500 notes, a few MB of text, one row
+
+
+def chunk_sql(db: Any, form: int) -> str:
+    """One text for the notes sealed in form `form` with session ids in [?, ?): each note
+    as `id US head US tail US template id US template version`, notes joined by RS."""
+    head, tail = _document_parts(db, form)
+    note = (f"s.id || char(31) || {head} || char(31) || {tail} || char(31) || "
+            "json_quote(s.template_id) || char(31) || json_quote(s.template_version)")
+    return (f"SELECT group_concat({note}, char(30)) FROM note_seals n"
+            " JOIN sessions s ON s.id = n.session_id"
+            f" WHERE n.addendum_id = 0 AND n.form = {int(form)}"
+            " AND n.session_id >= ? AND n.session_id < ?")
+
+
+def _chunks(db: Any, form: int) -> Iterator[str]:
+    low, high = db.execute("SELECT min(session_id), max(session_id) FROM note_seals"
+                           " WHERE addendum_id = 0 AND form = ?", (int(form),)).fetchone()
+    if low is None:
+        return
+    sql = chunk_sql(db, form)
+    for start in range(int(low), int(high) + 1, CHUNK_IDS):
+        text = db.execute(sql, (start, start + CHUNK_IDS)).fetchone()[0]
+        if text:
+            yield text
+
+
+def _notes(text: str) -> list[list[str]]:
+    notes = [note.split(PART_SEP) for note in text.split(NOTE_SEP)]
+    if any(len(parts) != 5 for parts in notes):  # cannot happen (see NOTE_SEP)
+        raise VaultUnavailableError("a sealed note's document could not be read in SQL")
+    return sorted(notes, key=lambda parts: int(parts[0]))
 
 
 def digests(db: Any, form: int, fields_of: Callable[[int], str],
             templates: dict[tuple[str, int], str]) -> Iterator[tuple[int, str]]:
     """(session id, digest) of every note sealed in `form`, in id order; `fields_of(sid)`
     gives the note's fields as canonical JSON (asked in ascending id order). The documents
-    are rendered on another thread and connection (kapnotes.storage.read_ahead) while this
-    one reads the fields and hashes."""
-    for batch in read_ahead.batches(db, lambda conn: document_sql(conn, form)):
-        for sid, head, tail, template_id, version in batch:
-            text = "{" + head[1:-1] + ',"fields":' + fields_of(sid) + "," + tail[1:-1]
+    are rendered ~500 notes to a row on another thread and connection
+    (kapnotes.storage.read_ahead) while this one reads the fields and hashes."""
+    # The template ids and versions as json_quote writes them, like the chunks' own.
+    by_text = {tuple(db.execute("SELECT json_quote(?), json_quote(?)", key).fetchone()): digest
+               for key, digest in templates.items()}
+    for text in read_ahead.items(db, lambda conn: _chunks(conn, form)):
+        for sid, head, tail, template_id, version in _notes(text):
+            doc = "{" + head[1:-1] + ',"fields":' + fields_of(int(sid)) + "," + tail[1:-1]
             if form >= 3:  # "template" sorts last
-                digest = templates.get((template_id, version))
-                text += ',"template":' + (f'"{digest}"' if digest is not None else "null")
-            yield int(sid), hashlib.sha256((text + "}").encode("utf-8")).hexdigest()
+                digest = by_text.get((template_id, version))
+                doc += ',"template":' + (f'"{digest}"' if digest is not None else "null")
+            yield int(sid), hashlib.sha256((doc + "}").encode("utf-8")).hexdigest()

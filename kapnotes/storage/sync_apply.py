@@ -31,9 +31,9 @@ from typing import Any
 
 from kapnotes.domain.errors import ConflictError
 from kapnotes.domain.sync_ops import IncomingRow
-from kapnotes.storage import audit, seal_many, seals, sync_extra
+from kapnotes.storage import audit, seal_many, seals, sync_extra, sync_removals
 from kapnotes.storage.sync_collapse import newest_only
-from kapnotes.storage.sync_kinds import INSERT_ONLY_TABLES
+from kapnotes.storage.sync_kinds import EDITED_TABLES, INSERT_ONLY_TABLES
 from kapnotes.storage.sync_late import add_late_reading, signed_session_of
 from kapnotes.storage.sync_outbox import (
     acknowledge,
@@ -51,7 +51,6 @@ from kapnotes.storage.sync_payloads import (
     payload_of,
     write_payload,
 )
-from kapnotes.storage.sync_removals import audit_removal, keep_drafts_written_here
 from kapnotes.storage.sync_state import advance_seq
 from kapnotes.storage.sync_two_signings import addenda_sent
 from kapnotes.storage.vault import Vault
@@ -225,7 +224,7 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
         _merge_client(vault, local_id, base, row, now, out)
     elif local_id is None or table not in ("addenda", "vitals_readings", "measures",
                                            *INSERT_ONLY_TABLES):
-        if local_id is not None and busy and table in ("sessions", "courses"):
+        if local_id is not None and busy and table in ("sessions", "courses", *EDITED_TABLES):
             _conflict_copy(vault, table, local_id, row, now, out)
         local_id = write_payload(vault, table, row.row_uuid, row.payload, seal=False)
         if table in INSERT_ONLY_TABLES and not _held(vault, table, row.row_uuid):
@@ -363,14 +362,17 @@ def _void(vault: Vault, table: str, local_id: int | None, row: IncomingRow, busy
         if busy and table == "sessions":  # signed here as it was deleted there: it stays,
             _keep_signed(vault, local_id, row, busy, now, out)  # and its signing goes out
         return  # a signed note is never removed
-    if busy and table == "courses":
+    if busy and (table == "courses" or table in EDITED_TABLES):
         _conflict_copy(vault, table, local_id, row, now, out)
-    # Drafts written here are never removed silently: copies naming who deleted and why.
-    out.conflicts += keep_drafts_written_here(vault, table, local_id, row, busy, now)
+    # Work of this workstation is never removed silently: unsent rows go out, and drafts
+    # written here are kept as copies naming who deleted them and why.
+    sync_removals.send_unsent_first(vault, table, now)
+    out.conflicts += sync_removals.keep_drafts_written_here(vault, table, local_id, row, busy,
+                                                            now)
     drop_ops_for(vault, row.row_uuid)
     if table != "addenda":  # addenda are never removed from a note
         vault.execute(f"DELETE FROM {table} WHERE id = ?", (local_id,))
-        out.removed.append(audit_removal(vault, table, row))
+        out.removed.append(sync_removals.audit_removal(vault, table, row))
 
 
 # A removal that would take a signed note with it: refused, the note stays.

@@ -14,34 +14,23 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kapnotes.storage.sync_values import MissingRow, local_id_of, plain, uuid_of
+from kapnotes.storage.sync_values import (
+    MissingRow,
+    insert_row,
+    local_id_of,
+    needed_ref,
+    plain,
+    uuid_of,
+)
 from kapnotes.storage.vault import Vault
 
 _CONSENT = ("id", "template_id", "template_version", "signed_on", "review_on", "recorded_at")
 _SCREEN = ("id", "screened_on", "screened_by", "medicines", "created_at")
 
 
-def _client(vault: Vault, kind: str, uuid: str, payload: dict[str, Any]) -> int:
-    ref = payload.get("client_uuid")
-    local = local_id_of(vault, "clients", ref) if isinstance(ref, str) else None
-    if local is None:
-        raise MissingRow(f"{kind} {uuid}: its client {ref} is not in this vault",
-                         waits_for=ref if isinstance(ref, str) else None)
-    return local
-
-
 def _values(kind: str, uuid: str, payload: dict[str, Any], names: tuple[str, ...]
             ) -> list[Any]:
     return [plain(kind, uuid, n, payload.get(n)) for n in names if n != "id"]
-
-
-def _insert(vault: Vault, table: str, uuid: str, columns: dict[str, Any]) -> int:
-    cur = vault.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES"
-                        f" ({', '.join('?' * len(columns))})", tuple(columns.values()))
-    local = int(cur.lastrowid)
-    vault.execute("UPDATE sync_ids SET uuid = ? WHERE tbl = ? AND local_id = ?",
-                  (uuid, table, local))
-    return local
 
 
 # -- consents --------------------------------------------------------------------------------
@@ -58,9 +47,9 @@ def write_consent(vault: Vault, uuid: str, payload: dict[str, Any]) -> int:
     local = local_id_of(vault, "consent_records", uuid)
     if local is not None:
         return local
-    client = _client(vault, "consent", uuid, payload)
+    client = needed_ref(vault, "consent", uuid, payload, "client_uuid", "clients", "client")
     names = _CONSENT[1:]
-    return _insert(vault, "consent_records", uuid, {
+    return insert_row(vault, "consent_records", uuid, {
         "client_id": client, **dict(zip(names, _values("consent", uuid, payload, names),
                                         strict=True))})
 
@@ -78,11 +67,8 @@ def write_withdrawal(vault: Vault, uuid: str, payload: dict[str, Any]) -> int:
     held = local_id_of(vault, "consent_withdrawals", uuid)
     if held is not None:
         return held
-    ref = payload.get("consent_uuid")
-    consent = local_id_of(vault, "consent_records", ref) if isinstance(ref, str) else None
-    if consent is None:
-        raise MissingRow(f"consent_withdrawal {uuid}: its consent {ref} is not in this vault",
-                         waits_for=ref if isinstance(ref, str) else None)
+    consent = needed_ref(vault, "consent_withdrawal", uuid, payload, "consent_uuid",
+                         "consent_records", "consent")
     on, why = _values("consent_withdrawal", uuid, payload, ("withdrawn_on", "withdrawal_reason"))
     done = vault.execute("UPDATE consent_records SET withdrawn_on = ?, withdrawal_reason = ?"
                          " WHERE id = ? AND withdrawn_on IS NULL", (on, why, consent))
@@ -126,7 +112,7 @@ def write_screen(vault: Vault, uuid: str, payload: dict[str, Any]) -> int:
     local = local_id_of(vault, "screens", uuid)
     if local is not None:
         return local
-    client = _client(vault, "screen", uuid, payload)
+    client = needed_ref(vault, "screen", uuid, payload, "client_uuid", "clients", "client")
     answers = payload.get("answers")
     if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
         raise MissingRow(f"screen {uuid}: its answers are not a list of answers")
@@ -137,7 +123,7 @@ def write_screen(vault: Vault, uuid: str, payload: dict[str, Any]) -> int:
     if not isinstance(medicines, list):
         raise MissingRow(f"screen {uuid}: its medicines are not a list")
     names = _SCREEN[1:]
-    screen = _insert(vault, "screens", uuid, {
+    screen = insert_row(vault, "screens", uuid, {
         "client_id": client, **dict(zip(names, _values("screen", uuid, payload, names),
                                         strict=True))})
     for a in answers:

@@ -27,6 +27,7 @@ from kapnotes.storage.schema.m020_sync import DOSING_ROWS, SHARED
 from kapnotes.storage.schema.m026_share_register_and_audit import CODE_SQL as S8_CODE_SQL
 from kapnotes.storage.sync_intentions import local_value, words_of
 from kapnotes.storage.sync_kinds import KINDS
+from kapnotes.storage.sync_slots import plan_of, write_plan
 from kapnotes.storage.sync_values import MissingRow, local_id_of, uuid_of
 from kapnotes.storage.sync_values import plain as _plain
 from kapnotes.storage.vault import Vault
@@ -98,6 +99,8 @@ def payload_of(vault: Vault, table: str, local_id: int) -> dict[str, Any] | None
         data[key] = None if ref is None else uuid_of(vault, ref_table, int(ref))
     if table == "sessions":
         data.update(_note_parts(vault, local_id, data))
+    elif table == "courses":
+        data["plan"] = plan_of(vault, local_id)
     return data
 
 
@@ -298,7 +301,10 @@ def write_payload(vault: Vault, table: str, uuid: str, payload: dict[str, Any], 
         return KINDS[table].write(vault, uuid, payload)
     if table == "sessions":
         return write_note(vault, uuid, payload, seal=seal)
-    return write_row(vault, table, uuid, row_values(vault, table, uuid, payload))
+    local_id = write_row(vault, table, uuid, row_values(vault, table, uuid, payload))
+    if table == "courses":
+        write_plan(vault, uuid, local_id, payload.get("plan"))
+    return local_id
 
 
 def adopt_same_code(vault: Vault, uuid: str, code: Any) -> int | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from kapnotes.domain.sync_ops import IncomingRow
 from kapnotes.storage import audit
-from kapnotes.storage.sync_outbox import payload_text, record_conflict_copy
+from kapnotes.storage.sync_outbox import pack_outbox, payload_text, record_conflict_copy
 from kapnotes.storage.sync_payloads import payload_of
 from kapnotes.storage.sync_void import GENERIC_REASON, MAX_REASON
 from kapnotes.storage.vault import Vault
@@ -38,6 +38,14 @@ def removal_words(table: str, row: IncomingRow) -> str:
     what = _WHAT.get(table, row.kind)
     subject = f"{what} {row.client_code}" if table == "clients" else f"{what} of {row.client_code}"
     return f"{subject} deleted on another workstation by {row.author}: {reason_of(row)}"
+
+
+def send_unsent_first(vault: Vault, table: str, now: str) -> None:
+    """Rows changed here since this sync packed its changes (a reading entered while it ran)
+    would go with a removed client, course or note and never be sent: they are packed now and
+    go out at the next sync (the server keeps every version; a stale one is a conflict copy)."""
+    if table in _DRAFTS_OF:
+        pack_outbox(vault, now)
 
 
 def keep_drafts_written_here(vault: Vault, table: str, local_id: int, row: IncomingRow,

@@ -85,6 +85,7 @@ def forget_versions(vault: Vault) -> None:
     vault.execute("UPDATE sync_ids SET version = NULL, base = NULL")
     vault.execute("DELETE FROM sync_voided")  # voids and refills of the old server's rows
     vault.execute("DELETE FROM sync_refill")
+    vault.execute("DELETE FROM s8_entry_seq")  # the register's order is the new server's
 
 
 def last_seq(vault: Vault) -> int:

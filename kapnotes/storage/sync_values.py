@@ -44,3 +44,25 @@ def plain(kind: str, uuid: str, column: str, value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float)):
         return value
     raise MissingRow(f"{kind} {uuid}: the value of {column} is not a plain value")
+
+
+def insert_row(vault: Vault, table: str, uuid: str, columns: dict[str, Any]) -> int:
+    """A new row received from the server, under the server's UUID; returns its local id."""
+    cur = vault.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES"
+                        f" ({', '.join('?' * len(columns))})", tuple(columns.values()))
+    local = int(cur.lastrowid)
+    vault.execute("UPDATE sync_ids SET uuid = ? WHERE tbl = ? AND local_id = ?",
+                  (uuid, table, local))
+    return local
+
+
+def needed_ref(vault: Vault, kind: str, uuid: str, payload: dict[str, Any], key: str,
+               table: str, what: str) -> int:
+    """The local id of the row `payload[key]` names, which the incoming row cannot be
+    without; until it arrives the row waits for it."""
+    ref = payload.get(key)
+    local = local_id_of(vault, table, ref) if isinstance(ref, str) else None
+    if local is None:
+        raise MissingRow(f"{kind} {uuid}: its {what} {ref} is not in this vault",
+                         waits_for=ref if isinstance(ref, str) else None)
+    return local

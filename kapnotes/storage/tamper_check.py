@@ -4,6 +4,8 @@
 - Every signed note and addendum matches its seal (kapnotes.storage.seals; all checked at
   once by kapnotes.storage.seal_check), and every note the keyed log says was signed still
   has its seal.
+- Audit entries received from other workstations of a practice (kept apart from the log)
+  are checked against their shared chain; a break is said as a note, since they came so.
 - The log agrees with the newest backup's: a log cut short, emptied or rebuilt after that
   backup no longer contains the backup's newest entry. A restore from an older backup is the
   one legitimate way the log leaves a backup's line, and its `vault.restore` entry says so.
@@ -45,7 +47,20 @@ def check_records(vault: Vault, *, passphrase: str | None = None) -> TamperRepor
         report.problems.append(f"note {sid} was signed (audit log) but it and its seal are "
                                "gone")
     _compare_with_newest_backup(vault, passphrase, report, log)
+    _check_remote_audit(vault, report)
     return report
+
+
+def _check_remote_audit(vault: Vault, report: TamperReport) -> None:
+    """Other workstations' audit entries (schema step 026) whose shared chain does not hold:
+    said, not a failure of this vault (they came so from the practice server)."""
+    if vault.query_one("SELECT 1 FROM sqlite_master WHERE name = 'audit_remote'") is None \
+            or vault.query_one("SELECT 1 FROM audit_remote LIMIT 1") is None:
+        return
+    from kapnotes.storage.sync_audit import remote_chain_problems  # only a joined vault's
+
+    report.notes += [f"{p} (received from the practice server)"
+                     for p in remote_chain_problems(vault)]
 
 
 def _compare_with_newest_backup(vault: Vault, passphrase: str | None,

@@ -20,15 +20,18 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.lazy import lazy_module
 from kapnotes.services.container import Services
-from kapnotes.ui.dialogs.export_dialog import ExportChoice, ExportDialog
-from kapnotes.ui.dialogs.redaction_review import ask_to_save
 from kapnotes.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
     from kapnotes.services import exports
+    from kapnotes.ui.dialogs import export_dialog, redaction_review
+    from kapnotes.ui.dialogs.export_dialog import ExportChoice, ExportDialog
     from kapnotes.ui.dialogs.export_packet_dialog import ExportPacketDialog
 else:  # the export stack loads when an export is first asked for, not at start-up
     exports = lazy_module("kapnotes.services.exports")
+    # The dialogs load with the first export too (they import the PDF's password rules).
+    export_dialog = lazy_module("kapnotes.ui.dialogs.export_dialog")
+    redaction_review = lazy_module("kapnotes.ui.dialogs.redaction_review")
 
 Opener = Callable[[Path], object]
 _Shown = TypeVar("_Shown", "ExportDialog", "ExportPacketDialog")
@@ -185,16 +188,16 @@ class ExportController(QObject):
 
     def export_session(self, session_id: int) -> ExportDialog:
         name = exports.suggested_name_for(self.services, "session", session_id=session_id)
-        dialog = ExportDialog(kind="session", suggested_name=name, folder=self.folder,
-                              parent=self.parent_widget)
+        dialog = export_dialog.ExportDialog(kind="session", suggested_name=name,
+                                            folder=self.folder, parent=self.parent_widget)
         dialog.export_requested.connect(lambda c: self._run(
             c, lambda o: exports.build_session_report(self.services, session_id, o)))
         return self._show(dialog)
 
     def export_course(self, client_id: int, course_id: int | None = None) -> ExportDialog:
         name = exports.suggested_name_for(self.services, "course", client_ids=[client_id])
-        dialog = ExportDialog(kind="course", suggested_name=name, folder=self.folder,
-                              parent=self.parent_widget)
+        dialog = export_dialog.ExportDialog(kind="course", suggested_name=name,
+                                            folder=self.folder, parent=self.parent_widget)
         dialog.export_requested.connect(lambda c: self._run(
             c, lambda o: exports.build_course_report(self.services, client_id, o,
                                                      course_id=course_id)))
@@ -279,7 +282,8 @@ class ExportActions(QObject):
         self.window, self.current = window, current
         self.controller = ExportController(services, window, status=window.show_status,
                                            opener=opener, folder=folder,
-                                           review=lambda places: ask_to_save(window, places))
+                                           review=lambda places: redaction_review.ask_to_save(
+                                               window, places))
         w = window
         w.export_action.setEnabled(True)
         w.export_action.setStatusTip("Export the open note or client as PDF")

@@ -13,12 +13,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.services import practice_link
 from kapnotes.services.vault_access import Vault
-from kapnotes.ui.dialogs.practice_join import JoinPracticeDialog
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.menu_action import menu_action
 from kapnotes.ui.practice_leave import leave_question
@@ -30,6 +29,7 @@ from kapnotes.ui.widgets.slot_style import ERROR_COLOURS, style_sheet_colour
 
 if TYPE_CHECKING:
     from kapnotes.ui.dialogs.practice_conflicts import ConflictsDialog
+    from kapnotes.ui.dialogs.practice_join import JoinPracticeDialog
     from kapnotes.ui.workspace import Workspace
 
 SYNC_SHORTCUT = "Ctrl+Shift+Y"  # free: Ctrl+Shift+S is the dosing page's, Ctrl+Y redo's
@@ -61,6 +61,8 @@ class PracticeMenu(QObject):
                                        SYNC_SHORTCUT, slot=self.sync_now)
         self.conflicts_action = menu_action(self, menu, "&Conflicts and field reviews…",
                                             "practice_conflicts", slot=self.open_conflicts)
+        self.audit_action = menu_action(self, menu, "&Audit from other workstations…",
+                                        "practice_audit", slot=self.open_audit)
         self.leave_action = menu_action(self, menu, "&Leave practice server…", "practice_leave",
                                         slot=self.ask_to_leave)
         for action in (self.join_action, self.sync_action, self.conflicts_action):
@@ -104,7 +106,8 @@ class PracticeMenu(QObject):
         joined = self.joined
         self.join_action.setVisible(not joined)
         self.join_action.setEnabled(not joined)
-        for action in (self.sync_action, self.conflicts_action, self.leave_action):
+        for action in (self.sync_action, self.conflicts_action, self.audit_action,
+                       self.leave_action):
             action.setVisible(joined)
             action.setEnabled(joined)
         self.offline_since = None
@@ -134,6 +137,8 @@ class PracticeMenu(QObject):
 
     # -- actions ---------------------------------------------------------------------------
     def open_join(self) -> JoinPracticeDialog:
+        from kapnotes.ui.dialogs.practice_join import JoinPracticeDialog  # on first use
+
         dialog = JoinPracticeDialog(self.vault, parent=self.window)
         dialog.joined.connect(self._joined)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -195,6 +200,14 @@ class PracticeMenu(QObject):
         self.conflicts_dialog.raise_()
         self.conflicts_dialog.activateWindow()
         return self.conflicts_dialog
+
+    def open_audit(self) -> QDialog:
+        from kapnotes.ui.dialogs.practice_audit import PracticeAuditDialog  # when first asked
+
+        dialog = PracticeAuditDialog(self.vault, parent=self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def _conflicts_closed(self) -> None:
         self.conflicts_dialog = None

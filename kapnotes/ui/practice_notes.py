@@ -24,14 +24,17 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.errors import KapNotesError
-from kapnotes.services import practice_review
+from kapnotes.lazy import lazy_module
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.practice_removed import RemovedNotice, follow_removal
 from kapnotes.ui.practice_worker import SyncOutcome
 
 if TYPE_CHECKING:
+    from kapnotes.services import practice_review
     from kapnotes.ui.session_editor import SessionEditor
     from kapnotes.ui.workspace import Workspace
+else:  # loads at the first sync that brings a note, not before the window has painted
+    practice_review = lazy_module("kapnotes.services.practice_review")
 
 NOTICE = ("This note was also changed on another workstation, and it now shows that version. "
           "Nothing is lost: what you had written here is kept as a conflict copy, to compare "

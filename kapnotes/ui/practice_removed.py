@@ -38,7 +38,8 @@ def why_removed(outcome: SyncOutcome) -> tuple[str, str]:
                 "care team, so the practice server stopped sharing their records with this "
                 "workstation. The server keeps them.")
     said = " ".join(f"{words}." for words in (report.removed if report is not None else ()))
-    return ("it was deleted on another workstation",
+    # Who deleted it and why follow in the status bar anyway (`removed_line`).
+    return ("" if said else "it was deleted on another workstation",
             (said or "The note, or its client, was deleted on another workstation.")
             + f" If you had written in it, your text is kept under {CONFLICTS}.")
 
@@ -90,7 +91,7 @@ def _close_client_page(workspace: Workspace, outcome: SyncOutcome) -> str:
         pass
     short, why = why_removed(outcome)
     workspace.close_note(CLIENT_TITLE, f"{why}\n\nNothing you wrote here was lost.")
-    return f"{CLIENT_TITLE}: {short}."
+    return f"{CLIENT_TITLE}: {short}." if short else f"{CLIENT_TITLE}."
 
 
 def follow_removal(workspace: Workspace, outcome: SyncOutcome) -> tuple[str, RemovedNotice | None]:
@@ -112,10 +113,12 @@ def follow_removal(workspace: Workspace, outcome: SyncOutcome) -> tuple[str, Rem
     short, why = why_removed(outcome)
     if not editor.autosave.has_unsaved():
         workspace.close_note(TITLE, f"{why}\n\nNothing you wrote here was lost.")
-        return f"{TITLE}: {short}.", None
+        return (f"{TITLE}: {short}." if short else f"{TITLE}."), None
     # Typed after the last save: those words are only on screen. The note stays, no longer
     # saving, so they can be copied where they belong.
     editor.autosave.lock("this note is no longer in the vault")
+    for button in (editor.sign_button, editor.export_button):
+        button.setEnabled(False)  # nothing left to sign or export
     band = RemovedNotice(f"{why}\n\nWhat you typed since the last save is shown here but was "
                          "not saved: copy it where it belongs, then close the note.",
                          lambda: workspace.close_note(TITLE, why), editor)

@@ -8,6 +8,8 @@ with the retention date as the tombstone's reason.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -22,10 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.dates import human_date
-from kapnotes.services.container import Services
-from kapnotes.services.retention import RetentionRow
-from kapnotes.ui.dialogs.delete_client import DeleteClientDialog
 from kapnotes.ui.menu_action import menu_action
+
+if TYPE_CHECKING:  # the view's modules load when it is first opened, not at start-up
+    from kapnotes.services.container import Services
+    from kapnotes.services.retention import RetentionRow
+    from kapnotes.ui.dialogs.delete_client import DeleteClientDialog
 
 COLUMNS = ("Client", "Last entry", "Keep until", "Basis")
 
@@ -94,6 +98,8 @@ class RetentionDialog(QDialog):
         row = self.table.currentRow()
         if not 0 <= row < len(self._rows):
             return None
+        from kapnotes.ui.dialogs.delete_client import DeleteClientDialog
+
         client_id = self._rows[row].client_id
         self.delete_dialog = DeleteClientDialog(
             self.services, client_id, self,

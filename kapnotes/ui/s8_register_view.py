@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMainWindow,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -33,7 +32,6 @@ from kapnotes.services.container import Services
 from kapnotes.services.s8_register import NO_PACK
 from kapnotes.ui.change_signals import refresh_when
 from kapnotes.ui.dialogs.s8_entry_dialog import S8EntryDialog
-from kapnotes.ui.menu_action import menu_action
 from kapnotes.ui.widgets.monitoring_style import error_label, show_message
 
 COLUMNS = ("Date", "Entry", "Details", "In", "Out", "Balance", "Entered by", "Witness")
@@ -155,7 +153,7 @@ class S8RegisterView(QDialog):
         for entry in self.entries:
             self._add_row(entry, entry_details(entry, page.register, page.corrected_by),
                           entry.discrepancy or entry.kind is EntryKind.CORRECTION
-                          or entry.id in page.corrected_by)
+                          or entry.id in page.corrected_by or entry.balance < 0)
         self.table.resizeRowsToContents()
         self.table.scrollToBottom()
 
@@ -229,22 +227,3 @@ class S8RegisterView(QDialog):
             return None
         show_message(self.error, "")
         return written
-
-
-class S8RegisterActions:
-    """Reports → Schedule 8 register… in the window (kapnotes/ui/workspace.py adds it)."""
-
-    def __init__(self, services: Services, window: QMainWindow) -> None:
-        self.services = services
-        self.window = window
-        self.view: S8RegisterView | None = None
-        self.action = menu_action(window, getattr(window, "reports_menu", None),
-                                  "Schedule &8 register…", "s8_register", slot=self.open)
-
-    def open(self) -> S8RegisterView:
-        if self.view is None:
-            self.view = S8RegisterView(self.services, parent=self.window)
-        self.view._fill_choice()
-        self.view.show()
-        self.view.raise_()
-        return self.view

@@ -257,7 +257,7 @@ class SessionEditor(QWidget):
 
     def request_sign(self) -> None:
         """Open the sign dialog (non-blocking; the result arrives through its signal)."""
-        if self.session.signed:
+        if self.session.signed or not self.sign_button.isEnabled():  # (a note gone: disabled)
             return
         self.flush()  # sign what is on screen, not what was last autosaved
         if self.autosave.has_unsaved():

@@ -23,12 +23,11 @@ from kapnotes.ui import review_actions
 from kapnotes.ui.change_signals import on_changes
 from kapnotes.ui.client_list import ClientListPane
 from kapnotes.ui.dialogs.import_export_json import PortableDataActions
-from kapnotes.ui.dialogs.practice_themes import PracticeThemesDialog
 from kapnotes.ui.export_runner import ExportActions, Target
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.report_actions import RegulatorReportActions
 from kapnotes.ui.retention_view import RetentionActions
-from kapnotes.ui.s8_register_view import S8RegisterActions
+from kapnotes.ui.s8_register_actions import S8RegisterActions
 from kapnotes.ui.startup_heap import settle_startup_heap
 from kapnotes.ui.widgets.new_session_menu import make_new_session_action
 
@@ -37,6 +36,7 @@ PREPARE_DELAY_MS = 250
 
 if TYPE_CHECKING:  # imported where first opened: not needed to show the window
     from kapnotes.ui.client_view import ClientView
+    from kapnotes.ui.dialogs.practice_themes import PracticeThemesDialog
     from kapnotes.ui.dialogs.search_dialog import SearchDialog
     from kapnotes.ui.session_editor import SessionEditor
 
@@ -309,6 +309,8 @@ class Workspace(QObject):
 
     def open_theme_frequency(self) -> PracticeThemesDialog:
         if self.themes_dialog is None:
+            from kapnotes.ui.dialogs.practice_themes import PracticeThemesDialog
+
             self.themes_dialog = PracticeThemesDialog(self.services, parent=self.window)
         self.themes_dialog.show()
         self.themes_dialog.raise_()

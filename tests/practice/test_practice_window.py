@@ -59,6 +59,7 @@ def test_join_from_the_menu_links_the_vault_and_shows_sync(qtbot, window: MainWi
     link = practice_link.linked(window.vault)
     assert link is not None and link.login == login
     assert _menu_texts(practice) == ["&Sync now", "&Conflicts and field reviews…",
+                                     "&Audit from other workstations…",
                                      "&Leave practice server…"]
     assert practice.sync_action.shortcut().toString() == SYNC_SHORTCUT
     assert practice.runner.active

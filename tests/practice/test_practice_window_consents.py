@@ -1,12 +1,12 @@
-"""Issue 20: what a prescriber's window and course PDF show of a consent and a screen another
-clinician recorded on another workstation, both workstations synced by the real
+"""Issue 20: what a prescriber's window and course PDF show of a consent, a screen and a moved
+planned slot another clinician recorded on another workstation, both workstations synced by the real
 `kapnotes sync` (real vaults, real server, real widgets offscreen, the PDF read back with
 pypdf). All data is fictional."""
 
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,10 @@ def test_the_prescribers_window_and_pdf_show_a_consent_and_screen_recorded_elsew
         answers=tuple(ScreenAnswer(i, Answer.YES if i is ScreenItem.PREGNANCY else Answer.NO,
                                    "") for i in ScreenItem),
         medicines=("diazepam 5 mg",)), screened_by="Ari Therapist")
+    slot = next(e.slot for e in therapist.services.courses.timeline(_course).entries
+                if e.slot.kind.value == "integration" and e.slot.planned_date > date(2026, 11, 21))
+    therapist.services.courses.move_slot(slot.id, slot.planned_date + timedelta(days=1),
+                                         "Fictional: room booked")
     assert _sync(run_kapnotes, therapist, tmp_path).startswith("Pushed 4 changes")
     assert _sync(run_kapnotes, prescriber, tmp_path).startswith("Pushed 0 changes, pulled 4")
 
@@ -64,6 +68,11 @@ def test_the_prescribers_window_and_pdf_show_a_consent_and_screen_recorded_elsew
     workspace = Workspace(main, prescriber.services, signer_name="presc")
     main.show()
     workspace.open_client(mine.id)
+    timeline = workspace.client_view.timeline_view.model()
+    details = [timeline.display_text(r, timeline.columnCount() - 1)
+               for r in range(timeline.rowCount())]
+    assert any("Fictional: room booked" in d for d in details)  # the plan, moved elsewhere
+    main.grab().save(str(tmp_path / "prescriber-client.png"))
     header = workspace.client_view.header.screening_label.text()
     assert "No contraindication screen recorded" not in header
     assert "Pregnancy" in header and "diazepam" in header

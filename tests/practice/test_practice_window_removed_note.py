@@ -92,6 +92,9 @@ def test_words_not_yet_saved_keep_the_note_open_read_only_with_the_reason(
     assert b.client(CLIENT) is None
     assert window.workspace.editor is editor  # not closed: the words exist only on screen
     assert "a last thought" in editor.form.value("client_account")
+    assert not editor.sign_button.isEnabled() and not editor.export_button.isEnabled()
+    editor.request_sign()  # the keyboard shortcut's path: nothing to sign, nothing raised
+    assert editor.sign_dialog is None
     notice = follower.removed_notice
     assert notice is not None and notice.isVisible()
     assert "copy" in notice.label.text() and "care team" in notice.label.text()

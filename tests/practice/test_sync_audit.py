@@ -76,7 +76,7 @@ def test_a_supervisor_sees_who_did_what_on_which_workstation(
 
 
 def test_an_audit_entry_is_never_changed_and_a_forged_one_is_named(
-        server: str, tmp_path: Path) -> None:
+        server: str, tmp_path: Path, run_kapnotes) -> None:
     therapist = open_workstation(tmp_path, server, "ther", "therapist", CLIENT)
     supervisor = open_workstation(tmp_path, server, "sup", "supervisor", CLIENT)
     therapist.new_client_with_course(CLIENT)
@@ -95,6 +95,10 @@ def test_an_audit_entry_is_never_changed_and_a_forged_one_is_named(
     assert supervisor.sync().error == ""
     [problem] = practice_audit_sync.remote_audit_problems(supervisor.vault)
     assert problem.startswith(f"audit entry 99 of {CLIENT} from workstation")
+    # `kapnotes check` says so, as a note: this vault itself is sound.
+    result = _check(run_kapnotes, supervisor, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"{problem} (received from the practice server)" in result.stdout
 
 
 def practice_dsn_of(ws: Workstation, admin_dsn: str) -> str:

@@ -18,6 +18,7 @@ from helpers.s8 import ESKETAMINE, choose_jurisdiction, dosing_session, esketami
 from kapnotes.domain.jurisdiction_model import EntryKind
 from kapnotes.domain.s8_register import EntryDraft, entry_details
 from kapnotes.practice import server_schema
+from kapnotes.services import practice_audit_sync
 from tests.practice.practice_helpers import enrol, pull, push
 from tests.practice.workstations import Workstation, open_workstation
 
@@ -75,12 +76,23 @@ def test_an_administration_reaches_the_care_team_and_stock_lines_the_practice(
     assert [e.quantity for e in nurse.services.s8.administrations(dose.id)] == [2]
     assert nurse.services.s8.session_findings(dose.id, WHEN) == ()
 
-    # Not on the client's care team: the practice's stock line, not the client's dose.
+    # Not on the client's care team: the dose as a stock line, without whose it was, so the
+    # balance is whole there too.
     for other in (outsider, admin):
         assert other.sync().error == ""
-        assert lines(other) == [("receipt", 10, 10, 10)]
+        assert lines(other) == [("receipt", 10, 10, 10), ("administration", 2, -2, 8)]
         assert other.client(CLIENT) is None
+        page = other.services.s8.page(other.services.s8.registers()[0].id)
+        dose_line = page.entries[-1]
+        assert (dose_line.client_code, dose_line.session_id) == ("", 0)
+        shown = entry_details(dose_line, page.register, page.corrected_by)
+        assert shown.startswith("A client not on this workstation's care teams: 56 mg")
     assert all(s.pending == 0 for s in (therapist.status(), nurse.status()))
+    # The administrator keeps the stock: the register's audit trail arrives there too, naming
+    # the therapist's login and workstation (never a client: it is filed under the practice).
+    trail = practice_audit_sync.remote_audit(admin.vault)
+    assert {e.event for e in trail} >= {"s8.entry.receipt", "s8.entry.administration"}
+    assert {(e.author, e.client_code) for e in trail} == {(therapist.login, "@practice")}
 
 
 def test_entries_made_apart_meet_in_the_servers_order_with_one_balance(
@@ -170,8 +182,9 @@ def test_a_register_entry_is_never_changed_or_removed_on_the_server_even_by_hand
         conn.execute("DELETE FROM kap.change_log WHERE row_id = %s", (row,))
     # An administration follows its client's care team, and is as insert-only.
     dose = uuid.uuid4()
-    assert push(nurse, CLIENT, "s8_entry", dose, {**line, "kind": "administration"})[1] \
-        == "applied"
+    named = {**line, "kind": "administration", "client_code": CLIENT,
+             "session_uuid": str(uuid.uuid4())}
+    assert push(nurse, CLIENT, "s8_entry", dose, named)[1] == "applied"
     with pytest.raises(psycopg.errors.InsufficientPrivilege, match="insert-only"):
         push(nurse, CLIENT, "s8_entry", dose, line, base_version=1)
     # Only kinds the practice files under itself go there; roles write what the table says.
@@ -179,7 +192,34 @@ def test_a_register_entry_is_never_changed_or_removed_on_the_server_even_by_hand
         push(nurse, "@practice", "note", uuid.uuid4(), {"text": "fictional"})
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         push(supervisor, "@practice", "s8_stock", uuid.uuid4(), line)
-    # The administrator keeps stock (reads the practice's lines), never a client's dose.
-    assert [(r[1], r[2]) for r in pull(admin)] == [("@practice", "s8_stock")]
-    assert sorted(r[2] for r in pull(supervisor)) == ["s8_entry", "s8_stock"]
+    # The administrator keeps stock: the practice's lines, and the dose as a line of stock
+    # without its client or note; the care team gets the dose itself, never both.
+    seen = pull(admin)
+    assert [(r[1], r[2], r[3]) for r in seen] == [("@practice", "s8_stock", row),
+                                                  ("@practice", "s8_stock", dose)]
+    assert seen[1][4] == {**line, "kind": "administration", "redacted": True}
+    assert sorted((r[2], r[3]) for r in pull(supervisor)) == sorted(
+        [("s8_entry", dose), ("s8_stock", row)])
 
+
+
+def test_doses_already_on_a_server_become_stock_lines_when_it_is_upgraded(
+        practice_dsn: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    shipped = server_schema.schema_steps()
+    monkeypatch.setattr(server_schema, "schema_steps", lambda: shipped[:11])
+    server_schema.setup(practice_dsn)  # a server at step 11, in use
+    nurse = enrol(practice_dsn, "nurse", "nurse", CLIENT)
+    dose = uuid.uuid4()
+    named = {"kind": "administration", "quantity": 2, "client_code": CLIENT,
+             "register": {"product_id": ESKETAMINE}}
+    assert push(nurse, CLIENT, "s8_entry", dose, named)[1] == "applied"
+    monkeypatch.setattr(server_schema, "schema_steps", lambda: shipped)
+    assert server_schema.setup(practice_dsn)[0] == "0012_register_stock_lines.sql"
+    admin = enrol(practice_dsn, "adm", "administrator")
+    [(_, code, kind, row, payload)] = pull(admin)
+    assert (code, kind, row, payload.get("client_code")) == ("@practice", "s8_stock", dose, None)
+    # A practice that does not let its administrator read stock lines: nothing at all.
+    with psycopg.connect(practice_dsn) as conn:
+        conn.execute("UPDATE kap.role_permissions SET may_read = false"
+                     " WHERE role = 'administrator' AND kind = 's8_stock'")
+    assert pull(admin) == []

@@ -155,3 +155,36 @@ def test_the_server_applies_a_void_only_with_a_reason_even_pushed_by_hand(
     assert [r[4] for r in pull(therapist)] == [{"client_account": "fictional"}]  # unchanged
     void["void_reason"] = "Entered for the wrong client"
     assert push(therapist, CLIENT, "note", draft, void, base_version=1)[1:] == ("applied", 2)
+
+
+def test_a_reading_entered_during_the_sync_that_brings_the_clients_deletion_still_goes_out(
+        server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows changed after the sync packed its changes and before a deletion from elsewhere
+    arrives would go with the deleted client, never sent: they are packed first."""
+    from kapnotes.practice import sync_wire
+
+    therapist = open_workstation(tmp_path, server, "ther", "therapist", CLIENT)
+    nurse = open_workstation(tmp_path, server, "nurse", "nurse", CLIENT)
+    client_id, _course = therapist.new_client_with_course(CLIENT)
+    therapist.dosing_session(CLIENT)
+    therapist.sync()
+    nurse.sync()
+    [dose] = nurse.sessions(CLIENT)
+    therapist.services.clients.delete(client_id, typed_code=CLIENT, why=REASON)
+    therapist.sync()
+    real_pull = sync_wire.pull
+
+    def reading_entered_meanwhile(*args: object, **kwargs: object) -> object:
+        if nurse.client(CLIENT) is not None and nurse.status().pending == 0:
+            nurse.services.monitoring.add_reading(
+                dose.id, "extra", {"systolic": 131, "diastolic": 84, "heart_rate": 77})
+        return real_pull(*args, **kwargs)
+
+    monkeypatch.setattr(sync_wire, "pull", reading_entered_meanwhile)
+    assert nurse.sync().error == ""
+    monkeypatch.setattr(sync_wire, "pull", real_pull)
+    assert nurse.client(CLIENT) is None
+    assert nurse.sync().pushed == 1  # the reading reaches the server, which keeps it
+    with psycopg.connect(server) as conn:
+        [(reading,)] = conn.execute("SELECT payload FROM kap.change_log WHERE kind = 'vitals'")
+    assert reading["systolic"] == 131

@@ -1,11 +1,12 @@
-"""`storage/read_ahead.py`: a query read on another thread and connection, as `kapnotes
-check` reads its seal documents (kapnotes/storage/seal_sql.py). The rows must be the
-query's rows in its order, an error must reach the caller, and a caller that stops early
+"""`storage/read_ahead.py`: reads run on another thread and connection, as `kapnotes
+check` reads its seal documents (kapnotes/storage/seal_sql.py). What the reads yield must
+reach the caller in order, an error must reach the caller, and a caller that stops early
 must leave no reading thread or connection behind."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,16 +22,23 @@ def _readers() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == "kapnotes-read-ahead"]
 
 
-def test_rows_come_back_in_order_from_another_thread(open_vault: Any) -> None:
+def _batches(sql: str, size: int = 100) -> Any:
+    def produce(conn: Any) -> Iterator[list[Any]]:
+        cursor = conn.execute(sql)
+        while batch := cursor.fetchmany(size):
+            yield batch
+    return produce
+
+
+def test_reads_come_back_in_order_from_another_thread(open_vault: Any) -> None:
     seen_on: list[str] = []
 
-    def sql_of(conn: Any) -> str:
+    def produce(conn: Any) -> Iterator[list[Any]]:
         seen_on.append(threading.current_thread().name)
-        assert conn is not open_vault  # the sibling connection builds its own SQL
-        return _SQL
+        assert conn is not open_vault  # the reads run on the sibling connection
+        yield from _batches(_SQL)(conn)
 
-    got = [row for batch in read_ahead.batches(open_vault, sql_of, size=100, depth=2)
-           for row in batch]
+    got = [row for batch in read_ahead.items(open_vault, produce, depth=2) for row in batch]
     assert [tuple(r) for r in got] == [tuple(r) for r in open_vault.execute(_SQL).fetchall()]
     assert len(got) == 2345
     assert seen_on == ["kapnotes-read-ahead"]
@@ -38,17 +46,17 @@ def test_rows_come_back_in_order_from_another_thread(open_vault: Any) -> None:
 
 
 def test_an_error_in_the_reader_is_raised_in_the_caller(open_vault: Any) -> None:
+    bad = "SELECT no_such_column FROM sessions"
     with pytest.raises(KapNotesError) as inline:
-        open_vault.execute("SELECT no_such_column FROM sessions")
+        open_vault.execute(bad)
     with pytest.raises(type(inline.value)):
-        for _batch in read_ahead.batches(open_vault,
-                                         lambda _c: "SELECT no_such_column FROM sessions"):
+        for _batch in read_ahead.items(open_vault, _batches(bad)):
             pass
     assert _readers() == []
 
 
 def test_a_caller_that_stops_early_leaves_no_reader_behind(open_vault: Any) -> None:
-    batches = read_ahead.batches(open_vault, lambda _c: _SQL, size=10, depth=1)
+    batches = read_ahead.items(open_vault, _batches(_SQL, size=10), depth=1)
     first = next(batches)
     assert [r[0] for r in first] == list(range(1, 11))
     batches.close()  # the reader was blocked on a full queue
@@ -57,8 +65,7 @@ def test_a_caller_that_stops_early_leaves_no_reader_behind(open_vault: Any) -> N
 
 def test_the_reader_uses_the_callers_cache_size(open_vault: Any) -> None:
     open_vault.execute("PRAGMA cache_size = -1234")
-    sizes = [row[0] for batch in read_ahead.batches(open_vault,
-                                                    lambda _c: "PRAGMA cache_size")
+    sizes = [row[0] for batch in read_ahead.items(open_vault, _batches("PRAGMA cache_size"))
              for row in batch]
     assert sizes == [-1234]
 
@@ -66,9 +73,9 @@ def test_the_reader_uses_the_callers_cache_size(open_vault: Any) -> None:
 def test_a_raw_connection_reads_in_the_caller(open_vault: Any) -> None:
     threads: list[str] = []
 
-    def sql_of(_conn: Any) -> str:
+    def produce(conn: Any) -> Iterator[list[Any]]:
         threads.append(threading.current_thread().name)
-        return _SQL
+        yield from _batches(_SQL)(conn)
 
-    got = [r for batch in read_ahead.batches(open_vault.conn, sql_of) for r in batch]
+    got = [r for batch in read_ahead.items(open_vault.conn, produce) for r in batch]
     assert len(got) == 2345 and threads == [threading.current_thread().name]

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QMainWindow
 
 from kapnotes.domain.jurisdiction_model import EntryKind
 from kapnotes.ui.dialogs.s8_entry_dialog import S8EntryDialog
-from kapnotes.ui.s8_register_view import S8RegisterActions, S8RegisterView
+from kapnotes.ui.s8_register_actions import S8RegisterActions
+from kapnotes.ui.s8_register_view import S8RegisterView
 from kapnotes.ui.session_editor import SessionEditor
 
 NOTE = {"arrival_state": "Settled", "observations": "Calm", "post_session_state": "Steady"}

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from kapnotes.domain.course_items import RiskFlag
@@ -96,6 +96,9 @@ class TimelineModel(PaintedRowsModel[TimelineEntry]):
     def display_text(self, row: int, col: int) -> str:
         return self._display(self._rows[row], col)
 
+    def is_today_row(self, row: int) -> bool:
+        return self._is_today(self._rows[row])
+
     def _is_today(self, e: TimelineEntry) -> bool:
         return self._today is not None and e.state.effective_date == self._today
 
@@ -172,6 +175,7 @@ class TimelineView(QTableView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
         self.activated.connect(self._activated)
+        self._centred_row: int | None = None  # to centre once the view has its size
 
     def set_entries(self, entries: tuple[TimelineEntry, ...] | list[TimelineEntry], *,
                     today: date | None = None,
@@ -189,8 +193,7 @@ class TimelineView(QTableView):
         bold = QFont(self.font())
         bold.setBold(True)
         plain, strong = QFontMetrics(self.font()), QFontMetrics(bold)
-        today_rows = {row for row in range(model.rowCount())
-                      if model.display_text(row, model.DATE).startswith("Today")}
+        today_rows = {row for row in range(model.rowCount()) if model.is_today_row(row)}
         header = self.horizontalHeader()
         for col in (model.DATE, model.KIND, model.STATUS):
             width = strong.horizontalAdvance(model.HEADERS[col])
@@ -223,9 +226,25 @@ class TimelineView(QTableView):
             if expected and (state.status is SlotStatus.OVERDUE
                              or state.effective_date >= today):
                 self.select_row(row)
-                self.scrollTo(self.timeline_model.index(row, 0),
-                              QAbstractItemView.ScrollHint.PositionAtCenter)
+                self._centred_row = row
+                self._centre()
                 return
+        self._centred_row = None
+
+    def _centre(self) -> None:
+        if self._centred_row is not None and self._centred_row < self.timeline_model.rowCount():
+            self.scrollTo(self.timeline_model.index(self._centred_row, 0),
+                          QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A page filled before it is laid out (the first open) is sized afterwards: the
+        slot is centred again in the size the schedule shows at."""
+        super().resizeEvent(event)
+        self._centre()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self._centred_row = None  # shown centred: later resizes keep the user's scrolling
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():
