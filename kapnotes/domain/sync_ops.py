@@ -12,7 +12,7 @@ from typing import Any
 
 # The kinds of row a workstation shares this round (the server's role policy names them).
 SYNC_KINDS = ("client", "course", "note", "addendum", "vitals", "measure", "consent",
-              "consent_withdrawal", "screen")
+              "consent_withdrawal", "screen", "approval")
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,13 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import getAscentDescent
 from reportlab.platypus import Paragraph
-from reportlab.platypus.paragraph import _FUZZ
+from reportlab.platypus.paragraph import _FUZZ, _processed_frags
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
 from kapnotes.export.cell_draw import can_draw_plain, draw_plain
+from kapnotes.export.line_break import LineBreaker, breaks_like_reportlab
 from kapnotes.export.markup import clean, needs_markup, to_markup
 
 # (text, widths) → (reportlab's broken lines, and what breakLines records beside them)
@@ -74,12 +76,48 @@ class CellParagraph(Paragraph):
         key = (self._text, tuple(width) if isinstance(width, list | tuple) else (width,))
         hit = cache.get(key)
         if hit is None:
-            broken = super().breakLines(width)
-            hit = cache[key] = (broken, self._width_max, self._splitLongWordCount,
-                                self._hyphenations)
+            hit = self._break_plain(key[1])
+            if hit is None:
+                broken = super().breakLines(width)
+                hit = (broken, self._width_max, self._splitLongWordCount, self._hyphenations)
+            cache[key] = hit
         broken, self._width_max, self._splitLongWordCount, self._hyphenations = hit
         # A fresh bag per cell (a split reads it); the lines themselves are never changed.
         return broken.clone(lines=list(broken.lines))
+
+
+    def _break_plain(self, widths: tuple[float, ...]) -> tuple[Any, float, int, int] | None:
+        """reportlab's breakLines result for one fragment in one width, from `line_break`
+        (the same greedy fill, each word measured once per style); None: ask reportlab."""
+        frags, style = self.frags, self.style
+        if len(set(widths)) != 1 or self.bulletText or len(frags) != 1:
+            return None
+        frag = frags[0]
+        # reportlab's own test for its one-fragment path (Paragraph.breakLines).
+        if (style.endDots or hasattr(frag, "cbDefn") or hasattr(frag, "backColor")
+                or _processed_frags(frags) or not hasattr(frag, "text")):
+            return None
+        breaker = _breaker(style)
+        if breaker is None:
+            return None
+        lines = breaker.lines(frag.text, widths[0])
+        if lines is None:
+            return None
+        ascent, descent = getAscentDescent(frag.fontName, frag.fontSize)
+        broken = frag.clone(kind=0, lines=lines, ascent=ascent, descent=descent,
+                            fontSize=frag.fontSize)
+        return broken, breaker.width_max, 0, 0
+
+
+_BREAKERS: WeakKeyDictionary[ParagraphStyle, LineBreaker | None] = WeakKeyDictionary()
+
+
+def _breaker(style: ParagraphStyle) -> LineBreaker | None:
+    """One line breaker per style (None: reportlab breaks this style's lines itself)."""
+    if style not in _BREAKERS:
+        plain = (breaks_like_reportlab(style) and not style.shaping and not style.wordWrap)
+        _BREAKERS[style] = LineBreaker(style) if plain else None
+    return _BREAKERS[style]
 
 
 def simple_style(style: ParagraphStyle) -> bool:

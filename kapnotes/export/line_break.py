@@ -54,6 +54,8 @@ class LineBreaker:
         self._space = self._font.stringWidth(" ", self._size)
         self._shrink = style.spaceShrinkage * self._space
         self._split_long = bool(style.splitLongWords)
+        # The widest line of the last `lines` call, as reportlab's breakLines records it.
+        self.width_max = 0.0
 
     def lines(self, text: str, width: float) -> Lines | None:
         """reportlab's lines for `text` in a line `width` wide, or None (ask reportlab)."""
@@ -67,6 +69,7 @@ class LineBreaker:
         lines: Lines = []
         line: list[str] = []
         current = -space  # no space before the first word (reportlab's own start)
+        widest = 0.0
         for word in text.split():
             word_width = widths.get(word)
             if word_width is None:
@@ -79,9 +82,12 @@ class LineBreaker:
                 line.append(word)
                 current = new
             else:
+                widest = max(widest, current)
                 lines.append((width - current, line))
                 line = [word]
                 current = word_width
         if line:
+            widest = max(widest, current)
             lines.append((width - current, line))
+        self.width_max = widest
         return lines

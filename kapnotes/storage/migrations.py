@@ -37,6 +37,7 @@ from kapnotes.storage.schema import (
     m025_sync_void_reasons,
     m026_share_register_and_audit,
     m027_sync_slots,
+    m028_sync_approvals,
 )
 
 
@@ -97,6 +98,7 @@ MIGRATIONS: tuple[Migration, ...] = (
               m026_share_register_and_audit.migrate),
     Migration(27, "practice sync: a course's planned slots shared with it",
               m027_sync_slots.migrate),
+    Migration(28, "practice sync: a client's approvals shared", m028_sync_approvals.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

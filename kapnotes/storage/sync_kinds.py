@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kapnotes.storage import sync_consents
+from kapnotes.storage import sync_approvals, sync_consents
 from kapnotes.storage.vault import Vault
 
 _BY_CLIENT = "SELECT cl.code FROM {table} x JOIN clients cl ON cl.id = x.client_id WHERE x.id = ?"
@@ -37,5 +37,9 @@ KINDS: dict[str, RowKind] = {
                                    sync_consents.write_withdrawal),
     "screens": RowKind("screen", _BY_CLIENT.format(table="screens"), True,
                        sync_consents.pack_screen, sync_consents.write_screen),
+    "approvals": RowKind("approval", _BY_CLIENT.format(table="approvals"), False,
+                         sync_approvals.pack_approval, sync_approvals.write_approval),
 }
 INSERT_ONLY_TABLES = frozenset(t for t, k in KINDS.items() if k.insert_only)
+# Edited with a base version: a stale local edit becomes a conflict copy, as a course's.
+EDITED_TABLES = frozenset(t for t, k in KINDS.items() if not k.insert_only)

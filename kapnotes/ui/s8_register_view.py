@@ -153,7 +153,7 @@ class S8RegisterView(QDialog):
         for entry in self.entries:
             self._add_row(entry, entry_details(entry, page.register, page.corrected_by),
                           entry.discrepancy or entry.kind is EntryKind.CORRECTION
-                          or entry.id in page.corrected_by)
+                          or entry.id in page.corrected_by or entry.balance < 0)
         self.table.resizeRowsToContents()
         self.table.scrollToBottom()
 

@@ -64,3 +64,29 @@ def test_lines_that_fit_only_by_shrinking_spaces_match() -> None:
 def test_what_reportlab_breaks_another_way_is_left_to_it(text: str) -> None:
     fonts.register_fonts()
     assert LineBreaker(paragraph_styles()["cell"]).lines(text, 60) is None
+
+
+@pytest.mark.parametrize("style_name", ["normal", "muted", "caption", "h1", "h2", "cell"])
+def test_a_plain_paragraphs_broken_lines_are_reportlabs_whole(style_name: str) -> None:
+    """Body paragraphs and headings (cells.TextParagraph) break plain text with LineBreaker:
+    the bag handed to drawing and splitting is the one reportlab's breakLines returns (kind,
+    lines, font, size, colour, ascent, descent) and so is the widest line it records."""
+    from kapnotes.export.cells import text_paragraph
+
+    fonts.register_fonts()
+    styles = paragraph_styles()
+    style = styles[style_name]
+    rng = random.Random(1616)
+    for n in range(300):
+        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 60)))
+        width = rng.choice([61.2, 117.55, 200.0, 351.6, 493.2])
+        ours = text_paragraph(text, style)
+        theirs = text_paragraph(text, style)
+        theirs._lines = None  # reportlab's own breakLines
+        ours.wrap(width, 10_000)
+        theirs.wrap(width, 10_000)
+        a, b = ours.blPara, theirs.blPara
+        assert (a.kind, a.fontName, a.fontSize, a.textColor, a.ascent, a.descent) == (
+            b.kind, b.fontName, b.fontSize, b.textColor, b.ascent, b.descent), n
+        assert [(e, list(w)) for e, w in a.lines] == [(e, list(w)) for e, w in b.lines], n
+        assert ours._width_max == theirs._width_max, n

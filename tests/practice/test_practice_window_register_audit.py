@@ -97,3 +97,34 @@ def test_the_nurses_window_shows_the_register_and_the_audit_from_another_worksta
                                      for r in range(table.rowCount()))
     dialog.grab().save(str(tmp_path / "audit.png"))
     practice.stop()
+
+
+def test_the_register_window_flags_a_balance_below_zero_and_a_dose_without_its_client(
+        server: str, tmp_path: Path, qtbot: Any) -> None:
+    therapist = open_workstation(tmp_path, server, "ther", "therapist", CLIENT)
+    nurse = open_workstation(tmp_path, server, "nurse", "nurse")  # on no care team
+    s8 = therapist.services.s8
+    register = s8.open_register(ESKETAMINE)
+    s8.add(register.id, EntryDraft(EntryKind.RECEIPT, WHEN, 2, "ther",
+                                   supplier="Harbour Pharmacy", invoice="INV-77"))
+    assert therapist.sync().error == "" and nurse.sync().error == ""
+    session = dosing_session(therapist.services, CLIENT)
+    esketamine_given(therapist.services, session)
+    proposal = s8.proposal(session)
+    assert proposal is not None
+    s8.record_proposal(proposal, recorded_by="ther")        # both devices, there
+    [mine] = nurse.services.s8.registers()
+    nurse.services.s8.add(mine.id, EntryDraft(EntryKind.TRANSFER_OUT, WHEN, 2, "nurse",
+                                              party="Bay St Clinic"))  # and both, here
+    assert therapist.sync().error == "" and nurse.sync().error == ""
+    view = S8RegisterView(nurse.services)
+    qtbot.addWidget(view)
+    view.show()
+    view.choice.setCurrentIndex(view.choice.findData(ESKETAMINE))
+    details = [view.table.item(r, 2).text() for r in range(view.table.rowCount())]
+    assert details[1].startswith("A client not on this workstation's care teams: 56 mg")
+    assert "BALANCE BELOW ZERO" in details[2]
+    assert view.balance_label.text() == "Balance: -2 device(s)"
+    plain = view.table.item(0, 2).background().color()
+    assert view.table.item(2, 2).background().color() != plain  # the line to look at
+    view.grab().save(str(tmp_path / "register-below-zero.png"))

@@ -18,6 +18,7 @@ from helpers.s8 import ESKETAMINE, choose_jurisdiction, dosing_session, esketami
 from kapnotes.domain.jurisdiction_model import EntryKind
 from kapnotes.domain.s8_register import EntryDraft, entry_details
 from kapnotes.practice import server_schema
+from kapnotes.services import practice_audit_sync
 from tests.practice.practice_helpers import enrol, pull, push
 from tests.practice.workstations import Workstation, open_workstation
 
@@ -87,6 +88,11 @@ def test_an_administration_reaches_the_care_team_and_stock_lines_the_practice(
         shown = entry_details(dose_line, page.register, page.corrected_by)
         assert shown.startswith("A client not on this workstation's care teams: 56 mg")
     assert all(s.pending == 0 for s in (therapist.status(), nurse.status()))
+    # The administrator keeps the stock: the register's audit trail arrives there too, naming
+    # the therapist's login and workstation (never a client: it is filed under the practice).
+    trail = practice_audit_sync.remote_audit(admin.vault)
+    assert {e.event for e in trail} >= {"s8.entry.receipt", "s8.entry.administration"}
+    assert {(e.author, e.client_code) for e in trail} == {(therapist.login, "@practice")}
 
 
 def test_entries_made_apart_meet_in_the_servers_order_with_one_balance(
