@@ -62,6 +62,8 @@ VITALS_LIMITS: dict[str, tuple[int, int]] = {
     "heart_rate": (10, 350),
     "spo2": (0, 100),
 }
+# Both ranges per field, in the order a reading's fields are checked.
+_CHECKS = tuple((field, VITALS_RANGES[field], VITALS_LIMITS[field]) for field in VITALS_RANGES)
 
 
 class UnusualValueError(ValidationError):
@@ -86,16 +88,16 @@ class VitalsReading:
     confirmed_unusual: bool = False
 
     def __post_init__(self) -> None:
-        values = {f: getattr(self, f) for f in VITALS_RANGES}
-        if all(v is None for v in values.values()):
-            raise ValidationError("vitals", "enter at least one value")
-        for field, value in values.items():
+        # Every stored reading is checked again as it is read (~540 for a long course's page):
+        # the field's values and ranges are looked up once per field, in one pass.
+        present = False
+        for field, (low, high, unit, label), (floor, ceiling) in _CHECKS:
+            value = getattr(self, field)
             if value is None:
                 continue
-            low, high, unit, label = VITALS_RANGES[field]
+            present = True
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValidationError(field, f"{label} must be a whole number")
-            floor, ceiling = VITALS_LIMITS[field]
             if not floor <= value <= ceiling:
                 raise ValidationError(
                     field, f"{label} of {value} {unit} is not possible "
@@ -104,6 +106,8 @@ class VitalsReading:
                 raise UnusualValueError(
                     field, f"{label} {value} {unit} is outside the usual {low}–{high} {unit}:"
                            " check it, and confirm it to record it as the real reading")
+        if not present:
+            raise ValidationError("vitals", "enter at least one value")
         if (self.systolic is None) != (self.diastolic is None):
             missing = "diastolic" if self.diastolic is None else "systolic"
             raise ValidationError(missing, "enter both systolic and diastolic, or neither")

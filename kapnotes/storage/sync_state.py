@@ -65,14 +65,15 @@ def signed_notes(vault: Vault) -> list[int]:
 
 def mark_known_drafts(vault: Vault, signed_before: list[int] | None = None) -> None:
     """A re-join: edits made while the vault was not joined were not recorded, so every row
-    the server already had that may have changed since (clients, courses, notes unsigned when
-    the vault left) goes again, based on the version last agreed: unchanged there → a new
-    identical version; changed there meanwhile → a conflict copy or field merge, as for any
-    stale edit. Notes signed before leaving and insert-only rows cannot have changed. A
-    never-joined vault has no versions: nothing."""
+    the server already had that may have changed since (clients, courses with their plans,
+    approvals, notes unsigned when the vault left) goes again, based on the version last
+    agreed: unchanged there → a new identical version; changed there meanwhile → a conflict
+    copy or field merge, as for any stale edit. Notes signed before leaving and insert-only
+    rows cannot have changed. A never-joined vault has no versions: nothing."""
     vault.execute(
         "INSERT OR IGNORE INTO sync_dirty (tbl, local_id) SELECT i.tbl, i.local_id"
-        " FROM sync_ids i WHERE i.version IS NOT NULL AND (i.tbl IN ('clients', 'courses')"
+        " FROM sync_ids i WHERE i.version IS NOT NULL"
+        " AND (i.tbl IN ('clients', 'courses', 'approvals')"
         " OR (i.tbl = 'sessions' AND EXISTS (SELECT 1 FROM sessions s"
         "     WHERE s.id = i.local_id AND (s.signed_at IS NULL"
         "     OR s.id NOT IN (SELECT value FROM json_each(?))))))",

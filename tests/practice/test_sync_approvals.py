@@ -16,10 +16,11 @@ from helpers.s8 import choose_jurisdiction
 from PySide6.QtCore import QSettings
 
 from kapnotes.domain.approval_model import Approval
-from kapnotes.practice import server_schema
-from kapnotes.services import practice_review
+from kapnotes.practice import admin, server_schema
+from kapnotes.services import practice_link, practice_review
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.workspace import Workspace
+from tests.practice.practice_helpers import unique_login
 from tests.practice.workstations import Workstation, open_workstation
 
 CLIENT = "KAP-2801"
@@ -135,3 +136,27 @@ def test_the_therapists_client_page_warns_of_an_approval_a_prescriber_added_else
     shown = workspace.client_view.header.approvals.text()
     assert "NSW authority to prescribe or supply a Schedule 8 medicine ends in 20 days" in shown
     main.grab().save(str(tmp_path / "therapist-client.png"))
+
+
+def test_an_approval_renewed_while_the_vault_had_left_goes_out_at_the_rejoin(
+        server: str, tmp_path: Path) -> None:
+    therapist = open_workstation(tmp_path, server, "ther", "therapist", CLIENT)
+    prescriber = open_workstation(tmp_path, server, "presc", "prescriber", CLIENT)
+    therapist.new_client_with_course(CLIENT)
+    _synced(therapist)
+    _synced(prescriber)
+    mine = _authority(prescriber, date(2026, 12, 10))
+    _synced(prescriber)
+    assert practice_link.leave(prescriber.vault) == 0
+    prescriber.services.approvals.update(replace(mine, ends_on=date(2027, 6, 30)))
+    login = unique_login("presc")
+    code = admin.add_clinician(server, login, "prescriber")
+    admin.assign(server, CLIENT, login)
+    practice_link.join(prescriber.vault, server, code, login)
+    back = prescriber.sync()
+    # (A re-join also sends the client's details again, which a prescriber may not write.)
+    assert back.error == "" and all("may not write client" in r.message
+                                    for r in back.refusals)
+    _synced(therapist)
+    [renewed] = therapist.services.approvals.for_client(_client_id(therapist))
+    assert renewed.ends_on == date(2027, 6, 30)
