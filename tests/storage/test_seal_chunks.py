@@ -6,6 +6,7 @@ characters (a template id here) must not split a note: SQLite escapes them in JS
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +72,69 @@ def test_separators_in_a_value_do_not_split_a_note(demo: Path, passphrase: str) 
         sql = _sql_digests(vault)
         assert sql == python
         assert sql[sid] == seals.seals_of(vault, sid)[0].digest
+
+
+_VALUES = [  # stored as the app stores them (json.dumps), each field of one signed note
+    "Plain words, no escapes.", "", "a\x1eb\x1fc\x02d\x03e\x00f\nline", "Zoë — naïve “quotes”",
+    'He said "no" \\ twice', ["risks", "fasting"], [", "], [], [{"z": 1, "a": "x"}],
+    {"b": [1, 2.5, None, True], "a": {"d": "e", "c": "f"}}, 7, -0.5, None, 1e-07,
+]
+
+
+def _reseal_with(demo: Path, passphrase: str, values: dict[str, str]) -> int:
+    """One signed note's fields replaced by `values` (stored texts) and sealed again."""
+    data_key = keyfile.read_key_file(keyfile.key_file_for(demo)).unlock(passphrase=passphrase)
+    conn = connect_keyed(demo, data_key)
+    try:
+        sid = int(conn.execute("SELECT min(session_id) FROM note_seals WHERE addendum_id = 0"
+                               ).fetchone()[0])
+        for trigger in ("note_seals_no_delete", "session_fields_locked_insert",
+                        "session_fields_locked_delete"):
+            conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        conn.execute("DELETE FROM session_fields WHERE session_id = ?", (sid,))
+        for fid, text in values.items():
+            conn.execute("INSERT INTO session_fields (session_id, field_id, value, updated_at)"
+                         " VALUES (?, ?, ?, '2026-01-01T00:00:00Z')", (sid, fid, text))
+        conn.execute("DELETE FROM note_seals WHERE session_id = ?", (sid,))
+        seals.seal_session(conn, sid)
+    finally:
+        conn.close()
+    return sid
+
+
+def test_every_kind_of_value_gives_the_python_digest(demo: Path, passphrase: str) -> None:
+    """Values of every kind (the chunks' separators and other control characters escaped
+    inside strings, non-ASCII, lists, objects with unsorted keys, numbers, null) and a
+    field id holding a separator give the per-note Python digest through the chunks."""
+    stored = {f"f{i:02}": json.dumps(v) for i, v in enumerate(_VALUES)}
+    stored["f\x1e\u00e9"] = json.dumps("an odd field id")
+    sid = _reseal_with(demo, passphrase, stored)
+    with lifecycle.unlock_vault(demo, passphrase=passphrase) as vault:
+        sql = _sql_digests(vault)
+        assert sql[sid] == seals.note_digest(vault, sid, seals.LATEST_FORM)
+        assert sql[sid] == seals.seals_of(vault, sid)[0].digest
+
+
+@pytest.mark.parametrize("text", [
+    '"a\x1e1\x1fb"',  # raw separators inside a string: not JSON
+    '"a\x02"x"\x03"',  # raw control characters around a quoted text
+    '"first","f99":"second"',  # one value that reads as two fields
+])
+def test_a_value_that_is_not_json_never_matches(demo: Path, passphrase: str, text: str) -> None:
+    sid = _reseal_with(demo, passphrase, {"f00": json.dumps("first"), "f99": '"second"'})
+    data_key = keyfile.read_key_file(keyfile.key_file_for(demo)).unlock(passphrase=passphrase)
+    conn = connect_keyed(demo, data_key)
+    try:
+        conn.execute("DROP TRIGGER IF EXISTS session_fields_locked_update")
+        conn.execute("DROP TRIGGER IF EXISTS session_fields_locked_delete")
+        conn.execute("UPDATE session_fields SET value = ? WHERE session_id = ?"
+                     " AND field_id = 'f00'", (text, sid))
+        if "f99" in text:
+            conn.execute("DELETE FROM session_fields WHERE session_id = ? AND field_id = 'f99'",
+                         (sid,))
+    finally:
+        conn.close()
+    with lifecycle.unlock_vault(demo, passphrase=passphrase) as vault:
+        assert _sql_digests(vault)[sid] != seals.seals_of(vault, sid)[0].digest
+        assert f"signed note {sid} was changed after signing" in " ".join(
+            seal_check.problems(vault))
