@@ -15,7 +15,7 @@ from kapnotes.domain.course_items import RiskFlag
 from kapnotes.domain.dates import schedule_date, short_date
 from kapnotes.domain.schedule_status import SlotStatus
 from kapnotes.services.courses import TimelineEntry
-from kapnotes.ui.models.rows_model import KEY_ROLE, Cells, PaintedRowsModel
+from kapnotes.ui.models.rows_model import Cells, PaintedRowsModel
 from kapnotes.ui.widgets.column_widths import set_column_widths
 from kapnotes.ui.widgets.course_sessions import flag_marks
 from kapnotes.ui.widgets.slot_style import (
@@ -27,8 +27,6 @@ from kapnotes.ui.widgets.slot_style import (
     status_colour,
     status_text,
 )
-
-ENTRY_ROLE = KEY_ROLE  # the row's TimelineEntry
 
 
 class TimelineModel(PaintedRowsModel[TimelineEntry]):
