@@ -13,6 +13,7 @@ from kapnotes.domain.course_items import RiskFlag
 from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.models import Session
 from kapnotes.domain.review_model import ReviewStatus
+from kapnotes.ui.widgets.column_widths import set_column_widths
 from kapnotes.ui.widgets.risk_badge import risk_mark
 from kapnotes.ui.widgets.slot_style import (
     ERROR_COLOURS,
@@ -112,12 +113,14 @@ class CourseSessionsList(QTreeWidget):
         items = [item for i in range(self.topLevelItemCount())
                  if (item := self.topLevelItem(i)) is not None
                  and not item.isFirstColumnSpanned()]
+        widths = {}
         for col in range(self.columnCount()):
             contents = 0
             if items:
                 widest = max(items, key=lambda item: metrics.horizontalAdvance(item.text(col)))
                 contents = self.sizeHintForIndex(self.indexFromItem(widest, col)).width()
-            header.resizeSection(col, max(contents, header.sectionSizeHint(col)))
+            widths[col] = max(contents, header.sectionSizeHint(col))
+        set_column_widths(self, header, widths)
 
     def session_ids(self) -> list[int]:
         items = (self.topLevelItem(i) for i in range(self.topLevelItemCount()))
