@@ -29,15 +29,17 @@ from kapnotes.services import practice_link
 from kapnotes.services.container import Services, build_services
 from kapnotes.storage import lifecycle
 from kapnotes.storage.sync_outbox import CLIENT_NAMESPACE
+from tests.practice.fault_kinds import KindOps
 
 # Who may do what (the server's role policy, kapnotes/practice/schema/): a workstation only
 # attempts what its clinician's role may write, so every refusal left at the end is a bug.
 ROLE_OPS: dict[str, tuple[str, ...]] = {
     "therapist": ("client", "edit_client", "course", "session", "edit", "edit", "edit",
-                  "sign", "addendum", "measure", "vitals", "delete_draft"),
+                  "sign", "addendum", "measure", "vitals", "delete_draft", "consent",
+                  "withdraw_consent", "screen"),
     "prescriber": ("course", "session", "edit", "edit", "sign", "addendum", "vitals",
-                   "measure"),
-    "nurse": ("vitals", "vitals", "measure"),
+                   "measure", "consent", "screen"),
+    "nurse": ("vitals", "vitals", "measure", "screen"),
 }
 
 
@@ -117,7 +119,7 @@ def new_workstation(tmp: Path, admin_dsn: str, via_proxy: str, name: str, role: 
 
 
 @dataclass
-class Ops:
+class Ops(KindOps):
     """The random clinical work: one call does one thing a clinician does, through the
     services, on the workstation's own vault. Refusals by the app's own rules (a note
     signed meanwhile, a field another edit filled) are normal and counted."""
@@ -279,7 +281,8 @@ class Ops:
         session = self.rng.choice(drafts)
         uuid_row = ws.vault.query_one("SELECT uuid FROM sync_ids WHERE tbl = 'sessions'"
                                       " AND local_id = ?", (int(session.id),))
-        ws.services.notes.delete_draft(int(session.id))
+        reason = f"Fictional reason {ws.token()}" if self.rng.random() < 0.5 else ""
+        ws.services.notes.delete_draft(int(session.id), reason=reason)
         if uuid_row is not None:  # deleted on purpose: its text is not "lost"
             ws.written.pop(str(uuid_row[0]), None)
         return True
