@@ -33,6 +33,10 @@ FIELDS = ("at_utc", "os_user", "workstation", "clinician", "event", "record_type
 
 _TABLE_OF_TYPE = {"session": "sessions", "course": "courses", "measure": "measures",
                   "client": "clients"}
+# Entries that stay on this workstation whatever record they name: sync's own, and exports
+# (a file written here, named in the detail; a register export would reach every clinical
+# role of the practice).
+STAYS_HERE = ("practice.", "export.")
 
 
 def link_hash(prev: str, fields: dict[str, Any]) -> str:
@@ -57,6 +61,9 @@ def pack(vault: Vault) -> int:
 
 
 def _link(vault: Vault, audit_id: int) -> None:
+    event = vault.query_one("SELECT event FROM audit_log WHERE id = ?", (audit_id,))
+    if event is None or str(event[0]).startswith(STAYS_HERE):
+        return
     found = vault.query_one(_CODE_SQL["audit_log"], (audit_id,))
     if found is None or found[0] is None:
         return  # about nothing shared: it stays in this vault's log only
