@@ -51,6 +51,7 @@ from kapnotes.storage.sync_payloads import (
     payload_of,
     write_payload,
 )
+from kapnotes.storage.sync_refs import foreign_reference
 from kapnotes.storage.sync_state import advance_seq
 from kapnotes.storage.sync_two_signings import addenda_sent
 from kapnotes.storage.vault import Vault
@@ -174,6 +175,9 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
     if table is None or not isinstance(row.payload, dict):
         out.skipped += 1  # a kind this version does not share
         return
+    if (key := foreign_reference(vault, table, row)) is not None:
+        raise MissingRow(f"{row.kind} {row.row_uuid}: its {key} names a record of another "
+                         f"client than {row.client_code}; not applied")
     if row.payload.get("voided"):  # rows that waited for it never will: it is gone
         mark_voided(vault, row.row_uuid)
     elif vault.query_one("SELECT 1 FROM sync_voided WHERE uuid = ?", (row.row_uuid,)):
