@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
@@ -16,6 +17,14 @@ STRIPE = colors.HexColor("#F4F6F8")
 GRID = colors.HexColor("#C9D1D9")
 HIGHLIGHT_ROW = colors.HexColor("#FDE2E1")
 HIGHLIGHT_CELL = colors.HexColor("#F8B4B0")
+
+
+NO_ENTRIES = "No entries"
+
+
+def _empty_fits(first_column: float, muted: ParagraphStyle) -> bool:
+    """Whether "No entries" fits on one line in the first column, inside its padding."""
+    return stringWidth(NO_ENTRIES, muted.fontName, muted.fontSize) <= first_column - 8
 
 
 def column_widths(table: Table, total: float) -> list[float]:
@@ -51,6 +60,23 @@ def build_table(table: Table, width: float, styles: dict[str, ParagraphStyle],
         if 0 <= r < len(table.rows) and 0 <= c < len(table.columns):
             commands.append(("BACKGROUND", (c, r + 1), (c, r + 1), HIGHLIGHT_CELL))
     widths = column_widths(table, width)
+    if book is not None and not table.rows and _empty_fits(widths[0], styles["muted"]):
+        # "No entries" spans the row in reportlab's table; where it fits the first column
+        # it draws the same there, so the table is plain (a span would make it reportlab's).
+        muted = book.cell_style(styles["muted"], 3, 3, 4, 4)
+        head_style = book.cell_style(head, 3, 3, 4, 4)
+        columns = len(table.columns)
+        # As tall as reportlab makes the spanned row: its empty text cells count as one line
+        # of the cell style's leading each, beside the paragraph's own height.
+        text = book.measure(NO_ENTRIES, styles["muted"], widths[0] - 8, 6).total
+        fast = PlainTable([[plain_value(c) for c in table.columns],
+                           [NO_ENTRIES] + [""] * (columns - 1)],
+                          colWidths=widths, rowHeights=[None, max(text, muted.leading) + 6],
+                          repeatRows=1, splitInRow=1, hAlign="LEFT", normalizedData=1,
+                          cellStyles=[[head_style] * columns, [muted] * columns])
+        fast._book = book
+        fast.setStyle(commands)
+        return fast
     if book is not None and table.rows:
         bold_cell = book.derived_style("cell-bold", cell, bold.fontName)
         head_style = book.cell_style(head, 3, 3, 4, 4)
@@ -84,7 +110,7 @@ def build_table(table: Table, width: float, styles: dict[str, ParagraphStyle],
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
     ]
     if not table.rows:
-        data.append([RLParagraph("No entries", styles["muted"])] + [""] * (len(table.columns) - 1))
+        data.append([RLParagraph(NO_ENTRIES, styles["muted"])] + [""] * (len(table.columns) - 1))
         commands.append(("SPAN", (0, 1), (-1, 1)))
     # splitInRow: a very long note in one cell may continue on the next page instead of
     # failing the whole export with a LayoutError.

@@ -77,13 +77,13 @@ def append(vault: Vault, fields: dict[str, str]) -> None:
 def _insert(db: Any, fields: dict[str, str], key: bytes | None) -> None:
     row = db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     prev = row[0] if row else GENESIS
-    db.execute(
-        "INSERT INTO audit_log (at_utc, os_user, workstation, clinician, event, record_type,"
-        " record_id, outcome, detail, prev_hash, hash)"
-        " VALUES (:at_utc, :os_user, :workstation, :clinician, :event, :record_type,"
-        " :record_id, :outcome, :detail, :prev_hash, :hash)",
-        {**fields, "prev_hash": prev, "hash": entry_hash(prev, fields, key)},
-    )
+    db.execute(_INSERT, {**fields, "prev_hash": prev, "hash": entry_hash(prev, fields, key)})
+
+
+_INSERT = ("INSERT INTO audit_log (at_utc, os_user, workstation, clinician, event, record_type,"
+           " record_id, outcome, detail, prev_hash, hash)"
+           " VALUES (:at_utc, :os_user, :workstation, :clinician, :event, :record_type,"
+           " :record_id, :outcome, :detail, :prev_hash, :hash)")
 
 
 def append_keyed_marker(conn: Any) -> None:
@@ -127,6 +127,27 @@ def record(
         "outcome": outcome,
         "detail": detail,
     })
+
+
+def record_all(vault: Vault, events: list[tuple[str, str, object, str]]) -> None:
+    """`record` for each (event, record_type, record_id, detail), in this order, the chain
+    read and the key derived once (a practice sync's page records thousands)."""
+    if not events:
+        return
+    who = vault.actor
+    at = _stamp(datetime.now(UTC))
+    with vault.transaction():
+        key = derived_key(vault, PURPOSE_AUDIT)
+        row = vault.query_one("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+        prev = row[0] if row else GENESIS
+        rows = []
+        for event, record_type, record_id, detail in events:
+            fields = {"at_utc": at, "os_user": who.os_user, "workstation": who.workstation,
+                      "clinician": who.clinician, "event": event, "record_type": record_type,
+                      "record_id": str(record_id), "outcome": "ok", "detail": detail}
+            rows.append({**fields, "prev_hash": prev, "hash": entry_hash(prev, fields, key)})
+            prev = rows[-1]["hash"]
+        vault.executemany(_INSERT, rows)
 
 
 def entries(

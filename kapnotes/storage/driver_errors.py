@@ -37,7 +37,7 @@ def translate_read_errors() -> Iterator[None]:
     try:
         yield
     except sqlcipher.Error as exc:
-        raise _translated(exc, write=False) from exc
+        raise translated(exc, write=False) from exc
 
 
 @contextlib.contextmanager
@@ -47,7 +47,35 @@ def translate_write_errors() -> Iterator[None]:
     try:
         yield
     except sqlcipher.Error as exc:
-        raise _translated(exc, write=True) from exc
+        raise translated(exc, write=True) from exc
+
+
+# The vault's statements go through these, not through a context manager: they run for every
+# statement, and a generator-based context manager per call was a sixth of a statement's cost
+# in a first practice sync, which runs over a million (docs/BENCHMARKS.md, issue 20).
+def executed(conn: sqlcipher.Connection, sql: str, params: Any) -> TranslatedCursor:
+    """`conn.execute`, its errors translated as a write's."""
+    try:
+        return TranslatedCursor(conn.execute(sql, params))
+    except sqlcipher.Error as exc:
+        raise translated(exc, write=True) from exc
+
+
+def executed_many(conn: sqlcipher.Connection, sql: str, rows: Any) -> None:
+    """`conn.executemany` (one statement, many rows), its errors translated as a write's."""
+    try:
+        conn.executemany(sql, rows)
+    except sqlcipher.Error as exc:
+        raise translated(exc, write=True) from exc
+
+
+def fetched(conn: sqlcipher.Connection, sql: str, params: Any, *, all_rows: bool) -> Any:
+    """Every row (`all_rows`) or the first row of a query, its errors translated as a read's."""
+    try:
+        cursor = conn.execute(sql, params)
+        return cursor.fetchall() if all_rows else cursor.fetchone()
+    except sqlcipher.Error as exc:
+        raise translated(exc, write=False) from exc
 
 
 class TranslatedCursor:
@@ -74,7 +102,8 @@ class TranslatedCursor:
         return getattr(self._cursor, name)
 
 
-def _translated(exc: sqlcipher.Error, *, write: bool) -> Exception:
+def translated(exc: sqlcipher.Error, *, write: bool) -> Exception:
+    """The KAP Notes error for a driver error (`write`: it came from a statement that writes)."""
     if _primary_code(exc) in (sqlcipher.SQLITE_CORRUPT, sqlcipher.SQLITE_NOTADB):
         return VaultDamagedError(DAMAGED_PAGE)
     if isinstance(exc, sqlcipher.IntegrityError):

@@ -16,19 +16,22 @@ to go out again. Per row, by its UUID:
   which is never deleted here; a draft written here that it takes is kept as a conflict copy
   naming who deleted it and why (kapnotes/storage/sync_void.py);
 - a row that cannot be written yet (its parent has not arrived) waits in `sync_inbox` and is
-  tried again after every batch; its message names kind and UUID, never content.
+  tried again when what it waits for arrives; its message names kind and UUID, never content.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
 from kapnotes.domain.errors import ConflictError
 from kapnotes.domain.sync_ops import IncomingRow
-from kapnotes.storage import audit, seals, sync_extra, sync_removals
+from kapnotes.storage import audit, seal_many, seals, sync_extra, sync_removals
 from kapnotes.storage.sync_collapse import newest_only
 from kapnotes.storage.sync_kinds import EDITED_TABLES, INSERT_ONLY_TABLES
 from kapnotes.storage.sync_late import add_late_reading, signed_session_of
@@ -48,7 +51,9 @@ from kapnotes.storage.sync_payloads import (
     payload_of,
     write_payload,
 )
+from kapnotes.storage.sync_refs import foreign_reference
 from kapnotes.storage.sync_state import advance_seq
+from kapnotes.storage.sync_two_signings import addenda_sent
 from kapnotes.storage.vault import Vault
 
 # Client columns that are bookkeeping, not details a person edits.
@@ -65,57 +70,68 @@ class ApplyOutcome:
     kinds: set[str] = field(default_factory=set)          # kinds of row that changed
     waiting: list[str] = field(default_factory=list)      # rows not applied yet, and why
     removed: list[str] = field(default_factory=list)      # deletions from elsewhere: who, why
-
-    def merge(self, other: ApplyOutcome) -> None:
-        self.applied += other.applied
-        self.skipped += other.skipped
-        self.conflicts += other.conflicts
-        self.field_reviews += other.field_reviews
-        self.client_codes |= other.client_codes
-        self.kinds |= other.kinds
-        self.removed += other.removed
+    signed_here: list[tuple[int, str]] = field(default_factory=list)  # notes to seal: (id, by)
 
 
-def apply_incoming(vault: Vault, rows: list[IncomingRow], now: str) -> ApplyOutcome:
-    out = ApplyOutcome()
-    with vault.transaction():
-        vault.execute("UPDATE sync_state SET applying = 1")
-        try:
-            page = newest_only(vault, rows)
-            if _all_at_once(vault, page, now, out):
-                arrived = {row.row_uuid for row in page}
-            else:
-                arrived = {row.row_uuid for row in page if _try(vault, row, now, out)}
-            _retry_waiting(vault, arrived, now, out)
-            if rows:
-                advance_seq(vault, max(r.seq for r in rows))
-        finally:
-            vault.execute("UPDATE sync_state SET applying = 0")
+def apply_incoming(vault: Vault, rows: list[IncomingRow], now: str, *,
+                   transaction: Callable[[], AbstractContextManager[Any]] | None = None
+                   ) -> ApplyOutcome:
+    """One page in one transaction, opened by `transaction` (default `vault.transaction`).
+    Outside a transaction, the usual page (every row applies) has no savepoint at all; at a
+    row that cannot apply, it is rolled back and redone with a savepoint per row. A savepoint
+    spanning the page made SQLite walk its whole sub-journal at the end of every statement
+    (docs/BENCHMARKS.md, issue 20)."""
+    begin = transaction or vault.transaction
+    out: ApplyOutcome | None = None
+    if not vault.in_transaction:
+        with contextlib.suppress(_NotWhole), begin():  # _NotWhole: rolled back whole
+            out = _apply_page(vault, rows, now, whole=True)
+    if out is None:
+        with begin():
+            out = _apply_page(vault, rows, now, whole=False)
     out.waiting = [str(r[0]) for r in vault.query("SELECT message FROM sync_inbox ORDER BY seq")]
     return out
 
 
-def _all_at_once(vault: Vault, rows: list[IncomingRow], now: str, out: ApplyOutcome) -> bool:
-    """The usual page, where every row applies, under one savepoint. FTS5 writes out its
-    pending index at every savepoint, and inside the engine's transaction a savepoint per row
-    made a page of notes about ten times slower (docs/BENCHMARKS.md, issue 20). At the first
-    row that cannot apply the whole page is undone: the caller applies it row by row."""
-    trial = ApplyOutcome()
+class _NotWhole(Exception):
+    """A row of the page cannot apply as it stands: the page goes row by row."""
+
+
+def _apply_page(vault: Vault, rows: list[IncomingRow], now: str, *, whole: bool
+                ) -> ApplyOutcome:
+    out = ApplyOutcome()
+    vault.execute("UPDATE sync_state SET applying = 1")
     try:
-        with vault.transaction():
-            for row in rows:
-                _apply_one(vault, row, now, trial)
-    except (MissingRow, ConflictError):
-        return False
-    out.merge(trial)
-    return True
+        arrived = set()
+        for row in newest_only(vault, rows):
+            if whole:
+                try:
+                    _apply_one(vault, row, now, out)
+                except (MissingRow, ConflictError):
+                    raise _NotWhole from None
+            elif not _try(vault, row, now, out):
+                continue
+            arrived.add(row.row_uuid)
+        _retry_waiting(vault, arrived, now, out)
+        # Notes signed elsewhere that the page wrote: sealed here and audited all at once.
+        seal_many.seal_signed(vault, [sid for sid, _by in out.signed_here])
+        audit.record_all(vault, [("practice.signed_note", "session", sid,
+                                  f"signed elsewhere; pushed by {by}")
+                                 for sid, by in out.signed_here])
+        if rows:
+            advance_seq(vault, max(r.seq for r in rows))
+    finally:
+        vault.execute("UPDATE sync_state SET applying = 0")
+    return out
 
 
 def _try(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> bool:
+    signed_before = len(out.signed_here)
     try:
         with vault.transaction():  # a savepoint: a row that fails leaves nothing behind
             _apply_one(vault, row, now, out)
     except (MissingRow, ConflictError) as exc:
+        del out.signed_here[signed_before:]
         waits_for = exc.waits_for if isinstance(exc, MissingRow) else None
         if waits_for is not None and voided_for_good(vault, waits_for):
             out.skipped += 1  # its parent is voided: so is it, and rows waiting for it
@@ -159,6 +175,9 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
     if table is None or not isinstance(row.payload, dict):
         out.skipped += 1  # a kind this version does not share
         return
+    if (key := foreign_reference(vault, table, row)) is not None:
+        raise MissingRow(f"{row.kind} {row.row_uuid}: its {key} names a record of another "
+                         f"client than {row.client_code}; not applied")
     if row.payload.get("voided"):  # rows that waited for it never will: it is gone
         mark_voided(vault, row.row_uuid)
     elif vault.query_one("SELECT 1 FROM sync_voided WHERE uuid = ?", (row.row_uuid,)):
@@ -211,15 +230,15 @@ def _apply_one(vault: Vault, row: IncomingRow, now: str, out: ApplyOutcome) -> N
                                            *INSERT_ONLY_TABLES):
         if local_id is not None and busy and table in ("sessions", "courses", *EDITED_TABLES):
             _conflict_copy(vault, table, local_id, row, now, out)
-        local_id = write_payload(vault, table, row.row_uuid, row.payload)
+        local_id = write_payload(vault, table, row.row_uuid, row.payload, seal=False)
         if table in INSERT_ONLY_TABLES and not _held(vault, table, row.row_uuid):
             out.conflicts += 1  # its codec kept it aside for a person (sync_kinds.py)
         if table == "addenda":
             _seal_if_signed(vault, local_id)
         elif table == "sessions" and _signed(vault, local_id):
-            # Signed on another workstation, sealed here: the log says whose signing it was.
-            audit.record(vault, "practice.signed_note", record_type="session",
-                         record_id=local_id, detail=f"signed elsewhere; pushed by {row.author}")
+            # Signed on another workstation: sealed here with the page, and the log says whose
+            # signing it was.
+            out.signed_here.append((local_id, row.author))
     _agreed(vault, table, row)
     out.applied += 1
     out.client_codes.add(row.client_code)
@@ -273,7 +292,7 @@ def _two_signatures(vault: Vault, local_id: int, row: IncomingRow, now: str,
     """The server holds another signing of the note signed here. Neither can be undone, so
     this vault's becomes a note of its own (a new UUID, sent as a new row) and the server's is
     written beside it; a conflict entry tells a person the two belong together."""
-    sent = _addenda_sent(vault, local_id)
+    sent = addenda_sent(vault, local_id)
     vault.execute("UPDATE sync_ids SET uuid = ?, version = NULL, base = NULL"
                   " WHERE tbl = 'sessions' AND local_id = ?", (str(uuid.uuid4()), local_id))
     drop_ops_for(vault, row.row_uuid)
@@ -288,29 +307,6 @@ def _two_signatures(vault: Vault, local_id: int, row: IncomingRow, now: str,
                       (version, addendum_uuid))
     _record_conflict(vault, row.kind, row.client_code, row.row_uuid, local_id,
                      payload_text(row.payload), row.row_version, now, out)
-
-
-def _addenda_sent(vault: Vault, session_id: int) -> list[tuple[str, int, dict[str, Any]]]:
-    """The addenda of a note signed here that is about to become a note of its own. Each
-    stays on it under a new UUID and goes out again for it; one the server already holds
-    belongs there to the server's note (addenda are insert-only), so it is returned, to be
-    written there too: on every workstation the words are on both signings."""
-    sent = []
-    for local_id, row_uuid, version in vault.query(
-            "SELECT a.id, i.uuid, i.version FROM addenda a JOIN sync_ids i"
-            " ON i.tbl = 'addenda' AND i.local_id = a.id WHERE a.session_id = ?"
-            # A late reading's addendum (storage/sync_late.py) stands for a reading: left as is.
-            " AND NOT EXISTS (SELECT 1 FROM audit_log l WHERE l.event = 'practice.late_reading'"
-            " AND l.detail LIKE 'reading ' || i.uuid || ' from %')", (session_id,)):
-        payload = payload_of(vault, "addenda", int(local_id))
-        if version is not None and payload is not None:
-            sent.append((str(row_uuid), int(version), payload))
-        drop_ops_for(vault, str(row_uuid))  # unanswered: if it got there, it comes back
-        vault.execute("UPDATE sync_ids SET uuid = ?, version = NULL WHERE tbl = 'addenda'"
-                      " AND local_id = ?", (str(uuid.uuid4()), local_id))
-        vault.execute("INSERT OR IGNORE INTO sync_dirty (tbl, local_id) VALUES ('addenda', ?)",
-                      (local_id,))
-    return sent
 
 
 def _conflict_copy(vault: Vault, table: str, local_id: int, row: IncomingRow, now: str,

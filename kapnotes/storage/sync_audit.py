@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -28,11 +29,16 @@ from kapnotes.storage.sync_payloads import MissingRow, uuid_of
 from kapnotes.storage.vault import Vault
 
 KINDS = ("audit",)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 FIELDS = ("at_utc", "os_user", "workstation", "clinician", "event", "record_type",
           "record_ref", "outcome", "detail")
 
 _TABLE_OF_TYPE = {"session": "sessions", "course": "courses", "measure": "measures",
                   "client": "clients"}
+# Entries that stay on this workstation whatever record they name: sync's own, and exports
+# (a file written here, named in the detail; a register export would reach every clinical
+# role of the practice).
+STAYS_HERE = ("practice.", "export.")
 
 
 def link_hash(prev: str, fields: dict[str, Any]) -> str:
@@ -57,6 +63,9 @@ def pack(vault: Vault) -> int:
 
 
 def _link(vault: Vault, audit_id: int) -> None:
+    event = vault.query_one("SELECT event FROM audit_log WHERE id = ?", (audit_id,))
+    if event is None or str(event[0]).startswith(STAYS_HERE):
+        return
     found = vault.query_one(_CODE_SQL["audit_log"], (audit_id,))
     if found is None or found[0] is None:
         return  # about nothing shared: it stays in this vault's log only
@@ -121,8 +130,9 @@ def apply(vault: Vault, row: IncomingRow, now: str) -> bool:
     p = row.payload
     values = [p.get(f) for f in (*FIELDS, "origin", "prev", "hash")]
     n = p.get("n")
-    if not all(isinstance(v, str) for v in values) or isinstance(n, bool) \
-            or not isinstance(n, int) or not 0 < n < 2**62:
+    if not all(isinstance(v, str) and not _CONTROL.search(v) for v in values) \
+            or isinstance(n, bool) or not isinstance(n, int) or not 0 < n < 2**62:
+        # Shown in the window and printed by `kapnotes check`: one line of text each.
         raise MissingRow(f"audit {row.row_uuid}: its fields are not plain text")
     vault.execute(
         "INSERT INTO audit_remote (uuid, seq, author, origin, client_code, n, at_utc, os_user,"

@@ -20,6 +20,8 @@ from kapnotes.storage.vault import Vault
 
 def reviewed_ids(value_text: str) -> list[int] | None:
     """The intention ids in a stored intentions-review value (None: not such a value)."""
+    if value_text.lstrip()[:1] != "[":
+        return None  # not a list: most values are text, and decoding each cost a first sync
     try:
         value = json.loads(value_text)
     except ValueError:

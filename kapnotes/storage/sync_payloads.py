@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import weakref
+from json.decoder import scanstring  # type: ignore[attr-defined]  # the C string scanner
 from typing import Any
 
 from kapnotes.storage import seals
@@ -156,6 +157,11 @@ def row_values(vault: Vault, table: str, uuid: str, payload: dict[str, Any]
 
 def write_row(vault: Vault, table: str, uuid: str, values: dict[str, Any]) -> int:
     """Insert or update the row with this UUID; returns its local id."""
+    return _written(vault, table, uuid, values)[0]
+
+
+def _written(vault: Vault, table: str, uuid: str, values: dict[str, Any]) -> tuple[int, bool]:
+    """`write_row`, and whether the row is new here (inserted, not updated)."""
     local = local_id_of(vault, table, uuid)
     names = list(values)
     if local is None:
@@ -164,25 +170,29 @@ def write_row(vault: Vault, table: str, uuid: str, values: dict[str, Any]) -> in
         local = int(cur.lastrowid)
         vault.execute("UPDATE sync_ids SET uuid = ? WHERE tbl = ? AND local_id = ?",
                       (uuid, table, local))
-    elif names:
+        return local, True
+    if names:
         vault.execute(f"UPDATE {table} SET {', '.join(f'{n} = ?' for n in names)}"
                       " WHERE id = ?", (*values.values(), local))
-    return local
+    return local, False
 
 
-def write_note(vault: Vault, uuid: str, payload: dict[str, Any]) -> int:
+def write_note(vault: Vault, uuid: str, payload: dict[str, Any], *, seal: bool = True) -> int:
     """A note written as its own author's vault would: unsigned, its fields and monitoring
     record, then its signature and the seal over it (the vault refuses a change to a signed
-    note, and `kapnotes check` wants a seal on every signed one)."""
+    note, and `kapnotes check` wants a seal on every signed one; `seal=False`: the caller
+    seals it before its transaction ends, kapnotes/storage/seal_many.py)."""
     values = row_values(vault, "sessions", uuid, payload)
     for name in SIGNATURE:
         values.pop(name, None)
-    sid = write_row(vault, "sessions", uuid, values)
+    # A note new here has no rows of its own yet: nothing to compare, replace or delete (a
+    # first sync writes tens of thousands; docs/BENCHMARKS.md, issue 20).
+    sid, new = _written(vault, "sessions", uuid, values)
     if "fields" in payload:  # a part a payload leaves out is left as it is here
-        _write_fields(vault, uuid, sid, payload["fields"], payload.get("intention_words"))
-    if "monitoring" in payload:
+        _write_fields(vault, uuid, sid, payload["fields"], payload.get("intention_words"), new)
+    if "monitoring" in payload and not (new and payload["monitoring"] is None):
         _write_monitoring(vault, uuid, sid, payload["monitoring"])
-    _write_dosing_rows(vault, uuid, sid, payload.get("dosing"))
+    _write_dosing_rows(vault, uuid, sid, payload.get("dosing"), new)
     _write_template(vault, values, payload.get("template"))
     _write_strikes(vault, payload.get("vitals_struck"))
     if payload.get("signed") and payload.get("signed_at"):
@@ -190,40 +200,44 @@ def write_note(vault: Vault, uuid: str, payload: dict[str, Any]) -> int:
                       " WHERE id = ? AND signed_at IS NULL",
                       (str(payload["signed_at"]), str(payload.get("signed_by") or ""),
                        str(payload.get("sign_reason") or ""), sid))
-        seals.seal_session(vault, sid)
+        if seal:
+            seals.seal_session(vault, sid)
     return sid
 
 
-def _write_fields(vault: Vault, uuid: str, sid: int, fields: Any, words: Any) -> None:
+def _write_fields(vault: Vault, uuid: str, sid: int, fields: Any, words: Any, new: bool
+                  ) -> None:
     """The note's fields as sent, replacing this vault's. A field already as sent is not
     written again: a new version of a note (a signing, say) mostly leaves its fields as they
     were, and every rewrite would rewrite its search-index entry too."""
     if not isinstance(fields, dict) or not all(isinstance(f, dict) for f in fields.values()):
         raise MissingRow(f"note {uuid}: its fields are not a map of field values")
     words = words if isinstance(words, dict) else {}
-    have = {str(r[0]): (r[1], r[2], r[3]) for r in vault.query(
+    have = {} if new else {str(r[0]): (r[1], r[2], r[3]) for r in vault.query(
         "SELECT field_id, value, search_text, updated_at FROM session_fields"
         " WHERE session_id = ?", (sid,))}
     if have.keys() - {str(f) for f in fields}:
         vault.execute(f"DELETE FROM session_fields WHERE session_id = ? AND field_id NOT IN"
                       f" ({', '.join('?' * len(fields))})", (sid, *fields))
+    rows = []
     for field_id, f in fields.items():
         row = (local_value(vault, sid, _json_text(uuid, f.get("value")), words),
                str(f.get("search_text") or ""), str(f.get("updated_at") or ""))
-        if have.get(str(field_id)) == row:
-            continue
-        vault.execute(
-            "INSERT INTO session_fields (session_id, field_id, value, search_text, updated_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, field_id) DO UPDATE SET"
-            " value = excluded.value, search_text = excluded.search_text,"
-            " updated_at = excluded.updated_at", (sid, str(field_id), *row))
+        if have.get(str(field_id)) != row:
+            rows.append((sid, str(field_id), *row))
+    vault.executemany(
+        "INSERT INTO session_fields (session_id, field_id, value, search_text, updated_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, field_id) DO UPDATE SET"
+        " value = excluded.value, search_text = excluded.search_text,"
+        " updated_at = excluded.updated_at", rows)
 
 
 def _json_text(uuid: str, value: Any) -> str:
     if not isinstance(value, str):
         raise MissingRow(f"note {uuid}: a field value is not stored text")
     try:
-        json.loads(value)
+        if value[:1] != '"' or scanstring(value, 1, True)[1] != len(value):
+            json.loads(value)  # not one JSON string, which the C scanner alone checks
     except ValueError:
         raise MissingRow(f"note {uuid}: a field value is not valid JSON") from None
     return value
@@ -241,7 +255,7 @@ def _write_monitoring(vault: Vault, uuid: str, sid: int, record: Any) -> None:
                   f" ON CONFLICT (session_id) DO UPDATE SET {updates}", (sid, *values))
 
 
-def _write_dosing_rows(vault: Vault, uuid: str, sid: int, dosing: Any) -> None:
+def _write_dosing_rows(vault: Vault, uuid: str, sid: int, dosing: Any, new: bool) -> None:
     """The note's dosing rows as sent, replacing this vault's (a payload from before they
     travelled leaves them as they are)."""
     if not isinstance(dosing, dict):
@@ -250,7 +264,8 @@ def _write_dosing_rows(vault: Vault, uuid: str, sid: int, dosing: Any) -> None:
         rows = dosing.get(table)
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             continue
-        vault.execute(f"DELETE FROM {table} WHERE session_id = ?", (sid,))
+        if not new:
+            vault.execute(f"DELETE FROM {table} WHERE session_id = ?", (sid,))
         known = _child_columns(vault, table)
         for r in rows:
             cols = [c for c in known if c in r]
@@ -278,12 +293,14 @@ def _write_strikes(vault: Vault, struck: Any) -> None:
                            str(strike.get("change_reason") or ""), local))
 
 
-def write_payload(vault: Vault, table: str, uuid: str, payload: dict[str, Any]) -> int:
-    """Write one incoming payload (not a void) as its row; returns the local id."""
+def write_payload(vault: Vault, table: str, uuid: str, payload: dict[str, Any], *,
+                  seal: bool = True) -> int:
+    """Write one incoming payload (not a void) as its row; returns the local id (`seal`: as
+    `write_note`'s)."""
     if table in KINDS:
         return KINDS[table].write(vault, uuid, payload)
     if table == "sessions":
-        return write_note(vault, uuid, payload)
+        return write_note(vault, uuid, payload, seal=seal)
     local_id = write_row(vault, table, uuid, row_values(vault, table, uuid, payload))
     if table == "courses":
         write_plan(vault, uuid, local_id, payload.get("plan"))

@@ -62,13 +62,22 @@ def apply(vault: Vault, row: IncomingRow, now: str) -> bool:
         # Insert-only: any version of it on the server answers its one operation.
         vault.execute("DELETE FROM sync_outbox WHERE row_uuid = ?", (row.row_uuid,))
         return False
+    if (row.kind == "s8_stock") != (row.client_code == PRACTICE):
+        # A practice line filed under a client would reach that care team's registers only.
+        raise MissingRow(f"{row.kind} {row.row_uuid}: filed under {row.client_code}, not the "
+                         "register it belongs to")
     p = row.payload
     register = p.get("register")
     if not isinstance(register, dict) or not isinstance(register.get("product_id"), str):
         raise MissingRow(f"{row.kind} {row.row_uuid}: it names no register")
     values = {c: _plain(row, c, p.get(c)) for c in ENTRY_COLUMNS}
     values["register_id"] = _register_id(vault, row, register)
-    values["session_id"] = _session_id(vault, row, p.get("session_uuid"))
+    # The server checked who may file the line under its client (or the practice), not what
+    # its payload names: the line's client is the one it is filed under, and a practice-wide
+    # line names no client and no note.
+    values["client_code"] = "" if row.kind == "s8_stock" else row.client_code
+    values["session_id"] = _session_id(
+        vault, row, p.get("session_uuid") if row.kind == "s8_entry" else None)
     corrects = p.get("corrects_uuid")
     values["corrects_id"] = None
     if corrects:
@@ -76,8 +85,6 @@ def apply(vault: Vault, row: IncomingRow, now: str) -> bool:
         if values["corrects_id"] is None:
             raise MissingRow(f"{row.kind} {row.row_uuid}: the entry it corrects, "
                              f"{corrects}, is not in this vault", waits_for=str(corrects))
-    if values["client_code"] is None:
-        values["client_code"] = ""
     names = list(values)
     cur = vault.execute(f"INSERT INTO s8_entries ({', '.join(names)}) VALUES"
                         f" ({', '.join('?' * len(names))})", tuple(values.values()))
@@ -120,12 +127,17 @@ def _register_id(vault: Vault, row: IncomingRow, register: dict[str, Any]) -> in
 
 def _session_id(vault: Vault, row: IncomingRow, session_uuid: Any) -> int | None:
     """The dosing session an administration names, here; one this vault will not get (gone
-    on the server, or not sent) leaves the line standing without it."""
+    on the server, or not sent), or a note of another client than the line's, leaves the
+    line standing without it."""
+    without = NO_SESSION if row.payload.get("kind") == "administration" else None
     if not session_uuid:
-        return NO_SESSION if row.payload.get("kind") == "administration" else None
+        return without
     local = local_id_of(vault, "sessions", str(session_uuid))
     if local is not None:
-        return local
+        owner = vault.query_one("SELECT cl.code FROM sessions s JOIN courses co"
+                                " ON co.id = s.course_id JOIN clients cl ON cl.id = co.client_id"
+                                " WHERE s.id = ?", (local,))
+        return local if owner is not None and owner[0] == row.client_code else without
     if vault.query_one("SELECT 1 FROM sync_voided WHERE uuid = ?", (str(session_uuid),)):
         return NO_SESSION
     raise MissingRow(f"{row.kind} {row.row_uuid}: its note {session_uuid} is not in this vault",

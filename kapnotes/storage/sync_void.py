@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from kapnotes.domain.text_rules import MAX_LONG, clean_text
 from kapnotes.storage.vault import Vault
 
 GENERIC_REASON = "deleted on a workstation"
@@ -24,8 +25,12 @@ def linked(vault: Vault) -> bool:
 
 @contextmanager
 def reason_for_voids(vault: Vault, reason: str) -> Iterator[None]:
-    """Deletions written inside go out with `reason` (call inside the write transaction)."""
-    vault.execute("UPDATE sync_state SET void_reason = ?", (reason.strip()[:MAX_REASON],))
+    """Deletions written inside go out with `reason` (call inside the write transaction).
+    A reason is one line of typed text: control characters are refused here (ValidationError
+    naming the field; the transaction, and so the deletion, is undone), as the server's JSON
+    would refuse the void and leave the record on every other workstation."""
+    text = clean_text("Reason", reason, max_length=MAX_LONG)
+    vault.execute("UPDATE sync_state SET void_reason = ?", (text[:MAX_REASON],))
     try:
         yield
     finally:

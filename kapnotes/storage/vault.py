@@ -10,7 +10,7 @@ import contextlib
 import getpass
 import os
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,9 @@ from kapnotes.storage import keyfile
 from kapnotes.storage.atomic import OWNER_ONLY
 from kapnotes.storage.disk_space import refuse_if_no_space
 from kapnotes.storage.driver_errors import (
-    TranslatedCursor,
+    executed,
+    executed_many,
+    fetched,
     translate_read_errors,
     translate_write_errors,
 )
@@ -111,16 +113,16 @@ class Vault:
 
     # -- queries ---------------------------------------------------------------------------
     def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
-        with translate_write_errors():
-            return TranslatedCursor(self.conn.execute(sql, params))
+        return executed(self.conn, sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Any]) -> None:
+        executed_many(self.conn, sql, rows)
 
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[Any]:
-        with translate_read_errors():
-            return self.conn.execute(sql, params).fetchall()
+        return fetched(self.conn, sql, params, all_rows=True)
 
     def query_one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
-        with translate_read_errors():
-            return self.conn.execute(sql, params).fetchone()
+        return fetched(self.conn, sql, params, all_rows=False)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Vault]:

@@ -52,6 +52,7 @@ class EmptyState(QWidget):
         self.title_label = QLabel(self)
         self.body_label = QLabel(self)
         for label in (self.title_label, self.body_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # may hold a colleague's words
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setWordWrap(True)
         font = self.title_label.font()

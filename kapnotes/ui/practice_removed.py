@@ -65,6 +65,7 @@ class RemovedNotice(QFrame):
         self.setStyleSheet("#practice_removed_notice { background: palette(alternate-base); "
                            "border: 1px solid palette(mid); border-radius: 4px; }")
         self.label = QLabel(text, self)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # a colleague's reason, as typed
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.close_button = QPushButton("Close note", self)

@@ -5,8 +5,8 @@ write the same bytes: a run of plain cells is one text object at absolute positi
 of a saved state per cell. Where no PlainTable is involved the bytes are still reportlab's
 (reportlab's `invariant` mode: no timestamps or random ids). Each way out of the plain path
 is exercised: markup cells (runs of spaces, empty, blank lines), a row split inside itself
-across pages, bold highlighted rows and cells, tables with no rows (a span: reportlab's
-Table), and the frozen reference reports."""
+across pages, bold highlighted rows and cells, tables with no rows (plain where "No entries"
+fits the first column, else a span: reportlab's Table), and the frozen reference reports."""
 
 from __future__ import annotations
 
@@ -179,12 +179,26 @@ def test_tables_without_rows_are_reportlabs_own_and_match(
         invariant: None, make_report: Callable[..., Report],
         monkeypatch: pytest.MonkeyPatch) -> None:
     styles, book = paragraph_styles(), plain_table.CellBook()
-    empty = Table(("Date", "Alert"), ())
-    assert type(build_table(empty, 480, styles, book)) is RLTable
+    narrow = Table(("Date", "Alert"), (), widths=(0.02, 1))  # "No entries" needs its span
+    assert type(build_table(narrow, 480, styles, book)) is RLTable
     assert type(build_key_values(KeyValues(()), 480, styles, book)) is RLTable
-    pages = _assert_same(make_report([empty, KeyValues(()), Paragraph("After & <end>")]),
+    pages = _assert_same(make_report([narrow, KeyValues(()), Paragraph("After & <end>")]),
                          monkeypatch, same_bytes=True)
     assert "No entries" in pages[0]
+
+
+def test_a_table_without_rows_whose_first_column_fits_the_notice_is_plain_and_matches(
+        make_report: Callable[..., Report], monkeypatch: pytest.MonkeyPatch) -> None:
+    # reportlab spans "No entries" over the row; where it fits the first column it is drawn
+    # there, in a row as tall as reportlab's (the same pages as images, the same text).
+    styles, book = paragraph_styles(), plain_table.CellBook()
+    empty = Table(("Effect", "Severity", "Serious", "Note"), ())
+    assert type(build_table(empty, 480, styles, book)) is PlainTable
+    filler = [Paragraph(f"Line {i} of the notes before the table.") for i in range(52)]
+    report = make_report([*filler, empty, Table(("Date", "Alert"), ()), empty,
+                          Paragraph("After it.")])
+    pages = _assert_same(report, monkeypatch)
+    assert sum(page.count("No entries") for page in pages) == 3
 
 
 @pytest.mark.parametrize("name", ["demo_course", "long_course", "packet"])

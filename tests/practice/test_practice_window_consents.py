@@ -90,3 +90,10 @@ def test_the_prescribers_window_and_pdf_show_a_consent_and_screen_recorded_elsew
         io.BytesIO(path.read_bytes())).pages).split())
     assert "No contraindication screen recorded" not in text
     assert "by Ari Therapist" in text and "diazepam 5 mg" in text
+    # `kapnotes check` on the receiving vault, through the real console entry: clean.
+    main.close()
+    prescriber.close()
+    secret = tmp_path / "passphrase.txt"
+    check = run_kapnotes("check", "--vault", str(prescriber.path), "--passphrase-file",
+                         str(secret))
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -69,13 +69,18 @@ NOW = "2026-11-20T09:00:00Z"  # a sync's UTC stamp
 def _opens_write(node: ast.AST) -> bool:
     for inner in ast.walk(node):
         if isinstance(inner, ast.With):
-            for item in inner.items:
-                call = item.context_expr
-                if isinstance(call, ast.Call):
-                    name = getattr(call.func, "id", None) or getattr(call.func, "attr", None)
-                    if name == "write":
-                        return True
+            if any(_is_write(item.context_expr) for item in inner.items):
+                return True
+        # A `write(...)` handed to storage to open its transaction (practice_sync._apply_page).
+        elif isinstance(inner, ast.Lambda) and _is_write(inner.body):
+            return True
     return False
+
+
+def _is_write(call: ast.AST) -> bool:
+    if not isinstance(call, ast.Call):
+        return False
+    return (getattr(call.func, "id", None) or getattr(call.func, "attr", None)) == "write"
 
 
 def writers_in_source() -> set[str]:

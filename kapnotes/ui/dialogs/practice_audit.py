@@ -63,6 +63,7 @@ class PracticeAuditDialog(QDialog):
                        "changed; they never hold note text.", self)
         intro.setWordWrap(True)
         self.chain_label = QLabel(self)
+        self.chain_label.setTextFormat(Qt.TextFormat.PlainText)  # names other workstations
         self.chain_label.setObjectName("practice_chain_label")
         self.chain_label.setWordWrap(True)
         self.client_combo = QComboBox(self)

@@ -88,6 +88,7 @@ class ConflictsDialog(QDialog):
     def _build_conflict_page(self) -> None:
         page = QWidget(self)
         self.conflict_heading = QLabel(page)
+        self.conflict_heading.setTextFormat(Qt.TextFormat.PlainText)  # a colleague's reason
         self.conflict_heading.setWordWrap(True)
         self.conflict_text = QPlainTextEdit(page)
         self.conflict_text.setReadOnly(True)

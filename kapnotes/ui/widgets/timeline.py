@@ -15,7 +15,8 @@ from kapnotes.domain.course_items import RiskFlag
 from kapnotes.domain.dates import schedule_date, short_date
 from kapnotes.domain.schedule_status import SlotStatus
 from kapnotes.services.courses import TimelineEntry
-from kapnotes.ui.models.rows_model import KEY_ROLE, Cells, PaintedRowsModel
+from kapnotes.ui.models.rows_model import Cells, PaintedRowsModel
+from kapnotes.ui.widgets.column_widths import set_column_widths
 from kapnotes.ui.widgets.course_sessions import flag_marks
 from kapnotes.ui.widgets.slot_style import (
     ERROR_COLOURS,
@@ -26,8 +27,6 @@ from kapnotes.ui.widgets.slot_style import (
     status_colour,
     status_text,
 )
-
-ENTRY_ROLE = KEY_ROLE  # the row's TimelineEntry
 
 
 class TimelineModel(PaintedRowsModel[TimelineEntry]):
@@ -195,6 +194,7 @@ class TimelineView(QTableView):
         plain, strong = QFontMetrics(self.font()), QFontMetrics(bold)
         today_rows = {row for row in range(model.rowCount()) if model.is_today_row(row)}
         header = self.horizontalHeader()
+        widths = {}
         for col in (model.DATE, model.KIND, model.STATUS):
             width = strong.horizontalAdvance(model.HEADERS[col])
             seen: set[tuple[str, bool]] = set()
@@ -205,7 +205,8 @@ class TimelineView(QTableView):
                 seen.add((model.display_text(row, col), is_bold))
             for text, is_bold in seen:
                 width = max(width, (strong if is_bold else plain).horizontalAdvance(text))
-            header.resizeSection(col, max(width + 14, header.sectionSizeHint(col)))
+            widths[col] = max(width + 14, header.sectionSizeHint(col))
+        set_column_widths(self, header, widths)
 
     def current_entry(self) -> TimelineEntry | None:
         index = self.currentIndex()
