@@ -8,6 +8,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal, get_args
 
 ScaleKind = Literal["sum", "mean", "cssrs", "subscales"]
@@ -167,12 +168,14 @@ class Scale:
         """Rule-based scales (C-SSRS) give a level, not a number."""
         return self.kind != "cssrs"
 
-    @property
+    # Cached (a scale never changes once loaded): the outcome checks ask for both bounds
+    # for every score of a course at each client page opened.
+    @cached_property
     def total_min(self) -> int:
         lows = [item.values[0] for item in self.items]  # reversing keeps each item's range
         return min(lows) if self.kind == "mean" else sum(lows)
 
-    @property
+    @cached_property
     def total_max(self) -> int:
         highs = [item.values[-1] for item in self.items]
         return max(highs) if self.kind == "mean" else sum(highs)

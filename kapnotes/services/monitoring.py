@@ -365,7 +365,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         starts = [(int(s.id or 0), s.starts_at) for s in held]
         ids = [sid for sid, _ in starts]
         return views.course_monitoring(
-            starts, repo.readings_for_sessions(self.vault, ids),
+            starts, repo.vitals_for_sessions(self.vault, ids),
             repo.first_devices_for_sessions(self.vault, ids),
             repo.respiratory_depression_for_sessions(self.vault, ids),
             repo.adverse_effects_for_sessions(self.vault, ids), self.settings.thresholds())

@@ -13,7 +13,6 @@ from datetime import datetime
 from kapnotes.domain.dosing_record import (
     SessionVitals,
     StoredAdverseEffect,
-    StoredReading,
     VitalsPoint,
 )
 from kapnotes.domain.monitoring import (
@@ -213,7 +212,7 @@ class CourseMonitoring:
 
 
 def course_monitoring(sessions: Sequence[tuple[int, datetime]],
-                      readings: Mapping[int, Sequence[StoredReading]],
+                      readings: Mapping[int, Sequence[VitalsReading]],
                       first_devices: Mapping[int, datetime],
                       respiratory_depression: set[int],
                       effects: Mapping[int, Sequence[StoredAdverseEffect]],
@@ -223,7 +222,7 @@ def course_monitoring(sessions: Sequence[tuple[int, datetime]],
     out = []
     for sid, starts_at in sessions:
         first = first_devices.get(sid)
-        rows = tuple(r.reading for r in readings.get(sid, ()))
+        rows = tuple(readings.get(sid, ()))
         findings = [f for r in rows for f in assess_at(r, first, thresholds)]
         found = session_alerts(findings, effects.get(sid, ()), sid in respiratory_depression)
         if found:

@@ -38,6 +38,7 @@ from kapnotes.storage.schema import (
     m026_share_register_and_audit,
     m027_sync_slots,
     m028_sync_approvals,
+    m029_sync_solo_deletions,
 )
 
 
@@ -99,6 +100,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(27, "practice sync: a course's planned slots shared with it",
               m027_sync_slots.migrate),
     Migration(28, "practice sync: a client's approvals shared", m028_sync_approvals.migrate),
+    Migration(29, "practice sync: deletions made while not joined go at the re-join",
+              m029_sync_solo_deletions.migrate),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -170,17 +170,23 @@ def get_reading(vault: Vault, reading_id: int) -> StoredReading | None:
     return None if row is None else _reading(row)
 
 
-def readings_for_sessions(vault: Vault, session_ids: list[int]) -> dict[int, list[StoredReading]]:
-    out: dict[int, list[StoredReading]] = {sid: [] for sid in session_ids}
+def vitals_for_sessions(vault: Vault, session_ids: list[int]
+                        ) -> dict[int, list[VitalsReading]]:
+    """The current readings of each session, in the order taken, as bare readings (checked
+    as `readings` checks them): the client page's alerts and chart read every dosing
+    session's of a course at each open (~540), and need none of the rest of the row."""
+    out: dict[int, list[VitalsReading]] = {sid: [] for sid in session_ids}
     if not session_ids:
         return out
-    marks = _marks(session_ids)
     rows = vault.query(
-        f"SELECT session_id, {_READING_COLS} FROM vitals_readings WHERE session_id IN ({marks})"
+        "SELECT session_id, taken_at, role, systolic, diastolic, heart_rate, spo2,"
+        f" confirmed_unusual FROM vitals_readings WHERE session_id IN ({_marks(session_ids)})"
         " AND struck_at IS NULL ORDER BY taken_at, id", tuple(session_ids),
     )
     for r in rows:
-        out[r[0]].append(_reading(r[1:]))
+        out[r[0]].append(VitalsReading(
+            role=ReadingRole(r[2]), taken_at=to_instant(r[1]), systolic=r[3], diastolic=r[4],
+            heart_rate=r[5], spo2=r[6], confirmed_unusual=bool(r[7])))
     return out
 
 

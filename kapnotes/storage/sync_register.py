@@ -62,6 +62,10 @@ def apply(vault: Vault, row: IncomingRow, now: str) -> bool:
         # Insert-only: any version of it on the server answers its one operation.
         vault.execute("DELETE FROM sync_outbox WHERE row_uuid = ?", (row.row_uuid,))
         return False
+    if (row.kind == "s8_stock") != (row.client_code == PRACTICE):
+        # A practice line filed under a client would reach that care team's registers only.
+        raise MissingRow(f"{row.kind} {row.row_uuid}: filed under {row.client_code}, not the "
+                         "register it belongs to")
     p = row.payload
     register = p.get("register")
     if not isinstance(register, dict) or not isinstance(register.get("product_id"), str):

@@ -30,6 +30,8 @@ def reason_of(row: IncomingRow) -> str:
     """The reason a pulled void carries, as plain text of bounded length."""
     reason = row.payload.get("void_reason")
     text = " ".join(reason.split()) if isinstance(reason, str) else ""
+    # Printed by `kapnotes sync`, said in the window: no terminal escapes, no control codes.
+    text = "".join(c for c in text if c.isprintable())
     return text[:MAX_REASON] or GENERIC_REASON
 
 

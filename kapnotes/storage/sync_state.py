@@ -8,6 +8,7 @@ Every function runs inside the caller's transaction.
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
 
 from kapnotes.storage import audit, seals
@@ -78,12 +79,30 @@ def mark_known_drafts(vault: Vault, signed_before: list[int] | None = None) -> N
         "     WHERE s.id = i.local_id AND (s.signed_at IS NULL"
         "     OR s.id NOT IN (SELECT value FROM json_each(?))))))",
         (json.dumps(signed_before),))
+    _send_solo_voids(vault)
+
+
+def _send_solo_voids(vault: Vault) -> None:
+    """Rows the server had that were deleted while not joined (schema step 029) go out as
+    voids on the version last agreed, with the reason given (a colleague's edit meanwhile
+    makes it a conflict, as for any stale change)."""
+    for row_uuid, table, local_id, kind, code, version, reason in vault.query(
+            "SELECT uuid, tbl, local_id, kind, client_code, version, reason"
+            " FROM sync_solo_voids"):
+        payload = json.dumps({"voided": True, "void_reason": reason, "id": local_id})
+        vault.execute(
+            "INSERT INTO sync_outbox (op_id, tbl, local_id, kind, client_code, row_uuid,"
+            " base_version, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+            " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+            (str(uuid.uuid4()), table, local_id, kind, code, row_uuid, version, payload))
+    vault.execute("DELETE FROM sync_solo_voids")
 
 
 def forget_versions(vault: Vault) -> None:
     """Joining a different server: the versions agreed with the old one mean nothing there,
     so every row is new to it (goes on the first sync) and nothing pulled is an echo."""
     vault.execute("UPDATE sync_ids SET version = NULL, base = NULL")
+    vault.execute("DELETE FROM sync_solo_voids")  # rows the new server never had
     vault.execute("DELETE FROM sync_voided")  # voids and refills of the old server's rows
     vault.execute("DELETE FROM sync_refill")
     vault.execute("DELETE FROM s8_entry_seq")  # the register's order is the new server's

@@ -22,6 +22,20 @@ def test_monitoring_from_the_pages_sessions_is_the_standalone_read(rich_services
     assert alerted > 0  # the demo has alerts, so the comparison says something
 
 
+
+def test_the_courses_readings_are_each_sessions_current_readings(rich_services) -> None:
+    """The course read takes the readings bare (storage `vitals_for_sessions`): the same
+    readings, in the same order, as each session's own read, struck ones left out."""
+    svc = rich_services
+    compared = 0
+    for client in svc.clients.list():
+        for course in svc.courses.for_client(int(client.id)):
+            for held in svc.monitoring.course_monitoring(int(course.id)).sessions:
+                own = svc.monitoring.readings(held.session_id)
+                assert held.readings == tuple(r.reading for r in own)
+                compared += len(own)
+    assert compared > 0
+
 def test_outcomes_and_first_dose_follow_the_courses_sessions_and_slots(rich_services) -> None:
     svc = rich_services
     seen = 0

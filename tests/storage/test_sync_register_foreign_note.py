@@ -69,3 +69,17 @@ def test_a_pulled_dose_of_the_note_s_own_client_names_the_note(services: Any,
     assert sync_apply.apply_incoming(services.vault, [row], "2026-11-20T09:00:00Z").applied == 1
     [dose] = services.s8.administrations(note)
     assert (dose.client_code, dose.dose_mg) == (VICTIM, 56.0)
+
+
+def test_a_practice_stock_line_filed_under_a_client_is_not_kept(services: Any,
+                                                                tmp_path: Path) -> None:
+    # The server lets a care team's member file kind s8_stock under the client (the policy
+    # reads their care-team role); only `@practice` lines reach every register keeper, so
+    # such a line would make this care team's balance differ from everyone else's.
+    _note, forged = _forged(services, tmp_path, "s8_stock", "KAP-7901")
+    payload = {**forged["payload"], "kind": "receipt", "session_uuid": None, "client_code": ""}
+    row = IncomingRow(903, "nurse_x", "s8_stock", "KAP-7901", str(uuid.uuid4()), 1, payload)
+    before = services.vault.query("SELECT * FROM s8_entries")
+    outcome = sync_apply.apply_incoming(services.vault, [row], "2026-11-20T09:00:00Z")
+    assert outcome.applied == 0 and len(outcome.waiting) == 1
+    assert services.vault.query("SELECT * FROM s8_entries") == before
