@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 from pathlib import Path
 
@@ -45,6 +44,8 @@ def practice_vault_folder(template: str, user: str | None = None) -> Path:
     """This OS user's folder under the practice's vault folder. `{user}` in the path is the
     login name; a path with neither `{user}` nor `~` gets a per-user subfolder, so two people on
     one workstation never share a vault by accident."""
+    import getpass  # termios and pwd: only a practice folder template needs the login name
+
     try:
         name = user or getpass.getuser()
     except (OSError, KeyError):  # no login name known (some containers): stay per-process-owner

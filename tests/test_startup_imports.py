@@ -59,8 +59,9 @@ def test_gui_paints_its_unlock_dialog_before_anything_heavy_is_imported(
 
 # Loaded while the passphrase is typed, not before the dialog paints: SQLCipher, the key
 # file's cryptography, opening and migrating the vault, the audit log, the schedule rules
-# (the error line's colours once pulled them in) and importlib.resources (the icon's path).
-NOT_BEFORE_THE_DIALOG = ("sqlcipher3", "cryptography", "kapnotes.storage.lifecycle",
+# (the error line's colours once pulled them in) and importlib.resources (the icon's path);
+# getpass (termios, pwd) only serves a practice folder's `{user}`.
+NOT_BEFORE_THE_DIALOG = ("getpass", "sqlcipher3", "cryptography", "kapnotes.storage.lifecycle",
                          "kapnotes.storage.vault", "kapnotes.storage.audit",
                          "kapnotes.storage.keyfile", "kapnotes.storage.migrations",
                          "kapnotes.domain.schedule", "kapnotes.domain.protocols",
