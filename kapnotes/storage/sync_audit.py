@@ -37,8 +37,9 @@ _TABLE_OF_TYPE = {"session": "sessions", "course": "courses", "measure": "measur
                   "client": "clients"}
 # Entries that stay on this workstation whatever record they name: sync's own, and exports
 # (a file written here, named in the detail; a register export would reach every clinical
-# role of the practice).
-STAYS_HERE = ("practice.", "export.")
+# role of the practice), and supervision (requests sent, replies read: reviews themselves are
+# not shared, docs/PRACTICE-SERVER.md).
+STAYS_HERE = ("practice.", "export.", "review.")
 
 
 def link_hash(prev: str, fields: dict[str, Any]) -> str:

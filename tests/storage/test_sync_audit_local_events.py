@@ -58,3 +58,26 @@ def test_exports_of_shared_records_stay_on_the_workstation(services: Any,
     shared = _shared_events(vault)
     assert {"client.create", "course.create", "session.create", "s8.entry.receipt"} <= set(shared)
     assert not [e for e in shared if e.startswith("export.")]
+
+
+def test_supervision_entries_stay_on_the_workstation(services: Any) -> None:
+    """Supervision reviews are not shared (docs/PRACTICE-SERVER.md), so neither are the
+    audit entries of a request sent or a reply read, though they are filed on a shared note."""
+    from kapnotes.services import review_import, review_requests
+
+    vault = services.vault
+    with vault.transaction():
+        sync_state.set_linked(vault, True)
+    client = services.clients.create(Client(code="KAP-7702", full_name="Sam Placeholder"))
+    course_id = services.courses.create(Course(client_id=client.id, protocol="esketamine",
+                                               start_date=date(2026, 11, 2))).id
+    sid = services.notes.create_session(course_id=course_id, kind=SessionKind.INTEGRATION,
+                                        starts_at=datetime(2026, 11, 3, 9, 0),
+                                        clinician="Dr Kim Sample").id
+    with vault.transaction():
+        for event in (review_requests.AUDIT_EVENT, review_import.AUDIT_EVENT, "review.reply"):
+            audit.record(vault, event, record_type="session", record_id=sid,
+                         detail="request 0a1b2c3d")
+    shared = _shared_events(vault)
+    assert "session.create" in shared
+    assert not [e for e in shared if e.startswith("review.")]
