@@ -18,14 +18,15 @@ def test_setup_creates_the_schema_and_is_idempotent(practice_dsn: str, run_kapno
             "0006_void_insert_only.sql, 0007_op_id_is_one_operation.sql, "
             "0008_creator_claims_assigned_code.sql, 0009_consents_screens.sql, "
             "0010_register_and_audit.sql, 0011_void_needs_reason.sql, "
-            "0012_register_stock_lines.sql, 0013_approvals.sql") in first.stdout
+            "0012_register_stock_lines.sql, 0013_approvals.sql, "
+            "0014_stock_lines_without_words.sql") in first.stdout
     again = run_kapnotes("practice", "setup", "--dsn", practice_dsn)
     assert again.returncode == 0, again.stderr
     assert again.stdout.strip() == "Practice schema already up to date."
     with psycopg.connect(practice_dsn) as conn:
         versions = [r[0] for r in
                     conn.execute("SELECT version FROM kap.schema_migrations ORDER BY 1")]
-        assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
+        assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
         forced = conn.execute("SELECT relforcerowsecurity FROM pg_class "
                               "WHERE oid = 'kap.change_log'::regclass").fetchone()
         assert forced == (True,)

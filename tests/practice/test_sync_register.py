@@ -223,3 +223,27 @@ def test_doses_already_on_a_server_become_stock_lines_when_it_is_upgraded(
         conn.execute("UPDATE kap.role_permissions SET may_read = false"
                      " WHERE role = 'administrator' AND kind = 's8_stock'")
     assert pull(admin) == []
+
+
+def test_a_stock_line_of_a_correction_keeps_its_numbers_but_not_its_words(server: str) -> None:
+    """A correction's explanation can name the client (server step 14): a register keeper
+    outside the care team gets the line's numbers and a fixed phrase; the care team gets the
+    words as written."""
+    nurse = enrol(server, "nurse", "nurse", CLIENT)
+    admin = enrol(server, "adm", "administrator")
+    dose, fix = uuid.uuid4(), uuid.uuid4()
+    given = {"kind": "administration", "quantity": 1, "change": -1, "client_code": CLIENT,
+             "session_uuid": str(uuid.uuid4()), "explanation": "",
+             "register": {"product_id": ESKETAMINE}}
+    said = "Drawn for Robin Placeholder, who declined: returned"
+    correction = {**given, "kind": "correction", "change": 1, "corrects_uuid": str(dose),
+                  "explanation": said}
+    assert push(nurse, CLIENT, "s8_entry", dose, given)[1] == "applied"
+    assert push(nurse, CLIENT, "s8_entry", fix, correction)[1] == "applied"
+    lines = {r[3]: r[4] for r in pull(admin)}
+    assert lines[dose]["explanation"] == ""
+    assert lines[fix]["explanation"] == "Not shown: about a client outside your care teams"
+    assert {k: v for k, v in lines[fix].items() if k != "explanation"} == {
+        k: v for k, v in correction.items()
+        if k not in ("explanation", "client_code", "session_uuid")} | {"redacted": True}
+    assert {r[3]: r[4] for r in pull(nurse)}[fix]["explanation"] == said
