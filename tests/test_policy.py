@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import logging
 from pathlib import Path
@@ -189,7 +190,7 @@ def test_default_vault_folder_precedence(policy_file: Path, tmp_path: Path,
     shared = tmp_path / "clinic"
     monkeypatch.delenv(paths.DATA_DIR_ENV)
     write_policy(policy_file, {"default_vault_folder": {"value": str(shared)}})
-    user = paths.getpass.getuser()
+    user = getpass.getuser()
     assert paths.default_vault_path() == shared / user / paths.VAULT_FILENAME
     monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path / "mine"))
     assert paths.default_vault_path() == tmp_path / "mine" / paths.VAULT_FILENAME
