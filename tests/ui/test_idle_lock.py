@@ -116,7 +116,10 @@ def test_ctrl_l_and_the_menu_lock_at_once(qtbot, services, settings, passphrase)
     window, ws, lock = locked_window(qtbot, services, settings, mono)
     open_note(services, ws)
     window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=2000)
+    # The key must reach a widget of this window: a window shortcut does not fire for a
+    # widget of another top-level (one left by an earlier test on this worker, say).
+    qtbot.waitUntil(lambda: window.isActiveWindow() and QApplication.focusWidget() is not None
+                    and QApplication.focusWidget().window() is window, timeout=5000)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_L,
                    Qt.KeyboardModifier.ControlModifier)
     assert lock.locked and window.current_page() is lock.screen
