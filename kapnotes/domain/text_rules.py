@@ -13,6 +13,11 @@ MAX_SHORT = 200
 MAX_LONG = 2_000_000  # a 1 MB note fits with room to spare
 
 
+def has_control_characters(text: str, *, multiline: bool = False) -> bool:
+    """Whether text holds a control character (multiline text may hold tabs and newlines)."""
+    return bool((_CONTROL if multiline else _CONTROL_SINGLE_LINE).search(text))
+
+
 def clean_text(
     label: str,
     value: object,
@@ -27,8 +32,7 @@ def clean_text(
     if not isinstance(value, str):
         raise ValidationError(label, "must be text.")
     text = value if multiline else value.strip()
-    pattern = _CONTROL if multiline else _CONTROL_SINGLE_LINE
-    if pattern.search(text):
+    if has_control_characters(text, multiline=multiline):
         raise ValidationError(label, "contains control characters that cannot be stored.")
     if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
         raise ValidationError(label, "contains invalid characters (unpaired surrogates).")

@@ -17,19 +17,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from kapnotes.domain.sync_ops import IncomingRow, OutgoingOp
+from kapnotes.domain.text_rules import has_control_characters
 from kapnotes.storage.audit import GENESIS
 from kapnotes.storage.schema.m026_share_register_and_audit import CODE_SQL as _CODE_SQL
 from kapnotes.storage.sync_payloads import MissingRow, uuid_of
 from kapnotes.storage.vault import Vault
 
 KINDS = ("audit",)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 FIELDS = ("at_utc", "os_user", "workstation", "clinician", "event", "record_type",
           "record_ref", "outcome", "detail")
 
@@ -131,7 +130,7 @@ def apply(vault: Vault, row: IncomingRow, now: str) -> bool:
     p = row.payload
     values = [p.get(f) for f in (*FIELDS, "origin", "prev", "hash")]
     n = p.get("n")
-    if not all(isinstance(v, str) and not _CONTROL.search(v) for v in values) \
+    if not all(isinstance(v, str) and not has_control_characters(v) for v in values) \
             or isinstance(n, bool) or not isinstance(n, int) or not 0 < n < 2**62:
         # Shown in the window and printed by `kapnotes check`: one line of text each.
         raise MissingRow(f"audit {row.row_uuid}: its fields are not plain text")
