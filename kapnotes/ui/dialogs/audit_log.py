@@ -24,11 +24,14 @@ from PySide6.QtWidgets import (
 from kapnotes.domain.dates import plural
 from kapnotes.services.audit_log import AuditEntry, read_audit_log
 from kapnotes.services.vault_access import Vault
-from kapnotes.ui.models.audit_model import ALTERED_COLOUR, AuditLogModel, event_label
+from kapnotes.ui.models.audit_model import (
+    ALTERED_STYLE,
+    INTACT_STYLE,
+    AuditLogModel,
+    event_label,
+)
 
 ALL_EVENTS = "All events"
-INTACT_STYLE = "color: #2e7d32; font-weight: 600;"
-ALTERED_STYLE = f"color: {ALTERED_COLOUR}; font-weight: 600;"
 
 
 class AuditLogDialog(QDialog):

@@ -31,12 +31,11 @@ from kapnotes.services.practice_audit_sync import (
     remote_audit_problems,
 )
 from kapnotes.services.vault_access import Vault
-from kapnotes.ui.models.audit_model import ALTERED_COLOUR, event_label, when_text
+from kapnotes.ui.models.audit_model import ALTERED_STYLE, INTACT_STYLE, event_label, when_text
 
 COLUMNS = ("When", "Workstation", "Clinician", "Sent by", "Event", "Client", "Record", "Detail")
 ALL_CLIENTS = "All clients"
 PRACTICE = "@practice"
-INTACT_STYLE = "color: #2e7d32; font-weight: 600;"
 
 
 def client_label(code: str) -> str:
@@ -119,7 +118,7 @@ class PracticeAuditDialog(QDialog):
             self.chain_label.setText("⚠ " + "; ".join(problems[:3])
                                      + (f" (and {len(problems) - 3} more)"
                                         if len(problems) > 3 else ""))
-            self.chain_label.setStyleSheet(f"color: {ALTERED_COLOUR}; font-weight: 600;")
+            self.chain_label.setStyleSheet(ALTERED_STYLE)
         else:
             count = plural(len(self._entries), "entry", "entries")
             self.chain_label.setText(f"✓ Every link holds — {count} checked.")

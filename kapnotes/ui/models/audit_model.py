@@ -11,6 +11,8 @@ from kapnotes.ui.models.rows_model import Index, RowsTableModel
 
 ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ALTERED_COLOUR = "#c62828"
+INTACT_STYLE = "color: #2e7d32; font-weight: 600;"  # a chain check that held
+ALTERED_STYLE = f"color: {ALTERED_COLOUR}; font-weight: 600;"
 REFUSED_COLOUR = "#b26a00"
 
 EVENT_LABELS = {
