@@ -53,6 +53,7 @@ def preload_window_modules() -> None:
     from PySide6.QtCore import QTimer
 
     steps: list[Callable[[], object]] = [
+        _read_policy,
         *(lambda name=name: importlib.import_module(name) for name in WINDOW_MODULES),
         _warm_up_fonts, _warm_up_file_readers,
         *(lambda name=name: importlib.import_module(name) for name in LATER_MODULES)]
@@ -63,6 +64,14 @@ def preload_window_modules() -> None:
             QTimer.singleShot(0, step)
 
     step()
+
+
+def _read_policy() -> None:
+    """The practice policy, read (and a refused entry logged) once the unlock dialog is on
+    screen: its module and file are not needed to paint the dialog (kapnotes/cli)."""
+    from kapnotes.policy import current_policy
+
+    current_policy()
 
 
 def _warm_up_file_readers() -> None:

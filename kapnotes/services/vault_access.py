@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -24,6 +23,8 @@ from kapnotes.storage.unlock_failures import FREE_ATTEMPTS, FailedUnlocks, delay
 # are loaded (they load while the passphrase is typed): those storage modules are imported
 # by the calls below that need them, and `Vault`/`CreatedVault` on first use.
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from kapnotes.storage.lifecycle import CreatedVault
     from kapnotes.storage.vault import Vault
 
