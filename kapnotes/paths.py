@@ -27,8 +27,8 @@ def default_vault_path() -> Path:
     policy's fixed `default_vault_folder`, `KAPNOTES_VAULT`, `KAPNOTES_DATA_DIR`, the policy's
     (not fixed) folder, the per-user data folder. Each OS user always gets a vault of their own.
     """
-    # Here, not with the module: the window named a vault on its command line reads the
-    # policy after its unlock dialog has painted (kapnotes/app.py).
+    # Here, not with the module: a window started on a vault named on its command line
+    # reads the policy only once its unlock dialog has painted (kapnotes/startup.py).
     from kapnotes.policy import current_policy
 
     entry = current_policy().get("default_vault_folder")

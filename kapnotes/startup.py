@@ -55,7 +55,7 @@ def preload_window_modules() -> None:
     steps: list[Callable[[], object]] = [
         _read_policy,
         *(lambda name=name: importlib.import_module(name) for name in WINDOW_MODULES),
-        _warm_up_fonts, _warm_up_file_readers,
+        load_opening_modules, _warm_up_fonts, _warm_up_file_readers,
         *(lambda name=name: importlib.import_module(name) for name in LATER_MODULES)]
 
     def step() -> None:

@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # A refused practice-policy entry (a loosened clinical rule, say) is said on stderr on
         # every run, not only by commands that happen to consult the rules. The window reads
-        # it once its unlock dialog is on screen (kapnotes/app.py), and at the latest here.
+        # it once its unlock dialog is on screen (kapnotes/startup.py), at the latest on exit.
         if args.handler is not _run_gui:
             read_policy()
         return int(args.handler(args) or 0)
