@@ -38,7 +38,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus.tables import CellStyle, _calc_pc
 
-from kapnotes.export.cell_draw import plain_canvas, plain_para
+from kapnotes.export.cell_draw import colour_operator, plain_canvas, plain_para
 from kapnotes.export.cells import cell_paragraph, simple_style
 from kapnotes.export.line_break import LineBreaker, Lines, PlainLines, breaks_like_reportlab
 from kapnotes.export.markup import clean, needs_markup
@@ -52,9 +52,12 @@ _UNSEEN = ""  # a cell not yet drawn in this document (no drawing is empty: it h
 
 class _Measured:
     """One distinct cell: its height, and either its broken lines (drawn directly) or the
-    Paragraph itself (drawn by reportlab)."""
+    Paragraph itself (drawn by reportlab). A cell drawn directly keeps its lines' operators
+    for the PDF document they were written for (`body`, `body_doc`: its font subsets are
+    settled once its characters are placed) and its fill colour operator."""
 
-    __slots__ = ("bl", "height", "key", "leading", "para", "total")
+    __slots__ = ("bl", "body", "body_doc", "colour", "height", "key", "leading", "para",
+                 "total")
 
     def __init__(self, key: tuple[str, ParagraphStyle, float], height: float,
                  space: tuple[float, float], leading: float, bl: Any, para: Any) -> None:
@@ -63,6 +66,28 @@ class _Measured:
         # reportlab's _listCellGeom for a one-flowable cell: (vh + sa + sb) - sb - sa.
         self.total = (height + sa + sb) - sb - sa
         self.bl, self.para = bl, para
+        self.body = ""
+        self.body_doc: object | None = None
+        self.colour = colour_operator(bl.textColor) if bl is not None else ""
+
+
+class _RowPlan:
+    """A row of plain cells as measured: its height and each cell's measurement, for the
+    cell styles and column widths it was measured with (kept on the row, so the pieces a
+    table is split into by rows neither measure nor look its cells up again)."""
+
+    __slots__ = ("cells", "height", "styles", "widths")
+
+    def __init__(self, cells: list[_Measured], height: float, styles: list[CellStyle],
+                 widths: list[float]) -> None:
+        self.cells, self.height, self.styles, self.widths = cells, height, styles, widths
+
+
+class PlainRow(list[object]):
+    """A PlainTable row: its values, and its plan once measured. reportlab's split inside a
+    row copies rows as plain lists, so a row changed there has no plan."""
+
+    plan: _RowPlan | None = None
 
 
 class _StyleFacts:
@@ -105,11 +130,10 @@ class CellBook:
         self._measured: dict[tuple[str, ParagraphStyle, float], _Measured] = {}
         self._drawn: dict[tuple[str, ParagraphStyle, float], str | None] = {}
         self._doc: object | None = None
-        self._bodies: dict[tuple[str, ParagraphStyle, float], str] = {}
-        self._bodies_doc: object | None = None
         self._cell_styles: dict[tuple[ParagraphStyle, tuple[float, ...]], CellStyle] = {}
         self._derived: dict[tuple[str, ParagraphStyle, str], ParagraphStyle] = {}
         self._styles: dict[ParagraphStyle, _StyleFacts | None] = {}
+        self.numbers: dict[float, str] = {}  # see `number`
 
     def measure(self, text: str, style: ParagraphStyle, width: float,
                 padding: float) -> _Measured:
@@ -149,13 +173,6 @@ class CellBook:
             self._doc, self._drawn = canvas._doc, {}
         return self._drawn
 
-    def bodies(self, canvas: Any) -> dict[tuple[str, ParagraphStyle, float], str]:
-        """The plain cells' line operators written so far in this canvas's document (a cell
-        drawn again, labels, "Yes", dates, reuses them: its font subsets are settled)."""
-        if canvas._doc is not self._bodies_doc:
-            self._bodies_doc, self._bodies = canvas._doc, {}
-        return self._bodies
-
     def draw_paragraph(self, cell: _Measured, canvas: Any, x: float, y: float) -> None:
         """A cell reportlab draws (markup: line breaks, runs of spaces, empty): drawn by
         reportlab the first time in this document, and what it wrote (after the `cm`, which
@@ -183,6 +200,14 @@ class CellBook:
             drawn[cell.key] = "\n".join(new[2:]) if fits else None
             # Not the usual shape (None): drawn reportlab's way every time, so kept.
             cell.para = para if not fits else None
+
+    def number(self, value: float) -> str:
+        """`fp_str(value)`, formatted once per render: a table's cells and rules stand at the
+        same few offsets from its origin (columns, and rows counted from its foot)."""
+        text = self.numbers.get(value)
+        if text is None:
+            text = self.numbers[value] = fp_str(value)
+        return text
 
     def cell_style(self, para_style: ParagraphStyle, top: float, bottom: float, left: float,
                    right: float) -> CellStyle:
@@ -257,15 +282,24 @@ class PlainTable(RLTable):
         self._hmax = len(H)
 
     def _row_height(self, i: int, W: list[float], canv: Any) -> float:
+        V = self._cellvalues[i]
+        S = self._cellStyles[i]
+        plan = V.plan if type(V) is PlainRow else None
+        if plan is not None and plan.styles is S and plan.widths == W:
+            return plan.height
         book = self._book
         assert book is not None
-        V = self._cellvalues[i]
         h = 0
-        for j, (v, s, w) in enumerate(zip(V, self._cellStyles[i], W, strict=False)):
+        cells: list[_Measured] | None = []
+        for j, (v, s, w) in enumerate(zip(V, S, W, strict=False)):
             if type(v) is str:
                 pad = s.topPadding + s.bottomPadding
-                t = book.measure(v, s.kap_style, w - s.leftPadding - s.rightPadding, pad).total
+                cell = book.measure(v, s.kap_style, w - s.leftPadding - s.rightPadding, pad)
+                t = cell.total
+                if cells is not None:
+                    cells.append(cell)
             else:  # reportlab's way for a Paragraph cell
+                cells = None
                 v = V[j] = self._cellListProcess(v, w, None)
                 if canv:
                     saved = canv._fontname, canv._fontsize, canv._leading
@@ -277,6 +311,8 @@ class PlainTable(RLTable):
             t += s.bottomPadding + s.topPadding
             if t > h:
                 h = t
+        if cells is not None and type(V) is PlainRow and len(cells) == len(W):
+            V.plan = _RowPlan(cells, h, S, list(W))
         return h
 
     # --- splitting ------------------------------------------------------------------------
@@ -300,6 +336,8 @@ class PlainTable(RLTable):
 
     def _paragraph_row(self, n: int) -> None:
         row = self._cellvalues[n]
+        if type(row) is PlainRow:
+            row.plan = None  # its cells become Paragraphs here
         for j, (v, s, w) in enumerate(zip(row, self._cellStyles[n], self._colWidths,
                                           strict=False)):
             if type(v) is str:
@@ -315,28 +353,54 @@ class PlainTable(RLTable):
             super().draw()
             return
         c = self.canv
-        book = self._book
-        assert book is not None
         c.saveState()
         self._curweight = self._curcolor = self._curcellstyle = None
         self._makeShadow()
         self._makeRoundedCornersClip()
         self._drawBkgrnd()
-        run = TextRun(c, book.bodies(c))
+        run = TextRun(c)
+        book = self._book
+        assert book is not None
+        numbers, number = book.numbers, book.number
+        widths = self._colWidths
+        colpositions = self._colpositions[:-1]
+        # What plain_canvas asks of the canvas: the same for the whole table but the fill
+        # alpha, which a cell reportlab draws might change (read again after one).
+        upright = bool(c.bottomup) and not c._enforceColorSpace
+        alpha = c._extgstate._d.get("ca", 1)
         for row, rowstyle, rowpos, rowheight in zip(self._cellvalues, self._cellStyles,
                                                     self._rowpositions[1:], self._rowHeights,
                                                     strict=False):
-            for cellval, cellstyle, colpos, colwidth in zip(row, rowstyle,
-                                                            self._colpositions[:-1],
-                                                            self._colWidths, strict=False):
-                if type(cellval) is str:
-                    self._draw_plain_cell(run, cellval, cellstyle, colpos, colwidth, rowpos,
-                                          rowheight)
+            plan = row.plan if type(row) is PlainRow else None
+            if plan is None or plan.styles is not rowstyle or plan.widths != widths:
+                for cellval, cellstyle, colpos, colwidth in zip(row, rowstyle, colpositions,
+                                                                widths, strict=False):
+                    if type(cellval) is str:
+                        self._draw_plain_cell(run, cellval, cellstyle, colpos, colwidth,
+                                              rowpos, rowheight)
+                    else:
+                        run.flush()
+                        self._drawCell(cellval, cellstyle, (colpos, rowpos),
+                                       (colwidth, rowheight))
+                alpha = c._extgstate._d.get("ca", 1)
+                continue
+            top = rowpos + rowheight
+            for cell, s, colpos, colwidth in zip(plan.cells, rowstyle, colpositions, widths,
+                                                 strict=False):
+                bl = cell.bl
+                if bl is not None and upright and alpha == bl.textColor.alpha:
+                    # The cell's first line where reportlab's `cm` and `Tm` put it.
+                    x = colpos + s.leftPadding
+                    y = top - s.topPadding - bl.fontSize
+                    run.add(cell, numbers.get(x) or number(x), numbers.get(y) or number(y))
+                    if s.href or s.destination:
+                        self._cell_links(s, colpos, colwidth, rowpos, rowheight)
                 else:
-                    run.flush()
-                    self._drawCell(cellval, cellstyle, (colpos, rowpos), (colwidth, rowheight))
+                    self._draw_plain_cell(run, cell.key[0], s, colpos, colwidth, rowpos,
+                                          rowheight)
+                    alpha = c._extgstate._d.get("ca", 1)
         run.flush()
-        if not draw_rules(self):
+        if not draw_rules(self, number):
             self._drawLines()
         c.restoreState()
         if self._roundingRectDef:
@@ -365,7 +429,7 @@ class PlainTable(RLTable):
         top = rowpos + rowheight - s.topPadding
         x = colpos + s.leftPadding
         if cell.bl is not None and plain_canvas(canv, cell.bl.textColor):
-            run.add(cell, x, top)
+            run.add(cell, book.number(x), book.number(top - cell.bl.fontSize))
         else:
             run.flush()
             self._cell_canvas_style(s)
@@ -377,6 +441,13 @@ class PlainTable(RLTable):
                 para.wrapOn(canv, colwidth - s.leftPadding - s.rightPadding,
                             rowheight - s.topPadding - s.bottomPadding)
                 para.drawOn(canv, x, y)
+        if s.href or s.destination:
+            self._cell_links(s, colpos, colwidth, rowpos, rowheight)
+
+    def _cell_links(self, s: CellStyle, colpos: float, colwidth: float, rowpos: float,
+                    rowheight: float) -> None:
+        # Table._drawCell's links over the cell.
+        canv = self.canv
         if s.href:
             canv.linkURL(s.href, (colpos, rowpos, colpos + colwidth, rowpos + rowheight),
                          relative=1)

@@ -12,6 +12,7 @@ it. tests/export/test_lighter_drawing.py compares the pages as images.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib.colors import CMYKColor, Color
@@ -37,8 +38,9 @@ def _plain(table: Any) -> bool:
 class _Rules:
     """The operators reportlab's `_drawLines` writes, state by state, paths merged."""
 
-    def __init__(self, table: Any) -> None:
+    def __init__(self, table: Any, number: Callable[[float], str]) -> None:
         self.table = table
+        self.number = number
         self.out: list[str] = ["q"]
         self.colour: Color | None = None
         self.weight: float | None = None
@@ -58,9 +60,10 @@ class _Rules:
         if len(ecp) <= 1 or len(rows) < 1:
             return
         self._prep(weight, colour)
-        x0, x1 = ecp[0], ecp[-1]
-        self.out.append("n " + " ".join(f"{fp_str(x0, y)} m {fp_str(x1, y)} l"
-                                        for y in rows) + " S")
+        number = self.number
+        x0, x1 = number(ecp[0]), number(ecp[-1])
+        self.out.append("n " + " ".join([f"{x0} {y} m {x1} {y} l" for y in map(number, rows)])
+                        + " S")
 
     def vlines(self, sc: int, sr: int, ec: int, er: int, weight: float, colour: Color) -> None:
         # Table._drawVLines without blocks: from the last row position to the first.
@@ -69,16 +72,18 @@ class _Rules:
         if len(erp) <= 1 or len(cols) < 1:
             return
         self._prep(weight, colour)
-        y0, y1 = erp[-1], erp[0]
-        self.out.append("n " + " ".join(f"{fp_str(x, y0)} m {fp_str(x, y1)} l"
-                                        for x in cols) + " S")
+        number = self.number
+        y0, y1 = number(erp[-1]), number(erp[0])
+        self.out.append("n " + " ".join([f"{x} {y0} m {x} {y1} l" for x in map(number, cols)])
+                        + " S")
 
 
-def draw_rules(table: Any) -> bool:
-    """Write `table`'s rules onto its canvas; False (nothing written) when not plain."""
+def draw_rules(table: Any, number: Callable[[float], str] = fp_str) -> bool:
+    """Write `table`'s rules onto its canvas; False (nothing written) when not plain.
+    `number` formats a coordinate as `fp_str` does (a caller may remember its answers)."""
     if not _plain(table):
         return False
-    rules = _Rules(table)
+    rules = _Rules(table, number)
     out = rules.out
     cap = join = None
     for op, (sc, sr), (ec, er), weight, colour, c, _d, j, _n, _sp in table._linecmds:
