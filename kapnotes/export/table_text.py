@@ -25,13 +25,14 @@ from kapnotes.export.cell_draw import text_lines
 class TextRun:
     """Consecutive plain cells of one table drawing, flushed as one text object."""
 
-    __slots__ = ("_canvas", "_colour", "_doc", "_parts")
+    __slots__ = ("_canvas", "_colour", "_doc", "_parts", "_transparency")
 
     def __init__(self, canvas: Any) -> None:
         self._canvas = canvas
         self._doc = canvas._doc
         self._parts: list[str] = []
         self._colour = ""
+        self._transparency = False
 
     def add(self, cell: Any, x: str, y: str) -> None:
         """A plain cell (`cell.bl` its lines, `cell.colour` their fill colour operator) whose
@@ -47,8 +48,9 @@ class TextRun:
 
     def _body(self, cell: Any) -> None:
         bl = cell.bl
-        if bl.textColor.alpha is not None:
-            self._doc.ensureMinPdfVersion("transparency")
+        if bl.textColor.alpha is not None and not self._transparency:
+            self._doc.ensureMinPdfVersion("transparency")  # as setFillColor asks
+            self._transparency = True
         cell.body = text_lines(bl, cell.leading, self._canvas)
         cell.body_doc = self._doc
 
