@@ -23,9 +23,13 @@ class _Subset0:
     """The characters already placed in a font's first subset in one document, as a
     translation table."""
 
-    __slots__ = ("known", "seen", "table")
+    __slots__ = ("known", "seen", "state", "table")
 
-    def __init__(self, assignments: dict[int, int]) -> None:
+    def __init__(self, state: Any) -> None:
+        # The font's state in the document (reportlab keeps it in a WeakKeyDictionary, whose
+        # every lookup makes a weak reference: kept here, it is looked up once per rebuild).
+        self.state = state
+        assignments = state.assignments
         self.seen = len(assignments)
         self.table = {code: n for code, n in assignments.items() if n < 256}
         if SPACE in self.table:
@@ -36,15 +40,17 @@ class _Subset0:
 def first_subset(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]] | None:
     """`font.splitString(text, doc)` when every character of `text` is placed in subset 0
     already (the same result, without the per-character loop), else None."""
-    state = font.state.get(doc) if text else None
-    if state is None:
+    if not text:
         return None
     subsets: dict[str, _Subset0] | None = getattr(doc, "_kapnotes_subset0", None)
     if subsets is None:
         subsets = doc._kapnotes_subset0 = {}
     known = subsets.get(font.fontName)
-    if known is None or known.seen != len(state.assignments):
-        known = subsets[font.fontName] = _Subset0(state.assignments)
+    if known is None or known.seen != len(known.state.assignments):
+        state = font.state.get(doc)
+        if state is None:
+            return None
+        known = subsets[font.fontName] = _Subset0(state)
     if not known.known.issuperset(text):
         return None
     return [(0, text.translate(known.table).encode("latin-1"))]
