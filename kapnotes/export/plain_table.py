@@ -289,12 +289,14 @@ class PlainTable(RLTable):
             return plan.height
         book = self._book
         assert book is not None
+        measured = book._measured
         h = 0
         cells: list[_Measured] | None = []
         for j, (v, s, w) in enumerate(zip(V, S, W, strict=False)):
             if type(v) is str:
-                pad = s.topPadding + s.bottomPadding
-                cell = book.measure(v, s.kap_style, w - s.leftPadding - s.rightPadding, pad)
+                inner = w - s.leftPadding - s.rightPadding
+                cell = measured.get((v, s.kap_style, inner)) or book.measure(
+                    v, s.kap_style, inner, s.topPadding + s.bottomPadding)
                 t = cell.total
                 if cells is not None:
                     cells.append(cell)

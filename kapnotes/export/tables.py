@@ -83,11 +83,16 @@ def build_table(table: Table, width: float, styles: dict[str, ParagraphStyle],
         normal, emphasis = book.cell_style(cell, 3, 3, 4, 4), book.cell_style(bold_cell, 3, 3, 4, 4)
         data: list[list[object]] = [PlainRow(plain_value(c) for c in table.columns)]
         cell_styles = [[head_style] * len(table.columns)]
+        marks, cells = table.highlight_rows, table.highlight_cells
         for r, row in enumerate(table.rows):
-            marked = [r in table.highlight_rows or (r, c) in table.highlight_cells
-                      for c in range(len(row))]
-            data.append(PlainRow(plain_value(v) for v in row))
-            cell_styles.append([emphasis if m else normal for m in marked])
+            data.append(PlainRow(map(plain_value, row)))
+            if r in marks:
+                cell_styles.append([emphasis] * len(row))
+            elif cells:
+                cell_styles.append([emphasis if (r, c) in cells else normal
+                                    for c in range(len(row))])
+            else:
+                cell_styles.append([normal] * len(row))
         fast = PlainTable(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT",
                           normalizedData=1, cellStyles=cell_styles)
         fast._book = book
