@@ -42,6 +42,7 @@ from kapnotes.export.cell_draw import colour_operator, plain_canvas, plain_para
 from kapnotes.export.cells import cell_paragraph, simple_style
 from kapnotes.export.line_break import LineBreaker, Lines, PlainLines, breaks_like_reportlab
 from kapnotes.export.markup import clean, needs_markup
+from kapnotes.export.table_fills import draw_backgrounds
 from kapnotes.export.table_rules import draw_rules
 from kapnotes.export.table_text import TextRun
 
@@ -359,11 +360,12 @@ class PlainTable(RLTable):
         self._curweight = self._curcolor = self._curcellstyle = None
         self._makeShadow()
         self._makeRoundedCornersClip()
-        self._drawBkgrnd()
-        run = TextRun(c)
         book = self._book
         assert book is not None
         numbers, number = book.numbers, book.number
+        if not draw_backgrounds(self, number):
+            self._drawBkgrnd()
+        run = TextRun(c)
         widths = self._colWidths
         colpositions = self._colpositions[:-1]
         # What plain_canvas asks of the canvas: the same for the whole table but the fill

@@ -9,15 +9,21 @@ page as an image (poppler)."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
 import pytest
 from helpers.pdf_images import differing_pixels, page_images
 from helpers.pdf_text import page_texts
+from reportlab.lib import colors
+from reportlab.lib.colors import CMYKColor, Color
+from reportlab.pdfgen.canvas import Canvas
 
-from kapnotes.export import plain_table
+from kapnotes.export import fonts, plain_table, table_fills
 from kapnotes.export.pdf import PdfRenderer, render_pdf
 from kapnotes.export.report import Heading, KeyValues, Paragraph, Report, Table
+from kapnotes.export.styles import paragraph_styles
+from kapnotes.export.tables import build_table
 
 LONG = " ".join(f"Part {i} of a long reflection on the session and the week after it."
                 for i in range(180))
@@ -96,3 +102,38 @@ def test_a_long_table_repeats_its_header_and_measures_each_row_once(
     # each piece drawn: every row (the header too) is measured once, its measurement kept
     # with the row for the pieces and the drawing.
     assert len(planned) == len(rows) + 1
+
+
+def _canvas() -> Canvas:
+    canvas = Canvas(io.BytesIO())
+    canvas.setFont("Helvetica", 9)
+    return canvas
+
+
+def test_fills_write_the_operators_reportlab_writes() -> None:
+    fonts.register_fonts()
+    styles, book = paragraph_styles(), plain_table.CellBook()
+    table = Table(("Time", "Said", "Note"),
+                  tuple((f"{i:02}:00", MIXED[i % len(MIXED)], "Calm") for i in range(9)),
+                  highlight_rows=frozenset({2, 5}), highlight_cells=frozenset({(4, 1)}))
+    built = build_table(table, 480, styles, book)
+    built.wrap(480, 800)
+    ours, theirs = _canvas(), _canvas()
+    built.canv = ours
+    assert table_fills.draw_backgrounds(built, book.number)
+    built.canv = theirs
+    built._drawBkgrnd()
+    assert "\n".join(ours._code) == "\n".join(theirs._code)
+    assert ours._fillColorObj == theirs._fillColorObj
+
+
+def test_fills_outside_the_plain_case_are_left_to_reportlab() -> None:
+    for arg in (CMYKColor(0, 0.2, 0.4, 0), ["VERTICAL", colors.white, colors.grey],
+                Color(1, 0, 0, alpha=0.5)):
+        table = plain_table.PlainTable([["a", "b"], ["c", "d"]])
+        table.setStyle([("BACKGROUND", (0, 0), (-1, 0), arg)])
+        table.wrap(200, 200)
+        table.canv = _canvas()
+        before = list(table.canv._code)
+        assert not table_fills.draw_backgrounds(table, plain_table.CellBook().number)
+        assert table.canv._code == before  # nothing written: reportlab draws these
