@@ -30,6 +30,7 @@ with reportlab's Table; the bytes differ since the cells became one text object.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from reportlab import rl_config
@@ -72,23 +73,26 @@ class _Measured:
         self.colour = colour_operator(bl.textColor) if bl is not None else ""
 
 
-class _RowPlan:
-    """A row of plain cells as measured: its height and each cell's measurement, for the
-    cell styles and column widths it was measured with (kept on the row, so the pieces a
-    table is split into by rows neither measure nor look its cells up again)."""
-
-    __slots__ = ("cells", "height", "styles", "widths")
-
-    def __init__(self, cells: list[_Measured], height: float, styles: list[CellStyle],
-                 widths: list[float]) -> None:
-        self.cells, self.height, self.styles, self.widths = cells, height, styles, widths
+# A row of plain cells as measured: each cell's measurement, the row's height, and the cell
+# styles and column widths it was measured with (kept on the row, so the pieces a table is
+# split into by rows neither measure nor look its cells up again, nor does the drawing).
+RowPlan = tuple[list[_Measured], float, list[CellStyle], list[float]]
 
 
 class PlainRow(list[object]):
-    """A PlainTable row: its values, and its plan once measured. reportlab's split inside a
-    row copies rows as plain lists, so a row changed there has no plan."""
+    """A PlainTable row: its values, and its plan once measured (made by `plain_row`).
+    reportlab's split inside a row copies rows as plain lists, so a row changed there has
+    no plan."""
 
-    plan: _RowPlan | None = None
+    __slots__ = ("plan",)
+    plan: RowPlan | None
+
+
+def plain_row(values: Iterable[str]) -> PlainRow:
+    """A row of cell texts for a PlainTable, not measured yet."""
+    row = PlainRow(values)
+    row.plan = None
+    return row
 
 
 class _StyleFacts:
@@ -286,8 +290,8 @@ class PlainTable(RLTable):
         V = self._cellvalues[i]
         S = self._cellStyles[i]
         plan = V.plan if type(V) is PlainRow else None
-        if plan is not None and plan.styles is S and plan.widths == W:
-            return plan.height
+        if plan is not None and plan[2] is S and plan[3] == W:
+            return plan[1]
         book = self._book
         assert book is not None
         measured = book._measured
@@ -315,7 +319,7 @@ class PlainTable(RLTable):
             if t > h:
                 h = t
         if cells is not None and type(V) is PlainRow and len(cells) == len(W):
-            V.plan = _RowPlan(cells, h, S, list(W))
+            V.plan = (cells, h, S, W)  # W: this layout's widths, not changed after
         return h
 
     # --- splitting ------------------------------------------------------------------------
@@ -376,7 +380,7 @@ class PlainTable(RLTable):
                                                     self._rowpositions[1:], self._rowHeights,
                                                     strict=False):
             plan = row.plan if type(row) is PlainRow else None
-            if plan is None or plan.styles is not rowstyle or plan.widths != widths:
+            if plan is None or plan[2] is not rowstyle or plan[3] != widths:
                 for cellval, cellstyle, colpos, colwidth in zip(row, rowstyle, colpositions,
                                                                 widths, strict=False):
                     if type(cellval) is str:
@@ -389,7 +393,7 @@ class PlainTable(RLTable):
                 alpha = c._extgstate._d.get("ca", 1)
                 continue
             top = rowpos + rowheight
-            for cell, s, colpos, colwidth in zip(plan.cells, rowstyle, colpositions, widths,
+            for cell, s, colpos, colwidth in zip(plan[0], rowstyle, colpositions, widths,
                                                  strict=False):
                 bl = cell.bl
                 if bl is not None and upright and alpha == bl.textColor.alpha:
