@@ -23,7 +23,7 @@ class _Subset0:
     """The characters already placed in a font's first subset in one document, as a
     translation table."""
 
-    __slots__ = ("known", "seen", "state", "table")
+    __slots__ = ("ascii_known", "ascii_table", "known", "seen", "state", "table")
 
     def __init__(self, state: Any) -> None:
         # The font's state in the document (reportlab keeps it in a WeakKeyDictionary, whose
@@ -35,6 +35,15 @@ class _Subset0:
         if SPACE in self.table:
             self.table[NBSP] = self.table[SPACE]  # reportlab places a no-break space as a space
         self.known = frozenset(map(chr, self.table))
+        # The same for ASCII text, as bytes: which ASCII characters are placed, and a byte
+        # table giving each its code (most cells and lines are ASCII; bytes.translate is one
+        # C pass where the set test and str.translate look every character up).
+        ascii_codes = [code for code in self.table if code < 128]
+        self.ascii_known = bytes(ascii_codes)
+        codes = bytearray(range(256))
+        for code in ascii_codes:
+            codes[code] = self.table[code]
+        self.ascii_table = bytes(codes)
 
 
 def first_subset(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]] | None:
@@ -51,6 +60,11 @@ def first_subset(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]] | No
         if state is None:
             return None
         known = subsets[font.fontName] = _Subset0(state)
+    if text.isascii():
+        raw = text.encode("ascii")
+        if raw.translate(None, known.ascii_known):  # a character not placed yet is left
+            return None
+        return [(0, raw.translate(known.ascii_table))]
     if not known.known.issuperset(text):
         return None
     return [(0, text.translate(known.table).encode("latin-1"))]
