@@ -6,10 +6,13 @@ and is fast even for a long course, so the slow part (rendering) can run elsewhe
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from kapnotes.domain.clinical_rules import Severity
 from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.models import Course, CourseStatus, Session, SessionKind
 from kapnotes.domain.signing import needing_reason, refusals
+from kapnotes.domain.vitals import VitalsThresholds
 from kapnotes.export.snapshot import (
     AuditRow,
     CourseSnapshot,
@@ -20,7 +23,10 @@ from kapnotes.export.snapshot import (
 )
 from kapnotes.services.clients import ClientService
 from kapnotes.services.container import Services
+from kapnotes.services.dose_checks import DoseHistory
+from kapnotes.services.vitals_log import assessed
 from kapnotes.storage import audit
+from kapnotes.storage.dosing_batch import DosingRecord, dosing_records
 from kapnotes.storage.reviews import RecordRow
 
 
@@ -55,6 +61,13 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
     wanted = [int(s.id or 0) for s in course_sessions if only is None or s.id == only]
     statuses = services.reviews.statuses(wanted)
     note_seals = services.notes.seals(wanted)
+    # A whole course: its dosing records read table by table for all its dosing notes, and
+    # what they are judged against once (one note alone is read as the note's window reads it).
+    doses = [int(s.id or 0) for s in course_sessions if s.kind is SessionKind.DOSING]
+    batch = (_CourseDosing(dosing_records(services.vault, doses),
+                           services.monitoring.thresholds(),
+                           services.monitoring.doses.history(client_id))
+             if only is None and doses and client_id is not None else None)
     out = []
     for s in course_sessions:
         sid = int(s.id or 0)
@@ -70,7 +83,7 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
             session=note.session, template=services.notes.template_for(note.session),
             values=dict(note.values), number=numbers[sid], addenda=note.addenda,
             intention_labels=labels, linked_dose=linked,
-            dosing=_dosing(services, s) if s.kind is SessionKind.DOSING else None,
+            dosing=_dosing(services, s, batch) if s.kind is SessionKind.DOSING else None,
             measures=tuple(m for m in measures if m.session_id == sid),
             scale_names=names, risk_flags=tuple(risks.get(sid, ())),
             measure_notes={m.id: services.measures.measure_note(m) for m in measures
@@ -110,23 +123,46 @@ def _request_comments(services: Services,
                  if r.session_id is None and r.kind == "comment")
 
 
-def _dosing(services: Services, session: Session) -> DosingSnapshot:
+@dataclass(frozen=True)
+class _CourseDosing:
+    """A course's dosing records, and the thresholds and the client's dose history they are
+    judged against, each read once for all the course's dosing notes."""
+
+    records: dict[int, DosingRecord]
+    thresholds: VitalsThresholds
+    history: DoseHistory
+
+
+def _dosing(services: Services, session: Session,
+            batch: _CourseDosing | None = None) -> DosingSnapshot:
     # The session and its record are read once here and passed on (the mg/kg and the dose
     # rules would each read both again: ~6 queries per dosing session of a course).
     m = services.monitoring
     session_id = int(session.id or 0)
-    details = m.details(session_id)
+    if batch is None:
+        details = m.details(session_id)
+        record = DosingRecord(
+            details, m.devices(session_id), m.readings(session_id),
+            m.observations(session_id), m.adverse_effects(session_id),
+            m.screening.acknowledgements(session_id), m.doses.boosters(session_id),
+            m.doses.overrides(session_id))
+    else:
+        read = batch.records[session_id]
+        details = read.details
+        first = read.devices[0].given_at if read.devices else None  # as first_device_at
+        record = replace(read, readings=assessed(read.readings, first, batch.thresholds))
     findings = () if session.signed else m.signing_findings(session_id)
     return DosingSnapshot(
-        details=details, devices=tuple(m.devices(session_id)),
-        readings=tuple(m.readings(session_id)), observations=tuple(m.observations(session_id)),
-        adverse_effects=tuple(m.adverse_effects(session_id)),
-        acknowledgements=tuple(m.screening.acknowledgements(session_id)),
+        details=details, devices=tuple(record.devices), readings=tuple(record.readings),
+        observations=tuple(record.observations),
+        adverse_effects=tuple(record.adverse_effects),
+        acknowledgements=tuple(record.acknowledgements),
         mg_per_kg=m.mg_per_kg(session_id, details),
-        boosters=tuple(m.doses.boosters(session_id)),
-        rule_warnings=tuple(f.message for f in m.doses.findings(session, details)
-                            if f.severity is Severity.WARN),
-        overrides=tuple(m.doses.overrides(session_id)),
+        boosters=tuple(record.boosters),
+        rule_warnings=tuple(f.message for f in m.doses.findings(
+            session, details, history=batch.history if batch else None)
+            if f.severity is Severity.WARN),
+        overrides=tuple(record.overrides),
         # The same function signing uses (kapnotes/domain/signing.py), so a draft PDF lists
         # exactly what the sign dialog would.
         sign_refusals=tuple(refusals(findings)),
