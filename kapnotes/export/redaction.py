@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -70,7 +71,11 @@ def fold(text: str) -> tuple[str, Sequence[int]]:
     """`text` folded for matching, and for each folded character its index in `text`."""
     if text.isascii():  # the common case, and a 1 MB note must not take seconds
         return text.lower(), range(len(text))  # one to one: no list of every index
-    folds = {ch: _fold_char(ch) for ch in set(text)}
+    chars = set(text)
+    rest = chars - _LOWERED_ALIKE
+    if all(map(_lowered_alike, rest)):  # "—", "·", "›": lower() folds the rest (ASCII)
+        return text.lower(), range(len(text))
+    folds = {ch: _fold_char(ch) for ch in chars}
     if all(len(f) == 1 for f in folds.values()):  # "—", "é" → "e": still one to one
         return text.translate({ord(ch): f for ch, f in folds.items() if f != ch}), \
             range(len(text))
@@ -89,6 +94,20 @@ def _fold_char(ch: str) -> str:
     base = unicodedata.normalize("NFKD", ch)
     return "".join(c for c in base if not unicodedata.combining(c)).casefold().translate(
         _EXTRA_FOLDS)
+
+
+# Characters that `str.lower` turns into their folding, one for one and whatever surrounds
+# them: ASCII, and other characters both leave as they are (punctuation, symbols, CJK …; not
+# "Σ", which lower() makes "ς" at a word's end). Grows with those met, up to a bound.
+_LOWERED_ALIKE: set[str] = {chr(i) for i in range(128)}
+_MAX_LOWERED_ALIKE = 4096
+
+
+def _lowered_alike(ch: str) -> bool:
+    alike = ch.lower() == ch and _fold_char(ch) == ch
+    if alike and len(_LOWERED_ALIKE) < _MAX_LOWERED_ALIKE:
+        _LOWERED_ALIKE.add(ch)
+    return alike
 
 
 def folded(text: str) -> str:
@@ -180,27 +199,27 @@ def _initials_patterns(names: Iterable[str]) -> list[tuple[str, tuple[str, ...]]
     return [(rf"(?<![\w.]){p}(?![\w])", out[p]) for p in sorted(out, key=len, reverse=True)]
 
 
-# (pattern, what any match must hold, whether any match holds a digit)
+# (pattern, what any match must hold, how many digits any match holds at least)
 _GENERIC_CONTACT = (
-    (r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", ("@",), False),  # any email address
-    (rf"(?<![\w+])\+\s?\d{{1,3}}(?:{_SEP}\d){{6,12}}(?!\d)", ("+",), True),  # any +CC phone
-    (rf"(?<![\w.])0\d(?:{_SEP}\d){{8}}(?!\d)", ("0",), True),  # any 10-digit 0X… (AU style)
+    (r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", ("@",), 0),  # any email address
+    (rf"(?<![\w+])\+\s?\d{{1,3}}(?:{_SEP}\d){{6,12}}(?!\d)", ("+",), 7),  # any +CC phone
+    (rf"(?<![\w.])0\d(?:{_SEP}\d){{8}}(?!\d)", ("0",), 10),  # any 10-digit 0X… (AU style)
 )
 _DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
 class _Rule:
-    """One pattern and its mark. `needs` (substrings), `digit` (a digit in the folded text)
+    """One pattern and its mark. `needs` (substrings), `digits` (at least so many digits)
     and `any_of` are what every match of the pattern holds: a text without them cannot match,
-    so the regex is not run on it (most texts of a report hold no digit, no "@", no client's
-    address word, no client's name)."""
+    so the regex is not run on it (most texts of a report hold no phone number's worth of
+    digits, no "@", no client's address word, no client's name)."""
 
     pattern: re.Pattern[str]
     mark: str
     on_folded: bool = True
     needs: tuple[str, ...] = ()
-    digit: bool = False
+    digits: int = 0  # of the folded text (`\d`)
     any_of: tuple[str, ...] = ()  # at least one of these (the stems of names)
 
 
@@ -218,8 +237,8 @@ class Redactor:
         names: set[str] = set()
         whole_names: set[str] = set()
         clinician_names: set[str] = {c for c in clinicians if c.strip()}
-        contacts: list[tuple[str, tuple[str, ...], bool]] = []
-        dates: list[tuple[str, tuple[str, ...], bool]] = []
+        contacts: list[tuple[str, tuple[str, ...], int]] = []
+        dates: list[tuple[str, tuple[str, ...], int]] = []
         initials_from: list[str] = []
         for c in clients:
             others = [n.strip() for n in re.split(r"[,;\n]", re.sub(r"\([^)]*\)", "",
@@ -232,24 +251,24 @@ class Redactor:
             clinician_names.update(n for n in (c.referring_clinician, c.prescriber) if n.strip())
             for literal in (c.email.strip(), c.address.strip()):
                 if literal:
-                    contacts.append((re.escape(folded(literal)), (folded(literal),), False))
+                    contacts.append((re.escape(folded(literal)), (folded(literal),), 0))
             if c.address.strip():
-                contacts += [(p, needs, False) for p, needs in _address_patterns(c.address)]
+                contacts += [(p, needs, 0) for p, needs in _address_patterns(c.address)]
             for phone in (c.phone, c.support_phone):
                 pattern = _phone_pattern(phone)
-                if pattern:  # its last eight digits are literals of the pattern
-                    core = tuple(sorted(set(re.sub(r"\D", "", phone)[-8:])))
-                    contacts.append((pattern, core, True))
+                if pattern:  # its last (up to) eight digits are literals of the pattern
+                    core = re.sub(r"\D", "", phone)[-8:]
+                    contacts.append((pattern, tuple(sorted(set(core))), len(core)))
             if c.date_of_birth is not None:  # every form holds the year's last two digits
                 dates.append((_dob_pattern(c.date_of_birth),
-                              (str(c.date_of_birth.year)[-2:],), True))
+                              (str(c.date_of_birth.year)[-2:],), 1))
         clinician_tokens = {t for n in clinician_names for t in name_tokens(n)} - names
         self._rules: list[_Rule] = []
         # Contacts first: an email address often holds the name, an address a street name.
-        for body, needs, digit in [*contacts, *_GENERIC_CONTACT]:
-            self._rules.append(_Rule(re.compile(body), CONTACT_MARK, needs=needs, digit=digit))
-        for body, needs, digit in dates:
-            self._rules.append(_Rule(re.compile(body), DATE_MARK, needs=needs, digit=digit))
+        for body, needs, digits in [*contacts, *_GENERIC_CONTACT]:
+            self._rules.append(_Rule(re.compile(body), CONTACT_MARK, needs=needs, digits=digits))
+        for body, needs, digits in dates:
+            self._rules.append(_Rule(re.compile(body), DATE_MARK, needs=needs, digits=digits))
         if whole_names or names:
             terms = [re.escape(n) for n in sorted(whole_names, key=len, reverse=True)]
             terms += [_token_pattern(t) for t in sorted(names, key=len, reverse=True)]
@@ -265,6 +284,9 @@ class Redactor:
                                      CLINICIAN_MARK, any_of=tuple(sorted(
                                          {_token_stem(t)[0] for t in clinician_tokens}))))
 
+        self._gated: list[_Rule] | None = None  # the rules `_gates` was made for
+        self._gates: _Gates | None = None
+
     def __call__(self, text: str) -> str:
         return self.scrub(text)[0]
 
@@ -278,14 +300,18 @@ class Redactor:
         if not self.enabled or not text:
             return text, found
         haystack, where = fold(text)
+        if self._gated is not self._rules:
+            self._gated, self._gates = self._rules, _gates(self._rules)
+        if self._gates is not None and self._gates.shut(text, haystack):
+            return text, found  # nothing any rule's match must hold: nothing to replace
         spans: list[tuple[int, int, str]] = []
-        has_digit: bool | None = None  # asked once, and only if a rule needs to know
+        digits = -1  # counted once, and only if a rule needs to know
         for rule in self._rules:
             source = haystack if rule.on_folded else text
-            if rule.digit:
-                if has_digit is None:
-                    has_digit = _DIGIT.search(haystack) is not None
-                if not has_digit:
+            if rule.digits:
+                if digits < 0:
+                    digits = len(_DIGIT.findall(haystack))
+                if digits < rule.digits:
                     continue
             if rule.needs and not all(map(source.__contains__, rule.needs)):
                 continue
@@ -312,6 +338,44 @@ class Redactor:
         self.counts.update(found)
         # "Dr [clinician] [clinician]" reads as one person: parts of one name become one mark.
         return _RUNS.sub(r"\1", "".join(out)), found
+
+
+@dataclass(frozen=True)
+class _Gates:
+    """What no rule can match without: one of `searches` finds something (in the folded text,
+    or the text as typed), or the folded text holds at least `digits` digits."""
+
+    searches: tuple[tuple[bool, re.Pattern[str]], ...]
+    digits: int
+
+    def shut(self, text: str, haystack: str) -> bool:
+        """True when no rule can match `text` (folded: `haystack`)."""
+        if any(gate.search(haystack if on_folded else text) for on_folded, gate in self.searches):
+            return False
+        return len(_DIGIT.findall(haystack)) < self.digits
+
+
+def _gates(rules: Sequence[_Rule]) -> _Gates | None:
+    """For each rule one thing its every match holds: a needed substring (the longest, or a
+    sign like "+"), else its digits when it needs several (a phone's), else a stem of a name.
+    None when some rule holds nothing known (then every rule is run on every text)."""
+    alternatives: dict[bool, set[str]] = {}
+    digits = sys.maxsize
+    for rule in rules:
+        longest = max(rule.needs, key=len, default="")
+        if len(longest) > 1 or (longest and not longest.isdigit()):
+            alternatives.setdefault(rule.on_folded, set()).add(re.escape(longest))
+        elif rule.digits > 1 and rule.on_folded:
+            digits = min(digits, rule.digits)
+        elif longest or rule.any_of:
+            alternatives.setdefault(rule.on_folded, set()).update(
+                re.escape(part) for part in ((longest,) if longest else rule.any_of))
+        elif rule.digits and rule.on_folded:
+            alternatives.setdefault(True, set()).add(r"\d")
+        else:
+            return None
+    return _Gates(tuple((on_folded, re.compile("|".join(sorted(parts))))
+                        for on_folded, parts in alternatives.items()), digits)
 
 
 _RUNS = re.compile(r"(\[(?:name|clinician|contact|date)\])(?:[ \t]+\1)+")

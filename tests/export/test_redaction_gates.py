@@ -1,5 +1,5 @@
 """The redactor skips a rule's regex when the text lacks what every match of the rule holds
-(export/redaction.py `_Rule.needs`, `digit`, `any_of`: a digit, "@", the year's last two
+(export/redaction.py `_Rule.needs`, `digits`, `any_of`: a phone's digits, "@", the year's last two
 digits, a name's stem …). Those gates only save time: with every gate removed the same texts
 give the same output and the same counts, for identifiers typed every which way, texts that
 hold none, and look-alike characters (full-width and other digits, accents, other scripts)."""
@@ -39,7 +39,7 @@ def _texts() -> list[str]:
 
 def _ungated(redactor: Redactor) -> Redactor:
     bare = Redactor([], enabled=redactor.enabled)
-    bare._rules = [dataclasses.replace(r, needs=(), digit=False, any_of=())
+    bare._rules = [dataclasses.replace(r, needs=(), digits=0, any_of=())
                    for r in redactor._rules]
     return bare
 
@@ -49,7 +49,7 @@ def _ungated(redactor: Redactor) -> Redactor:
 def test_gated_rules_scrub_as_every_rule_run_everywhere(clients: list[Client]) -> None:
     gated = Redactor(clients, clinicians=[COURSE_PRESCRIBER])
     ungated = _ungated(gated)
-    assert any(r.needs or r.digit or r.any_of for r in gated._rules)
+    assert any(r.needs or r.digits or r.any_of for r in gated._rules)
     texts = _texts()
     assert [gated.scrub(t) for t in texts] == [ungated.scrub(t) for t in texts]
     assert gated.counts == ungated.counts and sum(gated.counts.values()) > 100
@@ -63,11 +63,11 @@ def test_each_rule_alone_finds_the_same_with_its_gate() -> None:
     for rule in gated._rules:
         alone, bare = Redactor([]), Redactor([])
         alone._rules = [rule]
-        bare._rules = [dataclasses.replace(rule, needs=(), digit=False, any_of=())]
+        bare._rules = [dataclasses.replace(rule, needs=(), digits=0, any_of=())]
         found = [alone.scrub(t) for t in texts]
         assert found == [bare.scrub(t) for t in texts], rule.pattern.pattern
         if any(counts for _, counts in found):
             matched.append(rule)
     # Gates of every kind were met by texts their rule matched, not only by texts it skips.
-    assert any(r.needs for r in matched) and any(r.digit for r in matched)
+    assert any(r.needs for r in matched) and any(r.digits > 1 for r in matched)
     assert any(r.any_of for r in matched) and any(not r.on_folded for r in matched)
