@@ -21,6 +21,7 @@ from kapnotes.export.snapshot import (
     SessionSnapshot,
     SlotRow,
 )
+from kapnotes.services import monitoring_views as views
 from kapnotes.services.clients import ClientService
 from kapnotes.services.container import Services
 from kapnotes.services.dose_checks import DoseHistory
@@ -68,12 +69,13 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
                            services.monitoring.thresholds(),
                            services.monitoring.doses.history(client_id))
              if only is None and doses and client_id is not None else None)
+    notes = services.notes.notes(course_sessions) if only is None else {}
     out = []
     for s in course_sessions:
         sid = int(s.id or 0)
         if only is not None and sid != only:
             continue
-        note = services.notes.note(sid)
+        note = notes[sid] if sid in notes else services.notes.note(sid)
         linked = ""
         if s.linked_dosing_id is not None and s.linked_dosing_id in by_id:
             dose = by_id[s.linked_dosing_id]
@@ -209,11 +211,25 @@ def course_snapshot(services: Services, course_id: int, *,
         progress=services.intentions.progress_matrix(course_id),
         themes=services.themes.course_themes(course_id),
         outcomes=services.measures.course_outcomes(course_id),
-        alerts={k: tuple(v) for k, v in services.monitoring.alerts_for_course(course_id).items()},
+        alerts=_alerts(sessions),
         sessions=tuple(sessions),
         audit=_audit(services, client.id, course_id, sessions) if include_audit else None,
         review_comments=_request_comments(services, sessions),
     )
+
+
+def _alerts(sessions: list[SessionSnapshot]) -> dict[int, tuple[str, ...]]:
+    """`monitoring.alerts_for_course` from the notes just read (their readings' findings,
+    adverse effects and respiratory depression), rather than reading the course again."""
+    out = {}
+    for s in sessions:
+        if s.dosing is not None:
+            found = views.session_alerts([f for r in s.dosing.readings for f in r.findings],
+                                         s.dosing.adverse_effects,
+                                         s.dosing.details.respiratory_depression)
+            if found:
+                out[int(s.session.id or 0)] = tuple(found)
+    return out
 
 
 def _audit(services: Services, client_id: int | None, course_id: int,

@@ -204,6 +204,15 @@ class NoteService:
         return Note(session=session, values=repo.field_values(self.vault, session_id),
                     addenda=tuple(repo.addenda(self.vault, session_id)))
 
+    def notes(self, sessions: Sequence[Session]) -> dict[int, Note]:
+        """`note` of each of these sessions (just read), one query per table for all."""
+        read = repo.notes_of(self.vault, [int(s.id or 0) for s in sessions])
+        out = {}
+        for s in sessions:
+            values, addenda = read[int(s.id or 0)]
+            out[int(s.id or 0)] = Note(session=s, values=values, addenda=tuple(addenda))
+        return out
+
     def save_fields(self, session_id: int, changes: Mapping[str, object], *,
                     based_on: Mapping[str, object] | None = None) -> SavedFields:
         """Validate every change first, then write them in one transaction (all or nothing).

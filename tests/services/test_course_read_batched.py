@@ -75,12 +75,29 @@ def test_every_note_of_a_course_snapshot_is_the_notes_own_snapshot(rich_services
     vault = rich_services.vault
     courses = [int(r[0]) for r in vault.query("SELECT id FROM courses ORDER BY id")]
     kinds: set[SessionKind] = set()
+    alerted: set[int] = set()
     with policy.held():  # as an export builds
         for course_id in courses:
             snap = course_snapshot(rich_services, course_id)
             alone = tuple(session_snapshot(rich_services, int(s.session.id or 0))
                           for s in snap.sessions)
             assert snap.sessions == alone
+            expected = rich_services.monitoring.alerts_for_course(course_id)
+            assert snap.alerts == {sid: tuple(found) for sid, found in expected.items()}
+            alerted |= set(snap.alerts)
             kinds |= {s.session.kind for s in snap.sessions if s.dosing is not None
                       and s.dosing.readings and s.dosing.rule_warnings is not None}
-    assert SessionKind.DOSING in kinds and len(courses) > 3
+    assert SessionKind.DOSING in kinds and len(courses) > 3 and alerted
+
+
+def test_a_courses_notes_at_once_are_each_notes(rich_services: Any) -> None:
+    vault = rich_services.vault
+    every = [int(r[0]) for r in vault.query("SELECT id FROM sessions ORDER BY id")]
+    sessions = [rich_services.notes.session(sid) for sid in every]
+    batched = rich_services.notes.notes(sessions)
+    assert batched == {sid: rich_services.notes.note(sid) for sid in every}
+    assert [list(n.values) for n in batched.values()] == [
+        list(rich_services.notes.note(sid).values) for sid in every]  # fields in one order
+    assert any(n.addenda for n in batched.values()) and any(n.session.signed
+                                                            for n in batched.values())
+    assert any(not n.values for n in batched.values())  # an empty draft among them
