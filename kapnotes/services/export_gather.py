@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from kapnotes.domain.clinical_rules import Severity
+from kapnotes.domain.course_items import RiskFlag
 from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.models import Course, CourseStatus, Session, SessionKind
 from kapnotes.domain.signing import needing_reason, refusals
@@ -70,6 +71,9 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
                            services.monitoring.doses.history(client_id))
              if only is None and doses and client_id is not None else None)
     notes = services.notes.notes(course_sessions) if only is None else {}
+    answered = (services.notes.signs_answered([int(s.id or 0) for s in course_sessions
+                                               if s.signed]) if only is None else None)
+    scored: dict[int, list[RiskFlag]] = {}  # each measure's risk flags, scored once
     out = []
     for s in course_sessions:
         sid = int(s.id or 0)
@@ -91,10 +95,11 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
             measure_notes={m.id: services.measures.measure_note(m) for m in measures
                            if m.session_id == sid},
             scale_risk=(services.measures.risk_status(client_id, on=s.starts_at.date(),
-                                                      measures=measures)
+                                                      measures=measures, scored=scored)
                         if client_id is not None else None),
             seal=note_seals[sid],
-            sign_answered=services.notes.sign_answered(sid) if s.signed else (),
+            sign_answered=(() if not s.signed else answered.get(sid, ()) if answered is not None
+                           else services.notes.sign_answered(sid)),
             review_status=statuses[sid].value if sid in statuses else "",
             reviews=_reviews(services, sid) if sid in statuses else (),
             events=tuple((e.at, services.events.label(e.kind), e.text)

@@ -313,13 +313,20 @@ class NoteService:
     def sign_answered(self, session_id: int) -> tuple[str, ...]:
         """What the signature's written reason answered, in words, from the ids its audit
         entry recorded at signing (so a later record or rule change does not rewrite it)."""
+        return self.signs_answered([session_id]).get(session_id, ())
+
+    def signs_answered(self, session_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        """`sign_answered` of each of these notes that was signed, from one read of the audit
+        log (a course summary prints every signed note's)."""
         from kapnotes.rules import current_rules
 
+        out: dict[int, tuple[str, ...]] = {}
         for entry in audit.entries(self.vault, record_type="session",
-                                   record_ids=(str(session_id),)):
-            if entry.event == "session.sign" and entry.outcome == "ok":
-                return answered_at_signing(entry.detail or "", current_rules())
-        return ()
+                                   record_ids=tuple(str(i) for i in session_ids)):
+            sid = int(entry.record_id or 0)
+            if entry.event == "session.sign" and entry.outcome == "ok" and sid not in out:
+                out[sid] = answered_at_signing(entry.detail or "", current_rules())
+        return out
 
     def add_addendum(self, session_id: int, text: str, *, author: str) -> Addendum:
         session = repo.get(self.vault, session_id)

@@ -43,6 +43,13 @@ def _more_records(services: Any) -> None:
     m.set_adverse_effect(sid, "dizziness", "mild", note="Passed.")
     m.doses.add_booster(sid, 10, at=first + timedelta(minutes=20))
     m.acknowledge(sid, by="Dr Demo Clinician")
+    # Signed past its findings with a written reason (the note prints what it answered) …
+    services.notes.save_fields(sid, {"arrival_state": "Settled", "observations": "Calm",
+                                     "post_session_state": "Steady"})
+    services.notes.sign(sid, signer="Dr Demo Clinician", reason="Left with a paramedic.")
+    # … and a new dosing draft beside it, with what signing would still refuse.
+    services.notes.create_session(course_id=draft.course_id, kind=SessionKind.DOSING,
+                                  starts_at=draft.starts_at + timedelta(days=7))
 
 
 def test_a_courses_dosing_records_at_once_are_each_notes(rich_services: Any) -> None:
@@ -75,7 +82,10 @@ def test_every_note_of_a_course_snapshot_is_the_notes_own_snapshot(rich_services
     vault = rich_services.vault
     courses = [int(r[0]) for r in vault.query("SELECT id FROM courses ORDER BY id")]
     kinds: set[SessionKind] = set()
-    alerted: set[int] = set()
+    alerted: set[int | None] = set()
+    flagged: set[int | None] = set()  # notes written with a scale's risk flag open
+    answered: set[int | None] = set()  # signed with a reason: what it answered
+    refused: set[int | None] = set()  # dosing drafts signing would refuse or ask a reason of
     with policy.held():  # as an export builds
         for course_id in courses:
             snap = course_snapshot(rich_services, course_id)
@@ -85,9 +95,15 @@ def test_every_note_of_a_course_snapshot_is_the_notes_own_snapshot(rich_services
             expected = rich_services.monitoring.alerts_for_course(course_id)
             assert snap.alerts == {sid: tuple(found) for sid, found in expected.items()}
             alerted |= set(snap.alerts)
+            flagged |= {s.session.id for s in snap.sessions if s.scale_risk and s.scale_risk.flags}
+            answered |= {s.session.id for s in snap.sessions if s.sign_answered}
+            refused |= {s.session.id for s in snap.sessions
+                        if s.dosing is not None
+                        and (s.dosing.sign_refusals or s.dosing.sign_needs_reason)}
             kinds |= {s.session.kind for s in snap.sessions if s.dosing is not None
                       and s.dosing.readings and s.dosing.rule_warnings is not None}
-    assert SessionKind.DOSING in kinds and len(courses) > 3 and alerted
+    assert SessionKind.DOSING in kinds and len(courses) > 3 and alerted and len(flagged) > 1
+    assert answered and refused
 
 
 def test_a_courses_notes_at_once_are_each_notes(rich_services: Any) -> None:
