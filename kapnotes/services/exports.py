@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from kapnotes import __version__, policy
+from kapnotes.domain import dates
 from kapnotes.domain.errors import KapNotesError, NotFoundError, ValidationError
 from kapnotes.domain.models import Client
 from kapnotes.export.report import Report
@@ -136,10 +137,12 @@ def suggested_name_for(services: Services, kind: str, *, session_id: int | None 
 # -- building ------------------------------------------------------------------------------
 def _one_policy(build: Callable[_P, _R]) -> Callable[_P, _R]:
     """The build sees one practice policy, looked for once (`policy.held`): each dosing note's
-    thresholds and rules would look for the file again (~120 times for a 60-session course)."""
+    thresholds and rules would look for the file again (~120 times for a 60-session course);
+    and one date order (`dates.order_held`), not the locale read from the environment for
+    each of ~600 dates."""
     @functools.wraps(build)
     def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with policy.held():
+        with policy.held(), dates.order_held():
             return build(*args, **kwargs)
     return run
 
