@@ -28,13 +28,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from kapnotes.domain.models import Client
+from kapnotes.export.redaction_gates import DIGIT, Gates, Rule, gates
 
 NAME_MARK = "[name]"
 CONTACT_MARK = "[contact]"
@@ -199,28 +198,14 @@ def _initials_patterns(names: Iterable[str]) -> list[tuple[str, tuple[str, ...]]
     return [(rf"(?<![\w.]){p}(?![\w])", out[p]) for p in sorted(out, key=len, reverse=True)]
 
 
-# (pattern, what any match must hold, how many digits any match holds at least)
+# (pattern, what any match must hold, how many digits any match holds at least, a pattern
+# any match holds a match of: "" when `needs` says enough)
 _GENERIC_CONTACT = (
-    (r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", ("@",), 0),  # any email address
-    (rf"(?<![\w+])\+\s?\d{{1,3}}(?:{_SEP}\d){{6,12}}(?!\d)", ("+",), 7),  # any +CC phone
-    (rf"(?<![\w.])0\d(?:{_SEP}\d){{8}}(?!\d)", ("0",), 10),  # any 10-digit 0X… (AU style)
+    (r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", ("@",), 0, ""),  # any email address
+    (rf"(?<![\w+])\+\s?\d{{1,3}}(?:{_SEP}\d){{6,12}}(?!\d)", ("+",), 7, ""),  # any +CC phone
+    (rf"(?<![\w.])0\d(?:{_SEP}\d){{8}}(?!\d)", ("0",), 10,  # any 10-digit 0X… (AU style)
+     rf"0\d(?:{_SEP}\d){{8}}"),
 )
-_DIGIT = re.compile(r"\d")
-
-
-@dataclass(frozen=True)
-class _Rule:
-    """One pattern and its mark. `needs` (substrings), `digits` (at least so many digits)
-    and `any_of` are what every match of the pattern holds: a text without them cannot match,
-    so the regex is not run on it (most texts of a report hold no phone number's worth of
-    digits, no "@", no client's address word, no client's name)."""
-
-    pattern: re.Pattern[str]
-    mark: str
-    on_folded: bool = True
-    needs: tuple[str, ...] = ()
-    digits: int = 0  # of the folded text (`\d`)
-    any_of: tuple[str, ...] = ()  # at least one of these (the stems of names)
 
 
 class Redactor:
@@ -237,8 +222,8 @@ class Redactor:
         names: set[str] = set()
         whole_names: set[str] = set()
         clinician_names: set[str] = {c for c in clinicians if c.strip()}
-        contacts: list[tuple[str, tuple[str, ...], int]] = []
-        dates: list[tuple[str, tuple[str, ...], int]] = []
+        contacts: list[tuple[str, tuple[str, ...], int, str]] = []
+        dates: list[tuple[str, tuple[str, ...], int, str]] = []
         initials_from: list[str] = []
         for c in clients:
             others = [n.strip() for n in re.split(r"[,;\n]", re.sub(r"\([^)]*\)", "",
@@ -251,41 +236,44 @@ class Redactor:
             clinician_names.update(n for n in (c.referring_clinician, c.prescriber) if n.strip())
             for literal in (c.email.strip(), c.address.strip()):
                 if literal:
-                    contacts.append((re.escape(folded(literal)), (folded(literal),), 0))
+                    contacts.append((re.escape(folded(literal)), (folded(literal),), 0, ""))
             if c.address.strip():
-                contacts += [(p, needs, 0) for p, needs in _address_patterns(c.address)]
+                contacts += [(p, needs, 0, "") for p, needs in _address_patterns(c.address)]
             for phone in (c.phone, c.support_phone):
                 pattern = _phone_pattern(phone)
                 if pattern:  # its last (up to) eight digits are literals of the pattern
                     core = re.sub(r"\D", "", phone)[-8:]
-                    contacts.append((pattern, tuple(sorted(set(core))), len(core)))
+                    contacts.append((pattern, tuple(sorted(set(core))), len(core),
+                                     _SEP.join(core[-4:])))
             if c.date_of_birth is not None:  # every form holds the year's last two digits
                 dates.append((_dob_pattern(c.date_of_birth),
-                              (str(c.date_of_birth.year)[-2:],), 1))
+                              (str(c.date_of_birth.year)[-2:],), 1, ""))
         clinician_tokens = {t for n in clinician_names for t in name_tokens(n)} - names
-        self._rules: list[_Rule] = []
+        self._rules: list[Rule] = []
         # Contacts first: an email address often holds the name, an address a street name.
-        for body, needs, digits in [*contacts, *_GENERIC_CONTACT]:
-            self._rules.append(_Rule(re.compile(body), CONTACT_MARK, needs=needs, digits=digits))
-        for body, needs, digits in dates:
-            self._rules.append(_Rule(re.compile(body), DATE_MARK, needs=needs, digits=digits))
+        for body, needs, digits, gate in [*contacts, *_GENERIC_CONTACT]:
+            self._rules.append(Rule(re.compile(body), CONTACT_MARK, needs=needs, digits=digits,
+                                     gate=gate))
+        for body, needs, digits, gate in dates:
+            self._rules.append(Rule(re.compile(body), DATE_MARK, needs=needs, digits=digits,
+                                     gate=gate))
         if whole_names or names:
             terms = [re.escape(n) for n in sorted(whole_names, key=len, reverse=True)]
             terms += [_token_pattern(t) for t in sorted(names, key=len, reverse=True)]
             stems = {*whole_names, *(_token_stem(t)[0] for t in names)}
-            self._rules.append(_Rule(re.compile(rf"(?<!\w)(?:{'|'.join(terms)})(?!\w)"),
+            self._rules.append(Rule(re.compile(rf"(?<!\w)(?:{'|'.join(terms)})(?!\w)"),
                                      NAME_MARK, any_of=tuple(sorted(stems))))
         for body, letters in _initials_patterns(initials_from):
-            self._rules.append(_Rule(re.compile(body), NAME_MARK, on_folded=False,
+            self._rules.append(Rule(re.compile(body), NAME_MARK, on_folded=False,
                                      needs=letters))
         if clinician_tokens:
             terms = [_token_pattern(t) for t in sorted(clinician_tokens, key=len, reverse=True)]
-            self._rules.append(_Rule(re.compile(rf"(?<!\w)(?:{'|'.join(terms)})(?!\w)"),
+            self._rules.append(Rule(re.compile(rf"(?<!\w)(?:{'|'.join(terms)})(?!\w)"),
                                      CLINICIAN_MARK, any_of=tuple(sorted(
                                          {_token_stem(t)[0] for t in clinician_tokens}))))
 
-        self._gated: list[_Rule] | None = None  # the rules `_gates` was made for
-        self._gates: _Gates | None = None
+        self._gated: list[Rule] | None = None  # the rules `_gates` was made for
+        self._gates: Gates | None = None
 
     def __call__(self, text: str) -> str:
         return self.scrub(text)[0]
@@ -301,7 +289,7 @@ class Redactor:
             return text, found
         haystack, where = fold(text)
         if self._gated is not self._rules:
-            self._gated, self._gates = self._rules, _gates(self._rules)
+            self._gated, self._gates = self._rules, gates(self._rules)
         if self._gates is not None and self._gates.shut(text, haystack):
             return text, found  # nothing any rule's match must hold: nothing to replace
         spans: list[tuple[int, int, str]] = []
@@ -310,7 +298,7 @@ class Redactor:
             source = haystack if rule.on_folded else text
             if rule.digits:
                 if digits < 0:
-                    digits = len(_DIGIT.findall(haystack))
+                    digits = len(DIGIT.findall(haystack))
                 if digits < rule.digits:
                     continue
             if rule.needs and not all(map(source.__contains__, rule.needs)):
@@ -338,44 +326,6 @@ class Redactor:
         self.counts.update(found)
         # "Dr [clinician] [clinician]" reads as one person: parts of one name become one mark.
         return _RUNS.sub(r"\1", "".join(out)), found
-
-
-@dataclass(frozen=True)
-class _Gates:
-    """What no rule can match without: one of `searches` finds something (in the folded text,
-    or the text as typed), or the folded text holds at least `digits` digits."""
-
-    searches: tuple[tuple[bool, re.Pattern[str]], ...]
-    digits: int
-
-    def shut(self, text: str, haystack: str) -> bool:
-        """True when no rule can match `text` (folded: `haystack`)."""
-        if any(gate.search(haystack if on_folded else text) for on_folded, gate in self.searches):
-            return False
-        return len(_DIGIT.findall(haystack)) < self.digits
-
-
-def _gates(rules: Sequence[_Rule]) -> _Gates | None:
-    """For each rule one thing its every match holds: a needed substring (the longest, or a
-    sign like "+"), else its digits when it needs several (a phone's), else a stem of a name.
-    None when some rule holds nothing known (then every rule is run on every text)."""
-    alternatives: dict[bool, set[str]] = {}
-    digits = sys.maxsize
-    for rule in rules:
-        longest = max(rule.needs, key=len, default="")
-        if len(longest) > 1 or (longest and not longest.isdigit()):
-            alternatives.setdefault(rule.on_folded, set()).add(re.escape(longest))
-        elif rule.digits > 1 and rule.on_folded:
-            digits = min(digits, rule.digits)
-        elif longest or rule.any_of:
-            alternatives.setdefault(rule.on_folded, set()).update(
-                re.escape(part) for part in ((longest,) if longest else rule.any_of))
-        elif rule.digits and rule.on_folded:
-            alternatives.setdefault(True, set()).add(r"\d")
-        else:
-            return None
-    return _Gates(tuple((on_folded, re.compile("|".join(sorted(parts))))
-                        for on_folded, parts in alternatives.items()), digits)
 
 
 _RUNS = re.compile(r"(\[(?:name|clinician|contact|date)\])(?:[ \t]+\1)+")

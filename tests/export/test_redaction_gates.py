@@ -1,8 +1,9 @@
 """The redactor skips a rule's regex when the text lacks what every match of the rule holds
-(export/redaction.py `_Rule.needs`, `digits`, `any_of`: a phone's digits, "@", the year's last two
-digits, a name's stem …). Those gates only save time: with every gate removed the same texts
-give the same output and the same counts, for identifiers typed every which way, texts that
-hold none, and look-alike characters (full-width and other digits, accents, other scripts)."""
+(export/redaction_gates.py `Rule`: `needs`, `digits`, `any_of`, `gate`: a phone's digits, "@",
+the year's last two digits, a name's stem …). Those gates only save time: with every gate
+removed the same texts give the same output and the same counts, for identifiers typed every
+which way, texts that hold none, and look-alike characters (full-width and other digits,
+accents, other scripts)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def _texts() -> list[str]:
 
 def _ungated(redactor: Redactor) -> Redactor:
     bare = Redactor([], enabled=redactor.enabled)
-    bare._rules = [dataclasses.replace(r, needs=(), digits=0, any_of=())
+    bare._rules = [dataclasses.replace(r, needs=(), digits=0, any_of=(), gate="")
                    for r in redactor._rules]
     return bare
 
@@ -63,7 +64,7 @@ def test_each_rule_alone_finds_the_same_with_its_gate() -> None:
     for rule in gated._rules:
         alone, bare = Redactor([]), Redactor([])
         alone._rules = [rule]
-        bare._rules = [dataclasses.replace(rule, needs=(), digits=0, any_of=())]
+        bare._rules = [dataclasses.replace(rule, needs=(), digits=0, any_of=(), gate="")]
         found = [alone.scrub(t) for t in texts]
         assert found == [bare.scrub(t) for t in texts], rule.pattern.pattern
         if any(counts for _, counts in found):
@@ -71,3 +72,4 @@ def test_each_rule_alone_finds_the_same_with_its_gate() -> None:
     # Gates of every kind were met by texts their rule matched, not only by texts it skips.
     assert any(r.needs for r in matched) and any(r.digits > 1 for r in matched)
     assert any(r.any_of for r in matched) and any(not r.on_folded for r in matched)
+    assert any(r.gate for r in matched)
