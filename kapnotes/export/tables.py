@@ -8,8 +8,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
+from kapnotes.export.cell_book import CellBook, plain_value
 from kapnotes.export.cells import cell_paragraph
-from kapnotes.export.plain_table import CellBook, PlainTable, plain_row, plain_value
+from kapnotes.export.plain_table import PlainTable, plain_row
 from kapnotes.export.report import KeyValues, Table
 
 HEADER_BG = colors.HexColor("#34495E")
