@@ -69,3 +69,9 @@ _.__getattr__
 # reportlab calls a FrameActionFlowable's frameAction and reads locChanger (export/pdf.py _NewPage).
 _.frameAction
 _.locChanger
+
+# reportlab's doc template state, which export/page_flow.py keeps as BaseDocTemplate.build and
+# handle_flowable keep it (reportlab reads them: flowables find the template through the
+# canvas, page ends count the flowables drawn).
+_._doctemplate
+_._curPageFlowableCount

@@ -17,7 +17,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
     Frame,
@@ -37,6 +36,7 @@ from kapnotes.export.cells import TextParagraph, text_paragraph
 from kapnotes.export.charts import build_chart
 from kapnotes.export.markup import clean, to_markup
 from kapnotes.export.page_canvas import deferred_canvas_maker
+from kapnotes.export.page_flow import FlowTemplate
 from kapnotes.export.page_furniture import PageFurniture
 from kapnotes.export.plain_table import CellBook
 from kapnotes.export.report import (
@@ -132,7 +132,7 @@ class _NewPage(FrameActionFlowable):
             frame.add_generated_content(RLPageBreak())
 
 
-class _DocTemplate(BaseDocTemplate):
+class _DocTemplate(FlowTemplate):
     """Feeds level-1 headings to the contents page and every heading to the PDF outline."""
 
     def __init__(self, buf: io.BytesIO, renderer: PdfRenderer, **kw: Any) -> None:
