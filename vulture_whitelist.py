@@ -75,3 +75,7 @@ _.locChanger
 # canvas, page ends count the flowables drawn).
 _._doctemplate
 _._curPageFlowableCount
+# reportlab's PDF writer reads a page's Contents stream and a stream's __Comment__
+# (export/page_canvas.py sets them for a page compressed ahead of the writer).
+_.Contents
+_.__Comment__

@@ -215,7 +215,7 @@ class PdfRenderer:
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         if self.progress is not None:
             doc.setProgressCallBack(self._on_progress)
-        maker = deferred_canvas_maker(self._furniture)
+        maker = deferred_canvas_maker(self._furniture, deflate=not r.contents)
         if r.contents:
             doc.multiBuild(story, canvasmaker=maker)
         else:
