@@ -178,6 +178,7 @@ class PdfRenderer:
         self.width, self.height = self.page_size
         self.frame_width = self.width - self.margin_left - self.margin_right
         self._keys = self._blocks_done = 0
+        self._reported = -1  # blocks made when progress was last reported
         self.seen_drafts: set[int] = set()
         self._page_furniture = PageFurniture(report, self.page_size, self.margin_left,
                                              self.margin_right)
@@ -229,7 +230,10 @@ class PdfRenderer:
             self._size = max(1, value)
         elif kind == "PROGRESS" and self.progress is not None:
             if not self.report.contents:  # one pass, streamed: by blocks made
-                self.progress(0.95 * self._blocks_done / max(1, len(self.report.sections)))
+                done = self._blocks_done
+                if done != self._reported:  # once per block, not per flowable (~2.5 each)
+                    self._reported = done
+                    self.progress(0.95 * done / max(1, len(self.report.sections)))
                 return
             done = min(1.0, value / getattr(self, "_size", 1))
             start = 1 - 0.5 ** max(0, self._pass - 1)
