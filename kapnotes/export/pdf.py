@@ -230,10 +230,10 @@ class PdfRenderer:
             self._size = max(1, value)
         elif kind == "PROGRESS" and self.progress is not None:
             if not self.report.contents:  # one pass, streamed: by blocks made
-                done = self._blocks_done
-                if done != self._reported:  # once per block, not per flowable (~2.5 each)
-                    self._reported = done
-                    self.progress(0.95 * done / max(1, len(self.report.sections)))
+                made = self._blocks_done
+                if made != self._reported:  # once per block, not per flowable (~2.5 each)
+                    self._reported = made
+                    self.progress(0.95 * made / max(1, len(self.report.sections)))
                 return
             done = min(1.0, value / getattr(self, "_size", 1))
             start = 1 - 0.5 ** max(0, self._pass - 1)
