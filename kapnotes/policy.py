@@ -16,9 +16,11 @@ storage-free: paths.py reads the default vault folder from here before any vault
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
@@ -316,10 +318,26 @@ def load_policy(path: Path | None = None) -> Policy:
 
 
 _cache: dict[tuple[str, int, int], Policy] = {}
+_held: ContextVar[Policy | None] = ContextVar("kapnotes_policy_held", default=None)
+
+
+@contextlib.contextmanager
+def held() -> Iterator[Policy]:
+    """Within the block `current_policy()` answers the policy in force on entry, without
+    looking for the file again: one job (a course PDF asks ~120 times, once per dosing note's
+    thresholds and rules) sees one policy, and pays for one look."""
+    token = _held.set(current_policy())
+    try:
+        yield _held.get() or Policy()
+    finally:
+        _held.reset(token)
 
 
 def current_policy() -> Policy:
     """The policy in force now; re-read only when the file changes, problems logged once."""
+    pinned = _held.get()
+    if pinned is not None:
+        return pinned
     path = find_policy_file()
     if path is None:
         return Policy()

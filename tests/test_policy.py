@@ -206,3 +206,21 @@ def test_relative_vault_folder_is_refused(policy_file: Path) -> None:
     loaded = load_policy(policy_file)
     assert "default_vault_folder" in loaded.problems[0] and "absolute" in loaded.problems[0]
     assert paths.practice_vault_folder("~/KAP", user="ada") == Path("~/KAP").expanduser()
+
+
+def test_a_held_policy_is_the_one_in_force_on_entry(policy_file: Path) -> None:
+    # One job (a PDF build) sees one policy and looks for the file once; after it, a changed
+    # file is read again as before.
+    write_policy(policy_file, {"idle_lock_minutes": {"value": 7}})
+    with policy.held() as held:
+        write_policy(policy_file, {"idle_lock_minutes": {"value": 9, "fixed": True},
+                                   "screen_max_age_days": {"value": 30}})
+        policy_file.unlink()  # not even looked for again
+        assert policy.current_policy() is held
+        assert resolve("idle_lock_minutes", builtin=5).value == 7
+        with policy.held() as inner:
+            assert inner is held
+        assert policy.current_policy() is held
+    assert policy.current_policy().entries == {}
+    write_policy(policy_file, {"idle_lock_minutes": {"value": 9, "fixed": True}})
+    assert resolve("idle_lock_minutes", builtin=5, user=3).value == 9

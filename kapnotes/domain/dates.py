@@ -14,10 +14,13 @@ Stdlib only: the window (Qt) and the PDF builder (reportlab) both import it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
 import re
+from collections.abc import Iterator
+from contextvars import ContextVar
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -29,12 +32,16 @@ NONE_TEXT = "—"
 _MONTH_FIRST_REGIONS = frozenset({"US", "PH", "FM", "MH", "PW", "AS", "GU", "MP", "PR", "UM",
                                   "VI", "BZ"})
 _override: bool | None = None  # tests and the CLI may pin the order
+_held: ContextVar[bool | None] = ContextVar("kapnotes_month_first_held", default=None)
 
 
 def month_first() -> bool:
     """True when the user's locale writes the month before the day."""
     if _override is not None:
         return _override
+    held = _held.get()
+    if held is not None:
+        return held
     env = os.environ
     # Asked for every date shown (hundreds per client page): the answer is kept per locale.
     return _month_first_for(env.get("LC_ALL", ""), env.get("LC_TIME", ""), env.get("LANG", ""))
@@ -47,6 +54,18 @@ def _month_first_for(*values: str) -> bool:
             match = re.match(r"[a-zA-Z]{2,3}[_-]([A-Za-z]{2})", value)
             return match is not None and match[1].upper() in _MONTH_FIRST_REGIONS
     return False
+
+
+@contextlib.contextmanager
+def order_held() -> Iterator[None]:
+    """Within the block the order is the one in force on entry, without reading the locale
+    from the environment again (a course PDF formats ~600 dates; `pin_month_first` still
+    wins)."""
+    token = _held.set(month_first())
+    try:
+        yield
+    finally:
+        _held.reset(token)
 
 
 def pin_month_first(value: bool | None) -> None:

@@ -10,7 +10,9 @@ place where something was replaced: the place and the kinds and counts, never th
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from kapnotes.export.redaction import Redactor, describe
@@ -25,30 +27,44 @@ class _Pass:
     # scrubbed once; a repeat still counts its replacements, where it is and in the total.
     seen: dict[str, tuple[str, Counter[str]]] = dataclasses.field(default_factory=dict)
 
-    def text(self, value: str, place: str) -> str:
+    def text(self, value: str, where: str, what: str | None = None) -> str:
+        """`value` scrubbed; what was replaced is listed at `where › what` (or `where`), a
+        place spelled out only then (most texts of a report have nothing replaced)."""
         known = self.seen.get(value)
         if known is None:
-            out, found = known = self.seen[value] = self.redactor.scrub(value)
-        else:
-            out, found = known
-            if found:
-                self.redactor.counts.update(found)
-        if found:
-            self.places.setdefault(place, Counter()).update(found)
+            known = self.seen[value] = self.redactor.scrub(value)
+        elif known[1]:
+            self.redactor.counts.update(known[1])
+        out, found = known
+        if not found:
+            return value  # the very object: unchanged blocks are kept, not rebuilt
+        place = where if what is None else f"{where} › {what}"
+        self.places.setdefault(place, Counter()).update(found)
         return out
 
     def value(self, value: Any, place: str) -> Any:
+        """`value` with its strings scrubbed; the same object when none changed (almost every
+        block of a report: rebuilding each one cost more than scrubbing its texts)."""
         if isinstance(value, str):
             return self.text(value, place)
         if isinstance(value, tuple):
-            return tuple(self.value(v, place) for v in value)
+            items = tuple(self.value(v, place) for v in value)
+            return value if all(a is b for a, b in zip(items, value, strict=True)) else items
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            changes = {f.name: self.value(getattr(value, f.name), place)
-                       for f in dataclasses.fields(value)
-                       if isinstance(getattr(value, f.name), str | tuple)
-                       or dataclasses.is_dataclass(getattr(value, f.name))}
-            return dataclasses.replace(value, **changes)
+            changes = {}
+            for name in _field_names(type(value)):
+                old = getattr(value, name)
+                if isinstance(old, str | tuple) or dataclasses.is_dataclass(old):
+                    new = self.value(old, place)
+                    if new is not old:
+                        changes[name] = new
+            return dataclasses.replace(value, **changes) if changes else value
         return value
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind))
 
 
 def scrub_report(report: Report, redactor: Redactor) -> tuple[Report, tuple[str, ...]]:
@@ -63,23 +79,34 @@ def scrub_report(report: Report, redactor: Redactor) -> tuple[Report, tuple[str,
     for block in report.sections:
         where = " › ".join(path) or "Start"
         if isinstance(block, Heading):
-            text = run.text(block.text, "Heading" if not path else f"{where} › heading")
+            text = (run.text(block.text, where, "heading") if path
+                    else run.text(block.text, "Heading"))
             path = [*path[: block.level - 1], text]
-            sections.append(dataclasses.replace(block, text=text))
+            sections.append(block if text is block.text
+                            else dataclasses.replace(block, text=text))
         elif isinstance(block, KeyValues):
             pairs = []
             for label, value in block.rows:
-                label = run.text(label, f"{where} › label")
-                pairs.append((label, run.text(value, f"{where} › {label}")))
-            sections.append(dataclasses.replace(block, rows=tuple(pairs)))
+                label = run.text(label, where, "label")
+                pairs.append((label, run.text(value, where, label)))
+            sections.append(block if _same_rows(pairs, block.rows)
+                            else dataclasses.replace(block, rows=tuple(pairs)))
         elif isinstance(block, Table):
-            columns = tuple(run.text(c, f"{where} › table heading") for c in block.columns)
-            rows = tuple(tuple(run.text(cell, f"{where} › table column “{columns[i]}”")
-                               for i, cell in enumerate(row)) for row in block.rows)
-            sections.append(dataclasses.replace(block, columns=columns, rows=rows))
+            columns = tuple(run.text(c, where, "table heading") for c in block.columns)
+            whats = [f"table column “{c}”" for c in columns]
+            rows = tuple(tuple(run.text(cell, where, what)
+                               for cell, what in zip(row, whats, strict=True))
+                         for row in block.rows)
+            sections.append(block if _same_rows((columns, *rows), (block.columns, *block.rows))
+                            else dataclasses.replace(block, columns=columns, rows=rows))
         else:
             sections.append(run.value(block, where))
     scrubbed = dataclasses.replace(report, title=title, subtitle=subtitle,
                                    sections=tuple(sections))
     lines = tuple(f"{place}: {describe(counts)}" for place, counts in run.places.items())
     return scrubbed, lines
+
+
+def _same_rows(new: Sequence[Sequence[str]], old: Sequence[Sequence[str]]) -> bool:
+    """Each text of `new` is the very object at its place in `old` (nothing was replaced)."""
+    return all(a is b for n, o in zip(new, old, strict=True) for a, b in zip(n, o, strict=True))

@@ -31,9 +31,9 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from kapnotes.domain.models import Client
+from kapnotes.export.redaction_gates import DIGIT, Gates, Rule, gates
 
 NAME_MARK = "[name]"
 CONTACT_MARK = "[contact]"
@@ -70,7 +70,11 @@ def fold(text: str) -> tuple[str, Sequence[int]]:
     """`text` folded for matching, and for each folded character its index in `text`."""
     if text.isascii():  # the common case, and a 1 MB note must not take seconds
         return text.lower(), range(len(text))  # one to one: no list of every index
-    folds = {ch: _fold_char(ch) for ch in set(text)}
+    chars = set(text)
+    rest = chars - _LOWERED_ALIKE
+    if all(map(_lowered_alike, rest)):  # "—", "·", "›": lower() folds the rest (ASCII)
+        return text.lower(), range(len(text))
+    folds = {ch: _fold_char(ch) for ch in chars}
     if all(len(f) == 1 for f in folds.values()):  # "—", "é" → "e": still one to one
         return text.translate({ord(ch): f for ch, f in folds.items() if f != ch}), \
             range(len(text))
@@ -91,6 +95,20 @@ def _fold_char(ch: str) -> str:
         _EXTRA_FOLDS)
 
 
+# Characters that `str.lower` turns into their folding, one for one and whatever surrounds
+# them: ASCII, and other characters both leave as they are (punctuation, symbols, CJK …; not
+# "Σ", which lower() makes "ς" at a word's end). Grows with those met, up to a bound.
+_LOWERED_ALIKE: set[str] = {chr(i) for i in range(128)}
+_MAX_LOWERED_ALIKE = 4096
+
+
+def _lowered_alike(ch: str) -> bool:
+    alike = ch.lower() == ch and _fold_char(ch) == ch
+    if alike and len(_LOWERED_ALIKE) < _MAX_LOWERED_ALIKE:
+        _LOWERED_ALIKE.add(ch)
+    return alike
+
+
 def folded(text: str) -> str:
     return fold(text)[0]
 
@@ -101,14 +119,20 @@ def name_tokens(text: str) -> list[str]:
     return [w for w in words if len(w) > 1 and w not in _HONORIFICS | _SHORT_WORDS]
 
 
-def _token_pattern(token: str) -> str:
+def _token_stem(token: str) -> tuple[str, str]:
+    """(the letters a match of the token starts with, the pattern of what may follow)."""
     if len(token) >= 6:  # Γιώργος → Γιώργου, Papadopoulos → Papadopoulou
-        return re.escape(token[:-2]) + r"\w{0,4}"
+        return token[:-2], r"\w{0,4}"
     if len(token) >= 5 and token[-1] in _VOWELS:
-        return re.escape(token[:-1]) + r"\w{0,3}"
+        return token[:-1], r"\w{0,3}"
     if len(token) >= 4:
-        return re.escape(token) + r"\w{0,2}"
-    return re.escape(token)
+        return token, r"\w{0,2}"
+    return token, ""
+
+
+def _token_pattern(token: str) -> str:
+    stem, rest = _token_stem(token)
+    return re.escape(stem) + rest
 
 
 def _dob_pattern(dob: dt.date) -> str:
@@ -137,26 +161,30 @@ def _phone_pattern(phone: str) -> str | None:
     return rf"(?<![\w+])(?:[+(]?(?:\d{_SEP}){{0,5}})?{_SEP.join(core)}(?!\d)"
 
 
-def _address_patterns(address: str) -> list[str]:
-    out: list[str] = []
+def _address_patterns(address: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(pattern, the words any match must hold) for each part of an address."""
+    out: list[tuple[str, tuple[str, ...]]] = []
     for part in re.split(r"[,\n;]", address):
         words = re.findall(r"\w+", folded(part))
         if not words:
             continue
-        alts = []
+        alts, plain = [], []
         for w in words:
             group = next((g for g in _STREET_TYPES if w in g), None)
             alts.append(rf"(?:{'|'.join(group)})\.?" if group else re.escape(w))
-        out.append(r"(?<!\w)" + r"[\s,.]+".join(alts) + r"(?!\w)")
+            if not group:
+                plain.append(w)
+        out.append((r"(?<!\w)" + r"[\s,.]+".join(alts) + r"(?!\w)", tuple(plain)))
         for w in words:  # distinctive parts alone: street and suburb names, postcodes
             if (w.isdigit() and len(w) >= 4) or (w.isalpha() and len(w) >= 4
                                                  and w not in _ADDRESS_WORDS):
-                out.append(rf"(?<!\w){re.escape(w)}(?!\w)")
+                out.append((rf"(?<!\w){re.escape(w)}(?!\w)", (w,)))
     return out
 
 
-def _initials_patterns(names: Iterable[str]) -> list[str]:
-    out: set[str] = set()
+def _initials_patterns(names: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """(pattern, the capitals any match must hold) for each run of initials."""
+    out: dict[str, tuple[str, ...]] = {}
     for name in names:
         letters = [w[0].upper() for w in re.findall(r"[^\W\d_][\w'’-]*", name)
                    if w.casefold().strip(".") not in _HONORIFICS]
@@ -166,22 +194,18 @@ def _initials_patterns(names: Iterable[str]) -> list[str]:
             runs |= {(letters[0], letters[-1]), (letters[-1], letters[0])}
         for run in runs:
             if len(run) >= 2:
-                out.add(r"\.?\s?".join(re.escape(ch) for ch in run) + r"\.?")
-    return [rf"(?<![\w.]){p}(?![\w])" for p in sorted(out, key=len, reverse=True)]
+                out[r"\.?\s?".join(re.escape(ch) for ch in run) + r"\.?"] = run
+    return [(rf"(?<![\w.]){p}(?![\w])", out[p]) for p in sorted(out, key=len, reverse=True)]
 
 
+# (pattern, what any match must hold, how many digits any match holds at least, a pattern
+# any match holds a match of: "" when `needs` says enough)
 _GENERIC_CONTACT = (
-    r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+",  # any email address
-    rf"(?<![\w+])\+\s?\d{{1,3}}(?:{_SEP}\d){{6,12}}(?!\d)",  # any +CC phone number
-    rf"(?<![\w.])0\d(?:{_SEP}\d){{8}}(?!\d)",  # any 10-digit 0X… number (AU style)
+    (r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", ("@",), 0, ""),  # any email address
+    (rf"(?<![\w+])\+\s?\d{{1,3}}(?:{_SEP}\d){{6,12}}(?!\d)", ("+",), 7, ""),  # any +CC phone
+    (rf"(?<![\w.])0\d(?:{_SEP}\d){{8}}(?!\d)", ("0",), 10,  # any 10-digit 0X… (AU style)
+     rf"0\d(?:{_SEP}\d){{8}}"),
 )
-
-
-@dataclass(frozen=True)
-class _Rule:
-    pattern: re.Pattern[str]
-    mark: str
-    on_folded: bool = True
 
 
 class Redactor:
@@ -198,8 +222,8 @@ class Redactor:
         names: set[str] = set()
         whole_names: set[str] = set()
         clinician_names: set[str] = {c for c in clinicians if c.strip()}
-        contacts: list[str] = []
-        dates: list[str] = []
+        contacts: list[tuple[str, tuple[str, ...], int, str]] = []
+        dates: list[tuple[str, tuple[str, ...], int, str]] = []
         initials_from: list[str] = []
         for c in clients:
             others = [n.strip() for n in re.split(r"[,;\n]", re.sub(r"\([^)]*\)", "",
@@ -210,35 +234,46 @@ class Redactor:
                     names.update(name_tokens(whole))
             initials_from += [n for n in (c.full_name, c.support_person, *others) if n.strip()]
             clinician_names.update(n for n in (c.referring_clinician, c.prescriber) if n.strip())
-            if c.email.strip():
-                contacts.append(re.escape(folded(c.email.strip())))
+            for literal in (c.email.strip(), c.address.strip()):
+                if literal:
+                    contacts.append((re.escape(folded(literal)), (folded(literal),), 0, ""))
             if c.address.strip():
-                contacts.append(re.escape(folded(c.address.strip())))
-                contacts += _address_patterns(c.address)
+                contacts += [(p, needs, 0, "") for p, needs in _address_patterns(c.address)]
             for phone in (c.phone, c.support_phone):
                 pattern = _phone_pattern(phone)
-                if pattern:
-                    contacts.append(pattern)
-            if c.date_of_birth is not None:
-                dates.append(_dob_pattern(c.date_of_birth))
+                if pattern:  # its last (up to) eight digits are literals of the pattern
+                    core = re.sub(r"\D", "", phone)[-8:]
+                    contacts.append((pattern, tuple(sorted(set(core))), len(core),
+                                     _SEP.join(core[-4:])))
+            if c.date_of_birth is not None:  # every form holds the year's last two digits
+                dates.append((_dob_pattern(c.date_of_birth),
+                              (str(c.date_of_birth.year)[-2:],), 1, ""))
         clinician_tokens = {t for n in clinician_names for t in name_tokens(n)} - names
-        self._rules: list[_Rule] = []
+        self._rules: list[Rule] = []
         # Contacts first: an email address often holds the name, an address a street name.
-        for body in [*contacts, *_GENERIC_CONTACT]:
-            self._rules.append(_Rule(re.compile(body), CONTACT_MARK))
-        for body in dates:
-            self._rules.append(_Rule(re.compile(body), DATE_MARK))
+        for body, needs, digits, gate in [*contacts, *_GENERIC_CONTACT]:
+            self._rules.append(Rule(re.compile(body), CONTACT_MARK, needs=needs, digits=digits,
+                                     gate=gate))
+        for body, needs, digits, gate in dates:
+            self._rules.append(Rule(re.compile(body), DATE_MARK, needs=needs, digits=digits,
+                                     gate=gate))
         if whole_names or names:
             terms = [re.escape(n) for n in sorted(whole_names, key=len, reverse=True)]
             terms += [_token_pattern(t) for t in sorted(names, key=len, reverse=True)]
-            self._rules.append(_Rule(re.compile(rf"(?<!\w)(?:{'|'.join(terms)})(?!\w)"),
-                                     NAME_MARK))
-        for body in _initials_patterns(initials_from):
-            self._rules.append(_Rule(re.compile(body), NAME_MARK, on_folded=False))
+            stems = {*whole_names, *(_token_stem(t)[0] for t in names)}
+            self._rules.append(Rule(re.compile(rf"(?<!\w)(?:{'|'.join(terms)})(?!\w)"),
+                                     NAME_MARK, any_of=tuple(sorted(stems))))
+        for body, letters in _initials_patterns(initials_from):
+            self._rules.append(Rule(re.compile(body), NAME_MARK, on_folded=False,
+                                     needs=letters))
         if clinician_tokens:
             terms = [_token_pattern(t) for t in sorted(clinician_tokens, key=len, reverse=True)]
-            self._rules.append(_Rule(re.compile(rf"(?<!\w)(?:{'|'.join(terms)})(?!\w)"),
-                                     CLINICIAN_MARK))
+            self._rules.append(Rule(re.compile(rf"(?<!\w)(?:{'|'.join(terms)})(?!\w)"),
+                                     CLINICIAN_MARK, any_of=tuple(sorted(
+                                         {_token_stem(t)[0] for t in clinician_tokens}))))
+
+        self._gated: list[Rule] | None = None  # the rules `_gates` was made for
+        self._gates: Gates | None = None
 
     def __call__(self, text: str) -> str:
         return self.scrub(text)[0]
@@ -253,9 +288,23 @@ class Redactor:
         if not self.enabled or not text:
             return text, found
         haystack, where = fold(text)
+        if self._gated is not self._rules:
+            self._gated, self._gates = self._rules, gates(self._rules)
+        if self._gates is not None and self._gates.shut(text, haystack):
+            return text, found  # nothing any rule's match must hold: nothing to replace
         spans: list[tuple[int, int, str]] = []
+        digits = -1  # counted once, and only if a rule needs to know
         for rule in self._rules:
             source = haystack if rule.on_folded else text
+            if rule.digits:
+                if digits < 0:
+                    digits = len(DIGIT.findall(haystack))
+                if digits < rule.digits:
+                    continue
+            if rule.needs and not all(map(source.__contains__, rule.needs)):
+                continue
+            if rule.any_of and not any(map(source.__contains__, rule.any_of)):
+                continue
             for match in rule.pattern.finditer(source):
                 if match.end() > match.start():
                     if rule.on_folded:

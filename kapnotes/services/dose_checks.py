@@ -10,6 +10,7 @@ with the rule id and its wording, shown in the note and the PDF, and audited (ru
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from kapnotes.domain import dose_rules
@@ -37,6 +38,15 @@ class OverrideNeeded(ValidationError):
     def __init__(self, field: str, findings: Sequence[RuleFinding]) -> None:
         super().__init__(field, " ".join(f.message for f in findings))
         self.findings = tuple(findings)
+
+
+@dataclass(frozen=True)
+class DoseHistory:
+    """A client's weights (oldest first) and dosing sessions with a dose (session id, start,
+    medication, route), as `findings` reads them."""
+
+    weights: list[ClientWeight]
+    dosed: list[tuple[int, datetime, str, str]]
 
 
 class DoseChecks:
@@ -80,29 +90,34 @@ class DoseChecks:
         return stored, warning
 
     # -- the dose --------------------------------------------------------------------------
-    def findings(self, session: Session, d: DosingDetails) -> tuple[RuleFinding, ...]:
-        """Everything the rules say about this dose: route, mg/kg, day and interval."""
+    def findings(self, session: Session, d: DosingDetails, *,
+                 history: DoseHistory | None = None) -> tuple[RuleFinding, ...]:
+        """Everything the rules say about this dose: route, mg/kg, day and interval.
+        `history`: the client's, when the caller read it once for many doses (a course PDF)."""
         rules = self.rules()
         found = list(dose_rules.dose_findings(rules, d))
-        if d.weight_kg is not None and session.id is not None:
+        if session.id is None or (d.weight_kg is None and d.dose_mg is None):
+            return tuple(found)
+        if history is None:
+            history = self.history(session_repo.client_id_of(self.vault, session.id))
+        if d.weight_kg is not None:
             # Against the last weight from before this session's day, so the warning stays
             # with the record (not only at the moment of typing).
-            client_id = session_repo.client_id_of(self.vault, session.id)
             day = session.starts_at.date()
-            earlier = [w for w in repo.weights(self.vault, client_id) if w.measured_on < day]
+            earlier = [w for w in history.weights if w.measured_on < day]
             change = dose_rules.weight_change_finding(rules, d.weight_kg,
                                                       earlier[-1] if earlier else None)
             found += [change] if change else []
-        if d.dose_mg is not None and session.id is not None:
+        if d.dose_mg is not None:
             found += dose_rules.interval_findings(
                 rules, d.medication, d.route, session.starts_at.date(),
-                self._other_dose_dates(session))
+                [start.date() for sid, start, _m, _r in history.dosed if sid != session.id])
         return tuple(found)
 
-    def _other_dose_dates(self, session: Session) -> list[date]:
-        client_id = session_repo.client_id_of(self.vault, int(session.id or 0))
-        return [start.date() for sid, start, _m, _r in
-                repo.dosed_sessions_of_client(self.vault, client_id) if sid != session.id]
+    def history(self, client_id: int) -> DoseHistory:
+        """What a dose is judged against: the client's weights and dosed sessions."""
+        return DoseHistory(repo.weights(self.vault, client_id),
+                           repo.dosed_sessions_of_client(self.vault, client_id))
 
     def enforce(self, session: Session, d: DosingDetails, *, reason: str = "", by: str = ""
                 ) -> tuple[RuleFinding, ...]:

@@ -6,10 +6,14 @@ and is fast even for a long course, so the slow part (rendering) can run elsewhe
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from kapnotes.domain.clinical_rules import Severity
+from kapnotes.domain.course_items import RiskFlag
 from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.models import Course, CourseStatus, Session, SessionKind
 from kapnotes.domain.signing import needing_reason, refusals
+from kapnotes.domain.vitals import VitalsThresholds
 from kapnotes.export.snapshot import (
     AuditRow,
     CourseSnapshot,
@@ -18,9 +22,13 @@ from kapnotes.export.snapshot import (
     SessionSnapshot,
     SlotRow,
 )
+from kapnotes.services import monitoring_views as views
 from kapnotes.services.clients import ClientService
 from kapnotes.services.container import Services
+from kapnotes.services.dose_checks import DoseHistory
+from kapnotes.services.vitals_log import assessed
 from kapnotes.storage import audit
+from kapnotes.storage.dosing_batch import DosingRecord, dosing_records
 from kapnotes.storage.reviews import RecordRow
 
 
@@ -55,12 +63,23 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
     wanted = [int(s.id or 0) for s in course_sessions if only is None or s.id == only]
     statuses = services.reviews.statuses(wanted)
     note_seals = services.notes.seals(wanted)
+    # A whole course: its dosing records read table by table for all its dosing notes, and
+    # what they are judged against once (one note alone is read as the note's window reads it).
+    doses = [int(s.id or 0) for s in course_sessions if s.kind is SessionKind.DOSING]
+    batch = (_CourseDosing(dosing_records(services.vault, doses),
+                           services.monitoring.thresholds(),
+                           services.monitoring.doses.history(client_id))
+             if only is None and doses and client_id is not None else None)
+    notes = services.notes.notes(course_sessions) if only is None else {}
+    answered = (services.notes.signs_answered([int(s.id or 0) for s in course_sessions
+                                               if s.signed]) if only is None else None)
+    scored: dict[int, list[RiskFlag]] = {}  # each measure's risk flags, scored once
     out = []
     for s in course_sessions:
         sid = int(s.id or 0)
         if only is not None and sid != only:
             continue
-        note = services.notes.note(sid)
+        note = notes[sid] if sid in notes else services.notes.note(sid)
         linked = ""
         if s.linked_dosing_id is not None and s.linked_dosing_id in by_id:
             dose = by_id[s.linked_dosing_id]
@@ -70,16 +89,17 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
             session=note.session, template=services.notes.template_for(note.session),
             values=dict(note.values), number=numbers[sid], addenda=note.addenda,
             intention_labels=labels, linked_dose=linked,
-            dosing=_dosing(services, s) if s.kind is SessionKind.DOSING else None,
+            dosing=_dosing(services, s, batch) if s.kind is SessionKind.DOSING else None,
             measures=tuple(m for m in measures if m.session_id == sid),
             scale_names=names, risk_flags=tuple(risks.get(sid, ())),
             measure_notes={m.id: services.measures.measure_note(m) for m in measures
                            if m.session_id == sid},
             scale_risk=(services.measures.risk_status(client_id, on=s.starts_at.date(),
-                                                      measures=measures)
+                                                      measures=measures, scored=scored)
                         if client_id is not None else None),
             seal=note_seals[sid],
-            sign_answered=services.notes.sign_answered(sid) if s.signed else (),
+            sign_answered=(() if not s.signed else answered.get(sid, ()) if answered is not None
+                           else services.notes.sign_answered(sid)),
             review_status=statuses[sid].value if sid in statuses else "",
             reviews=_reviews(services, sid) if sid in statuses else (),
             events=tuple((e.at, services.events.label(e.kind), e.text)
@@ -110,23 +130,46 @@ def _request_comments(services: Services,
                  if r.session_id is None and r.kind == "comment")
 
 
-def _dosing(services: Services, session: Session) -> DosingSnapshot:
+@dataclass(frozen=True)
+class _CourseDosing:
+    """A course's dosing records, and the thresholds and the client's dose history they are
+    judged against, each read once for all the course's dosing notes."""
+
+    records: dict[int, DosingRecord]
+    thresholds: VitalsThresholds
+    history: DoseHistory
+
+
+def _dosing(services: Services, session: Session,
+            batch: _CourseDosing | None = None) -> DosingSnapshot:
     # The session and its record are read once here and passed on (the mg/kg and the dose
     # rules would each read both again: ~6 queries per dosing session of a course).
     m = services.monitoring
     session_id = int(session.id or 0)
-    details = m.details(session_id)
+    if batch is None:
+        details = m.details(session_id)
+        record = DosingRecord(
+            details, m.devices(session_id), m.readings(session_id),
+            m.observations(session_id), m.adverse_effects(session_id),
+            m.screening.acknowledgements(session_id), m.doses.boosters(session_id),
+            m.doses.overrides(session_id))
+    else:
+        read = batch.records[session_id]
+        details = read.details
+        first = read.devices[0].given_at if read.devices else None  # as first_device_at
+        record = replace(read, readings=assessed(read.readings, first, batch.thresholds))
     findings = () if session.signed else m.signing_findings(session_id)
     return DosingSnapshot(
-        details=details, devices=tuple(m.devices(session_id)),
-        readings=tuple(m.readings(session_id)), observations=tuple(m.observations(session_id)),
-        adverse_effects=tuple(m.adverse_effects(session_id)),
-        acknowledgements=tuple(m.screening.acknowledgements(session_id)),
+        details=details, devices=tuple(record.devices), readings=tuple(record.readings),
+        observations=tuple(record.observations),
+        adverse_effects=tuple(record.adverse_effects),
+        acknowledgements=tuple(record.acknowledgements),
         mg_per_kg=m.mg_per_kg(session_id, details),
-        boosters=tuple(m.doses.boosters(session_id)),
-        rule_warnings=tuple(f.message for f in m.doses.findings(session, details)
-                            if f.severity is Severity.WARN),
-        overrides=tuple(m.doses.overrides(session_id)),
+        boosters=tuple(record.boosters),
+        rule_warnings=tuple(f.message for f in m.doses.findings(
+            session, details, history=batch.history if batch else None)
+            if f.severity is Severity.WARN),
+        overrides=tuple(record.overrides),
         # The same function signing uses (kapnotes/domain/signing.py), so a draft PDF lists
         # exactly what the sign dialog would.
         sign_refusals=tuple(refusals(findings)),
@@ -173,11 +216,25 @@ def course_snapshot(services: Services, course_id: int, *,
         progress=services.intentions.progress_matrix(course_id),
         themes=services.themes.course_themes(course_id),
         outcomes=services.measures.course_outcomes(course_id),
-        alerts={k: tuple(v) for k, v in services.monitoring.alerts_for_course(course_id).items()},
+        alerts=_alerts(sessions),
         sessions=tuple(sessions),
         audit=_audit(services, client.id, course_id, sessions) if include_audit else None,
         review_comments=_request_comments(services, sessions),
     )
+
+
+def _alerts(sessions: list[SessionSnapshot]) -> dict[int, tuple[str, ...]]:
+    """`monitoring.alerts_for_course` from the notes just read (their readings' findings,
+    adverse effects and respiratory depression), rather than reading the course again."""
+    out = {}
+    for s in sessions:
+        if s.dosing is not None:
+            found = views.session_alerts([f for r in s.dosing.readings for f in r.findings],
+                                         s.dosing.adverse_effects,
+                                         s.dosing.details.respiratory_depression)
+            if found:
+                out[int(s.session.id or 0)] = tuple(found)
+    return out
 
 
 def _audit(services: Services, client_id: int | None, course_id: int,

@@ -15,14 +15,17 @@ existing file only when the caller allows replacing it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
-from kapnotes import __version__
+from kapnotes import __version__, policy
+from kapnotes.domain import dates
 from kapnotes.domain.errors import KapNotesError, NotFoundError, ValidationError
 from kapnotes.domain.models import Client
 from kapnotes.export.report import Report
@@ -42,6 +45,8 @@ WITHHELD = "(file name withheld: it names a client)"
 
 Progress = Callable[[float], None]
 Cancelled = Callable[[], bool]
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 class ExportCancelled(KapNotesError):
@@ -130,6 +135,19 @@ def suggested_name_for(services: Services, kind: str, *, session_id: int | None 
 
 
 # -- building ------------------------------------------------------------------------------
+def _one_policy(build: Callable[_P, _R]) -> Callable[_P, _R]:
+    """The build sees one practice policy, looked for once (`policy.held`): each dosing note's
+    thresholds and rules would look for the file again (~120 times for a 60-session course);
+    and one date order (`dates.order_held`), not the locale read from the environment for
+    each of ~600 dates."""
+    @functools.wraps(build)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with policy.held(), dates.order_held():
+            return build(*args, **kwargs)
+    return run
+
+
+@_one_policy
 def build_session_report(services: Services, session_id: int,
                          options: ExportOptions) -> ExportJob:
     snap = session_snapshot(services, session_id)
@@ -143,6 +161,7 @@ def build_session_report(services: Services, session_id: int,
                      Redactor([client]), services.vault.path)
 
 
+@_one_policy
 def build_course_report(services: Services, client_id: int, options: ExportOptions, *,
                         course_id: int | None = None) -> ExportJob:
     client = services.clients.get(client_id)
@@ -159,6 +178,7 @@ def build_course_report(services: Services, client_id: int, options: ExportOptio
                      Redactor([client]), services.vault.path)
 
 
+@_one_policy
 def build_packet_report(services: Services, client_ids: Sequence[int], options: ExportOptions,
                         *, clinician: str = "", progress: Progress | None = None,
                         cancelled: Cancelled | None = None) -> ExportJob:

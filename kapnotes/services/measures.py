@@ -160,10 +160,12 @@ class MeasureService:
         return list(self.risk_status(client_id).flags)
 
     def risk_status(self, client_id: int, on: date | None = None, *,
-                    measures: list[Measure] | None = None) -> RiskStatus:
+                    measures: list[Measure] | None = None,
+                    scored: dict[int, list[RiskFlag]] | None = None) -> RiskStatus:
         """Current scale risk (as of `on`, for a note written then): flags, items not asked.
         `measures` is `for_client(client_id)` when the caller has read it already (a course
-        summary asks once per note)."""
+        summary asks once per note); `scored` keeps each measure's flags between such calls
+        (measure id → flags), so each measure is scored once, not once per note."""
         newest: dict[str, Measure] = {}
         newest_known: dict[str, Measure] = {}
         if measures is None:
@@ -174,7 +176,7 @@ class MeasureService:
             newest[m.scale_id] = m
             if not m.total_only:
                 newest_known[m.scale_id] = m
-        flags = [flag for m in newest_known.values() for flag in self._risk(m)]
+        flags = [flag for m in newest_known.values() for flag in self._risk_once(m, scored)]
         gaps = []
         for m in newest.values():
             scale = self.loaded.get(m.scale_id)
@@ -220,6 +222,14 @@ class MeasureService:
         except ValidationError:
             return ""  # answers of another version of the scale
         return " · ".join(f"{s.name} {s.score}/{s.max_score}" for s in subs)
+
+    def _risk_once(self, m: Measure, scored: dict[int, list[RiskFlag]] | None
+                   ) -> list[RiskFlag]:
+        if scored is None or m.id is None:
+            return self._risk(m)
+        if m.id not in scored:
+            scored[m.id] = self._risk(m)
+        return scored[m.id]
 
     def _risk(self, m: Measure) -> list[RiskFlag]:
         scale = self.loaded.get(m.scale_id)

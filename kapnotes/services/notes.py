@@ -204,6 +204,15 @@ class NoteService:
         return Note(session=session, values=repo.field_values(self.vault, session_id),
                     addenda=tuple(repo.addenda(self.vault, session_id)))
 
+    def notes(self, sessions: Sequence[Session]) -> dict[int, Note]:
+        """`note` of each of these sessions (just read), one query per table for all."""
+        read = repo.notes_of(self.vault, [int(s.id or 0) for s in sessions])
+        out = {}
+        for s in sessions:
+            values, addenda = read[int(s.id or 0)]
+            out[int(s.id or 0)] = Note(session=s, values=values, addenda=tuple(addenda))
+        return out
+
     def save_fields(self, session_id: int, changes: Mapping[str, object], *,
                     based_on: Mapping[str, object] | None = None) -> SavedFields:
         """Validate every change first, then write them in one transaction (all or nothing).
@@ -304,13 +313,20 @@ class NoteService:
     def sign_answered(self, session_id: int) -> tuple[str, ...]:
         """What the signature's written reason answered, in words, from the ids its audit
         entry recorded at signing (so a later record or rule change does not rewrite it)."""
+        return self.signs_answered([session_id]).get(session_id, ())
+
+    def signs_answered(self, session_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        """`sign_answered` of each of these notes that was signed, from one read of the audit
+        log (a course summary prints every signed note's)."""
         from kapnotes.rules import current_rules
 
+        out: dict[int, tuple[str, ...]] = {}
         for entry in audit.entries(self.vault, record_type="session",
-                                   record_ids=(str(session_id),)):
-            if entry.event == "session.sign" and entry.outcome == "ok":
-                return answered_at_signing(entry.detail or "", current_rules())
-        return ()
+                                   record_ids=tuple(str(i) for i in session_ids)):
+            sid = int(entry.record_id or 0)
+            if entry.event == "session.sign" and entry.outcome == "ok" and sid not in out:
+                out[sid] = answered_at_signing(entry.detail or "", current_rules())
+        return out
 
     def add_addendum(self, session_id: int, text: str, *, author: str) -> Addendum:
         session = repo.get(self.vault, session_id)

@@ -18,7 +18,13 @@ from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.models import Session
 from kapnotes.domain.monitoring import check_role_time
 from kapnotes.domain.text_rules import clean_text
-from kapnotes.domain.vitals import VITALS_RANGES, ReadingRole, VitalsFinding, VitalsReading
+from kapnotes.domain.vitals import (
+    VITALS_RANGES,
+    ReadingRole,
+    VitalsFinding,
+    VitalsReading,
+    VitalsThresholds,
+)
 from kapnotes.rules import minimum_monitoring_minutes, role_windows
 from kapnotes.services import monitoring_views as views
 from kapnotes.services.changes import session_changes, write
@@ -156,10 +162,16 @@ class VitalsLog:
             return []
         # Looked up once per session, not per reading: the client page assesses every reading
         # of a course, and the thresholds lookup probes the policy file each time (bench/).
-        first, thresholds = self._first_device_at(session_id), self.settings.thresholds()
-        return [r if r.struck else replace(r, findings=views.assess_at(r.reading, first,
-                                                                        thresholds))
-                for r in rows]
+        return assessed(rows, self._first_device_at(session_id), self.settings.thresholds())
+
+
+def assessed(rows: list[StoredReading], first_device: datetime | None,
+             thresholds: VitalsThresholds) -> list[StoredReading]:
+    """Stored readings of one session, each current one with its findings under
+    `thresholds` ("before the dose": before `first_device`); struck ones as they are."""
+    return [r if r.struck else replace(r, findings=views.assess_at(r.reading, first_device,
+                                                                    thresholds))
+            for r in rows]
 
 
 class VitalsMethods:

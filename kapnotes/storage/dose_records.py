@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from kapnotes.domain.dosing_record import Booster, ClientWeight, RuleOverride
 from kapnotes.storage.monitoring import time_text, to_instant
@@ -38,10 +39,20 @@ def add_booster(vault: Vault, session_id: int, at: datetime, dose_mg: float) -> 
     return int(cur.lastrowid)
 
 
+# The columns and order of each per-session read, also used by storage/dosing_batch.py.
+BOOSTER_READ = ("id, given_at, dose_mg", "given_at, id")
+OVERRIDE_READ = ("id, rule_id, message, reason, given_by, given_at", "given_at, id")
+
+
 def boosters(vault: Vault, session_id: int) -> list[Booster]:
-    rows = vault.query("SELECT id, given_at, dose_mg FROM dose_boosters WHERE session_id = ?"
-                       " ORDER BY given_at, id", (session_id,))
-    return [Booster(r[0], to_instant(r[1]) or datetime.min, float(r[2])) for r in rows]
+    cols, order = BOOSTER_READ
+    rows = vault.query(f"SELECT {cols} FROM dose_boosters WHERE session_id = ?"
+                       f" ORDER BY {order}", (session_id,))
+    return [booster_from(r) for r in rows]
+
+
+def booster_from(r: Any) -> Booster:
+    return Booster(r[0], to_instant(r[1]) or datetime.min, float(r[2]))
 
 
 def delete_booster(vault: Vault, session_id: int, booster_id: int) -> None:
@@ -59,11 +70,15 @@ def add_override(vault: Vault, session_id: int, rule_id: str, message: str, reas
 
 
 def overrides(vault: Vault, session_id: int) -> list[RuleOverride]:
-    rows = vault.query(
-        "SELECT id, rule_id, message, reason, given_by, given_at FROM rule_overrides"
-        " WHERE session_id = ? ORDER BY given_at, id", (session_id,))
-    return [RuleOverride(r[0], session_id, r[1], r[2], r[3], r[4],
-                         to_instant(r[5]) or datetime.min) for r in rows]
+    cols, order = OVERRIDE_READ
+    rows = vault.query(f"SELECT {cols} FROM rule_overrides WHERE session_id = ?"
+                       f" ORDER BY {order}", (session_id,))
+    return [override_from(session_id, r) for r in rows]
+
+
+def override_from(session_id: int, r: Any) -> RuleOverride:
+    return RuleOverride(r[0], session_id, r[1], r[2], r[3], r[4],
+                        to_instant(r[5]) or datetime.min)
 
 
 def dosed_sessions_of_client(vault: Vault, client_id: int) -> list[tuple[int, datetime, str, str]]:

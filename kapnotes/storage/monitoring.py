@@ -60,12 +60,18 @@ def _bool(value: Any) -> bool | None:
 
 
 # -- details --------------------------------------------------------------------------------
+DETAIL_COLS = ", ".join(_DETAIL_COLS)
+
+
 def get_details(vault: Vault, session_id: int) -> DosingDetails:
     """The stored details, or an empty record when nothing has been entered yet."""
     row = vault.query_one(
-        f"SELECT {', '.join(_DETAIL_COLS)} FROM monitoring_records WHERE session_id = ?",
-        (session_id,),
-    )
+        f"SELECT {DETAIL_COLS} FROM monitoring_records WHERE session_id = ?", (session_id,))
+    return details_from(session_id, row)
+
+
+def details_from(session_id: int, row: Any) -> DosingDetails:
+    """A `monitoring_records` row (DETAIL_COLS; None: no row yet) as the session's details."""
     if row is None:
         return DosingDetails(session_id=session_id)
     values = dict(zip(_DETAIL_COLS, row, strict=True))
@@ -108,13 +114,19 @@ def add_device(vault: Vault, session_id: int, at: datetime) -> int:
     return int(cur.lastrowid)
 
 
+# The columns and order of each per-session read, also used by storage/dosing_batch.py.
+DEVICE_READ = ("id, given_at", "given_at, id")
+
+
 def devices(vault: Vault, session_id: int) -> list[DeviceTime]:
+    cols, order = DEVICE_READ
     rows = vault.query(
-        "SELECT id, given_at FROM device_times WHERE session_id = ? ORDER BY given_at, id",
-        (session_id,),
-    )
-    return [DeviceTime(id=r[0], given_at=to_instant(r[1]) or instant(datetime.now()))
-            for r in rows]
+        f"SELECT {cols} FROM device_times WHERE session_id = ? ORDER BY {order}", (session_id,))
+    return [device_from(r) for r in rows]
+
+
+def device_from(r: Any) -> DeviceTime:
+    return DeviceTime(id=r[0], given_at=to_instant(r[1]) or instant(datetime.now()))
 
 
 def delete_device(vault: Vault, device_id: int) -> None:
@@ -140,7 +152,7 @@ def strike_reading(vault: Vault, reading_id: int, at: datetime, reason: str) -> 
                   (time_text(at), reason, reading_id))
 
 
-def _reading(row: Any) -> StoredReading:
+def reading_from(row: Any) -> StoredReading:
     return StoredReading(id=row[0], reading=VitalsReading(
         role=ReadingRole(row[2]), taken_at=to_instant(row[1]), systolic=row[3],
         diastolic=row[4], heart_rate=row[5], spo2=row[6], confirmed_unusual=bool(row[7]),
@@ -150,24 +162,25 @@ def _reading(row: Any) -> StoredReading:
 
 _READING_COLS = ("id, taken_at, role, systolic, diastolic, heart_rate, spo2, confirmed_unusual,"
                  " entered_at, struck_at, change_reason, corrects_id")
+CURRENT_READINGS = (_READING_COLS, "taken_at, id", " AND struck_at IS NULL")
 
 
 def readings(vault: Vault, session_id: int, *, with_struck: bool = False
              ) -> list[StoredReading]:
     """Readings in the order taken (findings are the service's job); struck ones (the
     originals of corrections) only when asked for."""
-    current = "" if with_struck else " AND struck_at IS NULL"
+    cols, order, current = CURRENT_READINGS
     rows = vault.query(
-        f"SELECT {_READING_COLS} FROM vitals_readings WHERE session_id = ?{current}"
-        " ORDER BY taken_at, id", (session_id,),
+        f"SELECT {cols} FROM vitals_readings WHERE session_id = ?"
+        f"{'' if with_struck else current} ORDER BY {order}", (session_id,),
     )
-    return [_reading(r) for r in rows]
+    return [reading_from(r) for r in rows]
 
 
 def get_reading(vault: Vault, reading_id: int) -> StoredReading | None:
     row = vault.query_one(f"SELECT {_READING_COLS} FROM vitals_readings WHERE id = ?",
                           (reading_id,))
-    return None if row is None else _reading(row)
+    return None if row is None else reading_from(row)
 
 
 def vitals_for_sessions(vault: Vault, session_ids: list[int]
@@ -228,11 +241,8 @@ def adverse_effects_for_sessions(vault: Vault, session_ids: list[int]
     )
     out: dict[int, list[StoredAdverseEffect]] = {}
     for r in rows:
-        out.setdefault(r[0], []).append(_effect(r[1:]))
-    order = list(AdverseEffect)
-    for effects in out.values():
-        effects.sort(key=lambda e: order.index(e.entry.effect))
-    return out
+        out.setdefault(r[0], []).append(effect_from(r[1:]))
+    return {sid: in_checklist_order(effects) for sid, effects in out.items()}
 
 
 def session_of_reading(vault: Vault, reading_id: int) -> int | None:
@@ -251,18 +261,21 @@ def add_observation(vault: Vault, session_id: int, o: SedationObservation) -> in
     return int(cur.lastrowid)
 
 
+OBSERVATION_READ = ("id, observed_at, moaas, dissociation, cadss_total, note",
+                    "observed_at, id")
+
+
 def observations(vault: Vault, session_id: int) -> list[StoredObservation]:
-    rows = vault.query(
-        "SELECT id, observed_at, moaas, dissociation, cadss_total, note"
-        " FROM sedation_observations WHERE session_id = ? ORDER BY observed_at, id",
-        (session_id,),
-    )
-    return [
-        StoredObservation(id=r[0], observation=SedationObservation(
-            observed_at=to_instant(r[1]) or instant(datetime.now()), moaas=r[2],
-            dissociation=Intensity(r[3]), cadss_total=r[4], note=r[5]))
-        for r in rows
-    ]
+    cols, order = OBSERVATION_READ
+    rows = vault.query(f"SELECT {cols} FROM sedation_observations WHERE session_id = ?"
+                       f" ORDER BY {order}", (session_id,))
+    return [observation_from(r) for r in rows]
+
+
+def observation_from(r: Any) -> StoredObservation:
+    return StoredObservation(id=r[0], observation=SedationObservation(
+        observed_at=to_instant(r[1]) or instant(datetime.now()), moaas=r[2],
+        dissociation=Intensity(r[3]), cadss_total=r[4], note=r[5]))
 
 
 # -- adverse effects ------------------------------------------------------------------------
@@ -281,16 +294,22 @@ def delete_adverse_effect(vault: Vault, session_id: int, effect: AdverseEffect) 
                   (session_id, effect.value))
 
 
+EFFECT_READ = ("id, effect, severity, note, serious, recorded_at", "id")
+
+
 def adverse_effects(vault: Vault, session_id: int) -> list[StoredAdverseEffect]:
-    rows = vault.query(
-        "SELECT id, effect, severity, note, serious, recorded_at FROM adverse_effects"
-        " WHERE session_id = ? ORDER BY id", (session_id,),
-    )
+    cols, order = EFFECT_READ
+    rows = vault.query(f"SELECT {cols} FROM adverse_effects WHERE session_id = ?"
+                       f" ORDER BY {order}", (session_id,))
+    return in_checklist_order([effect_from(r) for r in rows])
+
+
+def in_checklist_order(effects: list[StoredAdverseEffect]) -> list[StoredAdverseEffect]:
     order = list(AdverseEffect)
-    return sorted((_effect(r) for r in rows), key=lambda e: order.index(e.entry.effect))
+    return sorted(effects, key=lambda e: order.index(e.entry.effect))
 
 
-def _effect(r: Any) -> StoredAdverseEffect:
+def effect_from(r: Any) -> StoredAdverseEffect:
     return StoredAdverseEffect(id=r[0], entry=AdverseEffectEntry(
         effect=AdverseEffect(r[1]), severity=Intensity(r[2]), note=r[3],
         serious=bool(r[4])), recorded_at=to_instant(r[5]))

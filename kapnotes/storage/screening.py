@@ -82,14 +82,18 @@ def insert_ack(vault: Vault, session_id: int, *, at: datetime, by: str,
     return int(cur.lastrowid)
 
 
+# The columns and order of the per-session read, also used by storage/dosing_batch.py.
+ACK_READ = ("id, session_id, acknowledged_at, acknowledged_by, warnings", "acknowledged_at, id")
+
+
 def acks_for(vault: Vault, session_id: int) -> list[ScreeningAck]:
     """Acknowledgements of a session, oldest first."""
-    rows = vault.query(
-        "SELECT id, session_id, acknowledged_at, acknowledged_by, warnings FROM screening_acks"
-        " WHERE session_id = ? ORDER BY acknowledged_at, id", (session_id,),
-    )
-    return [
-        ScreeningAck(id=r[0], session_id=r[1], acknowledged_at=to_datetime(r[2]) or datetime.min,
-                     acknowledged_by=r[3], warnings=tuple(json.loads(r[4])))
-        for r in rows
-    ]
+    cols, order = ACK_READ
+    rows = vault.query(f"SELECT {cols} FROM screening_acks WHERE session_id = ?"
+                       f" ORDER BY {order}", (session_id,))
+    return [ack_from(r) for r in rows]
+
+
+def ack_from(r: Any) -> ScreeningAck:
+    return ScreeningAck(id=r[0], session_id=r[1], acknowledged_at=to_datetime(r[2]) or datetime.min,
+                        acknowledged_by=r[3], warnings=tuple(json.loads(r[4])))

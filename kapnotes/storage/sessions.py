@@ -94,9 +94,29 @@ def delete(vault: Vault, session_id: int) -> None:
 # -- note fields ---------------------------------------------------------------------------
 def field_values(vault: Vault, session_id: int) -> dict[str, Any]:
     rows = vault.query(
-        "SELECT field_id, value FROM session_fields WHERE session_id = ?", (session_id,)
+        "SELECT field_id, value FROM session_fields WHERE session_id = ? ORDER BY field_id",
+        (session_id,),
     )
     return {field_id: json.loads(value) for field_id, value in rows}
+
+
+def notes_of(vault: Vault, session_ids: list[int]
+             ) -> dict[int, tuple[dict[str, Any], list[Addendum]]]:
+    """Session id → (`field_values`, `addenda`) for each of `session_ids`, one query per
+    table for all of them (a course summary prints every note of the course)."""
+    out: dict[int, tuple[dict[str, Any], list[Addendum]]] = {
+        sid: ({}, []) for sid in session_ids}
+    if not session_ids:
+        return out
+    marks = ",".join("?" * len(session_ids))
+    for sid, field_id, value in vault.query(
+            f"SELECT session_id, field_id, value FROM session_fields WHERE session_id IN"
+            f" ({marks}) ORDER BY session_id, field_id", tuple(session_ids)):
+        out[sid][0][field_id] = json.loads(value)
+    for r in vault.query(f"SELECT {_ADDENDUM_COLS} FROM addenda WHERE session_id IN ({marks})"
+                         " ORDER BY session_id, created_at, id", tuple(session_ids)):
+        out[r[1]][1].append(_addendum(r))
+    return out
 
 
 def put_field(vault: Vault, session_id: int, field_id: str, value: Any, search_text: str) -> None:
@@ -134,16 +154,18 @@ def add_addendum(vault: Vault, session_id: int, text: str, author: str) -> int:
     return int(cur.lastrowid)
 
 
+_ADDENDUM_COLS = "id, session_id, text, author, created_at"
+
+
 def addenda(vault: Vault, session_id: int) -> list[Addendum]:
-    rows = vault.query(
-        "SELECT id, session_id, text, author, created_at FROM addenda"
-        " WHERE session_id = ? ORDER BY created_at, id", (session_id,),
-    )
-    return [
-        Addendum(id=r[0], session_id=r[1], text=r[2], author=r[3],
-                 created_at=to_datetime(r[4]) or datetime.min)
-        for r in rows
-    ]
+    rows = vault.query(f"SELECT {_ADDENDUM_COLS} FROM addenda WHERE session_id = ?"
+                       " ORDER BY created_at, id", (session_id,))
+    return [_addendum(r) for r in rows]
+
+
+def _addendum(r: Any) -> Addendum:
+    return Addendum(id=r[0], session_id=r[1], text=r[2], author=r[3],
+                    created_at=to_datetime(r[4]) or datetime.min)
 
 
 # -- template snapshots --------------------------------------------------------------------

@@ -4,12 +4,22 @@ every repeat where it is, exactly as scrubbing each one afresh does."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from kapnotes.domain.models import Client
 from kapnotes.export.deidentify import scrub_report
 from kapnotes.export.redaction import NAME_MARK, Redactor
-from kapnotes.export.report import Heading, KeyValues, Paragraph, Report, Table
+from kapnotes.export.report import (
+    Heading,
+    KeyValues,
+    LineChart,
+    Marker,
+    Paragraph,
+    Report,
+    Series,
+    Table,
+)
 
 CLIENT = Client(code="KAP-7", full_name="Olwen Marchetti", date_of_birth=dt.date(1980, 5, 2))
 SAID = "Olwen said the week was calmer."
@@ -46,3 +56,27 @@ def test_the_same_as_scrubbing_each_text_afresh() -> None:
     texts = [SAID, SAID, SAID, SAID]
     assert [afresh(t) for t in texts] == [f"{NAME_MARK} said the week was calmer."] * 4
     assert afresh.counts == once.counts
+
+
+def test_blocks_without_a_replacement_are_kept_and_nested_texts_still_replaced() -> None:
+    day = dt.date(2026, 11, 3)
+    chart = LineChart("PHQ-9", "Date", "Total", (Series("PHQ-9", ((day, 9.0),)),),
+                      markers=(Marker("Olwen away", day), Marker("Dose", day)))
+    calm = Table(("When", "What"), (("1 Nov", "Calm"),))
+    report = dataclasses.replace(_report(), sections=(
+        Heading("Session 1"), calm, KeyValues((("Plan", "Rest"),)), Paragraph("Slept well."),
+        chart, Heading("Olwen's week"), KeyValues((("Said", SAID),))))
+    scrubbed, places = scrub_report(report, Redactor([CLIENT]))
+    # Untouched blocks are the very objects built (rebuilding each one cost more than the
+    # scrub itself); the rest are rebuilt with the replacement wherever it sat.
+    assert all(new is old for new, old in zip(scrubbed.sections[:4], report.sections[:4],
+                                              strict=True))
+    new_chart = scrubbed.sections[4]
+    assert isinstance(new_chart, LineChart)
+    assert new_chart.series is chart.series and new_chart.markers[1] is chart.markers[1]
+    assert new_chart.markers[0] == Marker(f"{NAME_MARK} away", day)
+    assert scrubbed.sections[5] == Heading(f"{NAME_MARK}'s week")
+    assert scrubbed.sections[6] == KeyValues((("Said", f"{NAME_MARK} said the week was "
+                                                       "calmer."),))
+    assert places == ("Session 1: 1 name", "Session 1 › heading: 1 name",
+                      f"{NAME_MARK}'s week › Said: 1 name")

@@ -25,7 +25,11 @@ def _walk(text: str) -> tuple[str, list[int]]:
 @pytest.mark.parametrize("text", [
     "Plain ASCII, Dr Olwen", "Nguyễn Thị Hương — 23/7/1979", "Σοφία Παπαδοπούλου · Σοφάκι",
     "Анна Кузнецова", "Straße Æsir œuvre ﬁle", "Łódź Đặng Þór Øster ħ ı", "café\u0301 e\u0301",
-    "12 Wattlebird Street ⚠ ≥ ✓ 😀", "", "—"])
+    "12 Wattlebird Street ⚠ ≥ ✓ 😀", "", "—",
+    # Punctuation and symbols only beside ASCII (lower() folds those texts) …
+    "Session 2 › Plan · “Rest” — ☑ done… 3 × 2 − 1 ● 中文", "Mixed CASE · ΑΒΓ",
+    # … and letters lower() treats otherwise: final sigma, dotted İ, Cherokee, title case.
+    "ΟΔΟΣ · ΣΟΦΙΑΣ — x", "İstanbul · Iİ", "Ꭰ ꭰ · ᏸ", "Ꭰ — Ꮳ", "ǅemal · ǈ", "Straße · ﬁ"])
 def test_fold_equals_the_character_walk(text: str) -> None:
     folded, where = fold(text)
     expected, expected_where = _walk(text)

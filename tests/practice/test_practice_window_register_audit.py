@@ -90,7 +90,8 @@ def test_the_nurses_window_shows_the_register_and_the_audit_from_another_worksta
     assert {row["Workstation"] for row in shown} == {workstation}
     events = {(row["Event"], row["Client"]) for row in shown}
     assert ("Client added", CLIENT) in events
-    assert ("s8.entry.administration", "Practice (Schedule 8 register)") in events
+    assert ("Schedule 8 register entry: administration",
+            "Practice (Schedule 8 register)") in events
     assert dialog.chain_label.text().startswith("✓ Every link holds")
     dialog.client_combo.setCurrentIndex(dialog.client_combo.findData(CLIENT))
     assert table.rowCount() and all(table.item(r, 5).text() == CLIENT

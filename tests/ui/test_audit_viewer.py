@@ -92,3 +92,35 @@ def test_the_file_menu_opens_it(qtbot, open_vault, settings) -> None:
     assert len(dialogs) == 1 and dialogs[0].isVisible()
     assert texts(dialogs[0], AuditLogModel.EVENT) == ["Vault created",
                                                       "Audit log keyed (HMAC from here on)"]
+
+
+def test_events_once_left_raw_are_in_words_in_the_table_and_filter(qtbot, open_vault) -> None:
+    open_vault.actor.clinician = "Dr Fictional"
+    audit.record(open_vault, "consent_recorded", record_type="client", record_id=3,
+                 detail="template=kap_informed v1")
+    audit.record(open_vault, "session.edit", record_type="session", record_id=5,
+                 detail="fields: record.dose")
+    audit.record(open_vault, "s8.entry.administration", record_type="s8_register",
+                 record_id=1, detail="administration 1 device; change -1")
+    audit.record(open_vault, "practice.join", record_type="practice", record_id="dr_fictional")
+    dialog = AuditLogDialog(open_vault)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+
+    model = dialog.table.model()
+    shown = [model.index(r, AuditLogModel.EVENT).data() for r in range(4)]
+    assert shown == ["Joined the practice server", "Schedule 8 register entry: administration",
+                     "Draft note edited", "Consent recorded"]
+    # The recorded name stays one hover away, for whoever reads the log against a report.
+    tip = model.index(0, AuditLogModel.EVENT).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "Joined the practice server\nRecorded as practice.join"
+    combo = [dialog.filter_combo.itemText(i) for i in range(dialog.filter_combo.count())]
+    assert {"Consent recorded", "Draft note edited", "Joined the practice server",
+            "Schedule 8 register entry: administration"} <= set(combo)
+    assert not {"consent_recorded", "session.edit", "practice.join"} & set(combo)
+
+    dialog.set_event_filter("session.edit")
+    assert dialog.filter_combo.currentText() == "Draft note edited"
+    assert [model.index(r, AuditLogModel.RECORD).data()
+            for r in range(model.rowCount())] == ["session 5"]

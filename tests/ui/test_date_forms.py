@@ -167,3 +167,18 @@ def test_the_order_of_day_and_month_follows_the_locale(monkeypatch) -> None:
     assert dates.human_date(date(2026, 12, 3)) == "Dec 3, 2026"
     monkeypatch.setenv("LC_ALL", "en_GB.UTF-8")  # LC_ALL wins over LC_TIME
     assert dates.human_date(date(2026, 12, 3)) == "3 Dec 2026"
+
+
+def test_an_export_reads_the_order_once_and_a_pin_still_wins(monkeypatch) -> None:
+    # One build (kapnotes/services/exports.py) keeps the order in force when it began,
+    # rather than reading the locale from the environment for each of its ~600 dates.
+    monkeypatch.setenv("LC_TIME", "en_US.UTF-8")
+    with dates.order_held():
+        monkeypatch.setenv("LC_TIME", "en_AU.UTF-8")
+        assert dates.human_date(date(2026, 12, 3)) == "Dec 3, 2026"
+        dates.pin_month_first(False)
+        try:
+            assert dates.human_date(date(2026, 12, 3)) == "3 Dec 2026"
+        finally:
+            dates.pin_month_first(None)
+    assert dates.human_date(date(2026, 12, 3)) == "3 Dec 2026"

@@ -24,12 +24,8 @@ from PySide6.QtWidgets import (
 from kapnotes.domain.dates import plural
 from kapnotes.services.audit_log import AuditEntry, read_audit_log
 from kapnotes.services.vault_access import Vault
-from kapnotes.ui.models.audit_model import (
-    ALTERED_STYLE,
-    INTACT_STYLE,
-    AuditLogModel,
-    event_label,
-)
+from kapnotes.ui.models.audit_events import event_label
+from kapnotes.ui.models.audit_model import ALTERED_STYLE, INTACT_STYLE, AuditLogModel
 
 ALL_EVENTS = "All events"
 
@@ -149,4 +145,5 @@ class AuditLogDialog(QDialog):
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
         for col in range(self.model.columnCount() - 1):
-            header.resizeSection(col, min(header.sectionSize(col), 220))
+            if col != AuditLogModel.EVENT:  # the labels are ours and short: read whole
+                header.resizeSection(col, min(header.sectionSize(col), 220))

@@ -31,7 +31,8 @@ from kapnotes.services.practice_audit_sync import (
     remote_audit_problems,
 )
 from kapnotes.services.vault_access import Vault
-from kapnotes.ui.models.audit_model import ALTERED_STYLE, INTACT_STYLE, event_label, when_text
+from kapnotes.ui.models.audit_events import event_label
+from kapnotes.ui.models.audit_model import ALTERED_STYLE, INTACT_STYLE, when_text
 
 COLUMNS = ("When", "Workstation", "Clinician", "Sent by", "Event", "Client", "Record", "Detail")
 ALL_CLIENTS = "All clients"

@@ -7,6 +7,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from kapnotes.domain.dates import utc_text
 from kapnotes.services.audit_log import AuditEntry
+from kapnotes.ui.models.audit_events import event_label
 from kapnotes.ui.models.rows_model import Index, RowsTableModel
 
 ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -14,50 +15,6 @@ ALTERED_COLOUR = "#c62828"
 INTACT_STYLE = "color: #2e7d32; font-weight: 600;"  # a chain check that held
 ALTERED_STYLE = f"color: {ALTERED_COLOUR}; font-weight: 600;"
 REFUSED_COLOUR = "#b26a00"
-
-EVENT_LABELS = {
-    "vault.create": "Vault created",
-    "vault.unlock": "Vault unlocked",
-    "vault.rekey": "Passphrase changed and vault re-keyed",
-    "vault.backup": "Backup copied to a chosen file",
-    "audit.keyed": "Audit log keyed (HMAC from here on)",
-    "client.create": "Client added",
-    "client.update": "Client details changed",
-    "course.create": "Course started",
-    "course.update": "Course changed",
-    "session.create": "Session created",
-    "session.update": "Session details changed",
-    "export.json": "Data exported (JSON)",
-    "import.json": "Data imported (JSON)",
-    "vault.passphrase_change": "Passphrase changed",
-    "vault.restore": "Backup restored",
-    "vault.unlock_failed": "Failed unlock",
-    "session.sign": "Note signed",
-    "session.addendum": "Addendum added",
-    "session.delete": "Session deleted",
-    "client.delete": "Client deleted",
-    "client.archive": "Client archived",
-    "client.unarchive": "Client taken out of the archive",
-    "course.status": "Course status changed",
-    "export.pdf": "PDF exported",
-    "settings.change": "Practice setting changed",
-    "screen.save": "Screen saved",
-    "screening.acknowledge": "Screening acknowledged",
-    "intention.add": "Intention added",
-    "intention.revise": "Intention revised",
-    "intention.status": "Intention status changed",
-    "theme.add": "Theme added",
-    "theme.rename": "Theme renamed",
-    "theme.merge": "Themes merged",
-    "theme.delete": "Theme deleted",
-    "measure.enter": "Measure entered",
-    "measure.delete": "Measure deleted",
-}
-
-
-def event_label(event: str) -> str:
-    """The event in words; an event this version does not know is shown as recorded."""
-    return EVENT_LABELS.get(event, event)
 
 
 def when_text(at_utc: str) -> str:
@@ -96,8 +53,9 @@ class AuditLogModel(RowsTableModel[AuditEntry]):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(e, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
-            if index.column() == self.EVENT:
-                return e.event
+            if index.column() == self.EVENT:  # the words (a long label is cut) and the name
+                label = event_label(e.event)
+                return e.event if label == e.event else f"{label}\nRecorded as {e.event}"
             if index.column() == self.WHEN:
                 return e.at_utc
             return self._text(e, index.column()) or None

@@ -1,0 +1,78 @@
+"""The cheap tests that let the redactor (export/redaction.py) skip its regexes: what every
+match of a rule holds (a substring, a stem, so many digits, a smaller pattern), and one search
+per text over all of them. Of a course PDF's ~1,650 texts, all but a dozen stop here.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One pattern of the redactor and its mark. `needs` (substrings), `digits` (at least so
+    many digits), `any_of` and `gate` are what every match of the pattern holds: a text
+    without them cannot match, so the regex is not run on it (most texts of a report hold no
+    phone number, no "@", no client's address word, no client's name)."""
+
+    pattern: re.Pattern[str]
+    mark: str
+    on_folded: bool = True
+    needs: tuple[str, ...] = ()
+    digits: int = 0  # of the folded text (`\d`)
+    any_of: tuple[str, ...] = ()  # at least one of these (the stems of names)
+    gate: str = ""  # a pattern whose match every match holds (a phone's last four digits)
+
+
+@dataclass(frozen=True)
+class Gates:
+    """What no rule can match without: one of `searches` finds something (in the folded text,
+    or the text as typed), or the folded text holds at least `digits` digits."""
+
+    searches: tuple[tuple[bool, re.Pattern[str]], ...]
+    digits: int
+
+    def shut(self, text: str, haystack: str) -> bool:
+        """True when no rule can match `text` (folded: `haystack`)."""
+        if any(gate.search(haystack if on_folded else text) for on_folded, gate in self.searches):
+            return False
+        return len(DIGIT.findall(haystack)) < self.digits
+
+
+def gates(rules: Sequence[Rule]) -> Gates | None:
+    """For each rule one thing its every match holds: its gate pattern, else a needed
+    substring (the longest, a sign like "+", the rarest capital), else its digits when it
+    needs several, else a stem of a name. None when some rule holds nothing known (then
+    every rule is run on every text)."""
+    alternatives: dict[bool, set[str]] = {}
+    digits = sys.maxsize
+    for rule in rules:
+        longest = max(rule.needs, key=_rareness, default="")
+        if rule.gate:
+            alternatives.setdefault(rule.on_folded, set()).add(rule.gate)
+        elif len(longest) > 1 or (longest and not longest.isdigit()):
+            alternatives.setdefault(rule.on_folded, set()).add(re.escape(longest))
+        elif rule.digits > 1 and rule.on_folded:
+            digits = min(digits, rule.digits)
+        elif longest or rule.any_of:
+            alternatives.setdefault(rule.on_folded, set()).update(
+                re.escape(part) for part in ((longest,) if longest else rule.any_of))
+        elif rule.digits and rule.on_folded:
+            alternatives.setdefault(True, set()).add(r"\d")
+        else:
+            return None
+    return Gates(tuple((on_folded, re.compile("|".join(sorted(parts))))
+                        for on_folded, parts in alternatives.items()), digits)
+
+
+_BY_USE = "ETAOINSHRDLCUMWFGYPBVKJXQZ"  # capitals, the most used in English first
+
+
+def _rareness(part: str) -> tuple[int, int]:
+    """Longer first, then the rarer capital ("V" of "V.O."): the gate lets fewer texts by."""
+    return len(part), _BY_USE.find(part.upper())

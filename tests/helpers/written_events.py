@@ -1,0 +1,147 @@
+"""Every audit event the app's source can write, read from the code itself (no import, no run).
+
+A writer is a call of `kapnotes.storage.audit.record` (the event is its second argument) or
+`record_all` (the first item of each tuple of its list), under whatever name the module bound
+the audit module or the function to, plus the entries `storage/audit.py` builds itself (a
+dict with an "event" key it names: the `audit.keyed` marker). An event is read from a string
+literal, a module-level string constant (the module's own or one it imported from kapnotes),
+either arm of a conditional expression, or an f-string, whose literal head (`s8.entry.`)
+names a family. Anything else is reported as unreadable, so a new kind of writer fails the
+test that uses this rather than being skipped in silence.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import kapnotes
+
+PACKAGE = Path(kapnotes.__file__).resolve().parent
+AUDIT_MODULE = "kapnotes.storage.audit"
+WRITERS = {"record": 1, "record_all": 1}  # the function → the position of its event argument
+
+
+@dataclass
+class WrittenEvents:
+    events: dict[str, list[str]] = field(default_factory=dict)  # event → "file:line" sites
+    families: dict[str, list[str]] = field(default_factory=dict)  # f-string head → sites
+    unreadable: list[str] = field(default_factory=list)  # "file:line: the expression"
+
+
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+
+
+def string_constants(tree: ast.Module) -> dict[str, str]:
+    """NAME = "text" (or NAME: str = "text") at the module's top level."""
+    found = {}
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else (
+            [node.target] if isinstance(node, ast.AnnAssign) else [])
+        value = getattr(node, "value", None)
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            found.update({t.id: value.value for t in targets if isinstance(t, ast.Name)})
+    return found
+
+
+class _Module:
+    def __init__(self, name: str, tree: ast.Module, constants: dict[str, dict[str, str]]):
+        self.name, self.tree = name, tree
+        self.constants = dict(constants.get(name, {}))
+        self.audit_names: set[str] = set()  # names bound to the audit module
+        self.writer_names: dict[str, str] = {}  # local name → "record" / "record_all"
+        if name == AUDIT_MODULE:
+            self.writer_names = {w: w for w in WRITERS}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                for alias in node.names:
+                    local = alias.asname or alias.name
+                    if f"{node.module}.{alias.name}" == AUDIT_MODULE:
+                        self.audit_names.add(local)
+                    elif node.module == AUDIT_MODULE and alias.name in WRITERS:
+                        self.writer_names[local] = alias.name
+                    elif alias.name in constants.get(node.module, {}):
+                        self.constants[local] = constants[node.module][alias.name]
+            elif isinstance(node, ast.Import):
+                self.audit_names |= {a.asname for a in node.names
+                                     if a.name == AUDIT_MODULE and a.asname}
+
+    def writer(self, call: ast.Call) -> str | None:
+        f = call.func
+        if isinstance(f, ast.Attribute) and f.attr in WRITERS and isinstance(f.value, ast.Name) \
+                and f.value.id in self.audit_names:
+            return f.attr
+        return self.writer_names.get(f.id) if isinstance(f, ast.Name) else None
+
+    def names(self, expr: ast.expr) -> tuple[set[str], set[str]] | None:
+        """(events, family heads) `expr` can be, or None when it cannot be read."""
+        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+            return {expr.value}, set()
+        if isinstance(expr, ast.Name) and expr.id in self.constants:
+            return {self.constants[expr.id]}, set()
+        if isinstance(expr, ast.IfExp):
+            arms = [self.names(expr.body), self.names(expr.orelse)]
+            if None in arms:
+                return None
+            return (set().union(*(a[0] for a in arms if a)),
+                    set().union(*(a[1] for a in arms if a)))
+        if isinstance(expr, ast.JoinedStr) and expr.values:
+            head = expr.values[0]
+            if isinstance(head, ast.Constant) and isinstance(head.value, str) and head.value \
+                    and len(expr.values) > 1:
+                return set(), {head.value}
+        return None
+
+
+def _event_arguments(call: ast.Call, writer: str) -> list[ast.expr] | None:
+    """The expressions naming the events `call` writes, or None when they cannot be found."""
+    arg = next((k.value for k in call.keywords if k.arg in ("event", "events")), None)
+    if arg is None and len(call.args) > WRITERS[writer]:
+        arg = call.args[WRITERS[writer]]
+    if arg is None:
+        return None
+    if writer == "record":
+        return [arg]
+    rows = [arg.elt] if isinstance(arg, ast.ListComp | ast.GeneratorExp) else (
+        list(arg.elts) if isinstance(arg, ast.List | ast.Tuple) else None)
+    if rows is None or not all(isinstance(r, ast.Tuple) and r.elts for r in rows):
+        return None
+    return [r.elts[0] for r in rows if isinstance(r, ast.Tuple)]
+
+
+def written_events(package: Path = PACKAGE) -> WrittenEvents:
+    trees = {module_name(p): (p, ast.parse(p.read_text(encoding="utf-8")))
+             for p in sorted(package.rglob("*.py"))}
+    constants = {name: string_constants(tree) for name, (_p, tree) in trees.items()}
+    found = WrittenEvents()
+
+    def add(module: _Module, expr: ast.expr, site: str) -> None:
+        read = module.names(expr)
+        if read is None:
+            found.unreadable.append(f"{site}: {ast.unparse(expr)}")
+            return
+        for event in read[0]:
+            found.events.setdefault(event, []).append(site)
+        for head in read[1]:
+            found.families.setdefault(head, []).append(site)
+
+    for name, (path, tree) in trees.items():
+        module = _Module(name, tree, constants)
+        for node in ast.walk(tree):
+            site = f"{path.relative_to(package.parent)}:{getattr(node, 'lineno', 0)}"
+            if isinstance(node, ast.Call) and (writer := module.writer(node)):
+                exprs = _event_arguments(node, writer)
+                if exprs is None:
+                    found.unreadable.append(f"{site}: {ast.unparse(node)}")
+                for expr in exprs or ():
+                    add(module, expr, site)
+            elif name == AUDIT_MODULE and isinstance(node, ast.Dict):
+                for key, value in zip(node.keys, node.values, strict=True):
+                    # `record` and `record_all` fill the dict from their parameter: only
+                    # an entry the module names itself (the keyed marker) is an event here.
+                    if isinstance(key, ast.Constant) and key.value == "event" \
+                            and module.names(value) is not None:
+                        add(module, value, site)
+    return found
