@@ -69,3 +69,13 @@ _.__getattr__
 # reportlab calls a FrameActionFlowable's frameAction and reads locChanger (export/pdf.py _NewPage).
 _.frameAction
 _.locChanger
+
+# reportlab's doc template state, which export/page_flow.py keeps as BaseDocTemplate.build and
+# handle_flowable keep it (reportlab reads them: flowables find the template through the
+# canvas, page ends count the flowables drawn).
+_._doctemplate
+_._curPageFlowableCount
+# reportlab's PDF writer reads a page's Contents stream and a stream's __Comment__
+# (export/page_canvas.py sets them for a page compressed ahead of the writer).
+_.Contents
+_.__Comment__

@@ -6,6 +6,10 @@ cost of every export (a 100-page course summary: ~1.2 s per layout). This canvas
 finished page's drawing, then at `save` draws the page furniture *under* it and emits the
 pages for real.
 
+A held page's drawing is compressed on a worker thread as soon as it is held, while the
+layout goes on (page_deflate.py), and spliced with its header and footer at `save`; a page
+reportlab would not compress, or that carries PostScript commands, is written its way.
+
 Bookmarks need care: `bookmarkPage` points the destination at the page the PDF document is
 on when it is called, and with held pages that is still page 1 (why an earlier attempt at
 this was dropped). They are recorded with the page they belong to and replayed when that
@@ -17,7 +21,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
 from reportlab.pdfgen.canvas import Canvas
+
+from kapnotes.export.page_deflate import BATCH, Deflated, deflate_later, splice
 
 # (canvas, page number, page count): draws the header, footer and watermark of one page.
 Furniture = Callable[[Canvas, int, int], None]
@@ -28,9 +35,12 @@ class DeferredPageCanvas(Canvas):
 
     _code: list[str]  # reportlab's drawing operators of the page being drawn
 
-    def __init__(self, *args: Any, furniture: Furniture, **kw: Any) -> None:
+    def __init__(self, *args: Any, furniture: Furniture, deflate: bool = False,
+                 **kw: Any) -> None:
         super().__init__(*args, **kw)
         self._furniture = furniture
+        self._deflate = deflate and bool(self._pageCompression)
+        self._to_deflate: list[dict[str, Any]] = []  # held pages not yet handed over
         self._held_pages: list[dict[str, Any]] = []
         self._page_bookmarks: list[tuple[str, dict[str, Any]]] = []
 
@@ -41,37 +51,75 @@ class DeferredPageCanvas(Canvas):
         # The canvas state is the page: its drawing code, annotations, fonts and images used.
         state = dict(self.__dict__)
         # Held as one string (~500 strings of operators → one of ~8.5 KB): reportlab joins a
-        # page's code with newlines, so joined early it is the same stream. Compressing it
-        # too (to ~2 KB) cost ~5 % of a render for ~2 MB less at 340 pages: not done.
-        state["_code"] = "\n".join(self._code)
+        # page's code with newlines, so joined early it is the same stream; and compressed
+        # on the worker thread meanwhile (to ~2 KB), when it is to be compressed at all.
+        content = "\n".join(self._code)
+        state["_code"] = content
+        state["_deflated"] = None
         self._held_pages.append(state)
+        if content and self._deflate:
+            self._to_deflate.append(state)
+            if len(self._to_deflate) >= BATCH:
+                self._hand_over()
         self._page_bookmarks = []
         self._startPage()
+
+    def _hand_over(self) -> None:
+        pages, self._to_deflate = self._to_deflate, []
+        batch = deflate_later([state["_code"] for state in pages])
+        for n, state in enumerate(pages):
+            state["_deflated"] = (batch, n)
 
     def save(self) -> None:
         if len(self._code):
             self.showPage()
+        if self._to_deflate:
+            self._hand_over()
         total = len(self._held_pages)
         for number, state in enumerate(self._held_pages, start=1):
             self.__dict__.update(state)
             content, self._code = state["_code"], []
+            deflated = state["_deflated"]
             # Drawn first so the watermark sits under the page's text; saveState/restoreState
             # leave the graphics state as the content expects it.
             self._furniture(self, number, total)
-            if content:
+            spliced = deflated is not None and self._plain_stream()
+            if content and not spliced:
                 self._code.append(content)
             for key, kw in state["_page_bookmarks"]:
                 Canvas.bookmarkPage(self, key, **kw)
             Canvas.showPage(self)
+            if spliced:
+                batch, n = deflated
+                self._splice_last_page(batch.result()[n])
             state.clear()  # the page is out: let its drawing go
         self._held_pages = []
         Canvas.save(self)
 
+    def _plain_stream(self) -> bool:
+        # Nothing reportlab adds around a page's code but its preamble and closing space.
+        return not self._psCommandsBeforePage and not self._psCommandsAfterPage
 
-def deferred_canvas_maker(furniture: Furniture) -> Callable[..., DeferredPageCanvas]:
-    """What `BaseDocTemplate.build(canvasmaker=…)` calls to make each pass's canvas."""
+    def _splice_last_page(self, drawing: Deflated) -> None:
+        """The page just emitted without its drawing gets its whole stream, compressed:
+        reportlab's stream is `preamble + furniture + "\n"`, then the drawing, then
+        `"\n \n"`; without the drawing it is the same with `" \n"` at the end."""
+        page = self._doc.Pages.pages[-1]
+        stream = page.stream
+        assert stream.endswith(" \n")
+        contents = PDFStream(PDFDictionary({"Filter": PDFArray([PDFName("FlateDecode")])}),
+                             splice(stream[:-2], drawing, "\n \n"))
+        contents.__Comment__ = "page stream"
+        page.Contents = contents
+
+
+def deferred_canvas_maker(furniture: Furniture, *,
+                          deflate: bool = False) -> Callable[..., DeferredPageCanvas]:
+    """What `BaseDocTemplate.build(canvasmaker=…)` calls to make each pass's canvas;
+    `deflate`: compress held pages as they are held (for a layout in one pass: a pass that
+    is laid out again is never written)."""
 
     def make(*args: Any, **kw: Any) -> DeferredPageCanvas:
-        return DeferredPageCanvas(*args, furniture=furniture, **kw)
+        return DeferredPageCanvas(*args, furniture=furniture, deflate=deflate, **kw)
 
     return make

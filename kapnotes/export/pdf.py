@@ -17,7 +17,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
     Frame,
@@ -37,6 +36,7 @@ from kapnotes.export.cells import TextParagraph, text_paragraph
 from kapnotes.export.charts import build_chart
 from kapnotes.export.markup import clean, to_markup
 from kapnotes.export.page_canvas import deferred_canvas_maker
+from kapnotes.export.page_flow import FlowTemplate
 from kapnotes.export.page_furniture import PageFurniture
 from kapnotes.export.plain_table import CellBook
 from kapnotes.export.report import (
@@ -132,7 +132,7 @@ class _NewPage(FrameActionFlowable):
             frame.add_generated_content(RLPageBreak())
 
 
-class _DocTemplate(BaseDocTemplate):
+class _DocTemplate(FlowTemplate):
     """Feeds level-1 headings to the contents page and every heading to the PDF outline."""
 
     def __init__(self, buf: io.BytesIO, renderer: PdfRenderer, **kw: Any) -> None:
@@ -178,6 +178,7 @@ class PdfRenderer:
         self.width, self.height = self.page_size
         self.frame_width = self.width - self.margin_left - self.margin_right
         self._keys = self._blocks_done = 0
+        self._reported = -1  # blocks made when progress was last reported
         self.seen_drafts: set[int] = set()
         self._page_furniture = PageFurniture(report, self.page_size, self.margin_left,
                                              self.margin_right)
@@ -215,7 +216,7 @@ class PdfRenderer:
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         if self.progress is not None:
             doc.setProgressCallBack(self._on_progress)
-        maker = deferred_canvas_maker(self._furniture)
+        maker = deferred_canvas_maker(self._furniture, deflate=not r.contents)
         if r.contents:
             doc.multiBuild(story, canvasmaker=maker)
         else:
@@ -229,7 +230,10 @@ class PdfRenderer:
             self._size = max(1, value)
         elif kind == "PROGRESS" and self.progress is not None:
             if not self.report.contents:  # one pass, streamed: by blocks made
-                self.progress(0.95 * self._blocks_done / max(1, len(self.report.sections)))
+                made = self._blocks_done
+                if made != self._reported:  # once per block, not per flowable (~2.5 each)
+                    self._reported = made
+                    self.progress(0.95 * made / max(1, len(self.report.sections)))
                 return
             done = min(1.0, value / getattr(self, "_size", 1))
             start = 1 - 0.5 ** max(0, self._pass - 1)
