@@ -104,28 +104,65 @@ def text_block(bl: Any, leading: float, height: float, canvas: Any) -> str:
             f"{text_lines(bl, leading, canvas)} ET")
 
 
+class _LineFont:
+    """What every line of one font, size and leading writes in one document: the font, its
+    `Tf`/`TL` operators, and each subset's name (`getSubsetInternalName`, which also puts the
+    font in the document, asked once per subset)."""
+
+    __slots__ = ("font", "names", "tf")
+
+    def __init__(self, font_name: str, size: float, leading: float) -> None:
+        self.font = getFont(font_name)
+        self.tf = f"{fp_str(size)} Tf {fp_str(leading)} TL"
+        self.names: dict[int, str] = {}
+
+    def name(self, subset: int, doc: Any) -> str:
+        name = self.names.get(subset)
+        if name is None:
+            name = self.names[subset] = self.font.getSubsetInternalName(subset, doc)
+        return name
+
+
+def _line_font(bl: Any, leading: float, doc: Any) -> _LineFont:
+    fonts: dict[tuple[str, float, float], _LineFont] | None = getattr(
+        doc, "_kapnotes_line_fonts", None)
+    if fonts is None:
+        fonts = doc._kapnotes_line_fonts = {}
+    key = (bl.fontName, bl.fontSize, leading)
+    found = fonts.get(key)
+    if found is None:
+        found = fonts[key] = _LineFont(bl.fontName, bl.fontSize, leading)
+    return found
+
+
 def text_lines(bl: Any, leading: float, canvas: Any) -> str:
     """A cell's lines from wherever the text matrix stands: font, leading, each line shown
     and `T*` after it (and word spacing for a stretched line, set back after it)."""
-    font = getFont(bl.fontName)
     doc = canvas._doc
+    setup = _line_font(bl, leading, doc)
+    font, tf = setup.font, setup.tf
     escape = canvas._escape
     text: list[str] = []
     subset_now = -1
-    tf = f"{fp_str(bl.fontSize)} Tf {fp_str(leading)} TL"
     for extra, words in bl.lines:
         line = " ".join(words)
-        spaces = len(words) + line.count("\xa0") - 1
-        stretched = extra <= -1e-8 and spaces > 0
-        if stretched:
-            text.append(f"{fp_str(extra / float(spaces))} Tw")
-        out = []
-        for subset, chunk in _split(font, line, doc):
-            if subset != subset_now:
-                out.append(f"{font.getSubsetInternalName(subset, doc)} {tf}")
-                subset_now = subset
-            out.append(f"({escape(chunk)}) Tj")
-        text.append(" ".join(out) + " T*")
+        stretched = False
+        if extra <= -1e-8:
+            spaces = len(words) + line.count("\xa0") - 1
+            if spaces > 0:
+                stretched = True
+                text.append(f"{fp_str(extra / float(spaces))} Tw")
+        parts = _split(font, line, doc)
+        if len(parts) == 1 and parts[0][0] == subset_now:
+            text.append(f"({escape(parts[0][1])}) Tj T*")
+        else:
+            out = []
+            for subset, chunk in parts:
+                if subset != subset_now:
+                    out.append(f"{setup.name(subset, doc)} {tf}")
+                    subset_now = subset
+                out.append(f"({escape(chunk)}) Tj")
+            text.append(" ".join(out) + " T*")
         if stretched:
             text.append("0 Tw")
     return " ".join(text)

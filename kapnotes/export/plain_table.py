@@ -8,10 +8,10 @@ Table with the same data model (rows, cell styles, line and background commands,
 rows), so its splitting between rows, its lines and its backgrounds stay reportlab's own
 code; what changes is the cells:
 
-- a plain cell is kept as its text. Its size comes from `CellBook`, which breaks each distinct
-  (text, style, width) into lines once per render, with reportlab's own line breaking (a
-  cell with typed line breaks, each line with words in it, is its lines broken one by one,
-  as reportlab breaks the text between `<br/>`s);
+- a plain cell is kept as its text. Its size comes from `CellBook` (cell_book.py), which
+  breaks each distinct (text, style, width) into lines once per render, with reportlab's own
+  line breaking; a row's measured cells are kept with the row (`PlainRow`), so its pieces
+  after a split and its drawing look none of them up again;
 - a row's height is the tallest of its cells, worked out as reportlab works it out (padding,
   space before and after, the same additions in the same order), and the rows' positions with
   the same compensated sum, so the layout (rows, splits, pages) is the same;
@@ -30,187 +30,40 @@ with reportlab's Table; the bytes differ since the cells became one text object.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from reportlab import rl_config
-from reportlab.lib.rl_accel import fp_str
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus.tables import CellStyle, _calc_pc
 
-from kapnotes.export.cell_draw import plain_canvas, plain_para
-from kapnotes.export.cells import cell_paragraph, simple_style
-from kapnotes.export.line_break import LineBreaker, Lines, PlainLines, breaks_like_reportlab
-from kapnotes.export.markup import clean, needs_markup
+from kapnotes.export.cell_book import _MEASURE_HEIGHT, CellBook, _Measured
+from kapnotes.export.cell_draw import plain_canvas
+from kapnotes.export.cells import cell_paragraph
+from kapnotes.export.table_fills import draw_backgrounds
 from kapnotes.export.table_rules import draw_rules
 from kapnotes.export.table_text import TextRun
 
-# What reportlab's Table passes as the height a cell may take when it measures a row.
-_MEASURE_HEIGHT = 72000
-_UNSEEN = ""  # a cell not yet drawn in this document (no drawing is empty: it has a `Q`)
+# A row of plain cells as measured: each cell's measurement, the row's height, and the cell
+# styles and column widths it was measured with (kept on the row, so the pieces a table is
+# split into by rows neither measure nor look its cells up again, nor does the drawing).
+RowPlan = tuple[list[_Measured], float, list[CellStyle], list[float]]
 
 
-class _Measured:
-    """One distinct cell: its height, and either its broken lines (drawn directly) or the
-    Paragraph itself (drawn by reportlab)."""
+class PlainRow(list[object]):
+    """A PlainTable row: its values, and its plan once measured (made by `plain_row`).
+    reportlab's split inside a row copies rows as plain lists, so a row changed there has
+    no plan."""
 
-    __slots__ = ("bl", "height", "key", "leading", "para", "total")
-
-    def __init__(self, key: tuple[str, ParagraphStyle, float], height: float,
-                 space: tuple[float, float], leading: float, bl: Any, para: Any) -> None:
-        self.key, self.height, self.leading = key, height, leading
-        sb, sa = space
-        # reportlab's _listCellGeom for a one-flowable cell: (vh + sa + sb) - sb - sa.
-        self.total = (height + sa + sb) - sb - sa
-        self.bl, self.para = bl, para
+    __slots__ = ("plan",)
+    plan: RowPlan | None
 
 
-class _StyleFacts:
-    """What every plain cell of one paragraph style shares, read off one plain word."""
-
-    def __init__(self, para: Any) -> None:
-        self.space = (para.getSpaceBefore(), para.getSpaceAfter())
-        self.leading = para.style.leading
-        self.like = para.blPara  # font, size and colour of its lines
-        # Lines broken here only where reportlab's would be drawn directly too.
-        simple = simple_style(para.style) and breaks_like_reportlab(para.style)
-        self.breaker = LineBreaker(para.style) if simple else None
-
-
-def _plain_lines(breaker: LineBreaker, text: str, width: float) -> Lines | None:
-    """A cell's lines without a Paragraph: plain text, or text whose line breaks each end a
-    run of plain text (every line typed has words; each is broken alone, as reportlab breaks
-    the text between two `<br/>`s). Blank lines and runs of spaces go to reportlab."""
-    if not needs_markup(text):
-        return breaker.lines(text, width)
-    if "  " in text:
-        return None
-    lines: Lines = []
-    for typed in text.split("\n"):
-        if not typed.strip():
-            return None
-        broken = breaker.lines(typed, width)
-        if broken is None:
-            return None
-        lines += broken
-    return lines
-
-
-class CellBook:
-    """One render's plain cells: measured once per distinct (text, style, width), drawn
-    operators kept per PDF document (a contents page lays the document out more than once,
-    each time on a new document)."""
-
-    def __init__(self) -> None:
-        self._measured: dict[tuple[str, ParagraphStyle, float], _Measured] = {}
-        self._drawn: dict[tuple[str, ParagraphStyle, float], str | None] = {}
-        self._doc: object | None = None
-        self._bodies: dict[tuple[str, ParagraphStyle, float], str] = {}
-        self._bodies_doc: object | None = None
-        self._cell_styles: dict[tuple[ParagraphStyle, tuple[float, ...]], CellStyle] = {}
-        self._derived: dict[tuple[str, ParagraphStyle, str], ParagraphStyle] = {}
-        self._styles: dict[ParagraphStyle, _StyleFacts | None] = {}
-
-    def measure(self, text: str, style: ParagraphStyle, width: float,
-                padding: float) -> _Measured:
-        key = (text, style, width)
-        found = self._measured.get(key)
-        if found is None:
-            found = self._measured[key] = self._measure(key, padding)
-        return found
-
-    def _measure(self, key: tuple[str, ParagraphStyle, float], padding: float) -> _Measured:
-        text, style, width = key
-        facts = self._facts(style, width)
-        if facts is not None and facts.breaker is not None:
-            lines = _plain_lines(facts.breaker, text, width)
-            if lines is not None:
-                return _Measured(key, len(lines) * facts.leading, facts.space, facts.leading,
-                                 PlainLines(facts.like, lines), None)
-        para = cell_paragraph(text, style)
-        _w, height = para.wrap(width, _MEASURE_HEIGHT - padding)
-        plain = plain_para(para)
-        return _Measured(key, height, (para.getSpaceBefore(), para.getSpaceAfter()),
-                         style.leading, para.blPara if plain else None,
-                         None if plain else para)
-
-    def _facts(self, style: ParagraphStyle, width: float) -> _StyleFacts | None:
-        """What the style's plain cells share, read off one plain word in it (None: its
-        cells are not plain lines, so each goes to reportlab)."""
-        if style in self._styles:
-            return self._styles[style]
-        probe = cell_paragraph("x", style)
-        probe.wrap(width, _MEASURE_HEIGHT)
-        facts = self._styles[style] = _StyleFacts(probe) if plain_para(probe) else None
-        return facts
-
-    def _drawn_here(self, canvas: Any) -> dict[tuple[str, ParagraphStyle, float], str | None]:
-        if canvas._doc is not self._doc:
-            self._doc, self._drawn = canvas._doc, {}
-        return self._drawn
-
-    def bodies(self, canvas: Any) -> dict[tuple[str, ParagraphStyle, float], str]:
-        """The plain cells' line operators written so far in this canvas's document (a cell
-        drawn again, labels, "Yes", dates, reuses them: its font subsets are settled)."""
-        if canvas._doc is not self._bodies_doc:
-            self._bodies_doc, self._bodies = canvas._doc, {}
-        return self._bodies
-
-    def draw_paragraph(self, cell: _Measured, canvas: Any, x: float, y: float) -> None:
-        """A cell reportlab draws (markup: line breaks, runs of spaces, empty): drawn by
-        reportlab the first time in this document, and what it wrote (after the `cm`, which
-        places it) repeated for an equal cell. Inside a table every cell starts from the same
-        canvas state (the table sets its font and colour first, each cell restores what it
-        changes), so an equal cell writes the same operators. Once written, the Paragraph
-        is let go (a long note's broken lines are held only until it is drawn)."""
-        drawn = self._drawn_here(canvas)
-        ops = drawn.get(cell.key, _UNSEEN)
-        cm = f"1 0 0 1 {fp_str(x, y)} cm"
-        if ops is not _UNSEEN and ops is not None:
-            canvas._code.append(f"q\n{cm}\n{ops}")
-            return
-        para = cell.para
-        if para is None:  # drawn before in an earlier pass of the layout: made again
-            text, style, width = cell.key
-            para = cell_paragraph(text, style)
-            para.wrap(width, _MEASURE_HEIGHT)
-        code = canvas._code
-        start = len(code)
-        para.drawOn(canvas, x, y)
-        if ops is _UNSEEN:
-            new = code[start:]
-            fits = len(new) >= 3 and new[0] == "q" and new[1] == cm and new[-1] == "Q"
-            drawn[cell.key] = "\n".join(new[2:]) if fits else None
-            # Not the usual shape (None): drawn reportlab's way every time, so kept.
-            cell.para = para if not fits else None
-
-    def cell_style(self, para_style: ParagraphStyle, top: float, bottom: float, left: float,
-                   right: float) -> CellStyle:
-        """A table cell style (shared by the cells that have it) as reportlab's VALIGN TOP and
-        padding commands leave one, carrying the paragraph style of the cell's text."""
-        key = (para_style, (top, bottom, left, right))
-        found = self._cell_styles.get(key)
-        if found is None:
-            found = self._cell_styles[key] = CellStyle(para_style.name)
-            found.valign = "TOP"
-            found.topPadding, found.bottomPadding = top, bottom
-            found.leftPadding, found.rightPadding = left, right
-            found.kap_style = para_style
-        return found
-
-    def derived_style(self, name: str, parent: ParagraphStyle, font_name: str) -> ParagraphStyle:
-        """One derived paragraph style per render (so its cells share their measurements)."""
-        key = (name, parent, font_name)
-        found = self._derived.get(key)
-        if found is None:
-            found = self._derived[key] = ParagraphStyle(name, parent=parent, fontName=font_name)
-        return found
-
-
-def plain_value(text: str) -> str:
-    """A cell's value in a PlainTable: its text as the PDF prints it (cells.cell_paragraph
-    makes the same Paragraph of it as of the text itself)."""
-    return clean(text)
+def plain_row(values: Iterable[str]) -> PlainRow:
+    """A row of cell texts for a PlainTable, not measured yet."""
+    row = PlainRow(values)
+    row.plan = None
+    return row
 
 
 class PlainTable(RLTable):
@@ -257,15 +110,26 @@ class PlainTable(RLTable):
         self._hmax = len(H)
 
     def _row_height(self, i: int, W: list[float], canv: Any) -> float:
+        V = self._cellvalues[i]
+        S = self._cellStyles[i]
+        plan = V.plan if type(V) is PlainRow else None
+        if plan is not None and plan[2] is S and plan[3] == W:
+            return plan[1]
         book = self._book
         assert book is not None
-        V = self._cellvalues[i]
+        measured = book._measured
         h = 0
-        for j, (v, s, w) in enumerate(zip(V, self._cellStyles[i], W, strict=False)):
+        cells: list[_Measured] | None = []
+        for j, (v, s, w) in enumerate(zip(V, S, W, strict=False)):
             if type(v) is str:
-                pad = s.topPadding + s.bottomPadding
-                t = book.measure(v, s.kap_style, w - s.leftPadding - s.rightPadding, pad).total
+                inner = w - s.leftPadding - s.rightPadding
+                cell = measured.get((v, s.kap_style, inner)) or book.measure(
+                    v, s.kap_style, inner, s.topPadding + s.bottomPadding)
+                t = cell.total
+                if cells is not None:
+                    cells.append(cell)
             else:  # reportlab's way for a Paragraph cell
+                cells = None
                 v = V[j] = self._cellListProcess(v, w, None)
                 if canv:
                     saved = canv._fontname, canv._fontsize, canv._leading
@@ -277,6 +141,8 @@ class PlainTable(RLTable):
             t += s.bottomPadding + s.topPadding
             if t > h:
                 h = t
+        if cells is not None and type(V) is PlainRow and len(cells) == len(W):
+            V.plan = (cells, h, S, W)  # W: this layout's widths, not changed after
         return h
 
     # --- splitting ------------------------------------------------------------------------
@@ -300,6 +166,8 @@ class PlainTable(RLTable):
 
     def _paragraph_row(self, n: int) -> None:
         row = self._cellvalues[n]
+        if type(row) is PlainRow:
+            row.plan = None  # its cells become Paragraphs here
         for j, (v, s, w) in enumerate(zip(row, self._cellStyles[n], self._colWidths,
                                           strict=False)):
             if type(v) is str:
@@ -315,28 +183,55 @@ class PlainTable(RLTable):
             super().draw()
             return
         c = self.canv
-        book = self._book
-        assert book is not None
         c.saveState()
         self._curweight = self._curcolor = self._curcellstyle = None
         self._makeShadow()
         self._makeRoundedCornersClip()
-        self._drawBkgrnd()
-        run = TextRun(c, book.bodies(c))
+        book = self._book
+        assert book is not None
+        numbers, number = book.numbers, book.number
+        if not draw_backgrounds(self, number):
+            self._drawBkgrnd()
+        run = TextRun(c)
+        widths = self._colWidths
+        colpositions = self._colpositions[:-1]
+        # What plain_canvas asks of the canvas: the same for the whole table but the fill
+        # alpha, which a cell reportlab draws might change (read again after one).
+        upright = bool(c.bottomup) and not c._enforceColorSpace
+        alpha = c._extgstate._d.get("ca", 1)
         for row, rowstyle, rowpos, rowheight in zip(self._cellvalues, self._cellStyles,
                                                     self._rowpositions[1:], self._rowHeights,
                                                     strict=False):
-            for cellval, cellstyle, colpos, colwidth in zip(row, rowstyle,
-                                                            self._colpositions[:-1],
-                                                            self._colWidths, strict=False):
-                if type(cellval) is str:
-                    self._draw_plain_cell(run, cellval, cellstyle, colpos, colwidth, rowpos,
-                                          rowheight)
+            plan = row.plan if type(row) is PlainRow else None
+            if plan is None or plan[2] is not rowstyle or plan[3] != widths:
+                for cellval, cellstyle, colpos, colwidth in zip(row, rowstyle, colpositions,
+                                                                widths, strict=False):
+                    if type(cellval) is str:
+                        self._draw_plain_cell(run, cellval, cellstyle, colpos, colwidth,
+                                              rowpos, rowheight)
+                    else:
+                        run.flush()
+                        self._drawCell(cellval, cellstyle, (colpos, rowpos),
+                                       (colwidth, rowheight))
+                alpha = c._extgstate._d.get("ca", 1)
+                continue
+            top = rowpos + rowheight
+            for cell, s, colpos, colwidth in zip(plan[0], rowstyle, colpositions, widths,
+                                                 strict=False):
+                bl = cell.bl
+                if bl is not None and upright and alpha == bl.textColor.alpha:
+                    # The cell's first line where reportlab's `cm` and `Tm` put it.
+                    x = colpos + s.leftPadding
+                    y = top - s.topPadding - bl.fontSize
+                    run.add(cell, numbers.get(x) or number(x), numbers.get(y) or number(y))
+                    if s.href or s.destination:
+                        self._cell_links(s, colpos, colwidth, rowpos, rowheight)
                 else:
-                    run.flush()
-                    self._drawCell(cellval, cellstyle, (colpos, rowpos), (colwidth, rowheight))
+                    self._draw_plain_cell(run, cell.key[0], s, colpos, colwidth, rowpos,
+                                          rowheight)
+                    alpha = c._extgstate._d.get("ca", 1)
         run.flush()
-        if not draw_rules(self):
+        if not draw_rules(self, number):
             self._drawLines()
         c.restoreState()
         if self._roundingRectDef:
@@ -365,7 +260,7 @@ class PlainTable(RLTable):
         top = rowpos + rowheight - s.topPadding
         x = colpos + s.leftPadding
         if cell.bl is not None and plain_canvas(canv, cell.bl.textColor):
-            run.add(cell, x, top)
+            run.add(cell, book.number(x), book.number(top - cell.bl.fontSize))
         else:
             run.flush()
             self._cell_canvas_style(s)
@@ -377,6 +272,13 @@ class PlainTable(RLTable):
                 para.wrapOn(canv, colwidth - s.leftPadding - s.rightPadding,
                             rowheight - s.topPadding - s.bottomPadding)
                 para.drawOn(canv, x, y)
+        if s.href or s.destination:
+            self._cell_links(s, colpos, colwidth, rowpos, rowheight)
+
+    def _cell_links(self, s: CellStyle, colpos: float, colwidth: float, rowpos: float,
+                    rowheight: float) -> None:
+        # Table._drawCell's links over the cell.
+        canv = self.canv
         if s.href:
             canv.linkURL(s.href, (colpos, rowpos, colpos + colwidth, rowpos + rowheight),
                          relative=1)

@@ -19,36 +19,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.lib.rl_accel import fp_str
-
-from kapnotes.export.cell_draw import colour_operator, text_lines
+from kapnotes.export.cell_draw import text_lines
 
 
 class TextRun:
     """Consecutive plain cells of one table drawing, flushed as one text object."""
 
-    __slots__ = ("_bodies", "_canvas", "_colour", "_parts")
+    __slots__ = ("_canvas", "_colour", "_doc", "_parts", "_transparency")
 
-    def __init__(self, canvas: Any, bodies: dict[Any, str]) -> None:
+    def __init__(self, canvas: Any) -> None:
         self._canvas = canvas
-        self._bodies = bodies  # cell key → its lines' operators, per PDF document
+        self._doc = canvas._doc
         self._parts: list[str] = []
         self._colour = ""
+        self._transparency = False
 
-    def add(self, cell: Any, x: float, top: float) -> None:
-        """A plain cell (`cell.bl` its lines) whose first line's top is at `top`."""
-        body = self._bodies.get(cell.key)
-        bl = cell.bl
-        if body is None:
-            if bl.textColor.alpha is not None:
-                self._canvas._doc.ensureMinPdfVersion("transparency")
-            body = self._bodies[cell.key] = text_lines(bl, cell.leading, self._canvas)
-        colour = colour_operator(bl.textColor)
+    def add(self, cell: Any, x: str, y: str) -> None:
+        """A plain cell (`cell.bl` its lines, `cell.colour` their fill colour operator) whose
+        first line's baseline starts at (`x`, `y`), both as `fp_str` writes them; its lines'
+        operators are made once per document."""
+        if cell.body_doc is not self._doc:
+            self._body(cell)
         parts = self._parts
-        if colour != self._colour:
-            parts.append(colour)
-            self._colour = colour
-        parts.append(f"1 0 0 1 {fp_str(x, top - bl.fontSize)} Tm {body}")
+        if cell.colour != self._colour:
+            parts.append(cell.colour)
+            self._colour = cell.colour
+        parts.append(f"1 0 0 1 {x} {y} Tm {cell.body}")
+
+    def _body(self, cell: Any) -> None:
+        bl = cell.bl
+        if bl.textColor.alpha is not None and not self._transparency:
+            self._doc.ensureMinPdfVersion("transparency")  # as setFillColor asks
+            self._transparency = True
+        cell.body = text_lines(bl, cell.leading, self._canvas)
+        cell.body_doc = self._doc
 
     def flush(self) -> None:
         """Write the run (if any) to the page, and start a new one."""

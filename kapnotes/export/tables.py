@@ -8,8 +8,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
+from kapnotes.export.cell_book import CellBook, plain_value
 from kapnotes.export.cells import cell_paragraph
-from kapnotes.export.plain_table import CellBook, PlainTable, plain_value
+from kapnotes.export.plain_table import PlainTable, plain_row
 from kapnotes.export.report import KeyValues, Table
 
 HEADER_BG = colors.HexColor("#34495E")
@@ -69,8 +70,8 @@ def build_table(table: Table, width: float, styles: dict[str, ParagraphStyle],
         # As tall as reportlab makes the spanned row: its empty text cells count as one line
         # of the cell style's leading each, beside the paragraph's own height.
         text = book.measure(NO_ENTRIES, styles["muted"], widths[0] - 8, 6).total
-        fast = PlainTable([[plain_value(c) for c in table.columns],
-                           [NO_ENTRIES] + [""] * (columns - 1)],
+        fast = PlainTable([plain_row(plain_value(c) for c in table.columns),
+                           plain_row([NO_ENTRIES] + [""] * (columns - 1))],
                           colWidths=widths, rowHeights=[None, max(text, muted.leading) + 6],
                           repeatRows=1, splitInRow=1, hAlign="LEFT", normalizedData=1,
                           cellStyles=[[head_style] * columns, [muted] * columns])
@@ -81,13 +82,18 @@ def build_table(table: Table, width: float, styles: dict[str, ParagraphStyle],
         bold_cell = book.derived_style("cell-bold", cell, bold.fontName)
         head_style = book.cell_style(head, 3, 3, 4, 4)
         normal, emphasis = book.cell_style(cell, 3, 3, 4, 4), book.cell_style(bold_cell, 3, 3, 4, 4)
-        data: list[list[object]] = [[plain_value(c) for c in table.columns]]
+        data: list[list[object]] = [plain_row(plain_value(c) for c in table.columns)]
         cell_styles = [[head_style] * len(table.columns)]
+        marks, cells = table.highlight_rows, table.highlight_cells
         for r, row in enumerate(table.rows):
-            marked = [r in table.highlight_rows or (r, c) in table.highlight_cells
-                      for c in range(len(row))]
-            data.append([plain_value(v) for v in row])
-            cell_styles.append([emphasis if m else normal for m in marked])
+            data.append(plain_row(map(plain_value, row)))
+            if r in marks:
+                cell_styles.append([emphasis] * len(row))
+            elif cells:
+                cell_styles.append([emphasis if (r, c) in cells else normal
+                                    for c in range(len(row))])
+            else:
+                cell_styles.append([normal] * len(row))
         fast = PlainTable(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT",
                           normalizedData=1, cellStyles=cell_styles)
         fast._book = book
@@ -128,7 +134,7 @@ def build_key_values(block: KeyValues, width: float, styles: dict[str, Paragraph
         label, value = styles["label"], styles["cell"]
         label_style = book.cell_style(label, 2.5, 2.5, 0, 6)
         value_style = book.cell_style(value, 2.5, 2.5, 0, 6)
-        fast = PlainTable([[plain_value(k), plain_value(v)] for k, v in block.rows],
+        fast = PlainTable([plain_row((plain_value(k), plain_value(v))) for k, v in block.rows],
                           colWidths=widths, splitInRow=1, hAlign="LEFT", normalizedData=1,
                           cellStyles=[[label_style, value_style] for _ in block.rows])
         fast._book = book

@@ -40,6 +40,7 @@ from kapnotes.ui.widgets.course_sessions import CourseSessionsList
 from kapnotes.ui.widgets.course_text import adherence_text
 from kapnotes.ui.widgets.dialog_open import Dialog, open_window_modal
 from kapnotes.ui.widgets.new_session_menu import make_new_session_action, new_session_button
+from kapnotes.ui.widgets.shared_row import SharedRow
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, style_sheet_colour
 from kapnotes.ui.widgets.timeline import TimelineView
 
@@ -96,10 +97,8 @@ class ClientView(QWidget):
         self.addAction(self.new_session_action)
 
         schedule = QWidget(self)
-        work = QHBoxLayout(schedule)
-        work.setContentsMargins(0, 8, 0, 0)
-        work.addWidget(timeline_box, 3)  # the sessions list needs room for its Flags column
-        work.addWidget(sessions_box, 2)
+        # Each list as wide as its columns ask (both whole at 1280 px), the rest shared 3:2.
+        SharedRow(schedule, (timeline_box, 3), (sessions_box, 2)).setContentsMargins(0, 8, 0, 0)
         self.sections = CourseSections(self.services, self)
         self.sections.insertTab(0, schedule, "Schedule")
         self.sections.setCurrentIndex(0)

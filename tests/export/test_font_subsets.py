@@ -48,3 +48,24 @@ def test_registered_fonts_use_the_shortcut() -> None:
     fonts.register_fonts()
     assert all(isinstance(getFont(name), SubsetFont)
                for name in (fonts.REGULAR, fonts.BOLD, fonts.ITALIC, fonts.BOLD_ITALIC))
+
+
+def test_ascii_texts_placing_new_characters_match_reportlab() -> None:
+    # The ASCII shortcut (bytes) must place nothing and answer as reportlab does, also when
+    # a text brings an ASCII character not placed yet (printable ASCII is placed at codes of
+    # its own from the start; control characters such as a tab get the next free code when
+    # first drawn), or a no-break space beside ASCII.
+    path = str(resource_path("fonts", "DejaVuSans.ttf"))
+    plain, fast = TTFont("plain-ascii", path), SubsetFont("fast-ascii", path)
+    doc_plain, doc_fast = PDFDocument(), PDFDocument()
+    rng = random.Random(11)
+    letters = [chr(c) for c in range(32, 127)]
+    controls = [chr(c) for c in range(1, 32)]
+    for n in range(2000):
+        # The alphabet grows: new characters keep coming, a control character now and then.
+        pool = letters[: 10 + n // 25] + controls[: n // 65]
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 30)))
+        if n % 97 == 0:
+            text += "\u00a0x"
+        assert fast.splitString(text, doc_fast) == plain.splitString(text, doc_plain), text
+    assert fast.state[doc_fast].assignments == plain.state[doc_plain].assignments

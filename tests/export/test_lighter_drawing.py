@@ -63,7 +63,7 @@ def test_merged_table_rules_paint_the_same_pages(make_report: Callable[..., Repo
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     report = _report(make_report)
     merged = pdf.render_pdf(report)
-    monkeypatch.setattr(plain_table, "draw_rules", lambda table: False)
+    monkeypatch.setattr(plain_table, "draw_rules", lambda table, number=None: False)
     reportlabs = pdf.render_pdf(report)
     _assert_looks_and_reads_the_same(merged, reportlabs)
     assert len(page_texts(merged)) >= 3

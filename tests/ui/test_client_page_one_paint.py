@@ -13,6 +13,7 @@ from test_client_view import START, hold, kap_client
 from test_workspace import make_workspace
 
 from kapnotes.domain.models import SessionKind
+from kapnotes.ui.widgets.course_sessions import FITTED
 
 
 class PaintCounter(QObject):
@@ -54,5 +55,5 @@ def test_the_schedule_and_sessions_are_painted_once_per_client_opened(
         assert ranges == [(bar.minimum(), bar.maximum()) for bar in
                           (table.horizontalScrollBar(), table.verticalScrollBar())]
     tree = view.sessions_list
-    ours = [tree.header().sectionSize(col) for col in range(tree.columnCount())]
+    ours = [tree.header().sectionSize(col) for col in FITTED]
     assert ours == qt_fitted_widths(tree)

@@ -1,5 +1,6 @@
 """The client page paints what it did before it was made cheaper to open: the sessions list's
-columns are as wide as Qt's own fit-to-contents makes them, and the timeline's rows, worked out
+fitted columns are as wide as Qt's own fit-to-contents makes them (the Note column stretches
+over the rest, tests/ui/test_sessions_list_width.py), and the timeline's rows, worked out
 once when first painted, follow every refresh (the time is measured in bench/, not here)."""
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from PySide6.QtCore import Qt
 from test_client_view import START, column, hold, kap_client, make_view
 
 from kapnotes.domain.models import SessionKind
+from kapnotes.ui.widgets.course_sessions import FITTED
 from kapnotes.ui.widgets.timeline import TimelineModel
 
 
 def qt_fitted_widths(tree) -> list[int]:
     widths = []
-    for col in range(tree.columnCount()):
+    for col in FITTED:
         tree.resizeColumnToContents(col)
         widths.append(tree.header().sectionSize(col))
     return widths
@@ -31,7 +33,7 @@ def test_session_columns_are_as_wide_as_qt_fits_them(qtbot, services):
     view.set_client(client.id)
     sessions = view.sessions_list
     assert sessions.topLevelItemCount() == 4
-    ours = [sessions.header().sectionSize(col) for col in range(sessions.columnCount())]
+    ours = [sessions.header().sectionSize(col) for col in FITTED]
     assert ours == qt_fitted_widths(sessions)
     assert all(width > 0 for width in ours)
 
@@ -42,7 +44,7 @@ def test_an_empty_course_line_gives_the_columns_no_width(qtbot, services):
     view.set_client(client.id)
     sessions = view.sessions_list
     assert sessions.topLevelItem(0).text(0) == "No sessions yet"
-    ours = [sessions.header().sectionSize(col) for col in range(sessions.columnCount())]
+    ours = [sessions.header().sectionSize(col) for col in FITTED]
     assert ours == qt_fitted_widths(sessions)
 
 

@@ -1,13 +1,28 @@
 """The sessions held in a course (date, kind, signed or draft, alerts and risk flags);
-activating one opens it."""
+activating one opens it.
+
+The list sits beside the schedule, so it is narrow: the date, kind and flags columns are as
+wide as their texts, and the Note column takes what is left, a mark that does not fit cut
+short with the whole of it in the tooltip. The list's size hint is the room for the fitted
+columns and a signed note's mark, which the page gives it (kapnotes/ui/widgets/shared_row.py):
+at 1280 px every column fits without a horizontal scroll bar, and the schedule beside it
+keeps room for its own fixed columns.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from kapnotes.domain.course_items import RiskFlag
 from kapnotes.domain.dates import human_datetime
@@ -27,6 +42,8 @@ from kapnotes.ui.widgets.slot_style import (
 SESSION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ALERT_MARK = "⚠ alert"
 DATE, KIND, NOTE, FLAGS = range(4)
+FITTED = (DATE, KIND, FLAGS)  # as wide as their widest text; NOTE stretches over the rest
+SIGNED_MARK = "✓ Signed"  # what the Note column is always given room for
 REVIEW_MARKS = {ReviewStatus.AWAITING: "⧗", ReviewStatus.CHANGES_REQUESTED: "✎",
                 ReviewStatus.APPROVED: "✓", ReviewStatus.COSIGNED: "✓✓"}
 
@@ -49,12 +66,18 @@ class CourseSessionsList(QTreeWidget):
         # The supervision status of notes sent for review (docs/SUPERVISION.md), asked for
         # at each fill when no `reviews` mapping is handed to set_sessions.
         self.review_statuses = reviews
+        self._fitted_width = 0  # of the date, kind and flags columns, at the last fill
         self.setAccessibleName("Sessions in this course")
         self.setHeaderLabels(["Date", "Session", "Note", "Flags"])
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
         self.setAlternatingRowColors(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(NOTE, QHeaderView.ResizeMode.Stretch)
         self.itemActivated.connect(self._activated)
 
     def set_sessions(self, sessions: list[Session], *,
@@ -72,11 +95,13 @@ class CourseSessionsList(QTreeWidget):
         kind_colours: dict[str, QColor] = {}
         items, texts = [], []
         for s in sorted(sessions, key=lambda s: (s.starts_at, s.id or 0), reverse=True):
-            state = "✓ Signed" if s.signed else "✎ Draft"
+            state = SIGNED_MARK if s.signed else "✎ Draft"
             review = statuses.get(s.id or 0, ReviewStatus.NOT_SENT)
             if review is not ReviewStatus.NOT_SENT:  # the newer fact, first: lists are narrow
                 state = f"{REVIEW_MARKS[review]} {review.value.capitalize()}"
-            when = human_datetime(s.starts_at, weekday=True)
+            # The weekday only in the tooltip: the schedule beside the list shows it, and
+            # it is what let the Note column fit at 1280 px.
+            when = human_datetime(s.starts_at)
             marks, why = flag_marks((alerts or {}).get(s.id or 0, ()),
                                     (risks or {}).get(s.id or 0, ()))
             kind = s.kind.value
@@ -84,16 +109,19 @@ class CourseSessionsList(QTreeWidget):
             texts.append(row)
             item = QTreeWidgetItem(row)
             item.setData(0, SESSION_ID_ROLE, s.id)
+            item.setToolTip(DATE, human_datetime(s.starts_at, weekday=True))
             if kind not in kind_colours:
                 kind_colours[kind] = kind_colour(kind)
             item.setForeground(KIND, kind_colours[kind])
             item.setForeground(NOTE, warning if review.pending or not s.signed else muted)
-            item.setToolTip(NOTE, "Signed and locked" if s.signed else "Draft: not signed yet")
+            # The mark first: it is what a narrow column cuts short.
+            meaning = "Signed and locked" if s.signed else "Draft: not signed yet"
             if review is not ReviewStatus.NOT_SENT:
-                item.setToolTip(NOTE, f"Signed; supervision: {review.value}")
+                meaning = f"Signed; supervision: {review.value}"
+            item.setToolTip(NOTE, f"{state} — {meaning}")
             if marks:
                 item.setForeground(FLAGS, error)
-                item.setToolTip(FLAGS, why)
+                item.setToolTip(FLAGS, f"{marks}\n{why}")
                 item.setData(FLAGS, Qt.ItemDataRole.AccessibleDescriptionRole, why)
             items.append(item)
         self.addTopLevelItems(items)
@@ -106,15 +134,16 @@ class CourseSessionsList(QTreeWidget):
         self._fit_columns(items, texts)
 
     def _fit_columns(self, items: list[QTreeWidgetItem], rows: list[list[str]]) -> None:
-        """Each column as wide as its widest text, as `resizeColumnToContents` makes it, but
-        the item delegate asked for one cell per column (the widest text in the view's font,
-        each distinct text measured once) instead of every cell of every row: ~2.5 ms of each
-        client opened. `rows`: the texts of the `items` filled (a spanned "No sessions yet"
-        line gives no column a width, as in Qt's own)."""
+        """The date, kind and flags columns as wide as their widest text, as
+        `resizeColumnToContents` makes them, but the item delegate asked for one cell per
+        column (the widest text in the view's font, each distinct text measured once) instead
+        of every cell of every row: ~2.5 ms of each client opened. `rows`: the texts of the
+        `items` filled (a spanned "No sessions yet" line gives no column a width, as in Qt's
+        own). The Note column stretches over what is left."""
         metrics = self.fontMetrics()
         header = self.header()
         widths = {}
-        for col in range(self.columnCount()):
+        for col in FITTED:
             contents = 0
             if rows:
                 advance = {text: metrics.horizontalAdvance(text)
@@ -124,6 +153,22 @@ class CourseSessionsList(QTreeWidget):
                 contents = self.sizeHintForIndex(index).width()
             widths[col] = max(contents, header.sectionSizeHint(col))
         set_column_widths(self, header, widths)
+        if sum(widths.values()) != self._fitted_width:
+            self._fitted_width = sum(widths.values())
+            self.updateGeometry()  # the page gives the list the room it now asks for
+
+    def sizeHint(self) -> QSize:
+        """Wide enough for the fitted columns and a signed note's mark (a longer mark, or a
+        vertical scroll bar, cuts the Note column short rather than needing a horizontal
+        one). A hint, not a minimum: the page gives the list this much when it has the room
+        (1280 px does), and a narrower window shrinks it rather than scrolling the page."""
+        hint = super().sizeHint()
+        # The item delegate's text margin: the focus frame's, plus one, either side.
+        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self)
+        note = max(self.fontMetrics().horizontalAdvance(SIGNED_MARK) + 2 * (margin + 1),
+                   self.header().sectionSizeHint(NOTE))
+        width = self._fitted_width + note + 2 * self.frameWidth()
+        return QSize(width, hint.height())
 
     def session_ids(self) -> list[int]:
         items = (self.topLevelItem(i) for i in range(self.topLevelItemCount()))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
@@ -171,10 +171,12 @@ class TimelineView(QTableView):
         header.setSectionResizeMode(TimelineModel.PHASE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(TimelineModel.DETAIL, QHeaderView.ResizeMode.Stretch)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)  # "P…", not the middle of "Phase"
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
         self.activated.connect(self._activated)
         self._centred_row: int | None = None  # to centre once the view has its size
+        self._fixed_width = 0  # of the date, session and status columns, at the last fill
 
     def set_entries(self, entries: tuple[TimelineEntry, ...] | list[TimelineEntry], *,
                     today: date | None = None,
@@ -207,6 +209,16 @@ class TimelineView(QTableView):
                 width = max(width, (strong if is_bold else plain).horizontalAdvance(text))
             widths[col] = max(width + 14, header.sectionSizeHint(col))
         set_column_widths(self, header, widths)
+        if sum(widths.values()) != self._fixed_width:
+            self._fixed_width = sum(widths.values())
+            self.updateGeometry()  # the page shares its width out by the lists' hints
+
+    def sizeHint(self) -> QSize:
+        """Wide enough for the fixed columns and the least of Phase and Details, beside the
+        vertical scroll bar: the page gives the timeline this much when it has the room."""
+        width = (self._fixed_width + 2 * self.horizontalHeader().minimumSectionSize()
+                 + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth())
+        return QSize(width, super().sizeHint().height())
 
     def current_entry(self) -> TimelineEntry | None:
         index = self.currentIndex()
