@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kapnotes.policy import current_policy
-
 APP_NAME = "KAPNotes"
 APP_AUTHOR = "KAPNotes"
 VAULT_FILENAME = "vault.kapnotes"
@@ -29,6 +27,10 @@ def default_vault_path() -> Path:
     policy's fixed `default_vault_folder`, `KAPNOTES_VAULT`, `KAPNOTES_DATA_DIR`, the policy's
     (not fixed) folder, the per-user data folder. Each OS user always gets a vault of their own.
     """
+    # Here, not with the module: a window started on a vault named on its command line
+    # reads the policy only once its unlock dialog has painted (kapnotes/startup.py).
+    from kapnotes.policy import current_policy
+
     entry = current_policy().get("default_vault_folder")
     if entry is not None and entry.fixed:
         return practice_vault_folder(entry.value) / VAULT_FILENAME

@@ -1,20 +1,24 @@
 """Start-up work that can overlap: deriving the vault key while the window's modules load.
 
-PBKDF2-HMAC-SHA512 at 256,000 iterations (~150 ms) releases the GIL, so on a machine with two
-cores the imports the window needs for its first paint (~100 ms) and Qt's font database run
-alongside it instead of after it. What the window builds on first use (the services beyond
-the client list's: kapnotes/services/container.py) loads after that paint, or, when the
-passphrase is typed, while it is typed, one module per turn of the event loop.
+PBKDF2-HMAC-SHA512 at 256,000 iterations (~130 ms) releases the GIL, so on a machine with two
+cores the imports the window needs for its first paint (~120 ms of CPU) and Qt's font
+database run alongside it instead of after it. The worker thread runs PBKDF2 alone: the key
+file is read before it starts and the slot opened after, on the main thread, so the worker
+never waits for the interpreter's lock while the main thread imports. What the window builds
+on first use (the services beyond the client list's: kapnotes/services/container.py) loads
+after that paint, or, when the passphrase is typed, while it is typed, one module per turn of
+the event loop.
 """
 
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kapnotes.services.vault_access import data_key_for, unlock_vault
+from kapnotes.services.vault_access import load_opening_modules, unlock_vault, unwrap_in_steps
 
 if TYPE_CHECKING:
     from kapnotes.services.vault_access import Vault
@@ -38,6 +42,7 @@ def load_window_modules() -> None:
     """Import what the window's first paint needs (a no-op the second time); warm Qt's fonts."""
     for name in WINDOW_MODULES:
         importlib.import_module(name)
+    load_opening_modules()
     _warm_up_fonts()
     _warm_up_file_readers()
 
@@ -48,8 +53,9 @@ def preload_window_modules() -> None:
     from PySide6.QtCore import QTimer
 
     steps: list[Callable[[], object]] = [
+        _read_policy,
         *(lambda name=name: importlib.import_module(name) for name in WINDOW_MODULES),
-        _warm_up_fonts, _warm_up_file_readers,
+        load_opening_modules, _warm_up_fonts, _warm_up_file_readers,
         *(lambda name=name: importlib.import_module(name) for name in LATER_MODULES)]
 
     def step() -> None:
@@ -58,6 +64,14 @@ def preload_window_modules() -> None:
             QTimer.singleShot(0, step)
 
     step()
+
+
+def _read_policy() -> None:
+    """The practice policy, read (and a refused entry logged) once the unlock dialog is on
+    screen: its module and file are not needed to paint the dialog (kapnotes/cli)."""
+    from kapnotes.policy import current_policy
+
+    current_policy()
 
 
 def _warm_up_file_readers() -> None:
@@ -87,11 +101,34 @@ def _warm_up_fonts() -> None:
 
 def unlock_overlapped(path: Path, passphrase: str, *, deep_check: bool) -> Vault:
     """Derive the key on a worker thread while the window's modules load, then open."""
-    from concurrent.futures import ThreadPoolExecutor  # after the unlock dialog has painted
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kapnotes-kdf") as pool:
-        key = pool.submit(data_key_for, path, passphrase=passphrase)
-        load_window_modules()
-        data_key = key.result()  # a wrong passphrase raises here, before the vault is touched
+    derive, open_slot = unwrap_in_steps(path, passphrase=passphrase)
+    kek = _Worker(derive)
+    load_window_modules()
+    data_key = open_slot(kek.result())  # a wrong passphrase raises here, before the vault
     return unlock_vault(path, passphrase=passphrase, data_key=data_key,
                         check_integrity=deep_check)
+
+
+class _Worker:
+    """One call on its own thread; `result()` waits, and raises what the call raised. A plain
+    thread: `concurrent.futures` is ~3 ms of imports before the derivation could start."""
+
+    def __init__(self, call: Callable[[], bytes]) -> None:
+        self._call = call
+        self._value: bytes | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="kapnotes-kdf", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._call()
+        except BaseException as exc:  # handed to the caller, as it would have met it
+            self._error = exc
+
+    def result(self) -> bytes:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value

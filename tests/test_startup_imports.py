@@ -60,8 +60,10 @@ def test_gui_paints_its_unlock_dialog_before_anything_heavy_is_imported(
 # Loaded while the passphrase is typed, not before the dialog paints: SQLCipher, the key
 # file's cryptography, opening and migrating the vault, the audit log, the schedule rules
 # (the error line's colours once pulled them in) and importlib.resources (the icon's path);
-# getpass (termios, pwd) only serves a practice folder's `{user}`.
+# getpass (termios, pwd) only serves a practice folder's `{user}`; the practice policy (read
+# once the dialog is on screen) and `datetime`/`dataclasses`, which only a failure needs.
 NOT_BEFORE_THE_DIALOG = ("getpass", "sqlcipher3", "cryptography", "kapnotes.storage.lifecycle",
+                         "kapnotes.policy", "datetime", "dataclasses",
                          "kapnotes.storage.vault", "kapnotes.storage.audit",
                          "kapnotes.storage.keyfile", "kapnotes.storage.migrations",
                          "kapnotes.domain.schedule", "kapnotes.domain.protocols",
@@ -106,3 +108,35 @@ def test_the_main_window_paints_before_the_services_built_on_first_use_load(
     assert "MainWindow" in out["shown"]  # it got as far as the painted window
     assert "kapnotes.services.clients" in out["modules"]  # the client list's service
     assert [m for m in NOT_BEFORE_THE_WINDOW if m in out["modules"]] == []
+
+
+# The practice policy is read after the unlock dialog has painted (kapnotes/app.py, the
+# deferred steps of kapnotes/startup.py); a refused entry must still reach stderr on every run.
+LOOSENING = {"version": 1, "settings": {"clinical_rules": {"value": {"spo2_low": {"below": 85}}}}}
+
+
+def _quit_at_unlock(vault: Path, tmp_path: Path, mode: str) -> subprocess.CompletedProcess[str]:
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps(LOOSENING), encoding="utf-8")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KAPNOTES_POLICY=str(policy))
+    return subprocess.run(
+        [sys.executable, str(HELPERS / "gui_quit_probe.py"), str(vault), mode],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120, check=False)
+
+
+def test_the_policy_is_read_after_the_dialog_paints_and_its_refusal_still_said(
+        new_vault: Path, tmp_path: Path) -> None:
+    result = _quit_at_unlock(new_vault, tmp_path, "after-preload")
+    assert result.returncode == 0, result.stderr[-2000:]
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "kapnotes.policy" in loaded  # read while the passphrase could be typed
+    assert result.stderr.count("would loosen rule 'spo2_low'") == 1  # once, not per read
+
+
+def test_quitting_at_the_unlock_dialog_at_once_still_says_the_policy_refusal(
+        new_vault: Path, tmp_path: Path) -> None:
+    result = _quit_at_unlock(new_vault, tmp_path, "at-once")
+    assert result.returncode == 0, result.stderr[-2000:]
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "kapnotes.ui.dialogs.unlock" in loaded and "kapnotes.policy" not in loaded
+    assert result.stderr.count("would loosen rule 'spo2_low'") == 1

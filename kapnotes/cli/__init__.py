@@ -18,7 +18,6 @@ from kapnotes.domain.errors import (
     VaultLockedByOtherProcess,
     WrongPassphraseError,
 )
-from kapnotes.policy import current_policy
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -57,10 +56,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def read_policy() -> None:
+    """The practice policy in force: its refused entries are logged (once per change)."""
+    from kapnotes.policy import current_policy
+
+    current_policy()
+
+
 def _run_gui(args: argparse.Namespace) -> int:
     from kapnotes.app import run_gui  # Qt is imported only when the GUI is wanted
 
-    return run_gui(vault=args.vault)
+    try:
+        return run_gui(vault=args.vault)
+    finally:
+        read_policy()  # a no-op unless the policy changed, or was not read (quit at unlock)
 
 
 def gui_only(argv: Sequence[str]) -> argparse.Namespace | None:
@@ -84,8 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     try:
         # A refused practice-policy entry (a loosened clinical rule, say) is said on stderr on
-        # every run, not only by commands that happen to consult the rules.
-        current_policy()
+        # every run, not only by commands that happen to consult the rules. The window reads
+        # it once its unlock dialog is on screen (kapnotes/startup.py), at the latest on exit.
+        if args.handler is not _run_gui:
+            read_policy()
         return int(args.handler(args) or 0)
     except WrongPassphraseError as exc:
         return _fail(exc.message, EXIT_WRONG_PASSPHRASE)

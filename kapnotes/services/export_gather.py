@@ -73,6 +73,7 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
     notes = services.notes.notes(course_sessions) if only is None else {}
     answered = (services.notes.signs_answered([int(s.id or 0) for s in course_sessions
                                                if s.signed]) if only is None else None)
+    events = services.events.events_of(wanted)
     scored: dict[int, list[RiskFlag]] = {}  # each measure's risk flags, scored once
     out = []
     for s in course_sessions:
@@ -102,8 +103,7 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
                            else services.notes.sign_answered(sid)),
             review_status=statuses[sid].value if sid in statuses else "",
             reviews=_reviews(services, sid) if sid in statuses else (),
-            events=tuple((e.at, services.events.label(e.kind), e.text)
-                         for e in services.events.events(sid)),
+            events=tuple((e.at, services.events.label(e.kind), e.text) for e in events[sid]),
         ))
     return out
 

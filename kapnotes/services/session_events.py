@@ -75,6 +75,10 @@ class SessionEventLog:
         """The session's entries in time order."""
         return repo.for_session(self.vault, session_id)
 
+    def events_of(self, session_ids: list[int]) -> dict[int, list[SessionEvent]]:
+        """`events` of each of these sessions, one query for all."""
+        return repo.for_sessions(self.vault, session_ids)
+
     def add(self, session_id: int, kind: str, *, text: str = "",
             at: datetime | None = None) -> SessionEvent:
         """A new entry at `at` (now when not given, to the second)."""

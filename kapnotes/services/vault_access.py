@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -24,6 +23,8 @@ from kapnotes.storage.unlock_failures import FREE_ATTEMPTS, FailedUnlocks, delay
 # are loaded (they load while the passphrase is typed): those storage modules are imported
 # by the calls below that need them, and `Vault`/`CreatedVault` on first use.
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from kapnotes.storage.lifecycle import CreatedVault
     from kapnotes.storage.vault import Vault
 
@@ -63,6 +64,21 @@ def data_key_for(vault_path: Path, *, passphrase: str) -> bytes:
     return unwrap(vault_path, passphrase=passphrase)
 
 
+def unwrap_in_steps(vault_path: Path, *, passphrase: str) -> tuple[Callable[[], bytes],
+                                                                   Callable[[bytes], bytes]]:
+    """`data_key_for` split for a worker thread (kapnotes.storage.unwrap.unwrap_in_steps)."""
+    from kapnotes.storage.unwrap import unwrap_in_steps as steps
+
+    return steps(vault_path, passphrase=passphrase)
+
+
+def load_opening_modules() -> None:
+    """Import what opening an unwrapped vault needs (a caller waiting for PBKDF2 anyway)."""
+    from kapnotes.storage import keyfile, lifecycle  # noqa: F401
+
+    keyfile.load_cipher()
+
+
 def reset_passphrase_with_recovery(vault_path: Path, *, recovery_key: str, new: str) -> None:
     from kapnotes.storage.lifecycle import reset_passphrase_with_recovery as reset
 
@@ -71,8 +87,9 @@ def reset_passphrase_with_recovery(vault_path: Path, *, recovery_key: str, new: 
 __all__ = [
     "FREE_ATTEMPTS", "CreatedVault", "FailedUnlocks", "Vault", "counting_failures",
     "create_vault", "data_key_for", "delay_after", "ensure_not_in_use", "failures_for",
-    "is_network_path", "record_unlock", "refuse_while_slowed", "reset_passphrase_with_recovery",
-    "unlock_counted", "unlock_vault", "verify_passphrase",
+    "is_network_path", "load_opening_modules", "record_unlock", "refuse_while_slowed",
+    "reset_passphrase_with_recovery", "unlock_counted", "unlock_vault", "unwrap_in_steps",
+    "verify_passphrase",
 ]
 
 T = TypeVar("T")

@@ -16,9 +16,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from typing import TYPE_CHECKING
 
 from kapnotes.domain.bounded_input import loads_bounded, read_bounded
 from kapnotes.domain.errors import (
@@ -28,6 +26,9 @@ from kapnotes.domain.errors import (
     WrongPassphraseError,
 )
 from kapnotes.storage.atomic import write_atomically
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 FORMAT = "kapnotes-keys"
 FORMAT_VERSION = 1
@@ -147,23 +148,55 @@ def _b64(data: dict[str, object], name: str) -> bytes:
         raise ValueError(f"{name} is not valid base64") from None
 
 
+def _aesgcm(key: bytes) -> AESGCM:
+    # Loaded here, not with the module: an unlock reads the key file and starts PBKDF2 on a
+    # worker thread without first importing `cryptography` (~8 ms; kapnotes/startup.py).
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key)
+
+
+def load_cipher() -> None:
+    """Import the cipher now (a caller with time to spare before `open_slot`)."""
+    _aesgcm(bytes(DATA_KEY_BYTES))
+
+
 def wrap(data_key: bytes, secret: str, slot_name: str) -> KeySlot:
     salt = secrets.token_bytes(16)
     nonce = secrets.token_bytes(12)
     iterations = new_slot_iterations()
     kek = _derive(secret, salt, iterations)
-    wrapped = AESGCM(kek).encrypt(nonce, data_key, f"{FORMAT}/{slot_name}".encode())
+    wrapped = _aesgcm(kek).encrypt(nonce, data_key, f"{FORMAT}/{slot_name}".encode())
     return KeySlot(salt=salt, nonce=nonce, wrapped=wrapped, iterations=iterations)
 
 
 def unwrap(slot: KeySlot, secret: str, slot_name: str) -> bytes:
+    return open_slot(slot, slot_name, derive_for(slot, secret, slot_name))
+
+
+def derive_for(slot: KeySlot, secret: str, slot_name: str) -> bytes:
+    """The slot's key-encryption key from the secret: the slow step (PBKDF2), which holds no
+    Python lock while it runs, so a worker thread can take it while the main thread works."""
     try:
-        kek = _derive(secret, slot.salt, slot.iterations)
-        return AESGCM(kek).decrypt(slot.nonce, slot.wrapped, f"{FORMAT}/{slot_name}".encode())
-    except (InvalidTag, ValidationError):
-        if slot_name == SLOT_RECOVERY:
-            raise WrongPassphraseError("That recovery key does not unlock this vault.") from None
-        raise WrongPassphraseError("Wrong passphrase: the vault was not opened.") from None
+        return _derive(secret, slot.salt, slot.iterations)
+    except ValidationError:
+        raise _wrong_secret(slot_name) from None
+
+
+def open_slot(slot: KeySlot, slot_name: str, kek: bytes) -> bytes:
+    """The data key from a slot and its derived key; a wrong secret fails the GCM tag."""
+    from cryptography.exceptions import InvalidTag
+
+    try:
+        return _aesgcm(kek).decrypt(slot.nonce, slot.wrapped, f"{FORMAT}/{slot_name}".encode())
+    except InvalidTag:
+        raise _wrong_secret(slot_name) from None
+
+
+def _wrong_secret(slot_name: str) -> WrongPassphraseError:
+    if slot_name == SLOT_RECOVERY:
+        return WrongPassphraseError("That recovery key does not unlock this vault.")
+    return WrongPassphraseError("Wrong passphrase: the vault was not opened.")
 
 
 @dataclass(frozen=True)
@@ -173,14 +206,19 @@ class KeyFile:
     slots: dict[str, KeySlot]
 
     def unlock(self, *, passphrase: str | None = None, recovery_key: str | None = None) -> bytes:
+        return unwrap(*self.slot_for(passphrase=passphrase, recovery_key=recovery_key))
+
+    def slot_for(self, *, passphrase: str | None = None, recovery_key: str | None = None
+                 ) -> tuple[KeySlot, str, str]:
+        """The slot that `unlock` tries, the secret as that slot takes it, and its name."""
         if recovery_key is not None:
             slot = self.slots.get(SLOT_RECOVERY)
             if slot is None:
                 raise VaultError("This vault has no recovery key.")
-            return unwrap(slot, normalise_recovery_key(recovery_key), SLOT_RECOVERY)
+            return slot, normalise_recovery_key(recovery_key), SLOT_RECOVERY
         if passphrase is None:
             raise WrongPassphraseError("A passphrase is needed to open the vault.")
-        return unwrap(self.slots[SLOT_PASSPHRASE], passphrase, SLOT_PASSPHRASE)
+        return self.slots[SLOT_PASSPHRASE], passphrase, SLOT_PASSPHRASE
 
     def with_slot(self, name: str, slot: KeySlot) -> KeyFile:
         return KeyFile(slots={**self.slots, name: slot})

@@ -39,6 +39,17 @@ def for_session(vault: Vault, session_id: int) -> list[SessionEvent]:
     return [_event(r) for r in rows]
 
 
+def for_sessions(vault: Vault, session_ids: list[int]) -> dict[int, list[SessionEvent]]:
+    """`for_session` of each of `session_ids`, one query for all (a course summary)."""
+    out: dict[int, list[SessionEvent]] = {sid: [] for sid in session_ids}
+    if session_ids:
+        for r in vault.query("SELECT id, session_id, kind, at, text FROM session_events"
+                             f" WHERE session_id IN ({','.join('?' * len(session_ids))})"
+                             " ORDER BY session_id, at, id", tuple(session_ids)):
+            out[int(r[1])].append(_event(r))
+    return out
+
+
 def _event(row: tuple[object, ...]) -> SessionEvent:
     at = to_instant(str(row[3]))
     assert at is not None  # NOT NULL column

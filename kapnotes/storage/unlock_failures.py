@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import json
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kapnotes.domain.errors import ValidationError
 from kapnotes.storage.atomic import write_atomically
 
-if TYPE_CHECKING:  # the counter is read before the unlock dialog shows; SQLCipher is not
+# The counter is read before the unlock dialog shows; SQLCipher is not, nor `datetime` and
+# `dataclasses` (~2 ms of that start-up), which only a failure or a wait needs.
+if TYPE_CHECKING:
+    from datetime import datetime
+
     from kapnotes.storage.vault import Vault
 
 EVENT = "vault.unlock_failed"
@@ -41,14 +43,19 @@ def counter_file_for(vault_path: Path) -> Path:
     return vault_path.with_name(vault_path.name + SUFFIX)
 
 
-@dataclass
 class FailedUnlocks:
     """The failures since the last successful unlock of one vault (memory first, file second)."""
 
-    path: Path  # the counter file
-    count: int = 0
-    first_utc: str = ""
-    last_utc: str = ""
+    def __init__(self, path: Path, count: int = 0, first_utc: str = "",
+                 last_utc: str = "") -> None:
+        self.path = path  # the counter file
+        self.count = count
+        self.first_utc = first_utc
+        self.last_utc = last_utc
+
+    def __repr__(self) -> str:
+        return (f"FailedUnlocks(path={self.path!r}, count={self.count}, "
+                f"first_utc={self.first_utc!r}, last_utc={self.last_utc!r})")
 
     @classmethod
     def for_vault(cls, vault_path: Path) -> FailedUnlocks:
@@ -74,6 +81,8 @@ class FailedUnlocks:
 
     def note_failure(self, now: datetime | None = None) -> int:
         """One more wrong passphrase or recovery key; the new count."""
+        from datetime import UTC, datetime
+
         stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime(_STAMP)
         self.count += 1
         self.first_utc = self.first_utc or stamp
@@ -92,6 +101,8 @@ class FailedUnlocks:
         delay = delay_after(self.count)
         if delay <= 0 or not self.last_utc:
             return 0
+        from datetime import UTC, datetime
+
         try:
             last = datetime.strptime(self.last_utc, _STAMP).replace(tzinfo=UTC)
         except ValueError:

@@ -8,6 +8,7 @@ the rare re-key left unfinished by a crash loads its own modules when it is met.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from kapnotes.domain.errors import VaultLockedByOtherProcess
@@ -27,6 +28,25 @@ def data_key_for(path: Path, *, passphrase: str | None = None,
         return _after_interrupted_rekey(path, kf, passphrase=passphrase,
                                         recovery_key=recovery_key)
     return kf.unlock(passphrase=passphrase, recovery_key=recovery_key)
+
+
+def unwrap_in_steps(path: Path, *, passphrase: str) -> tuple[Callable[[], bytes],
+                                                             Callable[[bytes], bytes]]:
+    """`data_key_for` in three steps, for a caller with a worker thread: this call reads the
+    key file (checks, a refused file raise here), the first function returned derives the
+    slot's key (PBKDF2, which holds no Python lock: the worker's part, from its first
+    instruction), the second opens the slot with it (a wrong passphrase raises there).
+
+    A worker that first had to import and read the key file itself took the interpreter's
+    lock from the main thread for those steps, and started PBKDF2 later for it."""
+    check_vault_file(path)
+    kf = keyfile.read_key_file(keyfile.key_file_for(path))
+    if interrupted(kf):  # rare: the whole repair on the worker, nothing left to finish
+        return (lambda: _after_interrupted_rekey(path, kf, passphrase=passphrase,
+                                                 recovery_key=None)), (lambda key: key)
+    slot, secret, name = kf.slot_for(passphrase=passphrase)
+    return (lambda: keyfile.derive_for(slot, secret, name)), (
+        lambda kek: keyfile.open_slot(slot, name, kek))
 
 
 def interrupted(kf: keyfile.KeyFile) -> bool:

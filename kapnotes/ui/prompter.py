@@ -6,9 +6,12 @@ tested without a modal message box blocking the test run.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+# QMessageBox loads when a message is shown: building its Python class (and its enums) is
+# time the unlock dialog need not take before it is on screen.
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox, QWidget
 
 
 class Prompter(Protocol):
@@ -26,12 +29,18 @@ class MessageBoxPrompter:
         self.parent = parent
 
     def error(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(self.parent, title, text)
 
     def warn(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(self.parent, title, text)
 
     def info(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(self.parent, title, text)
 
     def confirm(self, title: str, text: str, *, yes: str, no: str,
@@ -46,6 +55,8 @@ def question_box(parent: QWidget | None, title: str, text: str, *, yes: str, no:
                  destructive: bool = False) -> tuple[QMessageBox, object]:
     """A yes/no question. Enter never picks a destructive answer (replacing the vault by a
     backup): then "no" is the default and the user must choose "yes" on purpose."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
     no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)

@@ -55,11 +55,9 @@ class WindowLock(QObject):
         self.idle = idle
         self.clipboard = clipboard
         self.failures = failures
-        self.screen = LockScreen(window.vault.path, verifier=verifier,
-                                 failures=failures.count if failures else 0,
-                                 delay_for=delay_for or default_delay)
-        self.screen.unlocked.connect(self.unlock)
-        self.screen.failed.connect(self._failed)
+        self._verifier = verifier
+        self._delay_for = delay_for or default_delay
+        self._screen: LockScreen | None = None  # built at the first lock (`screen`)
         self.locked = False
         self._return_page: QWidget | None = None
         self._focus: QWidget | None = None
@@ -80,6 +78,19 @@ class WindowLock(QObject):
             idle.idle_timeout.connect(self.lock_idle)
             idle.countdown.connect(self._show_countdown)
 
+    @property
+    def screen(self) -> LockScreen:
+        """The lock screen, built when first needed: it is not on the window's first screen
+        (~2 ms of every start-up), and the failure count it starts from is read then."""
+        if self._screen is None:
+            screen = LockScreen(self.window.vault.path, verifier=self._verifier,
+                                failures=self.failures.count if self.failures else 0,
+                                delay_for=self._delay_for)
+            screen.unlocked.connect(self.unlock)
+            screen.failed.connect(self._failed)
+            self._screen = screen
+        return self._screen
+
     # -- locking ---------------------------------------------------------------------------
     def lock_idle(self) -> None:
         minutes = round(self.idle.minutes) if self.idle is not None else 0
@@ -88,6 +99,7 @@ class WindowLock(QObject):
     def lock(self, reason: str | None = None) -> None:
         if self.locked:
             return
+        screen = self.screen  # before the actions are disabled: its own keep working
         try:
             saved = bool(self._flush())
         except (KapNotesError, OSError):
@@ -110,9 +122,9 @@ class WindowLock(QObject):
         if self.idle is not None:
             self.idle.pause()
         text = reason if isinstance(reason, str) and reason else MANUAL_REASON
-        self.screen.prepare(text if saved else UNSAVED_REASON)
-        w.show_page(self.screen)
-        self.screen.focus_passphrase()
+        screen.prepare(text if saved else UNSAVED_REASON)
+        w.show_page(screen)
+        screen.focus_passphrase()
         self.locked_changed.emit(True)
 
     def _hide_other_windows(self) -> None:

@@ -117,3 +117,16 @@ def test_a_courses_notes_at_once_are_each_notes(rich_services: Any) -> None:
     assert any(n.addenda for n in batched.values()) and any(n.session.signed
                                                             for n in batched.values())
     assert any(not n.values for n in batched.values())  # an empty draft among them
+
+
+def test_a_courses_events_at_once_are_each_notes(rich_services: Any) -> None:
+    vault = rich_services.vault
+    every = [int(r[0]) for r in vault.query("SELECT id FROM sessions ORDER BY id")]
+    draft = next(sid for sid in every if not rich_services.notes.session(sid).signed)
+    kind = rich_services.events.kinds[0].id
+    at = rich_services.notes.session(draft).starts_at + timedelta(minutes=30)
+    rich_services.events.add(draft, kind, text="Later entry", at=at + timedelta(minutes=5))
+    rich_services.events.add(draft, kind, text="Earlier entry", at=at)  # typed out of order
+    batched = rich_services.events.events_of(every)
+    assert batched == {sid: rich_services.events.events(sid) for sid in every}
+    assert [e.text for e in batched[draft]][-2:] == ["Earlier entry", "Later entry"]

@@ -273,3 +273,31 @@ def _always_wrong(_passphrase: str) -> None:
     from kapnotes.domain.errors import WrongPassphraseError
 
     raise WrongPassphraseError("Wrong passphrase: the vault was not opened.")
+
+
+def test_the_lock_screen_is_built_at_the_first_lock_and_counts_earlier_failures(
+        qtbot, services, settings, passphrase) -> None:
+    """Not part of the window's first screen, so not built with it: the first lock (by the
+    idle timer here) builds it, with the failures counted since (a locked screen's earlier
+    wrong passphrases still slow the next ones), and unlocking works as before."""
+    mono = Monotonic()
+    window, _ws, lock = locked_window(qtbot, services, settings, mono)
+    assert lock._screen is None
+    assert lock.failures is not None
+    lock.failures.note_failure()
+    lock.failures.note_failure()
+    mono.advance(5 * 60)
+    lock.idle.check()
+    qtbot.waitUntil(lambda: lock.locked, timeout=2000)
+    screen = lock.screen
+    assert window.current_page() is screen and screen.failures == 2
+    screen._verify = _always_wrong
+    screen.passphrase_edit.setText("guess")
+    screen.unlock()
+    assert screen.seconds_left == 5  # the third failure in a row, not the first
+    screen._verify = lambda _passphrase: None
+    for _ in range(5):
+        screen.tick()
+    screen.passphrase_edit.setText(passphrase)
+    screen.unlock()
+    assert not lock.locked and lock.screen is screen

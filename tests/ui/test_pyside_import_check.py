@@ -54,3 +54,35 @@ def test_installing_twice_wraps_once(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_without_the_helper_nothing_is_changed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delitem(sys.modules, check.HELPER_MODULE, raising=False)
     assert check.install() is False
+
+
+_FIRST_CHECKED = """
+import json, sys
+import shibokensupport.feature as feature  # loaded with PySide6 by kapnotes.app's first import
+checked = []
+original = feature._mod_uses_pyside
+def watching(module):
+    checked.append(module.__name__)
+    return original(module)
+feature._mod_uses_pyside = watching
+"""
+
+
+def test_the_app_installs_the_fast_check_before_its_own_imports(tmp_path) -> None:
+    """In a fresh process: by the time `kapnotes.app` imports its own modules, the check
+    PySide calls for each is the fast one (PySide's own is not called for them)."""
+    import subprocess
+
+    script = ("import PySide6.QtCore\n" + _FIRST_CHECKED + "import kapnotes.app\n"
+              "print(json.dumps([getattr(feature._mod_uses_pyside, 'kapnotes_fast', False), "
+              "checked]))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    fast, by_pysides_own = json.loads(done.stdout.strip().splitlines()[-1])
+    assert fast is True
+    # Only the packages on the way to the fast check, and what it hands back (built-ins).
+    before = ("kapnotes", "kapnotes.ui", "kapnotes.ui.pyside_early",
+              "kapnotes.ui.pyside_import_check")
+    assert [name for name in by_pysides_own
+            if name.startswith("kapnotes") and name not in before] == []
