@@ -44,6 +44,9 @@ _ASKED = frozenset({
     "_ZEROSIZE", "_SPACETRANSFER",
 })
 _STYLE_ASKED = ("pageBreakBefore", "frameBreakBefore", "keepWithNext")
+# The doc template's steps the short path does not call for a plain flowable.
+_SKIPPED_STEPS = ("filterFlowables", "handle_breakBefore", "handle_keepWithNext",
+                  "handle_flowable")
 
 
 def _class_asks(kind: type) -> bool:
@@ -65,7 +68,7 @@ class FlowTemplate(BaseDocTemplate):
               canvasmaker: Any = Canvas) -> None:
         # BaseDocTemplate.build (reportlab 5.1) with the plain path; its traceback decoration
         # (`_traceInfo`, set only by reportlab's own markup tools) is left out.
-        if not self.plain_path:
+        if not self.plain_path or self._steps_overridden():
             super().build(flowables, filename, canvasmaker)
             return
         progress = self._onProgress
@@ -101,6 +104,12 @@ class FlowTemplate(BaseDocTemplate):
         self._endBuild()
         if progress:
             progress("FINISHED", 0)
+
+    def _steps_overridden(self) -> bool:
+        """A template that changes a step the short path skips gets reportlab's loop."""
+        kind = type(self)
+        return any(getattr(kind, step) is not getattr(BaseDocTemplate, step)
+                   for step in _SKIPPED_STEPS)
 
     def _is_plain(self, f: Flowable) -> bool:
         kind = type(f)
@@ -180,8 +189,8 @@ def add_plain(frame: Frame, flowable: Flowable, canv: Canvas) -> bool:
     """`Frame._add` for a plain flowable in a frame without backgrounds or extra indents:
     True when it fitted and was drawn, False when it does not fit what is left."""
     state = frame.__dict__
-    if (state.get("_frameBGs") or state["_leftExtraIndent"] or state["_rightExtraIndent"]
-            or not frame._oASpace):
+    if (type(frame).add is not Frame.add or state.get("_frameBGs")
+            or state["_leftExtraIndent"] or state["_rightExtraIndent"] or not frame._oASpace):
         return bool(frame.add(flowable, canv, trySplit=1))
     own = flowable.__dict__
     own["_frame"] = frame

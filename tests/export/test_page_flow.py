@@ -174,3 +174,15 @@ def test_headings_at_the_foot_of_a_page_move_to_the_next(
         for n, line in enumerate(lines):
             if line.startswith("Foot heading"):
                 assert n + 1 < len(lines) and lines[n + 1].startswith("held")
+
+
+def test_a_template_that_changes_a_skipped_step_gets_reportlabs_loop(
+        make_report: Callable[..., Report], monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+
+    def filtering(self: Any, flowables: Any) -> None:
+        seen.append(type(flowables[0]).__name__)
+
+    monkeypatch.setattr(pdf._DocTemplate, "filterFlowables", filtering)
+    pdf.render_pdf(make_report(_sections(1)))
+    assert "TextParagraph" in seen and "PlainTable" in seen  # asked of every flowable
