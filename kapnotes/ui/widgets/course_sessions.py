@@ -66,7 +66,7 @@ class CourseSessionsList(QTreeWidget):
         # The supervision status of notes sent for review (docs/SUPERVISION.md), asked for
         # at each fill when no `reviews` mapping is handed to set_sessions.
         self.review_statuses = reviews
-        self._fitted_width = 0  # of the date, kind and flags columns, at the last fill
+        self._hint_width = 0  # the width asked for, from the last fill (`_fit_columns`)
         self.setAccessibleName("Sessions in this course")
         self.setHeaderLabels(["Date", "Session", "Note", "Flags"])
         self.setRootIsDecorated(False)
@@ -153,22 +153,21 @@ class CourseSessionsList(QTreeWidget):
                 contents = self.sizeHintForIndex(index).width()
             widths[col] = max(contents, header.sectionSizeHint(col))
         set_column_widths(self, header, widths)
-        if sum(widths.values()) != self._fitted_width:
-            self._fitted_width = sum(widths.values())
+        # The width asked for: the fitted columns and a signed note's mark (a longer mark, or
+        # a vertical scroll bar, cuts the Note column short rather than needing a horizontal
+        # one). Worked out here, once per fill: a layout asks for the hint many times.
+        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self)
+        note = max(metrics.horizontalAdvance(SIGNED_MARK) + 2 * (margin + 1),
+                   header.sectionSizeHint(NOTE))  # the item delegate's text margins
+        width = sum(widths.values()) + note + 2 * self.frameWidth()
+        if width != self._hint_width:
+            self._hint_width = width
             self.updateGeometry()  # the page gives the list the room it now asks for
 
     def sizeHint(self) -> QSize:
-        """Wide enough for the fitted columns and a signed note's mark (a longer mark, or a
-        vertical scroll bar, cuts the Note column short rather than needing a horizontal
-        one). A hint, not a minimum: the page gives the list this much when it has the room
+        """A hint, not a minimum: the page gives the list this width when it has the room
         (1280 px does), and a narrower window shrinks it rather than scrolling the page."""
-        hint = super().sizeHint()
-        # The item delegate's text margin: the focus frame's, plus one, either side.
-        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self)
-        note = max(self.fontMetrics().horizontalAdvance(SIGNED_MARK) + 2 * (margin + 1),
-                   self.header().sectionSizeHint(NOTE))
-        width = self._fitted_width + note + 2 * self.frameWidth()
-        return QSize(width, hint.height())
+        return QSize(self._hint_width, super().sizeHint().height())
 
     def session_ids(self) -> list[int]:
         items = (self.topLevelItem(i) for i in range(self.topLevelItemCount()))

@@ -12,7 +12,22 @@ itself does not start to scroll).
 from __future__ import annotations
 
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLayout, QStyle, QWidget
+
+
+def shared_widths(width: int, hints: list[int], minimums: list[int],
+                  weights: list[int]) -> list[int]:
+    """Each hint, and what `width` leaves over shared by weight; short of room, the hints
+    scaled down alike, none below its minimum."""
+    spare = width - sum(hints)
+    if spare >= 0:
+        total = sum(weights) or 1
+        widths = [hint + spare * weight // total for hint, weight in zip(hints, weights,
+                                                                          strict=True)]
+        widths[-1] += width - sum(widths)  # what integer division left, to the last
+        return widths
+    scale = width / (sum(hints) or 1)
+    return [max(low, int(hint * scale)) for hint, low in zip(hints, minimums, strict=True)]
 
 
 class SharedRow(QHBoxLayout):
@@ -20,22 +35,23 @@ class SharedRow(QHBoxLayout):
 
     def __init__(self, parent: QWidget, *widgets: tuple[QWidget, int]) -> None:
         super().__init__(parent)
+        self.owner = parent
         self.weights = [weight for _widget, weight in widgets]
         for widget, _weight in widgets:
             self.addWidget(widget)
 
     def setGeometry(self, rect: QRect) -> None:
-        # Stretch factors in pixels: the layout then hands out exactly these widths (or,
-        # short of room, shares it in their proportion). They follow from the row's width
-        # alone, so setting them here settles in one pass.
-        items = [self.itemAt(i) for i in range(self.count())]
-        hints = [item.sizeHint().width() if item is not None else 0 for item in items]
-        margins = self.contentsMargins()
-        spare = (rect.width() - margins.left() - margins.right()
-                 - self.spacing() * (len(items) - 1) - sum(hints))
-        total = sum(self.weights) or 1
-        for i, (hint, weight) in enumerate(zip(hints, self.weights, strict=True)):
-            stretch = max(1, hint + (spare * weight // total if spare > 0 else 0))
-            if self.stretch(i) != stretch:  # set only when changed: setStretch invalidates
-                self.setStretch(i, stretch)
-        super().setGeometry(rect)
+        # Placed here rather than through stretch factors: setting those invalidates the
+        # layout, and the page would be laid out twice at every client opened.
+        QLayout.setGeometry(self, rect)
+        items = [item for i in range(self.count()) if (item := self.itemAt(i)) is not None]
+        inner = self.contentsRect()
+        gaps = self.spacing() * (len(items) - 1)
+        widths = shared_widths(inner.width() - gaps, [i.sizeHint().width() for i in items],
+                               [i.minimumSize().width() for i in items], self.weights)
+        direction = self.owner.layoutDirection()  # right to left: mirrored, as Qt's own
+        x = inner.x()
+        for item, width in zip(items, widths, strict=True):
+            placed = QRect(x, inner.y(), width, inner.height())
+            item.setGeometry(QStyle.visualRect(direction, inner, placed))
+            x += width + self.spacing()

@@ -176,7 +176,7 @@ class TimelineView(QTableView):
         self.customContextMenuRequested.connect(self._context_menu)
         self.activated.connect(self._activated)
         self._centred_row: int | None = None  # to centre once the view has its size
-        self._fixed_width = 0  # of the date, session and status columns, at the last fill
+        self._hint_width = 0  # the width asked for, from the last fill (`_fit_columns`)
 
     def set_entries(self, entries: tuple[TimelineEntry, ...] | list[TimelineEntry], *,
                     today: date | None = None,
@@ -209,16 +209,17 @@ class TimelineView(QTableView):
                 width = max(width, (strong if is_bold else plain).horizontalAdvance(text))
             widths[col] = max(width + 14, header.sectionSizeHint(col))
         set_column_widths(self, header, widths)
-        if sum(widths.values()) != self._fixed_width:
-            self._fixed_width = sum(widths.values())
+        # The width asked for: the fixed columns and the least of Phase and Details, beside
+        # the vertical scroll bar (once per fill: a layout asks for the hint many times).
+        width = (sum(widths.values()) + 2 * header.minimumSectionSize()
+                 + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth())
+        if width != self._hint_width:
+            self._hint_width = width
             self.updateGeometry()  # the page shares its width out by the lists' hints
 
     def sizeHint(self) -> QSize:
-        """Wide enough for the fixed columns and the least of Phase and Details, beside the
-        vertical scroll bar: the page gives the timeline this much when it has the room."""
-        width = (self._fixed_width + 2 * self.horizontalHeader().minimumSectionSize()
-                 + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth())
-        return QSize(width, super().sizeHint().height())
+        """The page gives the timeline this width when it has the room."""
+        return QSize(self._hint_width, super().sizeHint().height())
 
     def current_entry(self) -> TimelineEntry | None:
         index = self.currentIndex()
