@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.audit_events import event_label
 from kapnotes.domain.dates import plural
 from kapnotes.services.audit_log import AuditEntry, read_audit_log
 from kapnotes.services.vault_access import Vault
-from kapnotes.ui.models.audit_events import event_label
 from kapnotes.ui.models.audit_model import ALTERED_STYLE, INTACT_STYLE, AuditLogModel
 
 ALL_EVENTS = "All events"

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapnotes.domain.audit_events import event_label
 from kapnotes.domain.dates import plural
 from kapnotes.services.practice_audit_sync import (
     RemoteAuditEntry,
@@ -31,7 +32,6 @@ from kapnotes.services.practice_audit_sync import (
     remote_audit_problems,
 )
 from kapnotes.services.vault_access import Vault
-from kapnotes.ui.models.audit_events import event_label
 from kapnotes.ui.models.audit_model import ALTERED_STYLE, INTACT_STYLE, when_text
 
 COLUMNS = ("When", "Workstation", "Clinician", "Sent by", "Event", "Client", "Record", "Detail")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from kapnotes.domain.audit_events import event_label
 from kapnotes.domain.dates import utc_text
 from kapnotes.services.audit_log import AuditEntry
-from kapnotes.ui.models.audit_events import event_label
 from kapnotes.ui.models.rows_model import Index, RowsTableModel
 
 ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -1,7 +1,8 @@
-"""Audit events in words, as the audit windows show them (the log keeps the recorded name).
+"""Audit events in words, as the audit windows and the course PDF's audit appendix show them
+(the log keeps the recorded name). Here in the domain, free of Qt, so both read one source.
 
-Every event the source writes has a label here: tests/ui/test_audit_event_labels.py reads the
-writers out of the code and fails on one without. An event this version does not know (a
+Every event the source writes has a label here: tests/domain/test_audit_event_labels.py reads
+the writers out of the code and fails on one without. An event this version does not know (a
 newer or older version wrote it) is shown as recorded.
 """
 

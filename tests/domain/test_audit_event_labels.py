@@ -1,14 +1,15 @@
-"""Every event the app writes to the audit log is shown in words in the audit windows: the
-source is read for every writer (tests/helpers/written_events.py), so a new event without a
-label fails here, not in front of a practice manager. Events an older or newer version wrote
+"""Every event the app writes to the audit log is shown in words in the audit windows and the
+course PDF's audit appendix (tests/services/test_audit_labels_pdf.py): the source is read for
+every writer (tests/helpers/written_events.py), so a new event without a label fails here, not
+in front of a practice manager. Events an older or newer version wrote
 are shown as recorded."""
 
 from __future__ import annotations
 
 from helpers.written_events import written_events
 
+from kapnotes.domain.audit_events import EVENT_FAMILIES, EVENT_LABELS, event_label
 from kapnotes.domain.jurisdiction_model import EntryKind
-from kapnotes.ui.models.audit_events import EVENT_FAMILIES, EVENT_LABELS, event_label
 
 WRITTEN = written_events()
 
