@@ -4,6 +4,7 @@ and schedule, audit entries, then every note."""
 
 from __future__ import annotations
 
+from kapnotes.domain.audit_events import event_label
 from kapnotes.domain.course_label import course_label, protocol_label
 from kapnotes.domain.dates import plural, schedule_date, utc_text
 from kapnotes.domain.models import SessionKind
@@ -319,11 +320,14 @@ def override_blocks(snap: CourseSnapshot, ctx: Context) -> list[Block]:
 def audit_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
     if snap.audit is None:
         return []
-    rows = [(utc_text(a.at_utc), a.event, f"{a.record_type} {a.record_id}".strip(),
+    # Events in the words the audit windows use (one source: kapnotes/domain/audit_events.py);
+    # the window's tooltip shows the name each was recorded under, for whoever checks the log.
+    rows = [(utc_text(a.at_utc), event_label(a.event), f"{a.record_type} {a.record_id}".strip(),
              a.clinician or "—", a.outcome, a.detail or "—") for a in snap.audit]
     return [Heading("Audit log for this course", level),
             Paragraph("Times in UTC. Entries concern this client, this course and its "
-                      "sessions; they never hold note text.", "muted"),
+                      "sessions; they never hold note text. Events are named as in the "
+                      "vault's audit window.", "muted"),
             Table(("When (UTC)", "Event", "Record", "Clinician", "Outcome", "Detail"), rows,
                   widths=(1.9, 2.6, 1.3, 1.5, 1.1, 1.8))]
 

@@ -119,7 +119,7 @@ def test_course_summary_sections_and_notes_in_order(svc: object, rich: RichCours
              "Remission < 5", "Vitals and adverse events", "SpO2 90% is below 92%",
              "Adverse effect: Nausea", "Protocol and schedule",
              "Esketamine nasal spray (Spravato)", "Missed", "Audit log for this course",
-             "session.sign",
+             "Note signed",
              "Session notes", "Preparation session 1", "Dosing session 1",
              "Integration session 1")
     total = len(pages)
