@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,6 +54,23 @@ def _isolated_user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.setenv("LC_TIME", "C.UTF-8")
     yield tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _no_window_outlives_its_test() -> Iterator[None]:
+    """Hide every top-level still on screen once a test (and qtbot's own clean-up) is done.
+
+    A non-modal dialog a test opened (the theme-frequency dialog, say) otherwise stays visible
+    into the next test on the same worker, whose lock re-shows every window it hid: the
+    dialog then refills from a vault closed with its own test, and that test fails only in
+    that order."""
+    yield
+    widgets = sys.modules.get("PySide6.QtWidgets")  # tests that never touched Qt: nothing to do
+    if widgets is None or widgets.QApplication.instance() is None:
+        return
+    for widget in widgets.QApplication.topLevelWidgets():
+        if widget.isVisible():
+            widget.hide()  # hide, not close: a closeEvent would write to a closed vault
 
 
 @pytest.fixture

@@ -19,9 +19,11 @@ from datetime import datetime
 
 from kapnotes.domain.clinical_rules import RuleFinding, RuleSet
 from kapnotes.domain.monitoring import (
+    FIRST_DEVICE_AFTER_NOW,
     MINIMUM_MONITORING_MINUTES,
     MonitoringClock,
     MonitoringRecord,
+    first_device_after_message,
 )
 from kapnotes.domain.vitals import (
     ReadingRole,
@@ -90,9 +92,12 @@ def discharge_problems(record: MonitoringRecord, thresholds: VitalsThresholds, a
     if record.first_device_at is None:
         problems.append(ReadinessProblem(
             "no_first_device_time", "Time of the first device is not recorded."))
+    elif not MonitoringClock(record.first_device_at).started(at):
+        # Not "0 minutes": a device time ahead of the check leaves the monitoring time unknown.
+        problems.append(ReadinessProblem(
+            FIRST_DEVICE_AFTER_NOW, first_device_after_message(record.first_device_at)))
     else:
-        minutes = MonitoringClock(record.first_device_at).minutes_elapsed(
-            max(at, record.first_device_at))
+        minutes = MonitoringClock(record.first_device_at).minutes_elapsed(at)
         if minutes < minimum_minutes:
             problems.append(ReadinessProblem(
                 "monitoring_under_minimum",
@@ -157,10 +162,11 @@ _RULES = (
     ("respiratory_depression", "discharge_sedation_resolved"),
     ("monitoring_under_minimum", "discharge_minimum_time"),
     ("no_first_device_time", "discharge_minimum_time"),
+    (FIRST_DEVICE_AFTER_NOW, "discharge_minimum_time"),
 )
 # The problems signing already names as record completeness (domain/monitoring.py).
 COMPLETENESS_CODES = frozenset({"no_first_device_time", "monitoring_under_minimum",
-                                "missing_end_bp"})
+                                "missing_end_bp", FIRST_DEVICE_AFTER_NOW})
 
 
 def discharge_findings(problems: Sequence[ReadinessProblem], rules: RuleSet, *,

@@ -11,6 +11,10 @@ Rules:
 - Signing needs a written reason when any of these holds: the first device time is missing,
   monitoring (to the end time, or to `now` if none) lasted under 120 minutes, or the
   pre-dose, ~40-minute or end-of-session blood pressure is missing.
+- A first device time later than `now` (a device clock running ahead of the workstation, or a
+  time typed a little ahead) is kept as recorded: nothing is due yet, and the monitoring time
+  is unknown rather than negative, so signing names it (`FIRST_DEVICE_AFTER_NOW`) instead of
+  counting minutes.
 No function reads the real clock: `now` is always passed in.
 """
 
@@ -47,6 +51,15 @@ def minimum_reached_prompt(minimum_minutes: float) -> str:
 
 PROMPT_END_BP = "End-of-session blood pressure due before the client leaves"
 
+FIRST_DEVICE_AFTER_NOW = "first_device_after_now"
+
+
+def first_device_after_message(first_device_at: datetime) -> str:
+    """Why no monitoring time can be given when the first device is later than the check:
+    the time stays as recorded (the clinician may be right and the workstation wrong)."""
+    return (f"First device time ({first_device_at:%H:%M}) is after the time of this check, "
+            "so the monitoring time is unknown: check the device and workstation clocks.")
+
 
 class ReadingDue(StrEnum):
     NOT_YET = "not_yet"
@@ -67,8 +80,14 @@ class MonitoringClock:
     first_device_at: datetime
     minimum_minutes: float = MINIMUM_MONITORING_MINUTES
 
+    def started(self, now: datetime) -> bool:
+        """Whether `now` is at or after the first device (false while its time is ahead)."""
+        return now >= self.first_device_at
+
     def elapsed(self, now: datetime) -> timedelta:
-        if now < self.first_device_at:
+        """Time since the first device; callers ask `started` first, as a negative span
+        means no monitoring time, not a short one."""
+        if not self.started(now):
             raise ValidationError("now", "is before the first device was given")
         return now - self.first_device_at
 
@@ -93,6 +112,8 @@ class MonitoringClock:
     ) -> ReadingDue:
         if _has_bp(readings, ReadingRole.FORTY_MINUTES):
             return ReadingDue.DONE
+        if not self.started(now):
+            return ReadingDue.NOT_YET
         minute = self.elapsed(now).total_seconds() / 60
         start, end = FORTY_MINUTE_WINDOW
         if minute < start:
@@ -270,6 +291,10 @@ def signing_blockers(record: MonitoringRecord, now: datetime,
             "no_first_device_time",
             "Time of the first device is not recorded, so 2 hours of monitoring is not shown.",
         ))
+    elif not MonitoringClock(record.first_device_at).started(record.ended_at or now):
+        # Only `now` can be early: MonitoringRecord refuses an end before the first device.
+        blockers.append(SigningBlocker(
+            FIRST_DEVICE_AFTER_NOW, first_device_after_message(record.first_device_at)))
     else:
         end = record.ended_at or now
         minutes = MonitoringClock(record.first_device_at).minutes_elapsed(end)

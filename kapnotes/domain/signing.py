@@ -62,6 +62,7 @@ def needing_reason(findings: tuple[RuleFinding, ...] | list[RuleFinding]) -> lis
 SIGN_AUDIT_PREFIX = "; with a written reason for: "
 _COMPLETENESS_WORDS = {
     "no_first_device_time": "first device time not recorded",
+    "first_device_after_now": "first device time after the time of signing",
     "missing_pre_dose_bp": "pre-dose blood pressure not recorded",
     "missing_40_minute_bp": "~40-minute blood pressure not recorded",
     "missing_end_bp": "end-of-session blood pressure not recorded",

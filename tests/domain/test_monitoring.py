@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kapnotes.domain.discharge import discharge_problems
 from kapnotes.domain.dose_rules import device_gap_findings, dose_hint
 from kapnotes.domain.dosing import (
     check_dose_mg,
@@ -570,3 +571,23 @@ def test_medicine_in_two_classes() -> None:
     assert medicine_classes("diazepam and oxycodone") == (
         MedicineClass.BENZODIAZEPINE, MedicineClass.OPIOID,
     )
+
+
+# --- a first device time ahead of `now` ---------------------------------------------------------
+
+def test_a_first_device_ahead_of_now_leaves_the_monitoring_time_unknown() -> None:
+    device = datetime(2026, 11, 20, 9, 7)
+    now = device - timedelta(minutes=7)
+    clock = MonitoringClock(device)
+    assert not clock.started(now) and clock.started(device)
+    assert clock.forty_minute_reading(now) is ReadingDue.NOT_YET
+    assert clock.prompts(now) == ()
+    record = MonitoringRecord(first_device_at=device)
+    codes = [b.code for b in signing_blockers(record, now)]
+    assert "first_device_after_now" in codes and "monitoring_under_2_hours" not in codes
+    found = discharge_problems(record, VitalsThresholds(), now)
+    assert found[0].code == "first_device_after_now"
+    assert "09:07" in found[0].message and "unknown" in found[0].message
+    # From the device time on, minutes count as before.
+    later = [b.code for b in signing_blockers(record, device + timedelta(minutes=3))]
+    assert "monitoring_under_2_hours" in later and "first_device_after_now" not in later
