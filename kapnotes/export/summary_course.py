@@ -329,7 +329,7 @@ def audit_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:
                       "sessions; they never hold note text. Events are named as in the "
                       "vault's audit window.", "muted"),
             Table(("When (UTC)", "Event", "Record", "Clinician", "Outcome", "Detail"), rows,
-                  widths=(1.9, 2.6, 1.3, 1.5, 1.1, 1.8))]
+                  widths=(1.9, 2.2, 1.1, 1.3, 1.1, 2.6))]
 
 
 def notes_blocks(snap: CourseSnapshot, ctx: Context, level: int) -> list[Block]:

@@ -39,3 +39,13 @@ def test_audit_appendix_prints_events_in_words(services: object, tmp_path: Path)
     for name in ("client.create", "consent_recorded", "course.create", "session.create",
                  "session.sign"):
         assert name not in appendix, name
+
+
+def test_audit_details_are_not_broken_inside_a_word(services: object, tmp_path: Path) -> None:
+    # The Detail column was the narrowest while Event had room to spare: "template=recording
+    # v1" printed as "template=recordi / ng v1", a note's field names cut letter by letter.
+    client = services.clients.create(Client(code="KAP-819", full_name="Sam Imaginary"))
+    services.consents.record(client.id, "recording", signed_on=date(2026, 11, 1))
+    services.courses.create(Course(client_id=client.id, protocol="iv_ketamine",
+                                   start_date=date(2026, 11, 2)))
+    assert "template=recording v1" in audit_appendix(services, client.id, tmp_path)
