@@ -205,6 +205,9 @@ class MainWindow(QMainWindow):
         self.audit_log_action.triggered.connect(self.open_audit_log)
         self.lock_action.triggered.connect(self.lock_requested)
         self.quit_action.triggered.connect(self.close)
+        # The window holds Quit too, not only its menu: the lock disables the menu bar, and
+        # a menu's shortcuts go with it, yet Ctrl+Q must still work from the lock screen.
+        self.addAction(self.quit_action)
         self.undo_action.triggered.connect(lambda: _call_on_focus("undo"))
         self.redo_action.triggered.connect(lambda: _call_on_focus("redo"))
         self.full_screen_action.toggled.connect(self._set_full_screen)

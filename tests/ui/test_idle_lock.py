@@ -134,6 +134,18 @@ def test_ctrl_l_and_the_menu_lock_at_once(qtbot, services, settings, passphrase)
     assert lock.locked and window.client_dock.isHidden()
 
 
+def test_ctrl_q_quits_from_the_lock_screen(qtbot, services, settings) -> None:
+    # Quit is the one entry left on while locked, yet its shortcut lived only in the File
+    # menu, and a disabled menu bar takes its menus' shortcuts with it: Ctrl+Q did nothing.
+    window, _ws, lock = locked_window(qtbot, services, settings, Monotonic())
+    lock.lock()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow()
+                    and QApplication.focusWidget() is lock.screen.passphrase_edit, timeout=5000)
+    qtbot.keyClick(lock.screen.passphrase_edit, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=2000)
+
+
 def test_input_resets_the_idle_timer_and_the_countdown_shows_near_the_end(
     qtbot, services, settings
 ) -> None:
