@@ -30,14 +30,15 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
 
-_RGB: dict[tuple[float, float, float], str] = {}
+_COLOUR_CODES: dict[tuple[float, float, float, str], str] = {}
 
 
-def _colour(colour: Color) -> str:
-    key = (colour.red, colour.green, colour.blue)
-    code = _RGB.get(key)
+def _colour(colour: Color, operator: str = "rg") -> str:
+    """`r g b rg` (fill) or `r g b RG` (stroke), as reportlab formats it, worked out once."""
+    key = (colour.red, colour.green, colour.blue, operator)
+    code = _COLOUR_CODES.get(key)
     if code is None:
-        code = _RGB[key] = f"{fp_str(key)} rg"
+        code = _COLOUR_CODES[key] = f"{fp_str(key[:3])} {operator}"
     return code
 
 
@@ -168,6 +169,7 @@ def text_lines(bl: Any, leading: float, canvas: Any) -> str:
     return " ".join(text)
 
 
-def colour_operator(colour: Color) -> str:
-    """The fill colour operator reportlab writes for a cell's text colour."""
-    return _colour(colour)
+def colour_operator(colour: Color, operator: str = "rg") -> str:
+    """The colour operator reportlab writes: fill (`rg`, a cell's text) or stroke (`RG`,
+    a table's rules)."""
+    return _colour(colour, operator)

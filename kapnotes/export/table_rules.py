@@ -19,6 +19,8 @@ from reportlab.lib.colors import CMYKColor, Color
 from reportlab.lib.rl_accel import fp_str
 from reportlab.platypus.tables import _SPECIALROWS
 
+from kapnotes.export.cell_draw import colour_operator
+
 _OPS = frozenset({"LINEBELOW", "LINEABOVE", "LINEBEFORE", "LINEAFTER", "BOX", "OUTLINE",
                   "GRID", "INNERGRID"})
 
@@ -35,16 +37,6 @@ def _plain(table: Any) -> bool:
     return True
 
 
-_RG: dict[tuple[float, float, float], str] = {}
-
-
-def _stroke(colour: Color) -> str:
-    key = (colour.red, colour.green, colour.blue)
-    code = _RG.get(key)
-    if code is None:
-        code = _RG[key] = f"{fp_str(key)} RG"
-    return code
-
 
 class _Rules:
     """The operators reportlab's `_drawLines` writes, state by state, paths merged."""
@@ -58,7 +50,7 @@ class _Rules:
 
     def _prep(self, weight: float, colour: Color) -> None:  # Table._prepLine
         if colour and colour is not self.colour and colour != self.colour:
-            self.out.append(_stroke(colour))
+            self.out.append(colour_operator(colour, "RG"))
             self.colour = colour
         if weight and weight != self.weight:
             self.out.append(f"{fp_str(weight)} w")
