@@ -22,16 +22,13 @@ PREVIOUS = "previous-"
 def data_key_for(path: Path, *, passphrase: str | None = None,
                  recovery_key: str | None = None) -> bytes:
     """Unwrap the data key; a wrong passphrase raises before the vault file is touched."""
-    check_vault_file(path)
-    kf = keyfile.read_key_file(keyfile.key_file_for(path))
-    if interrupted(kf):
-        return _after_interrupted_rekey(path, kf, passphrase=passphrase,
-                                        recovery_key=recovery_key)
-    return kf.unlock(passphrase=passphrase, recovery_key=recovery_key)
+    derive, open_slot = unwrap_in_steps(path, passphrase=passphrase, recovery_key=recovery_key)
+    return open_slot(derive())
 
 
-def unwrap_in_steps(path: Path, *, passphrase: str) -> tuple[Callable[[], bytes],
-                                                             Callable[[bytes], bytes]]:
+def unwrap_in_steps(path: Path, *, passphrase: str | None = None,
+                    recovery_key: str | None = None
+                    ) -> tuple[Callable[[], bytes], Callable[[bytes], bytes]]:
     """`data_key_for` in three steps, for a caller with a worker thread: this call reads the
     key file (checks, a refused file raise here), the first function returned derives the
     slot's key (PBKDF2, which holds no Python lock: the worker's part, from its first
@@ -43,8 +40,8 @@ def unwrap_in_steps(path: Path, *, passphrase: str) -> tuple[Callable[[], bytes]
     kf = keyfile.read_key_file(keyfile.key_file_for(path))
     if interrupted(kf):  # rare: the whole repair on the worker, nothing left to finish
         return (lambda: _after_interrupted_rekey(path, kf, passphrase=passphrase,
-                                                 recovery_key=None)), (lambda key: key)
-    slot, secret, name = kf.slot_for(passphrase=passphrase)
+                                                 recovery_key=recovery_key)), (lambda key: key)
+    slot, secret, name = kf.slot_for(passphrase=passphrase, recovery_key=recovery_key)
     return (lambda: keyfile.derive_for(slot, secret, name)), (
         lambda kek: keyfile.open_slot(slot, name, kek))
 
