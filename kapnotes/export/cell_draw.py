@@ -30,11 +30,14 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
 
+from kapnotes.export.doc_cache import doc_cache
+
 _COLOUR_CODES: dict[tuple[float, float, float, str], str] = {}
 
 
-def _colour(colour: Color, operator: str = "rg") -> str:
-    """`r g b rg` (fill) or `r g b RG` (stroke), as reportlab formats it, worked out once."""
+def colour_operator(colour: Color, operator: str = "rg") -> str:
+    """The colour operator reportlab writes, worked out once: fill (`r g b rg`, a cell's
+    text) or stroke (`r g b RG`, a table's rules)."""
     key = (colour.red, colour.green, colour.blue, operator)
     code = _COLOUR_CODES.get(key)
     if code is None:
@@ -43,10 +46,7 @@ def _colour(colour: Color, operator: str = "rg") -> str:
 
 
 def _split(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]]:
-    cache: dict[tuple[str, str], list[tuple[int, bytes]]] | None = getattr(
-        doc, "_kapnotes_split", None)
-    if cache is None:
-        cache = doc._kapnotes_split = {}
+    cache: dict[tuple[str, str], list[tuple[int, bytes]]] = doc_cache(doc, "_kapnotes_split")
     key = (font.fontName, text)
     parts = cache.get(key)
     if parts is None:
@@ -91,7 +91,7 @@ def draw_plain(para: Any, canvas: Any, x: float, y: float) -> None:
     code.append("q")
     code.append(f"{fp_str(1, 0, 0, 1, x, y)} cm")
     code.append("q")
-    code.append(_colour(bl.textColor))
+    code.append(colour_operator(bl.textColor))
     if bl.textColor.alpha is not None:
         canvas._doc.ensureMinPdfVersion("transparency")
     code.append(text_block(bl, para.style.leading, para.height, canvas))
@@ -125,10 +125,7 @@ class _LineFont:
 
 
 def _line_font(bl: Any, leading: float, doc: Any) -> _LineFont:
-    fonts: dict[tuple[str, float, float], _LineFont] | None = getattr(
-        doc, "_kapnotes_line_fonts", None)
-    if fonts is None:
-        fonts = doc._kapnotes_line_fonts = {}
+    fonts: dict[tuple[str, float, float], _LineFont] = doc_cache(doc, "_kapnotes_line_fonts")
     key = (bl.fontName, bl.fontSize, leading)
     found = fonts.get(key)
     if found is None:
@@ -168,8 +165,3 @@ def text_lines(bl: Any, leading: float, canvas: Any) -> str:
             text.append("0 Tw")
     return " ".join(text)
 
-
-def colour_operator(colour: Color, operator: str = "rg") -> str:
-    """The colour operator reportlab writes: fill (`rg`, a cell's text) or stroke (`RG`,
-    a table's rules)."""
-    return _colour(colour, operator)

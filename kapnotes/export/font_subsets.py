@@ -16,6 +16,8 @@ from typing import Any
 
 from reportlab.pdfbase.ttfonts import TTFont
 
+from kapnotes.export.doc_cache import doc_cache
+
 NBSP, SPACE = 0xA0, 0x20
 
 
@@ -51,9 +53,7 @@ def first_subset(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]] | No
     already (the same result, without the per-character loop), else None."""
     if not text:
         return None
-    subsets: dict[str, _Subset0] | None = getattr(doc, "_kapnotes_subset0", None)
-    if subsets is None:
-        subsets = doc._kapnotes_subset0 = {}
+    subsets: dict[str, _Subset0] = doc_cache(doc, "_kapnotes_subset0")
     known = subsets.get(font.fontName)
     if known is None or known.seen != len(known.state.assignments):
         state = font.state.get(doc)
