@@ -62,7 +62,7 @@ class FlowTemplate(BaseDocTemplate):
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self._plain_kinds: dict[type, bool] = {}
-        self._plain_styles: dict[int, tuple[ParagraphStyle, bool]] = {}
+        self._plain_styles: dict[ParagraphStyle, bool] = {}
 
     def build(self, flowables: list[Flowable], filename: Any = None,
               canvasmaker: Any = Canvas) -> None:
@@ -126,11 +126,11 @@ class FlowTemplate(BaseDocTemplate):
         return style is None or self._plain_style(style)
 
     def _plain_style(self, style: ParagraphStyle) -> bool:
-        known = self._plain_styles.get(id(style))
-        if known is None or known[0] is not style:
-            known = self._plain_styles[id(style)] = (
-                style, not any(getattr(style, name, 0) for name in _STYLE_ASKED))
-        return known[1]
+        known = self._plain_styles.get(style)  # a style is its own key (hashed by identity)
+        if known is None:
+            known = self._plain_styles[style] = not any(getattr(style, name, 0)
+                                                        for name in _STYLE_ASKED)
+        return known
 
     def _handle_plain(self, flowables: list[Flowable], f: Flowable) -> None:
         """handle_flowable for a plain flowable: the fit-and-draw path by `add_plain`, the rest
