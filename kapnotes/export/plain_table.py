@@ -31,7 +31,7 @@ with reportlab's Table; the bytes differ since the cells became one text object.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab import rl_config
 from reportlab.platypus import Table as RLTable
@@ -44,10 +44,15 @@ from kapnotes.export.table_fills import draw_backgrounds
 from kapnotes.export.table_rules import draw_rules
 from kapnotes.export.table_text import TextRun
 
+
 # A row of plain cells as measured: each cell's measurement, the row's height, and the cell
 # styles and column widths it was measured with (kept on the row, so the pieces a table is
 # split into by rows neither measure nor look its cells up again, nor does the drawing).
-RowPlan = tuple[list[_Measured], float, list[CellStyle], list[float]]
+class RowPlan(NamedTuple):
+    cells: list[_Measured]
+    height: float
+    styles: list[CellStyle]
+    widths: list[float]
 
 
 class PlainRow(list[object]):
@@ -57,6 +62,14 @@ class PlainRow(list[object]):
 
     __slots__ = ("plan",)
     plan: RowPlan | None
+
+
+def row_plan(row: object, styles: list[CellStyle], widths: list[float]) -> RowPlan | None:
+    """The row's plan when it was measured with these cell styles and column widths."""
+    plan = row.plan if type(row) is PlainRow else None
+    if plan is None or plan.styles is not styles or plan.widths != widths:
+        return None
+    return plan
 
 
 def plain_row(values: Iterable[str]) -> PlainRow:
@@ -112,9 +125,9 @@ class PlainTable(RLTable):
     def _row_height(self, i: int, W: list[float], canv: Any) -> float:
         V = self._cellvalues[i]
         S = self._cellStyles[i]
-        plan = V.plan if type(V) is PlainRow else None
-        if plan is not None and plan[2] is S and plan[3] == W:
-            return plan[1]
+        plan = row_plan(V, S, W)
+        if plan is not None:
+            return plan.height
         book = self._book
         assert book is not None
         measured = book._measured
@@ -142,7 +155,7 @@ class PlainTable(RLTable):
             if t > h:
                 h = t
         if cells is not None and type(V) is PlainRow and len(cells) == len(W):
-            V.plan = (cells, h, S, W)  # W: this layout's widths, not changed after
+            V.plan = RowPlan(cells, h, S, W)  # W: this layout's widths, not changed after
         return h
 
     # --- splitting ------------------------------------------------------------------------
@@ -202,8 +215,8 @@ class PlainTable(RLTable):
         for row, rowstyle, rowpos, rowheight in zip(self._cellvalues, self._cellStyles,
                                                     self._rowpositions[1:], self._rowHeights,
                                                     strict=False):
-            plan = row.plan if type(row) is PlainRow else None
-            if plan is None or plan[2] is not rowstyle or plan[3] != widths:
+            plan = row_plan(row, rowstyle, widths)
+            if plan is None:
                 for cellval, cellstyle, colpos, colwidth in zip(row, rowstyle, colpositions,
                                                                 widths, strict=False):
                     if type(cellval) is str:
@@ -216,7 +229,7 @@ class PlainTable(RLTable):
                 alpha = c._extgstate._d.get("ca", 1)
                 continue
             top = rowpos + rowheight
-            for cell, s, colpos, colwidth in zip(plan[0], rowstyle, colpositions, widths,
+            for cell, s, colpos, colwidth in zip(plan.cells, rowstyle, colpositions, widths,
                                                  strict=False):
                 bl = cell.bl
                 if bl is not None and upright and alpha == bl.textColor.alpha:
