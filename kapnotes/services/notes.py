@@ -321,11 +321,12 @@ class NoteService:
         from kapnotes.rules import current_rules
 
         out: dict[int, tuple[str, ...]] = {}
+        rules = current_rules()  # once for the course, not once per signed note
         for entry in audit.entries(self.vault, record_type="session",
                                    record_ids=tuple(str(i) for i in session_ids)):
             sid = int(entry.record_id or 0)
             if entry.event == "session.sign" and entry.outcome == "ok" and sid not in out:
-                out[sid] = answered_at_signing(entry.detail or "", current_rules())
+                out[sid] = answered_at_signing(entry.detail or "", rules)
         return out
 
     def add_addendum(self, session_id: int, text: str, *, author: str) -> Addendum:
