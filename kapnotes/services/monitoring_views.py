@@ -202,7 +202,7 @@ class CourseMonitoring:
     """A course's monitoring, read once for the client page: alerts per dosing session (the
     timeline, the session list, the Vitals tab title) and, when the tab is shown, the chart."""
 
-    alerts: dict[int, list[str]]
+    alerts: dict[int, list[str]]  # session id → plain messages; sessions with none left out
     sessions: tuple[DosingVitals, ...] = ()
     thresholds: VitalsThresholds = field(default_factory=VitalsThresholds)
 
