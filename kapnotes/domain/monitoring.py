@@ -61,6 +61,17 @@ def first_device_after_message(first_device_at: datetime) -> str:
             "so the monitoring time is unknown: check the device and workstation clocks.")
 
 
+def reading_after_clock_note(taken_at: datetime, now: datetime) -> str:
+    """"" unless a typed reading time is later than `now` (a monitor's clock running a little
+    fast); then the word said at entry. The time is kept as typed, never moved to `now`
+    (docs/DATES.md, "Clocks that disagree")."""
+    if taken_at <= now:
+        return ""
+    return (f"Reading time {taken_at:%H:%M} is later than this computer's clock "
+            f"({now:%H:%M}); it is kept as typed. Check the monitor's and the computer's "
+            "clocks.")
+
+
 class ReadingDue(StrEnum):
     NOT_YET = "not_yet"
     DUE = "due"
