@@ -26,6 +26,7 @@ from kapnotes.domain.dosing_record import (
     StoredAdverseEffect,
     StoredObservation,
     StoredScreen,
+    first_device_time,
 )
 from kapnotes.domain.errors import ConflictError, ValidationError
 from kapnotes.domain.models import Session, SessionKind
@@ -220,8 +221,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         return repo.devices(self.vault, session_id)
 
     def first_device_at(self, session_id: int) -> datetime | None:
-        times = repo.devices(self.vault, session_id)
-        return times[0].given_at if times else None
+        return first_device_time(repo.devices(self.vault, session_id))
 
     def dose_gate(self, session_id: int) -> list[str]:
         """What must exist before a dose is recorded as given: a contraindication screen on
