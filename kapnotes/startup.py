@@ -18,10 +18,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kapnotes.lazy import lazy_module
 from kapnotes.services.vault_access import load_opening_modules, unlock_vault, unwrap_in_steps
 
 if TYPE_CHECKING:
+    from kapnotes import policy
     from kapnotes.services.vault_access import Vault
+else:
+    # Read (a refused entry logged) once the unlock dialog is on screen: its module and file
+    # are not needed to paint the dialog (kapnotes/cli reads it at exit if it was not).
+    policy = lazy_module("kapnotes.policy")
 
 # What runs the window once the vault is open: services, pages, menus, idle lock; and what
 # the window needs that the unlock dialog deferred (the UI settings' folder: platformdirs).
@@ -53,7 +59,7 @@ def preload_window_modules() -> None:
     from PySide6.QtCore import QTimer
 
     steps: list[Callable[[], object]] = [
-        _read_policy,
+        policy.current_policy,
         *(lambda name=name: importlib.import_module(name) for name in WINDOW_MODULES),
         load_opening_modules, _warm_up_fonts, _warm_up_file_readers,
         *(lambda name=name: importlib.import_module(name) for name in LATER_MODULES)]
@@ -64,14 +70,6 @@ def preload_window_modules() -> None:
             QTimer.singleShot(0, step)
 
     step()
-
-
-def _read_policy() -> None:
-    """The practice policy, read (and a refused entry logged) once the unlock dialog is on
-    screen: its module and file are not needed to paint the dialog (kapnotes/cli)."""
-    from kapnotes.policy import current_policy
-
-    current_policy()
 
 
 def _warm_up_file_readers() -> None:

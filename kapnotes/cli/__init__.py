@@ -9,6 +9,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from kapnotes import __version__
 from kapnotes.domain.errors import (
@@ -18,6 +19,15 @@ from kapnotes.domain.errors import (
     VaultLockedByOtherProcess,
     WrongPassphraseError,
 )
+from kapnotes.lazy import lazy_module
+
+# The practice policy is read when a command runs or the window's unlock dialog is on screen
+# (kapnotes/startup.py), not at import: `kapnotes --version` and the dialog's first paint
+# need neither its module nor its file (tests/test_startup_imports.py).
+if TYPE_CHECKING:
+    from kapnotes import policy
+else:
+    policy = lazy_module("kapnotes.policy")
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -56,20 +66,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def read_policy() -> None:
-    """The practice policy in force: its refused entries are logged (once per change)."""
-    from kapnotes.policy import current_policy
-
-    current_policy()
-
-
 def _run_gui(args: argparse.Namespace) -> int:
     from kapnotes.app import run_gui  # Qt is imported only when the GUI is wanted
 
     try:
         return run_gui(vault=args.vault)
     finally:
-        read_policy()  # a no-op unless the policy changed, or was not read (quit at unlock)
+        # Its refusals said: a no-op unless the policy changed, or was not read (quit at unlock).
+        policy.current_policy()
 
 
 def gui_only(argv: Sequence[str]) -> argparse.Namespace | None:
@@ -96,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # every run, not only by commands that happen to consult the rules. The window reads
         # it once its unlock dialog is on screen (kapnotes/startup.py), at the latest on exit.
         if args.handler is not _run_gui:
-            read_policy()
+            policy.current_policy()  # its refused entries are logged (once per change)
         return int(args.handler(args) or 0)
     except WrongPassphraseError as exc:
         return _fail(exc.message, EXIT_WRONG_PASSPHRASE)

@@ -92,17 +92,15 @@ def discharge_problems(record: MonitoringRecord, thresholds: VitalsThresholds, a
     if record.first_device_at is None:
         problems.append(ReadinessProblem(
             "no_first_device_time", "Time of the first device is not recorded."))
-    elif not MonitoringClock(record.first_device_at).started(at):
+    elif (minutes := MonitoringClock(record.first_device_at).minutes_or_none(at)) is None:
         # Not "0 minutes": a device time ahead of the check leaves the monitoring time unknown.
         problems.append(ReadinessProblem(
             FIRST_DEVICE_AFTER_NOW, first_device_after_message(record.first_device_at)))
-    else:
-        minutes = MonitoringClock(record.first_device_at).minutes_elapsed(at)
-        if minutes < minimum_minutes:
-            problems.append(ReadinessProblem(
-                "monitoring_under_minimum",
-                f"Monitoring lasted {minutes} minutes, less than the "
-                f"{minimum_minutes:g}-minute minimum."))
+    elif minutes < minimum_minutes:
+        problems.append(ReadinessProblem(
+            "monitoring_under_minimum",
+            f"Monitoring lasted {minutes} minutes, less than the "
+            f"{minimum_minutes:g}-minute minimum."))
     problems.extend(vitals_problems(record.readings, thresholds))
     problems.extend(sedation_problems(record))
     return tuple(problems)

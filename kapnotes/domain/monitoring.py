@@ -61,6 +61,17 @@ def first_device_after_message(first_device_at: datetime) -> str:
             "so the monitoring time is unknown: check the device and workstation clocks.")
 
 
+def reading_after_clock_note(taken_at: datetime, now: datetime) -> str:
+    """"" unless a typed reading time is later than `now` (a monitor's clock running a little
+    fast); then the word said at entry. The time is kept as typed, never moved to `now`
+    (docs/DATES.md, "Clocks that disagree")."""
+    if taken_at <= now:
+        return ""
+    return (f"Reading time {taken_at:%H:%M} is later than this computer's clock "
+            f"({now:%H:%M}); it is kept as typed. Check the monitor's and the computer's "
+            "clocks.")
+
+
 class ReadingDue(StrEnum):
     NOT_YET = "not_yet"
     DUE = "due"
@@ -91,8 +102,12 @@ class MonitoringClock:
             raise ValidationError("now", "is before the first device was given")
         return now - self.first_device_at
 
-    def minutes_elapsed(self, now: datetime) -> int:
-        """Whole minutes since the first device (rounded down, as a clock shows them)."""
+    def minutes_or_none(self, now: datetime) -> int | None:
+        """Whole minutes since the first device (rounded down, as a clock shows them), or None
+        while the first device is later than `now`: the monitoring time is then unknown, not
+        negative. Every reader of "minutes so far" asks here, so the rule has one home."""
+        if not self.started(now):
+            return None
         return int(self.elapsed(now).total_seconds() // 60)
 
     @property
@@ -291,19 +306,17 @@ def signing_blockers(record: MonitoringRecord, now: datetime,
             "no_first_device_time",
             "Time of the first device is not recorded, so 2 hours of monitoring is not shown.",
         ))
-    elif not MonitoringClock(record.first_device_at).started(record.ended_at or now):
+    elif (minutes := MonitoringClock(record.first_device_at).minutes_or_none(
+            record.ended_at or now)) is None:
         # Only `now` can be early: MonitoringRecord refuses an end before the first device.
         blockers.append(SigningBlocker(
             FIRST_DEVICE_AFTER_NOW, first_device_after_message(record.first_device_at)))
-    else:
-        end = record.ended_at or now
-        minutes = MonitoringClock(record.first_device_at).minutes_elapsed(end)
-        if minutes < minimum_minutes:
-            blockers.append(SigningBlocker(
-                "monitoring_under_2_hours",
-                f"Monitoring lasted {plural(minutes, 'minute')}, less than the "
-                f"{minimum_span(minimum_minutes)} minimum.",
-            ))
+    elif minutes < minimum_minutes:
+        blockers.append(SigningBlocker(
+            "monitoring_under_2_hours",
+            f"Monitoring lasted {plural(minutes, 'minute')}, less than the "
+            f"{minimum_span(minimum_minutes)} minimum.",
+        ))
     for role, code, text in (
         (ReadingRole.PRE_DOSE, "missing_pre_dose_bp", "Pre-dose blood pressure"),
         (ReadingRole.FORTY_MINUTES, "missing_40_minute_bp", "~40-minute blood pressure"),

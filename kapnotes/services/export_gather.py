@@ -224,7 +224,7 @@ def course_snapshot(services: Services, course_id: int, *,
 
 
 def _alerts(sessions: list[SessionSnapshot]) -> dict[int, tuple[str, ...]]:
-    """`monitoring.alerts_for_course` from the notes just read (their readings' findings,
+    """`monitoring.course_monitoring(...).alerts` from the notes just read (their findings,
     adverse effects and respiratory depression), rather than reading the course again."""
     out = {}
     for s in sessions:

@@ -370,11 +370,6 @@ class MonitoringService(VitalsMethods, DischargeMethods):
             repo.respiratory_depression_for_sessions(self.vault, ids),
             repo.adverse_effects_for_sessions(self.vault, ids), self.settings.thresholds())
 
-    def alerts_for_course(self, course_id: int) -> dict[int, list[str]]:
-        """Dosing sessions with alert-level vitals, respiratory depression or adverse effects
-        (session id → plain messages); sessions with none are left out."""
-        return self.course_monitoring(course_id).alerts
-
     def vitals_series(self, course_id: int) -> list[SessionVitals]:
         """Each dosing session's readings as minutes from its first device, oldest first."""
         return self.course_monitoring(course_id).series()

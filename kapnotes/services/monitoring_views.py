@@ -68,10 +68,9 @@ def clock_status(first_device_at: datetime | None, now: datetime,
         return ClockStatus(None, "Not started: record the first device (or start of dose).",
                            ClockLevel.IDLE)
     clock = MonitoringClock(first_device_at, minimum_minutes)
-    at = ended_at or now
-    if at < first_device_at:
+    minute = clock.minutes_or_none(ended_at or now)
+    if minute is None:
         return ClockStatus(0, "First device time is in the future: check it.", ClockLevel.LATE)
-    minute = clock.minutes_elapsed(at)
     head = f"Minute {minute} since first device"
     if ended_at is not None:
         if discharge_problems:
@@ -113,9 +112,11 @@ def suggested_role(first_device_at: datetime | None, now: datetime,
                    minimum_minutes: float = MINIMUM_MONITORING_MINUTES) -> ReadingRole:
     """The role a reading taken `now` most likely has: pre-dose before the first device,
     ~40 minutes while that reading is due, end of session from the 2-hour minimum."""
-    if first_device_at is None or now < first_device_at:
+    if first_device_at is None:
         return ReadingRole.PRE_DOSE
     clock = MonitoringClock(first_device_at, minimum_minutes)
+    if clock.minutes_or_none(now) is None:  # the first device is still ahead of `now`
+        return ReadingRole.PRE_DOSE
     if clock.two_hour_minimum_reached(now):
         if _has_bp(readings, ReadingRole.END_OF_SESSION):
             return ReadingRole.EXTRA
@@ -201,7 +202,7 @@ class CourseMonitoring:
     """A course's monitoring, read once for the client page: alerts per dosing session (the
     timeline, the session list, the Vitals tab title) and, when the tab is shown, the chart."""
 
-    alerts: dict[int, list[str]]
+    alerts: dict[int, list[str]]  # session id → plain messages; sessions with none left out
     sessions: tuple[DosingVitals, ...] = ()
     thresholds: VitalsThresholds = field(default_factory=VitalsThresholds)
 

@@ -349,9 +349,10 @@ def test_clock_after_readings_taken() -> None:
 
 def test_clock_minutes() -> None:
     clock = MonitoringClock(T0)
-    assert clock.minutes_elapsed(at(0)) == 0
-    assert clock.minutes_elapsed(at(39.99)) == 39
-    assert clock.minutes_elapsed(at(40)) == 40
+    assert clock.minutes_or_none(at(0)) == 0
+    assert clock.minutes_or_none(at(39.99)) == 39
+    assert clock.minutes_or_none(at(40)) == 40
+    assert clock.minutes_or_none(at(-0.01)) is None  # unknown, not "-1" or "0"
     assert clock.two_hour_minimum_at == datetime(2026, 3, 2, 11, 0)
     assert not clock.two_hour_minimum_reached(at(119.99))
     assert clock.two_hour_minimum_reached(at(120))
@@ -359,7 +360,7 @@ def test_clock_minutes() -> None:
     assert clock.minutes_to_two_hours(at(119.5)) == 1
     assert clock.minutes_to_two_hours(at(150)) == 0
     with pytest.raises(ValidationError) as err:
-        clock.minutes_elapsed(at(-1))
+        clock.elapsed(at(-1))
     assert err.value.field == "now"
 
 

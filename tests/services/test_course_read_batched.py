@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from helpers.course_alerts import alerts_note_by_note
+
 from kapnotes import policy
 from kapnotes.domain.models import SessionKind
 from kapnotes.services.export_gather import course_snapshot, session_snapshot
@@ -92,8 +94,9 @@ def test_every_note_of_a_course_snapshot_is_the_notes_own_snapshot(rich_services
             alone = tuple(session_snapshot(rich_services, int(s.session.id or 0))
                           for s in snap.sessions)
             assert snap.sessions == alone
-            expected = rich_services.monitoring.alerts_for_course(course_id)
+            expected = alerts_note_by_note(rich_services, course_id)
             assert snap.alerts == {sid: tuple(found) for sid, found in expected.items()}
+            assert rich_services.monitoring.course_monitoring(course_id).alerts == expected
             alerted |= set(snap.alerts)
             flagged |= {s.session.id for s in snap.sessions if s.scale_risk and s.scale_risk.flags}
             answered |= {s.session.id for s in snap.sessions if s.sign_answered}

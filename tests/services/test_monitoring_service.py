@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from helpers import dosing
+from helpers.course_alerts import alerts_note_by_note
 
 from kapnotes.domain.dosing_record import Medication, Route
 from kapnotes.domain.errors import ConflictError, ValidationError
@@ -443,8 +444,8 @@ def test_warnings_must_be_acknowledged_and_the_acknowledgement_is_recorded(
 
 
 # -- course views ------------------------------------------------------------------------------
-def test_alerts_for_course_and_vitals_series(services: object, course_id: int,
-                                             clock: object) -> None:
+def test_course_alerts_and_vitals_series(services: object, course_id: int,
+                                        clock: object) -> None:
     m = services.monitoring
     calm, eventful, prep = (
         services.notes.create_session(course_id=course_id, kind=kind,
@@ -460,7 +461,8 @@ def test_alerts_for_course_and_vitals_series(services: object, course_id: int,
         m.add_reading(sid, "forty_minutes", bps[1], at=first + timedelta(minutes=41))
     m.set_adverse_effect(eventful.id, "vomiting", "moderate")
     m.update_record(eventful.id, {"respiratory_depression": True})
-    alerts = m.alerts_for_course(course_id)
+    alerts = m.course_monitoring(course_id).alerts
+    assert alerts == alerts_note_by_note(services, course_id)
     assert list(alerts) == [eventful.id]  # a pre-dose caution alone does not mark a session
     assert alerts[eventful.id] == ["Blood pressure 185/115 is at or above 180/110.",
                                    "SpO2 90% is below 92%.", "Respiratory depression.",

@@ -198,7 +198,7 @@ def test_a_full_dosing_session_is_recorded_and_read_back(
         screen = m.screening.latest(again.notes.client_id_of(dose_id))
         assert screen.screen.answer_for(ScreenItem.PREGNANCY).answer is Answer.UNKNOWN
         course_id = again.notes.session(dose_id).course_id
-        assert m.alerts_for_course(course_id)[dose_id][0] == (
+        assert m.course_monitoring(course_id).alerts[dose_id][0] == (
             "Blood pressure 185/115 is at or above 180/110.")
 
         # The reopened record shows the same in the widgets.

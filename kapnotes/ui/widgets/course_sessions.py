@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -28,7 +28,7 @@ from kapnotes.domain.course_items import RiskFlag
 from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.models import Session
 from kapnotes.domain.review_model import ReviewStatus
-from kapnotes.ui.widgets.column_widths import set_column_widths
+from kapnotes.ui.widgets.column_widths import sections_settled_now, set_column_widths
 from kapnotes.ui.widgets.risk_badge import risk_mark
 from kapnotes.ui.widgets.slot_style import (
     ERROR_COLOURS,
@@ -168,6 +168,11 @@ class CourseSessionsList(QTreeWidget):
         """A hint, not a minimum: the page gives the list this width when it has the room
         (1280 px does), and a narrower window shrinks it rather than scrolling the page."""
         return QSize(self._hint_width, super().sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # The Note column stretches to the new width: painted with this size's first paint.
+        with sections_settled_now(self, self.header()):
+            super().resizeEvent(event)
 
     def session_ids(self) -> list[int]:
         items = (self.topLevelItem(i) for i in range(self.topLevelItemCount()))

@@ -16,7 +16,7 @@ from kapnotes.domain.dates import schedule_date, short_date
 from kapnotes.domain.schedule_status import SlotStatus
 from kapnotes.services.courses import TimelineEntry
 from kapnotes.ui.models.rows_model import Cells, PaintedRowsModel
-from kapnotes.ui.widgets.column_widths import set_column_widths
+from kapnotes.ui.widgets.column_widths import sections_settled_now, set_column_widths
 from kapnotes.ui.widgets.course_sessions import flag_marks
 from kapnotes.ui.widgets.slot_style import (
     ERROR_COLOURS,
@@ -253,7 +253,9 @@ class TimelineView(QTableView):
     def resizeEvent(self, event: QResizeEvent) -> None:
         """A page filled before it is laid out (the first open) is sized afterwards: the
         slot is centred again in the size the schedule shows at."""
-        super().resizeEvent(event)
+        # Phase and Details stretch to the new width: painted with this size's first paint.
+        with sections_settled_now(self, self.horizontalHeader()):
+            super().resizeEvent(event)
         self._centre()
 
     def paintEvent(self, event: QPaintEvent) -> None:

@@ -30,7 +30,8 @@ FUTURE_SLACK = timedelta(minutes=1)
 
 def reading_time(text: str, now: datetime, day: date | None) -> datetime:
     """Empty: `now`. "HH:MM" (or "HHMM", "H.MM"): that time on the session's day. A time
-    later than now is refused (ValidationError "taken_at")."""
+    more than FUTURE_SLACK later than now is refused (ValidationError "taken_at"); one
+    within it is kept as typed (the log says so: reading_after_clock_note)."""
     if not text.strip():
         return now
     match = _TIME.match(text)

@@ -1,6 +1,7 @@
 """The vitals log of a dosing session: an entry row (role, BP, HR, SpO2, time) whose one
 shortcut adds a reading stamped now (or at the time typed, when writing up afterwards), the
-findings banner, and the table of readings with corrections and strikes.
+findings banner, and the table of readings with corrections and strikes. A typed time a little
+later than the clock (a monitor running fast) is kept, with a note under the row naming both.
 
 The service does every check: a refused value is shown under the entry row, naming the
 field, and the typed values stay so only the wrong one needs retyping. Nothing is stored.
@@ -32,17 +33,20 @@ from PySide6.QtWidgets import (
 
 from kapnotes.domain.dosing_record import StoredReading
 from kapnotes.domain.errors import ConflictError, ValidationError
+from kapnotes.domain.monitoring import reading_after_clock_note
 from kapnotes.domain.vitals import ReadingRole, Severity, UnusualValueError
 from kapnotes.services.monitoring import MonitoringService
 from kapnotes.ui.widgets.monitoring_style import (
     ALERT,
     ALERT_BG,
+    CAUTION,
     CAUTION_BG,
     MUTED,
     banner_style,
     colour,
     error_label,
     fit_table_height,
+    hex_,
     show_message,
 )
 from kapnotes.ui.widgets.vitals_changes import ReadingChanges, reading_time
@@ -126,6 +130,13 @@ class VitalsLog(QWidget):
         self.shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self.shortcut.activated.connect(self.shortcut_pressed)
         self.error = error_label(self, "Vitals error")
+        # Not a refusal: a stored reading's time later than the clock, said in the caution
+        # colour under the row (docs/DATES.md, "Clocks that disagree").
+        self.time_note = QLabel(self)
+        self.time_note.setWordWrap(True)
+        self.time_note.setAccessibleName("Reading time note")
+        self.time_note.setStyleSheet(f"color: {hex_(CAUTION)};")
+        self.time_note.hide()
         return entry
 
     def _build_table(self) -> None:
@@ -153,6 +164,7 @@ class VitalsLog(QWidget):
         asks.addWidget(self.error, 1)
         asks.addWidget(self.confirm_button)
         layout.addLayout(asks)
+        layout.addWidget(self.time_note)
         layout.addWidget(self.table)
         self.changes = ReadingChanges(self, self)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -186,8 +198,10 @@ class VitalsLog(QWidget):
     def add_now(self, *, confirm_unusual: bool = False) -> StoredReading | None:
         """Store the typed reading (or, while correcting, the correction)."""
         values = {field: edit.text() for field, edit in self.edits.items()}
+        now = self.clock()
+        show_message(self.time_note, "")
         try:
-            at = reading_time(self.time_edit.text(), self.clock(),
+            at = reading_time(self.time_edit.text(), now,
                               self.monitoring.session_day(self.session_id))
             if self.changes.correcting is not None:
                 stored = self.changes.save_correction(values, self.role(), at,
@@ -205,6 +219,7 @@ class VitalsLog(QWidget):
                 target.selectAll()
             return None
         show_message(self.error, "")
+        show_message(self.time_note, reading_after_clock_note(at, now))
         self.confirm_button.hide()
         for edit in (*self.edits.values(), self.time_edit):
             edit.clear()
