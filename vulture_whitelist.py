@@ -54,13 +54,13 @@ _.TRANSFER_OUT
 _.CORRECTION
 _.STOCKTAKE
 
-# reportlab's Table reads these attributes itself (its cell styles, its drawing and splitting
-# state), which export/plain_table.py sets as reportlab's own Table would.
+# reportlab reads these attributes itself: a cell style's alignment (export/cell_book.py),
+# a flowable's alignment, and what its Table's command methods (`_cr_1_1`, …) ask of
+# export/plain_table.py's table.
 _.valign
-_._height
-_._hmax
-_._curcolor
-_._curweight
+_.hAlign
+_._addCommand
+_._rowSplitRange
 
 # Python calls a module's __getattr__ itself for a name the module does not define
 # (services/vault_access.py loads the vault types on first use, after the unlock dialog).

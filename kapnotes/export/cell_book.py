@@ -31,14 +31,15 @@ class _Measured:
     """One distinct cell: its height, and either its broken lines (drawn directly) or the
     Paragraph itself (drawn by reportlab). A cell drawn directly keeps its lines' operators
     for the PDF document they were written for (`body`, `body_doc`: its font subsets are
-    settled once its characters are placed) and its fill colour operator."""
+    settled once its characters are placed) and its fill colour operator. A part of a cell
+    split inside its row (plain_table.py) has no key: it is not one of the book's cells."""
 
     __slots__ = ("bl", "body", "body_doc", "colour", "height", "key", "leading", "para",
-                 "total")
+                 "space", "total")
 
-    def __init__(self, key: tuple[str, ParagraphStyle, float], height: float,
+    def __init__(self, key: tuple[str, ParagraphStyle, float] | None, height: float,
                  space: tuple[float, float], leading: float, bl: Any, para: Any) -> None:
-        self.key, self.height, self.leading = key, height, leading
+        self.key, self.height, self.leading, self.space = key, height, leading, space
         sb, sa = space
         # reportlab's _listCellGeom for a one-flowable cell: (vh + sa + sb) - sb - sa.
         self.total = (height + sa + sb) - sb - sa
@@ -138,15 +139,17 @@ class CellBook:
         canvas state (the table sets its font and colour first, each cell restores what it
         changes), so an equal cell writes the same operators. Once written, the Paragraph
         is let go (a long note's broken lines are held only until it is drawn)."""
+        key = cell.key
+        assert key is not None  # a part of a split cell is not one of the book's
         drawn = self._drawn_here(canvas)
-        ops = drawn.get(cell.key, _UNSEEN)
+        ops = drawn.get(key, _UNSEEN)
         cm = f"1 0 0 1 {fp_str(x, y)} cm"
         if ops is not _UNSEEN and ops is not None:
             canvas._code.append(f"q\n{cm}\n{ops}")
             return
         para = cell.para
         if para is None:  # drawn before in an earlier pass of the layout: made again
-            text, style, width = cell.key
+            text, style, width = key
             para = cell_paragraph(text, style)
             para.wrap(width, _MEASURE_HEIGHT)
         code = canvas._code
@@ -155,7 +158,7 @@ class CellBook:
         if ops is _UNSEEN:
             new = code[start:]
             fits = len(new) >= 3 and new[0] == "q" and new[1] == cm and new[-1] == "Q"
-            drawn[cell.key] = "\n".join(new[2:]) if fits else None
+            drawn[key] = "\n".join(new[2:]) if fits else None
             # Not the usual shape (None): drawn reportlab's way every time, so kept.
             cell.para = para if not fits else None
 

@@ -1,301 +1,316 @@
-"""Summary tables whose plain cells are measured and drawn without a Paragraph per cell.
+"""Summary tables laid out, split and drawn by us, the same on the page as reportlab's Table.
 
-A 60-session course summary is ~380 tables and ~7,300 cells. reportlab's Table asks every
-cell flowable for its size to find the row heights (again for each split), then again to
-draw it, and each cell is a Paragraph object made first: after the cells themselves were made
-cheap (cells.py, cell_draw.py) that machinery was most of a render. `PlainTable` is reportlab's
-Table with the same data model (rows, cell styles, line and background commands, header
-rows), so its splitting between rows, its lines and its backgrounds stay reportlab's own
-code; what changes is the cells:
+A 60-session course summary is ~380 tables, ~430 pieces once split over pages, ~7,300
+cells. reportlab's Table (its `__init__` and `setStyle` per table and per piece, `_calc` at
+every layout, `_splitRows`, `_drawBkgrnd`, `_drawLines`, `_drawCell`) is general: spans,
+percent and auto widths, alignments, rounded corners. A summary table needs none of it: fixed
+column widths, every cell top-left aligned, rules and fills in a few plain commands, header
+rows repeated after a split. `PlainTable` is that table, doing what reportlab's does for it
+in the same arithmetic, so the rows, the pages and every coordinate written are the same:
 
-- a plain cell is kept as its text. Its size comes from `CellBook` (cell_book.py), which
-  breaks each distinct (text, style, width) into lines once per render, with reportlab's own
-  line breaking; a row's measured cells are kept with the row (`PlainRow`), so its pieces
-  after a split and its drawing look none of them up again;
-- a row's height is the tallest of its cells, worked out as reportlab works it out (padding,
-  space before and after, the same additions in the same order), and the rows' positions with
-  the same compensated sum, so the layout (rows, splits, pages) is the same;
-- the plain cells are drawn as runs in one text object each, at absolute positions
-  (table_text.py), not in a saved graphics state per cell; a cell's lines are made once per
-  document and reused for an equal cell (labels, "Yes", dates), as its font subsets are
-  settled once its characters have been placed.
+- **Measuring** once, when the table is made: each cell's lines come from the render's
+  `CellBook` (cell_book.py, each distinct (text, style, width) broken once); a row's height is
+  its tallest cell plus padding, the rows' positions reportlab's compensated sum.
+- **Splitting between rows**: as many rows as fit (none before the repeated header rows are
+  passed), the header rows repeated on top of the rest. The pieces' line and fill commands
+  are worked out by reportlab's own `Table._splitLineCmds`, `_cr_0`, `_cr_1_1`, `_cr_1_0`
+  (and `_stretchCommands` below), called on this table: they read only its command lists and
+  its row and column counts, so each piece strokes and fills exactly what reportlab's did.
+- **Splitting inside a row** too tall for what is left of the page (`_split_row`): reportlab's
+  `_splitRows(doInRowSplit=1)` for top-aligned cells. A cell of plain lines is split after as
+  many lines as fit (reportlab's `Paragraph.split`, which breaks the two parts again into the
+  same lines); a cell of markup (typed line breaks, runs of spaces) is split by reportlab's
+  own Paragraph.
+- **Drawing**: the fills (table_fills.py), the plain cells as runs of one text object at
+  absolute positions (table_text.py), a markup cell by its Paragraph (its operators repeated
+  for an equal cell, `CellBook.draw_paragraph`), the rules as one path per command
+  (table_rules.py).
 
-Anything else keeps reportlab's path: a cell with runs of spaces or a blank line (markup), or
-empty, is a Paragraph in the same table, measured and drawn by reportlab; a table with spans
-has no PlainTable; and a row too tall for what is left of the page (split inside the row) is
-handed to a reportlab Table built from the same state. tests/export/test_plain_table.py
-checks for each of these cases that every page reads (pypdf) and looks (poppler) the same as
-with reportlab's Table; the bytes differ since the cells became one text object.
+Tables with spans are reportlab's (tables.py builds no PlainTable for them).
+tests/export/test_plain_table.py and test_table_sameness.py render reports both ways and
+compare every page's text (pypdf) and look (poppler); the bytes differ (cells drawn as one
+text object).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import Any
 
 from reportlab import rl_config
+from reportlab.platypus import Flowable
 from reportlab.platypus import Table as RLTable
-from reportlab.platypus.tables import CellStyle, _calc_pc
+from reportlab.platypus.tables import CellStyle
 
 from kapnotes.export.cell_book import _MEASURE_HEIGHT, CellBook, _Measured
-from kapnotes.export.cell_draw import plain_canvas
 from kapnotes.export.cells import cell_paragraph
-from kapnotes.export.table_fills import draw_backgrounds
-from kapnotes.export.table_rules import draw_rules
+from kapnotes.export.line_break import PlainLines
+from kapnotes.export.table_fills import draw_backgrounds, plain_fills
+from kapnotes.export.table_rules import draw_rules, plain_rules
 from kapnotes.export.table_text import TextRun
 
-
-# A row of plain cells as measured: each cell's measurement, the row's height, and the cell
-# styles and column widths it was measured with (kept on the row, so the pieces a table is
-# split into by rows neither measure nor look its cells up again, nor does the drawing).
-class RowPlan(NamedTuple):
-    cells: list[_Measured]
-    height: float
-    styles: list[CellStyle]
-    widths: list[float]
+Cell = _Measured | None  # None: the empty half of a cell split inside its row
+_FUZZ = rl_config._FUZZ
 
 
-class PlainRow(list[object]):
-    """A PlainTable row: its values, and its plan once measured (made by `plain_row`).
-    reportlab's split inside a row copies rows as plain lists, so a row changed there has
-    no plan."""
-
-    __slots__ = ("plan",)
-    plan: RowPlan | None
-
-
-def row_plan(row: object, styles: list[CellStyle], widths: list[float]) -> RowPlan | None:
-    """The row's plan when it was measured with these cell styles and column widths."""
-    plan = row.plan if type(row) is PlainRow else None
-    if plan is None or plan.styles is not styles or plan.widths != widths:
-        return None
-    return plan
-
-
-def plain_row(values: Iterable[str]) -> PlainRow:
-    """A row of cell texts for a PlainTable, not measured yet."""
-    row = PlainRow(values)
-    row.plan = None
-    return row
+def _positions(heights: list[float]) -> tuple[list[float], float]:
+    """The rows' positions from the table's foot, and its height: Table._calc_height's
+    compensated sum, bottom up."""
+    positions: list[float] = []
+    height = c = 0.0
+    for h in reversed(heights):
+        positions.append(height)
+        y = h - c
+        t = height + y
+        c = (t - height) - y
+        height = t
+    positions.append(height)
+    positions.reverse()
+    return positions, height
 
 
-class PlainTable(RLTable):
-    """reportlab's Table whose plain (str) cells are measured and drawn through a CellBook;
-    every cell style carries the cell's paragraph style as `kap_style`."""
+def _geometry(cell: Cell) -> float:
+    """reportlab's `_listCellGeom` height of a cell (nothing in it: 0)."""
+    return 0 if cell is None else cell.total
 
-    _book: CellBook | None = None
 
-    def _fast(self) -> bool:
-        return (self._book is not None and not self._spanCmds and not self._minRowHeights
-                and not getattr(self, "_renderCB", None) and bool(self.splitByRow)
-                and bool(rl_config.allowTableBoundsErrors & 1))
+class PlainTable(Flowable):
+    """A table of top-left aligned cells with fixed column widths, plain rules and fills,
+    and `repeat` header rows; see the module's docstring."""
 
-    # --- measuring ------------------------------------------------------------------------
+    hAlign = "LEFT"
+    _rowSplitRange = None  # read by reportlab's `_cr_1_1`: none here
 
-    def _calc_height(self, availHeight: float, availWidth: float, H: Any = None,
-                     W: Any = None) -> None:
-        if not self._fast():
-            super()._calc_height(availHeight, availWidth, H=H, W=W)
-            return
-        H = self._argH
-        if not W:
-            W = _calc_pc(self._argW, availWidth)
-        if None in H:
-            H = H[:]
-            self._rowHeights = H
-            canv = getattr(self, "canv", None)
-            for i, h in enumerate(H):
-                if h is None:
-                    H[i] = self._row_height(i, W, canv)
-        # The row positions bottom up, with reportlab's compensated sum (Table._calc_height).
-        j: list[float] = []
-        self._rowpositions = j
-        height = c = 0
-        for i in range(len(H) - 1, -1, -1):
-            j.append(height)
-            y = H[i] - c
-            t = height + y
-            c = (t - height) - y
-            height = t
-        j.append(height)
-        self._height = height
-        j.reverse()
-        self._hmax = len(H)
+    def __init__(self, book: CellBook, texts: list[list[str]], styles: list[list[CellStyle]],
+                 widths: list[float], *, repeat: int = 0, lines: list[tuple[Any, ...]],
+                 fills: list[tuple[Any, ...]], heights: list[float | None] | None = None) -> None:
+        if not plain_rules(lines) or not plain_fills(fills):
+            raise ValueError("a PlainTable draws plain rules and fills only")
+        rows: list[list[Cell]] = []
+        measured: list[float] = []
+        for values, row_styles in zip(texts, styles, strict=True):
+            cells, height = self._measured_row(book, values, row_styles, widths)
+            rows.append(cells)
+            measured.append(height)
+        if heights is not None:
+            measured = [m if h is None else h for m, h in zip(measured, heights, strict=True)]
+        self._book = book
+        self._colWidths = widths
+        self._colpositions = [0.0]
+        for w in widths:
+            self._colpositions.append(self._colpositions[-1] + w)
+        self._set_rows(rows, styles, measured, repeat)
+        self._linecmds = list(lines)
+        self._bkgrndcmds = list(fills)
 
-    def _row_height(self, i: int, W: list[float], canv: Any) -> float:
-        V = self._cellvalues[i]
-        S = self._cellStyles[i]
-        plan = row_plan(V, S, W)
-        if plan is not None:
-            return plan.height
-        book = self._book
-        assert book is not None
+    @staticmethod
+    def _measured_row(book: CellBook, values: list[str], styles: list[CellStyle],
+                      widths: list[float]) -> tuple[list[Cell], float]:
+        """The row's cells as measured, and its height as Table._calc_height works it out."""
         measured = book._measured
-        h = 0
-        cells: list[_Measured] | None = []
-        for j, (v, s, w) in enumerate(zip(V, S, W, strict=False)):
-            if type(v) is str:
-                inner = w - s.leftPadding - s.rightPadding
-                cell = measured.get((v, s.kap_style, inner)) or book.measure(
-                    v, s.kap_style, inner, s.topPadding + s.bottomPadding)
-                t = cell.total
-                if cells is not None:
-                    cells.append(cell)
-            else:  # reportlab's way for a Paragraph cell
-                cells = None
-                v = V[j] = self._cellListProcess(v, w, None)
-                if canv:
-                    saved = canv._fontname, canv._fontsize, canv._leading
-                    canv._fontname, canv._fontsize, canv._leading = (
-                        s.fontname, s.fontsize, s.leading or 1.2 * s.fontsize)
-                _dw, t = self._listCellGeom(v, w, s)
-                if canv:
-                    canv._fontname, canv._fontsize, canv._leading = saved
+        cells: list[Cell] = []
+        h = 0.0
+        for v, s, w in zip(values, styles, widths, strict=True):
+            inner = w - s.leftPadding - s.rightPadding
+            cell = measured.get((v, s.kap_style, inner)) or book.measure(
+                v, s.kap_style, inner, s.topPadding + s.bottomPadding)
+            cells.append(cell)
+            t = cell.total
             t += s.bottomPadding + s.topPadding
             if t > h:
                 h = t
-        if cells is not None and type(V) is PlainRow and len(cells) == len(W):
-            V.plan = RowPlan(cells, h, S, W)  # W: this layout's widths, not changed after
-        return h
+        return cells, h
 
-    # --- splitting ------------------------------------------------------------------------
+    def _set_rows(self, rows: list[list[Cell]], styles: list[list[CellStyle]],
+                  heights: list[float], repeat: int) -> None:
+        self._rows, self._styles, self._rowHeights, self.repeat = rows, styles, heights, repeat
+        self._nrows, self._ncols = len(rows), len(self._colWidths)
+        self._rowpositions, self._height = _positions(heights)
+        self._width = self._colpositions[-1]
+
+    def _piece(self, rows: list[list[Cell]], styles: list[list[CellStyle]],
+               heights: list[float], repeat: int) -> PlainTable:
+        piece = PlainTable.__new__(PlainTable)
+        piece._book, piece._colWidths, piece._colpositions = (
+            self._book, self._colWidths, self._colpositions)
+        piece._set_rows(rows, styles, heights, repeat)
+        piece._linecmds, piece._bkgrndcmds = [], []
+        return piece
+
+    def _addCommand(self, cmd: tuple[Any, ...]) -> None:  # what reportlab's `_cr_*` call
+        is_fill = cmd[0] in ("BACKGROUND", "ROWBACKGROUNDS")
+        (self._bkgrndcmds if is_fill else self._linecmds).append(cmd)
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self._width, self._height
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
-        # Table.split for a table split by row first, then (splitInRow) inside a row.
-        if not self._fast():
-            return super().split(availWidth, availHeight)
-        self._calc(availWidth, availHeight)
-        pieces = self._splitRows(availHeight, doInRowSplit=0)
-        if not pieces and self.splitInRow:
-            # A row taller than the space left: reportlab splits its cells' Paragraphs, so
-            # that row's plain cells become Paragraphs first (as reportlab's Table holds them).
-            n = self._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)
-            if n < len(self._cellvalues):
-                self._paragraph_row(n)
-            pieces = self._splitRows(availHeight, doInRowSplit=1)
-        for piece in pieces:
-            piece._book = self._book
-        return pieces
+        # Table.split for a table split by rows first, then inside a row (splitInRow=1).
+        h = 0.0
+        n = 0
+        for rh in self._rowHeights:  # Table._getFirstPossibleSplitRowPosition
+            if h + rh > availHeight:
+                break
+            h += rh
+            n += 1
+        if n > self.repeat:
+            return [self] if n == self._nrows else self._pieces(n, in_row=False)
+        if n < self.repeat:
+            return []
+        if n == self._nrows:
+            return [self]
+        table = self._split_row(n, availHeight)
+        return [] if table is None else table._pieces(n + 1, in_row=True)
 
-    def _paragraph_row(self, n: int) -> None:
-        row = self._cellvalues[n]
-        if type(row) is PlainRow:
-            row.plan = None  # its cells become Paragraphs here
-        for j, (v, s, w) in enumerate(zip(row, self._cellStyles[n], self._colWidths,
-                                          strict=False)):
-            if type(v) is str:
-                para = cell_paragraph(v, s.kap_style)
-                para.wrap(w - s.leftPadding - s.rightPadding,
-                          _MEASURE_HEIGHT - s.topPadding - s.bottomPadding)
-                row[j] = self._cellListProcess(para, w, None)
+    def _pieces(self, n: int, in_row: bool) -> list[Any]:
+        """The rows before `n`, then the header rows and the rows from `n` (Table._splitRows,
+        past its choice of `n`)."""
+        rows, styles, heights, repeat = self._rows, self._styles, self._rowHeights, self.repeat
+        lines = RLTable._splitLineCmds(self, n, doInRowSplit=in_row)
+        first = self._piece(rows[:n], styles[:n], heights[:n], repeat)
+        RLTable._cr_0(first, n, lines, self._nrows, in_row)
+        RLTable._cr_0(first, n, self._bkgrndcmds, self._nrows, in_row, _srflMode=True)
+        rest = self._piece(rows[:repeat] + rows[n:], styles[:repeat] + styles[n:],
+                           heights[:repeat] + heights[n:], repeat)
+        if repeat:
+            header = list(range(repeat))
+            RLTable._cr_1_1(rest, n, self._nrows, header, lines, in_row)
+            RLTable._cr_1_1(rest, n, self._nrows, header, self._bkgrndcmds, in_row,
+                            _srflMode=True)
+        else:
+            RLTable._cr_1_0(rest, n, lines, in_row)
+            RLTable._cr_1_0(rest, n, self._bkgrndcmds, in_row, _srflMode=True)
+        return [first, rest]
+
+    def _split_row(self, n: int, availHeight: float) -> PlainTable | None:
+        """This table with row `n` split in two, its first part as tall as fits in what the
+        rows before it leave of `availHeight` (Table._splitRows with doInRowSplit, for cells
+        aligned at the top); None when reportlab's could not split it either."""
+        heights, styles = self._rowHeights, self._styles[n]
+        used = sum(heights[:n])
+        row = self._rows[n]
+        tallest = 0.0
+        for cell, s in zip(row, styles, strict=True):
+            height = _geometry(cell)
+            height += s.topPadding + s.bottomPadding
+            if height > tallest:
+                tallest = height
+        split_at = min(availHeight - used, tallest)
+        if split_at + 1 < 1 or self._height - split_at < 1:
+            return None
+        tops: list[Cell] = []
+        rests: list[Cell] = []
+        top_height = rest_height = 0.0
+        for cell, s, width in zip(row, styles, self._colWidths, strict=True):
+            parts = _split_cell(cell, s, split_at, width)
+            if parts is None:
+                return None
+            tops.append(parts[0])
+            rests.append(parts[1])
+            top_height = max(top_height, _geometry(parts[0]) + s.topPadding + s.bottomPadding)
+            rest_height = max(rest_height, _geometry(parts[1]) + s.topPadding + s.bottomPadding)
+        used_height = min(split_at, top_height)
+        rest_height = max(rest_height, heights[n] - used_height)
+        table = self._piece([*self._rows[:n], tops, rests, *self._rows[n + 1:]],
+                            self._styles[:n + 1] + self._styles[n:],
+                            [*heights[:n], used_height, rest_height, *heights[n + 1:]],
+                            self.repeat)
+        table._linecmds = RLTable._stretchCommands(self, n, self._linecmds, self._nrows)
+        table._bkgrndcmds = RLTable._stretchCommands(self, n, self._bkgrndcmds, self._nrows)
+        return table
 
     # --- drawing --------------------------------------------------------------------------
 
     def draw(self) -> None:
-        if not self._fast():
-            super().draw()
-            return
-        c = self.canv
-        c.saveState()
-        self._curweight = self._curcolor = self._curcellstyle = None
-        self._makeShadow()
-        self._makeRoundedCornersClip()
+        canv = self.canv
+        if not canv.bottomup or canv._enforceColorSpace:
+            raise ValueError("a PlainTable is drawn on an upright canvas without a colour "
+                             "space rule")
+        if canv._extgstate._d.get("ca", 1) != 1:
+            canv.setFillAlpha(1)  # as setFillColor does for the fills' opaque colours
         book = self._book
-        assert book is not None
         numbers, number = book.numbers, book.number
-        if not draw_backgrounds(self, number):
-            self._drawBkgrnd()
-        run = TextRun(c)
-        widths = self._colWidths
-        colpositions = self._colpositions[:-1]
-        # What plain_canvas asks of the canvas: the same for the whole table but the fill
-        # alpha, which a cell reportlab draws might change (read again after one).
-        upright = bool(c.bottomup) and not c._enforceColorSpace
-        alpha = c._extgstate._d.get("ca", 1)
-        for row, rowstyle, rowpos, rowheight in zip(self._cellvalues, self._cellStyles,
+        draw_backgrounds(self, number)
+        run = TextRun(canv)
+        colpositions, widths = self._colpositions, self._colWidths
+        for cells, styles, rowpos, rowheight in zip(self._rows, self._styles,
                                                     self._rowpositions[1:], self._rowHeights,
                                                     strict=False):
-            plan = row_plan(row, rowstyle, widths)
-            if plan is None:
-                for cellval, cellstyle, colpos, colwidth in zip(row, rowstyle, colpositions,
-                                                                widths, strict=False):
-                    if type(cellval) is str:
-                        self._draw_plain_cell(run, cellval, cellstyle, colpos, colwidth,
-                                              rowpos, rowheight)
-                    else:
-                        run.flush()
-                        self._drawCell(cellval, cellstyle, (colpos, rowpos),
-                                       (colwidth, rowheight))
-                alpha = c._extgstate._d.get("ca", 1)
-                continue
             top = rowpos + rowheight
-            for cell, s, colpos, colwidth in zip(plan.cells, rowstyle, colpositions, widths,
-                                                 strict=False):
+            for cell, s, colpos, width in zip(cells, styles, colpositions, widths,
+                                              strict=False):
+                if cell is None:
+                    continue
+                x = colpos + s.leftPadding
                 bl = cell.bl
-                if bl is not None and upright and alpha == bl.textColor.alpha:
+                if bl is not None:
                     # The cell's first line where reportlab's `cm` and `Tm` put it.
-                    x = colpos + s.leftPadding
                     y = top - s.topPadding - bl.fontSize
                     run.add(cell, numbers.get(x) or number(x), numbers.get(y) or number(y))
-                    if s.href or s.destination:
-                        self._cell_links(s, colpos, colwidth, rowpos, rowheight)
-                else:
-                    self._draw_plain_cell(run, cell.key[0], s, colpos, colwidth, rowpos,
-                                          rowheight)
-                    alpha = c._extgstate._d.get("ca", 1)
+                    continue
+                run.flush()
+                if cell.key is not None:
+                    book.draw_paragraph(cell, canv, x, top - s.topPadding - cell.height)
+                else:  # a part of a markup cell split inside its row: Table._drawCell's way
+                    para = cell.para
+                    _w, height = para.wrap(width - s.leftPadding - s.rightPadding,
+                                           rowheight - s.topPadding - s.bottomPadding)
+                    y = top - s.topPadding
+                    space = para.getSpaceBefore()
+                    y += space
+                    y -= space
+                    para.drawOn(canv, x, y - height)
         run.flush()
-        if not draw_rules(self, number):
-            self._drawLines()
-        c.restoreState()
-        if self._roundingRectDef:
-            self._restoreRoundingObscuredLines()
+        draw_rules(self, number)
 
-    def _cell_canvas_style(self, s: CellStyle) -> None:
-        # What Table._drawCell sets on the canvas before a cell reportlab draws.
-        canv = self.canv
-        if self._curcellstyle is not s:
-            cur = self._curcellstyle
-            if cur is None or s.color != cur.color:
-                canv.setFillColor(s.color)
-            if (cur is None or s.leading != cur.leading or s.fontname != cur.fontname
-                    or s.fontsize != cur.fontsize):
-                canv.setFont(s.fontname, s.fontsize, s.leading)
-            self._curcellstyle = s
 
-    def _draw_plain_cell(self, run: TextRun, text: str, s: CellStyle, colpos: float,
-                         colwidth: float, rowpos: float, rowheight: float) -> None:
-        # Table._drawCell for a one-Paragraph cell, top-aligned and left-justified.
-        canv = self.canv
-        book = self._book
-        assert book is not None
-        cell = book.measure(text, s.kap_style, colwidth - s.leftPadding - s.rightPadding,
-                            s.topPadding + s.bottomPadding)
-        top = rowpos + rowheight - s.topPadding
-        x = colpos + s.leftPadding
-        if cell.bl is not None and plain_canvas(canv, cell.bl.textColor):
-            run.add(cell, book.number(x), book.number(top - cell.bl.fontSize))
-        else:
-            run.flush()
-            self._cell_canvas_style(s)
-            y = top - cell.height
-            if cell.bl is None:
-                book.draw_paragraph(cell, canv, x, y)
-            else:  # plain lines, but a canvas state they cannot be written in directly
-                para = cell_paragraph(text, s.kap_style)
-                para.wrapOn(canv, colwidth - s.leftPadding - s.rightPadding,
-                            rowheight - s.topPadding - s.bottomPadding)
-                para.drawOn(canv, x, y)
-        if s.href or s.destination:
-            self._cell_links(s, colpos, colwidth, rowpos, rowheight)
+def _split_cell(cell: Cell, s: CellStyle, split_at: float,
+                width: float) -> tuple[Cell, Cell] | None:
+    """Table._splitCell for a top-aligned cell: (the part above `split_at`, the rest), or
+    None when it cannot be split there."""
+    if cell is None:
+        return None, None
+    room = split_at - s.topPadding
+    before = cell.space[0]
+    if cell.height + before <= room:
+        return cell, None
+    room -= before
+    if cell.bl is not None and (cell.key is None or "\n" not in cell.key[0]):
+        return _split_lines(cell, s, room)
+    # reportlab's own Paragraph split, as Table._splitCell asks it (the column's width),
+    # wrapped first in the cell as Table._splitRows has it (a failed split unwraps it)
+    para = cell.para if cell.key is None else cell_paragraph(cell.key[0], cell.key[1])
+    inner = width - s.leftPadding - s.rightPadding
+    para.wrap(inner, _MEASURE_HEIGHT - s.topPadding - s.bottomPadding)
+    parts = para.split(width, room)
+    if not parts:
+        return None
+    measured = []
+    for part in parts:
+        _w, height = part.wrap(inner, _MEASURE_HEIGHT - s.topPadding - s.bottomPadding)
+        measured.append(_Measured(None, height, (part.getSpaceBefore(), part.getSpaceAfter()),
+                                  part.style.leading, None, part))
+    return measured[0], measured[1]
 
-    def _cell_links(self, s: CellStyle, colpos: float, colwidth: float, rowpos: float,
-                    rowheight: float) -> None:
-        # Table._drawCell's links over the cell.
-        canv = self.canv
-        if s.href:
-            canv.linkURL(s.href, (colpos, rowpos, colpos + colwidth, rowpos + rowheight),
-                         relative=1)
-        if s.destination:
-            canv.linkRect("", s.destination,
-                          Rect=(colpos, rowpos, colpos + colwidth, rowpos + rowheight),
-                          relative=1)
+
+def _split_lines(cell: _Measured, s: CellStyle, room: float) -> tuple[Cell, Cell] | None:
+    """Paragraph.split of a cell's plain lines in `room`: the lines that fit and the rest
+    (its two parts broken again give the same lines: the breaking starts afresh at each)."""
+    lines = cell.bl.lines
+    if room < _FUZZ:
+        return None
+    count = int(room / float(cell.leading))
+    style = s.kap_style
+    orphans = getattr(style, "allowOrphans", 0)
+    if (not orphans and count <= 1) or count == 0 or count >= len(lines):
+        return None
+    if not getattr(style, "allowWidows", 1) and len(lines) == count + 1:
+        if not ((orphans and len(lines) == 3) or len(lines) > 3):
+            return None
+        count -= 1
+    parts = []
+    for part in (lines[:count], lines[count:]):
+        parts.append(_Measured(None, len(part) * cell.leading, cell.space, cell.leading,
+                               PlainLines(cell.bl, part), None))
+    return parts[0], parts[1]

@@ -16,41 +16,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from reportlab.lib.colors import CMYKColor, Color
+from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import PATH_OPS
-from reportlab.platypus.tables import _SPECIALROWS
 
 from kapnotes.export.cell_draw import colour_operator
 
 
-def _plain_colour(colour: Any, alpha: float) -> bool:
-    return (type(colour) is Color and not isinstance(colour, CMYKColor)
-            and (colour.alpha is None or colour.alpha == alpha))
+def _plain_colour(colour: Any) -> bool:
+    return type(colour) is Color and colour.alpha == 1
 
 
-def _plain(table: Any, alpha: float) -> bool:
-    if getattr(table, "_spanRects", None) or table.canv._enforceColorSpace:
-        return False
-    for cmd, _start, _end, arg in table._bkgrndcmds:
+def plain_fills(commands: list[tuple[Any, ...]]) -> bool:
+    """Whether every fill command is one `draw_backgrounds` writes: one opaque RGB colour, or
+    a stripe cycle of them and Nones."""
+    for cmd, _start, _end, arg in commands:
         if cmd == "BACKGROUND":
-            if not _plain_colour(arg, alpha):
+            if not _plain_colour(arg):
                 return False
         elif cmd == "ROWBACKGROUNDS":
             if not isinstance(arg, list | tuple) or not all(
-                    c is None or _plain_colour(c, alpha) for c in arg):
+                    c is None or _plain_colour(c) for c in arg):
                 return False
         else:
             return False
     return True
 
 
-def draw_backgrounds(table: Any, number: Callable[[float], str]) -> bool:
-    """Write `table`'s fills onto its canvas as `_drawBkgrnd` would; False (nothing written)
-    outside the plain case. `number` formats a coordinate as `fp_str` does."""
+def draw_backgrounds(table: Any, number: Callable[[float], str]) -> None:
+    """Write `table`'s fills (`plain_fills`) onto its canvas as `_drawBkgrnd` would, on a
+    canvas whose fill alpha is 1. `number` formats a coordinate as `fp_str` does."""
     canv = table.canv
-    alpha = canv._extgstate._d.get("ca", 1)
-    if not _plain(table, alpha):
-        return False
     nrows, ncols = table._nrows, table._ncols
     colpositions, rowpositions = table._colpositions, table._rowpositions
     rowheights = table._rowHeights
@@ -58,8 +53,6 @@ def draw_backgrounds(table: Any, number: Callable[[float], str]) -> bool:
     out: list[str] = []
     last: Color | None = None
     for cmd, (sc, sr), (ec, er), arg in table._bkgrndcmds:
-        if sr in _SPECIALROWS:
-            continue
         if sc < 0:
             sc = sc + ncols
         if ec < 0:
@@ -90,4 +83,3 @@ def draw_backgrounds(table: Any, number: Callable[[float], str]) -> bool:
     if out:
         canv._code.append("\n".join(out))
         canv._fillColorObj = last
-    return True

@@ -17,7 +17,6 @@ from typing import Any
 
 from reportlab.lib.colors import CMYKColor, Color
 from reportlab.lib.rl_accel import fp_str
-from reportlab.platypus.tables import _SPECIALROWS
 
 from kapnotes.export.cell_draw import colour_operator
 
@@ -25,17 +24,22 @@ _OPS = frozenset({"LINEBELOW", "LINEABOVE", "LINEBEFORE", "LINEAFTER", "BOX", "O
                   "GRID", "INNERGRID"})
 
 
-def _plain(table: Any) -> bool:
-    if getattr(table, "_roundingRectDef", None) or getattr(table, "_hBlocks", None) or getattr(
-            table, "_vBlocks", None):
-        return False
-    for op, _s, _e, _weight, color, cap, dash, join, count, _space in table._linecmds:
+def plain_rules(commands: list[tuple[Any, ...]]) -> bool:
+    """Whether every line command (as `rule` or reportlab's `_addCommand` leaves it) is one
+    this module writes."""
+    for op, _s, _e, _weight, color, cap, dash, join, count, _space in commands:
         if (op not in _OPS or dash or count != 1 or not isinstance(cap, int)
                 or not isinstance(join, int) or not isinstance(color, Color)
                 or isinstance(color, CMYKColor) or color.alpha not in (None, 1)):
             return False
     return True
 
+
+def rule(op: str, start: tuple[int, int], end: tuple[int, int], weight: float,
+         colour: Color) -> tuple[Any, ...]:
+    """A line command as reportlab's `Table._addCommand` completes one given without cap,
+    dashes, join, count or spacing."""
+    return (op, start, end, weight, colour, 1, None, 1, 1, weight)
 
 
 class _Rules:
@@ -81,18 +85,14 @@ class _Rules:
                         + " S")
 
 
-def draw_rules(table: Any, number: Callable[[float], str] = fp_str) -> bool:
-    """Write `table`'s rules onto its canvas; False (nothing written) when not plain.
-    `number` formats a coordinate as `fp_str` does (a caller may remember its answers)."""
-    if not _plain(table):
-        return False
+def draw_rules(table: Any, number: Callable[[float], str] = fp_str) -> None:
+    """Write `table`'s rules (`plain_rules`) onto its canvas. `number` formats a coordinate
+    as `fp_str` does (a caller may remember its answers)."""
     rules = _Rules(table, number)
     out = rules.out
     cap = join = None
     ncols, nrows = table._ncols, table._nrows
     for op, (sc, sr), (ec, er), weight, colour, c, _d, j, _n, _sp in table._linecmds:
-        if isinstance(sr, str) and sr in _SPECIALROWS:
-            continue
         if c != cap:
             out.append(f"{c} J")
             cap = c
@@ -129,5 +129,3 @@ def draw_rules(table: Any, number: Callable[[float], str] = fp_str) -> bool:
             rules.vlines(sc + 1, sr, ec, er, weight, colour)
     out.append("Q")
     table.canv._code.append("\n".join(out))
-    table._curcolor = None
-    return True

@@ -11,8 +11,10 @@ the cells are still written in reportlab's order (row by row, left to right) and
 extracts the same text in the same order.
 
 The run is wrapped in `q … Q`, so whatever colour or word spacing it sets is gone after it
-and the canvas's own idea of its state stays true. tests/export/test_plain_table.py compares
-the text of every page with reportlab's Table and the pages as images.
+and the canvas's own idea of its state stays true. A fill alpha other than the canvas's (as
+reportlab's `setFillColor` sets it for a cell) is set on the canvas between runs.
+tests/export/test_plain_table.py compares the text of every page with reportlab's Table and
+the pages as images.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from kapnotes.export.cell_draw import text_lines
 class TextRun:
     """Consecutive plain cells of one table drawing, flushed as one text object."""
 
-    __slots__ = ("_canvas", "_colour", "_doc", "_parts", "_transparency")
+    __slots__ = ("_alpha", "_canvas", "_colour", "_doc", "_parts", "_transparency")
 
     def __init__(self, canvas: Any) -> None:
         self._canvas = canvas
@@ -33,6 +35,7 @@ class TextRun:
         self._parts: list[str] = []
         self._colour = ""
         self._transparency = False
+        self._alpha = canvas._extgstate._d.get("ca", 1)
 
     def add(self, cell: Any, x: str, y: str) -> None:
         """A plain cell (`cell.bl` its lines, `cell.colour` their fill colour operator) whose
@@ -40,6 +43,11 @@ class TextRun:
         operators are made once per document."""
         if cell.body_doc is not self._doc:
             self._body(cell)
+        alpha = cell.bl.textColor.alpha
+        if alpha != self._alpha and alpha is not None:
+            self.flush()
+            self._canvas.setFillAlpha(alpha)
+            self._alpha = alpha
         parts = self._parts
         if cell.colour != self._colour:
             parts.append(cell.colour)

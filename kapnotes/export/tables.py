@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
 from kapnotes.export.cell_book import CellBook, plain_value
 from kapnotes.export.cells import cell_paragraph
-from kapnotes.export.plain_table import PlainTable, plain_row
+from kapnotes.export.plain_table import PlainTable
 from kapnotes.export.report import KeyValues, Table
+from kapnotes.export.table_rules import rule
 
 HEADER_BG = colors.HexColor("#34495E")
 STRIPE = colors.HexColor("#F4F6F8")
@@ -42,8 +46,44 @@ def column_widths(table: Table, total: float) -> list[float]:
     return [w * scale for w in weights]
 
 
+def _plain_table(table: Table, widths: list[float], styles: dict[str, ParagraphStyle],
+                 book: CellBook, commands: list[tuple[Any, ...]]) -> PlainTable:
+    """build_table's table as a PlainTable (plain_table.py): its cells as text, measured and
+    drawn through the book."""
+    head_style = book.cell_style(styles["head"], 3, 3, 4, 4)
+    columns = len(table.columns)
+    texts = [[plain_value(c) for c in table.columns]]
+    cell_styles = [[head_style] * columns]
+    lines = [rule(*c) for c in commands if c[0] in ("LINEBELOW", "BOX")]
+    fills = [c for c in commands if c[0] in ("BACKGROUND", "ROWBACKGROUNDS")]
+    if not table.rows:
+        # "No entries" spans the row in reportlab's table; where it fits the first column
+        # it draws the same there, so the table is plain (a span would make it reportlab's).
+        # The row is as tall as reportlab makes the spanned one: its empty text cells count
+        # as one line of the cell style's leading each, beside the paragraph's own height.
+        muted = book.cell_style(styles["muted"], 3, 3, 4, 4)
+        text = book.measure(NO_ENTRIES, styles["muted"], widths[0] - 8, 6).total
+        return PlainTable(book, [*texts, [NO_ENTRIES] + [""] * (columns - 1)],
+                          [*cell_styles, [muted] * columns], widths, repeat=1, lines=lines,
+                          fills=fills, heights=[None, max(text, muted.leading) + 6])
+    bold_cell = book.derived_style("cell-bold", styles["cell"], styles["label"].fontName)
+    normal = book.cell_style(styles["cell"], 3, 3, 4, 4)
+    emphasis = book.cell_style(bold_cell, 3, 3, 4, 4)
+    marks, cells = table.highlight_rows, table.highlight_cells
+    for r, row in enumerate(table.rows):
+        texts.append(list(map(plain_value, row)))
+        if r in marks:
+            cell_styles.append([emphasis] * len(row))
+        elif cells:
+            cell_styles.append([emphasis if (r, c) in cells else normal
+                                for c in range(len(row))])
+        else:
+            cell_styles.append([normal] * len(row))
+    return PlainTable(book, texts, cell_styles, widths, repeat=1, lines=lines, fills=fills)
+
+
 def build_table(table: Table, width: float, styles: dict[str, ParagraphStyle],
-                book: CellBook | None = None) -> RLTable:
+                book: CellBook | None = None) -> Flowable:
     """A striped table; header row repeats on every page, highlighted rows are tinted and bold.
     With a `book`, plain cells are measured and drawn through it (plain_table.py)."""
     cell, bold, head = styles["cell"], styles["label"], styles["head"]
@@ -61,44 +101,8 @@ def build_table(table: Table, width: float, styles: dict[str, ParagraphStyle],
         if 0 <= r < len(table.rows) and 0 <= c < len(table.columns):
             commands.append(("BACKGROUND", (c, r + 1), (c, r + 1), HIGHLIGHT_CELL))
     widths = column_widths(table, width)
-    if book is not None and not table.rows and _empty_fits(widths[0], styles["muted"]):
-        # "No entries" spans the row in reportlab's table; where it fits the first column
-        # it draws the same there, so the table is plain (a span would make it reportlab's).
-        muted = book.cell_style(styles["muted"], 3, 3, 4, 4)
-        head_style = book.cell_style(head, 3, 3, 4, 4)
-        columns = len(table.columns)
-        # As tall as reportlab makes the spanned row: its empty text cells count as one line
-        # of the cell style's leading each, beside the paragraph's own height.
-        text = book.measure(NO_ENTRIES, styles["muted"], widths[0] - 8, 6).total
-        fast = PlainTable([plain_row(plain_value(c) for c in table.columns),
-                           plain_row([NO_ENTRIES] + [""] * (columns - 1))],
-                          colWidths=widths, rowHeights=[None, max(text, muted.leading) + 6],
-                          repeatRows=1, splitInRow=1, hAlign="LEFT", normalizedData=1,
-                          cellStyles=[[head_style] * columns, [muted] * columns])
-        fast._book = book
-        fast.setStyle(commands)
-        return fast
-    if book is not None and table.rows:
-        bold_cell = book.derived_style("cell-bold", cell, bold.fontName)
-        head_style = book.cell_style(head, 3, 3, 4, 4)
-        normal, emphasis = book.cell_style(cell, 3, 3, 4, 4), book.cell_style(bold_cell, 3, 3, 4, 4)
-        data: list[list[object]] = [plain_row(plain_value(c) for c in table.columns)]
-        cell_styles = [[head_style] * len(table.columns)]
-        marks, cells = table.highlight_rows, table.highlight_cells
-        for r, row in enumerate(table.rows):
-            data.append(plain_row(map(plain_value, row)))
-            if r in marks:
-                cell_styles.append([emphasis] * len(row))
-            elif cells:
-                cell_styles.append([emphasis if (r, c) in cells else normal
-                                    for c in range(len(row))])
-            else:
-                cell_styles.append([normal] * len(row))
-        fast = PlainTable(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT",
-                          normalizedData=1, cellStyles=cell_styles)
-        fast._book = book
-        fast.setStyle(commands)
-        return fast
+    if book is not None and (table.rows or _empty_fits(widths[0], styles["muted"])):
+        return _plain_table(table, widths, styles, book, commands)
     bold_cell = ParagraphStyle("cell-bold", parent=cell, fontName=bold.fontName)
     data = [[cell_paragraph(c, head) for c in table.columns]]
     for r, row in enumerate(table.rows):
@@ -126,20 +130,16 @@ def build_table(table: Table, width: float, styles: dict[str, ParagraphStyle],
 
 
 def build_key_values(block: KeyValues, width: float, styles: dict[str, ParagraphStyle],
-                     book: CellBook | None = None) -> RLTable:
+                     book: CellBook | None = None) -> Flowable:
     """Two columns, label muted and bold, value as normal text."""
     widths = [width * 0.3, width * 0.7]
     lines = [("LINEBELOW", (0, 0), (-1, -1), 0.3, GRID)]
     if book is not None and block.rows:
-        label, value = styles["label"], styles["cell"]
-        label_style = book.cell_style(label, 2.5, 2.5, 0, 6)
-        value_style = book.cell_style(value, 2.5, 2.5, 0, 6)
-        fast = PlainTable([plain_row((plain_value(k), plain_value(v))) for k, v in block.rows],
-                          colWidths=widths, splitInRow=1, hAlign="LEFT", normalizedData=1,
-                          cellStyles=[[label_style, value_style] for _ in block.rows])
-        fast._book = book
-        fast.setStyle(lines)
-        return fast
+        label_style = book.cell_style(styles["label"], 2.5, 2.5, 0, 6)
+        value_style = book.cell_style(styles["cell"], 2.5, 2.5, 0, 6)
+        return PlainTable(book, [[plain_value(k), plain_value(v)] for k, v in block.rows],
+                          [[label_style, value_style]] * len(block.rows), widths,
+                          lines=[rule(*lines[0])], fills=[])
     data: list[list[object]] = [
         [cell_paragraph(k, styles["label"]), cell_paragraph(v, styles["cell"])]
         for k, v in block.rows]

@@ -22,7 +22,6 @@ from kapnotes.domain.dosing_record import (
     Medication,
     Route,
     ScreeningAck,
-    SessionVitals,
     StoredAdverseEffect,
     StoredObservation,
     StoredScreen,
@@ -369,10 +368,6 @@ class MonitoringService(VitalsMethods, DischargeMethods):
             repo.first_devices_for_sessions(self.vault, ids),
             repo.respiratory_depression_for_sessions(self.vault, ids),
             repo.adverse_effects_for_sessions(self.vault, ids), self.settings.thresholds())
-
-    def vitals_series(self, course_id: int) -> list[SessionVitals]:
-        """Each dosing session's readings as minutes from its first device, oldest first."""
-        return self.course_monitoring(course_id).series()
 
 
 DOSE_GATE_RULE = "dose_needs_screen_and_predose_bp"

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -59,27 +60,26 @@ def _strokes(data: bytes) -> int:
     return total
 
 
+def _rules_per_segment(table: Any, number: Callable[[float], str]) -> None:
+    """reportlab's way (`Table._drawLines`): the same rules, each segment its own path."""
+    code = table.canv._code
+    start = len(code)
+    real_draw_rules(table, number)
+    code[start:] = [re.sub(r" l (?=\S+ \S+ m )", " l S n ", c) for c in code[start:]]
+
+
+real_draw_rules = table_rules.draw_rules
+
+
 def test_merged_table_rules_paint_the_same_pages(make_report: Callable[..., Report],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     report = _report(make_report)
     merged = pdf.render_pdf(report)
-    monkeypatch.setattr(plain_table, "draw_rules", lambda table, number=None: False)
+    monkeypatch.setattr(plain_table, "draw_rules", _rules_per_segment)
     reportlabs = pdf.render_pdf(report)
     _assert_looks_and_reads_the_same(merged, reportlabs)
     assert len(page_texts(merged)) >= 3
     assert _strokes(merged) < _strokes(reportlabs) / 2  # a path per command, not per row
-
-
-def test_rules_outside_the_plain_case_are_left_to_reportlab(
-        make_report: Callable[..., Report]) -> None:
-    from reportlab.lib import colors
-
-    table = plain_table.PlainTable([["a", "b"], ["c", "d"]])
-    table.setStyle([("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.black, 1, (2, 2))])  # dashed
-    assert not table_rules.draw_rules(table)
-    table = plain_table.PlainTable([["a", "b"], ["c", "d"]])
-    table.setStyle([("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.black, 1, None, 1, 2)])
-    assert not table_rules.draw_rules(table)  # a double line
 
 
 def test_paragraphs_and_headings_drawn_like_cells_look_like_reportlabs(

@@ -11,14 +11,15 @@ from reportlab.platypus import Table as RLTable
 
 from kapnotes.export.cells import CellParagraph
 from kapnotes.export.pdf import render_pdf
+from kapnotes.export.plain_table import PlainTable
 from kapnotes.export.report import Heading, KeyValues, Table
 
 
 def _live_cells() -> int:
     """Cells still held: Paragraph cells, and the rows of tables (plain cells are text in a
     table's rows, export/plain_table.py)."""
-    return sum(1 if isinstance(o, CellParagraph) else len(o._cellvalues) * len(o._colWidths)
-               for o in gc.get_objects() if isinstance(o, CellParagraph | RLTable))
+    return sum(1 if isinstance(o, CellParagraph) else o._nrows * len(o._colWidths)
+               for o in gc.get_objects() if isinstance(o, CellParagraph | RLTable | PlainTable))
 
 
 def test_cells_of_drawn_pages_are_released_while_later_pages_are_laid_out(make_report) -> None:

@@ -142,9 +142,7 @@ def test_markup_cells_are_measured_and_drawn_as_paragraphs_and_match(
     built = build_key_values(block, 480, styles, book)
     assert isinstance(built, PlainTable)
     built.wrap(480, 800)
-    measured = [book.measure(v, s.kap_style, w - s.leftPadding - s.rightPadding, 5)
-                for row, cell_styles in zip(built._cellvalues, built._cellStyles, strict=True)
-                for v, s, w in zip(row, cell_styles, built._colWidths, strict=True)]
+    measured = [cell for row in built._rows for cell in row]
     # Labels, the plain value and the typed line breaks as lines drawn directly; runs of
     # spaces and the empty value as Paragraphs.
     assert [m.bl is not None for m in measured] == [True, True, True, False, True, False,
@@ -159,19 +157,21 @@ def test_a_row_taller_than_the_page_left_is_split_inside_it_the_reportlab_way(
         invariant: None, make_report: Callable[..., Report],
         monkeypatch: pytest.MonkeyPatch) -> None:
     split_rows: list[int] = []
-    real = PlainTable._paragraph_row
+    real = PlainTable._split_row
 
-    def spy(self: PlainTable, n: int) -> None:
-        split_rows.append(n)
-        real(self, n)
+    def spy(self: PlainTable, n: int, available: float) -> PlainTable | None:
+        table = real(self, n, available)
+        if table is not None:
+            split_rows.append(n)
+        return table
 
-    monkeypatch.setattr(PlainTable, "_paragraph_row", spy)
+    monkeypatch.setattr(PlainTable, "_split_row", spy)
     filler = KeyValues(tuple((f"Field {i}", "Short answer") for i in range(40)))
     notes = KeyValues((("Clinician", "Dr Demo"), ("Integration note", LONG_NOTE),
                        ("Plan", "Review in two weeks")))
     grid = Table(("Session", "Note"), (("1 Nov", "Calm"), ("2 Nov", LONG_NOTE), ("3 Nov", "Yes")))
     pages = _assert_same(make_report([filler, notes, filler, grid]), monkeypatch)
-    assert split_rows, "no row was split inside itself: the fallback went untested"
+    assert split_rows, "no row was split inside itself: that split went untested"
     assert sum("Sentence 259" in page for page in pages) == 2
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from helpers.pdf_images import differing_pixels, page_images
@@ -18,8 +19,9 @@ from helpers.pdf_text import page_texts
 from reportlab.lib import colors
 from reportlab.lib.colors import CMYKColor, Color
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Table as RLTable
 
-from kapnotes.export import fonts, plain_table, table_fills
+from kapnotes.export import fonts, plain_table, table_fills, table_rules
 from kapnotes.export.pdf import PdfRenderer, render_pdf
 from kapnotes.export.report import Heading, KeyValues, Paragraph, Report, Table
 from kapnotes.export.styles import paragraph_styles
@@ -73,6 +75,21 @@ def test_long_notes_split_inside_their_row_across_pages_match_reportlabs(
     assert all("Session" in page for page in pages if "2 Nov" in page or "4 Nov" in page)
 
 
+def test_long_markup_notes_split_inside_their_row_across_pages_match_reportlabs(
+        make_report: Callable[..., Report], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Typed line breaks, blank lines and runs of spaces: reportlab's Paragraph splits these
+    # cells, and a part that does not fit whole is split again on the next page.
+    typed = "\n".join(f"Line {i} of a typed list, kept on its own line." for i in range(120))
+    blank = "\n\n".join(LONG[i * 400:(i + 1) * 400] for i in range(12))
+    spaced = "Two  spaces  kept.  " * 300
+    notes = KeyValues((("Typed", typed), ("Blank lines", blank), ("Spaced", spaced)))
+    grid = Table(("Session", "Note"), (("1 Nov", typed), ("2 Nov", blank), ("3 Nov", "Yes")))
+    filler = [Paragraph(f"Line {i} before the tables.") for i in range(25)]
+    pages = _same(make_report([*filler, notes, grid]), monkeypatch)
+    assert sum("Line 119 of a typed list" in page for page in pages) == 2
+    assert len(pages) >= 8
+
+
 def test_empty_tables_and_one_row_tables_match_reportlabs(
         make_report: Callable[..., Report], monkeypatch: pytest.MonkeyPatch) -> None:
     blocks = [Table(("Effect", "Severity", "Note"), ()),
@@ -85,27 +102,23 @@ def test_empty_tables_and_one_row_tables_match_reportlabs(
 
 def test_a_long_table_repeats_its_header_and_measures_each_row_once(
         make_report: Callable[..., Report], monkeypatch: pytest.MonkeyPatch) -> None:
-    planned: list[int] = []
-    real = plain_table.PlainTable._row_height
+    measured: list[int] = []
+    real = plain_table.PlainTable._measured_row
 
-    def spy(self: plain_table.PlainTable, i: int, *args: object) -> float:
-        row = self._cellvalues[i]
-        unplanned = getattr(row, "plan", None) is None
-        height = real(self, i, *args)  # type: ignore[arg-type]
-        if unplanned and getattr(row, "plan", None) is not None:
-            planned.append(i)
-        return height
+    def spy(*args: Any) -> Any:
+        measured.append(1)
+        return real(*args)
 
-    monkeypatch.setattr(plain_table.PlainTable, "_row_height", spy)
+    monkeypatch.setattr(plain_table.PlainTable, "_measured_row", staticmethod(spy))
     rows = tuple((f"Row {i}", f"{i % 28 + 1} Nov 2026", "Dosing" if i % 3 else "Integration",
                   f"Reading {i}: settled, talked about work " * (1 + i % 3)) for i in range(400))
     pages = _same(make_report([Table(("#", "Date", "Kind", "Note"), rows)]), monkeypatch)
     assert len(pages) >= 8
     assert all("Date" in page and "Row " in page for page in pages)  # the header repeats
     # The table is laid out again at each page break and split into a piece per page, and
-    # each piece drawn: every row (the header too) is measured once, its measurement kept
-    # with the row for the pieces and the drawing.
-    assert len(planned) == len(rows) + 1
+    # each piece drawn: every row (the header too) is measured once, when the table is made,
+    # its measured cells kept with the row for the pieces and the drawing.
+    assert len(measured) == len(rows) + 1
 
 
 def _canvas() -> Canvas:
@@ -120,24 +133,32 @@ def test_fills_write_the_operators_reportlab_writes() -> None:
     table = Table(("Time", "Said", "Note"),
                   tuple((f"{i:02}:00", MIXED[i % len(MIXED)], "Calm") for i in range(9)),
                   highlight_rows=frozenset({2, 5}), highlight_cells=frozenset({(4, 1)}))
-    built = build_table(table, 480, styles, book)
-    built.wrap(480, 800)
+    built, reportlabs = build_table(table, 480, styles, book), build_table(table, 480, styles)
+    assert isinstance(built, plain_table.PlainTable) and isinstance(reportlabs, RLTable)
+    assert built.wrap(480, 800) == reportlabs.wrap(480, 800)
     ours, theirs = _canvas(), _canvas()
     built.canv = ours
-    assert table_fills.draw_backgrounds(built, book.number)
-    built.canv = theirs
-    built._drawBkgrnd()
+    table_fills.draw_backgrounds(built, book.number)
+    reportlabs.canv = theirs
+    reportlabs._drawBkgrnd()
     assert "\n".join(ours._code) == "\n".join(theirs._code)
     assert ours._fillColorObj == theirs._fillColorObj
 
 
-def test_fills_outside_the_plain_case_are_left_to_reportlab() -> None:
+def test_fills_and_rules_outside_the_plain_case_are_refused() -> None:
+    styles, book = paragraph_styles(), plain_table.CellBook()
+    cell = book.cell_style(styles["cell"], 3, 3, 4, 4)
     for arg in (CMYKColor(0, 0.2, 0.4, 0), ["VERTICAL", colors.white, colors.grey],
                 Color(1, 0, 0, alpha=0.5)):
-        table = plain_table.PlainTable([["a", "b"], ["c", "d"]])
-        table.setStyle([("BACKGROUND", (0, 0), (-1, 0), arg)])
-        table.wrap(200, 200)
-        table.canv = _canvas()
-        before = list(table.canv._code)
-        assert not table_fills.draw_backgrounds(table, plain_table.CellBook().number)
-        assert table.canv._code == before  # nothing written: reportlab draws these
+        fills = [("BACKGROUND", (0, 0), (-1, 0), arg)]
+        assert not table_fills.plain_fills(fills)
+        with pytest.raises(ValueError):
+            plain_table.PlainTable(book, [["a", "b"]], [[cell, cell]], [50, 50], lines=[],
+                                   fills=fills)
+    dashed = ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.black, 1, (2, 2), 1, 1, 0.4)
+    double = ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.black, 1, None, 1, 2, 0.4)
+    for line in (dashed, double):
+        assert not table_rules.plain_rules([line])
+        with pytest.raises(ValueError):
+            plain_table.PlainTable(book, [["a", "b"]], [[cell, cell]], [50, 50], lines=[line],
+                                   fills=[])
