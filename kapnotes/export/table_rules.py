@@ -43,11 +43,12 @@ def rule(op: str, start: tuple[int, int], end: tuple[int, int], weight: float,
 
 
 class _Rules:
-    """The operators reportlab's `_drawLines` writes, state by state, paths merged."""
+    """The operators reportlab's `_drawLines` writes, state by state, paths merged; every
+    column and row position formatted once per table."""
 
     def __init__(self, table: Any, number: Callable[[float], str]) -> None:
-        self.table = table
-        self.number = number
+        self.xs = list(map(number, table._colpositions))
+        self.ys = list(map(number, table._rowpositions))
         self.out: list[str] = ["q"]
         self.colour: Color | None = None
         self.weight: float | None = None
@@ -62,27 +63,23 @@ class _Rules:
 
     def hlines(self, sc: int, sr: int, ec: int, er: int, weight: float, colour: Color) -> None:
         # Table._drawHLines without blocks: one segment per row position in range.
-        ecp = self.table._colpositions[sc:ec + 2]
-        rows = self.table._rowpositions[sr:er + 1]
+        ecp = self.xs[sc:ec + 2]
+        rows = self.ys[sr:er + 1]
         if len(ecp) <= 1 or len(rows) < 1:
             return
         self._prep(weight, colour)
-        number = self.number
-        x0, x1 = number(ecp[0]), number(ecp[-1])
-        self.out.append("n " + " ".join([f"{x0} {y} m {x1} {y} l" for y in map(number, rows)])
-                        + " S")
+        x0, x1 = ecp[0], ecp[-1]
+        self.out.append("n " + " ".join([f"{x0} {y} m {x1} {y} l" for y in rows]) + " S")
 
     def vlines(self, sc: int, sr: int, ec: int, er: int, weight: float, colour: Color) -> None:
         # Table._drawVLines without blocks: from the last row position to the first.
-        erp = self.table._rowpositions[sr:er + 2]
-        cols = self.table._colpositions[sc:ec + 1]
+        erp = self.ys[sr:er + 2]
+        cols = self.xs[sc:ec + 1]
         if len(erp) <= 1 or len(cols) < 1:
             return
         self._prep(weight, colour)
-        number = self.number
-        y0, y1 = number(erp[-1]), number(erp[0])
-        self.out.append("n " + " ".join([f"{x} {y0} m {x} {y1} l" for x in map(number, cols)])
-                        + " S")
+        y0, y1 = erp[-1], erp[0]
+        self.out.append("n " + " ".join([f"{x} {y0} m {x} {y1} l" for x in cols]) + " S")
 
 
 def draw_rules(table: Any, number: Callable[[float], str] = fp_str) -> None:
