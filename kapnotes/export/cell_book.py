@@ -94,6 +94,7 @@ class CellBook:
         self._derived: dict[tuple[str, ParagraphStyle, str], ParagraphStyle] = {}
         self._styles: dict[ParagraphStyle, _StyleFacts | None] = {}
         self.numbers: dict[float, str] = {}  # see `number`
+        self.rules: dict[tuple[Any, ...], str] = {}  # table_rules.draw_rules' memo
 
     def measure(self, text: str, style: ParagraphStyle, width: float,
                 padding: float) -> _Measured:

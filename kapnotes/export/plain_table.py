@@ -263,7 +263,7 @@ class PlainTable(Flowable):
                     y -= space
                     para.drawOn(canv, x, y - height)
         run.flush()
-        draw_rules(self, number)
+        draw_rules(self, number, book.rules)
 
 
 def _split_cell(cell: Cell, s: CellStyle, split_at: float,

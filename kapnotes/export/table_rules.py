@@ -82,9 +82,22 @@ class _Rules:
         self.out.append("n " + " ".join([f"{x} {y0} m {x} {y1} l" for x in cols]) + " S")
 
 
-def draw_rules(table: Any, number: Callable[[float], str] = fp_str) -> None:
+def draw_rules(table: Any, number: Callable[[float], str] = fp_str,
+               drawn: dict[tuple[Any, ...], str] | None = None) -> None:
     """Write `table`'s rules (`plain_rules`) onto its canvas. `number` formats a coordinate
-    as `fp_str` does (a caller may remember its answers)."""
+    as `fp_str` does (a caller may remember its answers); `drawn` remembers the operators of
+    each table shape (a course summary's ~430 table pieces have ~80: the same rows and
+    columns under the same commands write the same rules)."""
+    shape = (tuple(table._rowpositions), tuple(table._colpositions), tuple(table._linecmds))
+    code = None if drawn is None else drawn.get(shape)
+    if code is None:
+        code = _rules(table, number)
+        if drawn is not None:
+            drawn[shape] = code
+    table.canv._code.append(code)
+
+
+def _rules(table: Any, number: Callable[[float], str]) -> str:
     rules = _Rules(table, number)
     out = rules.out
     cap = join = None
@@ -125,4 +138,4 @@ def draw_rules(table: Any, number: Callable[[float], str] = fp_str) -> None:
             rules.hlines(sc, sr + 1, ec, er, weight, colour)
             rules.vlines(sc + 1, sr, ec, er, weight, colour)
     out.append("Q")
-    table.canv._code.append("\n".join(out))
+    return "\n".join(out)
