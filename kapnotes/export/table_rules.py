@@ -4,11 +4,11 @@ reportlab's `Table._drawLines` draws each rule as its own path (`n x y m x y l S
 slice of the row positions, a call per row and a colour and width check per command; for the
 ~380 small tables of a course summary that was ~6 % of a render. The same segments stroked
 as the subpaths of one path, with the same cap, join, colour and width, paint the same
-pixels, and no text is involved. Only the plain case is written here (no dashes, no double
-lines, no spans or rounded corners, opaque RGB colours: reportlab's stroke alpha of 1 is
-left out, it paints nothing different); anything else returns False and reportlab draws
-it. tests/export/test_lighter_drawing.py compares the pages as images.
-"""
+pixels, and no text is involved. Only the plain case is written here (`plain_rules`: no
+dashes, no double lines, opaque RGB colours: reportlab's stroke alpha of 1 is left out, it
+paints nothing different); a PlainTable takes no other. A table piece's operators depend
+only on its rows, columns and commands, so they are made once per such shape per render.
+tests/export/test_lighter_drawing.py compares the pages as images."""
 
 from __future__ import annotations
 
