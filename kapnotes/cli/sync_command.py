@@ -14,10 +14,11 @@ from kapnotes.domain.errors import KapNotesError
 from kapnotes.lazy import lazy_module
 
 if TYPE_CHECKING:
-    from kapnotes.services import practice_sync
+    from kapnotes.services import practice_review, practice_sync
     from kapnotes.services.practice_sync import SyncReport
 else:
     practice_sync = lazy_module("kapnotes.services.practice_sync")  # psycopg only when syncing
+    practice_review = lazy_module("kapnotes.services.practice_review")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,7 +44,10 @@ def summary(report: SyncReport) -> list[str]:
     lines = [f"Pushed {_count(report.pushed, 'change')}, pulled {report.pulled}, "
              f"{_count(report.conflicts, 'conflict copy', 'conflict copies')}, "
              f"{report.refused} refused."]
-    lines += [f"Refused: client {r.client_code}, {r.kind}: {r.message}" for r in report.refusals]
+    # The kind in the words of the window's review list (File → Practice), not its code.
+    kinds = practice_review.KIND_NAMES
+    lines += [f"Refused: client {r.client_code}, {kinds.get(r.kind, r.kind).lower()}: "
+              f"{r.message}" for r in report.refusals]
     if report.field_reviews:
         lines.append(f"{_count(report.field_reviews, 'client field')} edited on two "
                      f"workstations: choose which to keep (File → Practice in the window).")

@@ -8,6 +8,7 @@ Stdlib only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -102,6 +103,11 @@ class DeviceTime:
 
     id: int
     given_at: datetime
+
+
+def first_device_time(devices: Sequence[DeviceTime]) -> datetime | None:
+    """When dosing began: the first device of a session's (read in time order), if any."""
+    return devices[0].given_at if devices else None
 
 
 @dataclass(frozen=True)

@@ -81,17 +81,21 @@ class FlowTemplate(BaseDocTemplate):
         self._savedInfo = canv._doc.info
         try:
             canv._doctemplate = self
-            while len(flowables):
-                if (self._hanging and self._hanging[-1] is PageBegin
-                        and isinstance(flowables[0], PageBreakIfNotEmpty)):
-                    # reportlab's own step (reports make no such break)
-                    npt = flowables[0].nextTemplate
-                    if npt and not self._samePT(npt):
-                        NextPageTemplate(npt).apply(self)
-                        self._setPageTemplate()
-                    del flowables[0]
-                self.clean_hanging()
-                first = flowables[0]
+            head = list.__getitem__
+            while len(flowables):  # a streamed story (story_stream.py) fills up here
+                if self._hanging:  # reportlab's postponed actions: its own steps
+                    if (self._hanging[-1] is PageBegin
+                            and isinstance(flowables[0], PageBreakIfNotEmpty)):
+                        # (reports make no such break)
+                        npt = flowables[0].nextTemplate
+                        if npt and not self._samePT(npt):
+                            NextPageTemplate(npt).apply(self)
+                            self._setPageTemplate()
+                        del flowables[0]
+                    self.clean_hanging()
+                    first = flowables[0]
+                else:  # nothing to clean up, and the story's head is there: `len` filled it
+                    first = head(flowables, 0)
                 if self._is_plain(first):
                     self._handle_plain(flowables, first)
                 else:
@@ -140,7 +144,8 @@ class FlowTemplate(BaseDocTemplate):
         if add_plain(frame, f, self.canv):
             self._curPageFlowableCount += 1
             self.afterFlowable(f)
-            _addGeneratedContent(flowables, frame)
+            if frame.__dict__.get("_generated_content"):  # what getattr would find, without
+                _addGeneratedContent(flowables, frame)  # Frame.__getattr__'s AttributeError
             return
         # It does not fit: reportlab's handle_flowable from its failed `frame.add` on.
         flowables.insert(0, f)

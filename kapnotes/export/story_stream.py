@@ -38,13 +38,18 @@ class StreamedStory(list[Flowable]):
             except StopIteration:
                 self._chunks = None
 
+    # reportlab's build loop asks for the length and the head of the story for each
+    # flowable (~5,000 times a course summary): the run ahead is checked here, `_fill`
+    # called only when it is short.
     def __len__(self) -> int:
-        self._fill()
+        if self._chunks is not None and list.__len__(self) < AHEAD:
+            self._fill()
         return list.__len__(self)
 
     def __bool__(self) -> bool:
         return len(self) > 0
 
     def __getitem__(self, index: SupportsIndex | slice) -> Any:
-        self._fill()
+        if self._chunks is not None and list.__len__(self) < AHEAD:
+            self._fill()
         return list.__getitem__(self, index)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from kapnotes.domain.clinical_rules import Severity
 from kapnotes.domain.course_items import RiskFlag
 from kapnotes.domain.dates import human_datetime
+from kapnotes.domain.dosing_record import first_device_time
 from kapnotes.domain.models import Course, CourseStatus, Session, SessionKind
 from kapnotes.domain.signing import needing_reason, refusals
 from kapnotes.domain.vitals import VitalsThresholds
@@ -68,7 +69,8 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
     doses = [int(s.id or 0) for s in course_sessions if s.kind is SessionKind.DOSING]
     batch = (_CourseDosing(dosing_records(services.vault, doses),
                            services.monitoring.thresholds(),
-                           services.monitoring.doses.history(client_id))
+                           services.monitoring.doses.history(client_id),
+                           _minimum_minutes(services))
              if only is None and doses and client_id is not None else None)
     notes = services.notes.notes(course_sessions) if only is None else {}
     answered = (services.notes.signs_answered([int(s.id or 0) for s in course_sessions
@@ -132,12 +134,18 @@ def _request_comments(services: Services,
 
 @dataclass(frozen=True)
 class _CourseDosing:
-    """A course's dosing records, and the thresholds and the client's dose history they are
-    judged against, each read once for all the course's dosing notes."""
+    """A course's dosing records, and the thresholds, the client's dose history and the
+    monitoring minimum they are judged against, each read once for all the course's dosing
+    notes."""
 
     records: dict[int, DosingRecord]
     thresholds: VitalsThresholds
     history: DoseHistory
+    minimum_minutes: int
+
+
+def _minimum_minutes(services: Services) -> int:
+    return int(services.monitoring.doses.rules().value("monitoring_minimum_time", "minutes"))
 
 
 def _dosing(services: Services, session: Session,
@@ -156,8 +164,8 @@ def _dosing(services: Services, session: Session,
     else:
         read = batch.records[session_id]
         details = read.details
-        first = read.devices[0].given_at if read.devices else None  # as first_device_at
-        record = replace(read, readings=assessed(read.readings, first, batch.thresholds))
+        record = replace(read, readings=assessed(read.readings, first_device_time(read.devices),
+                                                 batch.thresholds))
     findings = () if session.signed else m.signing_findings(session_id)
     return DosingSnapshot(
         details=details, devices=tuple(record.devices), readings=tuple(record.readings),
@@ -174,7 +182,8 @@ def _dosing(services: Services, session: Session,
         # exactly what the sign dialog would.
         sign_refusals=tuple(refusals(findings)),
         sign_needs_reason=tuple(needing_reason(findings)),
-        minimum_minutes=int(m.doses.rules().value("monitoring_minimum_time", "minutes")),
+        minimum_minutes=(batch.minimum_minutes if batch is not None
+                         else _minimum_minutes(services)),
     )
 
 

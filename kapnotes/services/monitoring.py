@@ -22,10 +22,10 @@ from kapnotes.domain.dosing_record import (
     Medication,
     Route,
     ScreeningAck,
-    SessionVitals,
     StoredAdverseEffect,
     StoredObservation,
     StoredScreen,
+    first_device_time,
 )
 from kapnotes.domain.errors import ConflictError, ValidationError
 from kapnotes.domain.models import Session, SessionKind
@@ -220,8 +220,7 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         return repo.devices(self.vault, session_id)
 
     def first_device_at(self, session_id: int) -> datetime | None:
-        times = repo.devices(self.vault, session_id)
-        return times[0].given_at if times else None
+        return first_device_time(repo.devices(self.vault, session_id))
 
     def dose_gate(self, session_id: int) -> list[str]:
         """What must exist before a dose is recorded as given: a contraindication screen on
@@ -369,10 +368,6 @@ class MonitoringService(VitalsMethods, DischargeMethods):
             repo.first_devices_for_sessions(self.vault, ids),
             repo.respiratory_depression_for_sessions(self.vault, ids),
             repo.adverse_effects_for_sessions(self.vault, ids), self.settings.thresholds())
-
-    def vitals_series(self, course_id: int) -> list[SessionVitals]:
-        """Each dosing session's readings as minutes from its first device, oldest first."""
-        return self.course_monitoring(course_id).series()
 
 
 DOSE_GATE_RULE = "dose_needs_screen_and_predose_bp"

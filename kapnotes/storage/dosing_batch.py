@@ -52,32 +52,31 @@ def dosing_records(vault: Vault, session_ids: Sequence[int]) -> dict[int, Dosing
         return {}
     marks = ",".join("?" * len(ids))
 
-    def grouped(table: str, read: tuple[str, ...], make: Callable[[int, Any], _T]
+    def grouped(table: str, read: tuple[str, ...], make: Callable[[Any], _T]
                 ) -> dict[int, list[_T]]:
+        """Session id → its rows of `table`, each made by `make` from the per-session read's
+        columns."""
         cols, order, *where = read
         out: dict[int, list[_T]] = {sid: [] for sid in ids}
         for r in vault.query(f"SELECT session_id, {cols} FROM {table}"
                              f" WHERE session_id IN ({marks}){''.join(where)}"
                              f" ORDER BY session_id, {order}", tuple(ids)):
-            out[r[0]].append(make(r[0], r[1:]))
+            out[r[0]].append(make(r[1:]))
         return out
 
     details = {r[0]: r[1:] for r in vault.query(
         f"SELECT session_id, {monitoring.DETAIL_COLS} FROM monitoring_records"
         f" WHERE session_id IN ({marks})", tuple(ids))}
-    devices = grouped("device_times", monitoring.DEVICE_READ,
-                      lambda _s, r: monitoring.device_from(r))
-    readings = grouped("vitals_readings", monitoring.CURRENT_READINGS,
-                       lambda _s, r: monitoring.reading_from(r))
+    devices = grouped("device_times", monitoring.DEVICE_READ, monitoring.device_from)
+    readings = grouped("vitals_readings", monitoring.CURRENT_READINGS, monitoring.reading_from)
     observations = grouped("sedation_observations", monitoring.OBSERVATION_READ,
-                           lambda _s, r: monitoring.observation_from(r))
-    effects = grouped("adverse_effects", monitoring.EFFECT_READ,
-                      lambda _s, r: monitoring.effect_from(r))
-    acks = grouped("screening_acks", screening.ACK_READ, lambda _s, r: screening.ack_from(r))
-    boosters = grouped("dose_boosters", dose_records.BOOSTER_READ,
-                       lambda _s, r: dose_records.booster_from(r))
-    overrides = grouped("rule_overrides", dose_records.OVERRIDE_READ,
-                        dose_records.override_from)
+                           monitoring.observation_from)
+    effects = grouped("adverse_effects", monitoring.EFFECT_READ, monitoring.effect_from)
+    acks = grouped("screening_acks", screening.ACK_READ, screening.ack_from)
+    boosters = grouped("dose_boosters", dose_records.BOOSTER_READ, dose_records.booster_from)
+    # An override is the one row made knowing its session.
+    overrides = {sid: [dose_records.override_from(sid, r) for r in rows] for sid, rows
+                 in grouped("rule_overrides", dose_records.OVERRIDE_READ, tuple).items()}
     return {sid: DosingRecord(
         details=monitoring.details_from(sid, details.get(sid)), devices=devices[sid],
         readings=readings[sid], observations=observations[sid],

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapnotes.domain.course_label import course_label_with_status
+from kapnotes.domain.dates import order_held
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import Course, CourseStatus, SessionKind
 from kapnotes.domain.schedule import SlotKind
@@ -220,32 +221,36 @@ class ClientView(QWidget):
         """Reload everything shown from the services (keeps the chosen course if it exists)."""
         if self.client_id is None:
             return
-        client = self.services.clients.get(self.client_id)
-        today = self.services.clock().date()
-        self.header.show_client(
-            client, today, self.services.clients.concomitant_flags(client),
-            risk=self.services.measures.risk_status(self.client_id),
-            screening=self.services.monitoring.screening.warnings_for_client(self.client_id),
-            weight=self.services.monitoring.doses.latest_weight(self.client_id),
-            approvals=self.services.approvals.client_warnings(self.client_id),
-            reviews=self.services.reviews.client_counts(self.client_id).get(self.client_id))
-        self.archive_button.setText("Un-archive" if client.archived else "Archive")
-        keep = course_id if course_id is not None else self.course_id
-        self.courses = self.services.courses.for_client(self.client_id)
-        # Active courses first, then newest, since that is where the work is.
-        self.courses.sort(key=lambda c: (c.status is not CourseStatus.ACTIVE,
-                                         -c.start_date.toordinal()))
-        self.course_combo.blockSignals(True)
-        self.course_combo.clear()
-        for c in self.courses:
-            self.course_combo.addItem(course_label_with_status(c), c.id)
-        index = self.course_combo.findData(keep) if keep is not None else -1
-        self.course_combo.setCurrentIndex(max(index, 0) if self.courses else -1)
-        self.course_combo.blockSignals(False)
-        self._show_course()
+        # One date order for the ~400 dates a client page formats, not the locale read from
+        # the environment for each (kapnotes/domain/dates.py).
+        with order_held():
+            client = self.services.clients.get(self.client_id)
+            today = self.services.clock().date()
+            self.header.show_client(
+                client, today, self.services.clients.concomitant_flags(client),
+                risk=self.services.measures.risk_status(self.client_id),
+                screening=self.services.monitoring.screening.warnings_for_client(self.client_id),
+                weight=self.services.monitoring.doses.latest_weight(self.client_id),
+                approvals=self.services.approvals.client_warnings(self.client_id),
+                reviews=self.services.reviews.client_counts(self.client_id).get(self.client_id))
+            self.archive_button.setText("Un-archive" if client.archived else "Archive")
+            keep = course_id if course_id is not None else self.course_id
+            self.courses = self.services.courses.for_client(self.client_id)
+            # Active courses first, then newest, since that is where the work is.
+            self.courses.sort(key=lambda c: (c.status is not CourseStatus.ACTIVE,
+                                             -c.start_date.toordinal()))
+            self.course_combo.blockSignals(True)
+            self.course_combo.clear()
+            for c in self.courses:
+                self.course_combo.addItem(course_label_with_status(c), c.id)
+            index = self.course_combo.findData(keep) if keep is not None else -1
+            self.course_combo.setCurrentIndex(max(index, 0) if self.courses else -1)
+            self.course_combo.blockSignals(False)
+            self._show_course()
 
     def _course_chosen(self) -> None:
-        self._show_course()
+        with order_held():
+            self._show_course()
 
     def _show_course(self) -> None:
         course_id = self.course_id

@@ -68,8 +68,9 @@ def test_a_refused_write_is_shown_naming_client_and_kind(
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "Pushed 0 changes, pulled 0, 0 conflict copies, 2 refused."
-    assert lines[1].startswith(f"Refused: client {CLIENT}, client: {outsider.login} is not on "
-                               f"the care team of client {CLIENT}")
+    # The record's kind in the words the window's review list uses (KIND_NAMES), not its code.
+    assert lines[1].startswith(f"Refused: client {CLIENT}, client details: {outsider.login} is "
+                               f"not on the care team of client {CLIENT}")
     assert lines[2].startswith(f"Refused: client {CLIENT}, course: ")
     assert "Robin Fictional" not in result.stdout  # a name from the refused payload
     assert outsider.status().refusals == 2

@@ -467,7 +467,7 @@ def test_course_alerts_and_vitals_series(services: object, course_id: int,
     assert alerts[eventful.id] == ["Blood pressure 185/115 is at or above 180/110.",
                                    "SpO2 90% is below 92%.", "Respiratory depression.",
                                    "Adverse effect: Vomiting (moderate)."]
-    series = m.vitals_series(course_id)
+    series = m.course_monitoring(course_id).series()
     assert [s.session_id for s in series] == [calm.id, eventful.id]
     assert [(p.minute, p.systolic, p.spo2) for p in series[1].points] == [
         (-10.0, 130, 98), (41.0, 185, 90)]

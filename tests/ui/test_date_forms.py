@@ -20,12 +20,17 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QWidget,
 )
+from test_client_view import START, column, hold, kap_client
+from test_workspace import make_workspace
 
 from kapnotes.domain import dates
+from kapnotes.domain.models import SessionKind
 from kapnotes.services import exports
 from kapnotes.services.demo import build_demo
 from kapnotes.ui.main_window import MainWindow
+from kapnotes.ui.widgets.course_sessions import DATE
 from kapnotes.ui.widgets.date_editor import DateEditor
+from kapnotes.ui.widgets.timeline import TimelineModel
 from kapnotes.ui.workspace import Workspace
 
 STRAY = {
@@ -182,3 +187,21 @@ def test_an_export_reads_the_order_once_and_a_pin_still_wins(monkeypatch) -> Non
         finally:
             dates.pin_month_first(None)
     assert dates.human_date(date(2026, 12, 3)) == "3 Dec 2026"
+
+
+def test_the_client_page_follows_the_locale_at_each_refresh(
+        qtbot, services, settings, monkeypatch) -> None:
+    # A refresh holds one order for its ~400 dates (kapnotes/ui/client_view.py): the order
+    # in force when it begins, so a page refreshed after the locale changed follows it.
+    client, course = kap_client(services)
+    hold(services, course, START, SessionKind.DOSING)
+    _window, ws = make_workspace(qtbot, services, settings)
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    ws.open_client(client.id)
+    view = ws.client_view
+    assert view.sessions_list.topLevelItem(0).text(DATE) == "Nov 6, 2026, 00:00"
+    assert "Fri, Nov 6, 2026" in column(view, TimelineModel.DATE)
+    monkeypatch.setenv("LC_ALL", "en_AU.UTF-8")
+    view.refresh()
+    assert view.sessions_list.topLevelItem(0).text(DATE) == "6 Nov 2026, 00:00"
+    assert "Fri 6 Nov 2026" in column(view, TimelineModel.DATE)

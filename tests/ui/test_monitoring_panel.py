@@ -249,7 +249,7 @@ def test_the_chart_takes_the_course_series(qtbot: object, services: object, dose
                   at=START + timedelta(minutes=50))
     chart = VitalsChart()
     qtbot.addWidget(chart)
-    chart.set_series(m.vitals_series(services.notes.session(dose_id).course_id))
+    chart.set_series(m.course_monitoring(services.notes.session(dose_id).course_id).series())
     assert chart.highlight == dose_id
     assert [p.minute for p in chart.series[0].points] == [-10.0, 40.0]
     assert chart.summary() == "2 readings over 1 dosing session."
