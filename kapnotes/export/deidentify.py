@@ -12,7 +12,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
 from typing import Any
 
 from kapnotes.export.redaction import Redactor, describe
@@ -32,15 +33,26 @@ class _Pass:
         place spelled out only then (most texts of a report have nothing replaced)."""
         known = self.seen.get(value)
         if known is None:
-            known = self.seen[value] = self.redactor.scrub(value)
-        elif known[1]:
-            self.redactor.counts.update(known[1])
+            known = self.seen[value] = self.redactor.scrub(value, count=False)
         out, found = known
         if not found:
             return value  # the very object: unchanged blocks are kept, not rebuilt
+        self.redactor.counts.update(found)  # each time it is met, as the first time
         place = where if what is None else f"{where} › {what}"
         self.places.setdefault(place, Counter()).update(found)
         return out
+
+    def clean(self, texts: Iterable[str]) -> bool:
+        """Nothing in any of `texts` is replaced (each scrubbed once, as `text` would; not
+        counted: a clean text has nothing to count)."""
+        seen, scrub = self.seen, self.redactor.scrub
+        for value in texts:
+            known = seen.get(value)
+            if known is None:
+                known = seen[value] = scrub(value, count=False)
+            if known[1]:
+                return False
+        return True
 
     def value(self, value: Any, place: str) -> Any:
         """`value` with its strings scrubbed; the same object when none changed (almost every
@@ -84,6 +96,8 @@ def scrub_report(report: Report, redactor: Redactor) -> tuple[Report, tuple[str,
             path = [*path[: block.level - 1], text]
             sections.append(block if text is block.text
                             else dataclasses.replace(block, text=text))
+        elif run.clean(_texts(block)):
+            sections.append(block)  # most blocks: nothing to replace, nothing to list
         elif isinstance(block, KeyValues):
             pairs = []
             for label, value in block.rows:
@@ -105,6 +119,32 @@ def scrub_report(report: Report, redactor: Redactor) -> tuple[Report, tuple[str,
                                    sections=tuple(sections))
     lines = tuple(f"{place}: {describe(counts)}" for place, counts in run.places.items())
     return scrubbed, lines
+
+
+def _texts(block: Block) -> Iterable[str]:
+    """Every string `scrub_report` passes through the redactor for this (non-heading) block."""
+    if isinstance(block, KeyValues):
+        return chain.from_iterable(block.rows)
+    if isinstance(block, Table):
+        return chain(block.columns, chain.from_iterable(block.rows))
+    return _strings(block)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """The strings `_Pass.value` scrubs in `value`: itself, or in its tuples and dataclass
+    fields, recursively."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _strings(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for name in _field_names(type(value)):
+            field = getattr(value, name)
+            if isinstance(field, str):  # most fields: no generator for it
+                yield field
+            elif isinstance(field, tuple) or dataclasses.is_dataclass(field):
+                yield from _strings(field)
 
 
 def _same_rows(new: Sequence[Sequence[str]], old: Sequence[Sequence[str]]) -> bool:

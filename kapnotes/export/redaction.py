@@ -278,8 +278,9 @@ class Redactor:
     def __call__(self, text: str) -> str:
         return self.scrub(text)[0]
 
-    def scrub(self, text: str) -> tuple[str, Counter[str]]:
-        """The text with every match replaced, and how many of each mark were put in.
+    def scrub(self, text: str, *, count: bool = True) -> tuple[str, Counter[str]]:
+        """The text with every match replaced, and how many of each mark were put in
+        (added to `counts` too, unless `count` is False: a caller that counts itself).
 
         Every rule is matched on one folding of the text; overlapping matches keep the one
         that starts first (the longest of those), so an email holding the name is one mark.
@@ -323,7 +324,8 @@ class Redactor:
             found[mark] += 1
             last = end
         out.append(text[last:])
-        self.counts.update(found)
+        if count:
+            self.counts.update(found)
         # "Dr [clinician] [clinician]" reads as one person: parts of one name become one mark.
         return _RUNS.sub(r"\1", "".join(out)), found
 

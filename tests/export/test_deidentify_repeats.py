@@ -80,3 +80,22 @@ def test_blocks_without_a_replacement_are_kept_and_nested_texts_still_replaced()
                                                        "calmer."),))
     assert places == ("Session 1: 1 name", "Session 1 › heading: 1 name",
                       f"{NAME_MARK}'s week › Said: 1 name")
+
+
+def test_a_name_only_in_a_heading_row_or_label_is_found_and_counted_each_time() -> None:
+    # Blocks are first checked whole (nothing to replace: kept as built); the check must
+    # let by neither a table's column headings nor a key-value label, nor count twice.
+    report = dataclasses.replace(_report(), sections=(
+        Heading("Session 1"),
+        Table(("When", "Olwen"), (("1 Nov", "Calm"),)),
+        KeyValues((("Olwen", "Rest"),)),
+        Table(("When", "Olwen"), (("2 Nov", "Calm"),))))
+    redactor = Redactor([CLIENT])
+    scrubbed, places = scrub_report(report, redactor)
+    first, kv, second = scrubbed.sections[1], scrubbed.sections[2], scrubbed.sections[3]
+    assert isinstance(first, Table) and isinstance(kv, KeyValues)
+    assert isinstance(second, Table)
+    assert first.columns == second.columns == ("When", NAME_MARK)
+    assert kv.rows == ((NAME_MARK, "Rest"),)
+    assert redactor.counts[NAME_MARK] == 3
+    assert places == ("Session 1 › table heading: 2 names", "Session 1 › label: 1 name")
