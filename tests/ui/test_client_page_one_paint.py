@@ -89,8 +89,14 @@ def test_the_stretched_columns_are_laid_out_before_the_first_paint(
     assert {"timeline": painted.counts[timeline], "sessions": painted.counts[sessions]} == {
         "timeline": 1, "sessions": 1}
     # What was painted is the stretched columns' final layout: the header's own fit of them
-    # to the viewport leaves them as they are.
-    for header in (view.timeline_view.horizontalHeader(), view.sessions_list.header()):
+    # to the viewport leaves them as they are, and the scroll ranges are worked out from it.
+    for table, header in ((view.timeline_view, view.timeline_view.horizontalHeader()),
+                          (view.sessions_list, view.sessions_list.header())):
         sizes = [header.sectionSize(col) for col in range(header.count())]
+        ranges = [(bar.minimum(), bar.maximum()) for bar in
+                  (table.horizontalScrollBar(), table.verticalScrollBar())]
         header.resizeSections()
+        table.updateGeometries()
         assert sizes == [header.sectionSize(col) for col in range(header.count())]
+        assert ranges == [(bar.minimum(), bar.maximum()) for bar in
+                          (table.horizontalScrollBar(), table.verticalScrollBar())]
