@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
     PDFDictionary,
@@ -44,8 +45,9 @@ class DeferredPageCanvas(Canvas):
     """Pages are held at `showPage` and emitted at `save`, each with `furniture` under it."""
 
     _code: list[str]  # reportlab's drawing operators of the page being drawn
-    # Page dictionaries written with their shared parts formatted once (`_PlainPage`); off,
-    # by reportlab's PDFPage (the tests compare the two).
+    # Page dictionaries written with their shared parts formatted once (`_PlainPage`), and
+    # spliced page streams without a dictionary object (`_DeflatedStream`); off, by
+    # reportlab's PDFPage and PDFStream (the tests compare the two).
     plain_pages = True
 
     def __init__(self, *args: Any, furniture: Furniture, deflate: bool = False,
@@ -123,8 +125,9 @@ class DeferredPageCanvas(Canvas):
         page = self._doc.Pages.pages[-1]
         stream = page.stream
         assert stream.endswith(" \n")
-        contents = PDFStream(PDFDictionary({"Filter": PDFArray([PDFName("FlateDecode")])}),
-                             splice(stream[:-2], drawing, "\n \n"))
+        kind = _DeflatedStream if self.plain_pages else PDFStream
+        contents = kind(PDFDictionary({"Filter": PDFArray([PDFName("FlateDecode")])}),
+                        splice(stream[:-2], drawing, "\n \n"))
         contents.__Comment__ = "page stream"
         page.Contents = contents
 
@@ -139,6 +142,20 @@ def deferred_canvas_maker(furniture: Furniture, *,
         return DeferredPageCanvas(*args, furniture=furniture, deflate=deflate, **kw)
 
     return make
+
+
+class _DeflatedStream(PDFStream):
+    """A page's content stream compressed here (`_splice_last_page`), written as
+    `PDFStream.format` writes it, byte for byte, without copying, filling and formatting its
+    dictionary (the filter and the length) object by object for each of ~100 pages."""
+
+    def format(self, document: PDFDocument) -> bytes:
+        if rl_config.pdfMultiLine or self.filters is not None \
+                or list(self.dictionary.dict) != ["Filter"]:
+            return PDFStream.format(self, document)
+        content = document.encrypt.encode(self.content)
+        return (b"<<\n/Filter [ /FlateDecode ] /Length %d\n>>\nstream\n" % len(content)
+                + content + b"endstream\n")
 
 
 class _PlainPage(PDFPage):

@@ -1,5 +1,6 @@
-"""Page dictionaries written with their shared parts formatted once (export/page_canvas.py
-`_PlainPage`) are byte for byte reportlab's own.
+"""Page dictionaries written with their shared parts formatted once, and spliced page
+streams written without a dictionary object (export/page_canvas.py `_PlainPage`,
+`_DeflatedStream`), are byte for byte reportlab's own.
 
 reportlab's `invariant` mode (no timestamps or random ids) makes two renders of one report
 comparable as bytes: with the short page formatting and with reportlab's `PDFPage` for
