@@ -34,8 +34,8 @@ class _Measured:
     settled once its characters are placed) and its fill colour operator. A part of a cell
     split inside its row (plain_table.py) has no key: it is not one of the book's cells."""
 
-    __slots__ = ("bl", "body", "body_doc", "colour", "height", "key", "leading", "para",
-                 "space", "total")
+    __slots__ = ("alpha", "bl", "body", "body_doc", "colour", "height", "key", "leading",
+                 "para", "space", "total")
 
     def __init__(self, key: tuple[str, ParagraphStyle, float] | None, height: float,
                  space: tuple[float, float], leading: float, bl: Any, para: Any) -> None:
@@ -47,6 +47,7 @@ class _Measured:
         self.body = ""
         self.body_doc: object | None = None
         self.colour = colour_operator(bl.textColor) if bl is not None else ""
+        self.alpha = bl.textColor.alpha if bl is not None else None
 
 
 class _StyleFacts:
@@ -93,6 +94,7 @@ class CellBook:
         self._derived: dict[tuple[str, ParagraphStyle, str], ParagraphStyle] = {}
         self._styles: dict[ParagraphStyle, _StyleFacts | None] = {}
         self.numbers: dict[float, str] = {}  # see `number`
+        self.rules: dict[tuple[Any, ...], str] = {}  # table_rules.draw_rules' memo
 
     def measure(self, text: str, style: ParagraphStyle, width: float,
                 padding: float) -> _Measured:
@@ -103,10 +105,11 @@ class CellBook:
         return found
 
     def _measure(self, key: tuple[str, ParagraphStyle, float], padding: float) -> _Measured:
+        # The text as the PDF prints it (cells.cell_paragraph cleans it the same way).
         text, style, width = key
         facts = self._facts(style, width)
         if facts is not None and facts.breaker is not None:
-            lines = _plain_lines(facts.breaker, text, width)
+            lines = _plain_lines(facts.breaker, clean(text), width)
             if lines is not None:
                 return _Measured(key, len(lines) * facts.leading, facts.space, facts.leading,
                                  PlainLines(facts.like, lines), None)
@@ -191,9 +194,3 @@ class CellBook:
         if found is None:
             found = self._derived[key] = ParagraphStyle(name, parent=parent, fontName=font_name)
         return found
-
-
-def plain_value(text: str) -> str:
-    """A cell's value in a PlainTable: its text as the PDF prints it (cells.cell_paragraph
-    makes the same Paragraph of it as of the text itself)."""
-    return clean(text)

@@ -44,6 +44,7 @@ from reportlab.platypus.tables import CellStyle
 from kapnotes.export.cell_book import _MEASURE_HEIGHT, CellBook, _Measured
 from kapnotes.export.cells import cell_paragraph
 from kapnotes.export.line_break import PlainLines
+from kapnotes.export.markup import clean
 from kapnotes.export.table_fills import draw_backgrounds, plain_fills
 from kapnotes.export.table_rules import draw_rules, plain_rules
 from kapnotes.export.table_text import TextRun
@@ -262,7 +263,7 @@ class PlainTable(Flowable):
                     y -= space
                     para.drawOn(canv, x, y - height)
         run.flush()
-        draw_rules(self, number)
+        draw_rules(self, number, book.rules)
 
 
 def _split_cell(cell: Cell, s: CellStyle, split_at: float,
@@ -276,7 +277,7 @@ def _split_cell(cell: Cell, s: CellStyle, split_at: float,
     if cell.height + before <= room:
         return cell, None
     room -= before
-    if cell.bl is not None and (cell.key is None or "\n" not in cell.key[0]):
+    if cell.bl is not None and (cell.key is None or "\n" not in clean(cell.key[0])):
         return _split_lines(cell, s, room)
     # reportlab's own Paragraph split, as Table._splitCell asks it (the column's width),
     # wrapped first in the cell as Table._splitRows has it (a failed split unwraps it)

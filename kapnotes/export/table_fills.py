@@ -4,12 +4,11 @@ very operators `Table._drawBkgrnd` writes, without its per-command and per-row c
 For a fill reportlab sets the colour (`setFillColor`: its checks, `r g b rg`, and the fill
 alpha, which changes nothing when it is the canvas's already) and draws a rectangle (`n x y
 w h re f`), one call each per striped row of ~100 striped tables. Here the same strings are
-written in the same order, numbers formatted once per render. Only the plain case: fills of
-one RGB colour, a stripe cycle of colours and Nones, no spans, no colour-space rule, and an
-alpha the canvas already has; anything else returns False before writing and reportlab
-draws the fills. tests/export/test_table_sameness.py compares pages with reportlab's
-Table.
-"""
+written in the same order, numbers formatted once per render. Only the plain case
+(`plain_fills`: fills of one opaque RGB colour, a stripe cycle of such colours and Nones); a
+PlainTable takes no other, and draws on a canvas whose fill alpha it has set to 1.
+tests/export/test_table_sameness.py compares the operators and the pages with reportlab's
+Table."""
 
 from __future__ import annotations
 

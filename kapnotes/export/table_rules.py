@@ -4,11 +4,11 @@ reportlab's `Table._drawLines` draws each rule as its own path (`n x y m x y l S
 slice of the row positions, a call per row and a colour and width check per command; for the
 ~380 small tables of a course summary that was ~6 % of a render. The same segments stroked
 as the subpaths of one path, with the same cap, join, colour and width, paint the same
-pixels, and no text is involved. Only the plain case is written here (no dashes, no double
-lines, no spans or rounded corners, opaque RGB colours: reportlab's stroke alpha of 1 is
-left out, it paints nothing different); anything else returns False and reportlab draws
-it. tests/export/test_lighter_drawing.py compares the pages as images.
-"""
+pixels, and no text is involved. Only the plain case is written here (`plain_rules`: no
+dashes, no double lines, opaque RGB colours: reportlab's stroke alpha of 1 is left out, it
+paints nothing different); a PlainTable takes no other. A table piece's operators depend
+only on its rows, columns and commands, so they are made once per such shape per render.
+tests/export/test_lighter_drawing.py compares the pages as images."""
 
 from __future__ import annotations
 
@@ -43,11 +43,12 @@ def rule(op: str, start: tuple[int, int], end: tuple[int, int], weight: float,
 
 
 class _Rules:
-    """The operators reportlab's `_drawLines` writes, state by state, paths merged."""
+    """The operators reportlab's `_drawLines` writes, state by state, paths merged; every
+    column and row position formatted once per table."""
 
     def __init__(self, table: Any, number: Callable[[float], str]) -> None:
-        self.table = table
-        self.number = number
+        self.xs = list(map(number, table._colpositions))
+        self.ys = list(map(number, table._rowpositions))
         self.out: list[str] = ["q"]
         self.colour: Color | None = None
         self.weight: float | None = None
@@ -62,32 +63,41 @@ class _Rules:
 
     def hlines(self, sc: int, sr: int, ec: int, er: int, weight: float, colour: Color) -> None:
         # Table._drawHLines without blocks: one segment per row position in range.
-        ecp = self.table._colpositions[sc:ec + 2]
-        rows = self.table._rowpositions[sr:er + 1]
+        ecp = self.xs[sc:ec + 2]
+        rows = self.ys[sr:er + 1]
         if len(ecp) <= 1 or len(rows) < 1:
             return
         self._prep(weight, colour)
-        number = self.number
-        x0, x1 = number(ecp[0]), number(ecp[-1])
-        self.out.append("n " + " ".join([f"{x0} {y} m {x1} {y} l" for y in map(number, rows)])
-                        + " S")
+        x0, x1 = ecp[0], ecp[-1]
+        self.out.append("n " + " ".join([f"{x0} {y} m {x1} {y} l" for y in rows]) + " S")
 
     def vlines(self, sc: int, sr: int, ec: int, er: int, weight: float, colour: Color) -> None:
         # Table._drawVLines without blocks: from the last row position to the first.
-        erp = self.table._rowpositions[sr:er + 2]
-        cols = self.table._colpositions[sc:ec + 1]
+        erp = self.ys[sr:er + 2]
+        cols = self.xs[sc:ec + 1]
         if len(erp) <= 1 or len(cols) < 1:
             return
         self._prep(weight, colour)
-        number = self.number
-        y0, y1 = number(erp[-1]), number(erp[0])
-        self.out.append("n " + " ".join([f"{x} {y0} m {x} {y1} l" for x in map(number, cols)])
-                        + " S")
+        y0, y1 = erp[-1], erp[0]
+        self.out.append("n " + " ".join([f"{x} {y0} m {x} {y1} l" for x in cols]) + " S")
 
 
-def draw_rules(table: Any, number: Callable[[float], str] = fp_str) -> None:
+def draw_rules(table: Any, number: Callable[[float], str] = fp_str,
+               drawn: dict[tuple[Any, ...], str] | None = None) -> None:
     """Write `table`'s rules (`plain_rules`) onto its canvas. `number` formats a coordinate
-    as `fp_str` does (a caller may remember its answers)."""
+    as `fp_str` does (a caller may remember its answers); `drawn` remembers the operators of
+    each table shape (a course summary's ~430 table pieces have ~80: the same rows and
+    columns under the same commands write the same rules)."""
+    shape = (tuple(table._rowpositions), tuple(table._colpositions), tuple(table._linecmds))
+    code = None if drawn is None else drawn.get(shape)
+    if code is None:
+        code = _rules(table, number)
+        if drawn is not None:
+            drawn[shape] = code
+    table.canv._code.append(code)
+
+
+def _rules(table: Any, number: Callable[[float], str]) -> str:
     rules = _Rules(table, number)
     out = rules.out
     cap = join = None
@@ -128,4 +138,4 @@ def draw_rules(table: Any, number: Callable[[float], str] = fp_str) -> None:
             rules.hlines(sc, sr + 1, ec, er, weight, colour)
             rules.vlines(sc + 1, sr, ec, er, weight, colour)
     out.append("Q")
-    table.canv._code.append("\n".join(out))
+    return "\n".join(out)

@@ -38,12 +38,12 @@ class TextRun:
         self._alpha = canvas._extgstate._d.get("ca", 1)
 
     def add(self, cell: Any, x: str, y: str) -> None:
-        """A plain cell (`cell.bl` its lines, `cell.colour` their fill colour operator) whose
+        """A plain cell (`cell.bl` its lines, `cell.colour` and `cell.alpha` their fill) whose
         first line's baseline starts at (`x`, `y`), both as `fp_str` writes them; its lines'
         operators are made once per document."""
         if cell.body_doc is not self._doc:
             self._body(cell)
-        alpha = cell.bl.textColor.alpha
+        alpha = cell.alpha
         if alpha != self._alpha and alpha is not None:
             self.flush()
             self._canvas.setFillAlpha(alpha)

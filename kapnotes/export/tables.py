@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
-from kapnotes.export.cell_book import CellBook, plain_value
+from kapnotes.export.cell_book import CellBook
 from kapnotes.export.cells import cell_paragraph
 from kapnotes.export.plain_table import PlainTable
 from kapnotes.export.report import KeyValues, Table
@@ -52,7 +52,7 @@ def _plain_table(table: Table, widths: list[float], styles: dict[str, ParagraphS
     drawn through the book."""
     head_style = book.cell_style(styles["head"], 3, 3, 4, 4)
     columns = len(table.columns)
-    texts = [[plain_value(c) for c in table.columns]]
+    texts = [list(table.columns)]
     cell_styles = [[head_style] * columns]
     lines = [rule(*c) for c in commands if c[0] in ("LINEBELOW", "BOX")]
     fills = [c for c in commands if c[0] in ("BACKGROUND", "ROWBACKGROUNDS")]
@@ -71,7 +71,7 @@ def _plain_table(table: Table, widths: list[float], styles: dict[str, ParagraphS
     emphasis = book.cell_style(bold_cell, 3, 3, 4, 4)
     marks, cells = table.highlight_rows, table.highlight_cells
     for r, row in enumerate(table.rows):
-        texts.append(list(map(plain_value, row)))
+        texts.append(list(row))
         if r in marks:
             cell_styles.append([emphasis] * len(row))
         elif cells:
@@ -137,7 +137,7 @@ def build_key_values(block: KeyValues, width: float, styles: dict[str, Paragraph
     if book is not None and block.rows:
         label_style = book.cell_style(styles["label"], 2.5, 2.5, 0, 6)
         value_style = book.cell_style(styles["cell"], 2.5, 2.5, 0, 6)
-        return PlainTable(book, [[plain_value(k), plain_value(v)] for k, v in block.rows],
+        return PlainTable(book, [[k, v] for k, v in block.rows],
                           [[label_style, value_style]] * len(block.rows), widths,
                           lines=[rule(*lines[0])], fills=[])
     data: list[list[object]] = [

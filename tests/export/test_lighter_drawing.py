@@ -60,7 +60,7 @@ def _strokes(data: bytes) -> int:
     return total
 
 
-def _rules_per_segment(table: Any, number: Callable[[float], str]) -> None:
+def _rules_per_segment(table: Any, number: Callable[[float], str], _drawn: Any = None) -> None:
     """reportlab's way (`Table._drawLines`): the same rules, each segment its own path."""
     code = table.canv._code
     start = len(code)
