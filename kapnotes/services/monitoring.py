@@ -42,6 +42,7 @@ from kapnotes.domain.text_rules import MAX_LONG, clean_text
 from kapnotes.domain.vitals import (
     ReadingRole,
     VitalsThresholds,
+    alert_screens,
 )
 from kapnotes.rules import minimum_monitoring_minutes
 from kapnotes.services import monitoring_views as views
@@ -350,17 +351,18 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         return self.signing_findings(session.id, now)
 
     # -- course views ----------------------------------------------------------------------
-    def _dosing_sessions(self, course_id: int) -> list[Session]:
-        return [s for s in session_repo.for_course(self.vault, course_id)
-                if s.kind is SessionKind.DOSING and s.id is not None]
+    def _dosing_sessions(self, course_id: int, sessions: Sequence[Session] | None
+                         ) -> list[Session]:
+        """The course's dosing sessions, from `sessions` when the caller has just read them."""
+        every = session_repo.for_course(self.vault, course_id) if sessions is None else sessions
+        return [s for s in every if s.kind is SessionKind.DOSING and s.id is not None]
 
     def course_monitoring(self, course_id: int, sessions: Sequence[Session] | None = None
                           ) -> views.CourseMonitoring:
         """The course's dosing sessions read at once (one query per table, the thresholds
         resolved once): alerts for the timeline and session list, the chart's series.
         `sessions`: the course's sessions when the caller has just read them."""
-        held = (self._dosing_sessions(course_id) if sessions is None else
-                [s for s in sessions if s.kind is SessionKind.DOSING and s.id is not None])
+        held = self._dosing_sessions(course_id, sessions)
         starts = [(int(s.id or 0), s.starts_at) for s in held]
         ids = [sid for sid, _ in starts]
         return views.course_monitoring(
@@ -368,6 +370,22 @@ class MonitoringService(VitalsMethods, DischargeMethods):
             repo.first_devices_for_sessions(self.vault, ids),
             repo.respiratory_depression_for_sessions(self.vault, ids),
             repo.adverse_effects_for_sessions(self.vault, ids), self.settings.thresholds())
+
+    def course_alerts(self, course_id: int, sessions: Sequence[Session] | None = None
+                      ) -> dict[int, list[str]]:
+        """`course_monitoring(...).alerts`, read for the alerts alone (the client page at each
+        open; the chart is read when its tab is shown): only the readings that could alert
+        are read and judged (`alert_screens`), and alerts do not depend on the first device
+        (it decides only the pre-dose cautions, which never mark a session)."""
+        held = self._dosing_sessions(course_id, sessions)
+        ids = [int(s.id or 0) for s in held]
+        thresholds = self.settings.thresholds()
+        readings = repo.vitals_beyond(self.vault, ids, alert_screens(thresholds))
+        return views.course_alerts(
+            [views.DosingVitals(sid, s.starts_at, None, tuple(readings[sid]))
+             for sid, s in zip(ids, held, strict=True)],
+            repo.respiratory_depression_for_sessions(self.vault, ids),
+            repo.adverse_effects_for_sessions(self.vault, ids), thresholds)
 
 
 DOSE_GATE_RULE = "dose_needs_screen_and_predose_bp"
