@@ -21,10 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kapnotes.domain.course_label import course_label_with_status
 from kapnotes.domain.dates import order_held
 from kapnotes.domain.errors import KapNotesError
-from kapnotes.domain.models import Course, CourseStatus, SessionKind
+from kapnotes.domain.models import Course, SessionKind
 from kapnotes.domain.schedule import SlotKind
 from kapnotes.domain.schedule_status import adherence
 from kapnotes.services.container import Services
@@ -36,6 +35,7 @@ from kapnotes.ui.dialogs.delete_client import DeleteClientDialog
 from kapnotes.ui.dialogs.screening_dialog import ScreeningDialog
 from kapnotes.ui.dialogs.slot_dialog import SlotAction, SlotDialog
 from kapnotes.ui.widgets.client_header import ClientHeader
+from kapnotes.ui.widgets.course_choice import courses_in_working_order, fill_course_choice
 from kapnotes.ui.widgets.course_sections import CourseSections
 from kapnotes.ui.widgets.course_sessions import CourseSessionsList
 from kapnotes.ui.widgets.course_text import adherence_text
@@ -235,17 +235,9 @@ class ClientView(QWidget):
                 reviews=self.services.reviews.client_counts(self.client_id).get(self.client_id))
             self.archive_button.setText("Un-archive" if client.archived else "Archive")
             keep = course_id if course_id is not None else self.course_id
-            self.courses = self.services.courses.for_client(self.client_id)
-            # Active courses first, then newest, since that is where the work is.
-            self.courses.sort(key=lambda c: (c.status is not CourseStatus.ACTIVE,
-                                             -c.start_date.toordinal()))
-            self.course_combo.blockSignals(True)
-            self.course_combo.clear()
-            for c in self.courses:
-                self.course_combo.addItem(course_label_with_status(c), c.id)
-            index = self.course_combo.findData(keep) if keep is not None else -1
-            self.course_combo.setCurrentIndex(max(index, 0) if self.courses else -1)
-            self.course_combo.blockSignals(False)
+            self.courses = courses_in_working_order(
+                self.services.courses.for_client(self.client_id))
+            fill_course_choice(self.course_combo, self.courses, keep)
             self._show_course()
 
     def _course_chosen(self) -> None:
