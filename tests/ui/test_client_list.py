@@ -58,7 +58,7 @@ def test_model_future_date_is_written_out(qtbot):
     model = ClientListModel()
     model.set_rows([summary(next_planned=date(2026, 11, 27), next_planned_kind="integration")],
                    today=date(2026, 11, 20))
-    assert model.data(model.index(0, model.NEXT)) == "Fri 27 Nov 2026 · ○ Integration"
+    assert model.data(model.index(0, model.NEXT)) == "27 Nov 2026 · ○ Integration"
 
 
 def test_empty_state_names_the_shortcut(qtbot, services):

@@ -98,7 +98,9 @@ def test_timeline_rows_and_statuses_follow_the_clock(qtbot, services, clock):
     assert column(view, TimelineModel.KIND)[:3] == ["◇ Preparation", "◆ Dosing",
                                                      "○ Integration"]
     assert column(view, TimelineModel.PHASE)[1] == "Dose 1 · Course week 1"
-    assert column(view, TimelineModel.DETAIL)[1] == "Held 6 Nov"
+    assert column(view, TimelineModel.DETAIL)[1] == ""  # held that day: "✓ Done" says it
+    assert "Held 6 Nov" in str(m.data(m.index(1, TimelineModel.DETAIL),
+                                      Qt.ItemDataRole.ToolTipRole))
     assert column(view, TimelineModel.DATE)[5] == "Today 20 Nov"
     assert m.data(m.index(2, TimelineModel.STATUS), Qt.ItemDataRole.ForegroundRole) is not None
     assert "Doses done 1 of 3 planned to date, 1 missed" in view.adherence_label.text()

@@ -96,12 +96,37 @@ def test_no_list_scrolls_sideways_and_the_sessions_are_whole(qtbot, services, se
                                               Qt.ItemDataRole.ToolTipRole))
 
 
-# Not yet: beside the client list's dock (463 px offscreen) the schedule's Phase ("Dose 14 ·
-# Maintenance week 11", ~200 px) and Details get ~30 px each at 1216 px ("P…", "D…"), ~60 at
+def short_cuts(view) -> list[str]:
+    """The cut headers and values of the schedule, but for its Phase values and a change's
+    reason (free text, whole in the tooltip)."""
+    cuts = cut_cells(view.timeline_view, view.timeline_view.horizontalHeader())
+    return [cut for cut in cuts if "header" in cut
+            or not (cut.startswith(f"{TimelineModel.PHASE}:") or ": " in cut.split("'")[1])]
+
+
+@pytest.mark.parametrize("screen", [(1366, 768), (1920, 1080)])
+def test_schedule_headers_and_details_whole_in_a_1280_px_window(qtbot, services, settings,
+                                                                  clock, screen) -> None:
+    view = open_demo_client(qtbot, services, settings, clock, screen)
+    model = view.timeline_view.timeline_model
+    details = {model.display_text(row, TimelineModel.DETAIL) for row in range(model.rowCount())}
+    assert "⚠ alert" in details  # the held 20 Nov dose that raised a monitoring alert
+    assert short_cuts(view) == []
+
+
+# Not yet: beside the client list's dock (448 px offscreen) the schedule's Phase ("Dose 14 ·
+# Maintenance week 11", ~200 px) and Details get ~33 px each at 1216 px ("P…", "D…"), 52 at
 # 1280; a layout choice (the dock's width, or the sessions list beside or below) is due.
 @pytest.mark.xfail(strict=True, reason="Phase and Details still cut at the first size")
+@pytest.mark.parametrize("screen", [(1280, 800)])
+def test_schedule_headers_and_details_whole_at_1216_px(qtbot, services, settings, clock,
+                                                       screen) -> None:
+    assert short_cuts(open_demo_client(qtbot, services, settings, clock, screen)) == []
+
+
+@pytest.mark.xfail(strict=True, reason="Phase values ~200 px; the column gets 33 to 52")
 @pytest.mark.parametrize("screen", SCREENS)
-def test_every_schedule_column_whole(qtbot, services, settings, clock, screen) -> None:
+def test_every_schedule_phase_whole(qtbot, services, settings, clock, screen) -> None:
     view = open_demo_client(qtbot, services, settings, clock, screen)
     cuts = cut_cells(view.timeline_view, view.timeline_view.horizontalHeader())
-    assert [cut for cut in cuts if "header" in cut or "Practice closed" not in cut] == []
+    assert [cut for cut in cuts if cut.startswith(f"{TimelineModel.PHASE}:")] == []

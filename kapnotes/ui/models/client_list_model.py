@@ -8,7 +8,7 @@ from datetime import date
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QFont
 
-from kapnotes.domain.dates import schedule_date
+from kapnotes.domain.dates import human_date, schedule_date
 from kapnotes.domain.models import ClientSummary
 from kapnotes.domain.review_model import ReviewStatus
 from kapnotes.ui.models.rows_model import KEY_ROLE, Cells, PaintedRowsModel
@@ -85,7 +85,9 @@ class ClientListModel(PaintedRowsModel[ClientSummary]):
             return "Archived"
         if r.next_planned is None:
             return "—"
-        when = "Today" if self._is_today(r) else schedule_date(r.next_planned)
+        # Without the weekday (in the tooltip), as in the schedule: the dock leaves the
+        # client page its room.
+        when = "Today" if self._is_today(r) else human_date(r.next_planned)
         return f"{when} · {kind_text(r.next_planned_kind)}"
 
     def _describe(self, r: ClientSummary) -> str:

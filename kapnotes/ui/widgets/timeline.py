@@ -119,13 +119,17 @@ class TimelineModel(PaintedRowsModel[TimelineEntry]):
         if col == self.STATUS:
             return status_text(state.status)
         marks = self.marks(e)[0]
-        return " · ".join(p for p in (marks, self.detail(e)) if p)
+        return " · ".join(p for p in (marks, self.detail(e, brief=True)) if p)
 
     @staticmethod
-    def detail(e: TimelineEntry) -> str:
+    def detail(e: TimelineEntry, *, brief: bool = False) -> str:
+        """What else there is to know of the slot; `brief` (the Details cell) leaves out the
+        day a session was held on when it is the row's own date: "✓ Done" says it there, and
+        the column is narrow beside the sessions list (the tooltip keeps it)."""
         slot, state = e.slot, e.state
         parts = []
-        if state.held is not None:
+        if state.held is not None and not (brief
+                                           and state.held.held_on == state.effective_date):
             parts.append(f"Held {short_date(state.held.held_on)}")
         if slot.skipped and state.status is SlotStatus.SKIPPED:
             parts.append(slot.change_reason)
