@@ -20,14 +20,12 @@ sync: uv
 sync-dev: uv
 	@$(UV) sync --frozen --quiet
 
-# Qt's xcb platform plugin needs libxcb-cursor0 on Linux; say so instead of a cryptic Qt abort.
+# Qt's xcb platform plugin needs system libraries (libxcb-cursor0 and a few more on a minimal
+# install): name the packages to install instead of Qt's cryptic abort (scripts/qt_os_libs.py
+# asks the plugin with ldd).
 check-os-libs:
-	@if [ "$$(uname -s)" = "Linux" ] && [ -z "$$QT_QPA_PLATFORM" ]; then \
-		if ! ldconfig -p 2>/dev/null | grep -q 'libxcb-cursor\.so\.0'; then \
-			echo "KAP Notes needs the system package libxcb-cursor0 for Qt on Linux."; \
-			echo "Install it with:  sudo apt-get install libxcb-cursor0   (Fedora: xcb-util-cursor)"; \
-			exit 1; \
-		fi; \
+	@if [ "$$(uname -s)" = "Linux" ] && [ "$${QT_QPA_PLATFORM:-xcb}" = "xcb" ]; then \
+		.venv/bin/python scripts/qt_os_libs.py || exit 1; \
 	fi
 
 run: sync check-os-libs

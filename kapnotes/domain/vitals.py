@@ -168,6 +168,20 @@ class VitalsThresholds:
                                   "must not exceed discharge_heart_rate_max")
 
 
+def alert_screens(t: VitalsThresholds) -> tuple[tuple[str, str, int], ...]:
+    """(field, ">=" or "<", limit): every alert `assess` gives, before the dose or after,
+    needs a value meeting one of these, so a read for a course's alerts alone may leave out
+    the readings that meet none (`storage.monitoring.vitals_beyond`: 10 of the bench's
+    100-session course's 536 are kept) and judge the rest with `assess` as usual. Kept
+    beside the rules they cover; tests/domain/test_vitals_alert_screens.py checks every
+    possible value against them."""
+    return (("systolic", ">=", t.alert_systolic_above),
+            ("diastolic", ">=", t.alert_diastolic_above),
+            ("spo2", "<", t.alert_spo2_below),
+            ("heart_rate", ">=", t.alert_heart_rate_above),
+            ("heart_rate", "<", t.alert_heart_rate_below))
+
+
 @dataclass(frozen=True)
 class VitalsFinding:
     """Something in a reading that needs the clinician's attention; `message` is plain text."""

@@ -7,7 +7,7 @@ Nothing here logs clinical values; the audit log gets events and counts only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -47,6 +47,7 @@ from kapnotes.rules import minimum_monitoring_minutes
 from kapnotes.services import monitoring_views as views
 from kapnotes.services.changes import session_changes, write
 from kapnotes.services.clock import Clock, aware, system_clock
+from kapnotes.services.course_monitoring import CourseMonitoringMethods
 from kapnotes.services.discharge_checks import DischargeMethods
 from kapnotes.services.dose_checks import DOSE_FIELDS, DoseChecks, OverrideNeeded
 from kapnotes.services.edit_audit import EditStretches
@@ -61,9 +62,10 @@ _TEXT_LABELS = {"lot_number": "Lot number", "monitoring_clinician": "Monitoring 
                 "setting": "Setting", "interventions": "Interventions", "escort": "Escort"}
 
 
-class MonitoringService(VitalsMethods, DischargeMethods):
-    """The monitoring record of dosing sessions, over one vault (the vitals log and discharge
-    readiness in kapnotes/services/vitals_log.py and discharge_checks.py)."""
+class MonitoringService(VitalsMethods, DischargeMethods, CourseMonitoringMethods):
+    """The monitoring record of dosing sessions, over one vault (the vitals log, discharge
+    readiness and the course views in kapnotes/services/vitals_log.py, discharge_checks.py
+    and course_monitoring.py)."""
 
     def __init__(self, vault: Vault, *, clock: Clock = system_clock) -> None:
         self.vault = vault
@@ -348,26 +350,6 @@ class MonitoringService(VitalsMethods, DischargeMethods):
         if session.kind is not SessionKind.DOSING or session.id is None:
             return ()
         return self.signing_findings(session.id, now)
-
-    # -- course views ----------------------------------------------------------------------
-    def _dosing_sessions(self, course_id: int) -> list[Session]:
-        return [s for s in session_repo.for_course(self.vault, course_id)
-                if s.kind is SessionKind.DOSING and s.id is not None]
-
-    def course_monitoring(self, course_id: int, sessions: Sequence[Session] | None = None
-                          ) -> views.CourseMonitoring:
-        """The course's dosing sessions read at once (one query per table, the thresholds
-        resolved once): alerts for the timeline and session list, the chart's series.
-        `sessions`: the course's sessions when the caller has just read them."""
-        held = (self._dosing_sessions(course_id) if sessions is None else
-                [s for s in sessions if s.kind is SessionKind.DOSING and s.id is not None])
-        starts = [(int(s.id or 0), s.starts_at) for s in held]
-        ids = [sid for sid, _ in starts]
-        return views.course_monitoring(
-            starts, repo.vitals_for_sessions(self.vault, ids),
-            repo.first_devices_for_sessions(self.vault, ids),
-            repo.respiratory_depression_for_sessions(self.vault, ids),
-            repo.adverse_effects_for_sessions(self.vault, ids), self.settings.thresholds())
 
 
 DOSE_GATE_RULE = "dose_needs_screen_and_predose_bp"

@@ -219,14 +219,24 @@ def course_monitoring(sessions: Sequence[tuple[int, datetime]],
                       effects: Mapping[int, Sequence[StoredAdverseEffect]],
                       thresholds: VitalsThresholds) -> CourseMonitoring:
     """Alerts and chart data from the course's rows, read in one query per table."""
+    held = tuple(DosingVitals(sid, starts_at, first_devices.get(sid),
+                              tuple(readings.get(sid, ()))) for sid, starts_at in sessions)
+    return CourseMonitoring(alerts=course_alerts(held, respiratory_depression, effects,
+                                                 thresholds),
+                            sessions=held, thresholds=thresholds)
+
+
+def course_alerts(sessions: Sequence[DosingVitals], respiratory_depression: set[int],
+                  effects: Mapping[int, Sequence[StoredAdverseEffect]],
+                  thresholds: VitalsThresholds) -> dict[int, list[str]]:
+    """Session id → its alerts (`session_alerts`), for the sessions that have any. Each
+    session's `readings` may be only those that could alert (`alert_screens`): the others
+    give none."""
     alerts: dict[int, list[str]] = {}
-    out = []
-    for sid, starts_at in sessions:
-        first = first_devices.get(sid)
-        rows = tuple(readings.get(sid, ()))
-        findings = [f for r in rows for f in assess_at(r, first, thresholds)]
-        found = session_alerts(findings, effects.get(sid, ()), sid in respiratory_depression)
+    for s in sessions:
+        findings = [f for r in s.readings for f in assess_at(r, s.first_device_at, thresholds)]
+        found = session_alerts(findings, effects.get(s.session_id, ()),
+                               s.session_id in respiratory_depression)
         if found:
-            alerts[sid] = found
-        out.append(DosingVitals(sid, starts_at, first, rows))
-    return CourseMonitoring(alerts=alerts, sessions=tuple(out), thresholds=thresholds)
+            alerts[s.session_id] = found
+    return alerts

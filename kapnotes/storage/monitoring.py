@@ -186,15 +186,38 @@ def get_reading(vault: Vault, reading_id: int) -> StoredReading | None:
 def vitals_for_sessions(vault: Vault, session_ids: list[int]
                         ) -> dict[int, list[VitalsReading]]:
     """The current readings of each session, in the order taken, as bare readings (checked
-    as `readings` checks them): the client page's alerts and chart read every dosing
-    session's of a course at each open (~540), and need none of the rest of the row."""
+    as `readings` checks them): the client page's Vitals chart reads every dosing session's
+    of a course (~540), and needs none of the rest of the row."""
+    return _bare_readings(vault, session_ids, "", ())
+
+
+# The comparisons a screen may ask for, and the fields it may name (never text from outside).
+_SCREEN_OPS = {">=", "<"}
+_SCREEN_FIELDS = {"systolic", "diastolic", "heart_rate", "spo2"}
+
+
+def vitals_beyond(vault: Vault, session_ids: list[int],
+                  screens: tuple[tuple[str, str, int], ...]) -> dict[int, list[VitalsReading]]:
+    """As `vitals_for_sessions`, only the readings with a value meeting one of `screens`
+    ((field, ">=" or "<", limit), `domain.vitals.alert_screens`): the client page's alerts
+    at each open, without building the course's every reading."""
+    if any(f not in _SCREEN_FIELDS or op not in _SCREEN_OPS for f, op, _ in screens):
+        raise ValueError("unknown vitals screen")
+    if not screens:
+        return {sid: [] for sid in session_ids}
+    where = " AND (" + " OR ".join(f"{f} {op} ?" for f, op, _ in screens) + ")"
+    return _bare_readings(vault, session_ids, where, tuple(limit for _, _, limit in screens))
+
+
+def _bare_readings(vault: Vault, session_ids: list[int], where: str, params: tuple[int, ...]
+                   ) -> dict[int, list[VitalsReading]]:
     out: dict[int, list[VitalsReading]] = {sid: [] for sid in session_ids}
     if not session_ids:
         return out
     rows = vault.query(
         "SELECT session_id, taken_at, role, systolic, diastolic, heart_rate, spo2,"
         f" confirmed_unusual FROM vitals_readings WHERE session_id IN ({_marks(session_ids)})"
-        " AND struck_at IS NULL ORDER BY taken_at, id", tuple(session_ids),
+        f" AND struck_at IS NULL{where} ORDER BY taken_at, id", (*session_ids, *params),
     )
     for r in rows:
         out[r[0]].append(VitalsReading(

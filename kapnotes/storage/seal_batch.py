@@ -49,7 +49,9 @@ def current_seals(db: Any, session_ids: Iterable[int]) -> dict[int, CurrentSeal 
     # Re-hashed in the form each was sealed in, so the digest matches copies already sent.
     forms = {sid: (stored[sid][0].form if stored.get(sid) and stored[sid][0].addendum_id
                    == NOTE else LATEST_FORM) for sid in signed}
-    digests = dict(seal_check.note_digests(db, forms, only=True))
+    sealed = {sid: (stored[sid][0].digest if stored.get(sid)
+                    and stored[sid][0].addendum_id == NOTE else None) for sid in signed}
+    digests = seal_check.sealed_digests(db, forms, sealed)
     key = derived_key(db, PURPOSE_SEAL)
     out: dict[int, CurrentSeal | None] = dict.fromkeys(ids)
     for sid in signed:

@@ -140,24 +140,43 @@ def problems(db: Any, found: list[Seal] | None = None) -> list[str]:
 _ONE_BY_ONE = 500
 
 
-def _digests(db: Any, forms: Mapping[int, int], sealed: Mapping[int, str]
-             ) -> dict[int, str | None]:
+def sealed_digests(db: Any, forms: Mapping[int, int], sealed: Mapping[int, str | None]
+                   ) -> dict[int, str | None]:
+    """`note_digests(db, forms, only=True)` as a dict, for a few notes (a course summary's):
+    rendered by SQLite as `check` renders them (`_digests`), and any note whose digest does
+    not match its seal in `sealed` (a changed note, a draft, an unreadable value) computed
+    again by `note_digests`, so what is given is always the Python path's digest, and a
+    changed note is found as surely. ~60 notes: ~2 ms, where the Python path took ~6."""
+    out = _digests(db, forms, sealed, only=True)
+    again = {sid: forms[sid] for sid in sorted(forms) if out.get(sid) != sealed.get(sid)}
+    out.update(note_digests(db, again, only=True))
+    return out
+
+
+def _digests(db: Any, forms: Mapping[int, int], sealed: Mapping[int, str | None], *,
+             only: bool = False) -> dict[int, str | None]:
     """Each note's digest now: rendered by SQLite (kapnotes.storage.seal_sql) with its
     fields from one scan; a note whose digest does not match its seal is recomputed by the
-    Python path before it counts as changed (None: its stored content cannot be read)."""
+    Python path before it counts as changed (None: its stored content cannot be read).
+    With `only`: the notes of `forms` alone, and only rendered (`sealed_digests` computes
+    the rest)."""
     out: dict[int, str | None] = {}
     templates = {(r[0], r[1]): template_hash(r[2]) for r in db.execute(
         "SELECT template_id, version, definition FROM template_snapshots").fetchall()}
     try:
         for form in sorted(set(forms.values())):
+            ids = sorted(sid for sid, f in forms.items() if f == form) if only else None
+            where = f" WHERE session_id IN ({','.join(map(str, ids))})" if ids else ""
             fields = _Grouped(db, "SELECT session_id, field_id, value FROM session_fields"
-                                  " ORDER BY session_id, field_id")
+                                  f"{where} ORDER BY session_id, field_id")
             for sid, digest in seal_sql.digests(db, form, functools.partial(_fields, fields),
-                                                templates):
+                                                templates, only=ids):
                 if forms.get(sid) == form:
                     out[sid] = digest
     except VaultUnavailableError:  # e.g. a value JSON cannot hold: the Python path says
         out = {}
+    if only:
+        return out
     again = {sid: form for sid, form in forms.items() if out.get(sid) != sealed.get(sid)}
     if len(again) < _ONE_BY_ONE:
         out.update({sid: _one(db, sid, form) for sid, form in again.items()})

@@ -23,7 +23,7 @@ decides.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from kapnotes.domain.errors import VaultUnavailableError
@@ -84,16 +84,18 @@ NOTE_SEP, PART_SEP = "\x1e", "\x1f"
 CHUNK_IDS = 512  # session ids per chunk: ~500 notes, a few MB of text, one row
 
 
-def chunk_sql(db: Any, form: int) -> str:
-    """One text for the notes sealed in form `form` with session ids in [?, ?): each note
-    as `id US head US tail US template id US template version`, notes joined by RS."""
+def chunk_sql(db: Any, form: int, listed: Collection[int] | None = None) -> str:
+    """One text for the notes sealed in form `form` with session ids in [?, ?) (or, given
+    `listed`, with those ids): each note as `id US head US tail US template id US template
+    version`, notes joined by RS."""
     head, tail = _document_parts(db, form)
     note = (f"s.id || char(31) || {head} || char(31) || {tail} || char(31) || "
             "json_quote(s.template_id) || char(31) || json_quote(s.template_version)")
+    which = (" AND n.session_id >= ? AND n.session_id < ?" if listed is None
+             else f" AND n.session_id IN ({','.join(str(int(i)) for i in listed)})")
     return (f"SELECT group_concat({note}, char(30)) FROM note_seals n"
             " JOIN sessions s ON s.id = n.session_id"
-            f" WHERE n.addendum_id = 0 AND n.form = {int(form)}"
-            " AND n.session_id >= ? AND n.session_id < ?")
+            f" WHERE n.addendum_id = 0 AND n.form = {int(form)}" + which)
 
 
 def _chunks(db: Any, form: int) -> Iterator[str]:
@@ -108,6 +110,15 @@ def _chunks(db: Any, form: int) -> Iterator[str]:
             yield text
 
 
+def _listed(db: Any, form: int, ids: Collection[int]) -> Iterator[str]:
+    """The notes `ids` (those sealed in `form`) as one text, on the caller's connection: a
+    course's few dozen notes are one short query (~1 ms), not worth a second thread."""
+    if ids:
+        text = db.execute(chunk_sql(db, form, ids)).fetchone()[0]
+        if text:
+            yield text
+
+
 def _notes(text: str) -> list[list[str]]:
     notes = [note.split(PART_SEP) for note in text.split(NOTE_SEP)]
     if any(len(parts) != 5 for parts in notes):  # cannot happen (see NOTE_SEP)
@@ -116,15 +127,18 @@ def _notes(text: str) -> list[list[str]]:
 
 
 def digests(db: Any, form: int, fields_of: Callable[[int], str],
-            templates: dict[tuple[str, int], str]) -> Iterator[tuple[int, str]]:
-    """(session id, digest) of every note sealed in `form`, in id order; `fields_of(sid)`
-    gives the note's fields as canonical JSON (asked in ascending id order). The documents
-    are rendered ~500 notes to a row on another thread and connection
-    (kapnotes.storage.read_ahead) while this one reads the fields and hashes."""
+            templates: dict[tuple[str, int], str], *, only: Collection[int] | None = None
+            ) -> Iterator[tuple[int, str]]:
+    """(session id, digest) of every note sealed in `form` (or of those of `only`), in id
+    order; `fields_of(sid)` gives the note's fields as canonical JSON (asked in ascending id
+    order). Every note's documents are rendered ~500 notes to a row on another thread and
+    connection (kapnotes.storage.read_ahead) while this one reads the fields and hashes."""
     # The template ids and versions as json_quote writes them, like the chunks' own.
     by_text = {tuple(db.execute("SELECT json_quote(?), json_quote(?)", key).fetchone()): digest
                for key, digest in templates.items()}
-    for text in read_ahead.items(db, lambda conn: _chunks(conn, form)):
+    texts = (read_ahead.items(db, lambda conn: _chunks(conn, form)) if only is None
+             else _listed(db, form, only))
+    for text in texts:
         for sid, head, tail, template_id, version in _notes(text):
             doc = "{" + head[1:-1] + ',"fields":' + fields_of(int(sid)) + "," + tail[1:-1]
             if form >= 3:  # "template" sorts last

@@ -261,12 +261,12 @@ class ClientView(QWidget):
             self.course_status.setText("")
             return
         today = self.services.clock().date()
-        # Read once and shared: the timeline, the monitoring read and the session list.
+        # Read once and shared: the timeline, the alerts' read and the session list.
         sessions = self.services.notes.sessions_for_course(course_id)
         self.timeline = self.services.courses.timeline(course_id, today=today,
                                                        sessions=sessions)
-        monitoring = self.services.monitoring.course_monitoring(course_id, sessions)
-        alerts, risks = monitoring.alerts, self.services.measures.risk_sessions(course_id)
+        alerts = self.services.monitoring.course_alerts(course_id, sessions)
+        risks = self.services.measures.risk_sessions(course_id)
         self.timeline_view.set_entries(self.timeline.entries, today=today, alerts=alerts,
                                        risks=risks, approvals=self.services.approvals
                                        .uncovered_doses(self.client_id))
@@ -283,8 +283,7 @@ class ClientView(QWidget):
             text += f"\n{course.status.label}: {course.status_reason}"
         self.course_status.setText(text)
         self.sessions_list.set_sessions(sessions, alerts=alerts, risks=risks)
-        self.sections.show_course(self.client_id, course_id, sessions=sessions, alerts=alerts,
-                                  monitoring=monitoring)
+        self.sections.show_course(self.client_id, course_id, sessions=sessions, alerts=alerts)
         self._update_slot_buttons()
 
     def _update_slot_buttons(self) -> None:

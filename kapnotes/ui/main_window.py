@@ -10,7 +10,7 @@ import contextlib
 import os
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -326,13 +326,8 @@ class MainWindow(QMainWindow):
             if isinstance(state, QByteArray | bytes):
                 self.restoreState(state)
             return
-        width, height = DEFAULT_SIZE
         screen = QGuiApplication.primaryScreen()
-        if screen is not None:
-            available = screen.availableGeometry()
-            width = min(width, int(available.width() * 0.95))
-            height = min(height, int(available.height() * 0.95))
-        self.resize(max(width, MIN_SIZE[0]), max(height, MIN_SIZE[1]))
+        self.resize(default_size(screen.availableGeometry() if screen is not None else None))
 
     def save_window_state(self) -> None:
         self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
@@ -345,6 +340,15 @@ class MainWindow(QMainWindow):
         self.about_to_close.emit()
         self.save_window_state()
         super().closeEvent(event)
+
+
+def default_size(available: QRect | None) -> QSize:
+    """The window's first size: DEFAULT_SIZE, within 95 % of the screen's free area."""
+    width, height = DEFAULT_SIZE
+    if available is not None:
+        width = min(width, int(available.width() * 0.95))
+        height = min(height, int(available.height() * 0.95))
+    return QSize(max(width, MIN_SIZE[0]), max(height, MIN_SIZE[1]))
 
 
 def _owner_only(path: str) -> None:

@@ -169,6 +169,40 @@ def test_a_summarys_seals_at_once_are_each_notes_seal(demo, passphrase) -> None:
         assert with_addenda & set(signed)  # addenda among the signed notes
 
 
+def test_a_summarys_seal_over_a_value_sqlite_writes_differently_is_decided_in_python(
+        demo, passphrase) -> None:
+    """A summary's seals are rendered by SQLite too (`seal_check.sealed_digests`): a note
+    sealed over a value SQLite writes with another digit still prints as intact, with the
+    Python digest, and the value changed afterwards is flagged, as `current_seal` says."""
+    from kapnotes.storage.seal_batch import current_seals
+
+    with lifecycle.unlock_vault(demo, passphrase=passphrase) as vault:
+        sid = _dosing_note_without_addenda(vault)
+    conn = _raw(demo, passphrase)
+    try:
+        for trigger in ("note_seals_no_delete", "monitoring_records_locked_update"):
+            conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        conn.execute("UPDATE monitoring_records SET weight_kg = 70.33333333333333"
+                     " WHERE session_id = ?", (sid,))
+        conn.execute("DELETE FROM note_seals WHERE session_id = ?", (sid,))
+        seals.seal_session(conn, sid)
+    finally:
+        conn.close()
+    with lifecycle.unlock_vault(demo, passphrase=passphrase) as vault:
+        sound = current_seals(vault, [sid])[sid]
+        assert sound == seals.current_seal(vault, sid) and sound is not None and sound[2]
+    conn = _raw(demo, passphrase)
+    try:
+        conn.execute("UPDATE monitoring_records SET weight_kg = 70.33333333333334"
+                     " WHERE session_id = ?", (sid,))
+    finally:
+        conn.close()
+    with lifecycle.unlock_vault(demo, passphrase=passphrase) as vault:
+        changed = current_seals(vault, [sid])[sid]
+        assert changed == seals.current_seal(vault, sid) and changed is not None
+        assert changed[2] is False and changed[0] != sound[0]
+
+
 def _adjacent_string_fields(vault: Any) -> tuple[int, str, str, str, str]:
     """A signed note and two of its fields next to each other in field-id order, both stored
     as one JSON string without escapes: (note, first id, its value, second id, its value)."""

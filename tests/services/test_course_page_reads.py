@@ -17,6 +17,8 @@ def test_monitoring_from_the_pages_sessions_is_the_standalone_read(rich_services
             shared = svc.monitoring.course_monitoring(cid, sessions)
             alone = svc.monitoring.course_monitoring(cid)
             assert shared.alerts == alone.alerts
+            assert svc.monitoring.course_alerts(cid, sessions) == alone.alerts  # the page's
+            assert svc.monitoring.course_alerts(cid) == alone.alerts
             assert shared.series() == alone.series()
             alerted += len(alone.alerts)
     assert alerted > 0  # the demo has alerts, so the comparison says something

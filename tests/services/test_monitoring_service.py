@@ -463,6 +463,7 @@ def test_course_alerts_and_vitals_series(services: object, course_id: int,
     m.update_record(eventful.id, {"respiratory_depression": True})
     alerts = m.course_monitoring(course_id).alerts
     assert alerts == alerts_note_by_note(services, course_id)
+    assert m.course_alerts(course_id) == alerts  # the page's narrow read
     assert list(alerts) == [eventful.id]  # a pre-dose caution alone does not mark a session
     assert alerts[eventful.id] == ["Blood pressure 185/115 is at or above 180/110.",
                                    "SpO2 90% is below 92%.", "Respiratory depression.",
@@ -472,3 +473,30 @@ def test_course_alerts_and_vitals_series(services: object, course_id: int,
     assert [(p.minute, p.systolic, p.spo2) for p in series[1].points] == [
         (-10.0, 130, 98), (41.0, 185, 90)]
     assert prep.id not in alerts
+
+
+def test_the_pages_alerts_read_keeps_every_reading_at_an_alert_limit(
+        services: object, course_id: int) -> None:
+    """`course_alerts` reads only the readings that could alert (`alert_screens`): readings at
+    each limit, one short of it, before and after the dose, under the default thresholds and
+    tightened ones, give the alerts each note's own findings give."""
+    m = services.monitoring
+    values = [bp(180, 80), bp(179, 109), bp(150, 110), bp(120, 80, hr=120), bp(120, 80, hr=119),
+              bp(120, 80, hr=49), bp(120, 80, hr=50), bp(120, 80, spo2=91),
+              bp(120, 80, spo2=92), {"heart_rate": 130}, {"spo2": 88}, bp(165, 95, spo2=94),
+              bp(120, 80)]
+    for n, reading in enumerate(values):
+        sid = services.notes.create_session(course_id=course_id, kind=SessionKind.DOSING,
+                                            starts_at=START + timedelta(days=n)).id
+        first = START + timedelta(days=n, minutes=15)
+        m.add_reading(sid, "pre_dose", reading, at=first - timedelta(minutes=10))
+        m.add_device(sid, at=first, reason="No screen on record: checked by hand.",
+                     by="Dr Kim")
+        m.add_reading(sid, "extra", reading, at=first + timedelta(minutes=20))
+    for thresholds in (VitalsThresholds(), VitalsThresholds(
+            alert_systolic_above=160, alert_diastolic_above=95, alert_spo2_below=95,
+            alert_heart_rate_above=110, alert_heart_rate_below=55)):
+        m.settings.set_thresholds(thresholds)
+        expected = alerts_note_by_note(services, course_id)
+        assert m.course_alerts(course_id) == expected == m.course_monitoring(course_id).alerts
+        assert 0 < len(expected) < len(values)  # some alert, some do not

@@ -200,8 +200,8 @@ def test_the_client_page_follows_the_locale_at_each_refresh(
     ws.open_client(client.id)
     view = ws.client_view
     assert view.sessions_list.topLevelItem(0).text(DATE) == "Nov 6, 2026, 00:00"
-    assert "Fri, Nov 6, 2026" in column(view, TimelineModel.DATE)
+    assert "Nov 6, 2026" in column(view, TimelineModel.DATE)
     monkeypatch.setenv("LC_ALL", "en_AU.UTF-8")
     view.refresh()
     assert view.sessions_list.topLevelItem(0).text(DATE) == "6 Nov 2026, 00:00"
-    assert "Fri 6 Nov 2026" in column(view, TimelineModel.DATE)
+    assert "6 Nov 2026" in column(view, TimelineModel.DATE)

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from kapnotes.domain.dates import schedule_date, short_date
 from kapnotes.domain.models import Session
 from kapnotes.services.container import Services
-from kapnotes.services.monitoring_views import CourseMonitoring
 from kapnotes.ui.dialogs.measure_dialog import MeasureDialog
 from kapnotes.ui.dialogs.theme_merge_dialog import ThemeMergeDialog
 from kapnotes.ui.widgets.dialog_open import Dialog, open_window_modal
@@ -99,7 +98,6 @@ class CourseSections(QTabWidget):
         for widget, title in ((self.intentions_tab, "Intentions"), (self.themes_tab, "Themes"),
                               (self.outcomes_tab, "Outcomes"), (self.vitals_tab, "Vitals")):
             self.addTab(widget, title)
-        self.monitoring: CourseMonitoring | None = None
         self.stale: set[QWidget] = set()  # tabs to fill when next shown
         self.currentChanged.connect(lambda _index: self._fill_current())
 
@@ -118,14 +116,12 @@ class CourseSections(QTabWidget):
     # -- showing ---------------------------------------------------------------------------
     def show_course(self, client_id: int | None, course_id: int | None, *,
                     sessions: Sequence[Session] = (),
-                    alerts: Mapping[int, Sequence[str]] | None = None,
-                    monitoring: CourseMonitoring | None = None) -> None:
+                    alerts: Mapping[int, Sequence[str]] | None = None) -> None:
         """Reload for this course (None: an empty page, actions disabled): the tab on screen
-        now, the others when next shown. `monitoring` (the course's, already read for the
-        alerts) spares the Vitals tab a second read."""
+        now, the others when next shown (the Vitals chart reads the course's readings then;
+        the page's alerts read only those that could alert)."""
         self.client_id, self.course_id = client_id, course_id
         self.sessions = list(sessions)
-        self.monitoring = monitoring
         if course_id is None:
             self.outcomes.set_data(None)
         else:
@@ -152,7 +148,7 @@ class CourseSections(QTabWidget):
             if course_id is None:
                 self.vitals.set_series([])
                 return
-            data = self.monitoring or self.services.monitoring.course_monitoring(course_id)
+            data = self.services.monitoring.course_monitoring(course_id, self.sessions or None)
             self.vitals.set_series(data.series(), thresholds=data.thresholds)
 
     def _titles(self, alerted: bool) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPaintEvent, QRes
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from kapnotes.domain.course_items import RiskFlag
-from kapnotes.domain.dates import schedule_date, short_date
+from kapnotes.domain.dates import human_date, schedule_date, short_date
 from kapnotes.domain.schedule_status import SlotStatus
 from kapnotes.services.courses import TimelineEntry
 from kapnotes.ui.models.rows_model import Cells, PaintedRowsModel
@@ -104,9 +104,11 @@ class TimelineModel(PaintedRowsModel[TimelineEntry]):
     def _display(self, e: TimelineEntry, col: int) -> str:
         slot, state = e.slot, e.state
         if col == self.DATE:
+            # Without the weekday (it is in the row's tooltip) and today's row without the
+            # year, so the column leaves Phase and Details their room beside the sessions.
             if self._is_today(e):  # in words as well as bold and shaded
-                return f"Today {schedule_date(state.effective_date)}"
-            return schedule_date(state.effective_date)
+                return f"Today {short_date(state.effective_date)}"
+            return human_date(state.effective_date)
         if col == self.KIND:
             return kind_text(slot.kind.value)
         if col == self.PHASE:
