@@ -45,15 +45,6 @@ def colour_operator(colour: Color, operator: str = "rg") -> str:
     return code
 
 
-def _split(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]]:
-    cache: dict[tuple[str, str], list[tuple[int, bytes]]] = doc_cache(doc, "_kapnotes_split")
-    key = (font.fontName, text)
-    parts = cache.get(key)
-    if parts is None:
-        parts = cache[key] = font.splitString(text, doc)  # fonts.SubsetFont's
-    return parts
-
-
 def can_draw_plain(para: Any, canvas: Any) -> bool:
     """Whether `para` (a wrapped plain cell) is the simple case `draw_plain` writes."""
     return plain_para(para) and plain_canvas(canvas, para.blPara.textColor)
@@ -140,6 +131,10 @@ def text_lines(bl: Any, leading: float, canvas: Any) -> str:
     setup = _line_font(bl, leading, doc)
     font, tf = setup.font, setup.tf
     escape = canvas._escape
+    # Each line's codes in the font's subsets (`splitString`, fonts.SubsetFont's), kept per
+    # document: they never change once its characters are placed.
+    splits: dict[tuple[str, str], list[tuple[int, bytes]]] = doc_cache(doc, "_kapnotes_split")
+    font_name = font.fontName
     text: list[str] = []
     subset_now = -1
     for extra, words in bl.lines:
@@ -150,7 +145,9 @@ def text_lines(bl: Any, leading: float, canvas: Any) -> str:
             if spaces > 0:
                 stretched = True
                 text.append(f"{fp_str(extra / float(spaces))} Tw")
-        parts = _split(font, line, doc)
+        parts = splits.get((font_name, line))
+        if parts is None:
+            parts = splits[font_name, line] = font.splitString(line, doc)
         if len(parts) == 1 and parts[0][0] == subset_now:
             text.append(f"({escape(parts[0][1])}) Tj T*")
         else:

@@ -18,7 +18,7 @@ from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import getFont
-from reportlab.platypus.paragraph import strip
+from reportlab.platypus.paragraph import _wsc
 
 Lines = list[tuple[float, list[str]]]
 
@@ -61,13 +61,14 @@ class LineBreaker:
         """reportlab's lines for `text` in a line `width` wide, or None (ask reportlab)."""
         if "\xa0" in text or "\xad" in text:
             return None
-        text = strip(text)
+        text = text.strip(_wsc)  # reportlab's `strip`, for text that is a str
         if not text:
             return None
         widths, font, size = self._widths, self._font, self._size
-        space, shrink = self._space, self._shrink
+        space, shrink, split_long = self._space, self._shrink, self._split_long
         lines: Lines = []
         line: list[str] = []
+        words = 0  # len(line)
         current = -space  # no space before the first word (reportlab's own start)
         widest = 0.0
         for word in text.split():
@@ -75,19 +76,27 @@ class LineBreaker:
             if word_width is None:
                 word_width = widths[word] = font.stringWidth(word, size)
             new = current + space + word_width
-            limit = width + shrink * len(line)
-            if new > limit and self._split_long and word_width > width:
-                return None  # reportlab splits a word longer than the line
-            if new <= limit or not line:
+            limit = width + shrink * words
+            if new <= limit:
                 line.append(word)
+                words += 1
+                current = new
+            elif split_long and word_width > width:
+                return None  # reportlab splits a word longer than the line
+            elif not words:
+                line.append(word)
+                words = 1
                 current = new
             else:
-                widest = max(widest, current)
+                if current > widest:
+                    widest = current
                 lines.append((width - current, line))
                 line = [word]
+                words = 1
                 current = word_width
         if line:
-            widest = max(widest, current)
+            if current > widest:
+                widest = current
             lines.append((width - current, line))
         self.width_max = widest
         return lines

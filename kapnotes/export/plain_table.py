@@ -69,6 +69,13 @@ def _positions(heights: list[float]) -> tuple[list[float], float]:
     return positions, height
 
 
+def _columns(styles: list[CellStyle], widths: list[float]) -> list[tuple[Any, float, float]]:
+    """Per column of a row: its cells' paragraph style, the width inside their padding and
+    their top and bottom padding together."""
+    return [(s.kap_style, w - s.leftPadding - s.rightPadding, s.bottomPadding + s.topPadding)
+            for s, w in zip(styles, widths, strict=True)]
+
+
 def _geometry(cell: Cell) -> float:
     """reportlab's `_listCellGeom` height of a cell (nothing in it: 0)."""
     return 0 if cell is None else cell.total
@@ -88,8 +95,13 @@ class PlainTable(Flowable):
             raise ValueError("a PlainTable draws plain rules and fills only")
         rows: list[list[Cell]] = []
         measured: list[float] = []
+        columns: list[tuple[Any, float, float]] = []
+        previous: list[CellStyle] | None = None
         for values, row_styles in zip(texts, styles, strict=True):
-            cells, height = self._measured_row(book, values, row_styles, widths)
+            if row_styles != previous:  # most rows repeat the one before's styles
+                columns = _columns(row_styles, widths)
+                previous = row_styles
+            cells, height = self._measured_row(book, values, columns)
             rows.append(cells)
             measured.append(height)
         if heights is not None:
@@ -104,19 +116,17 @@ class PlainTable(Flowable):
         self._bkgrndcmds = list(fills)
 
     @staticmethod
-    def _measured_row(book: CellBook, values: list[str], styles: list[CellStyle],
-                      widths: list[float]) -> tuple[list[Cell], float]:
+    def _measured_row(book: CellBook, values: list[str],
+                      columns: list[tuple[Any, float, float]]) -> tuple[list[Cell], float]:
         """The row's cells as measured, and its height as Table._calc_height works it out."""
         measured = book._measured
         cells: list[Cell] = []
         h = 0.0
-        for v, s, w in zip(values, styles, widths, strict=True):
-            inner = w - s.leftPadding - s.rightPadding
-            cell = measured.get((v, s.kap_style, inner)) or book.measure(
-                v, s.kap_style, inner, s.topPadding + s.bottomPadding)
+        for v, (style, inner, padding) in zip(values, columns, strict=True):
+            cell = measured.get((v, style, inner)) or book.measure(v, style, inner, padding)
             cells.append(cell)
             t = cell.total
-            t += s.bottomPadding + s.topPadding
+            t += padding
             if t > h:
                 h = t
         return cells, h
