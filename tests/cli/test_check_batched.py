@@ -238,3 +238,25 @@ def test_a_field_value_spliced_to_pass_for_two_fields_is_found(
     assert result.returncode == 1, result.stdout
     assert f"signed note {sid} was changed after signing" in result.stderr
 
+
+
+def test_a_summarys_seal_of_a_signed_note_whose_seal_was_removed_is_the_notes_own(
+        demo, passphrase) -> None:
+    """A signed note whose note seal was deleted behind the app's back (`check`: "marked
+    signed but has no seal") prints in a summary what `current_seal` says of it, its digest
+    now and not an empty one: SQLite renders only notes with a note seal, so such a note is
+    computed by the Python path like any other that does not match."""
+    from kapnotes.storage.seal_batch import current_seals
+
+    with lifecycle.unlock_vault(demo, passphrase=passphrase) as vault:
+        sid = _signed(vault)[0]
+    conn = _raw(demo, passphrase)
+    try:
+        conn.execute("DROP TRIGGER IF EXISTS note_seals_no_delete")
+        conn.execute("DELETE FROM note_seals WHERE session_id = ? AND addendum_id = 0", (sid,))
+        assert conn.total_changes >= 1
+    finally:
+        conn.close()
+    with lifecycle.unlock_vault(demo, passphrase=passphrase) as vault:
+        one = seals.current_seal(vault, sid)
+        assert current_seals(vault, [sid]) == {sid: one}
