@@ -29,15 +29,21 @@ def missing_sonames(ldd_output: str) -> list[str]:
     return list(dict.fromkeys(_NOT_FOUND.findall(ldd_output)))
 
 
+# Libraries whose package is not named by the rule below.
+_IRREGULAR = {"libglib-2.0.so.0": "libglib2.0-0", "libgthread-2.0.so.0": "libglib2.0-0"}
+
+
 def debian_package(soname: str) -> str:
-    """Debian's package for a shared library: name and major version joined, with a hyphen
-    when the name ends in a digit (libxcb-icccm.so.4 → libxcb-icccm4,
-    libxkbcommon-x11.so.0 → libxkbcommon-x11-0)."""
+    """Debian's package for a shared library: name and major version joined, lower case,
+    with a hyphen when the name ends in a digit (libxcb-icccm.so.4 → libxcb-icccm4,
+    libxkbcommon-x11.so.0 → libxkbcommon-x11-0, libX11.so.6 → libx11-6)."""
+    if soname in _IRREGULAR:
+        return _IRREGULAR[soname]
     match = _SONAME.match(soname)
     if not match:
         return soname
     name, major = match.groups()
-    return f"{name}-{major}" if name[-1].isdigit() else f"{name}{major}"
+    return (f"{name}-{major}" if name[-1].isdigit() else f"{name}{major}").lower()
 
 
 def _qt_xcb_files() -> list[Path]:

@@ -46,6 +46,10 @@ def test_each_library_not_found_is_named_once() -> None:
     ("libxcb-keysyms.so.1", "libxcb-keysyms1"),
     ("libxkbcommon-x11.so.0", "libxkbcommon-x11-0"),
     ("libxcb-render-util.so.0", "libxcb-render-util0"),
+    ("libGL.so.1", "libgl1"),
+    ("libX11.so.6", "libx11-6"),
+    ("libX11-xcb.so.1", "libx11-xcb1"),
+    ("libglib-2.0.so.0", "libglib2.0-0"),
 ])
 def test_a_library_is_named_by_its_debian_package(soname: str, package: str) -> None:
     assert _script().debian_package(soname) == package
