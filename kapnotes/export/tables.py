@@ -56,6 +56,10 @@ def _plain_table(table: Table, widths: list[float], styles: dict[str, ParagraphS
     cell_styles = [[head_style] * columns]
     lines = [rule(*c) for c in commands if c[0] in ("LINEBELOW", "BOX")]
     fills = [c for c in commands if c[0] in ("BACKGROUND", "ROWBACKGROUNDS")]
+    if len(lines) + len(fills) != len(commands):  # a new command would vanish from the PDF
+        unknown = sorted({str(c[0]) for c in commands} - {"LINEBELOW", "BOX", "BACKGROUND",
+                                                          "ROWBACKGROUNDS"})
+        raise ValueError(f"PlainTable cannot draw table commands {unknown}")
     if not table.rows:
         # "No entries" spans the row in reportlab's table; where it fits the first column
         # it draws the same there, so the table is plain (a span would make it reportlab's).

@@ -162,3 +162,17 @@ def test_fills_and_rules_outside_the_plain_case_are_refused() -> None:
         with pytest.raises(ValueError):
             plain_table.PlainTable(book, [["a", "b"]], [[cell, cell]], [50, 50], lines=[line],
                                    fills=[])
+
+
+def test_a_table_command_the_plain_table_cannot_draw_is_refused_not_dropped() -> None:
+    """build_table's commands reach the PlainTable as rules and fills; one of any other kind
+    (say a grid added to build_table later) is refused, where it would otherwise vanish from
+    the PDF while reportlab's path still drew it."""
+    from kapnotes.export.tables import _plain_table
+
+    table = Table(("When", "What"), (("09:00", "BP 120/80"),))
+    commands: list[tuple[Any, ...]] = [
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey)]
+    with pytest.raises(ValueError, match="GRID"):
+        _plain_table(table, [60.0, 60.0], paragraph_styles(), plain_table.CellBook(), commands)
