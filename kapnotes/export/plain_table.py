@@ -269,7 +269,7 @@ class PlainTable(Flowable):
                                            rowheight - s.topPadding - s.bottomPadding)
                     y = top - s.topPadding
                     space = para.getSpaceBefore()
-                    y += space
+                    y += space  # and back: reportlab's float steps, so the bytes match its own
                     y -= space
                     para.drawOn(canv, x, y - height)
         run.flush()

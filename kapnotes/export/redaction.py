@@ -280,7 +280,9 @@ class Redactor:
 
     def scrub(self, text: str, *, count: bool = True) -> tuple[str, Counter[str]]:
         """The text with every match replaced, and how many of each mark were put in
-        (added to `counts` too, unless `count` is False: a caller that counts itself).
+        (added to `counts` too, unless `count` is False: a caller that counts itself). The
+        Counter is the caller's to read, never to change: with nothing replaced it is the
+        one `NOTHING_FOUND` every such call returns.
 
         Every rule is matched on one folding of the text; overlapping matches keep the one
         that starts first (the longest of those), so an email holding the name is one mark.

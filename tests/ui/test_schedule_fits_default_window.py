@@ -107,6 +107,7 @@ def short_cuts(view) -> list[str]:
 @pytest.mark.parametrize("screen", [(1366, 768), (1920, 1080)])
 def test_schedule_headers_and_details_whole_in_a_1280_px_window(qtbot, services, settings,
                                                                   clock, screen) -> None:
+    """On these screens the window opens 1280 px wide (main_window.default_size)."""
     view = open_demo_client(qtbot, services, settings, clock, screen)
     model = view.timeline_view.timeline_model
     details = {model.display_text(row, TimelineModel.DETAIL) for row in range(model.rowCount())}
