@@ -112,10 +112,9 @@ def _dosing_note_without_addenda(vault: Any) -> int:
     return int(row[0])
 
 
-def test_a_value_sqlite_writes_differently_is_decided_in_python(
-        run_cli, demo, passphrase, passphrase_file) -> None:
-    """SQLite writes 70.33333333333333 with 17 digits, Python with 16: a note sealed over it
-    still checks sound (its digest is recomputed in Python), and changing it is found."""
+def _sealed_over_an_odd_weight(demo: Path, passphrase: str) -> int:
+    """A dosing note without addenda whose weight SQLite writes with 17 digits (Python: 16),
+    sealed again over it as the app seals; its id."""
     with lifecycle.unlock_vault(demo, passphrase=passphrase) as vault:
         sid = _dosing_note_without_addenda(vault)
     conn = _raw(demo, passphrase)
@@ -125,9 +124,17 @@ def test_a_value_sqlite_writes_differently_is_decided_in_python(
         conn.execute("UPDATE monitoring_records SET weight_kg = 70.33333333333333"
                      " WHERE session_id = ?", (sid,))
         conn.execute("DELETE FROM note_seals WHERE session_id = ?", (sid,))
-        seals.seal_session(conn, sid)  # sealed over the odd value, as the app seals
+        seals.seal_session(conn, sid)
     finally:
         conn.close()
+    return sid
+
+
+def test_a_value_sqlite_writes_differently_is_decided_in_python(
+        run_cli, demo, passphrase, passphrase_file) -> None:
+    """SQLite writes 70.33333333333333 with 17 digits, Python with 16: a note sealed over it
+    still checks sound (its digest is recomputed in Python), and changing it is found."""
+    sid = _sealed_over_an_odd_weight(demo, passphrase)
     sound = run_cli("check", "--vault", demo, "--passphrase-file", passphrase_file)
     assert sound.returncode == 0, sound.stderr
     conn = _raw(demo, passphrase)
@@ -176,18 +183,7 @@ def test_a_summarys_seal_over_a_value_sqlite_writes_differently_is_decided_in_py
     Python digest, and the value changed afterwards is flagged, as `current_seal` says."""
     from kapnotes.storage.seal_batch import current_seals
 
-    with lifecycle.unlock_vault(demo, passphrase=passphrase) as vault:
-        sid = _dosing_note_without_addenda(vault)
-    conn = _raw(demo, passphrase)
-    try:
-        for trigger in ("note_seals_no_delete", "monitoring_records_locked_update"):
-            conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-        conn.execute("UPDATE monitoring_records SET weight_kg = 70.33333333333333"
-                     " WHERE session_id = ?", (sid,))
-        conn.execute("DELETE FROM note_seals WHERE session_id = ?", (sid,))
-        seals.seal_session(conn, sid)
-    finally:
-        conn.close()
+    sid = _sealed_over_an_odd_weight(demo, passphrase)
     with lifecycle.unlock_vault(demo, passphrase=passphrase) as vault:
         sound = current_seals(vault, [sid])[sid]
         assert sound == seals.current_seal(vault, sid) and sound is not None and sound[2]
