@@ -40,6 +40,7 @@ from kapnotes.services.vault_access import (
 from kapnotes.startup import preload_window_modules, unlock_overlapped
 from kapnotes.ui import pyside_import_check
 from kapnotes.ui.prompter import MessageBoxPrompter, Prompter
+from kapnotes.ui.serial_fills import keep_fills_on_the_gui_thread
 
 if TYPE_CHECKING:  # loaded after the unlock dialog is painted (kapnotes.services.vault_access)
     from kapnotes.services.vault_access import CreatedVault, Vault
@@ -61,6 +62,7 @@ class StartupAbort(KapNotesError):
 def application() -> QApplication:
     """The QApplication, named so QSettings and the OS know it; works offscreen too."""
     pyside_import_check.install()  # before the dialogs' and the window's modules load
+    keep_fills_on_the_gui_thread()  # before Qt's first paint asks for its fill threads
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setOrganizationName(APP_AUTHOR)
