@@ -27,11 +27,10 @@ from typing import Any
 from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor, Color
 from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
 
 from kapnotes.export.doc_cache import doc_cache
-from kapnotes.export.font_subsets import first_subset_lines
 
 _COLOUR_CODES: dict[tuple[float, float, float, str], str] = {}
 
@@ -131,18 +130,6 @@ def text_lines(bl: Any, leading: float, canvas: Any) -> str:
     doc = canvas._doc
     setup = _line_font(bl, leading, doc)
     font, tf = setup.font, setup.tf
-    # The usual cell: no line stretched, every character placed in the first subset. Its
-    # lines are translated together and written as one string, the font set once.
-    texts = []
-    for extra, words in bl.lines:
-        if extra <= -1e-8:
-            break
-        texts.append(" ".join(words))
-    else:
-        codes = first_subset_lines(font, texts, doc)
-        if codes is not None:
-            return (f"{setup.name(0, doc)} {tf} ("
-                    + ") Tj T* (".join(map(escapePDF, codes)) + ") Tj T*")
     escape = canvas._escape
     # Each line's codes in the font's subsets (`splitString`, fonts.SubsetFont's), kept per
     # document: they never change once its characters are placed.

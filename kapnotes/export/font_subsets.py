@@ -18,16 +18,14 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from kapnotes.export.doc_cache import doc_cache
 
-NBSP, SPACE, NEWLINE = 0xA0, 0x20, 0x0A
-LINE_SEP = "\u2028"  # whitespace: never inside a line's words
+NBSP, SPACE = 0xA0, 0x20
 
 
 class _Subset0:
     """The characters already placed in a font's first subset in one document, as a
     translation table."""
 
-    __slots__ = ("ascii_known", "ascii_table", "known", "lines_known", "lines_text", "seen",
-                 "state", "table")
+    __slots__ = ("ascii_known", "ascii_table", "known", "seen", "state", "table")
 
     def __init__(self, state: Any) -> None:
         # The font's state in the document (reportlab keeps it in a WeakKeyDictionary, whose
@@ -48,51 +46,6 @@ class _Subset0:
         for code in ascii_codes:
             codes[code] = self.table[code]
         self.ascii_table = bytes(codes)
-        # For `first_subset_lines`: lines joined by a newline can be translated at once and
-        # split again while no placed ASCII character is (or has the code of) a newline.
-        self.lines_known = (self.ascii_known + b"\n"
-                            if NEWLINE not in self.table and NEWLINE not in codes[:NEWLINE]
-                            and NEWLINE not in codes[NEWLINE + 1:128] else None)
-        self.lines_text = (self.known | {LINE_SEP}
-                           if ord(LINE_SEP) not in self.table else None)
-
-
-def _placed(font: Any, doc: Any) -> _Subset0 | None:
-    """The font's first subset in `doc` as it stands (None: nothing placed yet)."""
-    subsets: dict[str, _Subset0] = doc_cache(doc, "_kapnotes_subset0")
-    known = subsets.get(font.fontName)
-    if known is None or known.seen != len(known.state.assignments):
-        state = font.state.get(doc)
-        if state is None:
-            return None
-        known = subsets[font.fontName] = _Subset0(state)
-    return known
-
-
-def first_subset_lines(font: Any, texts: list[str], doc: Any) -> list[bytes] | None:
-    """Each line's codes when none is empty and every character is placed in subset 0
-    (`splitString` would give each one chunk in subset 0), else None: a cell's lines
-    translated in one pass, not one `splitString` each."""
-    if "" in texts:
-        return None
-    known = _placed(font, doc)
-    if known is None:
-        return None
-    joined = "\n".join(texts)
-    if joined.isascii():
-        if known.lines_known is None:
-            return None
-        raw = joined.encode("ascii")
-        if raw.translate(None, known.lines_known):  # a character not placed yet is left
-            return None
-        codes = raw.translate(known.ascii_table).split(b"\n")
-        return codes if len(codes) == len(texts) else None  # (no newline inside a line)
-    # Any code may be a newline here; a separator above 255 is no character's code.
-    joined = LINE_SEP.join(texts)
-    if known.lines_text is None or not known.lines_text.issuperset(joined):
-        return None
-    lines = joined.translate(known.table).split(LINE_SEP)
-    return [line.encode("latin-1") for line in lines] if len(lines) == len(texts) else None
 
 
 def first_subset(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]] | None:
@@ -100,9 +53,13 @@ def first_subset(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]] | No
     already (the same result, without the per-character loop), else None."""
     if not text:
         return None
-    known = _placed(font, doc)
-    if known is None:
-        return None
+    subsets: dict[str, _Subset0] = doc_cache(doc, "_kapnotes_subset0")
+    known = subsets.get(font.fontName)
+    if known is None or known.seen != len(known.state.assignments):
+        state = font.state.get(doc)
+        if state is None:
+            return None
+        known = subsets[font.fontName] = _Subset0(state)
     if text.isascii():
         raw = text.encode("ascii")
         if raw.translate(None, known.ascii_known):  # a character not placed yet is left

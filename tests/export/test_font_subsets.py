@@ -9,7 +9,7 @@ from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfbase.ttfonts import TTFont
 
 from kapnotes.export import fonts
-from kapnotes.export.font_subsets import SubsetFont, first_subset_lines
+from kapnotes.export.font_subsets import SubsetFont
 from kapnotes.paths import resource_path
 
 ALPHABET = ("abcdefghijklmnopqrstuvwxyz ABCDEFG 0123456789 .,;:-–—'\"()"
@@ -69,28 +69,3 @@ def test_ascii_texts_placing_new_characters_match_reportlab() -> None:
             text += "\u00a0x"
         assert fast.splitString(text, doc_fast) == plain.splitString(text, doc_plain), text
     assert fast.state[doc_fast].assignments == plain.state[doc_plain].assignments
-
-
-def test_a_cells_lines_at_once_match_reportlab_line_by_line() -> None:
-    # `first_subset_lines` (a cell's lines translated together, split again at a separator)
-    # must give each line reportlab's one chunk in subset 0, or decline: also once control
-    # characters and other letters have taken codes, up to the newline's own (10).
-    path = str(resource_path("fonts", "DejaVuSans.ttf"))
-    plain, fast = TTFont("plain-lines", path), SubsetFont("fast-lines", path)
-    doc_plain, doc_fast = PDFDocument(), PDFDocument()
-    rng = random.Random(13)
-    pool = [chr(c) for c in range(33, 127)] + list("\t\x0béü⚠·—“”\n") + list("Жжщабвгдеёзий")
-    taken = 0
-    for n in range(3000):
-        lines = ["".join(rng.choice(pool[: 40 + n // 40]) for _ in range(rng.randint(0, 12)))
-                 for _ in range(rng.randint(1, 4))]
-        expected = [plain.splitString(line, doc_plain) for line in lines]
-        found = first_subset_lines(fast, lines, doc_fast)
-        if found is None:
-            for line in lines:  # reportlab's way places what the lines bring
-                fast.splitString(line, doc_fast)
-        else:
-            taken += 1
-            assert [[(0, codes)] for codes in found] == expected, lines
-    assert fast.state[doc_fast].assignments == plain.state[doc_plain].assignments
-    assert taken > 1000
