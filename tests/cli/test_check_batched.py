@@ -130,6 +130,15 @@ def _sealed_over_an_odd_weight(demo: Path, passphrase: str) -> int:
     return sid
 
 
+def _set_weight(demo: Path, passphrase: str, sid: int, weight: float) -> None:
+    conn = _raw(demo, passphrase)
+    try:
+        conn.execute("UPDATE monitoring_records SET weight_kg = ? WHERE session_id = ?",
+                     (weight, sid))
+    finally:
+        conn.close()
+
+
 def test_a_value_sqlite_writes_differently_is_decided_in_python(
         run_cli, demo, passphrase, passphrase_file) -> None:
     """SQLite writes 70.33333333333333 with 17 digits, Python with 16: a note sealed over it
@@ -137,12 +146,7 @@ def test_a_value_sqlite_writes_differently_is_decided_in_python(
     sid = _sealed_over_an_odd_weight(demo, passphrase)
     sound = run_cli("check", "--vault", demo, "--passphrase-file", passphrase_file)
     assert sound.returncode == 0, sound.stderr
-    conn = _raw(demo, passphrase)
-    try:
-        conn.execute("UPDATE monitoring_records SET weight_kg = 70.33333333333334"
-                     " WHERE session_id = ?", (sid,))
-    finally:
-        conn.close()
+    _set_weight(demo, passphrase, sid, 70.33333333333334)  # behind the app's back
     changed = run_cli("check", "--vault", demo, "--passphrase-file", passphrase_file)
     assert changed.returncode == 1
     assert f"signed note {sid} was changed after signing" in changed.stderr
@@ -187,12 +191,7 @@ def test_a_summarys_seal_over_a_value_sqlite_writes_differently_is_decided_in_py
     with lifecycle.unlock_vault(demo, passphrase=passphrase) as vault:
         sound = current_seals(vault, [sid])[sid]
         assert sound == seals.current_seal(vault, sid) and sound is not None and sound[2]
-    conn = _raw(demo, passphrase)
-    try:
-        conn.execute("UPDATE monitoring_records SET weight_kg = 70.33333333333334"
-                     " WHERE session_id = ?", (sid,))
-    finally:
-        conn.close()
+    _set_weight(demo, passphrase, sid, 70.33333333333334)  # behind the app's back
     with lifecycle.unlock_vault(demo, passphrase=passphrase) as vault:
         changed = current_seals(vault, [sid])[sid]
         assert changed == seals.current_seal(vault, sid) and changed is not None
