@@ -143,11 +143,11 @@ _ONE_BY_ONE = 500
 def sealed_digests(db: Any, forms: Mapping[int, int], sealed: Mapping[int, str | None]
                    ) -> dict[int, str | None]:
     """`note_digests(db, forms, only=True)` as a dict, for a few notes (a course summary's):
-    rendered by SQLite as `check` renders them (`_digests`), and any note whose digest does
+    rendered by SQLite as `check` renders them (`_rendered`), and any note whose digest does
     not match its seal in `sealed` (a changed note, a draft, an unreadable value) computed
     again by `note_digests`, so what is given is always the Python path's digest, and a
     changed note is found as surely. ~60 notes: ~2 ms, where the Python path took ~6."""
-    out = _digests(db, forms, sealed, only=True)
+    out = _rendered(db, forms, listed=True)
     # A note without a note seal is not rendered by SQLite (it joins on note_seals): it and
     # every note that does not match its seal are the Python path's.
     again = {sid: forms[sid] for sid in sorted(forms)
@@ -156,19 +156,32 @@ def sealed_digests(db: Any, forms: Mapping[int, int], sealed: Mapping[int, str |
     return out
 
 
-def _digests(db: Any, forms: Mapping[int, int], sealed: Mapping[int, str | None], *,
-             only: bool = False) -> dict[int, str | None]:
-    """Each note's digest now: rendered by SQLite (kapnotes.storage.seal_sql) with its
-    fields from one scan; a note whose digest does not match its seal is recomputed by the
-    Python path before it counts as changed (None: its stored content cannot be read).
-    With `only`: the notes of `forms` alone, and only rendered (`sealed_digests` computes
-    the rest)."""
+def _digests(db: Any, forms: Mapping[int, int], sealed: Mapping[int, str]
+             ) -> dict[int, str | None]:
+    """Each note's digest now (`_rendered`); a note whose digest does not match its seal is
+    recomputed by the Python path before it counts as changed (None: its stored content
+    cannot be read)."""
+    out = _rendered(db, forms)
+    again = {sid: form for sid, form in forms.items() if out.get(sid) != sealed.get(sid)}
+    if len(again) < _ONE_BY_ONE:
+        out.update({sid: _one(db, sid, form) for sid, form in again.items()})
+    else:
+        out.update(note_digests(db, again))
+    return out
+
+
+def _rendered(db: Any, forms: Mapping[int, int], *, listed: bool = False
+              ) -> dict[int, str | None]:
+    """The digests of the notes of `forms` (id → form) as SQLite renders their documents
+    (kapnotes.storage.seal_sql), their fields from one scan; empty when a value cannot be
+    rendered (the Python path then decides). `listed`: only these notes are read (a few),
+    not every note sealed in their forms."""
     out: dict[int, str | None] = {}
     templates = {(r[0], r[1]): template_hash(r[2]) for r in db.execute(
         "SELECT template_id, version, definition FROM template_snapshots").fetchall()}
     try:
         for form in sorted(set(forms.values())):
-            ids = sorted(sid for sid, f in forms.items() if f == form) if only else None
+            ids = sorted(sid for sid, f in forms.items() if f == form) if listed else None
             where = f" WHERE session_id IN ({','.join(map(str, ids))})" if ids else ""
             fields = _Grouped(db, "SELECT session_id, field_id, value FROM session_fields"
                                   f"{where} ORDER BY session_id, field_id")
@@ -178,13 +191,6 @@ def _digests(db: Any, forms: Mapping[int, int], sealed: Mapping[int, str | None]
                     out[sid] = digest
     except VaultUnavailableError:  # e.g. a value JSON cannot hold: the Python path says
         out = {}
-    if only:
-        return out
-    again = {sid: form for sid, form in forms.items() if out.get(sid) != sealed.get(sid)}
-    if len(again) < _ONE_BY_ONE:
-        out.update({sid: _one(db, sid, form) for sid, form in again.items()})
-    else:
-        out.update(note_digests(db, again))
     return out
 
 
