@@ -115,7 +115,7 @@ def suggested_role(first_device_at: datetime | None, now: datetime,
     if first_device_at is None:
         return ReadingRole.PRE_DOSE
     clock = MonitoringClock(first_device_at, minimum_minutes)
-    if clock.minutes_or_none(now) is None:  # the first device is still ahead of `now`
+    if not clock.started(now):  # the first device is still ahead of `now`
         return ReadingRole.PRE_DOSE
     if clock.two_hour_minimum_reached(now):
         if _has_bp(readings, ReadingRole.END_OF_SESSION):
