@@ -45,6 +45,8 @@ class _Pass:
     def clean(self, texts: Iterable[str]) -> bool:
         """Nothing in any of `texts` is replaced (each scrubbed once, as `text` would; not
         counted: a clean text has nothing to count)."""
+        # `text`'s look-up written out here: through a shared method it cost ~0.6 ms of a
+        # course summary's ~28 ms build (paired, CPU).
         seen, scrub = self.seen, self.redactor.scrub
         for value in texts:
             known = seen.get(value)
