@@ -7,12 +7,14 @@ and is fast even for a long course, so the slow part (rendering) can run elsewhe
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from kapnotes.domain.clinical_rules import Severity
 from kapnotes.domain.course_items import Intention, Measure, RiskFlag
 from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.dosing_record import first_device_time
 from kapnotes.domain.models import Course, CourseStatus, Session, SessionKind
+from kapnotes.domain.risk import RiskStatus
 from kapnotes.domain.signing import needing_reason, refusals
 from kapnotes.domain.vitals import VitalsThresholds
 from kapnotes.export.snapshot import (
@@ -82,6 +84,7 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
     answered = (services.notes.signs_answered([int(s.id or 0) for s in course_sessions
                                                if s.signed]) if only is None else None)
     events = services.events.events_of(wanted)
+    risk_by_seen: dict[tuple[bool, ...], RiskStatus] = {}
     if scored is None:
         scored = {}  # each measure's risk flags, scored once
     out = []
@@ -104,9 +107,8 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
             scale_names=names, risk_flags=tuple(risks.get(sid, ())),
             measure_notes={m.id: services.measures.measure_note(m) for m in measures
                            if m.session_id == sid},
-            scale_risk=(services.measures.risk_status(client_id, on=s.starts_at.date(),
-                                                      measures=measures, scored=scored)
-                        if client_id is not None else None),
+            scale_risk=(_scale_risk(services, client_id, s.starts_at.date(), measures, scored,
+                                    risk_by_seen) if client_id is not None else None),
             seal=note_seals[sid],
             sign_answered=(() if not s.signed else answered.get(sid, ()) if answered is not None
                            else services.notes.sign_answered(sid)),
@@ -115,6 +117,20 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
             events=tuple((e.at, services.events.label(e.kind), e.text) for e in events[sid]),
         ))
     return out
+
+
+def _scale_risk(services: Services, client_id: int, day: date, measures: list[Measure],
+                scored: dict[int, list[RiskFlag]],
+                by_seen: dict[tuple[bool, ...], RiskStatus]) -> RiskStatus:
+    """`risk_status(client_id, on=day, ...)`, which depends on the day only through which
+    of `measures` were taken by then: notes whose days see the same measures share one
+    answer (`by_seen`; a course's ~60 notes see a few sets of its client's measures)."""
+    seen = tuple(m.taken_on <= day for m in measures)
+    found = by_seen.get(seen)
+    if found is None:
+        found = by_seen[seen] = services.measures.risk_status(client_id, on=day,
+                                                              measures=measures, scored=scored)
+    return found
 
 
 def _reviews(services: Services, session_id: int) -> tuple[ReviewEntry, ...]:
