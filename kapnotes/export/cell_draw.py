@@ -98,15 +98,17 @@ def text_block(bl: Any, leading: float, height: float, canvas: Any) -> str:
 
 class _LineFont:
     """What every line of one font, size and leading writes in one document: the font, its
-    `Tf`/`TL` operators, and each subset's name (`getSubsetInternalName`, which also puts the
-    font in the document, asked once per subset)."""
+    `Tf`/`TL` operators, each subset's name (`getSubsetInternalName`, which also puts the
+    font in the document, asked once per subset) and the font's lines shown (`shown`)."""
 
-    __slots__ = ("font", "names", "tf")
+    __slots__ = ("font", "names", "shown", "tf")
 
-    def __init__(self, font_name: str, size: float, leading: float) -> None:
+    def __init__(self, font_name: str, size: float, leading: float, doc: Any) -> None:
         self.font = getFont(font_name)
         self.tf = f"{fp_str(size)} Tf {fp_str(leading)} TL"
         self.names: dict[int, str] = {}
+        shown: dict[str, dict[str, _Shown]] = doc_cache(doc, "_kapnotes_shown")
+        self.shown = shown.setdefault(self.font.fontName, {})
 
     def name(self, subset: int, doc: Any) -> str:
         name = self.names.get(subset)
@@ -115,12 +117,28 @@ class _LineFont:
         return name
 
 
+# A line as shown in one font and document: (its subset, `(…) Tj T*`, None) when its codes
+# are all in one subset, else (_MIXED, "", each subset's codes as `(…) Tj`).
+_Shown = tuple[int, str, list[tuple[int, str]] | None]
+_MIXED = -2  # never the subset in use (-1 before the first line)
+
+
+def _show(font: Any, line: str, doc: Any, escape: Any) -> _Shown:
+    """The line's codes in the font's subsets (`splitString`, which places its new
+    characters), escaped: they never change once its characters are placed."""
+    parts = font.splitString(line, doc)
+    if len(parts) == 1:
+        subset, chunk = parts[0]
+        return subset, f"({escape(chunk)}) Tj T*", None
+    return _MIXED, "", [(subset, f"({escape(chunk)}) Tj") for subset, chunk in parts]
+
+
 def _line_font(bl: Any, leading: float, doc: Any) -> _LineFont:
     fonts: dict[tuple[str, float, float], _LineFont] = doc_cache(doc, "_kapnotes_line_fonts")
     key = (bl.fontName, bl.fontSize, leading)
     found = fonts.get(key)
     if found is None:
-        found = fonts[key] = _LineFont(bl.fontName, bl.fontSize, leading)
+        found = fonts[key] = _LineFont(bl.fontName, bl.fontSize, leading, doc)
     return found
 
 
@@ -129,12 +147,9 @@ def text_lines(bl: Any, leading: float, canvas: Any) -> str:
     and `T*` after it (and word spacing for a stretched line, set back after it)."""
     doc = canvas._doc
     setup = _line_font(bl, leading, doc)
-    font, tf = setup.font, setup.tf
-    escape = canvas._escape
-    # Each line's codes in the font's subsets (`splitString`, fonts.SubsetFont's), kept per
-    # document: they never change once its characters are placed.
-    splits: dict[tuple[str, str], list[tuple[int, bytes]]] = doc_cache(doc, "_kapnotes_split")
-    font_name = font.fontName
+    # Each line's operators in the font's subsets, kept per document and font (a line is
+    # shown in several cells; ~1 in 3 lines of a course summary is one shown before).
+    shown = setup.shown
     text: list[str] = []
     subset_now = -1
     for extra, words in bl.lines:
@@ -145,20 +160,23 @@ def text_lines(bl: Any, leading: float, canvas: Any) -> str:
             if spaces > 0:
                 stretched = True
                 text.append(f"{fp_str(extra / float(spaces))} Tw")
-        parts = splits.get((font_name, line))
-        if parts is None:
-            parts = splits[font_name, line] = font.splitString(line, doc)
-        if len(parts) == 1 and parts[0][0] == subset_now:
-            text.append(f"({escape(parts[0][1])}) Tj T*")
+        found = shown.get(line)
+        if found is None:
+            found = shown[line] = _show(setup.font, line, doc, canvas._escape)
+        subset, tj, chunks = found
+        if subset == subset_now:
+            text.append(tj)
+        elif chunks is None:
+            text.append(f"{setup.name(subset, doc)} {setup.tf} {tj}")
+            subset_now = subset
         else:
             out = []
-            for subset, chunk in parts:
-                if subset != subset_now:
-                    out.append(f"{setup.name(subset, doc)} {tf}")
-                    subset_now = subset
-                out.append(f"({escape(chunk)}) Tj")
+            for part, chunk_tj in chunks:
+                if part != subset_now:
+                    out.append(f"{setup.name(part, doc)} {setup.tf}")
+                    subset_now = part
+                out.append(chunk_tj)
             text.append(" ".join(out) + " T*")
         if stretched:
             text.append("0 Tw")
     return " ".join(text)
-

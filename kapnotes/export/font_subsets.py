@@ -8,17 +8,28 @@ the answer is that subset's codes: one `str.translate` with the assignments as a
 the same bytes. Anything else (a character not placed yet, one in a later subset) goes
 through reportlab's loop, which also places new characters, so the subsets and the PDF are
 the same as before (tests/export/test_font_subsets.py).
+
+At `save` reportlab embeds each subset: it cuts the subset's font file out of the TTF
+(`makeSubset`) and compresses it and the subset's ToUnicode map, ~4 ms for the three subsets
+of a course summary, the same bytes in every export of the same characters in the same
+order (every export of one report). `SubsetFont` keeps the last few of those answers for the
+process (`Kept`), the font file by its subset, the compressed streams by their bytes.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import zlib
+from collections import OrderedDict
+from threading import Lock
+from typing import Any, Generic, TypeVar
 
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.pdfdoc import PDFStreamFilterZCompress, PDFZCompress
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, TTFontFace
 
 from kapnotes.export.doc_cache import doc_cache
 
 NBSP, SPACE = 0xA0, 0x20
+T = TypeVar("T")
 
 
 class _Subset0:
@@ -70,8 +81,86 @@ def first_subset(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]] | No
     return [(0, text.translate(known.table).encode("latin-1"))]
 
 
+class Kept(Generic[T]):
+    """The last few answers of a pure function of one hashable argument (exports may run on
+    a worker thread, so the table is locked)."""
+
+    def __init__(self, size: int) -> None:
+        self._answers: OrderedDict[Any, T] = OrderedDict()
+        self._size = size
+        self._lock = Lock()
+
+    def get(self, key: Any) -> T | None:
+        with self._lock:
+            found = self._answers.get(key)
+            if found is not None:
+                self._answers.move_to_end(key)
+            return found
+
+    def put(self, key: Any, answer: T) -> None:
+        with self._lock:
+            self._answers[key] = answer
+            while len(self._answers) > self._size:
+                self._answers.popitem(last=False)
+
+
+class _KeptCompress(PDFStreamFilterZCompress):
+    """reportlab's FlateDecode filter (`zlib.compress` at zlib's default level), its answers
+    for a subset's font file and ToUnicode map kept."""
+
+    _kept: Kept[bytes] = Kept(16)
+
+    def encode(self, text: Any) -> bytes:
+        if isinstance(text, str):
+            text = text.encode("utf8")
+        found = self._kept.get(text)
+        if found is None:
+            found = zlib.compress(text)
+            self._kept.put(text, found)
+        return found
+
+
+_KEPT_COMPRESS = _KeptCompress()
+
+
+class _KeptFace(TTFontFace):
+    """reportlab's font face, its subset font files kept (`makeSubset` reads the TTF's
+    tables for each subset of each document)."""
+
+    _kapnotes_subsets: Kept[bytes]
+
+    def makeSubset(self, subset: list[int]) -> bytes:
+        key = tuple(subset)
+        found = self._kapnotes_subsets.get(key)
+        if found is None:
+            found = super().makeSubset(subset)
+            self._kapnotes_subsets.put(key, found)
+        return found
+
+
 class SubsetFont(TTFont):
-    """reportlab's TTFont with the first-subset shortcut in `splitString`."""
+    """reportlab's TTFont with the first-subset shortcut in `splitString`, and its embedded
+    subsets' font files and compressed streams kept for the process."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        if type(self.face) is TTFontFace:
+            self.face.__class__ = _KeptFace
+            self.face._kapnotes_subsets = Kept(8)
+
+    def addObjects(self, doc: Any) -> None:
+        state = self.state.get(doc)
+        count = len(state.subsets) if state is not None else 0
+        super().addObjects(doc)
+        # The streams reportlab just made for each subset (named as `addObjects` and
+        # `addSubsetObjects` name them) compress through the kept filter instead.
+        face, objects = self.face, doc.idToObject
+        for n in range(count):
+            base = b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
+            for name in (f"toUnicodeCMap:{base}", f"fontFile:{face.filename}({base})"):
+                stream = objects.get(name)
+                if stream is not None and stream.filters == [PDFZCompress]:
+                    stream.filters = [_KEPT_COMPRESS]
 
     def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> Any:
         if isinstance(text, str):

@@ -7,7 +7,7 @@ import threading
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics, ttfonts
 
-from kapnotes.export.font_subsets import SubsetFont
+from kapnotes.export.font_subsets import Kept, SubsetFont
 from kapnotes.paths import resource_path
 
 REGULAR = "DejaVuSans"
@@ -49,9 +49,21 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     """reportlab's ToUnicode CMap with code points above U+FFFF written as UTF-16 pairs.
 
     reportlab writes them as five hex digits (<1F600>), which is invalid: text extraction,
-    search and copy-paste then lose every emoji. Same CMap otherwise.
+    search and copy-paste then lose every emoji. Same CMap otherwise. The last few are kept:
+    every export of one report embeds the same subsets.
     """
+    key = (fontname, tuple(subset))
+    found = _CMAPS.get(key)
+    if found is None:
+        found = _cmap(fontname, subset)
+        _CMAPS.put(key, found)
+    return found
 
+
+_CMAPS: Kept[str] = Kept(16)
+
+
+def _cmap(fontname: str, subset: list[int]) -> str:
     def utf16(cp: int) -> str:
         return chr(cp).encode("utf-16-be", "surrogatepass").hex().upper()
 

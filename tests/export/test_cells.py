@@ -37,12 +37,13 @@ def invariant() -> Iterator[None]:
     rl_config.invariant = saved
 
 
-def _pdf(make: Callable[[str], Paragraph], widths: list[float]) -> bytes:
+def _pdf(make: Callable[[str], Paragraph], widths: list[float],
+         texts: list[str] = TEXTS) -> bytes:
     fonts.register_fonts()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4)
-    story = [RLTable([[make(t) for t in TEXTS]], colWidths=[w] * len(TEXTS))
-             for w in widths] + [RLTable([[make(t)] for t in TEXTS], colWidths=[90])]
+    story = [RLTable([[make(t) for t in texts]], colWidths=[w] * len(texts))
+             for w in widths] + [RLTable([[make(t)] for t in texts], colWidths=[90])]
     doc.build(story)
     return buf.getvalue()
 
@@ -60,6 +61,25 @@ def test_plain_cells_write_the_same_bytes_as_reportlab(invariant: None) -> None:
         ours = _pdf(lambda t, s=style: cell_paragraph(t, s), widths)
         theirs = _pdf(lambda t, s=style: _reportlab_way(t, s), widths)
         assert ours == theirs, style.name
+
+
+def test_cells_whose_lines_span_two_font_subsets_write_the_same_bytes_as_reportlab(
+        invariant: None) -> None:
+    # 300 characters fill the font's first subset (256 codes) and start a second: later
+    # lines mix the two, and repeat (each line's operators are kept per document).
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    fonts.register_fonts()
+    glyphs = getFont(fonts.REGULAR).face.charToGlyph
+    chars = [chr(c) for c in range(0x100, 0x2000) if c in glyphs][:300]
+    assert len(chars) == 300
+    many = " ".join("".join(chars[i:i + 10]) for i in range(0, 300, 10))
+    mixed = f"{chars[290]} Calm {chars[3]} then 118/76 {chars[299]}{chars[2]}"
+    texts = [many, mixed, "Calm", mixed, f"{chars[295]} Calm", mixed, many]
+    style = paragraph_styles()["cell"]
+    ours = _pdf(lambda t: cell_paragraph(t, style), [60.0, 200.0], texts)
+    theirs = _pdf(lambda t: _reportlab_way(t, style), [60.0, 200.0], texts)
+    assert ours == theirs
 
 
 def test_plain_text_takes_the_plain_path_and_markup_does_not() -> None:

@@ -3,10 +3,14 @@ same subsets in the same order, for any sequence of texts drawn into one documen
 
 from __future__ import annotations
 
+import io
 import random
 
+import pytest
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 
 from kapnotes.export import fonts
 from kapnotes.export.font_subsets import SubsetFont
@@ -69,3 +73,28 @@ def test_ascii_texts_placing_new_characters_match_reportlab() -> None:
             text += "\u00a0x"
         assert fast.splitString(text, doc_fast) == plain.splitString(text, doc_plain), text
     assert fast.state[doc_fast].assignments == plain.state[doc_plain].assignments
+
+
+def _one_page(font: TTFont, texts: list[str], monkeypatch: pytest.MonkeyPatch) -> bytes:
+    # pdfmetrics.registerFont keeps the first font of a face: put this one under its name.
+    monkeypatch.setitem(pdfmetrics._fonts, font.fontName, font)
+    buf = io.BytesIO()
+    canvas = Canvas(buf, invariant=1)
+    canvas.setFont(font.fontName, 11)
+    for n, text in enumerate(texts):
+        canvas.drawString(40, 800 - 14 * n, text)
+    canvas.save()
+    return buf.getvalue()
+
+
+def test_embedded_subsets_are_reportlabs_in_every_document_one_after_another(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The font files and compressed streams kept from one document (font_subsets.Kept) must
+    # be what reportlab makes for the next: the same characters, other characters (a new
+    # subset to make), two subsets, and the first again.
+    path = str(resource_path("fonts", "DejaVuSans.ttf"))
+    plain, kept = TTFont("embed-test", path), SubsetFont("embed-test", path)
+    first = ["Calm and settled", "BP 120/80 ✓"]
+    runs = [first, first, ["Жжщ ơưđ other text"], _texts(3, 40), first]
+    for texts in runs:
+        assert _one_page(kept, texts, monkeypatch) == _one_page(plain, texts, monkeypatch)
