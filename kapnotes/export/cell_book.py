@@ -87,7 +87,9 @@ class CellBook:
     each time on a new document)."""
 
     def __init__(self) -> None:
-        self._measured: dict[tuple[str, ParagraphStyle, float], _Measured] = {}
+        # Per (style, width), the measured cells by text: a table's column asks its own
+        # dict, by text alone (no key tuple made and hashed per cell).
+        self._columns: dict[tuple[ParagraphStyle, float], dict[str, _Measured]] = {}
         self._drawn: dict[tuple[str, ParagraphStyle, float], str | None] = {}
         self._doc: object | None = None
         self._cell_styles: dict[tuple[ParagraphStyle, tuple[float, ...]], CellStyle] = {}
@@ -98,10 +100,18 @@ class CellBook:
 
     def measure(self, text: str, style: ParagraphStyle, width: float,
                 padding: float) -> _Measured:
-        key = (text, style, width)
-        found = self._measured.get(key)
+        column = self.column(style, width)
+        found = column.get(text)
         if found is None:
-            found = self._measured[key] = self._measure(key, padding)
+            found = column[text] = self._measure((text, style, width), padding)
+        return found
+
+    def column(self, style: ParagraphStyle, width: float) -> dict[str, _Measured]:
+        """The cells measured in `style` and `width`, by text (`measure` adds to it)."""
+        key = (style, width)
+        found = self._columns.get(key)
+        if found is None:
+            found = self._columns[key] = {}
         return found
 
     def _measure(self, key: tuple[str, ParagraphStyle, float], padding: float) -> _Measured:

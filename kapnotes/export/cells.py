@@ -125,16 +125,17 @@ def simple_style(style: ParagraphStyle) -> bool:
             and style.wordWrap != "CJK" and getattr(style, "autoLeading", "") in ("", None))
 
 
-_TEMPLATES: WeakKeyDictionary[ParagraphStyle, ParaFrag] = WeakKeyDictionary()
-_LINES: WeakKeyDictionary[ParagraphStyle, LineCache] = WeakKeyDictionary()
+# Per style: the parser's fragment for plain text in it, and its cells' line breaking.
+_PLAIN: WeakKeyDictionary[ParagraphStyle, tuple[dict[str, Any], LineCache]] = (
+    WeakKeyDictionary())
 
 
-def _template(style: ParagraphStyle) -> ParaFrag:
-    frag = _TEMPLATES.get(style)
-    if frag is None:
+def _plain(style: ParagraphStyle) -> tuple[dict[str, Any], LineCache]:
+    found = _PLAIN.get(style)
+    if found is None:
         _style, frags, _bullet = ParaParser().parse("x", style)
-        frag = _TEMPLATES[style] = frags[0]
-    return frag
+        found = _PLAIN[style] = (frags[0].__dict__, {})
+    return found
 
 
 class TextParagraph(CellParagraph):
@@ -161,10 +162,12 @@ def cell_paragraph(text: str, style: ParagraphStyle,
     plain = clean(text)
     if needs_markup(plain):
         return kind(to_markup(text), style)
-    cell = kind(plain, style, frags=[_template(style).clone(text=plain)])
-    lines = _LINES.get(style)
-    if lines is None:
-        lines = _LINES[style] = {}
+    template, lines = _plain(style)
+    # The template's copy with the text in it (ABag.clone, without its keyword arguments).
+    frag = ParaFrag.__new__(ParaFrag)
+    frag.__dict__.update(template)
+    frag.text = plain
+    cell = kind(plain, style, frags=[frag])
     cell._lines = lines
     cell._text = plain
     return cell

@@ -37,11 +37,21 @@ from reportlab.pdfbase.pdfdoc import (
     format,
 )
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 from kapnotes.export.page_deflate import BATCH, Deflated, deflate_later, splice
 
 # (canvas, page number, page count): draws the header, footer and watermark of one page.
 Furniture = Callable[[Canvas, int, int], None]
+
+
+# What the canvas holds that is not a page's state, so a held page does not hold it: the
+# held pages themselves and those to compress (a page holding the list it is in, on the
+# canvas of a layout pass never saved, was a cycle), and the layout's link to its doc
+# template (reportlab's build deletes it when the layout ends; put back by `save` with a
+# page, it tied the canvas and the document together). Each a cycle that left the whole
+# document to the garbage collector's full collections (tests/export/test_pdf_cycles.py).
+_NOT_PAGE_STATE = ("_held_pages", "_to_deflate", "_doctemplate")
 
 
 class DeferredPageCanvas(Canvas):
@@ -62,12 +72,22 @@ class DeferredPageCanvas(Canvas):
         self._held_pages: list[dict[str, Any]] = []
         self._page_bookmarks: list[tuple[str, dict[str, Any]]] = []
 
+    def drawText(self, aTextObject: PDFTextObject) -> None:
+        Canvas.drawText(self, aTextObject)
+        # Drawn, the text object is done with. reportlab's Paragraph gives the text object
+        # of a line with mixed fonts, a link or an underline a method bound to itself
+        # (`_do_line`, reportlab 5.1 `Paragraph.drawPara`): a cycle, and the object holds this
+        # canvas, so everything the canvas holds waited for the garbage collector too.
+        aTextObject.__dict__.pop("_do_line", None)
+
     def bookmarkPage(self, key: str, **kw: Any) -> None:
         self._page_bookmarks.append((key, kw))
 
     def showPage(self) -> None:
         # The canvas state is the page: its drawing code, annotations, fonts and images used.
         state = dict(self.__dict__)
+        for name in _NOT_PAGE_STATE:
+            state.pop(name, None)
         # Held as one string (~500 strings of operators → one of ~8.5 KB): reportlab joins a
         # page's code with newlines, so joined early it is the same stream; and compressed
         # on the worker thread meanwhile (to ~2 KB), when it is to be compressed at all.

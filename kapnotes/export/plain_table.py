@@ -69,11 +69,18 @@ def _positions(heights: list[float]) -> tuple[list[float], float]:
     return positions, height
 
 
-def _columns(styles: list[CellStyle], widths: list[float]) -> list[tuple[Any, float, float]]:
-    """Per column of a row: its cells' paragraph style, the width inside their padding and
-    their top and bottom padding together."""
-    return [(s.kap_style, w - s.leftPadding - s.rightPadding, s.bottomPadding + s.topPadding)
-            for s, w in zip(styles, widths, strict=True)]
+Column = tuple[dict[str, _Measured], Any, float, float]
+
+
+def _columns(book: CellBook, styles: list[CellStyle], widths: list[float]) -> list[Column]:
+    """Per column of a row: the book's cells measured in it (by text), its cells' paragraph
+    style, the width inside their padding and their top and bottom padding together."""
+    columns = []
+    for s, w in zip(styles, widths, strict=True):
+        inner = w - s.leftPadding - s.rightPadding
+        columns.append((book.column(s.kap_style, inner), s.kap_style, inner,
+                        s.bottomPadding + s.topPadding))
+    return columns
 
 
 def _geometry(cell: Cell) -> float:
@@ -95,11 +102,11 @@ class PlainTable(Flowable):
             raise ValueError("a PlainTable draws plain rules and fills only")
         rows: list[list[Cell]] = []
         measured: list[float] = []
-        columns: list[tuple[Any, float, float]] = []
+        columns: list[Column] = []
         previous: list[CellStyle] | None = None
         for values, row_styles in zip(texts, styles, strict=True):
             if row_styles != previous:  # most rows repeat the one before's styles
-                columns = _columns(row_styles, widths)
+                columns = _columns(book, row_styles, widths)
                 previous = row_styles
             cells, height = self._measured_row(book, values, columns)
             rows.append(cells)
@@ -117,13 +124,12 @@ class PlainTable(Flowable):
 
     @staticmethod
     def _measured_row(book: CellBook, values: list[str],
-                      columns: list[tuple[Any, float, float]]) -> tuple[list[Cell], float]:
+                      columns: list[Column]) -> tuple[list[Cell], float]:
         """The row's cells as measured, and its height as Table._calc_height works it out."""
-        measured = book._measured
         cells: list[Cell] = []
         h = 0.0
-        for v, (style, inner, padding) in zip(values, columns, strict=True):
-            cell = measured.get((v, style, inner)) or book.measure(v, style, inner, padding)
+        for v, (measured, style, inner, padding) in zip(values, columns, strict=True):
+            cell = measured.get(v) or book.measure(v, style, inner, padding)
             cells.append(cell)
             t = cell.total
             t += padding
