@@ -23,22 +23,35 @@ from typing import Any
 
 from reportlab import rl_config
 from reportlab.pdfbase.pdfdoc import (
+    OutlineEntryObject,
     PDFArray,
     PDFDictionary,
     PDFDocument,
     PDFName,
     PDFObjectReference,
+    PDFOutlines,
     PDFPage,
     PDFResourceDictionary,
     PDFStream,
+    PDFString,
     format,
 )
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 from kapnotes.export.page_deflate import BATCH, Deflated, deflate_later, splice
 
 # (canvas, page number, page count): draws the header, footer and watermark of one page.
 Furniture = Callable[[Canvas, int, int], None]
+
+
+# What the canvas holds that is not a page's state, so a held page does not hold it: the
+# held pages themselves and those to compress (a page holding the list it is in, on the
+# canvas of a layout pass never saved, was a cycle), and the layout's link to its doc
+# template (reportlab's build deletes it when the layout ends; put back by `save` with a
+# page, it tied the canvas and the document together). Each a cycle that left the whole
+# document to the garbage collector's full collections (tests/export/test_pdf_cycles.py).
+_NOT_PAGE_STATE = ("_held_pages", "_to_deflate", "_doctemplate")
 
 
 class DeferredPageCanvas(Canvas):
@@ -59,12 +72,22 @@ class DeferredPageCanvas(Canvas):
         self._held_pages: list[dict[str, Any]] = []
         self._page_bookmarks: list[tuple[str, dict[str, Any]]] = []
 
+    def drawText(self, aTextObject: PDFTextObject) -> None:
+        Canvas.drawText(self, aTextObject)
+        # Drawn, the text object is done with. reportlab's Paragraph gives the text object
+        # of a line with mixed fonts, a link or an underline a method bound to itself
+        # (`_do_line`, reportlab 5.1 `Paragraph.drawPara`): a cycle, and the object holds this
+        # canvas, so everything the canvas holds waited for the garbage collector too.
+        aTextObject.__dict__.pop("_do_line", None)
+
     def bookmarkPage(self, key: str, **kw: Any) -> None:
         self._page_bookmarks.append((key, kw))
 
     def showPage(self) -> None:
         # The canvas state is the page: its drawing code, annotations, fonts and images used.
         state = dict(self.__dict__)
+        for name in _NOT_PAGE_STATE:
+            state.pop(name, None)
         # Held as one string (~500 strings of operators → one of ~8.5 KB): reportlab joins a
         # page's code with newlines, so joined early it is the same stream; and compressed
         # on the worker thread meanwhile (to ~2 KB), when it is to be compressed at all.
@@ -112,6 +135,9 @@ class DeferredPageCanvas(Canvas):
                 self._splice_last_page(batch.result()[n])
             state.clear()  # the page is out: let its drawing go
         self._held_pages = []
+        outlines = self._doc.Outlines
+        if self.plain_pages and type(outlines) is PDFOutlines:
+            outlines.__class__ = _PlainOutlines
         Canvas.save(self)
 
     def _plain_stream(self) -> bool:
@@ -253,3 +279,41 @@ def _resources_key(resources: object) -> tuple[object, ...] | None:
             or type(procs) is not list or not all(type(p) is str for p in procs):
         return None
     return ("resources", font.name, *procs)
+
+
+class _PlainOutlines(PDFOutlines):
+    """reportlab's outline tree, its entries (one per section: ~100 in a course summary)
+    written by `_PlainOutlineEntry`."""
+
+    def prepare(self, document: PDFDocument, canvas: Canvas) -> None:
+        super().prepare(document, canvas)
+        for obj in document.idToObject.values():
+            if type(obj) is OutlineEntryObject:
+                obj.__class__ = _PlainOutlineEntry
+
+
+# OutlineEntryObject.format's keys as PDFDictionary.format sorts them, each formatted as
+# `format(PDFName(key))` formats it (through reportlab's PDFDocEncoding codec, per entry).
+_OUTLINE_KEYS = tuple((name, b"/" + name.encode("ascii") + b" ") for name in sorted(
+    ("Title", "Parent", "Dest", "Prev", "Next", "First", "Last", "Count")))
+_ALWAYS = frozenset({"Title", "Parent", "Dest"})  # in the dictionary even when None
+
+
+class _PlainOutlineEntry(OutlineEntryObject):
+    """An outline entry written as `OutlineEntryObject.format` writes it, byte for byte (its
+    values by reportlab's `format`, in the same order), without building a PDFDictionary
+    and encoding its key names afresh for each entry."""
+
+    def format(self, document: PDFDocument) -> bytes:
+        if rl_config.pdfMultiLine:
+            return OutlineEntryObject.format(self, document)
+        items = []
+        for name, key in _OUTLINE_KEYS:
+            value = PDFString(self.Title) if name == "Title" else getattr(self, name)
+            if value is None and name not in _ALWAYS:
+                continue
+            items.append(key + format(value, document))
+        # PDFDictionary.format, one line: a break before every sixth item
+        for i in reversed(range(6, len(items), 6)):
+            items.insert(i, b"\n ")
+        return b"<<\n" + b" ".join(items) + b"\n>>"

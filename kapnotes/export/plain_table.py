@@ -247,6 +247,24 @@ class PlainTable(Flowable):
 
     # --- drawing --------------------------------------------------------------------------
 
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        """Flowable.drawOn (`q`, the origin moved to the table, the drawing, `Q`) without
+        copying the canvas's ~20 state attributes in and out for each of ~430 table pieces:
+        the drawing changes only the matrix (here), the fill colour (the fills) and the
+        graphics-state parameters (a fill alpha), which are put back as restoreState would."""
+        if getattr(self, "_showBoundary", False):
+            Flowable.drawOn(self, canvas, x, y, _sW)
+            return
+        x = self._hAlignAdjust(x, _sW)
+        state = canvas.__dict__
+        saved = state["_currentMatrix"], state["_fillColorObj"], state["_extgstate"]
+        canvas._extgstate = saved[2].pushCopy()
+        canvas._code.append("q")
+        canvas.translate(x, y)  # after a `q`: its own `cm`, never merged with one before
+        self._drawOn(canvas)
+        canvas._code.append("Q")
+        state["_currentMatrix"], state["_fillColorObj"], state["_extgstate"] = saved
+
     def draw(self) -> None:
         canv = self.canv
         if not canv.bottomup or canv._enforceColorSpace:

@@ -1,12 +1,12 @@
 """The sessions held in a course (date, kind, signed or draft, alerts and risk flags);
 activating one opens it.
 
-The list sits beside the schedule, so it is narrow: the date, kind and flags columns are as
-wide as their texts, and the Note column takes what is left, a mark that does not fit cut
-short with the whole of it in the tooltip. The list's size hint is the room for the fitted
-columns and a signed note's mark, which the page gives it (kapnotes/ui/widgets/shared_row.py):
-at 1280 px every column fits without a horizontal scroll bar, and the schedule beside it
-keeps room for its own fixed columns.
+The list sits beside the schedule in a window wide enough for both, so it may be narrow: the
+date, kind and flags columns are as wide as their texts, and the Note column takes what is
+left, a mark that does not fit cut short with the whole of it in the tooltip. The list's size
+hint is the room for the fitted columns and a signed note's mark, which the page gives it
+(kapnotes/ui/widgets/shared_row.py); a page narrower than both lists' hints puts it below the
+schedule instead, as at the window's first sizes.
 """
 
 from __future__ import annotations
