@@ -147,3 +147,29 @@ def test_the_sessions_go_beside_the_schedule_when_the_window_holds_both(
     assert short_cuts(view) == []
     assert cut_cells(sessions, sessions.header()) == []
     assert timeline.horizontalScrollBar().maximum() == 0
+
+
+def rows_shown(view: QAbstractItemView, header: QHeaderView, height: int, row: int) -> float:
+    """How many rows of `row` px a view `height` px tall shows under its header."""
+    return (height - header.height() - 2 * view.frameWidth()) / row
+
+
+# Stacked at the window's first sizes, the sessions' rows (the tree's own, ~14 px, the text
+# nearly touching) stood out under the schedule's 26 px ones.
+@pytest.mark.parametrize("screen", [(1280, 800), (1366, 768)])
+def test_the_sessions_rows_are_as_tall_as_the_schedules_and_the_page_does_not_scroll(
+        qtbot, services, settings, clock, screen) -> None:
+    view = open_demo_client(qtbot, services, settings, clock, screen)
+    timeline, sessions = view.timeline_view, view.sessions_list
+    row = timeline.rowHeight(0)
+    assert {timeline.rowHeight(r) for r in range(timeline.model().rowCount())} == {row}
+    heights = {sessions.visualItemRect(sessions.topLevelItem(i)).height()
+               for i in range(sessions.topLevelItemCount())}
+    assert heights == {row}
+    # At their minimum heights the schedule still shows seven slots and the sessions five,
+    # and at this window's first size the page holds both without scrolling.
+    assert rows_shown(timeline, timeline.horizontalHeader(), timeline.minimumHeight(),
+                      row) >= 7
+    assert rows_shown(sessions, sessions.header(), sessions.minimumHeight(), row) >= 5
+    assert rows_shown(sessions, sessions.header(), sessions.height(), row) >= 5
+    assert view.page_area.verticalScrollBar().maximum() == 0

@@ -18,6 +18,7 @@ from kapnotes.services.courses import TimelineEntry
 from kapnotes.ui.models.rows_model import Cells, PaintedRowsModel
 from kapnotes.ui.widgets.column_widths import sections_settled_now, set_column_widths
 from kapnotes.ui.widgets.course_sessions import flag_marks
+from kapnotes.ui.widgets.list_rows import ROW_HEIGHT
 from kapnotes.ui.widgets.slot_style import (
     ERROR_COLOURS,
     is_dark,
@@ -169,7 +170,7 @@ class TimelineView(QTableView):
         self.setShowGrid(False)
         self.setWordWrap(False)
         self.verticalHeader().setVisible(False)
-        self.verticalHeader().setDefaultSectionSize(26)
+        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)  # the sessions list's too
         header = self.horizontalHeader()
         # Not ResizeToContents: that asks every cell of every row for all its roles whenever
         # the selection or layout changes (~25 ms per client opened with a 109-slot plan).
