@@ -38,6 +38,7 @@ def breaks_like_reportlab(style: ParagraphStyle) -> bool:
     """Whether `break_plain` follows reportlab's path for this style."""
     font = getFont(style.fontName)
     return (not style.endDots and not getattr(style, "hyphenationLang", "")
+            and style.spaceShrinkage >= 0  # `lines` relies on it
             and not getattr(style, "uriWasteReduce", 0)
             and not getattr(style, "embeddedHyphenation", 0)
             and not (style.shaping and getattr(font, "shapable", False))
@@ -76,8 +77,8 @@ class LineBreaker:
             if word_width is None:
                 word_width = widths[word] = font.stringWidth(word, size)
             new = current + space + word_width
-            limit = width + shrink * words
-            if new <= limit:
+            # reportlab's test is against width + shrink * words, never less than width.
+            if new <= width or new <= width + shrink * words:
                 line.append(word)
                 words += 1
                 current = new

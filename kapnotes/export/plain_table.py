@@ -135,7 +135,9 @@ class PlainTable(Flowable):
             cells: list[Cell] = []
             h = 0.0
             for v, (known, style, inner, padding) in zip(values, columns, strict=True):
-                cell = known.get(v) or book.measure(v, style, inner, padding)
+                cell = known.get(v)
+                if cell is None:  # CellBook.measure, its column already at hand
+                    cell = known[v] = book._measure((v, style, inner), padding)
                 cells.append(cell)
                 t = cell.total
                 t += padding
