@@ -18,7 +18,6 @@ from weakref import WeakKeyDictionary
 
 from reportlab.lib.abag import ABag
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import getAscentDescent
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import _FUZZ, _processed_frags
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
@@ -91,12 +90,14 @@ class CellParagraph(Paragraph):
         """reportlab's breakLines result for one fragment in one width, from `line_break`
         (the same greedy fill, each word measured once per style); None: ask reportlab."""
         frags, style = self.frags, self.style
-        if len(set(widths)) != 1 or self.bulletText or len(frags) != 1:
+        if widths.count(widths[0]) != len(widths) or self.bulletText or len(frags) != 1:
             return None
         frag = frags[0]
-        # reportlab's own test for its one-fragment path (Paragraph.breakLines).
+        # reportlab's own test for its one-fragment path (Paragraph.breakLines); a ParaFrag
+        # is not a processed fragment (which _processed_frags finds by an exception).
         if (style.endDots or hasattr(frag, "cbDefn") or hasattr(frag, "backColor")
-                or _processed_frags(frags) or not hasattr(frag, "text")):
+                or (type(frag) is not ParaFrag and _processed_frags(frags))
+                or not hasattr(frag, "text")):
             return None
         breaker = _breaker(style)
         if breaker is None:
@@ -104,7 +105,7 @@ class CellParagraph(Paragraph):
         lines = breaker.lines(frag.text, widths[0])
         if lines is None:
             return None
-        ascent, descent = getAscentDescent(frag.fontName, frag.fontSize)
+        ascent, descent = breaker.ascent_descent(frag.fontName, frag.fontSize)
         broken = _copy(frag, kind=0, lines=lines, ascent=ascent, descent=descent,
                        fontSize=frag.fontSize)
         return broken, breaker.width_max, 0, 0
@@ -125,10 +126,12 @@ _BREAKERS: WeakKeyDictionary[ParagraphStyle, LineBreaker | None] = WeakKeyDictio
 
 def _breaker(style: ParagraphStyle) -> LineBreaker | None:
     """One line breaker per style (None: reportlab breaks this style's lines itself)."""
-    if style not in _BREAKERS:
+    try:
+        return _BREAKERS[style]  # one look-up, not `in` and then another
+    except KeyError:
         plain = (breaks_like_reportlab(style) and not style.shaping and not style.wordWrap)
-        _BREAKERS[style] = LineBreaker(style) if plain else None
-    return _BREAKERS[style]
+        breaker = _BREAKERS[style] = LineBreaker(style) if plain else None
+        return breaker
 
 
 def simple_style(style: ParagraphStyle) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont
 from reportlab.platypus.paragraph import _wsc
 
 Lines = list[tuple[float, list[str]]]
@@ -57,6 +57,16 @@ class LineBreaker:
         self._split_long = bool(style.splitLongWords)
         # The widest line of the last `lines` call, as reportlab's breakLines records it.
         self.width_max = 0.0
+        self._ascents: dict[tuple[str, float], tuple[float, float]] = {}
+
+    def ascent_descent(self, font_name: str, size: float) -> tuple[float, float]:
+        """`getAscentDescent`, once per font and size (for a TTFont it finds them through
+        an exception)."""
+        key = (font_name, size)
+        found = self._ascents.get(key)
+        if found is None:
+            found = self._ascents[key] = getAscentDescent(font_name, size)
+        return found
 
     def lines(self, text: str, width: float) -> Lines | None:
         """reportlab's lines for `text` in a line `width` wide, or None (ask reportlab)."""
