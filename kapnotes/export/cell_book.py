@@ -38,7 +38,8 @@ class _Measured:
                  "para", "space", "total")
 
     def __init__(self, key: tuple[str, ParagraphStyle, float] | None, height: float,
-                 space: tuple[float, float], leading: float, bl: Any, para: Any) -> None:
+                 space: tuple[float, float], leading: float, bl: Any, para: Any,
+                 paint: tuple[str, float | None] | None = None) -> None:
         self.key, self.height, self.leading, self.space = key, height, leading, space
         sb, sa = space
         # reportlab's _listCellGeom for a one-flowable cell: (vh + sa + sb) - sb - sa.
@@ -46,8 +47,14 @@ class _Measured:
         self.bl, self.para = bl, para
         self.body = ""
         self.body_doc: object | None = None
-        self.colour = colour_operator(bl.textColor) if bl is not None else ""
-        self.alpha = bl.textColor.alpha if bl is not None else None
+        if paint is None:  # `paint`: the colour operator and alpha of `bl`, if known
+            paint = _paint(bl)
+        self.colour, self.alpha = paint
+
+
+def _paint(bl: Any) -> tuple[str, float | None]:
+    """The fill colour operator and alpha of a cell's lines (none drawn directly: none)."""
+    return ("", None) if bl is None else (colour_operator(bl.textColor), bl.textColor.alpha)
 
 
 class _StyleFacts:
@@ -57,6 +64,7 @@ class _StyleFacts:
         self.space = (para.getSpaceBefore(), para.getSpaceAfter())
         self.leading = para.style.leading
         self.like = para.blPara  # font, size and colour of its lines
+        self.paint = _paint(self.like)
         # Lines broken here only where reportlab's would be drawn directly too.
         simple = simple_style(para.style) and breaks_like_reportlab(para.style)
         self.breaker = LineBreaker(para.style) if simple else None
@@ -97,6 +105,7 @@ class CellBook:
         self._styles: dict[ParagraphStyle, _StyleFacts | None] = {}
         self.numbers: dict[float, str] = {}  # see `number`
         self.rules: dict[tuple[Any, ...], str] = {}  # table_rules.draw_rules' memo
+        self.columns: dict[tuple[Any, ...], Any] = {}  # plain_table._columns' memo
 
     def measure(self, text: str, style: ParagraphStyle, width: float,
                 padding: float) -> _Measured:
@@ -122,7 +131,7 @@ class CellBook:
             lines = _plain_lines(facts.breaker, clean(text), width)
             if lines is not None:
                 return _Measured(key, len(lines) * facts.leading, facts.space, facts.leading,
-                                 PlainLines(facts.like, lines), None)
+                                 PlainLines(facts.like, lines), None, facts.paint)
         para = cell_paragraph(text, style)
         _w, height = para.wrap(width, _MEASURE_HEIGHT - padding)
         plain = plain_para(para)

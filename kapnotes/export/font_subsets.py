@@ -23,7 +23,8 @@ from collections import OrderedDict
 from threading import Lock
 from typing import Any, Generic, TypeVar
 
-from reportlab.pdfbase.pdfdoc import PDFStreamFilterZCompress, PDFZCompress
+from reportlab import rl_config
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFStreamFilterZCompress, PDFZCompress
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, TTFontFace
 
 from kapnotes.export.doc_cache import doc_cache
@@ -123,6 +124,24 @@ class _KeptCompress(PDFStreamFilterZCompress):
 _KEPT_COMPRESS = _KeptCompress()
 
 
+class _KeptWidths(PDFArray):
+    """A subset's glyph widths (~256 numbers, each formatted by reportlab's `format` and
+    its PDFDocEncoding codec), written as PDFArray writes them, kept by their values."""
+
+    _kept: Kept[bytes] = Kept(16)
+
+    def format(self, document: Any, IND: bytes = b"\n ") -> bytes:
+        values = tuple(self.sequence)
+        if not all(type(v) in (int, float) for v in values):
+            return PDFArray.format(self, document, IND)
+        key = (values, self.multiline, rl_config.pdfMultiLine, IND)
+        found = self._kept.get(key)
+        if found is None:
+            found = PDFArray.format(self, document, IND)
+            self._kept.put(key, found)
+        return found
+
+
 class _KeptFace(TTFontFace):
     """reportlab's font face, its subset font files kept (`makeSubset` reads the TTF's
     tables for each subset of each document)."""
@@ -149,14 +168,19 @@ class SubsetFont(TTFont):
             self.face._kapnotes_subsets = Kept(8)
 
     def addObjects(self, doc: Any) -> None:
-        state = self.state.get(doc)
+        state = self.state.get(doc)  # (addObjects lets it go)
         count = len(state.subsets) if state is not None else 0
+        internal = state.internalName if state is not None else None
         super().addObjects(doc)
-        # The streams reportlab just made for each subset (named as `addObjects` and
-        # `addSubsetObjects` name them) compress through the kept filter instead.
+        # The objects reportlab just made for each subset (named as `addObjects` and
+        # `addSubsetObjects` name them): the widths and streams are written the kept way.
         face, objects = self.face, doc.idToObject
         for n in range(count):
             base = b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
+            font = objects.get(f"{internal}+{n}")
+            widths = getattr(font, "Widths", None)
+            if type(widths) is PDFArray:
+                widths.__class__ = _KeptWidths
             for name in (f"toUnicodeCMap:{base}", f"fontFile:{face.filename}({base})"):
                 stream = objects.get(name)
                 if stream is not None and stream.filters == [PDFZCompress]:

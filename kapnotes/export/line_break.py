@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont
 from reportlab.platypus.paragraph import _wsc
 
 Lines = list[tuple[float, list[str]]]
@@ -38,6 +38,7 @@ def breaks_like_reportlab(style: ParagraphStyle) -> bool:
     """Whether `break_plain` follows reportlab's path for this style."""
     font = getFont(style.fontName)
     return (not style.endDots and not getattr(style, "hyphenationLang", "")
+            and style.spaceShrinkage >= 0  # `lines` relies on it
             and not getattr(style, "uriWasteReduce", 0)
             and not getattr(style, "embeddedHyphenation", 0)
             and not (style.shaping and getattr(font, "shapable", False))
@@ -56,6 +57,16 @@ class LineBreaker:
         self._split_long = bool(style.splitLongWords)
         # The widest line of the last `lines` call, as reportlab's breakLines records it.
         self.width_max = 0.0
+        self._ascents: dict[tuple[str, float], tuple[float, float]] = {}
+
+    def ascent_descent(self, font_name: str, size: float) -> tuple[float, float]:
+        """`getAscentDescent`, once per font and size (for a TTFont it finds them through
+        an exception)."""
+        key = (font_name, size)
+        found = self._ascents.get(key)
+        if found is None:
+            found = self._ascents[key] = getAscentDescent(font_name, size)
+        return found
 
     def lines(self, text: str, width: float) -> Lines | None:
         """reportlab's lines for `text` in a line `width` wide, or None (ask reportlab)."""
@@ -76,8 +87,8 @@ class LineBreaker:
             if word_width is None:
                 word_width = widths[word] = font.stringWidth(word, size)
             new = current + space + word_width
-            limit = width + shrink * words
-            if new <= limit:
+            # reportlab's test is against width + shrink * words, never less than width.
+            if new <= width or new <= width + shrink * words:
                 line.append(word)
                 words += 1
                 current = new

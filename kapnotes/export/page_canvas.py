@@ -23,14 +23,17 @@ from typing import Any
 
 from reportlab import rl_config
 from reportlab.pdfbase.pdfdoc import (
+    OutlineEntryObject,
     PDFArray,
     PDFDictionary,
     PDFDocument,
     PDFName,
     PDFObjectReference,
+    PDFOutlines,
     PDFPage,
     PDFResourceDictionary,
     PDFStream,
+    PDFString,
     format,
 )
 from reportlab.pdfgen.canvas import Canvas
@@ -132,6 +135,9 @@ class DeferredPageCanvas(Canvas):
                 self._splice_last_page(batch.result()[n])
             state.clear()  # the page is out: let its drawing go
         self._held_pages = []
+        outlines = self._doc.Outlines
+        if self.plain_pages and type(outlines) is PDFOutlines:
+            outlines.__class__ = _PlainOutlines
         Canvas.save(self)
 
     def _plain_stream(self) -> bool:
@@ -273,3 +279,41 @@ def _resources_key(resources: object) -> tuple[object, ...] | None:
             or type(procs) is not list or not all(type(p) is str for p in procs):
         return None
     return ("resources", font.name, *procs)
+
+
+class _PlainOutlines(PDFOutlines):
+    """reportlab's outline tree, its entries (one per section: ~100 in a course summary)
+    written by `_PlainOutlineEntry`."""
+
+    def prepare(self, document: PDFDocument, canvas: Canvas) -> None:
+        super().prepare(document, canvas)
+        for obj in document.idToObject.values():
+            if type(obj) is OutlineEntryObject:
+                obj.__class__ = _PlainOutlineEntry
+
+
+# OutlineEntryObject.format's keys as PDFDictionary.format sorts them, each formatted as
+# `format(PDFName(key))` formats it (through reportlab's PDFDocEncoding codec, per entry).
+_OUTLINE_KEYS = tuple((name, b"/" + name.encode("ascii") + b" ") for name in sorted(
+    ("Title", "Parent", "Dest", "Prev", "Next", "First", "Last", "Count")))
+_ALWAYS = frozenset({"Title", "Parent", "Dest"})  # in the dictionary even when None
+
+
+class _PlainOutlineEntry(OutlineEntryObject):
+    """An outline entry written as `OutlineEntryObject.format` writes it, byte for byte (its
+    values by reportlab's `format`, in the same order), without building a PDFDictionary
+    and encoding its key names afresh for each entry."""
+
+    def format(self, document: PDFDocument) -> bytes:
+        if rl_config.pdfMultiLine:
+            return OutlineEntryObject.format(self, document)
+        items = []
+        for name, key in _OUTLINE_KEYS:
+            value = PDFString(self.Title) if name == "Title" else getattr(self, name)
+            if value is None and name not in _ALWAYS:
+                continue
+            items.append(key + format(value, document))
+        # PDFDictionary.format, one line: a break before every sixth item
+        for i in reversed(range(6, len(items), 6)):
+            items.insert(i, b"\n ")
+        return b"<<\n" + b" ".join(items) + b"\n>>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib import colors
@@ -52,7 +53,7 @@ def _plain_table(table: Table, widths: list[float], styles: dict[str, ParagraphS
     drawn through the book."""
     head_style = book.cell_style(styles["head"], 3, 3, 4, 4)
     columns = len(table.columns)
-    texts = [list(table.columns)]
+    texts: list[Sequence[str]] = [table.columns]
     cell_styles = [[head_style] * columns]
     lines = [rule(*c) for c in commands if c[0] in ("LINEBELOW", "BOX")]
     fills = [c for c in commands if c[0] in ("BACKGROUND", "ROWBACKGROUNDS")]
@@ -75,7 +76,7 @@ def _plain_table(table: Table, widths: list[float], styles: dict[str, ParagraphS
     emphasis = book.cell_style(bold_cell, 3, 3, 4, 4)
     marks, cells = table.highlight_rows, table.highlight_cells
     for r, row in enumerate(table.rows):
-        texts.append(list(row))
+        texts.append(row)
         if r in marks:
             cell_styles.append([emphasis] * len(row))
         elif cells:
@@ -141,8 +142,8 @@ def build_key_values(block: KeyValues, width: float, styles: dict[str, Paragraph
     if book is not None and block.rows:
         label_style = book.cell_style(styles["label"], 2.5, 2.5, 0, 6)
         value_style = book.cell_style(styles["cell"], 2.5, 2.5, 0, 6)
-        return PlainTable(book, [[k, v] for k, v in block.rows],
-                          [[label_style, value_style]] * len(block.rows), widths,
+        return PlainTable(book, block.rows, [[label_style, value_style]] * len(block.rows),
+                          widths,
                           lines=[rule(*lines[0])], fills=[])
     data: list[list[object]] = [
         [cell_paragraph(k, styles["label"]), cell_paragraph(v, styles["cell"])]

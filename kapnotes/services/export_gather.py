@@ -7,12 +7,14 @@ and is fast even for a long course, so the slow part (rendering) can run elsewhe
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from kapnotes.domain.clinical_rules import Severity
-from kapnotes.domain.course_items import RiskFlag
+from kapnotes.domain.course_items import Intention, Measure, RiskFlag
 from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.dosing_record import first_device_time
 from kapnotes.domain.models import Course, CourseStatus, Session, SessionKind
+from kapnotes.domain.risk import RiskStatus
 from kapnotes.domain.signing import needing_reason, refusals
 from kapnotes.domain.vitals import VitalsThresholds
 from kapnotes.export.snapshot import (
@@ -50,15 +52,21 @@ def session_snapshot(services: Services, session_id: int) -> SessionSnapshot:
 
 
 def _sessions(services: Services, course_id: int, *, only: int | None = None,
-              client_id: int | None = None) -> list[SessionSnapshot]:
-    course_sessions = services.notes.sessions_for_course(course_id)
+              client_id: int | None = None, measures: list[Measure] | None = None,
+              scored: dict[int, list[RiskFlag]] | None = None,
+              course_sessions: list[Session] | None = None,
+              intentions: list[Intention] | None = None) -> list[SessionSnapshot]:
+    if course_sessions is None:
+        course_sessions = services.notes.sessions_for_course(course_id)
     numbers = session_numbers(course_sessions)
     by_id = {int(s.id or 0): s for s in course_sessions}
-    labels = services.intentions.labels(course_id)
+    labels = (services.intentions.labels(course_id) if intentions is None
+              else {i.id: i.text for i in intentions})
     if client_id is None:
         client_id = services.notes.client_id_of(int(course_sessions[0].id or 0)) \
             if course_sessions else None
-    measures = services.measures.for_client(client_id) if client_id is not None else []
+    if measures is None:
+        measures = services.measures.for_client(client_id) if client_id is not None else []
     risks = services.measures.risk_sessions(course_id)
     names = {s.id: s.short_name for s in services.measures.scales}
     wanted = [int(s.id or 0) for s in course_sessions if only is None or s.id == only]
@@ -76,7 +84,9 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
     answered = (services.notes.signs_answered([int(s.id or 0) for s in course_sessions
                                                if s.signed]) if only is None else None)
     events = services.events.events_of(wanted)
-    scored: dict[int, list[RiskFlag]] = {}  # each measure's risk flags, scored once
+    risk_by_seen: dict[tuple[bool, ...], RiskStatus] = {}
+    if scored is None:
+        scored = {}  # each measure's risk flags, scored once
     out = []
     for s in course_sessions:
         sid = int(s.id or 0)
@@ -97,9 +107,8 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
             scale_names=names, risk_flags=tuple(risks.get(sid, ())),
             measure_notes={m.id: services.measures.measure_note(m) for m in measures
                            if m.session_id == sid},
-            scale_risk=(services.measures.risk_status(client_id, on=s.starts_at.date(),
-                                                      measures=measures, scored=scored)
-                        if client_id is not None else None),
+            scale_risk=(_scale_risk(services, client_id, s.starts_at.date(), measures, scored,
+                                    risk_by_seen) if client_id is not None else None),
             seal=note_seals[sid],
             sign_answered=(() if not s.signed else answered.get(sid, ()) if answered is not None
                            else services.notes.sign_answered(sid)),
@@ -108,6 +117,20 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
             events=tuple((e.at, services.events.label(e.kind), e.text) for e in events[sid]),
         ))
     return out
+
+
+def _scale_risk(services: Services, client_id: int, day: date, measures: list[Measure],
+                scored: dict[int, list[RiskFlag]],
+                by_seen: dict[tuple[bool, ...], RiskStatus]) -> RiskStatus:
+    """`risk_status(client_id, on=day, ...)`, which depends on the day only through which
+    of `measures` were taken by then: notes whose days see the same measures share one
+    answer (`by_seen`; a course's ~60 notes see a few sets of its client's measures)."""
+    seen = tuple(m.taken_on <= day for m in measures)
+    found = by_seen.get(seen)
+    if found is None:
+        found = by_seen[seen] = services.measures.risk_status(client_id, on=day,
+                                                              measures=measures, scored=scored)
+    return found
 
 
 def _reviews(services: Services, session_id: int) -> tuple[ReviewEntry, ...]:
@@ -200,7 +223,13 @@ def course_snapshot(services: Services, course_id: int, *,
                     include_audit: bool = False) -> CourseSnapshot:
     course = services.courses.get(course_id)
     client = services.clients.get(course.client_id)
-    timeline = services.courses.timeline(course_id, today=services.clock().date())
+    # The course's sessions and intentions, and the client's measures, each read once for
+    # every part that shows them (the notes, the timeline, the matrices, risk, outcomes).
+    course_sessions = services.notes.sessions_for_course(course_id)
+    intentions = services.intentions.for_course(course_id)
+    measures = services.measures.for_client(int(client.id or 0))
+    timeline = services.courses.timeline(course_id, today=services.clock().date(),
+                                         sessions=course_sessions)
     slots = tuple(
         SlotRow(seq=e.slot.seq, kind=e.slot.kind, planned_date=e.state.effective_date,
                 label=e.slot.label, status=e.state.status.value,
@@ -210,8 +239,10 @@ def course_snapshot(services: Services, course_id: int, *,
         for e in timeline.entries
     )
     screening = services.monitoring.screening
-    sessions = _sessions(services, course_id, client_id=client.id)
-    risk = services.measures.risk_status(int(client.id or 0))
+    scored: dict[int, list[RiskFlag]] = {}
+    sessions = _sessions(services, course_id, client_id=client.id, measures=measures,
+                         scored=scored, course_sessions=course_sessions, intentions=intentions)
+    risk = services.measures.risk_status(int(client.id or 0), measures=measures, scored=scored)
     concomitant = {med: tuple(c.label for c in classes)
                    for med, classes in ClientService.concomitant_flags(client).items()}
     return CourseSnapshot(
@@ -221,10 +252,11 @@ def course_snapshot(services: Services, course_id: int, *,
         risk_flags=tuple(risk.flags),
         risk=risk,
         concomitant=concomitant,
-        intentions=tuple(services.intentions.for_course(course_id)),
-        progress=services.intentions.progress_matrix(course_id),
-        themes=services.themes.course_themes(course_id),
-        outcomes=services.measures.course_outcomes(course_id),
+        intentions=tuple(intentions),
+        progress=services.intentions.progress_matrix(course_id, intentions=intentions,
+                                                     sessions=course_sessions),
+        themes=services.themes.course_themes(course_id, sessions=course_sessions),
+        outcomes=services.measures.course_outcomes(course_id, measures=measures),
         alerts=_alerts(sessions),
         sessions=tuple(sessions),
         audit=_audit(services, client.id, course_id, sessions) if include_audit else None,

@@ -7,7 +7,7 @@ to the one it replaces, which is kept (status 'revised') with every review it ha
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -19,7 +19,7 @@ from kapnotes.domain.course_items import (
     SessionColumn,
 )
 from kapnotes.domain.errors import ConflictError, ValidationError
-from kapnotes.domain.models import SessionKind
+from kapnotes.domain.models import Session, SessionKind
 from kapnotes.domain.text_rules import clean_text
 from kapnotes.services.changes import Changes, ids, write
 from kapnotes.services.clock import Clock, system_clock
@@ -127,18 +127,23 @@ class IntentionService:
         return words.strip()
 
     # -- the course grid -------------------------------------------------------------------
-    def progress_matrix(self, course_id: int) -> ProgressMatrix:
+    def progress_matrix(self, course_id: int, *, intentions: list[Intention] | None = None,
+                        sessions: Sequence[Session] | None = None) -> ProgressMatrix:
         """Intention × session → progress and note. Rows: each intention with its revisions
         under it; columns: the sessions that set or reviewed intentions, and every
-        integration session (an integration without a review shows as a gap)."""
-        intentions = self.for_course(course_id)
+        integration session (an integration without a review shows as a gap).
+        `intentions` (`for_course`) and `sessions` (the course's, in order): when the caller
+        has just read them (a course summary)."""
+        if intentions is None:
+            intentions = self.for_course(course_id)
         reviews = repo.reviews_for_course(self.vault, course_id)
         reviewed_sessions = {r.session_id for r in reviews}
         sources = {i.source_session_id for i in intentions}
         columns = tuple(
             SessionColumn(session_id=int(s.id or 0), kind=s.kind.value, on=s.starts_at.date(),
                           signed=s.signed)
-            for s in session_repo.for_course(self.vault, course_id)
+            for s in (session_repo.for_course(self.vault, course_id) if sessions is None
+                      else sessions)
             if s.id in reviewed_sessions or s.id in sources
             or s.kind is SessionKind.INTEGRATION
         )

@@ -284,14 +284,17 @@ class MeasureService:
             for m in measures
         }
 
-    def course_outcomes(self, course_id: int) -> CourseOutcomes:
+    def course_outcomes(self, course_id: int, *,
+                        measures: list[Measure] | None = None) -> CourseOutcomes:
         """Every scale with a score in this course: points, outcome, reference lines.
 
         The client's sessions, slots and measures are each read once, as light rows (the
-        client page pays this on every open)."""
+        client page pays this on every open); `measures` is `for_client(...)` of the
+        course's client when the caller has read it already (a course summary)."""
         course = course_repo.get(self.vault, course_id)
         days = _ClientDays.read(self.vault, course.client_id)
-        measures = self.for_client(course.client_id)
+        if measures is None:
+            measures = self.for_client(course.client_id)
         belongs = self._course_of(course.client_id, days, measures)
         first = _first_dose(days, course_id)
         by_scale: dict[str, list[Measure]] = {}

@@ -7,7 +7,7 @@ its words as written and views show the current name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from kapnotes.domain.course_items import (
     CourseThemeRow,
@@ -18,7 +18,7 @@ from kapnotes.domain.course_items import (
     ThemeMention,
 )
 from kapnotes.domain.errors import ConflictError, ValidationError
-from kapnotes.domain.models import SessionKind
+from kapnotes.domain.models import Session, SessionKind
 from kapnotes.domain.text_rules import MAX_SHORT, clean_text
 from kapnotes.services.changes import Changes, write
 from kapnotes.services.course_items import theme_name
@@ -137,16 +137,19 @@ class ThemeService:
     def mentions_of(self, theme_id: int) -> list[ThemeMention]:
         return repo.mentions_of(self.vault, theme_id)
 
-    def course_themes(self, course_id: int) -> CourseThemes:
+    def course_themes(self, course_id: int, *,
+                      sessions: Sequence[Session] | None = None) -> CourseThemes:
         """Theme × session for one course: first seen, how often, latest evidence.
 
-        Columns are the sessions that mention a theme plus every integration session."""
+        Columns are the sessions that mention a theme plus every integration session.
+        `sessions`: the course's, in order, when the caller has just read them."""
         found = repo.course_mentions(self.vault, course_id)
         mentioned = {m.session_id for m, _ in found}
         columns = tuple(
             SessionColumn(session_id=int(s.id or 0), kind=s.kind.value, on=s.starts_at.date(),
                           signed=s.signed)
-            for s in session_repo.for_course(self.vault, course_id)
+            for s in (session_repo.for_course(self.vault, course_id) if sessions is None
+                      else sessions)
             if s.id in mentioned or s.kind is SessionKind.INTEGRATION
         )
         cells: dict[tuple[int, int], list[str]] = {}

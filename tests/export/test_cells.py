@@ -16,7 +16,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate
 from reportlab.platypus import Table as RLTable
 
 from kapnotes.export import fonts
-from kapnotes.export.cells import CellParagraph, cell_paragraph
+from kapnotes.export.cells import CellParagraph, _copy, cell_paragraph
 from kapnotes.export.styles import paragraph_styles
 
 TEXTS = [
@@ -119,3 +119,14 @@ def test_lines_of_placed_characters_split_into_subsets_as_reportlab_splits_them(
         else:
             TTFont.splitString(font, text, doc)
     assert taken > 100
+
+
+def test_a_broken_cells_copy_is_what_reportlabs_clone_makes() -> None:
+    # cells._copy stands in for ABag.clone: it holds while their __init__ only sets attributes.
+    fonts.register_fonts()
+    para = cell_paragraph("Arrived settled, talked about the week", paragraph_styles()["cell"])
+    para.wrap(60, 1000)
+    for bag in (para.frags[0], para.blPara):
+        copied, cloned = _copy(bag, lines=[]), bag.clone(lines=[])
+        assert type(copied) is type(cloned) and copied.__dict__ == cloned.__dict__
+        assert list(copied.__dict__) == list(cloned.__dict__)

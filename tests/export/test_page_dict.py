@@ -1,6 +1,7 @@
-"""Page dictionaries written with their shared parts formatted once, and spliced page
-streams written without a dictionary object (export/page_canvas.py `_PlainPage`,
-`_DeflatedStream`), are byte for byte reportlab's own.
+"""Page dictionaries written with their shared parts formatted once, spliced page streams
+written without a dictionary object and outline entries written without one (export/
+page_canvas.py `_PlainPage`, `_DeflatedStream`, `_PlainOutlineEntry`), are byte for byte
+reportlab's own.
 
 reportlab's `invariant` mode (no timestamps or random ids) makes two renders of one report
 comparable as bytes: with the short page formatting and with reportlab's `PDFPage` for
@@ -47,7 +48,17 @@ def _both(report: Report, monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, bytes
         return own_format(page, document)
 
     monkeypatch.setattr(pdfdoc.PDFPage, "format", counted)
+    entries = 0
+    own_entry = page_canvas._PlainOutlineEntry.format
+
+    def entry_counted(entry: pdfdoc.OutlineEntryObject, document: pdfdoc.PDFDocument) -> bytes:
+        nonlocal entries
+        entries += 1
+        return own_entry(entry, document)
+
+    monkeypatch.setattr(page_canvas._PlainOutlineEntry, "format", entry_counted)
     short = pdf.render_pdf(report)
+    assert entries >= 12  # a heading's outline entry each, written the short way
     left_to_reportlab = by_reportlab
     monkeypatch.setattr(page_canvas.DeferredPageCanvas, "plain_pages", False)
     reportlabs = pdf.render_pdf(report)

@@ -63,10 +63,10 @@ def test_the_schedule_and_sessions_are_painted_once_per_client_opened(
 
 
 # The bench's window (bench/probes_ops.py: 95 % of its 800×800 offscreen screen), where the
-# timeline is narrower than its columns (Phase and Details at their least, one of them given
-# the pixel the fill's fitted widths leave over), and the window's first size on a desktop
-# (kapnotes/ui/main_window.py DEFAULT_SIZE), where the stretched columns widen as the page,
-# built at another width, is laid out.
+# timeline is narrower than its columns (Phase cut to what Details' room leaves it), and the
+# window's first size on a desktop (kapnotes/ui/main_window.py DEFAULT_SIZE); at both the
+# sessions list is below the schedule (kapnotes/ui/widgets/shared_row.py), and Phase and
+# Details widen as the page, built at another width, is laid out.
 @pytest.mark.parametrize("size", [(760, 760), (1280, 760)])
 def test_the_stretched_columns_are_laid_out_before_the_first_paint(
         qtbot, services, settings, clock, size):

@@ -1,12 +1,12 @@
 """The sessions held in a course (date, kind, signed or draft, alerts and risk flags);
 activating one opens it.
 
-The list sits beside the schedule, so it is narrow: the date, kind and flags columns are as
-wide as their texts, and the Note column takes what is left, a mark that does not fit cut
-short with the whole of it in the tooltip. The list's size hint is the room for the fitted
-columns and a signed note's mark, which the page gives it (kapnotes/ui/widgets/shared_row.py):
-at 1280 px every column fits without a horizontal scroll bar, and the schedule beside it
-keeps room for its own fixed columns.
+The list sits beside the schedule in a window wide enough for both, so it may be narrow: the
+date, kind and flags columns are as wide as their texts, and the Note column takes what is
+left, a mark that does not fit cut short with the whole of it in the tooltip. The list's size
+hint is the room for the fitted columns and a signed note's mark, which the page gives it
+(kapnotes/ui/widgets/shared_row.py); a page narrower than both lists' hints puts it below the
+schedule instead, as at the window's first sizes.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.models import Session
 from kapnotes.domain.review_model import ReviewStatus
 from kapnotes.ui.widgets.column_widths import sections_settled_now, set_column_widths
+from kapnotes.ui.widgets.list_rows import RowHeightDelegate
 from kapnotes.ui.widgets.risk_badge import risk_mark
 from kapnotes.ui.widgets.slot_style import (
     ERROR_COLOURS,
@@ -71,6 +72,8 @@ class CourseSessionsList(QTreeWidget):
         self.setHeaderLabels(["Date", "Session", "Note", "Flags"])
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
+        # As tall as the schedule's rows, above which it stands at the window's first sizes.
+        self.setItemDelegate(RowHeightDelegate(self))
         self.setAlternatingRowColors(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)

@@ -18,6 +18,7 @@ from kapnotes.services.courses import TimelineEntry
 from kapnotes.ui.models.rows_model import Cells, PaintedRowsModel
 from kapnotes.ui.widgets.column_widths import sections_settled_now, set_column_widths
 from kapnotes.ui.widgets.course_sessions import flag_marks
+from kapnotes.ui.widgets.list_rows import ROW_HEIGHT
 from kapnotes.ui.widgets.slot_style import (
     ERROR_COLOURS,
     is_dark,
@@ -155,6 +156,10 @@ class TimelineView(QTableView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Phase's widest text and the room Details keeps beside it, from the last fill
+        # (before setModel, which lays the view out: `updateGeometries`).
+        self._phase_width = 0
+        self._detail_room = 0
         self.timeline_model = TimelineModel(self)
         self.setModel(self.timeline_model)
         self.setAccessibleName("Course timeline")
@@ -165,16 +170,18 @@ class TimelineView(QTableView):
         self.setShowGrid(False)
         self.setWordWrap(False)
         self.verticalHeader().setVisible(False)
-        self.verticalHeader().setDefaultSectionSize(26)
+        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)  # the sessions list's too
         header = self.horizontalHeader()
         # Not ResizeToContents: that asks every cell of every row for all its roles whenever
         # the selection or layout changes (~25 ms per client opened with a 109-slot plan).
         # `_fit_columns` measures the distinct texts once per reload instead.
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        # Details take what is left and elide; the full text is in the tooltip.
-        # Phase and Details share what the fixed columns leave (eliding, full text in the
-        # tooltip) so the timeline never needs a horizontal scroll bar beside the sessions.
-        header.setSectionResizeMode(TimelineModel.PHASE, QHeaderView.ResizeMode.Stretch)
+        # Details take what is left and elide (a change's reason is free text); the full text
+        # is in the tooltip. Phase is as wide as its widest text, less only what Details
+        # needs when the view is short of room (`_phase_fitted`), so the timeline needs no
+        # horizontal scroll bar and a "⚠ alert" stays in sight. Fixed: sized by the view at
+        # every change of its width, not dragged (it was a stretched section before).
+        header.setSectionResizeMode(TimelineModel.PHASE, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(TimelineModel.DETAIL, QHeaderView.ResizeMode.Stretch)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         header.setTextElideMode(Qt.TextElideMode.ElideRight)  # "P…", not the middle of "Phase"
@@ -203,7 +210,7 @@ class TimelineView(QTableView):
         today_rows = {row for row in range(model.rowCount()) if model.is_today_row(row)}
         header = self.horizontalHeader()
         widths = {}
-        for col in (model.DATE, model.KIND, model.STATUS):
+        for col in (model.DATE, model.KIND, model.PHASE, model.STATUS, model.DETAIL):
             width = strong.horizontalAdvance(model.HEADERS[col])
             seen: set[tuple[str, bool]] = set()
             for row in range(model.rowCount()):
@@ -214,14 +221,39 @@ class TimelineView(QTableView):
             for text, is_bold in seen:
                 width = max(width, (strong if is_bold else plain).horizontalAdvance(text))
             widths[col] = max(width + 14, header.sectionSizeHint(col))
+        # Details keep room for a short text (both marks, "⚠ alert · ⚠ risk"), not for a
+        # whole reason: that elides.
+        self._detail_room = min(widths.pop(model.DETAIL), 16 * plain.averageCharWidth())
+        self._phase_width = widths[model.PHASE]
+        widths[model.PHASE] = self._phase_fitted(widths)
         set_column_widths(self, header, widths)
-        # The width asked for: the fixed columns and the least of Phase and Details, beside
-        # the vertical scroll bar (once per fill: a layout asks for the hint many times).
-        width = (sum(widths.values()) + 2 * header.minimumSectionSize()
+        # The width asked for: every column whole, and Details' room, beside the vertical
+        # scroll bar (once per fill: a layout asks for the hint many times).
+        width = (self._phase_width + self._detail_room
+                 + sum(w for col, w in widths.items() if col != model.PHASE)
                  + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth())
         if width != self._hint_width:
             self._hint_width = width
             self.updateGeometry()  # the page shares its width out by the lists' hints
+
+    def _phase_fitted(self, widths: dict[int, int] | None = None) -> int:
+        """Phase's width in the viewport as it is: its widest text, or what the other
+        columns and Details' room leave it (never less than a header's least section)."""
+        header = self.horizontalHeader()
+        fixed = (TimelineModel.DATE, TimelineModel.KIND, TimelineModel.STATUS)
+        others = sum(widths[col] if widths else header.sectionSize(col) for col in fixed)
+        room = self.viewport().width() - others - self._detail_room
+        return max(header.minimumSectionSize(), min(self._phase_width, room))
+
+    def updateGeometries(self) -> None:
+        """Phase follows the viewport's width (Details stretches over the rest), set with the
+        header's signals held as the stretched section is (column_widths.py)."""
+        header = self.horizontalHeader()
+        width = self._phase_fitted()
+        if self._phase_width and header.sectionSize(TimelineModel.PHASE) != width:
+            with sections_settled_now(self, header):
+                header.resizeSection(TimelineModel.PHASE, width)
+        super().updateGeometries()
 
     def sizeHint(self) -> QSize:
         """The page gives the timeline this width when it has the room."""
@@ -259,7 +291,7 @@ class TimelineView(QTableView):
     def resizeEvent(self, event: QResizeEvent) -> None:
         """A page filled before it is laid out (the first open) is sized afterwards: the
         slot is centred again in the size the schedule shows at."""
-        # Phase and Details stretch to the new width: painted with this size's first paint.
+        # Phase fits and Details stretches to the new width: painted with its first paint.
         with sections_settled_now(self, self.horizontalHeader()):
             super().resizeEvent(event)
         self._centre()
