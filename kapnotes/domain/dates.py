@@ -74,43 +74,9 @@ def pin_month_first(value: bool | None) -> None:
     _override = value
 
 
-# Moments already converted to local time within `local_times_held`: (moment, fold) → local.
-_locals: ContextVar[dict[tuple[dt.datetime, int], dt.datetime] | None] = ContextVar(
-    "kapnotes_local_times_held", default=None)
-
-
-@contextlib.contextmanager
-def local_times_held() -> Iterator[None]:
-    """Within the block a moment is converted to local time once (`as_local`): a course PDF
-    converts each stored time as it is read, then again as it is printed (~500 times, a
-    `localtime` call each). The zone is the one in force when each is first converted."""
-    token = _locals.set({})
-    try:
-        yield
-    finally:
-        _locals.reset(token)
-
-
-def as_local(moment: dt.datetime) -> dt.datetime:
-    """`moment.astimezone()`: aware, in local time (a naive moment is local wall-clock time,
-    Python's rule). Within `local_times_held` each answer is kept: an aware moment's answer
-    depends only on its instant, a naive one's on its fields, and an answer is its own
-    answer. Keyed with `fold`: equal datetimes (naive, or sharing a tzinfo) that differ
-    only by it are another instant in a repeated hour."""
-    held = _locals.get()
-    if held is None:
-        return moment.astimezone()
-    key = (moment, moment.fold)
-    local = held.get(key)
-    if local is None:
-        local = held[key] = moment.astimezone()
-        held.setdefault((local, local.fold), local)
-    return local
-
-
 def _local(moment: dt.datetime) -> dt.datetime:
     # Signatures and audit times are stored aware (UTC); session times are local and naive.
-    return as_local(moment) if moment.tzinfo is not None else moment
+    return moment.astimezone() if moment.tzinfo is not None else moment
 
 
 def human_date(day: dt.date | None, *, weekday: bool = False, empty: str = NONE_TEXT) -> str:

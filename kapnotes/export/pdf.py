@@ -34,6 +34,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from kapnotes.export import fonts
 from kapnotes.export.cells import TextParagraph, text_paragraph
 from kapnotes.export.charts import build_chart
+from kapnotes.export.collector import fewer_young_collections
 from kapnotes.export.markup import clean, to_markup
 from kapnotes.export.page_canvas import deferred_canvas_maker
 from kapnotes.export.page_flow import FlowTemplate
@@ -76,7 +77,8 @@ def render_pdf(report: Report, *, password: str | None = None,
     `progress` gets the fraction laid out (0–1) as rendering goes; an exception it raises
     (e.g. the user cancelled) stops rendering and propagates.
     """
-    data = PdfRenderer(report, progress=progress).render()
+    with fewer_young_collections():  # a render leaves no cycles to collect (collector.py)
+        data = PdfRenderer(report, progress=progress).render()
     if report.attachments:  # pypdf only for the few reports that embed files
         from kapnotes.export.attachments import attach_files
         data = attach_files(data, report.attachments)

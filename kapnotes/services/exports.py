@@ -139,11 +139,10 @@ def _one_policy(build: Callable[_P, _R]) -> Callable[_P, _R]:
     """The build sees one practice policy, looked for once (`policy.held`): each dosing note's
     thresholds and rules would look for the file again (~120 times for a 60-session course);
     and one date order (`dates.order_held`), not the locale read from the environment for
-    each of ~600 dates; and each stored time converted to local time once, not again as
-    it is printed (`dates.local_times_held`)."""
+    each of ~600 dates."""
     @functools.wraps(build)
     def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with policy.held(), dates.order_held(), dates.local_times_held():
+        with policy.held(), dates.order_held():
             return build(*args, **kwargs)
     return run
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from kapnotes.domain.dates import as_local
 from kapnotes.domain.dosing_record import (
     CHECK_FIELDS,
     DeviceTime,
@@ -44,7 +43,7 @@ _DETAIL_COLS = (
 
 def instant(value: datetime) -> datetime:
     """An aware local time; a naive one is taken as local wall-clock time (Python's rule)."""
-    return as_local(value)
+    return value.astimezone()
 
 
 def time_text(value: datetime | None) -> str | None:

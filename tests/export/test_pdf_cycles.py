@@ -2,7 +2,8 @@
 cells and the report itself are freed by reference counting as soon as the bytes are
 returned. Left in a reference cycle (~17,000 objects a course summary), they were promoted
 through the collector's generations and, every few exports, made it run a full collection
-over the whole heap."""
+over the whole heap. With nothing to collect, the render runs with a larger young generation
+(export/collector.py), and only while it runs."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from collections import Counter
 import pytest
 from golden_pdf import load_reports
 
+from kapnotes.export.collector import RENDER_GEN0
 from kapnotes.export.pdf import render_pdf
+from kapnotes.export.report import Paragraph
 
 REPORTS = load_reports()
 
@@ -37,3 +40,23 @@ def test_a_rendered_report_is_freed_without_the_collector(name: str) -> None:
     data = render_pdf(report)
     assert data.startswith(b"%PDF")
     assert _left_in_cycles() == Counter()
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_the_young_generation_is_larger_only_while_rendering(make_report) -> None:
+    before = gc.get_threshold()
+    during: list[tuple[int, int, int]] = []
+    render_pdf(make_report([Paragraph("Calm and settled.")]),
+               progress=lambda _f: during.append(gc.get_threshold()))
+    assert during and all(t == (RENDER_GEN0, *before[1:]) for t in during)
+    assert gc.get_threshold() == before
+
+    def cancel(_fraction: float) -> None:
+        raise _Stop  # as a cancelled export's progress callback does
+
+    with pytest.raises(_Stop):
+        render_pdf(make_report([Paragraph("Calm and settled.")]), progress=cancel)
+    assert gc.get_threshold() == before
