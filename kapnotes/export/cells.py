@@ -38,6 +38,7 @@ class CellParagraph(Paragraph):
     # Set for plain text: equal cells of one style share their line breaking.
     _lines: LineCache | None = None
     _text = ""
+    _simple = False  # set with `_lines`: simple_style(style), worked out once per style
     # What reportlab's breakLines records beside the lines (kept with them in the cache).
     _width_max: float
     _splitLongWordCount: int
@@ -48,7 +49,7 @@ class CellParagraph(Paragraph):
         wrapped = self._wrapped
         if wrapped is not None and wrapped[0] == availWidth and "blPara" in self.__dict__:
             return wrapped[1], wrapped[2]
-        if self._lines is not None and availWidth >= _FUZZ and simple_style(self.style):
+        if self._simple and availWidth >= _FUZZ:  # plain text in a simple style
             size = self._wrap_plain(availWidth)
         else:
             size = super().wrap(availWidth, availHeight)
@@ -139,16 +140,17 @@ def simple_style(style: ParagraphStyle) -> bool:
             and style.wordWrap != "CJK" and getattr(style, "autoLeading", "") in ("", None))
 
 
-# Per style: the parser's fragment for plain text in it, and its cells' line breaking.
-_PLAIN: WeakKeyDictionary[ParagraphStyle, tuple[dict[str, Any], LineCache]] = (
+# Per style: the parser's fragment for plain text in it, its cells' line breaking, and
+# whether its cells wrap the plain way (`simple_style`).
+_PLAIN: WeakKeyDictionary[ParagraphStyle, tuple[dict[str, Any], LineCache, bool]] = (
     WeakKeyDictionary())
 
 
-def _plain(style: ParagraphStyle) -> tuple[dict[str, Any], LineCache]:
+def _plain(style: ParagraphStyle) -> tuple[dict[str, Any], LineCache, bool]:
     found = _PLAIN.get(style)
     if found is None:
         _style, frags, _bullet = ParaParser().parse("x", style)
-        found = _PLAIN[style] = (frags[0].__dict__, {})
+        found = _PLAIN[style] = (frags[0].__dict__, {}, simple_style(style))
     return found
 
 
@@ -176,11 +178,12 @@ def cell_paragraph(text: str, style: ParagraphStyle,
     plain = clean(text)
     if needs_markup(plain):
         return kind(to_markup(text), style)
-    template, lines = _plain(style)
+    template, lines, simple = _plain(style)
     frag = ParaFrag.__new__(ParaFrag)  # the template's copy with the text in it (`_copy`)
     frag.__dict__.update(template)
     frag.text = plain
     cell = kind(plain, style, frags=[frag])
     cell._lines = lines
     cell._text = plain
+    cell._simple = simple
     return cell

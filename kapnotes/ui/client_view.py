@@ -40,7 +40,6 @@ from kapnotes.ui.widgets.course_sections import CourseSections
 from kapnotes.ui.widgets.course_sessions import CourseSessionsList
 from kapnotes.ui.widgets.course_text import adherence_text
 from kapnotes.ui.widgets.dialog_open import Dialog, open_window_modal
-from kapnotes.ui.widgets.list_rows import height_for_rows
 from kapnotes.ui.widgets.new_session_menu import make_new_session_action, new_session_button
 from kapnotes.ui.widgets.shared_row import SharedRow
 from kapnotes.ui.widgets.slot_style import MUTED_COLOURS, style_sheet_colour
@@ -156,10 +155,6 @@ class ClientView(QWidget):
     def _build_timeline_box(self) -> QGroupBox:
         """The planned schedule with adherence, and start / move / skip for a slot."""
         self.timeline_view = TimelineView(self)
-        # Seven slots at least, and the sessions list five: both fit one below the other in
-        # the window's first size on a 1366×768 screen without the page scrolling.
-        self.timeline_view.setMinimumHeight(height_for_rows(
-            self.timeline_view, self.timeline_view.horizontalHeader(), 7))
         self.timeline_view.entry_activated.connect(self.activate_entry)
         self.timeline_view.move_requested.connect(self.move_slot)
         self.timeline_view.skip_requested.connect(self.skip_slot)
@@ -189,8 +184,6 @@ class ClientView(QWidget):
         """The course's sessions and New session (a menu of kinds)."""
         self.sessions_list = CourseSessionsList(self, reviews=self.services.reviews.statuses)
         self.sessions_list.session_activated.connect(self.session_requested)
-        self.sessions_list.setMinimumHeight(height_for_rows(
-            self.sessions_list, self.sessions_list.header(), 5))
         self.new_session_button, self.new_session_menu = new_session_button(
             self, self.request_new_session)
         sessions_box = QGroupBox("Sessions", self)

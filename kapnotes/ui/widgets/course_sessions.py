@@ -29,7 +29,7 @@ from kapnotes.domain.dates import human_datetime
 from kapnotes.domain.models import Session
 from kapnotes.domain.review_model import ReviewStatus
 from kapnotes.ui.widgets.column_widths import sections_settled_now, set_column_widths
-from kapnotes.ui.widgets.list_rows import RowHeightDelegate
+from kapnotes.ui.widgets.list_rows import RowHeightDelegate, height_for_rows
 from kapnotes.ui.widgets.risk_badge import risk_mark
 from kapnotes.ui.widgets.slot_style import (
     ERROR_COLOURS,
@@ -74,6 +74,7 @@ class CourseSessionsList(QTreeWidget):
         self.setUniformRowHeights(True)
         # As tall as the schedule's rows, above which it stands at the window's first sizes.
         self.setItemDelegate(RowHeightDelegate(self))
+        self.setMinimumHeight(height_for_rows(self, self.header(), 5))  # see timeline.py
         self.setAlternatingRowColors(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)

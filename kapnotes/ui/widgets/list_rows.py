@@ -5,7 +5,8 @@ asks), which stand one below the other at the window's first sizes.
 The tree's own rows are as tall as its text (~14 px offscreen, the lines nearly touching);
 under the schedule's roomier rows they looked cramped. The height is the tallest that still
 keeps seven slots and five sessions on the page of a 1366×768 screen without it scrolling
-(kapnotes/ui/client_view.py; tests/ui/test_schedule_fits_default_window.py).
+(each list sets its own minimum height from it: kapnotes/ui/widgets/timeline.py,
+course_sessions.py; tests/ui/test_schedule_fits_default_window.py).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from kapnotes.services.courses import TimelineEntry
 from kapnotes.ui.models.rows_model import Cells, PaintedRowsModel
 from kapnotes.ui.widgets.column_widths import sections_settled_now, set_column_widths
 from kapnotes.ui.widgets.course_sessions import flag_marks
-from kapnotes.ui.widgets.list_rows import ROW_HEIGHT
+from kapnotes.ui.widgets.list_rows import ROW_HEIGHT, height_for_rows
 from kapnotes.ui.widgets.slot_style import (
     ERROR_COLOURS,
     is_dark,
@@ -171,6 +171,9 @@ class TimelineView(QTableView):
         self.setWordWrap(False)
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)  # the sessions list's too
+        # Seven slots at least (and the sessions list five, course_sessions.py): both fit one
+        # below the other in the window's first size on a 1366×768 screen, no page scroll.
+        self.setMinimumHeight(height_for_rows(self, self.horizontalHeader(), 7))
         header = self.horizontalHeader()
         # Not ResizeToContents: that asks every cell of every row for all its roles whenever
         # the selection or layout changes (~25 ms per client opened with a 109-slot plan).
