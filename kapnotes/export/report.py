@@ -62,8 +62,9 @@ class KeyValues:
     possibly_identifying: bool = False
 
     def __post_init__(self) -> None:
-        _freeze(self, "rows", (tuple(r) for r in self.rows))
-        if any(len(r) != 2 for r in self.rows):
+        # map(tuple, …) and map(len, …): no Python frame per row (~290 blocks a course).
+        _freeze(self, "rows", map(tuple, self.rows))
+        if not {*map(len, self.rows)} <= {2}:
             raise ValueError("every KeyValues row is (label, value)")
 
 
@@ -83,15 +84,16 @@ class Table:
 
     def __post_init__(self) -> None:
         _freeze(self, "columns", self.columns)
-        _freeze(self, "rows", (tuple(r) for r in self.rows))
+        _freeze(self, "rows", map(tuple, self.rows))
         object.__setattr__(self, "highlight_rows", frozenset(self.highlight_rows))
         object.__setattr__(self, "highlight_cells", frozenset(self.highlight_cells))
         if not self.columns:
             raise ValueError("a table needs at least one column")
         width = len(self.columns)
-        for i, row in enumerate(self.rows):
-            if len(row) != width:
-                raise ValueError(f"table row {i} has {len(row)} cells, expected {width}")
+        if not {*map(len, self.rows)} <= {width}:  # the row that is not, found only then
+            for i, row in enumerate(self.rows):
+                if len(row) != width:
+                    raise ValueError(f"table row {i} has {len(row)} cells, expected {width}")
         if self.widths is not None:
             _freeze(self, "widths", self.widths)
             if len(self.widths) != width or any(w <= 0 for w in self.widths):
@@ -106,7 +108,7 @@ class Series:
     points: tuple[tuple[XValue, float], ...]
 
     def __post_init__(self) -> None:
-        _freeze(self, "points", (tuple(p) for p in self.points))
+        _freeze(self, "points", map(tuple, self.points))
 
 
 @dataclass(frozen=True)
