@@ -169,8 +169,8 @@ def assessed(rows: list[StoredReading], first_device: datetime | None,
              thresholds: VitalsThresholds) -> list[StoredReading]:
     """Stored readings of one session, each current one with its findings under
     `thresholds` ("before the dose": before `first_device`); struck ones as they are."""
-    return [r if r.struck else replace(r, findings=views.assess_at(r.reading, first_device,
-                                                                    thresholds))
+    return [r if r.struck else r.with_findings(views.assess_at(r.reading, first_device,
+                                                                thresholds))
             for r in rows]
 
 
