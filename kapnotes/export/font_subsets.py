@@ -147,13 +147,17 @@ class _KeptFace(TTFontFace):
     tables for each subset of each document)."""
 
     _kapnotes_subsets: Kept[bytes]
+    # reportlab's face reads its tables through one seek position (`_pos`): two renders
+    # making a subset at once (the export worker, a review request) would interleave reads.
+    _kapnotes_making: Lock
 
     def makeSubset(self, subset: list[int]) -> bytes:
         key = tuple(subset)
-        found = self._kapnotes_subsets.get(key)
-        if found is None:
-            found = super().makeSubset(subset)
-            self._kapnotes_subsets.put(key, found)
+        with self._kapnotes_making:
+            found = self._kapnotes_subsets.get(key)
+            if found is None:
+                found = super().makeSubset(subset)
+                self._kapnotes_subsets.put(key, found)
         return found
 
 
@@ -166,6 +170,7 @@ class SubsetFont(TTFont):
         if type(self.face) is TTFontFace:
             self.face.__class__ = _KeptFace
             self.face._kapnotes_subsets = Kept(8)
+            self.face._kapnotes_making = Lock()
 
     def addObjects(self, doc: Any) -> None:
         state = self.state.get(doc)  # (addObjects lets it go)
