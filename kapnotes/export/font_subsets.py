@@ -19,18 +19,17 @@ process (`Kept`), the font file by its subset, the compressed streams by their b
 from __future__ import annotations
 
 import zlib
-from collections import OrderedDict
 from threading import Lock
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from reportlab import rl_config
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFStreamFilterZCompress, PDFZCompress
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, TTFontFace
 
 from kapnotes.export.doc_cache import doc_cache
+from kapnotes.export.kept import Kept
 
 NBSP, SPACE = 0xA0, 0x20
-T = TypeVar("T")
 
 
 class _Subset0:
@@ -80,29 +79,6 @@ def first_subset(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]] | No
     if not known.known.issuperset(text):
         return None
     return [(0, text.translate(known.table).encode("latin-1"))]
-
-
-class Kept(Generic[T]):
-    """The last few answers of a pure function of one hashable argument (exports may run on
-    a worker thread, so the table is locked)."""
-
-    def __init__(self, size: int) -> None:
-        self._answers: OrderedDict[Any, T] = OrderedDict()
-        self._size = size
-        self._lock = Lock()
-
-    def get(self, key: Any) -> T | None:
-        with self._lock:
-            found = self._answers.get(key)
-            if found is not None:
-                self._answers.move_to_end(key)
-            return found
-
-    def put(self, key: Any, answer: T) -> None:
-        with self._lock:
-            self._answers[key] = answer
-            while len(self._answers) > self._size:
-                self._answers.popitem(last=False)
 
 
 class _KeptCompress(PDFStreamFilterZCompress):
