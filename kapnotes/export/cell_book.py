@@ -112,7 +112,7 @@ class CellBook:
         column = self.column(style, width)
         found = column.get(text)
         if found is None:
-            found = column[text] = self._measure((text, style, width), padding)
+            found = column[text] = self.measured((text, style, width), padding)
         return found
 
     def column(self, style: ParagraphStyle, width: float) -> dict[str, _Measured]:
@@ -123,7 +123,9 @@ class CellBook:
             found = self._columns[key] = {}
         return found
 
-    def _measure(self, key: tuple[str, ParagraphStyle, float], padding: float) -> _Measured:
+    def measured(self, key: tuple[str, ParagraphStyle, float], padding: float) -> _Measured:
+        """A cell not yet in its `column`, measured; the caller keeps it there (`measure`,
+        and plain_table's row loop, which holds the column already)."""
         # The text as the PDF prints it (cells.cell_paragraph cleans it the same way).
         text, style, width = key
         facts = self._facts(style, width)

@@ -32,7 +32,11 @@ _saved: tuple[int, int, int] | None = None
 @contextmanager
 def fewer_young_collections() -> Iterator[None]:
     """The collector's thresholds with the young generation `RENDER_GEN0` for the duration,
-    restored when the last render running ends; a collector turned off stays off."""
+    restored when the last render running ends; a young threshold of 0 (collection off) is
+    left so. The thresholds are the process's: the GUI thread has the larger young
+    generation too while an export runs, and a `gc.set_threshold` made by anyone else during
+    a render is undone at its end. `gc.disable()` leaves the thresholds as they are, and so
+    does not show here; the collector stays off all the same."""
     global _depth, _saved
     with _lock:
         if _depth == 0:

@@ -19,18 +19,17 @@ process (`Kept`), the font file by its subset, the compressed streams by their b
 from __future__ import annotations
 
 import zlib
-from collections import OrderedDict
 from threading import Lock
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from reportlab import rl_config
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFStreamFilterZCompress, PDFZCompress
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, TTFontFace
 
 from kapnotes.export.doc_cache import doc_cache
+from kapnotes.export.kept import Kept
 
 NBSP, SPACE = 0xA0, 0x20
-T = TypeVar("T")
 
 
 class _Subset0:
@@ -82,29 +81,6 @@ def first_subset(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]] | No
     return [(0, text.translate(known.table).encode("latin-1"))]
 
 
-class Kept(Generic[T]):
-    """The last few answers of a pure function of one hashable argument (exports may run on
-    a worker thread, so the table is locked)."""
-
-    def __init__(self, size: int) -> None:
-        self._answers: OrderedDict[Any, T] = OrderedDict()
-        self._size = size
-        self._lock = Lock()
-
-    def get(self, key: Any) -> T | None:
-        with self._lock:
-            found = self._answers.get(key)
-            if found is not None:
-                self._answers.move_to_end(key)
-            return found
-
-    def put(self, key: Any, answer: T) -> None:
-        with self._lock:
-            self._answers[key] = answer
-            while len(self._answers) > self._size:
-                self._answers.popitem(last=False)
-
-
 class _KeptCompress(PDFStreamFilterZCompress):
     """reportlab's FlateDecode filter (`zlib.compress` at zlib's default level), its answers
     for a subset's font file and ToUnicode map kept."""
@@ -147,13 +123,17 @@ class _KeptFace(TTFontFace):
     tables for each subset of each document)."""
 
     _kapnotes_subsets: Kept[bytes]
+    # reportlab's face reads its tables through one seek position (`_pos`): two renders
+    # making a subset at once (the export worker, a review request) would interleave reads.
+    _kapnotes_making: Lock
 
     def makeSubset(self, subset: list[int]) -> bytes:
         key = tuple(subset)
-        found = self._kapnotes_subsets.get(key)
-        if found is None:
-            found = super().makeSubset(subset)
-            self._kapnotes_subsets.put(key, found)
+        with self._kapnotes_making:
+            found = self._kapnotes_subsets.get(key)
+            if found is None:
+                found = super().makeSubset(subset)
+                self._kapnotes_subsets.put(key, found)
         return found
 
 
@@ -166,6 +146,7 @@ class SubsetFont(TTFont):
         if type(self.face) is TTFontFace:
             self.face.__class__ = _KeptFace
             self.face._kapnotes_subsets = Kept(8)
+            self.face._kapnotes_making = Lock()
 
     def addObjects(self, doc: Any) -> None:
         state = self.state.get(doc)  # (addObjects lets it go)

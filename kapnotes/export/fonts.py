@@ -7,7 +7,8 @@ import threading
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics, ttfonts
 
-from kapnotes.export.font_subsets import Kept, SubsetFont
+from kapnotes.export.font_subsets import SubsetFont
+from kapnotes.export.kept import Kept
 from kapnotes.paths import resource_path
 
 REGULAR = "DejaVuSans"

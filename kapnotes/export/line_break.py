@@ -38,7 +38,7 @@ def breaks_like_reportlab(style: ParagraphStyle) -> bool:
     """Whether `break_plain` follows reportlab's path for this style."""
     font = getFont(style.fontName)
     return (not style.endDots and not getattr(style, "hyphenationLang", "")
-            and style.spaceShrinkage >= 0  # `lines` relies on it
+            and style.spaceShrinkage >= 0  # LineBreaker refuses less
             and not getattr(style, "uriWasteReduce", 0)
             and not getattr(style, "embeddedHyphenation", 0)
             and not (style.shaping and getattr(font, "shapable", False))
@@ -49,6 +49,10 @@ class LineBreaker:
     """Breaks plain text of one style; word widths are measured once per breaker."""
 
     def __init__(self, style: ParagraphStyle) -> None:
+        if style.spaceShrinkage < 0:
+            # `lines` keeps any line no wider than `width`: with spaces that must stretch,
+            # reportlab would break some of those lines earlier.
+            raise ValueError("LineBreaker follows reportlab only for spaceShrinkage >= 0")
         self._font = getFont(style.fontName)
         self._size = style.fontSize
         self._widths: dict[str, float] = {}

@@ -137,7 +137,7 @@ class PlainTable(Flowable):
             for v, (known, style, inner, padding) in zip(values, columns, strict=True):
                 cell = known.get(v)
                 if cell is None:  # CellBook.measure, its column already at hand
-                    cell = known[v] = book._measure((v, style, inner), padding)
+                    cell = known[v] = book.measured((v, style, inner), padding)
                 cells.append(cell)
                 t = cell.total
                 t += padding

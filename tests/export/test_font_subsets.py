@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import io
 import random
+import threading
+import time
 
 import pytest
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDocument
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 from reportlab.pdfgen.canvas import Canvas
 
 from kapnotes.export import fonts
@@ -98,3 +100,54 @@ def test_embedded_subsets_are_reportlabs_in_every_document_one_after_another(
     runs = [first, first, ["Жжщ ơưđ other text"], _texts(3, 40), first]
     for texts in runs:
         assert _one_page(kept, texts, monkeypatch) == _one_page(plain, texts, monkeypatch)
+
+
+def test_a_subset_kept_is_not_made_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The kept path must actually serve the next document: reportlab's own makeSubset runs
+    # for the first document and not for the same characters again.
+    made: list[tuple[int, ...]] = []
+    original = TTFontFace.makeSubset
+
+    def counting(face: TTFontFace, subset: list[int]) -> bytes:
+        made.append(tuple(subset))
+        return original(face, subset)
+
+    monkeypatch.setattr(TTFontFace, "makeSubset", counting)
+    kept = SubsetFont("embed-count", str(resource_path("fonts", "DejaVuSans.ttf")))
+    texts = ["A subset made once", "then kept ✓"]
+    _one_page(kept, texts, monkeypatch)
+    first = len(made)
+    assert first >= 1
+    for _ in range(3):
+        _one_page(kept, texts, monkeypatch)
+    assert len(made) == first
+
+
+def test_subsets_are_made_one_at_a_time_across_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    # reportlab's face reads the font file through one seek position: two renders on two
+    # threads (the export worker, a review request) must not make subsets at the same time.
+    inside, most = 0, 0
+    guard = threading.Lock()
+    original = TTFontFace.makeSubset
+
+    def slow(face: TTFontFace, subset: list[int]) -> bytes:
+        nonlocal inside, most
+        with guard:
+            inside += 1
+            most = max(most, inside)
+        time.sleep(0.05)  # long enough for the other thread to arrive
+        try:
+            return original(face, subset)
+        finally:
+            with guard:
+                inside -= 1
+
+    monkeypatch.setattr(TTFontFace, "makeSubset", slow)
+    kept = SubsetFont("embed-threads", str(resource_path("fonts", "DejaVuSans.ttf")))
+    threads = [threading.Thread(target=kept.face.makeSubset, args=(list(range(32 + n, 90)),))
+               for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert most == 1

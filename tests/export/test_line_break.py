@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from reportlab.lib.styles import ParagraphStyle
 
 from kapnotes.export import fonts
 from kapnotes.export.cells import cell_paragraph
@@ -90,3 +91,30 @@ def test_a_plain_paragraphs_broken_lines_are_reportlabs_whole(style_name: str) -
             b.kind, b.fontName, b.fontSize, b.textColor, b.ascent, b.descent), n
         assert [(e, list(w)) for e, w in a.lines] == [(e, list(w)) for e, w in b.lines], n
         assert ours._width_max == theirs._width_max, n
+
+
+def test_without_shrinking_spaces_lines_match_and_stretching_ones_are_refused() -> None:
+    # `lines` keeps a line that fits `width` before asking about shrinking: right for any
+    # spaceShrinkage >= 0, so 0 is compared with reportlab, and less is refused.
+    fonts.register_fonts()
+    style = ParagraphStyle("no-shrink", parent=paragraph_styles()["cell"], spaceShrinkage=0)
+    assert breaks_like_reportlab(style)
+    breaker = LineBreaker(style)
+    rng = random.Random(3)
+    compared = 0
+    for _ in range(200):
+        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 30)))
+        width = rng.choice([47.3, 90.0, 117.55, 200.0])
+        ours = breaker.lines(text, width)
+        if ours is None:
+            continue
+        para = cell_paragraph(text, style)
+        para._lines = None
+        para.wrap(width, 10_000)
+        assert ours == [(extra, list(words)) for extra, words in para.blPara.lines]
+        compared += 1
+    assert compared > 150
+    stretching = ParagraphStyle("stretch", parent=style, spaceShrinkage=-0.05)
+    assert not breaks_like_reportlab(stretching)
+    with pytest.raises(ValueError, match="spaceShrinkage"):
+        LineBreaker(stretching)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
+from contextlib import ExitStack
 
 import pytest
 from golden_pdf import load_reports
 
-from kapnotes.export.collector import RENDER_GEN0
+from kapnotes.export.collector import RENDER_GEN0, fewer_young_collections
 from kapnotes.export.pdf import render_pdf
 from kapnotes.export.report import Paragraph
 
@@ -60,3 +61,24 @@ def test_the_young_generation_is_larger_only_while_rendering(make_report) -> Non
     with pytest.raises(_Stop):
         render_pdf(make_report([Paragraph("Calm and settled.")]), progress=cancel)
     assert gc.get_threshold() == before
+
+
+def test_overlapping_renders_restore_the_thresholds_when_the_last_ends() -> None:
+    # Renders overlap on worker threads: the first to end must not restore the thresholds
+    # under the other, an exception in one must not leave them raised, and a collector
+    # whose young threshold is 0 (collection off) is left so.
+    before = gc.get_threshold()
+    with ExitStack() as first:
+        first.enter_context(fewer_young_collections())
+        with pytest.raises(_Stop), fewer_young_collections():
+            assert gc.get_threshold() == (RENDER_GEN0, *before[1:])
+            raise _Stop
+        assert gc.get_threshold() == (RENDER_GEN0, *before[1:])
+    assert gc.get_threshold() == before
+    try:
+        gc.set_threshold(0, *before[1:])
+        with fewer_young_collections():
+            assert gc.get_threshold() == (0, *before[1:])
+        assert gc.get_threshold() == (0, *before[1:])
+    finally:
+        gc.set_threshold(*before)

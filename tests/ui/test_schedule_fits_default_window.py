@@ -173,3 +173,65 @@ def test_the_sessions_rows_are_as_tall_as_the_schedules_and_the_page_does_not_sc
     assert rows_shown(sessions, sessions.header(), sessions.minimumHeight(), row) >= 5
     assert rows_shown(sessions, sessions.header(), sessions.height(), row) >= 5
     assert view.page_area.verticalScrollBar().maximum() == 0
+
+
+# Side by side the row needs only the taller list's minimum; it reported the two stacked
+# (~8 rows more), and a wide but short window scrolled the page that much earlier.
+def test_side_by_side_the_page_needs_only_the_taller_lists_height(qtbot, services, settings,
+                                                                  clock) -> None:
+    view = open_demo_client(qtbot, services, settings, clock, (1920, 1080))
+    timeline_box = view.timeline_view.parentWidget()
+    sessions_box = view.sessions_list.parentWidget()
+    schedule = timeline_box.parentWidget()
+    view.window().resize(1600, 1000)
+    qtbot.wait(50)
+    assert sessions_box.geometry().left() > timeline_box.geometry().right()
+    taller = max(timeline_box.minimumSizeHint().height(),
+                 sessions_box.minimumSizeHint().height())
+    assert schedule.minimumSizeHint().height() == taller + 8  # the row's top margin
+    view.window().resize(1600, 560)  # wide and short
+    qtbot.wait(50)
+    page = view.page_area
+    assert page.widget().height() - page.viewport().height() \
+        == page.verticalScrollBar().maximum()
+    assert schedule.height() >= schedule.minimumSizeHint().height()
+    assert sessions_box.geometry().left() > timeline_box.geometry().right()
+
+
+# With a larger font the schedule's header raised its rows to its own minimum (the font's
+# line and 4 px: 32 px at 18 pt) while the sessions' stayed 28 and both minimum heights
+# counted 23 px rows: the sessions list held 4.1 rows at its minimum, not five.
+@pytest.mark.parametrize("points", [14, 18])
+def test_with_a_larger_font_the_rows_match_and_the_minimums_hold_seven_and_five(
+        qtbot, services, settings, clock, qapp, points) -> None:
+    old = QFont(qapp.font())
+    font = QFont(old)
+    font.setPointSize(points)
+    qapp.setFont(font)
+    try:
+        view = open_demo_client(qtbot, services, settings, clock, (1920, 1080))
+        timeline, sessions = view.timeline_view, view.sessions_list
+        row = timeline.rowHeight(0)
+        assert row > 23
+        assert sessions.visualItemRect(sessions.topLevelItem(0)).height() == row
+        assert rows_shown(timeline, timeline.horizontalHeader(), timeline.minimumHeight(),
+                          row) == 7
+        assert rows_shown(sessions, sessions.header(), sessions.minimumHeight(), row) == 5
+    finally:
+        qapp.setFont(old)
+
+
+def test_a_font_changed_on_an_open_page_keeps_the_rows_alike(qtbot, services, settings,
+                                                               clock) -> None:
+    view = open_demo_client(qtbot, services, settings, clock, (1920, 1080))
+    font = QFont(view.font())
+    font.setPointSize(18)
+    view.setFont(font)
+    qtbot.wait(50)
+    timeline, sessions = view.timeline_view, view.sessions_list
+    row = timeline.rowHeight(0)
+    assert row > 23
+    assert sessions.visualItemRect(sessions.topLevelItem(0)).height() == row
+    assert rows_shown(timeline, timeline.horizontalHeader(), timeline.minimumHeight(),
+                      row) == 7
+    assert rows_shown(sessions, sessions.header(), sessions.minimumHeight(), row) == 5

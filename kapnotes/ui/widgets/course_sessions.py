@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -172,6 +172,11 @@ class CourseSessionsList(QTreeWidget):
         """A hint, not a minimum: the page gives the list this width when it has the room
         (1280 px does), and a narrower window shrinks it rather than scrolling the page."""
         return QSize(self._hint_width, super().sizeHint().height())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # the rows follow the font (list_rows.py)
+            self.setMinimumHeight(height_for_rows(self, self.header(), 5))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         # The Note column stretches to the new width: painted with this size's first paint.

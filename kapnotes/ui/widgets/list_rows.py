@@ -7,6 +7,10 @@ under the schedule's roomier rows they looked cramped. The height is the tallest
 keeps seven slots and five sessions on the page of a 1366×768 screen without it scrolling
 (each list sets its own minimum height from it: kapnotes/ui/widgets/timeline.py,
 course_sessions.py; tests/ui/test_schedule_fits_default_window.py).
+
+With a larger font the rows grow with it (`row_height`): the table's header raises its rows
+to its own minimum, the font's line and 4 px (32 px at 18 pt offscreen), so a fixed 23 left
+the two lists' rows unlike and the minimum heights short of seven slots and five sessions.
 """
 
 from __future__ import annotations
@@ -17,24 +21,35 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QWidget,
 )
 
 ROW_HEIGHT = 23
+# ROW_HEIGHT less the default font's line (14 px offscreen): the room kept around the text
+# when a larger font makes the rows taller.
+ROW_PADDING = 9
+
+
+def row_height(view: QWidget) -> int:
+    """The rows' height in `view`'s font: ROW_HEIGHT, or more for a taller font."""
+    return max(ROW_HEIGHT, view.fontMetrics().height() + ROW_PADDING)
 
 
 class RowHeightDelegate(QStyledItemDelegate):
-    """Qt's item delegate, its rows at least ROW_HEIGHT tall: painted as before (the text
+    """Qt's item delegate, its rows at least `row_height` tall: painted as before (the text
     centred in the taller row), only the size hint raised. A tree of uniform row heights asks
     it for one row, not each."""
 
     def sizeHint(self, option: QStyleOptionViewItem,
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
         size = super().sizeHint(option, index)
-        if size.height() < ROW_HEIGHT:
-            size.setHeight(ROW_HEIGHT)
+        row = row_height(option.widget) if option.widget is not None else ROW_HEIGHT
+        if size.height() < row:
+            size.setHeight(row)
         return size
 
 
 def height_for_rows(view: QAbstractItemView, header: QHeaderView, rows: int) -> int:
-    """The height at which `view` shows `rows` rows of ROW_HEIGHT whole below its `header`."""
-    return rows * ROW_HEIGHT + header.sizeHint().height() + 2 * view.frameWidth()
+    """The height at which `view` shows `rows` rows of `row_height` whole below its
+    `header`."""
+    return rows * row_height(view) + header.sizeHint().height() + 2 * view.frameWidth()

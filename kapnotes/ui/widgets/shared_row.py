@@ -42,6 +42,12 @@ class SharedRow(QHBoxLayout):
     def __init__(self, parent: QWidget, *widgets: tuple[QWidget, int]) -> None:
         super().__init__(parent)
         self.owner = parent
+        # Qt's spacing() is -1 on styles that space each pair of controls apart (macOS):
+        # the gaps here are worked out by hand, so the style's own spacing, never below 0.
+        self.setSpacing(max(0, self.spacing()))
+        # Whether the widgets stood one below the other at the last width placed (None: not
+        # placed yet, and the stacked minimum, the taller, reported).
+        self._stacked: bool | None = None
         self.weights = [weight for _widget, weight in widgets]
         for widget, _weight in widgets:
             self.addWidget(widget)
@@ -56,15 +62,17 @@ class SharedRow(QHBoxLayout):
             len(items) - 1)
 
     def minimumSize(self) -> QSize:
-        """Stacked, the widgets need only the widest of their minimum widths, and the sum
-        of their minimum heights (the page scrolls below that, not the row)."""
+        """The widest of the minimum widths (narrower than the hints, the widgets stack);
+        stacked, the sum of the minimum heights, side by side the tallest (the page scrolls
+        below that, not the row): the mode of the last width placed."""
         items = self._items()
         margins = self.contentsMargins()
         mins = [i.minimumSize() for i in items]
+        heights = [m.height() for m in mins]
+        height = (sum(heights) + self.spacing() * (len(items) - 1)
+                  if self._stacked is not False else max(heights, default=0))
         return QSize(max((m.width() for m in mins), default=0) + margins.left()
-                     + margins.right(),
-                     sum(m.height() for m in mins) + self.spacing() * (len(items) - 1)
-                     + margins.top() + margins.bottom())
+                     + margins.right(), height + margins.top() + margins.bottom())
 
     def setGeometry(self, rect: QRect) -> None:
         # Placed here rather than through stretch factors or a box's direction: setting
@@ -74,7 +82,14 @@ class SharedRow(QHBoxLayout):
         items = self._items()
         inner = self.contentsRect()
         gaps = self.spacing() * (len(items) - 1)
-        if self.stacked(inner.width()):
+        stacked = self.stacked(inner.width())
+        if stacked != self._stacked:
+            was, self._stacked = self._stacked, stacked
+            if was is not None or not stacked:
+                # The minimum height changed with the mode: the page lays out again (not at
+                # a first placing that stacks, the minimum already reported).
+                self.owner.updateGeometry()
+        if stacked:
             heights = shared_lengths(inner.height() - gaps,
                                      [i.minimumSize().height() for i in items],
                                      [i.minimumSize().height() for i in items], self.weights)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QObject, QPoint, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
@@ -18,7 +18,7 @@ from kapnotes.services.courses import TimelineEntry
 from kapnotes.ui.models.rows_model import Cells, PaintedRowsModel
 from kapnotes.ui.widgets.column_widths import sections_settled_now, set_column_widths
 from kapnotes.ui.widgets.course_sessions import flag_marks
-from kapnotes.ui.widgets.list_rows import ROW_HEIGHT, height_for_rows
+from kapnotes.ui.widgets.list_rows import height_for_rows, row_height
 from kapnotes.ui.widgets.slot_style import (
     ERROR_COLOURS,
     is_dark,
@@ -170,10 +170,7 @@ class TimelineView(QTableView):
         self.setShowGrid(False)
         self.setWordWrap(False)
         self.verticalHeader().setVisible(False)
-        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)  # the sessions list's too
-        # Seven slots at least (and the sessions list five, course_sessions.py): both fit one
-        # below the other in the window's first size on a 1366×768 screen, no page scroll.
-        self.setMinimumHeight(height_for_rows(self, self.horizontalHeader(), 7))
+        self._fit_rows()
         header = self.horizontalHeader()
         # Not ResizeToContents: that asks every cell of every row for all its roles whenever
         # the selection or layout changes (~25 ms per client opened with a 109-slot plan).
@@ -193,6 +190,18 @@ class TimelineView(QTableView):
         self.activated.connect(self._activated)
         self._centred_row: int | None = None  # to centre once the view has its size
         self._hint_width = 0  # the width asked for, from the last fill (`_fit_columns`)
+
+    def _fit_rows(self) -> None:
+        """The sessions list's row height (list_rows.py), and seven slots at least (and the
+        sessions list five, course_sessions.py): both fit one below the other in the
+        window's first size on a 1366×768 screen, no page scroll."""
+        self.verticalHeader().setDefaultSectionSize(row_height(self))
+        self.setMinimumHeight(height_for_rows(self, self.horizontalHeader(), 7))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_rows()
 
     def set_entries(self, entries: tuple[TimelineEntry, ...] | list[TimelineEntry], *,
                     today: date | None = None,
