@@ -245,10 +245,10 @@ def course_snapshot(services: Services, course_id: int, *,
     risk = services.measures.risk_status(int(client.id or 0), measures=measures, scored=scored)
     concomitant = {med: tuple(c.label for c in classes)
                    for med, classes in ClientService.concomitant_flags(client).items()}
+    screen = screening.latest(int(client.id or 0))  # shown, and what the warnings are of
     return CourseSnapshot(
         client=client, course=course, slots=slots, adherence=timeline.adherence,
-        screen=screening.latest(int(client.id or 0)),
-        screening_warnings=screening.warnings_for_client(int(client.id or 0)),
+        screen=screen, screening_warnings=screening.warnings_for(screen),
         risk_flags=tuple(risk.flags),
         risk=risk,
         concomitant=concomitant,

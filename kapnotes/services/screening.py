@@ -49,7 +49,11 @@ class ScreeningService:
 
     def warnings_for_client(self, client_id: int) -> tuple[ScreeningWarning, ...]:
         """For the client header too: no screen, out of date, yes/unknown items, medicines."""
-        stored = repo.latest_screen(self.vault, client_id)
+        return self.warnings_for(repo.latest_screen(self.vault, client_id))
+
+    def warnings_for(self, stored: StoredScreen | None) -> tuple[ScreeningWarning, ...]:
+        """`warnings_for_client` given the client's `latest` screen, read already (a course
+        summary prints both)."""
         return screening_warnings(stored.screen if stored else None, self.clock().date(),
                                   self.settings.screen_max_age_days())
 
