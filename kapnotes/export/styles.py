@@ -16,6 +16,9 @@ DRAFT_RED = colors.HexColor("#B42318")
 
 
 def paragraph_styles() -> dict[str, ParagraphStyle]:
+    # The styles name our fonts: registered first, so a table or paragraph made from them
+    # measures and maps <b>/<i> whoever asks first (a render, a table built on its own).
+    fonts.register_fonts()
     base = ParagraphStyle("normal", fontName=fonts.REGULAR, fontSize=9.5, leading=13,
                           textColor=INK, spaceAfter=4)
 
