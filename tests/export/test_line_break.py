@@ -19,11 +19,32 @@ WORDS = ("calm", "settled", "Arrived", "talked", "about", "the", "week", "at", "
          "a", "I", "mm", "breathing", "slowly,", "(reliable)", "W", "iiii", "MMMM")
 
 
-def _reportlab_lines(text: str, style_name: str, width: float) -> list[tuple[float, list[str]]]:
-    para = cell_paragraph(text, paragraph_styles()[style_name])
+def _reportlab_lines(text: str, style_name: str | ParagraphStyle,
+                     width: float) -> list[tuple[float, list[str]]]:
+    style = paragraph_styles()[style_name] if isinstance(style_name, str) else style_name
+    para = cell_paragraph(text, style)
     para._lines = None  # reportlab's own breakLines, no cache
     para.wrap(width, 10_000)
     return [(extra, list(words)) for extra, words in para.blPara.lines]
+
+
+def _compared_with_reportlab(style: ParagraphStyle, seed: int, texts: int, most_words: int,
+                             widths: list[float]) -> int:
+    """Random texts broken by a LineBreaker and by reportlab: equal each time; how many were
+    compared (a word wider than the line is reportlab's to split)."""
+    breaker = LineBreaker(style)
+    rng = random.Random(seed)
+    compared = 0
+    for _ in range(texts):
+        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, most_words)))
+        width = rng.choice(widths)
+        ours = breaker.lines(text, width)
+        if ours is None:
+            assert any(breaker.lines(w, width) is None for w in text.split())
+            continue
+        assert ours == _reportlab_lines(text, style, width), (text, width)
+        compared += 1
+    return compared
 
 
 @pytest.mark.parametrize("style_name", ["cell", "label", "head", "muted", "normal"])
@@ -31,19 +52,8 @@ def test_lines_equal_reportlabs_for_many_texts_and_widths(style_name: str) -> No
     fonts.register_fonts()
     style = paragraph_styles()[style_name]
     assert breaks_like_reportlab(style)
-    breaker = LineBreaker(style)
-    rng = random.Random(16)
-    compared = 0
-    for _ in range(400):
-        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 40)))
-        width = rng.choice([30.0, 47.3, 61.2, 90.0, 117.55, 200.0, 351.6])
-        ours = breaker.lines(text, width)
-        if ours is None:  # a word wider than the line: reportlab's to split
-            assert any(breaker.lines(w, width) is None for w in text.split())
-            continue
-        assert ours == _reportlab_lines(text, style_name, width), (text, width)
-        compared += 1
-    assert compared > 300
+    assert _compared_with_reportlab(style, 16, 400, 40,
+                                    [30.0, 47.3, 61.2, 90.0, 117.55, 200.0, 351.6]) > 300
 
 
 def test_lines_that_fit_only_by_shrinking_spaces_match() -> None:
@@ -99,21 +109,7 @@ def test_without_shrinking_spaces_lines_match_and_stretching_ones_are_refused() 
     fonts.register_fonts()
     style = ParagraphStyle("no-shrink", parent=paragraph_styles()["cell"], spaceShrinkage=0)
     assert breaks_like_reportlab(style)
-    breaker = LineBreaker(style)
-    rng = random.Random(3)
-    compared = 0
-    for _ in range(200):
-        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 30)))
-        width = rng.choice([47.3, 90.0, 117.55, 200.0])
-        ours = breaker.lines(text, width)
-        if ours is None:
-            continue
-        para = cell_paragraph(text, style)
-        para._lines = None
-        para.wrap(width, 10_000)
-        assert ours == [(extra, list(words)) for extra, words in para.blPara.lines]
-        compared += 1
-    assert compared > 150
+    assert _compared_with_reportlab(style, 3, 200, 30, [47.3, 90.0, 117.55, 200.0]) > 150
     stretching = ParagraphStyle("stretch", parent=style, spaceShrinkage=-0.05)
     assert not breaks_like_reportlab(stretching)
     with pytest.raises(ValueError, match="spaceShrinkage"):

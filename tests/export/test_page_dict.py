@@ -36,30 +36,27 @@ def _sections() -> list[object]:
     return sections
 
 
+def _counted(monkeypatch: pytest.MonkeyPatch, kind: type) -> list[object]:
+    """The objects `kind.format` is called on from now on (it still formats them)."""
+    called: list[object] = []
+    own_format = kind.format  # type: ignore[attr-defined]
+
+    def counted(obj: object, document: pdfdoc.PDFDocument) -> bytes:
+        called.append(obj)
+        return own_format(obj, document)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(kind, "format", counted)
+    return called
+
+
 def _both(report: Report, monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, bytes, int, int]:
     """(short path's PDF, reportlab's PDF, pages, pages the short path left to reportlab)."""
     monkeypatch.setattr(rl_config, "invariant", 1)
-    by_reportlab = 0
-    own_format = pdfdoc.PDFPage.format
-
-    def counted(page: pdfdoc.PDFPage, document: pdfdoc.PDFDocument) -> bytes:
-        nonlocal by_reportlab
-        by_reportlab += 1
-        return own_format(page, document)
-
-    monkeypatch.setattr(pdfdoc.PDFPage, "format", counted)
-    entries = 0
-    own_entry = page_canvas._PlainOutlineEntry.format
-
-    def entry_counted(entry: pdfdoc.OutlineEntryObject, document: pdfdoc.PDFDocument) -> bytes:
-        nonlocal entries
-        entries += 1
-        return own_entry(entry, document)
-
-    monkeypatch.setattr(page_canvas._PlainOutlineEntry, "format", entry_counted)
+    by_reportlab = _counted(monkeypatch, pdfdoc.PDFPage)
+    entries = _counted(monkeypatch, page_canvas._PlainOutlineEntry)
     short = pdf.render_pdf(report)
-    assert entries >= 12  # a heading's outline entry each, written the short way
-    left_to_reportlab = by_reportlab
+    assert len(entries) >= 12  # a heading's outline entry each, written the short way
+    left_to_reportlab = len(by_reportlab)
     monkeypatch.setattr(page_canvas.DeferredPageCanvas, "plain_pages", False)
     reportlabs = pdf.render_pdf(report)
     return short, reportlabs, len(read_pdf(short).pages), left_to_reportlab

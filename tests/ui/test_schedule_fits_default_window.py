@@ -198,6 +198,18 @@ def test_side_by_side_the_page_needs_only_the_taller_lists_height(qtbot, service
     assert sessions_box.geometry().left() > timeline_box.geometry().right()
 
 
+def assert_taller_rows_alike(view) -> None:
+    """Both lists' rows one height, taller than the default font's 23 px, and their minimum
+    heights still holding seven slots and five sessions whole."""
+    timeline, sessions = view.timeline_view, view.sessions_list
+    row = timeline.rowHeight(0)
+    assert row > 23
+    assert sessions.visualItemRect(sessions.topLevelItem(0)).height() == row
+    assert rows_shown(timeline, timeline.horizontalHeader(), timeline.minimumHeight(),
+                      row) == 7
+    assert rows_shown(sessions, sessions.header(), sessions.minimumHeight(), row) == 5
+
+
 # With a larger font the schedule's header raised its rows to its own minimum (the font's
 # line and 4 px: 32 px at 18 pt) while the sessions' stayed 28 and both minimum heights
 # counted 23 px rows: the sessions list held 4.1 rows at its minimum, not five.
@@ -209,14 +221,8 @@ def test_with_a_larger_font_the_rows_match_and_the_minimums_hold_seven_and_five(
     font.setPointSize(points)
     qapp.setFont(font)
     try:
-        view = open_demo_client(qtbot, services, settings, clock, (1920, 1080))
-        timeline, sessions = view.timeline_view, view.sessions_list
-        row = timeline.rowHeight(0)
-        assert row > 23
-        assert sessions.visualItemRect(sessions.topLevelItem(0)).height() == row
-        assert rows_shown(timeline, timeline.horizontalHeader(), timeline.minimumHeight(),
-                          row) == 7
-        assert rows_shown(sessions, sessions.header(), sessions.minimumHeight(), row) == 5
+        assert_taller_rows_alike(open_demo_client(qtbot, services, settings, clock,
+                                                  (1920, 1080)))
     finally:
         qapp.setFont(old)
 
@@ -228,10 +234,4 @@ def test_a_font_changed_on_an_open_page_keeps_the_rows_alike(qtbot, services, se
     font.setPointSize(18)
     view.setFont(font)
     qtbot.wait(50)
-    timeline, sessions = view.timeline_view, view.sessions_list
-    row = timeline.rowHeight(0)
-    assert row > 23
-    assert sessions.visualItemRect(sessions.topLevelItem(0)).height() == row
-    assert rows_shown(timeline, timeline.horizontalHeader(), timeline.minimumHeight(),
-                      row) == 7
-    assert rows_shown(sessions, sessions.header(), sessions.minimumHeight(), row) == 5
+    assert_taller_rows_alike(view)

@@ -33,15 +33,20 @@ class Fixed(QWidget):
         return self.hint
 
 
-def bare_row(qtbot) -> tuple[QWidget, SharedRow, QWidget, QWidget]:
-    """A row of a 300 px and a 200 px wide widget (minimum heights 120 and 80)."""
+def bare_row(qtbot, style: QStyle | None = None,
+             spacing: int | None = 6) -> tuple[QWidget, SharedRow, QWidget, QWidget]:
+    """A row of a 300 px and a 200 px wide widget (minimum heights 120 and 80); `spacing`
+    None leaves the style's own."""
     owner = QWidget()
     qtbot.addWidget(owner)
+    if style is not None:
+        owner.setStyle(style)
     left = Fixed(QSize(300, 150), QSize(60, 120))
     right = Fixed(QSize(200, 100), QSize(50, 80))
     row = SharedRow(owner, (left, 3), (right, 2))
     row.setContentsMargins(0, 0, 0, 0)
-    row.setSpacing(6)
+    if spacing is not None:
+        row.setSpacing(spacing)
     return owner, row, left, right
 
 
@@ -98,14 +103,8 @@ class PairwiseSpacing(QProxyStyle):
 
 # There QBoxLayout.spacing() is -1, and the stacked widgets overlapped by a pixel.
 def test_no_negative_gap_on_a_style_that_spaces_pairwise(qtbot) -> None:
-    owner = QWidget()
-    qtbot.addWidget(owner)
     style = PairwiseSpacing()
-    owner.setStyle(style)
-    left = Fixed(QSize(300, 150), QSize(60, 120))
-    right = Fixed(QSize(200, 100), QSize(50, 80))
-    row = SharedRow(owner, (left, 3), (right, 2))
-    row.setContentsMargins(0, 0, 0, 0)
+    _owner, row, left, right = bare_row(qtbot, style, spacing=None)
     place(row, 400, 400)
     assert right.geometry().top() > left.geometry().bottom()
     place(row, 600, 400)
