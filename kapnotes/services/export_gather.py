@@ -48,25 +48,41 @@ def session_numbers(sessions: list[Session]) -> dict[int, int]:
 def session_snapshot(services: Services, session_id: int) -> SessionSnapshot:
     """One note with everything it prints (numbered within its course)."""
     session = services.notes.session(session_id)
-    return _sessions(services, session.course_id, only=session_id)[0]
+    return _sessions(services, _CourseReads.read(services, session.course_id),
+                     only=session_id)[0]
 
 
-def _sessions(services: Services, course_id: int, *, only: int | None = None,
-              client_id: int | None = None, measures: list[Measure] | None = None,
-              scored: dict[int, list[RiskFlag]] | None = None,
-              course_sessions: list[Session] | None = None,
-              intentions: list[Intention] | None = None) -> list[SessionSnapshot]:
-    if course_sessions is None:
-        course_sessions = services.notes.sessions_for_course(course_id)
+@dataclass(frozen=True)
+class _CourseReads:
+    """A course's sessions and intentions and its client's measures, read once for every
+    part of a summary that shows them (the notes, the timeline, the matrices, risk,
+    outcomes), and each measure's risk flags as they are scored (`scored`)."""
+
+    course_id: int
+    client_id: int | None
+    sessions: list[Session]
+    intentions: list[Intention]
+    measures: list[Measure]
+    scored: dict[int, list[RiskFlag]]
+
+    @classmethod
+    def read(cls, services: Services, course_id: int,
+             client_id: int | None = None) -> _CourseReads:
+        sessions = services.notes.sessions_for_course(course_id)
+        if client_id is None and sessions:
+            client_id = services.notes.client_id_of(int(sessions[0].id or 0))
+        measures = services.measures.for_client(client_id) if client_id is not None else []
+        return cls(course_id, client_id, sessions, services.intentions.for_course(course_id),
+                   measures, {})
+
+
+def _sessions(services: Services, reads: _CourseReads, *,
+              only: int | None = None) -> list[SessionSnapshot]:
+    course_id, client_id, course_sessions = reads.course_id, reads.client_id, reads.sessions
+    measures, scored = reads.measures, reads.scored
     numbers = session_numbers(course_sessions)
     by_id = {int(s.id or 0): s for s in course_sessions}
-    labels = (services.intentions.labels(course_id) if intentions is None
-              else {i.id: i.text for i in intentions})
-    if client_id is None:
-        client_id = services.notes.client_id_of(int(course_sessions[0].id or 0)) \
-            if course_sessions else None
-    if measures is None:
-        measures = services.measures.for_client(client_id) if client_id is not None else []
+    labels = {i.id: i.text for i in reads.intentions}
     risks = services.measures.risk_sessions(course_id)
     names = {s.id: s.short_name for s in services.measures.scales}
     wanted = [int(s.id or 0) for s in course_sessions if only is None or s.id == only]
@@ -85,8 +101,6 @@ def _sessions(services: Services, course_id: int, *, only: int | None = None,
                                                if s.signed]) if only is None else None)
     events = services.events.events_of(wanted)
     risk_by_seen: dict[tuple[bool, ...], RiskStatus] = {}
-    if scored is None:
-        scored = {}  # each measure's risk flags, scored once
     out = []
     for s in course_sessions:
         sid = int(s.id or 0)
@@ -223,13 +237,9 @@ def course_snapshot(services: Services, course_id: int, *,
                     include_audit: bool = False) -> CourseSnapshot:
     course = services.courses.get(course_id)
     client = services.clients.get(course.client_id)
-    # The course's sessions and intentions, and the client's measures, each read once for
-    # every part that shows them (the notes, the timeline, the matrices, risk, outcomes).
-    course_sessions = services.notes.sessions_for_course(course_id)
-    intentions = services.intentions.for_course(course_id)
-    measures = services.measures.for_client(int(client.id or 0))
+    reads = _CourseReads.read(services, course_id, int(client.id or 0))
     timeline = services.courses.timeline(course_id, today=services.clock().date(),
-                                         sessions=course_sessions)
+                                         sessions=reads.sessions)
     slots = tuple(
         SlotRow(seq=e.slot.seq, kind=e.slot.kind, planned_date=e.state.effective_date,
                 label=e.slot.label, status=e.state.status.value,
@@ -239,10 +249,9 @@ def course_snapshot(services: Services, course_id: int, *,
         for e in timeline.entries
     )
     screening = services.monitoring.screening
-    scored: dict[int, list[RiskFlag]] = {}
-    sessions = _sessions(services, course_id, client_id=client.id, measures=measures,
-                         scored=scored, course_sessions=course_sessions, intentions=intentions)
-    risk = services.measures.risk_status(int(client.id or 0), measures=measures, scored=scored)
+    sessions = _sessions(services, reads)
+    risk = services.measures.risk_status(int(client.id or 0), measures=reads.measures,
+                                         scored=reads.scored)
     concomitant = {med: tuple(c.label for c in classes)
                    for med, classes in ClientService.concomitant_flags(client).items()}
     screen = screening.latest(int(client.id or 0))  # shown, and what the warnings are of
@@ -252,11 +261,11 @@ def course_snapshot(services: Services, course_id: int, *,
         risk_flags=tuple(risk.flags),
         risk=risk,
         concomitant=concomitant,
-        intentions=tuple(intentions),
-        progress=services.intentions.progress_matrix(course_id, intentions=intentions,
-                                                     sessions=course_sessions),
-        themes=services.themes.course_themes(course_id, sessions=course_sessions),
-        outcomes=services.measures.course_outcomes(course_id, measures=measures),
+        intentions=tuple(reads.intentions),
+        progress=services.intentions.progress_matrix(course_id, intentions=reads.intentions,
+                                                     sessions=reads.sessions),
+        themes=services.themes.course_themes(course_id, sessions=reads.sessions),
+        outcomes=services.measures.course_outcomes(course_id, measures=reads.measures),
         alerts=_alerts(sessions),
         sessions=tuple(sessions),
         audit=_audit(services, client.id, course_id, sessions) if include_audit else None,
