@@ -142,15 +142,15 @@ def simple_style(style: ParagraphStyle) -> bool:
 
 # Per style: the parser's fragment for plain text in it, its cells' line breaking, and
 # whether its cells wrap the plain way (`simple_style`).
-_PLAIN: WeakKeyDictionary[ParagraphStyle, tuple[dict[str, Any], LineCache, bool]] = (
+_PLAIN: WeakKeyDictionary[ParagraphStyle, tuple[ParaFrag, LineCache, bool]] = (
     WeakKeyDictionary())
 
 
-def _plain(style: ParagraphStyle) -> tuple[dict[str, Any], LineCache, bool]:
+def _plain(style: ParagraphStyle) -> tuple[ParaFrag, LineCache, bool]:
     found = _PLAIN.get(style)
     if found is None:
         _style, frags, _bullet = ParaParser().parse("x", style)
-        found = _PLAIN[style] = (frags[0].__dict__, {}, simple_style(style))
+        found = _PLAIN[style] = (frags[0], {}, simple_style(style))
     return found
 
 
@@ -179,10 +179,7 @@ def cell_paragraph(text: str, style: ParagraphStyle,
     if needs_markup(plain):
         return kind(to_markup(text), style)
     template, lines, simple = _plain(style)
-    frag = ParaFrag.__new__(ParaFrag)  # the template's copy with the text in it (`_copy`)
-    frag.__dict__.update(template)
-    frag.text = plain
-    cell = kind(plain, style, frags=[frag])
+    cell = kind(plain, style, frags=[_copy(template, text=plain)])
     cell._lines = lines
     cell._text = plain
     cell._simple = simple

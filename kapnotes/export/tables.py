@@ -143,8 +143,7 @@ def build_key_values(block: KeyValues, width: float, styles: dict[str, Paragraph
         label_style = book.cell_style(styles["label"], 2.5, 2.5, 0, 6)
         value_style = book.cell_style(styles["cell"], 2.5, 2.5, 0, 6)
         return PlainTable(book, block.rows, [[label_style, value_style]] * len(block.rows),
-                          widths,
-                          lines=[rule(*lines[0])], fills=[])
+                          widths, lines=[rule(*lines[0])], fills=[])
     data: list[list[object]] = [
         [cell_paragraph(k, styles["label"]), cell_paragraph(v, styles["cell"])]
         for k, v in block.rows]
