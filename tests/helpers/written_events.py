@@ -47,7 +47,7 @@ def string_constants(tree: ast.Module) -> dict[str, str]:
 
 
 class _Module:
-    def __init__(self, name: str, tree: ast.Module, constants: dict[str, dict[str, str]]):
+    def __init__(self, name: str, tree: ast.Module, constants: _Sources):
         self.name, self.tree = name, tree
         self.constants = dict(constants.get(name, {}))
         self.audit_names: set[str] = set()  # names bound to the audit module
@@ -111,10 +111,39 @@ def _event_arguments(call: ast.Call, writer: str) -> list[ast.expr] | None:
     return [r.elts[0] for r in rows if isinstance(r, ast.Tuple)]
 
 
+class _Sources:
+    """Module name → its top-level string constants, each file parsed on first ask: the scan
+    runs when its test module is collected, in every worker, and most files are never asked."""
+
+    def __init__(self, paths: dict[str, Path]) -> None:
+        self.paths = paths
+        self.trees: dict[str, ast.Module] = {}
+        self.constants: dict[str, dict[str, str]] = {}
+
+    def tree(self, name: str) -> ast.Module:
+        if name not in self.trees:
+            self.trees[name] = ast.parse(self.paths[name].read_text(encoding="utf-8"))
+        return self.trees[name]
+
+    def get(self, name: str, default: dict[str, str]) -> dict[str, str]:
+        if name not in self.paths:
+            return default
+        if name not in self.constants:
+            self.constants[name] = string_constants(self.tree(name))
+        return self.constants[name]
+
+    def __getitem__(self, name: str) -> dict[str, str]:
+        return self.get(name, {})
+
+
 def written_events(package: Path = PACKAGE) -> WrittenEvents:
-    trees = {module_name(p): (p, ast.parse(p.read_text(encoding="utf-8")))
-             for p in sorted(package.rglob("*.py"))}
-    constants = {name: string_constants(tree) for name, (_p, tree) in trees.items()}
+    paths = {module_name(p): p for p in sorted(package.rglob("*.py"))}
+    constants = _Sources(paths)
+    # A writer is a call of `record` or `record_all`, so that word is in any file holding one
+    # (in the call or in the import that renamed it); other files are read only for constants.
+    writers = [name for name, path in paths.items()
+               if name == AUDIT_MODULE or "record" in path.read_text(encoding="utf-8")]
+    trees = {name: (paths[name], constants.tree(name)) for name in writers}
     found = WrittenEvents()
 
     def add(module: _Module, expr: ast.expr, site: str) -> None:
@@ -129,8 +158,9 @@ def written_events(package: Path = PACKAGE) -> WrittenEvents:
 
     for name, (path, tree) in trees.items():
         module = _Module(name, tree, constants)
+        where = path.relative_to(package.parent)  # once per file, not per node (collection)
         for node in ast.walk(tree):
-            site = f"{path.relative_to(package.parent)}:{getattr(node, 'lineno', 0)}"
+            site = f"{where}:{getattr(node, 'lineno', 0)}"
             if isinstance(node, ast.Call) and (writer := module.writer(node)):
                 exprs = _event_arguments(node, writer)
                 if exprs is None:
