@@ -1,17 +1,22 @@
 """`kapnotes review …` as a user runs it: real subprocesses through the console entry, two
-real vaults, real age files, and one clear line for each refused file. The vaults are set up,
-and the refusal cases run, through the console entry in this process (`run_entry`,
-tests/helpers/console_entry.py); the request → reply → import flows run as subprocesses."""
+real vaults, real age files, and one clear line for each refused file. The vaults are set up
+once per module (each test gets its own copies), and the refusal cases run, through the
+console entry in this process (`run_entry`, tests/helpers/console_entry.py); the request →
+reply → import flows run as subprocesses."""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pyrage
 import pytest
+from helpers.basics import TEST_PASSPHRASE
+from helpers.console_entry import run_entry as run_entry_in_process
+from helpers.vault_template import copy_vault
 
 from kapnotes.cli.review_commands import ENV_REQUEST_PASSPHRASE as ENV_REQUEST
 from kapnotes.cli.review_commands import PASSPHRASE_LINE
@@ -19,19 +24,30 @@ from kapnotes.cli.review_commands import PASSPHRASE_LINE
 Run = Callable[..., Any]
 
 
-@pytest.fixture
-def vaults(tmp_path: Path, run_entry: Run, passphrase: str) -> dict[str, Path]:
-    env = {"KAPNOTES_PASSPHRASE": passphrase}
-    therapist, supervisor = tmp_path / "therapist.kapnotes", tmp_path / "supervisor.kapnotes"
-    for args in (("demo", "--vault", therapist),
-                 ("review", "profile", "--vault", therapist, "--name", "Dr Demo Clinician",
+@pytest.fixture(scope="module")
+def vault_pair(tmp_path_factory: pytest.TempPathFactory, demo_vault_template: Path
+               ) -> dict[str, Path]:
+    """The therapist's demo vault and the supervisor's new one, each with its review profile,
+    set up once for the module; every test works on its own copies (`vaults`)."""
+    folder = tmp_path_factory.mktemp("review-pair")
+    therapist = copy_vault(demo_vault_template, folder / "therapist.kapnotes")
+    supervisor = folder / "supervisor.kapnotes"
+    env = {**os.environ, "KAPNOTES_DATA_DIR": str(folder),
+           "KAPNOTES_PASSPHRASE": TEST_PASSPHRASE, "KAPNOTES_NEW_PASSPHRASE": TEST_PASSPHRASE}
+    for args in (("review", "profile", "--vault", therapist, "--name", "Dr Demo Clinician",
                   "--role", "Psychologist", "--registration", "PSY0001234567"),
                  ("init", "--vault", supervisor),
                  ("review", "profile", "--vault", supervisor, "--name", "Dr Ada Supervisor",
                   "--registration", "PSY0009876543")):
-        result = run_entry(*args, env={**env, "KAPNOTES_NEW_PASSPHRASE": passphrase})
+        result = run_entry_in_process(args, env=env, cwd=folder)
         assert result.returncode == 0, result.stderr
     return {"therapist": therapist, "supervisor": supervisor}
+
+
+@pytest.fixture
+def vaults(tmp_path: Path, vault_pair: dict[str, Path], passphrase: str) -> dict[str, Path]:
+    assert passphrase == TEST_PASSPHRASE  # the pair was made with it
+    return {who: copy_vault(path, tmp_path / path.name) for who, path in vault_pair.items()}
 
 
 def _review(tmp_path: Path, note_ids: list[int], verdict: str = "approved") -> Path:
