@@ -1,7 +1,8 @@
 """`kapnotes report tga-six-monthly | adverse-events | approvals | pbs-sheet` through the
 installed console entry (`.venv/bin/kapnotes`), on a vault with real records: files read back
 (CSV parsed, PDF with pypdf), the approvals table printed, hostile options refused with one
-line and nothing written. All data is fictional."""
+line and nothing written (the refusals through the same entry function in this process,
+tests/helpers/console_entry.py). All data is fictional."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from helpers.basics import FakeClock
+from helpers.console_entry import run_entry
 from helpers.s8 import choose_jurisdiction, dosing_session
 from pypdf import PdfReader
 
@@ -25,7 +27,12 @@ from kapnotes.storage import lifecycle
 ENTRY = Path(sys.executable).with_name("kapnotes")  # the console script pip installed
 
 
-def run(tmp_path: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
+def run(tmp_path: Path, *args: str | Path, in_process: bool = False
+        ) -> subprocess.CompletedProcess[str]:
+    """The installed script as a subprocess; with `in_process`, the same entry function in this
+    process (tests/helpers/console_entry.py), for the refusals."""
+    if in_process:
+        return run_entry(args, env={**os.environ}, cwd=tmp_path)
     return subprocess.run([str(ENTRY), *map(str, args)], capture_output=True, text=True,
                           env={**os.environ}, cwd=tmp_path, stdin=subprocess.DEVNULL,
                           timeout=120, check=False)
@@ -111,7 +118,7 @@ def test_hostile_options_exit_with_one_line_and_write_nothing(
         args: tuple[str, ...], message: str) -> None:
     before = records_vault.read_bytes()
     result = run(tmp_path, "report", args[0], "--vault", records_vault, "--passphrase-file",
-                 passphrase_file, *args[1:])
+                 passphrase_file, *args[1:], in_process=True)
     assert message in one_error_line(result, 5)
     assert not any(p.suffix in (".csv", ".pdf", ".docx") for p in tmp_path.iterdir())
     assert records_vault.read_bytes() == before
@@ -125,7 +132,7 @@ def test_an_existing_file_is_not_replaced_without_force(
     before = records_vault.read_bytes()
     result = run(tmp_path, "report", "adverse-events", "--vault", records_vault,
                  "--passphrase-file", passphrase_file, "--from", "2026-01-01", "--to",
-                 "2026-12-31", "--out", keep)
+                 "2026-12-31", "--out", keep, in_process=True)
     assert "--out" in one_error_line(result, 5)
     assert keep.read_text() == "mine\n" and records_vault.read_bytes() == before
 
@@ -145,7 +152,7 @@ def test_a_report_never_lands_on_the_vaults_files_or_backups(
     for target in (link, folder / "ae.csv"):
         result = run(tmp_path, "report", "adverse-events", "--vault", records_vault,
                      "--passphrase-file", passphrase_file, "--from", "2026-01-01", "--to",
-                     "2026-12-31", "--out", target, "--force")
+                     "2026-12-31", "--out", target, "--force", in_process=True)
         one_error_line(result, 5)
     assert keys.read_bytes() == key_bytes and records_vault.read_bytes() == vault_bytes
     assert link.is_symlink() and not (folder / "ae.csv").exists()
