@@ -15,9 +15,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from helpers.basics import FakeClock
+from helpers.basics import TEST_PASSPHRASE, FakeClock
 from helpers.console_entry import run_entry
 from helpers.s8 import choose_jurisdiction, dosing_session
+from helpers.vault_template import copy_vault
 from pypdf import PdfReader
 
 from kapnotes.domain.approval_model import Approval
@@ -38,28 +39,46 @@ def run(tmp_path: Path, *args: str | Path, in_process: bool = False
                           timeout=120, check=False)
 
 
+@pytest.fixture(scope="module")
+def records_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The vault with the records, made once for the module under an AU-NSW policy of its own
+    (never the process's); each test gets a copy (`records_vault`)."""
+    folder = tmp_path_factory.mktemp("records")
+    path = folder / "vault.kapnotes"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("KAPNOTES_DATA_DIR", str(folder))
+        env.setenv("KAPNOTES_POLICY", str(folder / "policy.json"))
+        choose_jurisdiction(folder, "AU-NSW")
+        created = lifecycle.create_vault(path, TEST_PASSPHRASE)
+        services = build_services(created.vault, clock=FakeClock(datetime(2026, 7, 10, 9)),
+                                  practice_templates=folder / "templates")
+        services.approvals.add(Approval(
+            "tga_authorised_prescriber", date(2026, 1, 1), date(2027, 6, 30),
+            medicine="ketamine", indication="Treatment-resistant PTSD",
+            ethics_approval="Bellbird HREC 2025/114", reference="AP-2026-0042"))
+        for code, at in (("KAP-301", datetime(2026, 2, 3, 9)),
+                         ("KAP-301", datetime(2026, 5, 3, 9)),
+                         ("KAP-302", datetime(2026, 6, 1, 9))):
+            sid = dosing_session(services, code=code, at=at)
+            services.monitoring.update_record(sid, {"medication": "ketamine", "route": "im",
+                                                    "dose_mg": 60})
+        services.monitoring.set_adverse_effect(sid, "nausea", "mild", note="Settled by rest")
+        cid = services.clients.by_code("KAP-302").id
+        # Ends far ahead of the real today: listed only with a long enough window.
+        services.approvals.add(Approval("nsw_s8_authority", date(2026, 6, 1),
+                                        date(2036, 1, 1), client_id=cid,
+                                        reference="NSW-A-99"))
+        created.vault.close()
+    return path
+
+
 @pytest.fixture
-def records_vault(vault_path: Path, passphrase: str, tmp_path: Path) -> Path:
+def records_vault(records_template: Path, vault_path: Path, passphrase: str,
+                  tmp_path: Path) -> Path:
+    """This test's copy of the records vault, under this test's own AU-NSW policy."""
+    assert passphrase == TEST_PASSPHRASE  # the template's
     choose_jurisdiction(tmp_path, "AU-NSW")
-    created = lifecycle.create_vault(vault_path, passphrase)
-    services = build_services(created.vault, clock=FakeClock(datetime(2026, 7, 10, 9)),
-                              practice_templates=tmp_path / "templates")
-    services.approvals.add(Approval(
-        "tga_authorised_prescriber", date(2026, 1, 1), date(2027, 6, 30), medicine="ketamine",
-        indication="Treatment-resistant PTSD", ethics_approval="Bellbird HREC 2025/114",
-        reference="AP-2026-0042"))
-    for code, at in (("KAP-301", datetime(2026, 2, 3, 9)), ("KAP-301", datetime(2026, 5, 3, 9)),
-                     ("KAP-302", datetime(2026, 6, 1, 9))):
-        sid = dosing_session(services, code=code, at=at)
-        services.monitoring.update_record(sid, {"medication": "ketamine", "route": "im",
-                                                "dose_mg": 60})
-    services.monitoring.set_adverse_effect(sid, "nausea", "mild", note="Settled by rest")
-    cid = services.clients.by_code("KAP-302").id
-    # Ends far ahead of the real today: listed only with a long enough window.
-    services.approvals.add(Approval("nsw_s8_authority", date(2026, 6, 1), date(2036, 1, 1),
-                                    client_id=cid, reference="NSW-A-99"))
-    created.vault.close()
-    return vault_path
+    return copy_vault(records_template, vault_path)
 
 
 def test_the_console_entry_writes_the_tga_report_as_csv_and_pdf(
