@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers.basics import TEST_PASSPHRASE
+from helpers.vault_template import copy_vault
 from pypdf import PdfReader
 
 from kapnotes.services.demo import DEMO_CLIENTS
@@ -16,22 +18,13 @@ MIRA = DEMO_CLIENTS[0].client
 
 
 @pytest.fixture(scope="module")
-def demo_vault(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A demo vault built once for the module (through the CLI, like a user would)."""
-    import os
-    import subprocess
-    import sys
-
+def demo_vault(tmp_path_factory: pytest.TempPathFactory,
+               demo_vault_template: Path) -> tuple[Path, Path]:
+    """A copy of the process's `kapnotes demo` vault (tests/cli/conftest.py), for the module."""
     folder = tmp_path_factory.mktemp("pdfcli")
     pf = folder / "passphrase.txt"
-    pf.write_text("lantern orchard 42 quietly\n", encoding="utf-8")
-    vault = folder / "demo.kapnotes"
-    env = {**os.environ, "KAPNOTES_DATA_DIR": str(folder)}
-    result = subprocess.run([sys.executable, "-m", "kapnotes", "demo", "--vault", str(vault),
-                             "--passphrase-file", str(pf)], capture_output=True, text=True,
-                            env=env, timeout=120, check=False)
-    assert result.returncode == 0, result.stderr
-    return vault, pf
+    pf.write_text(TEST_PASSPHRASE + "\n", encoding="utf-8")
+    return copy_vault(demo_vault_template, folder / "demo.kapnotes"), pf
 
 
 def text_of(path: Path, password: str | None = None) -> tuple[str, dict[str, str]]:
