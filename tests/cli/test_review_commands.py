@@ -69,14 +69,16 @@ def _note_ids(request: Path, passphrase: str) -> list[int]:
 
 
 def test_request_reply_import_with_keys(vaults: dict[str, Path], tmp_path: Path, run_cli: Run,
-                                        passphrase: str) -> None:
+                                        run_entry: Run, passphrase: str) -> None:
+    """Each command once as a real subprocess; its repeats and refusals in this process."""
     env = {"KAPNOTES_PASSPHRASE": passphrase}
     key = run_cli("review", "key", "--vault", vaults["supervisor"], "--out",
                   tmp_path / "ada.kapkey", env=env)
     assert key.returncode == 0, key.stderr
     fingerprint = key.stdout.split("Fingerprint: ")[1].strip()
-    for said in ("Pinned Dr Ada Supervisor's key", "was already pinned; nothing changed"):
-        trust = run_cli("review", "trust", tmp_path / "ada.kapkey", "--vault",
+    for run, said in ((run_cli, "Pinned Dr Ada Supervisor's key"),
+                      (run_entry, "was already pinned; nothing changed")):
+        trust = run("review", "trust", tmp_path / "ada.kapkey", "--vault",
                         vaults["therapist"], env=env)
         assert trust.returncode == 0 and said in trust.stdout and fingerprint in trust.stdout
     req = run_cli("review", "request", "--vault", vaults["therapist"], "--client", "kap-001",
@@ -94,7 +96,7 @@ def test_request_reply_import_with_keys(vaults: dict[str, Path], tmp_path: Path,
     template = json.loads((tmp_path / "review.json").read_text(encoding="utf-8"))
     ids = [v["session_id"] for v in template["verdicts"]]
     assert ids and all(f"{i:>6}" in opened.stdout for i in ids)
-    unfilled = run_cli("review", "reply", tmp_path / "req.kapreview", "--vault",
+    unfilled = run_entry("review", "reply", tmp_path / "req.kapreview", "--vault",
                        vaults["supervisor"], "--review", tmp_path / "review.json", "--out",
                        tmp_path / "r0.kapreview", env=env)
     assert unfilled.returncode == 5 and "verdict" in unfilled.stderr  # decide each note
@@ -115,7 +117,7 @@ def test_request_reply_import_with_keys(vaults: dict[str, Path], tmp_path: Path,
                        vaults["therapist"], env=env)
     assert imported.returncode == 0, imported.stderr
     assert "Imported reply" in imported.stdout and "Pinned" not in imported.stdout
-    again = run_cli("review", "import", tmp_path / "r0.kapreview", "--vault",
+    again = run_entry("review", "import", tmp_path / "r0.kapreview", "--vault",
                     vaults["therapist"], env=env)
     assert again.returncode == 0 and "already imported; nothing changed" in again.stdout
     status = run_cli("review", "status", "--vault", vaults["therapist"], env=env)
@@ -124,8 +126,9 @@ def test_request_reply_import_with_keys(vaults: dict[str, Path], tmp_path: Path,
 
 
 def test_passphrase_request_one_off_reply_and_log(vaults: dict[str, Path], tmp_path: Path,
-                                                  run_cli: Run, passphrase: str,
-                                                  one_error_line: Any) -> None:
+                                                  run_cli: Run, run_entry: Run,
+                                                  passphrase: str, one_error_line: Any) -> None:
+    """The flow as real subprocesses; the refusals on the way in this process."""
     env = {"KAPNOTES_PASSPHRASE": passphrase}
     req = run_cli("review", "request", "--vault", vaults["therapist"], "--client", "KAP-001",
                   "--out", tmp_path / "req.kapreview", env=env)
@@ -136,14 +139,14 @@ def test_passphrase_request_one_off_reply_and_log(vaults: dict[str, Path], tmp_p
     ids = _note_ids(tmp_path / "req.kapreview", secret)
     (tmp_path / "pp.txt").write_text(secret + "\n", encoding="utf-8")
 
-    line = one_error_line(run_cli("review", "open", tmp_path / "req.kapreview"), 1)
+    line = one_error_line(run_entry("review", "open", tmp_path / "req.kapreview"), 1)
     assert "--request-passphrase-file" in line  # no terminal to ask in, and no file given
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("not the passphrase\n", encoding="utf-8")
-    line = one_error_line(run_cli("review", "reply", tmp_path / "req.kapreview", "--name",
-                                  "Dr Ada Supervisor", "--review", _review(tmp_path, ids),
-                                  "--out", tmp_path / "reply.kapreview",
-                                  "--request-passphrase-file", wrong), 5)
+    line = one_error_line(run_entry("review", "reply", tmp_path / "req.kapreview", "--name",
+                                    "Dr Ada Supervisor", "--review", _review(tmp_path, ids),
+                                    "--out", tmp_path / "reply.kapreview",
+                                    "--request-passphrase-file", wrong), 5)
     assert "cannot be opened with this passphrase" in line
     assert not (tmp_path / "reply.kapreview").exists()
 
@@ -166,8 +169,8 @@ def test_passphrase_request_one_off_reply_and_log(vaults: dict[str, Path], tmp_p
     assert "2026-12: 1 session(s), 30 min (individual 30, group 0)" in added.stdout
 
     # Foreign: the same reply into the supervisor's own vault, which sent no request.
-    line = one_error_line(run_cli("review", "import", tmp_path / "reply.kapreview", "--vault",
-                                  vaults["supervisor"], env=env), 5)
+    line = one_error_line(run_entry("review", "import", tmp_path / "reply.kapreview",
+                                    "--vault", vaults["supervisor"], env=env), 5)
     assert "not encrypted to this vault's key" in line
 
 
