@@ -1,4 +1,5 @@
-"""`kapnotes pdf` as a user runs it: real subprocesses against a demo vault."""
+"""`kapnotes pdf` as a user runs it: real subprocesses against a demo vault (the refusals
+through the console entry in this process)."""
 
 from __future__ import annotations
 
@@ -106,13 +107,15 @@ def test_session_note_with_deidentify(run_cli, demo_vault, tmp_path: Path) -> No
     (["--course", "1", "--session", "1"], 5, "goes with --client"),
     (["--client", "KAP-001", "--password-file", "short.txt"], 5, "at least 10"),
 ])
-def test_errors_are_one_line(run_cli, demo_vault, tmp_path: Path,
+def test_errors_are_one_line(run_entry, demo_vault, tmp_path: Path,
                              one_error_line: Callable[..., str], args: list[str], code: int,
                              words: str) -> None:
+    """Through the console entry in this process (tests/helpers/console_entry.py): the
+    refusals need no interpreter of their own; the exports above run as subprocesses."""
     vault, pf = demo_vault
     (tmp_path / "short.txt").write_text("tiny\n", encoding="utf-8")
     out = tmp_path / "x.pdf"
-    result = run_cli("pdf", "--vault", vault, "--passphrase-file", pf, "--out", out, *args)
+    result = run_entry("pdf", "--vault", vault, "--passphrase-file", pf, "--out", out, *args)
     line = one_error_line(result, code)
     assert words in line
     assert not out.exists()

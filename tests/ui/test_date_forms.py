@@ -26,7 +26,6 @@ from test_workspace import make_workspace
 from kapnotes.domain import dates
 from kapnotes.domain.models import SessionKind
 from kapnotes.services import exports
-from kapnotes.services.demo import build_demo
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.widgets.course_sessions import DATE
 from kapnotes.ui.widgets.date_editor import DateEditor
@@ -103,9 +102,14 @@ def page_texts(window: QWidget) -> list[str]:
 
 
 @pytest.fixture
-def demo(qtbot, services, settings, clock):
-    clock.now = TODAY
-    ids = build_demo(services, today=TODAY.date())
+def demo_services(open_demo):
+    """Services over this test's copy of the demo built on TODAY, and its clients' ids."""
+    return open_demo(TODAY)
+
+
+@pytest.fixture
+def demo(qtbot, demo_services, settings):
+    services, ids = demo_services
     window = MainWindow(services.vault, settings=settings)
     qtbot.addWidget(window)
     ws = Workspace(window, services, signer_name="Dr Demo Clinician")
@@ -115,7 +119,8 @@ def demo(qtbot, services, settings, clock):
 
 
 @pytest.mark.slow  # every session of the demo opened in the window: under xdist it starts first
-def test_the_window_shows_no_stray_date_form(qtbot, services, demo) -> None:
+def test_the_window_shows_no_stray_date_form(qtbot, demo_services, demo) -> None:
+    services, _ids = demo_services
     window, ws, ids = demo
     texts = window_texts(window)
     seen_sessions = 0
@@ -139,8 +144,8 @@ def test_the_window_shows_no_stray_date_form(qtbot, services, demo) -> None:
     assert stray_forms(texts) == []
 
 
-def test_every_pdf_shows_no_stray_date_form(services, demo) -> None:
-    _window, _ws, ids = demo
+def test_every_pdf_shows_no_stray_date_form(demo_services) -> None:
+    services, ids = demo_services  # the PDFs read the vault only: no window needed
     options = exports.options_for(services, deidentified=False)
     audited = exports.options_for(services, deidentified=False, include_audit=True)
     jobs = [exports.build_course_report(services, ids[0], audited),
