@@ -4,12 +4,14 @@ keystroke, even while typing goes on)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -58,34 +60,38 @@ def _start_typist(vault_path: Path, passphrase: str, session_id: int) -> subproc
     )
 
 
-def _type_and_kill(vaults: list[Path], passphrase: str, sessions: list[int],
-                   kill_after: list[float]) -> tuple[list[str], list[float]]:
-    """Typists on these vaults type at the same time, each its own process: the wait is the
-    longest run's, not their sum. Each starts typing on GO, once all are READY, and is killed
-    `kill_after` seconds later. Returns what each printed and when each was killed."""
+@contextlib.contextmanager
+def _typists() -> Iterator[list[subprocess.Popen[str]]]:
+    """A list for the typists started; any still running at the end is killed."""
     procs: list[subprocess.Popen[str]] = []
     try:
-        for vault_path, session_id in zip(vaults, sessions, strict=True):
-            procs.append(_start_typist(vault_path, passphrase, session_id))
-        for proc in procs:
-            assert proc.stdout is not None and proc.stdout.readline().strip() == "READY"
-        deadlines = []
-        for proc, after in zip(procs, kill_after, strict=True):
-            assert proc.stdin is not None
-            proc.stdin.write("GO\n")
-            proc.stdin.flush()
-            deadlines.append(time.monotonic() + after)
-        killed_at = [0.0] * len(procs)
-        for n in sorted(range(len(procs)), key=deadlines.__getitem__):
-            time.sleep(max(0.0, deadlines[n] - time.monotonic()))
-            procs[n].send_signal(signal.SIGKILL)
-            killed_at[n] = time.monotonic()
-        return [proc.communicate(timeout=30)[0] for proc in procs], killed_at
+        yield procs
     finally:
         for proc in procs:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait(timeout=30)
+
+
+def _type_and_kill(procs: list[subprocess.Popen[str]],
+                   kill_after: list[float]) -> tuple[list[str], list[float]]:
+    """The typists type at the same time, each its own process and vault: the wait is the
+    longest run's, not their sum. Each starts typing on GO, once all are READY, and is killed
+    `kill_after` seconds later. Returns what each printed and when each was killed."""
+    for proc in procs:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "READY"
+    deadlines = []
+    for proc, after in zip(procs, kill_after, strict=True):
+        assert proc.stdin is not None
+        proc.stdin.write("GO\n")
+        proc.stdin.flush()
+        deadlines.append(time.monotonic() + after)
+    killed_at = [0.0] * len(procs)
+    for n in sorted(range(len(procs)), key=deadlines.__getitem__):
+        time.sleep(max(0.0, deadlines[n] - time.monotonic()))
+        procs[n].send_signal(signal.SIGKILL)
+        killed_at[n] = time.monotonic()
+    return [proc.communicate(timeout=30)[0] for proc in procs], killed_at
 
 
 @pytest.mark.slow
@@ -99,9 +105,12 @@ def test_killing_the_gui_mid_typing_loses_at_most_the_last_two_seconds(
     for first in range(0, KILLS, AT_ONCE):
         runs = range(first, min(first + AT_ONCE, KILLS))
         vaults = [tmp_path / f"run{run}" / "vault.kapnotes" for run in runs]
-        sessions = [_session(vault_path, passphrase) for vault_path in vaults]
-        printed, killed_at = _type_and_kill(vaults, passphrase, sessions,
-                                            [rng.uniform(2.5, 6.5) for _ in runs])
+        sessions: list[int] = []
+        with _typists() as procs:
+            for vault_path in vaults:  # a typist starts up while the next vault is made
+                sessions.append(_session(vault_path, passphrase))
+                procs.append(_start_typist(vault_path, passphrase, sessions[-1]))
+            printed, killed_at = _type_and_kill(procs, [rng.uniform(2.5, 6.5) for _ in runs])
         for n, run in enumerate(runs):
             typed_at = [float(line.split()[2]) for line in printed[n].splitlines()
                         if line.startswith("K ")]
