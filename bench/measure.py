@@ -80,8 +80,10 @@ class Runner:
                         # Compiled bytecode, as the installed app has it (the bundle ships
                         # .pyc; pip compiles at install). Without this, an environment with
                         # PYTHONDONTWRITEBYTECODE=1 compiled every module from source in
-                        # every probe: ~170 ms of each start-up that no user pays.
-                        PYTHONPYCACHEPREFIX=str(PYCACHE))
+                        # every probe: ~170 ms of each start-up that no user pays. The
+                        # caller's cache when it names one: `make test` has filled its own.
+                        PYTHONPYCACHEPREFIX=os.environ.get("PYTHONPYCACHEPREFIX")
+                        or str(PYCACHE))
         self.env.pop("PYTHONDONTWRITEBYTECODE", None)
         self._compile()
 

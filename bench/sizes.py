@@ -28,8 +28,10 @@ class Size:
 SIZES = {
     "full": Size("full", clients=500, courses=5_000, sessions=40_000, vitals=200_000,
                  big_sessions=100, pdf_sessions=60),
+    # Every operation's smoke test (tests/test_bench.py), not a measurement: special courses
+    # just large enough for PDFs of several pages, which the PDF probes render several times.
     "tiny": Size("tiny", clients=5, courses=10, sessions=60, vitals=300,
-                 big_sessions=20, pdf_sessions=12),
+                 big_sessions=8, pdf_sessions=4),
 }
 
 

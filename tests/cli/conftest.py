@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers.basics import TEST_PASSPHRASE
 from helpers.console_entry import run_entry as run_entry_in_process
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
@@ -41,6 +42,20 @@ def run_entry(tmp_path: Path) -> RunCli:
         return run_entry_in_process(args, env={**os.environ, **(env or {})}, cwd=tmp_path)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def demo_vault_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A closed vault as `kapnotes demo` leaves it (TEST_PASSPHRASE), made once per test
+    process through the console entry; tests copy it (helpers.vault_template.copy_vault),
+    never open it. Filling the demo costs ~1 s of CPU (~3 s on a busy machine) per vault."""
+    folder = tmp_path_factory.mktemp("demo-template")
+    path = folder / "demo.kapnotes"
+    result = run_entry_in_process(["demo", "--vault", path], cwd=folder, env={
+        **os.environ, "KAPNOTES_DATA_DIR": str(folder),
+        "KAPNOTES_PASSPHRASE": TEST_PASSPHRASE, "KAPNOTES_NEW_PASSPHRASE": TEST_PASSPHRASE})
+    assert result.returncode == 0, result.stderr
+    return path
 
 
 @pytest.fixture

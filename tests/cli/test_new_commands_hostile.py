@@ -23,10 +23,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.basics import TEST_PASSPHRASE
 from helpers.console_entry import run_entry
+from helpers.vault_template import copy_vault
 
 HANG_GUARD_S = 60
-PASS = "correct horse battery staple"
+PASS = TEST_PASSPHRASE  # the passphrase of the demo vault template (tests/cli/conftest.py)
 
 
 def _env(folder: Path) -> dict[str, str]:
@@ -51,11 +53,12 @@ def _ok(folder: Path, *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def place(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Two vaults (therapist `t`, supervisor `s`), a key file, requests, and the hostile things."""
+def place(tmp_path_factory: pytest.TempPathFactory, demo_vault_template: Path) -> Path:
+    """Two vaults (therapist `t`, a copy of the process's demo vault; supervisor `s`), a key
+    file, requests, and the hostile things."""
     f = tmp_path_factory.mktemp("hostile")
     (f / "data").mkdir()
-    _ok(f, "demo", "--vault", "t.kapnotes")
+    copy_vault(demo_vault_template, f / "t.kapnotes")
     _ok(f, "review", "profile", "--vault", "t.kapnotes", "--name", "Dr Demo Clinician")
     _ok(f, "init", "--vault", "s.kapnotes")
     _ok(f, "review", "profile", "--vault", "s.kapnotes", "--name", "Dr Ada Supervisor")

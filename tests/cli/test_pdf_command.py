@@ -1,4 +1,5 @@
-"""`kapnotes pdf` as a user runs it: real subprocesses against a demo vault."""
+"""`kapnotes pdf` as a user runs it: real subprocesses against a demo vault (the refusals
+through the console entry in this process)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers.basics import TEST_PASSPHRASE
+from helpers.vault_template import copy_vault
 from pypdf import PdfReader
 
 from kapnotes.services.demo import DEMO_CLIENTS
@@ -15,22 +18,13 @@ MIRA = DEMO_CLIENTS[0].client
 
 
 @pytest.fixture(scope="module")
-def demo_vault(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A demo vault built once for the module (through the CLI, like a user would)."""
-    import os
-    import subprocess
-    import sys
-
+def demo_vault(tmp_path_factory: pytest.TempPathFactory,
+               demo_vault_template: Path) -> tuple[Path, Path]:
+    """A copy of the process's `kapnotes demo` vault (tests/cli/conftest.py), for the module."""
     folder = tmp_path_factory.mktemp("pdfcli")
     pf = folder / "passphrase.txt"
-    pf.write_text("lantern orchard 42 quietly\n", encoding="utf-8")
-    vault = folder / "demo.kapnotes"
-    env = {**os.environ, "KAPNOTES_DATA_DIR": str(folder)}
-    result = subprocess.run([sys.executable, "-m", "kapnotes", "demo", "--vault", str(vault),
-                             "--passphrase-file", str(pf)], capture_output=True, text=True,
-                            env=env, timeout=120, check=False)
-    assert result.returncode == 0, result.stderr
-    return vault, pf
+    pf.write_text(TEST_PASSPHRASE + "\n", encoding="utf-8")
+    return copy_vault(demo_vault_template, folder / "demo.kapnotes"), pf
 
 
 def text_of(path: Path, password: str | None = None) -> tuple[str, dict[str, str]]:
@@ -106,13 +100,15 @@ def test_session_note_with_deidentify(run_cli, demo_vault, tmp_path: Path) -> No
     (["--course", "1", "--session", "1"], 5, "goes with --client"),
     (["--client", "KAP-001", "--password-file", "short.txt"], 5, "at least 10"),
 ])
-def test_errors_are_one_line(run_cli, demo_vault, tmp_path: Path,
+def test_errors_are_one_line(run_entry, demo_vault, tmp_path: Path,
                              one_error_line: Callable[..., str], args: list[str], code: int,
                              words: str) -> None:
+    """Through the console entry in this process (tests/helpers/console_entry.py): the
+    refusals need no interpreter of their own; the exports above run as subprocesses."""
     vault, pf = demo_vault
     (tmp_path / "short.txt").write_text("tiny\n", encoding="utf-8")
     out = tmp_path / "x.pdf"
-    result = run_cli("pdf", "--vault", vault, "--passphrase-file", pf, "--out", out, *args)
+    result = run_entry("pdf", "--vault", vault, "--passphrase-file", pf, "--out", out, *args)
     line = one_error_line(result, code)
     assert words in line
     assert not out.exists()

@@ -1,6 +1,6 @@
 """`kapnotes export-json` and `kapnotes import` as a user runs them: real subprocesses (the
 vaults they start from are made through the console entry in this process,
-tests/helpers/console_entry.py)."""
+tests/helpers/console_entry.py; the demo one is a copy of one made once per process)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.basics import TEST_PASSPHRASE
 from helpers.console_entry import run_entry
+from helpers.vault_template import copy_vault
 
 
 def run(args: list[str], tmp_path: Path, passphrase: str, *, in_process: bool = False
@@ -44,11 +46,10 @@ def without_stamp(path: Path) -> dict[str, object]:
 
 
 @pytest.fixture
-def demo_vault(tmp_path: Path, passphrase: str) -> Path:
-    vault = tmp_path / "demo.kapnotes"
-    assert run(["demo", "--vault", str(vault)], tmp_path, passphrase,
-               in_process=True).returncode == 0
-    return vault
+def demo_vault(tmp_path: Path, passphrase: str, demo_vault_template: Path) -> Path:
+    """This test's copy of the process's `kapnotes demo` vault (tests/cli/conftest.py)."""
+    assert passphrase == TEST_PASSPHRASE  # the template's
+    return copy_vault(demo_vault_template, tmp_path / "demo.kapnotes")
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """`kapnotes report tga-six-monthly | adverse-events | approvals | pbs-sheet` through the
 installed console entry (`.venv/bin/kapnotes`), on a vault with real records: files read back
 (CSV parsed, PDF with pypdf), the approvals table printed, hostile options refused with one
-line and nothing written. All data is fictional."""
+line and nothing written (the refusals through the same entry function in this process,
+tests/helpers/console_entry.py). All data is fictional."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from helpers.basics import FakeClock
+from helpers.basics import TEST_PASSPHRASE, FakeClock
+from helpers.console_entry import run_entry
 from helpers.s8 import choose_jurisdiction, dosing_session
+from helpers.vault_template import copy_vault
 from pypdf import PdfReader
 
 from kapnotes.domain.approval_model import Approval
@@ -25,34 +28,57 @@ from kapnotes.storage import lifecycle
 ENTRY = Path(sys.executable).with_name("kapnotes")  # the console script pip installed
 
 
-def run(tmp_path: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
+def run(tmp_path: Path, *args: str | Path, in_process: bool = False
+        ) -> subprocess.CompletedProcess[str]:
+    """The installed script as a subprocess; with `in_process`, the same entry function in this
+    process (tests/helpers/console_entry.py), for the refusals."""
+    if in_process:
+        return run_entry(args, env={**os.environ}, cwd=tmp_path)
     return subprocess.run([str(ENTRY), *map(str, args)], capture_output=True, text=True,
                           env={**os.environ}, cwd=tmp_path, stdin=subprocess.DEVNULL,
                           timeout=120, check=False)
 
 
+@pytest.fixture(scope="module")
+def records_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The vault with the records, made once for the module under an AU-NSW policy of its own
+    (never the process's); each test gets a copy (`records_vault`)."""
+    folder = tmp_path_factory.mktemp("records")
+    path = folder / "vault.kapnotes"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("KAPNOTES_DATA_DIR", str(folder))
+        env.setenv("KAPNOTES_POLICY", str(folder / "policy.json"))
+        choose_jurisdiction(folder, "AU-NSW")
+        created = lifecycle.create_vault(path, TEST_PASSPHRASE)
+        services = build_services(created.vault, clock=FakeClock(datetime(2026, 7, 10, 9)),
+                                  practice_templates=folder / "templates")
+        services.approvals.add(Approval(
+            "tga_authorised_prescriber", date(2026, 1, 1), date(2027, 6, 30),
+            medicine="ketamine", indication="Treatment-resistant PTSD",
+            ethics_approval="Bellbird HREC 2025/114", reference="AP-2026-0042"))
+        for code, at in (("KAP-301", datetime(2026, 2, 3, 9)),
+                         ("KAP-301", datetime(2026, 5, 3, 9)),
+                         ("KAP-302", datetime(2026, 6, 1, 9))):
+            sid = dosing_session(services, code=code, at=at)
+            services.monitoring.update_record(sid, {"medication": "ketamine", "route": "im",
+                                                    "dose_mg": 60})
+        services.monitoring.set_adverse_effect(sid, "nausea", "mild", note="Settled by rest")
+        cid = services.clients.by_code("KAP-302").id
+        # Ends far ahead of the real today: listed only with a long enough window.
+        services.approvals.add(Approval("nsw_s8_authority", date(2026, 6, 1),
+                                        date(2036, 1, 1), client_id=cid,
+                                        reference="NSW-A-99"))
+        created.vault.close()
+    return path
+
+
 @pytest.fixture
-def records_vault(vault_path: Path, passphrase: str, tmp_path: Path) -> Path:
+def records_vault(records_template: Path, vault_path: Path, passphrase: str,
+                  tmp_path: Path) -> Path:
+    """This test's copy of the records vault, under this test's own AU-NSW policy."""
+    assert passphrase == TEST_PASSPHRASE  # the template's
     choose_jurisdiction(tmp_path, "AU-NSW")
-    created = lifecycle.create_vault(vault_path, passphrase)
-    services = build_services(created.vault, clock=FakeClock(datetime(2026, 7, 10, 9)),
-                              practice_templates=tmp_path / "templates")
-    services.approvals.add(Approval(
-        "tga_authorised_prescriber", date(2026, 1, 1), date(2027, 6, 30), medicine="ketamine",
-        indication="Treatment-resistant PTSD", ethics_approval="Bellbird HREC 2025/114",
-        reference="AP-2026-0042"))
-    for code, at in (("KAP-301", datetime(2026, 2, 3, 9)), ("KAP-301", datetime(2026, 5, 3, 9)),
-                     ("KAP-302", datetime(2026, 6, 1, 9))):
-        sid = dosing_session(services, code=code, at=at)
-        services.monitoring.update_record(sid, {"medication": "ketamine", "route": "im",
-                                                "dose_mg": 60})
-    services.monitoring.set_adverse_effect(sid, "nausea", "mild", note="Settled by rest")
-    cid = services.clients.by_code("KAP-302").id
-    # Ends far ahead of the real today: listed only with a long enough window.
-    services.approvals.add(Approval("nsw_s8_authority", date(2026, 6, 1), date(2036, 1, 1),
-                                    client_id=cid, reference="NSW-A-99"))
-    created.vault.close()
-    return vault_path
+    return copy_vault(records_template, vault_path)
 
 
 def test_the_console_entry_writes_the_tga_report_as_csv_and_pdf(
@@ -111,7 +137,7 @@ def test_hostile_options_exit_with_one_line_and_write_nothing(
         args: tuple[str, ...], message: str) -> None:
     before = records_vault.read_bytes()
     result = run(tmp_path, "report", args[0], "--vault", records_vault, "--passphrase-file",
-                 passphrase_file, *args[1:])
+                 passphrase_file, *args[1:], in_process=True)
     assert message in one_error_line(result, 5)
     assert not any(p.suffix in (".csv", ".pdf", ".docx") for p in tmp_path.iterdir())
     assert records_vault.read_bytes() == before
@@ -125,7 +151,7 @@ def test_an_existing_file_is_not_replaced_without_force(
     before = records_vault.read_bytes()
     result = run(tmp_path, "report", "adverse-events", "--vault", records_vault,
                  "--passphrase-file", passphrase_file, "--from", "2026-01-01", "--to",
-                 "2026-12-31", "--out", keep)
+                 "2026-12-31", "--out", keep, in_process=True)
     assert "--out" in one_error_line(result, 5)
     assert keep.read_text() == "mine\n" and records_vault.read_bytes() == before
 
@@ -145,7 +171,7 @@ def test_a_report_never_lands_on_the_vaults_files_or_backups(
     for target in (link, folder / "ae.csv"):
         result = run(tmp_path, "report", "adverse-events", "--vault", records_vault,
                      "--passphrase-file", passphrase_file, "--from", "2026-01-01", "--to",
-                     "2026-12-31", "--out", target, "--force")
+                     "2026-12-31", "--out", target, "--force", in_process=True)
         one_error_line(result, 5)
     assert keys.read_bytes() == key_bytes and records_vault.read_bytes() == vault_bytes
     assert link.is_symlink() and not (folder / "ae.csv").exists()

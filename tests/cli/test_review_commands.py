@@ -1,17 +1,22 @@
 """`kapnotes review …` as a user runs it: real subprocesses through the console entry, two
-real vaults, real age files, and one clear line for each refused file. The vaults are set up,
-and the refusal cases run, through the console entry in this process (`run_entry`,
-tests/helpers/console_entry.py); the request → reply → import flows run as subprocesses."""
+real vaults, real age files, and one clear line for each refused file. The vaults are set up
+once per module (each test gets its own copies), and the refusal cases run, through the
+console entry in this process (`run_entry`, tests/helpers/console_entry.py); the request →
+reply → import flows run as subprocesses."""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pyrage
 import pytest
+from helpers.basics import TEST_PASSPHRASE
+from helpers.console_entry import run_entry as run_entry_in_process
+from helpers.vault_template import copy_vault
 
 from kapnotes.cli.review_commands import ENV_REQUEST_PASSPHRASE as ENV_REQUEST
 from kapnotes.cli.review_commands import PASSPHRASE_LINE
@@ -19,19 +24,30 @@ from kapnotes.cli.review_commands import PASSPHRASE_LINE
 Run = Callable[..., Any]
 
 
-@pytest.fixture
-def vaults(tmp_path: Path, run_entry: Run, passphrase: str) -> dict[str, Path]:
-    env = {"KAPNOTES_PASSPHRASE": passphrase}
-    therapist, supervisor = tmp_path / "therapist.kapnotes", tmp_path / "supervisor.kapnotes"
-    for args in (("demo", "--vault", therapist),
-                 ("review", "profile", "--vault", therapist, "--name", "Dr Demo Clinician",
+@pytest.fixture(scope="module")
+def vault_pair(tmp_path_factory: pytest.TempPathFactory, demo_vault_template: Path
+               ) -> dict[str, Path]:
+    """The therapist's demo vault and the supervisor's new one, each with its review profile,
+    set up once for the module; every test works on its own copies (`vaults`)."""
+    folder = tmp_path_factory.mktemp("review-pair")
+    therapist = copy_vault(demo_vault_template, folder / "therapist.kapnotes")
+    supervisor = folder / "supervisor.kapnotes"
+    env = {**os.environ, "KAPNOTES_DATA_DIR": str(folder),
+           "KAPNOTES_PASSPHRASE": TEST_PASSPHRASE, "KAPNOTES_NEW_PASSPHRASE": TEST_PASSPHRASE}
+    for args in (("review", "profile", "--vault", therapist, "--name", "Dr Demo Clinician",
                   "--role", "Psychologist", "--registration", "PSY0001234567"),
                  ("init", "--vault", supervisor),
                  ("review", "profile", "--vault", supervisor, "--name", "Dr Ada Supervisor",
                   "--registration", "PSY0009876543")):
-        result = run_entry(*args, env={**env, "KAPNOTES_NEW_PASSPHRASE": passphrase})
+        result = run_entry_in_process(args, env=env, cwd=folder)
         assert result.returncode == 0, result.stderr
     return {"therapist": therapist, "supervisor": supervisor}
+
+
+@pytest.fixture
+def vaults(tmp_path: Path, vault_pair: dict[str, Path], passphrase: str) -> dict[str, Path]:
+    assert passphrase == TEST_PASSPHRASE  # the pair was made with it
+    return {who: copy_vault(path, tmp_path / path.name) for who, path in vault_pair.items()}
 
 
 def _review(tmp_path: Path, note_ids: list[int], verdict: str = "approved") -> Path:
@@ -53,14 +69,16 @@ def _note_ids(request: Path, passphrase: str) -> list[int]:
 
 
 def test_request_reply_import_with_keys(vaults: dict[str, Path], tmp_path: Path, run_cli: Run,
-                                        passphrase: str) -> None:
+                                        run_entry: Run, passphrase: str) -> None:
+    """Each command once as a real subprocess; its repeats and refusals in this process."""
     env = {"KAPNOTES_PASSPHRASE": passphrase}
     key = run_cli("review", "key", "--vault", vaults["supervisor"], "--out",
                   tmp_path / "ada.kapkey", env=env)
     assert key.returncode == 0, key.stderr
     fingerprint = key.stdout.split("Fingerprint: ")[1].strip()
-    for said in ("Pinned Dr Ada Supervisor's key", "was already pinned; nothing changed"):
-        trust = run_cli("review", "trust", tmp_path / "ada.kapkey", "--vault",
+    for run, said in ((run_cli, "Pinned Dr Ada Supervisor's key"),
+                      (run_entry, "was already pinned; nothing changed")):
+        trust = run("review", "trust", tmp_path / "ada.kapkey", "--vault",
                         vaults["therapist"], env=env)
         assert trust.returncode == 0 and said in trust.stdout and fingerprint in trust.stdout
     req = run_cli("review", "request", "--vault", vaults["therapist"], "--client", "kap-001",
@@ -78,7 +96,7 @@ def test_request_reply_import_with_keys(vaults: dict[str, Path], tmp_path: Path,
     template = json.loads((tmp_path / "review.json").read_text(encoding="utf-8"))
     ids = [v["session_id"] for v in template["verdicts"]]
     assert ids and all(f"{i:>6}" in opened.stdout for i in ids)
-    unfilled = run_cli("review", "reply", tmp_path / "req.kapreview", "--vault",
+    unfilled = run_entry("review", "reply", tmp_path / "req.kapreview", "--vault",
                        vaults["supervisor"], "--review", tmp_path / "review.json", "--out",
                        tmp_path / "r0.kapreview", env=env)
     assert unfilled.returncode == 5 and "verdict" in unfilled.stderr  # decide each note
@@ -99,7 +117,7 @@ def test_request_reply_import_with_keys(vaults: dict[str, Path], tmp_path: Path,
                        vaults["therapist"], env=env)
     assert imported.returncode == 0, imported.stderr
     assert "Imported reply" in imported.stdout and "Pinned" not in imported.stdout
-    again = run_cli("review", "import", tmp_path / "r0.kapreview", "--vault",
+    again = run_entry("review", "import", tmp_path / "r0.kapreview", "--vault",
                     vaults["therapist"], env=env)
     assert again.returncode == 0 and "already imported; nothing changed" in again.stdout
     status = run_cli("review", "status", "--vault", vaults["therapist"], env=env)
@@ -108,8 +126,9 @@ def test_request_reply_import_with_keys(vaults: dict[str, Path], tmp_path: Path,
 
 
 def test_passphrase_request_one_off_reply_and_log(vaults: dict[str, Path], tmp_path: Path,
-                                                  run_cli: Run, passphrase: str,
-                                                  one_error_line: Any) -> None:
+                                                  run_cli: Run, run_entry: Run,
+                                                  passphrase: str, one_error_line: Any) -> None:
+    """The flow as real subprocesses; the refusals on the way in this process."""
     env = {"KAPNOTES_PASSPHRASE": passphrase}
     req = run_cli("review", "request", "--vault", vaults["therapist"], "--client", "KAP-001",
                   "--out", tmp_path / "req.kapreview", env=env)
@@ -120,14 +139,14 @@ def test_passphrase_request_one_off_reply_and_log(vaults: dict[str, Path], tmp_p
     ids = _note_ids(tmp_path / "req.kapreview", secret)
     (tmp_path / "pp.txt").write_text(secret + "\n", encoding="utf-8")
 
-    line = one_error_line(run_cli("review", "open", tmp_path / "req.kapreview"), 1)
+    line = one_error_line(run_entry("review", "open", tmp_path / "req.kapreview"), 1)
     assert "--request-passphrase-file" in line  # no terminal to ask in, and no file given
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("not the passphrase\n", encoding="utf-8")
-    line = one_error_line(run_cli("review", "reply", tmp_path / "req.kapreview", "--name",
-                                  "Dr Ada Supervisor", "--review", _review(tmp_path, ids),
-                                  "--out", tmp_path / "reply.kapreview",
-                                  "--request-passphrase-file", wrong), 5)
+    line = one_error_line(run_entry("review", "reply", tmp_path / "req.kapreview", "--name",
+                                    "Dr Ada Supervisor", "--review", _review(tmp_path, ids),
+                                    "--out", tmp_path / "reply.kapreview",
+                                    "--request-passphrase-file", wrong), 5)
     assert "cannot be opened with this passphrase" in line
     assert not (tmp_path / "reply.kapreview").exists()
 
@@ -150,8 +169,8 @@ def test_passphrase_request_one_off_reply_and_log(vaults: dict[str, Path], tmp_p
     assert "2026-12: 1 session(s), 30 min (individual 30, group 0)" in added.stdout
 
     # Foreign: the same reply into the supervisor's own vault, which sent no request.
-    line = one_error_line(run_cli("review", "import", tmp_path / "reply.kapreview", "--vault",
-                                  vaults["supervisor"], env=env), 5)
+    line = one_error_line(run_entry("review", "import", tmp_path / "reply.kapreview",
+                                    "--vault", vaults["supervisor"], env=env), 5)
     assert "not encrypted to this vault's key" in line
 
 

@@ -1,50 +1,76 @@
 """`kapnotes review log --out F.pdf` and `kapnotes review verify-log F.pdf [--key KEYFILE]`
 as a user runs them (real subprocesses through the console entry, a real vault): the signed
 log PDF verifies; a changed byte in its embedded entries, a foreign key, another PDF or a
-non-PDF are each refused in one line with exit code 5. The vaults and the log are set up
-through the console entry in this process (`run_entry`, tests/helpers/console_entry.py)."""
+non-PDF are each refused in one line with exit code 5. The vaults and the log are set up once
+per module through the console entry in this process (tests/helpers/console_entry.py), and
+copied for each test."""
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.basics import TEST_PASSPHRASE
+from helpers.console_entry import run_entry as run_entry_in_process
+from helpers.vault_template import copy_vault
 from pypdf import PdfReader, PdfWriter
 
 Run = Callable[..., Any]
 ATTACHMENT = "supervision-log.json"
 
 
-@pytest.fixture
-def logged(tmp_path: Path, run_entry: Run, passphrase: str) -> dict[str, Any]:
-    """A vault with two supervision sessions logged by hand, its log PDF and key files."""
-    env = {"KAPNOTES_PASSPHRASE": passphrase, "KAPNOTES_NEW_PASSPHRASE": passphrase}
-    vault, other = tmp_path / "therapist.kapnotes", tmp_path / "other.kapnotes"
+@pytest.fixture(scope="module")
+def logged_once(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A vault with two supervision sessions logged by hand, its log PDF and key files; set up
+    once for the module, never changed (each test gets its own copies: `logged`)."""
+    folder = tmp_path_factory.mktemp("verify-log")
+    env = {**os.environ, "KAPNOTES_DATA_DIR": str(folder),
+           "KAPNOTES_PASSPHRASE": TEST_PASSPHRASE, "KAPNOTES_NEW_PASSPHRASE": TEST_PASSPHRASE}
+
+    def run(*args: str | Path) -> Any:
+        return run_entry_in_process(args, env=env, cwd=folder)
+
+    vault, other = folder / "therapist.kapnotes", folder / "other.kapnotes"
     for args in (("init", "--vault", vault), ("init", "--vault", other),
                  ("review", "profile", "--vault", vault, "--name", "Dr Demo Clinician"),
                  ("review", "profile", "--vault", other, "--name", "Dr Someone Else"),
-                 ("review", "key", "--vault", vault, "--out", tmp_path / "mine.kapkey"),
-                 ("review", "key", "--vault", other, "--out", tmp_path / "other.kapkey"),
+                 ("review", "key", "--vault", vault, "--out", folder / "mine.kapkey"),
+                 ("review", "key", "--vault", other, "--out", folder / "other.kapkey"),
                  ("review", "log", "--vault", vault, "--add", "--supervisor", "Dr Ada Sup",
                   "--date", "2026-11-02", "--minutes", "60", "--topic", "dosing safety"),
                  ("review", "log", "--vault", vault, "--add", "--supervisor", "Dr Ada Sup",
                   "--date", "2026-11-16", "--minutes", "30", "--format", "group")):
-        result = run_entry(*args, env=env)
+        result = run(*args)
         assert result.returncode == 0, result.stderr
-    profile = run_entry("review", "profile", "--vault", vault, env=env)
+    profile = run("review", "profile", "--vault", vault)
     fingerprint = re.search(r"Key fingerprint: (.+)", profile.stdout)
     assert fingerprint is not None
-    pdf = tmp_path / "log.pdf"
-    saved = run_entry("review", "log", "--vault", vault, "--out", pdf, env=env)
+    pdf = folder / "log.pdf"
+    saved = run("review", "log", "--vault", vault, "--out", pdf)
     assert saved.returncode == 0, saved.stderr
     assert f"Wrote {pdf}" in saved.stdout and pdf.is_file()
-    return {"pdf": pdf, "fingerprint": fingerprint.group(1).strip(), "env": env,
-            "vault": vault, "mine": tmp_path / "mine.kapkey", "other": tmp_path / "other.kapkey"}
+    return {"pdf": pdf, "fingerprint": fingerprint.group(1).strip(), "vault": vault,
+            "mine": folder / "mine.kapkey", "other": folder / "other.kapkey"}
+
+
+@pytest.fixture
+def logged(logged_once: dict[str, Any], tmp_path: Path, passphrase: str) -> dict[str, Any]:
+    """This test's copies of the vault, its log PDF and the key files."""
+    assert passphrase == TEST_PASSPHRASE  # the vaults were made with it
+    copies: dict[str, Any] = {"fingerprint": logged_once["fingerprint"],
+                              "env": {"KAPNOTES_PASSPHRASE": passphrase,
+                                      "KAPNOTES_NEW_PASSPHRASE": passphrase}}
+    copies["vault"] = copy_vault(logged_once["vault"], tmp_path / logged_once["vault"].name)
+    for name in ("pdf", "mine", "other"):
+        copies[name] = Path(shutil.copy2(logged_once[name], tmp_path))
+    return copies
 
 
 def test_the_saved_log_verifies_and_names_its_signer(logged: dict[str, Any],

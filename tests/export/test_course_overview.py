@@ -19,7 +19,7 @@ from export_fixtures import (
     identifying_values,
     open_world,
 )
-from helpers.pdf_text import page_texts
+from helpers.pdf_text import page_text, page_texts
 
 from kapnotes.domain.models import SessionKind
 from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem
@@ -126,7 +126,7 @@ def test_overview_of_a_crowded_60_session_course_still_fits_page_one(world: tupl
     # Identified, private notes included, audit on: other notices, a longer title; still one page.
     named = dataclasses.replace(OPTIONS, deidentified=False, include_private=True,
                                 audit_head="1,204 entries, head 3f2a9c1b77d0")
-    first = flat(page_texts(render_pdf(course_report(snap, named)))[0])
+    first = flat(page_text(render_pdf(course_report(snap, named)), 0))
     assert long_client.full_name in first and flat(DETAILS) in first
 
 
@@ -137,8 +137,7 @@ def test_packet_opens_with_one_row_per_client(world: tuple) -> None:
     for cid in ids:
         course = services.courses.for_client(cid)[-1]
         snaps.append(course_snapshot(services, int(course.id or 0)))
-    pages = page_texts(render_pdf(packet_report(snaps, OPTIONS, clinician=CLINICIAN)))
-    first = pages[0]
+    first = page_text(render_pdf(packet_report(snaps, OPTIONS, clinician=CLINICIAN)), 0)
     assert "Clients at a glance" in first and "Contents" in first
     assert first.index("Clients at a glance") < first.index("Contents")
     table = first[first.index("Clients at a glance"):first.index("Contents")]

@@ -13,6 +13,7 @@ test that uses this rather than being skipped in silence.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import kapnotes
 PACKAGE = Path(kapnotes.__file__).resolve().parent
 AUDIT_MODULE = "kapnotes.storage.audit"
 WRITERS = {"record": 1, "record_all": 1}  # the function → the position of its event argument
+WRITER_WORD = re.compile(r"\brecord(_all)?\b")
 
 
 @dataclass
@@ -47,9 +49,12 @@ def string_constants(tree: ast.Module) -> dict[str, str]:
 
 
 class _Module:
-    def __init__(self, name: str, tree: ast.Module, constants: dict[str, dict[str, str]]):
-        self.name, self.tree = name, tree
+    def __init__(self, name: str, tree: ast.Module, constants: _Sources):
+        self.name, self.tree, self.sources = name, tree, constants
         self.constants = dict(constants.get(name, {}))
+        # local name → (module, name) of each `from kapnotes... import NAME`, in order; a
+        # constant is looked up only when an event is named by it (the last import wins).
+        self.imported: dict[str, list[tuple[str, str]]] = {}
         self.audit_names: set[str] = set()  # names bound to the audit module
         self.writer_names: dict[str, str] = {}  # local name → "record" / "record_all"
         if name == AUDIT_MODULE:
@@ -62,8 +67,8 @@ class _Module:
                         self.audit_names.add(local)
                     elif node.module == AUDIT_MODULE and alias.name in WRITERS:
                         self.writer_names[local] = alias.name
-                    elif alias.name in constants.get(node.module, {}):
-                        self.constants[local] = constants[node.module][alias.name]
+                    else:
+                        self.imported.setdefault(local, []).append((node.module, alias.name))
             elif isinstance(node, ast.Import):
                 self.audit_names |= {a.asname for a in node.names
                                      if a.name == AUDIT_MODULE and a.asname}
@@ -75,12 +80,18 @@ class _Module:
             return f.attr
         return self.writer_names.get(f.id) if isinstance(f, ast.Name) else None
 
+    def constant(self, local: str) -> str | None:
+        for module, name in reversed(self.imported.get(local, [])):
+            if name in (found := self.sources.get(module, {})):
+                return found[name]
+        return self.constants.get(local)
+
     def names(self, expr: ast.expr) -> tuple[set[str], set[str]] | None:
         """(events, family heads) `expr` can be, or None when it cannot be read."""
         if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
             return {expr.value}, set()
-        if isinstance(expr, ast.Name) and expr.id in self.constants:
-            return {self.constants[expr.id]}, set()
+        if isinstance(expr, ast.Name) and (value := self.constant(expr.id)) is not None:
+            return {value}, set()
         if isinstance(expr, ast.IfExp):
             arms = [self.names(expr.body), self.names(expr.orelse)]
             if None in arms:
@@ -111,10 +122,36 @@ def _event_arguments(call: ast.Call, writer: str) -> list[ast.expr] | None:
     return [r.elts[0] for r in rows if isinstance(r, ast.Tuple)]
 
 
+class _Sources:
+    """Module name → its top-level string constants, each file parsed on first ask: the scan
+    runs when its test module is collected, in every worker, and most files are never asked."""
+
+    def __init__(self, paths: dict[str, Path]) -> None:
+        self.paths = paths
+        self.trees: dict[str, ast.Module] = {}
+        self.constants: dict[str, dict[str, str]] = {}
+
+    def tree(self, name: str) -> ast.Module:
+        if name not in self.trees:
+            self.trees[name] = ast.parse(self.paths[name].read_text(encoding="utf-8"))
+        return self.trees[name]
+
+    def get(self, name: str, default: dict[str, str]) -> dict[str, str]:
+        if name not in self.paths:
+            return default
+        if name not in self.constants:
+            self.constants[name] = string_constants(self.tree(name))
+        return self.constants[name]
+
+
 def written_events(package: Path = PACKAGE) -> WrittenEvents:
-    trees = {module_name(p): (p, ast.parse(p.read_text(encoding="utf-8")))
-             for p in sorted(package.rglob("*.py"))}
-    constants = {name: string_constants(tree) for name, (_p, tree) in trees.items()}
+    paths = {module_name(p): p for p in sorted(package.rglob("*.py"))}
+    constants = _Sources(paths)
+    # A writer is a call of `record` or `record_all`, so that word is in any file holding one
+    # (in the call or in the import that renamed it); other files are read only for constants.
+    writers = [name for name, path in paths.items()
+               if name == AUDIT_MODULE or WRITER_WORD.search(path.read_text(encoding="utf-8"))]
+    trees = {name: (paths[name], constants.tree(name)) for name in writers}
     found = WrittenEvents()
 
     def add(module: _Module, expr: ast.expr, site: str) -> None:
@@ -129,8 +166,9 @@ def written_events(package: Path = PACKAGE) -> WrittenEvents:
 
     for name, (path, tree) in trees.items():
         module = _Module(name, tree, constants)
+        where = path.relative_to(package.parent)  # once per file, not per node (collection)
         for node in ast.walk(tree):
-            site = f"{path.relative_to(package.parent)}:{getattr(node, 'lineno', 0)}"
+            site = f"{where}:{getattr(node, 'lineno', 0)}"
             if isinstance(node, ast.Call) and (writer := module.writer(node)):
                 exprs = _event_arguments(node, writer)
                 if exprs is None:

@@ -1,8 +1,9 @@
 """A therapist typing into a real session editor, offscreen, one key every 100 ms.
 
 Run by test_gui_kill.py, which SIGKILLs it mid-sentence. It prints `READY` once the editor
-has focus, then one line per key: `K <index> <CLOCK_MONOTONIC seconds>` after the key was
-delivered, so the parent knows exactly what had been typed, and when, at the kill.
+has focus (with `--wait-for-go`, it then waits for a GO line on stdin before the first key),
+then one line per key: `K <index> <CLOCK_MONOTONIC seconds>` after the key was delivered, so
+the parent knows exactly what had been typed, and when, at the kill.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ def main() -> int:
     parser.add_argument("--passphrase-file", required=True)
     parser.add_argument("--session", type=int, required=True)
     parser.add_argument("--field", required=True)
+    parser.add_argument("--wait-for-go", action="store_true",
+                        help="after READY, start typing only once a GO line comes on stdin")
     args = parser.parse_args()
 
     from PySide6.QtCore import QTimer
@@ -57,8 +60,10 @@ def main() -> int:
 
     timer = QTimer()
     timer.timeout.connect(type_next)
-    timer.start(INTERVAL_MS)
     print("READY", flush=True)
+    if args.wait_for_go and sys.stdin.readline().strip() != "GO":
+        return 0  # the test no longer needs this typist
+    timer.start(INTERVAL_MS)
     return app.exec()
 
 

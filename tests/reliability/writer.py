@@ -27,6 +27,7 @@ import os
 import random
 import signal
 import sys
+import tempfile
 import traceback
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -303,8 +304,23 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _import_what_writers_use() -> None:
+    """Import here, once, the services kapnotes/services/container.py builds on first use (and
+    their ~70 modules): else every forked writer imports them again. They are built whole on a
+    throwaway vault, so what is imported follows container.py, not a list kept here."""
+    with tempfile.TemporaryDirectory(prefix="kapnotes-fork-server-") as folder:
+        path = Path(folder) / "vault.kapnotes"
+        vault = lifecycle.create_vault(path, "throwaway fork-server passphrase").vault
+        try:
+            services = build_services(vault, practice_templates=path.parent / "templates")
+            _ = services.courses  # the first read builds them all
+        finally:
+            vault.close()
+
+
 def serve_forks() -> int:
     """Fork a writer per request line until stdin closes; the kernel reaps the children."""
+    _import_what_writers_use()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     for line in sys.stdin:
         request = json.loads(line)

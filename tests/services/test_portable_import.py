@@ -5,23 +5,26 @@ half-way leaves the vault exactly as it was."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.basics import TEST_PASSPHRASE, FakeClock
 
 from kapnotes.domain.errors import ConflictError, ValidationError
 from kapnotes.domain.models import SessionKind
 from kapnotes.domain.templates import FieldType
 from kapnotes.services import portable_import
+from kapnotes.services.container import build_services
 from kapnotes.services.portable_import import Decision
-from kapnotes.storage import audit
+from kapnotes.storage import audit, lifecycle
 from kapnotes.storage import portable_rows as rows
 from tests.services.portable_data import (
+    copy_rich_demo,
     export_text,
     load,
-    new_services,
     vault_state,
 )
 
@@ -31,14 +34,32 @@ def source(rich_services: Any) -> Any:
     return rich_services
 
 
-@pytest.fixture
-def doc(source: Any) -> dict[str, Any]:
-    return load(export_text(source.vault))
+@pytest.fixture(scope="module")
+def rich_export(rich_demo_vault: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The export of the rich demo vault, made once for the module: every copy of that vault
+    exports these same bytes (export_text fixes `exported_at`), so the `source` of a test
+    exports it too until the test changes its copy."""
+    folder = tmp_path_factory.mktemp("rich-export")
+    services = copy_rich_demo(rich_demo_vault, folder / "rich.kapnotes", TEST_PASSPHRASE,
+                              FakeClock(), folder / "templates")
+    try:
+        return export_text(services.vault)
+    finally:
+        services.vault.close()
 
 
 @pytest.fixture
-def target(tmp_path: Path, passphrase: str, clock: Any) -> Any:
-    return new_services(tmp_path / "target.kapnotes", passphrase, clock, tmp_path / "t")
+def doc(rich_export: str) -> dict[str, Any]:
+    return load(rich_export)  # parsed anew: tests change their document
+
+
+@pytest.fixture
+def target(new_vault: Path, passphrase: str, clock: Any, tmp_path: Path) -> Iterator[Any]:
+    """An empty vault (a copy of the process's template vault) to import into."""
+    services = build_services(lifecycle.unlock_vault(new_vault, passphrase=passphrase),
+                              clock=clock, practice_templates=tmp_path / "t")
+    yield services
+    services.vault.close()
 
 
 def first_session(doc: dict[str, Any], kind: str, code: str = "KAP-001") -> dict[str, Any]:

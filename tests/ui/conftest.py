@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from helpers.basics import TEST_PASSPHRASE, FakeClock
 from helpers.recording import RecordingPrompter
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports PySide6
@@ -44,3 +47,57 @@ def settings(tmp_path: Path) -> object:
 @pytest.fixture
 def prompter() -> RecordingPrompter:
     return RecordingPrompter()
+
+
+DemoAt = Callable[[datetime], tuple[object, list[int]]]
+
+
+@pytest.fixture(scope="session")
+def demo_vaults(vault_template: Path, tmp_path_factory: pytest.TempPathFactory
+                ) -> Callable[[datetime], tuple[Path, list[int]]]:
+    """The closed demo vault built on a given clock (helpers/demo_vault.py), once per test
+    process and clock; each test opens its own copy (`open_demo`)."""
+    from helpers.demo_vault import build_demo_vault
+
+    built: dict[datetime, tuple[Path, list[int]]] = {}
+
+    def at(now: datetime) -> tuple[Path, list[int]]:
+        if now not in built:
+            folder = tmp_path_factory.mktemp("demo")
+            # Built inside whichever test asks first: not with that test's practice policy
+            # (a jurisdiction adds register entries) or locale, but the suite's defaults.
+            with pytest.MonkeyPatch.context() as env:
+                env.setenv("KAPNOTES_DATA_DIR", str(folder))
+                env.setenv("KAPNOTES_POLICY", str(folder / "no-practice-policy.json"))
+                env.delenv("LC_ALL", raising=False)
+                env.setenv("LC_TIME", "C.UTF-8")
+                built[now] = build_demo_vault(vault_template, folder, now)
+        return built[now]
+
+    return at
+
+
+@pytest.fixture
+def open_demo(demo_vaults: Callable[[datetime], tuple[Path, list[int]]], vault_path: Path,
+              clock: FakeClock, tmp_path: Path) -> Iterator[DemoAt]:
+    """`open_demo(now)`: the clock set to `now` and services over this test's own copy of the
+    demo vault built on it (what `build_demo(services, today=now.date())` left), with its
+    clients' ids; the vault is closed after the test."""
+    from helpers.vault_template import copy_vault
+
+    from kapnotes.services.container import build_services
+    from kapnotes.storage import lifecycle
+
+    opened = []
+
+    def at(now: datetime) -> tuple[object, list[int]]:
+        template, ids = demo_vaults(now)
+        clock.now = now
+        vault = lifecycle.unlock_vault(copy_vault(template, vault_path), passphrase=TEST_PASSPHRASE)
+        opened.append(vault)
+        services = build_services(vault, clock=clock, practice_templates=tmp_path / "templates")
+        return services, list(ids)
+
+    yield at
+    for vault in opened:
+        vault.close()

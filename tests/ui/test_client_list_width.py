@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 
 from kapnotes.domain.models import Client
-from kapnotes.services.demo import build_demo
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.models.client_list_model import ClientListModel
 from kapnotes.ui.workspace import Workspace
@@ -18,10 +17,8 @@ TYPICAL = "Marguerite Okonkwo-Lindqvist"
 PADDING = 12  # the cell's margins either side of the text (QCommonStyle: 2 × focus frame)
 
 
-def test_names_are_whole_at_1366_by_768_on_the_demo_vault(qtbot, services, settings,
-                                                          clock) -> None:
-    clock.now = datetime(2026, 11, 20, 9, 0)
-    build_demo(services, today=clock.now.date())
+def test_names_are_whole_at_1366_by_768_on_the_demo_vault(qtbot, open_demo, settings) -> None:
+    services, _ids = open_demo(datetime(2026, 11, 20, 9, 0))  # tests/ui/conftest.py
     services.clients.create(Client(code="KAP-006", full_name=TYPICAL))
     window = MainWindow(services.vault, settings=settings)
     qtbot.addWidget(window)

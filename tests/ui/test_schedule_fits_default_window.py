@@ -15,16 +15,16 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle
 
-from kapnotes.services.demo import build_demo
 from kapnotes.ui.client_view import ClientView
 from kapnotes.ui.main_window import MainWindow, default_size
 from kapnotes.ui.widgets.timeline import TimelineModel
 from kapnotes.ui.workspace import Workspace
 
 
-def open_demo_client(qtbot, services, settings, clock, screen: tuple[int, int]) -> ClientView:
-    clock.now = datetime(2026, 12, 4, 9, 0)  # a dosing day of the demo's first client
-    ids = build_demo(services, today=clock.now.date())
+def open_demo_client(qtbot, open_demo, settings, screen: tuple[int, int]) -> ClientView:
+    # The demo built on a dosing day of its first client (tests/ui/conftest.py: one build per
+    # test process, each test its own copy).
+    services, ids = open_demo(datetime(2026, 12, 4, 9, 0))
     window = MainWindow(services.vault, settings=settings)
     qtbot.addWidget(window)
     workspace = Workspace(window, services, signer_name="Dr Demo Clinician")
@@ -71,9 +71,9 @@ SCREENS = [(1280, 800), (1366, 768), (1920, 1080)]
 
 
 @pytest.mark.parametrize("screen", SCREENS)
-def test_no_list_scrolls_sideways_and_the_sessions_are_whole(qtbot, services, settings,
-                                                              clock, screen) -> None:
-    view = open_demo_client(qtbot, services, settings, clock, screen)
+def test_no_list_scrolls_sideways_and_the_sessions_are_whole(qtbot, open_demo, settings,
+                                                              screen) -> None:
+    view = open_demo_client(qtbot, open_demo, settings, screen)
     timeline, sessions = view.timeline_view, view.sessions_list
     assert timeline.model().rowCount() >= 14
     assert sessions.topLevelItemCount() == 12
@@ -106,10 +106,10 @@ def short_cuts(view) -> list[str]:
 
 
 @pytest.mark.parametrize("screen", [(1366, 768), (1920, 1080)])
-def test_schedule_headers_and_details_whole_in_a_1280_px_window(qtbot, services, settings,
-                                                                  clock, screen) -> None:
+def test_schedule_headers_and_details_whole_in_a_1280_px_window(qtbot, open_demo, settings,
+                                                                  screen) -> None:
     """On these screens the window opens 1280 px wide (main_window.default_size)."""
-    view = open_demo_client(qtbot, services, settings, clock, screen)
+    view = open_demo_client(qtbot, open_demo, settings, screen)
     model = view.timeline_view.timeline_model
     details = {model.display_text(row, TimelineModel.DETAIL) for row in range(model.rowCount())}
     assert "⚠ alert" in details  # the held 20 Nov dose that raised a monitoring alert
@@ -122,21 +122,21 @@ def test_schedule_headers_and_details_whole_in_a_1280_px_window(qtbot, services,
 # ~33 px each ("P…", "D…"). The sessions list now goes below the schedule
 # (kapnotes/ui/widgets/shared_row.py).
 @pytest.mark.parametrize("screen", [(1280, 800)])
-def test_schedule_headers_and_details_whole_at_1216_px(qtbot, services, settings, clock,
+def test_schedule_headers_and_details_whole_at_1216_px(qtbot, open_demo, settings,
                                                        screen) -> None:
-    assert short_cuts(open_demo_client(qtbot, services, settings, clock, screen)) == []
+    assert short_cuts(open_demo_client(qtbot, open_demo, settings, screen)) == []
 
 
 @pytest.mark.parametrize("screen", SCREENS)
-def test_every_schedule_phase_whole(qtbot, services, settings, clock, screen) -> None:
-    view = open_demo_client(qtbot, services, settings, clock, screen)
+def test_every_schedule_phase_whole(qtbot, open_demo, settings, screen) -> None:
+    view = open_demo_client(qtbot, open_demo, settings, screen)
     cuts = cut_cells(view.timeline_view, view.timeline_view.horizontalHeader())
     assert [cut for cut in cuts if cut.startswith(f"{TimelineModel.PHASE}:")] == []
 
 
 def test_the_sessions_go_beside_the_schedule_when_the_window_holds_both(
-        qtbot, services, settings, clock) -> None:
-    view = open_demo_client(qtbot, services, settings, clock, (1920, 1080))
+        qtbot, open_demo, settings) -> None:
+    view = open_demo_client(qtbot, open_demo, settings, (1920, 1080))
     timeline, sessions = view.timeline_view, view.sessions_list
     schedule, below = timeline.parentWidget().geometry(), sessions.parentWidget().geometry()
     assert below.top() > schedule.bottom() and below.width() == schedule.width()
@@ -158,8 +158,8 @@ def rows_shown(view: QAbstractItemView, header: QHeaderView, height: int, row: i
 # nearly touching) stood out under the schedule's 26 px ones.
 @pytest.mark.parametrize("screen", [(1280, 800), (1366, 768)])
 def test_the_sessions_rows_are_as_tall_as_the_schedules_and_the_page_does_not_scroll(
-        qtbot, services, settings, clock, screen) -> None:
-    view = open_demo_client(qtbot, services, settings, clock, screen)
+        qtbot, open_demo, settings, screen) -> None:
+    view = open_demo_client(qtbot, open_demo, settings, screen)
     timeline, sessions = view.timeline_view, view.sessions_list
     row = timeline.rowHeight(0)
     assert {timeline.rowHeight(r) for r in range(timeline.model().rowCount())} == {row}
@@ -177,9 +177,9 @@ def test_the_sessions_rows_are_as_tall_as_the_schedules_and_the_page_does_not_sc
 
 # Side by side the row needs only the taller list's minimum; it reported the two stacked
 # (~8 rows more), and a wide but short window scrolled the page that much earlier.
-def test_side_by_side_the_page_needs_only_the_taller_lists_height(qtbot, services, settings,
-                                                                  clock) -> None:
-    view = open_demo_client(qtbot, services, settings, clock, (1920, 1080))
+def test_side_by_side_the_page_needs_only_the_taller_lists_height(qtbot, open_demo,
+                                                                  settings) -> None:
+    view = open_demo_client(qtbot, open_demo, settings, (1920, 1080))
     timeline_box = view.timeline_view.parentWidget()
     sessions_box = view.sessions_list.parentWidget()
     schedule = timeline_box.parentWidget()
@@ -215,21 +215,20 @@ def assert_taller_rows_alike(view) -> None:
 # counted 23 px rows: the sessions list held 4.1 rows at its minimum, not five.
 @pytest.mark.parametrize("points", [14, 18])
 def test_with_a_larger_font_the_rows_match_and_the_minimums_hold_seven_and_five(
-        qtbot, services, settings, clock, qapp, points) -> None:
+        qtbot, open_demo, settings, qapp, points) -> None:
     old = QFont(qapp.font())
     font = QFont(old)
     font.setPointSize(points)
     qapp.setFont(font)
     try:
-        assert_taller_rows_alike(open_demo_client(qtbot, services, settings, clock,
-                                                  (1920, 1080)))
+        assert_taller_rows_alike(open_demo_client(qtbot, open_demo, settings, (1920, 1080)))
     finally:
         qapp.setFont(old)
 
 
-def test_a_font_changed_on_an_open_page_keeps_the_rows_alike(qtbot, services, settings,
-                                                               clock) -> None:
-    view = open_demo_client(qtbot, services, settings, clock, (1920, 1080))
+def test_a_font_changed_on_an_open_page_keeps_the_rows_alike(qtbot, open_demo,
+                                                               settings) -> None:
+    view = open_demo_client(qtbot, open_demo, settings, (1920, 1080))
     font = QFont(view.font())
     font.setPointSize(18)
     view.setFont(font)

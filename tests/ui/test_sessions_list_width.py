@@ -10,16 +10,13 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QStyle
 
 from kapnotes.domain.review_model import ReviewStatus
-from kapnotes.services.demo import build_demo
 from kapnotes.ui.client_view import ClientView
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.widgets.course_sessions import DATE, FLAGS, NOTE, CourseSessionsList
 from kapnotes.ui.workspace import Workspace
 
 
-def open_demo_client(qtbot, services, settings, clock) -> ClientView:
-    clock.now = datetime(2026, 11, 20, 9, 0)
-    ids = build_demo(services, today=clock.now.date())
+def open_demo_client(qtbot, services, ids, settings) -> ClientView:
     window = MainWindow(services.vault, settings=settings)
     qtbot.addWidget(window)
     workspace = Workspace(window, services, signer_name="Dr Demo Clinician")
@@ -43,8 +40,9 @@ def fits(tree: CourseSessionsList, col: int, text: str) -> bool:
             <= tree.header().sectionSize(col))
 
 
-def test_every_column_fits_at_1280_px(qtbot, services, settings, clock) -> None:
-    view = open_demo_client(qtbot, services, settings, clock)
+def test_every_column_fits_at_1280_px(qtbot, open_demo, settings) -> None:
+    services, ids = open_demo(datetime(2026, 11, 20, 9, 0))  # tests/ui/conftest.py
+    view = open_demo_client(qtbot, services, ids, settings)
     tree, header = view.sessions_list, view.sessions_list.header()
     assert view.window().width() == 1280
     assert tree.topLevelItemCount() == 12
