@@ -16,8 +16,10 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import queue
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -62,18 +64,27 @@ def _script(command: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def practice_dsn(practice_server_dsn: str) -> Iterator[str]:
+def practice_dsn(practice_databases: _Databases) -> Iterator[str]:
     """The administrator's DSN to a fresh, empty database of its own."""
-    with _fresh_database(practice_server_dsn) as dsn:
+    with practice_databases.fresh() as dsn:
         yield dsn
 
 
 @pytest.fixture
-def practice_schema_dsn(practice_server_dsn: str, practice_schema_template: str) -> Iterator[str]:
+def practice_schema_dsn(practice_databases: _Databases,
+                        practice_schema_template: str) -> Iterator[str]:
     """The administrator's DSN to a fresh database of its own, the practice schema already set
     up: a copy of the session's template (tests of `setup` itself take `practice_dsn`)."""
-    with _fresh_database(practice_server_dsn, template=practice_schema_template) as dsn:
+    with practice_databases.fresh(template=practice_schema_template) as dsn:
         yield dsn
+
+
+@pytest.fixture(scope="session")
+def practice_databases(practice_server_dsn: str) -> Iterator[_Databases]:
+    databases = _Databases(practice_server_dsn)
+    yield databases
+    failed = databases.close()
+    assert not failed, f"test databases not dropped: {failed}"
 
 
 _TEMPLATE_LOCK = 0x4B41_5054  # "KAPT": one worker builds the template, the others wait
@@ -110,25 +121,58 @@ def _template_name() -> str:
     return f"kaptest_template_{digest.hexdigest()[:12]}"
 
 
-@contextmanager
-def _fresh_database(server_dsn: str, template: str | None = None) -> Iterator[str]:
-    name = f"kaptest_{uuid.uuid4().hex[:12]}"
-    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-    if template is not None:
-        create = sql.SQL("{} TEMPLATE {}").format(create, sql.Identifier(template))
-    with psycopg.connect(_maintenance(server_dsn), autocommit=True) as conn:
-        conn.execute(create)
-        # Commits in it do not wait for their WAL to reach the disk (~1-2 ms each here, a few
-        # thousand in the fault harness): that only matters if the server crashes, which no
-        # test does to this shared server (a restart test has its own, private_server.py), and
-        # what every session sees, and when, stays the same.
-        conn.execute(sql.SQL("ALTER DATABASE {} SET synchronous_commit = off").format(
-            sql.Identifier(name)))
-    try:
-        yield make_conninfo(server_dsn, dbname=name)
-    finally:
-        with psycopg.connect(_maintenance(server_dsn), autocommit=True) as conn:
-            _drop(conn, name)
+class _Databases:
+    """This worker's fresh databases, made on one kept connection and dropped on another, in
+    a thread: in PostgreSQL 15 each DROP DATABASE waits for a checkpoint (0.1-0.7 s when the
+    other worker's database is new), which the next test need not wait for. Every database
+    is dropped before the session ends."""
+
+    def __init__(self, server_dsn: str) -> None:
+        self.server_dsn = server_dsn
+        self._conn = psycopg.connect(_maintenance(server_dsn), autocommit=True)
+        self._doomed: queue.Queue[str | None] = queue.Queue()
+        self._failed: list[str] = []
+        self._dropper = threading.Thread(target=self._drop_all, name="practice-db-drops",
+                                         daemon=True)
+        self._dropper.start()
+
+    @contextmanager
+    def fresh(self, template: str | None = None) -> Iterator[str]:
+        name = f"kaptest_{uuid.uuid4().hex[:12]}"
+        create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template is not None:
+            create = sql.SQL("{} TEMPLATE {}").format(create, sql.Identifier(template))
+        if self._conn.broken:
+            self._conn = psycopg.connect(_maintenance(self.server_dsn), autocommit=True)
+        self._conn.execute(create)
+        try:
+            # Commits in it do not wait for their WAL to reach the disk (~1-2 ms each here, a
+            # few thousand in the fault harness): that only matters if the server crashes,
+            # which no test does to this shared server (a restart test has its own,
+            # private_server.py), and what every session sees, and when, stays the same.
+            self._conn.execute(sql.SQL("ALTER DATABASE {} SET synchronous_commit = off").format(
+                sql.Identifier(name)))
+            yield make_conninfo(self.server_dsn, dbname=name)
+        finally:
+            self._doomed.put(name)
+
+    def close(self) -> list[str]:
+        """Wait for every drop; returns the ones that failed."""
+        self._doomed.put(None)
+        self._dropper.join()
+        self._conn.close()
+        return self._failed
+
+    def _drop_all(self) -> None:
+        try:
+            with psycopg.connect(_maintenance(self.server_dsn), autocommit=True) as conn:
+                while (name := self._doomed.get()) is not None:
+                    try:
+                        _drop(conn, name)
+                    except psycopg.Error as exc:
+                        self._failed.append(f"{name}: {exc}")
+        except psycopg.Error as exc:
+            self._failed.append(f"no connection to drop them: {exc}")
 
 
 def _maintenance(server_dsn: str) -> str:
