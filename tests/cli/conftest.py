@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from helpers.basics import TEST_PASSPHRASE
 from helpers.console_entry import run_entry as run_entry_in_process
+from signed_note import SignedVault, build_signed_vault
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -56,6 +57,14 @@ def demo_vault_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "KAPNOTES_PASSPHRASE": TEST_PASSPHRASE, "KAPNOTES_NEW_PASSPHRASE": TEST_PASSPHRASE})
     assert result.returncode == 0, result.stderr
     return path
+
+
+@pytest.fixture(scope="session")
+def signed_vault_template(tmp_path_factory: pytest.TempPathFactory) -> SignedVault:
+    """The small vault with a signed note (tests/cli/signed_note.py, TEST_PASSPHRASE), built
+    once per test process; tests copy it (copy_signed_vault), never open it."""
+    return build_signed_vault(tmp_path_factory.mktemp("signed-template") / "vault.kapnotes",
+                              TEST_PASSPHRASE)
 
 
 @pytest.fixture

@@ -3,9 +3,12 @@ built in-process through the services and closed, for CLI tests that tamper or e
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+
+from helpers.vault_template import copy_vault
 
 from kapnotes.domain.models import Client, Course, SessionKind
 from kapnotes.services.container import build_services
@@ -43,3 +46,10 @@ def build_signed_vault(path: Path, passphrase: str) -> SignedVault:
     finally:
         created.vault.close()
     return SignedVault(path, int(session.id), int(draft.id), int(addendum.id or 0))
+
+
+def copy_signed_vault(template: SignedVault, path: Path) -> SignedVault:
+    """The template's files at `path` (its folder must exist): the same vault, ids and all,
+    without building it again for each test (`signed_vault_template`, tests/cli/conftest.py)."""
+    copy_vault(template.path, path)
+    return dataclasses.replace(template, path=path)

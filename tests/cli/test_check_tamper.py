@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from signed_note import CODE, SignedVault, build_signed_vault
+from helpers.basics import TEST_PASSPHRASE
+from signed_note import CODE, SignedVault, copy_signed_vault
 
 from kapnotes.domain.errors import ConflictError
 from kapnotes.services.container import build_services
@@ -38,8 +39,9 @@ def run_cli(run_cli: object, run_entry: object, request: pytest.FixtureRequest) 
 
 
 @pytest.fixture
-def signed(tmp_path: Path, passphrase: str) -> SignedVault:
-    return build_signed_vault(tmp_path / "vault.kapnotes", passphrase)
+def signed(tmp_path: Path, passphrase: str, signed_vault_template: SignedVault) -> SignedVault:
+    assert passphrase == TEST_PASSPHRASE  # the template's
+    return copy_signed_vault(signed_vault_template, tmp_path / "vault.kapnotes")
 
 
 def tamper(vault: Path, passphrase: str, *statements: tuple[str, tuple[Any, ...]]) -> None:

@@ -14,8 +14,9 @@ import stat
 from pathlib import Path
 
 import pytest
+from helpers.basics import TEST_PASSPHRASE
 from pypdf import PdfReader
-from signed_note import SignedVault, build_signed_vault
+from signed_note import SignedVault, copy_signed_vault
 
 from kapnotes.storage.backups import backup_dir_for
 
@@ -27,8 +28,9 @@ def run_cli(run_cli: object, run_entry: object, request: pytest.FixtureRequest) 
 
 
 @pytest.fixture
-def signed(tmp_path: Path, passphrase: str) -> SignedVault:
-    return build_signed_vault(tmp_path / "vault.kapnotes", passphrase)
+def signed(tmp_path: Path, passphrase: str, signed_vault_template: SignedVault) -> SignedVault:
+    assert passphrase == TEST_PASSPHRASE  # the template's
+    return copy_signed_vault(signed_vault_template, tmp_path / "vault.kapnotes")
 
 
 def fingerprint(vault: Path) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""`kapnotes demo` and `kapnotes list` as a user runs them: real subprocesses, real vaults."""
+"""`kapnotes demo` and `kapnotes list` as a user runs them: real subprocesses, real vaults (the
+demo filled once per module, copied for each test)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.basics import TEST_PASSPHRASE
+from helpers.vault_template import copy_vault
 
 from kapnotes.services.demo import DEMO_CLIENTS
 
@@ -24,13 +27,22 @@ def run(args: list[str], tmp_path: Path, passphrase: str) -> subprocess.Complete
     )
 
 
-@pytest.fixture
-def demo_vault(tmp_path: Path, passphrase: str) -> Path:
-    vault = tmp_path / "demo.kapnotes"
-    result = run(["demo", "--vault", str(vault)], tmp_path, passphrase)
+@pytest.fixture(scope="module")
+def demo_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`kapnotes demo` as a real subprocess, once for the module (filling it takes seconds)."""
+    folder = tmp_path_factory.mktemp("demo-command")
+    vault = folder / "demo.kapnotes"
+    result = run(["demo", "--vault", str(vault)], folder, TEST_PASSPHRASE)
     assert result.returncode == 0, result.stderr
     assert "5 fictional clients" in result.stdout
     return vault
+
+
+@pytest.fixture
+def demo_vault(demo_once: Path, tmp_path: Path, passphrase: str) -> Path:
+    """This test's copy of the vault the demo command filled."""
+    assert passphrase == TEST_PASSPHRASE  # the vault's
+    return copy_vault(demo_once, tmp_path / "demo.kapnotes")
 
 
 def test_list_json_has_every_demo_client(demo_vault: Path, tmp_path: Path,

@@ -1,5 +1,6 @@
 """`kapnotes report s8-register` as a practice scripts it: a real subprocess on a vault with a
-register, the PDF read back with pypdf; bad options exit with one clear line."""
+register (made once per module, copied for each test), the PDF read back with pypdf; bad
+options exit with one clear line (through the console entry in this process)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from helpers.basics import FakeClock
+from helpers.basics import TEST_PASSPHRASE, FakeClock
 from helpers.s8 import ESKETAMINE, choose_jurisdiction, dosing_session, esketamine_given
+from helpers.vault_template import copy_vault
 from pypdf import PdfReader
 
 from kapnotes.domain.jurisdiction_model import EntryKind
@@ -22,26 +24,44 @@ from kapnotes.storage import audit, lifecycle
 BY = "Dr Kim Sample"
 
 
+@pytest.fixture(scope="module")
+def register_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The vault with the register, made once for the module under an AU-QLD policy of its own
+    (never the process's); each test gets a copy (`register_vault`)."""
+    folder = tmp_path_factory.mktemp("register")
+    path = folder / "vault.kapnotes"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("KAPNOTES_DATA_DIR", str(folder))
+        env.setenv("KAPNOTES_POLICY", str(folder / "policy.json"))
+        choose_jurisdiction(folder, "AU-QLD")
+        created = lifecycle.create_vault(path, TEST_PASSPHRASE)
+        services = build_services(created.vault, clock=FakeClock(),
+                                  practice_templates=folder / "templates")
+        s8 = services.s8
+        reg = s8.open_register(ESKETAMINE)
+        s8.add(reg.id, EntryDraft(EntryKind.RECEIPT, datetime(2026, 10, 30, 9, tzinfo=UTC), 12,
+                                  BY, supplier="Harbour Pharmacy", invoice="INV-77"))
+        wrong = s8.add(reg.id, EntryDraft(EntryKind.TRANSFER_OUT,
+                                          datetime(2026, 11, 1, tzinfo=UTC), 3, BY,
+                                          party="Bay St Clinic"))
+        s8.correct(wrong.id, 2, "Two went, not three", recorded_by=BY)
+        session_id = dosing_session(services)
+        esketamine_given(services, session_id)
+        s8.record_proposal(s8.proposal(session_id), recorded_by=BY)
+        s8.add(reg.id, EntryDraft(EntryKind.STOCKTAKE, datetime(2026, 11, 21, tzinfo=UTC), 7,
+                                  BY, explanation="One device broken in the safe; destroyed "
+                                  "later"))
+        created.vault.close()
+    return path
+
+
 @pytest.fixture
-def register_vault(vault_path: Path, passphrase: str, tmp_path: Path) -> Path:
+def register_vault(register_template: Path, vault_path: Path, passphrase: str,
+                   tmp_path: Path) -> Path:
+    """This test's copy of the register vault, under this test's own AU-QLD policy."""
+    assert passphrase == TEST_PASSPHRASE  # the template's
     choose_jurisdiction(tmp_path, "AU-QLD")
-    created = lifecycle.create_vault(vault_path, passphrase)
-    services = build_services(created.vault, clock=FakeClock(),
-                              practice_templates=tmp_path / "templates")
-    s8 = services.s8
-    reg = s8.open_register(ESKETAMINE)
-    s8.add(reg.id, EntryDraft(EntryKind.RECEIPT, datetime(2026, 10, 30, 9, tzinfo=UTC), 12, BY,
-                              supplier="Harbour Pharmacy", invoice="INV-77"))
-    wrong = s8.add(reg.id, EntryDraft(EntryKind.TRANSFER_OUT, datetime(2026, 11, 1, tzinfo=UTC),
-                                      3, BY, party="Bay St Clinic"))
-    s8.correct(wrong.id, 2, "Two went, not three", recorded_by=BY)
-    session_id = dosing_session(services)
-    esketamine_given(services, session_id)
-    s8.record_proposal(s8.proposal(session_id), recorded_by=BY)
-    s8.add(reg.id, EntryDraft(EntryKind.STOCKTAKE, datetime(2026, 11, 21, tzinfo=UTC), 7, BY,
-                              explanation="One device broken in the safe; destroyed later"))
-    created.vault.close()
-    return vault_path
+    return copy_vault(register_template, vault_path)
 
 
 def test_the_register_pdf_shows_every_entry_with_its_running_balance(
@@ -82,10 +102,12 @@ def test_a_period_starts_from_the_balance_brought_forward(
     (("--medicine", "heroin_1g"), "--medicine: no register is kept for 'heroin_1g'"),
 ])
 def test_bad_options_exit_with_one_line_and_write_nothing(
-        run_cli: Callable, one_error_line: Callable, register_vault: Path,
+        run_entry: Callable, one_error_line: Callable, register_vault: Path,
         passphrase_file: Path, tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    """Through the console entry in this process (tests/helpers/console_entry.py); the reports
+    above run as real subprocesses."""
     out = tmp_path / "x.pdf"
-    result = run_cli("report", "s8-register", "--vault", register_vault, "--passphrase-file",
+    result = run_entry("report", "s8-register", "--vault", register_vault, "--passphrase-file",
                      passphrase_file, *args, "--out", out)
     assert message in one_error_line(result, 5)
     assert not out.exists()

@@ -18,11 +18,12 @@ from tests.services.test_portable_import import (  # fixtures, used by name
     doc,
     first_session,
     refused,
+    rich_export,
     source,
     target,
 )
 
-__all__ = ["doc", "source", "target"]
+__all__ = ["doc", "rich_export", "source", "target"]
 HUGE = "Client spoke of Amara Quell at length. " * (MAX_NOTE_CHARS // 38 + 1)
 
 
