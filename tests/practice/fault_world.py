@@ -131,6 +131,9 @@ class Ops(KindOps):
     done: dict[str, int] = field(default_factory=dict)
     refused: dict[str, int] = field(default_factory=dict)
     why: dict[str, str] = field(default_factory=dict)  # the first refusal of each kind of op
+    # The administrator's look at what reached the server, after every sync: one kept
+    # connection instead of a new TLS + SCRAM login each time (none of the faults touch it).
+    _admin: psycopg.Connection | None = field(default=None, init=False, repr=False)
 
     def one(self, ws: Workstation, others: list[Workstation]) -> str:
         what = self.rng.choice(ROLE_OPS[ws.role])
@@ -173,12 +176,17 @@ class Ops(KindOps):
         """Assign the care-team members waiting for clients that are now on the server."""
         if not self.waiting:
             return
-        with psycopg.connect(self.admin_dsn) as conn:
-            there = {r[0] for r in conn.execute(
-                "SELECT client_code FROM kap.current_rows WHERE kind = 'client'")}
+        if self._admin is None:
+            self._admin = psycopg.connect(self.admin_dsn, autocommit=True)
+        there = {r[0] for r in self._admin.execute(
+            "SELECT client_code FROM kap.current_rows WHERE kind = 'client'")}
         for code, login in [w for w in self.waiting if w[0] in there]:
             admin.assign(self.admin_dsn, code, login)
             self.waiting.remove((code, login))
+
+    def close(self) -> None:
+        if self._admin is not None:
+            self._admin.close()
 
     def _edit_client(self, ws: Workstation, others: list[Workstation]) -> bool:
         clients = self._clients(ws)

@@ -140,6 +140,7 @@ class Harness:
     def close(self) -> None:
         for ws in self.stations:
             ws.close()
+        self.ops.close()
         self.proxy.close()
 
 
