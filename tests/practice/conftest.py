@@ -5,22 +5,32 @@ it; otherwise the session starts one with the same script (idempotent, under a f
 xdist workers share it) and skips, with the script's reason, only if it cannot. Each test gets
 its own fresh database, so tests never see each other's rows; clinician logins are
 cluster-wide, so tests name them with a random suffix (tests/practice/practice_helpers.py).
+
+A test that needs the schema but does not test `setup` itself takes `practice_schema_dsn`: a
+copy (CREATE DATABASE … TEMPLATE) of a database that server_schema.setup set up once for this
+schema, instead of running every step again (~0.1 s of DDL per test).
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
+import queue
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
+
+from kapnotes.practice import server_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "practice_server.sh"
@@ -54,18 +64,123 @@ def _script(command: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def practice_dsn(practice_server_dsn: str) -> Iterator[str]:
+def practice_dsn(practice_databases: _Databases) -> Iterator[str]:
     """The administrator's DSN to a fresh, empty database of its own."""
-    name = f"kaptest_{uuid.uuid4().hex[:12]}"
-    maintenance = make_conninfo(practice_server_dsn, dbname="postgres")
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield make_conninfo(practice_server_dsn, dbname=name)
-    finally:
-        with psycopg.connect(maintenance, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+    with practice_databases.fresh() as dsn:
+        yield dsn
+
+
+@pytest.fixture
+def practice_schema_dsn(practice_databases: _Databases,
+                        practice_schema_template: str) -> Iterator[str]:
+    """The administrator's DSN to a fresh database of its own, the practice schema already set
+    up: a copy of the session's template (tests of `setup` itself take `practice_dsn`)."""
+    with practice_databases.fresh(template=practice_schema_template) as dsn:
+        yield dsn
+
+
+@pytest.fixture(scope="session")
+def practice_databases(practice_server_dsn: str) -> Iterator[_Databases]:
+    databases = _Databases(practice_server_dsn)
+    yield databases
+    failed = databases.close()
+    assert not failed, f"test databases not dropped: {failed}"
+
+
+_TEMPLATE_LOCK = 0x4B41_5054  # "KAPT": one worker builds the template, the others wait
+
+
+@pytest.fixture(scope="session")
+def practice_schema_template(practice_server_dsn: str) -> str:
+    """A database set up by server_schema.setup, named after what setup would do (its module
+    and every step), built once per server: kept for the next run, replaced when the schema
+    changes. It takes no connections, so CREATE DATABASE … TEMPLATE never finds one."""
+    name = _template_name()
+    with psycopg.connect(_maintenance(practice_server_dsn), autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (_TEMPLATE_LOCK,))  # until disconnected
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            return name
+        stale = conn.execute("SELECT datname FROM pg_database"
+                             " WHERE starts_with(datname, 'kaptest_template_')").fetchall()
+        for (old,) in stale:  # an older schema's, or one left half-built
+            _drop(conn, old)
+        building = f"{name}_building"
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(building)))
+        server_schema.setup(make_conninfo(practice_server_dsn, dbname=building))
+        conn.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(
+            sql.Identifier(building)))
+        conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+            sql.Identifier(building), sql.Identifier(name)))
+    return name
+
+
+def _template_name() -> str:
+    digest = hashlib.sha256(Path(server_schema.__file__).read_bytes())
+    for version, file_name, text in server_schema.schema_steps():
+        digest.update(f"{version}\0{file_name}\0{text}\0".encode())
+    return f"kaptest_template_{digest.hexdigest()[:12]}"
+
+
+class _Databases:
+    """This worker's fresh databases, made on one kept connection and dropped on another, in
+    a thread: in PostgreSQL 15 each DROP DATABASE waits for a checkpoint (0.1-0.7 s when the
+    other worker's database is new), which the next test need not wait for. Every database
+    is dropped before the session ends."""
+
+    def __init__(self, server_dsn: str) -> None:
+        self.server_dsn = server_dsn
+        self._conn = psycopg.connect(_maintenance(server_dsn), autocommit=True)
+        self._doomed: queue.Queue[str | None] = queue.Queue()
+        self._failed: list[str] = []
+        self._dropper = threading.Thread(target=self._drop_all, name="practice-db-drops",
+                                         daemon=True)
+        self._dropper.start()
+
+    @contextmanager
+    def fresh(self, template: str | None = None) -> Iterator[str]:
+        name = f"kaptest_{uuid.uuid4().hex[:12]}"
+        create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template is not None:
+            create = sql.SQL("{} TEMPLATE {}").format(create, sql.Identifier(template))
+        if self._conn.broken:
+            self._conn = psycopg.connect(_maintenance(self.server_dsn), autocommit=True)
+        self._conn.execute(create)
+        try:
+            # Commits in it do not wait for their WAL to reach the disk (~1-2 ms each here, a
+            # few thousand in the fault harness): that only matters if the server crashes,
+            # which no test does to this shared server (a restart test has its own,
+            # private_server.py), and what every session sees, and when, stays the same.
+            self._conn.execute(sql.SQL("ALTER DATABASE {} SET synchronous_commit = off").format(
                 sql.Identifier(name)))
+            yield make_conninfo(self.server_dsn, dbname=name)
+        finally:
+            self._doomed.put(name)
+
+    def close(self) -> list[str]:
+        """Wait for every drop; returns the ones that failed."""
+        self._doomed.put(None)
+        self._dropper.join()
+        self._conn.close()
+        return self._failed
+
+    def _drop_all(self) -> None:
+        try:
+            with psycopg.connect(_maintenance(self.server_dsn), autocommit=True) as conn:
+                while (name := self._doomed.get()) is not None:
+                    try:
+                        _drop(conn, name)
+                    except psycopg.Error as exc:
+                        self._failed.append(f"{name}: {exc}")
+        except psycopg.Error as exc:
+            self._failed.append(f"no connection to drop them: {exc}")
+
+
+def _maintenance(server_dsn: str) -> str:
+    return make_conninfo(server_dsn, dbname="postgres")
+
+
+def _drop(conn: psycopg.Connection, name: str) -> None:
+    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from kapnotes.domain.models import Client, Course
-from kapnotes.practice import admin, server_schema
+from kapnotes.practice import admin
 from kapnotes.practice.connection import PracticeServerError
 from kapnotes.services import practice_link
 from kapnotes.storage import sync_state
@@ -23,13 +23,12 @@ def _a_client_with_a_course(services: Any) -> None:
 
 
 def test_a_joined_vault_queues_what_it_holds_and_records_later_edits(
-        practice_dsn: str, services: Any) -> None:
-    server_schema.setup(practice_dsn)
+        practice_schema_dsn: str, services: Any) -> None:
     login = unique_login("ther")
-    code = admin.add_clinician(practice_dsn, login, "therapist")
+    code = admin.add_clinician(practice_schema_dsn, login, "therapist")
     _a_client_with_a_course(services)
     assert sync_state.status(services.vault).pending == 0
-    practice_link.join(services.vault, practice_dsn, code, login)
+    practice_link.join(services.vault, practice_schema_dsn, code, login)
     status = sync_state.status(services.vault)
     assert status.linked and status.pending == 2
     client = services.clients.by_code("KAP-611")
@@ -38,12 +37,12 @@ def test_a_joined_vault_queues_what_it_holds_and_records_later_edits(
     assert sync_state.status(services.vault).pending == 3
 
 
-def test_a_refused_join_leaves_the_vault_solo(practice_dsn: str, services: Any) -> None:
-    server_schema.setup(practice_dsn)
+def test_a_refused_join_leaves_the_vault_solo(practice_schema_dsn: str, services: Any) -> None:
     login = unique_login("nurse")
-    admin.add_clinician(practice_dsn, login, "nurse")
+    admin.add_clinician(practice_schema_dsn, login, "nurse")
     _a_client_with_a_course(services)
     with pytest.raises(PracticeServerError, match="did not accept"):
-        practice_link.join(services.vault, practice_dsn, "WRONG-CODES-ABCDE-FGHJK-MNPQR", login)
+        practice_link.join(services.vault, practice_schema_dsn, "WRONG-CODES-ABCDE-FGHJK-MNPQR",
+                           login)
     status = sync_state.status(services.vault)
     assert not status.linked and status.pending == 0

@@ -9,7 +9,6 @@ import uuid
 import psycopg
 import pytest
 
-from kapnotes.practice import server_schema
 from kapnotes.practice.protocol import OP_SCHEMA_VERSION
 from tests.practice.practice_helpers import enrol, pull, push
 
@@ -18,9 +17,8 @@ NOTE = {"template": "integration", "text": "fictional note text"}
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def test_an_unassigned_clinician_sees_nothing_and_cannot_write(server: str) -> None:

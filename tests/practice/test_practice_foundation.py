@@ -13,7 +13,6 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from kapnotes.practice import server_schema
 from tests.practice.practice_helpers import enrol, pull, push
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,9 +41,8 @@ def test_the_local_server_takes_only_tls_logins(practice_server_dsn: str) -> Non
         assert conn.execute("SHOW password_encryption").fetchone() == ("scram-sha-256",)
 
 
-def test_a_push_that_commits_late_is_never_skipped_by_a_pull(practice_dsn: str) -> None:
-    server_schema.setup(practice_dsn)
-    therapist = enrol(practice_dsn, "ther", "therapist", CLIENT)
+def test_a_push_that_commits_late_is_never_skipped_by_a_pull(practice_schema_dsn: str) -> None:
+    therapist = enrol(practice_schema_dsn, "ther", "therapist", CLIENT)
     slow = psycopg.connect(therapist)
     slow.execute("SELECT * FROM kap.push(%s, %s, 'vitals', %s, NULL, 1, '{}')",
                  (uuid.uuid4(), CLIENT, uuid.uuid4()))  # seq 1, not yet committed
@@ -53,7 +51,7 @@ def test_a_push_that_commits_late_is_never_skipped_by_a_pull(practice_dsn: str) 
         push(therapist, CLIENT, "vitals", uuid.uuid4(), {"hr": 70})))
     worker.start()
     try:
-        _wait_until_a_push_waits_on_the_lock(practice_dsn)
+        _wait_until_a_push_waits_on_the_lock(practice_schema_dsn)
         assert pull(therapist) == []  # nothing visible, and nothing numbered past the gap
     finally:
         slow.commit()
@@ -75,10 +73,10 @@ def _wait_until_a_push_waits_on_the_lock(dsn: str) -> None:
     pytest.fail("the second push never waited for the first one's lock")
 
 
-def test_a_signed_note_reaches_the_supervisor_who_cannot_change_it(practice_dsn: str) -> None:
-    server_schema.setup(practice_dsn)
-    therapist = enrol(practice_dsn, "ther", "therapist", CLIENT)
-    supervisor = enrol(practice_dsn, "sup", "supervisor", CLIENT)
+def test_a_signed_note_reaches_the_supervisor_who_cannot_change_it(
+        practice_schema_dsn: str) -> None:
+    therapist = enrol(practice_schema_dsn, "ther", "therapist", CLIENT)
+    supervisor = enrol(practice_schema_dsn, "sup", "supervisor", CLIENT)
     note = uuid.uuid4()
     push(therapist, CLIENT, "note", note, {"text": "fictional", "signed": True})
     assert [(r[2], r[3], r[4]["signed"]) for r in pull(supervisor)] == [("note", note, True)]

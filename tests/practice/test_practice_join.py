@@ -8,7 +8,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from kapnotes.practice import admin, server_schema
+from kapnotes.practice import admin
 from kapnotes.services import practice_link
 from kapnotes.storage import lifecycle
 from tests.practice.practice_helpers import clinician_dsn, unique_login
@@ -27,13 +27,12 @@ def _link(vault_path: Path, passphrase: str) -> practice_link.PracticeLink | Non
 
 
 def test_join_keeps_a_new_secret_in_the_vault_and_uses_the_code_up(
-        practice_dsn: str, new_vault: Path, passphrase: str, passphrase_file: Path,
+        practice_schema_dsn: str, new_vault: Path, passphrase: str, passphrase_file: Path,
         run_kapnotes) -> None:
-    server_schema.setup(practice_dsn)
     login = unique_login("ther")
-    code = admin.add_clinician(practice_dsn, login, "therapist")
+    code = admin.add_clinician(practice_schema_dsn, login, "therapist")
     result = run_kapnotes("practice", "join", "--vault", str(new_vault), "--passphrase-file",
-                          str(passphrase_file), "--dsn", practice_dsn, "--name", login,
+                          str(passphrase_file), "--dsn", practice_schema_dsn, "--name", login,
                           "--code", code)
     assert result.returncode == 0, result.stderr
     assert f"joined the practice server as {login}" in result.stdout
@@ -45,18 +44,17 @@ def test_join_keeps_a_new_secret_in_the_vault_and_uses_the_code_up(
     with psycopg.connect(link.dsn()) as conn:  # the vault's secret logs in, over TLS
         assert conn.execute("SELECT current_user").fetchone() == (login,)
     with pytest.raises(psycopg.OperationalError):  # the code works once
-        psycopg.connect(clinician_dsn(practice_dsn, login, code), connect_timeout=10).close()
+        psycopg.connect(clinician_dsn(practice_schema_dsn, login, code), connect_timeout=10).close()
     assert new_vault.read_bytes().find(link.secret.encode()) == -1  # encrypted at rest
 
 
 def test_a_wrong_code_is_refused_and_the_vault_stays_solo(
-        practice_dsn: str, new_vault: Path, passphrase: str, passphrase_file: Path,
+        practice_schema_dsn: str, new_vault: Path, passphrase: str, passphrase_file: Path,
         run_kapnotes) -> None:
-    server_schema.setup(practice_dsn)
     login = unique_login("nurse")
-    admin.add_clinician(practice_dsn, login, "nurse")
+    admin.add_clinician(practice_schema_dsn, login, "nurse")
     result = run_kapnotes("practice", "join", "--vault", str(new_vault), "--passphrase-file",
-                          str(passphrase_file), "--dsn", practice_dsn, "--name", login,
+                          str(passphrase_file), "--dsn", practice_schema_dsn, "--name", login,
                           "--code", "WRONG-CODES-ABCDE-FGHJK-MNPQR")
     assert result.returncode == 1
     assert result.stderr.strip() == (

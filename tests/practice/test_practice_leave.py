@@ -12,7 +12,7 @@ import pytest
 from helpers.basics import TEST_PASSPHRASE
 
 from kapnotes.domain.errors import ConflictError
-from kapnotes.practice import admin, server_schema
+from kapnotes.practice import admin
 from kapnotes.services import practice_link
 from tests.practice.practice_helpers import unique_login
 from tests.practice.workstations import open_workstation, server_rows
@@ -21,9 +21,8 @@ CLIENT = "KAP-2301"
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def _counts(ws: Any) -> tuple[int, ...]:

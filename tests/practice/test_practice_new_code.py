@@ -10,7 +10,6 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from kapnotes.practice import server_schema
 from tests.practice.practice_helpers import clinician_dsn, unique_login
 from tests.practice.workstations import open_workstation
 
@@ -43,12 +42,11 @@ def test_a_lost_code_is_replaced_and_stops_working(practice_dsn: str, run_kapnot
 
 
 def test_a_new_workstation_joins_with_a_new_code_and_the_old_one_stops_syncing(
-        practice_dsn: str, tmp_path: Path, run_kapnotes, passphrase: str) -> None:
-    server_schema.setup(practice_dsn)
-    old = open_workstation(tmp_path, practice_dsn, "ther", "therapist", "KAP-3501")
+        practice_schema_dsn: str, tmp_path: Path, run_kapnotes, passphrase: str) -> None:
+    old = open_workstation(tmp_path, practice_schema_dsn, "ther", "therapist", "KAP-3501")
     old.new_client_with_course("KAP-3501")
     assert old.sync().error == ""
-    result = run_kapnotes("practice", "new-code", "--dsn", practice_dsn, "--name", old.login)
+    result = run_kapnotes("practice", "new-code", "--dsn", practice_schema_dsn, "--name", old.login)
     assert result.returncode == 0, result.stderr
     assert "stops syncing" in result.stdout
 
@@ -58,7 +56,7 @@ def test_a_new_workstation_joins_with_a_new_code_and_the_old_one_stops_syncing(
     assert run_kapnotes("init", "--vault", str(vault), "--passphrase-file",
                         str(secret)).returncode == 0
     joined = run_kapnotes("practice", "join", "--vault", str(vault), "--passphrase-file",
-                          str(secret), "--dsn", practice_dsn, "--name", old.login,
+                          str(secret), "--dsn", practice_schema_dsn, "--name", old.login,
                           "--code", _code(result.stdout))
     assert joined.returncode == 0, joined.stderr
     synced = run_kapnotes("sync", "--vault", str(vault), "--passphrase-file", str(secret))

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from kapnotes.domain.errors import NotFoundError
-from kapnotes.practice import server_schema
 from kapnotes.services import practice_review
 from kapnotes.services.audit_log import read_audit_log
 from tests.practice.workstations import Workstation, open_workstation
@@ -20,9 +19,8 @@ CLIENT = "KAP-2201"
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def _events(ws: Workstation) -> list[str]:

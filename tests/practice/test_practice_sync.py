@@ -11,16 +11,14 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from kapnotes.practice import server_schema
 from tests.practice.workstations import NOTE_TEXT, open_workstation, server_rows
 
 CLIENT = "KAP-2001"
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def test_a_nurses_vitals_reach_the_therapist(server: str, tmp_path: Path) -> None:

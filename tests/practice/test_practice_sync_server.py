@@ -10,7 +10,7 @@ import uuid
 import psycopg
 import pytest
 
-from kapnotes.practice import admin, server_schema
+from kapnotes.practice import admin
 from tests.practice.practice_helpers import enrol, pull, push
 
 CLIENT = "KAP-0301"
@@ -19,9 +19,8 @@ NOTE = {"template": "integration", "text": "fictional note text"}
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def _login(dsn: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from kapnotes.practice import admin, server_schema
+from kapnotes.practice import admin
 from kapnotes.services import practice_link
 from kapnotes.services.vault_access import Vault
 from kapnotes.ui.main_window import MainWindow
@@ -40,17 +40,16 @@ def test_a_solo_vault_shows_only_join_and_no_status_line(qtbot, window: MainWind
 
 
 def test_join_from_the_menu_links_the_vault_and_shows_sync(qtbot, window: MainWindow,
-                                                          practice_dsn: str) -> None:
-    server_schema.setup(practice_dsn)
+                                                          practice_schema_dsn: str) -> None:
     login = unique_login("ther")
-    code = admin.add_clinician(practice_dsn, login, "therapist")
+    code = admin.add_clinician(practice_schema_dsn, login, "therapist")
     practice = PracticeMenu(window)
     window.show()
     practice.join_action.trigger()
     dialog = practice.join_dialog
     assert dialog is not None and dialog.isVisible()
     assert dialog.focusWidget() is dialog.dsn_edit
-    qtbot.keyClicks(dialog.dsn_edit, practice_dsn)
+    qtbot.keyClicks(dialog.dsn_edit, practice_schema_dsn)
     qtbot.keyClicks(dialog.login_edit, login)
     qtbot.keyClicks(dialog.code_edit, code)
     with qtbot.waitSignal(dialog.joined, timeout=30_000) as joined:
@@ -71,17 +70,16 @@ def test_join_from_the_menu_links_the_vault_and_shows_sync(qtbot, window: MainWi
 
 
 def test_a_wrong_code_is_one_clear_line_and_the_vault_stays_solo(
-        qtbot, window: MainWindow, practice_dsn: str, tmp_path: Path) -> None:
-    server_schema.setup(practice_dsn)
+        qtbot, window: MainWindow, practice_schema_dsn: str, tmp_path: Path) -> None:
     login = unique_login("nurse")
-    admin.add_clinician(practice_dsn, login, "nurse")
+    admin.add_clinician(practice_schema_dsn, login, "nurse")
     practice = PracticeMenu(window)
     window.show()
     dialog = practice.open_join()
     qtbot.mouseClick(dialog.join_button, Qt.MouseButton.LeftButton)
     assert dialog.error_label.text().startswith("Connection string:")
     assert dialog.focusWidget() is dialog.dsn_edit
-    qtbot.keyClicks(dialog.dsn_edit, practice_dsn)
+    qtbot.keyClicks(dialog.dsn_edit, practice_schema_dsn)
     qtbot.keyClicks(dialog.login_edit, login)
     qtbot.keyClicks(dialog.code_edit, "WRONG-CODES-ABCDE-FGHJK-MNPQR")
     qtbot.mouseClick(dialog.join_button, Qt.MouseButton.LeftButton)

@@ -16,7 +16,6 @@ from pypdf import PdfReader
 from PySide6.QtCore import QSettings
 
 from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem
-from kapnotes.practice import server_schema
 from kapnotes.services import exports
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.workspace import Workspace
@@ -26,9 +25,8 @@ CLIENT = "KAP-2402"
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def _sync(run_kapnotes: Any, ws: Workstation, tmp_path: Path) -> str:

@@ -10,7 +10,6 @@ import psycopg
 import pytest
 from PySide6.QtCore import Qt
 
-from kapnotes.practice import server_schema
 from kapnotes.services import practice_review
 from kapnotes.ui.dialogs.delete_client import DeleteClientDialog
 from tests.practice.workstations import open_workstation
@@ -19,9 +18,8 @@ CLIENT = "KAP-3301"
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def test_deleting_a_shared_client_asks_why_and_the_care_team_is_told(

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from kapnotes.practice import admin, server_schema
+from kapnotes.practice import admin
 from kapnotes.services import practice_link
 from tests.practice.practice_helpers import unique_login
 from tests.practice.test_practice_window_sync import Window
@@ -21,9 +21,8 @@ CLIENT = "KAP-2401"
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def _visible(window: Window) -> list[str]:

@@ -17,7 +17,6 @@ from PySide6.QtCore import QSettings
 
 from kapnotes.domain.jurisdiction_model import EntryKind
 from kapnotes.domain.s8_register import EntryDraft
-from kapnotes.practice import server_schema
 from kapnotes.storage import audit
 from kapnotes.ui.dialogs.practice_audit import COLUMNS, PracticeAuditDialog
 from kapnotes.ui.main_window import MainWindow
@@ -30,10 +29,9 @@ WHEN = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def server(practice_dsn: str, tmp_path: Path) -> str:
-    server_schema.setup(practice_dsn)
+def server(practice_schema_dsn: str, tmp_path: Path) -> str:
     choose_jurisdiction(tmp_path)
-    return practice_dsn
+    return practice_schema_dsn
 
 
 def _sync(run_kapnotes: Any, ws: Workstation, tmp_path: Path) -> str:

@@ -13,7 +13,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from kapnotes.practice import server_schema
 from kapnotes.storage.sync_outbox import record_conflict_copy
 from kapnotes.ui.dialogs.practice_conflicts import ConflictsDialog
 from kapnotes.ui.practice_removed import RemovedNotice
@@ -21,9 +20,8 @@ from tests.practice.test_practice_window_removed_note import CLIENT, _open_colle
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 MARKUP = '<b style="font-size:40pt">URGENT</b> <a href="https://example.invalid">call now</a>'

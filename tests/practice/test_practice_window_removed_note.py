@@ -13,7 +13,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from kapnotes.practice import server_schema
 from tests.practice.test_practice_window_sync import Window
 from tests.practice.workstations import open_workstation
 
@@ -21,9 +20,8 @@ CLIENT = "KAP-3401"
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def _leave_care_team(server: str, login: str) -> None:

@@ -16,7 +16,6 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from kapnotes.practice import server_schema
 from kapnotes.services.changes import SETTINGS, write
 from kapnotes.storage import settings as settings_store
 from kapnotes.ui.dialogs.practice_conflicts import ConflictsDialog
@@ -32,9 +31,8 @@ QUIET = 3_600_000  # no timer-driven sync unless a test asks for one
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 class Window:

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from kapnotes.practice import server_schema
 from tests.practice.test_practice_window_sync import Window
 from tests.practice.workstations import open_workstation
 
@@ -19,9 +18,8 @@ THEIRS = "B's second thoughts, fictional"
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def _all_text(ws: Any, note_id: int) -> str:

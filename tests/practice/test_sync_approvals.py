@@ -16,7 +16,7 @@ from helpers.s8 import choose_jurisdiction
 from PySide6.QtCore import QSettings
 
 from kapnotes.domain.approval_model import Approval
-from kapnotes.practice import admin, server_schema
+from kapnotes.practice import admin
 from kapnotes.services import practice_link, practice_review
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.workspace import Workspace
@@ -28,10 +28,9 @@ KIND = "nsw_s8_authority"
 
 
 @pytest.fixture
-def server(practice_dsn: str, tmp_path: Path) -> str:
+def server(practice_schema_dsn: str, tmp_path: Path) -> str:
     choose_jurisdiction(tmp_path, "AU-NSW")
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+    return practice_schema_dsn
 
 
 def _client_id(ws: Workstation) -> int:

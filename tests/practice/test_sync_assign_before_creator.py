@@ -19,9 +19,8 @@ CLIENT = "KAP-3101"
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def _care_team(dsn: str, code: str) -> set[str]:

@@ -14,7 +14,6 @@ import psycopg
 import pytest
 from helpers.basics import TEST_PASSPHRASE
 
-from kapnotes.practice import server_schema
 from kapnotes.services import practice_audit_sync
 from kapnotes.storage import audit
 from tests.practice.practice_helpers import push
@@ -24,9 +23,8 @@ CLIENT = "KAP-4401"
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def _check(run_kapnotes, ws: Workstation, tmp_path: Path):  # type: ignore[no-untyped-def]

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from helpers.basics import TEST_PASSPHRASE
 
-from kapnotes.practice import server_schema
 from kapnotes.services import practice_link
 from kapnotes.services.changes import SETTINGS, write
 from kapnotes.storage import settings
@@ -19,9 +18,8 @@ CLIENT = "KAP-3001"
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ import psycopg
 import pytest
 
 from kapnotes.domain.screening import Answer, Screen, ScreenAnswer, ScreenItem, WarningKind
-from kapnotes.practice import server_schema
 from kapnotes.services import practice_link, practice_review
 from tests.practice.workstations import Workstation, open_workstation
 
@@ -25,9 +24,8 @@ SIGNED_ON = date(2026, 11, 10)
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def _client_id(ws: Workstation) -> int:

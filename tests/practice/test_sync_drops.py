@@ -114,16 +114,15 @@ class Team:
 
 
 @pytest.fixture
-def proxy(practice_dsn: str) -> Iterator[CuttingProxy]:
-    p = CuttingProxy(*server_address(practice_dsn))
+def proxy(practice_schema_dsn: str) -> Iterator[CuttingProxy]:
+    p = CuttingProxy(*server_address(practice_schema_dsn))
     yield p
     p.close()
 
 
 @pytest.fixture
-def team(practice_dsn: str, proxy: CuttingProxy, tmp_path: Path) -> Iterator[Team]:
-    server_schema.setup(practice_dsn)
-    t = Team(tmp_path, practice_dsn, proxied(practice_dsn, proxy.port))
+def team(practice_schema_dsn: str, proxy: CuttingProxy, tmp_path: Path) -> Iterator[Team]:
+    t = Team(tmp_path, practice_schema_dsn, proxied(practice_schema_dsn, proxy.port))
     yield t
     t.close()
 

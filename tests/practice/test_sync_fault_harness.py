@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 from helpers.tcp_proxy import CuttingProxy
 
-from kapnotes.practice import server_schema
 from kapnotes.services import practice_sync
 from tests.practice import fault_checks as checks
 from tests.practice.fault_engine import (
@@ -145,9 +144,8 @@ class Harness:
 
 
 @pytest.fixture
-def harness(practice_dsn: str, tmp_path: Path, seed: int) -> Iterator[Harness]:
-    server_schema.setup(practice_dsn)
-    h = Harness(tmp_path, practice_dsn, seed)
+def harness(practice_schema_dsn: str, tmp_path: Path, seed: int) -> Iterator[Harness]:
+    h = Harness(tmp_path, practice_schema_dsn, seed)
     yield h
     h.close()
 

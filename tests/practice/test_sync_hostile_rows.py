@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kapnotes.domain.sync_ops import OutgoingOp
-from kapnotes.practice import server_schema, sync_wire
+from kapnotes.practice import sync_wire
 from kapnotes.services import practice_link
 from tests.practice.workstations import Workstation, open_workstation
 
@@ -18,9 +18,8 @@ CLIENT = "KAP-2001"
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def _push_by_hand(ws: Workstation, kind: str, payload: dict[str, object]) -> str:

@@ -10,16 +10,14 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from kapnotes.practice import server_schema
 from tests.practice.workstations import open_workstation
 
 CLIENT = "KAP-2001"
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def test_a_refused_login_is_said_as_such_and_the_changes_wait(server: str,

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from kapnotes.domain.sync_ops import OutgoingOp
-from kapnotes.practice import server_schema, sync_wire
+from kapnotes.practice import sync_wire
 from tests.practice.practice_helpers import enrol
 
 CLIENT = "KAP-0401"
@@ -19,9 +19,8 @@ SECRET_TEXT = "fictional words that must not leave in a message"
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def _op(kind: str = "note") -> OutgoingOp:

@@ -8,7 +8,6 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from kapnotes.practice import server_schema
 from kapnotes.services import practice_review
 from tests.practice.workstations import open_workstation
 
@@ -17,9 +16,8 @@ UNSENT = "Fictional: words written here after the care team changed."
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def _leave_team(server: str, login: str) -> None:

@@ -27,10 +27,9 @@ WHEN = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def server(practice_dsn: str, tmp_path: Path) -> str:
-    server_schema.setup(practice_dsn)
+def server(practice_schema_dsn: str, tmp_path: Path) -> str:
     choose_jurisdiction(tmp_path)
-    return practice_dsn
+    return practice_schema_dsn
 
 
 def receipt(ws: Workstation, quantity: int) -> int:

@@ -17,17 +17,15 @@ from helpers.s8 import ESKETAMINE, choose_jurisdiction
 from kapnotes.domain.errors import ValidationError
 from kapnotes.domain.jurisdiction_model import EntryKind
 from kapnotes.domain.s8_register import EntryDraft, signed
-from kapnotes.practice import server_schema
 from tests.practice.workstations import Workstation, open_workstation
 
 WHEN = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def server(practice_dsn: str, tmp_path: Path) -> str:
-    server_schema.setup(practice_dsn)
+def server(practice_schema_dsn: str, tmp_path: Path) -> str:
     choose_jurisdiction(tmp_path)
-    return practice_dsn
+    return practice_schema_dsn
 
 
 def _enter(ws: Workstation, rng: random.Random) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from kapnotes.practice import server_schema, sync_wire
+from kapnotes.practice import sync_wire
 from kapnotes.services import practice_sync
 from tests.practice.workstations import Workstation, open_workstation, server_rows
 
@@ -20,9 +20,8 @@ CLIENT = "KAP-4001"
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def _terminate(admin_dsn: str, conn: psycopg.Connection) -> None:

@@ -8,16 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from kapnotes.practice import server_schema
 from tests.practice.workstations import open_workstation, server_rows
 
 CLIENT = "KAP-2001"
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def test_a_note_signed_here_on_a_stale_draft_still_reaches_the_server_signed(

@@ -14,7 +14,6 @@ import pytest
 
 from kapnotes.domain.models import SessionKind
 from kapnotes.domain.schedule_status import SlotStatus
-from kapnotes.practice import server_schema
 from kapnotes.services import practice_review
 from tests.practice.workstations import Workstation, open_workstation
 
@@ -22,9 +21,8 @@ CLIENT = "KAP-2501"
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def _plan(ws: Workstation) -> list[Any]:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from kapnotes.practice import server_schema
 from tests.practice import fault_checks
 from tests.practice.workstations import open_workstation
 
@@ -19,9 +18,8 @@ ADDENDUM = "Fictional addendum: phoned the client the next day."
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def test_an_addendum_of_a_note_signed_on_two_workstations_apart_is_on_both_signings(

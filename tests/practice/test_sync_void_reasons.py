@@ -12,7 +12,6 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from kapnotes.practice import server_schema
 from kapnotes.services import practice_review
 from tests.practice.practice_helpers import enrol, pull, push
 from tests.practice.workstations import open_workstation
@@ -22,9 +21,8 @@ REASON = "Duplicate record of KAP-3202; the care continues there"
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def _void_payloads(dsn: str, kind: str) -> list[dict[str, object]]:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from kapnotes.practice import server_schema
 from tests.practice import fault_checks
 from tests.practice.workstations import open_workstation
 
@@ -17,9 +16,8 @@ CLIENT = "KAP-2301"
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def test_readings_of_a_draft_discarded_and_acknowledged_do_not_wait_forever(

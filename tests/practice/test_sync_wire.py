@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from kapnotes.domain.sync_ops import OutgoingOp
-from kapnotes.practice import server_schema, sync_wire
+from kapnotes.practice import sync_wire
 from tests.practice.practice_helpers import enrol
 
 CLIENT = "KAP-0401"
@@ -18,9 +18,8 @@ SECRET_TEXT = "fictional words that must not leave in a message"
 
 
 @pytest.fixture
-def server(practice_dsn: str) -> str:
-    server_schema.setup(practice_dsn)
-    return practice_dsn
+def server(practice_schema_dsn: str) -> str:
+    return practice_schema_dsn
 
 
 def _op(kind: str = "note", row: str | None = None, base: int | None = None,
