@@ -140,14 +140,16 @@ def _set_weight(demo: Path, passphrase: str, sid: int, weight: float) -> None:
 
 
 def test_a_value_sqlite_writes_differently_is_decided_in_python(
-        run_cli, demo, passphrase, passphrase_file) -> None:
+        run_entry, demo, passphrase, passphrase_file) -> None:
     """SQLite writes 70.33333333333333 with 17 digits, Python with 16: a note sealed over it
-    still checks sound (its digest is recomputed in Python), and changing it is found."""
+    still checks sound (its digest is recomputed in Python), and changing it is found. Both
+    checks through the console entry in this process (tests/helpers/console_entry.py); the
+    real command runs as a subprocess above."""
     sid = _sealed_over_an_odd_weight(demo, passphrase)
-    sound = run_cli("check", "--vault", demo, "--passphrase-file", passphrase_file)
+    sound = run_entry("check", "--vault", demo, "--passphrase-file", passphrase_file)
     assert sound.returncode == 0, sound.stderr
     _set_weight(demo, passphrase, sid, 70.33333333333334)  # behind the app's back
-    changed = run_cli("check", "--vault", demo, "--passphrase-file", passphrase_file)
+    changed = run_entry("check", "--vault", demo, "--passphrase-file", passphrase_file)
     assert changed.returncode == 1
     assert f"signed note {sid} was changed after signing" in changed.stderr
 

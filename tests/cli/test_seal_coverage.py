@@ -5,8 +5,9 @@ strike, correction and entry-time columns (schema step 9) and the course rows de
 the note (intentions it set, intention reviews, theme mentions); form 3 the stored wording of
 the note's template version. Each test changes one of
 them in a signed note of a real demo vault with raw SQL, the locking triggers dropped as any
-SQLCipher tool could, and runs the real `kapnotes check`: it must exit non-zero. A note sealed
-in form 1 before schema step 11 still checks sound after the upgrade.
+SQLCipher tool could, and runs the real `kapnotes check` (its console entry in this process;
+the sound vaults' checks as subprocesses): it must exit non-zero. A note sealed in form 1
+before schema step 11 still checks sound after the upgrade.
 """
 
 from __future__ import annotations
@@ -110,8 +111,10 @@ def test_an_untouched_demo_vault_checks_sound(run_cli, demo_copy, demo_pf,
 
 
 @pytest.mark.parametrize("how", list(TAMPERS))
-def test_changing_what_a_signed_note_shows_fails_check(run_cli, demo_copy, demo_pf,
+def test_changing_what_a_signed_note_shows_fails_check(run_entry, demo_copy, demo_pf,
                                                        passphrase, how) -> None:
+    """`check` through the console entry in this process (tests/helpers/console_entry.py);
+    the untouched and the upgraded vault's checks above and below run as subprocesses."""
     conn = _raw(demo_copy, passphrase)
     try:
         for name in LOCKS:
@@ -120,7 +123,7 @@ def test_changing_what_a_signed_note_shows_fails_check(run_cli, demo_copy, demo_
         assert conn.total_changes >= 1, how
     finally:
         conn.close()
-    result = run_cli("check", "--vault", demo_copy, "--passphrase-file", demo_pf)
+    result = run_entry("check", "--vault", demo_copy, "--passphrase-file", demo_pf)
     assert result.returncode != 0, (how, result.stdout)
     assert "was changed after signing" in result.stderr, (how, result.stderr)
     assert "Traceback" not in result.stderr
