@@ -17,13 +17,11 @@ from pathlib import Path
 import pytest
 from helpers.basics import TEST_PASSPHRASE, FakeClock
 from helpers.console_entry import run_entry
-from helpers.s8 import choose_jurisdiction, dosing_session
+from helpers.s8 import choose_jurisdiction, dosing_session, vault_under_policy
 from helpers.vault_template import copy_vault
 from pypdf import PdfReader
 
 from kapnotes.domain.approval_model import Approval
-from kapnotes.services.container import build_services
-from kapnotes.storage import lifecycle
 
 ENTRY = Path(sys.executable).with_name("kapnotes")  # the console script pip installed
 
@@ -44,14 +42,7 @@ def records_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The vault with the records, made once for the module under an AU-NSW policy of its own
     (never the process's); each test gets a copy (`records_vault`)."""
     folder = tmp_path_factory.mktemp("records")
-    path = folder / "vault.kapnotes"
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("KAPNOTES_DATA_DIR", str(folder))
-        env.setenv("KAPNOTES_POLICY", str(folder / "policy.json"))
-        choose_jurisdiction(folder, "AU-NSW")
-        created = lifecycle.create_vault(path, TEST_PASSPHRASE)
-        services = build_services(created.vault, clock=FakeClock(datetime(2026, 7, 10, 9)),
-                                  practice_templates=folder / "templates")
+    with vault_under_policy(folder, "AU-NSW", FakeClock(datetime(2026, 7, 10, 9))) as services:
         services.approvals.add(Approval(
             "tga_authorised_prescriber", date(2026, 1, 1), date(2027, 6, 30),
             medicine="ketamine", indication="Treatment-resistant PTSD",
@@ -68,8 +59,7 @@ def records_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         services.approvals.add(Approval("nsw_s8_authority", date(2026, 6, 1),
                                         date(2036, 1, 1), client_id=cid,
                                         reference="NSW-A-99"))
-        created.vault.close()
-    return path
+    return folder / "vault.kapnotes"
 
 
 @pytest.fixture

@@ -12,13 +12,18 @@ from pathlib import Path
 
 import pytest
 from helpers.basics import TEST_PASSPHRASE, FakeClock
-from helpers.s8 import ESKETAMINE, choose_jurisdiction, dosing_session, esketamine_given
+from helpers.s8 import (
+    ESKETAMINE,
+    choose_jurisdiction,
+    dosing_session,
+    esketamine_given,
+    vault_under_policy,
+)
 from helpers.vault_template import copy_vault
 from pypdf import PdfReader
 
 from kapnotes.domain.jurisdiction_model import EntryKind
 from kapnotes.domain.s8_register import EntryDraft
-from kapnotes.services.container import build_services
 from kapnotes.storage import audit, lifecycle
 
 BY = "Dr Kim Sample"
@@ -29,14 +34,7 @@ def register_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The vault with the register, made once for the module under an AU-QLD policy of its own
     (never the process's); each test gets a copy (`register_vault`)."""
     folder = tmp_path_factory.mktemp("register")
-    path = folder / "vault.kapnotes"
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("KAPNOTES_DATA_DIR", str(folder))
-        env.setenv("KAPNOTES_POLICY", str(folder / "policy.json"))
-        choose_jurisdiction(folder, "AU-QLD")
-        created = lifecycle.create_vault(path, TEST_PASSPHRASE)
-        services = build_services(created.vault, clock=FakeClock(),
-                                  practice_templates=folder / "templates")
+    with vault_under_policy(folder, "AU-QLD", FakeClock()) as services:
         s8 = services.s8
         reg = s8.open_register(ESKETAMINE)
         s8.add(reg.id, EntryDraft(EntryKind.RECEIPT, datetime(2026, 10, 30, 9, tzinfo=UTC), 12,
@@ -51,8 +49,7 @@ def register_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         s8.add(reg.id, EntryDraft(EntryKind.STOCKTAKE, datetime(2026, 11, 21, tzinfo=UTC), 7,
                                   BY, explanation="One device broken in the safe; destroyed "
                                   "later"))
-        created.vault.close()
-    return path
+    return folder / "vault.kapnotes"
 
 
 @pytest.fixture

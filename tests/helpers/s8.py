@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from helpers import dosing
+from helpers.basics import TEST_PASSPHRASE, FakeClock
 from kapnotes.domain.models import Client, Course, SessionKind
+from kapnotes.services.container import build_services
+from kapnotes.storage import lifecycle
 
 DOSE_AT = datetime(2026, 11, 20, 9, 0)
 ESKETAMINE = "esketamine_28mg_nasal_device"
@@ -24,6 +31,23 @@ def choose_jurisdiction(tmp_path: Path, pack_id: str = "AU-NSW") -> Path:
     path.write_text(json.dumps({"version": 1, "settings": {
         "jurisdiction": {"value": pack_id}}}), encoding="utf-8")
     return path
+
+
+@contextmanager
+def vault_under_policy(folder: Path, pack_id: str, clock: FakeClock) -> Iterator[Any]:
+    """A new vault `folder`/vault.kapnotes and its services, under a practice policy of its own
+    choosing `pack_id` (never the process's): for a module fixture that fills one vault once
+    and hands each test a copy. The vault is closed on leaving."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("KAPNOTES_DATA_DIR", str(folder))
+        env.setenv("KAPNOTES_POLICY", str(folder / "policy.json"))
+        choose_jurisdiction(folder, pack_id)
+        created = lifecycle.create_vault(folder / "vault.kapnotes", TEST_PASSPHRASE)
+        try:
+            yield build_services(created.vault, clock=clock,
+                                 practice_templates=folder / "templates")
+        finally:
+            created.vault.close()
 
 
 def dosing_session(services: Any, code: str = "KAP-801", at: datetime = DOSE_AT) -> int:
