@@ -1,7 +1,8 @@
 """Crash safety: a writer process killed with SIGKILL at random moments loses no commit.
 
-CI runs 200 kills (under a minute on an idle machine: each writer is forked from a process that
-imported the app once, tests/reliability/writer.py --fork-server); set KAPNOTES_KILLS /
+CI runs 200 kills, in two runs side by side of 100 each (seeds KAPNOTES_KILL_SEED and the next;
+each writer is forked from a process that imported the app once, tests/reliability/writer.py
+--fork-server; half a minute on an idle machine); set KAPNOTES_KILLS /
 KAPNOTES_KILL_SEED to change the run, or use `python tests/reliability/kill_harness.py --kills
 5000` for a long local run.
 """
@@ -68,9 +69,9 @@ def test_checker_ignores_only_a_torn_last_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(900)  # under a minute on an idle machine; far longer on a busy one
+@pytest.mark.timeout(900)  # half a minute on an idle machine; far longer on a busy one
 def test_random_kills_lose_no_committed_change(tmp_path: Path, capsys) -> None:
-    result = harness.run(KILLS, SEED, tmp_path)
+    result = harness.run_side_by_side(KILLS, SEED, tmp_path)
     with capsys.disabled():
         print(f"\n{result.summary()} [seed {SEED}]")
     assert result.failures == []
