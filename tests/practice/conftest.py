@@ -100,11 +100,10 @@ def practice_schema_template(practice_server_dsn: str) -> str:
         conn.execute("SELECT pg_advisory_lock(%s)", (_TEMPLATE_LOCK,))  # until disconnected
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
             return name
-        stale = conn.execute("SELECT datname FROM pg_database"
-                             " WHERE starts_with(datname, 'kaptest_template_')").fetchall()
-        for (old,) in stale:  # an older schema's, or one left half-built
-            _drop(conn, old)
         building = f"{name}_building"
+        # Left half-built by an interrupted run. Templates of other schemas stay: another
+        # checkout may be using this server (KAPNOTES_TEST_PRACTICE_DSN) at the same time.
+        _drop(conn, building)
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(building)))
         server_schema.setup(make_conninfo(practice_server_dsn, dbname=building))
         conn.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(
