@@ -40,7 +40,8 @@ def test_the_pdf_probe_leaves_the_cached_vault_as_it_found_it(tmp_path: Path) ->
         text=True, timeout=240, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     out = json.loads(next(ln for ln in done.stdout.splitlines() if ln.startswith("BENCH "))[6:])
-    assert len(out["times_ms"]) == 2 and out["detail"]["pages"] > 0  # it did export, twice
+    # It did export, twice, a course of many pages (bench/sizes.py's tiny pdf course).
+    assert len(out["times_ms"]) == 2 and out["detail"]["pages"] >= 10
     expected = {cv.path.name, cv.path.name + ".keys", cv.path.name + ".lock",
                 cv.passphrase_path.name, cv.meta_path.name}
     # Nothing left beside it: no write-ahead log holding the probe's writes, no copy.
