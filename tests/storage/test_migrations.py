@@ -84,20 +84,20 @@ def test_blank_vault_reaches_the_latest_schema(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def future_schema(tmp_path_factory: pytest.TempPathFactory) -> set[tuple[str, str]]:
+def future_schema(tmp_path_factory: pytest.TempPathFactory) -> frozenset[tuple[str, str]]:
     """The schema a blank vault reaches through every FUTURE step: the same for every start
     below, so migrated once for the module instead of once per start."""
     reference = _raw_vault(tmp_path_factory.mktemp("reference") / "reference.kapnotes")
     try:
         migrate(reference, migrations=FUTURE)
-        return _schema(reference)
+        return frozenset(_schema(reference))  # shared by the module: nobody may change it
     finally:
         reference.close()
 
 
 @pytest.mark.parametrize("start", range(len(FUTURE)))
 def test_every_older_step_reaches_the_same_schema_keeping_rows(
-        tmp_path: Path, start: int, future_schema: set[tuple[str, str]]) -> None:
+        tmp_path: Path, start: int, future_schema: frozenset[tuple[str, str]]) -> None:
     expected = future_schema
     conn = _raw_vault(tmp_path / "older.kapnotes")
     try:

@@ -91,6 +91,7 @@ def open_demo(demo_vaults: Callable[[datetime], tuple[Path, list[int]]], vault_p
     opened = []
 
     def at(now: datetime) -> tuple[object, list[int]]:
+        assert not opened, "one demo vault per test: a second copy would overwrite the first"
         template, ids = demo_vaults(now)
         clock.now = now
         vault = lifecycle.unlock_vault(copy_vault(template, vault_path), passphrase=TEST_PASSPHRASE)
