@@ -5,11 +5,13 @@ Frozen dataclasses only (stdlib); the services fill them, the UI and export read
 
 from __future__ import annotations
 
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from kapnotes.domain.models import Session, SessionKind
 from kapnotes.domain.outcomes import CourseOutcome, ScorePoint
 from kapnotes.domain.scale_model import Flag, Scale
 
@@ -62,6 +64,15 @@ class SessionColumn:
     kind: str
     on: date
     signed: bool = False
+
+
+def session_columns(sessions: Iterable[Session], shown: Container[int | None]
+                    ) -> tuple[SessionColumn, ...]:
+    """A course grid's columns, in the order given: the sessions in `shown` and every
+    integration session (one with nothing in the grid shows as a gap)."""
+    return tuple(SessionColumn(session_id=int(s.id or 0), kind=s.kind.value,
+                               on=s.starts_at.date(), signed=s.signed)
+                 for s in sessions if s.id in shown or s.kind is SessionKind.INTEGRATION)
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from kapnotes.domain.course_items import (
     IntentionRow,
     IntentionStatus,
     ProgressMatrix,
-    SessionColumn,
+    session_columns,
 )
 from kapnotes.domain.errors import ConflictError, ValidationError
-from kapnotes.domain.models import Session, SessionKind
+from kapnotes.domain.models import Session
 from kapnotes.domain.text_rules import clean_text
 from kapnotes.services.changes import Changes, ids, write
 from kapnotes.services.clock import Clock, system_clock
@@ -139,14 +139,9 @@ class IntentionService:
         reviews = repo.reviews_for_course(self.vault, course_id)
         reviewed_sessions = {r.session_id for r in reviews}
         sources = {i.source_session_id for i in intentions}
-        columns = tuple(
-            SessionColumn(session_id=int(s.id or 0), kind=s.kind.value, on=s.starts_at.date(),
-                          signed=s.signed)
-            for s in (session_repo.for_course(self.vault, course_id) if sessions is None
-                      else sessions)
-            if s.id in reviewed_sessions or s.id in sources
-            or s.kind is SessionKind.INTEGRATION
-        )
+        columns = session_columns(
+            session_repo.for_course(self.vault, course_id) if sessions is None else sessions,
+            reviewed_sessions | sources)
         cells = {(r.intention_id, r.session_id): r for r in reviews}
         return ProgressMatrix(columns=columns, rows=tuple(_chains(intentions)), cells=cells)
 

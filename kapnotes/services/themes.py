@@ -12,13 +12,13 @@ from collections.abc import Iterable, Sequence
 from kapnotes.domain.course_items import (
     CourseThemeRow,
     CourseThemes,
-    SessionColumn,
     Theme,
     ThemeFrequency,
     ThemeMention,
+    session_columns,
 )
 from kapnotes.domain.errors import ConflictError, ValidationError
-from kapnotes.domain.models import Session, SessionKind
+from kapnotes.domain.models import Session
 from kapnotes.domain.text_rules import MAX_SHORT, clean_text
 from kapnotes.services.changes import Changes, write
 from kapnotes.services.course_items import theme_name
@@ -145,13 +145,9 @@ class ThemeService:
         `sessions`: the course's, in order, when the caller has just read them."""
         found = repo.course_mentions(self.vault, course_id)
         mentioned = {m.session_id for m, _ in found}
-        columns = tuple(
-            SessionColumn(session_id=int(s.id or 0), kind=s.kind.value, on=s.starts_at.date(),
-                          signed=s.signed)
-            for s in (session_repo.for_course(self.vault, course_id) if sessions is None
-                      else sessions)
-            if s.id in mentioned or s.kind is SessionKind.INTEGRATION
-        )
+        columns = session_columns(
+            session_repo.for_course(self.vault, course_id) if sessions is None else sessions,
+            mentioned)
         cells: dict[tuple[int, int], list[str]] = {}
         rows: dict[int, dict] = {}
         for m, when in found:  # session order, so the first seen comes first
