@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers.basics import TEST_PASSPHRASE
 from helpers.console_entry import run_entry as run_entry_in_process
-from signed_note import SignedVault, build_signed_vault
+from signed_note import SignedVault, build_signed_vault, copy_signed_vault
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -65,6 +65,13 @@ def signed_vault_template(tmp_path_factory: pytest.TempPathFactory) -> SignedVau
     once per test process; tests copy it (copy_signed_vault), never open it."""
     return build_signed_vault(tmp_path_factory.mktemp("signed-template") / "vault.kapnotes",
                               TEST_PASSPHRASE)
+
+
+@pytest.fixture
+def signed(tmp_path: Path, passphrase: str, signed_vault_template: SignedVault) -> SignedVault:
+    """This test's copy of the signed-note vault."""
+    assert passphrase == TEST_PASSPHRASE  # the template's
+    return copy_signed_vault(signed_vault_template, tmp_path / "vault.kapnotes")
 
 
 @pytest.fixture

@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.basics import TEST_PASSPHRASE
-from signed_note import CODE, SignedVault, copy_signed_vault
+from signed_note import CODE, SignedVault
 
 from kapnotes.domain.errors import ConflictError
 from kapnotes.services.container import build_services
@@ -36,12 +35,6 @@ LOCKS = ("sessions_signature_locked", "sessions_signed_no_delete",
 @pytest.fixture
 def run_cli(run_cli: object, run_entry: object, request: pytest.FixtureRequest) -> object:
     return run_cli if request.node.name == "test_an_untouched_vault_checks_sound" else run_entry
-
-
-@pytest.fixture
-def signed(tmp_path: Path, passphrase: str, signed_vault_template: SignedVault) -> SignedVault:
-    assert passphrase == TEST_PASSPHRASE  # the template's
-    return copy_signed_vault(signed_vault_template, tmp_path / "vault.kapnotes")
 
 
 def tamper(vault: Path, passphrase: str, *statements: tuple[str, tuple[Any, ...]]) -> None:

@@ -14,9 +14,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from helpers.basics import TEST_PASSPHRASE
 from pypdf import PdfReader
-from signed_note import SignedVault, copy_signed_vault
+from signed_note import SignedVault
 
 from kapnotes.storage.backups import backup_dir_for
 
@@ -25,12 +24,6 @@ from kapnotes.storage.backups import backup_dir_for
 def run_cli(run_cli: object, run_entry: object, request: pytest.FixtureRequest) -> object:
     return run_cli if request.node.name == "test_an_existing_file_is_replaced_only_with_force" \
         else run_entry
-
-
-@pytest.fixture
-def signed(tmp_path: Path, passphrase: str, signed_vault_template: SignedVault) -> SignedVault:
-    assert passphrase == TEST_PASSPHRASE  # the template's
-    return copy_signed_vault(signed_vault_template, tmp_path / "vault.kapnotes")
 
 
 def fingerprint(vault: Path) -> dict[str, str]:

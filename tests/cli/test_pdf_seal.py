@@ -7,21 +7,13 @@ import io
 import re
 from pathlib import Path
 
-import pytest
-from helpers.basics import TEST_PASSPHRASE
 from pypdf import PdfReader
-from signed_note import CODE, SignedVault, copy_signed_vault
+from signed_note import CODE, SignedVault
 from test_check_tamper import tamper
 
 from kapnotes.storage import audit, lifecycle, seals
 
 SEAL = re.compile(r"Seal ([0-9A-F]{4} [0-9A-F]{4} [0-9A-F]{4} [0-9A-F]{4})")
-
-
-@pytest.fixture
-def signed(tmp_path: Path, passphrase: str, signed_vault_template: SignedVault) -> SignedVault:
-    assert passphrase == TEST_PASSPHRASE  # the template's
-    return copy_signed_vault(signed_vault_template, tmp_path / "vault.kapnotes")
 
 
 def pdf_text(path: Path) -> str:

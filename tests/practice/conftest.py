@@ -79,6 +79,13 @@ def practice_schema_dsn(practice_databases: _Databases,
         yield dsn
 
 
+@pytest.fixture
+def server(practice_schema_dsn: str) -> str:
+    """The practice server's database a test's workstations join (a module may override it,
+    e.g. to choose a jurisdiction first)."""
+    return practice_schema_dsn
+
+
 @pytest.fixture(scope="session")
 def practice_databases(practice_server_dsn: str) -> Iterator[_Databases]:
     databases = _Databases(practice_server_dsn)

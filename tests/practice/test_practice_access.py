@@ -16,10 +16,6 @@ CLIENT = "KAP-0007"
 NOTE = {"template": "integration", "text": "fictional note text"}
 
 
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
-
 
 def test_an_unassigned_clinician_sees_nothing_and_cannot_write(server: str) -> None:
     therapist = enrol(server, "ther", "therapist", CLIENT)

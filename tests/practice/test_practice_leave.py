@@ -20,10 +20,6 @@ from tests.practice.workstations import open_workstation, server_rows
 CLIENT = "KAP-2301"
 
 
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
-
 
 def _counts(ws: Any) -> tuple[int, ...]:
     return tuple(int(ws.vault.query_one(f"SELECT count(*) FROM {t}")[0])

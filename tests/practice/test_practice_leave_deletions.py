@@ -8,12 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from kapnotes.services import practice_link
-from tests.practice.test_practice_leave import CLIENT, _rejoin, server  # noqa: F401
+from tests.practice.test_practice_leave import CLIENT, _rejoin
 from tests.practice.workstations import open_workstation
 
 
 def test_a_draft_deleted_while_not_joined_stays_deleted_after_the_rejoin(
-        server: str, tmp_path: Path) -> None:  # noqa: F811
+        server: str, tmp_path: Path) -> None:
     a = open_workstation(tmp_path, server, "thera", "therapist", CLIENT)
     b = open_workstation(tmp_path, server, "therb", "therapist", CLIENT)
     a.new_client_with_course(CLIENT)

@@ -18,10 +18,6 @@ from tests.practice.workstations import Workstation, open_workstation
 CLIENT = "KAP-2201"
 
 
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
-
 
 def _events(ws: Workstation) -> list[str]:
     return [e.event for e in read_audit_log(ws.vault).entries]

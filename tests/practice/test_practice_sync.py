@@ -16,10 +16,6 @@ from tests.practice.workstations import NOTE_TEXT, open_workstation, server_rows
 CLIENT = "KAP-2001"
 
 
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
-
 
 def test_a_nurses_vitals_reach_the_therapist(server: str, tmp_path: Path) -> None:
     therapist = open_workstation(tmp_path, server, "ther", "therapist", CLIENT)

@@ -18,10 +18,6 @@ OTHER = "KAP-0302"
 NOTE = {"template": "integration", "text": "fictional note text"}
 
 
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
-
 
 def _login(dsn: str) -> str:
     return str(psycopg.conninfo.conninfo_to_dict(dsn)["user"])

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from helpers.basics import TEST_PASSPHRASE
 from pypdf import PdfReader
 from PySide6.QtCore import QSettings
@@ -23,10 +22,6 @@ from tests.practice.workstations import Workstation, open_workstation
 
 CLIENT = "KAP-2402"
 
-
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
 
 
 def _sync(run_kapnotes: Any, ws: Workstation, tmp_path: Path) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import psycopg
-import pytest
 from PySide6.QtCore import Qt
 
 from kapnotes.services import practice_review
@@ -16,10 +15,6 @@ from tests.practice.workstations import open_workstation
 
 CLIENT = "KAP-3301"
 
-
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
 
 
 def test_deleting_a_shared_client_asks_why_and_the_care_team_is_told(

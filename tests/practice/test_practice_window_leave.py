@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -19,10 +18,6 @@ from tests.practice.workstations import open_workstation, server_rows
 
 CLIENT = "KAP-2401"
 
-
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
 
 
 def _visible(window: Window) -> list[str]:

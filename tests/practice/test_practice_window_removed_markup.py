@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -17,12 +16,6 @@ from kapnotes.storage.sync_outbox import record_conflict_copy
 from kapnotes.ui.dialogs.practice_conflicts import ConflictsDialog
 from kapnotes.ui.practice_removed import RemovedNotice
 from tests.practice.test_practice_window_removed_note import CLIENT, _open_colleagues_note
-
-
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
-
 
 MARKUP = '<b style="font-size:40pt">URGENT</b> <a href="https://example.invalid">call now</a>'
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -18,10 +17,6 @@ from tests.practice.workstations import open_workstation
 
 CLIENT = "KAP-3401"
 
-
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
 
 
 def _leave_care_team(server: str, login: str) -> None:

@@ -11,7 +11,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
@@ -29,10 +28,6 @@ CLIENT = "KAP-2101"
 SYNC_MS = 30_000
 QUIET = 3_600_000  # no timer-driven sync unless a test asks for one
 
-
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
 
 
 class Window:

@@ -8,18 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.practice.test_practice_window_sync import Window
 from tests.practice.workstations import open_workstation
 
 CLIENT = "KAP-2101"
 THEIRS = "B's second thoughts, fictional"
 
-
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
 
 
 def _all_text(ws: Any, note_id: int) -> str:

@@ -18,10 +18,6 @@ from tests.practice.workstations import NOTE_TEXT, open_workstation
 CLIENT = "KAP-3101"
 
 
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
-
 
 def _care_team(dsn: str, code: str) -> set[str]:
     with psycopg.connect(dsn) as conn:

@@ -22,10 +22,6 @@ from tests.practice.workstations import NOTE_TEXT, Workstation, open_workstation
 CLIENT = "KAP-4401"
 
 
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
-
 
 def _check(run_kapnotes, ws: Workstation, tmp_path: Path):  # type: ignore[no-untyped-def]
     secret = tmp_path / f"{ws.name}.pass"

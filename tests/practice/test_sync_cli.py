@@ -17,10 +17,6 @@ from tests.practice.workstations import Workstation, open_workstation
 CLIENT = "KAP-3001"
 
 
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
-
 
 @pytest.fixture
 def passphrase_file(tmp_path: Path) -> Path:

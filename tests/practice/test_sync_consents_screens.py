@@ -23,10 +23,6 @@ CLIENT = "KAP-2401"
 SIGNED_ON = date(2026, 11, 10)
 
 
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
-
 
 def _client_id(ws: Workstation) -> int:
     client = ws.client(CLIENT)

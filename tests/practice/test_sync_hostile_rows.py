@@ -17,10 +17,6 @@ from tests.practice.workstations import Workstation, open_workstation
 CLIENT = "KAP-2001"
 
 
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
-
 
 def _push_by_hand(ws: Workstation, kind: str, payload: dict[str, object]) -> str:
     link = practice_link.linked(ws.vault)

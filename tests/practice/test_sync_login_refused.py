@@ -7,17 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import psycopg
-import pytest
 from psycopg import sql
 
 from tests.practice.workstations import open_workstation
 
 CLIENT = "KAP-2001"
 
-
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
 
 
 def test_a_refused_login_is_said_as_such_and_the_changes_wait(server: str,

@@ -18,10 +18,6 @@ CLIENT = "KAP-0401"
 SECRET_TEXT = "fictional words that must not leave in a message"
 
 
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
-
 
 def _op(kind: str = "note") -> OutgoingOp:
     return OutgoingOp(str(uuid.uuid4()), kind, CLIENT, str(uuid.uuid4()), None,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import psycopg
-import pytest
 
 from kapnotes.services import practice_review
 from tests.practice.workstations import open_workstation
@@ -14,10 +13,6 @@ from tests.practice.workstations import open_workstation
 CLIENT = "KAP-2001"
 UNSENT = "Fictional: words written here after the care team changed."
 
-
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
 
 
 def _leave_team(server: str, login: str) -> None:

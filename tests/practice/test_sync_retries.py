@@ -19,10 +19,6 @@ from tests.practice.workstations import Workstation, open_workstation, server_ro
 CLIENT = "KAP-4001"
 
 
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
-
 
 def _terminate(admin_dsn: str, conn: psycopg.Connection) -> None:
     """End the workstation's server session from the server side, and wait until it is gone."""

@@ -6,16 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.practice.workstations import open_workstation, server_rows
 
 CLIENT = "KAP-2001"
 
-
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
 
 
 def test_a_note_signed_here_on_a_stale_draft_still_reaches_the_server_signed(

@@ -10,8 +10,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from kapnotes.domain.models import SessionKind
 from kapnotes.domain.schedule_status import SlotStatus
 from kapnotes.services import practice_review
@@ -19,10 +17,6 @@ from tests.practice.workstations import Workstation, open_workstation
 
 CLIENT = "KAP-2501"
 
-
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
 
 
 def _plan(ws: Workstation) -> list[Any]:

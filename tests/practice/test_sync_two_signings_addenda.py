@@ -8,18 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.practice import fault_checks
 from tests.practice.workstations import open_workstation
 
 CLIENT = "KAP-2302"
 ADDENDUM = "Fictional addendum: phoned the client the next day."
 
-
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
 
 
 def test_an_addendum_of_a_note_signed_on_two_workstations_apart_is_on_both_signings(

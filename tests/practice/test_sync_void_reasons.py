@@ -20,10 +20,6 @@ CLIENT = "KAP-3201"
 REASON = "Duplicate record of KAP-3202; the care continues there"
 
 
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
-
 
 def _void_payloads(dsn: str, kind: str) -> list[dict[str, object]]:
     with psycopg.connect(dsn) as conn:

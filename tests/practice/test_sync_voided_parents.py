@@ -7,17 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.practice import fault_checks
 from tests.practice.workstations import open_workstation
 
 CLIENT = "KAP-2301"
 
-
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
 
 
 def test_readings_of_a_draft_discarded_and_acknowledged_do_not_wait_forever(

@@ -17,10 +17,6 @@ CLIENT = "KAP-0401"
 SECRET_TEXT = "fictional words that must not leave in a message"
 
 
-@pytest.fixture
-def server(practice_schema_dsn: str) -> str:
-    return practice_schema_dsn
-
 
 def _op(kind: str = "note", row: str | None = None, base: int | None = None,
         client: str = CLIENT, **payload: object) -> OutgoingOp:
