@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from helpers.basics import TEST_PASSPHRASE, FakeClock
+from helpers.basics import FakeClock
 from helpers.recording import RecordingPrompter
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports PySide6
@@ -83,22 +84,16 @@ def open_demo(demo_vaults: Callable[[datetime], tuple[Path, list[int]]], vault_p
     """`open_demo(now)`: the clock set to `now` and services over this test's own copy of the
     demo vault built on it (what `build_demo(services, today=now.date())` left), with its
     clients' ids; the vault is closed after the test."""
-    from helpers.vault_template import copy_vault
+    from helpers.vault_template import open_copy
 
-    from kapnotes.services.container import build_services
-    from kapnotes.storage import lifecycle
+    opened: list[object] = []
+    with ExitStack() as closing:
+        def at(now: datetime) -> tuple[object, list[int]]:
+            assert not opened, "one demo vault per test: a second copy would overwrite the first"
+            template, ids = demo_vaults(now)
+            clock.now = now
+            opened.append(closing.enter_context(
+                open_copy(template, vault_path, clock, tmp_path / "templates")))
+            return opened[0], list(ids)
 
-    opened = []
-
-    def at(now: datetime) -> tuple[object, list[int]]:
-        assert not opened, "one demo vault per test: a second copy would overwrite the first"
-        template, ids = demo_vaults(now)
-        clock.now = now
-        vault = lifecycle.unlock_vault(copy_vault(template, vault_path), passphrase=TEST_PASSPHRASE)
-        opened.append(vault)
-        services = build_services(vault, clock=clock, practice_templates=tmp_path / "templates")
-        return services, list(ids)
-
-    yield at
-    for vault in opened:
-        vault.close()
+        yield at
