@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from helpers import dosing, s8
 from helpers.basics import FakeClock
+from helpers.shared_fixture import own_user_data
 from helpers.vault_template import open_copy
 from review_helpers import REVIEW, THERAPIST, supervisor_services
 
@@ -170,11 +171,9 @@ def world_vault(vault_template: Path, tmp_path_factory: pytest.TempPathFactory
     its own copy. Filled with the suite's defaults, not a test's practice policy."""
     folder = tmp_path_factory.mktemp("world")
     path = folder / "world.kapnotes"
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("KAPNOTES_DATA_DIR", str(folder))
-        env.setenv("KAPNOTES_POLICY", str(folder / "no-practice-policy.json"))
-        with open_copy(vault_template, path, FakeClock(), folder / "templates") as services:
-            built = _fill_world(services, folder)
+    with own_user_data(folder), \
+            open_copy(vault_template, path, FakeClock(), folder / "templates") as services:
+        built = _fill_world(services, folder)
     return path, built
 
 

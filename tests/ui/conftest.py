@@ -59,6 +59,7 @@ def demo_vaults(vault_template: Path, tmp_path_factory: pytest.TempPathFactory
     """The closed demo vault built on a given clock (helpers/demo_vault.py), once per test
     process and clock; each test opens its own copy (`open_demo`)."""
     from helpers.demo_vault import build_demo_vault
+    from helpers.shared_fixture import own_user_data
 
     built: dict[datetime, tuple[Path, list[int]]] = {}
 
@@ -67,9 +68,7 @@ def demo_vaults(vault_template: Path, tmp_path_factory: pytest.TempPathFactory
             folder = tmp_path_factory.mktemp("demo")
             # Built inside whichever test asks first: not with that test's practice policy
             # (a jurisdiction adds register entries) or locale, but the suite's defaults.
-            with pytest.MonkeyPatch.context() as env:
-                env.setenv("KAPNOTES_DATA_DIR", str(folder))
-                env.setenv("KAPNOTES_POLICY", str(folder / "no-practice-policy.json"))
+            with own_user_data(folder) as env:
                 env.delenv("LC_ALL", raising=False)
                 env.setenv("LC_TIME", "C.UTF-8")
                 built[now] = build_demo_vault(vault_template, folder, now)
