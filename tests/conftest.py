@@ -147,7 +147,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def rich_demo_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A closed demo vault with every kind of record (tests/services/portable_data.py), built
-    once per test process; tests open copies of it (`copy_rich_demo`), never this file."""
+    once per test process; tests open copies of it (helpers.vault_template.open_copy), never
+    this file."""
     from kapnotes.services.container import build_services
     from kapnotes.storage import lifecycle
     from tests.services.portable_data import fill_rich_demo
@@ -163,12 +164,11 @@ def rich_demo_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def rich_services(rich_demo_vault: Path, tmp_path: Path, clock: FakeClock) -> Iterator[object]:
     """Services over this test's own copy of the rich demo vault; closed after the test."""
-    from tests.services.portable_data import copy_rich_demo
+    from helpers.vault_template import open_copy
 
-    services = copy_rich_demo(rich_demo_vault, tmp_path / "rich.kapnotes", TEST_PASSPHRASE,
-                              clock, tmp_path / "templates")
-    yield services
-    services.vault.close()  # type: ignore[attr-defined]
+    with open_copy(rich_demo_vault, tmp_path / "rich.kapnotes", clock,
+                   tmp_path / "templates") as services:
+        yield services
 
 
 @pytest.fixture

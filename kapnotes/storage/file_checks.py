@@ -9,7 +9,9 @@ list's leaves, anything past the database's end) are verified on a second thread
 `vault.page_problems` (`storage/page_macs.py`), which falls back to SQLCipher's
 `cipher_integrity_check` (every page's HMAC, ~0.7 s more on the bench vault) where it does
 not apply (docs/BENCHMARKS.md). The problems come back in the order
-`vault.integrity_problems` gives them.
+`vault.integrity_problems` gives them. `integrity_check` is the longest part of the check:
+its thread claims a core (`read_ahead.claim_core`) until it ends, so the records check
+beside it starts no reading thread that would slow it where no core is left for one.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from kapnotes.storage import read_ahead
 from kapnotes.storage.vault import CACHE_KIB, Vault, page_problems
 
 CHECKS = ("integrity_check", "unread pages")
@@ -44,6 +47,7 @@ class WholeFileChecks:
 
     def __init__(self, vault: Vault) -> None:
         self._found: dict[str, list[str]] = {}
+        self._release_core = read_ahead.claim_core()  # before the records check starts
         self._threads = [threading.Thread(target=self._run, args=(vault, check),
                                           name=f"kapnotes-{check}", daemon=True)
                          for check in CHECKS]
@@ -67,8 +71,11 @@ class WholeFileChecks:
             self._found[check] = [str(exc)]
         finally:
             sibling.conn.close()
+            if check == "integrity_check":
+                self._release_core()
 
     def problems(self) -> list[str]:
         for thread in self._threads:
             thread.join()
+        self._release_core()  # already released, unless a thread never ran
         return [p for check in CHECKS for p in self._found.get(check, [])]

@@ -13,10 +13,17 @@ is as large as the caller's. An error in the reading thread is raised in the cal
 same reads on the vault's own connection would raise it (a sibling is a `Vault` too).
 Without a key to open a second connection (a raw connection, e.g. during a migration),
 `produce` runs in the caller.
+
+The reading thread pays only where a core is free for it beside the caller's. `kapnotes
+check` keeps one core busy with `integrity_check` (kapnotes.storage.file_checks, which
+claims it here): on a two-core machine a third busy thread only slowed that check, its
+longest part (3.6-4.2 s with the reader, 3.3-3.4 s without, docs/BENCHMARKS.md), so there
+`produce` runs in the caller too.
 """
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -27,9 +34,50 @@ _DONE = object()
 _WAIT_S = 0.1  # how often a blocked reader looks whether the caller has stopped reading
 
 
+_claimed = 0  # cores other threads of this process keep busy (`claim_core`)
+_claims = threading.Lock()
+
+
+class _Claim:
+    def __init__(self) -> None:
+        global _claimed
+        with _claims:
+            _claimed += 1
+        self._held = True
+
+    def __call__(self) -> None:
+        global _claimed
+        with _claims:
+            if self._held:
+                self._held = False
+                _claimed -= 1
+
+
+def claim_core() -> Callable[[], None]:
+    """Say that a thread of this process keeps one core busy until the returned function is
+    called (calling it again does nothing)."""
+    return _Claim()
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _core_is_free() -> bool:
+    """A core left for a reading thread beside the caller's and the claimed ones."""
+    with _claims:
+        return usable_cores() - _claimed >= 2
+
+
 def items(db: Any, produce: Callable[[Any], Iterator[T]], *, depth: int = 4) -> Iterator[T]:
-    """What `produce(connection)` yields, read on another thread and connection."""
-    if getattr(db, "data_key", None) is None or not hasattr(db, "sibling"):
+    """What `produce(connection)` yields, read on another thread and connection where a
+    core is free for it, else in the caller."""
+    if getattr(db, "data_key", None) is None or not hasattr(db, "sibling") \
+            or not _core_is_free():
         yield from produce(db)
         return
     reader = _Reader(db, produce, depth)

@@ -32,7 +32,7 @@ from kapnotes.ui.widgets.consents_line import ConsentsLine
 from kapnotes.ui.widgets.dosing_tabs import DosingTabs
 from kapnotes.ui.widgets.event_log import EventLogPanel
 from kapnotes.ui.widgets.list_editors import IntentionRows, KnownThemes
-from kapnotes.ui.widgets.note_form import NoteForm
+from kapnotes.ui.widgets.note_form import FORM_STYLE, NoteForm
 from kapnotes.ui.widgets.note_page import PAGE_STYLE, addendum_view, centred_scroll, rule
 from kapnotes.ui.widgets.session_details import SessionDetails
 from kapnotes.ui.widgets.signer_field import bind_signer
@@ -41,6 +41,7 @@ CHANGED_ELSEWHERE = ("Changed on another workstation meanwhile: what you typed i
                      "conflict copy (File → Practice → Conflicts and field reviews).")
 SIGN_SHORTCUT = "Ctrl+Shift+S"
 LOCKED_MESSAGE = "This note is signed and locked; add an addendum instead."
+EDITOR_STYLE = PAGE_STYLE + FORM_STYLE
 
 
 class SessionEditor(QWidget):
@@ -78,7 +79,6 @@ class SessionEditor(QWidget):
         self.session: Session = note.session
         self.template = self.notes.template_for(self.session)
         self.client_id = self.notes.client_id_of(session_id)
-        self.setStyleSheet(PAGE_STYLE)
         self.setAccessibleName(f"{self.session.kind.label} session note")
 
         top = self._build_top_bar()
@@ -94,6 +94,7 @@ class SessionEditor(QWidget):
         self._show_signature()
         self._show_addenda(note.addenda)
         on_changes(services, self, self._course_changed)
+        self.setStyleSheet(EDITOR_STYLE)
 
     def _course_changed(self, changes: Changes) -> None:
         """Intentions added or revised elsewhere (the course view, another note) show in an
@@ -151,7 +152,7 @@ class SessionEditor(QWidget):
         self.details = SessionDetails(self.notes, self.session, self)
         self.form = NoteForm(self.template, note.values, read_only=self.session.signed,
                              intention_rows=intention_rows, known_themes=known_themes,
-                             parent=self)
+                             host_styled=True, parent=self)
         self.signature_label = QLabel(self)
         self.signature_label.setObjectName("signature")
         self.signature_label.setWordWrap(True)
@@ -329,7 +330,7 @@ class SessionEditor(QWidget):
         if self.dosing is not None:
             self.dosing.set_signed()
         self.details.show_session(self.session)
-        self.setStyleSheet(PAGE_STYLE)  # re-polish for the read-only look
+        self.setStyleSheet(EDITOR_STYLE)  # re-polish for the read-only look
         self._show_signature()
         self.state_changed.emit(f"Signed by {self.session.signed_by}")
         self.signed.emit(self.session_id)

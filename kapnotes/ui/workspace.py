@@ -230,7 +230,10 @@ class Workspace(QObject):
         self._close_editor()
         from kapnotes.ui.session_editor import SessionEditor
 
-        editor = SessionEditor(self.services, session_id, signer_name=self.signer_name)
+        # Built inside the window's centre: adding a finished page to it would move it there and
+        # make Qt restyle every widget of the note a second time.
+        editor = SessionEditor(self.services, session_id, signer_name=self.signer_name,
+                               parent=self.window.centre)
         editor.back_requested.connect(self._back_to_client)
         editor.state_changed.connect(self.window.set_save_state)
         editor.export_requested.connect(lambda _id: self.window.export_action.trigger())

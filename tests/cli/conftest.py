@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from helpers.basics import TEST_PASSPHRASE
+from helpers.console_entry import cli_env
 from helpers.console_entry import run_entry as run_entry_in_process
 from signed_note import SignedVault, build_signed_vault, copy_signed_vault
 
@@ -52,9 +53,7 @@ def demo_vault_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     never open it. Filling the demo costs ~1 s of CPU (~3 s on a busy machine) per vault."""
     folder = tmp_path_factory.mktemp("demo-template")
     path = folder / "demo.kapnotes"
-    result = run_entry_in_process(["demo", "--vault", path], cwd=folder, env={
-        **os.environ, "KAPNOTES_DATA_DIR": str(folder),
-        "KAPNOTES_PASSPHRASE": TEST_PASSPHRASE, "KAPNOTES_NEW_PASSPHRASE": TEST_PASSPHRASE})
+    result = run_entry_in_process(["demo", "--vault", path], cwd=folder, env=cli_env(folder))
     assert result.returncode == 0, result.stderr
     return path
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 from helpers.basics import TEST_PASSPHRASE
-from helpers.console_entry import run_entry
+from helpers.console_entry import cli_env, run_entry
 from helpers.vault_template import copy_vault
 
 HANG_GUARD_S = 60
@@ -32,9 +32,7 @@ PASS = TEST_PASSPHRASE  # the passphrase of the demo vault template (tests/cli/c
 
 
 def _env(folder: Path) -> dict[str, str]:
-    return {**os.environ, "KAPNOTES_DATA_DIR": str(folder / "data"),
-            "KAPNOTES_POLICY": str(folder / "no-policy.json"),
-            "KAPNOTES_PASSPHRASE": PASS, "KAPNOTES_NEW_PASSPHRASE": PASS}
+    return {**cli_env(folder / "data", PASS), "KAPNOTES_POLICY": str(folder / "no-policy.json")}
 
 
 def _run(folder: Path, *args: str, as_subprocess: bool = False

@@ -7,7 +7,6 @@ reply → import flows run as subprocesses."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import pyrage
 import pytest
 from helpers.basics import TEST_PASSPHRASE
+from helpers.console_entry import cli_env
 from helpers.console_entry import run_entry as run_entry_in_process
 from helpers.vault_template import copy_vault
 
@@ -32,8 +32,7 @@ def vault_pair(tmp_path_factory: pytest.TempPathFactory, demo_vault_template: Pa
     folder = tmp_path_factory.mktemp("review-pair")
     therapist = copy_vault(demo_vault_template, folder / "therapist.kapnotes")
     supervisor = folder / "supervisor.kapnotes"
-    env = {**os.environ, "KAPNOTES_DATA_DIR": str(folder),
-           "KAPNOTES_PASSPHRASE": TEST_PASSPHRASE, "KAPNOTES_NEW_PASSPHRASE": TEST_PASSPHRASE}
+    env = cli_env(folder)
     for args in (("review", "profile", "--vault", therapist, "--name", "Dr Demo Clinician",
                   "--role", "Psychologist", "--registration", "PSY0001234567"),
                  ("init", "--vault", supervisor),

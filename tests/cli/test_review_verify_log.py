@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import shutil
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from typing import Any
 
 import pytest
 from helpers.basics import TEST_PASSPHRASE
+from helpers.console_entry import cli_env
 from helpers.console_entry import run_entry as run_entry_in_process
 from helpers.vault_template import copy_vault
 from pypdf import PdfReader, PdfWriter
@@ -31,8 +31,7 @@ def logged_once(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A vault with two supervision sessions logged by hand, its log PDF and key files; set up
     once for the module, never changed (each test gets its own copies: `logged`)."""
     folder = tmp_path_factory.mktemp("verify-log")
-    env = {**os.environ, "KAPNOTES_DATA_DIR": str(folder),
-           "KAPNOTES_PASSPHRASE": TEST_PASSPHRASE, "KAPNOTES_NEW_PASSPHRASE": TEST_PASSPHRASE}
+    env = cli_env(folder)
 
     def run(*args: str | Path) -> Any:
         return run_entry_in_process(args, env=env, cwd=folder)

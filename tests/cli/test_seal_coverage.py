@@ -164,15 +164,12 @@ def test_what_the_app_changes_after_signing_keeps_seals_sound(
 ) -> None:
     """Renaming and merging themes, and giving an intention a status, are course care, not
     note edits: the seals of the notes that mention them still match."""
-    from tests.services.portable_data import copy_rich_demo
+    from helpers.vault_template import open_copy
 
-    svc = copy_rich_demo(rich_demo_vault, tmp_path / "care.kapnotes", passphrase, clock,
-                         tmp_path / "templates")
-    try:
+    with open_copy(rich_demo_vault, tmp_path / "care.kapnotes", clock, tmp_path / "templates",
+                   passphrase) as svc:
         used = [t for t in svc.themes.all() if svc.themes.mentions_of(t.id)]
         assert len(used) >= 2
         svc.themes.rename(used[0].id, "Grief and loss")
         svc.themes.merge([used[1].id], used[0].id)
         assert seal_check.problems(svc.vault) == []
-    finally:
-        svc.vault.close()

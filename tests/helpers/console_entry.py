@@ -20,6 +20,16 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
+from helpers.basics import TEST_PASSPHRASE
+
+
+def cli_env(folder: Path, passphrase: str = TEST_PASSPHRASE) -> dict[str, str]:
+    """This process's environment with `folder` as the user-data folder and `passphrase` given
+    for unlocking and for a new vault alike: `kapnotes` commands that set up a fixture's vaults
+    run without a prompt, in or out of this process."""
+    return {**os.environ, "KAPNOTES_DATA_DIR": str(folder),
+            "KAPNOTES_PASSPHRASE": passphrase, "KAPNOTES_NEW_PASSPHRASE": passphrase}
+
 
 @contextlib.contextmanager
 def _environment(env: Mapping[str, str] | None, cwd: Path | None) -> Iterator[None]:

@@ -10,21 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from helpers.basics import TEST_PASSPHRASE, FakeClock
-from helpers.vault_template import copy_vault
-from kapnotes.services.container import build_services
+from helpers.basics import FakeClock
+from helpers.vault_template import open_copy
 from kapnotes.services.demo import build_demo
-from kapnotes.storage import lifecycle
 
 
 def build_demo_vault(template: Path, folder: Path, now: datetime) -> tuple[Path, list[int]]:
     """A closed demo vault in `folder` built on `now`'s date, and its clients' ids."""
-    path = copy_vault(template, folder / "demo.kapnotes")
-    vault = lifecycle.unlock_vault(path, passphrase=TEST_PASSPHRASE)
-    try:
-        services = build_services(vault, clock=FakeClock(now),
-                                  practice_templates=folder / "templates")
+    path = folder / "demo.kapnotes"
+    with open_copy(template, path, FakeClock(now), folder / "templates") as services:
         ids = build_demo(services, today=now.date())
-    finally:
-        vault.close()
     return path, ids

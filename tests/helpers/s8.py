@@ -11,10 +11,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from helpers import dosing
 from helpers.basics import TEST_PASSPHRASE, FakeClock
+from helpers.shared_fixture import own_user_data
 from kapnotes.domain.models import Client, Course, SessionKind
 from kapnotes.services.container import build_services
 from kapnotes.storage import lifecycle
@@ -38,9 +37,7 @@ def vault_under_policy(folder: Path, pack_id: str, clock: FakeClock) -> Iterator
     """A new vault `folder`/vault.kapnotes and its services, under a practice policy of its own
     choosing `pack_id` (never the process's): for a module fixture that fills one vault once
     and hands each test a copy. The vault is closed on leaving."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("KAPNOTES_DATA_DIR", str(folder))
-        env.setenv("KAPNOTES_POLICY", str(folder / "policy.json"))
+    with own_user_data(folder, "policy.json"):
         choose_jurisdiction(folder, pack_id)
         created = lifecycle.create_vault(folder / "vault.kapnotes", TEST_PASSPHRASE)
         try:

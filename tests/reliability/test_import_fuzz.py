@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from helpers.basics import TEST_PASSPHRASE, FakeClock
+from helpers.vault_template import open_copy
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -134,15 +135,10 @@ class Target:
 @pytest.fixture(scope="module")
 def rich_doc(rich_demo_vault: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The valid export of the rich demo vault (every kind of record), as parsed JSON."""
-    from tests.services.portable_data import copy_rich_demo
-
     folder = tmp_path_factory.mktemp("fuzz-source")
-    services = copy_rich_demo(rich_demo_vault, folder / "rich.kapnotes", TEST_PASSPHRASE,
-                              FakeClock(), folder / "templates")
-    try:
+    with open_copy(rich_demo_vault, folder / "rich.kapnotes", FakeClock(),
+                   folder / "templates") as services:
         return json.loads(export_text(services.vault, client_code="KAP-001"))
-    finally:
-        services.vault.close()
 
 
 @pytest.fixture(scope="module")

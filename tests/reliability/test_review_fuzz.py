@@ -17,7 +17,8 @@ from typing import Any
 
 import pyrage
 import pytest
-from helpers.basics import TEST_PASSPHRASE, FakeClock
+from helpers.basics import FakeClock
+from helpers.vault_template import open_copy
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -38,7 +39,6 @@ from tests.reliability.test_import_fuzz import (
     examples,
     json_value,
 )
-from tests.services.portable_data import copy_rich_demo
 from tests.services.review_helpers import review_state, signed_ids
 
 TALLY: Counter[str] = Counter()
@@ -47,9 +47,8 @@ TALLY: Counter[str] = Counter()
 class World:
     """A therapist's vault that sent one request, a one-off supervisor, a valid reply."""
 
-    def __init__(self, rich: Path, folder: Path) -> None:
-        self.services = copy_rich_demo(rich, folder / "t.kapnotes", TEST_PASSPHRASE,
-                                       FakeClock(), folder / "templates")
+    def __init__(self, services: Any, folder: Path) -> None:
+        self.services = services
         set_clinician_profile(self.services.vault, "Dr Demo Clinician")
         self.me = identity_of(self.services.vault)
         self.supervisor = one_off_identity(Profile("Dr Ada Supervisor"))
@@ -69,9 +68,10 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(rich_demo_vault: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    w = World(rich_demo_vault, tmp_path_factory.mktemp("review-fuzz"))
-    yield w
-    w.services.vault.close()
+    folder = tmp_path_factory.mktemp("review-fuzz")
+    with open_copy(rich_demo_vault, folder / "t.kapnotes", FakeClock(),
+                   folder / "templates") as services:
+        yield World(services, folder)
 
 
 def _envelope(kind: str, payload: Any, signer: ReviewIdentity) -> dict[str, Any]:

@@ -91,15 +91,3 @@ def load(text: str) -> dict[str, Any]:
 
 def a_day(year: int = 2026, month: int = 1, day: int = 1) -> str:
     return date(year, month, day).isoformat()
-
-
-def copy_rich_demo(template: Path, dest: Path, passphrase: str, clock: Any,
-                   templates: Path) -> Any:
-    """Services over a copy of a rich demo vault built once per session (`rich_demo_vault` in
-    tests/conftest.py): filling one takes seconds, copying two closed files milliseconds."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    for source in (template, template.with_name(template.name + ".keys")):
-        target = dest.with_name(dest.name + source.name.removeprefix(template.name))
-        target.write_bytes(source.read_bytes())
-    vault = lifecycle.unlock_vault(dest, passphrase=passphrase)
-    return build_services(vault, clock=clock, practice_templates=templates)

@@ -20,8 +20,9 @@ from typing import Any
 
 import pytest
 from helpers import dosing, s8
-from helpers.basics import TEST_PASSPHRASE, FakeClock
-from helpers.vault_template import copy_vault
+from helpers.basics import FakeClock
+from helpers.shared_fixture import own_user_data
+from helpers.vault_template import open_copy
 from review_helpers import REVIEW, THERAPIST, supervisor_services
 
 from kapnotes.domain.approval_model import Approval
@@ -54,7 +55,6 @@ from kapnotes.services import (
 )
 from kapnotes.services.changes import Changes, hub
 from kapnotes.services.clinician import set_clinician_profile
-from kapnotes.services.container import build_services
 from kapnotes.services.pbs_sheet import PbsRecords
 from kapnotes.services.review_import import import_reply
 from kapnotes.services.review_keys import read_key_file, vault_identity, write_key_file
@@ -62,7 +62,6 @@ from kapnotes.services.review_replies import open_request, record_reply, write_r
 from kapnotes.services.review_requests import create_request
 from kapnotes.services.review_trust import trust_key
 from kapnotes.services.settings_service import SettingsService
-from kapnotes.storage import lifecycle
 
 SERVICES_DIR = Path(__file__).resolve().parents[2] / "kapnotes" / "services"
 START = datetime(2026, 11, 20, 9, 0)
@@ -171,16 +170,10 @@ def world_vault(vault_template: Path, tmp_path_factory: pytest.TempPathFactory
     """The world filled once per module (~30 writes) in a closed vault; each test writes to
     its own copy. Filled with the suite's defaults, not a test's practice policy."""
     folder = tmp_path_factory.mktemp("world")
-    path = copy_vault(vault_template, folder / "world.kapnotes")
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("KAPNOTES_DATA_DIR", str(folder))
-        env.setenv("KAPNOTES_POLICY", str(folder / "no-practice-policy.json"))
-        vault = lifecycle.unlock_vault(path, passphrase=TEST_PASSPHRASE)
-        try:
-            built = _fill_world(build_services(vault, clock=FakeClock(),
-                                               practice_templates=folder / "templates"), folder)
-        finally:
-            vault.close()
+    path = folder / "world.kapnotes"
+    with own_user_data(folder), \
+            open_copy(vault_template, path, FakeClock(), folder / "templates") as services:
+        built = _fill_world(services, folder)
     return path, built
 
 
@@ -190,10 +183,8 @@ def world(world_vault: tuple[Path, World], vault_path: Path, clock: FakeClock,
     """Services over this test's copy of the world, as `services` (tests/conftest.py) opens
     a vault: the test's own clock and folder."""
     template, built = world_vault
-    vault = lifecycle.unlock_vault(copy_vault(template, vault_path), passphrase=TEST_PASSPHRASE)
-    services = build_services(vault, clock=clock, practice_templates=tmp_path / "templates")
-    yield replace(built, services=services, folder=tmp_path)
-    vault.close()
+    with open_copy(template, vault_path, clock, tmp_path / "templates") as services:
+        yield replace(built, services=services, folder=tmp_path)
 
 
 def _fill_integration(w: World) -> None:

@@ -11,22 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.basics import TEST_PASSPHRASE, FakeClock
+from helpers.basics import FakeClock
+from helpers.vault_template import open_copy
 
 from kapnotes.domain.errors import ConflictError, ValidationError
 from kapnotes.domain.models import SessionKind
 from kapnotes.domain.templates import FieldType
 from kapnotes.services import portable_import
-from kapnotes.services.container import build_services
 from kapnotes.services.portable_import import Decision
-from kapnotes.storage import audit, lifecycle
+from kapnotes.storage import audit
 from kapnotes.storage import portable_rows as rows
-from tests.services.portable_data import (
-    copy_rich_demo,
-    export_text,
-    load,
-    vault_state,
-)
+from tests.services.portable_data import export_text, load, vault_state
 
 
 @pytest.fixture
@@ -40,12 +35,9 @@ def rich_export(rich_demo_vault: Path, tmp_path_factory: pytest.TempPathFactory)
     exports these same bytes (export_text fixes `exported_at`), so the `source` of a test
     exports it too until the test changes its copy."""
     folder = tmp_path_factory.mktemp("rich-export")
-    services = copy_rich_demo(rich_demo_vault, folder / "rich.kapnotes", TEST_PASSPHRASE,
-                              FakeClock(), folder / "templates")
-    try:
+    with open_copy(rich_demo_vault, folder / "rich.kapnotes", FakeClock(),
+                   folder / "templates") as services:
         return export_text(services.vault)
-    finally:
-        services.vault.close()
 
 
 @pytest.fixture
@@ -54,12 +46,11 @@ def doc(rich_export: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def target(new_vault: Path, passphrase: str, clock: Any, tmp_path: Path) -> Iterator[Any]:
+def target(vault_template: Path, vault_path: Path, clock: Any, tmp_path: Path
+           ) -> Iterator[Any]:
     """An empty vault (a copy of the process's template vault) to import into."""
-    services = build_services(lifecycle.unlock_vault(new_vault, passphrase=passphrase),
-                              clock=clock, practice_templates=tmp_path / "t")
-    yield services
-    services.vault.close()
+    with open_copy(vault_template, vault_path, clock, tmp_path / "t") as services:
+        yield services
 
 
 def first_session(doc: dict[str, Any], kind: str, code: str = "KAP-001") -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """`storage/read_ahead.py`: reads run on another thread and connection, as `kapnotes
 check` reads its seal documents (kapnotes/storage/seal_sql.py). What the reads yield must
 reach the caller in order, an error must reach the caller, and a caller that stops early
-must leave no reading thread or connection behind."""
+must leave no reading thread or connection behind. The reading thread runs only where a
+core is free for it: beside the caller's and those another thread claimed (`kapnotes
+check`'s integrity_check, kapnotes/storage/file_checks.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import pytest
 
 from kapnotes.domain.errors import KapNotesError
 from kapnotes.storage import read_ahead
+from kapnotes.storage.file_checks import WholeFileChecks
 
 _SQL = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2345)"
         " SELECT i, printf('row %d', i) FROM n")
@@ -30,7 +33,28 @@ def _batches(sql: str, size: int = 100) -> Any:
     return produce
 
 
-def test_reads_come_back_in_order_from_another_thread(open_vault: Any) -> None:
+@pytest.fixture
+def cores(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Sets how many cores the process may use, as the OS would say (the machine may
+    have fewer or more than a test needs)."""
+    def set_cores(count: int) -> None:
+        monkeypatch.setattr(read_ahead, "usable_cores", lambda: count)
+    set_cores(4)
+    return set_cores
+
+
+def _read_on(open_vault: Any) -> str:
+    """The name of the thread the reads ran on."""
+    seen_on: list[str] = []
+
+    def produce(conn: Any) -> Iterator[int]:
+        seen_on.append(threading.current_thread().name)
+        yield 1
+    assert list(read_ahead.items(open_vault, produce)) == [1]
+    return seen_on[0]
+
+
+def test_reads_come_back_in_order_from_another_thread(open_vault: Any, cores: Any) -> None:
     seen_on: list[str] = []
 
     def produce(conn: Any) -> Iterator[list[Any]]:
@@ -79,3 +103,44 @@ def test_a_raw_connection_reads_in_the_caller(open_vault: Any) -> None:
 
     got = [r for batch in read_ahead.items(open_vault.conn, produce) for r in batch]
     assert len(got) == 2345 and threads == [threading.current_thread().name]
+
+
+def test_no_reading_thread_where_no_core_is_free_for_it(open_vault: Any, cores: Any) -> None:
+    caller = threading.current_thread().name
+    cores(2)
+    assert _read_on(open_vault) == "kapnotes-read-ahead"
+    release = read_ahead.claim_core()  # one core busy: the caller takes the other
+    try:
+        assert _read_on(open_vault) == caller
+        cores(3)
+        assert _read_on(open_vault) == "kapnotes-read-ahead"
+        cores(1)
+    finally:
+        release()
+    assert _read_on(open_vault) == caller  # one core: never a second thread
+    assert _readers() == []
+
+
+def test_a_claim_released_twice_is_released_once(open_vault: Any, cores: Any) -> None:
+    cores(2)
+    first, second = read_ahead.claim_core(), read_ahead.claim_core()
+    try:
+        first()
+        first()  # must not give back the second claim's core as well
+        assert _read_on(open_vault) == threading.current_thread().name
+    finally:
+        second()
+    assert _read_on(open_vault) == "kapnotes-read-ahead"
+
+
+def test_the_integrity_check_holds_its_core_while_it_runs(open_vault: Any,
+                                                           cores: Any) -> None:
+    """`kapnotes check` runs integrity_check on its own thread: while it runs, the seal
+    documents are read in the caller on two cores; once it is done, its core is free."""
+    cores(2)
+    checks = WholeFileChecks(open_vault)
+    try:
+        assert _read_on(open_vault) == threading.current_thread().name
+    finally:
+        assert checks.problems() == []
+    assert _read_on(open_vault) == "kapnotes-read-ahead"

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from helpers.basics import TEST_PASSPHRASE, FakeClock
+from helpers.basics import FakeClock
 from helpers.recording import RecordingPrompter
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports PySide6
@@ -58,6 +59,7 @@ def demo_vaults(vault_template: Path, tmp_path_factory: pytest.TempPathFactory
     """The closed demo vault built on a given clock (helpers/demo_vault.py), once per test
     process and clock; each test opens its own copy (`open_demo`)."""
     from helpers.demo_vault import build_demo_vault
+    from helpers.shared_fixture import own_user_data
 
     built: dict[datetime, tuple[Path, list[int]]] = {}
 
@@ -66,9 +68,7 @@ def demo_vaults(vault_template: Path, tmp_path_factory: pytest.TempPathFactory
             folder = tmp_path_factory.mktemp("demo")
             # Built inside whichever test asks first: not with that test's practice policy
             # (a jurisdiction adds register entries) or locale, but the suite's defaults.
-            with pytest.MonkeyPatch.context() as env:
-                env.setenv("KAPNOTES_DATA_DIR", str(folder))
-                env.setenv("KAPNOTES_POLICY", str(folder / "no-practice-policy.json"))
+            with own_user_data(folder) as env:
                 env.delenv("LC_ALL", raising=False)
                 env.setenv("LC_TIME", "C.UTF-8")
                 built[now] = build_demo_vault(vault_template, folder, now)
@@ -83,22 +83,16 @@ def open_demo(demo_vaults: Callable[[datetime], tuple[Path, list[int]]], vault_p
     """`open_demo(now)`: the clock set to `now` and services over this test's own copy of the
     demo vault built on it (what `build_demo(services, today=now.date())` left), with its
     clients' ids; the vault is closed after the test."""
-    from helpers.vault_template import copy_vault
+    from helpers.vault_template import open_copy
 
-    from kapnotes.services.container import build_services
-    from kapnotes.storage import lifecycle
+    opened: list[object] = []
+    with ExitStack() as closing:
+        def at(now: datetime) -> tuple[object, list[int]]:
+            assert not opened, "one demo vault per test: a second copy would overwrite the first"
+            template, ids = demo_vaults(now)
+            clock.now = now
+            opened.append(closing.enter_context(
+                open_copy(template, vault_path, clock, tmp_path / "templates")))
+            return opened[0], list(ids)
 
-    opened = []
-
-    def at(now: datetime) -> tuple[object, list[int]]:
-        assert not opened, "one demo vault per test: a second copy would overwrite the first"
-        template, ids = demo_vaults(now)
-        clock.now = now
-        vault = lifecycle.unlock_vault(copy_vault(template, vault_path), passphrase=TEST_PASSPHRASE)
-        opened.append(vault)
-        services = build_services(vault, clock=clock, practice_templates=tmp_path / "templates")
-        return services, list(ids)
-
-    yield at
-    for vault in opened:
-        vault.close()
+        yield at

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.vault_template import open_copy
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -15,17 +16,16 @@ from kapnotes.services import portable_export
 from kapnotes.services.portable_import import Decision
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.workspace import Workspace
-from tests.services.portable_data import copy_rich_demo, vault_state
+from tests.services.portable_data import vault_state
 
 
 @pytest.fixture
 def export_file(tmp_path: Path, passphrase: str, clock: Any, rich_demo_vault: Path) -> Path:
     """A whole-vault export of a separate demo vault (the source practice)."""
-    source = copy_rich_demo(rich_demo_vault, tmp_path / "source.kapnotes", passphrase, clock,
-                            tmp_path / "st")
     out = tmp_path / "practice.json"
-    portable_export.export_to_file(source.vault, out)
-    source.vault.close()
+    with open_copy(rich_demo_vault, tmp_path / "source.kapnotes", clock, tmp_path / "st",
+                   passphrase) as source:
+        portable_export.export_to_file(source.vault, out)
     return out
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from note_ui_helpers import make_course, new_session
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
 from kapnotes.domain.clinical_rules import RuleFinding, Severity
@@ -145,6 +146,33 @@ def test_sign_locks_the_note(qtbot: Any, services: Any, course_id: int) -> None:
     editor.autosave.set_value("goals", "Too late")  # refused without a write
     assert "signed" in editor.state
     assert "goals" not in services.notes.note(session.id).values
+
+
+def test_signing_an_open_note_restyles_it(qtbot: Any, services: Any, course_id: int) -> None:
+    """The editor's one style sheet is set once when it is built; signing changes properties
+    its rules read (readOnly, signed), so the open page must be restyled, not left as drawn."""
+    session = new_session(services, course_id)
+    editor = open_editor(qtbot, services, session.id)
+    editor.resize(1000, 800)
+    editor.show()
+    box = editor.form.editor("goals").edit
+
+    def background() -> QColor:  # a corner of the text box, inside its frame, off the text
+        QApplication.processEvents()
+        return box.viewport().grab().toImage().pixelColor(1, 1)
+
+    typed = background()
+    assert editor.lock_line.font().weight() != QFont.Weight.DemiBold
+    fill_required(editor)
+    editor.request_sign()
+    assert editor.sign_dialog is not None
+    with qtbot.waitSignal(editor.signed):
+        qtbot.mouseClick(editor.sign_dialog.sign_button, Qt.MouseButton.LeftButton)
+    assert editor.form.is_read_only()
+    assert background() != typed  # read-only reads as shown, not typed
+    assert background() == box.palette().color(QPalette.ColorRole.Window)
+    assert editor.lock_line.font().weight() == QFont.Weight.DemiBold  # the signed look
+    assert editor.signature_label.font().weight() == QFont.Weight.DemiBold
 
 
 def test_blockers_need_a_written_reason(qtbot: Any, services: Any, course_id: int) -> None:

@@ -51,15 +51,18 @@ EDITORS: dict[FieldType, type[FieldEditor]] = {
 
 PRIVATE_NOTICE = "Private — process note, not exported"
 
-# Palette-neutral where possible so the system light/dark scheme still reads well.
+# Palette-neutral where possible so the system light/dark scheme still reads well. Scoped to
+# the form, so a host page can carry these rules in its own style sheet (SessionEditor does).
 FORM_STYLE = """
-QLabel#sectionHeading { font-size: 15pt; font-weight: 600; margin: 0; padding: 16px 0 0 0; }
-QLabel#fieldLabel { font-weight: 600; }
-QLabel#fieldHelp { color: palette(placeholder-text); }
-QLabel#fieldError { color: #c62828; font-weight: 600; }
-QLabel#privateBadge { color: #6a4c93; font-weight: 600; }
-QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"] { background: palette(window); }
-QFrame#fieldBlock[private="true"] { background: rgba(106, 76, 147, 0.08);
+#noteForm QLabel#sectionHeading { font-size: 15pt; font-weight: 600; margin: 0;
+    padding: 16px 0 0 0; }
+#noteForm QLabel#fieldLabel { font-weight: 600; }
+#noteForm QLabel#fieldHelp { color: palette(placeholder-text); }
+#noteForm QLabel#fieldError { color: #c62828; font-weight: 600; }
+#noteForm QLabel#privateBadge { color: #6a4c93; font-weight: 600; }
+#noteForm QLineEdit[readOnly="true"], #noteForm QPlainTextEdit[readOnly="true"] {
+    background: palette(window); }
+#noteForm QFrame#fieldBlock[private="true"] { background: rgba(106, 76, 147, 0.08);
     border: 1px solid rgba(106, 76, 147, 0.35); border-radius: 6px; }
 """
 
@@ -96,12 +99,17 @@ class NoteForm(QWidget):
         read_only: bool = False,
         intention_rows: IntentionRows | None = None,
         known_themes: KnownThemes | None = None,
+        host_styled: bool = False,
         parent: QWidget | None = None,
     ) -> None:
+        """`host_styled`: an ancestor's style sheet holds FORM_STYLE (one sheet over the whole
+        page is polished once; a sheet of the form's own would restyle it again whenever the
+        page around it is styled or moved) and re-polishes after `set_read_only`."""
         super().__init__(parent)
         self.template = template
         self.setObjectName("noteForm")
-        self.setStyleSheet(FORM_STYLE)
+        self._own_style = not host_styled
+        self._built = False
         self.editors: dict[str, FieldEditor] = {}
         self.blocks: dict[str, QFrame] = {}
         self._errors: dict[str, QLabel] = {}
@@ -127,6 +135,9 @@ class NoteForm(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
         self.set_read_only(read_only)
+        self._built = True
+        if self._own_style:
+            self.setStyleSheet(FORM_STYLE)  # once, over the finished form: each set restyles all
 
     # -- building --------------------------------------------------------------------------
     def _heading(self, field: TemplateField) -> QLabel:
@@ -244,7 +255,8 @@ class NoteForm(QWidget):
             editor.set_read_only(read_only)
         if read_only:
             self.undo_stack.clear()
-        self.setStyleSheet(FORM_STYLE)  # re-polish: the look depends on the readOnly property
+        if self._built and self._own_style:
+            self.setStyleSheet(FORM_STYLE)  # re-polish: the look depends on readOnly
         self._chain_tab_order()
 
     def is_read_only(self) -> bool:
