@@ -81,26 +81,41 @@ class _Fresh:
     sequences: dict[str, tuple[int, bool]]  # sequence -> (last_value, is_called)
     analysed: list[str]  # tables whose planner statistics a fresh copy has
     sizes: list[tuple[int, int, float, int]]  # (oid, relpages, reltuples, relallvisible)
+    lines: dict[str, str]  # table -> digest line of its rows
+    referencing: dict[str, set[str]]  # table -> tables whose foreign keys point at it
     fingerprint: str
 
 
 def fingerprint(conn: psycopg.Connection, tables: list[str], sequences: list[str]) -> str:
-    """The database's whole state as one text, in one round trip: catalog entries of its own
-    objects, every row of `tables` in physical order, every sequence's position."""
-    parts = [sql.SQL(_CATALOG)]
-    for table in tables:
-        parts.append(sql.SQL(
-            "SELECT 'rows {name} ' || coalesce(string_agg(t::text, E'\\n' ORDER BY t.ctid), '')"
-            " FROM {table} t").format(name=sql.SQL(table.replace("'", "''")),
-                                      table=sql.SQL(table)))
-    for sequence in sequences:
-        parts.append(sql.SQL(
-            "SELECT 'sequence_value {name} ' || last_value || ' ' || is_called FROM {seq}").format(
-                name=sql.SQL(sequence.replace("'", "''")), seq=sql.SQL(sequence)))
-    query = sql.SQL("SELECT string_agg(line, E'\\n' ORDER BY line) FROM ({}) AS all_lines(line)"
-                    ).format(sql.SQL(" UNION ALL ").join(parts))
+    """A digest of the database's whole state, in one round trip: catalog entries of its own
+    objects, every table's rows in physical order, every sequence's position."""
+    query = sql.SQL("SELECT md5(string_agg(line, E'\\n' ORDER BY line)) FROM ({} UNION ALL {}) "
+                    "AS all_lines(line)").format(sql.SQL(_CATALOG), _data(tables, sequences))
     row = conn.execute(query).fetchone()
     return row[0] if row else ""
+
+
+def _data(tables: list[str], sequences: list[str]) -> sql.Composable:
+    """One line per table (a digest of its rows in physical order) and per sequence."""
+    parts: list[sql.Composable] = []
+    for table in tables:
+        parts.append(sql.SQL(
+            "SELECT 'rows {name} ' || md5(coalesce(string_agg(t::text, E'\\n' "
+            "ORDER BY t.ctid), '')) FROM {table} t").format(
+                name=sql.SQL(table.replace("'", "''")), table=sql.SQL(table)))
+    for sequence in sequences:
+        parts.append(sql.SQL(
+            "SELECT 'sequence {name} ' || last_value || ' ' || is_called FROM {seq}").format(
+                name=sql.SQL(sequence.replace("'", "''")), seq=sql.SQL(sequence)))
+    return sql.SQL(" UNION ALL ").join(parts) if parts else sql.SQL("SELECT NULL::text")
+
+
+def _data_lines(conn: psycopg.Connection, tables: list[str]) -> dict[str, str]:
+    """Each table's line of `_data`, by table."""
+    if not tables:
+        return {}
+    lines = [r[0] for r in conn.execute(_data(tables, []))]
+    return {line.rsplit(" ", 1)[0].removeprefix("rows "): line for line in lines}
 
 
 def read_fresh(dsn: str) -> _Fresh:
@@ -128,8 +143,13 @@ def read_fresh(dsn: str) -> _Fresh:
         sizes = [(int(r[0]), int(r[1]), float(r[2]), int(r[3])) for r in conn.execute(
             f"SELECT oid, relpages, reltuples, relallvisible FROM pg_class "
             f"WHERE oid IN ({_USER_REL})").fetchall()]
-        return _Fresh(tables, rows, positions, analysed, sizes,
-                      fingerprint(conn, tables, sequences))
+        referencing: dict[str, set[str]] = {}
+        for referenced, by in conn.execute(
+                f"SELECT confrelid::regclass::text, conrelid::regclass::text FROM pg_constraint "
+                f"WHERE contype = 'f' AND conrelid IN ({_USER_REL})").fetchall():
+            referencing.setdefault(referenced, set()).add(by)
+        return _Fresh(tables, rows, positions, analysed, sizes, _data_lines(conn, tables),
+                      referencing, fingerprint(conn, tables, sequences))
 
 
 def reset(dsn: str, fresh: _Fresh) -> bool:
@@ -137,15 +157,22 @@ def reset(dsn: str, fresh: _Fresh) -> bool:
     copy's (False: it must not be used again)."""
     with psycopg.connect(dsn) as conn:
         with conn.transaction():
+            # Only the tables whose rows changed are emptied (each TRUNCATE makes new files and
+            # builds its indexes anew), with every table whose foreign keys point at them.
+            now = _data_lines(conn, fresh.tables)
+            changed = {t for t in fresh.tables if now.get(t) != fresh.lines[t]}
+            while grown := {r for t in changed for r in fresh.referencing.get(t, ())} - changed:
+                changed |= grown
             # Replica mode: the append-only triggers (kap.refuse_change) and the trigger that
             # copies register lines do not fire while the fresh rows are put back.
             conn.execute("SET LOCAL session_replication_role = replica")
-            conn.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY").format(
-                sql.SQL(", ").join(sql.SQL(t) for t in fresh.tables)))
-            for table, data in fresh.rows.items():
+            if changed:
+                conn.execute(sql.SQL("TRUNCATE {}").format(
+                    sql.SQL(", ").join(sql.SQL(t) for t in sorted(changed))))
+            for table in sorted(changed & fresh.rows.keys()):
                 with conn.cursor().copy(sql.SQL("COPY {} FROM STDIN").format(
                         sql.SQL(table))) as copy:
-                    copy.write(data)
+                    copy.write(fresh.rows[table])
             for sequence, (last, called) in fresh.sequences.items():
                 conn.execute("SELECT setval(%s::regclass, %s, %s)", (sequence, last, called))
             # The planner's view of the tables is the fresh copy's again: what autovacuum
