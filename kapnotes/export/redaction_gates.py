@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 import sys
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 DIGIT = re.compile(r"\d")
 
@@ -44,6 +46,49 @@ class Gates:
                 return False
         # No rule gated on digits (the usual case): no list of every digit of every text.
         return self.digits == sys.maxsize or len(DIGIT.findall(haystack)) < self.digits
+
+    def shut_all(self, texts: Sequence[str], haystacks: Sequence[str]) -> list[bool]:
+        """`shut(text, haystack)` for each pair, from one search per gate of all the texts
+        joined (a course summary's ~1,650 distinct texts: a call each cost more than the
+        searches). A gate is a literal or a pattern without anchors, look-arounds or word
+        boundaries (`gates` makes no other), so whether it matches inside a text does not
+        depend on what is joined around it; a match opens every text it touches, so one
+        across a join opens too many texts, never too few."""
+        if not texts:
+            return []
+        opened = [False] * len(texts)
+
+        def found(at: list[int], start: int, end: int) -> int:
+            """Opens the texts a match from `start` to `end` touches; where to search on: the
+            next text (the rest of an opened one need not be searched), -1 after the last."""
+            first = bisect_right(at, start) - 1
+            last = bisect_right(at, max(end - 1, start)) - 1
+            for i in range(first, last + 1):
+                opened[i] = True
+            return at[last + 1] if last + 1 < len(at) else -1
+
+        sides = {True: (_JOIN.join(haystacks), _starts(haystacks)),
+                 False: (_JOIN.join(texts), _starts(texts))}
+        for on_folded, gate in self.searches:
+            source, at = sides[on_folded]
+            pos = 0
+            while pos >= 0 and (match := gate.search(source, pos)) is not None:
+                pos = found(at, match.start(), match.end())
+        if self.digits != sys.maxsize:
+            for i, haystack in enumerate(haystacks):
+                if not opened[i] and len(DIGIT.findall(haystack)) >= self.digits:
+                    opened[i] = True
+        return [not o for o in opened]
+
+
+_JOIN = "\x00"  # between joined texts (no gate matches it)
+
+
+def _starts(texts: Sequence[str]) -> list[int]:
+    """Where each of `texts` starts when they are joined by `_JOIN`."""
+    if not texts:
+        return []
+    return list(accumulate([len(text) + 1 for text in texts[:-1]], initial=0))
 
 
 def gates(rules: Sequence[Rule]) -> Gates | None:

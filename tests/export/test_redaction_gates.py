@@ -13,7 +13,8 @@ from datetime import date
 import pytest
 
 from kapnotes.domain.models import Client
-from kapnotes.export.redaction import Redactor
+from kapnotes.export.redaction import NOTHING_FOUND, Redactor, fold
+from kapnotes.export.redaction_gates import Gates
 from tests.export.test_deidentify_variants import ALL, COURSE_PRESCRIBER, HUONG, SOFIA
 
 PLAIN = Client(code="KAP-9", full_name="Al Bo", preferred_name="J", phone="12345",
@@ -73,3 +74,37 @@ def test_each_rule_alone_finds_the_same_with_its_gate() -> None:
     assert any(r.needs for r in matched) and any(r.digits > 1 for r in matched)
     assert any(r.any_of for r in matched) and any(not r.on_folded for r in matched)
     assert any(r.gate for r in matched)
+
+
+# Texts whose ends, joined, would spell a client's name, phone or initials (the batch joins
+# a report's texts with NUL between them: no gate may match across it).
+_SPLIT = ["Olw", "en", "Hươ", "ng", "04", "12 345 678", "V.", "O.", "x\x00y", "\x00", "So", "fia"]
+
+
+@pytest.mark.parametrize("clients", [[HUONG], [SOFIA], [HUONG, SOFIA], [PLAIN]],
+                         ids=["huong", "sofia", "both", "plain"])
+def test_all_texts_at_once_shut_what_each_shuts_alone(clients: list[Client]) -> None:
+    # `Redactor.unchanged` (a course summary's texts in one search per gate) says of each
+    # text what its gates say of it alone, in any order and next to any other text; and no
+    # text `scrub` changes is ever called unchanged.
+    redactor = Redactor(clients, clinicians=[COURSE_PRESCRIBER])
+    gates_ = redactor._current_gates()
+    assert gates_ is not None
+    texts = _texts() + _SPLIT
+    for order in (texts, texts[::-1], sorted(texts)):
+        alone = [not t or gates_.shut(t, fold(t)[0]) for t in order]
+        assert redactor.unchanged(order) == alone
+        for text, unchanged in zip(order, alone, strict=True):
+            if unchanged:
+                assert redactor.scrub(text, count=False) == (text, NOTHING_FOUND)
+    assert not all(alone) and any(alone)
+
+
+def test_all_texts_at_once_count_digits_as_each_alone() -> None:
+    # A redactor whose gate is a number of digits (a rule with nothing else to go by).
+    gates_ = Gates((), 3)
+    texts = ["12", "1 2 3", "", "٠١٢", "a1b2", "x\x00" "12", "3", "2026-12-05", "½¾"]
+    folded = [fold(t)[0] for t in texts]
+    assert gates_.shut_all(texts, folded) == [gates_.shut(t, f) for t, f in
+                                               zip(texts, folded, strict=True)]
+    assert gates_.shut_all([], []) == []
