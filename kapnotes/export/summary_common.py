@@ -9,6 +9,7 @@ possibly identifying, because no program can promise to find every identifying d
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from kapnotes.domain.dates import human_date, human_datetime, human_time
@@ -47,8 +48,19 @@ def yes_no(value: bool | None) -> str:
 def number(value: float | None, unit: str = "") -> str:
     if value is None:
         return NOT_RECORDED
+    if not value:  # 0 and -0.0: equal keys of `_kept` that print apart ("0", "-0")
+        return _formatted(value, unit)
+    return _kept(value, unit)
+
+
+def _formatted(value: float, unit: str) -> str:
     text = f"{value:g}" if float(value).is_integer() else f"{value:.2f}".rstrip("0")
     return f"{text} {unit}".rstrip()
+
+
+# A course summary writes ~850 numbers, most of them the same few (heart rates, SpO2, doses):
+# each formatted once. Other equal keys format alike (an int and the equal float by `:g`).
+_kept = functools.lru_cache(maxsize=4096)(_formatted)
 
 
 def minutes_between(start: dt.datetime | None, end: dt.datetime | None) -> int | None:
