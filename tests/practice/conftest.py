@@ -3,12 +3,13 @@
 KAPNOTES_TEST_PRACTICE_DSN (set by .ci/run after `scripts/practice_server.sh start`) names
 it; otherwise the session starts one with the same script (idempotent, under a file lock so
 xdist workers share it) and skips, with the script's reason, only if it cannot. Each test gets
-its own fresh database, so tests never see each other's rows; clinician logins are
+a database of its own, so tests never see each other's rows; clinician logins are
 cluster-wide, so tests name them with a random suffix (tests/practice/practice_helpers.py).
 
 A test that needs the schema but does not test `setup` itself takes `practice_schema_dsn`: a
 copy (CREATE DATABASE … TEMPLATE) of a database that server_schema.setup set up once for this
-schema, instead of running every step again (~0.1 s of DDL per test).
+schema, instead of running every step again (~0.1 s of DDL per test); copies are reused,
+put back to a fresh copy's exact state between tests (tests/practice/db_pool.py).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import queue
 import subprocess
 import sys
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +31,7 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from kapnotes.practice import server_schema
+from tests.practice import db_pool
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "practice_server.sh"
@@ -73,9 +74,11 @@ def practice_dsn(practice_databases: _Databases) -> Iterator[str]:
 @pytest.fixture
 def practice_schema_dsn(practice_databases: _Databases,
                         practice_schema_template: str) -> Iterator[str]:
-    """The administrator's DSN to a fresh database of its own, the practice schema already set
-    up: a copy of the session's template (tests of `setup` itself take `practice_dsn`)."""
-    with practice_databases.fresh(template=practice_schema_template) as dsn:
+    """The administrator's DSN to a database of its own, the practice schema already set up:
+    a copy of the session's template, or one a previous test used and that was put back to
+    exactly such a copy's state (tests/practice/db_pool.py). Tests of `setup` itself take
+    `practice_dsn`."""
+    with practice_databases.schema_copy(practice_schema_template) as dsn:
         yield dsn
 
 
@@ -110,7 +113,7 @@ def practice_schema_template(practice_server_dsn: str) -> str:
         building = f"{name}_building"
         # Left half-built by an interrupted run. Templates of other schemas stay: another
         # checkout may be using this server (KAPNOTES_TEST_PRACTICE_DSN) at the same time.
-        _drop(conn, building)
+        db_pool.drop(conn, building)
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(building)))
         server_schema.setup(make_conninfo(practice_server_dsn, dbname=building))
         conn.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(
@@ -128,53 +131,79 @@ def _template_name() -> str:
 
 
 class _Databases:
-    """This worker's fresh databases, made on one kept connection and dropped on another, in
-    a thread: in PostgreSQL 15 each DROP DATABASE waits for a checkpoint (0.1-0.7 s when the
-    other worker's database is new), which the next test need not wait for. Every database
-    is dropped before the session ends."""
+    """This worker's test databases: fresh ones made on one kept connection, and the schema
+    pool's copies (tests/practice/db_pool.py). Drops and resets run on another connection in
+    a thread: in PostgreSQL 15 each DROP DATABASE waits for a checkpoint, and a reset need not
+    hold up the next test. Every database is dropped before the session ends."""
 
     def __init__(self, server_dsn: str) -> None:
         self.server_dsn = server_dsn
         self._conn = psycopg.connect(_maintenance(server_dsn), autocommit=True)
-        self._doomed: queue.Queue[str | None] = queue.Queue()
+        self._pool: db_pool.SchemaPool | None = None
+        self._work: queue.Queue[tuple[str, str] | None] = queue.Queue()
         self._failed: list[str] = []
-        self._dropper = threading.Thread(target=self._drop_all, name="practice-db-drops",
-                                         daemon=True)
-        self._dropper.start()
+        self._worker = threading.Thread(target=self._background, name="practice-db-drops",
+                                        daemon=True)
+        self._worker.start()
 
     @contextmanager
     def fresh(self, template: str | None = None) -> Iterator[str]:
-        name = f"kaptest_{uuid.uuid4().hex[:12]}"
+        name = db_pool.unique_name()
+        self.create(name, template)
+        try:
+            yield make_conninfo(self.server_dsn, dbname=name)
+        finally:
+            self._work.put(("drop", name))
+
+    @contextmanager
+    def schema_copy(self, template: str) -> Iterator[str]:
+        if self._pool is None:
+            self._pool = db_pool.SchemaPool(self.server_dsn,
+                                            lambda name: self.create(name, template))
+        name = self._pool.take()
+        try:
+            yield make_conninfo(self.server_dsn, dbname=name)
+        finally:
+            self._work.put(("reset", name))
+
+    def create(self, name: str, template: str | None) -> None:
+        """A new database, empty or a copy of `template`; the caller drops it."""
         create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
         if template is not None:
             create = sql.SQL("{} TEMPLATE {}").format(create, sql.Identifier(template))
         if self._conn.broken:
             self._conn = psycopg.connect(_maintenance(self.server_dsn), autocommit=True)
         self._conn.execute(create)
-        try:
-            # Commits in it do not wait for their WAL to reach the disk (~1-2 ms each here, a
-            # few thousand in the fault harness): that only matters if the server crashes,
-            # which no test does to this shared server (a restart test has its own,
-            # private_server.py), and what every session sees, and when, stays the same.
-            self._conn.execute(sql.SQL("ALTER DATABASE {} SET synchronous_commit = off").format(
-                sql.Identifier(name)))
-            yield make_conninfo(self.server_dsn, dbname=name)
-        finally:
-            self._doomed.put(name)
+        # Commits in it do not wait for their WAL to reach the disk (~1-2 ms each here, a
+        # few thousand in the fault harness): that only matters if the server crashes,
+        # which no test does to this shared server (a restart test has its own,
+        # private_server.py), and what every session sees, and when, stays the same.
+        self._conn.execute(sql.SQL("ALTER DATABASE {} SET synchronous_commit = off").format(
+            sql.Identifier(name)))
 
     def close(self) -> list[str]:
-        """Wait for every drop; returns the ones that failed."""
-        self._doomed.put(None)
-        self._dropper.join()
+        """Wait for every reset and drop, drop the pool; returns the drops that failed."""
+        self._work.put(None)
+        self._worker.join()
+        if self._pool is not None:
+            for name in self._pool.drain():
+                try:
+                    db_pool.drop(self._conn, name)
+                except psycopg.Error as exc:
+                    self._failed.append(f"{name}: {exc}")
         self._conn.close()
         return self._failed
 
-    def _drop_all(self) -> None:
+    def _background(self) -> None:
         try:
             with psycopg.connect(_maintenance(self.server_dsn), autocommit=True) as conn:
-                while (name := self._doomed.get()) is not None:
+                while (item := self._work.get()) is not None:
+                    what, name = item
                     try:
-                        _drop(conn, name)
+                        if what == "reset" and self._pool is not None:
+                            self._pool.give_back(conn, name)
+                        else:
+                            db_pool.drop(conn, name)
                     except psycopg.Error as exc:
                         self._failed.append(f"{name}: {exc}")
         except psycopg.Error as exc:
@@ -183,10 +212,6 @@ class _Databases:
 
 def _maintenance(server_dsn: str) -> str:
     return make_conninfo(server_dsn, dbname="postgres")
-
-
-def _drop(conn: psycopg.Connection, name: str) -> None:
-    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @pytest.fixture
