@@ -194,7 +194,13 @@ def _sign_here(window: _Window, sessions: dict[str, int], out: Path) -> None:
         with _editor(window, sessions[key]) as editor:
             if editor.dosing is not None:
                 editor.dosing.show_note()
-            editor._sign(SIGNER, "")
+            notes, session_id = editor.notes, sessions[key]
+            refused = notes.sign_refusals(session_id) + notes.missing_for_signing(session_id)
+            if refused:
+                print(f"{key}: not signed here ({'; '.join(refused)})")
+                continue
+            reason = "A fictional reason." if notes.sign_blockers(session_id) else ""
+            editor._sign(SIGNER, reason)
             _save(editor, out, key.replace("-draft", "-signed-here"))
 
 

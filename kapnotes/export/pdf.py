@@ -32,7 +32,7 @@ from reportlab.platypus.doctemplate import FrameActionFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from kapnotes.export import fonts
-from kapnotes.export.cells import TextParagraph, text_paragraph
+from kapnotes.export.cells import CellParagraph, TextParagraph, text_paragraph
 from kapnotes.export.charts import build_chart
 from kapnotes.export.collector import fewer_young_collections
 from kapnotes.export.markup import clean, to_markup
@@ -329,7 +329,7 @@ class PdfRenderer:
             case Banner():
                 return [self._boxed(block.text, block.severity), Spacer(1, 4)]
             case DraftMark():
-                box = RLTable([[RLParagraph(to_markup(block.text), st["draftmark"])]],
+                box = RLTable([[CellParagraph(to_markup(block.text), st["draftmark"])]],
                               colWidths=[self.frame_width])
                 box.setStyle([("BOX", (0, 0), (-1, -1), 1.5, DRAFT_RED),
                               ("TOPPADDING", (0, 0), (-1, -1), 5),
@@ -356,7 +356,9 @@ class PdfRenderer:
 
     def _boxed(self, text: str, severity: str) -> RLTable:
         label, background, border = BANNERS[severity]
-        para = RLParagraph(f"<b>{label}:</b> {to_markup(text)}", self.styles["normal"])
+        # A CellParagraph is reportlab's Paragraph that keeps its line breaking: the box's
+        # table wraps it to size its row and again to draw it, at the same width.
+        para = CellParagraph(f"<b>{label}:</b> {to_markup(text)}", self.styles["normal"])
         box = RLTable([[para]], colWidths=[self.frame_width])
         box.setStyle([
             ("BACKGROUND", (0, 0), (-1, -1), background),

@@ -39,7 +39,7 @@ def indicator(*, pending: int, last_sync_at: str | None, offline_since: datetime
     if refused:
         text = f"{PREFIX}{refused} refused — File → Practice"
     elif offline_since is not None:
-        text = f"{PREFIX}offline since {offline_since:%H:%M}{tail}"
+        text = f"{PREFIX}offline since {local_clock(offline_since)}{tail}"
     elif problem:
         short = problem if len(problem) <= 70 else problem[:69].rstrip() + "…"
         text = f"{PREFIX}not synced ({short}){tail}"
@@ -72,6 +72,11 @@ def clock_time(stamp: str) -> str:
     moment = stored_local(stamp)
     if moment is None:
         return stamp[:16]
+    return local_clock(moment)
+
+
+def local_clock(moment: datetime) -> str:
+    """HH:MM of a local time today; with its day when it is another day's."""
     if moment.date() != datetime.now().date():
         return f"{moment:%d %b %H:%M}"
     return f"{moment:%H:%M}"

@@ -67,34 +67,40 @@ class SessionEditor(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.services = services
-        self.notes = services.notes
-        self.session_id = session_id
-        self._signer_name = signer_name
-        self.sign_dialog: SignDialog | None = None
-        self.addendum_dialog: AddendumDialog | None = None
-        note = self.notes.note(session_id)
-        self._loaded_values = dict(note.values)  # what the typing builds on (autosave)
-        self._changed_elsewhere = False  # a save found the note changed by a sync meanwhile
-        self.session: Session = note.session
-        self.template = self.notes.template_for(self.session)
-        self.client_id = self.notes.client_id_of(session_id)
-        self.setAccessibleName(f"{self.session.kind.label} session note")
+        try:
+            self.services = services
+            self.notes = services.notes
+            self.session_id = session_id
+            self._signer_name = signer_name
+            self.sign_dialog: SignDialog | None = None
+            self.addendum_dialog: AddendumDialog | None = None
+            note = self.notes.note(session_id)
+            self._loaded_values = dict(note.values)  # what the typing builds on (autosave)
+            self._changed_elsewhere = False  # a save found the note changed by a sync meanwhile
+            self.session: Session = note.session
+            self.template = self.notes.template_for(self.session)
+            self.client_id = self.notes.client_id_of(session_id)
+            self.setAccessibleName(f"{self.session.kind.label} session note")
 
-        top = self._build_top_bar()
-        if intention_rows is None:
-            intention_rows = self._default_intention_rows(note)
-        self.scroll_area = self._build_page(note, intention_rows,
-                                       known_themes or services.themes.known_themes)
-        self._build_outer(top)
-        self._wire_autosave(debounce_ms, max_latency_ms, retry_ms)
-        self.details.problem.connect(self._details_problem)
-        self.details.saved.connect(self._details_saved)
-        QWidget.setTabOrder(self.back_button, self.details.starts_edit)
-        self._show_signature()
-        self._show_addenda(note.addenda)
-        on_changes(services, self, self._course_changed)
-        self.setStyleSheet(EDITOR_STYLE)
+            top = self._build_top_bar()
+            if intention_rows is None:
+                intention_rows = self._default_intention_rows(note)
+            self.scroll_area = self._build_page(note, intention_rows,
+                                                known_themes or services.themes.known_themes)
+            self._build_outer(top)
+            self._wire_autosave(debounce_ms, max_latency_ms, retry_ms)
+            self.details.problem.connect(self._details_problem)
+            self.details.saved.connect(self._details_saved)
+            QWidget.setTabOrder(self.back_button, self.details.starts_edit)
+            self._show_signature()
+            self._show_addenda(note.addenda)
+            on_changes(services, self, self._course_changed)
+            self.setStyleSheet(EDITOR_STYLE)
+        except BaseException:
+            # Built inside the window (workspace.py): a note that cannot be shown (gone,
+            # vault closed) must not leave a half-built page behind in it.
+            self.setParent(None)
+            raise
 
     def _course_changed(self, changes: Changes) -> None:
         """Intentions added or revised elsewhere (the course view, another note) show in an

@@ -1,12 +1,15 @@
 """Plain table cells (export/cells.py, export/cell_draw.py): their shared line breaking, wrap
 and direct drawing write the very bytes reportlab's own Paragraph code writes for the same
 cell: wrapped lines, lines stretched by space shrinking, a word longer than the cell, several
-scripts, repeated cells."""
+scripts, repeated cells. The report's boxes (notices, banners, DRAFT) keep their paragraph's
+line breaking between the two wraps their table asks for, and write reportlab's bytes."""
 
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from reportlab import rl_config
@@ -15,8 +18,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 from reportlab.platypus import Table as RLTable
 
-from kapnotes.export import fonts
+from kapnotes.export import fonts, pdf
 from kapnotes.export.cells import CellParagraph, _copy, cell_paragraph
+from kapnotes.export.pdf import render_pdf
+from kapnotes.export.report import Banner, DraftMark, Heading, Report
 from kapnotes.export.styles import paragraph_styles
 
 TEXTS = [
@@ -130,3 +135,33 @@ def test_a_broken_cells_copy_is_what_reportlabs_clone_makes() -> None:
         copied, cloned = _copy(bag, lines=[]), bag.clone(lines=[])
         assert type(copied) is type(cloned) and copied.__dict__ == cloned.__dict__
         assert list(copied.__dict__) == list(cloned.__dict__)
+
+
+def test_boxes_break_their_lines_once_and_write_reportlabs_bytes(
+        invariant: None, make_report: Callable[..., Report],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A notice, banner or DRAFT box is a one-cell reportlab Table, which wraps its paragraph
+    # to size the row and again to draw it: the second wrap reuses the first's lines
+    # (pdf.py `_boxed`, a CellParagraph), and the PDF is the one reportlab's Paragraph makes.
+    report = make_report(
+        (Heading("Session 1", 2), Banner("Σοφία: PHQ-9 item 9 scored 2 " * 6, "alert"),
+         Banner("Blood pressure above the threshold & rising <fast>", "warning"),
+         DraftMark("DRAFT — not signed: this note may still change"),
+         Banner("Seen with the support person.", "info")),
+        deidentified=True, notices=("Private process notes are not included.",))
+    broken: Counter[int] = Counter()
+    kept: list[Paragraph] = []  # alive to the end: no id is reused within a render
+    breaks = Paragraph.breakLines
+
+    def counted(self: Paragraph, width: Any) -> Any:
+        broken[id(self)] += 1
+        kept.append(self)
+        return breaks(self, width)
+
+    monkeypatch.setattr(Paragraph, "breakLines", counted)
+    ours = render_pdf(report)
+    assert len(broken) >= 7 and set(broken.values()) == {1}  # title, 2 notices, 4 boxes
+    monkeypatch.setattr(pdf, "CellParagraph", Paragraph)
+    broken.clear()
+    assert render_pdf(report) == ours
+    assert max(broken.values()) >= 2  # reportlab's own: a box's paragraph broken again

@@ -2,30 +2,41 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from kapnotes.ui.practice_status import indicator
 
-TODAY_1402 = datetime.now().replace(hour=14, minute=2, second=0, microsecond=0)
+
+def today_at(hour: int, minute: int) -> datetime:
+    """Today's date when the test runs (not when the module was collected: a run that
+    crosses midnight must still mean today)."""
+    return datetime.now().replace(hour=hour, minute=minute, second=0, microsecond=0)
 
 
 def test_synced_with_changes_waiting() -> None:
-    shown = indicator(pending=3, last_sync_at=TODAY_1402.isoformat(), offline_since=None,
+    shown = indicator(pending=3, last_sync_at=today_at(14, 2).isoformat(), offline_since=None,
                       refused=0, conflicts=0, field_reviews=0, login="ther_ab")
     assert shown.text == "Practice: synced 14:02 · 3 pending"
     assert "ther_ab" in shown.tooltip and not shown.attention
 
 
 def test_offline_says_since_when_and_what_waits() -> None:
-    shown = indicator(pending=3, last_sync_at=TODAY_1402.isoformat(),
-                      offline_since=TODAY_1402.replace(minute=5), refused=0, conflicts=0,
+    shown = indicator(pending=3, last_sync_at=today_at(14, 2).isoformat(),
+                      offline_since=today_at(14, 5), refused=0, conflicts=0,
                       field_reviews=0)
     assert shown.text == "Practice: offline since 14:05 · 3 pending"
     assert "changes wait here" in shown.tooltip
 
 
+def test_offline_since_another_day_says_which_day() -> None:
+    yesterday = today_at(14, 5) - timedelta(days=1)
+    shown = indicator(pending=0, last_sync_at=None, offline_since=yesterday, refused=0,
+                      conflicts=0, field_reviews=0)
+    assert shown.text == f"Practice: offline since {yesterday:%d %b} 14:05"
+
+
 def test_a_refusal_comes_first_and_says_where_to_look() -> None:
-    shown = indicator(pending=0, last_sync_at=TODAY_1402.isoformat(), offline_since=None,
+    shown = indicator(pending=0, last_sync_at=today_at(14, 2).isoformat(), offline_since=None,
                       refused=1, conflicts=2, field_reviews=0)
     assert shown.text == "Practice: 1 refused — File → Practice"
     assert shown.attention

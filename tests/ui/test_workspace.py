@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from kapnotes.domain.errors import KapNotesError
 from kapnotes.domain.models import Client, Course, SessionKind
 from kapnotes.ui.main_window import MainWindow
 from kapnotes.ui.session_editor import SessionEditor
@@ -193,3 +195,17 @@ def test_a_restore_leaves_one_new_session_action(qtbot, services, settings) -> N
     qtbot.waitUntil(lambda: len([a for a in window.findChildren(type(ws.new_session_action))
                                  if a.text() == "New &session…"]) == 1, timeout=2000)
     assert [a.text() for a in window.file_menu.actions()].count("New &session…") == 1
+
+
+def test_a_note_that_cannot_be_opened_leaves_no_page_behind(qtbot, services, settings) -> None:
+    """The editor is built inside the window's centre: a note gone meanwhile (deleted on
+    another workstation, say) raises as before and leaves no half-built page in the window."""
+    window, ws = make_workspace(qtbot, services, settings)
+    _client, course = client_with_course(services, "KAP-905", "Ash Example", "kap_sublingual_im")
+    session = services.notes.create_session(course_id=course.id, kind=SessionKind.PREPARATION,
+                                            starts_at=datetime(2026, 11, 20, 9, 30))
+    services.notes.delete_draft(session.id, reason="A fictional duplicate")
+    with pytest.raises(KapNotesError):
+        ws.open_session(session.id)
+    assert window.centre.findChildren(SessionEditor) == []
+    assert ws.editor is None

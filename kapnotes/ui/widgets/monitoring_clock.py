@@ -65,7 +65,9 @@ class MonitoringClockLabel(QLabel):
         self.status = status
         self.setText(status.text)
         fg, bg = _STYLES.get(status.level, (MUTED, INFO_BG))
-        self.setStyleSheet(banner_style(fg, bg))
+        sheet = banner_style(fg, bg)
+        if sheet != self.styleSheet():  # each set re-parses and restyles: most ticks change none
+            self.setStyleSheet(sheet)
         self.ticked.emit(status)
 
     def stop(self) -> None:

@@ -33,12 +33,14 @@ def centred_scroll(column: QVBoxLayout, parent: QWidget) -> QScrollArea:
     centring = QHBoxLayout(centre)
     centring.setContentsMargins(24, 16, 24, 40)
     centring.addStretch(1)
-    centring.addWidget(page, 100)
     centring.addStretch(1)
     scroll = QScrollArea(parent)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
+    # The page goes in after: setWidget measures what the scroll area holds, which would
+    # polish every widget of the note now and again once the page's style sheet is set.
     scroll.setWidget(centre)
+    centring.insertWidget(1, page, 100)
     return scroll
 
 
