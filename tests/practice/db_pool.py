@@ -1,18 +1,22 @@
 """Databases with the practice schema, reused between tests instead of one CREATE DATABASE …
 TEMPLATE and one DROP DATABASE per test (each ~8 MB copied through the WAL, and each drop
-waits for a checkpoint: about half the server's CPU in tests/practice/ was spent there).
+waits for a checkpoint: ~17 of the server's ~50 s of CPU in tests/practice/).
 
-A used database goes back to exactly a fresh copy's state before the next test has it:
+A used database goes back to a fresh copy's state before the next test has it:
   - every session on it is ended and it is renamed to a new unique name, so nothing from the
     test that used it (a thread, a killed `kapnotes sync`) can reach it under its old name;
-  - its tables are emptied (TRUNCATE, append-only triggers off for that transaction), the
-    rows a fresh copy holds (roles, permissions, schema steps …) are copied back in their
-    order, every sequence is set back, and the planner's statistics are made the copy's again;
+  - the tables whose rows changed are emptied (TRUNCATE, append-only triggers off for that
+    transaction) and the rows a fresh copy holds (roles, permissions, schema steps …) copied
+    back in their order; every sequence is set back, and the planner's statistics and table
+    sizes are made the copy's again;
   - `fingerprint` then reads its whole state (every row in physical order, every sequence,
-    the catalog entries of every object outside PostgreSQL's own schemas, statistics, the
-    database's own settings and grants) and compares it with a fresh copy's: any difference
-    (a test that created, altered or granted something) and it is dropped and replaced by a
-    new copy. tests/practice/test_practice_db_pool.py checks this against pg_dump.
+    the catalog entries of every object outside PostgreSQL's own schemas, comments, how many
+    objects of any other kind there are, statistics, the database's own settings and grants)
+    and compares it with a fresh copy's: any difference (a test that created, altered or
+    granted something) and it is dropped and replaced by a new copy.
+    tests/practice/test_practice_db_pool.py checks this against pg_dump.
+What is not the same is below what SQL shows: rows copied back sit packed in their pages,
+where a fresh copy's page still holds the row versions setup's own UPDATEs left dead.
 Clinician logins are cluster-wide, as with fresh copies: tests name them uniquely.
 """
 
@@ -62,6 +66,8 @@ UNION ALL SELECT 'extension ' || to_jsonb(x)::text FROM pg_extension x
 UNION ALL SELECT 'event_trigger ' || to_jsonb(e)::text FROM pg_event_trigger e
 UNION ALL SELECT 'publication ' || to_jsonb(p)::text FROM pg_publication p
 UNION ALL SELECT 'large_object ' || to_jsonb(l)::text FROM pg_largeobject_metadata l
+UNION ALL SELECT 'description ' || to_jsonb(d)::text FROM pg_description d WHERE objoid >= 16384
+UNION ALL SELECT 'seclabel ' || to_jsonb(l)::text FROM pg_seclabel l WHERE objoid >= 16384
 UNION ALL SELECT 'cast ' || to_jsonb(c)::text FROM pg_cast c WHERE oid >= 16384
 UNION ALL SELECT 'operator ' || to_jsonb(o)::text FROM pg_operator o WHERE oid >= 16384
 UNION ALL SELECT 'database ' || (to_jsonb(d) - 'oid' - 'datname' - 'datfrozenxid'
@@ -83,14 +89,18 @@ class _Fresh:
     sizes: list[tuple[int, int, float, int]]  # (oid, relpages, reltuples, relallvisible)
     lines: dict[str, str]  # table -> digest line of its rows
     referencing: dict[str, set[str]]  # table -> tables whose foreign keys point at it
+    catalogs: list[str]  # PostgreSQL's catalogs of this database's objects
     fingerprint: str
 
 
-def fingerprint(conn: psycopg.Connection, tables: list[str], sequences: list[str]) -> str:
+def fingerprint(conn: psycopg.Connection, tables: list[str], sequences: list[str],
+                catalogs: list[str]) -> str:
     """A digest of the database's whole state, in one round trip: catalog entries of its own
-    objects, every table's rows in physical order, every sequence's position."""
-    query = sql.SQL("SELECT md5(string_agg(line, E'\\n' ORDER BY line)) FROM ({} UNION ALL {}) "
-                    "AS all_lines(line)").format(sql.SQL(_CATALOG), _data(tables, sequences))
+    objects, how many objects of every other kind it has, every table's rows in physical
+    order, every sequence's position."""
+    query = sql.SQL("SELECT md5(string_agg(line, E'\\n' ORDER BY line)) FROM ({} UNION ALL {}"
+                    "{}) AS all_lines(line)").format(
+                        sql.SQL(_CATALOG), _data(tables, sequences), _objects(catalogs))
     row = conn.execute(query).fetchone()
     return row[0] if row else ""
 
@@ -108,6 +118,15 @@ def _data(tables: list[str], sequences: list[str]) -> sql.Composable:
             "SELECT 'sequence {name} ' || last_value || ' ' || is_called FROM {seq}").format(
                 name=sql.SQL(sequence.replace("'", "''")), seq=sql.SQL(sequence)))
     return sql.SQL(" UNION ALL ").join(parts) if parts else sql.SQL("SELECT NULL::text")
+
+
+def _objects(catalogs: list[str]) -> sql.Composable:
+    """Per catalog of this database: how many objects it holds that initdb did not make (a
+    collation, an operator class … a test made), and their oids."""
+    return sql.SQL("").join(sql.SQL(
+        " UNION ALL SELECT 'objects {name} ' || count(*) || ' ' || coalesce(sum(oid::int8), 0)"
+        " FROM pg_catalog.{table} WHERE oid >= 16384").format(
+            name=sql.SQL(c), table=sql.Identifier(c)) for c in catalogs)
 
 
 def _data_lines(conn: psycopg.Connection, tables: list[str]) -> dict[str, str]:
@@ -148,8 +167,14 @@ def read_fresh(dsn: str) -> _Fresh:
                 f"SELECT confrelid::regclass::text, conrelid::regclass::text FROM pg_constraint "
                 f"WHERE contype = 'f' AND conrelid IN ({_USER_REL})").fetchall():
             referencing.setdefault(referenced, set()).add(by)
+        # Every catalog of the database's own (not the cluster's roles and databases) whose
+        # rows are objects with an oid.
+        catalogs = [r[0] for r in conn.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
+            "WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.relkind = 'r' "
+            "AND NOT c.relisshared AND a.attname = 'oid' ORDER BY 1").fetchall()]
         return _Fresh(tables, rows, positions, analysed, sizes, _data_lines(conn, tables),
-                      referencing, fingerprint(conn, tables, sequences))
+                      referencing, catalogs, fingerprint(conn, tables, sequences, catalogs))
 
 
 def reset(dsn: str, fresh: _Fresh) -> bool:
@@ -188,7 +213,8 @@ def reset(dsn: str, fresh: _Fresh) -> bool:
                     [list(col) for col in zip(*fresh.sizes, strict=True)])
         conn.execute("SELECT pg_stat_reset()")  # activity counters, as a new database's
         conn.commit()
-        return fingerprint(conn, fresh.tables, list(fresh.sequences)) == fresh.fingerprint
+        return fingerprint(conn, fresh.tables, list(fresh.sequences),
+                           fresh.catalogs) == fresh.fingerprint
 
 
 class SchemaPool:

@@ -103,6 +103,8 @@ def test_a_used_copy_is_put_back_to_exactly_a_fresh_copys_state(
     "CREATE FUNCTION public.extra() RETURNS integer LANGUAGE sql AS 'SELECT 1'",
     "ALTER TABLE kap.clients ADD CHECK (code <> '')",
     "ALTER DATABASE {name} SET work_mem = '8MB'",
+    "CREATE COLLATION public.extra (provider = icu, locale = 'und')",
+    "COMMENT ON TABLE kap.clients IS 'changed'",
 ])
 def test_a_copy_changed_beyond_its_rows_is_replaced_not_reused(
         pool: db_pool.SchemaPool, change: str) -> None:
