@@ -94,7 +94,7 @@ def practice_databases(practice_server_dsn: str) -> Iterator[_Databases]:
     databases = _Databases(practice_server_dsn)
     yield databases
     failed = databases.close()
-    assert not failed, f"test databases not dropped: {failed}"
+    assert not failed, f"test databases not reset or not dropped: {failed}"
 
 
 _TEMPLATE_LOCK = 0x4B41_5054  # "KAPT": one worker builds the template, the others wait
@@ -182,10 +182,12 @@ class _Databases:
             sql.Identifier(name)))
 
     def close(self) -> list[str]:
-        """Wait for every reset and drop, drop the pool; returns the drops that failed."""
+        """Wait for every reset and drop, drop the pool; returns the resets and drops that
+        failed."""
         self._work.put(None)
         self._worker.join()
         if self._pool is not None:
+            self._failed.extend(self._pool.faults)
             for name in self._pool.drain():
                 try:
                     db_pool.drop(self._conn, name)

@@ -230,12 +230,14 @@ class SchemaPool:
         self._count = 0
         self._fresh: _Fresh | None = None
         self._cond = threading.Condition()
-        self.replaced = 0  # copies a test changed beyond what a reset puts back
+        self.replaced = 0  # copies dropped instead of reused
+        self.faults: list[str] = []  # resets that failed (not a copy a test changed)
 
     def take(self) -> str:
         with self._cond:
             while not self._ready and self._count >= self.SIZE:
-                self._cond.wait()
+                if not self._cond.wait(timeout=120):  # a fault on the background thread
+                    raise RuntimeError("no practice database came back from its reset")
             if self._ready:
                 return self._ready.pop()
             self._count += 1
@@ -262,8 +264,8 @@ class SchemaPool:
                     self._ready.append(renamed)
                     self._cond.notify_all()
                 return
-        except psycopg.Error:
-            pass
+        except Exception as exc:  # a new copy takes its place; the session's end reports it
+            self.faults.append(f"reset of {name}: {exc!r}")
         self.replaced += 1
         try:
             drop(conn, renamed or name)
