@@ -9,9 +9,9 @@ list's leaves, anything past the database's end) are verified on a second thread
 `vault.page_problems` (`storage/page_macs.py`), which falls back to SQLCipher's
 `cipher_integrity_check` (every page's HMAC, ~0.7 s more on the bench vault) where it does
 not apply (docs/BENCHMARKS.md). The problems come back in the order
-`vault.integrity_problems` gives them. `integrity_check` is the longest part of the check:
-its thread claims a core (`read_ahead.claim_core`) until it ends, so the records check
-beside it starts no reading thread that would slow it where no core is left for one.
+`vault.integrity_problems` gives them. `integrity_check`'s thread claims a core
+(`read_ahead.claim_core`) until it ends, so where no core is left beside it, the records
+check's reading thread yields to it.
 """
 
 from __future__ import annotations

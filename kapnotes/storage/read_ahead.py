@@ -14,17 +14,20 @@ same reads on the vault's own connection would raise it (a sibling is a `Vault` 
 Without a key to open a second connection (a raw connection, e.g. during a migration),
 `produce` runs in the caller.
 
-The reading thread pays only where a core is free for it beside the caller's. `kapnotes
+Where no core is free for the reading thread beside the caller's, it yields: `kapnotes
 check` keeps one core busy with `integrity_check` (kapnotes.storage.file_checks, which
-claims it here): on a two-core machine a third busy thread only slowed that check, its
-longest part (3.6-4.2 s with the reader, 3.3-3.4 s without, docs/BENCHMARKS.md), so there
-`produce` runs in the caller too.
+claims it here), and on a two-core machine a third thread at the same priority slowed that
+check, while reading in the caller made the seal check the longest part wherever the notes
+are sealed in the latest form. At a lower priority (`YIELD_NICE`) the reader runs mostly
+when the caller waits for it, and at full speed once `integrity_check` is done: the fastest
+of the three on both kinds of vault (docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
 
 import os
 import queue
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -32,6 +35,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 _DONE = object()
 _WAIT_S = 0.1  # how often a blocked reader looks whether the caller has stopped reading
+YIELD_NICE = 5  # how much lower the reader's priority is where no core is free for it
 
 
 _claimed = 0  # cores other threads of this process keep busy (`claim_core`)
@@ -74,13 +78,12 @@ def _core_is_free() -> bool:
 
 
 def items(db: Any, produce: Callable[[Any], Iterator[T]], *, depth: int = 4) -> Iterator[T]:
-    """What `produce(connection)` yields, read on another thread and connection where a
-    core is free for it, else in the caller."""
-    if getattr(db, "data_key", None) is None or not hasattr(db, "sibling") \
-            or not _core_is_free():
+    """What `produce(connection)` yields, read on another thread and connection (at a
+    lower priority where no core is free for it)."""
+    if getattr(db, "data_key", None) is None or not hasattr(db, "sibling"):
         yield from produce(db)
         return
-    reader = _Reader(db, produce, depth)
+    reader = _Reader(db, produce, depth, yields=not _core_is_free())
     reader.start()
     try:
         while (item := reader.items.get()) is not _DONE:
@@ -92,16 +95,30 @@ def items(db: Any, produce: Callable[[Any], Iterator[T]], *, depth: int = 4) -> 
         reader.join()
 
 
+def _lower_own_priority() -> None:
+    """This thread's nice value raised by YIELD_NICE (Linux gives each thread its own; an
+    unprivileged process may lower its priority, never raise it)."""
+    if sys.platform.startswith("linux"):
+        thread = threading.get_native_id()
+        try:
+            os.setpriority(os.PRIO_PROCESS, thread,
+                           os.getpriority(os.PRIO_PROCESS, thread) + YIELD_NICE)
+        except OSError:  # not allowed here: the reader runs as it is
+            pass
+
+
 class _Reader(threading.Thread):
     def __init__(self, vault: Any, produce: Callable[[Any], Iterator[Any]],
-                 depth: int) -> None:
+                 depth: int, *, yields: bool) -> None:
         super().__init__(name="kapnotes-read-ahead", daemon=True)
-        self._vault, self._produce = vault, produce
+        self._vault, self._produce, self._yields = vault, produce, yields
         self._cache_size = vault.execute("PRAGMA cache_size").fetchone()[0]
         self.items: queue.Queue[Any] = queue.Queue(maxsize=depth)
         self.stop = threading.Event()
 
     def run(self) -> None:
+        if self._yields:
+            _lower_own_priority()
         try:
             sibling = self._vault.sibling()
         except BaseException as exc:  # handed to the caller, raised there

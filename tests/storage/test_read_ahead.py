@@ -1,21 +1,23 @@
 """`storage/read_ahead.py`: reads run on another thread and connection, as `kapnotes
 check` reads its seal documents (kapnotes/storage/seal_sql.py). What the reads yield must
 reach the caller in order, an error must reach the caller, and a caller that stops early
-must leave no reading thread or connection behind. The reading thread runs only where a
-core is free for it: beside the caller's and those another thread claimed (`kapnotes
-check`'s integrity_check, kapnotes/storage/file_checks.py)."""
+must leave no reading thread or connection behind. Where no core is free for the reading
+thread beside the caller's and those another thread claimed (`kapnotes check`'s
+integrity_check, kapnotes/storage/file_checks.py), it runs at a lower priority."""
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kapnotes.domain.errors import KapNotesError
-from kapnotes.storage import read_ahead
-from kapnotes.storage.file_checks import WholeFileChecks
+from kapnotes.storage import file_checks, read_ahead
 
 _SQL = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2345)"
         " SELECT i, printf('row %d', i) FROM n")
@@ -43,15 +45,26 @@ def cores(monkeypatch: pytest.MonkeyPatch) -> Any:
     return set_cores
 
 
-def _read_on(open_vault: Any) -> str:
-    """The name of the thread the reads ran on."""
-    seen_on: list[str] = []
+def _nice() -> int:
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+
+def _reader_yields(open_vault: Any) -> bool:
+    """Whether the reads ran on the reading thread at a lower priority than the caller's."""
+    seen: list[tuple[str, int]] = []
 
     def produce(conn: Any) -> Iterator[int]:
-        seen_on.append(threading.current_thread().name)
+        seen.append((threading.current_thread().name, _nice()))
         yield 1
     assert list(read_ahead.items(open_vault, produce)) == [1]
-    return seen_on[0]
+    (name, nice), = seen
+    assert name == "kapnotes-read-ahead"
+    assert nice in (_nice(), _nice() + read_ahead.YIELD_NICE)
+    return nice != _nice()
+
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="threads have their own priority on Linux")
 
 
 def test_reads_come_back_in_order_from_another_thread(open_vault: Any, cores: Any) -> None:
@@ -105,42 +118,54 @@ def test_a_raw_connection_reads_in_the_caller(open_vault: Any) -> None:
     assert len(got) == 2345 and threads == [threading.current_thread().name]
 
 
-def test_no_reading_thread_where_no_core_is_free_for_it(open_vault: Any, cores: Any) -> None:
-    caller = threading.current_thread().name
+@linux_only
+def test_the_reader_yields_where_no_core_is_free_for_it(open_vault: Any, cores: Any) -> None:
     cores(2)
-    assert _read_on(open_vault) == "kapnotes-read-ahead"
-    release = read_ahead.claim_core()  # one core busy: the caller takes the other
+    assert not _reader_yields(open_vault)
+    release = read_ahead.claim_core()  # one core busy: the caller has the other
     try:
-        assert _read_on(open_vault) == caller
+        assert _reader_yields(open_vault)
         cores(3)
-        assert _read_on(open_vault) == "kapnotes-read-ahead"
+        assert not _reader_yields(open_vault)
         cores(1)
     finally:
         release()
-    assert _read_on(open_vault) == caller  # one core: never a second thread
+    assert _reader_yields(open_vault)  # one core: the reader only fills the caller's waits
     assert _readers() == []
 
 
+@linux_only
 def test_a_claim_released_twice_is_released_once(open_vault: Any, cores: Any) -> None:
     cores(2)
     first, second = read_ahead.claim_core(), read_ahead.claim_core()
     try:
         first()
         first()  # must not give back the second claim's core as well
-        assert _read_on(open_vault) == threading.current_thread().name
+        assert _reader_yields(open_vault)
     finally:
         second()
-    assert _read_on(open_vault) == "kapnotes-read-ahead"
+    assert not _reader_yields(open_vault)
 
 
-def test_the_integrity_check_holds_its_core_while_it_runs(open_vault: Any,
-                                                           cores: Any) -> None:
-    """`kapnotes check` runs integrity_check on its own thread: while it runs, the seal
-    documents are read in the caller on two cores; once it is done, its core is free."""
+@linux_only
+def test_the_integrity_check_holds_its_core_while_it_runs(
+        open_vault: Any, cores: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`kapnotes check` runs integrity_check on its own thread: while it runs on two cores,
+    the seal documents' reader yields to it; once it is done, its core is free."""
     cores(2)
-    checks = WholeFileChecks(open_vault)
+    started, go_on = threading.Event(), threading.Event()
+    cache_kib = file_checks.check_cache_kib
+
+    def held_until_told(path: Path) -> int:  # the check's first step waits for the test
+        started.set()
+        go_on.wait(10)
+        return cache_kib(path)
+    monkeypatch.setattr(file_checks, "check_cache_kib", held_until_told)
+    checks = file_checks.WholeFileChecks(open_vault)
     try:
-        assert _read_on(open_vault) == threading.current_thread().name
+        assert started.wait(10)
+        assert _reader_yields(open_vault)
     finally:
+        go_on.set()
         assert checks.problems() == []
-    assert _read_on(open_vault) == "kapnotes-read-ahead"
+    assert not _reader_yields(open_vault)
