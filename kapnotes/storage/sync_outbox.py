@@ -148,7 +148,11 @@ def keep_conflict_copy(vault: Vault, op_id: str, server_version: int, now: str) 
     op = _op(vault, op_id)
     if op is None:
         return
-    table, local_id, kind, code, row_uuid, payload = op
+    table, _packed_id, kind, code, row_uuid, payload = op
+    # The row's id here now, by its UUID (None: deleted here). Not the id it was packed with:
+    # SQLite gives a deleted row's id to the next row inserted (INTEGER PRIMARY KEY), and a
+    # note created and signed since is not the note this deletion or edit was about.
+    local_id = _local_id(vault, table, row_uuid)
     if table == "clients" or _signed_here(vault, table, local_id):
         # A note signed here stays the note (this vault never unsigns it): the newer draft is
         # kept as the conflict copy when it is pulled, and the signing goes out on top of it.
@@ -164,8 +168,14 @@ def keep_conflict_copy(vault: Vault, op_id: str, server_version: int, now: str) 
     vault.execute("DELETE FROM sync_outbox WHERE op_id = ?", (op_id,))
 
 
-def _signed_here(vault: Vault, table: str, local_id: int) -> bool:
-    if table != "sessions":
+def _local_id(vault: Vault, table: str, row_uuid: str) -> int | None:
+    row = vault.query_one("SELECT local_id FROM sync_ids WHERE tbl = ? AND uuid = ?",
+                          (table, row_uuid))
+    return None if row is None else int(row[0])
+
+
+def _signed_here(vault: Vault, table: str, local_id: int | None) -> bool:
+    if table != "sessions" or local_id is None:
         return False
     row = vault.query_one("SELECT signed_at FROM sessions WHERE id = ?", (local_id,))
     return row is not None and row[0] is not None
