@@ -37,6 +37,10 @@ def test_bench_tiny_writes_every_operation(tmp_path: Path) -> None:
             assert op[key] >= 0
         assert op["operation"] and op["unit"] in ("ms", "MB")
     assert "operation" in done.stdout and "floor" in done.stdout  # the printed table
+    # `check` is judged against the pre-issue check's work on the same vault, run beside it
+    check = ops["check_cli"]["detail"]
+    assert check["today_ms"] > 0 and len(check["today_samples"]) == 1
+    assert ops["check_cli"]["pass"] == (ops["check_cli"]["time"] <= 0.55 * check["today_ms"])
 
 
 def test_the_generated_vault_seals_what_it_signs(tmp_path: Path) -> None:
