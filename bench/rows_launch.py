@@ -144,10 +144,12 @@ def check_cli(runner: Any) -> Row:
     floors: list[float] = []
     todays: list[float] = []
     cpu: list[float] = []
-    for _ in range(runner.repeat):
-        todays.append(_timed(today_cmd, runner.env))
-        floors.append(_timed(floor_cmd, runner.env))
-        times.append(_timed(cmd, runner.env, cpu))
+    runs = [lambda: todays.append(_timed(today_cmd, runner.env)),
+            lambda: floors.append(_timed(floor_cmd, runner.env)),
+            lambda: times.append(_timed(cmd, runner.env, cpu))]
+    for sample in range(runner.repeat):  # each goes first in turn: no side always warmest
+        for run in runs[sample % 3:] + runs[:sample % 3]:
+            run()
     time_ms, floor = statistics.median(times), statistics.median(floors)
     today = statistics.median(todays)
     seals = cv.meta().get("rows", {}).get("sessions")

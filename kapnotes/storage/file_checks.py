@@ -51,14 +51,23 @@ class WholeFileChecks:
         self._threads = [threading.Thread(target=self._run, args=(vault, check),
                                           name=f"kapnotes-{check}", daemon=True)
                          for check in CHECKS]
-        for thread in self._threads:
-            thread.start()
+        try:
+            for thread in self._threads:
+                thread.start()
+        except BaseException:  # no thread to be had: nothing holds the core, none is left
+            self._release_core()
+            for thread in self._threads:
+                if thread.ident is not None:
+                    thread.join()
+            raise
 
     def _run(self, vault: Vault, check: str) -> None:
         try:
             sibling = vault.sibling()
         except Exception as exc:
             self._found[check] = [str(exc)]
+            if check == "integrity_check":
+                self._release_core()
             return
         try:
             if check == "integrity_check":
