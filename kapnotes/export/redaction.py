@@ -279,6 +279,7 @@ class Redactor:
         return self.scrub(text)[0]
 
     def _current_gates(self) -> Gates | None:
+        """The gates of the rules now in force (made again when the rules were replaced)."""
         if self._gated is not self._rules:
             self._gated, self._gates = self._rules, gates(self._rules)
         return self._gates
@@ -308,9 +309,8 @@ class Redactor:
         if not self.enabled or not text:
             return text, NOTHING_FOUND
         haystack, where = fold(text)
-        if self._gated is not self._rules:
-            self._gated, self._gates = self._rules, gates(self._rules)
-        if self._gates is not None and self._gates.shut(text, haystack):
+        found_gates = self._current_gates()
+        if found_gates is not None and found_gates.shut(text, haystack):
             return text, NOTHING_FOUND  # nothing any rule's match must hold: nothing to replace
         spans: list[tuple[int, int, str]] = []
         digits = -1  # counted once, and only if a rule needs to know
