@@ -63,11 +63,16 @@ class WholeFileChecks:
 
     def _run(self, vault: Vault, check: str) -> None:
         try:
+            self._check(vault, check)
+        finally:
+            if check == "integrity_check":
+                self._release_core()  # however it ended: its core is free again
+
+    def _check(self, vault: Vault, check: str) -> None:
+        try:
             sibling = vault.sibling()
         except Exception as exc:
             self._found[check] = [str(exc)]
-            if check == "integrity_check":
-                self._release_core()
             return
         try:
             if check == "integrity_check":
@@ -80,8 +85,6 @@ class WholeFileChecks:
             self._found[check] = [str(exc)]
         finally:
             sibling.conn.close()
-            if check == "integrity_check":
-                self._release_core()
 
     def problems(self) -> list[str]:
         for thread in self._threads:
